@@ -1,0 +1,99 @@
+# orderdesk - one plain GNU Makefile.
+#
+#   make              build bin/orderdesk
+#   make run          build and open the demo shop (README, first command)
+#   make check        build and run every test (unit, end-to-end)
+#   make check SANITIZE=1   the same under AddressSanitizer and UBSan
+#   make bench        performance figures (ratios against baselines)
+#   make fuzz         build the libFuzzer targets (clang)
+#   make clean
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT      = -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT      = -O2 -g
+endif
+
+CC      ?= cc
+PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+TEST_LIBS  := $(shell pkg-config --libs cmocka)
+
+WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter -Werror
+CPPFLAGS += -I. -D_GNU_SOURCE -MMD -MP
+CFLAGS  ?= $(OPT)
+CFLAGS  += -std=c11 $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong
+LDFLAGS += $(SANFLAGS)
+
+# Everything but the programs' entry points goes into one static library;
+# each program and test links against it and takes only what it uses.
+LIB_SRC  = $(filter-out app/main-%.c,$(wildcard lib/*.c storage/*.c net/*.c app/*.c ui/*.c))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      = $(BUILD)/libod.a
+
+BIN      = $(BUILD)/bin
+PROGS    = $(BIN)/orderdesk
+TESTS    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
+BENCHES  = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench-*.c))
+FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+
+.PHONY: all run check unit e2e bench fuzz clean demo
+all: $(PROGS) bin/orderdesk
+
+# A stable path for people and scripts, whatever the build directory.
+bin/orderdesk: $(BIN)/orderdesk
+	@mkdir -p bin
+	ln -sf ../$(BUILD)/bin/orderdesk $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/orderdesk: $(BUILD)/app/main-orderdesk.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+run: all
+	./tests/demo.sh
+
+# Every test; the last line printed is "N passed, N failed".
+check: all $(TESTS)
+	BUILD=$(BUILD) ./tests/run.sh $(TESTS)
+
+unit: $(TESTS)
+	BUILD=$(BUILD) ./tests/run.sh --unit-only $(TESTS)
+
+bench: all $(BENCHES)
+	BUILD=$(BUILD) ./tests/bench/run.sh
+
+FUZZ_CC ?= clang
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -I. -D_GNU_SOURCE -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+fuzz: $(FUZZERS)
+
+clean:
+	rm -rf build build-san bin
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/app/main-orderdesk.d \
+	$(wildcard $(BUILD)/tests/unit/*.d $(BUILD)/tests/bench/*.d)

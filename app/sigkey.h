@@ -1,0 +1,67 @@
+/*
+ * sigkey.h - Ed25519 signing keys through GnuTLS's abstract key API.
+ *
+ * A person's signing key is a 32-byte Ed25519 seed.  It is kept sealed under
+ * that person's passphrase (storage/keyslot.h) and lives in memory only while
+ * they act.  Signing goes through gnutls_privkey_sign_data2 so that a key on
+ * a PKCS#11 token could take the same path.  Public keys are 32 raw bytes;
+ * their fingerprint is "sha256:" and the hex SHA-256 of the SubjectPublicKeyInfo
+ * DER, which anyone can recompute with
+ *   openssl pkey -pubin -in KEY.pem -outform DER | sha256sum
+ */
+#ifndef OD_SIGKEY_H
+#define OD_SIGKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+#define SIGKEY_SEED_LEN 32
+#define SIGKEY_PUB_LEN  32
+#define SIGKEY_SIG_LEN  64
+#define SIGKEY_FP_LEN   (7 + 64)   /* "sha256:" + 64 hex digits */
+
+struct sigkey;      /* a private key, ready to sign */
+struct sigkey_pub;  /* a public key, ready to verify */
+
+/* Fills seed with a fresh random Ed25519 seed (the caller wipes it). */
+enum od_code sigkey_generate_seed(uint8_t seed[SIGKEY_SEED_LEN],
+				  struct od_err *err);
+
+/* Makes a signing key from seed (copied into GnuTLS; wipe your copy). */
+enum od_code sigkey_from_seed(const uint8_t seed[SIGKEY_SEED_LEN],
+			      struct sigkey **out, struct od_err *err);
+
+/* Frees the key, which GnuTLS wipes; NULL is a no-op. */
+void sigkey_free(struct sigkey *k);
+
+/* The key's raw public half. */
+void sigkey_public(const struct sigkey *k, uint8_t pub[SIGKEY_PUB_LEN]);
+
+/* Signs exactly len bytes at msg (Ed25519, no prehash). */
+enum od_code sigkey_sign(const struct sigkey *k, const void *msg, size_t len,
+			 uint8_t sig[SIGKEY_SIG_LEN], struct od_err *err);
+
+/* Imports a raw public key for verifying; invalid points give OD_E_INPUT. */
+enum od_code sigkey_pub_new(const uint8_t pub[SIGKEY_PUB_LEN],
+			    struct sigkey_pub **out, struct od_err *err);
+void sigkey_pub_free(struct sigkey_pub *p);
+
+/* Checks sig over msg; a bad signature gives OD_E_TAMPERED. */
+enum od_code sigkey_pub_verify(const struct sigkey_pub *p, const void *msg,
+			       size_t len, const uint8_t sig[SIGKEY_SIG_LEN],
+			       struct od_err *err);
+
+/* Writes "sha256:<hex>" of the key's SubjectPublicKeyInfo DER and a NUL. */
+enum od_code sigkey_fingerprint(const uint8_t pub[SIGKEY_PUB_LEN],
+				char fp[SIGKEY_FP_LEN + 1], struct od_err *err);
+
+/* The public key as a PEM "PUBLIC KEY" block; *pem is the caller's (free). */
+enum od_code sigkey_pem(const uint8_t pub[SIGKEY_PUB_LEN], char **pem,
+			struct od_err *err);
+
+/* Fills buf with n cryptographically random bytes (ids, nonces). */
+enum od_code sigkey_random(void *buf, size_t n, struct od_err *err);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * statement.h - the canonical text of a signed statement: one builder, one
+ * strict parser, shared by the desk and (later) the backend.
+ *
+ *   orderdesk-statement/1
+ *   id: 5f0c9a...            32 lower-case hex digits (128 random bits)
+ *   kind: shipment.confirm
+ *   order: 1042              only for order.* and shipment.* kinds
+ *   actor: mei
+ *   key: sha256:...          fingerprint of the signer's public key
+ *   time: 2026-11-22T10:31:07Z
+ *   carrier: SF Express      the kind's own fields, in the kind's fixed order
+ *   tracking: SF1234567890
+ *
+ * Each line is "name: value\n"; values are one line of UTF-8 without control
+ * characters (lib/utf8.h), no leading or trailing space.  The signature covers
+ * exactly these bytes.  The parser refuses anything the builder would not
+ * produce: a missing, unknown, repeated or misplaced field, a bad value,
+ * trailing bytes, CR, a missing final newline.  So for every accepted text,
+ * build(parse(text)) == text.
+ */
+#ifndef OD_STATEMENT_H
+#define OD_STATEMENT_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+#define STMT_MAGIC       "orderdesk-statement/1"
+#define STMT_ID_LEN      32          /* hex digits */
+#define STMT_TIME_LEN    20          /* YYYY-MM-DDTHH:MM:SSZ */
+#define STMT_MAX_BYTES   (64 * 1024) /* whole statement text */
+#define STMT_NAME_MAX    32          /* actor and user names, bytes */
+#define STMT_ORDER_MAX   32          /* order numbers, bytes */
+#define STMT_VALUE_MAX   1024        /* any other value, bytes */
+#define STMT_MAX_FIELDS  1100        /* body fields (items are repeated) */
+
+enum stmt_kind {
+	STMT_SHOP_GENESIS,     /* shop, role, pubkey: the owner founds the shop */
+	STMT_USER_ADD,         /* user, role, pubkey */
+	STMT_USER_ROLE,        /* user, role */
+	STMT_USER_REVOKE,      /* user */
+	STMT_ORDER_PLACED,     /* the whole order, see statement.c */
+	STMT_ORDER_CONFIRM,    /* (no fields) */
+	STMT_ORDER_CANCEL,     /* reason */
+	STMT_ORDER_HOLD,       /* reason */
+	STMT_ORDER_RELEASE,    /* [reason] */
+	STMT_ORDER_NOTE,       /* text */
+	STMT_SHIPMENT_CONFIRM, /* carrier, tracking, item... ("SKU QTY") */
+	STMT_KIND_COUNT
+};
+
+struct stmt_field {
+	const char *name;  /* static: points into the kind table */
+	char *value;       /* owned */
+};
+
+struct statement {
+	enum stmt_kind kind;
+	char id[STMT_ID_LEN + 1];
+	char order[STMT_ORDER_MAX + 1];   /* "" for kinds without an order */
+	char actor[STMT_NAME_MAX + 1];
+	char key[7 + 64 + 1];             /* "sha256:" + hex */
+	char time[STMT_TIME_LEN + 1];
+	size_t nfields;
+	struct stmt_field *fields;        /* body, in canonical order */
+};
+
+/* Name of a kind ("order.confirm"), or NULL for an invalid kind. */
+const char *statement_kind_name(enum stmt_kind kind);
+
+/* Looks up a kind by name; unknown names give OD_E_INPUT. */
+enum od_code statement_kind_parse(const char *name, enum stmt_kind *kind,
+				  struct od_err *err);
+
+/* Whether the kind carries an "order:" header line. */
+int statement_kind_has_order(enum stmt_kind kind);
+
+/*
+ * Makes an empty statement of kind with a fresh random id and the current
+ * UTC time; actor, key and order are set by the caller (strings copied in,
+ * too-long values give OD_E_INPUT).  order may be NULL for kinds without one.
+ */
+enum od_code statement_new(enum stmt_kind kind, const char *actor,
+			   const char *key, const char *order,
+			   struct statement **out, struct od_err *err);
+
+/* Frees st and its fields; NULL is a no-op. */
+void statement_free(struct statement *st);
+
+/*
+ * Appends a body field.  The value is copied.  Fields must be added in the
+ * kind's canonical order; a field the kind does not have, one out of order,
+ * a repeat of a field that may not repeat, or a bad value gives OD_E_INPUT.
+ */
+enum od_code statement_add(struct statement *st, const char *name,
+			   const char *value, struct od_err *err);
+
+/* The first value of a body field, or NULL (borrowed). */
+const char *statement_get(const struct statement *st, const char *name);
+
+/*
+ * Checks st is complete (every required field present) and writes its
+ * canonical text to out (appending).  Incomplete gives OD_E_INPUT.
+ */
+enum od_code statement_build(const struct statement *st, struct buf *out,
+			     struct od_err *err);
+
+/*
+ * Parses text[0..len) strictly (see above).  On success *out is the caller's.
+ * Any deviation gives OD_E_INPUT with the line number and what is wrong.
+ */
+enum od_code statement_parse(const char *text, size_t len,
+			     struct statement **out, struct od_err *err);
+
+#endif

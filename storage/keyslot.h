@@ -1,0 +1,122 @@
+/*
+ * keyslot.h - the store's key slots: who may unlock it, and their sealed keys.
+ *
+ * The store's data is encrypted with one random 32-byte data key.  Each user
+ * has a slot in the file "keyslots" beside the database, holding:
+ *
+ *  - the Argon2id parameters and salt for that user's passphrase;
+ *  - the user's sealed secrets: their Ed25519 signing seed and their X25519
+ *    unwrapping key, encrypted (AES-256-GCM) under Argon2id(passphrase), so
+ *    only that person's passphrase lets anyone sign as them;
+ *  - the data key wrapped to the user's X25519 public key (an ephemeral
+ *    X25519 exchange, then AES-256-GCM).
+ *
+ * Wrapping the data key to a public key rather than straight under the
+ * passphrase is what lets an owner revoke a user and rotate the data key
+ * without knowing anybody else's passphrase: the new key is wrapped to every
+ * remaining user's public key.
+ *
+ * The whole file carries a MAC keyed from the data key, checked on every
+ * unlock, so a slot quietly swapped or edited on disk is noticed.  The file is
+ * written atomically (temp file, fsync, rename, fsync of the directory) with
+ * mode 0600.  User names are the only plaintext in it.
+ */
+#ifndef OD_KEYSLOT_H
+#define OD_KEYSLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+#define KEYSLOT_KEY_LEN   32
+#define KEYSLOT_SEED_LEN  32
+#define KEYSLOT_NAME_MAX  32
+
+/* Argon2id cost; the defaults are the floor (64 MiB), never lower. */
+struct keyslot_kdf {
+	uint32_t t_cost;      /* passes */
+	uint32_t m_cost_kib;  /* memory in KiB, at least 65536 */
+	uint32_t lanes;
+};
+
+/* The default parameters for new slots: t=3, 64 MiB, 1 lane. */
+extern const struct keyslot_kdf keyslot_kdf_default;
+
+struct keyslot_file;
+
+/*
+ * Loads the slots file at path.  A missing file gives OD_E_NOTFOUND; a file
+ * that does not parse gives OD_E_TAMPERED.  On success *out is the caller's
+ * (keyslot_free).
+ */
+enum od_code keyslot_load(const char *path, struct keyslot_file **out,
+			  struct od_err *err);
+
+/* Makes a new, empty slots file object to be saved at path. */
+enum od_code keyslot_new(const char *path, struct keyslot_file **out,
+			 struct od_err *err);
+
+/* Frees kf, wiping any key material it holds; NULL is a no-op. */
+void keyslot_free(struct keyslot_file *kf);
+
+/* Number of slots and the user name of slot i (borrowed). */
+size_t keyslot_count(const struct keyslot_file *kf);
+const char *keyslot_user(const struct keyslot_file *kf, size_t i);
+int keyslot_has(const struct keyslot_file *kf, const char *user);
+
+/*
+ * Unlocks user's slot with the passphrase: derives the KEK, opens the sealed
+ * secrets, unwraps the data key and checks the file's MAC with it.  On success
+ * data_key and seed hold the secrets (the caller wipes them).  A wrong
+ * passphrase gives OD_E_AUTH "wrong passphrase for USER; ...", an unknown user
+ * OD_E_AUTH too, a bad MAC OD_E_TAMPERED.  Nothing is written.
+ */
+enum od_code keyslot_unlock(const struct keyslot_file *kf, const char *user,
+			    const char *pass, size_t pass_len,
+			    uint8_t data_key[KEYSLOT_KEY_LEN],
+			    uint8_t seed[KEYSLOT_SEED_LEN], struct od_err *err);
+
+/*
+ * Adds a slot for a new user: seals seed under the passphrase (with kdf, or
+ * the default if NULL), makes the user's X25519 pair, wraps data_key to it.
+ * A name already present gives OD_E_EXISTS.  Changes memory only; call
+ * keyslot_save to write.
+ */
+enum od_code keyslot_add(struct keyslot_file *kf, const char *user,
+			 const char *pass, size_t pass_len,
+			 const uint8_t data_key[KEYSLOT_KEY_LEN],
+			 const uint8_t seed[KEYSLOT_SEED_LEN],
+			 const struct keyslot_kdf *kdf, struct od_err *err);
+
+/*
+ * Re-seals user's secrets under a new passphrase (the old one must be right).
+ * Memory only; call keyslot_save.
+ */
+enum od_code keyslot_change_passphrase(struct keyslot_file *kf, const char *user,
+				       const char *old_pass, size_t old_len,
+				       const char *new_pass, size_t new_len,
+				       struct od_err *err);
+
+/* Drops user's slot (memory only).  Unknown user: OD_E_NOTFOUND. */
+enum od_code keyslot_remove(struct keyslot_file *kf, const char *user,
+			    struct od_err *err);
+
+/*
+ * Wraps new_data_key to every slot's public key, replacing the old wrapping
+ * (memory only).  Used to rotate the data key after a revocation.
+ */
+enum od_code keyslot_rewrap_all(struct keyslot_file *kf,
+				const uint8_t new_data_key[KEYSLOT_KEY_LEN],
+				struct od_err *err);
+
+/*
+ * Writes the file atomically, mode 0600, with a MAC keyed from data_key
+ * (the key the slots currently wrap).  A full disk gives OD_E_NOSPACE and
+ * leaves the previous file in place.
+ */
+enum od_code keyslot_save(struct keyslot_file *kf,
+			  const uint8_t data_key[KEYSLOT_KEY_LEN],
+			  struct od_err *err);
+
+#endif
