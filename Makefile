@@ -43,6 +43,7 @@ PROGS    = $(BIN)/orderdesk
 TESTS    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 BENCHES  = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench-*.c))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all run check unit e2e bench fuzz clean demo
 all: $(PROGS) bin/orderdesk
@@ -72,17 +73,21 @@ $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 run: all
 	./tests/demo.sh
 
 # Every test; the last line printed is "N passed, N failed".
-check: all $(TESTS)
+check: all $(TESTS) $(TOOLS)
 	BUILD=$(BUILD) ./tests/run.sh $(TESTS)
 
 unit: $(TESTS)
 	BUILD=$(BUILD) ./tests/run.sh --unit-only $(TESTS)
 
-bench: all $(BENCHES)
+bench: all $(BENCHES) $(TOOLS)
 	BUILD=$(BUILD) ./tests/bench/run.sh
 
 FUZZ_CC ?= clang
@@ -96,4 +101,4 @@ clean:
 	rm -rf build build-san bin
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/app/main-orderdesk.d \
-	$(wildcard $(BUILD)/tests/unit/*.d $(BUILD)/tests/bench/*.d)
+	$(wildcard $(BUILD)/tests/*/*.d)
