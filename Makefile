@@ -46,6 +46,8 @@ FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
 
 .PHONY: all run check unit e2e bench fuzz clean demo
+# Keep test objects: make would otherwise delete them as intermediates.
+.SECONDARY:
 all: $(PROGS) bin/orderdesk
 
 # A stable path for people and scripts, whatever the build directory.

@@ -11,69 +11,42 @@
 
 #include "lib/err.h"
 #include "app/statement.h"
+#include "storage/records.h"
 
 #define ORDER_MAX_ITEMS   500
-#define ORDER_MAX_LINES   4          /* address lines */
 #define ORDER_MAX_QTY     100000
 #define ORDER_MAX_AMOUNT  1000000000000LL   /* minor units */
 #define ORDER_SKU_MAX     64
 #define ORDER_TEXT_MAX    512        /* names, addresses, notes, bytes */
-
-enum order_status {
-	ORDER_NEW,
-	ORDER_CONFIRMED,
-	ORDER_HELD,
-	ORDER_SHIPPED,
-	ORDER_CANCELLED,
-	ORDER_STATUS_COUNT
-};
-
-struct order_item {
-	char *sku;
-	char *name;
-	long long qty;
-	long long unit_price;  /* minor units */
-	long long shipped;     /* quantity shipped so far */
-};
-
-struct order {
-	char *number;
-	char *placed_at;       /* YYYY-MM-DDTHH:MM:SSZ */
-	char currency[4];      /* ISO 4217, upper case */
-	char *customer_name;
-	char *email;           /* may be "" */
-	char *phone;           /* may be "" */
-	char *ship_name;
-	char *ship_lines[ORDER_MAX_LINES];
-	size_t nlines;
-	char *city;
-	char *postcode;        /* may be "" */
-	char country[3];       /* ISO 3166 alpha-2, upper case */
-	struct order_item *items;
-	size_t nitems;
-	long long total;       /* minor units; equals the sum of the items */
-	char *note;            /* may be "" */
-
-	/* State, from the fold; zero for an order not yet placed. */
-	enum order_status status;
-	enum order_status held_from;  /* the status a release returns to */
-	char *reason;          /* cancel or hold reason, or NULL */
-};
+#define ORDER_NUMBER_MAX  STMT_ORDER_MAX  /* bytes of [A-Za-z0-9._-] */
 
 /* Frees everything the order owns and the order itself; NULL is a no-op. */
 void order_free(struct order *o);
 
-/* Status names as shown and as accepted by --status: "new", "confirmed", ... */
+/*
+ * Status names as shown and as accepted by --status: "new", "confirmed",
+ * "held", "shipped", "cancelled".  order_status_name gives NULL for a value
+ * out of range; order_status_parse gives OD_E_USAGE for an unknown name.
+ */
 const char *order_status_name(enum order_status s);
 enum od_code order_status_parse(const char *name, enum order_status *s,
 				struct od_err *err);
+
+/*
+ * Checks an order number on its own (1..ORDER_NUMBER_MAX of [A-Za-z0-9._-]),
+ * e.g. one typed on the command line.  The message does not quote it.
+ */
+enum od_code order_number_check(const char *number, struct od_err *err);
 
 /*
  * Checks every field of an order as it arrives from outside: UTF-8 text
  * without control characters, lengths, formats (number, time, currency,
  * country, SKU), 1..ORDER_MAX_ITEMS items, quantities 1..ORDER_MAX_QTY,
  * non-negative prices, no duplicate SKU, and a total equal to the sum of the
- * items.  The message names the order number and the field.
+ * items.  Text must not start or end with a space (the importer trims).
+ * The message names the order number and the field, and quotes nothing but
+ * the number and SKUs (whose characters are checked first), e.g.
+ * "order 1042: item 2 (TEA-001): quantity must be between 1 and 100000".
  */
 enum od_code order_validate(const struct order *o, struct od_err *err);
 

@@ -43,7 +43,11 @@ void sigkey_public(const struct sigkey *k, uint8_t pub[SIGKEY_PUB_LEN]);
 enum od_code sigkey_sign(const struct sigkey *k, const void *msg, size_t len,
 			 uint8_t sig[SIGKEY_SIG_LEN], struct od_err *err);
 
-/* Imports a raw public key for verifying; invalid points give OD_E_INPUT. */
+/*
+ * Imports a raw public key for verifying.  Strings that are not a point
+ * (RFC 8032 decoding, y canonical) and points of small order, under which
+ * anyone could make "signatures", give OD_E_INPUT.
+ */
 enum od_code sigkey_pub_new(const uint8_t pub[SIGKEY_PUB_LEN],
 			    struct sigkey_pub **out, struct od_err *err);
 void sigkey_pub_free(struct sigkey_pub *p);
@@ -53,7 +57,10 @@ enum od_code sigkey_pub_verify(const struct sigkey_pub *p, const void *msg,
 			       size_t len, const uint8_t sig[SIGKEY_SIG_LEN],
 			       struct od_err *err);
 
-/* Writes "sha256:<hex>" of the key's SubjectPublicKeyInfo DER and a NUL. */
+/*
+ * Writes "sha256:<hex>" of the key's SubjectPublicKeyInfo DER and a NUL.
+ * A key sigkey_pub_new would refuse gives OD_E_INPUT (so does sigkey_pem).
+ */
 enum od_code sigkey_fingerprint(const uint8_t pub[SIGKEY_PUB_LEN],
 				char fp[SIGKEY_FP_LEN + 1], struct od_err *err);
 

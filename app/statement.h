@@ -18,6 +18,33 @@
  * produce: a missing, unknown, repeated or misplaced field, a bad value,
  * trailing bytes, CR, a missing final newline.  So for every accepted text,
  * build(parse(text)) == text.
+ *
+ * Header values: names (actor, user) 1..32 of [a-z0-9._-] starting with a
+ * letter; order numbers 1..32 of [A-Za-z0-9._-].  Body fields per kind, in
+ * canonical order ([x] optional, x* repeatable); free text is at most
+ * STMT_VALUE_MAX bytes unless said otherwise:
+ *
+ *   shop.genesis      shop (text, <= 128 bytes), role ("owner"), pubkey
+ *   user.add          user, role (owner|shopkeeper|staff), pubkey
+ *   user.role         user, role
+ *   user.revoke       user
+ *   order.placed      placed (time), currency (3 upper-case letters),
+ *                     customer, [email], [phone], ship-name,
+ *                     ship-line (1..4), ship-city, [ship-postcode],
+ *                     ship-country (2 upper-case letters),
+ *                     item (1..500, "SKU QTY UNIT_PRICE NAME"),
+ *                     total (0..10^15), [note]
+ *   order.confirm     (none)
+ *   order.cancel      reason
+ *   order.hold        reason
+ *   order.release     [reason]
+ *   order.note        text
+ *   shipment.confirm  carrier (text, <= 64 bytes), tracking (1..64 of
+ *                     [A-Za-z0-9-]), item (1..500, "SKU QTY")
+ *
+ * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
+ * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
+ * leading zeros.  Amounts are not added up here (order_validate does that).
  */
 #ifndef OD_STATEMENT_H
 #define OD_STATEMENT_H
@@ -86,6 +113,22 @@ enum od_code statement_new(enum stmt_kind kind, const char *actor,
 			   const char *key, const char *order,
 			   struct statement **out, struct od_err *err);
 
+/*
+ * Replaces the time (a real UTC time "YYYY-MM-DDTHH:MM:SSZ", 1970 or later;
+ * Feb 29 only in leap years, hours 00-23).  For imports and tests; anything
+ * else gives OD_E_INPUT and leaves st unchanged.
+ */
+enum od_code statement_set_time(struct statement *st, const char *time_str,
+				struct od_err *err);
+
+/*
+ * Replaces the id (exactly 32 lower-case hex digits), e.g. to rebuild a
+ * statement received elsewhere; anything else gives OD_E_INPUT and leaves st
+ * unchanged.
+ */
+enum od_code statement_set_id(struct statement *st, const char *id,
+			      struct od_err *err);
+
 /* Frees st and its fields; NULL is a no-op. */
 void statement_free(struct statement *st);
 
@@ -101,8 +144,10 @@ enum od_code statement_add(struct statement *st, const char *name,
 const char *statement_get(const struct statement *st, const char *name);
 
 /*
- * Checks st is complete (every required field present) and writes its
- * canonical text to out (appending).  Incomplete gives OD_E_INPUT.
+ * Checks st as strictly as the parser would (every header value, every field
+ * value, canonical order, required fields present, at most STMT_MAX_BYTES in
+ * all) and appends its canonical text to out.  Any fault gives OD_E_INPUT
+ * and leaves out as it was; the struct is public, so nothing is trusted.
  */
 enum od_code statement_build(const struct statement *st, struct buf *out,
 			     struct od_err *err);

@@ -20,8 +20,8 @@
  * Checks that s[0..n) is one line of displayable UTF-8 text as above, at most
  * max_bytes long and, unless allow_empty, not empty.  On failure returns
  * OD_E_INPUT with a message naming what (the field name given by what) and
- * why, e.g. "customer name: contains a control character at byte 12".
- * The message never quotes the text itself.
+ * why, e.g. "customer name: contains a control character at byte 12"
+ * (bytes counted from 1).  The message never quotes the text itself.
  */
 enum od_code utf8_check_text(const char *what, const char *s, size_t n,
 			     size_t max_bytes, int allow_empty,
@@ -33,7 +33,11 @@ enum od_code utf8_check_text(const char *what, const char *s, size_t n,
  */
 size_t utf8_decode(const char *s, size_t n, unsigned *cp);
 
-/* Columns the code point takes on a terminal: 0, 1 or 2 (CJK is 2). */
+/*
+ * Columns the code point takes on a terminal: 0, 1 or 2 (CJK is 2).
+ * Combining marks, zero-width and format characters, and the control
+ * characters utf8_check_text refuses, are 0.
+ */
 int utf8_cp_width(unsigned cp);
 
 #endif

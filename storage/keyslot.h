@@ -60,7 +60,7 @@ enum od_code keyslot_new(const char *path, struct keyslot_file **out,
 /* Frees kf, wiping any key material it holds; NULL is a no-op. */
 void keyslot_free(struct keyslot_file *kf);
 
-/* Number of slots and the user name of slot i (borrowed). */
+/* Number of slots and the user name of slot i (borrowed; NULL past the end). */
 size_t keyslot_count(const struct keyslot_file *kf);
 const char *keyslot_user(const struct keyslot_file *kf, size_t i);
 int keyslot_has(const struct keyslot_file *kf, const char *user);
@@ -70,7 +70,10 @@ int keyslot_has(const struct keyslot_file *kf, const char *user);
  * secrets, unwraps the data key and checks the file's MAC with it.  On success
  * data_key and seed hold the secrets (the caller wipes them).  A wrong
  * passphrase gives OD_E_AUTH "wrong passphrase for USER; ...", an unknown user
- * OD_E_AUTH too, a bad MAC OD_E_TAMPERED.  Nothing is written.
+ * OD_E_AUTH too, a bad MAC OD_E_TAMPERED.  Nothing is written.  The MAC
+ * covers the file as last loaded or saved, so an object with unsaved changes
+ * (or never saved) gives OD_E_USAGE: save it first.  On failure data_key and
+ * seed are zeros.
  */
 enum od_code keyslot_unlock(const struct keyslot_file *kf, const char *user,
 			    const char *pass, size_t pass_len,
@@ -80,8 +83,11 @@ enum od_code keyslot_unlock(const struct keyslot_file *kf, const char *user,
 /*
  * Adds a slot for a new user: seals seed under the passphrase (with kdf, or
  * the default if NULL), makes the user's X25519 pair, wraps data_key to it.
- * A name already present gives OD_E_EXISTS.  Changes memory only; call
- * keyslot_save to write.
+ * A name already present gives OD_E_EXISTS; a bad name, an empty passphrase
+ * or a cost below the floor, OD_E_USAGE.  data_key must be the key the other
+ * slots hold: it is checked against the loaded file's MAC (OD_E_TAMPERED if
+ * it does not match) or the key given before (OD_E_USAGE).  Changes memory
+ * only; call keyslot_save to write.
  */
 enum od_code keyslot_add(struct keyslot_file *kf, const char *user,
 			 const char *pass, size_t pass_len,
@@ -90,8 +96,9 @@ enum od_code keyslot_add(struct keyslot_file *kf, const char *user,
 			 const struct keyslot_kdf *kdf, struct od_err *err);
 
 /*
- * Re-seals user's secrets under a new passphrase (the old one must be right).
- * Memory only; call keyslot_save.
+ * Re-seals user's secrets under a new passphrase (the old one must be right:
+ * OD_E_AUTH otherwise, as for an unknown user).  Memory only; call
+ * keyslot_save.
  */
 enum od_code keyslot_change_passphrase(struct keyslot_file *kf, const char *user,
 				       const char *old_pass, size_t old_len,
@@ -104,7 +111,10 @@ enum od_code keyslot_remove(struct keyslot_file *kf, const char *user,
 
 /*
  * Wraps new_data_key to every slot's public key, replacing the old wrapping
- * (memory only).  Used to rotate the data key after a revocation.
+ * (memory only).  Used to rotate the data key after a revocation.  It cannot
+ * check the slots it rewraps (it has no old key), so unlock first: the
+ * unlock checks the file's MAC.  Afterwards only new_data_key is accepted
+ * by keyslot_add and keyslot_save.
  */
 enum od_code keyslot_rewrap_all(struct keyslot_file *kf,
 				const uint8_t new_data_key[KEYSLOT_KEY_LEN],
@@ -112,8 +122,9 @@ enum od_code keyslot_rewrap_all(struct keyslot_file *kf,
 
 /*
  * Writes the file atomically, mode 0600, with a MAC keyed from data_key
- * (the key the slots currently wrap).  A full disk gives OD_E_NOSPACE and
- * leaves the previous file in place.
+ * (the key the slots currently wrap; checked as keyslot_add does).  A full
+ * disk gives OD_E_NOSPACE, another write failure OD_E_IO, and both leave the
+ * previous file in place.
  */
 enum od_code keyslot_save(struct keyslot_file *kf,
 			  const uint8_t data_key[KEYSLOT_KEY_LEN],

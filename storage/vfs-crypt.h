@@ -7,11 +7,25 @@
  * the page number is the associated data, so a page moved to another place
  * fails its check.  WAL file and frame headers stay plaintext (they hold page
  * numbers, salts and checksums, never content).  Any other file SQLite tries
- * to open through this VFS (rollback journals, temp files, super-journals) is
- * refused, so nothing can reach the disk unencrypted.
+ * to open through this VFS (rollback journals, temp files, super-journals,
+ * attached databases) is refused, so nothing can reach the disk unencrypted.
+ *
+ * Layout of every 4096-byte page on disk (database file and WAL page image):
+ *
+ *     [0, 4068)     ciphertext of SQLite's usable bytes
+ *     [4068, 4084)  GCM tag
+ *     [4084, 4096)  nonce
+ *
+ * Associated data: the page number (4 bytes, big-endian) and one byte naming
+ * the file kind ('D' database file, 'W' WAL), so a WAL page image cannot be
+ * spliced into the database file.  SQLite always sees zeros in the reserved
+ * bytes.
  *
  * A page whose tag does not check is reported as SQLITE_IOERR_DATA, which the
- * store turns into "the store is damaged or has been tampered with".
+ * store turns into "the store is damaged or has been tampered with".  The one
+ * exception is WAL recovery: a frame that fails there is handed back as zeros,
+ * which SQLite takes for a torn write and drops with every frame after it
+ * (DESIGN.md section 7); vfs_crypt_verify_file reports it.
  */
 #ifndef OD_VFS_CRYPT_H
 #define OD_VFS_CRYPT_H
@@ -46,10 +60,33 @@ enum od_code vfs_crypt_open(const char *path, const uint8_t key[VFS_CRYPT_KEY_LE
  * (if any) and checks each tag with key, without going through SQLite.
  * On success *pages is the number of pages checked.  The first page that
  * fails gives OD_E_TAMPERED naming the file and page number.
+ *
+ * The WAL is checked the way SQLite's recovery reads it: the frames that
+ * carry the WAL header's salts, in order.  A frame that fails its tag or
+ * its checksum is reported when a commit follows it (or it is a commit), as
+ * SQLite would silently drop committed data there; failing frames with no
+ * commit after them are the tail of a transaction that never committed (a
+ * crash mid-write) and are skipped.  A commit torn by a power cut is
+ * indistinguishable from tampering and is reported; opening and closing the
+ * store once clears it.  A WAL whose header is invalid is ignored, as SQLite
+ * ignores it.
  */
 enum od_code vfs_crypt_verify_file(const char *path,
 				   const uint8_t key[VFS_CRYPT_KEY_LEN],
 				   unsigned long *pages, struct od_err *err);
+
+/*
+ * Translates an SQLite result code into an od_code and sets err, for the
+ * store module and this one.  what is a short phrase for the operation
+ * ("reading the store"); the message reads "<what> failed: <reason>".
+ * SQLITE_FULL gives OD_E_NOSPACE, SQLITE_BUSY and SQLITE_LOCKED OD_E_BUSY,
+ * SQLITE_IOERR_DATA, SQLITE_NOTADB and SQLITE_CORRUPT OD_E_TAMPERED,
+ * SQLITE_NOMEM OD_E_NOMEM, SQLITE_MISUSE OD_E_INTERNAL, every other error
+ * OD_E_IO with SQLite's text for the code.  SQLITE_OK, SQLITE_ROW and
+ * SQLITE_DONE give OD_OK and leave err alone.
+ */
+enum od_code vfs_crypt_error(int sqlite_rc, const char *what,
+			     struct od_err *err);
 
 /*
  * Test hook: after n more successful writes, every write through the VFS

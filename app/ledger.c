@@ -1,0 +1,234 @@
+/* ledger.c - appending to the hash-chained log, and replaying it. */
+#include "app/ledger.h"
+
+#include <gnutls/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/fold.h"
+#include "lib/buf.h"
+
+enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
+			 const char *text, size_t len,
+			 const uint8_t sig[SIGKEY_SIG_LEN],
+			 uint8_t out[LEDGER_HASH_LEN], struct od_err *err)
+{
+	gnutls_hash_hd_t h;
+	uint8_t be[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		be[i] = (uint8_t)((unsigned long long)seq >> (56 - 8 * i));
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		return od_err_set(err, OD_E_CRYPTO, "cannot start a SHA-256");
+	gnutls_hash(h, prev, LEDGER_HASH_LEN);
+	gnutls_hash(h, be, sizeof be);
+	gnutls_hash(h, text, len);
+	gnutls_hash(h, sig, SIGKEY_SIG_LEN);
+	gnutls_hash_deinit(h, out);
+	return OD_OK;
+}
+
+/*
+ * Folds st and appends (text, sig) as the entry after the current head.
+ * The statement must already be known authentic.
+ */
+static enum od_code append_checked(struct store *s, const struct statement *st,
+				   const char *text, size_t len,
+				   const uint8_t sig[SIGKEY_SIG_LEN],
+				   long long *seq, struct od_err *err)
+{
+	uint8_t prev[LEDGER_HASH_LEN];
+	struct log_record r;
+	struct log_index ix;
+	long long head, dup;
+	enum od_code rc;
+
+	rc = store_log_find_id(s, st->id, &dup, err);
+	if (rc == OD_OK)
+		return od_err_set(err, OD_E_EXISTS,
+				  "statement %s is already in the log (entry "
+				  "%lld); a replay has no effect", st->id, dup);
+	if (rc != OD_E_NOTFOUND)
+		return rc;
+	rc = store_log_head(s, &head, prev, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = fold_apply(s, st, head + 1, err);
+	if (rc != OD_OK)
+		return rc;
+	r.seq = head + 1;
+	r.statement = text;
+	r.statement_len = len;
+	memcpy(r.signature, sig, SIGKEY_SIG_LEN);
+	rc = ledger_hash(prev, r.seq, text, len, sig, r.hash, err);
+	if (rc != OD_OK)
+		return rc;
+	ix.id = st->id;
+	ix.kind = statement_kind_name(st->kind);
+	ix.order = st->order;
+	ix.actor = st->actor;
+	ix.time = st->time;
+	rc = store_log_append(s, &r, &ix, err);
+	if (rc == OD_OK && seq != NULL)
+		*seq = r.seq;
+	return rc;
+}
+
+enum od_code ledger_append(struct store *s, const struct sigkey *key,
+			   const struct statement *st, long long *seq,
+			   struct od_err *err)
+{
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf text;
+	enum od_code rc;
+
+	buf_init(&text, STMT_MAX_BYTES);
+	rc = statement_build(st, &text, err);
+	if (rc == OD_OK)
+		rc = sigkey_sign(key, text.data, text.len, sig, err);
+	if (rc == OD_OK)
+		rc = append_checked(s, st, text.data, text.len, sig, seq, err);
+	buf_free(&text);
+	return rc;
+}
+
+/* Checks sig over text with the key that must have signed st in s. */
+static enum od_code check_signature(struct store *s, const struct statement *st,
+				    const char *text, size_t len,
+				    const uint8_t sig[SIGKEY_SIG_LEN],
+				    struct od_err *err)
+{
+	uint8_t pub[SIGKEY_PUB_LEN];
+	struct sigkey_pub *p = NULL;
+	enum od_code rc;
+
+	rc = fold_signer_key(s, st, pub, err);
+	if (rc == OD_OK)
+		rc = sigkey_pub_new(pub, &p, err);
+	if (rc == OD_OK)
+		rc = sigkey_pub_verify(p, text, len, sig, err);
+	if (rc == OD_E_TAMPERED)
+		od_err_set(err, OD_E_TAMPERED,
+			   "the signature of statement %s by %s does not "
+			   "check: it was altered or forged", st->id,
+			   st->actor);
+	sigkey_pub_free(p);
+	return rc;
+}
+
+enum od_code ledger_accept(struct store *s, const char *text, size_t len,
+			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,
+			   struct od_err *err)
+{
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = statement_parse(text, len, &st, err);
+	if (rc == OD_OK)
+		rc = check_signature(s, st, text, len, sig, err);
+	if (rc == OD_OK)
+		rc = append_checked(s, st, text, len, sig, seq, err);
+	statement_free(st);
+	return rc;
+}
+
+/* State of a replay: the fresh store and where the chain stands. */
+struct replay {
+	struct store *fresh;
+	long long expect_seq;
+};
+
+/* Replays one entry of the stored log into the fresh store. */
+static enum od_code replay_entry(void *ctx, const struct log_record *r,
+				 struct od_err *err)
+{
+	struct replay *rp = ctx;
+	uint8_t head_hash[LEDGER_HASH_LEN];
+	long long head, seq = 0;
+	enum od_code rc;
+
+	if (r->seq != rp->expect_seq)
+		return od_err_set(err, OD_E_TAMPERED,
+				  "the log skips from entry %lld to %lld: "
+				  "entries were removed", rp->expect_seq - 1,
+				  r->seq);
+	rc = ledger_accept(rp->fresh, r->statement, r->statement_len,
+			   r->signature, &seq, err);
+	if (rc == OD_OK)
+		rc = store_log_head(rp->fresh, &head, head_hash, err);
+	if (rc == OD_OK && memcmp(head_hash, r->hash, LEDGER_HASH_LEN) != 0)
+		rc = od_err_set(err, OD_E_TAMPERED,
+				"the hash chain breaks here: the log was "
+				"altered");
+	/*
+	 * Any refusal means the stored log is not legitimate; only a failure
+	 * of the machine itself (memory, disk) is reported as what it is.
+	 */
+	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
+	    rc != OD_E_NOSPACE) {
+		char why[OD_ERR_MSG_MAX];
+
+		memcpy(why, err->msg, sizeof why);
+		rc = od_err_set(err, OD_E_TAMPERED, "log entry %lld: %.200s",
+				r->seq, why);
+	}
+	rp->expect_seq++;
+	return rc;
+}
+
+/* Counts rows for the report. */
+static enum od_code count_user(void *ctx, const struct user_record *u,
+			       struct od_err *err)
+{
+	(void)err;
+	((struct ledger_report *)ctx)->users += u->active;
+	return OD_OK;
+}
+
+static enum od_code count_order(void *ctx, const struct order *o,
+				struct od_err *err)
+{
+	(void)o;
+	(void)err;
+	((struct ledger_report *)ctx)->orders++;
+	return OD_OK;
+}
+
+enum od_code ledger_verify(struct store *s, struct ledger_report *rep,
+			   struct od_err *err)
+{
+	struct replay rp = { NULL, 1 };
+	struct store_filter all = { -1, NULL };
+	uint8_t want[32], got[32];
+	enum od_code rc;
+
+	memset(rep, 0, sizeof *rep);
+	rc = store_open_memory(&rp.fresh, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_begin(rp.fresh, err);
+	if (rc == OD_OK)
+		rc = store_log_each(s, NULL, replay_entry, &rp, err);
+	if (rc == OD_OK)
+		rc = store_commit(rp.fresh, err);
+	if (rc == OD_OK && rp.expect_seq == 1)
+		rc = od_err_set(err, OD_E_TAMPERED,
+				"the log is empty: the shop was never founded");
+	if (rc == OD_OK)
+		rc = store_state_digest(s, want, err);
+	if (rc == OD_OK)
+		rc = store_state_digest(rp.fresh, got, err);
+	if (rc == OD_OK && memcmp(want, got, sizeof want) != 0)
+		rc = od_err_set(err, OD_E_TAMPERED,
+				"the stored orders or users differ from what "
+				"the log says: the tables were altered");
+	if (rc == OD_OK) {
+		rep->entries = rp.expect_seq - 1;
+		rc = store_user_each(rp.fresh, count_user, rep, err);
+	}
+	if (rc == OD_OK)
+		rc = store_order_each(rp.fresh, &all, count_order, rep, err);
+	store_close(rp.fresh);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/*
+ * ledger.h - the shop's signed, hash-chained log (DESIGN.md section 2).
+ *
+ * Each entry is (seq, statement bytes, Ed25519 signature, hash) with
+ *   hash = SHA-256(prev_hash ‖ seq as 8 bytes big-endian ‖ statement ‖ sig)
+ * and a zero prev_hash for the first entry.  The signature is fixed-length
+ * and last, so the concatenation is unambiguous.  An entry is appended only
+ * if its signature checks and the fold accepts it; its state change lands in
+ * the same transaction.
+ */
+#ifndef OD_LEDGER_H
+#define OD_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/sigkey.h"
+#include "app/statement.h"
+#include "lib/err.h"
+#include "storage/store.h"
+
+#define LEDGER_HASH_LEN 32
+
+/* Computes an entry's chain hash. */
+enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
+			 const char *text, size_t len,
+			 const uint8_t sig[SIGKEY_SIG_LEN],
+			 uint8_t out[LEDGER_HASH_LEN], struct od_err *err);
+
+/*
+ * Signs st with key, folds it and appends it as the next entry, inside the
+ * caller's transaction (store_begin ... store_commit).  A statement id that
+ * is already in the log is refused (OD_E_EXISTS): that is what makes a
+ * replayed statement harmless.  *seq (if not NULL) gets the entry's seq.
+ */
+enum od_code ledger_append(struct store *s, const struct sigkey *key,
+			   const struct statement *st, long long *seq,
+			   struct od_err *err);
+
+/*
+ * Appends a statement signed elsewhere: parses text strictly, checks the
+ * signature against the signer's recorded key, refuses a known id, folds it
+ * and appends.  Inside the caller's transaction.
+ */
+enum od_code ledger_accept(struct store *s, const char *text, size_t len,
+			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,
+			   struct od_err *err);
+
+struct ledger_report {
+	long long entries;       /* log entries replayed */
+	long long users;         /* active users at the end */
+	long long orders;        /* orders at the end */
+};
+
+/*
+ * Replays the whole log of s into a fresh in-memory store: every entry's
+ * seq, signature, signer, role, transition and chain hash are checked as if
+ * it were new, then the resulting state must equal the state stored in s.
+ * The first problem gives OD_E_TAMPERED with the entry and the reason.
+ */
+enum od_code ledger_verify(struct store *s, struct ledger_report *rep,
+			   struct od_err *err);
+
+#endif

@@ -1,0 +1,628 @@
+/* shop.c - founding, unlocking and locking a shop directory. */
+#include "app/shop.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gnutls/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/ledger.h"
+#include "lib/encode.h"
+#include "lib/secret.h"
+#include "storage/vfs-crypt.h"
+
+#define DB_NEW_SUFFIX ".new"
+
+/* Returns a new string "a/b"; NULL on OOM. */
+static char *path_join(const char *a, const char *b)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", a, b) < 0)
+		return NULL;
+	return p;
+}
+
+enum od_code shop_default_dir(char **dir, struct od_err *err)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	*dir = NULL;
+	if (xdg != NULL && xdg[0] == '/')
+		n = asprintf(dir, "%s/orderdesk", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = asprintf(dir, "%s/.local/share/orderdesk", home);
+	else
+		return od_err_set(err, OD_E_USAGE,
+				  "cannot tell where to keep the store (no "
+				  "HOME); use --store DIR");
+	if (n < 0) {
+		*dir = NULL;
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	return OD_OK;
+}
+
+/* Creates dir and its missing parents, the last one mode 0700. */
+static enum od_code make_dir(const char *dir, struct od_err *err)
+{
+	char *copy = strdup(dir), *p;
+
+	if (copy == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0700) != 0 && errno != EEXIST) {
+			free(copy);
+			return od_err_set(err, OD_E_IO,
+					  "cannot create %s: %s", dir,
+					  strerror(errno));
+		}
+		*p = '/';
+	}
+	free(copy);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return od_err_set(err, OD_E_IO, "cannot create %s: %s", dir,
+				  strerror(errno));
+	return OD_OK;
+}
+
+/* Fills in the paths of sh for dir. */
+static enum od_code shop_paths(struct shop *sh, const char *dir,
+			       struct od_err *err)
+{
+	sh->dir = strdup(dir);
+	sh->db_path = path_join(dir, SHOP_DB_FILE);
+	sh->slots_path = path_join(dir, SHOP_SLOTS_FILE);
+	if (sh->dir == NULL || sh->db_path == NULL || sh->slots_path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return OD_OK;
+}
+
+/*
+ * Takes the store's lock, shared or exclusive, waiting for another command
+ * that holds it for at most SHOP_LOCK_WAIT_MS.
+ */
+static enum od_code take_lock(struct shop *sh, int exclusive,
+			      struct od_err *err)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	char *path = path_join(sh->dir, SHOP_LOCK_FILE);
+	int waited = 0;
+
+	if (path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (sh->lock_fd < 0)
+		sh->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
+					 O_CLOEXEC, 0600);
+	free(path);
+	if (sh->lock_fd < 0) {
+		if (errno == ENOENT)
+			return od_err_set(err, OD_E_NOTFOUND,
+					  "no shop in %s; found one with "
+					  "`orderdesk init --owner NAME`",
+					  sh->dir);
+		return od_err_set(err, OD_E_IO, "cannot open the lock in %s: "
+				  "%s", sh->dir, strerror(errno));
+	}
+	while (flock(sh->lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return od_err_set(err, OD_E_IO, "cannot lock the store:"
+					  " %s", strerror(errno));
+		if (waited >= SHOP_LOCK_WAIT_MS)
+			return od_err_set(err, OD_E_BUSY,
+					  "another orderdesk has been using "
+					  "this store for %d s; try again when "
+					  "it is done", waited / 1000);
+		nanosleep(&pause, NULL);
+		waited += 20;
+	}
+	return OD_OK;
+}
+
+/* A fresh shop struct with no files open. */
+static struct shop *shop_alloc(void)
+{
+	struct shop *sh = calloc(1, sizeof *sh);
+
+	if (sh != NULL)
+		sh->lock_fd = -1;
+	return sh;
+}
+
+void shop_close(struct shop *sh)
+{
+	if (sh == NULL)
+		return;
+	store_close(sh->store);
+	keyslot_free(sh->slots);
+	sigkey_free(sh->key);
+	secret_wipe(sh->data_key, sizeof sh->data_key);
+	if (sh->lock_fd >= 0)
+		close(sh->lock_fd);
+	free(sh->dir);
+	free(sh->db_path);
+	free(sh->slots_path);
+	free(sh);
+}
+
+/* Removes a database file and its WAL and shm companions. */
+static void remove_db_files(const char *db_path)
+{
+	char *p = NULL;
+
+	unlink(db_path);
+	if (asprintf(&p, "%s-wal", db_path) >= 0) {
+		unlink(p);
+		free(p);
+	}
+	if (asprintf(&p, "%s-shm", db_path) >= 0) {
+		unlink(p);
+		free(p);
+	}
+}
+
+/* Makes sure a directory entry change (rename, unlink) is on disk. */
+static enum od_code sync_dir(const char *dir, struct od_err *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return od_err_set(err, OD_E_IO, "cannot sync %s: %s", dir,
+				  strerror(errno));
+	}
+	close(fd);
+	return OD_OK;
+}
+
+/* Takes the signing key from seed and records who is signing. */
+static enum od_code shop_take_key(struct shop *sh, const char *user,
+				  const uint8_t seed[KEYSLOT_SEED_LEN],
+				  struct od_err *err)
+{
+	uint8_t pub[SIGKEY_PUB_LEN];
+	enum od_code rc;
+
+	rc = sigkey_from_seed(seed, &sh->key, err);
+	if (rc != OD_OK)
+		return rc;
+	sigkey_public(sh->key, pub);
+	snprintf(sh->user, sizeof sh->user, "%s", user);
+	return sigkey_fingerprint(pub, sh->fingerprint, err);
+}
+
+enum od_code shop_statement(struct shop *sh, enum stmt_kind kind,
+			    const char *order, struct statement **out,
+			    struct od_err *err)
+{
+	return statement_new(kind, sh->user, sh->fingerprint, order, out, err);
+}
+
+enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
+			      void *ctx, long long *first, struct od_err *err)
+{
+	struct statement *st;
+	long long seq;
+	enum od_code rc;
+	size_t i;
+
+	rc = store_begin(sh->store, err);
+	for (i = 0; i < n && rc == OD_OK; i++) {
+		st = NULL;
+		rc = make(ctx, i, &st, err);
+		if (rc == OD_OK)
+			rc = ledger_append(sh->store, sh->key, st, &seq, err);
+		if (rc == OD_OK && i == 0 && first != NULL)
+			*first = seq;
+		statement_free(st);
+	}
+	if (rc != OD_OK) {
+		store_rollback(sh->store);
+		return rc;
+	}
+	return store_commit(sh->store, err);
+}
+
+enum od_code shop_append(struct shop *sh, struct statement *const *sts,
+			 size_t n, long long *seqs, struct od_err *err)
+{
+	enum od_code rc;
+	size_t i;
+
+	rc = store_begin(sh->store, err);
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = ledger_append(sh->store, sh->key, sts[i],
+				   seqs ? &seqs[i] : NULL, err);
+	if (rc != OD_OK) {
+		store_rollback(sh->store);
+		return rc;
+	}
+	return store_commit(sh->store, err);
+}
+
+/* Signs the genesis statement: the owner founds the shop. */
+static enum od_code append_genesis(struct shop *sh, const char *shop_name,
+				   struct od_err *err)
+{
+	uint8_t pub[SIGKEY_PUB_LEN];
+	char b64[64];
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	sigkey_public(sh->key, pub);
+	b64_encode(pub, sizeof pub, b64);
+	rc = shop_statement(sh, STMT_SHOP_GENESIS, NULL, &st, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "shop", shop_name, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "role", "owner", err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "pubkey", b64, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+enum od_code shop_init(const char *dir, const char *shop_name,
+		       const char *owner, const char *pass, size_t pass_len,
+		       struct od_err *err)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN];
+	struct shop *sh = shop_alloc();
+	struct stat sb;
+	enum od_code rc;
+	int made_db = 0;
+
+	if (sh == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = make_dir(dir, err);
+	if (rc == OD_OK)
+		rc = shop_paths(sh, dir, err);
+	if (rc == OD_OK)
+		rc = take_lock(sh, 1, err);
+	if (rc != OD_OK)
+		goto out;
+	if (lstat(sh->slots_path, &sb) == 0) {
+		rc = od_err_set(err, OD_E_EXISTS,
+				"%s already holds a shop; use another --store "
+				"DIR", dir);
+		goto out;
+	}
+	/* A database without key slots is what an interrupted init leaves. */
+	remove_db_files(sh->db_path);
+	rc = keyslot_new(sh->slots_path, &sh->slots, err);
+	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
+				      sizeof sh->data_key) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
+	if (rc == OD_OK)
+		rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = keyslot_add(sh->slots, owner, pass, pass_len, sh->data_key,
+				 seed, NULL, err);
+	if (rc == OD_OK)
+		rc = shop_take_key(sh, owner, seed, err);
+	if (rc == OD_OK)
+		rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
+	made_db = rc == OD_OK;
+	if (rc == OD_OK)
+		rc = append_genesis(sh, shop_name, err);
+	/* The key slots go last: their presence is what makes a shop. */
+	if (rc == OD_OK)
+		rc = keyslot_save(sh->slots, sh->data_key, err);
+	if (rc == OD_OK)
+		rc = sync_dir(dir, err);
+out:
+	secret_wipe(seed, sizeof seed);
+	if (rc != OD_OK && made_db) {
+		store_close(sh->store);
+		sh->store = NULL;
+		remove_db_files(sh->db_path);
+	}
+	shop_close(sh);
+	return rc;
+}
+
+enum od_code shop_slot_users(const char *dir,
+			     void (*cb)(void *ctx, const char *user),
+			     void *ctx, struct od_err *err)
+{
+	struct keyslot_file *kf = NULL;
+	char *path = path_join(dir, SHOP_SLOTS_FILE);
+	enum od_code rc;
+	size_t i;
+
+	if (path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = keyslot_load(path, &kf, err);
+	free(path);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_NOTFOUND,
+				  "no shop in %s; found one with `orderdesk "
+				  "init --owner NAME`", dir);
+	if (rc != OD_OK)
+		return rc;
+	for (i = 0; i < keyslot_count(kf); i++)
+		cb(ctx, keyslot_user(kf, i));
+	keyslot_free(kf);
+	return OD_OK;
+}
+
+/*
+ * Finishes or undoes a data key rotation that was interrupted: if the new
+ * database is complete under the key the slots now hold, it replaces the
+ * old one; otherwise it is a leftover and goes.  Needs the exclusive lock.
+ */
+static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
+				    struct od_err *err)
+{
+	char *fresh = NULL;
+	struct stat sb;
+	unsigned long pages;
+	struct od_err ignored;
+	enum od_code rc = OD_OK;
+
+	if (asprintf(&fresh, "%s%s", sh->db_path, DB_NEW_SUFFIX) < 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (lstat(fresh, &sb) != 0)
+		goto out;
+	if (access == SHOP_READ && (rc = take_lock(sh, 1, err)) != OD_OK)
+		goto out;
+	if (vfs_crypt_verify_file(fresh, sh->data_key, &pages, &ignored) ==
+	    OD_OK) {
+		remove_db_files(sh->db_path);
+		if (rename(fresh, sh->db_path) != 0)
+			rc = od_err_set(err, OD_E_IO, "cannot finish the key "
+					"rotation: %s", strerror(errno));
+	} else {
+		remove_db_files(fresh);
+	}
+	if (rc == OD_OK)
+		rc = sync_dir(sh->dir, err);
+	if (rc == OD_OK && access == SHOP_READ)
+		rc = take_lock(sh, 0, err);
+out:
+	free(fresh);
+	return rc;
+}
+
+/* Checks that the unlocked user is an active user whose key this is. */
+static enum od_code check_user(struct shop *sh, struct od_err *err)
+{
+	struct user_record u;
+	enum od_code rc = store_user_get(sh->store, sh->user, &u, err);
+
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_AUTH,
+				  "%s has a key but is not a user of this shop "
+				  "(an interrupted `user add`?); ask the owner "
+				  "to add them again", sh->user);
+	if (rc != OD_OK)
+		return rc;
+	if (!u.active)
+		return od_err_set(err, OD_E_AUTH,
+				  "%s's access has been revoked; ask the owner",
+				  sh->user);
+	if (strcmp(u.fingerprint, sh->fingerprint) != 0)
+		return od_err_set(err, OD_E_TAMPERED,
+				  "%s's sealed key does not match the key in "
+				  "the shop's log; the key file was tampered "
+				  "with", sh->user);
+	return role_parse(u.role, &sh->role, err);
+}
+
+enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
+			 size_t pass_len, enum shop_access access,
+			 struct shop **out, struct od_err *err)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN];
+	struct shop *sh = shop_alloc();
+	enum od_code rc;
+
+	*out = NULL;
+	if (sh == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = shop_paths(sh, dir, err);
+	if (rc == OD_OK)
+		rc = take_lock(sh, access == SHOP_WRITE, err);
+	if (rc == OD_OK) {
+		rc = keyslot_load(sh->slots_path, &sh->slots, err);
+		if (rc == OD_E_NOTFOUND)
+			rc = od_err_set(err, OD_E_NOTFOUND,
+					"no shop in %s; found one with "
+					"`orderdesk init --owner NAME`", dir);
+	}
+	if (rc == OD_OK)
+		rc = keyslot_unlock(sh->slots, user, pass, pass_len,
+				    sh->data_key, seed, err);
+	if (rc == OD_OK)
+		rc = shop_take_key(sh, user, seed, err);
+	secret_wipe(seed, sizeof seed);
+	if (rc == OD_OK)
+		rc = finish_rotation(sh, access, err);
+	if (rc == OD_OK)
+		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
+	if (rc == OD_OK)
+		rc = check_user(sh, err);
+	if (rc != OD_OK) {
+		shop_close(sh);
+		return rc;
+	}
+	*out = sh;
+	return OD_OK;
+}
+
+/* Signs a user.* statement about name as the current user. */
+static enum od_code user_statement(struct shop *sh, enum stmt_kind kind,
+				   const char *name, const char *role,
+				   const uint8_t *pub, struct statement **out,
+				   struct od_err *err)
+{
+	char b64[64];
+	enum od_code rc = shop_statement(sh, kind, NULL, out, err);
+
+	if (rc == OD_OK)
+		rc = statement_add(*out, "user", name, err);
+	if (rc == OD_OK && role != NULL)
+		rc = statement_add(*out, "role", role, err);
+	if (rc == OD_OK && pub != NULL) {
+		b64_encode(pub, SIGKEY_PUB_LEN, b64);
+		rc = statement_add(*out, "pubkey", b64, err);
+	}
+	return rc;
+}
+
+enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
+			   const char *pass, size_t pass_len,
+			   struct od_err *err)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN], pub[SIGKEY_PUB_LEN];
+	struct sigkey *k = NULL;
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &k, err);
+	if (rc != OD_OK)
+		goto out;
+	sigkey_public(k, pub);
+	rc = user_statement(sh, STMT_USER_ADD, name, role_name(role), pub, &st,
+			    err);
+	if (rc == OD_OK)
+		rc = store_begin(sh->store, err);
+	if (rc != OD_OK)
+		goto out;
+	/* Folding first refuses a duplicate name or a caller who may not. */
+	rc = ledger_append(sh->store, sh->key, st, NULL, err);
+	/*
+	 * The log had no such user, so a slot under that name is what an
+	 * interrupted add left behind: replace it.
+	 */
+	if (rc == OD_OK && keyslot_has(sh->slots, name))
+		rc = keyslot_remove(sh->slots, name, err);
+	if (rc == OD_OK)
+		rc = keyslot_add(sh->slots, name, pass, pass_len, sh->data_key,
+				 seed, NULL, err);
+	if (rc == OD_OK)
+		rc = keyslot_save(sh->slots, sh->data_key, err);
+	if (rc != OD_OK) {
+		store_rollback(sh->store);
+		goto out;
+	}
+	rc = store_commit(sh->store, err);
+out:
+	secret_wipe(seed, sizeof seed);
+	sigkey_free(k);
+	statement_free(st);
+	return rc;
+}
+
+enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
+			 const char *new_pass, size_t new_len,
+			 struct od_err *err)
+{
+	enum od_code rc = keyslot_change_passphrase(sh->slots, sh->user,
+						    old_pass, old_len,
+						    new_pass, new_len, err);
+
+	if (rc == OD_OK)
+		rc = keyslot_save(sh->slots, sh->data_key, err);
+	return rc;
+}
+
+/*
+ * Rotates the data key: copies the database under a new key, rewraps the
+ * key for every remaining slot, then swaps the files.  The slots are saved
+ * before the swap, so a crash in between is finished by the next unlock
+ * (finish_rotation).
+ */
+static enum od_code rotate_data_key(struct shop *sh, struct od_err *err)
+{
+	uint8_t fresh_key[KEYSLOT_KEY_LEN];
+	char *fresh = NULL;
+	enum od_code rc = OD_OK;
+
+	if (asprintf(&fresh, "%s%s", sh->db_path, DB_NEW_SUFFIX) < 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	remove_db_files(fresh);
+	if (gnutls_rnd(GNUTLS_RND_KEY, fresh_key, sizeof fresh_key) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
+	if (rc == OD_OK)
+		rc = store_copy_to(sh->store, fresh, fresh_key, err);
+	if (rc == OD_OK)
+		rc = keyslot_rewrap_all(sh->slots, fresh_key, err);
+	if (rc == OD_OK)
+		rc = keyslot_save(sh->slots, fresh_key, err);
+	if (rc != OD_OK) {
+		remove_db_files(fresh);
+		goto out;
+	}
+	memcpy(sh->data_key, fresh_key, sizeof fresh_key);
+	store_close(sh->store);
+	sh->store = NULL;
+	remove_db_files(sh->db_path);
+	if (rename(fresh, sh->db_path) != 0)
+		rc = od_err_set(err, OD_E_IO, "cannot finish the key rotation:"
+				" %s; run any command to finish it",
+				strerror(errno));
+	if (rc == OD_OK)
+		rc = sync_dir(sh->dir, err);
+	if (rc == OD_OK)
+		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
+out:
+	secret_wipe(fresh_key, sizeof fresh_key);
+	free(fresh);
+	return rc;
+}
+
+enum od_code shop_user_revoke(struct shop *sh, const char *name,
+			      struct od_err *err)
+{
+	struct statement *st = NULL;
+	struct user_record u;
+	enum od_code rc;
+
+	rc = store_user_get(sh->store, name, &u, err);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_NOTFOUND,
+				  "no user %s in this shop", name);
+	if (rc != OD_OK)
+		return rc;
+	/*
+	 * Already revoked but still holding a slot means an earlier revoke
+	 * was interrupted before the key rotation: finish that part.
+	 */
+	if (u.active) {
+		rc = user_statement(sh, STMT_USER_REVOKE, name, NULL, NULL,
+				    &st, err);
+		if (rc == OD_OK)
+			rc = shop_append(sh, &st, 1, NULL, err);
+		statement_free(st);
+		if (rc != OD_OK)
+			return rc;
+	} else if (!keyslot_has(sh->slots, name)) {
+		return od_err_set(err, OD_E_STATE,
+				  "%s has already been revoked", name);
+	} else if (sh->role != ROLE_OWNER) {
+		return od_err_set(err, OD_E_DENIED,
+				  "only an owner may revoke people");
+	}
+	if (keyslot_has(sh->slots, name))
+		rc = keyslot_remove(sh->slots, name, err);
+	if (rc == OD_OK)
+		rc = rotate_data_key(sh, err);
+	return rc;
+}

@@ -1,0 +1,131 @@
+/*
+ * shop.h - a store directory, unlocked by one person.
+ *
+ * A shop directory holds three files, all mode 0600 in a 0700 directory:
+ *   orderdesk.db   the encrypted database (storage/store.h)
+ *   keyslots       who may unlock it, and their sealed keys (keyslot.h)
+ *   lock           taken shared by readers and exclusive by writers, so two
+ *                  commands on the same store wait for each other
+ * Unlocking proves the person's passphrase, opens the database with the data
+ * key and makes their signing key ready; closing wipes both.
+ */
+#ifndef OD_SHOP_H
+#define OD_SHOP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/role.h"
+#include "app/sigkey.h"
+#include "app/statement.h"
+#include "lib/err.h"
+#include "storage/keyslot.h"
+#include "storage/store.h"
+
+#define SHOP_DB_FILE    "orderdesk.db"
+#define SHOP_SLOTS_FILE "keyslots"
+#define SHOP_LOCK_FILE  "lock"
+
+/* How long a command waits for another one holding the store. */
+#define SHOP_LOCK_WAIT_MS 30000
+
+struct shop {
+	char *dir;
+	char *db_path;
+	char *slots_path;
+	int lock_fd;
+	struct keyslot_file *slots;
+	uint8_t data_key[KEYSLOT_KEY_LEN];
+	struct store *store;
+	char user[STMT_NAME_MAX + 1];
+	enum role role;
+	struct sigkey *key;
+	char fingerprint[SIGKEY_FP_LEN + 1];
+};
+
+enum shop_access { SHOP_READ, SHOP_WRITE };
+
+/* The default store directory: $XDG_DATA_HOME/orderdesk or
+ * ~/.local/share/orderdesk.  *dir is the caller's. */
+enum od_code shop_default_dir(char **dir, struct od_err *err);
+
+/*
+ * Founds a new shop in dir (created 0700 if missing; it must not already
+ * hold a shop): a data key, the owner's signing key sealed under pass, the
+ * encrypted store, and the genesis statement signed by the owner.
+ */
+enum od_code shop_init(const char *dir, const char *shop_name,
+		       const char *owner, const char *pass, size_t pass_len,
+		       struct od_err *err);
+
+/*
+ * Lists the user names that have a key slot (no passphrase needed).  Calls
+ * cb for each; used to choose who signs in.
+ */
+enum od_code shop_slot_users(const char *dir,
+			     void (*cb)(void *ctx, const char *user),
+			     void *ctx, struct od_err *err);
+
+/*
+ * Unlocks dir as user.  Takes the lock (shared or exclusive per access,
+ * waiting up to SHOP_LOCK_WAIT_MS), checks the passphrase, opens the store,
+ * finishes an interrupted key rotation, and checks that the user is active
+ * in the log and that the unsealed key is theirs.  A wrong passphrase leaves
+ * every file byte-for-byte as it was.  *out is the caller's (shop_close).
+ */
+enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
+			 size_t pass_len, enum shop_access access,
+			 struct shop **out, struct od_err *err);
+
+/* Closes the store, wipes the keys, releases the lock; NULL is a no-op. */
+void shop_close(struct shop *sh);
+
+/* Makes an empty statement of kind signed as the shop's user. */
+enum od_code shop_statement(struct shop *sh, enum stmt_kind kind,
+			    const char *order, struct statement **out,
+			    struct od_err *err);
+
+/*
+ * Makes statement i of a batch; *out is then the batch's to free.
+ */
+typedef enum od_code (*shop_make_fn)(void *ctx, size_t i,
+				     struct statement **out,
+				     struct od_err *err);
+
+/*
+ * Makes, signs, checks and appends n statements one at a time in one
+ * durable transaction: all of them land or none do.  Only one statement is
+ * in memory at a time, so a batch may be as large as an import.  *first
+ * (if not NULL) gets the seq of the first entry.
+ */
+enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
+			      void *ctx, long long *first, struct od_err *err);
+
+/*
+ * Signs, checks and appends statements in one durable transaction: all of
+ * them land or none do.  seqs (if not NULL) gets each entry's seq.
+ */
+enum od_code shop_append(struct shop *sh, struct statement *const *sts,
+			 size_t n, long long *seqs, struct od_err *err);
+
+/*
+ * Adds a person: makes their signing key, seals it under their passphrase,
+ * wraps the data key to them and signs a user.add as the current user.
+ */
+enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
+			   const char *pass, size_t pass_len,
+			   struct od_err *err);
+
+/* Changes the current user's passphrase (old one already proven). */
+enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
+			 const char *new_pass, size_t new_len,
+			 struct od_err *err);
+
+/*
+ * Revokes a person: signs user.revoke, drops their key slot, and rotates the
+ * data key so that what is written from now on is out of their reach.
+ */
+enum od_code shop_user_revoke(struct shop *sh, const char *name,
+			      struct od_err *err);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * records.h - the plain records the store keeps: an order with its items, a
+ * user, a log entry.  Storage reads and writes them; the app layer gives them
+ * meaning (app/order.h validates orders and turns them into statements).
+ * They live here so that the arrows stay one way: app -> storage.
+ */
+#ifndef OD_RECORDS_H
+#define OD_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ORDER_MAX_LINES   4          /* address lines */
+
+enum order_status {
+	ORDER_NEW,
+	ORDER_CONFIRMED,
+	ORDER_HELD,
+	ORDER_SHIPPED,
+	ORDER_CANCELLED,
+	ORDER_STATUS_COUNT
+};
+
+struct order_item {
+	char *sku;
+	char *name;
+	long long qty;
+	long long unit_price;  /* minor units */
+	long long shipped;     /* quantity shipped so far */
+};
+
+struct order {
+	char *number;
+	char *placed_at;       /* YYYY-MM-DDTHH:MM:SSZ */
+	char currency[4];      /* ISO 4217, upper case */
+	char *customer_name;
+	char *email;           /* may be "" */
+	char *phone;           /* may be "" */
+	char *ship_name;
+	char *ship_lines[ORDER_MAX_LINES];
+	size_t nlines;
+	char *city;
+	char *postcode;        /* may be "" */
+	char country[3];       /* ISO 3166 alpha-2, upper case */
+	struct order_item *items;
+	size_t nitems;
+	long long total;       /* minor units; equals the sum of the items */
+	char *note;            /* may be "" */
+
+	/* State, from the fold; zero for an order not yet placed. */
+	enum order_status status;
+	enum order_status held_from;  /* the status a release returns to */
+	char *reason;          /* cancel or hold reason, or NULL */
+};
+
+/* Frees an order and everything it owns; NULL is a no-op. */
+void record_order_free(struct order *o);
+
+/* A person of the shop, as the fold of the log has made them. */
+struct user_record {
+	char name[33];
+	char role[16];              /* "owner", "shopkeeper", "staff" */
+	uint8_t pubkey[32];         /* Ed25519 */
+	char fingerprint[72];       /* "sha256:" + hex */
+	int active;                 /* 0 once revoked */
+	long long added_seq;        /* log position of their user.add */
+};
+
+/* One entry of the hash-chained log. */
+struct log_record {
+	long long seq;              /* 1, 2, 3, ... */
+	const char *statement;      /* exact signed bytes (borrowed) */
+	size_t statement_len;
+	uint8_t signature[64];
+	uint8_t hash[32];           /* SHA-256(prev ‖ seq ‖ statement ‖ sig) */
+};
+
+/* A shipment (one parcel) of an order. */
+struct shipment_record {
+	long long seq;
+	const char *carrier;        /* borrowed */
+	const char *tracking;
+	const char *items;          /* "SKU QTY" entries joined by ", " */
+};
+
+/* A note on an order. */
+struct note_record {
+	long long seq;
+	const char *actor;          /* borrowed */
+	const char *time;
+	const char *text;
+};
+
+#endif

@@ -1,0 +1,381 @@
+/* store.c - opening the store, its schema, transactions and meta values. */
+#include "storage/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/store-internal.h"
+#include "storage/vfs-crypt.h"
+
+/*
+ * The schema.  orders.search holds the searchable text of an order (number,
+ * customer, email, phone, city, SKUs and item names) so that one LIKE scan
+ * answers a search; it is encrypted with every other page.
+ */
+static const char schema_sql[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE log("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL,"
+	"  order_no TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  time TEXT NOT NULL,"
+	"  statement BLOB NOT NULL,"
+	"  signature BLOB NOT NULL,"
+	"  hash BLOB NOT NULL);"
+	"CREATE INDEX log_order ON log(order_no) WHERE order_no <> '';"
+	"CREATE TABLE users("
+	"  name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL,"
+	"  pubkey BLOB NOT NULL,"
+	"  fingerprint TEXT NOT NULL,"
+	"  active INTEGER NOT NULL,"
+	"  added_seq INTEGER NOT NULL);"
+	"CREATE TABLE orders("
+	"  number TEXT PRIMARY KEY,"
+	"  placed_at TEXT NOT NULL,"
+	"  currency TEXT NOT NULL,"
+	"  customer TEXT NOT NULL,"
+	"  email TEXT NOT NULL,"
+	"  phone TEXT NOT NULL,"
+	"  ship_name TEXT NOT NULL,"
+	"  ship_lines TEXT NOT NULL,"
+	"  city TEXT NOT NULL,"
+	"  postcode TEXT NOT NULL,"
+	"  country TEXT NOT NULL,"
+	"  total INTEGER NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  held_from INTEGER NOT NULL,"
+	"  reason TEXT,"
+	"  nitems INTEGER NOT NULL,"
+	"  search TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX orders_placed ON orders(placed_at, number);"
+	"CREATE INDEX orders_status ON orders(status, placed_at, number);"
+	"CREATE TABLE items("
+	"  order_no TEXT NOT NULL,"
+	"  pos INTEGER NOT NULL,"
+	"  sku TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  qty INTEGER NOT NULL,"
+	"  unit_price INTEGER NOT NULL,"
+	"  shipped INTEGER NOT NULL,"
+	"  PRIMARY KEY(order_no, pos)) WITHOUT ROWID;"
+	"CREATE TABLE shipments("
+	"  seq INTEGER PRIMARY KEY,"
+	"  order_no TEXT NOT NULL,"
+	"  carrier TEXT NOT NULL,"
+	"  tracking TEXT NOT NULL,"
+	"  items TEXT NOT NULL);"
+	"CREATE INDEX shipments_order ON shipments(order_no);"
+	"CREATE TABLE notes("
+	"  seq INTEGER PRIMARY KEY,"
+	"  order_no TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  time TEXT NOT NULL,"
+	"  text TEXT NOT NULL);"
+	"CREATE INDEX notes_order ON notes(order_no);";
+
+enum od_code store_fail(struct store *s, int rc, const char *what,
+			struct od_err *err)
+{
+	enum od_code code = vfs_crypt_error(rc, what, err);
+
+	/* Constraint failures are about the data, not the disk. */
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return od_err_set(err, OD_E_EXISTS, "%s: already recorded",
+				  what);
+	(void)s;
+	return code;
+}
+
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct od_err *err)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].sql == sql) {
+			st = s->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	}
+	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				&st, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(s, rc, "preparing a query", err);
+		return NULL;
+	}
+	if (s->ncache == STORE_STMT_CACHE) {
+		/* Never expected: the cache is sized for every query we have. */
+		sqlite3_finalize(st);
+		od_err_set(err, OD_E_INTERNAL, "query cache is full");
+		return NULL;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache].stmt = st;
+	s->ncache++;
+	return st;
+}
+
+enum od_code store_step_done(struct store *s, sqlite3_stmt *st,
+			     const char *what, struct od_err *err)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, rc, what, err);
+	return OD_OK;
+}
+
+int store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+const char *store_col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+/* Runs SQL text with no results. */
+static enum od_code store_exec(struct store *s, const char *sql,
+			       const char *what, struct od_err *err)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(s, rc, what, err);
+	return OD_OK;
+}
+
+/* Wraps an open connection in a store. */
+static enum od_code store_wrap(sqlite3 *db, struct store **out,
+			       struct od_err *err)
+{
+	struct store *s = calloc(1, sizeof *s);
+
+	if (s == NULL) {
+		sqlite3_close(db);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	s->db = db;
+	/* Full durability by default: a reported action survives power loss. */
+	sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+		     NULL, NULL, NULL);
+	*out = s;
+	return OD_OK;
+}
+
+/* Checks the schema version of an opened store. */
+static enum od_code store_check_version(struct store *s, struct od_err *err)
+{
+	char *v = NULL;
+	enum od_code rc = store_meta_get(s, "schema", &v, err);
+	int version;
+
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_TAMPERED,
+				  "the store has no schema version; it is "
+				  "damaged: restore it from a backup");
+	if (rc != OD_OK)
+		return rc;
+	version = atoi(v);
+	free(v);
+	if (version != STORE_SCHEMA_VERSION)
+		return od_err_set(err, OD_E_INPUT,
+				  "the store was made by another version of "
+				  "orderdesk (schema %d); use that version",
+				  version);
+	return OD_OK;
+}
+
+/* Creates the schema in a fresh store. */
+static enum od_code store_init_schema(struct store *s, struct od_err *err)
+{
+	enum od_code rc;
+	char v[16];
+
+	rc = store_begin(s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_exec(s, schema_sql, "creating the store", err);
+	if (rc == OD_OK) {
+		snprintf(v, sizeof v, "%d", STORE_SCHEMA_VERSION);
+		rc = store_meta_set(s, "schema", v, err);
+	}
+	if (rc != OD_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+enum od_code store_create(const char *path, const uint8_t key[STORE_KEY_LEN],
+			  struct store **out, struct od_err *err)
+{
+	sqlite3 *db = NULL;
+	struct store *s = NULL;
+	enum od_code rc;
+
+	*out = NULL;
+	rc = vfs_crypt_open(path, key, 1, &db, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_wrap(db, &s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_init_schema(s, err);
+	if (rc != OD_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OD_OK;
+}
+
+enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
+			struct store **out, struct od_err *err)
+{
+	sqlite3 *db = NULL;
+	struct store *s = NULL;
+	enum od_code rc;
+
+	*out = NULL;
+	rc = vfs_crypt_open(path, key, 0, &db, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_wrap(db, &s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_check_version(s, err);
+	if (rc != OD_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OD_OK;
+}
+
+enum od_code store_open_memory(struct store **out, struct od_err *err)
+{
+	sqlite3 *db = NULL;
+	struct store *s = NULL;
+	enum od_code rc;
+	int src;
+
+	*out = NULL;
+	src = sqlite3_open_v2(":memory:", &db,
+			      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (src != SQLITE_OK) {
+		sqlite3_close(db);
+		return od_err_set(err, OD_E_NOMEM,
+				  "cannot open an in-memory database");
+	}
+	rc = store_wrap(db, &s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_init_schema(s, err);
+	if (rc != OD_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OD_OK;
+}
+
+void store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	if (s->in_tx)
+		store_rollback(s);
+	for (i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].stmt);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+enum od_code store_begin(struct store *s, struct od_err *err)
+{
+	enum od_code rc = store_exec(s, "BEGIN IMMEDIATE",
+				     "starting a transaction", err);
+
+	if (rc == OD_OK)
+		s->in_tx = 1;
+	return rc;
+}
+
+enum od_code store_commit(struct store *s, struct od_err *err)
+{
+	enum od_code rc = store_exec(s, "COMMIT", "saving the change", err);
+
+	if (rc != OD_OK)
+		store_rollback(s);
+	s->in_tx = 0;
+	return rc;
+}
+
+void store_rollback(struct store *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}
+
+enum od_code store_set_durable(struct store *s, int full, struct od_err *err)
+{
+	return store_exec(s, full ? "PRAGMA synchronous=FULL"
+				  : "PRAGMA synchronous=NORMAL",
+			  "setting durability", err);
+}
+
+static const char meta_get_sql[] = "SELECT value FROM meta WHERE key = ?1";
+static const char meta_set_sql[] =
+	"INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+enum od_code store_meta_get(struct store *s, const char *key, char **value,
+			    struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, meta_get_sql, err);
+	int rc;
+
+	*value = NULL;
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*value = strdup(store_col_text(st, 0));
+		sqlite3_reset(st);
+		if (*value == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		return OD_OK;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return od_err_set(err, OD_E_NOTFOUND, "no %s recorded", key);
+	return store_fail(s, rc, "reading the store", err);
+}
+
+enum od_code store_meta_set(struct store *s, const char *key,
+			    const char *value, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, meta_set_sql, err);
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, key);
+	store_bind_text(st, 2, value);
+	return store_step_done(s, st, "writing the store", err);
+}

@@ -1,0 +1,195 @@
+/*
+ * store.h - the shop's tables in SQLite: the log, and the state folded from it.
+ *
+ * A store is one database file opened through the encrypting VFS
+ * (storage/vfs-crypt.h), or, for replaying the log during verification, a
+ * plain in-memory database with the same schema.  The app layer never sees
+ * SQL: it calls these functions inside store_begin/store_commit, so that each
+ * appended statement and the state it changes land in one transaction.
+ *
+ * Strings handed to callbacks are borrowed and valid only during the call.
+ */
+#ifndef OD_STORE_H
+#define OD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+#include "storage/records.h"
+
+#define STORE_KEY_LEN 32
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/*
+ * Creates a new encrypted store file at path (which must not exist) with the
+ * schema in place.  *out is the caller's (store_close).
+ */
+enum od_code store_create(const char *path, const uint8_t key[STORE_KEY_LEN],
+			  struct store **out, struct od_err *err);
+
+/*
+ * Opens the encrypted store at path.  A wrong key or a damaged file gives
+ * OD_E_TAMPERED; a store made by a newer orderdesk gives OD_E_INPUT.
+ */
+enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
+			struct store **out, struct od_err *err);
+
+/* Opens an empty, plain, in-memory store (for replaying the log). */
+enum od_code store_open_memory(struct store **out, struct od_err *err);
+
+/* Closes the store (checkpointing its WAL); NULL is a no-op. */
+void store_close(struct store *s);
+
+/* Starts a write transaction, waiting for other writers (BEGIN IMMEDIATE). */
+enum od_code store_begin(struct store *s, struct od_err *err);
+
+/* Commits; on failure the transaction is rolled back. */
+enum od_code store_commit(struct store *s, struct od_err *err);
+
+/* Rolls back the open transaction, if any. */
+void store_rollback(struct store *s);
+
+/* Chooses durability: full (fsync on every commit) or normal (for bulk). */
+enum od_code store_set_durable(struct store *s, int full, struct od_err *err);
+
+/* Reads a meta value (*value is the caller's); absent gives OD_E_NOTFOUND. */
+enum od_code store_meta_get(struct store *s, const char *key, char **value,
+			    struct od_err *err);
+enum od_code store_meta_set(struct store *s, const char *key,
+			    const char *value, struct od_err *err);
+
+/* ---- the log ---- */
+
+/* The last entry's seq and hash; seq 0 and a zero hash for an empty log. */
+enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
+			    struct od_err *err);
+
+/* Finds a statement id in the log: OD_OK with *seq, or OD_E_NOTFOUND. */
+enum od_code store_log_find_id(struct store *s, const char *id,
+			       long long *seq, struct od_err *err);
+
+/* The columns kept beside each entry, for lookups and filters. */
+struct log_index {
+	const char *id;
+	const char *kind;
+	const char *order;   /* "" when none */
+	const char *actor;
+	const char *time;
+};
+
+/* Appends an entry; a duplicate id or seq gives OD_E_EXISTS. */
+enum od_code store_log_append(struct store *s, const struct log_record *r,
+			      const struct log_index *ix, struct od_err *err);
+
+typedef enum od_code (*store_log_cb)(void *ctx, const struct log_record *r,
+				     struct od_err *err);
+
+/*
+ * Calls cb for each entry in seq order, only those about order if order is
+ * not NULL.  A callback's error stops the walk and is returned.
+ */
+enum od_code store_log_each(struct store *s, const char *order,
+			    store_log_cb cb, void *ctx, struct od_err *err);
+
+/* ---- users ---- */
+
+/* Reads a user; absent gives OD_E_NOTFOUND. */
+enum od_code store_user_get(struct store *s, const char *name,
+			    struct user_record *u, struct od_err *err);
+
+/* Inserts or replaces a user. */
+enum od_code store_user_put(struct store *s, const struct user_record *u,
+			    struct od_err *err);
+
+/* Number of active users with role. */
+enum od_code store_user_count_active(struct store *s, const char *role,
+				     long long *n, struct od_err *err);
+
+typedef enum od_code (*store_user_cb)(void *ctx, const struct user_record *u,
+				      struct od_err *err);
+enum od_code store_user_each(struct store *s, store_user_cb cb, void *ctx,
+			     struct od_err *err);
+
+/* ---- orders ---- */
+
+/* Inserts a new order with its items; an existing number gives OD_E_EXISTS. */
+enum od_code store_order_insert(struct store *s, const struct order *o,
+				struct od_err *err);
+
+/*
+ * Reads an order with its items (and their shipped quantities).  Absent gives
+ * OD_E_NOTFOUND.  *out is the caller's (record_order_free).
+ */
+enum od_code store_order_get(struct store *s, const char *number,
+			     struct order **out, struct od_err *err);
+
+/* Sets an order's status, the status a release returns to, and the reason. */
+enum od_code store_order_set_state(struct store *s, const char *number,
+				   enum order_status status,
+				   enum order_status held_from,
+				   const char *reason, struct od_err *err);
+
+/* Adds qty to the shipped quantity of the order's item sku. */
+enum od_code store_item_add_shipped(struct store *s, const char *number,
+				    const char *sku, long long qty,
+				    struct od_err *err);
+
+/* Records a shipment and a note. */
+enum od_code store_shipment_add(struct store *s, const char *number,
+				const struct shipment_record *r,
+				struct od_err *err);
+enum od_code store_note_add(struct store *s, const char *number,
+			    const struct note_record *r, struct od_err *err);
+
+typedef enum od_code (*store_shipment_cb)(void *ctx,
+					  const struct shipment_record *r,
+					  struct od_err *err);
+typedef enum od_code (*store_note_cb)(void *ctx, const struct note_record *r,
+				      struct od_err *err);
+enum od_code store_shipment_each(struct store *s, const char *number,
+				 store_shipment_cb cb, void *ctx,
+				 struct od_err *err);
+enum od_code store_note_each(struct store *s, const char *number,
+			     store_note_cb cb, void *ctx, struct od_err *err);
+
+/* Which orders a listing wants. */
+struct store_filter {
+	int status;            /* an enum order_status, or -1 for all */
+	const char *search;    /* substring of number, customer, email, phone,
+				  city, SKU or item name; NULL for all */
+};
+
+/*
+ * Calls cb for each matching order, by number.  The order has no items
+ * (items NULL) but nitems is set.  Rows are streamed, never all in memory.
+ */
+typedef enum od_code (*store_order_cb)(void *ctx, const struct order *o,
+				       struct od_err *err);
+enum od_code store_order_each(struct store *s, const struct store_filter *f,
+			      store_order_cb cb, void *ctx,
+			      struct od_err *err);
+
+/* ---- whole-store checks and copies ---- */
+
+/*
+ * SHA-256 over a canonical dump of the folded state (users, orders, items,
+ * shipments, notes): two stores with the same state have the same digest.
+ */
+enum od_code store_state_digest(struct store *s, uint8_t digest[32],
+				struct od_err *err);
+
+/* Runs PRAGMA integrity_check; any complaint gives OD_E_TAMPERED. */
+enum od_code store_integrity_check(struct store *s, struct od_err *err);
+
+/*
+ * Copies the whole database into a new encrypted file at path under key
+ * (which may differ from the store's own: that is how the data key is
+ * rotated).  The copy is complete and checkpointed when this returns.
+ */
+enum od_code store_copy_to(struct store *s, const char *path,
+			   const uint8_t key[STORE_KEY_LEN], struct od_err *err);
+
+#endif

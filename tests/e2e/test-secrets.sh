@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Nothing secret or private reaches the disk in plaintext, and every
+# signature can be checked without orderdesk, with openssl alone.
+. "$(dirname "$0")/lib.sh"
+
+new_shop
+"$OD" --store "$STORE" --passphrase-fd 3 import "$SAMPLE" > /dev/null 3< <(echo "$OWNER_PASS")
+
+# Distinctive strings from the imported orders: names, emails, phones,
+# cities, in Latin and CJK scripts (the sample mixes both).
+grep -oE '"(name|email|phone|city|note)": "[^"]{4,}"' "$SAMPLE" |
+	sed 's/^"[a-z]*": "//; s/"$//' | sort -u | head -400 > "$T/needles"
+check "there are private strings to look for" test "$(wc -l < "$T/needles")" -gt 100
+
+# scan DIR: prints the needles found in any file under DIR.
+scan() {
+	find "$1" -type f -print0 | xargs -0 cat | grep -aoFf "$T/needles" | sort -u | head
+}
+found=$(scan "$STORE")
+check "no order data in plaintext in the store after an import" test -z "$found"
+[ -n "$found" ] && echo "# found: $found"
+
+# With a WAL and shm still on disk: kill a writer before it closes.
+"$OD" --store "$STORE" --passphrase-fd 3 note "$(sed -n 's/.*"number": *"\([^"]*\)".*/\1/p' "$SAMPLE" | head -1)" \
+	"$(head -1 "$T/needles") said hello" > /dev/null 3< <(echo "$OWNER_PASS")
+"$TOOLS/gen-orders" 30000 3 | sed 's/"number": "\([0-9]*\)"/"number": "W\1"/' > "$T/wal.json"
+grep -oE '"name": "[^"]{4,}"' "$T/wal.json" | sed 's/^"name": "//; s/"$//' | sort -u | head -200 >> "$T/needles"
+"$OD" --store "$STORE" --passphrase-fd 3 import "$T/wal.json" > /dev/null 2>&1 3< <(echo "$OWNER_PASS") &
+pid=$!
+# A big transaction spills pages into the WAL before it commits.
+for _ in $(seq 1 500); do
+	[ "$(stat -c %s "$STORE/orderdesk.db-wal" 2> /dev/null || echo 0)" -gt 100000 ] && break
+	sleep 0.02
+done
+kill -9 "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+check "a killed import left a WAL to inspect" test -s "$STORE/orderdesk.db-wal"
+found=$(scan "$STORE")
+check "no order data in plaintext in the database, WAL or shm" test -z "$found"
+
+check "the passphrase is in no file of the store" \
+	bash -c "! grep -raqF '$OWNER_PASS' '$STORE'"
+check "every file in the store is 0600" \
+	bash -c "[ -z \"\$(find '$STORE' -type f ! -perm 600)\" ]"
+
+# Signatures that anyone can check with openssl.
+od "$OWNER_PASS" user key owner
+cp "$T/out" "$T/owner.pem"
+check "the public key is a PEM block" grep -q "BEGIN PUBLIC KEY" "$T/owner.pem"
+od "$OWNER_PASS" log --export "$T/export"
+expect_ok "log --export writes the statements and signatures"
+verified=0
+for n in 1 2 3 150 301; do
+	if openssl pkeyutl -verify -pubin -inkey "$T/owner.pem" -rawin \
+		-in "$T/export/$n.statement" -sigfile "$T/export/$n.sig" > /dev/null 2>&1; then
+		verified=$((verified + 1))
+	fi
+done
+check "openssl verifies exported statements with the signer's PEM key ($verified/5)" test "$verified" -eq 5
+sed -i 's/currency: /currency:  /' "$T/export/2.statement"
+check "openssl refuses an altered statement" \
+	bash -c "! openssl pkeyutl -verify -pubin -inkey '$T/owner.pem' -rawin -in '$T/export/2.statement' -sigfile '$T/export/2.sig' > /dev/null 2>&1"
+fp=$(openssl pkey -pubin -in "$T/owner.pem" -outform DER | sha256sum | cut -d' ' -f1)
+check "the key fingerprint is the SHA-256 of the key's DER, as openssl computes it" \
+	grep -q "key: sha256:$fp" "$T/export/1.statement"
+
+# Backups: encrypted like the store, signed, verified, restorable.
+od "$OWNER_PASS" backup "$T/shop.backup"
+expect_ok "backup writes and checks a backup"
+found=$(find "$T/shop.backup" -type f -print0 | xargs -0 cat | grep -aoFf "$T/needles" | head -3)
+check "the backup holds no order data in plaintext" test -z "$found"
+"$OD" --store "$T/restored" --user owner --passphrase-fd 3 restore "$T/shop.backup" > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_ok "restore into an empty store"
+"$OD" --store "$T/restored" --passphrase-fd 3 audit verify > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_ok "the restored shop verifies"
+cp "$T/shop.backup" "$T/bad.backup"
+printf '\x00' | dd of="$T/bad.backup" bs=1 seek=5000 conv=notrunc status=none
+"$OD" --store "$T/restored2" --user owner --passphrase-fd 3 restore "$T/bad.backup" > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_fail "a damaged backup is refused" 6 "damaged|altered|tampered"
+check "a refused restore leaves no shop behind" test ! -e "$T/restored2/keyslots"
+
+finish

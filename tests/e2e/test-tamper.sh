@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Tampering: wrong passphrases, flipped bytes in every part of the store,
+# and an insider who knows the data key editing the database directly.
+# Each must be refused with one clear line, a non-zero status, and no change.
+. "$(dirname "$0")/lib.sh"
+
+new_shop
+"$OD" --store "$STORE" --passphrase-fd 3 import "$SAMPLE" > /dev/null 3< <(echo "$OWNER_PASS")
+
+before=$(store_digest)
+od "wrong passphrase" list
+expect_fail "a wrong passphrase is refused" 3 "wrong passphrase for owner"
+check "a wrong passphrase leaves every file byte for byte as it was" \
+	test "$before" = "$(store_digest)"
+od_as nobody "$OWNER_PASS" list
+expect_fail "an unknown user is refused" 3 "nobody"
+
+# Flip one byte at a spread of offsets in the database file: every read
+# must report damage, never crash and never show a wrong answer.
+size=$(stat -c %s "$STORE/orderdesk.db")
+cp "$STORE/orderdesk.db" "$T/db.orig"
+flips_ok=0
+flips=0
+for off in 0 20 100 4095 4096 5000 $((size / 2)) $((size - 1)) $((size - 20)); do
+	cp "$T/db.orig" "$STORE/orderdesk.db"
+	printf '%s' "$(od -An -tx1 -j "$off" -N1 "$T/db.orig" | tr -d ' ')" > "$T/byte"
+	b=$(cat "$T/byte")
+	nb=$(printf '%02x' $(( 0x$b ^ 0x01 )))
+	printf "\\x$nb" | dd of="$STORE/orderdesk.db" bs=1 seek="$off" conv=notrunc status=none
+	flips=$((flips + 1))
+	"$OD" --store "$STORE" --passphrase-fd 3 audit verify > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+	rc=$?
+	if [ "$rc" -eq 6 ] && [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q "damaged\|tampered" "$T/err"; then
+		flips_ok=$((flips_ok + 1))
+	else
+		echo "# flip at $off: status $rc, $(cat "$T/err")"
+	fi
+done
+cp "$T/db.orig" "$STORE/orderdesk.db"
+check "a flipped byte anywhere in the database is reported as damage ($flips_ok/$flips)" \
+	test "$flips_ok" -eq "$flips"
+od "$OWNER_PASS" audit verify
+expect_ok "the restored file verifies again"
+
+# The key slots file: a flipped byte must not unlock, nor crash.
+cp "$STORE/keyslots" "$T/slots.orig"
+slots_ok=0
+slots_n=0
+ssize=$(stat -c %s "$STORE/keyslots")
+for off in 10 $((ssize / 3)) $((ssize / 2)) $((ssize - 10)); do
+	cp "$T/slots.orig" "$STORE/keyslots"
+	b=$(od -An -tx1 -j "$off" -N1 "$T/slots.orig" | tr -d ' ')
+	# Keep it printable so the JSON may still parse: swap a letter's case
+	# or a digit, which changes a value rather than the syntax.
+	nb=$(printf '%02x' $(( 0x$b ^ 0x01 )))
+	printf "\\x$nb" | dd of="$STORE/keyslots" bs=1 seek="$off" conv=notrunc status=none
+	slots_n=$((slots_n + 1))
+	od "$OWNER_PASS" list
+	if [ "$RC" -ne 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ]; then
+		slots_ok=$((slots_ok + 1))
+	else
+		echo "# slots flip at $off: status $RC, $(cat "$T/err")"
+	fi
+done
+cp "$T/slots.orig" "$STORE/keyslots"
+check "a flipped byte in the key slots never unlocks ($slots_ok/$slots_n)" \
+	test "$slots_ok" -eq "$slots_n"
+
+# An insider with a passphrase edits the tables behind the log's back.
+tamper() { "$TOOLS/od-tamper" "$STORE" owner "$1" <<< "$OWNER_PASS"; }
+cp "$STORE/orderdesk.db" "$T/db.orig"
+num=$(sed -n 's/.*"number": *"\([^"]*\)".*/\1/p' "$SAMPLE" | head -1)
+
+check "insider: marks an order shipped in the table" \
+	tamper "UPDATE orders SET status = 3 WHERE number = '$num'"
+od "$OWNER_PASS" audit verify
+expect_fail "audit verify notices a table edited behind the log" 6 "differ from what the log says"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+check "insider: rewrites a signed statement" \
+	tamper "UPDATE log SET statement = replace(statement, 'currency: ', 'currency:  ') WHERE seq = 2"
+od "$OWNER_PASS" audit verify
+expect_fail "audit verify notices an altered statement" 6 "log entry 2"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+check "insider: deletes a log entry and its order" \
+	tamper "DELETE FROM log WHERE seq = 5"
+od "$OWNER_PASS" audit verify
+expect_fail "audit verify notices a removed entry" 6 "skips from entry 4 to 6"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+check "insider: swaps the signatures of two entries" \
+	tamper "UPDATE log SET signature = (SELECT signature FROM log WHERE seq = 3) WHERE seq = 4"
+od "$OWNER_PASS" audit verify
+expect_fail "audit verify notices a forged signature" 6 "signature"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+od "$OWNER_PASS" audit verify
+expect_ok "the untouched copy verifies"
+
+finish
