@@ -21,9 +21,9 @@ endif
 
 CC      ?= cc
 PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-TEST_LIBS  := $(shell pkg-config --libs cmocka)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter -Werror
@@ -79,7 +79,11 @@ $(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-run: all
+# The README's first command: on a fresh Debian 12 machine this installs
+# what is missing, builds, and opens the demo shop.
+run:
+	./.ci/deps
+	$(MAKE) all
 	./tests/demo.sh
 
 # Every test; the last line printed is "N passed, N failed".

@@ -264,7 +264,9 @@ enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
 	return OD_OK;
 }
 
-enum od_code store_open_memory(struct store **out, struct od_err *err)
+/* Opens a plain (unencrypted) database with the schema in place. */
+static enum od_code store_open_plain(const char *path, struct store **out,
+				     struct od_err *err)
 {
 	sqlite3 *db = NULL;
 	struct store *s = NULL;
@@ -272,13 +274,15 @@ enum od_code store_open_memory(struct store **out, struct od_err *err)
 	int src;
 
 	*out = NULL;
-	src = sqlite3_open_v2(":memory:", &db,
+	src = sqlite3_open_v2(path, &db,
 			      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (src != SQLITE_OK) {
 		sqlite3_close(db);
-		return od_err_set(err, OD_E_NOMEM,
-				  "cannot open an in-memory database");
+		return od_err_set(err, OD_E_IO, "cannot open %s", path);
 	}
+	/* The same settings the encrypted store gets, for a fair comparison. */
+	sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
+		     " PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
 	rc = store_wrap(db, &s, err);
 	if (rc != OD_OK)
 		return rc;
@@ -289,6 +293,44 @@ enum od_code store_open_memory(struct store **out, struct od_err *err)
 	}
 	*out = s;
 	return OD_OK;
+}
+
+enum od_code store_create_unencrypted(const char *path, struct store **out,
+				      struct od_err *err)
+{
+	return store_open_plain(path, out, err);
+}
+
+enum od_code store_open_unencrypted(const char *path, struct store **out,
+				    struct od_err *err)
+{
+	sqlite3 *db = NULL;
+	struct store *s = NULL;
+	enum od_code rc;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return od_err_set(err, OD_E_IO, "cannot open %s", path);
+	}
+	/* What vfs_crypt_open sets on the encrypted side (WAL is in the file). */
+	sqlite3_exec(db, "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+	rc = store_wrap(db, &s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_check_version(s, err);
+	if (rc != OD_OK) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return OD_OK;
+}
+
+enum od_code store_open_memory(struct store **out, struct od_err *err)
+{
+	return store_open_plain(":memory:", out, err);
 }
 
 void store_close(struct store *s)

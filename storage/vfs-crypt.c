@@ -66,6 +66,14 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+/*
+ * Every page that misses SQLite's cache costs a decryption, and every page
+ * evicted dirty an encryption, so the cache is larger than SQLite's 2 MiB
+ * default: 16 MiB holds a store of ~4000 pages, and keeps inserts through a
+ * random-key index as fast as plain SQLite's.  The store may change it.
+ */
+#define CACHE_PRAGMA "PRAGMA cache_size=-16384;"
+
 enum crypt_kind {
 	CRYPT_DB,
 	CRYPT_WAL
@@ -706,64 +714,75 @@ static int crypt_open(sqlite3_vfs *vfs, sqlite3_filename name,
 	return SQLITE_OK;
 }
 
-/* The rest of the VFS passes through to the default one. */
+/* Deletes a file (SQLite deletes the WAL this way). */
 static int crypt_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
 {
 	return crypt_real->xDelete(crypt_real, name, sync_dir);
 }
 
+/* Passes an existence or permission check through. */
 static int crypt_access(sqlite3_vfs *vfs, const char *name, int flags,
 			int *out)
 {
 	return crypt_real->xAccess(crypt_real, name, flags, out);
 }
 
+/* Passes pathname resolution through. */
 static int crypt_full_pathname(sqlite3_vfs *vfs, const char *name, int n,
 			       char *out)
 {
 	return crypt_real->xFullPathname(crypt_real, name, n, out);
 }
 
+/* Passes extension loading through. */
 static void *crypt_dl_open(sqlite3_vfs *vfs, const char *name)
 {
 	return crypt_real->xDlOpen(crypt_real, name);
 }
 
+/* Passes the extension loader's error through. */
 static void crypt_dl_error(sqlite3_vfs *vfs, int n, char *out)
 {
 	crypt_real->xDlError(crypt_real, n, out);
 }
 
+/* Passes a symbol lookup through. */
 static void (*crypt_dl_sym(sqlite3_vfs *vfs, void *h, const char *sym))(void)
 {
 	return crypt_real->xDlSym(crypt_real, h, sym);
 }
 
+/* Passes an extension unload through. */
 static void crypt_dl_close(sqlite3_vfs *vfs, void *h)
 {
 	crypt_real->xDlClose(crypt_real, h);
 }
 
+/* Passes the seed for SQLite's own PRNG through. */
 static int crypt_randomness(sqlite3_vfs *vfs, int n, char *out)
 {
 	return crypt_real->xRandomness(crypt_real, n, out);
 }
 
+/* Passes a sleep through (the busy handler uses it). */
 static int crypt_sleep(sqlite3_vfs *vfs, int usec)
 {
 	return crypt_real->xSleep(crypt_real, usec);
 }
 
+/* Passes the clock through. */
 static int crypt_current_time(sqlite3_vfs *vfs, double *out)
 {
 	return crypt_real->xCurrentTime(crypt_real, out);
 }
 
+/* Passes the last OS error through. */
 static int crypt_last_error(sqlite3_vfs *vfs, int n, char *out)
 {
 	return crypt_real->xGetLastError(crypt_real, n, out);
 }
 
+/* Passes the clock through, in milliseconds. */
 static int crypt_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
 {
 	return crypt_real->xCurrentTimeInt64(crypt_real, out);
@@ -901,7 +920,8 @@ static enum od_code crypt_prepare(sqlite3 *db, struct od_err *err)
 	int rc;
 
 	rc = sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; "
-			  "PRAGMA page_size=4096;", NULL, NULL, NULL);
+			  "PRAGMA page_size=4096; " CACHE_PRAGMA, NULL, NULL,
+			  NULL);
 	if (rc != SQLITE_OK)
 		return crypt_open_error(rc, err);
 	sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);

@@ -47,7 +47,8 @@
  * encrypting VFS, keyed with key (copied; the copy is wiped when the
  * connection closes).  Before returning it sets what the encryption needs:
  * page size, reserved bytes, temp_store=MEMORY, mmap off, WAL journal mode
- * from the start, and a busy timeout.  Opening an existing file with the
+ * from the start, a 5 s busy timeout, and a 16 MiB page cache (each cache
+ * miss costs a decryption; the caller may change it).  Opening an existing file with the
  * wrong key fails with OD_E_TAMPERED.  A file that does not exist fails with
  * OD_E_NOTFOUND unless create is set.  New files are created mode 0600.
  * On success *db is the caller's, to close with sqlite3_close.

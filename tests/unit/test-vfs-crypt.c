@@ -868,6 +868,44 @@ static void test_bad_pages_refused(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * The backup API copies a store into a new file under another key, as a
+ * data-key rotation does; the copy opens only with the new key.
+ */
+static void test_backup_rekey(void **state)
+{
+	struct fx *f = *state;
+	uint8_t key[VFS_CRYPT_KEY_LEN], key2[VFS_CRYPT_KEY_LEN];
+	unsigned long pages;
+	struct od_err err;
+	sqlite3_backup *b;
+	sqlite3 *src, *dst;
+	char copy[128];
+
+	key_fill(key, 19);
+	key_fill(key2, 20);
+	build_store(f->db, key, 3000);
+	snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+	src = open_ok(f->db, key, 0);
+	dst = open_ok(copy, key2, 1);
+	b = sqlite3_backup_init(dst, "main", src, "main");
+	assert_non_null(b);
+	assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
+	assert_int_equal(sqlite3_backup_finish(b), SQLITE_OK);
+	assert_int_equal(sqlite3_close(src), SQLITE_OK);
+	assert_int_equal(sqlite3_close(dst), SQLITE_OK);
+
+	assert_false(store_leaks(copy));
+	assert_int_equal(verify(copy, key2, &pages, &err), OD_OK);
+	assert_int_equal(pages, file_size(copy) / PAGE);
+	assert_int_equal(vfs_crypt_open(copy, key, 0, &dst, &err),
+			 OD_E_TAMPERED);
+	dst = open_ok(copy, key2, 0);
+	check_rows(dst, 3000);
+	assert_int_equal(insert_rows(dst, 3000, 10), SQLITE_OK);
+	sqlite3_close(dst);
+}
+
 /* A larger store with an index passes integrity_check, before and after VACUUM. */
 static void test_large_store(void **state)
 {
@@ -1212,6 +1250,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_refused_plaintext_paths,
 						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pages_refused,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_backup_rekey,
 						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_large_store,
 						fx_setup, fx_teardown),

@@ -1,0 +1,773 @@
+/*
+ * bench-store.c - what encryption, signing and durability cost the store,
+ * measured against baselines taken in the same process (`make bench`).
+ *
+ *   bench-store ORDERS.json DIR
+ *	Imports the orders into an encrypted store and into a plain SQLite
+ *	store (same schema, same code path: store_begin, ledger_append for
+ *	each order, store_commit, as shop_append_many does), then lists,
+ *	searches, confirms and reopens both, phase by phase and side by side,
+ *	and prints one figure a line: "NAME: VALUE UNIT".  Ratios are
+ *	computed here from the two runs, never assumed; targets are printed
+ *	beside them for a reader and never checked, so the exit status says
+ *	only whether everything worked.  DIR must exist and be empty.
+ *
+ *   bench-store --peak-rss CMD ARG...
+ *	Runs CMD with its standard output thrown away and prints
+ *	"PEAK_KIB SECONDS": its peak resident memory (wait4's ru_maxrss) and
+ *	its wall time.  /usr/bin/time is not on a fresh Debian; this is.
+ *
+ * Both sides run the same statements (same ids, same bytes) so the two
+ * folded states can be compared at the end: a digest that differs means the
+ * benchmark measured something that did not work, and it fails.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/import.h"
+#include "app/ledger.h"
+#include "app/order.h"
+#include "app/sigkey.h"
+#include "app/statement.h"
+#include "lib/buf.h"
+#include "lib/encode.h"
+#include "lib/err.h"
+#include "lib/secret.h"
+#include "storage/keyslot.h"
+#include "storage/store.h"
+
+#define ACTOR          "bench"
+#define PASSPHRASE     "bench passphrase, not a secret"
+#define DURABLE_N      1000   /* confirmations, one transaction each */
+#define BULK_N         1000   /* confirmations in one transaction */
+#define BULK_ROUNDS    3      /* bulk batches per side, median taken */
+#define READ_ROUNDS    3      /* list and search passes per side */
+#define OPEN_ROUNDS    5      /* reopen + first query per side */
+#define FSYNC_N        100    /* bare write + fdatasync probes */
+#define UNLOCK_N       3      /* Argon2id unlocks */
+#define NEED_ORDERS    (DURABLE_N + BULK_ROUNDS * BULK_N)
+
+/* Names that exist in gen-orders' tables: CJK and Latin, common and rare. */
+static const char *const search_names[] = {
+	"王小明", "山田太郎", "김민준", "Anna Müller", "John Smith",
+	"Siobhán Murphy",
+};
+#define NSEARCH (sizeof search_names / sizeof search_names[0])
+
+/* What both sides share: the orders and the one signing key. */
+struct bench {
+	const char *dir;
+	struct order_list *list;
+	struct sigkey *key;
+	char fp[SIGKEY_FP_LEN + 1];
+	uint8_t pub[SIGKEY_PUB_LEN];
+	struct statement *genesis;
+};
+
+/* One store under test and what was measured on it. */
+struct side {
+	const char *name;        /* "plain", "encrypted" */
+	int encrypted;
+	char *path;
+	uint8_t key[STORE_KEY_LEN];
+	struct store *s;
+	double import_s;
+	double list_s[READ_ROUNDS];
+	double search_s[READ_ROUNDS];
+	long long search_hits[NSEARCH];
+	double durable_s;
+	double durable_lat[DURABLE_N];
+	double bulk_s[BULK_ROUNDS];
+	double open_s[OPEN_ROUNDS];
+	long long open_new;      /* the first query's answer */
+	uint8_t digest[32];
+};
+
+/* What the listing callback adds up, so that every field is really read. */
+struct touch {
+	long long rows;
+	unsigned long long bytes;
+	long long total;
+};
+
+/* Seconds on a clock that never jumps. */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* For qsort. */
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of n values (n <= 1000); v is left as it was. */
+static double median(const double *v, size_t n)
+{
+	double tmp[1000];
+
+	if (n == 0 || n > sizeof tmp / sizeof tmp[0])
+		return 0.0;
+	memcpy(tmp, v, n * sizeof *v);
+	qsort(tmp, n, sizeof *tmp, cmp_double);
+	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+/* Prints one figure; target (may be NULL) is shown, never checked. */
+static void figure(const char *name, double value, const char *unit,
+		   const char *target)
+{
+	printf("%s: %.*f%s%s%s%s%s\n", name, value < 10 ? 3 : 1, value,
+	       unit[0] ? " " : "", unit, target ? " (target " : "",
+	       target ? target : "", target ? ")" : "");
+}
+
+/* Returns a new string "dir/name"; NULL on OOM. */
+static char *path_in(const char *dir, const char *name)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+/* ---- the shared key and statements ---- */
+
+/* Makes the signing key and the genesis statement that founds each store. */
+static enum od_code bench_key(struct bench *b, struct od_err *err)
+{
+	uint8_t seed[SIGKEY_SEED_LEN];
+	char b64[64];
+	enum od_code rc;
+
+	rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &b->key, err);
+	secret_wipe(seed, sizeof seed);
+	if (rc != OD_OK)
+		return rc;
+	sigkey_public(b->key, b->pub);
+	rc = sigkey_fingerprint(b->pub, b->fp, err);
+	if (rc == OD_OK)
+		rc = statement_new(STMT_SHOP_GENESIS, ACTOR, b->fp, NULL,
+				   &b->genesis, err);
+	b64_encode(b->pub, sizeof b->pub, b64);
+	if (rc == OD_OK)
+		rc = statement_add(b->genesis, "shop", "Bench shop", err);
+	if (rc == OD_OK)
+		rc = statement_add(b->genesis, "role", "owner", err);
+	if (rc == OD_OK)
+		rc = statement_add(b->genesis, "pubkey", b64, err);
+	return rc;
+}
+
+/* Makes order.confirm statements for orders [from, from + n). */
+static enum od_code make_confirms(struct bench *b, size_t from, size_t n,
+				  struct statement **sts, struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	size_t i;
+
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = statement_new(STMT_ORDER_CONFIRM, ACTOR, b->fp,
+				   b->list->orders[from + i]->number, &sts[i],
+				   err);
+	return rc;
+}
+
+/* Frees n statements. */
+static void free_statements(struct statement **sts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		statement_free(sts[i]);
+		sts[i] = NULL;
+	}
+}
+
+/* ---- the stores ---- */
+
+/* Creates side's store and founds it with the shared genesis statement. */
+static enum od_code side_create(struct bench *b, struct side *sd,
+				struct od_err *err)
+{
+	enum od_code rc;
+
+	sd->path = path_in(b->dir, sd->encrypted ? "encrypted.db" : "plain.db");
+	if (sd->path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (sd->encrypted) {
+		rc = sigkey_random(sd->key, sizeof sd->key, err);
+		if (rc == OD_OK)
+			rc = store_create(sd->path, sd->key, &sd->s, err);
+	} else {
+		rc = store_create_unencrypted(sd->path, &sd->s, err);
+	}
+	if (rc == OD_OK)
+		rc = store_begin(sd->s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = ledger_append(sd->s, b->key, b->genesis, NULL, err);
+	if (rc != OD_OK) {
+		store_rollback(sd->s);
+		return rc;
+	}
+	return store_commit(sd->s, err);
+}
+
+/* Makes, signs, folds and appends order.placed for order i. */
+static enum od_code import_one(struct bench *b, struct store *s, size_t i,
+			       struct od_err *err)
+{
+	const struct order *o = b->list->orders[i];
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = statement_new(STMT_ORDER_PLACED, ACTOR, b->fp, o->number, &st,
+			   err);
+	if (rc == OD_OK)
+		rc = order_to_statement(o, st, err);
+	if (rc == OD_OK)
+		rc = ledger_append(s, b->key, st, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+/*
+ * Imports every order in one durable transaction, exactly the work
+ * shop_append_many does for `orderdesk import` once the file is parsed.
+ */
+static enum od_code side_import(struct bench *b, struct side *sd,
+				struct od_err *err)
+{
+	double t0 = now();
+	enum od_code rc = store_begin(sd->s, err);
+	size_t i;
+
+	for (i = 0; i < b->list->count && rc == OD_OK; i++)
+		rc = import_one(b, sd->s, i, err);
+	if (rc != OD_OK) {
+		store_rollback(sd->s);
+		return rc;
+	}
+	rc = store_commit(sd->s, err);
+	sd->import_s = now() - t0;
+	return rc;
+}
+
+/* Reads every field a listing shows, so none of it can be skipped. */
+static enum od_code touch_order(void *ctx, const struct order *o,
+				struct od_err *err)
+{
+	struct touch *t = ctx;
+
+	t->rows++;
+	t->bytes += strlen(o->number) + strlen(o->placed_at) +
+		    strlen(o->customer_name) + strlen(o->email) +
+		    strlen(o->phone) + strlen(o->city) + strlen(o->currency) +
+		    o->nitems + (unsigned)o->status;
+	t->total += o->total;
+	return OD_OK;
+}
+
+/* One pass over orders matching f; *rows gets how many there were. */
+static enum od_code walk(struct side *sd, int status, const char *search,
+			 long long *rows, struct od_err *err)
+{
+	struct store_filter f = { status, search };
+	struct touch t = { 0, 0, 0 };
+	enum od_code rc = store_order_each(sd->s, &f, touch_order, &t, err);
+
+	*rows = t.rows;
+	return rc;
+}
+
+/* Lists all orders once (round r); every order must come back. */
+static enum od_code side_list(struct bench *b, struct side *sd, int r,
+			      struct od_err *err)
+{
+	long long rows;
+	double t0 = now();
+	enum od_code rc = walk(sd, -1, NULL, &rows, err);
+
+	sd->list_s[r] = now() - t0;
+	if (rc == OD_OK && rows != (long long)b->list->count)
+		rc = od_err_set(err, OD_E_INTERNAL, "%s store listed %lld "
+				"orders, not %zu", sd->name, rows,
+				b->list->count);
+	return rc;
+}
+
+/* Runs every search once (round r); each name must be found. */
+static enum od_code side_search(struct side *sd, int r, struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	double t0 = now();
+	size_t i;
+
+	for (i = 0; i < NSEARCH && rc == OD_OK; i++) {
+		rc = walk(sd, -1, search_names[i], &sd->search_hits[i], err);
+		if (rc == OD_OK && sd->search_hits[i] == 0)
+			rc = od_err_set(err, OD_E_INTERNAL, "search %zu found "
+					"nothing in the %s store", i, sd->name);
+	}
+	sd->search_s[r] = now() - t0;
+	return rc;
+}
+
+/* Appends sts[0..n) in one transaction. */
+static enum od_code append_batch(struct bench *b, struct store *s,
+				 struct statement **sts, size_t n,
+				 struct od_err *err)
+{
+	enum od_code rc = store_begin(s, err);
+	size_t i;
+
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = ledger_append(s, b->key, sts[i], NULL, err);
+	if (rc != OD_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+/*
+ * Confirms sts[0..DURABLE_N) one durable transaction each (what
+ * `orderdesk confirm N` does per order), timing each one.
+ */
+static enum od_code side_durable(struct bench *b, struct side *sd,
+				 struct statement **sts, struct od_err *err)
+{
+	enum od_code rc = store_set_durable(sd->s, 1, err);
+	double t0 = now(), t;
+	size_t i;
+
+	for (i = 0; i < DURABLE_N && rc == OD_OK; i++) {
+		t = now();
+		rc = append_batch(b, sd->s, &sts[i], 1, err);
+		sd->durable_lat[i] = now() - t;
+	}
+	sd->durable_s = now() - t0;
+	return rc;
+}
+
+/* Confirms a batch of BULK_N in one durable transaction (round r). */
+static enum od_code side_bulk(struct bench *b, struct side *sd, int r,
+			      struct statement **sts, struct od_err *err)
+{
+	double t0 = now();
+	enum od_code rc = append_batch(b, sd->s, sts, BULK_N, err);
+
+	sd->bulk_s[r] = now() - t0;
+	return rc;
+}
+
+/*
+ * Signs the canonical text of each statement with nothing else around it:
+ * the floor for a batch, as every confirmation must be signed.
+ */
+static enum od_code raw_sign(struct bench *b, struct statement **sts,
+			     size_t n, double *secs, struct od_err *err)
+{
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf *texts = calloc(n, sizeof *texts);
+	enum od_code rc = OD_OK;
+	double t0;
+	size_t i;
+
+	if (texts == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		buf_init(&texts[i], STMT_MAX_BYTES);
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = statement_build(sts[i], &texts[i], err);
+	t0 = now();
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = sigkey_sign(b->key, texts[i].data, texts[i].len, sig,
+				 err);
+	*secs = now() - t0;
+	for (i = 0; i < n; i++)
+		buf_free(&texts[i]);
+	free(texts);
+	return rc;
+}
+
+/* Closes side's store, so the next open starts with a cold SQLite cache. */
+static void side_close(struct side *sd)
+{
+	store_close(sd->s);
+	sd->s = NULL;
+}
+
+/*
+ * Opens the closed store and answers the first query a person asks after
+ * unlocking: the log head and how many orders are new (round r).
+ */
+static enum od_code side_open(struct side *sd, int r, struct od_err *err)
+{
+	uint8_t hash[32];
+	long long seq;
+	double t0 = now();
+	enum od_code rc;
+
+	if (sd->encrypted)
+		rc = store_open(sd->path, sd->key, &sd->s, err);
+	else
+		rc = store_open_unencrypted(sd->path, &sd->s, err);
+	if (rc == OD_OK)
+		rc = store_log_head(sd->s, &seq, hash, err);
+	if (rc == OD_OK)
+		rc = walk(sd, ORDER_NEW, NULL, &sd->open_new, err);
+	sd->open_s[r] = now() - t0;
+	if (rc == OD_OK && r + 1 < OPEN_ROUNDS)
+		side_close(sd);
+	return rc;
+}
+
+/* ---- baselines outside the store ---- */
+
+/*
+ * One bare durable write, the floor under any durable commit: 4 KiB
+ * appended to a file in dir, then fdatasync (what SQLite calls to sync the
+ * WAL on Linux).  *med gets the median of FSYNC_N.
+ */
+static enum od_code bare_fsync(const char *dir, double *med,
+			       struct od_err *err)
+{
+	static double lat[FSYNC_N];
+	unsigned char page[4096];
+	char *path = path_in(dir, "fsync-probe");
+	enum od_code rc = OD_OK;
+	double t;
+	int fd, i;
+
+	if (path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	memset(page, 0xa5, sizeof page);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = od_err_set(err, OD_E_IO, "cannot create %s: %s", path,
+				strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < FSYNC_N && rc == OD_OK; i++) {
+		t = now();
+		if (pwrite(fd, page, sizeof page, (off_t)i * 4096) !=
+		    (ssize_t)sizeof page || fdatasync(fd) != 0)
+			rc = od_err_set(err, OD_E_IO, "cannot write %s: %s",
+					path, strerror(errno));
+		lat[i] = now() - t;
+	}
+	close(fd);
+	unlink(path);
+	*med = median(lat, FSYNC_N);
+out:
+	free(path);
+	return rc;
+}
+
+/*
+ * Makes a real key slot (default Argon2id cost) and times loading the file
+ * and unlocking it, as every command does first.  *med gets the median.
+ */
+static enum od_code unlock_time(const char *dir, double *med,
+				struct od_err *err)
+{
+	uint8_t data_key[KEYSLOT_KEY_LEN], seed[KEYSLOT_SEED_LEN];
+	struct keyslot_file *kf = NULL;
+	double lat[UNLOCK_N], t;
+	char *path = path_in(dir, "keyslots");
+	enum od_code rc;
+	int i;
+
+	if (path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = sigkey_random(data_key, sizeof data_key, err);
+	if (rc == OD_OK)
+		rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = keyslot_new(path, &kf, err);
+	if (rc == OD_OK)
+		rc = keyslot_add(kf, ACTOR, PASSPHRASE, strlen(PASSPHRASE),
+				 data_key, seed, NULL, err);
+	if (rc == OD_OK)
+		rc = keyslot_save(kf, data_key, err);
+	keyslot_free(kf);
+	kf = NULL;
+	for (i = 0; i < UNLOCK_N && rc == OD_OK; i++) {
+		t = now();
+		rc = keyslot_load(path, &kf, err);
+		if (rc == OD_OK)
+			rc = keyslot_unlock(kf, ACTOR, PASSPHRASE,
+					    strlen(PASSPHRASE), data_key, seed,
+					    err);
+		lat[i] = now() - t;
+		keyslot_free(kf);
+		kf = NULL;
+	}
+	if (rc == OD_OK)
+		*med = median(lat, UNLOCK_N);
+	secret_wipe(data_key, sizeof data_key);
+	secret_wipe(seed, sizeof seed);
+	unlink(path);
+	free(path);
+	return rc;
+}
+
+/* ---- the run ---- */
+
+/* Imports, lists and searches on both sides. */
+static enum od_code phase_read(struct bench *b, struct side sides[2],
+			       struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	int i, r;
+
+	/* Plain first, then encrypted, phase by phase, and rounds alternate
+	 * sides, so that a drifting machine hurts both alike. */
+	for (i = 0; i < 2 && rc == OD_OK; i++)
+		rc = side_create(b, &sides[i], err);
+	for (i = 0; i < 2 && rc == OD_OK; i++)
+		rc = side_import(b, &sides[i], err);
+	for (r = 0; r < READ_ROUNDS; r++)
+		for (i = 0; i < 2 && rc == OD_OK; i++)
+			rc = side_list(b, &sides[i], r, err);
+	for (r = 0; r < READ_ROUNDS; r++)
+		for (i = 0; i < 2 && rc == OD_OK; i++)
+			rc = side_search(&sides[i], r, err);
+	return rc;
+}
+
+/*
+ * Durable single confirmations, then bulk batches, each bulk round next to
+ * raw signing of the very same statement texts.
+ */
+static enum od_code phase_confirm(struct bench *b, struct side sides[2],
+				  double raw_s[BULK_ROUNDS],
+				  double *fsync_med, struct od_err *err)
+{
+	static struct statement *sts[DURABLE_N > BULK_N ? DURABLE_N : BULK_N];
+	enum od_code rc;
+	int i, r;
+
+	rc = bare_fsync(b->dir, fsync_med, err);
+	if (rc == OD_OK)
+		rc = make_confirms(b, 0, DURABLE_N, sts, err);
+	for (i = 0; i < 2 && rc == OD_OK; i++)
+		rc = side_durable(b, &sides[i], sts, err);
+	free_statements(sts, DURABLE_N);
+	for (r = 0; r < BULK_ROUNDS && rc == OD_OK; r++) {
+		rc = make_confirms(b, DURABLE_N + (size_t)r * BULK_N, BULK_N,
+				   sts, err);
+		if (rc == OD_OK)
+			rc = raw_sign(b, sts, BULK_N, &raw_s[r], err);
+		for (i = 0; i < 2 && rc == OD_OK; i++)
+			rc = side_bulk(b, &sides[i], r, sts, err);
+		free_statements(sts, BULK_N);
+	}
+	return rc;
+}
+
+/* Reopens both sides, then checks they hold the same state. */
+static enum od_code phase_open(struct side sides[2], struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	int i, r;
+
+	side_close(&sides[0]);
+	side_close(&sides[1]);
+	for (r = 0; r < OPEN_ROUNDS; r++)
+		for (i = 0; i < 2 && rc == OD_OK; i++)
+			rc = side_open(&sides[i], r, err);
+	for (i = 0; i < 2 && rc == OD_OK; i++)
+		rc = store_state_digest(sides[i].s, sides[i].digest, err);
+	if (rc == OD_OK && (memcmp(sides[0].digest, sides[1].digest, 32) ||
+			    sides[0].open_new != sides[1].open_new ||
+			    memcmp(sides[0].search_hits, sides[1].search_hits,
+				   sizeof sides[0].search_hits)))
+		rc = od_err_set(err, OD_E_INTERNAL, "the plain and encrypted "
+				"stores ended in different states");
+	return rc;
+}
+
+/* Prints a measured pair and its ratio (encrypted over plain). */
+static void report_pair(const char *name, double plain, double enc,
+			double scale, const char *unit)
+{
+	char line[128];
+
+	snprintf(line, sizeof line, "%s (plain sqlite)", name);
+	figure(line, plain * scale, unit, NULL);
+	figure(name, enc * scale, unit, NULL);
+	snprintf(line, sizeof line, "%s ratio vs plain sqlite", name);
+	figure(line, plain > 0 ? enc / plain : 0.0, "", "<= 1.3");
+}
+
+/* Prints everything measured. */
+static void report(struct bench *b, struct side sides[2], double parse_s,
+		   const double raw_s[BULK_ROUNDS], double fsync_med,
+		   double unlock_med)
+{
+	struct side *p = &sides[0], *e = &sides[1];
+	double single = median(e->durable_lat, DURABLE_N);
+	double raw = median(raw_s, BULK_ROUNDS);
+	double bulk = median(e->bulk_s, BULK_ROUNDS);
+
+	printf("orders: %zu\n", b->list->count);
+	figure("import parse (JSON read + validate, not in the ratio)",
+	       parse_s, "s", NULL);
+	report_pair("import", p->import_s, e->import_s, 1, "s");
+	report_pair("list all", median(p->list_s, READ_ROUNDS),
+		    median(e->list_s, READ_ROUNDS), 1000, "ms");
+	printf("search names: %zu per pass, %lld to %lld hits each\n",
+	       NSEARCH, e->search_hits[0], e->search_hits[NSEARCH - 1]);
+	report_pair("search by customer (all names)",
+		    median(p->search_s, READ_ROUNDS),
+		    median(e->search_s, READ_ROUNDS), 1000, "ms");
+	report_pair("1000 confirmations (durable, one each)", p->durable_s,
+		    e->durable_s, 1, "s");
+	report_pair("open-after-unlock (open + log head + count new)",
+		    median(p->open_s, OPEN_ROUNDS),
+		    median(e->open_s, OPEN_ROUNDS), 1000, "ms");
+	figure("raw Ed25519 signing of 1000 statements", raw * 1000, "ms",
+	       NULL);
+	figure("bulk confirm of 1000 (one transaction, plain sqlite)",
+	       median(p->bulk_s, BULK_ROUNDS) * 1000, "ms", NULL);
+	figure("bulk confirm of 1000 (one transaction)", bulk * 1000, "ms",
+	       NULL);
+	figure("bulk confirm ratio vs raw signing", bulk > 0 ? raw / bulk : 0,
+	       "", ">= 0.8");
+	figure("bare fsync (4 KiB append + fdatasync, median)",
+	       fsync_med * 1000, "ms", NULL);
+	figure("single confirm (plain sqlite, median)",
+	       median(p->durable_lat, DURABLE_N) * 1000, "ms", NULL);
+	figure("single confirm", single * 1000, "ms", NULL);
+	figure("single confirm in fsyncs", fsync_med > 0 ? single / fsync_med
+	       : 0, "", "< 3");
+	figure("unlock (argon2id 64 MiB)", unlock_med * 1000, "ms", NULL);
+}
+
+/* Frees what the run holds; the store files stay for the script. */
+static void bench_free(struct bench *b, struct side sides[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		store_close(sides[i].s);
+		secret_wipe(sides[i].key, sizeof sides[i].key);
+		free(sides[i].path);
+	}
+	statement_free(b->genesis);
+	sigkey_free(b->key);
+	order_list_free(b->list);
+}
+
+/* The in-process figures. */
+static int run_bench(const char *orders_path, const char *dir)
+{
+	struct bench b = { dir, NULL, NULL, "", { 0 }, NULL };
+	struct side sides[2] = { { .name = "plain" },
+				 { .name = "encrypted", .encrypted = 1 } };
+	double raw_s[BULK_ROUNDS], parse_s = 0, fsync_med = 0, unlock_med = 0;
+	struct od_err err;
+	enum od_code rc;
+	double t0 = now();
+
+	od_err_clear(&err);
+	rc = import_read_file(orders_path, &b.list, &err);
+	parse_s = now() - t0;
+	if (rc == OD_OK && b.list->count < NEED_ORDERS)
+		rc = od_err_set(&err, OD_E_USAGE, "the bench needs at least "
+				"%d orders", NEED_ORDERS);
+	if (rc == OD_OK)
+		rc = bench_key(&b, &err);
+	if (rc == OD_OK)
+		rc = phase_read(&b, sides, &err);
+	if (rc == OD_OK)
+		rc = phase_confirm(&b, sides, raw_s, &fsync_med, &err);
+	if (rc == OD_OK)
+		rc = phase_open(sides, &err);
+	if (rc == OD_OK)
+		rc = unlock_time(dir, &unlock_med, &err);
+	if (rc == OD_OK)
+		report(&b, sides, parse_s, raw_s, fsync_med, unlock_med);
+	bench_free(&b, sides);
+	if (rc != OD_OK) {
+		fprintf(stderr, "bench-store: %s\n", err.msg);
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * Runs argv[0..] with stdout on /dev/null and prints its peak RSS in KiB and
+ * its wall time.  The child's own failure is ours too: a figure from a run
+ * that did not work would mislead.
+ */
+static int run_peak_rss(char **argv)
+{
+	struct rusage ru;
+	double t0 = now();
+	pid_t pid, got;
+	int status = 0, fd;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("bench-store: fork");
+		return 1;
+	}
+	if (pid == 0) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "bench-store: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	do
+		got = wait4(pid, &status, 0, &ru);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		perror("bench-store: wait4");
+		return 1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench-store: %s failed (status %d)\n",
+			argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return 1;
+	}
+	printf("%ld %.3f\n", ru.ru_maxrss, now() - t0);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "--peak-rss") == 0)
+		return run_peak_rss(argv + 2);
+	if (argc == 3 && argv[1][0] != '-')
+		return run_bench(argv[1], argv[2]);
+	fprintf(stderr, "usage: bench-store ORDERS.json DIR\n"
+		"       bench-store --peak-rss CMD [ARG...]\n");
+	return 2;
+}

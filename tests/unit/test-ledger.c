@@ -1,0 +1,433 @@
+/*
+ * test-ledger.c - the fold and the hash-chained log on an in-memory store:
+ * who may sign what, which transitions are legal, partial shipments,
+ * replays, forged and revoked signers, the last owner, and the replay that
+ * `audit verify` runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/fold.h"
+#include "app/ledger.h"
+#include "app/order.h"
+#include "lib/encode.h"
+
+/* A person: name and signing key. */
+struct person {
+	const char *name;
+	struct sigkey *key;
+	uint8_t pub[SIGKEY_PUB_LEN];
+	char fp[SIGKEY_FP_LEN + 1];
+};
+
+struct world {
+	struct store *s;
+	struct person owner, keeper, staff;
+	struct od_err err;
+};
+
+static void person_make(struct person *p, const char *name)
+{
+	uint8_t seed[SIGKEY_SEED_LEN];
+	struct od_err err;
+
+	p->name = name;
+	assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
+	assert_int_equal(sigkey_from_seed(seed, &p->key, &err), OD_OK);
+	sigkey_public(p->key, p->pub);
+	assert_int_equal(sigkey_fingerprint(p->pub, p->fp, &err), OD_OK);
+}
+
+/* Makes a statement of kind by p about order (or NULL). */
+static struct statement *stmt(struct person *p, enum stmt_kind kind,
+			      const char *order)
+{
+	struct statement *st = NULL;
+	struct od_err err;
+
+	assert_int_equal(statement_new(kind, p->name, p->fp, order, &st, &err),
+			 OD_OK);
+	return st;
+}
+
+static void add(struct statement *st, const char *name, const char *value)
+{
+	struct od_err err;
+
+	assert_int_equal(statement_add(st, name, value, &err), OD_OK);
+}
+
+/* Appends st signed by p in its own transaction; returns the code. */
+static enum od_code append(struct world *w, struct person *p,
+			   struct statement *st)
+{
+	enum od_code rc;
+
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	rc = ledger_append(w->s, p->key, st, NULL, &w->err);
+	if (rc == OD_OK)
+		assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	else
+		store_rollback(w->s);
+	statement_free(st);
+	return rc;
+}
+
+static void user_add(struct world *w, struct person *p, const char *role)
+{
+	struct statement *st = stmt(&w->owner, STMT_USER_ADD, NULL);
+	char b64[64];
+
+	b64_encode(p->pub, SIGKEY_PUB_LEN, b64);
+	add(st, "user", p->name);
+	add(st, "role", role);
+	add(st, "pubkey", b64);
+	assert_int_equal(append(w, &w->owner, st), OD_OK);
+}
+
+/* Places order number with two items (A x2, B x1) by the keeper. */
+static void place(struct world *w, const char *number)
+{
+	struct statement *st = stmt(&w->keeper, STMT_ORDER_PLACED, number);
+
+	add(st, "placed", "2026-11-20T09:15:00Z");
+	add(st, "currency", "CNY");
+	add(st, "customer", "王小明");
+	add(st, "ship-name", "王小明");
+	add(st, "ship-line", "朝阳区建国路88号");
+	add(st, "ship-city", "北京");
+	add(st, "ship-country", "CN");
+	add(st, "item", "A 2 100 Tea");
+	add(st, "item", "B 1 50 Cup");
+	add(st, "total", "250");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+}
+
+static enum order_status status_of(struct world *w, const char *number)
+{
+	struct order *o = NULL;
+	enum order_status s;
+
+	assert_int_equal(store_order_get(w->s, number, &o, &w->err), OD_OK);
+	s = o->status;
+	record_order_free(o);
+	return s;
+}
+
+/* A shop with an owner, a shopkeeper and staff, and orders 1 to 3. */
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof *w);
+	struct statement *st;
+	char b64[64];
+
+	assert_non_null(w);
+	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
+	person_make(&w->owner, "olivia");
+	person_make(&w->keeper, "mei");
+	person_make(&w->staff, "sam");
+	st = stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
+	b64_encode(w->owner.pub, SIGKEY_PUB_LEN, b64);
+	add(st, "shop", "Test");
+	add(st, "role", "owner");
+	add(st, "pubkey", b64);
+	assert_int_equal(append(w, &w->owner, st), OD_OK);
+	user_add(w, &w->keeper, "shopkeeper");
+	user_add(w, &w->staff, "staff");
+	place(w, "1");
+	place(w, "2");
+	place(w, "3");
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	store_close(w->s);
+	sigkey_free(w->owner.key);
+	sigkey_free(w->keeper.key);
+	sigkey_free(w->staff.key);
+	free(w);
+	return 0;
+}
+
+/* Only the first statement may found a shop. */
+static void test_second_genesis_refused(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
+	char b64[64];
+
+	b64_encode(w->owner.pub, SIGKEY_PUB_LEN, b64);
+	add(st, "shop", "Again");
+	add(st, "role", "owner");
+	add(st, "pubkey", b64);
+	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "already been founded"));
+}
+
+/* The role table, statement by statement, through the fold. */
+static void test_roles(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	st = stmt(&w->staff, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &w->staff, st), OD_E_DENIED);
+	assert_non_null(strstr(w->err.msg, "sam is staff and may not confirm"));
+	st = stmt(&w->staff, STMT_ORDER_CANCEL, "1");
+	add(st, "reason", "x");
+	assert_int_equal(append(w, &w->staff, st), OD_E_DENIED);
+	st = stmt(&w->keeper, STMT_USER_REVOKE, NULL);
+	add(st, "user", "sam");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_DENIED);
+	assert_non_null(strstr(w->err.msg, "ask the owner"));
+	st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	add(st, "text", "fragile");
+	assert_int_equal(append(w, &w->staff, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+}
+
+/* A statement whose key line names someone else's key is refused. */
+static void test_wrong_key_refused(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = NULL;
+
+	/* mei's name, sam's fingerprint, signed by sam. */
+	assert_int_equal(statement_new(STMT_ORDER_CONFIRM, "mei", w->staff.fp,
+				       "1", &st, &w->err), OD_OK);
+	assert_int_equal(append(w, &w->staff, st), OD_E_AUTH);
+	assert_non_null(strstr(w->err.msg, "not mei's"));
+}
+
+/* The transition table from each state. */
+static void test_transitions(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
+	st = stmt(&w->keeper, STMT_ORDER_HOLD, "1");
+	add(st, "reason", "check");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_HELD);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "release it first"));
+	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
+	st = stmt(&w->keeper, STMT_ORDER_HOLD, "1");
+	add(st, "reason", "check");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
+	st = stmt(&w->keeper, STMT_ORDER_CANCEL, "2");
+	add(st, "reason", "asked");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(status_of(w, "2"), ORDER_CANCELLED);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "2");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "404");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_NOTFOUND);
+}
+
+static enum od_code ship(struct world *w, const char *order,
+			 const char *item1, const char *item2)
+{
+	struct statement *st = stmt(&w->staff, STMT_SHIPMENT_CONFIRM, order);
+
+	add(st, "carrier", "SF Express");
+	add(st, "tracking", "SF123");
+	add(st, "item", item1);
+	if (item2 != NULL)
+		add(st, "item", item2);
+	return append(w, &w->staff, st);
+}
+
+/* Parcels: partial, over-shipping, unknown SKU, then the rest. */
+static void test_partial_shipment(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	assert_int_equal(ship(w, "3", "A 1", NULL), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "only confirmed orders can ship"));
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "3");
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(ship(w, "3", "A 1", NULL), OD_OK);
+	assert_int_equal(status_of(w, "3"), ORDER_CONFIRMED);
+	assert_int_equal(ship(w, "3", "A 2", NULL), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "only 1 of A"));
+	/* The same SKU twice in one parcel cannot over-ship either. */
+	assert_int_equal(ship(w, "3", "A 1", "A 1"), OD_E_STATE);
+	assert_int_equal(ship(w, "3", "Z 1", NULL), OD_E_INPUT);
+	st = stmt(&w->keeper, STMT_ORDER_CANCEL, "3");
+	add(st, "reason", "late");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "shipped parcels"));
+	assert_int_equal(ship(w, "3", "A 1", "B 1"), OD_OK);
+	assert_int_equal(status_of(w, "3"), ORDER_SHIPPED);
+}
+
+/* A statement appended twice has one effect: the replay is refused. */
+static void test_replay_refused(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf text;
+	long long seq = 0, head;
+	uint8_t hash[32];
+
+	add(st, "text", "ring twice");
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	assert_int_equal(sigkey_sign(w->staff.key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	statement_free(st);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(ledger_accept(w->s, text.data, text.len, sig, &seq,
+				       &w->err), OD_OK);
+	assert_int_equal(ledger_accept(w->s, text.data, text.len, sig, NULL,
+				       &w->err), OD_E_EXISTS);
+	assert_non_null(strstr(w->err.msg, "a replay has no effect"));
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(head, seq);
+	buf_free(&text);
+}
+
+/* A signature that does not match the text is refused as tampering. */
+static void test_forged_signature_refused(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf text;
+
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	/* Signed by sam, claims to be mei's. */
+	assert_int_equal(sigkey_sign(w->staff.key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	assert_int_equal(ledger_accept(w->s, text.data, text.len, sig, NULL,
+				       &w->err), OD_E_TAMPERED);
+	assert_non_null(strstr(w->err.msg, "does not check"));
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	statement_free(st);
+	buf_free(&text);
+}
+
+/* After a revoke the person's statements are refused; the last owner stays. */
+static void test_revoke_and_last_owner(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	add(st, "user", "olivia");
+	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "only owner"));
+	st = stmt(&w->owner, STMT_USER_ROLE, NULL);
+	add(st, "user", "olivia");
+	add(st, "role", "staff");
+	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
+	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	add(st, "user", "sam");
+	assert_int_equal(append(w, &w->owner, st), OD_OK);
+	st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	add(st, "text", "still here?");
+	assert_int_equal(append(w, &w->staff, st), OD_E_AUTH);
+	assert_non_null(strstr(w->err.msg, "revoked"));
+	st = stmt(&w->owner, STMT_USER_ADD, NULL);
+	add(st, "user", "sam");
+	add(st, "role", "staff");
+	{
+		char b64[64];
+
+		b64_encode(w->staff.pub, SIGKEY_PUB_LEN, b64);
+		add(st, "pubkey", b64);
+	}
+	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
+}
+
+/* The replay of an honest log verifies and counts everything. */
+static void test_verify_honest(void **state)
+{
+	struct world *w = *state;
+	struct ledger_report rep;
+	struct statement *st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+
+	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+	assert_int_equal(rep.entries, 7);
+	assert_int_equal(rep.users, 3);
+	assert_int_equal(rep.orders, 3);
+}
+
+/* The chain hash covers each part: change any and it changes. */
+static void test_hash_covers_everything(void **state)
+{
+	uint8_t prev[32] = { 0 }, sig[64] = { 0 }, a[32], b[32];
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(ledger_hash(prev, 1, "x", 1, sig, a, &err), OD_OK);
+	assert_int_equal(ledger_hash(prev, 2, "x", 1, sig, b, &err), OD_OK);
+	assert_memory_not_equal(a, b, 32);
+	assert_int_equal(ledger_hash(prev, 1, "y", 1, sig, b, &err), OD_OK);
+	assert_memory_not_equal(a, b, 32);
+	sig[63] = 1;
+	assert_int_equal(ledger_hash(prev, 1, "x", 1, sig, b, &err), OD_OK);
+	assert_memory_not_equal(a, b, 32);
+	sig[63] = 0;
+	prev[0] = 1;
+	assert_int_equal(ledger_hash(prev, 1, "x", 1, sig, b, &err), OD_OK);
+	assert_memory_not_equal(a, b, 32);
+	prev[0] = 0;
+	assert_int_equal(ledger_hash(prev, 1, "x", 1, sig, b, &err), OD_OK);
+	assert_memory_equal(a, b, 32);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_second_genesis_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_transitions, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_partial_shipment, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_replay_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_forged_signature_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_and_last_owner,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_honest, setup,
+						teardown),
+		cmocka_unit_test(test_hash_covers_everything),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
