@@ -178,8 +178,8 @@ static char *col_dup(sqlite3_stmt *st, int i)
 }
 
 /*
- * Splits the stored address lines (joined by newlines) into o->ship_lines.
- * With copy unset the pieces point into text, which is modified in place.
+ * Splits the stored address lines (joined by newlines) into o->ship_lines,
+ * pointing into text, which is modified in place.
  */
 static void split_lines(struct order *o, char *text)
 {
@@ -414,57 +414,73 @@ static enum od_code walk_prepare(struct store *s, const char *sql,
 	return OD_OK;
 }
 
-enum od_code store_shipment_each(struct store *s, const char *number,
-				 store_shipment_cb cb, void *ctx,
-				 struct od_err *err)
+/* A walk over the shipments or the notes of one order. */
+struct detail_walk {
+	store_shipment_cb shipment;
+	store_note_cb note;
+	void *ctx;
+};
+
+/* Hands the current row to the walk's callback. */
+static enum od_code detail_row(sqlite3_stmt *st, const struct detail_walk *w,
+			       struct od_err *err)
+{
+	struct shipment_record sr;
+	struct note_record nr;
+
+	if (w->shipment != NULL) {
+		sr.seq = sqlite3_column_int64(st, 0);
+		sr.carrier = store_col_text(st, 1);
+		sr.tracking = store_col_text(st, 2);
+		sr.items = store_col_text(st, 3);
+		return w->shipment(w->ctx, &sr, err);
+	}
+	nr.seq = sqlite3_column_int64(st, 0);
+	nr.actor = store_col_text(st, 1);
+	nr.time = store_col_text(st, 2);
+	nr.text = store_col_text(st, 3);
+	return w->note(w->ctx, &nr, err);
+}
+
+/* Walks the rows sql gives for an order number. */
+static enum od_code detail_each(struct store *s, const char *sql,
+				const char *number,
+				const struct detail_walk *w,
+				struct od_err *err)
 {
 	sqlite3_stmt *st;
-	struct shipment_record r;
-	enum od_code rc = walk_prepare(s, shipment_each_sql, &st, err);
+	enum od_code rc = walk_prepare(s, sql, &st, err);
 	int src;
 
 	if (rc != OD_OK)
 		return rc;
 	store_bind_text(st, 1, number);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(st, 0);
-		r.carrier = store_col_text(st, 1);
-		r.tracking = store_col_text(st, 2);
-		r.items = store_col_text(st, 3);
-		rc = cb(ctx, &r, err);
+		rc = detail_row(st, w, err);
 		if (rc != OD_OK)
 			break;
 	}
 	if (rc == OD_OK && src != SQLITE_DONE)
-		rc = store_fail(s, src, "reading shipments", err);
+		rc = store_fail(s, src, "reading the order", err);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum od_code store_shipment_each(struct store *s, const char *number,
+				 store_shipment_cb cb, void *ctx,
+				 struct od_err *err)
+{
+	struct detail_walk w = { cb, NULL, ctx };
+
+	return detail_each(s, shipment_each_sql, number, &w, err);
 }
 
 enum od_code store_note_each(struct store *s, const char *number,
 			     store_note_cb cb, void *ctx, struct od_err *err)
 {
-	sqlite3_stmt *st;
-	struct note_record r;
-	enum od_code rc = walk_prepare(s, note_each_sql, &st, err);
-	int src;
+	struct detail_walk w = { NULL, cb, ctx };
 
-	if (rc != OD_OK)
-		return rc;
-	store_bind_text(st, 1, number);
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		r.seq = sqlite3_column_int64(st, 0);
-		r.actor = store_col_text(st, 1);
-		r.time = store_col_text(st, 2);
-		r.text = store_col_text(st, 3);
-		rc = cb(ctx, &r, err);
-		if (rc != OD_OK)
-			break;
-	}
-	if (rc == OD_OK && src != SQLITE_DONE)
-		rc = store_fail(s, src, "reading notes", err);
-	sqlite3_finalize(st);
-	return rc;
+	return detail_each(s, note_each_sql, number, &w, err);
 }
 
 /* Builds the LIKE pattern for a search: %text% with % _ \ escaped. */

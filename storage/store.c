@@ -218,21 +218,24 @@ static enum od_code store_init_schema(struct store *s, struct od_err *err)
 	return store_commit(s, err);
 }
 
-enum od_code store_create(const char *path, const uint8_t key[STORE_KEY_LEN],
-			  struct store **out, struct od_err *err)
+/* Opens (or creates, with the schema) an encrypted store file. */
+static enum od_code store_open_encrypted(const char *path,
+					 const uint8_t key[STORE_KEY_LEN],
+					 int create, struct store **out,
+					 struct od_err *err)
 {
 	sqlite3 *db = NULL;
 	struct store *s = NULL;
 	enum od_code rc;
 
 	*out = NULL;
-	rc = vfs_crypt_open(path, key, 1, &db, err);
+	rc = vfs_crypt_open(path, key, create, &db, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = store_wrap(db, &s, err);
 	if (rc != OD_OK)
 		return rc;
-	rc = store_init_schema(s, err);
+	rc = create ? store_init_schema(s, err) : store_check_version(s, err);
 	if (rc != OD_OK) {
 		store_close(s);
 		return rc;
@@ -241,27 +244,16 @@ enum od_code store_create(const char *path, const uint8_t key[STORE_KEY_LEN],
 	return OD_OK;
 }
 
+enum od_code store_create(const char *path, const uint8_t key[STORE_KEY_LEN],
+			  struct store **out, struct od_err *err)
+{
+	return store_open_encrypted(path, key, 1, out, err);
+}
+
 enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
 			struct store **out, struct od_err *err)
 {
-	sqlite3 *db = NULL;
-	struct store *s = NULL;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = vfs_crypt_open(path, key, 0, &db, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = store_wrap(db, &s, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = store_check_version(s, err);
-	if (rc != OD_OK) {
-		store_close(s);
-		return rc;
-	}
-	*out = s;
-	return OD_OK;
+	return store_open_encrypted(path, key, 0, out, err);
 }
 
 /* Opens a plain (unencrypted) database with the schema in place. */

@@ -67,10 +67,11 @@
 #define BUSY_TIMEOUT_MS 5000
 
 /*
- * Every page that misses SQLite's cache costs a decryption, and every page
- * evicted dirty an encryption, so the cache is larger than SQLite's 2 MiB
- * default: 16 MiB holds a store of ~4000 pages, and keeps inserts through a
- * random-key index as fast as plain SQLite's.  The store may change it.
+ * Every page that misses SQLite's cache costs a decryption, and every dirty
+ * page spilled early an encryption, so the cache is 16 MiB rather than
+ * SQLite's 2 MiB default: a store of up to ~4000 pages then stays decrypted
+ * in memory.  Measured: 100k inserts through a random-key index, 1.4x plain
+ * SQLite at 2 MiB each, 1.1x at 16 MiB each.  The store may change it.
  */
 #define CACHE_PRAGMA "PRAGMA cache_size=-16384;"
 
