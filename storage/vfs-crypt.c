@@ -54,7 +54,7 @@
 /* wal-index lock slots: 0 write, 1 checkpoint, 2 recover, 3.. readers. */
 #define SHM_RECOVER_SLOT 2
 
-/* SQLite never stores a page in the one that holds byte 2^30 (the lock byte). */
+/* SQLite never stores a page in the one holding byte 2^30 (the lock byte). */
 #define PENDING_PGNO (0x40000000 / PAGE + 1)
 
 /*
@@ -145,7 +145,8 @@ static int crypt_cipher_new(gnutls_aead_cipher_hd_t *h, const uint8_t *key)
 }
 
 /* Fills the associated data for page pgno of a file of kind domain. */
-static void page_ad(unsigned char ad[AD_LEN], uint32_t pgno, unsigned char domain)
+static void page_ad(unsigned char ad[AD_LEN], uint32_t pgno,
+		    unsigned char domain)
 {
 	ad[0] = (unsigned char)(pgno >> 24);
 	ad[1] = (unsigned char)(pgno >> 16);
@@ -308,8 +309,8 @@ static int crypt_db_read_part(struct crypt_file *f, unsigned char *buf,
 		}
 		if (rc != SQLITE_OK && rc != SQLITE_IOERR_DATA)
 			return rc;
-		if (rc == SQLITE_OK &&
-		    page_open(f->cipher, f->io, pgno, DOMAIN_DB, f->plain) == 0) {
+		if (rc == SQLITE_OK && page_open(f->cipher, f->io, pgno,
+						 DOMAIN_DB, f->plain) == 0) {
 			memcpy(buf, f->plain + (off - start), (size_t)amt);
 			return SQLITE_OK;
 		}
@@ -317,7 +318,7 @@ static int crypt_db_read_part(struct crypt_file *f, unsigned char *buf,
 	return crypt_bad_page("database", start, pgno);
 }
 
-/* Reads from the database file: whole pages, or part of page 1. */
+/* Reads from the database file: a whole page, or part of one (page 1). */
 static int crypt_db_read(sqlite3_file *pf, void *buf, int amt,
 			 sqlite3_int64 off)
 {
@@ -848,9 +849,9 @@ enum od_code vfs_crypt_error(int sqlite_rc, const char *what,
 				  "full; free some space and try again", what);
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return od_err_set(err, OD_E_BUSY, "%s failed: another orderdesk "
-				  "process is using the store; try again when "
-				  "it has finished", what);
+		return od_err_set(err, OD_E_BUSY, "%s failed: another "
+				  "orderdesk process is using the store; try "
+				  "again when it has finished", what);
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT:
 		break;
@@ -858,8 +859,9 @@ enum od_code vfs_crypt_error(int sqlite_rc, const char *what,
 		return od_err_set(err, OD_E_NOMEM, "%s failed: out of memory",
 				  what);
 	case SQLITE_MISUSE:
-		return od_err_set(err, OD_E_INTERNAL, "%s failed: %s (a bug in "
-				  "orderdesk)", what, sqlite3_errstr(sqlite_rc));
+		return od_err_set(err, OD_E_INTERNAL, "%s failed: %s (a bug "
+				  "in orderdesk)", what,
+				  sqlite3_errstr(sqlite_rc));
 	case SQLITE_IOERR:
 		if (sqlite_rc == SQLITE_IOERR_NOMEM)
 			return od_err_set(err, OD_E_NOMEM, "%s failed: out of "
@@ -956,8 +958,9 @@ static enum od_code crypt_prepare(sqlite3 *db, struct od_err *err)
 	return OD_OK;
 }
 
-enum od_code vfs_crypt_open(const char *path, const uint8_t key[VFS_CRYPT_KEY_LEN],
-			    int create, sqlite3 **db, struct od_err *err)
+enum od_code vfs_crypt_open(const char *path,
+			    const uint8_t key[VFS_CRYPT_KEY_LEN], int create,
+			    sqlite3 **db, struct od_err *err)
 {
 	sqlite3 *h = NULL;
 	struct stat st;
@@ -975,8 +978,8 @@ enum od_code vfs_crypt_open(const char *path, const uint8_t key[VFS_CRYPT_KEY_LE
 			return od_err_set(err, OD_E_IO, "cannot open the store "
 					  "%s: %s", path, strerror(errno));
 		if (!create)
-			return od_err_set(err, OD_E_NOTFOUND, "there is no store "
-					  "at %s; check the path", path);
+			return od_err_set(err, OD_E_NOTFOUND, "there is no "
+					  "store at %s; check the path", path);
 	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_PRIVATECACHE |
 		SQLITE_OPEN_EXRESCODE | (create ? SQLITE_OPEN_CREATE : 0);
@@ -1070,8 +1073,9 @@ static enum od_code verify_db(gnutls_aead_cipher_hd_t h, const char *path,
 		    (pgno == 1 && (plain[16] != PAGE >> 8 || plain[17] != 0 ||
 				   plain[20] < VFS_CRYPT_RESERVE))) {
 			rc = od_err_set(err, OD_E_TAMPERED, "page %lu of %s "
-					"fails its check; the store is damaged "
-					"or has been tampered with", pgno, path);
+					"fails its check; the store is "
+					"damaged or has been tampered with",
+					pgno, path);
 			goto out;
 		}
 		(*n)++;
@@ -1138,7 +1142,7 @@ static enum od_code verify_wal(gnutls_aead_cipher_hd_t h, const char *wal,
 			rc = od_err_set(err, OD_E_IO, "cannot read %s", wal);
 			goto out;
 		}
-		/* Other salts: a frame left from an earlier round of the log. */
+		/* Other salts: a frame left from an earlier round. */
 		if (memcmp(io + 8, hdr + 16, 8) != 0)
 			break;
 		if (!have_bad) {

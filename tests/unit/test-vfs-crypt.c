@@ -475,8 +475,8 @@ static void test_flipped_byte(void **state)
 		db = open_ok(f->db, key, 0);
 		rc = step_all(db, "PRAGMA integrity_check");
 		assert_int_equal(rc, SQLITE_IOERR_DATA);
-		assert_int_equal(vfs_crypt_error(rc, "checking the store", &err),
-				 OD_E_TAMPERED);
+		assert_int_equal(vfs_crypt_error(rc, "checking the store",
+						 &err), OD_E_TAMPERED);
 		assert_non_null(strstr(err.msg, "checking the store failed"));
 		sqlite3_close(db);
 	}
@@ -765,7 +765,8 @@ static void test_refused_plaintext_paths(void **state)
 		    "PRAGMA temp.cache_size=5;");
 	assert_int_equal(step_all(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION "
 				  "ALL SELECT i+1 FROM c WHERE i<20000) INSERT "
-				  "INTO tt SELECT '" MARK_ASCII "' || i FROM c"),
+				  "INTO tt SELECT '" MARK_ASCII "' || i "
+				  "FROM c"),
 			 SQLITE_CANTOPEN);
 	exec_ok(db, "DROP TABLE tt; PRAGMA temp_store=MEMORY");
 
@@ -906,7 +907,7 @@ static void test_backup_rekey(void **state)
 	sqlite3_close(dst);
 }
 
-/* A larger store with an index passes integrity_check, before and after VACUUM. */
+/* A larger store with an index passes integrity_check, and after VACUUM. */
 static void test_large_store(void **state)
 {
 	struct fx *f = *state;
@@ -918,7 +919,8 @@ static void test_large_store(void **state)
 
 	key_fill(key, 14);
 	db = open_ok(f->db, key, 1);
-	exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, note TEXT NOT NULL)");
+	exec_ok(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, "
+		    "note TEXT NOT NULL)");
 	assert_int_equal(insert_rows(db, 0, 20000), SQLITE_OK);
 	/* Built after the rows: the sort runs in memory (temp_store). */
 	exec_ok(db, "CREATE INDEX t_note ON t(note)");
@@ -1080,8 +1082,9 @@ static void test_error_mapping(void **state)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		od_err_clear(&err);
-		assert_int_equal(vfs_crypt_error(cases[i].rc, "reading the store",
-						 &err), cases[i].code);
+		assert_int_equal(vfs_crypt_error(cases[i].rc,
+						 "reading the store", &err),
+				 cases[i].code);
 		assert_int_equal(err.code, cases[i].code);
 		assert_non_null(strstr(err.msg, "reading the store failed: "));
 	}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# run.sh - `make bench`: performance figures on 100,000 generated orders.
+#
+# Prints one figure a line, "NAME: VALUE UNIT".  Every ratio is computed from
+# a baseline measured in the same run (plain SQLite, raw signing, a bare
+# fsync), and targets are printed beside the figures for a reader, never
+# checked: the script fails only when something does not work.
+#
+#   BUILD=build tests/bench/run.sh [N_ORDERS]
+#
+# Two parts: build/bench/bench-store measures the store in one process; then
+# the real orderdesk binary founds a shop, imports the same file and lists
+# it, with peak memory taken by `bench-store --peak-rss` (wait4's ru_maxrss).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+N=${1:-100000}
+SMALL=1000
+OD="$BUILD/bin/orderdesk"
+BENCH="$BUILD/bench/bench-store"
+GEN="$BUILD/tools/gen-orders"
+PASS="bench passphrase, not a secret"
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/orderdesk-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+# describe: the machine the figures come from.
+describe() {
+	local cpu dev
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	dev=$(df -PT "$T" | awk 'NR == 2 { print $1 " (" $2 ")" }')
+
+	echo "machine: $(nproc) cores, ${cpu:-unknown cpu}, $(uname -sr)"
+	echo "temp dir: $T on $dev"
+	echo "libraries: sqlite $(pkg-config --modversion sqlite3)," \
+		"gnutls $(pkg-config --modversion gnutls)"
+}
+
+# od STORE ARGS...: the real binary on STORE, the passphrase on fd 3.
+od() {
+	local store=$1
+	shift
+	"$OD" --store "$store" --passphrase-fd 3 "$@" 3< <(printf '%s\n' "$PASS")
+}
+
+# measured STORE ARGS...: like od, under bench-store --peak-rss; prints
+# "PEAK_KIB SECONDS".
+measured() {
+	local store=$1
+	shift
+	"$BENCH" --peak-rss "$OD" --store "$store" --passphrase-fd 3 "$@" \
+		3< <(printf '%s\n' "$PASS")
+}
+
+# kib_to_mib KIB
+kib_to_mib() {
+	awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+# real_binary COUNT FILE LABEL: found a shop, import FILE, list it; print
+# the import time, the list time and the list's peak memory.
+real_binary() {
+	local count=$1 file=$2 label=$3 store="$T/shop-$1" imp lst
+	od "$store" init --owner owner --shop "Bench shop" > /dev/null
+	imp=$(measured "$store" import "$file")
+	lst=$(measured "$store" list)
+	if [ "$(od "$store" list | wc -l)" -lt "$count" ]; then
+		echo "run.sh: orderdesk list showed fewer than $count orders" >&2
+		exit 1
+	fi
+	echo "orderdesk import$label (real binary, parse + unlock + store): ${imp#* } s"
+	echo "orderdesk import$label peak memory: $(kib_to_mib "${imp% *}") MiB"
+	echo "orderdesk list$label (real binary, unlock + list): ${lst#* } s"
+	echo "list peak memory$label: $(kib_to_mib "${lst% *}") MiB" \
+		"(target: flat in the order count; Argon2id alone takes 64 MiB)"
+}
+
+describe
+"$GEN" "$N" 42 > "$T/orders.json"
+"$GEN" "$SMALL" 42 > "$T/orders-small.json"
+mkdir "$T/inproc"
+"$BENCH" "$T/orders.json" "$T/inproc"
+rm -rf "$T/inproc"
+real_binary "$N" "$T/orders.json" ""
+real_binary "$SMALL" "$T/orders-small.json" " at $SMALL orders"
