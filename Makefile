@@ -20,7 +20,7 @@ OPT      = -O2 -g
 endif
 
 CC      ?= cc
-PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw
+PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -40,6 +40,9 @@ LIB      = $(BUILD)/libod.a
 
 BIN      = $(BUILD)/bin
 PROGS    = $(BIN)/orderdesk
+ifneq ($(wildcard app/main-orderdeskd.c),)
+PROGS   += $(BIN)/orderdeskd
+endif
 TESTS    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 BENCHES  = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench-*.c))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -48,12 +51,12 @@ TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.
 .PHONY: all run check unit e2e bench fuzz clean demo
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
-all: $(PROGS) bin/orderdesk
+all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
 
-# A stable path for people and scripts, whatever the build directory.
-bin/orderdesk: $(BIN)/orderdesk
+# Stable paths for people and scripts, whatever the build directory.
+bin/%: $(BIN)/%
 	@mkdir -p bin
-	ln -sf ../$(BUILD)/bin/orderdesk $@
+	ln -sf ../$(BUILD)/bin/$* $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -63,7 +66,7 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/orderdesk: $(BUILD)/app/main-orderdesk.o $(LIB)
+$(BIN)/%: $(BUILD)/app/main-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -106,5 +109,5 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf build build-san bin
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/app/main-orderdesk.d \
+-include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/app/main-*.d) \
 	$(wildcard $(BUILD)/tests/*/*.d)

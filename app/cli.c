@@ -39,8 +39,8 @@ static void print_help(FILE *f)
 	fprintf(f, "usage: orderdesk [--store DIR] [--user NAME] "
 		   "[--passphrase-fd N] COMMAND ...\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-8s %-44s %s\n", commands[i]->name,
-			commands[i]->usage, commands[i]->summary);
+		fprintf(f, "  %-8s %s\n           %s\n", commands[i]->name,
+			commands[i]->summary, commands[i]->usage);
 	fprintf(f, "\nThe store is $XDG_DATA_HOME/orderdesk unless --store "
 		   "says otherwise.\nSee `man orderdesk` or README.md.\n");
 }
