@@ -12,6 +12,7 @@
 
 #include "app/ledger.h"
 #include "lib/buf.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 #include "storage/vfs-crypt.h"
 
@@ -81,56 +82,6 @@ static enum od_code slurp(const char *path, long long cap, struct buf *b,
 			rc = buf_add(b, chunk, (size_t)n, err);
 	}
 	close(fd);
-	return rc;
-}
-
-/* Writes p[0..n) to path through a temp file, fsynced, mode 0600. */
-static enum od_code write_atomic(const char *path, const void *p, size_t n,
-				 struct od_err *err)
-{
-	char *tmp = NULL;
-	const char *at = p;
-	size_t left = n;
-	ssize_t w;
-	enum od_code rc = OD_OK;
-	int fd;
-
-	if (asprintf(&tmp, "%s.part", path) < 0)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0) {
-		rc = od_err_set(err, OD_E_IO, "cannot write %s: %s", path,
-				strerror(errno));
-		goto out;
-	}
-	while (rc == OD_OK && left > 0) {
-		w = write(fd, at, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			rc = od_err_set(err, errno == ENOSPC ? OD_E_NOSPACE
-							     : OD_E_IO,
-					"cannot write %s: %s", path,
-					errno == ENOSPC ? "the disk is full"
-							: strerror(errno));
-		else {
-			at += w;
-			left -= (size_t)w;
-		}
-	}
-	if (rc == OD_OK && fsync(fd) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %s: %s", path,
-				strerror(errno));
-	close(fd);
-	if (rc == OD_OK && rename(tmp, path) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %s: %s", path,
-				strerror(errno));
-	if (rc != OD_OK)
-		unlink(tmp);
-out:
-	free(tmp);
 	return rc;
 }
 
@@ -308,7 +259,7 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	if (rc == OD_OK)
 		rc = buf_add(&out, mac, sizeof mac, err);
 	if (rc == OD_OK)
-		rc = write_atomic(path, out.data, out.len, err);
+		rc = file_write_atomic(path, out.data, out.len, err);
 	/* Read back what reached the disk and check it. */
 	if (rc == OD_OK)
 		rc = slurp(path, BACKUP_MAX_BYTES, &back, err);
@@ -394,17 +345,17 @@ enum od_code backup_restore(const char *dir, const char *path,
 	struct buf data;
 	struct stat sb;
 	enum od_code rc = OD_OK;
+	int lock_fd = -1;
 
 	buf_init(&data, (size_t)BACKUP_MAX_BYTES);
 	if (!slots || !db || !slots_tmp || !db_tmp) {
 		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
 		goto out;
 	}
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		rc = od_err_set(err, OD_E_IO, "cannot create %s: %s", dir,
-				strerror(errno));
+	/* Nobody else may be making or using a shop here meanwhile. */
+	rc = shop_lock_dir(dir, &lock_fd, err);
+	if (rc != OD_OK)
 		goto out;
-	}
 	if (lstat(slots, &sb) == 0) {
 		rc = od_err_set(err, OD_E_EXISTS,
 				"%s already holds a shop; restore into an empty"
@@ -415,34 +366,33 @@ enum od_code backup_restore(const char *dir, const char *path,
 	if (rc == OD_OK)
 		rc = backup_parse(data.data, data.len, &bp, err);
 	if (rc == OD_OK)
-		rc = write_atomic(slots_tmp, bp.slots, bp.slots_len, err);
+		rc = file_write_atomic(slots_tmp, bp.slots, bp.slots_len, err);
 	if (rc == OD_OK)
-		rc = write_atomic(db_tmp, bp.db, bp.db_len, err);
+		rc = file_write_atomic(db_tmp, bp.db, bp.db_len, err);
 	if (rc == OD_OK)
 		rc = check_restored(data.data, &bp, slots_tmp, db_tmp, user,
 				    pass, pass_len, err);
-	/* The database first: key slots are what make a directory a shop. */
-	if (rc == OD_OK && rename(db_tmp, db) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot restore into %s: %s",
-				dir, strerror(errno));
-	if (rc == OD_OK && rename(slots_tmp, slots) != 0)
+	/*
+	 * The database first: key slots are what make a directory a shop.
+	 * A leftover WAL of an earlier database must not meet the new one.
+	 */
+	if (rc == OD_OK) {
+		file_remove_db_companions(db);
+		if (rename(db_tmp, db) != 0 || file_sync_dir(dir) != 0)
+			rc = od_err_set(err, OD_E_IO, "cannot restore into "
+					"%s: %s", dir, strerror(errno));
+	}
+	if (rc == OD_OK && (rename(slots_tmp, slots) != 0 || file_sync_dir(dir)))
 		rc = od_err_set(err, OD_E_IO, "cannot restore into %s: %s",
 				dir, strerror(errno));
 out:
 	if (rc != OD_OK && slots_tmp && db_tmp) {
-		char *p = NULL;
-
 		unlink(slots_tmp);
 		unlink(db_tmp);
-		if (asprintf(&p, "%s-wal", db_tmp) >= 0) {
-			unlink(p);
-			free(p);
-		}
-		if (asprintf(&p, "%s-shm", db_tmp) >= 0) {
-			unlink(p);
-			free(p);
-		}
+		file_remove_db_companions(db_tmp);
 	}
+	if (lock_fd >= 0)
+		close(lock_fd);
 	buf_free(&data);
 	free(slots);
 	free(db);

@@ -104,6 +104,25 @@ enum od_code cli_unlock(struct cli *c, enum shop_access access,
 	return rc;
 }
 
+/*
+ * Makes a message safe for a terminal, in place: a message may quote what
+ * someone typed (an order number that does not exist), and that must not
+ * carry escape sequences to the screen.  Control bytes and C1 controls
+ * become '?'.
+ */
+static const char *printable(char *msg)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?';
+	}
+	return msg;
+}
+
 /* Parses a file descriptor number given on the command line. */
 static int parse_fd(const char *s)
 {
@@ -143,6 +162,7 @@ int cli_main(int argc, char **argv)
 
 	harden_process();
 	od_err_clear(&err);
+	opterr = 0;  /* we say what is wrong ourselves, on one line */
 	/* "+": stop at the command name; its own options are its own. */
 	while ((opt = getopt_long(argc, argv, "+s:u:p:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -164,7 +184,9 @@ int cli_main(int argc, char **argv)
 			print_help(stdout);
 			return 0;
 		default:
-			print_help(stderr);
+			fprintf(stderr, "orderdesk: unknown or incomplete "
+				"option %s; see `orderdesk --help`\n",
+				printable(argv[optind - 1]));
 			return 2;
 		}
 	}
@@ -198,15 +220,14 @@ int cli_main(int argc, char **argv)
 		break;
 	}
 	if (err.code == OD_OK && i == NCOMMANDS) {
-		fprintf(stderr, "orderdesk: unknown command %s\n",
-			argv[optind]);
-		print_help(stderr);
+		fprintf(stderr, "orderdesk: unknown command %s; see "
+			"`orderdesk --help`\n", printable(argv[optind]));
 		free(c.store_dir);
 		return 2;
 	}
 	free(c.store_dir);
 	if (err.code != OD_OK) {
-		fprintf(stderr, "orderdesk: %s\n", err.msg);
+		fprintf(stderr, "orderdesk: %s\n", printable(err.msg));
 		return od_code_exit_status(err.code);
 	}
 	return 0;

@@ -159,6 +159,17 @@ static enum od_code keep_an_owner(struct store *s, const struct user_record *u,
 	return rc;
 }
 
+/* Refuses a key that already belongs to someone (ctx: the fingerprint). */
+static enum od_code key_unused(void *ctx, const struct user_record *u,
+			       struct od_err *err)
+{
+	if (strcmp(u->fingerprint, ctx) == 0)
+		return od_err_set(err, OD_E_EXISTS,
+				  "that key already belongs to %s; every "
+				  "person needs their own key", u->name);
+	return OD_OK;
+}
+
 /* user.add, user.role, user.revoke. */
 static enum od_code apply_user(struct store *s, const struct statement *st,
 			       long long seq, struct od_err *err)
@@ -188,6 +199,9 @@ static enum od_code apply_user(struct store *s, const struct statement *st,
 		rc = field_pubkey(st, u.pubkey, err);
 		if (rc == OD_OK)
 			rc = sigkey_fingerprint(u.pubkey, u.fingerprint, err);
+		/* One key, one person: else one could sign under two names. */
+		if (rc == OD_OK)
+			rc = store_user_each(s, key_unused, u.fingerprint, err);
 		if (rc != OD_OK)
 			return rc;
 		u.active = 1;

@@ -7,6 +7,7 @@
 
 #include "app/fold.h"
 #include "lib/buf.h"
+#include "lib/encode.h"
 
 enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
 			 const char *text, size_t len,
@@ -26,6 +27,46 @@ enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
 	gnutls_hash(h, text, len);
 	gnutls_hash(h, sig, SIGKEY_SIG_LEN);
 	gnutls_hash_deinit(h, out);
+	return OD_OK;
+}
+
+/*
+ * Checks that st follows history this log has: its prev is the hash of an
+ * entry already here (zeros only for the very first), and it is not dated
+ * before that entry.  Because prev is signed, removing, reordering or
+ * rewriting any entry before a statement breaks that statement.
+ */
+static enum od_code check_chained(struct store *s, const struct statement *st,
+				  long long head, struct od_err *err)
+{
+	uint8_t prev[LEDGER_HASH_LEN];
+	char when[21];
+	long long seq;
+	enum od_code rc;
+
+	rc = hex_decode("prev", st->prev, prev, sizeof prev, err);
+	if (rc != OD_OK)
+		return rc;
+	if (head == 0) {
+		static const uint8_t zero[LEDGER_HASH_LEN];
+
+		if (memcmp(prev, zero, sizeof zero) != 0)
+			return od_err_set(err, OD_E_STATE,
+					  "the first statement must follow "
+					  "nothing (prev all zeros)");
+		return OD_OK;
+	}
+	rc = store_log_find_hash(s, prev, &seq, when, err);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_STATE,
+				  "statement %s follows a log entry this log "
+				  "does not have", st->id);
+	if (rc != OD_OK)
+		return rc;
+	if (strcmp(st->time, when) < 0)
+		return od_err_set(err, OD_E_STATE,
+				  "statement %s is dated before the entry it "
+				  "follows (%lld)", st->id, seq);
 	return OD_OK;
 }
 
@@ -52,6 +93,8 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 	if (rc != OD_E_NOTFOUND)
 		return rc;
 	rc = store_log_head(s, &head, prev, err);
+	if (rc == OD_OK)
+		rc = check_chained(s, st, head, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = fold_apply(s, st, head + 1, err);
@@ -76,15 +119,24 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 }
 
 enum od_code ledger_append(struct store *s, const struct sigkey *key,
-			   const struct statement *st, long long *seq,
+			   struct statement *st, long long *seq,
 			   struct od_err *err)
 {
-	uint8_t sig[SIGKEY_SIG_LEN];
+	uint8_t sig[SIGKEY_SIG_LEN], head_hash[LEDGER_HASH_LEN];
+	char prev[2 * LEDGER_HASH_LEN + 1];
+	long long head;
 	struct buf text;
 	enum od_code rc;
 
 	buf_init(&text, STMT_MAX_BYTES);
-	rc = statement_build(st, &text, err);
+	/* Chain it to the head this signer sees now. */
+	rc = store_log_head(s, &head, head_hash, err);
+	if (rc == OD_OK) {
+		hex_encode(head_hash, sizeof head_hash, prev);
+		rc = statement_set_prev(st, prev, err);
+	}
+	if (rc == OD_OK)
+		rc = statement_build(st, &text, err);
 	if (rc == OD_OK)
 		rc = sigkey_sign(key, text.data, text.len, sig, err);
 	if (rc == OD_OK)

@@ -131,7 +131,7 @@ enum od_code passphrase_read_new(int fd, const char *who, char **out,
 	snprintf(prompt, sizeof prompt, "New passphrase for %s: ", who);
 	rc = passphrase_read(fd, prompt, out, len, err);
 	if (rc == OD_OK && *len < PASSPHRASE_MIN)
-		rc = od_err_set(err, OD_E_INPUT,
+		rc = od_err_set(err, OD_E_USAGE,
 				"the passphrase for %s is too short; use at "
 				"least %d characters", who, PASSPHRASE_MIN);
 	if (rc == OD_OK && fd < 0) {
@@ -139,7 +139,7 @@ enum od_code passphrase_read_new(int fd, const char *who, char **out,
 		rc = passphrase_read(fd, prompt, &again, &again_len, err);
 		if (rc == OD_OK && (again_len != *len ||
 				    memcmp(again, *out, *len) != 0))
-			rc = od_err_set(err, OD_E_INPUT,
+			rc = od_err_set(err, OD_E_USAGE,
 					"the two passphrases differ; nothing "
 					"was changed");
 		secret_free_str(again);

@@ -14,6 +14,7 @@
 
 #include "app/ledger.h"
 #include "lib/encode.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 #include "storage/vfs-crypt.h"
 
@@ -156,34 +157,42 @@ void shop_close(struct shop *sh)
 	free(sh);
 }
 
+enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
+{
+	struct shop *sh = shop_alloc();
+	enum od_code rc;
+
+	*fd = -1;
+	if (sh == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = make_dir(dir, err);
+	if (rc == OD_OK)
+		rc = shop_paths(sh, dir, err);
+	if (rc == OD_OK)
+		rc = take_lock(sh, 1, err);
+	if (rc == OD_OK) {
+		*fd = sh->lock_fd;
+		sh->lock_fd = -1;
+	}
+	shop_close(sh);
+	return rc;
+}
+
 /* Removes a database file and its WAL and shm companions. */
 static void remove_db_files(const char *db_path)
 {
-	char *p = NULL;
-
 	unlink(db_path);
-	if (asprintf(&p, "%s-wal", db_path) >= 0) {
-		unlink(p);
-		free(p);
-	}
-	if (asprintf(&p, "%s-shm", db_path) >= 0) {
-		unlink(p);
-		free(p);
-	}
+	file_remove_db_companions(db_path);
 }
 
 /* Makes sure a directory entry change (rename, unlink) is on disk. */
 static enum od_code sync_dir(const char *dir, struct od_err *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e = file_sync_dir(dir);
 
-	if (fd < 0 || fsync(fd) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (e != 0)
 		return od_err_set(err, OD_E_IO, "cannot sync %s: %s", dir,
-				  strerror(errno));
-	}
-	close(fd);
+				  strerror(e));
 	return OD_OK;
 }
 
@@ -371,8 +380,8 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 	char *fresh = NULL;
 	struct stat sb;
 	unsigned long pages;
-	struct od_err ignored;
-	enum od_code rc = OD_OK;
+	struct od_err why;
+	enum od_code rc = OD_OK, check;
 
 	if (asprintf(&fresh, "%s%s", sh->db_path, DB_NEW_SUFFIX) < 0)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
@@ -380,14 +389,23 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 		goto out;
 	if (access == SHOP_READ && (rc = take_lock(sh, 1, err)) != OD_OK)
 		goto out;
-	if (vfs_crypt_verify_file(fresh, sh->data_key, &pages, &ignored) ==
-	    OD_OK) {
-		remove_db_files(sh->db_path);
+	check = vfs_crypt_verify_file(fresh, sh->data_key, &pages, &why);
+	if (check == OD_OK) {
+		/* The slots already hold the new key: the new file is it. */
+		file_remove_db_companions(sh->db_path);
 		if (rename(fresh, sh->db_path) != 0)
 			rc = od_err_set(err, OD_E_IO, "cannot finish the key "
 					"rotation: %s", strerror(errno));
-	} else {
+	} else if (check == OD_E_TAMPERED && lstat(sh->db_path, &sb) == 0) {
+		/* Under another key: an unfinished copy; the old file stands. */
 		remove_db_files(fresh);
+	} else {
+		/* Never throw away what may be the only copy. */
+		rc = od_err_set(err, check == OD_E_TAMPERED ? OD_E_TAMPERED
+							    : why.code,
+				"an interrupted key rotation left %s, which "
+				"cannot be checked (%.120s); keep it and ask "
+				"for help", fresh, why.msg);
 	}
 	if (rc == OD_OK)
 		rc = sync_dir(sh->dir, err);
@@ -573,7 +591,12 @@ static enum od_code rotate_data_key(struct shop *sh, struct od_err *err)
 	memcpy(sh->data_key, fresh_key, sizeof fresh_key);
 	store_close(sh->store);
 	sh->store = NULL;
-	remove_db_files(sh->db_path);
+	/*
+	 * Closing checkpointed the old WAL; its leftovers must not meet the
+	 * new file.  The rename then replaces the old database in one step,
+	 * so there is never a moment without one.
+	 */
+	file_remove_db_companions(sh->db_path);
 	if (rename(fresh, sh->db_path) != 0)
 		rc = od_err_set(err, OD_E_IO, "cannot finish the key rotation:"
 				" %s; run any command to finish it",
@@ -624,5 +647,13 @@ enum od_code shop_user_revoke(struct shop *sh, const char *name,
 		rc = keyslot_remove(sh->slots, name, err);
 	if (rc == OD_OK)
 		rc = rotate_data_key(sh, err);
+	if (rc != OD_OK) {
+		char why[OD_ERR_MSG_MAX];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		od_err_set(err, rc, "%s is revoked, but the store's key was not"
+			   " changed (%.120s); run `user revoke %s` again",
+			   name, why, name);
+	}
 	return rc;
 }

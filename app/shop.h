@@ -77,6 +77,13 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 			 size_t pass_len, enum shop_access access,
 			 struct shop **out, struct od_err *err);
 
+/*
+ * Takes dir's lock exclusively (creating dir, mode 0700, if missing), for a
+ * command that makes a shop there without unlocking one (restore).  On
+ * success *fd is the lock, to close when done.
+ */
+enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err);
+
 /* Closes the store, wipes the keys, releases the lock; NULL is a no-op. */
 void shop_close(struct shop *sh);
 

@@ -154,7 +154,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 
 /* The header lines after the magic, in order; "order" only for some kinds. */
 static const char *const header_names[] = {
-	"id", "kind", "order", "actor", "key", "time",
+	"id", "kind", "order", "actor", "key", "time", "prev",
 };
 
 /* The kind's spec, or NULL for a value outside the enum. */
@@ -362,6 +362,30 @@ static enum od_code check_id_value(const char *v, size_t n,
 		return od_err_set(err, OD_E_INPUT,
 				  "id: must be exactly %d lower-case hex digits",
 				  STMT_ID_LEN);
+	return OD_OK;
+}
+
+/* Whether v[0..n) is a chain hash: 64 lower-case hex digits. */
+static int prev_ok(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n != STMT_PREV_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!is_lower_hex(v[i]))
+			return 0;
+	return 1;
+}
+
+/* Checks a prev header value. */
+static enum od_code check_prev_value(const char *v, size_t n,
+				     struct od_err *err)
+{
+	if (!prev_ok(v, n))
+		return od_err_set(err, OD_E_INPUT,
+				  "prev: must be exactly %d lower-case hex digits",
+				  STMT_PREV_LEN);
 	return OD_OK;
 }
 
@@ -831,6 +855,17 @@ enum od_code statement_set_id(struct statement *st, const char *id,
 	return OD_OK;
 }
 
+enum od_code statement_set_prev(struct statement *st, const char *prev,
+				struct od_err *err)
+{
+	if (prev == NULL || !prev_ok(prev, strlen(prev)))
+		return od_err_set(err, OD_E_INPUT,
+				  "statement: prev must be exactly %d lower-case hex digits",
+				  STMT_PREV_LEN);
+	memcpy(st->prev, prev, STMT_PREV_LEN + 1);
+	return OD_OK;
+}
+
 /* Fills st->time with the current UTC time. */
 static enum od_code set_time_now(struct statement *st, struct od_err *err)
 {
@@ -899,6 +934,9 @@ enum od_code statement_new(enum stmt_kind kind, const char *actor,
 	strcpy(st->key, key);
 	if (k->has_order)
 		strcpy(st->order, order);
+	/* The ledger chains it when it signs; until then, the genesis value. */
+	memset(st->prev, '0', STMT_PREV_LEN);
+	st->prev[STMT_PREV_LEN] = '\0';
 	rc = set_random_id(st, err);
 	if (rc != OD_OK)
 		goto out;
@@ -1034,6 +1072,9 @@ static enum od_code statement_check(const struct statement *st,
 	rc = check_time_value("time", st->time, FIXED_LEN(st->time), err);
 	if (rc != OD_OK)
 		return rc;
+	rc = check_prev_value(st->prev, FIXED_LEN(st->prev), err);
+	if (rc != OD_OK)
+		return rc;
 	if (st->nfields > STMT_MAX_FIELDS)
 		return od_err_set(err, OD_E_INPUT, "more than %d body fields",
 				  STMT_MAX_FIELDS);
@@ -1098,6 +1139,8 @@ enum od_code statement_build(const struct statement *st, struct buf *out,
 		rc = add_line(&b, "key", st->key, &inner);
 	if (rc == OD_OK)
 		rc = add_line(&b, "time", st->time, &inner);
+	if (rc == OD_OK)
+		rc = add_line(&b, "prev", st->prev, &inner);
 	for (i = 0; rc == OD_OK && i < st->nfields; i++)
 		rc = add_line(&b, st->fields[i].name, st->fields[i].value,
 			      &inner);
@@ -1241,7 +1284,8 @@ static enum od_code parse_header(const char *text, size_t len, size_t *pos,
 		if (utf8_check_text(want, v, vlen, STMT_VALUE_MAX, 0,
 				    &inner) != OD_OK)
 			return at_line(err, ln->no, &inner);
-		/* h indexes header_names: id, kind, order, actor, key, time. */
+		/* h indexes header_names: id, kind, order, actor, key, time,
+		 * prev. */
 		switch (h) {
 		case 0:
 			if (check_id_value(v, vlen, &inner) != OD_OK)
@@ -1277,11 +1321,17 @@ static enum od_code parse_header(const char *text, size_t len, size_t *pos,
 			memcpy(st->key, v, vlen);
 			st->key[vlen] = '\0';
 			break;
-		default:
+		case 5:
 			if (check_time_value("time", v, vlen, &inner) != OD_OK)
 				return at_line(err, ln->no, &inner);
 			memcpy(st->time, v, vlen);
 			st->time[vlen] = '\0';
+			break;
+		default:
+			if (check_prev_value(v, vlen, &inner) != OD_OK)
+				return at_line(err, ln->no, &inner);
+			memcpy(st->prev, v, vlen);
+			st->prev[vlen] = '\0';
 			break;
 		}
 	}

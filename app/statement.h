@@ -9,6 +9,8 @@
  *   actor: mei
  *   key: sha256:...          fingerprint of the signer's public key
  *   time: 2026-11-22T10:31:07Z
+ *   prev: 3a7f...            hash of the log entry the signer saw last
+ *                            (64 hex digits; zeros for the genesis)
  *   carrier: SF Express      the kind's own fields, in the kind's fixed order
  *   tracking: SF1234567890
  *
@@ -57,6 +59,7 @@
 #define STMT_MAGIC       "orderdesk-statement/1"
 #define STMT_ID_LEN      32          /* hex digits */
 #define STMT_TIME_LEN    20          /* YYYY-MM-DDTHH:MM:SSZ */
+#define STMT_PREV_LEN    64          /* hex of a SHA-256 log hash */
 #define STMT_MAX_BYTES   (64 * 1024) /* whole statement text */
 #define STMT_NAME_MAX    32          /* actor and user names, bytes */
 #define STMT_ORDER_MAX   32          /* order numbers, bytes */
@@ -90,6 +93,7 @@ struct statement {
 	char actor[STMT_NAME_MAX + 1];
 	char key[7 + 64 + 1];             /* "sha256:" + hex */
 	char time[STMT_TIME_LEN + 1];
+	char prev[STMT_PREV_LEN + 1];     /* hash of the entry it follows */
 	size_t nfields;
 	struct stmt_field *fields;        /* body, in canonical order */
 };
@@ -128,6 +132,15 @@ enum od_code statement_set_time(struct statement *st, const char *time_str,
  */
 enum od_code statement_set_id(struct statement *st, const char *id,
 			      struct od_err *err);
+
+/*
+ * Sets the hash of the log entry the statement follows (64 lower-case hex
+ * digits).  The ledger sets it when it signs: it chains the statement to
+ * the history its signer saw, so nobody can later drop or reorder entries
+ * before it without breaking its signature.
+ */
+enum od_code statement_set_prev(struct statement *st, const char *prev,
+				struct od_err *err);
 
 /* Frees st and its fields; NULL is a no-op. */
 void statement_free(struct statement *st);

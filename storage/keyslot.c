@@ -77,6 +77,7 @@
 #include <jansson.h>
 #include <nettle/curve25519.h>
 
+#include "lib/file.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -1199,49 +1200,6 @@ static enum od_code save_fail(const struct keyslot_file *kf, const char *doing,
 			  doing, kf->path, strerror(e));
 }
 
-/* Writes all of p to fd; returns 0 or an errno. */
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Flushes the directory holding path, so that a rename is durable. */
-static int sync_dir(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int fd, e = 0;
-
-	if (dir == NULL)
-		return ENOMEM;
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		e = errno;
-	else if (fsync(fd) != 0 && errno != EINVAL)
-		e = errno;
-	if (fd >= 0)
-		close(fd);
-	free(dir);
-	return e;
-}
-
 /*
  * Replaces path with text: PATH.tmp (a stale one removed first, then made
  * O_EXCL|O_NOFOLLOW mode 0600), written, fsynced, renamed over path, and
@@ -1280,7 +1238,7 @@ static enum od_code write_atomic(const struct keyslot_file *kf,
 				 err);
 		goto fail;
 	}
-	e = write_all(fd, text, len);
+	e = file_write_all(fd, text, len);
 	if (e == 0 && fsync(fd) != 0)
 		e = errno;
 	if (e != 0) {
@@ -1298,7 +1256,7 @@ static enum od_code write_atomic(const struct keyslot_file *kf,
 		goto fail;
 	}
 	*replaced = 1;
-	e = sync_dir(kf->path);
+	e = file_sync_parent(kf->path);
 	if (e != 0)
 		code = od_err_set(err, OD_E_IO,
 				  "key file %s was replaced but its directory "

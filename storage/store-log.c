@@ -1,6 +1,7 @@
 /* store-log.c - the hash-chained log table. */
 #include "storage/store.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "storage/store-internal.h"
@@ -8,6 +9,8 @@
 static const char head_sql[] =
 	"SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1";
 static const char find_id_sql[] = "SELECT seq FROM log WHERE id = ?1";
+static const char find_hash_sql[] =
+	"SELECT seq, time FROM log WHERE hash = ?1";
 static const char append_sql[] =
 	"INSERT INTO log(seq, id, kind, order_no, actor, time, statement,"
 	" signature, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
@@ -63,6 +66,31 @@ enum od_code store_log_find_id(struct store *s, const char *id,
 		return OD_OK;
 	if (rc == SQLITE_DONE)
 		return od_err_set(err, OD_E_NOTFOUND, "no statement %s", id);
+	return store_fail(s, rc, "reading the log", err);
+}
+
+enum od_code store_log_find_hash(struct store *s, const uint8_t hash[32],
+				 long long *seq, char time[21],
+				 struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, find_hash_sql, err);
+	int rc;
+
+	*seq = 0;
+	time[0] = '\0';
+	if (st == NULL)
+		return err->code;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(time, 21, "%s", store_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return OD_OK;
+	if (rc == SQLITE_DONE)
+		return od_err_set(err, OD_E_NOTFOUND, "no such log entry");
 	return store_fail(s, rc, "reading the log", err);
 }
 

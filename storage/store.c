@@ -26,6 +26,7 @@ static const char schema_sql[] =
 	"  signature BLOB NOT NULL,"
 	"  hash BLOB NOT NULL);"
 	"CREATE INDEX log_order ON log(order_no) WHERE order_no <> '';"
+	"CREATE INDEX log_hash ON log(hash);"
 	"CREATE TABLE users("
 	"  name TEXT PRIMARY KEY,"
 	"  role TEXT NOT NULL,"

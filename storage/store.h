@@ -85,6 +85,14 @@ enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
 enum od_code store_log_find_id(struct store *s, const char *id,
 			       long long *seq, struct od_err *err);
 
+/*
+ * Finds the entry whose chain hash is hash: OD_OK with its seq and the time
+ * of its statement (time has room for 21 bytes), or OD_E_NOTFOUND.
+ */
+enum od_code store_log_find_hash(struct store *s, const uint8_t hash[32],
+				 long long *seq, char time[21],
+				 struct od_err *err);
+
 /* The columns kept beside each entry, for lookups and filters. */
 struct log_index {
 	const char *id;

@@ -67,7 +67,7 @@ check "a flipped byte in the key slots never unlocks ($slots_ok/$slots_n)" \
 	test "$slots_ok" -eq "$slots_n"
 
 # An insider with a passphrase edits the tables behind the log's back.
-tamper() { "$TOOLS/od-tamper" "$STORE" owner "$1" <<< "$OWNER_PASS"; }
+tamper() { "$TOOLS/od-tamper" "$STORE" owner "$@" <<< "$OWNER_PASS"; }
 cp "$STORE/orderdesk.db" "$T/db.orig"
 num=$(sed -n 's/.*"number": *"\([^"]*\)".*/\1/p' "$SAMPLE" | head -1)
 
@@ -93,6 +93,18 @@ check "insider: swaps the signatures of two entries" \
 	tamper "UPDATE log SET signature = (SELECT signature FROM log WHERE seq = 3) WHERE seq = 4"
 od "$OWNER_PASS" audit verify
 expect_fail "audit verify notices a forged signature" 6 "signature"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+# The careful forger: drop an entry from the middle, undo its effect, then
+# renumber the log and recompute every hash.  The statement after the gap
+# is signed over the hash of the entry it followed, which is gone.
+check "insider: deletes an entry and recomputes the whole chain" \
+	tamper "DELETE FROM log WHERE seq = 5; DELETE FROM items WHERE order_no =
+	        (SELECT number FROM orders ORDER BY placed_at, number LIMIT 1 OFFSET 3);
+	        DELETE FROM orders WHERE number =
+	        (SELECT number FROM orders ORDER BY placed_at, number LIMIT 1 OFFSET 3)" --rechain
+od "$OWNER_PASS" audit verify
+expect_fail "audit verify notices a re-chained log" 6 "log entry 5: .*follows a log entry this log does not have"
 
 cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 od "$OWNER_PASS" audit verify

@@ -37,7 +37,8 @@ static void rebuild_through_api(const struct statement *st,
 			  statement_kind_has_order(st->kind) ? st->order : NULL,
 			  &again, &err) != OD_OK ||
 	    statement_set_id(again, st->id, &err) != OD_OK ||
-	    statement_set_time(again, st->time, &err) != OD_OK)
+	    statement_set_time(again, st->time, &err) != OD_OK ||
+	    statement_set_prev(again, st->prev, &err) != OD_OK)
 		abort();
 	for (i = 0; i < st->nfields; i++)
 		if (statement_add(again, st->fields[i].name,

@@ -2,10 +2,13 @@
  * od-tamper - plays an insider who knows a passphrase and edits the store
  * behind orderdesk's back, to show that `audit verify` notices.
  *
- *   od-tamper STORE_DIR USER 'SQL' < passphrase
+ *   od-tamper STORE_DIR USER 'SQL' [--rechain] < passphrase
  *
  * Unwraps the data key with USER's passphrase, opens the database through
- * the encrypting VFS and runs the SQL as is.  A test tool only: it is not
+ * the encrypting VFS and runs the SQL as is.  With --rechain it then does
+ * what a careful forger would: numbers the log 1, 2, 3 ... again and
+ * recomputes every chain hash, so that only the signed statements
+ * themselves can give the forgery away.  A test tool only: it is not
  * installed and nothing in orderdesk calls it.
  */
 #include <sqlite3.h>
@@ -13,10 +16,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ledger.h"
 #include "app/passphrase.h"
 #include "lib/secret.h"
 #include "storage/keyslot.h"
 #include "storage/vfs-crypt.h"
+
+/* Renumbers the log from 1 and recomputes the hash chain. */
+static int rechain(sqlite3 *db)
+{
+	sqlite3_stmt *q = NULL, *u = NULL;
+	uint8_t prev[LEDGER_HASH_LEN] = { 0 }, hash[LEDGER_HASH_LEN];
+	struct od_err err;
+	long long n = 0;
+	int rc = -1;
+
+	if (sqlite3_exec(db, "BEGIN; UPDATE log SET seq = -seq;", NULL, NULL,
+			 NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT seq, statement, signature FROM log"
+			       " ORDER BY seq DESC", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE log SET seq = ?1, hash = ?2"
+			       " WHERE seq = ?3", -1, &u, NULL) != SQLITE_OK)
+		goto out;
+	/* seq is negated, so DESC walks the old order. */
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		n++;
+		if (sqlite3_column_bytes(q, 2) != SIGKEY_SIG_LEN ||
+		    ledger_hash(prev, n, sqlite3_column_blob(q, 1),
+				(size_t)sqlite3_column_bytes(q, 1),
+				sqlite3_column_blob(q, 2), hash, &err) != OD_OK)
+			goto out;
+		sqlite3_bind_int64(u, 1, n);
+		sqlite3_bind_blob(u, 2, hash, sizeof hash, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(u, 3, sqlite3_column_int64(q, 0));
+		if (sqlite3_step(u) != SQLITE_DONE)
+			goto out;
+		sqlite3_reset(u);
+		memcpy(prev, hash, sizeof prev);
+	}
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -28,9 +71,9 @@ int main(int argc, char **argv)
 	sqlite3 *db = NULL;
 	int status = 1;
 
-	if (argc != 4) {
+	if (argc != 4 && !(argc == 5 && strcmp(argv[4], "--rechain") == 0)) {
 		fprintf(stderr, "usage: od-tamper STORE_DIR USER SQL "
-			"< passphrase\n");
+			"[--rechain] < passphrase\n");
 		return 2;
 	}
 	od_err_clear(&err);
@@ -45,6 +88,11 @@ int main(int argc, char **argv)
 	if (sqlite3_exec(db, argv[3], NULL, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "od-tamper: %s\n", msg ? msg : "failed");
 		sqlite3_free(msg);
+		goto out;
+	}
+	if (argc == 5 && rechain(db) != 0) {
+		fprintf(stderr, "od-tamper: rechaining failed: %s\n",
+			sqlite3_errmsg(db));
 		goto out;
 	}
 	status = 0;

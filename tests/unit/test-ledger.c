@@ -286,6 +286,18 @@ static void test_partial_shipment(void **state)
 	assert_int_equal(status_of(w, "3"), ORDER_SHIPPED);
 }
 
+/* Chains st to the current head, as ledger_append would. */
+static void chain_to_head(struct world *w, struct statement *st)
+{
+	uint8_t hash[32];
+	char hex[65];
+	long long head;
+
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	hex_encode(hash, sizeof hash, hex);
+	assert_int_equal(statement_set_prev(st, hex, &w->err), OD_OK);
+}
+
 /* A statement appended twice has one effect: the replay is refused. */
 static void test_replay_refused(void **state)
 {
@@ -297,6 +309,7 @@ static void test_replay_refused(void **state)
 	uint8_t hash[32];
 
 	add(st, "text", "ring twice");
+	chain_to_head(w, st);
 	buf_init(&text, STMT_MAX_BYTES);
 	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
 	assert_int_equal(sigkey_sign(w->staff.key, text.data, text.len, sig,
@@ -333,6 +346,64 @@ static void test_forged_signature_refused(void **state)
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
 	statement_free(st);
 	buf_free(&text);
+}
+
+/* Signs st as p (already chained) and offers it to the ledger. */
+static enum od_code accept_signed(struct world *w, struct person *p,
+				  struct statement *st)
+{
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf text;
+	enum od_code rc;
+
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	assert_int_equal(sigkey_sign(p->key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	rc = ledger_accept(w->s, text.data, text.len, sig, NULL, &w->err);
+	buf_free(&text);
+	statement_free(st);
+	return rc;
+}
+
+/* A statement must follow history this log has, and not predate it. */
+static void test_chain_binding(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(statement_set_prev(st, "0123456789abcdef0123456789"
+					    "abcdef0123456789abcdef0123456789"
+					    "abcdef", &w->err), OD_OK);
+	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "does not have"));
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	chain_to_head(w, st);
+	assert_int_equal(statement_set_time(st, "2001-01-01T00:00:00Z",
+					    &w->err), OD_OK);
+	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "dated before"));
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	chain_to_head(w, st);
+	assert_int_equal(accept_signed(w, &w->keeper, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
+}
+
+/* One key, one person: a second name for the same key is refused. */
+static void test_key_reuse_refused(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = stmt(&w->owner, STMT_USER_ADD, NULL);
+	char b64[64];
+
+	b64_encode(w->staff.pub, SIGKEY_PUB_LEN, b64);
+	add(st, "user", "samalias");
+	add(st, "role", "owner");
+	add(st, "pubkey", b64);
+	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
+	assert_non_null(strstr(w->err.msg, "already belongs to sam"));
 }
 
 /* After a revoke the person's statements are refused; the last owner stays. */
@@ -422,6 +493,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_forged_signature_refused,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain_binding, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_key_reuse_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_and_last_owner,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_honest, setup,

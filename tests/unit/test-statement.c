@@ -29,7 +29,10 @@
 #define MAGIC    "orderdesk-statement/1\n"
 #define ID       "id: " ID_HEX "\n"
 #define KEY      "key: " KEY_FP "\n"
-#define TIME     "time: " TIME_STR "\n"
+#define PREV_HEX "0f1e2d3c4b5a69788796a5b4c3d2e1f0" \
+		 "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+#define PREV     "prev: " PREV_HEX "\n"
+#define TIME     "time: " TIME_STR "\n" PREV
 /* The header of a kind with and without an "order:" line. */
 #define HDR_O(kind) MAGIC ID "kind: " kind "\norder: 1042\nactor: mei\n" KEY TIME
 #define HDR(kind)   MAGIC ID "kind: " kind "\nactor: mei\n" KEY TIME
@@ -73,7 +76,9 @@ static const char *const valid_texts[] = {
 	MAGIC "id: ffffffffffffffffffffffffffffffff\nkind: order.note\n"
 		"order: A.b_C-9\nactor: z\nkey: sha256:"
 		"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
-		"time: 2024-02-29T23:59:59Z\ntext: x\n",
+		"time: 2024-02-29T23:59:59Z\n"
+		"prev: 0000000000000000000000000000000000000000000000000000000000000000\n"
+		"text: x\n",
 };
 
 /* Parses text and returns the statement, failing the test if refused. */
@@ -251,6 +256,7 @@ static void test_golden_text(void **state)
 		"actor: mei\n"
 		"key: " KEY_FP "\n"
 		"time: 2026-11-22T10:31:07Z\n"
+		"prev: 0000000000000000000000000000000000000000000000000000000000000000\n"
 		"carrier: Yamato\n"
 		"tracking: 1234-5678-9012\n"
 		"item: MUG-7 1\n"
@@ -290,40 +296,40 @@ static const struct bad_case bad_cases[] = {
 	{ "crlf magic", "orderdesk-statement/1\r\n" ID, 0,
 	  "statement line 1: ends in CR" },
 	{ "crlf body", HDR_O("order.cancel") "reason: SECRET\r\n", 0,
-	  "statement line 8: ends in CR" },
+	  "statement line 9: ends in CR" },
 	{ "cr inside value", HDR_O("order.cancel") "reason: SEC\rRET\n", 0,
-	  "statement line 8: reason: contains a control character at byte 4" },
+	  "statement line 9: reason: contains a control character at byte 4" },
 	{ "trailing space", HDR_O("order.cancel") "reason: SECRET \n", 0,
-	  "statement line 8: reason: ends with a space" },
+	  "statement line 9: reason: ends with a space" },
 	{ "leading space", HDR_O("order.cancel") "reason:  SECRET\n", 0,
-	  "statement line 8: reason: starts with a space" },
+	  "statement line 9: reason: starts with a space" },
 	{ "only a space", HDR_O("order.cancel") "reason:  \n", 0,
-	  "statement line 8: reason: starts with a space" },
+	  "statement line 9: reason: starts with a space" },
 	{ "empty value", HDR_O("order.cancel") "reason: \n", 0,
-	  "statement line 8: reason: is empty" },
+	  "statement line 9: reason: is empty" },
 	{ "no space after colon", HDR_O("order.cancel") "reason:SECRET\n", 0,
-	  "statement line 8: not a \"name: value\" line" },
+	  "statement line 9: not a \"name: value\" line" },
 	{ "no colon", HDR_O("order.cancel") "reason SECRET\n", 0,
-	  "statement line 8: not a \"name: value\" line" },
+	  "statement line 9: not a \"name: value\" line" },
 	{ "upper-case name", HDR_O("order.cancel") "Reason: SECRET\n", 0,
-	  "statement line 8: not a \"name: value\" line" },
+	  "statement line 9: not a \"name: value\" line" },
 	{ "space before colon", HDR_O("order.cancel") "reason : SECRET\n", 0,
-	  "statement line 8: not a \"name: value\" line" },
+	  "statement line 9: not a \"name: value\" line" },
 	{ "header value trailing space", MAGIC "id: " ID_HEX " \n", 0,
 	  "statement line 2: id: must be exactly 32" },
 	{ "missing final newline", HDR_O("order.cancel") "reason: SECRET", 0,
-	  "statement line 8: missing final newline" },
+	  "statement line 9: missing final newline" },
 	{ "missing final newline in header",
 	  MAGIC ID "kind: order.confirm", 0,
 	  "statement line 3: missing final newline" },
 	{ "extra blank line at end", HDR_O("order.cancel") "reason: x\n\n", 0,
-	  "statement line 9: blank line" },
+	  "statement line 10: blank line" },
 	{ "blank line after header", HDR_O("order.cancel") "\nreason: x\n", 0,
-	  "statement line 8: blank line" },
+	  "statement line 9: blank line" },
 	{ "blank line in header", MAGIC "\n" ID, 0,
 	  "statement line 2: blank line" },
 	{ "trailing bytes", HDR_O("order.confirm") "SECRET", 0,
-	  "statement line 8: missing final newline" },
+	  "statement line 9: missing final newline" },
 	{ "unknown kind", MAGIC ID "kind: order.explode\n", 0,
 	  "statement line 3: unknown statement kind" },
 	{ "kind case", MAGIC ID "kind: Order.confirm\n", 0,
@@ -331,45 +337,45 @@ static const struct bad_case bad_cases[] = {
 	{ "long kind", MAGIC ID "kind: order.confirmorder.confirmorder.confirm\n",
 	  0, "statement line 3: unknown statement kind" },
 	{ "unknown field", HDR_O("order.cancel") "colour: SECRET\n", 0,
-	  "statement line 8: unknown field for kind order.cancel" },
+	  "statement line 9: unknown field for kind order.cancel" },
 	{ "field on kind without fields",
 	  HDR_O("order.confirm") "reason: SECRET\n", 0,
-	  "statement line 8: unknown field for kind order.confirm" },
+	  "statement line 9: unknown field for kind order.confirm" },
 	{ "field of another kind", HDR_O("order.cancel") "text: SECRET\n", 0,
-	  "statement line 8: unknown field for kind order.cancel" },
+	  "statement line 9: unknown field for kind order.cancel" },
 	{ "header field in body", HDR_O("order.cancel") "reason: x\nactor: bob\n",
-	  0, "statement line 9: \"actor:\" belongs in the header" },
+	  0, "statement line 10: \"actor:\" belongs in the header" },
 	{ "field out of order", HDR_O("order.placed")
 	  "currency: CNY\nplaced: 2026-11-21T08:00:00Z\n", 0,
-	  "statement line 8: missing field \"placed\"" },
+	  "statement line 9: missing field \"placed\"" },
 	{ "field out of order later", HDR_O("order.placed") PLACED_HEAD
 	  PLACED_SHIP PLACED_ITEM PLACED_TAIL "currency: CNY\n", 0,
-	  "statement line 17: field \"currency\" is out of order" },
+	  "statement line 18: field \"currency\" is out of order" },
 	{ "optional field out of order", HDR_O("order.placed") PLACED_HEAD
 	  "phone: 1\nemail: a@b\n", 0,
-	  "statement line 12: field \"email\" is out of order" },
+	  "statement line 13: field \"email\" is out of order" },
 	{ "duplicate field", HDR_O("order.cancel")
 	  "reason: a\nreason: b\n", 0,
-	  "statement line 9: field \"reason\" appears more than once" },
+	  "statement line 10: field \"reason\" appears more than once" },
 	{ "duplicate optional", HDR_O("order.placed") PLACED_HEAD
 	  "email: a@b\nemail: a@b\n", 0,
-	  "statement line 12: field \"email\" appears more than once" },
+	  "statement line 13: field \"email\" appears more than once" },
 	{ "duplicate total", PLACED_OK PLACED_TAIL, 0,
-	  "statement line 17: field \"total\" appears more than once" },
+	  "statement line 18: field \"total\" appears more than once" },
 	{ "five ship-lines", HDR_O("order.placed") PLACED_HEAD
 	  "ship-name: W\nship-line: 1\nship-line: 2\nship-line: 3\n"
 	  "ship-line: 4\nship-line: 5\n", 0,
-	  "statement line 16: field \"ship-line\" appears more than 4 times" },
+	  "statement line 17: field \"ship-line\" appears more than 4 times" },
 	{ "missing required at end", HDR_O("order.cancel"), 0,
-	  "statement line 8: missing field \"reason\"" },
+	  "statement line 9: missing field \"reason\"" },
 	{ "missing total", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
-	  PLACED_ITEM, 0, "statement line 16: missing field \"total\"" },
+	  PLACED_ITEM, 0, "statement line 17: missing field \"total\"" },
 	{ "missing items", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  PLACED_TAIL, 0,
-	  "statement line 15: missing field \"item\" (it comes before \"total\")" },
+	  "statement line 16: missing field \"item\" (it comes before \"total\")" },
 	{ "missing ship-line", HDR_O("order.placed") PLACED_HEAD
 	  "ship-name: W\nship-city: X\n", 0,
-	  "statement line 12: missing field \"ship-line\"" },
+	  "statement line 13: missing field \"ship-line\"" },
 	{ "order line on kind without", MAGIC ID "kind: user.revoke\n"
 	  "order: 1042\nactor: mei\n" KEY TIME "user: ana\n", 0,
 	  "statement line 4: kind user.revoke has no \"order:\" line" },
@@ -385,6 +391,16 @@ static const struct bad_case bad_cases[] = {
 	{ "header missing time", MAGIC ID "kind: user.revoke\nactor: mei\n"
 	  KEY "user: ana\n", 0,
 	  "statement line 6: expected the \"time:\" line here" },
+	{ "header missing prev", MAGIC ID "kind: user.revoke\nactor: mei\n"
+	  KEY "time: " TIME_STR "\nuser: ana\n", 0,
+	  "statement line 7: expected the \"prev:\" line here" },
+	{ "prev upper-case", MAGIC ID "kind: user.revoke\nactor: mei\n"
+	  KEY "time: " TIME_STR "\nprev: 0F1E2D3C4B5A69788796a5b4c3d2e1f0"
+	  "0f1e2d3c4b5a69788796a5b4c3d2e1f0\nuser: ana\n", 0,
+	  "statement line 7: prev: must be exactly 64 lower-case hex digits" },
+	{ "prev short", MAGIC ID "kind: user.revoke\nactor: mei\n"
+	  KEY "time: " TIME_STR "\nprev: 00\nuser: ana\n", 0,
+	  "statement line 7: prev: must be" },
 	{ "id upper-case", MAGIC "id: 0123456789ABCDEF0123456789abcdef\n", 0,
 	  "statement line 2: id: must be exactly 32 lower-case hex digits" },
 	{ "id short", MAGIC "id: 0123456789abcdef0123456789abcde\n", 0,
@@ -419,179 +435,179 @@ static const struct bad_case bad_cases[] = {
 	  "order: 123456789012345678901234567890123\n", 0,
 	  "statement line 4: order: must be" },
 	{ "esc sequence", HDR_O("order.cancel") "reason: SECRET\x1b[2J\n", 0,
-	  "statement line 8: reason: contains a control character at byte 7" },
+	  "statement line 9: reason: contains a control character at byte 7" },
 	{ "osc", HDR_O("order.note") "text: \x1b]0;SECRET\x07\n", 0,
-	  "statement line 8: text: contains a control character at byte 1" },
+	  "statement line 9: text: contains a control character at byte 1" },
 	{ "tab", HDR_O("order.cancel") "reason: SECRET\tx\n", 0,
-	  "statement line 8: reason: contains a control character" },
+	  "statement line 9: reason: contains a control character" },
 	{ "del", HDR_O("order.cancel") "reason: SECRET\x7f\n", 0,
-	  "statement line 8: reason: contains a control character" },
+	  "statement line 9: reason: contains a control character" },
 	{ "c1 csi", HDR_O("order.cancel") "reason: SECRET\xc2\x9b" "2J\n", 0,
-	  "statement line 8: reason: contains a control character at byte 7" },
+	  "statement line 9: reason: contains a control character at byte 7" },
 	{ "bidi override", HDR_O("order.cancel") "reason: \xe2\x80\xaeSECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "bidi isolate", HDR_O("order.cancel") "reason: a\xe2\x81\xa6SECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "rlm", HDR_O("order.cancel") "reason: a\xe2\x80\x8fSECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "alm", HDR_O("order.cancel") "reason: a\xd8\x9cSECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "line separator", HDR_O("order.cancel") "reason: a\xe2\x80\xa8SECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "bom", HDR_O("order.cancel") "reason: \xef\xbb\xbfSECRET\n",
-	  0, "statement line 8: reason: contains a control character" },
+	  0, "statement line 9: reason: contains a control character" },
 	{ "control in header", MAGIC ID "kind: order.confirm\norder: 1\n"
 	  "actor: m\x1b\n", 0,
 	  "statement line 5: actor: contains a control character at byte 2" },
 	{ "invalid utf-8", HDR_O("order.cancel") "reason: SECRET\xff\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 7" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 7" },
 	{ "latin-1", HDR_O("order.cancel") "reason: caf\xe9 SECRET\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 4" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 4" },
 	{ "overlong", HDR_O("order.cancel") "reason: SECRET\xc0\xaf\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 7" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 7" },
 	{ "overlong newline", HDR_O("order.cancel") "reason: a\xc0\x8a" "b\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 2" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 2" },
 	{ "surrogate", HDR_O("order.cancel") "reason: \xed\xa0\x80SECRET\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 1" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 1" },
 	{ "truncated before newline", HDR_O("order.cancel")
 	  "reason: SECRET\xe7\x8e\n", 0,
-	  "statement line 8: reason: is not valid UTF-8 at byte 7" },
+	  "statement line 9: reason: is not valid UTF-8 at byte 7" },
 	{ "invalid utf-8 in magic", "orderdesk-statement/1\xff\n", 0,
 	  "statement line 1: not an orderdesk statement" },
 	{ "nul in value", HDR_O("order.cancel") "reason: SEC\0RET\n",
 	  sizeof(HDR_O("order.cancel") "reason: SEC\0RET\n") - 1,
-	  "statement line 8: reason: contains a control character at byte 4" },
+	  "statement line 9: reason: contains a control character at byte 4" },
 	{ "nul at end", HDR_O("order.confirm") "\0",
 	  sizeof(HDR_O("order.confirm") "\0") - 1,
-	  "statement line 8: missing final newline" },
+	  "statement line 9: missing final newline" },
 	{ "nul in name", HDR_O("order.cancel") "rea\0son: x\n",
 	  sizeof(HDR_O("order.cancel") "rea\0son: x\n") - 1,
-	  "statement line 8: not a \"name: value\" line" },
+	  "statement line 9: not a \"name: value\" line" },
 	{ "nul in header", MAGIC "id: 0123456789abcdef\0" "0123456789abcdef\n",
 	  sizeof(MAGIC "id: 0123456789abcdef\0" "0123456789abcdef\n") - 1,
 	  "statement line 2: id: contains a control character at byte 17" },
 	{ "qty 0", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 0 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "qty -1", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 -1 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "qty 01", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 01 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "qty +1", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 +1 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "qty 100001", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 100001 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "qty huge", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 99999999999999999999999 2500 Green tea\n" PLACED_TAIL,
-	  0, "statement line 15: item: quantity must be" },
+	  0, "statement line 16: item: quantity must be" },
 	{ "qty fullwidth digit", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 \xef\xbc\x91 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "price 01", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 01 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: unit price must be" },
+	  "statement line 16: item: unit price must be" },
 	{ "price negative", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 -5 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: unit price must be" },
+	  "statement line 16: item: unit price must be" },
 	{ "price decimal point", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 25.00 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: unit price must be" },
+	  "statement line 16: item: unit price must be" },
 	{ "price over 10^12", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 1000000000001 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: unit price must be" },
+	  "statement line 16: item: unit price must be" },
 	{ "sku with space", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA 01 2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "sku with star", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA*01 2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: SKU must be" },
+	  "statement line 16: item: SKU must be" },
 	{ "sku non-ascii", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA\xc3\xa9 2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: SKU must be" },
+	  "statement line 16: item: SKU must be" },
 	{ "sku 65 bytes", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	  " 2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: SKU must be" },
+	  "statement line 16: item: SKU must be" },
 	{ "item leading space", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item:  TEA-01 2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: SKU must be" },
+	  "statement line 16: item: SKU must be" },
 	{ "item double space", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01  2 2500 Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: quantity must be" },
+	  "statement line 16: item: quantity must be" },
 	{ "item name leading space", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 2500  Green tea\n" PLACED_TAIL, 0,
-	  "statement line 15: item: the name starts or ends with a space" },
+	  "statement line 16: item: the name starts or ends with a space" },
 	{ "item without name", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 2500\n" PLACED_TAIL, 0,
-	  "statement line 15: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
+	  "statement line 16: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
 	{ "item empty name", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01 2 2500 \n" PLACED_TAIL, 0,
-	  "statement line 15: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
+	  "statement line 16: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
 	{ "item sku only", HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 	  "item: TEA-01\n" PLACED_TAIL, 0,
-	  "statement line 15: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
+	  "statement line 16: item: must be \"SKU QUANTITY UNIT_PRICE NAME\"" },
 	{ "currency lower-case", HDR_O("order.placed")
 	  "placed: 2026-11-21T08:00:00Z\ncurrency: cny\n", 0,
-	  "statement line 9: currency: must be three upper-case letters" },
+	  "statement line 10: currency: must be three upper-case letters" },
 	{ "currency two letters", HDR_O("order.placed")
 	  "placed: 2026-11-21T08:00:00Z\ncurrency: CN\n", 0,
-	  "statement line 9: currency: must be" },
+	  "statement line 10: currency: must be" },
 	{ "country three letters", HDR_O("order.placed") PLACED_HEAD
 	  "ship-name: W\nship-line: 1\nship-city: X\nship-country: CHN\n", 0,
-	  "statement line 14: ship-country: must be two upper-case letters" },
+	  "statement line 15: ship-country: must be two upper-case letters" },
 	{ "placed feb 29 2025", HDR_O("order.placed")
 	  "placed: 2025-02-29T08:00:00Z\n", 0,
-	  "statement line 8: placed: must be a real UTC time" },
+	  "statement line 9: placed: must be a real UTC time" },
 	{ "genesis role staff", HDR("shop.genesis") "shop: T\nrole: staff\n", 0,
-	  "statement line 8: role: must be owner" },
+	  "statement line 9: role: must be owner" },
 	{ "user.add role admin", HDR("user.add") "user: ana\nrole: admin\n", 0,
-	  "statement line 8: role: must be owner, shopkeeper or staff" },
+	  "statement line 9: role: must be owner, shopkeeper or staff" },
 	{ "user.role role case", HDR("user.role") "user: ana\nrole: Owner\n", 0,
-	  "statement line 8: role: must be" },
+	  "statement line 9: role: must be" },
 	{ "user bad name", HDR("user.revoke") "user: Ana\n", 0,
-	  "statement line 7: user: must be" },
+	  "statement line 8: user: must be" },
 	{ "pubkey pad bits", HDR("user.add") "user: ana\nrole: staff\n"
 	  "pubkey: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh9=\n", 0,
-	  "statement line 9: pubkey: must be the base64 of a 32-byte" },
+	  "statement line 10: pubkey: must be the base64 of a 32-byte" },
 	{ "pubkey 31 bytes", HDR("user.add") "user: ana\nrole: staff\n"
 	  "pubkey: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHg==\n", 0,
-	  "statement line 9: pubkey: must be" },
+	  "statement line 10: pubkey: must be" },
 	{ "pubkey 33 bytes", HDR("user.add") "user: ana\nrole: staff\n"
 	  "pubkey: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g\n", 0,
-	  "statement line 9: pubkey: must be" },
+	  "statement line 10: pubkey: must be" },
 	{ "pubkey url-safe", HDR("user.add") "user: ana\nrole: staff\n"
 	  "pubkey: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh-=\n", 0,
-	  "statement line 9: pubkey: must be" },
+	  "statement line 10: pubkey: must be" },
 	{ "shop 129 bytes", HDR("shop.genesis") "shop: "
 	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 	  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
-	  0, "statement line 7: shop: is longer than 128 bytes" },
+	  0, "statement line 8: shop: is longer than 128 bytes" },
 	{ "tracking with space", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: SF 123\n", 0,
-	  "statement line 9: tracking: must be 1 to 64" },
+	  "statement line 10: tracking: must be 1 to 64" },
 	{ "tracking underscore", HDR_O("shipment.confirm") "carrier: SF\n"
-	  "tracking: SF_123\n", 0, "statement line 9: tracking: must be" },
+	  "tracking: SF_123\n", 0, "statement line 10: tracking: must be" },
 	{ "tracking 65 bytes", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: 12345678901234567890123456789012345678901234567890"
-	  "123456789012345\n", 0, "statement line 9: tracking: must be" },
+	  "123456789012345\n", 0, "statement line 10: tracking: must be" },
 	{ "carrier 65 bytes", HDR_O("shipment.confirm") "carrier: "
 	  "12345678901234567890123456789012345678901234567890123456789012345\n",
-	  0, "statement line 8: carrier: is longer than 64 bytes" },
+	  0, "statement line 9: carrier: is longer than 64 bytes" },
 	{ "ship item with price", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: SF1\nitem: TEA-01 2 2500\n", 0,
-	  "statement line 10: item: quantity must be" },
+	  "statement line 11: item: quantity must be" },
 	{ "ship item qty 0", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: SF1\nitem: TEA-01 0\n", 0,
-	  "statement line 10: item: quantity must be" },
+	  "statement line 11: item: quantity must be" },
 	{ "ship item no qty", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: SF1\nitem: TEA-01\n", 0,
-	  "statement line 10: item: must be \"SKU QUANTITY\"" },
+	  "statement line 11: item: must be \"SKU QUANTITY\"" },
 	{ "ship item missing", HDR_O("shipment.confirm") "carrier: SF\n"
-	  "tracking: SF1\n", 0, "statement line 10: missing field \"item\"" },
+	  "tracking: SF1\n", 0, "statement line 11: missing field \"item\"" },
 };
 
 /* Header-value cases spliced at run time: time values that do not exist. */
@@ -655,7 +671,7 @@ static void test_refused_times(void **state)
 		snprintf(text, sizeof text,
 			 HDR_O("order.placed") "placed: %s\n", bad_times[i]);
 		expect_refused(bad_times[i], text, strlen(text),
-			       "statement line 8: placed: must be a real UTC time");
+			       "statement line 9: placed: must be a real UTC time");
 	}
 }
 
@@ -674,7 +690,7 @@ static void test_refused_totals(void **state)
 			 HDR_O("order.placed") PLACED_HEAD PLACED_SHIP
 			 PLACED_ITEM "total: %s\n", bad[i]);
 		expect_refused(bad[i], text, strlen(text),
-			       "statement line 16: total: must be a whole number");
+			       "statement line 17: total: must be a whole number");
 	}
 }
 
@@ -710,7 +726,7 @@ static void test_item_limits(void **state)
 
 	text = placed_with_items(501, "Tea");
 	expect_refused("501 items", text, strlen(text),
-		       "statement line 515: field \"item\" appears more than 500 times");
+		       "statement line 516: field \"item\" appears more than 500 times");
 	free(text);
 
 	text = placed_with_items(STMT_MAX_FIELDS + 10, "Tea");
@@ -983,7 +999,7 @@ static void test_value_cap(void **state)
 	n += STMT_VALUE_MAX + 2;
 	text[n - 1] = '\n';
 	expect_refused("1025-byte value", text, n,
-		       "statement line 8: text: is longer than 1024 bytes");
+		       "statement line 9: text: is longer than 1024 bytes");
 	text[n - 2] = '\n';
 	st = parse_ok(text, n - 1);
 	statement_free(st);

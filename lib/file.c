@@ -1,0 +1,122 @@
+/* file.c - durable, private file writes. */
+#include "lib/file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int file_write_all(int fd, const void *p, size_t n)
+{
+	const char *at = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, at, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return errno;
+		at += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int file_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e = 0;
+
+	if (fd < 0)
+		return errno;
+	/* Some file systems cannot sync a directory; nothing to wait for. */
+	if (fsync(fd) != 0 && errno != EINVAL)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+int file_sync_parent(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int e;
+
+	if (dir == NULL)
+		return ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	e = file_sync_dir(dir);
+	free(dir);
+	return e;
+}
+
+/* Turns an errno from writing path into an od_code and a message. */
+static enum od_code write_fail(const char *path, int e, struct od_err *err)
+{
+	if (e == ENOSPC || e == EDQUOT)
+		return od_err_set(err, OD_E_NOSPACE,
+				  "cannot write %s: the disk is full; free some "
+				  "space and try again", path);
+	return od_err_set(err, OD_E_IO, "cannot write %s: %s", path,
+			  strerror(e));
+}
+
+enum od_code file_write_atomic(const char *path, const void *p, size_t n,
+			       struct od_err *err)
+{
+	char *tmp = NULL;
+	enum od_code rc = OD_OK;
+	int fd, e;
+
+	if (asprintf(&tmp, "%s.part", path) < 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
+		rc = write_fail(path, errno, err);
+		goto out;
+	}
+	e = fchmod(fd, 0600) != 0 ? errno : 0;
+	if (e == 0)
+		e = file_write_all(fd, p, n);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (e != 0) {
+		unlink(tmp);
+		rc = write_fail(path, e, err);
+		goto out;
+	}
+	e = file_sync_parent(path);
+	if (e != 0)
+		rc = write_fail(path, e, err);
+out:
+	free(tmp);
+	return rc;
+}
+
+void file_remove_db_companions(const char *db_path)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s-wal", db_path) >= 0) {
+		unlink(p);
+		free(p);
+	}
+	if (asprintf(&p, "%s-shm", db_path) >= 0) {
+		unlink(p);
+		free(p);
+	}
+}

@@ -1,0 +1,36 @@
+/*
+ * file.h - writing files so that they survive a crash and stay private.
+ *
+ * Every file orderdesk makes is mode 0600 whatever the umask.  A file that
+ * replaces another is written beside it, fsynced, renamed over it, and its
+ * directory fsynced, so that after a crash either the old or the new whole
+ * file is there, never a mix.
+ */
+#ifndef OD_FILE_H
+#define OD_FILE_H
+
+#include <stddef.h>
+
+#include "lib/err.h"
+
+/* Writes all n bytes to fd, retrying on EINTR; returns 0 or an errno. */
+int file_write_all(int fd, const void *p, size_t n);
+
+/* Fsyncs the directory that holds path; returns 0 or an errno. */
+int file_sync_parent(const char *path);
+
+/* Fsyncs the directory dir itself; returns 0 or an errno. */
+int file_sync_dir(const char *dir);
+
+/*
+ * Replaces path with p[0..n) as above (through "PATH.part").  A full disk
+ * gives OD_E_NOSPACE, other failures OD_E_IO, naming path; on failure path
+ * is as it was and no temporary file is left.
+ */
+enum od_code file_write_atomic(const char *path, const void *p, size_t n,
+			       struct od_err *err);
+
+/* Removes the "-wal" and "-shm" files SQLite keeps beside db_path. */
+void file_remove_db_companions(const char *db_path);
+
+#endif
