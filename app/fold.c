@@ -328,89 +328,84 @@ out:
 }
 
 /* "order 1042 is cancelled; it cannot be confirmed" */
-static enum od_code refuse(const struct order *o, const char *what,
-			   struct od_err *err)
+static enum od_code refuse(const char *number, enum order_status status,
+			   const char *what, struct od_err *err)
 {
 	return od_err_set(err, OD_E_STATE, "order %s is %s; it cannot be %s",
-			  o->number, order_status_name(o->status), what);
+			  number, order_status_name(status), what);
 }
 
-/* The order.* and shipment.* kinds other than order.placed. */
+/* shipment.confirm needs the whole order: which items are left. */
+static enum od_code apply_ship(struct store *s, const struct statement *st,
+			       long long seq, struct od_err *err)
+{
+	struct order *o = NULL;
+	enum od_code rc = store_order_get(s, st->order, &o, err);
+
+	if (rc == OD_OK)
+		rc = apply_shipment(s, st, o, seq, err);
+	record_order_free(o);
+	return rc;
+}
+
+/*
+ * The order.* kinds other than order.placed: these need only where the
+ * order stands, which is one small read (they are the bulk of a day).
+ */
 static enum od_code apply_order_change(struct store *s,
 				       const struct statement *st,
 				       long long seq, struct od_err *err)
 {
-	struct order *o = NULL;
+	const char *n = st->order;
+	struct order_state os;
 	struct note_record note;
 	enum od_code rc;
-	size_t i;
-	int any_shipped = 0;
 
-	rc = store_order_get(s, st->order, &o, err);
+	if (st->kind == STMT_SHIPMENT_CONFIRM)
+		return apply_ship(s, st, seq, err);
+	rc = store_order_state(s, n, &os, err);
 	if (rc != OD_OK)
 		return rc;
-	for (i = 0; i < o->nitems; i++)
-		any_shipped |= o->items[i].shipped > 0;
 	switch (st->kind) {
 	case STMT_ORDER_CONFIRM:
-		if (o->status == ORDER_HELD)
-			rc = od_err_set(err, OD_E_STATE,
-					"order %s is on hold; release it "
-					"first", o->number);
-		else if (o->status != ORDER_NEW)
-			rc = refuse(o, "confirmed", err);
-		else
-			rc = store_order_set_state(s, o->number,
-						   ORDER_CONFIRMED,
-						   o->held_from, NULL, err);
-		break;
+		if (os.status == ORDER_HELD)
+			return od_err_set(err, OD_E_STATE,
+					  "order %s is on hold; release it "
+					  "first", n);
+		if (os.status != ORDER_NEW)
+			return refuse(n, os.status, "confirmed", err);
+		return store_order_set_state(s, n, ORDER_CONFIRMED,
+					     os.held_from, NULL, err);
 	case STMT_ORDER_CANCEL:
-		if (o->status == ORDER_SHIPPED || o->status == ORDER_CANCELLED)
-			rc = refuse(o, "cancelled", err);
-		else if (any_shipped)
-			rc = od_err_set(err, OD_E_STATE,
-					"order %s has shipped parcels; it "
-					"cannot be cancelled", o->number);
-		else
-			rc = store_order_set_state(s, o->number,
-						   ORDER_CANCELLED,
-						   o->held_from,
-						   statement_get(st, "reason"),
-						   err);
-		break;
+		if (os.status == ORDER_SHIPPED || os.status == ORDER_CANCELLED)
+			return refuse(n, os.status, "cancelled", err);
+		if (os.any_shipped)
+			return od_err_set(err, OD_E_STATE,
+					  "order %s has shipped parcels; it "
+					  "cannot be cancelled", n);
+		return store_order_set_state(s, n, ORDER_CANCELLED,
+					     os.held_from,
+					     statement_get(st, "reason"), err);
 	case STMT_ORDER_HOLD:
-		if (o->status != ORDER_NEW && o->status != ORDER_CONFIRMED)
-			rc = refuse(o, "put on hold", err);
-		else
-			rc = store_order_set_state(s, o->number, ORDER_HELD,
-						   o->status,
-						   statement_get(st, "reason"),
-						   err);
-		break;
+		if (os.status != ORDER_NEW && os.status != ORDER_CONFIRMED)
+			return refuse(n, os.status, "put on hold", err);
+		return store_order_set_state(s, n, ORDER_HELD, os.status,
+					     statement_get(st, "reason"), err);
 	case STMT_ORDER_RELEASE:
-		if (o->status != ORDER_HELD)
-			rc = od_err_set(err, OD_E_STATE,
-					"order %s is not on hold", o->number);
-		else
-			rc = store_order_set_state(s, o->number, o->held_from,
-						   o->held_from, NULL, err);
-		break;
+		if (os.status != ORDER_HELD)
+			return od_err_set(err, OD_E_STATE,
+					  "order %s is not on hold", n);
+		return store_order_set_state(s, n, os.held_from, os.held_from,
+					     NULL, err);
 	case STMT_ORDER_NOTE:
 		note.seq = seq;
 		note.actor = st->actor;
 		note.time = st->time;
 		note.text = statement_get(st, "text");
-		rc = store_note_add(s, o->number, &note, err);
-		break;
-	case STMT_SHIPMENT_CONFIRM:
-		rc = apply_shipment(s, st, o, seq, err);
-		break;
+		return store_note_add(s, n, &note, err);
 	default:
-		rc = od_err_set(err, OD_E_INTERNAL, "not an order change");
-		break;
+		return od_err_set(err, OD_E_INTERNAL, "not an order change");
 	}
-	record_order_free(o);
-	return rc;
 }
 
 /* order.placed: a new order enters the shop. */

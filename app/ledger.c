@@ -30,33 +30,54 @@ enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
 	return OD_OK;
 }
 
+/* The digest that names an entry: SHA-256(statement ‖ signature). */
+static enum od_code entry_digest(const char *text, size_t len,
+				 const uint8_t sig[SIGKEY_SIG_LEN],
+				 uint8_t out[LEDGER_HASH_LEN], struct od_err *err)
+{
+	gnutls_hash_hd_t h;
+
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) < 0)
+		return od_err_set(err, OD_E_CRYPTO, "cannot start a SHA-256");
+	gnutls_hash(h, text, len);
+	gnutls_hash(h, sig, SIGKEY_SIG_LEN);
+	gnutls_hash_deinit(h, out);
+	return OD_OK;
+}
+
 /*
- * Checks that st follows history this log has: its prev is the hash of an
- * entry already here (zeros only for the very first), and it is not dated
- * before that entry.  Because prev is signed, removing, reordering or
- * rewriting any entry before a statement breaks that statement.
+ * Checks that st follows history this log has: its prev names an entry
+ * here, by id and digest ("none" only for the very first), and it is not
+ * dated before that entry.  Because prev is signed, removing, replacing or
+ * reordering an entry before a statement breaks that statement.
  */
 static enum od_code check_chained(struct store *s, const struct statement *st,
 				  long long head, struct od_err *err)
 {
-	uint8_t prev[LEDGER_HASH_LEN];
-	char when[21];
+	uint8_t want[LEDGER_HASH_LEN], have[LEDGER_HASH_LEN];
+	char id[STMT_ID_LEN + 1], when[21];
 	long long seq;
 	enum od_code rc;
 
-	rc = hex_decode("prev", st->prev, prev, sizeof prev, err);
-	if (rc != OD_OK)
-		return rc;
-	if (head == 0) {
-		static const uint8_t zero[LEDGER_HASH_LEN];
-
-		if (memcmp(prev, zero, sizeof zero) != 0)
+	if (strcmp(st->prev, "none") == 0) {
+		if (head != 0)
 			return od_err_set(err, OD_E_STATE,
-					  "the first statement must follow "
-					  "nothing (prev all zeros)");
+					  "statement %s claims to be the first"
+					  " in a log that has entries", st->id);
 		return OD_OK;
 	}
-	rc = store_log_find_hash(s, prev, &seq, when, err);
+	if (head == 0)
+		return od_err_set(err, OD_E_STATE,
+				  "the first statement of a log must follow "
+				  "nothing (prev: none)");
+	memcpy(id, st->prev, STMT_ID_LEN);
+	id[STMT_ID_LEN] = '\0';
+	rc = hex_decode("prev", st->prev + STMT_ID_LEN + 1, want, sizeof want,
+			err);
+	if (rc == OD_OK)
+		rc = store_log_entry(s, id, &seq, when, have, err);
+	if (rc == OD_OK && memcmp(want, have, sizeof want) != 0)
+		rc = OD_E_NOTFOUND;
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_STATE,
 				  "statement %s follows a log entry this log "
@@ -105,6 +126,8 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 	r.statement_len = len;
 	memcpy(r.signature, sig, SIGKEY_SIG_LEN);
 	rc = ledger_hash(prev, r.seq, text, len, sig, r.hash, err);
+	if (rc == OD_OK)
+		rc = entry_digest(text, len, sig, r.digest, err);
 	if (rc != OD_OK)
 		return rc;
 	ix.id = st->id;
@@ -122,17 +145,22 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 			   struct statement *st, long long *seq,
 			   struct od_err *err)
 {
-	uint8_t sig[SIGKEY_SIG_LEN], head_hash[LEDGER_HASH_LEN];
-	char prev[2 * LEDGER_HASH_LEN + 1];
+	uint8_t sig[SIGKEY_SIG_LEN], tip_digest[LEDGER_HASH_LEN];
+	char prev[STMT_PREV_LEN + 1], tip_id[STMT_ID_LEN + 1];
 	long long head;
 	struct buf text;
 	enum od_code rc;
 
 	buf_init(&text, STMT_MAX_BYTES);
-	/* Chain it to the head this signer sees now. */
-	rc = store_log_head(s, &head, head_hash, err);
-	if (rc == OD_OK) {
-		hex_encode(head_hash, sizeof head_hash, prev);
+	/* Chain it to the entry this signer sees last. */
+	rc = store_log_tip(s, &head, tip_id, tip_digest, err);
+	if (rc == OD_OK && head == 0) {
+		rc = statement_set_prev(st, "none", err);
+	} else if (rc == OD_OK) {
+		memcpy(prev, tip_id, STMT_ID_LEN);
+		prev[STMT_ID_LEN] = ' ';
+		hex_encode(tip_digest, sizeof tip_digest,
+			   prev + STMT_ID_LEN + 1);
 		rc = statement_set_prev(st, prev, err);
 	}
 	if (rc == OD_OK)

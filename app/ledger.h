@@ -28,7 +28,7 @@ enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
 			 uint8_t out[LEDGER_HASH_LEN], struct od_err *err);
 
 /*
- * Chains st to the current head (its prev), signs it with key, folds it and
+ * Chains st to the last entry (its prev), signs it with key, folds it and
  * appends it as the next entry, inside the caller's transaction
  * (store_begin ... store_commit).  A statement id that is already in the
  * log is refused (OD_E_EXISTS): that is what makes a replayed statement
@@ -41,8 +41,9 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 /*
  * Appends a statement signed elsewhere: parses text strictly, checks the
  * signature against the signer's recorded key, refuses a known id, checks
- * that its prev is an entry of this log and that it is not dated before
- * that entry, folds it and appends.  Inside the caller's transaction.
+ * that its prev names an entry of this log (by id and digest) and that it is
+ * not dated before that entry, folds it and appends.  Inside the caller's
+ * transaction.
  */
 enum od_code ledger_accept(struct store *s, const char *text, size_t len,
 			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,

@@ -1,6 +1,7 @@
 /* statement.c - the canonical statement text: one builder, one parser. */
 #include "app/statement.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -365,15 +366,17 @@ static enum od_code check_id_value(const char *v, size_t n,
 	return OD_OK;
 }
 
-/* Whether v[0..n) is a chain hash: 64 lower-case hex digits. */
+/* Whether v[0..n) names an entry: "none", or "ID DIGEST" in hex. */
 static int prev_ok(const char *v, size_t n)
 {
 	size_t i;
 
-	if (n != STMT_PREV_LEN)
+	if (n == 4 && memcmp(v, "none", 4) == 0)
+		return 1;
+	if (n != STMT_PREV_LEN || v[STMT_ID_LEN] != ' ')
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!is_lower_hex(v[i]))
+		if (i != STMT_ID_LEN && !is_lower_hex(v[i]))
 			return 0;
 	return 1;
 }
@@ -384,8 +387,7 @@ static enum od_code check_prev_value(const char *v, size_t n,
 {
 	if (!prev_ok(v, n))
 		return od_err_set(err, OD_E_INPUT,
-				  "prev: must be exactly %d lower-case hex digits",
-				  STMT_PREV_LEN);
+				  "prev: must be \"none\" or an id and a SHA-256 in lower-case hex");
 	return OD_OK;
 }
 
@@ -860,9 +862,8 @@ enum od_code statement_set_prev(struct statement *st, const char *prev,
 {
 	if (prev == NULL || !prev_ok(prev, strlen(prev)))
 		return od_err_set(err, OD_E_INPUT,
-				  "statement: prev must be exactly %d lower-case hex digits",
-				  STMT_PREV_LEN);
-	memcpy(st->prev, prev, STMT_PREV_LEN + 1);
+				  "statement: prev must be \"none\" or an id and a SHA-256 in lower-case hex");
+	memcpy(st->prev, prev, strlen(prev) + 1);
 	return OD_OK;
 }
 
@@ -884,8 +885,21 @@ static enum od_code set_time_now(struct statement *st, struct od_err *err)
 static enum od_code set_random_id(struct statement *st, struct od_err *err)
 {
 	uint8_t raw[STMT_ID_LEN / 2];
-	int grc = gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof raw);
+	struct timespec now;
+	uint64_t ms;
+	int grc, i;
 
+	/*
+	 * 48 bits of milliseconds, then 80 random bits: still unguessable and
+	 * unique, but ids made one after another sort together, so the log's
+	 * unique index grows at its end instead of at a random page for every
+	 * statement (it halves the pages a bulk confirmation writes).
+	 */
+	clock_gettime(CLOCK_REALTIME, &now);
+	ms = (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+	for (i = 0; i < 6; i++)
+		raw[i] = (uint8_t)(ms >> (40 - 8 * i));
+	grc = gnutls_rnd(GNUTLS_RND_NONCE, raw + 6, sizeof raw - 6);
 	if (grc < 0)
 		return od_err_set(err, OD_E_CRYPTO,
 				  "statement: no random id: %s",
@@ -935,8 +949,7 @@ enum od_code statement_new(enum stmt_kind kind, const char *actor,
 	if (k->has_order)
 		strcpy(st->order, order);
 	/* The ledger chains it when it signs; until then, the genesis value. */
-	memset(st->prev, '0', STMT_PREV_LEN);
-	st->prev[STMT_PREV_LEN] = '\0';
+	strcpy(st->prev, "none");
 	rc = set_random_id(st, err);
 	if (rc != OD_OK)
 		goto out;

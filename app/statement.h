@@ -3,14 +3,15 @@
  * strict parser, shared by the desk and (later) the backend.
  *
  *   orderdesk-statement/1
- *   id: 5f0c9a...            32 lower-case hex digits (128 random bits)
+ *   id: 5f0c9a...            32 lower-case hex digits (48-bit time in ms, 80 random bits)
  *   kind: shipment.confirm
  *   order: 1042              only for order.* and shipment.* kinds
  *   actor: mei
  *   key: sha256:...          fingerprint of the signer's public key
  *   time: 2026-11-22T10:31:07Z
- *   prev: 3a7f...            hash of the log entry the signer saw last
- *                            (64 hex digits; zeros for the genesis)
+ *   prev: 5f0b... 3a7f...    the log entry the signer saw last: its id
+ *                            and the SHA-256 of its statement and
+ *                            signature ("none" for the very first)
  *   carrier: SF Express      the kind's own fields, in the kind's fixed order
  *   tracking: SF1234567890
  *
@@ -59,7 +60,7 @@
 #define STMT_MAGIC       "orderdesk-statement/1"
 #define STMT_ID_LEN      32          /* hex digits */
 #define STMT_TIME_LEN    20          /* YYYY-MM-DDTHH:MM:SSZ */
-#define STMT_PREV_LEN    64          /* hex of a SHA-256 log hash */
+#define STMT_PREV_LEN    (32 + 1 + 64) /* "ID DIGEST", or "none" */
 #define STMT_MAX_BYTES   (64 * 1024) /* whole statement text */
 #define STMT_NAME_MAX    32          /* actor and user names, bytes */
 #define STMT_ORDER_MAX   32          /* order numbers, bytes */
@@ -93,7 +94,7 @@ struct statement {
 	char actor[STMT_NAME_MAX + 1];
 	char key[7 + 64 + 1];             /* "sha256:" + hex */
 	char time[STMT_TIME_LEN + 1];
-	char prev[STMT_PREV_LEN + 1];     /* hash of the entry it follows */
+	char prev[STMT_PREV_LEN + 1];     /* the entry it follows, or "none" */
 	size_t nfields;
 	struct stmt_field *fields;        /* body, in canonical order */
 };
@@ -134,10 +135,14 @@ enum od_code statement_set_id(struct statement *st, const char *id,
 			      struct od_err *err);
 
 /*
- * Sets the hash of the log entry the statement follows (64 lower-case hex
- * digits).  The ledger sets it when it signs: it chains the statement to
- * the history its signer saw, so nobody can later drop or reorder entries
- * before it without breaking its signature.
+ * Sets the log entry the statement follows: "ID DIGEST" (its 32-digit id
+ * and the 64-digit SHA-256 of its statement bytes and signature, lower-case
+ * hex) or "none".  The ledger sets it when it signs: it chains the statement
+ * to the history its signer saw, so nobody can later drop, replace or
+ * reorder entries before it without breaking its signature.  Naming the
+ * entry by content, not by position, keeps the chain valid when a backend
+ * appends a desk's statements after other desks' (the chain hash of the
+ * log depends on position; this does not).
  */
 enum od_code statement_set_prev(struct statement *st, const char *prev,
 				struct od_err *err);

@@ -73,6 +73,8 @@ struct log_record {
 	size_t statement_len;
 	uint8_t signature[64];
 	uint8_t hash[32];           /* SHA-256(prev ‖ seq ‖ statement ‖ sig) */
+	uint8_t digest[32];         /* SHA-256(statement ‖ sig): the entry's
+				       name, whatever its position */
 };
 
 /* A shipment (one parcel) of an order. */

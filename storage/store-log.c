@@ -9,15 +9,18 @@
 static const char head_sql[] =
 	"SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1";
 static const char find_id_sql[] = "SELECT seq FROM log WHERE id = ?1";
-static const char find_hash_sql[] =
-	"SELECT seq, time FROM log WHERE hash = ?1";
+static const char tip_sql[] =
+	"SELECT seq, id, digest FROM log ORDER BY seq DESC LIMIT 1";
+static const char entry_sql[] =
+	"SELECT seq, time, digest FROM log WHERE id = ?1";
 static const char append_sql[] =
 	"INSERT INTO log(seq, id, kind, order_no, actor, time, statement,"
-	" signature, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	" signature, hash, digest)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char each_sql[] =
-	"SELECT seq, statement, signature, hash FROM log ORDER BY seq";
+	"SELECT seq, statement, signature, hash, digest FROM log ORDER BY seq";
 static const char each_order_sql[] =
-	"SELECT seq, statement, signature, hash FROM log"
+	"SELECT seq, statement, signature, hash, digest FROM log"
 	" WHERE order_no = ?1 AND order_no <> '' ORDER BY seq";
 
 enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
@@ -69,29 +72,63 @@ enum od_code store_log_find_id(struct store *s, const char *id,
 	return store_fail(s, rc, "reading the log", err);
 }
 
-enum od_code store_log_find_hash(struct store *s, const uint8_t hash[32],
-				 long long *seq, char time[21],
-				 struct od_err *err)
+/* Copies a 32-byte blob column, refusing any other size as damage. */
+static enum od_code col_32(sqlite3_stmt *st, int i, uint8_t out[32],
+			   struct od_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, find_hash_sql, err);
-	int rc;
+	if (sqlite3_column_bytes(st, i) != 32)
+		return od_err_set(err, OD_E_TAMPERED, "a log entry is "
+				  "malformed; the store is damaged");
+	memcpy(out, sqlite3_column_blob(st, i), 32);
+	return OD_OK;
+}
+
+enum od_code store_log_tip(struct store *s, long long *seq, char id[33],
+			   uint8_t digest[32], struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, tip_sql, err);
+	enum od_code rc = OD_OK;
+	int src;
 
 	*seq = 0;
-	time[0] = '\0';
 	if (st == NULL)
 		return err->code;
-	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
-		snprintf(time, 21, "%s", store_col_text(st, 1));
+		snprintf(id, 33, "%s", store_col_text(st, 1));
+		rc = col_32(st, 2, digest, err);
+	} else if (src != SQLITE_DONE) {
+		rc = store_fail(s, src, "reading the log", err);
 	}
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return OD_OK;
-	if (rc == SQLITE_DONE)
-		return od_err_set(err, OD_E_NOTFOUND, "no such log entry");
-	return store_fail(s, rc, "reading the log", err);
+	return rc;
+}
+
+enum od_code store_log_entry(struct store *s, const char *id, long long *seq,
+			     char time[21], uint8_t digest[32],
+			     struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, entry_sql, err);
+	enum od_code rc;
+	int src;
+
+	*seq = 0;
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, id);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(time, 21, "%s", store_col_text(st, 1));
+		rc = col_32(st, 2, digest, err);
+	} else if (src == SQLITE_DONE) {
+		rc = od_err_set(err, OD_E_NOTFOUND, "no statement %s", id);
+	} else {
+		rc = store_fail(s, src, "reading the log", err);
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 enum od_code store_log_append(struct store *s, const struct log_record *r,
@@ -111,6 +148,7 @@ enum od_code store_log_append(struct store *s, const struct log_record *r,
 			  SQLITE_STATIC);
 	sqlite3_bind_blob(st, 8, r->signature, 64, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 9, r->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 10, r->digest, 32, SQLITE_STATIC);
 	return store_step_done(s, st, "appending to the log", err);
 }
 
@@ -124,12 +162,14 @@ static enum od_code log_row(sqlite3_stmt *st, struct log_record *r,
 	if (r->statement == NULL)
 		r->statement = "";
 	if (sqlite3_column_bytes(st, 2) != 64 ||
-	    sqlite3_column_bytes(st, 3) != 32)
+	    sqlite3_column_bytes(st, 3) != 32 ||
+	    sqlite3_column_bytes(st, 4) != 32)
 		return od_err_set(err, OD_E_TAMPERED,
 				  "log entry %lld is malformed; the store is "
 				  "damaged", r->seq);
 	memcpy(r->signature, sqlite3_column_blob(st, 2), 64);
 	memcpy(r->hash, sqlite3_column_blob(st, 3), 32);
+	memcpy(r->digest, sqlite3_column_blob(st, 4), 32);
 	return OD_OK;
 }
 

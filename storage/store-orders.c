@@ -28,6 +28,10 @@ static const char get_sql[] =
 static const char get_items_sql[] =
 	"SELECT sku, name, qty, unit_price, shipped FROM items"
 	" WHERE order_no = ?1 ORDER BY pos";
+static const char state_sql[] =
+	"SELECT status, held_from,"
+	" EXISTS(SELECT 1 FROM items WHERE order_no = ?1 AND shipped > 0)"
+	" FROM orders WHERE number = ?1";
 static const char set_state_sql[] =
 	"UPDATE orders SET status = ?2, held_from = ?3, reason = ?4"
 	" WHERE number = ?1";
@@ -339,6 +343,36 @@ enum od_code store_order_get(struct store *s, const char *number,
 	}
 	*out = o;
 	return OD_OK;
+}
+
+enum od_code store_order_state(struct store *s, const char *number,
+			       struct order_state *os, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, state_sql, err);
+	enum od_code rc = OD_OK;
+	int src;
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, number);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		os->status = (enum order_status)sqlite3_column_int(st, 0);
+		os->held_from = (enum order_status)sqlite3_column_int(st, 1);
+		os->any_shipped = sqlite3_column_int(st, 2);
+		if ((unsigned)os->status >= ORDER_STATUS_COUNT ||
+		    (unsigned)os->held_from >= ORDER_STATUS_COUNT)
+			rc = od_err_set(err, OD_E_TAMPERED,
+					"order %s has an unknown status; the "
+					"store is damaged", number);
+	} else if (src == SQLITE_DONE) {
+		rc = od_err_set(err, OD_E_NOTFOUND, "no order %s in this shop",
+				number);
+	} else {
+		rc = store_fail(s, src, "reading the order", err);
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 enum od_code store_order_set_state(struct store *s, const char *number,

@@ -86,12 +86,19 @@ enum od_code store_log_find_id(struct store *s, const char *id,
 			       long long *seq, struct od_err *err);
 
 /*
- * Finds the entry whose chain hash is hash: OD_OK with its seq and the time
- * of its statement (time has room for 21 bytes), or OD_E_NOTFOUND.
+ * The last entry's seq, statement id and digest: what a new statement
+ * follows.  An empty log gives *seq 0 (id and digest untouched).
  */
-enum od_code store_log_find_hash(struct store *s, const uint8_t hash[32],
-				 long long *seq, char time[21],
-				 struct od_err *err);
+enum od_code store_log_tip(struct store *s, long long *seq, char id[33],
+			   uint8_t digest[32], struct od_err *err);
+
+/*
+ * Finds the entry with statement id: OD_OK with its seq, the time of its
+ * statement (time has room for 21 bytes) and its digest, or OD_E_NOTFOUND.
+ */
+enum od_code store_log_entry(struct store *s, const char *id, long long *seq,
+			     char time[21], uint8_t digest[32],
+			     struct od_err *err);
 
 /* The columns kept beside each entry, for lookups and filters. */
 struct log_index {
@@ -147,6 +154,17 @@ enum od_code store_order_insert(struct store *s, const struct order *o,
  */
 enum od_code store_order_get(struct store *s, const char *number,
 			     struct order **out, struct od_err *err);
+
+/* Where an order stands, without its details. */
+struct order_state {
+	enum order_status status;
+	enum order_status held_from;
+	int any_shipped;       /* some item has shipped */
+};
+
+/* Reads an order's state only (cheap); absent gives OD_E_NOTFOUND. */
+enum od_code store_order_state(struct store *s, const char *number,
+			       struct order_state *os, struct od_err *err);
 
 /* Sets an order's status, the status a release returns to, and the reason. */
 enum od_code store_order_set_state(struct store *s, const char *number,

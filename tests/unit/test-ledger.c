@@ -286,16 +286,20 @@ static void test_partial_shipment(void **state)
 	assert_int_equal(status_of(w, "3"), ORDER_SHIPPED);
 }
 
-/* Chains st to the current head, as ledger_append would. */
+/* Chains st to the last entry, as ledger_append would. */
 static void chain_to_head(struct world *w, struct statement *st)
 {
-	uint8_t hash[32];
-	char hex[65];
+	uint8_t digest[32];
+	char id[33], prev[STMT_PREV_LEN + 1];
 	long long head;
 
-	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
-	hex_encode(hash, sizeof hash, hex);
-	assert_int_equal(statement_set_prev(st, hex, &w->err), OD_OK);
+	assert_int_equal(store_log_tip(w->s, &head, id, digest, &w->err),
+			 OD_OK);
+	assert_true(head > 0);
+	memcpy(prev, id, 32);
+	prev[32] = ' ';
+	hex_encode(digest, sizeof digest, prev + 33);
+	assert_int_equal(statement_set_prev(st, prev, &w->err), OD_OK);
 }
 
 /* A statement appended twice has one effect: the replay is refused. */
@@ -373,9 +377,16 @@ static void test_chain_binding(void **state)
 	struct statement *st;
 
 	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	/* An id this log has, with the wrong digest: a replaced entry. */
+	chain_to_head(w, st);
+	st->prev[STMT_PREV_LEN - 1] = st->prev[STMT_PREV_LEN - 1] == '0' ? '1' : '0';
+	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "does not have"));
+	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(statement_set_prev(st, "0123456789abcdef0123456789"
-					    "abcdef0123456789abcdef0123456789"
-					    "abcdef", &w->err), OD_OK);
+					    "abcdef 0123456789abcdef01234567"
+					    "89abcdef0123456789abcdef01234567"
+					    "89abcdef", &w->err), OD_OK);
 	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "does not have"));
 	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");

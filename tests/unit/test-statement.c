@@ -29,7 +29,8 @@
 #define MAGIC    "orderdesk-statement/1\n"
 #define ID       "id: " ID_HEX "\n"
 #define KEY      "key: " KEY_FP "\n"
-#define PREV_HEX "0f1e2d3c4b5a69788796a5b4c3d2e1f0" \
+#define PREV_HEX "00112233445566778899aabbccddeeff " \
+		 "0f1e2d3c4b5a69788796a5b4c3d2e1f0" \
 		 "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 #define PREV     "prev: " PREV_HEX "\n"
 #define TIME     "time: " TIME_STR "\n" PREV
@@ -77,7 +78,7 @@ static const char *const valid_texts[] = {
 		"order: A.b_C-9\nactor: z\nkey: sha256:"
 		"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
 		"time: 2024-02-29T23:59:59Z\n"
-		"prev: 0000000000000000000000000000000000000000000000000000000000000000\n"
+		"prev: none\n"
 		"text: x\n",
 };
 
@@ -256,7 +257,7 @@ static void test_golden_text(void **state)
 		"actor: mei\n"
 		"key: " KEY_FP "\n"
 		"time: 2026-11-22T10:31:07Z\n"
-		"prev: 0000000000000000000000000000000000000000000000000000000000000000\n"
+		"prev: none\n"
 		"carrier: Yamato\n"
 		"tracking: 1234-5678-9012\n"
 		"item: MUG-7 1\n"
@@ -395,9 +396,17 @@ static const struct bad_case bad_cases[] = {
 	  KEY "time: " TIME_STR "\nuser: ana\n", 0,
 	  "statement line 7: expected the \"prev:\" line here" },
 	{ "prev upper-case", MAGIC ID "kind: user.revoke\nactor: mei\n"
-	  KEY "time: " TIME_STR "\nprev: 0F1E2D3C4B5A69788796a5b4c3d2e1f0"
+	  KEY "time: " TIME_STR "\nprev: 00112233445566778899aabbccddeeff "
+	  "0F1E2D3C4B5A69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	  "\nuser: ana\n", 0,
+	  "statement line 7: prev: must be \"none\" or an id and a SHA-256" },
+	{ "prev without its id", MAGIC ID "kind: user.revoke\nactor: mei\n"
+	  KEY "time: " TIME_STR "\nprev: 0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 	  "0f1e2d3c4b5a69788796a5b4c3d2e1f0\nuser: ana\n", 0,
-	  "statement line 7: prev: must be exactly 64 lower-case hex digits" },
+	  "statement line 7: prev: must be" },
+	{ "prev None", MAGIC ID "kind: user.revoke\nactor: mei\n"
+	  KEY "time: " TIME_STR "\nprev: None\nuser: ana\n", 0,
+	  "statement line 7: prev: must be" },
 	{ "prev short", MAGIC ID "kind: user.revoke\nactor: mei\n"
 	  KEY "time: " TIME_STR "\nprev: 00\nuser: ana\n", 0,
 	  "statement line 7: prev: must be" },
