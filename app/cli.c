@@ -28,6 +28,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_audit_entry,
 	&cmd_backup_entry,
 	&cmd_restore_entry,
+	&cmd_sync_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,0 +1,868 @@
+/* backend.c - orderdeskd's directory, store, signed heads and routes. */
+#include "app/backend.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/ledger.h"
+#include "app/pki.h"
+#include "app/statement.h"
+#include "lib/encode.h"
+#include "lib/secret.h"
+
+#define KEY_MAGIC      "orderdeskd-key/1"
+#define CONF_MAX_BYTES 8192
+#define PEM_MAX_BYTES  (64 * 1024)
+
+struct backend {
+	struct store *store;
+	struct sigkey *head_key;
+	uint8_t head_pub[SIGKEY_PUB_LEN];
+	char shop[160];
+	int lock_fd;
+	unsigned max_batch;
+	unsigned max_page;
+};
+
+void backend_config_default(struct backend_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	snprintf(cfg->address, sizeof cfg->address, "127.0.0.1");
+	cfg->port = 8443;
+	cfg->max_connections = 64;
+	cfg->max_per_ip = 16;
+	cfg->max_body = 4 * 1024 * 1024;
+	cfg->timeout_s = 15;
+	cfg->max_batch = 500;
+	cfg->max_page = 1000;
+}
+
+enum od_code backend_config_listen(struct backend_config *cfg,
+				   const char *spec, struct od_err *err)
+{
+	const char *colon = strrchr(spec, ':');
+	struct in_addr a;
+	char addr[64], *end;
+	unsigned long port;
+
+	if (colon == NULL || (size_t)(colon - spec) >= sizeof addr)
+		goto bad;
+	memcpy(addr, spec, (size_t)(colon - spec));
+	addr[colon - spec] = '\0';
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (inet_pton(AF_INET, addr, &a) != 1 || colon[1] == '\0' || *end ||
+	    errno || port > 65535)
+		goto bad;
+	snprintf(cfg->address, sizeof cfg->address, "%s", addr);
+	cfg->port = (unsigned)port;
+	return OD_OK;
+bad:
+	return od_err_set(err, OD_E_USAGE, "listen on ADDRESS:PORT, e.g. "
+			  "127.0.0.1:8443 (IPv4), not %.64s", spec);
+}
+
+/* Parses a positive decimal no larger than max. */
+static int parse_count(const char *s, unsigned long long max,
+		       unsigned long long *out)
+{
+	char *end;
+
+	if (*s < '1' || *s > '9')
+		return 0;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return *end == '\0' && errno == 0 && *out <= max;
+}
+
+/* Applies one "name = value" line of the configuration. */
+static enum od_code config_line(struct backend_config *cfg, char *line,
+				int lineno, struct od_err *err)
+{
+	char *eq = strchr(line, '='), *name = line, *value, *p;
+	unsigned long long n = 0;
+
+	while (*name == ' ' || *name == '\t')
+		name++;
+	if (*name == '\0' || *name == '#')
+		return OD_OK;
+	if (eq == NULL)
+		goto bad;
+	value = eq + 1;
+	for (p = eq; p > name && (p[-1] == ' ' || p[-1] == '\t'); p--)
+		;
+	*p = '\0';
+	while (*value == ' ' || *value == '\t')
+		value++;
+	for (p = value + strlen(value); p > value &&
+	     (p[-1] == ' ' || p[-1] == '\t'); p--)
+		;
+	*p = '\0';
+	if (strcmp(name, "listen") == 0)
+		return backend_config_listen(cfg, value, err) == OD_OK ? OD_OK :
+		       od_err_set(err, OD_E_INPUT, "%s line %d: listen = "
+				  "ADDRESS:PORT", BACKEND_CONF_FILE, lineno);
+	if (strcmp(name, "max_connections") == 0 &&
+	    parse_count(value, 100000, &n))
+		cfg->max_connections = (unsigned)n;
+	else if (strcmp(name, "max_per_ip") == 0 &&
+		 parse_count(value, 100000, &n))
+		cfg->max_per_ip = (unsigned)n;
+	else if (strcmp(name, "max_body") == 0 &&
+		 parse_count(value, 256ULL * 1024 * 1024, &n))
+		cfg->max_body = (size_t)n;
+	else if (strcmp(name, "timeout") == 0 && parse_count(value, 3600, &n))
+		cfg->timeout_s = (unsigned)n;
+	else if (strcmp(name, "max_batch") == 0 &&
+		 parse_count(value, 100000, &n))
+		cfg->max_batch = (unsigned)n;
+	else if (strcmp(name, "max_page") == 0 &&
+		 parse_count(value, 100000, &n))
+		cfg->max_page = (unsigned)n;
+	else
+		goto bad;
+	return OD_OK;
+bad:
+	return od_err_set(err, OD_E_INPUT, "%s line %d: expected one of listen, "
+			  "max_connections, max_per_ip, max_body, timeout, "
+			  "max_batch, max_page = a positive number",
+			  BACKEND_CONF_FILE, lineno);
+}
+
+/* Reads a whole small file of dir into *out (NUL-terminated, capped). */
+static enum od_code read_small(const char *dir, const char *name, size_t cap,
+			       int private, char **out, size_t *len,
+			       struct od_err *err)
+{
+	char path[4096];
+	struct buf b;
+	struct stat st;
+	char chunk[4096];
+	ssize_t n;
+	int fd;
+	enum od_code rc = OD_OK;
+
+	*out = NULL;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND :
+				  OD_E_IO, "cannot read %.200s: %s", path,
+				  strerror(errno));
+	if (private && (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0)) {
+		close(fd);
+		return od_err_set(err, OD_E_AUTH, "%.200s may be read by "
+				  "others; chmod 600 it (and consider the key "
+				  "exposed)", path);
+	}
+	buf_init(&b, cap);
+	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
+					path, strerror(errno));
+		else if (buf_add(&b, chunk, (size_t)n, err) != OD_OK)
+			rc = od_err_set(err, OD_E_INPUT, "%.200s is larger "
+					"than %zu bytes", path, cap);
+	}
+	secret_wipe(chunk, sizeof chunk);
+	close(fd);
+	if (rc == OD_OK && b.data == NULL)
+		rc = buf_adds(&b, "", err);
+	if (rc != OD_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	if (len != NULL)
+		*len = b.len;
+	*out = buf_take(&b);
+	return OD_OK;
+}
+
+enum od_code backend_config_load(const char *dir, struct backend_config *cfg,
+				 struct od_err *err)
+{
+	char *text = NULL, *line, *next;
+	enum od_code rc;
+	int lineno = 0;
+
+	rc = read_small(dir, BACKEND_CONF_FILE, CONF_MAX_BYTES, 0, &text, NULL,
+			err);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	for (line = text; rc == OD_OK && line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		rc = config_line(cfg, line, ++lineno, err);
+	}
+	free(text);
+	return rc;
+}
+
+enum od_code backend_read_pem(const char *dir, const char *name, char **pem,
+			      struct od_err *err)
+{
+	return read_small(dir, name, PEM_MAX_BYTES,
+			  strstr(name, ".key") != NULL, pem, NULL, err);
+}
+
+/* Writes a new file dir/name (which must not exist) durably, mode 0600. */
+static enum od_code write_new(const char *dir, const char *name,
+			      const void *p, size_t len, struct od_err *err)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
+				  path, strerror(errno));
+	if (write(fd, p, len) != (ssize_t)len || fsync(fd) != 0) {
+		int e = errno;
+
+		close(fd);
+		return od_err_set(err, e == ENOSPC ? OD_E_NOSPACE : OD_E_IO,
+				  "cannot write %.200s: %s", path,
+				  strerror(e));
+	}
+	if (close(fd) != 0)
+		return od_err_set(err, OD_E_IO, "cannot write %.200s: %s",
+				  path, strerror(errno));
+	return OD_OK;
+}
+
+/* Writes both halves of a certificate as NAME.pem and NAME.key. */
+static enum od_code write_pair(const char *dir, const char *name,
+			       const char *cert, const char *key,
+			       struct od_err *err)
+{
+	char file[64];
+	enum od_code rc;
+
+	snprintf(file, sizeof file, "%s.pem", name);
+	rc = write_new(dir, file, cert, strlen(cert), err);
+	if (rc == OD_OK) {
+		snprintf(file, sizeof file, "%s.key", name);
+		rc = write_new(dir, file, key, strlen(key), err);
+	}
+	return rc;
+}
+
+/* Reads backend.key: the store's data key and the head-signing seed. */
+static enum od_code read_key_file(const char *dir,
+				  uint8_t data_key[STORE_KEY_LEN],
+				  uint8_t seed[SIGKEY_SEED_LEN],
+				  struct od_err *err)
+{
+	/* "orderdeskd-key/1\ndata: HEX\nsign: HEX\n" */
+	const size_t head = sizeof KEY_MAGIC + 6, want = head + 64 + 7 + 65;
+	char *text = NULL, hex_a[65], hex_b[65];
+	size_t len = 0;
+	enum od_code rc;
+
+	rc = read_small(dir, BACKEND_KEY_FILE, 512, 1, &text, &len, err);
+	if (rc != OD_OK)
+		return rc;
+	if (len == want) {
+		memcpy(hex_a, text + head, 64);
+		memcpy(hex_b, text + head + 64 + 7, 64);
+	}
+	hex_a[64] = hex_b[64] = '\0';
+	if (len != want || memcmp(text, KEY_MAGIC "\ndata: ", head) != 0 ||
+	    memcmp(text + head + 64, "\nsign: ", 7) != 0 ||
+	    text[len - 1] != '\n' ||
+	    hex_decode("the data key", hex_a, data_key, STORE_KEY_LEN,
+		       err) != OD_OK ||
+	    hex_decode("the signing key", hex_b, seed, SIGKEY_SEED_LEN,
+		       err) != OD_OK)
+		rc = od_err_set(err, OD_E_TAMPERED, "%s in %.200s is damaged",
+				BACKEND_KEY_FILE, dir);
+	secret_wipe(hex_a, sizeof hex_a);
+	secret_wipe(hex_b, sizeof hex_b);
+	secret_wipe(text, len);
+	free(text);
+	return rc;
+}
+
+/* Makes the first desk's bundle: the CA and a client certificate. */
+static enum od_code make_join(const char *dir, const char *ca_cert,
+			      const char *ca_key, struct od_err *err)
+{
+	char path[4096], *cert = NULL, *key = NULL;
+	enum od_code rc;
+
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_JOIN_DIR);
+	if (mkdir(path, 0700) != 0)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
+				  path, strerror(errno));
+	rc = pki_make_leaf(ca_cert, ca_key, PKI_CLIENT, "desk-1", NULL, 0,
+			   &cert, &key, err);
+	if (rc == OD_OK)
+		rc = write_pair(path, "desk", cert, key, err);
+	if (rc == OD_OK)
+		rc = write_new(path, "ca.pem", ca_cert, strlen(ca_cert), err);
+	free(cert);
+	secret_free_str(key);
+	return rc;
+}
+
+enum od_code backend_init(const char *dir, const char *shop,
+			  const char *const *hosts, size_t nhosts,
+			  struct backend_init_report *rep, struct od_err *err)
+{
+	const char *names[BACKEND_HOSTS_MAX + 2] = { "127.0.0.1", "localhost" };
+	uint8_t data_key[STORE_KEY_LEN], seed[SIGKEY_SEED_LEN];
+	uint8_t pub[SIGKEY_PUB_LEN];
+	char *ca_cert = NULL, *ca_key = NULL, *srv_cert = NULL, *srv_key = NULL;
+	char keytext[192], hex_a[65], hex_b[65], path[4096];
+	struct sigkey *k = NULL;
+	struct store *s = NULL;
+	size_t i;
+	enum od_code rc;
+
+	memset(rep, 0, sizeof *rep);
+	if (nhosts > BACKEND_HOSTS_MAX)
+		return od_err_set(err, OD_E_USAGE, "at most %d --host names",
+				  BACKEND_HOSTS_MAX);
+	for (i = 0; i < nhosts; i++)
+		names[2 + i] = hosts[i];
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s", dir,
+				  strerror(errno));
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_KEY_FILE);
+	if (access(path, F_OK) == 0)
+		return od_err_set(err, OD_E_EXISTS, "%.200s already holds a "
+				  "backend; choose another --dir", dir);
+	rc = sigkey_random(data_key, sizeof data_key, err);
+	if (rc == OD_OK)
+		rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &k, err);
+	if (rc != OD_OK)
+		goto out;
+	sigkey_public(k, pub);
+	b64_encode(pub, sizeof pub, rep->head_key);
+	hex_encode(data_key, sizeof data_key, hex_a);
+	hex_encode(seed, sizeof seed, hex_b);
+	snprintf(keytext, sizeof keytext, "%s\ndata: %s\nsign: %s\n",
+		 KEY_MAGIC, hex_a, hex_b);
+	secret_wipe(hex_a, sizeof hex_a);
+	secret_wipe(hex_b, sizeof hex_b);
+	rc = write_new(dir, BACKEND_KEY_FILE, keytext, strlen(keytext), err);
+	secret_wipe(keytext, sizeof keytext);
+	if (rc == OD_OK)
+		rc = pki_make_ca(shop, &ca_cert, &ca_key, err);
+	if (rc == OD_OK)
+		rc = write_pair(dir, "ca", ca_cert, ca_key, err);
+	if (rc == OD_OK)
+		rc = pki_make_leaf(ca_cert, ca_key, PKI_SERVER, "orderdeskd",
+				   names, nhosts + 2, &srv_cert, &srv_key, err);
+	if (rc == OD_OK)
+		rc = write_pair(dir, "server", srv_cert, srv_key, err);
+	if (rc == OD_OK)
+		rc = pki_pin(srv_cert, rep->pin, err);
+	if (rc == OD_OK)
+		rc = make_join(dir, ca_cert, ca_key, err);
+	if (rc == OD_OK) {
+		static const char conf[] =
+			"# orderdeskd limits; reread on SIGHUP\n"
+			"listen = 127.0.0.1:8443\nmax_connections = 64\n"
+			"max_per_ip = 16\nmax_body = 4194304\ntimeout = 15\n"
+			"max_batch = 500\nmax_page = 1000\n";
+
+		rc = write_new(dir, BACKEND_CONF_FILE, conf, sizeof conf - 1,
+			       err);
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_DB_FILE);
+	if (rc == OD_OK)
+		rc = store_create(path, data_key, &s, err);
+	if (rc == OD_OK)
+		rc = store_begin(s, err);
+	if (rc == OD_OK) {
+		rc = store_meta_set(s, "backend.shop", shop, err);
+		if (rc == OD_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+out:
+	store_close(s);
+	sigkey_free(k);
+	secret_wipe(data_key, sizeof data_key);
+	secret_wipe(seed, sizeof seed);
+	free(ca_cert);
+	free(srv_cert);
+	secret_free_str(ca_key);
+	secret_free_str(srv_key);
+	return rc;
+}
+
+void backend_close(struct backend *b)
+{
+	if (b == NULL)
+		return;
+	store_close(b->store);
+	sigkey_free(b->head_key);
+	if (b->lock_fd >= 0)
+		close(b->lock_fd);
+	free(b);
+}
+
+enum od_code backend_open(const char *dir, int serve, struct backend **out,
+			  struct od_err *err)
+{
+	uint8_t data_key[STORE_KEY_LEN], seed[SIGKEY_SEED_LEN];
+	struct backend *b;
+	char path[4096], *shop = NULL;
+	enum od_code rc;
+
+	*out = NULL;
+	b = calloc(1, sizeof *b);
+	if (b == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	b->lock_fd = -1;
+	b->max_batch = 500;
+	b->max_page = 1000;
+	if (serve) {
+		snprintf(path, sizeof path, "%s/lock", dir);
+		b->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
+				  O_CLOEXEC, 0600);
+		if (b->lock_fd < 0 || flock(b->lock_fd, LOCK_EX | LOCK_NB)) {
+			rc = od_err_set(err, OD_E_BUSY, "another orderdeskd "
+					"serves %.200s", dir);
+			backend_close(b);
+			return rc;
+		}
+	}
+	rc = read_key_file(dir, data_key, seed, err);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &b->head_key, err);
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_DB_FILE);
+	if (rc == OD_OK)
+		rc = store_open(path, data_key, &b->store, err);
+	if (rc == OD_OK)
+		rc = store_meta_get(b->store, "backend.shop", &shop, err);
+	if (rc == OD_OK) {
+		snprintf(b->shop, sizeof b->shop, "%s", shop);
+		sigkey_public(b->head_key, b->head_pub);
+	}
+	free(shop);
+	secret_wipe(data_key, sizeof data_key);
+	secret_wipe(seed, sizeof seed);
+	if (rc != OD_OK) {
+		backend_close(b);
+		return rc;
+	}
+	*out = b;
+	return OD_OK;
+}
+
+struct store *backend_store(struct backend *b)
+{
+	return b->store;
+}
+
+void backend_set_config(struct backend *b, const struct backend_config *cfg)
+{
+	b->max_batch = cfg->max_batch;
+	b->max_page = cfg->max_page;
+}
+
+enum od_code backend_head_text(long long seq, const uint8_t hash[32],
+			       const char *time_str, struct buf *out,
+			       struct od_err *err)
+{
+	char hex[65];
+
+	hex_encode(hash, 32, hex);
+	return buf_addf(out, err, "%s\nseq: %lld\nhash: %s\ntime: %s\n",
+			BACKEND_HEAD_MAGIC, seq, hex, time_str);
+}
+
+/* The log's head, signed now by the backend: a JSON object. */
+static enum od_code signed_head(struct backend *b, json_t **out,
+				struct od_err *err)
+{
+	uint8_t hash[32], sig[SIGKEY_SIG_LEN];
+	char hex[65], now[STMT_TIME_LEN + 1];
+	char sig64[b64_encoded_len(SIGKEY_SIG_LEN) + 1];
+	char pub64[b64_encoded_len(SIGKEY_PUB_LEN) + 1];
+	long long seq;
+	struct buf text;
+	struct tm tm;
+	time_t t = time(NULL);
+	enum od_code rc;
+
+	*out = NULL;
+	buf_init(&text, 512);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rc = store_log_head(b->store, &seq, hash, err);
+	if (rc == OD_OK)
+		rc = backend_head_text(seq, hash, now, &text, err);
+	if (rc == OD_OK)
+		rc = sigkey_sign(b->head_key, text.data, text.len, sig, err);
+	if (rc == OD_OK) {
+		hex_encode(hash, 32, hex);
+		b64_encode(sig, sizeof sig, sig64);
+		b64_encode(b->head_pub, sizeof b->head_pub, pub64);
+		*out = json_pack("{s:I, s:s, s:s, s:s, s:s}", "seq",
+				 (json_int_t)seq, "hash", hex, "time", now,
+				 "key", pub64, "signature", sig64);
+		if (*out == NULL)
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	buf_free(&text);
+	return rc;
+}
+
+/* Writes {"error": msg} and returns status. */
+static unsigned route_error(struct buf *out, unsigned status, const char *msg,
+			    char *note, size_t note_size)
+{
+	json_t *o = json_pack("{s:s}", "error", msg);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	struct od_err err;
+
+	json_decref(o);
+	buf_reset(out);
+	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
+		status = 500;
+	free(text);
+	snprintf(note, note_size, "%.*s", (int)(note_size - 1), msg);
+	return status;
+}
+
+/* Finishes an answer: the object with the signed head, as JSON text. */
+static unsigned route_done(struct backend *b, json_t *root, struct buf *out,
+			   char *note, size_t note_size)
+{
+	json_t *head = NULL;
+	struct od_err err;
+	char *text;
+	unsigned status = 200;
+
+	if (signed_head(b, &head, &err) != OD_OK ||
+	    json_object_set_new(root, "head", head) != 0) {
+		json_decref(root);
+		return route_error(out, 500, "the backend cannot read its "
+				   "log; see its log", note, note_size);
+	}
+	text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	buf_reset(out);
+	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
+		status = route_error(out, 500, "the answer is too large",
+				     note, note_size);
+	free(text);
+	return status;
+}
+
+/* A page of the log being gathered. */
+struct page {
+	long long after;
+	size_t limit, count, bytes;
+	json_t *entries;
+	int full;
+};
+
+/* Adds one entry to the page; stops the walk once the page is full. */
+static enum od_code page_entry(void *ctx, const struct log_record *r,
+			       struct od_err *err)
+{
+	struct page *pg = ctx;
+	char hex[65], sig[b64_encoded_len(SIGKEY_SIG_LEN) + 1];
+	json_t *e;
+
+	if (r->seq <= pg->after)
+		return OD_OK;
+	if (pg->count >= pg->limit || (pg->count > 0 &&
+	    pg->bytes + r->statement_len > BACKEND_PAGE_BYTES)) {
+		pg->full = 1;
+		return od_err_set(err, OD_E_EXISTS, "page full");
+	}
+	hex_encode(r->hash, sizeof r->hash, hex);
+	b64_encode(r->signature, sizeof r->signature, sig);
+	e = json_pack("{s:I, s:s%, s:s, s:s}", "seq", (json_int_t)r->seq,
+		      "statement", r->statement, r->statement_len,
+		      "signature", sig, "hash", hex);
+	if (e == NULL || json_array_append_new(pg->entries, e) != 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	pg->count++;
+	pg->bytes += r->statement_len;
+	return OD_OK;
+}
+
+/* GET /v1/log?after=SEQ&limit=N */
+static unsigned route_log(struct backend *b, const char *arg_after,
+			  const char *arg_limit, struct buf *out, char *note,
+			  size_t note_size)
+{
+	struct page pg = { 0, b->max_page, 0, 0, NULL, 0 };
+	unsigned long long v;
+	struct od_err err;
+	enum od_code rc;
+	json_t *root;
+
+	if (arg_after == NULL)
+		return route_error(out, 400, "say where to start: "
+				   "/v1/log?after=SEQ", note, note_size);
+	if (strcmp(arg_after, "0") != 0) {
+		if (!parse_count(arg_after, 1ULL << 62, &v))
+			return route_error(out, 400, "after= takes a sequence "
+					   "number", note, note_size);
+		pg.after = (long long)v;
+	}
+	if (arg_limit != NULL) {
+		if (!parse_count(arg_limit, 1ULL << 31, &v))
+			return route_error(out, 400, "limit= takes a positive "
+					   "number", note, note_size);
+		if (v < pg.limit)
+			pg.limit = (size_t)v;
+	}
+	pg.entries = json_array();
+	root = json_object();
+	if (pg.entries == NULL || root == NULL ||
+	    json_object_set_new(root, "entries", pg.entries) != 0) {
+		json_decref(root);
+		return route_error(out, 500, "out of memory", note, note_size);
+	}
+	rc = store_log_each(b->store, NULL, page_entry, &pg, &err);
+	if (rc != OD_OK && !pg.full) {
+		json_decref(root);
+		return route_error(out, 500, "the backend cannot read its log",
+				   note, note_size);
+	}
+	/* route_done only touches note when it fails. */
+	snprintf(note, note_size, "%zu entries after %lld", pg.count,
+		 pg.after);
+	return route_done(b, root, out, note, note_size);
+}
+
+/* Counts of one batch's receipts, for the log line. */
+struct tally {
+	unsigned accepted, duplicate, refused;
+};
+
+/* What a replayed statement must equal: the entry already logged. */
+struct same {
+	long long seq;
+	const char *text;
+	size_t len;
+	const uint8_t *sig;
+	int found, equal;
+};
+
+static enum od_code same_cb(void *ctx, const struct log_record *r,
+			    struct od_err *err)
+{
+	struct same *sm = ctx;
+
+	if (r->seq != sm->seq)
+		return OD_OK;
+	sm->found = 1;
+	sm->equal = r->statement_len == sm->len &&
+		    memcmp(r->statement, sm->text, sm->len) == 0 &&
+		    memcmp(r->signature, sm->sig, SIGKEY_SIG_LEN) == 0;
+	return OD_OK;
+}
+
+/*
+ * Checks that a statement whose id is logged at seq is that very entry,
+ * byte for byte and with the same signature: only then is it a harmless
+ * duplicate.  The walk is limited to the order's entries when there is one.
+ */
+static enum od_code same_entry(struct backend *b, const struct statement *st,
+			       long long seq, const char *text, size_t len,
+			       const uint8_t sig[SIGKEY_SIG_LEN],
+			       struct od_err *err)
+{
+	struct same sm = { seq, text, len, sig, 0, 0 };
+	enum od_code rc;
+
+	rc = store_log_each(b->store, st->order[0] ? st->order : NULL, same_cb,
+			    &sm, err);
+	if (rc != OD_OK)
+		return rc;
+	if (!sm.found || !sm.equal)
+		return od_err_set(err, OD_E_EXISTS, "entry %lld already has "
+				  "this id with other content or another "
+				  "signature", seq);
+	return OD_OK;
+}
+
+/* Decides one statement of a batch and makes its receipt. */
+static json_t *receipt(struct backend *b, const char *text, size_t len,
+		       const char *sig64, struct tally *t)
+{
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct statement *st = NULL;
+	struct od_err err;
+	long long seq = 0;
+	size_t siglen = 0;
+	json_t *r = NULL;
+	enum od_code rc;
+
+	od_err_clear(&err);
+	rc = b64_decode("the signature", sig64, strlen(sig64), sig,
+			sizeof sig, &siglen, &err);
+	if (rc == OD_OK && siglen != sizeof sig)
+		rc = od_err_set(&err, OD_E_INPUT, "the signature is not 64 "
+				"bytes");
+	if (rc == OD_OK)
+		rc = statement_parse(text, len, &st, &err);
+	if (rc == OD_OK && st->kind == STMT_SHOP_GENESIS &&
+	    strcmp(statement_get(st, "shop"), b->shop) != 0)
+		rc = od_err_set(&err, OD_E_DENIED, "this backend serves another "
+				"shop; the desk belongs elsewhere");
+	if (rc == OD_OK) {
+		rc = store_log_find_id(b->store, st->id, &seq, &err);
+		if (rc == OD_OK)
+			rc = same_entry(b, st, seq, text, len, sig, &err);
+		if (rc == OD_OK) {
+			t->duplicate++;
+			r = json_pack("{s:s, s:s, s:I}", "id", st->id,
+				      "result", "duplicate", "seq",
+				      (json_int_t)seq);
+			goto out;
+		}
+		if (rc == OD_E_NOTFOUND)
+			rc = OD_OK;
+	}
+	if (rc == OD_OK)
+		rc = store_begin(b->store, &err);
+	if (rc == OD_OK) {
+		rc = ledger_accept(b->store, text, len, sig, &seq, &err);
+		if (rc == OD_OK)
+			rc = store_commit(b->store, &err);
+		else
+			store_rollback(b->store);
+	}
+	if (rc == OD_OK) {
+		t->accepted++;
+		r = json_pack("{s:s, s:s, s:I}", "id", st->id, "result",
+			      "accepted", "seq", (json_int_t)seq);
+	} else {
+		t->refused++;
+		r = st != NULL ?
+		    json_pack("{s:s, s:s, s:s}", "id", st->id, "result",
+			      "refused", "reason", err.msg) :
+		    json_pack("{s:s, s:s}", "result", "refused", "reason",
+			      err.msg);
+	}
+out:
+	statement_free(st);
+	return r;
+}
+
+/* Checks that o is an object with exactly the keys given. */
+static int exact_keys(json_t *o, size_t n)
+{
+	return json_is_object(o) && json_object_size(o) == n;
+}
+
+/* POST /v1/statements */
+static unsigned route_statements(struct backend *b, const char *body,
+				 size_t len, struct buf *out, char *note,
+				 size_t note_size)
+{
+	struct tally t = { 0, 0, 0 };
+	json_error_t jerr;
+	json_t *root, *list, *receipts = NULL, *answer = NULL;
+	size_t i, n;
+
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return route_error(out, 400, "the body is not JSON", note,
+				   note_size);
+	list = json_object_get(root, "statements");
+	if (!exact_keys(root, 1) || !json_is_array(list) ||
+	    json_array_size(list) == 0) {
+		json_decref(root);
+		return route_error(out, 400, "the body must be {\"statements\": "
+				   "[...]} with at least one", note, note_size);
+	}
+	n = json_array_size(list);
+	if (n > b->max_batch) {
+		json_decref(root);
+		return route_error(out, 413, "too many statements in one batch",
+				   note, note_size);
+	}
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		json_t *s = json_object_get(e, "statement");
+		json_t *g = json_object_get(e, "signature");
+
+		if (!exact_keys(e, 2) || !json_is_string(s) ||
+		    !json_is_string(g) ||
+		    json_string_length(s) > STMT_MAX_BYTES) {
+			json_decref(root);
+			return route_error(out, 400, "each statement must be "
+					   "{\"statement\": TEXT, "
+					   "\"signature\": BASE64}", note,
+					   note_size);
+		}
+	}
+	receipts = json_array();
+	answer = json_object();
+	if (receipts == NULL || answer == NULL ||
+	    json_object_set_new(answer, "receipts", receipts) != 0) {
+		json_decref(root);
+		json_decref(answer);
+		return route_error(out, 500, "out of memory", note, note_size);
+	}
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		json_t *s = json_object_get(e, "statement");
+		json_t *r = receipt(b, json_string_value(s),
+				    json_string_length(s),
+				    json_string_value(json_object_get(e,
+							"signature")), &t);
+
+		if (r == NULL || json_array_append_new(receipts, r) != 0) {
+			json_decref(root);
+			json_decref(answer);
+			return route_error(out, 500, "out of memory", note,
+					   note_size);
+		}
+	}
+	json_decref(root);
+	snprintf(note, note_size, "%u accepted, %u duplicate, %u refused",
+		 t.accepted, t.duplicate, t.refused);
+	return route_done(b, answer, out, note, note_size);
+}
+
+unsigned backend_route(struct backend *b, const char *method,
+		       const char *path, const char *arg_after,
+		       const char *arg_limit, const char *body, size_t len,
+		       struct buf *out, char *note, size_t note_size)
+{
+	if (strcmp(path, "/v1/log") == 0) {
+		if (strcmp(method, "GET") != 0)
+			return route_error(out, 405, "use GET for /v1/log",
+					   note, note_size);
+		return route_log(b, arg_after, arg_limit, out, note,
+				 note_size);
+	}
+	if (strcmp(path, "/v1/statements") == 0) {
+		if (strcmp(method, "POST") != 0)
+			return route_error(out, 405, "use POST for "
+					   "/v1/statements", note, note_size);
+		return route_statements(b, body, len, out, note, note_size);
+	}
+	return route_error(out, 404, "no such route; see backend.h", note,
+			   note_size);
+}

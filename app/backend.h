@@ -1,0 +1,145 @@
+/*
+ * backend.h - orderdeskd's rules: its directory, its store, its two routes.
+ *
+ * A backend directory (mode 0700) holds, every file mode 0600:
+ *   orderdesk.db     the shop's log and folded state, encrypted with the
+ *                    spine's VFS (storage/store.h) under a random data key
+ *   backend.key      that data key and the backend's Ed25519 head-signing
+ *                    seed, hex: the backend has no person to type a
+ *                    passphrase at serve time, so the file's mode and the
+ *                    disk's encryption are what protect it (as for an SSH
+ *                    host key); a key file others can read is refused
+ *   ca.pem ca.key    the shop CA, which certifies desks and the server
+ *   server.pem server.key   the TLS server certificate (127.0.0.1,
+ *                    localhost and every --host)
+ *   orderdeskd.conf  limits, "name = value" lines, reread on SIGHUP
+ *   join/            the first desk's bundle: ca.pem desk.pem desk.key
+ *   lock             held by a serving backend
+ *
+ * The wire (HTTP/1.1 + JSON, DESIGN.md section 5):
+ *
+ *   GET /v1/log?after=SEQ[&limit=N]
+ *     200 {"entries": [{"seq": N, "statement": TEXT, "signature": B64,
+ *                       "hash": HEX}, ...], "head": HEAD}
+ *     entries in seq order after SEQ, at most N (and at most max_page) and
+ *     at most about PAGE_BYTES of statements; ask again after the last.
+ *
+ *   POST /v1/statements  {"statements": [{"statement": TEXT,
+ *                                         "signature": B64}, ...]}
+ *     200 {"receipts": [RECEIPT, ...], "head": HEAD}, a receipt per
+ *     statement in order, each {"id": ID, "result": "accepted", "seq": N},
+ *     {"id": ID, "result": "duplicate", "seq": N} (that id is already in
+ *     the log: no second effect) or {"result": "refused", "reason": TEXT}
+ *     (with "id" when the statement parsed).  A body that is not exactly
+ *     this shape gives 400, more than max_batch statements 413.
+ *
+ *   HEAD = {"seq": N, "hash": HEX, "time": T, "key": B64, "signature": B64}
+ *     the backend's Ed25519 signature (key: its raw public key) over the
+ *     text backend_head_text builds.
+ *
+ * Errors are {"error": TEXT} with a 4xx or 5xx status.
+ */
+#ifndef OD_BACKEND_H
+#define OD_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/sigkey.h"
+#include "lib/buf.h"
+#include "lib/err.h"
+#include "storage/store.h"
+
+#define BACKEND_DB_FILE     "orderdesk.db"
+#define BACKEND_KEY_FILE    "backend.key"
+#define BACKEND_CONF_FILE   "orderdeskd.conf"
+#define BACKEND_JOIN_DIR    "join"
+#define BACKEND_HEAD_MAGIC  "orderdesk-head/1"
+#define BACKEND_PAGE_BYTES  (4 * 1024 * 1024)
+#define BACKEND_HOSTS_MAX   16
+
+/* The limits and address, from orderdeskd.conf; each has a default. */
+struct backend_config {
+	char address[64];          /* listen = 127.0.0.1:8443 */
+	unsigned port;
+	unsigned max_connections;  /* max_connections = 64 */
+	unsigned max_per_ip;       /* max_per_ip = 16 */
+	size_t max_body;           /* max_body = 4194304 (bytes) */
+	unsigned timeout_s;        /* timeout = 15 (seconds idle) */
+	unsigned max_batch;        /* max_batch = 500 (statements) */
+	unsigned max_page;         /* max_page = 1000 (entries per pull) */
+};
+
+/* Fills cfg with the defaults. */
+void backend_config_default(struct backend_config *cfg);
+
+/*
+ * Reads dir/orderdeskd.conf over the defaults.  A missing file keeps the
+ * defaults; an unknown name or a bad value gives OD_E_INPUT naming the line.
+ */
+enum od_code backend_config_load(const char *dir, struct backend_config *cfg,
+				 struct od_err *err);
+
+/* Parses "ADDRESS:PORT" (IPv4) into cfg; anything else gives OD_E_USAGE. */
+enum od_code backend_config_listen(struct backend_config *cfg,
+				   const char *spec, struct od_err *err);
+
+/* What backend_init made, for the owner to hand to the first desk. */
+struct backend_init_report {
+	char pin[64];                /* the server key's pin */
+	char head_key[64];           /* base64 of the head-signing public key */
+};
+
+/*
+ * Makes a new backend directory for shop: keys, certificates (the server's
+ * naming 127.0.0.1, localhost and each of hosts), an empty encrypted store,
+ * the default configuration and the first desk's bundle in join/.  dir must
+ * not hold a backend yet.
+ */
+enum od_code backend_init(const char *dir, const char *shop,
+			  const char *const *hosts, size_t nhosts,
+			  struct backend_init_report *rep, struct od_err *err);
+
+struct backend;
+
+/*
+ * Opens the backend in dir: its key file, store and head key.  When serve
+ * is set, takes the directory's lock (another serving backend gives
+ * OD_E_BUSY).  *out is the caller's (backend_close).
+ */
+enum od_code backend_open(const char *dir, int serve, struct backend **out,
+			  struct od_err *err);
+
+/* Closes the store, wipes the keys, drops the lock; NULL is a no-op. */
+void backend_close(struct backend *b);
+
+/* The backend's store (borrowed), e.g. for ledger_verify. */
+struct store *backend_store(struct backend *b);
+
+/* Sets the limits the routes apply (max_batch, max_page). */
+void backend_set_config(struct backend *b, const struct backend_config *cfg);
+
+/* Reads a PEM file of dir (ca.pem, server.pem, ...); *pem is the caller's. */
+enum od_code backend_read_pem(const char *dir, const char *name, char **pem,
+			      struct od_err *err);
+
+/*
+ * Answers one request (see the wire above): writes the JSON answer to out
+ * and returns the HTTP status.  arg_after and arg_limit are the query's
+ * values or NULL.  note gets a short line for the log, with counts only:
+ * never a statement's content.
+ */
+unsigned backend_route(struct backend *b, const char *method,
+		       const char *path, const char *arg_after,
+		       const char *arg_limit, const char *body, size_t len,
+		       struct buf *out, char *note, size_t note_size);
+
+/*
+ * Appends the text a head signature covers to out:
+ *   orderdesk-head/1\nseq: N\nhash: HEX\ntime: T\n
+ */
+enum od_code backend_head_text(long long seq, const uint8_t hash[32],
+			       const char *time, struct buf *out,
+			       struct od_err *err);
+
+#endif

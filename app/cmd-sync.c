@@ -1,0 +1,64 @@
+/*
+ * cmd-sync.c - `orderdesk sync`: attach to a backend (once) and sync with it.
+ */
+#include "app/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "app/sync.h"
+
+static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "ca", required_argument, NULL, 'a' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL };
+	struct sync_report rep;
+	struct shop *sh = NULL;
+	enum od_code rc;
+	int opt, given = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		given++;
+		if (opt == 'b')
+			a.url = optarg;
+		else if (opt == 'p')
+			a.pin = optarg;
+		else if (opt == 'a')
+			a.ca = optarg;
+		else if (opt == 'c')
+			a.cert = optarg;
+		else if (opt == 'k')
+			a.key = optarg;
+		else
+			return cli_usage(&cmd_sync_entry, err);
+	}
+	if (optind != argc || (given != 0 && (a.url == NULL || a.pin == NULL ||
+					      a.ca == NULL || a.cert == NULL ||
+					      a.key == NULL)))
+		return cli_usage(&cmd_sync_entry, err);
+	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK && given != 0)
+		rc = sync_attach(sh, &a, err);
+	if (rc == OD_OK)
+		rc = sync_run(sh, &rep, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld, the same as this desk's.\n",
+			rep.pushed, rep.pulled, rep.head);
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_sync_entry = {
+	"sync", "[--backend URL --pin PIN --ca FILE --cert FILE --key FILE]",
+	"push to and pull from the shop backend (verified; first time: attach)",
+	cmd_sync,
+};

@@ -1,0 +1,385 @@
+/*
+ * main-orderdeskd.c - the reference shop backend's entry point.
+ *
+ *   orderdeskd --dir DIR init --shop NAME [--host NAME_OR_IP ...]
+ *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443]
+ *   orderdeskd --dir DIR desk add NAME
+ *   orderdeskd --dir DIR verify
+ *
+ * serve logs one line per request to stderr (peer, route, status, counts:
+ * never a statement, a key or customer data); SIGTERM or SIGINT stop it
+ * cleanly, SIGHUP rereads orderdeskd.conf and restarts the listener with
+ * the new limits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "app/backend.h"
+#include "app/ledger.h"
+#include "app/pki.h"
+#include "lib/secret.h"
+#include "net/https-server.h"
+
+/* Prints one log line with the time. */
+static void log_line(void *ctx, const char *line)
+{
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "orderdeskd: %s %s\n", now, line);
+}
+
+/* Whether s is short, printable ASCII: safe to put in the log as is. */
+static int loggable(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= 64 || s[i] < 0x21 || s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Hands a request to the backend's routes and logs the outcome. */
+static unsigned handle(void *ctx, const struct https_request *req,
+		       struct buf *out)
+{
+	char note[160], line[400];
+	unsigned status;
+
+	status = backend_route(ctx, req->method, req->path,
+			       https_request_arg(req, "after"),
+			       https_request_arg(req, "limit"), req->body,
+			       req->len, out, note, sizeof note);
+	snprintf(line, sizeof line, "%s %s %s: %u, %s",
+		 loggable(req->peer) ? req->peer : "(peer)",
+		 loggable(req->method) ? req->method : "(method)",
+		 loggable(req->path) ? req->path : "(path)", status, note);
+	log_line(NULL, line);
+	return status;
+}
+
+/* The server's files, read once per (re)start. */
+struct tls_files {
+	char *cert, *key, *ca;
+};
+
+static void tls_files_free(struct tls_files *f)
+{
+	free(f->cert);
+	secret_free_str(f->key);
+	free(f->ca);
+	memset(f, 0, sizeof *f);
+}
+
+/* Starts listening with the configuration's limits. */
+static enum od_code start(const char *dir, struct backend *b,
+			  const struct backend_config *cfg,
+			  struct https_server **srv, struct od_err *err)
+{
+	struct tls_files f = { NULL, NULL, NULL };
+	struct https_config hc;
+	enum od_code rc;
+	char line[160];
+
+	rc = backend_read_pem(dir, "server.pem", &f.cert, err);
+	if (rc == OD_OK)
+		rc = backend_read_pem(dir, "server.key", &f.key, err);
+	if (rc == OD_OK)
+		rc = backend_read_pem(dir, "ca.pem", &f.ca, err);
+	if (rc == OD_OK) {
+		memset(&hc, 0, sizeof hc);
+		hc.cert_pem = f.cert;
+		hc.key_pem = f.key;
+		hc.ca_pem = f.ca;
+		hc.address = cfg->address;
+		hc.port = cfg->port;
+		hc.max_connections = cfg->max_connections;
+		hc.max_per_ip = cfg->max_per_ip;
+		hc.max_body = cfg->max_body;
+		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
+		hc.timeout_s = cfg->timeout_s;
+		hc.handler = handle;
+		hc.log = log_line;
+		hc.ctx = b;
+		backend_set_config(b, cfg);
+		rc = https_server_start(&hc, srv, err);
+	}
+	tls_files_free(&f);
+	if (rc == OD_OK) {
+		snprintf(line, sizeof line, "listening on %s:%u (TLS 1.3, "
+			 "client certificates required)", cfg->address,
+			 https_server_port(*srv));
+		log_line(NULL, line);
+	}
+	return rc;
+}
+
+/* Reads the configuration, with --listen (if given) winning. */
+static enum od_code load_config(const char *dir, const char *listen,
+				struct backend_config *cfg, struct od_err *err)
+{
+	enum od_code rc;
+
+	backend_config_default(cfg);
+	rc = backend_config_load(dir, cfg, err);
+	if (rc == OD_OK && listen != NULL)
+		rc = backend_config_listen(cfg, listen, err);
+	return rc;
+}
+
+/* `serve`: answers until SIGTERM; SIGHUP reloads the configuration. */
+static enum od_code cmd_serve(const char *dir, int argc, char **argv,
+			      struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backend_config cfg;
+	struct https_server *srv = NULL;
+	struct backend *b = NULL;
+	const char *listen = NULL;
+	sigset_t set;
+	enum od_code rc;
+	unsigned port;
+	int opt, sig = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'l')
+			return od_err_set(err, OD_E_USAGE, "usage: orderdeskd "
+					  "--dir DIR serve [--listen "
+					  "ADDRESS:PORT]");
+		listen = optarg;
+	}
+	if (optind != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "serve [--listen ADDRESS:PORT]");
+	/* Signals go to this thread only: the server's thread inherits the
+	 * mask, and sigwait below takes them one at a time. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	rc = load_config(dir, listen, &cfg, err);
+	if (rc == OD_OK)
+		rc = backend_open(dir, 1, &b, err);
+	if (rc == OD_OK)
+		rc = start(dir, b, &cfg, &srv, err);
+	while (rc == OD_OK) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGHUP)
+			break;
+		port = https_server_port(srv);
+		rc = load_config(dir, listen, &cfg, err);
+		/* --listen ADDRESS:0 picked a port once: keep it. */
+		if (listen != NULL)
+			cfg.port = port;
+		if (rc != OD_OK) {
+			/* A bad file keeps the old limits running. */
+			log_line(NULL, err->msg);
+			rc = OD_OK;
+			continue;
+		}
+		log_line(NULL, "SIGHUP: reloading the configuration");
+		https_server_stop(srv);
+		srv = NULL;
+		rc = start(dir, b, &cfg, &srv, err);
+	}
+	https_server_stop(srv);
+	backend_close(b);
+	if (rc == OD_OK)
+		log_line(NULL, sig == SIGINT ? "stopped (SIGINT)" :
+			 "stopped (SIGTERM)");
+	return rc;
+}
+
+/* `init`: a new backend directory; prints what the first desk needs. */
+static enum od_code cmd_init(const char *dir, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "shop", required_argument, NULL, 's' },
+		{ "host", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *hosts[BACKEND_HOSTS_MAX], *shop = NULL;
+	struct backend_init_report rep;
+	size_t nhosts = 0;
+	enum od_code rc;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 's') {
+			shop = optarg;
+		} else if (opt == 'H' && nhosts < BACKEND_HOSTS_MAX) {
+			hosts[nhosts++] = optarg;
+		} else {
+			shop = NULL;
+			break;
+		}
+	}
+	if (shop == NULL || optind != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "init --shop NAME [--host NAME_OR_IP ...] "
+				  "(at most %d hosts)", BACKEND_HOSTS_MAX);
+	rc = backend_init(dir, shop, hosts, nhosts, &rep, err);
+	if (rc != OD_OK)
+		return rc;
+	printf("Made the backend for \"%s\" in %s.\n\n"
+	       "backend pin:      %s\n"
+	       "head-signing key: %s\n\n"
+	       "Give the first desk the bundle %s/%s/ (ca.pem, desk.pem, "
+	       "desk.key)\nover a channel you trust, and the pin by another "
+	       "one; then on the desk:\n\n"
+	       "  orderdesk sync --backend https://127.0.0.1:8443 --pin %s \\\n"
+	       "      --ca ca.pem --cert desk.pem --key desk.key\n",
+	       shop, dir, rep.pin, rep.head_key, dir, BACKEND_JOIN_DIR,
+	       rep.pin);
+	return OD_OK;
+}
+
+/* `desk add NAME`: a client certificate bundle in DIR/desks/NAME/. */
+static enum od_code cmd_desk(const char *dir, int argc, char **argv,
+			     struct od_err *err)
+{
+	char *ca = NULL, *ca_key = NULL, *cert = NULL, *key = NULL;
+	char path[4096];
+	enum od_code rc;
+	FILE *f;
+
+	if (argc != 3 || strcmp(argv[1], "add") != 0)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "desk add NAME");
+	rc = backend_read_pem(dir, "ca.pem", &ca, err);
+	if (rc == OD_OK)
+		rc = backend_read_pem(dir, "ca.key", &ca_key, err);
+	if (rc == OD_OK)
+		rc = pki_make_leaf(ca, ca_key, PKI_CLIENT, argv[2], NULL, 0,
+				   &cert, &key, err);
+	snprintf(path, sizeof path, "%s/desks", dir);
+	if (rc == OD_OK && mkdir(path, 0700) != 0 && errno != EEXIST)
+		rc = od_err_set(err, OD_E_IO, "cannot create %.200s: %s", path,
+				strerror(errno));
+	snprintf(path, sizeof path, "%s/desks/%s", dir, argv[2]);
+	if (rc == OD_OK && mkdir(path, 0700) != 0)
+		rc = od_err_set(err, errno == EEXIST ? OD_E_EXISTS : OD_E_IO,
+				"cannot create %.200s: %s", path,
+				strerror(errno));
+	/* umask 077 makes each file 0600. */
+	if (rc == OD_OK) {
+		const char *names[3] = { "ca.pem", "desk.pem", "desk.key" };
+		const char *texts[3] = { ca, cert, key };
+		char file[4200];
+		int i;
+
+		for (i = 0; i < 3 && rc == OD_OK; i++) {
+			snprintf(file, sizeof file, "%s/%s", path, names[i]);
+			f = fopen(file, "wx");
+			if (f == NULL || fputs(texts[i], f) < 0 ||
+			    fclose(f) != 0)
+				rc = od_err_set(err, OD_E_IO, "cannot write "
+						"%.200s", file);
+		}
+	}
+	if (rc == OD_OK)
+		printf("Made a desk certificate for %s in %s/ (ca.pem, "
+		       "desk.pem, desk.key).\n", argv[2], path);
+	free(ca);
+	free(cert);
+	secret_free_str(ca_key);
+	secret_free_str(key);
+	return rc;
+}
+
+/* `verify`: replays the backend's log as `orderdesk audit verify` does. */
+static enum od_code cmd_verify(const char *dir, int argc, char **argv,
+			       struct od_err *err)
+{
+	struct ledger_report rep;
+	struct backend *b = NULL;
+	enum od_code rc;
+
+	if (argc != 1)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "verify");
+	rc = backend_open(dir, 0, &b, err);
+	if (rc == OD_OK)
+		rc = ledger_verify(backend_store(b), &rep, err);
+	if (rc == OD_OK)
+		printf("Verified %lld log entries: every signature, signer, "
+		       "role, transition and the hash chain; %lld people, "
+		       "%lld orders.\n", rep.entries, rep.users, rep.orders);
+	backend_close(b);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rlimit none = { 0, 0 };
+	struct od_err err;
+	const char *dir = NULL, *cmd;
+	enum od_code rc;
+	int opt;
+
+	setrlimit(RLIMIT_CORE, &none);
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	od_err_clear(&err);
+	while ((opt = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+		if (opt == 'd') {
+			dir = optarg;
+		} else {
+			fprintf(opt == 'h' ? stdout : stderr,
+				"usage: orderdeskd --dir DIR init --shop NAME "
+				"[--host NAME_OR_IP ...]\n"
+				"       orderdeskd --dir DIR serve [--listen "
+				"ADDRESS:PORT]\n"
+				"       orderdeskd --dir DIR desk add NAME\n"
+				"       orderdeskd --dir DIR verify\n");
+			return opt == 'h' ? 0 : 2;
+		}
+	}
+	if (dir == NULL || optind >= argc) {
+		fprintf(stderr, "orderdeskd: say --dir DIR and a command "
+			"(orderdeskd --help lists them)\n");
+		return 2;
+	}
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	optind = 0;  /* glibc: restart getopt for the command */
+	if (strcmp(cmd, "init") == 0)
+		rc = cmd_init(dir, argc, argv, &err);
+	else if (strcmp(cmd, "serve") == 0)
+		rc = cmd_serve(dir, argc, argv, &err);
+	else if (strcmp(cmd, "desk") == 0)
+		rc = cmd_desk(dir, argc, argv, &err);
+	else if (strcmp(cmd, "verify") == 0)
+		rc = cmd_verify(dir, argc, argv, &err);
+	else
+		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
+				"(orderdeskd --help lists them)", cmd);
+	if (rc != OD_OK) {
+		fprintf(stderr, "orderdeskd: %s\n", err.msg);
+		return od_code_exit_status(rc);
+	}
+	return 0;
+}

@@ -1,0 +1,289 @@
+/* pki.c - the shop CA and the certificates it signs, with GnuTLS x509. */
+#include "app/pki.h"
+
+#include <arpa/inet.h>
+#include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/encode.h"
+
+/* Turns a GnuTLS failure into err, keeping GnuTLS's own words. */
+static enum od_code tls_fail(struct od_err *err, const char *what, int ret)
+{
+	return od_err_set(err, OD_E_CRYPTO, "cannot %s: %s", what,
+			  gnutls_strerror(ret));
+}
+
+/* Copies a GnuTLS datum into a NUL-terminated string the caller frees. */
+static enum od_code datum_str(gnutls_datum_t *d, char **out,
+			      struct od_err *err)
+{
+	char *s = malloc(d->size + 1);
+
+	if (s == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	memcpy(s, d->data, d->size);
+	s[d->size] = '\0';
+	*out = s;
+	return OD_OK;
+}
+
+/* Whether a common name is short and plain enough to log and compare. */
+static int name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	/* Starting with a letter or digit: never "." or "..", which would
+	 * also name directories. */
+	if (n == 0 || n > PKI_NAME_MAX || s[0] == '.' || s[0] == '_' ||
+	    s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		      s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Makes a fresh P-256 key and an unsigned certificate for it. */
+static enum od_code new_cert(const char *cn, const char *org, unsigned days,
+			     gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key,
+			     struct od_err *err)
+{
+	unsigned char serial[16], id[64];
+	size_t idlen = sizeof id;
+	time_t now = time(NULL);
+	int ret;
+
+	*crt = NULL;
+	*key = NULL;
+	if ((ret = gnutls_x509_privkey_init(key)) < 0 ||
+	    (ret = gnutls_x509_privkey_generate(key[0], GNUTLS_PK_ECDSA,
+			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
+			0)) < 0)
+		return tls_fail(err, "make a key", ret);
+	if ((ret = gnutls_x509_crt_init(crt)) < 0)
+		return tls_fail(err, "make a certificate", ret);
+	if ((ret = gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial)) < 0)
+		return tls_fail(err, "make a serial number", ret);
+	serial[0] &= 0x7f;  /* a positive INTEGER */
+	serial[0] |= 0x01;  /* without a leading zero byte */
+	if ((ret = gnutls_x509_crt_set_version(*crt, 3)) < 0 ||
+	    (ret = gnutls_x509_crt_set_serial(*crt, serial,
+					      sizeof serial)) < 0 ||
+	    /* An hour back: clocks of desks and backend differ a little. */
+	    (ret = gnutls_x509_crt_set_activation_time(*crt,
+						       now - 3600)) < 0 ||
+	    (ret = gnutls_x509_crt_set_expiration_time(*crt,
+			now + (time_t)days * 86400)) < 0 ||
+	    (ret = gnutls_x509_crt_set_dn_by_oid(*crt,
+			GNUTLS_OID_X520_ORGANIZATION_NAME, 0, org,
+			strlen(org))) < 0 ||
+	    (ret = gnutls_x509_crt_set_dn_by_oid(*crt,
+			GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
+	    (ret = gnutls_x509_crt_set_key(*crt, *key)) < 0 ||
+	    (ret = gnutls_x509_crt_get_key_id(*crt, 0, id, &idlen)) < 0 ||
+	    (ret = gnutls_x509_crt_set_subject_key_id(*crt, id, idlen)) < 0)
+		return tls_fail(err, "fill in a certificate", ret);
+	return OD_OK;
+}
+
+/* Signs crt by the issuer and exports both halves as PEM. */
+static enum od_code sign_export(gnutls_x509_crt_t crt,
+				gnutls_x509_privkey_t key,
+				gnutls_x509_crt_t issuer,
+				gnutls_x509_privkey_t issuer_key,
+				char **cert_pem, char **key_pem,
+				struct od_err *err)
+{
+	gnutls_datum_t c = { NULL, 0 }, k = { NULL, 0 };
+	enum od_code rc;
+	int ret;
+
+	if ((ret = gnutls_x509_crt_sign2(crt, issuer, issuer_key,
+					 GNUTLS_DIG_SHA256, 0)) < 0)
+		return tls_fail(err, "sign a certificate", ret);
+	if ((ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
+					   &c)) < 0)
+		return tls_fail(err, "export a certificate", ret);
+	ret = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
+						GNUTLS_PKCS_PLAIN, &k);
+	if (ret < 0) {
+		gnutls_free(c.data);
+		return tls_fail(err, "export a key", ret);
+	}
+	rc = datum_str(&c, cert_pem, err);
+	if (rc == OD_OK) {
+		rc = datum_str(&k, key_pem, err);
+		if (rc != OD_OK) {
+			free(*cert_pem);
+			*cert_pem = NULL;
+		}
+	}
+	gnutls_memset(k.data, 0, k.size);
+	gnutls_free(k.data);
+	gnutls_free(c.data);
+	return rc;
+}
+
+enum od_code pki_make_ca(const char *shop, char **cert_pem, char **key_pem,
+			 struct od_err *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	char cn[160];
+	enum od_code rc;
+	int ret;
+
+	*cert_pem = *key_pem = NULL;
+	if (shop[0] == '\0' || strlen(shop) > 128)
+		return od_err_set(err, OD_E_USAGE,
+				  "the shop name must be 1 to 128 bytes");
+	snprintf(cn, sizeof cn, "%s shop CA", shop);
+	rc = new_cert(cn, shop, PKI_CA_DAYS, &crt, &key, err);
+	if (rc != OD_OK)
+		goto out;
+	if ((ret = gnutls_x509_crt_set_basic_constraints(crt, 1, 0)) < 0 ||
+	    (ret = gnutls_x509_crt_set_key_usage(crt,
+			GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN)) < 0) {
+		rc = tls_fail(err, "fill in the shop CA", ret);
+		goto out;
+	}
+	rc = sign_export(crt, key, crt, key, cert_pem, key_pem, err);
+out:
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+	return rc;
+}
+
+/* Adds one host to a server certificate's subject alternative names. */
+static enum od_code add_host(gnutls_x509_crt_t crt, const char *host,
+			     struct od_err *err)
+{
+	unsigned char ip[16];
+	int ret;
+
+	if (inet_pton(AF_INET, host, ip) == 1)
+		ret = gnutls_x509_crt_set_subject_alt_name(crt,
+				GNUTLS_SAN_IPADDRESS, ip, 4, GNUTLS_FSAN_APPEND);
+	else if (inet_pton(AF_INET6, host, ip) == 1)
+		ret = gnutls_x509_crt_set_subject_alt_name(crt,
+				GNUTLS_SAN_IPADDRESS, ip, 16,
+				GNUTLS_FSAN_APPEND);
+	else if (name_ok(host))
+		ret = gnutls_x509_crt_set_subject_alt_name(crt,
+				GNUTLS_SAN_DNSNAME, host, strlen(host),
+				GNUTLS_FSAN_APPEND);
+	else
+		return od_err_set(err, OD_E_USAGE, "the host %.64s is neither "
+				  "an IP address nor a DNS name", host);
+	if (ret < 0)
+		return tls_fail(err, "name a host in the certificate", ret);
+	return OD_OK;
+}
+
+enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
+			   enum pki_use use, const char *cn,
+			   const char *const *hosts, size_t nhosts,
+			   char **cert_pem, char **key_pem, struct od_err *err)
+{
+	gnutls_x509_crt_t ca = NULL, crt = NULL;
+	gnutls_x509_privkey_t ca_key = NULL, key = NULL;
+	gnutls_datum_t d;
+	unsigned char id[64];
+	size_t idlen = sizeof id, i;
+	char org[160];
+	enum od_code rc = OD_OK;
+	int ret;
+
+	*cert_pem = *key_pem = NULL;
+	if (!name_ok(cn))
+		return od_err_set(err, OD_E_USAGE, "a certificate name is 1 to "
+				  "%d of A-Z a-z 0-9 . _ -", PKI_NAME_MAX);
+	d.data = (unsigned char *)ca_cert_pem;
+	d.size = (unsigned)strlen(ca_cert_pem);
+	if ((ret = gnutls_x509_crt_init(&ca)) < 0 ||
+	    (ret = gnutls_x509_crt_import(ca, &d, GNUTLS_X509_FMT_PEM)) < 0) {
+		rc = tls_fail(err, "read the shop CA certificate", ret);
+		goto out;
+	}
+	d.data = (unsigned char *)ca_key_pem;
+	d.size = (unsigned)strlen(ca_key_pem);
+	if ((ret = gnutls_x509_privkey_init(&ca_key)) < 0 ||
+	    (ret = gnutls_x509_privkey_import(ca_key, &d,
+					      GNUTLS_X509_FMT_PEM)) < 0) {
+		rc = tls_fail(err, "read the shop CA key", ret);
+		goto out;
+	}
+	/* The organisation is the shop's, as in the CA's own name. */
+	idlen = sizeof org;
+	if (gnutls_x509_crt_get_dn_by_oid(ca, GNUTLS_OID_X520_ORGANIZATION_NAME,
+					  0, 0, org, &idlen) < 0)
+		snprintf(org, sizeof org, "orderdesk shop");
+	idlen = sizeof id;
+	rc = new_cert(cn, org, PKI_LEAF_DAYS, &crt, &key, err);
+	if (rc != OD_OK)
+		goto out;
+	if ((ret = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
+	    (ret = gnutls_x509_crt_set_key_usage(crt,
+			GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
+	    (ret = gnutls_x509_crt_set_key_purpose_oid(crt,
+			use == PKI_SERVER ? GNUTLS_KP_TLS_WWW_SERVER :
+					    GNUTLS_KP_TLS_WWW_CLIENT, 0)) < 0 ||
+	    (ret = gnutls_x509_crt_get_subject_key_id(ca, id, &idlen,
+						      NULL)) < 0 ||
+	    (ret = gnutls_x509_crt_set_authority_key_id(crt, id, idlen)) < 0) {
+		rc = tls_fail(err, "fill in a certificate", ret);
+		goto out;
+	}
+	for (i = 0; use == PKI_SERVER && i < nhosts && rc == OD_OK; i++)
+		rc = add_host(crt, hosts[i], err);
+	if (rc == OD_OK)
+		rc = sign_export(crt, key, ca, ca_key, cert_pem, key_pem, err);
+out:
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_crt_deinit(ca);
+	gnutls_x509_privkey_deinit(key);
+	gnutls_x509_privkey_deinit(ca_key);
+	return rc;
+}
+
+enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],
+		     struct od_err *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d, der = { NULL, 0 };
+	unsigned char digest[32];
+	enum od_code rc = OD_OK;
+	int ret;
+
+	pin[0] = '\0';
+	d.data = (unsigned char *)cert_pem;
+	d.size = (unsigned)strlen(cert_pem);
+	if ((ret = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM)) < 0 ||
+	    (ret = gnutls_pubkey_init(&pub)) < 0 ||
+	    (ret = gnutls_pubkey_import_x509(pub, crt, 0)) < 0 ||
+	    (ret = gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der)) < 0 ||
+	    (ret = gnutls_hash_fast(GNUTLS_DIG_SHA256, der.data, der.size,
+				    digest)) < 0) {
+		rc = tls_fail(err, "compute the certificate's pin", ret);
+		goto out;
+	}
+	memcpy(pin, "sha256//", 8);
+	b64_encode(digest, sizeof digest, pin + 8);
+out:
+	gnutls_free(der.data);
+	gnutls_pubkey_deinit(pub);
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * pki.h - the shop's certificates (GnuTLS x509): a shop CA, the backend's
+ * server certificate, and client certificates for desks and storefronts.
+ *
+ * Keys are ECDSA P-256 (every TLS 1.3 stack speaks it); certificates and
+ * keys travel as PEM text, keys as unencrypted PKCS#8: the caller decides
+ * where they live (files mode 0600) and wipes them.  The backend's pin is
+ * "sha256//" + base64(SHA-256(SubjectPublicKeyInfo DER)) of its server
+ * certificate, the form CURLOPT_PINNEDPUBLICKEY takes and
+ *   certtool --pubkey-info --load-certificate server.pem
+ * prints as "Public Key PIN: pin-sha256:...".
+ */
+#ifndef OD_PKI_H
+#define OD_PKI_H
+
+#include <stddef.h>
+
+#include "lib/err.h"
+
+#define PKI_PIN_LEN     (8 + 44)  /* "sha256//" + base64 of 32 bytes */
+#define PKI_NAME_MAX    64        /* common names, bytes */
+#define PKI_CA_DAYS     3650
+#define PKI_LEAF_DAYS   825
+
+/* What a leaf certificate is for. */
+enum pki_use { PKI_SERVER, PKI_CLIENT };
+
+/*
+ * Makes a self-signed shop CA named after shop.  *cert_pem and *key_pem are
+ * the caller's (free; wipe the key with secret_free_str).
+ */
+enum od_code pki_make_ca(const char *shop, char **cert_pem, char **key_pem,
+			 struct od_err *err);
+
+/*
+ * Makes a key and a certificate signed by the CA (PEM text) for use.  A
+ * server certificate names each of hosts (IPv4/IPv6 literals become IP
+ * addresses, others DNS names) and has cn as its common name; a client
+ * certificate has cn (1..PKI_NAME_MAX of [A-Za-z0-9._-], starting with a
+ * letter or digit) as its common name,
+ * which the backend reads as the peer's name.  Outputs as for pki_make_ca.
+ */
+enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
+			   enum pki_use use, const char *cn,
+			   const char *const *hosts, size_t nhosts,
+			   char **cert_pem, char **key_pem, struct od_err *err);
+
+/* Writes the pin of the certificate's public key and a NUL to pin. */
+enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],
+		     struct od_err *err);
+
+#endif

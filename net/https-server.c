@@ -1,0 +1,322 @@
+/* https-server.c - libmicrohttpd on GnuTLS, mutual TLS 1.3, bounded. */
+#include "net/https-server.h"
+
+#include <arpa/inet.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* TLS 1.3 and nothing else (DESIGN.md section 7). */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+struct https_server {
+	struct MHD_Daemon *daemon;
+	struct https_config cfg;
+	char *cert, *key, *ca;   /* copies: MHD keeps pointers to them */
+	unsigned port;
+};
+
+/* One request as it arrives: its body so far and what is wrong with it. */
+struct request_state {
+	struct buf body;
+	char peer[HTTPS_PEER_MAX + 1];
+	unsigned refuse;         /* an HTTP status decided early, or 0 */
+};
+
+const char *https_request_arg(const struct https_request *req,
+			      const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+					   name);
+}
+
+/*
+ * Checks the client's chain against the shop CA, for the client purpose,
+ * inside the handshake: a certificate from another CA, a server certificate
+ * or none at all ends the handshake before any HTTP is read.
+ */
+static int verify_client(gnutls_session_t session)
+{
+	gnutls_typed_vdata_st purpose = {
+		GNUTLS_DT_KEY_PURPOSE_OID,
+		(unsigned char *)GNUTLS_KP_TLS_WWW_CLIENT, 0
+	};
+	unsigned status = 0;
+
+	if (gnutls_certificate_verify_peers(session, &purpose, 1,
+					    &status) < 0 || status != 0)
+		return GNUTLS_E_CERTIFICATE_ERROR;
+	return 0;
+}
+
+/*
+ * libmicrohttpd only *requests* a client certificate when given a trust
+ * list; this makes it required on each session before its handshake.
+ */
+static void on_connection(void *cls, struct MHD_Connection *conn,
+			  void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (code != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	/* Without a session (cannot happen with MHD_USE_TLS) every request
+	 * is refused anyway: peer_name finds no verified certificate. */
+	if (ci == NULL || ci->tls_session == NULL)
+		return;
+	gnutls_certificate_server_set_request(ci->tls_session,
+					      GNUTLS_CERT_REQUIRE);
+	gnutls_session_set_verify_function(ci->tls_session, verify_client);
+}
+
+/* Forwards libmicrohttpd's own complaints (handshake failures) to the log. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	struct https_server *s = cls;
+	char line[256], *nl;
+
+	if (s->cfg.log == NULL)
+		return;
+	vsnprintf(line, sizeof line, fmt, ap);
+	nl = strchr(line, '\n');
+	if (nl != NULL)
+		*nl = '\0';
+	s->cfg.log(s->cfg.ctx, line);
+}
+
+/* Reads the verified peer's common name; 0 if there is none. */
+static int peer_name(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *certs;
+	gnutls_x509_crt_t crt = NULL;
+	unsigned n = 0;
+	size_t len = size;
+	int ok = 0;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL ||
+	    verify_client(ci->tls_session) != 0)
+		return 0;
+	certs = gnutls_certificate_get_peers(ci->tls_session, &n);
+	if (certs == NULL || n == 0 || gnutls_x509_crt_init(&crt) < 0)
+		return 0;
+	if (gnutls_x509_crt_import(crt, &certs[0], GNUTLS_X509_FMT_DER) >= 0 &&
+	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+					  0, out, &len) >= 0 && len < size)
+		ok = 1;
+	gnutls_x509_crt_deinit(crt);
+	return ok;
+}
+
+/* Queues a response with a JSON body. */
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
+			       const char *body, size_t len)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *)body,
+					    MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+				"application/json");
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Answers with {"error": msg}; msg is a fixed, plain sentence. */
+static enum MHD_Result respond_error(struct https_server *s,
+				     struct MHD_Connection *conn,
+				     unsigned status, const char *msg)
+{
+	char body[256], line[256];
+
+	snprintf(body, sizeof body, "{\"error\": \"%s\"}", msg);
+	if (s->cfg.log != NULL) {
+		snprintf(line, sizeof line, "refused a request: %u %s", status,
+			 msg);
+		s->cfg.log(s->cfg.ctx, line);
+	}
+	return respond(conn, status, body, strlen(body));
+}
+
+/* Decides early what a request's headers already tell. */
+static void check_headers(struct https_server *s, struct MHD_Connection *conn,
+			  struct request_state *rs)
+{
+	const char *cl;
+	char *end;
+	unsigned long long n;
+
+	if (!peer_name(conn, rs->peer, sizeof rs->peer)) {
+		rs->refuse = MHD_HTTP_FORBIDDEN;
+		return;
+	}
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl != NULL) {
+		n = strtoull(cl, &end, 10);
+		if (*end != '\0' || n > s->cfg.max_body)
+			rs->refuse = MHD_HTTP_CONTENT_TOO_LARGE;
+	}
+}
+
+/* libmicrohttpd's access handler: gathers the body, then asks the app. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **req_cls)
+{
+	struct https_server *s = cls;
+	struct request_state *rs = *req_cls;
+	struct https_request req;
+	struct buf out;
+	struct od_err err;
+	unsigned status;
+	enum MHD_Result ret;
+
+	if (rs == NULL) {
+		rs = calloc(1, sizeof *rs);
+		if (rs == NULL)
+			return MHD_NO;
+		buf_init(&rs->body, s->cfg.max_body);
+		check_headers(s, conn, rs);
+		*req_cls = rs;
+		/* Refused on its headers: answer before reading the body,
+		 * and libmicrohttpd closes the connection after. */
+		if (rs->refuse == MHD_HTTP_FORBIDDEN)
+			return respond_error(s, conn, rs->refuse,
+					     "this certificate may not "
+					     "connect");
+		if (rs->refuse != 0)
+			return respond_error(s, conn, rs->refuse,
+					     "the request body is too large");
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		/*
+		 * A body without a length (chunked) that passes the cap:
+		 * libmicrohttpd cannot answer in the middle of an upload, and
+		 * reading a stream with no end to say 413 would never end,
+		 * so the connection is closed.
+		 */
+		if (buf_add(&rs->body, upload, *upload_size, &err) != OD_OK) {
+			if (s->cfg.log != NULL)
+				s->cfg.log(s->cfg.ctx, "closed a connection: "
+					   "its chunked body passed max_body");
+			return MHD_NO;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	req.method = method;
+	req.path = url;
+	req.peer = rs->peer;
+	req.body = rs->body.data ? rs->body.data : "";
+	req.len = rs->body.len;
+	req.conn = conn;
+	buf_init(&out, s->cfg.max_response);
+	status = s->cfg.handler(s->cfg.ctx, &req, &out);
+	ret = respond(conn, status, out.data ? out.data : "", out.len);
+	buf_free(&out);
+	return ret;
+}
+
+/* Frees a request's state when libmicrohttpd is done with it. */
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+	struct request_state *rs = *req_cls;
+
+	if (rs == NULL)
+		return;
+	buf_free(&rs->body);
+	free(rs);
+	*req_cls = NULL;
+}
+
+void https_server_stop(struct https_server *s)
+{
+	if (s == NULL)
+		return;
+	if (s->daemon != NULL)
+		MHD_stop_daemon(s->daemon);
+	if (s->key != NULL)
+		gnutls_memset(s->key, 0, strlen(s->key));
+	free(s->key);
+	free(s->cert);
+	free(s->ca);
+	free(s);
+}
+
+enum od_code https_server_start(const struct https_config *cfg,
+				struct https_server **out, struct od_err *err)
+{
+	struct https_server *s;
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *di;
+
+	*out = NULL;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)cfg->port);
+	if (cfg->port > 65535 ||
+	    inet_pton(AF_INET, cfg->address, &sin.sin_addr) != 1)
+		return od_err_set(err, OD_E_USAGE, "cannot listen on %.64s:%u: "
+				  "give an IPv4 address and a port",
+				  cfg->address, cfg->port);
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	s->cfg = *cfg;
+	s->cert = strdup(cfg->cert_pem);
+	s->key = strdup(cfg->key_pem);
+	s->ca = strdup(cfg->ca_pem);
+	if (s->cert == NULL || s->key == NULL || s->ca == NULL) {
+		https_server_stop(s);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	s->daemon = MHD_start_daemon(
+		MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
+		MHD_USE_AUTO | MHD_USE_ERROR_LOG,
+		(uint16_t)cfg->port, NULL, NULL, on_request, s,
+		/* First, or MHD prints its own complaints meanwhile. */
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sin,
+		MHD_OPTION_HTTPS_MEM_CERT, s->cert,
+		MHD_OPTION_HTTPS_MEM_KEY, s->key,
+		MHD_OPTION_HTTPS_MEM_TRUST, s->ca,
+		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_END);
+	if (s->daemon == NULL) {
+		https_server_stop(s);
+		return od_err_set(err, OD_E_IO, "cannot serve on %.64s:%u: the "
+				  "port is taken or the certificate and key "
+				  "do not load", cfg->address, cfg->port);
+	}
+	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di != NULL ? di->port : cfg->port;
+	*out = s;
+	return OD_OK;
+}
+
+unsigned https_server_port(const struct https_server *s)
+{
+	return s->port;
+}

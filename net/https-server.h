@@ -1,0 +1,80 @@
+/*
+ * https-server.h - the backend's HTTPS plumbing: GNU libmicrohttpd on GnuTLS.
+ *
+ * TLS 1.3 only, and a client certificate signed by the shop CA is required
+ * on every connection: the handshake fails without one (GNUTLS_CERT_REQUIRE
+ * set on each session as it starts, and the chain checked with the client
+ * purpose inside the handshake).  Limits on connections, connections per
+ * address, request body size and idle time.  Every request that passes is
+ * handed, body complete, to the handler the server was given; this file
+ * knows nothing of the shop.
+ *
+ * One internal thread serves all connections, so the handler is never called
+ * twice at once.
+ */
+#ifndef OD_HTTPS_SERVER_H
+#define OD_HTTPS_SERVER_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+#define HTTPS_PEER_MAX 64   /* bytes of a client certificate's name */
+
+struct https_request {
+	const char *method;   /* "GET", "POST", ... */
+	const char *path;     /* without the query */
+	const char *peer;     /* the client certificate's common name */
+	const char *body;     /* NUL-terminated; len bytes */
+	size_t len;
+	void *conn;           /* for https_request_arg */
+};
+
+/* A query argument of the request (borrowed), or NULL. */
+const char *https_request_arg(const struct https_request *req,
+			      const char *name);
+
+/*
+ * Answers one request: writes a JSON body to out (capped by the server) and
+ * returns the HTTP status.
+ */
+typedef unsigned (*https_handler_fn)(void *ctx, const struct https_request *req,
+				     struct buf *out);
+
+/* One line for the log, never with a secret or customer data. */
+typedef void (*https_log_fn)(void *ctx, const char *line);
+
+struct https_config {
+	const char *cert_pem;          /* the server's certificate */
+	const char *key_pem;           /* and key */
+	const char *ca_pem;            /* the shop CA: who may connect */
+	const char *address;           /* IPv4 literal to listen on */
+	unsigned port;                 /* 0: any free port */
+	unsigned max_connections;
+	unsigned max_per_ip;
+	size_t max_body;               /* larger bodies get 413 */
+	size_t max_response;           /* handler output cap */
+	unsigned timeout_s;            /* idle connections are closed */
+	https_handler_fn handler;
+	https_log_fn log;              /* may be NULL */
+	void *ctx;                     /* for handler and log */
+};
+
+struct https_server;
+
+/*
+ * Starts serving in a thread of its own.  The PEM strings are copied.  A
+ * busy port or a bad certificate gives a message saying which.  *out is the
+ * caller's (https_server_stop).
+ */
+enum od_code https_server_start(const struct https_config *cfg,
+				struct https_server **out, struct od_err *err);
+
+/* The port the server listens on (useful after asking for port 0). */
+unsigned https_server_port(const struct https_server *s);
+
+/* Stops serving, closing every connection; NULL is a no-op. */
+void https_server_stop(struct https_server *s);
+
+#endif

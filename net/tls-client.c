@@ -1,0 +1,213 @@
+/* tls-client.c - libcurl with the shop CA, a pin and a client certificate. */
+#include "net/tls-client.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tls_client {
+	CURL *h;
+	struct tls_client_config cfg;
+	char *base_url, *pin, *ca_file, *cert_file, *key_file;
+	struct buf *resp;        /* where the current answer goes */
+	int overflow;            /* the answer passed the cap */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* Keeps the answer, up to the cap. */
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	struct tls_client *c = ctx;
+	struct od_err err;
+
+	/* The caller's buffer has its own cap; the client's may be lower. */
+	if (size * n > c->cfg.max_response - c->resp->len ||
+	    buf_add(c->resp, p, size * n, &err) != OD_OK) {
+		c->overflow = 1;
+		return 0;  /* libcurl stops with CURLE_WRITE_ERROR */
+	}
+	return size * n;
+}
+
+void tls_client_free(struct tls_client *c)
+{
+	if (c == NULL)
+		return;
+	if (c->h != NULL)
+		curl_easy_cleanup(c->h);
+	free(c->base_url);
+	free(c->pin);
+	free(c->ca_file);
+	free(c->cert_file);
+	free(c->key_file);
+	free(c);
+}
+
+enum od_code tls_client_new(const struct tls_client_config *cfg,
+			    struct tls_client **out, struct od_err *err)
+{
+	static int global_done;
+	struct tls_client *c;
+
+	*out = NULL;
+	if (strncmp(cfg->base_url, "https://", 8) != 0)
+		return od_err_set(err, OD_E_USAGE, "the backend's address must "
+				  "start with https://");
+	if (strncmp(cfg->pin, "sha256//", 8) != 0)
+		return od_err_set(err, OD_E_USAGE, "the backend's pin must "
+				  "start with sha256// (orderdeskd init "
+				  "prints it)");
+	if (!global_done) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return od_err_set(err, OD_E_CRYPTO,
+					  "cannot start libcurl");
+		global_done = 1;
+	}
+	c = calloc(1, sizeof *c);
+	if (c == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	c->cfg = *cfg;
+	c->base_url = strdup(cfg->base_url);
+	c->pin = strdup(cfg->pin);
+	c->ca_file = strdup(cfg->ca_file);
+	c->cert_file = strdup(cfg->cert_file);
+	c->key_file = strdup(cfg->key_file);
+	c->h = curl_easy_init();
+	if (c->base_url == NULL || c->pin == NULL || c->ca_file == NULL ||
+	    c->cert_file == NULL || c->key_file == NULL || c->h == NULL) {
+		tls_client_free(c);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	*out = c;
+	return OD_OK;
+}
+
+/* Sets the options every request shares; 0 when libcurl accepts them all. */
+static int set_common(struct tls_client *c)
+{
+	CURL *h = c->h;
+	int bad = 0;
+
+	bad |= curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	bad |= curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	bad |= curl_easy_setopt(h, CURLOPT_SSLVERSION,
+				(long)(CURL_SSLVERSION_TLSv1_3 |
+				       CURL_SSLVERSION_MAX_TLSv1_3));
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	bad |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	bad |= curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
+	bad |= curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
+	bad |= curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
+	bad |= curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+				c->cfg.connect_timeout_s);
+	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT, c->cfg.timeout_s);
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
+	return bad;
+}
+
+/* Turns a libcurl failure into a sentence a person can act on. */
+static enum od_code transport_fail(struct tls_client *c, CURLcode cc,
+				   struct od_err *err)
+{
+	const char *why = c->errbuf[0] ? c->errbuf : curl_easy_strerror(cc);
+
+	switch (cc) {
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return od_err_set(err, OD_E_AUTH, "the backend at %.80s does "
+				  "not have the pinned key: check the pin "
+				  "with the shop owner; nothing was sent",
+				  c->base_url);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+		return od_err_set(err, OD_E_AUTH, "the backend at %.80s is not "
+				  "certified by this shop's CA (%.100s); "
+				  "nothing was sent", c->base_url, why);
+	case CURLE_SSL_CERTPROBLEM:
+		return od_err_set(err, OD_E_AUTH, "this desk's certificate or "
+				  "key cannot be used: %.120s", why);
+	case CURLE_WRITE_ERROR:
+		if (c->overflow)
+			return od_err_set(err, OD_E_INPUT, "the backend's "
+					  "answer is larger than %zu bytes",
+					  c->cfg.max_response);
+		break;
+	case CURLE_OPERATION_TIMEDOUT:
+		return od_err_set(err, OD_E_IO, "the backend at %.80s did not "
+				  "answer in time; try again later",
+				  c->base_url);
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return od_err_set(err, OD_E_IO, "cannot reach the backend at "
+				  "%.80s; working offline", c->base_url);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+		return od_err_set(err, OD_E_IO, "the connection to the backend "
+				  "failed (%.120s): it may refuse this desk's "
+				  "certificate", why);
+	default:
+		break;
+	}
+	return od_err_set(err, OD_E_IO, "talking to the backend failed: %.160s",
+			  why);
+}
+
+enum od_code tls_client_request(struct tls_client *c, const char *method,
+				const char *path, const char *body, size_t len,
+				long *status, struct buf *resp,
+				struct od_err *err)
+{
+	struct curl_slist *hdr = NULL;
+	struct buf url;
+	CURLcode cc;
+	enum od_code rc;
+	int bad;
+
+	*status = 0;
+	buf_reset(resp);
+	buf_init(&url, 4096);
+	rc = buf_addf(&url, err, "%s%s", c->base_url, path);
+	if (rc != OD_OK)
+		goto out;
+	curl_easy_reset(c->h);
+	c->errbuf[0] = '\0';
+	c->overflow = 0;
+	c->resp = resp;
+	bad = set_common(c);
+	bad |= curl_easy_setopt(c->h, CURLOPT_URL, url.data);
+	if (body != NULL) {
+		hdr = curl_slist_append(NULL,
+					"Content-Type: application/json");
+		if (hdr == NULL) {
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+			goto out;
+		}
+		bad |= curl_easy_setopt(c->h, CURLOPT_HTTPHEADER, hdr);
+		bad |= curl_easy_setopt(c->h, CURLOPT_POSTFIELDSIZE_LARGE,
+					(curl_off_t)len);
+		bad |= curl_easy_setopt(c->h, CURLOPT_POSTFIELDS, body);
+	}
+	bad |= curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, method);
+	if (bad) {
+		rc = od_err_set(err, OD_E_INTERNAL, "this libcurl lacks an "
+				"option orderdesk needs (TLS 1.3, pinning)");
+		goto out;
+	}
+	cc = curl_easy_perform(c->h);
+	if (cc != CURLE_OK) {
+		rc = transport_fail(c, cc, err);
+		goto out;
+	}
+	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, status);
+out:
+	c->resp = NULL;
+	curl_slist_free_all(hdr);
+	buf_free(&url);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * tls-client.h - the desk's HTTPS client: libcurl on GnuTLS, mutual TLS 1.3.
+ *
+ * The backend must present a certificate from the shop CA for the host in
+ * the URL AND have the pinned public key ("sha256//..."): a wrong pin or a
+ * wrong CA stops the request with a message that says which, before any
+ * byte of the request is sent.  The desk shows its own client certificate.
+ * Timeouts, a cap on the response size, https only, no redirects; the HTTP
+ * status is returned (libcurl itself calls a 403 a success).
+ */
+#ifndef OD_TLS_CLIENT_H
+#define OD_TLS_CLIENT_H
+
+#include <stddef.h>
+
+#include "lib/buf.h"
+#include "lib/err.h"
+
+struct tls_client_config {
+	const char *base_url;     /* "https://127.0.0.1:8443" */
+	const char *pin;          /* "sha256//..." of the backend's key */
+	const char *ca_file;      /* the shop CA, PEM */
+	const char *cert_file;    /* this desk's certificate, PEM */
+	const char *key_file;     /* and key */
+	long connect_timeout_s;
+	long timeout_s;           /* whole request */
+	size_t max_response;      /* larger responses fail */
+};
+
+struct tls_client;
+
+/* Makes a client (strings copied).  *out is the caller's (tls_client_free). */
+enum od_code tls_client_new(const struct tls_client_config *cfg,
+			    struct tls_client **out, struct od_err *err);
+
+/* Frees the client and closes its connection; NULL is a no-op. */
+void tls_client_free(struct tls_client *c);
+
+/*
+ * Sends method path (body, if not NULL, as application/json) and reads the
+ * answer into resp (reset first; capped at max_response) and the HTTP status
+ * into *status.  Transport failures give OD_E_IO (unreachable, timeout, cut),
+ * OD_E_AUTH (wrong pin, wrong CA, certificate refused); any status is OD_OK
+ * here: the caller decides what a status means.
+ */
+enum od_code tls_client_request(struct tls_client *c, const char *method,
+				const char *path, const char *body, size_t len,
+				long *status, struct buf *resp,
+				struct od_err *err);
+
+#endif

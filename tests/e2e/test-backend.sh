@@ -1,0 +1,360 @@
+#!/usr/bin/env bash
+# The backend and sync over real mutual TLS 1.3 on 127.0.0.1: who may
+# connect, what the backend accepts, refuses and ignores as a replay, and a
+# desk's whole log pushed to an empty backend and pulled by a second desk.
+. "$(dirname "$0")/lib.sh"
+
+ODD="$ROOT/$BUILD/bin/orderdeskd"
+for tool in curl jq certtool gnutls-cli; do
+	if ! command -v "$tool" > /dev/null; then
+		not_ok "this test needs $tool (add it to .ci/deps)"
+		exit 1
+	fi
+done
+BK="$T/bk"
+SRV_PID=""
+PORT=""
+trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
+
+# wait_for PATTERN FILE: waits (at most 5 s) for a line in FILE.
+wait_for() {
+	local i
+	for i in $(seq 1 100); do
+		grep -q "$1" "$2" 2> /dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# start_backend [DIR [PORT]]: serves DIR (default $BK) on PORT (default a
+# free one) of 127.0.0.1, logging to $T/srv.log; sets SRV_PID and PORT.
+start_backend() {
+	: > "$T/srv.log"
+	"$ODD" --dir "${1:-$BK}" serve --listen "127.0.0.1:${2:-0}" \
+		2>> "$T/srv.log" &
+	SRV_PID=$!
+	wait_for "listening on" "$T/srv.log"
+	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+		"$T/srv.log" | tail -1)
+}
+
+# api METHOD PATH [BODY_FILE]: a request with the first desk's certificate;
+# the answer in $T/resp, the HTTP status in $CODE (000: no answer).
+api() {
+	local body=()
+	[ $# -ge 3 ] && body=(-H 'Content-Type: application/json'
+			      --data-binary "@$3")
+	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
+		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+		--key "$BK/join/desk.key" -X "$1" "${body[@]}" \
+		"https://127.0.0.1:$PORT$2" 2> "$T/curl.err")
+}
+
+# head_seq: the signed head's seq in the last answer.
+head_seq() { jq -r '.head.seq' "$T/resp"; }
+
+# sync_desk ARGS...: orderdesk sync on $STORE as the owner.
+sync_desk() { od "$OWNER_PASS" sync "$@"; }
+
+# --- the backend is made, and its pin is the one certtool computes --------
+"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
+PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
+CT_PIN=$(certtool --pubkey-info --load-certificate "$BK/server.pem" |
+	sed -n 's/^[[:space:]]*pin-sha256:\(.*\)/\1/p' | head -1)
+check "orderdeskd init prints the pin certtool computes" \
+	test -n "$PIN" -a "$PIN" = "sha256//$CT_PIN"
+check "every key file of the backend is mode 0600" test \
+	"$(stat -c %a "$BK/backend.key" "$BK/ca.key" "$BK/server.key" \
+	   "$BK/join/desk.key" | sort -u)" = 600
+
+start_backend
+check "orderdeskd serves on a loopback port" test -n "$PORT"
+
+# --- who may connect -------------------------------------------------------
+api GET "/v1/log?after=0"
+check "a desk certificate over TLS 1.3 reads the empty log" \
+	test "$CODE" = 200 -a "$(head_seq)" = 0
+
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" "https://127.0.0.1:$PORT/v1/log?after=0" \
+	2> /dev/null)
+check "a client without a certificate is refused" test "$CODE" = 000
+
+cat > "$T/ca.tmpl" <<'EOF'
+cn = "Other shop CA"
+ca
+cert_signing_key
+expiration_days = 30
+EOF
+cat > "$T/client.tmpl" <<'EOF'
+cn = "desk-1"
+tls_www_client
+signing_key
+expiration_days = 30
+EOF
+certtool --generate-privkey --key-type ecdsa --outfile "$T/o-ca.key" \
+	2> /dev/null
+certtool --generate-self-signed --load-privkey "$T/o-ca.key" --no-text \
+	--template "$T/ca.tmpl" --outfile "$T/o-ca.pem" 2> /dev/null
+certtool --generate-privkey --key-type ecdsa --outfile "$T/o.key" 2> /dev/null
+certtool --generate-certificate --load-privkey "$T/o.key" --no-text \
+	--load-ca-certificate "$T/o-ca.pem" --load-ca-privkey "$T/o-ca.key" \
+	--template "$T/client.tmpl" --outfile "$T/o.pem" 2> /dev/null
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" --cert "$T/o.pem" --key "$T/o.key" \
+	"https://127.0.0.1:$PORT/v1/log?after=0" 2> /dev/null)
+check "a client certificate from another CA is refused" \
+	test -s "$T/o.pem" -a "$CODE" = 000
+
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" --cert "$BK/server.pem" --key "$BK/server.key" \
+	"https://127.0.0.1:$PORT/v1/log?after=0" 2> /dev/null)
+check "the server's certificate is refused as a client certificate" \
+	test "$CODE" = 000
+
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --tls-max 1.2 \
+	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key" "https://127.0.0.1:$PORT/v1/log?after=0" \
+	2> /dev/null)
+check "a TLS 1.2 client (curl --tls-max 1.2) is refused" test "$CODE" = 000
+
+gnutls_cli() {
+	timeout 10 gnutls-cli --priority "$1" --x509cafile "$BK/ca.pem" \
+		--x509certfile "$BK/join/desk.pem" \
+		--x509keyfile "$BK/join/desk.key" -p "$PORT" 127.0.0.1 \
+		< /dev/null > /dev/null 2>&1
+}
+gnutls_cli "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+tls13=$?
+gnutls_cli "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+tls12=$?
+check "gnutls-cli gets in with TLS 1.3 and is refused with TLS 1.2 only" \
+	test "$tls13" -eq 0 -a "$tls12" -ne 0
+
+# --- a desk founded alone attaches to the empty backend and pushes ---------
+new_shop
+od "$OWNER_PASS" import "$SAMPLE"
+od "$OWNER_PASS" backup "$T/early.bak"
+
+sync_desk --backend "https://127.0.0.1:$PORT" \
+	--pin "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" \
+	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key"
+expect_fail "a wrong pin stops the desk with one clear line" 3 "pinned key"
+
+sync_desk --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
+	--ca "$T/o-ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key"
+expect_fail "a wrong shop CA stops the desk with one clear line" 3 \
+	"not certified by this shop's CA"
+
+api GET "/v1/log?after=0"
+check "nothing reached the backend from the refused attempts" \
+	test "$(head_seq)" = 0
+
+sync_desk --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
+	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key"
+expect_ok "the desk attaches and syncs"
+check "it pushed its whole log, genesis first" grep -q "pushed 301, pulled 0" \
+	"$T/out"
+
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "orderdeskd verify replays the pushed log" \
+	grep -q "Verified 301 log entries.*300 orders" "$T/verify.out"
+
+api GET "/v1/log?after=0&limit=5"
+check "GET /v1/log pages: 5 entries and the signed head at 301" \
+	test "$(jq '.entries | length' "$T/resp")" = 5 -a "$(head_seq)" = 301
+
+sync_desk
+expect_ok "a second sync (saved settings) has nothing to do"
+check "and says so" grep -q "pushed 0, pulled 0" "$T/out"
+
+# --- statements sent by hand: bad signature, replay, same id other bytes ---
+od "$OWNER_PASS" confirm 1001
+od "$OWNER_PASS" log --format json
+jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" \
+	> "$T/good.json"
+jq -c '.statements[0].signature |= (if startswith("A") then "B" + .[1:]
+	else "A" + .[1:] end)' "$T/good.json" > "$T/badsig.json"
+
+api POST /v1/statements "$T/badsig.json"
+check "a statement with a bad signature gets a refused receipt" \
+	test "$CODE" = 200 -a \
+	"$(jq -r '.receipts[0].result' "$T/resp")" = refused -a \
+	"$(head_seq)" = 301
+check "the refusal says why" \
+	grep -qi "signature" <(jq -r '.receipts[0].reason' "$T/resp")
+
+api POST /v1/statements "$T/good.json"
+check "the same statement, rightly signed, is accepted as entry 302" \
+	test "$(jq -r '.receipts[0].result + " " +
+		(.receipts[0].seq | tostring)' "$T/resp")" = "accepted 302"
+api POST /v1/statements "$T/good.json"
+check "the same batch again is a duplicate, with no second effect" \
+	test "$(jq -r '.receipts[0].result + " " +
+		(.receipts[0].seq | tostring)' "$T/resp")" = "duplicate 302" -a \
+	"$(head_seq)" = 302
+api POST /v1/statements "$T/badsig.json"
+check "a known id with another signature is refused, not a duplicate" \
+	test "$(jq -r '.receipts[0].result' "$T/resp")" = refused -a \
+	"$(head_seq)" = 302
+
+sync_desk
+expect_ok "the desk then finds the backend at its own head"
+
+# --- malformed, truncated and oversized bodies; the server keeps serving ---
+printf '{"statements": [{"statement": "x"' > "$T/trunc.json"
+api POST /v1/statements "$T/trunc.json"
+check "a truncated body gets 400" test "$CODE" = 400
+printf '{"statements": [], "extra": 1}' > "$T/shape.json"
+api POST /v1/statements "$T/shape.json"
+check "a body of the wrong shape gets 400" test "$CODE" = 400
+printf '{"statements": [{"statement": 5, "signature": "x"}]}' \
+	> "$T/types.json"
+api POST /v1/statements "$T/types.json"
+check "a statement that is not a string gets 400" test "$CODE" = 400
+head -c 5000000 /dev/zero | tr '\0' 'a' > "$T/big.json"
+api POST /v1/statements "$T/big.json"
+check "a body over max_body gets 413" test "$CODE" = 413
+yes | head -c 6000000 > "$T/stream"
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key" -H 'Transfer-Encoding: chunked' \
+	-X POST -T "$T/stream" "https://127.0.0.1:$PORT/v1/statements" \
+	2> /dev/null)
+check "a chunked body past max_body is cut off, not read to its end" \
+	test "$CODE" != 200 -a -n "$(grep 'chunked body passed' "$T/srv.log")"
+api GET /v1/nothing
+check "an unknown route gets 404" test "$CODE" = 404
+api DELETE /v1/log
+check "a wrong method gets 405" test "$CODE" = 405
+api GET "/v1/log?after=-1"
+check "a bad after= gets 400" test "$CODE" = 400
+api GET "/v1/log?after=300"
+check "after all that the server still serves" \
+	test "$CODE" = 200 -a "$(jq '.entries | length' "$T/resp")" = 2
+
+# --- SIGHUP rereads the limits and keeps the port ---------------------------
+sed -i 's/^max_batch = .*/max_batch = 1/' "$BK/orderdeskd.conf"
+kill -HUP "$SRV_PID"
+wait_for "SIGHUP" "$T/srv.log"
+sleep 0.2
+jq -c '{statements: (.statements + .statements)}' "$T/good.json" \
+	> "$T/two.json"
+api POST /v1/statements "$T/two.json"
+check "after SIGHUP a batch over the new max_batch gets 413, same port" \
+	test "$CODE" = 413
+# One connection per address: a second one is turned away while the first
+# stays open, and let in once it closes.
+sed -i 's/^max_batch = .*/max_batch = 500/; s/^max_per_ip = .*/max_per_ip = 1/' \
+	"$BK/orderdeskd.conf"
+kill -HUP "$SRV_PID"
+sleep 0.3
+sleep 4 | gnutls-cli --x509cafile "$BK/ca.pem" \
+	--x509certfile "$BK/join/desk.pem" --x509keyfile "$BK/join/desk.key" \
+	-p "$PORT" 127.0.0.1 > /dev/null 2>&1 &
+holder=$!
+sleep 0.5
+api GET "/v1/log?after=300"
+busy=$CODE
+kill "$holder" 2> /dev/null
+wait "$holder" 2> /dev/null
+sleep 0.3
+api GET "/v1/log?after=300"
+check "max_per_ip: a second connection is refused while one is open" \
+	test "$busy" = 000 -a "$CODE" = 200
+sed -i 's/^max_per_ip = .*/max_per_ip = 16/' "$BK/orderdeskd.conf"
+kill -HUP "$SRV_PID"
+sleep 0.3
+
+# --- a second desk pulls, verifies and then refuses a divergent history ----
+"$ODD" --dir "$BK" desk add desk-2 > /dev/null
+DESK1="$STORE"
+STORE="$T/desk2"
+od_as owner "$OWNER_PASS" restore "$T/early.bak"
+sync_desk --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
+	--ca "$BK/desks/desk-2/ca.pem" --cert "$BK/desks/desk-2/desk.pem" \
+	--key "$BK/desks/desk-2/desk.key"
+expect_ok "a second desk (restored from an early backup) syncs"
+check "it pulled what the first desk pushed" grep -q "pulled 1;" "$T/out"
+od "$OWNER_PASS" audit verify
+expect_ok "the second desk's audit verifies after the pull"
+od "$OWNER_PASS" list --format csv
+cp "$T/out" "$T/list2"
+STORE="$DESK1" od "$OWNER_PASS" list --format csv
+check "both desks show the same orders" \
+	bash -c "[ \$(wc -l < '$T/list2') -eq 301 ] && cmp -s '$T/out' '$T/list2'"
+
+od "$OWNER_PASS" note 1002 "called the customer"
+od "$OWNER_PASS" log --format json
+cp "$T/out" "$T/log2.before"
+STORE="$DESK1" od "$OWNER_PASS" note 1003 "gift wrap"
+STORE="$DESK1" sync_desk
+sync_desk
+expect_fail "a divergent history stops sync loudly" 6 "DIVERGED"
+od "$OWNER_PASS" log --format json
+check "and the desk's own history is left as it was" \
+	bash -c "[ -s '$T/out' ] && cmp -s '$T/out' '$T/log2.before'"
+
+# --- the log keeps customers out; SIGTERM stops cleanly; offline desk ------
+check "the server's log holds no customer data and no key" \
+	bash -c "! grep -qE 'Schäfer|陳大文|BEGIN|gift wrap' '$T/srv.log'"
+kill -TERM "$SRV_PID"
+status=1
+for i in $(seq 1 100); do
+	if ! kill -0 "$SRV_PID" 2> /dev/null; then
+		wait "$SRV_PID"
+		status=$?
+		break
+	fi
+	sleep 0.05
+done
+SRV_PID=""
+check "SIGTERM stops the server cleanly" \
+	test "$status" -eq 0 -a -n "$(grep 'stopped (SIGTERM)' "$T/srv.log")"
+STORE="$DESK1"
+sync_desk
+expect_fail "with the backend down the desk says it works offline" 1 \
+	"cannot reach the backend"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "the backend's log still verifies at the end" \
+	grep -q "Verified 303 log entries" "$T/verify.out"
+
+# --- the backend killed in the middle of a push, then restarted -----------
+BK2="$T/bk2"
+"$ODD" --dir "$BK2" init --shop "Test shop" > "$T/init2.out" 2>&1
+PIN2=$(sed -n 's/^backend pin: *//p' "$T/init2.out")
+STORE="$T/desk3"
+new_shop
+"$TOOLS/gen-orders" 3000 7 > "$T/many.json"
+od "$OWNER_PASS" import "$T/many.json"
+start_backend "$BK2"
+PORT2=$PORT
+"$OD" --store "$STORE" --passphrase-fd 3 sync --backend \
+	"https://127.0.0.1:$PORT2" --pin "$PIN2" --ca "$BK2/join/ca.pem" \
+	--cert "$BK2/join/desk.pem" --key "$BK2/join/desk.key" \
+	> "$T/bg.out" 2> "$T/bg.err" 3< <(printf '%s\n' "$OWNER_PASS") &
+sync_pid=$!
+wait_for "accepted" "$T/srv.log"
+kill -9 "$SRV_PID"
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
+wait "$sync_pid"
+bg_status=$?
+cut=$(grep -o '[0-9]* accepted' "$T/srv.log" | awk '{n += $1} END {print n + 0}')
+check "a sync cut by kill -9 of the backend fails with one line ($cut entries in)" \
+	test "$bg_status" -ne 0 -a "$(wc -l < "$T/bg.err")" -eq 1 -a "$cut" -lt 3001
+start_backend "$BK2" "$PORT2"
+check "the backend restarts on its port" test "$PORT" = "$PORT2"
+sync_desk
+expect_ok "the next sync finishes the push"
+"$ODD" --dir "$BK2" verify > "$T/verify.out" 2>&1
+check "nothing was lost or applied twice: 3001 entries that verify" \
+	grep -q "Verified 3001 log entries.*3000 orders" "$T/verify.out"
+kill -TERM "$SRV_PID"
+wait "$SRV_PID"
+SRV_PID=""
+
+finish
