@@ -11,6 +11,7 @@
 
 #include "app/passphrase.h"
 #include "lib/secret.h"
+#include "ui/ui.h"
 
 static const struct cli_command *const commands[] = {
 	&cmd_init_entry,
@@ -192,9 +193,28 @@ int cli_main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "orderdesk: the screens are not built yet; "
-			"give a command (orderdesk --help lists them)\n");
-		return 2;
+		/* No command: the desk's screens, which need a terminal. */
+		char *dir = NULL;
+		int status;
+
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "orderdesk: the desk needs a terminal;"
+				" give a command (orderdesk --help lists "
+				"them)\n");
+			return 2;
+		}
+		if (store != NULL)
+			dir = strdup(store);
+		else
+			shop_default_dir(&dir, &err);
+		if (dir == NULL) {
+			fprintf(stderr, "orderdesk: %s\n", err.code ? err.msg :
+				"out of memory");
+			return err.code ? od_code_exit_status(err.code) : 1;
+		}
+		status = ui_run(dir, c.user);
+		free(dir);
+		return status;
 	}
 	if (store != NULL) {
 		c.store_dir = strdup(store);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk.h"
 #include "app/order.h"
 
 /* Reports what was signed. */
@@ -35,9 +36,7 @@ static enum od_code act_one(struct cli *c, enum stmt_kind kind,
 	enum od_code rc = cli_unlock(c, SHOP_WRITE, &sh, err);
 
 	if (rc == OD_OK)
-		rc = shop_statement(sh, kind, number, &st, err);
-	if (rc == OD_OK && field != NULL && value != NULL)
-		rc = statement_add(st, field, value, err);
+		rc = desk_make(sh, kind, number, field, value, &st, err);
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)
@@ -192,43 +191,6 @@ const struct cli_command cmd_note_entry = {
 	"note", "NUMBER TEXT", "add a note to an order", cmd_note,
 };
 
-/* Adds "SKU QTY" item fields: the ones asked for, or all that is left. */
-static enum od_code ship_items(struct shop *sh, struct statement *st,
-			       const char *number, char **asked, size_t nasked,
-			       struct od_err *err)
-{
-	struct order *o = NULL;
-	char item[ORDER_SKU_MAX + 32], *colon;
-	enum od_code rc = OD_OK;
-	size_t i;
-
-	for (i = 0; i < nasked && rc == OD_OK; i++) {
-		/* SKU[:QTY], QTY 1 when left out. */
-		snprintf(item, sizeof item, "%s", asked[i]);
-		colon = strrchr(item, ':');
-		if (colon != NULL)
-			*colon = ' ';
-		else if (strlen(item) + 2 < sizeof item)
-			strcat(item, " 1");
-		rc = statement_add(st, "item", item, err);
-	}
-	if (nasked > 0 || rc != OD_OK)
-		return rc;
-	rc = store_order_get(sh->store, number, &o, err);
-	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
-		if (o->items[i].shipped >= o->items[i].qty)
-			continue;
-		snprintf(item, sizeof item, "%s %lld", o->items[i].sku,
-			 o->items[i].qty - o->items[i].shipped);
-		rc = statement_add(st, "item", item, err);
-	}
-	if (rc == OD_OK && statement_get(st, "item") == NULL)
-		rc = od_err_set(err, OD_E_STATE, "order %s has nothing left "
-				"to ship", number);
-	record_order_free(o);
-	return rc;
-}
-
 /* ship NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...] */
 static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
@@ -273,7 +235,8 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK)
 		rc = statement_add(st, "tracking", tracking, err);
 	if (rc == OD_OK)
-		rc = ship_items(sh, st, argv[optind], items, nitems, err);
+		rc = desk_ship_items(sh, st, argv[optind], items, nitems,
+				     err);
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)

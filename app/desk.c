@@ -1,0 +1,1111 @@
+/*
+ * desk.c - the app-layer facade of the TUI: unlock, an order index kept
+ * compact in memory, order details with checked signatures, and acting in
+ * two steps (prepare and show, then sign).
+ */
+#include "app/desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/fold.h"
+#include "app/ledger.h"
+#include "app/order.h"
+#include "app/sigkey.h"
+#include "lib/buf.h"
+#include "lib/encode.h"
+#include "lib/secret.h"
+#include "lib/utf8.h"
+#include "storage/store.h"
+
+#define ARENA_BLOCK (256 * 1024)
+#define CARRIER_MAX 64
+
+/* A block of the string arena that holds the index's text. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	char data[];
+};
+
+struct desk {
+	char *dir;
+	struct shop *sh;
+	char **users;
+	size_t nusers;
+	struct desk_row *rows;    /* store order: placed, then number */
+	size_t nrows, arows;
+	struct arena_block *arena;
+	uint8_t *match;           /* per row: matches the search */
+	uint32_t *view;           /* rows shown, in display order */
+	size_t nview;
+	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
+	int status;
+	int newest_first;
+	char search[DESK_SEARCH_MAX + 1];
+	char last_carrier[CARRIER_MAX + 1];
+};
+
+struct desk_act {
+	struct statement *st;
+	struct buf text;
+	enum stmt_kind kind;
+	char number[STMT_ORDER_MAX + 1];
+	char carrier[CARRIER_MAX + 1];
+	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
+};
+
+/* Copies s into the arena; NULL when out of memory. */
+static const char *arena_dup(struct desk *d, const char *s)
+{
+	size_t n = strlen(s ? s : "") + 1;
+	struct arena_block *b = d->arena;
+	char *p;
+
+	if (b == NULL || b->size - b->used < n) {
+		size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+
+		b = malloc(sizeof *b + size);
+		if (b == NULL)
+			return NULL;
+		b->next = d->arena;
+		b->used = 0;
+		b->size = size;
+		d->arena = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s ? s : "", n);
+	b->used += n;
+	return p;
+}
+
+/* Drops the index, wiping its text: customer data must not outlive a lock. */
+static void index_free(struct desk *d)
+{
+	struct arena_block *b, *next;
+
+	for (b = d->arena; b != NULL; b = next) {
+		next = b->next;
+		secret_wipe(b->data, b->used);
+		free(b);
+	}
+	d->arena = NULL;
+	free(d->rows);
+	free(d->match);
+	free(d->view);
+	d->rows = NULL;
+	d->match = NULL;
+	d->view = NULL;
+	d->nrows = d->arows = d->nview = 0;
+	memset(d->counts, 0, sizeof d->counts);
+}
+
+enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
+{
+	struct desk *d = calloc(1, sizeof *d);
+
+	*out = NULL;
+	if (d == NULL || (d->dir = strdup(dir)) == NULL) {
+		free(d);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	d->status = -1;
+	*out = d;
+	return OD_OK;
+}
+
+/* Frees the list of key slot users. */
+static void users_free(struct desk *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nusers; i++)
+		free(d->users[i]);
+	free(d->users);
+	d->users = NULL;
+	d->nusers = 0;
+}
+
+void desk_free(struct desk *d)
+{
+	if (d == NULL)
+		return;
+	desk_lock(d);
+	users_free(d);
+	free(d->dir);
+	free(d);
+}
+
+/* Collects one key slot user (silently stops at DESK_MAX_USERS). */
+static void add_user(void *ctx, const char *user)
+{
+	struct desk *d = ctx;
+	char *copy;
+
+	if (d->users == NULL || d->nusers >= DESK_MAX_USERS)
+		return;
+	copy = strdup(user);
+	if (copy != NULL)
+		d->users[d->nusers++] = copy;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
+			struct od_err *err)
+{
+	enum od_code rc;
+
+	*names = NULL;
+	*n = 0;
+	users_free(d);
+	d->users = calloc(DESK_MAX_USERS, sizeof *d->users);
+	if (d->users == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = shop_slot_users(d->dir, add_user, d, err);
+	if (rc != OD_OK) {
+		users_free(d);
+		return rc;
+	}
+	qsort(d->users, d->nusers, sizeof *d->users, cmp_str);
+	*names = (const char *const *)d->users;
+	*n = d->nusers;
+	return OD_OK;
+}
+
+enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
+			 size_t pass_len, struct od_err *err)
+{
+	enum od_code rc;
+
+	desk_lock(d);
+	/* Shared: `orderdesk list` and `show` keep working while the desk is
+	 * open; appends are serialised by SQLite's write transaction. */
+	rc = shop_unlock(d->dir, user, pass, pass_len, SHOP_READ, &d->sh, err);
+	if (rc == OD_OK)
+		rc = desk_reload(d, err);
+	if (rc != OD_OK)
+		desk_lock(d);
+	return rc;
+}
+
+void desk_lock(struct desk *d)
+{
+	if (d == NULL)
+		return;
+	index_free(d);
+	shop_close(d->sh);
+	d->sh = NULL;
+}
+
+int desk_is_unlocked(const struct desk *d)
+{
+	return d->sh != NULL;
+}
+
+const char *desk_user(const struct desk *d)
+{
+	return d->sh ? d->sh->user : "";
+}
+
+enum role desk_role(const struct desk *d)
+{
+	return d->sh ? d->sh->role : ROLE_STAFF;
+}
+
+const char *desk_role_name(const struct desk *d)
+{
+	return d->sh ? role_name(d->sh->role) : "";
+}
+
+const char *desk_status_name(int status)
+{
+	const char *name = status < 0 ? NULL :
+		order_status_name((enum order_status)status);
+
+	return name ? name : "all";
+}
+
+int desk_may(const struct desk *d, enum stmt_kind kind)
+{
+	return d->sh != NULL && role_allows(d->sh->role, kind);
+}
+
+/* Adds one order to the index. */
+static enum od_code index_add(void *ctx, const struct order *o,
+			      struct od_err *err)
+{
+	struct desk *d = ctx;
+	struct desk_row *r;
+
+	if (d->nrows == d->arows) {
+		size_t n = d->arows ? d->arows * 2 : 1024;
+		struct desk_row *bigger;
+
+		if (n > UINT32_MAX)
+			return od_err_set(err, OD_E_INPUT, "too many orders "
+					  "for the desk to list");
+		bigger = realloc(d->rows, n * sizeof *bigger);
+		if (bigger == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		d->rows = bigger;
+		d->arows = n;
+	}
+	r = &d->rows[d->nrows];
+	memset(r, 0, sizeof *r);
+	r->number = arena_dup(d, o->number);
+	r->placed = arena_dup(d, o->placed_at);
+	r->customer = arena_dup(d, o->customer_name);
+	if (r->number == NULL || r->placed == NULL || r->customer == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	r->total = o->total;
+	r->nitems = (uint32_t)o->nitems;
+	memcpy(r->currency, o->currency, sizeof r->currency);
+	r->status = (uint8_t)o->status;
+	d->nrows++;
+	return OD_OK;
+}
+
+enum od_code desk_reload(struct desk *d, struct od_err *err)
+{
+	struct store_filter all = { -1, NULL };
+	char search[DESK_SEARCH_MAX + 1];
+	enum od_code rc;
+
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	index_free(d);
+	rc = store_order_each(d->sh->store, &all, index_add, d, err);
+	if (rc == OD_OK) {
+		d->match = malloc(d->nrows ? d->nrows : 1);
+		d->view = malloc((d->nrows ? d->nrows : 1) * sizeof *d->view);
+		if (d->match == NULL || d->view == NULL)
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	if (rc == OD_OK) {
+		/* The marks are new: forget the old search so it runs again. */
+		memcpy(search, d->search, sizeof search);
+		d->search[0] = '\0';
+		rc = desk_filter(d, d->status, search, d->newest_first, err);
+	}
+	if (rc != OD_OK)
+		index_free(d);
+	return rc;
+}
+
+/* Orders rows as the store does: by placed time, then number. */
+static int row_cmp(const char *placed, const char *number,
+		   const struct desk_row *r)
+{
+	int c = strcmp(placed, r->placed);
+
+	return c ? c : strcmp(number, r->number);
+}
+
+/* Marks an order the search found (binary search in store order). */
+static enum od_code mark_match(void *ctx, const struct order *o,
+			       struct od_err *err)
+{
+	struct desk *d = ctx;
+	size_t lo = 0, hi = d->nrows;
+
+	(void)err;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = row_cmp(o->placed_at, o->number, &d->rows[mid]);
+
+		if (c == 0) {
+			d->match[mid] = 1;
+			break;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	/* An order placed since the index was read is not listed until the
+	 * next reload. */
+	return OD_OK;
+}
+
+/* Rebuilds the view from the match marks and the status. */
+static void build_view(struct desk *d)
+{
+	size_t i, k;
+
+	memset(d->counts, 0, sizeof d->counts);
+	d->nview = 0;
+	for (k = 0; k < d->nrows; k++) {
+		i = d->newest_first ? d->nrows - 1 - k : k;
+		if (!d->match[i])
+			continue;
+		d->counts[d->rows[i].status]++;
+		d->counts[ORDER_STATUS_COUNT]++;
+		if (d->status < 0 || d->rows[i].status == d->status)
+			d->view[d->nview++] = (uint32_t)i;
+	}
+}
+
+enum od_code desk_filter(struct desk *d, int status, const char *search,
+			 int newest_first, struct od_err *err)
+{
+	struct store_filter f = { -1, NULL };
+	enum od_code rc = OD_OK;
+	size_t len = search ? strlen(search) : 0;
+
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	if (status < -1 || status >= ORDER_STATUS_COUNT)
+		return od_err_set(err, OD_E_USAGE, "unknown order status");
+	if (len > 0) {
+		rc = utf8_check_text("search text", search, len,
+				     DESK_SEARCH_MAX, 0, err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	d->status = status;
+	d->newest_first = newest_first;
+	/* Only a changed search costs a query; the rest is in memory. */
+	if (len == 0) {
+		if (d->nrows)
+			memset(d->match, 1, d->nrows);
+		d->search[0] = '\0';
+	} else if (strcmp(search, d->search) != 0) {
+		if (d->nrows)
+			memset(d->match, 0, d->nrows);
+		f.search = search;
+		rc = store_order_each(d->sh->store, &f, mark_match, d, err);
+		if (rc != OD_OK) {
+			memset(d->match, 1, d->nrows);
+			d->search[0] = '\0';
+			build_view(d);
+			return rc;
+		}
+		memcpy(d->search, search, len + 1);
+	}
+	build_view(d);
+	return OD_OK;
+}
+
+size_t desk_count(const struct desk *d)
+{
+	return d->nview;
+}
+
+const struct desk_row *desk_row(const struct desk *d, size_t i)
+{
+	return i < d->nview ? &d->rows[d->view[i]] : NULL;
+}
+
+size_t desk_count_status(const struct desk *d, int status)
+{
+	if (status < 0 || status >= ORDER_STATUS_COUNT)
+		return d->counts[ORDER_STATUS_COUNT];
+	return d->counts[status];
+}
+
+size_t desk_find(const struct desk *d, const char *number)
+{
+	size_t i;
+
+	for (i = 0; i < d->nview; i++)
+		if (strcmp(d->rows[d->view[i]].number, number) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* ---- one order ---- */
+
+/* Grows an array of detail entries by one; NULL when out of memory. */
+static void *grow(void **arr, size_t *n, size_t size)
+{
+	char *bigger = realloc(*arr, (*n + 1) * size);
+
+	if (bigger == NULL)
+		return NULL;
+	*arr = bigger;
+	memset(bigger + *n * size, 0, size);
+	return bigger + (*n)++ * size;
+}
+
+static enum od_code add_shipment(void *ctx, const struct shipment_record *r,
+				 struct od_err *err)
+{
+	struct desk_detail *dd = ctx;
+	struct desk_shipment *s = grow((void **)&dd->shipments,
+				       &dd->nshipments, sizeof *s);
+
+	if (s == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	s->seq = r->seq;
+	s->carrier = strdup(r->carrier ? r->carrier : "");
+	s->tracking = strdup(r->tracking ? r->tracking : "");
+	s->items = strdup(r->items ? r->items : "");
+	if (!s->carrier || !s->tracking || !s->items)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return OD_OK;
+}
+
+static enum od_code add_note(void *ctx, const struct note_record *r,
+			     struct od_err *err)
+{
+	struct desk_detail *dd = ctx;
+	struct desk_note *n = grow((void **)&dd->notes, &dd->nnotes,
+				   sizeof *n);
+
+	if (n == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	n->seq = r->seq;
+	snprintf(n->time, sizeof n->time, "%s", r->time ? r->time : "");
+	snprintf(n->actor, sizeof n->actor, "%s", r->actor ? r->actor : "");
+	n->text = strdup(r->text ? r->text : "");
+	if (n->text == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return OD_OK;
+}
+
+/* Walks an order's log entries for its history. */
+struct history_walk {
+	struct desk *d;
+	struct desk_detail *dd;
+};
+
+/*
+ * Whether r's signature checks with the key its signer has in the shop's
+ * users (revoked signers included: their past statements stay checkable).
+ */
+static int signature_checks(struct store *s, const struct statement *st,
+			    const struct log_record *r, char *role,
+			    size_t role_cap)
+{
+	struct user_record u;
+	struct sigkey_pub *pub = NULL;
+	struct od_err ignored;
+	int ok = 0;
+
+	if (store_user_get(s, st->actor, &u, &ignored) != OD_OK)
+		return 0;
+	snprintf(role, role_cap, "%s", u.role);
+	if (strcmp(u.fingerprint, st->key) == 0 &&
+	    sigkey_pub_new(u.pubkey, &pub, &ignored) == OD_OK &&
+	    sigkey_pub_verify(pub, r->statement, r->statement_len,
+			      r->signature, &ignored) == OD_OK)
+		ok = 1;
+	sigkey_pub_free(pub);
+	return ok;
+}
+
+/* What the history says about an entry beyond its kind. */
+static enum od_code event_detail(const struct statement *st, char **out,
+				 struct od_err *err)
+{
+	const char *reason = statement_get(st, "reason");
+	const char *text = statement_get(st, "text");
+	const char *carrier = statement_get(st, "carrier");
+	const char *tracking = statement_get(st, "tracking");
+	struct buf b;
+	enum od_code rc = OD_OK;
+
+	buf_init(&b, 4 * STMT_VALUE_MAX);
+	if (reason != NULL)
+		rc = buf_adds(&b, reason, err);
+	else if (text != NULL)
+		rc = buf_adds(&b, text, err);
+	else if (carrier != NULL && tracking != NULL)
+		rc = buf_addf(&b, err, "%s %s", carrier, tracking);
+	if (rc == OD_OK)
+		rc = buf_adds(&b, "", err);
+	if (rc == OD_OK && b.data == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (rc == OD_OK)
+		*out = buf_take(&b);
+	buf_free(&b);
+	return rc;
+}
+
+static enum od_code add_event(void *ctx, const struct log_record *r,
+			      struct od_err *err)
+{
+	struct history_walk *w = ctx;
+	struct desk_event *e;
+	struct statement *st = NULL;
+	enum od_code rc = statement_parse(r->statement, r->statement_len, &st,
+					  err);
+
+	if (rc != OD_OK)
+		return rc;
+	e = grow((void **)&w->dd->events, &w->dd->nevents, sizeof *e);
+	if (e == NULL) {
+		statement_free(st);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	e->seq = r->seq;
+	memcpy(e->time, st->time, sizeof e->time);
+	memcpy(e->actor, st->actor, sizeof e->actor);
+	e->kind = statement_kind_name(st->kind);
+	e->sig_ok = signature_checks(w->d->sh->store, st, r, e->role,
+				     sizeof e->role);
+	rc = event_detail(st, &e->detail, err);
+	statement_free(st);
+	return rc;
+}
+
+enum od_code desk_detail(struct desk *d, const char *number,
+			 struct desk_detail **out, struct od_err *err)
+{
+	struct desk_detail *dd;
+	struct history_walk w;
+	enum od_code rc;
+
+	*out = NULL;
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	dd = calloc(1, sizeof *dd);
+	if (dd == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	w.d = d;
+	w.dd = dd;
+	rc = store_order_get(d->sh->store, number, &dd->order, err);
+	if (rc == OD_OK)
+		rc = store_shipment_each(d->sh->store, number, add_shipment,
+					 dd, err);
+	if (rc == OD_OK)
+		rc = store_note_each(d->sh->store, number, add_note, dd, err);
+	if (rc == OD_OK)
+		rc = store_log_each(d->sh->store, number, add_event, &w, err);
+	if (rc != OD_OK) {
+		desk_detail_free(dd);
+		return rc;
+	}
+	*out = dd;
+	return OD_OK;
+}
+
+void desk_detail_free(struct desk_detail *dd)
+{
+	size_t i;
+
+	if (dd == NULL)
+		return;
+	record_order_free(dd->order);
+	for (i = 0; i < dd->nshipments; i++) {
+		free(dd->shipments[i].carrier);
+		free(dd->shipments[i].tracking);
+		free(dd->shipments[i].items);
+	}
+	for (i = 0; i < dd->nnotes; i++)
+		free(dd->notes[i].text);
+	for (i = 0; i < dd->nevents; i++)
+		free(dd->events[i].detail);
+	free(dd->shipments);
+	free(dd->notes);
+	free(dd->events);
+	free(dd);
+}
+
+/* ---- acting ---- */
+
+enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
+		       const char *number, const char *field,
+		       const char *value, struct statement **out,
+		       struct od_err *err)
+{
+	struct statement *st = NULL;
+	enum od_code rc = shop_statement(sh, kind, number, &st, err);
+
+	*out = NULL;
+	if (rc == OD_OK && field != NULL && value != NULL)
+		rc = statement_add(st, field, value, err);
+	if (rc != OD_OK) {
+		statement_free(st);
+		return rc;
+	}
+	*out = st;
+	return OD_OK;
+}
+
+enum od_code desk_ship_items(struct shop *sh, struct statement *st,
+			     const char *number, char **asked, size_t nasked,
+			     struct od_err *err)
+{
+	struct order *o = NULL;
+	char item[ORDER_SKU_MAX + 32], *colon;
+	enum od_code rc = OD_OK;
+	size_t i;
+
+	for (i = 0; i < nasked && rc == OD_OK; i++) {
+		/* SKU[:QTY], QTY 1 when left out. */
+		snprintf(item, sizeof item, "%s", asked[i]);
+		colon = strrchr(item, ':');
+		if (colon != NULL)
+			*colon = ' ';
+		else if (strlen(item) + 2 < sizeof item)
+			strcat(item, " 1");
+		rc = statement_add(st, "item", item, err);
+	}
+	if (nasked > 0 || rc != OD_OK)
+		return rc;
+	rc = store_order_get(sh->store, number, &o, err);
+	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
+		if (o->items[i].shipped >= o->items[i].qty)
+			continue;
+		snprintf(item, sizeof item, "%s %lld", o->items[i].sku,
+			 o->items[i].qty - o->items[i].shipped);
+		rc = statement_add(st, "item", item, err);
+	}
+	if (rc == OD_OK && statement_get(st, "item") == NULL)
+		rc = od_err_set(err, OD_E_STATE, "order %s has nothing left "
+				"to ship", number);
+	record_order_free(o);
+	return rc;
+}
+
+/* The body field an action's free text goes in, or NULL. */
+static const char *text_field(enum stmt_kind kind)
+{
+	switch (kind) {
+	case STMT_ORDER_CANCEL:
+	case STMT_ORDER_HOLD:
+	case STMT_ORDER_RELEASE:
+		return "reason";
+	case STMT_ORDER_NOTE:
+		return "text";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * What a statement signed now follows, as ledger_append writes it in the
+ * prev field: "none" for an empty log, else the last entry's id and digest.
+ * The rule lives in ledger_append; this copy only decides what the dialog
+ * shows, and desk_act_sign refuses to sign if the two ever differ.
+ */
+static enum od_code head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
+			      struct od_err *err)
+{
+	uint8_t digest[LEDGER_HASH_LEN];
+	char id[STMT_ID_LEN + 1];
+	long long seq;
+	enum od_code rc = store_log_tip(s, &seq, id, digest, err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (seq == 0) {
+		snprintf(prev, STMT_PREV_LEN + 1, "none");
+		return OD_OK;
+	}
+	memcpy(prev, id, STMT_ID_LEN);
+	prev[STMT_ID_LEN] = ' ';
+	hex_encode(digest, sizeof digest, prev + STMT_ID_LEN + 1);
+	prev[STMT_PREV_LEN] = '\0';
+	return OD_OK;
+}
+
+enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
+			  const char *number, const char *text,
+			  const char *carrier, const char *tracking,
+			  struct desk_act **out, struct od_err *err)
+{
+	struct desk_act *act;
+	const char *field = text_field(kind);
+	enum od_code rc;
+
+	*out = NULL;
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM &&
+	    field == NULL)
+		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
+				  "%s", statement_kind_name(kind));
+	if (text != NULL && text[0] == '\0' && kind == STMT_ORDER_RELEASE)
+		text = NULL;
+	if (field != NULL && kind != STMT_ORDER_RELEASE &&
+	    (text == NULL || text[0] == '\0'))
+		return od_err_set(err, OD_E_INPUT, "the %s must not be empty",
+				  field);
+	rc = order_number_check(number, err);
+	if (rc != OD_OK)
+		return rc;
+	act = calloc(1, sizeof *act);
+	if (act == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	act->kind = kind;
+	snprintf(act->number, sizeof act->number, "%s", number);
+	buf_init(&act->text, STMT_MAX_BYTES);
+	rc = desk_make(d->sh, kind, number, field, text, &act->st, err);
+	if (rc == OD_OK && kind == STMT_SHIPMENT_CONFIRM) {
+		if (carrier == NULL || tracking == NULL || !carrier[0] ||
+		    !tracking[0])
+			rc = od_err_set(err, OD_E_INPUT, "a shipment needs a "
+					"carrier and a tracking number");
+		if (rc == OD_OK)
+			rc = statement_add(act->st, "carrier", carrier, err);
+		if (rc == OD_OK)
+			rc = statement_add(act->st, "tracking", tracking, err);
+		if (rc == OD_OK)
+			rc = desk_ship_items(d->sh, act->st, number, NULL, 0,
+					     err);
+		if (rc == OD_OK)
+			snprintf(act->carrier, sizeof act->carrier, "%s",
+				 carrier);
+	}
+	if (rc == OD_OK)
+		rc = head_prev(d->sh->store, act->prev, err);
+	if (rc == OD_OK)
+		rc = statement_set_prev(act->st, act->prev, err);
+	if (rc == OD_OK)
+		rc = statement_build(act->st, &act->text, err);
+	if (rc != OD_OK) {
+		desk_act_free(act);
+		return rc;
+	}
+	*out = act;
+	return OD_OK;
+}
+
+const char *desk_act_text(const struct desk_act *act)
+{
+	return act->text.data ? act->text.data : "";
+}
+
+/* Rereads one order's status into the index after it changed. */
+static void refresh_row(struct desk *d, const char *number)
+{
+	struct order *o = NULL;
+	struct od_err ignored;
+	size_t i;
+
+	if (store_order_get(d->sh->store, number, &o, &ignored) != OD_OK)
+		return;
+	for (i = 0; i < d->nrows; i++) {
+		if (strcmp(d->rows[i].number, number) != 0)
+			continue;
+		d->rows[i].status = (uint8_t)o->status;
+		break;
+	}
+	record_order_free(o);
+	build_view(d);
+}
+
+enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
+			   long long *seq, struct od_err *err)
+{
+	char prev[STMT_PREV_LEN + 1];
+	struct buf text;
+	enum od_code rc;
+
+	*seq = 0;
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	if (strcmp(act->st->actor, d->sh->user) != 0)
+		return od_err_set(err, OD_E_AUTH, "this action was prepared "
+				  "by %s; prepare it again", act->st->actor);
+	/*
+	 * shop_append's transaction, with one more check inside it: the
+	 * statement follows the head it was shown with, so the bytes signed
+	 * are exactly the bytes the person saw.
+	 */
+	buf_init(&text, STMT_MAX_BYTES);
+	rc = store_begin(d->sh->store, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = head_prev(d->sh->store, prev, err);
+	if (rc == OD_OK && strcmp(prev, act->prev) != 0)
+		rc = od_err_set(err, OD_E_STATE, "the shop's log moved on "
+				"while the dialog was open; nothing was "
+				"signed, look at the order again");
+	if (rc == OD_OK)
+		rc = ledger_append(d->sh->store, d->sh->key, act->st, seq,
+				   err);
+	if (rc == OD_OK)
+		rc = statement_build(act->st, &text, err);
+	if (rc == OD_OK && (text.len != act->text.len ||
+			    memcmp(text.data, act->text.data, text.len)))
+		rc = od_err_set(err, OD_E_INTERNAL, "the statement changed "
+				"between the dialog and the signature; "
+				"nothing was signed");
+	if (rc != OD_OK) {
+		store_rollback(d->sh->store);
+		*seq = 0;
+		goto out;
+	}
+	rc = store_commit(d->sh->store, err);
+	if (rc != OD_OK) {
+		*seq = 0;
+		goto out;
+	}
+	if (act->kind == STMT_SHIPMENT_CONFIRM)
+		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
+	refresh_row(d, act->number);
+out:
+	buf_free(&text);
+	return rc;
+}
+
+void desk_act_free(struct desk_act *act)
+{
+	if (act == NULL)
+		return;
+	statement_free(act->st);
+	buf_free(&act->text);
+	free(act);
+}
+
+const char *desk_last_carrier(const struct desk *d)
+{
+	return d->last_carrier;
+}
+
+/* ---- the audit history ---- */
+
+/* One word of an audit filter, matched against an entry. */
+static int word_matches(const char *w, size_t wlen, const struct statement *st)
+{
+	const char *dots = memmem(w, wlen, "..", 2);
+	const char *kind = statement_kind_name(st->kind);
+
+	if (dots != NULL) {
+		/* A date range: compare the date part of the time. */
+		size_t alen = (size_t)(dots - w), blen = wlen - alen - 2;
+
+		return strncmp(st->time, w, alen) >= 0 &&
+		       strncmp(st->time, dots + 2, blen) <= 0;
+	}
+	if (strlen(st->actor) == wlen && memcmp(st->actor, w, wlen) == 0)
+		return 1;
+	if (strlen(st->order) == wlen && memcmp(st->order, w, wlen) == 0)
+		return 1;
+	if (kind != NULL && strncmp(kind, w, wlen) == 0)
+		return 1;
+	return strncmp(st->time, w, wlen) == 0;
+}
+
+/* Whether every word of filter matches st. */
+static int filter_matches(const char *filter, const struct statement *st)
+{
+	const char *p = filter, *end;
+
+	while (p != NULL && *p) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		end = strchr(p, ' ');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (!word_matches(p, (size_t)(end - p), st))
+			return 0;
+		p = end;
+	}
+	return 1;
+}
+
+/* An entry kept for the audit until the walk ends. */
+struct kept {
+	struct desk_entry e;
+	char *text;
+	size_t len;
+	uint8_t sig[SIGKEY_SIG_LEN];
+};
+
+struct audit_walk {
+	struct desk *d;
+	const char *filter;
+	struct kept *ring;      /* DESK_AUDIT_MAX, oldest overwritten */
+	size_t next, count;
+	uint8_t prev_hash[LEDGER_HASH_LEN];
+	long long scanned;
+};
+
+/* Frees what a kept entry owns. */
+static void kept_clear(struct kept *k)
+{
+	free(k->text);
+	free(k->e.detail);
+	memset(k, 0, sizeof *k);
+}
+
+static enum od_code audit_entry(void *ctx, const struct log_record *r,
+				struct od_err *err)
+{
+	struct audit_walk *w = ctx;
+	uint8_t hash[LEDGER_HASH_LEN];
+	struct statement *st = NULL;
+	struct od_err ignored;
+	struct kept *k;
+	int chain_ok;
+	enum od_code rc;
+
+	w->scanned++;
+	chain_ok = ledger_hash(w->prev_hash, r->seq, r->statement,
+			       r->statement_len, r->signature, hash,
+			       &ignored) == OD_OK &&
+		   memcmp(hash, r->hash, sizeof hash) == 0;
+	memcpy(w->prev_hash, r->hash, sizeof w->prev_hash);
+	rc = statement_parse(r->statement, r->statement_len, &st, err);
+	if (rc != OD_OK)
+		return rc;
+	if (!filter_matches(w->filter, st)) {
+		statement_free(st);
+		return OD_OK;
+	}
+	k = &w->ring[w->next];
+	kept_clear(k);
+	w->next = (w->next + 1) % DESK_AUDIT_MAX;
+	if (w->count < DESK_AUDIT_MAX)
+		w->count++;
+	k->e.seq = r->seq;
+	memcpy(k->e.time, st->time, sizeof k->e.time);
+	memcpy(k->e.actor, st->actor, sizeof k->e.actor);
+	memcpy(k->e.order, st->order, sizeof k->e.order);
+	k->e.kind = statement_kind_name(st->kind);
+	k->e.chain_ok = chain_ok;
+	rc = event_detail(st, &k->e.detail, err);
+	if (rc == OD_OK && k->e.detail[0] == '\0' &&
+	    statement_get(st, "user") != NULL) {
+		free(k->e.detail);
+		k->e.detail = strdup(statement_get(st, "user"));
+		if (k->e.detail == NULL)
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	k->text = malloc(r->statement_len);
+	if (rc == OD_OK && k->text == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (rc == OD_OK) {
+		memcpy(k->text, r->statement, r->statement_len);
+		k->len = r->statement_len;
+		memcpy(k->sig, r->signature, sizeof k->sig);
+	}
+	statement_free(st);
+	return rc;
+}
+
+/* Checks a kept entry's signature, now that it is known to be shown. */
+static void audit_check(struct store *s, struct kept *k)
+{
+	struct log_record r;
+	struct statement *st = NULL;
+	struct od_err ignored;
+	char role[16];
+
+	memset(&r, 0, sizeof r);
+	r.statement = k->text;
+	r.statement_len = k->len;
+	memcpy(r.signature, k->sig, sizeof r.signature);
+	if (statement_parse(k->text, k->len, &st, &ignored) != OD_OK)
+		return;
+	if (st->kind == STMT_SHOP_GENESIS) {
+		uint8_t pub[SIGKEY_PUB_LEN];
+		struct sigkey_pub *p = NULL;
+
+		/* The founder's key is in the statement itself. */
+		k->e.sig_ok = fold_signer_key(s, st, pub, &ignored) == OD_OK &&
+			      sigkey_pub_new(pub, &p, &ignored) == OD_OK &&
+			      sigkey_pub_verify(p, k->text, k->len, k->sig,
+						&ignored) == OD_OK;
+		sigkey_pub_free(p);
+	} else {
+		k->e.sig_ok = signature_checks(s, st, &r, role, sizeof role);
+	}
+	statement_free(st);
+}
+
+enum od_code desk_audit(struct desk *d, const char *filter,
+			struct desk_audit **out, struct od_err *err)
+{
+	struct audit_walk w;
+	struct desk_audit *a = NULL;
+	enum od_code rc;
+	size_t i;
+
+	*out = NULL;
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	if (d->sh->role != ROLE_OWNER)
+		return od_err_set(err, OD_E_DENIED, "only an owner may read "
+				  "the whole history");
+	if (filter != NULL && *filter != '\0') {
+		rc = utf8_check_text("filter", filter, strlen(filter),
+				     DESK_SEARCH_MAX, 0, err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	memset(&w, 0, sizeof w);
+	w.d = d;
+	w.filter = filter;
+	w.ring = calloc(DESK_AUDIT_MAX, sizeof *w.ring);
+	a = calloc(1, sizeof *a);
+	if (w.ring == NULL || a == NULL) {
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = store_log_each(d->sh->store, NULL, audit_entry, &w, err);
+	if (rc != OD_OK)
+		goto out;
+	a->entries = calloc(w.count ? w.count : 1, sizeof *a->entries);
+	if (a->entries == NULL) {
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		goto out;
+	}
+	/* Newest first: walk the ring backwards from the last one kept. */
+	for (i = 0; i < w.count; i++) {
+		struct kept *k = &w.ring[(w.next + DESK_AUDIT_MAX - 1 - i) %
+					 DESK_AUDIT_MAX];
+
+		audit_check(d->sh->store, k);
+		a->entries[i] = k->e;
+		k->e.detail = NULL;   /* now the audit's */
+	}
+	a->n = w.count;
+	a->scanned = w.scanned;
+out:
+	for (i = 0; w.ring != NULL && i < DESK_AUDIT_MAX; i++)
+		kept_clear(&w.ring[i]);
+	free(w.ring);
+	if (rc != OD_OK) {
+		desk_audit_free(a);
+		return rc;
+	}
+	*out = a;
+	return OD_OK;
+}
+
+void desk_audit_free(struct desk_audit *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++)
+		free(a->entries[i].detail);
+	free(a->entries);
+	free(a);
+}
+
+enum od_code desk_verify_all(struct desk *d, long long *entries,
+			     struct od_err *err)
+{
+	struct ledger_report rep;
+	enum od_code rc;
+
+	*entries = 0;
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	memset(&rep, 0, sizeof rep);
+	rc = ledger_verify(d->sh->store, &rep, err);
+	if (rc == OD_OK)
+		*entries = rep.entries;
+	return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * desk.h - what the screens need from the shop, in one place.
+ *
+ * The TUI (ui/) calls nothing of the app layer but this and app/format.h:
+ * unlocking and locking, a compact in-memory index of the orders for fast
+ * listing, filtering and search, everything about one order with a checked
+ * mark per statement, and acting on an order in two steps (prepare, show the
+ * exact statement text, then sign).  The commands in app/cmd-act.c share
+ * desk_make and desk_ship_items, so the desk and the command line sign the
+ * same statements.
+ *
+ * Strings handed out (rows, details) are borrowed from the desk and valid
+ * until the next call that reloads or locks it, unless said otherwise.
+ * Nothing here prints.
+ */
+#ifndef OD_DESK_H
+#define OD_DESK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/role.h"
+#include "app/shop.h"
+#include "app/statement.h"
+#include "lib/err.h"
+#include "storage/records.h"
+
+#define DESK_SEARCH_MAX 256     /* bytes of search text */
+#define DESK_MAX_USERS  1000    /* key slots listed for sign-in */
+
+struct desk;
+
+/* One order as the list shows it (borrowed strings). */
+struct desk_row {
+	const char *number;
+	const char *placed;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *customer;
+	long long total;        /* minor units */
+	uint32_t nitems;
+	char currency[4];
+	uint8_t status;         /* enum order_status */
+};
+
+/*
+ * Makes a locked desk on the shop in dir (nothing is opened yet).  *out is
+ * the caller's (desk_free).
+ */
+enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err);
+
+/* Locks (wiping keys and the index) and frees the desk; NULL is a no-op. */
+void desk_free(struct desk *d);
+
+/*
+ * The people who have a key slot, sorted, at most DESK_MAX_USERS.  The array
+ * is borrowed and valid until the next call or desk_free.
+ */
+enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
+			struct od_err *err);
+
+/*
+ * Unlocks as user with the passphrase (which the caller wipes) and loads the
+ * order index.  A wrong passphrase gives OD_E_AUTH and leaves the desk
+ * locked.  The store is held with a shared lock while unlocked, so commands
+ * that only read it run meanwhile.
+ */
+enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
+			 size_t pass_len, struct od_err *err);
+
+/* Closes the store, wiping keys and dropping the index; locked is a no-op. */
+void desk_lock(struct desk *d);
+
+/* Whether the desk is unlocked. */
+int desk_is_unlocked(const struct desk *d);
+
+/* Who is signed in ("" when locked) and their role. */
+const char *desk_user(const struct desk *d);
+enum role desk_role(const struct desk *d);
+
+/* The role's name ("owner", ...) and an order status's name ("new", ...;
+ * "all" for -1). */
+const char *desk_role_name(const struct desk *d);
+const char *desk_status_name(int status);
+
+/* Whether the signed-in person's role allows statements of kind. */
+int desk_may(const struct desk *d, enum stmt_kind kind);
+
+/* Rereads the whole order index from the store (keeps filter and search). */
+enum od_code desk_reload(struct desk *d, struct od_err *err);
+
+/*
+ * Chooses what the list shows: status (an enum order_status, or -1 for all)
+ * and search text (NULL or "" for none; substring of number, customer,
+ * e-mail, phone, city, SKU or item name, as `orderdesk list --search`).
+ * A search runs one query; the status filter works on the index in memory.
+ * newest_first reverses the order (oldest placed first otherwise).
+ */
+enum od_code desk_filter(struct desk *d, int status, const char *search,
+			 int newest_first, struct od_err *err);
+
+/* Rows the current filter shows, and row i of them (NULL past the end). */
+size_t desk_count(const struct desk *d);
+const struct desk_row *desk_row(const struct desk *d, size_t i);
+
+/* Orders with status (or -1: all) matching the current search. */
+size_t desk_count_status(const struct desk *d, int status);
+
+/* The first shown row whose number is number, or (size_t)-1. */
+size_t desk_find(const struct desk *d, const char *number);
+
+/* One statement about an order, as the history shows it. */
+struct desk_event {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	char role[16];          /* the signer's role now, "" if unknown */
+	const char *kind;       /* static kind name */
+	int sig_ok;             /* the signature checks with the signer's key */
+	char *detail;           /* reason, note text, carrier and tracking */
+};
+
+struct desk_shipment {
+	long long seq;
+	char *carrier, *tracking, *items;
+};
+
+struct desk_note {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	char *text;
+};
+
+/* Everything about one order; owned by the caller (desk_detail_free). */
+struct desk_detail {
+	struct order *order;
+	struct desk_shipment *shipments;
+	size_t nshipments;
+	struct desk_note *notes;
+	size_t nnotes;
+	struct desk_event *events;
+	size_t nevents;
+};
+
+/*
+ * Reads one order with its items, shipments, notes and history, checking
+ * each statement's signature against its signer's recorded key.  An unknown
+ * number gives OD_E_NOTFOUND.
+ */
+enum od_code desk_detail(struct desk *d, const char *number,
+			 struct desk_detail **out, struct od_err *err);
+void desk_detail_free(struct desk_detail *dd);
+
+/* An action prepared but not yet signed. */
+struct desk_act;
+
+/*
+ * Prepares a statement of kind about number as the signed-in person:
+ * order.confirm (no text), order.cancel and order.hold (text = reason),
+ * order.release (text = optional reason), order.note (text), or
+ * shipment.confirm (carrier and tracking, every item not yet shipped).
+ * Bad values give OD_E_INPUT naming the field.  The role is not checked
+ * here: signing refuses what the role does not allow.  *out is the caller's
+ * (desk_act_free).
+ */
+enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
+			  const char *number, const char *text,
+			  const char *carrier, const char *tracking,
+			  struct desk_act **out, struct od_err *err);
+
+/* The exact text that will be signed (borrowed from act). */
+const char *desk_act_text(const struct desk_act *act);
+
+/*
+ * Signs exactly the text shown and appends it durably (the fold decides
+ * whether it may happen: role, state).  On success *seq is its log entry,
+ * the order's row in the index is refreshed, and for a shipment the
+ * carrier is remembered (desk_last_carrier).
+ */
+enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
+			   long long *seq, struct od_err *err);
+void desk_act_free(struct desk_act *act);
+
+/* The carrier of the last shipment signed on this desk, or "". */
+const char *desk_last_carrier(const struct desk *d);
+
+/* ---- the audit history (owners) ---- */
+
+#define DESK_AUDIT_MAX 5000     /* newest matching entries kept */
+
+/* One entry of the shop's log, as the audit history shows it. */
+struct desk_entry {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	const char *kind;       /* static kind name */
+	char order[STMT_ORDER_MAX + 1];  /* "" when none */
+	int sig_ok;             /* the signature checks with the signer's key */
+	int chain_ok;           /* its hash follows from the entry before */
+	char *detail;           /* reason, note, carrier and tracking, user */
+};
+
+/* Entries newest first; owned by the caller (desk_audit_free). */
+struct desk_audit {
+	struct desk_entry *entries;
+	size_t n;
+	long long scanned;      /* entries in the whole log */
+};
+
+/*
+ * Walks the whole log and keeps the newest DESK_AUDIT_MAX entries that
+ * match filter: words separated by spaces, each of which must match the
+ * entry's person, order number, kind (or its start, "order." or
+ * "shipment"), or date (a prefix such as "2026-11-20", or a range
+ * "2026-11-01..2026-11-20", both ends included).  NULL or "" keeps all.
+ * Only the owner may read the whole history (OD_E_DENIED otherwise).
+ */
+enum od_code desk_audit(struct desk *d, const char *filter,
+			struct desk_audit **out, struct od_err *err);
+void desk_audit_free(struct desk_audit *a);
+
+/*
+ * Replays the whole log as `orderdesk audit verify` does.  On success
+ * *entries is the number replayed; the first problem comes back as the
+ * error, in words.
+ */
+enum od_code desk_verify_all(struct desk *d, long long *entries,
+			     struct od_err *err);
+
+/* ---- shared with app/cmd-act.c ---- */
+
+/*
+ * Makes a statement of kind about number signed as sh's user, with one
+ * optional body field (field and value both not NULL).  *out is the
+ * caller's (statement_free) on success.
+ */
+enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
+		       const char *number, const char *field,
+		       const char *value, struct statement **out,
+		       struct od_err *err);
+
+/*
+ * Adds the "SKU QTY" item fields of a shipment to st: the nasked ones given
+ * as SKU[:QTY] (QTY 1 when left out), or when none is asked every item of
+ * the order not yet shipped (nothing left gives OD_E_STATE).
+ */
+enum od_code desk_ship_items(struct shop *sh, struct statement *st,
+			     const char *number, char **asked, size_t nasked,
+			     struct od_err *err);
+
+#endif

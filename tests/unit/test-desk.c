@@ -1,0 +1,466 @@
+/*
+ * test-desk.c - the TUI's facade on a real (temporary, encrypted) shop: the
+ * order index and its filters, search through the store, the details with
+ * checked signatures, and acting in two steps, with the role refused by the
+ * core however the desk is asked.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/desk.h"
+#include "app/order.h"
+#include "app/shop.h"
+
+#define NORDERS 40
+#define OWNER_PASS "owner passphrase 1"
+#define MEI_PASS "mei passphrase 1"
+#define SAM_PASS "sam passphrase 1"
+
+static char dir[64];
+
+/* Places order i (number 2001 + i) as the owner. */
+static enum od_code place(struct shop *sh, int i, struct od_err *err)
+{
+	static const char *const names[] = { "王小明", "Anna Müller",
+					     "John Smith", "山田太郎" };
+	char number[16], placed[32], sku[2][16], item_name[2][32];
+	char *lines[1] = { "1 Main Street" };
+	struct order_item items[2];
+	struct order o;
+	struct statement *st = NULL;
+	enum od_code rc;
+	int k;
+
+	memset(&o, 0, sizeof o);
+	snprintf(number, sizeof number, "%d", 2001 + i);
+	snprintf(placed, sizeof placed, "2026-11-%02dT%02d:00:00Z",
+		 1 + i / 24, i % 24);
+	for (k = 0; k < 2; k++) {
+		snprintf(sku[k], sizeof sku[k], "SKU-%d", i * 2 + k);
+		snprintf(item_name[k], sizeof item_name[k], "Tea %d", i);
+		items[k].sku = sku[k];
+		items[k].name = item_name[k];
+		items[k].qty = 1 + k;
+		items[k].unit_price = 100;
+		items[k].shipped = 0;
+	}
+	o.number = number;
+	o.placed_at = placed;
+	memcpy(o.currency, "EUR", 4);
+	o.customer_name = (char *)names[i % 4];
+	o.email = "";
+	o.phone = "";
+	o.ship_name = (char *)names[i % 4];
+	o.ship_lines[0] = lines[0];
+	o.nlines = 1;
+	o.city = "Berlin";
+	o.postcode = "";
+	memcpy(o.country, "DE", 3);
+	o.items = items;
+	o.nitems = 2;
+	o.total = 300;
+	o.note = "";
+	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
+	if (rc == OD_OK)
+		rc = order_to_statement(&o, st, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+/* Founds a shop with an owner, a shopkeeper, staff and NORDERS orders. */
+static int setup(void **state)
+{
+	struct shop *sh = NULL;
+	struct od_err err;
+	int i;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test-desk.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	strcat(dir, "/s");
+	if (shop_init(dir, "Desk test", "owner", OWNER_PASS,
+		      strlen(OWNER_PASS), &err) != OD_OK ||
+	    shop_unlock(dir, "owner", OWNER_PASS, strlen(OWNER_PASS),
+			SHOP_WRITE, &sh, &err) != OD_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		return -1;
+	}
+	if (shop_user_add(sh, "mei", ROLE_SHOPKEEPER, MEI_PASS,
+			  strlen(MEI_PASS), &err) != OD_OK ||
+	    shop_user_add(sh, "sam", ROLE_STAFF, SAM_PASS, strlen(SAM_PASS),
+			  &err) != OD_OK)
+		goto fail;
+	for (i = 0; i < NORDERS; i++)
+		if (place(sh, i, &err) != OD_OK)
+			goto fail;
+	shop_close(sh);
+	return 0;
+fail:
+	fprintf(stderr, "setup: %s\n", err.msg);
+	shop_close(sh);
+	return -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	dir[strlen(dir) - 2] = '\0';
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A desk unlocked as user. */
+static struct desk *open_as(const char *user, const char *pass)
+{
+	struct desk *d = NULL;
+	struct od_err err;
+
+	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
+	if (desk_unlock(d, user, pass, strlen(pass), &err) != OD_OK)
+		fail_msg("unlock %s: %s", user, err.msg);
+	return d;
+}
+
+static void test_users_and_wrong_passphrase(void **state)
+{
+	const char *const *names;
+	struct desk *d = NULL;
+	struct od_err err;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
+	assert_int_equal(desk_users(d, &names, &n, &err), OD_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(names[0], "mei");
+	assert_string_equal(names[1], "owner");
+	assert_string_equal(names[2], "sam");
+	assert_int_equal(desk_unlock(d, "mei", "not it at all", 13, &err),
+			 OD_E_AUTH);
+	assert_false(desk_is_unlocked(d));
+	assert_string_equal(desk_user(d), "");
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_E_AUTH);
+	desk_free(d);
+}
+
+static void test_index_filter_and_search(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	const struct desk_row *r;
+	struct od_err err;
+	size_t i;
+
+	(void)state;
+	assert_string_equal(desk_user(d), "mei");
+	assert_string_equal(desk_role_name(d), "shopkeeper");
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), NORDERS);
+	/* Oldest placed first, like `orderdesk list`. */
+	assert_string_equal(desk_row(d, 0)->number, "2001");
+	assert_string_equal(desk_row(d, NORDERS - 1)->number, "2040");
+	assert_null(desk_row(d, NORDERS));
+	r = desk_row(d, 1);
+	assert_string_equal(r->customer, "Anna Müller");
+	assert_int_equal(r->nitems, 2);
+	assert_int_equal(r->total, 300);
+	assert_string_equal(r->currency, "EUR");
+	assert_int_equal(r->status, ORDER_NEW);
+	/* Newest first reverses. */
+	assert_int_equal(desk_filter(d, -1, NULL, 1, &err), OD_OK);
+	assert_string_equal(desk_row(d, 0)->number, "2040");
+	/* A customer name (CJK) narrows to every fourth order. */
+	assert_int_equal(desk_filter(d, -1, "王小明", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), NORDERS / 4);
+	for (i = 0; i < desk_count(d); i++)
+		assert_string_equal(desk_row(d, i)->customer, "王小明");
+	/* An SKU is not in the index: the store's search finds it. */
+	assert_int_equal(desk_filter(d, -1, "SKU-13", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), 1);
+	assert_string_equal(desk_row(d, 0)->number, "2007");
+	assert_int_equal(desk_find(d, "2007"), 0);
+	assert_int_equal(desk_find(d, "2008"), (size_t)-1);
+	/* Status filter over the same search, and counts per status. */
+	assert_int_equal(desk_filter(d, ORDER_CONFIRMED, "SKU-13", 0, &err),
+			 OD_OK);
+	assert_int_equal(desk_count(d), 0);
+	assert_int_equal(desk_count_status(d, ORDER_NEW), 1);
+	assert_int_equal(desk_count_status(d, -1), 1);
+	assert_int_equal(desk_filter(d, -1, "no such thing", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), 0);
+	/* Search text is checked like any input. */
+	assert_int_equal(desk_filter(d, -1, "bad\x1b[31m", 0, &err),
+			 OD_E_INPUT);
+	assert_int_equal(desk_filter(d, 7, NULL, 0, &err), OD_E_USAGE);
+	/* Locking drops the index; unlocking again brings it back. */
+	desk_lock(d);
+	assert_false(desk_is_unlocked(d));
+	assert_int_equal(desk_count(d), 0);
+	assert_null(desk_row(d, 0));
+	assert_int_equal(desk_unlock(d, "mei", MEI_PASS, strlen(MEI_PASS),
+				     &err), OD_OK);
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), NORDERS);
+	desk_free(d);
+}
+
+static void test_confirm_shows_then_signs(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_act *act = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq = 0;
+	const char *text;
+	size_t before;
+
+	(void)state;
+	assert_int_equal(desk_filter(d, ORDER_NEW, NULL, 0, &err), OD_OK);
+	before = desk_count(d);
+	assert_true(desk_may(d, STMT_ORDER_CONFIRM));
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CONFIRM, "2001", NULL,
+				      NULL, NULL, &act, &err), OD_OK);
+	text = desk_act_text(act);
+	assert_non_null(strstr(text, "kind: order.confirm\norder: 2001\n"
+			       "actor: mei\n"));
+	assert_non_null(strstr(text, "\nprev: "));
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	assert_true(seq > 0);
+	/* The index follows: 2001 left the New tab. */
+	assert_int_equal(desk_count(d), before - 1);
+	assert_int_equal(desk_find(d, "2001"), (size_t)-1);
+	assert_int_equal(desk_count_status(d, ORDER_CONFIRMED), 1);
+	/* Signing the same statement again is a replay: refused. */
+	assert_int_not_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	/* The history has it, signed by mei, signature checked. */
+	assert_int_equal(desk_detail(d, "2001", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CONFIRMED);
+	assert_int_equal(dd->nevents, 2);
+	assert_string_equal(dd->events[0].kind, "order.placed");
+	assert_string_equal(dd->events[1].kind, "order.confirm");
+	assert_string_equal(dd->events[1].actor, "mei");
+	assert_string_equal(dd->events[1].role, "shopkeeper");
+	assert_true(dd->events[0].sig_ok);
+	assert_true(dd->events[1].sig_ok);
+	desk_detail_free(dd);
+	assert_int_equal(desk_detail(d, "9999", &dd, &err), OD_E_NOTFOUND);
+	assert_null(dd);
+	desk_free(d);
+}
+
+static void test_cancel_and_note_need_text(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_act *act = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq;
+
+	(void)state;
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CANCEL, "2002", "", NULL,
+				      NULL, &act, &err), OD_E_INPUT);
+	assert_null(act);
+	assert_int_equal(desk_prepare(d, STMT_ORDER_NOTE, "2002", NULL, NULL,
+				      NULL, &act, &err), OD_E_INPUT);
+	assert_int_equal(desk_prepare(d, STMT_ORDER_NOTE, "2002", "bad\ttab",
+				      NULL, NULL, &act, &err), OD_E_INPUT);
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CANCEL, "20 02", "why",
+				      NULL, NULL, &act, &err), OD_E_INPUT);
+	assert_int_equal(desk_prepare(d, STMT_USER_REVOKE, "2002", NULL, NULL,
+				      NULL, &act, &err), OD_E_USAGE);
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CANCEL, "2002",
+				      "customer asked 顧客", NULL, NULL, &act,
+				      &err), OD_OK);
+	assert_non_null(strstr(desk_act_text(act),
+			       "\nreason: customer asked 顧客\n"));
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_prepare(d, STMT_ORDER_NOTE, "2002", "called",
+				      NULL, NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_detail(d, "2002", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CANCELLED);
+	assert_string_equal(dd->events[1].detail, "customer asked 顧客");
+	assert_int_equal(dd->nnotes, 1);
+	assert_string_equal(dd->notes[0].text, "called");
+	assert_string_equal(dd->notes[0].actor, "mei");
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
+static void test_staff_refused_by_core(void **state)
+{
+	struct desk *d = open_as("sam", SAM_PASS);
+	struct desk_act *act = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq = 7;
+
+	(void)state;
+	assert_string_equal(desk_role_name(d), "staff");
+	assert_false(desk_may(d, STMT_ORDER_CONFIRM));
+	assert_false(desk_may(d, STMT_ORDER_CANCEL));
+	assert_true(desk_may(d, STMT_SHIPMENT_CONFIRM));
+	assert_true(desk_may(d, STMT_ORDER_NOTE));
+	/* Asked anyway, the desk prepares it and the core refuses it. */
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CONFIRM, "2003", NULL,
+				      NULL, NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_E_DENIED);
+	assert_int_equal(seq, 0);
+	assert_non_null(strstr(err.msg, "sam is staff"));
+	desk_act_free(act);
+	assert_int_equal(desk_detail(d, "2003", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_NEW);
+	assert_int_equal(dd->nevents, 1);
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
+static void test_ship_remembers_carrier(void **state)
+{
+	struct desk *d = open_as("sam", SAM_PASS);
+	struct desk_act *act = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq;
+
+	(void)state;
+	assert_string_equal(desk_last_carrier(d), "");
+	/* 2001 was confirmed by mei above; 2004 is still new. */
+	assert_int_equal(desk_prepare(d, STMT_SHIPMENT_CONFIRM, "2001", NULL,
+				      "SF Express", "", &act, &err),
+			 OD_E_INPUT);
+	assert_int_equal(desk_prepare(d, STMT_SHIPMENT_CONFIRM, "2001", NULL,
+				      "SF Express", "SF1234", &act, &err),
+			 OD_OK);
+	assert_non_null(strstr(desk_act_text(act),
+			       "carrier: SF Express\ntracking: SF1234\n"
+			       "item: SKU-0 1\nitem: SKU-1 2\n"));
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_string_equal(desk_last_carrier(d), "SF Express");
+	assert_int_equal(desk_prepare(d, STMT_SHIPMENT_CONFIRM, "2004", NULL,
+				      "DHL", "JD1", &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_E_STATE);
+	desk_act_free(act);
+	assert_string_equal(desk_last_carrier(d), "SF Express");
+	assert_int_equal(desk_detail(d, "2001", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_SHIPPED);
+	assert_int_equal(dd->nshipments, 1);
+	assert_string_equal(dd->shipments[0].tracking, "SF1234");
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
+/* A statement signed elsewhere after the dialog was shown: not signed. */
+static void test_log_moved_since_shown(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk *other = open_as("owner", OWNER_PASS);
+	struct desk_act *act = NULL, *act2 = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq = 5;
+
+	(void)state;
+	assert_int_equal(desk_prepare(d, STMT_ORDER_CONFIRM, "2005", NULL,
+				      NULL, NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_prepare(other, STMT_ORDER_NOTE, "2006", "hi",
+				      NULL, NULL, &act2, &err), OD_OK);
+	assert_int_equal(desk_act_sign(other, act2, &seq, &err), OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_E_STATE);
+	assert_int_equal(seq, 0);
+	desk_act_free(act);
+	desk_act_free(act2);
+	assert_int_equal(desk_detail(d, "2005", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_NEW);
+	desk_detail_free(dd);
+	desk_free(other);
+	desk_free(d);
+}
+
+static void test_audit_history(void **state)
+{
+	struct desk *d = open_as("owner", OWNER_PASS);
+	struct desk *m = open_as("mei", MEI_PASS);
+	struct desk_audit *a = NULL;
+	struct od_err err;
+	long long n = 0;
+	size_t i;
+
+	(void)state;
+	/* Only owners read the whole history. */
+	assert_int_equal(desk_audit(m, NULL, &a, &err), OD_E_DENIED);
+	assert_null(a);
+	desk_free(m);
+	assert_int_equal(desk_audit(d, NULL, &a, &err), OD_OK);
+	assert_true(a->n > NORDERS + 3);
+	assert_int_equal(a->scanned, (long long)a->n);
+	for (i = 0; i < a->n; i++) {
+		assert_true(a->entries[i].sig_ok);
+		assert_true(a->entries[i].chain_ok);
+		if (i > 0)
+			assert_true(a->entries[i - 1].seq > a->entries[i].seq);
+	}
+	/* Oldest last: the genesis, then the people. */
+	assert_string_equal(a->entries[a->n - 1].kind, "shop.genesis");
+	assert_int_equal(a->entries[a->n - 1].seq, 1);
+	assert_string_equal(a->entries[a->n - 2].kind, "user.add");
+	assert_string_equal(a->entries[a->n - 2].detail, "mei");
+	desk_audit_free(a);
+	/* Person and kind: mei's cancellations (one, of 2002). */
+	assert_int_equal(desk_audit(d, "mei order.cancel", &a, &err), OD_OK);
+	assert_int_equal(a->n, 1);
+	assert_string_equal(a->entries[0].order, "2002");
+	assert_string_equal(a->entries[0].detail, "customer asked 顧客");
+	desk_audit_free(a);
+	/* An order and a kind prefix. */
+	assert_int_equal(desk_audit(d, "2001 shipment", &a, &err), OD_OK);
+	assert_int_equal(a->n, 1);
+	assert_string_equal(a->entries[0].actor, "sam");
+	assert_string_equal(a->entries[0].detail, "SF Express SF1234");
+	desk_audit_free(a);
+	/* Dates: everything is dated today or in November 2026. */
+	assert_int_equal(desk_audit(d, "1970-01-01..1999-12-31", &a, &err),
+			 OD_OK);
+	assert_int_equal(a->n, 0);
+	desk_audit_free(a);
+	assert_int_equal(desk_audit(d, "2000-01-01..2999-12-31 sam", &a,
+				    &err), OD_OK);
+	assert_int_equal(a->n, 1);   /* the shipment of 2001 */
+	desk_audit_free(a);
+	assert_int_equal(desk_audit(d, "bad\x1b", &a, &err), OD_E_INPUT);
+	assert_int_equal(desk_verify_all(d, &n, &err), OD_OK);
+	assert_true(n > NORDERS);
+	desk_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_users_and_wrong_passphrase),
+		cmocka_unit_test(test_index_filter_and_search),
+		cmocka_unit_test(test_confirm_shows_then_signs),
+		cmocka_unit_test(test_cancel_and_note_need_text),
+		cmocka_unit_test(test_staff_refused_by_core),
+		cmocka_unit_test(test_ship_remembers_carrier),
+		cmocka_unit_test(test_log_moved_since_shown),
+		cmocka_unit_test(test_audit_history),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

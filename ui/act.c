@@ -1,0 +1,105 @@
+/*
+ * act.c - acting on an order from any screen: the fields the statement
+ * needs, the statement itself shown as it will be signed, y, and a line
+ * saying what was signed.  The desk signs and appends durably before the
+ * message is set, so what the screen reports is on disk.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ACT_TEXT_MAX 1024    /* STMT_VALUE_MAX, as typed */
+#define ACT_CARRIER_MAX 64
+#define ACT_TRACKING_MAX 64
+
+/* What the message line says an action did. */
+static const char *done_word(enum stmt_kind kind)
+{
+	switch (kind) {
+	case STMT_ORDER_CONFIRM:
+		return "confirmed";
+	case STMT_ORDER_CANCEL:
+		return "cancelled";
+	case STMT_ORDER_NOTE:
+		return "noted";
+	case STMT_SHIPMENT_CONFIRM:
+		return "shipped";
+	default:
+		return "changed";
+	}
+}
+
+/* The dialog's title for an action. */
+static const char *title_of(enum stmt_kind kind)
+{
+	switch (kind) {
+	case STMT_ORDER_CONFIRM:
+		return "Confirm order";
+	case STMT_ORDER_CANCEL:
+		return "Cancel order";
+	case STMT_ORDER_NOTE:
+		return "Note on order";
+	case STMT_SHIPMENT_CONFIRM:
+		return "Ship order";
+	default:
+		return "Sign";
+	}
+}
+
+int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
+{
+	char text[ACT_TEXT_MAX + 1] = "", carrier[ACT_CARRIER_MAX + 1] = "";
+	char tracking[ACT_TRACKING_MAX + 1] = "", title[96];
+	struct ui_field fields[2];
+	struct desk_act *act = NULL;
+	struct od_err err;
+	long long seq = 0;
+	size_t n = 0;
+	int signed_it = 0;
+
+	if (!desk_may(u->desk, kind)) {
+		ui_message(u, 1, "your role may not do that");
+		return 0;
+	}
+	snprintf(title, sizeof title, "%s %s", title_of(kind), number);
+	if (kind == STMT_ORDER_CANCEL) {
+		fields[n++] = (struct ui_field){ "Reason", text, sizeof text };
+	} else if (kind == STMT_ORDER_NOTE) {
+		fields[n++] = (struct ui_field){ "Note", text, sizeof text };
+	} else if (kind == STMT_SHIPMENT_CONFIRM) {
+		snprintf(carrier, sizeof carrier, "%s",
+			 desk_last_carrier(u->desk));
+		fields[n++] = (struct ui_field){ "Carrier", carrier,
+						 sizeof carrier };
+		fields[n++] = (struct ui_field){ "Tracking", tracking,
+						 sizeof tracking };
+	}
+	if (n > 0 && !dialog_form(u, title, fields, n)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
+	}
+	if (desk_prepare(u->desk, kind, number, text, carrier, tracking, &act,
+			 &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return 0;
+	}
+	if (!dialog_sign(u, title, desk_act_text(act))) {
+		ui_message(u, 0, "Nothing signed.");
+	} else if (desk_act_sign(u->desk, act, &seq, &err) != OD_OK) {
+		ui_message(u, 1, "Not signed: %s", err.msg);
+	} else {
+		if (kind == STMT_SHIPMENT_CONFIRM)
+			ui_message(u, 0, "Order %s shipped: %s %s, signed by "
+				   "%s (log entry %lld).",
+				   number, carrier, tracking,
+				   desk_user(u->desk), seq);
+		else
+			ui_message(u, 0, "Order %s %s, signed by %s (log "
+				   "entry %lld).", number, done_word(kind),
+				   desk_user(u->desk), seq);
+		signed_it = 1;
+	}
+	desk_act_free(act);
+	return signed_it;
+}

@@ -1,0 +1,253 @@
+/*
+ * screen.c - taking and giving back the terminal, and the one place text is
+ * written to it.  Every string goes through format_fit, which cuts it to its
+ * columns without splitting a character and shows anything a terminal would
+ * act on (control characters, escape sequences) as '?'.
+ */
+#include "ui/view.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/format.h"
+#include "lib/buf.h"
+#include "lib/utf8.h"
+
+static volatile sig_atomic_t got_signal;
+static int screen_on;
+static int attrs[UI_ATTR_COUNT];
+
+/* Only notes the signal: the loop ends the session between actions, so a
+ * signal never cuts an append in half. */
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+int screen_signal(void)
+{
+	return got_signal;
+}
+
+/* Picks colours, or plain attributes when there are none or NO_COLOR. */
+static void init_attrs(struct ui *u)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	attrs[UI_NORMAL] = A_NORMAL;
+	attrs[UI_TITLE] = A_REVERSE;
+	attrs[UI_TAB] = A_BOLD | A_UNDERLINE;
+	attrs[UI_SELECT] = A_REVERSE;
+	attrs[UI_HEAD] = A_BOLD;
+	attrs[UI_DIM] = A_DIM;
+	attrs[UI_GOOD] = A_BOLD;
+	attrs[UI_BAD] = A_BOLD;
+	u->color = 0;
+	if ((no_color != NULL && no_color[0] != '\0') || !has_colors() ||
+	    start_color() == ERR)
+		return;
+	use_default_colors();
+	init_pair(1, COLOR_WHITE, COLOR_BLUE);
+	init_pair(2, COLOR_BLACK, COLOR_CYAN);
+	init_pair(3, COLOR_GREEN, -1);
+	init_pair(4, COLOR_RED, -1);
+	init_pair(5, COLOR_CYAN, -1);
+	init_pair(6, COLOR_YELLOW, COLOR_BLUE);
+	attrs[UI_TITLE] = COLOR_PAIR(1);
+	attrs[UI_TAB] = COLOR_PAIR(6) | A_BOLD;
+	attrs[UI_SELECT] = COLOR_PAIR(2);
+	attrs[UI_HEAD] = COLOR_PAIR(5) | A_BOLD;
+	attrs[UI_GOOD] = COLOR_PAIR(3) | A_BOLD;
+	attrs[UI_BAD] = COLOR_PAIR(4) | A_BOLD;
+	u->color = 1;
+}
+
+int screen_init(struct ui *u)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* Set before initscr, so that curses leaves them to us. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (newterm(NULL, stdout, stdin) == NULL)
+		return -1;
+	screen_on = 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	/* Clicks and the wheel where the terminal reports them (Shift still
+	 * selects text in most terminals). */
+	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
+		  BUTTON5_PRESSED, NULL);
+	init_attrs(u);
+	screen_size(u);
+	return 0;
+}
+
+void screen_fini(void)
+{
+	if (!screen_on)
+		return;
+	curs_set(1);
+	endwin();
+	screen_on = 0;
+}
+
+int screen_key(int ms)
+{
+	wint_t wc;
+	int rc;
+
+	timeout(ms);
+	rc = get_wch(&wc);
+	if (rc == KEY_CODE_YES)
+		return UI_FN((int)wc);
+	if (rc == ERR)
+		return -1;
+	return (int)wc;
+}
+
+int screen_size(struct ui *u)
+{
+	getmaxyx(stdscr, u->rows, u->cols);
+	return u->rows >= UI_MIN_ROWS && u->cols >= UI_MIN_COLS;
+}
+
+void screen_clear(void)
+{
+	erase();
+}
+
+void screen_put(int y, int x, int width, const char *text, enum ui_attr a)
+{
+	struct od_err err;
+	struct buf b;
+
+	if (width <= 0 || y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return;
+	if (x + width > COLS)
+		width = COLS - x;
+	/* A screen row is small: 16 bytes a column is room for anything. */
+	buf_init(&b, (size_t)width * 16 + 16);
+	if (format_fit(&b, text ? text : "", width, &err) == OD_OK &&
+	    b.data != NULL) {
+		attrset(attrs[a]);
+		mvaddstr(y, x, b.data);
+		attrset(A_NORMAL);
+	}
+	buf_free(&b);
+}
+
+void screen_putf(int y, int x, int width, enum ui_attr a, const char *fmt,
+		 ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	screen_put(y, x, width, line, a);
+}
+
+void screen_bar(struct ui *u, int y, enum ui_attr a)
+{
+	screen_put(y, 0, u->cols, "", a);
+}
+
+void screen_box(int y, int x, int h, int w, const char *title)
+{
+	int i;
+
+	for (i = 0; i < h; i++)
+		screen_put(y + i, x, w, "", UI_NORMAL);
+	attrset(attrs[UI_HEAD]);
+	mvaddch(y, x, ACS_ULCORNER);
+	mvhline(y, x + 1, ACS_HLINE, w - 2);
+	mvaddch(y, x + w - 1, ACS_URCORNER);
+	mvvline(y + 1, x, ACS_VLINE, h - 2);
+	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	attrset(A_NORMAL);
+	if (title != NULL)
+		screen_putf(y, x + 2, screen_width(title) + 2, UI_HEAD,
+			    " %s ", title);
+}
+
+int screen_width(const char *text)
+{
+	size_t n = strlen(text), i = 0, len;
+	unsigned cp;
+	int total = 0;
+
+	while (i < n) {
+		len = utf8_decode(text + i, n - i, &cp);
+		if (len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+			total++;
+			i += len ? len : 1;
+			continue;
+		}
+		total += utf8_cp_width(cp);
+		i += len;
+	}
+	return total;
+}
+
+void screen_cursor(int y, int x)
+{
+	if (y < 0) {
+		curs_set(0);
+		return;
+	}
+	move(y, x);
+	curs_set(1);
+}
+
+void screen_flush(void)
+{
+	refresh();
+}
+
+void screen_too_small(struct ui *u)
+{
+	erase();
+	mvaddnstr(0, 0, "The window is too small.", u->cols);
+	mvaddnstr(1, 0, "orderdesk needs 80x24;", u->cols);
+	mvprintw(2, 0, "this one is %dx%d.", u->cols, u->rows);
+	mvaddnstr(3, 0, "q quits.", u->cols);
+}
+
+void screen_status(struct ui *u, const struct ui_view *v)
+{
+	char line[512];
+	size_t used;
+	const struct ui_keyhelp *k;
+	int y = u->rows - 1;
+
+	if (desk_is_unlocked(u->desk))
+		used = (size_t)snprintf(line, sizeof line, " %s (%s) │",
+					desk_user(u->desk),
+					desk_role_name(u->desk));
+	else
+		used = (size_t)snprintf(line, sizeof line, " locked │");
+	for (k = v->keys; k != NULL && k->key != NULL; k++) {
+		if (!ui_key_offered(u, k) || used >= sizeof line - 1)
+			continue;
+		used += (size_t)snprintf(line + used, sizeof line - used,
+					 " %s %s", k->key, k->what);
+	}
+	screen_put(y, 0, u->cols, line, UI_TITLE);
+}

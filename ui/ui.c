@@ -1,0 +1,241 @@
+/*
+ * ui.c - the desk's loop: a stack of views, drawn from one place, fed keys,
+ * locked on L or when idle, and always ending with the terminal restored.
+ */
+#include "ui/ui.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/view.h"
+
+#define UI_TICK_MS 250
+#define UI_IDLE_DEFAULT 300   /* seconds */
+#define UI_IDLE_MAX 86400
+/* Empty reads within one second that mean the terminal is gone (a read
+ * that waits returns at most 1000 / UI_TICK_MS times a second). */
+#define UI_GONE 50
+
+void ui_push(struct ui *u, const struct ui_view *v)
+{
+	if (u->depth < UI_STACK_MAX)
+		u->stack[u->depth++] = v;
+}
+
+const struct ui_view *ui_below(const struct ui *u)
+{
+	return u->depth >= 2 ? u->stack[u->depth - 2] : NULL;
+}
+
+/* The view on top. */
+static const struct ui_view *top(const struct ui *u)
+{
+	return u->stack[u->depth - 1];
+}
+
+void ui_message(struct ui *u, int bad, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_bad = bad;
+}
+
+void ui_fatal(struct ui *u, const struct od_err *err)
+{
+	if (u->fatal_code == OD_OK) {
+		u->fatal_code = err->code ? err->code : OD_E_INTERNAL;
+		snprintf(u->fatal, sizeof u->fatal, "%s", err->msg);
+	}
+	u->quit = 1;
+}
+
+void ui_lock(struct ui *u)
+{
+	int i;
+
+	if (!desk_is_unlocked(u->desk))
+		return;
+	/* Help over a view is not worth coming back to. */
+	while (u->depth > 1 && top(u) == &view_help)
+		u->depth--;
+	for (i = 0; i < u->depth; i++)
+		if (u->stack[i]->lock != NULL)
+			u->stack[i]->lock(u);
+	desk_lock(u->desk);
+	u->msg[0] = '\0';
+	ui_push(u, &view_login);
+}
+
+void ui_unlocked(struct ui *u)
+{
+	struct od_err err;
+	int i;
+
+	od_err_clear(&err);
+	if (u->depth > 1 && top(u) == &view_login)
+		u->depth--;
+	for (i = 0; i < u->depth; i++) {
+		if (u->stack[i]->unlock == NULL ||
+		    u->stack[i]->unlock(u, &err) == OD_OK)
+			continue;
+		if (i == 0) {
+			/* The home screen cannot load: nothing to show. */
+			ui_fatal(u, &err);
+			return;
+		}
+		/* The screen's order is gone or unreadable: show the one
+		 * below, and say why. */
+		u->depth = i;
+		ui_message(u, 1, "%s", err.msg);
+		break;
+	}
+	u->last_key = time(NULL);
+}
+
+int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k)
+{
+	if (k->kind == UI_OWNER_ONLY)
+		return desk_is_unlocked(u->desk) &&
+		       desk_role(u->desk) == ROLE_OWNER;
+	return k->kind < 0 || desk_may(u->desk, (enum stmt_kind)k->kind);
+}
+
+enum ui_next ui_common_key(struct ui *u, int key)
+{
+	switch (key) {
+	case 'L':
+		ui_lock(u);
+		return UI_DRAW;
+	case '?':
+		if (top(u) != &view_help)
+			ui_push(u, &view_help);
+		return UI_DRAW;
+	default:
+		return UI_STAY;
+	}
+}
+
+void ui_draw(struct ui *u)
+{
+	screen_clear();
+	if (!screen_size(u)) {
+		screen_too_small(u);
+	} else {
+		screen_cursor(-1, 0);
+		top(u)->draw(u);
+		screen_status(u, top(u));
+	}
+	screen_flush();
+}
+
+/* The idle lock from $ORDERDESK_IDLE_LOCK (seconds, 0 = never). */
+static int idle_seconds(void)
+{
+	const char *s = getenv("ORDERDESK_IDLE_LOCK");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return UI_IDLE_DEFAULT;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > UI_IDLE_MAX)
+		return UI_IDLE_DEFAULT;
+	return (int)v;
+}
+
+/* Runs the views until the person quits or a signal comes. */
+static void loop(struct ui *u)
+{
+	int dirty = 1, key, instant = 0;
+	time_t started;
+	enum ui_next next;
+
+	while (!u->quit && !screen_signal()) {
+		if (dirty)
+			ui_draw(u);
+		dirty = 0;
+		started = time(NULL);
+		key = screen_key(UI_TICK_MS);
+		/* A terminal that is gone answers at once, forever: end
+		 * the session instead of spinning. */
+		if (key < 0 && time(NULL) == started && ++instant > UI_GONE)
+			break;
+		if (key >= 0 || time(NULL) != started)
+			instant = 0;
+		if (key < 0) {
+			if (u->idle_secs > 0 && desk_is_unlocked(u->desk) &&
+			    time(NULL) - u->last_key >= u->idle_secs) {
+				ui_lock(u);
+				ui_message(u, 0, "Locked after %d s idle.",
+					   u->idle_secs);
+				dirty = 1;
+			}
+			continue;
+		}
+		u->last_key = time(NULL);
+		dirty = 1;
+		if (key == UI_FN(KEY_RESIZE))
+			continue;
+		if (!screen_size(u)) {
+			if (key == 'q')
+				u->quit = 1;
+			continue;
+		}
+		next = top(u)->key(u, key);
+		if (next == UI_QUIT)
+			u->quit = 1;
+		else if (next == UI_BACK && u->depth > 1)
+			u->depth--;
+	}
+}
+
+int ui_run(const char *store_dir, const char *user)
+{
+	struct ui u;
+	struct od_err err;
+	int sig, status = 0;
+
+	memset(&u, 0, sizeof u);
+	od_err_clear(&err);
+	setlocale(LC_ALL, "");
+	/* Names are UTF-8 whatever the locale says: draw them as such. */
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	if (desk_new(store_dir, &u.desk, &err) != OD_OK) {
+		fprintf(stderr, "orderdesk: %s\n", err.msg);
+		return od_code_exit_status(err.code);
+	}
+	u.want_user = user ? user : getenv("ORDERDESK_USER");
+	u.idle_secs = idle_seconds();
+	u.last_key = time(NULL);
+	ui_push(&u, &view_orders);
+	ui_push(&u, &view_login);
+	if (screen_init(&u) != 0) {
+		desk_free(u.desk);
+		fprintf(stderr, "orderdesk: cannot use this terminal (is TERM "
+			"set?)\n");
+		return 2;
+	}
+	loop(&u);
+	/* The keys go first, then the terminal comes back, then we speak. */
+	for (sig = 0; sig < u.depth; sig++)
+		if (u.stack[sig]->lock != NULL)
+			u.stack[sig]->lock(&u);
+	desk_free(u.desk);
+	screen_fini();
+	sig = screen_signal();
+	if (u.fatal_code != OD_OK) {
+		fprintf(stderr, "orderdesk: %s\n", u.fatal);
+		status = od_code_exit_status(u.fatal_code);
+	} else if (sig != 0) {
+		status = 128 + sig;
+	}
+	return status;
+}

@@ -1,0 +1,235 @@
+/*
+ * view-audit.c - the owner's audit history: the whole log, newest first,
+ * each entry with its signature and its place in the hash chain checked;
+ * a filter by person, kind, order and date; and "verify everything", which
+ * replays the log as `orderdesk audit verify` does.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static struct {
+	struct desk_audit *a;
+	size_t sel, top;
+	int editing;
+	char filter[DESK_SEARCH_MAX + 1];
+} A;
+
+static const struct ui_keyhelp audit_keys[] = {
+	{ "/", "filter", -1 },
+	{ "V", "verify everything", -1 },
+	{ "Esc", "back", -1 },
+	{ "?", "help", -1 },
+	{ "j k ↑ ↓", "move", -1 },
+	{ "PgUp PgDn", "page", -1 },
+	{ "g G Home End", "newest, oldest", -1 },
+	{ "filter words", "person, order, kind (order.), date "
+	  "(2026-11-20 or 2026-11-01..2026-11-20)", -1 },
+	{ "L", "lock", -1 },
+	{ NULL, NULL, -1 },
+};
+
+/* Reads the history again with the current filter. */
+static enum od_code load(struct ui *u, struct od_err *err)
+{
+	struct desk_audit *a = NULL;
+	enum od_code rc;
+
+	ui_message(u, 0, "Reading the log…");
+	ui_draw(u);
+	rc = desk_audit(u->desk, A.filter, &a, err);
+	u->msg[0] = '\0';
+	if (rc != OD_OK)
+		return rc;
+	desk_audit_free(A.a);
+	A.a = a;
+	A.sel = A.top = 0;
+	return OD_OK;
+}
+
+int view_audit_open(struct ui *u)
+{
+	struct od_err err;
+
+	A.filter[0] = '\0';
+	A.editing = 0;
+	ui_push(u, &view_audit);
+	if (load(u, &err) != OD_OK) {
+		u->depth--;
+		ui_message(u, 1, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+/* Rows the list has on screen. */
+static size_t rows(const struct ui *u)
+{
+	return u->rows > 5 ? (size_t)(u->rows - 4) : 1;
+}
+
+static void audit_draw(struct ui *u)
+{
+	size_t n = A.a ? A.a->n : 0, i;
+	int dw = u->cols - 70;
+	char when[32], line[DESK_SEARCH_MAX + 64];
+
+	screen_bar(u, 0, UI_TITLE);
+	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · audit history, "
+		    "newest first · %zu of %lld entries%s", n,
+		    A.a ? A.a->scanned : 0, n >= DESK_AUDIT_MAX ?
+		    " (the newest kept)" : "");
+	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%7s %-16s %-10s %-16s %-8s "
+		    "%-5s %s", "ENTRY", "TIME", "PERSON", "KIND", "ORDER",
+		    "CHECK", "DETAIL");
+	if (A.sel < A.top)
+		A.top = A.sel;
+	if (A.sel >= A.top + rows(u))
+		A.top = A.sel - rows(u) + 1;
+	for (i = 0; i < rows(u) && A.top + i < n; i++) {
+		const struct desk_entry *e = &A.a->entries[A.top + i];
+		int y = 2 + (int)i, ok = e->sig_ok && e->chain_ok;
+		enum ui_attr at = A.top + i == A.sel ? UI_SELECT : UI_NORMAL;
+
+		snprintf(when, sizeof when, "%.10s %.5s", e->time,
+			 e->time + 11);
+		if (at == UI_SELECT)
+			screen_bar(u, y, at);
+		screen_putf(y, 1, 7, at, "%7lld", e->seq);
+		screen_put(y, 9, 16, when, at);
+		screen_put(y, 26, 10, e->actor, at);
+		screen_put(y, 37, 16, e->kind, at);
+		screen_put(y, 54, 8, e->order, at);
+		screen_putf(y, 63, 5, at == UI_SELECT ? at : ok ? UI_GOOD :
+			    UI_BAD, "%s%s", e->sig_ok ? "✓" : "✗sig",
+			    e->chain_ok ? "✓" : "✗chain");
+		screen_put(y, 69, dw, e->detail, at);
+	}
+	if (n == 0)
+		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
+	if (A.editing) {
+		snprintf(line, sizeof line, "filter: %s", A.filter);
+		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_NORMAL);
+		screen_cursor(u->rows - 2, 1 + screen_width(line) < u->cols ?
+			      1 + screen_width(line) : u->cols - 1);
+	} else if (u->msg[0]) {
+		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
+			   u->msg_bad ? UI_BAD : UI_GOOD);
+	} else if (A.filter[0]) {
+		snprintf(line, sizeof line, "filter: %s   (/ to change)",
+			 A.filter);
+		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
+	}
+}
+
+/* A key while typing the filter (applied on Enter: it reads the log). */
+static enum ui_next filter_key(struct ui *u, int key)
+{
+	size_t len = strlen(A.filter);
+	struct od_err err;
+
+	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
+		A.editing = 0;
+		if (load(u, &err) != OD_OK)
+			ui_message(u, 1, "%s", err.msg);
+	} else if (key == UI_ESC) {
+		A.editing = 0;
+	} else if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
+		if (len > 0)
+			A.filter[len - 1] = '\0';
+	} else if (key >= 0x20 && key < 0x7f && len < DESK_SEARCH_MAX) {
+		/* Names, numbers, kinds and dates are ASCII. */
+		A.filter[len] = (char)key;
+		A.filter[len + 1] = '\0';
+	}
+	return UI_DRAW;
+}
+
+/* Replays the whole log and says what it found. */
+static enum ui_next verify(struct ui *u)
+{
+	struct od_err err;
+	long long n;
+
+	ui_message(u, 0, "Verifying every entry…");
+	ui_draw(u);
+	if (desk_verify_all(u->desk, &n, &err) == OD_OK)
+		ui_message(u, 0, "All %lld entries verified: signatures, "
+			   "roles, transitions and the chain hold.", n);
+	else
+		ui_message(u, 1, "Verification failed: %s", err.msg);
+	return UI_DRAW;
+}
+
+static enum ui_next audit_key(struct ui *u, int key)
+{
+	size_t n = A.a ? A.a->n : 0, page = rows(u);
+	struct od_err err;
+
+	if (A.editing)
+		return filter_key(u, key);
+	u->msg[0] = '\0';
+	switch (key) {
+	case 'q':
+	case UI_ESC:
+		desk_audit_free(A.a);
+		A.a = NULL;
+		return UI_BACK;
+	case 'j':
+	case UI_FN(KEY_DOWN):
+		if (A.sel + 1 < n)
+			A.sel++;
+		break;
+	case 'k':
+	case UI_FN(KEY_UP):
+		if (A.sel > 0)
+			A.sel--;
+		break;
+	case UI_FN(KEY_NPAGE):
+	case ' ':
+		A.sel = A.sel + page < n ? A.sel + page : (n ? n - 1 : 0);
+		break;
+	case UI_FN(KEY_PPAGE):
+		A.sel = A.sel > page ? A.sel - page : 0;
+		break;
+	case 'g':
+	case UI_FN(KEY_HOME):
+		A.sel = 0;
+		break;
+	case 'G':
+	case UI_FN(KEY_END):
+		A.sel = n ? n - 1 : 0;
+		break;
+	case '/':
+		A.editing = 1;
+		break;
+	case 'V':
+		return verify(u);
+	case 'r':
+		if (load(u, &err) != OD_OK)
+			ui_message(u, 1, "%s", err.msg);
+		break;
+	default:
+		return ui_common_key(u, key);
+	}
+	return UI_DRAW;
+}
+
+/* The history is the shop's: it goes with the keys. */
+static void audit_lock(struct ui *u)
+{
+	desk_audit_free(A.a);
+	A.a = NULL;
+	A.editing = 0;
+}
+
+static enum od_code audit_unlock(struct ui *u, struct od_err *err)
+{
+	return load(u, err);
+}
+
+const struct ui_view view_audit = {
+	"Audit history", audit_draw, audit_key, audit_lock, audit_unlock,
+	audit_keys,
+};

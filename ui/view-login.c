@@ -1,0 +1,232 @@
+/*
+ * view-login.c - the unlock screen: choose who you are, type the passphrase
+ * with nothing echoed.  Each wrong passphrase after the first makes the next
+ * try wait longer (1, 2, 4 ... 30 s), with typed-ahead keys thrown away.
+ */
+#include "ui/view.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "lib/secret.h"
+
+#define LOGIN_PASS_MAX 1024
+#define LOGIN_DELAY_MAX 30
+
+static struct {
+	const char *const *users;
+	size_t nusers, sel;
+	int loaded;
+	int entering;
+	char pass[LOGIN_PASS_MAX + 1];
+	size_t len;
+	int failures;
+	char msg[UI_MSG_MAX];
+	int msg_bad;
+} L;
+
+static const struct ui_keyhelp login_keys[] = {
+	{ "↑↓", "choose", -1 },
+	{ "Enter", "passphrase", -1 },
+	{ "Esc", "clear", -1 },
+	{ "q", "quit", -1 },
+	{ NULL, NULL, -1 },
+};
+
+/* Reads the key slots' users once; preselects the one asked for. */
+static void load_users(struct ui *u)
+{
+	struct od_err err;
+	size_t i;
+
+	L.loaded = 1;
+	if (desk_users(u->desk, &L.users, &L.nusers, &err) != OD_OK) {
+		snprintf(L.msg, sizeof L.msg, "%s", err.msg);
+		L.msg_bad = 1;
+		return;
+	}
+	for (i = 0; u->want_user != NULL && i < L.nusers; i++)
+		if (strcmp(L.users[i], u->want_user) == 0)
+			L.sel = i;
+}
+
+/* Forgets what was typed. */
+static void wipe_pass(void)
+{
+	secret_wipe(L.pass, sizeof L.pass);
+	L.len = 0;
+}
+
+static void login_draw(struct ui *u)
+{
+	int y = 4, i, first, shown = u->rows - 10;
+	char prompt[96];
+
+	if (!L.loaded)
+		load_users(u);
+	screen_bar(u, 0, UI_TITLE);
+	screen_put(0, 1, u->cols - 2, "orderdesk · unlock", UI_TITLE);
+	screen_put(2, 2, u->cols - 4, "Who are you?", UI_HEAD);
+	first = (int)L.sel >= shown ? (int)L.sel - shown + 1 : 0;
+	for (i = first; i < (int)L.nusers && i < first + shown; i++, y++)
+		screen_putf(y, 4, 36, (size_t)i == L.sel ? UI_SELECT :
+			    UI_NORMAL, " %s", L.users[i]);
+	if (L.entering && L.sel < L.nusers) {
+		snprintf(prompt, sizeof prompt, "Passphrase for %s: ",
+			 L.users[L.sel]);
+		screen_put(u->rows - 4, 2, screen_width(prompt), prompt,
+			   UI_HEAD);
+		screen_cursor(u->rows - 4, 2 + screen_width(prompt));
+	}
+	if (L.msg[0])
+		screen_put(u->rows - 3, 2, u->cols - 4, L.msg,
+			   L.msg_bad ? UI_BAD : UI_NORMAL);
+	else if (u->msg[0])
+		screen_put(u->rows - 3, 2, u->cols - 4, u->msg, UI_NORMAL);
+}
+
+/* Appends a code point to the passphrase as UTF-8. */
+static void pass_add(int cp)
+{
+	char enc[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		enc[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		enc[0] = (char)(0xc0 | (cp >> 6));
+		enc[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		enc[0] = (char)(0xe0 | (cp >> 12));
+		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		enc[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		enc[0] = (char)(0xf0 | (cp >> 18));
+		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		enc[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (L.len + n > LOGIN_PASS_MAX)
+		return;
+	memcpy(L.pass + L.len, enc, n);
+	L.len += n;
+	L.pass[L.len] = '\0';
+	secret_wipe(enc, sizeof enc);
+}
+
+/* Waits out the delay after repeated failures, dropping typed keys. */
+static void penalty(struct ui *u, const char *why)
+{
+	int secs = 0;
+	time_t until;
+
+	if (L.failures >= 2)
+		secs = 1 << (L.failures - 2 < 5 ? L.failures - 2 : 5);
+	if (secs > LOGIN_DELAY_MAX)
+		secs = LOGIN_DELAY_MAX;
+	if (secs == 0) {
+		snprintf(L.msg, sizeof L.msg, "%s", why);
+		return;
+	}
+	snprintf(L.msg, sizeof L.msg, "%.180s (wait %d s)", why, secs);
+	ui_draw(u);
+	until = time(NULL) + secs;
+	while (time(NULL) < until && !screen_signal())
+		(void)screen_key(100);
+	snprintf(L.msg, sizeof L.msg, "%s", why);
+}
+
+/* Tries the passphrase typed for the chosen user. */
+static enum ui_next attempt(struct ui *u)
+{
+	struct od_err err;
+	enum od_code rc;
+
+	snprintf(L.msg, sizeof L.msg, "Unlocking…");
+	L.msg_bad = 0;
+	ui_draw(u);
+	rc = desk_unlock(u->desk, L.users[L.sel], L.pass, L.len, &err);
+	wipe_pass();
+	L.entering = 0;
+	if (rc == OD_OK) {
+		L.failures = 0;
+		L.msg[0] = '\0';
+		u->msg[0] = '\0';
+		ui_unlocked(u);
+		return UI_DRAW;
+	}
+	L.msg_bad = 1;
+	if (rc == OD_E_AUTH) {
+		L.failures++;
+		L.entering = 1;
+		penalty(u, err.msg);
+	} else {
+		snprintf(L.msg, sizeof L.msg, "%s", err.msg);
+	}
+	return UI_DRAW;
+}
+
+static enum ui_next login_key(struct ui *u, int key)
+{
+	if (L.entering) {
+		if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER))
+			return attempt(u);
+		if (key == UI_ESC) {
+			wipe_pass();
+			L.entering = 0;
+		} else if (key == UI_FN(KEY_BACKSPACE) || key == 127 ||
+			   key == 8) {
+			/* Drop the last whole character. */
+			while (L.len > 0 &&
+			       ((unsigned char)L.pass[L.len - 1] & 0xc0) ==
+			       0x80)
+				L.pass[--L.len] = '\0';
+			if (L.len > 0)
+				L.pass[--L.len] = '\0';
+		} else if (key == UI_CTRL('u')) {
+			wipe_pass();
+		} else if (key >= 0x20 && key != 0x7f && key < 0x110000) {
+			pass_add(key);
+		}
+		return UI_DRAW;
+	}
+	switch (key) {
+	case 'q':
+		return UI_QUIT;
+	case 'j':
+	case UI_FN(KEY_DOWN):
+		if (L.sel + 1 < L.nusers)
+			L.sel++;
+		return UI_DRAW;
+	case 'k':
+	case UI_FN(KEY_UP):
+		if (L.sel > 0)
+			L.sel--;
+		return UI_DRAW;
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		if (L.sel < L.nusers) {
+			L.entering = 1;
+			L.msg[0] = '\0';
+		}
+		return UI_DRAW;
+	default:
+		return UI_STAY;
+	}
+}
+
+/* Leaving the screen (the desk ends): nothing typed may stay behind. */
+static void login_lock(struct ui *u)
+{
+	wipe_pass();
+	L.entering = 0;
+}
+
+const struct ui_view view_login = {
+	"Unlock", login_draw, login_key, login_lock, NULL, login_keys,
+};

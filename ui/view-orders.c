@@ -1,0 +1,497 @@
+/*
+ * view-orders.c - the home screen: the orders in a table, with a tab per
+ * status and incremental search.  The rows come from the desk's index in
+ * memory, so scrolling and tab changes never go back to the store; only a
+ * changed search text runs a query.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/format.h"
+
+#define NTABS 6
+#define SEARCH_BURST_MS 15
+
+/* Tab order: the order's life, then everything. */
+static const int tab_status[NTABS] = {
+	ORDER_NEW, ORDER_CONFIRMED, ORDER_HELD, ORDER_SHIPPED,
+	ORDER_CANCELLED, -1,
+};
+static const char *const tab_name[NTABS] = {
+	"New", "Confirmed", "Held", "Shipped", "Cancelled", "All",
+};
+
+static struct {
+	int tab_x[NTABS + 1];  /* where each tab starts on row 0 */
+	int tab;
+	int tab_chosen;       /* the person picked a tab: keep it on unlock */
+	size_t sel, top;
+	int searching;
+	char search[DESK_SEARCH_MAX + 1];
+	int newest;
+	char sel_number[STMT_ORDER_MAX + 1];
+} O;
+
+static const struct ui_keyhelp orders_keys[] = {
+	{ "Enter", "open", -1 },
+	{ "c", "confirm", STMT_ORDER_CONFIRM },
+	{ "x", "cancel", STMT_ORDER_CANCEL },
+	{ "n", "note", STMT_ORDER_NOTE },
+	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
+	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
+	{ "A", "audit history", UI_OWNER_ONLY },
+	{ "/", "search", -1 },
+	{ "Esc", "clear search", -1 },
+	{ "Tab", "status", -1 },
+	{ "?", "help", -1 },
+	{ "q", "quit", -1 },
+	{ "j k ↑ ↓", "move", -1 },
+	{ "PgUp PgDn", "page", -1 },
+	{ "g G Home End", "first, last", -1 },
+	{ "1-6 ← →", "status tab", -1 },
+	{ "o", "oldest/newest first", -1 },
+	{ "r", "reread the store", -1 },
+	{ "L", "lock", -1 },
+	{ "mouse", "click a tab or row, twice opens; wheel", -1 },
+	{ NULL, NULL, -1 },
+};
+
+/* Rows the list has on screen. */
+static size_t list_rows(const struct ui *u)
+{
+	return u->rows > 5 ? (size_t)(u->rows - 4) : 1;
+}
+
+/* Applies the tab, search and sort to the desk's list. */
+static enum od_code refilter(struct ui *u, struct od_err *err)
+{
+	enum od_code rc = desk_filter(u->desk, tab_status[O.tab], O.search,
+				      O.newest, err);
+	size_t n = desk_count(u->desk), at;
+
+	at = O.sel_number[0] ? desk_find(u->desk, O.sel_number) : (size_t)-1;
+	if (at != (size_t)-1)
+		O.sel = at;
+	if (O.sel >= n)
+		O.sel = n ? n - 1 : 0;
+	return rc;
+}
+
+/* Remembers which order is selected, to find it again after a filter. */
+static void note_selection(struct ui *u)
+{
+	const struct desk_row *r = desk_row(u->desk, O.sel);
+
+	snprintf(O.sel_number, sizeof O.sel_number, "%s", r ? r->number : "");
+}
+
+/* Draws the tabs with their counts. */
+static void draw_tabs(struct ui *u)
+{
+	int x = 1, i, w;
+	char label[48];
+
+	screen_bar(u, 0, UI_TITLE);
+	for (i = 0; i < NTABS; i++) {
+		snprintf(label, sizeof label, " %s %zu ", tab_name[i],
+			 desk_count_status(u->desk, tab_status[i]));
+		w = screen_width(label);
+		O.tab_x[i] = x;
+		if (x + w > u->cols)
+			break;
+		screen_put(0, x, w, label, i == O.tab ? UI_TAB : UI_TITLE);
+		x += w + 1;
+	}
+	for (; i <= NTABS; i++)
+		O.tab_x[i] = x;
+}
+
+/* Column widths: the customer takes what the others leave. */
+#define W_NUM 10
+#define W_PLACED 16
+#define W_ITEMS 5
+#define W_TOTAL 16
+#define W_STATUS 9
+
+static int customer_width(const struct ui *u)
+{
+	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7;
+}
+
+/* Draws one order's row. */
+static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
+{
+	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
+	int x = 1, cw = customer_width(u);
+	char when[32], money[48], items[16];
+
+	snprintf(when, sizeof when, "%.10s %.5s", r->placed,
+		 strlen(r->placed) >= 16 ? r->placed + 11 : "");
+	format_money(r->total, r->currency, money, sizeof money);
+	snprintf(items, sizeof items, "%5u", (unsigned)r->nitems);
+	if (sel)
+		screen_bar(u, y, a);
+	screen_put(y, x, W_NUM, r->number, a);
+	x += W_NUM + 1;
+	screen_put(y, x, W_PLACED, when, a);
+	x += W_PLACED + 1;
+	screen_put(y, x, cw, r->customer, a);
+	x += cw + 1;
+	screen_put(y, x, W_ITEMS, items, a);
+	x += W_ITEMS + 1;
+	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
+	x += W_TOTAL + 1;
+	screen_put(y, x, W_STATUS, desk_status_name(r->status), a);
+}
+
+static void orders_draw(struct ui *u)
+{
+	size_t n = desk_count(u->desk), rows = list_rows(u), i;
+	int cw = customer_width(u);
+	char line[DESK_SEARCH_MAX + 64];
+
+	draw_tabs(u);
+	screen_putf(1, 1, u->cols - 1, UI_HEAD, "%-*s %-*s %-*s %*s %*s %s",
+		    W_NUM, "NUMBER", W_PLACED, "PLACED", cw, "CUSTOMER",
+		    W_ITEMS, "ITEMS", W_TOTAL, "TOTAL", "STATUS");
+	if (O.sel < O.top)
+		O.top = O.sel;
+	if (O.sel >= O.top + rows)
+		O.top = O.sel - rows + 1;
+	for (i = 0; i < rows && O.top + i < n; i++)
+		draw_row(u, 2 + (int)i, desk_row(u->desk, O.top + i),
+			 O.top + i == O.sel);
+	if (n == 0)
+		screen_put(3, 2, u->cols - 4, O.search[0] ?
+			   "No order here matches the search." :
+			   "No orders here.", UI_DIM);
+	if (O.searching) {
+		snprintf(line, sizeof line, "/%s", O.search);
+		screen_put(u->rows - 2, 0, u->cols, line, UI_NORMAL);
+		screen_cursor(u->rows - 2, screen_width(line) < u->cols ?
+			      screen_width(line) : u->cols - 1);
+	} else if (u->msg[0]) {
+		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
+			   u->msg_bad ? UI_BAD : UI_GOOD);
+	} else {
+		snprintf(line, sizeof line, "%zu of %zu %s%s%s%s",
+			 n ? O.sel + 1 : 0, n, n == 1 ? "order" : "orders",
+			 O.search[0] ? " matching /" : "", O.search,
+			 O.newest ? ", newest first" : "");
+		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
+	}
+}
+
+/* Runs the filter and reports a failure on the message line. */
+static enum ui_next apply(struct ui *u)
+{
+	struct od_err err;
+
+	if (refilter(u, &err) != OD_OK)
+		ui_message(u, 1, "%s", err.msg);
+	return UI_DRAW;
+}
+
+/*
+ * Adds a typed key to the search text; returns 0 for a key that is not
+ * text (and leaves the text alone).
+ */
+static int search_add(int key)
+{
+	size_t len = strlen(O.search);
+
+	if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
+		while (len > 0 && ((unsigned char)O.search[len - 1] & 0xc0) ==
+		       0x80)
+			len--;
+		if (len > 0)
+			len--;
+		O.search[len] = '\0';
+		return 1;
+	}
+	if (key < 0x20 || key == 0x7f || key >= 0x110000 ||
+	    (key & 0x40000000))
+		return 0;
+	{
+		char enc[5] = { 0 };
+		size_t n;
+
+		if (key < 0x80) {
+			enc[0] = (char)key;
+		} else if (key < 0x800) {
+			enc[0] = (char)(0xc0 | (key >> 6));
+			enc[1] = (char)(0x80 | (key & 0x3f));
+		} else if (key < 0x10000) {
+			enc[0] = (char)(0xe0 | (key >> 12));
+			enc[1] = (char)(0x80 | ((key >> 6) & 0x3f));
+			enc[2] = (char)(0x80 | (key & 0x3f));
+		} else {
+			enc[0] = (char)(0xf0 | (key >> 18));
+			enc[1] = (char)(0x80 | ((key >> 12) & 0x3f));
+			enc[2] = (char)(0x80 | ((key >> 6) & 0x3f));
+			enc[3] = (char)(0x80 | (key & 0x3f));
+		}
+		n = strlen(enc);
+		if (len + n <= DESK_SEARCH_MAX)
+			memcpy(O.search + len, enc, n + 1);
+	}
+	return 1;
+}
+
+/*
+ * A key while typing a search: the list narrows at once.  Keys that come
+ * in a burst (a paste, a barcode scanner) are taken together, so the
+ * search runs once for them instead of once per character.
+ */
+static enum ui_next search_key(struct ui *u, int key)
+{
+	int next;
+
+	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
+		O.searching = 0;
+		return UI_DRAW;
+	}
+	if (key == UI_ESC) {
+		O.searching = 0;
+		O.search[0] = '\0';
+		return apply(u);
+	}
+	if (!search_add(key))
+		return UI_STAY;
+	while ((next = screen_key(SEARCH_BURST_MS)) >= 0 && search_add(next))
+		;
+	O.sel = 0;
+	O.sel_number[0] = '\0';
+	(void)apply(u);
+	/* A key that ended the burst and is not text (Enter, Esc, ...). */
+	if (next >= 0)
+		return search_key(u, next);
+	return UI_DRAW;
+}
+
+/* Acts on the selected order with kind, if the role allows it. */
+static enum ui_next act(struct ui *u, enum stmt_kind kind)
+{
+	const struct desk_row *r = desk_row(u->desk, O.sel);
+	char number[STMT_ORDER_MAX + 1];
+
+	if (r == NULL || !desk_may(u->desk, kind))
+		return UI_STAY;
+	snprintf(number, sizeof number, "%s", r->number);
+	snprintf(O.sel_number, sizeof O.sel_number, "%s", number);
+	ui_act(u, kind, number);
+	/* The order may have left this tab: stay near where it was. */
+	if (O.sel >= desk_count(u->desk))
+		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	return UI_DRAW;
+}
+
+/*
+ * The shipping queue's fast path: ship the selected order, then the next
+ * one the tab shows, and so on, until the person stops (Esc) or the tab is
+ * empty.  The carrier stays filled in, so a barcode scanner's code and
+ * Enter, then y, ship each parcel.
+ */
+static enum ui_next ship_run(struct ui *u)
+{
+	const struct desk_row *r;
+	char number[STMT_ORDER_MAX + 1];
+	int shipped = 0;
+
+	if (!desk_may(u->desk, STMT_SHIPMENT_CONFIRM))
+		return UI_STAY;
+	while ((r = desk_row(u->desk, O.sel)) != NULL && !screen_signal()) {
+		snprintf(number, sizeof number, "%s", r->number);
+		if (!ui_act(u, STMT_SHIPMENT_CONFIRM, number))
+			break;
+		shipped++;
+		/* A shipped order leaves the Confirmed tab: the next one
+		 * moves up to the selection.  On other tabs, step down. */
+		if (desk_find(u->desk, number) == O.sel &&
+		    O.sel + 1 >= desk_count(u->desk))
+			break;
+		if (desk_find(u->desk, number) == O.sel)
+			O.sel++;
+	}
+	if (shipped > 1 && !u->msg_bad) {
+		char last[UI_MSG_MAX];
+
+		snprintf(last, sizeof last, "%s", u->msg);
+		ui_message(u, 0, "Shipped %d orders; the last: %.160s", shipped,
+			   last);
+	}
+	if (O.sel >= desk_count(u->desk))
+		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	return UI_DRAW;
+}
+
+static enum ui_next set_tab(struct ui *u, int t);
+static enum ui_next orders_key(struct ui *u, int key);
+
+/* A click picks a tab or a row (twice opens it); the wheel scrolls. */
+static enum ui_next mouse(struct ui *u)
+{
+	size_t n = desk_count(u->desk), row;
+	MEVENT ev;
+	int t;
+
+	if (getmouse(&ev) != OK)
+		return UI_STAY;
+	if (ev.bstate & BUTTON4_PRESSED) {
+		O.sel = O.sel > 3 ? O.sel - 3 : 0;
+		return UI_DRAW;
+	}
+	if (ev.bstate & BUTTON5_PRESSED) {
+		O.sel = O.sel + 3 < n ? O.sel + 3 : (n ? n - 1 : 0);
+		return UI_DRAW;
+	}
+	if (ev.y == 0) {
+		for (t = 0; t < NTABS; t++)
+			if (ev.x >= O.tab_x[t] && ev.x < O.tab_x[t + 1])
+				return set_tab(u, t);
+		return UI_STAY;
+	}
+	if (ev.y < 2 || (size_t)(ev.y - 2) >= list_rows(u))
+		return UI_STAY;
+	row = O.top + (size_t)(ev.y - 2);
+	if (row >= n)
+		return UI_STAY;
+	O.sel = row;
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		return orders_key(u, '\r');
+	return UI_DRAW;
+}
+
+/* Switches to tab t. */
+static enum ui_next set_tab(struct ui *u, int t)
+{
+	O.tab = (t + NTABS) % NTABS;
+	O.tab_chosen = 1;
+	note_selection(u);
+	return apply(u);
+}
+
+static enum ui_next orders_key(struct ui *u, int key)
+{
+	size_t n = desk_count(u->desk), page = list_rows(u);
+	const struct desk_row *r;
+	struct od_err err;
+
+	if (O.searching)
+		return search_key(u, key);
+	u->msg[0] = '\0';
+	switch (key) {
+	case 'q':
+		return UI_QUIT;
+	case 'j':
+	case UI_FN(KEY_DOWN):
+		if (O.sel + 1 < n)
+			O.sel++;
+		break;
+	case 'k':
+	case UI_FN(KEY_UP):
+		if (O.sel > 0)
+			O.sel--;
+		break;
+	case UI_FN(KEY_NPAGE):
+	case ' ':
+		O.sel = O.sel + page < n ? O.sel + page : (n ? n - 1 : 0);
+		O.top = O.top + page < n ? O.top + page : O.top;
+		break;
+	case UI_FN(KEY_PPAGE):
+		O.sel = O.sel > page ? O.sel - page : 0;
+		O.top = O.top > page ? O.top - page : 0;
+		break;
+	case 'g':
+	case UI_FN(KEY_HOME):
+		O.sel = 0;
+		break;
+	case 'G':
+	case UI_FN(KEY_END):
+		O.sel = n ? n - 1 : 0;
+		break;
+	case '\t':
+	case UI_FN(KEY_RIGHT):
+		return set_tab(u, O.tab + 1);
+	case UI_FN(KEY_BTAB):
+	case UI_FN(KEY_LEFT):
+		return set_tab(u, O.tab - 1);
+	case '1': case '2': case '3': case '4': case '5': case '6':
+		return set_tab(u, key - '1');
+	case '/':
+		/* A new search, as in less and vi. */
+		O.searching = 1;
+		O.search[0] = '\0';
+		note_selection(u);
+		return apply(u);
+	case UI_ESC:
+		if (O.search[0] == '\0')
+			return UI_STAY;
+		O.search[0] = '\0';
+		note_selection(u);
+		return apply(u);
+	case 'o':
+		O.newest = !O.newest;
+		note_selection(u);
+		return apply(u);
+	case 'r':
+		note_selection(u);
+		if (desk_reload(u->desk, &err) != OD_OK)
+			ui_fatal(u, &err);
+		else
+			(void)apply(u);
+		ui_message(u, 0, "Reread %zu orders from the store.",
+			   desk_count_status(u->desk, -1));
+		return UI_DRAW;
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		r = desk_row(u->desk, O.sel);
+		if (r != NULL) {
+			note_selection(u);
+			view_order_open(u, r->number);
+		}
+		return UI_DRAW;
+	case 'c':
+		return act(u, STMT_ORDER_CONFIRM);
+	case 'x':
+		return act(u, STMT_ORDER_CANCEL);
+	case 'n':
+		return act(u, STMT_ORDER_NOTE);
+	case 's':
+		return act(u, STMT_SHIPMENT_CONFIRM);
+	case 'S':
+		return ship_run(u);
+	case UI_FN(KEY_MOUSE):
+		return mouse(u);
+	case 'A':
+		if (desk_role(u->desk) == ROLE_OWNER)
+			view_audit_open(u);
+		return UI_DRAW;
+	default:
+		return ui_common_key(u, key);
+	}
+	return UI_DRAW;
+}
+
+/* Forgets nothing but the position: the desk drops the rows. */
+static void orders_lock(struct ui *u)
+{
+	note_selection(u);
+	O.searching = 0;
+}
+
+/* After unlocking: the same tab, search and order as before. */
+static enum od_code orders_unlock(struct ui *u, struct od_err *err)
+{
+	if (!O.tab_chosen)
+		O.tab = desk_role(u->desk) == ROLE_STAFF ? 1 : 0;
+	return refilter(u, err);
+}
+
+const struct ui_view view_orders = {
+	"Orders", orders_draw, orders_key, orders_lock, orders_unlock,
+	orders_keys,
+};

@@ -1,0 +1,215 @@
+/*
+ * view.h - what the screens of the desk share: the state of one session, the
+ * table each view registers (tmux's way: one const struct per view), and the
+ * drawing helpers of screen.c through which every byte of text passes.
+ *
+ * A view's key handler says what should happen next (htop's way) instead of
+ * drawing; the loop in ui.c draws the top view once per change.
+ */
+#ifndef OD_UI_VIEW_H
+#define OD_UI_VIEW_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "app/desk.h"
+#include "lib/err.h"
+
+#define UI_MIN_COLS 80
+#define UI_MIN_ROWS 24
+#define UI_STACK_MAX 8
+#define UI_MSG_MAX 256
+
+/* A key as ui_key returns it: a character, or UI_FN(KEY_...) for keys. */
+#define UI_FN(k) ((k) | 0x40000000)
+#define UI_ESC 27
+#define UI_CTRL(c) ((c) & 0x1f)
+
+/* Colours and attributes by meaning. */
+enum ui_attr {
+	UI_NORMAL,
+	UI_TITLE,     /* bars */
+	UI_TAB,       /* the current tab */
+	UI_SELECT,    /* the selected row */
+	UI_HEAD,      /* column headings, section titles */
+	UI_DIM,
+	UI_GOOD,      /* success messages, checked marks */
+	UI_BAD,       /* errors, failed checks */
+	UI_ATTR_COUNT
+};
+
+/* What a key handler wants next. */
+enum ui_next {
+	UI_STAY,      /* nothing changed */
+	UI_DRAW,      /* redraw */
+	UI_BACK,      /* pop this view */
+	UI_QUIT,      /* leave the desk */
+};
+
+/* One line of help: the key as shown and what it does. */
+struct ui_keyhelp {
+	const char *key;
+	const char *what;
+	int kind;     /* a stmt_kind the role must allow, UI_OWNER_ONLY,
+			 or -1 for everyone */
+};
+
+#define UI_OWNER_ONLY (-2)
+
+struct ui;
+
+struct ui_view {
+	const char *name;
+	void (*draw)(struct ui *u);
+	enum ui_next (*key)(struct ui *u, int key);
+	/* Drops what the view holds from the shop (on lock); may be NULL. */
+	void (*lock)(struct ui *u);
+	/* Reloads after an unlock; a failure pops the view.  May be NULL. */
+	enum od_code (*unlock)(struct ui *u, struct od_err *err);
+	const struct ui_keyhelp *keys;   /* ends with a NULL key */
+};
+
+struct ui {
+	struct desk *desk;
+	const char *want_user;
+	const struct ui_view *stack[UI_STACK_MAX];
+	int depth;
+	int rows, cols;
+	int color;
+	int idle_secs;           /* 0: never lock on idle */
+	time_t last_key;
+	int quit;
+	char msg[UI_MSG_MAX];    /* the message line */
+	int msg_bad;
+	char fatal[OD_ERR_MSG_MAX];
+	enum od_code fatal_code;
+};
+
+extern const struct ui_view view_login, view_orders, view_order, view_help,
+	view_audit;
+
+/* Opens the audit history (view-audit.c, owners); 0 if it cannot load. */
+int view_audit_open(struct ui *u);
+
+/* Opens the order view on number (view-order.c); 0 if it cannot load. */
+int view_order_open(struct ui *u, const char *number);
+
+/* ---- ui.c ---- */
+
+/* Pushes a view on top (ignored past UI_STACK_MAX). */
+void ui_push(struct ui *u, const struct ui_view *v);
+
+/* The view under the top one, or NULL. */
+const struct ui_view *ui_below(const struct ui *u);
+
+/* Locks the desk (L or idle): wipes keys and shows the unlock screen. */
+void ui_lock(struct ui *u);
+
+/* Called by the login view once unlocked: reloads the views below it. */
+void ui_unlocked(struct ui *u);
+
+/* Sets the message line ("Order 1042 confirmed, ..."); bad for errors. */
+void ui_message(struct ui *u, int bad, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Ends the session with a message printed once the screen is restored. */
+void ui_fatal(struct ui *u, const struct od_err *err);
+
+/* Handles a key with the same meaning on every unlocked screen (L, ?). */
+enum ui_next ui_common_key(struct ui *u, int key);
+
+/* Whether the key help line applies to the signed-in role. */
+int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k);
+
+/* ---- screen.c ---- */
+
+/* Takes the terminal (curses, colours unless NO_COLOR, signals). */
+int screen_init(struct ui *u);
+
+/* Gives the terminal back as it was; safe to call twice. */
+void screen_fini(void);
+
+/* The signal that asked the desk to end (SIGINT, SIGTERM, SIGHUP), or 0. */
+int screen_signal(void);
+
+/*
+ * Waits up to ms for a key: a character (a Unicode code point), or
+ * UI_FN(code) for a function key, or -1 when none came.
+ */
+int screen_key(int ms);
+
+/* Rereads the terminal's size into u; returns whether it is big enough. */
+int screen_size(struct ui *u);
+
+/* Clears the screen for a new frame. */
+void screen_clear(void);
+
+/*
+ * Writes text at (y, x) in exactly width columns (padded or cut with "…"),
+ * through format_fit: control characters and escape sequences show as '?'.
+ */
+void screen_put(int y, int x, int width, const char *text, enum ui_attr a);
+
+/* printf into screen_put. */
+void screen_putf(int y, int x, int width, enum ui_attr a, const char *fmt,
+		 ...) __attribute__((format(printf, 5, 6)));
+
+/* Fills a row with attribute a. */
+void screen_bar(struct ui *u, int y, enum ui_attr a);
+
+/* Draws a framed box and clears its inside. */
+void screen_box(int y, int x, int h, int w, const char *title);
+
+/* Columns text takes on the terminal (what format_fit counts). */
+int screen_width(const char *text);
+
+/* Puts the cursor at (y, x) and shows it, or hides it (y < 0). */
+void screen_cursor(int y, int x);
+
+/* Sends the frame to the terminal. */
+void screen_flush(void);
+
+/* Draws the "window too small" notice. */
+void screen_too_small(struct ui *u);
+
+/* Draws the status line: who, role, and the view's keys. */
+void screen_status(struct ui *u, const struct ui_view *v);
+
+/* ---- dialog-form.c ---- */
+
+struct ui_field {
+	const char *label;
+	char *value;             /* UTF-8, edited in place */
+	size_t cap;              /* bytes value may hold, with the NUL */
+};
+
+/*
+ * Runs a small form over the current screen: Tab or arrows move between
+ * fields, Enter on the last one accepts, Esc cancels.  Returns 1 when
+ * accepted, 0 when cancelled (or the desk must lock or end).
+ */
+int dialog_form(struct ui *u, const char *title, struct ui_field *f,
+		size_t n);
+
+/* ---- dialog-sign.c ---- */
+
+/*
+ * Shows exactly the statement text that will be signed and asks y/n.
+ * Returns 1 for yes.
+ */
+int dialog_sign(struct ui *u, const char *title, const char *text);
+
+/* ---- act.c ---- */
+
+/*
+ * Acts on order number: asks for the fields kind needs (reason, note text,
+ * carrier and tracking), prepares the statement, shows it, signs on yes and
+ * reports on the message line.  Returns 1 when something was signed.
+ */
+int ui_act(struct ui *u, enum stmt_kind kind, const char *number);
+
+/* Redraws the whole screen under a dialog (the top view, status line). */
+void ui_draw(struct ui *u);
+
+#endif
