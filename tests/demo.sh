@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo shop behind `make run`: a fresh store in ./demo-shop with three
-# people and the sample orders, then a first look at it.  The passphrases are
-# printed because this is a demo; a real shop never writes them down.
+# people and the sample orders, then the desk opens on it (on a terminal;
+# elsewhere it prints the list).  The passphrases are printed because this
+# is a demo; a real shop never writes them down.
 set -eu
 cd "$(dirname "$0")/.."
 OD=./bin/orderdesk
@@ -30,15 +31,20 @@ The demo shop is ready in $DEMO.  People (demo passphrases):
   mei     shopkeeper  ${pass[mei]}
   sam     staff       ${pass[sam]}
 
-The first orders, as mei sees them:
-EOT
-$OD --store "$DEMO" --user mei --passphrase-fd 3 list 3< <(echo "${pass[mei]}") | head -12
-cat <<EOT
-
 Try, typing the passphrase when asked:
   $OD --store $DEMO --user mei show 1002
   $OD --store $DEMO --user mei list --search 王
   $OD --store $DEMO --user sam ship 1002 --carrier DHL --tracking JD0012345
   $OD --store $DEMO --user olivia audit verify
   $OD --store $DEMO --user olivia log --order 1001
+  $OD --store $DEMO                     (the desk's screens)
 EOT
+if [ -t 0 ] && [ -t 1 ]; then
+	printf '\nOpening the desk: choose a person, type their passphrase (? for help, q to quit).\n'
+	printf 'Press Enter to go on. '
+	read -r _
+	exec "$OD" --store "$DEMO"
+fi
+echo
+echo "The first orders, as mei sees them:"
+$OD --store "$DEMO" --user mei --passphrase-fd 3 list 3< <(echo "${pass[mei]}") | head -12
