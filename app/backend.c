@@ -13,13 +13,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/import.h"
 #include "app/ledger.h"
+#include "app/order.h"
 #include "app/pki.h"
 #include "app/statement.h"
 #include "lib/encode.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 
 #define KEY_MAGIC      "orderdeskd-key/1"
+#define SF_KEY_MAGIC   "orderdeskd-storefront-key/1"
 #define CONF_MAX_BYTES 8192
 #define PEM_MAX_BYTES  (64 * 1024)
 
@@ -28,10 +32,21 @@ struct backend {
 	struct sigkey *head_key;
 	uint8_t head_pub[SIGKEY_PUB_LEN];
 	char shop[160];
+	char dir[4096];
 	int lock_fd;
 	unsigned max_batch;
 	unsigned max_page;
+	/* The revoked serials as last read (sorted), and which file that
+	 * was: reread when the inode, size or time changes. */
+	char **revoked;
+	size_t nrevoked;
+	int rv_state;            /* 0 not read, 1 read or absent, -1 bad */
+	ino_t rv_ino;
+	off_t rv_size;
+	struct timespec rv_mtime;
 };
+
+static void revoked_drop(struct backend *b);
 
 void backend_config_default(struct backend_config *cfg)
 {
@@ -416,6 +431,7 @@ void backend_close(struct backend *b)
 		return;
 	store_close(b->store);
 	sigkey_free(b->head_key);
+	revoked_drop(b);
 	if (b->lock_fd >= 0)
 		close(b->lock_fd);
 	free(b);
@@ -436,6 +452,7 @@ enum od_code backend_open(const char *dir, int serve, struct backend **out,
 	b->lock_fd = -1;
 	b->max_batch = 500;
 	b->max_page = 1000;
+	snprintf(b->dir, sizeof b->dir, "%s", dir);
 	if (serve) {
 		snprintf(path, sizeof path, "%s/lock", dir);
 		b->lock_fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW |
@@ -640,7 +657,7 @@ static unsigned route_log(struct backend *b, const char *arg_after,
 		json_decref(root);
 		return route_error(out, 500, "out of memory", note, note_size);
 	}
-	rc = store_log_each(b->store, NULL, page_entry, &pg, &err);
+	rc = store_log_each_after(b->store, pg.after, page_entry, &pg, &err);
 	if (rc != OD_OK && !pg.full) {
 		json_decref(root);
 		return route_error(out, 500, "the backend cannot read its log",
@@ -693,8 +710,9 @@ static enum od_code same_entry(struct backend *b, const struct statement *st,
 	struct same sm = { seq, text, len, sig, 0, 0 };
 	enum od_code rc;
 
-	rc = store_log_each(b->store, st->order[0] ? st->order : NULL, same_cb,
-			    &sm, err);
+	rc = st->order[0] ?
+	     store_log_each(b->store, st->order, same_cb, &sm, err) :
+	     store_log_each_after(b->store, seq - 1, same_cb, &sm, err);
 	if (rc != OD_OK)
 		return rc;
 	if (!sm.found || !sm.equal)
@@ -704,18 +722,31 @@ static enum od_code same_entry(struct backend *b, const struct statement *st,
 	return OD_OK;
 }
 
-/* Decides one statement of a batch and makes its receipt. */
-static json_t *receipt(struct backend *b, const char *text, size_t len,
-		       const char *sig64, struct tally *t)
+/* What became of one statement of a batch. */
+enum verdict_result { V_ACCEPTED, V_DUPLICATE, V_REFUSED };
+
+struct verdict {
+	enum verdict_result result;
+	long long seq;
+	char id[STMT_ID_LEN + 1];        /* "" when it did not parse */
+	char reason[OD_ERR_MSG_MAX];
+};
+
+/*
+ * Decides one statement of a batch.  With own_tx each accepted statement
+ * is committed on its own; without, the caller's transaction holds it.
+ */
+static void judge(struct backend *b, const char *text, size_t len,
+		  const char *sig64, int own_tx, struct verdict *v)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct statement *st = NULL;
 	struct od_err err;
 	long long seq = 0;
 	size_t siglen = 0;
-	json_t *r = NULL;
 	enum od_code rc;
 
+	memset(v, 0, sizeof *v);
 	od_err_clear(&err);
 	rc = b64_decode("the signature", sig64, strlen(sig64), sig,
 			sizeof sig, &siglen, &err);
@@ -724,48 +755,105 @@ static json_t *receipt(struct backend *b, const char *text, size_t len,
 				"bytes");
 	if (rc == OD_OK)
 		rc = statement_parse(text, len, &st, &err);
-	if (rc == OD_OK && st->kind == STMT_SHOP_GENESIS &&
-	    strcmp(statement_get(st, "shop"), b->shop) != 0)
-		rc = od_err_set(&err, OD_E_DENIED, "this backend serves another "
-				"shop; the desk belongs elsewhere");
+	if (rc == OD_OK) {
+		snprintf(v->id, sizeof v->id, "%s", st->id);
+		if (st->kind == STMT_SHOP_GENESIS &&
+		    strcmp(statement_get(st, "shop"), b->shop) != 0)
+			rc = od_err_set(&err, OD_E_DENIED, "this backend serves "
+					"another shop; the desk belongs "
+					"elsewhere");
+	}
 	if (rc == OD_OK) {
 		rc = store_log_find_id(b->store, st->id, &seq, &err);
 		if (rc == OD_OK)
 			rc = same_entry(b, st, seq, text, len, sig, &err);
 		if (rc == OD_OK) {
-			t->duplicate++;
-			r = json_pack("{s:s, s:s, s:I}", "id", st->id,
-				      "result", "duplicate", "seq",
-				      (json_int_t)seq);
+			v->result = V_DUPLICATE;
+			v->seq = seq;
 			goto out;
 		}
 		if (rc == OD_E_NOTFOUND)
 			rc = OD_OK;
 	}
-	if (rc == OD_OK)
+	if (rc == OD_OK && own_tx)
 		rc = store_begin(b->store, &err);
 	if (rc == OD_OK) {
 		rc = ledger_accept(b->store, text, len, sig, &seq, &err);
-		if (rc == OD_OK)
+		if (own_tx && rc == OD_OK)
 			rc = store_commit(b->store, &err);
-		else
+		else if (own_tx)
 			store_rollback(b->store);
 	}
 	if (rc == OD_OK) {
-		t->accepted++;
-		r = json_pack("{s:s, s:s, s:I}", "id", st->id, "result",
-			      "accepted", "seq", (json_int_t)seq);
+		v->result = V_ACCEPTED;
+		v->seq = seq;
 	} else {
-		t->refused++;
-		r = st != NULL ?
-		    json_pack("{s:s, s:s, s:s}", "id", st->id, "result",
-			      "refused", "reason", err.msg) :
-		    json_pack("{s:s, s:s}", "result", "refused", "reason",
-			      err.msg);
+		v->result = V_REFUSED;
+		snprintf(v->reason, sizeof v->reason, "%s", err.msg);
 	}
 out:
 	statement_free(st);
-	return r;
+}
+
+/* Makes the receipt of a verdict and counts it. */
+static json_t *receipt(const struct verdict *v, struct tally *t)
+{
+	switch (v->result) {
+	case V_ACCEPTED:
+		t->accepted++;
+		return json_pack("{s:s, s:s, s:I}", "id", v->id, "result",
+				 "accepted", "seq", (json_int_t)v->seq);
+	case V_DUPLICATE:
+		t->duplicate++;
+		return json_pack("{s:s, s:s, s:I}", "id", v->id, "result",
+				 "duplicate", "seq", (json_int_t)v->seq);
+	default:
+		t->refused++;
+		return v->id[0] != '\0' ?
+		       json_pack("{s:s, s:s, s:s}", "id", v->id, "result",
+				 "refused", "reason", v->reason) :
+		       json_pack("{s:s, s:s}", "result", "refused", "reason",
+				 v->reason);
+	}
+}
+
+/*
+ * Decides every statement of list.  First the whole batch in one
+ * transaction, one durable commit: the usual case, a desk pushing what it
+ * signed.  If any statement is refused (a refused statement may have left
+ * half a change in the transaction), or the commit fails, all of it is
+ * rolled back and each statement is decided again on its own, committed
+ * one by one: the verdicts are those of deciding them in order either way.
+ */
+static void judge_batch(struct backend *b, json_t *list, struct verdict *vs)
+{
+	size_t i, n = json_array_size(list);
+	struct od_err err;
+	int fast;
+
+	fast = store_begin(b->store, &err) == OD_OK;
+	for (i = 0; fast && i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		json_t *s = json_object_get(e, "statement");
+
+		judge(b, json_string_value(s), json_string_length(s),
+		      json_string_value(json_object_get(e, "signature")), 0,
+		      &vs[i]);
+		if (vs[i].result == V_REFUSED) {
+			store_rollback(b->store);
+			fast = 0;
+		}
+	}
+	if (fast && store_commit(b->store, &err) == OD_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		json_t *s = json_object_get(e, "statement");
+
+		judge(b, json_string_value(s), json_string_length(s),
+		      json_string_value(json_object_get(e, "signature")), 1,
+		      &vs[i]);
+	}
 }
 
 /* Checks that o is an object with exactly the keys given. */
@@ -780,6 +868,7 @@ static unsigned route_statements(struct backend *b, const char *body,
 				 size_t note_size)
 {
 	struct tally t = { 0, 0, 0 };
+	struct verdict *verdicts;
 	json_error_t jerr;
 	json_t *root, *list, *receipts = NULL, *answer = NULL;
 	size_t i, n;
@@ -824,32 +913,624 @@ static unsigned route_statements(struct backend *b, const char *body,
 		json_decref(answer);
 		return route_error(out, 500, "out of memory", note, note_size);
 	}
+	verdicts = calloc(n, sizeof *verdicts);
+	if (verdicts == NULL) {
+		json_decref(root);
+		json_decref(answer);
+		return route_error(out, 500, "out of memory", note, note_size);
+	}
+	judge_batch(b, list, verdicts);
 	for (i = 0; i < n; i++) {
-		json_t *e = json_array_get(list, i);
-		json_t *s = json_object_get(e, "statement");
-		json_t *r = receipt(b, json_string_value(s),
-				    json_string_length(s),
-				    json_string_value(json_object_get(e,
-							"signature")), &t);
+		json_t *r = receipt(&verdicts[i], &t);
 
 		if (r == NULL || json_array_append_new(receipts, r) != 0) {
+			free(verdicts);
 			json_decref(root);
 			json_decref(answer);
 			return route_error(out, 500, "out of memory", note,
 					   note_size);
 		}
 	}
+	free(verdicts);
 	json_decref(root);
 	snprintf(note, note_size, "%u accepted, %u duplicate, %u refused",
 		 t.accepted, t.duplicate, t.refused);
 	return route_done(b, answer, out, note, note_size);
 }
 
-unsigned backend_route(struct backend *b, const char *method,
-		       const char *path, const char *arg_after,
-		       const char *arg_limit, const char *body, size_t len,
-		       struct buf *out, char *note, size_t note_size)
+
+/* Forgets the revoked list read before. */
+static void revoked_drop(struct backend *b)
 {
+	size_t i;
+
+	for (i = 0; i < b->nrevoked; i++)
+		free(b->revoked[i]);
+	free(b->revoked);
+	b->revoked = NULL;
+	b->nrevoked = 0;
+}
+
+/* Whether s is 1..PKI_SERIAL_MAX lower-case hex digits. */
+static int serial_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > PKI_SERIAL_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Parses the revoked list ("SERIAL NAME" lines) into a sorted array of
+ * serials; anything else in it gives OD_E_TAMPERED.
+ */
+static enum od_code revoked_parse(char *text, char ***out, size_t *n,
+				  struct od_err *err)
+{
+	char **list = NULL, **grown, *line, *next, *sp;
+	size_t count = 0, cap = 0;
+	enum od_code rc = OD_OK;
+
+	for (line = text; rc == OD_OK && *line != '\0'; line = next) {
+		next = strchr(line, '\n');
+		if (next == NULL) {
+			rc = od_err_set(err, OD_E_TAMPERED, "%s: the last line "
+					"is cut short", BACKEND_REVOKED);
+			break;
+		}
+		*next++ = '\0';
+		sp = strchr(line, ' ');
+		if (sp == NULL || !serial_ok(line, (size_t)(sp - line)) ||
+		    count >= BACKEND_REVOKED_MAX) {
+			rc = od_err_set(err, OD_E_TAMPERED, "%s: line %zu is "
+					"not \"SERIAL NAME\"", BACKEND_REVOKED,
+					count + 1);
+			break;
+		}
+		*sp = '\0';
+		if (count == cap) {
+			cap = cap ? 2 * cap : 16;
+			grown = realloc(list, cap * sizeof *list);
+			if (grown == NULL) {
+				rc = od_err_set(err, OD_E_NOMEM,
+						"out of memory");
+				break;
+			}
+			list = grown;
+		}
+		list[count] = strdup(line);
+		if (list[count] == NULL)
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		else
+			count++;
+	}
+	if (rc != OD_OK) {
+		while (count > 0)
+			free(list[--count]);
+		free(list);
+		return rc;
+	}
+	if (count > 0)
+		qsort(list, count, sizeof *list, cmp_str);
+	*out = list;
+	*n = count;
+	return OD_OK;
+}
+
+int backend_revoked(struct backend *b, const char *serial)
+{
+	char path[4200], *text = NULL;
+	struct stat st;
+	struct od_err err;
+	char **list = NULL;
+	size_t n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", b->dir, BACKEND_REVOKED);
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return 1;
+		revoked_drop(b);
+		b->rv_state = 1;
+		b->rv_ino = 0;
+		return 0;
+	}
+	if (b->rv_state == 0 || b->rv_ino != st.st_ino ||
+	    b->rv_size != st.st_size ||
+	    b->rv_mtime.tv_sec != st.st_mtim.tv_sec ||
+	    b->rv_mtime.tv_nsec != st.st_mtim.tv_nsec) {
+		revoked_drop(b);
+		b->rv_state = -1;
+		if (read_small(b->dir, BACKEND_REVOKED,
+			       (size_t)BACKEND_REVOKED_MAX * 160, 0, &text,
+			       NULL, &err) == OD_OK &&
+		    revoked_parse(text, &list, &n, &err) == OD_OK) {
+			b->revoked = list;
+			b->nrevoked = n;
+			b->rv_state = 1;
+		}
+		free(text);
+		b->rv_ino = st.st_ino;
+		b->rv_size = st.st_size;
+		b->rv_mtime = st.st_mtim;
+	}
+	if (b->rv_state != 1)
+		return 1;
+	return b->nrevoked > 0 &&
+	       bsearch(&serial, b->revoked, b->nrevoked, sizeof *b->revoked,
+		       cmp_str) != NULL;
+}
+
+/* Whether a client certificate's name is plain (as pki_make_leaf's). */
+static int cert_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > PKI_NAME_MAX || s[0] == '.' || s[0] == '_' ||
+	    s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		      s[i] == '_' || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Adds the serial of dir/file's certificate to list (if present). */
+static enum od_code revoke_file(const char *dir, const char *file,
+				const char *name, struct buf *list,
+				const char *old, int *found, int *added,
+				struct od_err *err)
+{
+	char serial[PKI_SERIAL_MAX + 1], needle[PKI_SERIAL_MAX + 3];
+	char *pem = NULL;
+	enum od_code rc;
+
+	rc = backend_read_pem(dir, file, &pem, err);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = pki_serial(pem, serial, err);
+	free(pem);
+	if (rc != OD_OK)
+		return rc;
+	*found = 1;
+	/* Already listed: at the start of the file or of a line. */
+	snprintf(needle, sizeof needle, "\n%s ", serial);
+	if ((strncmp(old, needle + 1, strlen(needle + 1)) == 0) ||
+	    strstr(old, needle) != NULL)
+		return OD_OK;
+	*added = 1;
+	return buf_addf(list, err, "%s %s\n", serial, name);
+}
+
+enum od_code backend_revoke(const char *dir, const char *name, int storefront,
+			    struct od_err *err)
+{
+	char path[4200], *old = NULL;
+	struct buf list;
+	int found = 0, added = 0;
+	enum od_code rc;
+
+	if (!cert_name_ok(name))
+		return od_err_set(err, OD_E_USAGE, "a certificate name is 1 to "
+				  "%d of A-Z a-z 0-9 . _ -", PKI_NAME_MAX);
+	rc = read_small(dir, BACKEND_REVOKED, (size_t)BACKEND_REVOKED_MAX * 160,
+			0, &old, NULL, err);
+	if (rc == OD_E_NOTFOUND) {
+		old = strdup("");
+		rc = old ? OD_OK : od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	if (rc != OD_OK)
+		return rc;
+	buf_init(&list, (size_t)BACKEND_REVOKED_MAX * 160);
+	rc = buf_adds(&list, old, err);
+	if (rc == OD_OK && list.len > 0 && list.data[list.len - 1] != '\n')
+		rc = od_err_set(err, OD_E_TAMPERED, "%.200s/%s: the last line "
+				"is cut short; fix or remove it", dir,
+				BACKEND_REVOKED);
+	if (storefront) {
+		snprintf(path, sizeof path, "%s/%s/%s", dir, BACKEND_SF_DIR,
+			 name);
+		if (rc == OD_OK)
+			rc = revoke_file(path, "storefront.pem", name, &list,
+					 old, &found, &added, err);
+	} else {
+		snprintf(path, sizeof path, "%s/desks/%s", dir, name);
+		if (rc == OD_OK)
+			rc = revoke_file(path, "desk.pem", name, &list, old,
+					 &found, &added, err);
+		/* The first desk's bundle, made by init. */
+		snprintf(path, sizeof path, "%s/%s", dir, BACKEND_JOIN_DIR);
+		if (rc == OD_OK && strcmp(name, "desk-1") == 0)
+			rc = revoke_file(path, "desk.pem", name, &list, old,
+					 &found, &added, err);
+	}
+	if (rc == OD_OK && !found)
+		rc = od_err_set(err, OD_E_NOTFOUND, "this backend made no %s "
+				"certificate named %s", storefront ?
+				"storefront" : "desk", name);
+	if (rc == OD_OK && !added)
+		rc = od_err_set(err, OD_E_STATE, "the %s %s is already revoked",
+				storefront ? "storefront" : "desk", name);
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_REVOKED);
+	/* A new file, renamed over the old: a serving backend sees the
+	 * change (another inode) and never reads half a list. */
+	if (rc == OD_OK)
+		rc = file_write_atomic(path, list.data, list.len, err);
+	buf_free(&list);
+	free(old);
+	return rc;
+}
+
+/* Whether name may name a storefront: a user name of the shop. */
+static int storefront_name_ok(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n == 0 || n > STMT_NAME_MAX || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= '0' && name[i] <= '9') || name[i] == '.' ||
+		      name[i] == '_' || name[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Makes a directory of dir (mode 0700) unless it is there. */
+static enum od_code make_subdir(const char *dir, const char *name,
+				struct od_err *err)
+{
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
+				  path, strerror(errno));
+	return OD_OK;
+}
+
+enum od_code backend_storefront_add(const char *dir, const char *name,
+				    struct backend_storefront_report *rep,
+				    struct od_err *err)
+{
+	char *ca = NULL, *ca_key = NULL, *cert = NULL, *key = NULL;
+	char path[4096], file[128], hex[65], keytext[128];
+	uint8_t seed[SIGKEY_SEED_LEN], pub[SIGKEY_PUB_LEN];
+	struct sigkey *k = NULL;
+	enum od_code rc;
+
+	memset(rep, 0, sizeof *rep);
+	if (!storefront_name_ok(name))
+		return od_err_set(err, OD_E_USAGE, "a storefront's name is 1 "
+				  "to %d of a-z 0-9 . _ -, starting with a "
+				  "letter (it becomes a user of the shop)",
+				  STMT_NAME_MAX);
+	snprintf(path, sizeof path, "%s/%s/%s.key", dir, BACKEND_SF_KEYS,
+		 name);
+	if (access(path, F_OK) == 0)
+		return od_err_set(err, OD_E_EXISTS, "there is already a "
+				  "storefront %s; choose another name", name);
+	rc = backend_read_pem(dir, "ca.pem", &ca, err);
+	if (rc == OD_OK)
+		rc = backend_read_pem(dir, "ca.key", &ca_key, err);
+	if (rc == OD_OK)
+		rc = pki_make_leaf(ca, ca_key, PKI_STOREFRONT, name, NULL, 0,
+				   &cert, &key, err);
+	if (rc == OD_OK)
+		rc = sigkey_generate_seed(seed, err);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &k, err);
+	if (rc == OD_OK)
+		rc = make_subdir(dir, BACKEND_SF_KEYS, err);
+	if (rc == OD_OK)
+		rc = make_subdir(dir, BACKEND_SF_DIR, err);
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_SF_DIR);
+	if (rc == OD_OK)
+		rc = make_subdir(path, name, err);
+	snprintf(path, sizeof path, "%s/%s/%s", dir, BACKEND_SF_DIR, name);
+	if (rc == OD_OK)
+		rc = write_new(path, "ca.pem", ca, strlen(ca), err);
+	if (rc == OD_OK)
+		rc = write_pair(path, "storefront", cert, key, err);
+	/* The key last: its presence is what makes the storefront. */
+	if (rc == OD_OK) {
+		hex_encode(seed, sizeof seed, hex);
+		snprintf(keytext, sizeof keytext, "%s\nsign: %s\n",
+			 SF_KEY_MAGIC, hex);
+		snprintf(path, sizeof path, "%s/%s", dir, BACKEND_SF_KEYS);
+		snprintf(file, sizeof file, "%s.key", name);
+		rc = write_new(path, file, keytext, strlen(keytext), err);
+		secret_wipe(hex, sizeof hex);
+		secret_wipe(keytext, sizeof keytext);
+	}
+	if (rc == OD_OK) {
+		sigkey_public(k, pub);
+		b64_encode(pub, sizeof pub, rep->pubkey);
+	}
+	sigkey_free(k);
+	secret_wipe(seed, sizeof seed);
+	free(ca);
+	free(cert);
+	secret_free_str(ca_key);
+	secret_free_str(key);
+	return rc;
+}
+
+/* Loads the key the backend signs a storefront's orders with. */
+static enum od_code storefront_key(struct backend *b, const char *name,
+				   struct sigkey **out, struct od_err *err)
+{
+	const size_t head = sizeof SF_KEY_MAGIC + 6, want = head + 65;
+	uint8_t seed[SIGKEY_SEED_LEN];
+	char file[128], hex[65], *text = NULL;
+	size_t len = 0;
+	enum od_code rc;
+
+	*out = NULL;
+	if (!storefront_name_ok(name))
+		return od_err_set(err, OD_E_NOTFOUND, "this certificate names "
+				  "no storefront of this backend");
+	snprintf(file, sizeof file, "%s/%s.key", BACKEND_SF_KEYS, name);
+	rc = read_small(b->dir, file, 256, 1, &text, &len, err);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_NOTFOUND, "there is no storefront "
+				  "%s; make it with orderdeskd storefront add",
+				  name);
+	if (rc != OD_OK)
+		return rc;
+	if (len == want)
+		memcpy(hex, text + head, 64);
+	hex[64] = '\0';
+	if (len != want || memcmp(text, SF_KEY_MAGIC "\nsign: ", head) != 0 ||
+	    text[len - 1] != '\n' ||
+	    hex_decode("the storefront key", hex, seed, sizeof seed,
+		       err) != OD_OK)
+		rc = od_err_set(err, OD_E_TAMPERED, "%s of %.200s is damaged",
+				file, b->dir);
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, out, err);
+	secret_wipe(hex, sizeof hex);
+	secret_wipe(seed, sizeof seed);
+	secret_wipe(text, len);
+	free(text);
+	return rc;
+}
+
+/*
+ * Checks that the owner has made the storefront a user of the shop with
+ * the key the backend holds for it; *fp gets that key's fingerprint.  The
+ * fold would refuse each order anyway: this says once, and what to do.
+ */
+static enum od_code storefront_approved(struct backend *b, const char *name,
+					const struct sigkey *k,
+					char fp[SIGKEY_FP_LEN + 1],
+					struct od_err *err)
+{
+	uint8_t pub[SIGKEY_PUB_LEN];
+	char pub64[64];
+	struct user_record u;
+	enum od_code rc;
+
+	sigkey_public(k, pub);
+	b64_encode(pub, sizeof pub, pub64);
+	rc = sigkey_fingerprint(pub, fp, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_user_get(b->store, name, &u, err);
+	if (rc == OD_E_NOTFOUND || (rc == OD_OK &&
+	    (strcmp(u.role, "storefront") != 0 ||
+	     memcmp(u.pubkey, pub, sizeof pub) != 0)))
+		return od_err_set(err, OD_E_DENIED, "the shop's owner has not "
+				  "approved storefront %s with this key; on "
+				  "a desk: orderdesk sync --approve-storefront "
+				  "%s --key %s", name, name, pub64);
+	if (rc == OD_OK && !u.active)
+		return od_err_set(err, OD_E_DENIED, "storefront %s has been "
+				  "revoked by the shop", name);
+	return rc;
+}
+
+/* Places one order as the storefront: one transaction, one entry. */
+static enum od_code place_one(struct backend *b, const char *name,
+			      const char *fp, const struct sigkey *k,
+			      const struct order *o, long long *seq,
+			      char id[STMT_ID_LEN + 1], struct od_err *err)
+{
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	id[0] = '\0';
+	rc = statement_new(STMT_ORDER_PLACED, name, fp, o->number, &st, err);
+	if (rc == OD_OK)
+		rc = order_to_statement(o, st, err);
+	if (rc == OD_OK)
+		rc = store_begin(b->store, err);
+	if (rc == OD_OK) {
+		rc = ledger_append(b->store, k, st, seq, err);
+		if (rc == OD_OK)
+			rc = store_commit(b->store, err);
+		else
+			store_rollback(b->store);
+	}
+	if (rc == OD_OK)
+		snprintf(id, STMT_ID_LEN + 1, "%s", st->id);
+	statement_free(st);
+	return rc;
+}
+
+/* One batch of orders being placed, and what came of each. */
+struct placing {
+	backend_order_fn cb;
+	void *ctx;
+	json_t *receipts;      /* or NULL */
+	size_t accepted, refused;
+};
+
+/*
+ * Places each order of list as the storefront; a refused order does not
+ * stop the others.  Fails as a whole only when the storefront may not
+ * place orders at all, or out of memory.
+ */
+static enum od_code place_list(struct backend *b, const char *name,
+			       const struct order_list *list,
+			       struct placing *pl, struct od_err *err)
+{
+	char fp[SIGKEY_FP_LEN + 1], id[STMT_ID_LEN + 1];
+	struct sigkey *k = NULL;
+	struct od_err oerr;
+	long long seq;
+	enum od_code rc;
+	size_t i;
+	json_t *r;
+
+	rc = storefront_key(b, name, &k, err);
+	if (rc == OD_OK)
+		rc = storefront_approved(b, name, k, fp, err);
+	for (i = 0; rc == OD_OK && i < list->count; i++) {
+		const struct order *o = list->orders[i];
+
+		seq = 0;
+		od_err_clear(&oerr);
+		if (place_one(b, name, fp, k, o, &seq, id, &oerr) == OD_OK) {
+			pl->accepted++;
+			r = json_pack("{s:s, s:s, s:s, s:I}", "order",
+				      o->number, "result", "accepted", "id",
+				      id, "seq", (json_int_t)seq);
+		} else {
+			pl->refused++;
+			seq = 0;
+			r = json_pack("{s:s, s:s, s:s}", "order", o->number,
+				      "result", "refused", "reason",
+				      oerr.msg);
+		}
+		if (pl->cb != NULL)
+			pl->cb(pl->ctx, o->number, seq, seq > 0 ? NULL :
+			       oerr.msg);
+		if (pl->receipts != NULL &&
+		    (r == NULL || json_array_append_new(pl->receipts, r) != 0))
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		else if (pl->receipts == NULL)
+			json_decref(r);
+	}
+	sigkey_free(k);
+	return rc;
+}
+
+enum od_code backend_import(struct backend *b, const char *name,
+			    const char *data, size_t len, backend_order_fn cb,
+			    void *ctx, size_t *accepted, struct od_err *err)
+{
+	struct placing pl = { cb, ctx, NULL, 0, 0 };
+	struct order_list *list = NULL;
+	enum od_code rc;
+
+	*accepted = 0;
+	rc = import_parse(data, len, &list, err);
+	if (rc == OD_OK)
+		rc = place_list(b, name, list, &pl, err);
+	*accepted = pl.accepted;
+	order_list_free(list);
+	return rc;
+}
+
+/* POST /v1/orders, from the storefront name. */
+static unsigned route_orders(struct backend *b, const char *name,
+			     const char *body, size_t len, struct buf *out,
+			     char *note, size_t note_size)
+{
+	struct placing pl = { NULL, NULL, NULL, 0, 0 };
+	struct order_list *list = NULL;
+	json_t *answer;
+	struct od_err err;
+	enum od_code rc;
+	unsigned status;
+
+	od_err_clear(&err);
+	if (len == 0)
+		return route_error(out, 400, "the body must be orders in the "
+				   "import JSON format", note, note_size);
+	/* CSV is for files; over the wire only the JSON format. */
+	{
+		size_t i = (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0) ?
+			   3 : 0;
+
+		while (i < len && (body[i] == ' ' || body[i] == '\t' ||
+				   body[i] == '\r' || body[i] == '\n'))
+			i++;
+		if (i == len || (body[i] != '[' && body[i] != '{'))
+			return route_error(out, 400, "the body must be orders "
+					   "in the import JSON format", note,
+					   note_size);
+	}
+	rc = import_parse(body, len, &list, &err);
+	if (rc != OD_OK)
+		return route_error(out, rc == OD_E_NOMEM ? 500 : 400, err.msg,
+				   note, note_size);
+	if (list->count > b->max_batch) {
+		order_list_free(list);
+		return route_error(out, 413, "too many orders in one request",
+				   note, note_size);
+	}
+	answer = json_object();
+	pl.receipts = json_array();
+	if (answer == NULL || pl.receipts == NULL ||
+	    json_object_set_new(answer, "receipts", pl.receipts) != 0) {
+		if (answer == NULL)
+			json_decref(pl.receipts);
+		json_decref(answer);
+		order_list_free(list);
+		return route_error(out, 500, "out of memory", note, note_size);
+	}
+	rc = place_list(b, name, list, &pl, &err);
+	order_list_free(list);
+	if (rc != OD_OK) {
+		json_decref(answer);
+		status = rc == OD_E_DENIED || rc == OD_E_NOTFOUND ? 403 :
+			 rc == OD_E_NOMEM ? 500 : 503;
+		return route_error(out, status, err.msg, note, note_size);
+	}
+	snprintf(note, note_size, "%zu orders placed, %zu refused",
+		 pl.accepted, pl.refused);
+	return route_done(b, answer, out, note, note_size);
+}
+
+unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
+			    const char *method, const char *path,
+			    const char *arg_after, const char *arg_limit,
+			    const char *body, size_t len, struct buf *out,
+			    char *note, size_t note_size)
+{
+	/* A storefront only places orders; only a storefront does. */
+	if (strcmp(path, "/v1/orders") == 0) {
+		if (strcmp(method, "POST") != 0)
+			return route_error(out, 405, "use POST for /v1/orders",
+					   note, note_size);
+		if (!peer->storefront)
+			return route_error(out, 403, "only a storefront's "
+					   "certificate may post orders; a "
+					   "desk pushes statements", note,
+					   note_size);
+		return route_orders(b, peer->name, body, len, out, note,
+				    note_size);
+	}
+	if (peer->storefront &&
+	    (strcmp(path, "/v1/log") == 0 ||
+	     strcmp(path, "/v1/statements") == 0))
+		return route_error(out, 403, "a storefront's certificate may "
+				   "only post orders", note, note_size);
 	if (strcmp(path, "/v1/log") == 0) {
 		if (strcmp(method, "GET") != 0)
 			return route_error(out, 405, "use GET for /v1/log",
@@ -865,4 +1546,15 @@ unsigned backend_route(struct backend *b, const char *method,
 	}
 	return route_error(out, 404, "no such route; see backend.h", note,
 			   note_size);
+}
+
+unsigned backend_route(struct backend *b, const char *method,
+		       const char *path, const char *arg_after,
+		       const char *arg_limit, const char *body, size_t len,
+		       struct buf *out, char *note, size_t note_size)
+{
+	const struct backend_peer desk = { "", 0 };
+
+	return backend_route_peer(b, &desk, method, path, arg_after, arg_limit,
+				  body, len, out, note, note_size);
 }

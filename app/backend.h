@@ -1,5 +1,5 @@
 /*
- * backend.h - orderdeskd's rules: its directory, its store, its two routes.
+ * backend.h - orderdeskd's rules: its directory, its store, its routes.
  *
  * A backend directory (mode 0700) holds, every file mode 0600:
  *   orderdesk.db     the shop's log and folded state, encrypted with the
@@ -13,7 +13,15 @@
  *   server.pem server.key   the TLS server certificate (127.0.0.1,
  *                    localhost and every --host)
  *   orderdeskd.conf  limits, "name = value" lines, reread on SIGHUP
+ *   revoked          revoked client certificates, a line "SERIAL NAME"
+ *                    each (serial in lower-case hex): a serving backend
+ *                    rereads it whenever it changes and refuses them (403)
  *   join/            the first desk's bundle: ca.pem desk.pem desk.key
+ *   storefronts/NAME/   a storefront's bundle: ca.pem storefront.pem
+ *                    storefront.key (its certificate's unit says
+ *                    "storefront", app/pki.h)
+ *   storefront-keys/NAME.key   the Ed25519 seed the backend signs that
+ *                    storefront's orders with, hex; never handed out
  *   lock             held by a serving backend
  *
  * The wire (HTTP/1.1 + JSON, DESIGN.md section 5):
@@ -32,6 +40,25 @@
  *     the log: no second effect) or {"result": "refused", "reason": TEXT}
  *     (with "id" when the statement parsed).  A body that is not exactly
  *     this shape gives 400, more than max_batch statements 413.
+ *
+ *   POST /v1/orders  the import JSON (app/import.h, assets/import-format.md)
+ *     Only from a storefront's certificate (a desk gets 403; a storefront
+ *     gets 403 on the two routes above).  Each order becomes an
+ *     order.placed statement whose actor is the storefront, signed by the
+ *     backend with that storefront's key: the log names the storefront, and
+ *     the fold accepts it only once the owner has added the storefront as a
+ *     user with role "storefront" and that key (`orderdesk sync
+ *     --approve-storefront NAME --key KEY`).
+ *     200 {"receipts": [{"order": NUMBER, "result": "accepted", "id": ID,
+ *     "seq": N} | {"order": NUMBER, "result": "refused", "reason": TEXT},
+ *     ...], "head": HEAD}, one per order in the body's order: a number
+ *     already in the log is refused, with no second effect.  A body that
+ *     does not parse as a whole gives 400 naming the order and field,
+ *     more than max_batch orders 413, a storefront not (or no longer)
+ *     approved in the log 403 saying what to do.
+ *
+ *   A certificate listed in revoked gets 403 on every route (the server
+ *   asks backend_revoked before reading a request's body).
  *
  *   HEAD = {"seq": N, "hash": HEX, "time": T, "key": B64, "signature": B64}
  *     the backend's Ed25519 signature (key: its raw public key) over the
@@ -57,6 +84,10 @@
 #define BACKEND_HEAD_MAGIC  "orderdesk-head/1"
 #define BACKEND_PAGE_BYTES  (4 * 1024 * 1024)
 #define BACKEND_HOSTS_MAX   16
+#define BACKEND_REVOKED     "revoked"
+#define BACKEND_REVOKED_MAX 100000       /* certificates in the list */
+#define BACKEND_SF_DIR      "storefronts"
+#define BACKEND_SF_KEYS     "storefront-keys"
 
 /* The limits and address, from orderdeskd.conf; each has a default. */
 struct backend_config {
@@ -123,12 +154,72 @@ void backend_set_config(struct backend *b, const struct backend_config *cfg);
 enum od_code backend_read_pem(const char *dir, const char *name, char **pem,
 			      struct od_err *err);
 
+/* What a storefront's key is, for the owner to approve it in the log. */
+struct backend_storefront_report {
+	char pubkey[64];             /* base64 of its Ed25519 public key */
+};
+
 /*
- * Answers one request (see the wire above): writes the JSON answer to out
- * and returns the HTTP status.  arg_after and arg_limit are the query's
- * values or NULL.  note gets a short line for the log, with counts only:
- * never a statement's content.
+ * Makes a storefront for the backend in dir: its client certificate bundle
+ * in storefronts/NAME/ and its signing key in storefront-keys/.  name is a
+ * user name of the shop (1..32 of a-z 0-9 . _ -, starting with a letter);
+ * one that exists gives OD_E_EXISTS.
  */
+enum od_code backend_storefront_add(const char *dir, const char *name,
+				    struct backend_storefront_report *rep,
+				    struct od_err *err);
+
+/*
+ * Revokes the client certificates named name: a desk's (desks/NAME/ and,
+ * for the first desk's name, join/) when storefront is 0, else the
+ * storefront's.  Their serials are added to dir/revoked; a serving backend
+ * refuses them from their next request on.  A name with no certificate
+ * gives OD_E_NOTFOUND; one already revoked OD_E_STATE.
+ */
+enum od_code backend_revoke(const char *dir, const char *name, int storefront,
+			    struct od_err *err);
+
+/*
+ * Whether the certificate with this serial (lower-case hex) is revoked,
+ * rereading dir/revoked when it has changed.  A list that cannot be read
+ * (other than missing) refuses every certificate: revocation fails closed.
+ */
+int backend_revoked(struct backend *b, const char *serial);
+
+/* Who sent a request: the client certificate's name and kind. */
+struct backend_peer {
+	const char *name;
+	int storefront;              /* its unit is PKI_STOREFRONT_UNIT */
+};
+
+/*
+ * Answers one request from peer (see the wire above): writes the JSON
+ * answer to out and returns the HTTP status.  arg_after and arg_limit are
+ * the query's values or NULL.  note gets a short line for the log, with
+ * counts only: never a statement's content.
+ */
+unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
+			    const char *method, const char *path,
+			    const char *arg_after, const char *arg_limit,
+			    const char *body, size_t len, struct buf *out,
+			    char *note, size_t note_size);
+
+/* What happened to one order of an import. */
+typedef void (*backend_order_fn)(void *ctx, const char *number,
+				 long long seq, const char *reason);
+
+/*
+ * Places the orders of data[0..len) (the import JSON or CSV) as the
+ * storefront name, as POST /v1/orders does, each in its own transaction:
+ * cb (may be NULL) hears of each, with seq > 0 when accepted, else the
+ * reason.  A file that does not parse gives OD_E_INPUT and places nothing;
+ * an unknown storefront OD_E_NOTFOUND.  *accepted counts the placed ones.
+ */
+enum od_code backend_import(struct backend *b, const char *name,
+			    const char *data, size_t len, backend_order_fn cb,
+			    void *ctx, size_t *accepted, struct od_err *err);
+
+/* Answers one request from a desk: backend_route_peer with a desk peer. */
 unsigned backend_route(struct backend *b, const char *method,
 		       const char *path, const char *arg_after,
 		       const char *arg_limit, const char *body, size_t len,

@@ -8,6 +8,31 @@
 
 #include "app/sync.h"
 
+/*
+ * Adds a storefront to the shop as the signed-in owner: a user.add with
+ * role storefront and the key the backend holds for it (printed by
+ * `orderdeskd storefront add`), so the fold accepts the orders the backend
+ * signs on its behalf, and the log says who approved them.
+ */
+static enum od_code approve_storefront(struct shop *sh, const char *name,
+				       const char *pubkey, struct od_err *err)
+{
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = shop_statement(sh, STMT_USER_ADD, NULL, &st, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "user", name, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "role", "storefront", err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "pubkey", pubkey, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
 static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
@@ -17,8 +42,10 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 		{ "ca", required_argument, NULL, 'a' },
 		{ "cert", required_argument, NULL, 'c' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "approve-storefront", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *storefront = NULL;
 	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL };
 	struct sync_report rep;
 	struct shop *sh = NULL;
@@ -27,7 +54,10 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		given++;
-		if (opt == 'b')
+		if (opt == 's') {
+			storefront = optarg;
+			given--;
+		} else if (opt == 'b')
 			a.url = optarg;
 		else if (opt == 'p')
 			a.pin = optarg;
@@ -40,6 +70,13 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 		else
 			return cli_usage(&cmd_sync_entry, err);
 	}
+	/* --approve-storefront NAME --key KEY: the key is the storefront's
+	 * signing key, not an attach; --key alone is an attach's. */
+	if (storefront != NULL) {
+		if (given != 1 || a.key == NULL)
+			return cli_usage(&cmd_sync_entry, err);
+		given = 0;
+	}
 	if (optind != argc || (given != 0 && (a.url == NULL || a.pin == NULL ||
 					      a.ca == NULL || a.cert == NULL ||
 					      a.key == NULL)))
@@ -47,6 +84,12 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
 	if (rc == OD_OK && given != 0)
 		rc = sync_attach(sh, &a, err);
+	if (rc == OD_OK && storefront != NULL) {
+		rc = approve_storefront(sh, storefront, a.key, err);
+		if (rc == OD_OK)
+			fprintf(c->out, "Approved storefront %s: the backend may "
+				"now place its orders.\n", storefront);
+	}
 	if (rc == OD_OK)
 		rc = sync_run(sh, &rep, err);
 	if (rc == OD_OK)
@@ -58,7 +101,9 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 }
 
 const struct cli_command cmd_sync_entry = {
-	"sync", "[--backend URL --pin PIN --ca FILE --cert FILE --key FILE]",
-	"push to and pull from the shop backend (verified; first time: attach)",
+	"sync", "[--backend URL --pin PIN --ca FILE --cert FILE --key FILE | "
+	"--approve-storefront NAME --key KEY]",
+	"push to and pull from the shop backend (verified; first time: "
+	"attach; the owner approves a storefront's key once)",
 	cmd_sync,
 };

@@ -3,7 +3,9 @@
  *
  *   orderdeskd --dir DIR init --shop NAME [--host NAME_OR_IP ...]
  *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443]
- *   orderdeskd --dir DIR desk add NAME
+ *   orderdeskd --dir DIR desk add|revoke NAME
+ *   orderdeskd --dir DIR storefront add|revoke NAME
+ *   orderdeskd --dir DIR import [--storefront NAME] FILE
  *   orderdeskd --dir DIR verify
  *
  * serve logs one line per request to stderr (peer, route, status, counts:
@@ -11,6 +13,7 @@
  * cleanly, SIGHUP rereads orderdeskd.conf and restarts the listener with
  * the new limits.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -22,6 +25,7 @@
 #include <time.h>
 
 #include "app/backend.h"
+#include "app/import.h"
 #include "app/ledger.h"
 #include "app/pki.h"
 #include "lib/secret.h"
@@ -54,19 +58,36 @@ static int loggable(const char *s)
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
+	struct backend_peer peer;
 	char note[160], line[400];
 	unsigned status;
 
-	status = backend_route(ctx, req->method, req->path,
-			       https_request_arg(req, "after"),
-			       https_request_arg(req, "limit"), req->body,
-			       req->len, out, note, sizeof note);
+	peer.name = req->peer;
+	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
+	status = backend_route_peer(ctx, &peer, req->method, req->path,
+				    https_request_arg(req, "after"),
+				    https_request_arg(req, "limit"),
+				    req->body, req->len, out, note,
+				    sizeof note);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
 		 loggable(req->peer) ? req->peer : "(peer)",
 		 loggable(req->method) ? req->method : "(method)",
 		 loggable(req->path) ? req->path : "(path)", status, note);
 	log_line(NULL, line);
 	return status;
+}
+
+/* Refuses a revoked certificate (the backend rereads its list). */
+static int refused(void *ctx, const char *serial, const char *cn)
+{
+	char line[200];
+
+	if (!backend_revoked(ctx, serial))
+		return 0;
+	snprintf(line, sizeof line, "refused revoked certificate %s (%s)",
+		 serial, loggable(cn) ? cn : "(name)");
+	log_line(NULL, line);
+	return 1;
 }
 
 /* The server's files, read once per (re)start. */
@@ -111,6 +132,7 @@ static enum od_code start(const char *dir, struct backend *b,
 		hc.timeout_s = cfg->timeout_s;
 		hc.handler = handle;
 		hc.log = log_line;
+		hc.peer_refused = refused;
 		hc.ctx = b;
 		backend_set_config(b, cfg);
 		rc = https_server_start(&hc, srv, err);
@@ -260,9 +282,17 @@ static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 	enum od_code rc;
 	FILE *f;
 
+	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
+		rc = backend_revoke(dir, argv[2], 0, err);
+		if (rc == OD_OK)
+			printf("Revoked the desk certificate %s: a serving "
+			       "backend refuses it from its next request.\n",
+			       argv[2]);
+		return rc;
+	}
 	if (argc != 3 || strcmp(argv[1], "add") != 0)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
-				  "desk add NAME");
+				  "desk add|revoke NAME");
 	rc = backend_read_pem(dir, "ca.pem", &ca, err);
 	if (rc == OD_OK)
 		rc = backend_read_pem(dir, "ca.key", &ca_key, err);
@@ -301,6 +331,159 @@ static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 	free(cert);
 	secret_free_str(ca_key);
 	secret_free_str(key);
+	return rc;
+}
+
+/* `storefront add NAME`: its bundle and the key to approve. */
+static enum od_code cmd_storefront(const char *dir, int argc, char **argv,
+				   struct od_err *err)
+{
+	struct backend_storefront_report rep;
+	enum od_code rc;
+
+	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
+		rc = backend_revoke(dir, argv[2], 1, err);
+		if (rc == OD_OK)
+			printf("Revoked the storefront certificate %s: a "
+			       "serving backend refuses it from its next "
+			       "request.\n", argv[2]);
+		return rc;
+	}
+	if (argc != 3 || strcmp(argv[1], "add") != 0)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "storefront add|revoke NAME");
+	rc = backend_storefront_add(dir, argv[2], &rep, err);
+	if (rc != OD_OK)
+		return rc;
+	printf("Made storefront %s: its bundle is %s/%s/%s/ (ca.pem, "
+	       "storefront.pem, storefront.key).\n"
+	       "It posts orders to /v1/orders; the backend signs them with the "
+	       "storefront's key:\n  %s\n"
+	       "The shop's owner approves that key once, on a desk:\n\n"
+	       "  orderdesk sync --approve-storefront %s --key %s\n",
+	       argv[2], dir, BACKEND_SF_DIR, argv[2], rep.pubkey, argv[2],
+	       rep.pubkey);
+	return OD_OK;
+}
+
+/* Prints the outcome of one imported order: refusals only. */
+static void import_said(void *ctx, const char *number, long long seq,
+			const char *reason)
+{
+	if (seq <= 0)
+		fprintf(stderr, "orderdeskd: order %s refused: %s\n", number,
+			reason);
+}
+
+/* Counts the storefronts (files of storefront-keys/); name gets the first. */
+static int only_storefront(const char *dir, char *name, size_t size)
+{
+	char path[4096];
+	struct dirent *e;
+	size_t n;
+	DIR *d;
+	int count = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, BACKEND_SF_KEYS);
+	d = opendir(path);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (n <= 4 || n - 4 >= size || e->d_name[0] == '.' ||
+		    strcmp(e->d_name + n - 4, ".key") != 0)
+			continue;
+		if (count++ == 0)
+			snprintf(name, size, "%.*s", (int)(n - 4), e->d_name);
+	}
+	closedir(d);
+	return count;
+}
+
+/* Reads a whole file of at most cap bytes; *data is the caller's. */
+static enum od_code read_file(const char *path, size_t cap, char **data,
+			      size_t *len, struct od_err *err)
+{
+	char chunk[65536];
+	struct buf b;
+	size_t n;
+	FILE *f;
+	enum od_code rc = OD_OK;
+
+	*data = NULL;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND :
+				  OD_E_IO, "cannot read %.200s: %s", path,
+				  strerror(errno));
+	buf_init(&b, cap);
+	while (rc == OD_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (buf_add(&b, chunk, n, err) != OD_OK)
+			rc = od_err_set(err, OD_E_INPUT, "%.200s is larger "
+					"than %zu bytes", path, cap);
+	if (rc == OD_OK && ferror(f))
+		rc = od_err_set(err, OD_E_IO, "cannot read %.200s", path);
+	fclose(f);
+	if (rc == OD_OK && b.data == NULL)
+		rc = buf_adds(&b, "", err);
+	if (rc != OD_OK) {
+		buf_free(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = buf_take(&b);
+	return OD_OK;
+}
+
+/* `import [--storefront NAME] FILE`: orders placed as a storefront. */
+static enum od_code cmd_import(const char *dir, int argc, char **argv,
+			       struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "storefront", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backend *b = NULL;
+	char only[64], *data = NULL;
+	const char *name = NULL;
+	size_t len = 0, accepted = 0;
+	enum od_code rc;
+	int opt, n;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 's')
+			return od_err_set(err, OD_E_USAGE, "usage: orderdeskd "
+					  "--dir DIR import [--storefront "
+					  "NAME] FILE");
+		name = optarg;
+	}
+	if (optind + 1 != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "import [--storefront NAME] FILE");
+	if (name == NULL) {
+		n = only_storefront(dir, only, sizeof only);
+		if (n != 1)
+			return od_err_set(err, OD_E_USAGE, "%s: say which "
+					  "storefront places these orders "
+					  "with --storefront NAME",
+					  n == 0 ? "this backend has no "
+					  "storefront yet (orderdeskd "
+					  "storefront add NAME)" :
+					  "there are several storefronts");
+		name = only;
+	}
+	rc = read_file(argv[optind], IMPORT_MAX_BYTES, &data, &len, err);
+	/* The serving backend holds the store: take its lock, as serve does. */
+	if (rc == OD_OK)
+		rc = backend_open(dir, 1, &b, err);
+	if (rc == OD_OK)
+		rc = backend_import(b, name, data, len, import_said, NULL,
+				    &accepted, err);
+	if (rc == OD_OK)
+		printf("Placed %zu orders as storefront %s.\n", accepted,
+		       name);
+	backend_close(b);
+	free(data);
 	return rc;
 }
 
@@ -352,7 +535,12 @@ int main(int argc, char **argv)
 				"[--host NAME_OR_IP ...]\n"
 				"       orderdeskd --dir DIR serve [--listen "
 				"ADDRESS:PORT]\n"
-				"       orderdeskd --dir DIR desk add NAME\n"
+				"       orderdeskd --dir DIR desk add|revoke "
+				"NAME\n"
+				"       orderdeskd --dir DIR storefront "
+				"add|revoke NAME\n"
+				"       orderdeskd --dir DIR import "
+				"[--storefront NAME] FILE\n"
 				"       orderdeskd --dir DIR verify\n");
 			return opt == 'h' ? 0 : 2;
 		}
@@ -372,6 +560,10 @@ int main(int argc, char **argv)
 		rc = cmd_serve(dir, argc, argv, &err);
 	else if (strcmp(cmd, "desk") == 0)
 		rc = cmd_desk(dir, argc, argv, &err);
+	else if (strcmp(cmd, "storefront") == 0)
+		rc = cmd_storefront(dir, argc, argv, &err);
+	else if (strcmp(cmd, "import") == 0)
+		rc = cmd_import(dir, argc, argv, &err);
 	else if (strcmp(cmd, "verify") == 0)
 		rc = cmd_verify(dir, argc, argv, &err);
 	else

@@ -235,6 +235,11 @@ enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
 	if ((ret = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
 	    (ret = gnutls_x509_crt_set_key_usage(crt,
 			GNUTLS_KEY_DIGITAL_SIGNATURE)) < 0 ||
+	    (use == PKI_STOREFRONT &&
+	     (ret = gnutls_x509_crt_set_dn_by_oid(crt,
+			GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0,
+			PKI_STOREFRONT_UNIT,
+			strlen(PKI_STOREFRONT_UNIT))) < 0) ||
 	    (ret = gnutls_x509_crt_set_key_purpose_oid(crt,
 			use == PKI_SERVER ? GNUTLS_KP_TLS_WWW_SERVER :
 					    GNUTLS_KP_TLS_WWW_CLIENT, 0)) < 0 ||
@@ -253,6 +258,73 @@ out:
 	gnutls_x509_crt_deinit(ca);
 	gnutls_x509_privkey_deinit(key);
 	gnutls_x509_privkey_deinit(ca_key);
+	return rc;
+}
+
+enum od_code pki_serial(const char *cert_pem, char serial[PKI_SERIAL_MAX + 1],
+			struct od_err *err)
+{
+	static const char hex[] = "0123456789abcdef";
+	gnutls_x509_crt_t crt = NULL;
+	unsigned char raw[PKI_SERIAL_MAX / 2];
+	size_t len = sizeof raw, i;
+	gnutls_datum_t d;
+	int ret;
+
+	serial[0] = '\0';
+	d.data = (unsigned char *)cert_pem;
+	d.size = (unsigned)strlen(cert_pem);
+	if ((ret = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM)) < 0 ||
+	    (ret = gnutls_x509_crt_get_serial(crt, raw, &len)) < 0) {
+		gnutls_x509_crt_deinit(crt);
+		return tls_fail(err, "read the certificate's serial number",
+				ret);
+	}
+	gnutls_x509_crt_deinit(crt);
+	for (i = 0; i < len; i++) {
+		serial[2 * i] = hex[raw[i] >> 4];
+		serial[2 * i + 1] = hex[raw[i] & 15];
+	}
+	serial[2 * len] = '\0';
+	return OD_OK;
+}
+
+enum od_code pki_check_dates(const char *path, const char *what,
+			     struct od_err *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { NULL, 0 };
+	time_t from, until, now = time(NULL);
+	char day[32];
+	struct tm tm;
+	enum od_code rc = OD_OK;
+	int ret;
+
+	if ((ret = gnutls_load_file(path, &d)) < 0)
+		return od_err_set(err, OD_E_IO, "cannot read %.200s", path);
+	if ((ret = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM)) < 0) {
+		rc = tls_fail(err, "read a certificate", ret);
+		goto out;
+	}
+	from = gnutls_x509_crt_get_activation_time(crt);
+	until = gnutls_x509_crt_get_expiration_time(crt);
+	if (from == (time_t)-1 || until == (time_t)-1) {
+		rc = od_err_set(err, OD_E_AUTH, "%s has no validity dates",
+				what);
+		goto out;
+	}
+	if (now > until || now < from) {
+		gmtime_r(now > until ? &until : &from, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d %H:%M UTC", &tm);
+		rc = od_err_set(err, OD_E_AUTH, "%s %s %s; ask the shop's "
+				"owner for a new one", what, now > until ?
+				"expired on" : "is not valid before", day);
+	}
+out:
+	gnutls_x509_crt_deinit(crt);
+	gnutls_free(d.data);
 	return rc;
 }
 

@@ -22,8 +22,15 @@
 #define PKI_CA_DAYS     3650
 #define PKI_LEAF_DAYS   825
 
-/* What a leaf certificate is for. */
-enum pki_use { PKI_SERVER, PKI_CLIENT };
+/*
+ * What a leaf certificate is for.  A storefront's certificate is a client
+ * certificate whose organizational unit is PKI_STOREFRONT_UNIT: only the
+ * shop CA can put it there, so the backend reads it as the certificate's
+ * kind (a desk's certificate has no unit).
+ */
+enum pki_use { PKI_SERVER, PKI_CLIENT, PKI_STOREFRONT };
+
+#define PKI_STOREFRONT_UNIT "storefront"
 
 /*
  * Makes a self-signed shop CA named after shop.  *cert_pem and *key_pem are
@@ -44,6 +51,24 @@ enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
 			   enum pki_use use, const char *cn,
 			   const char *const *hosts, size_t nhosts,
 			   char **cert_pem, char **key_pem, struct od_err *err);
+
+#define PKI_SERIAL_MAX  (2 * 40)  /* hex digits of a serial number */
+
+/*
+ * Writes the certificate's serial number as lower-case hex and a NUL to
+ * serial, as the backend reads it from a peer (net/https-server.h).
+ */
+enum od_code pki_serial(const char *cert_pem, char serial[PKI_SERIAL_MAX + 1],
+			struct od_err *err);
+
+/*
+ * Checks that the certificate in the PEM file at path is valid now: one
+ * that expired or is not valid yet gives OD_E_AUTH saying since or until
+ * when, with what (e.g. "this desk's certificate") as its subject, before
+ * a backend would refuse it in a handshake with no reason given.
+ */
+enum od_code pki_check_dates(const char *path, const char *what,
+			     struct od_err *err);
 
 /* Writes the pin of the certificate's public key and a NUL to pin. */
 enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],

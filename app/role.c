@@ -7,18 +7,20 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_OWNER] = "owner",
 	[ROLE_SHOPKEEPER] = "shopkeeper",
 	[ROLE_STAFF] = "staff",
+	[ROLE_STOREFRONT] = "storefront",
 };
 
 /* One bit per role: who may sign each kind. */
 #define O (1u << ROLE_OWNER)
 #define K (1u << ROLE_SHOPKEEPER)
 #define S (1u << ROLE_STAFF)
+#define W (1u << ROLE_STOREFRONT)
 static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_SHOP_GENESIS] = O,
 	[STMT_USER_ADD] = O,
 	[STMT_USER_ROLE] = O,
 	[STMT_USER_REVOKE] = O,
-	[STMT_ORDER_PLACED] = O | K,
+	[STMT_ORDER_PLACED] = O | K | W,
 	[STMT_ORDER_CONFIRM] = O | K,
 	[STMT_ORDER_CANCEL] = O | K,
 	[STMT_ORDER_HOLD] = O | K,
@@ -29,6 +31,7 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 #undef O
 #undef K
 #undef S
+#undef W
 
 const char *role_name(enum role r)
 {
@@ -46,7 +49,8 @@ enum od_code role_parse(const char *name, enum role *r, struct od_err *err)
 		}
 	}
 	return od_err_set(err, OD_E_USAGE,
-			  "unknown role; use owner, shopkeeper or staff");
+			  "unknown role; use owner, shopkeeper, staff or "
+			  "storefront");
 }
 
 int role_allows(enum role r, enum stmt_kind k)

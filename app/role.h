@@ -14,10 +14,13 @@ enum role {
 	ROLE_SHOPKEEPER,  /* places, confirms, cancels, holds, releases,
 			     notes and ships orders */
 	ROLE_STAFF,       /* ships and notes */
+	ROLE_STOREFRONT,  /* places orders only: a shop's web storefront,
+			     whose key the backend holds and signs with on
+			     its behalf (app/backend.h) */
 	ROLE_COUNT
 };
 
-/* "owner", "shopkeeper", "staff". */
+/* "owner", "shopkeeper", "staff", "storefront". */
 const char *role_name(enum role r);
 
 /* Parses a role name; anything else gives OD_E_USAGE listing the roles. */

@@ -432,15 +432,14 @@ static enum od_code check_text(const struct field_spec *f, const char *v,
 	return OD_OK;
 }
 
-/* One of the three roles. */
+/* One of the four roles. */
 static enum od_code check_role(const struct field_spec *f, const char *v,
 			       size_t n, struct od_err *err)
 {
 	if (strcmp(v, "owner") != 0 && strcmp(v, "shopkeeper") != 0 &&
-	    strcmp(v, "staff") != 0)
-		return od_err_set(err, OD_E_INPUT,
-				  "%s: must be owner, shopkeeper or staff",
-				  f->name);
+	    strcmp(v, "staff") != 0 && strcmp(v, "storefront") != 0)
+		return od_err_set(err, OD_E_INPUT, "%s: must be owner, "
+				  "shopkeeper, staff or storefront", f->name);
 	return OD_OK;
 }
 

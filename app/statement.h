@@ -28,7 +28,8 @@
  * STMT_VALUE_MAX bytes unless said otherwise:
  *
  *   shop.genesis      shop (text, <= 128 bytes), role ("owner"), pubkey
- *   user.add          user, role (owner|shopkeeper|staff), pubkey
+ *   user.add          user, role (owner|shopkeeper|staff|storefront),
+ *                     pubkey
  *   user.role         user, role
  *   user.revoke       user
  *   order.placed      placed (time), currency (3 upper-case letters),

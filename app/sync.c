@@ -13,6 +13,7 @@
 
 #include "app/backend.h"
 #include "app/ledger.h"
+#include "app/pki.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
@@ -201,6 +202,10 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 	cfg.connect_timeout_s = 10;
 	cfg.timeout_s = 120;
 	cfg.max_response = SYNC_MAX_RESPONSE;
+	/* The backend would end the handshake without a word. */
+	rc = pki_check_dates(cert, "this desk's certificate", err);
+	if (rc != OD_OK)
+		return rc;
 	return tls_client_new(&cfg, &j->client, err);
 }
 
@@ -602,8 +607,8 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		f.seq = h.seq;
 		f.found = 0;
 		if (h.seq > 0) {
-			rc = store_log_each(sh->store, NULL, find_hash_cb, &f,
-					    err);
+			rc = store_log_each_after(sh->store, h.seq - 1,
+						  find_hash_cb, &f, err);
 			if (rc == OD_OK && (!f.found ||
 					    memcmp(f.hash, h.hash, 32) != 0))
 				rc = diverged(h.seq, err);
@@ -615,8 +620,8 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		if (rc == OD_OK && p.batch == NULL)
 			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
 		if (rc == OD_OK)
-			rc = store_log_each(sh->store, NULL, push_entry, &p,
-					    err);
+			rc = store_log_each_after(sh->store, p.after,
+						  push_entry, &p, err);
 		if (rc == OD_OK)
 			rc = push_flush(&p, err);
 		h = p.last;

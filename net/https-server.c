@@ -25,6 +25,8 @@ struct https_server {
 struct request_state {
 	struct buf body;
 	char peer[HTTPS_PEER_MAX + 1];
+	char unit[HTTPS_PEER_MAX + 1];
+	char serial[2 * 40 + 1];
 	unsigned refuse;         /* an HTTP status decided early, or 0 */
 };
 
@@ -91,15 +93,23 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	s->cfg.log(s->cfg.ctx, line);
 }
 
-/* Reads the verified peer's common name; 0 if there is none. */
-static int peer_name(struct MHD_Connection *conn, char *out, size_t size)
+/*
+ * Reads the verified peer's common name, organizational unit ("" when it
+ * has none) and serial number (lower-case hex, into a buffer of 81); 0 if
+ * there is no verified certificate or no name.
+ */
+static int peer_name(struct MHD_Connection *conn, char *out, size_t size,
+		     char *unit, size_t unit_size, char *serial)
 {
+	static const char hex[] = "0123456789abcdef";
+	unsigned char raw[40];
+	size_t rawlen = sizeof raw, i;
 	const union MHD_ConnectionInfo *ci;
 	const gnutls_datum_t *certs;
 	gnutls_x509_crt_t crt = NULL;
 	unsigned n = 0;
-	size_t len = size;
-	int ok = 0;
+	size_t len = size, ulen = unit_size;
+	int ok = 0, ret;
 
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (ci == NULL || ci->tls_session == NULL ||
@@ -112,6 +122,23 @@ static int peer_name(struct MHD_Connection *conn, char *out, size_t size)
 	    gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
 					  0, out, &len) >= 0 && len < size)
 		ok = 1;
+	/* Only the CA writes the unit; one that does not fit refuses. */
+	unit[0] = '\0';
+	ret = gnutls_x509_crt_get_dn_by_oid(crt,
+			GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, 0, unit,
+			&ulen);
+	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		unit[0] = '\0';
+	else if (ret < 0 || ulen >= unit_size)
+		ok = 0;
+	serial[0] = '\0';
+	if (gnutls_x509_crt_get_serial(crt, raw, &rawlen) < 0 || rawlen == 0)
+		ok = 0;
+	for (i = 0; ok && i < rawlen; i++) {
+		serial[2 * i] = hex[raw[i] >> 4];
+		serial[2 * i + 1] = hex[raw[i] & 15];
+		serial[2 * i + 2] = '\0';
+	}
 	gnutls_x509_crt_deinit(crt);
 	return ok;
 }
@@ -158,7 +185,10 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 	char *end;
 	unsigned long long n;
 
-	if (!peer_name(conn, rs->peer, sizeof rs->peer)) {
+	if (!peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
+		       sizeof rs->unit, rs->serial) ||
+	    (s->cfg.peer_refused != NULL &&
+	     s->cfg.peer_refused(s->cfg.ctx, rs->serial, rs->peer))) {
 		rs->refuse = MHD_HTTP_FORBIDDEN;
 		return;
 	}
@@ -197,7 +227,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (rs->refuse == MHD_HTTP_FORBIDDEN)
 			return respond_error(s, conn, rs->refuse,
 					     "this certificate may not "
-					     "connect");
+					     "connect: it has been revoked "
+					     "or is not the shop's");
 		if (rs->refuse != 0)
 			return respond_error(s, conn, rs->refuse,
 					     "the request body is too large");
@@ -222,6 +253,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.method = method;
 	req.path = url;
 	req.peer = rs->peer;
+	req.peer_unit = rs->unit;
 	req.body = rs->body.data ? rs->body.data : "";
 	req.len = rs->body.len;
 	req.conn = conn;

@@ -26,6 +26,7 @@ struct https_request {
 	const char *method;   /* "GET", "POST", ... */
 	const char *path;     /* without the query */
 	const char *peer;     /* the client certificate's common name */
+	const char *peer_unit; /* its organizational unit, "" if none */
 	const char *body;     /* NUL-terminated; len bytes */
 	size_t len;
 	void *conn;           /* for https_request_arg */
@@ -58,6 +59,10 @@ struct https_config {
 	unsigned timeout_s;            /* idle connections are closed */
 	https_handler_fn handler;
 	https_log_fn log;              /* may be NULL */
+	/* Whether a verified peer is refused anyway (e.g. revoked), asked on
+	 * every request before its body is read; serial is the
+	 * certificate's serial number in lower-case hex.  NULL: none is. */
+	int (*peer_refused)(void *ctx, const char *serial, const char *cn);
 	void *ctx;                     /* for handler and log */
 };
 

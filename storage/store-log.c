@@ -22,6 +22,9 @@ static const char each_sql[] =
 static const char each_order_sql[] =
 	"SELECT seq, statement, signature, hash, digest FROM log"
 	" WHERE order_no = ?1 AND order_no <> '' ORDER BY seq";
+static const char each_after_sql[] =
+	"SELECT seq, statement, signature, hash, digest FROM log"
+	" WHERE seq > ?1 ORDER BY seq";
 
 enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
 			    struct od_err *err)
@@ -173,8 +176,10 @@ static enum od_code log_row(sqlite3_stmt *st, struct log_record *r,
 	return OD_OK;
 }
 
-enum od_code store_log_each(struct store *s, const char *order,
-			    store_log_cb cb, void *ctx, struct od_err *err)
+/* Walks the rows of a log query (order or after bound as given). */
+static enum od_code log_walk(struct store *s, const char *sql,
+			     const char *order, long long after,
+			     store_log_cb cb, void *ctx, struct od_err *err)
 {
 	sqlite3_stmt *st;
 	struct log_record r;
@@ -185,12 +190,13 @@ enum od_code store_log_each(struct store *s, const char *order,
 	 * Not from the cache: a callback may run other cached queries, and a
 	 * walk must not be reset under its feet.
 	 */
-	src = sqlite3_prepare_v2(s->db, order ? each_order_sql : each_sql, -1,
-				 &st, NULL);
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (src != SQLITE_OK)
 		return store_fail(s, src, "reading the log", err);
 	if (order != NULL)
 		store_bind_text(st, 1, order);
+	else if (sql == each_after_sql)
+		sqlite3_bind_int64(st, 1, after);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		rc = log_row(st, &r, err);
 		if (rc == OD_OK)
@@ -202,4 +208,18 @@ enum od_code store_log_each(struct store *s, const char *order,
 		rc = store_fail(s, src, "reading the log", err);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+enum od_code store_log_each(struct store *s, const char *order,
+			    store_log_cb cb, void *ctx, struct od_err *err)
+{
+	return log_walk(s, order ? each_order_sql : each_sql, order, 0, cb,
+			ctx, err);
+}
+
+enum od_code store_log_each_after(struct store *s, long long after_seq,
+				  store_log_cb cb, void *ctx,
+				  struct od_err *err)
+{
+	return log_walk(s, each_after_sql, NULL, after_seq, cb, ctx, err);
 }

@@ -123,6 +123,15 @@ typedef enum od_code (*store_log_cb)(void *ctx, const struct log_record *r,
 enum od_code store_log_each(struct store *s, const char *order,
 			    store_log_cb cb, void *ctx, struct od_err *err);
 
+/*
+ * Calls cb for each entry with a seq above after_seq, in seq order, reading
+ * only those rows (seq is the table's key): a page of the log costs its own
+ * size, not the log's.  A callback's error stops the walk and is returned.
+ */
+enum od_code store_log_each_after(struct store *s, long long after_seq,
+				  store_log_cb cb, void *ctx,
+				  struct od_err *err);
+
 /* ---- users ---- */
 
 /* Reads a user; absent gives OD_E_NOTFOUND. */

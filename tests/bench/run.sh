@@ -8,9 +8,12 @@
 #
 #   BUILD=build tests/bench/run.sh [N_ORDERS]
 #
-# Two parts: build/bench/bench-store measures the store in one process; then
-# the real orderdesk binary founds a shop, imports the same file and lists
-# it, with peak memory taken by `bench-store --peak-rss` (wait4's ru_maxrss).
+# Three parts: build/bench/bench-store measures the store in one process;
+# then the real orderdesk binary founds a shop, imports the same file and
+# lists it, with peak memory taken by `bench-store --peak-rss` (wait4's
+# ru_maxrss); last build/bench/bench-sync pushes and pulls over loopback
+# TLS 1.3 against an in-process backend (about two minutes; it needs
+# 100,000 orders, generated apart when N is smaller).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -83,3 +86,12 @@ mkdir "$T/inproc"
 rm -rf "$T/inproc"
 real_binary "$N" "$T/orders.json" ""
 real_binary "$SMALL" "$T/orders-small.json" " at $SMALL orders"
+if [ "$N" -ge 100000 ]; then
+	SYNC_ORDERS="$T/orders.json"
+else
+	SYNC_ORDERS="$T/orders-sync.json"
+	"$GEN" 100000 42 > "$SYNC_ORDERS"
+fi
+mkdir "$T/sync"
+"$BUILD/bench/bench-sync" "$SYNC_ORDERS" "$T/sync"
+rm -rf "$T/sync"

@@ -28,7 +28,7 @@ grep -oE '"name": "[^"]{4,}"' "$T/wal.json" | sed 's/^"name": "//; s/"$//' | sor
 "$OD" --store "$STORE" --passphrase-fd 3 import "$T/wal.json" > /dev/null 2>&1 3< <(echo "$OWNER_PASS") &
 pid=$!
 # A big transaction spills pages into the WAL before it commits.
-for _ in $(seq 1 500); do
+for _ in $(seq 1 3000); do  # at most a minute, for slow sanitizer builds
 	[ "$(stat -c %s "$STORE/orderdesk.db-wal" 2> /dev/null || echo 0)" -gt 100000 ] && break
 	sleep 0.02
 done

@@ -706,6 +706,469 @@ static void test_transport(void **state)
 	free(pems[2]);
 }
 
+/* Runs a route as a storefront (or a desk when name is NULL). */
+static unsigned route_as(struct fixture *f, const char *name,
+			 const char *method, const char *path,
+			 const char *body, json_t **ans)
+{
+	struct backend_peer peer = { name ? name : "desk-1", name != NULL };
+	json_error_t jerr;
+	unsigned status;
+
+	buf_reset(&f->out);
+	status = backend_route_peer(f->b, &peer, method, path, "0", NULL, body,
+				    body ? strlen(body) : 0, &f->out, f->note,
+				    sizeof f->note);
+	if (ans != NULL) {
+		*ans = json_loadb(f->out.data, f->out.len, 0, &jerr);
+		assert_non_null(*ans);
+	}
+	return status;
+}
+
+/* A JSON order for the import format, numbered number. */
+static void order_json(char *out, size_t size, const char *number)
+{
+	snprintf(out, size, "{\"number\": \"%s\", \"placed_at\": "
+		 "\"2026-11-01T00:24:04Z\", \"currency\": \"EUR\", "
+		 "\"customer\": {\"name\": \"Lena\"}, \"ship_to\": {\"name\": "
+		 "\"Lena\", \"lines\": [\"Street 1\"], \"city\": \"Berlin\", "
+		 "\"country\": \"DE\"}, \"items\": [{\"sku\": \"TEA-1\", "
+		 "\"name\": \"Tea\", \"qty\": 2, \"unit_price\": 150}], "
+		 "\"total\": 300}", number);
+}
+
+/* Pushes the desk's log, after the owner approves storefront web. */
+static void approve_web(struct fixture *f, const char *pubkey)
+{
+	const char *kv[] = { "user", "web", "role", "storefront",
+			     "pubkey", pubkey };
+	char *body;
+
+	desk_append(f, STMT_USER_ADD, kv, 3);
+	body = push_body(f);
+	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, body,
+			       NULL), 200);
+	free(body);
+}
+
+/* Counts "result": result among the receipts. */
+static size_t count_results(json_t *ans, const char *result)
+{
+	json_t *list = json_object_get(ans, "receipts"), *r;
+	size_t i, n = 0;
+
+	json_array_foreach(list, i, r)
+		n += strcmp(json_string_value(json_object_get(r, "result")),
+			    result) == 0;
+	return n;
+}
+
+static void test_storefront_orders(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep, again;
+	struct ledger_report lrep;
+	char o1[1024], o2[1024], body[4096], path[256];
+	struct od_err err;
+	struct stat sb;
+	json_t *ans = NULL, *r;
+
+	assert_int_equal(backend_storefront_add(f->dir, "web", &rep, &err),
+			 OD_OK);
+	assert_int_equal(strlen(rep.pubkey), 44);
+	snprintf(path, sizeof path, "%s/storefront-keys/web.key", f->dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(backend_storefront_add(f->dir, "web", &again, &err),
+			 OD_E_EXISTS);
+	order_json(o1, sizeof o1, "W-1");
+	order_json(o2, sizeof o2, "W-2");
+	snprintf(body, sizeof body, "[%s, %s]", o1, o2);
+
+	/* Not yet approved by the owner: 403 saying how, nothing logged. */
+	assert_int_equal(route_as(f, "web", "POST", "/v1/orders", body, &ans),
+			 403);
+	assert_non_null(strstr(json_string_value(json_object_get(ans,
+			"error")), "--approve-storefront web --key"));
+	json_decref(ans);
+	approve_web(f, rep.pubkey);
+
+	/* A desk may not post orders; a storefront only posts orders. */
+	assert_int_equal(route_as(f, NULL, "POST", "/v1/orders", body, NULL),
+			 403);
+	assert_int_equal(route_as(f, "web", "GET", "/v1/log", NULL, NULL),
+			 403);
+	assert_int_equal(route_as(f, "web", "POST", "/v1/statements", "{}",
+				  NULL), 403);
+	assert_int_equal(route_as(f, "web", "GET", "/v1/orders", NULL, NULL),
+			 405);
+	/* A certificate naming no storefront of this backend. */
+	assert_int_equal(route_as(f, "shop2", "POST", "/v1/orders", body,
+				  NULL), 403);
+
+	assert_int_equal(route_as(f, "web", "POST", "/v1/orders", body, &ans),
+			 200);
+	assert_int_equal(count_results(ans, "accepted"), 2);
+	r = json_array_get(json_object_get(ans, "receipts"), 1);
+	assert_string_equal(json_string_value(json_object_get(r, "order")),
+			    "W-2");
+	assert_int_equal(json_integer_value(json_object_get(r, "seq")), 5);
+	assert_int_equal(verified_head(f, ans), 5);
+	json_decref(ans);
+
+	/* The same orders again: refused, with no second effect. */
+	assert_int_equal(route_as(f, "web", "POST", "/v1/orders", body, &ans),
+			 200);
+	assert_int_equal(count_results(ans, "refused"), 2);
+	r = json_array_get(json_object_get(ans, "receipts"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(r,
+			"reason")), "W-1"));
+	assert_int_equal(verified_head(f, ans), 5);
+	assert_non_null(strstr(f->note, "0 orders placed, 2 refused"));
+	json_decref(ans);
+
+	/* What the backend signed replays as audit verify does. */
+	assert_int_equal(ledger_verify(backend_store(f->b), &lrep, &err),
+			 OD_OK);
+	assert_int_equal(lrep.entries, 5);
+	assert_int_equal(lrep.orders, 2);
+}
+
+static void test_storefront_refused_bodies(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep;
+	struct backend_config cfg;
+	char o1[1024], o2[1024], big[4096];
+	uint8_t hash[32];
+	long long seq = 0;
+	struct od_err err;
+	static const char *const bad[] = {
+		"", "   ", "number,placed_at\n1,2\n", "[", "{\"number\": 1}",
+		"[{\"number\": \"X\"}]", "[1, 2]", "\"text\"", "null",
+		"[{\"number\": \"../x\", \"placed_at\": 5}]",
+	};
+	size_t i;
+
+	assert_int_equal(backend_storefront_add(f->dir, "web", &rep, &err),
+			 OD_OK);
+	approve_web(f, rep.pubkey);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(route_as(f, "web", "POST", "/v1/orders",
+					  bad[i], NULL), 400);
+	/* A batch over max_batch: 413. */
+	backend_config_default(&cfg);
+	cfg.max_batch = 1;
+	backend_set_config(f->b, &cfg);
+	order_json(o1, sizeof o1, "W-1");
+	order_json(o2, sizeof o2, "W-2");
+	snprintf(big, sizeof big, "[%s, %s]", o1, o2);
+	assert_int_equal(route_as(f, "web", "POST", "/v1/orders", big, NULL),
+			 413);
+	/* Nothing of all that reached the log. */
+	assert_int_equal(store_log_head(backend_store(f->b), &seq, hash, &err),
+			 OD_OK);
+	assert_int_equal(seq, 3);
+}
+
+/* What backend_import heard. */
+struct heard {
+	int accepted, refused;
+};
+
+static void heard_cb(void *ctx, const char *number, long long seq,
+		     const char *reason)
+{
+	struct heard *h = ctx;
+
+	if (seq > 0)
+		h->accepted++;
+	else if (reason != NULL && strstr(reason, number) != NULL)
+		h->refused++;
+}
+
+static void test_storefront_import(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep;
+	struct heard h = { 0, 0 };
+	char o1[1024], body[4096];
+	struct od_err err;
+	size_t accepted = 0;
+
+	order_json(o1, sizeof o1, "F-1");
+	snprintf(body, sizeof body, "[%s]", o1);
+	assert_int_equal(backend_import(f->b, "web", body, strlen(body),
+					heard_cb, &h, &accepted, &err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(backend_storefront_add(f->dir, "web", &rep, &err),
+			 OD_OK);
+	assert_int_equal(backend_import(f->b, "web", body, strlen(body),
+					heard_cb, &h, &accepted, &err),
+			 OD_E_DENIED);
+	approve_web(f, rep.pubkey);
+	assert_int_equal(backend_import(f->b, "web", "[{", 2, heard_cb, &h,
+					&accepted, &err), OD_E_INPUT);
+	assert_int_equal(backend_import(f->b, "web", body, strlen(body),
+					heard_cb, &h, &accepted, &err), OD_OK);
+	assert_int_equal(accepted, 1);
+	assert_int_equal(backend_import(f->b, "web", body, strlen(body),
+					heard_cb, &h, &accepted, &err), OD_OK);
+	assert_int_equal(accepted, 0);
+	assert_int_equal(h.accepted, 1);
+	assert_int_equal(h.refused, 1);
+}
+
+static void test_storefront_names(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep;
+	static const char *const bad[] = {
+		"", "Web", "1web", ".web", "-web", "we b", "web/x", "../web",
+		"a234567890123456789012345678901234",
+	};
+	struct od_err err;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(backend_storefront_add(f->dir, bad[i], &rep,
+							&err), OD_E_USAGE);
+	assert_int_equal(backend_storefront_add(f->dir, "shop.web-2_x", &rep,
+						&err), OD_OK);
+}
+
+/* The storefront's certificate carries the unit the server reads. */
+static void test_storefront_certificate(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t d;
+	char *pem = NULL, unit[64], path[128];
+	size_t len = sizeof unit;
+	struct od_err err;
+
+	assert_int_equal(backend_storefront_add(f->dir, "web", &rep, &err),
+			 OD_OK);
+	snprintf(path, sizeof path, "%s/storefronts/web", f->dir);
+	assert_int_equal(backend_read_pem(path, "storefront.pem", &pem, &err),
+			 OD_OK);
+	d.data = (unsigned char *)pem;
+	d.size = (unsigned)strlen(pem);
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM),
+			 0);
+	assert_int_equal(gnutls_x509_crt_get_dn_by_oid(crt,
+			 GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, 0, unit,
+			 &len), 0);
+	assert_string_equal(unit, PKI_STOREFRONT_UNIT);
+	gnutls_x509_crt_deinit(crt);
+	free(pem);
+	/* A desk's has none. */
+	assert_int_equal(backend_read_pem(f->dir, "join/desk.pem", &pem, &err),
+			 OD_OK);
+	d.data = (unsigned char *)pem;
+	d.size = (unsigned)strlen(pem);
+	len = sizeof unit;
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	assert_int_equal(gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM),
+			 0);
+	assert_int_equal(gnutls_x509_crt_get_dn_by_oid(crt,
+			 GNUTLS_OID_X520_ORGANIZATIONAL_UNIT_NAME, 0, 0, unit,
+			 &len), GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE);
+	gnutls_x509_crt_deinit(crt);
+	free(pem);
+}
+
+/* The serial of a PEM file of the backend directory. */
+static void serial_of(struct fixture *f, const char *file,
+		      char serial[PKI_SERIAL_MAX + 1])
+{
+	struct od_err err;
+	char *pem = NULL;
+
+	assert_int_equal(backend_read_pem(f->dir, file, &pem, &err), OD_OK);
+	assert_int_equal(pki_serial(pem, serial, &err), OD_OK);
+	assert_true(strlen(serial) >= 2);
+	free(pem);
+}
+
+static void test_revoke(void **state)
+{
+	struct fixture *f = *state;
+	struct backend_storefront_report rep;
+	char desk[PKI_SERIAL_MAX + 1], web[PKI_SERIAL_MAX + 1], path[128];
+	static const char *const damaged[] = {
+		"zz desk-1\n", "0a\n", "0a desk-1", " desk-1\n",
+		"0A desk-1\n",
+	};
+	struct od_err err;
+	struct stat sb;
+	size_t i;
+	FILE *fp;
+
+	serial_of(f, "join/desk.pem", desk);
+	assert_int_equal(backend_storefront_add(f->dir, "web", &rep, &err),
+			 OD_OK);
+	serial_of(f, "storefronts/web/storefront.pem", web);
+	/* No list: nobody is revoked. */
+	assert_int_equal(backend_revoked(f->b, desk), 0);
+	assert_int_equal(backend_revoke(f->dir, "nobody", 0, &err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(backend_revoke(f->dir, "../join", 0, &err),
+			 OD_E_USAGE);
+	assert_int_equal(backend_revoke(f->dir, "desk-1", 0, &err), OD_OK);
+	snprintf(path, sizeof path, "%s/revoked", f->dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0077, 0);
+	/* The open backend notices the new list without a restart. */
+	assert_int_equal(backend_revoked(f->b, desk), 1);
+	assert_int_equal(backend_revoked(f->b, web), 0);
+	assert_int_equal(backend_revoke(f->dir, "desk-1", 0, &err),
+			 OD_E_STATE);
+	/* A storefront's certificate is not a desk's, and the reverse. */
+	assert_int_equal(backend_revoke(f->dir, "web", 0, &err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(backend_revoke(f->dir, "web", 1, &err), OD_OK);
+	assert_int_equal(backend_revoked(f->b, web), 1);
+	assert_int_equal(backend_revoked(f->b, desk), 1);
+	assert_int_equal(backend_revoked(f->b, "0123"), 0);
+	/* A damaged list refuses everyone, and so does a cut last line. */
+	for (i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(damaged[i], fp);
+		/* Another size or inode: seen as changed. */
+		fprintf(fp, "%*s", (int)i, "");
+		assert_int_equal(fclose(fp), 0);
+		assert_int_equal(backend_revoked(f->b, "0123"), 1);
+	}
+	assert_int_equal(backend_revoke(f->dir, "desk-1", 0, &err),
+			 OD_E_TAMPERED);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(backend_revoked(f->b, desk), 0);
+}
+
+/* Appends an order statement (kv pairs) to the desk's log as the owner. */
+static void desk_order(struct fixture *f, enum stmt_kind kind,
+		       const char *order, const char *const *kv, size_t n)
+{
+	struct statement *st = NULL;
+	struct od_err err;
+	size_t i;
+
+	assert_int_equal(statement_new(kind, "owner", f->owner_fp, order, &st,
+				       &err), OD_OK);
+	for (i = 0; i < n; i++)
+		assert_int_equal(statement_add(st, kv[2 * i], kv[2 * i + 1],
+					       &err), OD_OK);
+	assert_int_equal(store_begin(f->desk, &err), OD_OK);
+	assert_int_equal(ledger_append(f->desk, f->owner, st, NULL, &err),
+			 OD_OK);
+	assert_int_equal(store_commit(f->desk, &err), OD_OK);
+	statement_free(st);
+}
+
+/*
+ * Signs st as the owner, chained to the desk's last entry, without the
+ * desk's fold: a statement the desk itself would refuse.  Appends
+ * {"statement", "signature"} to list.
+ */
+static void sign_raw(struct fixture *f, struct statement *st, json_t *list)
+{
+	uint8_t digest[32], sig[SIGKEY_SIG_LEN];
+	char id[33], hex[65], prev[STMT_PREV_LEN + 1];
+	char sig64[b64_encoded_len(SIGKEY_SIG_LEN) + 1];
+	struct od_err err;
+	struct buf text;
+	long long seq;
+
+	assert_int_equal(store_log_tip(f->desk, &seq, id, digest, &err), OD_OK);
+	hex_encode(digest, 32, hex);
+	snprintf(prev, sizeof prev, "%s %s", id, hex);
+	assert_int_equal(statement_set_prev(st, prev, &err), OD_OK);
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &err), OD_OK);
+	assert_int_equal(sigkey_sign(f->owner, text.data, text.len, sig, &err),
+			 OD_OK);
+	b64_encode(sig, sizeof sig, sig64);
+	json_array_append_new(list, json_pack("{s:s%, s:s}", "statement",
+					      text.data, text.len,
+					      "signature", sig64));
+	buf_free(&text);
+}
+
+/*
+ * A batch whose middle statement the fold refuses after it has already
+ * written part of its change (a shipment whose second item is over the
+ * quantity): the statements around it are accepted, the refused one
+ * leaves nothing behind, and the backend's state still equals its log.
+ */
+static void test_batch_refusal_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const order[] = {
+		"placed", "2026-11-20T09:15:00Z", "currency", "EUR",
+		"customer", "Lena", "ship-name", "Lena", "ship-line",
+		"Street 1", "ship-city", "Berlin", "ship-country", "DE",
+		"item", "A 1 100 Tea", "item", "B 1 50 Cup", "total", "150",
+	};
+	static const char *const note[] = { "text", "fragile" };
+	struct ledger_report rep;
+	struct statement *st = NULL;
+	json_t *list = json_array(), *body, *ans = NULL;
+	struct od_err err;
+	char *text;
+
+	desk_order(f, STMT_ORDER_PLACED, "X", order, 10);
+	desk_order(f, STMT_ORDER_CONFIRM, "X", NULL, 0);
+	text = push_body(f);
+	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, text,
+			       NULL), 200);
+	free(text);
+	/* Ships A (written first), then B 5 of 1: refused by the fold. */
+	assert_int_equal(statement_new(STMT_SHIPMENT_CONFIRM, "owner",
+				       f->owner_fp, "X", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "carrier", "DHL", &err), OD_OK);
+	assert_int_equal(statement_add(st, "tracking", "T1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "A 1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "B 5", &err), OD_OK);
+	sign_raw(f, st, list);
+	statement_free(st);
+	desk_order(f, STMT_ORDER_NOTE, "X", note, 1);
+	{
+		json_t *all = json_array();
+		char *pushed = push_body(f);
+		json_t *parsed = json_loads(pushed, 0, NULL);
+		json_t *last = json_array_get(json_object_get(parsed,
+						"statements"), 4);
+
+		/* [the refused shipment, the note] after what is there */
+		json_array_append(all, json_array_get(list, 0));
+		json_array_append(all, last);
+		body = json_pack("{s:o}", "statements", all);
+		json_decref(parsed);
+		free(pushed);
+	}
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, text,
+			       &ans), 200);
+	expect_receipt(ans, 0, "refused", 0);
+	assert_non_null(strstr(json_string_value(json_object_get(
+			json_array_get(json_object_get(ans, "receipts"), 0),
+			"reason")), "only 1 of B are left to ship"));
+	expect_receipt(ans, 1, "accepted", 5);
+	json_decref(ans);
+	free(text);
+	/* Nothing of the shipment's first item stayed behind. */
+	assert_int_equal(ledger_verify(backend_store(f->b), &rep, &err),
+			 OD_OK);
+	assert_int_equal(rep.entries, 5);
+	json_decref(list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -730,6 +1193,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_statement_text,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_orders, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_refused_bodies,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_import, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_names, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_certificate,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_batch_refusal_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport, setup,
 						teardown),
 	};

@@ -17,6 +17,7 @@
 #include "app/fold.h"
 #include "app/ledger.h"
 #include "app/order.h"
+#include "app/role.h"
 #include "lib/encode.h"
 
 /* A person: name and signing key. */
@@ -195,6 +196,109 @@ static void test_roles(void **state)
 	add(st, "text", "fragile");
 	assert_int_equal(append(w, &w->staff, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+}
+
+/* A storefront places orders and nothing else, whoever holds its key. */
+static void test_storefront_role(void **state)
+{
+	struct world *w = *state;
+	struct person web;
+	struct statement *st;
+	static const enum stmt_kind denied[] = {
+		STMT_ORDER_CONFIRM, STMT_ORDER_CANCEL, STMT_ORDER_HOLD,
+		STMT_ORDER_RELEASE, STMT_ORDER_NOTE, STMT_SHIPMENT_CONFIRM,
+		STMT_USER_ADD, STMT_USER_ROLE, STMT_USER_REVOKE,
+	};
+	size_t i;
+
+	assert_int_equal(role_allows(ROLE_STOREFRONT, STMT_ORDER_PLACED), 1);
+	for (i = 0; i < sizeof denied / sizeof denied[0]; i++)
+		assert_int_equal(role_allows(ROLE_STOREFRONT, denied[i]), 0);
+	person_make(&web, "web");
+	user_add(w, &web, "storefront");
+	st = stmt(&web, STMT_ORDER_PLACED, "W-1");
+	add(st, "placed", "2026-11-20T09:15:00Z");
+	add(st, "currency", "EUR");
+	add(st, "customer", "Lena");
+	add(st, "ship-name", "Lena");
+	add(st, "ship-line", "Street 1");
+	add(st, "ship-city", "Berlin");
+	add(st, "ship-country", "DE");
+	add(st, "item", "A 1 100 Tea");
+	add(st, "total", "100");
+	assert_int_equal(append(w, &web, st), OD_OK);
+	assert_int_equal(status_of(w, "W-1"), ORDER_NEW);
+	st = stmt(&web, STMT_ORDER_CONFIRM, "W-1");
+	assert_int_equal(append(w, &web, st), OD_E_DENIED);
+	assert_non_null(strstr(w->err.msg, "web is storefront and may not"));
+	st = stmt(&web, STMT_ORDER_NOTE, "1");
+	add(st, "text", "x");
+	assert_int_equal(append(w, &web, st), OD_E_DENIED);
+	/* Revoked by the owner: its orders stop. */
+	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	add(st, "user", "web");
+	assert_int_equal(append(w, &w->owner, st), OD_OK);
+	st = stmt(&web, STMT_ORDER_PLACED, "W-2");
+	add(st, "placed", "2026-11-20T09:15:00Z");
+	add(st, "currency", "EUR");
+	add(st, "customer", "Lena");
+	add(st, "ship-name", "Lena");
+	add(st, "ship-line", "Street 1");
+	add(st, "ship-city", "Berlin");
+	add(st, "ship-country", "DE");
+	add(st, "item", "A 1 100 Tea");
+	add(st, "total", "100");
+	assert_int_equal(append(w, &web, st), OD_E_AUTH);
+	sigkey_free(web.key);
+}
+
+/* Collects the seqs a walk visits; stops after max of them. */
+struct walk {
+	long long seqs[64];
+	size_t n, max;
+};
+
+static enum od_code walk_cb(void *ctx, const struct log_record *r,
+			    struct od_err *err)
+{
+	struct walk *wk = ctx;
+
+	if (wk->n >= wk->max)
+		return od_err_set(err, OD_E_EXISTS, "enough");
+	wk->seqs[wk->n++] = r->seq;
+	return OD_OK;
+}
+
+/* store_log_each_after: exactly the entries above a seq, in order. */
+static void test_log_each_after(void **state)
+{
+	struct world *w = *state;
+	struct walk wk;
+	long long head = 0, after;
+	uint8_t hash[32];
+	size_t i;
+
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(head, 6);
+	for (after = -1; after <= head + 1; after++) {
+		memset(&wk, 0, sizeof wk);
+		wk.max = 64;
+		assert_int_equal(store_log_each_after(w->s, after, walk_cb, &wk,
+						      &w->err), OD_OK);
+		assert_int_equal(wk.n, after < 0 ? (size_t)head :
+				 after >= head ? 0 : (size_t)(head - after));
+		for (i = 0; i < wk.n; i++)
+			assert_int_equal(wk.seqs[i],
+					 (after < 0 ? 0 : after) + 1 +
+					 (long long)i);
+	}
+	/* A callback's error stops the walk and comes back. */
+	memset(&wk, 0, sizeof wk);
+	wk.max = 2;
+	assert_int_equal(store_log_each_after(w->s, 1, walk_cb, &wk, &w->err),
+			 OD_E_EXISTS);
+	assert_int_equal(wk.n, 2);
+	assert_int_equal(wk.seqs[1], 3);
 }
 
 /* A statement whose key line names someone else's key is refused. */
@@ -494,6 +598,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_second_genesis_refused,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_storefront_role, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_log_each_after, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transitions, setup,

@@ -574,7 +574,8 @@ static const struct bad_case bad_cases[] = {
 	{ "genesis role staff", HDR("shop.genesis") "shop: T\nrole: staff\n", 0,
 	  "statement line 9: role: must be owner" },
 	{ "user.add role admin", HDR("user.add") "user: ana\nrole: admin\n", 0,
-	  "statement line 9: role: must be owner, shopkeeper or staff" },
+	  "statement line 9: role: must be owner, shopkeeper, staff or "
+	  "storefront" },
 	{ "user.role role case", HDR("user.role") "user: ana\nrole: Owner\n", 0,
 	  "statement line 9: role: must be" },
 	{ "user bad name", HDR("user.revoke") "user: Ana\n", 0,
