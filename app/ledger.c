@@ -173,6 +173,39 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 	return rc;
 }
 
+/*
+ * The last public key imported for verifying, per thread.  Importing checks
+ * the point (sigkey.c), which costs about as much as a verification, and a
+ * log or a pushed batch is mostly runs of statements by the same person.
+ * The entry stays for the thread's life: a key is public, nothing to wipe.
+ */
+static _Thread_local struct {
+	uint8_t pub[SIGKEY_PUB_LEN];
+	struct sigkey_pub *key;
+} last_pub;
+
+/* Returns a verifier for pub, from the cache or newly imported (borrowed). */
+static enum od_code verifier_for(const uint8_t pub[SIGKEY_PUB_LEN],
+				 struct sigkey_pub **out, struct od_err *err)
+{
+	struct sigkey_pub *p = NULL;
+	enum od_code rc;
+
+	if (last_pub.key != NULL &&
+	    memcmp(last_pub.pub, pub, SIGKEY_PUB_LEN) == 0) {
+		*out = last_pub.key;
+		return OD_OK;
+	}
+	rc = sigkey_pub_new(pub, &p, err);
+	if (rc != OD_OK)
+		return rc;
+	sigkey_pub_free(last_pub.key);
+	memcpy(last_pub.pub, pub, SIGKEY_PUB_LEN);
+	last_pub.key = p;
+	*out = p;
+	return OD_OK;
+}
+
 /* Checks sig over text with the key that must have signed st in s. */
 static enum od_code check_signature(struct store *s, const struct statement *st,
 				    const char *text, size_t len,
@@ -185,7 +218,7 @@ static enum od_code check_signature(struct store *s, const struct statement *st,
 
 	rc = fold_signer_key(s, st, pub, err);
 	if (rc == OD_OK)
-		rc = sigkey_pub_new(pub, &p, err);
+		rc = verifier_for(pub, &p, err);
 	if (rc == OD_OK)
 		rc = sigkey_pub_verify(p, text, len, sig, err);
 	if (rc == OD_E_TAMPERED)
@@ -193,7 +226,6 @@ static enum od_code check_signature(struct store *s, const struct statement *st,
 			   "the signature of statement %s by %s does not "
 			   "check: it was altered or forged", st->id,
 			   st->actor);
-	sigkey_pub_free(p);
 	return rc;
 }
 
