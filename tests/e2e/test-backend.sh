@@ -16,10 +16,11 @@ SRV_PID=""
 PORT=""
 trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
 
-# wait_for PATTERN FILE: waits (at most 5 s) for a line in FILE.
+# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
+# machine are slow to start) for a line in FILE.
 wait_for() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 600); do
 		grep -q "$1" "$2" 2> /dev/null && return 0
 		sleep 0.05
 	done
@@ -303,7 +304,8 @@ check "the server's log holds no customer data and no key" \
 	bash -c "! grep -qE 'Schäfer|陳大文|BEGIN|gift wrap' '$T/srv.log'"
 kill -TERM "$SRV_PID"
 status=1
-for i in $(seq 1 100); do
+# At most 30 s: a sanitizer build on a busy machine is slow to wind down.
+for i in $(seq 1 600); do
 	if ! kill -0 "$SRV_PID" 2> /dev/null; then
 		wait "$SRV_PID"
 		status=$?

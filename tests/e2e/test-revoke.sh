@@ -17,10 +17,11 @@ SRV_PID=""
 PORT=""
 trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
 
-# wait_for PATTERN FILE: waits (at most 5 s) for a line in FILE.
+# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
+# machine are slow to start) for a line in FILE.
 wait_for() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 600); do
 		grep -q "$1" "$2" 2> /dev/null && return 0
 		sleep 0.05
 	done
