@@ -2,6 +2,7 @@
 #include "app/ledger.h"
 
 #include <gnutls/crypto.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,36 +175,42 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 }
 
 /*
- * The last public key imported for verifying, per thread.  Importing checks
- * the point (sigkey.c), which costs about as much as a verification, and a
- * log or a pushed batch is mostly runs of statements by the same person.
- * The entry stays for the thread's life: a key is public, nothing to wipe.
+ * The last public key imported for verifying.  Importing checks the point
+ * (sigkey.c), which costs about as much as a verification, and a log or a
+ * pushed batch is mostly runs of statements by the same person.  One entry
+ * for the process, behind a lock: the backend verifies on its server's
+ * threads, and a per-thread entry would be lost when a thread ends.  A key
+ * is public: nothing to wipe.
  */
-static _Thread_local struct {
+static struct {
+	pthread_mutex_t lock;
 	uint8_t pub[SIGKEY_PUB_LEN];
 	struct sigkey_pub *key;
-} last_pub;
+} last_pub = { PTHREAD_MUTEX_INITIALIZER, { 0 }, NULL };
 
-/* Returns a verifier for pub, from the cache or newly imported (borrowed). */
-static enum od_code verifier_for(const uint8_t pub[SIGKEY_PUB_LEN],
-				 struct sigkey_pub **out, struct od_err *err)
+/* Checks sig over text with pub, importing pub unless it is the last one. */
+static enum od_code verify_with(const uint8_t pub[SIGKEY_PUB_LEN],
+				const char *text, size_t len,
+				const uint8_t sig[SIGKEY_SIG_LEN],
+				struct od_err *err)
 {
 	struct sigkey_pub *p = NULL;
-	enum od_code rc;
+	enum od_code rc = OD_OK;
 
-	if (last_pub.key != NULL &&
-	    memcmp(last_pub.pub, pub, SIGKEY_PUB_LEN) == 0) {
-		*out = last_pub.key;
-		return OD_OK;
+	pthread_mutex_lock(&last_pub.lock);
+	if (last_pub.key == NULL ||
+	    memcmp(last_pub.pub, pub, SIGKEY_PUB_LEN) != 0) {
+		rc = sigkey_pub_new(pub, &p, err);
+		if (rc == OD_OK) {
+			sigkey_pub_free(last_pub.key);
+			memcpy(last_pub.pub, pub, SIGKEY_PUB_LEN);
+			last_pub.key = p;
+		}
 	}
-	rc = sigkey_pub_new(pub, &p, err);
-	if (rc != OD_OK)
-		return rc;
-	sigkey_pub_free(last_pub.key);
-	memcpy(last_pub.pub, pub, SIGKEY_PUB_LEN);
-	last_pub.key = p;
-	*out = p;
-	return OD_OK;
+	if (rc == OD_OK)
+		rc = sigkey_pub_verify(last_pub.key, text, len, sig, err);
+	pthread_mutex_unlock(&last_pub.lock);
+	return rc;
 }
 
 /* Checks sig over text with the key that must have signed st in s. */
@@ -213,14 +220,11 @@ static enum od_code check_signature(struct store *s, const struct statement *st,
 				    struct od_err *err)
 {
 	uint8_t pub[SIGKEY_PUB_LEN];
-	struct sigkey_pub *p = NULL;
 	enum od_code rc;
 
 	rc = fold_signer_key(s, st, pub, err);
 	if (rc == OD_OK)
-		rc = verifier_for(pub, &p, err);
-	if (rc == OD_OK)
-		rc = sigkey_pub_verify(p, text, len, sig, err);
+		rc = verify_with(pub, text, len, sig, err);
 	if (rc == OD_E_TAMPERED)
 		od_err_set(err, OD_E_TAMPERED,
 			   "the signature of statement %s by %s does not "

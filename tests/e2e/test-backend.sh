@@ -314,6 +314,8 @@ for i in $(seq 1 600); do
 	sleep 0.05
 done
 SRV_PID=""
+# On failure, show how the server ended (a sanitizer report, say).
+[ "$status" -eq 0 ] || tail -30 "$T/srv.log" | sed 's/^/# /'
 check "SIGTERM stops the server cleanly" \
 	test "$status" -eq 0 -a -n "$(grep 'stopped (SIGTERM)' "$T/srv.log")"
 STORE="$DESK1"
