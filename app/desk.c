@@ -38,6 +38,9 @@ struct desk {
 	size_t nrows, arows;
 	struct arena_block *arena;
 	uint8_t *match;           /* per row: matches the search */
+	const char **stext;       /* per row: searchable text, or NULL until
+				     the first search builds it */
+	int stext_failed;         /* desk_search_ready gave up until reload */
 	uint32_t *view;           /* rows shown, in display order */
 	size_t nview;
 	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
@@ -45,6 +48,7 @@ struct desk {
 	int newest_first;
 	char search[DESK_SEARCH_MAX + 1];
 	char last_carrier[CARRIER_MAX + 1];
+	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
 };
 
 struct desk_act {
@@ -94,9 +98,12 @@ static void index_free(struct desk *d)
 	free(d->rows);
 	free(d->match);
 	free(d->view);
+	free(d->stext);
+	d->stext_failed = 0;
 	d->rows = NULL;
 	d->match = NULL;
 	d->view = NULL;
+	d->stext = NULL;
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
 }
@@ -177,20 +184,29 @@ enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
 	return OD_OK;
 }
 
+static enum od_code index_load(struct desk *d, struct od_err *err);
+
 enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 			 size_t pass_len, struct od_err *err)
 {
 	enum od_code rc;
 
 	desk_lock(d);
-	/* Shared: `orderdesk list` and `show` keep working while the desk is
-	 * open; appends are serialised by SQLite's write transaction. */
+	/*
+	 * The lock is held only while the index loads, then per operation
+	 * (desk_hold): commands in other terminals, writers too, run while
+	 * the desk is open.
+	 */
 	rc = shop_unlock(d->dir, user, pass, pass_len, SHOP_READ, &d->sh, err);
 	if (rc == OD_OK)
-		rc = desk_reload(d, err);
-	if (rc != OD_OK)
+		rc = index_load(d, err);
+	if (rc != OD_OK) {
 		desk_lock(d);
-	return rc;
+		return rc;
+	}
+	shop_release(d->sh);
+	d->locked_why[0] = '\0';
+	return OD_OK;
 }
 
 void desk_lock(struct desk *d)
@@ -200,6 +216,33 @@ void desk_lock(struct desk *d)
 	index_free(d);
 	shop_close(d->sh);
 	d->sh = NULL;
+	d->locked_why[0] = '\0';
+}
+
+const char *desk_locked_why(const struct desk *d)
+{
+	return d->locked_why;
+}
+
+/*
+ * Takes the store for one operation.  Keys that no longer open it (another
+ * process rotated them) or a user revoked meanwhile lock the desk, keeping
+ * the reason for the unlock screen.
+ */
+static enum od_code desk_hold(struct desk *d, enum shop_access access,
+			      struct od_err *err)
+{
+	enum od_code rc;
+
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	rc = shop_hold(d->sh, access, err);
+	if (rc == OD_E_AUTH) {
+		desk_lock(d);
+		snprintf(d->locked_why, sizeof d->locked_why, "%s", err->msg);
+	}
+	return rc;
 }
 
 int desk_is_unlocked(const struct desk *d)
@@ -272,13 +315,22 @@ static enum od_code index_add(void *ctx, const struct order *o,
 
 enum od_code desk_reload(struct desk *d, struct od_err *err)
 {
+	enum od_code rc = desk_hold(d, SHOP_READ, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = index_load(d, err);
+	shop_release(d->sh);
+	return rc;
+}
+
+/* Reads the whole order index from the held store. */
+static enum od_code index_load(struct desk *d, struct od_err *err)
+{
 	struct store_filter all = { -1, NULL };
 	char search[DESK_SEARCH_MAX + 1];
 	enum od_code rc;
 
-	if (d->sh == NULL)
-		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
-				  "unlock it first");
 	index_free(d);
 	rc = store_order_each(d->sh->store, &all, index_add, d, err);
 	if (rc == OD_OK) {
@@ -307,30 +359,191 @@ static int row_cmp(const char *placed, const char *number,
 	return c ? c : strcmp(number, r->number);
 }
 
-/* Marks an order the search found (binary search in store order). */
-static enum od_code mark_match(void *ctx, const struct order *o,
-			       struct od_err *err)
+/* The row of the order placed at placed with number, or (size_t)-1. */
+static size_t row_of(const struct desk *d, const char *placed,
+		     const char *number)
 {
-	struct desk *d = ctx;
 	size_t lo = 0, hi = d->nrows;
 
-	(void)err;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = row_cmp(o->placed_at, o->number, &d->rows[mid]);
+		int c = row_cmp(placed, number, &d->rows[mid]);
 
-		if (c == 0) {
-			d->match[mid] = 1;
-			break;
-		}
+		if (c == 0)
+			return mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
-	/* An order placed since the index was read is not listed until the
-	 * next reload. */
-	return OD_OK;
+	return (size_t)-1;
+}
+
+/* One "name: value" line of a statement: the value, or NULL if named else. */
+static const char *line_value(const char *line, size_t len, const char *name,
+			      size_t *vlen)
+{
+	size_t n = strlen(name);
+
+	if (len < n + 2 || memcmp(line, name, n) != 0 || line[n] != ':' ||
+	    line[n + 1] != ' ')
+		return NULL;
+	*vlen = len - n - 2;
+	return line + n + 2;
+}
+
+/*
+ * Keeps the searchable text of one order.placed entry: the fields the
+ * store's search covers (storage/store-orders.c search_text), one a line,
+ * so that a search never matches across two of them, in ASCII lower case
+ * (customer data: wiped with the index).  The statement's
+ * lines are read as they are ("name: value", one a line, checked when the
+ * entry was appended): a full parse of 100,000 of them costs seconds.  An
+ * order placed since the index was read is not listed until a reload.
+ */
+static enum od_code stext_add(void *ctx, const struct log_record *r,
+			      struct od_err *err)
+{
+	static const char *const head[] = { "order", "customer", "email",
+					    "phone", "ship-city" };
+	struct desk *d = ctx;
+	const char *p = r->statement, *end = p + r->statement_len, *nl, *v;
+	const char *hv[5] = { NULL }, *placed = NULL;
+	size_t hl[5] = { 0 }, vl, placed_len = 0, row, k;
+	char number[STMT_ORDER_MAX + 1], when[STMT_TIME_LEN + 1];
+	struct buf b;
+	enum od_code rc = OD_OK;
+
+	if (memmem(p, r->statement_len, "\nkind: order.placed\n", 20) == NULL)
+		return OD_OK;
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+		for (k = 0; k < 5; k++)
+			if (hv[k] == NULL &&
+			    (v = line_value(p, (size_t)(nl - p), head[k],
+					    &vl)) != NULL) {
+				hv[k] = v;
+				hl[k] = vl;
+			}
+		if (placed == NULL &&
+		    (v = line_value(p, (size_t)(nl - p), "placed", &vl)))
+			placed = v, placed_len = vl;
+	}
+	if (hv[0] == NULL || placed == NULL || hl[0] > STMT_ORDER_MAX ||
+	    placed_len > STMT_TIME_LEN)
+		return OD_OK;
+	snprintf(number, sizeof number, "%.*s", (int)hl[0], hv[0]);
+	snprintf(when, sizeof when, "%.*s", (int)placed_len, placed);
+	row = row_of(d, when, number);
+	if (row == (size_t)-1)
+		return OD_OK;
+	buf_init(&b, STMT_MAX_BYTES);
+	for (k = 0; k < 5 && rc == OD_OK; k++) {
+		rc = buf_add(&b, hv[k] ? hv[k] : "", hl[k], err);
+		if (rc == OD_OK)
+			rc = buf_add(&b, "\n", 1, err);
+	}
+	/* item: SKU QTY UNIT_PRICE NAME */
+	for (p = r->statement; rc == OD_OK && p < end &&
+	     (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
+		const char *name;
+		int spaces = 0;
+
+		v = line_value(p, (size_t)(nl - p), "item", &vl);
+		if (v == NULL)
+			continue;
+		for (name = v; name < nl && spaces < 3; name++)
+			spaces += *name == ' ';
+		rc = buf_add(&b, v, strcspn(v, " "), err);
+		if (rc == OD_OK)
+			rc = buf_add(&b, "\n", 1, err);
+		if (rc == OD_OK)
+			rc = buf_add(&b, name, (size_t)(nl - name), err);
+		if (rc == OD_OK)
+			rc = buf_add(&b, "\n", 1, err);
+	}
+	if (rc == OD_OK)
+		rc = buf_add(&b, "", 1, err);
+	/* Kept in ASCII lower case, so that a search is one strstr. */
+	for (k = 0; rc == OD_OK && k < b.len; k++)
+		if (b.data[k] >= 'A' && b.data[k] <= 'Z')
+			b.data[k] = (char)(b.data[k] + 32);
+	if (rc == OD_OK) {
+		d->stext[row] = arena_dup(d, b.data);
+		if (d->stext[row] == NULL)
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	if (b.data != NULL)
+		secret_wipe(b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Builds the searchable text of every indexed order in one walk of the log,
+ * the first time a search needs it; an order's text never changes after
+ * it is placed.
+ */
+static enum od_code stext_build(struct desk *d, struct od_err *err)
+{
+	enum od_code rc;
+	int held = d->sh->store != NULL;
+
+	if (d->stext != NULL)
+		return OD_OK;
+	d->stext = calloc(d->nrows ? d->nrows : 1, sizeof *d->stext);
+	if (d->stext == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	/* Inside desk_reload the store is held already. */
+	if (!held && (rc = desk_hold(d, SHOP_READ, err)) != OD_OK)
+		return rc;
+	rc = store_log_each(d->sh->store, NULL, stext_add, d, err);
+	if (!held)
+		shop_release(d->sh);
+	if (rc != OD_OK) {
+		free(d->stext);
+		d->stext = NULL;
+	}
+	return rc;
+}
+
+enum od_code desk_search_ready(struct desk *d, struct od_err *err)
+{
+	enum od_code rc;
+
+	if (d->sh == NULL)
+		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
+				  "unlock it first");
+	/* Called on every idle tick: a walk that failed is not repeated. */
+	if (d->stext_failed)
+		return OD_OK;
+	rc = stext_build(d, err);
+	if (rc != OD_OK && d->sh != NULL)
+		d->stext_failed = 1;
+	return rc;
+}
+
+/*
+ * Marks the rows whose text holds search, ASCII case ignored and other
+ * characters exact, as SQLite's LIKE does for the store's search.  When the
+ * last search is part of the new one (one more key typed), only its matches
+ * can match again.
+ */
+static void mark_search(struct desk *d, const char *search, size_t len,
+			int narrowing)
+{
+	char lower[DESK_SEARCH_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		lower[i] = (search[i] >= 'A' && search[i] <= 'Z') ?
+			   (char)(search[i] + 32) : search[i];
+	lower[len] = '\0';
+	for (i = 0; i < d->nrows; i++) {
+		if (narrowing && !d->match[i])
+			continue;
+		d->match[i] = d->stext[i] != NULL &&
+			      strstr(d->stext[i], lower) != NULL;
+	}
 }
 
 /* Rebuilds the view from the match marks and the status. */
@@ -354,7 +567,6 @@ static void build_view(struct desk *d)
 enum od_code desk_filter(struct desk *d, int status, const char *search,
 			 int newest_first, struct od_err *err)
 {
-	struct store_filter f = { -1, NULL };
 	enum od_code rc = OD_OK;
 	size_t len = search ? strlen(search) : 0;
 
@@ -371,22 +583,23 @@ enum od_code desk_filter(struct desk *d, int status, const char *search,
 	}
 	d->status = status;
 	d->newest_first = newest_first;
-	/* Only a changed search costs a query; the rest is in memory. */
+	/* Only a changed search is matched again, in memory like the rest. */
 	if (len == 0) {
 		if (d->nrows)
 			memset(d->match, 1, d->nrows);
 		d->search[0] = '\0';
 	} else if (strcmp(search, d->search) != 0) {
-		if (d->nrows)
-			memset(d->match, 0, d->nrows);
-		f.search = search;
-		rc = store_order_each(d->sh->store, &f, mark_match, d, err);
+		rc = stext_build(d, err);
+		if (rc != OD_OK && d->sh == NULL)
+			return rc;   /* locked itself: no index left */
 		if (rc != OD_OK) {
 			memset(d->match, 1, d->nrows);
 			d->search[0] = '\0';
 			build_view(d);
 			return rc;
 		}
+		mark_search(d, search, len, d->search[0] != '\0' &&
+			    strstr(search, d->search) != NULL);
 		memcpy(d->search, search, len + 1);
 	}
 	build_view(d);
@@ -564,14 +777,16 @@ enum od_code desk_detail(struct desk *d, const char *number,
 	enum od_code rc;
 
 	*out = NULL;
-	if (d->sh == NULL)
-		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
-				  "unlock it first");
 	dd = calloc(1, sizeof *dd);
 	if (dd == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	w.d = d;
 	w.dd = dd;
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK) {
+		free(dd);
+		return rc;
+	}
 	rc = store_order_get(d->sh->store, number, &dd->order, err);
 	if (rc == OD_OK)
 		rc = store_shipment_each(d->sh->store, number, add_shipment,
@@ -580,6 +795,7 @@ enum od_code desk_detail(struct desk *d, const char *number,
 		rc = store_note_each(d->sh->store, number, add_note, dd, err);
 	if (rc == OD_OK)
 		rc = store_log_each(d->sh->store, number, add_event, &w, err);
+	shop_release(d->sh);
 	if (rc != OD_OK) {
 		desk_detail_free(dd);
 		return rc;
@@ -741,6 +957,11 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 	act->kind = kind;
 	snprintf(act->number, sizeof act->number, "%s", number);
 	buf_init(&act->text, STMT_MAX_BYTES);
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK) {
+		desk_act_free(act);
+		return rc;
+	}
 	rc = desk_make(d->sh, kind, number, field, text, &act->st, err);
 	if (rc == OD_OK && kind == STMT_SHIPMENT_CONFIRM) {
 		if (carrier == NULL || tracking == NULL || !carrier[0] ||
@@ -764,6 +985,7 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		rc = statement_set_prev(act->st, act->prev, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
+	shop_release(d->sh);
 	if (rc != OD_OK) {
 		desk_act_free(act);
 		return rc;
@@ -815,6 +1037,9 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	 * statement follows the head it was shown with, so the bytes signed
 	 * are exactly the bytes the person saw.
 	 */
+	rc = desk_hold(d, SHOP_WRITE, err);
+	if (rc != OD_OK)
+		return rc;
 	buf_init(&text, STMT_MAX_BYTES);
 	rc = store_begin(d->sh->store, err);
 	if (rc != OD_OK)
@@ -848,6 +1073,7 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
 	refresh_row(d, act->number);
 out:
+	shop_release(d->sh);
 	buf_free(&text);
 	return rc;
 }
@@ -1050,6 +1276,9 @@ enum od_code desk_audit(struct desk *d, const char *filter,
 		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
 		goto out;
 	}
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK)
+		goto out;
 	rc = store_log_each(d->sh->store, NULL, audit_entry, &w, err);
 	if (rc != OD_OK)
 		goto out;
@@ -1070,6 +1299,8 @@ enum od_code desk_audit(struct desk *d, const char *filter,
 	a->n = w.count;
 	a->scanned = w.scanned;
 out:
+	if (d->sh != NULL)
+		shop_release(d->sh);
 	for (i = 0; w.ring != NULL && i < DESK_AUDIT_MAX; i++)
 		kept_clear(&w.ring[i]);
 	free(w.ring);
@@ -1104,7 +1335,11 @@ enum od_code desk_verify_all(struct desk *d, long long *entries,
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	memset(&rep, 0, sizeof rep);
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK)
+		return rc;
 	rc = ledger_verify(d->sh->store, &rep, err);
+	shop_release(d->sh);
 	if (rc == OD_OK)
 		*entries = rep.entries;
 	return rc;

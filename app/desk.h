@@ -60,14 +60,24 @@ enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
 /*
  * Unlocks as user with the passphrase (which the caller wipes) and loads the
  * order index.  A wrong passphrase gives OD_E_AUTH and leaves the desk
- * locked.  The store is held with a shared lock while unlocked, so commands
- * that only read it run meanwhile.
+ * locked.  The store's lock is taken only for each operation (shared to
+ * read, exclusive to sign), so commands in other terminals, writers too,
+ * run while the desk is open.  Any call may find the store's key changed by
+ * another process or the person revoked: it then gives OD_E_AUTH and the
+ * desk is locked (desk_locked_why).
  */
 enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 			 size_t pass_len, struct od_err *err);
 
 /* Closes the store, wiping keys and dropping the index; locked is a no-op. */
 void desk_lock(struct desk *d);
+
+/*
+ * Why the desk locked itself ("" if it did not): another process changed
+ * the store's key (`user revoke`) or revoked the signed-in person.  Cleared
+ * by desk_lock and desk_unlock.
+ */
+const char *desk_locked_why(const struct desk *d);
 
 /* Whether the desk is unlocked. */
 int desk_is_unlocked(const struct desk *d);
@@ -91,11 +101,22 @@ enum od_code desk_reload(struct desk *d, struct od_err *err);
  * Chooses what the list shows: status (an enum order_status, or -1 for all)
  * and search text (NULL or "" for none; substring of number, customer,
  * e-mail, phone, city, SKU or item name, as `orderdesk list --search`).
- * A search runs one query; the status filter works on the index in memory.
+ * Filtering and searching work on the index in memory (see
+ * desk_search_ready).
  * newest_first reverses the order (oldest placed first otherwise).
  */
 enum od_code desk_filter(struct desk *d, int status, const char *search,
 			 int newest_first, struct od_err *err);
+
+/*
+ * Reads every order's searchable text into memory (one walk of the log,
+ * about 12 MiB for 100,000 orders) unless already there.  desk_filter does
+ * it at the first search; the screens call it when idle, so that the first
+ * key of a search answers as fast as the later ones.  Dropped with the
+ * index (lock, reload).  After a failure it does nothing (OD_OK) until the
+ * next reload; a search then tries again and reports the error.
+ */
+enum od_code desk_search_ready(struct desk *d, struct od_err *err);
 
 /* Rows the current filter shows, and row i of them (NULL past the end). */
 size_t desk_count(const struct desk *d);

@@ -416,6 +416,19 @@ out:
 	return rc;
 }
 
+/* Remembers which file the database is, to notice a rotation later. */
+static enum od_code note_db_file(struct shop *sh, struct od_err *err)
+{
+	struct stat sb;
+
+	if (stat(sh->db_path, &sb) != 0)
+		return od_err_set(err, OD_E_IO, "cannot read %s: %s",
+				  sh->db_path, strerror(errno));
+	sh->db_dev = sb.st_dev;
+	sh->db_ino = sb.st_ino;
+	return OD_OK;
+}
+
 /* Checks that the unlocked user is an active user whose key this is. */
 static enum od_code check_user(struct shop *sh, struct od_err *err)
 {
@@ -473,6 +486,8 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	if (rc == OD_OK)
 		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
 	if (rc == OD_OK)
+		rc = note_db_file(sh, err);
+	if (rc == OD_OK)
 		rc = check_user(sh, err);
 	if (rc != OD_OK) {
 		shop_close(sh);
@@ -480,6 +495,70 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	}
 	*out = sh;
 	return OD_OK;
+}
+
+void shop_release(struct shop *sh)
+{
+	if (sh == NULL)
+		return;
+	store_close(sh->store);
+	sh->store = NULL;
+	if (sh->lock_fd >= 0)
+		flock(sh->lock_fd, LOCK_UN);
+}
+
+/*
+ * Whether the database is still the file sh unlocked, with no key rotation
+ * left to finish.  Called under the lock, which every rotation holds
+ * exclusively, so the answer stays true for the operation.
+ */
+static enum od_code check_db_file(struct shop *sh, struct od_err *err)
+{
+	struct stat sb;
+	char *fresh = NULL;
+	int pending;
+
+	if (asprintf(&fresh, "%s%s", sh->db_path, DB_NEW_SUFFIX) < 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	pending = lstat(fresh, &sb) == 0;
+	free(fresh);
+	if (pending || stat(sh->db_path, &sb) != 0 ||
+	    sb.st_dev != sh->db_dev || sb.st_ino != sh->db_ino)
+		return od_err_set(err, OD_E_AUTH, "the store's key was changed "
+				  "by another orderdesk (someone was revoked);"
+				  " unlock again");
+	return OD_OK;
+}
+
+enum od_code shop_hold(struct shop *sh, enum shop_access access,
+		       struct od_err *err)
+{
+	struct keyslot_file *slots = NULL;
+	enum od_code rc;
+
+	if (sh->store != NULL)
+		return od_err_set(err, OD_E_INTERNAL, "the store is already "
+				  "held");
+	rc = take_lock(sh, access == SHOP_WRITE, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_db_file(sh, err);
+	/* Another process may have added or removed a slot: save over the
+	 * file as it is now, not as it was at unlock. */
+	if (rc == OD_OK && access == SHOP_WRITE) {
+		rc = keyslot_load(sh->slots_path, &slots, err);
+		if (rc == OD_OK) {
+			keyslot_free(sh->slots);
+			sh->slots = slots;
+		}
+	}
+	if (rc == OD_OK)
+		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
+	if (rc == OD_OK)
+		rc = check_user(sh, err);
+	if (rc != OD_OK)
+		shop_release(sh);
+	return rc;
 }
 
 /* Signs a user.* statement about name as the current user. */
@@ -605,6 +684,8 @@ static enum od_code rotate_data_key(struct shop *sh, struct od_err *err)
 		rc = sync_dir(sh->dir, err);
 	if (rc == OD_OK)
 		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
+	if (rc == OD_OK)
+		rc = note_db_file(sh, err);
 out:
 	secret_wipe(fresh_key, sizeof fresh_key);
 	free(fresh);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "app/role.h"
 #include "app/sigkey.h"
@@ -41,6 +42,10 @@ struct shop {
 	enum role role;
 	struct sigkey *key;
 	char fingerprint[SIGKEY_FP_LEN + 1];
+	/* The database file that was unlocked: a key rotation by another
+	 * process replaces it by rename, which shop_hold notices. */
+	dev_t db_dev;
+	ino_t db_ino;
 };
 
 enum shop_access { SHOP_READ, SHOP_WRITE };
@@ -83,6 +88,28 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
  * success *fd is the lock, to close when done.
  */
 enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err);
+
+/*
+ * For a long session (the desk): closes the store and lets go of the lock
+ * between operations, keeping the keys, so that commands in other terminals
+ * (writers included) run meanwhile.  sh->store is NULL until shop_hold.
+ * A no-op when not held.
+ */
+void shop_release(struct shop *sh);
+
+/*
+ * Takes the lock again for one operation (shared for SHOP_READ, exclusive
+ * for SHOP_WRITE, waiting up to SHOP_LOCK_WAIT_MS) and reopens the store.
+ * Under the lock it checks that the database is still the file that was
+ * unlocked: if another process rotated the data key (`user revoke`) or left
+ * a rotation to finish, the keys held are stale and it gives OD_E_AUTH
+ * asking to unlock again.  It also rereads the user's role (OD_E_AUTH when
+ * they were revoked meanwhile) and, for SHOP_WRITE, the key slots, so that
+ * what another process changed there is not overwritten.  On any error the
+ * lock is let go again.  End the operation with shop_release.
+ */
+enum od_code shop_hold(struct shop *sh, enum shop_access access,
+		       struct od_err *err);
 
 /* Closes the store, wipes the keys, releases the lock; NULL is a no-op. */
 void shop_close(struct shop *sh);

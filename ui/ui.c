@@ -58,10 +58,13 @@ void ui_fatal(struct ui *u, const struct od_err *err)
 
 void ui_lock(struct ui *u)
 {
+	char why[UI_MSG_MAX];
 	int i;
 
-	if (!desk_is_unlocked(u->desk))
+	/* Also after the desk locked itself (desk_locked_why). */
+	if (top(u) == &view_login)
 		return;
+	snprintf(why, sizeof why, "%s", desk_locked_why(u->desk));
 	/* Help over a view is not worth coming back to. */
 	while (u->depth > 1 && top(u) == &view_help)
 		u->depth--;
@@ -70,6 +73,8 @@ void ui_lock(struct ui *u)
 			u->stack[i]->lock(u);
 	desk_lock(u->desk);
 	u->msg[0] = '\0';
+	if (why[0])
+		ui_message(u, 1, "Locked: %s", why);
 	ui_push(u, &view_login);
 }
 
@@ -153,6 +158,7 @@ static int idle_seconds(void)
 /* Runs the views until the person quits or a signal comes. */
 static void loop(struct ui *u)
 {
+	struct od_err err;
 	int dirty = 1, key, instant = 0;
 	time_t started;
 	enum ui_next next;
@@ -170,6 +176,14 @@ static void loop(struct ui *u)
 		if (key >= 0 || time(NULL) != started)
 			instant = 0;
 		if (key < 0) {
+			/* The first idle moment reads the search text. */
+			if (desk_is_unlocked(u->desk) &&
+			    desk_search_ready(u->desk, &err) != OD_OK &&
+			    !desk_is_unlocked(u->desk)) {
+				ui_lock(u);
+				dirty = 1;
+				continue;
+			}
 			if (u->idle_secs > 0 && desk_is_unlocked(u->desk) &&
 			    time(NULL) - u->last_key >= u->idle_secs) {
 				ui_lock(u);
@@ -193,6 +207,9 @@ static void loop(struct ui *u)
 			u->quit = 1;
 		else if (next == UI_BACK && u->depth > 1)
 			u->depth--;
+		/* Another process changed the store's key under the desk. */
+		if (!u->quit && !desk_is_unlocked(u->desk))
+			ui_lock(u);
 	}
 }
 

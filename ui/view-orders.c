@@ -438,10 +438,13 @@ static enum ui_next orders_key(struct ui *u, int key)
 		return apply(u);
 	case 'r':
 		note_selection(u);
-		if (desk_reload(u->desk, &err) != OD_OK)
-			ui_fatal(u, &err);
-		else
-			(void)apply(u);
+		if (desk_reload(u->desk, &err) != OD_OK) {
+			/* A changed key locks the desk instead (ui.c). */
+			if (desk_is_unlocked(u->desk))
+				ui_fatal(u, &err);
+			return UI_DRAW;
+		}
+		(void)apply(u);
 		ui_message(u, 0, "Reread %zu orders from the store.",
 			   desk_count_status(u->desk, -1));
 		return UI_DRAW;

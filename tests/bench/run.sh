@@ -95,3 +95,5 @@ fi
 mkdir "$T/sync"
 "$BUILD/bench/bench-sync" "$SYNC_ORDERS" "$T/sync"
 rm -rf "$T/sync"
+# The desk's screens: first screen and redraw times on N orders.
+BUILD="$BUILD" ./tests/bench/run-desk.sh "$N"

@@ -294,5 +294,43 @@ wait_for 'Who are you'
 kill -HUP "$(desk_pid)"
 screen "a hang-up ends the desk" 'desk exit 129'
 
+# The desk takes the store's lock per operation, not for the session: the
+# CLI writes while it is open, and a key rotation by another process (a
+# revoke) locks the desk with the reason instead of reading a stale file.
+desk --user mei
+wait_for 'Who are you'
+tm send-keys Enter
+tm send-keys -l "$MEI_PASS"
+tm send-keys Enter
+screen "mei's desk is open again" 'New 296 .*Confirmed 0 '
+t0=$(date +%s%N)
+od_as mei "$MEI_PASS" confirm 1008
+t1=$(date +%s%N)
+expect_ok "the CLI confirms an order while the desk is open"
+check "promptly, without waiting for the desk's lock ($(( (t1 - t0) / 1000000 )) ms)" \
+	test $(( (t1 - t0) / 1000000 )) -lt 5000
+tm send-keys r
+screen "r shows the CLI's confirmation" 'New 295 .*Confirmed 1 '
+od_as owner "$OWNER_PASS" user revoke sam
+expect_ok "the CLI revokes sam (a key rotation) while the desk is open"
+tm send-keys r
+screen "the desk notices the new key and locks, saying why" \
+	"Locked: the store's key was changed by another orderdesk"
+tm send-keys Enter
+tm send-keys -l "$MEI_PASS"
+tm send-keys Enter
+screen "unlocking again reads the store under the new key" 'New 295 .*Confirmed 1 '
+tm send-keys -l "/1009"
+tm send-keys Enter
+wait_for '^ 1009 '
+tm send-keys c
+screen "after the rotation the desk still signs" 'You are about to sign exactly this'
+tm send-keys y
+screen "the confirmation is signed" 'Order 1009 confirmed, signed by mei'
+od_as mei "$MEI_PASS" show 1009
+check "the store holds it under the new key" grep -q '^Order 1009 .*confirmed' "$T/out"
+tm send-keys q
+wait_for 'desk exit 0'
+
 tm kill-server
 finish

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -18,6 +20,7 @@
 #include "app/desk.h"
 #include "app/order.h"
 #include "app/shop.h"
+#include "storage/store.h"
 
 #define NORDERS 40
 #define OWNER_PASS "owner passphrase 1"
@@ -186,7 +189,7 @@ static void test_index_filter_and_search(void **state)
 	assert_int_equal(desk_count(d), NORDERS / 4);
 	for (i = 0; i < desk_count(d); i++)
 		assert_string_equal(desk_row(d, i)->customer, "王小明");
-	/* An SKU is not in the index: the store's search finds it. */
+	/* An SKU: the desk's search text covers the items too. */
 	assert_int_equal(desk_filter(d, -1, "SKU-13", 0, &err), OD_OK);
 	assert_int_equal(desk_count(d), 1);
 	assert_string_equal(desk_row(d, 0)->number, "2007");
@@ -213,6 +216,66 @@ static void test_index_filter_and_search(void **state)
 				     &err), OD_OK);
 	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
 	assert_int_equal(desk_count(d), NORDERS);
+	desk_free(d);
+}
+
+/* Counts the orders the store's own (SQL) search finds. */
+static enum od_code count_order(void *ctx, const struct order *o,
+				struct od_err *err)
+{
+	(void)o;
+	(void)err;
+	(*(size_t *)ctx)++;
+	return OD_OK;
+}
+
+/*
+ * The desk searches in memory; it must find exactly what the store's search
+ * (`orderdesk list --search`) finds: the same fields, ASCII case ignored,
+ * other characters exact, and narrowing as keys are typed or erased.
+ */
+static void test_search_matches_store(void **state)
+{
+	static const char *const words[] = {
+		"2", "20", "201", "2017", "sku", "SKU-1", "sku-13", "Sku-7",
+		"tea", "TEA 3", "Tea 39", "berlin", "BERLIN", "王", "王小",
+		"Müller", "MÜLLER", "müller", "John", "smith", "山田太郎",
+		"Main Street", "EUR", "\nSKU", "%", "_", "Tea_3", "Tea%3",
+		"2026-11", "no such thing",
+	};
+	struct desk *d = open_as("owner", OWNER_PASS);
+	struct shop *sh = NULL;
+	struct store_filter f = { -1, NULL };
+	struct od_err err;
+	size_t i, want;
+
+	(void)state;
+	/* Read ahead as the screens do when idle (test_index_filter_and_search
+	 * covers the first search reading it). */
+	assert_int_equal(desk_search_ready(d, &err), OD_OK);
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_READ, &sh,
+				     &err), OD_OK);
+	for (i = 0; i < sizeof words / sizeof *words; i++) {
+		want = 0;
+		f.search = words[i];
+		assert_int_equal(store_order_each(sh->store, &f, count_order,
+						  &want, &err), OD_OK);
+		if (desk_filter(d, -1, words[i], 0, &err) != OD_OK) {
+			/* Refused as input, like a newline: not searched. */
+			assert_int_equal(err.code, OD_E_INPUT);
+			continue;
+		}
+		if (desk_count(d) != want)
+			fail_msg("search %zu: desk %zu, store %zu", i,
+				 desk_count(d), want);
+	}
+	/* A few words must find something, or the table tests nothing. */
+	assert_int_equal(desk_filter(d, -1, "sku-1", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), 6);    /* SKU-1, SKU-10..19 */
+	assert_int_equal(desk_filter(d, -1, "Tea 3", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), 11);   /* Tea 3, Tea 30..39 */
+	shop_close(sh);
 	desk_free(d);
 }
 
@@ -449,17 +512,124 @@ static void test_audit_history(void **state)
 	desk_free(d);
 }
 
+/* Whether another process could take the store's lock exclusively now. */
+static int lock_is_free(void)
+{
+	char path[96];
+	int fd, ok;
+
+	snprintf(path, sizeof path, "%s/%s", dir, SHOP_LOCK_FILE);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ok = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * The desk holds the store only per operation: a writer gets in while it
+ * is open, the desk sees the change on reload, and a key rotation by the
+ * other side (a revoke) locks the desk with the reason instead of letting
+ * it read a replaced file.  Runs last: it rotates the shop's key.
+ */
+static void test_lock_per_operation(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct shop *sh = NULL, *other = NULL;
+	struct statement *st = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	size_t at;
+
+	(void)state;
+	assert_true(lock_is_free());
+	assert_int_equal(desk_detail(d, "2040", &dd, &err), OD_OK);
+	desk_detail_free(dd);
+	assert_true(lock_is_free());
+
+	/* A writer in another "process" meanwhile. */
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_WRITE, &sh,
+				     &err), OD_OK);
+	assert_int_equal(desk_make(sh, STMT_ORDER_CONFIRM, "2040", NULL, NULL,
+				   &st, &err), OD_OK);
+	assert_int_equal(shop_append(sh, &st, 1, NULL, &err), OD_OK);
+	statement_free(st);
+	st = NULL;
+	at = desk_find(d, "2040");
+	assert_true(at != (size_t)-1);
+	assert_int_equal(desk_row(d, at)->status, ORDER_NEW);
+	shop_close(sh);
+	sh = NULL;
+	assert_int_equal(desk_reload(d, &err), OD_OK);
+	at = desk_find(d, "2040");
+	assert_true(at != (size_t)-1);
+	assert_int_equal(desk_row(d, at)->status, ORDER_CONFIRMED);
+
+	/* A held shop rereads the key slots before it may save over them. */
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_READ, &other,
+				     &err), OD_OK);
+	shop_release(other);
+	assert_true(other->store == NULL);
+	assert_true(lock_is_free());
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_WRITE, &sh,
+				     &err), OD_OK);
+	assert_int_equal(shop_user_add(sh, "tmp", ROLE_STAFF, "tmp pass 1",
+				       10, &err), OD_OK);
+	assert_false(keyslot_has(other->slots, "tmp"));
+	shop_close(sh);
+	assert_int_equal(shop_hold(other, SHOP_WRITE, &err), OD_OK);
+	assert_true(keyslot_has(other->slots, "tmp"));
+	assert_false(lock_is_free());
+	shop_release(other);
+
+	/* A revoke elsewhere rotates the key: both notice and lock. */
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_WRITE, &sh,
+				     &err), OD_OK);
+	assert_int_equal(shop_user_revoke(sh, "tmp", &err), OD_OK);
+	/* The revoking side goes on under its new key. */
+	assert_int_equal(desk_make(sh, STMT_ORDER_NOTE, "2039", "text", "hi",
+				   &st, &err), OD_OK);
+	assert_int_equal(shop_append(sh, &st, 1, NULL, &err), OD_OK);
+	statement_free(st);
+	shop_close(sh);
+	assert_int_equal(desk_detail(d, "2040", &dd, &err), OD_E_AUTH);
+	assert_null(dd);
+	assert_false(desk_is_unlocked(d));
+	assert_non_null(strstr(desk_locked_why(d), "key was changed"));
+	assert_int_equal(desk_count(d), 0);
+	assert_int_equal(shop_hold(other, SHOP_READ, &err), OD_E_AUTH);
+	assert_true(other->store == NULL);
+	assert_true(lock_is_free());
+	shop_close(other);
+
+	/* Unlocking again reads the store under the new key. */
+	assert_int_equal(desk_unlock(d, "mei", MEI_PASS, strlen(MEI_PASS),
+				     &err), OD_OK);
+	assert_string_equal(desk_locked_why(d), "");
+	assert_int_equal(desk_detail(d, "2039", &dd, &err), OD_OK);
+	assert_int_equal(dd->nnotes, 1);
+	desk_detail_free(dd);
+	assert_true(lock_is_free());
+	desk_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_users_and_wrong_passphrase),
 		cmocka_unit_test(test_index_filter_and_search),
+		cmocka_unit_test(test_search_matches_store),
 		cmocka_unit_test(test_confirm_shows_then_signs),
 		cmocka_unit_test(test_cancel_and_note_need_text),
 		cmocka_unit_test(test_staff_refused_by_core),
 		cmocka_unit_test(test_ship_remembers_carrier),
 		cmocka_unit_test(test_log_moved_since_shown),
 		cmocka_unit_test(test_audit_history),
+		cmocka_unit_test(test_lock_per_operation),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
