@@ -275,7 +275,8 @@ static enum od_code store_open_plain(const char *path, struct store **out,
 	}
 	/* The same settings the encrypted store gets, for a fair comparison. */
 	sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
-		     " PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+		     " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+		     NULL, NULL, NULL);
 	rc = store_wrap(db, &s, err);
 	if (rc != OD_OK)
 		return rc;

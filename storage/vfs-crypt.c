@@ -68,12 +68,15 @@
 
 /*
  * Every page that misses SQLite's cache costs a decryption, and every dirty
- * page spilled early an encryption, so the cache is 16 MiB rather than
- * SQLite's 2 MiB default: a store of up to ~4000 pages then stays decrypted
- * in memory.  Measured: 100k inserts through a random-key index, 1.4x plain
- * SQLite at 2 MiB each, 1.1x at 16 MiB each.  The store may change it.
+ * page spilled early an encryption, so the cache is 64 MiB rather than
+ * SQLite's 2 MiB default: the orders of a 100k-order shop (about 35 MB)
+ * then stay decrypted in memory after the first pass.  Measured: 100k
+ * inserts through a random-key index, 1.4x plain SQLite at 2 MiB each, 1.1x
+ * at 16 MiB each; searches over 100k orders 1.45x at 16 MiB, 1.0x at 64 MiB.
+ * The cache grows only as pages are read, and a process's peak stays under
+ * the 64 MiB that Argon2id takes at unlock anyway.  The store may change it.
  */
-#define CACHE_PRAGMA "PRAGMA cache_size=-16384;"
+#define CACHE_PRAGMA "PRAGMA cache_size=-65536;"
 
 enum crypt_kind {
 	CRYPT_DB,
