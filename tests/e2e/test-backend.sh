@@ -3,41 +3,8 @@
 # connect, what the backend accepts, refuses and ignores as a replay, and a
 # desk's whole log pushed to an empty backend and pulled by a second desk.
 . "$(dirname "$0")/lib.sh"
-
-ODD="$ROOT/$BUILD/bin/orderdeskd"
-for tool in curl jq certtool gnutls-cli; do
-	if ! command -v "$tool" > /dev/null; then
-		not_ok "this test needs $tool (add it to .ci/deps)"
-		exit 1
-	fi
-done
-BK="$T/bk"
-SRV_PID=""
-PORT=""
-trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
-
-# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
-# machine are slow to start) for a line in FILE.
-wait_for() {
-	local i
-	for i in $(seq 1 600); do
-		grep -q "$1" "$2" 2> /dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# start_backend [DIR [PORT]]: serves DIR (default $BK) on PORT (default a
-# free one) of 127.0.0.1, logging to $T/srv.log; sets SRV_PID and PORT.
-start_backend() {
-	: > "$T/srv.log"
-	"$ODD" --dir "${1:-$BK}" serve --listen "127.0.0.1:${2:-0}" \
-		2>> "$T/srv.log" &
-	SRV_PID=$!
-	wait_for "listening on" "$T/srv.log"
-	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		"$T/srv.log" | tail -1)
-}
+. "$(dirname "$0")/backend-lib.sh"
+need_tools curl jq certtool gnutls-cli
 
 # api METHOD PATH [BODY_FILE]: a request with the first desk's certificate;
 # the answer in $T/resp, the HTTP status in $CODE (000: no answer).

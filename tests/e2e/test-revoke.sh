@@ -4,41 +4,8 @@
 # or storefront is refused (403) from its next request, without a restart,
 # while the others keep working; a damaged revocation list refuses everyone.
 . "$(dirname "$0")/lib.sh"
-
-ODD="$ROOT/$BUILD/bin/orderdeskd"
-for tool in curl jq certtool; do
-	if ! command -v "$tool" > /dev/null; then
-		not_ok "this test needs $tool (add it to .ci/deps)"
-		exit 1
-	fi
-done
-BK="$T/bk"
-SRV_PID=""
-PORT=""
-trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
-
-# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
-# machine are slow to start) for a line in FILE.
-wait_for() {
-	local i
-	for i in $(seq 1 600); do
-		grep -q "$1" "$2" 2> /dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# start_backend: serves $BK on 127.0.0.1 (a free port the first time, the
-# same one after); sets SRV_PID and PORT.
-start_backend() {
-	: > "$T/srv.log"
-	"$ODD" --dir "$BK" serve --listen "127.0.0.1:${PORT:-0}" \
-		2>> "$T/srv.log" &
-	SRV_PID=$!
-	wait_for "listening on" "$T/srv.log"
-	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		"$T/srv.log" | tail -1)
-}
+. "$(dirname "$0")/backend-lib.sh"
+need_tools curl jq certtool
 
 # req CERT KEY PATH: GET with that certificate; the status in $CODE.
 req() {
@@ -70,7 +37,7 @@ check "certtool made an expired certificate from the shop CA" \
 	bash -c "certtool --verify --load-ca-certificate '$BK/ca.pem' \
 		--infile '$T/old.pem' 2>&1 | grep -qi expired"
 
-start_backend
+start_backend "$BK" "${PORT:-0}"
 check "the backend serves" test -n "$PORT"
 
 req "$T/old.pem" "$T/old.key" "/v1/log?after=0"
@@ -138,7 +105,7 @@ check "a storefront gets in before, and is refused once revoked (403)" \
 kill -TERM "$SRV_PID"
 wait "$SRV_PID"
 SRV_PID=""
-start_backend
+start_backend "$BK" "${PORT:-0}"
 req "$D2/desk.pem" "$D2/desk.key" "/v1/log?after=0"
 check "after a restart desk-2 is still refused" test "$CODE" = 403
 cp "$BK/revoked" "$T/revoked.good"

@@ -5,41 +5,8 @@
 # route (and storefronts off the desks' routes), a duplicate number is
 # refused, and a desk that syncs afterwards sees and verifies the orders.
 . "$(dirname "$0")/lib.sh"
-
-ODD="$ROOT/$BUILD/bin/orderdeskd"
-for tool in curl jq; do
-	if ! command -v "$tool" > /dev/null; then
-		not_ok "this test needs $tool (add it to .ci/deps)"
-		exit 1
-	fi
-done
-BK="$T/bk"
-SRV_PID=""
-PORT=""
-trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null; rm -rf "$T"' EXIT
-
-# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
-# machine are slow to start) for a line in FILE.
-wait_for() {
-	local i
-	for i in $(seq 1 600); do
-		grep -q "$1" "$2" 2> /dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# start_backend: serves $BK on 127.0.0.1, a free port the first time and
-# the same one after; sets SRV_PID and PORT.
-start_backend() {
-	: > "$T/srv.log"
-	"$ODD" --dir "$BK" serve --listen "127.0.0.1:${PORT:-0}" \
-		2>> "$T/srv.log" &
-	SRV_PID=$!
-	wait_for "listening on" "$T/srv.log"
-	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		"$T/srv.log" | tail -1)
-}
+. "$(dirname "$0")/backend-lib.sh"
+need_tools curl jq
 
 # stop_backend: SIGTERM, and waits for it.
 stop_backend() {
@@ -91,7 +58,7 @@ check "its files and signing key are mode 0600" test \
 check "the same storefront twice is refused" \
 	grep -q "already a storefront web" "$T/sf2.out"
 
-start_backend
+start_backend "$BK" "${PORT:-0}"
 
 # A desk attaches first (genesis pushed), so the backend knows the shop.
 new_shop
@@ -193,7 +160,7 @@ check "import with several storefronts asks which one" \
 	> "$T/imp.out" 2>&1
 check "import as an unapproved storefront is refused" \
 	grep -q "has not approved storefront shopify" "$T/imp.out"
-start_backend
+start_backend "$BK" "${PORT:-0}"
 od "$OWNER_PASS" sync --approve-storefront shopify --key "$SFKEY2"
 expect_ok "the owner approves the second storefront"
 stop_backend
@@ -209,7 +176,7 @@ check "importing it again refuses the known number" \
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "orderdeskd verify replays the storefronts' orders" \
 	grep -q "Verified 9 log entries.*4 orders" "$T/verify.out"
-start_backend
+start_backend "$BK" "${PORT:-0}"
 sync_desk
 expect_ok "the desk syncs the imported order"
 od "$OWNER_PASS" list --format csv
