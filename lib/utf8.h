@@ -40,4 +40,10 @@ size_t utf8_decode(const char *s, size_t n, unsigned *cp);
  */
 int utf8_cp_width(unsigned cp);
 
+/*
+ * Writes cp (at most U+10FFFF) as UTF-8 to out and returns its length in
+ * bytes, 1 to 4.  The inverse of utf8_decode.
+ */
+size_t utf8_encode(unsigned cp, char out[4]);
+
 #endif

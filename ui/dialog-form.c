@@ -7,31 +7,14 @@
 
 #include <string.h>
 
+#include "lib/utf8.h"
+
 /* Appends code point cp to f's value as UTF-8 if it fits. */
 static void field_add(struct ui_field *f, int cp)
 {
 	char enc[4];
-	size_t n, len = strlen(f->value);
+	size_t n = utf8_encode((unsigned)cp, enc), len = strlen(f->value);
 
-	if (cp < 0x80) {
-		enc[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6));
-		enc[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
 	if (len + n + 1 > f->cap)
 		return;
 	memcpy(f->value + len, enc, n);

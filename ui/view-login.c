@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "lib/secret.h"
+#include "lib/utf8.h"
 
 #define LOGIN_PASS_MAX 1024
 #define LOGIN_DELAY_MAX 30
@@ -89,27 +90,8 @@ static void login_draw(struct ui *u)
 static void pass_add(int cp)
 {
 	char enc[4];
-	size_t n;
+	size_t n = utf8_encode((unsigned)cp, enc);
 
-	if (cp < 0x80) {
-		enc[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		enc[0] = (char)(0xc0 | (cp >> 6));
-		enc[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		enc[0] = (char)(0xe0 | (cp >> 12));
-		enc[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		enc[0] = (char)(0xf0 | (cp >> 18));
-		enc[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		enc[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		enc[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
 	if (L.len + n > LOGIN_PASS_MAX)
 		return;
 	memcpy(L.pass + L.len, enc, n);

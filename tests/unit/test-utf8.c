@@ -308,6 +308,39 @@ static void test_widths(void **state)
 	}
 }
 
+/* Encoding is the inverse of decoding, at every length boundary. */
+static void test_encode_round_trip(void **state)
+{
+	static const struct {
+		unsigned cp;
+		size_t len;
+		const char *bytes;
+	} cases[] = {
+		{ 0x41, 1, "A" },
+		{ 0x7f, 1, "\x7f" },
+		{ 0x80, 2, "\xc2\x80" },
+		{ 0x7ff, 2, "\xdf\xbf" },
+		{ 0x800, 3, "\xe0\xa0\x80" },
+		{ 0x738b, 3, "\xe7\x8e\x8b" },          /* 王 */
+		{ 0xffff, 3, "\xef\xbf\xbf" },
+		{ 0x10000, 4, "\xf0\x90\x80\x80" },
+		{ 0x1f381, 4, "\xf0\x9f\x8e\x81" },
+		{ 0x10ffff, 4, "\xf4\x8f\xbf\xbf" },
+	};
+	char out[4];
+	unsigned back;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		n = utf8_encode(cases[i].cp, out);
+		assert_int_equal(n, cases[i].len);
+		assert_memory_equal(out, cases[i].bytes, n);
+		assert_int_equal(utf8_decode(out, n, &back), n);
+		assert_int_equal(back, cases[i].cp);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_message_hides_text),
 		cmocka_unit_test(test_check_text_respects_n),
 		cmocka_unit_test(test_widths),
+		cmocka_unit_test(test_encode_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
