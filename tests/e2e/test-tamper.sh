@@ -22,7 +22,9 @@ cp "$STORE/orderdesk.db" "$T/db.orig"
 flips_ok=0
 flips=0
 for off in 0 20 100 4095 4096 5000 $((size / 2)) $((size - 1)) $((size - 20)); do
+	# The file as it was, with no WAL or shm left by the last attempt.
 	cp "$T/db.orig" "$STORE/orderdesk.db"
+	rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 	printf '%s' "$(od -An -tx1 -j "$off" -N1 "$T/db.orig" | tr -d ' ')" > "$T/byte"
 	b=$(cat "$T/byte")
 	nb=$(printf '%02x' $(( 0x$b ^ 0x01 )))
@@ -34,6 +36,8 @@ for off in 0 20 100 4095 4096 5000 $((size / 2)) $((size - 1)) $((size - 20)); d
 		flips_ok=$((flips_ok + 1))
 	else
 		echo "# flip at $off: status $rc, $(cat "$T/err")"
+		echo "# stdout: $(head -c 300 "$T/out")"
+		echo "# store: $(ls -l "$STORE" | tr '\n' ' ')"
 	fi
 done
 cp "$T/db.orig" "$STORE/orderdesk.db"
