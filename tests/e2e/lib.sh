@@ -70,6 +70,21 @@ new_shop() {
 		--shop "Test shop" > /dev/null 3< <(printf '%s\n' "$OWNER_PASS")
 }
 
+# flip_byte FILE OFFSET: flips the low bit of the byte at OFFSET, in place.
+# `command od` because od() above is orderdesk: calling it here once made
+# the "flip" write 0x01 whatever the byte was, a no-op 1 time in 256.  The
+# digests prove the file really changed.
+flip_byte() {
+	local b before
+	b=$(command od -An -tx1 -j "$2" -N1 "$1" | tr -d ' \n')
+	[ -n "$b" ] || { echo "# flip_byte: no byte at $2 of $1"; return 1; }
+	before=$(sha256sum < "$1")
+	printf "\\x$(printf '%02x' $(( 0x$b ^ 0x01 )))" |
+		dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+	[ "$before" != "$(sha256sum < "$1")" ] ||
+		{ echo "# flip_byte: $1 unchanged at $2"; return 1; }
+}
+
 # store_digest: a digest of every file in the store, to prove nothing moved.
 store_digest() {
 	(cd "$STORE" && find . -type f | sort | xargs sha256sum)

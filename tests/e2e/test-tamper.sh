@@ -25,10 +25,7 @@ for off in 0 20 100 4095 4096 5000 $((size / 2)) $((size - 1)) $((size - 20)); d
 	# The file as it was, with no WAL or shm left by the last attempt.
 	cp "$T/db.orig" "$STORE/orderdesk.db"
 	rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
-	printf '%s' "$(od -An -tx1 -j "$off" -N1 "$T/db.orig" | tr -d ' ')" > "$T/byte"
-	b=$(cat "$T/byte")
-	nb=$(printf '%02x' $(( 0x$b ^ 0x01 )))
-	printf "\\x$nb" | dd of="$STORE/orderdesk.db" bs=1 seek="$off" conv=notrunc status=none
+	flip_byte "$STORE/orderdesk.db" "$off"
 	flips=$((flips + 1))
 	"$OD" --store "$STORE" --passphrase-fd 3 audit verify > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
 	rc=$?
@@ -53,11 +50,9 @@ slots_n=0
 ssize=$(stat -c %s "$STORE/keyslots")
 for off in 10 $((ssize / 3)) $((ssize / 2)) $((ssize - 10)); do
 	cp "$T/slots.orig" "$STORE/keyslots"
-	b=$(od -An -tx1 -j "$off" -N1 "$T/slots.orig" | tr -d ' ')
-	# Keep it printable so the JSON may still parse: swap a letter's case
-	# or a digit, which changes a value rather than the syntax.
-	nb=$(printf '%02x' $(( 0x$b ^ 0x01 )))
-	printf "\\x$nb" | dd of="$STORE/keyslots" bs=1 seek="$off" conv=notrunc status=none
+	# The low bit keeps a printable byte printable, so the JSON may still
+	# parse: a letter's case or a digit changes, a value rather than syntax.
+	flip_byte "$STORE/keyslots" "$off"
 	slots_n=$((slots_n + 1))
 	od "$OWNER_PASS" list
 	if [ "$RC" -ne 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ]; then
