@@ -100,11 +100,24 @@ static void pass_add(int cp)
 	secret_wipe(enc, sizeof enc);
 }
 
-/* Waits out the delay after repeated failures, dropping typed keys. */
+/* Milliseconds on a clock that neither jumps nor ticks in whole seconds. */
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits out the delay after repeated failures, dropping typed keys.  The
+ * delay is measured in milliseconds: with time(), "wait 1 s" could end a
+ * moment after it began, whenever the second ticked over just then.
+ */
 static void penalty(struct ui *u, const char *why)
 {
 	int secs = 0;
-	time_t until;
+	long long until;
 
 	if (L.failures >= 2)
 		secs = 1 << (L.failures - 2 < 5 ? L.failures - 2 : 5);
@@ -116,8 +129,8 @@ static void penalty(struct ui *u, const char *why)
 	}
 	snprintf(L.msg, sizeof L.msg, "%.180s (wait %d s)", why, secs);
 	ui_draw(u);
-	until = time(NULL) + secs;
-	while (time(NULL) < until && !screen_signal())
+	until = monotonic_ms() + secs * 1000LL;
+	while (monotonic_ms() < until && !screen_signal())
 		(void)screen_key(100);
 	snprintf(L.msg, sizeof L.msg, "%s", why);
 }
