@@ -279,7 +279,7 @@ int desk_may(const struct desk *d, enum stmt_kind kind)
 }
 
 /* Adds one order to the index. */
-static enum od_code index_add(void *ctx, const struct order *o,
+static enum od_code index_add(void *ctx, const struct order_brief *o,
 			      struct od_err *err)
 {
 	struct desk *d = ctx;
@@ -327,12 +327,11 @@ enum od_code desk_reload(struct desk *d, struct od_err *err)
 /* Reads the whole order index from the held store. */
 static enum od_code index_load(struct desk *d, struct od_err *err)
 {
-	struct store_filter all = { -1, NULL };
 	char search[DESK_SEARCH_MAX + 1];
 	enum od_code rc;
 
 	index_free(d);
-	rc = store_order_each(d->sh->store, &all, index_add, d, err);
+	rc = store_order_brief_each(d->sh->store, index_add, d, err);
 	if (rc == OD_OK) {
 		d->match = malloc(d->nrows ? d->nrows : 1);
 		d->view = malloc((d->nrows ? d->nrows : 1) * sizeof *d->view);

@@ -39,6 +39,17 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 			   struct od_err *err);
 
 /*
+ * ledger_append for n statements in a row, each chained to the one before
+ * it, signed all at once on every core (sigkey_sign_many) and appended in
+ * order; seqs (if not NULL) gets each entry's seq.  The first refusal
+ * stops it: the caller rolls its transaction back.  Holds n texts in
+ * memory, so callers cut big actions into rounds.
+ */
+enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
+				struct statement *const *sts, size_t n,
+				long long *seqs, struct od_err *err);
+
+/*
  * Appends a statement signed elsewhere: parses text strictly, checks the
  * signature against the signer's recorded key, refuses a known id, checks
  * that its prev names an entry of this log (by id and digest) and that it is

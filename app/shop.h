@@ -122,15 +122,18 @@ enum od_code shop_statement(struct shop *sh, enum stmt_kind kind,
 /*
  * Makes statement i of a batch; *out is then the batch's to free.
  */
+#define SHOP_ROUND 256
+
 typedef enum od_code (*shop_make_fn)(void *ctx, size_t i,
 				     struct statement **out,
 				     struct od_err *err);
 
 /*
- * Makes, signs, checks and appends n statements one at a time in one
- * durable transaction: all of them land or none do.  Only one statement is
- * in memory at a time, so a batch may be as large as an import.  *first
- * (if not NULL) gets the seq of the first entry.
+ * Makes, signs, checks and appends n statements in one durable
+ * transaction: all of them land or none do.  They are made and signed in
+ * rounds of SHOP_ROUND (signed on every core, ledger_append_many), so a
+ * batch may be as large as an import while memory stays flat.  *first (if
+ * not NULL) gets the seq of the first entry.
  */
 enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
 			      void *ctx, long long *first, struct od_err *err);

@@ -380,6 +380,30 @@ enum od_code sigkey_from_seed(const uint8_t seed[SIGKEY_SEED_LEN],
 	return OD_OK;
 }
 
+enum od_code sigkey_dup(const struct sigkey *k, struct sigkey **out,
+			struct od_err *err)
+{
+	gnutls_datum_t x = { NULL, 0 }, priv = { NULL, 0 };
+	gnutls_ecc_curve_t curve;
+	enum od_code code;
+	int rc;
+
+	*out = NULL;
+	rc = gnutls_privkey_export_ecc_raw2(k->key, &curve, &x, NULL, &priv, 0);
+	if (rc < 0)
+		return gnutls_fail(err, "copying a signing key", rc);
+	if (curve != GNUTLS_ECC_CURVE_ED25519 || priv.size != SIGKEY_SEED_LEN)
+		code = od_err_set(err, OD_E_INTERNAL, "a signing key is not "
+				  "an Ed25519 key");
+	else
+		code = sigkey_from_seed(priv.data, out, err);
+	if (priv.data != NULL)
+		secret_wipe(priv.data, priv.size);
+	gnutls_free(priv.data);
+	gnutls_free(x.data);
+	return code;
+}
+
 void sigkey_free(struct sigkey *k)
 {
 	if (k == NULL)

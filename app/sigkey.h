@@ -44,6 +44,25 @@ enum od_code sigkey_sign(const struct sigkey *k, const void *msg, size_t len,
 			 uint8_t sig[SIGKEY_SIG_LEN], struct od_err *err);
 
 /*
+ * A second handle on the same private key, for signing on another thread
+ * (a GnuTLS key is not to be used by two threads at once).  Free it with
+ * sigkey_free.
+ */
+enum od_code sigkey_dup(const struct sigkey *k, struct sigkey **out,
+			struct od_err *err);
+
+/*
+ * Signs n messages (msgs[i], lens[i]) into sigs[i], spreading them over
+ * the machine's cores for large n: bulk actions are bound by signing.
+ * Ed25519 signatures are deterministic, so the result is the same as n
+ * calls of sigkey_sign.  On failure no sig is to be trusted.
+ */
+enum od_code sigkey_sign_many(const struct sigkey *k, const char *const *msgs,
+			      const size_t *lens, size_t n,
+			      uint8_t (*sigs)[SIGKEY_SIG_LEN],
+			      struct od_err *err);
+
+/*
  * Imports a raw public key for verifying.  Strings that are not a point
  * (RFC 8032 decoding, y canonical) and points of small order, under which
  * anyone could make "signatures", give OD_E_INPUT.

@@ -53,6 +53,21 @@ struct order {
 	char *reason;          /* cancel or hold reason, or NULL */
 };
 
+/*
+ * What a list of orders shows of each, all of it in one covering index
+ * (orders_list), so a listing never reads the orders themselves.  The
+ * strings are borrowed: valid only during the callback that is given them.
+ */
+struct order_brief {
+	const char *number;
+	const char *placed_at;
+	const char *customer_name;
+	char currency[4];
+	long long total;
+	size_t nitems;
+	enum order_status status;
+};
+
 /* Frees an order and everything it owns; NULL is a no-op. */
 void record_order_free(struct order *o);
 
@@ -73,7 +88,7 @@ struct log_record {
 	size_t statement_len;
 	uint8_t signature[64];
 	uint8_t hash[32];           /* SHA-256(prev ‖ seq ‖ statement ‖ sig) */
-	uint8_t digest[32];         /* SHA-256(statement ‖ sig): the entry's
+	uint8_t digest[32];         /* SHA-256(statement): the entry's
 				       name, whatever its position */
 };
 

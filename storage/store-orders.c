@@ -573,3 +573,41 @@ out:
 	buf_free(&pattern);
 	return rc;
 }
+
+static const char brief_sql[] =
+	"SELECT number, placed_at, customer, currency, total, nitems, status"
+	" FROM orders INDEXED BY orders_list ORDER BY placed_at, number";
+
+/* A text column of the current row, never NULL. */
+static const char *column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
+				    void *ctx, struct od_err *err)
+{
+	struct order_brief b;
+	sqlite3_stmt *st = NULL;
+	enum od_code rc;
+	int src = SQLITE_DONE;
+
+	rc = walk_prepare(s, brief_sql, &st, err);
+	while (rc == OD_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		b.number = column_text(st, 0);
+		b.placed_at = column_text(st, 1);
+		b.customer_name = column_text(st, 2);
+		snprintf(b.currency, sizeof b.currency, "%s",
+			 column_text(st, 3));
+		b.total = sqlite3_column_int64(st, 4);
+		b.nitems = (size_t)sqlite3_column_int64(st, 5);
+		b.status = (enum order_status)sqlite3_column_int(st, 6);
+		rc = cb(ctx, &b, err);
+	}
+	if (rc == OD_OK && src != SQLITE_DONE)
+		rc = store_fail(s, src, "listing orders", err);
+	sqlite3_finalize(st);
+	return rc;
+}

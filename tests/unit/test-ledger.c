@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gnutls/crypto.h>
 
 #include "app/fold.h"
 #include "app/ledger.h"
@@ -506,6 +507,107 @@ static void test_chain_binding(void **state)
 	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
 }
 
+/* Remembers each entry's id and the prev it names, in log order. */
+struct chain_walk {
+	char id[64][STMT_ID_LEN + 1];
+	char prev[64][STMT_PREV_LEN + 1];
+	uint8_t digest[64][32];
+	size_t n;
+};
+
+static enum od_code chain_cb(void *ctx, const struct log_record *r,
+			     struct od_err *err)
+{
+	struct chain_walk *cw = ctx;
+	struct statement *st = NULL;
+	uint8_t text_digest[32];
+	enum od_code rc;
+
+	/* An entry is named by the SHA-256 of its statement alone. */
+	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, r->statement, r->statement_len,
+			     text_digest) != 0 ||
+	    memcmp(text_digest, r->digest, 32) != 0)
+		return od_err_set(err, OD_E_TAMPERED, "digest of %lld", r->seq);
+	if (cw->n >= 64)
+		return od_err_set(err, OD_E_INPUT, "too many entries");
+	rc = statement_parse(r->statement, r->statement_len, &st, err);
+	if (rc != OD_OK)
+		return rc;
+	snprintf(cw->id[cw->n], sizeof cw->id[0], "%s", st->id);
+	snprintf(cw->prev[cw->n], sizeof cw->prev[0], "%s", st->prev);
+	memcpy(cw->digest[cw->n], r->digest, 32);
+	cw->n++;
+	statement_free(st);
+	return OD_OK;
+}
+
+/*
+ * ledger_append_many: a batch signed at once (on several threads) is still
+ * a chain, each statement naming the one before it by id and SHA-256 of
+ * its text, and replays as honest; one bad statement refuses the batch.
+ */
+static void test_append_many(void **state)
+{
+	struct world *w = *state;
+	struct statement *sts[40];
+	struct chain_walk *cw = calloc(1, sizeof *cw);
+	struct ledger_report rep;
+	long long seqs[40], head, head2;
+	uint8_t hash[32];
+	char number[8], want[STMT_PREV_LEN + 1];
+	size_t i;
+
+	assert_non_null(cw);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	for (i = 0; i < 40; i++) {
+		snprintf(number, sizeof number, "%zu", 100 + i);
+		sts[i] = stmt(&w->keeper, STMT_ORDER_PLACED, number);
+		add(sts[i], "placed", "2026-11-20T09:15:00Z");
+		add(sts[i], "currency", "EUR");
+		add(sts[i], "customer", "Lena");
+		add(sts[i], "ship-name", "Lena");
+		add(sts[i], "ship-line", "Hauptstr. 1");
+		add(sts[i], "ship-city", "Bonn");
+		add(sts[i], "ship-country", "DE");
+		add(sts[i], "item", "A 1 100 Tea");
+		add(sts[i], "total", "100");
+	}
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(ledger_append_many(w->s, w->keeper.key, sts, 40, seqs,
+					    &w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(seqs[i], head + 1 + (long long)i);
+		statement_free(sts[i]);
+	}
+	assert_int_equal(store_log_each_after(w->s, head - 1, chain_cb, cw,
+					      &w->err), OD_OK);
+	assert_int_equal(cw->n, 41);
+	for (i = 1; i < cw->n; i++) {
+		snprintf(want, sizeof want, "%s ", cw->id[i - 1]);
+		hex_encode(cw->digest[i - 1], 32, want + STMT_ID_LEN + 1);
+		assert_string_equal(cw->prev[i], want);
+	}
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+	assert_int_equal(rep.orders, 43);
+
+	/* Order 999 does not exist: the whole batch is refused. */
+	for (i = 0; i < 20; i++) {
+		snprintf(number, sizeof number, "%zu", i == 13 ? 999 : 100 + i);
+		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+	}
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_not_equal(ledger_append_many(w->s, w->keeper.key, sts, 20,
+						NULL, &w->err), OD_OK);
+	store_rollback(w->s);
+	for (i = 0; i < 20; i++)
+		statement_free(sts[i]);
+	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
+	assert_int_equal(head2, head + 40);
+	assert_int_equal(status_of(w, "100"), ORDER_NEW);
+	free(cw);
+}
+
 /* One key, one person: a second name for the same key is refused. */
 static void test_key_reuse_refused(void **state)
 {
@@ -601,6 +703,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_storefront_role, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_log_each_after, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_append_many, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup,
 						teardown),

@@ -370,6 +370,54 @@ static void test_openssl_interop(void **state)
 #define FP_TEST1 "sha256:06e3fd8fda29bb60ab59557de61edb0aecdb231134be30e75b455f8e1b792fa9"
 
 /* A known key has the fingerprint openssl computes for it. */
+/*
+ * sigkey_sign_many and a sigkey_dup copy give exactly sigkey_sign's
+ * signatures (Ed25519 is deterministic), for batches too small and large
+ * enough to be shared between threads.
+ */
+static void test_sign_many(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 7, 16, 33, 200 };
+	uint8_t seed[SIGKEY_SEED_LEN], one[SIGKEY_SIG_LEN];
+	uint8_t (*sigs)[SIGKEY_SIG_LEN] = calloc(200, sizeof *sigs);
+	char (*texts)[32] = calloc(200, sizeof *texts);
+	const char *msgs[200];
+	size_t lens[200], i, k;
+	struct sigkey *key = NULL, *copy = NULL;
+	struct od_err err;
+
+	assert_non_null(sigs);
+	assert_non_null(texts);
+	assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
+	assert_int_equal(sigkey_from_seed(seed, &key, &err), OD_OK);
+	assert_int_equal(sigkey_dup(key, &copy, &err), OD_OK);
+	for (i = 0; i < 200; i++) {
+		lens[i] = (size_t)snprintf(texts[i], sizeof texts[i],
+					   "statement %zu", i);
+		msgs[i] = texts[i];
+	}
+	for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		memset(sigs, 0, 200 * sizeof *sigs);
+		assert_int_equal(sigkey_sign_many(key, msgs, lens, sizes[k],
+						  sigs, &err), OD_OK);
+		for (i = 0; i < sizes[k]; i++) {
+			assert_int_equal(sigkey_sign(key, msgs[i], lens[i], one,
+						     &err), OD_OK);
+			assert_memory_equal(sigs[i], one, SIGKEY_SIG_LEN);
+			assert_int_equal(sigkey_sign(copy, msgs[i], lens[i],
+						     one, &err), OD_OK);
+			assert_memory_equal(sigs[i], one, SIGKEY_SIG_LEN);
+		}
+		/* Nothing past n is written. */
+		for (i = sizes[k]; i < 200; i++)
+			assert_int_equal(sigs[i][0] | sigs[i][63], 0);
+	}
+	sigkey_free(copy);
+	sigkey_free(key);
+	free(sigs);
+	free(texts);
+}
+
 static void test_fingerprint_known(void **state)
 {
 	uint8_t pub[32];
@@ -403,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_malleable_s_refused),
 		cmocka_unit_test(test_public_key_checks),
 		cmocka_unit_test(test_generated_keys_accepted),
+		cmocka_unit_test(test_sign_many),
 		cmocka_unit_test(test_fingerprint_known),
 		cmocka_unit_test(test_openssl_interop),
 		cmocka_unit_test(test_random),
