@@ -67,6 +67,8 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 	if (c == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	c->cfg = *cfg;
+	if (c->cfg.stall_s <= 0)
+		c->cfg.stall_s = TLS_CLIENT_STALL_S;
 	c->base_url = strdup(cfg->base_url);
 	c->pin = strdup(cfg->pin);
 	c->ca_file = strdup(cfg->ca_file);
@@ -104,10 +106,22 @@ static int set_common(struct tls_client *c)
 	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
 				c->cfg.connect_timeout_s);
 	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT, c->cfg.timeout_s);
+	/* A link gone silent is given up long before the whole timeout. */
+	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->cfg.stall_s);
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
 	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
 	return bad;
+}
+
+/* Whether the last request got as far as a finished TLS handshake. */
+static int handshake_done(struct tls_client *c)
+{
+	curl_off_t t = 0;
+
+	return curl_easy_getinfo(c->h, CURLINFO_APPCONNECT_TIME_T, &t) ==
+	       CURLE_OK && t > 0;
 }
 
 /* Turns a libcurl failure into a sentence a person can act on. */
@@ -138,8 +152,10 @@ static enum od_code transport_fail(struct tls_client *c, CURLcode cc,
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		return od_err_set(err, OD_E_IO, "the backend at %.80s did not "
-				  "answer in time; try again later",
-				  c->base_url);
+				  "answer in time (nothing moved for %ld s, or "
+				  "the request took over %ld s); try again "
+				  "later", c->base_url, c->cfg.stall_s,
+				  c->cfg.timeout_s);
 	case CURLE_COULDNT_CONNECT:
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return od_err_set(err, OD_E_IO, "cannot reach the backend at "
@@ -148,6 +164,13 @@ static enum od_code transport_fail(struct tls_client *c, CURLcode cc,
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		/* After a finished handshake it is the link, not the cert. */
+		if (handshake_done(c))
+			return od_err_set(err, OD_E_IO, "the connection to the "
+					  "backend at %.80s was cut (%.100s); "
+					  "sync again to finish: nothing is "
+					  "applied twice", c->base_url, why);
 		return od_err_set(err, OD_E_IO, "the connection to the backend "
 				  "failed (%.120s): it may refuse this desk's "
 				  "certificate", why);

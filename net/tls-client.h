@@ -16,6 +16,8 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 
+#define TLS_CLIENT_STALL_S 15
+
 struct tls_client_config {
 	const char *base_url;     /* "https://127.0.0.1:8443" */
 	const char *pin;          /* "sha256//..." of the backend's key */
@@ -24,6 +26,8 @@ struct tls_client_config {
 	const char *key_file;     /* and key */
 	long connect_timeout_s;
 	long timeout_s;           /* whole request */
+	long stall_s;             /* give up when no byte moves for this
+				     long; 0 means TLS_CLIENT_STALL_S */
 	size_t max_response;      /* larger responses fail */
 };
 
