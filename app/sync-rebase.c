@@ -323,6 +323,16 @@ static enum od_code replace_one(struct rebase *rb, struct lifted *l,
 	}
 	if (rc != OD_E_NOTFOUND)
 		return rc;
+	/* Its signed prev names a statement that was set aside: it cannot
+	 * follow anything else, and that is the reason to give. */
+	dep = follows_conflict(rb, l);
+	if (dep != NULL) {
+		snprintf(why, sizeof why, "it was signed right after %s of "
+			 "order %s, which was refused, and names it as what "
+			 "it follows", statement_kind_name(dep->st->kind),
+			 dep->st->order[0] ? dep->st->order : "-");
+		return conflict(rb, l, "desk", why, err);
+	}
 	for (i = 0; i < rb->in->nrefused; i++)
 		if (strcmp(rb->in->refused[i].id, l->st->id) == 0)
 			return conflict(rb, l, "backend",
@@ -342,12 +352,6 @@ static enum od_code replace_one(struct rebase *rb, struct lifted *l,
 	rc = store_savepoint_end(rb->s, 0, err);
 	if (rc != OD_OK)
 		return rc;
-	dep = follows_conflict(rb, l);
-	if (dep != NULL)
-		snprintf(why, sizeof why, "it was signed right after %s of "
-			 "order %s, which was refused, and names it as what "
-			 "it follows", statement_kind_name(dep->st->kind),
-			 dep->st->order[0] ? dep->st->order : "-");
 	return conflict(rb, l, "desk", why, err);
 }
 
