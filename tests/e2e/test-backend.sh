@@ -237,6 +237,30 @@ sed -i 's/^max_per_ip = .*/max_per_ip = 16/' "$BK/orderdeskd.conf"
 kill -HUP "$SRV_PID"
 sleep 0.3
 
+# A slow loris (its body a byte per second) is cut off at request_time,
+# while another client is served meanwhile.
+sed -i 's/^request_time = .*/request_time = 2/' "$BK/orderdeskd.conf"
+kill -HUP "$SRV_PID"
+sleep 0.3
+start=$(date +%s%N)
+(printf 'POST /v1/statements HTTP/1.1\r\nHost: x\r\nContent-Length: 60\r\n\r\n'
+ for i in $(seq 1 30); do printf a; sleep 1; done) |
+	timeout 40 gnutls-cli --x509cafile "$BK/ca.pem" \
+	--x509certfile "$BK/join/desk.pem" --x509keyfile "$BK/join/desk.key" \
+	-p "$PORT" 127.0.0.1 > /dev/null 2>&1 &
+loris=$!
+sleep 0.5
+api GET "/v1/log?after=300"
+meanwhile=$CODE
+wait "$loris" 2> /dev/null
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+check "a slow loris is cut off at request_time (${took} ms), others served meanwhile" \
+	bash -c "[ '$meanwhile' = 200 ] && [ '$took' -lt 8000 ] &&
+		grep -q 'took longer than request_time' '$T/srv.log'"
+sed -i 's/^request_time = .*/request_time = 30/' "$BK/orderdeskd.conf"
+kill -HUP "$SRV_PID"
+sleep 0.3
+
 # --- a second desk pulls, verifies and then refuses a divergent history ----
 "$ODD" --dir "$BK" desk add desk-2 > /dev/null
 DESK1="$STORE"
