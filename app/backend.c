@@ -57,6 +57,7 @@ void backend_config_default(struct backend_config *cfg)
 	cfg->max_per_ip = 16;
 	cfg->max_body = 4 * 1024 * 1024;
 	cfg->timeout_s = 15;
+	cfg->request_time_s = 30;
 	cfg->max_batch = 500;
 	cfg->max_page = 1000;
 }
@@ -137,6 +138,9 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 		cfg->max_body = (size_t)n;
 	else if (strcmp(name, "timeout") == 0 && parse_count(value, 3600, &n))
 		cfg->timeout_s = (unsigned)n;
+	else if (strcmp(name, "request_time") == 0 &&
+		 parse_count(value, 3600, &n))
+		cfg->request_time_s = (unsigned)n;
 	else if (strcmp(name, "max_batch") == 0 &&
 		 parse_count(value, 100000, &n))
 		cfg->max_batch = (unsigned)n;
@@ -149,7 +153,7 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 bad:
 	return od_err_set(err, OD_E_INPUT, "%s line %d: expected one of listen, "
 			  "max_connections, max_per_ip, max_body, timeout, "
-			  "max_batch, max_page = a positive number",
+			  "request_time, max_batch, max_page = a positive number",
 			  BACKEND_CONF_FILE, lineno);
 }
 
@@ -396,6 +400,7 @@ enum od_code backend_init(const char *dir, const char *shop,
 			"# orderdeskd limits; reread on SIGHUP\n"
 			"listen = 127.0.0.1:8443\nmax_connections = 64\n"
 			"max_per_ip = 16\nmax_body = 4194304\ntimeout = 15\n"
+			"request_time = 30\n"
 			"max_batch = 500\nmax_page = 1000\n";
 
 		rc = write_new(dir, BACKEND_CONF_FILE, conf, sizeof conf - 1,

@@ -97,6 +97,7 @@ struct backend_config {
 	unsigned max_per_ip;       /* max_per_ip = 16 */
 	size_t max_body;           /* max_body = 4194304 (bytes) */
 	unsigned timeout_s;        /* timeout = 15 (seconds idle) */
+	unsigned request_time_s;   /* request_time = 30 (seconds per request) */
 	unsigned max_batch;        /* max_batch = 500 (statements) */
 	unsigned max_page;         /* max_page = 1000 (entries per pull) */
 };

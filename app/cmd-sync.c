@@ -6,7 +6,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "app/sync-status.h"
 #include "app/sync.h"
+#include "lib/buf.h"
 
 /*
  * Adds a storefront to the shop as the signed-in owner: a user.add with
@@ -30,6 +32,22 @@ static enum od_code approve_storefront(struct shop *sh, const char *name,
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, NULL, err);
 	statement_free(st);
+	return rc;
+}
+
+/* Prints one conflict this sync found. */
+static enum od_code print_conflict(void *ctx, const struct conflict_record *k,
+				   struct od_err *err)
+{
+	struct cli *c = ctx;
+	struct buf b;
+	enum od_code rc;
+
+	buf_init(&b, 8192);
+	rc = sync_conflict_line(k, &b, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "%.*s\n", (int)b.len, b.data);
+	buf_free(&b);
 	return rc;
 }
 
@@ -90,12 +108,27 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			fprintf(c->out, "Approved storefront %s: the backend may "
 				"now place its orders.\n", storefront);
 	}
+	/* Held only per step from here: other commands on this store (and
+	 * the desk's screens) go on while the network is slow. */
+	shop_release(sh);
 	if (rc == OD_OK)
 		rc = sync_run(sh, &rep, err);
-	if (rc == OD_OK)
+	if (rc == OD_OK && rep.waiting == 0)
 		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
 			"signed head is entry %lld, the same as this desk's.\n",
 			rep.pushed, rep.pulled, rep.head);
+	else if (rc == OD_OK)
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld; %lld statements signed "
+			"meanwhile still wait.\n", rep.pushed, rep.pulled,
+			rep.head, rep.waiting);
+	if (rc == OD_OK && rep.conflicts > 0) {
+		fprintf(c->out, "%lld of this desk's statements could not "
+			"happen any more and were set aside (orderdesk "
+			"conflicts):\n", rep.conflicts);
+		rc = sync_conflicts_each(sh, rep.first_conflict,
+					 print_conflict, c, err);
+	}
 	shop_close(sh);
 	return rc;
 }

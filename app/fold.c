@@ -452,3 +452,17 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 		return apply_order_change(s, st, seq, err);
 	}
 }
+
+enum od_code fold_redo(struct store *s, const struct statement *st,
+		       long long seq, struct od_err *err)
+{
+	/* The signer and their role were checked when the entry was first
+	 * folded; they may have been revoked since, which does not undo what
+	 * they did then. */
+	if (st->kind == STMT_ORDER_PLACED)
+		return apply_placed(s, st, err);
+	if (st->kind < STMT_ORDER_PLACED || st->kind >= STMT_KIND_COUNT)
+		return od_err_set(err, OD_E_INTERNAL, "only order statements "
+				  "are folded again one order at a time");
+	return apply_order_change(s, st, seq, err);
+}

@@ -34,4 +34,14 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 enum od_code fold_signer_key(struct store *s, const struct statement *st,
 			     uint8_t pub[32], struct od_err *err);
 
+/*
+ * Applies the order statement st, logged at seq and already accepted, to
+ * the state of its order again, without checking its signer (who may have
+ * been revoked since): for folding one order anew from its log entries
+ * after a sync took entries out (app/sync-rebase.c).  Same errors as
+ * fold_apply for the order itself; OD_E_INTERNAL for other kinds.
+ */
+enum od_code fold_redo(struct store *s, const struct statement *st,
+		       long long seq, struct od_err *err);
+
 #endif

@@ -130,6 +130,7 @@ static enum od_code start(const char *dir, struct backend *b,
 		hc.max_body = cfg->max_body;
 		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
 		hc.timeout_s = cfg->timeout_s;
+		hc.request_time_s = cfg->request_time_s;
 		hc.handler = handle;
 		hc.log = log_line;
 		hc.peer_refused = refused;

@@ -741,3 +741,29 @@ enum od_code shop_user_revoke(struct shop *sh, const char *name,
 	}
 	return rc;
 }
+
+enum od_code shop_clone(const struct shop *sh, struct shop **out,
+			struct od_err *err)
+{
+	struct shop *c = shop_alloc();
+	enum od_code rc;
+
+	*out = NULL;
+	if (c == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = shop_paths(c, sh->dir, err);
+	if (rc == OD_OK)
+		rc = keyslot_load(c->slots_path, &c->slots, err);
+	if (rc != OD_OK) {
+		shop_close(c);
+		return rc;
+	}
+	memcpy(c->data_key, sh->data_key, sizeof c->data_key);
+	memcpy(c->user, sh->user, sizeof c->user);
+	memcpy(c->fingerprint, sh->fingerprint, sizeof c->fingerprint);
+	c->role = sh->role;
+	c->db_dev = sh->db_dev;
+	c->db_ino = sh->db_ino;
+	*out = c;
+	return OD_OK;
+}

@@ -111,6 +111,15 @@ void shop_release(struct shop *sh);
 enum od_code shop_hold(struct shop *sh, enum shop_access access,
 		       struct od_err *err);
 
+/*
+ * A second handle on the same unlocked shop, for another thread (the
+ * desk's background sync, app/sync.h): the same user and data key, its
+ * own lock descriptor, released (shop_hold before use), and no signing
+ * key: it cannot sign.  *out is the caller's (shop_close).
+ */
+enum od_code shop_clone(const struct shop *sh, struct shop **out,
+			struct od_err *err);
+
 /* Closes the store, wipes the keys, releases the lock; NULL is a no-op. */
 void shop_close(struct shop *sh);
 

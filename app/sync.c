@@ -14,29 +14,34 @@
 #include "app/backend.h"
 #include "app/ledger.h"
 #include "app/pki.h"
+#include "app/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
+#include "storage/store-sync.h"
 
 #define PEM_MAX (64 * 1024)
 #define PULL_PAGE 1000
 
-/* The store's meta keys. */
-#define META_URL      "sync.url"
-#define META_PIN      "sync.pin"
-#define META_HEADKEY  "sync.head_key"    /* base64 of the backend's key */
-#define META_SEEN_SEQ "sync.seen_seq"    /* last verified head */
-#define META_SEEN     "sync.seen_hash"
+#define META_URL      SYNC_META_URL
+#define META_PIN      SYNC_META_PIN
+#define META_HEADKEY  SYNC_META_HEADKEY
+#define META_SEEN_SEQ SYNC_META_SEEN_SEQ
+#define META_SEEN     SYNC_META_SEEN
 
 /* One sync in progress. */
 struct sync_job {
 	struct shop *sh;
+	int own_lock;           /* hold the store per step, not throughout */
 	struct tls_client *client;
 	char head_key[48];      /* base64 of the backend's key; "" if new */
 	long long seen_seq;
 	uint8_t seen_hash[32];
 	struct buf resp;
 	struct sync_report *rep;
+	int reached;            /* the backend answered at least once */
+	struct sync_refusal *refused;
+	size_t nrefused;
 };
 
 /* A head the backend signed, checked. */
@@ -298,6 +303,7 @@ static enum od_code call(struct sync_job *j, const char *method,
 	}
 	if (rc != OD_OK)
 		return rc;
+	j->reached = 1;
 	o = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len,
 		       JSON_REJECT_DUPLICATES, &jerr);
 	if (status != 200) {
@@ -318,6 +324,40 @@ static enum od_code call(struct sync_job *j, const char *method,
 	return OD_OK;
 }
 
+/* Holds the store for one step, when the caller did not hold it. */
+static enum od_code job_hold(struct sync_job *j, enum shop_access access,
+			     struct od_err *err)
+{
+	return j->own_lock ? shop_hold(j->sh, access, err) : OD_OK;
+}
+
+/* Lets the store go after a step (see job_hold). */
+static void job_let_go(struct sync_job *j)
+{
+	if (j->own_lock)
+		shop_release(j->sh);
+}
+
+/* Rereads the synced head: another sync may have moved it. */
+static enum od_code read_seen(struct sync_job *j, struct od_err *err)
+{
+	char num[32], hex[80];
+	enum od_code rc;
+
+	j->seen_seq = 0;
+	memset(j->seen_hash, 0, 32);
+	rc = meta_read(j->sh->store, META_SEEN_SEQ, num, sizeof num, err);
+	if (rc == OD_OK)
+		rc = meta_read(j->sh->store, META_SEEN, hex, sizeof hex, err);
+	if (rc != OD_OK || num[0] == '\0')
+		return rc;
+	j->seen_seq = atoll(num);
+	if (hex_decode("the last head", hex, j->seen_hash, 32, err) != OD_OK)
+		return od_err_set(err, OD_E_TAMPERED, "the store's last sync "
+				  "head is damaged");
+	return OD_OK;
+}
+
 /* The local log's entry seq: its chain hash. */
 struct find_hash {
 	long long seq;
@@ -330,102 +370,94 @@ static enum od_code find_hash_cb(void *ctx, const struct log_record *r,
 {
 	struct find_hash *f = ctx;
 
-	if (r->seq != f->seq)
+	(void)err;
+	if (r->seq == f->seq) {
+		memcpy(f->hash, r->hash, 32);
+		f->found = 1;
+	}
+	/* Only the one row is wanted: stop the walk there. */
+	return r->seq >= f->seq ? OD_E_EXISTS : OD_OK;
+}
+
+/* Reads the chain hash of local entry seq (found 0 if there is none). */
+static enum od_code local_hash(struct store *s, long long seq,
+			       struct find_hash *f, struct od_err *err)
+{
+	enum od_code rc;
+
+	memset(f, 0, sizeof *f);
+	f->seq = seq;
+	if (seq <= 0)
 		return OD_OK;
-	memcpy(f->hash, r->hash, 32);
-	f->found = 1;
+	rc = store_log_each_after(s, seq - 1, find_hash_cb, f, err);
+	return rc == OD_E_EXISTS ? OD_OK : rc;
+}
+
+/* A push batch being gathered from the outbox. */
+struct push {
+	struct sync_job *j;
+	long long cursor;     /* gather from cursor+1 */
+	json_t *batch;
+	long long *seqs;      /* local seq of each statement in the batch */
+	size_t bytes;
+	int full;
+};
+
+/* Adds one outbox entry to the batch; stops the walk when it is full. */
+static enum od_code gather_cb(void *ctx, const struct log_record *r,
+			      struct od_err *err)
+{
+	struct push *p = ctx;
+	char sig[b64_encoded_len(SIGKEY_SIG_LEN) + 1];
+	size_t n = json_array_size(p->batch);
+	json_t *e;
+
+	if (n >= SYNC_BATCH || (n > 0 && p->bytes + r->statement_len >
+				SYNC_BATCH_BYTES)) {
+		p->full = 1;
+		return OD_E_EXISTS;   /* stops the walk; not an error */
+	}
+	b64_encode(r->signature, sizeof r->signature, sig);
+	e = json_pack("{s:s%, s:s}", "statement", r->statement,
+		      r->statement_len, "signature", sig);
+	if (e == NULL || json_array_append_new(p->batch, e) != 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	p->seqs[n] = r->seq;
+	p->bytes += r->statement_len;
 	return OD_OK;
 }
 
-/* The message for diverged histories. */
-static enum od_code diverged(long long at, struct od_err *err)
+/* Keeps a refusal for the rebase (beyond the cap the rebase finds it). */
+static void keep_refusal(struct sync_job *j, const char *id,
+			 const char *reason)
 {
-	return od_err_set(err, OD_E_TAMPERED, "DIVERGED: the backend's history "
-			  "and this desk's differ at or before entry %lld; "
-			  "sync stopped and nothing here was changed: keep "
-			  "this store and tell the owner", at);
+	struct sync_refusal *r;
+
+	if (id == NULL || strlen(id) != STMT_ID_LEN ||
+	    j->nrefused >= SYNC_REFUSED_MAX)
+		return;
+	r = &j->refused[j->nrefused++];
+	snprintf(r->id, sizeof r->id, "%s", id);
+	snprintf(r->reason, sizeof r->reason, "%s",
+		 reason != NULL ? reason : "no reason given");
 }
 
-/* Applies pulled entries in one transaction. */
-static enum od_code apply_page(struct sync_job *j, json_t *entries,
-			       long long *local, uint8_t local_hash[32],
-			       struct od_err *err)
-{
-	struct store *s = j->sh->store;
-	uint8_t sig[SIGKEY_SIG_LEN], want[32], got[32];
-	size_t i, n;
-	long long seq;
-	enum od_code rc = store_begin(s, err);
-
-	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
-		json_t *e = json_array_get(entries, i);
-		const char *text = get_str(e, "statement");
-		const char *sig64 = get_str(e, "signature");
-		const char *hash = get_str(e, "hash");
-
-		seq = get_seq(e, "seq");
-		if (seq <= *local)
-			continue;  /* the overlap, already compared */
-		if (seq != *local + 1 || text == NULL || sig64 == NULL ||
-		    hash == NULL ||
-		    b64_decode("a signature", sig64, strlen(sig64), sig,
-			       sizeof sig, &n, err) != OD_OK ||
-		    n != sizeof sig ||
-		    hex_decode("a hash", hash, want, 32, err) != OD_OK) {
-			rc = od_err_set(err, OD_E_INPUT, "the backend sent a "
-					"malformed log entry after %lld",
-					*local);
-			break;
-		}
-		rc = ledger_accept(s, text,
-				   json_string_length(json_object_get(e,
-							"statement")),
-				   sig, &seq, err);
-		if (rc != OD_OK) {
-			char why[OD_ERR_MSG_MAX];
-
-			memcpy(why, err->msg, sizeof why);
-			rc = od_err_set(err, OD_E_TAMPERED, "the backend's "
-					"entry %lld does not verify here (%.150s)"
-					"; sync stopped", *local + 1, why);
-			break;
-		}
-		rc = store_log_head(s, &seq, got, err);
-		if (rc == OD_OK && memcmp(got, want, 32) != 0)
-			rc = diverged(seq, err);
-		if (rc == OD_OK) {
-			*local = seq;
-			memcpy(local_hash, got, 32);
-			j->rep->pulled++;
-		}
-	}
-	if (rc != OD_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
-}
-
-/* A push batch being gathered from the local log. */
-struct push {
-	struct sync_job *j;
-	long long after;      /* the backend's head: push from after+1 */
-	json_t *batch;
-	long long first;      /* seq of the batch's first statement */
-	size_t bytes;
-	struct head last;     /* the head of the last answer */
+/* What pushing the outbox found. */
+struct pushed {
+	long long exact_upto;  /* receipts matched local seqs up to here */
+	struct head last;      /* the head of the last answer */
+	int any;               /* something was sent */
 };
 
-/* Sends the gathered batch and checks each receipt. */
-static enum od_code push_flush(struct push *p, struct od_err *err)
+/* Sends one gathered batch and reads its receipts. */
+static enum od_code push_batch(struct push *p, struct pushed *out,
+			       int *exact, struct od_err *err)
 {
 	json_t *body, *ans = NULL, *receipts;
 	char *text;
-	size_t i;
+	size_t i, n = json_array_size(p->batch);
 	enum od_code rc;
 
-	if (json_array_size(p->batch) == 0)
-		return OD_OK;
 	body = json_pack("{s:O}", "statements", p->batch);
 	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
@@ -436,205 +468,471 @@ static enum od_code push_flush(struct push *p, struct od_err *err)
 	if (rc != OD_OK)
 		return rc;
 	receipts = json_object_get(ans, "receipts");
-	if (!json_is_array(receipts) ||
-	    json_array_size(receipts) != json_array_size(p->batch))
+	if (!json_is_array(receipts) || json_array_size(receipts) != n)
 		rc = od_err_set(err, OD_E_INPUT, "the backend's receipts do not "
 				"match the batch");
-	for (i = 0; rc == OD_OK && i < json_array_size(receipts); i++) {
+	for (i = 0; rc == OD_OK && i < n; i++) {
 		json_t *r = json_array_get(receipts, i);
 		const char *res = get_str(r, "result");
-		long long want = p->first + (long long)i;
 
 		if (res != NULL && (strcmp(res, "accepted") == 0 ||
 				    strcmp(res, "duplicate") == 0) &&
-		    get_seq(r, "seq") == want) {
+		    get_seq(r, "seq") > 0) {
 			if (res[0] == 'a')
 				p->j->rep->pushed++;
-			continue;
+			if (*exact && get_seq(r, "seq") == p->seqs[i])
+				out->exact_upto = p->seqs[i];
+			else
+				*exact = 0;
+		} else if (res != NULL && strcmp(res, "refused") == 0) {
+			keep_refusal(p->j, get_str(r, "id"),
+				     get_str(r, "reason"));
+			*exact = 0;
+		} else {
+			rc = od_err_set(err, OD_E_INPUT, "the backend sent a "
+					"malformed receipt");
 		}
-		if (res != NULL && strcmp(res, "refused") == 0)
-			rc = od_err_set(err, OD_E_DENIED, "the backend refused "
-					"entry %lld: %.160s", want,
-					get_str(r, "reason") ?
-					get_str(r, "reason") : "no reason");
-		else
-			rc = diverged(want, err);
 	}
 	if (rc == OD_OK)
-		rc = check_head(p->j, json_object_get(ans, "head"), &p->last,
+		rc = check_head(p->j, json_object_get(ans, "head"), &out->last,
 				err);
+	if (rc == OD_OK)
+		out->any = 1;
 	json_decref(ans);
-	json_array_clear(p->batch);
-	p->bytes = 0;
 	return rc;
 }
 
-/* Adds one local entry to the batch; sends it when full. */
-static enum od_code push_entry(void *ctx, const struct log_record *r,
-			       struct od_err *err)
+/*
+ * Pushes the outbox (the entries after the synced head) in batches, the
+ * store held only while a batch is gathered.  Statements signed meanwhile
+ * are pushed too, in order.
+ */
+static enum od_code push_outbox(struct sync_job *j, struct pushed *out,
+				struct od_err *err)
 {
-	struct push *p = ctx;
-	char sig[b64_encoded_len(SIGKEY_SIG_LEN) + 1];
-	json_t *e;
-	enum od_code rc;
+	long long seqs[SYNC_BATCH];
+	struct push p;
+	int exact = 1;
+	enum od_code rc = OD_OK;
 
-	if (r->seq <= p->after)
-		return OD_OK;
-	if (json_array_size(p->batch) >= SYNC_BATCH ||
-	    p->bytes + r->statement_len > SYNC_BATCH_BYTES) {
-		rc = push_flush(p, err);
-		if (rc != OD_OK)
-			return rc;
-	}
-	if (json_array_size(p->batch) == 0)
-		p->first = r->seq;
-	b64_encode(r->signature, sizeof r->signature, sig);
-	e = json_pack("{s:s%, s:s}", "statement", r->statement,
-		      r->statement_len, "signature", sig);
-	if (e == NULL || json_array_append_new(p->batch, e) != 0)
+	memset(&p, 0, sizeof p);
+	memset(out, 0, sizeof *out);
+	out->exact_upto = j->seen_seq;
+	p.j = j;
+	p.cursor = j->seen_seq;
+	p.seqs = seqs;
+	p.batch = json_array();
+	if (p.batch == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	p->bytes += r->statement_len;
+	for (;;) {
+		json_array_clear(p.batch);
+		p.bytes = 0;
+		p.full = 0;
+		rc = job_hold(j, SHOP_READ, err);
+		if (rc != OD_OK)
+			break;
+		rc = store_log_each_after(j->sh->store, p.cursor, gather_cb, &p,
+					  err);
+		job_let_go(j);
+		if (rc == OD_E_EXISTS && p.full)
+			rc = OD_OK;
+		if (rc != OD_OK || json_array_size(p.batch) == 0)
+			break;
+		rc = push_batch(&p, out, &exact, err);
+		if (rc != OD_OK)
+			break;
+		p.cursor = seqs[json_array_size(p.batch) - 1];
+	}
+	json_decref(p.batch);
+	return rc;
+}
+
+/* Moves the synced head to local entry seq, which the backend holds. */
+static enum od_code advance_seen(struct sync_job *j, long long seq,
+				 struct od_err *err)
+{
+	struct find_hash f;
+	enum od_code rc = job_hold(j, SHOP_WRITE, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = read_seen(j, err);
+	if (rc == OD_OK && seq > j->seen_seq)
+		rc = local_hash(j->sh->store, seq, &f, err);
+	if (rc == OD_OK && seq > j->seen_seq && f.found) {
+		rc = store_begin(j->sh->store, err);
+		if (rc == OD_OK)
+			rc = sync_meta_seen(j->sh->store, seq, f.hash, err);
+		if (rc == OD_OK)
+			rc = store_commit(j->sh->store, err);
+		else
+			store_rollback(j->sh->store);
+		if (rc == OD_OK) {
+			j->seen_seq = seq;
+			memcpy(j->seen_hash, f.hash, 32);
+		}
+	}
+	job_let_go(j);
+	return rc;
+}
+
+/* One entry of a pulled page, decoded. */
+static enum od_code page_record(json_t *e, struct log_record *r,
+				struct od_err *err)
+{
+	const char *sig64 = get_str(e, "signature");
+	const char *hash = get_str(e, "hash");
+	size_t n = 0;
+
+	memset(r, 0, sizeof *r);
+	r->seq = get_seq(e, "seq");
+	r->statement = get_str(e, "statement");
+	r->statement_len = json_string_length(json_object_get(e,
+							      "statement"));
+	if (r->seq < 1 || r->statement == NULL || sig64 == NULL ||
+	    hash == NULL ||
+	    b64_decode("a signature", sig64, strlen(sig64), r->signature,
+		       sizeof r->signature, &n, err) != OD_OK ||
+	    n != sizeof r->signature ||
+	    hex_decode("a hash", hash, r->hash, 32, err) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "the backend sent a "
+				  "malformed log entry");
 	return OD_OK;
 }
 
-/* Remembers the verified head and the backend's key. */
-static enum od_code remember(struct sync_job *j, const struct head *h,
-			     struct od_err *err)
+/* Appends one pulled entry straight to the log (no outbox to move). */
+static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
+				 struct od_err *err)
 {
-	char seq[32], hex[65];
-	const char *kv[6] = { META_SEEN_SEQ, seq, META_SEEN, hex,
-			      META_HEADKEY, j->head_key };
+	struct store *s = j->sh->store;
+	uint8_t got[32];
+	long long seq = 0;
+	enum od_code rc;
 
-	snprintf(seq, sizeof seq, "%lld", h->seq);
-	hex_encode(h->hash, 32, hex);
-	j->rep->head = h->seq;
-	return meta_put(j->sh->store, kv, 3, err);
+	rc = ledger_accept(s, r->statement, r->statement_len, r->signature,
+			   &seq, err);
+	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
+	    rc != OD_E_NOSPACE) {
+		char why[OD_ERR_MSG_MAX];
+
+		memcpy(why, err->msg, sizeof why);
+		return od_err_set(err, OD_E_TAMPERED, "the backend's entry "
+				  "%lld does not verify here (%.150s); sync "
+				  "stopped", r->seq, why);
+	}
+	if (rc == OD_OK)
+		rc = store_log_head(s, &seq, got, err);
+	if (rc == OD_OK && memcmp(got, r->hash, 32) != 0)
+		rc = sync_diverged(r->seq, err);
+	return rc;
 }
 
-/* Pulls pages until the desk has the backend's whole log. */
-static enum od_code pull(struct sync_job *j, json_t *first, long long *local,
-			 uint8_t local_hash[32], struct head *h,
+/* Where a pull stands. */
+struct pull {
+	long long after;       /* the last entry applied or staged */
+	int staging;           /* entries go to the staging table */
+	struct head h;         /* the last head the backend signed */
+};
+
+/*
+ * Takes one page in one transaction: straight into the log while this
+ * desk has nothing waiting (the synced head moves with it), else into the
+ * staging table for the rebase.
+ */
+static enum od_code take_page(struct sync_job *j, struct pull *pl,
+			      json_t *entries, struct od_err *err)
+{
+	struct store *s = j->sh->store;
+	struct log_record r;
+	uint8_t hash[32];
+	long long head, count = 0;
+	size_t i;
+	enum od_code rc;
+
+	rc = store_begin(s, err);
+	if (rc == OD_OK && !pl->staging) {
+		rc = store_log_head(s, &head, hash, err);
+		if (rc == OD_OK && (head != pl->after || j->nrefused > 0 ||
+				    memcmp(hash, j->seen_hash, 32) != 0))
+			pl->staging = 1;
+		if (pl->staging && rc == OD_OK)
+			rc = store_sync_tables(s, err);
+		if (pl->staging && rc == OD_OK)
+			rc = store_incoming_clear(s, err);
+	}
+	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
+		rc = page_record(json_array_get(entries, i), &r, err);
+		if (rc == OD_OK && r.seq <= pl->after)
+			continue;
+		if (rc == OD_OK && r.seq != pl->after + 1)
+			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
+					"page skips entries after %lld",
+					pl->after);
+		if (rc == OD_OK)
+			rc = pl->staging ? store_incoming_add(s, &r, err)
+					 : apply_direct(j, &r, err);
+		if (rc == OD_OK) {
+			pl->after = r.seq;
+			memcpy(hash, r.hash, 32);
+			count++;
+		}
+	}
+	if (rc == OD_OK && !pl->staging && count > 0)
+		rc = sync_meta_seen(s, pl->after, hash, err);
+	if (rc == OD_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	if (rc == OD_OK && !pl->staging && count > 0) {
+		j->seen_seq = pl->after;
+		memcpy(j->seen_hash, hash, 32);
+		j->rep->pulled += count;
+	}
+	return rc;
+}
+
+/* Pulls every entry after the synced head, page by page. */
+static enum od_code pull(struct sync_job *j, struct pull *pl,
 			 struct od_err *err)
 {
-	json_t *ans = first, *entries;
+	json_t *ans = NULL, *entries;
 	char path[96];
-	int pages = 0;
-	enum od_code rc = OD_OK;
+	long long pages = 0;
+	enum od_code rc;
 
+	pl->after = j->seen_seq;
 	for (;;) {
-		entries = json_object_get(ans, "entries");
-		if (!json_is_array(entries)) {
-			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
-					"page is malformed");
-			break;
-		}
-		rc = check_head(j, json_object_get(ans, "head"), h, err);
-		if (rc == OD_OK)
-			rc = apply_page(j, entries, local, local_hash, err);
-		if (rc != OD_OK || *local >= h->seq)
-			break;
-		/* An empty page short of the head would loop for ever. */
-		if (json_array_size(entries) == 0 || ++pages > 1000000) {
-			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
-					"stops short of its head");
-			break;
-		}
-		if (ans != first)
-			json_decref(ans);
-		ans = NULL;
 		snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d",
-			 *local, PULL_PAGE);
+			 pl->after, PULL_PAGE);
 		rc = call(j, "GET", path, NULL, &ans, err);
 		if (rc != OD_OK)
 			break;
-	}
-	if (ans != first)
+		entries = json_object_get(ans, "entries");
+		rc = check_head(j, json_object_get(ans, "head"), &pl->h, err);
+		if (rc == OD_OK && !json_is_array(entries))
+			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
+					"page is malformed");
+		if (rc == OD_OK && pl->after < pl->h.seq &&
+		    (json_array_size(entries) == 0 || ++pages > 1000000))
+			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
+					"stops short of its head");
+		if (rc == OD_OK && json_array_size(entries) > 0) {
+			rc = job_hold(j, SHOP_WRITE, err);
+			if (rc == OD_OK) {
+				rc = take_page(j, pl, entries, err);
+				job_let_go(j);
+			}
+		}
 		json_decref(ans);
-	if (rc == OD_OK && (*local != h->seq ||
-			    memcmp(local_hash, h->hash, 32) != 0))
-		rc = diverged(h->seq, err);
+		ans = NULL;
+		if (rc != OD_OK || pl->after >= pl->h.seq)
+			break;
+	}
 	return rc;
+}
+
+/* Rebases the outbox on the staged entries (sync-rebase.h). */
+static enum od_code rebase(struct sync_job *j, const struct head *h,
+			   int staged, long long *waiting, struct od_err *err)
+{
+	struct sync_rebase_in in;
+	struct sync_rebase_out out;
+	enum od_code rc = job_hold(j, SHOP_WRITE, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = read_seen(j, err);
+	memset(&in, 0, sizeof in);
+	in.seen = j->seen_seq;
+	memcpy(in.seen_hash, j->seen_hash, 32);
+	in.target = h->seq;
+	memcpy(in.target_hash, h->hash, 32);
+	in.refused = j->refused;
+	in.nrefused = j->nrefused;
+	in.staged = staged;
+	if (rc == OD_OK)
+		rc = sync_rebase(j->sh->store, &in, &out, err);
+	job_let_go(j);
+	if (rc != OD_OK)
+		return rc;
+	j->seen_seq = h->seq;
+	memcpy(j->seen_hash, h->hash, 32);
+	j->nrefused = 0;
+	j->rep->pulled += out.pulled;
+	j->rep->conflicts += out.conflicts;
+	*waiting = out.waiting;
+	return OD_OK;
+}
+
+/*
+ * Checks that the backend still holds this desk's synced history: its
+ * entry at the synced head (or, never synced, its first entry) has the
+ * same chain hash as ours.  Sets *h to the backend's head.
+ */
+static enum od_code probe(struct sync_job *j, struct head *h,
+			  struct od_err *err)
+{
+	long long at = j->seen_seq > 0 ? j->seen_seq : 1;
+	struct find_hash f;
+	uint8_t theirs[32];
+	json_t *ans = NULL, *e0;
+	const char *hx;
+	char path[96];
+	enum od_code rc;
+
+	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=1", at - 1);
+	rc = call(j, "GET", path, NULL, &ans, err);
+	if (rc == OD_OK)
+		rc = check_head(j, json_object_get(ans, "head"), h, err);
+	if (rc == OD_OK && j->seen_seq == 0) {
+		rc = job_hold(j, SHOP_READ, err);
+		if (rc == OD_OK) {
+			rc = local_hash(j->sh->store, 1, &f, err);
+			job_let_go(j);
+		}
+	} else if (rc == OD_OK) {
+		f.found = 1;
+		memcpy(f.hash, j->seen_hash, 32);
+	}
+	/* A backend with no entries yet takes a founding desk's whole log. */
+	if (rc == OD_OK && f.found && h->seq >= at) {
+		e0 = json_array_get(json_object_get(ans, "entries"), 0);
+		hx = get_str(e0, "hash");
+		if (get_seq(e0, "seq") != at || hx == NULL ||
+		    hex_decode("a hash", hx, theirs, 32, err) != OD_OK ||
+		    memcmp(theirs, f.hash, 32) != 0)
+			rc = sync_diverged(at, err);
+	}
+	json_decref(ans);
+	return rc;
+}
+
+/*
+ * One round: check the synced history, push the outbox, then either the
+ * backend's head is ours (done) or pull what it has and rebase.  *more
+ * says statements still wait (signed meanwhile, or placed again by the
+ * rebase) and another round should push them.
+ */
+static enum od_code sync_round(struct sync_job *j, int *more,
+			       struct od_err *err)
+{
+	struct pushed pushed;
+	struct find_hash f;
+	struct pull pl;
+	struct head h;
+	long long waiting = 0;
+	enum od_code rc;
+
+	*more = 0;
+	j->nrefused = 0;
+	rc = job_hold(j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = read_seen(j, err);
+		job_let_go(j);
+	}
+	if (rc == OD_OK)
+		rc = probe(j, &h, err);
+	if (rc == OD_OK)
+		rc = push_outbox(j, &pushed, err);
+	if (rc == OD_OK && pushed.exact_upto > j->seen_seq)
+		rc = advance_seen(j, pushed.exact_upto, err);
+	if (rc != OD_OK)
+		return rc;
+	if (pushed.any)
+		h = pushed.last;
+	/* The backend's head is an entry of this log: nothing to pull. */
+	if (j->nrefused == 0 && h.seq <= pushed.exact_upto) {
+		rc = job_hold(j, SHOP_READ, err);
+		if (rc == OD_OK)
+			rc = local_hash(j->sh->store, h.seq, &f, err);
+		job_let_go(j);
+		if (rc != OD_OK)
+			return rc;
+		if (h.seq > 0 && (!f.found || memcmp(f.hash, h.hash, 32) != 0))
+			return sync_diverged(h.seq, err);
+		if (h.seq > j->seen_seq)
+			rc = advance_seen(j, h.seq, err);
+		j->rep->head = h.seq;
+		return rc;
+	}
+	memset(&pl, 0, sizeof pl);
+	rc = pull(j, &pl, err);
+	if (rc != OD_OK)
+		return rc;
+	if (pl.staging || j->nrefused > 0) {
+		rc = rebase(j, &pl.h, pl.staging, &waiting, err);
+		*more = rc == OD_OK && waiting > 0;
+	} else if (j->seen_seq != pl.h.seq ||
+		   memcmp(j->seen_hash, pl.h.hash, 32) != 0) {
+		rc = sync_diverged(pl.h.seq, err);
+	}
+	j->rep->head = pl.h.seq;
+	return rc;
+}
+
+/* Keeps how this attempt went, for the status line (best effort). */
+static void note_outcome(struct sync_job *j, enum od_code rc,
+			 const struct od_err *err)
+{
+	char now[32];
+	const char *kv[8];
+	struct od_err e2;
+	size_t n = 0;
+
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	kv[n++] = SYNC_META_LAST_TRY;
+	kv[n++] = now;
+	kv[n++] = SYNC_META_ONLINE;
+	kv[n++] = j->reached ? "1" : "0";
+	kv[n++] = SYNC_META_ERROR;
+	kv[n++] = rc == OD_OK ? "" : err->msg;
+	if (rc == OD_OK) {
+		kv[n++] = SYNC_META_LAST_OK;
+		kv[n++] = now;
+	}
+	if (job_hold(j, SHOP_WRITE, &e2) != OD_OK)
+		return;
+	meta_put(j->sh->store, kv, n / 2, &e2);
+	job_let_go(j);
 }
 
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err)
 {
 	struct sync_job j;
-	struct head h;
-	struct find_hash f;
-	struct push p;
-	uint8_t local_hash[32];
-	long long local = 0;
-	json_t *ans = NULL;
-	char path[96];
+	long long total, unacked;
+	int round, more = 1;
 	enum od_code rc;
 
 	memset(&j, 0, sizeof j);
 	memset(rep, 0, sizeof *rep);
-	memset(&p, 0, sizeof p);
 	j.sh = sh;
 	j.rep = rep;
+	j.own_lock = sh->store == NULL;
 	buf_init(&j.resp, SYNC_MAX_RESPONSE);
-	rc = job_open(&j, err);
-	if (rc == OD_OK)
-		rc = store_log_head(sh->store, &local, local_hash, err);
-	if (rc != OD_OK)
-		goto out;
-	/* Entry `local` too, if the backend has it: one hash compares the
-	 * whole prefix. */
-	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d",
-		 local > 0 ? local - 1 : 0, PULL_PAGE);
-	rc = call(&j, "GET", path, NULL, &ans, err);
-	if (rc == OD_OK)
-		rc = check_head(&j, json_object_get(ans, "head"), &h, err);
-	if (rc != OD_OK)
-		goto out;
-	if (h.seq >= local) {
-		json_t *e0 = json_array_get(json_object_get(ans, "entries"), 0);
-		const char *hx = get_str(e0, "hash");
-		uint8_t theirs[32];
-
-		if (local > 0 && (get_seq(e0, "seq") != local || hx == NULL ||
-				  hex_decode("a hash", hx, theirs, 32,
-					     err) != OD_OK ||
-				  memcmp(theirs, local_hash, 32) != 0)) {
-			rc = diverged(local, err);
-			goto out;
-		}
-		rc = pull(&j, ans, &local, local_hash, &h, err);
-	} else {
-		/* The desk has more: the backend's head must be ours too. */
-		f.seq = h.seq;
-		f.found = 0;
-		if (h.seq > 0) {
-			rc = store_log_each_after(sh->store, h.seq - 1,
-						  find_hash_cb, &f, err);
-			if (rc == OD_OK && (!f.found ||
-					    memcmp(f.hash, h.hash, 32) != 0))
-				rc = diverged(h.seq, err);
-		}
-		p.j = &j;
-		p.after = h.seq;
-		p.last = h;
-		p.batch = json_array();
-		if (rc == OD_OK && p.batch == NULL)
-			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	j.refused = calloc(SYNC_REFUSED_MAX, sizeof *j.refused);
+	if (j.refused == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = job_hold(&j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = store_conflict_count(sh->store, &total, &unacked,
+					  &rep->first_conflict, err);
 		if (rc == OD_OK)
-			rc = store_log_each_after(sh->store, p.after,
-						  push_entry, &p, err);
-		if (rc == OD_OK)
-			rc = push_flush(&p, err);
-		h = p.last;
-		if (rc == OD_OK && (h.seq != local ||
-				    memcmp(h.hash, local_hash, 32) != 0))
-			rc = diverged(local, err);
+			rc = job_open(&j, err);
+		job_let_go(&j);
 	}
-	if (rc == OD_OK)
-		rc = remember(&j, &h, err);
-out:
-	json_decref(ans);
-	json_decref(p.batch);
+	rep->first_conflict++;
+	for (round = 0; rc == OD_OK && more && round < SYNC_ROUNDS; round++)
+		rc = sync_round(&j, &more, err);
+	if (rc == OD_OK || j.client != NULL)
+		note_outcome(&j, rc, err);
+	if (rc == OD_OK && job_hold(&j, SHOP_READ, err) == OD_OK) {
+		store_log_count_after(sh->store, j.seen_seq, &rep->waiting,
+				      err);
+		job_let_go(&j);
+	}
 	tls_client_free(j.client);
 	buf_free(&j.resp);
+	free(j.refused);
 	return rc;
 }

@@ -10,20 +10,38 @@
  * the CA are given, and a backend that does not match them is never sent a
  * byte.
  *
- * Syncing makes the desk's log and the backend's the same, when one is a
- * prefix of the other (the chain hash of an entry commits to every entry
- * before it, so one hash compares whole prefixes):
- *   - the backend has more: the missing entries are pulled and each checked
- *     as if new (signature, signer, role, transition: ledger_accept) and
- *     its chain hash compared with the backend's;
- *   - the desk has more: its entries are pushed in batches, genesis first
- *     for a desk founded before the backend, and every receipt must accept
- *     the entry at the same sequence number (or call it a duplicate there).
+ * The desk's log is its synced history (entries up to the last head the
+ * backend signed and this desk verified, never rewritten) followed by its
+ * outbox: statements signed here that the backend has not accepted yet.
+ * A sync, in rounds (at most SYNC_ROUNDS):
+ *   - checks that the backend still holds the synced history: the chain
+ *     hash of an entry commits to every entry before it, so one hash
+ *     compares whole prefixes; a backend that differs there, or whose log
+ *     is shorter than a head it signed before, stops the sync with a loud
+ *     message (DIVERGED) and nothing here changes;
+ *   - pushes the outbox in batches (genesis first for a desk founded
+ *     before the backend); receipts at the same seq as here move the
+ *     synced head along;
+ *   - if the backend then holds more than this desk, pulls it (each entry
+ *     checked as if new: signature, signer, role, transition, chain hash)
+ *     and, when statements wait here or were refused, rebases them after
+ *     it (app/sync-rebase.h): one still legal stays waiting and is pushed
+ *     in the next round (its signed prev names what its signer saw, which
+ *     the backend accepts anywhere in its log); one the backend refused or
+ *     that is no longer legal becomes a conflict, kept with its reason
+ *     (app/sync-status.h), and the orders follow the backend's truth.
  * Every head the backend sends is signed with its head key (learned over
- * the pinned connection on first contact, then fixed); the last verified
- * head is remembered, and a backend whose log is shorter than a head it
- * signed before, or whose history differs from the desk's, stops the sync
- * with a loud message: local history is never overwritten.
+ * the pinned connection on first contact, then fixed).
+ *
+ * Threads and processes: when sh is released (shop_release: sh->store is
+ * NULL), sync_run holds the store only for each step (shared to read,
+ * exclusive for each transaction) and never across a network request, so
+ * another handle on the same store, in another thread or process, keeps
+ * working meanwhile; every step rereads what it depends on and commits in
+ * one transaction, so a crash or kill -9 anywhere leaves the state before
+ * or after that step.  Run it on a handle of its own (shop_clone): a
+ * struct shop is not shared between threads.  When the caller holds sh
+ * (sh->store not NULL), it is used throughout as held.
  */
 #ifndef OD_SYNC_H
 #define OD_SYNC_H
@@ -38,6 +56,8 @@
 #define SYNC_BATCH_BYTES  (1024 * 1024)   /* statement bytes per push */
 #define SYNC_MAX_RESPONSE (32 * 1024 * 1024)
 #define SYNC_TRIES        3               /* per request, 0.2 s, 0.4 s apart */
+#define SYNC_ROUNDS       4               /* push, pull, rebase: per sync */
+#define SYNC_REFUSED_MAX  4096            /* refusals kept per round */
 
 /* Where the backend is and how this desk proves itself to it. */
 struct sync_attach {
@@ -60,17 +80,21 @@ struct sync_report {
 	long long pushed;    /* entries the backend accepted from us */
 	long long pulled;    /* entries we took from the backend */
 	long long head;      /* the verified head's seq at the end */
+	long long waiting;   /* statements still waiting here at the end */
+	long long conflicts; /* statements that became conflicts */
+	long long first_conflict; /* n of the first (sync_status.h) */
 };
 
 /*
- * Syncs the store of sh (unlocked for writing) with its attached backend,
- * as above.  A store never attached gives OD_E_USAGE; an unreachable
+ * Syncs the store of sh (unlocked for writing, held or released) with its
+ * attached backend, as above.  Conflicts are not errors: rep counts them.  A store never attached gives OD_E_USAGE; an unreachable
  * backend OD_E_IO after SYNC_TRIES attempts per request (the desk keeps
  * working offline; pushing again is safe: a statement the backend already
  * has comes back as a duplicate at the same seq); a wrong pin or CA
- * OD_E_AUTH; a refused entry OD_E_DENIED with the backend's reason;
- * diverged or rolled-back history, or a bad head signature, OD_E_TAMPERED.
- * What was pulled before a failure stays (each page in one transaction).
+ * OD_E_AUTH; diverged or rolled-back history, or a bad head signature,
+ * OD_E_TAMPERED; the store busy for SHOP_LOCK_WAIT_MS, OD_E_BUSY.  What
+ * was pulled before a failure stays (each page in one transaction).  How
+ * it went is kept for sync_status_read (app/sync-status.h).
  */
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err);

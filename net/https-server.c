@@ -6,20 +6,140 @@
 #include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 
 /* TLS 1.3 and nothing else (DESIGN.md section 7). */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+/* A connection the watchdog keeps an eye on. */
+struct conn_watch {
+	int fd;
+	struct timespec since;   /* opened, or its last request ended */
+	int cut;
+	struct conn_watch *prev, *next;
+};
 
 struct https_server {
 	struct MHD_Daemon *daemon;
 	struct https_config cfg;
 	char *cert, *key, *ca;   /* copies: MHD keeps pointers to them */
 	unsigned port;
+	/* The watchdog for request_time_s: the list of open connections. */
+	pthread_mutex_t lock;
+	struct conn_watch *conns;
+	pthread_t watchdog;
+	int watching, thread_on, stopping;
 };
+
+/* Seconds from a to b. */
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/*
+ * Cuts off connections whose request has taken longer than the limit.
+ * shutdown() under the lock: libmicrohttpd tells of a closed connection
+ * (which unlinks it, under the same lock) before it closes the socket, so
+ * the descriptor cannot have been reused meanwhile.  libmicrohttpd then
+ * sees the connection end and closes it in its own thread.
+ */
+static void *watchdog_main(void *arg)
+{
+	struct https_server *s = arg;
+	struct timespec now, nap = { 0, 100 * 1000 * 1000 };
+	struct conn_watch *w;
+	int cut;
+
+	for (;;) {
+		nanosleep(&nap, NULL);
+		cut = 0;
+		pthread_mutex_lock(&s->lock);
+		if (s->stopping) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (w = s->conns; w != NULL; w = w->next) {
+			if (w->cut || elapsed(&w->since, &now) <
+				      (double)s->cfg.request_time_s)
+				continue;
+			shutdown(w->fd, SHUT_RDWR);
+			w->cut = 1;
+			cut++;
+		}
+		pthread_mutex_unlock(&s->lock);
+		if (cut > 0 && s->cfg.log != NULL)
+			s->cfg.log(s->cfg.ctx, "closed a connection: its request "
+				   "took longer than request_time");
+	}
+	return NULL;
+}
+
+/* Starts watching a new connection (socket_context is its entry). */
+static void watch_start(struct https_server *s, struct MHD_Connection *conn,
+			void **socket_context)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn_watch *w;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (!s->watching || ci == NULL)
+		return;
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return;   /* unwatched: the idle timeout still applies */
+	w->fd = ci->connect_fd;
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_lock(&s->lock);
+	w->next = s->conns;
+	if (s->conns != NULL)
+		s->conns->prev = w;
+	s->conns = w;
+	pthread_mutex_unlock(&s->lock);
+	*socket_context = w;
+}
+
+/* Stops watching a closed connection. */
+static void watch_end(struct https_server *s, void **socket_context)
+{
+	struct conn_watch *w = *socket_context;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&s->lock);
+	if (w->prev != NULL)
+		w->prev->next = w->next;
+	else
+		s->conns = w->next;
+	if (w->next != NULL)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&s->lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* A request ended: the next one on this connection gets its own time. */
+static void watch_reset(struct https_server *s, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct conn_watch *w;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (!s->watching || ci == NULL || ci->socket_context == NULL)
+		return;
+	w = ci->socket_context;
+	pthread_mutex_lock(&s->lock);
+	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	pthread_mutex_unlock(&s->lock);
+}
 
 /* One request as it arrives: its body so far and what is wrong with it. */
 struct request_state {
@@ -64,10 +184,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 			  void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
+	struct https_server *s = cls;
 	const union MHD_ConnectionInfo *ci;
 
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		watch_end(s, socket_context);
+		return;
+	}
 	if (code != MHD_CONNECTION_NOTIFY_STARTED)
 		return;
+	watch_start(s, conn, socket_context);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	/* Without a session (cannot happen with MHD_USE_TLS) every request
 	 * is refused anyway: peer_name finds no verified certificate. */
@@ -270,6 +396,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 {
 	struct request_state *rs = *req_cls;
 
+	watch_reset(cls, conn);
 	if (rs == NULL)
 		return;
 	buf_free(&rs->body);
@@ -281,8 +408,15 @@ void https_server_stop(struct https_server *s)
 {
 	if (s == NULL)
 		return;
+	if (s->thread_on) {
+		pthread_mutex_lock(&s->lock);
+		s->stopping = 1;
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->watchdog, NULL);
+	}
 	if (s->daemon != NULL)
 		MHD_stop_daemon(s->daemon);
+	pthread_mutex_destroy(&s->lock);
 	if (s->key != NULL)
 		gnutls_memset(s->key, 0, strlen(s->key));
 	free(s->key);
@@ -311,6 +445,8 @@ enum od_code https_server_start(const struct https_config *cfg,
 	if (s == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	s->cfg = *cfg;
+	pthread_mutex_init(&s->lock, NULL);
+	s->watching = cfg->request_time_s > 0;
 	s->cert = strdup(cfg->cert_pem);
 	s->key = strdup(cfg->key_pem);
 	s->ca = strdup(cfg->ca_pem);
@@ -341,6 +477,14 @@ enum od_code https_server_start(const struct https_config *cfg,
 		return od_err_set(err, OD_E_IO, "cannot serve on %.64s:%u: the "
 				  "port is taken or the certificate and key "
 				  "do not load", cfg->address, cfg->port);
+	}
+	if (s->watching) {
+		if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
+			https_server_stop(s);
+			return od_err_set(err, OD_E_NOMEM, "cannot start the "
+					  "request-time watchdog");
+		}
+		s->thread_on = 1;
 	}
 	di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di != NULL ? di->port : cfg->port;

@@ -5,7 +5,9 @@
  * on every connection: the handshake fails without one (GNUTLS_CERT_REQUIRE
  * set on each session as it starts, and the chain checked with the client
  * purpose inside the handshake).  Limits on connections, connections per
- * address, request body size and idle time.  Every request that passes is
+ * address, request body size, idle time, and total request time: a client
+ * that trickles its headers or body (a slow loris) is cut off by a
+ * watchdog thread when the limit passes, while the others are served.  Every request that passes is
  * handed, body complete, to the handler the server was given; this file
  * knows nothing of the shop.
  *
@@ -57,6 +59,11 @@ struct https_config {
 	size_t max_body;               /* larger bodies get 413 */
 	size_t max_response;           /* handler output cap */
 	unsigned timeout_s;            /* idle connections are closed */
+	unsigned request_time_s;       /* a request not received whole this
+					  long after its connection opened
+					  or its last request ended is cut
+					  off (the connection closed); 0:
+					  no limit */
 	https_handler_fn handler;
 	https_log_fn log;              /* may be NULL */
 	/* Whether a verified peer is refused anyway (e.g. revoked), asked on
