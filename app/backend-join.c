@@ -53,15 +53,18 @@ static unsigned reply_json(struct buf *out, json_t *o)
 	return status;
 }
 
-/* Parses body as an object with exactly the n string members names. */
+/*
+ * Parses body as an object with exactly the n string members names, and
+ * extra other members (checked by the caller).
+ */
 static json_t *parse_strings(const char *body, size_t len,
-			     const char *const *names, size_t n)
+			     const char *const *names, size_t n, size_t extra)
 {
 	json_error_t jerr;
 	json_t *o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	size_t i;
 
-	if (!json_is_object(o) || json_object_size(o) != n)
+	if (!json_is_object(o) || json_object_size(o) != n + extra)
 		goto bad;
 	for (i = 0; i < n; i++)
 		if (!json_is_string(json_object_get(o, names[i])))
@@ -233,6 +236,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	char norm[JOIN_CODE_CHARS + 1], key[16], text[JOIN_RECORD_MAX];
 	char *rec_text = NULL, *ca = NULL, *ca_key = NULL, *cert = NULL;
 	const char *desk, *req;
+	int founding;
 	struct store *s = backend_store(b);
 	struct join_record rec;
 	long long now = (long long)time(NULL), seq = 0;
@@ -246,10 +250,14 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		return reply_error(out, 429, "too many failed joins from this "
 				   "address; wait 15 minutes and check the "
 				   "code with the owner", note, note_size);
-	o = parse_strings(body, len, names, 3);
-	if (o == NULL)
+	o = parse_strings(body, len, names, 3, 1);
+	if (o == NULL || !json_is_boolean(json_object_get(o, "founding"))) {
+		json_decref(o);
 		return reply_error(out, 400, "a join is {\"code\", \"request\", "
-				   "\"desk\"}, all strings", note, note_size);
+				   "\"desk\": strings, \"founding\": a "
+				   "boolean}", note, note_size);
+	}
+	founding = json_is_true(json_object_get(o, "founding"));
 	desk = json_string_value(json_object_get(o, "desk"));
 	req = json_string_value(json_object_get(o, "request"));
 	if (join_code_normalize(json_string_value(json_object_get(o, "code")),
@@ -302,6 +310,24 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		status = reply_error(out, 403, why.msg, note, note_size);
 		goto out;
 	}
+	/* Before the code is spent: the wrong kind of join keeps it. */
+	rc = store_log_head(s, &seq, hash, &err);
+	if (rc != OD_OK) {
+		store_rollback(s);
+		status = reply_error(out, 500, err.msg, note, note_size);
+		goto out;
+	}
+	if (founding != (seq == 0)) {
+		store_rollback(s);
+		status = reply_error(out, 409, founding ?
+				     "this shop already has people: join "
+				     "without --owner, and sign in as one "
+				     "of them" :
+				     "this shop has no people yet: the first "
+				     "desk joins with --owner NAME", note,
+				     note_size);
+		goto out;
+	}
 	if (desk_exists(b, desk)) {
 		store_rollback(s);
 		status = reply_error(out, 409, "a desk of that name already "
@@ -319,8 +345,6 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		join_record_format(&rec, text);
 		rc = store_meta_set(s, key, text, &err);
 	}
-	if (rc == OD_OK)
-		rc = store_log_head(s, &seq, hash, &err);
 	if (rc == OD_OK)
 		rc = store_commit(s, &err);
 	if (rc != OD_OK) {
@@ -442,7 +466,7 @@ static unsigned route_invite(struct backend *b,
 	struct od_err err;
 	unsigned status;
 	enum od_code rc;
-	json_t *o = parse_strings(body, len, names, 2);
+	json_t *o = parse_strings(body, len, names, 2, 0);
 
 	code[0] = '\0';
 	if (o == NULL)

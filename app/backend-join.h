@@ -1,13 +1,15 @@
 /*
  * backend-join.h - orderdeskd's routes for joining a shop and for people.
  *
- *   POST /v1/join    {"code": CODE, "request": CSR_PEM, "desk": NAME}
+ *   POST /v1/join    {"code": CODE, "request": CSR_PEM, "desk": NAME,
+ *                     "founding": BOOL}
  *     The one route a client with no certificate may ask for.  The code
  *     (app/join-code.h) must be right, unused, unexpired and not burned;
  *     the desk's certificate request is then signed by the shop CA (the
  *     desk's key never leaves it), the code is marked used, and the answer
  *     is 200 {"certificate": PEM, "ca": PEM, "shop": NAME, "entries": N}
- *     (N: the log's length; 0 means the first desk founds the shop).  A
+ *     (N: the log's length).  "founding" (the desk brings the owner)
+ *     must match an empty log, or the answer is 409 and the code is kept.  A
  *     wrong code counts a try against the code its first group names (the
  *     code is burned after JOIN_CODE_TRIES) and a failure against the
  *     address: after join_fails failures in 15 minutes an address gets 429

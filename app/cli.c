@@ -30,6 +30,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_backup_entry,
 	&cmd_restore_entry,
 	&cmd_sync_entry,
+	&cmd_desk_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -13,6 +13,7 @@
 
 #include "app/backend.h"
 #include "app/ledger.h"
+#include "app/people-sync.h"
 #include "app/pki.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -631,10 +632,29 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 	}
 	if (rc == OD_OK)
 		rc = remember(&j, &h, err);
+	/* People last: their bundles are checked against the log just
+	 * synced (app/people-sync.h). */
+	if (rc == OD_OK)
+		rc = people_sync(sh, j.client, &rep->people, err);
 out:
 	json_decref(ans);
 	json_decref(p.batch);
 	tls_client_free(j.client);
 	buf_free(&j.resp);
+	return rc;
+}
+
+enum od_code sync_client(struct shop *sh, struct tls_client **out,
+			 struct od_err *err)
+{
+	struct sync_job j;
+	enum od_code rc;
+
+	memset(&j, 0, sizeof j);
+	j.sh = sh;
+	rc = job_open(&j, err);
+	*out = rc == OD_OK ? j.client : NULL;
+	if (rc != OD_OK)
+		tls_client_free(j.client);
 	return rc;
 }
