@@ -244,4 +244,23 @@ check "no desk's private key reaches the backend" \
 check "no passphrase reaches the backend" \
 	bash -c "! grep -rqaF -e '$MEI' -e '$OLIVIA' -e 'mei new pass' '$BK' '$T/srv.log' '$T/srv-1.log'"
 
+# --- the demo (make run) with no terminal: joins, syncs, stops its backend -
+DEMO_DIR="$T/demo" OD="$OD" ODD="$ODD" bash "$ROOT/tests/demo.sh" \
+	< /dev/null > "$T/demo.out" 2>&1
+RC=$?
+check "the demo runs to the end with no terminal" test "$RC" = 0
+check "it prints the three demo people's passphrases" \
+	test "$(grep -Ec '^  (olivia|mei|sam) .*-demo$' "$T/demo.out")" = 3
+check "it says how to open the desk's screens" \
+	grep -q 'run `make run`' "$T/demo.out"
+check "the demo desk pushed the sample shop to its backend" \
+	grep -q "signed head is entry 307" "$T/demo.out"
+check "the demo backend stopped with the script" \
+	grep -q 'stopped (SIGTERM)' "$T/demo/backend.log"
+check "and is gone" test ! -e "$T/demo/backend.pid"
+"$OD" --store "$T/demo/desk" --user mei --passphrase-fd 3 list --format csv \
+	3< <(echo mei-shopkeeper-demo) > "$T/demo.csv" 2> /dev/null
+check "mei signs in on the demo desk and sees the 300 sample orders" \
+	test "$(grep -c '^10[0-9][0-9]\|^1[1-3][0-9][0-9]' "$T/demo.csv")" = 300
+
 finish
