@@ -60,6 +60,8 @@ void backend_config_default(struct backend_config *cfg)
 	cfg->request_time_s = 30;
 	cfg->max_batch = 500;
 	cfg->max_page = 1000;
+	cfg->join_ttl_s = 24 * 3600;
+	cfg->join_fails = 10;
 }
 
 enum od_code backend_config_listen(struct backend_config *cfg,
@@ -147,13 +149,20 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 	else if (strcmp(name, "max_page") == 0 &&
 		 parse_count(value, 100000, &n))
 		cfg->max_page = (unsigned)n;
+	else if (strcmp(name, "join_ttl") == 0 &&
+		 parse_count(value, 30 * 24 * 3600, &n))
+		cfg->join_ttl_s = (unsigned)n;
+	else if (strcmp(name, "join_fails") == 0 &&
+		 parse_count(value, 100000, &n))
+		cfg->join_fails = (unsigned)n;
 	else
 		goto bad;
 	return OD_OK;
 bad:
 	return od_err_set(err, OD_E_INPUT, "%s line %d: expected one of listen, "
 			  "max_connections, max_per_ip, max_body, timeout, "
-			  "request_time, max_batch, max_page = a positive number",
+			  "request_time, max_batch, max_page, join_ttl, join_fails "
+			  "= a positive number",
 			  BACKEND_CONF_FILE, lineno);
 }
 
@@ -490,6 +499,16 @@ enum od_code backend_open(const char *dir, int serve, struct backend **out,
 	}
 	*out = b;
 	return OD_OK;
+}
+
+const char *backend_dir(const struct backend *b)
+{
+	return b->dir;
+}
+
+const char *backend_shop(const struct backend *b)
+{
+	return b->shop;
 }
 
 struct store *backend_store(struct backend *b)
@@ -1518,6 +1537,10 @@ unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 			    const char *body, size_t len, struct buf *out,
 			    char *note, size_t note_size)
 {
+	/* Without a certificate only joining is answered (backend-join.c). */
+	if (peer->name == NULL)
+		return route_error(out, 401, "a client certificate is required",
+				   note, note_size);
 	/* A storefront only places orders; only a storefront does. */
 	if (strcmp(path, "/v1/orders") == 0) {
 		if (strcmp(method, "POST") != 0)

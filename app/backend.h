@@ -100,6 +100,10 @@ struct backend_config {
 	unsigned request_time_s;   /* request_time = 30 (seconds per request) */
 	unsigned max_batch;        /* max_batch = 500 (statements) */
 	unsigned max_page;         /* max_page = 1000 (entries per pull) */
+	unsigned join_ttl_s;       /* join_ttl = 86400 (seconds a join code
+				      from `desk invite` lives) */
+	unsigned join_fails;       /* join_fails = 10 (failed joins per
+				      address per 15 minutes, then 429) */
 };
 
 /* Fills cfg with the defaults. */
@@ -148,6 +152,10 @@ void backend_close(struct backend *b);
 /* The backend's store (borrowed), e.g. for ledger_verify. */
 struct store *backend_store(struct backend *b);
 
+/* The backend's directory and shop name (borrowed). */
+const char *backend_dir(const struct backend *b);
+const char *backend_shop(const struct backend *b);
+
 /* Sets the limits the routes apply (max_batch, max_page). */
 void backend_set_config(struct backend *b, const struct backend_config *cfg);
 
@@ -189,7 +197,9 @@ int backend_revoked(struct backend *b, const char *serial);
 
 /* Who sent a request: the client certificate's name and kind. */
 struct backend_peer {
-	const char *name;
+	const char *name;            /* NULL: no certificate (joining): only
+					POST /v1/join is answered, by
+					app/backend-join.h */
 	int storefront;              /* its unit is PKI_STOREFRONT_UNIT */
 };
 

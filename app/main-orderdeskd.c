@@ -2,6 +2,8 @@
  * main-orderdeskd.c - the reference shop backend's entry point.
  *
  *   orderdeskd --dir DIR init --shop NAME [--host NAME_OR_IP ...]
+ *                             [--code-ttl SECONDS]
+ *   orderdeskd --dir DIR code [--ttl SECONDS]
  *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443]
  *   orderdeskd --dir DIR desk add|revoke NAME
  *   orderdeskd --dir DIR storefront add|revoke NAME
@@ -25,6 +27,7 @@
 #include <time.h>
 
 #include "app/backend.h"
+#include "app/backend-join.h"
 #include "app/import.h"
 #include "app/ledger.h"
 #include "app/pki.h"
@@ -54,22 +57,33 @@ static int loggable(const char *s)
 	return 1;
 }
 
+/* What the server's callbacks share: one thread calls them. */
+struct serve_ctx {
+	struct backend *b;
+	struct backend_config cfg;
+	struct join_guard guard;
+};
+
 /* Hands a request to the backend's routes and logs the outcome. */
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
+	struct serve_ctx *sc = ctx;
 	struct backend_peer peer;
 	char note[160], line[400];
 	unsigned status;
 
-	peer.name = req->peer;
+	/* No certificate: no name, and only joining is answered. */
+	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
-	status = backend_route_peer(ctx, &peer, req->method, req->path,
-				    https_request_arg(req, "after"),
-				    https_request_arg(req, "limit"),
-				    req->body, req->len, out, note,
-				    sizeof note);
+	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
+				       req->peer_addr, req->method, req->path,
+				       https_request_arg(req, "after"),
+				       https_request_arg(req, "limit"),
+				       req->body, req->len, out, note,
+				       sizeof note);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
+		 req->anonymous ? "(no certificate)" :
 		 loggable(req->peer) ? req->peer : "(peer)",
 		 loggable(req->method) ? req->method : "(method)",
 		 loggable(req->path) ? req->path : "(path)", status, note);
@@ -80,9 +94,10 @@ static unsigned handle(void *ctx, const struct https_request *req,
 /* Refuses a revoked certificate (the backend rereads its list). */
 static int refused(void *ctx, const char *serial, const char *cn)
 {
+	struct serve_ctx *sc = ctx;
 	char line[200];
 
-	if (!backend_revoked(ctx, serial))
+	if (!backend_revoked(sc->b, serial))
 		return 0;
 	snprintf(line, sizeof line, "refused revoked certificate %s (%s)",
 		 serial, loggable(cn) ? cn : "(name)");
@@ -104,10 +119,11 @@ static void tls_files_free(struct tls_files *f)
 }
 
 /* Starts listening with the configuration's limits. */
-static enum od_code start(const char *dir, struct backend *b,
+static enum od_code start(const char *dir, struct serve_ctx *sc,
 			  const struct backend_config *cfg,
 			  struct https_server **srv, struct od_err *err)
 {
+	struct backend *b = sc->b;
 	struct tls_files f = { NULL, NULL, NULL };
 	struct https_config hc;
 	enum od_code rc;
@@ -134,14 +150,16 @@ static enum od_code start(const char *dir, struct backend *b,
 		hc.handler = handle;
 		hc.log = log_line;
 		hc.peer_refused = refused;
-		hc.ctx = b;
+		hc.open_path = BACKEND_JOIN_PATH;
+		hc.ctx = sc;
+		sc->cfg = *cfg;
 		backend_set_config(b, cfg);
 		rc = https_server_start(&hc, srv, err);
 	}
 	tls_files_free(&f);
 	if (rc == OD_OK) {
 		snprintf(line, sizeof line, "listening on %s:%u (TLS 1.3, "
-			 "client certificates required)", cfg->address,
+			 "client certificates required but for /v1/join)", cfg->address,
 			 https_server_port(*srv));
 		log_line(NULL, line);
 	}
@@ -171,6 +189,7 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	};
 	struct backend_config cfg;
 	struct https_server *srv = NULL;
+	struct serve_ctx *sc = NULL;
 	struct backend *b = NULL;
 	const char *listen = NULL;
 	sigset_t set;
@@ -198,8 +217,12 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	rc = load_config(dir, listen, &cfg, err);
 	if (rc == OD_OK)
 		rc = backend_open(dir, 1, &b, err);
-	if (rc == OD_OK)
-		rc = start(dir, b, &cfg, &srv, err);
+	if (rc == OD_OK && (sc = calloc(1, sizeof *sc)) == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (rc == OD_OK) {
+		sc->b = b;
+		rc = start(dir, sc, &cfg, &srv, err);
+	}
 	while (rc == OD_OK) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -219,13 +242,84 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 		log_line(NULL, "SIGHUP: reloading the configuration");
 		https_server_stop(srv);
 		srv = NULL;
-		rc = start(dir, b, &cfg, &srv, err);
+		rc = start(dir, sc, &cfg, &srv, err);
 	}
 	https_server_stop(srv);
+	free(sc);
 	backend_close(b);
 	if (rc == OD_OK)
 		log_line(NULL, sig == SIGINT ? "stopped (SIGINT)" :
 			 "stopped (SIGTERM)");
+	return rc;
+}
+
+/* Reads a code's lifetime in seconds (1 s to 30 days); 0 if bad. */
+static long long parse_ttl(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	return *end == '\0' && end != s && v > 0 && v <= JOIN_CODE_TTL_MAX ?
+	       v : 0;
+}
+
+/* Issues a join code in dir's store and prints it with its expiry. */
+static enum od_code print_code(const char *dir, long long ttl,
+			       const char *pin, struct od_err *err)
+{
+	char code[JOIN_CODE_LEN + 1], when[32];
+	struct backend *b = NULL;
+	long long expires = 0;
+	enum od_code rc;
+	time_t t;
+	struct tm tm;
+
+	rc = backend_open(dir, 0, &b, err);
+	if (rc == OD_OK)
+		rc = backend_join_code(b, ttl, code, &expires, err);
+	backend_close(b);
+	if (rc != OD_OK)
+		return rc;
+	t = (time_t)expires;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	printf("join code:        %s\n"
+	       "                  (one desk, once; expires %s)\n\n"
+	       "On the first desk, with the backend serving:\n\n"
+	       "  orderdesk init --backend https://HOST:PORT --pin %s \\\n"
+	       "      --code %s --owner NAME\n",
+	       code, when, pin != NULL ? pin : "PIN", code);
+	secret_wipe(code, sizeof code);
+	return OD_OK;
+}
+
+/* `code [--ttl SECONDS]`: another join code (say, the first expired). */
+static enum od_code cmd_code(const char *dir, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "ttl", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long ttl = JOIN_CODE_TTL;
+	char *cert = NULL, pin[PKI_PIN_LEN + 1];
+	enum od_code rc;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1)
+		if (opt != 't' || (ttl = parse_ttl(optarg)) == 0)
+			return od_err_set(err, OD_E_USAGE, "usage: orderdeskd "
+					  "--dir DIR code [--ttl SECONDS] "
+					  "(1 to %d)", JOIN_CODE_TTL_MAX);
+	if (optind != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "code [--ttl SECONDS]");
+	rc = backend_read_pem(dir, "server.pem", &cert, err);
+	if (rc == OD_OK)
+		rc = pki_pin(cert, pin, err);
+	free(cert);
+	if (rc == OD_OK)
+		rc = print_code(dir, ttl, pin, err);
 	return rc;
 }
 
@@ -236,10 +330,12 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 	static const struct option opts[] = {
 		{ "shop", required_argument, NULL, 's' },
 		{ "host", required_argument, NULL, 'H' },
+		{ "code-ttl", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *hosts[BACKEND_HOSTS_MAX], *shop = NULL;
 	struct backend_init_report rep;
+	long long ttl = JOIN_CODE_TTL;
 	size_t nhosts = 0;
 	enum od_code rc;
 	int opt;
@@ -249,6 +345,8 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 			shop = optarg;
 		} else if (opt == 'H' && nhosts < BACKEND_HOSTS_MAX) {
 			hosts[nhosts++] = optarg;
+		} else if (opt == 't' && (ttl = parse_ttl(optarg)) != 0) {
+			continue;
 		} else {
 			shop = NULL;
 			break;
@@ -257,21 +355,22 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 	if (shop == NULL || optind != argc)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
 				  "init --shop NAME [--host NAME_OR_IP ...] "
-				  "(at most %d hosts)", BACKEND_HOSTS_MAX);
+				  "[--code-ttl SECONDS] (at most %d hosts)",
+				  BACKEND_HOSTS_MAX);
 	rc = backend_init(dir, shop, hosts, nhosts, &rep, err);
 	if (rc != OD_OK)
 		return rc;
 	printf("Made the backend for \"%s\" in %s.\n\n"
 	       "backend pin:      %s\n"
-	       "head-signing key: %s\n\n"
-	       "Give the first desk the bundle %s/%s/ (ca.pem, desk.pem, "
-	       "desk.key)\nover a channel you trust, and the pin by another "
-	       "one; then on the desk:\n\n"
-	       "  orderdesk sync --backend https://127.0.0.1:8443 --pin %s \\\n"
-	       "      --ca ca.pem --cert desk.pem --key desk.key\n",
-	       shop, dir, rep.pin, rep.head_key, dir, BACKEND_JOIN_DIR,
-	       rep.pin);
-	return OD_OK;
+	       "head-signing key: %s\n",
+	       shop, dir, rep.pin, rep.head_key);
+	rc = print_code(dir, ttl, rep.pin, err);
+	if (rc == OD_OK)
+		printf("\n(A desk made before the backend attaches with the "
+		       "bundle in %s/%s/:\n  orderdesk sync --backend URL "
+		       "--pin PIN --ca ca.pem --cert desk.pem --key desk.key)\n",
+		       dir, BACKEND_JOIN_DIR);
+	return rc;
 }
 
 /* `desk add NAME`: a client certificate bundle in DIR/desks/NAME/. */
@@ -533,7 +632,10 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(opt == 'h' ? stdout : stderr,
 				"usage: orderdeskd --dir DIR init --shop NAME "
-				"[--host NAME_OR_IP ...]\n"
+				"[--host NAME_OR_IP ...] [--code-ttl "
+				"SECONDS]\n"
+				"       orderdeskd --dir DIR code [--ttl "
+				"SECONDS]\n"
 				"       orderdeskd --dir DIR serve [--listen "
 				"ADDRESS:PORT]\n"
 				"       orderdeskd --dir DIR desk add|revoke "
@@ -557,6 +659,8 @@ int main(int argc, char **argv)
 	optind = 0;  /* glibc: restart getopt for the command */
 	if (strcmp(cmd, "init") == 0)
 		rc = cmd_init(dir, argc, argv, &err);
+	else if (strcmp(cmd, "code") == 0)
+		rc = cmd_code(dir, argc, argv, &err);
 	else if (strcmp(cmd, "serve") == 0)
 		rc = cmd_serve(dir, argc, argv, &err);
 	else if (strcmp(cmd, "desk") == 0)

@@ -53,10 +53,13 @@ static int name_ok(const char *s)
 	return 1;
 }
 
-/* Makes a fresh P-256 key and an unsigned certificate for it. */
+/*
+ * Makes an unsigned certificate for a fresh P-256 key (*key), or, when pub
+ * is given, for that public key (a desk's request: *key stays NULL).
+ */
 static enum od_code new_cert(const char *cn, const char *org, unsigned days,
-			     gnutls_x509_crt_t *crt, gnutls_x509_privkey_t *key,
-			     struct od_err *err)
+			     gnutls_pubkey_t pub, gnutls_x509_crt_t *crt,
+			     gnutls_x509_privkey_t *key, struct od_err *err)
 {
 	unsigned char serial[16], id[64];
 	size_t idlen = sizeof id;
@@ -65,10 +68,11 @@ static enum od_code new_cert(const char *cn, const char *org, unsigned days,
 
 	*crt = NULL;
 	*key = NULL;
-	if ((ret = gnutls_x509_privkey_init(key)) < 0 ||
-	    (ret = gnutls_x509_privkey_generate(key[0], GNUTLS_PK_ECDSA,
+	if (pub == NULL &&
+	    ((ret = gnutls_x509_privkey_init(key)) < 0 ||
+	     (ret = gnutls_x509_privkey_generate(key[0], GNUTLS_PK_ECDSA,
 			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
-			0)) < 0)
+			0)) < 0))
 		return tls_fail(err, "make a key", ret);
 	if ((ret = gnutls_x509_crt_init(crt)) < 0)
 		return tls_fail(err, "make a certificate", ret);
@@ -89,7 +93,8 @@ static enum od_code new_cert(const char *cn, const char *org, unsigned days,
 			strlen(org))) < 0 ||
 	    (ret = gnutls_x509_crt_set_dn_by_oid(*crt,
 			GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
-	    (ret = gnutls_x509_crt_set_key(*crt, *key)) < 0 ||
+	    (ret = pub != NULL ? gnutls_x509_crt_set_pubkey(*crt, pub) :
+		   gnutls_x509_crt_set_key(*crt, *key)) < 0 ||
 	    (ret = gnutls_x509_crt_get_key_id(*crt, 0, id, &idlen)) < 0 ||
 	    (ret = gnutls_x509_crt_set_subject_key_id(*crt, id, idlen)) < 0)
 		return tls_fail(err, "fill in a certificate", ret);
@@ -114,14 +119,16 @@ static enum od_code sign_export(gnutls_x509_crt_t crt,
 	if ((ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM,
 					   &c)) < 0)
 		return tls_fail(err, "export a certificate", ret);
-	ret = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
+	/* No key: the certificate is for a key that lives elsewhere. */
+	ret = key == NULL ? 0 :
+	      gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, NULL,
 						GNUTLS_PKCS_PLAIN, &k);
 	if (ret < 0) {
 		gnutls_free(c.data);
 		return tls_fail(err, "export a key", ret);
 	}
 	rc = datum_str(&c, cert_pem, err);
-	if (rc == OD_OK) {
+	if (rc == OD_OK && key_pem != NULL) {
 		rc = datum_str(&k, key_pem, err);
 		if (rc != OD_OK) {
 			free(*cert_pem);
@@ -148,7 +155,7 @@ enum od_code pki_make_ca(const char *shop, char **cert_pem, char **key_pem,
 		return od_err_set(err, OD_E_USAGE,
 				  "the shop name must be 1 to 128 bytes");
 	snprintf(cn, sizeof cn, "%s shop CA", shop);
-	rc = new_cert(cn, shop, PKI_CA_DAYS, &crt, &key, err);
+	rc = new_cert(cn, shop, PKI_CA_DAYS, NULL, &crt, &key, err);
 	if (rc != OD_OK)
 		goto out;
 	if ((ret = gnutls_x509_crt_set_basic_constraints(crt, 1, 0)) < 0 ||
@@ -190,10 +197,12 @@ static enum od_code add_host(gnutls_x509_crt_t crt, const char *host,
 	return OD_OK;
 }
 
-enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
-			   enum pki_use use, const char *cn,
-			   const char *const *hosts, size_t nhosts,
-			   char **cert_pem, char **key_pem, struct od_err *err)
+/* pki_make_leaf, or for pub (key_pem NULL) when it is given. */
+static enum od_code make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
+			      enum pki_use use, const char *cn,
+			      const char *const *hosts, size_t nhosts,
+			      gnutls_pubkey_t pub, char **cert_pem,
+			      char **key_pem, struct od_err *err)
 {
 	gnutls_x509_crt_t ca = NULL, crt = NULL;
 	gnutls_x509_privkey_t ca_key = NULL, key = NULL;
@@ -204,7 +213,9 @@ enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
 	enum od_code rc = OD_OK;
 	int ret;
 
-	*cert_pem = *key_pem = NULL;
+	*cert_pem = NULL;
+	if (key_pem != NULL)
+		*key_pem = NULL;
 	if (!name_ok(cn))
 		return od_err_set(err, OD_E_USAGE, "a certificate name is 1 to "
 				  "%d of A-Z a-z 0-9 . _ -", PKI_NAME_MAX);
@@ -229,7 +240,7 @@ enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
 					  0, 0, org, &idlen) < 0)
 		snprintf(org, sizeof org, "orderdesk shop");
 	idlen = sizeof id;
-	rc = new_cert(cn, org, PKI_LEAF_DAYS, &crt, &key, err);
+	rc = new_cert(cn, org, PKI_LEAF_DAYS, pub, &crt, &key, err);
 	if (rc != OD_OK)
 		goto out;
 	if ((ret = gnutls_x509_crt_set_basic_constraints(crt, 0, -1)) < 0 ||
@@ -258,6 +269,92 @@ out:
 	gnutls_x509_crt_deinit(ca);
 	gnutls_x509_privkey_deinit(key);
 	gnutls_x509_privkey_deinit(ca_key);
+	return rc;
+}
+
+enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
+			   enum pki_use use, const char *cn,
+			   const char *const *hosts, size_t nhosts,
+			   char **cert_pem, char **key_pem, struct od_err *err)
+{
+	*key_pem = NULL;
+	return make_leaf(ca_cert_pem, ca_key_pem, use, cn, hosts, nhosts, NULL,
+			 cert_pem, key_pem, err);
+}
+
+enum od_code pki_make_request(const char *cn, char **req_pem, char **key_pem,
+			      struct od_err *err)
+{
+	gnutls_x509_crq_t crq = NULL;
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_datum_t r = { NULL, 0 }, k = { NULL, 0 };
+	enum od_code rc = OD_OK;
+	int ret;
+
+	*req_pem = *key_pem = NULL;
+	if (!name_ok(cn))
+		return od_err_set(err, OD_E_USAGE, "a desk name is 1 to %d of "
+				  "A-Z a-z 0-9 . _ -", PKI_NAME_MAX);
+	if ((ret = gnutls_x509_privkey_init(&key)) < 0 ||
+	    (ret = gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+			GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1),
+			0)) < 0 ||
+	    (ret = gnutls_x509_crq_init(&crq)) < 0 ||
+	    (ret = gnutls_x509_crq_set_version(crq, 1)) < 0 ||
+	    (ret = gnutls_x509_crq_set_dn_by_oid(crq,
+			GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen(cn))) < 0 ||
+	    (ret = gnutls_x509_crq_set_key(crq, key)) < 0 ||
+	    (ret = gnutls_x509_crq_sign2(crq, key, GNUTLS_DIG_SHA256, 0)) < 0 ||
+	    (ret = gnutls_x509_crq_export2(crq, GNUTLS_X509_FMT_PEM, &r)) < 0 ||
+	    (ret = gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM,
+			NULL, GNUTLS_PKCS_PLAIN, &k)) < 0) {
+		rc = tls_fail(err, "make this desk's key and request", ret);
+		goto out;
+	}
+	rc = datum_str(&r, req_pem, err);
+	if (rc == OD_OK && (rc = datum_str(&k, key_pem, err)) != OD_OK) {
+		free(*req_pem);
+		*req_pem = NULL;
+	}
+out:
+	if (k.data != NULL)
+		gnutls_memset(k.data, 0, k.size);
+	gnutls_free(k.data);
+	gnutls_free(r.data);
+	gnutls_x509_crq_deinit(crq);
+	gnutls_x509_privkey_deinit(key);
+	return rc;
+}
+
+enum od_code pki_sign_request(const char *ca_cert_pem, const char *ca_key_pem,
+			      const char *req_pem, const char *cn,
+			      char **cert_pem, struct od_err *err)
+{
+	gnutls_x509_crq_t crq = NULL;
+	gnutls_pubkey_t pub = NULL;
+	gnutls_datum_t d;
+	enum od_code rc;
+	int ret;
+
+	*cert_pem = NULL;
+	d.data = (unsigned char *)req_pem;
+	d.size = (unsigned)strlen(req_pem);
+	/* The request's own signature proves the desk holds the key. */
+	if ((ret = gnutls_x509_crq_init(&crq)) < 0 ||
+	    (ret = gnutls_x509_crq_import(crq, &d, GNUTLS_X509_FMT_PEM)) < 0 ||
+	    (ret = gnutls_x509_crq_verify(crq, 0)) < 0 ||
+	    (ret = gnutls_pubkey_init(&pub)) < 0 ||
+	    (ret = gnutls_pubkey_import_x509_crq(pub, crq, 0)) < 0) {
+		rc = od_err_set(err, OD_E_INPUT, "the desk's certificate "
+				"request is not a valid, signed request: %s",
+				gnutls_strerror(ret));
+		goto out;
+	}
+	rc = make_leaf(ca_cert_pem, ca_key_pem, PKI_CLIENT, cn, NULL, 0, pub,
+		       cert_pem, NULL, err);
+out:
+	gnutls_pubkey_deinit(pub);
+	gnutls_x509_crq_deinit(crq);
 	return rc;
 }
 

@@ -52,6 +52,25 @@ enum od_code pki_make_leaf(const char *ca_cert_pem, const char *ca_key_pem,
 			   const char *const *hosts, size_t nhosts,
 			   char **cert_pem, char **key_pem, struct od_err *err);
 
+/*
+ * Makes a desk's own TLS key and a certificate request for it named cn
+ * (as for a client certificate), signed with that key.  The key never
+ * leaves the desk: only *req_pem is sent.  Outputs as for pki_make_ca.
+ */
+enum od_code pki_make_request(const char *cn, char **req_pem, char **key_pem,
+			      struct od_err *err);
+
+/*
+ * Checks a desk's certificate request (its signature proves the key is the
+ * sender's) and makes a client certificate for its public key, signed by
+ * the CA, with cn as its common name (the request's own name is not used).
+ * A request that does not parse or verify gives OD_E_INPUT.  *cert_pem is
+ * the caller's.
+ */
+enum od_code pki_sign_request(const char *ca_cert_pem, const char *ca_key_pem,
+			      const char *req_pem, const char *cn,
+			      char **cert_pem, struct od_err *err);
+
 #define PKI_SERIAL_MAX  (2 * 40)  /* hex digits of a serial number */
 
 /*

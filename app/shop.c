@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/ledger.h"
+#include "app/people-sync.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -179,6 +180,8 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
 }
 
 /* Removes a database file and its WAL and shm companions. */
+static enum od_code note_db_file(struct shop *sh, struct od_err *err);
+
 static void remove_db_files(const char *db_path)
 {
 	unlink(db_path);
@@ -345,6 +348,48 @@ out:
 	}
 	shop_close(sh);
 	return rc;
+}
+
+enum od_code shop_create_joined(const char *dir, struct shop **out,
+				struct od_err *err)
+{
+	struct shop *sh = shop_alloc();
+	struct stat sb;
+	enum od_code rc;
+
+	*out = NULL;
+	if (sh == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = make_dir(dir, err);
+	if (rc == OD_OK)
+		rc = shop_paths(sh, dir, err);
+	if (rc == OD_OK)
+		rc = take_lock(sh, 1, err);
+	if (rc == OD_OK && lstat(sh->slots_path, &sb) == 0)
+		rc = od_err_set(err, OD_E_EXISTS, "%s already holds a shop; "
+				"use another --store DIR", dir);
+	if (rc != OD_OK)
+		goto out;
+	remove_db_files(sh->db_path);
+	rc = keyslot_new(sh->slots_path, &sh->slots, err);
+	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
+				      sizeof sh->data_key) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
+	if (rc == OD_OK)
+		rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
+	if (rc == OD_OK)
+		rc = note_db_file(sh, err);
+	if (rc == OD_OK)
+		rc = keyslot_save(sh->slots, sh->data_key, err);
+	if (rc == OD_OK)
+		rc = sync_dir(dir, err);
+out:
+	if (rc != OD_OK) {
+		shop_close(sh);
+		return rc;
+	}
+	*out = sh;
+	return OD_OK;
 }
 
 enum od_code shop_slot_users(const char *dir,
@@ -618,6 +663,9 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 				 seed, NULL, err);
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, sh->data_key, err);
+	/* Their sealed keys go to the other desks on the next sync. */
+	if (rc == OD_OK)
+		rc = people_outbox_add(sh->store, sh->slots, name, k, err);
 	if (rc != OD_OK) {
 		store_rollback(sh->store);
 		goto out;
@@ -640,6 +688,25 @@ enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
 
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, sh->data_key, err);
+	if (rc != OD_OK)
+		return rc;
+	/* The other desks take the new seal on their next sync. */
+	rc = store_begin(sh->store, err);
+	if (rc == OD_OK)
+		rc = people_outbox_add(sh->store, sh->slots, sh->user, sh->key,
+				       err);
+	if (rc == OD_OK)
+		rc = store_commit(sh->store, err);
+	else
+		store_rollback(sh->store);
+	if (rc != OD_OK) {
+		char why[OD_ERR_MSG_MAX];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		od_err_set(err, rc, "the passphrase changed on this desk, but "
+			   "not for the others (%.120s); change it again",
+			   why);
+	}
 	return rc;
 }
 
@@ -649,7 +716,7 @@ enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
  * before the swap, so a crash in between is finished by the next unlock
  * (finish_rotation).
  */
-static enum od_code rotate_data_key(struct shop *sh, struct od_err *err)
+enum od_code shop_rotate_key(struct shop *sh, struct od_err *err)
 {
 	uint8_t fresh_key[KEYSLOT_KEY_LEN];
 	char *fresh = NULL;
@@ -730,7 +797,7 @@ enum od_code shop_user_revoke(struct shop *sh, const char *name,
 	if (keyslot_has(sh->slots, name))
 		rc = keyslot_remove(sh->slots, name, err);
 	if (rc == OD_OK)
-		rc = rotate_data_key(sh, err);
+		rc = shop_rotate_key(sh, err);
 	if (rc != OD_OK) {
 		char why[OD_ERR_MSG_MAX];
 

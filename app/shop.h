@@ -64,6 +64,22 @@ enum od_code shop_init(const char *dir, const char *shop_name,
 		       struct od_err *err);
 
 /*
+ * Makes the store of a desk joining a shop that already has people: the
+ * directory, a fresh data key of its own, an empty database and key slots
+ * with no one in them yet (app/join.c pulls the log and makes a slot for
+ * each person from their key bundle).  *out is held exclusively, with no
+ * user signed in (user "", key NULL); the caller closes it (shop_close).
+ */
+enum od_code shop_create_joined(const char *dir, struct shop **out,
+				struct od_err *err);
+
+/*
+ * Rotates the data key: copies the database under a new key, rewraps it
+ * for every slot left, then swaps the files (after a slot was dropped).
+ */
+enum od_code shop_rotate_key(struct shop *sh, struct od_err *err);
+
+/*
  * Lists the user names that have a key slot (no passphrase needed).  Calls
  * cb for each; used to choose who signs in.
  */

@@ -13,6 +13,7 @@
 
 #include "app/backend.h"
 #include "app/ledger.h"
+#include "app/people-sync.h"
 #include "app/pki.h"
 #include "app/sync-rebase.h"
 #include "lib/encode.h"
@@ -931,8 +932,35 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 				      err);
 		job_let_go(&j);
 	}
+	/*
+	 * People last: their bundles are checked against the log just
+	 * synced (app/people-sync.h).  The store is held for the few small
+	 * requests this takes, as the slots and the store change together.
+	 */
+	if (rc == OD_OK) {
+		rc = job_hold(&j, SHOP_WRITE, err);
+		if (rc == OD_OK) {
+			rc = people_sync(sh, j.client, &rep->people, err);
+			job_let_go(&j);
+		}
+	}
 	tls_client_free(j.client);
 	buf_free(&j.resp);
 	free(j.refused);
+	return rc;
+}
+
+enum od_code sync_client(struct shop *sh, struct tls_client **out,
+			 struct od_err *err)
+{
+	struct sync_job j;
+	enum od_code rc;
+
+	memset(&j, 0, sizeof j);
+	j.sh = sh;
+	rc = job_open(&j, err);
+	*out = rc == OD_OK ? j.client : NULL;
+	if (rc != OD_OK)
+		tls_client_free(j.client);
 	return rc;
 }

@@ -48,8 +48,10 @@
 
 #include <stddef.h>
 
+#include "app/people-sync.h"
 #include "app/shop.h"
 #include "lib/err.h"
+#include "net/tls-client.h"
 
 #define SYNC_DIR          "backend"       /* in the store directory */
 #define SYNC_BATCH        200             /* statements per push */
@@ -83,6 +85,7 @@ struct sync_report {
 	long long waiting;   /* statements still waiting here at the end */
 	long long conflicts; /* statements that became conflicts */
 	long long first_conflict; /* n of the first (sync_status.h) */
+	struct people_report people;   /* slots taken, bundles sent */
 };
 
 /*
@@ -98,5 +101,13 @@ struct sync_report {
  */
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err);
+
+/*
+ * A client for the store's attached backend (its pin, CA and this desk's
+ * certificate), for requests beside sync (`desk invite`).  A store never
+ * attached gives OD_E_USAGE.  *out is the caller's (tls_client_free).
+ */
+enum od_code sync_client(struct shop *sh, struct tls_client **out,
+			 struct od_err *err);
 
 #endif

@@ -147,6 +147,8 @@ struct request_state {
 	char peer[HTTPS_PEER_MAX + 1];
 	char unit[HTTPS_PEER_MAX + 1];
 	char serial[2 * 40 + 1];
+	char addr[INET6_ADDRSTRLEN];
+	int anonymous;           /* no certificate: only open_path */
 	unsigned refuse;         /* an HTTP status decided early, or 0 */
 };
 
@@ -157,10 +159,20 @@ const char *https_request_arg(const struct https_request *req,
 					   name);
 }
 
+/* Whether the client sent no certificate at all. */
+static int no_certificate(gnutls_session_t session)
+{
+	unsigned n = 0;
+
+	return gnutls_certificate_get_peers(session, &n) == NULL || n == 0;
+}
+
 /*
  * Checks the client's chain against the shop CA, for the client purpose,
- * inside the handshake: a certificate from another CA, a server certificate
- * or none at all ends the handshake before any HTTP is read.
+ * inside the handshake: a certificate from another CA or a server
+ * certificate ends the handshake before any HTTP is read.  None at all
+ * passes the handshake only when the server has an open path (joining);
+ * check_headers then refuses every other path with 401.
  */
 static int verify_client(gnutls_session_t session)
 {
@@ -174,6 +186,12 @@ static int verify_client(gnutls_session_t session)
 					    &status) < 0 || status != 0)
 		return GNUTLS_E_CERTIFICATE_ERROR;
 	return 0;
+}
+
+/* verify_client, but letting a client with no certificate at all in. */
+static int verify_client_open(gnutls_session_t session)
+{
+	return no_certificate(session) ? 0 : verify_client(session);
 }
 
 /*
@@ -199,9 +217,15 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	 * is refused anyway: peer_name finds no verified certificate. */
 	if (ci == NULL || ci->tls_session == NULL)
 		return;
+
+	/* With an open path a certificate is asked for but not required;
+	 * every other path still needs one (check_headers). */
 	gnutls_certificate_server_set_request(ci->tls_session,
-					      GNUTLS_CERT_REQUIRE);
-	gnutls_session_set_verify_function(ci->tls_session, verify_client);
+			s->cfg.open_path != NULL ? GNUTLS_CERT_REQUEST :
+						   GNUTLS_CERT_REQUIRE);
+	gnutls_session_set_verify_function(ci->tls_session,
+			s->cfg.open_path != NULL ? verify_client_open :
+						   verify_client);
 }
 
 /* Forwards libmicrohttpd's own complaints (handshake failures) to the log. */
@@ -303,15 +327,46 @@ static enum MHD_Result respond_error(struct https_server *s,
 	return respond(conn, status, body, strlen(body));
 }
 
+/* Writes the client's address (numeric) to rs->addr, "" if unknown. */
+static void peer_addr(struct MHD_Connection *conn, struct request_state *rs)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	rs->addr[0] = '\0';
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  rs->addr, sizeof rs->addr);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  rs->addr, sizeof rs->addr);
+}
+
 /* Decides early what a request's headers already tell. */
 static void check_headers(struct https_server *s, struct MHD_Connection *conn,
-			  struct request_state *rs)
+			  const char *url, struct request_state *rs)
 {
+	const union MHD_ConnectionInfo *ci;
 	const char *cl;
 	char *end;
 	unsigned long long n;
 
-	if (!peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
+	peer_addr(conn, rs);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (s->cfg.open_path != NULL && ci != NULL && ci->tls_session != NULL &&
+	    no_certificate(ci->tls_session)) {
+		/* Only the open path; anything else is told what it lacks. */
+		if (strcmp(url, s->cfg.open_path) != 0) {
+			rs->refuse = MHD_HTTP_UNAUTHORIZED;
+			return;
+		}
+		rs->anonymous = 1;
+	} else if (!peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
 		       sizeof rs->unit, rs->serial) ||
 	    (s->cfg.peer_refused != NULL &&
 	     s->cfg.peer_refused(s->cfg.ctx, rs->serial, rs->peer))) {
@@ -346,10 +401,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (rs == NULL)
 			return MHD_NO;
 		buf_init(&rs->body, s->cfg.max_body);
-		check_headers(s, conn, rs);
+		check_headers(s, conn, url, rs);
 		*req_cls = rs;
 		/* Refused on its headers: answer before reading the body,
 		 * and libmicrohttpd closes the connection after. */
+		if (rs->refuse == MHD_HTTP_UNAUTHORIZED)
+			return respond_error(s, conn, rs->refuse,
+					     "a client certificate is "
+					     "required: join the shop first "
+					     "(orderdesk init --code)");
 		if (rs->refuse == MHD_HTTP_FORBIDDEN)
 			return respond_error(s, conn, rs->refuse,
 					     "this certificate may not "
@@ -380,6 +440,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.path = url;
 	req.peer = rs->peer;
 	req.peer_unit = rs->unit;
+	req.peer_addr = rs->addr;
+	req.anonymous = rs->anonymous;
 	req.body = rs->body.data ? rs->body.data : "";
 	req.len = rs->body.len;
 	req.conn = conn;

@@ -4,10 +4,12 @@
  * TLS 1.3 only, and a client certificate signed by the shop CA is required
  * on every connection: the handshake fails without one (GNUTLS_CERT_REQUIRE
  * set on each session as it starts, and the chain checked with the client
- * purpose inside the handshake).  Limits on connections, connections per
- * address, request body size, idle time, and total request time: a client
- * that trickles its headers or body (a slow loris) is cut off by a
- * watchdog thread when the limit passes, while the others are served.  Every request that passes is
+ * purpose inside the handshake).  The one exception is an open path (see
+ * https_config): a client with no certificate may then ask for that path
+ * alone.  Limits on connections, connections per address, request body
+ * size, idle time, and total request time: a client that trickles its
+ * headers or body (a slow loris) is cut off by a watchdog thread when the
+ * limit passes, while the others are served.  Every request that passes is
  * handed, body complete, to the handler the server was given; this file
  * knows nothing of the shop.
  *
@@ -29,6 +31,9 @@ struct https_request {
 	const char *path;     /* without the query */
 	const char *peer;     /* the client certificate's common name */
 	const char *peer_unit; /* its organizational unit, "" if none */
+	const char *peer_addr; /* the client's IP address, "" if unknown */
+	int anonymous;        /* no certificate: the request is for open_path
+				 and peer is "" */
 	const char *body;     /* NUL-terminated; len bytes */
 	size_t len;
 	void *conn;           /* for https_request_arg */
@@ -70,6 +75,12 @@ struct https_config {
 	 * every request before its body is read; serial is the
 	 * certificate's serial number in lower-case hex.  NULL: none is. */
 	int (*peer_refused)(void *ctx, const char *serial, const char *cn);
+	/* The one path a client with no certificate may ask for (joining a
+	 * shop), or NULL: then a certificate is required in the handshake.
+	 * With it, a certificate is requested, one that is sent is checked
+	 * as always, and a request without one for any other path gets 401
+	 * before its body is read. */
+	const char *open_path;
 	void *ctx;                     /* for handler and log */
 };
 

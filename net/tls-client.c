@@ -71,12 +71,15 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 		c->cfg.stall_s = TLS_CLIENT_STALL_S;
 	c->base_url = strdup(cfg->base_url);
 	c->pin = strdup(cfg->pin);
-	c->ca_file = strdup(cfg->ca_file);
-	c->cert_file = strdup(cfg->cert_file);
-	c->key_file = strdup(cfg->key_file);
+	/* No CA: the pin alone (joining); no certificate: none shown. */
+	c->ca_file = cfg->ca_file ? strdup(cfg->ca_file) : NULL;
+	c->cert_file = cfg->cert_file ? strdup(cfg->cert_file) : NULL;
+	c->key_file = cfg->key_file ? strdup(cfg->key_file) : NULL;
 	c->h = curl_easy_init();
-	if (c->base_url == NULL || c->pin == NULL || c->ca_file == NULL ||
-	    c->cert_file == NULL || c->key_file == NULL || c->h == NULL) {
+	if (c->base_url == NULL || c->pin == NULL ||
+	    (cfg->ca_file != NULL && c->ca_file == NULL) ||
+	    (cfg->cert_file != NULL && c->cert_file == NULL) ||
+	    (cfg->key_file != NULL && c->key_file == NULL) || c->h == NULL) {
 		tls_client_free(c);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
@@ -96,13 +99,21 @@ static int set_common(struct tls_client *c)
 	bad |= curl_easy_setopt(h, CURLOPT_SSLVERSION,
 				(long)(CURL_SSLVERSION_TLSv1_3 |
 				       CURL_SSLVERSION_MAX_TLSv1_3));
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	bad |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
+	/* Without the shop CA (a desk joining, which gets the CA in the
+	 * answer) the pin is the whole check: libcurl still compares it in
+	 * the handshake, before a byte of the request is sent. */
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER,
+				c->ca_file != NULL ? 1L : 0L);
+	bad |= curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST,
+				c->ca_file != NULL ? 2L : 0L);
+	if (c->ca_file != NULL)
+		bad |= curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
 	bad |= curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
 	bad |= curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
-	bad |= curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
-	bad |= curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+	if (c->cert_file != NULL) {
+		bad |= curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
+		bad |= curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+	}
 	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
 				c->cfg.connect_timeout_s);
 	bad |= curl_easy_setopt(h, CURLOPT_TIMEOUT, c->cfg.timeout_s);

@@ -21,9 +21,11 @@
 struct tls_client_config {
 	const char *base_url;     /* "https://127.0.0.1:8443" */
 	const char *pin;          /* "sha256//..." of the backend's key */
-	const char *ca_file;      /* the shop CA, PEM */
-	const char *cert_file;    /* this desk's certificate, PEM */
-	const char *key_file;     /* and key */
+	const char *ca_file;      /* the shop CA, PEM; NULL: the pin alone
+				     (a desk joining, before it has the CA) */
+	const char *cert_file;    /* this desk's certificate, PEM; NULL: none
+				     (joining) */
+	const char *key_file;     /* and key (NULL with cert_file) */
 	long connect_timeout_s;
 	long timeout_s;           /* whole request */
 	long stall_s;             /* give up when no byte moves for this

@@ -1375,3 +1375,137 @@ out:
 	buf_free(&canon);
 	return code;
 }
+
+/* Appends "name: base64(p)\n" to out. */
+static enum od_code bundle_line(struct buf *out, const char *name,
+				const uint8_t *p, size_t n,
+				struct od_err *err)
+{
+	char b64[KS_B64_MAX];
+
+	b64_encode(p, n, b64);
+	return buf_addf(out, err, "%s: %s\n", name, b64);
+}
+
+enum od_code keyslot_bundle_export(const struct keyslot_file *kf,
+				   const char *user, struct buf *out,
+				   struct od_err *err)
+{
+	const struct slot *s = slot_find(kf, user);
+	enum od_code code;
+
+	if (s == NULL)
+		return od_err_set(err, OD_E_NOTFOUND,
+				  "no key slot for %s on this desk", user);
+	code = buf_addf(out, err, "user: %s\nkdf: %s %u %u %u\n", s->user,
+			KS_KDF_ALG, (unsigned)s->kdf.t_cost,
+			(unsigned)s->kdf.m_cost_kib, (unsigned)s->kdf.lanes);
+	if (code == OD_OK)
+		code = bundle_line(out, "salt", s->salt, KS_SALT_LEN, err);
+	if (code == OD_OK)
+		code = bundle_line(out, "sealed", s->sealed, KS_SEALED_LEN, err);
+	if (code == OD_OK)
+		code = bundle_line(out, "seal_pub", s->seal_pub, KS_X_LEN, err);
+	return code;
+}
+
+/* Reads "name: base64\n" of exactly n bytes at *p, moving *p past it. */
+static int bundle_field(const char **p, const char *name, uint8_t *out,
+			size_t n)
+{
+	size_t len = strlen(name);
+	const char *end;
+	struct od_err ignore;
+	size_t got = 0;
+
+	if (strncmp(*p, name, len) != 0 || (*p)[len] != ':' ||
+	    (*p)[len + 1] != ' ')
+		return 0;
+	*p += len + 2;
+	end = strchr(*p, '\n');
+	if (end == NULL || b64_decode(name, *p, (size_t)(end - *p), out, n,
+				      &got, &ignore) != OD_OK || got != n)
+		return 0;
+	*p = end + 1;
+	return 1;
+}
+
+enum od_code keyslot_bundle_parse(const char *text, char user[KEYSLOT_NAME_MAX + 1],
+				  struct od_err *err)
+{
+	const char *nl;
+	size_t n;
+
+	user[0] = '\0';
+	if (strncmp(text, "user: ", 6) != 0 || (nl = strchr(text, '\n')) ==
+	    NULL || (n = (size_t)(nl - text - 6)) == 0 ||
+	    n > KEYSLOT_NAME_MAX)
+		return od_err_set(err, OD_E_INPUT, "a person's key bundle "
+				  "does not start with their name");
+	memcpy(user, text + 6, n);
+	user[n] = '\0';
+	if (!name_valid(user)) {
+		user[0] = '\0';
+		return od_err_set(err, OD_E_INPUT, "a person's key bundle "
+				  "names no valid user");
+	}
+	return OD_OK;
+}
+
+enum od_code keyslot_bundle_import(struct keyslot_file *kf, const char *text,
+				   const uint8_t data_key[KEYSLOT_KEY_LEN],
+				   struct od_err *err)
+{
+	char alg[16], tail;
+	const char *p, *nl;
+	unsigned t, m, l;
+	struct slot s, *old;
+	enum od_code code;
+	int used = 0;
+
+	memset(&s, 0, sizeof s);
+	code = keyslot_bundle_parse(text, s.user, err);
+	if (code != OD_OK)
+		return code;
+	p = strchr(text, '\n') + 1;
+	nl = strchr(p, '\n');
+	if (nl == NULL || nl - p > 64 ||
+	    sscanf(p, "kdf: %15s %u %u %u%n%c", alg, &t, &m, &l, &used,
+		   &tail) != 5 || p + used != nl || strcmp(alg, KS_KDF_ALG) != 0)
+		goto bad;
+	s.kdf.t_cost = t;
+	s.kdf.m_cost_kib = m;
+	s.kdf.lanes = l;
+	p = nl + 1;
+	if (!kdf_safe(&s.kdf) ||
+	    !bundle_field(&p, "salt", s.salt, KS_SALT_LEN) ||
+	    !bundle_field(&p, "sealed", s.sealed, KS_SEALED_LEN) ||
+	    !bundle_field(&p, "seal_pub", s.seal_pub, KS_X_LEN) || *p != '\0')
+		goto bad;
+	code = data_key_verify(kf, data_key, err);
+	if (code == OD_OK)
+		code = slot_wrap(&s, data_key, s.wrapped, err);
+	if (code != OD_OK)
+		return code;
+	old = slot_find(kf, s.user);
+	if (old != NULL) {
+		if (memcmp(old->sealed, s.sealed, KS_SEALED_LEN) == 0 &&
+		    memcmp(old->seal_pub, s.seal_pub, KS_X_LEN) == 0)
+			return OD_OK;   /* the same keys: keep the slot */
+		*old = s;
+	} else {
+		if (kf->n >= KS_SLOTS_MAX)
+			return od_err_set(err, OD_E_USAGE, "the key file is "
+					  "full (%d users)", KS_SLOTS_MAX);
+		code = kf_grow(kf, err);
+		if (code != OD_OK)
+			return code;
+		kf->slots[kf->n++] = s;
+	}
+	kf->dirty = 1;
+	return OD_OK;
+bad:
+	return od_err_set(err, OD_E_INPUT, "the key bundle for %s is not in "
+			  "the expected form (or its Argon2id cost is below "
+			  "the floor)", s.user);
+}

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/buf.h"
 #include "lib/err.h"
 
 #define KEYSLOT_KEY_LEN   32
@@ -129,5 +130,39 @@ enum od_code keyslot_rewrap_all(struct keyslot_file *kf,
 enum od_code keyslot_save(struct keyslot_file *kf,
 			  const uint8_t data_key[KEYSLOT_KEY_LEN],
 			  struct od_err *err);
+
+/*
+ * A person's key bundle: what lets another desk of the shop make a slot for
+ * them without their passphrase, and lets them unlock it with it.  It is
+ * their slot without the wrapped data key, as text:
+ *   user: NAME
+ *   kdf: argon2id T M P
+ *   salt: B64
+ *   sealed: B64        (seed and X25519 key under Argon2id(passphrase))
+ *   seal_pub: B64      (the X25519 public key the data key is wrapped to)
+ * Nothing in it is readable without the passphrase; the caller signs it
+ * with the person's key so that a desk takes it only from them.
+ */
+
+/* Appends user's bundle to out.  No slot for user gives OD_E_NOTFOUND. */
+enum od_code keyslot_bundle_export(const struct keyslot_file *kf,
+				   const char *user, struct buf *out,
+				   struct od_err *err);
+
+/* Reads the user a bundle names; one that names none gives OD_E_INPUT. */
+enum od_code keyslot_bundle_parse(const char *text,
+				  char user[KEYSLOT_NAME_MAX + 1],
+				  struct od_err *err);
+
+/*
+ * Makes or replaces the slot of the bundle's user with its sealed keys and
+ * data_key wrapped to its public key (memory only; keyslot_save writes).
+ * The same keys as the slot already has change nothing.  A bundle not
+ * exactly of the form above, or with an Argon2id cost below the floor,
+ * gives OD_E_INPUT; data_key is checked as keyslot_add does.
+ */
+enum od_code keyslot_bundle_import(struct keyslot_file *kf, const char *text,
+				   const uint8_t data_key[KEYSLOT_KEY_LEN],
+				   struct od_err *err);
 
 #endif

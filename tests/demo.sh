@@ -1,50 +1,102 @@
 #!/usr/bin/env bash
-# The demo shop behind `make run`: a fresh store in ./demo-shop with three
-# people and the sample orders, then the desk opens on it (on a terminal;
-# elsewhere it prints the list).  The passphrases are printed because this
-# is a demo; a real shop never writes them down.
+# The demo shop behind `make run`: a demo backend on 127.0.0.1 (a free
+# port) with the sample orders, a desk joined to it with a one-time code,
+# and three people; then the desk opens (on a terminal; elsewhere it prints
+# the list and says how), and the backend stops when the desk closes.  The
+# passphrases are printed because this is a demo; a real shop never writes
+# them down.
+#
+# DEMO_DIR (default ./demo-shop), OD and ODD (the two programs) may be set,
+# which is how tests/e2e/test-join.sh runs it.
 set -eu
 cd "$(dirname "$0")/.."
-OD=./bin/orderdesk
-DEMO=./demo-shop
+OD=${OD:-./bin/orderdesk}
+ODD=${ODD:-./bin/orderdeskd}
+DEMO=${DEMO_DIR:-./demo-shop}
+BK="$DEMO/backend"
+DESK="$DEMO/desk"
+SRV_PID=""
 
 declare -A pass=([olivia]="olivia-owner-demo" [mei]="mei-shopkeeper-demo" [sam]="sam-staff-demo")
 
+# The backend goes when this script does, however it ends.
+stop_backend() {
+	if [ -n "$SRV_PID" ]; then
+		kill "$SRV_PID" 2> /dev/null || true
+		wait "$SRV_PID" 2> /dev/null || true
+		echo "The demo backend has stopped."
+	fi
+	rm -f "$DEMO/backend.pid"
+}
+trap stop_backend EXIT
+trap 'exit 130' INT TERM
+
+# as USER ARGS...: orderdesk on the demo desk as USER.
+as() {
+	local user=$1
+	shift
+	"$OD" --store "$DESK" --user "$user" --passphrase-fd 3 "$@" \
+		3< <(echo "${pass[$user]}")
+}
+
 rm -rf "$DEMO"
-$OD --store "$DEMO" --passphrase-fd 3 init --owner olivia --shop "Demo Tea House" \
+mkdir -p "$DEMO"
+"$ODD" --dir "$BK" init --shop "Demo Tea House" > "$DEMO/init.out"
+PIN=$(sed -n 's/^backend pin: *//p' "$DEMO/init.out")
+CODE=$(sed -n 's/^join code: *//p' "$DEMO/init.out")
+"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 2> "$DEMO/backend.log" &
+SRV_PID=$!
+echo "$SRV_PID" > "$DEMO/backend.pid"
+PORT=""
+for _ in $(seq 1 200); do
+	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+		"$DEMO/backend.log" | tail -1)
+	[ -n "$PORT" ] && break
+	kill -0 "$SRV_PID" 2> /dev/null || break
+	sleep 0.05
+done
+if [ -z "$PORT" ]; then
+	echo "demo: the backend did not start; see $DEMO/backend.log" >&2
+	exit 1
+fi
+URL="https://127.0.0.1:$PORT"
+
+"$OD" --store "$DESK" --passphrase-fd 3 init --backend "$URL" --pin "$PIN" \
+	--code "$CODE" --owner olivia --desk-name demo-desk \
 	3< <(echo "${pass[olivia]}")
-$OD --store "$DEMO" --user olivia --passphrase-fd 3 user add mei --role shopkeeper \
-	--new-passphrase-fd 4 3< <(echo "${pass[olivia]}") 4< <(echo "${pass[mei]}")
-$OD --store "$DEMO" --user olivia --passphrase-fd 3 user add sam --role staff \
-	--new-passphrase-fd 4 3< <(echo "${pass[olivia]}") 4< <(echo "${pass[sam]}")
-$OD --store "$DEMO" --user mei --passphrase-fd 3 import assets/sample-orders.json \
-	3< <(echo "${pass[mei]}")
-$OD --store "$DEMO" --user mei --passphrase-fd 3 confirm 1001 1002 1003 \
-	3< <(echo "${pass[mei]}")
-$OD --store "$DEMO" --user sam --passphrase-fd 3 ship 1001 --carrier "SF Express" \
-	--tracking SF1234567890 3< <(echo "${pass[sam]}")
+as olivia user add mei --role shopkeeper --new-passphrase-fd 4 \
+	4< <(echo "${pass[mei]}")
+as olivia user add sam --role staff --new-passphrase-fd 4 \
+	4< <(echo "${pass[sam]}")
+as mei import assets/sample-orders.json
+as mei confirm 1001 1002 1003
+as sam ship 1001 --carrier "SF Express" --tracking SF1234567890
+as olivia sync
 
 cat <<EOT
 
-The demo shop is ready in $DEMO.  People (demo passphrases):
+The demo shop is ready: its backend serves $URL
+(pin $PIN), and the desk in $DESK is joined to it.
+People (demo passphrases):
   olivia  owner       ${pass[olivia]}
   mei     shopkeeper  ${pass[mei]}
   sam     staff       ${pass[sam]}
 
-Try, typing the passphrase when asked:
-  $OD --store $DEMO --user mei show 1002
-  $OD --store $DEMO --user mei list --search 王
-  $OD --store $DEMO --user sam ship 1002 --carrier DHL --tracking JD0012345
-  $OD --store $DEMO --user olivia audit verify
-  $OD --store $DEMO --user olivia log --order 1001
-  $OD --store $DEMO                     (the desk's screens)
+While the backend runs, try in another terminal, typing the passphrase:
+  $OD --store $DESK --user mei show 1002
+  $OD --store $DESK --user sam ship 1002 --carrier DHL --tracking JD0012345
+  $OD --store $DESK --user mei sync
+  $OD --store $DESK --user olivia desk invite     (a code for a second desk)
+  $OD --store $DESK --user olivia audit verify
 EOT
 if [ -t 0 ] && [ -t 1 ]; then
 	printf '\nOpening the desk: choose a person, type their passphrase (? for help, q to quit).\n'
-	printf 'Press Enter to go on. '
+	printf 'The backend stops when the desk closes.  Press Enter to go on. '
 	read -r _
-	exec "$OD" --store "$DEMO"
+	"$OD" --store "$DESK" || true
+	exit 0
 fi
 echo
-echo "The first orders, as mei sees them:"
-$OD --store "$DEMO" --user mei --passphrase-fd 3 list 3< <(echo "${pass[mei]}") | head -12
+echo "No terminal here, so the desk's screens stay closed: run \`make run\`"
+echo "in a terminal to open them.  The first orders, as mei sees them:"
+as mei list | head -12

@@ -705,6 +705,96 @@ static void test_save_atomic(void **state)
 	keyslot_free(kf);
 }
 
+/* Replaces the first "from" in text by "to" (a new string). */
+static char *swap_text(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	char *out;
+	size_t head;
+
+	assert_non_null(at);
+	head = (size_t)(at - text);
+	out = malloc(strlen(text) + strlen(to) + 1);
+	assert_non_null(out);
+	memcpy(out, text, head);
+	strcpy(out + head, to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
+/*
+ * A person's bundle carries their sealed keys to another store with its own
+ * data key: they unlock it there with their own passphrase; the same
+ * bundle again changes nothing; anything not exactly a bundle is refused.
+ */
+static void test_bundle(void **state)
+{
+	static const struct { const char *from, *to; } bad[] = {
+		{ "user: mei\n", "user: Mei\n" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id 3 1024 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2i 3 65536 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id 3 65536 1 " },
+		{ "salt: ", "salt: A" },
+		{ "sealed: ", "seal: " },
+		{ "seal_pub: ", "seal_pub: =" },
+		{ "user: mei\n", "" },
+	};
+	uint8_t other_key[KEYSLOT_KEY_LEN], dk[KEYSLOT_KEY_LEN];
+	uint8_t seed[KEYSLOT_SEED_LEN];
+	char path[128], path2[128], user[KEYSLOT_NAME_MAX + 1], *text, *broken;
+	struct keyslot_file *kf, *kf2;
+	struct od_err err;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	new_path(path, sizeof path);
+	spill(path, fx.text, fx.len);
+	assert_int_equal(keyslot_load(path, &kf, &err), OD_OK);
+	buf_init(&b, 4096);
+	assert_int_equal(keyslot_bundle_export(kf, "mei", &b, &err), OD_OK);
+	assert_int_equal(keyslot_bundle_export(kf, "nobody", &b, &err),
+			 OD_E_NOTFOUND);
+	text = buf_take(&b);
+	assert_null(strstr(text, MEI_PASS));
+	assert_int_equal(keyslot_bundle_parse(text, user, &err), OD_OK);
+	assert_string_equal(user, "mei");
+	keyslot_free(kf);
+
+	memset(other_key, 0x5a, sizeof other_key);
+	new_path(path2, sizeof path2);
+	assert_int_equal(keyslot_new(path2, &kf2, &err), OD_OK);
+	assert_int_equal(keyslot_save(kf2, other_key, &err), OD_OK);
+	assert_int_equal(keyslot_bundle_import(kf2, text, other_key, &err),
+			 OD_OK);
+	assert_int_equal(keyslot_bundle_import(kf2, text, other_key, &err),
+			 OD_OK);
+	assert_int_equal(keyslot_count(kf2), 1);
+	assert_int_equal(keyslot_bundle_import(kf2, text, fx.data_key, &err),
+			 OD_E_USAGE);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		broken = swap_text(text, bad[i].from, bad[i].to);
+		assert_int_not_equal(keyslot_bundle_import(kf2, broken,
+							   other_key, &err),
+				     OD_OK);
+		free(broken);
+	}
+	assert_int_equal(keyslot_save(kf2, other_key, &err), OD_OK);
+	keyslot_free(kf2);
+
+	assert_int_equal(keyslot_load(path2, &kf2, &err), OD_OK);
+	assert_int_equal(keyslot_unlock(kf2, "mei", OWNER_PASS,
+					strlen(OWNER_PASS), dk, seed, &err),
+			 OD_E_AUTH);
+	assert_int_equal(keyslot_unlock(kf2, "mei", MEI_PASS,
+					strlen(MEI_PASS), dk, seed, &err),
+			 OD_OK);
+	assert_memory_equal(dk, other_key, sizeof dk);
+	assert_memory_equal(seed, fx.mei_seed, sizeof seed);
+	keyslot_free(kf2);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +809,7 @@ int main(void)
 		cmocka_unit_test(test_add_refusals),
 		cmocka_unit_test(test_mode_and_no_secrets),
 		cmocka_unit_test(test_save_atomic),
+		cmocka_unit_test(test_bundle),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,340 @@
+/* people-sync.c - key bundles to and from the backend, slots to match. */
+#include "app/people-sync.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/people.h"
+#include "lib/buf.h"
+
+#define META_OUTBOX  "people.outbox"
+#define META_TIME    "people.t."       /* + user: newest bundle's time */
+#define PEOPLE_RESPONSE_MAX (4 * 1024 * 1024)
+
+/* The time of the newest bundle this desk has for user; 0 if none. */
+static enum od_code bundle_time(struct store *s, const char *user,
+				long long *t, struct od_err *err)
+{
+	char key[64], *v = NULL;
+	enum od_code rc;
+
+	*t = 0;
+	snprintf(key, sizeof key, META_TIME "%s", user);
+	rc = store_meta_get(s, key, &v, err);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		*t = atoll(v);
+	free(v);
+	return rc;
+}
+
+/* Records t as the newest bundle time for user. */
+static enum od_code set_bundle_time(struct store *s, const char *user,
+				    long long t, struct od_err *err)
+{
+	char key[64], val[32];
+
+	snprintf(key, sizeof key, META_TIME "%s", user);
+	snprintf(val, sizeof val, "%lld", t);
+	return store_meta_set(s, key, val, err);
+}
+
+/* Reads the outbox (a JSON array; empty when absent).  *out is the caller's. */
+static enum od_code outbox_read(struct store *s, json_t **out,
+				struct od_err *err)
+{
+	json_error_t jerr;
+	char *v = NULL;
+	enum od_code rc = store_meta_get(s, META_OUTBOX, &v, err);
+
+	*out = NULL;
+	if (rc == OD_E_NOTFOUND) {
+		*out = json_array();
+		return *out ? OD_OK : od_err_set(err, OD_E_NOMEM,
+						 "out of memory");
+	}
+	if (rc != OD_OK)
+		return rc;
+	*out = json_loads(v, JSON_REJECT_DUPLICATES, &jerr);
+	free(v);
+	if (!json_is_array(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return od_err_set(err, OD_E_TAMPERED, "the store's queue of "
+				  "key bundles is damaged");
+	}
+	return OD_OK;
+}
+
+/* Puts user's signed bundle in arr, replacing an older one of theirs. */
+static enum od_code queue_bundle(json_t *arr, const char *user,
+				 const char *text, const char *sig,
+				 struct od_err *err)
+{
+	struct people_bundle pb;
+	size_t i;
+	json_t *e = json_pack("{s:s,s:s}", "bundle", text, "signature", sig);
+
+	if (e == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	for (i = 0; i < json_array_size(arr); i++) {
+		const char *t = json_string_value(json_object_get(
+				json_array_get(arr, i), "bundle"));
+
+		if (t != NULL && people_bundle_read(t, &pb, err) == OD_OK &&
+		    strcmp(pb.user, user) == 0) {
+			json_array_set_new(arr, i, e);
+			return OD_OK;
+		}
+	}
+	if (json_array_size(arr) >= PEOPLE_MAX ||
+	    json_array_append_new(arr, e) != 0)
+		return od_err_set(err, OD_E_USAGE, "too many key bundles wait "
+				  "to be sent; sync first");
+	return OD_OK;
+}
+
+enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
+			       const char *user, const struct sigkey *k,
+			       struct od_err *err)
+{
+	char sig[PEOPLE_SIG_B64], *text = NULL, *dump = NULL;
+	long long now = people_now_ms(), last = 0;
+	json_t *arr = NULL;
+	enum od_code rc;
+
+	rc = bundle_time(s, user, &last, err);
+	/* Strictly newer than any bundle of theirs seen, clocks aside. */
+	if (now <= last)
+		now = last + 1;
+	if (rc == OD_OK)
+		rc = people_bundle_make(kf, user, k, now, &text, sig, err);
+	if (rc == OD_OK)
+		rc = outbox_read(s, &arr, err);
+	if (rc == OD_OK)
+		rc = queue_bundle(arr, user, text, sig, err);
+	if (rc == OD_OK && (dump = json_dumps(arr, JSON_COMPACT)) == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (rc == OD_OK)
+		rc = store_meta_set(s, META_OUTBOX, dump, err);
+	if (rc == OD_OK)
+		rc = set_bundle_time(s, user, now, err);
+	free(dump);
+	free(text);
+	json_decref(arr);
+	return rc;
+}
+
+/* Sends method path with body and parses a 200 answer as an object. */
+static enum od_code ask(struct tls_client *c, const char *method,
+			const char *path, const char *body, json_t **out,
+			struct od_err *err)
+{
+	struct buf resp;
+	json_error_t jerr;
+	json_t *o = NULL, *e;
+	long status = 0;
+	enum od_code rc;
+
+	*out = NULL;
+	buf_init(&resp, PEOPLE_RESPONSE_MAX);
+	rc = tls_client_request(c, method, path, body,
+				body ? strlen(body) : 0, &status, &resp, err);
+	if (rc == OD_OK)
+		o = json_loadb(resp.data ? resp.data : "", resp.len,
+			       JSON_REJECT_DUPLICATES, &jerr);
+	buf_free(&resp);
+	if (rc != OD_OK)
+		return rc;
+	if (status != 200) {
+		e = json_object_get(o, "error");
+		rc = od_err_set(err, status == 403 || status == 401 ?
+				OD_E_AUTH : OD_E_IO, "the backend answered %ld:"
+				" %.160s", status, json_is_string(e) ?
+				json_string_value(e) : "(no reason given)");
+		json_decref(o);
+		return rc;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return od_err_set(err, OD_E_INPUT, "the backend's answer is not "
+				  "the expected JSON");
+	}
+	*out = o;
+	return OD_OK;
+}
+
+/*
+ * Takes one bundle from the backend if it is an active person's, signed
+ * by their key in the log, and newer than this desk's.  *taken is set
+ * when a slot changed; a bundle that fails a check is skipped.
+ */
+static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
+			     struct od_err *err)
+{
+	const char *text = json_string_value(json_object_get(e, "bundle"));
+	const char *sig = json_string_value(json_object_get(e, "signature"));
+	struct people_bundle pb;
+	struct user_record u;
+	struct od_err skip;
+	long long have = 0;
+	enum od_code rc;
+
+	*taken = 0;
+	if (text == NULL || sig == NULL ||
+	    people_bundle_read(text, &pb, &skip) != OD_OK)
+		return OD_OK;
+	rc = store_user_get(sh->store, pb.user, &u, err);
+	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !u.active))
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = bundle_time(sh->store, pb.user, &have, err);
+	if (rc != OD_OK)
+		return rc;
+	if (pb.time_ms <= have && keyslot_has(sh->slots, pb.user))
+		return OD_OK;
+	if (people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
+		return OD_OK;
+	rc = keyslot_bundle_import(sh->slots, pb.slot, sh->data_key, err);
+	if (rc == OD_E_INPUT)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = set_bundle_time(sh->store, pb.user, pb.time_ms, err);
+	if (rc == OD_OK)
+		*taken = 1;
+	return rc;
+}
+
+/* Step 1: the backend's bundles into slots here. */
+static enum od_code take_bundles(struct shop *sh, struct tls_client *c,
+				 struct people_report *rep, struct od_err *err)
+{
+	json_t *ans = NULL, *arr;
+	enum od_code rc;
+	size_t i;
+	int taken;
+
+	rc = ask(c, "GET", "/v1/people", NULL, &ans, err);
+	if (rc != OD_OK)
+		return rc;
+	arr = json_object_get(ans, "people");
+	if (!json_is_array(arr)) {
+		json_decref(ans);
+		return od_err_set(err, OD_E_INPUT, "the backend's list of "
+				  "people is not the expected JSON");
+	}
+	rc = store_begin(sh->store, err);
+	for (i = 0; rc == OD_OK && i < json_array_size(arr); i++) {
+		rc = take_one(sh, json_array_get(arr, i), &taken, err);
+		rep->taken += taken;
+	}
+	/* The slots first: a time noted for a slot not saved would keep
+	 * the bundle from being taken again. */
+	if (rc == OD_OK && rep->taken > 0)
+		rc = keyslot_save(sh->slots, sh->data_key, err);
+	if (rc == OD_OK)
+		rc = store_commit(sh->store, err);
+	else
+		store_rollback(sh->store);
+	json_decref(ans);
+	return rc;
+}
+
+/* Step 2: the outbox, with the signed-in person's bundle if never sent. */
+static enum od_code send_bundles(struct shop *sh, struct tls_client *c,
+				 struct people_report *rep, struct od_err *err)
+{
+	json_t *arr = NULL, *ans = NULL, *body = NULL;
+	char *text = NULL;
+	long long have = 0;
+	enum od_code rc;
+
+	rc = store_begin(sh->store, err);
+	if (rc == OD_OK && sh->key != NULL && sh->user[0] != '\0' &&
+	    keyslot_has(sh->slots, sh->user)) {
+		rc = bundle_time(sh->store, sh->user, &have, err);
+		if (rc == OD_OK && have == 0)
+			rc = people_outbox_add(sh->store, sh->slots, sh->user,
+					       sh->key, err);
+	}
+	if (rc == OD_OK)
+		rc = outbox_read(sh->store, &arr, err);
+	if (rc == OD_OK)
+		rc = store_commit(sh->store, err);
+	else
+		store_rollback(sh->store);
+	if (rc != OD_OK || json_array_size(arr) == 0)
+		goto out;
+	body = json_pack("{s:O}", "people", arr);
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	if (text == NULL) {
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = ask(c, "POST", "/v1/people", text, &ans, err);
+	if (rc != OD_OK)
+		goto out;
+	rep->sent = (int)json_integer_value(json_object_get(ans, "stored"));
+	/* Sent: the backend has them or newer ones. */
+	rc = store_begin(sh->store, err);
+	if (rc == OD_OK)
+		rc = store_meta_set(sh->store, META_OUTBOX, "[]", err);
+	if (rc == OD_OK)
+		rc = store_commit(sh->store, err);
+	else
+		store_rollback(sh->store);
+out:
+	free(text);
+	json_decref(body);
+	json_decref(ans);
+	json_decref(arr);
+	return rc;
+}
+
+/* Step 3: no slot here for anyone the log revoked. */
+static enum od_code drop_revoked(struct shop *sh, struct people_report *rep,
+				 struct od_err *err)
+{
+	char name[KEYSLOT_NAME_MAX + 1];
+	struct user_record u;
+	enum od_code rc = OD_OK;
+	size_t i = 0;
+
+	while (rc == OD_OK && i < keyslot_count(sh->slots)) {
+		snprintf(name, sizeof name, "%s", keyslot_user(sh->slots, i));
+		rc = store_user_get(sh->store, name, &u, err);
+		if (rc == OD_E_NOTFOUND) {
+			/* An interrupted user add: not this step's business. */
+			rc = OD_OK;
+			i++;
+			continue;
+		}
+		if (rc == OD_OK && !u.active) {
+			rc = keyslot_remove(sh->slots, name, err);
+			rep->dropped++;
+		} else {
+			i++;
+		}
+	}
+	/* The rotation saves the slots, under a key the revoked never saw. */
+	if (rc == OD_OK && rep->dropped > 0)
+		rc = shop_rotate_key(sh, err);
+	return rc;
+}
+
+enum od_code people_sync(struct shop *sh, struct tls_client *c,
+			 struct people_report *rep, struct od_err *err)
+{
+	enum od_code rc;
+
+	memset(rep, 0, sizeof *rep);
+	rc = take_bundles(sh, c, rep, err);
+	if (rc == OD_OK)
+		rc = send_bundles(sh, c, rep, err);
+	if (rc == OD_OK)
+		rc = drop_revoked(sh, rep, err);
+	return rc;
+}

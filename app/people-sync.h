@@ -1,0 +1,50 @@
+/*
+ * people-sync.h - the desk's side of people travelling between desks.
+ *
+ * A desk queues a person's signed key bundle (app/people.h) in its store
+ * when it adds them or they change their passphrase ("people.outbox"), and
+ * every sync (sync_run calls people_sync last):
+ *   1. takes each active person's bundle from the backend that is newer
+ *      than what this desk has, and makes or replaces their slot here: the
+ *      desk's own data key wrapped to their public key;
+ *   2. sends the outbox, and the signed-in person's bundle if no desk sent
+ *      one yet (a shop founded before its backend);
+ *   3. drops the slot of everyone the log says was revoked, and then
+ *      rotates this desk's data key.
+ * A bundle is taken only with a valid signature by the key the shop's log
+ * gives that person, so the backend can neither add a person nor change
+ * anyone's passphrase; it only holds what the people sealed.
+ */
+#ifndef OD_PEOPLE_SYNC_H
+#define OD_PEOPLE_SYNC_H
+
+#include "app/shop.h"
+#include "lib/err.h"
+#include "net/tls-client.h"
+
+/*
+ * Queues user's bundle from their slot in kf, signed with k (their own
+ * key), in the store's outbox (inside the caller's transaction), and
+ * notes its time so that an older one from the backend is not taken.
+ */
+enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
+			       const char *user, const struct sigkey *k,
+			       struct od_err *err);
+
+/* What people_sync did. */
+struct people_report {
+	int taken;       /* slots made or replaced from the backend */
+	int sent;        /* bundles the backend stored */
+	int dropped;     /* slots of revoked people removed */
+};
+
+/*
+ * Runs the three steps above over c (connected to the store's backend)
+ * for sh, unlocked for writing (or just made by shop_create_joined).  A
+ * refused or malformed bundle is skipped, never trusted; a backend that
+ * refuses the outbox gives its reason (OD_E_AUTH or OD_E_IO).
+ */
+enum od_code people_sync(struct shop *sh, struct tls_client *c,
+			 struct people_report *rep, struct od_err *err);
+
+#endif

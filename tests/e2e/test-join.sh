@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# Joining a shop by one-time code, over real TLS 1.3 on 127.0.0.1: the first
+# desk brings the owner, a second desk joins with an owner's invite and a
+# person added on the first desk signs in there with their own passphrase;
+# every refused join (used, expired, wrong, burned code, too many failures
+# from one address, a wrong pin, a non-owner's invite) says so on one line,
+# exits non-zero and writes nothing; the routes other than /v1/join still
+# need a certificate; no code or desk key reaches the backend's files or log.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/backend-lib.sh"
+need_tools curl jq
+
+OLIVIA="olivia owner pass"
+MEI="mei shopkeeper pass"
+SAM="sam staff pass"
+A="$T/desk-a"
+B="$T/desk-b"
+
+# at DIR PASS ARGS...: orderdesk on store DIR with PASS on descriptor 3;
+# stdout in $T/out, stderr in $T/err, status in $RC.
+at() {
+	local dir=$1 pass=$2
+	shift 2
+	"$OD" --store "$dir" --passphrase-fd 3 "$@" \
+		> "$T/out" 2> "$T/err" 3< <(printf '%s\n' "$pass")
+	RC=$?
+}
+
+# join DIR CODE [ARGS...]: orderdesk init against the backend; the owner's
+# new passphrase (when --owner is among ARGS) on descriptor 3.
+join() {
+	local dir=$1 code=$2
+	shift 2
+	at "$dir" "$OLIVIA" init --backend "https://127.0.0.1:$PORT" \
+		--pin "${JOIN_PIN:-$PIN}" --code "$code" "$@"
+}
+
+# refused NAME STATUS PATTERN DIR: the last call failed as expect_fail
+# says, and DIR was not made.
+refused() {
+	expect_fail "$1" "$2" "$3"
+	check "$1: nothing written" test ! -e "$4"
+}
+
+# anon METHOD PATH [BODY]: a request with no client certificate, pinned
+# like a joining desk; the status in $CODE, the answer in $T/resp.
+anon() {
+	local body=()
+	[ $# -ge 3 ] && body=(-H 'Content-Type: application/json'
+			      --data-binary "$3")
+	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 -k \
+		--pinnedpubkey "$PIN" -X "$1" "${body[@]}" \
+		"https://127.0.0.1:$PORT$2" 2> /dev/null)
+}
+
+# --- the backend prints its pin and a first code ---------------------------
+"$ODD" --dir "$BK" init --shop "Join shop" > "$T/init.out" 2>&1
+PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
+CODE1=$(sed -n 's/^join code: *//p' "$T/init.out")
+check "init prints the pin and a one-time code in five groups" \
+	grep -Eq '^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$' \
+	<<< "$CODE1"
+echo "join_fails = 50" >> "$BK/orderdeskd.conf"
+start_backend
+check "the backend serves" test -n "$PORT"
+
+# --- without a certificate only /v1/join answers ---------------------------
+for route in "GET /v1/log?after=0" "GET /v1/people" "POST /v1/statements" \
+	     "POST /v1/invite" "POST /v1/people" "POST /v1/orders"; do
+	anon ${route% *} "${route#* }" '{"statements": []}'
+	check "no certificate: ${route} gets 401" test "$CODE" = 401
+done
+anon GET /v1/join
+check "no certificate: GET /v1/join gets 405, not a join" test "$CODE" = 405
+
+# --- refusals before the first desk: nothing written -----------------------
+OTHER_PIN="sha256//$(head -c 32 /dev/zero | base64)"
+JOIN_PIN=$OTHER_PIN join "$A" "$CODE1" --owner olivia
+refused "a wrong pin stops the join before a byte is sent" 3 \
+	"does not have the pinned key" "$A"
+
+join "$A" "ABCD-EFGH" --owner olivia
+refused "a malformed code is refused at the desk" 5 "groups of four" "$A"
+
+# The right first group (the code's id), the wrong secret.
+WRONG1="${CODE1:0:5}ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+[ "$WRONG1" = "$CODE1" ] && WRONG1="${CODE1:0:5}YYYY-YYYY-YYYY-YYYY"
+join "$A" "$WRONG1" --owner olivia
+refused "a wrong code is refused" 3 "wrong join code.*1 of 5" "$A"
+
+join "$A" "$CODE1"
+refused "the first desk without --owner is refused, keeping the code" 4 \
+	"no people yet.*--owner" "$A"
+
+# --- the first desk joins with the code and brings the owner ---------------
+join "$A" "$CODE1" --owner olivia
+expect_ok "the first desk joins with the code and --owner"
+check "it says whose shop it joined" grep -q 'Join shop.*olivia' "$T/out"
+check "its certificate, key and the shop CA are kept 0600" \
+	test "$(stat -c %a "$A/backend/desk.key" "$A/backend/desk.pem" \
+		"$A/backend/ca.pem" | sort -u)" = 600
+check "no temporary bundle is left" test ! -e "$A/.join"
+curl -sS -o /dev/null --max-time 10 --cacert "$BK/ca.pem" \
+	--cert "$A/backend/desk.pem" --key "$A/backend/desk.key" \
+	"https://127.0.0.1:$PORT/v1/log?after=0" -w '%{http_code}' \
+	> "$T/code" 2> /dev/null
+check "the certificate the backend signed opens the other routes" \
+	test "$(cat "$T/code")" = 200
+check "the backend's log has the genesis the desk pushed" \
+	test "$(jq -r '.head.seq' < <(curl -sS --max-time 10 \
+		--cacert "$BK/ca.pem" --cert "$A/backend/desk.pem" \
+		--key "$A/backend/desk.key" \
+		"https://127.0.0.1:$PORT/v1/log?after=0"))" = 1
+
+join "$T/desk-c" "$CODE1" --owner olivia
+refused "a used code is refused" 3 "already used" "$T/desk-c"
+
+# --- burned, expired and rate-limited codes --------------------------------
+"$ODD" --dir "$BK" code > "$T/code.out"
+CODE2=$(sed -n 's/^join code: *//p' "$T/code.out")
+W2="${CODE2:0:5}ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+[ "$W2" = "$CODE2" ] && W2="${CODE2:0:5}YYYY-YYYY-YYYY-YYYY"
+for i in 1 2 3 4 5; do join "$T/desk-c" "$W2"; done
+expect_fail "the fifth wrong try is counted against the code" 3 "5 of 5"
+join "$T/desk-c" "$CODE2"
+refused "after five wrong tries the right code is burned" 3 "burned" \
+	"$T/desk-c"
+
+"$ODD" --dir "$BK" code --ttl 1 > "$T/code.out"
+CODE3=$(sed -n 's/^join code: *//p' "$T/code.out")
+sleep 2
+join "$T/desk-c" "$CODE3"
+refused "an expired code is refused" 3 "expired" "$T/desk-c"
+
+# --- people on the first desk ----------------------------------------------
+at "$A" "$OLIVIA" --user olivia user add mei --role shopkeeper \
+	--new-passphrase-fd 4 4< <(printf '%s\n' "$MEI")
+expect_ok "the owner adds mei on desk A"
+at "$A" "$OLIVIA" --user olivia user add sam --role staff \
+	--new-passphrase-fd 4 4< <(printf '%s\n' "$SAM")
+expect_ok "the owner adds sam on desk A"
+at "$A" "$MEI" --user mei import "$SAMPLE"
+expect_ok "mei imports the sample orders on desk A"
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "desk A syncs its log and people"
+
+# --- invites: owners only, in the core and on the backend ------------------
+at "$A" "$MEI" --user mei desk invite
+expect_fail "a shopkeeper's invite is refused at the desk" 4 \
+	"only the shop's owner"
+# Whatever its key and signature, a request in a non-owner's name fails
+# the role check first.
+FP="sha256:$(printf '0%.0s' $(seq 64))"
+printf '{"request": "orderdesk-invite/1\\nactor: mei\\nkey: %s\\ntime: %s\\nnonce: %s\\n", "signature": "%s"}' \
+	"$FP" "$(date +%s)" 0123456789abcdef0123456789abcdef \
+	"$(head -c 64 /dev/zero | base64 -w0)" > "$T/inv.json"
+CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" --cert "$A/backend/desk.pem" \
+	--key "$A/backend/desk.key" -H 'Content-Type: application/json' \
+	--data-binary "@$T/inv.json" "https://127.0.0.1:$PORT/v1/invite" \
+	2> /dev/null)
+check "the backend refuses an invite in a shopkeeper's name (403)" \
+	test "$CODE" = 403 -a "$(jq -r .error "$T/resp")" = \
+	"only the shop's owner may invite a desk"
+
+at "$A" "$OLIVIA" --user olivia desk invite
+expect_ok "the owner asks for an invite"
+INVITE=$(sed -n 's/^join code: \([^ ]*\).*/\1/p' "$T/out")
+check "the invite prints the exact join command" \
+	grep -qF "orderdesk init --backend https://127.0.0.1:$PORT --pin $PIN --code $INVITE" "$T/out"
+
+# --- the second desk joins, and mei signs in there -------------------------
+join "$B" "$INVITE" --owner olivia
+refused "a founding join of a shop with people is refused" 4 \
+	"already has people" "$B"
+join "$B" "$INVITE" --desk-name front-counter
+expect_ok "desk B joins with the invite"
+check "desk B pulled the log and made slots for the three people" \
+	grep -q 'front-counter.*3 people' "$T/out"
+at "$B" "$MEI" --user mei confirm 1001
+expect_ok "mei signs in on desk B with her own passphrase and confirms 1001"
+at "$B" "$SAM" --user mei list
+expect_fail "sam's passphrase does not open mei's slot on desk B" 3 \
+	"wrong passphrase for mei"
+at "$B" "$MEI" --user mei sync
+expect_ok "desk B pushes the confirmation"
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "desk A pulls it"
+at "$A" "$OLIVIA" --user olivia show 1001
+check "desk A's store now has 1001 confirmed, signed by mei" \
+	grep -Eq "^Order 1001 .* confirmed$" "$T/out"
+at "$A" "$OLIVIA" --user olivia log --order 1001
+check "desk A's log names mei as who confirmed 1001" \
+	grep -q 'order.confirm.*mei\|mei.*order.confirm' "$T/out"
+
+# --- a passphrase change and a revocation travel ---------------------------
+at "$B" "$MEI" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "mei new pass")
+expect_ok "mei changes her passphrase on desk B"
+at "$B" "mei new pass" --user mei sync
+expect_ok "desk B sends her new sealed keys"
+at "$A" "$OLIVIA" --user olivia user revoke sam
+expect_ok "the owner revokes sam on desk A"
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "desk A syncs the revocation and takes mei's new seal"
+at "$A" "mei new pass" --user mei list
+expect_ok "mei's new passphrase opens desk A"
+at "$B" "mei new pass" --user mei sync
+expect_ok "desk B syncs the revocation"
+check "sam has no slot on desk B any more" \
+	bash -c "! grep -q '\"sam\"' '$B/keyslots'"
+at "$B" "$SAM" --user sam list
+expect_fail "sam cannot sign in on desk B" 3 "sam"
+
+check "the backend's log says who joined, never with what code" \
+	grep -q '(no certificate) POST /v1/join: 200, desk front-counter joined' \
+	"$T/srv.log"
+cp "$T/srv.log" "$T/srv-1.log"
+
+# --- one address, too many failures ----------------------------------------
+kill "$SRV_PID" 2> /dev/null
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
+echo "join_fails = 3" >> "$BK/orderdeskd.conf"
+start_backend
+"$ODD" --dir "$BK" code > "$T/code.out"
+CODE4=$(sed -n 's/^join code: *//p' "$T/code.out")
+for i in 1 2 3; do join "$T/desk-c" "AAAA-AAAA-AAAA-AAAA-AAAA"; done
+join "$T/desk-c" "$CODE4"
+refused "after join_fails failures the address waits, even with a good code" \
+	1 "too many failed joins" "$T/desk-c"
+
+# --- nothing secret on the backend's disk or in its log --------------------
+for c in "$CODE1" "$CODE2" "$CODE3" "$CODE4" "$INVITE"; do
+	n=${c//-/}
+	if grep -rqaF -e "$c" -e "$n" "$BK" "$T/srv.log" "$T/srv-1.log"; then
+		not_ok "a join code is in the backend's files or log"
+	fi
+done
+ok "no join code is in the backend's files or log"
+KEYLINE=$(sed -n 2p "$A/backend/desk.key")
+check "no desk's private key reaches the backend" \
+	bash -c "! grep -rqaF -e '$KEYLINE' '$BK' '$T/srv.log' '$T/srv-1.log'"
+check "no passphrase reaches the backend" \
+	bash -c "! grep -rqaF -e '$MEI' -e '$OLIVIA' -e 'mei new pass' '$BK' '$T/srv.log' '$T/srv-1.log'"
+
+# --- the demo (make run) with no terminal: joins, syncs, stops its backend -
+DEMO_DIR="$T/demo" OD="$OD" ODD="$ODD" bash "$ROOT/tests/demo.sh" \
+	< /dev/null > "$T/demo.out" 2>&1
+RC=$?
+check "the demo runs to the end with no terminal" test "$RC" = 0
+check "it prints the three demo people's passphrases" \
+	test "$(grep -Ec '^  (olivia|mei|sam) .*-demo$' "$T/demo.out")" = 3
+check "it says how to open the desk's screens" \
+	grep -q 'run `make run`' "$T/demo.out"
+check "the demo desk pushed the sample shop to its backend" \
+	grep -q "signed head is entry 307" "$T/demo.out"
+check "the demo backend stopped with the script" \
+	grep -q 'stopped (SIGTERM)' "$T/demo/backend.log"
+check "and is gone" test ! -e "$T/demo/backend.pid"
+"$OD" --store "$T/demo/desk" --user mei --passphrase-fd 3 list --format csv \
+	3< <(echo mei-shopkeeper-demo) > "$T/demo.csv" 2> /dev/null
+check "mei signs in on the demo desk and sees the 300 sample orders" \
+	test "$(grep -c '^10[0-9][0-9]\|^1[1-3][0-9][0-9]' "$T/demo.csv")" = 300
+
+finish
