@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/backend-join.h"
 #include "app/backend.h"
 #include "app/import.h"
 #include "app/ledger.h"
@@ -62,6 +63,8 @@ struct run {
 	const char *dir;
 	struct order_list *list;
 	struct backend *b;
+	struct backend_config cfg;
+	struct join_guard guard;
 	struct https_server *srv;
 	char url[64];
 	char pin[64];
@@ -85,17 +88,20 @@ static void die(const char *what, const struct od_err *err)
 	exit(1);
 }
 
-/* The backend's request handler, as orderdeskd's (desks only here). */
+/* The backend's request handler, as orderdeskd's. */
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
-	const struct backend_peer peer = { req->peer, 0 };
+	struct run *r = ctx;
+	struct backend_peer peer = { req->anonymous ? NULL : req->peer, 0 };
 	char note[160];
 
-	return backend_route_peer(ctx, &peer, req->method, req->path,
-				  https_request_arg(req, "after"),
-				  https_request_arg(req, "limit"), req->body,
-				  req->len, out, note, sizeof note);
+	return backend_route_request(r->b, &r->guard, &r->cfg, &peer,
+				     req->peer_addr, req->method, req->path,
+				     https_request_arg(req, "after"),
+				     https_request_arg(req, "limit"),
+				     req->body, req->len, out, note,
+				     sizeof note);
 }
 
 /* Reads a PEM of the backend directory or dies. */
@@ -138,7 +144,8 @@ static void start_backend(struct run *r)
 	hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
 	hc.timeout_s = 30;
 	hc.handler = handle;
-	hc.ctx = r->b;
+	backend_config_default(&r->cfg);
+	hc.ctx = r;
 	if (https_server_start(&hc, &r->srv, &err) != OD_OK)
 		die("serving", &err);
 	free(cert);
