@@ -41,6 +41,7 @@ struct sync_job {
 	struct buf resp;
 	struct sync_report *rep;
 	int reached;            /* the backend answered at least once */
+	const atomic_int *stop; /* set: end the request under way */
 	struct sync_refusal *refused;
 	size_t nrefused;
 };
@@ -208,6 +209,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 	cfg.connect_timeout_s = 10;
 	cfg.timeout_s = 120;
 	cfg.max_response = SYNC_MAX_RESPONSE;
+	cfg.cancel = j->stop;
 	/* The backend would end the handshake without a word. */
 	rc = pki_check_dates(cert, "this desk's certificate", err);
 	if (rc != OD_OK)
@@ -297,7 +299,8 @@ static enum od_code call(struct sync_job *j, const char *method,
 		rc = tls_client_request(j->client, method, path, body,
 					body ? strlen(body) : 0, &status,
 					&j->resp, err);
-		if (rc != OD_E_IO || attempt + 1 >= SYNC_TRIES)
+		if (rc != OD_E_IO || attempt + 1 >= SYNC_TRIES ||
+		    (j->stop != NULL && atomic_load(j->stop)))
 			break;
 		nanosleep(&wait, NULL);
 		wait.tv_nsec *= 2;
@@ -900,6 +903,12 @@ static void note_outcome(struct sync_job *j, enum od_code rc,
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err)
 {
+	return sync_run_until(sh, NULL, rep, err);
+}
+
+enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
+			    struct sync_report *rep, struct od_err *err)
+{
 	struct sync_job j;
 	long long total, unacked;
 	int round, more = 1;
@@ -908,6 +917,7 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 	memset(&j, 0, sizeof j);
 	memset(rep, 0, sizeof *rep);
 	j.sh = sh;
+	j.stop = stop;
 	j.rep = rep;
 	j.own_lock = sh->store == NULL;
 	buf_init(&j.resp, SYNC_MAX_RESPONSE);
@@ -923,8 +933,14 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		job_let_go(&j);
 	}
 	rep->first_conflict++;
-	for (round = 0; rc == OD_OK && more && round < SYNC_ROUNDS; round++)
+	for (round = 0; rc == OD_OK && more && round < SYNC_ROUNDS; round++) {
+		if (stop != NULL && atomic_load(stop)) {
+			rc = od_err_set(err, OD_E_IO, "the sync was stopped: "
+					"the desk is locking or closing");
+			break;
+		}
 		rc = sync_round(&j, &more, err);
+	}
 	if (rc == OD_OK || j.client != NULL)
 		note_outcome(&j, rc, err);
 	if (rc == OD_OK && job_hold(&j, SHOP_READ, err) == OD_OK) {

@@ -46,6 +46,7 @@
 #ifndef OD_SYNC_H
 #define OD_SYNC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "app/people-sync.h"
@@ -101,6 +102,15 @@ struct sync_report {
  */
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err);
+
+/*
+ * sync_run that gives up once *stop is nonzero: the request under way
+ * ends within about a second (OD_E_IO), and every step already done
+ * stays, as after a dropped connection.  For a background thread that
+ * must let go when the desk locks.
+ */
+enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
+			    struct sync_report *rep, struct od_err *err);
 
 /*
  * A client for the store's attached backend (its pin, CA and this desk's

@@ -14,6 +14,22 @@ struct tls_client {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
+/*
+ * Stops the transfer once the caller's cancel flag is set (libcurl calls
+ * this about once a second even when nothing moves).
+ */
+static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct tls_client *c = ctx;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return c->cfg.cancel != NULL && atomic_load(c->cfg.cancel) != 0;
+}
+
 /* Keeps the answer, up to the cap. */
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 {
@@ -120,6 +136,12 @@ static int set_common(struct tls_client *c)
 	/* A link gone silent is given up long before the whole timeout. */
 	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	bad |= curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, c->cfg.stall_s);
+	if (c->cfg.cancel != NULL) {
+		bad |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION,
+					on_progress);
+		bad |= curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+		bad |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	}
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
 	bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->errbuf);
@@ -161,6 +183,10 @@ static enum od_code transport_fail(struct tls_client *c, CURLcode cc,
 					  "answer is larger than %zu bytes",
 					  c->cfg.max_response);
 		break;
+	case CURLE_ABORTED_BY_CALLBACK:
+		return od_err_set(err, OD_E_IO, "the request to the backend "
+				  "was stopped: the desk is locking or "
+				  "closing; the next sync picks it up");
 	case CURLE_OPERATION_TIMEDOUT:
 		return od_err_set(err, OD_E_IO, "the backend at %.80s did not "
 				  "answer in time (nothing moved for %ld s, or "

@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <stdatomic.h>
+
 #include "lib/buf.h"
 #include "lib/err.h"
 
@@ -30,6 +32,8 @@ struct tls_client_config {
 	long timeout_s;           /* whole request */
 	long stall_s;             /* give up when no byte moves for this
 				     long; 0 means TLS_CLIENT_STALL_S */
+	const atomic_int *cancel; /* if not NULL: once nonzero, the request
+				     under way stops within a second */
 	size_t max_response;      /* larger responses fail */
 };
 
