@@ -4,6 +4,7 @@
  * two steps (prepare and show, then sign).
  */
 #include "app/desk.h"
+#include "app/desk-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "storage/store.h"
 
 #define ARENA_BLOCK (256 * 1024)
-#define CARRIER_MAX 64
+#define CARRIER_MAX DESK_CARRIER_MAX
 
 /* A block of the string arena that holds the index's text. */
 struct arena_block {
@@ -49,15 +50,6 @@ struct desk {
 	char search[DESK_SEARCH_MAX + 1];
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
-};
-
-struct desk_act {
-	struct statement *st;
-	struct buf text;
-	enum stmt_kind kind;
-	char number[STMT_ORDER_MAX + 1];
-	char carrier[CARRIER_MAX + 1];
-	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
 };
 
 /* Copies s into the arena; NULL when out of memory. */
@@ -229,8 +221,8 @@ const char *desk_locked_why(const struct desk *d)
  * process rotated them) or a user revoked meanwhile lock the desk, keeping
  * the reason for the unlock screen.
  */
-static enum od_code desk_hold(struct desk *d, enum shop_access access,
-			      struct od_err *err)
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err)
 {
 	enum od_code rc;
 
@@ -243,6 +235,11 @@ static enum od_code desk_hold(struct desk *d, enum shop_access access,
 		snprintf(d->locked_why, sizeof d->locked_why, "%s", err->msg);
 	}
 	return rc;
+}
+
+struct shop *desk_shop(struct desk *d)
+{
+	return d->sh;
 }
 
 int desk_is_unlocked(const struct desk *d)
@@ -904,8 +901,8 @@ static const char *text_field(enum stmt_kind kind)
  * The rule lives in ledger_append; this copy only decides what the dialog
  * shows, and desk_act_sign refuses to sign if the two ever differ.
  */
-static enum od_code head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
-			      struct od_err *err)
+enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
+			    struct od_err *err)
 {
 	uint8_t digest[LEDGER_HASH_LEN];
 	char id[STMT_ID_LEN + 1];
@@ -980,7 +977,7 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 				 carrier);
 	}
 	if (rc == OD_OK)
-		rc = head_prev(d->sh->store, act->prev, err);
+		rc = desk_head_prev(d->sh->store, act->prev, err);
 	if (rc == OD_OK)
 		rc = statement_set_prev(act->st, act->prev, err);
 	if (rc == OD_OK)
@@ -1044,12 +1041,15 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	rc = store_begin(d->sh->store, err);
 	if (rc != OD_OK)
 		goto out;
-	rc = head_prev(d->sh->store, prev, err);
+	rc = desk_head_prev(d->sh->store, prev, err);
 	if (rc == OD_OK && strcmp(prev, act->prev) != 0)
 		rc = od_err_set(err, OD_E_STATE, "the shop's log moved on "
 				"while the dialog was open; nothing was "
 				"signed, look at the order again");
-	if (rc == OD_OK)
+	if (rc == OD_OK && act->kind == STMT_USER_ADD)
+		rc = shop_user_add_append(d->sh, act->st, act->seed, act->pass,
+					  act->pass_len, seq, err);
+	else if (rc == OD_OK)
 		rc = ledger_append(d->sh->store, d->sh->key, act->st, seq,
 				   err);
 	if (rc == OD_OK)
@@ -1071,7 +1071,12 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	}
 	if (act->kind == STMT_SHIPMENT_CONFIRM)
 		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
-	refresh_row(d, act->number);
+	if (act->number[0])
+		refresh_row(d, act->number);
+	/* A revoke is finished by dropping the slot and changing the key. */
+	if (act->kind == STMT_USER_REVOKE &&
+	    keyslot_has(d->sh->slots, act->user))
+		rc = shop_user_revoke(d->sh, act->user, err);
 out:
 	shop_release(d->sh);
 	buf_free(&text);
@@ -1084,6 +1089,8 @@ void desk_act_free(struct desk_act *act)
 		return;
 	statement_free(act->st);
 	buf_free(&act->text);
+	secret_wipe(act->seed, sizeof act->seed);
+	secret_free_str(act->pass);
 	free(act);
 }
 

@@ -247,6 +247,50 @@ void desk_audit_free(struct desk_audit *a);
 enum od_code desk_verify_all(struct desk *d, long long *entries,
 			     struct od_err *err);
 
+/* ---- the shop's people (owners; desk-people.c) ---- */
+
+#define DESK_PEOPLE_MAX 1000
+
+/* One person of the shop, as the fold of the log has made them. */
+struct desk_person {
+	char name[STMT_NAME_MAX + 1];
+	char role[16];
+	int active;             /* 0 once revoked */
+	char fingerprint[72];   /* "sha256:" + hex */
+};
+
+/* Everyone who was ever added, by name; the caller's (desk_people_free). */
+struct desk_people {
+	struct desk_person *p;
+	size_t n;
+};
+
+/*
+ * Reads the shop's people (at most DESK_PEOPLE_MAX; more gives
+ * OD_E_INPUT).  Anyone signed in may read it, as `user list`.
+ */
+enum od_code desk_people(struct desk *d, struct desk_people **out,
+			 struct od_err *err);
+void desk_people_free(struct desk_people *p);
+
+/*
+ * Prepares a statement about a person, to show and then sign with
+ * desk_act_sign as an order's: user.add (role and the new person's own
+ * passphrase, at least PASSPHRASE_MIN bytes, copied and wiped with the
+ * act; a new signing key is made here and sealed under it when signed),
+ * user.role (role) or user.revoke.  Signing a revoke also drops the
+ * person's key slot and changes the store's key; if that part fails the
+ * error says so and *seq still names the signed entry.  The role is not
+ * checked here: signing refuses what the signer's role does not allow.
+ */
+enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
+			       const char *name, const char *role,
+			       const char *pass, size_t pass_len,
+			       struct desk_act **out, struct od_err *err);
+
+/* The fingerprint of the signed-in person's key ("" when locked). */
+const char *desk_key_fingerprint(const struct desk *d);
+
 /* ---- shared with app/cmd-act.c ---- */
 
 /*

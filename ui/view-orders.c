@@ -42,6 +42,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "A", "audit history", UI_OWNER_ONLY },
+	{ "P", "people", UI_OWNER_ONLY },
 	{ "/", "search", -1 },
 	{ "Esc", "clear search", -1 },
 	{ "Tab", "status", -1 },
@@ -472,6 +473,9 @@ static enum ui_next orders_key(struct ui *u, int key)
 	case 'A':
 		if (desk_role(u->desk) == ROLE_OWNER)
 			view_audit_open(u);
+		return UI_DRAW;
+	case 'P':
+		view_people_open(u);
 		return UI_DRAW;
 	default:
 		return ui_common_key(u, key);

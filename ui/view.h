@@ -87,7 +87,10 @@ struct ui {
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit;
+	view_audit, view_people;
+
+/* Opens the people view (view-people.c, owners); 0 if it cannot load. */
+int view_people_open(struct ui *u);
 
 /* Opens the audit history (view-audit.c, owners); 0 if it cannot load. */
 int view_audit_open(struct ui *u);
@@ -182,6 +185,7 @@ struct ui_field {
 	const char *label;
 	char *value;             /* UTF-8, edited in place */
 	size_t cap;              /* bytes value may hold, with the NUL */
+	int hidden;              /* a passphrase: typing is not shown */
 };
 
 /*
