@@ -42,4 +42,12 @@ enum od_code desk_hold(struct desk *d, enum shop_access access,
 enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
 			    struct od_err *err);
 
+/*
+ * desk_act_sign for one statement of a bulk action: if the log moved on
+ * since act was prepared (the statement before it in the batch), act is
+ * linked to the new tip and its text rebuilt before it is signed.
+ */
+enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err);
+
 #endif

@@ -47,6 +47,8 @@ struct desk {
 	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
 	int status;
 	int newest_first;
+	enum desk_sort_key sort;
+	uint32_t *perm;           /* rows in sort order; NULL until needed */
 	char search[DESK_SEARCH_MAX + 1];
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
@@ -91,6 +93,8 @@ static void index_free(struct desk *d)
 	free(d->match);
 	free(d->view);
 	free(d->stext);
+	free(d->perm);
+	d->perm = NULL;
 	d->stext_failed = 0;
 	d->rows = NULL;
 	d->match = NULL;
@@ -543,15 +547,67 @@ static void mark_search(struct desk *d, const char *search, size_t len,
 	}
 }
 
+/* Compares rows *a and *b by the desk's sort key; ties by placed order. */
+static int sort_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct desk *d = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	const struct desk_row *x = &d->rows[ia], *y = &d->rows[ib];
+	size_t lx, ly;
+	int c = 0;
+
+	switch (d->sort) {
+	case DESK_SORT_NUMBER:
+		/* "999" before "1000", as people count. */
+		lx = strlen(x->number);
+		ly = strlen(y->number);
+		c = lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->number,
+							   y->number);
+		break;
+	case DESK_SORT_CUSTOMER:
+		c = strcmp(x->customer, y->customer);
+		break;
+	case DESK_SORT_TOTAL:
+		c = x->total != y->total ? (x->total > y->total ? -1 : 1) : 0;
+		break;
+	case DESK_SORT_STATUS:
+		c = (int)x->status - (int)y->status;
+		break;
+	default:
+		break;
+	}
+	return c ? c : (ia < ib ? -1 : ia > ib);
+}
+
+/* Makes d->perm for the sort key if it is missing; 0 when out of memory. */
+static int sort_ready(struct desk *d)
+{
+	size_t i;
+
+	if (d->perm != NULL)
+		return 1;
+	d->perm = malloc((d->nrows ? d->nrows : 1) * sizeof *d->perm);
+	if (d->perm == NULL)
+		return 0;
+	for (i = 0; i < d->nrows; i++)
+		d->perm[i] = (uint32_t)i;
+	qsort_r(d->perm, d->nrows, sizeof *d->perm, sort_cmp, d);
+	return 1;
+}
+
 /* Rebuilds the view from the match marks and the status. */
 static void build_view(struct desk *d)
 {
 	size_t i, k;
+	int by_key = d->sort != DESK_SORT_PLACED && sort_ready(d);
 
 	memset(d->counts, 0, sizeof d->counts);
 	d->nview = 0;
 	for (k = 0; k < d->nrows; k++) {
-		i = d->newest_first ? d->nrows - 1 - k : k;
+		if (by_key)
+			i = d->perm[k];
+		else
+			i = d->newest_first ? d->nrows - 1 - k : k;
 		if (!d->match[i])
 			continue;
 		d->counts[d->rows[i].status]++;
@@ -598,6 +654,26 @@ enum od_code desk_filter(struct desk *d, int status, const char *search,
 		mark_search(d, search, len, d->search[0] != '\0' &&
 			    strstr(search, d->search) != NULL);
 		memcpy(d->search, search, len + 1);
+	}
+	build_view(d);
+	return OD_OK;
+}
+
+enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
+		       struct od_err *err)
+{
+	if (key >= DESK_SORT_COUNT)
+		return od_err_set(err, OD_E_USAGE, "unknown sort order");
+	if (key != d->sort) {
+		free(d->perm);
+		d->perm = NULL;
+		d->sort = key;
+	}
+	if (d->sh == NULL)
+		return OD_OK;   /* kept for the next unlock */
+	if (key != DESK_SORT_PLACED && !sort_ready(d)) {
+		d->sort = DESK_SORT_PLACED;
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	build_view(d);
 	return OD_OK;
@@ -1011,12 +1087,21 @@ static void refresh_row(struct desk *d, const char *number)
 		d->rows[i].status = (uint8_t)o->status;
 		break;
 	}
+	if (d->sort == DESK_SORT_STATUS) {
+		free(d->perm);
+		d->perm = NULL;
+	}
 	record_order_free(o);
 	build_view(d);
 }
 
-enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
-			   long long *seq, struct od_err *err)
+/*
+ * Signs act in one transaction.  With follow, a log that moved on since
+ * act was prepared is not an error: the statement is linked to the new tip
+ * instead (a bulk action, whose dialog showed every field but prev).
+ */
+static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
+			     long long *seq, struct od_err *err)
 {
 	char prev[STMT_PREV_LEN + 1];
 	struct buf text;
@@ -1042,6 +1127,13 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	if (rc != OD_OK)
 		goto out;
 	rc = desk_head_prev(d->sh->store, prev, err);
+	if (rc == OD_OK && follow && strcmp(prev, act->prev) != 0) {
+		memcpy(act->prev, prev, sizeof act->prev);
+		rc = statement_set_prev(act->st, act->prev, err);
+		buf_reset(&act->text);
+		if (rc == OD_OK)
+			rc = statement_build(act->st, &act->text, err);
+	}
 	if (rc == OD_OK && strcmp(prev, act->prev) != 0)
 		rc = od_err_set(err, OD_E_STATE, "the shop's log moved on "
 				"while the dialog was open; nothing was "
@@ -1062,6 +1154,9 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	if (rc != OD_OK) {
 		store_rollback(d->sh->store);
 		*seq = 0;
+		/* Refused for its state: the row shows what the store holds. */
+		if (rc == OD_E_STATE && act->number[0])
+			refresh_row(d, act->number);
 		goto out;
 	}
 	rc = store_commit(d->sh->store, err);
@@ -1081,6 +1176,18 @@ out:
 	shop_release(d->sh);
 	buf_free(&text);
 	return rc;
+}
+
+enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
+			   long long *seq, struct od_err *err)
+{
+	return act_sign(d, act, 0, seq, err);
+}
+
+enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err)
+{
+	return act_sign(d, act, 1, seq, err);
 }
 
 void desk_act_free(struct desk_act *act)

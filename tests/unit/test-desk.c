@@ -617,6 +617,72 @@ static void test_lock_per_operation(void **state)
 	desk_free(d);
 }
 
+static void test_sort_and_bulk(void **state)
+{
+	const char *const numbers[] = { "2020", "2002", "2021" };
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_bulk *b = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq, last = 0;
+	size_t i;
+
+	(void)state;
+	/* Sorted by customer: byte order of the names, ties as placed. */
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	assert_int_equal(desk_sort(d, DESK_SORT_CUSTOMER, &err), OD_OK);
+	assert_int_equal(desk_count(d), NORDERS);
+	for (i = 1; i < desk_count(d); i++)
+		assert_true(strcmp(desk_row(d, i - 1)->customer,
+				   desk_row(d, i)->customer) <= 0);
+	assert_string_equal(desk_row(d, 0)->customer, "Anna Müller");
+	assert_string_equal(desk_row(d, 0)->number, "2002");
+	/* It holds across a filter and a search. */
+	assert_int_equal(desk_filter(d, ORDER_NEW, "Tea", 0, &err), OD_OK);
+	for (i = 1; i < desk_count(d); i++)
+		assert_true(strcmp(desk_row(d, i - 1)->customer,
+				   desk_row(d, i)->customer) <= 0);
+	assert_int_equal(desk_sort(d, DESK_SORT_NUMBER, &err), OD_OK);
+	assert_string_equal(desk_row(d, 0)->number, "2003");
+	assert_int_equal(desk_sort(d, DESK_SORT_COUNT, &err), OD_E_USAGE);
+	assert_int_equal(desk_sort(d, DESK_SORT_PLACED, &err), OD_OK);
+
+	/* Bulk: more than the cap is refused before anything is made. */
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers, 0,
+					   NULL, NULL, &b, &err), OD_E_INPUT);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers,
+					   DESK_BULK_MAX + 1, NULL, NULL, &b,
+					   &err), OD_E_INPUT);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CANCEL, numbers, 3,
+					   NULL, NULL, &b, &err), OD_E_USAGE);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers, 3,
+					   NULL, NULL, &b, &err), OD_OK);
+	assert_non_null(strstr(desk_bulk_text(b), "3 statements"));
+	assert_non_null(strstr(desk_bulk_text(b), "order: 2021\n"));
+	assert_null(strstr(desk_bulk_text(b), "prev: none"));
+	/* Each its own statement, each linked to the one before. */
+	for (i = 0; i < 3; i++) {
+		enum od_code rc = desk_bulk_sign(d, b, i, &seq, &err);
+
+		if (i == 1) {
+			/* 2002 was cancelled earlier: refused, by the fold. */
+			assert_int_equal(rc, OD_E_STATE);
+			continue;
+		}
+		assert_int_equal(rc, OD_OK);
+		assert_true(seq > last);
+		last = seq;
+	}
+	desk_bulk_free(b);
+	assert_int_equal(desk_detail(d, "2021", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CONFIRMED);
+	desk_detail_free(dd);
+	assert_int_equal(desk_detail(d, "2020", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CONFIRMED);
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
 /* Finds name in the desk's people, or NULL. */
 static const struct desk_person *person(const struct desk_people *p,
 					const char *name)
@@ -741,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_log_moved_since_shown),
 		cmocka_unit_test(test_audit_history),
 		cmocka_unit_test(test_lock_per_operation),
+		cmocka_unit_test(test_sort_and_bulk),
 		cmocka_unit_test(test_people),
 	};
 
