@@ -1310,6 +1310,7 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	memcpy(k->e.order, st->order, sizeof k->e.order);
 	k->e.kind = statement_kind_name(st->kind);
 	k->e.chain_ok = chain_ok;
+	memcpy(k->e.id, st->id, sizeof k->e.id);
 	rc = event_detail(st, &k->e.detail, err);
 	if (rc == OD_OK && k->e.detail[0] == '\0' &&
 	    statement_get(st, "user") != NULL) {
@@ -1354,8 +1355,11 @@ static void audit_check(struct store *s, struct kept *k)
 			      sigkey_pub_verify(p, k->text, k->len, k->sig,
 						&ignored) == OD_OK;
 		sigkey_pub_free(p);
+		snprintf(k->e.role, sizeof k->e.role, "owner");
 	} else {
+		role[0] = '\0';
 		k->e.sig_ok = signature_checks(s, st, &r, role, sizeof role);
+		memcpy(k->e.role, role, sizeof k->e.role);
 	}
 	statement_free(st);
 }

@@ -237,6 +237,8 @@ struct desk_entry {
 	int sig_ok;             /* the signature checks with the signer's key */
 	int chain_ok;           /* its hash follows from the entry before */
 	char *detail;           /* reason, note, carrier and tracking, user */
+	char id[STMT_ID_LEN + 1];  /* the statement's id */
+	char role[16];          /* the signer's role now, "" if unknown */
 };
 
 /* Entries newest first; owned by the caller (desk_audit_free). */
@@ -257,6 +259,16 @@ struct desk_audit {
 enum od_code desk_audit(struct desk *d, const char *filter,
 			struct desk_audit **out, struct od_err *err);
 void desk_audit_free(struct desk_audit *a);
+
+/*
+ * Writes a's entries to path as CSV (desk-csv.c), replacing it atomically,
+ * mode 0600: a header, then seq, time, signer, role, kind, order,
+ * signature-checked (yes/no), statement id, summary per entry, newest
+ * first.  Fields are quoted as RFC 4180 asks, and one that starts like a
+ * spreadsheet formula gets a leading apostrophe (lib/csv.h).
+ */
+enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
+			    struct od_err *err);
 
 /*
  * Replays the whole log as `orderdesk audit verify` does.  On success
