@@ -321,6 +321,29 @@ enum od_code desk_bulk_sign(struct desk *d, struct desk_bulk *b, size_t i,
 			    long long *seq, struct od_err *err);
 void desk_bulk_free(struct desk_bulk *b);
 
+/* ---- whether orders have reached the backend (desk-sync.c) ---- */
+
+#define DESK_UNSYNCED_MAX 1000000   /* orders not yet synced, listed */
+
+/* A snapshot of which orders have statements the backend has not seen. */
+struct desk_sync;
+
+/*
+ * Reads whether the store is attached to a backend and, if it is, which
+ * orders have a statement after the last head verified from it (one read
+ * of the log entries after that head: cheap after a recent sync, whatever
+ * the number of orders).  *out is the caller's (desk_sync_free).
+ */
+enum od_code desk_sync_read(struct desk *d, struct desk_sync **out,
+			    struct od_err *err);
+
+/* Whether the store was attached to a backend (0 for NULL). */
+int desk_sync_attached(const struct desk_sync *s);
+
+/* Whether every statement about number had reached the backend. */
+int desk_sync_reached(const struct desk_sync *s, const char *number);
+void desk_sync_free(struct desk_sync *s);
+
 /* ---- the shop's people (owners; desk-people.c) ---- */
 
 #define DESK_PEOPLE_MAX 1000

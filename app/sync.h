@@ -75,4 +75,13 @@ struct sync_report {
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err);
 
+/*
+ * Read-only, for the desk's sync column: whether the store is attached to
+ * a backend (*attached), and the seq of the last head verified from it
+ * (*seq, 0 before the first sync).  Entries at or before *seq have reached
+ * the backend.
+ */
+enum od_code sync_synced_seq(struct store *s, int *attached, long long *seq,
+			     struct od_err *err);
+
 #endif

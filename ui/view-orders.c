@@ -32,6 +32,7 @@ static struct {
 	char search[DESK_SEARCH_MAX + 1];
 	int newest;
 	int sort;             /* index into sorts[] */
+	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
 	char sel_number[STMT_ORDER_MAX + 1];
 } O;
 
@@ -134,10 +135,35 @@ static void draw_tabs(struct ui *u)
 #define W_ITEMS 5
 #define W_TOTAL 16
 #define W_STATUS 9
+#define W_SYNC 4
+
+/* Whether the list has a sync column: the store is attached to a backend. */
+static int has_sync(void)
+{
+	return desk_sync_attached(O.sync);
+}
 
 static int customer_width(const struct ui *u)
 {
-	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7;
+	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7 -
+	       (has_sync() ? W_SYNC + 1 : 0);
+}
+
+/* Rereads which orders reached the backend; keeps the old view on error. */
+static void sync_refresh(struct ui *u)
+{
+	struct desk_sync *s = NULL;
+	struct od_err err;
+
+	if (!desk_is_unlocked(u->desk))
+		return;
+	if (desk_sync_read(u->desk, &s, &err) != OD_OK) {
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return;
+	}
+	desk_sync_free(O.sync);
+	O.sync = s;
 }
 
 /* A heading, with an arrow when the list is sorted by it. */
@@ -178,6 +204,11 @@ static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
 	x += W_TOTAL + 1;
 	screen_put(y, x, W_STATUS, desk_status_name(r->status), a);
+	x += W_STATUS + 1;
+	if (has_sync())
+		screen_put(y, x, W_SYNC, desk_sync_reached(O.sync, r->number) ?
+			   "yes" : "no", sel ? a : desk_sync_reached(O.sync,
+			   r->number) ? UI_NORMAL : UI_DIM);
 }
 
 static void orders_draw(struct ui *u)
@@ -198,9 +229,11 @@ static void orders_draw(struct ui *u)
 	heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
 	screen_putf(1, 5 + W_NUM + W_PLACED + cw + W_ITEMS, W_TOTAL, UI_HEAD,
 		    "%*s%s", W_TOTAL - screen_width(h[3]), "", h[3]);
-	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL,
-		   u->cols - (7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL),
+	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL, W_STATUS,
 		   heading("STATUS", DESK_SORT_STATUS, h[4], 32), UI_HEAD);
+	if (has_sync())
+		screen_put(1, 7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL +
+			   W_STATUS, W_SYNC, "SYNC", UI_HEAD);
 	if (O.sel < O.top)
 		O.top = O.sel;
 	if (O.sel >= O.top + rows)
@@ -329,7 +362,8 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 		return UI_STAY;
 	snprintf(number, sizeof number, "%s", r->number);
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", number);
-	ui_act(u, kind, number);
+	if (ui_act(u, kind, number))
+		sync_refresh(u);
 	/* The order may have left this tab: stay near where it was. */
 	if (O.sel >= desk_count(u->desk))
 		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
@@ -363,6 +397,8 @@ static enum ui_next ship_run(struct ui *u)
 		if (desk_find(u->desk, number) == O.sel)
 			O.sel++;
 	}
+	if (shipped > 0)
+		sync_refresh(u);
 	if (shipped > 1 && !u->msg_bad) {
 		char last[UI_MSG_MAX];
 
@@ -397,7 +433,8 @@ static enum ui_next bulk(struct ui *u, enum stmt_kind kind)
 	if (!desk_may(u->desk, kind))
 		return UI_STAY;
 	note_selection(u);
-	ui_act_bulk(u, kind);
+	if (ui_act_bulk(u, kind))
+		sync_refresh(u);
 	if (desk_is_unlocked(u->desk))
 		(void)refilter(u, &(struct od_err){ 0 });
 	return UI_DRAW;
@@ -540,6 +577,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 			return UI_DRAW;
 		}
 		(void)apply(u);
+		sync_refresh(u);
 		ui_message(u, 0, "Reread %zu orders from the store.",
 			   desk_count_status(u->desk, -1));
 		return UI_DRAW;
@@ -588,6 +626,8 @@ static void orders_lock(struct ui *u)
 	O.searching = 0;
 	/* Marks are for this session of work, not past a lock. */
 	marks_clear();
+	desk_sync_free(O.sync);
+	O.sync = NULL;
 }
 
 /* After unlocking: the same tab, search and order as before. */
@@ -598,9 +638,11 @@ static enum od_code orders_unlock(struct ui *u, struct od_err *err)
 	if (!O.tab_chosen)
 		O.tab = desk_role(u->desk) == ROLE_STAFF ? 1 : 0;
 	rc = desk_sort(u->desk, sorts[O.sort].key, err);
-	if (rc != OD_OK)
-		return rc;
-	return refilter(u, err);
+	if (rc == OD_OK)
+		rc = refilter(u, err);
+	if (rc == OD_OK)
+		sync_refresh(u);
+	return rc;
 }
 
 const struct ui_view view_orders = {

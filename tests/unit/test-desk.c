@@ -683,6 +683,24 @@ static void test_sort_and_bulk(void **state)
 	desk_free(d);
 }
 
+static void test_sync_unattached(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_sync *sy = NULL;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(desk_sync_read(d, &sy, &err), OD_OK);
+	assert_false(desk_sync_attached(sy));
+	assert_true(desk_sync_reached(sy, "2001"));
+	desk_sync_free(sy);
+	assert_false(desk_sync_attached(NULL));
+	desk_lock(d);
+	assert_int_equal(desk_sync_read(d, &sy, &err), OD_E_AUTH);
+	assert_null(sy);
+	desk_free(d);
+}
+
 /* Finds name in the desk's people, or NULL. */
 static const struct desk_person *person(const struct desk_people *p,
 					const char *name)
@@ -808,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_audit_history),
 		cmocka_unit_test(test_lock_per_operation),
 		cmocka_unit_test(test_sort_and_bulk),
+		cmocka_unit_test(test_sync_unattached),
 		cmocka_unit_test(test_people),
 	};
 
