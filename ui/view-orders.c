@@ -70,12 +70,12 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
 	{ "1-6 ← →", "status tab", -1 },
-	{ "*", "mark all shown (c, s then act on the marked)", -1 },
+	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
-	{ "o", "sort: placed, number, customer, total, status", -1 },
+	{ "o", "sort by the next column", -1 },
 	{ "r", "reread the store", -1 },
 	{ "L", "lock", -1 },
-	{ "mouse", "click a tab or row, twice opens; wheel", -1 },
+	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
 };
 

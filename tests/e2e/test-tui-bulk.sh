@@ -18,6 +18,12 @@ expect_ok "the sample shop is imported"
 start_pane
 sign_in mei "$MEI_PASS"
 screen "mei's desk opens on the new orders" '1 of 300 orders, by placed, oldest first'
+tm send-keys '?'
+screen "help lists the marking keys" '^ +Space +mark'
+check "mark all, unmark all, sort, and every key still shown" \
+	bash -c "grep -Eq '\* +mark all shown' '$T/pane' && grep -Eq 'u +unmark all' '$T/pane' && grep -Eq 'o +sort by the next column' '$T/pane' && grep -Eq 'L +lock' '$T/pane' && grep -q mouse '$T/pane'"
+tm send-keys Escape
+wait_for '1 of 300 orders'
 tm send-keys Space Space Space
 screen "Space marks a row and moves down" '4 of 300 orders, by placed, oldest first, 3 marked'
 check "marked rows show a mark in the first column" \

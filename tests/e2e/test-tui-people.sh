@@ -128,6 +128,10 @@ screen "the audit history opens" 'audit history, newest first'
 tm send-keys -l "/1001"
 tm send-keys Enter
 screen "filtered to order 1001" 'newest first · 3 of [0-9]+ entries'
+tm send-keys '?'
+screen "help for the audit history lists the export" '^ +E +export what is shown to CSV'
+tm send-keys Escape
+wait_for 'audit history, newest first'
 tm send-keys E
 csv="orderdesk-audit-$(date +%Y%m%d).csv"
 screen "E asks for a file name, today's by default" "File +$csv"
