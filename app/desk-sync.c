@@ -80,7 +80,10 @@ enum od_code desk_sync_read(struct desk *d, struct desk_sync **out,
 		desk_sync_free(s);
 		return rc;
 	}
-	qsort(s->numbers, s->n, sizeof *s->numbers, cmp_number);
+	/* Nothing after the head leaves numbers NULL, which qsort must not
+	 * be given. */
+	if (s->n > 1)
+		qsort(s->numbers, s->n, sizeof *s->numbers, cmp_number);
 	*out = s;
 	return OD_OK;
 }
