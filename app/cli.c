@@ -41,7 +41,9 @@ static void print_help(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: orderdesk [--store DIR] [--user NAME] "
-		   "[--passphrase-fd N] COMMAND ...\n\ncommands:\n");
+		   "[--passphrase-fd N] COMMAND ...\n"
+		   "       orderdesk [--store DIR] [--user NAME] "
+		   "[--idle-lock SECONDS]   (the desk)\n\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n           %s\n", commands[i]->name,
 			commands[i]->summary, commands[i]->usage);
@@ -149,6 +151,18 @@ static void harden_process(void)
 	umask(077);
 }
 
+/* Parses whole seconds for --idle-lock; -1 if not 0..UI_IDLE_MAX. */
+static int parse_seconds(const char *s)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	return (*end == '\0' && v >= 0 && v <= UI_IDLE_MAX) ? (int)v : -1;
+}
+
 int cli_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -156,9 +170,11 @@ int cli_main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "passphrase-fd", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "idle-lock", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { NULL, NULL, -1, stdout };
+	int idle = -1;   /* the desk's idle lock: -1 for its default */
 	struct od_err err;
 	const char *store = NULL;
 	size_t i;
@@ -187,6 +203,15 @@ int cli_main(int argc, char **argv)
 		case 'h':
 			print_help(stdout);
 			return 0;
+		case 'i':
+			idle = parse_seconds(optarg);
+			if (idle < 0) {
+				fprintf(stderr, "orderdesk: --idle-lock needs "
+					"seconds from 0 (never) to %d\n",
+					UI_IDLE_MAX);
+				return 2;
+			}
+			break;
 		default:
 			fprintf(stderr, "orderdesk: unknown or incomplete "
 				"option %s; see `orderdesk --help`\n",
@@ -214,9 +239,14 @@ int cli_main(int argc, char **argv)
 				"out of memory");
 			return err.code ? od_code_exit_status(err.code) : 1;
 		}
-		status = ui_run(dir, c.user);
+		status = ui_run(dir, c.user, idle);
 		free(dir);
 		return status;
+	}
+	if (idle >= 0) {
+		fprintf(stderr, "orderdesk: --idle-lock is for the desk; give "
+			"it without a command\n");
+		return 2;
 	}
 	if (store != NULL) {
 		c.store_dir = strdup(store);

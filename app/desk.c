@@ -4,6 +4,7 @@
  * two steps (prepare and show, then sign).
  */
 #include "app/desk.h"
+#include "app/desk-internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "storage/store.h"
 
 #define ARENA_BLOCK (256 * 1024)
-#define CARRIER_MAX 64
+#define CARRIER_MAX DESK_CARRIER_MAX
 
 /* A block of the string arena that holds the index's text. */
 struct arena_block {
@@ -46,18 +47,11 @@ struct desk {
 	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
 	int status;
 	int newest_first;
+	enum desk_sort_key sort;
+	uint32_t *perm;           /* rows in sort order; NULL until needed */
 	char search[DESK_SEARCH_MAX + 1];
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
-};
-
-struct desk_act {
-	struct statement *st;
-	struct buf text;
-	enum stmt_kind kind;
-	char number[STMT_ORDER_MAX + 1];
-	char carrier[CARRIER_MAX + 1];
-	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
 };
 
 /* Copies s into the arena; NULL when out of memory. */
@@ -99,6 +93,8 @@ static void index_free(struct desk *d)
 	free(d->match);
 	free(d->view);
 	free(d->stext);
+	free(d->perm);
+	d->perm = NULL;
 	d->stext_failed = 0;
 	d->rows = NULL;
 	d->match = NULL;
@@ -229,8 +225,8 @@ const char *desk_locked_why(const struct desk *d)
  * process rotated them) or a user revoked meanwhile lock the desk, keeping
  * the reason for the unlock screen.
  */
-static enum od_code desk_hold(struct desk *d, enum shop_access access,
-			      struct od_err *err)
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err)
 {
 	enum od_code rc;
 
@@ -243,6 +239,11 @@ static enum od_code desk_hold(struct desk *d, enum shop_access access,
 		snprintf(d->locked_why, sizeof d->locked_why, "%s", err->msg);
 	}
 	return rc;
+}
+
+struct shop *desk_shop(struct desk *d)
+{
+	return d->sh;
 }
 
 int desk_is_unlocked(const struct desk *d)
@@ -545,15 +546,67 @@ static void mark_search(struct desk *d, const char *search, size_t len,
 	}
 }
 
+/* Compares rows *a and *b by the desk's sort key; ties by placed order. */
+static int sort_cmp(const void *a, const void *b, void *ctx)
+{
+	const struct desk *d = ctx;
+	uint32_t ia = *(const uint32_t *)a, ib = *(const uint32_t *)b;
+	const struct desk_row *x = &d->rows[ia], *y = &d->rows[ib];
+	size_t lx, ly;
+	int c = 0;
+
+	switch (d->sort) {
+	case DESK_SORT_NUMBER:
+		/* "999" before "1000", as people count. */
+		lx = strlen(x->number);
+		ly = strlen(y->number);
+		c = lx != ly ? (lx < ly ? -1 : 1) : strcmp(x->number,
+							   y->number);
+		break;
+	case DESK_SORT_CUSTOMER:
+		c = strcmp(x->customer, y->customer);
+		break;
+	case DESK_SORT_TOTAL:
+		c = x->total != y->total ? (x->total > y->total ? -1 : 1) : 0;
+		break;
+	case DESK_SORT_STATUS:
+		c = (int)x->status - (int)y->status;
+		break;
+	default:
+		break;
+	}
+	return c ? c : (ia < ib ? -1 : ia > ib);
+}
+
+/* Makes d->perm for the sort key if it is missing; 0 when out of memory. */
+static int sort_ready(struct desk *d)
+{
+	size_t i;
+
+	if (d->perm != NULL)
+		return 1;
+	d->perm = malloc((d->nrows ? d->nrows : 1) * sizeof *d->perm);
+	if (d->perm == NULL)
+		return 0;
+	for (i = 0; i < d->nrows; i++)
+		d->perm[i] = (uint32_t)i;
+	qsort_r(d->perm, d->nrows, sizeof *d->perm, sort_cmp, d);
+	return 1;
+}
+
 /* Rebuilds the view from the match marks and the status. */
 static void build_view(struct desk *d)
 {
 	size_t i, k;
+	int by_key = d->sort != DESK_SORT_PLACED && sort_ready(d);
 
 	memset(d->counts, 0, sizeof d->counts);
 	d->nview = 0;
 	for (k = 0; k < d->nrows; k++) {
-		i = d->newest_first ? d->nrows - 1 - k : k;
+		if (by_key)
+			i = d->perm[k];
+		else
+			i = d->newest_first ? d->nrows - 1 - k : k;
 		if (!d->match[i])
 			continue;
 		d->counts[d->rows[i].status]++;
@@ -600,6 +653,26 @@ enum od_code desk_filter(struct desk *d, int status, const char *search,
 		mark_search(d, search, len, d->search[0] != '\0' &&
 			    strstr(search, d->search) != NULL);
 		memcpy(d->search, search, len + 1);
+	}
+	build_view(d);
+	return OD_OK;
+}
+
+enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
+		       struct od_err *err)
+{
+	if (key >= DESK_SORT_COUNT)
+		return od_err_set(err, OD_E_USAGE, "unknown sort order");
+	if (key != d->sort) {
+		free(d->perm);
+		d->perm = NULL;
+		d->sort = key;
+	}
+	if (d->sh == NULL)
+		return OD_OK;   /* kept for the next unlock */
+	if (key != DESK_SORT_PLACED && !sort_ready(d)) {
+		d->sort = DESK_SORT_PLACED;
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	build_view(d);
 	return OD_OK;
@@ -903,8 +976,8 @@ static const char *text_field(enum stmt_kind kind)
  * The rule lives in ledger_append; this copy only decides what the dialog
  * shows, and desk_act_sign refuses to sign if the two ever differ.
  */
-static enum od_code head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
-			      struct od_err *err)
+enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
+			    struct od_err *err)
 {
 	uint8_t digest[LEDGER_HASH_LEN];
 	char id[STMT_ID_LEN + 1];
@@ -979,7 +1052,7 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 				 carrier);
 	}
 	if (rc == OD_OK)
-		rc = head_prev(d->sh->store, act->prev, err);
+		rc = desk_head_prev(d->sh->store, act->prev, err);
 	if (rc == OD_OK)
 		rc = statement_set_prev(act->st, act->prev, err);
 	if (rc == OD_OK)
@@ -1013,12 +1086,21 @@ static void refresh_row(struct desk *d, const char *number)
 		d->rows[i].status = (uint8_t)o->status;
 		break;
 	}
+	if (d->sort == DESK_SORT_STATUS) {
+		free(d->perm);
+		d->perm = NULL;
+	}
 	record_order_free(o);
 	build_view(d);
 }
 
-enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
-			   long long *seq, struct od_err *err)
+/*
+ * Signs act in one transaction.  With follow, a log that moved on since
+ * act was prepared is not an error: the statement is linked to the new tip
+ * instead (a bulk action, whose dialog showed every field but prev).
+ */
+static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
+			     long long *seq, struct od_err *err)
 {
 	char prev[STMT_PREV_LEN + 1];
 	struct buf text;
@@ -1043,12 +1125,22 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	rc = store_begin(d->sh->store, err);
 	if (rc != OD_OK)
 		goto out;
-	rc = head_prev(d->sh->store, prev, err);
+	rc = desk_head_prev(d->sh->store, prev, err);
+	if (rc == OD_OK && follow && strcmp(prev, act->prev) != 0) {
+		memcpy(act->prev, prev, sizeof act->prev);
+		rc = statement_set_prev(act->st, act->prev, err);
+		buf_reset(&act->text);
+		if (rc == OD_OK)
+			rc = statement_build(act->st, &act->text, err);
+	}
 	if (rc == OD_OK && strcmp(prev, act->prev) != 0)
 		rc = od_err_set(err, OD_E_STATE, "the shop's log moved on "
 				"while the dialog was open; nothing was "
 				"signed, look at the order again");
-	if (rc == OD_OK)
+	if (rc == OD_OK && act->kind == STMT_USER_ADD)
+		rc = shop_user_add_append(d->sh, act->st, act->seed, act->pass,
+					  act->pass_len, seq, err);
+	else if (rc == OD_OK)
 		rc = ledger_append(d->sh->store, d->sh->key, act->st, seq,
 				   err);
 	if (rc == OD_OK)
@@ -1061,6 +1153,9 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	if (rc != OD_OK) {
 		store_rollback(d->sh->store);
 		*seq = 0;
+		/* Refused for its state: the row shows what the store holds. */
+		if (rc == OD_E_STATE && act->number[0])
+			refresh_row(d, act->number);
 		goto out;
 	}
 	rc = store_commit(d->sh->store, err);
@@ -1070,11 +1165,28 @@ enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
 	}
 	if (act->kind == STMT_SHIPMENT_CONFIRM)
 		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
-	refresh_row(d, act->number);
+	if (act->number[0])
+		refresh_row(d, act->number);
+	/* A revoke is finished by dropping the slot and changing the key. */
+	if (act->kind == STMT_USER_REVOKE &&
+	    keyslot_has(d->sh->slots, act->user))
+		rc = shop_user_revoke(d->sh, act->user, err);
 out:
 	shop_release(d->sh);
 	buf_free(&text);
 	return rc;
+}
+
+enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
+			   long long *seq, struct od_err *err)
+{
+	return act_sign(d, act, 0, seq, err);
+}
+
+enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err)
+{
+	return act_sign(d, act, 1, seq, err);
 }
 
 void desk_act_free(struct desk_act *act)
@@ -1083,6 +1195,8 @@ void desk_act_free(struct desk_act *act)
 		return;
 	statement_free(act->st);
 	buf_free(&act->text);
+	secret_wipe(act->seed, sizeof act->seed);
+	secret_free_str(act->pass);
 	free(act);
 }
 
@@ -1195,6 +1309,7 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	memcpy(k->e.order, st->order, sizeof k->e.order);
 	k->e.kind = statement_kind_name(st->kind);
 	k->e.chain_ok = chain_ok;
+	memcpy(k->e.id, st->id, sizeof k->e.id);
 	rc = event_detail(st, &k->e.detail, err);
 	if (rc == OD_OK && k->e.detail[0] == '\0' &&
 	    statement_get(st, "user") != NULL) {
@@ -1239,8 +1354,11 @@ static void audit_check(struct store *s, struct kept *k)
 			      sigkey_pub_verify(p, k->text, k->len, k->sig,
 						&ignored) == OD_OK;
 		sigkey_pub_free(p);
+		snprintf(k->e.role, sizeof k->e.role, "owner");
 	} else {
+		role[0] = '\0';
 		k->e.sig_ok = signature_checks(s, st, &r, role, sizeof role);
+		memcpy(k->e.role, role, sizeof k->e.role);
 	}
 	statement_free(st);
 }

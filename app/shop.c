@@ -629,29 +629,46 @@ static enum od_code user_statement(struct shop *sh, enum stmt_kind kind,
 	return rc;
 }
 
-enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
-			   const char *pass, size_t pass_len,
-			   struct od_err *err)
+enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
+				   enum role role,
+				   uint8_t seed[KEYSLOT_SEED_LEN],
+				   struct statement **out, struct od_err *err)
 {
-	uint8_t seed[KEYSLOT_SEED_LEN], pub[SIGKEY_PUB_LEN];
+	uint8_t pub[SIGKEY_PUB_LEN];
 	struct sigkey *k = NULL;
-	struct statement *st = NULL;
 	enum od_code rc;
 
+	*out = NULL;
 	rc = sigkey_generate_seed(seed, err);
 	if (rc == OD_OK)
 		rc = sigkey_from_seed(seed, &k, err);
-	if (rc != OD_OK)
-		goto out;
-	sigkey_public(k, pub);
-	rc = user_statement(sh, STMT_USER_ADD, name, role_name(role), pub, &st,
-			    err);
-	if (rc == OD_OK)
-		rc = store_begin(sh->store, err);
-	if (rc != OD_OK)
-		goto out;
+	if (rc == OD_OK) {
+		sigkey_public(k, pub);
+		rc = user_statement(sh, STMT_USER_ADD, name, role_name(role),
+				    pub, out, err);
+	}
+	sigkey_free(k);
+	if (rc != OD_OK) {
+		secret_wipe(seed, KEYSLOT_SEED_LEN);
+		statement_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
+				  const uint8_t seed[KEYSLOT_SEED_LEN],
+				  const char *pass, size_t pass_len,
+				  long long *seq, struct od_err *err)
+{
+	const char *name = statement_get(st, "user");
+	struct sigkey *k = NULL;
 	/* Folding first refuses a duplicate name or a caller who may not. */
-	rc = ledger_append(sh->store, sh->key, st, NULL, err);
+	enum od_code rc = ledger_append(sh->store, sh->key, st, seq, err);
+
+	if (rc == OD_OK && name == NULL)
+		rc = od_err_set(err, OD_E_INTERNAL, "a user.add without a "
+				"user");
 	/*
 	 * The log had no such user, so a slot under that name is what an
 	 * interrupted add left behind: replace it.
@@ -663,9 +680,30 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 				 seed, NULL, err);
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, sh->data_key, err);
-	/* Their sealed keys go to the other desks on the next sync. */
+	/* Their sealed keys go to the other desks on the next sync, signed
+	 * with their own new key. */
+	if (rc == OD_OK)
+		rc = sigkey_from_seed(seed, &k, err);
 	if (rc == OD_OK)
 		rc = people_outbox_add(sh->store, sh->slots, name, k, err);
+	sigkey_free(k);
+	return rc;
+}
+
+enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
+			   const char *pass, size_t pass_len,
+			   struct od_err *err)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN];
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = shop_user_add_prepare(sh, name, role, seed, &st, err);
+	if (rc == OD_OK)
+		rc = store_begin(sh->store, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = shop_user_add_append(sh, st, seed, pass, pass_len, NULL, err);
 	if (rc != OD_OK) {
 		store_rollback(sh->store);
 		goto out;
@@ -673,7 +711,6 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 	rc = store_commit(sh->store, err);
 out:
 	secret_wipe(seed, sizeof seed);
-	sigkey_free(k);
 	statement_free(st);
 	return rc;
 }

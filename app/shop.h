@@ -178,6 +178,24 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 			   const char *pass, size_t pass_len,
 			   struct od_err *err);
 
+/*
+ * The two halves of shop_user_add, for a caller that shows the statement
+ * before it is signed (the desk): prepare makes the new person's key (its
+ * seed in seed, which the caller wipes) and the unsigned user.add in *out
+ * (the caller's, statement_free).  append, inside the caller's
+ * transaction, signs and appends st (*seq, if not NULL, its entry), and
+ * seals the key under pass in the person's new key slot, saved before the
+ * caller commits; on failure the caller rolls back.
+ */
+enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
+				   enum role role,
+				   uint8_t seed[KEYSLOT_SEED_LEN],
+				   struct statement **out, struct od_err *err);
+enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
+				  const uint8_t seed[KEYSLOT_SEED_LEN],
+				  const char *pass, size_t pass_len,
+				  long long *seq, struct od_err *err);
+
 /* Changes the current user's passphrase (old one already proven). */
 enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
 			 const char *new_pass, size_t new_len,

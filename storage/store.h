@@ -86,6 +86,15 @@ enum od_code store_log_find_id(struct store *s, const char *id,
 			       long long *seq, struct od_err *err);
 
 /*
+ * Calls cb with each order number that has a log entry after seq, once
+ * each (store-unsynced.c).  Reads only the entries after seq, so it is
+ * cheap when few are.
+ */
+enum od_code store_log_orders_after(struct store *s, long long seq,
+				    void (*cb)(void *ctx, const char *number),
+				    void *ctx, struct od_err *err);
+
+/*
  * The last entry's seq, statement id and digest: what a new statement
  * follows.  An empty log gives *seq 0 (id and digest untouched).
  */

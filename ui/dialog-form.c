@@ -56,6 +56,9 @@ static void draw(struct ui *u, const char *title, struct ui_field *f,
 			while ((*shown & 0xc0) == 0x80)
 				shown++;
 		}
+		/* Echo off: not even the length of a passphrase shows. */
+		if (f[i].hidden)
+			shown = "";
 		screen_put(fy, x + 3 + lw, vw, shown, UI_SELECT);
 		if (i == cur) {
 			tw = screen_width(shown);

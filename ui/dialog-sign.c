@@ -11,7 +11,7 @@
 
 #include "lib/utf8.h"
 
-#define SIGN_SEGS_MAX 4000
+#define SIGN_SEGS_MAX 20000
 
 /* A piece of the statement that fits one row of the dialog. */
 struct seg {

@@ -8,6 +8,9 @@
 
 #include <curses.h>
 #include <signal.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,20 @@ static volatile sig_atomic_t got_signal;
 static int screen_on;
 static int attrs[UI_ATTR_COUNT];
 
+/*
+ * What a crash writes to give the terminal back: made while all is well,
+ * because the handler may only call async-signal-safe functions (write,
+ * tcsetattr, signal, raise), never curses.
+ */
+#define CRASH_SEQ_MAX 256
+#define CRASH_STACK (64 * 1024)
+static char crash_seq[CRASH_SEQ_MAX];
+static size_t crash_len;
+static struct termios crash_tio;
+static int crash_tio_ok;
+static char crash_stack[CRASH_STACK];
+static const int crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
+
 /* Only notes the signal: the loop ends the session between actions, so a
  * signal never cuts an append in half. */
 static void on_signal(int sig)
@@ -31,6 +48,68 @@ static void on_signal(int sig)
 int screen_signal(void)
 {
 	return got_signal;
+}
+
+/*
+ * A fatal signal: the screen, cursor, attributes and terminal modes as they
+ * were, then the signal again with its default action (a core dump where
+ * the process allows one; cli.c turns them off).
+ */
+static void on_crash(int sig)
+{
+	if (crash_len > 0 && write(STDOUT_FILENO, crash_seq, crash_len) < 0)
+		crash_len = 0;
+	if (crash_tio_ok)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &crash_tio);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Adds terminfo capability cap (if the terminal has it) to crash_seq. */
+static void crash_add(const char *cap)
+{
+	const char *v = tigetstr(cap);
+	size_t n;
+
+	if (v == NULL || v == (const char *)-1)
+		return;
+	n = strlen(v);
+	if (crash_len + n > sizeof crash_seq)
+		return;
+	memcpy(crash_seq + crash_len, v, n);
+	crash_len += n;
+}
+
+/* Prepares what a crash writes and installs the handler, on its own stack
+ * so that a stack overflow still reaches it. */
+static void crash_init(int mouse)
+{
+	static const char mouse_off[] = "\033[?1006l\033[?1002l\033[?1000l";
+	struct sigaction sa;
+	stack_t st;
+	size_t i;
+
+	crash_len = 0;
+	crash_add("sgr0");
+	crash_add("cnorm");
+	crash_add("rmkx");
+	/* The mouse reports that curses switched on, xterm's way. */
+	if (mouse && crash_len + sizeof mouse_off - 1 <= sizeof crash_seq) {
+		memcpy(crash_seq + crash_len, mouse_off, sizeof mouse_off - 1);
+		crash_len += sizeof mouse_off - 1;
+	}
+	crash_add("rmcup");
+	memset(&st, 0, sizeof st);
+	st.ss_sp = crash_stack;
+	st.ss_size = sizeof crash_stack;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	if (sigaltstack(&st, NULL) == 0)
+		sa.sa_flags |= SA_ONSTACK;
+	for (i = 0; i < sizeof crash_signals / sizeof crash_signals[0]; i++)
+		sigaction(crash_signals[i], &sa, NULL);
 }
 
 /* Picks colours, or plain attributes when there are none or NO_COLOR. */
@@ -69,6 +148,7 @@ static void init_attrs(struct ui *u)
 int screen_init(struct ui *u)
 {
 	struct sigaction sa;
+	int mouse;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -77,6 +157,7 @@ int screen_init(struct ui *u)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	crash_tio_ok = tcgetattr(STDIN_FILENO, &crash_tio) == 0;
 	if (newterm(NULL, stdout, stdin) == NULL)
 		return -1;
 	screen_on = 1;
@@ -88,9 +169,10 @@ int screen_init(struct ui *u)
 	curs_set(0);
 	/* Clicks and the wheel where the terminal reports them (Shift still
 	 * selects text in most terminals). */
-	mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED |
-		  BUTTON5_PRESSED, NULL);
+	mouse = mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
+			  BUTTON4_PRESSED | BUTTON5_PRESSED, NULL) != 0;
 	init_attrs(u);
+	crash_init(mouse);
 	screen_size(u);
 	return 0;
 }

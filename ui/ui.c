@@ -15,7 +15,6 @@
 
 #define UI_TICK_MS 250
 #define UI_IDLE_DEFAULT 300   /* seconds */
-#define UI_IDLE_MAX 86400
 /* Empty reads within one second that mean the terminal is gone (a read
  * that waits returns at most 1000 / UI_TICK_MS times a second). */
 #define UI_GONE 50
@@ -213,7 +212,7 @@ static void loop(struct ui *u)
 	}
 }
 
-int ui_run(const char *store_dir, const char *user)
+int ui_run(const char *store_dir, const char *user, int idle_secs)
 {
 	struct ui u;
 	struct od_err err;
@@ -230,7 +229,8 @@ int ui_run(const char *store_dir, const char *user)
 		return od_code_exit_status(err.code);
 	}
 	u.want_user = user ? user : getenv("ORDERDESK_USER");
-	u.idle_secs = idle_seconds();
+	u.idle_secs = idle_secs >= 0 && idle_secs <= UI_IDLE_MAX ? idle_secs :
+		      idle_seconds();
 	u.last_key = time(NULL);
 	ui_push(&u, &view_orders);
 	ui_push(&u, &view_login);

@@ -9,11 +9,15 @@
 #ifndef OD_UI_H
 #define OD_UI_H
 
+#define UI_IDLE_MAX 86400   /* seconds: the longest idle lock */
+
 /*
  * Runs the desk on the shop in store_dir until the person quits.  user (or
- * NULL) is preselected on the unlock screen.  Needs a terminal on stdin and
- * stdout.  Returns the process exit status (0 when quit normally).
+ * NULL) is preselected on the unlock screen.  idle_secs is how long the
+ * desk may sit untouched before it locks itself (0: never); -1 takes
+ * $ORDERDESK_IDLE_LOCK, or 300.  Needs a terminal on stdin and stdout.
+ * Returns the process exit status (0 when quit normally).
  */
-int ui_run(const char *store_dir, const char *user);
+int ui_run(const char *store_dir, const char *user, int idle_secs);
 
 #endif

@@ -19,6 +19,7 @@ static struct {
 static const struct ui_keyhelp audit_keys[] = {
 	{ "/", "filter", -1 },
 	{ "V", "verify everything", -1 },
+	{ "E", "export what is shown to CSV", -1 },
 	{ "Esc", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "move", -1 },
@@ -162,6 +163,33 @@ static enum ui_next verify(struct ui *u)
 	return UI_DRAW;
 }
 
+/*
+ * Writes the entries shown (the filter's, newest first) to a CSV file the
+ * person names, in the current directory unless a path is given.
+ */
+static enum ui_next export_csv(struct ui *u)
+{
+	char path[1024];
+	struct ui_field f[1];
+	struct od_err err;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (A.a == NULL)
+		return UI_STAY;
+	localtime_r(&now, &tm);
+	strftime(path, sizeof path, "orderdesk-audit-%Y%m%d.csv", &tm);
+	f[0] = (struct ui_field){ "File", path, sizeof path, 0 };
+	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
+		return UI_DRAW;
+	if (desk_audit_csv(A.a, path, &err) != OD_OK)
+		ui_message(u, 1, "Not exported: %s", err.msg);
+	else
+		ui_message(u, 0, "Exported %zu entries to %.200s (only you "
+			   "may read it).", A.a->n, path);
+	return UI_DRAW;
+}
+
 static enum ui_next audit_key(struct ui *u, int key)
 {
 	size_t n = A.a ? A.a->n : 0, page = rows(u);
@@ -206,6 +234,8 @@ static enum ui_next audit_key(struct ui *u, int key)
 		break;
 	case 'V':
 		return verify(u);
+	case 'E':
+		return export_csv(u);
 	case 'r':
 		if (load(u, &err) != OD_OK)
 			ui_message(u, 1, "%s", err.msg);

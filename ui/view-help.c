@@ -13,19 +13,31 @@ static void help_draw(struct ui *u)
 {
 	const struct ui_view *v = ui_below(u);
 	const struct ui_keyhelp *k;
-	int y = 2;
+	int y = 2, n = 0, room = u->rows - 4, col = 0, x, kw, ww;
 
 	screen_bar(u, 0, UI_TITLE);
 	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · keys of %s",
 		    v ? v->name : "the desk");
+	for (k = v ? v->keys : NULL; k != NULL && k->key != NULL; k++)
+		n += ui_key_offered(u, k);
+	/* More keys than rows: two columns, so that every key is shown. */
+	kw = n > room ? 12 : 16;
+	ww = n > room ? u->cols / 2 - kw - 3 : u->cols - kw - 5;
 	for (k = v ? v->keys : NULL; k != NULL && k->key != NULL; k++) {
-		if (!ui_key_offered(u, k) || y >= u->rows - 2)
+		if (!ui_key_offered(u, k))
 			continue;
-		screen_put(y, 2, 16, k->key, UI_HEAD);
-		screen_put(y, 19, u->cols - 21, k->what, UI_NORMAL);
+		if (y >= 2 + room) {
+			if (col == 1 || n <= room)
+				break;
+			col = 1;
+			y = 2;
+		}
+		x = col ? u->cols / 2 : 0;
+		screen_put(y, x + 2, kw, k->key, UI_HEAD);
+		screen_put(y, x + 3 + kw, ww, k->what, UI_NORMAL);
 		y++;
 	}
-	if (y < u->rows - 2)
+	if (n <= room && y < u->rows - 2)
 		screen_put(y + 1, 2, u->cols - 4, "Every action is a statement "
 			   "signed with your own key; the dialog shows it "
 			   "before you say y.", UI_DIM);

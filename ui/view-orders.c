@@ -31,8 +31,25 @@ static struct {
 	int searching;
 	char search[DESK_SEARCH_MAX + 1];
 	int newest;
+	int sort;             /* index into sorts[] */
+	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
 	char sel_number[STMT_ORDER_MAX + 1];
 } O;
+
+/* What o cycles through, and how the header and the count line say it. */
+static const struct {
+	enum desk_sort_key key;
+	int newest;
+	const char *name;
+} sorts[] = {
+	{ DESK_SORT_PLACED, 0, "placed, oldest first" },
+	{ DESK_SORT_PLACED, 1, "placed, newest first" },
+	{ DESK_SORT_NUMBER, 0, "number" },
+	{ DESK_SORT_CUSTOMER, 0, "customer" },
+	{ DESK_SORT_TOTAL, 0, "total, highest first" },
+	{ DESK_SORT_STATUS, 0, "status" },
+};
+#define NSORTS (sizeof sorts / sizeof sorts[0])
 
 static const struct ui_keyhelp orders_keys[] = {
 	{ "Enter", "open", -1 },
@@ -40,8 +57,10 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "x", "cancel", STMT_ORDER_CANCEL },
 	{ "n", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
+	{ "Space", "mark", -1 },
 	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "A", "audit history", UI_OWNER_ONLY },
+	{ "P", "people", UI_OWNER_ONLY },
 	{ "/", "search", -1 },
 	{ "Esc", "clear search", -1 },
 	{ "Tab", "status", -1 },
@@ -51,10 +70,12 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
 	{ "1-6 ← →", "status tab", -1 },
-	{ "o", "oldest/newest first", -1 },
+	{ "*", "mark all shown", -1 },
+	{ "u", "unmark all", -1 },
+	{ "o", "sort by the next column", -1 },
 	{ "r", "reread the store", -1 },
 	{ "L", "lock", -1 },
-	{ "mouse", "click a tab or row, twice opens; wheel", -1 },
+	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
 };
 
@@ -114,13 +135,50 @@ static void draw_tabs(struct ui *u)
 #define W_ITEMS 5
 #define W_TOTAL 16
 #define W_STATUS 9
+#define W_SYNC 4
+
+/* Whether the list has a sync column: the store is attached to a backend. */
+static int has_sync(void)
+{
+	return desk_sync_attached(O.sync);
+}
 
 static int customer_width(const struct ui *u)
 {
-	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7;
+	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7 -
+	       (has_sync() ? W_SYNC + 1 : 0);
 }
 
-/* Draws one order's row. */
+/* Rereads which orders reached the backend; keeps the old view on error. */
+static void sync_refresh(struct ui *u)
+{
+	struct desk_sync *s = NULL;
+	struct od_err err;
+
+	if (!desk_is_unlocked(u->desk))
+		return;
+	if (desk_sync_read(u->desk, &s, &err) != OD_OK) {
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return;
+	}
+	desk_sync_free(O.sync);
+	O.sync = s;
+}
+
+/* A heading, with an arrow when the list is sorted by it. */
+static const char *heading(const char *name, enum desk_sort_key key,
+			   char *out, size_t size)
+{
+	const char *arrow = sorts[O.sort].key != key ? "" :
+			    (sorts[O.sort].newest ||
+			     key == DESK_SORT_TOTAL) ? "↓" : "↑";
+
+	snprintf(out, size, "%s%s", name, arrow);
+	return out;
+}
+
+/* Draws one order's row, with its mark in the first column. */
 static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 {
 	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
@@ -133,6 +191,8 @@ static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 	snprintf(items, sizeof items, "%5u", (unsigned)r->nitems);
 	if (sel)
 		screen_bar(u, y, a);
+	if (marks_has(r->number))
+		screen_put(y, 0, 1, "*", sel ? a : UI_GOOD);
 	screen_put(y, x, W_NUM, r->number, a);
 	x += W_NUM + 1;
 	screen_put(y, x, W_PLACED, when, a);
@@ -144,18 +204,36 @@ static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
 	x += W_TOTAL + 1;
 	screen_put(y, x, W_STATUS, desk_status_name(r->status), a);
+	x += W_STATUS + 1;
+	if (has_sync())
+		screen_put(y, x, W_SYNC, desk_sync_reached(O.sync, r->number) ?
+			   "yes" : "no", sel ? a : desk_sync_reached(O.sync,
+			   r->number) ? UI_NORMAL : UI_DIM);
 }
 
 static void orders_draw(struct ui *u)
 {
 	size_t n = desk_count(u->desk), rows = list_rows(u), i;
 	int cw = customer_width(u);
-	char line[DESK_SEARCH_MAX + 64];
+	char line[DESK_SEARCH_MAX + 128], h[5][32], marked[48] = "";
 
 	draw_tabs(u);
-	screen_putf(1, 1, u->cols - 1, UI_HEAD, "%-*s %-*s %-*s %*s %*s %s",
-		    W_NUM, "NUMBER", W_PLACED, "PLACED", cw, "CUSTOMER",
-		    W_ITEMS, "ITEMS", W_TOTAL, "TOTAL", "STATUS");
+	/* %-*s counts bytes: the arrow is 3 bytes for 1 column. */
+	screen_put(1, 1, W_NUM, heading("NUMBER", DESK_SORT_NUMBER, h[0], 32),
+		   UI_HEAD);
+	screen_put(1, 2 + W_NUM, W_PLACED, heading("PLACED", DESK_SORT_PLACED,
+						   h[1], 32), UI_HEAD);
+	screen_put(1, 3 + W_NUM + W_PLACED, cw,
+		   heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32), UI_HEAD);
+	screen_put(1, 4 + W_NUM + W_PLACED + cw, W_ITEMS, "ITEMS", UI_HEAD);
+	heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
+	screen_putf(1, 5 + W_NUM + W_PLACED + cw + W_ITEMS, W_TOTAL, UI_HEAD,
+		    "%*s%s", W_TOTAL - screen_width(h[3]), "", h[3]);
+	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL, W_STATUS,
+		   heading("STATUS", DESK_SORT_STATUS, h[4], 32), UI_HEAD);
+	if (has_sync())
+		screen_put(1, 7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL +
+			   W_STATUS, W_SYNC, "SYNC", UI_HEAD);
 	if (O.sel < O.top)
 		O.top = O.sel;
 	if (O.sel >= O.top + rows)
@@ -176,10 +254,13 @@ static void orders_draw(struct ui *u)
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
 	} else {
-		snprintf(line, sizeof line, "%zu of %zu %s%s%s%s",
+		if (marks_count())
+			snprintf(marked, sizeof marked, ", %zu marked",
+				 marks_count());
+		snprintf(line, sizeof line, "%zu of %zu %s%s%s, by %s%s",
 			 n ? O.sel + 1 : 0, n, n == 1 ? "order" : "orders",
 			 O.search[0] ? " matching /" : "", O.search,
-			 O.newest ? ", newest first" : "");
+			 sorts[O.sort].name, marked);
 		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
 	}
 }
@@ -281,7 +362,8 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 		return UI_STAY;
 	snprintf(number, sizeof number, "%s", r->number);
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", number);
-	ui_act(u, kind, number);
+	if (ui_act(u, kind, number))
+		sync_refresh(u);
 	/* The order may have left this tab: stay near where it was. */
 	if (O.sel >= desk_count(u->desk))
 		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
@@ -315,6 +397,8 @@ static enum ui_next ship_run(struct ui *u)
 		if (desk_find(u->desk, number) == O.sel)
 			O.sel++;
 	}
+	if (shipped > 0)
+		sync_refresh(u);
 	if (shipped > 1 && !u->msg_bad) {
 		char last[UI_MSG_MAX];
 
@@ -324,6 +408,35 @@ static enum ui_next ship_run(struct ui *u)
 	}
 	if (O.sel >= desk_count(u->desk))
 		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	return UI_DRAW;
+}
+
+/* Marks every order the list shows (up to DESK_BULK_MAX). */
+static enum ui_next mark_all(struct ui *u)
+{
+	size_t n = desk_count(u->desk), i;
+
+	for (i = 0; i < n; i++) {
+		if (marks_set(desk_row(u->desk, i)->number, 1) != 0) {
+			ui_message(u, 1, "Marked the first %d; at most %d can "
+				   "be marked.", DESK_BULK_MAX,
+				   DESK_BULK_MAX);
+			break;
+		}
+	}
+	return UI_DRAW;
+}
+
+/* Acts on the marked orders, then keeps the selection near where it was. */
+static enum ui_next bulk(struct ui *u, enum stmt_kind kind)
+{
+	if (!desk_may(u->desk, kind))
+		return UI_STAY;
+	note_selection(u);
+	if (ui_act_bulk(u, kind))
+		sync_refresh(u);
+	if (desk_is_unlocked(u->desk))
+		(void)refilter(u, &(struct od_err){ 0 });
 	return UI_DRAW;
 }
 
@@ -396,7 +509,6 @@ static enum ui_next orders_key(struct ui *u, int key)
 			O.sel--;
 		break;
 	case UI_FN(KEY_NPAGE):
-	case ' ':
 		O.sel = O.sel + page < n ? O.sel + page : (n ? n - 1 : 0);
 		O.top = O.top + page < n ? O.top + page : O.top;
 		break;
@@ -433,9 +545,29 @@ static enum ui_next orders_key(struct ui *u, int key)
 		note_selection(u);
 		return apply(u);
 	case 'o':
-		O.newest = !O.newest;
-		note_selection(u);
+		O.sort = (O.sort + 1) % (int)NSORTS;
+		O.newest = sorts[O.sort].newest;
+		/* A new order starts at its top, as a sorted column does. */
+		O.sel = 0;
+		O.sel_number[0] = '\0';
+		if (desk_sort(u->desk, sorts[O.sort].key, &err) != OD_OK) {
+			ui_message(u, 1, "%s", err.msg);
+			return UI_DRAW;
+		}
 		return apply(u);
+	case ' ':
+		r = desk_row(u->desk, O.sel);
+		if (r != NULL && marks_set(r->number, !marks_has(r->number)))
+			ui_message(u, 1, "At most %d orders can be marked.",
+				   DESK_BULK_MAX);
+		if (O.sel + 1 < n)
+			O.sel++;
+		break;
+	case '*':
+		return mark_all(u);
+	case 'u':
+		marks_clear();
+		break;
 	case 'r':
 		note_selection(u);
 		if (desk_reload(u->desk, &err) != OD_OK) {
@@ -445,6 +577,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 			return UI_DRAW;
 		}
 		(void)apply(u);
+		sync_refresh(u);
 		ui_message(u, 0, "Reread %zu orders from the store.",
 			   desk_count_status(u->desk, -1));
 		return UI_DRAW;
@@ -458,12 +591,16 @@ static enum ui_next orders_key(struct ui *u, int key)
 		}
 		return UI_DRAW;
 	case 'c':
+		if (marks_count())
+			return bulk(u, STMT_ORDER_CONFIRM);
 		return act(u, STMT_ORDER_CONFIRM);
 	case 'x':
 		return act(u, STMT_ORDER_CANCEL);
 	case 'n':
 		return act(u, STMT_ORDER_NOTE);
 	case 's':
+		if (marks_count())
+			return bulk(u, STMT_SHIPMENT_CONFIRM);
 		return act(u, STMT_SHIPMENT_CONFIRM);
 	case 'S':
 		return ship_run(u);
@@ -472,6 +609,9 @@ static enum ui_next orders_key(struct ui *u, int key)
 	case 'A':
 		if (desk_role(u->desk) == ROLE_OWNER)
 			view_audit_open(u);
+		return UI_DRAW;
+	case 'P':
+		view_people_open(u);
 		return UI_DRAW;
 	default:
 		return ui_common_key(u, key);
@@ -484,14 +624,25 @@ static void orders_lock(struct ui *u)
 {
 	note_selection(u);
 	O.searching = 0;
+	/* Marks are for this session of work, not past a lock. */
+	marks_clear();
+	desk_sync_free(O.sync);
+	O.sync = NULL;
 }
 
 /* After unlocking: the same tab, search and order as before. */
 static enum od_code orders_unlock(struct ui *u, struct od_err *err)
 {
+	enum od_code rc;
+
 	if (!O.tab_chosen)
 		O.tab = desk_role(u->desk) == ROLE_STAFF ? 1 : 0;
-	return refilter(u, err);
+	rc = desk_sort(u->desk, sorts[O.sort].key, err);
+	if (rc == OD_OK)
+		rc = refilter(u, err);
+	if (rc == OD_OK)
+		sync_refresh(u);
+	return rc;
 }
 
 const struct ui_view view_orders = {

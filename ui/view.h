@@ -87,13 +87,43 @@ struct ui {
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit;
+	view_audit, view_people;
+
+/* Opens the people view (view-people.c, owners); 0 if it cannot load. */
+int view_people_open(struct ui *u);
 
 /* Opens the audit history (view-audit.c, owners); 0 if it cannot load. */
 int view_audit_open(struct ui *u);
 
 /* Opens the order view on number (view-order.c); 0 if it cannot load. */
 int view_order_open(struct ui *u, const char *number);
+
+/* ---- marks.c: orders marked for a bulk action ---- */
+
+/* Whether number is marked. */
+int marks_has(const char *number);
+
+/* Marks (on) or unmarks number; -1 when DESK_BULK_MAX are marked. */
+int marks_set(const char *number, int on);
+
+/* How many are marked, and the i-th (sorted by number; NULL past the end). */
+size_t marks_count(void);
+const char *marks_get(size_t i);
+
+/* Unmarks everything. */
+void marks_clear(void);
+
+/* ---- act-bulk.c ---- */
+
+/*
+ * Acts on every marked order with kind (order.confirm, or shipment.confirm
+ * asking one carrier and a tracking number per order): one dialog with
+ * every statement, then each signed on its own and durable before the
+ * next; the signed ones are unmarked, and the message line says how many
+ * were signed and which were refused, and why.  Returns how many were
+ * signed.
+ */
+size_t ui_act_bulk(struct ui *u, enum stmt_kind kind);
 
 /* ---- ui.c ---- */
 
@@ -182,6 +212,7 @@ struct ui_field {
 	const char *label;
 	char *value;             /* UTF-8, edited in place */
 	size_t cap;              /* bytes value may hold, with the NUL */
+	int hidden;              /* a passphrase: typing is not shown */
 };
 
 /*

@@ -76,7 +76,7 @@ expect_ok "restore into an empty store"
 RC=$?
 expect_ok "the restored shop verifies"
 cp "$T/shop.backup" "$T/bad.backup"
-printf '\x00' | dd of="$T/bad.backup" bs=1 seek=5000 conv=notrunc status=none
+flip_byte "$T/bad.backup" 5000
 "$OD" --store "$T/restored2" --user owner --passphrase-fd 3 restore "$T/bad.backup" > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
 RC=$?
 expect_fail "a damaged backup is refused" 6 "damaged|altered|tampered"

@@ -617,6 +617,201 @@ static void test_lock_per_operation(void **state)
 	desk_free(d);
 }
 
+static void test_sort_and_bulk(void **state)
+{
+	const char *const numbers[] = { "2020", "2002", "2021" };
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_bulk *b = NULL;
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	long long seq, last = 0;
+	size_t i;
+
+	(void)state;
+	/* Sorted by customer: byte order of the names, ties as placed. */
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	assert_int_equal(desk_sort(d, DESK_SORT_CUSTOMER, &err), OD_OK);
+	assert_int_equal(desk_count(d), NORDERS);
+	for (i = 1; i < desk_count(d); i++)
+		assert_true(strcmp(desk_row(d, i - 1)->customer,
+				   desk_row(d, i)->customer) <= 0);
+	assert_string_equal(desk_row(d, 0)->customer, "Anna Müller");
+	assert_string_equal(desk_row(d, 0)->number, "2002");
+	/* It holds across a filter and a search. */
+	assert_int_equal(desk_filter(d, ORDER_NEW, "Tea", 0, &err), OD_OK);
+	for (i = 1; i < desk_count(d); i++)
+		assert_true(strcmp(desk_row(d, i - 1)->customer,
+				   desk_row(d, i)->customer) <= 0);
+	assert_int_equal(desk_sort(d, DESK_SORT_NUMBER, &err), OD_OK);
+	assert_string_equal(desk_row(d, 0)->number, "2003");
+	assert_int_equal(desk_sort(d, DESK_SORT_COUNT, &err), OD_E_USAGE);
+	assert_int_equal(desk_sort(d, DESK_SORT_PLACED, &err), OD_OK);
+
+	/* Bulk: more than the cap is refused before anything is made. */
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers, 0,
+					   NULL, NULL, &b, &err), OD_E_INPUT);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers,
+					   DESK_BULK_MAX + 1, NULL, NULL, &b,
+					   &err), OD_E_INPUT);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CANCEL, numbers, 3,
+					   NULL, NULL, &b, &err), OD_E_USAGE);
+	assert_int_equal(desk_bulk_prepare(d, STMT_ORDER_CONFIRM, numbers, 3,
+					   NULL, NULL, &b, &err), OD_OK);
+	assert_non_null(strstr(desk_bulk_text(b), "3 statements"));
+	assert_non_null(strstr(desk_bulk_text(b), "order: 2021\n"));
+	assert_null(strstr(desk_bulk_text(b), "prev: none"));
+	/* Each its own statement, each linked to the one before. */
+	for (i = 0; i < 3; i++) {
+		enum od_code rc = desk_bulk_sign(d, b, i, &seq, &err);
+
+		if (i == 1) {
+			/* 2002 was cancelled earlier: refused, by the fold. */
+			assert_int_equal(rc, OD_E_STATE);
+			continue;
+		}
+		assert_int_equal(rc, OD_OK);
+		assert_true(seq > last);
+		last = seq;
+	}
+	desk_bulk_free(b);
+	assert_int_equal(desk_detail(d, "2021", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CONFIRMED);
+	desk_detail_free(dd);
+	assert_int_equal(desk_detail(d, "2020", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_CONFIRMED);
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
+static void test_sync_unattached(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_sync *sy = NULL;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(desk_sync_read(d, &sy, &err), OD_OK);
+	assert_false(desk_sync_attached(sy));
+	assert_true(desk_sync_reached(sy, "2001"));
+	desk_sync_free(sy);
+	assert_false(desk_sync_attached(NULL));
+	desk_lock(d);
+	assert_int_equal(desk_sync_read(d, &sy, &err), OD_E_AUTH);
+	assert_null(sy);
+	desk_free(d);
+}
+
+/* Finds name in the desk's people, or NULL. */
+static const struct desk_person *person(const struct desk_people *p,
+					const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->p[i].name, name) == 0)
+			return &p->p[i];
+	return NULL;
+}
+
+static void test_people(void **state)
+{
+	static const struct {
+		enum stmt_kind kind;
+		const char *name, *role, *pass;
+		enum od_code want;
+	} refused[] = {
+		{ STMT_USER_ADD, "", "staff", "long enough 1", OD_E_INPUT },
+		{ STMT_USER_ADD, "ann", "boss", "long enough 1", OD_E_USAGE },
+		{ STMT_USER_ADD, "ann", "staff", "short", OD_E_INPUT },
+		{ STMT_USER_ADD, "ann", "staff", NULL, OD_E_INPUT },
+		{ STMT_USER_ADD, "a\x1b[31m", "staff", "long enough 1",
+		  OD_E_INPUT },
+		{ STMT_USER_ROLE, "mei", NULL, NULL, OD_E_USAGE },
+		{ STMT_ORDER_CONFIRM, "mei", "staff", NULL, OD_E_USAGE },
+	};
+	struct desk *d = open_as("owner", OWNER_PASS), *m, *ann;
+	struct desk_act *act = NULL;
+	struct desk_people *p = NULL;
+	struct od_err err;
+	long long seq = 7;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		enum od_code rc = desk_prepare_user(d, refused[i].kind,
+			refused[i].name, refused[i].role, refused[i].pass,
+			refused[i].pass ? strlen(refused[i].pass) : 0, &act,
+			&err);
+
+		if (rc == OD_OK) {
+			/* Prepared, the signature must still refuse it. */
+			rc = desk_act_sign(d, act, &seq, &err);
+			desk_act_free(act);
+			act = NULL;
+		}
+		if (rc != refused[i].want)
+			fail_msg("case %zu: %d (%s)", i, rc, err.msg);
+	}
+
+	/* A shopkeeper is refused by the core, and no slot is left. */
+	m = open_as("mei", MEI_PASS);
+	assert_false(desk_may(m, STMT_USER_ADD));
+	assert_int_equal(desk_prepare_user(m, STMT_USER_ADD, "eve", "owner",
+					   "eve passphrase 1", 16, &act, &err),
+			 OD_OK);
+	assert_int_equal(desk_act_sign(m, act, &seq, &err), OD_E_DENIED);
+	assert_int_equal(seq, 0);
+	desk_act_free(act);
+	desk_free(m);
+	assert_int_equal(desk_people(d, &p, &err), OD_OK);
+	assert_null(person(p, "eve"));
+	desk_people_free(p);
+	ann = NULL;
+	assert_int_equal(desk_new(dir, &ann, &err), OD_OK);
+	assert_int_equal(desk_unlock(ann, "eve", "eve passphrase 1", 16,
+				     &err), OD_E_AUTH);
+	desk_free(ann);
+
+	/* The owner adds ann: the dialog's text is what lands. */
+	assert_int_equal(desk_prepare_user(d, STMT_USER_ADD, "ann", "staff",
+					   "ann passphrase 1", 16, &act, &err),
+			 OD_OK);
+	assert_non_null(strstr(desk_act_text(act), "kind: user.add\n"));
+	assert_non_null(strstr(desk_act_text(act), "user: ann\nrole: staff"
+			       "\npubkey: "));
+	assert_null(strstr(desk_act_text(act), "ann passphrase"));
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	assert_true(seq > 0);
+	desk_act_free(act);
+	ann = open_as("ann", "ann passphrase 1");
+	assert_string_equal(desk_role_name(ann), "staff");
+	desk_free(ann);
+
+	assert_int_equal(desk_prepare_user(d, STMT_USER_ROLE, "ann",
+					   "shopkeeper", NULL, 0, &act, &err),
+			 OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_prepare_user(d, STMT_USER_REVOKE, "ann", NULL,
+					   NULL, 0, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(d, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_people(d, &p, &err), OD_OK);
+	assert_non_null(person(p, "ann"));
+	assert_string_equal(person(p, "ann")->role, "shopkeeper");
+	assert_false(person(p, "ann")->active);
+	assert_true(person(p, "owner")->active);
+	desk_people_free(p);
+	/* Revoked: the slot is gone and the store's key changed. */
+	assert_int_equal(desk_new(dir, &ann, &err), OD_OK);
+	assert_int_equal(desk_unlock(ann, "ann", "ann passphrase 1", 16,
+				     &err), OD_E_AUTH);
+	desk_free(ann);
+	/* The owner's desk still reads the store under the new key. */
+	assert_int_equal(desk_reload(d, &err), OD_OK);
+	desk_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +825,9 @@ int main(void)
 		cmocka_unit_test(test_log_moved_since_shown),
 		cmocka_unit_test(test_audit_history),
 		cmocka_unit_test(test_lock_per_operation),
+		cmocka_unit_test(test_sort_and_bulk),
+		cmocka_unit_test(test_sync_unattached),
+		cmocka_unit_test(test_people),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,53 @@
+/*
+ * desk-internal.h - what the desk-*.c files share with desk.c and nobody
+ * else sees: a prepared action's insides, and taking the store for one
+ * operation.
+ */
+#ifndef OD_DESK_INTERNAL_H
+#define OD_DESK_INTERNAL_H
+
+#include "app/desk.h"
+#include "lib/buf.h"
+#include "storage/keyslot.h"
+
+#define DESK_CARRIER_MAX 64
+
+struct desk_act {
+	struct statement *st;
+	struct buf text;
+	enum stmt_kind kind;
+	char number[STMT_ORDER_MAX + 1];   /* "" for a user.* action */
+	char carrier[DESK_CARRIER_MAX + 1];
+	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
+	char user[STMT_NAME_MAX + 1];   /* user.*: whom it is about */
+	uint8_t seed[KEYSLOT_SEED_LEN]; /* user.add: the new key (wiped) */
+	char *pass;                     /* user.add: their passphrase (wiped) */
+	size_t pass_len;
+};
+
+/*
+ * The signed-in shop, NULL when locked.  Between operations its store is
+ * closed (sh->store NULL); desk_hold opens it for one.
+ */
+struct shop *desk_shop(struct desk *d);
+
+/*
+ * Takes the store for one operation (end it with shop_release).  Keys that
+ * no longer open it, or a person revoked meanwhile, lock the desk.
+ */
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err);
+
+/* The prev field a statement signed now carries ("none" or id + digest). */
+enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
+			    struct od_err *err);
+
+/*
+ * desk_act_sign for one statement of a bulk action: if the log moved on
+ * since act was prepared (the statement before it in the batch), act is
+ * linked to the new tip and its text rebuilt before it is signed.
+ */
+enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err);
+
+#endif

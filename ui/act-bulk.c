@@ -1,0 +1,127 @@
+/*
+ * act-bulk.c - one action on every marked order: the fields asked once (a
+ * tracking number per parcel), one dialog showing every statement, then
+ * each signed in turn.  Each is durable before the next is signed, and the
+ * message line is written only after the last.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BULK_CARRIER_MAX 64
+#define BULK_TRACKING_MAX 64
+
+/* Asks the carrier once and a tracking number per order; 0 on Esc. */
+static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
+			       BULK_TRACKING_MAX + 1], size_t n)
+{
+	struct ui_field f[1];
+	char title[96];
+	size_t i;
+
+	snprintf(carrier, BULK_CARRIER_MAX + 1, "%s",
+		 desk_last_carrier(u->desk));
+	f[0] = (struct ui_field){ "Carrier", carrier, BULK_CARRIER_MAX + 1,
+				  0 };
+	snprintf(title, sizeof title, "Ship %zu marked orders", n);
+	if (!dialog_form(u, title, f, 1))
+		return 0;
+	for (i = 0; i < n; i++) {
+		f[0] = (struct ui_field){ "Tracking", tracking[i],
+					  BULK_TRACKING_MAX + 1, 0 };
+		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
+			 marks_get(i), i + 1, n);
+		if (!dialog_form(u, title, f, 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* Adds "NUMBER (why)" to the refused list in msg, as room allows. */
+static void note_refused(char *msg, size_t size, const char *number,
+			 const char *why)
+{
+	size_t len = strlen(msg);
+
+	if (len + 8 >= size)
+		return;
+	snprintf(msg + len, size - len, "%s%.32s (%.100s)", len ? "; " : "",
+		 number, why);
+}
+
+size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
+{
+	size_t n = marks_count(), i, signed_n = 0, refused = 0;
+	const char **numbers = NULL, **tracks = NULL;
+	char (*tracking)[BULK_TRACKING_MAX + 1] = NULL;
+	char carrier[BULK_CARRIER_MAX + 1] = "", title[96];
+	char why[UI_MSG_MAX] = "", first[STMT_ORDER_MAX + 1] = "";
+	struct desk_bulk *b = NULL;
+	struct od_err err;
+	long long seq;
+
+	if (n == 0 || !desk_may(u->desk, kind))
+		return 0;
+	numbers = calloc(n, sizeof *numbers);
+	tracks = calloc(n, sizeof *tracks);
+	tracking = calloc(n, sizeof *tracking);
+	if (numbers == NULL || tracks == NULL || tracking == NULL) {
+		ui_message(u, 1, "out of memory; nothing signed");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		numbers[i] = marks_get(i);
+		tracks[i] = tracking[i];
+	}
+	if (kind == STMT_SHIPMENT_CONFIRM &&
+	    !ask_parcels(u, carrier, tracking, n)) {
+		ui_message(u, 0, "Nothing signed.");
+		goto out;
+	}
+	if (desk_bulk_prepare(u->desk, kind, numbers, n, carrier,
+			      kind == STMT_SHIPMENT_CONFIRM ? tracks : NULL,
+			      &b, &err) != OD_OK) {
+		ui_message(u, 1, "Nothing signed: %s", err.msg);
+		goto out;
+	}
+	snprintf(title, sizeof title, "%s %zu marked orders",
+		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : "Confirm", n);
+	if (!dialog_sign(u, title, desk_bulk_text(b))) {
+		ui_message(u, 0, "Nothing signed.");
+		goto out;
+	}
+	/* The batch holds its own copies of the numbers: unmarking a
+	 * signed order cannot move them. */
+	for (i = 0; i < n && desk_is_unlocked(u->desk); i++) {
+		const char *num = desk_bulk_number(b, i);
+
+		/* Ctrl-C, SIGTERM: stop between whole statements. */
+		if (screen_signal())
+			break;
+		if (desk_bulk_sign(u->desk, b, i, &seq, &err) == OD_OK) {
+			if (signed_n++ == 0)
+				snprintf(first, sizeof first, "%s", num);
+			/* Signed orders leave the marks; refused ones stay,
+			 * to look at. */
+			(void)marks_set(num, 0);
+			continue;
+		}
+		refused++;
+		note_refused(why, sizeof why, num, err.msg);
+	}
+	if (refused == 0 && signed_n == n)
+		ui_message(u, 0, "Signed %zu of %zu orders as %s, each its "
+			   "own statement (first %s).", signed_n, n,
+			   desk_user(u->desk), first);
+	else
+		ui_message(u, 1, "Signed %zu of %zu; refused %zu: %.200s",
+			   signed_n, n, refused, why);
+out:
+	desk_bulk_free(b);
+	free(numbers);
+	free(tracks);
+	free(tracking);
+	return signed_n;
+}

@@ -1,0 +1,270 @@
+/*
+ * view-people.c - the owner's people: everyone ever added, with their role,
+ * whether they are active, and their key's fingerprint; adding a person
+ * (who types their own passphrase twice, never shown), changing a role,
+ * revoking.  Each is a statement shown in full before it is signed, as an
+ * order's actions are.
+ */
+#include "ui/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/secret.h"
+
+#define PASS_CAP 1025        /* PASSPHRASE_MAX and the NUL */
+
+static struct {
+	struct desk_people *p;
+	size_t sel, top;
+} P;
+
+static const struct ui_keyhelp people_keys[] = {
+	{ "a", "add a person", STMT_USER_ADD },
+	{ "r", "change role", STMT_USER_ROLE },
+	{ "x", "revoke", STMT_USER_REVOKE },
+	{ "Esc", "back", -1 },
+	{ "?", "help", -1 },
+	{ "j k ↑ ↓", "move", -1 },
+	{ "L", "lock", -1 },
+	{ NULL, NULL, -1 },
+};
+
+/* Reads the people again. */
+static enum od_code load(struct ui *u, struct od_err *err)
+{
+	struct desk_people *p = NULL;
+	enum od_code rc = desk_people(u->desk, &p, err);
+
+	if (rc != OD_OK)
+		return rc;
+	desk_people_free(P.p);
+	P.p = p;
+	if (P.sel >= p->n)
+		P.sel = p->n ? p->n - 1 : 0;
+	return OD_OK;
+}
+
+int view_people_open(struct ui *u)
+{
+	struct od_err err;
+
+	if (desk_role(u->desk) != ROLE_OWNER)
+		return 0;
+	P.sel = P.top = 0;
+	ui_push(u, &view_people);
+	if (load(u, &err) != OD_OK) {
+		u->depth--;
+		ui_message(u, 1, "%s", err.msg);
+		return 0;
+	}
+	return 1;
+}
+
+static void people_draw(struct ui *u)
+{
+	size_t n = P.p ? P.p->n : 0, rows, i;
+	const struct desk_person *x;
+	enum ui_attr a;
+	int y;
+
+	rows = u->rows > 5 ? (size_t)(u->rows - 4) : 1;
+	screen_bar(u, 0, UI_TITLE);
+	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · people · %zu",
+		    n);
+	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%-16s %-10s %-8s %s",
+		    "NAME", "ROLE", "STATE", "KEY");
+	if (P.sel < P.top)
+		P.top = P.sel;
+	if (P.sel >= P.top + rows)
+		P.top = P.sel - rows + 1;
+	for (i = 0; i < rows && P.top + i < n; i++) {
+		x = &P.p->p[P.top + i];
+		y = 2 + (int)i;
+		a = P.top + i == P.sel ? UI_SELECT : x->active ? UI_NORMAL :
+		    UI_DIM;
+		if (a == UI_SELECT)
+			screen_bar(u, y, a);
+		screen_put(y, 1, 16, x->name, a);
+		screen_put(y, 18, 10, x->role, a);
+		screen_put(y, 29, 8, x->active ? "active" : "revoked", a);
+		screen_put(y, 38, u->cols - 39, x->fingerprint, a);
+	}
+	if (u->msg[0])
+		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
+			   u->msg_bad ? UI_BAD : UI_GOOD);
+}
+
+/* Shows act, signs it on y, reports; returns 1 when signed. */
+static int sign(struct ui *u, const char *title, struct desk_act *act,
+		const char *done)
+{
+	struct od_err err;
+	long long seq = 0;
+	enum od_code rc;
+
+	if (!dialog_sign(u, title, desk_act_text(act))) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
+	}
+	rc = desk_act_sign(u->desk, act, &seq, &err);
+	if (rc != OD_OK && seq == 0) {
+		ui_message(u, 1, "Not signed: %s", err.msg);
+		return 0;
+	}
+	if (rc != OD_OK)
+		ui_message(u, 1, "Signed (log entry %lld), but: %s", seq,
+			   err.msg);
+	else
+		ui_message(u, 0, "%s, signed by %s (log entry %lld).", done,
+			   desk_user(u->desk), seq);
+	return 1;
+}
+
+/* a: a new person, who types their own passphrase twice. */
+static void add(struct ui *u)
+{
+	char name[STMT_NAME_MAX + 1] = "", role[16] = "staff", done[128];
+	char *pass = NULL, *again = NULL;
+	struct ui_field f[4];
+	struct desk_act *act = NULL;
+	struct od_err err;
+
+	pass = calloc(1, PASS_CAP);
+	again = calloc(1, PASS_CAP);
+	if (pass == NULL || again == NULL) {
+		ui_message(u, 1, "out of memory; nothing signed");
+		goto out;
+	}
+	f[0] = (struct ui_field){ "Name", name, sizeof name, 0 };
+	f[1] = (struct ui_field){ "Role", role, sizeof role, 0 };
+	f[2] = (struct ui_field){ "Passphrase", pass, PASS_CAP, 1 };
+	f[3] = (struct ui_field){ "Again", again, PASS_CAP, 1 };
+	if (!dialog_form(u, "Add a person (they type the passphrase)", f,
+			 4)) {
+		ui_message(u, 0, "Nothing signed.");
+		goto out;
+	}
+	if (strcmp(pass, again) != 0) {
+		ui_message(u, 1, "The two passphrases differ; nothing signed, "
+			   "try again.");
+		goto out;
+	}
+	if (desk_prepare_user(u->desk, STMT_USER_ADD, name, role, pass,
+			      strlen(pass), &act, &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		goto out;
+	}
+	/* The passphrase is in act now, until it is sealed or dropped. */
+	secret_wipe(pass, PASS_CAP);
+	secret_wipe(again, PASS_CAP);
+	snprintf(done, sizeof done, "Added %s as %s", name, role);
+	sign(u, "Add a person", act, done);
+out:
+	desk_act_free(act);
+	if (pass != NULL)
+		secret_wipe(pass, PASS_CAP);
+	if (again != NULL)
+		secret_wipe(again, PASS_CAP);
+	free(pass);
+	free(again);
+}
+
+/* r and x: a new role for, or the revocation of, the selected person. */
+static void change(struct ui *u, enum stmt_kind kind)
+{
+	const struct desk_person *x;
+	char name[STMT_NAME_MAX + 1], role[16], title[96], done[128];
+	struct ui_field f[1];
+	struct desk_act *act = NULL;
+	struct od_err err;
+
+	if (P.p == NULL || P.sel >= P.p->n)
+		return;
+	x = &P.p->p[P.sel];
+	snprintf(name, sizeof name, "%s", x->name);
+	snprintf(role, sizeof role, "%s", x->role);
+	if (kind == STMT_USER_ROLE) {
+		snprintf(title, sizeof title, "New role for %s", name);
+		f[0] = (struct ui_field){ "Role", role, sizeof role, 0 };
+		if (!dialog_form(u, title, f, 1)) {
+			ui_message(u, 0, "Nothing signed.");
+			return;
+		}
+		snprintf(done, sizeof done, "%s is now %s", name, role);
+		snprintf(title, sizeof title, "Change the role of %s", name);
+	} else {
+		snprintf(done, sizeof done, "Revoked %s and changed the "
+			 "store's key", name);
+		snprintf(title, sizeof title, "Revoke %s", name);
+	}
+	if (desk_prepare_user(u->desk, kind, name, role, NULL, 0, &act,
+			      &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return;
+	}
+	sign(u, title, act, done);
+	desk_act_free(act);
+}
+
+static enum ui_next people_key(struct ui *u, int key)
+{
+	size_t n = P.p ? P.p->n : 0;
+	struct od_err err;
+	enum stmt_kind kind;
+
+	u->msg[0] = '\0';
+	switch (key) {
+	case UI_ESC:
+	case 'q':
+		return UI_BACK;
+	case 'j':
+	case UI_FN(KEY_DOWN):
+		if (P.sel + 1 < n)
+			P.sel++;
+		return UI_DRAW;
+	case 'k':
+	case UI_FN(KEY_UP):
+		if (P.sel > 0)
+			P.sel--;
+		return UI_DRAW;
+	case 'a':
+	case 'r':
+	case 'x':
+		kind = key == 'a' ? STMT_USER_ADD : key == 'r' ?
+		       STMT_USER_ROLE : STMT_USER_REVOKE;
+		if (!desk_may(u->desk, kind))
+			return UI_STAY;
+		if (key == 'a')
+			add(u);
+		else
+			change(u, kind);
+		/* The list shows what the store holds now. */
+		if (desk_is_unlocked(u->desk) && load(u, &err) != OD_OK)
+			ui_message(u, 1, "%s", err.msg);
+		return UI_DRAW;
+	default:
+		return ui_common_key(u, key);
+	}
+}
+
+/* Drops the list on lock: names and keys of people stay out of memory. */
+static void people_lock(struct ui *u)
+{
+	desk_people_free(P.p);
+	P.p = NULL;
+}
+
+static enum od_code people_unlock(struct ui *u, struct od_err *err)
+{
+	if (desk_role(u->desk) != ROLE_OWNER)
+		return od_err_set(err, OD_E_DENIED, "only an owner sees the "
+				  "people");
+	return load(u, err);
+}
+
+const struct ui_view view_people = {
+	"People", people_draw, people_key, people_lock, people_unlock,
+	people_keys,
+};
