@@ -36,6 +36,7 @@ struct sync_job {
 	int own_lock;           /* hold the store per step, not throughout */
 	struct tls_client *client;
 	char head_key[48];      /* base64 of the backend's key; "" if new */
+	int head_key_kept;      /* head_key is in the store */
 	long long seen_seq;
 	uint8_t seen_hash[32];
 	struct buf resp;
@@ -117,8 +118,11 @@ static enum od_code meta_put(struct store *s, const char *const *kv, size_t n,
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err)
 {
-	const char *kv[4] = { META_URL, a->url, META_PIN, a->pin };
-	char dir[4096];
+	/* Another backend (another pin) signs with its own key: learn it. */
+	const char *kv[6] = { META_URL, a->url, META_PIN, a->pin,
+			      META_HEADKEY, "" };
+	char dir[4096], *old_pin = NULL;
+	size_t n = 2;
 	enum od_code rc;
 
 	if (strncmp(a->url, "https://", 8) != 0 || strlen(a->url) > 512)
@@ -137,8 +141,17 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 		rc = copy_pem(a->cert, dir, "desk.pem", err);
 	if (rc == OD_OK)
 		rc = copy_pem(a->key, dir, "desk.key", err);
+	if (rc == OD_OK) {
+		rc = store_meta_get(sh->store, META_PIN, &old_pin, err);
+		if (rc == OD_E_NOTFOUND || (rc == OD_OK &&
+					    strcmp(old_pin, a->pin) != 0))
+			n = 3;
+		if (rc == OD_E_NOTFOUND)
+			rc = OD_OK;
+		free(old_pin);
+	}
 	if (rc == OD_OK)
-		rc = meta_put(sh->store, kv, 2, err);
+		rc = meta_put(sh->store, kv, n, err);
 	return rc;
 }
 
@@ -185,6 +198,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 		rc = meta_read(s, META_SEEN, seen, sizeof seen, err);
 	if (rc != OD_OK)
 		return rc;
+	j->head_key_kept = j->head_key[0] != '\0';
 	if (url[0] == '\0' || pin[0] == '\0')
 		return od_err_set(err, OD_E_USAGE, "this desk has no backend "
 				  "yet: orderdesk sync --backend URL --pin PIN "
@@ -766,6 +780,28 @@ static enum od_code rebase(struct sync_job *j, const struct head *h,
 }
 
 /*
+ * Keeps the key of the first head this desk verified: without it, every
+ * sync would take whatever key the backend shows, and a head signed by
+ * another key would prove nothing.
+ */
+static enum od_code keep_head_key(struct sync_job *j, struct od_err *err)
+{
+	const char *kv[2] = { META_HEADKEY, j->head_key };
+	enum od_code rc;
+
+	if (j->head_key_kept || j->head_key[0] == '\0')
+		return OD_OK;
+	rc = job_hold(j, SHOP_WRITE, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = meta_put(j->sh->store, kv, 1, err);
+	job_let_go(j);
+	if (rc == OD_OK)
+		j->head_key_kept = 1;
+	return rc;
+}
+
+/*
  * Checks that the backend still holds this desk's synced history: its
  * entry at the synced head (or, never synced, its first entry) has the
  * same chain hash as ours.  Sets *h to the backend's head.
@@ -785,6 +821,8 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 	rc = call(j, "GET", path, NULL, &ans, err);
 	if (rc == OD_OK)
 		rc = check_head(j, json_object_get(ans, "head"), h, err);
+	if (rc == OD_OK)
+		rc = keep_head_key(j, err);
 	if (rc == OD_OK && j->seen_seq == 0) {
 		rc = job_hold(j, SHOP_READ, err);
 		if (rc == OD_OK) {
