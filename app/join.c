@@ -226,6 +226,7 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	struct sync_attach a;
 	struct sync_report srep;
 	struct shop *sh = NULL;
+	struct stat st;
 	unsigned char rnd[4];
 	json_t *ans = NULL;
 	int existed = 0, wrote = 0;
@@ -235,6 +236,11 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	rc = check_opts(o, &existed, err);
 	if (rc != OD_OK)
 		return rc;
+	/* A join killed after its code was spent leaves DIR/.join behind;
+	 * its key is of no use now, and it must not spend this code too. */
+	snprintf(ca, sizeof ca, "%s/%s", o->dir, JOIN_TMP);
+	if (lstat(ca, &st) == 0 && S_ISDIR(st.st_mode))
+		clean(o->dir, 0, 0);
 	if (o->desk_name != NULL) {
 		snprintf(desk, sizeof desk, "%s", o->desk_name);
 	} else {
