@@ -471,6 +471,7 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 	json_t *body, *ans = NULL, *receipts;
 	char *text;
 	size_t i, n = json_array_size(p->batch);
+	long long top = 0, upto = out->exact_upto;
 	enum od_code rc;
 
 	body = json_pack("{s:O}", "statements", p->batch);
@@ -495,8 +496,10 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 		    get_seq(r, "seq") > 0) {
 			if (res[0] == 'a')
 				p->j->rep->pushed++;
+			if (get_seq(r, "seq") > top)
+				top = get_seq(r, "seq");
 			if (*exact && get_seq(r, "seq") == p->seqs[i])
-				out->exact_upto = p->seqs[i];
+				upto = p->seqs[i];
 			else
 				*exact = 0;
 		} else if (res != NULL && strcmp(res, "refused") == 0) {
@@ -511,8 +514,17 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 	if (rc == OD_OK)
 		rc = check_head(p->j, json_object_get(ans, "head"), &out->last,
 				err);
-	if (rc == OD_OK)
+	/* Receipts are not signed, the head is: an entry the head does not
+	 * cover was not appended, whatever its receipt says. */
+	if (rc == OD_OK && top > out->last.seq)
+		rc = od_err_set(err, OD_E_TAMPERED, "the backend's receipts "
+				"name entry %lld, beyond its signed head (%lld): "
+				"sync stopped, nothing counted as sent; tell the "
+				"owner", top, out->last.seq);
+	if (rc == OD_OK) {
+		out->exact_upto = upto;
 		out->any = 1;
+	}
 	json_decref(ans);
 	return rc;
 }

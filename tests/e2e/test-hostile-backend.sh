@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A backend that turns against its desks, on 127.0.0.1: one that starts
 # signing its heads with another key is refused (the key a desk first
-# verified is kept in its store); what a killed join left behind does not
-# spend the next code.
+# verified is kept in its store); receipts that say "accepted" beyond the
+# signed head (tests/tools/od-evil drops the push) stop the sync and leave
+# the statements waiting for an honest backend; what a killed join left
+# behind does not spend the next code.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 
@@ -12,6 +14,7 @@ start_backend
 
 STORE="$T/a"
 new_shop
+od "$OWNER_PASS" import "$SAMPLE"
 od "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key"
@@ -27,17 +30,40 @@ OLD_SEED=$(sed -n 's/^sign: //p' "$BK/backend.key")
 NEW_SEED=$(head -c 32 /dev/urandom | command od -An -tx1 -v | tr -d ' \n')
 sed -i "s/^sign: .*/sign: $NEW_SEED/" "$BK/backend.key"
 start_backend "$BK" "$PORT"
-od "$OWNER_PASS" confirm 1001 2> /dev/null || true
+od "$OWNER_PASS" confirm 1001
 od "$OWNER_PASS" sync
 expect_fail "a head signed with another key stops the sync" 6 \
 	"signs with another key"
 
-# --- a join killed after its code was spent left DIR/.join behind ---------
+# --- receipts say "accepted" for what the backend dropped ----------------
+# evil DIR MODE: od-evil in place of orderdeskd on the same port.
+evil() {
+	kill "$SRV_PID" 2> /dev/null
+	wait "$SRV_PID" 2> /dev/null
+	: > "$T/evil.out"
+	"$TOOLS/od-evil" "$1" "$2" "$PORT" > "$T/evil.out" 2> "$T/evil.err" &
+	SRV_PID=$!
+	wait_for "evil listening" "$T/evil.out"
+}
+sed -i "s/^sign: .*/sign: $OLD_SEED/" "$BK/backend.key"
+evil "$BK" drop
+od "$OWNER_PASS" confirm 1003
+od "$OWNER_PASS" sync
+expect_fail "receipts beyond the backend's signed head stop the sync" 6 \
+	"receipts.*signed head"
+od "$OWNER_PASS" sync
+expect_fail "and the next sync still does not take them as landed" 6 \
+	"receipts.*signed head"
 kill "$SRV_PID"
 wait "$SRV_PID" 2> /dev/null
-SRV_PID=""
-sed -i "s/^sign: .*/sign: $OLD_SEED/" "$BK/backend.key"
 start_backend "$BK" "$PORT"
+od "$OWNER_PASS" sync
+expect_ok "the honest backend then gets the statements"
+check "both of them" grep -q "pushed 2," "$T/out"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "and its log verifies" test $? -eq 0
+
+# --- a join killed after its code was spent left DIR/.join behind ---------
 C="$T/c"
 mkdir -p "$C/.join"
 echo "left by a killed join" > "$C/.join/ca.pem"

@@ -1,0 +1,184 @@
+/*
+ * od-evil.c - a backend that lies to its desks, for the sync tests: it
+ * serves a real orderdeskd directory (its keys, certificates and store,
+ * as an attacker who took the backend holds them) on 127.0.0.1 and bends
+ * its answers to pushes.
+ *
+ *   od-evil DIR MODE [PORT]
+ *
+ * MODE is one of
+ *   drop     a pushed statement is not appended, yet its receipt says
+ *            "accepted" with the sequence number it would have had; the
+ *            head is the backend's real, signed one;
+ *   escape   a pushed statement is refused with a reason full of
+ *            terminal escape sequences.
+ * Every other request is answered as orderdeskd answers it.  It prints
+ * "evil listening on 127.0.0.1:PORT" and stops on SIGTERM or after
+ * EVIL_LIFETIME_S, so a test that forgets it cannot leave it running.
+ */
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/backend-join.h"
+#include "app/backend.h"
+#include "app/pki.h"
+#include "lib/buf.h"
+#include "net/https-server.h"
+
+#define EVIL_LIFETIME_S 300
+#define EVIL_REASON "\x1b[2J\x1b]0;owned\x07\x1b[31mrefused\r\n"
+
+struct evil {
+	struct backend *b;
+	struct backend_config cfg;
+	struct join_guard guard;
+	int escape;
+};
+
+/* The backend's real signed head, as the object orderdeskd sends. */
+static json_t *real_head(struct evil *e)
+{
+	struct backend_peer peer = { "evil", 0 };
+	struct buf out;
+	char note[160];
+	json_error_t jerr;
+	json_t *ans, *head = NULL;
+
+	buf_init(&out, 64 * 1024 * 1024);
+	if (backend_route_request(e->b, &e->guard, &e->cfg, &peer, "", "GET",
+				  "/v1/log", "0", "1", "", 0, &out, note,
+				  sizeof note) == 200) {
+		ans = json_loadb(out.data, out.len, 0, &jerr);
+		head = json_incref(json_object_get(ans, "head"));
+		json_decref(ans);
+	}
+	buf_free(&out);
+	return head;
+}
+
+/* The receipts a lying backend gives for the pushed body. */
+static unsigned lie(struct evil *e, const char *body, size_t len,
+		    struct buf *out)
+{
+	json_error_t jerr;
+	json_t *in = json_loadb(body, len, 0, &jerr), *head = real_head(e);
+	json_t *list = json_object_get(in, "statements"), *receipts, *ans;
+	const char *text, *id;
+	char idbuf[33], *dump;
+	struct od_err err;
+	size_t i;
+
+	receipts = json_array();
+	for (i = 0; head != NULL && i < json_array_size(list); i++) {
+		text = json_string_value(json_object_get(
+				json_array_get(list, i), "statement"));
+		id = text ? strstr(text, "\nid: ") : NULL;
+		snprintf(idbuf, sizeof idbuf, "%.32s", id ? id + 5 : "");
+		if (e->escape)
+			json_array_append_new(receipts, json_pack(
+				"{s:s, s:s, s:s}", "id", idbuf, "result",
+				"refused", "reason", EVIL_REASON));
+		else
+			json_array_append_new(receipts, json_pack(
+				"{s:s, s:s, s:I}", "id", idbuf, "result",
+				"accepted", "seq", json_integer_value(
+				json_object_get(head, "seq")) + 1 +
+				(json_int_t)i));
+	}
+	ans = json_pack("{s:o, s:o}", "receipts", receipts, "head",
+			head ? head : json_null());
+	dump = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	json_decref(in);
+	buf_reset(out);
+	if (dump == NULL || buf_adds(out, dump, &err) != OD_OK) {
+		free(dump);
+		return 500;
+	}
+	free(dump);
+	return 200;
+}
+
+static unsigned handle(void *ctx, const struct https_request *req,
+		       struct buf *out)
+{
+	struct evil *e = ctx;
+	struct backend_peer peer;
+	char note[160];
+
+	peer.name = req->anonymous ? NULL : req->peer;
+	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
+	if (peer.name != NULL && strcmp(req->method, "POST") == 0 &&
+	    strcmp(req->path, "/v1/statements") == 0)
+		return lie(e, req->body, req->len, out);
+	return backend_route_request(e->b, &e->guard, &e->cfg, &peer,
+				     req->peer_addr, req->method, req->path,
+				     https_request_arg(req, "after"),
+				     https_request_arg(req, "limit"),
+				     req->body, req->len, out, note,
+				     sizeof note);
+}
+
+int main(int argc, char **argv)
+{
+	static struct evil e;
+	struct https_config hc;
+	struct https_server *srv = NULL;
+	char *cert = NULL, *key = NULL, *ca = NULL;
+	struct od_err err;
+	sigset_t set;
+	int sig;
+
+	if (argc < 3 || argc > 4 || (strcmp(argv[2], "drop") != 0 &&
+			  strcmp(argv[2], "escape") != 0)) {
+		fprintf(stderr, "usage: od-evil DIR drop|escape [PORT]\n");
+		return 2;
+	}
+	e.escape = strcmp(argv[2], "escape") == 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	backend_config_default(&e.cfg);
+	if (backend_config_load(argv[1], &e.cfg, &err) != OD_OK ||
+	    backend_open(argv[1], 1, &e.b, &err) != OD_OK ||
+	    backend_read_pem(argv[1], "server.pem", &cert, &err) != OD_OK ||
+	    backend_read_pem(argv[1], "server.key", &key, &err) != OD_OK ||
+	    backend_read_pem(argv[1], "ca.pem", &ca, &err) != OD_OK) {
+		fprintf(stderr, "od-evil: %s\n", err.msg);
+		return 1;
+	}
+	backend_set_config(e.b, &e.cfg);
+	memset(&hc, 0, sizeof hc);
+	hc.cert_pem = cert;
+	hc.key_pem = key;
+	hc.ca_pem = ca;
+	hc.address = "127.0.0.1";
+	hc.port = argc == 4 ? (unsigned)atoi(argv[3]) : 0;
+	hc.max_connections = 16;
+	hc.max_per_ip = 16;
+	hc.max_body = e.cfg.max_body;
+	hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
+	hc.timeout_s = 30;
+	hc.handler = handle;
+	hc.open_path = BACKEND_JOIN_PATH;
+	hc.ctx = &e;
+	if (https_server_start(&hc, &srv, &err) != OD_OK) {
+		fprintf(stderr, "od-evil: %s\n", err.msg);
+		return 1;
+	}
+	printf("evil listening on 127.0.0.1:%u\n", https_server_port(srv));
+	fflush(stdout);
+	alarm(EVIL_LIFETIME_S);
+	sigwait(&set, &sig);
+	https_server_stop(srv);
+	backend_close(e.b);
+	free(cert);
+	free(key);
+	free(ca);
+	return 0;
+}
