@@ -41,8 +41,7 @@ static enum od_code refused(long status, const struct buf *resp,
 			    OD_E_IO;
 
 	od_err_set(err, code, "the backend refused %s: %.160s", doing,
-		   json_is_string(e) ? json_string_value(e) :
-		   "(no reason given)");
+		   sync_backend_text(json_string_value(e)));
 	json_decref(o);
 	return code;
 }

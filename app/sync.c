@@ -18,6 +18,7 @@
 #include "app/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
+#include "lib/utf8.h"
 #include "net/tls-client.h"
 #include "storage/store-sync.h"
 
@@ -97,6 +98,19 @@ static enum od_code copy_pem(const char *src, const char *dir,
 	}
 	buf_free(&b);
 	return rc;
+}
+
+const char *sync_backend_text(const char *s)
+{
+	struct od_err ignore;
+
+	if (s == NULL)
+		return "(no reason given)";
+	if (utf8_check_text("reason", s, strlen(s), 4096, 0,
+			    &ignore) != OD_OK)
+		return "(the backend's reason is not plain text and is not "
+		       "shown)";
+	return s;
 }
 
 /* Sets meta values in one transaction; n pairs of key, value. */
@@ -325,8 +339,7 @@ static enum od_code call(struct sync_job *j, const char *method,
 		e = json_object_get(o, "error");
 		rc = od_err_set(err, status == 403 ? OD_E_AUTH : OD_E_IO,
 				"the backend answered %ld: %.160s", status,
-				json_is_string(e) ? json_string_value(e) :
-				"(no reason given)");
+				sync_backend_text(json_string_value(e)));
 		json_decref(o);
 		return rc;
 	}
@@ -453,8 +466,7 @@ static void keep_refusal(struct sync_job *j, const char *id,
 		return;
 	r = &j->refused[j->nrefused++];
 	snprintf(r->id, sizeof r->id, "%s", id);
-	snprintf(r->reason, sizeof r->reason, "%s",
-		 reason != NULL ? reason : "no reason given");
+	snprintf(r->reason, sizeof r->reason, "%s", sync_backend_text(reason));
 }
 
 /* What pushing the outbox found. */

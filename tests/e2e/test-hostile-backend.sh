@@ -63,6 +63,21 @@ check "both of them" grep -q "pushed 2," "$T/out"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "and its log verifies" test $? -eq 0
 
+# --- a refusal whose reason would drive the person's terminal -------------
+evil "$BK" escape
+od "$OWNER_PASS" confirm 1004
+od "$OWNER_PASS" sync
+expect_ok "a sync whose statement the backend refuses still ends"
+check "the conflict is shown" grep -q "^conflict: order 1004" "$T/out"
+check "without a control character from the backend" \
+	bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/out' '$T/err'"
+od "$OWNER_PASS" conflicts
+check "nor in orderdesk conflicts" \
+	bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/out' '$T/err'"
+kill "$SRV_PID"
+wait "$SRV_PID" 2> /dev/null
+start_backend "$BK" "$PORT"
+
 # --- a join killed after its code was spent left DIR/.join behind ---------
 C="$T/c"
 mkdir -p "$C/.join"
