@@ -363,7 +363,8 @@ enum od_code join_invite(struct shop *sh, char code[JOIN_CODE_LEN + 1],
 	json_error_t jerr;
 	struct buf resp;
 	json_t *ans = NULL;
-	char *body = NULL;
+	char *body = NULL, norm[JOIN_CODE_CHARS + 1];
+	struct od_err ignore;
 	const char *got;
 	long status = 0;
 	enum od_code rc;
@@ -393,12 +394,15 @@ enum od_code join_invite(struct shop *sh, char code[JOIN_CODE_LEN + 1],
 	ans = json_loadb(resp.data ? resp.data : "", resp.len,
 			 JSON_REJECT_DUPLICATES, &jerr);
 	got = json_string_value(json_object_get(ans, "code"));
+	/* The code is printed as it came: only a code's characters. */
 	if (got == NULL || strlen(got) != JOIN_CODE_LEN ||
+	    join_code_normalize(got, norm, &ignore) != OD_OK ||
 	    !json_is_integer(json_object_get(ans, "expires"))) {
 		rc = od_err_set(err, OD_E_INPUT, "the backend's answer to the "
 				"invite is not the expected JSON");
 		goto out;
 	}
+	secret_wipe(norm, sizeof norm);
 	memcpy(code, got, JOIN_CODE_LEN + 1);
 	*expires = (long long)json_integer_value(json_object_get(ans,
 								 "expires"));

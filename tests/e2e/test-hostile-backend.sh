@@ -74,6 +74,11 @@ check "without a control character from the backend" \
 od "$OWNER_PASS" conflicts
 check "nor in orderdesk conflicts" \
 	bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/out' '$T/err'"
+od "$OWNER_PASS" desk invite
+expect_fail "an invite answered with a code that is no code is refused" 5 \
+	"answer to the invite is not the expected JSON"
+check "and nothing of it is printed" \
+	bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/out' '$T/err'"
 kill "$SRV_PID"
 wait "$SRV_PID" 2> /dev/null
 start_backend "$BK" "$PORT"

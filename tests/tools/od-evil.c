@@ -11,7 +11,11 @@
  *            "accepted" with the sequence number it would have had; the
  *            head is the backend's real, signed one;
  *   escape   a pushed statement is refused with a reason full of
- *            terminal escape sequences.
+ *            terminal escape sequences, and an owner's invite gets a
+ *            "code" that clears the screen;
+ *   stale    every page of the log (a GET with a limit above 1: not a
+ *            probe) carries the head that the first page carried, while
+ *            its entries go on to the real end.
  * Every other request is answered as orderdeskd answers it.  It prints
  * "evil listening on 127.0.0.1:PORT" and stops on SIGTERM or after
  * EVIL_LIFETIME_S, so a test that forgets it cannot leave it running.
@@ -36,7 +40,8 @@ struct evil {
 	struct backend *b;
 	struct backend_config cfg;
 	struct join_guard guard;
-	int escape;
+	int escape, stale;
+	json_t *first_head;          /* stale: the first page's head */
 };
 
 /* The backend's real signed head, as the object orderdeskd sends. */
@@ -103,24 +108,62 @@ static unsigned lie(struct evil *e, const char *body, size_t len,
 	return 200;
 }
 
+/* stale: the page in out with the first page's head in place of its own. */
+static unsigned stale_page(struct evil *e, unsigned status, struct buf *out)
+{
+	json_error_t jerr;
+	json_t *ans;
+	char *dump;
+	struct od_err err;
+
+	if (status != 200)
+		return status;
+	ans = json_loadb(out->data, out->len, 0, &jerr);
+	if (e->first_head == NULL)
+		e->first_head = json_incref(json_object_get(ans, "head"));
+	else
+		json_object_set(ans, "head", e->first_head);
+	dump = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	buf_reset(out);
+	if (dump == NULL || buf_adds(out, dump, &err) != OD_OK)
+		status = 500;
+	free(dump);
+	return status;
+}
+
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
 	struct evil *e = ctx;
 	struct backend_peer peer;
+	const char *limit = https_request_arg(req, "limit");
 	char note[160];
+	unsigned status;
 
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
-	if (peer.name != NULL && strcmp(req->method, "POST") == 0 &&
+	if (!e->stale && peer.name != NULL &&
+	    strcmp(req->method, "POST") == 0 &&
 	    strcmp(req->path, "/v1/statements") == 0)
 		return lie(e, req->body, req->len, out);
-	return backend_route_request(e->b, &e->guard, &e->cfg, &peer,
-				     req->peer_addr, req->method, req->path,
-				     https_request_arg(req, "after"),
-				     https_request_arg(req, "limit"),
-				     req->body, req->len, out, note,
-				     sizeof note);
+	status = backend_route_request(e->b, &e->guard, &e->cfg, &peer,
+				       req->peer_addr, req->method, req->path,
+				       https_request_arg(req, "after"), limit,
+				       req->body, req->len, out, note,
+				       sizeof note);
+	if (e->escape && status == 200 && strcmp(req->path, "/v1/invite") == 0) {
+		struct od_err err;
+
+		buf_reset(out);
+		status = buf_adds(out, "{\"code\": \"\\u001b[2J00000-0000-0000-"
+				  "0000\", \"expires\": 1}", &err) == OD_OK ?
+			 200 : 500;
+	}
+	if (e->stale && strcmp(req->path, "/v1/log") == 0 && limit != NULL &&
+	    atoi(limit) > 1)
+		status = stale_page(e, status, out);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -134,11 +177,14 @@ int main(int argc, char **argv)
 	int sig;
 
 	if (argc < 3 || argc > 4 || (strcmp(argv[2], "drop") != 0 &&
-			  strcmp(argv[2], "escape") != 0)) {
-		fprintf(stderr, "usage: od-evil DIR drop|escape [PORT]\n");
+			  strcmp(argv[2], "escape") != 0 &&
+			  strcmp(argv[2], "stale") != 0)) {
+		fprintf(stderr, "usage: od-evil DIR drop|escape|stale "
+			"[PORT]\n");
 		return 2;
 	}
 	e.escape = strcmp(argv[2], "escape") == 0;
+	e.stale = strcmp(argv[2], "stale") == 0;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGALRM);
@@ -177,6 +223,7 @@ int main(int argc, char **argv)
 	sigwait(&set, &sig);
 	https_server_stop(srv);
 	backend_close(e.b);
+	json_decref(e.first_head);
 	free(cert);
 	free(key);
 	free(ca);
