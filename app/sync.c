@@ -707,6 +707,12 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
 					"page skips entries after %lld",
 					pl->after);
+		/* Only what a signed head covers enters the log. */
+		if (rc == OD_OK && r.seq > pl->h.seq)
+			rc = od_err_set(err, OD_E_TAMPERED, "the backend sent "
+					"entry %lld beyond its signed head (%lld): "
+					"sync stopped and nothing of the page was "
+					"taken; tell the owner", r.seq, pl->h.seq);
 		if (rc == OD_OK)
 			rc = pl->staging ? store_incoming_add(s, &r, err)
 					 : apply_direct(j, &r, err);

@@ -4,7 +4,8 @@
 # verified is kept in its store); receipts that say "accepted" beyond the
 # signed head (tests/tools/od-evil drops the push) stop the sync and leave
 # the statements waiting for an honest backend; what a killed join left
-# behind does not spend the next code.
+# behind does not spend the next code; log entries past the head that
+# came with them are not taken.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 
@@ -93,5 +94,33 @@ CODE=$("$ODD" --dir "$BK" code | sed -n 's/^join code: *//p')
 RC=$?
 expect_ok "a join over what a killed join left behind succeeds"
 check "and leaves no temporary files" test ! -e "$C/.join"
+
+# --- log pages that run past the signed head they carry --------------------
+# entries STORE: how many entries the store's log holds.
+entries() {
+	STORE="$1" od "$OWNER_PASS" log --format json
+	jq length "$T/out"
+}
+evil "$BK" stale
+STORE="$T/a" od "$OWNER_PASS" confirm 1007
+STORE="$T/a" od "$OWNER_PASS" sync
+expect_ok "desk A pushes through the stale backend"
+STORE="$C" od "$OWNER_PASS" sync
+expect_ok "desk C pulls once (that page's head is the one kept)"
+C_BEFORE=$(entries "$C")
+STORE="$T/a" od "$OWNER_PASS" confirm 1008
+STORE="$T/a" od "$OWNER_PASS" confirm 1009
+STORE="$T/a" od "$OWNER_PASS" sync
+STORE="$C" od "$OWNER_PASS" sync
+expect_fail "entries past the page's signed head stop the sync" 6 \
+	"beyond its signed head"
+check "and none of them entered desk C's log" \
+	test "$(entries "$C")" = "$C_BEFORE"
+kill "$SRV_PID"
+wait "$SRV_PID" 2> /dev/null
+start_backend "$BK" "$PORT"
+STORE="$C" od "$OWNER_PASS" sync
+expect_ok "the honest backend then brings them"
+check "both" grep -q "pulled 2;" "$T/out"
 
 finish
