@@ -189,7 +189,7 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	    people_bundle_read(text, &pb, &skip) != OD_OK)
 		return OD_OK;
 	rc = store_user_get(sh->store, pb.user, &u, err);
-	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !u.active))
+	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !people_may_hold_slot(&u)))
 		return OD_OK;
 	if (rc == OD_OK)
 		rc = bundle_time(sh->store, pb.user, &have, err);

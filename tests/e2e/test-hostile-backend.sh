@@ -5,7 +5,8 @@
 # signed head (tests/tools/od-evil drops the push) stop the sync and leave
 # the statements waiting for an honest backend; what a killed join left
 # behind does not spend the next code; log entries past the head that
-# came with them are not taken.
+# came with them are not taken; a bundle for a storefront (whose key the
+# backend holds) makes no slot on a desk.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 
@@ -122,5 +123,18 @@ start_backend "$BK" "$PORT"
 STORE="$C" od "$OWNER_PASS" sync
 expect_ok "the honest backend then brings them"
 check "both" grep -q "pulled 2;" "$T/out"
+
+# --- a bundle for a storefront, signed with the key the backend holds -----
+"$ODD" --dir "$BK" storefront add web > "$T/sf.out" 2>&1
+SFKEY=$(sed -n 's/.*--approve-storefront web --key \(.*\)$/\1/p' "$T/sf.out")
+STORE="$T/a" od "$OWNER_PASS" sync --approve-storefront web --key "$SFKEY"
+expect_ok "the owner approves storefront web"
+evil "$BK" sfbundle
+STORE="$C" od "$OWNER_PASS" sync
+expect_ok "desk C syncs with a backend that offers a bundle for web"
+"$OD" --store "$C" --user web --passphrase-fd 3 list > "$T/out" 2> "$T/err" \
+	3< <(printf '%s\n' "evil passphrase")
+check "nobody signs in at desk C as the storefront with the backend's passphrase" \
+	test $? -ne 0
 
 finish

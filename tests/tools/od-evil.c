@@ -13,6 +13,9 @@
  *   escape   a pushed statement is refused with a reason full of
  *            terminal escape sequences, and an owner's invite gets a
  *            "code" that clears the screen;
+ *   sfbundle GET /v1/people also lists a key bundle for storefront web,
+ *            made and signed with the storefront's key the backend holds,
+ *            sealed under the passphrase EVIL_PASS;
  *   stale    every page of the log (a GET with a limit above 1: not a
  *            probe) carries the head that the first page carried, while
  *            its entries go on to the real end.
@@ -29,18 +32,24 @@
 
 #include "app/backend-join.h"
 #include "app/backend.h"
+#include "app/people.h"
 #include "app/pki.h"
+#include "app/sigkey.h"
 #include "lib/buf.h"
+#include "lib/encode.h"
+#include "storage/keyslot.h"
 #include "net/https-server.h"
 
 #define EVIL_LIFETIME_S 300
+#define EVIL_PASS "evil passphrase"
 #define EVIL_REASON "\x1b[2J\x1b]0;owned\x07\x1b[31mrefused\r\n"
 
 struct evil {
 	struct backend *b;
 	struct backend_config cfg;
 	struct join_guard guard;
-	int escape, stale;
+	int escape, stale, sfbundle;
+	const char *dir;
 	json_t *first_head;          /* stale: the first page's head */
 };
 
@@ -132,6 +141,65 @@ static unsigned stale_page(struct evil *e, unsigned status, struct buf *out)
 	return status;
 }
 
+/* sfbundle: a bundle for storefront web, signed with its key; NULL if none. */
+static json_t *storefront_bundle(struct evil *e)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN], data_key[KEYSLOT_KEY_LEN] = { 1 };
+	char path[4096], line[256], sig[PEOPLE_SIG_B64], *text = NULL;
+	struct keyslot_file *kf = NULL;
+	struct sigkey *k = NULL;
+	struct od_err err;
+	json_t *o = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/storefront-keys/web.key", e->dir);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return NULL;
+	memset(seed, 0, sizeof seed);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "sign: ", 6) != 0 || strlen(line) < 6 + 64)
+			continue;
+		line[6 + 64] = '\0';
+		hex_decode("seed", line + 6, seed, sizeof seed, &err);
+	}
+	fclose(f);
+	if (keyslot_new("/nonexistent/slots", &kf, &err) == OD_OK &&
+	    keyslot_add(kf, "web", EVIL_PASS, strlen(EVIL_PASS), data_key,
+			seed, &keyslot_kdf_default, &err) == OD_OK &&
+	    sigkey_from_seed(seed, &k, &err) == OD_OK &&
+	    people_bundle_make(kf, "web", k, people_now_ms(), &text, sig,
+			       &err) == OD_OK)
+		o = json_pack("{s:s, s:s}", "bundle", text, "signature", sig);
+	free(text);
+	sigkey_free(k);
+	keyslot_free(kf);
+	return o;
+}
+
+/* sfbundle: the people list in out with the storefront's bundle added. */
+static unsigned add_bundle(struct evil *e, unsigned status, struct buf *out)
+{
+	json_error_t jerr;
+	json_t *ans, *extra;
+	char *dump;
+	struct od_err err;
+
+	if (status != 200)
+		return status;
+	ans = json_loadb(out->data, out->len, 0, &jerr);
+	extra = storefront_bundle(e);
+	if (extra != NULL)
+		json_array_append_new(json_object_get(ans, "people"), extra);
+	dump = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	buf_reset(out);
+	if (dump == NULL || buf_adds(out, dump, &err) != OD_OK)
+		status = 500;
+	free(dump);
+	return status;
+}
+
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
@@ -143,7 +211,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
-	if (!e->stale && peer.name != NULL &&
+	if (!e->stale && !e->sfbundle && peer.name != NULL &&
 	    strcmp(req->method, "POST") == 0 &&
 	    strcmp(req->path, "/v1/statements") == 0)
 		return lie(e, req->body, req->len, out);
@@ -152,6 +220,9 @@ static unsigned handle(void *ctx, const struct https_request *req,
 				       https_request_arg(req, "after"), limit,
 				       req->body, req->len, out, note,
 				       sizeof note);
+	if (e->sfbundle && strcmp(req->method, "GET") == 0 &&
+	    strcmp(req->path, "/v1/people") == 0)
+		status = add_bundle(e, status, out);
 	if (e->escape && status == 200 && strcmp(req->path, "/v1/invite") == 0) {
 		struct od_err err;
 
@@ -178,13 +249,16 @@ int main(int argc, char **argv)
 
 	if (argc < 3 || argc > 4 || (strcmp(argv[2], "drop") != 0 &&
 			  strcmp(argv[2], "escape") != 0 &&
-			  strcmp(argv[2], "stale") != 0)) {
-		fprintf(stderr, "usage: od-evil DIR drop|escape|stale "
+			  strcmp(argv[2], "stale") != 0 &&
+			  strcmp(argv[2], "sfbundle") != 0)) {
+		fprintf(stderr, "usage: od-evil DIR drop|escape|stale|sfbundle "
 			"[PORT]\n");
 		return 2;
 	}
 	e.escape = strcmp(argv[2], "escape") == 0;
 	e.stale = strcmp(argv[2], "stale") == 0;
+	e.sfbundle = strcmp(argv[2], "sfbundle") == 0;
+	e.dir = argv[1];
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGALRM);
