@@ -523,7 +523,7 @@ static enum od_code add_person(void *ctx, const struct user_record *u,
 	json_t *o;
 	enum od_code rc;
 
-	if (!u->active)
+	if (!people_may_hold_slot(u))
 		return OD_OK;
 	snprintf(key, sizeof key, META_PERSON "%s", u->name);
 	rc = store_meta_get(c->s, key, &v, err);
@@ -580,10 +580,10 @@ static enum od_code take_bundle(struct store *s, json_t *e, size_t *kept,
 	if (rc != OD_OK)
 		return rc;
 	rc = store_user_get(s, pb.user, &u, err);
-	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !u.active))
+	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !people_may_hold_slot(&u)))
 		return od_err_set(err, OD_E_DENIED, "%s is not an active person"
-				  " of this shop's log; sync the log first",
-				  pb.user);
+				  " of this shop's log (a storefront signs in "
+				  "nowhere); sync the log first", pb.user);
 	if (rc == OD_OK)
 		rc = people_bundle_verify(text, sig, u.pubkey, err);
 	if (rc != OD_OK)

@@ -41,8 +41,7 @@ static enum od_code refused(long status, const struct buf *resp,
 			    OD_E_IO;
 
 	od_err_set(err, code, "the backend refused %s: %.160s", doing,
-		   json_is_string(e) ? json_string_value(e) :
-		   "(no reason given)");
+		   sync_backend_text(json_string_value(e)));
 	json_decref(o);
 	return code;
 }
@@ -226,6 +225,7 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	struct sync_attach a;
 	struct sync_report srep;
 	struct shop *sh = NULL;
+	struct stat st;
 	unsigned char rnd[4];
 	json_t *ans = NULL;
 	int existed = 0, wrote = 0;
@@ -235,6 +235,11 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	rc = check_opts(o, &existed, err);
 	if (rc != OD_OK)
 		return rc;
+	/* A join killed after its code was spent leaves DIR/.join behind;
+	 * its key is of no use now, and it must not spend this code too. */
+	snprintf(ca, sizeof ca, "%s/%s", o->dir, JOIN_TMP);
+	if (lstat(ca, &st) == 0 && S_ISDIR(st.st_mode))
+		clean(o->dir, 0, 0);
 	if (o->desk_name != NULL) {
 		snprintf(desk, sizeof desk, "%s", o->desk_name);
 	} else {
@@ -358,7 +363,8 @@ enum od_code join_invite(struct shop *sh, char code[JOIN_CODE_LEN + 1],
 	json_error_t jerr;
 	struct buf resp;
 	json_t *ans = NULL;
-	char *body = NULL;
+	char *body = NULL, norm[JOIN_CODE_CHARS + 1];
+	struct od_err ignore;
 	const char *got;
 	long status = 0;
 	enum od_code rc;
@@ -388,12 +394,15 @@ enum od_code join_invite(struct shop *sh, char code[JOIN_CODE_LEN + 1],
 	ans = json_loadb(resp.data ? resp.data : "", resp.len,
 			 JSON_REJECT_DUPLICATES, &jerr);
 	got = json_string_value(json_object_get(ans, "code"));
+	/* The code is printed as it came: only a code's characters. */
 	if (got == NULL || strlen(got) != JOIN_CODE_LEN ||
+	    join_code_normalize(got, norm, &ignore) != OD_OK ||
 	    !json_is_integer(json_object_get(ans, "expires"))) {
 		rc = od_err_set(err, OD_E_INPUT, "the backend's answer to the "
 				"invite is not the expected JSON");
 		goto out;
 	}
+	secret_wipe(norm, sizeof norm);
 	memcpy(code, got, JOIN_CODE_LEN + 1);
 	*expires = (long long)json_integer_value(json_object_get(ans,
 								 "expires"));

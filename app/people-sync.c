@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/people.h"
+#include "app/sync.h"
 #include "lib/buf.h"
 
 #define META_OUTBOX  "people.outbox"
@@ -153,8 +154,8 @@ static enum od_code ask(struct tls_client *c, const char *method,
 		e = json_object_get(o, "error");
 		rc = od_err_set(err, status == 403 || status == 401 ?
 				OD_E_AUTH : OD_E_IO, "the backend answered %ld:"
-				" %.160s", status, json_is_string(e) ?
-				json_string_value(e) : "(no reason given)");
+				" %.160s", status,
+				sync_backend_text(json_string_value(e)));
 		json_decref(o);
 		return rc;
 	}
@@ -188,7 +189,7 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	    people_bundle_read(text, &pb, &skip) != OD_OK)
 		return OD_OK;
 	rc = store_user_get(sh->store, pb.user, &u, err);
-	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !u.active))
+	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !people_may_hold_slot(&u)))
 		return OD_OK;
 	if (rc == OD_OK)
 		rc = bundle_time(sh->store, pb.user, &have, err);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/role.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 
@@ -90,4 +91,13 @@ enum od_code people_bundle_verify(const char *text, const char *sig,
 		return od_err_set(err, OD_E_TAMPERED, "a person's key bundle "
 				  "is not signed by that person's key");
 	return rc;
+}
+
+int people_may_hold_slot(const struct user_record *u)
+{
+	struct od_err ignore;
+	enum role r;
+
+	return u->active && role_parse(u->role, &r, &ignore) == OD_OK &&
+	       r != ROLE_STOREFRONT;
 }

@@ -25,6 +25,7 @@
 #include "app/sigkey.h"
 #include "lib/err.h"
 #include "storage/keyslot.h"
+#include "storage/records.h"
 
 #define PEOPLE_MAGIC       "orderdesk-person/1"
 #define PEOPLE_BUNDLE_MAX  2048      /* bytes of a bundle's text */
@@ -58,6 +59,14 @@ enum od_code people_bundle_read(const char *text, struct people_bundle *out,
 enum od_code people_bundle_verify(const char *text, const char *sig,
 				  const uint8_t pub[SIGKEY_PUB_LEN],
 				  struct od_err *err);
+
+/*
+ * Whether u may have a key slot made from a bundle: an active person of the
+ * log.  Never a storefront: the backend holds its key (app/backend.h), and
+ * a slot opens a desk's data key, so a storefront's bundle would let the
+ * backend sign in at, and decrypt, every desk of the shop.
+ */
+int people_may_hold_slot(const struct user_record *u);
 
 /* The time now in milliseconds, for a bundle's stamp. */
 long long people_now_ms(void);

@@ -18,6 +18,7 @@
 #include "app/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
+#include "lib/utf8.h"
 #include "net/tls-client.h"
 #include "storage/store-sync.h"
 
@@ -36,6 +37,7 @@ struct sync_job {
 	int own_lock;           /* hold the store per step, not throughout */
 	struct tls_client *client;
 	char head_key[48];      /* base64 of the backend's key; "" if new */
+	int head_key_kept;      /* head_key is in the store */
 	long long seen_seq;
 	uint8_t seen_hash[32];
 	struct buf resp;
@@ -99,6 +101,19 @@ static enum od_code copy_pem(const char *src, const char *dir,
 	return rc;
 }
 
+const char *sync_backend_text(const char *s)
+{
+	struct od_err ignore;
+
+	if (s == NULL)
+		return "(no reason given)";
+	if (utf8_check_text("reason", s, strlen(s), 4096, 0,
+			    &ignore) != OD_OK)
+		return "(the backend's reason is not plain text and is not "
+		       "shown)";
+	return s;
+}
+
 /* Sets meta values in one transaction; n pairs of key, value. */
 static enum od_code meta_put(struct store *s, const char *const *kv, size_t n,
 			     struct od_err *err)
@@ -118,8 +133,11 @@ static enum od_code meta_put(struct store *s, const char *const *kv, size_t n,
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err)
 {
-	const char *kv[4] = { META_URL, a->url, META_PIN, a->pin };
-	char dir[4096];
+	/* Another backend (another pin) signs with its own key: learn it. */
+	const char *kv[6] = { META_URL, a->url, META_PIN, a->pin,
+			      META_HEADKEY, "" };
+	char dir[4096], *old_pin = NULL;
+	size_t n = 2;
 	enum od_code rc;
 
 	if (strncmp(a->url, "https://", 8) != 0 || strlen(a->url) > 512)
@@ -138,8 +156,17 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 		rc = copy_pem(a->cert, dir, "desk.pem", err);
 	if (rc == OD_OK)
 		rc = copy_pem(a->key, dir, "desk.key", err);
+	if (rc == OD_OK) {
+		rc = store_meta_get(sh->store, META_PIN, &old_pin, err);
+		if (rc == OD_E_NOTFOUND || (rc == OD_OK &&
+					    strcmp(old_pin, a->pin) != 0))
+			n = 3;
+		if (rc == OD_E_NOTFOUND)
+			rc = OD_OK;
+		free(old_pin);
+	}
 	if (rc == OD_OK)
-		rc = meta_put(sh->store, kv, 2, err);
+		rc = meta_put(sh->store, kv, n, err);
 	return rc;
 }
 
@@ -186,6 +213,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 		rc = meta_read(s, META_SEEN, seen, sizeof seen, err);
 	if (rc != OD_OK)
 		return rc;
+	j->head_key_kept = j->head_key[0] != '\0';
 	if (url[0] == '\0' || pin[0] == '\0')
 		return od_err_set(err, OD_E_USAGE, "this desk has no backend "
 				  "yet: orderdesk sync --backend URL --pin PIN "
@@ -314,8 +342,7 @@ static enum od_code call(struct sync_job *j, const char *method,
 		e = json_object_get(o, "error");
 		rc = od_err_set(err, status == 403 ? OD_E_AUTH : OD_E_IO,
 				"the backend answered %ld: %.160s", status,
-				json_is_string(e) ? json_string_value(e) :
-				"(no reason given)");
+				sync_backend_text(json_string_value(e)));
 		json_decref(o);
 		return rc;
 	}
@@ -442,8 +469,7 @@ static void keep_refusal(struct sync_job *j, const char *id,
 		return;
 	r = &j->refused[j->nrefused++];
 	snprintf(r->id, sizeof r->id, "%s", id);
-	snprintf(r->reason, sizeof r->reason, "%s",
-		 reason != NULL ? reason : "no reason given");
+	snprintf(r->reason, sizeof r->reason, "%s", sync_backend_text(reason));
 }
 
 /* What pushing the outbox found. */
@@ -460,6 +486,7 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 	json_t *body, *ans = NULL, *receipts;
 	char *text;
 	size_t i, n = json_array_size(p->batch);
+	long long top = 0, upto = out->exact_upto;
 	enum od_code rc;
 
 	body = json_pack("{s:O}", "statements", p->batch);
@@ -484,8 +511,10 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 		    get_seq(r, "seq") > 0) {
 			if (res[0] == 'a')
 				p->j->rep->pushed++;
+			if (get_seq(r, "seq") > top)
+				top = get_seq(r, "seq");
 			if (*exact && get_seq(r, "seq") == p->seqs[i])
-				out->exact_upto = p->seqs[i];
+				upto = p->seqs[i];
 			else
 				*exact = 0;
 		} else if (res != NULL && strcmp(res, "refused") == 0) {
@@ -500,8 +529,17 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 	if (rc == OD_OK)
 		rc = check_head(p->j, json_object_get(ans, "head"), &out->last,
 				err);
-	if (rc == OD_OK)
+	/* Receipts are not signed, the head is: an entry the head does not
+	 * cover was not appended, whatever its receipt says. */
+	if (rc == OD_OK && top > out->last.seq)
+		rc = od_err_set(err, OD_E_TAMPERED, "the backend's receipts "
+				"name entry %lld, beyond its signed head (%lld): "
+				"sync stopped, nothing counted as sent; tell the "
+				"owner", top, out->last.seq);
+	if (rc == OD_OK) {
+		out->exact_upto = upto;
 		out->any = 1;
+	}
 	json_decref(ans);
 	return rc;
 }
@@ -672,6 +710,12 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
 					"page skips entries after %lld",
 					pl->after);
+		/* Only what a signed head covers enters the log. */
+		if (rc == OD_OK && r.seq > pl->h.seq)
+			rc = od_err_set(err, OD_E_TAMPERED, "the backend sent "
+					"entry %lld beyond its signed head (%lld): "
+					"sync stopped and nothing of the page was "
+					"taken; tell the owner", r.seq, pl->h.seq);
 		if (rc == OD_OK)
 			rc = pl->staging ? store_incoming_add(s, &r, err)
 					 : apply_direct(j, &r, err);
@@ -769,6 +813,28 @@ static enum od_code rebase(struct sync_job *j, const struct head *h,
 }
 
 /*
+ * Keeps the key of the first head this desk verified: without it, every
+ * sync would take whatever key the backend shows, and a head signed by
+ * another key would prove nothing.
+ */
+static enum od_code keep_head_key(struct sync_job *j, struct od_err *err)
+{
+	const char *kv[2] = { META_HEADKEY, j->head_key };
+	enum od_code rc;
+
+	if (j->head_key_kept || j->head_key[0] == '\0')
+		return OD_OK;
+	rc = job_hold(j, SHOP_WRITE, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = meta_put(j->sh->store, kv, 1, err);
+	job_let_go(j);
+	if (rc == OD_OK)
+		j->head_key_kept = 1;
+	return rc;
+}
+
+/*
  * Checks that the backend still holds this desk's synced history: its
  * entry at the synced head (or, never synced, its first entry) has the
  * same chain hash as ours.  Sets *h to the backend's head.
@@ -788,6 +854,8 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 	rc = call(j, "GET", path, NULL, &ans, err);
 	if (rc == OD_OK)
 		rc = check_head(j, json_object_get(ans, "head"), h, err);
+	if (rc == OD_OK)
+		rc = keep_head_key(j, err);
 	if (rc == OD_OK && j->seen_seq == 0) {
 		rc = job_hold(j, SHOP_READ, err);
 		if (rc == OD_OK) {
