@@ -563,8 +563,7 @@ static unsigned route_people_get(struct backend *b, struct buf *out,
 static enum od_code take_bundle(struct store *s, json_t *e, size_t *kept,
 				struct od_err *err)
 {
-	const char *text = json_string_value(json_object_get(e, "bundle"));
-	const char *sig = json_string_value(json_object_get(e, "signature"));
+	const char *text, *sig;
 	struct people_bundle pb, old;
 	struct user_record u;
 	char key[48], *v = NULL, *dump;
@@ -572,11 +571,7 @@ static enum od_code take_bundle(struct store *s, json_t *e, size_t *kept,
 	json_error_t jerr;
 	enum od_code rc;
 
-	if (!json_is_object(e) || json_object_size(e) != 2 || text == NULL ||
-	    sig == NULL)
-		return od_err_set(err, OD_E_INPUT, "a person's entry is "
-				  "{\"bundle\", \"signature\"}");
-	rc = people_bundle_read(text, &pb, err);
+	rc = people_entry_read(e, &text, &sig, &pb, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = store_user_get(s, pb.user, &u, err);
