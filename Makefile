@@ -99,15 +99,25 @@ unit: $(TESTS)
 bench: all $(BENCHES) $(TOOLS)
 	BUILD=$(BUILD) ./tests/bench/run.sh
 
-FUZZ_CC ?= clang
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+# The fuzz targets need clang (libFuzzer); nothing else does.  The library
+# is compiled once for all of them, with ASan and UBSan; UBSan must not
+# recover, or undefined behaviour would print and never count as a crash.
+FUZZ_CC  ?= clang
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+FUZZ_OBJ  = $(LIB_SRC:%.c=$(BUILD)/fuzz-obj/%.o)
+$(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -I. -D_GNU_SOURCE -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		$(PKG_CFLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 $(FUZZ_SAN) \
+		-fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+$(BUILD)/fuzz/%: $(BUILD)/fuzz-obj/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 fuzz: $(FUZZERS)
 
 clean:
 	rm -rf build build-san bin
 
 -include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/app/main-*.d) \
-	$(wildcard $(BUILD)/tests/*/*.d)
+	$(wildcard $(BUILD)/tests/*/*.d) $(wildcard $(BUILD)/fuzz-obj/*/*.d) \
+	$(wildcard $(BUILD)/fuzz-obj/tests/fuzz/*.d)

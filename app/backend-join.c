@@ -227,16 +227,68 @@ static int desk_exists(struct backend *b, const char *name)
 	return lstat(path, &st) == 0;
 }
 
+enum od_code backend_join_parse(const char *body, size_t len,
+				struct backend_join_req *req,
+				struct od_err *err)
+{
+	static const char *const names[] = { "code", "request", "desk" };
+	const char *desk;
+	enum od_code rc;
+	json_t *o;
+
+	memset(req, 0, sizeof *req);
+	o = parse_strings(body, len, names, 3, 1);
+	if (o == NULL || !json_is_boolean(json_object_get(o, "founding"))) {
+		rc = od_err_set(err, OD_E_INPUT, "a join is {\"code\", "
+				"\"request\", \"desk\": strings, "
+				"\"founding\": a boolean}");
+		goto out;
+	}
+	rc = join_code_normalize(json_string_value(json_object_get(o, "code")),
+				 req->code, err);
+	if (rc != OD_OK) {
+		rc = OD_E_AUTH;
+		goto out;
+	}
+	/* Checked here, before the name makes a path (desks/NAME). */
+	desk = json_string_value(json_object_get(o, "desk"));
+	if (!pki_name_ok(desk)) {
+		rc = od_err_set(err, OD_E_INPUT, "a desk's name is 1 to %d "
+				"letters, digits, '.', '_' or '-', starting "
+				"with a letter or digit", PKI_NAME_MAX);
+		goto out;
+	}
+	memcpy(req->desk, desk, strlen(desk) + 1);
+	req->request = strdup(json_string_value(json_object_get(o,
+								"request")));
+	if (req->request == NULL) {
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		goto out;
+	}
+	req->founding = json_is_true(json_object_get(o, "founding"));
+out:
+	if (rc != OD_OK)
+		backend_join_req_clear(req);
+	json_decref(o);
+	return rc;
+}
+
+void backend_join_req_clear(struct backend_join_req *req)
+{
+	secret_wipe(req->code, sizeof req->code);
+	free(req->request);
+	memset(req, 0, sizeof *req);
+}
+
 /* POST /v1/join: a code and a certificate request, from anyone. */
 static unsigned route_join(struct backend *b, struct join_guard *g,
 			   const char *addr, const char *body, size_t len,
 			   struct buf *out, char *note, size_t note_size)
 {
-	static const char *const names[] = { "code", "request", "desk" };
-	char norm[JOIN_CODE_CHARS + 1], key[16], text[JOIN_RECORD_MAX];
+	char key[16], text[JOIN_RECORD_MAX];
 	char *rec_text = NULL, *ca = NULL, *ca_key = NULL, *cert = NULL;
-	const char *desk, *req;
-	int founding;
+	const char *desk, *req, *norm;
+	struct backend_join_req jr;
 	struct store *s = backend_store(b);
 	struct join_record rec;
 	long long now = (long long)time(NULL), seq = 0;
@@ -244,28 +296,23 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	unsigned tries, status;
 	struct od_err err;
 	enum od_code rc;
-	json_t *o;
 
 	if (guard_blocked(g, addr, now))
 		return reply_error(out, 429, "too many failed joins from this "
 				   "address; wait 15 minutes and check the "
 				   "code with the owner", note, note_size);
-	o = parse_strings(body, len, names, 3, 1);
-	if (o == NULL || !json_is_boolean(json_object_get(o, "founding"))) {
-		json_decref(o);
-		return reply_error(out, 400, "a join is {\"code\", \"request\", "
-				   "\"desk\": strings, \"founding\": a "
-				   "boolean}", note, note_size);
-	}
-	founding = json_is_true(json_object_get(o, "founding"));
-	desk = json_string_value(json_object_get(o, "desk"));
-	req = json_string_value(json_object_get(o, "request"));
-	if (join_code_normalize(json_string_value(json_object_get(o, "code")),
-				norm, &err) != OD_OK) {
+	rc = backend_join_parse(body, len, &jr, &err);
+	if (rc == OD_E_AUTH)
 		guard_fail(g, addr, now);
-		status = reply_error(out, 403, err.msg, note, note_size);
+	if (rc != OD_OK) {
+		status = reply_error(out, rc == OD_E_AUTH ? 403 :
+				     rc == OD_E_INPUT ? 400 : 500, err.msg,
+				     note, note_size);
 		goto out;
 	}
+	norm = jr.code;
+	desk = jr.desk;
+	req = jr.request;
 	if (strlen(req) > REQ_PEM_MAX) {
 		status = reply_error(out, 413, "the certificate request is too "
 				     "large", note, note_size);
@@ -317,9 +364,9 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		status = reply_error(out, 500, err.msg, note, note_size);
 		goto out;
 	}
-	if (founding != (seq == 0)) {
+	if (jr.founding != (seq == 0)) {
 		store_rollback(s);
-		status = reply_error(out, 409, founding ?
+		status = reply_error(out, 409, jr.founding ?
 				     "this shop already has people: join "
 				     "without --owner, and sign in as one "
 				     "of them" :
@@ -367,12 +414,11 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 					   (json_int_t)seq));
 	snprintf(note, note_size, "desk %s joined with a one-time code", desk);
 out:
-	secret_wipe(norm, sizeof norm);
+	backend_join_req_clear(&jr);
 	free(rec_text);
 	free(ca);
 	free(cert);
 	secret_free_str(ca_key);
-	json_decref(o);
 	return status;
 }
 
@@ -563,8 +609,7 @@ static unsigned route_people_get(struct backend *b, struct buf *out,
 static enum od_code take_bundle(struct store *s, json_t *e, size_t *kept,
 				struct od_err *err)
 {
-	const char *text = json_string_value(json_object_get(e, "bundle"));
-	const char *sig = json_string_value(json_object_get(e, "signature"));
+	const char *text, *sig;
 	struct people_bundle pb, old;
 	struct user_record u;
 	char key[48], *v = NULL, *dump;
@@ -572,11 +617,7 @@ static enum od_code take_bundle(struct store *s, json_t *e, size_t *kept,
 	json_error_t jerr;
 	enum od_code rc;
 
-	if (!json_is_object(e) || json_object_size(e) != 2 || text == NULL ||
-	    sig == NULL)
-		return od_err_set(err, OD_E_INPUT, "a person's entry is "
-				  "{\"bundle\", \"signature\"}");
-	rc = people_bundle_read(text, &pb, err);
+	rc = people_entry_read(e, &text, &sig, &pb, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = store_user_get(s, pb.user, &u, err);

@@ -38,6 +38,7 @@
 
 #include "app/backend.h"
 #include "app/join-code.h"
+#include "app/pki.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 
@@ -56,6 +57,28 @@ struct join_guard {
 	} slot[JOIN_GUARD_SLOTS];
 	unsigned max_fails;
 };
+
+/* A POST /v1/join body, read. */
+struct backend_join_req {
+	char code[JOIN_CODE_CHARS + 1];   /* normalized (a secret) */
+	char desk[PKI_NAME_MAX + 1];      /* a certificate's common name */
+	char *request;                    /* the CSR's PEM */
+	int founding;
+};
+
+/*
+ * Reads body ({"code", "request", "desk": strings, "founding": a boolean}
+ * and nothing else).  A body of another shape or a desk name a
+ * certificate cannot carry gives OD_E_INPUT, a code that is no code
+ * (join_code_normalize) OD_E_AUTH.  On success the caller clears req
+ * (backend_join_req_clear), which it may also do after a failure.
+ */
+enum od_code backend_join_parse(const char *body, size_t len,
+				struct backend_join_req *req,
+				struct od_err *err);
+
+/* Wipes req's code and frees its request; then req holds nothing. */
+void backend_join_req_clear(struct backend_join_req *req);
 
 /*
  * Issues a new one-time code in b's store, living ttl seconds: *code (the

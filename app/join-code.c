@@ -159,27 +159,65 @@ void join_record_format(const struct join_record *rec,
 		 rec->tries, rec->used ? 1 : 0);
 }
 
+/*
+ * Reads a canonical decimal of at most max_digits digits at *p (no sign,
+ * no space, no leading zero), moving *p past it; 0 if there is none.
+ */
+static int record_number(const char **p, int max_digits,
+			 unsigned long long *v)
+{
+	const char *s = *p;
+	int n = 0;
+
+	*v = 0;
+	while (s[n] >= '0' && s[n] <= '9') {
+		if (n == max_digits)
+			return 0;
+		*v = *v * 10 + (unsigned)(s[n] - '0');
+		n++;
+	}
+	if (n == 0 || (n > 1 && s[0] == '0'))
+		return 0;
+	*p = s + n;
+	return 1;
+}
+
 enum od_code join_record_parse(const char *text, struct join_record *rec,
 			       struct od_err *err)
 {
-	char hex[65], tail;
-	long long expires;
-	unsigned tries;
-	int used, n = 0;
+	unsigned long long expires, tries, used;
+	const char *p = text;
 	struct od_err ignore;
+	char hex[65];
+	size_t i;
 
 	memset(rec, 0, sizeof *rec);
-	if (strlen(text) >= JOIN_RECORD_MAX ||
-	    sscanf(text, "v1 %64s %lld %u %d%n%c", hex, &expires, &tries,
-		   &used, &n, &tail) != 4 ||
-	    (size_t)n != strlen(text) || strlen(hex) != 64 || expires < 0 ||
-	    (used != 0 && used != 1) ||
-	    hex_decode("a join code's hash", hex, rec->hash, 32,
-		       &ignore) != OD_OK)
-		return od_err_set(err, OD_E_TAMPERED, "a join code's record in "
-				  "the backend's store is damaged");
-	rec->expires = expires;
-	rec->tries = tries;
-	rec->used = used;
+	/* Exactly what join_record_format writes: sscanf would also take
+	 * signs, spaces, tabs and upper-case hex, and wrap "-1" tries to a
+	 * huge count, so a record edited by hand could say two things. */
+	if (strncmp(p, "v1 ", 3) != 0)
+		goto bad;
+	p += 3;
+	for (i = 0; i < 64; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') ||
+		      (p[i] >= 'a' && p[i] <= 'f')))
+			goto bad;
+	memcpy(hex, p, 64);
+	hex[64] = '\0';
+	if (p[64] != ' ' || hex_decode("a join code's hash", hex, rec->hash,
+				       32, &ignore) != OD_OK)
+		goto bad;
+	p += 65;
+	if (!record_number(&p, 18, &expires) || *p++ != ' ' ||
+	    !record_number(&p, 9, &tries) || *p++ != ' ' ||
+	    !record_number(&p, 1, &used) || used > 1 || *p != '\0')
+		goto bad;
+	rec->expires = (long long)expires;
+	rec->tries = (unsigned)tries;
+	rec->used = (int)used;
 	return OD_OK;
+bad:
+	memset(rec, 0, sizeof *rec);
+	return od_err_set(err, OD_E_TAMPERED, "a join code's record in "
+			  "the backend's store is damaged");
 }

@@ -176,8 +176,7 @@ static enum od_code ask(struct tls_client *c, const char *method,
 static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 			     struct od_err *err)
 {
-	const char *text = json_string_value(json_object_get(e, "bundle"));
-	const char *sig = json_string_value(json_object_get(e, "signature"));
+	const char *text, *sig;
 	struct people_bundle pb;
 	struct user_record u;
 	struct od_err skip;
@@ -185,8 +184,7 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	enum od_code rc;
 
 	*taken = 0;
-	if (text == NULL || sig == NULL ||
-	    people_bundle_read(text, &pb, &skip) != OD_OK)
+	if (people_entry_read(e, &text, &sig, &pb, &skip) != OD_OK)
 		return OD_OK;
 	rc = store_user_get(sh->store, pb.user, &u, err);
 	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !people_may_hold_slot(&u)))

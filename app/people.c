@@ -1,6 +1,7 @@
 /* people.c - a person's key bundle: made, read and checked. */
 #include "app/people.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ enum od_code people_bundle_read(const char *text, struct people_bundle *out,
 				struct od_err *err)
 {
 	static const char head[] = PEOPLE_MAGIC "\ntime: ";
-	char *end;
+	const char *digits, *end;
 	long long t;
 
 	memset(out->user, 0, sizeof out->user);
@@ -57,8 +58,18 @@ enum od_code people_bundle_read(const char *text, struct people_bundle *out,
 	if (strnlen(text, PEOPLE_BUNDLE_MAX + 1) > PEOPLE_BUNDLE_MAX ||
 	    strncmp(text, head, sizeof head - 1) != 0)
 		goto bad;
-	t = strtoll(text + sizeof head - 1, &end, 10);
-	if (end == text + sizeof head - 1 || *end != '\n' || t <= 0)
+	/* Digits only, as people_bundle_make writes them: strtoll would take
+	 * a sign, spaces and leading zeros, and saturate a huge time at
+	 * LLONG_MAX, a bundle nothing could ever replace (and whose time + 1
+	 * overflows in people_outbox_add). */
+	digits = text + sizeof head - 1;
+	t = 0;
+	for (end = digits; *end >= '0' && *end <= '9'; end++) {
+		if (end - digits == PEOPLE_TIME_DIGITS)
+			goto bad;
+		t = t * 10 + (*end - '0');
+	}
+	if (end == digits || *end != '\n' || digits[0] == '0')
 		goto bad;
 	if (keyslot_bundle_parse(end + 1, out->user, err) != OD_OK)
 		goto bad;
@@ -68,6 +79,23 @@ enum od_code people_bundle_read(const char *text, struct people_bundle *out,
 bad:
 	return od_err_set(err, OD_E_INPUT, "a person's key bundle is not in "
 			  "the expected form");
+}
+
+enum od_code people_entry_read(struct json_t *e, const char **text,
+			       const char **sig, struct people_bundle *out,
+			       struct od_err *err)
+{
+	*text = json_string_value(json_object_get(e, "bundle"));
+	*sig = json_string_value(json_object_get(e, "signature"));
+	memset(out, 0, sizeof *out);
+	if (!json_is_object(e) || json_object_size(e) != 2 || *text == NULL ||
+	    *sig == NULL) {
+		*text = NULL;
+		*sig = NULL;
+		return od_err_set(err, OD_E_INPUT, "a person's entry is "
+				  "{\"bundle\", \"signature\"}");
+	}
+	return people_bundle_read(*text, out, err);
 }
 
 enum od_code people_bundle_verify(const char *text, const char *sig,

@@ -31,6 +31,7 @@
 #define PEOPLE_BUNDLE_MAX  2048      /* bytes of a bundle's text */
 #define PEOPLE_SIG_B64     89        /* base64 of a signature, with NUL */
 #define PEOPLE_MAX         1024      /* bundles in one request */
+#define PEOPLE_TIME_DIGITS 15        /* a bundle's time: until year 33658 */
 
 /*
  * Makes user's bundle from their slot in kf, stamped time_ms and signed
@@ -54,6 +55,19 @@ struct people_bundle {
  */
 enum od_code people_bundle_read(const char *text, struct people_bundle *out,
 				struct od_err *err);
+
+struct json_t;
+
+/*
+ * Reads one entry of a people list ({"bundle": TEXT, "signature": B64}
+ * and nothing else, as GET and POST /v1/people carry them, in the backend
+ * and on a desk): *text and *sig are borrowed from e, out as
+ * people_bundle_read gives it.  Anything else gives OD_E_INPUT.  The
+ * signature is not checked here (people_bundle_verify).
+ */
+enum od_code people_entry_read(struct json_t *e, const char **text,
+			       const char **sig, struct people_bundle *out,
+			       struct od_err *err);
 
 /* Checks sig (base64) over text with the person's public key pub. */
 enum od_code people_bundle_verify(const char *text, const char *sig,

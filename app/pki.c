@@ -53,6 +53,11 @@ static int name_ok(const char *s)
 	return 1;
 }
 
+int pki_name_ok(const char *name)
+{
+	return name_ok(name);
+}
+
 /*
  * Makes an unsigned certificate for a fresh P-256 key (*key), or, when pub
  * is given, for that public key (a desk's request: *key stays NULL).

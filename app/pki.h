@@ -28,6 +28,9 @@
  * shop CA can put it there, so the backend reads it as the certificate's
  * kind (a desk's certificate has no unit).
  */
+/* Whether name may be a certificate's common name (see pki_make_leaf). */
+int pki_name_ok(const char *name);
+
 enum pki_use { PKI_SERVER, PKI_CLIENT, PKI_STOREFRONT };
 
 #define PKI_STOREFRONT_UNIT "storefront"

@@ -479,11 +479,35 @@ struct pushed {
 	int any;               /* something was sent */
 };
 
+enum od_code sync_receipt_read(struct json_t *r, struct sync_receipt *out,
+			       struct od_err *err)
+{
+	const char *res = get_str(r, "result");
+
+	memset(out, 0, sizeof *out);
+	if (res != NULL && (strcmp(res, "accepted") == 0 ||
+			    strcmp(res, "duplicate") == 0) &&
+	    get_seq(r, "seq") > 0) {
+		out->result = res[0] == 'a' ? SYNC_ACCEPTED : SYNC_DUPLICATE;
+		out->seq = get_seq(r, "seq");
+		return OD_OK;
+	}
+	if (res != NULL && strcmp(res, "refused") == 0) {
+		out->result = SYNC_REFUSED;
+		out->id = get_str(r, "id");
+		out->reason = get_str(r, "reason");
+		return OD_OK;
+	}
+	return od_err_set(err, OD_E_INPUT, "the backend sent a malformed "
+			  "receipt");
+}
+
 /* Sends one gathered batch and reads its receipts. */
 static enum od_code push_batch(struct push *p, struct pushed *out,
 			       int *exact, struct od_err *err)
 {
 	json_t *body, *ans = NULL, *receipts;
+	struct sync_receipt rcpt;
 	char *text;
 	size_t i, n = json_array_size(p->batch);
 	long long top = 0, upto = out->exact_upto;
@@ -503,28 +527,22 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 		rc = od_err_set(err, OD_E_INPUT, "the backend's receipts do not "
 				"match the batch");
 	for (i = 0; rc == OD_OK && i < n; i++) {
-		json_t *r = json_array_get(receipts, i);
-		const char *res = get_str(r, "result");
-
-		if (res != NULL && (strcmp(res, "accepted") == 0 ||
-				    strcmp(res, "duplicate") == 0) &&
-		    get_seq(r, "seq") > 0) {
-			if (res[0] == 'a')
-				p->j->rep->pushed++;
-			if (get_seq(r, "seq") > top)
-				top = get_seq(r, "seq");
-			if (*exact && get_seq(r, "seq") == p->seqs[i])
-				upto = p->seqs[i];
-			else
-				*exact = 0;
-		} else if (res != NULL && strcmp(res, "refused") == 0) {
-			keep_refusal(p->j, get_str(r, "id"),
-				     get_str(r, "reason"));
+		rc = sync_receipt_read(json_array_get(receipts, i), &rcpt, err);
+		if (rc != OD_OK)
+			break;
+		if (rcpt.result == SYNC_REFUSED) {
+			keep_refusal(p->j, rcpt.id, rcpt.reason);
 			*exact = 0;
-		} else {
-			rc = od_err_set(err, OD_E_INPUT, "the backend sent a "
-					"malformed receipt");
+			continue;
 		}
+		if (rcpt.result == SYNC_ACCEPTED)
+			p->j->rep->pushed++;
+		if (rcpt.seq > top)
+			top = rcpt.seq;
+		if (*exact && rcpt.seq == p->seqs[i])
+			upto = p->seqs[i];
+		else
+			*exact = 0;
 	}
 	if (rc == OD_OK)
 		rc = check_head(p->j, json_object_get(ans, "head"), &out->last,
@@ -618,9 +636,8 @@ static enum od_code advance_seen(struct sync_job *j, long long seq,
 	return rc;
 }
 
-/* One entry of a pulled page, decoded. */
-static enum od_code page_record(json_t *e, struct log_record *r,
-				struct od_err *err)
+enum od_code sync_page_entry(struct json_t *e, struct log_record *r,
+			     struct od_err *err)
 {
 	const char *sig64 = get_str(e, "signature");
 	const char *hash = get_str(e, "hash");
@@ -703,7 +720,7 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			rc = store_incoming_clear(s, err);
 	}
 	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
-		rc = page_record(json_array_get(entries, i), &r, err);
+		rc = sync_page_entry(json_array_get(entries, i), &r, err);
 		if (rc == OD_OK && r.seq <= pl->after)
 			continue;
 		if (rc == OD_OK && r.seq != pl->after + 1)

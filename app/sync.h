@@ -112,6 +112,35 @@ const char *sync_backend_text(const char *s);
 enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 		      struct od_err *err);
 
+struct json_t;
+
+/*
+ * Decodes one entry of a GET /v1/log page ({"seq", "statement",
+ * "signature", "hash"}) into r; r->statement is borrowed from e.  A
+ * missing or malformed member gives OD_E_INPUT.  The statement itself is
+ * checked later, as if new (ledger_accept).
+ */
+enum od_code sync_page_entry(struct json_t *e, struct log_record *r,
+			     struct od_err *err);
+
+/* What the backend said of one pushed statement. */
+enum sync_result { SYNC_ACCEPTED = 1, SYNC_DUPLICATE, SYNC_REFUSED };
+
+struct sync_receipt {
+	enum sync_result result;
+	long long seq;          /* accepted or duplicate: where, above 0 */
+	const char *id;         /* refused: borrowed, NULL if absent */
+	const char *reason;     /* refused: borrowed, NULL if absent */
+};
+
+/*
+ * Reads one receipt of a POST /v1/statements answer.  Anything but an
+ * accepted or duplicate receipt with its seq, or a refused one, gives
+ * OD_E_INPUT.
+ */
+enum od_code sync_receipt_read(struct json_t *r, struct sync_receipt *out,
+			       struct od_err *err);
+
 /*
  * sync_run that gives up once *stop is nonzero: the request under way
  * ends within about a second (OD_E_IO), and every step already done

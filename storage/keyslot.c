@@ -1430,6 +1430,28 @@ static int bundle_field(const char **p, const char *name, uint8_t *out,
 	return 1;
 }
 
+/*
+ * Reads a canonical decimal that fits 32 bits at *p (no sign, no space,
+ * no leading zero), moving *p past it; 0 if there is none.
+ */
+static int bundle_number(const char **p, uint32_t *v)
+{
+	const char *s = *p;
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		n = n * 10 + (uint64_t)(s[i] - '0');
+		if (n > UINT32_MAX)
+			return 0;
+	}
+	if (i == 0 || (i > 1 && s[0] == '0'))
+		return 0;
+	*v = (uint32_t)n;
+	*p = s + i;
+	return 1;
+}
+
 enum od_code keyslot_bundle_parse(const char *text, char user[KEYSLOT_NAME_MAX + 1],
 				  struct od_err *err)
 {
@@ -1456,27 +1478,24 @@ enum od_code keyslot_bundle_import(struct keyslot_file *kf, const char *text,
 				   const uint8_t data_key[KEYSLOT_KEY_LEN],
 				   struct od_err *err)
 {
-	char alg[16], tail;
-	const char *p, *nl;
-	unsigned t, m, l;
+	const char *p;
 	struct slot s, *old;
 	enum od_code code;
-	int used = 0;
 
 	memset(&s, 0, sizeof s);
 	code = keyslot_bundle_parse(text, s.user, err);
 	if (code != OD_OK)
 		return code;
 	p = strchr(text, '\n') + 1;
-	nl = strchr(p, '\n');
-	if (nl == NULL || nl - p > 64 ||
-	    sscanf(p, "kdf: %15s %u %u %u%n%c", alg, &t, &m, &l, &used,
-		   &tail) != 5 || p + used != nl || strcmp(alg, KS_KDF_ALG) != 0)
+	/* Exactly as keyslot_bundle_export writes it: sscanf would take
+	 * signs ("-4294967293" is 3), spaces and leading zeros. */
+	if (strncmp(p, "kdf: " KS_KDF_ALG " ", sizeof "kdf: " KS_KDF_ALG) != 0)
 		goto bad;
-	s.kdf.t_cost = t;
-	s.kdf.m_cost_kib = m;
-	s.kdf.lanes = l;
-	p = nl + 1;
+	p += sizeof "kdf: " KS_KDF_ALG;
+	if (!bundle_number(&p, &s.kdf.t_cost) || *p++ != ' ' ||
+	    !bundle_number(&p, &s.kdf.m_cost_kib) || *p++ != ' ' ||
+	    !bundle_number(&p, &s.kdf.lanes) || *p++ != '\n')
+		goto bad;
 	if (!kdf_safe(&s.kdf) ||
 	    !bundle_field(&p, "salt", s.salt, KS_SALT_LEN) ||
 	    !bundle_field(&p, "sealed", s.sealed, KS_SEALED_LEN) ||

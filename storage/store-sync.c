@@ -28,8 +28,10 @@ static const char has_tables_sql[] =
 	"SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 	" AND name = 'sync_conflict'";
 static const char incoming_clear_sql[] = "DELETE FROM sync_incoming";
+/* A plain INSERT: a second entry at a staged seq is refused, never taken
+ * over the first (store-sync.h). */
 static const char incoming_add_sql[] =
-	"INSERT OR REPLACE INTO sync_incoming(seq, statement, signature, hash)"
+	"INSERT INTO sync_incoming(seq, statement, signature, hash)"
 	" VALUES(?1, ?2, ?3, ?4)";
 static const char incoming_last_sql[] =
 	"SELECT coalesce(max(seq), 0) FROM sync_incoming";

@@ -738,6 +738,14 @@ static void test_bundle(void **state)
 		{ "sealed: ", "seal: " },
 		{ "seal_pub: ", "seal_pub: =" },
 		{ "user: mei\n", "" },
+		/* Found by fuzz-keyslot-bundle: sscanf read these as 3. */
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id +3 65536 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id 03 65536 1" },
+		{ "kdf: argon2id 3 65536 1",
+		  "kdf: argon2id -4294967293 65536 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf:  argon2id 3 65536 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id 3\t65536 1" },
+		{ "kdf: argon2id 3 65536 1", "kdf: argon2id 3 65536 4294967297" },
 	};
 	uint8_t other_key[KEYSLOT_KEY_LEN], dk[KEYSLOT_KEY_LEN];
 	uint8_t seed[KEYSLOT_SEED_LEN];

@@ -1,0 +1,358 @@
+/*
+ * test-store-sync.c - what sync keeps beside the log (storage/store-sync.c)
+ * on an in-memory store: the staging table, savepoints, cutting the log,
+ * forgetting folded state, and the conflicts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/ledger.h"
+#include "app/order.h"
+#include "lib/encode.h"
+#include "storage/store-sync.h"
+
+struct world {
+	struct store *s;
+	struct sigkey *key;
+	char fp[SIGKEY_FP_LEN + 1];
+	struct od_err err;
+};
+
+/* Signs and appends st as olivia, the owner. */
+static void append(struct world *w, struct statement *st)
+{
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(ledger_append(w->s, w->key, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	statement_free(st);
+}
+
+static struct statement *stmt(struct world *w, enum stmt_kind kind,
+			      const char *order)
+{
+	struct statement *st = NULL;
+
+	assert_int_equal(statement_new(kind, "olivia", w->fp, order, &st,
+				       &w->err), OD_OK);
+	return st;
+}
+
+static void add(struct statement *st, const char *name, const char *value)
+{
+	struct od_err err;
+
+	assert_int_equal(statement_add(st, name, value, &err), OD_OK);
+}
+
+static void place(struct world *w, const char *number)
+{
+	struct statement *st = stmt(w, STMT_ORDER_PLACED, number);
+
+	add(st, "placed", "2026-11-20T09:15:00Z");
+	add(st, "currency", "EUR");
+	add(st, "customer", "Lena");
+	add(st, "ship-name", "Lena");
+	add(st, "ship-line", "Street 1");
+	add(st, "ship-city", "Berlin");
+	add(st, "ship-country", "DE");
+	add(st, "item", "TEA 2 150 Tea");
+	add(st, "total", "300");
+	append(w, st);
+	st = stmt(w, STMT_ORDER_NOTE, number);
+	add(st, "text", "fragile");
+	append(w, st);
+}
+
+/* A shop of one owner and orders 1 and 2, each with a note: 5 entries. */
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof *w);
+	uint8_t seed[SIGKEY_SEED_LEN], pub[SIGKEY_PUB_LEN];
+	struct statement *st;
+	char b64[64];
+
+	assert_non_null(w);
+	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
+	assert_int_equal(sigkey_generate_seed(seed, &w->err), OD_OK);
+	assert_int_equal(sigkey_from_seed(seed, &w->key, &w->err), OD_OK);
+	sigkey_public(w->key, pub);
+	assert_int_equal(sigkey_fingerprint(pub, w->fp, &w->err), OD_OK);
+	b64_encode(pub, SIGKEY_PUB_LEN, b64);
+	st = stmt(w, STMT_SHOP_GENESIS, NULL);
+	add(st, "shop", "Test");
+	add(st, "role", "owner");
+	add(st, "pubkey", b64);
+	append(w, st);
+	place(w, "1");
+	place(w, "2");
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+
+	store_close(w->s);
+	sigkey_free(w->key);
+	free(w);
+	return 0;
+}
+
+/* A made-up pulled entry: seq, text, a signature and hash of fill. */
+static void record(struct log_record *r, long long seq, const char *text,
+		   uint8_t fill)
+{
+	memset(r, 0, sizeof *r);
+	r->seq = seq;
+	r->statement = text;
+	r->statement_len = strlen(text);
+	memset(r->signature, fill, sizeof r->signature);
+	memset(r->hash, fill ^ 0xff, sizeof r->hash);
+}
+
+struct seen { long long seq[8]; uint8_t fill[8]; char text[8][16]; size_t n; };
+
+static enum od_code seen_cb(void *ctx, const struct log_record *r,
+			    struct od_err *err)
+{
+	struct seen *v = ctx;
+
+	(void)err;
+	assert_true(v->n < 8);
+	v->seq[v->n] = r->seq;
+	v->fill[v->n] = r->signature[0];
+	assert_int_equal(r->hash[0], r->signature[0] ^ 0xff);
+	assert_true(r->statement_len < sizeof v->text[0]);
+	memcpy(v->text[v->n], r->statement, r->statement_len);
+	v->text[v->n][r->statement_len] = '\0';
+	v->n++;
+	return OD_OK;
+}
+
+/* The staging table keeps entries by seq, in order, each once. */
+static void test_incoming(void **state)
+{
+	struct world *w = *state;
+	struct log_record r;
+	struct seen v;
+	long long last = -1;
+
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_sync_tables(w->s, &w->err), OD_OK);
+	assert_int_equal(store_incoming_last(w->s, &last, &w->err), OD_OK);
+	assert_int_equal(last, 0);
+	record(&r, 8, "eight", 8);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	record(&r, 6, "six", 6);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	record(&r, 7, "seven", 7);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	/* A known seq is refused, not silently replaced. */
+	record(&r, 7, "other", 9);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_E_EXISTS);
+	assert_int_equal(store_incoming_last(w->s, &last, &w->err), OD_OK);
+	assert_int_equal(last, 8);
+	memset(&v, 0, sizeof v);
+	assert_int_equal(store_incoming_each(w->s, seen_cb, &v, &w->err),
+			 OD_OK);
+	assert_int_equal(v.n, 3);
+	assert_int_equal(v.seq[0], 6);
+	assert_int_equal(v.seq[1], 7);
+	assert_int_equal(v.seq[2], 8);
+	assert_string_equal(v.text[1], "seven");
+	assert_int_equal(v.fill[1], 7);
+	assert_int_equal(store_incoming_clear(w->s, &w->err), OD_OK);
+	assert_int_equal(store_incoming_last(w->s, &last, &w->err), OD_OK);
+	assert_int_equal(last, 0);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+}
+
+/* A savepoint undoes exactly what was done since, or keeps it. */
+static void test_savepoint(void **state)
+{
+	struct world *w = *state;
+	struct log_record r;
+	long long last = -1;
+
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_sync_tables(w->s, &w->err), OD_OK);
+	record(&r, 6, "six", 6);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	assert_int_equal(store_savepoint(w->s, &w->err), OD_OK);
+	record(&r, 7, "seven", 7);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	assert_int_equal(store_savepoint_end(w->s, 0, &w->err), OD_OK);
+	assert_int_equal(store_incoming_last(w->s, &last, &w->err), OD_OK);
+	assert_int_equal(last, 6);
+	assert_int_equal(store_savepoint(w->s, &w->err), OD_OK);
+	assert_int_equal(store_incoming_add(w->s, &r, &w->err), OD_OK);
+	assert_int_equal(store_savepoint_end(w->s, 1, &w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	assert_int_equal(store_incoming_last(w->s, &last, &w->err), OD_OK);
+	assert_int_equal(last, 7);
+}
+
+/* Cutting the log after a seq, and counting what follows one. */
+static void test_log_cut(void **state)
+{
+	struct world *w = *state;
+	uint8_t hash[32], want[32];
+	long long n = -1, head = 0;
+
+	assert_int_equal(store_log_count_after(w->s, 0, &n, &w->err), OD_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(store_log_count_after(w->s, 3, &n, &w->err), OD_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_log_head(w->s, &head, want, &w->err), OD_OK);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_log_cut(w->s, 3, &w->err), OD_OK);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(head, 3);
+	assert_memory_not_equal(hash, want, 32);
+	assert_int_equal(store_log_count_after(w->s, 0, &n, &w->err), OD_OK);
+	assert_int_equal(n, 3);
+	store_rollback(w->s);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(head, 5);
+	assert_memory_equal(hash, want, 32);
+}
+
+/* Forgetting one order, or everything, and folding it back. */
+static void test_forget(void **state)
+{
+	struct world *w = *state;
+	uint8_t before[32], empty[32], after[32];
+	struct ledger_report rep;
+	struct store *blank = NULL;
+	struct order *o = NULL;
+
+	assert_int_equal(store_state_digest(w->s, before, &w->err), OD_OK);
+	assert_int_equal(store_open_memory(&blank, &w->err), OD_OK);
+	assert_int_equal(store_state_digest(blank, empty, &w->err), OD_OK);
+	store_close(blank);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_order_forget(w->s, "1", &w->err), OD_OK);
+	assert_int_equal(store_order_get(w->s, "1", &o, &w->err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(store_order_get(w->s, "2", &o, &w->err), OD_OK);
+	assert_int_equal(o->nitems, 1);
+	record_order_free(o);
+	assert_int_equal(store_state_forget(w->s, &w->err), OD_OK);
+	assert_int_equal(store_state_digest(w->s, after, &w->err), OD_OK);
+	assert_memory_equal(after, empty, 32);
+	assert_memory_not_equal(after, before, 32);
+	store_rollback(w->s);
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+	assert_int_equal(rep.orders, 2);
+}
+
+struct got { size_t n; long long nth[4]; char reason[4][64]; int acked[4];
+	     uint8_t sig0[4]; char text[4][32]; };
+
+static enum od_code got_cb(void *ctx, const struct conflict_record *c,
+			   struct od_err *err)
+{
+	struct got *g = ctx;
+
+	(void)err;
+	assert_true(g->n < 4);
+	g->nth[g->n] = c->n;
+	snprintf(g->reason[g->n], sizeof g->reason[0], "%s", c->reason);
+	snprintf(g->text[g->n], sizeof g->text[0], "%.*s",
+		 (int)c->statement_len, c->statement);
+	g->acked[g->n] = c->acked;
+	g->sig0[g->n] = c->signature[0];
+	g->n++;
+	return OD_OK;
+}
+
+/* Conflicts: none before the tables exist; kept in order; acked. */
+static void test_conflicts(void **state)
+{
+	struct world *w = *state;
+	struct conflict_record c;
+	long long total = -1, unacked = -1, last = -1;
+	struct got g;
+
+	assert_int_equal(store_conflict_count(w->s, &total, &unacked, &last,
+					      &w->err), OD_OK);
+	assert_int_equal(total, 0);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(store_conflict_each(w->s, 1, got_cb, &g, &w->err),
+			 OD_OK);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(store_conflict_ack(w->s, &w->err), OD_OK);
+
+	memset(&c, 0, sizeof c);
+	c.stmt_id = "0123456789abcdef0123456789abcdef";
+	c.kind = "order.confirm";
+	c.order = "1";
+	c.actor = "mei";
+	c.at = "2026-11-23T05:00:00Z";
+	c.source = "desk";
+	c.reason = "order 1 is cancelled";
+	c.truth = "order 1 is cancelled; last: order.cancel by olivia";
+	c.statement = "first statement";
+	c.statement_len = strlen(c.statement);
+	c.signature[0] = 0xa1;
+	c.n = 77;        /* ignored */
+	c.acked = 1;     /* ignored */
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_sync_tables(w->s, &w->err), OD_OK);
+	assert_int_equal(store_conflict_add(w->s, &c, &w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_conflict_ack(w->s, &w->err), OD_OK);
+	c.reason = "refused by the backend";
+	c.statement = "second";
+	c.statement_len = strlen(c.statement);
+	c.signature[0] = 0xb2;
+	assert_int_equal(store_conflict_add(w->s, &c, &w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+
+	assert_int_equal(store_conflict_count(w->s, &total, &unacked, &last,
+					      &w->err), OD_OK);
+	assert_int_equal(total, 2);
+	assert_int_equal(unacked, 1);
+	assert_int_equal(last, 2);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(store_conflict_each(w->s, 1, got_cb, &g, &w->err),
+			 OD_OK);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.nth[0], 1);
+	assert_int_equal(g.acked[0], 1);
+	assert_string_equal(g.reason[0], "order 1 is cancelled");
+	assert_string_equal(g.text[0], "first statement");
+	assert_int_equal(g.sig0[0], 0xa1);
+	assert_int_equal(g.acked[1], 0);
+	assert_string_equal(g.text[1], "second");
+	memset(&g, 0, sizeof g);
+	assert_int_equal(store_conflict_each(w->s, 2, got_cb, &g, &w->err),
+			 OD_OK);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.reason[0], "refused by the backend");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_incoming, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_savepoint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_log_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conflicts, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
