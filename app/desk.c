@@ -256,6 +256,11 @@ const char *desk_user(const struct desk *d)
 	return d->sh ? d->sh->user : "";
 }
 
+double desk_unlock_kdf_ms(const struct desk *d)
+{
+	return d->sh ? d->sh->kdf_ms : 0;
+}
+
 enum role desk_role(const struct desk *d)
 {
 	return d->sh ? d->sh->role : ROLE_STAFF;

@@ -84,6 +84,8 @@ int desk_is_unlocked(const struct desk *d);
 
 /* Who is signed in ("" when locked) and their role. */
 const char *desk_user(const struct desk *d);
+/* How long the last unlock spent deriving the key (benchmarks). */
+double desk_unlock_kdf_ms(const struct desk *d);
 enum role desk_role(const struct desk *d);
 
 /* The role's name ("owner", ...) and an order status's name ("new", ...;

@@ -502,6 +502,15 @@ static enum od_code check_user(struct shop *sh, struct od_err *err)
 	return role_parse(u.role, &sh->role, err);
 }
 
+/* Milliseconds on the monotonic clock. */
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 			 size_t pass_len, enum shop_access access,
 			 struct shop **out, struct od_err *err)
@@ -523,9 +532,13 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 					"no shop in %s; found one with "
 					"`orderdesk init --owner NAME`", dir);
 	}
-	if (rc == OD_OK)
+	if (rc == OD_OK) {
+		double t0 = monotonic_ms();
+
 		rc = keyslot_unlock(sh->slots, user, pass, pass_len,
 				    sh->data_key, seed, err);
+		sh->kdf_ms = monotonic_ms() - t0;
+	}
 	if (rc == OD_OK)
 		rc = shop_take_key(sh, user, seed, err);
 	secret_wipe(seed, sizeof seed);

@@ -185,9 +185,13 @@ int main(int argc, char **argv)
 	fprintf(out, "desk orders indexed: %zu\n", desk_count_status(u.desk,
 								    -1));
 	fprintf(out, "desk key derivation (Argon2id, apart): %.1f ms\n", kdf);
+	fprintf(out, "desk key derivation inside the unlock: %.1f ms\n",
+		desk_unlock_kdf_ms(u.desk));
+	/* The derivation timed inside this very unlock, not the run apart:
+	 * two runs of Argon2id differ by more than the rest takes. */
 	fprintf(out, "desk first full screen after unlock (unlock, index and "
 		"draw, key derivation taken out): %.1f ms (target: under "
-		"100 ms)\n", drawn - t0 - kdf);
+		"100 ms)\n", drawn - t0 - desk_unlock_kdf_ms(u.desk));
 	fprintf(out, "desk first draw alone: %.2f ms\n", drawn - unlocked);
 	t0 = now_ms();
 	if (desk_reload(u.desk, &err) != OD_OK) {
