@@ -163,6 +163,7 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 				long long *seqs, struct od_err *err)
 {
 	uint8_t digest[LEDGER_HASH_LEN], (*sigs)[SIGKEY_SIG_LEN] = NULL;
+	struct sigkey_pipe *pipe = NULL;
 	char tip_id[STMT_ID_LEN + 1];
 	struct buf *texts = NULL;
 	const char **msgs = NULL;
@@ -198,12 +199,18 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 		msgs[i] = texts[i].data;
 		lens[i] = texts[i].len;
 	}
+	/* Entry i is folded and stored while the next ones are signed. */
 	if (rc == OD_OK)
-		rc = sigkey_sign_many(key, msgs, lens, n, sigs, err);
-	for (i = 0; i < n && rc == OD_OK; i++)
-		rc = append_checked(s, sts[i], texts[i].data, texts[i].len,
-				    sigs[i], seqs != NULL ? &seqs[i] : NULL,
-				    err);
+		rc = sigkey_pipe_start(key, msgs, lens, n, sigs, &pipe, err);
+	for (i = 0; i < n && rc == OD_OK; i++) {
+		rc = sigkey_pipe_wait(pipe, i, err);
+		if (rc == OD_OK)
+			rc = append_checked(s, sts[i], texts[i].data,
+					    texts[i].len, sigs[i],
+					    seqs != NULL ? &seqs[i] : NULL,
+					    err);
+	}
+	sigkey_pipe_end(pipe);
 out:
 	for (i = 0; i < built; i++)
 		buf_free(&texts[i]);

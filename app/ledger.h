@@ -40,8 +40,8 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 
 /*
  * ledger_append for n statements in a row, each chained to the one before
- * it, signed all at once on every core (sigkey_sign_many) and appended in
- * order; seqs (if not NULL) gets each entry's seq.  The first refusal
+ * it, signed on the spare cores while the ones before are folded and
+ * appended (sigkey_pipe), in order; seqs (if not NULL) gets each entry's seq.  The first refusal
  * stops it: the caller rolls its transaction back.  Holds n texts in
  * memory, so callers cut big actions into rounds.
  */

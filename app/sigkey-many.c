@@ -1,58 +1,176 @@
 /*
  * sigkey-many.c - signing many statements at once, on every core.
  *
- * A bulk action (confirm a hundred orders) spends most of its time in
+ * A bulk action (confirm a thousand orders) spends most of its time in
  * Ed25519 signing, and signatures do not depend on one another once the
- * texts exist.  The messages are cut into one contiguous share per core;
- * each helper thread signs its share with its own copy of the key, the
- * calling thread signs the first share.
+ * texts exist.  A pipe starts one helper thread per spare core, each with
+ * its own copy of the key, taking messages in order; the caller collects
+ * signature i when it needs it (sigkey_pipe_wait) and signs it itself if
+ * no helper has taken it yet.  So the caller's own work on entry i (the
+ * fold, the insert) overlaps the signing of the entries after it.
  */
 #include "app/sigkey.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /* Below this many messages a thread costs more than it saves. */
-#define SIGN_MANY_MIN_SHARE 8
-#define SIGN_MANY_MAX_THREADS 4
+#define PIPE_MIN_MESSAGES 8
+#define PIPE_MAX_HELPERS 3
 
-struct share {
+enum { SLOT_FREE, SLOT_TAKEN, SLOT_DONE, SLOT_FAILED };
+
+struct sigkey_pipe;
+
+/* A helper thread and the copy of the key it signs with. */
+struct helper {
+	pthread_t thread;
+	struct sigkey *key;
+	struct sigkey_pipe *pipe;
+};
+
+struct sigkey_pipe {
 	const struct sigkey *key;
-	struct sigkey *own;          /* the copy a helper thread signs with */
 	const char *const *msgs;
 	const size_t *lens;
 	uint8_t (*sigs)[SIGKEY_SIG_LEN];
-	size_t from, to;
-	pthread_t thread;
-	int started;
-	enum od_code rc;
-	struct od_err err;
+	size_t n;
+	atomic_uchar *state;        /* per message: SLOT_* */
+	atomic_size_t next;         /* where helpers look for work */
+	atomic_int stop;
+	pthread_mutex_t lock;       /* for done and the first error */
+	pthread_cond_t done;
+	struct od_err err;          /* the first helper failure */
+	struct helper helper[PIPE_MAX_HELPERS];
+	int helpers;
 };
 
-/* Signs one share; the result is in s->rc and s->err. */
-static void *sign_share(void *arg)
+/* Signs message i with key and marks it done or failed. */
+static void sign_slot(struct sigkey_pipe *p, const struct sigkey *key,
+		      size_t i)
 {
-	struct share *s = arg;
+	struct od_err err;
+	int ok = sigkey_sign(key, p->msgs[i], p->lens[i], p->sigs[i], &err) ==
+		 OD_OK;
+
+	pthread_mutex_lock(&p->lock);
+	if (!ok && p->err.code == OD_OK)
+		p->err = err;
+	atomic_store(&p->state[i], ok ? SLOT_DONE : SLOT_FAILED);
+	pthread_cond_broadcast(&p->done);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Claims message i for whoever asks first. */
+static int claim(struct sigkey_pipe *p, size_t i)
+{
+	unsigned char want = SLOT_FREE;
+
+	return atomic_compare_exchange_strong(&p->state[i], &want, SLOT_TAKEN);
+}
+
+/* A helper: takes the next free messages in order until none is left. */
+static void *helper_run(void *arg)
+{
+	struct helper *h = arg;
+	struct sigkey_pipe *p = h->pipe;
 	size_t i;
 
-	s->rc = OD_OK;
-	for (i = s->from; i < s->to && s->rc == OD_OK; i++)
-		s->rc = sigkey_sign(s->key, s->msgs[i], s->lens[i], s->sigs[i],
-				    &s->err);
+	while (!atomic_load(&p->stop) &&
+	       (i = atomic_fetch_add(&p->next, 1)) < p->n)
+		if (claim(p, i))
+			sign_slot(p, h->key, i);
 	return NULL;
 }
 
-/* How many threads, the caller's included, n messages are worth. */
-static size_t thread_count(size_t n)
+/* How many helper threads n messages are worth on this machine. */
+static int helper_count(size_t n)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t t = cores > 0 ? (size_t)cores : 1;
+	int h = cores > 1 ? (int)cores - 1 : 0;
 
-	if (t > SIGN_MANY_MAX_THREADS)
-		t = SIGN_MANY_MAX_THREADS;
-	if (t > n / SIGN_MANY_MIN_SHARE)
-		t = n / SIGN_MANY_MIN_SHARE;
-	return t ? t : 1;
+	if (n < PIPE_MIN_MESSAGES)
+		return 0;
+	return h > PIPE_MAX_HELPERS ? PIPE_MAX_HELPERS : h;
+}
+
+enum od_code sigkey_pipe_start(const struct sigkey *k, const char *const *msgs,
+			       const size_t *lens, size_t n,
+			       uint8_t (*sigs)[SIGKEY_SIG_LEN],
+			       struct sigkey_pipe **out, struct od_err *err)
+{
+	struct sigkey_pipe *p = calloc(1, sizeof *p);
+	int i, want = helper_count(n);
+
+	*out = NULL;
+	if (p == NULL || (p->state = calloc(n ? n : 1, 1)) == NULL) {
+		free(p);
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	p->key = k;
+	p->msgs = msgs;
+	p->lens = lens;
+	p->sigs = sigs;
+	p->n = n;
+	atomic_init(&p->next, 0);
+	atomic_init(&p->stop, 0);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->done, NULL);
+	/* A helper that cannot start is no loss: the caller signs instead. */
+	for (i = 0; i < want; i++) {
+		if (sigkey_dup(k, &p->helper[i].key, err) != OD_OK) {
+			od_err_clear(err);
+			break;
+		}
+		p->helper[i].pipe = p;
+		if (pthread_create(&p->helper[i].thread, NULL, helper_run,
+				   &p->helper[i]) != 0) {
+			sigkey_free(p->helper[i].key);
+			p->helper[i].key = NULL;
+			break;
+		}
+		p->helpers++;
+	}
+	*out = p;
+	return OD_OK;
+}
+
+enum od_code sigkey_pipe_wait(struct sigkey_pipe *p, size_t i,
+			      struct od_err *err)
+{
+	unsigned char s;
+
+	if (i >= p->n)
+		return od_err_set(err, OD_E_INTERNAL, "no message %zu to sign",
+				  i);
+	if (claim(p, i))
+		sign_slot(p, p->key, i);
+	pthread_mutex_lock(&p->lock);
+	while ((s = atomic_load(&p->state[i])) < SLOT_DONE)
+		pthread_cond_wait(&p->done, &p->lock);
+	if (s == SLOT_FAILED)
+		*err = p->err;
+	pthread_mutex_unlock(&p->lock);
+	return s == SLOT_DONE ? OD_OK : err->code;
+}
+
+void sigkey_pipe_end(struct sigkey_pipe *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	atomic_store(&p->stop, 1);
+	for (i = 0; i < p->helpers; i++)
+		pthread_join(p->helper[i].thread, NULL);
+	for (i = 0; i < PIPE_MAX_HELPERS; i++)
+		sigkey_free(p->helper[i].key);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->lock);
+	free(p->state);
+	free(p);
 }
 
 enum od_code sigkey_sign_many(const struct sigkey *k, const char *const *msgs,
@@ -60,44 +178,13 @@ enum od_code sigkey_sign_many(const struct sigkey *k, const char *const *msgs,
 			      uint8_t (*sigs)[SIGKEY_SIG_LEN],
 			      struct od_err *err)
 {
-	struct share shares[SIGN_MANY_MAX_THREADS] = { { 0 } };
-	size_t t = thread_count(n), i;
-	enum od_code rc = OD_OK;
+	struct sigkey_pipe *p;
+	enum od_code rc;
+	size_t i;
 
-	for (i = 0; i < t; i++) {
-		shares[i].key = k;
-		shares[i].msgs = msgs;
-		shares[i].lens = lens;
-		shares[i].sigs = sigs;
-		shares[i].from = n * i / t;
-		shares[i].to = n * (i + 1) / t;
-	}
-	/* Helpers first, so that they sign while this thread does too. */
-	for (i = 1; i < t && rc == OD_OK; i++) {
-		rc = sigkey_dup(k, &shares[i].own, err);
-		if (rc != OD_OK)
-			break;
-		shares[i].key = shares[i].own;
-		if (pthread_create(&shares[i].thread, NULL, sign_share,
-				   &shares[i]) != 0) {
-			/* No thread to spare: this one signs that share. */
-			sign_share(&shares[i]);
-			continue;
-		}
-		shares[i].started = 1;
-	}
-	if (rc == OD_OK)
-		sign_share(&shares[0]);
-	for (i = 1; i < t; i++)
-		if (shares[i].started)
-			pthread_join(shares[i].thread, NULL);
-	for (i = 0; i < t; i++) {
-		if (rc == OD_OK && shares[i].from < shares[i].to &&
-		    shares[i].rc != OD_OK) {
-			rc = shares[i].rc;
-			*err = shares[i].err;
-		}
-		sigkey_free(shares[i].own);
-	}
+	rc = sigkey_pipe_start(k, msgs, lens, n, sigs, &p, err);
+	for (i = 0; i < n && rc == OD_OK; i++)
+		rc = sigkey_pipe_wait(p, i, err);
+	sigkey_pipe_end(p);
 	return rc;
 }

@@ -63,6 +63,24 @@ enum od_code sigkey_sign_many(const struct sigkey *k, const char *const *msgs,
 			      struct od_err *err);
 
 /*
+ * The same, a signature at a time: sigkey_pipe_start sets helper threads
+ * (one per spare core, each with its own copy of k) signing the messages
+ * in order; sigkey_pipe_wait returns once sigs[i] is made, making it on
+ * the calling thread if no helper has taken it yet, so the caller's work
+ * on entry i overlaps the signing of the next ones; sigkey_pipe_end stops
+ * the helpers and frees the pipe (NULL is a no-op).  msgs, lens and sigs
+ * must outlive the pipe.
+ */
+struct sigkey_pipe;
+enum od_code sigkey_pipe_start(const struct sigkey *k, const char *const *msgs,
+			       const size_t *lens, size_t n,
+			       uint8_t (*sigs)[SIGKEY_SIG_LEN],
+			       struct sigkey_pipe **out, struct od_err *err);
+enum od_code sigkey_pipe_wait(struct sigkey_pipe *p, size_t i,
+			      struct od_err *err);
+void sigkey_pipe_end(struct sigkey_pipe *p);
+
+/*
  * Imports a raw public key for verifying.  Strings that are not a point
  * (RFC 8032 decoding, y canonical) and points of small order, under which
  * anyone could make "signatures", give OD_E_INPUT.

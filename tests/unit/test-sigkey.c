@@ -418,6 +418,52 @@ static void test_sign_many(void **state)
 	free(texts);
 }
 
+/*
+ * A pipe gives each signature whatever order they are asked for in, and
+ * ends cleanly with messages never asked for (a batch refused midway).
+ */
+static void test_sign_pipe(void **state)
+{
+	uint8_t seed[SIGKEY_SEED_LEN], one[SIGKEY_SIG_LEN];
+	uint8_t (*sigs)[SIGKEY_SIG_LEN] = calloc(100, sizeof *sigs);
+	char (*texts)[32] = calloc(100, sizeof *texts);
+	const char *msgs[100];
+	size_t lens[100], i;
+	struct sigkey *key = NULL;
+	struct sigkey_pipe *p = NULL;
+	struct od_err err;
+
+	assert_non_null(sigs);
+	assert_non_null(texts);
+	assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
+	assert_int_equal(sigkey_from_seed(seed, &key, &err), OD_OK);
+	for (i = 0; i < 100; i++) {
+		lens[i] = (size_t)snprintf(texts[i], sizeof texts[i],
+					   "entry %zu", i);
+		msgs[i] = texts[i];
+	}
+	assert_int_equal(sigkey_pipe_start(key, msgs, lens, 100, sigs, &p,
+					   &err), OD_OK);
+	for (i = 100; i-- > 0;) {
+		assert_int_equal(sigkey_pipe_wait(p, i, &err), OD_OK);
+		assert_int_equal(sigkey_sign(key, msgs[i], lens[i], one, &err),
+				 OD_OK);
+		assert_memory_equal(sigs[i], one, SIGKEY_SIG_LEN);
+	}
+	assert_int_not_equal(sigkey_pipe_wait(p, 100, &err), OD_OK);
+	sigkey_pipe_end(p);
+
+	/* Two asked for, then the end: nothing hangs or leaks. */
+	assert_int_equal(sigkey_pipe_start(key, msgs, lens, 100, sigs, &p,
+					   &err), OD_OK);
+	assert_int_equal(sigkey_pipe_wait(p, 0, &err), OD_OK);
+	assert_int_equal(sigkey_pipe_wait(p, 1, &err), OD_OK);
+	sigkey_pipe_end(p);
+	sigkey_free(key);
+	free(sigs);
+	free(texts);
+}
+
 static void test_fingerprint_known(void **state)
 {
 	uint8_t pub[32];
@@ -452,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_public_key_checks),
 		cmocka_unit_test(test_generated_keys_accepted),
 		cmocka_unit_test(test_sign_many),
+		cmocka_unit_test(test_sign_pipe),
 		cmocka_unit_test(test_fingerprint_known),
 		cmocka_unit_test(test_openssl_interop),
 		cmocka_unit_test(test_random),
