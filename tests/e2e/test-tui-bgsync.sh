@@ -136,6 +136,11 @@ see "(a) the status line says online, 0 waiting, and the sync's time" \
 	'│ online 0 waiting [0-2][0-9]:[0-5][0-9] *$'
 check "and keeps the key hints" grep -q '│ Enter open c confirm' \
 	<(tm capture-pane -p)
+tm resize-window -x 120 -y 24
+see "over 100 columns it says so in words" \
+	'│ backend online · 0 statements waiting · last sync [0-2][0-9]:[0-5][0-9] *$'
+tm resize-window -x 80 -y 24
+see "back at 80 columns, the short words" '│ online 0 waiting '
 
 # --- (b) an action reaches the backend without `orderdesk sync` -----------
 BASE=$(backend_entries)
@@ -177,6 +182,8 @@ see "(e) with the backend stopped the status says offline" '│ offline 0 '
 ms=$(key_ms '?' 'keys of Orders')
 check "(e) a key is answered while offline in under 1 s (${ms} ms)" \
 	test "$ms" -lt 1000
+check "the help lists C for the conflicts" \
+	grep -Eq 'C +conflicts sync set aside' <(tm capture-pane -p)
 tm send-keys Escape
 ms=$(key_ms 2 '^ 1001 .* confirmed')
 check "(e) and another (${ms} ms)" test "$ms" -lt 1000
