@@ -43,7 +43,9 @@ static void print_help(FILE *f)
 	fprintf(f, "usage: orderdesk [--store DIR] [--user NAME] "
 		   "[--passphrase-fd N] COMMAND ...\n"
 		   "       orderdesk [--store DIR] [--user NAME] "
-		   "[--idle-lock SECONDS]   (the desk)\n\ncommands:\n");
+		   "[--idle-lock SECONDS]\n"
+		   "                 [--sync-every SECONDS]   (the desk)\n"
+		   "\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n           %s\n", commands[i]->name,
 			commands[i]->summary, commands[i]->usage);
@@ -151,8 +153,8 @@ static void harden_process(void)
 	umask(077);
 }
 
-/* Parses whole seconds for --idle-lock; -1 if not 0..UI_IDLE_MAX. */
-static int parse_seconds(const char *s)
+/* Parses whole seconds from 0 to max; -1 if not that. */
+static int parse_seconds(const char *s, long max)
 {
 	char *end;
 	long v;
@@ -160,7 +162,7 @@ static int parse_seconds(const char *s)
 	if (*s < '0' || *s > '9')
 		return -1;
 	v = strtol(s, &end, 10);
-	return (*end == '\0' && v >= 0 && v <= UI_IDLE_MAX) ? (int)v : -1;
+	return (*end == '\0' && v >= 0 && v <= max) ? (int)v : -1;
 }
 
 int cli_main(int argc, char **argv)
@@ -171,10 +173,12 @@ int cli_main(int argc, char **argv)
 		{ "passphrase-fd", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "idle-lock", required_argument, NULL, 'i' },
+		{ "sync-every", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { NULL, NULL, -1, stdout };
 	int idle = -1;   /* the desk's idle lock: -1 for its default */
+	int every = -1;  /* the desk's background sync: -1 for its default */
 	struct od_err err;
 	const char *store = NULL;
 	size_t i;
@@ -204,11 +208,20 @@ int cli_main(int argc, char **argv)
 			print_help(stdout);
 			return 0;
 		case 'i':
-			idle = parse_seconds(optarg);
+			idle = parse_seconds(optarg, UI_IDLE_MAX);
 			if (idle < 0) {
 				fprintf(stderr, "orderdesk: --idle-lock needs "
 					"seconds from 0 (never) to %d\n",
 					UI_IDLE_MAX);
+				return 2;
+			}
+			break;
+		case 'e':
+			every = parse_seconds(optarg, UI_SYNC_EVERY_MAX);
+			if (every < 1) {
+				fprintf(stderr, "orderdesk: --sync-every needs "
+					"seconds from 1 to %d\n",
+					UI_SYNC_EVERY_MAX);
 				return 2;
 			}
 			break;
@@ -239,13 +252,14 @@ int cli_main(int argc, char **argv)
 				"out of memory");
 			return err.code ? od_code_exit_status(err.code) : 1;
 		}
-		status = ui_run(dir, c.user, idle);
+		status = ui_run(dir, c.user, idle, every);
 		free(dir);
 		return status;
 	}
-	if (idle >= 0) {
-		fprintf(stderr, "orderdesk: --idle-lock is for the desk; give "
-			"it without a command\n");
+	if (idle >= 0 || every >= 0) {
+		fprintf(stderr, "orderdesk: %s is for the desk; give it "
+			"without a command\n", idle >= 0 ? "--idle-lock" :
+			"--sync-every");
 		return 2;
 	}
 	if (store != NULL) {

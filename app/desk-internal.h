@@ -10,6 +10,8 @@
 #include "lib/buf.h"
 #include "storage/keyslot.h"
 
+struct sync_thread;
+
 #define DESK_CARRIER_MAX 64
 
 struct desk_act {
@@ -49,5 +51,17 @@ enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
  */
 enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
 				  long long *seq, struct od_err *err);
+
+/* The background sync, as desk.c keeps it (desk-bg.c reads it). */
+struct desk_bg_state {
+	struct sync_thread *thread;   /* NULL when none */
+	char why[OD_ERR_MSG_MAX];     /* why it could not start, or "" */
+	long long acked_news;         /* its news count when the conflicts
+					 were last acked, -1 if not since
+					 it started */
+};
+
+/* The desk's background sync state (never NULL). */
+struct desk_bg_state *desk_bg_state(struct desk *d);
 
 #endif

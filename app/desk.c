@@ -14,6 +14,7 @@
 #include "app/ledger.h"
 #include "app/order.h"
 #include "app/sigkey.h"
+#include "app/sync-thread.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -52,6 +53,8 @@ struct desk {
 	char search[DESK_SEARCH_MAX + 1];
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
+	struct desk_bg_state bg;  /* the background sync */
+	int bg_every;             /* its period in seconds, 0 for the default */
 };
 
 /* Copies s into the arena; NULL when out of memory. */
@@ -182,6 +185,41 @@ enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
 
 static enum od_code index_load(struct desk *d, struct od_err *err);
 
+void desk_sync_every(struct desk *d, int secs)
+{
+	d->bg_every = secs > 0 ? secs : 0;
+}
+
+/*
+ * Starts the background sync on the released, unlocked shop.  A store
+ * without a backend has none (OD_E_USAGE); any other failure leaves the
+ * desk working offline, with the reason for the status line.
+ */
+static void bg_start(struct desk *d)
+{
+	struct od_err err;
+
+	d->bg.why[0] = '\0';
+	d->bg.acked_news = -1;
+	if (sync_thread_start(d->sh, d->bg_every, &d->bg.thread, &err) ==
+	    OD_OK || err.code == OD_E_USAGE)
+		return;
+	snprintf(d->bg.why, sizeof d->bg.why, "%s", err.msg);
+}
+
+/* Stops the background sync: its request ends, its keys are wiped. */
+static void bg_stop(struct desk *d)
+{
+	sync_thread_stop(d->bg.thread);
+	d->bg.thread = NULL;
+	d->bg.why[0] = '\0';
+}
+
+struct desk_bg_state *desk_bg_state(struct desk *d)
+{
+	return &d->bg;
+}
+
 enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 			 size_t pass_len, struct od_err *err)
 {
@@ -202,6 +240,7 @@ enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 	}
 	shop_release(d->sh);
 	d->locked_why[0] = '\0';
+	bg_start(d);
 	return OD_OK;
 }
 
@@ -209,6 +248,8 @@ void desk_lock(struct desk *d)
 {
 	if (d == NULL)
 		return;
+	/* First the thread, whose handle holds a copy of the keys. */
+	bg_stop(d);
 	index_free(d);
 	shop_close(d->sh);
 	d->sh = NULL;
@@ -1179,6 +1220,18 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 out:
 	shop_release(d->sh);
 	buf_free(&text);
+	/*
+	 * What was signed goes to the backend soon.  A revoke changed the
+	 * store's key, which the thread's handle holds a copy of: it starts
+	 * again with the new one (after the release: it reads the store).
+	 */
+	if (*seq > 0 && act->kind == STMT_USER_REVOKE &&
+	    d->bg.thread != NULL) {
+		bg_stop(d);
+		bg_start(d);
+	} else if (*seq > 0) {
+		sync_thread_kick(d->bg.thread);
+	}
 	return rc;
 }
 

@@ -346,6 +346,69 @@ int desk_sync_attached(const struct desk_sync *s);
 int desk_sync_reached(const struct desk_sync *s, const char *number);
 void desk_sync_free(struct desk_sync *s);
 
+/* ---- sync in the background (desk.c, desk-bg.c; app/sync-thread.h) ---- */
+
+/*
+ * How often the background sync runs when nothing happens, in seconds (0:
+ * SYNC_THREAD_EVERY_S); for the next unlock.  An unlock of a store attached
+ * to a backend starts a sync thread on a handle of its own (it syncs at
+ * once, then every so often and after every signed action); locking and
+ * desk_free stop it, wiping its keys.  A store without a backend has none.
+ */
+void desk_sync_every(struct desk *d, int secs);
+
+/* What the status line shows of the background sync (desk_bg_view). */
+struct desk_bg {
+	int attached;              /* a background sync runs for this desk */
+	int online;                /* its last attempt reached the backend */
+	int running;               /* a sync is under way now */
+	long long waiting;         /* statements not yet accepted */
+	long long last_ok;         /* unix time of the last full sync, or 0 */
+	long long head;            /* the synced head's seq */
+	long long new_conflicts;   /* conflicts nobody has been shown */
+	long long news;            /* syncs that changed the store: when it
+				      grows, the screens reload (desk_reload) */
+	char last_error[OD_ERR_MSG_MAX];  /* "" after a success */
+};
+
+/*
+ * Copies the background sync's state: cheap (a mutex, no store and no
+ * network), for every tick of the screen.  Zeroes when locked or not
+ * attached.
+ */
+void desk_bg_view(struct desk *d, struct desk_bg *v);
+
+/* One conflict (app/sync-status.h), as a sentence; strings owned by it. */
+struct desk_conflict {
+	long long n;               /* order of recording: 1, 2, ... */
+	char *order;               /* "" when none */
+	char *at;                  /* when it was set aside (UTC) */
+	char *line;                /* sync_conflict_line: order, what was
+				      refused, who refused it and why, what
+				      the shop's log says now */
+	int acked;                 /* a person has been shown it */
+};
+
+#define DESK_CONFLICTS_MAX 1000    /* newest kept */
+
+/* The conflicts, newest first; the caller's (desk_conflicts_free). */
+struct desk_conflicts {
+	struct desk_conflict *c;
+	size_t n;
+	long long total;           /* all recorded, kept or not */
+};
+
+/*
+ * Reads the store's conflicts, the newest DESK_CONFLICTS_MAX of them, newest
+ * first.  Works on any store (none recorded: n is 0).
+ */
+enum od_code desk_conflicts(struct desk *d, struct desk_conflicts **out,
+			    struct od_err *err);
+void desk_conflicts_free(struct desk_conflicts *c);
+
+/* Marks every conflict as shown (sync_conflicts_ack). */
+enum od_code desk_conflicts_ack(struct desk *d, struct od_err *err);
+
 /* ---- the shop's people (owners; desk-people.c) ---- */
 
 #define DESK_PEOPLE_MAX 1000

@@ -38,6 +38,7 @@ static void refresh(struct sync_thread *ds, int news)
 			 sizeof ds->view.status.last_error, "%s", err.msg);
 	ds->view.running = 0;
 	ds->view.news += news;
+	ds->view.tries++;
 	pthread_mutex_unlock(&ds->lock);
 }
 

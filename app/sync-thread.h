@@ -27,6 +27,8 @@ struct sync_thread_view {
 	int running;               /* a sync is under way now */
 	long long news;            /* syncs that changed the store (pulled,
 				      set aside, or people), since start */
+	long long tries;           /* syncs run since start, failed ones
+				      too (whether a kick was heard) */
 };
 
 /*

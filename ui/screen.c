@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/format.h"
 #include "lib/buf.h"
@@ -312,12 +313,49 @@ void screen_too_small(struct ui *u)
 	mvaddnstr(3, 0, "q quits.", u->cols);
 }
 
+/* Wider terminals than this get the sync state in words. */
+#define STATUS_WIDE 100
+
+/*
+ * The background sync's part of the status line (empty for a store
+ * without a backend): unshown conflicts, online or offline, statements
+ * waiting, the last full sync's time (or "syncing…" while one runs).  The
+ * words stay put while a sync runs, so the line does not flicker.
+ */
+static void bg_words(const struct ui *u, char *out, size_t size)
+{
+	const struct desk_bg *b = &u->bg;
+	char when[16] = "never", conflicts[64] = "";
+	int wide = u->cols > STATUS_WIDE;
+	time_t t = (time_t)b->last_ok;
+	struct tm tm;
+
+	out[0] = '\0';
+	if (!b->attached)
+		return;
+	if (b->running)
+		snprintf(when, sizeof when, "syncing…");
+	else if (b->last_ok > 0 && localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%H:%M", &tm);
+	if (b->new_conflicts > 0)
+		snprintf(conflicts, sizeof conflicts, " %lld conflict%s (C) │",
+			 b->new_conflicts, b->new_conflicts == 1 ? "" : "s");
+	if (wide)
+		snprintf(out, size, "│%s backend %s · %lld statement%s "
+			 "waiting · %s%s ", conflicts, b->online ? "online" :
+			 "offline", b->waiting, b->waiting == 1 ? "" : "s",
+			 b->running ? "" : "last sync ", when);
+	else
+		snprintf(out, size, "│%s %s %lld waiting %s ", conflicts,
+			 b->online ? "online" : "offline", b->waiting, when);
+}
+
 void screen_status(struct ui *u, const struct ui_view *v)
 {
-	char line[512];
+	char line[512], bg[192] = "";
 	size_t used;
 	const struct ui_keyhelp *k;
-	int y = u->rows - 1;
+	int y = u->rows - 1, bw = 0;
 
 	if (desk_is_unlocked(u->desk))
 		used = (size_t)snprintf(line, sizeof line, " %s (%s) │",
@@ -331,5 +369,14 @@ void screen_status(struct ui *u, const struct ui_view *v)
 		used += (size_t)snprintf(line + used, sizeof line - used,
 					 " %s %s", k->key, k->what);
 	}
-	screen_put(y, 0, u->cols, line, UI_TITLE);
+	if (desk_is_unlocked(u->desk))
+		bg_words(u, bg, sizeof bg);
+	bw = bg[0] ? screen_width(bg) : 0;
+	/* The keys give way to the sync state, but keep most of the line. */
+	if (bw > u->cols * 3 / 5)
+		bw = u->cols * 3 / 5;
+	screen_put(y, 0, u->cols - bw, line, UI_TITLE);
+	if (bw > 0)
+		screen_put(y, u->cols - bw, bw, bg, u->bg.new_conflicts > 0 ?
+			   UI_TAB : UI_TITLE);
 }

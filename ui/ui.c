@@ -71,6 +71,8 @@ void ui_lock(struct ui *u)
 		if (u->stack[i]->lock != NULL)
 			u->stack[i]->lock(u);
 	desk_lock(u->desk);
+	/* The next unlock's sync starts afresh: its conflicts are told. */
+	memset(&u->bg, 0, sizeof u->bg);
 	u->msg[0] = '\0';
 	if (why[0])
 		ui_message(u, 1, "Locked: %s", why);
@@ -154,6 +156,76 @@ static int idle_seconds(void)
 	return (int)v;
 }
 
+/* The first conflict nobody has been shown, in words, on the message
+ * line. */
+static void announce_conflicts(struct ui *u)
+{
+	struct desk_conflicts *c = NULL;
+	struct od_err err;
+	size_t i;
+
+	if (desk_conflicts(u->desk, &c, &err) != OD_OK) {
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return;
+	}
+	/* Newest first: the first one not shown is the last unacked. */
+	for (i = c->n; i > 0 && c->c[i - 1].acked; i--)
+		;
+	if (i > 0)
+		ui_message(u, 1, "%s", c->c[i - 1].line);
+	desk_conflicts_free(c);
+}
+
+/*
+ * After a background sync: the orders' sync column, and with news (orders
+ * pulled, conflicts) the orders themselves and the order or conflicts on
+ * top, so that what other desks did shows without a key.
+ */
+static void bg_reload(struct ui *u, int news)
+{
+	const struct ui_view *v = top(u);
+	struct od_err err;
+
+	view_orders_refresh(u, news);
+	if (!news || !desk_is_unlocked(u->desk) || u->depth < 2 ||
+	    (v != &view_order && v != &view_conflicts))
+		return;
+	if (v->unlock(u, &err) != OD_OK && desk_is_unlocked(u->desk)) {
+		u->depth--;
+		ui_message(u, 1, "%s", err.msg);
+	}
+}
+
+/*
+ * On an idle tick: takes what the background sync has done since the last
+ * tick.  A sync that brought news (orders pulled, conflicts) reloads the
+ * lists, keeping the place; new conflicts are named on the message line.
+ * Never waits for the network: the thread does that.  Returns whether to
+ * redraw.
+ */
+static int bg_poll(struct ui *u)
+{
+	struct desk_bg v;
+	int dirty;
+
+	if (!desk_is_unlocked(u->desk))
+		return 0;
+	desk_bg_view(u->desk, &v);
+	dirty = memcmp(&v, &u->bg, sizeof v) != 0;
+	if (!dirty)
+		return 0;
+	if (v.news != u->bg.news || v.head != u->bg.head)
+		bg_reload(u, v.news != u->bg.news);
+	if (desk_is_unlocked(u->desk) && v.new_conflicts > u->bg.new_conflicts)
+		announce_conflicts(u);
+	u->bg = v;
+	/* A reload may find the store's key changed: lock (ui.c's rule). */
+	if (!desk_is_unlocked(u->desk))
+		ui_lock(u);
+	return 1;
+}
+
 /* Runs the views until the person quits or a signal comes. */
 static void loop(struct ui *u)
 {
@@ -175,6 +247,7 @@ static void loop(struct ui *u)
 		if (key >= 0 || time(NULL) != started)
 			instant = 0;
 		if (key < 0) {
+			dirty = bg_poll(u);
 			/* The first idle moment reads the search text. */
 			if (desk_is_unlocked(u->desk) &&
 			    desk_search_ready(u->desk, &err) != OD_OK &&
@@ -212,7 +285,8 @@ static void loop(struct ui *u)
 	}
 }
 
-int ui_run(const char *store_dir, const char *user, int idle_secs)
+int ui_run(const char *store_dir, const char *user, int idle_secs,
+	   int sync_every_s)
 {
 	struct ui u;
 	struct od_err err;
@@ -228,6 +302,7 @@ int ui_run(const char *store_dir, const char *user, int idle_secs)
 		fprintf(stderr, "orderdesk: %s\n", err.msg);
 		return od_code_exit_status(err.code);
 	}
+	desk_sync_every(u.desk, sync_every_s > 0 ? sync_every_s : 0);
 	u.want_user = user ? user : getenv("ORDERDESK_USER");
 	u.idle_secs = idle_secs >= 0 && idle_secs <= UI_IDLE_MAX ? idle_secs :
 		      idle_seconds();

@@ -74,6 +74,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
 	{ "r", "reread the store", -1 },
+	{ "C", "conflicts sync set aside", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -613,10 +614,32 @@ static enum ui_next orders_key(struct ui *u, int key)
 	case 'P':
 		view_people_open(u);
 		return UI_DRAW;
+	case 'C':
+		view_conflicts_open(u);
+		return UI_DRAW;
 	default:
 		return ui_common_key(u, key);
 	}
 	return UI_DRAW;
+}
+
+void view_orders_refresh(struct ui *u, int reload)
+{
+	struct od_err err;
+
+	if (!desk_is_unlocked(u->desk))
+		return;
+	if (reload) {
+		note_selection(u);
+		if (desk_reload(u->desk, &err) != OD_OK) {
+			/* A changed key locks the desk instead (ui.c). */
+			if (desk_is_unlocked(u->desk))
+				ui_message(u, 1, "%s", err.msg);
+			return;
+		}
+		(void)apply(u);
+	}
+	sync_refresh(u);
 }
 
 /* Forgets nothing but the position: the desk drops the rows. */

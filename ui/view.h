@@ -84,10 +84,20 @@ struct ui {
 	int msg_bad;
 	char fatal[OD_ERR_MSG_MAX];
 	enum od_code fatal_code;
+	struct desk_bg bg;       /* the background sync, as last drawn */
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit, view_people;
+	view_audit, view_people, view_conflicts;
+
+/*
+ * Rereads the orders' sync column, and with reload the orders too, keeping
+ * the tab, search, sort and selected order (view-orders.c).
+ */
+void view_orders_refresh(struct ui *u, int reload);
+
+/* Opens the conflicts (view-conflicts.c); 0 if they cannot load. */
+int view_conflicts_open(struct ui *u);
 
 /* Opens the people view (view-people.c, owners); 0 if it cannot load. */
 int view_people_open(struct ui *u);

@@ -2,7 +2,7 @@
  * od-relay.c - a TCP relay on 127.0.0.1 that breaks the network on cue, for
  * the sync tests: the desk talks to the relay, the relay to the backend.
  *
- *   od-relay TARGET_PORT MODE [BYTES]
+ *   od-relay TARGET_PORT MODE [BYTES [LISTEN_PORT]]
  *
  * MODE is one of
  *   pass       forward everything;
@@ -12,6 +12,8 @@
  *   stall      once BYTES have come back, forward nothing more on that
  *              connection and keep it open (a link gone silent), then
  *              forward later connections.
+ * LISTEN_PORT (default: a free one) lets a relay stopped and started again
+ * take the same address, as a link that comes back does.
  * The cue fires once.  The relay prints "relay listening on
  * 127.0.0.1:PORT" and, when the cue fires, "relay: cut" or "relay: stalled"
  * on stdout; it stops on SIGTERM or after RELAY_LIFETIME_S, so a test that
@@ -147,8 +149,9 @@ static int forward(struct pair *p, int from, int to, int down)
 	return 0;
 }
 
-/* Listens on a free port of 127.0.0.1 and says which. */
-static int listen_any(void)
+/* Listens on port (0: a free one) of 127.0.0.1 and says which: a relay
+ * started again on the port of one stopped is a link that comes back. */
+static int listen_any(int port)
 {
 	struct sockaddr_in a = { 0 };
 	socklen_t len = sizeof a;
@@ -159,6 +162,7 @@ static int listen_any(void)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((unsigned short)port);
 	if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
 	    listen(fd, 16) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
@@ -193,20 +197,23 @@ int main(int argc, char **argv)
 	struct pollfd fds[1 + 2 * RELAY_MAX_CONNS];
 	int who[1 + 2 * RELAY_MAX_CONNS];
 	time_t end = time(NULL) + RELAY_LIFETIME_S;
-	int port, lfd, i, n;
+	int port, listen_port, lfd, i, n;
 
 	if (argc < 3 || parse_mode(argv[2]) != 0 ||
 	    (port = atoi(argv[1])) <= 0 || port > 65535) {
 		fprintf(stderr, "usage: od-relay TARGET_PORT "
-			"pass|cut-down|cut-up|stall [BYTES]\n");
+			"pass|cut-down|cut-up|stall [BYTES [LISTEN_PORT]]\n");
 		return 2;
 	}
 	cue_bytes = argc > 3 ? strtoull(argv[3], NULL, 10) : 0;
+	listen_port = argc > 4 ? atoi(argv[4]) : 0;
+	if (listen_port < 0 || listen_port > 65535)
+		listen_port = 0;
 	signal(SIGTERM, on_term);
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < RELAY_MAX_CONNS; i++)
 		pairs[i].client = pairs[i].server = -1;
-	lfd = listen_any();
+	lfd = listen_any(listen_port);
 	if (lfd < 0) {
 		perror("od-relay: cannot listen");
 		return 1;
