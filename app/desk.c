@@ -15,6 +15,7 @@
 #include "app/order.h"
 #include "app/sigkey.h"
 #include "app/sync-thread.h"
+#include "app/sync.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -224,6 +225,8 @@ enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 			 size_t pass_len, struct od_err *err)
 {
 	enum od_code rc;
+	int attached = 0;
+	long long seq;
 
 	desk_lock(d);
 	/*
@@ -231,16 +234,22 @@ enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 	 * (desk_hold): commands in other terminals, writers too, run while
 	 * the desk is open.
 	 */
+
 	rc = shop_unlock(d->dir, user, pass, pass_len, SHOP_READ, &d->sh, err);
 	if (rc == OD_OK)
 		rc = index_load(d, err);
+	/* A store with no backend needs no thread: a look at one meta value
+	 * here spares the first screen the thread's setup. */
+	if (rc == OD_OK)
+		rc = sync_synced_seq(d->sh->store, &attached, &seq, err);
 	if (rc != OD_OK) {
 		desk_lock(d);
 		return rc;
 	}
 	shop_release(d->sh);
 	d->locked_why[0] = '\0';
-	bg_start(d);
+	if (attached)
+		bg_start(d);
 	return OD_OK;
 }
 

@@ -66,7 +66,8 @@ static enum od_code read_held(struct store *s, struct sync_status *st,
 		free(text);
 	}
 	st->online = online == 1;
-	if (rc == OD_OK)
+	/* An unattached store has nothing waiting for a backend. */
+	if (rc == OD_OK && st->attached)
 		rc = store_log_count_after(s, st->head, &st->waiting, err);
 	if (rc == OD_OK)
 		rc = store_conflict_count(s, &st->conflicts,

@@ -38,7 +38,13 @@ static const char incoming_last_sql[] =
 static const char incoming_each_sql[] =
 	"SELECT seq, statement, signature, hash FROM sync_incoming ORDER BY seq";
 static const char log_cut_sql[] = "DELETE FROM log WHERE seq > ?1";
-static const char log_count_sql[] = "SELECT count(*) FROM log WHERE seq > ?1";
+/*
+ * Seqs run 1, 2, 3 ... with no gap (the ledger appends head + 1, a rebase
+ * cuts a tail), so the entries after a seq are the head minus it: one
+ * look at the key's end, where count(*) would walk every leaf of the log.
+ */
+static const char log_count_sql[] =
+	"SELECT max(coalesce(max(seq), 0) - ?1, 0) FROM log";
 static const char forget_items_sql[] = "DELETE FROM items WHERE order_no = ?1";
 static const char forget_ships_sql[] =
 	"DELETE FROM shipments WHERE order_no = ?1";

@@ -51,7 +51,7 @@ enum od_code store_incoming_each(struct store *s, store_log_cb cb, void *ctx,
 enum od_code store_log_cut(struct store *s, long long after_seq,
 			   struct od_err *err);
 
-/* Counts the log entries after after_seq (cheap: a range of the key). */
+/* Counts the log entries after after_seq (cheap: the head minus it). */
 enum od_code store_log_count_after(struct store *s, long long after_seq,
 				   long long *n, struct od_err *err);
 
