@@ -21,23 +21,6 @@
 #define META_PERSON  "people."     /* + a user: {"bundle", "signature"} */
 #define REQ_PEM_MAX  (16 * 1024)
 
-/* Answers {"error": msg} with status; note gets msg too. */
-static unsigned reply_error(struct buf *out, unsigned status, const char *msg,
-			    char *note, size_t note_size)
-{
-	json_t *o = json_pack("{s:s}", "error", msg);
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	struct od_err err;
-
-	json_decref(o);
-	buf_reset(out);
-	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
-		status = 500;
-	free(text);
-	snprintf(note, note_size, "%.*s", (int)(note_size - 1), msg);
-	return status;
-}
-
 /* Answers 200 with o (taken). */
 static unsigned reply_json(struct buf *out, json_t *o)
 {
@@ -298,14 +281,14 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	enum od_code rc;
 
 	if (guard_blocked(g, addr, now))
-		return reply_error(out, 429, "too many failed joins from this "
+		return backend_reply_error(out, 429, "too many failed joins from this "
 				   "address; wait 15 minutes and check the "
 				   "code with the owner", note, note_size);
 	rc = backend_join_parse(body, len, &jr, &err);
 	if (rc == OD_E_AUTH)
 		guard_fail(g, addr, now);
 	if (rc != OD_OK) {
-		status = reply_error(out, rc == OD_E_AUTH ? 403 :
+		status = backend_reply_error(out, rc == OD_E_AUTH ? 403 :
 				     rc == OD_E_INPUT ? 400 : 500, err.msg,
 				     note, note_size);
 		goto out;
@@ -314,7 +297,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	desk = jr.desk;
 	req = jr.request;
 	if (strlen(req) > REQ_PEM_MAX) {
-		status = reply_error(out, 413, "the certificate request is too "
+		status = backend_reply_error(out, 413, "the certificate request is too "
 				     "large", note, note_size);
 		goto out;
 	}
@@ -325,7 +308,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	if (rc == OD_E_NOTFOUND) {
 		store_rollback(s);
 		guard_fail(g, addr, now);
-		status = reply_error(out, 403, "wrong join code; check it with "
+		status = backend_reply_error(out, 403, "wrong join code; check it with "
 				     "the owner", note, note_size);
 		goto out;
 	}
@@ -333,7 +316,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		rc = join_record_parse(rec_text, &rec, &err);
 	if (rc != OD_OK) {
 		store_rollback(s);
-		status = reply_error(out, 500, err.msg, note, note_size);
+		status = backend_reply_error(out, 500, err.msg, note, note_size);
 		goto out;
 	}
 	tries = rec.tries;
@@ -348,25 +331,25 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		    (store_meta_set(s, key, text, &err) != OD_OK ||
 		     store_commit(s, &err) != OD_OK)) {
 			store_rollback(s);
-			status = reply_error(out, 500, err.msg, note,
+			status = backend_reply_error(out, 500, err.msg, note,
 					     note_size);
 			goto out;
 		}
 		if (rec.tries == tries)
 			store_rollback(s);
-		status = reply_error(out, 403, why.msg, note, note_size);
+		status = backend_reply_error(out, 403, why.msg, note, note_size);
 		goto out;
 	}
 	/* Before the code is spent: the wrong kind of join keeps it. */
 	rc = store_log_head(s, &seq, hash, &err);
 	if (rc != OD_OK) {
 		store_rollback(s);
-		status = reply_error(out, 500, err.msg, note, note_size);
+		status = backend_reply_error(out, 500, err.msg, note, note_size);
 		goto out;
 	}
 	if (jr.founding != (seq == 0)) {
 		store_rollback(s);
-		status = reply_error(out, 409, jr.founding ?
+		status = backend_reply_error(out, 409, jr.founding ?
 				     "this shop already has people: join "
 				     "without --owner, and sign in as one "
 				     "of them" :
@@ -377,7 +360,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	}
 	if (desk_exists(b, desk)) {
 		store_rollback(s);
-		status = reply_error(out, 409, "a desk of that name already "
+		status = backend_reply_error(out, 409, "a desk of that name already "
 				     "joined; join with another --desk-name",
 				     note, note_size);
 		goto out;
@@ -396,7 +379,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 		rc = store_commit(s, &err);
 	if (rc != OD_OK) {
 		store_rollback(s);
-		status = reply_error(out, rc == OD_E_INPUT || rc == OD_E_USAGE ?
+		status = backend_reply_error(out, rc == OD_E_INPUT || rc == OD_E_USAGE ?
 				     400 : 500, err.msg, note, note_size);
 		goto out;
 	}
@@ -404,7 +387,7 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 	 * name) asks the owner for another. */
 	rc = keep_desk_cert(b, desk, cert, &err);
 	if (rc != OD_OK) {
-		status = reply_error(out, rc == OD_E_EXISTS ? 409 : 500,
+		status = backend_reply_error(out, rc == OD_E_EXISTS ? 409 : 500,
 				     err.msg, note, note_size);
 		goto out;
 	}
@@ -516,7 +499,7 @@ static unsigned route_invite(struct backend *b,
 
 	code[0] = '\0';
 	if (o == NULL)
-		return reply_error(out, 400, "an invite is {\"request\", "
+		return backend_reply_error(out, 400, "an invite is {\"request\", "
 				   "\"signature\"}, both strings", note,
 				   note_size);
 	status = check_invite(b, json_string_value(json_object_get(o,
@@ -525,7 +508,7 @@ static unsigned route_invite(struct backend *b,
 								"signature")),
 			      nonce, &err);
 	if (status != 0) {
-		status = reply_error(out, status, err.msg, note, note_size);
+		status = backend_reply_error(out, status, err.msg, note, note_size);
 		goto out;
 	}
 	snprintf(key, sizeof key, META_NONCE "%s", nonce);
@@ -545,7 +528,7 @@ static unsigned route_invite(struct backend *b,
 		rc = store_commit(s, &err);
 	if (rc != OD_OK) {
 		store_rollback(s);
-		status = reply_error(out, rc == OD_E_EXISTS ? 403 : 500,
+		status = backend_reply_error(out, rc == OD_E_EXISTS ? 403 : 500,
 				     err.msg, note, note_size);
 		goto out;
 	}
@@ -595,10 +578,10 @@ static unsigned route_people_get(struct backend *b, struct buf *out,
 	size_t n;
 
 	if (c.arr == NULL)
-		return reply_error(out, 500, "out of memory", note, note_size);
+		return backend_reply_error(out, 500, "out of memory", note, note_size);
 	if (store_user_each(c.s, add_person, &c, &err) != OD_OK) {
 		json_decref(c.arr);
-		return reply_error(out, 500, err.msg, note, note_size);
+		return backend_reply_error(out, 500, err.msg, note, note_size);
 	}
 	n = json_array_size(c.arr);
 	snprintf(note, note_size, "%zu key bundles", n);
@@ -672,12 +655,12 @@ static unsigned route_people_post(struct backend *b, const char *body,
 	if (!json_is_object(o) || json_object_size(o) != 1 ||
 	    !json_is_array(arr)) {
 		json_decref(o);
-		return reply_error(out, 400, "post {\"people\": [...]}", note,
+		return backend_reply_error(out, 400, "post {\"people\": [...]}", note,
 				   note_size);
 	}
 	if (json_array_size(arr) > PEOPLE_MAX) {
 		json_decref(o);
-		return reply_error(out, 413, "too many key bundles in one "
+		return backend_reply_error(out, 413, "too many key bundles in one "
 				   "request", note, note_size);
 	}
 	rc = store_begin(s, &err);
@@ -687,7 +670,7 @@ static unsigned route_people_post(struct backend *b, const char *body,
 		rc = store_commit(s, &err);
 	if (rc != OD_OK) {
 		store_rollback(s);
-		status = reply_error(out, rc == OD_E_INPUT ? 400 :
+		status = backend_reply_error(out, rc == OD_E_INPUT ? 400 :
 				     rc == OD_E_DENIED || rc == OD_E_TAMPERED ?
 				     403 : 500, err.msg, note, note_size);
 	} else {
@@ -711,17 +694,17 @@ unsigned backend_route_request(struct backend *b, struct join_guard *g,
 	g->max_fails = cfg->join_fails;
 	if (strcmp(path, BACKEND_JOIN_PATH) == 0) {
 		if (strcmp(method, "POST") != 0)
-			return reply_error(out, 405, "use POST for /v1/join",
+			return backend_reply_error(out, 405, "use POST for /v1/join",
 					   note, note_size);
 		return route_join(b, g, addr, body, len, out, note, note_size);
 	}
 	/* Only joining is open; the server already refused the rest. */
 	if (peer->name == NULL)
-		return reply_error(out, 401, "a client certificate is required",
+		return backend_reply_error(out, 401, "a client certificate is required",
 				   note, note_size);
 	if (strcmp(path, "/v1/invite") == 0 || strcmp(path, "/v1/people") == 0) {
 		if (peer->storefront)
-			return reply_error(out, 403, "a storefront's "
+			return backend_reply_error(out, 403, "a storefront's "
 					   "certificate may only post orders",
 					   note, note_size);
 		if (path[4] == 'i' && strcmp(method, "POST") == 0)
@@ -732,7 +715,7 @@ unsigned backend_route_request(struct backend *b, struct join_guard *g,
 		if (path[4] == 'p' && strcmp(method, "POST") == 0)
 			return route_people_post(b, body, len, out, note,
 						 note_size);
-		return reply_error(out, 405, "use POST for /v1/invite, GET or "
+		return backend_reply_error(out, 405, "use POST for /v1/invite, GET or "
 				   "POST for /v1/people", note, note_size);
 	}
 	return backend_route_peer(b, peer, method, path, arg_after, arg_limit,

@@ -570,9 +570,8 @@ static enum od_code signed_head(struct backend *b, json_t **out,
 	return rc;
 }
 
-/* Writes {"error": msg} and returns status. */
-static unsigned route_error(struct buf *out, unsigned status, const char *msg,
-			    char *note, size_t note_size)
+unsigned backend_reply_error(struct buf *out, unsigned status, const char *msg,
+			     char *note, size_t note_size)
 {
 	json_t *o = json_pack("{s:s}", "error", msg);
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -599,14 +598,14 @@ static unsigned route_done(struct backend *b, json_t *root, struct buf *out,
 	if (signed_head(b, &head, &err) != OD_OK ||
 	    json_object_set_new(root, "head", head) != 0) {
 		json_decref(root);
-		return route_error(out, 500, "the backend cannot read its "
+		return backend_reply_error(out, 500, "the backend cannot read its "
 				   "log; see its log", note, note_size);
 	}
 	text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	buf_reset(out);
 	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
-		status = route_error(out, 500, "the answer is too large",
+		status = backend_reply_error(out, 500, "the answer is too large",
 				     note, note_size);
 	free(text);
 	return status;
@@ -659,17 +658,17 @@ static unsigned route_log(struct backend *b, const char *arg_after,
 	json_t *root;
 
 	if (arg_after == NULL)
-		return route_error(out, 400, "say where to start: "
+		return backend_reply_error(out, 400, "say where to start: "
 				   "/v1/log?after=SEQ", note, note_size);
 	if (strcmp(arg_after, "0") != 0) {
 		if (!parse_count(arg_after, 1ULL << 62, &v))
-			return route_error(out, 400, "after= takes a sequence "
+			return backend_reply_error(out, 400, "after= takes a sequence "
 					   "number", note, note_size);
 		pg.after = (long long)v;
 	}
 	if (arg_limit != NULL) {
 		if (!parse_count(arg_limit, 1ULL << 31, &v))
-			return route_error(out, 400, "limit= takes a positive "
+			return backend_reply_error(out, 400, "limit= takes a positive "
 					   "number", note, note_size);
 		if (v < pg.limit)
 			pg.limit = (size_t)v;
@@ -679,12 +678,12 @@ static unsigned route_log(struct backend *b, const char *arg_after,
 	if (pg.entries == NULL || root == NULL ||
 	    json_object_set_new(root, "entries", pg.entries) != 0) {
 		json_decref(root);
-		return route_error(out, 500, "out of memory", note, note_size);
+		return backend_reply_error(out, 500, "out of memory", note, note_size);
 	}
 	rc = store_log_each_after(b->store, pg.after, page_entry, &pg, &err);
 	if (rc != OD_OK && !pg.full) {
 		json_decref(root);
-		return route_error(out, 500, "the backend cannot read its log",
+		return backend_reply_error(out, 500, "the backend cannot read its log",
 				   note, note_size);
 	}
 	/* route_done only touches note when it fails. */
@@ -899,19 +898,19 @@ static unsigned route_statements(struct backend *b, const char *body,
 
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL)
-		return route_error(out, 400, "the body is not JSON", note,
+		return backend_reply_error(out, 400, "the body is not JSON", note,
 				   note_size);
 	list = json_object_get(root, "statements");
 	if (!exact_keys(root, 1) || !json_is_array(list) ||
 	    json_array_size(list) == 0) {
 		json_decref(root);
-		return route_error(out, 400, "the body must be {\"statements\": "
+		return backend_reply_error(out, 400, "the body must be {\"statements\": "
 				   "[...]} with at least one", note, note_size);
 	}
 	n = json_array_size(list);
 	if (n > b->max_batch) {
 		json_decref(root);
-		return route_error(out, 413, "too many statements in one batch",
+		return backend_reply_error(out, 413, "too many statements in one batch",
 				   note, note_size);
 	}
 	for (i = 0; i < n; i++) {
@@ -923,7 +922,7 @@ static unsigned route_statements(struct backend *b, const char *body,
 		    !json_is_string(g) ||
 		    json_string_length(s) > STMT_MAX_BYTES) {
 			json_decref(root);
-			return route_error(out, 400, "each statement must be "
+			return backend_reply_error(out, 400, "each statement must be "
 					   "{\"statement\": TEXT, "
 					   "\"signature\": BASE64}", note,
 					   note_size);
@@ -935,13 +934,13 @@ static unsigned route_statements(struct backend *b, const char *body,
 	    json_object_set_new(answer, "receipts", receipts) != 0) {
 		json_decref(root);
 		json_decref(answer);
-		return route_error(out, 500, "out of memory", note, note_size);
+		return backend_reply_error(out, 500, "out of memory", note, note_size);
 	}
 	verdicts = calloc(n, sizeof *verdicts);
 	if (verdicts == NULL) {
 		json_decref(root);
 		json_decref(answer);
-		return route_error(out, 500, "out of memory", note, note_size);
+		return backend_reply_error(out, 500, "out of memory", note, note_size);
 	}
 	judge_batch(b, list, verdicts);
 	for (i = 0; i < n; i++) {
@@ -951,7 +950,7 @@ static unsigned route_statements(struct backend *b, const char *body,
 			free(verdicts);
 			json_decref(root);
 			json_decref(answer);
-			return route_error(out, 500, "out of memory", note,
+			return backend_reply_error(out, 500, "out of memory", note,
 					   note_size);
 		}
 	}
@@ -1484,7 +1483,7 @@ static unsigned route_orders(struct backend *b, const char *name,
 
 	od_err_clear(&err);
 	if (len == 0)
-		return route_error(out, 400, "the body must be orders in the "
+		return backend_reply_error(out, 400, "the body must be orders in the "
 				   "import JSON format", note, note_size);
 	/* CSV is for files; over the wire only the JSON format. */
 	{
@@ -1495,17 +1494,17 @@ static unsigned route_orders(struct backend *b, const char *name,
 				   body[i] == '\r' || body[i] == '\n'))
 			i++;
 		if (i == len || (body[i] != '[' && body[i] != '{'))
-			return route_error(out, 400, "the body must be orders "
+			return backend_reply_error(out, 400, "the body must be orders "
 					   "in the import JSON format", note,
 					   note_size);
 	}
 	rc = import_parse(body, len, &list, &err);
 	if (rc != OD_OK)
-		return route_error(out, rc == OD_E_NOMEM ? 500 : 400, err.msg,
+		return backend_reply_error(out, rc == OD_E_NOMEM ? 500 : 400, err.msg,
 				   note, note_size);
 	if (list->count > b->max_batch) {
 		order_list_free(list);
-		return route_error(out, 413, "too many orders in one request",
+		return backend_reply_error(out, 413, "too many orders in one request",
 				   note, note_size);
 	}
 	answer = json_object();
@@ -1516,7 +1515,7 @@ static unsigned route_orders(struct backend *b, const char *name,
 			json_decref(pl.receipts);
 		json_decref(answer);
 		order_list_free(list);
-		return route_error(out, 500, "out of memory", note, note_size);
+		return backend_reply_error(out, 500, "out of memory", note, note_size);
 	}
 	rc = place_list(b, name, list, &pl, &err);
 	order_list_free(list);
@@ -1524,7 +1523,7 @@ static unsigned route_orders(struct backend *b, const char *name,
 		json_decref(answer);
 		status = rc == OD_E_DENIED || rc == OD_E_NOTFOUND ? 403 :
 			 rc == OD_E_NOMEM ? 500 : 503;
-		return route_error(out, status, err.msg, note, note_size);
+		return backend_reply_error(out, status, err.msg, note, note_size);
 	}
 	snprintf(note, note_size, "%zu orders placed, %zu refused",
 		 pl.accepted, pl.refused);
@@ -1539,15 +1538,15 @@ unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 {
 	/* Without a certificate only joining is answered (backend-join.c). */
 	if (peer->name == NULL)
-		return route_error(out, 401, "a client certificate is required",
+		return backend_reply_error(out, 401, "a client certificate is required",
 				   note, note_size);
 	/* A storefront only places orders; only a storefront does. */
 	if (strcmp(path, "/v1/orders") == 0) {
 		if (strcmp(method, "POST") != 0)
-			return route_error(out, 405, "use POST for /v1/orders",
+			return backend_reply_error(out, 405, "use POST for /v1/orders",
 					   note, note_size);
 		if (!peer->storefront)
-			return route_error(out, 403, "only a storefront's "
+			return backend_reply_error(out, 403, "only a storefront's "
 					   "certificate may post orders; a "
 					   "desk pushes statements", note,
 					   note_size);
@@ -1557,22 +1556,22 @@ unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 	if (peer->storefront &&
 	    (strcmp(path, "/v1/log") == 0 ||
 	     strcmp(path, "/v1/statements") == 0))
-		return route_error(out, 403, "a storefront's certificate may "
+		return backend_reply_error(out, 403, "a storefront's certificate may "
 				   "only post orders", note, note_size);
 	if (strcmp(path, "/v1/log") == 0) {
 		if (strcmp(method, "GET") != 0)
-			return route_error(out, 405, "use GET for /v1/log",
+			return backend_reply_error(out, 405, "use GET for /v1/log",
 					   note, note_size);
 		return route_log(b, arg_after, arg_limit, out, note,
 				 note_size);
 	}
 	if (strcmp(path, "/v1/statements") == 0) {
 		if (strcmp(method, "POST") != 0)
-			return route_error(out, 405, "use POST for "
+			return backend_reply_error(out, 405, "use POST for "
 					   "/v1/statements", note, note_size);
 		return route_statements(b, body, len, out, note, note_size);
 	}
-	return route_error(out, 404, "no such route; see backend.h", note,
+	return backend_reply_error(out, 404, "no such route; see backend.h", note,
 			   note_size);
 }
 

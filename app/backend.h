@@ -230,6 +230,13 @@ enum od_code backend_import(struct backend *b, const char *name,
 			    const char *data, size_t len, backend_order_fn cb,
 			    void *ctx, size_t *accepted, struct od_err *err);
 
+/*
+ * Writes {"error": msg} into out for an answer with status, and msg into
+ * note (for the log line); returns status, or 500 if out of memory.
+ */
+unsigned backend_reply_error(struct buf *out, unsigned status, const char *msg,
+			     char *note, size_t note_size);
+
 /* Answers one request from a desk: backend_route_peer with a desk peer. */
 unsigned backend_route(struct backend *b, const char *method,
 		       const char *path, const char *arg_after,
