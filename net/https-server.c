@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -17,11 +18,34 @@
 /* TLS 1.3 and nothing else (DESIGN.md section 7). */
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
-/* A connection the watchdog keeps an eye on. */
+/*
+ * How long a client in the middle of its body may stay silent past
+ * request_time before the watchdog cuts it off: the next piece of its body
+ * within that time is answered 408 instead (see on_request).
+ */
+#define BODY_GRACE_S 3
+
+/* Seconds a client turned away for too many connections is told to wait. */
+#define RETRY_AFTER_S "2"
+
+/* Open connections from one address. */
+struct addr_count {
+	char addr[INET6_ADDRSTRLEN];
+	unsigned n;
+	struct addr_count *next;
+};
+
+/* One open connection: its address's count and the watchdog's entry. */
 struct conn_watch {
 	int fd;
 	struct timespec since;   /* opened, or its last request ended */
 	int cut;
+	int in_body;             /* its request's headers are in: the access
+				    handler can still answer it (408) */
+	int watched;             /* in the watchdog's list */
+	int over;                /* opened past max_connections or
+				    max_per_ip: every request gets 503 */
+	struct addr_count *from; /* NULL: address unknown, not counted */
 	struct conn_watch *prev, *next;
 };
 
@@ -30,11 +54,17 @@ struct https_server {
 	struct https_config cfg;
 	char *cert, *key, *ca;   /* copies: MHD keeps pointers to them */
 	unsigned port;
+	/* Open connections, per address and in all: only ever touched in
+	 * libmicrohttpd's one thread, so without a lock. */
+	struct addr_count *addrs;
+	unsigned open;
 	/* The watchdog for request_time_s: the list of open connections. */
 	pthread_mutex_t lock;
 	struct conn_watch *conns;
 	pthread_t watchdog;
 	int watching, thread_on, stopping;
+	int quiet_close;         /* answer_late closed a connection: drop
+				    libmicrohttpd's complaint about it */
 };
 
 /* Seconds from a to b. */
@@ -46,16 +76,23 @@ static double elapsed(const struct timespec *a, const struct timespec *b)
 
 /*
  * Cuts off connections whose request has taken longer than the limit.
- * shutdown() under the lock: libmicrohttpd tells of a closed connection
- * (which unlinks it, under the same lock) before it closes the socket, so
- * the descriptor cannot have been reused meanwhile.  libmicrohttpd then
- * sees the connection end and closes it in its own thread.
+ * Only a client that is silent gets here: one still sending its body is
+ * answered 408 by the access handler on its next piece, so it is given
+ * BODY_GRACE_S more for that piece to arrive.  A client that never
+ * finishes its headers, or stops sending, cannot be told anything (no
+ * status reaches a peer that sends nothing for libmicrohttpd to answer),
+ * so it is just cut off.  shutdown() under the lock: libmicrohttpd tells
+ * of a closed connection (which unlinks it, under the same lock) before it
+ * closes the socket, so the descriptor cannot have been reused meanwhile.
+ * libmicrohttpd then sees the connection end and closes it in its own
+ * thread.
  */
 static void *watchdog_main(void *arg)
 {
 	struct https_server *s = arg;
 	struct timespec now, nap = { 0, 100 * 1000 * 1000 };
 	struct conn_watch *w;
+	double limit;
 	int cut;
 
 	for (;;) {
@@ -68,8 +105,9 @@ static void *watchdog_main(void *arg)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		for (w = s->conns; w != NULL; w = w->next) {
-			if (w->cut || elapsed(&w->since, &now) <
-				      (double)s->cfg.request_time_s)
+			limit = (double)s->cfg.request_time_s +
+				(w->in_body ? BODY_GRACE_S : 0);
+			if (w->cut || elapsed(&w->since, &now) < limit)
 				continue;
 			shutdown(w->fd, SHUT_RDWR);
 			w->cut = 1;
@@ -83,20 +121,95 @@ static void *watchdog_main(void *arg)
 	return NULL;
 }
 
-/* Starts watching a new connection (socket_context is its entry). */
+/* Writes a connection's address (numeric) to out, "" if unknown. */
+static void conn_addr(struct MHD_Connection *conn, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *sa;
+
+	out[0] = '\0';
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL || ci->client_addr == NULL)
+		return;
+	sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  out, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  out, (socklen_t)size);
+}
+
+/*
+ * Counts a new connection against its address and the whole, and marks it
+ * over if it passes max_per_ip or max_connections.  The entry of an
+ * address is made on its first connection and freed with its last.
+ */
+static void count_open(struct https_server *s, struct MHD_Connection *conn,
+		       struct conn_watch *w)
+{
+	char addr[INET6_ADDRSTRLEN];
+	struct addr_count *a;
+
+	s->open++;
+	w->over = s->open > s->cfg.max_connections;
+	conn_addr(conn, addr, sizeof addr);
+	if (addr[0] == '\0')
+		return;
+	for (a = s->addrs; a != NULL && strcmp(a->addr, addr) != 0;
+	     a = a->next)
+		;
+	if (a == NULL) {
+		a = calloc(1, sizeof *a);
+		if (a == NULL)
+			return;   /* uncounted: libmicrohttpd's limit holds */
+		memcpy(a->addr, addr, sizeof addr);
+		a->next = s->addrs;
+		s->addrs = a;
+	}
+	a->n++;
+	w->from = a;
+	if (a->n > s->cfg.max_per_ip)
+		w->over = 1;
+}
+
+/* Takes a closed connection off the counts. */
+static void count_close(struct https_server *s, struct conn_watch *w)
+{
+	struct addr_count **p;
+
+	s->open--;
+	if (w->from == NULL || --w->from->n > 0)
+		return;
+	for (p = &s->addrs; *p != NULL; p = &(*p)->next) {
+		if (*p == w->from) {
+			*p = w->from->next;
+			free(w->from);
+			break;
+		}
+	}
+}
+
+/* Counts a new connection and starts watching it (socket_context is its
+ * entry). */
 static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 			void **socket_context)
 {
 	const union MHD_ConnectionInfo *ci;
 	struct conn_watch *w;
 
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return;   /* uncounted and unwatched: libmicrohttpd's limits
+			     and the idle timeout still apply */
+	count_open(s, conn, w);
+	*socket_context = w;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (!s->watching || ci == NULL)
 		return;
-	w = calloc(1, sizeof *w);
-	if (w == NULL)
-		return;   /* unwatched: the idle timeout still applies */
 	w->fd = ci->connect_fd;
+	w->watched = 1;
 	clock_gettime(CLOCK_MONOTONIC, &w->since);
 	pthread_mutex_lock(&s->lock);
 	w->next = s->conns;
@@ -104,41 +217,72 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 		s->conns->prev = w;
 	s->conns = w;
 	pthread_mutex_unlock(&s->lock);
-	*socket_context = w;
 }
 
-/* Stops watching a closed connection. */
+/* Uncounts a closed connection and stops watching it. */
 static void watch_end(struct https_server *s, void **socket_context)
 {
 	struct conn_watch *w = *socket_context;
 
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&s->lock);
-	if (w->prev != NULL)
-		w->prev->next = w->next;
-	else
-		s->conns = w->next;
-	if (w->next != NULL)
-		w->next->prev = w->prev;
-	pthread_mutex_unlock(&s->lock);
+	count_close(s, w);
+	if (w->watched) {
+		pthread_mutex_lock(&s->lock);
+		if (w->prev != NULL)
+			w->prev->next = w->next;
+		else
+			s->conns = w->next;
+		if (w->next != NULL)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&s->lock);
+	}
 	free(w);
 	*socket_context = NULL;
+}
+
+/* The entry of a connection, or NULL. */
+static struct conn_watch *watch_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
 }
 
 /* A request ended: the next one on this connection gets its own time. */
 static void watch_reset(struct https_server *s, struct MHD_Connection *conn)
 {
-	const union MHD_ConnectionInfo *ci;
-	struct conn_watch *w;
+	struct conn_watch *w = watch_of(conn);
 
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	if (!s->watching || ci == NULL || ci->socket_context == NULL)
+	if (w == NULL || !w->watched)
 		return;
-	w = ci->socket_context;
 	pthread_mutex_lock(&s->lock);
 	clock_gettime(CLOCK_MONOTONIC, &w->since);
+	w->in_body = 0;
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* A request's headers are in: from now on it can be answered 408. */
+static void watch_body(struct https_server *s, struct conn_watch *w)
+{
+	if (w == NULL || !w->watched)
+		return;
+	pthread_mutex_lock(&s->lock);
+	w->in_body = 1;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Whether a request has run past request_time (read in libmicrohttpd's
+ * thread, the only one that writes since). */
+static int watch_late(struct https_server *s, struct conn_watch *w)
+{
+	struct timespec now;
+
+	if (w == NULL || !w->watched)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return elapsed(&w->since, &now) >= (double)s->cfg.request_time_s;
 }
 
 /* One request as it arrives: its body so far and what is wrong with it. */
@@ -150,6 +294,7 @@ struct request_state {
 	char addr[INET6_ADDRSTRLEN];
 	int anonymous;           /* no certificate: only open_path */
 	unsigned refuse;         /* an HTTP status decided early, or 0 */
+	int body_done;           /* answered 408: the rest is not read */
 };
 
 const char *https_request_arg(const struct https_request *req,
@@ -234,9 +379,13 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	struct https_server *s = cls;
 	char line[256], *nl;
 
+	vsnprintf(line, sizeof line, fmt, ap);
+	if (s->quiet_close && strstr(line, "internal error") != NULL) {
+		s->quiet_close = 0;
+		return;
+	}
 	if (s->cfg.log == NULL)
 		return;
-	vsnprintf(line, sizeof line, fmt, ap);
 	nl = strchr(line, '\n');
 	if (nl != NULL)
 		*nl = '\0';
@@ -293,9 +442,15 @@ static int peer_name(struct MHD_Connection *conn, char *out, size_t size,
 	return ok;
 }
 
-/* Queues a response with a JSON body. */
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
-			       const char *body, size_t len)
+/*
+ * Queues a response with a JSON body; closing adds "Connection: close"
+ * (libmicrohttpd then closes the connection once it is sent) and
+ * retry_after, if not NULL, a Retry-After header.
+ */
+static enum MHD_Result respond_with(struct MHD_Connection *conn,
+				    unsigned status, const char *body,
+				    size_t len, int closing,
+				    const char *retry_after)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -306,15 +461,32 @@ static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 				"application/json");
+	if (closing)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
+					"close");
+	if (retry_after != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER,
+					retry_after);
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-/* Answers with {"error": msg}; msg is a fixed, plain sentence. */
-static enum MHD_Result respond_error(struct https_server *s,
-				     struct MHD_Connection *conn,
-				     unsigned status, const char *msg)
+/* Queues a response with a JSON body. */
+static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
+			       const char *body, size_t len)
+{
+	return respond_with(conn, status, body, len, 0, NULL);
+}
+
+/*
+ * Answers with {"error": msg}; msg is a fixed, plain sentence.  closing and
+ * retry_after as for respond_with.
+ */
+static enum MHD_Result respond_error_with(struct https_server *s,
+					  struct MHD_Connection *conn,
+					  unsigned status, const char *msg,
+					  int closing, const char *retry_after)
 {
 	char body[256], line[256];
 
@@ -324,27 +496,16 @@ static enum MHD_Result respond_error(struct https_server *s,
 			 msg);
 		s->cfg.log(s->cfg.ctx, line);
 	}
-	return respond(conn, status, body, strlen(body));
+	return respond_with(conn, status, body, strlen(body), closing,
+			    retry_after);
 }
 
-/* Writes the client's address (numeric) to rs->addr, "" if unknown. */
-static void peer_addr(struct MHD_Connection *conn, struct request_state *rs)
+/* Answers with {"error": msg}; msg is a fixed, plain sentence. */
+static enum MHD_Result respond_error(struct https_server *s,
+				     struct MHD_Connection *conn,
+				     unsigned status, const char *msg)
 {
-	const union MHD_ConnectionInfo *ci;
-	const struct sockaddr *sa;
-
-	rs->addr[0] = '\0';
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || ci->client_addr == NULL)
-		return;
-	sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-			  rs->addr, sizeof rs->addr);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
-			  rs->addr, sizeof rs->addr);
+	return respond_error_with(s, conn, status, msg, 0, NULL);
 }
 
 /* Decides early what a request's headers already tell. */
@@ -356,7 +517,7 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 	char *end;
 	unsigned long long n;
 
-	peer_addr(conn, rs);
+	conn_addr(conn, rs->addr, sizeof rs->addr);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (s->cfg.open_path != NULL && ci != NULL && ci->tls_session != NULL &&
 	    no_certificate(ci->tls_session)) {
@@ -382,6 +543,52 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 	}
 }
 
+/*
+ * Answers 408 to a request whose body is still coming after request_time,
+ * and closes the connection.  libmicrohttpd 0.9.75 takes a response only
+ * before the body is read or once it is whole (MHD_queue_response fails in
+ * between), so in the middle of the body the answer is written to the TLS
+ * session here: this runs in libmicrohttpd's one thread, inside its read
+ * of this connection, which has no response of its own under way.  A
+ * client whose socket cannot take it at once is just cut off.  midway: 0
+ * when the body is whole, and libmicrohttpd sends the answer itself.
+ */
+static enum MHD_Result answer_late(struct https_server *s,
+				   struct MHD_Connection *conn, int midway)
+{
+	static const char msg[] = "the request took longer than request_time";
+	const union MHD_ConnectionInfo *ci;
+	char head[512], date[64];
+	struct tm tm;
+	time_t now = time(NULL);
+	int n;
+
+	if (!midway)
+		return respond_error_with(s, conn, MHD_HTTP_REQUEST_TIMEOUT, msg,
+					  1, NULL);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL)
+		return MHD_NO;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	n = snprintf(head, sizeof head, "HTTP/1.1 408 Request Timeout\r\n"
+		     "Date: %s\r\nConnection: close\r\n"
+		     "Content-Type: application/json\r\n"
+		     "Content-Length: %zu\r\n\r\n{\"error\": \"%s\"}",
+		     date, strlen(msg) + 13, msg);
+	if (n > 0 && (size_t)n < sizeof head &&
+	    gnutls_record_send(ci->tls_session, head, (size_t)n) == n) {
+		gnutls_bye(ci->tls_session, GNUTLS_SHUT_WR);
+		if (s->cfg.log != NULL)
+			s->cfg.log(s->cfg.ctx, "refused a request: 408 the "
+				   "request took longer than request_time");
+	}
+	/* libmicrohttpd then says "internal error" of the close it makes;
+	 * on_mhd_log drops that one line. */
+	s->quiet_close = 1;
+	return MHD_NO;
+}
+
 /* libmicrohttpd's access handler: gathers the body, then asks the app. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
@@ -390,19 +597,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct https_server *s = cls;
 	struct request_state *rs = *req_cls;
+	struct conn_watch *w;
 	struct https_request req;
 	struct buf out;
 	struct od_err err;
 	unsigned status;
 	enum MHD_Result ret;
+	int midway;
 
+	w = watch_of(conn);
 	if (rs == NULL) {
 		rs = calloc(1, sizeof *rs);
 		if (rs == NULL)
 			return MHD_NO;
 		buf_init(&rs->body, s->cfg.max_body);
-		check_headers(s, conn, url, rs);
 		*req_cls = rs;
+		/* Too many connections: said before anything else is looked
+		 * at, and the connection is closed after (the client may
+		 * have others open that are served). */
+		if (w != NULL && w->over)
+			return respond_error_with(s, conn,
+					MHD_HTTP_SERVICE_UNAVAILABLE,
+					"too many connections: try again "
+					"shortly", 1, RETRY_AFTER_S);
+		check_headers(s, conn, url, rs);
 		/* Refused on its headers: answer before reading the body,
 		 * and libmicrohttpd closes the connection after. */
 		if (rs->refuse == MHD_HTTP_UNAUTHORIZED)
@@ -418,7 +636,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (rs->refuse != 0)
 			return respond_error(s, conn, rs->refuse,
 					     "the request body is too large");
+		watch_body(s, w);
 		return MHD_YES;
+	}
+	/* A body still coming (or just complete) after request_time. */
+	if (watch_late(s, w)) {
+		midway = *upload_size != 0;
+		*upload_size = 0;
+		if (rs->body_done)
+			return MHD_YES;
+		rs->body_done = 1;
+		return answer_late(s, conn, midway);
 	}
 	if (*upload_size != 0) {
 		/*
@@ -466,8 +694,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	*req_cls = NULL;
 }
 
+/* libmicrohttpd's own limit for one of ours: twice it, and at least 8
+ * more (see https_config). */
+static unsigned backstop(unsigned limit)
+{
+	unsigned twice = limit > UINT_MAX / 2 ? UINT_MAX : 2 * limit;
+
+	return twice - limit >= 8 || twice > UINT_MAX - 8 ? twice : limit + 8;
+}
+
 void https_server_stop(struct https_server *s)
 {
+	struct addr_count *a;
+
 	if (s == NULL)
 		return;
 	if (s->thread_on) {
@@ -478,6 +717,13 @@ void https_server_stop(struct https_server *s)
 	}
 	if (s->daemon != NULL)
 		MHD_stop_daemon(s->daemon);
+	/* Closing every connection emptied the counts; any left (a
+	 * connection libmicrohttpd never told of closing) go here. */
+	while (s->addrs != NULL) {
+		a = s->addrs;
+		s->addrs = a->next;
+		free(a);
+	}
 	pthread_mutex_destroy(&s->lock);
 	if (s->key != NULL)
 		gnutls_memset(s->key, 0, strlen(s->key));
@@ -529,8 +775,9 @@ enum od_code https_server_start(const struct https_config *cfg,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+		/* The backstop (see https_config); below it, count_open. */
+		MHD_OPTION_CONNECTION_LIMIT, backstop(cfg->max_connections),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, backstop(cfg->max_per_ip),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_END);

@@ -7,11 +7,26 @@
  * purpose inside the handshake).  The one exception is an open path (see
  * https_config): a client with no certificate may then ask for that path
  * alone.  Limits on connections, connections per address, request body
- * size, idle time, and total request time: a client that trickles its
- * headers or body (a slow loris) is cut off by a watchdog thread when the
- * limit passes, while the others are served.  Every request that passes is
- * handed, body complete, to the handler the server was given; this file
- * knows nothing of the shop.
+ * size, idle time, and total request time, each answered with an HTTP
+ * status where the protocol leaves room for one:
+ *
+ *  - a connection opened past max_connections, or past max_per_ip from its
+ *    address, is let through the handshake and its request answered 503
+ *    with Retry-After, then closed.  The server counts open connections
+ *    itself for that; libmicrohttpd's own limits, which can only drop a
+ *    connection at accept (the client sees no answer), are set higher
+ *    (twice ours, at least 8 more) as a backstop, so that a flood of TLS
+ *    handshakes still cannot exhaust the server;
+ *  - a body over max_body gets 413 before it is read;
+ *  - a request whose body is still coming when request_time passes gets
+ *    408 on its next piece, and the connection is closed.  A client that
+ *    does not finish its headers, or falls silent (BODY_GRACE_S after the
+ *    limit in the middle of a body), is cut off by a watchdog thread: no
+ *    status can reach a peer that sends nothing to answer.
+ *
+ * The others are served meanwhile.  Every request that passes is handed,
+ * body complete, to the handler the server was given; this file knows
+ * nothing of the shop.
  *
  * One internal thread serves all connections, so the handler is never called
  * twice at once.
@@ -59,16 +74,16 @@ struct https_config {
 	const char *ca_pem;            /* the shop CA: who may connect */
 	const char *address;           /* IPv4 literal to listen on */
 	unsigned port;                 /* 0: any free port */
-	unsigned max_connections;
-	unsigned max_per_ip;
+	unsigned max_connections;      /* past it, 503 (see above) */
+	unsigned max_per_ip;           /* past it, 503 (see above) */
 	size_t max_body;               /* larger bodies get 413 */
 	size_t max_response;           /* handler output cap */
 	unsigned timeout_s;            /* idle connections are closed */
 	unsigned request_time_s;       /* a request not received whole this
 					  long after its connection opened
-					  or its last request ended is cut
-					  off (the connection closed); 0:
-					  no limit */
+					  or its last request ended gets
+					  408, or is cut off if it is
+					  silent (see above); 0: no limit */
 	https_handler_fn handler;
 	https_log_fn log;              /* may be NULL */
 	/* Whether a verified peer is refused anyway (e.g. revoked), asked on
