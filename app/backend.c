@@ -1093,23 +1093,6 @@ int backend_revoked(struct backend *b, const char *serial)
 		       cmp_str) != NULL;
 }
 
-/* Whether a client certificate's name is plain (as pki_make_leaf's). */
-static int cert_name_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > PKI_NAME_MAX || s[0] == '.' || s[0] == '_' ||
-	    s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		      (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
-		      s[i] == '_' || s[i] == '-'))
-			return 0;
-	return 1;
-}
-
 /* Adds the serial of dir/file's certificate to list (if present). */
 static enum od_code revoke_file(const char *dir, const char *file,
 				const char *name, struct buf *list,
@@ -1146,7 +1129,7 @@ enum od_code backend_revoke(const char *dir, const char *name, int storefront,
 	int found = 0, added = 0;
 	enum od_code rc;
 
-	if (!cert_name_ok(name))
+	if (!pki_name_ok(name))
 		return od_err_set(err, OD_E_USAGE, "a certificate name is 1 to "
 				  "%d of A-Z a-z 0-9 . _ -", PKI_NAME_MAX);
 	rc = read_small(dir, BACKEND_REVOKED, (size_t)BACKEND_REVOKED_MAX * 160,
