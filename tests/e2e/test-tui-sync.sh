@@ -49,12 +49,26 @@ screen "the confirmed tab" '^ 1002 '
 check "the order confirmed since the sync says no" grep -Eq '^ 1002 .* confirmed +no *$' "$T/pane"
 tm send-keys 1
 wait_for '^ 1001 .* yes'
+# The desk pushes in the background after every action; with the backend
+# up, 1001 could reach it before the screen is read. Stop the backend so
+# "no" is what the desk must show, then start it again on the same port.
+kill "$SRV_PID" 2> /dev/null
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
 tm send-keys c
 wait_for 'You are about to sign'
 tm send-keys y
 screen "the desk signs a confirmation of 1001" 'Order 1001 confirmed'
 tm send-keys 2
 screen "and 1001 says no at once" '^ 1001 .* confirmed +no *$'
+: > "$T/srv.log"
+timeout 120 "$ODD" --dir "$BK" serve --listen "127.0.0.1:$PORT" 2>> "$T/srv.log" &
+SRV_PID=$!
+for _ in $(seq 1 300); do
+	grep -q "listening on" "$T/srv.log" && break
+	sleep 0.1
+done
+check "the backend starts again on the same port" grep -q "listening on 127.0.0.1:$PORT" "$T/srv.log"
 od_as mei "$MEI_PASS" sync
 expect_ok "a sync from the CLI while the desk is open"
 tm send-keys r
