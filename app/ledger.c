@@ -93,13 +93,26 @@ static enum od_code check_chained(struct store *s, const struct statement *st,
 }
 
 /*
+ * Where the log stands: its last entry's seq and hash.  A batch carries it
+ * from one entry to the next (its statements were built to follow each
+ * other), instead of reading it back and checking the chain each time.
+ */
+struct log_tip {
+	long long head;
+	uint8_t hash[LEDGER_HASH_LEN];
+};
+
+/*
  * Folds st and appends (text, sig) as the entry after the current head.
- * The statement must already be known authentic.
+ * The statement must already be known authentic.  With tip NULL the head
+ * is read and st's prev checked against the log; otherwise st is known to
+ * follow tip, which is moved on to the new entry.
  */
 static enum od_code append_checked(struct store *s, const struct statement *st,
 				   const char *text, size_t len,
 				   const uint8_t sig[SIGKEY_SIG_LEN],
-				   long long *seq, struct od_err *err)
+				   struct log_tip *tip, long long *seq,
+				   struct od_err *err)
 {
 	uint8_t prev[LEDGER_HASH_LEN];
 	struct log_record r;
@@ -114,11 +127,16 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 				  "%lld); a replay has no effect", st->id, dup);
 	if (rc != OD_E_NOTFOUND)
 		return rc;
-	rc = store_log_head(s, &head, prev, err);
-	if (rc == OD_OK)
-		rc = check_chained(s, st, head, err);
-	if (rc != OD_OK)
-		return rc;
+	if (tip != NULL) {
+		head = tip->head;
+		memcpy(prev, tip->hash, sizeof prev);
+	} else {
+		rc = store_log_head(s, &head, prev, err);
+		if (rc == OD_OK)
+			rc = check_chained(s, st, head, err);
+		if (rc != OD_OK)
+			return rc;
+	}
 	rc = fold_apply(s, st, head + 1, err);
 	if (rc != OD_OK)
 		return rc;
@@ -139,6 +157,10 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 	rc = store_log_append(s, &r, &ix, err);
 	if (rc == OD_OK && seq != NULL)
 		*seq = r.seq;
+	if (rc == OD_OK && tip != NULL) {
+		tip->head = r.seq;
+		memcpy(tip->hash, r.hash, sizeof tip->hash);
+	}
 	return rc;
 }
 
@@ -165,6 +187,7 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 	uint8_t digest[LEDGER_HASH_LEN], (*sigs)[SIGKEY_SIG_LEN] = NULL;
 	struct sigkey_pipe *pipe = NULL;
 	char tip_id[STMT_ID_LEN + 1];
+	struct log_tip tip;
 	struct buf *texts = NULL;
 	const char **msgs = NULL;
 	size_t *lens = NULL, i, built = 0;
@@ -188,7 +211,14 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 	rc = store_log_tip(s, &head, tip_id, digest, err);
 	for (i = 0; i < n && rc == OD_OK; i++, built++) {
 		buf_init(&texts[i], STMT_MAX_BYTES);
-		rc = set_prev(sts[i], head == 0 && i == 0, tip_id, digest, err);
+		/* What check_chained asks of each later one, kept here. */
+		if (i > 0 && strcmp(sts[i]->time, sts[i - 1]->time) < 0)
+			rc = od_err_set(err, OD_E_STATE,
+					"statement %s is dated before the one "
+					"it follows", sts[i]->id);
+		if (rc == OD_OK)
+			rc = set_prev(sts[i], head == 0 && i == 0, tip_id,
+				      digest, err);
 		if (rc == OD_OK)
 			rc = statement_build(sts[i], &texts[i], err);
 		if (rc == OD_OK)
@@ -199,7 +229,11 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 		msgs[i] = texts[i].data;
 		lens[i] = texts[i].len;
 	}
-	/* Entry i is folded and stored while the next ones are signed. */
+	/*
+	 * Entry i is folded and stored while the next ones are signed.  The
+	 * first is checked against the log like any statement; each later
+	 * one was built above to follow the one before it.
+	 */
 	if (rc == OD_OK)
 		rc = sigkey_pipe_start(key, msgs, lens, n, sigs, &pipe, err);
 	for (i = 0; i < n && rc == OD_OK; i++) {
@@ -207,8 +241,11 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 		if (rc == OD_OK)
 			rc = append_checked(s, sts[i], texts[i].data,
 					    texts[i].len, sigs[i],
+					    i == 0 ? NULL : &tip,
 					    seqs != NULL ? &seqs[i] : NULL,
 					    err);
+		if (rc == OD_OK && i == 0)
+			rc = store_log_head(s, &tip.head, tip.hash, err);
 	}
 	sigkey_pipe_end(pipe);
 out:
@@ -298,7 +335,7 @@ enum od_code ledger_accept(struct store *s, const char *text, size_t len,
 	if (rc == OD_OK)
 		rc = check_signature(s, st, text, len, sig, err);
 	if (rc == OD_OK)
-		rc = append_checked(s, st, text, len, sig, seq, err);
+		rc = append_checked(s, st, text, len, sig, NULL, seq, err);
 	statement_free(st);
 	return rc;
 }

@@ -761,7 +761,8 @@ static void report(struct bench *b, struct side sides[2], double parse_s,
 	       "(synchronous=FULL); single confirm = their median; bare "
 	       "fsync = 4 KiB append + fdatasync, median of %d\n"
 	       "method: bulk = %d confirmations in one transaction, signed "
-	       "on the spare cores while earlier ones are folded and stored "
+	       "by helpers on the spare cores from the front and by the "
+	       "caller from the back between folding and storing each "
 	       "(%ld cores here); raw signing = sigkey_sign of the "
 	       "same %d statement texts one by one, and sigkey_sign_many "
 	       "of them on every core\n",

@@ -605,6 +605,40 @@ static void test_append_many(void **state)
 	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
 	assert_int_equal(head2, head + 40);
 	assert_int_equal(status_of(w, "100"), ORDER_NEW);
+
+	/*
+	 * Later entries of a batch are not read back from the log, so the
+	 * batch itself keeps what check_chained would ask of them: a
+	 * statement dated before the one it follows is refused, as is one
+	 * whose id the log already has.
+	 */
+	for (i = 0; i < 20; i++) {
+		snprintf(number, sizeof number, "%zu", 100 + i);
+		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+	}
+	assert_int_equal(statement_set_time(sts[7], "2001-01-01T00:00:00Z",
+					    &w->err), OD_OK);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(ledger_append_many(w->s, w->keeper.key, sts, 20,
+					    NULL, &w->err), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "dated before"));
+	store_rollback(w->s);
+	for (i = 0; i < 20; i++)
+		statement_free(sts[i]);
+	for (i = 0; i < 20; i++) {
+		snprintf(number, sizeof number, "%zu", 100 + i);
+		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+	}
+	memcpy(sts[11]->id, cw->id[5], STMT_ID_LEN);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(ledger_append_many(w->s, w->keeper.key, sts, 20,
+					    NULL, &w->err), OD_E_EXISTS);
+	store_rollback(w->s);
+	for (i = 0; i < 20; i++)
+		statement_free(sts[i]);
+	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
+	assert_int_equal(head2, head + 40);
+	assert_int_equal(status_of(w, "100"), ORDER_NEW);
 	free(cw);
 }
 
