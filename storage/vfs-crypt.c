@@ -925,13 +925,19 @@ static enum od_code crypt_prepare(sqlite3 *db, struct od_err *err)
 	char val[32];
 	int rc;
 
+	/*
+	 * First of all: the pragmas below already read the schema, and
+	 * without a busy timeout a reader that meets another process closing
+	 * the store (its last connection checkpoints under an exclusive
+	 * lock) would fail at once instead of waiting its turn.
+	 */
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	rc = sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; "
 			  "PRAGMA page_size=4096; " CACHE_PRAGMA, NULL, NULL,
 			  NULL);
 	if (rc != SQLITE_OK)
 		return crypt_open_error(rc, err);
 	sqlite3_file_control(db, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
-	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	/* Read now, so that a wrong key or a damaged file shows at open. */
 	rc = crypt_query(db, "SELECT count(*) FROM sqlite_schema", val,
 			 sizeof val);

@@ -1101,6 +1101,61 @@ static void test_error_mapping(void **state)
 }
 
 /*
+ * Opening waits too: a process that holds the database file's exclusive
+ * lock (as the last connection does while it checkpoints on close) makes
+ * an opener wait its turn, not fail at its first pragma.
+ */
+static void test_open_waits(void **state)
+{
+	struct fx *f = *state;
+	uint8_t key[VFS_CRYPT_KEY_LEN];
+	struct timespec t0, t1;
+	struct od_err err;
+	sqlite3 *db;
+	double waited;
+	int fds[2], status;
+	char c;
+	pid_t pid;
+
+	key_fill(key, 18);
+	build_store(f->db, key, 10);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct timespec hold = { 0, 300000000 };
+
+		close(fds[0]);
+		if (vfs_crypt_open(f->db, key, 0, &db, &err) != OD_OK ||
+		    sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE;"
+				 "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
+			    SQLITE_OK)
+			_exit(1);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		nanosleep(&hold, NULL);
+		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	db = open_ok(f->db, key, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (double)(t1.tv_sec - t0.tv_sec) +
+		 (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_true(waited > 0.1);
+	check_rows(db, 10);
+	sqlite3_close(db);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
  * A second process waits for a writer instead of failing (the busy
  * timeout), and with no timeout at all gets OD_E_BUSY.
  */
@@ -1264,6 +1319,8 @@ int main(int argc, char **argv)
 						fx_setup, fx_teardown),
 		cmocka_unit_test(test_error_mapping),
 		cmocka_unit_test_setup_teardown(test_busy_waits,
+						fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_open_waits,
 						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_threads,
 						fx_setup, fx_teardown),
