@@ -47,6 +47,10 @@ TESTS    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test
 BENCHES  = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench-*.c))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
 TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+# Helpers the unit tests share (tests/unit/fixture-*.c), in an archive of
+# their own so that each test takes only the ones it calls.
+FIXTURE_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/fixture-*.c))
+FIXTURE_LIB = $(BUILD)/libfixture.a
 
 .PHONY: all run check unit e2e bench fuzz clean demo
 # Keep test objects: make would otherwise delete them as intermediates.
@@ -70,7 +74,11 @@ $(BIN)/%: $(BUILD)/app/main-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+$(FIXTURE_LIB): $(FIXTURE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(FIXTURE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 

@@ -1329,8 +1329,12 @@ struct audit_walk {
 	const char *filter;
 	struct kept *ring;      /* DESK_AUDIT_MAX, oldest overwritten */
 	size_t next, count;
-	uint8_t prev_hash[LEDGER_HASH_LEN];
+	long long last_seq;     /* the last entry walked, or where it began */
+	uint8_t prev_hash[LEDGER_HASH_LEN];   /* and its chain hash */
 	long long scanned;
+	long long tip;          /* an entry already read: only compared */
+	int moved;              /* it is not in the log as it was read */
+	int people;             /* a user.* entry was walked */
 };
 
 /* Frees what a kept entry owns. */
@@ -1352,7 +1356,14 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	int chain_ok;
 	enum od_code rc;
 
+	if (r->seq <= w->tip) {
+		/* Where an update starts: the entry it was read up to. */
+		w->moved = r->seq != w->tip ||
+			   memcmp(r->hash, w->prev_hash, sizeof hash) != 0;
+		return w->moved ? OD_E_EXISTS : OD_OK;
+	}
 	w->scanned++;
+	w->last_seq = r->seq;
 	chain_ok = ledger_hash(w->prev_hash, r->seq, r->statement,
 			       r->statement_len, r->signature, hash,
 			       &ignored) == OD_OK &&
@@ -1361,6 +1372,9 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	rc = statement_parse(r->statement, r->statement_len, &st, err);
 	if (rc != OD_OK)
 		return rc;
+	if (st->kind == STMT_USER_ADD || st->kind == STMT_USER_ROLE ||
+	    st->kind == STMT_USER_REVOKE)
+		w->people = 1;
 	if (!filter_matches(w->filter, st)) {
 		statement_free(st);
 		return OD_OK;
@@ -1430,70 +1444,175 @@ static void audit_check(struct store *s, struct kept *k)
 	statement_free(st);
 }
 
-enum od_code desk_audit(struct desk *d, const char *filter,
-			struct desk_audit **out, struct od_err *err)
+/* Whether d may read the whole history with filter. */
+static enum od_code audit_may(struct desk *d, const char *filter,
+			      struct od_err *err)
 {
-	struct audit_walk w;
-	struct desk_audit *a = NULL;
-	enum od_code rc;
-	size_t i;
-
-	*out = NULL;
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	if (d->sh->role != ROLE_OWNER)
 		return od_err_set(err, OD_E_DENIED, "only an owner may read "
 				  "the whole history");
-	if (filter != NULL && *filter != '\0') {
-		rc = utf8_check_text("filter", filter, strlen(filter),
-				     DESK_SEARCH_MAX, 0, err);
-		if (rc != OD_OK)
-			return rc;
-	}
-	memset(&w, 0, sizeof w);
-	w.d = d;
-	w.filter = filter;
-	w.ring = calloc(DESK_AUDIT_MAX, sizeof *w.ring);
-	a = calloc(1, sizeof *a);
-	if (w.ring == NULL || a == NULL) {
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	rc = desk_hold(d, SHOP_READ, err);
-	if (rc != OD_OK)
-		goto out;
-	rc = store_log_each(d->sh->store, NULL, audit_entry, &w, err);
-	if (rc != OD_OK)
-		goto out;
-	a->entries = calloc(w.count ? w.count : 1, sizeof *a->entries);
-	if (a->entries == NULL) {
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	/* Newest first: walk the ring backwards from the last one kept. */
-	for (i = 0; i < w.count; i++) {
-		struct kept *k = &w.ring[(w.next + DESK_AUDIT_MAX - 1 - i) %
-					 DESK_AUDIT_MAX];
+	if (filter != NULL && *filter != '\0')
+		return utf8_check_text("filter", filter, strlen(filter),
+				       DESK_SEARCH_MAX, 0, err);
+	return OD_OK;
+}
 
-		audit_check(d->sh->store, k);
+/* Frees what a walk holds. */
+static void audit_walk_free(struct audit_walk *w)
+{
+	size_t i;
+
+	for (i = 0; w->ring != NULL && i < DESK_AUDIT_MAX; i++)
+		kept_clear(&w->ring[i]);
+	free(w->ring);
+	w->ring = NULL;
+}
+
+/*
+ * Walks the log after old's tip (the whole log if old is NULL) into w,
+ * the store held.  w->moved: old's tip is no longer in the log as read.
+ */
+static enum od_code audit_walk_run(struct desk *d, const char *filter,
+				   const struct desk_audit *old,
+				   struct audit_walk *w, struct od_err *err)
+{
+	enum od_code rc;
+
+	audit_walk_free(w);
+	memset(w, 0, sizeof *w);
+	w->d = d;
+	w->filter = filter;
+	w->ring = calloc(DESK_AUDIT_MAX, sizeof *w->ring);
+	if (w->ring == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (old == NULL || old->tip_seq == 0)
+		return store_log_each(d->sh->store, NULL, audit_entry, w, err);
+	w->tip = w->last_seq = old->tip_seq;
+	memcpy(w->prev_hash, old->tip_hash, sizeof w->prev_hash);
+	w->moved = 1;   /* until the tip is met */
+	rc = store_log_each_after(d->sh->store, old->tip_seq - 1, audit_entry,
+				  w, err);
+	return rc == OD_E_EXISTS && w->moved ? OD_OK : rc;
+}
+
+/*
+ * Fills a with w's entries, checked, newest first, then old's (taken
+ * from it; NULL: none) up to DESK_AUDIT_MAX in all.
+ */
+static enum od_code audit_collect(struct store *s, struct audit_walk *w,
+				  struct desk_audit *old, struct desk_audit *a,
+				  struct od_err *err)
+{
+	size_t keep = old != NULL ? old->n : 0, i;
+
+	if (keep > DESK_AUDIT_MAX - w->count)
+		keep = DESK_AUDIT_MAX - w->count;
+	a->entries = calloc(w->count + keep ? w->count + keep : 1,
+			    sizeof *a->entries);
+	if (a->entries == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	/* Newest first: walk the ring backwards from the last one kept. */
+	for (i = 0; i < w->count; i++) {
+		struct kept *k = &w->ring[(w->next + DESK_AUDIT_MAX - 1 - i) %
+					  DESK_AUDIT_MAX];
+
+		audit_check(s, k);
 		a->entries[i] = k->e;
 		k->e.detail = NULL;   /* now the audit's */
 	}
-	a->n = w.count;
-	a->scanned = w.scanned;
+	for (i = 0; i < keep; i++) {
+		a->entries[w->count + i] = old->entries[i];
+		old->entries[i].detail = NULL;
+	}
+	a->n = w->count + keep;
+	a->scanned = (old != NULL ? old->scanned : 0) + w->scanned;
+	a->tip_seq = w->last_seq;
+	memcpy(a->tip_hash, w->prev_hash, sizeof a->tip_hash);
+	return OD_OK;
+}
+
+enum od_code desk_audit(struct desk *d, const char *filter,
+			struct desk_audit **out, struct od_err *err)
+{
+	struct audit_walk w;
+	struct desk_audit *a = NULL;
+	enum od_code rc;
+
+	*out = NULL;
+	memset(&w, 0, sizeof w);
+	rc = audit_may(d, filter, err);
+	if (rc != OD_OK)
+		return rc;
+	a = calloc(1, sizeof *a);
+	if (a == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	snprintf(a->filter, sizeof a->filter, "%s", filter ? filter : "");
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = audit_walk_run(d, a->filter, NULL, &w, err);
+	if (rc == OD_OK)
+		rc = audit_collect(d->sh->store, &w, NULL, a, err);
 out:
 	if (d->sh != NULL)
 		shop_release(d->sh);
-	for (i = 0; w.ring != NULL && i < DESK_AUDIT_MAX; i++)
-		kept_clear(&w.ring[i]);
-	free(w.ring);
+	audit_walk_free(&w);
 	if (rc != OD_OK) {
 		desk_audit_free(a);
 		return rc;
 	}
 	*out = a;
 	return OD_OK;
+}
+
+enum od_code desk_audit_update(struct desk *d, struct desk_audit *a,
+			       struct od_err *err)
+{
+	struct desk_audit b;
+	struct audit_walk w;
+	long long head = 0;
+	uint8_t hash[LEDGER_HASH_LEN];
+	enum od_code rc;
+	size_t i;
+
+	memset(&w, 0, sizeof w);
+	memset(&b, 0, sizeof b);
+	rc = audit_may(d, a->filter, err);
+	if (rc == OD_OK)
+		rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = store_log_head(d->sh->store, &head, hash, err);
+	/* Nothing new: the common case, for the price of one row. */
+	if (rc == OD_OK && head == a->tip_seq &&
+	    memcmp(hash, a->tip_hash, sizeof hash) == 0)
+		goto out;
+	if (rc == OD_OK)
+		rc = audit_walk_run(d, a->filter, a, &w, err);
+	if (rc == OD_OK && (w.moved || w.people)) {
+		/* What was read is stale: read it all again. */
+		rc = audit_walk_run(d, a->filter, NULL, &w, err);
+		if (rc == OD_OK)
+			rc = audit_collect(d->sh->store, &w, NULL, &b, err);
+	} else if (rc == OD_OK) {
+		rc = audit_collect(d->sh->store, &w, a, &b, err);
+	}
+	if (rc != OD_OK)
+		goto out;
+	/* What did not fit, and what the whole read replaced. */
+	for (i = 0; i < a->n; i++)
+		free(a->entries[i].detail);
+	free(a->entries);
+	memcpy(b.filter, a->filter, sizeof b.filter);
+	*a = b;
+out:
+	if (d->sh != NULL)
+		shop_release(d->sh);
+	audit_walk_free(&w);
+	return rc;
 }
 
 void desk_audit_free(struct desk_audit *a)

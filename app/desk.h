@@ -248,6 +248,10 @@ struct desk_audit {
 	struct desk_entry *entries;
 	size_t n;
 	long long scanned;      /* entries in the whole log */
+	/* What desk_audit_update needs to read only what came since. */
+	char filter[DESK_SEARCH_MAX + 1];
+	long long tip_seq;      /* the last entry read */
+	uint8_t tip_hash[32];   /* and its chain hash */
 };
 
 /*
@@ -261,6 +265,18 @@ struct desk_audit {
 enum od_code desk_audit(struct desk *d, const char *filter,
 			struct desk_audit **out, struct od_err *err);
 void desk_audit_free(struct desk_audit *a);
+
+/*
+ * Brings a (from desk_audit) up to what the log holds now, with the same
+ * filter: the entries appended since come first, checked, and the oldest
+ * go past DESK_AUDIT_MAX.  Only the new entries are read while the log
+ * still holds the entry a was read up to; when a sync rewrote it (a
+ * rebase moved this desk's own statements) or people were added, revoked
+ * or given another role (the signers' roles shown change), the whole log
+ * is read again.  Errors as desk_audit's; on failure a is unchanged.
+ */
+enum od_code desk_audit_update(struct desk *d, struct desk_audit *a,
+			       struct od_err *err);
 
 /*
  * Writes a's entries to path as CSV (desk-csv.c), replacing it atomically,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/backend-call.h"
 #include "app/people.h"
 #include "app/sync.h"
 #include "lib/buf.h"
@@ -129,43 +130,20 @@ enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
 	return rc;
 }
 
-/* Sends method path with body and parses a 200 answer as an object. */
+/* Sends method path with body and parses a 200 answer as an object; a
+ * 401 or 403 is a refusal, and the caller's sync has its own retries. */
 static enum od_code ask(struct tls_client *c, const char *method,
 			const char *path, const char *body, json_t **out,
 			struct od_err *err)
 {
 	struct buf resp;
-	json_error_t jerr;
-	json_t *o = NULL, *e;
-	long status = 0;
+	struct backend_call bc = { c, &resp, 1, NULL, 1 };
 	enum od_code rc;
 
-	*out = NULL;
 	buf_init(&resp, PEOPLE_RESPONSE_MAX);
-	rc = tls_client_request(c, method, path, body,
-				body ? strlen(body) : 0, &status, &resp, err);
-	if (rc == OD_OK)
-		o = json_loadb(resp.data ? resp.data : "", resp.len,
-			       JSON_REJECT_DUPLICATES, &jerr);
+	rc = backend_call(&bc, method, path, body, NULL, out, err);
 	buf_free(&resp);
-	if (rc != OD_OK)
-		return rc;
-	if (status != 200) {
-		e = json_object_get(o, "error");
-		rc = od_err_set(err, status == 403 || status == 401 ?
-				OD_E_AUTH : OD_E_IO, "the backend answered %ld:"
-				" %.160s", status,
-				sync_backend_text(json_string_value(e)));
-		json_decref(o);
-		return rc;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return od_err_set(err, OD_E_INPUT, "the backend's answer is not "
-				  "the expected JSON");
-	}
-	*out = o;
-	return OD_OK;
+	return rc;
 }
 
 /*

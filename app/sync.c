@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/backend-call.h"
 #include "app/backend.h"
 #include "app/ledger.h"
 #include "app/people-sync.h"
@@ -308,51 +309,21 @@ static enum od_code check_head(struct sync_job *j, json_t *o, struct head *h,
 	return rc;
 }
 
-/* Sends a request and parses a 200 answer as a JSON object. */
+/* Sends a request and parses a 200 answer as a JSON object, retrying a
+ * dropped connection; a 401 is the backend's trouble, not a refusal. */
 static enum od_code call(struct sync_job *j, const char *method,
 			 const char *path, const char *body, json_t **out,
 			 struct od_err *err)
 {
-	struct timespec wait = { 0, 200 * 1000 * 1000 };
-	json_error_t jerr;
-	json_t *o, *e;
+	struct backend_call bc = { j->client, &j->resp, SYNC_TRIES, j->stop,
+				   0 };
 	long status = 0;
 	enum od_code rc;
-	int attempt;
 
-	*out = NULL;
-	/* A dropped connection is retried: a statement sent twice is only a
-	 * duplicate.  A refused pin or certificate is not retried. */
-	for (attempt = 0;; attempt++) {
-		rc = tls_client_request(j->client, method, path, body,
-					body ? strlen(body) : 0, &status,
-					&j->resp, err);
-		if (rc != OD_E_IO || attempt + 1 >= SYNC_TRIES ||
-		    (j->stop != NULL && atomic_load(j->stop)))
-			break;
-		nanosleep(&wait, NULL);
-		wait.tv_nsec *= 2;
-	}
-	if (rc != OD_OK)
-		return rc;
-	j->reached = 1;
-	o = json_loadb(j->resp.data ? j->resp.data : "", j->resp.len,
-		       JSON_REJECT_DUPLICATES, &jerr);
-	if (status != 200) {
-		e = json_object_get(o, "error");
-		rc = od_err_set(err, status == 403 ? OD_E_AUTH : OD_E_IO,
-				"the backend answered %ld: %.160s", status,
-				sync_backend_text(json_string_value(e)));
-		json_decref(o);
-		return rc;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return od_err_set(err, OD_E_INPUT, "the backend's answer is not "
-				  "the expected JSON");
-	}
-	*out = o;
-	return OD_OK;
+	rc = backend_call(&bc, method, path, body, &status, out, err);
+	if (status != 0)
+		j->reached = 1;
+	return rc;
 }
 
 /* Holds the store for one step, when the caller did not hold it. */

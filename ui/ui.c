@@ -179,21 +179,28 @@ static void announce_conflicts(struct ui *u)
 
 /*
  * After a background sync: the orders' sync column, and with news (orders
- * pulled, conflicts) the orders themselves and the order or conflicts on
- * top, so that what other desks did shows without a key.
+ * pulled, people, conflicts) the orders themselves and every open view
+ * that follows news (an order, the conflicts, the audit history, the
+ * people), each keeping its place, so that what other desks did shows
+ * without a key.  A view that can no longer load goes, with the views
+ * above it, and the message line says why (as ui_unlocked does).
  */
 static void bg_reload(struct ui *u, int news)
 {
-	const struct ui_view *v = top(u);
+	const struct ui_view *v;
 	struct od_err err;
+	int i;
 
 	view_orders_refresh(u, news);
-	if (!news || !desk_is_unlocked(u->desk) || u->depth < 2 ||
-	    (v != &view_order && v != &view_conflicts))
-		return;
-	if (v->unlock(u, &err) != OD_OK && desk_is_unlocked(u->desk)) {
-		u->depth--;
-		ui_message(u, 1, "%s", err.msg);
+	for (i = 1; news && i < u->depth && desk_is_unlocked(u->desk); i++) {
+		v = u->stack[i];
+		if (v->news == NULL || v->news(u, &err) == OD_OK)
+			continue;
+		if (desk_is_unlocked(u->desk)) {
+			u->depth = i;
+			ui_message(u, 1, "%s", err.msg);
+		}
+		break;
 	}
 }
 

@@ -246,6 +246,31 @@ static enum ui_next audit_key(struct ui *u, int key)
 	return UI_DRAW;
 }
 
+/*
+ * After a background sync: the entries it brought at the top, the filter
+ * kept, and the selected entry still selected while the log holds it.
+ */
+static enum od_code audit_news(struct ui *u, struct od_err *err)
+{
+	char id[STMT_ID_LEN + 1] = "";
+	enum od_code rc;
+	size_t i;
+
+	if (A.a == NULL)
+		return OD_OK;
+	if (A.sel < A.a->n)
+		memcpy(id, A.a->entries[A.sel].id, sizeof id);
+	rc = desk_audit_update(u->desk, A.a, err);
+	if (rc != OD_OK)
+		return rc;
+	for (i = 0; id[0] && i < A.a->n; i++)
+		if (strcmp(A.a->entries[i].id, id) == 0)
+			A.sel = i;
+	if (A.sel >= A.a->n)
+		A.sel = A.a->n ? A.a->n - 1 : 0;
+	return OD_OK;
+}
+
 /* The history is the shop's: it goes with the keys. */
 static void audit_lock(struct ui *u)
 {
@@ -261,5 +286,5 @@ static enum od_code audit_unlock(struct ui *u, struct od_err *err)
 
 const struct ui_view view_audit = {
 	"Audit history", audit_draw, audit_key, audit_lock, audit_unlock,
-	audit_keys,
+	audit_keys, audit_news,
 };

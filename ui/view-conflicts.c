@@ -255,5 +255,5 @@ static enum od_code conflicts_unlock(struct ui *u, struct od_err *err)
 
 const struct ui_view view_conflicts = {
 	"Conflicts", conflicts_draw, conflicts_key, conflicts_lock,
-	conflicts_unlock, conflicts_keys,
+	conflicts_unlock, conflicts_keys, conflicts_unlock,
 };

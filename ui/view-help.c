@@ -51,5 +51,5 @@ static enum ui_next help_key(struct ui *u, int key)
 }
 
 const struct ui_view view_help = {
-	"Help", help_draw, help_key, NULL, NULL, help_keys,
+	"Help", help_draw, help_key, NULL, NULL, help_keys, NULL,
 };

@@ -223,5 +223,5 @@ static void login_lock(struct ui *u)
 }
 
 const struct ui_view view_login = {
-	"Unlock", login_draw, login_key, login_lock, NULL, login_keys,
+	"Unlock", login_draw, login_key, login_lock, NULL, login_keys, NULL,
 };

@@ -295,4 +295,5 @@ static enum od_code order_unlock(struct ui *u, struct od_err *err)
 
 const struct ui_view view_order = {
 	"Order", order_draw, order_key, order_lock, order_unlock, order_keys,
+	order_unlock,
 };

@@ -670,5 +670,6 @@ static enum od_code orders_unlock(struct ui *u, struct od_err *err)
 
 const struct ui_view view_orders = {
 	"Orders", orders_draw, orders_key, orders_lock, orders_unlock,
-	orders_keys,
+	/* Its news come through view_orders_refresh, with the sync column. */
+	orders_keys, NULL,
 };

@@ -31,16 +31,27 @@ static const struct ui_keyhelp people_keys[] = {
 	{ NULL, NULL, -1 },
 };
 
-/* Reads the people again. */
-static enum od_code load(struct ui *u, struct od_err *err)
+/*
+ * Reads the people again.  With follow, the selection stays on the same
+ * person while they are listed (others come and go around them, by name);
+ * else it keeps its row.
+ */
+static enum od_code load(struct ui *u, int follow, struct od_err *err)
 {
+	char name[STMT_NAME_MAX + 1] = "";
 	struct desk_people *p = NULL;
 	enum od_code rc = desk_people(u->desk, &p, err);
+	size_t i;
 
 	if (rc != OD_OK)
 		return rc;
+	if (follow && P.p != NULL && P.sel < P.p->n)
+		snprintf(name, sizeof name, "%s", P.p->p[P.sel].name);
 	desk_people_free(P.p);
 	P.p = p;
+	for (i = 0; name[0] && i < p->n; i++)
+		if (strcmp(p->p[i].name, name) == 0)
+			P.sel = i;
 	if (P.sel >= p->n)
 		P.sel = p->n ? p->n - 1 : 0;
 	return OD_OK;
@@ -54,7 +65,7 @@ int view_people_open(struct ui *u)
 		return 0;
 	P.sel = P.top = 0;
 	ui_push(u, &view_people);
-	if (load(u, &err) != OD_OK) {
+	if (load(u, 0, &err) != OD_OK) {
 		u->depth--;
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
@@ -241,7 +252,7 @@ static enum ui_next people_key(struct ui *u, int key)
 		else
 			change(u, kind);
 		/* The list shows what the store holds now. */
-		if (desk_is_unlocked(u->desk) && load(u, &err) != OD_OK)
+		if (desk_is_unlocked(u->desk) && load(u, 0, &err) != OD_OK)
 			ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
 	default:
@@ -256,15 +267,28 @@ static void people_lock(struct ui *u)
 	P.p = NULL;
 }
 
-static enum od_code people_unlock(struct ui *u, struct od_err *err)
+/* Reloads after an unlock (follow 0) or a sync's news (1), owners only. */
+static enum od_code reload(struct ui *u, int follow, struct od_err *err)
 {
 	if (desk_role(u->desk) != ROLE_OWNER)
 		return od_err_set(err, OD_E_DENIED, "only an owner sees the "
 				  "people");
-	return load(u, err);
+	return load(u, follow, err);
+}
+
+static enum od_code people_unlock(struct ui *u, struct od_err *err)
+{
+	return reload(u, 0, err);
+}
+
+/* After a background sync: people added or revoked elsewhere show, the
+ * selected person still selected. */
+static enum od_code people_news(struct ui *u, struct od_err *err)
+{
+	return reload(u, 1, err);
 }
 
 const struct ui_view view_people = {
 	"People", people_draw, people_key, people_lock, people_unlock,
-	people_keys,
+	people_keys, people_news,
 };

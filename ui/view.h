@@ -68,6 +68,10 @@ struct ui_view {
 	/* Reloads after an unlock; a failure pops the view.  May be NULL. */
 	enum od_code (*unlock)(struct ui *u, struct od_err *err);
 	const struct ui_keyhelp *keys;   /* ends with a NULL key */
+	/* Follows a background sync that changed the store, keeping the
+	 * person's place; a failure pops the view.  NULL: the view shows
+	 * nothing a sync changes. */
+	enum od_code (*news)(struct ui *u, struct od_err *err);
 };
 
 struct ui {

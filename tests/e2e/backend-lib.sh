@@ -1,6 +1,7 @@
 # backend-lib.sh - what the backend's end-to-end tests share, on top of
 # lib.sh: the server binary, a trap that stops it, and starting it on
-# 127.0.0.1.  Source it after lib.sh, then call need_tools.
+# 127.0.0.1.  Source it after lib.sh, then call need_tools.  The desk's
+# tmux tests source tui-lib.sh after it, and set a trap of their own.
 
 ODD="$ROOT/$BUILD/bin/orderdeskd"
 BK="$T/bk"
@@ -19,9 +20,9 @@ need_tools() {
 	done
 }
 
-# wait_for PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
+# until_line PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
 # machine are slow to start) for a line in FILE.
-wait_for() {
+until_line() {
 	local i
 	for i in $(seq 1 600); do
 		grep -q "$1" "$2" 2> /dev/null && return 0
@@ -32,12 +33,41 @@ wait_for() {
 
 # start_backend [DIR [PORT]]: serves DIR (default $BK) on PORT (default a
 # free one) of 127.0.0.1, logging to $T/srv.log; sets SRV_PID and PORT.
+# With SRV_LIMIT set, the server ends after that many seconds whatever
+# happens (SRV_PID is then timeout's, which passes signals on; a test that
+# kills the server with -9 leaves it unset).
 start_backend() {
 	: > "$T/srv.log"
-	"$ODD" --dir "${1:-$BK}" serve --listen "127.0.0.1:${2:-0}" \
+	${SRV_LIMIT:+timeout "$SRV_LIMIT"} \
+		"$ODD" --dir "${1:-$BK}" serve --listen "127.0.0.1:${2:-0}" \
 		2>> "$T/srv.log" &
 	SRV_PID=$!
-	wait_for "listening on" "$T/srv.log"
+	until_line "listening on" "$T/srv.log"
 	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 		"$T/srv.log" | tail -1)
+}
+
+# stop_backend: stops the server start_backend started, and waits for it.
+stop_backend() {
+	kill "$SRV_PID" 2> /dev/null
+	wait "$SRV_PID" 2> /dev/null
+	SRV_PID=""
+}
+
+# attach_desk PORT BUNDLE: attaches $STORE, as its owner, to the backend on
+# 127.0.0.1:PORT ($PIN) with a desk bundle of $BK: "join" (the one init
+# made) or a name given to `orderdeskd desk add`.  The status is in $RC.
+attach_desk() {
+	local b="$BK/desks/$2"
+	[ "$2" = join ] && b="$BK/join"
+	od_as owner "$OWNER_PASS" sync --backend "https://127.0.0.1:$1" \
+		--pin "$PIN" --ca "$b/ca.pem" --cert "$b/desk.pem" \
+		--key "$b/desk.key"
+}
+
+# second_desk DIR: a copy of $STORE's shop in DIR (backup and restore, as
+# the owner), to attach as another desk.
+second_desk() {
+	od_as owner "$OWNER_PASS" backup "$T/second.bak"
+	STORE="$1" od_as owner "$OWNER_PASS" restore "$T/second.bak"
 }

@@ -209,7 +209,7 @@ check "after all that the server still serves" \
 # --- SIGHUP rereads the limits and keeps the port ---------------------------
 sed -i 's/^max_batch = .*/max_batch = 1/' "$BK/orderdeskd.conf"
 kill -HUP "$SRV_PID"
-wait_for "SIGHUP" "$T/srv.log"
+until_line "SIGHUP" "$T/srv.log"
 sleep 0.2
 jq -c '{statements: (.statements + .statements)}' "$T/good.json" \
 	> "$T/two.json"
@@ -399,7 +399,7 @@ PORT2=$PORT
 	--cert "$BK2/join/desk.pem" --key "$BK2/join/desk.key" \
 	> "$T/bg.out" 2> "$T/bg.err" 3< <(printf '%s\n' "$OWNER_PASS") &
 sync_pid=$!
-wait_for "accepted" "$T/srv.log"
+until_line "accepted" "$T/srv.log"
 kill -9 "$SRV_PID"
 wait "$SRV_PID" 2> /dev/null
 SRV_PID=""

@@ -45,7 +45,7 @@ evil() {
 	: > "$T/evil.out"
 	"$TOOLS/od-evil" "$1" "$2" "$PORT" > "$T/evil.out" 2> "$T/evil.err" &
 	SRV_PID=$!
-	wait_for "evil listening" "$T/evil.out"
+	until_line "evil listening" "$T/evil.out"
 }
 sed -i "s/^sign: .*/sign: $OLD_SEED/" "$BK/backend.key"
 evil "$BK" drop

@@ -21,7 +21,7 @@ start_relay() {
 	: > "$T/relay.log"
 	"$TOOLS/od-relay" "$PORT" "$1" "$2" > "$T/relay.log" &
 	RELAY_PID=$!
-	wait_for "relay listening" "$T/relay.log"
+	until_line "relay listening" "$T/relay.log"
 	RPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 		"$T/relay.log")
 }

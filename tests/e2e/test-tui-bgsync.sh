@@ -9,11 +9,10 @@
 # tests/tools/od-relay, so that its link can go down, come back, or go
 # silent while the backend and desk B carry on.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/backend-lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 
-ODD="$ROOT/$BUILD/bin/orderdeskd"
-BK="$T/bk"
-SRV_PID=""
+SRV_LIMIT=300
 RELAY_PID=""
 trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null
       [ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2> /dev/null
@@ -22,41 +21,13 @@ MEI_PASS="mei passphrase 1"
 A="$T/a"
 B="$T/b"
 
-# until_file PATTERN FILE: waits (at most 30 s) for a line in FILE.
-until_file() {
-	local i
-	for i in $(seq 1 300); do
-		grep -q "$1" "$2" 2> /dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# start_backend [PORT]: serves $BK on PORT (default a free one); sets
-# SRV_PID and PORT.
-start_backend() {
-	: > "$T/srv.log"
-	timeout 300 "$ODD" --dir "$BK" serve --listen "127.0.0.1:${1:-0}" \
-		2>> "$T/srv.log" &
-	SRV_PID=$!
-	until_file "listening on" "$T/srv.log"
-	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		"$T/srv.log" | tail -1)
-}
-
-stop_backend() {
-	kill "$SRV_PID" 2> /dev/null
-	wait "$SRV_PID" 2> /dev/null
-	SRV_PID=""
-}
-
 # start_relay MODE BYTES [LISTEN_PORT]: desk A's link to the backend; sets
 # RELAY_PID and RPORT.
 start_relay() {
 	: > "$T/relay.log"
 	"$TOOLS/od-relay" "$PORT" "$1" "$2" ${3:+"$3"} > "$T/relay.log" &
 	RELAY_PID=$!
-	until_file "relay listening" "$T/relay.log"
+	until_line "relay listening" "$T/relay.log"
 	RPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 		"$T/relay.log")
 }
@@ -116,16 +87,11 @@ new_shop
 od "$OWNER_PASS" import "$SAMPLE"
 od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 \
 	4< <(echo "$MEI_PASS")
-od_as owner "$OWNER_PASS" sync --backend "https://127.0.0.1:$RPORT" \
-	--pin "$PIN" --ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
-	--key "$BK/join/desk.key"
+attach_desk "$RPORT" join
 expect_ok "desk A joins the backend through its relay"
-od_as owner "$OWNER_PASS" backup "$T/a.bak"
+second_desk "$B"
 STORE="$B"
-od_as owner "$OWNER_PASS" restore "$T/a.bak"
-od_as owner "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" \
-	--pin "$PIN" --ca "$BK/desks/desk-b/ca.pem" \
-	--cert "$BK/desks/desk-b/desk.pem" --key "$BK/desks/desk-b/desk.key"
+attach_desk "$PORT" desk-b
 expect_ok "desk B joins the backend directly"
 STORE="$A"
 
@@ -188,7 +154,7 @@ tm send-keys Escape
 ms=$(key_ms 2 '^ 1001 .* confirmed')
 check "(e) and another (${ms} ms)" test "$ms" -lt 1000
 tm send-keys 6
-start_backend "$PORT"
+start_backend "$BK" "$PORT"
 see "the backend back on its port: online again" '│ online 0 waiting'
 
 # --- (d) a conflict made while desk A's link is down ------------------------
@@ -237,7 +203,7 @@ check "(d) orderdesk conflicts shows it acknowledged" \
 stop_relay
 start_relay stall 1 "$RPORT"
 check "(f) the relay falls silent after the backend's first byte" \
-	until_file "relay: stalled" "$T/relay.log"
+	until_line "relay: stalled" "$T/relay.log"
 see "(f) the status says a sync is under way" 'syncing…' 5
 ms=$(key_ms L 'Who are you')
 check "(f) L locks within 2 s while the sync hangs (${ms} ms)" \

@@ -812,6 +812,101 @@ static void test_people(void **state)
 	desk_free(d);
 }
 
+/* Signs a note on number from desk o (another desk on the same shop). */
+static void note_from(struct desk *o, const char *number, const char *text)
+{
+	struct desk_act *act = NULL;
+	struct od_err err;
+	long long seq = 0;
+
+	assert_int_equal(desk_prepare(o, STMT_ORDER_NOTE, number, text, NULL,
+				      NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(o, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+}
+
+/* a holds what a fresh read with its filter holds, entry for entry. */
+static void expect_audit_fresh(struct desk *d, const struct desk_audit *a)
+{
+	struct desk_audit *f = NULL;
+	struct od_err err;
+	size_t i;
+
+	assert_int_equal(desk_audit(d, a->filter, &f, &err), OD_OK);
+	assert_int_equal(a->n, f->n);
+	assert_int_equal(a->scanned, f->scanned);
+	assert_int_equal(a->tip_seq, f->tip_seq);
+	assert_memory_equal(a->tip_hash, f->tip_hash, sizeof a->tip_hash);
+	for (i = 0; i < a->n; i++) {
+		assert_int_equal(a->entries[i].seq, f->entries[i].seq);
+		assert_string_equal(a->entries[i].id, f->entries[i].id);
+		assert_string_equal(a->entries[i].detail,
+				    f->entries[i].detail);
+		assert_string_equal(a->entries[i].role, f->entries[i].role);
+		assert_int_equal(a->entries[i].sig_ok, f->entries[i].sig_ok);
+		assert_int_equal(a->entries[i].chain_ok,
+				 f->entries[i].chain_ok);
+	}
+	desk_audit_free(f);
+}
+
+/*
+ * The audit history follows the log as a background sync brings entries:
+ * only what came since is read, at the top, with the filter kept; people
+ * changing makes it read everything again (the roles shown change).
+ */
+static void test_audit_update(void **state)
+{
+	struct desk *d = open_as("owner", OWNER_PASS);
+	struct desk *o = open_as("owner", OWNER_PASS);
+	struct desk_audit *all = NULL, *some = NULL;
+	struct desk_act *act = NULL;
+	struct od_err err;
+	long long tip, seq = 0;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(desk_audit(d, NULL, &all, &err), OD_OK);
+	assert_int_equal(desk_audit(d, "2003 order.note", &some, &err), OD_OK);
+	tip = all->tip_seq;
+	n = some->n;
+	assert_int_equal(tip, all->scanned);
+	assert_int_equal(desk_audit_update(d, all, &err), OD_OK);
+	assert_int_equal(all->tip_seq, tip);
+	expect_audit_fresh(d, all);
+	/* The other desk notes two orders. */
+	note_from(o, "2003", "fragile");
+	note_from(o, "2004", "gift wrap");
+	assert_int_equal(desk_audit_update(d, all, &err), OD_OK);
+	assert_int_equal(all->tip_seq, tip + 2);
+	assert_string_equal(all->entries[0].order, "2004");
+	assert_string_equal(all->entries[1].order, "2003");
+	assert_true(all->entries[0].sig_ok && all->entries[0].chain_ok);
+	expect_audit_fresh(d, all);
+	assert_int_equal(desk_audit_update(d, some, &err), OD_OK);
+	assert_int_equal(some->n, n + 1);
+	assert_string_equal(some->entries[0].detail, "fragile");
+	assert_string_equal(some->filter, "2003 order.note");
+	expect_audit_fresh(d, some);
+	/* A person added: everything read again, and still the same. */
+	assert_int_equal(desk_prepare_user(o, STMT_USER_ADD, "ines", "staff",
+					   "ines passphrase 1", 17, &act,
+					   &err), OD_OK);
+	assert_int_equal(desk_act_sign(o, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	note_from(o, "2003", "after ines");
+	assert_int_equal(desk_audit_update(d, all, &err), OD_OK);
+	assert_string_equal(all->entries[1].kind, "user.add");
+	expect_audit_fresh(d, all);
+	assert_int_equal(desk_audit_update(d, some, &err), OD_OK);
+	assert_string_equal(some->entries[0].detail, "after ines");
+	expect_audit_fresh(d, some);
+	desk_audit_free(all);
+	desk_audit_free(some);
+	desk_free(o);
+	desk_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_sort_and_bulk),
 		cmocka_unit_test(test_sync_unattached),
 		cmocka_unit_test(test_people),
+		cmocka_unit_test(test_audit_update),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

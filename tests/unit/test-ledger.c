@@ -20,132 +20,43 @@
 #include "app/order.h"
 #include "app/role.h"
 #include "lib/encode.h"
-
-/* A person: name and signing key. */
-struct person {
-	const char *name;
-	struct sigkey *key;
-	uint8_t pub[SIGKEY_PUB_LEN];
-	char fp[SIGKEY_FP_LEN + 1];
-};
+#include "tests/unit/fixture-shop.h"
 
 struct world {
 	struct store *s;
-	struct person owner, keeper, staff;
+	struct fixture_person owner, keeper, staff;
 	struct od_err err;
 };
 
-static void person_make(struct person *p, const char *name)
-{
-	uint8_t seed[SIGKEY_SEED_LEN];
-	struct od_err err;
-
-	p->name = name;
-	assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
-	assert_int_equal(sigkey_from_seed(seed, &p->key, &err), OD_OK);
-	sigkey_public(p->key, p->pub);
-	assert_int_equal(sigkey_fingerprint(p->pub, p->fp, &err), OD_OK);
-}
-
-/* Makes a statement of kind by p about order (or NULL). */
-static struct statement *stmt(struct person *p, enum stmt_kind kind,
-			      const char *order)
-{
-	struct statement *st = NULL;
-	struct od_err err;
-
-	assert_int_equal(statement_new(kind, p->name, p->fp, order, &st, &err),
-			 OD_OK);
-	return st;
-}
-
-static void add(struct statement *st, const char *name, const char *value)
-{
-	struct od_err err;
-
-	assert_int_equal(statement_add(st, name, value, &err), OD_OK);
-}
-
 /* Appends st signed by p in its own transaction; returns the code. */
-static enum od_code append(struct world *w, struct person *p,
+static enum od_code append(struct world *w, struct fixture_person *p,
 			   struct statement *st)
 {
-	enum od_code rc;
-
-	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
-	rc = ledger_append(w->s, p->key, st, NULL, &w->err);
-	if (rc == OD_OK)
-		assert_int_equal(store_commit(w->s, &w->err), OD_OK);
-	else
-		store_rollback(w->s);
-	statement_free(st);
-	return rc;
+	return fixture_append(w->s, p, st, NULL, &w->err);
 }
 
-static void user_add(struct world *w, struct person *p, const char *role)
+static void user_add(struct world *w, struct fixture_person *p,
+		     const char *role)
 {
-	struct statement *st = stmt(&w->owner, STMT_USER_ADD, NULL);
-	char b64[64];
-
-	b64_encode(p->pub, SIGKEY_PUB_LEN, b64);
-	add(st, "user", p->name);
-	add(st, "role", role);
-	add(st, "pubkey", b64);
-	assert_int_equal(append(w, &w->owner, st), OD_OK);
-}
-
-/* Places order number with two items (A x2, B x1) by the keeper. */
-static void place(struct world *w, const char *number)
-{
-	struct statement *st = stmt(&w->keeper, STMT_ORDER_PLACED, number);
-
-	add(st, "placed", "2026-11-20T09:15:00Z");
-	add(st, "currency", "CNY");
-	add(st, "customer", "王小明");
-	add(st, "ship-name", "王小明");
-	add(st, "ship-line", "朝阳区建国路88号");
-	add(st, "ship-city", "北京");
-	add(st, "ship-country", "CN");
-	add(st, "item", "A 2 100 Tea");
-	add(st, "item", "B 1 50 Cup");
-	add(st, "total", "250");
-	assert_int_equal(append(w, &w->keeper, st), OD_OK);
+	fixture_user_add(w->s, &w->owner, p, role);
 }
 
 static enum order_status status_of(struct world *w, const char *number)
 {
-	struct order *o = NULL;
-	enum order_status s;
-
-	assert_int_equal(store_order_get(w->s, number, &o, &w->err), OD_OK);
-	s = o->status;
-	record_order_free(o);
-	return s;
+	return fixture_status(w->s, number);
 }
 
 /* A shop with an owner, a shopkeeper and staff, and orders 1 to 3. */
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
-	struct statement *st;
-	char b64[64];
 
 	assert_non_null(w);
 	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	person_make(&w->owner, "olivia");
-	person_make(&w->keeper, "mei");
-	person_make(&w->staff, "sam");
-	st = stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
-	b64_encode(w->owner.pub, SIGKEY_PUB_LEN, b64);
-	add(st, "shop", "Test");
-	add(st, "role", "owner");
-	add(st, "pubkey", b64);
-	assert_int_equal(append(w, &w->owner, st), OD_OK);
-	user_add(w, &w->keeper, "shopkeeper");
-	user_add(w, &w->staff, "staff");
-	place(w, "1");
-	place(w, "2");
-	place(w, "3");
+	fixture_person_make(&w->owner, "olivia");
+	fixture_person_make(&w->keeper, "mei");
+	fixture_person_make(&w->staff, "sam");
+	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
 	*state = w;
 	return 0;
 }
@@ -155,9 +66,9 @@ static int teardown(void **state)
 	struct world *w = *state;
 
 	store_close(w->s);
-	sigkey_free(w->owner.key);
-	sigkey_free(w->keeper.key);
-	sigkey_free(w->staff.key);
+	fixture_person_free(&w->owner);
+	fixture_person_free(&w->keeper);
+	fixture_person_free(&w->staff);
 	free(w);
 	return 0;
 }
@@ -166,13 +77,13 @@ static int teardown(void **state)
 static void test_second_genesis_refused(void **state)
 {
 	struct world *w = *state;
-	struct statement *st = stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
+	struct statement *st = fixture_stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
 	char b64[64];
 
 	b64_encode(w->owner.pub, SIGKEY_PUB_LEN, b64);
-	add(st, "shop", "Again");
-	add(st, "role", "owner");
-	add(st, "pubkey", b64);
+	fixture_add(st, "shop", "Again");
+	fixture_add(st, "role", "owner");
+	fixture_add(st, "pubkey", b64);
 	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "already been founded"));
 }
@@ -183,18 +94,18 @@ static void test_roles(void **state)
 	struct world *w = *state;
 	struct statement *st;
 
-	st = stmt(&w->staff, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->staff, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(append(w, &w->staff, st), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "sam is staff and may not confirm"));
-	st = stmt(&w->staff, STMT_ORDER_CANCEL, "1");
-	add(st, "reason", "x");
+	st = fixture_stmt(&w->staff, STMT_ORDER_CANCEL, "1");
+	fixture_add(st, "reason", "x");
 	assert_int_equal(append(w, &w->staff, st), OD_E_DENIED);
-	st = stmt(&w->keeper, STMT_USER_REVOKE, NULL);
-	add(st, "user", "sam");
+	st = fixture_stmt(&w->keeper, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "sam");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "ask the owner"));
-	st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
-	add(st, "text", "fragile");
+	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "fragile");
 	assert_int_equal(append(w, &w->staff, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
 }
@@ -203,7 +114,7 @@ static void test_roles(void **state)
 static void test_storefront_role(void **state)
 {
 	struct world *w = *state;
-	struct person web;
+	struct fixture_person web;
 	struct statement *st;
 	static const enum stmt_kind denied[] = {
 		STMT_ORDER_CONFIRM, STMT_ORDER_CANCEL, STMT_ORDER_HOLD,
@@ -215,41 +126,23 @@ static void test_storefront_role(void **state)
 	assert_int_equal(role_allows(ROLE_STOREFRONT, STMT_ORDER_PLACED), 1);
 	for (i = 0; i < sizeof denied / sizeof denied[0]; i++)
 		assert_int_equal(role_allows(ROLE_STOREFRONT, denied[i]), 0);
-	person_make(&web, "web");
+	fixture_person_make(&web, "web");
 	user_add(w, &web, "storefront");
-	st = stmt(&web, STMT_ORDER_PLACED, "W-1");
-	add(st, "placed", "2026-11-20T09:15:00Z");
-	add(st, "currency", "EUR");
-	add(st, "customer", "Lena");
-	add(st, "ship-name", "Lena");
-	add(st, "ship-line", "Street 1");
-	add(st, "ship-city", "Berlin");
-	add(st, "ship-country", "DE");
-	add(st, "item", "A 1 100 Tea");
-	add(st, "total", "100");
-	assert_int_equal(append(w, &web, st), OD_OK);
+	assert_int_equal(append(w, &web, fixture_order(&web, "W-1")),
+			 OD_OK);
 	assert_int_equal(status_of(w, "W-1"), ORDER_NEW);
-	st = stmt(&web, STMT_ORDER_CONFIRM, "W-1");
+	st = fixture_stmt(&web, STMT_ORDER_CONFIRM, "W-1");
 	assert_int_equal(append(w, &web, st), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "web is storefront and may not"));
-	st = stmt(&web, STMT_ORDER_NOTE, "1");
-	add(st, "text", "x");
+	st = fixture_stmt(&web, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "x");
 	assert_int_equal(append(w, &web, st), OD_E_DENIED);
 	/* Revoked by the owner: its orders stop. */
-	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
-	add(st, "user", "web");
+	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "web");
 	assert_int_equal(append(w, &w->owner, st), OD_OK);
-	st = stmt(&web, STMT_ORDER_PLACED, "W-2");
-	add(st, "placed", "2026-11-20T09:15:00Z");
-	add(st, "currency", "EUR");
-	add(st, "customer", "Lena");
-	add(st, "ship-name", "Lena");
-	add(st, "ship-line", "Street 1");
-	add(st, "ship-city", "Berlin");
-	add(st, "ship-country", "DE");
-	add(st, "item", "A 1 100 Tea");
-	add(st, "total", "100");
-	assert_int_equal(append(w, &web, st), OD_E_AUTH);
+	assert_int_equal(append(w, &web, fixture_order(&web, "W-2")),
+			 OD_E_AUTH);
 	sigkey_free(web.key);
 }
 
@@ -321,48 +214,49 @@ static void test_transitions(void **state)
 	struct world *w = *state;
 	struct statement *st;
 
-	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
-	st = stmt(&w->keeper, STMT_ORDER_HOLD, "1");
-	add(st, "reason", "check");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_HOLD, "1");
+	fixture_add(st, "reason", "check");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_HELD);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "release it first"));
-	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
-	st = stmt(&w->keeper, STMT_ORDER_HOLD, "1");
-	add(st, "reason", "check");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_HOLD, "1");
+	fixture_add(st, "reason", "check");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
-	st = stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
-	st = stmt(&w->keeper, STMT_ORDER_CANCEL, "2");
-	add(st, "reason", "asked");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CANCEL, "2");
+	fixture_add(st, "reason", "asked");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(status_of(w, "2"), ORDER_CANCELLED);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "2");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "2");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "404");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "404");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_NOTFOUND);
 }
 
 static enum od_code ship(struct world *w, const char *order,
 			 const char *item1, const char *item2)
 {
-	struct statement *st = stmt(&w->staff, STMT_SHIPMENT_CONFIRM, order);
+	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
+					    order);
 
-	add(st, "carrier", "SF Express");
-	add(st, "tracking", "SF123");
-	add(st, "item", item1);
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", "SF123");
+	fixture_add(st, "item", item1);
 	if (item2 != NULL)
-		add(st, "item", item2);
+		fixture_add(st, "item", item2);
 	return append(w, &w->staff, st);
 }
 
@@ -374,7 +268,7 @@ static void test_partial_shipment(void **state)
 
 	assert_int_equal(ship(w, "3", "A 1", NULL), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "only confirmed orders can ship"));
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "3");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "3");
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(ship(w, "3", "A 1", NULL), OD_OK);
 	assert_int_equal(status_of(w, "3"), ORDER_CONFIRMED);
@@ -383,8 +277,8 @@ static void test_partial_shipment(void **state)
 	/* The same SKU twice in one parcel cannot over-ship either. */
 	assert_int_equal(ship(w, "3", "A 1", "A 1"), OD_E_STATE);
 	assert_int_equal(ship(w, "3", "Z 1", NULL), OD_E_INPUT);
-	st = stmt(&w->keeper, STMT_ORDER_CANCEL, "3");
-	add(st, "reason", "late");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CANCEL, "3");
+	fixture_add(st, "reason", "late");
 	assert_int_equal(append(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "shipped parcels"));
 	assert_int_equal(ship(w, "3", "A 1", "B 1"), OD_OK);
@@ -411,13 +305,13 @@ static void chain_to_head(struct world *w, struct statement *st)
 static void test_replay_refused(void **state)
 {
 	struct world *w = *state;
-	struct statement *st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	struct statement *st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct buf text;
 	long long seq = 0, head;
 	uint8_t hash[32];
 
-	add(st, "text", "ring twice");
+	fixture_add(st, "text", "ring twice");
 	chain_to_head(w, st);
 	buf_init(&text, STMT_MAX_BYTES);
 	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
@@ -440,7 +334,8 @@ static void test_replay_refused(void **state)
 static void test_forged_signature_refused(void **state)
 {
 	struct world *w = *state;
-	struct statement *st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    "1");
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct buf text;
 
@@ -458,7 +353,7 @@ static void test_forged_signature_refused(void **state)
 }
 
 /* Signs st as p (already chained) and offers it to the ledger. */
-static enum od_code accept_signed(struct world *w, struct person *p,
+static enum od_code accept_signed(struct world *w, struct fixture_person *p,
 				  struct statement *st)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
@@ -481,27 +376,27 @@ static void test_chain_binding(void **state)
 	struct world *w = *state;
 	struct statement *st;
 
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	/* An id this log has, with the wrong digest: a replaced entry. */
 	chain_to_head(w, st);
 	st->prev[STMT_PREV_LEN - 1] = st->prev[STMT_PREV_LEN - 1] == '0' ? '1' : '0';
 	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "does not have"));
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(statement_set_prev(st, "0123456789abcdef0123456789"
 					    "abcdef 0123456789abcdef01234567"
 					    "89abcdef0123456789abcdef01234567"
 					    "89abcdef", &w->err), OD_OK);
 	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "does not have"));
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	chain_to_head(w, st);
 	assert_int_equal(statement_set_time(st, "2001-01-01T00:00:00Z",
 					    &w->err), OD_OK);
 	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "dated before"));
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
-	st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	chain_to_head(w, st);
 	assert_int_equal(accept_signed(w, &w->keeper, st), OD_OK);
 	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
@@ -561,16 +456,16 @@ static void test_append_many(void **state)
 	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
 	for (i = 0; i < 40; i++) {
 		snprintf(number, sizeof number, "%zu", 100 + i);
-		sts[i] = stmt(&w->keeper, STMT_ORDER_PLACED, number);
-		add(sts[i], "placed", "2026-11-20T09:15:00Z");
-		add(sts[i], "currency", "EUR");
-		add(sts[i], "customer", "Lena");
-		add(sts[i], "ship-name", "Lena");
-		add(sts[i], "ship-line", "Hauptstr. 1");
-		add(sts[i], "ship-city", "Bonn");
-		add(sts[i], "ship-country", "DE");
-		add(sts[i], "item", "A 1 100 Tea");
-		add(sts[i], "total", "100");
+		sts[i] = fixture_stmt(&w->keeper, STMT_ORDER_PLACED, number);
+		fixture_add(sts[i], "placed", "2026-11-20T09:15:00Z");
+		fixture_add(sts[i], "currency", "EUR");
+		fixture_add(sts[i], "customer", "Lena");
+		fixture_add(sts[i], "ship-name", "Lena");
+		fixture_add(sts[i], "ship-line", "Hauptstr. 1");
+		fixture_add(sts[i], "ship-city", "Bonn");
+		fixture_add(sts[i], "ship-country", "DE");
+		fixture_add(sts[i], "item", "A 1 100 Tea");
+		fixture_add(sts[i], "total", "100");
 	}
 	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
 	assert_int_equal(ledger_append_many(w->s, w->keeper.key, sts, 40, seqs,
@@ -594,7 +489,7 @@ static void test_append_many(void **state)
 	/* Order 999 does not exist: the whole batch is refused. */
 	for (i = 0; i < 20; i++) {
 		snprintf(number, sizeof number, "%zu", i == 13 ? 999 : 100 + i);
-		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+		sts[i] = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
 	}
 	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
 	assert_int_not_equal(ledger_append_many(w->s, w->keeper.key, sts, 20,
@@ -614,7 +509,7 @@ static void test_append_many(void **state)
 	 */
 	for (i = 0; i < 20; i++) {
 		snprintf(number, sizeof number, "%zu", 100 + i);
-		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+		sts[i] = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
 	}
 	assert_int_equal(statement_set_time(sts[7], "2001-01-01T00:00:00Z",
 					    &w->err), OD_OK);
@@ -627,7 +522,7 @@ static void test_append_many(void **state)
 		statement_free(sts[i]);
 	for (i = 0; i < 20; i++) {
 		snprintf(number, sizeof number, "%zu", 100 + i);
-		sts[i] = stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
+		sts[i] = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
 	}
 	memcpy(sts[11]->id, cw->id[5], STMT_ID_LEN);
 	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
@@ -646,13 +541,13 @@ static void test_append_many(void **state)
 static void test_key_reuse_refused(void **state)
 {
 	struct world *w = *state;
-	struct statement *st = stmt(&w->owner, STMT_USER_ADD, NULL);
+	struct statement *st = fixture_stmt(&w->owner, STMT_USER_ADD, NULL);
 	char b64[64];
 
 	b64_encode(w->staff.pub, SIGKEY_PUB_LEN, b64);
-	add(st, "user", "samalias");
-	add(st, "role", "owner");
-	add(st, "pubkey", b64);
+	fixture_add(st, "user", "samalias");
+	fixture_add(st, "role", "owner");
+	fixture_add(st, "pubkey", b64);
 	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
 	assert_non_null(strstr(w->err.msg, "already belongs to sam"));
 }
@@ -663,29 +558,29 @@ static void test_revoke_and_last_owner(void **state)
 	struct world *w = *state;
 	struct statement *st;
 
-	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
-	add(st, "user", "olivia");
+	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "olivia");
 	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "only owner"));
-	st = stmt(&w->owner, STMT_USER_ROLE, NULL);
-	add(st, "user", "olivia");
-	add(st, "role", "staff");
+	st = fixture_stmt(&w->owner, STMT_USER_ROLE, NULL);
+	fixture_add(st, "user", "olivia");
+	fixture_add(st, "role", "staff");
 	assert_int_equal(append(w, &w->owner, st), OD_E_STATE);
-	st = stmt(&w->owner, STMT_USER_REVOKE, NULL);
-	add(st, "user", "sam");
+	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "sam");
 	assert_int_equal(append(w, &w->owner, st), OD_OK);
-	st = stmt(&w->staff, STMT_ORDER_NOTE, "1");
-	add(st, "text", "still here?");
+	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "still here?");
 	assert_int_equal(append(w, &w->staff, st), OD_E_AUTH);
 	assert_non_null(strstr(w->err.msg, "revoked"));
-	st = stmt(&w->owner, STMT_USER_ADD, NULL);
-	add(st, "user", "sam");
-	add(st, "role", "staff");
+	st = fixture_stmt(&w->owner, STMT_USER_ADD, NULL);
+	fixture_add(st, "user", "sam");
+	fixture_add(st, "role", "staff");
 	{
 		char b64[64];
 
 		b64_encode(w->staff.pub, SIGKEY_PUB_LEN, b64);
-		add(st, "pubkey", b64);
+		fixture_add(st, "pubkey", b64);
 	}
 	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
 }
@@ -695,7 +590,8 @@ static void test_verify_honest(void **state)
 {
 	struct world *w = *state;
 	struct ledger_report rep;
-	struct statement *st = stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    "1");
 
 	assert_int_equal(append(w, &w->keeper, st), OD_OK);
 	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);

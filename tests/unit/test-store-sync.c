@@ -15,82 +15,36 @@
 
 #include "app/ledger.h"
 #include "app/order.h"
-#include "lib/encode.h"
 #include "storage/store-sync.h"
+#include "tests/unit/fixture-shop.h"
 
 struct world {
 	struct store *s;
-	struct sigkey *key;
-	char fp[SIGKEY_FP_LEN + 1];
+	struct fixture_person owner;
 	struct od_err err;
 };
 
-/* Signs and appends st as olivia, the owner. */
-static void append(struct world *w, struct statement *st)
-{
-	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
-	assert_int_equal(ledger_append(w->s, w->key, st, NULL, &w->err),
-			 OD_OK);
-	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
-	statement_free(st);
-}
-
-static struct statement *stmt(struct world *w, enum stmt_kind kind,
-			      const char *order)
-{
-	struct statement *st = NULL;
-
-	assert_int_equal(statement_new(kind, "olivia", w->fp, order, &st,
-				       &w->err), OD_OK);
-	return st;
-}
-
-static void add(struct statement *st, const char *name, const char *value)
-{
-	struct od_err err;
-
-	assert_int_equal(statement_add(st, name, value, &err), OD_OK);
-}
-
+/* Order number placed by olivia, the owner, and a note on it. */
 static void place(struct world *w, const char *number)
 {
-	struct statement *st = stmt(w, STMT_ORDER_PLACED, number);
+	struct statement *st;
 
-	add(st, "placed", "2026-11-20T09:15:00Z");
-	add(st, "currency", "EUR");
-	add(st, "customer", "Lena");
-	add(st, "ship-name", "Lena");
-	add(st, "ship-line", "Street 1");
-	add(st, "ship-city", "Berlin");
-	add(st, "ship-country", "DE");
-	add(st, "item", "TEA 2 150 Tea");
-	add(st, "total", "300");
-	append(w, st);
-	st = stmt(w, STMT_ORDER_NOTE, number);
-	add(st, "text", "fragile");
-	append(w, st);
+	fixture_place(w->s, &w->owner, number);
+	st = fixture_stmt(&w->owner, STMT_ORDER_NOTE, number);
+	fixture_add(st, "text", "fragile");
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_OK);
 }
 
 /* A shop of one owner and orders 1 and 2, each with a note: 5 entries. */
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
-	uint8_t seed[SIGKEY_SEED_LEN], pub[SIGKEY_PUB_LEN];
-	struct statement *st;
-	char b64[64];
 
 	assert_non_null(w);
 	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	assert_int_equal(sigkey_generate_seed(seed, &w->err), OD_OK);
-	assert_int_equal(sigkey_from_seed(seed, &w->key, &w->err), OD_OK);
-	sigkey_public(w->key, pub);
-	assert_int_equal(sigkey_fingerprint(pub, w->fp, &w->err), OD_OK);
-	b64_encode(pub, SIGKEY_PUB_LEN, b64);
-	st = stmt(w, STMT_SHOP_GENESIS, NULL);
-	add(st, "shop", "Test");
-	add(st, "role", "owner");
-	add(st, "pubkey", b64);
-	append(w, st);
+	fixture_person_make(&w->owner, "olivia");
+	fixture_genesis(w->s, &w->owner);
 	place(w, "1");
 	place(w, "2");
 	*state = w;
@@ -102,7 +56,7 @@ static int teardown(void **state)
 	struct world *w = *state;
 
 	store_close(w->s);
-	sigkey_free(w->key);
+	fixture_person_free(&w->owner);
 	free(w);
 	return 0;
 }
@@ -244,7 +198,7 @@ static void test_forget(void **state)
 	assert_int_equal(store_order_get(w->s, "1", &o, &w->err),
 			 OD_E_NOTFOUND);
 	assert_int_equal(store_order_get(w->s, "2", &o, &w->err), OD_OK);
-	assert_int_equal(o->nitems, 1);
+	assert_int_equal(o->nitems, 2);
 	record_order_free(o);
 	assert_int_equal(store_state_forget(w->s, &w->err), OD_OK);
 	assert_int_equal(store_state_digest(w->s, after, &w->err), OD_OK);

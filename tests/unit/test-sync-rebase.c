@@ -21,120 +21,50 @@
 #include "app/ledger.h"
 #include "app/order.h"
 #include "app/sync-rebase.h"
-#include "lib/encode.h"
 #include "storage/store-internal.h"
 #include "storage/store-sync.h"
-
-struct person {
-	const char *name;
-	struct sigkey *key;
-	uint8_t pub[SIGKEY_PUB_LEN];
-	char fp[SIGKEY_FP_LEN + 1];
-};
+#include "tests/unit/fixture-shop.h"
 
 struct world {
 	struct store *back, *desk;
-	struct person owner, keeper, staff, lee;
+	struct fixture_person owner, keeper, staff, lee;
 	long long seen;            /* the desk's synced head */
 	uint8_t seen_hash[32];
 	struct od_err err;
 };
 
-static void person_make(struct person *p, const char *name)
-{
-	uint8_t seed[SIGKEY_SEED_LEN];
-	struct od_err err;
-
-	p->name = name;
-	assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
-	assert_int_equal(sigkey_from_seed(seed, &p->key, &err), OD_OK);
-	sigkey_public(p->key, p->pub);
-	assert_int_equal(sigkey_fingerprint(p->pub, p->fp, &err), OD_OK);
-}
-
-static struct statement *stmt(struct person *p, enum stmt_kind kind,
-			      const char *order)
-{
-	struct statement *st = NULL;
-	struct od_err err;
-
-	assert_int_equal(statement_new(kind, p->name, p->fp, order, &st, &err),
-			 OD_OK);
-	return st;
-}
-
-static void add(struct statement *st, const char *name, const char *value)
-{
-	struct od_err err;
-
-	assert_int_equal(statement_add(st, name, value, &err), OD_OK);
-}
-
 /* Signs and appends st as p to s; *id (if given) gets its id. */
-static void append(struct store *s, struct person *p, struct statement *st,
-		   char id[STMT_ID_LEN + 1])
+static void append(struct store *s, struct fixture_person *p,
+		   struct statement *st, char id[STMT_ID_LEN + 1])
 {
 	struct od_err err;
 
-	assert_int_equal(store_begin(s, &err), OD_OK);
-	assert_int_equal(ledger_append(s, p->key, st, NULL, &err), OD_OK);
-	assert_int_equal(store_commit(s, &err), OD_OK);
-	if (id != NULL)
-		memcpy(id, st->id, STMT_ID_LEN + 1);
-	statement_free(st);
-}
-
-static void user_add(struct store *s, struct person *owner, struct person *p,
-		     const char *role)
-{
-	struct statement *st = stmt(owner, STMT_USER_ADD, NULL);
-	char b64[64];
-
-	b64_encode(p->pub, SIGKEY_PUB_LEN, b64);
-	add(st, "user", p->name);
-	add(st, "role", role);
-	add(st, "pubkey", b64);
-	append(s, owner, st, NULL);
-}
-
-static void place(struct store *s, struct person *keeper, const char *number)
-{
-	struct statement *st = stmt(keeper, STMT_ORDER_PLACED, number);
-
-	add(st, "placed", "2026-11-20T09:15:00Z");
-	add(st, "currency", "EUR");
-	add(st, "customer", "Anna Müller");
-	add(st, "ship-name", "Anna Müller");
-	add(st, "ship-line", "Hauptstraße 1");
-	add(st, "ship-city", "Berlin");
-	add(st, "ship-country", "DE");
-	add(st, "item", "A 2 100 Tea");
-	add(st, "total", "200");
-	append(s, keeper, st, NULL);
+	assert_int_equal(fixture_append(s, p, st, id, &err), OD_OK);
 }
 
 /* Order statements, each signed and appended to s. */
-static void confirm(struct store *s, struct person *p, const char *order,
+static void confirm(struct store *s, struct fixture_person *p,
+		    const char *order,
 		    char id[STMT_ID_LEN + 1])
 {
-	append(s, p, stmt(p, STMT_ORDER_CONFIRM, order), id);
+	append(s, p, fixture_stmt(p, STMT_ORDER_CONFIRM, order), id);
 }
 
-static void cancel(struct store *s, struct person *p, const char *order,
+static void cancel(struct store *s, struct fixture_person *p, const char *order,
 		   char id[STMT_ID_LEN + 1])
 {
-	struct statement *st = stmt(p, STMT_ORDER_CANCEL, order);
+	struct statement *st = fixture_stmt(p, STMT_ORDER_CANCEL, order);
 
-	add(st, "reason", "the customer called");
+	fixture_add(st, "reason", "the customer called");
 	append(s, p, st, id);
 }
 
-static void note(struct store *s, struct person *p, const char *order,
+static void note(struct store *s, struct fixture_person *p, const char *order,
 		 const char *text, char id[STMT_ID_LEN + 1])
 {
-	struct statement *st = stmt(p, STMT_ORDER_NOTE, order);
+	struct statement *st = fixture_stmt(p, STMT_ORDER_NOTE, order);
 
-	add(st, "text", text);
+	fixture_add(st, "text", text);
 	append(s, p, st, id);
 }
 
@@ -164,27 +94,15 @@ static void copy_log(struct store *from, struct store *to, long long after)
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
-	struct statement *st;
-	char b64[64];
 
 	assert_non_null(w);
 	assert_int_equal(store_open_memory(&w->back, &w->err), OD_OK);
 	assert_int_equal(store_open_memory(&w->desk, &w->err), OD_OK);
-	person_make(&w->owner, "olivia");
-	person_make(&w->keeper, "mei");
-	person_make(&w->staff, "sam");
-	person_make(&w->lee, "lee");
-	st = stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
-	b64_encode(w->owner.pub, SIGKEY_PUB_LEN, b64);
-	add(st, "shop", "Test");
-	add(st, "role", "owner");
-	add(st, "pubkey", b64);
-	append(w->back, &w->owner, st, NULL);
-	user_add(w->back, &w->owner, &w->keeper, "shopkeeper");
-	user_add(w->back, &w->owner, &w->staff, "staff");
-	place(w->back, &w->keeper, "1");
-	place(w->back, &w->keeper, "2");
-	place(w->back, &w->keeper, "3");
+	fixture_person_make(&w->owner, "olivia");
+	fixture_person_make(&w->keeper, "mei");
+	fixture_person_make(&w->staff, "sam");
+	fixture_person_make(&w->lee, "lee");
+	fixture_shop_found(w->back, &w->owner, &w->keeper, &w->staff);
 	copy_log(w->back, w->desk, 0);
 	assert_int_equal(store_log_head(w->desk, &w->seen, w->seen_hash,
 					&w->err), OD_OK);
@@ -199,10 +117,10 @@ static int teardown(void **state)
 
 	store_close(w->back);
 	store_close(w->desk);
-	sigkey_free(w->owner.key);
-	sigkey_free(w->keeper.key);
-	sigkey_free(w->staff.key);
-	sigkey_free(w->lee.key);
+	fixture_person_free(&w->owner);
+	fixture_person_free(&w->keeper);
+	fixture_person_free(&w->staff);
+	fixture_person_free(&w->lee);
 	free(w);
 	return 0;
 }
@@ -390,18 +308,6 @@ static void expect_replay_equal(struct store *s)
 	store_close(fresh);
 }
 
-static enum order_status status_of(struct store *s, const char *number)
-{
-	struct order *o = NULL;
-	enum order_status st;
-	struct od_err err;
-
-	assert_int_equal(store_order_get(s, number, &o, &err), OD_OK);
-	st = o->status;
-	record_order_free(o);
-	return st;
-}
-
 /* The backend's history, entry for entry, is the desk's up to its head. */
 static void expect_history_of_backend(struct world *w, long long target)
 {
@@ -442,9 +348,9 @@ static void test_legal_stay_pending_in_order(void **state)
 	assert_string_equal(after.id[2], c);
 	conflicts_of(w->desk, &cf);
 	assert_int_equal(cf.n, 0);
-	assert_int_equal(status_of(w->desk, "1"), ORDER_CANCELLED);
-	assert_int_equal(status_of(w->desk, "2"), ORDER_CONFIRMED);
-	assert_int_equal(status_of(w->desk, "3"), ORDER_CONFIRMED);
+	assert_int_equal(fixture_status(w->desk, "1"), ORDER_CANCELLED);
+	assert_int_equal(fixture_status(w->desk, "2"), ORDER_CONFIRMED);
+	assert_int_equal(fixture_status(w->desk, "3"), ORDER_CONFIRMED);
 	expect_replay_equal(w->desk);
 	/* The waiting ones are what the backend will take next. */
 	copy_log(w->desk, w->back, 8);
@@ -477,7 +383,7 @@ static void test_illegal_becomes_conflict(void **state)
 	assert_non_null(strstr(cf.reason[0], "order 1 is cancelled"));
 	assert_non_null(strstr(cf.truth[0], "order 1 is cancelled; last: "
 				"order.cancel by olivia"));
-	assert_int_equal(status_of(w->desk, "1"), ORDER_CANCELLED);
+	assert_int_equal(fixture_status(w->desk, "1"), ORDER_CANCELLED);
 	expect_replay_equal(w->desk);
 }
 
@@ -556,7 +462,7 @@ static void test_people_in_outbox(void **state)
 	struct sync_rebase_out out;
 	struct conflicts cf;
 
-	user_add(w->desk, &w->owner, &w->lee, "staff");
+	fixture_user_add(w->desk, &w->owner, &w->lee, "staff");
 	note(w->desk, &w->lee, "2", "lee was here", NULL);
 	confirm(w->desk, &w->keeper, "1", NULL);
 	cancel(w->back, &w->owner, "1", NULL);
@@ -568,7 +474,7 @@ static void test_people_in_outbox(void **state)
 	conflicts_of(w->desk, &cf);
 	assert_int_equal(cf.n, 1);
 	assert_non_null(strstr(cf.reason[0], "cancelled"));
-	assert_int_equal(status_of(w->desk, "3"), ORDER_CONFIRMED);
+	assert_int_equal(fixture_status(w->desk, "3"), ORDER_CONFIRMED);
 	expect_replay_equal(w->desk);
 }
 
