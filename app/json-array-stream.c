@@ -41,26 +41,63 @@ void json_array_stream_init(struct json_array_stream *s,
 	s->state = ST_START;
 }
 
-/*
- * Moves past n unread bytes, counting lines and columns as jansson's
- * stream_get does: a newline starts a line, and a column is a character,
- * so UTF-8 continuation bytes do not count.
- */
+/* Counts byte b as jansson's stream_get does, for lines and columns. */
+static void count_byte(struct json_array_stream *s, unsigned char b)
+{
+	if (b == '\n') {
+		s->line++;
+		s->column = 0;
+	} else if ((b & 0xc0) != 0x80) {
+		/* A column is a character: UTF-8 continuations do not count. */
+		s->column++;
+	}
+}
+
+/* Moves past n unread bytes. */
 static void advance(struct json_array_stream *s, size_t n)
 {
 	const unsigned char *p =
 		(const unsigned char *)s->in->data + s->in->pos;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\n') {
-			s->line++;
-			s->column = 0;
-		} else if ((p[i] & 0xc0) != 0x80) {
-			s->column++;
-		}
-	}
+	for (i = 0; i < n; i++)
+		count_byte(s, p[i]);
 	s->in->pos += n;
+}
+
+/* Whether v's last token was ended by looking at the byte after it. */
+static int ends_by_lookahead(const json_t *v)
+{
+	return json_is_number(v) || json_is_boolean(v) || json_is_null(v);
+}
+
+/*
+ * Moves past an element jansson read used bytes of.  jansson drops a NUL
+ * byte that ends a number or a literal: it looks at the byte, puts it back,
+ * and its buffer then takes the NUL for "empty" and reads on, so the NUL
+ * counts in neither its position nor its columns.  Such NULs are passed
+ * here uncounted too, the one after the element's own last token included
+ * (the whole-file parse would drop that one as it read on).  In an element
+ * jansson accepted, every NUL is one of these: anywhere else it is an
+ * error.
+ */
+static void advance_element(struct json_array_stream *s, size_t used,
+			    const json_t *v)
+{
+	struct import_input *in = s->in;
+	const unsigned char *p = (const unsigned char *)in->data + in->pos;
+	size_t avail = import_input_avail(in), i = 0, n = 0;
+
+	while (n < used && i < avail) {
+		if (p[i] != '\0') {
+			count_byte(s, p[i]);
+			n++;
+		}
+		i++;
+	}
+	if (ends_by_lookahead(v) && i < avail && p[i] == '\0')
+		i++;
+	in->pos += i;
 }
 
 enum od_code json_array_stream_peek(struct json_array_stream *s, int *c,
@@ -198,6 +235,16 @@ static enum json_array_event bad_token(struct json_array_stream *s,
 	size_t used;
 	json_t *v;
 
+	if (s->in->data[s->in->pos] == '\0') {
+		/*
+		 * jansson keeps a NUL as the token's text, which then reads
+		 * as no text at all: its "unexpected" becomes "premature end".
+		 */
+		advance(s, 1);
+		return set_error(s, je, code == json_error_invalid_syntax ?
+				 json_error_premature_end_of_input : code,
+				 text);
+	}
 	if (strchr("{}[]:,", s->in->data[s->in->pos]) != NULL) {
 		/* A one-byte token: jansson stops right after it. */
 		advance(s, 1);
@@ -252,8 +299,8 @@ static enum json_array_event lone_object(struct json_array_stream *s,
 		return JSON_ARRAY_NOT_ARRAY;
 	if (ev != JSON_ARRAY_VALUE)
 		return ev;
+	advance_element(s, used, v);
 	json_decref(v);
-	advance(s, used);
 	return expect_end(s, JSON_ARRAY_NOT_ARRAY, je, err);
 }
 
@@ -271,7 +318,7 @@ static enum json_array_event element(struct json_array_stream *s,
 		s->state = ST_DONE;
 		return ev;
 	}
-	advance(s, used);
+	advance_element(s, used, *value);
 	s->state = ST_AFTER;
 	return JSON_ARRAY_VALUE;
 }
