@@ -381,7 +381,12 @@ enum json_array_event json_array_stream_next(struct json_array_stream *s,
 			s->state = ST_DONE;
 			return JSON_ARRAY_FAILED;
 		}
-		/* After ',' jansson decodes whatever comes, even ']'. */
+		/* After ',' jansson decodes whatever comes, even ']', but
+		 * stops at the end before it looks for an element. */
+		if (c == -1)
+			return set_error(s, je,
+					 json_error_premature_end_of_input,
+					 "']' expected near end of file");
 		return element(s, value, je, err);
 	default:
 		return set_error(s, je, json_error_invalid_argument,
