@@ -112,11 +112,13 @@ enum od_code import_input_fill(struct import_input *in, size_t want,
 				  "import: asked for %zu bytes at once", want);
 	while (in->len - in->pos < want && !in->eof) {
 		rc = make_room(in, want, err);
-		if (rc == OD_OK)
-			rc = read_some(in, err);
 		if (rc != OD_OK)
 			return rc;
+		/* The window may have moved: data follows it at once. */
 		in->data = in->buf;
+		rc = read_some(in, err);
+		if (rc != OD_OK)
+			return rc;
 	}
 	return OD_OK;
 }
