@@ -15,14 +15,8 @@
 
 #include "app/import.h"
 
-/*
- * What one read asks for: large enough that reads are few.  A test build
- * may make it tiny, so that every token lands on a window's edge somewhere.
- */
-#ifndef IMPORT_READ_CHUNK
-#define IMPORT_READ_CHUNK (64 * 1024)
-#endif
-#define READ_CHUNK IMPORT_READ_CHUNK
+/* What one read asks for: large enough that reads are few. */
+#define READ_CHUNK (64 * 1024)
 
 void import_input_mem(struct import_input *in, const char *data, size_t len)
 {

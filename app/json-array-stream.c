@@ -202,10 +202,17 @@ static enum json_array_event decode(struct json_array_stream *s,
 		snprintf(je->text, sizeof je->text, "value too large");
 		return JSON_ARRAY_TOO_LARGE;
 	}
-	if (*value != NULL) {
+	/*
+	 * A number or literal is ended by looking at the next byte; when
+	 * that byte is bad UTF-8, jansson records the error yet returns the
+	 * value.  Reading on, the whole-file parse fails there: so does this.
+	 */
+	if (*value != NULL && e.text[0] == '\0') {
 		*used = (size_t)e.position;
 		return JSON_ARRAY_VALUE;
 	}
+	json_decref(*value);
+	*value = NULL;
 	/* jansson counted from the element's first byte: add where it is. */
 	je->code = json_error_code(&e);
 	je->line = e.line;

@@ -153,6 +153,10 @@ static void test_errors_match_jansson(void **state)
 		"[{\"a\" 1}]",
 		"[\"\xff\"]",             /* bad UTF-8 */
 		"[1] \xc3",
+		"[1, -2.5\xff]",         /* bad UTF-8 ends a number */
+		"[1 -2.5\xff]",
+		"[1] 7\xff",
+		"[true\xc3]",
 		"[\"a\\u0000b\"]",
 		"[\n  {\"é\": [1,\n  2,, 3]}]",
 		"[1.5e99999]",
