@@ -1385,6 +1385,57 @@ struct placing {
 	size_t accepted, refused;
 };
 
+/* The storefront's key, once it is known to be approved to place orders. */
+static enum od_code place_begin(struct backend *b, const char *name,
+				struct sigkey **k, char fp[SIGKEY_FP_LEN + 1],
+				struct od_err *err)
+{
+	enum od_code rc;
+
+	*k = NULL;
+	rc = storefront_key(b, name, k, err);
+	if (rc == OD_OK)
+		rc = storefront_approved(b, name, *k, fp, err);
+	return rc;
+}
+
+/*
+ * Places o as the storefront and records what came of it in pl; a refused
+ * order is recorded, not failed.  Fails only out of memory.
+ */
+static enum od_code place_next(struct backend *b, const char *name,
+			       const char *fp, const struct sigkey *k,
+			       const struct order *o, struct placing *pl,
+			       struct od_err *err)
+{
+	char id[STMT_ID_LEN + 1];
+	struct od_err oerr;
+	long long seq = 0;
+	json_t *r;
+
+	od_err_clear(&oerr);
+	if (place_one(b, name, fp, k, o, &seq, id, &oerr) == OD_OK) {
+		pl->accepted++;
+		r = json_pack("{s:s, s:s, s:s, s:I}", "order", o->number,
+			      "result", "accepted", "id", id, "seq",
+			      (json_int_t)seq);
+	} else {
+		pl->refused++;
+		seq = 0;
+		r = json_pack("{s:s, s:s, s:s}", "order", o->number,
+			      "result", "refused", "reason", oerr.msg);
+	}
+	if (pl->cb != NULL)
+		pl->cb(pl->ctx, o->number, seq, seq > 0 ? NULL : oerr.msg);
+	if (pl->receipts == NULL) {
+		json_decref(r);
+		return OD_OK;
+	}
+	if (r == NULL || json_array_append_new(pl->receipts, r) != 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return OD_OK;
+}
+
 /*
  * Places each order of list as the storefront; a refused order does not
  * stop the others.  Fails as a whole only when the storefront may not
@@ -1394,44 +1445,42 @@ static enum od_code place_list(struct backend *b, const char *name,
 			       const struct order_list *list,
 			       struct placing *pl, struct od_err *err)
 {
-	char fp[SIGKEY_FP_LEN + 1], id[STMT_ID_LEN + 1];
+	char fp[SIGKEY_FP_LEN + 1];
 	struct sigkey *k = NULL;
-	struct od_err oerr;
-	long long seq;
 	enum od_code rc;
 	size_t i;
-	json_t *r;
 
-	rc = storefront_key(b, name, &k, err);
+	rc = place_begin(b, name, &k, fp, err);
+	for (i = 0; rc == OD_OK && i < list->count; i++)
+		rc = place_next(b, name, fp, k, list->orders[i], pl, err);
+	sigkey_free(k);
+	return rc;
+}
+
+enum od_code backend_import_from(struct backend *b, const char *name,
+				 struct import_reader *in,
+				 backend_order_fn cb, void *ctx,
+				 size_t *accepted, struct od_err *err)
+{
+	struct placing pl = { cb, ctx, NULL, 0, 0 };
+	char fp[SIGKEY_FP_LEN + 1];
+	struct sigkey *k = NULL;
+	struct order *o;
+	enum od_code rc;
+	size_t count;
+
+	*accepted = 0;
+	/* A file that does not parse places nothing: read it whole first. */
+	rc = import_check(in, &count, err);
 	if (rc == OD_OK)
-		rc = storefront_approved(b, name, k, fp, err);
-	for (i = 0; rc == OD_OK && i < list->count; i++) {
-		const struct order *o = list->orders[i];
-
-		seq = 0;
-		od_err_clear(&oerr);
-		if (place_one(b, name, fp, k, o, &seq, id, &oerr) == OD_OK) {
-			pl->accepted++;
-			r = json_pack("{s:s, s:s, s:s, s:I}", "order",
-				      o->number, "result", "accepted", "id",
-				      id, "seq", (json_int_t)seq);
-		} else {
-			pl->refused++;
-			seq = 0;
-			r = json_pack("{s:s, s:s, s:s}", "order", o->number,
-				      "result", "refused", "reason",
-				      oerr.msg);
-		}
-		if (pl->cb != NULL)
-			pl->cb(pl->ctx, o->number, seq, seq > 0 ? NULL :
-			       oerr.msg);
-		if (pl->receipts != NULL &&
-		    (r == NULL || json_array_append_new(pl->receipts, r) != 0))
-			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		else if (pl->receipts == NULL)
-			json_decref(r);
+		rc = place_begin(b, name, &k, fp, err);
+	while (rc == OD_OK && (rc = import_next(in, &o, err)) == OD_OK &&
+	       o != NULL) {
+		rc = place_next(b, name, fp, k, o, &pl, err);
+		order_free(o);
 	}
 	sigkey_free(k);
+	*accepted = pl.accepted;
 	return rc;
 }
 
@@ -1439,16 +1488,14 @@ enum od_code backend_import(struct backend *b, const char *name,
 			    const char *data, size_t len, backend_order_fn cb,
 			    void *ctx, size_t *accepted, struct od_err *err)
 {
-	struct placing pl = { cb, ctx, NULL, 0, 0 };
-	struct order_list *list = NULL;
+	struct import_reader *in;
 	enum od_code rc;
 
 	*accepted = 0;
-	rc = import_parse(data, len, &list, err);
+	rc = import_open_mem(data, len, &in, err);
 	if (rc == OD_OK)
-		rc = place_list(b, name, list, &pl, err);
-	*accepted = pl.accepted;
-	order_list_free(list);
+		rc = backend_import_from(b, name, in, cb, ctx, accepted, err);
+	import_close(in);
 	return rc;
 }
 

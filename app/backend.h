@@ -137,6 +137,7 @@ enum od_code backend_init(const char *dir, const char *shop,
 			  struct backend_init_report *rep, struct od_err *err);
 
 struct backend;
+struct import_reader;
 
 /*
  * Opens the backend in dir: its key file, store and head key.  When serve
@@ -229,6 +230,18 @@ typedef void (*backend_order_fn)(void *ctx, const char *number,
 enum od_code backend_import(struct backend *b, const char *name,
 			    const char *data, size_t len, backend_order_fn cb,
 			    void *ctx, size_t *accepted, struct od_err *err);
+
+/*
+ * backend_import from an import file being read (app/import.h): it is read
+ * once to check it whole, then again to place its orders one at a time, so
+ * a file of any size is never held in memory.  Should the file change
+ * between the two readings, the orders before the change stay placed and
+ * the error is returned.
+ */
+enum od_code backend_import_from(struct backend *b, const char *name,
+				 struct import_reader *in,
+				 backend_order_fn cb, void *ctx,
+				 size_t *accepted, struct od_err *err);
 
 /*
  * Writes {"error": msg} into out for an answer with status, and msg into

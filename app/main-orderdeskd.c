@@ -500,41 +500,6 @@ static int only_storefront(const char *dir, char *name, size_t size)
 	return count;
 }
 
-/* Reads a whole file of at most cap bytes; *data is the caller's. */
-static enum od_code read_file(const char *path, size_t cap, char **data,
-			      size_t *len, struct od_err *err)
-{
-	char chunk[65536];
-	struct buf b;
-	size_t n;
-	FILE *f;
-	enum od_code rc = OD_OK;
-
-	*data = NULL;
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND :
-				  OD_E_IO, "cannot read %.200s: %s", path,
-				  strerror(errno));
-	buf_init(&b, cap);
-	while (rc == OD_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(&b, chunk, n, err) != OD_OK)
-			rc = od_err_set(err, OD_E_INPUT, "%.200s is larger "
-					"than %zu bytes", path, cap);
-	if (rc == OD_OK && ferror(f))
-		rc = od_err_set(err, OD_E_IO, "cannot read %.200s", path);
-	fclose(f);
-	if (rc == OD_OK && b.data == NULL)
-		rc = buf_adds(&b, "", err);
-	if (rc != OD_OK) {
-		buf_free(&b);
-		return rc;
-	}
-	*len = b.len;
-	*data = buf_take(&b);
-	return OD_OK;
-}
-
 /* `import [--storefront NAME] FILE`: orders placed as a storefront. */
 static enum od_code cmd_import(const char *dir, int argc, char **argv,
 			       struct od_err *err)
@@ -543,10 +508,11 @@ static enum od_code cmd_import(const char *dir, int argc, char **argv,
 		{ "storefront", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct import_reader *in = NULL;
 	struct backend *b = NULL;
-	char only[64], *data = NULL;
 	const char *name = NULL;
-	size_t len = 0, accepted = 0;
+	size_t accepted = 0;
+	char only[64];
 	enum od_code rc;
 	int opt, n;
 
@@ -572,18 +538,19 @@ static enum od_code cmd_import(const char *dir, int argc, char **argv,
 					  "there are several storefronts");
 		name = only;
 	}
-	rc = read_file(argv[optind], IMPORT_MAX_BYTES, &data, &len, err);
+	/* The file is read as a stream: never whole, however large. */
+	rc = import_open_file(argv[optind], &in, err);
 	/* The serving backend holds the store: take its lock, as serve does. */
 	if (rc == OD_OK)
 		rc = backend_open(dir, 1, &b, err);
 	if (rc == OD_OK)
-		rc = backend_import(b, name, data, len, import_said, NULL,
-				    &accepted, err);
+		rc = backend_import_from(b, name, in, import_said, NULL,
+					 &accepted, err);
 	if (rc == OD_OK)
 		printf("Placed %zu orders as storefront %s.\n", accepted,
 		       name);
 	backend_close(b);
-	free(data);
+	import_close(in);
 	return rc;
 }
 

@@ -73,6 +73,7 @@ real_binary() {
 	fi
 	echo "orderdesk import$label (real binary, parse + unlock + store): ${imp#* } s"
 	echo "orderdesk import$label peak memory: $(kib_to_mib "${imp% *}") MiB"
+	IMPORT_PEAK_KIB[$count]=${imp% *}
 	echo "orderdesk list$label (real binary, unlock + list): ${lst#* } s"
 	echo "list peak memory$label: $(kib_to_mib "${lst% *}") MiB" \
 		"(target < 64 MiB, which Argon2id's required 64 MiB arena" \
@@ -85,8 +86,19 @@ describe
 mkdir "$T/inproc"
 "$BENCH" "$T/orders.json" "$T/inproc"
 rm -rf "$T/inproc"
+declare -A IMPORT_PEAK_KIB
 real_binary "$N" "$T/orders.json" ""
 real_binary "$SMALL" "$T/orders-small.json" " at $SMALL orders"
+# The import streams its file: N orders may take a little more memory than
+# SMALL (the set of order numbers, a few MiB per 100,000), never a tree.
+big=${IMPORT_PEAK_KIB[$N]} small=${IMPORT_PEAK_KIB[$SMALL]}
+echo "orderdesk import peak memory, $N vs $SMALL orders:" \
+	"$(kib_to_mib "$big") vs $(kib_to_mib "$small") MiB" \
+	"(target: flat in the order count, under 150 MiB)"
+if [ "$big" -gt $((small + 32 * 1024)) ] || [ "$big" -gt $((150 * 1024)) ]; then
+	echo "run.sh: the import's memory grows with the order count" >&2
+	exit 1
+fi
 if [ "$N" -ge 100000 ]; then
 	SYNC_ORDERS="$T/orders.json"
 else

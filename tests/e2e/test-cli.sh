@@ -32,6 +32,12 @@ expect_ok "shopkeeper imports the sample shop"
 check "import reports 300 orders" grep -q "Imported 300 orders" "$T/out"
 od_as mei "$MEI_PASS" import "$SAMPLE"
 expect_fail "importing the same orders twice is refused whole" 4 "already exists.*nothing was imported"
+# A pipe cannot be read twice (checked, then signed): it is read whole first.
+od_as mei "$MEI_PASS" import <(printf '[]\n')
+check "an empty array through a pipe imports nothing" grep -q "holds no orders" "$T/out"
+od_as mei "$MEI_PASS" import <(sed 's/^]$/] x/' "$SAMPLE")
+expect_fail "trailing data after 300 orders is refused at its line, through a pipe" 5 \
+	"import file, line 4006, column 3: trailing data"
 
 od_as mei "$MEI_PASS" list --format csv
 check "list shows every order" bash -c "[ \$(tail -n +2 '$T/out' | wc -l) = 300 ]"
