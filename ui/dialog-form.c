@@ -112,6 +112,6 @@ int dialog_form(struct ui *u, const char *title, struct ui_field *f,
 		}
 	}
 	screen_cursor(-1, 0);
-	u->last_key = time(NULL);
+	u->last_key = ui_now_ms();
 	return answer == 1;
 }

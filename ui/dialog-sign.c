@@ -155,6 +155,6 @@ int dialog_sign(struct ui *u, const char *title, const char *text)
 			top--;
 	}
 	free(segs);
-	u->last_key = time(NULL);
+	u->last_key = ui_now_ms();
 	return answer == 1;
 }

@@ -19,6 +19,14 @@
  * that waits returns at most 1000 / UI_TICK_MS times a second). */
 #define UI_GONE 50
 
+long long ui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void ui_push(struct ui *u, const struct ui_view *v)
 {
 	if (u->depth < UI_STACK_MAX)
@@ -102,7 +110,7 @@ void ui_unlocked(struct ui *u)
 		ui_message(u, 1, "%s", err.msg);
 		break;
 	}
-	u->last_key = time(NULL);
+	u->last_key = ui_now_ms();
 }
 
 int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k)
@@ -264,7 +272,8 @@ static void loop(struct ui *u)
 				continue;
 			}
 			if (u->idle_secs > 0 && desk_is_unlocked(u->desk) &&
-			    time(NULL) - u->last_key >= u->idle_secs) {
+			    ui_now_ms() - u->last_key >=
+			    u->idle_secs * 1000LL) {
 				ui_lock(u);
 				ui_message(u, 0, "Locked after %d s idle.",
 					   u->idle_secs);
@@ -272,7 +281,7 @@ static void loop(struct ui *u)
 			}
 			continue;
 		}
-		u->last_key = time(NULL);
+		u->last_key = ui_now_ms();
 		dirty = 1;
 		if (key == UI_FN(KEY_RESIZE))
 			continue;
@@ -313,7 +322,7 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 	u.want_user = user ? user : getenv("ORDERDESK_USER");
 	u.idle_secs = idle_secs >= 0 && idle_secs <= UI_IDLE_MAX ? idle_secs :
 		      idle_seconds();
-	u.last_key = time(NULL);
+	u.last_key = ui_now_ms();
 	ui_push(&u, &view_orders);
 	ui_push(&u, &view_login);
 	if (screen_init(&u) != 0) {

@@ -100,15 +100,6 @@ static void pass_add(int cp)
 	secret_wipe(enc, sizeof enc);
 }
 
-/* Milliseconds on a clock that neither jumps nor ticks in whole seconds. */
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Waits out the delay after repeated failures, dropping typed keys.  The
  * delay is measured in milliseconds: with time(), "wait 1 s" could end a
@@ -129,8 +120,8 @@ static void penalty(struct ui *u, const char *why)
 	}
 	snprintf(L.msg, sizeof L.msg, "%.180s (wait %d s)", why, secs);
 	ui_draw(u);
-	until = monotonic_ms() + secs * 1000LL;
-	while (monotonic_ms() < until && !screen_signal())
+	until = ui_now_ms() + secs * 1000LL;
+	while (ui_now_ms() < until && !screen_signal())
 		(void)screen_key(100);
 	snprintf(L.msg, sizeof L.msg, "%s", why);
 }

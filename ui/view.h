@@ -82,7 +82,7 @@ struct ui {
 	int rows, cols;
 	int color;
 	int idle_secs;           /* 0: never lock on idle */
-	time_t last_key;
+	long long last_key;      /* ui_now_ms() of the last key */
 	int quit;
 	char msg[UI_MSG_MAX];    /* the message line */
 	int msg_bad;
@@ -149,6 +149,13 @@ const struct ui_view *ui_below(const struct ui *u);
 
 /* Locks the desk (L or idle): wipes keys and shows the unlock screen. */
 void ui_lock(struct ui *u);
+
+/*
+ * Milliseconds on the monotonic clock, for the idle lock and the waits: a
+ * clock that neither jumps nor ticks in whole seconds (with time(), "idle
+ * for 2 s" could be a moment past 1 s, whenever the second ticked over).
+ */
+long long ui_now_ms(void);
 
 /* Called by the login view once unlocked: reloads the views below it. */
 void ui_unlocked(struct ui *u);

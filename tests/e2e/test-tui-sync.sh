@@ -41,6 +41,13 @@ expect_ok "the store attaches and syncs"
 
 od_as mei "$MEI_PASS" confirm 1002
 expect_ok "the CLI confirms 1002 after the sync"
+# The desk syncs in the background at once on unlock and after every
+# action; with the backend up, 1002 (and later 1001) could reach it before
+# the screen is read. Stop the backend so "no" is what the desk must show,
+# then start it again on the same port for the sync.
+kill "$SRV_PID" 2> /dev/null
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
 sign_in mei "$MEI_PASS"
 screen "an attached store's list has a sync column" 'STATUS +SYNC'
 check "synced orders say yes" grep -Eq '^ 1001 .* new +yes *$' "$T/pane"
@@ -49,12 +56,6 @@ screen "the confirmed tab" '^ 1002 '
 check "the order confirmed since the sync says no" grep -Eq '^ 1002 .* confirmed +no *$' "$T/pane"
 tm send-keys 1
 wait_for '^ 1001 .* yes'
-# The desk pushes in the background after every action; with the backend
-# up, 1001 could reach it before the screen is read. Stop the backend so
-# "no" is what the desk must show, then start it again on the same port.
-kill "$SRV_PID" 2> /dev/null
-wait "$SRV_PID" 2> /dev/null
-SRV_PID=""
 tm send-keys c
 wait_for 'You are about to sign'
 tm send-keys y

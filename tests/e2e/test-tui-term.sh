@@ -26,8 +26,14 @@ start_pane
 tm send-keys -l "export ORDERDESK_IDLE_LOCK=600"
 tm send-keys Enter
 sign_in mei "$MEI_PASS" --idle-lock 2
+t0=$(date +%s%N)
 screen "the desk opens" '^ mei \(shopkeeper\) │'
 screen "--idle-lock 2 locks it after two idle seconds" 'Locked after 2 s idle' 8
+t1=$(date +%s%N)
+# The passphrase's Enter was sent at t0: the idle time counts from after
+# it.  (Counted in whole seconds of time(), it locked after 1.0 to 2.0 s.)
+check "and not before ($(( (t1 - t0) / 1000000 )) ms)" \
+	test $(( (t1 - t0) / 1000000 )) -ge 2000
 tm send-keys q
 wait_for 'desk exit 0'
 sign_in mei "$MEI_PASS" --idle-lock 0
