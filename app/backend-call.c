@@ -6,11 +6,22 @@
 
 #include "app/sync.h"
 
+/*
+ * Waits ms before a retry, in short steps so that a stop (the desk
+ * locking or closing) is not held up by the pause.
+ */
+static void pause_unless_stopped(const atomic_int *stop, long ms)
+{
+	struct timespec step = { 0, 20 * 1000 * 1000 };
+
+	for (; ms > 0 && (stop == NULL || !atomic_load(stop)); ms -= 20)
+		nanosleep(&step, NULL);
+}
+
 enum od_code backend_call(const struct backend_call *bc, const char *method,
 			  const char *path, const char *body, long *status,
 			  json_t **out, struct od_err *err)
 {
-	struct timespec wait;
 	long ms = 200;
 	json_error_t jerr;
 	json_t *o, *e;
@@ -30,9 +41,7 @@ enum od_code backend_call(const struct backend_call *bc, const char *method,
 		if (rc != OD_E_IO || attempt + 1 >= bc->tries ||
 		    (bc->stop != NULL && atomic_load(bc->stop)))
 			break;
-		wait.tv_sec = ms / 1000;
-		wait.tv_nsec = ms % 1000 * 1000 * 1000;
-		nanosleep(&wait, NULL);
+		pause_unless_stopped(bc->stop, ms);
 		ms *= 2;
 	}
 	if (rc != OD_OK)
