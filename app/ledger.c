@@ -244,7 +244,7 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 					    i == 0 ? NULL : &tip,
 					    seqs != NULL ? &seqs[i] : NULL,
 					    err);
-		if (rc == OD_OK && i == 0)
+		if (rc == OD_OK && i == 0 && n > 1)
 			rc = store_log_head(s, &tip.head, tip.hash, err);
 	}
 	sigkey_pipe_end(pipe);
