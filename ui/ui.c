@@ -63,6 +63,21 @@ void ui_fatal(struct ui *u, const struct od_err *err)
 	u->quit = 1;
 }
 
+/*
+ * Takes the views above depth off the screen, top first, each dropping
+ * what it holds from the shop (its lock hook): a history or a list of
+ * people left behind would outlive the view, and a later lock too, which
+ * only reaches the views still on the screen.
+ */
+static void drop_views(struct ui *u, int depth)
+{
+	while (u->depth > depth) {
+		u->depth--;
+		if (u->stack[u->depth]->lock != NULL)
+			u->stack[u->depth]->lock(u);
+	}
+}
+
 void ui_lock(struct ui *u)
 {
 	char why[UI_MSG_MAX];
@@ -106,7 +121,7 @@ void ui_unlocked(struct ui *u)
 		}
 		/* The screen's order is gone or unreadable: show the one
 		 * below, and say why. */
-		u->depth = i;
+		drop_views(u, i);
 		ui_message(u, 1, "%s", err.msg);
 		break;
 	}
@@ -205,7 +220,7 @@ static void bg_reload(struct ui *u, int news)
 		if (v->news == NULL || v->news(u, &err) == OD_OK)
 			continue;
 		if (desk_is_unlocked(u->desk)) {
-			u->depth = i;
+			drop_views(u, i);
 			ui_message(u, 1, "%s", err.msg);
 		}
 		break;
@@ -294,7 +309,7 @@ static void loop(struct ui *u)
 		if (next == UI_QUIT)
 			u->quit = 1;
 		else if (next == UI_BACK && u->depth > 1)
-			u->depth--;
+			drop_views(u, u->depth - 1);
 		/* Another process changed the store's key under the desk. */
 		if (!u->quit && !desk_is_unlocked(u->desk))
 			ui_lock(u);
