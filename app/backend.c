@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/fold.h"
 #include "app/import.h"
 #include "app/ledger.h"
 #include "app/order.h"
@@ -760,7 +761,8 @@ struct verdict {
  * is committed on its own; without, the caller's transaction holds it.
  */
 static void judge(struct backend *b, const char *text, size_t len,
-		  const char *sig64, int own_tx, struct verdict *v)
+		  const char *sig64, const uint8_t *checked_pub, int own_tx,
+		  struct verdict *v)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct statement *st = NULL;
@@ -801,7 +803,8 @@ static void judge(struct backend *b, const char *text, size_t len,
 	if (rc == OD_OK && own_tx)
 		rc = store_begin(b->store, &err);
 	if (rc == OD_OK) {
-		rc = ledger_accept(b->store, text, len, sig, &seq, &err);
+		rc = ledger_accept_checked(b->store, text, len, sig,
+					   checked_pub, &seq, &err);
 		if (own_tx && rc == OD_OK)
 			rc = store_commit(b->store, &err);
 		else if (own_tx)
@@ -840,6 +843,88 @@ static json_t *receipt(const struct verdict *v, struct tally *t)
 	}
 }
 
+/* Signatures of a batch checked ahead, on every core. */
+struct prechecked {
+	uint8_t (*pubs)[SIGKEY_PUB_LEN];
+	uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	const char **texts;
+	size_t *lens;
+	size_t *at;              /* which statement of the batch */
+	unsigned char *ok;
+	size_t n;
+	const uint8_t **checked; /* per statement: the key it checked with */
+};
+
+static void prechecked_free(struct prechecked *p)
+{
+	free(p->pubs);
+	free(p->sigs);
+	free(p->texts);
+	free(p->lens);
+	free(p->at);
+	free(p->ok);
+	free(p->checked);
+}
+
+/*
+ * Checks ahead, spread over the cores, the signature of every statement of
+ * list whose signer's key the log already holds; judging each one in
+ * order then skips the check when that key is still the signer's
+ * (ledger_accept_checked).  A statement whose signer is added in the same
+ * batch, or that does not parse, is checked as it is judged.  Without
+ * memory p->checked stays NULL and every statement is checked in order.
+ */
+static void precheck(struct backend *b, json_t *list, struct prechecked *p)
+{
+	size_t i, n = json_array_size(list), siglen;
+	struct statement *st;
+	struct od_err err;
+
+	memset(p, 0, sizeof *p);
+	p->pubs = calloc(n, sizeof *p->pubs);
+	p->sigs = calloc(n, sizeof *p->sigs);
+	p->texts = calloc(n, sizeof *p->texts);
+	p->lens = calloc(n, sizeof *p->lens);
+	p->at = calloc(n, sizeof *p->at);
+	p->ok = calloc(n, 1);
+	p->checked = calloc(n, sizeof *p->checked);
+	if (!p->pubs || !p->sigs || !p->texts || !p->lens || !p->at ||
+	    !p->ok || !p->checked) {
+		prechecked_free(p);
+		memset(p, 0, sizeof *p);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		json_t *e = json_array_get(list, i);
+		json_t *s = json_object_get(e, "statement");
+		const char *sig64 = json_string_value(
+			json_object_get(e, "signature"));
+		size_t k = p->n;
+
+		if (b64_decode("the signature", sig64, strlen(sig64),
+			       p->sigs[k], SIGKEY_SIG_LEN, &siglen, &err) !=
+			    OD_OK || siglen != SIGKEY_SIG_LEN)
+			continue;
+		if (statement_parse(json_string_value(s),
+				    json_string_length(s), &st, &err) != OD_OK)
+			continue;
+		if (fold_signer_key(b->store, st, p->pubs[k], &err) == OD_OK) {
+			p->texts[k] = json_string_value(s);
+			p->lens[k] = json_string_length(s);
+			p->at[k] = i;
+			p->n++;
+		}
+		statement_free(st);
+	}
+	sigkey_verify_many((const uint8_t (*)[SIGKEY_PUB_LEN])p->pubs,
+			   p->texts, p->lens,
+			   (const uint8_t (*)[SIGKEY_SIG_LEN])p->sigs, p->n,
+			   p->ok);
+	for (i = 0; i < p->n; i++)
+		if (p->ok[i])
+			p->checked[p->at[i]] = p->pubs[i];
+}
+
 /*
  * Decides every statement of list.  First the whole batch in one
  * transaction, one durable commit: the usual case, a desk pushing what it
@@ -851,22 +936,27 @@ static json_t *receipt(const struct verdict *v, struct tally *t)
 static void judge_batch(struct backend *b, json_t *list, struct verdict *vs)
 {
 	size_t i, n = json_array_size(list);
+	struct prechecked pre;
 	struct od_err err;
 	int fast;
 
+	memset(&pre, 0, sizeof pre);
 	fast = store_begin(b->store, &err) == OD_OK;
+	if (fast)
+		precheck(b, list, &pre);
 	for (i = 0; fast && i < n; i++) {
 		json_t *e = json_array_get(list, i);
 		json_t *s = json_object_get(e, "statement");
 
 		judge(b, json_string_value(s), json_string_length(s),
-		      json_string_value(json_object_get(e, "signature")), 0,
-		      &vs[i]);
+		      json_string_value(json_object_get(e, "signature")),
+		      pre.checked != NULL ? pre.checked[i] : NULL, 0, &vs[i]);
 		if (vs[i].result == V_REFUSED) {
 			store_rollback(b->store);
 			fast = 0;
 		}
 	}
+	prechecked_free(&pre);
 	if (fast && store_commit(b->store, &err) == OD_OK)
 		return;
 	for (i = 0; i < n; i++) {
@@ -874,8 +964,8 @@ static void judge_batch(struct backend *b, json_t *list, struct verdict *vs)
 		json_t *s = json_object_get(e, "statement");
 
 		judge(b, json_string_value(s), json_string_length(s),
-		      json_string_value(json_object_get(e, "signature")), 1,
-		      &vs[i]);
+		      json_string_value(json_object_get(e, "signature")), NULL,
+		      1, &vs[i]);
 	}
 }
 

@@ -60,6 +60,19 @@ enum od_code ledger_accept(struct store *s, const char *text, size_t len,
 			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,
 			   struct od_err *err);
 
+/*
+ * The same, for a caller that has already checked sig over exactly these
+ * bytes with the key checked_pub (sigkey_verify_many over a batch): the
+ * signature is not checked again when checked_pub is the key the signer
+ * must have now, and is checked as usual when it is not (the signer
+ * changed meanwhile) or checked_pub is NULL.
+ */
+enum od_code ledger_accept_checked(struct store *s, const char *text,
+				   size_t len,
+				   const uint8_t sig[SIGKEY_SIG_LEN],
+				   const uint8_t *checked_pub, long long *seq,
+				   struct od_err *err);
+
 struct ledger_report {
 	long long entries;       /* log entries replayed */
 	long long users;         /* active users at the end */

@@ -95,6 +95,18 @@ enum od_code sigkey_pub_verify(const struct sigkey_pub *p, const void *msg,
 			       struct od_err *err);
 
 /*
+ * Checks n signatures at once, spread over the machine's cores
+ * (sigkey-verify-many.c): ok[i] becomes 1 when sigs[i] is pubs[i]'s
+ * signature over msgs[i], else 0 (a bad signature or a key
+ * sigkey_pub_new refuses).  The same verdicts as n sigkey_pub_verify
+ * calls; nothing fails but a signature.
+ */
+void sigkey_verify_many(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
+			const char *const *msgs, const size_t *lens,
+			const uint8_t (*sigs)[SIGKEY_SIG_LEN], size_t n,
+			unsigned char *ok);
+
+/*
  * Writes "sha256:<hex>" of the key's SubjectPublicKeyInfo DER and a NUL.
  * A key sigkey_pub_new would refuse gives OD_E_INPUT (so does sigkey_pem).
  */

@@ -370,6 +370,42 @@ static enum od_code accept_signed(struct world *w, struct fixture_person *p,
 	return rc;
 }
 
+/*
+ * ledger_accept_checked skips the signature check only for the key the
+ * signer has: a forgery "checked" with any other key, or with none, is
+ * still checked and refused; a genuine one checked ahead goes in.
+ */
+static void test_accept_checked(void **state)
+{
+	struct world *w = *state;
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct statement *st;
+	struct buf text;
+
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	chain_to_head(w, st);
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	/* Staff signs a statement in the shopkeeper's name. */
+	assert_int_equal(sigkey_sign(w->staff.key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	assert_int_equal(ledger_accept_checked(w->s, text.data, text.len, sig,
+					       w->staff.pub, NULL, &w->err),
+			 OD_E_TAMPERED);
+	assert_int_equal(ledger_accept_checked(w->s, text.data, text.len, sig,
+					       NULL, NULL, &w->err),
+			 OD_E_TAMPERED);
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_NEW);
+	assert_int_equal(sigkey_sign(w->keeper.key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	assert_int_equal(ledger_accept_checked(w->s, text.data, text.len, sig,
+					       w->keeper.pub, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
+	buf_free(&text);
+	statement_free(st);
+}
+
 /* A statement must follow history this log has, and not predate it. */
 static void test_chain_binding(void **state)
 {
@@ -633,6 +669,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_storefront_role, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_log_each_after, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_accept_checked, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_append_many, setup,
 						teardown),

@@ -419,6 +419,78 @@ static void test_sign_many(void **state)
 }
 
 /*
+ * sigkey_verify_many gives, signature by signature, sigkey_pub_verify's
+ * verdict: two signers mixed, altered signatures and texts, a key that is
+ * not a point, for batches too small and large enough to share.
+ */
+static void test_verify_many(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 7, 16, 200 };
+	uint8_t seed[SIGKEY_SEED_LEN], pub[2][SIGKEY_PUB_LEN];
+	uint8_t (*sigs)[SIGKEY_SIG_LEN] = calloc(200, sizeof *sigs);
+	uint8_t (*keys_of)[SIGKEY_PUB_LEN] = calloc(200, sizeof *keys_of);
+	char (*texts)[32] = calloc(200, sizeof *texts);
+	unsigned char ok[200];
+	const char *msgs[200];
+	size_t lens[200], i, k, good;
+	struct sigkey *key[2] = { NULL, NULL };
+	struct sigkey_pub *p;
+	struct od_err err;
+
+	assert_non_null(sigs);
+	assert_non_null(keys_of);
+	assert_non_null(texts);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sigkey_generate_seed(seed, &err), OD_OK);
+		assert_int_equal(sigkey_from_seed(seed, &key[i], &err), OD_OK);
+		sigkey_public(key[i], pub[i]);
+	}
+	for (i = 0; i < 200; i++) {
+		lens[i] = (size_t)snprintf(texts[i], sizeof texts[i],
+					   "statement %zu", i);
+		msgs[i] = texts[i];
+		memcpy(keys_of[i], pub[i % 3 == 0], SIGKEY_PUB_LEN);
+		assert_int_equal(sigkey_sign(key[i % 3 == 0], msgs[i],
+					     lens[i], sigs[i], &err), OD_OK);
+		if (i % 7 == 3)
+			sigs[i][i % SIGKEY_SIG_LEN] ^= 0x20;
+		if (i % 11 == 5)
+			texts[i][0] = 'S';
+		if (i % 13 == 6)
+			memcpy(keys_of[i], pub[i % 3 != 0], SIGKEY_PUB_LEN);
+		if (i == 150)
+			memset(keys_of[i], 0, SIGKEY_PUB_LEN); /* small order */
+	}
+	for (k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		memset(ok, 0xff, sizeof ok);
+		sigkey_verify_many((const uint8_t (*)[SIGKEY_PUB_LEN])keys_of,
+				   msgs, lens,
+				   (const uint8_t (*)[SIGKEY_SIG_LEN])sigs,
+				   sizes[k], ok);
+		for (i = 0, good = 0; i < sizes[k]; i++) {
+			enum od_code want = sigkey_pub_new(keys_of[i], &p, &err);
+
+			if (want == OD_OK)
+				want = sigkey_pub_verify(p, msgs[i], lens[i],
+							 sigs[i], &err);
+			sigkey_pub_free(p);
+			assert_int_equal(ok[i], want == OD_OK);
+			good += ok[i];
+		}
+		/* The batch mixes both verdicts; nothing past n is written. */
+		if (sizes[k] == 200)
+			assert_true(good > 100 && good < 190);
+		for (i = sizes[k]; i < 200; i++)
+			assert_int_equal(ok[i], 0xff);
+	}
+	sigkey_free(key[0]);
+	sigkey_free(key[1]);
+	free(sigs);
+	free(keys_of);
+	free(texts);
+}
+
+/*
  * A pipe gives each signature whatever order they are asked for in, and
  * ends cleanly with messages never asked for (a batch refused midway).
  */
@@ -502,6 +574,7 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_known),
 		cmocka_unit_test(test_openssl_interop),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_verify_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
