@@ -1,5 +1,6 @@
 /*
- * sigkey-many.c - signing many statements at once, on every core.
+ * sigkey-many.c - signing and checking many statements at once, on every
+ * core.
  *
  * A bulk action (confirm a thousand orders) spends most of its time in
  * Ed25519 signing, and signatures do not depend on one another once the
@@ -19,6 +20,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Below this many messages a thread costs more than it saves. */
@@ -231,4 +233,68 @@ enum od_code sigkey_sign_many(const struct sigkey *k, const char *const *msgs,
 		rc = sigkey_pipe_wait(p, i, err);
 	sigkey_pipe_end(p);
 	return rc;
+}
+
+/*
+ * Checking many signatures: a backend taking a desk's batch spends most of
+ * its time verifying, and the checks do not depend on one another once
+ * each statement's key is known.  Workers (the caller and the helpers)
+ * take the next unchecked signature until none is left; each keeps the
+ * last key it imported, as a batch is mostly one person's.
+ */
+struct verify_job {
+	const uint8_t (*pubs)[SIGKEY_PUB_LEN];
+	const char *const *msgs;
+	const size_t *lens;
+	const uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	unsigned char *ok;
+	size_t n;
+	atomic_size_t next;
+};
+
+/* Checks signatures until none is left, with a key cache of one. */
+static void *verify_run(void *arg)
+{
+	struct verify_job *j = arg;
+	struct sigkey_pub *key = NULL;
+	uint8_t last[SIGKEY_PUB_LEN];
+	struct od_err err;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
+		if (key == NULL || memcmp(last, j->pubs[i], sizeof last) != 0) {
+			sigkey_pub_free(key);
+			key = NULL;
+			if (sigkey_pub_new(j->pubs[i], &key, &err) != OD_OK) {
+				j->ok[i] = 0;
+				continue;
+			}
+			memcpy(last, j->pubs[i], sizeof last);
+		}
+		j->ok[i] = sigkey_pub_verify(key, j->msgs[i], j->lens[i],
+					     j->sigs[i], &err) == OD_OK;
+	}
+	sigkey_pub_free(key);
+	return NULL;
+}
+
+void sigkey_verify_many(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
+			const char *const *msgs, const size_t *lens,
+			const uint8_t (*sigs)[SIGKEY_SIG_LEN], size_t n,
+			unsigned char *ok)
+{
+	struct verify_job j = { pubs, msgs, lens, sigs, ok, n, 0 };
+	pthread_t helper[PIPE_MAX_HELPERS];
+	int want = helper_count(n), started = 0, i;
+
+	memset(ok, 0, n);
+	/* A helper that cannot start is no loss: the others do its share. */
+	for (i = 0; i < want; i++) {
+		if (pthread_create(&helper[started], NULL, verify_run, &j) != 0)
+			break;
+		started++;
+	}
+	verify_run(&j);
+	for (i = 0; i < started; i++)
+		pthread_join(helper[i], NULL);
 }

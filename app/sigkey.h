@@ -96,7 +96,7 @@ enum od_code sigkey_pub_verify(const struct sigkey_pub *p, const void *msg,
 
 /*
  * Checks n signatures at once, spread over the machine's cores
- * (sigkey-verify-many.c): ok[i] becomes 1 when sigs[i] is pubs[i]'s
+ * (sigkey-many.c): ok[i] becomes 1 when sigs[i] is pubs[i]'s
  * signature over msgs[i], else 0 (a bad signature or a key
  * sigkey_pub_new refuses).  The same verdicts as n sigkey_pub_verify
  * calls; nothing fails but a signature.
