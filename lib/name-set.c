@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 /* One slot: the name's offset in the arena plus one (0 is empty). */
 struct slot {
@@ -12,6 +13,7 @@ struct slot {
 };
 
 struct name_set {
+	uint64_t seed;        /* the hash's starting state */
 	struct slot *slots;
 	size_t nslots;        /* a power of two, kept at most half full */
 	size_t count, max;
@@ -19,10 +21,15 @@ struct name_set {
 	size_t used, alloc;
 };
 
-/* FNV-1a: short keys, no adversary gains from collisions but time. */
-static size_t name_hash(const char *s)
+/*
+ * FNV-1a from a random starting state, one per set: order numbers come
+ * from files and storefronts, and numbers picked to collide under a known
+ * hash would make every probe walk a long run (quadratic time).  Without
+ * the seed nobody can pick them in advance.
+ */
+static size_t name_hash(uint64_t seed, const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = seed;
 
 	while (*s != '\0') {
 		h ^= (unsigned char)*s++;
@@ -46,6 +53,12 @@ enum od_code name_set_new(size_t max, struct name_set **out,
 		free(s);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
+	/* Without the kernel's randomness the set still works, only with a
+	 * guessable start; FNV's own basis keeps it a good hash. */
+	s->seed = 14695981039346656037ULL;
+	if (getrandom(&s->seed, sizeof s->seed, GRND_NONBLOCK) !=
+	    (ssize_t)sizeof s->seed)
+		s->seed = 14695981039346656037ULL;
 	s->max = max;
 	*out = s;
 	return OD_OK;
@@ -54,7 +67,7 @@ enum od_code name_set_new(size_t max, struct name_set **out,
 /* The slot holding name, or the empty slot where it would go. */
 static struct slot *probe(const struct name_set *s, const char *name)
 {
-	size_t mask = s->nslots - 1, i = name_hash(name) & mask;
+	size_t mask = s->nslots - 1, i = name_hash(s->seed, name) & mask;
 
 	while (s->slots[i].name != 0 &&
 	       strcmp(s->arena + s->slots[i].name - 1, name) != 0)
