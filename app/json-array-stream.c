@@ -263,6 +263,17 @@ static enum json_array_event bad_token(struct json_array_stream *s,
 		advance(s, used);
 		return set_error(s, je, code, text);
 	}
+	/*
+	 * A value too large to decode where no value may stand: not an
+	 * element, so not "too large" but jansson's words, placed at its
+	 * start (its end lies past the window).
+	 */
+	if (ev == JSON_ARRAY_TOO_LARGE) {
+		je->code = code;
+		snprintf(je->text, sizeof je->text, "%s", text);
+		s->state = ST_DONE;
+		return JSON_ARRAY_SYNTAX;
+	}
 	/* A word that is no literal ("nul", "x"): same place, other words. */
 	if (ev == JSON_ARRAY_SYNTAX && je->code == json_error_invalid_syntax &&
 	    strncmp(je->text, "invalid token", 13) == 0) {

@@ -278,6 +278,34 @@ static void test_oversized_element(void **state)
 	assert_int_equal(json_array_stream_next(&m.s, &v, &je, &err),
 			 JSON_ARRAY_END);
 	free(text);
+
+	/*
+	 * A value over the cap where no element may stand (after the
+	 * array, or with its comma missing) is a syntax error in jansson's
+	 * words at its start, not an element "too large".
+	 */
+	text = malloc(JSON_ARRAY_VALUE_MAX + 32);
+	assert_non_null(text);
+	for (int k = 0; k < 2; k++) {
+		len = (size_t)sprintf(text, k == 0 ? "[7] \"" : "[7 \"");
+		memset(text + len, 'x', JSON_ARRAY_VALUE_MAX + 8);
+		len += JSON_ARRAY_VALUE_MAX + 8;
+		len += (size_t)sprintf(text + len, k == 0 ? "\"" : "\"]");
+		open_mem(&m, text, len);
+		assert_int_equal(json_array_stream_next(&m.s, &v, &je, &err),
+				 JSON_ARRAY_VALUE);
+		json_decref(v);
+		assert_int_equal(json_array_stream_next(&m.s, &v, &je, &err),
+				 JSON_ARRAY_SYNTAX);
+		assert_int_equal(je.code, k == 0 ?
+				 json_error_end_of_input_expected :
+				 json_error_invalid_syntax);
+		assert_int_equal(je.line, 1);
+		assert_int_equal(je.column, k == 0 ? 5 : 4);
+		assert_non_null(strstr(je.text, k == 0 ? "end of file" :
+				       "']' expected"));
+	}
+	free(text);
 }
 
 /*
