@@ -1101,24 +1101,19 @@ static void test_error_mapping(void **state)
 }
 
 /*
- * Opening waits too: a process that holds the database file's exclusive
- * lock (as the last connection does while it checkpoints on close) makes
- * an opener wait its turn, not fail at its first pragma.
+ * Forks a process that opens the store at path, runs sql (which takes a
+ * lock), holds it 300 ms, commits and exits 0; returns once the lock is
+ * held.  reap_ok waits for it and checks it went as planned.
  */
-static void test_open_waits(void **state)
+static pid_t hold_in_child(const char *path, const uint8_t *key,
+			   const char *sql)
 {
-	struct fx *f = *state;
-	uint8_t key[VFS_CRYPT_KEY_LEN];
-	struct timespec t0, t1;
 	struct od_err err;
 	sqlite3 *db;
-	double waited;
-	int fds[2], status;
+	int fds[2];
 	char c;
 	pid_t pid;
 
-	key_fill(key, 18);
-	build_store(f->db, key, 10);
 	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -1126,10 +1121,8 @@ static void test_open_waits(void **state)
 		struct timespec hold = { 0, 300000000 };
 
 		close(fds[0]);
-		if (vfs_crypt_open(f->db, key, 0, &db, &err) != OD_OK ||
-		    sqlite3_exec(db, "PRAGMA locking_mode=EXCLUSIVE;"
-				 "BEGIN EXCLUSIVE", NULL, NULL, NULL) !=
-			    SQLITE_OK)
+		if (vfs_crypt_open(path, key, 0, &db, &err) != OD_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
 			_exit(1);
 		if (write(fds[1], "x", 1) != 1)
 			_exit(1);
@@ -1142,6 +1135,36 @@ static void test_open_waits(void **state)
 	close(fds[1]);
 	assert_int_equal(read(fds[0], &c, 1), 1);
 	close(fds[0]);
+	return pid;
+}
+
+static void reap_ok(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/*
+ * Opening waits too: a process that holds the database file's exclusive
+ * lock (as the last connection does while it checkpoints on close) makes
+ * an opener wait its turn, not fail at its first pragma.
+ */
+static void test_open_waits(void **state)
+{
+	struct fx *f = *state;
+	uint8_t key[VFS_CRYPT_KEY_LEN];
+	struct timespec t0, t1;
+	sqlite3 *db;
+	double waited;
+	pid_t pid;
+
+	key_fill(key, 18);
+	build_store(f->db, key, 10);
+	pid = hold_in_child(f->db, key, "PRAGMA locking_mode=EXCLUSIVE;"
+			    "BEGIN EXCLUSIVE");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	db = open_ok(f->db, key, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -1150,9 +1173,7 @@ static void test_open_waits(void **state)
 	assert_true(waited > 0.1);
 	check_rows(db, 10);
 	sqlite3_close(db);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	reap_ok(pid);
 }
 
 /*
@@ -1167,36 +1188,13 @@ static void test_busy_waits(void **state)
 	struct od_err err;
 	sqlite3 *db;
 	double waited;
-	int fds[2], status, round, rc;
-	char c;
+	int round, rc;
 	pid_t pid;
 
 	key_fill(key, 17);
 	build_store(f->db, key, 10);
 	for (round = 0; round < 2; round++) {
-		assert_int_equal(pipe(fds), 0);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct timespec hold = { 0, 300000000 };
-
-			close(fds[0]);
-			if (vfs_crypt_open(f->db, key, 0, &db, &err) != OD_OK ||
-			    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
-					 NULL) != SQLITE_OK)
-				_exit(1);
-			if (write(fds[1], "x", 1) != 1)
-				_exit(1);
-			nanosleep(&hold, NULL);
-			if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
-			    SQLITE_OK)
-				_exit(1);
-			sqlite3_close(db);
-			_exit(0);
-		}
-		close(fds[1]);
-		assert_int_equal(read(fds[0], &c, 1), 1);
-		close(fds[0]);
+		pid = hold_in_child(f->db, key, "BEGIN IMMEDIATE");
 		db = open_ok(f->db, key, 0);
 		if (round == 1)
 			sqlite3_busy_timeout(db, 0);
@@ -1214,9 +1212,7 @@ static void test_busy_waits(void **state)
 					 OD_E_BUSY);
 		}
 		sqlite3_close(db);
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		assert_int_equal(WEXITSTATUS(status), 0);
+		reap_ok(pid);
 	}
 	db = open_ok(f->db, key, 0);
 	check_rows(db, 11);
