@@ -26,7 +26,8 @@ static const char each_after_sql[] =
 	"SELECT seq, statement, signature, hash, digest FROM log"
 	" WHERE seq > ?1 ORDER BY seq";
 static const char at_sql[] =
-	"SELECT seq, statement, signature, hash, digest FROM log WHERE seq = ?1";
+	"SELECT seq, statement, signature, hash, digest FROM log"
+	" WHERE seq = ?1";
 
 enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
 			    struct od_err *err)
