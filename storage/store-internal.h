@@ -14,6 +14,7 @@
 struct store {
 	sqlite3 *db;
 	int in_tx;
+	long long log_rows;     /* log rows read (store_log_rows_read) */
 	/* Prepared statements keyed by the address of their static SQL text. */
 	struct {
 		const char *sql;

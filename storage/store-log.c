@@ -25,6 +25,9 @@ static const char each_order_sql[] =
 static const char each_after_sql[] =
 	"SELECT seq, statement, signature, hash, digest FROM log"
 	" WHERE seq > ?1 ORDER BY seq";
+static const char at_sql[] =
+	"SELECT seq, statement, signature, hash, digest FROM log"
+	" WHERE seq = ?1";
 
 enum od_code store_log_head(struct store *s, long long *seq, uint8_t hash[32],
 			    struct od_err *err)
@@ -156,9 +159,10 @@ enum od_code store_log_append(struct store *s, const struct log_record *r,
 }
 
 /* Fills a log record from the current row (seq, statement, sig, hash). */
-static enum od_code log_row(sqlite3_stmt *st, struct log_record *r,
-			    struct od_err *err)
+static enum od_code log_row(struct store *s, sqlite3_stmt *st,
+			    struct log_record *r, struct od_err *err)
 {
+	s->log_rows++;
 	r->seq = sqlite3_column_int64(st, 0);
 	r->statement = sqlite3_column_blob(st, 1);
 	r->statement_len = (size_t)sqlite3_column_bytes(st, 1);
@@ -195,10 +199,10 @@ static enum od_code log_walk(struct store *s, const char *sql,
 		return store_fail(s, src, "reading the log", err);
 	if (order != NULL)
 		store_bind_text(st, 1, order);
-	else if (sql == each_after_sql)
+	else if (sql == each_after_sql || sql == at_sql)
 		sqlite3_bind_int64(st, 1, after);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		rc = log_row(st, &r, err);
+		rc = log_row(s, st, &r, err);
 		if (rc == OD_OK)
 			rc = cb(ctx, &r, err);
 		if (rc != OD_OK)
@@ -222,4 +226,20 @@ enum od_code store_log_each_after(struct store *s, long long after_seq,
 				  struct od_err *err)
 {
 	return log_walk(s, each_after_sql, NULL, after_seq, cb, ctx, err);
+}
+
+enum od_code store_log_at(struct store *s, long long seq, store_log_cb cb,
+			  void *ctx, struct od_err *err)
+{
+	long long before = s->log_rows;
+	enum od_code rc = log_walk(s, at_sql, NULL, seq, cb, ctx, err);
+
+	if (rc == OD_OK && s->log_rows == before)
+		return od_err_set(err, OD_E_NOTFOUND, "no log entry %lld", seq);
+	return rc;
+}
+
+long long store_log_rows_read(const struct store *s)
+{
+	return s->log_rows;
 }

@@ -141,6 +141,22 @@ enum od_code store_log_each_after(struct store *s, long long after_seq,
 				  store_log_cb cb, void *ctx,
 				  struct od_err *err);
 
+/*
+ * Calls cb once with the entry at seq, reading that row alone (seq is the
+ * table's key): with store_log_find_id, what a lookup of one statement
+ * costs whatever the log's length.  No entry there gives OD_E_NOTFOUND; a
+ * callback's error is returned.
+ */
+enum od_code store_log_at(struct store *s, long long seq, store_log_cb cb,
+			  void *ctx, struct od_err *err);
+
+/*
+ * How many log rows this store has read into records since it was opened
+ * (every walk and store_log_at): a meter for tests and benchmarks, which
+ * say with it what a request cost in rows instead of in seconds.
+ */
+long long store_log_rows_read(const struct store *s);
+
 /* ---- users ---- */
 
 /* Reads a user; absent gives OD_E_NOTFOUND. */

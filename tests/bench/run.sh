@@ -13,7 +13,8 @@
 # lists it, with peak memory taken by `bench-store --peak-rss` (wait4's
 # ru_maxrss); last build/bench/bench-sync pushes and pulls over loopback
 # TLS 1.3 against an in-process backend (about two minutes; it needs
-# 100,000 orders, generated apart when N is smaller).
+# 100,000 orders, generated apart when N is smaller); build/bench/bench-replay
+# answers a batch of 500 replayed statements at 100k and 1M log entries.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -109,5 +110,15 @@ fi
 mkdir "$T/sync"
 "$BUILD/bench/bench-sync" "$SYNC_ORDERS" "$T/sync"
 rm -rf "$T/sync"
+# A batch of 500 replayed statements at 100k and 1M log entries (about 20 s
+# and 750 MB of temp space; BENCH_REPLAY_MAX=100000 stops at 100k).
+mkdir "$T/replay"
+if [ "${BENCH_REPLAY_MAX:-1000000}" -gt 100000 ]; then
+	"$BUILD/bench/bench-replay" "$T/replay" 100000 \
+		"${BENCH_REPLAY_MAX:-1000000}"
+else
+	"$BUILD/bench/bench-replay" "$T/replay" 100000
+fi
+rm -rf "$T/replay"
 # The desk's screens: first screen and redraw times on N orders.
 BUILD="$BUILD" ./tests/bench/run-desk.sh "$N"

@@ -1169,6 +1169,59 @@ static void test_batch_refusal_leaves_nothing(void **state)
 	json_decref(list);
 }
 
+/*
+ * Replays cost one log row each, whatever the log's length: copies of an
+ * early user.add (no order: the old check walked the log from it to the
+ * end) and of the first entry of an order with many entries (the old check
+ * walked the order's entries) are answered duplicate, reading one row per
+ * copy (store_log_rows_read) instead of a walk per copy, which let one
+ * batch of 500 replays hold the only server thread for seconds.
+ */
+static void test_replays_read_one_row(void **state)
+{
+	enum { NOTES = 200, COPIES = 100 };
+	struct fixture *f = *state;
+	static const char *const order[] = {
+		"placed", "2026-11-20T09:15:00Z", "currency", "EUR",
+		"customer", "Lena", "ship-name", "Lena", "ship-line",
+		"Street 1", "ship-city", "Berlin", "ship-country", "DE",
+		"item", "A 1 100 Tea", "total", "100",
+	};
+	static const char *const note[] = { "text", "fragile" };
+	json_t *pushed, *all, *copies = json_array(), *body, *ans = NULL;
+	char *text;
+	long long rows;
+	size_t i;
+
+	desk_order(f, STMT_ORDER_PLACED, "X", order, 9);
+	for (i = 0; i < NOTES; i++)
+		desk_order(f, STMT_ORDER_NOTE, "X", note, 1);
+	text = push_body(f);
+	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, text,
+			       NULL), 200);
+	pushed = json_loads(text, 0, NULL);
+	free(text);
+	all = json_object_get(pushed, "statements");
+	/* Entry 2 is mei's user.add, entry 3 order X's order.placed. */
+	for (i = 0; i < COPIES; i++)
+		json_array_append(copies, json_array_get(all, 1 + i % 2));
+	body = json_pack("{s:o}", "statements", copies);
+	text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	json_decref(pushed);
+	rows = store_log_rows_read(backend_store(f->b));
+	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, text,
+			       &ans), 200);
+	rows = store_log_rows_read(backend_store(f->b)) - rows;
+	for (i = 0; i < COPIES; i++)
+		expect_receipt(ans, i, "duplicate", 2 + (long long)(i % 2));
+	assert_non_null(strstr(f->note, "0 accepted, 100 duplicate"));
+	/* One row per copy; the walks read about NOTES per copy. */
+	assert_int_equal(rows, COPIES);
+	json_decref(ans);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1181,6 +1234,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_push_then_replay, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_signature_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replays_read_one_row,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_id_other_signature,
 						setup, teardown),

@@ -195,6 +195,38 @@ static void test_log_each_after(void **state)
 	assert_int_equal(wk.seqs[1], 3);
 }
 
+/*
+ * store_log_at: the one entry at a seq, one row read, the same bytes a walk
+ * gives; no entry there is OD_E_NOTFOUND and a callback's error comes back.
+ */
+static void test_log_at(void **state)
+{
+	struct world *w = *state;
+	struct walk wk;
+	long long seq, rows;
+
+	for (seq = 1; seq <= 6; seq++) {
+		memset(&wk, 0, sizeof wk);
+		wk.max = 64;
+		rows = store_log_rows_read(w->s);
+		assert_int_equal(store_log_at(w->s, seq, walk_cb, &wk,
+					      &w->err), OD_OK);
+		assert_int_equal(store_log_rows_read(w->s) - rows, 1);
+		assert_int_equal(wk.n, 1);
+		assert_int_equal(wk.seqs[0], seq);
+	}
+	memset(&wk, 0, sizeof wk);
+	wk.max = 64;
+	assert_int_equal(store_log_at(w->s, 0, walk_cb, &wk, &w->err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(store_log_at(w->s, 7, walk_cb, &wk, &w->err),
+			 OD_E_NOTFOUND);
+	assert_int_equal(wk.n, 0);
+	wk.max = 0;
+	assert_int_equal(store_log_at(w->s, 3, walk_cb, &wk, &w->err),
+			 OD_E_EXISTS);
+}
+
 /* A statement whose key line names someone else's key is refused. */
 static void test_wrong_key_refused(void **state)
 {
@@ -670,6 +702,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_log_each_after, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_log_at, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accept_checked, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_append_many, setup,
