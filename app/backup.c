@@ -242,7 +242,10 @@ static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 	int fd;
 
 	*dir_fd = open(sh->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*dir_fd < 0 || flock(*dir_fd, LOCK_EX | LOCK_NB) != 0)
+	if (*dir_fd < 0)
+		return od_err_set(err, OD_E_IO, "cannot open %s: %s", sh->dir,
+				  strerror(errno));
+	if (flock(*dir_fd, LOCK_EX | LOCK_NB) != 0)
 		return od_err_set(err, OD_E_BUSY, "another backup of this store"
 				  " is running; try again when it is done");
 	if (asprintf(snap, "%s/%s", sh->dir, SNAPSHOT_FILE) < 0) {
