@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #define BACKUP_MAGIC "orderdesk-backup/1\n"
 #define MAC_LEN 32
 #define SIG_LEN SIGKEY_SIG_LEN
+#define SNAPSHOT_FILE SHOP_DB_FILE ".snapshot"
 static const char mac_label[] = "orderdesk-backup-mac/1";
 
 /* The MAC key: HKDF-SHA256 of the data key with the backup's label. */
@@ -211,6 +213,55 @@ static enum od_code check_signature(struct store *s, const char *data,
 	return OD_OK;
 }
 
+/*
+ * Removes what writing base may leave when killed: base, base.part
+ * (file_write_atomic) and base-wal, base-shm (SQLite).  These exact names
+ * only: they are this program's.
+ */
+static void remove_tmp(const char *base)
+{
+	char *part = NULL;
+
+	unlink(base);
+	file_remove_db_companions(base);
+	if (asprintf(&part, "%s.part", base) >= 0) {
+		unlink(part);
+		free(part);
+	}
+}
+
+/*
+ * Starts the copy a backup reads in the store directory (0700), under one
+ * name whatever file the backup goes to, so that the next backup finds and
+ * removes what a killed one left.  An flock on the directory, in *dir_fd,
+ * keeps two backups off it; the file is made new, 0600, never via a link.
+ */
+static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
+				   struct od_err *err)
+{
+	int fd;
+
+	*dir_fd = open(sh->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dir_fd < 0)
+		return od_err_set(err, OD_E_IO, "cannot open %s: %s", sh->dir,
+				  strerror(errno));
+	if (flock(*dir_fd, LOCK_EX | LOCK_NB) != 0)
+		return od_err_set(err, OD_E_BUSY, "another backup of this store"
+				  " is running; try again when it is done");
+	if (asprintf(snap, "%s/%s", sh->dir, SNAPSHOT_FILE) < 0) {
+		*snap = NULL;
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	remove_tmp(*snap);
+	fd = open(*snap, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return od_err_set(err, OD_E_IO, "cannot write %s: %s", *snap,
+				  strerror(errno));
+	close(fd);
+	return OD_OK;
+}
+
 enum od_code backup_write(struct shop *sh, const char *path,
 			  long long *bytes, struct od_err *err)
 {
@@ -219,19 +270,16 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
 	char *snap = NULL;
 	enum od_code rc;
+	int dir_fd = -1, wrote = 0;
 
 	buf_init(&out, (size_t)BACKUP_MAX_BYTES);
 	buf_init(&slots, 1 << 20);
 	buf_init(&db, (size_t)BACKUP_MAX_BYTES);
 	buf_init(&back, (size_t)BACKUP_MAX_BYTES);
-	if (asprintf(&snap, "%s.snapshot", path) < 0) {
-		snap = NULL;
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	unlink(snap);
+	rc = snapshot_start(sh, &snap, &dir_fd, err);
 	/* A consistent copy: the backup API reads one snapshot. */
-	rc = store_copy_to(sh->store, snap, sh->data_key, err);
+	if (rc == OD_OK)
+		rc = store_copy_to(sh->store, snap, sh->data_key, err);
 	if (rc == OD_OK)
 		rc = slurp(snap, BACKUP_MAX_BYTES, &db, err);
 	if (rc == OD_OK)
@@ -258,8 +306,10 @@ enum od_code backup_write(struct shop *sh, const char *path,
 		rc = backup_mac(sh->data_key, out.data, out.len, mac, err);
 	if (rc == OD_OK)
 		rc = buf_add(&out, mac, sizeof mac, err);
-	if (rc == OD_OK)
+	if (rc == OD_OK) {
 		rc = file_write_atomic(path, out.data, out.len, err);
+		wrote = rc == OD_OK;
+	}
 	/* Read back what reached the disk and check it. */
 	if (rc == OD_OK)
 		rc = slurp(path, BACKUP_MAX_BYTES, &back, err);
@@ -275,13 +325,14 @@ enum od_code backup_write(struct shop *sh, const char *path,
 		rc = check_signature(sh->store, back.data, &bp, err);
 	if (rc == OD_OK)
 		*bytes = (long long)back.len;
-	else
+	else if (wrote)  /* never an older file this run did not write */
 		unlink(path);
-out:
 	if (snap != NULL) {
-		unlink(snap);
+		remove_tmp(snap);
 		free(snap);
 	}
+	if (dir_fd >= 0)
+		close(dir_fd);
 	buf_free(&out);
 	buf_free(&slots);
 	buf_free(&db);
@@ -356,6 +407,9 @@ enum od_code backup_restore(const char *dir, const char *path,
 	rc = shop_lock_dir(dir, &lock_fd, err);
 	if (rc != OD_OK)
 		goto out;
+	/* What a killed restore left (under the lock, so none is running). */
+	remove_tmp(slots_tmp);
+	remove_tmp(db_tmp);
 	if (lstat(slots, &sb) == 0) {
 		rc = od_err_set(err, OD_E_EXISTS,
 				"%s already holds a shop; restore into an empty"
@@ -386,10 +440,9 @@ enum od_code backup_restore(const char *dir, const char *path,
 		rc = od_err_set(err, OD_E_IO, "cannot restore into %s: %s",
 				dir, strerror(errno));
 out:
-	if (rc != OD_OK && slots_tmp && db_tmp) {
-		unlink(slots_tmp);
-		unlink(db_tmp);
-		file_remove_db_companions(db_tmp);
+	if (rc != OD_OK && lock_fd >= 0) {
+		remove_tmp(slots_tmp);
+		remove_tmp(db_tmp);
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);

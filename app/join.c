@@ -17,6 +17,7 @@
 #include "app/sync.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
 
@@ -187,6 +188,10 @@ static enum od_code check_opts(const struct join_opts *o, int *dir_existed,
 	if (rc != OD_OK)
 		return rc;
 	*dir_existed = stat(o->dir, &st) == 0;
+	/* Before the code is spent: the bundle goes into this directory. */
+	rc = file_check_private_dir(o->dir, 1, err);
+	if (rc != OD_OK)
+		return rc;
 	snprintf(path, sizeof path, "%s/%s", o->dir, SHOP_SLOTS_FILE);
 	if (lstat(path, &st) == 0)
 		return od_err_set(err, OD_E_EXISTS, "%.200s already holds a "

@@ -31,6 +31,7 @@
 #include "app/import.h"
 #include "app/ledger.h"
 #include "app/pki.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 #include "net/https-server.h"
 
@@ -624,6 +625,11 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;  /* glibc: restart getopt for the command */
+	/* Holds the CA's and the server's keys: nobody else may write in it.
+	 * `init` may make an empty one 0700; nothing was put there yet. */
+	rc = file_check_private_dir(dir, strcmp(cmd, "init") == 0, &err);
+	if (rc != OD_OK)
+		goto out;
 	if (strcmp(cmd, "init") == 0)
 		rc = cmd_init(dir, argc, argv, &err);
 	else if (strcmp(cmd, "code") == 0)
@@ -641,6 +647,7 @@ int main(int argc, char **argv)
 	else
 		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
 				"(orderdeskd --help lists them)", cmd);
+out:
 	if (rc != OD_OK) {
 		fprintf(stderr, "orderdeskd: %s\n", err.msg);
 		return od_code_exit_status(rc);

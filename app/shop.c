@@ -14,6 +14,7 @@
 
 #include "app/ledger.h"
 #include "app/people-sync.h"
+#include "app/sync.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -76,7 +77,25 @@ static enum od_code make_dir(const char *dir, struct od_err *err)
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return od_err_set(err, OD_E_IO, "cannot create %s: %s", dir,
 				  strerror(errno));
-	return OD_OK;
+	/* One that was there: refused if others can write in it, unless it
+	 * is empty (then made 0700). */
+	return file_check_private_dir(dir, 1, err);
+}
+
+/*
+ * Refuses a shop directory, or its backend/ with the desk's key, that
+ * another user can write in or owns: they could have swapped its files.
+ * Before the lock file is made, so a refusal writes nothing.
+ */
+static enum od_code check_dirs(const char *dir, struct od_err *err)
+{
+	char sub[4200];
+	enum od_code rc = file_check_private_dir(dir, 0, err);
+
+	snprintf(sub, sizeof sub, "%s/%s", dir, SYNC_DIR);
+	if (rc == OD_OK)
+		rc = file_check_private_dir(sub, 0, err);
+	return rc;
 }
 
 /* Fills in the paths of sh for dir. */
@@ -403,7 +422,9 @@ enum od_code shop_slot_users(const char *dir,
 
 	if (path == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = keyslot_load(path, &kf, err);
+	rc = check_dirs(dir, err);
+	if (rc == OD_OK)
+		rc = keyslot_load(path, &kf, err);
 	free(path);
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_NOTFOUND,
@@ -522,7 +543,9 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	*out = NULL;
 	if (sh == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = shop_paths(sh, dir, err);
+	rc = check_dirs(dir, err);
+	if (rc == OD_OK)
+		rc = shop_paths(sh, dir, err);
 	if (rc == OD_OK)
 		rc = take_lock(sh, access == SHOP_WRITE, err);
 	if (rc == OD_OK) {

@@ -1,6 +1,7 @@
 /* file.c - durable, private file writes. */
 #include "lib/file.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -119,4 +120,70 @@ void file_remove_db_companions(const char *db_path)
 		unlink(p);
 		free(p);
 	}
+}
+
+/* Whether the directory open on fd holds nothing but "." and ".."; -1 on
+ * an error. */
+static int dir_is_empty(int fd)
+{
+	int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct dirent *de;
+	DIR *d;
+	int empty = 1;
+
+	if (dup_fd < 0)
+		return -1;
+	d = fdopendir(dup_fd);
+	if (d == NULL) {
+		close(dup_fd);
+		return -1;
+	}
+	while (empty && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0)
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+enum od_code file_check_private_dir(const char *dir, int tighten_empty,
+				    struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	struct stat st;
+	int fd;
+
+	/* The checks and the chmod act on one open directory, not a name
+	 * that could be swapped between them. */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return OD_OK;
+	if (fd < 0)
+		return od_err_set(err, errno == ENOTDIR ? OD_E_USAGE : OD_E_IO,
+				  "cannot open the directory %.200s: %s", dir,
+				  strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s", dir,
+				strerror(errno));
+		goto out;
+	}
+	if (st.st_uid != geteuid()) {
+		rc = od_err_set(err, OD_E_DENIED, "%.200s belongs to another "
+				"user; use a directory of your own", dir);
+		goto out;
+	}
+	if ((st.st_mode & 077) == 0)
+		goto out;
+	if (tighten_empty && dir_is_empty(fd) == 1 &&
+	    fchmod(fd, 0700) == 0 && dir_is_empty(fd) == 1)
+		goto out;
+	if ((st.st_mode & 022) == 0)
+		goto out;
+	rc = od_err_set(err, OD_E_DENIED, "%.90s is writable by other users "
+			"(mode %04o); check its files are yours, then chmod "
+			"700 %.90s", dir,
+			(unsigned)(st.st_mode & 07777), dir);
+out:
+	close(fd);
+	return rc;
 }

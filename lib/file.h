@@ -30,6 +30,21 @@ int file_sync_dir(const char *dir);
 enum od_code file_write_atomic(const char *path, const void *p, size_t n,
 			       struct od_err *err);
 
+/*
+ * Checks that dir, if it exists, is a directory of this user that nobody
+ * else can write into: a directory others can write to may hold files they
+ * put or swapped there (a key file, a database, a symlink), so it is refused
+ * with OD_E_DENIED and a message that says to chmod 700 it, as is a
+ * directory of another user.  With tighten_empty, an existing empty
+ * directory of this user is made 0700 (the mode orderdesk gives the
+ * directories it makes) instead of refused: it holds nothing anyone
+ * could have planted, and after the chmod nobody else can add anything (it
+ * is checked empty again after it).  A missing dir passes: the caller makes
+ * it 0700 or says it is missing.
+ */
+enum od_code file_check_private_dir(const char *dir, int tighten_empty,
+				    struct od_err *err);
+
 /* Removes the "-wal" and "-shm" files SQLite keeps beside db_path. */
 void file_remove_db_companions(const char *db_path);
 

@@ -82,4 +82,71 @@ RC=$?
 expect_fail "a damaged backup is refused" 6 "damaged|altered|tampered"
 check "a refused restore leaves no shop behind" test ! -e "$T/restored2/keyslots"
 
+# --- a directory other users can write in is refused, not used -----------
+# Whoever can write in it could have put or swapped a key file, a database
+# or a symlink there.  One line that says `chmod 700 DIR`, exit 4, nothing
+# written; an empty one is made 0700 by the command that fills it.
+# listing DIR: names, modes and digests of everything in DIR.
+listing() {
+	(cd "$1" && find . -printf '%p %m\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+cp -a "$STORE" "$T/open"
+rm -f "$T/open/lock"
+chmod 777 "$T/open"
+before=$(listing "$T/open")
+"$OD" --store "$T/open" --passphrase-fd 3 list > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_fail "a store directory others can write in is refused" 4 "writable by other users \(mode 0777\).*chmod 700 $T/open$"
+check "the refused store is as it was (no lock file made)" test "$(listing "$T/open")" = "$before"
+check "the refused store directory keeps its mode" test "$(stat -c %a "$T/open")" = 777
+chmod 700 "$T/open"
+mkdir -m 770 "$T/open/backend"
+"$OD" --store "$T/open" --passphrase-fd 3 list > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_fail "a backend/ directory others can write in is refused" 4 "chmod 700 $T/open/backend$"
+chmod 700 "$T/open/backend"
+"$OD" --store "$T/open" --passphrase-fd 3 list > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_ok "after chmod 700 the store opens"
+if [ "$(id -u)" -eq 0 ]; then
+	chown nobody "$T/open"
+	"$OD" --store "$T/open" --passphrase-fd 3 list > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+	RC=$?
+	expect_fail "a store directory of another user is refused" 4 "belongs to another user"
+	chown 0 "$T/open"
+fi
+mkdir -m 777 "$T/empty"
+chmod 777 "$T/empty"   # whatever the umask
+"$OD" --store "$T/empty" --passphrase-fd 3 init --owner owner --shop "Test shop" \
+	> "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_ok "init into an empty directory others can write in"
+check "init made that empty directory 0700" test "$(stat -c %a "$T/empty")" = 700
+mkdir -m 777 "$T/planted"
+chmod 777 "$T/planted"
+echo "not mine" > "$T/planted/orderdesk.db"
+before=$(listing "$T/planted")
+"$OD" --store "$T/planted" --passphrase-fd 3 init --owner owner --shop "Test shop" \
+	> "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_fail "init into a non-empty directory others can write in is refused" 4 "chmod 700 $T/planted$"
+"$OD" --store "$T/planted" --user owner --passphrase-fd 3 restore "$T/shop.backup" \
+	> "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_fail "restore into it is refused too" 4 "chmod 700 $T/planted$"
+check "nothing was written into it" test "$(listing "$T/planted")" = "$before"
+ODD="$ROOT/$BUILD/bin/orderdeskd"
+mkdir -m 777 "$T/bk"
+chmod 777 "$T/bk"
+"$ODD" --dir "$T/bk" init --shop "Test shop" > "$T/out" 2> "$T/err"
+RC=$?
+expect_ok "orderdeskd init into an empty directory others can write in"
+check "orderdeskd init made it 0700" test "$(stat -c %a "$T/bk")" = 700
+chmod 777 "$T/bk"
+before=$(listing "$T/bk")
+"$ODD" --dir "$T/bk" verify > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "orderdeskd refuses a --dir others can write in" 4 "chmod 700 $T/bk$"
+check "nothing was written into the backend's directory" test "$(listing "$T/bk")" = "$before"
+
 finish
