@@ -534,6 +534,10 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 			return;
 		}
 		rs->anonymous = 1;
+		/* Anyone may send this one: what it may cost is capped
+		 * by open_max_body, not by what a desk may push. */
+		if (s->cfg.open_max_body > 0)
+			buf_init(&rs->body, s->cfg.open_max_body);
 	} else if (!peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
 		       sizeof rs->unit, rs->serial) ||
 	    (s->cfg.peer_refused != NULL &&
@@ -545,7 +549,7 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {
 		n = strtoull(cl, &end, 10);
-		if (*end != '\0' || n > s->cfg.max_body)
+		if (*end != '\0' || n > rs->body.cap)
 			rs->refuse = MHD_HTTP_CONTENT_TOO_LARGE;
 	}
 }

@@ -19,7 +19,8 @@
  *    connection at accept (the client sees no answer), are set higher
  *    (twice ours, at least 8 more) as a backstop, so that a flood of TLS
  *    handshakes still cannot exhaust the server;
- *  - a body over max_body gets 413 before it is read;
+ *  - a body over max_body (open_max_body for a client without a
+ *    certificate) gets 413 before it is read;
  *  - a request whose body is still coming when request_time passes gets
  *    408 on its next piece, and the connection is closed.  A client that
  *    does not finish its headers, or falls silent (BODY_GRACE_S after the
@@ -79,6 +80,9 @@ struct https_config {
 	unsigned max_connections;      /* past it, 503 (see above) */
 	unsigned max_per_ip;           /* past it, 503 (see above) */
 	size_t max_body;               /* larger bodies get 413 */
+	size_t open_max_body;          /* the same for a request without a
+					  certificate (open_path), which is
+					  only ever small; 0: max_body */
 	size_t max_response;           /* handler output cap */
 	unsigned timeout_s;            /* idle connections are closed */
 	unsigned request_time_s;       /* a request not received whole this
