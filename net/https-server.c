@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -35,6 +36,23 @@
 /* Seconds a client turned away for too many connections is told to wait. */
 #define RETRY_AFTER_S "2"
 
+/*
+ * The longest request target, and the most query arguments, a request may
+ * have: every route takes at most two short arguments.  Past them, 414.
+ */
+#define URI_MAX 1024
+#define ARGS_MAX 16
+
+/*
+ * Memory for one connection's request head.  libmicrohttpd 0.9.75 gives
+ * half of it to reading and keeps each query argument's record in the
+ * rest; when that runs out it drops the connection with no status at all
+ * (it has no memory left to answer).  256 KiB leaves room for about 3,000
+ * arguments, so that on_uri's 414 reaches any client sending a few
+ * thousand (at 64 KiB, 1,000 were dropped unanswered).
+ */
+#define CONN_MEMORY (256 * 1024)
+
 /* Open connections from one address. */
 struct addr_count {
 	char addr[INET6_ADDRSTRLEN];
@@ -52,6 +70,8 @@ struct conn_watch {
 	int watched;             /* in the watchdog's list */
 	int over;                /* opened past max_connections or
 				    max_per_ip: every request gets 503 */
+	unsigned uri_refuse;     /* on_uri's verdict on the request under
+				    way: an HTTP status, or 0 */
 	struct addr_count *from; /* NULL: address unknown, not counted */
 	struct conn_watch *prev, *next;
 };
@@ -301,6 +321,7 @@ struct request_state {
 	char addr[INET6_ADDRSTRLEN];
 	int anonymous;           /* no certificate: only open_path */
 	unsigned refuse;         /* an HTTP status decided early, or 0 */
+	const char *why;         /* and the sentence that goes with it */
 	int body_done;           /* answered 408: the rest is not read */
 };
 
@@ -515,7 +536,78 @@ static enum MHD_Result respond_error(struct https_server *s,
 	return respond_error_with(s, conn, status, msg, 0, NULL);
 }
 
-/* Decides early what a request's headers already tell. */
+/* Counts one kind of value of a request (an MHD_KeyValueIterator). */
+static enum MHD_Result count_value(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	struct { const char *name; unsigned n; } *c = cls;
+
+	if (c->name == NULL || strcasecmp(key, c->name) == 0)
+		c->n++;
+	return MHD_YES;
+}
+
+/*
+ * Refuses what libmicrohttpd 0.9.75 lets through or leaves unanswered:
+ * without this a Transfer-Encoding it does not know had it wait for the
+ * body until the client hung up, with no status.  A request whose framing
+ * is in doubt is refused, never guessed at (request smuggling).  0, or the
+ * HTTP status with *why.
+ */
+static unsigned check_protocol(struct MHD_Connection *conn,
+			       const char *version, const char **why)
+{
+	struct { const char *name; unsigned n; } hosts = { "Host", 0 };
+	const char *te, *cl;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_value, &hosts);
+	if (hosts.n > 1 ||
+	    (hosts.n == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)) {
+		*why = "an HTTP/1.1 request needs one Host header";
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (te != NULL && strcasecmp(te, "chunked") != 0) {
+		*why = "the only Transfer-Encoding understood is chunked; "
+		       "or send a Content-Length";
+		return MHD_HTTP_NOT_IMPLEMENTED;
+	}
+	if (te != NULL && cl != NULL) {
+		*why = "a request has a Content-Length or a Transfer-Encoding, "
+		       "not both";
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	return 0;
+}
+
+/*
+ * libmicrohttpd's URI logger: looks at a request's target as sent, before
+ * it is decoded.  A %00 would cut the decoded path short (GET /v1/log%00
+ * was served as /v1/log), and a long target or many arguments are no
+ * request of ours (2,000 arguments once filled the connection's memory,
+ * and the connection was dropped without a status).  The verdict waits in
+ * the connection's entry until its headers are in (on_request).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_watch *w = watch_of(conn);
+	const char *p = strchr(uri, '?');
+	unsigned args = 0;
+
+	if (w == NULL)
+		return NULL;
+	for (; p != NULL && args <= ARGS_MAX; p = strchr(p + 1, '&'))
+		args++;
+	w->uri_refuse = strlen(uri) > URI_MAX || args > ARGS_MAX ?
+			MHD_HTTP_URI_TOO_LONG :
+			strstr(uri, "%00") != NULL ? MHD_HTTP_BAD_REQUEST : 0;
+	return NULL;
+}
+
+
 static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 			  const char *url, struct request_state *rs)
 {
@@ -531,6 +623,8 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 		/* Only the open path; anything else is told what it lacks. */
 		if (strcmp(url, s->cfg.open_path) != 0) {
 			rs->refuse = MHD_HTTP_UNAUTHORIZED;
+			rs->why = "a client certificate is required: join the "
+				  "shop first (orderdesk init --code)";
 			return;
 		}
 		rs->anonymous = 1;
@@ -543,14 +637,18 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 	    (s->cfg.peer_refused != NULL &&
 	     s->cfg.peer_refused(s->cfg.ctx, rs->serial, rs->peer))) {
 		rs->refuse = MHD_HTTP_FORBIDDEN;
+		rs->why = "this certificate may not connect: it has been "
+			  "revoked or is not the shop's";
 		return;
 	}
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {
 		n = strtoull(cl, &end, 10);
-		if (*end != '\0' || n > rs->body.cap)
+		if (*end != '\0' || n > rs->body.cap) {
 			rs->refuse = MHD_HTTP_CONTENT_TOO_LARGE;
+			rs->why = "the request body is too large";
+		}
 	}
 }
 
@@ -631,22 +729,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 					MHD_HTTP_SERVICE_UNAVAILABLE,
 					"too many connections: try again "
 					"shortly", 1, RETRY_AFTER_S);
+		/* Malformed: said and closed, whoever sends it. */
+		if (w != NULL && w->uri_refuse != 0) {
+			status = w->uri_refuse;
+			w->uri_refuse = 0;
+			return respond_error_with(s, conn, status,
+				status == MHD_HTTP_URI_TOO_LONG ?
+				"the request's address is too long or has "
+				"too many arguments" :
+				"the request's path holds a NUL byte (%00)",
+				1, NULL);
+		}
+		status = check_protocol(conn, version, &rs->why);
+		if (status != 0)
+			return respond_error_with(s, conn, status, rs->why, 1,
+						  NULL);
 		check_headers(s, conn, url, rs);
 		/* Refused on its headers: answer before reading the body,
 		 * and libmicrohttpd closes the connection after. */
-		if (rs->refuse == MHD_HTTP_UNAUTHORIZED)
-			return respond_error(s, conn, rs->refuse,
-					     "a client certificate is "
-					     "required: join the shop first "
-					     "(orderdesk init --code)");
-		if (rs->refuse == MHD_HTTP_FORBIDDEN)
-			return respond_error(s, conn, rs->refuse,
-					     "this certificate may not "
-					     "connect: it has been revoked "
-					     "or is not the shop's");
 		if (rs->refuse != 0)
-			return respond_error(s, conn, rs->refuse,
-					     "the request body is too large");
+			return respond_error(s, conn, rs->refuse, rs->why);
 		watch_body(s, w);
 		return MHD_YES;
 	}
@@ -786,11 +888,12 @@ enum od_code https_server_start(const struct https_config *cfg,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 		/* The backstop (see https_config); below it, count_open. */
 		MHD_OPTION_CONNECTION_LIMIT, backstop(cfg->max_connections),
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, backstop(cfg->max_per_ip),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		https_server_stop(s);

@@ -21,6 +21,13 @@
  *    handshakes still cannot exhaust the server;
  *  - a body over max_body (open_max_body for a client without a
  *    certificate) gets 413 before it is read;
+ *  - a request that libmicrohttpd would serve leniently or leave
+ *    unanswered is refused and its connection closed: a target over 1 KiB
+ *    or with more than 16 query arguments gets 414, a %00 in it 400, an
+ *    HTTP/1.1 request without exactly one Host 400, a Transfer-Encoding
+ *    other than chunked 501, and one with a Content-Length too 400.  A
+ *    request line with no space in it (GARBAGE) is still dropped by
+ *    libmicrohttpd 0.9.75 before any of this can see it;
  *  - a request whose body is still coming when request_time passes gets
  *    408 on its next piece, and the connection is closed.  A client that
  *    does not finish its headers, or falls silent (BODY_GRACE_S after the
