@@ -57,6 +57,8 @@
 struct addr_count {
 	char addr[INET6_ADDRSTRLEN];
 	unsigned n;
+	unsigned cut;            /* of them, cut and not yet closed (under
+				    the lock: the watchdog cuts too) */
 	struct addr_count *next;
 };
 
@@ -67,7 +69,7 @@ struct conn_watch {
 	int cut;
 	int in_body;             /* its request's headers are in: the access
 				    handler can still answer it (408) */
-	int watched;             /* in the watchdog's list */
+	int watched;             /* in the list of connections */
 	int over;                /* opened past max_connections or
 				    max_per_ip: every request gets 503 */
 	unsigned uri_refuse;     /* on_uri's verdict on the request under
@@ -85,11 +87,16 @@ struct https_server {
 	 * libmicrohttpd's one thread, so without a lock. */
 	struct addr_count *addrs;
 	unsigned open;
-	/* The watchdog for request_time_s: the list of open connections. */
+	/* Every open connection, for make_room and the watchdog (for
+	 * request_time_s, if set). */
 	pthread_mutex_t lock;
 	struct conn_watch *conns;
 	pthread_t watchdog;
 	int watching, thread_on, stopping;
+	unsigned evicted;        /* by make_room since the last log line */
+	unsigned quiet_cuts;     /* make_room's cuts whose complaint from
+				    libmicrohttpd on_mhd_log drops */
+	time_t evicted_said;     /* and when that line was written */
 	int quiet_close;         /* answer_late closed a connection: drop
 				    libmicrohttpd's complaint about it */
 };
@@ -138,6 +145,8 @@ static void *watchdog_main(void *arg)
 				continue;
 			shutdown(w->fd, SHUT_RDWR);
 			w->cut = 1;
+			if (w->from != NULL)
+				w->from->cut++;
 			cut++;
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -170,8 +179,9 @@ static void conn_addr(struct MHD_Connection *conn, char *out, size_t size)
 
 /*
  * Counts a new connection against its address and the whole, and marks it
- * over if it passes max_per_ip or max_connections.  The entry of an
- * address is made on its first connection and freed with its last.
+ * over if it passes max_per_ip (max_connections is make_room's).  The
+ * entry of an address is made on its first connection and freed with its
+ * last.
  */
 static void count_open(struct https_server *s, struct MHD_Connection *conn,
 		       struct conn_watch *w)
@@ -180,7 +190,6 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 	struct addr_count *a;
 
 	s->open++;
-	w->over = s->open > s->cfg.max_connections;
 	conn_addr(conn, addr, sizeof addr);
 	if (addr[0] == '\0')
 		return;
@@ -218,6 +227,77 @@ static void count_close(struct https_server *s, struct conn_watch *w)
 	}
 }
 
+/*
+ * Whether a is a better connection to cut than b (NULL: none yet): one
+ * already turned away (over) first, then one from the address holding the
+ * most, then the one waiting longest.
+ */
+static int worse(const struct conn_watch *a, const struct conn_watch *b)
+{
+	unsigned an = a->from != NULL ? a->from->n - a->from->cut : 0;
+	unsigned bn;
+
+	if (b == NULL)
+		return 1;
+	bn = b->from != NULL ? b->from->n - b->from->cut : 0;
+	if (a->over != b->over)
+		return a->over;
+	if (an != bn)
+		return an > bn;
+	return a->since.tv_sec != b->since.tv_sec ?
+	       a->since.tv_sec < b->since.tv_sec :
+	       a->since.tv_nsec < b->since.tv_nsec;
+}
+
+/*
+ * Keeps the connections at max_connections by cutting one that has not
+ * sent a whole request head (its handshake or headers unfinished, or idle
+ * between requests) to make room for w: slow clients that trickle their
+ * headers could otherwise hold every place until request_time, and every
+ * desk would be turned away meanwhile.  A client that is being answered is
+ * never cut.  Only if there is none, w itself is over (503).  Under the
+ * lock, in libmicrohttpd's thread (like every change to in_body and over).
+ */
+static void make_room(struct https_server *s, struct conn_watch *w)
+{
+	struct conn_watch *c, *victim = NULL;
+	unsigned live = 0;
+	time_t now = time(NULL);
+	char line[160];
+
+	pthread_mutex_lock(&s->lock);
+	for (c = s->conns; c != NULL; c = c->next) {
+		if (c->cut)
+			continue;
+		live++;
+		if (c != w && !c->in_body && worse(c, victim))
+			victim = c;
+	}
+	if (live > s->cfg.max_connections) {
+		if (victim != NULL) {
+			shutdown(victim->fd, SHUT_RDWR);
+			victim->cut = 1;
+			if (victim->from != NULL)
+				victim->from->cut++;
+			s->evicted++;
+			s->quiet_cuts++;
+		} else {
+			w->over = 1;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	/* One line a second at most: under a flood, one per cut would be
+	 * the flood again, in the log. */
+	if (s->evicted > 0 && now != s->evicted_said && s->cfg.log != NULL) {
+		snprintf(line, sizeof line, "closed %u connections that had "
+			 "sent no whole request, to make room for new ones "
+			 "(max_connections)", s->evicted);
+		s->cfg.log(s->cfg.ctx, line);
+		s->evicted = 0;
+		s->evicted_said = now;
+	}
+}
+
 /* Counts a new connection and starts watching it (socket_context is its
  * entry). */
 static void watch_start(struct https_server *s, struct MHD_Connection *conn,
@@ -233,8 +313,10 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 	count_open(s, conn, w);
 	*socket_context = w;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (!s->watching || ci == NULL)
+	if (ci == NULL) {
+		w->over = s->open > s->cfg.max_connections;
 		return;
+	}
 	w->fd = ci->connect_fd;
 	w->watched = 1;
 	clock_gettime(CLOCK_MONOTONIC, &w->since);
@@ -244,6 +326,7 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 		s->conns->prev = w;
 	s->conns = w;
 	pthread_mutex_unlock(&s->lock);
+	make_room(s, w);
 }
 
 /* Uncounts a closed connection and stops watching it. */
@@ -253,7 +336,6 @@ static void watch_end(struct https_server *s, void **socket_context)
 
 	if (w == NULL)
 		return;
-	count_close(s, w);
 	if (w->watched) {
 		pthread_mutex_lock(&s->lock);
 		if (w->prev != NULL)
@@ -262,8 +344,11 @@ static void watch_end(struct https_server *s, void **socket_context)
 			s->conns = w->next;
 		if (w->next != NULL)
 			w->next->prev = w->prev;
+		if (w->cut && w->from != NULL)
+			w->from->cut--;
 		pthread_mutex_unlock(&s->lock);
 	}
+	count_close(s, w);
 	free(w);
 	*socket_context = NULL;
 }
@@ -306,7 +391,7 @@ static int watch_late(struct https_server *s, struct conn_watch *w)
 {
 	struct timespec now;
 
-	if (w == NULL || !w->watched)
+	if (w == NULL || !w->watched || !s->watching)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return elapsed(&w->since, &now) >= (double)s->cfg.request_time_s;
@@ -410,6 +495,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (s->quiet_close && strstr(line, "internal error") != NULL) {
 		s->quiet_close = 0;
+		return;
+	}
+	/* make_room said it cut them, once for many. */
+	if (s->quiet_cuts > 0 && strstr(line, "disconnected") != NULL) {
+		s->quiet_cuts--;
 		return;
 	}
 	if (s->cfg.log == NULL)
@@ -607,7 +697,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return NULL;
 }
 
-
+/* Decides early what a request's headers already tell. */
 static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 			  const char *url, struct request_state *rs)
 {
@@ -807,13 +897,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	*req_cls = NULL;
 }
 
-/* libmicrohttpd's own limit for one of ours: twice it, and at least 8
- * more (see https_config). */
-static unsigned backstop(unsigned limit)
+/* libmicrohttpd's own limit for one of ours: times it, and at least more
+ * above it (see https_config). */
+static unsigned backstop(unsigned limit, unsigned times, unsigned more)
 {
-	unsigned twice = limit > UINT_MAX / 2 ? UINT_MAX : 2 * limit;
+	unsigned long long n = (unsigned long long)limit * times;
 
-	return twice - limit >= 8 || twice > UINT_MAX - 8 ? twice : limit + 8;
+	if (n < (unsigned long long)limit + more)
+		n = (unsigned long long)limit + more;
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
 }
 
 void https_server_stop(struct https_server *s)
@@ -889,9 +981,14 @@ enum od_code https_server_start(const struct https_config *cfg,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-		/* The backstop (see https_config); below it, count_open. */
-		MHD_OPTION_CONNECTION_LIMIT, backstop(cfg->max_connections),
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, backstop(cfg->max_per_ip),
+		/* The backstops (see https_config); below them, count_open
+		 * and make_room.  The total leaves room for a burst of new
+		 * connections while those make_room cut are still being
+		 * closed: a connection dropped here sees no answer at all. */
+		MHD_OPTION_CONNECTION_LIMIT,
+		backstop(cfg->max_connections, 4, 64),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		backstop(cfg->max_per_ip, 2, 8),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_END);
