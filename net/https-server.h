@@ -91,7 +91,7 @@ struct https_config {
 	const char *ca_pem;            /* the shop CA: who may connect */
 	const char *address;           /* IPv4 literal to listen on */
 	unsigned port;                 /* 0: any free port */
-	unsigned max_connections;      /* past it, 503 (see above) */
+	unsigned max_connections;      /* past it, room or 503 (above) */
 	unsigned max_per_ip;           /* past it, 503 (see above) */
 	size_t max_body;               /* larger bodies get 413 */
 	size_t open_max_body;          /* the same for a request without a

@@ -136,7 +136,8 @@ int main(int argc, char **argv)
 		}
 		count = strtoul(colon + 1, NULL, 10);
 		for (i = 0; i < count && n < LORIS_MAX_CONNS; i++, n++) {
-			memcpy(conns[n].from, argv[a], (size_t)(colon - argv[a]));
+			memcpy(conns[n].from, argv[a],
+			       (size_t)(colon - argv[a]));
 			conns[n].fd = -1;
 		}
 	}
