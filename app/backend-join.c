@@ -285,7 +285,9 @@ static unsigned route_join(struct backend *b, struct join_guard *g,
 				   "address; wait 15 minutes and check the "
 				   "code with the owner", note, note_size);
 	rc = backend_join_parse(body, len, &jr, &err);
-	if (rc == OD_E_AUTH)
+	/* A malformed join is a failed try too: otherwise a client could
+	 * probe the parser from one address without end. */
+	if (rc == OD_E_AUTH || rc == OD_E_INPUT)
 		guard_fail(g, addr, now);
 	if (rc != OD_OK) {
 		status = backend_reply_error(out, rc == OD_E_AUTH ? 403 :

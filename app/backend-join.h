@@ -44,6 +44,11 @@
 
 #define BACKEND_JOIN_PATH   "/v1/join"
 #define JOIN_WINDOW_S       900     /* the per-address failure window */
+/* A join's largest body: a real one (a code, a desk name, an ECDSA
+ * certificate request) is under 1 KiB; the server answers 413 to more
+ * before reading it, so an anonymous client cannot make it parse
+ * megabytes of JSON. */
+#define JOIN_BODY_MAX       (8 * 1024)
 #define JOIN_GUARD_SLOTS    256     /* addresses remembered */
 #define JOIN_INVITE_SKEW    300     /* seconds */
 #define JOIN_INVITE_MAGIC   "orderdesk-invite/1"

@@ -145,6 +145,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.max_connections = cfg->max_connections;
 		hc.max_per_ip = cfg->max_per_ip;
 		hc.max_body = cfg->max_body;
+		hc.open_max_body = JOIN_BODY_MAX;
 		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
 		hc.timeout_s = cfg->timeout_s;
 		hc.request_time_s = cfg->request_time_s;

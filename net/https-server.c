@@ -12,11 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 
-/* TLS 1.3 and nothing else (DESIGN.md section 7). */
-#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+/*
+ * TLS 1.3 and nothing else (DESIGN.md section 7), with elliptic-curve key
+ * exchange only: a client may ask for a finite-field group (ffdhe2048 to
+ * 8192), and one ffdhe8192 handshake costs the server 0.43 s of CPU against
+ * well under a millisecond for X25519, so an anonymous client could keep the
+ * one server thread busy with handshakes alone.
+ */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:" \
+			"+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1"
 
 /*
  * How long a client in the middle of its body may stay silent past
@@ -28,10 +36,29 @@
 /* Seconds a client turned away for too many connections is told to wait. */
 #define RETRY_AFTER_S "2"
 
+/*
+ * The longest request target, and the most query arguments, a request may
+ * have: every route takes at most two short arguments.  Past them, 414.
+ */
+#define URI_MAX 1024
+#define ARGS_MAX 16
+
+/*
+ * Memory for one connection's request head.  libmicrohttpd 0.9.75 gives
+ * half of it to reading and keeps each query argument's record in the
+ * rest; when that runs out it drops the connection with no status at all
+ * (it has no memory left to answer).  256 KiB leaves room for about 3,000
+ * arguments, so that on_uri's 414 reaches any client sending a few
+ * thousand (at 64 KiB, 1,000 were dropped unanswered).
+ */
+#define CONN_MEMORY (256 * 1024)
+
 /* Open connections from one address. */
 struct addr_count {
 	char addr[INET6_ADDRSTRLEN];
 	unsigned n;
+	unsigned cut;            /* of them, cut and not yet closed (under
+				    the lock: the watchdog cuts too) */
 	struct addr_count *next;
 };
 
@@ -42,9 +69,11 @@ struct conn_watch {
 	int cut;
 	int in_body;             /* its request's headers are in: the access
 				    handler can still answer it (408) */
-	int watched;             /* in the watchdog's list */
+	int watched;             /* in the list of connections */
 	int over;                /* opened past max_connections or
 				    max_per_ip: every request gets 503 */
+	unsigned uri_refuse;     /* on_uri's verdict on the request under
+				    way: an HTTP status, or 0 */
 	struct addr_count *from; /* NULL: address unknown, not counted */
 	struct conn_watch *prev, *next;
 };
@@ -58,11 +87,16 @@ struct https_server {
 	 * libmicrohttpd's one thread, so without a lock. */
 	struct addr_count *addrs;
 	unsigned open;
-	/* The watchdog for request_time_s: the list of open connections. */
+	/* Every open connection, for make_room and the watchdog (for
+	 * request_time_s, if set). */
 	pthread_mutex_t lock;
 	struct conn_watch *conns;
 	pthread_t watchdog;
 	int watching, thread_on, stopping;
+	unsigned evicted;        /* by make_room since the last log line */
+	unsigned quiet_cuts;     /* make_room's cuts whose complaint from
+				    libmicrohttpd on_mhd_log drops */
+	time_t evicted_said;     /* and when that line was written */
 	int quiet_close;         /* answer_late closed a connection: drop
 				    libmicrohttpd's complaint about it */
 };
@@ -111,6 +145,8 @@ static void *watchdog_main(void *arg)
 				continue;
 			shutdown(w->fd, SHUT_RDWR);
 			w->cut = 1;
+			if (w->from != NULL)
+				w->from->cut++;
 			cut++;
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -143,8 +179,9 @@ static void conn_addr(struct MHD_Connection *conn, char *out, size_t size)
 
 /*
  * Counts a new connection against its address and the whole, and marks it
- * over if it passes max_per_ip or max_connections.  The entry of an
- * address is made on its first connection and freed with its last.
+ * over if it passes max_per_ip (max_connections is make_room's).  The
+ * entry of an address is made on its first connection and freed with its
+ * last.
  */
 static void count_open(struct https_server *s, struct MHD_Connection *conn,
 		       struct conn_watch *w)
@@ -153,7 +190,6 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 	struct addr_count *a;
 
 	s->open++;
-	w->over = s->open > s->cfg.max_connections;
 	conn_addr(conn, addr, sizeof addr);
 	if (addr[0] == '\0')
 		return;
@@ -191,6 +227,77 @@ static void count_close(struct https_server *s, struct conn_watch *w)
 	}
 }
 
+/*
+ * Whether a is a better connection to cut than b (NULL: none yet): one
+ * already turned away (over) first, then one from the address holding the
+ * most, then the one waiting longest.
+ */
+static int worse(const struct conn_watch *a, const struct conn_watch *b)
+{
+	unsigned an = a->from != NULL ? a->from->n - a->from->cut : 0;
+	unsigned bn;
+
+	if (b == NULL)
+		return 1;
+	bn = b->from != NULL ? b->from->n - b->from->cut : 0;
+	if (a->over != b->over)
+		return a->over;
+	if (an != bn)
+		return an > bn;
+	return a->since.tv_sec != b->since.tv_sec ?
+	       a->since.tv_sec < b->since.tv_sec :
+	       a->since.tv_nsec < b->since.tv_nsec;
+}
+
+/*
+ * Keeps the connections at max_connections by cutting one that has not
+ * sent a whole request head (its handshake or headers unfinished, or idle
+ * between requests) to make room for w: slow clients that trickle their
+ * headers could otherwise hold every place until request_time, and every
+ * desk would be turned away meanwhile.  A client that is being answered is
+ * never cut.  Only if there is none, w itself is over (503).  Under the
+ * lock, in libmicrohttpd's thread (like every change to in_body and over).
+ */
+static void make_room(struct https_server *s, struct conn_watch *w)
+{
+	struct conn_watch *c, *victim = NULL;
+	unsigned live = 0;
+	time_t now = time(NULL);
+	char line[160];
+
+	pthread_mutex_lock(&s->lock);
+	for (c = s->conns; c != NULL; c = c->next) {
+		if (c->cut)
+			continue;
+		live++;
+		if (c != w && !c->in_body && worse(c, victim))
+			victim = c;
+	}
+	if (live > s->cfg.max_connections) {
+		if (victim != NULL) {
+			shutdown(victim->fd, SHUT_RDWR);
+			victim->cut = 1;
+			if (victim->from != NULL)
+				victim->from->cut++;
+			s->evicted++;
+			s->quiet_cuts++;
+		} else {
+			w->over = 1;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	/* One line a second at most: under a flood, one per cut would be
+	 * the flood again, in the log. */
+	if (s->evicted > 0 && now != s->evicted_said && s->cfg.log != NULL) {
+		snprintf(line, sizeof line, "closed %u connections that had "
+			 "sent no whole request, to make room for new ones "
+			 "(max_connections)", s->evicted);
+		s->cfg.log(s->cfg.ctx, line);
+		s->evicted = 0;
+		s->evicted_said = now;
+	}
+}
+
 /* Counts a new connection and starts watching it (socket_context is its
  * entry). */
 static void watch_start(struct https_server *s, struct MHD_Connection *conn,
@@ -206,8 +313,10 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 	count_open(s, conn, w);
 	*socket_context = w;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (!s->watching || ci == NULL)
+	if (ci == NULL) {
+		w->over = s->open > s->cfg.max_connections;
 		return;
+	}
 	w->fd = ci->connect_fd;
 	w->watched = 1;
 	clock_gettime(CLOCK_MONOTONIC, &w->since);
@@ -217,6 +326,7 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 		s->conns->prev = w;
 	s->conns = w;
 	pthread_mutex_unlock(&s->lock);
+	make_room(s, w);
 }
 
 /* Uncounts a closed connection and stops watching it. */
@@ -226,7 +336,6 @@ static void watch_end(struct https_server *s, void **socket_context)
 
 	if (w == NULL)
 		return;
-	count_close(s, w);
 	if (w->watched) {
 		pthread_mutex_lock(&s->lock);
 		if (w->prev != NULL)
@@ -235,8 +344,11 @@ static void watch_end(struct https_server *s, void **socket_context)
 			s->conns = w->next;
 		if (w->next != NULL)
 			w->next->prev = w->prev;
+		if (w->cut && w->from != NULL)
+			w->from->cut--;
 		pthread_mutex_unlock(&s->lock);
 	}
+	count_close(s, w);
 	free(w);
 	*socket_context = NULL;
 }
@@ -279,7 +391,7 @@ static int watch_late(struct https_server *s, struct conn_watch *w)
 {
 	struct timespec now;
 
-	if (w == NULL || !w->watched)
+	if (w == NULL || !w->watched || !s->watching)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return elapsed(&w->since, &now) >= (double)s->cfg.request_time_s;
@@ -294,6 +406,7 @@ struct request_state {
 	char addr[INET6_ADDRSTRLEN];
 	int anonymous;           /* no certificate: only open_path */
 	unsigned refuse;         /* an HTTP status decided early, or 0 */
+	const char *why;         /* and the sentence that goes with it */
 	int body_done;           /* answered 408: the rest is not read */
 };
 
@@ -382,6 +495,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (s->quiet_close && strstr(line, "internal error") != NULL) {
 		s->quiet_close = 0;
+		return;
+	}
+	/* make_room said it cut them, once for many. */
+	if (s->quiet_cuts > 0 && strstr(line, "disconnected") != NULL) {
+		s->quiet_cuts--;
 		return;
 	}
 	if (s->cfg.log == NULL)
@@ -508,6 +626,77 @@ static enum MHD_Result respond_error(struct https_server *s,
 	return respond_error_with(s, conn, status, msg, 0, NULL);
 }
 
+/* Counts one kind of value of a request (an MHD_KeyValueIterator). */
+static enum MHD_Result count_value(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	struct { const char *name; unsigned n; } *c = cls;
+
+	if (c->name == NULL || strcasecmp(key, c->name) == 0)
+		c->n++;
+	return MHD_YES;
+}
+
+/*
+ * Refuses what libmicrohttpd 0.9.75 lets through or leaves unanswered:
+ * without this a Transfer-Encoding it does not know had it wait for the
+ * body until the client hung up, with no status.  A request whose framing
+ * is in doubt is refused, never guessed at (request smuggling).  0, or the
+ * HTTP status with *why.
+ */
+static unsigned check_protocol(struct MHD_Connection *conn,
+			       const char *version, const char **why)
+{
+	struct { const char *name; unsigned n; } hosts = { "Host", 0 };
+	const char *te, *cl;
+
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_value, &hosts);
+	if (hosts.n > 1 ||
+	    (hosts.n == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)) {
+		*why = "an HTTP/1.1 request needs one Host header";
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (te != NULL && strcasecmp(te, "chunked") != 0) {
+		*why = "the only Transfer-Encoding understood is chunked; "
+		       "or send a Content-Length";
+		return MHD_HTTP_NOT_IMPLEMENTED;
+	}
+	if (te != NULL && cl != NULL) {
+		*why = "a request has a Content-Length or a Transfer-Encoding, "
+		       "not both";
+		return MHD_HTTP_BAD_REQUEST;
+	}
+	return 0;
+}
+
+/*
+ * libmicrohttpd's URI logger: looks at a request's target as sent, before
+ * it is decoded.  A %00 would cut the decoded path short (GET /v1/log%00
+ * was served as /v1/log), and a long target or many arguments are no
+ * request of ours (2,000 arguments once filled the connection's memory,
+ * and the connection was dropped without a status).  The verdict waits in
+ * the connection's entry until its headers are in (on_request).
+ */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct conn_watch *w = watch_of(conn);
+	const char *p = strchr(uri, '?');
+	unsigned args = 0;
+
+	if (w == NULL)
+		return NULL;
+	for (; p != NULL && args <= ARGS_MAX; p = strchr(p + 1, '&'))
+		args++;
+	w->uri_refuse = strlen(uri) > URI_MAX || args > ARGS_MAX ?
+			MHD_HTTP_URI_TOO_LONG :
+			strstr(uri, "%00") != NULL ? MHD_HTTP_BAD_REQUEST : 0;
+	return NULL;
+}
+
 /* Decides early what a request's headers already tell. */
 static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 			  const char *url, struct request_state *rs)
@@ -524,22 +713,32 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 		/* Only the open path; anything else is told what it lacks. */
 		if (strcmp(url, s->cfg.open_path) != 0) {
 			rs->refuse = MHD_HTTP_UNAUTHORIZED;
+			rs->why = "a client certificate is required: join the "
+				  "shop first (orderdesk init --code)";
 			return;
 		}
 		rs->anonymous = 1;
+		/* Anyone may send this one: what it may cost is capped
+		 * by open_max_body, not by what a desk may push. */
+		if (s->cfg.open_max_body > 0)
+			buf_init(&rs->body, s->cfg.open_max_body);
 	} else if (!peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
 		       sizeof rs->unit, rs->serial) ||
 	    (s->cfg.peer_refused != NULL &&
 	     s->cfg.peer_refused(s->cfg.ctx, rs->serial, rs->peer))) {
 		rs->refuse = MHD_HTTP_FORBIDDEN;
+		rs->why = "this certificate may not connect: it has been "
+			  "revoked or is not the shop's";
 		return;
 	}
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {
 		n = strtoull(cl, &end, 10);
-		if (*end != '\0' || n > s->cfg.max_body)
+		if (*end != '\0' || n > rs->body.cap) {
 			rs->refuse = MHD_HTTP_CONTENT_TOO_LARGE;
+			rs->why = "the request body is too large";
+		}
 	}
 }
 
@@ -620,22 +819,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 					MHD_HTTP_SERVICE_UNAVAILABLE,
 					"too many connections: try again "
 					"shortly", 1, RETRY_AFTER_S);
+		/* Malformed: said and closed, whoever sends it. */
+		if (w != NULL && w->uri_refuse != 0) {
+			status = w->uri_refuse;
+			w->uri_refuse = 0;
+			return respond_error_with(s, conn, status,
+				status == MHD_HTTP_URI_TOO_LONG ?
+				"the request's address is too long or has "
+				"too many arguments" :
+				"the request's path holds a NUL byte (%00)",
+				1, NULL);
+		}
+		status = check_protocol(conn, version, &rs->why);
+		if (status != 0)
+			return respond_error_with(s, conn, status, rs->why, 1,
+						  NULL);
 		check_headers(s, conn, url, rs);
 		/* Refused on its headers: answer before reading the body,
 		 * and libmicrohttpd closes the connection after. */
-		if (rs->refuse == MHD_HTTP_UNAUTHORIZED)
-			return respond_error(s, conn, rs->refuse,
-					     "a client certificate is "
-					     "required: join the shop first "
-					     "(orderdesk init --code)");
-		if (rs->refuse == MHD_HTTP_FORBIDDEN)
-			return respond_error(s, conn, rs->refuse,
-					     "this certificate may not "
-					     "connect: it has been revoked "
-					     "or is not the shop's");
 		if (rs->refuse != 0)
-			return respond_error(s, conn, rs->refuse,
-					     "the request body is too large");
+			return respond_error(s, conn, rs->refuse, rs->why);
 		watch_body(s, w);
 		return MHD_YES;
 	}
@@ -694,13 +897,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	*req_cls = NULL;
 }
 
-/* libmicrohttpd's own limit for one of ours: twice it, and at least 8
- * more (see https_config). */
-static unsigned backstop(unsigned limit)
+/* libmicrohttpd's own limit for one of ours: times it, and at least more
+ * above it (see https_config). */
+static unsigned backstop(unsigned limit, unsigned times, unsigned more)
 {
-	unsigned twice = limit > UINT_MAX / 2 ? UINT_MAX : 2 * limit;
+	unsigned long long n = (unsigned long long)limit * times;
 
-	return twice - limit >= 8 || twice > UINT_MAX - 8 ? twice : limit + 8;
+	if (n < (unsigned long long)limit + more)
+		n = (unsigned long long)limit + more;
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
 }
 
 void https_server_stop(struct https_server *s)
@@ -775,11 +980,17 @@ enum od_code https_server_start(const struct https_config *cfg,
 		MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		/* The backstop (see https_config); below it, count_open. */
-		MHD_OPTION_CONNECTION_LIMIT, backstop(cfg->max_connections),
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, backstop(cfg->max_per_ip),
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+		/* The backstops (see https_config); below them, count_open
+		 * and make_room.  The total leaves room for a burst of new
+		 * connections while those make_room cut are still being
+		 * closed: a connection dropped here sees no answer at all. */
+		MHD_OPTION_CONNECTION_LIMIT,
+		backstop(cfg->max_connections, 4, 64),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		backstop(cfg->max_per_ip, 2, 8),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		https_server_stop(s);

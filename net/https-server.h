@@ -1,7 +1,9 @@
 /*
  * https-server.h - the backend's HTTPS plumbing: GNU libmicrohttpd on GnuTLS.
  *
- * TLS 1.3 only, and a client certificate signed by the shop CA is required
+ * TLS 1.3 only, key exchange on X25519, P-256 or P-384 only (a
+ * finite-field group costs the server up to 0.43 s a handshake), and a
+ * client certificate signed by the shop CA is required
  * on every connection: the handshake fails without one (GNUTLS_CERT_REQUIRE
  * set on each session as it starts, and the chain checked with the client
  * purpose inside the handshake).  The one exception is an open path (see
@@ -10,14 +12,29 @@
  * size, idle time, and total request time, each answered with an HTTP
  * status where the protocol leaves room for one:
  *
- *  - a connection opened past max_connections, or past max_per_ip from its
- *    address, is let through the handshake and its request answered 503
- *    with Retry-After, then closed.  The server counts open connections
- *    itself for that; libmicrohttpd's own limits, which can only drop a
- *    connection at accept (the client sees no answer), are set higher
- *    (twice ours, at least 8 more) as a backstop, so that a flood of TLS
- *    handshakes still cannot exhaust the server;
- *  - a body over max_body gets 413 before it is read;
+ *  - a connection opened past max_connections makes room: the server
+ *    closes the open connection that has waited longest without sending a
+ *    whole request head (its handshake or headers unfinished, or idle
+ *    between requests), from the address holding the most, so that slow
+ *    clients trickling their headers cannot keep desks out.  A request
+ *    being read or answered is never cut;
+ *  - a connection opened past max_per_ip from its address, or past
+ *    max_connections when no connection can make room, is let through the
+ *    handshake and its request answered 503 with Retry-After, then closed.
+ *    The server counts open connections itself for that; libmicrohttpd's
+ *    own limits, which can only drop a connection at accept (the client
+ *    sees no answer), are set higher (four times ours in all, twice per
+ *    address) as a backstop, so that a flood of TLS handshakes still
+ *    cannot exhaust the server;
+ *  - a request that libmicrohttpd would serve leniently or leave
+ *    unanswered is refused and its connection closed: a target over 1 KiB
+ *    or with more than 16 query arguments gets 414, a %00 in it 400, an
+ *    HTTP/1.1 request without exactly one Host 400, a Transfer-Encoding
+ *    other than chunked 501, and one with a Content-Length too 400.  A
+ *    request line with no space in it (GARBAGE) is still dropped by
+ *    libmicrohttpd 0.9.75 before any of this can see it;
+ *  - a body over max_body (open_max_body for a client without a
+ *    certificate) gets 413 before it is read;
  *  - a request whose body is still coming when request_time passes gets
  *    408 on its next piece, and the connection is closed.  A client that
  *    does not finish its headers, or falls silent (BODY_GRACE_S after the
@@ -74,9 +91,12 @@ struct https_config {
 	const char *ca_pem;            /* the shop CA: who may connect */
 	const char *address;           /* IPv4 literal to listen on */
 	unsigned port;                 /* 0: any free port */
-	unsigned max_connections;      /* past it, 503 (see above) */
+	unsigned max_connections;      /* past it, room or 503 (above) */
 	unsigned max_per_ip;           /* past it, 503 (see above) */
 	size_t max_body;               /* larger bodies get 413 */
+	size_t open_max_body;          /* the same for a request without a
+					  certificate (open_path), which is
+					  only ever small; 0: max_body */
 	size_t max_response;           /* handler output cap */
 	unsigned timeout_s;            /* idle connections are closed */
 	unsigned request_time_s;       /* a request not received whole this

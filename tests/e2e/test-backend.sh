@@ -18,6 +18,20 @@ api() {
 		"https://127.0.0.1:$PORT$2" 2> "$T/curl.err")
 }
 
+# raw REQUEST: sends REQUEST (a printf format) as it is, over TLS with the
+# first desk's certificate, from gnutls-cli (a client that is not ours and
+# fixes nothing); the status of the first answer in $CODE, "none" if the
+# connection ended without one.  Every refusal closes the connection; a
+# server that answers nothing is given 8 s.
+raw() {
+	CODE=$(timeout 20 gnutls-cli --x509cafile "$BK/ca.pem" \
+		--x509certfile "$BK/join/desk.pem" \
+		--x509keyfile "$BK/join/desk.key" -p "$PORT" 127.0.0.1 \
+		< <(printf "$1"; sleep 8) 2> /dev/null |
+		sed -n 's/^HTTP\/1\.[01] \([0-9][0-9][0-9]\) .*/\1/p' | head -1)
+	[ -n "$CODE" ] || CODE=none
+}
+
 # head_seq: the signed head's seq in the last answer.
 head_seq() { jq -r '.head.seq' "$T/resp"; }
 
@@ -116,6 +130,15 @@ gnutls_cli "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 tls12=$?
 check "gnutls-cli gets in with TLS 1.3 and is refused with TLS 1.2 only" \
 	test "$tls13" -eq 0 -a "$tls12" -ne 0
+# Key exchange on elliptic curves only: a finite-field group costs the
+# server up to 0.43 s of CPU a handshake (ffdhe8192).
+kx=""
+for g in FFDHE8192 FFDHE2048 X25519 SECP256R1 SECP384R1; do
+	gnutls_cli "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-$g"
+	kx="$kx $g=$?"
+done
+check "ffdhe8192 and ffdhe2048 are refused, X25519, P-256, P-384 get in ($kx)" \
+	bash -c "[[ '$kx' =~ FFDHE8192=[1-9].*FFDHE2048=[1-9].*X25519=0\ SECP256R1=0\ SECP384R1=0 ]]"
 
 # --- a desk founded alone attaches to the empty backend and pushes ---------
 new_shop
@@ -218,6 +241,35 @@ api DELETE /v1/log
 check "a wrong method gets 405" test "$CODE" = 405
 api GET "/v1/log?after=-1"
 check "a bad after= gets 400" test "$CODE" = 400
+# Requests no client of ours sends, each answered with a status and the
+# connection closed (libmicrohttpd let these through, or dropped them with
+# no status).
+H='Host: x\r\n'
+raw "POST /v1/statements HTTP/1.1\r\n${H}Transfer-Encoding: bogus\r\n\r\n"
+check "an unknown Transfer-Encoding gets 501 ($CODE)" test "$CODE" = 501
+raw "POST /v1/statements HTTP/1.1\r\n${H}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+check "Content-Length and Transfer-Encoding together get 400 ($CODE)" \
+	test "$CODE" = 400
+args=$(for i in $(seq 1 2000); do printf 'a%d=1&' "$i"; done)
+raw "GET /v1/log?${args}after=0 HTTP/1.1\r\n$H\r\n"
+check "2,000 query arguments get 414 ($CODE)" test "$CODE" = 414
+raw "GET /v1/log?after=0&limit=1&a=1&b=2&c=3&d=4&e=5&f=6&g=7&h=8&i=9&j=10&k=11&l=12&m=13&n=14&o=15 HTTP/1.1\r\n$H\r\n"
+check "17 query arguments get 414 ($CODE)" test "$CODE" = 414
+raw "GET /v1/log%%00?after=0 HTTP/1.1\r\n$H\r\n"
+check "a NUL in the path (%00) gets 400, not /v1/log ($CODE)" test "$CODE" = 400
+raw "GET /v1/lo%%00g?after=0 HTTP/1.1\r\n$H\r\n"
+check "and so does a NUL in the middle of the path ($CODE)" test "$CODE" = 400
+raw "GET /v1/log?after=0 HTTP/1.1\r\n\r\n"
+check "an HTTP/1.1 request without Host gets 400 ($CODE)" test "$CODE" = 400
+raw "GET /v1/log?after=0 HTTP/1.1\r\n${H}Host: y\r\n\r\n"
+check "and one with two Host headers gets 400 ($CODE)" test "$CODE" = 400
+raw "GET /v1/log?after=0 HTTP/1.1\r\n${H}Connection: close\r\n\r\n"
+check "the same request with one Host gets 200 ($CODE)" test "$CODE" = 200
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
+	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key" --path-as-is \
+	"https://127.0.0.1:$PORT/v1/log%00?after=0" 2> /dev/null)
+check "curl asking for /v1/log%00 gets 400 too ($CODE)" test "$CODE" = 400
 api GET "/v1/log?after=300"
 check "after all that the server still serves" \
 	test "$CODE" = 200 -a "$(jq '.entries | length' "$T/resp")" = 2
