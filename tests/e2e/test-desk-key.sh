@@ -159,6 +159,16 @@ expect_ok "desk A syncs with its sealed key"
 at "$A" desk invite
 expect_ok "desk A asks for an invite with its sealed key"
 no_file_pulls "no file of desk A's store lets curl pull the log" "$A"
+# Revoking someone rotates the data key: the database, key row and all,
+# is copied under the new one.
+"$OD" --store "$A" --user olivia --passphrase-fd 3 user add sam --role staff \
+	--new-passphrase-fd 4 > /dev/null 2>&1 3< <(printf '%s\n' "$OLIVIA") \
+	4< <(printf 'sam staff pass\n')
+at "$A" sync
+at "$A" user revoke sam
+expect_ok "revoking sam rotates desk A's data key"
+at "$A" sync
+expect_ok "desk A still syncs with its sealed key after the rotation"
 
 # --- attaching with a bundle: the key is sealed, not copied ----------------
 B="$T/desk-b"
