@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -144,12 +145,18 @@ static int parse_fd(const char *s)
 	return (int)v;
 }
 
-/* Keeps secrets out of core dumps and files private from the start. */
+/*
+ * Keeps secrets out of core dumps and files private from the start.  Not
+ * dumpable also makes /proc/PID/ root's: another process of the same user
+ * cannot open this one's descriptors there (the pipe that hands the desk's
+ * TLS key to GnuTLS, net/tls-client.h) nor attach to it.
+ */
 static void harden_process(void)
 {
 	struct rlimit none = { 0, 0 };
 
 	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
 	umask(077);
 }
 

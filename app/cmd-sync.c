@@ -64,7 +64,7 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *storefront = NULL;
-	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL };
+	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL, NULL };
 	struct sync_report rep;
 	struct shop *sh = NULL;
 	enum od_code rc;

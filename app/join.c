@@ -200,9 +200,13 @@ static enum od_code check_opts(const struct join_opts *o, int *dir_existed,
 	return OD_OK;
 }
 
-/* Keeps the join's answer and this desk's key in DIR/.join/ for now. */
+/*
+ * Keeps the join's answer (the CA and this desk's certificate, both
+ * public) in DIR/.join/ for now.  The desk's key stays in memory until
+ * sync_attach seals it in the new store: it is never written to a file.
+ */
 static enum od_code keep_bundle(const char *dir, json_t *ans,
-				const char *key_pem, struct od_err *err)
+				struct od_err *err)
 {
 	char tmp[4200];
 
@@ -216,8 +220,7 @@ static enum od_code keep_bundle(const char *dir, json_t *ans,
 	if (write_file(tmp, "ca.pem", json_string_value(json_object_get(ans,
 					"ca")), err) != OD_OK ||
 	    write_file(tmp, "desk.pem", json_string_value(json_object_get(ans,
-					"certificate")), err) != OD_OK ||
-	    write_file(tmp, "desk.key", key_pem, err) != OD_OK)
+					"certificate")), err) != OD_OK)
 		return err->code;
 	return OD_OK;
 }
@@ -225,7 +228,7 @@ static enum od_code keep_bundle(const char *dir, json_t *ans,
 enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 		      struct od_err *err)
 {
-	char desk[72], ca[4200], cert[4200], key[4200], rnd_hex[9];
+	char desk[72], ca[4200], cert[4200], rnd_hex[9];
 	char *req_pem = NULL, *key_pem = NULL;
 	struct sync_attach a;
 	struct sync_report srep;
@@ -265,7 +268,7 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	snprintf(rep->shop, sizeof rep->shop, "%s",
 		 json_string_value(json_object_get(ans, "shop")));
 	snprintf(rep->desk, sizeof rep->desk, "%s", desk);
-	rc = keep_bundle(o->dir, ans, key_pem, err);
+	rc = keep_bundle(o->dir, ans, err);
 	if (rc != OD_OK)
 		goto out;
 	if (o->owner != NULL) {
@@ -281,12 +284,12 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 		goto out;
 	snprintf(ca, sizeof ca, "%s/%s/ca.pem", o->dir, JOIN_TMP);
 	snprintf(cert, sizeof cert, "%s/%s/desk.pem", o->dir, JOIN_TMP);
-	snprintf(key, sizeof key, "%s/%s/desk.key", o->dir, JOIN_TMP);
 	a.url = o->url;
 	a.pin = o->pin;
 	a.ca = ca;
 	a.cert = cert;
-	a.key = key;
+	a.key = NULL;
+	a.key_pem = key_pem;
 	rc = sync_attach(sh, &a, err);
 	clean(o->dir, 0, 0);
 	if (rc == OD_OK)

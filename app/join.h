@@ -7,8 +7,9 @@
  * the backend's pin in the handshake, before a byte is sent: there is no
  * trust on first use, and a wrong pin stops the join with nothing written.
  * The backend answers with the desk's certificate and the shop CA, which
- * the desk keeps in its store directory (backend/, mode 0600) with the
- * address and pin in its encrypted store (sync_attach), and then syncs:
+ * the desk keeps in its store directory (backend/, mode 0600); its key,
+ * the address and the pin go into its encrypted store (sync_attach; the
+ * key is never written to a file, app/sync-key.h), and then it syncs:
  *   - with an owner (the shop's first desk): it founds the shop here
  *     (shop_init) and pushes the genesis and the owner's key bundle;
  *   - without one: it makes a store of its own with its own data key,

@@ -370,8 +370,9 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 	if (rc == OD_OK)
 		printf("\n(A desk made before the backend attaches with the "
 		       "bundle in %s/%s/:\n  orderdesk sync --backend URL "
-		       "--pin PIN --ca ca.pem --cert desk.pem --key desk.key)\n",
-		       dir, BACKEND_JOIN_DIR);
+		       "--pin PIN --ca ca.pem --cert desk.pem --key desk.key\n"
+		       "  which seals the key in the desk's store: then delete "
+		       "desk.key here.)\n", dir, BACKEND_JOIN_DIR);
 	return rc;
 }
 

@@ -430,6 +430,50 @@ out:
 	return rc;
 }
 
+enum od_code pki_check_key(const char *key_pem, const char *cert_pem,
+			   const char *what, struct od_err *err)
+{
+	gnutls_x509_privkey_t key = NULL;
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d;
+	unsigned char mine[64], theirs[64];
+	size_t nmine = sizeof mine, ntheirs = sizeof theirs;
+	enum od_code rc = OD_OK;
+
+	d.data = (unsigned char *)key_pem;
+	d.size = (unsigned)strlen(key_pem);
+	/* No passphrase: an encrypted key fails here, as libcurl would. */
+	if (gnutls_x509_privkey_init(&key) < 0 ||
+	    gnutls_x509_privkey_import2(key, &d, GNUTLS_X509_FMT_PEM, NULL,
+					GNUTLS_PKCS_PLAIN) < 0 ||
+	    gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, mine,
+					   &nmine) < 0) {
+		rc = od_err_set(err, OD_E_INPUT, "%s is not an unencrypted "
+				"private key in PEM", what);
+		goto out;
+	}
+	if (cert_pem == NULL)
+		goto out;
+	d.data = (unsigned char *)cert_pem;
+	d.size = (unsigned)strlen(cert_pem);
+	if (gnutls_x509_crt_init(&crt) < 0 ||
+	    gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM) < 0 ||
+	    gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, theirs,
+				       &ntheirs) < 0) {
+		rc = od_err_set(err, OD_E_INPUT, "the desk's certificate is "
+				"not a PEM certificate");
+		goto out;
+	}
+	if (nmine != ntheirs || memcmp(mine, theirs, nmine) != 0)
+		rc = od_err_set(err, OD_E_INPUT, "%s is not the key of the "
+				"desk's certificate: give the key that came "
+				"with it", what);
+out:
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+	return rc;
+}
+
 enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],
 		     struct od_err *err)
 {

@@ -92,6 +92,15 @@ enum od_code pki_serial(const char *cert_pem, char serial[PKI_SERIAL_MAX + 1],
 enum od_code pki_check_dates(const char *path, const char *what,
 			     struct od_err *err);
 
+/*
+ * Checks that key_pem is one unencrypted private key in PEM and, when
+ * cert_pem is not NULL, that it is the key of that certificate.  Either
+ * failure gives OD_E_INPUT naming what (e.g. "the file given with --key");
+ * no part of the key appears in the message.
+ */
+enum od_code pki_check_key(const char *key_pem, const char *cert_pem,
+			   const char *what, struct od_err *err);
+
 /* Writes the pin of the certificate's public key and a NUL to pin. */
 enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],
 		     struct od_err *err);

@@ -15,6 +15,7 @@
 #include "app/ledger.h"
 #include "app/people-sync.h"
 #include "app/sync.h"
+#include "app/sync-key.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -532,6 +533,26 @@ static double monotonic_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/*
+ * Seals a desk's TLS key that an older orderdesk left in the clear in
+ * backend/desk.key (app/sync-key.h), on the first unlock that finds it.
+ * A reader takes the lock exclusively for it, as finish_rotation does.
+ */
+static enum od_code seal_old_desk_key(struct shop *sh, enum shop_access access,
+				      struct od_err *err)
+{
+	enum od_code rc;
+
+	if (!sync_key_old_file(sh->dir))
+		return OD_OK;
+	if (access == SHOP_READ && (rc = take_lock(sh, 1, err)) != OD_OK)
+		return rc;
+	rc = sync_key_migrate(sh->store, sh->dir, err);
+	if (rc == OD_OK && access == SHOP_READ)
+		rc = take_lock(sh, 0, err);
+	return rc;
+}
+
 enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 			 size_t pass_len, enum shop_access access,
 			 struct shop **out, struct od_err *err)
@@ -573,6 +594,8 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 		rc = note_db_file(sh, err);
 	if (rc == OD_OK)
 		rc = check_user(sh, err);
+	if (rc == OD_OK)
+		rc = seal_old_desk_key(sh, access, err);
 	if (rc != OD_OK) {
 		shop_close(sh);
 		return rc;

@@ -16,6 +16,7 @@
 #include "app/ledger.h"
 #include "app/people-sync.h"
 #include "app/pki.h"
+#include "app/sync-key.h"
 #include "app/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -55,17 +56,15 @@ struct head {
 	uint8_t hash[32];
 };
 
-/* Copies the file src to dir/name (mode 0600), refusing non-PEM content. */
-static enum od_code copy_pem(const char *src, const char *dir,
-			     const char *name, struct od_err *err)
+/* Reads the PEM file src (a certificate) into b, refusing anything else. */
+static enum od_code load_pem(const char *src, struct buf *b,
+			     struct od_err *err)
 {
-	char path[4096], chunk[4096];
-	struct buf b;
+	char chunk[4096];
 	ssize_t n;
 	int fd;
 	enum od_code rc = OD_OK;
 
-	buf_init(&b, PEM_MAX);
 	fd = open(src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return od_err_set(err, OD_E_IO, "cannot read %.200s: %s", src,
@@ -76,29 +75,36 @@ static enum od_code copy_pem(const char *src, const char *dir,
 		if (n < 0)
 			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
 					src, strerror(errno));
-		else if (buf_add(&b, chunk, (size_t)n, err) != OD_OK)
+		else if (buf_add(b, chunk, (size_t)n, err) != OD_OK)
 			rc = od_err_set(err, OD_E_INPUT, "%.200s is too large "
-					"for a certificate or key", src);
+					"for a certificate", src);
 	}
 	close(fd);
-	secret_wipe(chunk, sizeof chunk);
-	if (rc == OD_OK && (b.data == NULL ||
-			    strncmp(b.data, "-----BEGIN ", 11) != 0))
+	if (rc == OD_OK && (b->data == NULL ||
+			    strncmp(b->data, "-----BEGIN ", 11) != 0))
 		rc = od_err_set(err, OD_E_INPUT, "%.200s is not a PEM "
-				"certificate or key", src);
-	if (rc == OD_OK) {
-		snprintf(path, sizeof path, "%s/%s", dir, name);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-			  O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, b.data, b.len) != (ssize_t)b.len ||
-		    fsync(fd) != 0)
-			rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s",
-					path, strerror(errno));
-		if (fd >= 0 && close(fd) != 0 && rc == OD_OK)
-			rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s",
-					path, strerror(errno));
-	}
-	buf_free(&b);
+				"certificate", src);
+	return rc;
+}
+
+/* Writes b to dir/name (mode 0600). */
+static enum od_code write_pem(const struct buf *b, const char *dir,
+			      const char *name, struct od_err *err)
+{
+	char path[4200];
+	enum od_code rc = OD_OK;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0 || write(fd, b->data, b->len) != (ssize_t)b->len ||
+	    fsync(fd) != 0)
+		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
+				strerror(errno));
+	if (fd >= 0 && close(fd) != 0 && rc == OD_OK)
+		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
+				strerror(errno));
 	return rc;
 }
 
@@ -137,8 +143,9 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 	/* Another backend (another pin) signs with its own key: learn it. */
 	const char *kv[6] = { META_URL, a->url, META_PIN, a->pin,
 			      META_HEADKEY, "" };
-	char dir[4096], *old_pin = NULL;
-	size_t n = 2;
+	char dir[4096], *old_pin = NULL, *key = NULL;
+	struct buf ca, cert;
+	size_t n = 2, i;
 	enum od_code rc;
 
 	if (strncmp(a->url, "https://", 8) != 0 || strlen(a->url) > 512)
@@ -148,15 +155,29 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 		return od_err_set(err, OD_E_USAGE, "--pin takes sha256// and 44 "
 				  "base64 characters, as orderdeskd init "
 				  "prints it");
+	buf_init(&ca, PEM_MAX);
+	buf_init(&cert, PEM_MAX);
+	/* Everything is checked before anything is written. */
+	rc = load_pem(a->ca, &ca, err);
+	if (rc == OD_OK)
+		rc = load_pem(a->cert, &cert, err);
+	if (rc == OD_OK && a->key != NULL)
+		rc = sync_key_read_file(a->key, cert.data, &key, err);
+	else if (rc == OD_OK)
+		rc = pki_check_key(a->key_pem, cert.data, "the desk's new key",
+				   err);
+	if (rc != OD_OK)
+		goto out;
 	snprintf(dir, sizeof dir, "%s/%s", sh->dir, SYNC_DIR);
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s", dir,
-				  strerror(errno));
-	rc = copy_pem(a->ca, dir, "ca.pem", err);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		rc = od_err_set(err, OD_E_IO, "cannot create %.200s: %s", dir,
+				strerror(errno));
+		goto out;
+	}
+	/* The certificates are public; the key goes into the store only. */
+	rc = write_pem(&ca, dir, "ca.pem", err);
 	if (rc == OD_OK)
-		rc = copy_pem(a->cert, dir, "desk.pem", err);
-	if (rc == OD_OK)
-		rc = copy_pem(a->key, dir, "desk.key", err);
+		rc = write_pem(&cert, dir, "desk.pem", err);
 	if (rc == OD_OK) {
 		rc = store_meta_get(sh->store, META_PIN, &old_pin, err);
 		if (rc == OD_E_NOTFOUND || (rc == OD_OK &&
@@ -167,7 +188,22 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 		free(old_pin);
 	}
 	if (rc == OD_OK)
-		rc = meta_put(sh->store, kv, n, err);
+		rc = store_begin(sh->store, err);
+	if (rc != OD_OK)
+		goto out;
+	for (i = 0; rc == OD_OK && i < n; i++)
+		rc = store_meta_set(sh->store, kv[2 * i], kv[2 * i + 1], err);
+	if (rc == OD_OK)
+		rc = sync_key_put(sh->store, key != NULL ? key : a->key_pem,
+				  err);
+	if (rc == OD_OK)
+		rc = store_commit(sh->store, err);
+	else
+		store_rollback(sh->store);
+out:
+	secret_free_str(key);
+	buf_free(&ca);
+	buf_free(&cert);
 	return rc;
 }
 
@@ -197,7 +233,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 {
 	struct tls_client_config cfg;
 	char url[520], pin[64], seen_seq[32], seen[80];
-	char ca[4200], cert[4200], key[4200];
+	char ca[4200], cert[4200], *key = NULL;
 	struct store *s = j->sh->store;
 	enum od_code rc;
 
@@ -228,22 +264,25 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 	}
 	snprintf(ca, sizeof ca, "%s/%s/ca.pem", j->sh->dir, SYNC_DIR);
 	snprintf(cert, sizeof cert, "%s/%s/desk.pem", j->sh->dir, SYNC_DIR);
-	snprintf(key, sizeof key, "%s/%s/desk.key", j->sh->dir, SYNC_DIR);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.base_url = url;
 	cfg.pin = pin;
 	cfg.ca_file = ca;
 	cfg.cert_file = cert;
-	cfg.key_file = key;
 	cfg.connect_timeout_s = 10;
 	cfg.timeout_s = 120;
 	cfg.max_response = SYNC_MAX_RESPONSE;
 	cfg.cancel = j->stop;
 	/* The backend would end the handshake without a word. */
 	rc = pki_check_dates(cert, "this desk's certificate", err);
-	if (rc != OD_OK)
-		return rc;
-	return tls_client_new(&cfg, &j->client, err);
+	if (rc == OD_OK)
+		rc = sync_key_get(s, &key, err);
+	/* The client keeps its own copy, wiped when it is freed. */
+	cfg.key_pem = key;
+	if (rc == OD_OK)
+		rc = tls_client_new(&cfg, &j->client, err);
+	secret_free_str(key);
+	return rc;
 }
 
 /* Reads a string member of exactly the expected shape. */

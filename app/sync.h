@@ -4,9 +4,10 @@
  *
  * A desk attaches to a backend once: its address, the pin of the backend's
  * key, the shop CA and the desk's own certificate and key (the bundle
- * `orderdeskd init` or `orderdeskd desk add` writes).  The files are copied
- * into the store directory's "backend/" (mode 0600) and the address and pin
- * kept in the encrypted store.  There is no trust on first use: the pin and
+ * `orderdeskd init` or `orderdeskd desk add` writes).  The two certificates
+ * are copied into the store directory's "backend/" (mode 0600); the key is
+ * sealed inside the encrypted store (app/sync-key.h), with the address and
+ * pin, and never written to a file.  There is no trust on first use: the pin and
  * the CA are given, and a backend that does not match them is never sent a
  * byte.
  *
@@ -51,10 +52,10 @@
 
 #include "app/people-sync.h"
 #include "app/shop.h"
+#include "app/sync-key.h"
 #include "lib/err.h"
 #include "net/tls-client.h"
 
-#define SYNC_DIR          "backend"       /* in the store directory */
 #define SYNC_BATCH        200             /* statements per push */
 #define SYNC_BATCH_BYTES  (1024 * 1024)   /* statement bytes per push */
 #define SYNC_MAX_RESPONSE (32 * 1024 * 1024)
@@ -66,15 +67,18 @@
 struct sync_attach {
 	const char *url;    /* https://HOST:PORT */
 	const char *pin;    /* sha256//... */
-	const char *ca;     /* files to copy in */
+	const char *ca;     /* certificate files to copy in */
 	const char *cert;
-	const char *key;
+	const char *key;    /* the key's file, read and sealed, or NULL: */
+	const char *key_pem;/* the key itself (a join makes it in memory) */
 };
 
 /*
  * Records the backend for this store (sh unlocked for writing): copies the
- * three files into DIR/backend/ and keeps url and pin in the store.  Bad
- * files (unreadable, not PEM, too large) give a message naming them.
+ * CA and the desk's certificate into DIR/backend/ and keeps url, pin and
+ * the key in the store (the key's file is only read: its owner deletes
+ * it).  Bad files (unreadable, not PEM, too large, a key that is not the
+ * certificate's) give a message naming them, with nothing written.
  */
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err);

@@ -2,13 +2,22 @@
 #include "net/tls-client.h"
 
 #include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gnutls/gnutls.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tls_client {
 	CURL *h;
 	struct tls_client_config cfg;
-	char *base_url, *pin, *ca_file, *cert_file, *key_file;
+	char *base_url, *pin, *ca_file, *cert_file;
+	char *key_pem;           /* wiped when freed */
+	size_t key_len;
+	int key_fd;              /* the pipe GnuTLS reads it from, or -1 */
+	char key_path[32];       /* "/proc/self/fd/N" */
 	struct buf *resp;        /* where the current answer goes */
 	int overflow;            /* the answer passed the cap */
 	char errbuf[CURL_ERROR_SIZE];
@@ -55,7 +64,9 @@ void tls_client_free(struct tls_client *c)
 	free(c->pin);
 	free(c->ca_file);
 	free(c->cert_file);
-	free(c->key_file);
+	if (c->key_pem != NULL)
+		gnutls_memset(c->key_pem, 0, c->key_len);
+	free(c->key_pem);
 	free(c);
 }
 
@@ -83,6 +94,7 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 	if (c == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	c->cfg = *cfg;
+	c->cfg.key_pem = NULL;   /* the caller's copy is not kept */
 	if (c->cfg.stall_s <= 0)
 		c->cfg.stall_s = TLS_CLIENT_STALL_S;
 	c->base_url = strdup(cfg->base_url);
@@ -90,17 +102,60 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 	/* No CA: the pin alone (joining); no certificate: none shown. */
 	c->ca_file = cfg->ca_file ? strdup(cfg->ca_file) : NULL;
 	c->cert_file = cfg->cert_file ? strdup(cfg->cert_file) : NULL;
-	c->key_file = cfg->key_file ? strdup(cfg->key_file) : NULL;
+	c->key_fd = -1;
+	c->key_len = cfg->key_pem ? strlen(cfg->key_pem) : 0;
+	c->key_pem = cfg->key_pem ? strdup(cfg->key_pem) : NULL;
 	c->h = curl_easy_init();
 	if (c->base_url == NULL || c->pin == NULL ||
 	    (cfg->ca_file != NULL && c->ca_file == NULL) ||
 	    (cfg->cert_file != NULL && c->cert_file == NULL) ||
-	    (cfg->key_file != NULL && c->key_file == NULL) || c->h == NULL) {
+	    (cfg->key_pem != NULL && c->key_pem == NULL) || c->h == NULL) {
 		tls_client_free(c);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	*out = c;
 	return OD_OK;
+}
+
+/*
+ * Puts the key into a fresh pipe for this request's handshake (tls-client.h
+ * says why a pipe).  The whole key fits in the pipe's buffer (a page at
+ * least), so it is written before libcurl reads and the write end is
+ * closed at once: GnuTLS reads it to the end.  A reused connection reads
+ * nothing; key_close empties it either way.
+ */
+static enum od_code key_open(struct tls_client *c, struct od_err *err)
+{
+	int fds[2];
+	ssize_t n;
+
+	if (c->key_pem == NULL)
+		return OD_OK;
+	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+		return od_err_set(err, OD_E_IO, "cannot hand this desk's key to "
+				  "TLS: %s", strerror(errno));
+	do
+		n = write(fds[1], c->key_pem, c->key_len);
+	while (n < 0 && errno == EINTR);
+	close(fds[1]);
+	if (n != (ssize_t)c->key_len) {
+		close(fds[0]);
+		return od_err_set(err, OD_E_IO, "cannot hand this desk's key to "
+				  "TLS (%zu bytes; a pipe took %zd)",
+				  c->key_len, n);
+	}
+	c->key_fd = fds[0];
+	snprintf(c->key_path, sizeof c->key_path, "/proc/self/fd/%d", fds[0]);
+	return OD_OK;
+}
+
+/* Closes the request's key pipe, and with it whatever was not read. */
+static void key_close(struct tls_client *c)
+{
+	if (c->key_fd >= 0)
+		close(c->key_fd);
+	c->key_fd = -1;
+	c->key_path[0] = '\0';
 }
 
 /* Sets the options every request shares; 0 when libcurl accepts them all. */
@@ -128,7 +183,9 @@ static int set_common(struct tls_client *c)
 	bad |= curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
 	if (c->cert_file != NULL) {
 		bad |= curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert_file);
-		bad |= curl_easy_setopt(h, CURLOPT_SSLKEY, c->key_file);
+		if (c->key_fd >= 0)
+			bad |= curl_easy_setopt(h, CURLOPT_SSLKEY,
+						c->key_path);
 	}
 	bad |= curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
 				c->cfg.connect_timeout_s);
@@ -239,6 +296,9 @@ enum od_code tls_client_request(struct tls_client *c, const char *method,
 	c->errbuf[0] = '\0';
 	c->overflow = 0;
 	c->resp = resp;
+	rc = key_open(c, err);
+	if (rc != OD_OK)
+		goto out;
 	bad = set_common(c);
 	bad |= curl_easy_setopt(c->h, CURLOPT_URL, url.data);
 	if (body != NULL) {
@@ -266,6 +326,7 @@ enum od_code tls_client_request(struct tls_client *c, const char *method,
 	}
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, status);
 out:
+	key_close(c);
 	c->resp = NULL;
 	curl_slist_free_all(hdr);
 	buf_free(&url);

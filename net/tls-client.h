@@ -7,6 +7,16 @@
  * byte of the request is sent.  The desk shows its own client certificate.
  * Timeouts, a cap on the response size, https only, no redirects; the HTTP
  * status is returned (libcurl itself calls a 403 a success).
+ *
+ * The desk's key never goes through a file.  libcurl takes a key from
+ * memory only as CURLOPT_SSLKEY_BLOB, which its GnuTLS backend (Debian's
+ * libcurl 7.88) accepts and then ignores: no certificate is shown and the
+ * backend answers 401.  So each request hands the key to GnuTLS through a
+ * pipe, named /proc/self/fd/N: no name on any file system, readable only
+ * by this process (and root, and a process that may ptrace it, which can
+ * read its memory anyway), emptied by the one read of the handshake and
+ * closed right after the request.  The client's copy is wiped when the
+ * client is freed.
  */
 #ifndef OD_TLS_CLIENT_H
 #define OD_TLS_CLIENT_H
@@ -27,7 +37,9 @@ struct tls_client_config {
 				     (a desk joining, before it has the CA) */
 	const char *cert_file;    /* this desk's certificate, PEM; NULL: none
 				     (joining) */
-	const char *key_file;     /* and key (NULL with cert_file) */
+	const char *key_pem;      /* and its private key, PEM text in memory
+				     (copied; NULL with cert_file): see
+				     below for how it reaches GnuTLS */
 	long connect_timeout_s;
 	long timeout_s;           /* whole request */
 	long stall_s;             /* give up when no byte moves for this

@@ -47,6 +47,7 @@
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/err.h"
+#include "lib/secret.h"
 #include "net/https-server.h"
 #include "net/tls-client.h"
 
@@ -70,6 +71,7 @@ struct run {
 	char pin[64];
 	struct tls_client_config cc;
 	char ca[4200], cert[4200], key[4200];
+	char *key_pem;          /* the first desk's key, for r->cc */
 };
 
 /* Seconds on the monotonic clock. */
@@ -161,7 +163,8 @@ static void start_backend(struct run *r)
 	r->cc.pin = r->pin;
 	r->cc.ca_file = r->ca;
 	r->cc.cert_file = r->cert;
-	r->cc.key_file = r->key;
+	r->key_pem = pem(bk, "join/desk.key");
+	r->cc.key_pem = r->key_pem;
 	r->cc.connect_timeout_s = 10;
 	r->cc.timeout_s = 60;
 	r->cc.max_response = SYNC_MAX_RESPONSE;
@@ -170,7 +173,7 @@ static void start_backend(struct run *r)
 /* Unlocks a desk as the owner and attaches it to the backend. */
 static struct shop *desk_open(struct run *r, const char *dir)
 {
-	struct sync_attach a = { r->url, r->pin, r->ca, r->cert, r->key };
+	struct sync_attach a = { r->url, r->pin, r->ca, r->cert, r->key, NULL };
 	struct shop *sh = NULL;
 	struct od_err err;
 
@@ -524,5 +527,6 @@ int main(int argc, char **argv)
 	https_server_stop(r.srv);
 	backend_close(r.b);
 	order_list_free(r.list);
+	secret_free_str(r.key_pem);
 	return 0;
 }

@@ -71,3 +71,29 @@ second_desk() {
 	od_as owner "$OWNER_PASS" backup "$T/second.bak"
 	STORE="$1" od_as owner "$OWNER_PASS" restore "$T/second.bak"
 }
+
+# holds_key_of CERT PATH...: succeeds when a file under PATH holds, as a
+# PEM block, the private key of certificate CERT (a desk's): every block
+# found is compared by its public key, so keys of others do not count.
+holds_key_of() {
+	local cert=$1 f b pub blocks
+	shift
+	pub=$(openssl x509 -in "$cert" -noout -pubkey) || return 2
+	blocks=$(mktemp -d)
+	while IFS= read -r -d '' f; do
+		awk -v d="$blocks/k." '/-----BEGIN .*PRIVATE KEY-----/ { on = 1; n++ }
+			on { print > (d n) }
+			/-----END .*PRIVATE KEY-----/ { on = 0; close(d n) }' "$f"
+		for b in "$blocks"/k.*; do
+			[ -e "$b" ] || continue
+			if [ "$(openssl pkey -in "$b" -pubout 2> /dev/null)" = \
+			     "$pub" ]; then
+				rm -rf "$blocks"
+				return 0
+			fi
+			rm -f "$b"
+		done
+	done < <(find "$@" -type f -print0 2> /dev/null)
+	rm -rf "$blocks"
+	return 1
+}

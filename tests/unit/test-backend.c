@@ -628,7 +628,7 @@ static struct https_server *serve(struct fixture *f, char **pems)
 static struct tls_client *client(struct fixture *f, unsigned port,
 				 const char *pin, size_t cap)
 {
-	char url[64], ca[128], cert[128], key[128];
+	char url[64], ca[128], cert[128], *key = NULL;
 	struct tls_client_config cfg;
 	struct tls_client *c = NULL;
 	struct od_err err;
@@ -636,17 +636,19 @@ static struct tls_client *client(struct fixture *f, unsigned port,
 	snprintf(url, sizeof url, "https://127.0.0.1:%u", port);
 	snprintf(ca, sizeof ca, "%s/join/ca.pem", f->dir);
 	snprintf(cert, sizeof cert, "%s/join/desk.pem", f->dir);
-	snprintf(key, sizeof key, "%s/join/desk.key", f->dir);
+	assert_int_equal(backend_read_pem(f->dir, "join/desk.key", &key, &err),
+			 OD_OK);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.base_url = url;
 	cfg.pin = pin;
 	cfg.ca_file = ca;
 	cfg.cert_file = cert;
-	cfg.key_file = key;
+	cfg.key_pem = key;
 	cfg.connect_timeout_s = 5;
 	cfg.timeout_s = 10;
 	cfg.max_response = cap;
 	assert_int_equal(tls_client_new(&cfg, &c, &err), OD_OK);
+	secret_free_str(key);
 	return c;
 }
 
