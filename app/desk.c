@@ -1373,7 +1373,7 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	if (rc != OD_OK)
 		return rc;
 	if (st->kind == STMT_USER_ADD || st->kind == STMT_USER_ROLE ||
-	    st->kind == STMT_USER_REVOKE)
+	    st->kind == STMT_USER_REVOKE || st->kind == STMT_USER_REKEY)
 		w->people = 1;
 	if (!filter_matches(w->filter, st)) {
 		statement_free(st);
