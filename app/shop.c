@@ -483,7 +483,8 @@ static enum od_code note_db_file(struct shop *sh, struct od_err *err)
  * passphrase change was cut short before the key file was saved, the new
  * slot waits in the outbox and is put in place now.
  */
-static enum od_code retired_key(struct shop *sh, struct od_err *err)
+static enum od_code retired_key(struct shop *sh, int unlocking,
+				struct od_err *err)
 {
 	char whose[STMT_NAME_MAX + 1];
 	long long seq = 0;
@@ -497,6 +498,8 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 				  "%s's sealed key does not match the key in "
 				  "the shop's log; the key file was tampered "
 				  "with", sh->user);
+	if (rc == OD_OK && !unlocking)
+		return OD_OK;
 	if (rc == OD_OK)
 		rc = people_outbox_restore(sh, err);
 	if (rc == OD_OK)
@@ -513,8 +516,14 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 	return rc;
 }
 
-/* Checks that the unlocked user is an active user whose key this is. */
-static enum od_code check_user(struct shop *sh, struct od_err *err)
+/*
+ * Checks that the unlocked user is an active user whose key this is.  Past
+ * the unlock (hold), a key retired meanwhile is let be: the sync that
+ * brought the rekey must go on to fetch the new slot, and the fold refuses
+ * anything the retired key would sign.
+ */
+static enum od_code check_user(struct shop *sh, int unlocking,
+			       struct od_err *err)
 {
 	struct user_record u;
 	enum od_code rc = store_user_get(sh->store, sh->user, &u, err);
@@ -531,7 +540,9 @@ static enum od_code check_user(struct shop *sh, struct od_err *err)
 				  "%s's access has been revoked; ask the owner",
 				  sh->user);
 	if (strcmp(u.fingerprint, sh->fingerprint) != 0)
-		return retired_key(sh, err);
+		rc = retired_key(sh, unlocking, err);
+	if (rc != OD_OK)
+		return rc;
 	return role_parse(u.role, &sh->role, err);
 }
 
@@ -582,7 +593,7 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	if (rc == OD_OK)
 		rc = note_db_file(sh, err);
 	if (rc == OD_OK)
-		rc = check_user(sh, err);
+		rc = check_user(sh, 1, err);
 	if (rc != OD_OK) {
 		shop_close(sh);
 		return rc;
@@ -649,7 +660,7 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 	if (rc == OD_OK)
 		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
 	if (rc == OD_OK)
-		rc = check_user(sh, err);
+		rc = check_user(sh, 0, err);
 	if (rc != OD_OK)
 		shop_release(sh);
 	return rc;
