@@ -283,7 +283,8 @@ static enum od_code drop_stale(struct store *s, json_t *arr,
 	struct user_record u;
 	struct od_err skip;
 	enum od_code rc;
-	size_t i = json_array_size(arr);
+	size_t i = json_array_size(arr), n = i;
+	char *dump;
 
 	while (i-- > 0) {
 		if (people_entry_read(json_array_get(arr, i), &text, &sig, &pb,
@@ -297,7 +298,15 @@ static enum od_code drop_stale(struct store *s, json_t *arr,
 		if (people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
 			json_array_remove(arr, i);
 	}
-	return OD_OK;
+	if (json_array_size(arr) == n)
+		return OD_OK;
+	/* Kept dropped: never sent, never restored at an unlock. */
+	dump = json_dumps(arr, JSON_COMPACT);
+	if (dump == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = store_meta_set(s, META_OUTBOX, dump, err);
+	free(dump);
+	return rc;
 }
 
 enum od_code people_outbox_restore(struct shop *sh, struct od_err *err)

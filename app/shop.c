@@ -478,13 +478,12 @@ static enum od_code note_db_file(struct shop *sh, struct od_err *err)
 }
 
 /*
- * Refuses a sealed key that is not the one the log gives its person.  A
- * key they retired (`user passwd`) is an old passphrase: if this desk's
- * passphrase change was cut short before the key file was saved, the new
- * slot waits in the outbox and is put in place now.
+ * Refuses, at unlock, a sealed key that is not the one the log gives its
+ * person.  A key they retired (`user passwd`) is an old passphrase: if this
+ * desk's passphrase change was cut short before the key file was saved, the
+ * new slot waits in the outbox and is put in place now.
  */
-static enum od_code retired_key(struct shop *sh, int unlocking,
-				struct od_err *err)
+static enum od_code retired_key(struct shop *sh, struct od_err *err)
 {
 	char whose[STMT_NAME_MAX + 1];
 	long long seq = 0;
@@ -498,8 +497,6 @@ static enum od_code retired_key(struct shop *sh, int unlocking,
 				  "%s's sealed key does not match the key in "
 				  "the shop's log; the key file was tampered "
 				  "with", sh->user);
-	if (rc == OD_OK && !unlocking)
-		return OD_OK;
 	if (rc == OD_OK)
 		rc = people_outbox_restore(sh, err);
 	if (rc == OD_OK)
@@ -517,10 +514,11 @@ static enum od_code retired_key(struct shop *sh, int unlocking,
 }
 
 /*
- * Checks that the unlocked user is an active user whose key this is.  Past
- * the unlock (hold), a key retired meanwhile is let be: the sync that
- * brought the rekey must go on to fetch the new slot, and the fold refuses
- * anything the retired key would sign.
+ * Checks that the unlocked user is an active user, and at unlock that the
+ * key is theirs.  Past the unlock (hold) the log may have changed their key
+ * under a session: their rekey here or elsewhere, or one a sync set aside.
+ * That sync must go on to fetch the slot for the key the log gives them,
+ * and the fold refuses anything a key not theirs would sign.
  */
 static enum od_code check_user(struct shop *sh, int unlocking,
 			       struct od_err *err)
@@ -539,10 +537,8 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 		return od_err_set(err, OD_E_AUTH,
 				  "%s's access has been revoked; ask the owner",
 				  sh->user);
-	if (strcmp(u.fingerprint, sh->fingerprint) != 0)
-		rc = retired_key(sh, unlocking, err);
-	if (rc != OD_OK)
-		return rc;
+	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
+		return retired_key(sh, err);
 	return role_parse(u.role, &sh->role, err);
 }
 

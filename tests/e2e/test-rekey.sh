@@ -144,6 +144,35 @@ expect_ok "desk A pulls it"
 at "$A" "$OLIVIA" --user olivia audit verify
 expect_ok "desk A's log verifies"
 
+# --- two changes made apart: the backend keeps the first ------------------
+MEI_B="mei pass set on B"
+MEI_A="mei pass set on A"
+at "$B" "$MEI2" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "$MEI_B")
+expect_ok "mei changes her passphrase again, on desk B"
+at "$B" "$MEI_B" --user mei sync
+expect_ok "desk B syncs that change first"
+at "$A" "$MEI2" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "$MEI_A")
+expect_ok "and, not knowing, on desk A too"
+at "$A" "$MEI_A" --user mei sync
+check "desk A's sync goes through and sets its change aside" \
+	grep -q "could not" "$T/out"
+at "$A" "$OLIVIA" --user olivia conflicts --format json
+check "the backend refused A's rekey: its old key was retired by B's" \
+	test "$(jq -r '.[] | select(.kind == "user.rekey") |
+		"\(.refused_by) \(.reason)"' "$T/out" | cut -c1-54)" = \
+	"backend the statement is signed with mei's retired key"
+at "$A" "$MEI_A" --user mei list
+expect_fail "A's slot follows the log: the passphrase set on A is gone" 3 \
+	"wrong passphrase for mei"
+at "$A" "$MEI_B" --user mei note 1001 "after two changes"
+expect_ok "the passphrase set on B signs on desk A"
+at "$A" "$MEI_B" --user mei sync
+expect_ok "desk A syncs cleanly afterwards (no stale bundle is sent)"
+at "$A" "$OLIVIA" --user olivia audit verify
+expect_ok "desk A's log verifies after the refused rekey"
+
 # --- the backend's own replay, and a statement signed with the old key -----
 stop_backend
 "$ODD" --dir "$BK" verify > "$T/v.out" 2>&1
