@@ -68,7 +68,7 @@ static enum od_code wrong_key(struct store *s, const struct statement *st,
 	char whose[STMT_NAME_MAX + 1];
 	long long seq = 0;
 	enum od_code rc = store_key_retired(s, st->key, whose, sizeof whose,
-					    &seq, err);
+					    &seq, NULL, err);
 
 	if (rc == OD_OK && strcmp(whose, st->actor) == 0)
 		return od_err_set(err, OD_E_AUTH,
@@ -204,7 +204,7 @@ static enum od_code key_unused(struct store *s, const char *fp,
 	char whose[STMT_NAME_MAX + 1];
 	long long seq;
 	enum od_code rc = store_key_retired(s, fp, whose, sizeof whose, &seq,
-					    err);
+					    NULL, err);
 
 	if (rc == OD_OK)
 		return od_err_set(err, OD_E_EXISTS,
@@ -221,17 +221,20 @@ static enum od_code apply_rekey(struct store *s, const struct statement *st,
 				long long seq, struct od_err *err)
 {
 	struct user_record u;
+	uint8_t old[32];
 	enum od_code rc = store_user_get(s, st->actor, &u, err);
 
-	if (rc == OD_OK)
+	/* u's key is the signer's: load_signer checked it. */
+	if (rc == OD_OK) {
+		memcpy(old, u.pubkey, sizeof old);
 		rc = field_pubkey(st, u.pubkey, err);
+	}
 	if (rc == OD_OK)
 		rc = sigkey_fingerprint(u.pubkey, u.fingerprint, err);
 	if (rc == OD_OK)
 		rc = key_unused(s, u.fingerprint, err);
-	/* st->key is the actor's key now: load_signer checked it. */
 	if (rc == OD_OK)
-		rc = store_key_retire(s, st->key, st->actor, seq, err);
+		rc = store_key_retire(s, st->key, st->actor, old, seq, err);
 	if (rc == OD_OK)
 		rc = store_user_put(s, &u, err);
 	return rc;

@@ -488,7 +488,7 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 	char whose[STMT_NAME_MAX + 1];
 	long long seq = 0;
 	enum od_code rc = store_key_retired(sh->store, sh->fingerprint, whose,
-					    sizeof whose, &seq, err);
+					    sizeof whose, &seq, NULL, err);
 
 	if (rc == OD_OK && strcmp(whose, sh->user) != 0)
 		rc = OD_E_NOTFOUND;

@@ -22,6 +22,7 @@
 	"CREATE TABLE IF NOT EXISTS retired_keys(" \
 	"  fingerprint TEXT PRIMARY KEY," \
 	"  name TEXT NOT NULL," \
+	"  pubkey BLOB NOT NULL," \
 	"  seq INTEGER NOT NULL);"
 
 static const char schema_sql[] =

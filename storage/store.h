@@ -161,21 +161,22 @@ enum od_code store_user_each(struct store *s, store_user_cb cb, void *ctx,
 			     struct od_err *err);
 
 /*
- * Records that the key with fingerprint fp, name's until the user.rekey at
- * seq, is retired: it signs nothing from then on and is never anyone's
+ * Records that the key pubkey (fingerprint fp), name's until the user.rekey
+ * at seq, is retired: it signs nothing from then on and is never anyone's
  * key again.  A fingerprint already retired gives OD_E_EXISTS.
  */
 enum od_code store_key_retire(struct store *s, const char *fp,
-			      const char *name, long long seq,
-			      struct od_err *err);
+			      const char *name, const uint8_t pubkey[32],
+			      long long seq, struct od_err *err);
 
 /*
- * Whose retired key fp is (name, STMT_NAME_MAX + 1 bytes) and the seq of
- * the rekey that retired it; a key never retired gives OD_E_NOTFOUND.
+ * Whose retired key fp is (name, 33 bytes), the seq of the rekey that
+ * retired it and (if pubkey is not NULL) the key itself, which still
+ * checks what they signed before; a key never retired gives OD_E_NOTFOUND.
  */
 enum od_code store_key_retired(struct store *s, const char *fp, char *name,
 			       size_t name_size, long long *seq,
-			       struct od_err *err);
+			       uint8_t *pubkey, struct od_err *err);
 
 /* ---- orders ---- */
 

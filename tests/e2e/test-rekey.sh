@@ -96,6 +96,8 @@ expect_ok "and the unlock put the new slot back from the store's queue"
 # --- sync: the backend takes the change ------------------------------------
 at "$A" "$MEI2" --user mei sync
 expect_ok "desk A pushes the rekey and mei's new bundle"
+check "the backend took the rekey and the new key's note in one push" \
+	bash -c "grep -q 'Synced: pushed 2,' '$T/out' && ! grep -q 'could not' '$T/out'"
 cp "$T/keyslots.old" "$A/keyslots"
 at "$A" "$MEI" --user mei note 1001 "the old key file again, after sync"
 expect_fail "after sync the old key file is refused with a plain reason" 3 \
