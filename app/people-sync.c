@@ -78,6 +78,13 @@ static enum od_code set_slot_key(struct store *s, const char *user,
 	return store_meta_set(s, key, fp, err);
 }
 
+enum od_code people_slot_note(struct store *s, const char *user,
+			      const char *fp, struct od_err *err)
+{
+	/* Not a fingerprint: the slot counts as stale until noted again. */
+	return set_slot_key(s, user, fp != NULL ? fp : "unsaved", err);
+}
+
 /* Reads the outbox (a JSON array; empty when absent).  *out is the caller's. */
 static enum od_code outbox_read(struct store *s, json_t **out,
 				struct od_err *err)

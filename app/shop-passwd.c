@@ -49,6 +49,9 @@ static enum od_code log_rekey(struct shop *sh, const struct sigkey *k,
 	rc = ledger_append(sh->store, sh->key, st, NULL, err);
 	if (rc == OD_OK)
 		rc = people_outbox_add(sh->store, sh->slots, sh->user, k, err);
+	/* The key file is saved after this commits (shop_passwd). */
+	if (rc == OD_OK)
+		rc = people_slot_note(sh->store, sh->user, NULL, err);
 	if (rc == OD_OK)
 		rc = store_commit(sh->store, err);
 	else
@@ -56,6 +59,20 @@ static enum od_code log_rekey(struct shop *sh, const struct sigkey *k,
 out:
 	statement_free(st);
 	return rc;
+}
+
+/* Notes that the key file now holds the new slot (see people_slot_note). */
+static void note_saved(struct shop *sh)
+{
+	struct od_err ignored;
+
+	if (store_begin(sh->store, &ignored) != OD_OK)
+		return;
+	if (people_slot_note(sh->store, sh->user, sh->fingerprint,
+			     &ignored) == OD_OK)
+		store_commit(sh->store, &ignored);
+	else
+		store_rollback(sh->store);
 }
 
 enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
@@ -77,7 +94,9 @@ enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
 	/*
 	 * The log first: once it commits, the new slot is in the store too
 	 * (the queued bundle), so a crash before the key file is saved is
-	 * finished from there at the next unlock (shop_finish_rekey).  The
+	 * finished from there at the next unlock (app/shop.c, retired_key),
+	 * or, once the bundle was sent, by the next sync, which takes it back
+	 * from the backend as long as the slot here is not noted saved.  The
 	 * other way round, a crash would leave a slot the log does not know.
 	 */
 	if (rc == OD_OK)
@@ -99,6 +118,9 @@ enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
 	rc = sigkey_fingerprint(pub, sh->fingerprint, err);
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, sh->data_key, err);
+	/* Done; left unnoted, a sync only takes the same slot again. */
+	if (rc == OD_OK)
+		note_saved(sh);
 	if (rc != OD_OK) {
 		char why[OD_ERR_MSG_MAX];
 

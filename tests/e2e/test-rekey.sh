@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
+[ -x "$TOOLS/od-tamper" ] || { not_ok "build $TOOLS/od-tamper first"; exit 1; }
 
 OLIVIA="olivia owner pass"
 MEI="mei shopkeeper pass"
@@ -174,6 +175,30 @@ at "$A" "$MEI_B" --user mei sync
 expect_ok "desk A syncs cleanly afterwards (no stale bundle is sent)"
 at "$A" "$OLIVIA" --user olivia audit verify
 expect_ok "desk A's log verifies after the refused rekey"
+
+# --- a change cut short before its key file was saved, then synced ---------
+# What a crash between the commit and the key file's save leaves (the log
+# has the rekey, the key file the old slot, the slot not noted saved),
+# made by putting the old file back and editing one meta row as an insider.
+MEI_C="mei pass after a crash"
+cp "$B/keyslots" "$T/b-keyslots.before"
+at "$B" "$MEI_B" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "$MEI_C")
+expect_ok "mei changes her passphrase on desk B once more"
+cp "$T/b-keyslots.before" "$B/keyslots"
+check "the crash's state: the slot not noted saved" \
+	"$TOOLS/od-tamper" "$B" olivia \
+	"UPDATE meta SET value = 'unsaved' WHERE key = 'people.k.mei'" \
+	<<< "$OLIVIA"
+at "$B" "$OLIVIA" --user olivia sync
+expect_ok "olivia syncs desk B: the rekey and mei's queued bundle go out"
+at "$B" "$MEI_B" --user mei list
+expect_fail "the old passphrase is refused, the queue being sent" 3 \
+	"old passphrase.*signs nothing"
+at "$B" "$OLIVIA" --user olivia sync
+expect_ok "the next sync of desk B"
+at "$B" "$MEI_C" --user mei note 1002 "after the cut-short change"
+expect_ok "took mei's new slot back from the backend: her new passphrase signs"
 
 # --- the backend's own replay, and a statement signed with the old key -----
 stop_backend
