@@ -126,7 +126,10 @@ static enum od_code user_passwd(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK)
 		rc = shop_passwd(sh, old, old_len, fresh, fresh_len, err);
 	if (rc == OD_OK)
-		fprintf(c->out, "Changed the passphrase of %s.\n", sh->user);
+		fprintf(c->out, "Changed the passphrase of %s and rotated "
+			"their signing key (%s); the old passphrase and key "
+			"sign nothing from now on.\n", sh->user,
+			sh->fingerprint);
 	secret_free_str(old);
 	secret_free_str(fresh);
 	shop_close(sh);

@@ -818,20 +818,27 @@ struct history_walk {
 
 /*
  * Whether r's signature checks with the key its signer has in the shop's
- * users (revoked signers included: their past statements stay checkable).
+ * users (revoked signers included: their past statements stay checkable),
+ * or with a key they retired since (what they signed before the rekey).
  */
 static int signature_checks(struct store *s, const struct statement *st,
 			    const struct log_record *r, char *role,
 			    size_t role_cap)
 {
+	char whose[STMT_NAME_MAX + 1];
 	struct user_record u;
 	struct sigkey_pub *pub = NULL;
 	struct od_err ignored;
+	long long seq;
 	int ok = 0;
 
 	if (store_user_get(s, st->actor, &u, &ignored) != OD_OK)
 		return 0;
 	snprintf(role, role_cap, "%s", u.role);
+	if (strcmp(u.fingerprint, st->key) != 0 &&
+	    store_key_retired(s, st->key, whose, sizeof whose, &seq, u.pubkey,
+			      &ignored) == OD_OK && strcmp(whose, st->actor) == 0)
+		snprintf(u.fingerprint, sizeof u.fingerprint, "%s", st->key);
 	if (strcmp(u.fingerprint, st->key) == 0 &&
 	    sigkey_pub_new(u.pubkey, &pub, &ignored) == OD_OK &&
 	    sigkey_pub_verify(pub, r->statement, r->statement_len,
@@ -1373,7 +1380,7 @@ static enum od_code audit_entry(void *ctx, const struct log_record *r,
 	if (rc != OD_OK)
 		return rc;
 	if (st->kind == STMT_USER_ADD || st->kind == STMT_USER_ROLE ||
-	    st->kind == STMT_USER_REVOKE)
+	    st->kind == STMT_USER_REVOKE || st->kind == STMT_USER_REKEY)
 		w->people = 1;
 	if (!filter_matches(w->filter, st)) {
 		statement_free(st);

@@ -16,6 +16,7 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_USER_ADD] = "add people",
 	[STMT_USER_ROLE] = "change roles",
 	[STMT_USER_REVOKE] = "revoke people",
+	[STMT_USER_REKEY] = "change their own key",
 	[STMT_ORDER_PLACED] = "place orders",
 	[STMT_ORDER_CONFIRM] = "confirm orders",
 	[STMT_ORDER_CANCEL] = "cancel orders",
@@ -57,6 +58,31 @@ static enum od_code check_fingerprint(const uint8_t pub[32], const char *fp,
 	return OD_OK;
 }
 
+/*
+ * Refuses st, signed with a key that is not its actor's now: one they
+ * retired (a passphrase change answered "someone saw it"), or not theirs.
+ */
+static enum od_code wrong_key(struct store *s, const struct statement *st,
+			      struct od_err *err)
+{
+	char whose[STMT_NAME_MAX + 1];
+	long long seq = 0;
+	enum od_code rc = store_key_retired(s, st->key, whose, sizeof whose,
+					    &seq, NULL, err);
+
+	if (rc == OD_OK && strcmp(whose, st->actor) == 0)
+		return od_err_set(err, OD_E_AUTH,
+				  "the statement is signed with %s's retired "
+				  "key (retired at entry %lld, when the "
+				  "passphrase changed); sign in with the new "
+				  "passphrase", st->actor, seq);
+	if (rc != OD_OK && rc != OD_E_NOTFOUND)
+		return rc;
+	return od_err_set(err, OD_E_AUTH,
+			  "the statement is signed with a key that is not "
+			  "%s's", st->actor);
+}
+
 /* Loads the signer of st: a user of the shop, active, and it is their key. */
 static enum od_code load_signer(struct store *s, const struct statement *st,
 				struct user_record *u, struct od_err *err)
@@ -73,9 +99,7 @@ static enum od_code load_signer(struct store *s, const struct statement *st,
 				  "%s's access has been revoked; ask the owner",
 				  st->actor);
 	if (strcmp(u->fingerprint, st->key) != 0)
-		return od_err_set(err, OD_E_AUTH,
-				  "the statement is signed with a key that is "
-				  "not %s's", st->actor);
+		return wrong_key(s, st, err);
 	return OD_OK;
 }
 
@@ -160,14 +184,60 @@ static enum od_code keep_an_owner(struct store *s, const struct user_record *u,
 }
 
 /* Refuses a key that already belongs to someone (ctx: the fingerprint). */
-static enum od_code key_unused(void *ctx, const struct user_record *u,
-			       struct od_err *err)
+static enum od_code key_unowned(void *ctx, const struct user_record *u,
+				struct od_err *err)
 {
 	if (strcmp(u->fingerprint, ctx) == 0)
 		return od_err_set(err, OD_E_EXISTS,
 				  "that key already belongs to %s; every "
 				  "person needs their own key", u->name);
 	return OD_OK;
+}
+
+/*
+ * Refuses a key anyone holds or ever retired: one key, one person, or one
+ * could sign under two names; and a retired key never comes back.
+ */
+static enum od_code key_unused(struct store *s, const char *fp,
+			       struct od_err *err)
+{
+	char whose[STMT_NAME_MAX + 1];
+	long long seq;
+	enum od_code rc = store_key_retired(s, fp, whose, sizeof whose, &seq,
+					    NULL, err);
+
+	if (rc == OD_OK)
+		return od_err_set(err, OD_E_EXISTS,
+				  "that key is %s's retired key (entry %lld); "
+				  "a retired key is never used again", whose,
+				  seq);
+	if (rc != OD_E_NOTFOUND)
+		return rc;
+	return store_user_each(s, key_unowned, (void *)fp, err);
+}
+
+/* user.rekey: the signer's key becomes the new one; the old is retired. */
+static enum od_code apply_rekey(struct store *s, const struct statement *st,
+				long long seq, struct od_err *err)
+{
+	struct user_record u;
+	uint8_t old[32];
+	enum od_code rc = store_user_get(s, st->actor, &u, err);
+
+	/* u's key is the signer's: load_signer checked it. */
+	if (rc == OD_OK) {
+		memcpy(old, u.pubkey, sizeof old);
+		rc = field_pubkey(st, u.pubkey, err);
+	}
+	if (rc == OD_OK)
+		rc = sigkey_fingerprint(u.pubkey, u.fingerprint, err);
+	if (rc == OD_OK)
+		rc = key_unused(s, u.fingerprint, err);
+	if (rc == OD_OK)
+		rc = store_key_retire(s, st->key, st->actor, old, seq, err);
+	if (rc == OD_OK)
+		rc = store_user_put(s, &u, err);
+	return rc;
 }
 
 /* user.add, user.role, user.revoke. */
@@ -199,9 +269,8 @@ static enum od_code apply_user(struct store *s, const struct statement *st,
 		rc = field_pubkey(st, u.pubkey, err);
 		if (rc == OD_OK)
 			rc = sigkey_fingerprint(u.pubkey, u.fingerprint, err);
-		/* One key, one person: else one could sign under two names. */
 		if (rc == OD_OK)
-			rc = store_user_each(s, key_unused, u.fingerprint, err);
+			rc = key_unused(s, u.fingerprint, err);
 		if (rc != OD_OK)
 			return rc;
 		u.active = 1;
@@ -446,6 +515,8 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 	case STMT_USER_ROLE:
 	case STMT_USER_REVOKE:
 		return apply_user(s, st, seq, err);
+	case STMT_USER_REKEY:
+		return apply_rekey(s, st, seq, err);
 	case STMT_ORDER_PLACED:
 		return apply_placed(s, st, err);
 	default:

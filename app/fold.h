@@ -18,7 +18,8 @@
 
 /*
  * Applies st as log entry seq to the state in s (inside the caller's
- * transaction).  Errors: OD_E_AUTH (unknown, revoked or mismatched signer),
+ * transaction).  Errors: OD_E_AUTH (unknown, revoked or mismatched signer,
+ * or a key its signer retired with a user.rekey),
  * OD_E_DENIED (role), OD_E_STATE (illegal transition), OD_E_EXISTS
  * (duplicate order or user), OD_E_NOTFOUND (no such order or user),
  * OD_E_INPUT (malformed field), or a storage error.

@@ -13,6 +13,7 @@
 
 #define META_OUTBOX  "people.outbox"
 #define META_TIME    "people.t."       /* + user: newest bundle's time */
+#define META_KEY     "people.k."       /* + user: the key that signed it */
 #define PEOPLE_RESPONSE_MAX (4 * 1024 * 1024)
 
 /* The time of the newest bundle this desk has for user; 0 if none. */
@@ -42,6 +43,46 @@ static enum od_code set_bundle_time(struct store *s, const char *user,
 	snprintf(key, sizeof key, META_TIME "%s", user);
 	snprintf(val, sizeof val, "%lld", t);
 	return store_meta_set(s, key, val, err);
+}
+
+/*
+ * Whether this desk's slot for u holds a key the log no longer gives them:
+ * their user.rekey was refused by the backend, or they changed their
+ * passphrase at another desk first.  Known from the key that signed the
+ * bundle the slot came from; a store from before this was noted says no.
+ */
+static enum od_code slot_stale(struct store *s, const struct user_record *u,
+			       int *stale, struct od_err *err)
+{
+	char key[64], *v = NULL;
+	enum od_code rc;
+
+	*stale = 0;
+	snprintf(key, sizeof key, META_KEY "%s", u->name);
+	rc = store_meta_get(s, key, &v, err);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		*stale = strcmp(v, u->fingerprint) != 0;
+	free(v);
+	return rc;
+}
+
+/* Notes that the slot here for user came from a bundle signed by fp. */
+static enum od_code set_slot_key(struct store *s, const char *user,
+				 const char *fp, struct od_err *err)
+{
+	char key[64];
+
+	snprintf(key, sizeof key, META_KEY "%s", user);
+	return store_meta_set(s, key, fp, err);
+}
+
+enum od_code people_slot_note(struct store *s, const char *user,
+			      const char *fp, struct od_err *err)
+{
+	/* Not a fingerprint: the slot counts as stale until noted again. */
+	return set_slot_key(s, user, fp != NULL ? fp : "unsaved", err);
 }
 
 /* Reads the outbox (a JSON array; empty when absent).  *out is the caller's. */
@@ -124,6 +165,15 @@ enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
 		rc = store_meta_set(s, META_OUTBOX, dump, err);
 	if (rc == OD_OK)
 		rc = set_bundle_time(s, user, now, err);
+	if (rc == OD_OK) {
+		uint8_t pub[SIGKEY_PUB_LEN];
+		char fp[SIGKEY_FP_LEN + 1];
+
+		sigkey_public(k, pub);
+		rc = sigkey_fingerprint(pub, fp, err);
+		if (rc == OD_OK)
+			rc = set_slot_key(s, user, fp, err);
+	}
 	free(dump);
 	free(text);
 	json_decref(arr);
@@ -160,6 +210,7 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	struct od_err skip;
 	long long have = 0;
 	enum od_code rc;
+	int stale = 0;
 
 	*taken = 0;
 	if (people_entry_read(e, &text, &sig, &pb, &skip) != OD_OK)
@@ -169,10 +220,14 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 		return OD_OK;
 	if (rc == OD_OK)
 		rc = bundle_time(sh->store, pb.user, &have, err);
+	if (rc == OD_OK)
+		rc = slot_stale(sh->store, &u, &stale, err);
 	if (rc != OD_OK)
 		return rc;
-	if (pb.time_ms <= have && keyslot_has(sh->slots, pb.user))
+	if (pb.time_ms <= have && keyslot_has(sh->slots, pb.user) && !stale)
 		return OD_OK;
+	/* Only the key the log gives them now: a retired key's bundle (an
+	 * old passphrase) never comes back. */
 	if (people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
 		return OD_OK;
 	rc = keyslot_bundle_import(sh->slots, pb.slot, sh->data_key, err);
@@ -180,6 +235,8 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 		return OD_OK;
 	if (rc == OD_OK)
 		rc = set_bundle_time(sh->store, pb.user, pb.time_ms, err);
+	if (rc == OD_OK)
+		rc = set_slot_key(sh->store, pb.user, u.fingerprint, err);
 	if (rc == OD_OK)
 		*taken = 1;
 	return rc;
@@ -220,6 +277,75 @@ static enum od_code take_bundles(struct shop *sh, struct tls_client *c,
 	return rc;
 }
 
+/*
+ * Drops from arr the bundles signed by a key the log no longer gives their
+ * person (a rekey the backend refused, then undone here by the rebase):
+ * the backend would refuse them, and the whole request with them.
+ */
+static enum od_code drop_stale(struct store *s, json_t *arr,
+			       struct od_err *err)
+{
+	const char *text, *sig;
+	struct people_bundle pb;
+	struct user_record u;
+	struct od_err skip;
+	enum od_code rc;
+	size_t i = json_array_size(arr), n = i;
+	char *dump;
+
+	while (i-- > 0) {
+		if (people_entry_read(json_array_get(arr, i), &text, &sig, &pb,
+				      &skip) != OD_OK)
+			continue;
+		rc = store_user_get(s, pb.user, &u, err);
+		if (rc == OD_E_NOTFOUND)
+			continue;
+		if (rc != OD_OK)
+			return rc;
+		if (people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
+			json_array_remove(arr, i);
+	}
+	if (json_array_size(arr) == n)
+		return OD_OK;
+	/* Kept dropped: never sent, never restored at an unlock. */
+	dump = json_dumps(arr, JSON_COMPACT);
+	if (dump == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = store_meta_set(s, META_OUTBOX, dump, err);
+	free(dump);
+	return rc;
+}
+
+enum od_code people_outbox_restore(struct shop *sh, struct od_err *err)
+{
+	const char *text, *sig;
+	struct people_bundle pb;
+	struct user_record u;
+	struct od_err skip;
+	json_t *arr = NULL;
+	enum od_code rc;
+	size_t i;
+
+	rc = store_user_get(sh->store, sh->user, &u, err);
+	if (rc == OD_OK)
+		rc = outbox_read(sh->store, &arr, err);
+	for (i = 0; rc == OD_OK && i < json_array_size(arr); i++) {
+		if (people_entry_read(json_array_get(arr, i), &text, &sig, &pb,
+				      &skip) != OD_OK ||
+		    strcmp(pb.user, sh->user) != 0 ||
+		    people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
+			continue;
+		rc = keyslot_bundle_import(sh->slots, pb.slot, sh->data_key,
+					   err);
+		if (rc == OD_OK)
+			rc = keyslot_save(sh->slots, sh->data_key, err);
+		json_decref(arr);
+		return rc;
+	}
+	json_decref(arr);
+	return rc == OD_OK ? OD_E_NOTFOUND : rc;
+}
+
 /* Step 2: the outbox, with the signed-in person's bundle if never sent. */
 static enum od_code send_bundles(struct shop *sh, struct tls_client *c,
 				 struct people_report *rep, struct od_err *err)
@@ -239,6 +365,8 @@ static enum od_code send_bundles(struct shop *sh, struct tls_client *c,
 	}
 	if (rc == OD_OK)
 		rc = outbox_read(sh->store, &arr, err);
+	if (rc == OD_OK)
+		rc = drop_stale(sh->store, arr, err);
 	if (rc == OD_OK)
 		rc = store_commit(sh->store, err);
 	else

@@ -31,6 +31,23 @@ enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
 			       const char *user, const struct sigkey *k,
 			       struct od_err *err);
 
+/*
+ * Notes (inside the caller's transaction) that the key file here holds
+ * user's slot for the key with fingerprint fp, or with fp NULL that it may
+ * not yet: until noted again, the next sync takes their bundle for the key
+ * the log gives them even when it is not newer than this desk's.
+ */
+enum od_code people_slot_note(struct store *s, const char *user,
+			      const char *fp, struct od_err *err);
+
+/*
+ * Finishes a passphrase change that committed its user.rekey but crashed
+ * before saving the key file (app/shop-passwd.c): makes sh's user's slot
+ * from their bundle in the outbox, if it is signed with the key the log
+ * gives them, and saves the slots.  No such bundle gives OD_E_NOTFOUND.
+ */
+enum od_code people_outbox_restore(struct shop *sh, struct od_err *err);
+
 /* What people_sync did. */
 struct people_report {
 	int taken;       /* slots made or replaced from the backend */

@@ -499,8 +499,51 @@ static enum od_code note_db_file(struct shop *sh, struct od_err *err)
 	return OD_OK;
 }
 
-/* Checks that the unlocked user is an active user whose key this is. */
-static enum od_code check_user(struct shop *sh, struct od_err *err)
+/*
+ * Refuses, at unlock, a sealed key that is not the one the log gives its
+ * person.  A key they retired (`user passwd`) is an old passphrase: if this
+ * desk's passphrase change was cut short before the key file was saved, the
+ * new slot waits in the outbox and is put in place now.
+ */
+static enum od_code retired_key(struct shop *sh, struct od_err *err)
+{
+	char whose[STMT_NAME_MAX + 1];
+	long long seq = 0;
+	enum od_code rc = store_key_retired(sh->store, sh->fingerprint, whose,
+					    sizeof whose, &seq, NULL, err);
+
+	if (rc == OD_OK && strcmp(whose, sh->user) != 0)
+		rc = OD_E_NOTFOUND;
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_TAMPERED,
+				  "%s's sealed key does not match the key in "
+				  "the shop's log; the key file was tampered "
+				  "with", sh->user);
+	if (rc == OD_OK)
+		rc = people_outbox_restore(sh, err);
+	if (rc == OD_OK)
+		return od_err_set(err, OD_E_AUTH,
+				  "%s's passphrase was changed (log entry %lld)"
+				  " and the new key is now in place here; sign "
+				  "in with the new passphrase", sh->user, seq);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_AUTH,
+				  "that is %s's old passphrase: it was changed "
+				  "(log entry %lld) and the old key signs "
+				  "nothing; use the new one (another desk gets "
+				  "it at its next sync)", sh->user, seq);
+	return rc;
+}
+
+/*
+ * Checks that the unlocked user is an active user, and at unlock that the
+ * key is theirs.  Past the unlock (hold) the log may have changed their key
+ * under a session: their rekey here or elsewhere, or one a sync set aside.
+ * That sync must go on to fetch the slot for the key the log gives them,
+ * and the fold refuses anything a key not theirs would sign.
+ */
+static enum od_code check_user(struct shop *sh, int unlocking,
+			       struct od_err *err)
 {
 	struct user_record u;
 	enum od_code rc = store_user_get(sh->store, sh->user, &u, err);
@@ -516,11 +559,8 @@ static enum od_code check_user(struct shop *sh, struct od_err *err)
 		return od_err_set(err, OD_E_AUTH,
 				  "%s's access has been revoked; ask the owner",
 				  sh->user);
-	if (strcmp(u.fingerprint, sh->fingerprint) != 0)
-		return od_err_set(err, OD_E_TAMPERED,
-				  "%s's sealed key does not match the key in "
-				  "the shop's log; the key file was tampered "
-				  "with", sh->user);
+	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
+		return retired_key(sh, err);
 	return role_parse(u.role, &sh->role, err);
 }
 
@@ -593,7 +633,7 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	if (rc == OD_OK)
 		rc = note_db_file(sh, err);
 	if (rc == OD_OK)
-		rc = check_user(sh, err);
+		rc = check_user(sh, 1, err);
 	if (rc == OD_OK)
 		rc = seal_old_desk_key(sh, access, err);
 	if (rc != OD_OK) {
@@ -662,7 +702,7 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 	if (rc == OD_OK)
 		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
 	if (rc == OD_OK)
-		rc = check_user(sh, err);
+		rc = check_user(sh, 0, err);
 	if (rc != OD_OK)
 		shop_release(sh);
 	return rc;
@@ -771,38 +811,6 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 out:
 	secret_wipe(seed, sizeof seed);
 	statement_free(st);
-	return rc;
-}
-
-enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
-			 const char *new_pass, size_t new_len,
-			 struct od_err *err)
-{
-	enum od_code rc = keyslot_change_passphrase(sh->slots, sh->user,
-						    old_pass, old_len,
-						    new_pass, new_len, err);
-
-	if (rc == OD_OK)
-		rc = keyslot_save(sh->slots, sh->data_key, err);
-	if (rc != OD_OK)
-		return rc;
-	/* The other desks take the new seal on their next sync. */
-	rc = store_begin(sh->store, err);
-	if (rc == OD_OK)
-		rc = people_outbox_add(sh->store, sh->slots, sh->user, sh->key,
-				       err);
-	if (rc == OD_OK)
-		rc = store_commit(sh->store, err);
-	else
-		store_rollback(sh->store);
-	if (rc != OD_OK) {
-		char why[OD_ERR_MSG_MAX];
-
-		snprintf(why, sizeof why, "%s", err->msg);
-		od_err_set(err, rc, "the passphrase changed on this desk, but "
-			   "not for the others (%.120s); change it again",
-			   why);
-	}
 	return rc;
 }
 

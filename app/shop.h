@@ -123,7 +123,9 @@ void shop_release(struct shop *sh);
  * unlocked: if another process rotated the data key (`user revoke`) or left
  * a rotation to finish, the keys held are stale and it gives OD_E_AUTH
  * asking to unlock again.  It also rereads the user's role (OD_E_AUTH when
- * they were revoked meanwhile) and, for SHOP_WRITE, the key slots, so that
+ * they were revoked meanwhile; a key the log no longer gives them, after
+ * a rekey or a sync, is let be, as the fold refuses all it signs) and, for
+ * SHOP_WRITE, the key slots, so that
  * what another process changed there is not overwritten.  On any error the
  * lock is let go again.  End the operation with shop_release.
  */

@@ -101,6 +101,10 @@ static const struct field_spec user_revoke_fields[] = {
 	{ "user", 1, 1, 0, check_user },
 };
 
+static const struct field_spec user_rekey_fields[] = {
+	{ "pubkey", 1, 1, 0, check_pubkey },
+};
+
 static const struct field_spec placed_fields[] = {
 	{ "placed",        1, 1, 0, check_placed },
 	{ "currency",      1, 1, 0, check_currency },
@@ -144,6 +148,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_USER_ADD]         = KIND("user.add", 0, user_add_fields),
 	[STMT_USER_ROLE]        = KIND("user.role", 0, user_role_fields),
 	[STMT_USER_REVOKE]      = KIND("user.revoke", 0, user_revoke_fields),
+	[STMT_USER_REKEY]       = KIND("user.rekey", 0, user_rekey_fields),
 	[STMT_ORDER_PLACED]     = KIND("order.placed", 1, placed_fields),
 	[STMT_ORDER_CONFIRM]    = { "order.confirm", 1, NULL, 0 },
 	[STMT_ORDER_CANCEL]     = KIND("order.cancel", 1, reason_fields),

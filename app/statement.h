@@ -32,6 +32,8 @@
  *                     pubkey
  *   user.role         user, role
  *   user.revoke       user
+ *   user.rekey        pubkey (the actor's new key; signed with the old
+ *                     one, which signs nothing after it)
  *   order.placed      placed (time), currency (3 upper-case letters),
  *                     customer, [email], [phone], ship-name,
  *                     ship-line (1..4), ship-city, [ship-postcode],
@@ -73,6 +75,7 @@ enum stmt_kind {
 	STMT_USER_ADD,         /* user, role, pubkey */
 	STMT_USER_ROLE,        /* user, role */
 	STMT_USER_REVOKE,      /* user */
+	STMT_USER_REKEY,       /* pubkey: the actor's new key, signed by the old */
 	STMT_ORDER_PLACED,     /* the whole order, see statement.c */
 	STMT_ORDER_CONFIRM,    /* (no fields) */
 	STMT_ORDER_CANCEL,     /* reason */

@@ -1129,6 +1129,51 @@ out:
 	return code;
 }
 
+enum od_code keyslot_rekey(struct keyslot_file *kf, const char *user,
+			   const char *old_pass, size_t old_len,
+			   const char *new_pass, size_t new_len,
+			   const uint8_t data_key[KEYSLOT_KEY_LEN],
+			   const uint8_t seed[KEYSLOT_SEED_LEN],
+			   struct od_err *err)
+{
+	uint8_t secrets[KS_SECRETS_LEN];
+	struct slot *s, copy;
+	enum od_code code;
+
+	code = slot_find_auth(kf, user, &s, err);
+	if (code == OD_OK)
+		code = pass_check(new_len, err);
+	if (code == OD_OK)
+		code = data_key_verify(kf, data_key, err);
+	if (code != OD_OK)
+		return code;
+	/* Proves the old passphrase; what it opens is thrown away. */
+	code = slot_unseal(s, old_pass, old_len, secrets, err);
+	if (code != OD_OK)
+		goto out;
+	/*
+	 * A new X25519 pair too: the old private key, sealed in every old copy
+	 * of this slot and bundle, must not open the data key wrapped from
+	 * now on.  Built in a copy, so a failure leaves the slot as it was.
+	 */
+	copy = *s;
+	memcpy(secrets, seed, KEYSLOT_SEED_LEN);
+	code = x25519_new(secrets + KEYSLOT_SEED_LEN, err);
+	if (code != OD_OK)
+		goto out;
+	curve25519_mul_g(copy.seal_pub, secrets + KEYSLOT_SEED_LEN);
+	code = slot_seal(&copy, new_pass, new_len, secrets, err);
+	if (code == OD_OK)
+		code = slot_wrap(&copy, data_key, copy.wrapped, err);
+	if (code != OD_OK)
+		goto out;
+	*s = copy;
+	kf->dirty = 1;
+out:
+	secret_wipe(secrets, sizeof secrets);
+	return code;
+}
+
 enum od_code keyslot_remove(struct keyslot_file *kf, const char *user,
 			    struct od_err *err)
 {

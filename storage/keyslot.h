@@ -106,6 +106,20 @@ enum od_code keyslot_change_passphrase(struct keyslot_file *kf, const char *user
 				       const char *new_pass, size_t new_len,
 				       struct od_err *err);
 
+/*
+ * Replaces user's sealed secrets with a new signing seed and a new X25519
+ * pair, sealed under new_pass, and wraps data_key (checked as keyslot_add
+ * does) to the new pair: after a user.rekey, no old copy of the slot or
+ * its bundle opens anything made from now on.  The old passphrase must be
+ * right (OD_E_AUTH otherwise).  Memory only; call keyslot_save.
+ */
+enum od_code keyslot_rekey(struct keyslot_file *kf, const char *user,
+			   const char *old_pass, size_t old_len,
+			   const char *new_pass, size_t new_len,
+			   const uint8_t data_key[KEYSLOT_KEY_LEN],
+			   const uint8_t seed[KEYSLOT_SEED_LEN],
+			   struct od_err *err);
+
 /* Drops user's slot (memory only).  Unknown user: OD_E_NOTFOUND. */
 enum od_code keyslot_remove(struct keyslot_file *kf, const char *user,
 			    struct od_err *err);

@@ -14,6 +14,8 @@
 static const char *const digest_sql[] = {
 	"SELECT name, role, pubkey, fingerprint, active, added_seq"
 	" FROM users ORDER BY name",
+	"SELECT fingerprint, name, pubkey, seq FROM retired_keys"
+	" ORDER BY fingerprint",
 	"SELECT number, placed_at, currency, customer, email, phone, ship_name,"
 	" ship_lines, city, postcode, country, total, note, status, held_from,"
 	" reason, nitems FROM orders ORDER BY number",

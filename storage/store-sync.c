@@ -52,7 +52,7 @@ static const char forget_notes_sql[] = "DELETE FROM notes WHERE order_no = ?1";
 static const char forget_order_sql[] = "DELETE FROM orders WHERE number = ?1";
 static const char forget_all_sql[] =
 	"DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
-	" DELETE FROM orders; DELETE FROM users;";
+	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;";
 static const char conflict_add_sql[] =
 	"INSERT INTO sync_conflict(stmt_id, kind, order_no, actor, at, source,"
 	" reason, truth, statement, signature)"

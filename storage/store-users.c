@@ -14,6 +14,11 @@ static const char put_sql[] =
 	" added_seq) VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 static const char count_sql[] =
 	"SELECT count(*) FROM users WHERE role = ?1 AND active = 1";
+static const char retire_sql[] =
+	"INSERT INTO retired_keys(fingerprint, name, pubkey, seq)"
+	" VALUES(?1, ?2, ?3, ?4)";
+static const char retired_sql[] =
+	"SELECT name, seq, pubkey FROM retired_keys WHERE fingerprint = ?1";
 static const char each_sql[] =
 	"SELECT name, role, pubkey, fingerprint, active, added_seq"
 	" FROM users ORDER BY name";
@@ -115,5 +120,50 @@ enum od_code store_user_each(struct store *s, store_user_cb cb, void *ctx,
 	if (rc == OD_OK && src != SQLITE_DONE)
 		rc = store_fail(s, src, "reading users", err);
 	sqlite3_finalize(st);
+	return rc;
+}
+
+enum od_code store_key_retire(struct store *s, const char *fp,
+			      const char *name, const uint8_t pubkey[32],
+			      long long seq, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, retire_sql, err);
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, fp);
+	store_bind_text(st, 2, name);
+	sqlite3_bind_blob(st, 3, pubkey, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, seq);
+	return store_step_done(s, st, "retiring a key", err);
+}
+
+enum od_code store_key_retired(struct store *s, const char *fp, char *name,
+			       size_t name_size, long long *seq,
+			       uint8_t *pubkey, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, retired_sql, err);
+	enum od_code rc = OD_OK;
+	int src;
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, fp);
+	src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		snprintf(name, name_size, "%s", store_col_text(st, 0));
+		*seq = sqlite3_column_int64(st, 1);
+		if (sqlite3_column_bytes(st, 2) != 32)
+			rc = od_err_set(err, OD_E_TAMPERED, "a retired key of "
+					"%s is malformed; the store is damaged",
+					name);
+		else if (pubkey != NULL)
+			memcpy(pubkey, sqlite3_column_blob(st, 2), 32);
+	} else if (src == SQLITE_DONE) {
+		rc = od_err_set(err, OD_E_NOTFOUND, "no such retired key");
+	} else {
+		rc = store_fail(s, src, "reading retired keys", err);
+	}
+	sqlite3_reset(st);
 	return rc;
 }

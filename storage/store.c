@@ -13,6 +13,18 @@
  * customer, email, phone, city, SKUs and item names) so that one LIKE scan
  * answers a search; it is encrypted with every other page.
  */
+/*
+ * The keys people retired with a user.rekey.  Added after schema 2 was
+ * fixed, so a store made before it gains the table on open (upgrade):
+ * nothing else changed, and an older orderdesk ignores it.
+ */
+#define RETIRED_KEYS_SQL \
+	"CREATE TABLE IF NOT EXISTS retired_keys(" \
+	"  fingerprint TEXT PRIMARY KEY," \
+	"  name TEXT NOT NULL," \
+	"  pubkey BLOB NOT NULL," \
+	"  seq INTEGER NOT NULL);"
+
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE log("
@@ -34,6 +46,7 @@ static const char schema_sql[] =
 	"  fingerprint TEXT NOT NULL,"
 	"  active INTEGER NOT NULL,"
 	"  added_seq INTEGER NOT NULL);"
+	RETIRED_KEYS_SQL
 	"CREATE TABLE orders("
 	"  number TEXT PRIMARY KEY,"
 	"  placed_at TEXT NOT NULL,"
@@ -203,6 +216,12 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 	return OD_OK;
 }
 
+/* Adds what a store of the same schema made by an older build lacks. */
+static enum od_code store_upgrade(struct store *s, struct od_err *err)
+{
+	return store_exec(s, RETIRED_KEYS_SQL, "upgrading the store", err);
+}
+
 /* Creates the schema in a fresh store. */
 static enum od_code store_init_schema(struct store *s, struct od_err *err)
 {
@@ -242,6 +261,8 @@ static enum od_code store_open_encrypted(const char *path,
 	if (rc != OD_OK)
 		return rc;
 	rc = create ? store_init_schema(s, err) : store_check_version(s, err);
+	if (rc == OD_OK && !create)
+		rc = store_upgrade(s, err);
 	if (rc != OD_OK) {
 		store_close(s);
 		return rc;
@@ -319,6 +340,8 @@ enum od_code store_open_unencrypted(const char *path, struct store **out,
 	if (rc != OD_OK)
 		return rc;
 	rc = store_check_version(s, err);
+	if (rc == OD_OK)
+		rc = store_upgrade(s, err);
 	if (rc != OD_OK) {
 		store_close(s);
 		return rc;

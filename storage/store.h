@@ -176,6 +176,24 @@ typedef enum od_code (*store_user_cb)(void *ctx, const struct user_record *u,
 enum od_code store_user_each(struct store *s, store_user_cb cb, void *ctx,
 			     struct od_err *err);
 
+/*
+ * Records that the key pubkey (fingerprint fp), name's until the user.rekey
+ * at seq, is retired: it signs nothing from then on and is never anyone's
+ * key again.  A fingerprint already retired gives OD_E_EXISTS.
+ */
+enum od_code store_key_retire(struct store *s, const char *fp,
+			      const char *name, const uint8_t pubkey[32],
+			      long long seq, struct od_err *err);
+
+/*
+ * Whose retired key fp is (name, 33 bytes), the seq of the rekey that
+ * retired it and (if pubkey is not NULL) the key itself, which still
+ * checks what they signed before; a key never retired gives OD_E_NOTFOUND.
+ */
+enum od_code store_key_retired(struct store *s, const char *fp, char *name,
+			       size_t name_size, long long *seq,
+			       uint8_t *pubkey, struct od_err *err);
+
 /* ---- orders ---- */
 
 /* Inserts a new order with its items; an existing number gives OD_E_EXISTS. */
@@ -259,8 +277,8 @@ enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
 /* ---- whole-store checks and copies ---- */
 
 /*
- * SHA-256 over a canonical dump of the folded state (users, orders, items,
- * shipments, notes): two stores with the same state have the same digest.
+ * SHA-256 over a canonical dump of the folded state (users, retired keys,
+ * orders, items, shipments, notes): two stores with the same state have the same digest.
  */
 enum od_code store_state_digest(struct store *s, uint8_t digest[32],
 				struct od_err *err);

@@ -907,6 +907,58 @@ static void test_audit_update(void **state)
 	desk_free(d);
 }
 
+/*
+ * `user passwd` rotates mei's key: a session still holding the old key
+ * signs nothing, the old passphrase opens nothing, what she signed before
+ * still shows as checked (with the key she had then), the new one signs.
+ * Last: mei's passphrase is not MEI_PASS after it.
+ */
+static void test_passwd_rekeys(void **state)
+{
+	static const char fresh[] = "mei passphrase 2";
+	struct desk *old = open_as("mei", MEI_PASS), *o, *m;
+	struct desk_detail *dd = NULL;
+	struct desk_audit *a = NULL;
+	struct desk_act *act = NULL;
+	struct shop *sh = NULL;
+	struct od_err err;
+	long long seq = 0;
+	size_t i;
+
+	(void)state;
+	note_from(old, "2030", "before the change");
+	assert_int_equal(shop_unlock(dir, "mei", MEI_PASS, strlen(MEI_PASS),
+				     SHOP_WRITE, &sh, &err), OD_OK);
+	assert_int_equal(shop_passwd(sh, MEI_PASS, strlen(MEI_PASS), fresh,
+				     strlen(fresh), &err), OD_OK);
+	shop_close(sh);
+	assert_int_equal(desk_prepare(old, STMT_ORDER_NOTE, "2030", "stale",
+				      NULL, NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(old, act, &seq, &err), OD_E_AUTH);
+	assert_non_null(strstr(err.msg, "mei's retired key"));
+	desk_act_free(act);
+	desk_free(old);
+	assert_int_equal(desk_new(dir, &m, &err), OD_OK);
+	assert_int_equal(desk_unlock(m, "mei", MEI_PASS, strlen(MEI_PASS),
+				     &err), OD_E_AUTH);
+	desk_free(m);
+	m = open_as("mei", fresh);
+	note_from(m, "2030", "after the change");
+	desk_free(m);
+	o = open_as("owner", OWNER_PASS);
+	assert_int_equal(desk_detail(o, "2030", &dd, &err), OD_OK);
+	assert_int_equal(dd->nevents, 3);
+	for (i = 0; i < dd->nevents; i++)
+		assert_true(dd->events[i].sig_ok);
+	desk_detail_free(dd);
+	assert_int_equal(desk_audit(o, NULL, &a, &err), OD_OK);
+	for (i = 0; i < a->n; i++)
+		assert_true(a->entries[i].sig_ok);
+	assert_string_equal(a->entries[1].kind, "user.rekey");
+	desk_audit_free(a);
+	desk_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -924,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_sync_unattached),
 		cmocka_unit_test(test_people),
 		cmocka_unit_test(test_audit_update),
+		cmocka_unit_test(test_passwd_rekeys),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

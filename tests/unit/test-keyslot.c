@@ -282,6 +282,55 @@ static void test_change_passphrase(void **state)
 	keyslot_free(kf);
 }
 
+/*
+ * keyslot_rekey: a new seed under the new passphrase and a new X25519 pair
+ * (the bundle's seal_pub changes), the same data key; the old passphrase
+ * must be right and nothing changes when it is not.
+ */
+static void test_rekey(void **state)
+{
+	uint8_t dk[KEYSLOT_KEY_LEN], seed[KEYSLOT_SEED_LEN];
+	uint8_t fresh[KEYSLOT_SEED_LEN];
+	struct keyslot_file *kf;
+	struct buf before, after;
+	struct od_err err;
+	char path[128];
+
+	memset(fresh, 0x5a, sizeof fresh);
+	kf = load_copy(path, sizeof path);
+	buf_init(&before, 4096);
+	buf_init(&after, 4096);
+	assert_int_equal(keyslot_bundle_export(kf, "mei", &before, &err),
+			 OD_OK);
+	assert_int_equal(keyslot_rekey(kf, "mei", "not it", 6, NEW_PASS,
+				       strlen(NEW_PASS), fx.data_key, fresh,
+				       &err), OD_E_AUTH);
+	assert_int_equal(keyslot_bundle_export(kf, "mei", &after, &err),
+			 OD_OK);
+	assert_string_equal(before.data, after.data);
+	assert_int_equal(keyslot_rekey(kf, "mei", MEI_PASS, strlen(MEI_PASS),
+				       NEW_PASS, strlen(NEW_PASS), fx.data_key,
+				       fresh, &err), OD_OK);
+	assert_int_equal(keyslot_save(kf, fx.data_key, &err), OD_OK);
+	after.len = 0;
+	assert_int_equal(keyslot_bundle_export(kf, "mei", &after, &err),
+			 OD_OK);
+	assert_string_not_equal(strstr(before.data, "seal_pub:"),
+				strstr(after.data, "seal_pub:"));
+	keyslot_free(kf);
+
+	assert_int_equal(keyslot_load(path, &kf, &err), OD_OK);
+	assert_int_equal(keyslot_unlock(kf, "mei", MEI_PASS, strlen(MEI_PASS),
+					dk, seed, &err), OD_E_AUTH);
+	assert_int_equal(keyslot_unlock(kf, "mei", NEW_PASS, strlen(NEW_PASS),
+					dk, seed, &err), OD_OK);
+	assert_memory_equal(seed, fresh, sizeof seed);
+	assert_memory_equal(dk, fx.data_key, sizeof dk);
+	keyslot_free(kf);
+	buf_free(&before);
+	buf_free(&after);
+}
+
 /* The text of slot i (from its '{' to its '}') in a saved file. */
 static char *slot_text(const char *text, int i)
 {
@@ -810,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_two_users),
 		cmocka_unit_test(test_change_passphrase),
+		cmocka_unit_test(test_rekey),
 		cmocka_unit_test(test_remove_and_rewrap),
 		cmocka_unit_test(test_tamper_detected),
 		cmocka_unit_test(test_load_refusals),

@@ -653,6 +653,119 @@ static void test_revoke_and_last_owner(void **state)
 	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
 }
 
+/* A user.rekey by p introducing new's key (new->name must be p's). */
+static enum od_code rekey(struct world *w, struct fixture_person *p,
+			  const uint8_t pub[SIGKEY_PUB_LEN])
+{
+	struct statement *st = fixture_stmt(p, STMT_USER_REKEY, NULL);
+	char b64[64];
+
+	b64_encode(pub, SIGKEY_PUB_LEN, b64);
+	fixture_add(st, "pubkey", b64);
+	return append(w, p, st);
+}
+
+/*
+ * Appends st signed by p straight to the log, past the fold: what a
+ * doctored store or a lying backend would hold.
+ */
+static void forge_append(struct world *w, struct fixture_person *p,
+			 struct statement *st)
+{
+	uint8_t head_hash[32];
+	struct log_record r;
+	struct log_index ix;
+	struct buf text;
+	long long head;
+
+	chain_to_head(w, st);
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	assert_int_equal(store_log_head(w->s, &head, head_hash, &w->err),
+			 OD_OK);
+	memset(&r, 0, sizeof r);
+	r.seq = head + 1;
+	r.statement = text.data;
+	r.statement_len = text.len;
+	assert_int_equal(sigkey_sign(p->key, text.data, text.len, r.signature,
+				     &w->err), OD_OK);
+	assert_int_equal(ledger_hash(head_hash, r.seq, text.data, text.len,
+				     r.signature, r.hash, &w->err), OD_OK);
+	assert_int_equal(gnutls_hash_fast(GNUTLS_DIG_SHA256, text.data,
+					  text.len, r.digest), 0);
+	ix.id = st->id;
+	ix.kind = statement_kind_name(st->kind);
+	ix.order = st->order;
+	ix.actor = st->actor;
+	ix.time = st->time;
+	assert_int_equal(store_log_append(w->s, &r, &ix, &w->err), OD_OK);
+	buf_free(&text);
+	statement_free(st);
+}
+
+/*
+ * user.rekey: mei's key becomes a new one, signed by the old; from then on
+ * the old key signs nothing (at signing, on a backend's accept, in a
+ * replay), the new one signs, and a retired key is nobody's again.
+ */
+static void test_rekey_retires_old_key(void **state)
+{
+	struct world *w = *state;
+	struct fixture_person fresh;
+	struct ledger_report rep;
+	struct statement *st;
+	struct user_record u;
+
+	fixture_person_make(&fresh, "mei");
+	/* Themselves only: the new key must not be anyone's. */
+	assert_int_equal(rekey(w, &w->keeper, w->staff.pub), OD_E_EXISTS);
+	assert_non_null(strstr(w->err.msg, "already belongs to sam"));
+	assert_int_equal(role_allows(ROLE_STOREFRONT, STMT_USER_REKEY), 0);
+	assert_int_equal(rekey(w, &w->keeper, fresh.pub), OD_OK);
+	assert_int_equal(store_user_get(w->s, "mei", &u, &w->err), OD_OK);
+	assert_string_equal(u.fingerprint, fresh.fp);
+	assert_string_equal(u.role, "shopkeeper");
+
+	/* The old key: refused as retired, by the fold and by accept. */
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &w->keeper, st), OD_E_AUTH);
+	assert_non_null(strstr(w->err.msg, "signed with mei's retired key"));
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	chain_to_head(w, st);
+	assert_int_equal(accept_signed(w, &w->keeper, st), OD_E_AUTH);
+	assert_non_null(strstr(w->err.msg, "mei's retired key"));
+	assert_int_equal(rekey(w, &w->keeper, w->keeper.pub), OD_E_AUTH);
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+
+	/* The new key signs; it cannot go back to the retired one. */
+	st = fixture_stmt(&fresh, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(append(w, &fresh, st), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_CONFIRMED);
+	assert_int_equal(rekey(w, &fresh, w->keeper.pub), OD_E_EXISTS);
+	assert_non_null(strstr(w->err.msg, "retired key"));
+	st = fixture_stmt(&w->owner, STMT_USER_ADD, NULL);
+	{
+		char b64[64];
+
+		b64_encode(w->keeper.pub, SIGKEY_PUB_LEN, b64);
+		fixture_add(st, "user", "mei2");
+		fixture_add(st, "role", "staff");
+		fixture_add(st, "pubkey", b64);
+	}
+	assert_int_equal(append(w, &w->owner, st), OD_E_EXISTS);
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+	assert_int_equal(rep.entries, 8);
+
+	/* A log that holds an old-key statement after the rekey fails. */
+	st = fixture_stmt(&w->keeper, STMT_ORDER_NOTE, "2");
+	fixture_add(st, "text", "signed with an old backup");
+	forge_append(w, &w->keeper, st);
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_E_TAMPERED);
+	assert_non_null(strstr(w->err.msg, "log entry 9"));
+	assert_non_null(strstr(w->err.msg, "mei's retired key"));
+	fixture_person_free(&fresh);
+}
+
 /* The replay of an honest log verifies and counts everything. */
 static void test_verify_honest(void **state)
 {
@@ -722,6 +835,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_reuse_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_revoke_and_last_owner,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_retires_old_key,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_honest, setup,
 						teardown),

@@ -188,6 +188,7 @@ static const struct kind_case kind_cases[] = {
 	{ STMT_SHIPMENT_CONFIRM, "1042", {
 		{ "carrier", "Yamato" }, { "tracking", "1234-5678-9012" },
 		{ "item", "MUG-7 1" }, { "item", "TEA-01 3" } } },
+	{ STMT_USER_REKEY, NULL, { { "pubkey", PUBKEY } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -1114,6 +1115,7 @@ static void test_kinds(void **state)
 		{ STMT_USER_ADD, "user.add", 0 },
 		{ STMT_USER_ROLE, "user.role", 0 },
 		{ STMT_USER_REVOKE, "user.revoke", 0 },
+		{ STMT_USER_REKEY, "user.rekey", 0 },
 		{ STMT_ORDER_PLACED, "order.placed", 1 },
 		{ STMT_ORDER_CONFIRM, "order.confirm", 1 },
 		{ STMT_ORDER_CANCEL, "order.cancel", 1 },
