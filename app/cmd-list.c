@@ -8,6 +8,7 @@
 
 #include "app/format.h"
 #include "app/order.h"
+#include "lib/csv.h"
 #include "lib/utf8.h"
 
 enum list_format { LIST_TABLE, LIST_JSON, LIST_CSV };
@@ -49,14 +50,13 @@ static enum od_code table_row(struct list_job *j, const struct order *o,
 	return rc;
 }
 
-/* One CSV row. */
-static enum od_code csv_row(struct list_job *j, const struct order *o,
-			    struct od_err *err)
+/* One CSV row, through the program's one CSV writer (formula guard). */
+static enum od_code csv_order(struct list_job *j, const struct order *o,
+			      struct od_err *err)
 {
 	const char *cols[8];
 	char total[32], items[16];
-	enum od_code rc = OD_OK;
-	int i;
+	enum od_code rc;
 
 	snprintf(total, sizeof total, "%lld", o->total);
 	snprintf(items, sizeof items, "%zu", o->nitems);
@@ -69,14 +69,19 @@ static enum od_code csv_row(struct list_job *j, const struct order *o,
 	cols[6] = o->currency;
 	cols[7] = order_status_name(o->status);
 	buf_reset(&j->line);
-	for (i = 0; i < 8 && rc == OD_OK; i++) {
-		if (i > 0)
-			rc = buf_add(&j->line, ",", 1, err);
-		if (rc == OD_OK)
-			rc = format_csv_field(&j->line, cols[i], err);
-	}
+	rc = csv_row(&j->line, cols, 8, err);
 	if (rc == OD_OK)
-		rc = buf_add(&j->line, "\r\n", 2, err);
+		fputs(j->line.data, j->c->out);
+	return rc;
+}
+
+/* The CSV header line. */
+static enum od_code csv_head(struct list_job *j, struct od_err *err)
+{
+	static const char *const head[] = { "number", "placed_at", "customer",
+		"city", "items", "total", "currency", "status" };
+	enum od_code rc = csv_row(&j->line, head, 8, err);
+
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
 	return rc;
@@ -115,7 +120,7 @@ static enum od_code list_row(void *ctx, const struct order *o,
 	enum od_code rc;
 
 	if (j->format == LIST_CSV)
-		rc = csv_row(j, o, err);
+		rc = csv_order(j, o, err);
 	else if (j->format == LIST_JSON)
 		rc = json_row(j, o, err);
 	else
@@ -175,11 +180,11 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %s\n", "NUMBER",
 			"PLACED", "CUSTOMER", "ITEMS", "TOTAL", "STATUS");
 	else if (j.format == LIST_CSV)
-		fprintf(c->out, "number,placed_at,customer,city,items,total,"
-			"currency,status\r\n");
+		rc = csv_head(&j, err);
 	else
 		fputc('[', c->out);
-	rc = store_order_each(sh->store, &f, list_row, &j, err);
+	if (rc == OD_OK)
+		rc = store_order_each(sh->store, &f, list_row, &j, err);
 	if (rc == OD_OK && j.format == LIST_JSON)
 		fprintf(c->out, "%s]\n", j.count ? "\n" : "");
 	buf_free(&j.line);
