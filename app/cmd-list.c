@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk.h"
 #include "app/format.h"
 #include "app/order.h"
 #include "lib/csv.h"
@@ -197,50 +198,48 @@ const struct cli_command cmd_list_entry = {
 	"list orders", cmd_list,
 };
 
-/* Prints one shipment of the order being shown. */
-static enum od_code show_shipment(void *ctx, const struct shipment_record *r,
-				  struct od_err *err)
+/* Prints the order's history as the order screen shows it: each entry
+ * marked by whether its signature and chain link check. */
+static void show_history(struct cli *c, const struct desk_detail *dd)
 {
-	struct cli *c = ctx;
+	const struct desk_event *e;
+	size_t i;
 
-	(void)err;
-	fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n", r->seq,
-		r->carrier, r->tracking, r->items);
-	return OD_OK;
+	fprintf(c->out, "History (\xe2\x9c\x93 signature checks)\n");
+	for (i = 0; i < dd->nevents; i++) {
+		e = &dd->events[i];
+		fprintf(c->out, "  %s #%-6lld %s  %-16s %s%s%s%s\n",
+			e->sig_ok && e->chain_ok ? "\xe2\x9c\x93"
+						 : "\xe2\x9c\x97 NOT CHECKED",
+			e->seq, e->time, e->kind, e->actor,
+			e->role[0] ? " (" : "", e->role, e->role[0] ? ")" : "");
+	}
 }
 
-static enum od_code show_note(void *ctx, const struct note_record *r,
-			      struct od_err *err)
+/* The first entry of dd's history that does not check, or NULL. */
+static const struct desk_event *first_unchecked(const struct desk_detail *dd)
 {
-	struct cli *c = ctx;
+	size_t i;
 
-	(void)err;
-	fprintf(c->out, "  %s %s: %s\n", r->time, r->actor, r->text);
-	return OD_OK;
+	for (i = 0; i < dd->nevents; i++)
+		if (!dd->events[i].sig_ok || !dd->events[i].chain_ok)
+			return &dd->events[i];
+	return NULL;
 }
 
-/* Prints one log entry about the order: when, who, what. */
-static enum od_code show_history(void *ctx, const struct log_record *r,
-				 struct od_err *err)
-{
-	struct cli *c = ctx;
-	struct statement *st = NULL;
-	enum od_code rc = statement_parse(r->statement, r->statement_len, &st,
-					  err);
-
-	if (rc != OD_OK)
-		return rc;
-	fprintf(c->out, "  #%-6lld %s  %-16s %s\n", r->seq, st->time,
-		statement_kind_name(st->kind), st->actor);
-	statement_free(st);
-	return OD_OK;
-}
-
+/*
+ * Prints one order through the same reading as the order screen
+ * (desk_order_read): rows that do not match the order's signed history
+ * are refused, and an entry whose signature or chain link does not check
+ * is marked and makes the command fail as damage.
+ */
 static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
 	struct shop *sh = NULL;
-	struct order *o = NULL;
+	struct desk_detail *dd = NULL;
+	const struct desk_event *bad;
+	const struct order *o;
 	char money[48];
 	enum od_code rc;
 	size_t i;
@@ -249,9 +248,10 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 		return cli_usage(&cmd_show_entry, err);
 	rc = cli_unlock(c, SHOP_READ, &sh, err);
 	if (rc == OD_OK)
-		rc = store_order_get(sh->store, argv[1], &o, err);
+		rc = desk_order_read(sh, argv[1], &dd, err);
 	if (rc != OD_OK)
 		goto out;
+	o = dd->order;
 	fprintf(c->out, "Order %s  placed %s  %s%s%s\n", o->number,
 		o->placed_at, order_status_name(o->status),
 		o->reason ? ": " : "", o->reason ? o->reason : "");
@@ -274,17 +274,24 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	}
 	format_money(o->total, o->currency, money, sizeof money);
 	fprintf(c->out, "Total     %s\nShipments\n", money);
-	rc = store_shipment_each(sh->store, o->number, show_shipment, c, err);
-	if (rc == OD_OK) {
-		fprintf(c->out, "Notes\n");
-		rc = store_note_each(sh->store, o->number, show_note, c, err);
-	}
-	if (rc == OD_OK) {
-		fprintf(c->out, "History\n");
-		rc = store_log_each(sh->store, o->number, show_history, c, err);
-	}
+	for (i = 0; i < dd->nshipments; i++)
+		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
+			dd->shipments[i].seq, dd->shipments[i].carrier,
+			dd->shipments[i].tracking, dd->shipments[i].items);
+	fprintf(c->out, "Notes\n");
+	for (i = 0; i < dd->nnotes; i++)
+		fprintf(c->out, "  %s %s: %s\n", dd->notes[i].time,
+			dd->notes[i].actor, dd->notes[i].text);
+	show_history(c, dd);
+	bad = first_unchecked(dd);
+	if (bad != NULL)
+		rc = od_err_set(err, OD_E_TAMPERED, "order %s: log entry %lld's "
+				"%s does not check (%zu of %zu entries); run "
+				"`orderdesk audit verify`", o->number, bad->seq,
+				bad->sig_ok ? "chain link" : "signature",
+				dd->nunchecked, dd->nevents);
 out:
-	record_order_free(o);
+	desk_detail_free(dd);
 	shop_close(sh);
 	return rc;
 }
