@@ -23,7 +23,7 @@
 
 /* ---- chain links ---- */
 
-/* Finds the hash of one log entry (the first store_log_each_after gives). */
+/* The entry before the one checked: seq wanted, and what was found. */
 struct prev_find {
 	long long seq;
 	int found;
