@@ -23,44 +23,25 @@
 
 /* ---- chain links ---- */
 
-/* The entry before the one checked: seq wanted, and what was found. */
-struct prev_find {
-	long long seq;
-	int found;
-	uint8_t hash[LEDGER_HASH_LEN];
-};
-
-static enum od_code prev_take(void *ctx, const struct log_record *r,
+/* Copies the hash of the entry store_log_at read. */
+static enum od_code take_hash(void *ctx, const struct log_record *r,
 			      struct od_err *err)
 {
-	struct prev_find *p = ctx;
-
 	(void)err;
-	p->found = r->seq == p->seq;
-	memcpy(p->hash, r->hash, sizeof p->hash);
-	/* One row is all that is wanted: stop the walk here. */
-	return OD_E_EXISTS;
+	memcpy(ctx, r->hash, LEDGER_HASH_LEN);
+	return OD_OK;
 }
 
 int desk_entry_linked(struct store *s, const struct log_record *r)
 {
-	uint8_t hash[LEDGER_HASH_LEN];
-	struct prev_find p;
+	uint8_t prev[LEDGER_HASH_LEN] = { 0 }, hash[LEDGER_HASH_LEN];
 	struct od_err ignored;
-	enum od_code rc;
 
-	memset(&p, 0, sizeof p);
-	p.seq = r->seq - 1;
-	if (r->seq == 1) {
-		p.found = 1;    /* the genesis follows a zero hash */
-	} else {
-		rc = store_log_each_after(s, r->seq - 2, prev_take, &p,
-					  &ignored);
-		if (rc != OD_OK && rc != OD_E_EXISTS)
-			return 0;
-	}
-	return p.found &&
-	       ledger_hash(p.hash, r->seq, r->statement, r->statement_len,
+	/* The genesis (seq 1) follows a zero hash. */
+	if (r->seq > 1 &&
+	    store_log_at(s, r->seq - 1, take_hash, prev, &ignored) != OD_OK)
+		return 0;
+	return ledger_hash(prev, r->seq, r->statement, r->statement_len,
 			   r->signature, hash, &ignored) == OD_OK &&
 	       memcmp(hash, r->hash, sizeof hash) == 0;
 }
