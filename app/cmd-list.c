@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk.h"
 #include "app/format.h"
 #include "app/order.h"
+#include "lib/csv.h"
 #include "lib/utf8.h"
 
 enum list_format { LIST_TABLE, LIST_JSON, LIST_CSV };
@@ -49,14 +51,13 @@ static enum od_code table_row(struct list_job *j, const struct order *o,
 	return rc;
 }
 
-/* One CSV row. */
-static enum od_code csv_row(struct list_job *j, const struct order *o,
-			    struct od_err *err)
+/* One CSV row, through the program's one CSV writer (formula guard). */
+static enum od_code csv_order(struct list_job *j, const struct order *o,
+			      struct od_err *err)
 {
 	const char *cols[8];
 	char total[32], items[16];
-	enum od_code rc = OD_OK;
-	int i;
+	enum od_code rc;
 
 	snprintf(total, sizeof total, "%lld", o->total);
 	snprintf(items, sizeof items, "%zu", o->nitems);
@@ -69,14 +70,19 @@ static enum od_code csv_row(struct list_job *j, const struct order *o,
 	cols[6] = o->currency;
 	cols[7] = order_status_name(o->status);
 	buf_reset(&j->line);
-	for (i = 0; i < 8 && rc == OD_OK; i++) {
-		if (i > 0)
-			rc = buf_add(&j->line, ",", 1, err);
-		if (rc == OD_OK)
-			rc = format_csv_field(&j->line, cols[i], err);
-	}
+	rc = csv_row(&j->line, cols, 8, err);
 	if (rc == OD_OK)
-		rc = buf_add(&j->line, "\r\n", 2, err);
+		fputs(j->line.data, j->c->out);
+	return rc;
+}
+
+/* The CSV header line. */
+static enum od_code csv_head(struct list_job *j, struct od_err *err)
+{
+	static const char *const head[] = { "number", "placed_at", "customer",
+		"city", "items", "total", "currency", "status" };
+	enum od_code rc = csv_row(&j->line, head, 8, err);
+
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
 	return rc;
@@ -115,7 +121,7 @@ static enum od_code list_row(void *ctx, const struct order *o,
 	enum od_code rc;
 
 	if (j->format == LIST_CSV)
-		rc = csv_row(j, o, err);
+		rc = csv_order(j, o, err);
 	else if (j->format == LIST_JSON)
 		rc = json_row(j, o, err);
 	else
@@ -175,11 +181,11 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %s\n", "NUMBER",
 			"PLACED", "CUSTOMER", "ITEMS", "TOTAL", "STATUS");
 	else if (j.format == LIST_CSV)
-		fprintf(c->out, "number,placed_at,customer,city,items,total,"
-			"currency,status\r\n");
+		rc = csv_head(&j, err);
 	else
 		fputc('[', c->out);
-	rc = store_order_each(sh->store, &f, list_row, &j, err);
+	if (rc == OD_OK)
+		rc = store_order_each(sh->store, &f, list_row, &j, err);
 	if (rc == OD_OK && j.format == LIST_JSON)
 		fprintf(c->out, "%s]\n", j.count ? "\n" : "");
 	buf_free(&j.line);
@@ -192,50 +198,48 @@ const struct cli_command cmd_list_entry = {
 	"list orders", cmd_list,
 };
 
-/* Prints one shipment of the order being shown. */
-static enum od_code show_shipment(void *ctx, const struct shipment_record *r,
-				  struct od_err *err)
+/* Prints the order's history as the order screen shows it: each entry
+ * marked by whether its signature and chain link check. */
+static void show_history(struct cli *c, const struct desk_detail *dd)
 {
-	struct cli *c = ctx;
+	const struct desk_event *e;
+	size_t i;
 
-	(void)err;
-	fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n", r->seq,
-		r->carrier, r->tracking, r->items);
-	return OD_OK;
+	fprintf(c->out, "History (\xe2\x9c\x93 signature checks)\n");
+	for (i = 0; i < dd->nevents; i++) {
+		e = &dd->events[i];
+		fprintf(c->out, "  %s #%-6lld %s  %-16s %s%s%s%s\n",
+			e->sig_ok && e->chain_ok ? "\xe2\x9c\x93"
+						 : "\xe2\x9c\x97 NOT CHECKED",
+			e->seq, e->time, e->kind, e->actor,
+			e->role[0] ? " (" : "", e->role, e->role[0] ? ")" : "");
+	}
 }
 
-static enum od_code show_note(void *ctx, const struct note_record *r,
-			      struct od_err *err)
+/* The first entry of dd's history that does not check, or NULL. */
+static const struct desk_event *first_unchecked(const struct desk_detail *dd)
 {
-	struct cli *c = ctx;
+	size_t i;
 
-	(void)err;
-	fprintf(c->out, "  %s %s: %s\n", r->time, r->actor, r->text);
-	return OD_OK;
+	for (i = 0; i < dd->nevents; i++)
+		if (!dd->events[i].sig_ok || !dd->events[i].chain_ok)
+			return &dd->events[i];
+	return NULL;
 }
 
-/* Prints one log entry about the order: when, who, what. */
-static enum od_code show_history(void *ctx, const struct log_record *r,
-				 struct od_err *err)
-{
-	struct cli *c = ctx;
-	struct statement *st = NULL;
-	enum od_code rc = statement_parse(r->statement, r->statement_len, &st,
-					  err);
-
-	if (rc != OD_OK)
-		return rc;
-	fprintf(c->out, "  #%-6lld %s  %-16s %s\n", r->seq, st->time,
-		statement_kind_name(st->kind), st->actor);
-	statement_free(st);
-	return OD_OK;
-}
-
+/*
+ * Prints one order through the same reading as the order screen
+ * (desk_order_read): rows that do not match the order's signed history
+ * are refused, and an entry whose signature or chain link does not check
+ * is marked and makes the command fail as damage.
+ */
 static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
 	struct shop *sh = NULL;
-	struct order *o = NULL;
+	struct desk_detail *dd = NULL;
+	const struct desk_event *bad;
+	const struct order *o;
 	char money[48];
 	enum od_code rc;
 	size_t i;
@@ -244,9 +248,10 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 		return cli_usage(&cmd_show_entry, err);
 	rc = cli_unlock(c, SHOP_READ, &sh, err);
 	if (rc == OD_OK)
-		rc = store_order_get(sh->store, argv[1], &o, err);
+		rc = desk_order_read(sh, argv[1], &dd, err);
 	if (rc != OD_OK)
 		goto out;
+	o = dd->order;
 	fprintf(c->out, "Order %s  placed %s  %s%s%s\n", o->number,
 		o->placed_at, order_status_name(o->status),
 		o->reason ? ": " : "", o->reason ? o->reason : "");
@@ -269,17 +274,24 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	}
 	format_money(o->total, o->currency, money, sizeof money);
 	fprintf(c->out, "Total     %s\nShipments\n", money);
-	rc = store_shipment_each(sh->store, o->number, show_shipment, c, err);
-	if (rc == OD_OK) {
-		fprintf(c->out, "Notes\n");
-		rc = store_note_each(sh->store, o->number, show_note, c, err);
-	}
-	if (rc == OD_OK) {
-		fprintf(c->out, "History\n");
-		rc = store_log_each(sh->store, o->number, show_history, c, err);
-	}
+	for (i = 0; i < dd->nshipments; i++)
+		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
+			dd->shipments[i].seq, dd->shipments[i].carrier,
+			dd->shipments[i].tracking, dd->shipments[i].items);
+	fprintf(c->out, "Notes\n");
+	for (i = 0; i < dd->nnotes; i++)
+		fprintf(c->out, "  %s %s: %s\n", dd->notes[i].time,
+			dd->notes[i].actor, dd->notes[i].text);
+	show_history(c, dd);
+	bad = first_unchecked(dd);
+	if (bad != NULL)
+		rc = od_err_set(err, OD_E_TAMPERED, "order %s: log entry %lld's "
+				"%s does not check (%zu of %zu entries); run "
+				"`orderdesk audit verify`", o->number, bad->seq,
+				bad->sig_ok ? "chain link" : "signature",
+				dd->nunchecked, dd->nevents);
 out:
-	record_order_free(o);
+	desk_detail_free(dd);
 	shop_close(sh);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * desk-csv.c - the audit history's filtered view as a CSV file, for an
- * accountant's spreadsheet.  Every field is written through csv_field, so
- * a note that starts with "=" stays text.
+ * accountant's spreadsheet.  Every row is written through csv_row, so a
+ * note that starts with "=" stays text.
  */
 #include "app/desk.h"
 
@@ -13,24 +13,6 @@
 
 /* 5000 entries of at most a few KiB each. */
 #define CSV_MAX (64 * 1024 * 1024)
-
-/* Appends one row: fields separated by commas, CRLF as RFC 4180 says. */
-static enum od_code row(struct buf *b, const char *const *f, size_t n,
-			struct od_err *err)
-{
-	enum od_code rc = OD_OK;
-	size_t i;
-
-	for (i = 0; i < n && rc == OD_OK; i++) {
-		if (i > 0)
-			rc = buf_add(b, ",", 1, err);
-		if (rc == OD_OK)
-			rc = csv_field(b, f[i], err);
-	}
-	if (rc == OD_OK)
-		rc = buf_add(b, "\r\n", 2, err);
-	return rc;
-}
 
 enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
 			    struct od_err *err)
@@ -49,7 +31,7 @@ enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
 		return od_err_set(err, OD_E_USAGE, "give a file name for the "
 				  "CSV");
 	buf_init(&b, CSV_MAX);
-	rc = row(&b, head, 9, err);
+	rc = csv_row(&b, head, 9, err);
 	for (i = 0; a != NULL && i < a->n && rc == OD_OK; i++) {
 		const struct desk_entry *e = &a->entries[i];
 
@@ -63,7 +45,7 @@ enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
 		f[6] = e->sig_ok ? "yes" : "no";
 		f[7] = e->id;
 		f[8] = e->detail;
-		rc = row(&b, f, 9, err);
+		rc = csv_row(&b, f, 9, err);
 	}
 	if (rc == OD_OK)
 		rc = file_write_atomic(path, b.data, b.len, err);

@@ -52,6 +52,21 @@ enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
 enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
 				  long long *seq, struct od_err *err);
 
+/*
+ * Whether log entry r's hash follows from the entry before it in s
+ * (desk-order.c).  A read that fails counts as not linked.
+ */
+int desk_entry_linked(struct store *s, const struct log_record *r);
+
+/*
+ * Folds dd's order again from its own log entries in s into an empty
+ * in-memory store and compares the result with dd's order, shipments and
+ * notes (desk-order.c).  A difference, or an entry the fold refuses, gives
+ * OD_E_TAMPERED saying to run `orderdesk audit verify`.
+ */
+enum od_code desk_order_refold(struct store *s, const struct desk_detail *dd,
+			       struct od_err *err);
+
 /* The background sync, as desk.c keeps it (desk-bg.c reads it). */
 struct desk_bg_state {
 	struct sync_thread *thread;   /* NULL when none */

@@ -812,7 +812,7 @@ static enum od_code add_note(void *ctx, const struct note_record *r,
 
 /* Walks an order's log entries for its history. */
 struct history_walk {
-	struct desk *d;
+	struct store *s;
 	struct desk_detail *dd;
 };
 
@@ -896,15 +896,17 @@ static enum od_code add_event(void *ctx, const struct log_record *r,
 	memcpy(e->time, st->time, sizeof e->time);
 	memcpy(e->actor, st->actor, sizeof e->actor);
 	e->kind = statement_kind_name(st->kind);
-	e->sig_ok = signature_checks(w->d->sh->store, st, r, e->role,
-				     sizeof e->role);
+	e->sig_ok = signature_checks(w->s, st, r, e->role, sizeof e->role);
+	e->chain_ok = desk_entry_linked(w->s, r);
+	if (!e->sig_ok || !e->chain_ok)
+		w->dd->nunchecked++;
 	rc = event_detail(st, &e->detail, err);
 	statement_free(st);
 	return rc;
 }
 
-enum od_code desk_detail(struct desk *d, const char *number,
-			 struct desk_detail **out, struct od_err *err)
+enum od_code desk_order_read(struct shop *sh, const char *number,
+			     struct desk_detail **out, struct od_err *err)
 {
 	struct desk_detail *dd;
 	struct history_walk w;
@@ -914,28 +916,38 @@ enum od_code desk_detail(struct desk *d, const char *number,
 	dd = calloc(1, sizeof *dd);
 	if (dd == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	w.d = d;
+	w.s = sh->store;
 	w.dd = dd;
-	rc = desk_hold(d, SHOP_READ, err);
-	if (rc != OD_OK) {
-		free(dd);
-		return rc;
-	}
-	rc = store_order_get(d->sh->store, number, &dd->order, err);
+	rc = store_order_get(sh->store, number, &dd->order, err);
 	if (rc == OD_OK)
-		rc = store_shipment_each(d->sh->store, number, add_shipment,
-					 dd, err);
+		rc = store_shipment_each(sh->store, number, add_shipment, dd,
+					 err);
 	if (rc == OD_OK)
-		rc = store_note_each(d->sh->store, number, add_note, dd, err);
+		rc = store_note_each(sh->store, number, add_note, dd, err);
 	if (rc == OD_OK)
-		rc = store_log_each(d->sh->store, number, add_event, &w, err);
-	shop_release(d->sh);
+		rc = store_log_each(sh->store, number, add_event, &w, err);
+	if (rc == OD_OK)
+		rc = desk_order_refold(sh->store, dd, err);
 	if (rc != OD_OK) {
 		desk_detail_free(dd);
 		return rc;
 	}
 	*out = dd;
 	return OD_OK;
+}
+
+enum od_code desk_detail(struct desk *d, const char *number,
+			 struct desk_detail **out, struct od_err *err)
+{
+	enum od_code rc;
+
+	*out = NULL;
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = desk_order_read(d->sh, number, out, err);
+	shop_release(d->sh);
+	return rc;
 }
 
 void desk_detail_free(struct desk_detail *dd)

@@ -157,6 +157,7 @@ struct desk_event {
 	char role[16];          /* the signer's role now, "" if unknown */
 	const char *kind;       /* static kind name */
 	int sig_ok;             /* the signature checks with the signer's key */
+	int chain_ok;           /* its hash follows from the entry before it */
 	char *detail;           /* reason, note text, carrier and tracking */
 };
 
@@ -181,16 +182,32 @@ struct desk_detail {
 	size_t nnotes;
 	struct desk_event *events;
 	size_t nevents;
+	size_t nunchecked;      /* events whose signature or link fails */
 };
 
 /*
  * Reads one order with its items, shipments, notes and history, checking
- * each statement's signature against its signer's recorded key.  An unknown
- * number gives OD_E_NOTFOUND.
+ * each statement's signature against its signer's recorded key and its
+ * chain link, and that the order's rows are what its own log entries fold
+ * to (desk-order.c): a page from an older copy of the store decrypts, so
+ * a row alone is not believed.  An unknown number gives OD_E_NOTFOUND;
+ * rows that differ from the fold give OD_E_TAMPERED ("order N's stored
+ * state does not match its signed history; run `orderdesk audit
+ * verify`").  An entry that does not check is marked (sig_ok, chain_ok)
+ * and counted in nunchecked, and the order is still given, so that the
+ * screen and `orderdesk show` can show which one.
  */
 enum od_code desk_detail(struct desk *d, const char *number,
 			 struct desk_detail **out, struct od_err *err);
 void desk_detail_free(struct desk_detail *dd);
+
+/*
+ * desk_detail on a shop the caller holds (sh->store open): the one way
+ * `orderdesk show` and the order screen read an order.  *out is the
+ * caller's (desk_detail_free).
+ */
+enum od_code desk_order_read(struct shop *sh, const char *number,
+			     struct desk_detail **out, struct od_err *err);
 
 /* An action prepared but not yet signed. */
 struct desk_act;

@@ -1,4 +1,4 @@
-/* format.c - money, terminal columns and CSV fields. */
+/* format.c - money and terminal columns. */
 #include "app/format.h"
 
 #include <stdio.h>
@@ -102,24 +102,5 @@ enum od_code format_fit(struct buf *b, const char *s, int width,
 		rc = buf_add(b, " ", 1, err);
 		used++;
 	}
-	return rc;
-}
-
-enum od_code format_csv_field(struct buf *b, const char *s,
-			      struct od_err *err)
-{
-	enum od_code rc;
-
-	if (strpbrk(s, ",\"\r\n") == NULL)
-		return buf_adds(b, s, err);
-	rc = buf_add(b, "\"", 1, err);
-	for (; rc == OD_OK && *s; s++) {
-		if (*s == '"')
-			rc = buf_add(b, "\"", 1, err);
-		if (rc == OD_OK)
-			rc = buf_add(b, s, 1, err);
-	}
-	if (rc == OD_OK)
-		rc = buf_add(b, "\"", 1, err);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * format.h - turning orders into text for people and programs: money in
- * major units, columns that line up with CJK text, CSV and JSON escaping.
+ * major units, columns that line up with CJK text.  CSV is lib/csv.h's.
  */
 #ifndef OD_FORMAT_H
 #define OD_FORMAT_H
@@ -25,9 +25,5 @@ void format_money(long long minor, const char *currency, char *out,
  */
 enum od_code format_fit(struct buf *b, const char *s, int width,
 			struct od_err *err);
-
-/* Appends s as one CSV field, quoted when it must be (RFC 4180). */
-enum od_code format_csv_field(struct buf *b, const char *s,
-			      struct od_err *err);
 
 #endif

@@ -34,3 +34,20 @@ enum od_code csv_field(struct buf *b, const char *s, struct od_err *err)
 		rc = buf_add(b, "\"", 1, err);
 	return rc;
 }
+
+enum od_code csv_row(struct buf *b, const char *const *f, size_t n,
+		     struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	size_t i;
+
+	for (i = 0; i < n && rc == OD_OK; i++) {
+		if (i > 0)
+			rc = buf_add(b, ",", 1, err);
+		if (rc == OD_OK)
+			rc = csv_field(b, f[i], err);
+	}
+	if (rc == OD_OK)
+		rc = buf_add(b, "\r\n", 2, err);
+	return rc;
+}

@@ -1,11 +1,13 @@
 /*
- * csv.h - one field of a CSV file (RFC 4180) that a spreadsheet opens as
+ * csv.h - one field or record of a CSV file (RFC 4180) that a spreadsheet opens as
  * text: quoted when it holds a quote, comma or line break, quotes doubled,
  * and a field that starts like a formula (= + - @, tab or CR) given a
  * leading apostrophe so that no spreadsheet runs it.
  */
 #ifndef OD_CSV_H
 #define OD_CSV_H
+
+#include <stddef.h>
 
 #include "lib/buf.h"
 #include "lib/err.h"
@@ -15,5 +17,14 @@
  * full buffer gives buf's error and leaves b as it was up to the field.
  */
 enum od_code csv_field(struct buf *b, const char *s, struct od_err *err);
+
+/*
+ * Appends one record: the n fields (NULL as "") through csv_field,
+ * separated by commas and ended by CRLF as RFC 4180 asks.  The one way
+ * orderdesk writes CSV (`list --format csv`, the audit export), so that no
+ * writer can lose the formula guard.
+ */
+enum od_code csv_row(struct buf *b, const char *const *f, size_t n,
+		     struct od_err *err);
 
 #endif

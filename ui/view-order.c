@@ -146,10 +146,11 @@ static void layout(const struct desk_detail *dd)
 	add(UI_HEAD, "History (✓ signature checks)");
 	for (i = 0; i < dd->nevents; i++) {
 		const struct desk_event *e = &dd->events[i];
+		int ok = e->sig_ok && e->chain_ok;
 
-		add(e->sig_ok ? UI_GOOD : UI_BAD,
+		add(ok ? UI_GOOD : UI_BAD,
 		    "  %s #%-6lld %s  %-16s %s%s%s%s  %s",
-		    e->sig_ok ? "✓" : "✗ NOT CHECKED", e->seq, e->time,
+		    ok ? "✓" : "✗ NOT CHECKED", e->seq, e->time,
 		    e->kind, e->actor, e->role[0] ? " (" : "", e->role,
 		    e->role[0] ? ")" : "", e->detail ? e->detail : "");
 	}

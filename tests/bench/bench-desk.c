@@ -8,7 +8,7 @@
  *	UNIT": the key derivation apart, the first full screen after it, and
  *	the time from a key press to the finished redraw for scrolling, one
  *	step of incremental search and a tab change (mean and worst of
- *	several presses).  Targets are printed beside the figures, never
+ *	several presses), and reading one order checked against its log.  Targets are printed beside the figures, never
  *	checked: the exit status says only whether everything worked.
  *
  * The passphrase comes on descriptor 3, one line, as with the commands.
@@ -118,6 +118,58 @@ static void press(struct ui *u, const char *name, const int *keys, size_t n)
 		"under 16 ms)\n", name, n, sum / (double)n);
 	fprintf(out, "desk redraw after %s (worst of %zu): %.2f ms\n", name,
 		n, worst);
+}
+
+/*
+ * One order as the order screen and `orderdesk show` read it: its rows,
+ * every entry's signature and chain link, and the order folded again from
+ * its entries (desk_detail).  The first order gets three notes and a
+ * confirmation first, so that its history has a few entries.
+ */
+static int time_order(struct desk *d)
+{
+	static const enum stmt_kind kinds[] = { STMT_ORDER_NOTE,
+		STMT_ORDER_NOTE, STMT_ORDER_CONFIRM, STMT_ORDER_NOTE };
+	const struct desk_row *row = desk_row(d, 0);
+	char number[64];
+	struct desk_detail *dd = NULL;
+	struct desk_act *act = NULL;
+	struct od_err err;
+	long long seq;
+	size_t i, n = 50, entries = 0;
+	double t0, total;
+
+	if (row == NULL)
+		return 0;
+	snprintf(number, sizeof number, "%s", row->number);
+	for (i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+		if (desk_prepare(d, kinds[i], number,
+				 kinds[i] == STMT_ORDER_NOTE ? "bench note"
+							     : NULL,
+				 NULL, NULL, &act, &err) != OD_OK ||
+		    desk_act_sign(d, act, &seq, &err) != OD_OK) {
+			desk_act_free(act);
+			fprintf(stderr, "bench-desk: %s\n", err.msg);
+			return -1;
+		}
+		desk_act_free(act);
+		act = NULL;
+	}
+	t0 = now_ms();
+	for (i = 0; i < n; i++) {
+		if (desk_detail(d, number, &dd, &err) != OD_OK) {
+			fprintf(stderr, "bench-desk: %s\n", err.msg);
+			return -1;
+		}
+		entries = dd->nevents;
+		desk_detail_free(dd);
+	}
+	total = now_ms() - t0;
+	fprintf(out, "desk one order read and checked against its signed "
+		"history (%zu entries: signatures, chain links, folded again; "
+		"mean of %zu): %.2f ms (target: a few ms)\n", entries, n,
+		total / (double)n);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -238,6 +290,10 @@ int main(int argc, char **argv)
 	search[ns++] = 127;
 	search[ns++] = 127;
 	press(&u, "one step of incremental search", search, ns);
+	if (time_order(u.desk) != 0) {
+		screen_fini();
+		return 1;
+	}
 
 	screen_fini();
 	desk_free(u.desk);

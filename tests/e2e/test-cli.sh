@@ -82,6 +82,24 @@ expect_ok "shopkeeper cancels a new order with a reason"
 od_as mei "$MEI_PASS" show "$num3"
 check "cancelled order shows its reason" grep -q "cancelled: customer asked" "$T/out"
 
+# A customer's name that a spreadsheet would run as a formula stays text in
+# every CSV the desk writes (the OWASP rule: a leading apostrophe).
+cat > "$T/evil.json" <<'JSON'
+[{"number": "E-1", "placed_at": "2026-11-02T10:00:00Z", "currency": "EUR",
+  "customer": {"name": "=HYPERLINK(\"http://x\",\"y\")", "email": "e@example.com"},
+  "ship_to": {"name": "@SUM(A1)", "lines": ["1 Main St"], "city": "-2+3", "country": "DE"},
+  "items": [{"sku": "A-1", "name": "thing", "qty": 1, "unit_price": 100}],
+  "total": 100}]
+JSON
+od_as mei "$MEI_PASS" import "$T/evil.json"
+expect_ok "a customer named like a formula is imported (it is only text)"
+od_as mei "$MEI_PASS" list --format csv
+printf '%s\r\n' "E-1,2026-11-02T10:00:00Z,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'-2+3,1,100,EUR,new" > "$T/want"
+check "list --format csv writes a formula-like name as text, not a formula" \
+	grep -Fqx -f "$T/want" "$T/out"
+check "no field of list --format csv starts like a formula" \
+	bash -c "! grep -Eq '(^|,)\"?[=+@-]' '$T/out'"
+
 od_as mei "$MEI_PASS" show 999999
 expect_fail "an unknown order says so" 4 "no order 999999"
 od_as mei "$MEI_PASS" list --status bogus

@@ -132,6 +132,10 @@ od "$OWNER_PASS" confirm W-1
 expect_ok "the owner confirms W-1 at the desk"
 sync_desk
 expect_ok "and pushes it"
+od "$OWNER_PASS" show W-1
+expect_ok "show checks a storefront's order against its history"
+check "with the storefront's placing and the owner's confirmation marked checked" \
+	bash -c "grep -Eq '✓ #[0-9]+ .*order.placed +web' '$T/out' && grep -Eq '✓ #[0-9]+ .*order.confirm +owner' '$T/out'"
 
 # The owner revokes the storefront: its orders are refused from then on.
 od "$OWNER_PASS" user revoke web

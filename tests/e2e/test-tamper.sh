@@ -92,6 +92,20 @@ check "insider: swaps the signatures of two entries" \
 	tamper "UPDATE log SET signature = (SELECT signature FROM log WHERE seq = 3) WHERE seq = 4"
 od "$OWNER_PASS" audit verify
 expect_fail "audit verify notices a forged signature" 6 "signature"
+# Entry 4 places the third sample order: `show` reads it as the order
+# screen does, marks the entry and fails as damage.
+od "$OWNER_PASS" show 1003
+expect_fail "show reports an order whose history has a forged signature" 6 \
+	"order 1003: log entry 4's signature does not check.*orderdesk audit verify"
+check "show marks the forged entry as the order screen does" \
+	grep -Eq '✗ NOT CHECKED #4 .*order.placed' "$T/out"
+
+cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+check "insider: breaks the chain hash of one entry" \
+	tamper "UPDATE log SET hash = zeroblob(32) WHERE seq = 5"
+od "$OWNER_PASS" show 1004
+expect_fail "show reports an order whose history has a broken chain link" 6 \
+	"order 1004: log entry 5's chain link does not check"
 
 cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 # The careful forger: drop an entry from the middle, undo its effect, then
@@ -108,5 +122,44 @@ expect_fail "audit verify notices a re-chained log" 6 "log entry 5: .*follows a 
 cp "$T/db.orig" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 od "$OWNER_PASS" audit verify
 expect_ok "the untouched copy verifies"
+od "$OWNER_PASS" show 1003
+expect_ok "show passes on an honest order"
+check "show marks every entry of an honest order as checked" \
+	bash -c "grep -q '✓ #4 ' '$T/out' && ! grep -q 'NOT CHECKED' '$T/out'"
+
+# Stale pages: a page copied back from an older copy of the same store
+# still decrypts (its associated data is only the page number).  Cancel
+# order 1020, then put back, one at a time, each page the cancel changed
+# (among them the one holding 1020's row, which says "new"): `show 1020`
+# must never print the old state as true.
+cp "$STORE/orderdesk.db" "$T/before.db"
+od "$OWNER_PASS" cancel 1020 --reason "customer asked"
+expect_ok "order 1020 is cancelled"
+cp "$STORE/orderdesk.db" "$T/after.db"
+splices=0 stale=0 refused=0
+for ((p = 0; p < $(stat -c %s "$T/before.db") / 4096; p++)); do
+	cmp -s <(dd if="$T/before.db" bs=4096 skip=$p count=1 status=none) \
+	       <(dd if="$T/after.db" bs=4096 skip=$p count=1 status=none) && continue
+	cp "$T/after.db" "$STORE/orderdesk.db"
+	rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+	dd if="$T/before.db" of="$STORE/orderdesk.db" bs=4096 skip=$p seek=$p \
+	   count=1 conv=notrunc status=none
+	splices=$((splices + 1))
+	od "$OWNER_PASS" show 1020
+	if [ "$RC" -eq 0 ] && grep -q '^Order 1020 .* cancelled: customer asked' "$T/out"; then
+		:       # the page did not hold what show reads
+	elif [ "$RC" -eq 6 ] && [ "$(wc -l < "$T/err")" -eq 1 ]; then
+		grep -q "order 1020's stored state does not match its signed history; run \`orderdesk audit verify\`" \
+			"$T/err" && refused=$((refused + 1))
+	else
+		stale=$((stale + 1))
+		echo "# page $p: status $RC: $(head -1 "$T/out") $(cat "$T/err")"
+	fi
+done
+cp "$T/after.db" "$STORE/orderdesk.db"; rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
+check "no stale page makes show print an old state as true ($stale of $splices splices did)" \
+	test "$splices" -gt 0 -a "$stale" -eq 0
+check "show says the stored state does not match the signed history ($refused of $splices splices)" \
+	test "$refused" -ge 1
 
 finish

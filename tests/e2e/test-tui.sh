@@ -56,6 +56,19 @@ check "and never reaches the terminal raw" bash -c "! grep '1004' '$T/pane-e' | 
 check "NO_COLOR: no colour at all, attributes only" \
 	bash -c "! grep -Pq '\e\[[0-9;]*[34][0-7][;m]' '$T/pane-e' && grep -Pq '\e\[[0-9;]*7[;m]' '$T/pane-e'"
 
+# The planted name is a row edited behind the log's back: the order
+# screen, like `orderdesk show`, folds the order's own entries again and
+# refuses rows that differ, saying what to do.
+tm send-keys -l "/1004"
+tm send-keys Enter
+wait_for '^ 1004 '
+tm send-keys Enter
+screen "an order whose rows differ from its signed history is not shown as true" \
+	"order 1004's stored state does not match its signed history"
+check "and the list stays" bash -c "! grep -q 'orderdesk · order 1004' '$T/pane'"
+tm send-keys Escape
+screen "Esc clears that search" 'New 300 .*All 300( |$)'
+
 tm send-keys -l "/陳大文"
 screen "search narrows the list" 'All 12( |$)'
 check "every order shown matches the search" \

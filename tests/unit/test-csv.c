@@ -1,4 +1,4 @@
-/* test-csv.c - CSV fields: quoting and formula injection. */
+/* test-csv.c - CSV fields and records: quoting and formula injection. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,11 +62,31 @@ static void test_cap(void **state)
 	buf_free(&b);
 }
 
+/* A record: fields joined by commas, CRLF, each one guarded. */
+static void test_row(void **state)
+{
+	static const char *const f[] = { "1042", "Mug, \"blue\"", NULL,
+		"=cmd|' /C calc'!A0", "-5" };
+	struct od_err err;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 1024);
+	assert_int_equal(csv_row(&b, f, 5, &err), OD_OK);
+	assert_string_equal(b.data, "1042,\"Mug, \"\"blue\"\"\",,"
+			    "'=cmd|' /C calc'!A0,'-5\r\n");
+	buf_reset(&b);
+	assert_int_equal(csv_row(&b, f, 0, &err), OD_OK);
+	assert_string_equal(b.data, "\r\n");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -959,6 +959,61 @@ static void test_passwd_rekeys(void **state)
 	desk_free(o);
 }
 
+/*
+ * An order's rows are believed only when they are what its own log entries
+ * fold to: a row changed behind the log (as a page from an older copy of
+ * the store would read) is refused, and every honest entry is marked as
+ * checked, signature and chain link.
+ */
+static void test_detail_checks_rows_against_log(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk_detail *dd = NULL;
+	struct shop *sh = NULL;
+	struct order_state os;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(desk_detail(d, "2030", &dd, &err), OD_OK);
+	assert_int_equal(dd->nevents, 1);
+	assert_true(dd->events[0].sig_ok);
+	assert_true(dd->events[0].chain_ok);
+	assert_int_equal(dd->nunchecked, 0);
+	desk_detail_free(dd);
+
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_WRITE, &sh, &err),
+			 OD_OK);
+	assert_int_equal(store_order_state(sh->store, "2030", &os, &err),
+			 OD_OK);
+	assert_int_equal(store_order_set_state(sh->store, "2030",
+					       ORDER_CANCELLED, os.held_from,
+					       "stale", &err), OD_OK);
+	/* The reading `orderdesk show` does, on a shop it holds. */
+	assert_int_equal(desk_order_read(sh, "2030", &dd, &err),
+			 OD_E_TAMPERED);
+	assert_null(dd);
+	assert_string_equal(err.msg, "order 2030's stored state does not match "
+			    "its signed history; run `orderdesk audit "
+			    "verify`");
+	shop_close(sh);
+	/* The order screen's, the same. */
+	assert_int_equal(desk_detail(d, "2030", &dd, &err), OD_E_TAMPERED);
+	assert_null(dd);
+	assert_non_null(strstr(err.msg, "does not match its signed history"));
+
+	assert_int_equal(shop_unlock(dir, "owner", OWNER_PASS,
+				     strlen(OWNER_PASS), SHOP_WRITE, &sh, &err),
+			 OD_OK);
+	assert_int_equal(store_order_set_state(sh->store, "2030", os.status,
+					       os.held_from, NULL, &err), OD_OK);
+	shop_close(sh);
+	assert_int_equal(desk_detail(d, "2030", &dd, &err), OD_OK);
+	assert_int_equal(dd->order->status, ORDER_NEW);
+	desk_detail_free(dd);
+	desk_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -976,6 +1031,8 @@ int main(void)
 		cmocka_unit_test(test_sync_unattached),
 		cmocka_unit_test(test_people),
 		cmocka_unit_test(test_audit_update),
+		cmocka_unit_test(test_detail_checks_rows_against_log),
+		/* Last: it changes mei's passphrase. */
 		cmocka_unit_test(test_passwd_rekeys),
 	};
 

@@ -67,26 +67,11 @@ static void test_fit(void **state)
 	buf_free(&b);
 }
 
-static void test_csv(void **state)
-{
-	struct buf b;
-	struct od_err err;
-
-	(void)state;
-	buf_init(&b, 4096);
-	assert_int_equal(format_csv_field(&b, "plain", &err), OD_OK);
-	assert_int_equal(buf_add(&b, "|", 1, &err), OD_OK);
-	assert_int_equal(format_csv_field(&b, "Mug, \"blue\"", &err), OD_OK);
-	assert_string_equal(b.data, "plain|\"Mug, \"\"blue\"\"\"");
-	buf_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_money),
 		cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_csv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
