@@ -14,6 +14,7 @@
 #include "lib/buf.h"
 #include "lib/file.h"
 #include "lib/secret.h"
+#include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
 
 #define BACKUP_MAGIC "orderdesk-backup/1\n"
@@ -319,6 +320,9 @@ static enum od_code check_restored(const char *data,
 		rc = check_mac(data, bp, key, err);
 	if (rc == OD_OK)
 		rc = vfs_crypt_verify_file(db_tmp, key, &pages, err);
+	/* The restored log is how far this store got from now on. */
+	if (rc == OD_OK)
+		rc = store_head_adopt(db_tmp, key, err);
 	if (rc == OD_OK)
 		rc = store_open(db_tmp, key, &s, err);
 	if (rc == OD_OK)
@@ -378,6 +382,9 @@ enum od_code backup_restore(const char *dir, const char *path,
 	 */
 	if (rc == OD_OK) {
 		file_remove_db_companions(db);
+		rc = store_head_rename(db_tmp, db, err);
+	}
+	if (rc == OD_OK) {
 		if (rename(db_tmp, db) != 0 || file_sync_dir(dir) != 0)
 			rc = od_err_set(err, OD_E_IO, "cannot restore into "
 					"%s: %s", dir, strerror(errno));
@@ -390,6 +397,7 @@ out:
 		unlink(slots_tmp);
 		unlink(db_tmp);
 		file_remove_db_companions(db_tmp);
+		store_head_remove(db_tmp);
 	}
 	if (lock_fd >= 0)
 		close(lock_fd);
