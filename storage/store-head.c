@@ -16,16 +16,26 @@
 #include "storage/vfs-crypt.h"
 
 /*
- * The file: magic (also the associated data), nonce, then the sealed seq
- * (8 bytes, big-endian) and hash (32), then the GCM tag.
+ * The file holds two slots, at offsets 0 and 512 (apart on disk sectors),
+ * each: magic (also the associated data), nonce, then sealed a generation,
+ * the seq (8 bytes each, big-endian) and the hash (32), then the GCM tag.
+ * The newest generation that authenticates is the record.  An update
+ * overwrites the other slot in place and syncs it (fdatasync of a block
+ * already there: about one bare fsync); were that write torn, its slot
+ * fails its tag and the one before it, never ahead of the log, stands.
+ * Making a whole new file (temporary file, fsync, rename) costs several
+ * fsyncs on ext4, more than a durable confirm may spend; only a new record
+ * is made that way.
  */
-#define HEAD_MAGIC     "odhead1\n"
+#define HEAD_MAGIC     "odhead2\n"
 #define HEAD_MAGIC_LEN 8
 #define HEAD_NONCE_LEN 12
-#define HEAD_PLAIN_LEN (8 + 32)
+#define HEAD_PLAIN_LEN (8 + 8 + 32)
 #define HEAD_TAG_LEN   16
-#define HEAD_FILE_LEN  (HEAD_MAGIC_LEN + HEAD_NONCE_LEN + HEAD_PLAIN_LEN + \
+#define HEAD_SLOT_LEN  (HEAD_MAGIC_LEN + HEAD_NONCE_LEN + HEAD_PLAIN_LEN + \
 			HEAD_TAG_LEN)
+#define HEAD_SLOT_AT   512
+#define HEAD_FILE_LEN  (2 * HEAD_SLOT_AT)
 
 static const char head_label[] = "orderdesk-store-head/1";
 /* In the database: "this store has a record", so a deleted one is seen. */
@@ -37,6 +47,13 @@ static const char head_raw_sql[] =
 /* What every "the store went back" message ends with. */
 #define HEAD_WHAT_TO_DO "restore the latest backup with `orderdesk restore`" \
 	", or join this desk to the backend again"
+
+/* One record: which write it was, and the log's head then. */
+struct head_rec {
+	unsigned long long gen;
+	long long seq;
+	uint8_t hash[32];
+};
 
 /* The sealing key: HKDF-SHA256 of the data key with the record's label. */
 static enum od_code head_key(const uint8_t data_key[STORE_KEY_LEN],
@@ -69,95 +86,62 @@ static char *head_path(const char *path)
 	return asprintf(&p, "%s%s", path, STORE_HEAD_SUFFIX) < 0 ? NULL : p;
 }
 
-/* Seals (seq, hash) under key and writes it over file, atomically. */
-static enum od_code head_write(const char *file, const uint8_t key[32],
-			       long long seq, const uint8_t hash[32],
-			       struct od_err *err)
+/* Puts v big-endian into 8 bytes at p; be_get reads it back. */
+static void be_put(unsigned char *p, unsigned long long v)
 {
-	unsigned char out[HEAD_FILE_LEN], plain[HEAD_PLAIN_LEN];
-	unsigned char *nonce = out + HEAD_MAGIC_LEN;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * (7 - i)));
+}
+
+static unsigned long long be_get(const unsigned char *p)
+{
+	unsigned long long v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Seals r into one slot's bytes; 0 on success. */
+static int slot_seal(const uint8_t key[32], const struct head_rec *r,
+		     unsigned char out[HEAD_SLOT_LEN])
+{
+	unsigned char plain[HEAD_PLAIN_LEN], *nonce = out + HEAD_MAGIC_LEN;
 	size_t ct_len = HEAD_PLAIN_LEN + HEAD_TAG_LEN;
 	gnutls_aead_cipher_hd_t h = NULL;
 	gnutls_datum_t k = { (unsigned char *)key, 32 };
-	char *tmp = NULL;
-	enum od_code rc = OD_OK;
-	int fd = -1, e = 0, i;
+	int ok;
 
 	memcpy(out, HEAD_MAGIC, HEAD_MAGIC_LEN);
-	for (i = 0; i < 8; i++)
-		plain[i] = (unsigned char)((unsigned long long)seq >>
-					   (8 * (7 - i)));
-	memcpy(plain + 8, hash, 32);
-	if (gnutls_rnd(GNUTLS_RND_NONCE, nonce, HEAD_NONCE_LEN) < 0 ||
-	    gnutls_aead_cipher_init(&h, GNUTLS_CIPHER_AES_256_GCM, &k) < 0 ||
-	    gnutls_aead_cipher_encrypt(h, nonce, HEAD_NONCE_LEN, out,
-				       HEAD_MAGIC_LEN, HEAD_TAG_LEN, plain,
-				       sizeof plain, nonce + HEAD_NONCE_LEN,
-				       &ct_len) < 0) {
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot seal the log record");
-		goto out;
-	}
-	/* A name of its own: two openers catching the record up may race. */
-	if (asprintf(&tmp, "%s.XXXXXX", file) < 0) {
-		tmp = NULL;
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		e = errno;
-	if (e == 0 && fchmod(fd, 0600) != 0)
-		e = errno;
-	if (e == 0)
-		e = file_write_all(fd, out, sizeof out);
-	/*
-	 * The file's own fsync only: the directory is not synced, as a rename
-	 * lost to a power cut leaves the older record, which is never wrong.
-	 */
-	if (e == 0 && fsync(fd) != 0)
-		e = errno;
-	if (fd >= 0 && close(fd) != 0 && e == 0)
-		e = errno;
-	if (e == 0 && rename(tmp, file) != 0)
-		e = errno;
-	if (e != 0) {
-		if (fd >= 0)
-			unlink(tmp);
-		rc = od_err_set(err, e == ENOSPC ? OD_E_NOSPACE : OD_E_IO,
-				"cannot write %s: %s", file, strerror(e));
-	}
-out:
+	be_put(plain, r->gen);
+	be_put(plain + 8, (unsigned long long)r->seq);
+	memcpy(plain + 16, r->hash, 32);
+	ok = gnutls_rnd(GNUTLS_RND_NONCE, nonce, HEAD_NONCE_LEN) >= 0 &&
+	     gnutls_aead_cipher_init(&h, GNUTLS_CIPHER_AES_256_GCM, &k) >= 0 &&
+	     gnutls_aead_cipher_encrypt(h, nonce, HEAD_NONCE_LEN, out,
+					HEAD_MAGIC_LEN, HEAD_TAG_LEN, plain,
+					sizeof plain, nonce + HEAD_NONCE_LEN,
+					&ct_len) >= 0;
 	if (h != NULL)
 		gnutls_aead_cipher_deinit(h);
 	secret_wipe(plain, sizeof plain);
-	free(tmp);
-	return rc;
+	return ok ? 0 : -1;
 }
 
-/* Reads and opens the record in file: OD_E_NOTFOUND when there is none. */
-static enum od_code head_read(const char *file, const uint8_t key[32],
-			      long long *seq, uint8_t hash[32],
-			      struct od_err *err)
+/* Opens one slot's bytes into r; 0 when it authenticates. */
+static int slot_open(const uint8_t key[32], const unsigned char *in,
+		     struct head_rec *r)
 {
-	unsigned char in[HEAD_FILE_LEN + 1], plain[HEAD_PLAIN_LEN];
+	unsigned char plain[HEAD_PLAIN_LEN];
 	size_t plain_len = sizeof plain;
 	gnutls_aead_cipher_hd_t h = NULL;
 	gnutls_datum_t k = { (unsigned char *)key, 32 };
-	ssize_t n;
-	int fd, i, ok;
+	int ok;
 
-	fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT)
-		return od_err_set(err, OD_E_NOTFOUND, "no %s", file);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot read %s: %s", file,
-				  strerror(errno));
-	do
-		n = read(fd, in, sizeof in);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	ok = n == HEAD_FILE_LEN &&
-	     memcmp(in, HEAD_MAGIC, HEAD_MAGIC_LEN) == 0 &&
+	ok = memcmp(in, HEAD_MAGIC, HEAD_MAGIC_LEN) == 0 &&
 	     gnutls_aead_cipher_init(&h, GNUTLS_CIPHER_AES_256_GCM, &k) >= 0 &&
 	     gnutls_aead_cipher_decrypt(h, in + HEAD_MAGIC_LEN, HEAD_NONCE_LEN,
 					in, HEAD_MAGIC_LEN, HEAD_TAG_LEN,
@@ -167,23 +151,164 @@ static enum od_code head_read(const char *file, const uint8_t key[32],
 	     plain_len == HEAD_PLAIN_LEN;
 	if (h != NULL)
 		gnutls_aead_cipher_deinit(h);
-	if (!ok)
+	if (ok) {
+		r->gen = be_get(plain);
+		r->seq = (long long)be_get(plain + 8);
+		memcpy(r->hash, plain + 16, 32);
+	}
+	return ok ? 0 : -1;
+}
+
+/* The file's newest authentic slot into r, and its index into *slot. */
+static int file_newest(const uint8_t key[32],
+		       const unsigned char in[HEAD_FILE_LEN],
+		       struct head_rec *r, int *slot)
+{
+	struct head_rec c;
+	int i, found = 0;
+
+	for (i = 0; i < 2; i++) {
+		if (slot_open(key, in + i * HEAD_SLOT_AT, &c) != 0 ||
+		    (found && c.gen <= r->gen))
+			continue;
+		*r = c;
+		*slot = i;
+		found = 1;
+	}
+	return found ? 0 : -1;
+}
+
+/* Turns an errno from writing file into an od_code and a message. */
+static enum od_code head_io_fail(const char *file, int e, struct od_err *err)
+{
+	return od_err_set(err, e == ENOSPC || e == EDQUOT ? OD_E_NOSPACE
+							  : OD_E_IO,
+			  "cannot write %s: %s", file, strerror(e));
+}
+
+/*
+ * Makes a new record file holding (seq, hash) and puts it in place
+ * atomically: a temporary file of its own (two openers catching a record
+ * up may race), fsync, rename over file.  The directory is not synced: a
+ * rename lost to a power cut leaves the older record, never ahead.
+ */
+static enum od_code head_create(const char *file, const uint8_t key[32],
+				long long seq, const uint8_t hash[32],
+				struct od_err *err)
+{
+	unsigned char out[HEAD_FILE_LEN];
+	struct head_rec r = { .gen = 1, .seq = seq };
+	char *tmp = NULL;
+	int fd, e = 0;
+
+	memset(out, 0, sizeof out);
+	memcpy(r.hash, hash, 32);
+	if (slot_seal(key, &r, out) != 0)
+		return od_err_set(err, OD_E_CRYPTO, "cannot seal the log "
+				  "record");
+	if (asprintf(&tmp, "%s.XXXXXX", file) < 0)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	/* mkostemp makes it 0600. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		goto out;
+	}
+	e = file_write_all(fd, out, sizeof out);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e == 0 && rename(tmp, file) != 0)
+		e = errno;
+	if (e != 0)
+		unlink(tmp);
+out:
+	free(tmp);
+	return e == 0 ? OD_OK : head_io_fail(file, e, err);
+}
+
+/*
+ * Reads the record in file into r: OD_E_NOTFOUND when there is none,
+ * OD_E_TAMPERED when no slot authenticates.
+ */
+static enum od_code head_read(const char *file, const uint8_t key[32],
+			      struct head_rec *r, struct od_err *err)
+{
+	unsigned char in[HEAD_FILE_LEN + 1];
+	ssize_t n;
+	int fd, slot;
+
+	fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return od_err_set(err, OD_E_NOTFOUND, "no %s", file);
+	if (fd < 0)
+		return od_err_set(err, OD_E_IO, "cannot read %s: %s", file,
+				  strerror(errno));
+	do
+		n = pread(fd, in, sizeof in, 0);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n != HEAD_FILE_LEN || file_newest(key, in, r, &slot) != 0)
 		return od_err_set(err, OD_E_TAMPERED, "the store's record of "
 				  "how far its log got (%s) is damaged; "
 				  HEAD_WHAT_TO_DO, file);
-	*seq = 0;
-	for (i = 0; i < 8; i++)
-		*seq = (long long)(((unsigned long long)*seq << 8) | plain[i]);
-	memcpy(hash, plain + 8, 32);
 	return OD_OK;
+}
+
+/*
+ * Writes (seq, hash) over the older slot of the record in file, in place,
+ * and syncs it.  The file's newest generation is read first, so writers
+ * that take turns (the shop's lock) always write a newer one.
+ */
+static enum od_code head_update(const char *file, const uint8_t key[32],
+				long long seq, const uint8_t hash[32],
+				struct od_err *err)
+{
+	unsigned char buf[HEAD_FILE_LEN];
+	struct head_rec r;
+	ssize_t n;
+	int fd, slot = 0, e = 0;
+
+	fd = open(file, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return head_io_fail(file, errno, err);
+	do
+		n = pread(fd, buf, sizeof buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != HEAD_FILE_LEN || file_newest(key, buf, &r, &slot) != 0) {
+		close(fd);
+		return od_err_set(err, OD_E_TAMPERED, "the store's record of "
+				  "how far its log got (%s) is damaged; "
+				  HEAD_WHAT_TO_DO, file);
+	}
+	r.gen++;
+	r.seq = seq;
+	memcpy(r.hash, hash, 32);
+	slot = 1 - slot;
+	if (slot_seal(key, &r, buf) != 0) {
+		close(fd);
+		return od_err_set(err, OD_E_CRYPTO, "cannot seal the log "
+				  "record");
+	}
+	do
+		n = pwrite(fd, buf, HEAD_SLOT_LEN, slot * HEAD_SLOT_AT);
+	while (n < 0 && errno == EINTR);
+	if (n != HEAD_SLOT_LEN)
+		e = n < 0 ? errno : EIO;
+	if (e == 0 && fdatasync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	return e == 0 ? OD_OK : head_io_fail(file, e, err);
 }
 
 /* Writes the record for (seq, hash) and remembers it. */
 static enum od_code head_set(struct store *s, long long seq,
 			     const uint8_t hash[32], struct od_err *err)
 {
-	enum od_code rc = head_write(s->head.path, s->head.key, seq, hash,
-				     err);
+	enum od_code rc = head_update(s->head.path, s->head.key, seq, hash,
+				      err);
 
 	if (rc == OD_OK) {
 		s->head.seq = seq;
@@ -258,8 +383,9 @@ enum od_code store_head_start(struct store *s, const char *path,
 			      const uint8_t key[STORE_KEY_LEN], int create,
 			      struct od_err *err)
 {
-	uint8_t hash[32] = { 0 }, now_hash[32];
-	long long seq = 0, now_seq;
+	struct head_rec r = { 0 };
+	uint8_t now_hash[32];
+	long long now_seq;
 	char *flag = NULL;
 	int fresh = create, need_flag = create;
 	enum od_code rc;
@@ -270,9 +396,9 @@ enum od_code store_head_start(struct store *s, const char *path,
 	rc = head_key(key, s->head.key, err);
 	/* The record first, then the log: a commit in between only adds. */
 	if (rc == OD_OK && !create) {
-		rc = head_read(s->head.path, s->head.key, &seq, hash, err);
+		rc = head_read(s->head.path, s->head.key, &r, err);
 		if (rc == OD_OK)
-			rc = head_check(s, seq, hash, err);
+			rc = head_check(s, r.seq, r.hash, err);
 		else if (rc == OD_E_NOTFOUND) {
 			rc = OD_OK;
 			fresh = 1;
@@ -296,12 +422,18 @@ enum od_code store_head_start(struct store *s, const char *path,
 		rc = store_log_head(s, &now_seq, now_hash, err);
 	if (rc != OD_OK)
 		return rc;
-	/* Ahead of the record: a crash between a commit and its record. */
-	if (fresh || seq != now_seq || memcmp(hash, now_hash, 32) != 0) {
+	s->head.seq = r.seq;
+	memcpy(s->head.hash, r.hash, 32);
+	if (fresh) {
+		rc = head_create(s->head.path, s->head.key, now_seq, now_hash,
+				 err);
+		if (rc == OD_OK) {
+			s->head.seq = now_seq;
+			memcpy(s->head.hash, now_hash, 32);
+		}
+	} else if (r.seq != now_seq || memcmp(r.hash, now_hash, 32) != 0) {
+		/* Ahead of the record: a crash between a commit and it. */
 		rc = head_set(s, now_seq, now_hash, err);
-	} else {
-		s->head.seq = seq;
-		memcpy(s->head.hash, hash, 32);
 	}
 	/* The record before the flag: a crash between leaves no false alarm. */
 	if (rc == OD_OK && need_flag)
@@ -386,7 +518,7 @@ enum od_code store_head_adopt(const char *path,
 	}
 	sqlite3_finalize(st);
 	if (rc == OD_OK)
-		rc = head_write(file, k, seq, hash, err);
+		rc = head_create(file, k, seq, hash, err);
 out:
 	sqlite3_close(db);
 	secret_wipe(k, sizeof k);

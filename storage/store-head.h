@@ -6,14 +6,17 @@
  * quietly drops every frame after it, committed or not; and a database file
  * swapped for an older copy opens as if nothing happened.  Either way the
  * store would show an older state as the truth.  So after each commit that
- * changes the log, the store writes "PATH-head": the log's last seq and
- * hash, sealed with AES-256-GCM under a key derived from the data key
- * (HKDF-SHA256, its own label), replaced atomically (temporary file, fsync,
- * rename; mode 0600).  Opening a store whose log is behind that record
- * (fewer entries, or another hash at the recorded seq) fails with
- * OD_E_TAMPERED.  A log ahead of it is a crash between a commit and its
- * record: the record catches up.  A store made before the record existed
- * gets one on its first open; from then on the database says it has one
+ * changes the log (once per commit, however many entries it appended), the
+ * store records in "PATH-head" the log's last seq and hash, sealed with
+ * AES-256-GCM under a key derived from the data key (HKDF-SHA256, its own
+ * label).  Every write is all or nothing: a new file is made as a temporary
+ * file, fsync, rename (mode 0600); an update goes into the older of its two
+ * slots and is synced, and the newest slot that authenticates counts (the
+ * cost of one fsync instead of several: store-head.c says why).  Opening
+ * a store whose log is behind that record (fewer entries, or another hash
+ * at the recorded seq) fails with OD_E_TAMPERED.  A log ahead of it is a
+ * crash between a commit and its record: the record catches up.  A store
+ * made before the record existed gets one on its first open; from then on the database says it has one
  * (meta "head.record"), so deleting the record is noticed too.
  *
  * store_open and store_commit do all of this by themselves.  What is here
