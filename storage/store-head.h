@@ -16,8 +16,9 @@
  * a store whose log is behind that record (fewer entries, or another hash
  * at the recorded seq) fails with OD_E_TAMPERED.  A log ahead of it is a
  * crash between a commit and its record: the record catches up.  A store
- * made before the record existed gets one on its first open; from then on the database says it has one
- * (meta "head.record"), so deleting the record is noticed too.
+ * made before the record existed gets one on its first open; from then on
+ * the database says it has one (meta "head.record"), so deleting the
+ * record is noticed too.
  *
  * store_open and store_commit do all of this by themselves.  What is here
  * is for code that moves a store's files around (restore, key rotation).
