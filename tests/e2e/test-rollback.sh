@@ -91,11 +91,22 @@ check "the restored desk opens, with the confirm that was not synced" \
 	bash -c "[ $RC -eq 0 ] && grep -qi confirmed '$T/out'"
 cp "$STORE/orderdesk.db" "$T/restored.db"
 od "$OWNER_PASS" confirm 1003
+# The record has two slots (at 0 and 512); the confirm wrote the second.
+# A torn write there leaves the first, which is behind: the store opens.
+flip_byte "$STORE/orderdesk.db-head" $((512 + 30))
+od "$OWNER_PASS" show 1003
+check "a torn newest slot of the record falls back to the one before" \
+	bash -c "[ $RC -eq 0 ] && grep -qi confirmed '$T/out'"
 cp "$T/restored.db" "$STORE/orderdesk.db"
 rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 od "$OWNER_PASS" list
 expect_fail "the restored store is protected from its first commit on" \
 	6 "went back"
+flip_byte "$STORE/orderdesk.db-head" 30
+flip_byte "$STORE/orderdesk.db-head" $((512 + 30))
+od "$OWNER_PASS" list
+expect_fail "a record with no slot that authenticates is damage" \
+	6 "record.*damaged"
 stop_backend
 
 # --- the backend: accepted statements, kill -9, a flipped byte in its WAL --
