@@ -28,6 +28,14 @@ wal_first_page() { echo $((32 + 24 + 100)); }
 # --- a desk: a committed confirm left in the WAL, one byte flipped --------
 new_shop
 od "$OWNER_PASS" import "$SAMPLE"
+# A record behind the log is a crash between a commit and its record.
+cp "$STORE/orderdesk.db-head" "$T/head.behind"
+od "$OWNER_PASS" confirm 1010
+cp "$T/head.behind" "$STORE/orderdesk.db-head"
+od "$OWNER_PASS" show 1010
+check "a log ahead of its record opens, and the record catches up" \
+	bash -c "[ $RC -eq 0 ] && grep -qi confirmed '$T/out' &&
+		! cmp -s '$T/head.behind' '$STORE/orderdesk.db-head'"
 hold_start "$STORE/orderdesk.db"
 od "$OWNER_PASS" confirm 1001
 hold_stop
