@@ -15,6 +15,7 @@
 #include "lib/buf.h"
 #include "lib/file.h"
 #include "lib/secret.h"
+#include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
 
 #define BACKUP_MAGIC "orderdesk-backup/1\n"
@@ -215,7 +216,8 @@ static enum od_code check_signature(struct store *s, const char *data,
 
 /*
  * Removes what writing base may leave when killed: base, base.part
- * (file_write_atomic) and base-wal, base-shm (SQLite).  These exact names
+ * (file_write_atomic), base-wal, base-shm (SQLite) and base-head (the
+ * store's head record).  These exact names
  * only: they are this program's.
  */
 static void remove_tmp(const char *base)
@@ -224,6 +226,7 @@ static void remove_tmp(const char *base)
 
 	unlink(base);
 	file_remove_db_companions(base);
+	store_head_remove(base);
 	if (asprintf(&part, "%s.part", base) >= 0) {
 		unlink(part);
 		free(part);
@@ -370,6 +373,9 @@ static enum od_code check_restored(const char *data,
 		rc = check_mac(data, bp, key, err);
 	if (rc == OD_OK)
 		rc = vfs_crypt_verify_file(db_tmp, key, &pages, err);
+	/* The restored log is how far this store got from now on. */
+	if (rc == OD_OK)
+		rc = store_head_adopt(db_tmp, key, err);
 	if (rc == OD_OK)
 		rc = store_open(db_tmp, key, &s, err);
 	if (rc == OD_OK)
@@ -432,6 +438,9 @@ enum od_code backup_restore(const char *dir, const char *path,
 	 */
 	if (rc == OD_OK) {
 		file_remove_db_companions(db);
+		rc = store_head_rename(db_tmp, db, err);
+	}
+	if (rc == OD_OK) {
 		if (rename(db_tmp, db) != 0 || file_sync_dir(dir) != 0)
 			rc = od_err_set(err, OD_E_IO, "cannot restore into "
 					"%s: %s", dir, strerror(errno));

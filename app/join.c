@@ -20,6 +20,7 @@
 #include "lib/file.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
+#include "storage/store-head.h"
 
 #define JOIN_TMP         ".join"           /* in the store directory */
 #define JOIN_RESPONSE_MAX (256 * 1024)
@@ -149,7 +150,8 @@ static void clean(const char *dir, int all, int made_dir)
 	static const char *const files[] = {
 		SYNC_DIR "/ca.pem", SYNC_DIR "/desk.pem", SYNC_DIR "/desk.key",
 		SHOP_SLOTS_FILE, SHOP_DB_FILE, SHOP_DB_FILE "-wal",
-		SHOP_DB_FILE "-shm", SHOP_LOCK_FILE,
+		SHOP_DB_FILE "-shm", SHOP_DB_FILE STORE_HEAD_SUFFIX,
+		SHOP_LOCK_FILE,
 	};
 	char path[4200];
 	size_t i;

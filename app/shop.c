@@ -19,6 +19,7 @@
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
+#include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
 
 #define DB_NEW_SUFFIX ".new"
@@ -199,13 +200,14 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
 	return rc;
 }
 
-/* Removes a database file and its WAL and shm companions. */
+/* Removes a database file, its WAL and shm companions and its record. */
 static enum od_code note_db_file(struct shop *sh, struct od_err *err);
 
 static void remove_db_files(const char *db_path)
 {
 	unlink(db_path);
 	file_remove_db_companions(db_path);
+	store_head_remove(db_path);
 }
 
 /* Makes sure a directory entry change (rename, unlink) is on disk. */
@@ -463,7 +465,8 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 	if (check == OD_OK) {
 		/* The slots already hold the new key: the new file is it. */
 		file_remove_db_companions(sh->db_path);
-		if (rename(fresh, sh->db_path) != 0)
+		rc = store_head_rename(fresh, sh->db_path, err);
+		if (rc == OD_OK && rename(fresh, sh->db_path) != 0)
 			rc = od_err_set(err, OD_E_IO, "cannot finish the key "
 					"rotation: %s", strerror(errno));
 	} else if (check == OD_E_TAMPERED && lstat(sh->db_path, &sb) == 0) {
@@ -834,6 +837,8 @@ enum od_code shop_rotate_key(struct shop *sh, struct od_err *err)
 	if (rc == OD_OK)
 		rc = store_copy_to(sh->store, fresh, fresh_key, err);
 	if (rc == OD_OK)
+		rc = store_head_adopt(fresh, fresh_key, err);
+	if (rc == OD_OK)
 		rc = keyslot_rewrap_all(sh->slots, fresh_key, err);
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, fresh_key, err);
@@ -850,7 +855,8 @@ enum od_code shop_rotate_key(struct shop *sh, struct od_err *err)
 	 * so there is never a moment without one.
 	 */
 	file_remove_db_companions(sh->db_path);
-	if (rename(fresh, sh->db_path) != 0)
+	rc = store_head_rename(fresh, sh->db_path, err);
+	if (rc == OD_OK && rename(fresh, sh->db_path) != 0)
 		rc = od_err_set(err, OD_E_IO, "cannot finish the key rotation:"
 				" %s; run any command to finish it",
 				strerror(errno));

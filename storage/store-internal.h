@@ -11,6 +11,17 @@
 
 #define STORE_STMT_CACHE 64
 
+/* The sealed record of how far the log got (storage/store-head.h). */
+struct store_head {
+	char *path;          /* the record's file; NULL when the store has none
+				(plain or in-memory stores) */
+	uint8_t key[32];     /* its sealing key, derived from the data key */
+	long long seq;       /* the head it holds, as far as this store knows */
+	uint8_t hash[32];
+	int lazy;            /* synchronous=NORMAL: a commit may not be on disk
+				yet, so no record may claim it */
+};
+
 struct store {
 	sqlite3 *db;
 	int in_tx;
@@ -21,6 +32,7 @@ struct store {
 		sqlite3_stmt *stmt;
 	} cache[STORE_STMT_CACHE];
 	int ncache;
+	struct store_head head;
 };
 
 /*
@@ -42,5 +54,36 @@ int store_bind_text(sqlite3_stmt *st, int i, const char *v);
 
 /* A column as text, "" for NULL. */
 const char *store_col_text(sqlite3_stmt *st, int i);
+
+/*
+ * Checks the head record of the store just opened at path (or, with
+ * create, writes its first one), keeping the key derived from key.  A log
+ * behind the record, or a record that is missing or does not authenticate
+ * where the store says it has one, gives OD_E_TAMPERED.
+ */
+enum od_code store_head_start(struct store *s, const char *path,
+			      const uint8_t key[STORE_KEY_LEN], int create,
+			      struct od_err *err);
+
+/* Wipes and frees what store_head_start kept. */
+void store_head_end(struct store *s);
+
+/*
+ * Inside a transaction about to commit: reads the log's head into seq and
+ * hash and says (1) whether the record must follow once the commit is done.
+ */
+int store_head_mark(struct store *s, long long *seq, uint8_t hash[32]);
+
+/* After the commit store_head_mark saw: writes the record (best effort). */
+void store_head_advance(struct store *s, long long seq,
+			const uint8_t hash[32]);
+
+/*
+ * Before the log loses its entries after seq (inside the transaction that
+ * cuts them): lowers the record to what stays, so that a crash before the
+ * commit's own record is never taken for a store that went back.
+ */
+enum od_code store_head_lower(struct store *s, long long seq,
+			      struct od_err *err);
 
 #endif

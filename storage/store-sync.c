@@ -212,8 +212,12 @@ enum od_code store_incoming_each(struct store *s, store_log_cb cb, void *ctx,
 enum od_code store_log_cut(struct store *s, long long after_seq,
 			   struct od_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, log_cut_sql, err);
+	sqlite3_stmt *st;
+	enum od_code rc = store_head_lower(s, after_seq, err);
 
+	if (rc != OD_OK)
+		return rc;
+	st = store_stmt(s, log_cut_sql, err);
 	if (st == NULL)
 		return err->code;
 	sqlite3_bind_int64(st, 1, after_seq);

@@ -193,12 +193,41 @@ static enum od_code store_wrap(sqlite3 *db, struct store **out,
 	return OD_OK;
 }
 
+/*
+ * Whether the opened file holds any schema at all: SQLite takes an empty
+ * (truncated) file for a new database, which would then fail as "SQL logic
+ * error" on the first query instead of as the damage it is.
+ */
+static enum od_code store_check_nonempty(struct store *s, struct od_err *err)
+{
+	sqlite3_stmt *st;
+	int src, n = 0;
+
+	src = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master",
+				 -1, &st, NULL);
+	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_int(st, 0);
+		src = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (src != SQLITE_OK)
+		return store_fail(s, src, "reading the store", err);
+	if (n == 0)
+		return od_err_set(err, OD_E_TAMPERED, "the store's database is"
+				  " empty (truncated or damaged); restore the "
+				  "latest backup with `orderdesk restore`");
+	return OD_OK;
+}
+
 /* Checks the schema version of an opened store. */
 static enum od_code store_check_version(struct store *s, struct od_err *err)
 {
 	char *v = NULL;
-	enum od_code rc = store_meta_get(s, "schema", &v, err);
+	enum od_code rc = store_check_nonempty(s, err);
 	int version;
+
+	if (rc == OD_OK)
+		rc = store_meta_get(s, "schema", &v, err);
 
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_TAMPERED,
@@ -263,7 +292,13 @@ static enum od_code store_open_encrypted(const char *path,
 	rc = create ? store_init_schema(s, err) : store_check_version(s, err);
 	if (rc == OD_OK && !create)
 		rc = store_upgrade(s, err);
+	if (rc == OD_OK)
+		rc = store_head_start(s, path, key, create, err);
 	if (rc != OD_OK) {
+		/* Leave a refused store's WAL as it is, for whoever looks. */
+		if (!create)
+			sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+					  1, NULL);
 		store_close(s);
 		return rc;
 	}
@@ -366,6 +401,7 @@ void store_close(struct store *s)
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	sqlite3_close(s->db);
+	store_head_end(s);
 	free(s);
 }
 
@@ -381,11 +417,18 @@ enum od_code store_begin(struct store *s, struct od_err *err)
 
 enum od_code store_commit(struct store *s, struct od_err *err)
 {
+	uint8_t hash[32];
+	long long seq = 0;
+	/* Read in the transaction: the head this very commit makes. */
+	int follow = store_head_mark(s, &seq, hash);
 	enum od_code rc = store_exec(s, "COMMIT", "saving the change", err);
 
 	if (rc != OD_OK)
 		store_rollback(s);
 	s->in_tx = 0;
+	/* Once per commit, however many entries it appended. */
+	if (rc == OD_OK && follow)
+		store_head_advance(s, seq, hash);
 	return rc;
 }
 
@@ -398,9 +441,14 @@ void store_rollback(struct store *s)
 
 enum od_code store_set_durable(struct store *s, int full, struct od_err *err)
 {
-	return store_exec(s, full ? "PRAGMA synchronous=FULL"
-				  : "PRAGMA synchronous=NORMAL",
-			  "setting durability", err);
+	enum od_code rc = store_exec(s, full ? "PRAGMA synchronous=FULL"
+					     : "PRAGMA synchronous=NORMAL",
+				     "setting durability", err);
+
+	/* The next full commit syncs the WAL, and the record follows it. */
+	if (rc == OD_OK)
+		s->head.lazy = !full;
+	return rc;
 }
 
 static const char meta_get_sql[] = "SELECT value FROM meta WHERE key = ?1";

@@ -7,9 +7,10 @@
  * Unwraps the data key with USER's passphrase, opens the database through
  * the encrypting VFS and runs the SQL as is.  With --rechain it then does
  * what a careful forger would: numbers the log 1, 2, 3 ... again and
- * recomputes every chain hash, so that only the signed statements
- * themselves can give the forgery away.  A test tool only: it is not
- * installed and nothing in orderdesk calls it.
+ * recomputes every chain hash, and seals the store's head record over the
+ * new log (the data key is all that takes), so that only the signed
+ * statements themselves can give the forgery away.  A test tool only: it
+ * is not installed and nothing in orderdesk calls it.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "app/passphrase.h"
 #include "lib/secret.h"
 #include "storage/keyslot.h"
+#include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
 
 /* Renumbers the log from 1 and recomputes the hash chain. */
@@ -94,6 +96,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "od-tamper: rechaining failed: %s\n",
 			sqlite3_errmsg(db));
 		goto out;
+	}
+	if (argc == 5) {
+		sqlite3_close(db);
+		db = NULL;
+		if (store_head_adopt(path, key, &err) != OD_OK)
+			goto out;
 	}
 	status = 0;
 out:
