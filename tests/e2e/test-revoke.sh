@@ -191,6 +191,32 @@ check "the backend never got lee's bundle, and kept mei's" \
 check "orderdeskd verify passes on the backend" test $? = 0
 od_as owner "$OWNER_PASS" audit verify
 expect_ok "desk A's audit verifies"
+
+# A backend that refuses one bundle (as one that heard of kim's revoke
+# before this desk did would): the others are stored all the same, and the
+# refused one is dropped, said once, instead of failing every sync.
+add_person kim staff
+add_person noor staff
+expect_ok "the owner adds kim and noor on desk A, not synced"
 stop_backend
+: > "$T/evil.out"
+EVIL_REFUSE=kim "$TOOLS/od-evil" "$BK" refuse "$PORT" > "$T/evil.out" \
+	2> "$T/evil.err" &
+SRV_PID=$!
+until_line "evil listening" "$T/evil.out"
+od_as owner "$OWNER_PASS" sync
+expect_ok "a sync whose bundle for kim the backend refuses succeeds"
+check "it says kim's bundle was dropped, with the backend's reason" \
+	grep -q "dropped the key bundle queued for kim: .*403.*kim is not" \
+	"$T/out"
+check "noor's bundle is stored all the same" test "$(bundles_for noor)" = 1
+od_as owner "$OWNER_PASS" sync
+expect_ok "the next sync succeeds and sends nothing for kim"
+check "and says nothing more of it" bash -c "! grep -qw kim '$T/out'"
+kill "$SRV_PID" 2> /dev/null
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "orderdeskd verify still passes" test $? = 0
 
 finish
