@@ -430,7 +430,7 @@ static enum od_code send_each(struct shop *sh, struct tls_client *c,
 {
 	const char *text, *sig;
 	struct people_bundle pb;
-	struct od_err why;
+	struct od_err why, skip;
 	enum od_code rc;
 	int final = 0;
 	size_t i;
@@ -452,7 +452,7 @@ static enum od_code send_each(struct shop *sh, struct tls_client *c,
 			break;
 		}
 		rc = OD_OK;
-		if (people_entry_read(e, &text, &sig, &pb, &why) != OD_OK)
+		if (people_entry_read(e, &text, &sig, &pb, &skip) != OD_OK)
 			snprintf(pb.user, sizeof pb.user, "a person");
 		if (final) {
 			note_dropped(rep, pb.user, why.msg);
