@@ -122,6 +122,12 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			"signed head is entry %lld; %lld statements signed "
 			"meanwhile still wait.\n", rep.pushed, rep.pulled,
 			rep.head, rep.waiting);
+	/* A key bundle that can never be sent: said once, never a failure
+	 * (app/people-sync.h). */
+	if (rc == OD_OK && rep.people.note[0] != '\0')
+		fprintf(c->out, "Note: %s%s.\n", rep.people.note,
+			rep.people.refused > 1 ? " (and others; sync again "
+			"to see them)" : "");
 	if (rc == OD_OK && rep.conflicts > 0) {
 		fprintf(c->out, "%lld of this desk's statements could not "
 			"happen any more and were set aside (orderdesk "

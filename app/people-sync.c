@@ -277,13 +277,41 @@ static enum od_code take_bundles(struct shop *sh, struct tls_client *c,
 	return rc;
 }
 
+/* Notes, for the person syncing, that user's bundle was dropped and why;
+ * the first reason is kept whole, the others only counted. */
+static void note_dropped(struct people_report *rep, const char *user,
+			 const char *why)
+{
+	if (rep->refused++ == 0)
+		snprintf(rep->note, sizeof rep->note, "dropped the key bundle "
+			 "queued for %.64s: %.200s", user, why);
+}
+
+/* Writes arr as the outbox (inside the caller's transaction). */
+static enum od_code outbox_write(struct store *s, json_t *arr,
+				 struct od_err *err)
+{
+	char *dump = json_dumps(arr, JSON_COMPACT);
+	enum od_code rc;
+
+	if (dump == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = store_meta_set(s, META_OUTBOX, dump, err);
+	free(dump);
+	return rc;
+}
+
 /*
- * Drops from arr the bundles signed by a key the log no longer gives their
- * person (a rekey the backend refused, then undone here by the rebase):
- * the backend would refuse them, and the whole request with them.
+ * Drops from arr the bundles the backend would refuse, and the whole
+ * request with them: a person the log no longer holds as active (revoked
+ * after being added here, here or at another desk and pulled by this very
+ * sync), or a key the log no longer gives them (a rekey the backend
+ * refused, then undone here by the rebase; a later rekey elsewhere).
+ * Checked at send time, against the log just synced, as that is the only
+ * moment every revoke and rekey this desk will hear of is known.
  */
 static enum od_code drop_stale(struct store *s, json_t *arr,
-			       struct od_err *err)
+			       struct people_report *rep, struct od_err *err)
 {
 	const char *text, *sig;
 	struct people_bundle pb;
@@ -291,29 +319,33 @@ static enum od_code drop_stale(struct store *s, json_t *arr,
 	struct od_err skip;
 	enum od_code rc;
 	size_t i = json_array_size(arr), n = i;
-	char *dump;
 
 	while (i-- > 0) {
 		if (people_entry_read(json_array_get(arr, i), &text, &sig, &pb,
-				      &skip) != OD_OK)
+				      &skip) != OD_OK) {
+			/* This desk's own queue: damaged, never sendable. */
+			json_array_remove(arr, i);
+			note_dropped(rep, "a person", "it is damaged");
 			continue;
+		}
 		rc = store_user_get(s, pb.user, &u, err);
 		if (rc == OD_E_NOTFOUND)
 			continue;
 		if (rc != OD_OK)
 			return rc;
-		if (people_bundle_verify(text, sig, u.pubkey, &skip) != OD_OK)
+		if (!people_may_hold_slot(&u)) {
 			json_array_remove(arr, i);
+			note_dropped(rep, pb.user, "the shop's log no longer "
+				     "holds them as an active person");
+		} else if (people_bundle_verify(text, sig, u.pubkey,
+						&skip) != OD_OK) {
+			json_array_remove(arr, i);
+			note_dropped(rep, pb.user, "it is sealed with a key "
+				     "the shop's log no longer gives them");
+		}
 	}
-	if (json_array_size(arr) == n)
-		return OD_OK;
 	/* Kept dropped: never sent, never restored at an unlock. */
-	dump = json_dumps(arr, JSON_COMPACT);
-	if (dump == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = store_meta_set(s, META_OUTBOX, dump, err);
-	free(dump);
-	return rc;
+	return json_array_size(arr) == n ? OD_OK : outbox_write(s, arr, err);
 }
 
 enum od_code people_outbox_restore(struct shop *sh, struct od_err *err)
@@ -346,14 +378,107 @@ enum od_code people_outbox_restore(struct shop *sh, struct od_err *err)
 	return rc == OD_OK ? OD_E_NOTFOUND : rc;
 }
 
+/* POSTs the bundles in arr; *stored counts those the backend kept. */
+static enum od_code post(struct tls_client *c, json_t *arr, int *stored,
+			 struct od_err *err)
+{
+	json_t *body = json_pack("{s:O}", "people", arr), *ans = NULL;
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	enum od_code rc;
+
+	if (text == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	else
+		rc = ask(c, "POST", "/v1/people", text, &ans, err);
+	if (rc == OD_OK)
+		*stored += (int)json_integer_value(json_object_get(ans,
+								   "stored"));
+	free(text);
+	json_decref(body);
+	json_decref(ans);
+	return rc;
+}
+
+/*
+ * Whether the backend has every statement of this desk's log: then its
+ * refusal of a bundle this log finds good is final (it heard of a revoke
+ * or a rekey this desk has not pulled yet).  Before, the refusal may only
+ * mean the person's user.add has not reached it yet.
+ */
+static enum od_code all_pushed(struct store *s, int *yes, struct od_err *err)
+{
+	long long synced = 0, head = 0;
+	uint8_t hash[32];
+	int attached = 0;
+	enum od_code rc = sync_synced_seq(s, &attached, &synced, err);
+
+	if (rc == OD_OK)
+		rc = store_log_head(s, &head, hash, err);
+	*yes = rc == OD_OK && head <= synced;
+	return rc;
+}
+
+/*
+ * After the backend refused the outbox (one refused bundle refuses the
+ * whole request): each bundle on its own, so that a refused one stops only
+ * itself and never the desk's sync for good.  Into left go the bundles to
+ * send again at the next sync.
+ */
+static enum od_code send_each(struct shop *sh, struct tls_client *c,
+			      json_t *arr, json_t *left,
+			      struct people_report *rep, struct od_err *err)
+{
+	const char *text, *sig;
+	struct people_bundle pb;
+	struct od_err why, skip;
+	enum od_code rc;
+	int final = 0;
+	size_t i;
+
+	rc = all_pushed(sh->store, &final, err);
+	for (i = 0; rc == OD_OK && i < json_array_size(arr); i++) {
+		json_t *e = json_array_get(arr, i), *one = json_pack("[O]", e);
+
+		if (one == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		rc = post(c, one, &rep->sent, &why);
+		json_decref(one);
+		if (rc == OD_OK)
+			continue;
+		/* Not a refusal (the network, the backend down): the rest
+		 * waits for the next sync. */
+		if (rc != OD_E_AUTH) {
+			*err = why;
+			break;
+		}
+		rc = OD_OK;
+		if (people_entry_read(e, &text, &sig, &pb, &skip) != OD_OK)
+			snprintf(pb.user, sizeof pb.user, "a person");
+		if (final) {
+			note_dropped(rep, pb.user, why.msg);
+			continue;
+		}
+		if (rep->note[0] == '\0')
+			snprintf(rep->note, sizeof rep->note, "kept the key "
+				 "bundle for %.64s for the next sync: %.200s",
+				 pb.user, why.msg);
+		if (json_array_append(left, e) != 0)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	for (; i < json_array_size(arr); i++)
+		if (json_array_append(left, json_array_get(arr, i)) != 0)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return rc;
+}
+
 /* Step 2: the outbox, with the signed-in person's bundle if never sent. */
 static enum od_code send_bundles(struct shop *sh, struct tls_client *c,
 				 struct people_report *rep, struct od_err *err)
 {
-	json_t *arr = NULL, *ans = NULL, *body = NULL;
-	char *text = NULL;
+	json_t *arr = NULL, *left = NULL;
 	long long have = 0;
-	enum od_code rc;
+	enum od_code rc, wrc;
+	struct od_err werr;
 
 	rc = store_begin(sh->store, err);
 	if (rc == OD_OK && sh->key != NULL && sh->user[0] != '\0' &&
@@ -366,35 +491,38 @@ static enum od_code send_bundles(struct shop *sh, struct tls_client *c,
 	if (rc == OD_OK)
 		rc = outbox_read(sh->store, &arr, err);
 	if (rc == OD_OK)
-		rc = drop_stale(sh->store, arr, err);
+		rc = drop_stale(sh->store, arr, rep, err);
 	if (rc == OD_OK)
 		rc = store_commit(sh->store, err);
 	else
 		store_rollback(sh->store);
 	if (rc != OD_OK || json_array_size(arr) == 0)
 		goto out;
-	body = json_pack("{s:O}", "people", arr);
-	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	if (text == NULL) {
+	left = json_array();
+	if (left == NULL) {
 		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
 		goto out;
 	}
-	rc = ask(c, "POST", "/v1/people", text, &ans, err);
-	if (rc != OD_OK)
+	rc = post(c, arr, &rep->sent, err);
+	if (rc == OD_E_AUTH)
+		rc = send_each(sh, c, arr, left, rep, err);
+	else if (rc != OD_OK)
 		goto out;
-	rep->sent = (int)json_integer_value(json_object_get(ans, "stored"));
-	/* Sent: the backend has them or newer ones. */
-	rc = store_begin(sh->store, err);
-	if (rc == OD_OK)
-		rc = store_meta_set(sh->store, META_OUTBOX, "[]", err);
-	if (rc == OD_OK)
-		rc = store_commit(sh->store, err);
+	/* Sent (the backend has them or newer ones) or dropped: what is
+	 * left waits, whether or not the rest went through. */
+	wrc = store_begin(sh->store, &werr);
+	if (wrc == OD_OK)
+		wrc = outbox_write(sh->store, left, &werr);
+	if (wrc == OD_OK)
+		wrc = store_commit(sh->store, &werr);
 	else
 		store_rollback(sh->store);
+	if (rc == OD_OK && wrc != OD_OK) {
+		rc = wrc;
+		*err = werr;
+	}
 out:
-	free(text);
-	json_decref(body);
-	json_decref(ans);
+	json_decref(left);
 	json_decref(arr);
 	return rc;
 }

@@ -8,7 +8,11 @@
  *      than what this desk has, and makes or replaces their slot here: the
  *      desk's own data key wrapped to their public key;
  *   2. sends the outbox, and the signed-in person's bundle if no desk sent
- *      one yet (a shop founded before its backend);
+ *      one yet (a shop founded before its backend); a bundle for someone
+ *      the log just synced no longer holds as active, or sealed with a key
+ *      it no longer gives them, is dropped unsent; one the backend refuses
+ *      is dropped once it has all of this desk's log (else kept for the
+ *      next sync), and the others go through all the same;
  *   3. drops the slot of everyone the log says was revoked, and then
  *      rotates this desk's data key.
  * A bundle is taken only with a valid signature by the key the shop's log
@@ -53,13 +57,16 @@ struct people_report {
 	int taken;       /* slots made or replaced from the backend */
 	int sent;        /* bundles the backend stored */
 	int dropped;     /* slots of revoked people removed */
+	int refused;     /* queued bundles dropped, never to be sent */
+	char note[320];  /* the first dropped (or kept) bundle and why */
 };
 
 /*
  * Runs the three steps above over c (connected to the store's backend)
  * for sh, unlocked for writing (or just made by shop_create_joined).  A
- * refused or malformed bundle is skipped, never trusted; a backend that
- * refuses the outbox gives its reason (OD_E_AUTH or OD_E_IO).
+ * refused or malformed bundle is skipped, never trusted; a bundle of the
+ * outbox the backend refuses is reported in rep->note, never an error; a
+ * backend that cannot be reached gives OD_E_IO, the outbox kept.
  */
 enum od_code people_sync(struct shop *sh, struct tls_client *c,
 			 struct people_report *rep, struct od_err *err);

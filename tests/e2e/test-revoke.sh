@@ -120,4 +120,103 @@ kill -TERM "$SRV_PID"
 wait "$SRV_PID"
 SRV_PID=""
 
+# --- a person revoked before their key bundle was ever sent ----------------
+# `user add` queues the person's sealed keys for the backend; revoked before
+# any sync, their bundle used to be sent all the same, refused (403 "not an
+# active person"), and every later sync of the desk failed on it.  Here the
+# desk drops it, says so once, and the other bundles go through: after a
+# local revoke, and after one another desk made and this one pulled.
+BK="$T/bk-people"
+"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
+PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
+"$ODD" --dir "$BK" desk add desk-2 > /dev/null
+start_backend "$BK"
+STORE="$T/people-a"
+new_shop
+attach_desk "$PORT" join
+expect_ok "desk A attaches to a new backend"
+
+# add_person NAME ROLE: the owner adds NAME on $STORE (passphrase "NAME pass
+# phrase" on descriptor 4).
+add_person() {
+	od_as owner "$OWNER_PASS" user add "$1" --role "$2" \
+		--new-passphrase-fd 4 4< <(printf '%s pass phrase\n' "$1")
+}
+# bundles_for NAME: how many bundles the backend holds for NAME.
+bundles_for() {
+	req "$BK/join/desk.pem" "$BK/join/desk.key" /v1/people
+	jq -r '.people[].bundle' "$T/resp" | grep -c "^user: $1\$"
+}
+
+add_person mei shopkeeper
+expect_ok "the owner adds mei"
+add_person sam staff
+expect_ok "the owner adds sam"
+od_as owner "$OWNER_PASS" user revoke sam
+expect_ok "and revokes sam before any sync"
+od_as owner "$OWNER_PASS" sync
+expect_ok "add, revoke, sync: the sync succeeds"
+check "it says, on one line, that sam's bundle was dropped and why" \
+	test "$(grep -c "dropped the key bundle queued for sam: .*active" \
+		"$T/out")" = 1
+od_as owner "$OWNER_PASS" sync
+expect_ok "the next sync succeeds too"
+check "and has nothing left to say about sam" \
+	bash -c "! grep -qw sam '$T/out'"
+check "the backend holds mei's bundle and the owner's, never sam's" \
+	test "$(bundles_for mei) $(bundles_for owner) $(bundles_for sam)" = \
+	"1 1 0"
+
+# Lee is added on desk A, which then does not sync; desk B, a copy of A,
+# revokes lee and syncs first; desk A pulls the revoke with its next sync.
+add_person lee staff
+expect_ok "the owner adds lee on desk A, not synced"
+second_desk "$T/people-b"
+STORE="$T/people-b"
+attach_desk "$PORT" desk-2
+expect_ok "desk B (a copy of desk A) attaches"
+od_as owner "$OWNER_PASS" user revoke lee
+od_as owner "$OWNER_PASS" sync
+expect_ok "desk B revokes lee and syncs"
+STORE="$T/people-a"
+od_as owner "$OWNER_PASS" sync
+expect_ok "desk A pulls the revoke and its sync succeeds"
+check "desk A says lee's queued bundle was dropped" \
+	grep -q "dropped the key bundle queued for lee" "$T/out"
+od_as owner "$OWNER_PASS" sync
+expect_ok "and desk A's next sync succeeds too"
+check "the backend never got lee's bundle, and kept mei's" \
+	test "$(bundles_for lee) $(bundles_for mei)" = "0 1"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "orderdeskd verify passes on the backend" test $? = 0
+od_as owner "$OWNER_PASS" audit verify
+expect_ok "desk A's audit verifies"
+
+# A backend that refuses one bundle (as one that heard of kim's revoke
+# before this desk did would): the others are stored all the same, and the
+# refused one is dropped, said once, instead of failing every sync.
+add_person kim staff
+add_person noor staff
+expect_ok "the owner adds kim and noor on desk A, not synced"
+stop_backend
+: > "$T/evil.out"
+EVIL_REFUSE=kim "$TOOLS/od-evil" "$BK" refuse "$PORT" > "$T/evil.out" \
+	2> "$T/evil.err" &
+SRV_PID=$!
+until_line "evil listening" "$T/evil.out"
+od_as owner "$OWNER_PASS" sync
+expect_ok "a sync whose bundle for kim the backend refuses succeeds"
+check "it says kim's bundle was dropped, with the backend's reason" \
+	grep -q "dropped the key bundle queued for kim: .*403.*kim is not" \
+	"$T/out"
+check "noor's bundle is stored all the same" test "$(bundles_for noor)" = 1
+od_as owner "$OWNER_PASS" sync
+expect_ok "the next sync succeeds and sends nothing for kim"
+check "and says nothing more of it" bash -c "! grep -qw kim '$T/out'"
+kill "$SRV_PID" 2> /dev/null
+wait "$SRV_PID" 2> /dev/null
+SRV_PID=""
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "orderdeskd verify still passes" test $? = 0
+
 finish

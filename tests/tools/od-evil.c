@@ -19,6 +19,9 @@
  *   stale    every page of the log (a GET with a limit above 1: not a
  *            probe) carries the head that the first page carried, while
  *            its entries go on to the real end.
+ *   refuse   a POST /v1/people that holds a bundle for the person named
+ *            in $EVIL_REFUSE is refused whole (403), as a backend that
+ *            heard of their revoke before the desk did refuses it.
  * Every other request is answered as orderdeskd answers it.  It prints
  * "evil listening on 127.0.0.1:PORT" and stops on SIGTERM or after
  * EVIL_LIFETIME_S, so a test that forgets it cannot leave it running.
@@ -49,6 +52,7 @@ struct evil {
 	struct backend_config cfg;
 	struct join_guard guard;
 	int escape, stale, sfbundle;
+	const char *refuse;          /* refuse: the person's name */
 	const char *dir;
 	json_t *first_head;          /* stale: the first page's head */
 };
@@ -211,10 +215,26 @@ static unsigned handle(void *ctx, const struct https_request *req,
 
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
-	if (!e->stale && !e->sfbundle && peer.name != NULL &&
+	if (!e->stale && !e->sfbundle && e->refuse == NULL &&
+	    peer.name != NULL &&
 	    strcmp(req->method, "POST") == 0 &&
 	    strcmp(req->path, "/v1/statements") == 0)
 		return lie(e, req->body, req->len, out);
+	if (e->refuse != NULL && peer.name != NULL &&
+	    strcmp(req->method, "POST") == 0 &&
+	    strcmp(req->path, "/v1/people") == 0) {
+		char who[80];
+
+		/* The bundle's text is a JSON string: its newlines are "\n". */
+		snprintf(who, sizeof who, "\\nuser: %s\\n", e->refuse);
+		if (req->body != NULL &&
+		    memmem(req->body, req->len, who, strlen(who)) != NULL) {
+			snprintf(who, sizeof who, "%s is not an active person",
+				 e->refuse);
+			return backend_reply_error(out, 403, who, note,
+						   sizeof note);
+		}
+	}
 	status = backend_route_request(e->b, &e->guard, &e->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       https_request_arg(req, "after"), limit,
@@ -250,14 +270,22 @@ int main(int argc, char **argv)
 	if (argc < 3 || argc > 4 || (strcmp(argv[2], "drop") != 0 &&
 			  strcmp(argv[2], "escape") != 0 &&
 			  strcmp(argv[2], "stale") != 0 &&
-			  strcmp(argv[2], "sfbundle") != 0)) {
-		fprintf(stderr, "usage: od-evil DIR drop|escape|stale|sfbundle "
-			"[PORT]\n");
+			  strcmp(argv[2], "sfbundle") != 0 &&
+			  strcmp(argv[2], "refuse") != 0)) {
+		fprintf(stderr, "usage: od-evil DIR drop|escape|stale|sfbundle"
+			"|refuse [PORT]\n");
 		return 2;
 	}
 	e.escape = strcmp(argv[2], "escape") == 0;
 	e.stale = strcmp(argv[2], "stale") == 0;
 	e.sfbundle = strcmp(argv[2], "sfbundle") == 0;
+	if (strcmp(argv[2], "refuse") == 0) {
+		e.refuse = getenv("EVIL_REFUSE");
+		if (e.refuse == NULL || e.refuse[0] == '\0') {
+			fprintf(stderr, "od-evil: refuse needs EVIL_REFUSE\n");
+			return 2;
+		}
+	}
 	e.dir = argv[1];
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
