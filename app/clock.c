@@ -31,14 +31,16 @@ void clock_span(long long secs, char *out, size_t size)
 	long long n;
 	const char *unit;
 
+	/* Rounded to the nearest: a clock set "+3650d" a few seconds ago
+	 * is 3650 days ahead to its owner, not 3649. */
 	if (secs >= 2 * 86400) {
-		n = secs / 86400;
+		n = (secs + 43200) / 86400;
 		unit = "days";
 	} else if (secs >= 2 * 3600) {
-		n = secs / 3600;
+		n = (secs + 1800) / 3600;
 		unit = "hours";
 	} else {
-		n = secs / 60;
+		n = (secs + 30) / 60;
 		unit = "minutes";
 	}
 	if (n <= 1) {

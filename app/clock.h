@@ -32,7 +32,8 @@ void clock_format(time_t t, char out[21]);
 
 /*
  * Writes a span of secs seconds (>= 0) for a person, in the unit that
- * fits: "3650 days", "2 hours", "7 minutes" (rounded down, at least 1).
+ * fits: "3650 days", "2 hours", "7 minutes" (rounded to the nearest, at
+ * least 1 minute).
  */
 void clock_span(long long secs, char *out, size_t size);
 
