@@ -111,7 +111,7 @@ check "the backend serves at the real time again" test -n "$PORT"
 
 STORE="$A"
 od "$OWNER_PASS" sync
-expect_ok "desk A pulls the future-dated entry (a replay is not bound by the clock)"
+expect_ok "desk A pulls the future-dated entry (a replay has no clock bound)"
 od "$OWNER_PASS" note 1004 "frozen?"
 expect_fail "frozen: desk A refuses to sign, and says the log is ahead" 4 \
 	"clock is behind the shop's log by 400 days"
