@@ -20,19 +20,13 @@
 #include "app/ledger.h"
 #include "app/sync.h"
 
-/* Pulls and pushes, if this store is attached to a backend at all. */
-static enum od_code sync_if_attached(struct shop *sh, int *attached,
+/* Pulls and pushes, if this store is attached to a backend. */
+static enum od_code sync_if_attached(struct shop *sh, int attached,
 				     struct od_err *err)
 {
 	struct sync_report rep;
-	enum od_code rc = sync_run(sh, &rep, err);
 
-	*attached = rc != OD_E_USAGE;
-	if (rc == OD_E_USAGE) {
-		od_err_clear(err);
-		rc = OD_OK;
-	}
-	return rc;
+	return attached ? sync_run(sh, &rep, err) : OD_OK;
 }
 
 /*
@@ -44,7 +38,7 @@ static enum od_code sign_reset(struct shop *sh, long long *tip,
 			       struct od_err *err)
 {
 	uint8_t hash[LEDGER_HASH_LEN];
-	char id[STMT_ID_LEN + 1], span[32];
+	char id[STMT_ID_LEN + 1];
 	struct statement *st = NULL;
 	long long ahead, at;
 	enum od_code rc;
@@ -56,13 +50,11 @@ static enum od_code sign_reset(struct shop *sh, long long *tip,
 		rc = shop_statement(sh, STMT_SHOP_CLOCK, NULL, &st, err);
 	if (rc == OD_OK)
 		rc = clock_diff(st->time, tip_time, &ahead, err);
-	if (rc == OD_OK && ahead <= CLOCK_SKEW_SECONDS) {
-		clock_span(ahead > 0 ? ahead : 0, span, sizeof span);
+	if (rc == OD_OK && ahead <= CLOCK_SKEW_SECONDS)
 		rc = od_err_set(err, OD_E_STATE, "the shop's log is not dated "
 				"ahead of this computer's clock (its last "
 				"entry, %lld, is dated %s); nothing to reset",
 				*tip, tip_time);
-	}
 	if (rc == OD_OK)
 		rc = statement_add(st, "answers", tip_time, err);
 	if (rc == OD_OK)
@@ -77,7 +69,7 @@ static enum od_code cmd_clock(struct cli *c, int argc, char **argv,
 {
 	char tip_time[STMT_TIME_LEN + 1];
 	struct shop *sh = NULL;
-	long long tip = 0, seq = 0;
+	long long tip = 0, seq = 0, synced = 0;
 	int attached = 0;
 	enum od_code rc;
 
@@ -91,17 +83,31 @@ static enum od_code cmd_clock(struct cli *c, int argc, char **argv,
 				"shop's clock; ask the owner");
 		goto out;
 	}
+	rc = sync_synced_seq(sh->store, &attached, &synced, err);
+	if (rc != OD_OK)
+		goto out;
 	/* Answer the backend's tip, not an older one this desk has. */
 	shop_release(sh);
-	rc = sync_if_attached(sh, &attached, err);
+	rc = sync_if_attached(sh, attached, err);
 	if (rc == OD_OK)
 		rc = shop_hold(sh, SHOP_WRITE, err);
 	if (rc == OD_OK) {
 		rc = sign_reset(sh, &tip, tip_time, &seq, err);
 		shop_release(sh);
 	}
-	if (rc == OD_OK && attached)
-		rc = sync_if_attached(sh, &attached, err);
+	if (rc == OD_OK) {
+		rc = sync_if_attached(sh, attached, err);
+		/* The backend takes it only while it is dated by its clock. */
+		if (rc != OD_OK) {
+			char why[OD_ERR_MSG_MAX];
+
+			snprintf(why, sizeof why, "%s", err->msg);
+			od_err_set(err, rc, "the reset is signed here (entry "
+				   "%lld) but did not reach the backend: "
+				   "%.200s; sync within five minutes, or reset "
+				   "again", seq, why);
+		}
+	}
 	if (rc == OD_OK)
 		fprintf(c->out, "Reset the shop's clock: entry %lld was dated "
 			"%s; from log entry %lld on, entries are dated by the "
