@@ -802,6 +802,9 @@ static void judge(struct backend *b, const char *text, size_t len,
 		if (rc == OD_E_NOTFOUND)
 			rc = OD_OK;
 	}
+	/* Entering the shop now: one desk's clock must not date the log. */
+	if (rc == OD_OK)
+		rc = ledger_check_fresh(st, time(NULL), &err);
 	if (rc == OD_OK && own_tx)
 		rc = store_begin(b->store, &err);
 	if (rc == OD_OK) {

@@ -32,6 +32,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_restore_entry,
 	&cmd_sync_entry,
 	&cmd_conflicts_entry,
+	&cmd_clock_entry,
 	&cmd_desk_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

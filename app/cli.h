@@ -36,7 +36,7 @@ extern const struct cli_command cmd_init_entry, cmd_user_entry,
 	cmd_ship_entry, cmd_log_entry, cmd_audit_entry, cmd_backup_entry,
 	cmd_restore_entry;
 extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
-extern const struct cli_command cmd_desk_entry;
+extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
 
 /* Runs the desk's command line; returns the process exit status. */
 int cli_main(int argc, char **argv);

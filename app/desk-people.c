@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/desk-internal.h"
+#include "app/ledger.h"
 #include "app/passphrase.h"
 #include "app/shop.h"
 #include "lib/secret.h"
@@ -163,6 +164,8 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 		rc = desk_head_prev(desk_shop(d)->store, act->prev, err);
 	if (rc == OD_OK)
 		rc = statement_set_prev(act->st, act->prev, err);
+	if (rc == OD_OK)
+		rc = ledger_fit_time(desk_shop(d)->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
 	shop_release(desk_shop(d));

@@ -1129,6 +1129,9 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		rc = desk_head_prev(d->sh->store, act->prev, err);
 	if (rc == OD_OK)
 		rc = statement_set_prev(act->st, act->prev, err);
+	/* The dialog shows the time ledger_append will sign. */
+	if (rc == OD_OK)
+		rc = ledger_fit_time(d->sh->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
 	shop_release(d->sh);
@@ -1204,6 +1207,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 		memcpy(act->prev, prev, sizeof act->prev);
 		rc = statement_set_prev(act->st, act->prev, err);
 		buf_reset(&act->text);
+		if (rc == OD_OK)
+			rc = ledger_fit_time(d->sh->store, act->st, err);
 		if (rc == OD_OK)
 			rc = statement_build(act->st, &act->text, err);
 	}

@@ -13,6 +13,7 @@
 /* What each kind does, for "X may not <verb>" messages. */
 static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_SHOP_GENESIS] = "found a shop",
+	[STMT_SHOP_CLOCK] = "reset the shop's clock",
 	[STMT_USER_ADD] = "add people",
 	[STMT_USER_ROLE] = "change roles",
 	[STMT_USER_REVOKE] = "revoke people",
@@ -519,6 +520,8 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 		return apply_rekey(s, st, seq, err);
 	case STMT_ORDER_PLACED:
 		return apply_placed(s, st, err);
+	case STMT_SHOP_CLOCK:   /* the ledger checked its time */
+		return store_meta_set(s, FOLD_META_CLOCK_FLOOR, st->id, err);
 	default:
 		return apply_order_change(s, st, seq, err);
 	}

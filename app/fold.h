@@ -16,6 +16,9 @@
 #include "lib/err.h"
 #include "storage/store.h"
 
+/* Meta key: the id of the last shop.clock, the floor of later times. */
+#define FOLD_META_CLOCK_FLOOR "clock-floor"
+
 /*
  * Applies st as log entry seq to the state in s (inside the caller's
  * transaction).  Errors: OD_E_AUTH (unknown, revoked or mismatched signer,

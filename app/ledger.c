@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/clock.h"
 #include "app/fold.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
@@ -43,6 +44,65 @@ static enum od_code entry_digest(const char *text, size_t len,
 {
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, len, out) < 0)
 		return od_err_set(err, OD_E_CRYPTO, "cannot compute a SHA-256");
+	return OD_OK;
+}
+
+/*
+ * The floor no entry may be dated before: the time of the last shop.clock
+ * (fold.c records its id).  An id the log no longer has (a desk's rebase
+ * took its own reset out to append it again) sets no floor meanwhile.
+ */
+static enum od_code check_floor(struct store *s, const struct statement *st,
+				struct od_err *err)
+{
+	uint8_t hash[LEDGER_HASH_LEN];
+	char *id = NULL, when[21];
+	long long seq;
+	enum od_code rc;
+
+	rc = store_meta_get(s, FOLD_META_CLOCK_FLOOR, &id, err);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = store_log_entry(s, id, &seq, when, hash, err);
+	free(id);
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK && strcmp(st->time, when) < 0)
+		rc = od_err_set(err, OD_E_STATE,
+				"statement %s is dated before the shop's clock "
+				"reset (entry %lld, %s); fix this computer's "
+				"clock", st->id, seq, when);
+	return rc;
+}
+
+/*
+ * shop.clock: the owner answers a tip dated ahead of the real time.  It
+ * must follow the tip itself (head, seq: what prev names), name that
+ * tip's time, and be dated before it: a log whose tip is not ahead has
+ * nothing to reset, which also makes a reset good only once.
+ */
+static enum od_code check_reset(const struct statement *st, long long head,
+				long long seq, const char *when,
+				struct od_err *err)
+{
+	const char *answers = statement_get(st, "answers");
+
+	if (seq != head)
+		return od_err_set(err, OD_E_STATE,
+				  "statement %s resets the clock after entry "
+				  "%lld, but the log's last entry is %lld; sync "
+				  "and reset again", st->id, seq, head);
+	if (answers == NULL || strcmp(answers, when) != 0)
+		return od_err_set(err, OD_E_STATE,
+				  "statement %s answers a time that is not the "
+				  "one of the entry it follows (%lld)", st->id,
+				  seq);
+	if (strcmp(st->time, when) >= 0)
+		return od_err_set(err, OD_E_STATE,
+				  "statement %s resets the clock, but entry "
+				  "%lld is not dated ahead of it: there is "
+				  "nothing to reset", st->id, seq);
 	return OD_OK;
 }
 
@@ -85,11 +145,15 @@ static enum od_code check_chained(struct store *s, const struct statement *st,
 				  "does not have", st->id);
 	if (rc != OD_OK)
 		return rc;
-	if (strcmp(st->time, when) < 0)
-		return od_err_set(err, OD_E_STATE,
-				  "statement %s is dated before the entry it "
-				  "follows (%lld)", st->id, seq);
-	return OD_OK;
+	if (st->kind == STMT_SHOP_CLOCK)
+		rc = check_reset(st, head, seq, when, err);
+	else if (strcmp(st->time, when) < 0)
+		rc = od_err_set(err, OD_E_STATE,
+				"statement %s is dated before the entry it "
+				"follows (%lld)", st->id, seq);
+	if (rc == OD_OK)
+		rc = check_floor(s, st, err);
+	return rc;
 }
 
 /*
@@ -180,13 +244,70 @@ static enum od_code set_prev(struct statement *st, int empty,
 	return statement_set_prev(st, prev, err);
 }
 
+/*
+ * Dates st no earlier than the log's tip (when, "" for an empty log): a
+ * clock a little behind another desk's is moved up to the tip's time; one
+ * further behind than the shop's skew is this computer's to fix, and
+ * nothing is signed.  A shop.clock is dated before the tip on purpose.
+ */
+static enum od_code fit_time(struct statement *st, const char *when,
+			     struct od_err *err)
+{
+	char span[32];
+	long long behind;
+	enum od_code rc;
+
+	if (when[0] == '\0' || st->kind == STMT_SHOP_CLOCK ||
+	    strcmp(st->time, when) >= 0)
+		return OD_OK;
+	rc = clock_diff(st->time, when, &behind, err);
+	if (rc != OD_OK)
+		return rc;
+	if (behind <= CLOCK_SKEW_SECONDS)
+		return statement_set_time(st, when, err);
+	clock_span(behind, span, sizeof span);
+	return od_err_set(err, OD_E_STATE, "this computer's clock is behind "
+			  "the shop's log by %s; fix the clock (if it is "
+			  "right, the owner answers the future-dated entry "
+			  "with `orderdesk clock reset`)", span);
+}
+
+/* The time of the log's tip into when[21], "" for an empty log. */
+static enum od_code tip_time(struct store *s, long long head,
+			     const char *tip_id, char when[21],
+			     struct od_err *err)
+{
+	uint8_t hash[LEDGER_HASH_LEN];
+	long long seq;
+
+	when[0] = '\0';
+	if (head == 0)
+		return OD_OK;
+	return store_log_entry(s, tip_id, &seq, when, hash, err);
+}
+
+enum od_code ledger_fit_time(struct store *s, struct statement *st,
+			     struct od_err *err)
+{
+	uint8_t digest[LEDGER_HASH_LEN];
+	char tip_id[STMT_ID_LEN + 1], when[21];
+	long long head = 0;
+	enum od_code rc = store_log_tip(s, &head, tip_id, digest, err);
+
+	if (rc == OD_OK)
+		rc = tip_time(s, head, tip_id, when, err);
+	if (rc == OD_OK)
+		rc = fit_time(st, when, err);
+	return rc;
+}
+
 enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 				struct statement *const *sts, size_t n,
 				long long *seqs, struct od_err *err)
 {
 	uint8_t digest[LEDGER_HASH_LEN], (*sigs)[SIGKEY_SIG_LEN] = NULL;
 	struct sigkey_pipe *pipe = NULL;
-	char tip_id[STMT_ID_LEN + 1];
+	char tip_id[STMT_ID_LEN + 1], when[21];
 	struct log_tip tip;
 	struct buf *texts = NULL;
 	const char **msgs = NULL;
@@ -209,10 +330,14 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 	 * the entry this signer sees last: texts first, then every signature.
 	 */
 	rc = store_log_tip(s, &head, tip_id, digest, err);
+	if (rc == OD_OK)
+		rc = tip_time(s, head, tip_id, when, err);
 	for (i = 0; i < n && rc == OD_OK; i++, built++) {
 		buf_init(&texts[i], STMT_MAX_BYTES);
+		rc = fit_time(sts[i], when, err);
 		/* What check_chained asks of each later one, kept here. */
-		if (i > 0 && strcmp(sts[i]->time, sts[i - 1]->time) < 0)
+		if (rc == OD_OK && i > 0 &&
+		    strcmp(sts[i]->time, sts[i - 1]->time) < 0)
 			rc = od_err_set(err, OD_E_STATE,
 					"statement %s is dated before the one "
 					"it follows", sts[i]->id);
@@ -329,6 +454,30 @@ static enum od_code check_signature(struct store *s, const struct statement *st,
 			   "check: it was altered or forged", st->id,
 			   st->actor);
 	return rc;
+}
+
+enum od_code ledger_check_fresh(const struct statement *st, time_t now,
+				struct od_err *err)
+{
+	char mine[21], span[32];
+	long long ahead;
+	enum od_code rc;
+
+	clock_format(now, mine);
+	rc = clock_diff(mine, st->time, &ahead, err);
+	if (rc != OD_OK)
+		return rc;
+	clock_span(ahead > 0 ? ahead : -ahead, span, sizeof span);
+	if (ahead > CLOCK_SKEW_SECONDS)
+		return od_err_set(err, OD_E_STATE, "statement %s is dated %s "
+				  "ahead of the backend's clock; fix the "
+				  "desk's clock", st->id, span);
+	if (st->kind == STMT_SHOP_CLOCK && ahead < -CLOCK_SKEW_SECONDS)
+		return od_err_set(err, OD_E_STATE, "the clock reset %s is "
+				  "dated %s behind the backend's clock; fix "
+				  "this desk's clock and reset again", st->id,
+				  span);
+	return OD_OK;
 }
 
 enum od_code ledger_accept(struct store *s, const char *text, size_t len,

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "app/sigkey.h"
 #include "app/statement.h"
@@ -50,11 +51,34 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 				long long *seqs, struct od_err *err);
 
 /*
+ * What ledger_append does to a statement's time before it signs, for a
+ * caller that shows the statement first: dated before the log's tip by at
+ * most CLOCK_SKEW_SECONDS, it is moved up to the tip's time; by more,
+ * OD_E_STATE ("this computer's clock is behind the shop's log by N days;
+ * fix the clock") and st is unchanged.  A shop.clock is left as it is.
+ */
+enum od_code ledger_fit_time(struct store *s, struct statement *st,
+			     struct od_err *err);
+
+/*
+ * The backend's bound on a statement it is asked to accept, against its
+ * own clock now: dated more than CLOCK_SKEW_SECONDS ahead is refused
+ * (OD_E_STATE, "dated N days ahead of the backend's clock; fix the desk's
+ * clock"), and a shop.clock must also be no more than that behind, so
+ * the backend's signed head time vouches for the reset.  Only where a
+ * statement enters the shop: a replay of a stored log is judged by the
+ * log alone.
+ */
+enum od_code ledger_check_fresh(const struct statement *st, time_t now,
+				struct od_err *err);
+
+/*
  * Appends a statement signed elsewhere: parses text strictly, checks the
  * signature against the signer's recorded key, refuses a known id, checks
  * that its prev names an entry of this log (by id and digest) and that it is
- * not dated before that entry, folds it and appends.  Inside the caller's
- * transaction.
+ * not dated before that entry (a shop.clock: that the entry is the tip and
+ * dated ahead of it), nor before the last shop.clock, folds it and
+ * appends.  Inside the caller's transaction.
  */
 enum od_code ledger_accept(struct store *s, const char *text, size_t len,
 			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,

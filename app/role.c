@@ -17,6 +17,7 @@ static const char *const role_names[ROLE_COUNT] = {
 #define W (1u << ROLE_STOREFRONT)
 static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_SHOP_GENESIS] = O,
+	[STMT_SHOP_CLOCK] = O,
 	[STMT_USER_ADD] = O,
 	[STMT_USER_ROLE] = O,
 	[STMT_USER_REVOKE] = O,

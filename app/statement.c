@@ -86,6 +86,10 @@ static const struct field_spec genesis_fields[] = {
 	{ "pubkey", 1, 1, 0, check_pubkey },
 };
 
+static const struct field_spec clock_fields[] = {
+	{ "answers", 1, 1, 0, check_placed },   /* a time, like placed */
+};
+
 static const struct field_spec user_add_fields[] = {
 	{ "user",   1, 1, 0, check_user },
 	{ "role",   1, 1, 0, check_role },
@@ -145,6 +149,7 @@ static const struct field_spec shipment_fields[] = {
 /* Indexed by enum stmt_kind. */
 static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_SHOP_GENESIS]     = KIND("shop.genesis", 0, genesis_fields),
+	[STMT_SHOP_CLOCK]       = KIND("shop.clock", 0, clock_fields),
 	[STMT_USER_ADD]         = KIND("user.add", 0, user_add_fields),
 	[STMT_USER_ROLE]        = KIND("user.role", 0, user_role_fields),
 	[STMT_USER_REVOKE]      = KIND("user.revoke", 0, user_revoke_fields),

@@ -28,6 +28,8 @@
  * STMT_VALUE_MAX bytes unless said otherwise:
  *
  *   shop.genesis      shop (text, <= 128 bytes), role ("owner"), pubkey
+ *   shop.clock        answers (time: that of the entry it follows, which
+ *                     is dated ahead of it; see ledger.h)
  *   user.add          user, role (owner|shopkeeper|staff|storefront),
  *                     pubkey
  *   user.role         user, role
@@ -72,6 +74,7 @@
 
 enum stmt_kind {
 	STMT_SHOP_GENESIS,     /* shop, role, pubkey: the owner founds the shop */
+	STMT_SHOP_CLOCK,       /* answers: the owner answers a future-dated tip */
 	STMT_USER_ADD,         /* user, role, pubkey */
 	STMT_USER_ROLE,        /* user, role */
 	STMT_USER_REVOKE,      /* user */

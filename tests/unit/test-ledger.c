@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <gnutls/crypto.h>
 
+#include "app/clock.h"
 #include "app/fold.h"
 #include "app/ledger.h"
 #include "app/order.h"
@@ -362,6 +364,224 @@ static void test_replay_refused(void **state)
 	buf_free(&text);
 }
 
+/* The log's tip as a prev value ("ID DIGEST"). */
+static void tip_prev(struct world *w, char prev[STMT_PREV_LEN + 1])
+{
+	uint8_t digest[32];
+	char id[33];
+	long long head;
+
+	assert_int_equal(store_log_tip(w->s, &head, id, digest, &w->err),
+			 OD_OK);
+	memcpy(prev, id, 32);
+	prev[32] = ' ';
+	hex_encode(digest, sizeof digest, prev + 33);
+}
+
+/* Signs st (its prev already set) as p, frees it, and accepts it. */
+static enum od_code accept_as(struct world *w, struct fixture_person *p,
+			      struct statement *st)
+{
+	uint8_t sig[SIGKEY_SIG_LEN];
+	struct buf text;
+	enum od_code rc;
+
+	buf_init(&text, STMT_MAX_BYTES);
+	assert_int_equal(statement_build(st, &text, &w->err), OD_OK);
+	assert_int_equal(sigkey_sign(p->key, text.data, text.len, sig,
+				     &w->err), OD_OK);
+	statement_free(st);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	rc = ledger_accept(w->s, text.data, text.len, sig, NULL, &w->err);
+	if (rc == OD_OK)
+		assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	else
+		store_rollback(w->s);
+	buf_free(&text);
+	return rc;
+}
+
+/* A note by p on order 1 dated at (a statement time). */
+static struct statement *note_at(struct fixture_person *p, const char *at)
+{
+	struct statement *st = fixture_stmt(p, STMT_ORDER_NOTE, "1");
+	struct od_err err;
+
+	fixture_add(st, "text", "x");
+	assert_int_equal(statement_set_time(st, at, &err), OD_OK);
+	return st;
+}
+
+/* A shop.clock by p answering the time at. */
+static struct statement *reset_of(struct fixture_person *p, const char *at)
+{
+	struct statement *st = fixture_stmt(p, STMT_SHOP_CLOCK, NULL);
+
+	fixture_add(st, "answers", at);
+	return st;
+}
+
+/*
+ * A desk whose clock is behind the log's tip: by more than the skew it
+ * signs nothing and says why; by less, its statement is dated at the tip.
+ */
+static void test_clock_behind(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+	char ahead[21];
+	long long head, head2;
+	uint8_t hash[32];
+
+	clock_format(time(NULL) + 3650LL * 86400, ahead);
+	assert_int_equal(fixture_append(w->s, &w->keeper,
+					note_at(&w->keeper, ahead), NULL,
+					&w->err), OD_OK);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "y");
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "this computer's clock is behind "
+			       "the shop's log by 3650 days; fix the clock"));
+	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
+	assert_int_equal(head2, head);
+
+	/* Two minutes behind: signed, dated at the tip. */
+	clock_format(time(NULL) + 120, ahead);
+	store_close(w->s);
+	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
+	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
+	assert_int_equal(fixture_append(w->s, &w->keeper,
+					note_at(&w->keeper, ahead), NULL,
+					&w->err), OD_OK);
+	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "y");
+	assert_int_equal(ledger_fit_time(w->s, st, &w->err), OD_OK);
+	assert_string_equal(st->time, ahead);
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_OK);
+}
+
+/*
+ * The way out of a log dated ahead: a shop.clock by an owner, that follows
+ * the tip, names its time and is dated before it; once, and later entries
+ * are not dated before it.  audit verify replays all of it.
+ */
+static void test_clock_reset(void **state)
+{
+	struct world *w = *state;
+	char ahead[21], now[21], before[21], between[21], reset[21];
+	char old_prev[STMT_PREV_LEN + 1];
+	struct ledger_report rep;
+	struct statement *st;
+
+	clock_format(time(NULL), now);
+	clock_format(time(NULL) - 3600, before);
+	clock_format(time(NULL) + 60, between);
+	clock_format(time(NULL) + 120, reset);
+	clock_format(time(NULL) + 3650LL * 86400, ahead);
+
+	/* Nothing to reset in a log that is not ahead. */
+	assert_int_equal(fixture_append(w->s, &w->owner,
+					reset_of(&w->owner, now), NULL,
+					&w->err), OD_E_STATE);
+	tip_prev(w, old_prev);
+	assert_int_equal(fixture_append(w->s, &w->keeper,
+					note_at(&w->keeper, ahead), NULL,
+					&w->err), OD_OK);
+	/* Frozen: a statement signed elsewhere, dated now, is refused. */
+	st = note_at(&w->staff, now);
+	chain_to_head(w, st);
+	assert_int_equal(accept_as(w, &w->staff, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "dated before the entry it"));
+
+	/* Only an owner; only naming the tip's own time. */
+	assert_int_equal(fixture_append(w->s, &w->keeper,
+					reset_of(&w->keeper, ahead), NULL,
+					&w->err), OD_E_DENIED);
+	assert_int_equal(fixture_append(w->s, &w->owner,
+					reset_of(&w->owner, now), NULL,
+					&w->err), OD_E_STATE);
+	/* Only answering the tip itself, not an older entry. */
+	st = reset_of(&w->owner, ahead);
+	assert_int_equal(statement_set_prev(st, old_prev, &w->err), OD_OK);
+	assert_int_equal(accept_as(w, &w->owner, st), OD_E_STATE);
+
+	/* Dated two minutes on, so that an entry can fall between. */
+	st = reset_of(&w->owner, ahead);
+	assert_int_equal(statement_set_time(st, reset, &w->err), OD_OK);
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_OK);
+	/* Once: the tip is now the reset, not ahead of anything. */
+	st = reset_of(&w->owner, reset);
+	assert_int_equal(statement_set_time(st, reset, &w->err), OD_OK);
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "nothing to reset"));
+	assert_int_equal(fixture_append(w->s, &w->owner,
+					reset_of(&w->owner, reset), NULL,
+					&w->err), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "before the shop's clock reset"));
+	/* Not dated before the reset, even after an older entry. */
+	st = note_at(&w->staff, between);
+	assert_int_equal(statement_set_prev(st, old_prev, &w->err), OD_OK);
+	assert_int_equal(accept_as(w, &w->staff, st), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "before the shop's clock reset"));
+	/* The shop signs again, the revoke included. */
+	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	fixture_add(st, "text", "back");
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_OK);
+	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "mei");
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_OK);
+	/* A second future entry, then a reset dated before the first. */
+	assert_int_equal(fixture_append(w->s, &w->staff,
+					note_at(&w->staff, ahead), NULL,
+					&w->err), OD_OK);
+	st = reset_of(&w->owner, ahead);
+	assert_int_equal(statement_set_time(st, before, &w->err), OD_OK);
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "before the shop's clock reset"));
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+}
+
+/* The backend's bound: ahead of its clock, or a reset not dated by it. */
+static void test_clock_fresh(void **state)
+{
+	struct world *w = *state;
+	time_t now = time(NULL);
+	struct statement *st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
+	char at[21], mine[21];
+
+	/* Dated exactly now, whatever second the test reaches. */
+	clock_format(now, mine);
+	assert_int_equal(statement_set_time(st, mine, &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now, &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now + 3000LL * 86400,
+					    &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now - 3650LL * 86400,
+					    &w->err), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "dated 3650 days ahead of the "
+			       "backend's clock; fix the desk's clock"));
+	assert_int_equal(ledger_check_fresh(st, now - 200, &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now - 3 * 3600, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "dated 3 hours ahead"));
+	statement_free(st);
+	clock_format(now + 86400, at);
+	st = reset_of(&w->owner, at);
+	assert_int_equal(statement_set_time(st, mine, &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now + 60, &w->err), OD_OK);
+	assert_int_equal(ledger_check_fresh(st, now + 3600, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "60 minutes behind"));
+	statement_free(st);
+}
+
 /* A signature that does not match the text is refused as tampering. */
 static void test_forged_signature_refused(void **state)
 {
@@ -579,7 +799,9 @@ static void test_append_many(void **state)
 		snprintf(number, sizeof number, "%zu", 100 + i);
 		sts[i] = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, number);
 	}
-	assert_int_equal(statement_set_time(sts[7], "2001-01-01T00:00:00Z",
+	/* (One dated ahead, not one dated before the tip: ledger_append
+	 * refuses that before any batch check, test_clock_behind.) */
+	assert_int_equal(statement_set_time(sts[6], "2099-01-01T00:00:00Z",
 					    &w->err), OD_OK);
 	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
 	assert_int_equal(ledger_append_many(w->s, w->keeper.key, sts, 20,
@@ -839,6 +1061,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rekey_retires_old_key,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_honest, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_behind, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_reset, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_clock_fresh, setup,
 						teardown),
 		cmocka_unit_test(test_hash_covers_everything),
 	};

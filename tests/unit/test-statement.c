@@ -189,6 +189,7 @@ static const struct kind_case kind_cases[] = {
 		{ "carrier", "Yamato" }, { "tracking", "1234-5678-9012" },
 		{ "item", "MUG-7 1" }, { "item", "TEA-01 3" } } },
 	{ STMT_USER_REKEY, NULL, { { "pubkey", PUBKEY } } },
+	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -1112,6 +1113,7 @@ static void test_kinds(void **state)
 		int has_order;
 	} want[] = {
 		{ STMT_SHOP_GENESIS, "shop.genesis", 0 },
+		{ STMT_SHOP_CLOCK, "shop.clock", 0 },
 		{ STMT_USER_ADD, "user.add", 0 },
 		{ STMT_USER_ROLE, "user.role", 0 },
 		{ STMT_USER_REVOKE, "user.revoke", 0 },
