@@ -178,8 +178,9 @@ expect_ok "took mei's new slot back from the backend: her new passphrase signs"
 # --- one change at another desk, picked up here ---------------------------
 at "$A" "$OLIVIA" --user olivia sync
 expect_ok "desk A pulls mei's change made on desk B"
+PULLED="^Pulled a passphrase change: mei's key was changed at another desk"
 check "its sync names the pulled change: who, and the entry" \
-	grep -q "^Pulled a passphrase change: mei's key was changed at another desk (log entry [0-9]*)" "$T/out"
+	grep -q "$PULLED (log entry [0-9]*)" "$T/out"
 at "$A" "$MEI_C" --user mei note 1001 "the change made on B, on A"
 expect_ok "desk A took mei's new slot: the passphrase set on B signs on A"
 
@@ -201,6 +202,11 @@ at "$IMG2" "$ATTACK" --user mei sync
 expect_ok "and syncs it first"
 WON=$(sed -n "s/.*signed head is entry \([0-9]*\).*/\1/p" "$T/out")
 ATTACK_FP=$(mei_key "$IMG2" "$OLIVIA")
+check "the attacker's rekey is the backend's head" test -n "$WON"
+# The line desk A says at sync, in the conflict and at mei's unlock.
+LOST="mei's key was changed at entry $WON by another desk"
+LOST="$LOST (key ${ATTACK_FP:0:23}\.\.\.); if that was not mei, the owner"
+LOST="$LOST must .orderdesk user revoke mei. and add them again"
 at "$A" "$MEI_C" --user mei user passwd --new-passphrase-fd 4 \
 	4< <(printf '%s\n' "$MEI_A")
 expect_ok "mei, on desk A, changes her passphrase"
@@ -208,25 +214,26 @@ at "$A" "$MEI_A" --user mei sync
 expect_ok "desk A's sync goes through"
 cp "$T/out" "$T/race-sync.out"
 check "it names the pulled change and its entry" \
-	grep -q "^Pulled a passphrase change: mei's key was changed at another desk (log entry $WON)" "$T/race-sync.out"
+	grep -q "$PULLED (log entry $WON)" "$T/race-sync.out"
 check "it says mei does not sign in here, and why" \
-	grep -q "^mei may not sign in at this desk: mei's key was changed at entry $WON by another desk (key ${ATTACK_FP:0:23}\.\.\.); if that was not mei, the owner must .orderdesk user revoke mei. and add them again" "$T/race-sync.out"
+	grep -q "^mei may not sign in at this desk: $LOST" "$T/race-sync.out"
 check "its conflict line says what the log now holds for mei" \
-	grep -q "^conflict: order -: user.rekey by mei was refused (by the backend): .*retired key.*; the shop's log now: mei's key was changed at entry $WON by another desk" "$T/race-sync.out"
+	grep -q "^conflict: order -: user.rekey by mei .*; the shop's log now: $LOST" \
+	"$T/race-sync.out"
 at "$A" "$OLIVIA" --user olivia conflicts --format json
 check "the conflict is kept with that line" \
 	test "$(jq -r '.[] | select(.kind == "user.rekey") | .truth' \
 		"$T/out" | grep -c "changed at entry $WON by another desk")" = 1
 at "$A" "$MEI_A" --user mei list
 expect_fail "mei's new passphrase on A is refused, naming the other change" \
-	3 "^orderdesk: mei's key was changed at entry $WON by another desk \(key ${ATTACK_FP:0:23}\.\.\.\); if that was not mei, the owner must"
+	3 "^orderdesk: $(printf '%s' "$LOST" | sed 's/[()]/\\&/g')"
 at "$A" "$ATTACK" --user mei note 1001 "the attacker on desk A"
 expect_fail "the attacker's passphrase does not open desk A" 3 \
 	"wrong passphrase for mei"
 at "$A" "$OLIVIA" --user olivia sync
 expect_ok "a later sync of desk A"
 check "says again that mei does not sign in here" \
-	grep -q "^mei may not sign in at this desk: mei's key was changed at entry $WON" "$T/out"
+	grep -q "^mei may not sign in at this desk: $LOST" "$T/out"
 at "$A" "$ATTACK" --user mei list
 expect_fail "and still takes no slot for the attacker's key" 3 \
 	"wrong passphrase for mei"
@@ -236,9 +243,9 @@ expect_fail "nor does the passphrase before the change open it" 3 \
 at "$A" "$OLIVIA" --user olivia audit verify
 expect_ok "desk A's log verifies after the race"
 at "$B" "$OLIVIA" --user olivia sync
-expect_ok "desk B, which changed nothing, syncs"
+expect_ok "desk B, with nothing of its own waiting, syncs"
 check "and names the pulled change, for the owner to notice" \
-	grep -q "^Pulled a passphrase change: mei's key was changed at another desk (log entry $WON); if that was not mei" "$T/out"
+	grep -q "$PULLED (log entry $WON); if that was not mei" "$T/out"
 
 # --- the owner's way out: revoke mei, add her again under a new name -------
 MEI_NEW="mei's pass as mei2"
