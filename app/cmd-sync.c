@@ -51,6 +51,35 @@ static enum od_code print_conflict(void *ctx, const struct conflict_record *k,
 	return rc;
 }
 
+/*
+ * Says every passphrase change another desk made that this sync pulled,
+ * and who can no longer sign in here after a race of changes
+ * (app/people-race.h): whoever holds a person's key, from an old copy of a
+ * store, can change it, and only the owner can undo that.
+ */
+static void print_rekeys(struct cli *c, const struct sync_report *rep)
+{
+	long long i;
+
+	for (i = 0; i < rep->rekeys.n && i < SYNC_REKEYS_SHOWN; i++)
+		fprintf(c->out, "Pulled a passphrase change: %s's key was "
+			"changed at another desk (log entry %lld); if that was "
+			"not %s, the owner must `orderdesk user revoke %s` and "
+			"add them again under a new name.\n",
+			rep->rekeys.v[i].user, rep->rekeys.v[i].seq,
+			rep->rekeys.v[i].user, rep->rekeys.v[i].user);
+	if (rep->rekeys.n > SYNC_REKEYS_SHOWN)
+		fprintf(c->out, "Pulled %lld more passphrase changes: see "
+			"`orderdesk log`.\n",
+			rep->rekeys.n - SYNC_REKEYS_SHOWN);
+	if (rep->people.lost > 0)
+		fprintf(c->out, "%s may not sign in at this desk: %s%s.\n",
+			rep->people.lost_user, rep->people.lost_note,
+			rep->people.lost > 1 ?
+			" (and others; `orderdesk conflicts` lists the "
+			"passphrase changes set aside)" : "");
+}
+
 static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
@@ -122,6 +151,8 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			"signed head is entry %lld; %lld statements signed "
 			"meanwhile still wait.\n", rep.pushed, rep.pulled,
 			rep.head, rep.waiting);
+	if (rc == OD_OK)
+		print_rekeys(c, &rep);
 	/* A key bundle that can never be sent: said once, never a failure
 	 * (app/people-sync.h). */
 	if (rc == OD_OK && rep.people.note[0] != '\0')

@@ -8,6 +8,7 @@
 
 #include "app/backend-call.h"
 #include "app/people.h"
+#include "app/people-race.h"
 #include "app/sync.h"
 #include "lib/buf.h"
 
@@ -197,12 +198,35 @@ static enum od_code ask(struct tls_client *c, const char *method,
 }
 
 /*
- * Takes one bundle from the backend if it is an active person's, signed
- * by their key in the log, and newer than this desk's.  *taken is set
- * when a slot changed; a bundle that fails a check is skipped.
+ * Whether user's key is one this desk must not take: its own rekey of them
+ * lost to another desk's (app/people-race.h).  The first such person is
+ * noted in rep, for the person syncing.
  */
-static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
-			     struct od_err *err)
+static enum od_code lost_race(struct store *s, const char *user,
+			      struct people_report *rep, int *lost,
+			      struct od_err *err)
+{
+	char msg[PEOPLE_RACE_MSG_MAX];
+	enum od_code rc = people_race_get(s, user, msg, sizeof msg, err);
+
+	*lost = rc == OD_OK;
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK && rep->lost++ == 0) {
+		snprintf(rep->lost_user, sizeof rep->lost_user, "%s", user);
+		snprintf(rep->lost_note, sizeof rep->lost_note, "%s", msg);
+	}
+	return rc;
+}
+
+/*
+ * Takes one bundle from the backend if it is an active person's, signed
+ * by their key in the log, and newer than this desk's, unless this desk
+ * lost a race of rekeys for them.  rep->taken counts a slot changed; a
+ * bundle that fails a check is skipped.
+ */
+static enum od_code take_one(struct shop *sh, json_t *e,
+			     struct people_report *rep, struct od_err *err)
 {
 	const char *text, *sig;
 	struct people_bundle pb;
@@ -210,16 +234,20 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	struct od_err skip;
 	long long have = 0;
 	enum od_code rc;
-	int stale = 0;
+	int stale = 0, lost = 0;
 
-	*taken = 0;
 	if (people_entry_read(e, &text, &sig, &pb, &skip) != OD_OK)
 		return OD_OK;
 	rc = store_user_get(sh->store, pb.user, &u, err);
 	if (rc == OD_E_NOTFOUND || (rc == OD_OK && !people_may_hold_slot(&u)))
 		return OD_OK;
+	/* Before anything else: a stale slot here (this desk's refused
+	 * rekey, or one cut short) would otherwise take the winner's. */
 	if (rc == OD_OK)
-		rc = bundle_time(sh->store, pb.user, &have, err);
+		rc = lost_race(sh->store, pb.user, rep, &lost, err);
+	if (rc != OD_OK || lost)
+		return rc;
+	rc = bundle_time(sh->store, pb.user, &have, err);
 	if (rc == OD_OK)
 		rc = slot_stale(sh->store, &u, &stale, err);
 	if (rc != OD_OK)
@@ -238,7 +266,7 @@ static enum od_code take_one(struct shop *sh, json_t *e, int *taken,
 	if (rc == OD_OK)
 		rc = set_slot_key(sh->store, pb.user, u.fingerprint, err);
 	if (rc == OD_OK)
-		*taken = 1;
+		rep->taken++;
 	return rc;
 }
 
@@ -249,7 +277,6 @@ static enum od_code take_bundles(struct shop *sh, struct tls_client *c,
 	json_t *ans = NULL, *arr;
 	enum od_code rc;
 	size_t i;
-	int taken;
 
 	rc = ask(c, "GET", "/v1/people", NULL, &ans, err);
 	if (rc != OD_OK)
@@ -261,10 +288,8 @@ static enum od_code take_bundles(struct shop *sh, struct tls_client *c,
 				  "people is not the expected JSON");
 	}
 	rc = store_begin(sh->store, err);
-	for (i = 0; rc == OD_OK && i < json_array_size(arr); i++) {
-		rc = take_one(sh, json_array_get(arr, i), &taken, err);
-		rep->taken += taken;
-	}
+	for (i = 0; rc == OD_OK && i < json_array_size(arr); i++)
+		rc = take_one(sh, json_array_get(arr, i), rep, err);
 	/* The slots first: a time noted for a slot not saved would keep
 	 * the bundle from being taken again. */
 	if (rc == OD_OK && rep->taken > 0)

@@ -17,7 +17,8 @@
  *      rotates this desk's data key.
  * A bundle is taken only with a valid signature by the key the shop's log
  * gives that person, so the backend can neither add a person nor change
- * anyone's passphrase; it only holds what the people sealed.
+ * anyone's passphrase; it only holds what the people sealed.  Never one of
+ * a person whose rekey here lost to another desk's (app/people-race.h).
  */
 #ifndef OD_PEOPLE_SYNC_H
 #define OD_PEOPLE_SYNC_H
@@ -59,6 +60,10 @@ struct people_report {
 	int dropped;     /* slots of revoked people removed */
 	int refused;     /* queued bundles dropped, never to be sent */
 	char note[320];  /* the first dropped (or kept) bundle and why */
+	int lost;        /* people whose bundles this desk no longer takes:
+			    its rekey of them lost (app/people-race.h) */
+	char lost_user[KEYSLOT_NAME_MAX + 1];   /* the first of them */
+	char lost_note[OD_ERR_MSG_MAX];         /* and why */
 };
 
 /*

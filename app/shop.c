@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/ledger.h"
+#include "app/people-race.h"
 #include "app/people-sync.h"
 #include "app/sync.h"
 #include "app/sync-key.h"
@@ -539,6 +540,24 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 }
 
 /*
+ * Refuses, at unlock, a person whose rekey at this desk lost to another
+ * desk's (app/people-race.h): whatever slot they have here, the key the
+ * log gives them was made elsewhere, maybe from a stolen copy.
+ */
+static enum od_code lost_race(struct shop *sh, struct od_err *err)
+{
+	char msg[PEOPLE_RACE_MSG_MAX];
+	enum od_code rc = people_race_get(sh->store, sh->user, msg, sizeof msg,
+					  err);
+
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = od_err_set(err, OD_E_AUTH, "%s", msg);
+	return rc;
+}
+
+/*
  * Checks that the unlocked user is an active user, and at unlock that the
  * key is theirs.  Past the unlock (hold) the log may have changed their key
  * under a session: their rekey here or elsewhere, or one a sync set aside.
@@ -562,6 +581,10 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 		return od_err_set(err, OD_E_AUTH,
 				  "%s's access has been revoked; ask the owner",
 				  sh->user);
+	if (unlocking)
+		rc = lost_race(sh, err);
+	if (rc != OD_OK)
+		return rc;
 	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
 		return retired_key(sh, err);
 	return role_parse(u.role, &sh->role, err);

@@ -9,6 +9,7 @@
 #include "app/fold.h"
 #include "app/ledger.h"
 #include "app/order.h"
+#include "app/people-race.h"
 #include "lib/encode.h"
 #include "storage/store-sync.h"
 
@@ -53,6 +54,71 @@ enum od_code sync_meta_seen(struct store *s, long long seq,
 	if (rc == OD_OK)
 		rc = store_meta_set(s, SYNC_META_SEEN, hex, err);
 	return rc;
+}
+
+/*
+ * text parsed if it is a user.rekey, else NULL.  The kind is the third
+ * line of a canonical text (the ledger has just accepted it), so a look
+ * at its start spares parsing every other entry twice.
+ */
+static struct statement *parse_rekey(const char *text, size_t len)
+{
+	static const char line[] = "\nkind: user.rekey\n";
+	struct statement *st = NULL;
+	struct od_err ignored;
+
+	if (memmem(text, len < 128 ? len : 128, line, sizeof line - 1) == NULL)
+		return NULL;
+	if (statement_parse(text, len, &st, &ignored) != OD_OK)
+		return NULL;
+	if (st->kind != STMT_USER_REKEY) {
+		statement_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+/* Adds one rekey to k. */
+static void rekeys_add_one(struct sync_rekeys *k, const char *user,
+			   long long seq)
+{
+	if (k->n < SYNC_REKEYS_SHOWN) {
+		snprintf(k->v[k->n].user, sizeof k->v[k->n].user, "%s", user);
+		k->v[k->n].seq = seq;
+	}
+	k->n++;
+}
+
+void sync_rekeys_note(struct sync_rekeys *k, const char *text, size_t len,
+		      long long seq)
+{
+	struct statement *st = parse_rekey(text, len);
+
+	if (st != NULL)
+		rekeys_add_one(k, st->actor, seq);
+	statement_free(st);
+}
+
+void sync_rekeys_add(struct sync_rekeys *to, const struct sync_rekeys *from)
+{
+	long long i;
+
+	for (i = 0; i < from->n; i++)
+		if (i < SYNC_REKEYS_SHOWN)
+			rekeys_add_one(to, from->v[i].user, from->v[i].seq);
+		else
+			to->n++;
+}
+
+/* Whether id is a statement of this desk's outbox (lifted). */
+static int lifted_id(const struct rebase *rb, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rb->n; i++)
+		if (strcmp(rb->v[i].st->id, id) == 0)
+			return 1;
+	return 0;
 }
 
 /* Copies one outbox entry out of the log, parsed. */
@@ -201,8 +267,17 @@ static enum od_code staged_cb(void *ctx, const struct log_record *r,
 		rc = store_log_head(rb->s, &rb->head, rb->head_hash, err);
 	if (rc == OD_OK && memcmp(rb->head_hash, r->hash, 32) != 0)
 		rc = sync_diverged(r->seq, err);
-	if (rc == OD_OK)
+	if (rc == OD_OK) {
+		/* One of this desk's, come back (its receipt was lost), is
+		 * not another desk's change. */
+		struct statement *st = parse_rekey(r->statement,
+						   r->statement_len);
+
+		if (st != NULL && !lifted_id(rb, st->id))
+			rekeys_add_one(&rb->out->rekeys, st->actor, r->seq);
+		statement_free(st);
 		rb->out->pulled++;
+	}
 	return rc;
 }
 
@@ -268,9 +343,13 @@ static enum od_code conflict(struct rebase *rb, struct lifted *l,
 			     struct od_err *err)
 {
 	struct conflict_record c;
-	char truth[OD_ERR_MSG_MAX];
+	char truth[OD_ERR_MSG_MAX], race[PEOPLE_RACE_MSG_MAX];
 	enum od_code rc = truth_of(rb, l->st, truth, sizeof truth, err);
 
+	/* A rekey of ours that another desk's beat: noted, so that this
+	 * desk never takes the key it gave (app/people-race.h). */
+	if (rc == OD_OK)
+		rc = people_race_note(rb->s, l->st, race, sizeof race, err);
 	if (rc != OD_OK)
 		return rc;
 	memset(&c, 0, sizeof c);
@@ -281,7 +360,7 @@ static enum od_code conflict(struct rebase *rb, struct lifted *l,
 	c.at = rb->now;
 	c.source = source;
 	c.reason = reason;
-	c.truth = truth;
+	c.truth = race[0] != '\0' ? race : truth;
 	c.statement = l->text;
 	c.statement_len = l->len;
 	memcpy(c.signature, l->sig, SIGKEY_SIG_LEN);

@@ -63,11 +63,37 @@ struct sync_rebase_in {
 					    nothing of this sync */
 };
 
+/*
+ * The user.rekey statements a sync pulled, made at other desks: said to the
+ * person syncing, so that an owner notices a passphrase change nobody made
+ * (whoever holds a person's key, from an old copy of a store, may sign one).
+ */
+#define SYNC_REKEYS_SHOWN 16
+struct sync_rekey {
+	char user[STMT_NAME_MAX + 1];
+	long long seq;
+};
+struct sync_rekeys {
+	long long n;                               /* pulled in all */
+	struct sync_rekey v[SYNC_REKEYS_SHOWN];    /* the first ones */
+};
+
+/*
+ * Notes entry seq in k if its statement (text, just accepted into the log)
+ * is a user.rekey.  Only a rekey is parsed again.
+ */
+void sync_rekeys_note(struct sync_rekeys *k, const char *text, size_t len,
+		      long long seq);
+
+/* Appends what from noted to to. */
+void sync_rekeys_add(struct sync_rekeys *to, const struct sync_rekeys *from);
+
 struct sync_rebase_out {
 	long long pulled;      /* staged entries appended */
 	long long landed;      /* outbox statements the backend now holds */
 	long long waiting;     /* outbox statements still waiting */
 	long long conflicts;   /* outbox statements moved to conflicts */
+	struct sync_rekeys rekeys;  /* staged user.rekey not of this desk */
 };
 
 /*

@@ -693,6 +693,10 @@ static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
 		rc = store_log_head(s, &seq, got, err);
 	if (rc == OD_OK && memcmp(got, r->hash, 32) != 0)
 		rc = sync_diverged(r->seq, err);
+	/* Nothing waits here: no pulled entry is this desk's own. */
+	if (rc == OD_OK)
+		sync_rekeys_note(&j->rep->rekeys, r->statement,
+				 r->statement_len, r->seq);
 	return rc;
 }
 
@@ -714,7 +718,7 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 	struct store *s = j->sh->store;
 	struct log_record r;
 	uint8_t hash[32];
-	long long head, count = 0;
+	long long head, count = 0, rekeys = j->rep->rekeys.n;
 	size_t i;
 	enum od_code rc;
 
@@ -758,6 +762,9 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 		rc = store_commit(s, err);
 	else
 		store_rollback(s);
+	/* The page's rekeys are not in the log after all. */
+	if (rc != OD_OK)
+		j->rep->rekeys.n = rekeys;
 	if (rc == OD_OK && !pl->staging && count > 0) {
 		j->seen_seq = pl->after;
 		memcpy(j->seen_hash, hash, 32);
@@ -835,6 +842,7 @@ static enum od_code rebase(struct sync_job *j, const struct head *h,
 	j->nrefused = 0;
 	j->rep->pulled += out.pulled;
 	j->rep->conflicts += out.conflicts;
+	sync_rekeys_add(&j->rep->rekeys, &out.rekeys);
 	*waiting = out.waiting;
 	return OD_OK;
 }

@@ -53,6 +53,7 @@
 #include "app/people-sync.h"
 #include "app/shop.h"
 #include "app/sync-key.h"
+#include "app/sync-rebase.h"
 #include "lib/err.h"
 #include "net/tls-client.h"
 
@@ -91,6 +92,7 @@ struct sync_report {
 	long long conflicts; /* statements that became conflicts */
 	long long first_conflict; /* n of the first (sync_status.h) */
 	struct people_report people;   /* slots taken, bundles sent */
+	struct sync_rekeys rekeys;     /* user.rekey pulled (sync-rebase.h) */
 };
 
 /*

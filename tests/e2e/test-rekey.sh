@@ -6,6 +6,10 @@
 # from before the change (a disk image) still signs locally, and the backend
 # refuses what it signed ("retired key"); a desk that still has the old
 # bundle gets the new one on sync; the new passphrase signs everywhere.
+# A change made at another desk is picked up, and named by the sync.  A race
+# of changes (an old image of a desk changes the person's key first) keeps
+# the person out of the desk whose change lost, says why, and the owner's
+# revoke and re-add ends it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
@@ -147,42 +151,13 @@ expect_ok "desk A pulls it"
 at "$A" "$OLIVIA" --user olivia audit verify
 expect_ok "desk A's log verifies"
 
-# --- two changes made apart: the backend keeps the first ------------------
-MEI_B="mei pass set on B"
-MEI_A="mei pass set on A"
-at "$B" "$MEI2" --user mei user passwd --new-passphrase-fd 4 \
-	4< <(printf '%s\n' "$MEI_B")
-expect_ok "mei changes her passphrase again, on desk B"
-at "$B" "$MEI_B" --user mei sync
-expect_ok "desk B syncs that change first"
-at "$A" "$MEI2" --user mei user passwd --new-passphrase-fd 4 \
-	4< <(printf '%s\n' "$MEI_A")
-expect_ok "and, not knowing, on desk A too"
-at "$A" "$MEI_A" --user mei sync
-check "desk A's sync goes through and sets its change aside" \
-	grep -q "could not" "$T/out"
-at "$A" "$OLIVIA" --user olivia conflicts --format json
-check "the backend refused A's rekey: its old key was retired by B's" \
-	test "$(jq -r '.[] | select(.kind == "user.rekey") |
-		"\(.refused_by) \(.reason)"' "$T/out" | cut -c1-54)" = \
-	"backend the statement is signed with mei's retired key"
-at "$A" "$MEI_A" --user mei list
-expect_fail "A's slot follows the log: the passphrase set on A is gone" 3 \
-	"wrong passphrase for mei"
-at "$A" "$MEI_B" --user mei note 1001 "after two changes"
-expect_ok "the passphrase set on B signs on desk A"
-at "$A" "$MEI_B" --user mei sync
-expect_ok "desk A syncs cleanly afterwards (no stale bundle is sent)"
-at "$A" "$OLIVIA" --user olivia audit verify
-expect_ok "desk A's log verifies after the refused rekey"
-
 # --- a change cut short before its key file was saved, then synced ---------
 # What a crash between the commit and the key file's save leaves (the log
 # has the rekey, the key file the old slot, the slot not noted saved),
 # made by putting the old file back and editing one meta row as an insider.
 MEI_C="mei pass after a crash"
 cp "$B/keyslots" "$T/b-keyslots.before"
-at "$B" "$MEI_B" --user mei user passwd --new-passphrase-fd 4 \
+at "$B" "$MEI2" --user mei user passwd --new-passphrase-fd 4 \
 	4< <(printf '%s\n' "$MEI_C")
 expect_ok "mei changes her passphrase on desk B once more"
 cp "$T/b-keyslots.before" "$B/keyslots"
@@ -192,13 +167,115 @@ check "the crash's state: the slot not noted saved" \
 	<<< "$OLIVIA"
 at "$B" "$OLIVIA" --user olivia sync
 expect_ok "olivia syncs desk B: the rekey and mei's queued bundle go out"
-at "$B" "$MEI_B" --user mei list
+at "$B" "$MEI2" --user mei list
 expect_fail "the old passphrase is refused, the queue being sent" 3 \
 	"old passphrase.*signs nothing"
 at "$B" "$OLIVIA" --user olivia sync
 expect_ok "the next sync of desk B"
 at "$B" "$MEI_C" --user mei note 1002 "after the cut-short change"
 expect_ok "took mei's new slot back from the backend: her new passphrase signs"
+
+# --- one change at another desk, picked up here ---------------------------
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "desk A pulls mei's change made on desk B"
+PULLED="^Pulled a passphrase change: mei's key was changed at another desk"
+check "its sync names the pulled change: who, and the entry" \
+	grep -q "$PULLED (log entry [0-9]*)" "$T/out"
+at "$A" "$MEI_C" --user mei note 1001 "the change made on B, on A"
+expect_ok "desk A took mei's new slot: the passphrase set on B signs on A"
+
+# --- a race of changes: an old copy of desk A changes mei's key first -----
+# Whoever has an old image of desk A and mei's passphrase can sign mei's
+# next user.rekey.  If that one reaches the backend before the change mei
+# makes on desk A, the backend sets hers aside, and desk A must not take
+# the key the log now names (the attacker's), nor let it pass unsaid.  Two
+# honest changes of the same person at two desks end the same way: the
+# desk cannot tell them apart.
+ATTACK="the attacker's pass"
+MEI_A="mei pass set on A"
+IMG2="$T/desk-a-image-2"
+cp -a "$A" "$IMG2"
+at "$IMG2" "$MEI_C" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "$ATTACK")
+expect_ok "on the old image, the attacker changes mei's passphrase"
+at "$IMG2" "$ATTACK" --user mei sync
+expect_ok "and syncs it first"
+WON=$(sed -n "s/.*signed head is entry \([0-9]*\).*/\1/p" "$T/out")
+ATTACK_FP=$(mei_key "$IMG2" "$OLIVIA")
+check "the attacker's rekey is the backend's head" test -n "$WON"
+# The line desk A says at sync, in the conflict and at mei's unlock.
+LOST="mei's key was changed at entry $WON by another desk"
+LOST="$LOST (key ${ATTACK_FP:0:23}\.\.\.); if that was not mei, the owner"
+LOST="$LOST must .orderdesk user revoke mei. and add them again"
+at "$A" "$MEI_C" --user mei user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "$MEI_A")
+expect_ok "mei, on desk A, changes her passphrase"
+at "$A" "$MEI_A" --user mei sync
+expect_ok "desk A's sync goes through"
+cp "$T/out" "$T/race-sync.out"
+check "it names the pulled change and its entry" \
+	grep -q "$PULLED (log entry $WON)" "$T/race-sync.out"
+check "it says mei does not sign in here, and why" \
+	grep -q "^mei may not sign in at this desk: $LOST" "$T/race-sync.out"
+check "its conflict line says what the log now holds for mei" \
+	grep -q "^conflict: order -: user.rekey by mei .*; the shop's log now: $LOST" \
+	"$T/race-sync.out"
+at "$A" "$OLIVIA" --user olivia conflicts --format json
+check "the conflict is kept with that line" \
+	test "$(jq -r '.[] | select(.kind == "user.rekey") | .truth' \
+		"$T/out" | grep -c "changed at entry $WON by another desk")" = 1
+at "$A" "$MEI_A" --user mei list
+expect_fail "mei's new passphrase on A is refused, naming the other change" \
+	3 "^orderdesk: $(printf '%s' "$LOST" | sed 's/[()]/\\&/g')"
+at "$A" "$ATTACK" --user mei note 1001 "the attacker on desk A"
+expect_fail "the attacker's passphrase does not open desk A" 3 \
+	"wrong passphrase for mei"
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "a later sync of desk A"
+check "says again that mei does not sign in here" \
+	grep -q "^mei may not sign in at this desk: $LOST" "$T/out"
+at "$A" "$ATTACK" --user mei list
+expect_fail "and still takes no slot for the attacker's key" 3 \
+	"wrong passphrase for mei"
+at "$A" "$MEI_C" --user mei list
+expect_fail "nor does the passphrase before the change open it" 3 \
+	"wrong passphrase for mei"
+at "$A" "$OLIVIA" --user olivia audit verify
+expect_ok "desk A's log verifies after the race"
+at "$B" "$OLIVIA" --user olivia sync
+expect_ok "desk B, with nothing of its own waiting, syncs"
+check "and names the pulled change, for the owner to notice" \
+	grep -q "$PULLED (log entry $WON); if that was not mei" "$T/out"
+
+# --- the owner's way out: revoke mei, add her again under a new name -------
+MEI_NEW="mei's pass as mei2"
+at "$A" "$OLIVIA" --user olivia user revoke mei
+expect_ok "the owner revokes mei on desk A"
+at "$A" "$OLIVIA" --user olivia user add mei2 --role shopkeeper \
+	--new-passphrase-fd 4 4< <(printf '%s\n' "$MEI_NEW")
+expect_ok "and adds her again as mei2"
+at "$A" "$OLIVIA" --user olivia sync
+expect_ok "desk A syncs the revoke and the new person"
+check "with nothing more to say about mei" \
+	bash -c "! grep -q 'may not sign in' '$T/out'"
+at "$A" "$MEI_NEW" --user mei2 note 1001 "mei again, as mei2"
+expect_ok "mei signs on desk A again, as mei2"
+at "$A" "$ATTACK" --user mei list
+expect_fail "the attacker's passphrase opens nothing on desk A: no slot" 3 \
+	"no user mei in this shop"
+at "$IMG2" "$ATTACK" --user mei sync
+at "$IMG2" "$ATTACK" --user mei note 1002 "the attacker after the revoke"
+expect_fail "on its own image the attacker is revoked after a sync" 3 \
+	"mei's access has been revoked"
+at "$B" "$OLIVIA" --user olivia sync
+expect_ok "desk B syncs"
+at "$B" "$MEI_NEW" --user mei2 note 1002 "mei2 on desk B"
+expect_ok "mei2 signs on desk B"
+at "$B" "$ATTACK" --user mei list
+expect_fail "and mei's slot there, the attacker's, is gone" 3 \
+	"no user mei in this shop"
+at "$A" "$OLIVIA" --user olivia audit verify
+expect_ok "desk A's log verifies after the revoke and the new person"
 
 # --- the backend's own replay, and a statement signed with the old key -----
 stop_backend

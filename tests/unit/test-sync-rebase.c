@@ -4,7 +4,8 @@
  * a "backend" and a "desk" are two in-memory stores that share a history
  * (genesis, three people, orders 1 to 3).  Each test signs statements on
  * the desk (its outbox) and on the backend (the news), stages the news in
- * the desk's staging table as a pull would, and rebases.
+ * the desk's staging table as a pull would, and rebases.  A rekey of the
+ * desk's that lost to the backend's is noted (app/people-race.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 
 #include "app/ledger.h"
 #include "app/order.h"
+#include "app/people-race.h"
+#include "lib/encode.h"
 #include "app/sync-rebase.h"
 #include "storage/store-internal.h"
 #include "storage/store-sync.h"
@@ -597,6 +600,87 @@ static void test_failure_at_the_end_changes_nothing(void **state)
 	expect_replay_equal(w->desk);
 }
 
+/* p signs a user.rekey to next's key on s; *id (if given) gets its id. */
+static void rekey(struct store *s, struct fixture_person *p,
+		  const struct fixture_person *next, char id[STMT_ID_LEN + 1])
+{
+	struct statement *st = fixture_stmt(p, STMT_USER_REKEY, NULL);
+	char b64[64];
+
+	b64_encode(next->pub, SIGKEY_PUB_LEN, b64);
+	fixture_add(st, "pubkey", b64);
+	append(s, p, st, id);
+}
+
+/*
+ * mei's rekey on the desk loses to one the backend took first: it is set
+ * aside, the race is noted for mei alone, with the winner's entry and key
+ * in the conflict, and the pulled rekey is reported.
+ */
+static void test_rekey_race(void **state)
+{
+	struct world *w = *state;
+	struct fixture_person here, there;
+	struct sync_rebase_out out;
+	struct conflicts cf;
+	char msg[PEOPLE_RACE_MSG_MAX], want[160];
+
+	fixture_person_make(&here, "mei");
+	fixture_person_make(&there, "mei");
+	rekey(w->desk, &w->keeper, &here, NULL);
+	rekey(w->back, &w->keeper, &there, NULL);
+	stage(w);
+	assert_int_equal(rebase(w, NULL, 0, &out), OD_OK);
+	assert_int_equal(out.conflicts, 1);
+	assert_int_equal(out.rekeys.n, 1);
+	assert_string_equal(out.rekeys.v[0].user, "mei");
+	assert_int_equal(out.rekeys.v[0].seq, 7);
+	snprintf(want, sizeof want, "mei's key was changed at entry 7 by "
+		 "another desk (key %.23s...); if that was not mei, the owner "
+		 "must `orderdesk user revoke mei`", there.fp);
+	conflicts_of(w->desk, &cf);
+	assert_int_equal(cf.n, 1);
+	assert_ptr_equal(strstr(cf.truth[0], want), cf.truth[0]);
+	assert_int_equal(people_race_get(w->desk, "mei", msg, sizeof msg,
+					 &w->err), OD_OK);
+	assert_string_equal(msg, cf.truth[0]);
+	assert_int_equal(people_race_get(w->desk, "sam", msg, sizeof msg,
+					 &w->err), OD_E_NOTFOUND);
+	expect_replay_equal(w->desk);
+	fixture_person_free(&here);
+	fixture_person_free(&there);
+}
+
+/*
+ * A rekey of this desk's that the backend took (its receipt lost) comes
+ * back in the pull: not another desk's change, not a race.  Another
+ * person's rekey pulled beside it is reported.
+ */
+static void test_own_rekey_not_reported(void **state)
+{
+	struct world *w = *state;
+	struct fixture_person mei2, sam2;
+	struct sync_rebase_out out;
+	char msg[PEOPLE_RACE_MSG_MAX];
+
+	fixture_person_make(&mei2, "mei");
+	fixture_person_make(&sam2, "sam");
+	rekey(w->desk, &w->keeper, &mei2, NULL);
+	copy_log(w->desk, w->back, w->seen);
+	rekey(w->back, &w->staff, &sam2, NULL);
+	stage(w);
+	assert_int_equal(rebase(w, NULL, 0, &out), OD_OK);
+	assert_int_equal(out.landed, 1);
+	assert_int_equal(out.conflicts, 0);
+	assert_int_equal(out.rekeys.n, 1);
+	assert_string_equal(out.rekeys.v[0].user, "sam");
+	assert_int_equal(out.rekeys.v[0].seq, 8);
+	assert_int_equal(people_race_get(w->desk, "mei", msg, sizeof msg,
+					 &w->err), OD_E_NOTFOUND);
+	fixture_person_free(&mei2);
+	fixture_person_free(&sam2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +699,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_failure_at_the_end_changes_nothing, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_rekey_race, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_own_rekey_not_reported,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
