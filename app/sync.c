@@ -25,6 +25,7 @@
 #include "storage/store-sync.h"
 
 #define PEM_MAX (64 * 1024)
+#define SHOP_NAME_MAX 128 /* bytes, as statement.c and pki_make_ca allow */
 #define PULL_PAGE 1000
 
 #define META_URL      SYNC_META_URL
@@ -137,6 +138,52 @@ static enum od_code meta_put(struct store *s, const char *const *kv, size_t n,
 	return store_commit(s, err);
 }
 
+/* The shop this store belongs to ("" for a joining desk's empty store). */
+static enum od_code local_shop(struct store *s, char *out, size_t size,
+			       struct od_err *err)
+{
+	char *v = NULL;
+	enum od_code rc = store_meta_get(s, "shop", &v, err);
+
+	out[0] = '\0';
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		snprintf(out, size, "%s", v);
+	free(v);
+	return rc;
+}
+
+/* Refuses a backend of another shop, naming both (theirs from the wire). */
+static enum od_code other_shop(const char *theirs, const char *ours,
+			       struct od_err *err)
+{
+	return od_err_set(err, OD_E_DENIED, "this backend serves the shop "
+			  "\"%.80s\"; this desk is \"%.80s\"; nothing was "
+			  "changed", sync_backend_text(theirs), ours);
+}
+
+/*
+ * Checks that the shop CA ca_pem names this store's shop: a backend's CA
+ * bears its shop's name (pki_make_ca), and a backend refuses the genesis
+ * of any other shop, which would leave this desk's whole log refused.
+ */
+static enum od_code same_shop_ca(struct store *s, const char *ca_pem,
+				 struct od_err *err)
+{
+	char ours[SHOP_NAME_MAX + 1], theirs[SHOP_NAME_MAX + 1];
+	enum od_code rc = local_shop(s, ours, sizeof ours, err);
+
+	if (rc == OD_OK && ours[0] != '\0')
+		rc = pki_cert_org(ca_pem, theirs, sizeof theirs, err);
+	/* A CA that names no shop is not one orderdeskd made: the genesis
+	 * guard (push_batch) still stops a refused founding. */
+	if (rc == OD_OK && ours[0] != '\0' && theirs[0] != '\0' &&
+	    strcmp(ours, theirs) != 0)
+		rc = other_shop(theirs, ours, err);
+	return rc;
+}
+
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err)
 {
@@ -166,6 +213,8 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 	else if (rc == OD_OK)
 		rc = pki_check_key(a->key_pem, cert.data, "the desk's new key",
 				   err);
+	if (rc == OD_OK)
+		rc = same_shop_ca(sh->store, ca.data, err);
 	if (rc != OD_OK)
 		goto out;
 	snprintf(dir, sizeof dir, "%s/%s", sh->dir, SYNC_DIR);
@@ -196,6 +245,8 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 	if (rc == OD_OK)
 		rc = sync_key_put(sh->store, key != NULL ? key : a->key_pem,
 				  err);
+	if (rc == OD_OK)
+		rc = store_meta_delete(sh->store, SYNC_META_RESTORED, err);
 	if (rc == OD_OK)
 		rc = store_commit(sh->store, err);
 	else
@@ -251,6 +302,14 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 	if (rc != OD_OK)
 		return rc;
 	j->head_key_kept = j->head_key[0] != '\0';
+	if ((url[0] == '\0' || pin[0] == '\0') &&
+	    meta_read(s, SYNC_META_RESTORED, seen, sizeof seen, err) == OD_OK &&
+	    seen[0] != '\0')
+		return od_err_set(err, OD_E_USAGE, "this store was restored from "
+				  "a backup, which holds no backend credentials: "
+				  "join again (a code from `orderdesk desk invite` "
+				  "on another desk, or `orderdeskd code`), or attach "
+				  "a new bundle from `orderdeskd desk add`");
 	if (url[0] == '\0' || pin[0] == '\0')
 		return od_err_set(err, OD_E_USAGE, "this desk has no backend "
 				  "yet: orderdesk sync --backend URL --pin PIN "
@@ -540,6 +599,15 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 		rc = sync_receipt_read(json_array_get(receipts, i), &rcpt, err);
 		if (rc != OD_OK)
 			break;
+		/* Refused, this shop's founding would take every entry after
+		 * it along in the rebase: the desk would lose its people. */
+		if (rcpt.result == SYNC_REFUSED && p->seqs[i] == 1) {
+			rc = od_err_set(err, OD_E_DENIED, "the backend refused "
+					"this shop's founding entry (%.100s); sync"
+					" stopped and nothing here was changed",
+					sync_backend_text(rcpt.reason));
+			break;
+		}
 		if (rcpt.result == SYNC_REFUSED) {
 			keep_refusal(p->j, rcpt.id, rcpt.reason);
 			*exact = 0;
@@ -862,6 +930,62 @@ static enum od_code keep_head_key(struct sync_job *j, struct od_err *err)
 }
 
 /*
+ * Before a desk's first sync: the shop CA it was given (DIR/backend/ca.pem)
+ * must name this store's shop, before a byte is sent.
+ */
+static enum od_code first_contact(struct sync_job *j, struct od_err *err)
+{
+	char path[4200];
+	struct buf ca;
+	enum od_code rc;
+
+	snprintf(path, sizeof path, "%s/%s/ca.pem", j->sh->dir, SYNC_DIR);
+	buf_init(&ca, PEM_MAX);
+	rc = load_pem(path, &ca, err);
+	if (rc == OD_OK)
+		rc = job_hold(j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = same_shop_ca(j->sh->store, ca.data, err);
+		job_let_go(j);
+	}
+	buf_free(&ca);
+	return rc;
+}
+
+/*
+ * A never-synced desk whose first entry is not the backend's: another
+ * shop (or another founding of one of the same name).  Said as such,
+ * nothing written.
+ */
+static enum od_code another_genesis(struct sync_job *j, json_t *e0,
+				    struct od_err *err)
+{
+	char ours[SHOP_NAME_MAX + 1], theirs[SHOP_NAME_MAX + 1] = "";
+	const char *text = get_str(e0, "statement");
+	struct statement *st = NULL;
+	struct od_err ignore;
+	enum od_code rc = job_hold(j, SHOP_READ, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = local_shop(j->sh->store, ours, sizeof ours, err);
+	job_let_go(j);
+	if (rc != OD_OK)
+		return rc;
+	if (text != NULL &&
+	    statement_parse(text, strlen(text), &st, &ignore) == OD_OK &&
+	    st->kind == STMT_SHOP_GENESIS)
+		snprintf(theirs, sizeof theirs, "%s",
+			 statement_get(st, "shop"));
+	statement_free(st);
+	if (theirs[0] != '\0' && strcmp(theirs, ours) != 0)
+		return other_shop(theirs, ours, err);
+	return od_err_set(err, OD_E_DENIED, "this backend serves another shop"
+			  " (its log begins with another founding); this desk "
+			  "is \"%.80s\"; nothing was changed", ours);
+}
+
+/*
  * Checks that the backend still holds this desk's synced history: its
  * entry at the synced head (or, never synced, its first entry) has the
  * same chain hash as ours.  Sets *h to the backend's head.
@@ -877,12 +1001,14 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 	char path[96];
 	enum od_code rc;
 
+	/* Never synced: the backend must serve this shop (sync_attach checks
+	 * this too, but an older orderdesk attached without it). */
+	rc = j->seen_seq == 0 ? first_contact(j, err) : OD_OK;
 	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=1", at - 1);
-	rc = call(j, "GET", path, NULL, &ans, err);
+	if (rc == OD_OK)
+		rc = call(j, "GET", path, NULL, &ans, err);
 	if (rc == OD_OK)
 		rc = check_head(j, json_object_get(ans, "head"), h, err);
-	if (rc == OD_OK)
-		rc = keep_head_key(j, err);
 	if (rc == OD_OK && j->seen_seq == 0) {
 		rc = job_hold(j, SHOP_READ, err);
 		if (rc == OD_OK) {
@@ -900,8 +1026,12 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 		if (get_seq(e0, "seq") != at || hx == NULL ||
 		    hex_decode("a hash", hx, theirs, 32, err) != OD_OK ||
 		    memcmp(theirs, f.hash, 32) != 0)
-			rc = sync_diverged(at, err);
+			rc = j->seen_seq == 0 ? another_genesis(j, e0, err) :
+						sync_diverged(at, err);
 	}
+	/* Only a backend whose history is ours teaches its key. */
+	if (rc == OD_OK)
+		rc = keep_head_key(j, err);
 	json_decref(ans);
 	return rc;
 }
