@@ -78,7 +78,11 @@ struct sync_attach {
  * CA and the desk's certificate into DIR/backend/ and keeps url, pin and
  * the key in the store (the key's file is only read: its owner deletes
  * it).  Bad files (unreadable, not PEM, too large, a key that is not the
- * certificate's) give a message naming them, with nothing written.
+ * certificate's) give a message naming them, with nothing written; so
+ * does a shop CA that names another shop than this store's (OD_E_DENIED):
+ * its backend would refuse this desk's genesis.  A desk's first sync also
+ * checks the CA, and the backend's first entry against its own, before a
+ * byte is pushed.
  */
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err);
