@@ -284,7 +284,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 {
 	struct tls_client_config cfg;
 	char url[520], pin[64], seen_seq[32], seen[80];
-	char ca[4200], cert[4200], *key = NULL;
+	char ca[4200], cert[4200], mark[8], *key = NULL;
 	struct store *s = j->sh->store;
 	enum od_code rc;
 
@@ -303,8 +303,8 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 		return rc;
 	j->head_key_kept = j->head_key[0] != '\0';
 	if ((url[0] == '\0' || pin[0] == '\0') &&
-	    meta_read(s, SYNC_META_RESTORED, seen, sizeof seen, err) == OD_OK &&
-	    seen[0] != '\0')
+	    meta_read(s, SYNC_META_RESTORED, mark, sizeof mark, err) == OD_OK &&
+	    mark[0] != '\0')
 		return od_err_set(err, OD_E_USAGE, "this store was restored from "
 				  "a backup, which holds no backend credentials: "
 				  "join again (a code from `orderdesk desk invite` "
