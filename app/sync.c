@@ -184,6 +184,10 @@ static enum od_code same_shop_ca(struct store *s, const char *ca_pem,
 	return rc;
 }
 
+static enum od_code attach_probe(struct shop *sh,
+				 const struct sync_attach *a,
+				 const char *key_pem, struct od_err *err);
+
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err)
 {
@@ -215,6 +219,8 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 				   err);
 	if (rc == OD_OK)
 		rc = same_shop_ca(sh->store, ca.data, err);
+	if (rc == OD_OK)
+		rc = attach_probe(sh, a, key != NULL ? key : a->key_pem, err);
 	if (rc != OD_OK)
 		goto out;
 	snprintf(dir, sizeof dir, "%s/%s", sh->dir, SYNC_DIR);
@@ -957,19 +963,15 @@ static enum od_code first_contact(struct sync_job *j, struct od_err *err)
  * shop (or another founding of one of the same name).  Said as such,
  * nothing written.
  */
-static enum od_code another_genesis(struct sync_job *j, json_t *e0,
+static enum od_code genesis_refusal(struct store *s, json_t *e0,
 				    struct od_err *err)
 {
 	char ours[SHOP_NAME_MAX + 1], theirs[SHOP_NAME_MAX + 1] = "";
 	const char *text = get_str(e0, "statement");
 	struct statement *st = NULL;
 	struct od_err ignore;
-	enum od_code rc = job_hold(j, SHOP_READ, err);
+	enum od_code rc = local_shop(s, ours, sizeof ours, err);
 
-	if (rc != OD_OK)
-		return rc;
-	rc = local_shop(j->sh->store, ours, sizeof ours, err);
-	job_let_go(j);
 	if (rc != OD_OK)
 		return rc;
 	if (text != NULL &&
@@ -983,6 +985,76 @@ static enum od_code another_genesis(struct sync_job *j, json_t *e0,
 	return od_err_set(err, OD_E_DENIED, "this backend serves another shop"
 			  " (its log begins with another founding); this desk "
 			  "is \"%.80s\"; nothing was changed", ours);
+}
+
+/* genesis_refusal for a sync under way (the store held for the read). */
+static enum od_code another_genesis(struct sync_job *j, json_t *e0,
+				    struct od_err *err)
+{
+	enum od_code rc = job_hold(j, SHOP_READ, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = genesis_refusal(j->sh->store, e0, err);
+	job_let_go(j);
+	return rc;
+}
+
+/*
+ * Before an attach writes anything: a backend whose log already begins
+ * with another founding than this store's is refused, as the first sync
+ * would refuse it.  Asked once, over the pinned connection the attach
+ * describes (the caller holds the store: short timeouts).  A backend that
+ * does not answer, or answers anything else, is left to the sync that
+ * follows, which checks the same before it pushes a byte.
+ */
+static enum od_code attach_probe(struct shop *sh,
+				 const struct sync_attach *a,
+				 const char *key_pem, struct od_err *err)
+{
+	struct tls_client_config cfg;
+	struct tls_client *c = NULL;
+	struct backend_call bc;
+	struct find_hash f;
+	struct od_err ignore;
+	struct buf resp;
+	uint8_t theirs[32];
+	json_t *ans = NULL, *e0;
+	const char *hx;
+	enum od_code rc = local_hash(sh->store, 1, &f, err);
+
+	/* A joining desk's empty store takes whatever the backend holds. */
+	if (rc != OD_OK || !f.found)
+		return rc;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.base_url = a->url;
+	cfg.pin = a->pin;
+	cfg.ca_file = a->ca;
+	cfg.cert_file = a->cert;
+	cfg.key_pem = key_pem;
+	cfg.connect_timeout_s = 5;
+	cfg.timeout_s = 15;
+	cfg.max_response = SYNC_MAX_RESPONSE;
+	buf_init(&resp, SYNC_MAX_RESPONSE);
+	memset(&bc, 0, sizeof bc);
+	bc.resp = &resp;
+	bc.tries = 1;
+	if (tls_client_new(&cfg, &c, &ignore) == OD_OK) {
+		bc.client = c;
+		if (backend_call(&bc, "GET", "/v1/log?after=0&limit=1", NULL,
+				 NULL, &ans, &ignore) != OD_OK)
+			ans = NULL;
+	}
+	e0 = json_array_get(json_object_get(ans, "entries"), 0);
+	hx = get_str(e0, "hash");
+	if (get_seq(e0, "seq") == 1 && hx != NULL &&
+	    hex_decode("a hash", hx, theirs, 32, &ignore) == OD_OK &&
+	    memcmp(theirs, f.hash, 32) != 0)
+		rc = genesis_refusal(sh->store, e0, err);
+	json_decref(ans);
+	tls_client_free(c);
+	buf_free(&resp);
+	return rc;
 }
 
 /*
