@@ -80,9 +80,10 @@ struct sync_attach {
  * it).  Bad files (unreadable, not PEM, too large, a key that is not the
  * certificate's) give a message naming them, with nothing written; so
  * does a shop CA that names another shop than this store's (OD_E_DENIED):
- * its backend would refuse this desk's genesis.  A desk's first sync also
- * checks the CA, and the backend's first entry against its own, before a
- * byte is pushed.
+ * its backend would refuse this desk's genesis, and a backend that
+ * answers with another first entry than this store's (asked once, short
+ * timeouts; no answer is left to the sync).  A desk's first sync checks
+ * both again before a byte is pushed.
  */
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err);
