@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/ledger.h"
+#include "app/sync-key.h"
 #include "lib/buf.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -265,6 +266,33 @@ static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 	return OD_OK;
 }
 
+/*
+ * Detaches the database at path (a snapshot or a restored copy, checked)
+ * from its backend in one transaction (sync_key_detach): a backup is no
+ * credential for the backend.  Its log does not change, so the head
+ * record stays true.
+ */
+static enum od_code detach_copy(const char *path,
+				const uint8_t key[KEYSLOT_KEY_LEN],
+				struct od_err *err)
+{
+	struct store *s = NULL;
+	enum od_code rc = store_open(path, key, &s, err);
+
+	if (rc == OD_OK)
+		rc = store_begin(s, err);
+	if (rc == OD_OK) {
+		rc = sync_key_detach(s, err);
+		if (rc == OD_OK)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	/* Closing checkpoints the WAL into the file that is read next. */
+	store_close(s);
+	return rc;
+}
+
 enum od_code backup_write(struct shop *sh, const char *path,
 			  long long *bytes, struct od_err *err)
 {
@@ -283,6 +311,11 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	/* A consistent copy: the backup API reads one snapshot. */
 	if (rc == OD_OK)
 		rc = store_copy_to(sh->store, snap, sh->data_key, err);
+	/* Not the desk's TLS key, nor its backend: a restore must join. */
+	if (rc == OD_OK)
+		rc = store_head_adopt(snap, sh->data_key, err);
+	if (rc == OD_OK)
+		rc = detach_copy(snap, sh->data_key, err);
 	if (rc == OD_OK)
 		rc = slurp(snap, BACKUP_MAX_BYTES, &db, err);
 	if (rc == OD_OK)
@@ -385,6 +418,9 @@ static enum od_code check_restored(const char *data,
 	if (rc == OD_OK)
 		rc = check_signature(s, data, bp, err);
 	store_close(s);
+	/* A backup made before backups left it out still has the key. */
+	if (rc == OD_OK)
+		rc = detach_copy(db_tmp, key, err);
 	keyslot_free(kf);
 	secret_wipe(key, sizeof key);
 	return rc;

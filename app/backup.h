@@ -11,7 +11,10 @@
  *   32-byte HMAC-SHA-256 under a key derived from the data key, over
  *           everything before it
  * so it is as encrypted as the store itself, nobody without a passphrase of
- * the shop can read it, and nobody can alter it unnoticed.
+ * the shop can read it, and nobody can alter it unnoticed.  The copy is
+ * detached from the backend (sync_key_detach: no TLS key, address or pin),
+ * and so is every restored store, whatever backup it came from: with a
+ * backup and one passphrase, nobody can sync as the desk that made it.
  */
 #ifndef OD_BACKUP_H
 #define OD_BACKUP_H

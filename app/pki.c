@@ -430,6 +430,36 @@ out:
 	return rc;
 }
 
+enum od_code pki_cert_org(const char *cert_pem, char *out, size_t size,
+			  struct od_err *err)
+{
+	gnutls_x509_crt_t crt = NULL;
+	gnutls_datum_t d = { (unsigned char *)cert_pem,
+			     (unsigned)strlen(cert_pem) };
+	size_t n = size;
+	enum od_code rc = OD_OK;
+	int ret;
+
+	out[0] = '\0';
+	if ((ret = gnutls_x509_crt_init(&crt)) < 0 ||
+	    (ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_PEM)) < 0) {
+		rc = tls_fail(err, "read a certificate", ret);
+		goto out;
+	}
+	ret = gnutls_x509_crt_get_dn_by_oid(crt,
+			GNUTLS_OID_X520_ORGANIZATION_NAME, 0, 0, out, &n);
+	if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		out[0] = '\0';
+	else if (ret < 0 || n >= size)
+		rc = od_err_set(err, OD_E_INPUT, "the certificate's "
+				"organization is too long or malformed");
+out:
+	if (rc != OD_OK)
+		out[0] = '\0';
+	gnutls_x509_crt_deinit(crt);
+	return rc;
+}
+
 enum od_code pki_check_key(const char *key_pem, const char *cert_pem,
 			   const char *what, struct od_err *err)
 {

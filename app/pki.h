@@ -101,6 +101,15 @@ enum od_code pki_check_dates(const char *path, const char *what,
 enum od_code pki_check_key(const char *key_pem, const char *cert_pem,
 			   const char *what, struct od_err *err);
 
+/*
+ * Writes the organization of the certificate cert_pem (a shop CA's is the
+ * shop's name, pki_make_ca) and a NUL to out; none gives "".  A name longer
+ * than size - 1 bytes, or a certificate that does not parse, gives
+ * OD_E_INPUT.
+ */
+enum od_code pki_cert_org(const char *cert_pem, char *out, size_t size,
+			  struct od_err *err);
+
 /* Writes the pin of the certificate's public key and a NUL to pin. */
 enum od_code pki_pin(const char *cert_pem, char pin[PKI_PIN_LEN + 1],
 		     struct od_err *err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/pki.h"
+#include "app/sync-rebase.h"
 #include "lib/file.h"
 #include "lib/secret.h"
 
@@ -99,6 +100,35 @@ enum od_code sync_key_get(struct store *s, char **pem, struct od_err *err)
 				  "key for its backend; attach it again: "
 				  "orderdesk sync --backend URL --pin PIN --ca "
 				  "FILE --cert FILE --key FILE");
+	return rc;
+}
+
+enum od_code sync_key_detach(struct store *s, struct od_err *err)
+{
+	static const char *const gone[] = {
+		SYNC_KEY_META, SYNC_META_URL, SYNC_META_PIN, SYNC_META_LAST_OK,
+		SYNC_META_LAST_TRY, SYNC_META_ONLINE, SYNC_META_ERROR,
+	};
+	char *v = NULL;
+	int attached = 0;
+	size_t i;
+	enum od_code rc = OD_OK;
+
+	/* Attached: an address or a key (an interrupted attach has one). */
+	for (i = 0; rc == OD_OK && i < 2 && !attached; i++) {
+		rc = store_meta_get(s, i == 0 ? SYNC_META_URL : SYNC_KEY_META,
+				    &v, err);
+		if (rc == OD_OK)
+			attached = 1;
+		if (rc == OD_E_NOTFOUND)
+			rc = OD_OK;
+		secret_free_str(v);
+		v = NULL;
+	}
+	for (i = 0; rc == OD_OK && i < sizeof gone / sizeof gone[0]; i++)
+		rc = store_meta_delete(s, gone[i], err);
+	if (rc == OD_OK && attached)
+		rc = store_meta_set(s, SYNC_META_RESTORED, "1", err);
 	return rc;
 }
 

@@ -11,7 +11,9 @@
  * because a data-key rotation (`user revoke`) copies the database under
  * the new key, and the row goes with it; a sealed file would have to be
  * resealed in step, and a crash between the two would lose the key.
- * Backups carry it as they carry the rest of the database.
+ * A restored backup does not carry it: a restore detaches the store
+ * (sync_key_detach), so that a backup file and any one person's
+ * passphrase are no lasting credential for the backend's whole log.
  *
  * It leaves the store only in memory, on its way to the TLS client
  * (net/tls-client.h), and is wiped there after use.
@@ -29,6 +31,7 @@
 #define SYNC_KEY_OLD_FILE "desk.key"         /* in SYNC_DIR, before this */
 #define SYNC_KEY_META     "sync.desk_key"    /* the PEM, in the store */
 #define SYNC_KEY_MAX      (16 * 1024)        /* bytes of PEM */
+#define SYNC_META_RESTORED "sync.restored"  /* "1": detached by restore */
 
 /*
  * Reads a PEM private key from path (a bundle's desk.key) into *pem (the
@@ -48,6 +51,17 @@ enum od_code sync_key_put(struct store *s, const char *pem,
  * sealed gives OD_E_NOTFOUND with a message that says how to attach.
  */
 enum od_code sync_key_get(struct store *s, char **pem, struct od_err *err);
+
+/*
+ * Detaches the store from its backend, inside the caller's write
+ * transaction: removes the sealed key (its bytes overwritten, not left on
+ * a free page), the backend's address and pin and the last try's status.
+ * What the desk verified of the backend's log (its head key, the synced
+ * head) stays, so a new attach to the same backend goes on from there.
+ * When the store was attached, marks it SYNC_META_RESTORED: sync then says
+ * it must join again (sync_attach removes the mark).
+ */
+enum od_code sync_key_detach(struct store *s, struct od_err *err);
 
 /* Whether DIR/backend/desk.key is there (a plaintext key to migrate). */
 int sync_key_old_file(const char *dir);

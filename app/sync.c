@@ -25,6 +25,7 @@
 #include "storage/store-sync.h"
 
 #define PEM_MAX (64 * 1024)
+#define SHOP_NAME_MAX 128 /* bytes, as statement.c and pki_make_ca allow */
 #define PULL_PAGE 1000
 
 #define META_URL      SYNC_META_URL
@@ -137,6 +138,56 @@ static enum od_code meta_put(struct store *s, const char *const *kv, size_t n,
 	return store_commit(s, err);
 }
 
+/* The shop this store belongs to ("" for a joining desk's empty store). */
+static enum od_code local_shop(struct store *s, char *out, size_t size,
+			       struct od_err *err)
+{
+	char *v = NULL;
+	enum od_code rc = store_meta_get(s, "shop", &v, err);
+
+	out[0] = '\0';
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		snprintf(out, size, "%s", v);
+	free(v);
+	return rc;
+}
+
+/* Refuses a backend of another shop, naming both (theirs from the wire). */
+static enum od_code other_shop(const char *theirs, const char *ours,
+			       struct od_err *err)
+{
+	return od_err_set(err, OD_E_DENIED, "this backend serves the shop "
+			  "\"%.80s\"; this desk is \"%.80s\"; nothing was "
+			  "changed", sync_backend_text(theirs), ours);
+}
+
+/*
+ * Checks that the shop CA ca_pem names this store's shop: a backend's CA
+ * bears its shop's name (pki_make_ca), and a backend refuses the genesis
+ * of any other shop, which would leave this desk's whole log refused.
+ */
+static enum od_code same_shop_ca(struct store *s, const char *ca_pem,
+				 struct od_err *err)
+{
+	char ours[SHOP_NAME_MAX + 1], theirs[SHOP_NAME_MAX + 1];
+	enum od_code rc = local_shop(s, ours, sizeof ours, err);
+
+	if (rc == OD_OK && ours[0] != '\0')
+		rc = pki_cert_org(ca_pem, theirs, sizeof theirs, err);
+	/* A CA that names no shop is not one orderdeskd made: the genesis
+	 * guard (push_batch) still stops a refused founding. */
+	if (rc == OD_OK && ours[0] != '\0' && theirs[0] != '\0' &&
+	    strcmp(ours, theirs) != 0)
+		rc = other_shop(theirs, ours, err);
+	return rc;
+}
+
+static enum od_code attach_probe(struct shop *sh,
+				 const struct sync_attach *a,
+				 const char *key_pem, struct od_err *err);
+
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err)
 {
@@ -166,6 +217,10 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 	else if (rc == OD_OK)
 		rc = pki_check_key(a->key_pem, cert.data, "the desk's new key",
 				   err);
+	if (rc == OD_OK)
+		rc = same_shop_ca(sh->store, ca.data, err);
+	if (rc == OD_OK)
+		rc = attach_probe(sh, a, key != NULL ? key : a->key_pem, err);
 	if (rc != OD_OK)
 		goto out;
 	snprintf(dir, sizeof dir, "%s/%s", sh->dir, SYNC_DIR);
@@ -196,6 +251,8 @@ enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 	if (rc == OD_OK)
 		rc = sync_key_put(sh->store, key != NULL ? key : a->key_pem,
 				  err);
+	if (rc == OD_OK)
+		rc = store_meta_delete(sh->store, SYNC_META_RESTORED, err);
 	if (rc == OD_OK)
 		rc = store_commit(sh->store, err);
 	else
@@ -233,7 +290,7 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 {
 	struct tls_client_config cfg;
 	char url[520], pin[64], seen_seq[32], seen[80];
-	char ca[4200], cert[4200], *key = NULL;
+	char ca[4200], cert[4200], mark[8], *key = NULL;
 	struct store *s = j->sh->store;
 	enum od_code rc;
 
@@ -251,6 +308,14 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 	if (rc != OD_OK)
 		return rc;
 	j->head_key_kept = j->head_key[0] != '\0';
+	if ((url[0] == '\0' || pin[0] == '\0') &&
+	    meta_read(s, SYNC_META_RESTORED, mark, sizeof mark, err) == OD_OK &&
+	    mark[0] != '\0')
+		return od_err_set(err, OD_E_USAGE, "this store was restored from "
+				  "a backup, which holds no backend credentials: "
+				  "join again (a code from `orderdesk desk invite` "
+				  "on another desk, or `orderdeskd code`), or attach "
+				  "a new bundle from `orderdeskd desk add`");
 	if (url[0] == '\0' || pin[0] == '\0')
 		return od_err_set(err, OD_E_USAGE, "this desk has no backend "
 				  "yet: orderdesk sync --backend URL --pin PIN "
@@ -540,6 +605,15 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 		rc = sync_receipt_read(json_array_get(receipts, i), &rcpt, err);
 		if (rc != OD_OK)
 			break;
+		/* Refused, this shop's founding would take every entry after
+		 * it along in the rebase: the desk would lose its people. */
+		if (rcpt.result == SYNC_REFUSED && p->seqs[i] == 1) {
+			rc = od_err_set(err, OD_E_DENIED, "the backend refused "
+					"this shop's founding entry (%.100s); sync"
+					" stopped and nothing here was changed",
+					sync_backend_text(rcpt.reason));
+			break;
+		}
 		if (rcpt.result == SYNC_REFUSED) {
 			keep_refusal(p->j, rcpt.id, rcpt.reason);
 			*exact = 0;
@@ -870,6 +944,128 @@ static enum od_code keep_head_key(struct sync_job *j, struct od_err *err)
 }
 
 /*
+ * Before a desk's first sync: the shop CA it was given (DIR/backend/ca.pem)
+ * must name this store's shop, before a byte is sent.
+ */
+static enum od_code first_contact(struct sync_job *j, struct od_err *err)
+{
+	char path[4200];
+	struct buf ca;
+	enum od_code rc;
+
+	snprintf(path, sizeof path, "%s/%s/ca.pem", j->sh->dir, SYNC_DIR);
+	buf_init(&ca, PEM_MAX);
+	rc = load_pem(path, &ca, err);
+	if (rc == OD_OK)
+		rc = job_hold(j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = same_shop_ca(j->sh->store, ca.data, err);
+		job_let_go(j);
+	}
+	buf_free(&ca);
+	return rc;
+}
+
+/*
+ * A never-synced desk whose first entry is not the backend's: another
+ * shop (or another founding of one of the same name).  Said as such,
+ * nothing written.
+ */
+static enum od_code genesis_refusal(struct store *s, json_t *e0,
+				    struct od_err *err)
+{
+	char ours[SHOP_NAME_MAX + 1], theirs[SHOP_NAME_MAX + 1] = "";
+	const char *text = get_str(e0, "statement");
+	struct statement *st = NULL;
+	struct od_err ignore;
+	enum od_code rc = local_shop(s, ours, sizeof ours, err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (text != NULL &&
+	    statement_parse(text, strlen(text), &st, &ignore) == OD_OK &&
+	    st->kind == STMT_SHOP_GENESIS)
+		snprintf(theirs, sizeof theirs, "%s",
+			 statement_get(st, "shop"));
+	statement_free(st);
+	if (theirs[0] != '\0' && strcmp(theirs, ours) != 0)
+		return other_shop(theirs, ours, err);
+	return od_err_set(err, OD_E_DENIED, "this backend serves another shop"
+			  " (its log begins with another founding); this desk "
+			  "is \"%.80s\"; nothing was changed", ours);
+}
+
+/* genesis_refusal for a sync under way (the store held for the read). */
+static enum od_code another_genesis(struct sync_job *j, json_t *e0,
+				    struct od_err *err)
+{
+	enum od_code rc = job_hold(j, SHOP_READ, err);
+
+	if (rc != OD_OK)
+		return rc;
+	rc = genesis_refusal(j->sh->store, e0, err);
+	job_let_go(j);
+	return rc;
+}
+
+/*
+ * Before an attach writes anything: a backend whose log already begins
+ * with another founding than this store's is refused, as the first sync
+ * would refuse it.  Asked once, over the pinned connection the attach
+ * describes (the caller holds the store: short timeouts).  A backend that
+ * does not answer, or answers anything else, is left to the sync that
+ * follows, which checks the same before it pushes a byte.
+ */
+static enum od_code attach_probe(struct shop *sh,
+				 const struct sync_attach *a,
+				 const char *key_pem, struct od_err *err)
+{
+	struct tls_client_config cfg;
+	struct tls_client *c = NULL;
+	struct backend_call bc;
+	struct find_hash f;
+	struct od_err ignore;
+	struct buf resp;
+	uint8_t theirs[32];
+	json_t *ans = NULL, *e0;
+	const char *hx;
+	enum od_code rc = local_hash(sh->store, 1, &f, err);
+
+	/* A joining desk's empty store takes whatever the backend holds. */
+	if (rc != OD_OK || !f.found)
+		return rc;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.base_url = a->url;
+	cfg.pin = a->pin;
+	cfg.ca_file = a->ca;
+	cfg.cert_file = a->cert;
+	cfg.key_pem = key_pem;
+	cfg.connect_timeout_s = 5;
+	cfg.timeout_s = 15;
+	cfg.max_response = SYNC_MAX_RESPONSE;
+	buf_init(&resp, SYNC_MAX_RESPONSE);
+	memset(&bc, 0, sizeof bc);
+	bc.resp = &resp;
+	bc.tries = 1;
+	if (tls_client_new(&cfg, &c, &ignore) == OD_OK) {
+		bc.client = c;
+		if (backend_call(&bc, "GET", "/v1/log?after=0&limit=1", NULL,
+				 NULL, &ans, &ignore) != OD_OK)
+			ans = NULL;
+	}
+	e0 = json_array_get(json_object_get(ans, "entries"), 0);
+	hx = get_str(e0, "hash");
+	if (get_seq(e0, "seq") == 1 && hx != NULL &&
+	    hex_decode("a hash", hx, theirs, 32, &ignore) == OD_OK &&
+	    memcmp(theirs, f.hash, 32) != 0)
+		rc = genesis_refusal(sh->store, e0, err);
+	json_decref(ans);
+	tls_client_free(c);
+	buf_free(&resp);
+	return rc;
+}
+
+/*
  * Checks that the backend still holds this desk's synced history: its
  * entry at the synced head (or, never synced, its first entry) has the
  * same chain hash as ours.  Sets *h to the backend's head.
@@ -885,12 +1081,14 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 	char path[96];
 	enum od_code rc;
 
+	/* Never synced: the backend must serve this shop (sync_attach checks
+	 * this too, but an older orderdesk attached without it). */
+	rc = j->seen_seq == 0 ? first_contact(j, err) : OD_OK;
 	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=1", at - 1);
-	rc = call(j, "GET", path, NULL, &ans, err);
+	if (rc == OD_OK)
+		rc = call(j, "GET", path, NULL, &ans, err);
 	if (rc == OD_OK)
 		rc = check_head(j, json_object_get(ans, "head"), h, err);
-	if (rc == OD_OK)
-		rc = keep_head_key(j, err);
 	if (rc == OD_OK && j->seen_seq == 0) {
 		rc = job_hold(j, SHOP_READ, err);
 		if (rc == OD_OK) {
@@ -908,8 +1106,12 @@ static enum od_code probe(struct sync_job *j, struct head *h,
 		if (get_seq(e0, "seq") != at || hx == NULL ||
 		    hex_decode("a hash", hx, theirs, 32, err) != OD_OK ||
 		    memcmp(theirs, f.hash, 32) != 0)
-			rc = sync_diverged(at, err);
+			rc = j->seen_seq == 0 ? another_genesis(j, e0, err) :
+						sync_diverged(at, err);
 	}
+	/* Only a backend whose history is ours teaches its key. */
+	if (rc == OD_OK)
+		rc = keep_head_key(j, err);
 	json_decref(ans);
 	return rc;
 }

@@ -79,7 +79,12 @@ struct sync_attach {
  * CA and the desk's certificate into DIR/backend/ and keeps url, pin and
  * the key in the store (the key's file is only read: its owner deletes
  * it).  Bad files (unreadable, not PEM, too large, a key that is not the
- * certificate's) give a message naming them, with nothing written.
+ * certificate's) give a message naming them, with nothing written; so
+ * does a shop CA that names another shop than this store's (OD_E_DENIED):
+ * its backend would refuse this desk's genesis, and a backend that
+ * answers with another first entry than this store's (asked once, short
+ * timeouts; no answer is left to the sync).  A desk's first sync checks
+ * both again before a byte is pushed.
  */
 enum od_code sync_attach(struct shop *sh, const struct sync_attach *a,
 			 struct od_err *err);

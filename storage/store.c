@@ -455,6 +455,7 @@ static const char meta_get_sql[] = "SELECT value FROM meta WHERE key = ?1";
 static const char meta_set_sql[] =
 	"INSERT INTO meta(key, value) VALUES(?1, ?2) "
 	"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char meta_delete_sql[] = "DELETE FROM meta WHERE key = ?1";
 
 enum od_code store_meta_get(struct store *s, const char *key, char **value,
 			    struct od_err *err)
@@ -489,5 +490,21 @@ enum od_code store_meta_set(struct store *s, const char *key,
 		return err->code;
 	store_bind_text(st, 1, key);
 	store_bind_text(st, 2, value);
+	return store_step_done(s, st, "writing the store", err);
+}
+
+enum od_code store_meta_delete(struct store *s, const char *key,
+			       struct od_err *err)
+{
+	sqlite3_stmt *st;
+	enum od_code rc = store_exec(s, "PRAGMA secure_delete=ON",
+				     "writing the store", err);
+
+	if (rc != OD_OK)
+		return rc;
+	st = store_stmt(s, meta_delete_sql, err);
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, key);
 	return store_step_done(s, st, "writing the store", err);
 }

@@ -74,6 +74,13 @@ enum od_code store_meta_get(struct store *s, const char *key, char **value,
 			    struct od_err *err);
 enum od_code store_meta_set(struct store *s, const char *key,
 			    const char *value, struct od_err *err);
+/*
+ * Removes a meta value (none: OD_OK).  Its bytes are overwritten, not left
+ * on a free page (secure_delete is on from then on for this connection):
+ * for a value that must not outlive its removal, such as a key.
+ */
+enum od_code store_meta_delete(struct store *s, const char *key,
+			       struct od_err *err);
 
 /* ---- the log ---- */
 

@@ -244,4 +244,37 @@ no_clear_key "neither the database nor its WAL holds the key in the clear" \
 at "$E" sync
 expect_ok "that desk syncs with the key it sealed"
 
+# --- a restored store is not attached: a backup is no credential ----------
+# A backup of desk A (joined, synced), restored elsewhere with the owner's
+# passphrase: with the public ca.pem and desk.pem copied beside it, it
+# must not reach the backend (it used to sync as desk A for good).
+# sync_meta DIR: the store's backend settings, "key|value" a line.
+sync_meta() {
+	"$TOOLS/od-tamper" "$1" olivia "SELECT key FROM meta WHERE key IN
+		('sync.desk_key', 'sync.url', 'sync.pin') ORDER BY key" \
+		< <(printf '%s\n' "$OLIVIA")
+}
+"$ODD" --dir "$BK" desk add desk-g > /dev/null
+check "desk A holds its sealed key, address and pin (control)" \
+	test "$(sync_meta "$A" | tr '\n' ' ')" = \
+	"sync.desk_key sync.pin sync.url "
+R="$T/desk-r"
+restored "$R"
+check "the restored store holds no sealed key, address or pin" \
+	test -z "$(sync_meta "$R")" -a "$(sync_meta "$R"; echo $?)" = 0
+mkdir -m 0700 "$R/backend"
+install -m 0600 "$A/backend/ca.pem" "$A/backend/desk.pem" "$R/backend/"
+heard=$(wc -l < "$T/srv.log")
+at "$R" sync
+expect_fail "sync on the restored store says it must join again" 2 \
+	"restored from a backup.*join again.*desk invite.*orderdeskd code"
+check "the backend heard nothing from it" \
+	test "$heard" = "$(wc -l < "$T/srv.log")"
+at "$R" list
+expect_ok "the restored store works on its own"
+attach "$R" "$BK/desks/desk-g"
+expect_ok "with a new desk's bundle it attaches again and syncs"
+at "$R" sync
+expect_ok "and syncs again"
+
 finish

@@ -252,6 +252,92 @@ FROM=127.0.0.3 anon POST /v1/join '{"code": 1}'
 check "malformed joins count toward join_fails: 400 400 400, then 429 ($codes$CODE)" \
 	test "$codes$CODE" = "400 400 400 429"
 
+# --- a desk of another shop: refused before anything is written -----------
+# (issue 9) A shop founded alone ("Test shop"), attached with the bundle of
+# a new backend of another shop ("Other shop", no desk yet): the backend
+# refused its genesis, and the rebase dropped the desk's whole log, owner
+# and all, so that every command on it failed (exit 3, "olivia has a key
+# but is not a user of this shop").
+"$ODD" --dir "$T/bk2" init --shop "Other shop" > "$T/init2.out" 2>&1
+PIN2=$(sed -n 's/^backend pin: *//p' "$T/init2.out")
+"$ODD" --dir "$T/bk2" serve --listen 127.0.0.1:0 2> "$T/srv2.log" &
+SRV2_PID=$!
+trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null
+      kill "$SRV2_PID" 2> /dev/null; rm -rf "$T"' EXIT
+until_line "listening on" "$T/srv2.log"
+PORT2=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	"$T/srv2.log" | tail -1)
+L="$T/lone"
+# lone ARGS...: orderdesk on store $L as olivia.
+lone() { at "$L" "$OLIVIA" --user olivia "$@"; }
+# lone_works NAME: list, audit verify and user list still work on $L.
+lone_works() {
+	lone list
+	if [ "$RC" = 0 ] && grep -q 1042 "$T/out"; then lone audit verify; fi
+	if [ "$RC" = 0 ]; then lone user list; fi
+	expect_ok "$1"
+}
+lone_digest() { (cd "$L" && find . -type f | sort | xargs sha256sum); }
+# lone_attach PORT PIN BUNDLE: attaches $L with a bundle directory.
+lone_attach() {
+	lone sync --backend "https://127.0.0.1:$1" --pin "$2" \
+		--ca "$3/ca.pem" --cert "$3/desk.pem" --key "$3/desk.key"
+}
+at "$L" "$OLIVIA" init --owner olivia --shop "Test shop"
+lone import "$ROOT/assets/sample-orders.json"
+before=$(lone_digest)
+lone_attach "$PORT2" "$PIN2" "$T/bk2/join"
+expect_fail "attaching a desk of another shop is refused in one line" 4 \
+	'^orderdesk: this backend serves the shop "Other shop"; this desk is "Test shop"; nothing was changed$'
+check "the refused attach changed nothing in the store" \
+	test "$before" = "$(lone_digest)"
+check "and sent that backend nothing" \
+	bash -c "! grep -q 'desk-1 ' '$T/srv2.log'"
+lone_works "list, audit verify and user list still work on that desk"
+# Attached by an older orderdesk (no check then): its first sync checks.
+mkdir -m 0700 "$L/backend"
+install -m 0600 "$T/bk2/join/ca.pem" "$T/bk2/join/desk.pem" "$L/backend/"
+"$TOOLS/od-tamper" "$L" olivia "INSERT INTO meta(key, value) VALUES
+	('sync.url', 'https://127.0.0.1:$PORT2'), ('sync.pin', '$PIN2'),
+	('sync.desk_key', '$(cat "$T/bk2/join/desk.key")')" \
+	< <(printf '%s\n' "$OLIVIA")
+lone sync
+expect_fail "the first sync of a desk attached so is refused in one line" 4 \
+	'this backend serves the shop "Other shop"; this desk is "Test shop"; nothing was changed'
+check "and sent that backend nothing" \
+	bash -c "! grep -q 'desk-1 ' '$T/srv2.log'"
+lone_works "that desk still works"
+kill "$SRV2_PID" 2> /dev/null
+wait "$SRV2_PID" 2> /dev/null
+# The same name, another founding: this backend's first entry is not ours.
+"$ODD" --dir "$BK" desk add lone-2 > /dev/null
+L="$T/lone-2"
+at "$L" "$OLIVIA" init --owner olivia --shop "Join shop"
+lone import "$ROOT/assets/sample-orders.json"
+before=$(lone_digest)
+lone_attach "$PORT" "$PIN" "$BK/desks/lone-2"
+expect_fail "a shop of the same name founded apart is refused in one line" \
+	4 '^orderdesk: this backend serves another shop \(its log begins with another founding\); this desk is "Join shop"; nothing was changed$'
+check "the refused attach changed nothing in that store" \
+	test "$before" = "$(lone_digest)"
+lone_works "that desk still works too"
+# The same, attached by an older orderdesk: its first sync asks for the
+# log's first entry, and pushes nothing.
+mkdir -m 0700 "$L/backend"
+install -m 0600 "$BK/desks/lone-2/ca.pem" "$BK/desks/lone-2/desk.pem" \
+	"$L/backend/"
+"$TOOLS/od-tamper" "$L" olivia "INSERT INTO meta(key, value) VALUES
+	('sync.url', 'https://127.0.0.1:$PORT'), ('sync.pin', '$PIN'),
+	('sync.desk_key', '$(cat "$BK/desks/lone-2/desk.key")')" \
+	< <(printf '%s\n' "$OLIVIA")
+lone sync
+expect_fail "its first sync is refused in one line" 4 \
+	'serves another shop \(its log begins with another founding\); this desk is "Join shop"; nothing was changed'
+check "it pushed nothing to the backend (it did ask for the log)" \
+	bash -c "! grep -q 'lone-2 POST' '$T/srv.log' &&
+		 grep -q 'lone-2 GET /v1/log' '$T/srv.log'"
+lone_works "and that desk still works"
+
 # --- nothing secret on the backend's disk or in its log --------------------
 for c in "$CODE1" "$CODE2" "$CODE3" "$CODE4" "$INVITE"; do
 	n=${c//-/}

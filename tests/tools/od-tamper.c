@@ -9,7 +9,9 @@
  * what a careful forger would: numbers the log 1, 2, 3 ... again and
  * recomputes every chain hash, and seals the store's head record over the
  * new log (the data key is all that takes), so that only the signed
- * statements themselves can give the forgery away.  A test tool only: it
+ * statements themselves can give the forgery away.  Rows the SQL returns
+ * are printed, one a line, columns joined by '|' (to look, e.g. at meta).
+ * A test tool only: it
  * is not installed and nothing in orderdesk calls it.
  */
 #include <sqlite3.h>
@@ -23,6 +25,19 @@
 #include "storage/keyslot.h"
 #include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
+
+/* Prints one result row: its columns joined by '|'. */
+static int print_row(void *ctx, int n, char **vals, char **names)
+{
+	int i;
+
+	(void)ctx;
+	(void)names;
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? "|" : "", vals[i] ? vals[i] : "");
+	putchar('\n');
+	return 0;
+}
 
 /* Renumbers the log from 1 and recomputes the hash chain. */
 static int rechain(sqlite3 *db)
@@ -87,7 +102,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/orderdesk.db", argv[1]);
 	if (vfs_crypt_open(path, key, 0, &db, &err) != OD_OK)
 		goto out;
-	if (sqlite3_exec(db, argv[3], NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(db, argv[3], print_row, NULL, &msg) != SQLITE_OK) {
 		fprintf(stderr, "od-tamper: %s\n", msg ? msg : "failed");
 		sqlite3_free(msg);
 		goto out;

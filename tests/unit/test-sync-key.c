@@ -18,6 +18,7 @@
 
 #include "app/pki.h"
 #include "app/sync-key.h"
+#include "app/sync-rebase.h"
 #include "lib/secret.h"
 
 struct world {
@@ -195,6 +196,61 @@ static void test_migrate_not_a_key(void **state)
 	assert_int_equal(sync_key_get(w->s, &pem, &w->err), OD_E_NOTFOUND);
 }
 
+/* The meta value key is absent. */
+static void meta_gone(struct world *w, const char *key)
+{
+	char *v = NULL;
+
+	assert_int_equal(store_meta_get(w->s, key, &v, &w->err),
+			 OD_E_NOTFOUND);
+	assert_null(v);
+}
+
+/* Detaches the store in one transaction, as a backup or restore does. */
+static void detach(struct world *w)
+{
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(sync_key_detach(w->s, &w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+}
+
+/*
+ * A detached store (a restored backup) keeps no way to the backend: no
+ * key, address or pin; what it verified of the backend's log stays; it is
+ * marked so that sync says to join again.  A store never attached is not
+ * marked.
+ */
+static void test_detach(void **state)
+{
+	struct world *w = *state;
+	char *v = NULL;
+
+	detach(w);
+	meta_gone(w, SYNC_META_RESTORED);
+	seal(w, w->key[0]);
+	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
+	assert_int_equal(store_meta_set(w->s, SYNC_META_URL,
+					"https://127.0.0.1:1", &w->err), OD_OK);
+	assert_int_equal(store_meta_set(w->s, SYNC_META_PIN, "sha256//x",
+					&w->err), OD_OK);
+	assert_int_equal(store_meta_set(w->s, SYNC_META_SEEN_SEQ, "7",
+					&w->err), OD_OK);
+	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
+	detach(w);
+	assert_int_equal(sync_key_get(w->s, &v, &w->err), OD_E_NOTFOUND);
+	meta_gone(w, SYNC_KEY_META);
+	meta_gone(w, SYNC_META_URL);
+	meta_gone(w, SYNC_META_PIN);
+	assert_int_equal(store_meta_get(w->s, SYNC_META_SEEN_SEQ, &v,
+					&w->err), OD_OK);
+	assert_string_equal(v, "7");
+	free(v);
+	assert_int_equal(store_meta_get(w->s, SYNC_META_RESTORED, &v,
+					&w->err), OD_OK);
+	assert_string_equal(v, "1");
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_file_wins, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_not_a_key, setup,
 						teardown),
 	};
