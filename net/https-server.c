@@ -209,8 +209,13 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 	}
 	a->n++;
 	w->from = a;
-	if (a->n > s->cfg.max_per_ip)
+	/* Those cut and not closed yet are gone already: a slow client
+	 * that comes back at once must not turn away a desk from its
+	 * address (cut is under the lock: the watchdog cuts too). */
+	pthread_mutex_lock(&s->lock);
+	if (a->n - a->cut > s->cfg.max_per_ip)
 		w->over = 1;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* Takes a closed connection off the counts. */

@@ -84,11 +84,11 @@ JOIN_CODE=$(sed -n 's/^join code: *//p' "$T/code.out")
 MARK=$(($(wc -l < "$T/srv.log") + 1))
 slow=()
 for i in $(seq 2 6); do slow+=("127.0.0.$i:14"); done
-"$TOOLS/od-loris" --body "$PORT" 40 "${slow[@]}" > "$T/loris.out" 2>&1 &
+"$TOOLS/od-loris" --body "$PORT" 40 "${slow[@]}" > "$T/bodies.out" 2>&1 &
 LORIS_PID=$!
-until_line "connections open" "$T/loris.out"
-check "70 slow bodies from five addresses are open: $(head -1 "$T/loris.out")" \
-	grep -q "^loris: 70 connections open" "$T/loris.out"
+until_line "connections open" "$T/bodies.out"
+check "70 slow bodies from five addresses are open: $(head -1 "$T/bodies.out")" \
+	grep -q "^loris: 70 connections open" "$T/bodies.out"
 # Some handshakes fail at first and are made again on the next tick: the
 # places are all taken once the server has to turn one away (503, before
 # the fix) or cut a slow body to make room (after it).  Desks ask then.
