@@ -684,6 +684,16 @@ static unsigned route_people_post(struct backend *b, const char *body,
 	return status;
 }
 
+void backend_join_refused(struct join_guard *g, const char *addr)
+{
+	long long now = (long long)time(NULL);
+
+	/* Opens a new window first if the last one has ended, as
+	 * route_join does before it counts. */
+	guard_blocked(g, addr, now);
+	guard_fail(g, addr, now);
+}
+
 unsigned backend_route_request(struct backend *b, struct join_guard *g,
 			       const struct backend_config *cfg,
 			       const struct backend_peer *peer,

@@ -94,6 +94,13 @@ enum od_code backend_join_code(struct backend *b, long long ttl,
 			       long long *expires, struct od_err *err);
 
 /*
+ * Counts a join from addr that the server refused before it reached the
+ * routes (its body over JOIN_BODY_MAX: 413) as a failed try, like any
+ * other malformed join.
+ */
+void backend_join_refused(struct join_guard *g, const char *addr);
+
+/*
  * Answers one request: the routes above, and every other one through
  * backend_route_peer.  addr is the client's IP address, for the guard.
  * A peer with no name (no certificate) is answered on POST /v1/join only

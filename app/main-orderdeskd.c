@@ -106,6 +106,14 @@ static int refused(void *ctx, const char *serial, const char *cn)
 	return 1;
 }
 
+/* A join the server refused for its size is a failed try. */
+static void join_refused(void *ctx, const char *addr)
+{
+	struct serve_ctx *sc = ctx;
+
+	backend_join_refused(&sc->guard, addr);
+}
+
 /* The server's files, read once per (re)start. */
 struct tls_files {
 	char *cert, *key, *ca;
@@ -153,6 +161,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.log = log_line;
 		hc.peer_refused = refused;
 		hc.open_path = BACKEND_JOIN_PATH;
+		hc.open_refused = join_refused;
 		hc.ctx = sc;
 		sc->cfg = *cfg;
 		backend_set_config(b, cfg);

@@ -49,7 +49,12 @@
  * rest; when that runs out it drops the connection with no status at all
  * (it has no memory left to answer).  256 KiB leaves room for about 3,000
  * arguments, so that on_uri's 414 reaches any client sending a few
- * thousand (at 64 KiB, 1,000 were dropped unanswered).
+ * thousand (at 64 KiB, 1,000 were dropped unanswered; at 128 KiB, 2,000;
+ * at 160 KiB, 2,500; at 256 KiB 3,500 still get 414, 4,000 do not).  It
+ * is reserved, not used: libmicrohttpd maps it and pages come in as a
+ * client's bytes do, and make_room keeps the live connections at
+ * max_connections, so 64 connections each sending 120 KB of headers cost
+ * 8.6 MB of resident memory (16 MiB at most), with 320 trying at once.
  */
 #define CONN_MEMORY (256 * 1024)
 
@@ -69,6 +74,8 @@ struct conn_watch {
 	int cut;
 	int in_body;             /* its request's headers are in: the access
 				    handler can still answer it (408) */
+	int open_body;           /* and it has no certificate, and its body
+				    is still coming: make_room may cut it */
 	int watched;             /* in the list of connections */
 	int over;                /* opened past max_connections or
 				    max_per_ip: every request gets 503 */
@@ -96,6 +103,7 @@ struct https_server {
 	unsigned evicted;        /* by make_room since the last log line */
 	unsigned quiet_cuts;     /* make_room's cuts whose complaint from
 				    libmicrohttpd on_mhd_log drops */
+	unsigned evicted_bodies; /* of evicted, anonymous bodies */
 	time_t evicted_said;     /* and when that line was written */
 	int quiet_close;         /* answer_late closed a connection: drop
 				    libmicrohttpd's complaint about it */
@@ -206,8 +214,13 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 	}
 	a->n++;
 	w->from = a;
-	if (a->n > s->cfg.max_per_ip)
+	/* Those cut and not closed yet are gone already: a slow client
+	 * that comes back at once must not turn away a desk from its
+	 * address (cut is under the lock: the watchdog cuts too). */
+	pthread_mutex_lock(&s->lock);
+	if (a->n - a->cut > s->cfg.max_per_ip)
 		w->over = 1;
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* Takes a closed connection off the counts. */
@@ -251,26 +264,31 @@ static int worse(const struct conn_watch *a, const struct conn_watch *b)
 
 /*
  * Keeps the connections at max_connections by cutting one that has not
- * sent a whole request head (its handshake or headers unfinished, or idle
- * between requests) to make room for w: slow clients that trickle their
- * headers could otherwise hold every place until request_time, and every
- * desk would be turned away meanwhile.  A client that is being answered is
- * never cut.  Only if there is none, w itself is over (503).  Under the
- * lock, in libmicrohttpd's thread (like every change to in_body and over).
+ * sent a whole request (its handshake or headers unfinished, idle between
+ * requests, or, without a client certificate, its body still coming) to
+ * make room for w: slow clients that trickle their headers, or the body of
+ * a join (which anyone may send), could otherwise hold every place until
+ * request_time, and every desk would be turned away meanwhile.  A desk
+ * sending its body, and any client being answered, is never cut: a real
+ * join's body (under 1 KiB) comes whole with its headers, so only one
+ * sent slowly is ever in the way.  Only if there is none, w itself is
+ * over (503).  Under the lock, in libmicrohttpd's thread (like every
+ * change to in_body, open_body and over).
  */
 static void make_room(struct https_server *s, struct conn_watch *w)
 {
 	struct conn_watch *c, *victim = NULL;
 	unsigned live = 0;
 	time_t now = time(NULL);
-	char line[160];
+	char line[256];
 
 	pthread_mutex_lock(&s->lock);
 	for (c = s->conns; c != NULL; c = c->next) {
 		if (c->cut)
 			continue;
 		live++;
-		if (c != w && !c->in_body && worse(c, victim))
+		if (c != w && (!c->in_body || c->open_body) &&
+		    worse(c, victim))
 			victim = c;
 	}
 	if (live > s->cfg.max_connections) {
@@ -280,6 +298,7 @@ static void make_room(struct https_server *s, struct conn_watch *w)
 			if (victim->from != NULL)
 				victim->from->cut++;
 			s->evicted++;
+			s->evicted_bodies += victim->open_body;
 			s->quiet_cuts++;
 		} else {
 			w->over = 1;
@@ -290,10 +309,13 @@ static void make_room(struct https_server *s, struct conn_watch *w)
 	 * the flood again, in the log. */
 	if (s->evicted > 0 && now != s->evicted_said && s->cfg.log != NULL) {
 		snprintf(line, sizeof line, "closed %u connections that had "
-			 "sent no whole request, to make room for new ones "
-			 "(max_connections)", s->evicted);
+			 "sent no whole request (%u of them midway through "
+			 "a body, without a certificate), to make room for "
+			 "new ones (max_connections)", s->evicted,
+			 s->evicted_bodies);
 		s->cfg.log(s->cfg.ctx, line);
 		s->evicted = 0;
+		s->evicted_bodies = 0;
 		s->evicted_said = now;
 	}
 }
@@ -372,16 +394,33 @@ static void watch_reset(struct https_server *s, struct MHD_Connection *conn)
 	pthread_mutex_lock(&s->lock);
 	clock_gettime(CLOCK_MONOTONIC, &w->since);
 	w->in_body = 0;
+	w->open_body = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* A request's headers are in: from now on it can be answered 408. */
-static void watch_body(struct https_server *s, struct conn_watch *w)
+/*
+ * A request's headers are in: from now on it can be answered 408.
+ * anonymous: it has no certificate, and make_room may cut it until its
+ * body is whole (watch_whole).
+ */
+static void watch_body(struct https_server *s, struct conn_watch *w,
+		       int anonymous)
 {
 	if (w == NULL || !w->watched)
 		return;
 	pthread_mutex_lock(&s->lock);
 	w->in_body = 1;
+	w->open_body = anonymous;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* A request's body is whole (or refused): it is being answered. */
+static void watch_whole(struct https_server *s, struct conn_watch *w)
+{
+	if (w == NULL || !w->watched || !w->open_body)
+		return;
+	pthread_mutex_lock(&s->lock);
+	w->open_body = 0;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -497,8 +536,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 		s->quiet_close = 0;
 		return;
 	}
-	/* make_room said it cut them, once for many. */
-	if (s->quiet_cuts > 0 && strstr(line, "disconnected") != NULL) {
+	/* make_room said it cut them, once for many (libmicrohttpd says
+	 * "disconnected", or "socket is closed" when the client had more to
+	 * send: a cut body, or a long head). */
+	if (s->quiet_cuts > 0 && (strstr(line, "disconnected") != NULL ||
+				  strstr(line, "socket is closed") != NULL)) {
 		s->quiet_cuts--;
 		return;
 	}
@@ -743,49 +785,77 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
 }
 
 /*
- * Answers 408 to a request whose body is still coming after request_time,
- * and closes the connection.  libmicrohttpd 0.9.75 takes a response only
- * before the body is read or once it is whole (MHD_queue_response fails in
- * between), so in the middle of the body the answer is written to the TLS
- * session here: this runs in libmicrohttpd's one thread, inside its read
- * of this connection, which has no response of its own under way.  A
- * client whose socket cannot take it at once is just cut off.  midway: 0
- * when the body is whole, and libmicrohttpd sends the answer itself.
+ * Answers status (reason: its HTTP reason phrase) with {"error": msg} in
+ * the middle of a request's body, and closes the connection.
+ * libmicrohttpd 0.9.75 takes a response only before the body is read or
+ * once it is whole (MHD_queue_response fails in between), so the answer is
+ * written to the TLS session here: this runs in libmicrohttpd's one
+ * thread, inside its read of this connection, which has no response of
+ * its own under way.  A client whose socket cannot take it at once is just
+ * cut off.
  */
-static enum MHD_Result answer_late(struct https_server *s,
-				   struct MHD_Connection *conn, int midway)
+static enum MHD_Result answer_midway(struct https_server *s,
+				     struct MHD_Connection *conn,
+				     unsigned status, const char *reason,
+				     const char *msg)
 {
-	static const char msg[] = "the request took longer than request_time";
 	const union MHD_ConnectionInfo *ci;
-	char head[512], date[64];
+	char head[512], date[64], line[256];
 	struct tm tm;
 	time_t now = time(NULL);
 	int n;
 
-	if (!midway)
-		return respond_error_with(s, conn, MHD_HTTP_REQUEST_TIMEOUT, msg,
-					  1, NULL);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (ci == NULL || ci->tls_session == NULL)
 		return MHD_NO;
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	n = snprintf(head, sizeof head, "HTTP/1.1 408 Request Timeout\r\n"
+	n = snprintf(head, sizeof head, "HTTP/1.1 %u %s\r\n"
 		     "Date: %s\r\nConnection: close\r\n"
 		     "Content-Type: application/json\r\n"
 		     "Content-Length: %zu\r\n\r\n{\"error\": \"%s\"}",
-		     date, strlen(msg) + 13, msg);
+		     status, reason, date, strlen(msg) + 13, msg);
 	if (n > 0 && (size_t)n < sizeof head &&
 	    gnutls_record_send(ci->tls_session, head, (size_t)n) == n) {
 		gnutls_bye(ci->tls_session, GNUTLS_SHUT_WR);
-		if (s->cfg.log != NULL)
-			s->cfg.log(s->cfg.ctx, "refused a request: 408 the "
-				   "request took longer than request_time");
+		if (s->cfg.log != NULL) {
+			snprintf(line, sizeof line, "refused a request: %u %s",
+				 status, msg);
+			s->cfg.log(s->cfg.ctx, line);
+		}
 	}
 	/* libmicrohttpd then says "internal error" of the close it makes;
 	 * on_mhd_log drops that one line. */
 	s->quiet_close = 1;
 	return MHD_NO;
+}
+
+/*
+ * Answers 408 to a request whose body is still coming after request_time,
+ * and closes the connection.  midway: 0 when the body is whole, and
+ * libmicrohttpd sends the answer itself.
+ */
+static enum MHD_Result answer_late(struct https_server *s,
+				   struct MHD_Connection *conn, int midway)
+{
+	static const char msg[] = "the request took longer than request_time";
+
+	if (!midway)
+		return respond_error_with(s, conn, MHD_HTTP_REQUEST_TIMEOUT, msg,
+					  1, NULL);
+	return answer_midway(s, conn, MHD_HTTP_REQUEST_TIMEOUT,
+			     "Request Timeout", msg);
+}
+
+/*
+ * Tells the app of a join refused here for its size (open_refused), so
+ * that it counts as a failed try like any other malformed join.
+ */
+static void open_refused(struct https_server *s,
+			 const struct request_state *rs)
+{
+	if (rs->anonymous && s->cfg.open_refused != NULL)
+		s->cfg.open_refused(s->cfg.ctx, rs->addr);
 }
 
 /* libmicrohttpd's access handler: gathers the body, then asks the app. */
@@ -837,9 +907,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		check_headers(s, conn, url, rs);
 		/* Refused on its headers: answer before reading the body,
 		 * and libmicrohttpd closes the connection after. */
-		if (rs->refuse != 0)
+		if (rs->refuse != 0) {
+			if (rs->refuse == MHD_HTTP_CONTENT_TOO_LARGE)
+				open_refused(s, rs);
 			return respond_error(s, conn, rs->refuse, rs->why);
-		watch_body(s, w);
+		}
+		watch_body(s, w, rs->anonymous);
 		return MHD_YES;
 	}
 	/* A body still coming (or just complete) after request_time. */
@@ -849,24 +922,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (rs->body_done)
 			return MHD_YES;
 		rs->body_done = 1;
+		watch_whole(s, w);
 		return answer_late(s, conn, midway);
 	}
 	if (*upload_size != 0) {
 		/*
-		 * A body without a length (chunked) that passes the cap:
-		 * libmicrohttpd cannot answer in the middle of an upload, and
-		 * reading a stream with no end to say 413 would never end,
-		 * so the connection is closed.
+		 * A body without a length (chunked) that passes the cap: 413
+		 * there and then, and the connection is closed (reading a
+		 * stream with no end to say it at the end would never end).
 		 */
 		if (buf_add(&rs->body, upload, *upload_size, &err) != OD_OK) {
-			if (s->cfg.log != NULL)
-				s->cfg.log(s->cfg.ctx, "closed a connection: "
-					   "its chunked body passed max_body");
-			return MHD_NO;
+			*upload_size = 0;
+			watch_whole(s, w);
+			open_refused(s, rs);
+			return answer_midway(s, conn,
+					     MHD_HTTP_CONTENT_TOO_LARGE,
+					     "Content Too Large",
+					     "the request body is too large");
 		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	watch_whole(s, w);
 	req.method = method;
 	req.path = url;
 	req.peer = rs->peer;

@@ -14,10 +14,11 @@
  *
  *  - a connection opened past max_connections makes room: the server
  *    closes the open connection that has waited longest without sending a
- *    whole request head (its handshake or headers unfinished, or idle
- *    between requests), from the address holding the most, so that slow
- *    clients trickling their headers cannot keep desks out.  A request
- *    being read or answered is never cut;
+ *    whole request (its handshake or headers unfinished, idle between
+ *    requests, or, without a client certificate, its body still coming),
+ *    from the address holding the most, so that slow clients trickling
+ *    their headers, or the body of a join, cannot keep desks out.  A desk's
+ *    request being read, and any request being answered, is never cut;
  *  - a connection opened past max_per_ip from its address, or past
  *    max_connections when no connection can make room, is let through the
  *    handshake and its request answered 503 with Retry-After, then closed.
@@ -34,7 +35,8 @@
  *    request line with no space in it (GARBAGE) is still dropped by
  *    libmicrohttpd 0.9.75 before any of this can see it;
  *  - a body over max_body (open_max_body for a client without a
- *    certificate) gets 413 before it is read;
+ *    certificate) gets 413 before it is read, or, chunked, as soon as it
+ *    passes the cap (the connection is then closed);
  *  - a request whose body is still coming when request_time passes gets
  *    408 on its next piece, and the connection is closed.  A client that
  *    does not finish its headers, or falls silent (BODY_GRACE_S after the
@@ -116,6 +118,10 @@ struct https_config {
 	 * as always, and a request without one for any other path gets 401
 	 * before its body is read. */
 	const char *open_path;
+	/* Told of a request for open_path without a certificate that the
+	 * server refuses itself for its body's size (413), with the client's
+	 * address, so that it can count as a failed try.  May be NULL. */
+	void (*open_refused)(void *ctx, const char *addr);
 	void *ctx;                     /* for handler and log */
 };
 

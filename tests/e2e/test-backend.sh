@@ -228,13 +228,16 @@ head -c 5000000 /dev/zero | tr '\0' 'a' > "$T/big.json"
 api POST /v1/statements "$T/big.json"
 check "a body over max_body gets 413" test "$CODE" = 413
 yes | head -c 6000000 > "$T/stream"
+n413=$(grep -c 'refused a request: 413 the request body is too large' "$T/srv.log")
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key" -H 'Transfer-Encoding: chunked' \
 	-X POST -T "$T/stream" "https://127.0.0.1:$PORT/v1/statements" \
 	2> /dev/null)
-check "a chunked body past max_body is cut off, not read to its end" \
-	test "$CODE" != 200 -a -n "$(grep 'chunked body passed' "$T/srv.log")"
+# Answered 413 as it passes the cap, and closed; the client, still
+# sending, may see the connection reset before it reads the answer.
+check "a chunked body past max_body gets 413, not read to its end ($CODE)" \
+	test "$CODE" != 200 -a "$(grep -c 'refused a request: 413 the request body is too large' "$T/srv.log")" = $((n413 + 1))
 api GET /v1/nothing
 check "an unknown route gets 404" test "$CODE" = 404
 api DELETE /v1/log

@@ -251,6 +251,21 @@ done
 FROM=127.0.0.3 anon POST /v1/join '{"code": 1}'
 check "malformed joins count toward join_fails: 400 400 400, then 429 ($codes$CODE)" \
 	test "$codes$CODE" = "400 400 400 429"
+# Chunked, a body has no length to refuse it by: it is answered 413 as
+# soon as it passes 8 KiB (it used to be dropped with no answer at all,
+# and not counted), and counts as a failed try like any malformed join.
+codes=""
+for i in 1 2 3; do
+	CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -k \
+		--interface 127.0.0.4 --pinnedpubkey "$PIN" \
+		-H 'Content-Type: application/json' \
+		-H 'Transfer-Encoding: chunked' --data-binary "@$T/join-9k.json" \
+		"https://127.0.0.1:$PORT/v1/join" 2> /dev/null)
+	codes="$codes$CODE "
+done
+FROM=127.0.0.4 anon POST /v1/join '{"code": 1}'
+check "a chunked join over 8 KiB gets 413 and counts: 413 413 413, then 429 ($codes$CODE)" \
+	test "$codes$CODE" = "413 413 413 429"
 
 # --- a desk of another shop: refused before anything is written -----------
 # (issue 9) A shop founded alone ("Test shop"), attached with the bundle of

@@ -3,7 +3,12 @@
  * 127.0.0.1 that start a request and then trickle its headers, one byte a
  * second, and never finish them (a "slow loris").
  *
- *   od-loris PORT SECONDS ADDRESS:COUNT...
+ *   od-loris [--body] PORT SECONDS ADDRESS:COUNT...
+ *
+ * With --body each connection sends whole headers for a join instead
+ * (POST /v1/join, Content-Length: 8000, under the cap anyone may send),
+ * then trickles the body a byte a second: a slow body, which the server
+ * has already started to read.
  *
  * Opens COUNT connections from each loopback ADDRESS (127.0.0.2 and up
  * reach a server on 127.0.0.1 without any setup on Linux), with no client
@@ -30,6 +35,9 @@
 #define LORIS_MAX_CONNS  512
 #define LORIS_LIFETIME_S 120
 #define LORIS_HEAD "POST /v1/join HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+#define LORIS_BODY_HEAD "POST /v1/join HTTP/1.1\r\nHost: 127.0.0.1\r\n" \
+			"Content-Type: application/json\r\n" \
+			"Content-Length: 8000\r\n\r\n{"
 
 /* One slow connection. */
 struct slow {
@@ -42,6 +50,8 @@ static struct slow conns[LORIS_MAX_CONNS];
 static gnutls_certificate_credentials_t cred;
 static unsigned port;
 static unsigned long opened, closed;
+static const char *head = LORIS_HEAD;   /* or LORIS_BODY_HEAD */
+static const char *drip = "a";          /* the byte sent each second */
 
 /* Closes c's connection, if open. */
 static void slow_close(struct slow *c)
@@ -92,8 +102,7 @@ static int slow_open(struct slow *c)
 	do
 		ret = gnutls_handshake(c->tls);
 	while (ret < 0 && !gnutls_error_is_fatal(ret));
-	if (ret < 0 || gnutls_record_send(c->tls, LORIS_HEAD,
-					  sizeof LORIS_HEAD - 1) < 0) {
+	if (ret < 0 || gnutls_record_send(c->tls, head, strlen(head)) < 0) {
 		slow_close(c);
 		return -1;
 	}
@@ -116,18 +125,23 @@ int main(int argc, char **argv)
 	unsigned long seconds, count, n = 0, i;
 	time_t end;
 	char *colon;
-	int a;
+	int a = 1;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: od-loris PORT SECONDS "
+	if (argc > 1 && strcmp(argv[1], "--body") == 0) {
+		head = LORIS_BODY_HEAD;
+		drip = " ";   /* blanks, which JSON allows */
+		a++;
+	}
+	if (argc - a < 3) {
+		fprintf(stderr, "usage: od-loris [--body] PORT SECONDS "
 			"ADDRESS:COUNT...\n");
 		return 2;
 	}
-	port = (unsigned)strtoul(argv[1], NULL, 10);
-	seconds = strtoul(argv[2], NULL, 10);
+	port = (unsigned)strtoul(argv[a++], NULL, 10);
+	seconds = strtoul(argv[a++], NULL, 10);
 	if (seconds > LORIS_LIFETIME_S)
 		seconds = LORIS_LIFETIME_S;
-	for (a = 3; a < argc; a++) {
+	for (; a < argc; a++) {
 		colon = strchr(argv[a], ':');
 		if (colon == NULL || colon - argv[a] >= INET_ADDRSTRLEN) {
 			fprintf(stderr, "od-loris: %s is not ADDRESS:COUNT\n",
@@ -157,8 +171,9 @@ int main(int argc, char **argv)
 			}
 			if (conns[i].fd < 0 && slow_open(&conns[i]) != 0)
 				continue;
-			/* One more byte of a header that never ends. */
-			if (gnutls_record_send(conns[i].tls, "a", 1) < 0) {
+			/* One more byte of a header (or body) that never
+			 * ends. */
+			if (gnutls_record_send(conns[i].tls, drip, 1) < 0) {
 				slow_close(&conns[i]);
 				closed++;
 			}
