@@ -40,13 +40,27 @@
 static const char head_label[] = "orderdesk-store-head/1";
 /* In the database: "this store has a record", so a deleted one is seen. */
 static const char head_flag[] = "head.record";
+/*
+ * Its own SQL on the connection, not store.c's or store-log.c's helpers:
+ * those call this file at every commit, and a circle of calls between
+ * files is one nobody can read alone.
+ */
 static const char hash_at_sql[] = "SELECT hash FROM log WHERE seq = ?1";
 static const char head_raw_sql[] =
 	"SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1";
+static const char flag_get_sql[] = "SELECT 1 FROM meta WHERE key = ?1";
+static const char flag_set_sql[] =
+	"INSERT INTO meta(key, value) VALUES(?1, '1') "
+	"ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-/* What every "the store went back" message ends with. */
-#define HEAD_WHAT_TO_DO "restore the latest backup with `orderdesk restore`" \
-	", or join this desk to the backend again"
+/*
+ * What every "the store went back" message ends with: the restore that
+ * works (into an empty directory: restore refuses one holding a shop), in
+ * full, as the messages must fit an od_err (the file's name, not path).
+ */
+#define HEAD_WHAT_TO_DO "restore the latest backup with `orderdesk " \
+	"--store NEW_DIR --user NAME restore FILE` and use NEW_DIR, or join " \
+	"a new desk to the backend"
 
 /* One record: which write it was, and the log's head then. */
 struct head_rec {
@@ -228,6 +242,28 @@ out:
 	return e == 0 ? OD_OK : head_io_fail(file, e, err);
 }
 
+/* The file's name without its directory, for a message that must fit. */
+static const char *base(const char *file)
+{
+	const char *p = strrchr(file, '/');
+
+	return p != NULL ? p + 1 : file;
+}
+
+/*
+ * A record no slot of which authenticates (or of the wrong size): the
+ * database may be intact, but that it did not go back cannot be shown.
+ * No way to take the database as it is (re-adopt the record) is offered:
+ * garbling the record is what one who put an older copy in place would do
+ * next, and a full verify passes on an older copy as well.
+ */
+static enum od_code head_damaged(const char *file, struct od_err *err)
+{
+	return od_err_set(err, OD_E_TAMPERED, "the store's head record (%s) "
+			  "is damaged: whether the store went back cannot be "
+			  "told; " HEAD_WHAT_TO_DO, base(file));
+}
+
 /*
  * Reads the record in file into r: OD_E_NOTFOUND when there is none,
  * OD_E_TAMPERED when no slot authenticates.
@@ -250,9 +286,7 @@ static enum od_code head_read(const char *file, const uint8_t key[32],
 	while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n != HEAD_FILE_LEN || file_newest(key, in, r, &slot) != 0)
-		return od_err_set(err, OD_E_TAMPERED, "the store's record of "
-				  "how far its log got (%s) is damaged; "
-				  HEAD_WHAT_TO_DO, file);
+		return head_damaged(file, err);
 	return OD_OK;
 }
 
@@ -278,9 +312,7 @@ static enum od_code head_update(const char *file, const uint8_t key[32],
 	while (n < 0 && errno == EINTR);
 	if (n != HEAD_FILE_LEN || file_newest(key, buf, &r, &slot) != 0) {
 		close(fd);
-		return od_err_set(err, OD_E_TAMPERED, "the store's record of "
-				  "how far its log got (%s) is damaged; "
-				  HEAD_WHAT_TO_DO, file);
+		return head_damaged(file, err);
 	}
 	r.gen++;
 	r.seq = seq;
@@ -317,44 +349,107 @@ static enum od_code head_set(struct store *s, long long seq,
 	return rc;
 }
 
-/* The hash of the entry at seq: OD_E_NOTFOUND when the log has none. */
-static enum od_code hash_at(struct store *s, long long seq, uint8_t hash[32],
-			    struct od_err *err)
+/*
+ * Reads the log's last seq and hash with st (head_raw_sql): 0 and zeros
+ * for an empty log.
+ */
+static enum od_code log_head(sqlite3_stmt *st, long long *seq,
+			     uint8_t hash[32], struct od_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, hash_at_sql, err);
 	enum od_code rc = OD_OK;
-	int src;
+	int src = sqlite3_step(st);
 
+	*seq = 0;
 	memset(hash, 0, 32);
-	if (seq == 0)
-		return OD_OK;
-	if (st == NULL)
-		return err->code;
-	sqlite3_bind_int64(st, 1, seq);
-	src = sqlite3_step(st);
-	if (src == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
-		memcpy(hash, sqlite3_column_blob(st, 0), 32);
-	else if (src == SQLITE_ROW || src == SQLITE_DONE)
-		rc = od_err_set(err, OD_E_NOTFOUND, "no entry %lld", seq);
-	else
-		rc = store_fail(s, src, "reading the log", err);
+	if (src == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == 32)
+			memcpy(hash, sqlite3_column_blob(st, 1), 32);
+		else
+			rc = od_err_set(err, OD_E_TAMPERED, "log entry %lld "
+					"has a malformed hash; the store is "
+					"damaged", *seq);
+	} else if (src != SQLITE_DONE) {
+		rc = vfs_crypt_error(src, "reading the log", err);
+	}
 	sqlite3_reset(st);
 	return rc;
 }
 
-/* Records in the database that it has a record (once). */
+/* The store's statement for log_head, prepared once (NULL on error). */
+static sqlite3_stmt *head_stmt(struct store *s, struct od_err *err)
+{
+	int src;
+
+	if (s->head.head_st != NULL)
+		return s->head.head_st;
+	src = sqlite3_prepare_v3(s->db, head_raw_sql, -1,
+				 SQLITE_PREPARE_PERSISTENT, &s->head.head_st,
+				 NULL);
+	if (src != SQLITE_OK) {
+		vfs_crypt_error(src, "reading the log", err);
+		s->head.head_st = NULL;
+	}
+	return s->head.head_st;
+}
+
+/*
+ * Runs sql (one statement, ?1 bound to key or, when key is NULL, to seq)
+ * once; *row says whether it gave a row, and out (unless NULL) gets its
+ * first column, which must then be a 32-byte blob for *row to be 1.
+ */
+static enum od_code run_one(struct store *s, const char *sql,
+			    const char *key, long long seq, int *row,
+			    uint8_t out[32], struct od_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	*row = 0;
+	if (src == SQLITE_OK) {
+		if (key != NULL)
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(st, 1, seq);
+		src = sqlite3_step(st);
+	}
+	if (src == SQLITE_ROW) {
+		*row = out == NULL || sqlite3_column_bytes(st, 0) == 32;
+		if (out != NULL && *row)
+			memcpy(out, sqlite3_column_blob(st, 0), 32);
+		src = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	return src == SQLITE_DONE ? OD_OK
+				  : vfs_crypt_error(src, "reading the store",
+						    err);
+}
+
+/* The hash of the entry at seq: OD_E_NOTFOUND when the log has none. */
+static enum od_code hash_at(struct store *s, long long seq, uint8_t hash[32],
+			    struct od_err *err)
+{
+	enum od_code rc;
+	int row;
+
+	memset(hash, 0, 32);
+	if (seq == 0)
+		return OD_OK;
+	rc = run_one(s, hash_at_sql, NULL, seq, &row, hash, err);
+	if (rc == OD_OK && !row)
+		rc = od_err_set(err, OD_E_NOTFOUND, "no entry %lld", seq);
+	return rc;
+}
+
+/*
+ * Records in the database that it has a record (once): one statement in
+ * a transaction of its own (the store is just opened; none is running).
+ */
 static enum od_code set_flag(struct store *s, struct od_err *err)
 {
-	enum od_code rc = store_begin(s, err);
+	int row;
 
-	if (rc != OD_OK)
-		return rc;
-	rc = store_meta_set(s, head_flag, "1", err);
-	if (rc != OD_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
+	return run_one(s, flag_set_sql, head_flag, 0, &row, NULL, err);
 }
 
 /* Checks the log against the record (seq, hash) read from the file. */
@@ -384,10 +479,10 @@ enum od_code store_head_start(struct store *s, const char *path,
 			      struct od_err *err)
 {
 	struct head_rec r = { 0 };
+	sqlite3_stmt *st = NULL;
 	uint8_t now_hash[32];
 	long long now_seq;
-	char *flag = NULL;
-	int fresh = create, need_flag = create;
+	int fresh = create, need_flag = create, has_flag = 0;
 	enum od_code rc;
 
 	s->head.path = head_path(path);
@@ -405,13 +500,15 @@ enum od_code store_head_start(struct store *s, const char *path,
 		}
 	}
 	if (rc == OD_OK && !create) {
-		rc = store_meta_get(s, head_flag, &flag, err);
-		free(flag);
+		rc = run_one(s, flag_get_sql, head_flag, 0, &has_flag, NULL,
+			     err);
+		if (rc == OD_OK && !has_flag)
+			rc = OD_E_NOTFOUND;
 		if (rc == OD_OK && fresh)
 			return od_err_set(err, OD_E_TAMPERED, "the store's "
-					  "record of how far its log got (%s) "
-					  "is missing; " HEAD_WHAT_TO_DO,
-					  s->head.path);
+					  "head record (%s) is missing; "
+					  HEAD_WHAT_TO_DO,
+					  base(s->head.path));
 		/* Made before records: its protection starts now. */
 		if (rc == OD_E_NOTFOUND) {
 			rc = OD_OK;
@@ -419,7 +516,11 @@ enum od_code store_head_start(struct store *s, const char *path,
 		}
 	}
 	if (rc == OD_OK)
-		rc = store_log_head(s, &now_seq, now_hash, err);
+		st = head_stmt(s, err);
+	if (rc == OD_OK && st == NULL)
+		rc = err->code;
+	if (rc == OD_OK)
+		rc = log_head(st, &now_seq, now_hash, err);
 	if (rc != OD_OK)
 		return rc;
 	s->head.seq = r.seq;
@@ -443,6 +544,8 @@ enum od_code store_head_start(struct store *s, const char *path,
 
 void store_head_end(struct store *s)
 {
+	sqlite3_finalize(s->head.head_st);
+	s->head.head_st = NULL;
 	secret_wipe(s->head.key, sizeof s->head.key);
 	free(s->head.path);
 	s->head.path = NULL;
@@ -451,9 +554,12 @@ void store_head_end(struct store *s)
 int store_head_mark(struct store *s, long long *seq, uint8_t hash[32])
 {
 	struct od_err ignored;
+	sqlite3_stmt *st;
 
-	if (s->head.path == NULL || s->head.lazy ||
-	    store_log_head(s, seq, hash, &ignored) != OD_OK)
+	if (s->head.path == NULL || s->head.lazy)
+		return 0;
+	st = head_stmt(s, &ignored);
+	if (st == NULL || log_head(st, seq, hash, &ignored) != OD_OK)
 		return 0;
 	return *seq != s->head.seq || memcmp(hash, s->head.hash, 32) != 0;
 }
@@ -482,9 +588,35 @@ enum od_code store_head_lower(struct store *s, long long seq,
 	if (seq > s->head.seq)
 		seq = s->head.seq;
 	rc = hash_at(s, seq, hash, err);
+	/* What to put back should the transaction not commit. */
+	if (rc == OD_OK && !s->head.lowered) {
+		s->head.saved_seq = s->head.seq;
+		memcpy(s->head.saved_hash, s->head.hash, 32);
+	}
 	if (rc == OD_OK)
 		rc = head_set(s, seq, hash, err);
+	/* Even a failed write may have landed: put it back on rollback. */
+	if (rc == OD_OK || rc == OD_E_IO || rc == OD_E_NOSPACE)
+		s->head.lowered = 1;
 	return rc;
+}
+
+void store_head_settle(struct store *s, int committed)
+{
+	struct od_err ignored;
+
+	if (!s->head.lowered)
+		return;
+	s->head.lowered = 0;
+	/*
+	 * Rolled back: the log has its entries again, and a record left
+	 * lowered would take an older copy of the database (the one the cut
+	 * made look current) until the next commit or open.  Best effort,
+	 * as store_head_advance: a record that fails to go back up is only
+	 * behind, as it was.
+	 */
+	if (!committed)
+		head_set(s, s->head.saved_seq, s->head.saved_hash, &ignored);
 }
 
 enum od_code store_head_adopt(const char *path,
@@ -508,14 +640,9 @@ enum od_code store_head_adopt(const char *path,
 		goto out;
 	src = sqlite3_prepare_v2(db, head_raw_sql, -1, &st, NULL);
 	if (src == SQLITE_OK)
-		src = sqlite3_step(st);
-	if (src == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
-		seq = sqlite3_column_int64(st, 0);
-		memcpy(hash, sqlite3_column_blob(st, 1), 32);
-	} else if (src != SQLITE_DONE) {
-		rc = vfs_crypt_error(src == SQLITE_ROW ? SQLITE_CORRUPT : src,
-				     "reading the log", err);
-	}
+		rc = log_head(st, &seq, hash, err);
+	else
+		rc = vfs_crypt_error(src, "reading the log", err);
 	sqlite3_finalize(st);
 	if (rc == OD_OK)
 		rc = head_create(file, k, seq, hash, err);
