@@ -10,6 +10,16 @@ static int formula_start(char c)
 	       c == '\r';
 }
 
+/*
+ * Whether c ends a cell or a row for some spreadsheet: ',' by RFC 4180,
+ * ';' where the locale's list separator is one (Excel in de or fr), tab
+ * where it sniffs tabs, and a line break.
+ */
+static int splits(char c)
+{
+	return c == ',' || c == ';' || c == '\t' || c == '\r' || c == '\n';
+}
+
 enum od_code csv_field(struct buf *b, const char *s, struct od_err *err)
 {
 	const char *p;
@@ -18,14 +28,21 @@ enum od_code csv_field(struct buf *b, const char *s, struct od_err *err)
 
 	if (s == NULL)
 		s = "";
-	quote = strpbrk(s, "\",\r\n") != NULL;
+	quote = strpbrk(s, "\",;\t\r\n") != NULL;
 	if (quote)
 		rc = buf_add(b, "\"", 1, err);
-	if (rc == OD_OK && formula_start(s[0]))
-		rc = buf_add(b, "'", 1, err);
 	for (p = s; rc == OD_OK && *p; p++) {
+		/*
+		 * Quoting keeps the field one cell only for a reader that
+		 * splits where we do: one splitting at ';' ignores a quote
+		 * that does not open its piece, so "Bob;=1+1" would give it
+		 * a cell "=1+1".  Every place a cell can start is guarded,
+		 * not just the first.
+		 */
+		if ((p == s || splits(p[-1])) && formula_start(*p))
+			rc = buf_add(b, "'", 1, err);
 		/* A quote inside a quoted field is written twice. */
-		if (*p == '"')
+		if (rc == OD_OK && *p == '"')
 			rc = buf_add(b, "\"", 1, err);
 		if (rc == OD_OK)
 			rc = buf_add(b, p, 1, err);

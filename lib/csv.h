@@ -1,8 +1,11 @@
 /*
  * csv.h - one field or record of a CSV file (RFC 4180) that a spreadsheet opens as
- * text: quoted when it holds a quote, comma or line break, quotes doubled,
+ * text: quoted when it holds a quote, comma, semicolon, tab or line break
+ * (the separators spreadsheets use in one locale or another), quotes doubled,
  * and a field that starts like a formula (= + - @, tab or CR) given a
- * leading apostrophe so that no spreadsheet runs it.
+ * leading apostrophe so that no spreadsheet runs it; so is such a character
+ * right after a separator or line break inside the field, where a reader
+ * that splits at ';' or tab (and so ignores our quotes) starts a cell.
  */
 #ifndef OD_CSV_H
 #define OD_CSV_H

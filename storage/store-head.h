@@ -12,7 +12,7 @@
  * label).  Every write is all or nothing: a new file is made as a temporary
  * file, fsync, rename (mode 0600); an update goes into the older of its two
  * slots and is synced, and the newest slot that authenticates counts (the
- * cost of one fsync instead of several: store-head.c says why).  Opening
+ * cost of one fsync instead of several: store-head-file.c says why).  Opening
  * a store whose log is behind that record (fewer entries, or another hash
  * at the recorded seq) fails with OD_E_TAMPERED.  A log ahead of it is a
  * crash between a commit and its record: the record catches up.  A store

@@ -20,6 +20,10 @@ struct store_head {
 	uint8_t hash[32];
 	int lazy;            /* synchronous=NORMAL: a commit may not be on disk
 				yet, so no record may claim it */
+	sqlite3_stmt *head_st; /* reads the log's head, at every commit */
+	int lowered;         /* store_head_lower ran in this transaction */
+	long long saved_seq; /* and what the record held before it */
+	uint8_t saved_hash[32];
 };
 
 struct store {
@@ -85,5 +89,11 @@ void store_head_advance(struct store *s, long long seq,
  */
 enum od_code store_head_lower(struct store *s, long long seq,
 			      struct od_err *err);
+
+/*
+ * At the end of a transaction (store_commit, store_rollback): after a
+ * rollback, puts back a record store_head_lower lowered in it.
+ */
+void store_head_settle(struct store *s, int committed);
 
 #endif

@@ -400,8 +400,9 @@ void store_close(struct store *s)
 		store_rollback(s);
 	for (i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
-	sqlite3_close(s->db);
+	/* Before the close: it finalizes a statement of its own. */
 	store_head_end(s);
+	sqlite3_close(s->db);
 	free(s);
 }
 
@@ -429,6 +430,8 @@ enum od_code store_commit(struct store *s, struct od_err *err)
 	/* Once per commit, however many entries it appended. */
 	if (rc == OD_OK && follow)
 		store_head_advance(s, seq, hash);
+	if (rc == OD_OK)
+		store_head_settle(s, 1);
 	return rc;
 }
 
@@ -437,6 +440,7 @@ void store_rollback(struct store *s)
 	if (sqlite3_get_autocommit(s->db) == 0)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
+	store_head_settle(s, 0);
 }
 
 enum od_code store_set_durable(struct store *s, int full, struct od_err *err)

@@ -100,6 +100,29 @@ check "list --format csv writes a formula-like name as text, not a formula" \
 check "no field of list --format csv starts like a formula" \
 	bash -c "! grep -Eq '(^|,)\"?[=+@-]' '$T/out'"
 
+# Where the list separator is ';' (Excel in de and fr) or a tab, the reader
+# splits there and ignores a quote that does not open its piece: a name
+# like "Bob;=1+1;" would give it a cell "=1+1".  Every cell start is guarded
+# (a tab, the other such separator, is refused in an order by import).
+cat > "$T/semi.json" <<'JSON'
+[{"number": "E-2", "placed_at": "2026-11-02T11:00:00Z", "currency": "EUR",
+  "customer": {"name": "Bob;=1+1;", "email": "b@example.com"},
+  "ship_to": {"name": "Bob", "lines": ["1 Main St"], "city": "Köln;@SUM(A1)", "country": "DE"},
+  "items": [{"sku": "A-1", "name": "thing", "qty": 1, "unit_price": 100}],
+  "total": 100}]
+JSON
+od_as mei "$MEI_PASS" import "$T/semi.json"
+expect_ok "a customer named with a ';' and a formula is imported"
+od_as mei "$MEI_PASS" list --format csv
+printf 'E-2,2026-11-02T11:00:00Z,"Bob;'"'"'=1+1;","Köln;'"'"'@SUM(A1)",1,100,EUR,new\r\n' > "$T/want"
+check "list --format csv quotes a field holding a ';' and guards what follows it" \
+	grep -Fqx -f "$T/want" "$T/out"
+if command -v python3 > /dev/null; then
+	# Python's csv reader splits as such a spreadsheet does.
+	check "read with ',' ';' or tab as the separator, no cell starts like a formula" \
+		python3 -c "import csv,sys; sys.exit(any(c[:1] in ('=','+','-','@') for d in (',',';','\t') for r in csv.reader(open(sys.argv[1], newline=''), delimiter=d) for c in r))" "$T/out"
+fi
+
 od_as mei "$MEI_PASS" show 999999
 expect_fail "an unknown order says so" 4 "no order 999999"
 od_as mei "$MEI_PASS" list --status bogus

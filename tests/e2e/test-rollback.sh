@@ -45,7 +45,7 @@ flip_byte "$STORE/orderdesk.db-wal" "$(wal_first_page)"
 wal_before=$(sha256sum < "$STORE/orderdesk.db-wal")
 od "$OWNER_PASS" show 1001
 expect_fail "a desk whose WAL lost a committed transaction refuses to open" \
-	6 "went back.*orderdesk restore"
+	6 "went back.*orderdesk --store NEW_DIR --user NAME restore FILE"
 od "$OWNER_PASS" audit verify
 expect_fail "audit verify says the same, never 'verified'" 6 "went back"
 check "and the damaged WAL is left as it was, for whoever looks" \
@@ -59,6 +59,26 @@ rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 od "$OWNER_PASS" list
 expect_fail "a 0-byte database is damage (6), not 'SQL logic error'" \
 	6 "empty.*restore"
+
+# --- a garbled record beside an intact database -----------------------------
+# Whether the database went back cannot be told then: damage (6), saying
+# the record is what is damaged and what to do, the database untouched.
+STORE="$T/garbled"
+new_shop
+cp "$STORE/orderdesk.db-head" "$T/head.good"
+db_before=$(sha256sum < "$STORE/orderdesk.db")
+for how in truncated random long; do
+	case $how in
+	truncated) head -c 100 "$T/head.good" > "$STORE/orderdesk.db-head" ;;
+	random) head -c 1024 /dev/urandom > "$STORE/orderdesk.db-head" ;;
+	long) { cat "$T/head.good"; printf x; } > "$STORE/orderdesk.db-head" ;;
+	esac
+	od "$OWNER_PASS" list
+	expect_fail "a $how record is damage, named as such, with what to do" \
+		6 "head record \(orderdesk.db-head\) is damaged: whether the store went back cannot be told; restore .*restore FILE\` and use NEW_DIR"
+done
+check "and the database is left as it was" \
+	test "$db_before" = "$(sha256sum < "$STORE/orderdesk.db")"
 
 # --- an older copy of the database, on a desk with a backend --------------
 STORE="$T/desk"
@@ -80,7 +100,8 @@ expect_ok "a backup is made"
 cp "$T/yesterday.db" "$STORE/orderdesk.db"
 rm -f "$STORE/orderdesk.db-wal" "$STORE/orderdesk.db-shm"
 od "$OWNER_PASS" list
-expect_fail "yesterday's copy of orderdesk.db is refused" 6 "went back.*orderdesk restore"
+expect_fail "yesterday's copy of orderdesk.db is refused" 6 "went back.*orderdesk --store NEW_DIR --user NAME restore FILE"
+cp "$T/err" "$T/advice"
 requests=$(wc -l < "$T/srv.log")
 od "$OWNER_PASS" sync
 expect_fail "sync refuses it too" 6 "went back"
@@ -88,12 +109,28 @@ check "and never reached the backend, so nothing was papered over" \
 	test "$requests" -eq "$(wc -l < "$T/srv.log")"
 rm "$STORE/orderdesk.db-head"
 od "$OWNER_PASS" list
-expect_fail "deleting the record as well is noticed" 6 "record.*missing"
+expect_fail "deleting the record as well is noticed" 6 "record.*missing.*restore FILE"
 
 # --- restore from the backup: a fresh record, and the desk opens ----------
+# The command the refusal advised, word for word, with its placeholders
+# filled in: it must work as written.
+advice=$(sed -n 's/.*`\(orderdesk [^`]*\)`.*/\1/p' "$T/advice")
+check "the refusal names one command to run" test -n "$advice"
+read -ra words <<< "${advice#orderdesk }"
+args=()
+for w in "${words[@]}"; do
+	case $w in
+	NEW_DIR) args+=("$T/restored") ;;
+	NAME) args+=(owner) ;;
+	FILE) args+=("$T/latest.odbak") ;;
+	*) args+=("$w") ;;
+	esac
+done
+"$OD" --passphrase-fd 3 "${args[@]}" > "$T/out" 2> "$T/err" \
+	3< <(printf '%s\n' "$OWNER_PASS")
+RC=$?
+expect_ok "the advised restore, run as written, works"
 STORE="$T/restored"
-od_as owner "$OWNER_PASS" restore "$T/latest.odbak"
-expect_ok "orderdesk restore of the latest backup works"
 od "$OWNER_PASS" show 1002
 check "the restored desk opens, with the confirm that was not synced" \
 	bash -c "[ $RC -eq 0 ] && grep -qi confirmed '$T/out'"

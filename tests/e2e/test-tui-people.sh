@@ -118,6 +118,8 @@ od_as mei "$MEI_PASS" import "$SAMPLE"
 od_as mei "$MEI_PASS" note 1001 '=HYPERLINK("http://evil.example","click"), said "hi"'
 expect_ok "mei notes a formula with a comma and quotes on 1001"
 od_as mei "$MEI_PASS" note 1001 '@SUM(A1:A9)'
+# Where ';' is the separator (Excel in de, fr) our quotes do not hold.
+od_as mei "$MEI_PASS" note 1001 'Bob;=1+1;'
 mkdir -p "$T/work"
 tm send-keys -l "cd '$T/work'"
 tm send-keys Enter
@@ -127,7 +129,7 @@ tm send-keys A
 screen "the audit history opens" 'audit history, newest first'
 tm send-keys -l "/1001"
 tm send-keys Enter
-screen "filtered to order 1001" 'newest first · 3 of [0-9]+ entries'
+screen "filtered to order 1001" 'newest first · 4 of [0-9]+ entries'
 tm send-keys '?'
 screen "help for the audit history lists the export" '^ +E +export what is shown to CSV'
 tm send-keys Escape
@@ -136,20 +138,24 @@ tm send-keys E
 csv="orderdesk-audit-$(date +%Y%m%d).csv"
 screen "E asks for a file name, today's by default" "File +$csv"
 tm send-keys Enter
-screen "the export says where it went" "Exported 3 entries to $csv"
+screen "the export says where it went" "Exported 4 entries to $csv"
 f="$T/work/$csv"
 check "the file is there, mode 0600" test "$(stat -c %a "$f" 2>/dev/null)" = 600
 check "with the columns asked for" \
 	bash -c "head -1 '$f' | grep -qx \$'seq,time,signer,role,kind,order,signature-checked,statement id,summary\r'"
-check "and one row per entry shown" test "$(wc -l < "$f")" -eq 4
+check "and one row per entry shown" test "$(wc -l < "$f")" -eq 5
 check "a formula with a comma and quotes is quoted and neutralised" \
 	bash -c "grep -qF '\"'\''=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\"), said \"\"hi\"\"\"' '$f'"
 check "an @ formula gets its apostrophe" grep -qF ",'@SUM(A1:A9)" "$f"
+check "a formula after a ';' gets one too, inside the quotes" \
+	grep -qF ",\"Bob;'=1+1;\"" "$f"
 check "the rows name signer, role, kind, order and the check" \
 	bash -c "grep -Eq '^[0-9]+,20[0-9-]+T[0-9:]+Z,mei,shopkeeper,order.note,1001,yes,[0-9a-f]{32},' '$f'"
 if command -v python3 > /dev/null; then
 	check "a CSV reader gets the note back as it was, apostrophe first" \
 		python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1], newline=''))); sys.exit(0 if any(row[8]=='\'=HYPERLINK(\"http://evil.example\",\"click\"), said \"hi\"' for row in r) else 1)" "$f"
+	check "read with ',' ';' or tab as the separator, no cell starts like a formula" \
+		python3 -c "import csv,sys; sys.exit(any(c[:1] in ('=','+','-','@') for d in (',',';','\t') for r in csv.reader(open(sys.argv[1], newline=''), delimiter=d) for c in r))" "$f"
 fi
 tm send-keys Escape q
 wait_for 'desk exit 0'

@@ -28,11 +28,23 @@ static void test_fields(void **state)
 		{ "+49 30 1234", "'+49 30 1234" },
 		{ "-2+3", "'-2+3" },
 		{ "@SUM(A1)", "'@SUM(A1)" },
-		{ "\tcmd", "'\tcmd" },
-		{ "\r=1", "\"'\r=1\"" },
+		{ "\tcmd", "\"'\tcmd\"" },
+		{ "\r=1", "\"'\r'=1\"" },
 		{ "a=1", "a=1" },
 		{ "x-y", "x-y" },
 		{ "'quoted", "'quoted" },
+		/*
+		 * A ';' or tab splits cells where it is the separator, and
+		 * there our quotes do not hold: every cell start is guarded.
+		 */
+		{ "Bob;=1+1", "\"Bob;'=1+1\"" },
+		{ "Bob;+cmd|' /C calc'!A0;", "\"Bob;'+cmd|' /C calc'!A0;\"" },
+		{ "a\t@SUM(A1)", "\"a\t'@SUM(A1)\"" },
+		{ "1,-5", "\"1,'-5\"" },
+		{ "two\n=1", "\"two\n'=1\"" },
+		{ "=1;2", "\"'=1;2\"" },
+		{ "a; =1", "\"a; =1\"" },
+		{ "x;\"y\"", "\"x;\"\"y\"\"\"" },
 	};
 	struct od_err err;
 	struct buf b;

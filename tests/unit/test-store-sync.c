@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -180,6 +181,74 @@ static void test_log_cut(void **state)
 	assert_memory_equal(hash, want, 32);
 }
 
+/* Copies the file from to to (both the test's), whole. */
+static void copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/*
+ * A cut lowers the store's head record before its transaction commits; a
+ * rollback puts it back.  Otherwise, until the next commit, the older
+ * copy of the database the cut made look current would open as the truth.
+ */
+static void test_cut_rollback_record(void **state)
+{
+	struct world *w = *state;
+	uint8_t key[STORE_KEY_LEN], hash[32];
+	char dir[] = "/tmp/od-cut-XXXXXX", db[64], old[64], path[80];
+	struct store *s = NULL, *mem;
+	long long head = 0;
+
+	memset(key, 0x5a, sizeof key);
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/orderdesk.db", dir);
+	snprintf(old, sizeof old, "%s/old.db", dir);
+	assert_int_equal(store_create(db, key, &s, &w->err), OD_OK);
+	fixture_genesis(s, &w->owner);
+	fixture_place(s, &w->owner, "1");
+	assert_int_equal(store_log_head(s, &head, hash, &w->err), OD_OK);
+	store_close(s);
+	/* Yesterday's copy: the log up to head. */
+	copy_file(db, old);
+	assert_int_equal(store_open(db, key, &s, &w->err), OD_OK);
+	mem = w->s;
+	w->s = s;
+	place(w, "2");
+	w->s = mem;
+	assert_int_equal(store_begin(s, &w->err), OD_OK);
+	assert_int_equal(store_log_cut(s, head, &w->err), OD_OK);
+	store_rollback(s);
+	store_close(s);
+	copy_file(old, db);
+	snprintf(path, sizeof path, "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof path, "%s-shm", db);
+	unlink(path);
+	assert_int_equal(store_open(db, key, &s, &w->err), OD_E_TAMPERED);
+	assert_non_null(strstr(w->err.msg, "went back"));
+	assert_null(s);
+	/* Nothing of the test's is left behind. */
+	unlink(db);
+	unlink(old);
+	snprintf(path, sizeof path, "%s-head", db);
+	unlink(path);
+	snprintf(path, sizeof path, "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof path, "%s-shm", db);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* Forgetting one order, or everything, and folding it back. */
 static void test_forget(void **state)
 {
@@ -303,6 +372,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_savepoint, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_log_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cut_rollback_record, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conflicts, setup,
 						teardown),
