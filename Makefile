@@ -32,17 +32,18 @@ CFLAGS  ?= $(OPT)
 CFLAGS  += -std=c11 $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong
 LDFLAGS += $(SANFLAGS)
 
-# Everything but the programs' entry points goes into one static library;
-# each program and test links against it and takes only what it uses.
-LIB_SRC  = $(filter-out app/main-%.c,$(wildcard lib/*.c storage/*.c net/*.c app/*.c ui/*.c))
+# The programs' entry points: the desk's main is in ui/ (it opens the
+# screens or runs the command line), the backend's beside its routes.
+MAIN_SRC = ui/main-orderdesk.c app/orderdeskd/main.c
+MAIN_OBJ = $(MAIN_SRC:%.c=$(BUILD)/%.o)
+# Everything else goes into one static library (app/ by folder: what each
+# serves); each program and test links against it and takes only what it uses.
+LIB_SRC  = $(filter-out $(MAIN_SRC),$(wildcard lib/*.c storage/*.c net/*.c app/*/*.c ui/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      = $(BUILD)/libod.a
 
 BIN      = $(BUILD)/bin
-PROGS    = $(BIN)/orderdesk
-ifneq ($(wildcard app/main-orderdeskd.c),)
-PROGS   += $(BIN)/orderdeskd
-endif
+PROGS    = $(BIN)/orderdesk $(BIN)/orderdeskd
 TESTS    = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 BENCHES  = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench-*.c))
 FUZZERS  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
@@ -70,7 +71,9 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/%: $(BUILD)/app/main-%.o $(LIB)
+$(BIN)/orderdesk: $(BUILD)/ui/main-orderdesk.o $(LIB)
+$(BIN)/orderdeskd: $(BUILD)/app/orderdeskd/main.o $(LIB)
+$(PROGS):
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -126,6 +129,6 @@ fuzz: $(FUZZERS)
 clean:
 	rm -rf build build-san bin
 
--include $(LIB_OBJ:.o=.d) $(wildcard $(BUILD)/app/main-*.d) \
-	$(wildcard $(BUILD)/tests/*/*.d) $(wildcard $(BUILD)/fuzz-obj/*/*.d) \
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) \
+	$(wildcard $(BUILD)/tests/*/*.d) $(wildcard $(FUZZ_OBJ:.o=.d)) \
 	$(wildcard $(BUILD)/fuzz-obj/tests/fuzz/*.d)

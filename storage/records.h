@@ -1,7 +1,7 @@
 /*
  * records.h - the plain records the store keeps: an order with its items, a
  * user, a log entry.  Storage reads and writes them; the app layer gives them
- * meaning (app/order.h validates orders and turns them into statements).
+ * meaning (app/log/order.h validates orders and turns them into statements).
  * They live here so that the arrows stay one way: app -> storage.
  */
 #ifndef OD_RECORDS_H

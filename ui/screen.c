@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/format.h"
+#include "lib/format.h"
 #include "lib/buf.h"
 #include "lib/utf8.h"
 

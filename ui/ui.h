@@ -1,7 +1,7 @@
 /*
  * ui.h - the desk's screens: `orderdesk` with no command.
  *
- * Everything on screen goes through app/desk.h, the same calls the
+ * Everything on screen goes through app/desk/desk.h, the same calls the
  * commands use; ui/ holds no SQL and no crypto.  The terminal is restored on
  * every way out: quitting, SIGINT, SIGTERM, SIGHUP and fatal errors (whose
  * one-line message is printed after curses has let go of the screen).

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/format.h"
+#include "lib/format.h"
 #include "lib/secret.h"
 
 #define ORDER_LINE_MAX 2048

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/format.h"
+#include "lib/format.h"
 
 #define NTABS 6
 #define SEARCH_BURST_MS 15

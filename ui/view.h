@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "app/desk.h"
+#include "app/desk/desk.h"
 #include "lib/err.h"
 
 #define UI_MIN_COLS 80

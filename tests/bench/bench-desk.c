@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/desk.h"
+#include "app/desk/desk.h"
 #include "lib/secret.h"
 #include "storage/keyslot.h"
 #include "ui/view.h"

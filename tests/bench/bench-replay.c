@@ -5,7 +5,7 @@
  *   bench-replay DIR [ENTRIES...]
  *	DIR must exist and be empty; ENTRIES are log lengths in increasing
  *	order (default 100000 1000000).  In one process: a backend
- *	(app/backend.h) whose log holds the shop's genesis and an early
+ *	(app/orderdeskd/backend.h) whose log holds the shop's genesis and an early
  *	user.add, then filler entries up to each length.  At each length it
  *	answers, through the push route, a batch of BATCH copies of that
  *	user.add (what any desk certificate may send: once a walk of the log
@@ -34,10 +34,10 @@
 
 #include <jansson.h>
 
-#include "app/backend.h"
-#include "app/ledger.h"
-#include "app/sigkey.h"
-#include "app/statement.h"
+#include "app/orderdeskd/backend.h"
+#include "app/log/ledger.h"
+#include "app/keys/sigkey.h"
+#include "app/log/statement.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/err.h"

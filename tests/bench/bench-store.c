@@ -34,12 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/import.h"
-#include "app/ledger.h"
-#include "app/order.h"
-#include "app/shop.h"
-#include "app/sigkey.h"
-#include "app/statement.h"
+#include "app/import/import.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
+#include "app/shop/shop.h"
+#include "app/keys/sigkey.h"
+#include "app/log/statement.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/err.h"

@@ -6,9 +6,9 @@
  *   bench-sync ORDERS.json DIR
  *	DIR must exist and be empty; ORDERS.json must hold at least
  *	PULL_N orders (tests/tools/gen-orders).  In one process: a backend
- *	(app/backend.h) served by net/https-server on 127.0.0.1 and a free
- *	port, and desks (app/shop.h) that sync with it through the real
- *	client (app/sync.h, net/tls-client.h).  Prints one figure a line,
+ *	(app/orderdeskd/backend.h) served by net/https-server on 127.0.0.1 and a free
+ *	port, and desks (app/shop/shop.h) that sync with it through the real
+ *	client (app/sync/sync.h, net/tls-client.h).  Prints one figure a line,
  *	"NAME: VALUE UNIT":
  *	  - push: a desk with PUSH_N orders pushes its whole log;
  *	  - pull: a second desk pulls the backend's PULL_N entries, checking
@@ -34,16 +34,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/backend-join.h"
-#include "app/backend.h"
-#include "app/import.h"
-#include "app/ledger.h"
-#include "app/order.h"
-#include "app/pki.h"
-#include "app/shop.h"
-#include "app/sigkey.h"
-#include "app/statement.h"
-#include "app/sync.h"
+#include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/backend.h"
+#include "app/import/import.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
+#include "app/keys/pki.h"
+#include "app/shop/shop.h"
+#include "app/keys/sigkey.h"
+#include "app/log/statement.h"
+#include "app/sync/sync.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/err.h"

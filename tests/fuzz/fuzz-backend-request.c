@@ -22,9 +22,9 @@
 
 #include <jansson.h>
 
-#include "app/backend.h"
-#include "app/ledger.h"
-#include "app/order.h"
+#include "app/orderdeskd/backend.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
 #include "lib/encode.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/import.h"
-#include "app/order.h"
+#include "app/import/import.h"
+#include "app/log/order.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 /*
  * fuzz-join-code.c - libFuzzer target for the one-time join code parsers
- * (app/join-code.c): what a person types (join_code_normalize) and the
+ * (app/log/join-code.c): what a person types (join_code_normalize) and the
  * backend's stored record of a code (join_record_parse).
  *
  * The first byte chooses the parser; the rest, cut at its first NUL, is
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/join-code.h"
+#include "app/log/join-code.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
  * with a message and nothing left in the request.  What is accepted must
  * be what a desk could send: a normalized code, a desk name a certificate
  * can carry (never a path), and a body that, built again the way the desk
- * builds it (app/join.c, post_join), reads back the same.
+ * builds it (app/sync/join.c, post_join), reads back the same.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,8 +16,8 @@
 
 #include <jansson.h>
 
-#include "app/backend-join.h"
-#include "app/pki.h"
+#include "app/orderdeskd/backend-join.h"
+#include "app/keys/pki.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

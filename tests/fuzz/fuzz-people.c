@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "app/people.h"
+#include "app/log/people.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/statement.h"
+#include "app/log/statement.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,12 +1,12 @@
 /*
  * fuzz-sync-response.c - libFuzzer target for what a desk reads from the
- * backend during a sync (app/sync.c): the entries of a GET /v1/log page
+ * backend during a sync (app/sync/sync.c): the entries of a GET /v1/log page
  * (sync_page_entry) and the receipts of a POST /v1/statements answer
  * (sync_receipt_read), loaded as the desk loads an answer.
  *
  * The first byte chooses the answer, the rest is its body.  An accepted
  * entry or receipt, built again the way the backend builds it
- * (app/backend.c: page_cb, receipt), must read back the same; an entry's
+ * (app/orderdeskd/backend.c: page_cb, receipt), must read back the same; an entry's
  * statement is exactly its JSON string's bytes, a receipt that says where
  * a statement landed names a seq above 0.  A refusal is OD_E_INPUT with a
  * message.  Anything else aborts.
@@ -18,7 +18,7 @@
 
 #include <jansson.h>
 
-#include "app/sync.h"
+#include "app/sync/sync.h"
 #include "lib/encode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

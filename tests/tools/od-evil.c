@@ -33,11 +33,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/backend-join.h"
-#include "app/backend.h"
-#include "app/people.h"
-#include "app/pki.h"
-#include "app/sigkey.h"
+#include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/backend.h"
+#include "app/log/people.h"
+#include "app/keys/pki.h"
+#include "app/keys/sigkey.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "storage/keyslot.h"

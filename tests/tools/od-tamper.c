@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/ledger.h"
-#include "app/passphrase.h"
+#include "app/log/ledger.h"
+#include "app/shop/passphrase.h"
 #include "lib/secret.h"
 #include "storage/keyslot.h"
 #include "storage/store-head.h"

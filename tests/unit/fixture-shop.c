@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "app/ledger.h"
+#include "app/log/ledger.h"
 #include "lib/encode.h"
 
 void fixture_person_make(struct fixture_person *p, const char *name)

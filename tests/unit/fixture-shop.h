@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#include "app/sigkey.h"
-#include "app/statement.h"
+#include "app/keys/sigkey.h"
+#include "app/log/statement.h"
 #include "lib/err.h"
 #include "storage/records.h"
 #include "storage/store.h"

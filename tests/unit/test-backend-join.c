@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "app/backend-join.h"
+#include "app/orderdeskd/backend-join.h"
 
 #define CODE "\"code\": \"abcd-efgh-jkmn-pqrs-tvwo\""
 #define REQ  "\"request\": \"PEM\""

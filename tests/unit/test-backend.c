@@ -19,9 +19,9 @@
 #include <gnutls/x509.h>
 #include <jansson.h>
 
-#include "app/backend.h"
-#include "app/ledger.h"
-#include "app/pki.h"
+#include "app/orderdeskd/backend.h"
+#include "app/log/ledger.h"
+#include "app/keys/pki.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "net/https-server.h"

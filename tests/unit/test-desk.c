@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "app/desk.h"
-#include "app/order.h"
-#include "app/shop.h"
+#include "app/desk/desk.h"
+#include "app/log/order.h"
+#include "app/shop/shop.h"
 #include "storage/store.h"
 
 #define NORDERS 40

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "app/format.h"
+#include "lib/format.h"
 
 static void test_money(void **state)
 {

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "app/import.h"
+#include "app/import/import.h"
 #include "lib/name-set.h"
 
 #define CSV_HEADER "number,placed_at,currency,customer_name,customer_email," \

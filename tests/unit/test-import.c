@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "app/import.h"
+#include "app/import/import.h"
 #include "lib/buf.h"
 
 #define SAMPLE_PATH  "assets/sample-orders.json"

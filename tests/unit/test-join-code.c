@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "app/join-code.h"
+#include "app/log/join-code.h"
 
 #define NOW 1800000000LL
 

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "app/json-array-stream.h"
+#include "app/import/json-array-stream.h"
 
 /* Fails the test naming the table case, so a failure says which row. */
 #define CHECK(cond, name)                                                \

@@ -16,11 +16,11 @@
 #include <cmocka.h>
 #include <gnutls/crypto.h>
 
-#include "app/clock.h"
-#include "app/fold.h"
-#include "app/ledger.h"
-#include "app/order.h"
-#include "app/role.h"
+#include "app/log/clock.h"
+#include "app/log/fold.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
+#include "app/log/role.h"
 #include "lib/encode.h"
 #include "tests/unit/fixture-shop.h"
 

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "app/import.h"
-#include "app/order.h"
-#include "app/statement.h"
+#include "app/import/import.h"
+#include "app/log/order.h"
+#include "app/log/statement.h"
 #include "lib/buf.h"
 
 #define SAMPLE_PATH "assets/sample-orders.json"

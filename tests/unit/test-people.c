@@ -1,6 +1,6 @@
 /*
  * test-people.c - reading a person's key bundle and a people list entry
- * (app/people.c): exactly the form people_bundle_make writes, nothing
+ * (app/log/people.c): exactly the form people_bundle_make writes, nothing
  * else.  The bundles' key slot part is read by storage/keyslot.c (see
  * test-keyslot.c); here only its first line matters.
  */
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "app/people.h"
+#include "app/log/people.h"
 
 #define SLOT "user: mei\nkdf: argon2id 3 65536 1\n"
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "app/sigkey.h"
+#include "app/keys/sigkey.h"
 #include "lib/encode.h"
 
 /* Decodes a hex test constant, failing the test if it is malformed. */

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "app/statement.h"
+#include "app/log/statement.h"
 
 /* Fails the test naming the table case, so a failure says which row. */
 #define CHECK(cond, name)                                              \

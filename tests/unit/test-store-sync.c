@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "app/ledger.h"
-#include "app/order.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
 #include "storage/store-sync.h"
 #include "tests/unit/fixture-shop.h"
 

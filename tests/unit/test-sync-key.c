@@ -1,6 +1,6 @@
 /*
  * test-sync-key.c - the desk's TLS key sealed in the store
- * (app/sync-key.c): reading and checking a bundle's key, and moving an
+ * (app/shop/sync-key.c): reading and checking a bundle's key, and moving an
  * older plaintext backend/desk.key into the store, on an in-memory store
  * beside a temporary directory.
  */
@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "app/pki.h"
-#include "app/sync-key.h"
-#include "app/sync-rebase.h"
+#include "app/keys/pki.h"
+#include "app/shop/sync-key.h"
+#include "app/sync/sync-rebase.h"
 #include "lib/secret.h"
 
 struct world {

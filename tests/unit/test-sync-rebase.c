@@ -1,11 +1,11 @@
 /*
- * test-sync-rebase.c - the rebase of a desk's outbox (app/sync-rebase.c)
+ * test-sync-rebase.c - the rebase of a desk's outbox (app/sync/sync-rebase.c)
  * and the storage it stands on (storage/store-sync.c), without a network:
  * a "backend" and a "desk" are two in-memory stores that share a history
  * (genesis, three people, orders 1 to 3).  Each test signs statements on
  * the desk (its outbox) and on the backend (the news), stages the news in
  * the desk's staging table as a pull would, and rebases.  A rekey of the
- * desk's that lost to the backend's is noted (app/people-race.h).
+ * desk's that lost to the backend's is noted (app/shop/people-race.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,11 +19,11 @@
 #include <gnutls/crypto.h>
 #include <sqlite3.h>
 
-#include "app/ledger.h"
-#include "app/order.h"
-#include "app/people-race.h"
+#include "app/log/ledger.h"
+#include "app/log/order.h"
+#include "app/shop/people-race.h"
 #include "lib/encode.h"
-#include "app/sync-rebase.h"
+#include "app/sync/sync-rebase.h"
 #include "storage/store-internal.h"
 #include "storage/store-sync.h"
 #include "tests/unit/fixture-shop.h"

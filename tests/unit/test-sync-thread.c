@@ -17,10 +17,10 @@
 
 #include <cmocka.h>
 
-#include "app/desk.h"
-#include "app/shop.h"
-#include "app/sync-rebase.h"
-#include "app/sync-thread.h"
+#include "app/desk/desk.h"
+#include "app/shop/shop.h"
+#include "app/sync/sync-rebase.h"
+#include "app/sync/sync-thread.h"
 #include "storage/store.h"
 
 #define OWNER_PASS "owner passphrase 1"

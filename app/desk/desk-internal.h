@@ -1,0 +1,82 @@
+/*
+ * desk-internal.h - what the desk-*.c files share with desk.c and nobody
+ * else sees: a prepared action's insides, and taking the store for one
+ * operation.
+ */
+#ifndef OD_DESK_INTERNAL_H
+#define OD_DESK_INTERNAL_H
+
+#include "app/desk/desk.h"
+#include "lib/buf.h"
+#include "storage/keyslot.h"
+
+struct sync_thread;
+
+#define DESK_CARRIER_MAX 64
+
+struct desk_act {
+	struct statement *st;
+	struct buf text;
+	enum stmt_kind kind;
+	char number[STMT_ORDER_MAX + 1];   /* "" for a user.* action */
+	char carrier[DESK_CARRIER_MAX + 1];
+	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
+	char user[STMT_NAME_MAX + 1];   /* user.*: whom it is about */
+	uint8_t seed[KEYSLOT_SEED_LEN]; /* user.add: the new key (wiped) */
+	char *pass;                     /* user.add: their passphrase (wiped) */
+	size_t pass_len;
+};
+
+/*
+ * The signed-in shop, NULL when locked.  Between operations its store is
+ * closed (sh->store NULL); desk_hold opens it for one.
+ */
+struct shop *desk_shop(struct desk *d);
+
+/*
+ * Takes the store for one operation (end it with shop_release).  Keys that
+ * no longer open it, or a person revoked meanwhile, lock the desk.
+ */
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err);
+
+/* The prev field a statement signed now carries ("none" or id + digest). */
+enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
+			    struct od_err *err);
+
+/*
+ * desk_act_sign for one statement of a bulk action: if the log moved on
+ * since act was prepared (the statement before it in the batch), act is
+ * linked to the new tip and its text rebuilt before it is signed.
+ */
+enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err);
+
+/*
+ * Whether log entry r's hash follows from the entry before it in s
+ * (desk-order.c).  A read that fails counts as not linked.
+ */
+int desk_entry_linked(struct store *s, const struct log_record *r);
+
+/*
+ * Folds dd's order again from its own log entries in s into an empty
+ * in-memory store and compares the result with dd's order, shipments and
+ * notes (desk-order.c).  A difference, or an entry the fold refuses, gives
+ * OD_E_TAMPERED saying to run `orderdesk audit verify`.
+ */
+enum od_code desk_order_refold(struct store *s, const struct desk_detail *dd,
+			       struct od_err *err);
+
+/* The background sync, as desk.c keeps it (desk-bg.c reads it). */
+struct desk_bg_state {
+	struct sync_thread *thread;   /* NULL when none */
+	char why[OD_ERR_MSG_MAX];     /* why it could not start, or "" */
+	long long acked_news;         /* its news count when the conflicts
+					 were last acked, -1 if not since
+					 it started */
+};
+
+/* The desk's background sync state (never NULL). */
+struct desk_bg_state *desk_bg_state(struct desk *d);
+
+#endif

@@ -1,0 +1,510 @@
+/*
+ * desk.h - what the screens need from the shop, in one place.
+ *
+ * The TUI (ui/) calls nothing of the app layer but this and lib/format.h:
+ * unlocking and locking, a compact in-memory index of the orders for fast
+ * listing, filtering and search, everything about one order with a checked
+ * mark per statement, and acting on an order in two steps (prepare, show the
+ * exact statement text, then sign).  The commands in app/orderdesk/cmd-act.c share
+ * desk_make and desk_ship_items, so the desk and the command line sign the
+ * same statements.
+ *
+ * Strings handed out (rows, details) are borrowed from the desk and valid
+ * until the next call that reloads or locks it, unless said otherwise.
+ * Nothing here prints.
+ */
+#ifndef OD_DESK_H
+#define OD_DESK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/log/role.h"
+#include "app/shop/shop.h"
+#include "app/log/statement.h"
+#include "lib/err.h"
+#include "storage/records.h"
+
+#define DESK_SEARCH_MAX 256     /* bytes of search text */
+#define DESK_MAX_USERS  1000    /* key slots listed for sign-in */
+
+struct desk;
+
+/* One order as the list shows it (borrowed strings). */
+struct desk_row {
+	const char *number;
+	const char *placed;     /* "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *customer;
+	long long total;        /* minor units */
+	uint32_t nitems;
+	char currency[4];
+	uint8_t status;         /* enum order_status */
+};
+
+/*
+ * Makes a locked desk on the shop in dir (nothing is opened yet).  *out is
+ * the caller's (desk_free).
+ */
+enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err);
+
+/* Locks (wiping keys and the index) and frees the desk; NULL is a no-op. */
+void desk_free(struct desk *d);
+
+/*
+ * The people who have a key slot, sorted, at most DESK_MAX_USERS.  The array
+ * is borrowed and valid until the next call or desk_free.
+ */
+enum od_code desk_users(struct desk *d, const char *const **names, size_t *n,
+			struct od_err *err);
+
+/*
+ * Unlocks as user with the passphrase (which the caller wipes) and loads the
+ * order index.  A wrong passphrase gives OD_E_AUTH and leaves the desk
+ * locked.  The store's lock is taken only for each operation (shared to
+ * read, exclusive to sign), so commands in other terminals, writers too,
+ * run while the desk is open.  Any call may find the store's key changed by
+ * another process or the person revoked: it then gives OD_E_AUTH and the
+ * desk is locked (desk_locked_why).
+ */
+enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
+			 size_t pass_len, struct od_err *err);
+
+/* Closes the store, wiping keys and dropping the index; locked is a no-op. */
+void desk_lock(struct desk *d);
+
+/*
+ * Why the desk locked itself ("" if it did not): another process changed
+ * the store's key (`user revoke`) or revoked the signed-in person.  Cleared
+ * by desk_lock and desk_unlock.
+ */
+const char *desk_locked_why(const struct desk *d);
+
+/* Whether the desk is unlocked. */
+int desk_is_unlocked(const struct desk *d);
+
+/* Who is signed in ("" when locked) and their role. */
+const char *desk_user(const struct desk *d);
+/* How long the last unlock spent deriving the key (benchmarks). */
+double desk_unlock_kdf_ms(const struct desk *d);
+enum role desk_role(const struct desk *d);
+
+/* The role's name ("owner", ...) and an order status's name ("new", ...;
+ * "all" for -1). */
+const char *desk_role_name(const struct desk *d);
+const char *desk_status_name(int status);
+
+/* Whether the signed-in person's role allows statements of kind. */
+int desk_may(const struct desk *d, enum stmt_kind kind);
+
+/* Rereads the whole order index from the store (keeps filter and search). */
+enum od_code desk_reload(struct desk *d, struct od_err *err);
+
+/*
+ * Chooses what the list shows: status (an enum order_status, or -1 for all)
+ * and search text (NULL or "" for none; substring of number, customer,
+ * e-mail, phone, city, SKU or item name, as `orderdesk list --search`).
+ * Filtering and searching work on the index in memory (see
+ * desk_search_ready).
+ * newest_first reverses the order (oldest placed first otherwise).
+ */
+enum od_code desk_filter(struct desk *d, int status, const char *search,
+			 int newest_first, struct od_err *err);
+
+/* What the list is sorted by (desk_sort). */
+enum desk_sort_key {
+	DESK_SORT_PLACED,       /* oldest or newest first (desk_filter) */
+	DESK_SORT_NUMBER,       /* order numbers, shorter ones first */
+	DESK_SORT_CUSTOMER,     /* customer name, byte order */
+	DESK_SORT_TOTAL,        /* highest total first */
+	DESK_SORT_STATUS,       /* the order's life: new first */
+	DESK_SORT_COUNT
+};
+
+/*
+ * Sorts the list by key; ties keep the placed order.  Holds across
+ * filters, searches and reloads until changed.  The first use of a key
+ * after a reload sorts the whole index once (about 30 ms for 100,000
+ * orders); filtering after that costs what it did.
+ */
+enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
+		       struct od_err *err);
+
+/*
+ * Reads every order's searchable text into memory (one walk of the log,
+ * about 12 MiB for 100,000 orders) unless already there.  desk_filter does
+ * it at the first search; the screens call it when idle, so that the first
+ * key of a search answers as fast as the later ones.  Dropped with the
+ * index (lock, reload).  After a failure it does nothing (OD_OK) until the
+ * next reload; a search then tries again and reports the error.
+ */
+enum od_code desk_search_ready(struct desk *d, struct od_err *err);
+
+/* Rows the current filter shows, and row i of them (NULL past the end). */
+size_t desk_count(const struct desk *d);
+const struct desk_row *desk_row(const struct desk *d, size_t i);
+
+/* Orders with status (or -1: all) matching the current search. */
+size_t desk_count_status(const struct desk *d, int status);
+
+/* The first shown row whose number is number, or (size_t)-1. */
+size_t desk_find(const struct desk *d, const char *number);
+
+/* One statement about an order, as the history shows it. */
+struct desk_event {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	char role[16];          /* the signer's role now, "" if unknown */
+	const char *kind;       /* static kind name */
+	int sig_ok;             /* the signature checks with the signer's key */
+	int chain_ok;           /* its hash follows from the entry before it */
+	char *detail;           /* reason, note text, carrier and tracking */
+};
+
+struct desk_shipment {
+	long long seq;
+	char *carrier, *tracking, *items;
+};
+
+struct desk_note {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	char *text;
+};
+
+/* Everything about one order; owned by the caller (desk_detail_free). */
+struct desk_detail {
+	struct order *order;
+	struct desk_shipment *shipments;
+	size_t nshipments;
+	struct desk_note *notes;
+	size_t nnotes;
+	struct desk_event *events;
+	size_t nevents;
+	size_t nunchecked;      /* events whose signature or link fails */
+};
+
+/*
+ * Reads one order with its items, shipments, notes and history, checking
+ * each statement's signature against its signer's recorded key and its
+ * chain link, and that the order's rows are what its own log entries fold
+ * to (desk-order.c): a page from an older copy of the store decrypts, so
+ * a row alone is not believed.  An unknown number gives OD_E_NOTFOUND;
+ * rows that differ from the fold give OD_E_TAMPERED ("order N's stored
+ * state does not match its signed history; run `orderdesk audit
+ * verify`").  An entry that does not check is marked (sig_ok, chain_ok)
+ * and counted in nunchecked, and the order is still given, so that the
+ * screen and `orderdesk show` can show which one.
+ */
+enum od_code desk_detail(struct desk *d, const char *number,
+			 struct desk_detail **out, struct od_err *err);
+void desk_detail_free(struct desk_detail *dd);
+
+/*
+ * desk_detail on a shop the caller holds (sh->store open): the one way
+ * `orderdesk show` and the order screen read an order.  *out is the
+ * caller's (desk_detail_free).
+ */
+enum od_code desk_order_read(struct shop *sh, const char *number,
+			     struct desk_detail **out, struct od_err *err);
+
+/* An action prepared but not yet signed. */
+struct desk_act;
+
+/*
+ * Prepares a statement of kind about number as the signed-in person:
+ * order.confirm (no text), order.cancel and order.hold (text = reason),
+ * order.release (text = optional reason), order.note (text), or
+ * shipment.confirm (carrier and tracking, every item not yet shipped).
+ * Bad values give OD_E_INPUT naming the field.  The role is not checked
+ * here: signing refuses what the role does not allow.  *out is the caller's
+ * (desk_act_free).
+ */
+enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
+			  const char *number, const char *text,
+			  const char *carrier, const char *tracking,
+			  struct desk_act **out, struct od_err *err);
+
+/* The exact text that will be signed (borrowed from act). */
+const char *desk_act_text(const struct desk_act *act);
+
+/*
+ * Signs exactly the text shown and appends it durably (the fold decides
+ * whether it may happen: role, state).  On success *seq is its log entry,
+ * the order's row in the index is refreshed, and for a shipment the
+ * carrier is remembered (desk_last_carrier).
+ */
+enum od_code desk_act_sign(struct desk *d, struct desk_act *act,
+			   long long *seq, struct od_err *err);
+void desk_act_free(struct desk_act *act);
+
+/* The carrier of the last shipment signed on this desk, or "". */
+const char *desk_last_carrier(const struct desk *d);
+
+/* ---- the audit history (owners) ---- */
+
+#define DESK_AUDIT_MAX 5000     /* newest matching entries kept */
+
+/* One entry of the shop's log, as the audit history shows it. */
+struct desk_entry {
+	long long seq;
+	char time[STMT_TIME_LEN + 1];
+	char actor[STMT_NAME_MAX + 1];
+	const char *kind;       /* static kind name */
+	char order[STMT_ORDER_MAX + 1];  /* "" when none */
+	int sig_ok;             /* the signature checks with the signer's key */
+	int chain_ok;           /* its hash follows from the entry before */
+	char *detail;           /* reason, note, carrier and tracking, user */
+	char id[STMT_ID_LEN + 1];  /* the statement's id */
+	char role[16];          /* the signer's role now, "" if unknown */
+};
+
+/* Entries newest first; owned by the caller (desk_audit_free). */
+struct desk_audit {
+	struct desk_entry *entries;
+	size_t n;
+	long long scanned;      /* entries in the whole log */
+	/* What desk_audit_update needs to read only what came since. */
+	char filter[DESK_SEARCH_MAX + 1];
+	long long tip_seq;      /* the last entry read */
+	uint8_t tip_hash[32];   /* and its chain hash */
+};
+
+/*
+ * Walks the whole log and keeps the newest DESK_AUDIT_MAX entries that
+ * match filter: words separated by spaces, each of which must match the
+ * entry's person, order number, kind (or its start, "order." or
+ * "shipment"), or date (a prefix such as "2026-11-20", or a range
+ * "2026-11-01..2026-11-20", both ends included).  NULL or "" keeps all.
+ * Only the owner may read the whole history (OD_E_DENIED otherwise).
+ */
+enum od_code desk_audit(struct desk *d, const char *filter,
+			struct desk_audit **out, struct od_err *err);
+void desk_audit_free(struct desk_audit *a);
+
+/*
+ * Brings a (from desk_audit) up to what the log holds now, with the same
+ * filter: the entries appended since come first, checked, and the oldest
+ * go past DESK_AUDIT_MAX.  Only the new entries are read while the log
+ * still holds the entry a was read up to; when a sync rewrote it (a
+ * rebase moved this desk's own statements) or people were added, revoked
+ * or given another role (the signers' roles shown change), the whole log
+ * is read again.  Errors as desk_audit's; on failure a is unchanged.
+ */
+enum od_code desk_audit_update(struct desk *d, struct desk_audit *a,
+			       struct od_err *err);
+
+/*
+ * Writes a's entries to path as CSV (desk-csv.c), replacing it atomically,
+ * mode 0600: a header, then seq, time, signer, role, kind, order,
+ * signature-checked (yes/no), statement id, summary per entry, newest
+ * first.  Fields are quoted as RFC 4180 asks, and one that starts like a
+ * spreadsheet formula gets a leading apostrophe (lib/csv.h).
+ */
+enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
+			    struct od_err *err);
+
+/*
+ * Replays the whole log as `orderdesk audit verify` does.  On success
+ * *entries is the number replayed; the first problem comes back as the
+ * error, in words.
+ */
+enum od_code desk_verify_all(struct desk *d, long long *entries,
+			     struct od_err *err);
+
+/* ---- bulk actions (desk-bulk.c) ---- */
+
+#define DESK_BULK_MAX 300       /* orders in one bulk action: all shown */
+
+/* Several orders' statements of one kind, prepared but not yet signed. */
+struct desk_bulk;
+
+/*
+ * Prepares one statement of kind (order.confirm, or shipment.confirm with
+ * carrier and tracking[i] for numbers[i]) per order.  An order whose
+ * statement cannot be made (nothing left to ship, a bad tracking number)
+ * is kept with its reason (desk_bulk_refused) and not signed.  More than
+ * DESK_BULK_MAX orders give OD_E_INPUT.  *out is the caller's
+ * (desk_bulk_free).
+ */
+enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
+			       const char *const *numbers, size_t n,
+			       const char *carrier,
+			       const char *const *tracking,
+			       struct desk_bulk **out, struct od_err *err);
+
+/*
+ * What the dialog shows: every statement to be signed, each field as it
+ * will be signed except prev, which links each to the entry signed just
+ * before it and is known only then (borrowed from b).
+ */
+const char *desk_bulk_text(const struct desk_bulk *b);
+
+/* Orders in b, order i's number, and why it was refused ("" if not). */
+size_t desk_bulk_count(const struct desk_bulk *b);
+const char *desk_bulk_number(const struct desk_bulk *b, size_t i);
+const char *desk_bulk_refused(const struct desk_bulk *b, size_t i);
+
+/*
+ * Signs order i's statement, in its own durable transaction, linked to the
+ * log's tip of that moment; the text signed is the one shown apart from
+ * prev.  The fold still decides (role, state).  A refused order gives its
+ * error; *seq is its entry on success.
+ */
+enum od_code desk_bulk_sign(struct desk *d, struct desk_bulk *b, size_t i,
+			    long long *seq, struct od_err *err);
+void desk_bulk_free(struct desk_bulk *b);
+
+/* ---- whether orders have reached the backend (desk-sync.c) ---- */
+
+#define DESK_UNSYNCED_MAX 1000000   /* orders not yet synced, listed */
+
+/* A snapshot of which orders have statements the backend has not seen. */
+struct desk_sync;
+
+/*
+ * Reads whether the store is attached to a backend and, if it is, which
+ * orders have a statement after the last head verified from it (one read
+ * of the log entries after that head: cheap after a recent sync, whatever
+ * the number of orders).  *out is the caller's (desk_sync_free).
+ */
+enum od_code desk_sync_read(struct desk *d, struct desk_sync **out,
+			    struct od_err *err);
+
+/* Whether the store was attached to a backend (0 for NULL). */
+int desk_sync_attached(const struct desk_sync *s);
+
+/* Whether every statement about number had reached the backend. */
+int desk_sync_reached(const struct desk_sync *s, const char *number);
+void desk_sync_free(struct desk_sync *s);
+
+/* ---- sync in the background (desk.c, desk-bg.c; app/sync/sync-thread.h) ---- */
+
+/*
+ * How often the background sync runs when nothing happens, in seconds (0:
+ * SYNC_THREAD_EVERY_S); for the next unlock.  An unlock of a store attached
+ * to a backend starts a sync thread on a handle of its own (it syncs at
+ * once, then every so often and after every signed action); locking and
+ * desk_free stop it, wiping its keys.  A store without a backend has none.
+ */
+void desk_sync_every(struct desk *d, int secs);
+
+/* What the status line shows of the background sync (desk_bg_view). */
+struct desk_bg {
+	int attached;              /* a background sync runs for this desk */
+	int online;                /* its last attempt reached the backend */
+	int running;               /* a sync is under way now */
+	long long waiting;         /* statements not yet accepted */
+	long long last_ok;         /* unix time of the last full sync, or 0 */
+	long long head;            /* the synced head's seq */
+	long long new_conflicts;   /* conflicts nobody has been shown */
+	long long news;            /* syncs that changed the store: when it
+				      grows, the screens reload (desk_reload) */
+	char last_error[OD_ERR_MSG_MAX];  /* "" after a success */
+};
+
+/*
+ * Copies the background sync's state: cheap (a mutex, no store and no
+ * network), for every tick of the screen.  Zeroes when locked or not
+ * attached.
+ */
+void desk_bg_view(struct desk *d, struct desk_bg *v);
+
+/* One conflict (app/sync/sync-status.h), as a sentence; strings owned by it. */
+struct desk_conflict {
+	long long n;               /* order of recording: 1, 2, ... */
+	char *order;               /* "" when none */
+	char *at;                  /* when it was set aside (UTC) */
+	char *line;                /* sync_conflict_line: order, what was
+				      refused, who refused it and why, what
+				      the shop's log says now */
+	int acked;                 /* a person has been shown it */
+};
+
+#define DESK_CONFLICTS_MAX 1000    /* newest kept */
+
+/* The conflicts, newest first; the caller's (desk_conflicts_free). */
+struct desk_conflicts {
+	struct desk_conflict *c;
+	size_t n;
+	long long total;           /* all recorded, kept or not */
+};
+
+/*
+ * Reads the store's conflicts, the newest DESK_CONFLICTS_MAX of them, newest
+ * first.  Works on any store (none recorded: n is 0).
+ */
+enum od_code desk_conflicts(struct desk *d, struct desk_conflicts **out,
+			    struct od_err *err);
+void desk_conflicts_free(struct desk_conflicts *c);
+
+/* Marks every conflict as shown (sync_conflicts_ack). */
+enum od_code desk_conflicts_ack(struct desk *d, struct od_err *err);
+
+/* ---- the shop's people (owners; desk-people.c) ---- */
+
+#define DESK_PEOPLE_MAX 1000
+
+/* One person of the shop, as the fold of the log has made them. */
+struct desk_person {
+	char name[STMT_NAME_MAX + 1];
+	char role[16];
+	int active;             /* 0 once revoked */
+	char fingerprint[72];   /* "sha256:" + hex */
+};
+
+/* Everyone who was ever added, by name; the caller's (desk_people_free). */
+struct desk_people {
+	struct desk_person *p;
+	size_t n;
+};
+
+/*
+ * Reads the shop's people (at most DESK_PEOPLE_MAX; more gives
+ * OD_E_INPUT).  Anyone signed in may read it, as `user list`.
+ */
+enum od_code desk_people(struct desk *d, struct desk_people **out,
+			 struct od_err *err);
+void desk_people_free(struct desk_people *p);
+
+/*
+ * Prepares a statement about a person, to show and then sign with
+ * desk_act_sign as an order's: user.add (role and the new person's own
+ * passphrase, at least PASSPHRASE_MIN bytes, copied and wiped with the
+ * act; a new signing key is made here and sealed under it when signed),
+ * user.role (role) or user.revoke.  Signing a revoke also drops the
+ * person's key slot and changes the store's key; if that part fails the
+ * error says so and *seq still names the signed entry.  The role is not
+ * checked here: signing refuses what the signer's role does not allow.
+ */
+enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
+			       const char *name, const char *role,
+			       const char *pass, size_t pass_len,
+			       struct desk_act **out, struct od_err *err);
+
+/* The fingerprint of the signed-in person's key ("" when locked). */
+const char *desk_key_fingerprint(const struct desk *d);
+
+/* ---- shared with app/orderdesk/cmd-act.c ---- */
+
+/*
+ * Makes a statement of kind about number signed as sh's user, with one
+ * optional body field (field and value both not NULL).  *out is the
+ * caller's (statement_free) on success.
+ */
+enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
+		       const char *number, const char *field,
+		       const char *value, struct statement **out,
+		       struct od_err *err);
+
+/*
+ * Adds the "SKU QTY" item fields of a shipment to st: the nasked ones given
+ * as SKU[:QTY] (QTY 1 when left out), or when none is asked every item of
+ * the order not yet shipped (nothing left gives OD_E_STATE).
+ */
+enum od_code desk_ship_items(struct shop *sh, struct statement *st,
+			     const char *number, char **asked, size_t nasked,
+			     struct od_err *err);
+
+#endif

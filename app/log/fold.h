@@ -1,0 +1,51 @@
+/*
+ * fold.h - the shop's state is a fold over its log.
+ *
+ * fold_apply takes one statement whose signature has already been checked
+ * and decides whether it may happen at this point of the log: the signer is
+ * an active user whose key it is, their role allows the kind, and the order
+ * (or user) is in a state where the transition is legal.  If so it changes
+ * the state tables; if not, it changes nothing and says why in words a person
+ * can act on.  The same function runs when a statement is first made, when
+ * the log is replayed by `audit verify`, and (later) on the backend.
+ */
+#ifndef OD_FOLD_H
+#define OD_FOLD_H
+
+#include "app/log/statement.h"
+#include "lib/err.h"
+#include "storage/store.h"
+
+/* Meta key: the id of the last shop.clock, the floor of later times. */
+#define FOLD_META_CLOCK_FLOOR "clock-floor"
+
+/*
+ * Applies st as log entry seq to the state in s (inside the caller's
+ * transaction).  Errors: OD_E_AUTH (unknown, revoked or mismatched signer,
+ * or a key its signer retired with a user.rekey),
+ * OD_E_DENIED (role), OD_E_STATE (illegal transition), OD_E_EXISTS
+ * (duplicate order or user), OD_E_NOTFOUND (no such order or user),
+ * OD_E_INPUT (malformed field), or a storage error.
+ */
+enum od_code fold_apply(struct store *s, const struct statement *st,
+			long long seq, struct od_err *err);
+
+/*
+ * Finds the public key that must have signed st: the user's recorded key,
+ * or for the genesis statement the key it carries.  Checks the fingerprint
+ * in st matches.  Same errors as fold_apply's signer checks.
+ */
+enum od_code fold_signer_key(struct store *s, const struct statement *st,
+			     uint8_t pub[32], struct od_err *err);
+
+/*
+ * Applies the order statement st, logged at seq and already accepted, to
+ * the state of its order again, without checking its signer (who may have
+ * been revoked since): for folding one order anew from its log entries
+ * after a sync took entries out (app/sync/sync-rebase.c).  Same errors as
+ * fold_apply for the order itself; OD_E_INTERNAL for other kinds.
+ */
+enum od_code fold_redo(struct store *s, const struct statement *st,
+		       long long seq, struct od_err *err);
+
+#endif

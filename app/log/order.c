@@ -1,0 +1,665 @@
+/*
+ * order.c - checking orders, and turning them into the body of an
+ * order.placed statement and back.
+ *
+ * Orders come from outside (import files, storefronts) and their text ends
+ * up signed, stored and shown on terminals, so every field is checked here
+ * before anything else touches it.  Error messages name the order and the
+ * field but quote only the order number and SKUs, and only after their
+ * characters have been checked: the rest is customer data and may be
+ * hostile (escape sequences, bidi overrides).
+ */
+#include "app/log/order.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/utf8.h"
+
+#define ORDER_EMAIL_MAX 254   /* RFC 5321 path limit */
+
+static const char *const status_names[ORDER_STATUS_COUNT] = {
+	[ORDER_NEW]       = "new",
+	[ORDER_CONFIRMED] = "confirmed",
+	[ORDER_HELD]      = "held",
+	[ORDER_SHIPPED]   = "shipped",
+	[ORDER_CANCELLED] = "cancelled",
+};
+
+void order_free(struct order *o)
+{
+	/* One place knows which fields the record owns: storage/records.c. */
+	record_order_free(o);
+}
+
+const char *order_status_name(enum order_status s)
+{
+	if ((unsigned)s >= ORDER_STATUS_COUNT)
+		return NULL;
+	return status_names[s];
+}
+
+enum od_code order_status_parse(const char *name, enum order_status *s,
+				struct od_err *err)
+{
+	int i;
+
+	for (i = 0; i < ORDER_STATUS_COUNT; i++) {
+		if (strcmp(name, status_names[i]) == 0) {
+			*s = (enum order_status)i;
+			return OD_OK;
+		}
+	}
+	return od_err_set(err, OD_E_USAGE,
+			  "unknown order status; use new, confirmed, held, "
+			  "shipped or cancelled");
+}
+
+/* Whether c is an ASCII letter or digit (not locale-dependent isalnum). */
+static int is_alnum(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* Whether s is 1..max bytes, each alphanumeric or one of extra. */
+static int token_ok(const char *s, size_t max, const char *extra)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (n >= max)
+			return 0;
+		if (!is_alnum(s[n]) && strchr(extra, s[n]) == NULL)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* Whether s is exactly n upper-case ASCII letters. */
+static int upper_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return 0;
+	return s[n] == '\0';
+}
+
+enum od_code order_number_check(const char *number, struct od_err *err)
+{
+	if (number == NULL || number[0] == '\0')
+		return od_err_set(err, OD_E_INPUT, "order number: is missing");
+	if (!token_ok(number, ORDER_NUMBER_MAX, "._-"))
+		return od_err_set(err, OD_E_INPUT,
+				  "order number: must be 1 to %d characters, "
+				  "each a letter, a digit, '.', '_' or '-'",
+				  ORDER_NUMBER_MAX);
+	return OD_OK;
+}
+
+/* Reads n decimal digits at s into *v; 0 if any is not a digit. */
+static int read_digits(const char *s, size_t n, int *v)
+{
+	size_t i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/* Whether s is YYYY-MM-DDTHH:MM:SSZ naming a real moment in 1970..9999. */
+static int time_ok(const char *s)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30,
+				       31, 31, 30, 31, 30, 31 };
+	int y, mo, d, h, mi, se, dim;
+
+	if (s == NULL || strlen(s) != 20)
+		return 0;
+	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != 'Z')
+		return 0;
+	if (!read_digits(s, 4, &y) || !read_digits(s + 5, 2, &mo) ||
+	    !read_digits(s + 8, 2, &d) || !read_digits(s + 11, 2, &h) ||
+	    !read_digits(s + 14, 2, &mi) || !read_digits(s + 17, 2, &se))
+		return 0;
+	if (y < 1970 || mo < 1 || mo > 12 || h > 23 || mi > 59 || se > 59)
+		return 0;
+	dim = mdays[mo - 1];
+	if (mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		dim = 29;
+	return d >= 1 && d <= dim;
+}
+
+/*
+ * Checks one text field of o: present unless optional, no surrounding
+ * space, then displayable UTF-8 within max bytes (lib/utf8.h).
+ */
+static enum od_code check_text(const struct order *o, const char *what,
+			       const char *s, size_t max, int required,
+			       struct od_err *err)
+{
+	struct od_err e;
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0) {
+		if (!required)
+			return OD_OK;
+		return od_err_set(err, OD_E_INPUT, "order %s: %s: is required",
+				  o->number, what);
+	}
+	if (s[0] == ' ' || s[n - 1] == ' ')
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: %s: starts or ends with a space",
+				  o->number, what);
+	od_err_clear(&e);
+	if (utf8_check_text(what, s, n, max, 0, &e) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "order %s: %s", o->number,
+				  e.msg);
+	return OD_OK;
+}
+
+/* Orders item pointers by SKU, then by position, for finding repeats. */
+static int item_cmp(const void *a, const void *b)
+{
+	const struct order_item *x = *(const struct order_item *const *)a;
+	const struct order_item *y = *(const struct order_item *const *)b;
+	int c = strcmp(x->sku, y->sku);
+
+	if (c != 0)
+		return c;
+	return (x > y) - (x < y);
+}
+
+/* Checks the items one by one, then that no SKU appears twice. */
+static enum od_code check_items(const struct order *o, struct od_err *err)
+{
+	const struct order_item *sorted[ORDER_MAX_ITEMS];
+	const struct order_item *it;
+	char what[ORDER_SKU_MAX + 48];
+	enum od_code rc;
+	size_t i;
+
+	if (o->nitems == 0 || o->items == NULL)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: has no items; an order needs at "
+				  "least one", o->number);
+	if (o->nitems > ORDER_MAX_ITEMS)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: has %zu items; at most %d are "
+				  "allowed, split the order", o->number,
+				  o->nitems, ORDER_MAX_ITEMS);
+	for (i = 0; i < o->nitems; i++) {
+		it = &o->items[i];
+		if (!token_ok(it->sku, ORDER_SKU_MAX, "._/-"))
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: item %zu: SKU must be 1 "
+					  "to %d characters, each a letter, a "
+					  "digit, '.', '_', '/' or '-'",
+					  o->number, i + 1, ORDER_SKU_MAX);
+		snprintf(what, sizeof what, "item %zu (%s) name", i + 1,
+			 it->sku);
+		rc = check_text(o, what, it->name, ORDER_TEXT_MAX, 1, err);
+		if (rc != OD_OK)
+			return rc;
+		if (it->qty < 1 || it->qty > ORDER_MAX_QTY)
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: item %zu (%s): quantity "
+					  "must be between 1 and %d", o->number,
+					  i + 1, it->sku, ORDER_MAX_QTY);
+		if (it->unit_price < 0 || it->unit_price > ORDER_MAX_AMOUNT)
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: item %zu (%s): unit price "
+					  "must be between 0 and %lld (minor "
+					  "units)", o->number, i + 1, it->sku,
+					  ORDER_MAX_AMOUNT);
+		if (it->shipped < 0 || it->shipped > it->qty)
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: item %zu (%s): shipped "
+					  "quantity must be between 0 and the "
+					  "quantity ordered", o->number, i + 1,
+					  it->sku);
+		sorted[i] = it;
+	}
+	qsort(sorted, o->nitems, sizeof sorted[0], item_cmp);
+	for (i = 1; i < o->nitems; i++) {
+		if (strcmp(sorted[i - 1]->sku, sorted[i]->sku) != 0)
+			continue;
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: item %zu (%s): the same SKU is "
+				  "item %zu too; list each SKU once with its "
+				  "whole quantity", o->number,
+				  (size_t)(sorted[i] - o->items) + 1,
+				  sorted[i]->sku,
+				  (size_t)(sorted[i - 1] - o->items) + 1);
+	}
+	return OD_OK;
+}
+
+/* Checks that the total is in range and equals the sum of the items. */
+static enum od_code check_total(const struct order *o, struct od_err *err)
+{
+	long long sum = 0, line;
+	size_t i;
+
+	if (o->total < 0 || o->total > ORDER_MAX_AMOUNT)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: total must be between 0 and %lld "
+				  "(minor units)", o->number, ORDER_MAX_AMOUNT);
+	for (i = 0; i < o->nitems; i++) {
+		/*
+		 * The ranges checked above keep each product under 2^57, but
+		 * the overflow checks stay: they are what makes the sum
+		 * safe, not a comment about the limits.
+		 */
+		if (__builtin_mul_overflow(o->items[i].qty,
+					   o->items[i].unit_price, &line) ||
+		    __builtin_add_overflow(sum, line, &sum) ||
+		    sum > ORDER_MAX_AMOUNT)
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: the items add up to more "
+					  "than %lld (minor units); split the "
+					  "order", o->number, ORDER_MAX_AMOUNT);
+	}
+	if (sum != o->total)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: total %lld does not match the sum "
+				  "of the items (%lld)", o->number, o->total,
+				  sum);
+	return OD_OK;
+}
+
+enum od_code order_validate(const struct order *o, struct od_err *err)
+{
+	char what[48];
+	enum od_code rc;
+	size_t i;
+
+	rc = order_number_check(o->number, err);
+	if (rc != OD_OK)
+		return rc;
+	if (!time_ok(o->placed_at))
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: placed_at: must be a UTC time "
+				  "like 2026-11-20T09:15:00Z (a real date, "
+				  "year 1970 or later)", o->number);
+	if (!upper_ok(o->currency, 3))
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: currency: must be three capital "
+				  "letters (ISO 4217, e.g. EUR)", o->number);
+	rc = check_text(o, "customer name", o->customer_name,
+			ORDER_TEXT_MAX, 1, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_text(o, "customer email", o->email, ORDER_EMAIL_MAX, 0,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	if (o->email != NULL && o->email[0] != '\0') {
+		const char *at = strchr(o->email, '@');
+
+		if (at == NULL || at == o->email || at[1] == '\0' ||
+		    strchr(o->email, ' ') != NULL)
+			return od_err_set(err, OD_E_INPUT,
+					  "order %s: customer email: must "
+					  "look like name@example.com",
+					  o->number);
+	}
+	rc = check_text(o, "customer phone", o->phone, ORDER_TEXT_MAX, 0,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_text(o, "ship-to name", o->ship_name, ORDER_TEXT_MAX, 1,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	if (o->nlines < 1 || o->nlines > ORDER_MAX_LINES)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: ship-to address: needs 1 to %d "
+				  "lines", o->number, ORDER_MAX_LINES);
+	for (i = 0; i < o->nlines; i++) {
+		snprintf(what, sizeof what, "ship-to address line %zu", i + 1);
+		rc = check_text(o, what, o->ship_lines[i], ORDER_TEXT_MAX, 1,
+				err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	rc = check_text(o, "ship-to city", o->city, ORDER_TEXT_MAX, 1, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_text(o, "ship-to postcode", o->postcode, ORDER_TEXT_MAX, 0,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	if (!upper_ok(o->country, 2))
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: ship-to country: must be two "
+				  "capital letters (ISO 3166, e.g. CN)",
+				  o->number);
+	rc = check_items(o, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_total(o, err);
+	if (rc != OD_OK)
+		return rc;
+	return check_text(o, "note", o->note, ORDER_TEXT_MAX, 0, err);
+}
+
+/* A body field of order.placed and whether it is left out when empty. */
+struct placed_field {
+	const char *name;
+	const char *value;
+	int optional;
+};
+
+/* Adds fields in turn; an empty optional one is left out. */
+static enum od_code add_fields(struct statement *st,
+			       const struct placed_field *f, size_t n,
+			       struct od_err *err)
+{
+	enum od_code rc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].optional &&
+		    (f[i].value == NULL || f[i].value[0] == '\0'))
+			continue;
+		rc = statement_add(st, f[i].name, f[i].value, err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	return OD_OK;
+}
+
+enum od_code order_to_statement(const struct order *o, struct statement *st,
+				struct od_err *err)
+{
+	const struct placed_field head[] = {
+		{ "placed", o->placed_at, 0 },
+		{ "currency", o->currency, 0 },
+		{ "customer", o->customer_name, 0 },
+		{ "email", o->email, 1 },
+		{ "phone", o->phone, 1 },
+		{ "ship-name", o->ship_name, 0 },
+	};
+	const struct placed_field place[] = {
+		{ "ship-city", o->city, 0 },
+		{ "ship-postcode", o->postcode, 1 },
+		{ "ship-country", o->country, 0 },
+	};
+	struct placed_field tail[] = {
+		{ "total", NULL, 0 },
+		{ "note", o->note, 1 },
+	};
+	struct buf val;
+	enum od_code rc;
+	size_t i;
+
+	buf_init(&val, STMT_VALUE_MAX);
+	/* Nothing unchecked is ever signed. */
+	rc = order_validate(o, err);
+	if (rc != OD_OK)
+		goto out;
+	if (st->kind != STMT_ORDER_PLACED ||
+	    strcmp(st->order, o->number) != 0) {
+		rc = od_err_set(err, OD_E_INTERNAL,
+				"order %s: the statement is not an "
+				"order.placed for this order", o->number);
+		goto out;
+	}
+	rc = add_fields(st, head, sizeof head / sizeof head[0], err);
+	for (i = 0; rc == OD_OK && i < o->nlines; i++)
+		rc = statement_add(st, "ship-line", o->ship_lines[i], err);
+	if (rc == OD_OK)
+		rc = add_fields(st, place, sizeof place / sizeof place[0], err);
+	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
+		buf_reset(&val);
+		rc = buf_addf(&val, err, "%s %lld %lld %s", o->items[i].sku,
+			      o->items[i].qty, o->items[i].unit_price,
+			      o->items[i].name);
+		if (rc == OD_OK)
+			rc = statement_add(st, "item", val.data, err);
+	}
+	if (rc != OD_OK)
+		goto out;
+	buf_reset(&val);
+	rc = buf_addf(&val, err, "%lld", o->total);
+	if (rc != OD_OK)
+		goto out;
+	tail[0].value = val.data;
+	rc = add_fields(st, tail, sizeof tail / sizeof tail[0], err);
+out:
+	buf_free(&val);
+	return rc;
+}
+
+/*
+ * Parses a canonical non-negative decimal (no sign, no leading zero) from
+ * s[0..n); 0 if it is not one or does not fit a long long.
+ */
+static int parse_decimal(const char *s, size_t n, long long *v)
+{
+	size_t i;
+
+	if (n == 0 || (n > 1 && s[0] == '0'))
+		return 0;
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		if (*v > (LLONG_MAX - (s[i] - '0')) / 10)
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/* Copies a string, or fails with OD_E_NOMEM. */
+static enum od_code dup_str(char **dst, const char *s, struct od_err *err)
+{
+	*dst = strdup(s);
+	if (*dst == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	return OD_OK;
+}
+
+/* Sets a field that may appear once in the statement. */
+static enum od_code set_once(const struct order *o, char **dst,
+			     const char *name, const char *value,
+			     struct od_err *err)
+{
+	if (*dst != NULL)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: the statement has field %s twice",
+				  o->number, name);
+	return dup_str(dst, value, err);
+}
+
+/* Fills the next item from an "SKU QTY UNIT_PRICE NAME" value. */
+static enum od_code parse_item(struct order *o, const char *v,
+			       struct od_err *err)
+{
+	struct order_item *it = &o->items[o->nitems];
+	const char *q, *p, *name;
+	enum od_code rc;
+
+	q = strchr(v, ' ');
+	p = q != NULL ? strchr(q + 1, ' ') : NULL;
+	name = p != NULL ? strchr(p + 1, ' ') : NULL;
+	if (name == NULL || q == v ||
+	    !parse_decimal(q + 1, (size_t)(p - q - 1), &it->qty) ||
+	    !parse_decimal(p + 1, (size_t)(name - p - 1), &it->unit_price))
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: item %zu of the statement is not "
+				  "\"SKU QTY UNIT_PRICE NAME\"", o->number,
+				  o->nitems + 1);
+	it->sku = strndup(v, (size_t)(q - v));
+	if (it->sku == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = dup_str(&it->name, name + 1, err);
+	/* Counted even on failure, so order_free frees the SKU. */
+	o->nitems++;
+	return rc;
+}
+
+/* Gives absent optional fields the value "" the struct promises. */
+static enum od_code fill_optional(struct order *o, struct od_err *err)
+{
+	char **opt[] = { &o->email, &o->phone, &o->postcode, &o->note };
+	enum od_code rc;
+	size_t i;
+
+	for (i = 0; i < sizeof opt / sizeof opt[0]; i++) {
+		if (*opt[i] != NULL)
+			continue;
+		rc = dup_str(opt[i], "", err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	return OD_OK;
+}
+
+enum od_code order_from_statement(const struct statement *st,
+				  struct order **out, struct od_err *err)
+{
+	struct order *o = NULL;
+	const char *name, *v;
+	size_t i, nitems = 0;
+	int have_total = 0;
+	enum od_code rc;
+
+	*out = NULL;
+	if (st->kind != STMT_ORDER_PLACED)
+		return od_err_set(err, OD_E_INPUT,
+				  "not an order.placed statement");
+	rc = order_number_check(st->order, err);
+	if (rc != OD_OK)
+		return rc;
+	for (i = 0; i < st->nfields; i++)
+		if (strcmp(st->fields[i].name, "item") == 0)
+			nitems++;
+	if (nitems > ORDER_MAX_ITEMS)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: has %zu items; at most %d are "
+				  "allowed", st->order, nitems,
+				  ORDER_MAX_ITEMS);
+	o = calloc(1, sizeof *o);
+	if (o == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	if (nitems > 0) {
+		o->items = calloc(nitems, sizeof *o->items);
+		if (o->items == NULL) {
+			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+			goto out;
+		}
+	}
+	rc = dup_str(&o->number, st->order, err);
+	if (rc != OD_OK)
+		goto out;
+	for (i = 0; i < st->nfields; i++) {
+		name = st->fields[i].name;
+		v = st->fields[i].value;
+		if (strcmp(name, "placed") == 0) {
+			rc = set_once(o, &o->placed_at, name, v, err);
+		} else if (strcmp(name, "currency") == 0) {
+			if (strlen(v) != 3)
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: currency: must be "
+						"three capital letters",
+						o->number);
+			else if (o->currency[0] != '\0')
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: the statement has "
+						"field currency twice",
+						o->number);
+			else
+				memcpy(o->currency, v, 4);
+		} else if (strcmp(name, "customer") == 0) {
+			rc = set_once(o, &o->customer_name, name, v, err);
+		} else if (strcmp(name, "email") == 0) {
+			rc = set_once(o, &o->email, name, v, err);
+		} else if (strcmp(name, "phone") == 0) {
+			rc = set_once(o, &o->phone, name, v, err);
+		} else if (strcmp(name, "ship-name") == 0) {
+			rc = set_once(o, &o->ship_name, name, v, err);
+		} else if (strcmp(name, "ship-line") == 0) {
+			if (o->nlines == ORDER_MAX_LINES)
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: ship-to address: "
+						"more than %d lines",
+						o->number, ORDER_MAX_LINES);
+			else if ((rc = dup_str(&o->ship_lines[o->nlines], v,
+					       err)) == OD_OK)
+				o->nlines++;
+		} else if (strcmp(name, "ship-city") == 0) {
+			rc = set_once(o, &o->city, name, v, err);
+		} else if (strcmp(name, "ship-postcode") == 0) {
+			rc = set_once(o, &o->postcode, name, v, err);
+		} else if (strcmp(name, "ship-country") == 0) {
+			if (strlen(v) != 2)
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: ship-to country: "
+						"must be two capital letters",
+						o->number);
+			else if (o->country[0] != '\0')
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: the statement has "
+						"field ship-country twice",
+						o->number);
+			else
+				memcpy(o->country, v, 3);
+		} else if (strcmp(name, "item") == 0) {
+			rc = parse_item(o, v, err);
+		} else if (strcmp(name, "total") == 0) {
+			if (have_total)
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: the statement has "
+						"field total twice", o->number);
+			else if (!parse_decimal(v, strlen(v), &o->total))
+				rc = od_err_set(err, OD_E_INPUT,
+						"order %s: the statement's "
+						"total is not a plain decimal "
+						"number", o->number);
+			have_total = 1;
+		} else if (strcmp(name, "note") == 0) {
+			rc = set_once(o, &o->note, name, v, err);
+		} else {
+			/* The field names are the statement module's own. */
+			rc = od_err_set(err, OD_E_INPUT,
+					"order %s: order.placed has no field "
+					"%s", o->number, name);
+		}
+		if (rc != OD_OK)
+			goto out;
+	}
+	if (!have_total) {
+		rc = od_err_set(err, OD_E_INPUT,
+				"order %s: the statement has no total",
+				o->number);
+		goto out;
+	}
+	rc = fill_optional(o, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = order_validate(o, err);
+	if (rc != OD_OK)
+		goto out;
+	o->status = ORDER_NEW;
+	o->held_from = ORDER_NEW;
+	*out = o;
+	o = NULL;
+out:
+	order_free(o);
+	return rc;
+}

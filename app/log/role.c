@@ -1,0 +1,63 @@
+/* role.c - the table of who may sign which kind of statement. */
+#include "app/log/role.h"
+
+#include <string.h>
+
+static const char *const role_names[ROLE_COUNT] = {
+	[ROLE_OWNER] = "owner",
+	[ROLE_SHOPKEEPER] = "shopkeeper",
+	[ROLE_STAFF] = "staff",
+	[ROLE_STOREFRONT] = "storefront",
+};
+
+/* One bit per role: who may sign each kind. */
+#define O (1u << ROLE_OWNER)
+#define K (1u << ROLE_SHOPKEEPER)
+#define S (1u << ROLE_STAFF)
+#define W (1u << ROLE_STOREFRONT)
+static const unsigned kind_roles[STMT_KIND_COUNT] = {
+	[STMT_SHOP_GENESIS] = O,
+	[STMT_SHOP_CLOCK] = O,
+	[STMT_USER_ADD] = O,
+	[STMT_USER_ROLE] = O,
+	[STMT_USER_REVOKE] = O,
+	[STMT_USER_REKEY] = O | K | S,   /* their own key only (fold.c) */
+	[STMT_ORDER_PLACED] = O | K | W,
+	[STMT_ORDER_CONFIRM] = O | K,
+	[STMT_ORDER_CANCEL] = O | K,
+	[STMT_ORDER_HOLD] = O | K,
+	[STMT_ORDER_RELEASE] = O | K,
+	[STMT_ORDER_NOTE] = O | K | S,
+	[STMT_SHIPMENT_CONFIRM] = O | K | S,
+};
+#undef O
+#undef K
+#undef S
+#undef W
+
+const char *role_name(enum role r)
+{
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : "unknown";
+}
+
+enum od_code role_parse(const char *name, enum role *r, struct od_err *err)
+{
+	int i;
+
+	for (i = 0; i < ROLE_COUNT; i++) {
+		if (strcmp(name, role_names[i]) == 0) {
+			*r = (enum role)i;
+			return OD_OK;
+		}
+	}
+	return od_err_set(err, OD_E_USAGE,
+			  "unknown role; use owner, shopkeeper, staff or "
+			  "storefront");
+}
+
+int role_allows(enum role r, enum stmt_kind k)
+{
+	if ((unsigned)r >= ROLE_COUNT || (unsigned)k >= STMT_KIND_COUNT)
+		return 0;
+	return (kind_roles[k] >> r) & 1u;
+}

@@ -1,7 +1,0 @@
-/* main-orderdesk.c - the desk program's entry point. */
-#include "app/cli.h"
-
-int main(int argc, char **argv)
-{
-	return cli_main(argc, argv);
-}

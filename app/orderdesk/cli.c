@@ -1,0 +1,309 @@
+/* cli.c - global options, the command table and dispatch. */
+#include "app/orderdesk/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/shop/passphrase.h"
+#include "lib/secret.h"
+#include "ui/ui.h"
+
+static const struct cli_command *const commands[] = {
+	&cmd_init_entry,
+	&cmd_user_entry,
+	&cmd_import_entry,
+	&cmd_list_entry,
+	&cmd_show_entry,
+	&cmd_confirm_entry,
+	&cmd_cancel_entry,
+	&cmd_note_entry,
+	&cmd_hold_entry,
+	&cmd_release_entry,
+	&cmd_ship_entry,
+	&cmd_log_entry,
+	&cmd_audit_entry,
+	&cmd_backup_entry,
+	&cmd_restore_entry,
+	&cmd_sync_entry,
+	&cmd_conflicts_entry,
+	&cmd_clock_entry,
+	&cmd_desk_entry,
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* Prints the usage summary. */
+static void print_help(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: orderdesk [--store DIR] [--user NAME] "
+		   "[--passphrase-fd N] COMMAND ...\n"
+		   "       orderdesk [--store DIR] [--user NAME] "
+		   "[--idle-lock SECONDS]\n"
+		   "                 [--sync-every SECONDS]   (the desk)\n"
+		   "\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-8s %s\n           %s\n", commands[i]->name,
+			commands[i]->summary, commands[i]->usage);
+	fprintf(f, "\nThe store is $XDG_DATA_HOME/orderdesk unless --store "
+		   "says otherwise.\nSee `man orderdesk` or README.md.\n");
+}
+
+enum od_code cli_usage(const struct cli_command *cmd, struct od_err *err)
+{
+	return od_err_set(err, OD_E_USAGE, "usage: orderdesk %s %s",
+			  cmd->name, cmd->usage);
+}
+
+enum od_code cli_flush(struct cli *c, struct od_err *err)
+{
+	if (fflush(c->out) != 0 || ferror(c->out))
+		return od_err_set(err, OD_E_IO, "cannot write the output: %s",
+				  strerror(errno));
+	return OD_OK;
+}
+
+/* Remembers the only slot's user, and counts them. */
+struct sole_user {
+	char name[STMT_NAME_MAX + 1];
+	int count;
+};
+
+static void note_user(void *ctx, const char *user)
+{
+	struct sole_user *su = ctx;
+
+	if (su->count++ == 0)
+		snprintf(su->name, sizeof su->name, "%s", user);
+}
+
+enum od_code cli_unlock(struct cli *c, enum shop_access access,
+			struct shop **out, struct od_err *err)
+{
+	struct sole_user su = { "", 0 };
+	const char *user = c->user;
+	char prompt[96], *pass = NULL;
+	size_t len = 0;
+	enum od_code rc;
+
+	*out = NULL;
+	if (user == NULL)
+		user = getenv("ORDERDESK_USER");
+	if (user == NULL) {
+		rc = shop_slot_users(c->store_dir, note_user, &su, err);
+		if (rc != OD_OK)
+			return rc;
+		if (su.count != 1)
+			return od_err_set(err, OD_E_USAGE,
+					  "this shop has %d people; say who you"
+					  " are with --user NAME", su.count);
+		user = su.name;
+	}
+	snprintf(prompt, sizeof prompt, "Passphrase for %s: ", user);
+	rc = passphrase_read(c->pass_fd, prompt, &pass, &len, err);
+	if (rc == OD_OK)
+		rc = shop_unlock(c->store_dir, user, pass, len, access, out,
+				 err);
+	secret_free_str(pass);
+	return rc;
+}
+
+/*
+ * Makes a message safe for a terminal, in place: a message may quote what
+ * someone typed (an order number that does not exist), and that must not
+ * carry escape sequences to the screen.  Control bytes and C1 controls
+ * become '?'.
+ */
+static const char *printable(char *msg)
+{
+	unsigned char *p;
+
+	for (p = (unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = '?';
+	}
+	return msg;
+}
+
+/* Parses a file descriptor number given on the command line. */
+static int parse_fd(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < 0 || v > 65535)
+		return -2;
+	return (int)v;
+}
+
+/*
+ * Keeps secrets out of core dumps and files private from the start.  Not
+ * dumpable also makes /proc/PID/ root's: another process of the same user
+ * cannot open this one's descriptors there (the pipe that hands the desk's
+ * TLS key to GnuTLS, net/tls-client.h) nor attach to it.
+ */
+static void harden_process(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0L, 0L, 0L, 0L);
+	umask(077);
+}
+
+/* Parses whole seconds from 0 to max; -1 if not that. */
+static int parse_seconds(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	return (*end == '\0' && v >= 0 && v <= max) ? (int)v : -1;
+}
+
+int cli_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "passphrase-fd", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "idle-lock", required_argument, NULL, 'i' },
+		{ "sync-every", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli c = { NULL, NULL, -1, stdout };
+	int idle = -1;   /* the desk's idle lock: -1 for its default */
+	int every = -1;  /* the desk's background sync: -1 for its default */
+	struct od_err err;
+	const char *store = NULL;
+	size_t i;
+	int opt;
+
+	harden_process();
+	od_err_clear(&err);
+	opterr = 0;  /* we say what is wrong ourselves, on one line */
+	/* "+": stop at the command name; its own options are its own. */
+	while ((opt = getopt_long(argc, argv, "+s:u:p:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			store = optarg;
+			break;
+		case 'u':
+			c.user = optarg;
+			break;
+		case 'p':
+			c.pass_fd = parse_fd(optarg);
+			if (c.pass_fd < 0) {
+				fprintf(stderr, "orderdesk: --passphrase-fd "
+					"needs a file descriptor number\n");
+				return 2;
+			}
+			break;
+		case 'h':
+			print_help(stdout);
+			return 0;
+		case 'i':
+			idle = parse_seconds(optarg, UI_IDLE_MAX);
+			if (idle < 0) {
+				fprintf(stderr, "orderdesk: --idle-lock needs "
+					"seconds from 0 (never) to %d\n",
+					UI_IDLE_MAX);
+				return 2;
+			}
+			break;
+		case 'e':
+			every = parse_seconds(optarg, UI_SYNC_EVERY_MAX);
+			if (every < 1) {
+				fprintf(stderr, "orderdesk: --sync-every needs "
+					"seconds from 1 to %d\n",
+					UI_SYNC_EVERY_MAX);
+				return 2;
+			}
+			break;
+		default:
+			fprintf(stderr, "orderdesk: unknown or incomplete "
+				"option %s; see `orderdesk --help`\n",
+				printable(argv[optind - 1]));
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		/* No command: the desk's screens, which need a terminal. */
+		char *dir = NULL;
+		int status;
+
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "orderdesk: the desk needs a terminal;"
+				" give a command (orderdesk --help lists "
+				"them)\n");
+			return 2;
+		}
+		if (store != NULL)
+			dir = strdup(store);
+		else
+			shop_default_dir(&dir, &err);
+		if (dir == NULL) {
+			fprintf(stderr, "orderdesk: %s\n", err.code ? err.msg :
+				"out of memory");
+			return err.code ? od_code_exit_status(err.code) : 1;
+		}
+		status = ui_run(dir, c.user, idle, every);
+		free(dir);
+		return status;
+	}
+	if (idle >= 0 || every >= 0) {
+		fprintf(stderr, "orderdesk: %s is for the desk; give it "
+			"without a command\n", idle >= 0 ? "--idle-lock" :
+			"--sync-every");
+		return 2;
+	}
+	if (store != NULL) {
+		c.store_dir = strdup(store);
+		if (c.store_dir == NULL)
+			od_err_set(&err, OD_E_NOMEM, "out of memory");
+	} else {
+		shop_default_dir(&c.store_dir, &err);
+	}
+	for (i = 0; err.code == OD_OK && i < NCOMMANDS; i++) {
+		if (strcmp(argv[optind], commands[i]->name) != 0)
+			continue;
+		argv += optind;
+		argc -= optind;
+		optind = 0;  /* glibc: restart getopt for the command */
+		/* err may hold a failure that was handled along the way: only
+		 * the command's result says whether it failed. */
+		if (commands[i]->run(&c, argc, argv, &err) == OD_OK) {
+			od_err_clear(&err);
+			cli_flush(&c, &err);
+		} else if (err.code == OD_OK) {
+			od_err_set(&err, OD_E_INTERNAL, "%s failed",
+				   commands[i]->name);
+		}
+		break;
+	}
+	if (err.code == OD_OK && i == NCOMMANDS) {
+		fprintf(stderr, "orderdesk: unknown command %s; see "
+			"`orderdesk --help`\n", printable(argv[optind]));
+		free(c.store_dir);
+		return 2;
+	}
+	free(c.store_dir);
+	if (err.code != OD_OK) {
+		fprintf(stderr, "orderdesk: %s\n", printable(err.msg));
+		return od_code_exit_status(err.code);
+	}
+	return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * cli.h - the desk's scriptable face: `orderdesk [options] COMMAND ...`.
+ *
+ * Each command lives in an app/orderdesk/cmd-*.c file and is registered in the table in
+ * cli.c (tmux's way: one const struct per command).  A command gets its own
+ * arguments (argv[0] is its name) and reports failure through err; cli.c
+ * prints the one-line message and picks the exit status (lib/err.h).
+ */
+#ifndef OD_CLI_H
+#define OD_CLI_H
+
+#include <stdio.h>
+
+#include "app/shop/shop.h"
+#include "lib/err.h"
+
+struct cli {
+	char *store_dir;   /* resolved --store, or the default */
+	const char *user;  /* --user, or NULL */
+	int pass_fd;       /* --passphrase-fd, or -1 for the terminal */
+	FILE *out;         /* where results go (stdout) */
+};
+
+struct cli_command {
+	const char *name;
+	const char *usage;    /* arguments, for the usage line */
+	const char *summary;  /* one line for `orderdesk help` */
+	enum od_code (*run)(struct cli *c, int argc, char **argv,
+			    struct od_err *err);
+};
+
+/* The commands, each defined in its own file. */
+extern const struct cli_command cmd_init_entry, cmd_user_entry,
+	cmd_import_entry, cmd_list_entry, cmd_show_entry, cmd_confirm_entry,
+	cmd_cancel_entry, cmd_note_entry, cmd_hold_entry, cmd_release_entry,
+	cmd_ship_entry, cmd_log_entry, cmd_audit_entry, cmd_backup_entry,
+	cmd_restore_entry;
+extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
+extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
+
+/* Runs the desk's command line; returns the process exit status. */
+int cli_main(int argc, char **argv);
+
+/*
+ * Unlocks the store as the chosen user: --user, else $ORDERDESK_USER, else
+ * the only user there is.  Reads the passphrase, wipes it after use.
+ */
+enum od_code cli_unlock(struct cli *c, enum shop_access access,
+			struct shop **out, struct od_err *err);
+
+/* Usage error for a command: "usage: orderdesk NAME ARGS". */
+enum od_code cli_usage(const struct cli_command *cmd, struct od_err *err);
+
+/* Writes to c->out, turning a write error (EPIPE, ENOSPC) into err. */
+enum od_code cli_flush(struct cli *c, struct od_err *err);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * cmd-act.c - the commands that act on orders: confirm, cancel, note, hold,
+ * release and ship.  Each makes one signed statement per order; the fold
+ * decides whether it may happen (role, state), so these only gather fields.
+ */
+#include "app/orderdesk/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/desk/desk.h"
+#include "app/log/order.h"
+
+/* Reports what was signed. */
+static void report(struct cli *c, struct shop *sh, const char *what,
+		   const char *number, long long seq)
+{
+	fprintf(c->out, "Order %s %s, signed by %s (log entry %lld).\n",
+		number, what, sh->user, seq);
+}
+
+/*
+ * Signs one statement of kind about number with an optional field, and
+ * reports it.  Opens and closes the shop around it.
+ */
+static enum od_code act_one(struct cli *c, enum stmt_kind kind,
+			    const char *number, const char *field,
+			    const char *value, const char *done,
+			    struct od_err *err)
+{
+	struct shop *sh = NULL;
+	struct statement *st = NULL;
+	long long seq = 0;
+	enum od_code rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+
+	if (rc == OD_OK)
+		rc = desk_make(sh, kind, number, field, value, &st, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, &seq, err);
+	if (rc == OD_OK)
+		report(c, sh, done, number, seq);
+	statement_free(st);
+	shop_close(sh);
+	return rc;
+}
+
+/* Reads the one option --reason TEXT; returns the first non-option index. */
+static enum od_code reason_opt(int argc, char **argv, const char **reason,
+			       const struct cli_command *cmd,
+			       struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "reason", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	*reason = NULL;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'r')
+			return cli_usage(cmd, err);
+		*reason = optarg;
+	}
+	return OD_OK;
+}
+
+struct confirm_job {
+	struct shop *sh;
+	char **numbers;
+};
+
+static enum od_code make_confirm(void *ctx, size_t i, struct statement **out,
+				 struct od_err *err)
+{
+	struct confirm_job *job = ctx;
+
+	return shop_statement(job->sh, STMT_ORDER_CONFIRM, job->numbers[i],
+			      out, err);
+}
+
+/* confirm NUMBER...: all in one transaction, each signed on its own. */
+static enum od_code cmd_confirm(struct cli *c, int argc, char **argv,
+				struct od_err *err)
+{
+	struct confirm_job job;
+	struct shop *sh = NULL;
+	long long first = 0;
+	size_t n = (size_t)argc - 1;
+	enum od_code rc;
+
+	if (argc < 2)
+		return cli_usage(&cmd_confirm_entry, err);
+	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc != OD_OK)
+		return rc;
+	job.sh = sh;
+	job.numbers = argv + 1;
+	rc = shop_append_many(sh, n, make_confirm, &job, &first, err);
+	if (rc == OD_OK && n == 1)
+		report(c, sh, "confirmed", argv[1], first);
+	else if (rc == OD_OK)
+		fprintf(c->out, "Confirmed %zu orders, signed by %s (log "
+			"entries %lld to %lld).\n", n, sh->user, first,
+			first + (long long)n - 1);
+	else if (n > 1) {
+		char why[OD_ERR_MSG_MAX];
+
+		snprintf(why, sizeof why, "%s", err->msg);
+		od_err_set(err, rc, "%.200s; none of the %zu orders was "
+			   "confirmed", why, n);
+	}
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_confirm_entry = {
+	"confirm", "NUMBER...", "confirm new orders", cmd_confirm,
+};
+
+static enum od_code cmd_cancel(struct cli *c, int argc, char **argv,
+			       struct od_err *err)
+{
+	const char *reason;
+	enum od_code rc = reason_opt(argc, argv, &reason, &cmd_cancel_entry,
+				     err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (reason == NULL || optind + 1 != argc)
+		return cli_usage(&cmd_cancel_entry, err);
+	return act_one(c, STMT_ORDER_CANCEL, argv[optind], "reason", reason,
+		       "cancelled", err);
+}
+
+const struct cli_command cmd_cancel_entry = {
+	"cancel", "NUMBER --reason TEXT", "cancel an order", cmd_cancel,
+};
+
+static enum od_code cmd_hold(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	const char *reason;
+	enum od_code rc = reason_opt(argc, argv, &reason, &cmd_hold_entry,
+				     err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (reason == NULL || optind + 1 != argc)
+		return cli_usage(&cmd_hold_entry, err);
+	return act_one(c, STMT_ORDER_HOLD, argv[optind], "reason", reason,
+		       "put on hold", err);
+}
+
+const struct cli_command cmd_hold_entry = {
+	"hold", "NUMBER --reason TEXT", "hold an order before shipping",
+	cmd_hold,
+};
+
+static enum od_code cmd_release(struct cli *c, int argc, char **argv,
+				struct od_err *err)
+{
+	const char *reason;
+	enum od_code rc = reason_opt(argc, argv, &reason, &cmd_release_entry,
+				     err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (optind + 1 != argc)
+		return cli_usage(&cmd_release_entry, err);
+	return act_one(c, STMT_ORDER_RELEASE, argv[optind], "reason", reason,
+		       "released", err);
+}
+
+const struct cli_command cmd_release_entry = {
+	"release", "NUMBER [--reason TEXT]", "release a held order",
+	cmd_release,
+};
+
+static enum od_code cmd_note(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	if (argc != 3)
+		return cli_usage(&cmd_note_entry, err);
+	return act_one(c, STMT_ORDER_NOTE, argv[1], "text", argv[2],
+		       "noted", err);
+}
+
+const struct cli_command cmd_note_entry = {
+	"note", "NUMBER TEXT", "add a note to an order", cmd_note,
+};
+
+/* ship NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...] */
+static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "carrier", required_argument, NULL, 'c' },
+		{ "tracking", required_argument, NULL, 't' },
+		{ "item", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *carrier = NULL, *tracking = NULL;
+	char **items = calloc((size_t)argc, sizeof *items);
+	struct shop *sh = NULL;
+	struct statement *st = NULL;
+	size_t nitems = 0;
+	long long seq = 0;
+	enum od_code rc = OD_OK;
+	int opt;
+
+	if (items == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'c')
+			carrier = optarg;
+		else if (opt == 't')
+			tracking = optarg;
+		else if (opt == 'i')
+			items[nitems++] = optarg;
+		else
+			rc = cli_usage(&cmd_ship_entry, err);
+	}
+	if (rc == OD_OK && (carrier == NULL || tracking == NULL ||
+			    optind + 1 != argc))
+		rc = cli_usage(&cmd_ship_entry, err);
+	if (rc == OD_OK)
+		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK)
+		rc = shop_statement(sh, STMT_SHIPMENT_CONFIRM, argv[optind],
+				    &st, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "carrier", carrier, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "tracking", tracking, err);
+	if (rc == OD_OK)
+		rc = desk_ship_items(sh, st, argv[optind], items, nitems,
+				     err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, &seq, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "Order %s shipped with %s, tracking %s, signed "
+			"by %s (log entry %lld).\n", argv[optind], carrier,
+			tracking, sh->user, seq);
+	statement_free(st);
+	shop_close(sh);
+	free(items);
+	return rc;
+}
+
+const struct cli_command cmd_ship_entry = {
+	"ship", "NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...]",
+	"confirm a shipment (a parcel)", cmd_ship,
+};

@@ -1,0 +1,301 @@
+/* cmd-list.c - `orderdesk list` and `orderdesk show`: reading orders. */
+#include "app/orderdesk/cli.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/desk/desk.h"
+#include "lib/format.h"
+#include "app/log/order.h"
+#include "lib/csv.h"
+#include "lib/utf8.h"
+
+enum list_format { LIST_TABLE, LIST_JSON, LIST_CSV };
+
+struct list_job {
+	struct cli *c;
+	enum list_format format;
+	struct buf line;
+	long long count;
+};
+
+/* "2026-11-20T09:15:00Z" -> "2026-11-20 09:15" */
+static void short_time(const char *t, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.10s %.5s", t, strlen(t) >= 16 ? t + 11 : "");
+}
+
+/* One table row: columns sized for 80 columns, CJK-aware. */
+static enum od_code table_row(struct list_job *j, const struct order *o,
+			      struct od_err *err)
+{
+	char when[32], money[48], items[16];
+	enum od_code rc;
+
+	short_time(o->placed_at, when, sizeof when);
+	format_money(o->total, o->currency, money, sizeof money);
+	snprintf(items, sizeof items, "%zu", o->nitems);
+	buf_reset(&j->line);
+	rc = format_fit(&j->line, o->number, 10, err);
+	if (rc == OD_OK)
+		rc = buf_addf(&j->line, err, " %-16s ", when);
+	if (rc == OD_OK)
+		rc = format_fit(&j->line, o->customer_name, 20, err);
+	if (rc == OD_OK)
+		rc = buf_addf(&j->line, err, " %5s %16s  %s\n", items, money,
+			      order_status_name(o->status));
+	if (rc == OD_OK)
+		fputs(j->line.data, j->c->out);
+	return rc;
+}
+
+/* One CSV row, through the program's one CSV writer (formula guard). */
+static enum od_code csv_order(struct list_job *j, const struct order *o,
+			      struct od_err *err)
+{
+	const char *cols[8];
+	char total[32], items[16];
+	enum od_code rc;
+
+	snprintf(total, sizeof total, "%lld", o->total);
+	snprintf(items, sizeof items, "%zu", o->nitems);
+	cols[0] = o->number;
+	cols[1] = o->placed_at;
+	cols[2] = o->customer_name;
+	cols[3] = o->city;
+	cols[4] = items;
+	cols[5] = total;
+	cols[6] = o->currency;
+	cols[7] = order_status_name(o->status);
+	buf_reset(&j->line);
+	rc = csv_row(&j->line, cols, 8, err);
+	if (rc == OD_OK)
+		fputs(j->line.data, j->c->out);
+	return rc;
+}
+
+/* The CSV header line. */
+static enum od_code csv_head(struct list_job *j, struct od_err *err)
+{
+	static const char *const head[] = { "number", "placed_at", "customer",
+		"city", "items", "total", "currency", "status" };
+	enum od_code rc = csv_row(&j->line, head, 8, err);
+
+	if (rc == OD_OK)
+		fputs(j->line.data, j->c->out);
+	return rc;
+}
+
+/* One JSON object (the array brackets are printed around the walk). */
+static enum od_code json_row(struct list_job *j, const struct order *o,
+			     struct od_err *err)
+{
+	json_t *obj;
+	char *text;
+
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
+			" s:s, s:s?}",
+			"number", o->number, "placed_at", o->placed_at,
+			"customer", o->customer_name, "email", o->email,
+			"phone", o->phone, "city", o->city,
+			"country", o->country, "currency", o->currency,
+			"total", (json_int_t)o->total,
+			"items", (json_int_t)o->nitems,
+			"status", order_status_name(o->status),
+			"reason", o->reason);
+	text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	json_decref(obj);
+	if (text == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	fprintf(j->c->out, "%s\n  %s", j->count ? "," : "", text);
+	free(text);
+	return OD_OK;
+}
+
+static enum od_code list_row(void *ctx, const struct order *o,
+			     struct od_err *err)
+{
+	struct list_job *j = ctx;
+	enum od_code rc;
+
+	if (j->format == LIST_CSV)
+		rc = csv_order(j, o, err);
+	else if (j->format == LIST_JSON)
+		rc = json_row(j, o, err);
+	else
+		rc = table_row(j, o, err);
+	j->count++;
+	return rc;
+}
+
+static enum od_code cmd_list(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "status", required_argument, NULL, 's' },
+		{ "search", required_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_filter f = { -1, NULL };
+	struct list_job j = { c, LIST_TABLE, { 0 }, 0 };
+	struct shop *sh = NULL;
+	enum order_status status;
+	enum od_code rc = OD_OK;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 's' && strcmp(optarg, "all") == 0)
+			f.status = -1;
+		else if (opt == 's' &&
+			 (rc = order_status_parse(optarg, &status, err)) == OD_OK)
+			f.status = (int)status;
+		else if (opt == 's')
+			return od_err_set(err, OD_E_USAGE, "unknown status; use"
+					  " new, confirmed, held, shipped, "
+					  "cancelled or all");
+		else if (opt == 'q')
+			f.search = optarg;
+		else if (opt == 'f' && strcmp(optarg, "table") == 0)
+			j.format = LIST_TABLE;
+		else if (opt == 'f' && strcmp(optarg, "json") == 0)
+			j.format = LIST_JSON;
+		else if (opt == 'f' && strcmp(optarg, "csv") == 0)
+			j.format = LIST_CSV;
+		else
+			return cli_usage(&cmd_list_entry, err);
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_list_entry, err);
+	if (f.search != NULL)
+		rc = utf8_check_text("search text", f.search, strlen(f.search),
+				     256, 0, err);
+	if (rc == OD_OK)
+		rc = cli_unlock(c, SHOP_READ, &sh, err);
+	if (rc != OD_OK)
+		return rc;
+	buf_init(&j.line, 64 * 1024);
+	if (j.format == LIST_TABLE)
+		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %s\n", "NUMBER",
+			"PLACED", "CUSTOMER", "ITEMS", "TOTAL", "STATUS");
+	else if (j.format == LIST_CSV)
+		rc = csv_head(&j, err);
+	else
+		fputc('[', c->out);
+	if (rc == OD_OK)
+		rc = store_order_each(sh->store, &f, list_row, &j, err);
+	if (rc == OD_OK && j.format == LIST_JSON)
+		fprintf(c->out, "%s]\n", j.count ? "\n" : "");
+	buf_free(&j.line);
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_list_entry = {
+	"list", "[--status S] [--search TEXT] [--format table|json|csv]",
+	"list orders", cmd_list,
+};
+
+/* Prints the order's history as the order screen shows it: each entry
+ * marked by whether its signature and chain link check. */
+static void show_history(struct cli *c, const struct desk_detail *dd)
+{
+	const struct desk_event *e;
+	size_t i;
+
+	fprintf(c->out, "History (\xe2\x9c\x93 signature checks)\n");
+	for (i = 0; i < dd->nevents; i++) {
+		e = &dd->events[i];
+		fprintf(c->out, "  %s #%-6lld %s  %-16s %s%s%s%s\n",
+			e->sig_ok && e->chain_ok ? "\xe2\x9c\x93"
+						 : "\xe2\x9c\x97 NOT CHECKED",
+			e->seq, e->time, e->kind, e->actor,
+			e->role[0] ? " (" : "", e->role, e->role[0] ? ")" : "");
+	}
+}
+
+/* The first entry of dd's history that does not check, or NULL. */
+static const struct desk_event *first_unchecked(const struct desk_detail *dd)
+{
+	size_t i;
+
+	for (i = 0; i < dd->nevents; i++)
+		if (!dd->events[i].sig_ok || !dd->events[i].chain_ok)
+			return &dd->events[i];
+	return NULL;
+}
+
+/*
+ * Prints one order through the same reading as the order screen
+ * (desk_order_read): rows that do not match the order's signed history
+ * are refused, and an entry whose signature or chain link does not check
+ * is marked and makes the command fail as damage.
+ */
+static enum od_code cmd_show(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	struct shop *sh = NULL;
+	struct desk_detail *dd = NULL;
+	const struct desk_event *bad;
+	const struct order *o;
+	char money[48];
+	enum od_code rc;
+	size_t i;
+
+	if (argc != 2)
+		return cli_usage(&cmd_show_entry, err);
+	rc = cli_unlock(c, SHOP_READ, &sh, err);
+	if (rc == OD_OK)
+		rc = desk_order_read(sh, argv[1], &dd, err);
+	if (rc != OD_OK)
+		goto out;
+	o = dd->order;
+	fprintf(c->out, "Order %s  placed %s  %s%s%s\n", o->number,
+		o->placed_at, order_status_name(o->status),
+		o->reason ? ": " : "", o->reason ? o->reason : "");
+	fprintf(c->out, "Customer  %s  %s  %s\n", o->customer_name, o->email,
+		o->phone);
+	fprintf(c->out, "Ship to   %s\n", o->ship_name);
+	for (i = 0; i < o->nlines; i++)
+		fprintf(c->out, "          %s\n", o->ship_lines[i]);
+	fprintf(c->out, "          %s %s %s\n", o->postcode, o->city,
+		o->country);
+	if (o->note[0])
+		fprintf(c->out, "Note      %s\n", o->note);
+	fprintf(c->out, "Items\n");
+	for (i = 0; i < o->nitems; i++) {
+		format_money(o->items[i].unit_price, o->currency, money,
+			     sizeof money);
+		fprintf(c->out, "  %-16s %4lld x %14s  shipped %lld  %s\n",
+			o->items[i].sku, o->items[i].qty, money,
+			o->items[i].shipped, o->items[i].name);
+	}
+	format_money(o->total, o->currency, money, sizeof money);
+	fprintf(c->out, "Total     %s\nShipments\n", money);
+	for (i = 0; i < dd->nshipments; i++)
+		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
+			dd->shipments[i].seq, dd->shipments[i].carrier,
+			dd->shipments[i].tracking, dd->shipments[i].items);
+	fprintf(c->out, "Notes\n");
+	for (i = 0; i < dd->nnotes; i++)
+		fprintf(c->out, "  %s %s: %s\n", dd->notes[i].time,
+			dd->notes[i].actor, dd->notes[i].text);
+	show_history(c, dd);
+	bad = first_unchecked(dd);
+	if (bad != NULL)
+		rc = od_err_set(err, OD_E_TAMPERED, "order %s: log entry %lld's "
+				"%s does not check (%zu of %zu entries); run "
+				"`orderdesk audit verify`", o->number, bad->seq,
+				bad->sig_ok ? "chain link" : "signature",
+				dd->nunchecked, dd->nevents);
+out:
+	desk_detail_free(dd);
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_show_entry = {
+	"show", "NUMBER", "everything about one order", cmd_show,
+};

@@ -1,0 +1,179 @@
+/*
+ * cmd-sync.c - `orderdesk sync`: attach to a backend (once) and sync with it.
+ */
+#include "app/orderdesk/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "app/sync/sync-status.h"
+#include "app/sync/sync.h"
+#include "lib/buf.h"
+
+/*
+ * Adds a storefront to the shop as the signed-in owner: a user.add with
+ * role storefront and the key the backend holds for it (printed by
+ * `orderdeskd storefront add`), so the fold accepts the orders the backend
+ * signs on its behalf, and the log says who approved them.
+ */
+static enum od_code approve_storefront(struct shop *sh, const char *name,
+				       const char *pubkey, struct od_err *err)
+{
+	struct statement *st = NULL;
+	enum od_code rc;
+
+	rc = shop_statement(sh, STMT_USER_ADD, NULL, &st, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "user", name, err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "role", "storefront", err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "pubkey", pubkey, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+/* Prints one conflict this sync found. */
+static enum od_code print_conflict(void *ctx, const struct conflict_record *k,
+				   struct od_err *err)
+{
+	struct cli *c = ctx;
+	struct buf b;
+	enum od_code rc;
+
+	buf_init(&b, 8192);
+	rc = sync_conflict_line(k, &b, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "%.*s\n", (int)b.len, b.data);
+	buf_free(&b);
+	return rc;
+}
+
+/*
+ * Says every passphrase change another desk made that this sync pulled,
+ * and who can no longer sign in here after a race of changes
+ * (app/shop/people-race.h): whoever holds a person's key, from an old copy of a
+ * store, can change it, and only the owner can undo that.
+ */
+static void print_rekeys(struct cli *c, const struct sync_report *rep)
+{
+	long long i;
+
+	for (i = 0; i < rep->rekeys.n && i < SYNC_REKEYS_SHOWN; i++)
+		fprintf(c->out, "Pulled a passphrase change: %s's key was "
+			"changed at another desk (log entry %lld); if that was "
+			"not %s, the owner must `orderdesk user revoke %s` and "
+			"add them again under a new name.\n",
+			rep->rekeys.v[i].user, rep->rekeys.v[i].seq,
+			rep->rekeys.v[i].user, rep->rekeys.v[i].user);
+	if (rep->rekeys.n > SYNC_REKEYS_SHOWN)
+		fprintf(c->out, "Pulled %lld more passphrase changes: see "
+			"`orderdesk log`.\n",
+			rep->rekeys.n - SYNC_REKEYS_SHOWN);
+	if (rep->people.lost > 0)
+		fprintf(c->out, "%s may not sign in at this desk: %s%s.\n",
+			rep->people.lost_user, rep->people.lost_note,
+			rep->people.lost > 1 ?
+			" (and others; `orderdesk conflicts` lists the "
+			"passphrase changes set aside)" : "");
+}
+
+static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "ca", required_argument, NULL, 'a' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "approve-storefront", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *storefront = NULL;
+	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sync_report rep;
+	struct shop *sh = NULL;
+	enum od_code rc;
+	int opt, given = 0;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		given++;
+		if (opt == 's') {
+			storefront = optarg;
+			given--;
+		} else if (opt == 'b')
+			a.url = optarg;
+		else if (opt == 'p')
+			a.pin = optarg;
+		else if (opt == 'a')
+			a.ca = optarg;
+		else if (opt == 'c')
+			a.cert = optarg;
+		else if (opt == 'k')
+			a.key = optarg;
+		else
+			return cli_usage(&cmd_sync_entry, err);
+	}
+	/* --approve-storefront NAME --key KEY: the key is the storefront's
+	 * signing key, not an attach; --key alone is an attach's. */
+	if (storefront != NULL) {
+		if (given != 1 || a.key == NULL)
+			return cli_usage(&cmd_sync_entry, err);
+		given = 0;
+	}
+	if (optind != argc || (given != 0 && (a.url == NULL || a.pin == NULL ||
+					      a.ca == NULL || a.cert == NULL ||
+					      a.key == NULL)))
+		return cli_usage(&cmd_sync_entry, err);
+	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK && given != 0)
+		rc = sync_attach(sh, &a, err);
+	if (rc == OD_OK && storefront != NULL) {
+		rc = approve_storefront(sh, storefront, a.key, err);
+		if (rc == OD_OK)
+			fprintf(c->out, "Approved storefront %s: the backend may "
+				"now place its orders.\n", storefront);
+	}
+	/* Held only per step from here: other commands on this store (and
+	 * the desk's screens) go on while the network is slow. */
+	shop_release(sh);
+	if (rc == OD_OK)
+		rc = sync_run(sh, &rep, err);
+	if (rc == OD_OK && rep.waiting == 0)
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld, the same as this desk's.\n",
+			rep.pushed, rep.pulled, rep.head);
+	else if (rc == OD_OK)
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld; %lld statements signed "
+			"meanwhile still wait.\n", rep.pushed, rep.pulled,
+			rep.head, rep.waiting);
+	if (rc == OD_OK)
+		print_rekeys(c, &rep);
+	/* A key bundle that can never be sent: said once, never a failure
+	 * (app/sync/people-sync.h). */
+	if (rc == OD_OK && rep.people.note[0] != '\0')
+		fprintf(c->out, "Note: %s%s.\n", rep.people.note,
+			rep.people.refused > 1 ? " (and others; sync again "
+			"to see them)" : "");
+	if (rc == OD_OK && rep.conflicts > 0) {
+		fprintf(c->out, "%lld of this desk's statements could not "
+			"happen any more and were set aside (orderdesk "
+			"conflicts):\n", rep.conflicts);
+		rc = sync_conflicts_each(sh, rep.first_conflict,
+					 print_conflict, c, err);
+	}
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_sync_entry = {
+	"sync", "[--backend URL --pin PIN --ca FILE --cert FILE --key FILE | "
+	"--approve-storefront NAME --key KEY]",
+	"push to and pull from the shop backend (verified; first time: "
+	"attach; the owner approves a storefront's key once)",
+	cmd_sync,
+};

@@ -1,0 +1,222 @@
+/* cmd-user.c - `orderdesk user ...`: the shop's people. */
+#include "app/orderdesk/cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/shop/passphrase.h"
+#include "lib/secret.h"
+
+/* Parses a descriptor number for --new-passphrase-fd. */
+static int fd_arg(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return (*s && !*end && v >= 0 && v < 65536) ? (int)v : -2;
+}
+
+/* user add NAME --role ROLE [--new-passphrase-fd N] */
+static enum od_code user_add(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "new-passphrase-fd", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *role_arg = NULL;
+	struct shop *sh = NULL;
+	char *pass = NULL;
+	size_t len = 0;
+	enum role role;
+	enum od_code rc;
+	int opt, new_fd = -1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'r')
+			role_arg = optarg;
+		else if (opt == 'n' && (new_fd = fd_arg(optarg)) >= 0)
+			continue;
+		else
+			return cli_usage(&cmd_user_entry, err);
+	}
+	if (role_arg == NULL || optind + 1 != argc)
+		return cli_usage(&cmd_user_entry, err);
+	rc = role_parse(role_arg, &role, err);
+	if (rc == OD_OK)
+		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK)
+		rc = passphrase_read_new(new_fd, argv[optind], &pass, &len,
+					 err);
+	if (rc == OD_OK)
+		rc = shop_user_add(sh, argv[optind], role, pass, len, err);
+	secret_free_str(pass);
+	if (rc == OD_OK)
+		fprintf(c->out, "Added %s as %s, signed by %s.\n",
+			argv[optind], role_name(role), sh->user);
+	shop_close(sh);
+	return rc;
+}
+
+/* Prints one user for `user list`. */
+static enum od_code print_user(void *ctx, const struct user_record *u,
+			       struct od_err *err)
+{
+	struct cli *c = ctx;
+
+	(void)err;
+	fprintf(c->out, "%-16s %-10s %-8s %s\n", u->name, u->role,
+		u->active ? "active" : "revoked", u->fingerprint);
+	return OD_OK;
+}
+
+static enum od_code user_list(struct cli *c, struct od_err *err)
+{
+	struct shop *sh = NULL;
+	enum od_code rc = cli_unlock(c, SHOP_READ, &sh, err);
+
+	if (rc == OD_OK) {
+		fprintf(c->out, "%-16s %-10s %-8s %s\n", "USER", "ROLE",
+			"STATE", "KEY");
+		rc = store_user_each(sh->store, print_user, c, err);
+	}
+	shop_close(sh);
+	return rc;
+}
+
+/* user passwd: the signed-in user changes their own passphrase. */
+static enum od_code user_passwd(struct cli *c, int argc, char **argv,
+				struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "new-passphrase-fd", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct shop *sh = NULL;
+	char *old = NULL, *fresh = NULL, prompt[96];
+	size_t old_len = 0, fresh_len = 0;
+	enum od_code rc;
+	int opt, new_fd = -1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'n' || (new_fd = fd_arg(optarg)) < 0)
+			return cli_usage(&cmd_user_entry, err);
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_user_entry, err);
+	/* The old passphrase is read here, not by cli_unlock: it is needed
+	 * again to re-seal the key. */
+	snprintf(prompt, sizeof prompt, "Current passphrase: ");
+	rc = passphrase_read(c->pass_fd, prompt, &old, &old_len, err);
+	if (rc == OD_OK) {
+		const char *user = c->user ? c->user : getenv("ORDERDESK_USER");
+
+		if (user == NULL)
+			rc = od_err_set(err, OD_E_USAGE,
+					"say whose passphrase with --user NAME");
+		else
+			rc = shop_unlock(c->store_dir, user, old, old_len,
+					 SHOP_WRITE, &sh, err);
+	}
+	if (rc == OD_OK)
+		rc = passphrase_read_new(new_fd, sh->user, &fresh, &fresh_len,
+					 err);
+	if (rc == OD_OK)
+		rc = shop_passwd(sh, old, old_len, fresh, fresh_len, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "Changed the passphrase of %s and rotated "
+			"their signing key (%s); the old passphrase and key "
+			"sign nothing from now on.\n", sh->user,
+			sh->fingerprint);
+	secret_free_str(old);
+	secret_free_str(fresh);
+	shop_close(sh);
+	return rc;
+}
+
+/* user revoke NAME | user role NAME ROLE */
+static enum od_code user_change(struct cli *c, const char *what, int argc,
+				char **argv, struct od_err *err)
+{
+	struct shop *sh = NULL;
+	struct statement *st = NULL;
+	enum role role = ROLE_STAFF;
+	int revoke = strcmp(what, "revoke") == 0;
+	enum od_code rc;
+
+	if (argc != (revoke ? 2 : 3))
+		return cli_usage(&cmd_user_entry, err);
+	if (!revoke && (rc = role_parse(argv[2], &role, err)) != OD_OK)
+		return rc;
+	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK && revoke) {
+		rc = shop_user_revoke(sh, argv[1], err);
+		if (rc == OD_OK)
+			fprintf(c->out, "Revoked %s and rotated the store's "
+				"key.\n", argv[1]);
+	} else if (rc == OD_OK) {
+		rc = shop_statement(sh, STMT_USER_ROLE, NULL, &st, err);
+		if (rc == OD_OK)
+			rc = statement_add(st, "user", argv[1], err);
+		if (rc == OD_OK)
+			rc = statement_add(st, "role", role_name(role), err);
+		if (rc == OD_OK)
+			rc = shop_append(sh, &st, 1, NULL, err);
+		if (rc == OD_OK)
+			fprintf(c->out, "%s is now %s.\n", argv[1],
+				role_name(role));
+	}
+	statement_free(st);
+	shop_close(sh);
+	return rc;
+}
+
+/* user key NAME: the public key as PEM, for openssl. */
+static enum od_code user_key(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	struct shop *sh = NULL;
+	struct user_record u;
+	char *pem = NULL;
+	enum od_code rc;
+
+	if (argc != 2)
+		return cli_usage(&cmd_user_entry, err);
+	rc = cli_unlock(c, SHOP_READ, &sh, err);
+	if (rc == OD_OK)
+		rc = store_user_get(sh->store, argv[1], &u, err);
+	if (rc == OD_OK)
+		rc = sigkey_pem(u.pubkey, &pem, err);
+	if (rc == OD_OK)
+		fputs(pem, c->out);
+	free(pem);
+	shop_close(sh);
+	return rc;
+}
+
+static enum od_code cmd_user(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	if (argc < 2)
+		return cli_usage(&cmd_user_entry, err);
+	if (strcmp(argv[1], "add") == 0)
+		return user_add(c, argc - 1, argv + 1, err);
+	if (strcmp(argv[1], "list") == 0 && argc == 2)
+		return user_list(c, err);
+	if (strcmp(argv[1], "passwd") == 0)
+		return user_passwd(c, argc - 1, argv + 1, err);
+	if (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "role") == 0)
+		return user_change(c, argv[1], argc - 1, argv + 1, err);
+	if (strcmp(argv[1], "key") == 0)
+		return user_key(c, argc - 1, argv + 1, err);
+	return cli_usage(&cmd_user_entry, err);
+}
+
+const struct cli_command cmd_user_entry = {
+	"user",
+	"add NAME --role ROLE [--new-passphrase-fd N] | list | passwd "
+	"[--new-passphrase-fd N] | role NAME ROLE | revoke NAME | key NAME",
+	"manage the shop's people", cmd_user,
+};
