@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/orderdesk/cli.h"
 #include "ui/view.h"
 
 #define UI_TICK_MS 250
@@ -174,7 +175,7 @@ static int idle_seconds(void)
 	if (s == NULL || *s == '\0')
 		return UI_IDLE_DEFAULT;
 	v = strtol(s, &end, 10);
-	if (*end != '\0' || v < 0 || v > UI_IDLE_MAX)
+	if (*end != '\0' || v < 0 || v > CLI_IDLE_MAX)
 		return UI_IDLE_DEFAULT;
 	return (int)v;
 }
@@ -335,7 +336,7 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 	}
 	desk_sync_every(u.desk, sync_every_s > 0 ? sync_every_s : 0);
 	u.want_user = user ? user : getenv("ORDERDESK_USER");
-	u.idle_secs = idle_secs >= 0 && idle_secs <= UI_IDLE_MAX ? idle_secs :
+	u.idle_secs = idle_secs >= 0 && idle_secs <= CLI_IDLE_MAX ? idle_secs :
 		      idle_seconds();
 	u.last_key = ui_now_ms();
 	ui_push(&u, &view_orders);

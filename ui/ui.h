@@ -9,17 +9,14 @@
 #ifndef OD_UI_H
 #define OD_UI_H
 
-#define UI_IDLE_MAX 86400   /* seconds: the longest idle lock */
-#define UI_SYNC_EVERY_MAX 86400  /* seconds between background syncs */
-
 /*
  * Runs the desk on the shop in store_dir until the person quits.  user (or
  * NULL) is preselected on the unlock screen.  idle_secs is how long the
- * desk may sit untouched before it locks itself (0: never); -1 takes
- * $ORDERDESK_IDLE_LOCK, or 300.  sync_every_s is how long the background
- * sync of a store attached to a backend waits between syncs when nothing
- * happens (-1: 30 s); it also runs after every signed action.  Needs a
- * terminal on stdin and stdout.
+ * desk may sit untouched before it locks itself (0: never, at most
+ * CLI_IDLE_MAX); -1 takes $ORDERDESK_IDLE_LOCK, or 300.  sync_every_s is
+ * how long the background sync of a store attached to a backend waits
+ * between syncs when nothing happens (-1: 30 s); it also runs after every
+ * signed action.  Needs a terminal on stdin and stdout.
  * Returns the process exit status (0 when quit normally).
  */
 int ui_run(const char *store_dir, const char *user, int idle_secs,

@@ -12,7 +12,6 @@
 
 #include "app/shop/passphrase.h"
 #include "lib/secret.h"
-#include "ui/ui.h"
 
 static const struct cli_command *const commands[] = {
 	&cmd_init_entry,
@@ -173,7 +172,7 @@ static int parse_seconds(const char *s, long max)
 	return (*end == '\0' && v >= 0 && v <= max) ? (int)v : -1;
 }
 
-int cli_main(int argc, char **argv)
+int cli_main(int argc, char **argv, struct cli_desk *desk)
 {
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
@@ -216,20 +215,20 @@ int cli_main(int argc, char **argv)
 			print_help(stdout);
 			return 0;
 		case 'i':
-			idle = parse_seconds(optarg, UI_IDLE_MAX);
+			idle = parse_seconds(optarg, CLI_IDLE_MAX);
 			if (idle < 0) {
 				fprintf(stderr, "orderdesk: --idle-lock needs "
 					"seconds from 0 (never) to %d\n",
-					UI_IDLE_MAX);
+					CLI_IDLE_MAX);
 				return 2;
 			}
 			break;
 		case 'e':
-			every = parse_seconds(optarg, UI_SYNC_EVERY_MAX);
+			every = parse_seconds(optarg, CLI_SYNC_EVERY_MAX);
 			if (every < 1) {
 				fprintf(stderr, "orderdesk: --sync-every needs "
 					"seconds from 1 to %d\n",
-					UI_SYNC_EVERY_MAX);
+					CLI_SYNC_EVERY_MAX);
 				return 2;
 			}
 			break;
@@ -243,7 +242,6 @@ int cli_main(int argc, char **argv)
 	if (optind >= argc) {
 		/* No command: the desk's screens, which need a terminal. */
 		char *dir = NULL;
-		int status;
 
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr, "orderdesk: the desk needs a terminal;"
@@ -260,9 +258,11 @@ int cli_main(int argc, char **argv)
 				"out of memory");
 			return err.code ? od_code_exit_status(err.code) : 1;
 		}
-		status = ui_run(dir, c.user, idle, every);
-		free(dir);
-		return status;
+		desk->store_dir = dir;
+		desk->user = c.user;
+		desk->idle_secs = idle;
+		desk->sync_every_s = every;
+		return CLI_DESK;
 	}
 	if (idle >= 0 || every >= 0) {
 		fprintf(stderr, "orderdesk: %s is for the desk; give it "

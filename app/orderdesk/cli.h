@@ -1,8 +1,8 @@
 /*
  * cli.h - the desk's scriptable face: `orderdesk [options] COMMAND ...`.
  *
- * Each command lives in an app/orderdesk/cmd-*.c file and is registered in the table in
- * cli.c (tmux's way: one const struct per command).  A command gets its own
+ * Each command lives in an app/orderdesk/cmd-*.c file and is registered in
+ * the table in cli.c (tmux's way: one const struct per command).  A command gets its own
  * arguments (argv[0] is its name) and reports failure through err; cli.c
  * prints the one-line message and picks the exit status (lib/err.h).
  */
@@ -38,8 +38,28 @@ extern const struct cli_command cmd_init_entry, cmd_user_entry,
 extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
 extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
 
-/* Runs the desk's command line; returns the process exit status. */
-int cli_main(int argc, char **argv);
+/* The longest the desk's own options may ask for, in seconds. */
+#define CLI_IDLE_MAX 86400        /* --idle-lock: the longest idle lock */
+#define CLI_SYNC_EVERY_MAX 86400  /* --sync-every: between background syncs */
+
+/* cli_main's answer when no command was given: open the desk's screens. */
+#define CLI_DESK (-1)
+
+/* What the global options ask of the desk's screens (ui_run's arguments). */
+struct cli_desk {
+	char *store_dir;   /* --store or the default; the caller frees it */
+	const char *user;  /* --user (points into argv), or NULL */
+	int idle_secs;     /* --idle-lock, or -1 for the desk's default */
+	int sync_every_s;  /* --sync-every, or -1 for the desk's default */
+};
+
+/*
+ * Runs the desk's command line; returns the process exit status.  With no
+ * command (and a terminal on stdin and stdout) it runs nothing and returns
+ * CLI_DESK with *desk filled: the caller opens the screens (ui/, which the
+ * command line does not reach) and frees desk->store_dir.
+ */
+int cli_main(int argc, char **argv, struct cli_desk *desk);
 
 /*
  * Unlocks the store as the chosen user: --user, else $ORDERDESK_USER, else
