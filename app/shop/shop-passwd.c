@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "app/log/ledger.h"
-#include "app/sync/people-sync.h"
+#include "app/shop/people-outbox.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 

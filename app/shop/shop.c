@@ -13,9 +13,8 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
+#include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
-#include "app/sync/people-sync.h"
-#include "app/sync/sync.h"
 #include "app/shop/sync-key.h"
 #include "lib/encode.h"
 #include "lib/file.h"

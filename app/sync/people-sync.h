@@ -2,8 +2,9 @@
  * people-sync.h - the desk's side of people travelling between desks.
  *
  * A desk queues a person's signed key bundle (app/log/people.h) in its store
- * when it adds them or they change their passphrase ("people.outbox"), and
- * every sync (sync_run calls people_sync last):
+ * when it adds them or they change their passphrase (the outbox,
+ * app/shop/people-outbox.h), and every sync (sync_run calls people_sync
+ * last):
  *   1. takes each active person's bundle from the backend that is newer
  *      than what this desk has, and makes or replaces their slot here: the
  *      desk's own data key wrapped to their public key;
@@ -26,32 +27,6 @@
 #include "app/shop/shop.h"
 #include "lib/err.h"
 #include "net/tls-client.h"
-
-/*
- * Queues user's bundle from their slot in kf, signed with k (their own
- * key), in the store's outbox (inside the caller's transaction), and
- * notes its time so that an older one from the backend is not taken.
- */
-enum od_code people_outbox_add(struct store *s, const struct keyslot_file *kf,
-			       const char *user, const struct sigkey *k,
-			       struct od_err *err);
-
-/*
- * Notes (inside the caller's transaction) that the key file here holds
- * user's slot for the key with fingerprint fp, or with fp NULL that it may
- * not yet: until noted again, the next sync takes their bundle for the key
- * the log gives them even when it is not newer than this desk's.
- */
-enum od_code people_slot_note(struct store *s, const char *user,
-			      const char *fp, struct od_err *err);
-
-/*
- * Finishes a passphrase change that committed its user.rekey but crashed
- * before saving the key file (app/shop/shop-passwd.c): makes sh's user's slot
- * from their bundle in the outbox, if it is signed with the key the log
- * gives them, and saves the slots.  No such bundle gives OD_E_NOTFOUND.
- */
-enum od_code people_outbox_restore(struct shop *sh, struct od_err *err);
 
 /* What people_sync did. */
 struct people_report {
