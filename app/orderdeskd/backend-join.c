@@ -440,9 +440,9 @@ static unsigned check_invite(struct backend *b, const char *text,
 	size_t got = 0;
 	enum od_code rc;
 
-	if (strncmp(p, JOIN_INVITE_MAGIC "\n", sizeof JOIN_INVITE_MAGIC) != 0)
+	if (strncmp(p, WIRE_INVITE_MAGIC "\n", sizeof WIRE_INVITE_MAGIC) != 0)
 		goto bad;
-	p += sizeof JOIN_INVITE_MAGIC;
+	p += sizeof WIRE_INVITE_MAGIC;
 	if (!line_value(&p, "actor", actor, sizeof actor) ||
 	    !line_value(&p, "key", fp, sizeof fp) ||
 	    !line_value(&p, "time", when, sizeof when) ||
@@ -704,7 +704,7 @@ unsigned backend_route_request(struct backend *b, struct join_guard *g,
 			       size_t note_size)
 {
 	g->max_fails = cfg->join_fails;
-	if (strcmp(path, BACKEND_JOIN_PATH) == 0) {
+	if (strcmp(path, WIRE_JOIN_PATH) == 0) {
 		if (strcmp(method, "POST") != 0)
 			return backend_reply_error(out, 405, "use POST for /v1/join",
 					   note, note_size);

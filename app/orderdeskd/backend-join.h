@@ -39,10 +39,10 @@
 #include "app/orderdeskd/backend.h"
 #include "app/log/join-code.h"
 #include "app/keys/pki.h"
+#include "app/log/wire.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 
-#define BACKEND_JOIN_PATH   "/v1/join"
 #define JOIN_WINDOW_S       900     /* the per-address failure window */
 /* A join's largest body: a real one (a code, a desk name, an ECDSA
  * certificate request) is under 1 KiB; the server answers 413 to more
@@ -51,7 +51,6 @@
 #define JOIN_BODY_MAX       (8 * 1024)
 #define JOIN_GUARD_SLOTS    256     /* addresses remembered */
 #define JOIN_INVITE_SKEW    300     /* seconds */
-#define JOIN_INVITE_MAGIC   "orderdesk-invite/1"
 
 /* Failed joins per address, in memory (a restart forgets them). */
 struct join_guard {

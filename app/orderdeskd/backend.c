@@ -19,6 +19,7 @@
 #include "app/log/order.h"
 #include "app/keys/pki.h"
 #include "app/log/statement.h"
+#include "app/log/wire.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -523,17 +524,6 @@ void backend_set_config(struct backend *b, const struct backend_config *cfg)
 	b->max_page = cfg->max_page;
 }
 
-enum od_code backend_head_text(long long seq, const uint8_t hash[32],
-			       const char *time_str, struct buf *out,
-			       struct od_err *err)
-{
-	char hex[65];
-
-	hex_encode(hash, 32, hex);
-	return buf_addf(out, err, "%s\nseq: %lld\nhash: %s\ntime: %s\n",
-			BACKEND_HEAD_MAGIC, seq, hex, time_str);
-}
-
 /* The log's head, signed now by the backend: a JSON object. */
 static enum od_code signed_head(struct backend *b, json_t **out,
 				struct od_err *err)
@@ -554,7 +544,7 @@ static enum od_code signed_head(struct backend *b, json_t **out,
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	rc = store_log_head(b->store, &seq, hash, err);
 	if (rc == OD_OK)
-		rc = backend_head_text(seq, hash, now, &text, err);
+		rc = wire_head_text(seq, hash, now, &text, err);
 	if (rc == OD_OK)
 		rc = sigkey_sign(b->head_key, text.data, text.len, sig, err);
 	if (rc == OD_OK) {

@@ -62,7 +62,7 @@
  *
  *   HEAD = {"seq": N, "hash": HEX, "time": T, "key": B64, "signature": B64}
  *     the backend's Ed25519 signature (key: its raw public key) over the
- *     text backend_head_text builds.
+ *     text wire_head_text builds (app/log/wire.h).
  *
  * Errors are {"error": TEXT} with a 4xx or 5xx status.
  */
@@ -81,7 +81,6 @@
 #define BACKEND_KEY_FILE    "backend.key"
 #define BACKEND_CONF_FILE   "orderdeskd.conf"
 #define BACKEND_JOIN_DIR    "join"
-#define BACKEND_HEAD_MAGIC  "orderdesk-head/1"
 #define BACKEND_PAGE_BYTES  (4 * 1024 * 1024)
 #define BACKEND_HOSTS_MAX   16
 #define BACKEND_REVOKED     "revoked"
@@ -255,13 +254,5 @@ unsigned backend_route(struct backend *b, const char *method,
 		       const char *path, const char *arg_after,
 		       const char *arg_limit, const char *body, size_t len,
 		       struct buf *out, char *note, size_t note_size);
-
-/*
- * Appends the text a head signature covers to out:
- *   orderdesk-head/1\nseq: N\nhash: HEX\ntime: T\n
- */
-enum od_code backend_head_text(long long seq, const uint8_t hash[32],
-			       const char *time, struct buf *out,
-			       struct od_err *err);
 
 #endif

@@ -160,7 +160,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.handler = handle;
 		hc.log = log_line;
 		hc.peer_refused = refused;
-		hc.open_path = BACKEND_JOIN_PATH;
+		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
 		hc.ctx = sc;
 		sc->cfg = *cfg;

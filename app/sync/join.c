@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/orderdeskd/backend-join.h"
 #include "app/log/people.h"
+#include "app/log/wire.h"
 #include "app/keys/pki.h"
 #include "app/sync/sync.h"
 #include "lib/buf.h"
@@ -80,7 +80,7 @@ static enum od_code post_join(const struct join_opts *o, const char *desk,
 	}
 	rc = tls_client_new(&cfg, &c, err);
 	if (rc == OD_OK)
-		rc = tls_client_request(c, "POST", BACKEND_JOIN_PATH, body,
+		rc = tls_client_request(c, "POST", WIRE_JOIN_PATH, body,
 					strlen(body), &status, &resp, err);
 	if (rc != OD_OK)
 		goto out;
@@ -347,7 +347,7 @@ static enum od_code invite_body(struct shop *sh, char **body,
 	if (rc == OD_OK) {
 		hex_encode(nonce, sizeof nonce, hex);
 		rc = buf_addf(&text, err, "%s\nactor: %s\nkey: %s\ntime: %lld\n"
-			      "nonce: %s\n", JOIN_INVITE_MAGIC, sh->user,
+			      "nonce: %s\n", WIRE_INVITE_MAGIC, sh->user,
 			      sh->fingerprint, (long long)time(NULL), hex);
 	}
 	if (rc == OD_OK)

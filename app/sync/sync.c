@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "app/sync/backend-call.h"
-#include "app/orderdeskd/backend.h"
 #include "app/log/ledger.h"
+#include "app/log/wire.h"
 #include "app/sync/people-sync.h"
 #include "app/keys/pki.h"
 #include "app/shop/sync-key.h"
@@ -395,7 +395,7 @@ static enum od_code check_head(struct sync_job *j, json_t *o, struct head *h,
 	/* Learned over the pinned connection: that is what authenticates it. */
 	snprintf(j->head_key, sizeof j->head_key, "%s", key);
 	buf_init(&text, 512);
-	rc = backend_head_text(h->seq, h->hash, t, &text, err);
+	rc = wire_head_text(h->seq, h->hash, t, &text, err);
 	if (rc == OD_OK)
 		rc = sigkey_pub_new(pub, &p, err);
 	if (rc == OD_OK && sigkey_pub_verify(p, text.data, text.len, raw,

@@ -313,7 +313,7 @@ int main(int argc, char **argv)
 	hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
 	hc.timeout_s = 30;
 	hc.handler = handle;
-	hc.open_path = BACKEND_JOIN_PATH;
+	hc.open_path = WIRE_JOIN_PATH;
 	hc.ctx = &e;
 	if (https_server_start(&hc, &srv, &err) != OD_OK) {
 		fprintf(stderr, "od-evil: %s\n", err.msg);

@@ -21,6 +21,7 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/log/ledger.h"
+#include "app/log/wire.h"
 #include "app/keys/pki.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -207,7 +208,7 @@ static long long verified_head(struct fixture *f, json_t *ans)
 	assert_int_equal(b64_decode("sig", s, strlen(s), sig, 64, &n, &err),
 			 OD_OK);
 	buf_init(&text, 512);
-	assert_int_equal(backend_head_text(seq, hash, json_string_value(
+	assert_int_equal(wire_head_text(seq, hash, json_string_value(
 			 json_object_get(h, "time")), &text, &err), OD_OK);
 	assert_int_equal(sigkey_pub_new(pub, &p, &err), OD_OK);
 	assert_int_equal(sigkey_pub_verify(p, text.data, text.len, sig, &err),
