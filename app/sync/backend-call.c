@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app/sync/sync.h"
+#include "lib/utf8.h"
 
 /*
  * Waits ms before a retry, in short steps so that a stop (the desk
@@ -56,7 +56,7 @@ enum od_code backend_call(const struct backend_call *bc, const char *method,
 						    bc->refused_401) ?
 				OD_E_AUTH : OD_E_IO, "the backend answered %ld:"
 				" %.160s", got,
-				sync_backend_text(json_string_value(e)));
+				backend_call_text(json_string_value(e)));
 		json_decref(o);
 		return rc;
 	}
@@ -67,4 +67,17 @@ enum od_code backend_call(const struct backend_call *bc, const char *method,
 	}
 	*out = o;
 	return OD_OK;
+}
+
+const char *backend_call_text(const char *s)
+{
+	struct od_err ignore;
+
+	if (s == NULL)
+		return "(no reason given)";
+	if (utf8_check_text("reason", s, strlen(s), 4096, 0,
+			    &ignore) != OD_OK)
+		return "(the backend's reason is not plain text and is not "
+		       "shown)";
+	return s;
 }

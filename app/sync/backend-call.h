@@ -37,11 +37,20 @@ struct backend_call {
  * reached.  A transport failure gives tls_client_request's code and
  * message; another status OD_E_AUTH (403, and 401 if bc->refused_401) or
  * OD_E_IO, with "the backend answered STATUS: REASON" (the reason through
- * sync_backend_text); a 200 that is not a JSON object OD_E_INPUT.  *out
+ * backend_call_text); a 200 that is not a JSON object OD_E_INPUT.  *out
  * is NULL on any failure.
  */
 enum od_code backend_call(const struct backend_call *bc, const char *method,
 			  const char *path, const char *body, long *status,
 			  json_t **out, struct od_err *err);
+
+/*
+ * What a person may be shown of text the backend wrote (a refusal's
+ * reason, an error): s itself when it is one line of plain UTF-8 text
+ * (lib/utf8.h), else a fixed sentence, so that a backend cannot drive the
+ * person's terminal with escape sequences.  NULL gives "(no reason given)".
+ * The result is borrowed (s, or a constant).
+ */
+const char *backend_call_text(const char *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/log/people.h"
+#include "app/sync/backend-call.h"
 #include "app/log/wire.h"
 #include "app/keys/pki.h"
 #include "app/sync/sync.h"
@@ -43,7 +44,7 @@ static enum od_code refused(long status, const struct buf *resp,
 			    OD_E_IO;
 
 	od_err_set(err, code, "the backend refused %s: %.160s", doing,
-		   sync_backend_text(json_string_value(e)));
+		   backend_call_text(json_string_value(e)));
 	json_decref(o);
 	return code;
 }

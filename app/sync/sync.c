@@ -20,7 +20,6 @@
 #include "app/sync/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
-#include "lib/utf8.h"
 #include "net/tls-client.h"
 #include "storage/store-sync.h"
 
@@ -107,19 +106,6 @@ static enum od_code write_pem(const struct buf *b, const char *dir,
 		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
 				strerror(errno));
 	return rc;
-}
-
-const char *sync_backend_text(const char *s)
-{
-	struct od_err ignore;
-
-	if (s == NULL)
-		return "(no reason given)";
-	if (utf8_check_text("reason", s, strlen(s), 4096, 0,
-			    &ignore) != OD_OK)
-		return "(the backend's reason is not plain text and is not "
-		       "shown)";
-	return s;
 }
 
 /* Sets meta values in one transaction; n pairs of key, value. */
@@ -544,7 +530,7 @@ static void keep_refusal(struct sync_job *j, const char *id,
 		return;
 	r = &j->refused[j->nrefused++];
 	snprintf(r->id, sizeof r->id, "%s", id);
-	snprintf(r->reason, sizeof r->reason, "%s", sync_backend_text(reason));
+	snprintf(r->reason, sizeof r->reason, "%s", backend_call_text(reason));
 }
 
 /* What pushing the outbox found. */

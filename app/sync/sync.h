@@ -101,15 +101,6 @@ struct sync_report {
 };
 
 /*
- * What a person may be shown of text the backend wrote (a refusal's
- * reason, an error): s itself when it is one line of plain UTF-8 text
- * (lib/utf8.h), else a fixed sentence, so that a backend cannot drive the
- * person's terminal with escape sequences.  NULL gives "(no reason given)".
- * The result is borrowed (s, or a constant).
- */
-const char *sync_backend_text(const char *s);
-
-/*
  * Syncs the store of sh (unlocked for writing, held or released) with its
  * attached backend, as above.  Conflicts are not errors: rep counts them.  A store never attached gives OD_E_USAGE; an unreachable
  * backend OD_E_IO after SYNC_TRIES attempts per request (the desk keeps
