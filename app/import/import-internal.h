@@ -1,7 +1,8 @@
 /*
  * import-internal.h - what the parts of the import share: the reader
- * (import.c), one JSON order (import-json.c) and the CSV rows
- * (import-csv.c).  Not for other modules: they use app/import/import.h.
+ * (import.c), one JSON order (import-json.c), the CSV rows (import-csv.c)
+ * and the field helpers they all call (import-field.c, below them).  Not
+ * for other modules: they use app/import/import.h.
  */
 #ifndef OD_IMPORT_INTERNAL_H
 #define OD_IMPORT_INTERNAL_H
@@ -16,6 +17,8 @@
 
 /* Long enough for "order #1000000 in the file" and "line N: order X". */
 #define PFX_MAX 80
+
+/* ---- import-field.c ---- */
 
 /* Whether s is 1..32 bytes of [A-Za-z0-9_.-], safe to quote back. */
 int import_name_quotable(const char *s);
@@ -39,6 +42,8 @@ enum od_code import_copy_code(const char *pfx, const char *label,
 enum od_code import_validate(struct order *o, const char *line_pfx,
 			     struct od_err *err);
 
+/* ---- import-json.c ---- */
+
 /*
  * Builds and validates the order jo, at position pos (from 1) of the array.
  * On success *out is the caller's.
@@ -49,6 +54,8 @@ enum od_code import_json_order(json_t *jo, size_t pos, struct order **out,
 /* Turns a JSON syntax error into a message without the file's text. */
 enum od_code import_json_error(const struct json_array_error *je,
 			       struct od_err *err);
+
+/* ---- import-csv.c ---- */
 
 /* The CSV rows of an input, read one order at a time. */
 struct import_csv;
