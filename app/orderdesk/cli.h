@@ -1,10 +1,12 @@
 /*
  * cli.h - the desk's scriptable face: `orderdesk [options] COMMAND ...`.
  *
- * Each command lives in an app/orderdesk/cmd-*.c file and is registered in
- * the table in cli.c (tmux's way: one const struct per command).  A command gets its own
- * arguments (argv[0] is its name) and reports failure through err; cli.c
- * prints the one-line message and picks the exit status (lib/err.h).
+ * Each command lives in an app/orderdesk/cmd-*.c file and is registered
+ * in the table in cli.c (tmux's way: one const struct per command).  A
+ * command gets its own arguments (argv[0] is its name) and reports failure
+ * through err; cli.c prints the one-line message and picks the exit status
+ * (lib/err.h).  What the commands call (usage, flush, unlock) is in
+ * cli-common.c.
  */
 #ifndef OD_CLI_H
 #define OD_CLI_H
