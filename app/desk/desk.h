@@ -5,9 +5,9 @@
  * unlocking and locking, a compact in-memory index of the orders for fast
  * listing, filtering and search, everything about one order with a checked
  * mark per statement, and acting on an order in two steps (prepare, show the
- * exact statement text, then sign).  The commands in app/orderdesk/cmd-act.c share
- * desk_make and desk_ship_items, so the desk and the command line sign the
- * same statements.
+ * exact statement text, then sign).  The commands in
+ * app/orderdesk/cmd-act.c share desk_make and desk_ship_items, so the desk
+ * and the command line sign the same statements.
  *
  * Strings handed out (rows, details) are borrowed from the desk and valid
  * until the next call that reloads or locks it, unless said otherwise.
@@ -379,7 +379,7 @@ int desk_sync_attached(const struct desk_sync *s);
 int desk_sync_reached(const struct desk_sync *s, const char *number);
 void desk_sync_free(struct desk_sync *s);
 
-/* ---- sync in the background (desk.c, desk-bg.c; app/sync/sync-thread.h) ---- */
+/* ---- sync in the background (desk.c, desk-bg.c; app/sync/sync-thread.h) */
 
 /*
  * How often the background sync runs when nothing happens, in seconds (0:

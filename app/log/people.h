@@ -76,9 +76,10 @@ enum od_code people_bundle_verify(const char *text, const char *sig,
 
 /*
  * Whether u may have a key slot made from a bundle: an active person of the
- * log.  Never a storefront: the backend holds its key (app/orderdeskd/backend.h), and
- * a slot opens a desk's data key, so a storefront's bundle would let the
- * backend sign in at, and decrypt, every desk of the shop.
+ * log.  Never a storefront: the backend holds its key
+ * (app/orderdeskd/backend.h), and a slot opens a desk's data key, so a
+ * storefront's bundle would let the backend sign in at, and decrypt, every
+ * desk of the shop.
  */
 int people_may_hold_slot(const struct user_record *u);
 

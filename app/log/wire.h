@@ -26,7 +26,8 @@
  * Appends the text a head signature covers to out:
  *   orderdesk-head/1\nseq: N\nhash: HEX\ntime: T\n
  * The backend signs it (the "head" of its answers); the desk builds it
- * again from the answer's fields and checks the signature.  Fails only as out's cap does.
+ * again from the answer's fields and checks the signature.  Fails only
+ * when out's cap is reached.
  */
 enum od_code wire_head_text(long long seq, const uint8_t hash[32],
 			    const char *time, struct buf *out,

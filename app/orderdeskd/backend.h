@@ -41,7 +41,8 @@
  *     (with "id" when the statement parsed).  A body that is not exactly
  *     this shape gives 400, more than max_batch statements 413.
  *
- *   POST /v1/orders  the import JSON (app/import/import.h, assets/import-format.md)
+ *   POST /v1/orders  the import JSON (app/import/import.h,
+ *                    assets/import-format.md)
  *     Only from a storefront's certificate (a desk gets 403; a storefront
  *     gets 403 on the two routes above).  Each order becomes an
  *     order.placed statement whose actor is the storefront, signed by the
@@ -231,11 +232,11 @@ enum od_code backend_import(struct backend *b, const char *name,
 			    void *ctx, size_t *accepted, struct od_err *err);
 
 /*
- * backend_import from an import file being read (app/import/import.h): it is read
- * once to check it whole, then again to place its orders one at a time, so
- * a file of any size is never held in memory.  Should the file change
- * between the two readings, the orders before the change stay placed and
- * the error is returned.
+ * backend_import from an import file being read (app/import/import.h): it
+ * is read once to check it whole, then again to place its orders one at a
+ * time, so a file of any size is never held in memory.  Should the file
+ * change between the two readings, the orders before the change stay
+ * placed and the error is returned.
  */
 enum od_code backend_import_from(struct backend *b, const char *name,
 				 struct import_reader *in,

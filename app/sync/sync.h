@@ -1,6 +1,6 @@
 /*
- * sync.h - the desk's side of sync with orderdeskd (app/orderdeskd/backend.h has the
- * wire).
+ * sync.h - the desk's side of sync with orderdeskd (app/orderdeskd/backend.h
+ * has the wire).
  *
  * A desk attaches to a backend once: its address, the pin of the backend's
  * key, the shop CA and the desk's own certificate and key (the bundle
