@@ -146,7 +146,7 @@ static enum od_code other_shop(const char *theirs, const char *ours,
 {
 	return od_err_set(err, OD_E_DENIED, "this backend serves the shop "
 			  "\"%.80s\"; this desk is \"%.80s\"; nothing was "
-			  "changed", sync_backend_text(theirs), ours);
+			  "changed", backend_call_text(theirs), ours);
 }
 
 /*
@@ -597,7 +597,7 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 			rc = od_err_set(err, OD_E_DENIED, "the backend refused "
 					"this shop's founding entry (%.100s); sync"
 					" stopped and nothing here was changed",
-					sync_backend_text(rcpt.reason));
+					backend_call_text(rcpt.reason));
 			break;
 		}
 		if (rcpt.result == SYNC_REFUSED) {
