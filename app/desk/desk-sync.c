@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/desk/desk-internal.h"
+#include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
 #include "storage/store.h"
 

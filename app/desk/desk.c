@@ -15,6 +15,7 @@
 #include "app/log/order.h"
 #include "app/keys/sigkey.h"
 #include "app/sync/sync-thread.h"
+#include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
 #include "lib/buf.h"
 #include "lib/encode.h"

@@ -18,6 +18,7 @@
 
 #include "app/log/clock.h"
 #include "app/log/ledger.h"
+#include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
 
 /* Pulls and pushes, if this store is attached to a backend. */

@@ -10,6 +10,7 @@
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
 #include "app/sync/backend-call.h"
+#include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
 #include "lib/buf.h"
 

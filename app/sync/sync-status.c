@@ -137,3 +137,21 @@ enum od_code sync_conflict_line(const struct conflict_record *c,
 			"by the backend" : "on this desk after the backend's "
 			"news", c->reason, c->truth);
 }
+
+enum od_code sync_synced_seq(struct store *s, int *attached, long long *seq,
+			     struct od_err *err)
+{
+	char *url = NULL;
+	enum od_code rc = store_meta_get(s, SYNC_META_URL, &url, err);
+
+	*attached = 0;
+	*seq = 0;
+	if (rc == OD_OK)
+		*attached = url[0] != '\0';
+	else if (rc == OD_E_NOTFOUND)
+		rc = OD_OK;
+	free(url);
+	if (rc == OD_OK)
+		rc = meta_num(s, SYNC_META_SEEN_SEQ, seq, err);
+	return rc;
+}

@@ -60,4 +60,13 @@ enum od_code sync_conflicts_ack(struct shop *sh, struct od_err *err);
 enum od_code sync_conflict_line(const struct conflict_record *c,
 				struct buf *b, struct od_err *err);
 
+/*
+ * Read-only, for the desk's sync column: whether the store is attached to
+ * a backend (*attached), and the seq of the last head verified from it
+ * (*seq, 0 before the first sync).  Entries at or before *seq have reached
+ * the backend.
+ */
+enum od_code sync_synced_seq(struct store *s, int *attached, long long *seq,
+			     struct od_err *err);
+
 #endif

@@ -1271,20 +1271,3 @@ enum od_code sync_client(struct shop *sh, struct tls_client **out,
 		tls_client_free(j.client);
 	return rc;
 }
-
-enum od_code sync_synced_seq(struct store *s, int *attached, long long *seq,
-			     struct od_err *err)
-{
-	char url[520], seen[32];
-	enum od_code rc = meta_read(s, META_URL, url, sizeof url, err);
-
-	*attached = 0;
-	*seq = 0;
-	if (rc == OD_OK)
-		rc = meta_read(s, META_SEEN_SEQ, seen, sizeof seen, err);
-	if (rc != OD_OK)
-		return rc;
-	*attached = url[0] != '\0';
-	*seq = seen[0] ? atoll(seen) : 0;
-	return OD_OK;
-}

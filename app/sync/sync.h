@@ -160,13 +160,4 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 enum od_code sync_client(struct shop *sh, struct tls_client **out,
 			 struct od_err *err);
 
-/*
- * Read-only, for the desk's sync column: whether the store is attached to
- * a backend (*attached), and the seq of the last head verified from it
- * (*seq, 0 before the first sync).  Entries at or before *seq have reached
- * the backend.
- */
-enum od_code sync_synced_seq(struct store *s, int *attached, long long *seq,
-			     struct od_err *err);
-
 #endif
