@@ -59,26 +59,29 @@ int file_sync_parent(const char *path)
 	return e;
 }
 
-/* Turns an errno from writing path into an od_code and a message. */
+/* Turns an errno from writing path, before it was replaced, into an
+ * od_code and a message. */
 static enum od_code write_fail(const char *path, int e, struct od_err *err)
 {
 	if (e == ENOSPC || e == EDQUOT)
 		return od_err_set(err, OD_E_NOSPACE,
-				  "cannot write %s: the disk is full; free some "
-				  "space and try again", path);
-	return od_err_set(err, OD_E_IO, "cannot write %s: %s", path,
-			  strerror(e));
+				  "the disk is full: %s was not changed; free "
+				  "some space and try again", path);
+	return od_err_set(err, OD_E_IO, "cannot write %s: %s; it was not "
+			  "changed", path, strerror(e));
 }
 
-enum od_code file_write_atomic(const char *path, const void *p, size_t n,
-			       struct od_err *err)
+enum od_code file_replace(const char *path, const void *p, size_t n,
+			  int *replaced, struct od_err *err)
 {
 	char *tmp = NULL;
 	enum od_code rc = OD_OK;
 	int fd, e;
 
+	*replaced = 0;
 	if (asprintf(&tmp, "%s.part", path) < 0)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	/* A stale one, even a symlink: unlinked, never followed. */
 	unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
@@ -100,12 +103,23 @@ enum od_code file_write_atomic(const char *path, const void *p, size_t n,
 		rc = write_fail(path, e, err);
 		goto out;
 	}
+	*replaced = 1;
 	e = file_sync_parent(path);
 	if (e != 0)
-		rc = write_fail(path, e, err);
+		rc = od_err_set(err, OD_E_IO, "%s was written but its "
+				"directory could not be synced: %s", path,
+				strerror(e));
 out:
 	free(tmp);
 	return rc;
+}
+
+enum od_code file_write_atomic(const char *path, const void *p, size_t n,
+			       struct od_err *err)
+{
+	int replaced;
+
+	return file_replace(path, p, n, &replaced, err);
 }
 
 void file_remove_db_companions(const char *db_path)

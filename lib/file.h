@@ -31,6 +31,14 @@ enum od_code file_write_atomic(const char *path, const void *p, size_t n,
 			       struct od_err *err);
 
 /*
+ * file_write_atomic, saying whether path was replaced: *replaced is 1 once
+ * the rename happened, even if the directory's sync then failed (path
+ * holds the new bytes, an error is still returned).
+ */
+enum od_code file_replace(const char *path, const void *p, size_t n,
+			  int *replaced, struct od_err *err);
+
+/*
  * Checks that dir, if it exists, is a directory of this user that nobody
  * else can write into: a directory others can write to may hold files they
  * put or swapped there (a key file, a database, a symlink), so it is refused

@@ -711,7 +711,7 @@ static void test_save_atomic(void **state)
 	size_t len;
 
 	kf = load_copy(path, sizeof path);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	snprintf(tmp, sizeof tmp, "%s.part", path);
 	snprintf(victim, sizeof victim, "%s.victim", path);
 	spill(victim, "keep me", 7);
 	assert_int_equal(symlink(victim, tmp), 0);
