@@ -318,65 +318,23 @@ enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
 	return store_open_encrypted(path, key, 0, out, err);
 }
 
-/* Opens a plain (unencrypted) database with the schema in place. */
-static enum od_code store_open_plain(const char *path, struct store **out,
-				     struct od_err *err)
+enum od_code store_adopt(sqlite3 *db, int fresh, struct store **out,
+			 struct od_err *err)
 {
-	sqlite3 *db = NULL;
-	struct store *s = NULL;
-	enum od_code rc;
-	int src;
-
-	*out = NULL;
-	src = sqlite3_open_v2(path, &db,
-			      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (src != SQLITE_OK) {
-		sqlite3_close(db);
-		return od_err_set(err, OD_E_IO, "cannot open %s", path);
-	}
-	/* The same settings the encrypted store gets, for a fair comparison. */
-	sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL;"
-		     " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-		     NULL, NULL, NULL);
-	rc = store_wrap(db, &s, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = store_init_schema(s, err);
-	if (rc != OD_OK) {
-		store_close(s);
-		return rc;
-	}
-	*out = s;
-	return OD_OK;
-}
-
-enum od_code store_create_unencrypted(const char *path, struct store **out,
-				      struct od_err *err)
-{
-	return store_open_plain(path, out, err);
-}
-
-enum od_code store_open_unencrypted(const char *path, struct store **out,
-				    struct od_err *err)
-{
-	sqlite3 *db = NULL;
 	struct store *s = NULL;
 	enum od_code rc;
 
 	*out = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_close(db);
-		return od_err_set(err, OD_E_IO, "cannot open %s", path);
-	}
-	/* What vfs_crypt_open sets on the encrypted side (WAL is in the file). */
-	sqlite3_exec(db, "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
 	rc = store_wrap(db, &s, err);
 	if (rc != OD_OK)
 		return rc;
-	rc = store_check_version(s, err);
-	if (rc == OD_OK)
-		rc = store_upgrade(s, err);
+	if (fresh) {
+		rc = store_init_schema(s, err);
+	} else {
+		rc = store_check_version(s, err);
+		if (rc == OD_OK)
+			rc = store_upgrade(s, err);
+	}
 	if (rc != OD_OK) {
 		store_close(s);
 		return rc;
@@ -387,7 +345,18 @@ enum od_code store_open_unencrypted(const char *path, struct store **out,
 
 enum od_code store_open_memory(struct store **out, struct od_err *err)
 {
-	return store_open_plain(":memory:", out, err);
+	sqlite3 *db = NULL;
+
+	*out = NULL;
+	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return od_err_set(err, OD_E_NOMEM, "cannot open an in-memory "
+				  "store: out of memory");
+	}
+	sqlite3_exec(db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+		     NULL, NULL, NULL);
+	return store_adopt(db, 1, out, err);
 }
 
 void store_close(struct store *s)

@@ -38,18 +38,14 @@ enum od_code store_open(const char *path, const uint8_t key[STORE_KEY_LEN],
 			struct store **out, struct od_err *err);
 
 /*
- * Creates a store file at path WITHOUT encryption, same schema: only for the
- * benchmarks, which measure what the encryption costs against it.
+ * Makes a store of a connection the caller opened (and now owns: closed
+ * on failure too): a fresh one gets the schema, an existing one is checked
+ * and upgraded like any store.  store_open_memory uses it; the benchmarks
+ * use it on a plain file, to measure what the encryption costs.
  */
-enum od_code store_create_unencrypted(const char *path, struct store **out,
-				      struct od_err *err);
-
-/*
- * Opens a store file made by store_create_unencrypted, for the benchmarks'
- * plain baseline of reopening a store.  A missing file gives OD_E_IO.
- */
-enum od_code store_open_unencrypted(const char *path, struct store **out,
-				    struct od_err *err);
+struct sqlite3;
+enum od_code store_adopt(struct sqlite3 *db, int fresh, struct store **out,
+			 struct od_err *err);
 
 /* Opens an empty, plain, in-memory store (for replaying the log). */
 enum od_code store_open_memory(struct store **out, struct od_err *err);
