@@ -1,4 +1,9 @@
-/* shop.c - founding, unlocking and locking a shop directory. */
+/*
+ * shop.c - unlocking and locking a shop directory: its paths and lock, the
+ * person's key, an interrupted key rotation finished.  Founding is in
+ * shop-found.c, people and the data key's rotation in shop-people.c,
+ * signing as the person in shop-sign.c.
+ */
 #include "app/shop/shop.h"
 
 #include <errno.h>
@@ -15,14 +20,13 @@
 #include "app/log/ledger.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
+#include "app/shop/shop-internal.h"
 #include "app/shop/sync-key.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
 #include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
-
-#define DB_NEW_SUFFIX ".new"
 
 /* Returns a new string "a/b"; NULL on OOM. */
 static char *path_join(const char *a, const char *b)
@@ -57,7 +61,7 @@ enum od_code shop_default_dir(char **dir, struct od_err *err)
 }
 
 /* Creates dir and its missing parents, the last one mode 0700. */
-static enum od_code make_dir(const char *dir, struct od_err *err)
+enum od_code shop_make_dir(const char *dir, struct od_err *err)
 {
 	char *copy = strdup(dir), *p;
 
@@ -101,8 +105,7 @@ static enum od_code check_dirs(const char *dir, struct od_err *err)
 }
 
 /* Fills in the paths of sh for dir. */
-static enum od_code shop_paths(struct shop *sh, const char *dir,
-			       struct od_err *err)
+enum od_code shop_paths(struct shop *sh, const char *dir, struct od_err *err)
 {
 	sh->dir = strdup(dir);
 	sh->db_path = path_join(dir, SHOP_DB_FILE);
@@ -116,8 +119,7 @@ static enum od_code shop_paths(struct shop *sh, const char *dir,
  * Takes the store's lock, shared or exclusive, waiting for another command
  * that holds it for at most SHOP_LOCK_WAIT_MS.
  */
-static enum od_code take_lock(struct shop *sh, int exclusive,
-			      struct od_err *err)
+enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	char *path = path_join(sh->dir, SHOP_LOCK_FILE);
@@ -154,7 +156,7 @@ static enum od_code take_lock(struct shop *sh, int exclusive,
 }
 
 /* A fresh shop struct with no files open. */
-static struct shop *shop_alloc(void)
+struct shop *shop_alloc(void)
 {
 	struct shop *sh = calloc(1, sizeof *sh);
 
@@ -187,11 +189,11 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
 	*fd = -1;
 	if (sh == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = make_dir(dir, err);
+	rc = shop_make_dir(dir, err);
 	if (rc == OD_OK)
 		rc = shop_paths(sh, dir, err);
 	if (rc == OD_OK)
-		rc = take_lock(sh, 1, err);
+		rc = shop_take_lock(sh, 1, err);
 	if (rc == OD_OK) {
 		*fd = sh->lock_fd;
 		sh->lock_fd = -1;
@@ -201,9 +203,7 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
 }
 
 /* Removes a database file, its WAL and shm companions and its record. */
-static enum od_code note_db_file(struct shop *sh, struct od_err *err);
-
-static void remove_db_files(const char *db_path)
+void shop_remove_db_files(const char *db_path)
 {
 	unlink(db_path);
 	file_remove_db_companions(db_path);
@@ -211,7 +211,7 @@ static void remove_db_files(const char *db_path)
 }
 
 /* Makes sure a directory entry change (rename, unlink) is on disk. */
-static enum od_code sync_dir(const char *dir, struct od_err *err)
+enum od_code shop_sync_dir(const char *dir, struct od_err *err)
 {
 	int e = file_sync_dir(dir);
 
@@ -222,9 +222,8 @@ static enum od_code sync_dir(const char *dir, struct od_err *err)
 }
 
 /* Takes the signing key from seed and records who is signing. */
-static enum od_code shop_take_key(struct shop *sh, const char *user,
-				  const uint8_t seed[KEYSLOT_SEED_LEN],
-				  struct od_err *err)
+enum od_code shop_take_key(struct shop *sh, const char *user,
+			   const uint8_t seed[KEYSLOT_SEED_LEN], struct od_err *err)
 {
 	uint8_t pub[SIGKEY_PUB_LEN];
 	enum od_code rc;
@@ -235,183 +234,6 @@ static enum od_code shop_take_key(struct shop *sh, const char *user,
 	sigkey_public(sh->key, pub);
 	snprintf(sh->user, sizeof sh->user, "%s", user);
 	return sigkey_fingerprint(pub, sh->fingerprint, err);
-}
-
-enum od_code shop_statement(struct shop *sh, enum stmt_kind kind,
-			    const char *order, struct statement **out,
-			    struct od_err *err)
-{
-	return statement_new(kind, sh->user, sh->fingerprint, order, out, err);
-}
-
-enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
-			      void *ctx, long long *first, struct od_err *err)
-{
-	struct statement *round[SHOP_ROUND] = { NULL };
-	long long seqs[SHOP_ROUND];
-	size_t done, m = 0, i;
-	enum od_code rc;
-
-	rc = store_begin(sh->store, err);
-	for (done = 0; done < n && rc == OD_OK; done += m) {
-		m = n - done < SHOP_ROUND ? n - done : SHOP_ROUND;
-		for (i = 0; i < m && rc == OD_OK; i++)
-			rc = make(ctx, done + i, &round[i], err);
-		if (rc == OD_OK)
-			rc = ledger_append_many(sh->store, sh->key, round, m,
-						seqs, err);
-		if (rc == OD_OK && done == 0 && first != NULL)
-			*first = seqs[0];
-		for (i = 0; i < m; i++) {
-			statement_free(round[i]);
-			round[i] = NULL;
-		}
-	}
-	if (rc != OD_OK) {
-		store_rollback(sh->store);
-		return rc;
-	}
-	return store_commit(sh->store, err);
-}
-
-enum od_code shop_append(struct shop *sh, struct statement *const *sts,
-			 size_t n, long long *seqs, struct od_err *err)
-{
-	enum od_code rc;
-
-	rc = store_begin(sh->store, err);
-	if (rc == OD_OK)
-		rc = ledger_append_many(sh->store, sh->key, sts, n, seqs, err);
-	if (rc != OD_OK) {
-		store_rollback(sh->store);
-		return rc;
-	}
-	return store_commit(sh->store, err);
-}
-
-/* Signs the genesis statement: the owner founds the shop. */
-static enum od_code append_genesis(struct shop *sh, const char *shop_name,
-				   struct od_err *err)
-{
-	uint8_t pub[SIGKEY_PUB_LEN];
-	char b64[64];
-	struct statement *st = NULL;
-	enum od_code rc;
-
-	sigkey_public(sh->key, pub);
-	b64_encode(pub, sizeof pub, b64);
-	rc = shop_statement(sh, STMT_SHOP_GENESIS, NULL, &st, err);
-	if (rc == OD_OK)
-		rc = statement_add(st, "shop", shop_name, err);
-	if (rc == OD_OK)
-		rc = statement_add(st, "role", "owner", err);
-	if (rc == OD_OK)
-		rc = statement_add(st, "pubkey", b64, err);
-	if (rc == OD_OK)
-		rc = shop_append(sh, &st, 1, NULL, err);
-	statement_free(st);
-	return rc;
-}
-
-enum od_code shop_init(const char *dir, const char *shop_name,
-		       const char *owner, const char *pass, size_t pass_len,
-		       struct od_err *err)
-{
-	uint8_t seed[KEYSLOT_SEED_LEN];
-	struct shop *sh = shop_alloc();
-	struct stat sb;
-	enum od_code rc;
-	int made_db = 0;
-
-	if (sh == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = make_dir(dir, err);
-	if (rc == OD_OK)
-		rc = shop_paths(sh, dir, err);
-	if (rc == OD_OK)
-		rc = take_lock(sh, 1, err);
-	if (rc != OD_OK)
-		goto out;
-	if (lstat(sh->slots_path, &sb) == 0) {
-		rc = od_err_set(err, OD_E_EXISTS,
-				"%s already holds a shop; use another --store "
-				"DIR", dir);
-		goto out;
-	}
-	/* A database without key slots is what an interrupted init leaves. */
-	remove_db_files(sh->db_path);
-	rc = keyslot_new(sh->slots_path, &sh->slots, err);
-	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
-				      sizeof sh->data_key) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
-	if (rc == OD_OK)
-		rc = sigkey_generate_seed(seed, err);
-	if (rc == OD_OK)
-		rc = keyslot_add(sh->slots, owner, pass, pass_len, sh->data_key,
-				 seed, NULL, err);
-	if (rc == OD_OK)
-		rc = shop_take_key(sh, owner, seed, err);
-	if (rc == OD_OK)
-		rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
-	made_db = rc == OD_OK;
-	if (rc == OD_OK)
-		rc = append_genesis(sh, shop_name, err);
-	/* The key slots go last: their presence is what makes a shop. */
-	if (rc == OD_OK)
-		rc = keyslot_save(sh->slots, sh->data_key, err);
-	if (rc == OD_OK)
-		rc = sync_dir(dir, err);
-out:
-	secret_wipe(seed, sizeof seed);
-	if (rc != OD_OK && made_db) {
-		store_close(sh->store);
-		sh->store = NULL;
-		remove_db_files(sh->db_path);
-	}
-	shop_close(sh);
-	return rc;
-}
-
-enum od_code shop_create_joined(const char *dir, struct shop **out,
-				struct od_err *err)
-{
-	struct shop *sh = shop_alloc();
-	struct stat sb;
-	enum od_code rc;
-
-	*out = NULL;
-	if (sh == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = make_dir(dir, err);
-	if (rc == OD_OK)
-		rc = shop_paths(sh, dir, err);
-	if (rc == OD_OK)
-		rc = take_lock(sh, 1, err);
-	if (rc == OD_OK && lstat(sh->slots_path, &sb) == 0)
-		rc = od_err_set(err, OD_E_EXISTS, "%s already holds a shop; "
-				"use another --store DIR", dir);
-	if (rc != OD_OK)
-		goto out;
-	remove_db_files(sh->db_path);
-	rc = keyslot_new(sh->slots_path, &sh->slots, err);
-	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
-				      sizeof sh->data_key) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
-	if (rc == OD_OK)
-		rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
-	if (rc == OD_OK)
-		rc = note_db_file(sh, err);
-	if (rc == OD_OK)
-		rc = keyslot_save(sh->slots, sh->data_key, err);
-	if (rc == OD_OK)
-		rc = sync_dir(dir, err);
-out:
-	if (rc != OD_OK) {
-		shop_close(sh);
-		return rc;
-	}
-	*out = sh;
-	return OD_OK;
 }
 
 enum od_code shop_slot_users(const char *dir,
@@ -459,7 +281,7 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	if (lstat(fresh, &sb) != 0)
 		goto out;
-	if (access == SHOP_READ && (rc = take_lock(sh, 1, err)) != OD_OK)
+	if (access == SHOP_READ && (rc = shop_take_lock(sh, 1, err)) != OD_OK)
 		goto out;
 	check = vfs_crypt_verify_file(fresh, sh->data_key, &pages, &why);
 	if (check == OD_OK) {
@@ -471,7 +293,7 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 					"rotation: %s", strerror(errno));
 	} else if (check == OD_E_TAMPERED && lstat(sh->db_path, &sb) == 0) {
 		/* Under another key: an unfinished copy; the old file stands. */
-		remove_db_files(fresh);
+		shop_remove_db_files(fresh);
 	} else {
 		/* Never throw away what may be the only copy. */
 		rc = od_err_set(err, check == OD_E_TAMPERED ? OD_E_TAMPERED
@@ -481,16 +303,16 @@ static enum od_code finish_rotation(struct shop *sh, enum shop_access access,
 				"for help", fresh, why.msg);
 	}
 	if (rc == OD_OK)
-		rc = sync_dir(sh->dir, err);
+		rc = shop_sync_dir(sh->dir, err);
 	if (rc == OD_OK && access == SHOP_READ)
-		rc = take_lock(sh, 0, err);
+		rc = shop_take_lock(sh, 0, err);
 out:
 	free(fresh);
 	return rc;
 }
 
 /* Remembers which file the database is, to notice a rotation later. */
-static enum od_code note_db_file(struct shop *sh, struct od_err *err)
+enum od_code shop_note_db_file(struct shop *sh, struct od_err *err)
 {
 	struct stat sb;
 
@@ -610,11 +432,11 @@ static enum od_code seal_old_desk_key(struct shop *sh, enum shop_access access,
 
 	if (!sync_key_old_file(sh->dir))
 		return OD_OK;
-	if (access == SHOP_READ && (rc = take_lock(sh, 1, err)) != OD_OK)
+	if (access == SHOP_READ && (rc = shop_take_lock(sh, 1, err)) != OD_OK)
 		return rc;
 	rc = sync_key_migrate(sh->store, sh->dir, err);
 	if (rc == OD_OK && access == SHOP_READ)
-		rc = take_lock(sh, 0, err);
+		rc = shop_take_lock(sh, 0, err);
 	return rc;
 }
 
@@ -633,7 +455,7 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	if (rc == OD_OK)
 		rc = shop_paths(sh, dir, err);
 	if (rc == OD_OK)
-		rc = take_lock(sh, access == SHOP_WRITE, err);
+		rc = shop_take_lock(sh, access == SHOP_WRITE, err);
 	if (rc == OD_OK) {
 		rc = keyslot_load(sh->slots_path, &sh->slots, err);
 		if (rc == OD_E_NOTFOUND)
@@ -656,7 +478,7 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 	if (rc == OD_OK)
 		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
 	if (rc == OD_OK)
-		rc = note_db_file(sh, err);
+		rc = shop_note_db_file(sh, err);
 	if (rc == OD_OK)
 		rc = check_user(sh, 1, err);
 	if (rc == OD_OK)
@@ -711,7 +533,7 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 	if (sh->store != NULL)
 		return od_err_set(err, OD_E_INTERNAL, "the store is already "
 				  "held");
-	rc = take_lock(sh, access == SHOP_WRITE, err);
+	rc = shop_take_lock(sh, access == SHOP_WRITE, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = check_db_file(sh, err);
@@ -730,214 +552,6 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 		rc = check_user(sh, 0, err);
 	if (rc != OD_OK)
 		shop_release(sh);
-	return rc;
-}
-
-/* Signs a user.* statement about name as the current user. */
-static enum od_code user_statement(struct shop *sh, enum stmt_kind kind,
-				   const char *name, const char *role,
-				   const uint8_t *pub, struct statement **out,
-				   struct od_err *err)
-{
-	char b64[64];
-	enum od_code rc = shop_statement(sh, kind, NULL, out, err);
-
-	if (rc == OD_OK)
-		rc = statement_add(*out, "user", name, err);
-	if (rc == OD_OK && role != NULL)
-		rc = statement_add(*out, "role", role, err);
-	if (rc == OD_OK && pub != NULL) {
-		b64_encode(pub, SIGKEY_PUB_LEN, b64);
-		rc = statement_add(*out, "pubkey", b64, err);
-	}
-	return rc;
-}
-
-enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
-				   enum role role,
-				   uint8_t seed[KEYSLOT_SEED_LEN],
-				   struct statement **out, struct od_err *err)
-{
-	uint8_t pub[SIGKEY_PUB_LEN];
-	struct sigkey *k = NULL;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = sigkey_generate_seed(seed, err);
-	if (rc == OD_OK)
-		rc = sigkey_from_seed(seed, &k, err);
-	if (rc == OD_OK) {
-		sigkey_public(k, pub);
-		rc = user_statement(sh, STMT_USER_ADD, name, role_name(role),
-				    pub, out, err);
-	}
-	sigkey_free(k);
-	if (rc != OD_OK) {
-		secret_wipe(seed, KEYSLOT_SEED_LEN);
-		statement_free(*out);
-		*out = NULL;
-	}
-	return rc;
-}
-
-enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
-				  const uint8_t seed[KEYSLOT_SEED_LEN],
-				  const char *pass, size_t pass_len,
-				  long long *seq, struct od_err *err)
-{
-	const char *name = statement_get(st, "user");
-	struct sigkey *k = NULL;
-	/* Folding first refuses a duplicate name or a caller who may not. */
-	enum od_code rc = ledger_append(sh->store, sh->key, st, seq, err);
-
-	if (rc == OD_OK && name == NULL)
-		rc = od_err_set(err, OD_E_INTERNAL, "a user.add without a "
-				"user");
-	/*
-	 * The log had no such user, so a slot under that name is what an
-	 * interrupted add left behind: replace it.
-	 */
-	if (rc == OD_OK && keyslot_has(sh->slots, name))
-		rc = keyslot_remove(sh->slots, name, err);
-	if (rc == OD_OK)
-		rc = keyslot_add(sh->slots, name, pass, pass_len, sh->data_key,
-				 seed, NULL, err);
-	if (rc == OD_OK)
-		rc = keyslot_save(sh->slots, sh->data_key, err);
-	/* Their sealed keys go to the other desks on the next sync, signed
-	 * with their own new key. */
-	if (rc == OD_OK)
-		rc = sigkey_from_seed(seed, &k, err);
-	if (rc == OD_OK)
-		rc = people_outbox_add(sh->store, sh->slots, name, k, err);
-	sigkey_free(k);
-	return rc;
-}
-
-enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
-			   const char *pass, size_t pass_len,
-			   struct od_err *err)
-{
-	uint8_t seed[KEYSLOT_SEED_LEN];
-	struct statement *st = NULL;
-	enum od_code rc;
-
-	rc = shop_user_add_prepare(sh, name, role, seed, &st, err);
-	if (rc == OD_OK)
-		rc = store_begin(sh->store, err);
-	if (rc != OD_OK)
-		goto out;
-	rc = shop_user_add_append(sh, st, seed, pass, pass_len, NULL, err);
-	if (rc != OD_OK) {
-		store_rollback(sh->store);
-		goto out;
-	}
-	rc = store_commit(sh->store, err);
-out:
-	secret_wipe(seed, sizeof seed);
-	statement_free(st);
-	return rc;
-}
-
-/*
- * Rotates the data key: copies the database under a new key, rewraps the
- * key for every remaining slot, then swaps the files.  The slots are saved
- * before the swap, so a crash in between is finished by the next unlock
- * (finish_rotation).
- */
-enum od_code shop_rotate_key(struct shop *sh, struct od_err *err)
-{
-	uint8_t fresh_key[KEYSLOT_KEY_LEN];
-	char *fresh = NULL;
-	enum od_code rc = OD_OK;
-
-	if (asprintf(&fresh, "%s%s", sh->db_path, DB_NEW_SUFFIX) < 0)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	remove_db_files(fresh);
-	if (gnutls_rnd(GNUTLS_RND_KEY, fresh_key, sizeof fresh_key) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
-	if (rc == OD_OK)
-		rc = store_copy_to(sh->store, fresh, fresh_key, err);
-	if (rc == OD_OK)
-		rc = store_head_adopt(fresh, fresh_key, err);
-	if (rc == OD_OK)
-		rc = keyslot_rewrap_all(sh->slots, fresh_key, err);
-	if (rc == OD_OK)
-		rc = keyslot_save(sh->slots, fresh_key, err);
-	if (rc != OD_OK) {
-		remove_db_files(fresh);
-		goto out;
-	}
-	memcpy(sh->data_key, fresh_key, sizeof fresh_key);
-	store_close(sh->store);
-	sh->store = NULL;
-	/*
-	 * Closing checkpointed the old WAL; its leftovers must not meet the
-	 * new file.  The rename then replaces the old database in one step,
-	 * so there is never a moment without one.
-	 */
-	file_remove_db_companions(sh->db_path);
-	rc = store_head_rename(fresh, sh->db_path, err);
-	if (rc == OD_OK && rename(fresh, sh->db_path) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot finish the key rotation:"
-				" %s; run any command to finish it",
-				strerror(errno));
-	if (rc == OD_OK)
-		rc = sync_dir(sh->dir, err);
-	if (rc == OD_OK)
-		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
-	if (rc == OD_OK)
-		rc = note_db_file(sh, err);
-out:
-	secret_wipe(fresh_key, sizeof fresh_key);
-	free(fresh);
-	return rc;
-}
-
-enum od_code shop_user_revoke(struct shop *sh, const char *name,
-			      struct od_err *err)
-{
-	struct statement *st = NULL;
-	struct user_record u;
-	enum od_code rc;
-
-	rc = store_user_get(sh->store, name, &u, err);
-	if (rc == OD_E_NOTFOUND)
-		return od_err_set(err, OD_E_NOTFOUND,
-				  "no user %s in this shop", name);
-	if (rc != OD_OK)
-		return rc;
-	/*
-	 * Already revoked but still holding a slot means an earlier revoke
-	 * was interrupted before the key rotation: finish that part.
-	 */
-	if (u.active) {
-		rc = user_statement(sh, STMT_USER_REVOKE, name, NULL, NULL,
-				    &st, err);
-		if (rc == OD_OK)
-			rc = shop_append(sh, &st, 1, NULL, err);
-		statement_free(st);
-		if (rc != OD_OK)
-			return rc;
-	} else if (!keyslot_has(sh->slots, name)) {
-		return od_err_set(err, OD_E_STATE,
-				  "%s has already been revoked", name);
-	} else if (sh->role != ROLE_OWNER) {
-		return od_err_set(err, OD_E_DENIED,
-				  "only an owner may revoke people");
-	}
-	if (keyslot_has(sh->slots, name))
-		rc = keyslot_remove(sh->slots, name, err);
-	if (rc == OD_OK)
-		rc = shop_rotate_key(sh, err);
-	if (rc != OD_OK) {
-		char why[OD_ERR_MSG_MAX];
-
-		snprintf(why, sizeof why, "%s", err->msg);
-		od_err_set(err, rc, "%s is revoked, but the store's key was not"
-			   " changed (%.120s); run `user revoke %s` again",
-			   name, why, name);
-	}
 	return rc;
 }
 
