@@ -593,6 +593,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rlimit none = { 0, 0 };
@@ -608,6 +609,9 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
 		if (opt == 'd') {
 			dir = optarg;
+		} else if (opt == 'V') {
+			printf("orderdeskd %s\n", OD_VERSION);
+			return 0;
 		} else {
 			fprintf(opt == 'h' ? stdout : stderr,
 				"usage: orderdeskd --dir DIR init --shop NAME "
@@ -623,7 +627,8 @@ int main(int argc, char **argv)
 				"add|revoke NAME\n"
 				"       orderdeskd --dir DIR import "
 				"[--storefront NAME] FILE\n"
-				"       orderdeskd --dir DIR verify\n");
+				"       orderdeskd --dir DIR verify\n"
+				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
