@@ -6,6 +6,7 @@
 #   make check SANITIZE=1   the same under AddressSanitizer and UBSan
 #   make bench        performance figures (ratios against baselines)
 #   make fuzz         build the libFuzzer targets (clang)
+#   make lint-man     check the manual pages (man/) with mandoc
 #   make clean
 
 SANITIZE ?= 0
@@ -60,7 +61,7 @@ TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.
 FIXTURE_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/fixture-*.c))
 FIXTURE_LIB = $(BUILD)/libfixture.a
 
-.PHONY: all run check unit e2e bench fuzz clean demo
+.PHONY: all run check unit e2e bench fuzz clean demo lint-man
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
@@ -132,6 +133,11 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz-obj/tests/fuzz/%.o $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 fuzz: $(FUZZERS)
+
+# The manual pages; tests/e2e/test-man.sh also lints them in `make check`.
+MAN_PAGES = $(wildcard man/*.[1-8])
+lint-man:
+	mandoc -Tlint -W all $(MAN_PAGES)
 
 clean:
 	rm -rf build build-san bin
