@@ -21,7 +21,8 @@ OPT      = -O2 -g
 endif
 
 CC      ?= cc
-PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libmicrohttpd
+PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libmicrohttpd \
+           libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -28,6 +28,7 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
 #include "app/import/import.h"
 #include "app/log/ledger.h"
@@ -174,6 +175,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 			 "client certificates required but for /v1/join)", cfg->address,
 			 https_server_port(*srv));
 		log_line(NULL, line);
+		notify_ready(cfg->address, https_server_port(*srv));
 	}
 	return rc;
 }
@@ -196,6 +198,32 @@ static enum od_code load_config(const char *dir, const char *conf_dir,
 	return rc;
 }
 
+/* SIGHUP: rereads the configuration and restarts the listener with it; a
+ * bad file is logged and the running listener kept. */
+static enum od_code reload(const char *dir, const char *conf_dir,
+			   const char *listen, struct serve_ctx *sc,
+			   struct https_server **srv, struct od_err *err)
+{
+	struct backend_config cfg;
+	unsigned port = https_server_port(*srv);
+	enum od_code rc;
+
+	notify_reloading();
+	rc = load_config(dir, conf_dir, listen, &cfg, err);
+	/* --listen ADDRESS:0 picked a port once: keep it. */
+	if (listen != NULL)
+		cfg.port = port;
+	if (rc != OD_OK) {
+		log_line(NULL, err->msg);
+		notify_ready(sc->cfg.address, port);
+		return OD_OK;
+	}
+	log_line(NULL, "SIGHUP: reloading the configuration");
+	https_server_stop(*srv);
+	*srv = NULL;
+	return start(dir, sc, &cfg, srv, err);
+}
+
 /* `serve`: answers until SIGTERM; SIGHUP reloads the configuration. */
 static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 			      struct od_err *err)
@@ -212,7 +240,6 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	const char *listen = NULL, *conf_dir = NULL;
 	sigset_t set;
 	enum od_code rc;
-	unsigned port;
 	int opt, sig = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -247,26 +274,13 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 		rc = start(dir, sc, &cfg, &srv, err);
 	}
 	while (rc == OD_OK) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
+		sig = notify_sigwait(&set);
 		if (sig != SIGHUP)
 			break;
-		port = https_server_port(srv);
-		rc = load_config(dir, conf_dir, listen, &cfg, err);
-		/* --listen ADDRESS:0 picked a port once: keep it. */
-		if (listen != NULL)
-			cfg.port = port;
-		if (rc != OD_OK) {
-			/* A bad file keeps the old limits running. */
-			log_line(NULL, err->msg);
-			rc = OD_OK;
-			continue;
-		}
-		log_line(NULL, "SIGHUP: reloading the configuration");
-		https_server_stop(srv);
-		srv = NULL;
-		rc = start(dir, sc, &cfg, &srv, err);
+		rc = reload(dir, conf_dir, listen, sc, &srv, err);
 	}
+	if (srv != NULL)
+		notify_stopping();
 	https_server_stop(srv);
 	free(sc);
 	backend_close(b);

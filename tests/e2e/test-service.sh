@@ -2,7 +2,9 @@
 # test-service.sh - orderdeskd as an installed service runs it: its
 # configuration from a directory of the system's (serve --conf-dir, as the
 # systemd unit gives /etc/orderdesk), refused when another user could
-# change it, reread on SIGHUP.
+# change it, reread on SIGHUP; and its sd_notify messages (ready, reloading,
+# stopping, watchdog pings) on a NOTIFY_SOCKET the test binds, as systemd
+# would.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools python3
@@ -82,5 +84,61 @@ check "still serving on $p2 after the bad reload" \
 	python3 -c "import socket; socket.create_connection(('127.0.0.1', $p2), 5)"
 stop_backend
 check "SIGTERM stops it cleanly" grep -q "stopped (SIGTERM)" "$T/srv.log"
+
+# --- sd_notify: what systemd hears on NOTIFY_SOCKET --------------------------
+# A datagram socket like systemd's; each message is written to $T/notify as
+# one line (its fields joined by '|').  The listener ends by itself after
+# STOPPING=1, or after 120 s whatever happens.
+python3 - "$T/notify.sock" "$T/notify" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(120)
+with open(sys.argv[2], "a", buffering=1) as out:
+    try:
+        while True:
+            msg = s.recv(4096).decode().strip().replace("\n", "|")
+            out.write(msg + "\n")
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+listener=$!
+for i in $(seq 1 200); do [ -S "$T/notify.sock" ] && break; sleep 0.05; done
+# until_count N PATTERN: waits (at most 30 s) for N lines matching PATTERN
+# in $T/notify.
+until_count() {
+	for i in $(seq 1 600); do
+		[ "$(grep -c "$2" "$T/notify")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+sed -i '$d' "$T/etc/orderdeskd.conf"  # the bad line of the SIGHUP test
+: > "$T/srv.log"
+NOTIFY_SOCKET="$T/notify.sock" WATCHDOG_USEC=200000 \
+	"$ODD" --dir "$BK" serve --conf-dir "$T/etc" --listen 127.0.0.1:0 \
+	2>> "$T/srv.log" &
+SRV_PID=$!
+check "READY=1 is sent" until_count 1 "^READY=1"
+PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv.log")
+check "with STATUS naming the port it listens on (${PORT:-none})" \
+	grep -q "^READY=1|STATUS=listening on 127.0.0.1:$PORT\$" "$T/notify"
+check "and that port takes connections" \
+	python3 -c "import socket; socket.create_connection(('127.0.0.1', ${PORT:-0}), 5)"
+check "the watchdog is pinged (WATCHDOG_USEC set)" until_count 2 "^WATCHDOG=1\$"
+kill -HUP "$SRV_PID"
+check "SIGHUP: RELOADING=1" until_count 1 "^RELOADING=1|"
+check "then READY=1 again once it listens anew" until_count 2 "^READY=1|"
+check "in that order" test "$(grep -E '^(READY|RELOADING)' "$T/notify" |
+	cut -d'|' -f1 | tr '\n' ' ')" = "READY=1 RELOADING=1 READY=1 "
+kill -TERM "$SRV_PID"
+wait "$SRV_PID"
+rc=$?
+SRV_PID=""
+wait "$listener"
+check "SIGTERM: STOPPING=1 last, then exit 0 (status $rc)" \
+	test "$rc" -eq 0 -a "$(tail -1 "$T/notify")" = "STOPPING=1|STATUS=stopping"
 
 finish
