@@ -7,6 +7,8 @@
 #   make bench        performance figures (ratios against baselines)
 #   make fuzz         build the libFuzzer targets (clang)
 #   make lint-man     check the manual pages (man/) with mandoc
+#   make install      install the programs, pages, unit (PREFIX, DESTDIR)
+#   make uninstall    remove what install put (not /etc's changed file)
 #   make clean
 
 SANITIZE ?= 0
@@ -62,7 +64,8 @@ TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.
 FIXTURE_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/fixture-*.c))
 FIXTURE_LIB = $(BUILD)/libfixture.a
 
-.PHONY: all run check unit e2e bench fuzz clean demo lint-man
+.PHONY: all run check unit e2e bench fuzz clean demo lint-man install \
+	uninstall
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
@@ -139,6 +142,57 @@ fuzz: $(FUZZERS)
 MAN_PAGES = $(wildcard man/*.[1-8])
 lint-man:
 	mandoc -Tlint -W all $(MAN_PAGES)
+
+# Installing: the layout a Debian administrator expects.  The backend's
+# settings are /etc/orderdesk whatever PREFIX is (the unit reads them
+# there); its state is /var/lib/orderdesk, made by systemd, not by make.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+CONFDIR     ?= /etc/orderdesk
+D            = $(DESTDIR)
+
+install: all
+	install -d -m 0755 $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(UNITDIR) \
+		$(D)$(SYSUSERSDIR) $(D)$(TMPFILESDIR) $(D)$(CONFDIR) \
+		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man5 $(D)$(MANDIR)/man8
+	install -m 0755 $(BIN)/orderdesk $(D)$(BINDIR)/orderdesk
+	install -m 0755 $(BIN)/orderdeskd $(D)$(SBINDIR)/orderdeskd
+	for p in $(MAN_PAGES); do \
+		install -m 0644 $$p $(D)$(MANDIR)/man$${p##*.}/ || exit 1; \
+	done
+	@# The unit names the installed orderdeskd.
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/orderdeskd.service.in \
+		> $(D)$(UNITDIR)/orderdeskd.service
+	chmod 0644 $(D)$(UNITDIR)/orderdeskd.service
+	install -m 0644 dist/sysusers.conf $(D)$(SYSUSERSDIR)/orderdesk.conf
+	install -m 0644 dist/tmpfiles.conf $(D)$(TMPFILESDIR)/orderdesk.conf
+	@# The administrator's settings are never overwritten.
+	if [ -e $(D)$(CONFDIR)/orderdeskd.conf ]; then \
+		echo "kept $(D)$(CONFDIR)/orderdeskd.conf as it is"; \
+	else \
+		install -m 0644 dist/orderdeskd.conf $(D)$(CONFDIR)/; \
+	fi
+
+uninstall:
+	rm -f $(D)$(BINDIR)/orderdesk $(D)$(SBINDIR)/orderdeskd \
+		$(D)$(UNITDIR)/orderdeskd.service \
+		$(D)$(SYSUSERSDIR)/orderdesk.conf \
+		$(D)$(TMPFILESDIR)/orderdesk.conf
+	for p in $(notdir $(MAN_PAGES)); do \
+		rm -f $(D)$(MANDIR)/man$${p##*.}/$$p; \
+	done
+	@# The settings go only as installed; the state never.
+	if cmp -s dist/orderdeskd.conf $(D)$(CONFDIR)/orderdeskd.conf; then \
+		rm -f $(D)$(CONFDIR)/orderdeskd.conf; \
+		rmdir $(D)$(CONFDIR) 2> /dev/null || true; \
+	elif [ -e $(D)$(CONFDIR)/orderdeskd.conf ]; then \
+		echo "kept $(D)$(CONFDIR)/orderdeskd.conf (changed since install)"; \
+	fi
 
 clean:
 	rm -rf build build-san bin
