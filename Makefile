@@ -36,13 +36,6 @@ CFLAGS  ?= $(OPT)
 CFLAGS  += -std=c11 $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -fstack-protector-strong
 LDFLAGS += $(SANFLAGS)
 
-# The one place the version is said: VERSION, compiled into the two files
-# that print it (--version), and used by `make install` and the man pages.
-VERSION := $(shell cat VERSION)
-VERSION_OBJ = $(BUILD)/app/orderdesk/cli.o $(BUILD)/app/orderdeskd/main.o
-$(VERSION_OBJ): CPPFLAGS += -DOD_VERSION='"$(VERSION)"'
-$(VERSION_OBJ): VERSION
-
 # The programs' entry points: the desk's main is in ui/ (it opens the
 # screens or runs the command line), the backend's beside its routes.
 MAIN_SRC = ui/main-orderdesk.c app/orderdeskd/main.c
@@ -69,6 +62,15 @@ FIXTURE_LIB = $(BUILD)/libfixture.a
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
+
+# The one place the version is said: VERSION, compiled into the two files
+# that print it (--version); debian/changelog's top entry must say the same
+# (tests/package/test-package.sh checks).  After `all`: the first target
+# is what a bare `make` builds.
+VERSION := $(shell cat VERSION)
+VERSION_OBJ = $(BUILD)/app/orderdesk/cli.o $(BUILD)/app/orderdeskd/main.o
+$(VERSION_OBJ): CPPFLAGS += -DOD_VERSION='"$(VERSION)"'
+$(VERSION_OBJ): VERSION
 
 # Stable paths for people and scripts, whatever the build directory.
 bin/%: $(BIN)/%

@@ -34,6 +34,9 @@ mk() {
 		DESTDIR="$DEST" "$@"
 }
 
+# A bare `make` (what a packager's tools run) builds the programs.
+goal=$(make -C "$ROOT" -n -p 2> /dev/null | sed -n 's/^\.DEFAULT_GOAL := //p' | head -1)
+check "a bare make builds all (its default goal is ${goal:-none})" test "$goal" = all
 mk install > "$T/install.out" 2>&1
 check "make install DESTDIR=... PREFIX=/usr succeeds" test $? -eq 0
 
