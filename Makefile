@@ -9,6 +9,8 @@
 #   make lint-man     check the manual pages (man/) with mandoc
 #   make install      install the programs, pages, unit (PREFIX, DESTDIR)
 #   make uninstall    remove what install put (not /etc's changed file)
+#   make check-package  build the Debian packages and lintian them (slow:
+#                     not part of make check)
 #   make clean
 
 SANITIZE ?= 0
@@ -58,7 +60,7 @@ FIXTURE_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/fixture-*.c))
 FIXTURE_LIB = $(BUILD)/libfixture.a
 
 .PHONY: all run check unit e2e bench fuzz clean demo lint-man install \
-	uninstall
+	uninstall check-package
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
@@ -144,6 +146,16 @@ fuzz: $(FUZZERS)
 MAN_PAGES = $(wildcard man/*.[1-8])
 lint-man:
 	mandoc -Tlint -W all $(MAN_PAGES)
+
+# The Debian packages (debian/), built from a copy of the tree; a minute or
+# more, so `make check` leaves it out.  The .deb files land in
+# $(BUILD)/package/.
+check-package:
+	./.ci/deps --package
+	BUILD=$(BUILD) bash tests/package/test-package.sh > $(BUILD)/package.log \
+		2>&1; status=$$?; cat $(BUILD)/package.log; \
+	echo "$$(grep -c '^ok ' $(BUILD)/package.log) passed, $$(grep -c \
+		'^not ok ' $(BUILD)/package.log) failed"; exit $$status
 
 # Installing: the layout a Debian administrator expects.  The backend's
 # settings are /etc/orderdesk whatever PREFIX is (the unit reads them
