@@ -65,7 +65,7 @@ check "orderdeskd.8 names every command and option orderdeskd --help does" \
 # The backend's own message for a bad line lists the names it knows.
 "$ODD" --dir "$BK" init --shop "Man shop" > /dev/null 2>&1
 echo "no_such_setting = 1" >> "$BK/orderdeskd.conf"
-"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 2> "$T/err"
+timeout 30 "$ODD" --dir "$BK" serve --listen 127.0.0.1:0 2> "$T/err"
 mapfile -t names < <(sed -n 's/.*expected one of \(.*\) = .*/\1/p' "$T/err" |
 	tr -d ' ' | tr ',' '\n')
 check "orderdeskd names its settings (${#names[@]})" test "${#names[@]}" -ge 10

@@ -25,7 +25,7 @@ serve_conf() {
 # refused NAME PATTERN [CONF_DIR]: serve with --conf-dir CONF_DIR (default
 # $T/etc) ends at once, failing, with one line matching PATTERN.
 refused() {
-	"$ODD" --dir "$BK" serve --conf-dir "${3:-$T/etc}" > /dev/null \
+	timeout 30 "$ODD" --dir "$BK" serve --conf-dir "${3:-$T/etc}" > /dev/null \
 		2> "$T/err"
 	RC=$?
 	if [ "$RC" -ne 0 ] && [ "$(wc -l < "$T/err")" -eq 1 ] &&
