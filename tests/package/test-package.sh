@@ -73,6 +73,48 @@ check "and /var/lib/orderdesk (systemd-tmpfiles --create orderdesk.conf)" \
 check "and enables orderdeskd.service" \
 	grep -q "deb-systemd-helper enable 'orderdeskd.service'" "$T/ctl/postinst"
 
+# --- dpkg installs it into a throwaway root ---------------------------------
+# dpkg --root with chrootless scripts: the postinst runs with DPKG_ROOT, as
+# the sysusers, tmpfiles and systemd helpers expect.  Only where systemd is
+# not running: its postinst would otherwise reload the host's systemd.
+ARCH=$(dpkg --print-architecture)
+R="$T/root"
+dpkg_r() {
+	dpkg --root="$R" --force-script-chrootless --force-depends \
+		--force-not-root --log=/dev/null "$@" >> "$T/dpkg.log" 2>&1
+}
+if [ -d /run/systemd/system ]; then
+	ok "installing into a throwaway root # SKIP systemd runs on this machine"
+else
+	mkdir -p "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/info" "$R/etc"
+	: > "$R/var/lib/dpkg/status"
+	# (--force-depends: the throwaway root has no libraries installed.)
+	dpkg_r -i "$T/orderdeskd_${VERSION}_$ARCH.deb" "$T/orderdesk_${VERSION}_$ARCH.deb"
+	rc=$?
+	check "dpkg installs both packages (status $rc)" \
+		test "$rc" -eq 0 -a -x "$R/usr/sbin/orderdeskd" -a -x "$R/usr/bin/orderdesk"
+	[ "$rc" -eq 0 ] || sed 's/^/# dpkg: /' "$T/dpkg.log" | tail -20
+	uid=$(awk -F: '$1 == "orderdesk" { print $3 }' "$R/etc/passwd" 2> /dev/null)
+	check "the user orderdesk is made (uid ${uid:-none}), no login" \
+		grep -q "^orderdesk:x:$uid:.*:/var/lib/orderdesk:/usr/sbin/nologin\$" "$R/etc/passwd"
+	check "/var/lib/orderdesk is made 0700 and theirs" \
+		test "$(stat -c '%a %u' "$R/var/lib/orderdesk" 2>&1)" = "700 ${uid:-none}"
+	check "orderdeskd.service is enabled" \
+		test -L "$R/etc/systemd/system/multi-user.target.wants/orderdeskd.service"
+	echo "max_per_ip = 4" >> "$R/etc/orderdesk/orderdeskd.conf"
+	cp "$R/etc/orderdesk/orderdeskd.conf" "$T/edited.conf"
+	dpkg_r -i "$T/orderdeskd_${VERSION}_$ARCH.deb"
+	check "installing again keeps the edited orderdeskd.conf" \
+		cmp -s "$T/edited.conf" "$R/etc/orderdesk/orderdeskd.conf"
+	dpkg_r -r orderdeskd
+	check "remove takes the program, keeps the settings" \
+		test ! -e "$R/usr/sbin/orderdeskd" -a -e "$R/etc/orderdesk/orderdeskd.conf"
+	dpkg_r -P orderdeskd
+	check "purge takes the settings and the unit's enabling too" \
+		test ! -e "$R/etc/orderdesk/orderdeskd.conf" -a \
+		! -e "$R/etc/systemd/system/multi-user.target.wants/orderdeskd.service"
+fi
+
 # --- lintian: no error (warnings and notes are shown) -------------------------
 lintian --allow-root --fail-on error -I "$T"/*.changes > "$T/lintian" 2>&1
 rc=$?
