@@ -70,7 +70,8 @@ all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
 # (tests/package/test-package.sh checks).  After `all`: the first target
 # is what a bare `make` builds.
 VERSION := $(shell cat VERSION)
-VERSION_OBJ = $(BUILD)/app/orderdesk/cli.o $(BUILD)/app/orderdeskd/main.o
+VERSION_OBJ = $(BUILD)/app/orderdesk/cli.o $(BUILD)/app/orderdeskd/main.o \
+              $(BUILD)/fuzz-obj/app/orderdesk/cli.o
 $(VERSION_OBJ): CPPFLAGS += -DOD_VERSION='"$(VERSION)"'
 $(VERSION_OBJ): VERSION
 
