@@ -172,8 +172,10 @@ else
 	sort -u -o "$T/allow" "$T/allow"
 	sort -u -o "$T/deny" "$T/deny"
 	: > "$T/srv.log"
-	strace -f -qq -o "$T/strace" "$ODD" --dir "$BK" serve \
-		--conf-dir "$T/etc" --listen 127.0.0.1:0 2>> "$T/srv.log" &
+	# NOTIFY_SOCKET (nobody listens): sd_notify's own calls are checked too.
+	NOTIFY_SOCKET="$T/nobody.sock" strace -f -qq -o "$T/strace" \
+		"$ODD" --dir "$BK" serve --conf-dir "$T/etc" \
+		--listen 127.0.0.1:0 2>> "$T/srv.log" &
 	tracer=$!
 	until_line "listening on" "$T/srv.log"
 	# Signals go to orderdeskd itself: strace would take them as its own.
@@ -197,6 +199,16 @@ else
 	[ "$(id -u)" -eq 0 ] && sed -i '/^fchown$/d' "$T/used"
 	outside=$(comm -23 "$T/used" "$T/allow" | tr '\n' ' ')
 	denied=$(comm -12 "$T/used" "$T/deny" | tr '\n' ' ')
+	# And every socket it opens is of a family the unit allows.
+	fams=$(grep -o 'socket(AF_[A-Z0-9]*' "$T/strace" | sed 's/socket(//' |
+		sort -u | tr '\n' ' ')
+	allowed=" $(sed -n 's/^RestrictAddressFamilies=//p' "$UNIT_IN") "
+	bad=""
+	for f in $fams; do
+		case $allowed in *" $f "*) ;; *) bad="$bad $f" ;; esac
+	done
+	check "its sockets (${fams% }) are of families the unit allows${bad:+; not:}$bad" \
+		test -n "$fams" -a -z "$bad"
 	check "serve's $(wc -l < "$T/used") system calls are all allowed by the unit${outside:+; outside:}$outside${denied:+; denied: }$denied" \
 		test -z "$outside$denied" -a "$(wc -l < "$T/used")" -gt 20
 fi
