@@ -6,6 +6,11 @@
 #   make check SANITIZE=1   the same under AddressSanitizer and UBSan
 #   make bench        performance figures (ratios against baselines)
 #   make fuzz         build the libFuzzer targets (clang)
+#   make lint-man     check the manual pages (man/) with mandoc
+#   make install      install the programs, pages, unit (PREFIX, DESTDIR)
+#   make uninstall    remove what install put (not /etc's changed file)
+#   make check-package  build the Debian packages and lintian them (slow:
+#                     not part of make check)
 #   make clean
 
 SANITIZE ?= 0
@@ -20,7 +25,8 @@ OPT      = -O2 -g
 endif
 
 CC      ?= cc
-PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libmicrohttpd
+PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libmicrohttpd \
+           libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -53,10 +59,21 @@ TOOLS    = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.
 FIXTURE_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/fixture-*.c))
 FIXTURE_LIB = $(BUILD)/libfixture.a
 
-.PHONY: all run check unit e2e bench fuzz clean demo
+.PHONY: all run check unit e2e bench fuzz clean demo lint-man install \
+	uninstall check-package
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
 all: $(PROGS) $(PROGS:$(BIN)/%=bin/%)
+
+# The one place the version is said: VERSION, compiled into the two files
+# that print it (--version); debian/changelog's top entry must say the same
+# (tests/package/test-package.sh checks).  After `all`: the first target
+# is what a bare `make` builds.
+VERSION := $(shell cat VERSION)
+VERSION_OBJ = $(BUILD)/app/orderdesk/cli.o $(BUILD)/app/orderdeskd/main.o \
+              $(BUILD)/fuzz-obj/app/orderdesk/cli.o
+$(VERSION_OBJ): CPPFLAGS += -DOD_VERSION='"$(VERSION)"'
+$(VERSION_OBJ): VERSION
 
 # Stable paths for people and scripts, whatever the build directory.
 bin/%: $(BIN)/%
@@ -125,6 +142,72 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz-obj/tests/fuzz/%.o $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 fuzz: $(FUZZERS)
+
+# The manual pages; tests/e2e/test-man.sh also lints them in `make check`.
+MAN_PAGES = $(wildcard man/*.[1-8])
+lint-man:
+	mandoc -Tlint -W all $(MAN_PAGES)
+
+# The Debian packages (debian/), built from a copy of the tree; a minute or
+# more, so `make check` leaves it out.  The .deb files land in
+# $(BUILD)/package/.
+check-package:
+	./.ci/deps --package
+	BUILD=$(BUILD) bash tests/package/test-package.sh > $(BUILD)/package.log \
+		2>&1; status=$$?; cat $(BUILD)/package.log; \
+	echo "$$(grep -c '^ok ' $(BUILD)/package.log) passed, $$(grep -c \
+		'^not ok ' $(BUILD)/package.log) failed"; exit $$status
+
+# Installing: the layout a Debian administrator expects.  The backend's
+# settings are /etc/orderdesk whatever PREFIX is (the unit reads them
+# there); its state is /var/lib/orderdesk, made by systemd, not by make.
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+CONFDIR     ?= /etc/orderdesk
+D            = $(DESTDIR)
+
+install: all
+	install -d -m 0755 $(D)$(BINDIR) $(D)$(SBINDIR) $(D)$(UNITDIR) \
+		$(D)$(SYSUSERSDIR) $(D)$(TMPFILESDIR) $(D)$(CONFDIR) \
+		$(D)$(MANDIR)/man1 $(D)$(MANDIR)/man5 $(D)$(MANDIR)/man8
+	install -m 0755 $(BIN)/orderdesk $(D)$(BINDIR)/orderdesk
+	install -m 0755 $(BIN)/orderdeskd $(D)$(SBINDIR)/orderdeskd
+	for p in $(MAN_PAGES); do \
+		install -m 0644 $$p $(D)$(MANDIR)/man$${p##*.}/ || exit 1; \
+	done
+	@# The unit names the installed orderdeskd.
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/orderdeskd.service.in \
+		> $(D)$(UNITDIR)/orderdeskd.service
+	chmod 0644 $(D)$(UNITDIR)/orderdeskd.service
+	install -m 0644 dist/sysusers.conf $(D)$(SYSUSERSDIR)/orderdesk.conf
+	install -m 0644 dist/tmpfiles.conf $(D)$(TMPFILESDIR)/orderdesk.conf
+	@# The administrator's settings are never overwritten.
+	if [ -e $(D)$(CONFDIR)/orderdeskd.conf ]; then \
+		echo "kept $(D)$(CONFDIR)/orderdeskd.conf as it is"; \
+	else \
+		install -m 0644 dist/orderdeskd.conf $(D)$(CONFDIR)/; \
+	fi
+
+uninstall:
+	rm -f $(D)$(BINDIR)/orderdesk $(D)$(SBINDIR)/orderdeskd \
+		$(D)$(UNITDIR)/orderdeskd.service \
+		$(D)$(SYSUSERSDIR)/orderdesk.conf \
+		$(D)$(TMPFILESDIR)/orderdesk.conf
+	for p in $(notdir $(MAN_PAGES)); do \
+		rm -f $(D)$(MANDIR)/man$${p##*.}/$$p; \
+	done
+	@# The settings go only as installed; the state never.
+	if cmp -s dist/orderdeskd.conf $(D)$(CONFDIR)/orderdeskd.conf; then \
+		rm -f $(D)$(CONFDIR)/orderdeskd.conf; \
+		rmdir $(D)$(CONFDIR) 2> /dev/null || true; \
+	elif [ -e $(D)$(CONFDIR)/orderdeskd.conf ]; then \
+		echo "kept $(D)$(CONFDIR)/orderdeskd.conf (changed since install)"; \
+	fi
 
 clean:
 	rm -rf build build-san bin

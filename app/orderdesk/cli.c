@@ -43,6 +43,7 @@ static void print_help(FILE *f)
 		   "       orderdesk [--store DIR] [--user NAME] "
 		   "[--idle-lock SECONDS]\n"
 		   "                 [--sync-every SECONDS]   (the desk)\n"
+		   "       orderdesk --version | --help\n"
 		   "\ncommands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-8s %s\n           %s\n", commands[i]->name,
@@ -119,6 +120,7 @@ int cli_main(int argc, char **argv, struct cli_desk *desk)
 		{ "help", no_argument, NULL, 'h' },
 		{ "idle-lock", required_argument, NULL, 'i' },
 		{ "sync-every", required_argument, NULL, 'e' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli c = { NULL, NULL, -1, stdout };
@@ -151,6 +153,9 @@ int cli_main(int argc, char **argv, struct cli_desk *desk)
 			break;
 		case 'h':
 			print_help(stdout);
+			return 0;
+		case 'V':
+			printf("orderdesk %s\n", OD_VERSION);
 			return 0;
 		case 'i':
 			idle = parse_seconds(optarg, CLI_IDLE_MAX);

@@ -4,7 +4,7 @@
  *   orderdeskd --dir DIR init --shop NAME [--host NAME_OR_IP ...]
  *                             [--code-ttl SECONDS]
  *   orderdeskd --dir DIR code [--ttl SECONDS]
- *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443]
+ *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443] [--conf-dir DIR]
  *   orderdeskd --dir DIR desk add|revoke NAME
  *   orderdeskd --dir DIR storefront add|revoke NAME
  *   orderdeskd --dir DIR import [--storefront NAME] FILE
@@ -28,6 +28,8 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/notify.h"
+#include "app/orderdeskd/serve-conf.h"
 #include "app/import/import.h"
 #include "app/log/ledger.h"
 #include "app/keys/pki.h"
@@ -173,21 +175,53 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 			 "client certificates required but for /v1/join)", cfg->address,
 			 https_server_port(*srv));
 		log_line(NULL, line);
+		notify_ready(cfg->address, https_server_port(*srv));
 	}
 	return rc;
 }
 
-/* Reads the configuration, with --listen (if given) winning. */
-static enum od_code load_config(const char *dir, const char *listen,
-				struct backend_config *cfg, struct od_err *err)
+/* Reads the configuration (conf_dir's, if given, else dir's), with
+ * --listen (if given) winning. */
+static enum od_code load_config(const char *dir, const char *conf_dir,
+				const char *listen, struct backend_config *cfg,
+				struct od_err *err)
 {
-	enum od_code rc;
+	enum od_code rc = OD_OK;
 
 	backend_config_default(cfg);
-	rc = backend_config_load(dir, cfg, err);
+	if (conf_dir != NULL)
+		rc = serve_conf_check(conf_dir, err);
+	if (rc == OD_OK)
+		rc = backend_config_load(conf_dir ? conf_dir : dir, cfg, err);
 	if (rc == OD_OK && listen != NULL)
 		rc = backend_config_listen(cfg, listen, err);
 	return rc;
+}
+
+/* SIGHUP: rereads the configuration and restarts the listener with it; a
+ * bad file is logged and the running listener kept. */
+static enum od_code reload(const char *dir, const char *conf_dir,
+			   const char *listen, struct serve_ctx *sc,
+			   struct https_server **srv, struct od_err *err)
+{
+	struct backend_config cfg;
+	unsigned port = https_server_port(*srv);
+	enum od_code rc;
+
+	notify_reloading();
+	rc = load_config(dir, conf_dir, listen, &cfg, err);
+	/* --listen ADDRESS:0 picked a port once: keep it. */
+	if (listen != NULL)
+		cfg.port = port;
+	if (rc != OD_OK) {
+		log_line(NULL, err->msg);
+		notify_ready(sc->cfg.address, port);
+		return OD_OK;
+	}
+	log_line(NULL, "SIGHUP: reloading the configuration");
+	https_server_stop(*srv);
+	*srv = NULL;
+	return start(dir, sc, &cfg, srv, err);
 }
 
 /* `serve`: answers until SIGTERM; SIGHUP reloads the configuration. */
@@ -196,28 +230,30 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 {
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
+		{ "conf-dir", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct backend_config cfg;
 	struct https_server *srv = NULL;
 	struct serve_ctx *sc = NULL;
 	struct backend *b = NULL;
-	const char *listen = NULL;
+	const char *listen = NULL, *conf_dir = NULL;
 	sigset_t set;
 	enum od_code rc;
-	unsigned port;
 	int opt, sig = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'l')
-			return od_err_set(err, OD_E_USAGE, "usage: orderdeskd "
-					  "--dir DIR serve [--listen "
-					  "ADDRESS:PORT]");
-		listen = optarg;
+		if (opt == 'l')
+			listen = optarg;
+		else if (opt == 'c')
+			conf_dir = optarg;
+		else
+			break;
 	}
-	if (optind != argc)
+	if (opt != -1 || optind != argc)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
-				  "serve [--listen ADDRESS:PORT]");
+				  "serve [--listen ADDRESS:PORT] [--conf-dir "
+				  "DIR]");
 	/* Signals go to this thread only: the server's thread inherits the
 	 * mask, and sigwait below takes them one at a time. */
 	sigemptyset(&set);
@@ -225,7 +261,10 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	rc = load_config(dir, listen, &cfg, err);
+	rc = load_config(dir, conf_dir, listen, &cfg, err);
+	if (rc == OD_OK && conf_dir != NULL)
+		log_line(NULL, "reading orderdeskd.conf from --conf-dir (the "
+			 "backend directory's is not read)");
 	if (rc == OD_OK)
 		rc = backend_open(dir, 1, &b, err);
 	if (rc == OD_OK && (sc = calloc(1, sizeof *sc)) == NULL)
@@ -235,26 +274,13 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 		rc = start(dir, sc, &cfg, &srv, err);
 	}
 	while (rc == OD_OK) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
+		sig = notify_sigwait(&set);
 		if (sig != SIGHUP)
 			break;
-		port = https_server_port(srv);
-		rc = load_config(dir, listen, &cfg, err);
-		/* --listen ADDRESS:0 picked a port once: keep it. */
-		if (listen != NULL)
-			cfg.port = port;
-		if (rc != OD_OK) {
-			/* A bad file keeps the old limits running. */
-			log_line(NULL, err->msg);
-			rc = OD_OK;
-			continue;
-		}
-		log_line(NULL, "SIGHUP: reloading the configuration");
-		https_server_stop(srv);
-		srv = NULL;
-		rc = start(dir, sc, &cfg, &srv, err);
+		rc = reload(dir, conf_dir, listen, sc, &srv, err);
 	}
+	if (srv != NULL)
+		notify_stopping();
 	https_server_stop(srv);
 	free(sc);
 	backend_close(b);
@@ -593,6 +619,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dir", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rlimit none = { 0, 0 };
@@ -608,6 +635,9 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
 		if (opt == 'd') {
 			dir = optarg;
+		} else if (opt == 'V') {
+			printf("orderdeskd %s\n", OD_VERSION);
+			return 0;
 		} else {
 			fprintf(opt == 'h' ? stdout : stderr,
 				"usage: orderdeskd --dir DIR init --shop NAME "
@@ -616,14 +646,15 @@ int main(int argc, char **argv)
 				"       orderdeskd --dir DIR code [--ttl "
 				"SECONDS]\n"
 				"       orderdeskd --dir DIR serve [--listen "
-				"ADDRESS:PORT]\n"
+				"ADDRESS:PORT] [--conf-dir DIR]\n"
 				"       orderdeskd --dir DIR desk add|revoke "
 				"NAME\n"
 				"       orderdeskd --dir DIR storefront "
 				"add|revoke NAME\n"
 				"       orderdeskd --dir DIR import "
 				"[--storefront NAME] FILE\n"
-				"       orderdeskd --dir DIR verify\n");
+				"       orderdeskd --dir DIR verify\n"
+				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
