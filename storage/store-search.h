@@ -7,7 +7,8 @@
  * page.  Triggers on the orders table keep it up to date wherever orders
  * are written (import, sync, rebase, forget), through the SQL function
  * od_fold that every connection the store opens registers.  A store made
- * before the index gains it once, when it is opened (store_search_upgrade).
+ * before the index gains it once, when it is opened (the schema and the
+ * fold: storage/store-search-schema.c; the queries: here).
  *
  * What a search text matches, once folded (`GARCÍA` is `garcia`):
  *  - 3 characters or more: every order whose text holds it (a substring of
@@ -29,19 +30,6 @@
 #define STORE_SEARCH_MAX 256     /* bytes of search text */
 /* Bytes of an FTS5 query (a 1-character search lists its trigrams). */
 #define STORE_SEARCH_EXPR_MAX (512 * 1024)
-
-/* Registers od_fold on the store's connection (every store, at open). */
-enum od_code store_search_register(struct store *s, struct od_err *err);
-
-/* Creates the index in a new store, inside the transaction that makes it. */
-enum od_code store_search_create(struct store *s, struct od_err *err);
-
-/*
- * Builds the index of a store that has none (made by an older orderdesk):
- * once, in its own transaction, from the orders it holds.  Does nothing
- * when the index is there.
- */
-enum od_code store_search_upgrade(struct store *s, struct od_err *err);
 
 /*
  * The FTS5 query for the search text (valid UTF-8, at most

@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "storage/store-internal.h"
-#include "storage/store-search.h"
+#include "storage/store-search-schema.h"
 #include "storage/vfs-crypt.h"
 
 /*
  * The schema.  orders.search holds the searchable text of an order (number,
  * customer, email, phone, city, SKUs and item names), from which the
- * full-text index is made (storage/store-search.c, created beside this).
+ * full-text index is made (storage/store-search-schema.c, created beside
+ * this).
  */
 /*
  * The keys people retired with a user.rekey.  Added after schema 2 was
@@ -191,7 +192,7 @@ static enum od_code store_wrap(sqlite3 *db, struct store **out,
 	sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
 		     NULL, NULL, NULL);
 	/* The search index's triggers call od_fold on every write. */
-	if (store_search_register(s, err) != OD_OK) {
+	if (search_schema_register(db, err) != OD_OK) {
 		store_close(s);
 		return err->code;
 	}
@@ -257,7 +258,7 @@ static enum od_code store_upgrade(struct store *s, struct od_err *err)
 	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL,
 				     "upgrading the store", err);
 
-	return rc == OD_OK ? store_search_upgrade(s, err) : rc;
+	return rc == OD_OK ? search_schema_upgrade(s->db, err) : rc;
 }
 
 /* Creates the schema in a fresh store. */
@@ -271,7 +272,7 @@ static enum od_code store_init_schema(struct store *s, struct od_err *err)
 		return rc;
 	rc = store_exec(s, schema_sql, "creating the store", err);
 	if (rc == OD_OK)
-		rc = store_search_create(s, err);
+		rc = search_schema_create(s->db, err);
 	if (rc == OD_OK) {
 		snprintf(v, sizeof v, "%d", STORE_SCHEMA_VERSION);
 		rc = store_meta_set(s, "schema", v, err);
