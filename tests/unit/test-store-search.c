@@ -310,6 +310,44 @@ static void test_migration(void **state)
 	assert_string_equal(found(w->s, "oster"), "");
 }
 
+/* The same on an encrypted store, as a desk's is, through store_open. */
+static void test_migration_encrypted(void **state)
+{
+	struct world *w = *state;
+	uint8_t key[STORE_KEY_LEN];
+	char path[128];
+
+	memset(key, 0x5a, sizeof key);
+	snprintf(path, sizeof path, "%s/sealed.db", w->dir);
+	store_close(w->s);
+	assert_int_equal(store_create(path, key, &w->s, &w->err), OD_OK);
+	fill(w->s);
+	assert_int_equal(sqlite3_exec(w->s->db,
+		"DROP TRIGGER search_order_added;"
+		"DROP TRIGGER search_order_changed;"
+		"DROP TRIGGER search_order_gone;"
+		"DROP TABLE order_fts; DROP TABLE search_docs;",
+		NULL, NULL, NULL), SQLITE_OK);
+	store_close(w->s);
+	w->s = NULL;
+	assert_int_equal(store_open(path, key, &w->s, &w->err), OD_OK);
+	assert_string_equal(found(w->s, "GARC\xc3\x8d" "A"), "1001");
+	assert_string_equal(found(w->s, "m\xc3\xbcller"), "1002");
+	assert_index_sound(w->s);
+	store_close(w->s);
+	w->s = NULL;
+	unlink(path);
+	/* What store_create leaves beside the database. */
+	snprintf(path, sizeof path, "%s/sealed.db-wal", w->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/sealed.db-shm", w->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/sealed.db-head", w->dir);
+	unlink(path);
+	assert_int_equal(store_open_unencrypted(w->path, &w->s, &w->err),
+			 OD_OK);
+}
+
 /* A search text over the limit is refused, not cut. */
 static void test_too_long(void **state)
 {
@@ -335,6 +373,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_follows_writes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_migration, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_migration_encrypted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_too_long, setup,
 						teardown),
