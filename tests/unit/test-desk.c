@@ -164,7 +164,7 @@ static void test_index_filter_and_search(void **state)
 	struct desk *d = open_as("mei", MEI_PASS);
 	const struct desk_row *r;
 	struct od_err err;
-	size_t i;
+	size_t i, n;
 
 	(void)state;
 	assert_string_equal(desk_user(d), "mei");
@@ -189,6 +189,17 @@ static void test_index_filter_and_search(void **state)
 	assert_int_equal(desk_count(d), NORDERS / 4);
 	for (i = 0; i < desk_count(d); i++)
 		assert_string_equal(desk_row(d, i)->customer, "王小明");
+	/* Case and diacritics are folded: MULLER is Müller. */
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	for (i = 0, n = 0; i < desk_count(d); i++)
+		n += strcmp(desk_row(d, i)->customer, "Anna Müller") == 0;
+	assert_true(n > 0);
+	assert_int_equal(desk_filter(d, -1, "MULLER", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), n);
+	for (i = 0; i < desk_count(d); i++)
+		assert_string_equal(desk_row(d, i)->customer, "Anna Müller");
+	assert_int_equal(desk_filter(d, -1, "anna müller", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), n);
 	/* An SKU: the desk's search text covers the items too. */
 	assert_int_equal(desk_filter(d, -1, "SKU-13", 0, &err), OD_OK);
 	assert_int_equal(desk_count(d), 1);
