@@ -36,7 +36,7 @@ screen "the desk lists them" 'New 6 .*All 6( |$)'
 # it (not a key typed earlier), expects All COUNT, leaves it open.
 search() {
 	tm send-keys -l "/$1"
-	wait_for "matching /$1," 10
+	wait_for "^/$1\$" 10
 	screen "$2" "All $3( |\$)" 1
 }
 
@@ -60,13 +60,13 @@ screen "Esc clears it" 'New 6 .*All 6( |$)'
 
 # Typed one key at a time: a word's start for 1-2 keys, any substring from 3.
 tm send-keys -l "/g"
-wait_for 'matching /g,'
+wait_for "^/g\$"
 check "g: words that start with g (García, Grey)" shows 'All 2( |$)'
 tm send-keys -l "a"
-wait_for 'matching /ga,'
+wait_for "^/ga\$"
 check "ga: García only" shows 'All 1( |$)'
 tm send-keys -l "r"
-wait_for 'matching /gar,'
+wait_for "^/gar\$"
 check "gar: any substring (García, Edgar)" shows 'All 2( |$)'
 check "García and Edgar are listed" \
 	bash -c "grep -Eq '^ 1001 ' '$T/pane' && grep -Eq '^ 2006 ' '$T/pane'"
