@@ -276,24 +276,32 @@ const char *desk_locked_why(const struct desk *d)
 }
 
 /*
- * Takes the store for one operation.  Keys that no longer open it (another
- * process rotated them) or a user revoked meanwhile lock the desk, keeping
- * the reason for the unlock screen.
+ * Takes the store for one operation, waiting for another command's lock
+ * unless now (then OD_E_BUSY at once).  Keys that no longer open it
+ * (another process rotated them) or a user revoked meanwhile lock the
+ * desk, keeping the reason for the unlock screen.
  */
-enum od_code desk_hold(struct desk *d, enum shop_access access,
-		       struct od_err *err)
+static enum od_code hold_for(struct desk *d, enum shop_access access,
+			     int now, struct od_err *err)
 {
 	enum od_code rc;
 
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
-	rc = shop_hold(d->sh, access, err);
+	rc = now ? shop_hold_now(d->sh, access, err)
+		 : shop_hold(d->sh, access, err);
 	if (rc == OD_E_AUTH) {
 		desk_lock(d);
 		snprintf(d->locked_why, sizeof d->locked_why, "%s", err->msg);
 	}
 	return rc;
+}
+
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err)
+{
+	return hold_for(d, access, 0, err);
 }
 
 struct shop *desk_shop(struct desk *d)
@@ -488,7 +496,8 @@ static enum od_code ids_add(void *ctx, long long id, const char *placed,
 
 /*
  * Runs fn on the store, holding it to read unless a caller (desk_reload)
- * holds it already.
+ * holds it already.  A key press must not wait: while another command
+ * holds the store (an import in another terminal), OD_E_BUSY at once.
  */
 static enum od_code with_store(struct desk *d,
 			       enum od_code (*fn)(struct desk *,
@@ -498,7 +507,7 @@ static enum od_code with_store(struct desk *d,
 	int held = d->sh->store != NULL;
 	enum od_code rc;
 
-	if (!held && (rc = desk_hold(d, SHOP_READ, err)) != OD_OK)
+	if (!held && (rc = hold_for(d, SHOP_READ, 1, err)) != OD_OK)
 		return rc;
 	rc = fn(d, err);
 	if (!held)
@@ -545,6 +554,9 @@ enum od_code desk_search_ready(struct desk *d, struct od_err *err)
 	if (d->ids_failed)
 		return OD_OK;
 	rc = ids_build(d, err);
+	/* Busy: the next idle tick tries again. */
+	if (rc == OD_E_BUSY)
+		return OD_OK;
 	if (rc != OD_OK && d->sh != NULL)
 		d->ids_failed = 1;
 	return rc;

@@ -106,7 +106,10 @@ enum od_code desk_reload(struct desk *d, struct od_err *err);
  * `orderdesk list --search`: a substring from 3 characters, the start of a
  * word for 1 or 2; storage/store-search.h).  The status filter works on the
  * rows in memory; a changed search asks the store's full-text index, never
- * the text of every order (see desk_search_ready).
+ * the text of every order (see desk_search_ready).  A key press never
+ * waits: while another command holds the store (an import in another
+ * terminal), a changed search gives OD_E_BUSY at once and lists every
+ * order.
  * newest_first reverses the order (oldest placed first otherwise).
  */
 enum od_code desk_filter(struct desk *d, int status, const char *search,
