@@ -29,6 +29,8 @@ PKGS     = gnutls nettle hogweed sqlite3 libargon2 jansson ncursesw libcurl libm
            libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libunistring (the search's case and diacritic folding) has no .pc file.
+PKG_LIBS   += -lunistring
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \

@@ -7,6 +7,7 @@
 
 #include "lib/buf.h"
 #include "storage/store-internal.h"
+#include "storage/store-search.h"
 
 #define SEARCH_MAX (256 * 1024)
 
@@ -53,7 +54,14 @@ static const char note_each_sql[] =
 static const char list_sql[] =
 	"SELECT " ORDER_COLUMNS " FROM orders"
 	" WHERE (?1 < 0 OR status = ?1)"
-	"   AND (?2 IS NULL OR search LIKE ?2 ESCAPE '\\')"
+	" ORDER BY placed_at, number";
+/* The orders the full-text index finds (storage/store-search.h). */
+static const char search_list_sql[] =
+	"SELECT " ORDER_COLUMNS " FROM orders"
+	" WHERE number IN (SELECT d.number FROM order_fts"
+	"   JOIN search_docs d ON d.id = order_fts.rowid"
+	"   WHERE order_fts MATCH ?2)"
+	"   AND (?1 < 0 OR status = ?1)"
 	" ORDER BY placed_at, number";
 
 /*
@@ -517,23 +525,6 @@ enum od_code store_note_each(struct store *s, const char *number,
 	return detail_each(s, note_each_sql, number, &w, err);
 }
 
-/* Builds the LIKE pattern for a search: %text% with % _ \ escaped. */
-static enum od_code like_pattern(const char *text, struct buf *b,
-				 struct od_err *err)
-{
-	enum od_code rc = buf_adds(b, "%", err);
-
-	for (; rc == OD_OK && *text; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			rc = buf_add(b, "\\", 1, err);
-		if (rc == OD_OK)
-			rc = buf_add(b, text, 1, err);
-	}
-	if (rc == OD_OK)
-		rc = buf_adds(b, "%", err);
-	return rc;
-}
-
 enum od_code store_order_each(struct store *s, const struct store_filter *f,
 			      store_order_cb cb, void *ctx,
 			      struct od_err *err)
@@ -541,20 +532,24 @@ enum od_code store_order_each(struct store *s, const struct store_filter *f,
 	sqlite3_stmt *st = NULL;
 	struct buf pattern;
 	struct order o;
-	enum od_code rc;
+	/* An empty search is none. */
+	const char *search = f->search && *f->search ? f->search : NULL;
+	enum od_code rc = OD_OK;
 	int src = SQLITE_DONE;
 
-	buf_init(&pattern, 4096);
-	rc = walk_prepare(s, list_sql, &st, err);
+	buf_init(&pattern, STORE_SEARCH_EXPR_MAX);
+	if (search != NULL) {
+		rc = store_search_expr(s, search, &pattern, err);
+		/* Nothing can match: no walk at all. */
+		if (rc != OD_OK || pattern.len == 0)
+			goto out;
+	}
+	rc = walk_prepare(s, search ? search_list_sql : list_sql, &st, err);
 	if (rc != OD_OK)
 		goto out;
 	sqlite3_bind_int(st, 1, f->status);
-	if (f->search != NULL) {
-		rc = like_pattern(f->search, &pattern, err);
-		if (rc != OD_OK)
-			goto out;
+	if (search != NULL)
 		store_bind_text(st, 2, pattern.data);
-	}
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		/* Address lines are not needed for a listing. */
 		char none[1] = "";

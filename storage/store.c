@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "storage/store-internal.h"
+#include "storage/store-search-schema.h"
 #include "storage/vfs-crypt.h"
 
 /*
  * The schema.  orders.search holds the searchable text of an order (number,
- * customer, email, phone, city, SKUs and item names) so that one LIKE scan
- * answers a search; it is encrypted with every other page.
+ * customer, email, phone, city, SKUs and item names), from which the
+ * full-text index is made (storage/store-search-schema.c, created beside
+ * this).
  */
 /*
  * The keys people retired with a user.rekey.  Added after schema 2 was
@@ -189,6 +191,11 @@ static enum od_code store_wrap(sqlite3 *db, struct store **out,
 	/* Full durability by default: a reported action survives power loss. */
 	sqlite3_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
 		     NULL, NULL, NULL);
+	/* The search index's triggers call od_fold on every write. */
+	if (search_schema_register(db, err) != OD_OK) {
+		store_close(s);
+		return err->code;
+	}
 	*out = s;
 	return OD_OK;
 }
@@ -248,7 +255,10 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	return store_exec(s, RETIRED_KEYS_SQL, "upgrading the store", err);
+	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL,
+				     "upgrading the store", err);
+
+	return rc == OD_OK ? search_schema_upgrade(s->db, err) : rc;
 }
 
 /* Creates the schema in a fresh store. */
@@ -261,6 +271,8 @@ static enum od_code store_init_schema(struct store *s, struct od_err *err)
 	if (rc != OD_OK)
 		return rc;
 	rc = store_exec(s, schema_sql, "creating the store", err);
+	if (rc == OD_OK)
+		rc = search_schema_create(s->db, err);
 	if (rc == OD_OK) {
 		snprintf(v, sizeof v, "%d", STORE_SCHEMA_VERSION);
 		rc = store_meta_set(s, "schema", v, err);

@@ -21,6 +21,7 @@
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "lib/utf8.h"
+#include "storage/store-search.h"
 #include "storage/store.h"
 
 #define ARENA_BLOCK (256 * 1024)
@@ -42,9 +43,11 @@ struct desk {
 	size_t nrows, arows;
 	struct arena_block *arena;
 	uint8_t *match;           /* per row: matches the search */
-	const char **stext;       /* per row: searchable text, or NULL until
-				     the first search builds it */
-	int stext_failed;         /* desk_search_ready gave up until reload */
+	uint32_t *id_row;         /* the store's search id -> row + 1 (0: not
+				     listed); NULL until the first search */
+	size_t nid;               /* ids id_row covers */
+	size_t ids_seen;          /* ids read so far while it is built */
+	int ids_failed;           /* desk_search_ready gave up until reload */
 	uint32_t *view;           /* rows shown, in display order */
 	size_t nview;
 	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
@@ -97,14 +100,15 @@ static void index_free(struct desk *d)
 	free(d->rows);
 	free(d->match);
 	free(d->view);
-	free(d->stext);
+	free(d->id_row);
 	free(d->perm);
 	d->perm = NULL;
-	d->stext_failed = 0;
+	d->id_row = NULL;
+	d->nid = d->ids_seen = 0;
+	d->ids_failed = 0;
 	d->rows = NULL;
 	d->match = NULL;
 	d->view = NULL;
-	d->stext = NULL;
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
 }
@@ -272,24 +276,32 @@ const char *desk_locked_why(const struct desk *d)
 }
 
 /*
- * Takes the store for one operation.  Keys that no longer open it (another
- * process rotated them) or a user revoked meanwhile lock the desk, keeping
- * the reason for the unlock screen.
+ * Takes the store for one operation, waiting for another command's lock
+ * unless now (then OD_E_BUSY at once).  Keys that no longer open it
+ * (another process rotated them) or a user revoked meanwhile lock the
+ * desk, keeping the reason for the unlock screen.
  */
-enum od_code desk_hold(struct desk *d, enum shop_access access,
-		       struct od_err *err)
+static enum od_code hold_for(struct desk *d, enum shop_access access,
+			     int now, struct od_err *err)
 {
 	enum od_code rc;
 
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
-	rc = shop_hold(d->sh, access, err);
+	rc = now ? shop_hold_now(d->sh, access, err)
+		 : shop_hold(d->sh, access, err);
 	if (rc == OD_E_AUTH) {
 		desk_lock(d);
 		snprintf(d->locked_why, sizeof d->locked_why, "%s", err->msg);
 	}
 	return rc;
+}
+
+enum od_code desk_hold(struct desk *d, enum shop_access access,
+		       struct od_err *err)
+{
+	return hold_for(d, access, 0, err);
 }
 
 struct shop *desk_shop(struct desk *d)
@@ -435,131 +447,100 @@ static size_t row_of(const struct desk *d, const char *placed,
 	return (size_t)-1;
 }
 
-/* One "name: value" line of a statement: the value, or NULL if named else. */
-static const char *line_value(const char *line, size_t len, const char *name,
-			      size_t *vlen)
+/* Grows id_row to cover id (new entries: not listed); 0 when out of memory. */
+static int ids_cover(struct desk *d, size_t id)
 {
-	size_t n = strlen(name);
+	size_t n = d->nid ? d->nid : 1024;
+	uint32_t *bigger;
 
-	if (len < n + 2 || memcmp(line, name, n) != 0 || line[n] != ':' ||
-	    line[n + 1] != ' ')
-		return NULL;
-	*vlen = len - n - 2;
-	return line + n + 2;
+	if (id < d->nid)
+		return 1;
+	while (n <= id)
+		n *= 2;
+	bigger = realloc(d->id_row, n * sizeof *bigger);
+	if (bigger == NULL)
+		return 0;
+	memset(bigger + d->nid, 0, (n - d->nid) * sizeof *bigger);
+	d->id_row = bigger;
+	d->nid = n;
+	return 1;
 }
 
 /*
- * Keeps the searchable text of one order.placed entry: the fields the
- * store's search covers (storage/store-orders.c search_text), one a line,
- * so that a search never matches across two of them, in ASCII lower case
- * (customer data: wiped with the index).  The statement's
- * lines are read as they are ("name: value", one a line, checked when the
- * entry was appended): a full parse of 100,000 of them costs seconds.  An
- * order placed since the index was read is not listed until a reload.
+ * Notes which row holds the order the store's search index calls id.  The
+ * index lists orders as the rows are kept (placed, then number), so the
+ * k-th is row k unless orders were placed since the rows were read; those
+ * are looked up, and orders the rows do not have are left out (listed at
+ * the next reload).
  */
-static enum od_code stext_add(void *ctx, const struct log_record *r,
-			      struct od_err *err)
+static enum od_code ids_add(void *ctx, long long id, const char *placed,
+			    const char *number, struct od_err *err)
 {
-	static const char *const head[] = { "order", "customer", "email",
-					    "phone", "ship-city" };
 	struct desk *d = ctx;
-	const char *p = r->statement, *end = p + r->statement_len, *nl, *v;
-	const char *hv[5] = { NULL }, *placed = NULL;
-	size_t hl[5] = { 0 }, vl, placed_len = 0, row, k;
-	char number[STMT_ORDER_MAX + 1], when[STMT_TIME_LEN + 1];
-	struct buf b;
-	enum od_code rc = OD_OK;
+	size_t k = d->ids_seen++, row;
 
-	if (memmem(p, r->statement_len, "\nkind: order.placed\n", 20) == NULL)
+	if (id <= 0 || id >= UINT32_MAX)
 		return OD_OK;
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		for (k = 0; k < 5; k++)
-			if (hv[k] == NULL &&
-			    (v = line_value(p, (size_t)(nl - p), head[k],
-					    &vl)) != NULL) {
-				hv[k] = v;
-				hl[k] = vl;
-			}
-		if (placed == NULL &&
-		    (v = line_value(p, (size_t)(nl - p), "placed", &vl)))
-			placed = v, placed_len = vl;
-	}
-	if (hv[0] == NULL || placed == NULL || hl[0] > STMT_ORDER_MAX ||
-	    placed_len > STMT_TIME_LEN)
-		return OD_OK;
-	snprintf(number, sizeof number, "%.*s", (int)hl[0], hv[0]);
-	snprintf(when, sizeof when, "%.*s", (int)placed_len, placed);
-	row = row_of(d, when, number);
+	if (k < d->nrows && strcmp(d->rows[k].number, number) == 0 &&
+	    strcmp(d->rows[k].placed, placed) == 0)
+		row = k;
+	else
+		row = row_of(d, placed, number);
 	if (row == (size_t)-1)
 		return OD_OK;
-	buf_init(&b, STMT_MAX_BYTES);
-	for (k = 0; k < 5 && rc == OD_OK; k++) {
-		rc = buf_add(&b, hv[k] ? hv[k] : "", hl[k], err);
-		if (rc == OD_OK)
-			rc = buf_add(&b, "\n", 1, err);
-	}
-	/* item: SKU QTY UNIT_PRICE NAME */
-	for (p = r->statement; rc == OD_OK && p < end &&
-	     (nl = memchr(p, '\n', (size_t)(end - p))); p = nl + 1) {
-		const char *name;
-		int spaces = 0;
+	if (!ids_cover(d, (size_t)id))
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	d->id_row[id] = (uint32_t)(row + 1);
+	return OD_OK;
+}
 
-		v = line_value(p, (size_t)(nl - p), "item", &vl);
-		if (v == NULL)
-			continue;
-		for (name = v; name < nl && spaces < 3; name++)
-			spaces += *name == ' ';
-		rc = buf_add(&b, v, strcspn(v, " "), err);
-		if (rc == OD_OK)
-			rc = buf_add(&b, "\n", 1, err);
-		if (rc == OD_OK)
-			rc = buf_add(&b, name, (size_t)(nl - name), err);
-		if (rc == OD_OK)
-			rc = buf_add(&b, "\n", 1, err);
+/*
+ * Runs fn on the store, holding it to read unless a caller (desk_reload)
+ * holds it already.  A key press must not wait: while another command
+ * holds the store (an import in another terminal), OD_E_BUSY at once.
+ */
+static enum od_code with_store(struct desk *d,
+			       enum od_code (*fn)(struct desk *,
+						  struct od_err *),
+			       struct od_err *err)
+{
+	int held = d->sh->store != NULL;
+	enum od_code rc;
+
+	if (!held && (rc = hold_for(d, SHOP_READ, 1, err)) != OD_OK)
+		return rc;
+	rc = fn(d, err);
+	if (!held)
+		shop_release(d->sh);
+	return rc;
+}
+
+/* Reads the search ids of the listed orders (held store). */
+static enum od_code ids_read(struct desk *d, struct od_err *err)
+{
+	enum od_code rc;
+
+	d->ids_seen = 0;
+	if (!ids_cover(d, d->nrows))
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = store_search_id_each(d->sh->store, ids_add, d, err);
+	if (rc != OD_OK) {
+		free(d->id_row);
+		d->id_row = NULL;
+		d->nid = 0;
 	}
-	if (rc == OD_OK)
-		rc = buf_add(&b, "", 1, err);
-	/* Kept in ASCII lower case, so that a search is one strstr. */
-	for (k = 0; rc == OD_OK && k < b.len; k++)
-		if (b.data[k] >= 'A' && b.data[k] <= 'Z')
-			b.data[k] = (char)(b.data[k] + 32);
-	if (rc == OD_OK) {
-		d->stext[row] = arena_dup(d, b.data);
-		if (d->stext[row] == NULL)
-			rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-	}
-	if (b.data != NULL)
-		secret_wipe(b.data, b.len);
-	buf_free(&b);
 	return rc;
 }
 
 /*
- * Builds the searchable text of every indexed order in one walk of the log,
- * the first time a search needs it; an order's text never changes after
- * it is placed.
+ * Maps the store's search ids to rows, the first time a search needs it:
+ * one walk of an index, 4 bytes an order (the text stays in the store).
  */
-static enum od_code stext_build(struct desk *d, struct od_err *err)
+static enum od_code ids_build(struct desk *d, struct od_err *err)
 {
-	enum od_code rc;
-	int held = d->sh->store != NULL;
-
-	if (d->stext != NULL)
+	if (d->id_row != NULL)
 		return OD_OK;
-	d->stext = calloc(d->nrows ? d->nrows : 1, sizeof *d->stext);
-	if (d->stext == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	/* Inside desk_reload the store is held already. */
-	if (!held && (rc = desk_hold(d, SHOP_READ, err)) != OD_OK)
-		return rc;
-	rc = store_log_each(d->sh->store, NULL, stext_add, d, err);
-	if (!held)
-		shop_release(d->sh);
-	if (rc != OD_OK) {
-		free(d->stext);
-		d->stext = NULL;
-	}
-	return rc;
+	return with_store(d, ids_read, err);
 }
 
 enum od_code desk_search_ready(struct desk *d, struct od_err *err)
@@ -570,36 +551,50 @@ enum od_code desk_search_ready(struct desk *d, struct od_err *err)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	/* Called on every idle tick: a walk that failed is not repeated. */
-	if (d->stext_failed)
+	if (d->ids_failed)
 		return OD_OK;
-	rc = stext_build(d, err);
+	rc = ids_build(d, err);
+	/* Busy: the next idle tick tries again. */
+	if (rc == OD_E_BUSY)
+		return OD_OK;
 	if (rc != OD_OK && d->sh != NULL)
-		d->stext_failed = 1;
+		d->ids_failed = 1;
 	return rc;
 }
 
-/*
- * Marks the rows whose text holds search, ASCII case ignored and other
- * characters exact, as SQLite's LIKE does for the store's search.  When the
- * last search is part of the new one (one more key typed), only its matches
- * can match again.
- */
-static void mark_search(struct desk *d, const char *search, size_t len,
-			int narrowing)
+/* Marks the row of one order the search found. */
+static enum od_code search_hit(void *ctx, long long id, struct od_err *err)
 {
-	char lower[DESK_SEARCH_MAX + 1];
-	size_t i;
+	struct desk *d = ctx;
 
-	for (i = 0; i < len; i++)
-		lower[i] = (search[i] >= 'A' && search[i] <= 'Z') ?
-			   (char)(search[i] + 32) : search[i];
-	lower[len] = '\0';
-	for (i = 0; i < d->nrows; i++) {
-		if (narrowing && !d->match[i])
-			continue;
-		d->match[i] = d->stext[i] != NULL &&
-			      strstr(d->stext[i], lower) != NULL;
-	}
+	(void)err;
+	if (id > 0 && (size_t)id < d->nid && d->id_row[id] != 0)
+		d->match[d->id_row[id] - 1] = 1;
+	return OD_OK;
+}
+
+/* Marks the rows d->search finds in the store's index (held store). */
+static enum od_code search_run(struct desk *d, struct od_err *err)
+{
+	if (d->nrows)
+		memset(d->match, 0, d->nrows);
+	return store_search_ids(d->sh->store, d->search, search_hit, d, err);
+}
+
+/*
+ * Marks the rows whose order matches search, as `orderdesk list --search`
+ * finds them: the store's full-text index answers (storage/store-search.h),
+ * folded for case and diacritics, never a walk of every order's text.
+ */
+static enum od_code mark_search(struct desk *d, const char *search,
+				size_t len, struct od_err *err)
+{
+	enum od_code rc = ids_build(d, err);
+
+	memcpy(d->search, search, len + 1);
+	if (rc == OD_OK)
+		rc = with_store(d, search_run, err);
+	return rc;
 }
 
 /* Compares rows *a and *b by the desk's sort key; ties by placed order. */
@@ -691,13 +686,13 @@ enum od_code desk_filter(struct desk *d, int status, const char *search,
 	}
 	d->status = status;
 	d->newest_first = newest_first;
-	/* Only a changed search is matched again, in memory like the rest. */
+	/* Only a changed search is asked of the index again. */
 	if (len == 0) {
 		if (d->nrows)
 			memset(d->match, 1, d->nrows);
 		d->search[0] = '\0';
 	} else if (strcmp(search, d->search) != 0) {
-		rc = stext_build(d, err);
+		rc = mark_search(d, search, len, err);
 		if (rc != OD_OK && d->sh == NULL)
 			return rc;   /* locked itself: no index left */
 		if (rc != OD_OK) {
@@ -706,9 +701,6 @@ enum od_code desk_filter(struct desk *d, int status, const char *search,
 			build_view(d);
 			return rc;
 		}
-		mark_search(d, search, len, d->search[0] != '\0' &&
-			    strstr(search, d->search) != NULL);
-		memcpy(d->search, search, len + 1);
 	}
 	build_view(d);
 	return OD_OK;

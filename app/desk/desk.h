@@ -101,10 +101,15 @@ enum od_code desk_reload(struct desk *d, struct od_err *err);
 
 /*
  * Chooses what the list shows: status (an enum order_status, or -1 for all)
- * and search text (NULL or "" for none; substring of number, customer,
- * e-mail, phone, city, SKU or item name, as `orderdesk list --search`).
- * Filtering and searching work on the index in memory (see
- * desk_search_ready).
+ * and search text (NULL or "" for none; number, customer, e-mail, phone,
+ * city, SKU or item name, case and diacritics folded, exactly as
+ * `orderdesk list --search`: a substring from 3 characters, the start of a
+ * word for 1 or 2; storage/store-search.h).  The status filter works on the
+ * rows in memory; a changed search asks the store's full-text index, never
+ * the text of every order (see desk_search_ready).  A key press never
+ * waits: while another command holds the store (an import in another
+ * terminal), a changed search gives OD_E_BUSY at once and lists every
+ * order.
  * newest_first reverses the order (oldest placed first otherwise).
  */
 enum od_code desk_filter(struct desk *d, int status, const char *search,
@@ -130,12 +135,13 @@ enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
 		       struct od_err *err);
 
 /*
- * Reads every order's searchable text into memory (one walk of the log,
- * about 12 MiB for 100,000 orders) unless already there.  desk_filter does
- * it at the first search; the screens call it when idle, so that the first
- * key of a search answers as fast as the later ones.  Dropped with the
- * index (lock, reload).  After a failure it does nothing (OD_OK) until the
- * next reload; a search then tries again and reports the error.
+ * Maps the store's search index to the rows (one walk of an index, 4 bytes
+ * an order; the searchable text stays in the store) unless already done.
+ * desk_filter does it at the first search; the screens call it when idle,
+ * so that the first key of a search answers as fast as the later ones.
+ * Dropped with the rows (lock, reload).  After a failure it does nothing
+ * (OD_OK) until the next reload; a search then tries again and reports the
+ * error.
  */
 enum od_code desk_search_ready(struct desk *d, struct od_err *err);
 

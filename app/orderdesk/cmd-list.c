@@ -171,7 +171,7 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		return cli_usage(&cmd_list_entry, err);
 	if (f.search != NULL)
 		rc = utf8_check_text("search text", f.search, strlen(f.search),
-				     256, 0, err);
+				     DESK_SEARCH_MAX, 0, err);
 	if (rc == OD_OK)
 		rc = cli_unlock(c, SHOP_READ, &sh, err);
 	if (rc != OD_OK)
@@ -184,6 +184,7 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		rc = csv_head(&j, err);
 	else
 		fputc('[', c->out);
+	/* A search asks the store's full-text index, as the screens do. */
 	if (rc == OD_OK)
 		rc = store_order_each(sh->store, &f, list_row, &j, err);
 	if (rc == OD_OK && j.format == LIST_JSON)

@@ -117,9 +117,10 @@ enum od_code shop_paths(struct shop *sh, const char *dir, struct od_err *err)
 
 /*
  * Takes the store's lock, shared or exclusive, waiting for another command
- * that holds it for at most SHOP_LOCK_WAIT_MS.
+ * that holds it for at most wait_ms.
  */
-enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err)
+static enum od_code take_lock_within(struct shop *sh, int exclusive,
+				     int wait_ms, struct od_err *err)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	char *path = path_join(sh->dir, SHOP_LOCK_FILE);
@@ -144,7 +145,11 @@ enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err)
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return od_err_set(err, OD_E_IO, "cannot lock the store:"
 					  " %s", strerror(errno));
-		if (waited >= SHOP_LOCK_WAIT_MS)
+		if (wait_ms == 0)
+			return od_err_set(err, OD_E_BUSY, "another orderdesk "
+					  "is using this store; try again when"
+					  " it is done");
+		if (waited >= wait_ms)
 			return od_err_set(err, OD_E_BUSY,
 					  "another orderdesk has been using "
 					  "this store for %d s; try again when "
@@ -153,6 +158,11 @@ enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err)
 		waited += 20;
 	}
 	return OD_OK;
+}
+
+enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err)
+{
+	return take_lock_within(sh, exclusive, SHOP_LOCK_WAIT_MS, err);
 }
 
 /* A fresh shop struct with no files open. */
@@ -524,8 +534,9 @@ static enum od_code check_db_file(struct shop *sh, struct od_err *err)
 	return OD_OK;
 }
 
-enum od_code shop_hold(struct shop *sh, enum shop_access access,
-		       struct od_err *err)
+/* shop_hold, waiting up to wait_ms for the lock. */
+static enum od_code hold_within(struct shop *sh, enum shop_access access,
+				int wait_ms, struct od_err *err)
 {
 	struct keyslot_file *slots = NULL;
 	enum od_code rc;
@@ -533,7 +544,7 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 	if (sh->store != NULL)
 		return od_err_set(err, OD_E_INTERNAL, "the store is already "
 				  "held");
-	rc = shop_take_lock(sh, access == SHOP_WRITE, err);
+	rc = take_lock_within(sh, access == SHOP_WRITE, wait_ms, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = check_db_file(sh, err);
@@ -553,6 +564,18 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 	if (rc != OD_OK)
 		shop_release(sh);
 	return rc;
+}
+
+enum od_code shop_hold(struct shop *sh, enum shop_access access,
+		       struct od_err *err)
+{
+	return hold_within(sh, access, SHOP_LOCK_WAIT_MS, err);
+}
+
+enum od_code shop_hold_now(struct shop *sh, enum shop_access access,
+			   struct od_err *err)
+{
+	return hold_within(sh, access, 0, err);
 }
 
 enum od_code shop_clone(const struct shop *sh, struct shop **out,

@@ -133,6 +133,13 @@ enum od_code shop_hold(struct shop *sh, enum shop_access access,
 		       struct od_err *err);
 
 /*
+ * shop_hold without waiting: OD_E_BUSY at once while another command holds
+ * the lock (for what must answer a key press, the desk's search).
+ */
+enum od_code shop_hold_now(struct shop *sh, enum shop_access access,
+			   struct od_err *err);
+
+/*
  * A second handle on the same unlocked shop, for another thread (the
  * desk's background sync, app/sync/sync.h): the same user and data key, its
  * own lock descriptor, released (shop_hold before use), and no signing

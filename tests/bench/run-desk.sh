@@ -9,7 +9,8 @@
 # the owner and drives the real views into a curses screen sent to
 # /dev/null at 80x24: the key derivation apart, the first full screen, and
 # key press to finished redraw for scrolling, a tab change and one step of
-# incremental search.
+# incremental search, the last also as a ratio to the same queries of the
+# same full-text index on a plaintext copy of the store (same process).
 #
 #   BUILD=build tests/bench/run-desk.sh [N_ORDERS [SEED]]
 set -euo pipefail

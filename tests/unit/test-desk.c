@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -164,7 +166,7 @@ static void test_index_filter_and_search(void **state)
 	struct desk *d = open_as("mei", MEI_PASS);
 	const struct desk_row *r;
 	struct od_err err;
-	size_t i;
+	size_t i, n;
 
 	(void)state;
 	assert_string_equal(desk_user(d), "mei");
@@ -189,6 +191,17 @@ static void test_index_filter_and_search(void **state)
 	assert_int_equal(desk_count(d), NORDERS / 4);
 	for (i = 0; i < desk_count(d); i++)
 		assert_string_equal(desk_row(d, i)->customer, "王小明");
+	/* Case and diacritics are folded: MULLER is Müller. */
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	for (i = 0, n = 0; i < desk_count(d); i++)
+		n += strcmp(desk_row(d, i)->customer, "Anna Müller") == 0;
+	assert_true(n > 0);
+	assert_int_equal(desk_filter(d, -1, "MULLER", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), n);
+	for (i = 0; i < desk_count(d); i++)
+		assert_string_equal(desk_row(d, i)->customer, "Anna Müller");
+	assert_int_equal(desk_filter(d, -1, "anna müller", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), n);
 	/* An SKU: the desk's search text covers the items too. */
 	assert_int_equal(desk_filter(d, -1, "SKU-13", 0, &err), OD_OK);
 	assert_int_equal(desk_count(d), 1);
@@ -532,6 +545,67 @@ static int lock_is_free(void)
  * other side (a revoke) locks the desk with the reason instead of letting
  * it read a replaced file.  Runs last: it rotates the shop's key.
  */
+/* Another command's hold on the store: the lock, let go when told to. */
+struct other_hold {
+	int lock_fd;
+	int wake[2];   /* a byte on wake[1] lets go at once */
+};
+
+/* Lets go of the lock when told, or after 20 s (then a search that
+ * waited for it would get it, and the test sees that it waited). */
+static void *let_go(void *arg)
+{
+	struct other_hold *h = arg;
+	struct pollfd p = { h->wake[0], POLLIN, 0 };
+
+	(void)poll(&p, 1, 20000);
+	flock(h->lock_fd, LOCK_UN);
+	return NULL;
+}
+
+/* A search while another command holds the store answers at once. */
+static void test_search_never_waits(void **state)
+{
+	struct desk *d = open_as("mei", MEI_PASS);
+	struct desk *fresh = open_as("mei", MEI_PASS);
+	struct other_hold h;
+	struct od_err err;
+	pthread_t t;
+	char path[128];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(desk_filter(d, -1, "MULLER", 0, &err), OD_OK);
+	n = desk_count(d);
+	assert_true(n > 0);
+	assert_int_equal(desk_filter(d, -1, NULL, 0, &err), OD_OK);
+	snprintf(path, sizeof path, "%s/%s", dir, SHOP_LOCK_FILE);
+	h.lock_fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(h.lock_fd >= 0);
+	assert_int_equal(pipe(h.wake), 0);
+	assert_int_equal(flock(h.lock_fd, LOCK_EX), 0);
+	assert_int_equal(pthread_create(&t, NULL, let_go, &h), 0);
+	/* Busy at once, every order still listed, the desk still open. */
+	assert_int_equal(desk_filter(d, -1, "MULLER", 0, &err), OD_E_BUSY);
+	assert_non_null(strstr(err.msg, "try again"));
+	assert_int_equal(desk_count(d), NORDERS);
+	assert_true(desk_is_unlocked(d));
+	/* Reading ahead when idle waits neither, and is not given up. */
+	assert_int_equal(desk_search_ready(fresh, &err), OD_OK);
+	assert_int_equal(write(h.wake[1], "x", 1), 1);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	close(h.wake[0]);
+	close(h.wake[1]);
+	close(h.lock_fd);
+	assert_int_equal(desk_filter(d, -1, "MULLER", 0, &err), OD_OK);
+	assert_int_equal(desk_count(d), n);
+	assert_int_equal(desk_search_ready(fresh, &err), OD_OK);
+	assert_int_equal(desk_filter(fresh, -1, "müller", 0, &err), OD_OK);
+	assert_int_equal(desk_count(fresh), n);
+	desk_free(fresh);
+	desk_free(d);
+}
+
 static void test_lock_per_operation(void **state)
 {
 	struct desk *d = open_as("mei", MEI_PASS);
@@ -1027,6 +1101,7 @@ int main(void)
 		cmocka_unit_test(test_log_moved_since_shown),
 		cmocka_unit_test(test_audit_history),
 		cmocka_unit_test(test_lock_per_operation),
+		cmocka_unit_test(test_search_never_waits),
 		cmocka_unit_test(test_sort_and_bulk),
 		cmocka_unit_test(test_sync_unattached),
 		cmocka_unit_test(test_people),
