@@ -124,6 +124,8 @@ enum od_code backend_config_listen(struct backend_config *cfg,
 struct backend_init_report {
 	char pin[64];                /* the server key's pin */
 	char head_key[64];           /* base64 of the head-signing public key */
+	char log_key[320];           /* the log's verifier key, NAME+ID+B64
+					(app/log/checkpoint.h) */
 };
 
 /*
@@ -152,6 +154,12 @@ void backend_close(struct backend *b);
 
 /* The backend's store (borrowed), e.g. for ledger_verify. */
 struct store *backend_store(struct backend *b);
+
+/*
+ * The backend's Ed25519 head key (borrowed): it signs the heads of its
+ * answers and the log's checkpoints (backend-proof.h).
+ */
+const struct sigkey *backend_head_key(const struct backend *b);
 
 /* The backend's directory and shop name (borrowed). */
 const char *backend_dir(const struct backend *b);
@@ -204,17 +212,24 @@ struct backend_peer {
 	int storefront;              /* its unit is PKI_STOREFRONT_UNIT */
 };
 
+/* The query arguments the routes read: each the value or NULL. */
+struct backend_args {
+	const char *after, *limit;        /* GET /v1/log */
+	const char *index, *size, *old;   /* GET /v1/proof/... */
+};
+
 /*
- * Answers one request from peer (see the wire above): writes the JSON
- * answer to out and returns the HTTP status.  arg_after and arg_limit are
- * the query's values or NULL.  note gets a short line for the log, with
+ * Answers one request from peer (see the wire above) through the route
+ * table (routes.h), without the routes that need a serving backend
+ * (joining, invites, people: 404): writes the JSON answer to out and
+ * returns the HTTP status.  note gets a short line for the log, with
  * counts only: never a statement's content.
  */
 unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 			    const char *method, const char *path,
-			    const char *arg_after, const char *arg_limit,
-			    const char *body, size_t len, struct buf *out,
-			    char *note, size_t note_size);
+			    const struct backend_args *args, const char *body,
+			    size_t len, struct buf *out, char *note,
+			    size_t note_size);
 
 /* What happened to one order of an import. */
 typedef void (*backend_order_fn)(void *ctx, const char *number,
