@@ -58,6 +58,12 @@
  *     more than max_batch orders 413, a storefront not (or no longer)
  *     approved in the log 403 saying what to do.
  *
+ *   GET /v1/checkpoint, /v1/proof/inclusion, /v1/proof/consistency
+ *     the log's signed checkpoint and Merkle proofs: backend-proof.h.
+ *
+ *   Every route is a line of the one table in routes.c (method, path, who
+ *   may, handler); joining, invites and people are in backend-join.h.
+ *
  *   A certificate listed in revoked gets 403 on every route (the server
  *   asks backend_revoked before reading a request's body).
  *
@@ -217,6 +223,12 @@ struct backend_args {
 	const char *after, *limit;        /* GET /v1/log */
 	const char *index, *size, *old;   /* GET /v1/proof/... */
 };
+
+struct https_request;
+
+/* Fills a with req's query arguments (borrowed from req) (routes.c). */
+void backend_args_from(const struct https_request *req,
+		       struct backend_args *a);
 
 /*
  * Answers one request from peer (see the wire above) through the route

@@ -73,17 +73,14 @@ static unsigned handle(void *ctx, const struct https_request *req,
 {
 	struct serve_ctx *sc = ctx;
 	struct backend_peer peer;
-	const struct backend_args args = {
-		https_request_arg(req, "after"), https_request_arg(req, "limit"),
-		https_request_arg(req, "index"), https_request_arg(req, "size"),
-		https_request_arg(req, "old"),
-	};
+	struct backend_args args;
 	char note[160], line[400];
 	unsigned status;
 
 	/* No certificate: no name, and only joining is answered. */
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
+	backend_args_from(req, &args);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       &args, req->body, req->len, out, note,

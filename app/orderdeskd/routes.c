@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/log/wire.h"
+#include "net/https-server.h"
 
 /* Who may call a route. */
 enum route_who {
@@ -81,6 +82,16 @@ static unsigned dispatch(const char *method, const char *path,
 		return refuse(c, 403, "only a storefront's certificate may "
 			      "post orders; a desk pushes statements");
 	return r->handler(c);
+}
+
+void backend_args_from(const struct https_request *req,
+		       struct backend_args *a)
+{
+	a->after = https_request_arg(req, "after");
+	a->limit = https_request_arg(req, "limit");
+	a->index = https_request_arg(req, "index");
+	a->size = https_request_arg(req, "size");
+	a->old = https_request_arg(req, "old");
 }
 
 unsigned backend_route_request(struct backend *b, struct join_guard *g,

@@ -96,10 +96,10 @@ static unsigned handle(void *ctx, const struct https_request *req,
 {
 	struct run *r = ctx;
 	struct backend_peer peer = { req->anonymous ? NULL : req->peer, 0 };
-	const struct backend_args args = { https_request_arg(req, "after"),
-					   https_request_arg(req, "limit"),
-					   NULL, NULL, NULL };
+	struct backend_args args;
 	char note[160];
+
+	backend_args_from(req, &args);
 
 	return backend_route_request(r->b, &r->guard, &r->cfg, &peer,
 				     req->peer_addr, req->method, req->path,

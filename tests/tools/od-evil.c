@@ -212,9 +212,11 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	struct evil *e = ctx;
 	struct backend_peer peer;
 	const char *limit = https_request_arg(req, "limit");
+	struct backend_args args;
 	char note[160];
 	unsigned status;
 
+	backend_args_from(req, &args);
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	if (!e->stale && !e->sfbundle && e->refuse == NULL &&
@@ -239,10 +241,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	}
 	status = backend_route_request(e->b, &e->guard, &e->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
-				       &(const struct backend_args){
-					       https_request_arg(req, "after"),
-					       limit, NULL, NULL, NULL },
-				       req->body, req->len, out, note,
+				       &args, req->body, req->len, out, note,
 				       sizeof note);
 	if (e->sfbundle && strcmp(req->method, "GET") == 0 &&
 	    strcmp(req->path, "/v1/people") == 0)
