@@ -3,7 +3,9 @@
 # signed checkpoint and inclusion and consistency proofs from orderdeskd,
 # and od-proof checks them from the verifier key `orderdeskd key` prints
 # and the entries `orderdesk log --export` writes, as a third party would;
-# tampered checkpoints, another key, a wrong entry and bad asks are refused.
+# tampered checkpoints, another key, a wrong entry and bad asks are refused;
+# the desk keeps the newest checkpoint it verified and refuses one that
+# does not extend it (a backend whose signed tree was edited: a fork).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
@@ -129,8 +131,41 @@ curl -sS -o "$T/resp" --max-time 10 -X POST --cacert "$BK/ca.pem" \
 check "POST /v1/checkpoint: 405 naming GET" \
 	grep -q "use GET for /v1/checkpoint" <(jq -r .error "$T/resp")
 
+# --- the desk keeps the newest checkpoint it verified -----------------------
+# desk_meta KEY: a meta value of the desk's store, as its owner reads it.
+desk_meta() {
+	"$TOOLS/od-tamper" "$STORE" owner \
+		"SELECT value FROM meta WHERE key = '$1'" \
+		<<< "$OWNER_PASS" | head -c -1
+}
+desk_meta sync.checkpoint > "$T/kept"
+proof checkpoint "$VKEY" "$T/kept"
+check "after sync the desk keeps the backend's checkpoint of 10 entries, checkable with the log key" \
+	grep -q "^10 " "$T/proof.out"
+
+# --- a backend whose signed tree is not the log it serves: a fork ------------
+stop_backend
+"$TOOLS/od-backend-sql" "$BK" \
+	"UPDATE merkle SET hash = zeroblob(32) WHERE level = 3 AND idx = 0"
+start_backend "$BK" "$PORT"
+od "$OWNER_PASS" confirm "$(jq -r '.[2].number' "$SAMPLE")"
+od "$OWNER_PASS" sync
+expect_fail "the desk refuses a checkpoint that does not extend the one it kept, naming the fork" \
+	6 "checkpoint of 11 entries does not extend the one this desk verified before \(10 entries\): the backend forked the log"
+desk_meta sync.checkpoint.fork > "$T/fork"
+proof checkpoint "$VKEY" "$T/fork"
+check "the refused checkpoint is kept, signed by the log key: evidence for anyone" \
+	grep -q "^11 " "$T/proof.out"
+get "/v1/proof/consistency?old=10&size=11"
+cp "$T/resp" "$T/cons-fork.json"
+proof consistency "$VKEY" "$T/kept" "$T/fork" "$T/cons-fork.json"
+check "and a third party finds the two signed checkpoints inconsistent" \
+	grep -q "forked or rewritten" "$T/proof.out"
+check "the kept checkpoint is still the one of 10 entries" \
+	test "$(desk_meta sync.checkpoint)" = "$(cat "$T/kept")"
+
 stop_backend
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
-check "orderdeskd verify still replays the log" \
-	grep -q "Verified 10 log entries" "$T/verify.out"
+check "orderdeskd verify still replays the log (the tree is beside it)" \
+	grep -q "Verified 11 log entries" "$T/verify.out"
 finish
