@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "app/log/checkpoint.h"
+#include "app/log/tlog-proof.h"
 #include "lib/encode.h"
 
 /* The example of golang.org/x/mod/sumdb/note (facts, not code). */
@@ -250,6 +251,95 @@ static void test_checkpoint_body(void **state)
 	buf_free(&b);
 }
 
+
+/* A tree of 5 entries "e0".."e4", every complete subtree's hash. */
+static uint8_t nodes[3][5][32];
+
+static enum od_code five_get(void *ctx, unsigned level, uint64_t index,
+			     uint8_t out[32], struct od_err *err)
+{
+	if (level > 2 || ((index + 1) << level) > 5)
+		return od_err_set(err, OD_E_NOTFOUND, "no such subtree");
+	memcpy(out, nodes[level][index], 32);
+	return OD_OK;
+}
+
+/* Checks proof text for entry as signed by other; the code. */
+static enum od_code check_as(const char *text, const char *entry)
+{
+	struct note_verifier v;
+	uint8_t pub[SIGKEY_PUB_LEN];
+	struct checkpoint c;
+	struct od_err err;
+	uint64_t index;
+
+	sigkey_public(other, pub);
+	assert_int_equal(note_verifier_make("o", pub, &v, &err), OD_OK);
+	return tlog_proof_check(text, strlen(text), entry, strlen(entry), &v,
+				&c, &index, &err);
+}
+
+/*
+ * A tlog-proof@v1 made for entry 3 of 5 checks offline, and every way it
+ * can be wrong is refused.
+ */
+static void test_tlog_proof(void **state)
+{
+	struct checkpoint c = { .origin = "o", .size = 5 };
+	struct merkle_proof p;
+	struct od_err err;
+	struct buf note, b;
+	char e[3], text[4096], *cut;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(e, sizeof e, "e%d", i);
+		assert_int_equal(merkle_leaf_hash(e, 2, NULL, 0, nodes[0][i],
+						  &err), OD_OK);
+	}
+	for (i = 0; i < 2; i++)
+		assert_int_equal(merkle_node_hash(nodes[0][2 * i],
+			nodes[0][2 * i + 1], nodes[1][i], &err), OD_OK);
+	assert_int_equal(merkle_node_hash(nodes[1][0], nodes[1][1],
+					  nodes[2][0], &err), OD_OK);
+	assert_int_equal(merkle_root(five_get, NULL, 5, c.root, &err), OD_OK);
+	buf_init(&note, 4096);
+	buf_init(&b, 8192);
+	assert_int_equal(checkpoint_sign(&c, other, &note, &err), OD_OK);
+	assert_int_equal(merkle_prove_inclusion(five_get, NULL, 3, 5, &p,
+						&err), OD_OK);
+	assert_int_equal(tlog_proof_write(3, &p, note.data, note.len, &b,
+					  &err), OD_OK);
+	assert_non_null(strstr(b.data, TLOG_PROOF_MAGIC "\nindex 3\n"));
+	assert_int_equal(check_as(b.data, "e3"), OD_OK);
+	assert_int_equal(check_as(b.data, "e2"), OD_E_TAMPERED);
+	/* An extra line is allowed (and ignored). */
+	snprintf(text, sizeof text, TLOG_PROOF_MAGIC "\nextra AAAA%s",
+		 b.data + strlen(TLOG_PROOF_MAGIC));
+	assert_int_equal(check_as(text, "e3"), OD_OK);
+	/* Another index, a leading zero, another magic, a hash too many. */
+	snprintf(text, sizeof text, "%s", b.data);
+	text[strlen(TLOG_PROOF_MAGIC) + 7] = '2';
+	assert_int_equal(check_as(text, "e3"), OD_E_TAMPERED);
+	snprintf(text, sizeof text, TLOG_PROOF_MAGIC "\nindex 03%s",
+		 strstr(b.data, "\nindex 3") + 8);
+	assert_int_equal(check_as(text, "e3"), OD_E_INPUT);
+	snprintf(text, sizeof text, "c2sp.org/tlog-proof@v2%s",
+		 b.data + strlen(TLOG_PROOF_MAGIC));
+	assert_int_equal(check_as(text, "e3"), OD_E_INPUT);
+	snprintf(text, sizeof text, TLOG_PROOF_MAGIC "\nindex 3\n"
+		 "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n%s",
+		 strstr(b.data, "\nindex 3\n") + 9);
+	assert_int_equal(check_as(text, "e3"), OD_E_TAMPERED);
+	/* Cut before the checkpoint. */
+	snprintf(text, sizeof text, "%s", b.data);
+	cut = strstr(text, "\n\n");
+	cut[1] = '\0';
+	assert_int_equal(check_as(text, "e3"), OD_E_INPUT);
+	buf_free(&note);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_note_refusals),
 		cmocka_unit_test(test_checkpoint_round_trip),
 		cmocka_unit_test(test_checkpoint_body),
+		cmocka_unit_test(test_tlog_proof),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
