@@ -190,6 +190,28 @@ static enum od_code judge(struct cp_check *k, long long synced,
 	return rc;
 }
 
+enum od_code sync_checkpoint_kept(struct store *s, char **note,
+				  struct checkpoint *c, struct od_err *err)
+{
+	struct cp_check k = { .s = s };
+	int known;
+	enum od_code rc = known_key(s, &k.v, &known, err);
+
+	*note = NULL;
+	if (rc == OD_OK && known)
+		rc = kept(&k, err);
+	if (rc != OD_OK)
+		return rc;
+	if (!k.have_prev)
+		return od_err_set(err, OD_E_NOTFOUND, "this desk has no "
+				  "checkpoint of its backend yet; run "
+				  "`orderdesk sync` first");
+	rc = store_meta_get(s, SYNC_META_CHECKPOINT, note, err);
+	if (rc == OD_OK)
+		*c = k.prev;
+	return rc;
+}
+
 enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 			     long long synced, struct od_err *err)
 {

@@ -33,4 +33,14 @@
 enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 			     long long synced, struct od_err *err);
 
+struct checkpoint;
+
+/*
+ * The checkpoint this desk verified last (for offline proofs): *note its
+ * signed note's text (the caller's, free) and *c what it says.  None yet
+ * gives OD_E_NOTFOUND ("sync first").
+ */
+enum od_code sync_checkpoint_kept(struct store *s, char **note,
+				  struct checkpoint *c, struct od_err *err);
+
 #endif

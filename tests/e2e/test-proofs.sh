@@ -143,6 +143,32 @@ proof checkpoint "$VKEY" "$T/kept"
 check "after sync the desk keeps the backend's checkpoint of 10 entries, checkable with the log key" \
 	grep -q "^10 " "$T/proof.out"
 
+# --- offline proofs: written on the desk, checked with the log key alone ------
+N1=$(jq -r '.[0].number' "$SAMPLE")
+od "$OWNER_PASS" audit proof --order "$N1" --out "$T/proofs"
+expect_ok "audit proof writes the proofs of order $N1's entries"
+check "an entry's .entry is its .statement then its .sig (log --export's)" \
+	cmp "$T/proofs/2.entry" <(cat "$T/export/2.statement" "$T/export/2.sig")
+check "its .proof is a C2SP tlog-proof@v1 for leaf 1" \
+	test "$(head -2 "$T/proofs/2.proof" | tr '\n' ' ')" = \
+	"c2sp.org/tlog-proof@v1 index 1 "
+"$OD" audit check-proof "$T/proofs" --log-key "$VKEY" > "$T/out" 2> "$T/err"
+RC=$?
+expect_ok "audit check-proof checks them with the log key alone (no store)"
+check "it names each entry and the checkpoint" \
+	grep -q "entry 2 is in orderdesk/Test-shop's log of 10 entries" "$T/out"
+cp -r "$T/proofs" "$T/proofs-bad"
+flip_byte "$T/proofs-bad/2.entry" 40
+"$OD" audit check-proof "$T/proofs-bad/2.proof" --log-key "$VKEY" \
+	> "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "an altered entry is refused, naming its file" 6 \
+	"2.proof: the inclusion proof does not lead to the checkpoint's root"
+"$OD" audit check-proof "$T/proofs" \
+	--log-key "$("$ODD" --dir "$T/bk2" key)" > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "another log's key does not check them" 6 "not signed by"
+
 # --- a backend whose signed tree is not the log it serves: a fork ------------
 stop_backend
 "$TOOLS/od-backend-sql" "$BK" \
