@@ -212,10 +212,16 @@ static enum od_code catch_up(struct store *s, struct od_err *err)
 
 	if (rc == OD_OK)
 		rc = read_count(s, log_size_sql, &log, err);
-	if (rc == OD_OK && tree > log) {
-		rc = store_merkle_cut(s, (long long)log, err);
+	if (tree > log)
 		tree = log;
-	}
+	/*
+	 * Nothing may stay that holds a leaf past the tree: a log cut by a
+	 * build without the tree, or a page of the table put back from an
+	 * older copy (its last leaves gone, a parent of them left on another
+	 * page), would have the appends below collide with it.
+	 */
+	if (rc == OD_OK)
+		rc = store_merkle_cut(s, (long long)tree, err);
 	if (rc == OD_OK)
 		rc = tip_matches(s, tree, &same, err);
 	if (rc == OD_OK && !same) {

@@ -207,6 +207,9 @@ static void test_built_on_open(void **state)
 	assert_int_equal(merkle_leaf_hash("entry 50.1\n", 11,
 		(const uint8_t[64]){ 0 }, 64, l.hash[49], &err), OD_OK);
 	reopen(path, &l);
+	/* A stale page: the last leaf gone, its parent left elsewhere. */
+	older_build(path, "DELETE FROM merkle WHERE level = 0 AND idx = 49");
+	reopen(path, &l);
 	older_build(path, "DELETE FROM log WHERE seq > 40");
 	l.n = 40;
 	reopen(path, &l);
