@@ -289,7 +289,7 @@ static void test_tlog_proof(void **state)
 	struct merkle_proof p;
 	struct od_err err;
 	struct buf note, b;
-	char e[3], text[4096], *cut;
+	char e[16], text[4096], *cut;
 	int i;
 
 	for (i = 0; i < 5; i++) {
