@@ -96,4 +96,30 @@ enum od_code store_head_lower(struct store *s, long long seq,
  */
 void store_head_settle(struct store *s, int committed);
 
+/*
+ * The log's Merkle tree (store-merkle.h): the hash of each complete
+ * subtree, keyed by level and index.  In the schema of a new store, and
+ * added on open to one made before it.
+ */
+#define STORE_MERKLE_SQL \
+	"CREATE TABLE IF NOT EXISTS merkle(" \
+	"  level INTEGER NOT NULL," \
+	"  idx INTEGER NOT NULL," \
+	"  hash BLOB NOT NULL," \
+	"  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+
+/* Adds entry r's leaf (r->seq - 1) and the subtrees it completes. */
+enum od_code store_merkle_add(struct store *s, const struct log_record *r,
+			      struct od_err *err);
+
+/* Takes out the subtrees that hold a leaf after after_seq. */
+enum od_code store_merkle_cut(struct store *s, long long after_seq,
+			      struct od_err *err);
+
+/*
+ * On open: makes the tree's table if missing and builds or completes the
+ * tree to match the log (one write transaction, only when it does not).
+ */
+enum od_code store_merkle_start(struct store *s, struct od_err *err);
+
 #endif

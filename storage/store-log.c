@@ -155,7 +155,10 @@ enum od_code store_log_append(struct store *s, const struct log_record *r,
 	sqlite3_bind_blob(st, 8, r->signature, 64, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 9, r->hash, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, r->digest, 32, SQLITE_STATIC);
-	return store_step_done(s, st, "appending to the log", err);
+	if (store_step_done(s, st, "appending to the log", err) != OD_OK)
+		return err->code;
+	/* The tree follows the log in the same transaction. */
+	return store_merkle_add(s, r, err);
 }
 
 /* Fills a log record from the current row (seq, statement, sig, hash). */

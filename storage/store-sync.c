@@ -221,7 +221,8 @@ enum od_code store_log_cut(struct store *s, long long after_seq,
 	if (st == NULL)
 		return err->code;
 	sqlite3_bind_int64(st, 1, after_seq);
-	return store_step_done(s, st, "taking entries out of the log", err);
+	rc = store_step_done(s, st, "taking entries out of the log", err);
+	return rc != OD_OK ? rc : store_merkle_cut(s, after_seq, err);
 }
 
 enum od_code store_log_count_after(struct store *s, long long after_seq,

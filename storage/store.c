@@ -49,6 +49,7 @@ static const char schema_sql[] =
 	"  active INTEGER NOT NULL,"
 	"  added_seq INTEGER NOT NULL);"
 	RETIRED_KEYS_SQL
+	STORE_MERKLE_SQL
 	"CREATE TABLE orders("
 	"  number TEXT PRIMARY KEY,"
 	"  placed_at TEXT NOT NULL,"
@@ -98,73 +99,6 @@ static const char schema_sql[] =
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
 	"CREATE INDEX notes_order ON notes(order_no);";
-
-enum od_code store_fail(struct store *s, int rc, const char *what,
-			struct od_err *err)
-{
-	enum od_code code = vfs_crypt_error(rc, what, err);
-
-	/* Constraint failures are about the data, not the disk. */
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return od_err_set(err, OD_E_EXISTS, "%s: already recorded",
-				  what);
-	(void)s;
-	return code;
-}
-
-sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct od_err *err)
-{
-	sqlite3_stmt *st;
-	int i, rc;
-
-	for (i = 0; i < s->ncache; i++) {
-		if (s->cache[i].sql == sql) {
-			st = s->cache[i].stmt;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
-		}
-	}
-	rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				&st, NULL);
-	if (rc != SQLITE_OK) {
-		store_fail(s, rc, "preparing a query", err);
-		return NULL;
-	}
-	if (s->ncache == STORE_STMT_CACHE) {
-		/* Never expected: the cache is sized for every query we have. */
-		sqlite3_finalize(st);
-		od_err_set(err, OD_E_INTERNAL, "query cache is full");
-		return NULL;
-	}
-	s->cache[s->ncache].sql = sql;
-	s->cache[s->ncache].stmt = st;
-	s->ncache++;
-	return st;
-}
-
-enum od_code store_step_done(struct store *s, sqlite3_stmt *st,
-			     const char *what, struct od_err *err)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, rc, what, err);
-	return OD_OK;
-}
-
-int store_bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-}
-
-const char *store_col_text(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t ? (const char *)t : "";
-}
 
 /* Runs SQL text with no results. */
 static enum od_code store_exec(struct store *s, const char *sql,
@@ -258,7 +192,9 @@ static enum od_code store_upgrade(struct store *s, struct od_err *err)
 	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL,
 				     "upgrading the store", err);
 
-	return rc == OD_OK ? search_schema_upgrade(s->db, err) : rc;
+	if (rc == OD_OK)
+		rc = search_schema_upgrade(s->db, err);
+	return rc != OD_OK ? rc : store_merkle_start(s, err);
 }
 
 /* Creates the schema in a fresh store. */

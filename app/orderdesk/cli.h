@@ -15,6 +15,7 @@
 
 #include "app/shop/shop.h"
 #include "lib/err.h"
+#include "storage/records.h"
 
 struct cli {
 	char *store_dir;   /* resolved --store, or the default */
@@ -69,6 +70,19 @@ int cli_main(int argc, char **argv, struct cli_desk *desk);
  */
 enum od_code cli_unlock(struct cli *c, enum shop_access access,
 			struct shop **out, struct od_err *err);
+
+/* Writes len bytes to a new file dir/name, mode 0600 (cmd-log.c). */
+enum od_code cli_write_file(const char *dir, const char *name,
+			    const void *p, size_t len, struct od_err *err);
+
+/*
+ * Exports entry r as SEQ.statement (the exact signed bytes), SEQ.sig (the
+ * raw 64-byte Ed25519 signature) and SEQ.signer (the signer's name), so
+ * that `openssl pkeyutl -verify -rawin` can check it without orderdesk
+ * (cmd-log.c).
+ */
+enum od_code cli_export_entry(const char *dir, const struct log_record *r,
+			      const char *actor, struct od_err *err);
 
 /* Usage error for a command: "usage: orderdesk NAME ARGS". */
 enum od_code cli_usage(const struct cli_command *cmd, struct od_err *err);

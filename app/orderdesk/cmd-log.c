@@ -1,6 +1,6 @@
 /*
- * cmd-log.c - `orderdesk log` (the signed statements, exactly as signed) and
- * `orderdesk audit verify` (replay everything and check every page).
+ * cmd-log.c - `orderdesk log`: the signed statements, exactly as signed,
+ * shown or exported as files.
  */
 #include "app/orderdesk/cli.h"
 
@@ -15,7 +15,6 @@
 
 #include "app/log/ledger.h"
 #include "lib/encode.h"
-#include "storage/vfs-crypt.h"
 
 enum log_format { LOG_TEXT, LOG_JSON };
 
@@ -26,9 +25,8 @@ struct log_job {
 	long long count;
 };
 
-/* Writes len bytes to a new file dir/name, mode 0600. */
-static enum od_code write_file(const char *dir, const char *name,
-			       const void *p, size_t len, struct od_err *err)
+enum od_code cli_write_file(const char *dir, const char *name,
+			    const void *p, size_t len, struct od_err *err)
 {
 	char path[4096];
 	int fd;
@@ -48,26 +46,21 @@ static enum od_code write_file(const char *dir, const char *name,
 	return OD_OK;
 }
 
-/*
- * Exports entry r as SEQ.statement (the exact signed bytes), SEQ.sig (the
- * raw 64-byte Ed25519 signature) and SEQ.signer (the signer's name), so that
- * `openssl pkeyutl -verify -rawin` can check it without orderdesk.
- */
-static enum od_code export_entry(const char *dir, const struct log_record *r,
-				 const char *actor, struct od_err *err)
+enum od_code cli_export_entry(const char *dir, const struct log_record *r,
+			      const char *actor, struct od_err *err)
 {
 	char name[64];
 	enum od_code rc;
 
 	snprintf(name, sizeof name, "%lld.statement", r->seq);
-	rc = write_file(dir, name, r->statement, r->statement_len, err);
+	rc = cli_write_file(dir, name, r->statement, r->statement_len, err);
 	if (rc == OD_OK) {
 		snprintf(name, sizeof name, "%lld.sig", r->seq);
-		rc = write_file(dir, name, r->signature, 64, err);
+		rc = cli_write_file(dir, name, r->signature, 64, err);
 	}
 	if (rc == OD_OK) {
 		snprintf(name, sizeof name, "%lld.signer", r->seq);
-		rc = write_file(dir, name, actor, strlen(actor), err);
+		rc = cli_write_file(dir, name, actor, strlen(actor), err);
 	}
 	return rc;
 }
@@ -86,7 +79,7 @@ static enum od_code log_entry(void *ctx, const struct log_record *r,
 	hex_encode(r->hash, 32, hash);
 	b64_encode(r->signature, 64, sig);
 	if (j->export_dir != NULL) {
-		rc = export_entry(j->export_dir, r, st->actor, err);
+		rc = cli_export_entry(j->export_dir, r, st->actor, err);
 	} else if (j->format == LOG_JSON) {
 		json_t *obj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s#}",
 					"seq", (json_int_t)r->seq,
@@ -165,36 +158,4 @@ static enum od_code cmd_log(struct cli *c, int argc, char **argv,
 const struct cli_command cmd_log_entry = {
 	"log", "[--order NUMBER] [--format text|json] [--export DIR]",
 	"the signed statements, exactly as signed", cmd_log,
-};
-
-static enum od_code cmd_audit(struct cli *c, int argc, char **argv,
-			      struct od_err *err)
-{
-	struct ledger_report rep;
-	struct shop *sh = NULL;
-	unsigned long pages = 0;
-	enum od_code rc;
-
-	if (argc != 2 || strcmp(argv[1], "verify") != 0)
-		return cli_usage(&cmd_audit_entry, err);
-	rc = cli_unlock(c, SHOP_READ, &sh, err);
-	if (rc == OD_OK)
-		rc = vfs_crypt_verify_file(sh->db_path, sh->data_key, &pages,
-					   err);
-	if (rc == OD_OK)
-		rc = store_integrity_check(sh->store, err);
-	if (rc == OD_OK)
-		rc = ledger_verify(sh->store, &rep, err);
-	if (rc == OD_OK)
-		fprintf(c->out, "Verified %lld log entries (%lld people, %lld "
-			"orders) and %lu pages: every signature, role, "
-			"transition and link of the hash chain checks.\n",
-			rep.entries, rep.users, rep.orders, pages);
-	shop_close(sh);
-	return rc;
-}
-
-const struct cli_command cmd_audit_entry = {
-	"audit", "verify",
-	"replay the log and check every signature, role and page", cmd_audit,
 };

@@ -13,6 +13,7 @@
 
 #include "app/log/people.h"
 #include "app/keys/pki.h"
+#include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 
@@ -694,42 +695,25 @@ void backend_join_refused(struct join_guard *g, const char *addr)
 	guard_fail(g, addr, now);
 }
 
-unsigned backend_route_request(struct backend *b, struct join_guard *g,
-			       const struct backend_config *cfg,
-			       const struct backend_peer *peer,
-			       const char *addr, const char *method,
-			       const char *path, const char *arg_after,
-			       const char *arg_limit, const char *body,
-			       size_t len, struct buf *out, char *note,
-			       size_t note_size)
+unsigned backend_post_join(const struct route_call *c)
 {
-	g->max_fails = cfg->join_fails;
-	if (strcmp(path, WIRE_JOIN_PATH) == 0) {
-		if (strcmp(method, "POST") != 0)
-			return backend_reply_error(out, 405, "use POST for /v1/join",
-					   note, note_size);
-		return route_join(b, g, addr, body, len, out, note, note_size);
-	}
-	/* Only joining is open; the server already refused the rest. */
-	if (peer->name == NULL)
-		return backend_reply_error(out, 401, "a client certificate is required",
-				   note, note_size);
-	if (strcmp(path, "/v1/invite") == 0 || strcmp(path, "/v1/people") == 0) {
-		if (peer->storefront)
-			return backend_reply_error(out, 403, "a storefront's "
-					   "certificate may only post orders",
-					   note, note_size);
-		if (path[4] == 'i' && strcmp(method, "POST") == 0)
-			return route_invite(b, cfg, body, len, out, note,
-					    note_size);
-		if (path[4] == 'p' && strcmp(method, "GET") == 0)
-			return route_people_get(b, out, note, note_size);
-		if (path[4] == 'p' && strcmp(method, "POST") == 0)
-			return route_people_post(b, body, len, out, note,
-						 note_size);
-		return backend_reply_error(out, 405, "use POST for /v1/invite, GET or "
-				   "POST for /v1/people", note, note_size);
-	}
-	return backend_route_peer(b, peer, method, path, arg_after, arg_limit,
-				  body, len, out, note, note_size);
+	return route_join(c->b, c->guard, c->addr, c->body, c->len, c->out,
+			  c->note, c->note_size);
+}
+
+unsigned backend_post_invite(const struct route_call *c)
+{
+	return route_invite(c->b, c->cfg, c->body, c->len, c->out, c->note,
+			    c->note_size);
+}
+
+unsigned backend_get_people(const struct route_call *c)
+{
+	return route_people_get(c->b, c->out, c->note, c->note_size);
+}
+
+unsigned backend_post_people(const struct route_call *c)
+{
+	return route_people_post(c->b, c->body, c->len, c->out, c->note,
+				 c->note_size);
 }

@@ -100,18 +100,17 @@ enum od_code backend_join_code(struct backend *b, long long ttl,
 void backend_join_refused(struct join_guard *g, const char *addr);
 
 /*
- * Answers one request: the routes above, and every other one through
- * backend_route_peer.  addr is the client's IP address, for the guard.
- * A peer with no name (no certificate) is answered on POST /v1/join only
- * (401 otherwise).
+ * Answers one request through the route table (routes.h): the routes
+ * above, and every other one.  addr is the client's IP address, for the
+ * guard; args the query's arguments.  A peer with no name (no
+ * certificate) is answered on POST /v1/join only (401 otherwise).
  */
 unsigned backend_route_request(struct backend *b, struct join_guard *g,
 			       const struct backend_config *cfg,
 			       const struct backend_peer *peer,
 			       const char *addr, const char *method,
-			       const char *path, const char *arg_after,
-			       const char *arg_limit, const char *body,
-			       size_t len, struct buf *out, char *note,
-			       size_t note_size);
+			       const char *path, const struct backend_args *args,
+			       const char *body, size_t len, struct buf *out,
+			       char *note, size_t note_size);
 
 #endif

@@ -19,7 +19,9 @@
 #include "app/log/order.h"
 #include "app/keys/pki.h"
 #include "app/log/statement.h"
+#include "app/log/checkpoint.h"
 #include "app/log/wire.h"
+#include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -349,6 +351,24 @@ static enum od_code make_join(const char *dir, const char *ca_cert,
 	return rc;
 }
 
+/* The log's verifier key as text into out[size]. */
+static enum od_code log_key_text(const char *shop,
+				 const uint8_t pub[SIGKEY_PUB_LEN], char *out,
+				 size_t size, struct od_err *err)
+{
+	struct note_verifier v;
+	struct buf b;
+	enum od_code rc = checkpoint_log_key(shop, pub, &v, err);
+
+	buf_init(&b, size - 1);
+	if (rc == OD_OK)
+		rc = note_verifier_text(&v, &b, err);
+	if (rc == OD_OK)
+		snprintf(out, size, "%s", b.data);
+	buf_free(&b);
+	return rc;
+}
+
 enum od_code backend_init(const char *dir, const char *shop,
 			  const char *const *hosts, size_t nhosts,
 			  struct backend_init_report *rep, struct od_err *err)
@@ -385,6 +405,9 @@ enum od_code backend_init(const char *dir, const char *shop,
 		goto out;
 	sigkey_public(k, pub);
 	b64_encode(pub, sizeof pub, rep->head_key);
+	rc = log_key_text(shop, pub, rep->log_key, sizeof rep->log_key, err);
+	if (rc != OD_OK)
+		goto out;
 	hex_encode(data_key, sizeof data_key, hex_a);
 	hex_encode(seed, sizeof seed, hex_b);
 	snprintf(keytext, sizeof keytext, "%s\ndata: %s\nsign: %s\n",
@@ -516,6 +539,11 @@ const char *backend_shop(const struct backend *b)
 struct store *backend_store(struct backend *b)
 {
 	return b->store;
+}
+
+const struct sigkey *backend_head_key(const struct backend *b)
+{
+	return b->head_key;
 }
 
 void backend_set_config(struct backend *b, const struct backend_config *cfg)
@@ -975,80 +1003,76 @@ static int exact_keys(json_t *o, size_t n)
 	return json_is_object(o) && json_object_size(o) == n;
 }
 
+/* Whether each statement of list is {"statement": TEXT, "signature": S}. */
+static int statements_shaped(json_t *list)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		json_t *s = json_object_get(e, "statement");
+		json_t *g = json_object_get(e, "signature");
+
+		if (!exact_keys(e, 2) || !json_is_string(s) ||
+		    !json_is_string(g) ||
+		    json_string_length(s) > STMT_MAX_BYTES)
+			return 0;
+	}
+	return 1;
+}
+
 /* POST /v1/statements */
 static unsigned route_statements(struct backend *b, const char *body,
 				 size_t len, struct buf *out, char *note,
 				 size_t note_size)
 {
 	struct tally t = { 0, 0, 0 };
-	struct verdict *verdicts;
+	struct verdict *verdicts = NULL;
 	json_error_t jerr;
-	json_t *root, *list, *receipts = NULL, *answer = NULL;
-	size_t i, n;
+	json_t *root, *list, *receipts, *answer = NULL, *r;
+	unsigned status = 0;
+	const char *why = NULL;
+	size_t i, n = 0;
 
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return backend_reply_error(out, 400, "the body is not JSON", note,
-				   note_size);
 	list = json_object_get(root, "statements");
-	if (!exact_keys(root, 1) || !json_is_array(list) ||
-	    json_array_size(list) == 0) {
-		json_decref(root);
-		return backend_reply_error(out, 400, "the body must be {\"statements\": "
-				   "[...]} with at least one", note, note_size);
+	if (root == NULL) {
+		status = 400, why = "the body is not JSON";
+	} else if (!exact_keys(root, 1) || !json_is_array(list) ||
+		   json_array_size(list) == 0) {
+		status = 400, why = "the body must be {\"statements\": [...]} "
+				    "with at least one";
+	} else if ((n = json_array_size(list)) > b->max_batch) {
+		status = 413, why = "too many statements in one batch";
+	} else if (!statements_shaped(list)) {
+		status = 400, why = "each statement must be {\"statement\": "
+				    "TEXT, \"signature\": BASE64}";
 	}
-	n = json_array_size(list);
-	if (n > b->max_batch) {
-		json_decref(root);
-		return backend_reply_error(out, 413, "too many statements in one batch",
-				   note, note_size);
-	}
-	for (i = 0; i < n; i++) {
-		json_t *e = json_array_get(list, i);
-		json_t *s = json_object_get(e, "statement");
-		json_t *g = json_object_get(e, "signature");
-
-		if (!exact_keys(e, 2) || !json_is_string(s) ||
-		    !json_is_string(g) ||
-		    json_string_length(s) > STMT_MAX_BYTES) {
-			json_decref(root);
-			return backend_reply_error(out, 400, "each statement must be "
-					   "{\"statement\": TEXT, "
-					   "\"signature\": BASE64}", note,
-					   note_size);
-		}
-	}
-	receipts = json_array();
-	answer = json_object();
-	if (receipts == NULL || answer == NULL ||
-	    json_object_set_new(answer, "receipts", receipts) != 0) {
-		json_decref(root);
-		json_decref(answer);
-		return backend_reply_error(out, 500, "out of memory", note, note_size);
-	}
+	if (status != 0)
+		goto out;
+	status = 500, why = "out of memory";
+	answer = json_pack("{s:[]}", "receipts");
+	receipts = json_object_get(answer, "receipts");
 	verdicts = calloc(n, sizeof *verdicts);
-	if (verdicts == NULL) {
-		json_decref(root);
-		json_decref(answer);
-		return backend_reply_error(out, 500, "out of memory", note, note_size);
-	}
+	if (receipts == NULL || verdicts == NULL)
+		goto out;
 	judge_batch(b, list, verdicts);
 	for (i = 0; i < n; i++) {
-		json_t *r = receipt(&verdicts[i], &t);
-
-		if (r == NULL || json_array_append_new(receipts, r) != 0) {
-			free(verdicts);
-			json_decref(root);
-			json_decref(answer);
-			return backend_reply_error(out, 500, "out of memory", note,
-					   note_size);
-		}
+		r = receipt(&verdicts[i], &t);
+		if (r == NULL || json_array_append_new(receipts, r) != 0)
+			goto out;
 	}
-	free(verdicts);
-	json_decref(root);
 	snprintf(note, note_size, "%u accepted, %u duplicate, %u refused",
 		 t.accepted, t.duplicate, t.refused);
-	return route_done(b, answer, out, note, note_size);
+	status = route_done(b, answer, out, note, note_size);
+	answer = NULL;
+	why = NULL;
+out:
+	free(verdicts);
+	json_decref(root);
+	json_decref(answer);
+	return why ? backend_reply_error(out, status, why, note, note_size)
+		   : status;
 }
 
 
@@ -1650,58 +1674,20 @@ static unsigned route_orders(struct backend *b, const char *name,
 	return route_done(b, answer, out, note, note_size);
 }
 
-unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
-			    const char *method, const char *path,
-			    const char *arg_after, const char *arg_limit,
-			    const char *body, size_t len, struct buf *out,
-			    char *note, size_t note_size)
+unsigned backend_get_log(const struct route_call *c)
 {
-	/* Without a certificate only joining is answered (backend-join.c). */
-	if (peer->name == NULL)
-		return backend_reply_error(out, 401, "a client certificate is required",
-				   note, note_size);
-	/* A storefront only places orders; only a storefront does. */
-	if (strcmp(path, "/v1/orders") == 0) {
-		if (strcmp(method, "POST") != 0)
-			return backend_reply_error(out, 405, "use POST for /v1/orders",
-					   note, note_size);
-		if (!peer->storefront)
-			return backend_reply_error(out, 403, "only a storefront's "
-					   "certificate may post orders; a "
-					   "desk pushes statements", note,
-					   note_size);
-		return route_orders(b, peer->name, body, len, out, note,
-				    note_size);
-	}
-	if (peer->storefront &&
-	    (strcmp(path, "/v1/log") == 0 ||
-	     strcmp(path, "/v1/statements") == 0))
-		return backend_reply_error(out, 403, "a storefront's certificate may "
-				   "only post orders", note, note_size);
-	if (strcmp(path, "/v1/log") == 0) {
-		if (strcmp(method, "GET") != 0)
-			return backend_reply_error(out, 405, "use GET for /v1/log",
-					   note, note_size);
-		return route_log(b, arg_after, arg_limit, out, note,
-				 note_size);
-	}
-	if (strcmp(path, "/v1/statements") == 0) {
-		if (strcmp(method, "POST") != 0)
-			return backend_reply_error(out, 405, "use POST for "
-					   "/v1/statements", note, note_size);
-		return route_statements(b, body, len, out, note, note_size);
-	}
-	return backend_reply_error(out, 404, "no such route; see backend.h", note,
-			   note_size);
+	return route_log(c->b, c->args->after, c->args->limit, c->out, c->note,
+			 c->note_size);
 }
 
-unsigned backend_route(struct backend *b, const char *method,
-		       const char *path, const char *arg_after,
-		       const char *arg_limit, const char *body, size_t len,
-		       struct buf *out, char *note, size_t note_size)
+unsigned backend_post_statements(const struct route_call *c)
 {
-	const struct backend_peer desk = { "", 0 };
+	return route_statements(c->b, c->body, c->len, c->out, c->note,
+				c->note_size);
+}
 
-	return backend_route_peer(b, &desk, method, path, arg_after, arg_limit,
-				  body, len, out, note, note_size);
+unsigned backend_post_orders(const struct route_call *c)
+{
+	return route_orders(c->b, c->peer->name, c->body, c->len, c->out,
+			    c->note, c->note_size);
 }

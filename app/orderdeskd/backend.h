@@ -58,6 +58,12 @@
  *     more than max_batch orders 413, a storefront not (or no longer)
  *     approved in the log 403 saying what to do.
  *
+ *   GET /v1/checkpoint, /v1/proof/inclusion, /v1/proof/consistency
+ *     the log's signed checkpoint and Merkle proofs: backend-proof.h.
+ *
+ *   Every route is a line of the one table in routes.c (method, path, who
+ *   may, handler); joining, invites and people are in backend-join.h.
+ *
  *   A certificate listed in revoked gets 403 on every route (the server
  *   asks backend_revoked before reading a request's body).
  *
@@ -124,6 +130,8 @@ enum od_code backend_config_listen(struct backend_config *cfg,
 struct backend_init_report {
 	char pin[64];                /* the server key's pin */
 	char head_key[64];           /* base64 of the head-signing public key */
+	char log_key[320];           /* the log's verifier key, NAME+ID+B64
+					(app/log/checkpoint.h) */
 };
 
 /*
@@ -152,6 +160,12 @@ void backend_close(struct backend *b);
 
 /* The backend's store (borrowed), e.g. for ledger_verify. */
 struct store *backend_store(struct backend *b);
+
+/*
+ * The backend's Ed25519 head key (borrowed): it signs the heads of its
+ * answers and the log's checkpoints (backend-proof.h).
+ */
+const struct sigkey *backend_head_key(const struct backend *b);
 
 /* The backend's directory and shop name (borrowed). */
 const char *backend_dir(const struct backend *b);
@@ -204,17 +218,30 @@ struct backend_peer {
 	int storefront;              /* its unit is PKI_STOREFRONT_UNIT */
 };
 
+/* The query arguments the routes read: each the value or NULL. */
+struct backend_args {
+	const char *after, *limit;        /* GET /v1/log */
+	const char *index, *size, *old;   /* GET /v1/proof/... */
+};
+
+struct https_request;
+
+/* Fills a with req's query arguments (borrowed from req) (routes.c). */
+void backend_args_from(const struct https_request *req,
+		       struct backend_args *a);
+
 /*
- * Answers one request from peer (see the wire above): writes the JSON
- * answer to out and returns the HTTP status.  arg_after and arg_limit are
- * the query's values or NULL.  note gets a short line for the log, with
+ * Answers one request from peer (see the wire above) through the route
+ * table (routes.h), without the routes that need a serving backend
+ * (joining, invites, people: 404): writes the JSON answer to out and
+ * returns the HTTP status.  note gets a short line for the log, with
  * counts only: never a statement's content.
  */
 unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 			    const char *method, const char *path,
-			    const char *arg_after, const char *arg_limit,
-			    const char *body, size_t len, struct buf *out,
-			    char *note, size_t note_size);
+			    const struct backend_args *args, const char *body,
+			    size_t len, struct buf *out, char *note,
+			    size_t note_size);
 
 /* What happened to one order of an import. */
 typedef void (*backend_order_fn)(void *ctx, const char *number,

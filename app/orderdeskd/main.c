@@ -9,6 +9,7 @@
  *   orderdeskd --dir DIR storefront add|revoke NAME
  *   orderdeskd --dir DIR import [--storefront NAME] FILE
  *   orderdeskd --dir DIR verify
+ *   orderdeskd --dir DIR key       the log's verifier key (checkpoints)
  *
  * serve logs one line per request to stderr (peer, route, status, counts:
  * never a statement, a key or customer data); SIGTERM or SIGINT stop it
@@ -28,6 +29,7 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/backend-proof.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
 #include "app/import/import.h"
@@ -73,17 +75,17 @@ static unsigned handle(void *ctx, const struct https_request *req,
 {
 	struct serve_ctx *sc = ctx;
 	struct backend_peer peer;
+	struct backend_args args;
 	char note[160], line[400];
 	unsigned status;
 
 	/* No certificate: no name, and only joining is answered. */
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
+	backend_args_from(req, &args);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
-				       https_request_arg(req, "after"),
-				       https_request_arg(req, "limit"),
-				       req->body, req->len, out, note,
+				       &args, req->body, req->len, out, note,
 				       sizeof note);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
 		 req->anonymous ? "(no certificate)" :
@@ -399,8 +401,9 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 		return rc;
 	printf("Made the backend for \"%s\" in %s.\n\n"
 	       "backend pin:      %s\n"
-	       "head-signing key: %s\n",
-	       shop, dir, rep.pin, rep.head_key);
+	       "head-signing key: %s\n"
+	       "log key:          %s\n",
+	       shop, dir, rep.pin, rep.head_key, rep.log_key);
 	rc = print_code(dir, ttl, rep.pin, err);
 	if (rc == OD_OK)
 		printf("\n(A desk made before the backend attaches with the "
@@ -614,6 +617,31 @@ static enum od_code cmd_verify(const char *dir, int argc, char **argv,
 	return rc;
 }
 
+/* `key`: the log's verifier key, for whoever checks its checkpoints. */
+static enum od_code cmd_key(const char *dir, int argc, char **argv,
+			    struct od_err *err)
+{
+	struct note_verifier v;
+	struct backend *b = NULL;
+	struct buf text;
+	enum od_code rc;
+
+	if (argc != 1)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "key");
+	buf_init(&text, 1024);
+	rc = backend_open(dir, 0, &b, err);
+	if (rc == OD_OK)
+		rc = backend_log_key(b, &v, err);
+	if (rc == OD_OK)
+		rc = note_verifier_text(&v, &text, err);
+	if (rc == OD_OK)
+		printf("%s\n", text.data);
+	buf_free(&text);
+	backend_close(b);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -654,6 +682,7 @@ int main(int argc, char **argv)
 				"       orderdeskd --dir DIR import "
 				"[--storefront NAME] FILE\n"
 				"       orderdeskd --dir DIR verify\n"
+				"       orderdeskd --dir DIR key\n"
 				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
@@ -686,6 +715,8 @@ int main(int argc, char **argv)
 		rc = cmd_import(dir, argc, argv, &err);
 	else if (strcmp(cmd, "verify") == 0)
 		rc = cmd_verify(dir, argc, argv, &err);
+	else if (strcmp(cmd, "key") == 0)
+		rc = cmd_key(dir, argc, argv, &err);
 	else
 		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
 				"(orderdeskd --help lists them)", cmd);

@@ -17,6 +17,7 @@
 #include "app/sync/people-sync.h"
 #include "app/keys/pki.h"
 #include "app/shop/sync-key.h"
+#include "app/sync/sync-checkpoint.h"
 #include "app/sync/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -1247,7 +1248,13 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 	if (rc == OD_OK) {
 		rc = job_hold(&j, SHOP_WRITE, err);
 		if (rc == OD_OK) {
-			rc = people_sync(sh, j.client, &rep->people, err);
+			/* The backend's checkpoint must extend this log. */
+			rc = sync_checkpoint(sh->store, &(struct backend_call){
+				j.client, &j.resp, SYNC_TRIES, j.stop, 0 },
+				j.seen_seq, err);
+			if (rc == OD_OK)
+				rc = people_sync(sh, j.client, &rep->people,
+						 err);
 			job_let_go(&j);
 		}
 	}

@@ -96,13 +96,14 @@ static unsigned handle(void *ctx, const struct https_request *req,
 {
 	struct run *r = ctx;
 	struct backend_peer peer = { req->anonymous ? NULL : req->peer, 0 };
+	struct backend_args args;
 	char note[160];
+
+	backend_args_from(req, &args);
 
 	return backend_route_request(r->b, &r->guard, &r->cfg, &peer,
 				     req->peer_addr, req->method, req->path,
-				     https_request_arg(req, "after"),
-				     https_request_arg(req, "limit"),
-				     req->body, req->len, out, note,
+				     &args, req->body, req->len, out, note,
 				     sizeof note);
 }
 

@@ -14,7 +14,8 @@
 # ru_maxrss); last build/bench/bench-sync pushes and pulls over loopback
 # TLS 1.3 against an in-process backend (about two minutes; it needs
 # 100,000 orders, generated apart when N is smaller); build/bench/bench-replay
-# answers a batch of 500 replayed statements at 100k and 1M log entries.
+# answers a batch of 500 replayed statements at 100k and 1M log entries;
+# build/bench/bench-merkle times the Merkle tree at 1k and 1M entries.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -120,5 +121,10 @@ else
 	"$BUILD/bench/bench-replay" "$T/replay" 100000
 fi
 rm -rf "$T/replay"
+# The log's Merkle tree: append, proofs and checks at 1k and 1M entries
+# (about 30 s and 600 MB of temp space; BENCH_MERKLE_MAX lowers the top).
+mkdir "$T/merkle"
+"$BUILD/bench/bench-merkle" "$T/merkle" 1000 "${BENCH_MERKLE_MAX:-1000000}"
+rm -rf "$T/merkle"
 # The desk's screens: first screen and redraw times on N orders.
 BUILD="$BUILD" ./tests/bench/run-desk.sh "$N"

@@ -212,8 +212,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	buf_init(&out, 3 * BACKEND_PAGE_BYTES + 1024 * 1024);
-	status = backend_route_peer(fz_backend, peer, method, path, after,
-				    limit, text, len, &out, note,
+	status = backend_route_peer(fz_backend, peer, method, path,
+				    &(const struct backend_args){ .after = after,
+						.limit = limit },
+				    text, len, &out, note,
 				    sizeof note);
 	fz_check_answer(status, &out, sel <= 1 && peer == &desk &&
 			strcmp(method, "POST") == 0, text, len);

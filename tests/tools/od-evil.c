@@ -66,9 +66,11 @@ static json_t *real_head(struct evil *e)
 	json_error_t jerr;
 	json_t *ans, *head = NULL;
 
+	const struct backend_args args = { "0", "1", NULL, NULL, NULL };
+
 	buf_init(&out, 64 * 1024 * 1024);
 	if (backend_route_request(e->b, &e->guard, &e->cfg, &peer, "", "GET",
-				  "/v1/log", "0", "1", "", 0, &out, note,
+				  "/v1/log", &args, "", 0, &out, note,
 				  sizeof note) == 200) {
 		ans = json_loadb(out.data, out.len, 0, &jerr);
 		head = json_incref(json_object_get(ans, "head"));
@@ -210,9 +212,11 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	struct evil *e = ctx;
 	struct backend_peer peer;
 	const char *limit = https_request_arg(req, "limit");
+	struct backend_args args;
 	char note[160];
 	unsigned status;
 
+	backend_args_from(req, &args);
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	if (!e->stale && !e->sfbundle && e->refuse == NULL &&
@@ -237,8 +241,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	}
 	status = backend_route_request(e->b, &e->guard, &e->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
-				       https_request_arg(req, "after"), limit,
-				       req->body, req->len, out, note,
+				       &args, req->body, req->len, out, note,
 				       sizeof note);
 	if (e->sfbundle && strcmp(req->method, "GET") == 0 &&
 	    strcmp(req->path, "/v1/people") == 0)

@@ -719,7 +719,8 @@ static unsigned route_as(struct fixture *f, const char *name,
 	unsigned status;
 
 	buf_reset(&f->out);
-	status = backend_route_peer(f->b, &peer, method, path, "0", NULL, body,
+	status = backend_route_peer(f->b, &peer, method, path,
+				    &(const struct backend_args){ .after = "0" }, body,
 				    body ? strlen(body) : 0, &f->out, f->note,
 				    sizeof f->note);
 	if (ans != NULL) {

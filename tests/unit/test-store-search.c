@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "storage/store-internal.h"
+#include "tests/unit/fixture-plain.h"
 #include "storage/store-search.h"
 #include "storage/store-sync.h"
 
@@ -66,23 +67,6 @@ static void fill(struct store *s)
 	insert(s, "2005", 5, "Edgar Vega", "edgar@example.com", "Earl Grey");
 }
 
-/* A store on a plain SQLite file (the index does not depend on the
- * encryption; test_migration_encrypted covers that side). */
-static enum od_code plain_open(const char *path, int create,
-			       struct store **out, struct od_err *err)
-{
-	sqlite3 *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return od_err_set(err, OD_E_IO, "cannot open %s", path);
-	}
-	if (create)
-		sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL);
-	return store_adopt(db, create, out, err);
-}
-
 static int setup(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
@@ -91,7 +75,7 @@ static int setup(void **state)
 	snprintf(w->dir, sizeof w->dir, "/tmp/od-search-XXXXXX");
 	assert_non_null(mkdtemp(w->dir));
 	snprintf(w->path, sizeof w->path, "%s/store.db", w->dir);
-	assert_int_equal(plain_open(w->path, 1, &w->s, &w->err),
+	assert_int_equal(plain_store_open(w->path, 1, &w->s, &w->err),
 			 OD_OK);
 	fill(w->s);
 	*state = w;
@@ -302,7 +286,7 @@ static void test_migration(void **state)
 	insert(w->s, "1006", 6, "Zo\xc3\xab Saldana", "", "Genmaicha");
 	store_close(w->s);
 	w->s = NULL;
-	assert_int_equal(plain_open(w->path, 0, &w->s, &w->err),
+	assert_int_equal(plain_store_open(w->path, 0, &w->s, &w->err),
 			 OD_OK);
 	assert_string_equal(found(w->s, "ZOE"), "1006");
 	assert_string_equal(found(w->s, "garcia"), "1001");
@@ -318,7 +302,7 @@ static void test_migration(void **state)
 	/* Built once: the next open finds it and adds nothing. */
 	store_close(w->s);
 	w->s = NULL;
-	assert_int_equal(plain_open(w->path, 0, &w->s, &w->err),
+	assert_int_equal(plain_store_open(w->path, 0, &w->s, &w->err),
 			 OD_OK);
 	assert_string_equal(found(w->s, "ZOE"), "1006");
 	insert(w->s, "1007", 7, "\xc3\x85sa \xc3\x98sterberg", "", "Hojicha");
@@ -361,7 +345,7 @@ static void test_migration_encrypted(void **state)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/sealed.db-head", w->dir);
 	unlink(path);
-	assert_int_equal(plain_open(w->path, 0, &w->s, &w->err),
+	assert_int_equal(plain_store_open(w->path, 0, &w->s, &w->err),
 			 OD_OK);
 }
 

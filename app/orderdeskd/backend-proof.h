@@ -1,0 +1,42 @@
+/*
+ * backend-proof.h - the log's checkpoint and proofs, as orderdeskd gives
+ * them (the formats: app/log/checkpoint.h, lib/merkle.h; the leaves:
+ * storage/store-merkle.h).  To a desk's certificate:
+ *
+ *   GET /v1/checkpoint
+ *     200 {"checkpoint": NOTE}: the log's newest checkpoint (its size is
+ *     the log's head seq) as a C2SP signed note, signed by the head key
+ *     under the log's origin; `orderdeskd key` prints the verifier key.
+ *   GET /v1/proof/inclusion?index=I&size=N
+ *     200 {"index": I, "size": N, "proof": [B64, ...]}: the RFC 9162
+ *     inclusion proof of leaf I (the log entry of seq I + 1) in the tree
+ *     of the first N entries.
+ *   GET /v1/proof/consistency?old=M&size=N
+ *     200 {"old": M, "size": N, "proof": [B64, ...]}: that the tree of M
+ *     entries is the start of the tree of N.
+ *
+ * A number missing or not decimal, an index at or past the size, an old
+ * size of 0 or past the new one, or a size past the log's gives 400
+ * saying which.  (The answers are JSON, as every answer of this server;
+ * the note inside is the exact text a C2SP verifier takes.)
+ */
+#ifndef OD_BACKEND_PROOF_H
+#define OD_BACKEND_PROOF_H
+
+#include "app/log/checkpoint.h"
+#include "app/orderdeskd/backend.h"
+#include "lib/buf.h"
+#include "lib/err.h"
+
+/* The log's verifier key: its origin's name and the head key. */
+enum od_code backend_log_key(const struct backend *b, struct note_verifier *v,
+			     struct od_err *err);
+
+/*
+ * The newest checkpoint: *c (if not NULL) gets it, and note its signed
+ * note's text.
+ */
+enum od_code backend_checkpoint(struct backend *b, struct checkpoint *c,
+				struct buf *note, struct od_err *err);
+
+#endif
