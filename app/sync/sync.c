@@ -18,6 +18,7 @@
 #include "app/keys/pki.h"
 #include "app/shop/sync-key.h"
 #include "app/sync/sync-rebase.h"
+#include "app/sync/sync-verify.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
@@ -729,26 +730,24 @@ enum od_code sync_page_entry(struct json_t *e, struct log_record *r,
 	return OD_OK;
 }
 
-/* Appends one pulled entry straight to the log (no outbox to move). */
+/* Where a pull stands. */
+struct pull {
+	long long after;       /* the last entry applied or staged */
+	int staging;           /* entries go to the staging table */
+	struct head h;         /* the last head the backend signed */
+};
+
+/* Appends one pulled entry straight to the log (no outbox to move), its
+ * signature checked ahead with the key checked (or NULL: here). */
 static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
-				 struct od_err *err)
+				 const uint8_t *checked, struct od_err *err)
 {
 	struct store *s = j->sh->store;
 	uint8_t got[32];
 	long long seq = 0;
 	enum od_code rc;
 
-	rc = ledger_accept(s, r->statement, r->statement_len, r->signature,
-			   &seq, err);
-	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
-	    rc != OD_E_NOSPACE) {
-		char why[OD_ERR_MSG_MAX];
-
-		memcpy(why, err->msg, sizeof why);
-		return od_err_set(err, OD_E_TAMPERED, "the backend's entry "
-				  "%lld does not verify here (%.150s); sync "
-				  "stopped", r->seq, why);
-	}
+	rc = sync_accept_pulled(s, r, checked, err);
 	if (rc == OD_OK)
 		rc = store_log_head(s, &seq, got, err);
 	if (rc == OD_OK && memcmp(got, r->hash, 32) != 0)
@@ -760,12 +759,29 @@ static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
 	return rc;
 }
 
-/* Where a pull stands. */
-struct pull {
-	long long after;       /* the last entry applied or staged */
-	int staging;           /* entries go to the staging table */
-	struct head h;         /* the last head the backend signed */
-};
+/*
+ * Checks ahead, on every core, the signatures of the page's entries up to
+ * the first malformed one (sync-verify.h); straight into the log only:
+ * staged entries are checked by the rebase.
+ */
+static void check_page(struct sync_job *j, const struct pull *pl,
+		       json_t *entries, struct sync_checked *c)
+{
+	size_t n = json_array_size(entries), m;
+	struct log_record *recs;
+	struct od_err ignore;
+
+	memset(c, 0, sizeof *c);
+	if (pl->staging || (recs = calloc(n ? n : 1, sizeof *recs)) == NULL)
+		return;
+	for (m = 0; m < n; m++)
+		if (sync_page_entry(json_array_get(entries, m), &recs[m],
+				    &ignore) != OD_OK)
+			break;
+	sync_check_ahead(j->sh->store, recs, m, c);
+	free(recs);
+}
+
 
 /*
  * Takes one page in one transaction: straight into the log while this
@@ -776,12 +792,14 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			      json_t *entries, struct od_err *err)
 {
 	struct store *s = j->sh->store;
+	struct sync_checked checked;
 	struct log_record r;
 	uint8_t hash[32];
 	long long head, count = 0, rekeys = j->rep->rekeys.n;
 	size_t i;
 	enum od_code rc;
 
+	memset(&checked, 0, sizeof checked);
 	rc = store_begin(s, err);
 	if (rc == OD_OK && !pl->staging) {
 		rc = store_log_head(s, &head, hash, err);
@@ -793,6 +811,8 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 		if (pl->staging && rc == OD_OK)
 			rc = store_incoming_clear(s, err);
 	}
+	if (rc == OD_OK)
+		check_page(j, pl, entries, &checked);
 	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
 		rc = sync_page_entry(json_array_get(entries, i), &r, err);
 		if (rc == OD_OK && r.seq <= pl->after)
@@ -809,13 +829,15 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 					"taken; tell the owner", r.seq, pl->h.seq);
 		if (rc == OD_OK)
 			rc = pl->staging ? store_incoming_add(s, &r, err)
-					 : apply_direct(j, &r, err);
+					 : apply_direct(j, &r,
+						sync_checked_key(&checked, i), err);
 		if (rc == OD_OK) {
 			pl->after = r.seq;
 			memcpy(hash, r.hash, 32);
 			count++;
 		}
 	}
+	sync_checked_free(&checked);
 	if (rc == OD_OK && !pl->staging && count > 0)
 		rc = sync_meta_seen(s, pl->after, hash, err);
 	if (rc == OD_OK)
