@@ -73,6 +73,8 @@ struct run {
 	struct tls_client_config cc;
 	char ca[4200], cert[4200], key[4200];
 	char *key_pem;          /* the first desk's key, for r->cc */
+	pthread_mutex_t lock;   /* one request in the backend at a time, as
+				   orderdeskd (app/orderdeskd/main.c) */
 };
 
 /* Seconds on the monotonic clock. */
@@ -98,13 +100,17 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	struct run *r = ctx;
 	struct backend_peer peer = { req->anonymous ? NULL : req->peer, 0 };
 	char note[160];
+	unsigned status;
 
-	return backend_route_request(r->b, &r->guard, &r->cfg, &peer,
-				     req->peer_addr, req->method, req->path,
-				     https_request_arg(req, "after"),
-				     https_request_arg(req, "limit"),
-				     req->body, req->len, out, note,
-				     sizeof note);
+	pthread_mutex_lock(&r->lock);
+	status = backend_route_request(r->b, &r->guard, &r->cfg, &peer,
+				       req->peer_addr, req->method, req->path,
+				       https_request_arg(req, "after"),
+				       https_request_arg(req, "limit"),
+				       req->body, req->len, out, note,
+				       sizeof note);
+	pthread_mutex_unlock(&r->lock);
+	return status;
 }
 
 /* Reads a PEM of the backend directory or dies. */
@@ -527,6 +533,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	memset(&r, 0, sizeof r);
+	pthread_mutex_init(&r.lock, NULL);
 	r.dir = argv[2];
 	if (import_read_file(argv[1], &r.list, &err) != OD_OK)
 		die("reading the orders", &err);
