@@ -49,6 +49,7 @@ struct sync_job {
 	const atomic_int *stop; /* set: end the request under way */
 	struct sync_refusal *refused;
 	size_t nrefused;
+	struct sync_conn *keep;  /* a client kept from the last sync, or NULL */
 };
 
 /* A head the backend signed, checked. */
@@ -331,8 +332,15 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 		rc = sync_key_get(s, &key, err);
 	/* The client keeps its own copy, wiped when it is freed. */
 	cfg.key_pem = key;
-	if (rc == OD_OK)
+	if (rc == OD_OK && j->keep != NULL && j->keep->client != NULL &&
+	    tls_client_matches(j->keep->client, &cfg)) {
+		j->client = j->keep->client;
+		j->keep->client = NULL;
+	} else if (rc == OD_OK) {
+		if (j->keep != NULL)
+			sync_conn_close(j->keep);
 		rc = tls_client_new(&cfg, &j->client, err);
+	}
 	secret_free_str(key);
 	return rc;
 }
@@ -1219,17 +1227,32 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 	return sync_run_until(sh, NULL, rep, err);
 }
 
+void sync_conn_close(struct sync_conn *c)
+{
+	tls_client_free(c->client);
+	c->client = NULL;
+}
+
 enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			    struct sync_report *rep, struct od_err *err)
 {
+	return sync_run_kept(sh, stop, NULL, rep, err);
+}
+
+enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
+			   struct sync_conn *keep, struct sync_report *rep,
+			   struct od_err *err)
+{
 	struct sync_job j;
 	long long total, unacked;
+	long connects = 0;
 	int round, more = 1;
 	enum od_code rc;
 
 	memset(&j, 0, sizeof j);
 	memset(rep, 0, sizeof *rep);
 	j.sh = sh;
+	j.keep = keep;
 	j.stop = stop;
 	j.rep = rep;
 	j.own_lock = sh->store == NULL;
@@ -1245,6 +1268,8 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			rc = job_open(&j, err);
 		job_let_go(&j);
 	}
+	if (j.client != NULL)
+		connects = tls_client_connects(j.client);
 	rep->first_conflict++;
 	for (round = 0; rc == OD_OK && more && round < SYNC_ROUNDS; round++) {
 		if (stop != NULL && atomic_load(stop)) {
@@ -1272,6 +1297,13 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			rc = people_sync(sh, j.client, &rep->people, err);
 			job_let_go(&j);
 		}
+	}
+	if (j.client != NULL)
+		rep->connects = tls_client_connects(j.client) - connects;
+	/* After a failure the next sync starts afresh. */
+	if (rc == OD_OK && keep != NULL) {
+		keep->client = j.client;
+		j.client = NULL;
 	}
 	tls_client_free(j.client);
 	buf_free(&j.resp);

@@ -9,7 +9,9 @@
  *	holds at least BASE_N + DESKS * ROUNDS * SIGN orders
  *	(tests/tools/gen-orders); DIR must exist and be empty.  In this
  *	process, DESKS desks, each a store of its own with its own thread,
- *	call the real sync_run (app/sync/sync.h) over loopback TLS 1.3.
+ *	call the real sync_run_kept (app/sync/sync.h) over loopback TLS 1.3,
+ *	each keeping its connection from sync to sync as the desk's sync
+ *	thread does.
  *	Prints one figure a line, "NAME: VALUE UNIT":
  *	  - up to date: every desk syncs with nothing new, over and over
  *	    for UPTODATE_S; the 99th percentile of sync_run, against one
@@ -171,6 +173,8 @@ static void place(struct shop *sh, size_t from, size_t n)
 /* One desk: its store, and the latencies of its syncs. */
 struct desk {
 	struct shop *sh;
+	struct sync_conn conn;    /* kept from sync to sync, as the desk's
+				     sync thread keeps it */
 	int busy;                 /* sign SIGN orders before each sync */
 	size_t next_order;        /* the first order it places next */
 	double until;             /* up to date: sync until then */
@@ -186,7 +190,7 @@ static int timed_sync(struct desk *d)
 	struct sync_report rep;
 	double t0 = now_s();
 
-	if (sync_run(d->sh, &rep, &d->err) != OD_OK)
+	if (sync_run_kept(d->sh, NULL, &d->conn, &rep, &d->err) != OD_OK)
 		return -1;
 	if (d->n < LAT_MAX)
 		d->lat[d->n++] = now_s() - t0;
@@ -375,6 +379,7 @@ int main(int argc, char **argv)
 	    1000);
 	free(lat);
 	for (i = 0; i < DESKS; i++) {
+		sync_conn_close(&desks[i].conn);
 		shop_close(desks[i].sh);
 		free(desks[i].lat);
 	}
