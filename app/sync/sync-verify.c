@@ -10,8 +10,12 @@
 
 void sync_checked_free(struct sync_checked *c)
 {
+	sigkey_vpipe_end(c->pipe);
 	free(c->pubs);
-	free(c->ok);
+	free(c->sigs);
+	free(c->texts);
+	free(c->lens);
+	free(c->at);
 	memset(c, 0, sizeof *c);
 }
 
@@ -35,57 +39,48 @@ static int signer_key(struct store *s, const struct log_record *r,
 void sync_check_ahead(struct store *s, const struct log_record *recs,
 		      size_t n, struct sync_checked *c)
 {
-	const char **texts = NULL;
-	size_t *lens = NULL, *at = NULL, i, k = 0;
-	uint8_t (*pubs)[SIGKEY_PUB_LEN] = NULL, (*sigs)[SIGKEY_SIG_LEN] = NULL;
-	unsigned char *ok = NULL;
+	size_t i, k = 0;
 
 	memset(c, 0, sizeof *c);
 	if (n < 2)
 		return;
 	c->pubs = calloc(n, sizeof *c->pubs);
-	c->ok = calloc(n, 1);
-	pubs = calloc(n, sizeof *pubs);
-	sigs = calloc(n, sizeof *sigs);
-	texts = calloc(n, sizeof *texts);
-	lens = calloc(n, sizeof *lens);
-	at = calloc(n, sizeof *at);
-	ok = calloc(n, 1);
-	if (c->pubs == NULL || c->ok == NULL || pubs == NULL || sigs == NULL ||
-	    texts == NULL || lens == NULL || at == NULL || ok == NULL) {
+	c->sigs = calloc(n, sizeof *c->sigs);
+	c->texts = calloc(n, sizeof *c->texts);
+	c->lens = calloc(n, sizeof *c->lens);
+	c->at = calloc(n, sizeof *c->at);
+	if (c->pubs == NULL || c->sigs == NULL || c->texts == NULL ||
+	    c->lens == NULL || c->at == NULL) {
 		sync_checked_free(c);
-		goto out;
+		return;
 	}
 	/* Only the entries whose signer is known: the rest wait their turn. */
 	for (i = 0; i < n; i++) {
-		if (!signer_key(s, &recs[i], pubs[k]))
+		c->at[i] = -1;
+		if (!signer_key(s, &recs[i], c->pubs[k]))
 			continue;
-		memcpy(sigs[k], recs[i].signature, SIGKEY_SIG_LEN);
-		texts[k] = recs[i].statement;
-		lens[k] = recs[i].statement_len;
-		at[k++] = i;
+		memcpy(c->sigs[k], recs[i].signature, SIGKEY_SIG_LEN);
+		c->texts[k] = recs[i].statement;
+		c->lens[k] = recs[i].statement_len;
+		c->at[i] = (long)k++;
 	}
-	sigkey_verify_many((const uint8_t (*)[SIGKEY_PUB_LEN])pubs, texts,
-			   lens, (const uint8_t (*)[SIGKEY_SIG_LEN])sigs, k, ok);
-	for (i = 0; i < k; i++) {
-		if (!ok[i])
-			continue;
-		memcpy(c->pubs[at[i]], pubs[i], SIGKEY_PUB_LEN);
-		c->ok[at[i]] = 1;
+	sigkey_vpipe_start((const uint8_t (*)[SIGKEY_PUB_LEN])c->pubs,
+			   c->texts, c->lens,
+			   (const uint8_t (*)[SIGKEY_SIG_LEN])c->sigs, k,
+			   &c->pipe);
+	if (c->pipe == NULL) {
+		sync_checked_free(c);
+		return;
 	}
 	c->n = n;
-out:
-	free(pubs);
-	free(sigs);
-	free(texts);
-	free(lens);
-	free(at);
-	free(ok);
 }
 
-const uint8_t *sync_checked_key(const struct sync_checked *c, size_t i)
+const uint8_t *sync_checked_key(struct sync_checked *c, size_t i)
 {
-	return i < c->n && c->ok[i] ? c->pubs[i] : NULL;
+	if (i >= c->n || c->at[i] < 0 ||
+	    !sigkey_vpipe_wait(c->pipe, (size_t)c->at[i]))
+		return NULL;
+	return c->pubs[c->at[i]];
 }
 
 enum od_code sync_accept_pulled(struct store *s, const struct log_record *r,

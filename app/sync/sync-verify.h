@@ -4,11 +4,13 @@
  *
  * A pull spent most of its time in Ed25519 verification on one core, one
  * entry after another.  The signatures of a page do not depend on one
- * another once each signer's key is known, so sync_check_ahead checks
- * every one whose signer's key the store already holds at once
- * (sigkey_verify_many, app/keys/sigkey.h); sync_accept_pulled then takes
- * each entry in order through ledger_accept_checked, which skips the
- * check only when that very key is still the signer's.  A signature that
+ * another once each signer's key is known, so sync_check_ahead starts
+ * checking every one whose signer's key the store already holds on every
+ * core (sigkey_vpipe, app/keys/sigkey.h), and sync_accept_pulled takes
+ * each entry in order meanwhile (sync_checked_key waits for its verdict,
+ * or checks it there) through ledger_accept_checked, which skips the
+ * check only when that very key is still the signer's: the fold and the
+ * insert of entry i overlap the checks of the ones after it.  A signature that
  * failed ahead, or whose signer was added or rekeyed earlier in the same
  * page, is checked again as it is taken: the entry refused and the
  * sentence that says so are those of checking one by one.
@@ -23,24 +25,30 @@
 #include "lib/err.h"
 #include "storage/store.h"
 
-/* One page's verdicts, checked ahead. */
+/* One page's verdicts, being checked ahead. */
 struct sync_checked {
-	uint8_t (*pubs)[SIGKEY_PUB_LEN];
-	unsigned char *ok;       /* per entry: its signature checked */
+	struct sigkey_vpipe *pipe;
+	uint8_t (*pubs)[SIGKEY_PUB_LEN];  /* per check */
+	uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	const char **texts;      /* borrowed from the entries */
+	size_t *lens;
+	long *at;                /* per entry: its check, or -1 */
 	size_t n;                /* 0: nothing checked ahead */
 };
 
 /*
- * Checks ahead the signatures of recs[0..n) (borrowed; each against its
- * signer's key as s holds it now).  Without memory, or with fewer than
- * two entries, nothing is checked ahead (c->n stays 0) and every entry is
- * checked as it is taken.  Free with sync_checked_free.
+ * Starts checking ahead the signatures of recs[0..n) (each against its
+ * signer's key as s holds it now; the statements are borrowed until
+ * sync_checked_free, the records are not).  Without memory, or with fewer
+ * than two entries, nothing is checked ahead (c->n stays 0) and every
+ * entry is checked as it is taken.
  */
 void sync_check_ahead(struct store *s, const struct log_record *recs,
 		      size_t n, struct sync_checked *c);
 
-/* The key that recs[i]'s signature was checked with ahead, or NULL. */
-const uint8_t *sync_checked_key(const struct sync_checked *c, size_t i);
+/* The key that recs[i]'s signature was checked with ahead, or NULL; waits
+ * for its verdict (or checks it here). */
+const uint8_t *sync_checked_key(struct sync_checked *c, size_t i);
 
 void sync_checked_free(struct sync_checked *c);
 

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -325,6 +326,48 @@ static void make_desks(const struct backend_proc *bp, const char *dir,
 	}
 }
 
+/* CPU seconds so far: this process's (the desks') and orderdeskd's. */
+struct cpu {
+	double desks, backend, wall;
+};
+
+static struct cpu cpu_now(pid_t backend)
+{
+	struct cpu c = { 0, 0, now_s() };
+	struct rusage ru;
+	unsigned long ut = 0, st = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		c.desks = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+			  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)backend);
+	f = fopen(path, "r");
+	/* utime and stime are fields 14 and 15, after the ")" of comm. */
+	if (f != NULL && fgets(buf, sizeof buf, f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL &&
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		   &ut, &st) == 2)
+		c.backend = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	if (f != NULL)
+		fclose(f);
+	return c;
+}
+
+/* Says where a scenario's time went: CPU against what the cores had. */
+static void say_cpu(const char *name, struct cpu a, struct cpu b)
+{
+	double wall = b.wall - a.wall;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	printf("%s: CPU %.2f s in the desks, %.2f s in orderdeskd, in %.2f s "
+	       "on %ld cores (%.0f%% of them)\n", name, b.desks - a.desks,
+	       b.backend - a.backend, wall, cores,
+	       100 * (b.desks - a.desks + b.backend - a.backend) /
+	       (wall * (double)cores));
+}
+
 /* Prints one scenario's figure beside its target and its baseline. */
 static void say(const char *name, double *lat, size_t n, double base,
 		double target)
@@ -341,6 +384,7 @@ int main(int argc, char **argv)
 {
 	struct desk desks[DESKS];
 	struct backend_proc bp;
+	struct cpu c0;
 	struct order_list *list = NULL;
 	struct od_err err;
 	double base, *lat;
@@ -366,17 +410,21 @@ int main(int argc, char **argv)
 		if (timed_sync(&desks[i]) != 0)
 			die("catching up", &desks[i].err);
 	base = alone(&desks[0], 0);
+	c0 = cpu_now(bp.pid);
 	lat = run_desks(desks, DESKS, 0, &n);
 	say("20 desks up to date, syncing at once", lat, n, base, 50);
+	say_cpu("20 desks up to date", c0, cpu_now(bp.pid));
 	free(lat);
 	base = alone(&desks[0], 1);
 	/* The others catch up on the desk alone's orders first. */
 	for (i = 1; i < DESKS; i++)
 		if (timed_sync(&desks[i]) != 0)
 			die("catching up", &desks[i].err);
+	c0 = cpu_now(bp.pid);
 	lat = run_desks(desks, DESKS, 1, &n);
 	say("20 busy desks (sign 20, sync; 10 rounds each)", lat, n, base,
 	    1000);
+	say_cpu("20 busy desks", c0, cpu_now(bp.pid));
 	free(lat);
 	for (i = 0; i < DESKS; i++) {
 		sync_conn_close(&desks[i].conn);
