@@ -109,6 +109,7 @@ struct https_server {
 	time_t evicted_said;     /* and when that line was written */
 	int quiet_close;         /* answer_late closed a connection: drop
 				    libmicrohttpd's complaint about it */
+	gnutls_datum_t ticket;   /* the session ticket key (wiped), or none */
 };
 
 /* Seconds from a to b. */
@@ -531,6 +532,17 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	gnutls_session_set_verify_function(ci->tls_session,
 			s->cfg.open_path != NULL ? verify_client_open :
 						   verify_client);
+	/*
+	 * TLS 1.3 session tickets: a desk whose kept connection was closed
+	 * resumes without a certificate exchange.  No early data (the
+	 * session is made without GNUTLS_ENABLE_EARLY_DATA): nothing is
+	 * read before the handshake ends.  The client's certificate stays
+	 * with the session, and peer_name verifies it again, with today's
+	 * date, on every request.
+	 */
+	if (s->ticket.data != NULL)
+		gnutls_session_ticket_enable_server(ci->tls_session,
+						    &s->ticket);
 }
 
 /* Forwards libmicrohttpd's own complaints (handshake failures) to the log. */
@@ -1036,6 +1048,10 @@ void https_server_stop(struct https_server *s)
 		free(a);
 	}
 	pthread_mutex_destroy(&s->lock);
+	if (s->ticket.data != NULL) {
+		gnutls_memset(s->ticket.data, 0, s->ticket.size);
+		gnutls_free(s->ticket.data);
+	}
 	if (s->key != NULL)
 		gnutls_memset(s->key, 0, strlen(s->key));
 	free(s->key);
@@ -1073,6 +1089,9 @@ enum od_code https_server_start(const struct https_config *cfg,
 		https_server_stop(s);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
+	/* Without a ticket key, every connection is a full handshake. */
+	if (gnutls_session_ticket_key_generate(&s->ticket) < 0)
+		memset(&s->ticket, 0, sizeof s->ticket);
 	s->daemon = MHD_start_daemon(
 		MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
 		MHD_USE_AUTO | MHD_USE_ERROR_LOG,
