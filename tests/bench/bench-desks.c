@@ -355,8 +355,9 @@ static struct cpu cpu_now(pid_t backend)
 	return c;
 }
 
-/* Says where a scenario's time went: CPU against what the cores had. */
-static void say_cpu(const char *name, struct cpu a, struct cpu b)
+/* Says where a scenario's time went (n syncs): CPU against what the
+ * cores had. */
+static void say_cpu(const char *name, struct cpu a, struct cpu b, size_t n)
 {
 	double wall = b.wall - a.wall;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -366,6 +367,9 @@ static void say_cpu(const char *name, struct cpu a, struct cpu b)
 	       b.backend - a.backend, wall, cores,
 	       100 * (b.desks - a.desks + b.backend - a.backend) /
 	       (wall * (double)cores));
+	printf("%s: CPU per sync %.2f ms in the desk, %.2f ms in orderdeskd\n",
+	       name, 1e3 * (b.desks - a.desks) / (double)n,
+	       1e3 * (b.backend - a.backend) / (double)n);
 }
 
 /* Prints one scenario's figure beside its target and its baseline. */
@@ -413,7 +417,7 @@ int main(int argc, char **argv)
 	c0 = cpu_now(bp.pid);
 	lat = run_desks(desks, DESKS, 0, &n);
 	say("20 desks up to date, syncing at once", lat, n, base, 50);
-	say_cpu("20 desks up to date", c0, cpu_now(bp.pid));
+	say_cpu("20 desks up to date", c0, cpu_now(bp.pid), n);
 	free(lat);
 	base = alone(&desks[0], 1);
 	/* The others catch up on the desk alone's orders first. */
@@ -424,7 +428,7 @@ int main(int argc, char **argv)
 	lat = run_desks(desks, DESKS, 1, &n);
 	say("20 busy desks (sign 20, sync; 10 rounds each)", lat, n, base,
 	    1000);
-	say_cpu("20 busy desks", c0, cpu_now(bp.pid));
+	say_cpu("20 busy desks", c0, cpu_now(bp.pid), n);
 	free(lat);
 	for (i = 0; i < DESKS; i++) {
 		sync_conn_close(&desks[i].conn);
