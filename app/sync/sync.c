@@ -790,7 +790,6 @@ static void check_page(struct sync_job *j, const struct pull *pl,
 	free(recs);
 }
 
-
 /*
  * Takes one page in one transaction: straight into the log while this
  * desk has nothing waiting (the synced head moves with it), else into the
