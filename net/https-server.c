@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /*
  * TLS 1.3 and nothing else (DESIGN.md section 7), with elliptic-curve key
@@ -90,13 +91,14 @@ struct https_server {
 	struct https_config cfg;
 	char *cert, *key, *ca;   /* copies: MHD keeps pointers to them */
 	unsigned port;
-	/* Open connections, per address and in all: only ever touched in
-	 * libmicrohttpd's one thread, so without a lock. */
+	/* Everything below is shared by the serving threads (and the
+	 * watchdog): under lock. */
+	pthread_mutex_t lock;
+	/* Open connections, per address and in all. */
 	struct addr_count *addrs;
 	unsigned open;
 	/* Every open connection, for make_room and the watchdog (for
 	 * request_time_s, if set). */
-	pthread_mutex_t lock;
 	struct conn_watch *conns;
 	pthread_t watchdog;
 	int watching, thread_on, stopping;
@@ -107,6 +109,7 @@ struct https_server {
 	time_t evicted_said;     /* and when that line was written */
 	int quiet_close;         /* answer_late closed a connection: drop
 				    libmicrohttpd's complaint about it */
+	gnutls_datum_t ticket;   /* the session ticket key (wiped), or none */
 };
 
 /* Seconds from a to b. */
@@ -197,29 +200,28 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 	char addr[INET6_ADDRSTRLEN];
 	struct addr_count *a;
 
-	s->open++;
 	conn_addr(conn, addr, sizeof addr);
-	if (addr[0] == '\0')
-		return;
-	for (a = s->addrs; a != NULL && strcmp(a->addr, addr) != 0;
-	     a = a->next)
+	pthread_mutex_lock(&s->lock);
+	s->open++;
+	for (a = s->addrs; addr[0] != '\0' && a != NULL &&
+	     strcmp(a->addr, addr) != 0; a = a->next)
 		;
-	if (a == NULL) {
-		a = calloc(1, sizeof *a);
-		if (a == NULL)
-			return;   /* uncounted: libmicrohttpd's limit holds */
+	if (addr[0] != '\0' && a == NULL && (a = calloc(1, sizeof *a)) != NULL) {
 		memcpy(a->addr, addr, sizeof addr);
 		a->next = s->addrs;
 		s->addrs = a;
 	}
-	a->n++;
-	w->from = a;
-	/* Those cut and not closed yet are gone already: a slow client
-	 * that comes back at once must not turn away a desk from its
-	 * address (cut is under the lock: the watchdog cuts too). */
-	pthread_mutex_lock(&s->lock);
-	if (a->n - a->cut > s->cfg.max_per_ip)
-		w->over = 1;
+	/* Without an address or memory, uncounted: libmicrohttpd's limit
+	 * holds. */
+	if (addr[0] != '\0' && a != NULL) {
+		a->n++;
+		w->from = a;
+		/* Those cut and not closed yet are gone already: a slow
+		 * client that comes back at once must not turn away a desk
+		 * from its address. */
+		if (a->n - a->cut > s->cfg.max_per_ip)
+			w->over = 1;
+	}
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -228,16 +230,18 @@ static void count_close(struct https_server *s, struct conn_watch *w)
 {
 	struct addr_count **p;
 
+	pthread_mutex_lock(&s->lock);
 	s->open--;
-	if (w->from == NULL || --w->from->n > 0)
-		return;
-	for (p = &s->addrs; *p != NULL; p = &(*p)->next) {
-		if (*p == w->from) {
-			*p = w->from->next;
-			free(w->from);
-			break;
+	if (w->from != NULL && --w->from->n == 0) {
+		for (p = &s->addrs; *p != NULL; p = &(*p)->next) {
+			if (*p == w->from) {
+				*p = w->from->next;
+				free(w->from);
+				break;
+			}
 		}
 	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /*
@@ -272,13 +276,13 @@ static int worse(const struct conn_watch *a, const struct conn_watch *b)
  * sending its body, and any client being answered, is never cut: a real
  * join's body (under 1 KiB) comes whole with its headers, so only one
  * sent slowly is ever in the way.  Only if there is none, w itself is
- * over (503).  Under the lock, in libmicrohttpd's thread (like every
- * change to in_body, open_body and over).
+ * over (503).  Under the lock (like every change to in_body, open_body
+ * and over), in the serving thread of w.
  */
 static void make_room(struct https_server *s, struct conn_watch *w)
 {
 	struct conn_watch *c, *victim = NULL;
-	unsigned live = 0;
+	unsigned live = 0, evicted = 0, bodies = 0;
 	time_t now = time(NULL);
 	char line[256];
 
@@ -304,19 +308,22 @@ static void make_room(struct https_server *s, struct conn_watch *w)
 			w->over = 1;
 		}
 	}
-	pthread_mutex_unlock(&s->lock);
 	/* One line a second at most: under a flood, one per cut would be
 	 * the flood again, in the log. */
 	if (s->evicted > 0 && now != s->evicted_said && s->cfg.log != NULL) {
-		snprintf(line, sizeof line, "closed %u connections that had "
-			 "sent no whole request (%u of them midway through "
-			 "a body, without a certificate), to make room for "
-			 "new ones (max_connections)", s->evicted,
-			 s->evicted_bodies);
-		s->cfg.log(s->cfg.ctx, line);
+		evicted = s->evicted;
+		bodies = s->evicted_bodies;
 		s->evicted = 0;
 		s->evicted_bodies = 0;
 		s->evicted_said = now;
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (evicted > 0) {
+		snprintf(line, sizeof line, "closed %u connections that had "
+			 "sent no whole request (%u of them midway through "
+			 "a body, without a certificate), to make room for "
+			 "new ones (max_connections)", evicted, bodies);
+		s->cfg.log(s->cfg.ctx, line);
 	}
 }
 
@@ -336,7 +343,9 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 	*socket_context = w;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (ci == NULL) {
+		pthread_mutex_lock(&s->lock);
 		w->over = s->open > s->cfg.max_connections;
+		pthread_mutex_unlock(&s->lock);
 		return;
 	}
 	w->fd = ci->connect_fd;
@@ -424,8 +433,8 @@ static void watch_whole(struct https_server *s, struct conn_watch *w)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Whether a request has run past request_time (read in libmicrohttpd's
- * thread, the only one that writes since). */
+/* Whether a request has run past request_time (read in the connection's
+ * serving thread, the only one that writes since). */
 static int watch_late(struct https_server *s, struct conn_watch *w)
 {
 	struct timespec now;
@@ -523,6 +532,17 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	gnutls_session_set_verify_function(ci->tls_session,
 			s->cfg.open_path != NULL ? verify_client_open :
 						   verify_client);
+	/*
+	 * TLS 1.3 session tickets: a desk whose kept connection was closed
+	 * resumes without a certificate exchange.  No early data (the
+	 * session is made without GNUTLS_ENABLE_EARLY_DATA): nothing is
+	 * read before the handshake ends.  The client's certificate stays
+	 * with the session, and peer_name verifies it again, with today's
+	 * date, on every request.
+	 */
+	if (s->ticket.data != NULL)
+		gnutls_session_ticket_enable_server(ci->tls_session,
+						    &s->ticket);
 }
 
 /* Forwards libmicrohttpd's own complaints (handshake failures) to the log. */
@@ -531,20 +551,25 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	struct https_server *s = cls;
 	char line[256], *nl;
 
+	int quiet = 0;
+
 	vsnprintf(line, sizeof line, fmt, ap);
+	pthread_mutex_lock(&s->lock);
 	if (s->quiet_close && strstr(line, "internal error") != NULL) {
 		s->quiet_close = 0;
-		return;
+		quiet = 1;
 	}
 	/* make_room said it cut them, once for many (libmicrohttpd says
 	 * "disconnected", or "socket is closed" when the client had more to
 	 * send: a cut body, or a long head). */
-	if (s->quiet_cuts > 0 && (strstr(line, "disconnected") != NULL ||
-				  strstr(line, "socket is closed") != NULL)) {
+	else if (s->quiet_cuts > 0 &&
+		 (strstr(line, "disconnected") != NULL ||
+		  strstr(line, "socket is closed") != NULL)) {
 		s->quiet_cuts--;
-		return;
+		quiet = 1;
 	}
-	if (s->cfg.log == NULL)
+	pthread_mutex_unlock(&s->lock);
+	if (quiet || s->cfg.log == NULL)
 		return;
 	nl = strchr(line, '\n');
 	if (nl != NULL)
@@ -789,7 +814,7 @@ static void check_headers(struct https_server *s, struct MHD_Connection *conn,
  * the middle of a request's body, and closes the connection.
  * libmicrohttpd 0.9.75 takes a response only before the body is read or
  * once it is whole (MHD_queue_response fails in between), so the answer is
- * written to the TLS session here: this runs in libmicrohttpd's one
+ * written to the TLS session here: this runs in the connection's serving
  * thread, inside its read of this connection, which has no response of
  * its own under way.  A client whose socket cannot take it at once is just
  * cut off.
@@ -826,7 +851,9 @@ static enum MHD_Result answer_midway(struct https_server *s,
 	}
 	/* libmicrohttpd then says "internal error" of the close it makes;
 	 * on_mhd_log drops that one line. */
+	pthread_mutex_lock(&s->lock);
 	s->quiet_close = 1;
+	pthread_mutex_unlock(&s->lock);
 	return MHD_NO;
 }
 
@@ -974,6 +1001,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	*req_cls = NULL;
 }
 
+/*
+ * How many threads serve: handshakes (an X25519 and an Ed25519 or ECDSA
+ * signature each), records and bodies on every core, and more threads
+ * than cores so that a connection waiting for the handler's lock does not
+ * hold up the handshakes of the others on its thread.
+ */
+static unsigned pool_size(unsigned want)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned n = want > 0 ? want : cores > 0 ? 2 * (unsigned)cores : 2;
+
+	return n > HTTPS_THREADS_MAX ? HTTPS_THREADS_MAX : n;
+}
+
 /* libmicrohttpd's own limit for one of ours: times it, and at least more
  * above it (see https_config). */
 static unsigned backstop(unsigned limit, unsigned times, unsigned more)
@@ -1007,6 +1048,10 @@ void https_server_stop(struct https_server *s)
 		free(a);
 	}
 	pthread_mutex_destroy(&s->lock);
+	if (s->ticket.data != NULL) {
+		gnutls_memset(s->ticket.data, 0, s->ticket.size);
+		gnutls_free(s->ticket.data);
+	}
 	if (s->key != NULL)
 		gnutls_memset(s->key, 0, strlen(s->key));
 	free(s->key);
@@ -1044,6 +1089,9 @@ enum od_code https_server_start(const struct https_config *cfg,
 		https_server_stop(s);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
+	/* Without a ticket key, every connection is a full handshake. */
+	if (gnutls_session_ticket_key_generate(&s->ticket) < 0)
+		memset(&s->ticket, 0, sizeof s->ticket);
 	s->daemon = MHD_start_daemon(
 		MHD_USE_TLS | MHD_USE_INTERNAL_POLLING_THREAD |
 		MHD_USE_AUTO | MHD_USE_ERROR_LOG,
@@ -1068,6 +1116,7 @@ enum od_code https_server_start(const struct https_config *cfg,
 		backstop(cfg->max_per_ip, 2, 8),
 		MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+		MHD_OPTION_THREAD_POOL_SIZE, pool_size(cfg->threads),
 		MHD_OPTION_END);
 	if (s->daemon == NULL) {
 		https_server_stop(s);

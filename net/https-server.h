@@ -47,8 +47,12 @@
  * body complete, to the handler the server was given; this file knows
  * nothing of the shop.
  *
- * One internal thread serves all connections, so the handler is never called
- * twice at once.
+ * A pool of threads serves the connections (threads; by default two per
+ * core), each connection always on the same one: handshakes, records and
+ * bodies of different clients go on at once, and so may the handler and
+ * the other callbacks (peer_refused, open_refused, log), once per thread.
+ * The caller serialises what its handler shares (orderdeskd: one lock
+ * around the backend, app/orderdeskd/main.c).
  */
 #ifndef OD_HTTPS_SERVER_H
 #define OD_HTTPS_SERVER_H
@@ -123,12 +127,16 @@ struct https_config {
 	 * address, so that it can count as a failed try.  May be NULL. */
 	void (*open_refused)(void *ctx, const char *addr);
 	void *ctx;                     /* for handler and log */
+	unsigned threads;              /* serving threads; 0: two per core
+					  (HTTPS_THREADS_MAX at most) */
 };
+
+#define HTTPS_THREADS_MAX 16
 
 struct https_server;
 
 /*
- * Starts serving in a thread of its own.  The PEM strings are copied.  A
+ * Starts serving on threads of its own.  The PEM strings are copied.  A
  * busy port or a bad certificate gives a message saying which.  *out is the
  * caller's (https_server_stop).
  */

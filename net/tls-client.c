@@ -20,6 +20,7 @@ struct tls_client {
 	char key_path[32];       /* "/proc/self/fd/N" */
 	struct buf *resp;        /* where the current answer goes */
 	int overflow;            /* the answer passed the cap */
+	long connects;           /* connections made (CURLINFO_NUM_CONNECTS) */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -68,6 +69,28 @@ void tls_client_free(struct tls_client *c)
 		gnutls_memset(c->key_pem, 0, c->key_len);
 	free(c->key_pem);
 	free(c);
+}
+
+/* Two optional strings are the same (NULL only equals NULL). */
+static int same(const char *a, const char *b)
+{
+	return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+int tls_client_matches(const struct tls_client *c,
+		       const struct tls_client_config *cfg)
+{
+	return same(c->base_url, cfg->base_url) && same(c->pin, cfg->pin) &&
+	       same(c->ca_file, cfg->ca_file) &&
+	       same(c->cert_file, cfg->cert_file) &&
+	       same(c->key_pem, cfg->key_pem) &&
+	       c->cfg.cancel == cfg->cancel &&
+	       c->cfg.max_response == cfg->max_response;
+}
+
+long tls_client_connects(const struct tls_client *c)
+{
+	return c->connects;
 }
 
 enum od_code tls_client_new(const struct tls_client_config *cfg,
@@ -284,6 +307,7 @@ enum od_code tls_client_request(struct tls_client *c, const char *method,
 	struct buf url;
 	CURLcode cc;
 	enum od_code rc;
+	long n = 0;
 	int bad;
 
 	*status = 0;
@@ -320,6 +344,8 @@ enum od_code tls_client_request(struct tls_client *c, const char *method,
 		goto out;
 	}
 	cc = curl_easy_perform(c->h);
+	if (curl_easy_getinfo(c->h, CURLINFO_NUM_CONNECTS, &n) == CURLE_OK)
+		c->connects += n;
 	if (cc != CURLE_OK) {
 		rc = transport_fail(c, cc, err);
 		goto out;

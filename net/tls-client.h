@@ -59,6 +59,19 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 void tls_client_free(struct tls_client *c);
 
 /*
+ * Whether c was made with the same backend, pin, certificate files, key
+ * and cancel flag as cfg: a caller that keeps a client from one sync to
+ * the next (HTTP keep-alive: its connection stays open between requests,
+ * and libcurl resumes the TLS session when it must connect again, without
+ * early data) makes a new one when they differ.
+ */
+int tls_client_matches(const struct tls_client *c,
+		       const struct tls_client_config *cfg);
+
+/* The new connections (full handshakes or resumed) c has made so far. */
+long tls_client_connects(const struct tls_client *c);
+
+/*
  * Sends method path (body, if not NULL, as application/json) and reads the
  * answer into resp (reset first; capped at max_response) and the HTTP status
  * into *status.  Transport failures give OD_E_IO (unreachable, timeout, cut),

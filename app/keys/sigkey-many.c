@@ -298,3 +298,164 @@ void sigkey_verify_many(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
 	for (i = 0; i < started; i++)
 		pthread_join(helper[i], NULL);
 }
+
+/*
+ * The verify pipe: sigkey_pipe's way for checking.  Slots go FREE, TAKEN,
+ * then DONE (checked good) or FAILED; each worker keeps the last key it
+ * imported (a page is mostly one person's).
+ */
+struct vworker {
+	pthread_t thread;
+	struct sigkey_vpipe *pipe;
+	struct sigkey_pub *key;
+	uint8_t last[SIGKEY_PUB_LEN];
+};
+
+struct sigkey_vpipe {
+	const uint8_t (*pubs)[SIGKEY_PUB_LEN];
+	const char *const *msgs;
+	const size_t *lens;
+	const uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	size_t n;
+	atomic_uchar *state;
+	atomic_size_t next, back;
+	atomic_int stop;
+	pthread_mutex_t lock;       /* for done */
+	pthread_cond_t done;
+	struct vworker caller;      /* the caller's own key cache */
+	struct vworker helper[PIPE_MAX_HELPERS];
+	int helpers;
+};
+
+/* Checks slot i with w's key cache and marks it done or failed. */
+static void vcheck(struct vworker *w, size_t i)
+{
+	struct sigkey_vpipe *p = w->pipe;
+	struct od_err err;
+	int ok = 1;
+
+	if (w->key == NULL || memcmp(w->last, p->pubs[i], SIGKEY_PUB_LEN) != 0) {
+		sigkey_pub_free(w->key);
+		w->key = NULL;
+		ok = sigkey_pub_new(p->pubs[i], &w->key, &err) == OD_OK;
+		if (ok)
+			memcpy(w->last, p->pubs[i], SIGKEY_PUB_LEN);
+	}
+	ok = ok && sigkey_pub_verify(w->key, p->msgs[i], p->lens[i],
+				     p->sigs[i], &err) == OD_OK;
+	pthread_mutex_lock(&p->lock);
+	atomic_store(&p->state[i], ok ? SLOT_DONE : SLOT_FAILED);
+	pthread_cond_broadcast(&p->done);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static int vclaim(struct sigkey_vpipe *p, size_t i)
+{
+	unsigned char want = SLOT_FREE;
+
+	return atomic_compare_exchange_strong(&p->state[i], &want, SLOT_TAKEN);
+}
+
+static void *vhelper_run(void *arg)
+{
+	struct vworker *w = arg;
+	struct sigkey_vpipe *p = w->pipe;
+	size_t i;
+
+	while (!atomic_load(&p->stop) &&
+	       (i = atomic_fetch_add(&p->next, 1)) < p->n)
+		if (vclaim(p, i))
+			vcheck(w, i);
+	return NULL;
+}
+
+void sigkey_vpipe_start(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
+			const char *const *msgs, const size_t *lens,
+			const uint8_t (*sigs)[SIGKEY_SIG_LEN], size_t n,
+			struct sigkey_vpipe **out)
+{
+	struct sigkey_vpipe *p = calloc(1, sizeof *p);
+	int i, want = helper_count(n);
+
+	*out = NULL;
+	if (p == NULL || (p->state = calloc(n ? n : 1, 1)) == NULL) {
+		free(p);
+		return;
+	}
+	p->pubs = pubs;
+	p->msgs = msgs;
+	p->lens = lens;
+	p->sigs = sigs;
+	p->n = n;
+	atomic_init(&p->next, 0);
+	atomic_init(&p->back, n);
+	atomic_init(&p->stop, 0);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->caller.pipe = p;
+	/* A helper that cannot start is no loss: the caller checks. */
+	for (i = 0; i < want; i++) {
+		p->helper[i].pipe = p;
+		if (pthread_create(&p->helper[i].thread, NULL, vhelper_run,
+				   &p->helper[i]) != 0)
+			break;
+		p->helpers++;
+	}
+	*out = p;
+}
+
+/* Takes the last slot nobody has taken; 0 when none is left. */
+static int vclaim_from_back(struct sigkey_vpipe *p, size_t *j)
+{
+	size_t b;
+
+	while ((b = atomic_load(&p->back)) > atomic_load(&p->next)) {
+		if (!atomic_compare_exchange_weak(&p->back, &b, b - 1))
+			continue;
+		if (vclaim(p, b - 1)) {
+			*j = b - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int sigkey_vpipe_wait(struct sigkey_vpipe *p, size_t i)
+{
+	unsigned char s;
+	size_t j;
+
+	if (p == NULL || i >= p->n)
+		return 0;
+	while (atomic_load(&p->state[i]) < SLOT_DONE) {
+		if (vclaim(p, i))
+			vcheck(&p->caller, i);
+		else if (vclaim_from_back(p, &j))
+			vcheck(&p->caller, j);
+		else
+			break;
+	}
+	pthread_mutex_lock(&p->lock);
+	while ((s = atomic_load(&p->state[i])) < SLOT_DONE)
+		pthread_cond_wait(&p->done, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	return s == SLOT_DONE;
+}
+
+void sigkey_vpipe_end(struct sigkey_vpipe *p)
+{
+	int i;
+
+	if (p == NULL)
+		return;
+	atomic_store(&p->stop, 1);
+	for (i = 0; i < p->helpers; i++) {
+		pthread_join(p->helper[i].thread, NULL);
+		sigkey_pub_free(p->helper[i].key);
+	}
+	sigkey_pub_free(p->caller.key);
+	pthread_cond_destroy(&p->done);
+	pthread_mutex_destroy(&p->lock);
+	free(p->state);
+	free(p);
+}

@@ -107,6 +107,23 @@ void sigkey_verify_many(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
 			unsigned char *ok);
 
 /*
+ * The same verdicts, collected one at a time while the caller works on
+ * the ones it has (a pull applying entry i while later ones are checked):
+ * helper threads check from the front as soon as the pipe starts;
+ * sigkey_vpipe_wait(i) gives i's verdict, checking i itself if no helper
+ * has taken it (or, while i is being checked, one from the back).  The
+ * arrays are borrowed until sigkey_vpipe_end.  Without memory *out is
+ * NULL and sigkey_vpipe_wait checks each one as asked.
+ */
+struct sigkey_vpipe;
+void sigkey_vpipe_start(const uint8_t (*pubs)[SIGKEY_PUB_LEN],
+			const char *const *msgs, const size_t *lens,
+			const uint8_t (*sigs)[SIGKEY_SIG_LEN], size_t n,
+			struct sigkey_vpipe **out);
+int sigkey_vpipe_wait(struct sigkey_vpipe *p, size_t i);
+void sigkey_vpipe_end(struct sigkey_vpipe *p);
+
+/*
  * Writes "sha256:<hex>" of the key's SubjectPublicKeyInfo DER and a NUL.
  * A key sigkey_pub_new would refuse gives OD_E_INPUT (so does sigkey_pem).
  */

@@ -873,29 +873,42 @@ struct prechecked {
 	const char **texts;
 	size_t *lens;
 	size_t *at;              /* which statement of the batch */
-	unsigned char *ok;
 	size_t n;
-	const uint8_t **checked; /* per statement: the key it checked with */
+	struct sigkey_vpipe *pipe; /* the checks under way, or NULL */
+	size_t *slot;            /* per statement: its check + 1, or 0 */
 };
 
 static void prechecked_free(struct prechecked *p)
 {
+	sigkey_vpipe_end(p->pipe);
 	free(p->pubs);
 	free(p->sigs);
 	free(p->texts);
 	free(p->lens);
 	free(p->at);
-	free(p->ok);
-	free(p->checked);
+	free(p->slot);
+}
+
+/* The key statement i's signature was checked with ahead, or NULL; waits
+ * for its verdict (or checks it here). */
+static const uint8_t *prechecked_key(struct prechecked *p, size_t i)
+{
+	size_t k = p->pipe != NULL ? p->slot[i] : 0;
+
+	return k > 0 && sigkey_vpipe_wait(p->pipe, k - 1) ? p->pubs[k - 1] :
+							     NULL;
 }
 
 /*
  * Checks ahead, spread over the cores, the signature of every statement of
  * list whose signer's key the log already holds; judging each one in
  * order then skips the check when that key is still the signer's
- * (ledger_accept_checked).  A statement whose signer is added in the same
- * batch, or that does not parse, is checked as it is judged.  Without
- * memory p->checked stays NULL and every statement is checked in order.
+ * (ledger_accept_checked).  The checks run on helper threads while the
+ * statements are judged (sigkey_vpipe): the fold and insert of one
+ * overlap the checks of the next.  A statement whose signer is added in
+ * the same batch, or that does not parse, is checked as it is judged.
+ * Without memory p->pipe stays NULL and every statement is checked in
+ * order.
  */
 static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 {
@@ -910,10 +923,9 @@ static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 	p->texts = calloc(n, sizeof *p->texts);
 	p->lens = calloc(n, sizeof *p->lens);
 	p->at = calloc(n, sizeof *p->at);
-	p->ok = calloc(n, 1);
-	p->checked = calloc(n, sizeof *p->checked);
+	p->slot = calloc(n, sizeof *p->slot);
 	if (!p->pubs || !p->sigs || !p->texts || !p->lens || !p->at ||
-	    !p->ok || !p->checked) {
+	    !p->slot) {
 		prechecked_free(p);
 		memset(p, 0, sizeof *p);
 		return;
@@ -944,13 +956,12 @@ static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 		}
 		statement_free(st);
 	}
-	sigkey_verify_many((const uint8_t (*)[SIGKEY_PUB_LEN])p->pubs,
+	for (i = 0; i < p->n; i++)
+		p->slot[p->at[i]] = i + 1;
+	sigkey_vpipe_start((const uint8_t (*)[SIGKEY_PUB_LEN])p->pubs,
 			   p->texts, p->lens,
 			   (const uint8_t (*)[SIGKEY_SIG_LEN])p->sigs, p->n,
-			   p->ok);
-	for (i = 0; i < p->n; i++)
-		if (p->ok[i])
-			p->checked[p->at[i]] = p->pubs[i];
+			   &p->pipe);
 }
 
 /*
@@ -978,7 +989,7 @@ static void judge_batch(struct backend *b, json_t *list, struct verdict *vs)
 
 		judge(b, json_string_value(s), json_string_length(s),
 		      json_string_value(json_object_get(e, "signature")),
-		      pre.checked != NULL ? pre.checked[i] : NULL, 0, &vs[i]);
+		      prechecked_key(&pre, i), 0, &vs[i]);
 		if (vs[i].result == V_REFUSED) {
 			store_rollback(b->store);
 			fast = 0;

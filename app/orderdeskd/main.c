@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,11 +63,18 @@ static int loggable(const char *s)
 	return 1;
 }
 
-/* What the server's callbacks share: one thread calls them. */
+/*
+ * What the server's callbacks share.  The server calls them from its pool
+ * of threads (net/https-server.h): lock makes each call into the backend
+ * (its one store handle, the join guard's tries, the revocation list) the
+ * only one under way, while handshakes and bodies go on in parallel.
+ * cfg changes only on SIGHUP, with the server stopped.
+ */
 struct serve_ctx {
 	struct backend *b;
 	struct backend_config cfg;
 	struct join_guard guard;
+	pthread_mutex_t lock;
 };
 
 /* Hands a request to the backend's routes and logs the outcome. */
@@ -83,10 +91,12 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	backend_args_from(req, &args);
+	pthread_mutex_lock(&sc->lock);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       &args, req->body, req->len, out, note,
 				       sizeof note);
+	pthread_mutex_unlock(&sc->lock);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
 		 req->anonymous ? "(no certificate)" :
 		 loggable(req->peer) ? req->peer : "(peer)",
@@ -101,8 +111,12 @@ static int refused(void *ctx, const char *serial, const char *cn)
 {
 	struct serve_ctx *sc = ctx;
 	char line[200];
+	int revoked;
 
-	if (!backend_revoked(sc->b, serial))
+	pthread_mutex_lock(&sc->lock);
+	revoked = backend_revoked(sc->b, serial);
+	pthread_mutex_unlock(&sc->lock);
+	if (!revoked)
 		return 0;
 	snprintf(line, sizeof line, "refused revoked certificate %s (%s)",
 		 serial, loggable(cn) ? cn : "(name)");
@@ -115,7 +129,9 @@ static void join_refused(void *ctx, const char *addr)
 {
 	struct serve_ctx *sc = ctx;
 
+	pthread_mutex_lock(&sc->lock);
 	backend_join_refused(&sc->guard, addr);
+	pthread_mutex_unlock(&sc->lock);
 }
 
 /* The server's files, read once per (re)start. */
@@ -273,6 +289,7 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
 	if (rc == OD_OK) {
 		sc->b = b;
+		pthread_mutex_init(&sc->lock, NULL);
 		rc = start(dir, sc, &cfg, &srv, err);
 	}
 	while (rc == OD_OK) {
@@ -284,6 +301,8 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	if (srv != NULL)
 		notify_stopping();
 	https_server_stop(srv);
+	if (sc != NULL)
+		pthread_mutex_destroy(&sc->lock);
 	free(sc);
 	backend_close(b);
 	if (rc == OD_OK)

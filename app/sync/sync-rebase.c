@@ -11,6 +11,7 @@
 #include "app/log/order.h"
 #include "app/shop/people-race.h"
 #include "lib/encode.h"
+#include "app/sync/sync-verify.h"
 #include "storage/store-sync.h"
 
 /* One outbox statement taken out of the log. */
@@ -32,7 +33,13 @@ struct rebase {
 	long long head;
 	uint8_t head_hash[32];
 	char now[STMT_TIME_LEN + 1];
+	struct log_record *staged;  /* a page of staged entries (texts
+				       owned), checked ahead together */
+	size_t nstaged;
 };
+
+/* Staged entries checked ahead at once (sync-verify.h). */
+#define STAGED_PAGE 1000
 
 enum od_code sync_diverged(long long at, struct od_err *err)
 {
@@ -240,29 +247,18 @@ static enum od_code refold(struct rebase *rb, struct od_err *err)
 	return rc;
 }
 
-/* Appends one staged entry, checked, and compares its chain hash. */
-static enum od_code staged_cb(void *ctx, const struct log_record *r,
-			      struct od_err *err)
+/* Appends one staged entry, its signature checked ahead with checked (or
+ * NULL: here), and compares its chain hash. */
+static enum od_code take_staged(struct rebase *rb, const struct log_record *r,
+				const uint8_t *checked, struct od_err *err)
 {
-	struct rebase *rb = ctx;
-	long long seq = 0;
 	enum od_code rc;
 
 	if (r->seq != rb->head + 1)
 		return od_err_set(err, OD_E_BUSY, "the pulled entries do not "
 				  "follow this desk's synced head (another "
 				  "sync ran meanwhile); sync again");
-	rc = ledger_accept(rb->s, r->statement, r->statement_len,
-			   r->signature, &seq, err);
-	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
-	    rc != OD_E_NOSPACE) {
-		char why[OD_ERR_MSG_MAX];
-
-		memcpy(why, err->msg, sizeof why);
-		return od_err_set(err, OD_E_TAMPERED, "the backend's entry "
-				  "%lld does not verify here (%.150s); sync "
-				  "stopped", r->seq, why);
-	}
+	rc = sync_accept_pulled(rb->s, r, checked, err);
 	if (rc == OD_OK)
 		rc = store_log_head(rb->s, &rb->head, rb->head_hash, err);
 	if (rc == OD_OK && memcmp(rb->head_hash, r->hash, 32) != 0)
@@ -279,6 +275,44 @@ static enum od_code staged_cb(void *ctx, const struct log_record *r,
 		rb->out->pulled++;
 	}
 	return rc;
+}
+
+/* Takes the page of staged entries gathered so far, in order. */
+static enum od_code staged_flush(struct rebase *rb, struct od_err *err)
+{
+	struct sync_checked c;
+	enum od_code rc = OD_OK;
+	size_t i;
+
+	sync_check_ahead(rb->s, rb->staged, rb->nstaged, &c);
+	for (i = 0; rc == OD_OK && i < rb->nstaged; i++)
+		rc = take_staged(rb, &rb->staged[i], sync_checked_key(&c, i),
+				 err);
+	sync_checked_free(&c);
+	for (i = 0; i < rb->nstaged; i++)
+		free((char *)rb->staged[i].statement);
+	rb->nstaged = 0;
+	return rc;
+}
+
+/* Gathers one staged entry (the walk's record is borrowed: copied). */
+static enum od_code staged_cb(void *ctx, const struct log_record *r,
+			      struct od_err *err)
+{
+	struct rebase *rb = ctx;
+	char *text;
+
+	if (rb->staged == NULL &&
+	    (rb->staged = calloc(STAGED_PAGE, sizeof *rb->staged)) == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	text = malloc(r->statement_len + 1);
+	if (text == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	memcpy(text, r->statement, r->statement_len);
+	text[r->statement_len] = '\0';
+	rb->staged[rb->nstaged] = *r;
+	rb->staged[rb->nstaged++].statement = text;
+	return rb->nstaged == STAGED_PAGE ? staged_flush(rb, err) : OD_OK;
 }
 
 /* The last entry about an order: what the shop's log now says. */
@@ -461,6 +495,8 @@ static enum od_code rebase_steps(struct rebase *rb, struct od_err *err)
 		rc = store_incoming_clear(rb->s, err);
 	if (rc == OD_OK)
 		rc = store_incoming_each(rb->s, staged_cb, rb, err);
+	if (rc == OD_OK)
+		rc = staged_flush(rb, err);
 	if (rc != OD_OK)
 		return rc;
 	if (rb->head != in->target ||
@@ -511,5 +547,8 @@ enum od_code sync_rebase(struct store *s, const struct sync_rebase_in *in,
 		statement_free(rb.v[i].st);
 	}
 	free(rb.v);
+	for (i = 0; i < rb.nstaged; i++)
+		free((char *)rb.staged[i].statement);
+	free(rb.staged);
 	return rc;
 }

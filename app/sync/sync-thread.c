@@ -66,6 +66,7 @@ static int wait_turn(struct sync_thread *ds)
 static void *sync_loop(void *arg)
 {
 	struct sync_thread *ds = arg;
+	struct sync_conn conn = { NULL };
 	struct sync_report rep;
 	struct od_err err;
 	enum od_code rc;
@@ -74,12 +75,14 @@ static void *sync_loop(void *arg)
 	ds->view.running = 1;
 	pthread_mutex_unlock(&ds->lock);
 	do {
-		rc = sync_run_until(ds->sh, &ds->cancel, &rep, &err);
+		/* One connection from sync to sync (sync.h). */
+		rc = sync_run_kept(ds->sh, &ds->cancel, &conn, &rep, &err);
 		refresh(ds, rc == OD_OK && (rep.pulled > 0 ||
 					    rep.conflicts > 0 ||
 					    rep.people.taken > 0 ||
 					    rep.people.dropped > 0));
 	} while (wait_turn(ds));
+	sync_conn_close(&conn);
 	return NULL;
 }
 

@@ -19,6 +19,7 @@
 #include "app/shop/sync-key.h"
 #include "app/sync/sync-checkpoint.h"
 #include "app/sync/sync-rebase.h"
+#include "app/sync/sync-verify.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "net/tls-client.h"
@@ -49,6 +50,7 @@ struct sync_job {
 	const atomic_int *stop; /* set: end the request under way */
 	struct sync_refusal *refused;
 	size_t nrefused;
+	struct sync_conn *keep;  /* a client kept from the last sync, or NULL */
 };
 
 /* A head the backend signed, checked. */
@@ -331,8 +333,15 @@ static enum od_code job_open(struct sync_job *j, struct od_err *err)
 		rc = sync_key_get(s, &key, err);
 	/* The client keeps its own copy, wiped when it is freed. */
 	cfg.key_pem = key;
-	if (rc == OD_OK)
+	if (rc == OD_OK && j->keep != NULL && j->keep->client != NULL &&
+	    tls_client_matches(j->keep->client, &cfg)) {
+		j->client = j->keep->client;
+		j->keep->client = NULL;
+	} else if (rc == OD_OK) {
+		if (j->keep != NULL)
+			sync_conn_close(j->keep);
 		rc = tls_client_new(&cfg, &j->client, err);
+	}
 	secret_free_str(key);
 	return rc;
 }
@@ -730,26 +739,24 @@ enum od_code sync_page_entry(struct json_t *e, struct log_record *r,
 	return OD_OK;
 }
 
-/* Appends one pulled entry straight to the log (no outbox to move). */
+/* Where a pull stands. */
+struct pull {
+	long long after;       /* the last entry applied or staged */
+	int staging;           /* entries go to the staging table */
+	struct head h;         /* the last head the backend signed */
+};
+
+/* Appends one pulled entry straight to the log (no outbox to move), its
+ * signature checked ahead with the key checked (or NULL: here). */
 static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
-				 struct od_err *err)
+				 const uint8_t *checked, struct od_err *err)
 {
 	struct store *s = j->sh->store;
 	uint8_t got[32];
 	long long seq = 0;
 	enum od_code rc;
 
-	rc = ledger_accept(s, r->statement, r->statement_len, r->signature,
-			   &seq, err);
-	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
-	    rc != OD_E_NOSPACE) {
-		char why[OD_ERR_MSG_MAX];
-
-		memcpy(why, err->msg, sizeof why);
-		return od_err_set(err, OD_E_TAMPERED, "the backend's entry "
-				  "%lld does not verify here (%.150s); sync "
-				  "stopped", r->seq, why);
-	}
+	rc = sync_accept_pulled(s, r, checked, err);
 	if (rc == OD_OK)
 		rc = store_log_head(s, &seq, got, err);
 	if (rc == OD_OK && memcmp(got, r->hash, 32) != 0)
@@ -761,12 +768,28 @@ static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
 	return rc;
 }
 
-/* Where a pull stands. */
-struct pull {
-	long long after;       /* the last entry applied or staged */
-	int staging;           /* entries go to the staging table */
-	struct head h;         /* the last head the backend signed */
-};
+/*
+ * Checks ahead, on every core, the signatures of the page's entries up to
+ * the first malformed one (sync-verify.h); straight into the log only:
+ * staged entries are checked by the rebase.
+ */
+static void check_page(struct sync_job *j, const struct pull *pl,
+		       json_t *entries, struct sync_checked *c)
+{
+	size_t n = json_array_size(entries), m;
+	struct log_record *recs;
+	struct od_err ignore;
+
+	memset(c, 0, sizeof *c);
+	if (pl->staging || (recs = calloc(n ? n : 1, sizeof *recs)) == NULL)
+		return;
+	for (m = 0; m < n; m++)
+		if (sync_page_entry(json_array_get(entries, m), &recs[m],
+				    &ignore) != OD_OK)
+			break;
+	sync_check_ahead(j->sh->store, recs, m, c);
+	free(recs);
+}
 
 /*
  * Takes one page in one transaction: straight into the log while this
@@ -777,12 +800,14 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			      json_t *entries, struct od_err *err)
 {
 	struct store *s = j->sh->store;
+	struct sync_checked checked;
 	struct log_record r;
 	uint8_t hash[32];
 	long long head, count = 0, rekeys = j->rep->rekeys.n;
 	size_t i;
 	enum od_code rc;
 
+	memset(&checked, 0, sizeof checked);
 	rc = store_begin(s, err);
 	if (rc == OD_OK && !pl->staging) {
 		rc = store_log_head(s, &head, hash, err);
@@ -794,6 +819,8 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 		if (pl->staging && rc == OD_OK)
 			rc = store_incoming_clear(s, err);
 	}
+	if (rc == OD_OK)
+		check_page(j, pl, entries, &checked);
 	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
 		rc = sync_page_entry(json_array_get(entries, i), &r, err);
 		if (rc == OD_OK && r.seq <= pl->after)
@@ -810,13 +837,15 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 					"taken; tell the owner", r.seq, pl->h.seq);
 		if (rc == OD_OK)
 			rc = pl->staging ? store_incoming_add(s, &r, err)
-					 : apply_direct(j, &r, err);
+					 : apply_direct(j, &r,
+						sync_checked_key(&checked, i), err);
 		if (rc == OD_OK) {
 			pl->after = r.seq;
 			memcpy(hash, r.hash, 32);
 			count++;
 		}
 	}
+	sync_checked_free(&checked);
 	if (rc == OD_OK && !pl->staging && count > 0)
 		rc = sync_meta_seen(s, pl->after, hash, err);
 	if (rc == OD_OK)
@@ -1198,17 +1227,32 @@ enum od_code sync_run(struct shop *sh, struct sync_report *rep,
 	return sync_run_until(sh, NULL, rep, err);
 }
 
+void sync_conn_close(struct sync_conn *c)
+{
+	tls_client_free(c->client);
+	c->client = NULL;
+}
+
 enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			    struct sync_report *rep, struct od_err *err)
 {
+	return sync_run_kept(sh, stop, NULL, rep, err);
+}
+
+enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
+			   struct sync_conn *keep, struct sync_report *rep,
+			   struct od_err *err)
+{
 	struct sync_job j;
 	long long total, unacked;
+	long connects = 0;
 	int round, more = 1;
 	enum od_code rc;
 
 	memset(&j, 0, sizeof j);
 	memset(rep, 0, sizeof *rep);
 	j.sh = sh;
+	j.keep = keep;
 	j.stop = stop;
 	j.rep = rep;
 	j.own_lock = sh->store == NULL;
@@ -1224,6 +1268,8 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			rc = job_open(&j, err);
 		job_let_go(&j);
 	}
+	if (j.client != NULL)
+		connects = tls_client_connects(j.client);
 	rep->first_conflict++;
 	for (round = 0; rc == OD_OK && more && round < SYNC_ROUNDS; round++) {
 		if (stop != NULL && atomic_load(stop)) {
@@ -1257,6 +1303,13 @@ enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 						 err);
 			job_let_go(&j);
 		}
+	}
+	if (j.client != NULL)
+		rep->connects = tls_client_connects(j.client) - connects;
+	/* After a failure the next sync starts afresh. */
+	if (rc == OD_OK && keep != NULL) {
+		keep->client = j.client;
+		j.client = NULL;
 	}
 	tls_client_free(j.client);
 	buf_free(&j.resp);

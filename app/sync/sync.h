@@ -98,6 +98,7 @@ struct sync_report {
 	long long first_conflict; /* n of the first (sync_status.h) */
 	struct people_report people;   /* slots taken, bundles sent */
 	struct sync_rekeys rekeys;     /* user.rekey pulled (sync-rebase.h) */
+	long connects;       /* new connections to the backend it made */
 };
 
 /*
@@ -149,6 +150,24 @@ enum od_code sync_receipt_read(struct json_t *r, struct sync_receipt *out,
  * stays, as after a dropped connection.  For a background thread that
  * must let go when the desk locks.
  */
+/*
+ * A connection kept from one sync to the next (the desk's sync thread):
+ * zeroed to begin with, closed with sync_conn_close.  A sync that ends
+ * well leaves its client here for the next, which reuses its connection
+ * (HTTP keep-alive) instead of a new mutual TLS handshake, unless the
+ * desk's attachment (backend, pin, certificate, key) changed meanwhile.
+ */
+struct sync_conn {
+	struct tls_client *client;
+};
+
+void sync_conn_close(struct sync_conn *c);
+
+/* sync_run_until, keeping the connection in *keep (may be NULL). */
+enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
+			   struct sync_conn *keep, struct sync_report *rep,
+			   struct od_err *err);
+
 enum od_code sync_run_until(struct shop *sh, const atomic_int *stop,
 			    struct sync_report *rep, struct od_err *err);
 

@@ -13,9 +13,11 @@
 # lists it, with peak memory taken by `bench-store --peak-rss` (wait4's
 # ru_maxrss); last build/bench/bench-sync pushes and pulls over loopback
 # TLS 1.3 against an in-process backend (about two minutes; it needs
-# 100,000 orders, generated apart when N is smaller); build/bench/bench-replay
-# answers a batch of 500 replayed statements at 100k and 1M log entries;
-# build/bench/bench-merkle times the Merkle tree at 1k and 1M entries.
+# 100,000 orders, generated apart when N is smaller); build/bench/bench-desks
+# runs twenty desks' sync_run at once against the real orderdeskd;
+# build/bench/bench-replay answers a batch of 500 replayed statements at
+# 100k and 1M log entries; build/bench/bench-merkle times the Merkle tree at
+# 1k and 1M entries.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -111,6 +113,10 @@ fi
 mkdir "$T/sync"
 "$BUILD/bench/bench-sync" "$SYNC_ORDERS" "$T/sync"
 rm -rf "$T/sync"
+# Twenty desks syncing at once against the real orderdeskd (about 30 s).
+mkdir "$T/desks"
+"$BUILD/bench/bench-desks" "$BUILD/bin/orderdeskd" "$SYNC_ORDERS" "$T/desks"
+rm -rf "$T/desks"
 # A batch of 500 replayed statements at 100k and 1M log entries (about 20 s
 # and 750 MB of temp space; BENCH_REPLAY_MAX=100000 stops at 100k).
 mkdir "$T/replay"

@@ -421,7 +421,9 @@ static void test_sign_many(void **state)
 /*
  * sigkey_verify_many gives, signature by signature, sigkey_pub_verify's
  * verdict: two signers mixed, altered signatures and texts, a key that is
- * not a point, for batches too small and large enough to share.
+ * not a point, for batches too small and large enough to share.  So does
+ * the verify pipe, asked in order or backwards, and it ends cleanly with
+ * verdicts never asked for.
  */
 static void test_verify_many(void **state)
 {
@@ -432,8 +434,9 @@ static void test_verify_many(void **state)
 	char (*texts)[32] = calloc(200, sizeof *texts);
 	unsigned char ok[200];
 	const char *msgs[200];
-	size_t lens[200], i, k, good;
+	size_t lens[200], i, j, k, good;
 	struct sigkey *key[2] = { NULL, NULL };
+	struct sigkey_vpipe *vp;
 	struct sigkey_pub *p;
 	struct od_err err;
 
@@ -482,6 +485,17 @@ static void test_verify_many(void **state)
 			assert_true(good > 100 && good < 190);
 		for (i = sizes[k]; i < 200; i++)
 			assert_int_equal(ok[i], 0xff);
+		sigkey_vpipe_start((const uint8_t (*)[SIGKEY_PUB_LEN])keys_of,
+				   msgs, lens,
+				   (const uint8_t (*)[SIGKEY_SIG_LEN])sigs,
+				   sizes[k], &vp);
+		assert_non_null(vp);
+		for (i = 0; i < sizes[k] && i < 150; i++) {
+			j = k % 2 ? sizes[k] - 1 - i : i;
+			assert_int_equal(sigkey_vpipe_wait(vp, j), ok[j]);
+		}
+		assert_int_equal(sigkey_vpipe_wait(vp, sizes[k]), 0);
+		sigkey_vpipe_end(vp);
 	}
 	sigkey_free(key[0]);
 	sigkey_free(key[1]);

@@ -1,0 +1,102 @@
+/* sync-verify.c - pulled entries checked ahead on every core (sync-verify.h). */
+#include "app/sync/sync-verify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/log/fold.h"
+#include "app/log/ledger.h"
+#include "app/log/statement.h"
+
+void sync_checked_free(struct sync_checked *c)
+{
+	sigkey_vpipe_end(c->pipe);
+	free(c->pubs);
+	free(c->sigs);
+	free(c->texts);
+	free(c->lens);
+	free(c->at);
+	memset(c, 0, sizeof *c);
+}
+
+/* Finds the key that must have signed r in s now; 0 if there is none
+ * yet (its signer comes later in the page) or r does not parse. */
+static int signer_key(struct store *s, const struct log_record *r,
+		      uint8_t pub[SIGKEY_PUB_LEN])
+{
+	struct statement *st = NULL;
+	struct od_err err;
+	int found;
+
+	if (statement_parse(r->statement, r->statement_len, &st, &err) !=
+	    OD_OK)
+		return 0;
+	found = fold_signer_key(s, st, pub, &err) == OD_OK;
+	statement_free(st);
+	return found;
+}
+
+void sync_check_ahead(struct store *s, const struct log_record *recs,
+		      size_t n, struct sync_checked *c)
+{
+	size_t i, k = 0;
+
+	memset(c, 0, sizeof *c);
+	if (n < 2)
+		return;
+	c->pubs = calloc(n, sizeof *c->pubs);
+	c->sigs = calloc(n, sizeof *c->sigs);
+	c->texts = calloc(n, sizeof *c->texts);
+	c->lens = calloc(n, sizeof *c->lens);
+	c->at = calloc(n, sizeof *c->at);
+	if (c->pubs == NULL || c->sigs == NULL || c->texts == NULL ||
+	    c->lens == NULL || c->at == NULL) {
+		sync_checked_free(c);
+		return;
+	}
+	/* Only the entries whose signer is known: the rest wait their turn. */
+	for (i = 0; i < n; i++) {
+		c->at[i] = -1;
+		if (!signer_key(s, &recs[i], c->pubs[k]))
+			continue;
+		memcpy(c->sigs[k], recs[i].signature, SIGKEY_SIG_LEN);
+		c->texts[k] = recs[i].statement;
+		c->lens[k] = recs[i].statement_len;
+		c->at[i] = (long)k++;
+	}
+	sigkey_vpipe_start((const uint8_t (*)[SIGKEY_PUB_LEN])c->pubs,
+			   c->texts, c->lens,
+			   (const uint8_t (*)[SIGKEY_SIG_LEN])c->sigs, k,
+			   &c->pipe);
+	if (c->pipe == NULL) {
+		sync_checked_free(c);
+		return;
+	}
+	c->n = n;
+}
+
+const uint8_t *sync_checked_key(struct sync_checked *c, size_t i)
+{
+	if (i >= c->n || c->at[i] < 0 ||
+	    !sigkey_vpipe_wait(c->pipe, (size_t)c->at[i]))
+		return NULL;
+	return c->pubs[c->at[i]];
+}
+
+enum od_code sync_accept_pulled(struct store *s, const struct log_record *r,
+				const uint8_t *checked, struct od_err *err)
+{
+	char why[OD_ERR_MSG_MAX];
+	long long seq = 0;
+	enum od_code rc;
+
+	rc = ledger_accept_checked(s, r->statement, r->statement_len,
+				   r->signature, checked, &seq, err);
+	if (rc == OD_OK || rc == OD_E_NOMEM || rc == OD_E_IO ||
+	    rc == OD_E_NOSPACE)
+		return rc;
+	memcpy(why, err->msg, sizeof why);
+	return od_err_set(err, OD_E_TAMPERED, "the backend's entry %lld does "
+			  "not verify here (%.150s); sync stopped", r->seq,
+			  why);
+}
