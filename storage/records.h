@@ -21,6 +21,15 @@ enum order_status {
 	ORDER_STATUS_COUNT
 };
 
+/* How an order arrived, as far as money goes (order.placed's payment). */
+enum order_arrival {
+	ARRIVAL_UNPAID,
+	ARRIVAL_AUTHORIZED,    /* the storefront holds the card's money */
+	ARRIVAL_PAID,          /* paid in full when placed */
+	ARRIVAL_COD,           /* cash on delivery */
+	ARRIVAL_COUNT
+};
+
 struct order_item {
 	char *sku;
 	char *name;
@@ -44,13 +53,20 @@ struct order {
 	char country[3];       /* ISO 3166 alpha-2, upper case */
 	struct order_item *items;
 	size_t nitems;
-	long long total;       /* minor units; equals the sum of the items */
+	long long shipping;    /* minor units, 0 if none */
+	long long tax;
+	long long discount;
+	long long total;       /* minor units: items + shipping + tax -
+				  discount */
 	char *note;            /* may be "" */
+	enum order_arrival arrival;
 
 	/* State, from the fold; zero for an order not yet placed. */
 	enum order_status status;
 	enum order_status held_from;  /* the status a release returns to */
 	char *reason;          /* cancel or hold reason, or NULL */
+	long long paid;        /* money received so far, minor units */
+	long long refunded;    /* money given back so far */
 };
 
 /*
@@ -98,6 +114,19 @@ struct shipment_record {
 	const char *carrier;        /* borrowed */
 	const char *tracking;
 	const char *items;          /* "SKU QTY" entries joined by ", " */
+};
+
+/* Money received for an order, or given back. */
+struct payment_record {
+	long long seq;
+	int refund;                 /* 0: received, 1: refunded */
+	long long amount;           /* minor units, > 0 */
+	const char *actor;          /* borrowed */
+	const char *time;
+	const char *method;         /* received: card, bank, ...; else "" */
+	const char *reason;         /* refunded: why; else "" */
+	const char *items;          /* refunded: "SKU QTY" joined by ", " */
+	const char *reference;      /* may be "" */
 };
 
 /* A note on an order. */

@@ -24,6 +24,10 @@ static const char *const digest_sql[] = {
 	"SELECT seq, order_no, carrier, tracking, items FROM shipments"
 	" ORDER BY seq",
 	"SELECT seq, order_no, actor, time, text FROM notes ORDER BY seq",
+	"SELECT order_no, shipping, tax, discount, arrival, paid, refunded"
+	" FROM money ORDER BY order_no",
+	"SELECT seq, order_no, refund, amount, actor, time, method, reason,"
+	" items, reference FROM payments ORDER BY seq",
 };
 
 /* Feeds one column to the hash as type, length, bytes: unambiguous. */

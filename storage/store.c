@@ -25,6 +25,36 @@
 	"  pubkey BLOB NOT NULL," \
 	"  seq INTEGER NOT NULL);"
 
+/*
+ * An order's money beyond its total (issue 13), and the payments and
+ * refunds made.  Added after schema 2 was fixed, like retired_keys: a store
+ * made before gains the tables on open; an order without a money row has
+ * no shipping, tax or discount and nothing paid (all it could have then).
+ * A row is written only for an order with money to say, so an import of
+ * plain orders writes no more than before.
+ */
+#define MONEY_SQL \
+	"CREATE TABLE IF NOT EXISTS money(" \
+	"  order_no TEXT PRIMARY KEY," \
+	"  shipping INTEGER NOT NULL," \
+	"  tax INTEGER NOT NULL," \
+	"  discount INTEGER NOT NULL," \
+	"  arrival INTEGER NOT NULL," \
+	"  paid INTEGER NOT NULL," \
+	"  refunded INTEGER NOT NULL) WITHOUT ROWID;" \
+	"CREATE TABLE IF NOT EXISTS payments(" \
+	"  seq INTEGER PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  refund INTEGER NOT NULL," \
+	"  amount INTEGER NOT NULL," \
+	"  actor TEXT NOT NULL," \
+	"  time TEXT NOT NULL," \
+	"  method TEXT NOT NULL," \
+	"  reason TEXT NOT NULL," \
+	"  items TEXT NOT NULL," \
+	"  reference TEXT NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS payments_order ON payments(order_no);"
+
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE log("
@@ -95,7 +125,8 @@ static const char schema_sql[] =
 	"  actor TEXT NOT NULL,"
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
-	"CREATE INDEX notes_order ON notes(order_no);";
+	"CREATE INDEX notes_order ON notes(order_no);"
+	MONEY_SQL;
 
 enum od_code store_fail(struct store *s, int rc, const char *what,
 			struct od_err *err)
@@ -248,7 +279,8 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	return store_exec(s, RETIRED_KEYS_SQL, "upgrading the store", err);
+	return store_exec(s, RETIRED_KEYS_SQL MONEY_SQL, "upgrading the store",
+			  err);
 }
 
 /* Creates the schema in a fresh store. */

@@ -25,6 +25,8 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE] = "release orders",
 	[STMT_ORDER_NOTE] = "add notes",
 	[STMT_SHIPMENT_CONFIRM] = "confirm shipments",
+	[STMT_PAYMENT_RECEIVE] = "record payments",
+	[STMT_PAYMENT_REFUND] = "refund money",
 };
 
 /* Decodes the pubkey field of st. */
@@ -433,6 +435,8 @@ static enum od_code apply_order_change(struct store *s,
 
 	if (st->kind == STMT_SHIPMENT_CONFIRM)
 		return apply_ship(s, st, seq, err);
+	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
+		return fold_money_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);
 	if (rc != OD_OK)
 		return rc;

@@ -48,4 +48,13 @@ enum od_code fold_signer_key(struct store *s, const struct statement *st,
 enum od_code fold_redo(struct store *s, const struct statement *st,
 		       long long seq, struct od_err *err);
 
+/*
+ * payment.receive and payment.refund, for fold_apply (fold-money.c): a
+ * payment never more than the order has left to pay, a refund never more
+ * than was paid and not yet refunded (OD_E_STATE with the figures), refund
+ * items the order has, never more than ordered less refunded before.
+ */
+enum od_code fold_money_apply(struct store *s, const struct statement *st,
+			      long long seq, struct od_err *err);
+
 #endif

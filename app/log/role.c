@@ -29,6 +29,8 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE] = O | K,
 	[STMT_ORDER_NOTE] = O | K | S,
 	[STMT_SHIPMENT_CONFIRM] = O | K | S,
+	[STMT_PAYMENT_RECEIVE] = O | K,
+	[STMT_PAYMENT_REFUND] = O,       /* money out: the owner's alone */
 };
 #undef O
 #undef K

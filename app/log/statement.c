@@ -24,6 +24,7 @@
 #define STMT_SHOP_MAX     128
 #define STMT_CARRIER_MAX  64
 #define STMT_TRACKING_MAX 64
+#define STMT_REFERENCE_MAX 128
 
 struct field_spec {
 	const char *name;
@@ -79,6 +80,14 @@ static enum od_code check_tracking(const struct field_spec *f, const char *v,
 				   size_t n, struct od_err *err);
 static enum od_code check_ship_item(const struct field_spec *f, const char *v,
 				    size_t n, struct od_err *err);
+static enum od_code check_charge(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_amount(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_payment(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err);
+static enum od_code check_method(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
 
 static const struct field_spec genesis_fields[] = {
 	{ "shop",   1, 1, STMT_SHOP_MAX, check_text },
@@ -121,7 +130,11 @@ static const struct field_spec placed_fields[] = {
 	{ "ship-postcode", 0, 1, 0, check_text },
 	{ "ship-country",  1, 1, 0, check_country },
 	{ "item",          1, STMT_MAX_ITEMS, 0, check_placed_item },
+	{ "shipping",      0, 1, 0, check_charge },
+	{ "tax",           0, 1, 0, check_charge },
+	{ "discount",      0, 1, 0, check_charge },
 	{ "total",         1, 1, 0, check_total },
+	{ "payment",       0, 1, 0, check_payment },
 	{ "note",          0, 1, 0, check_text },
 };
 
@@ -135,6 +148,19 @@ static const struct field_spec release_fields[] = {
 
 static const struct field_spec note_fields[] = {
 	{ "text", 1, 1, 0, check_text },
+};
+
+static const struct field_spec receive_fields[] = {
+	{ "amount",    1, 1, 0, check_amount },
+	{ "method",    1, 1, 0, check_method },
+	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
+};
+
+static const struct field_spec refund_fields[] = {
+	{ "amount",    1, 1, 0, check_amount },
+	{ "reason",    1, 1, 0, check_text },
+	{ "item",      0, STMT_MAX_ITEMS, 0, check_ship_item },
+	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
 };
 
 static const struct field_spec shipment_fields[] = {
@@ -161,6 +187,8 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE]    = KIND("order.release", 1, release_fields),
 	[STMT_ORDER_NOTE]       = KIND("order.note", 1, note_fields),
 	[STMT_SHIPMENT_CONFIRM] = KIND("shipment.confirm", 1, shipment_fields),
+	[STMT_PAYMENT_RECEIVE]  = KIND("payment.receive", 1, receive_fields),
+	[STMT_PAYMENT_REFUND]   = KIND("payment.refund", 1, refund_fields),
 };
 
 /* The header lines after the magic, in order; "order" only for some kinds. */
@@ -609,6 +637,68 @@ static enum od_code check_total(const struct field_spec *f, const char *v,
 		return od_err_set(err, OD_E_INPUT,
 				  "%s: must be a whole number of minor units from 0 to %llu without leading zeros",
 				  f->name, STMT_MAX_TOTAL);
+	return OD_OK;
+}
+
+/* Shipping, tax or a discount: minor units, as a unit price. */
+static enum od_code check_charge(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	unsigned long long x;
+
+	if (!parse_decimal(v, n, STMT_MAX_PRICE, &x))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a whole number of minor units from 0 to %llu without leading zeros",
+				  f->name, STMT_MAX_PRICE);
+	return OD_OK;
+}
+
+/* Money received or refunded: more than nothing, at most a total. */
+static enum od_code check_amount(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	unsigned long long x;
+
+	if (!parse_decimal(v, n, STMT_MAX_TOTAL, &x) || x == 0)
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a whole number of minor units from 1 to %llu without leading zeros",
+				  f->name, STMT_MAX_TOTAL);
+	return OD_OK;
+}
+
+/* Whether v[0..n) is one of the words in list (NULL-terminated). */
+static int one_of(const char *v, size_t n, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strlen(*list) == n && memcmp(v, *list, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* How an order arrived paid: authorized, paid or cash on delivery. */
+static enum od_code check_payment(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "authorized", "paid", "cod", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be authorized, paid or cod",
+				  f->name);
+	return OD_OK;
+}
+
+/* How money came: card, bank, cash, cod or other. */
+static enum od_code check_method(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "card", "bank", "cash", "cod",
+					  "other", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be card, bank, cash, cod or other",
+				  f->name);
 	return OD_OK;
 }
 

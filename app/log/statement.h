@@ -41,7 +41,11 @@
  *                     ship-line (1..4), ship-city, [ship-postcode],
  *                     ship-country (2 upper-case letters),
  *                     item (1..500, "SKU QTY UNIT_PRICE NAME"),
- *                     total (0..10^15), [note]
+ *                     [shipping], [tax], [discount] (0..10^12 each,
+ *                     absent means 0; older orders have none),
+ *                     total (0..10^15),
+ *                     [payment] (authorized|paid|cod: how the order
+ *                     arrived; absent means unpaid), [note]
  *   order.confirm     (none)
  *   order.cancel      reason
  *   order.hold        reason
@@ -49,10 +53,15 @@
  *   order.note        text
  *   shipment.confirm  carrier (text, <= 64 bytes), tracking (1..64 of
  *                     [A-Za-z0-9-]), item (1..500, "SKU QTY")
+ *   payment.receive   amount (1..10^15), method (card|bank|cash|cod|
+ *                     other), [reference] (text, <= 128 bytes)
+ *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
+ *                     QTY": what the refund is for), [reference]
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
- * leading zeros.  Amounts are not added up here (order_validate does that).
+ * leading zeros.  Amounts are not added up here (order_validate does that,
+ * and the fold checks payments and refunds against the order).
  */
 #ifndef OD_STATEMENT_H
 #define OD_STATEMENT_H
@@ -86,6 +95,8 @@ enum stmt_kind {
 	STMT_ORDER_RELEASE,    /* [reason] */
 	STMT_ORDER_NOTE,       /* text */
 	STMT_SHIPMENT_CONFIRM, /* carrier, tracking, item... ("SKU QTY") */
+	STMT_PAYMENT_RECEIVE,  /* amount, method, [reference] */
+	STMT_PAYMENT_REFUND,   /* amount, reason, item*, [reference] */
 	STMT_KIND_COUNT
 };
 

@@ -22,6 +22,8 @@ static const struct cli_command *const commands[] = {
 	&cmd_hold_entry,
 	&cmd_release_entry,
 	&cmd_ship_entry,
+	&cmd_pay_entry,
+	&cmd_refund_entry,
 	&cmd_log_entry,
 	&cmd_audit_entry,
 	&cmd_backup_entry,
