@@ -93,7 +93,10 @@ static int same_order(const struct order *a, const struct order *b)
 	    strcmp(a->country, b->country) != 0 || a->nitems != b->nitems ||
 	    a->total != b->total || !same_str(a->note, b->note) ||
 	    a->status != b->status || a->held_from != b->held_from ||
-	    !same_str(a->reason, b->reason))
+	    !same_str(a->reason, b->reason) || a->shipping != b->shipping ||
+	    a->tax != b->tax || a->discount != b->discount ||
+	    a->arrival != b->arrival || a->paid != b->paid ||
+	    a->refunded != b->refunded)
 		return 0;
 	for (i = 0; i < a->nlines; i++)
 		if (!same_str(a->ship_lines[i], b->ship_lines[i]))
