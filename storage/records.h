@@ -18,6 +18,7 @@ enum order_status {
 	ORDER_HELD,
 	ORDER_SHIPPED,
 	ORDER_CANCELLED,
+	ORDER_DELIVERED,       /* after shipped: the carrier delivered it */
 	ORDER_STATUS_COUNT
 };
 

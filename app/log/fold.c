@@ -27,6 +27,7 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_SHIPMENT_CONFIRM] = "confirm shipments",
 	[STMT_PAYMENT_RECEIVE] = "record payments",
 	[STMT_PAYMENT_REFUND] = "refund money",
+	[STMT_SHIPMENT_DELIVER] = "confirm deliveries",
 };
 
 /* Decodes the pubkey field of st. */
@@ -437,6 +438,8 @@ static enum od_code apply_order_change(struct store *s,
 		return apply_ship(s, st, seq, err);
 	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
 		return fold_money_apply(s, st, seq, err);
+	if (st->kind == STMT_SHIPMENT_DELIVER)
+		return fold_deliver_apply(s, st, err);
 	rc = store_order_state(s, n, &os, err);
 	if (rc != OD_OK)
 		return rc;

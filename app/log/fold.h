@@ -57,4 +57,12 @@ enum od_code fold_redo(struct store *s, const struct statement *st,
 enum od_code fold_money_apply(struct store *s, const struct statement *st,
 			      long long seq, struct od_err *err);
 
+/*
+ * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
+ * item shipped) becomes delivered; a tracking code given must be one of
+ * the order's parcels.
+ */
+enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
+				struct od_err *err);
+
 #endif

@@ -28,6 +28,7 @@ static const char *const status_names[ORDER_STATUS_COUNT] = {
 	[ORDER_HELD]      = "held",
 	[ORDER_SHIPPED]   = "shipped",
 	[ORDER_CANCELLED] = "cancelled",
+	[ORDER_DELIVERED] = "delivered",
 };
 
 void order_free(struct order *o)
@@ -56,7 +57,7 @@ enum od_code order_status_parse(const char *name, enum order_status *s,
 	}
 	return od_err_set(err, OD_E_USAGE,
 			  "unknown order status; use new, confirmed, held, "
-			  "shipped or cancelled");
+			  "shipped, delivered or cancelled");
 }
 
 /* Whether c is an ASCII letter or digit (not locale-dependent isalnum). */

@@ -31,6 +31,7 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_SHIPMENT_CONFIRM] = O | K | S,
 	[STMT_PAYMENT_RECEIVE] = O | K,
 	[STMT_PAYMENT_REFUND] = O,       /* money out: the owner's alone */
+	[STMT_SHIPMENT_DELIVER] = O | K | S,
 };
 #undef O
 #undef K

@@ -163,6 +163,10 @@ static const struct field_spec refund_fields[] = {
 	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
 };
 
+static const struct field_spec deliver_fields[] = {
+	{ "tracking", 0, 1, 0, check_tracking },
+};
+
 static const struct field_spec shipment_fields[] = {
 	{ "carrier",  1, 1, STMT_CARRIER_MAX, check_text },
 	{ "tracking", 1, 1, 0, check_tracking },
@@ -189,6 +193,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_SHIPMENT_CONFIRM] = KIND("shipment.confirm", 1, shipment_fields),
 	[STMT_PAYMENT_RECEIVE]  = KIND("payment.receive", 1, receive_fields),
 	[STMT_PAYMENT_REFUND]   = KIND("payment.refund", 1, refund_fields),
+	[STMT_SHIPMENT_DELIVER] = KIND("shipment.deliver", 1, deliver_fields),
 };
 
 /* The header lines after the magic, in order; "order" only for some kinds. */

@@ -57,6 +57,7 @@
  *                     other), [reference] (text, <= 128 bytes)
  *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
  *                     QTY": what the refund is for), [reference]
+ *   shipment.deliver  [tracking] (the parcel whose delivery was seen)
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -97,6 +98,7 @@ enum stmt_kind {
 	STMT_SHIPMENT_CONFIRM, /* carrier, tracking, item... ("SKU QTY") */
 	STMT_PAYMENT_RECEIVE,  /* amount, method, [reference] */
 	STMT_PAYMENT_REFUND,   /* amount, reason, item*, [reference] */
+	STMT_SHIPMENT_DELIVER, /* [tracking]: the carrier delivered it */
 	STMT_KIND_COUNT
 };
 

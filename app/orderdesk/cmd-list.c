@@ -161,6 +161,7 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		else if (opt == 's')
 			return od_err_set(err, OD_E_USAGE, "unknown status; use"
 					  " new, confirmed, held, shipped, "
+					  "delivered, "
 					  "cancelled or all");
 		else if (opt == 'q')
 			f.search = optarg;

@@ -101,6 +101,22 @@ check "list follows the payments" bash -c "
 own audit verify
 expect_ok "audit verify replays the payments and refunds"
 
+# --- delivered, after shipped ---------------------------------------------------
+own deliver M-2
+expect_fail "an order not shipped cannot be delivered" 4 \
+	"order M-2 is new; only a shipped order \(every item shipped\) can be delivered"
+own confirm M-2
+own ship M-2 --carrier Yamato --tracking YM-77
+own deliver M-2 --parcel YM-78
+expect_fail "a parcel the order does not have is refused" 5 \
+	"order M-2 has no parcel with tracking YM-78"
+od_as mei "$MEI_PASS" deliver M-2 --parcel YM-77
+expect_ok "the parcel is delivered"
+own list --status delivered
+check "list --status delivered finds it" grep -Eq '^M-2 .* delivered +refunded$' "$T/out"
+own cancel M-2 --reason late
+expect_fail "a delivered order cannot be cancelled" 4 "M-2 has shipped parcels"
+
 # --- a refund's signature, checked by openssl --------------------------------
 own user key owner
 cp "$T/out" "$T/owner.pem"

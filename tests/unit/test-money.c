@@ -332,6 +332,62 @@ static void test_old_order_unchanged(void **state)
 	order_free(o);
 }
 
+/* Signs a shipment.deliver as p, naming a parcel if tracking is set. */
+static enum od_code deliver(struct world *w, struct fixture_person *p,
+			    const char *order, const char *tracking)
+{
+	struct statement *st = fixture_stmt(p, STMT_SHIPMENT_DELIVER, order);
+
+	if (tracking != NULL)
+		fixture_add(st, "tracking", tracking);
+	return fixture_append(w->s, p, st, NULL, &w->err);
+}
+
+/* Delivered comes after shipped, only; then nothing undoes it. */
+static void test_deliver(void **state)
+{
+	struct world *w = *state;
+	struct statement *st;
+
+	assert_int_equal(deliver(w, &w->staff, "1", NULL), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 is new; only a shipped order "
+			    "(every item shipped) can be delivered");
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_OK);
+	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", "SF1");
+	fixture_add(st, "item", "A 2");
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_OK);
+	/* Partly shipped: not yet. */
+	assert_int_equal(deliver(w, &w->staff, "1", "SF1"), OD_E_STATE);
+	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", "SF2");
+	fixture_add(st, "item", "B 1");
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(deliver(w, &w->staff, "1", "SF9"), OD_E_INPUT);
+	assert_string_equal(w->err.msg, "order 1 has no parcel with tracking "
+			    "SF9; see `orderdesk show 1`");
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_SHIPPED);
+	assert_int_equal(deliver(w, &w->staff, "1", "SF2"), OD_OK);
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_DELIVERED);
+	assert_int_equal(deliver(w, &w->owner, "1", NULL), OD_E_STATE);
+	st = fixture_stmt(&w->keeper, STMT_ORDER_CANCEL, "1");
+	fixture_add(st, "reason", "late");
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_E_STATE);
+	st = fixture_stmt(&w->keeper, STMT_ORDER_HOLD, "1");
+	fixture_add(st, "reason", "check");
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_E_STATE);
+	/* Cash on delivery is collected after it. */
+	assert_int_equal(pay(w, &w->keeper, "1", "250"), OD_OK);
+}
+
 /* Amounts as people type them, in the currency's own minor unit. */
 static void test_money_parse(void **state)
 {
@@ -379,6 +435,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_order_unchanged,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deliver, setup, teardown),
 		cmocka_unit_test(test_money_parse),
 	};
 

@@ -204,6 +204,8 @@ static const struct kind_case kind_cases[] = {
 		{ "item", "MUG-7 1" }, { "reference", "re_9" } } },
 	{ STMT_PAYMENT_REFUND, "1042", {
 		{ "amount", "1" }, { "reason", "goodwill" } } },
+	{ STMT_SHIPMENT_DELIVER, "1042", { { "tracking", "SF-1" } } },
+	{ STMT_SHIPMENT_DELIVER, "1042", { { NULL, NULL } } },
 	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
 };
 
@@ -1181,6 +1183,7 @@ static void test_kinds(void **state)
 		{ STMT_SHIPMENT_CONFIRM, "shipment.confirm", 1 },
 		{ STMT_PAYMENT_RECEIVE, "payment.receive", 1 },
 		{ STMT_PAYMENT_REFUND, "payment.refund", 1 },
+		{ STMT_SHIPMENT_DELIVER, "shipment.deliver", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;
