@@ -13,6 +13,7 @@
 #define OD_FOLD_H
 
 #include "app/log/statement.h"
+#include "lib/buf.h"
 #include "lib/err.h"
 #include "storage/store.h"
 
@@ -64,5 +65,13 @@ enum od_code fold_money_apply(struct store *s, const struct statement *st,
  */
 enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 				struct od_err *err);
+
+/*
+ * For apply_shipment (fold-serial.c): checks st's serial fields against
+ * its items (an item of the parcel, at most one a unit, none twice) and
+ * rewrites items, the parcel's "SKU QTY" list, with each SKU's serials.
+ */
+enum od_code fold_ship_serials(const struct statement *st, struct buf *items,
+			       struct od_err *err);
 
 #endif

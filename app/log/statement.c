@@ -25,6 +25,7 @@
 #define STMT_CARRIER_MAX  64
 #define STMT_TRACKING_MAX 64
 #define STMT_REFERENCE_MAX 128
+#define STMT_MAX_SERIALS  500
 
 struct field_spec {
 	const char *name;
@@ -81,6 +82,8 @@ static enum od_code check_tracking(const struct field_spec *f, const char *v,
 static enum od_code check_ship_item(const struct field_spec *f, const char *v,
 				    size_t n, struct od_err *err);
 static enum od_code check_charge(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_serial(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
 static enum od_code check_amount(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
@@ -171,6 +174,7 @@ static const struct field_spec shipment_fields[] = {
 	{ "carrier",  1, 1, STMT_CARRIER_MAX, check_text },
 	{ "tracking", 1, 1, 0, check_tracking },
 	{ "item",     1, STMT_MAX_ITEMS, 0, check_ship_item },
+	{ "serial",   0, STMT_MAX_SERIALS, 0, check_serial },
 };
 
 #define KIND(name, has_order, fields) \
@@ -642,6 +646,26 @@ static enum od_code check_total(const struct field_spec *f, const char *v,
 		return od_err_set(err, OD_E_INPUT,
 				  "%s: must be a whole number of minor units from 0 to %llu without leading zeros",
 				  f->name, STMT_MAX_TOTAL);
+	return OD_OK;
+}
+
+/* "SKU SERIAL": a serial number (IMEI, batch) of something shipped. */
+static enum od_code check_serial(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	const char *w;
+	size_t wlen, pos = 0;
+
+	if (!next_word(v, n, &pos, &w, &wlen))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be \"SKU SERIAL\"", f->name);
+	if (!sku_ok(w, wlen))
+		return bad_sku(f, err);
+	/* The serial's alphabet is a SKU's: letters, digits, . _ / - */
+	if (!sku_ok(v + pos, n - pos))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: the serial must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', '/' or '-'",
+				  f->name, STMT_SKU_MAX);
 	return OD_OK;
 }
 

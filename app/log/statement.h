@@ -52,7 +52,9 @@
  *   order.release     [reason]
  *   order.note        text
  *   shipment.confirm  carrier (text, <= 64 bytes), tracking (1..64 of
- *                     [A-Za-z0-9-]), item (1..500, "SKU QTY")
+ *                     [A-Za-z0-9-]), item (1..500, "SKU QTY"),
+ *                     serial (0..500, "SKU SERIAL": IMEI or batch of
+ *                     what left, at most one per unit shipped)
  *   payment.receive   amount (1..10^15), method (card|bank|cash|cod|
  *                     other), [reference] (text, <= 128 bytes)
  *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU

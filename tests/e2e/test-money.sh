@@ -106,7 +106,15 @@ own deliver M-2
 expect_fail "an order not shipped cannot be delivered" 4 \
 	"order M-2 is new; only a shipped order \(every item shipped\) can be delivered"
 own confirm M-2
-own ship M-2 --carrier Yamato --tracking YM-77
+own ship M-2 --carrier Yamato --tracking YM-77 --serial MUG=SN-1 --serial MUG=SN-2
+expect_fail "more serials than units shipped are refused" 5 \
+	"more serials for MUG than the 1 shipped in this parcel"
+own ship M-2 --carrier Yamato --tracking YM-77 --serial MUG:SN-1
+expect_fail "--serial needs SKU=SERIAL" 2 "serial: give SKU=SERIAL"
+own ship M-2 --carrier Yamato --tracking YM-77 --serial MUG=SN-1
+expect_ok "a parcel ships with the serial of what left"
+own show M-2
+check "show lists the parcel's serials" grep -q "Yamato YM-77: MUG 1 \[SN-1\]" "$T/out"
 own deliver M-2 --parcel YM-78
 expect_fail "a parcel the order does not have is refused" 5 \
 	"order M-2 has no parcel with tracking YM-78"

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -388,6 +389,62 @@ static void test_deliver(void **state)
 	assert_int_equal(pay(w, &w->keeper, "1", "250"), OD_OK);
 }
 
+/* Ships order 1 (A x2, B x1) as staff with the given serials. */
+static enum od_code ship_serials(struct world *w, const char *s1,
+				 const char *s2, const char *s3)
+{
+	const char *serials[] = { s1, s2, s3 };
+	struct statement *st;
+	size_t i;
+
+	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", "SF1");
+	fixture_add(st, "item", "A 2");
+	fixture_add(st, "item", "B 1");
+	for (i = 0; i < 3; i++)
+		if (serials[i] != NULL)
+			fixture_add(st, "serial", serials[i]);
+	return fixture_append(w->s, &w->staff, st, NULL, &w->err);
+}
+
+/* Copies the items of the order's one parcel. */
+static enum od_code parcel_items(void *ctx, const struct shipment_record *r,
+				 struct od_err *err)
+{
+	(void)err;
+	snprintf(ctx, 128, "%s", r->items);
+	return OD_OK;
+}
+
+/* Serials: an item of the parcel, one a unit at most, never twice. */
+static void test_serials(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    "1");
+	char items[128] = "";
+
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(ship_serials(w, "C X1", NULL, NULL), OD_E_INPUT);
+	assert_string_equal(w->err.msg, "order 1: a serial names C, which this "
+			    "parcel does not hold");
+	assert_int_equal(ship_serials(w, "B X1", "B X2", NULL), OD_E_INPUT);
+	assert_string_equal(w->err.msg, "order 1: more serials for B than the "
+			    "1 shipped in this parcel");
+	assert_int_equal(ship_serials(w, "A X1", "A X1", NULL), OD_E_INPUT);
+	assert_string_equal(w->err.msg, "order 1: serial X1 of A is given "
+			    "twice");
+	/* Nothing of the refused parcels shipped. */
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
+	assert_int_equal(ship_serials(w, "A X1", "B Y1", "A X2"), OD_OK);
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_SHIPPED);
+	assert_int_equal(store_shipment_each(w->s, "1", parcel_items, items,
+					     &w->err), OD_OK);
+	assert_string_equal(items, "A 2 [X1 X2], B 1 [Y1]");
+}
+
 /* Amounts as people type them, in the currency's own minor unit. */
 static void test_money_parse(void **state)
 {
@@ -436,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_old_order_unchanged,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deliver, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
 		cmocka_unit_test(test_money_parse),
 	};
 

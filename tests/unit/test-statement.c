@@ -205,6 +205,10 @@ static const struct kind_case kind_cases[] = {
 	{ STMT_PAYMENT_REFUND, "1042", {
 		{ "amount", "1" }, { "reason", "goodwill" } } },
 	{ STMT_SHIPMENT_DELIVER, "1042", { { "tracking", "SF-1" } } },
+	{ STMT_SHIPMENT_CONFIRM, "1042", {
+		{ "carrier", "SF" }, { "tracking", "SF-2" },
+		{ "item", "PHONE-1 2" }, { "serial", "PHONE-1 356938035643809" },
+		{ "serial", "PHONE-1 356938035643810" } } },
 	{ STMT_SHIPMENT_DELIVER, "1042", { { NULL, NULL } } },
 	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
 };
@@ -910,6 +914,20 @@ static void test_money_refusals(void **state)
 				       &st, &err), OD_OK);
 	assert_int_equal(statement_add(st, "payment", "unpaid", &err),
 			 OD_E_INPUT);
+	statement_free(st);
+	assert_int_equal(statement_new(STMT_SHIPMENT_CONFIRM, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "carrier", "SF", &err), OD_OK);
+	assert_int_equal(statement_add(st, "tracking", "SF1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "serial", "A 1", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "serial", "A", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "serial", "A S N", &err),
+			 OD_E_INPUT);
+	assert_string_equal(err.msg, "statement: serial: the serial must be 1 "
+			    "to 64 characters of A-Z, a-z, 0-9, '.', '_', '/' "
+			    "or '-'");
+	assert_int_equal(statement_add(st, "serial", "A SN-1", &err), OD_OK);
 	statement_free(st);
 }
 
