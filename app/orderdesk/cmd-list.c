@@ -217,12 +217,19 @@ static void show_charge(struct cli *c, const char *label, long long v,
 		fprintf(c->out, "%-9s %s\n", label, money);
 }
 
+/* Where `show` prints payments, and in which currency. */
+struct show_ctx {
+	struct cli *c;
+	const struct order *o;
+};
+
 /* One payment or refund, as `show` prints it. */
 static enum od_code show_payment(void *ctx, const struct payment_record *r,
 				 struct od_err *err)
 {
-	const struct order *o = ((void **)ctx)[1];
-	struct cli *c = ((void **)ctx)[0];
+	const struct show_ctx *x = ctx;
+	const struct order *o = x->o;
+	struct cli *c = x->c;
 	char money[48];
 
 	(void)err;
@@ -245,7 +252,7 @@ static enum od_code show_money(struct cli *c, struct shop *sh,
 			       const struct order *o, struct od_err *err)
 {
 	char money[48], paid[48], back[48];
-	void *ctx[2] = { c, (void *)o };
+	struct show_ctx ctx = { c, o };
 
 	show_charge(c, "Shipping", o->shipping, o->currency);
 	show_charge(c, "Tax", o->tax, o->currency);
@@ -259,7 +266,7 @@ static enum od_code show_money(struct cli *c, struct shop *sh,
 	fprintf(c->out, "Total     %s\nPayment   %s: %s paid, %s refunded\n"
 		"Payments\n", money, money_state_name(money_state(o)), paid,
 		back);
-	return store_payment_each(sh->store, o->number, show_payment, ctx,
+	return store_payment_each(sh->store, o->number, show_payment, &ctx,
 				  err);
 }
 
