@@ -155,6 +155,9 @@ check "orderdeskd verify replays the money statements" \
 "$TOOLS/od-tamper" "$STORE" owner \
 	"UPDATE money SET paid = paid + 100000 WHERE order_no = 'M-1'" \
 	<<< "$OWNER_PASS" > /dev/null
+own show M-1
+expect_fail "show refuses the doctored order: its sums are not its history's" 6 \
+	"order M-1's stored state does not match its signed history"
 own refund M-1 --amount 500.00 --reason "forged"
 expect_ok "the doctored desk signs a refund beyond what was paid"
 own log --format json
@@ -175,6 +178,14 @@ check "the backend's log still verifies without it" \
 own audit verify
 expect_fail "the doctored desk's own audit finds its store does not match its log" 6 "."
 stop_backend
+own show M-2
+expect_ok "an order whose rows were not touched still shows"
+"$TOOLS/od-tamper" "$STORE" owner \
+	"UPDATE payments SET reason = 'asked for it' WHERE order_no = 'M-2'" \
+	<<< "$OWNER_PASS" > /dev/null
+own show M-2
+expect_fail "show refuses a refund's row edited behind orderdesk's back" 6 \
+	"order M-2's stored state does not match its signed history"
 
 # --- a store made before money existed ------------------------------------------
 OLD="$T/old"
