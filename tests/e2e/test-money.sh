@@ -177,6 +177,14 @@ check "the backend's log still verifies without it" \
 	grep -q "Verified .* log entries" "$T/verify.out"
 own audit verify
 expect_fail "the doctored desk's own audit finds its store does not match its log" 6 "."
+own sync
+expect_ok "the desk's next sync takes the refused refund out"
+own conflicts
+check "and lists it as a conflict with the backend's figures" grep -q \
+	"order M-1: payment.refund by owner was refused (by the backend): refund of 500.00 EUR refused: 266.00 paid, 20.00 refunded, 246.00 left" \
+	"$T/out"
+own audit verify
+expect_ok "the order folded again from its log, the desk's store verifies"
 stop_backend
 own show M-2
 expect_ok "an order whose rows were not touched still shows"
