@@ -3,7 +3,8 @@
  * names an item of the parcel, never more serials than units of that item
  * in it, never one twice; the parcel's items as stored then carry them
  * ("PHONE-1 2 [35693803564380 35693803564381], CASE 1"), so `show` and a
- * later return can see what left.
+ * later return can see what left.  A serial an earlier parcel of the order
+ * took for the same SKU is refused: one unit leaves once.
  */
 #include "app/log/fold.h"
 
@@ -63,9 +64,59 @@ static enum od_code check_one(const struct statement *st, size_t k,
 	return OD_OK;
 }
 
-enum od_code fold_ship_serials(const struct statement *st, struct buf *items,
-			       struct od_err *err)
+/* Joins the items of the order's parcels so far, one per line. */
+static enum od_code earlier_items(void *ctx, const struct shipment_record *r,
+				  struct od_err *err)
 {
+	return buf_addf(ctx, err, "%s\n", r->items ? r->items : "");
+}
+
+/* Whether w[0..wn) is one of the words of the list l[0..ln) ("S1 S2"). */
+static int in_words(const char *l, size_t ln, const char *w, size_t wn)
+{
+	size_t i = 0, k;
+
+	while (i < ln) {
+		k = i;
+		while (k < ln && l[k] != ' ')
+			k++;
+		if (k - i == wn && memcmp(l + i, w, wn) == 0)
+			return 1;
+		i = k + 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether "SKU SERIAL" (v) is among the serials of the parcels so far:
+ * their items are lines of "SKU QTY [S1 S2], SKU QTY" entries, and
+ * neither SKUs nor serials hold a space, a comma or a bracket.
+ */
+static int shipped_before(const char *before, const char *v)
+{
+	size_t n = strcspn(v, " "), len;
+	const char *p = before, *open, *close;
+
+	while (*p != '\0') {
+		len = strcspn(p, ",\n");
+		open = memchr(p, '[', len);
+		close = open != NULL ? memchr(open, ']', len - (size_t)(open - p))
+				     : NULL;
+		if (close != NULL && strcspn(p, " ") == n &&
+		    memcmp(p, v, n) == 0 &&
+		    in_words(open + 1, (size_t)(close - open - 1), v + n + 1,
+			     strlen(v + n + 1)))
+			return 1;
+		p += len;
+		p += strspn(p, ", \n");
+	}
+	return 0;
+}
+
+enum od_code fold_ship_serials(struct store *s, const struct statement *st,
+			       struct buf *items, struct od_err *err)
+{
+	struct buf before;
 	const char *v;
 	enum od_code rc = OD_OK;
 	size_t i, j, n, m;
@@ -73,6 +124,22 @@ enum od_code fold_ship_serials(const struct statement *st, struct buf *items,
 	for (i = 0; i < st->nfields && rc == OD_OK; i++)
 		if (strcmp(st->fields[i].name, "serial") == 0)
 			rc = check_one(st, i, err);
+	buf_init(&before, 64 * 1024 * 1024);
+	if (rc == OD_OK)
+		rc = store_shipment_each(s, st->order, earlier_items, &before,
+					 err);
+	for (i = 0; i < st->nfields && rc == OD_OK && before.len > 0; i++) {
+		v = st->fields[i].value;
+		if (strcmp(st->fields[i].name, "serial") == 0 &&
+		    shipped_before(before.data, v))
+			rc = od_err_set(err, OD_E_STATE,
+					"order %s: serial %s of %.*s has "
+					"shipped already, in an earlier "
+					"parcel", st->order,
+					v + strcspn(v, " ") + 1,
+					(int)strcspn(v, " "), v);
+	}
+	buf_free(&before);
 	if (rc != OD_OK)
 		return rc;
 	buf_reset(items);

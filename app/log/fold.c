@@ -382,7 +382,7 @@ static enum od_code apply_shipment(struct store *s, const struct statement *st,
 	if (rc == OD_OK && items.len == 0)
 		rc = od_err_set(err, OD_E_INPUT, "a shipment needs items");
 	if (rc == OD_OK && statement_get(st, "serial") != NULL)
-		rc = fold_ship_serials(st, &items, err);
+		rc = fold_ship_serials(s, st, &items, err);
 	if (rc != OD_OK)
 		goto out;
 	r.seq = seq;

@@ -68,10 +68,11 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 
 /*
  * For apply_shipment (fold-serial.c): checks st's serial fields against
- * its items (an item of the parcel, at most one a unit, none twice) and
+ * its items (an item of the parcel, at most one a unit, none twice, none
+ * an earlier parcel of the order took for the same SKU) and
  * rewrites items, the parcel's "SKU QTY" list, with each SKU's serials.
  */
-enum od_code fold_ship_serials(const struct statement *st, struct buf *items,
-			       struct od_err *err);
+enum od_code fold_ship_serials(struct store *s, const struct statement *st,
+			       struct buf *items, struct od_err *err);
 
 #endif

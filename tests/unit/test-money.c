@@ -445,6 +445,37 @@ static void test_serials(void **state)
 	assert_string_equal(items, "A 2 [X1 X2], B 1 [Y1]");
 }
 
+/* Ships one unit of A of order 2 as staff with the serial given. */
+static enum od_code ship_one(struct world *w, const char *tracking,
+			     const char *serial)
+{
+	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
+					    "2");
+
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", tracking);
+	fixture_add(st, "item", "A 1");
+	fixture_add(st, "serial", serial);
+	return fixture_append(w->s, &w->staff, st, NULL, &w->err);
+}
+
+/* One unit leaves once: a serial of an earlier parcel is refused. */
+static void test_serial_once(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    "2");
+
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(ship_one(w, "SF1", "A X1"), OD_OK);
+	assert_int_equal(ship_one(w, "SF2", "A X1"), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 2: serial X1 of A has shipped "
+			    "already, in an earlier parcel");
+	/* A serial that is a prefix of one shipped is another serial. */
+	assert_int_equal(ship_one(w, "SF2", "A X"), OD_OK);
+}
+
 /* Amounts as people type them, in the currency's own minor unit. */
 static void test_money_parse(void **state)
 {
@@ -494,6 +525,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deliver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serial_once, setup,
+						teardown),
 		cmocka_unit_test(test_money_parse),
 	};
 
