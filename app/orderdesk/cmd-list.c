@@ -254,6 +254,10 @@ static enum od_code show_money(struct cli *c, struct shop *sh,
 	char money[48], paid[48], back[48];
 	struct show_ctx ctx = { c, o };
 
+	/* The items' sum, when charges make the total differ from it. */
+	if (o->shipping != 0 || o->tax != 0 || o->discount != 0)
+		show_charge(c, "Items", o->total - o->shipping - o->tax +
+			    o->discount, o->currency);
 	show_charge(c, "Shipping", o->shipping, o->currency);
 	show_charge(c, "Tax", o->tax, o->currency);
 	if (o->discount != 0) {

@@ -88,6 +88,7 @@ expect_fail "an unknown order says so" 4 "no order NOPE"
 
 own show M-1
 check "show prints the charges, the payment state and each payment" bash -c "
+	grep -q '^Items     220.00 EUR' '$T/out' &&
 	grep -q '^Shipping  15.00 EUR' '$T/out' &&
 	grep -q '^Discount  -10.00 EUR' '$T/out' &&
 	grep -q '^Payment   partially refunded: 266.00 EUR paid, 20.00 EUR refunded' '$T/out' &&
