@@ -130,6 +130,27 @@ struct payment_record {
 	const char *reference;      /* may be "" */
 };
 
+/* Where a return stands. */
+enum return_state {
+	RETURN_OPEN,
+	RETURN_RECEIVED,
+	RETURN_ACCEPTED,
+	RETURN_REJECTED,
+	RETURN_STATE_COUNT
+};
+
+/* A return (RMA) of an order; strings borrowed. */
+struct return_record {
+	const char *rma;            /* ORDER-Rn */
+	long long seq;              /* its return.open */
+	enum return_state state;
+	const char *reason;         /* why it was opened */
+	const char *items;          /* "SKU QTY" joined by ", " */
+	const char *condition;      /* "" until received */
+	const char *received;       /* "SKU QTY [SERIAL]" joined by ", " */
+	const char *note;           /* why wrong-item, or why rejected */
+};
+
 /* A note on an order. */
 struct note_record {
 	long long seq;

@@ -28,6 +28,8 @@ static const char *const digest_sql[] = {
 	" FROM money ORDER BY order_no",
 	"SELECT seq, order_no, refund, amount, actor, time, method, reason,"
 	" items, reference FROM payments ORDER BY seq",
+	"SELECT rma, order_no, seq, state, reason, items, condition, received,"
+	" note FROM returns ORDER BY rma",
 };
 
 /* Feeds one column to the hash as type, length, bytes: unambiguous. */

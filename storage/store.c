@@ -26,8 +26,8 @@
 	"  seq INTEGER NOT NULL);"
 
 /*
- * An order's money beyond its total (issue 13), and the payments and
- * refunds made.  Added after schema 2 was fixed, like retired_keys: a store
+ * An order's money beyond its total (issue 13), the payments and
+ * refunds made, and its returns.  Added after schema 2 was fixed, like retired_keys: a store
  * made before gains the tables on open; an order without a money row has
  * no shipping, tax or discount and nothing paid (all it could have then).
  * A row is written only for an order with money to say, so an import of
@@ -53,7 +53,18 @@
 	"  reason TEXT NOT NULL," \
 	"  items TEXT NOT NULL," \
 	"  reference TEXT NOT NULL);" \
-	"CREATE INDEX IF NOT EXISTS payments_order ON payments(order_no);"
+	"CREATE INDEX IF NOT EXISTS payments_order ON payments(order_no);" \
+	"CREATE TABLE IF NOT EXISTS returns(" \
+	"  rma TEXT PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  state INTEGER NOT NULL," \
+	"  reason TEXT NOT NULL," \
+	"  items TEXT NOT NULL," \
+	"  condition TEXT NOT NULL," \
+	"  received TEXT NOT NULL," \
+	"  note TEXT NOT NULL) WITHOUT ROWID;" \
+	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);"
 
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"

@@ -280,6 +280,22 @@ enum od_code store_payment_each(struct store *s, const char *number,
 				store_payment_cb cb, void *ctx,
 				struct od_err *err);
 
+/* ---- returns (store-returns.c) ---- */
+
+/* Writes a return, new or changed (by its rma). */
+enum od_code store_return_put(struct store *s, const char *number,
+			      const struct return_record *r,
+			      struct od_err *err);
+
+typedef enum od_code (*store_return_cb)(void *ctx,
+					const struct return_record *r,
+					struct od_err *err);
+
+/* Calls cb for each return of an order, oldest first. */
+enum od_code store_return_each(struct store *s, const char *number,
+			       store_return_cb cb, void *ctx,
+			       struct od_err *err);
+
 /* Which orders a listing wants. */
 struct store_filter {
 	int status;            /* an enum order_status, or -1 for all */

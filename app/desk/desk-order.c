@@ -2,7 +2,7 @@
  * desk-order.c - one order checked against the log entries it comes from,
  * for the order screen and `orderdesk show` alike (desk_order_read).
  *
- * The order, item, shipment, note and payment rows are the fold of the
+ * The order, item, shipment, note, payment and return rows are the fold of the
  * log (the order's money sums with its row), but a
  * row is only as true as the page it was read from: a page copied back from
  * an older copy of the same store still decrypts (its associated data is
@@ -166,9 +166,19 @@ static enum od_code payment_line(void *ctx, const struct payment_record *r,
 			r->method, r->reason, r->items, r->reference);
 }
 
+/* Appends one return row to a buffer, each field on its own line. */
+static enum od_code return_line(void *ctx, const struct return_record *r,
+				struct od_err *err)
+{
+	return buf_addf(ctx, err, "%s\n%lld\n%d\n%s\n%s\n%s\n%s\n%s\n",
+			r->rma, r->seq, (int)r->state, r->reason, r->items,
+			r->condition, r->received, r->note);
+}
+
 /*
- * Whether the order's payment rows in s are the ones its log folds to in
- * scratch (`show` prints them): OD_OK, or OD_E_EXISTS when they differ.
+ * Whether the order's payment and return rows in s are the ones its log
+ * folds to in scratch (`show` prints them): OD_OK, or OD_E_EXISTS when
+ * they differ.
  */
 static enum od_code same_payments(struct store *s, struct store *scratch,
 				  const char *number, struct od_err *err)
@@ -181,7 +191,11 @@ static enum od_code same_payments(struct store *s, struct store *scratch,
 	buf_init(&b, 256 * 1024 * 1024);
 	rc = store_payment_each(scratch, number, payment_line, &a, err);
 	if (rc == OD_OK)
+		rc = store_return_each(scratch, number, return_line, &a, err);
+	if (rc == OD_OK)
 		rc = store_payment_each(s, number, payment_line, &b, err);
+	if (rc == OD_OK)
+		rc = store_return_each(s, number, return_line, &b, err);
 	if (rc == OD_OK && (a.len != b.len ||
 			    (a.len > 0 && memcmp(a.data, b.data, a.len) != 0)))
 		rc = OD_E_EXISTS;

@@ -64,9 +64,8 @@ static enum od_code check_one(const struct statement *st, size_t k,
 	return OD_OK;
 }
 
-/* Joins the items of the order's parcels so far, one per line. */
-static enum od_code earlier_items(void *ctx, const struct shipment_record *r,
-				  struct od_err *err)
+enum od_code fold_parcel_items(void *ctx, const struct shipment_record *r,
+			       struct od_err *err)
 {
 	return buf_addf(ctx, err, "%s\n", r->items ? r->items : "");
 }
@@ -92,7 +91,7 @@ static int in_words(const char *l, size_t ln, const char *w, size_t wn)
  * their items are lines of "SKU QTY [S1 S2], SKU QTY" entries, and
  * neither SKUs nor serials hold a space, a comma or a bracket.
  */
-static int shipped_before(const char *before, const char *v)
+int fold_serial_shipped(const char *before, const char *v)
 {
 	size_t n = strcspn(v, " "), len;
 	const char *p = before, *open, *close;
@@ -126,12 +125,12 @@ enum od_code fold_ship_serials(struct store *s, const struct statement *st,
 			rc = check_one(st, i, err);
 	buf_init(&before, 64 * 1024 * 1024);
 	if (rc == OD_OK)
-		rc = store_shipment_each(s, st->order, earlier_items, &before,
+		rc = store_shipment_each(s, st->order, fold_parcel_items, &before,
 					 err);
 	for (i = 0; i < st->nfields && rc == OD_OK && before.len > 0; i++) {
 		v = st->fields[i].value;
 		if (strcmp(st->fields[i].name, "serial") == 0 &&
-		    shipped_before(before.data, v))
+		    fold_serial_shipped(before.data, v))
 			rc = od_err_set(err, OD_E_STATE,
 					"order %s: serial %s of %.*s has "
 					"shipped already, in an earlier "

@@ -75,4 +75,36 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 enum od_code fold_ship_serials(struct store *s, const struct statement *st,
 			       struct buf *items, struct od_err *err);
 
+/* A store_shipment_each callback: appends each parcel's items and a
+ * newline to the struct buf ctx (fold-serial.c). */
+enum od_code fold_parcel_items(void *ctx, const struct shipment_record *r,
+			       struct od_err *err);
+
+/*
+ * Whether "SKU SERIAL" is among the serials of the parcels whose items
+ * fold_parcel_items gathered into shipped (fold-serial.c).
+ */
+int fold_serial_shipped(const char *shipped, const char *sku_serial);
+
+/*
+ * return.open, return.receive and return.close, for fold_apply
+ * (fold-return.c): a return is numbered ORDER-Rn in turn, holds shipped
+ * items only (never more than shipped less returned before), is received
+ * with the condition of what came back (a serial not shipped for that SKU
+ * in that order marks it wrong-item, whatever the statement says), and is
+ * closed accepted or rejected; accepting a wrong-item return is the
+ * owner's.
+ */
+enum od_code fold_return_apply(struct store *s, const struct statement *st,
+			       long long seq, struct od_err *err);
+
+/*
+ * For fold_apply when the signer is not the owner (fold-return.c): refuses
+ * (OD_E_DENIED) a return.close accepting a return marked wrong-item.  Not
+ * part of fold_redo: who signed was checked when the entry was new.
+ */
+enum od_code fold_return_owner_only(struct store *s,
+				    const struct statement *st,
+				    struct od_err *err);
+
 #endif

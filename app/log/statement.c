@@ -85,6 +85,16 @@ static enum od_code check_charge(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
 static enum od_code check_serial(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
+static enum od_code check_rma(const struct field_spec *f, const char *v,
+			      size_t n, struct od_err *err);
+static enum od_code check_condition(const struct field_spec *f,
+				    const char *v, size_t n,
+				    struct od_err *err);
+static enum od_code check_decision(const struct field_spec *f, const char *v,
+				   size_t n, struct od_err *err);
+static enum od_code check_return_item(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err);
 static enum od_code check_amount(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
 static enum od_code check_payment(const struct field_spec *f, const char *v,
@@ -166,6 +176,24 @@ static const struct field_spec refund_fields[] = {
 	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
 };
 
+static const struct field_spec return_open_fields[] = {
+	{ "rma",    1, 1, 0, check_rma },
+	{ "reason", 1, 1, 0, check_text },
+	{ "item",   1, STMT_MAX_ITEMS, 0, check_ship_item },
+};
+
+static const struct field_spec return_receive_fields[] = {
+	{ "rma",       1, 1, 0, check_rma },
+	{ "condition", 1, 1, 0, check_condition },
+	{ "item",      1, STMT_MAX_SERIALS, 0, check_return_item },
+};
+
+static const struct field_spec return_close_fields[] = {
+	{ "rma",      1, 1, 0, check_rma },
+	{ "decision", 1, 1, 0, check_decision },
+	{ "reason",   0, 1, 0, check_text },
+};
+
 static const struct field_spec deliver_fields[] = {
 	{ "tracking", 0, 1, 0, check_tracking },
 };
@@ -198,6 +226,10 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_PAYMENT_RECEIVE]  = KIND("payment.receive", 1, receive_fields),
 	[STMT_PAYMENT_REFUND]   = KIND("payment.refund", 1, refund_fields),
 	[STMT_SHIPMENT_DELIVER] = KIND("shipment.deliver", 1, deliver_fields),
+	[STMT_RETURN_OPEN]      = KIND("return.open", 1, return_open_fields),
+	[STMT_RETURN_RECEIVE]   = KIND("return.receive", 1,
+				       return_receive_fields),
+	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
 };
 
 /* The header lines after the magic, in order; "order" only for some kinds. */
@@ -728,6 +760,71 @@ static enum od_code check_method(const struct field_spec *f, const char *v,
 		return od_err_set(err, OD_E_INPUT,
 				  "%s: must be card, bank, cash, cod or other",
 				  f->name);
+	return OD_OK;
+}
+
+/* A return's number: 1..40 of an order number's characters. */
+static enum od_code check_rma(const struct field_spec *f, const char *v,
+			      size_t n, struct od_err *err)
+{
+	if (n > STMT_ORDER_MAX + 8 || !sku_ok(v, n) || memchr(v, '/', n))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a return number like 1042-R1",
+				  f->name);
+	return OD_OK;
+}
+
+/* What came back was: ok, damaged or the wrong item. */
+static enum od_code check_condition(const struct field_spec *f,
+				    const char *v, size_t n,
+				    struct od_err *err)
+{
+	static const char *const ok[] = { "ok", "damaged", "wrong-item",
+					  NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be ok, damaged or wrong-item",
+				  f->name);
+	return OD_OK;
+}
+
+/* How a return ends: accept or reject. */
+static enum od_code check_decision(const struct field_spec *f, const char *v,
+				   size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "accept", "reject", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be accept or reject", f->name);
+	return OD_OK;
+}
+
+/* "SKU QTY" or "SKU QTY SERIAL": one line of what came back. */
+static enum od_code check_return_item(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err)
+{
+	const char *sp = memchr(v, ' ', n);
+	const char *sp2 = sp != NULL ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - v))
+				     : NULL;
+	unsigned long long x;
+	size_t qn;
+
+	if (sp == NULL)
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be \"SKU QUANTITY [SERIAL]\"",
+				  f->name);
+	if (!sku_ok(v, (size_t)(sp - v)))
+		return bad_sku(f, err);
+	qn = (sp2 != NULL ? (size_t)(sp2 - sp - 1) : n - (size_t)(sp + 1 - v));
+	if (!parse_decimal(sp + 1, qn, STMT_MAX_QTY, &x) || x == 0)
+		return bad_qty(f, err);
+	if (sp2 != NULL && !sku_ok(sp2 + 1, n - (size_t)(sp2 + 1 - v)))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: the serial must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', '/' or '-'",
+				  f->name, STMT_SKU_MAX);
 	return OD_OK;
 }
 

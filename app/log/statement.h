@@ -60,6 +60,10 @@
  *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
  *                     QTY": what the refund is for), [reference]
  *   shipment.deliver  [tracking] (the parcel whose delivery was seen)
+ *   return.open       rma (ORDER-Rn), reason, item (1..500, "SKU QTY")
+ *   return.receive    rma, condition (ok|damaged|wrong-item), item
+ *                     (1..500, "SKU QTY" or "SKU QTY SERIAL")
+ *   return.close      rma, decision (accept|reject), [reason]
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -101,6 +105,9 @@ enum stmt_kind {
 	STMT_PAYMENT_RECEIVE,  /* amount, method, [reference] */
 	STMT_PAYMENT_REFUND,   /* amount, reason, item*, [reference] */
 	STMT_SHIPMENT_DELIVER, /* [tracking]: the carrier delivered it */
+	STMT_RETURN_OPEN,      /* rma, reason, item... ("SKU QTY") */
+	STMT_RETURN_RECEIVE,   /* rma, condition, item... ("SKU QTY [SERIAL]") */
+	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
 	STMT_KIND_COUNT
 };
 

@@ -23,6 +23,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_release_entry,
 	&cmd_ship_entry,
 	&cmd_deliver_entry,
+	&cmd_return_entry,
 	&cmd_pay_entry,
 	&cmd_refund_entry,
 	&cmd_log_entry,

@@ -40,7 +40,7 @@ extern const struct cli_command cmd_init_entry, cmd_user_entry,
 extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
 extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
 extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
-	cmd_deliver_entry;
+	cmd_deliver_entry, cmd_return_entry;
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own

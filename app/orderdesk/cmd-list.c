@@ -247,6 +247,26 @@ static enum od_code show_payment(void *ctx, const struct payment_record *r,
 	return OD_OK;
 }
 
+/* One return, as `show` prints it. */
+static enum od_code show_return(void *ctx, const struct return_record *r,
+				struct od_err *err)
+{
+	static const char *const states[RETURN_STATE_COUNT] = {
+		"open", "received", "accepted", "rejected",
+	};
+	struct cli *c = ctx;
+
+	(void)err;
+	fprintf(c->out, "  %s (entry %lld) %s: %s [%s]\n", r->rma, r->seq,
+		states[r->state], r->reason, r->items);
+	if (r->condition[0])
+		fprintf(c->out, "    came back %s: %s\n", r->condition,
+			r->received);
+	if (r->note[0])
+		fprintf(c->out, "    %s\n", r->note);
+	return OD_OK;
+}
+
 /* The order's money: charges, total, where its payment stands, payments. */
 static enum od_code show_money(struct cli *c, struct shop *sh,
 			       const struct order *o, struct od_err *err)
@@ -356,6 +376,10 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
 			dd->shipments[i].seq, dd->shipments[i].carrier,
 			dd->shipments[i].tracking, dd->shipments[i].items);
+	fprintf(c->out, "Returns\n");
+	rc = store_return_each(sh->store, o->number, show_return, c, err);
+	if (rc != OD_OK)
+		goto out;
 	fprintf(c->out, "Notes\n");
 	for (i = 0; i < dd->nnotes; i++)
 		fprintf(c->out, "  %s %s: %s\n", dd->notes[i].time,

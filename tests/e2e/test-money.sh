@@ -126,6 +126,31 @@ check "list --status delivered finds it" grep -Eq '^M-2 .* delivered +refunded$'
 own cancel M-2 --reason late
 expect_fail "a delivered order cannot be cancelled" 4 "M-2 has shipped parcels"
 
+# --- a return: the swapped-goods fraud caught at the bench ---------------------
+own return open M-2 --item MUG:2 --reason cracked
+expect_fail "a return of more than shipped is refused" 4 \
+	"1 of MUG shipped and 0 already in returns; at most 1 can be returned"
+own return open M-2 --item MUG:1 --reason cracked
+expect_ok "a return is opened for what shipped"
+check "it has its own number" grep -q "^Return M-2-R1 opened" "$T/out"
+od_as mei "$MEI_PASS" return receive M-2-R1 --item MUG:1:SN-7 --condition ok
+expect_ok "what came back is received"
+check "a serial that never shipped marks it wrong-item, and says so" grep -q \
+	"^Return M-2-R1 received: wrong-item; serial SN-7 of MUG was never shipped in order M-2" \
+	"$T/out"
+od_as mei "$MEI_PASS" return close M-2-R1 --accept
+expect_fail "a shopkeeper may not accept a wrong-item return" 4 \
+	"return M-2-R1 was marked wrong-item; accepting it is the owner's"
+own return close M-2-R1 --reject
+expect_fail "a rejection needs a reason" 2 "usage"
+own return close M-2-R1 --reject --reason "not the mug we sent"
+expect_ok "the owner rejects it"
+own show M-2
+check "show prints the return, what came back and why" bash -c "
+	grep -q '^  M-2-R1 (entry [0-9]*) rejected: cracked \[MUG 1\]' '$T/out' &&
+	grep -q '^    came back wrong-item: MUG 1 SN-7' '$T/out' &&
+	grep -q '^    not the mug we sent' '$T/out'"
+
 # --- a refund's signature, checked by openssl --------------------------------
 own user key owner
 cp "$T/out" "$T/owner.pem"

@@ -210,6 +210,15 @@ static const struct kind_case kind_cases[] = {
 		{ "item", "PHONE-1 2" }, { "serial", "PHONE-1 356938035643809" },
 		{ "serial", "PHONE-1 356938035643810" } } },
 	{ STMT_SHIPMENT_DELIVER, "1042", { { NULL, NULL } } },
+	{ STMT_RETURN_OPEN, "1042", {
+		{ "rma", "1042-R1" }, { "reason", "too small" },
+		{ "item", "MUG-7 1" } } },
+	{ STMT_RETURN_RECEIVE, "1042", {
+		{ "rma", "1042-R1" }, { "condition", "wrong-item" },
+		{ "item", "MUG-7 1 SN-9" }, { "item", "TEA-01 1" } } },
+	{ STMT_RETURN_CLOSE, "1042", {
+		{ "rma", "1042-R1" }, { "decision", "reject" },
+		{ "reason", "not ours" } } },
 	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
 };
 
@@ -929,6 +938,18 @@ static void test_money_refusals(void **state)
 			    "or '-'");
 	assert_int_equal(statement_add(st, "serial", "A SN-1", &err), OD_OK);
 	statement_free(st);
+	assert_int_equal(statement_new(STMT_RETURN_RECEIVE, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "rma", "1 R1", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "rma", "1-R1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "condition", "fine", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "condition", "ok", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "A 0", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1 S N", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1 SN", &err), OD_OK);
+	statement_free(st);
 }
 
 /* A builder missing a required field, or with a bad value, makes nothing. */
@@ -1202,6 +1223,9 @@ static void test_kinds(void **state)
 		{ STMT_PAYMENT_RECEIVE, "payment.receive", 1 },
 		{ STMT_PAYMENT_REFUND, "payment.refund", 1 },
 		{ STMT_SHIPMENT_DELIVER, "shipment.deliver", 1 },
+		{ STMT_RETURN_OPEN, "return.open", 1 },
+		{ STMT_RETURN_RECEIVE, "return.receive", 1 },
+		{ STMT_RETURN_CLOSE, "return.close", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;
