@@ -8,7 +8,7 @@
 #include "lib/utf8.h"
 
 /* Currencies whose minor unit is not a hundredth (ISO 4217). */
-static int currency_exponent(const char *currency)
+int format_currency_exponent(const char *currency)
 {
 	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
 		"JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
@@ -29,7 +29,7 @@ static int currency_exponent(const char *currency)
 void format_money(long long minor, const char *currency, char *out,
 		  size_t cap)
 {
-	int e = currency_exponent(currency);
+	int e = format_currency_exponent(currency);
 	unsigned long long v = minor < 0 ? 0ULL - (unsigned long long)minor
 					 : (unsigned long long)minor;
 	unsigned long long div = e == 0 ? 1 : e == 2 ? 100 : 1000;

@@ -17,6 +17,9 @@
 void format_money(long long minor, const char *currency, char *out,
 		  size_t cap);
 
+/* Digits after the point in a currency's major unit: 0, 2 or 3. */
+int format_currency_exponent(const char *currency);
+
 /*
  * Appends s to b padded or cut to exactly width terminal columns.  Wide
  * characters count two; a cut never splits a character and ends in "…";

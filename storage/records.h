@@ -18,7 +18,17 @@ enum order_status {
 	ORDER_HELD,
 	ORDER_SHIPPED,
 	ORDER_CANCELLED,
+	ORDER_DELIVERED,       /* after shipped: the carrier delivered it */
 	ORDER_STATUS_COUNT
+};
+
+/* How an order arrived, as far as money goes (order.placed's payment). */
+enum order_arrival {
+	ARRIVAL_UNPAID,
+	ARRIVAL_AUTHORIZED,    /* the storefront holds the card's money */
+	ARRIVAL_PAID,          /* paid in full when placed */
+	ARRIVAL_COD,           /* cash on delivery */
+	ARRIVAL_COUNT
 };
 
 struct order_item {
@@ -44,13 +54,20 @@ struct order {
 	char country[3];       /* ISO 3166 alpha-2, upper case */
 	struct order_item *items;
 	size_t nitems;
-	long long total;       /* minor units; equals the sum of the items */
+	long long shipping;    /* minor units, 0 if none */
+	long long tax;
+	long long discount;
+	long long total;       /* minor units: items + shipping + tax -
+				  discount */
 	char *note;            /* may be "" */
+	enum order_arrival arrival;
 
 	/* State, from the fold; zero for an order not yet placed. */
 	enum order_status status;
 	enum order_status held_from;  /* the status a release returns to */
 	char *reason;          /* cancel or hold reason, or NULL */
+	long long paid;        /* money received so far, minor units */
+	long long refunded;    /* money given back so far */
 };
 
 /*
@@ -98,6 +115,40 @@ struct shipment_record {
 	const char *carrier;        /* borrowed */
 	const char *tracking;
 	const char *items;          /* "SKU QTY" entries joined by ", " */
+};
+
+/* Money received for an order, or given back. */
+struct payment_record {
+	long long seq;
+	int refund;                 /* 0: received, 1: refunded */
+	long long amount;           /* minor units, > 0 */
+	const char *actor;          /* borrowed */
+	const char *time;
+	const char *method;         /* received: card, bank, ...; else "" */
+	const char *reason;         /* refunded: why; else "" */
+	const char *items;          /* refunded: "SKU QTY" joined by ", " */
+	const char *reference;      /* may be "" */
+};
+
+/* Where a return stands. */
+enum return_state {
+	RETURN_OPEN,
+	RETURN_RECEIVED,
+	RETURN_ACCEPTED,
+	RETURN_REJECTED,
+	RETURN_STATE_COUNT
+};
+
+/* A return (RMA) of an order; strings borrowed. */
+struct return_record {
+	const char *rma;            /* ORDER-Rn */
+	long long seq;              /* its return.open */
+	enum return_state state;
+	const char *reason;         /* why it was opened */
+	const char *items;          /* "SKU QTY" joined by ", " */
+	const char *condition;      /* "" until received */
+	const char *received;       /* "SKU QTY [SERIAL]" joined by ", " */
+	const char *note;           /* why wrong-item, or why rejected */
 };
 
 /* A note on an order. */

@@ -24,6 +24,12 @@ static const char *const digest_sql[] = {
 	"SELECT seq, order_no, carrier, tracking, items FROM shipments"
 	" ORDER BY seq",
 	"SELECT seq, order_no, actor, time, text FROM notes ORDER BY seq",
+	"SELECT order_no, shipping, tax, discount, arrival, paid, refunded"
+	" FROM money ORDER BY order_no",
+	"SELECT seq, order_no, refund, amount, actor, time, method, reason,"
+	" items, reference FROM payments ORDER BY seq",
+	"SELECT rma, order_no, seq, state, reason, items, condition, received,"
+	" note FROM returns ORDER BY rma",
 };
 
 /* Feeds one column to the hash as type, length, bytes: unambiguous. */

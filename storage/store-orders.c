@@ -20,12 +20,16 @@ static const char insert_item_sql[] =
 	"INSERT INTO items(order_no, pos, sku, name, qty, unit_price, shipped)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char exists_sql[] = "SELECT 1 FROM orders WHERE number = ?1";
+/* The money columns come from the money table, 0 for an order without. */
 #define ORDER_COLUMNS \
 	"number, placed_at, currency, customer, email, phone, ship_name," \
 	" ship_lines, city, postcode, country, total, note, status, held_from," \
-	" reason, nitems"
+	" reason, nitems, coalesce(shipping, 0), coalesce(tax, 0)," \
+	" coalesce(discount, 0), coalesce(arrival, 0), coalesce(paid, 0)," \
+	" coalesce(refunded, 0)"
+#define ORDER_FROM " FROM orders LEFT JOIN money ON order_no = number"
 static const char get_sql[] =
-	"SELECT " ORDER_COLUMNS " FROM orders WHERE number = ?1";
+	"SELECT " ORDER_COLUMNS ORDER_FROM " WHERE number = ?1";
 static const char get_items_sql[] =
 	"SELECT sku, name, qty, unit_price, shipped FROM items"
 	" WHERE order_no = ?1 ORDER BY pos";
@@ -52,12 +56,12 @@ static const char note_each_sql[] =
 	"SELECT seq, actor, time, text FROM notes"
 	" WHERE order_no = ?1 ORDER BY seq";
 static const char list_sql[] =
-	"SELECT " ORDER_COLUMNS " FROM orders"
+	"SELECT " ORDER_COLUMNS ORDER_FROM
 	" WHERE (?1 < 0 OR status = ?1)"
 	" ORDER BY placed_at, number";
 /* The orders the full-text index finds (storage/store-search.h). */
 static const char search_list_sql[] =
-	"SELECT " ORDER_COLUMNS " FROM orders"
+	"SELECT " ORDER_COLUMNS ORDER_FROM
 	" WHERE number IN (SELECT d.number FROM order_fts"
 	"   JOIN search_docs d ON d.id = order_fts.rowid"
 	"   WHERE order_fts MATCH ?2)"
@@ -162,6 +166,8 @@ enum od_code store_order_insert(struct store *s, const struct order *o,
 	sqlite3_bind_int64(st, 16, (sqlite3_int64)o->nitems);
 	store_bind_text(st, 17, nz(search.data));
 	rc = store_step_done(s, st, "writing the order", err);
+	if (rc == OD_OK)
+		rc = store_money_insert(s, o, err);
 	for (i = 0; i < o->nitems && rc == OD_OK; i++) {
 		st = store_stmt(s, insert_item_sql, err);
 		if (st == NULL) {
@@ -240,11 +246,18 @@ static enum od_code order_row(sqlite3_stmt *st, struct order *o, int owned,
 		o->reason = owned ? col_dup(st, 15)
 				  : (char *)store_col_text(st, 15);
 	o->nitems = (size_t)sqlite3_column_int64(st, 16);
+	o->shipping = sqlite3_column_int64(st, 17);
+	o->tax = sqlite3_column_int64(st, 18);
+	o->discount = sqlite3_column_int64(st, 19);
+	o->arrival = (enum order_arrival)sqlite3_column_int(st, 20);
+	o->paid = sqlite3_column_int64(st, 21);
+	o->refunded = sqlite3_column_int64(st, 22);
 	if (o->note == NULL || (sqlite3_column_type(st, 15) != SQLITE_NULL &&
 				o->reason == NULL))
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	if ((unsigned)o->status >= ORDER_STATUS_COUNT ||
-	    (unsigned)o->held_from >= ORDER_STATUS_COUNT)
+	    (unsigned)o->held_from >= ORDER_STATUS_COUNT ||
+	    (unsigned)o->arrival >= ARRIVAL_COUNT)
 		return od_err_set(err, OD_E_TAMPERED,
 				  "order %s has an unknown status; the store "
 				  "is damaged", o->number);

@@ -50,8 +50,15 @@ static const char forget_ships_sql[] =
 	"DELETE FROM shipments WHERE order_no = ?1";
 static const char forget_notes_sql[] = "DELETE FROM notes WHERE order_no = ?1";
 static const char forget_order_sql[] = "DELETE FROM orders WHERE number = ?1";
+static const char forget_money_sql[] =
+	"DELETE FROM money WHERE order_no = ?1";
+static const char forget_pays_sql[] =
+	"DELETE FROM payments WHERE order_no = ?1";
+static const char forget_returns_sql[] =
+	"DELETE FROM returns WHERE order_no = ?1";
 static const char forget_all_sql[] =
-	"DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
+	"DELETE FROM returns; DELETE FROM payments; DELETE FROM money;"
+	" DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
 	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;";
 static const char conflict_add_sql[] =
 	"INSERT INTO sync_conflict(stmt_id, kind, order_no, actor, at, source,"
@@ -241,7 +248,9 @@ enum od_code store_order_forget(struct store *s, const char *number,
 				struct od_err *err)
 {
 	const char *const sqls[] = { forget_items_sql, forget_ships_sql,
-				     forget_notes_sql, forget_order_sql };
+				     forget_notes_sql, forget_order_sql,
+				     forget_money_sql, forget_pays_sql,
+				     forget_returns_sql };
 	enum od_code rc = OD_OK;
 	sqlite3_stmt *st;
 	size_t i;

@@ -27,6 +27,47 @@
 	"  pubkey BLOB NOT NULL," \
 	"  seq INTEGER NOT NULL);"
 
+/*
+ * An order's money beyond its total (issue 13), the payments and
+ * refunds made, and its returns.  Added after schema 2 was fixed, like retired_keys: a store
+ * made before gains the tables on open; an order without a money row has
+ * no shipping, tax or discount and nothing paid (all it could have then).
+ * A row is written only for an order with money to say, so an import of
+ * plain orders writes no more than before.
+ */
+#define MONEY_SQL \
+	"CREATE TABLE IF NOT EXISTS money(" \
+	"  order_no TEXT PRIMARY KEY," \
+	"  shipping INTEGER NOT NULL," \
+	"  tax INTEGER NOT NULL," \
+	"  discount INTEGER NOT NULL," \
+	"  arrival INTEGER NOT NULL," \
+	"  paid INTEGER NOT NULL," \
+	"  refunded INTEGER NOT NULL) WITHOUT ROWID;" \
+	"CREATE TABLE IF NOT EXISTS payments(" \
+	"  seq INTEGER PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  refund INTEGER NOT NULL," \
+	"  amount INTEGER NOT NULL," \
+	"  actor TEXT NOT NULL," \
+	"  time TEXT NOT NULL," \
+	"  method TEXT NOT NULL," \
+	"  reason TEXT NOT NULL," \
+	"  items TEXT NOT NULL," \
+	"  reference TEXT NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS payments_order ON payments(order_no);" \
+	"CREATE TABLE IF NOT EXISTS returns(" \
+	"  rma TEXT PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  state INTEGER NOT NULL," \
+	"  reason TEXT NOT NULL," \
+	"  items TEXT NOT NULL," \
+	"  condition TEXT NOT NULL," \
+	"  received TEXT NOT NULL," \
+	"  note TEXT NOT NULL) WITHOUT ROWID;" \
+	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);"
+
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE log("
@@ -98,7 +139,8 @@ static const char schema_sql[] =
 	"  actor TEXT NOT NULL,"
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
-	"CREATE INDEX notes_order ON notes(order_no);";
+	"CREATE INDEX notes_order ON notes(order_no);"
+	MONEY_SQL;
 
 /* Runs SQL text with no results. */
 static enum od_code store_exec(struct store *s, const char *sql,
@@ -189,7 +231,7 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL,
+	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL,
 				     "upgrading the store", err);
 
 	if (rc == OD_OK)

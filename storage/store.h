@@ -250,6 +250,48 @@ enum od_code store_shipment_each(struct store *s, const char *number,
 enum od_code store_note_each(struct store *s, const char *number,
 			     store_note_cb cb, void *ctx, struct od_err *err);
 
+/* ---- money (store-money.c) ---- */
+
+/*
+ * Writes the money row of a new order (shipping, tax, discount, how it
+ * arrived, what it arrived paid) if it has any; store_order_insert calls it.
+ */
+enum od_code store_money_insert(struct store *s, const struct order *o,
+				struct od_err *err);
+
+/*
+ * Records a payment or a refund of an order and adds its amount to the
+ * order's paid or refunded sum.  The fold has checked it may happen.
+ */
+enum od_code store_payment_add(struct store *s, const char *number,
+			       const struct payment_record *r,
+			       struct od_err *err);
+
+typedef enum od_code (*store_payment_cb)(void *ctx,
+					 const struct payment_record *r,
+					 struct od_err *err);
+
+/* Calls cb for each payment and refund of an order, in log order. */
+enum od_code store_payment_each(struct store *s, const char *number,
+				store_payment_cb cb, void *ctx,
+				struct od_err *err);
+
+/* ---- returns (store-returns.c) ---- */
+
+/* Writes a return, new or changed (by its rma). */
+enum od_code store_return_put(struct store *s, const char *number,
+			      const struct return_record *r,
+			      struct od_err *err);
+
+typedef enum od_code (*store_return_cb)(void *ctx,
+					const struct return_record *r,
+					struct od_err *err);
+
+/* Calls cb for each return of an order, oldest first. */
+enum od_code store_return_each(struct store *s, const char *number,
+			       store_return_cb cb, void *ctx,
+			       struct od_err *err);
+
 /* Which orders a listing wants. */
 struct store_filter {
 	int status;            /* an enum order_status, or -1 for all */

@@ -2,7 +2,8 @@
  * desk-order.c - one order checked against the log entries it comes from,
  * for the order screen and `orderdesk show` alike (desk_order_read).
  *
- * The order, item, shipment and note rows are the fold of the log, but a
+ * The order, item, shipment, note, payment and return rows are the fold of the
+ * log (the order's money sums with its row), but a
  * row is only as true as the page it was read from: a page copied back from
  * an older copy of the same store still decrypts (its associated data is
  * only the page number), so a cancelled order can read as new.  Before an
@@ -93,7 +94,10 @@ static int same_order(const struct order *a, const struct order *b)
 	    strcmp(a->country, b->country) != 0 || a->nitems != b->nitems ||
 	    a->total != b->total || !same_str(a->note, b->note) ||
 	    a->status != b->status || a->held_from != b->held_from ||
-	    !same_str(a->reason, b->reason))
+	    !same_str(a->reason, b->reason) || a->shipping != b->shipping ||
+	    a->tax != b->tax || a->discount != b->discount ||
+	    a->arrival != b->arrival || a->paid != b->paid ||
+	    a->refunded != b->refunded)
 		return 0;
 	for (i = 0; i < a->nlines; i++)
 		if (!same_str(a->ship_lines[i], b->ship_lines[i]))
@@ -153,6 +157,53 @@ static enum od_code same_note(void *ctx, const struct note_record *r,
 	return OD_OK;
 }
 
+/* Appends one payment row to a buffer, each field on its own line. */
+static enum od_code payment_line(void *ctx, const struct payment_record *r,
+				 struct od_err *err)
+{
+	return buf_addf(ctx, err, "%lld\n%d\n%lld\n%s\n%s\n%s\n%s\n%s\n%s\n",
+			r->seq, r->refund, r->amount, r->actor, r->time,
+			r->method, r->reason, r->items, r->reference);
+}
+
+/* Appends one return row to a buffer, each field on its own line. */
+static enum od_code return_line(void *ctx, const struct return_record *r,
+				struct od_err *err)
+{
+	return buf_addf(ctx, err, "%s\n%lld\n%d\n%s\n%s\n%s\n%s\n%s\n",
+			r->rma, r->seq, (int)r->state, r->reason, r->items,
+			r->condition, r->received, r->note);
+}
+
+/*
+ * Whether the order's payment and return rows in s are the ones its log
+ * folds to in scratch (`show` prints them): OD_OK, or OD_E_EXISTS when
+ * they differ.
+ */
+static enum od_code same_payments(struct store *s, struct store *scratch,
+				  const char *number, struct od_err *err)
+{
+	struct buf a, b;
+	enum od_code rc;
+
+	/* Grown as needed; the cap only bounds a damaged store. */
+	buf_init(&a, 256 * 1024 * 1024);
+	buf_init(&b, 256 * 1024 * 1024);
+	rc = store_payment_each(scratch, number, payment_line, &a, err);
+	if (rc == OD_OK)
+		rc = store_return_each(scratch, number, return_line, &a, err);
+	if (rc == OD_OK)
+		rc = store_payment_each(s, number, payment_line, &b, err);
+	if (rc == OD_OK)
+		rc = store_return_each(s, number, return_line, &b, err);
+	if (rc == OD_OK && (a.len != b.len ||
+			    (a.len > 0 && memcmp(a.data, b.data, a.len) != 0)))
+		rc = OD_E_EXISTS;
+	buf_free(&a);
+	buf_free(&b);
+	return rc;
+}
+
 /*
  * Whether the scratch store's fold of the order equals dd: OD_OK, or
  * OD_E_EXISTS when it differs; storage errors as they come.
@@ -203,10 +254,12 @@ enum od_code desk_order_refold(struct store *s, const struct desk_detail *dd,
 	 * that does not place the order) cannot be what the rows say.
 	 */
 	rc = store_log_each(s, dd->order->number, refold_entry, &f, err);
-	if (rc == OD_OK)
-		rc = refold_compare(f.scratch, dd, err);
-	else if (f.refused)
+	if (rc != OD_OK && f.refused)
 		rc = OD_E_EXISTS;
+	else if (rc == OD_OK)
+		rc = refold_compare(f.scratch, dd, err);
+	if (rc == OD_OK)
+		rc = same_payments(s, f.scratch, dd->order->number, err);
 	store_close(f.scratch);
 	if (rc == OD_E_EXISTS)
 		return od_err_set(err, OD_E_TAMPERED, "order %s's stored state "

@@ -15,13 +15,15 @@
 #include <string.h>
 
 #include "app/import/import.h"
+#include "app/log/money.h"
 #include "lib/buf.h"
 
 enum csv_col {
 	COL_NUMBER, COL_PLACED_AT, COL_CURRENCY, COL_CUSTOMER_NAME,
 	COL_CUSTOMER_EMAIL, COL_CUSTOMER_PHONE, COL_SHIP_NAME, COL_SHIP_LINE1,
 	COL_SHIP_LINE2, COL_SHIP_LINE3, COL_SHIP_LINE4, COL_SHIP_CITY,
-	COL_SHIP_POSTCODE, COL_SHIP_COUNTRY, COL_TOTAL, COL_NOTE,
+	COL_SHIP_POSTCODE, COL_SHIP_COUNTRY, COL_SHIPPING, COL_TAX,
+	COL_DISCOUNT, COL_TOTAL, COL_PAYMENT, COL_NOTE,
 	/* the rest are per item; those above are per order */
 	COL_SKU, COL_ITEM_NAME, COL_QTY, COL_UNIT_PRICE,
 	COL_COUNT
@@ -47,7 +49,11 @@ static const struct {
 	[COL_SHIP_CITY]      = { "ship_city", 1 },
 	[COL_SHIP_POSTCODE]  = { "ship_postcode", 0 },
 	[COL_SHIP_COUNTRY]   = { "ship_country", 1 },
+	[COL_SHIPPING]       = { "shipping", 0 },
+	[COL_TAX]            = { "tax", 0 },
+	[COL_DISCOUNT]       = { "discount", 0 },
 	[COL_TOTAL]          = { "total", 1 },
+	[COL_PAYMENT]        = { "payment", 0 },
 	[COL_NOTE]           = { "note", 0 },
 	[COL_SKU]            = { "sku", 1 },
 	[COL_ITEM_NAME]      = { "item_name", 1 },
@@ -444,6 +450,37 @@ static enum od_code col_int(const char *pfx, const struct csv_map *m,
 	return OD_OK;
 }
 
+/*
+ * The money columns of an order's first row: shipping, tax and discount
+ * (whole minor units; absent or empty means 0) and payment (unpaid,
+ * authorized, paid or cod; absent or empty means unpaid).
+ */
+static enum od_code csv_money(const char *pfx, const struct csv_map *m,
+			      const struct csv_record *r, struct order *o,
+			      struct od_err *err)
+{
+	const int cols[] = { COL_SHIPPING, COL_TAX, COL_DISCOUNT };
+	long long *dst[] = { &o->shipping, &o->tax, &o->discount };
+	enum od_code rc = OD_OK;
+	char *pay = NULL;
+	size_t i, len;
+
+	for (i = 0; i < 3 && rc == OD_OK; i++) {
+		col_value(m, r, cols[i], &len);
+		if (len > 0)
+			rc = col_int(pfx, m, r, cols[i], dst[i], err);
+	}
+	if (rc == OD_OK)
+		rc = col_text(m, r, COL_PAYMENT, &pay, err);
+	if (rc == OD_OK && pay[0] != '\0' &&
+	    money_arrival_parse(pay, &o->arrival, err) != OD_OK)
+		rc = od_err_set(err, OD_E_INPUT,
+				"%s: payment: must be unpaid, authorized, paid "
+				"or cod", pfx);
+	free(pay);
+	return rc;
+}
+
 /* Whether columns a and b hold the same value, trimmed of spaces. */
 static int same_trimmed(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -499,7 +536,8 @@ static enum od_code csv_order_start(const struct csv_map *m,
 	    (rc = col_text(m, r, COL_SHIP_CITY, &o->city, err)) ||
 	    (rc = col_text(m, r, COL_SHIP_POSTCODE, &o->postcode, err)) ||
 	    (rc = col_text(m, r, COL_NOTE, &o->note, err)) ||
-	    (rc = col_int(pfx, m, r, COL_TOTAL, &o->total, err)))
+	    (rc = col_int(pfx, m, r, COL_TOTAL, &o->total, err)) ||
+	    (rc = csv_money(pfx, m, r, o, err)))
 		goto out;
 	v = col_value(m, r, COL_SHIP_COUNTRY, &len);
 	rc = import_copy_code(pfx, "ship_country", v, len, o->country, 2, err);

@@ -14,10 +14,11 @@
 #include <string.h>
 
 #include "app/import/import.h"
+#include "app/log/money.h"
 
 static const char *const json_order_keys[] = {
 	"number", "placed_at", "currency", "customer", "ship_to", "items",
-	"total", "note", NULL
+	"shipping", "tax", "discount", "total", "payment", "note", NULL
 };
 static const char *const json_customer_keys[] = {
 	"name", "email", "phone", NULL
@@ -203,6 +204,38 @@ static enum od_code get_int(const char *pfx, const char *label, json_t *v,
 	return OD_OK;
 }
 
+/*
+ * Fills shipping, tax, discount (integers of minor units, absent means 0)
+ * and payment ("unpaid", "authorized", "paid" or "cod", absent means
+ * unpaid).
+ */
+static enum od_code read_money(const char *pfx, json_t *jo, struct order *o,
+			       struct od_err *err)
+{
+	static const char *const names[] = { "shipping", "tax", "discount" };
+	long long *dst[] = { &o->shipping, &o->tax, &o->discount };
+	json_t *v;
+	enum od_code rc;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		v = json_object_get(jo, names[i]);
+		if (v != NULL && !json_is_null(v) &&
+		    (rc = get_int(pfx, names[i], v, dst[i], err)) != OD_OK)
+			return rc;
+	}
+	v = json_object_get(jo, "payment");
+	if (v == NULL || json_is_null(v))
+		return OD_OK;
+	if (!json_is_string(v) ||
+	    money_arrival_parse(json_string_value(v), &o->arrival, err) !=
+		    OD_OK)
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: payment: must be \"unpaid\", "
+				  "\"authorized\", \"paid\" or \"cod\"", pfx);
+	return OD_OK;
+}
+
 /* Fills the customer fields from its object. */
 static enum od_code read_customer(const char *pfx, json_t *jo, struct order *o,
 				  struct od_err *err)
@@ -370,7 +403,8 @@ enum od_code import_json_order(json_t *jo, size_t pos, struct order **out,
 	snprintf(pfx, sizeof pfx, "order %s", o->number);
 	if ((rc = check_keys(pfx, NULL, jo, json_order_keys,
 			     "number, placed_at, currency, customer, "
-			     "ship_to, items, total, note",
+			     "ship_to, items, shipping, tax, discount, "
+			     "total, payment, note",
 			     err)) != OD_OK ||
 	    (rc = get_string(pfx, "placed_at",
 			     json_object_get(jo, "placed_at"), 1,
@@ -380,6 +414,7 @@ enum od_code import_json_order(json_t *jo, size_t pos, struct order **out,
 	    (rc = read_customer(pfx, jo, o, err)) != OD_OK ||
 	    (rc = read_ship_to(pfx, jo, o, err)) != OD_OK ||
 	    (rc = read_items(pfx, jo, o, err)) != OD_OK ||
+	    (rc = read_money(pfx, jo, o, err)) != OD_OK ||
 	    (rc = get_int(pfx, "total", json_object_get(jo, "total"),
 			  &o->total, err)) != OD_OK ||
 	    (rc = get_string(pfx, "note", json_object_get(jo, "note"), 0,

@@ -25,6 +25,12 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE] = "release orders",
 	[STMT_ORDER_NOTE] = "add notes",
 	[STMT_SHIPMENT_CONFIRM] = "confirm shipments",
+	[STMT_PAYMENT_RECEIVE] = "record payments",
+	[STMT_PAYMENT_REFUND] = "refund money",
+	[STMT_SHIPMENT_DELIVER] = "confirm deliveries",
+	[STMT_RETURN_OPEN] = "open returns",
+	[STMT_RETURN_RECEIVE] = "receive returns",
+	[STMT_RETURN_CLOSE] = "close returns",
 };
 
 /* Decodes the pubkey field of st. */
@@ -378,6 +384,8 @@ static enum od_code apply_shipment(struct store *s, const struct statement *st,
 	}
 	if (rc == OD_OK && items.len == 0)
 		rc = od_err_set(err, OD_E_INPUT, "a shipment needs items");
+	if (rc == OD_OK && statement_get(st, "serial") != NULL)
+		rc = fold_ship_serials(s, st, &items, err);
 	if (rc != OD_OK)
 		goto out;
 	r.seq = seq;
@@ -433,6 +441,12 @@ static enum od_code apply_order_change(struct store *s,
 
 	if (st->kind == STMT_SHIPMENT_CONFIRM)
 		return apply_ship(s, st, seq, err);
+	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
+		return fold_money_apply(s, st, seq, err);
+	if (st->kind == STMT_SHIPMENT_DELIVER)
+		return fold_deliver_apply(s, st, err);
+	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
+		return fold_return_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);
 	if (rc != OD_OK)
 		return rc;
@@ -511,6 +525,9 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 				  role_allows(ROLE_SHOPKEEPER, st->kind)
 					  ? "a shopkeeper or the owner"
 					  : "the owner");
+	if (r != ROLE_OWNER && (rc = fold_return_owner_only(s, st, err)) !=
+	    OD_OK)
+		return rc;
 	switch (st->kind) {
 	case STMT_USER_ADD:
 	case STMT_USER_ROLE:

@@ -13,6 +13,7 @@
 #define OD_FOLD_H
 
 #include "app/log/statement.h"
+#include "lib/buf.h"
 #include "lib/err.h"
 #include "storage/store.h"
 
@@ -47,5 +48,63 @@ enum od_code fold_signer_key(struct store *s, const struct statement *st,
  */
 enum od_code fold_redo(struct store *s, const struct statement *st,
 		       long long seq, struct od_err *err);
+
+/*
+ * payment.receive and payment.refund, for fold_apply (fold-money.c): a
+ * payment never more than the order has left to pay, a refund never more
+ * than was paid and not yet refunded (OD_E_STATE with the figures), refund
+ * items the order has, never more than ordered less refunded before.
+ */
+enum od_code fold_money_apply(struct store *s, const struct statement *st,
+			      long long seq, struct od_err *err);
+
+/*
+ * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
+ * item shipped) becomes delivered; a tracking code given must be one of
+ * the order's parcels.
+ */
+enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
+				struct od_err *err);
+
+/*
+ * For apply_shipment (fold-serial.c): checks st's serial fields against
+ * its items (an item of the parcel, at most one a unit, none twice, none
+ * an earlier parcel of the order took for the same SKU) and
+ * rewrites items, the parcel's "SKU QTY" list, with each SKU's serials.
+ */
+enum od_code fold_ship_serials(struct store *s, const struct statement *st,
+			       struct buf *items, struct od_err *err);
+
+/* A store_shipment_each callback: appends each parcel's items and a
+ * newline to the struct buf ctx (fold-serial.c). */
+enum od_code fold_parcel_items(void *ctx, const struct shipment_record *r,
+			       struct od_err *err);
+
+/*
+ * Whether "SKU SERIAL" is among the serials of the parcels whose items
+ * fold_parcel_items gathered into shipped (fold-serial.c).
+ */
+int fold_serial_shipped(const char *shipped, const char *sku_serial);
+
+/*
+ * return.open, return.receive and return.close, for fold_apply
+ * (fold-return.c): a return is numbered ORDER-Rn in turn, holds shipped
+ * items only (never more than shipped less returned before), is received
+ * with the condition of what came back (a serial not shipped for that SKU
+ * in that order marks it wrong-item, whatever the statement says), and is
+ * closed accepted or rejected; accepting a wrong-item return is the
+ * owner's.
+ */
+enum od_code fold_return_apply(struct store *s, const struct statement *st,
+			       long long seq, struct od_err *err);
+
+/*
+ * For fold_apply when the signer is not the owner (fold-return.c): refuses
+ * (OD_E_DENIED) a return.close accepting a return marked wrong-item.  Not
+ * part of fold_redo: who signed was checked when the entry was new.
+ */
+enum od_code fold_return_owner_only(struct store *s,
+				    const struct statement *st,
+				    struct od_err *err);
 
 #endif

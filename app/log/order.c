@@ -18,6 +18,7 @@
 
 #include "lib/buf.h"
 #include "lib/utf8.h"
+#include "app/log/money.h"
 
 #define ORDER_EMAIL_MAX 254   /* RFC 5321 path limit */
 
@@ -27,6 +28,7 @@ static const char *const status_names[ORDER_STATUS_COUNT] = {
 	[ORDER_HELD]      = "held",
 	[ORDER_SHIPPED]   = "shipped",
 	[ORDER_CANCELLED] = "cancelled",
+	[ORDER_DELIVERED] = "delivered",
 };
 
 void order_free(struct order *o)
@@ -55,7 +57,7 @@ enum od_code order_status_parse(const char *name, enum order_status *s,
 	}
 	return od_err_set(err, OD_E_USAGE,
 			  "unknown order status; use new, confirmed, held, "
-			  "shipped or cancelled");
+			  "shipped, delivered or cancelled");
 }
 
 /* Whether c is an ASCII letter or digit (not locale-dependent isalnum). */
@@ -247,16 +249,39 @@ static enum od_code check_items(const struct order *o, struct od_err *err)
 	return OD_OK;
 }
 
-/* Checks that the total is in range and equals the sum of the items. */
+/* Checks that a charge (shipping, tax, discount) is in range. */
+static enum od_code check_charge(const struct order *o, const char *what,
+				 long long v, struct od_err *err)
+{
+	if (v < 0 || v > ORDER_MAX_AMOUNT)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: %s must be between 0 and %lld "
+				  "(minor units)", o->number, what,
+				  ORDER_MAX_AMOUNT);
+	return OD_OK;
+}
+
+/*
+ * Checks that the total is in range and equals the items plus shipping
+ * and tax, less the discount.
+ */
 static enum od_code check_total(const struct order *o, struct od_err *err)
 {
-	long long sum = 0, line;
+	long long sum = 0, line, due;
+	enum od_code rc;
 	size_t i;
 
 	if (o->total < 0 || o->total > ORDER_MAX_AMOUNT)
 		return od_err_set(err, OD_E_INPUT,
 				  "order %s: total must be between 0 and %lld "
 				  "(minor units)", o->number, ORDER_MAX_AMOUNT);
+	if ((rc = check_charge(o, "shipping", o->shipping, err)) != OD_OK ||
+	    (rc = check_charge(o, "tax", o->tax, err)) != OD_OK ||
+	    (rc = check_charge(o, "discount", o->discount, err)) != OD_OK)
+		return rc;
+	if ((unsigned)o->arrival >= ARRIVAL_COUNT)
+		return od_err_set(err, OD_E_INPUT, "order %s: payment must be "
+				  "unpaid, authorized, paid or cod", o->number);
 	for (i = 0; i < o->nitems; i++) {
 		/*
 		 * The ranges checked above keep each product under 2^57, but
@@ -272,11 +297,26 @@ static enum od_code check_total(const struct order *o, struct od_err *err)
 					  "than %lld (minor units); split the "
 					  "order", o->number, ORDER_MAX_AMOUNT);
 	}
-	if (sum != o->total)
+	/* Each term is at most 10^12: no overflow. */
+	due = sum + o->shipping + o->tax - o->discount;
+	if (o->shipping == 0 && o->tax == 0 && o->discount == 0 &&
+	    sum != o->total)
 		return od_err_set(err, OD_E_INPUT,
 				  "order %s: total %lld does not match the sum "
 				  "of the items (%lld)", o->number, o->total,
 				  sum);
+	if (due < 0)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: the discount (%lld) is more than "
+				  "the items, shipping and tax (%lld)",
+				  o->number, o->discount, due + o->discount);
+	if (due != o->total)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: total %lld does not match items "
+				  "%lld + shipping %lld + tax %lld - discount "
+				  "%lld = %lld (minor units)", o->number,
+				  o->total, sum, o->shipping, o->tax,
+				  o->discount, due);
 	return OD_OK;
 }
 
@@ -398,8 +438,17 @@ enum od_code order_to_statement(const struct order *o, struct statement *st,
 		{ "ship-postcode", o->postcode, 1 },
 		{ "ship-country", o->country, 0 },
 	};
+	static const char *const arrivals[ARRIVAL_COUNT] = {
+		[ARRIVAL_UNPAID] = "", [ARRIVAL_AUTHORIZED] = "authorized",
+		[ARRIVAL_PAID] = "paid", [ARRIVAL_COD] = "cod",
+	};
+	char ship[24] = "", tax[24] = "", disc[24] = "";
 	struct placed_field tail[] = {
+		{ "shipping", ship, 1 },
+		{ "tax", tax, 1 },
+		{ "discount", disc, 1 },
 		{ "total", NULL, 0 },
+		{ "payment", NULL, 1 },
 		{ "note", o->note, 1 },
 	};
 	struct buf val;
@@ -437,7 +486,15 @@ enum od_code order_to_statement(const struct order *o, struct statement *st,
 	rc = buf_addf(&val, err, "%lld", o->total);
 	if (rc != OD_OK)
 		goto out;
-	tail[0].value = val.data;
+	/* Absent means 0: an order without them is signed as before. */
+	if (o->shipping)
+		snprintf(ship, sizeof ship, "%lld", o->shipping);
+	if (o->tax)
+		snprintf(tax, sizeof tax, "%lld", o->tax);
+	if (o->discount)
+		snprintf(disc, sizeof disc, "%lld", o->discount);
+	tail[3].value = val.data;
+	tail[4].value = arrivals[o->arrival];
 	rc = add_fields(st, tail, sizeof tail / sizeof tail[0], err);
 out:
 	buf_free(&val);
@@ -634,6 +691,8 @@ enum od_code order_from_statement(const struct statement *st,
 			have_total = 1;
 		} else if (strcmp(name, "note") == 0) {
 			rc = set_once(o, &o->note, name, v, err);
+		} else if (money_placed_field(o, name, v, &rc, err)) {
+			/* shipping, tax, discount, payment: money.c */
 		} else {
 			/* The field names are the statement module's own. */
 			rc = od_err_set(err, OD_E_INPUT,
@@ -657,6 +716,9 @@ enum od_code order_from_statement(const struct statement *st,
 		goto out;
 	o->status = ORDER_NEW;
 	o->held_from = ORDER_NEW;
+	/* An order that arrived paid has its whole total paid. */
+	if (o->arrival == ARRIVAL_PAID)
+		o->paid = o->total;
 	*out = o;
 	o = NULL;
 out:

@@ -25,7 +25,7 @@ void order_free(struct order *o);
 
 /*
  * Status names as shown and as accepted by --status: "new", "confirmed",
- * "held", "shipped", "cancelled".  order_status_name gives NULL for a value
+ * "held", "shipped", "cancelled", "delivered".  order_status_name gives NULL for a value
  * out of range; order_status_parse gives OD_E_USAGE for an unknown name.
  */
 const char *order_status_name(enum order_status s);

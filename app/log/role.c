@@ -29,6 +29,13 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE] = O | K,
 	[STMT_ORDER_NOTE] = O | K | S,
 	[STMT_SHIPMENT_CONFIRM] = O | K | S,
+	[STMT_PAYMENT_RECEIVE] = O | K,
+	[STMT_PAYMENT_REFUND] = O,       /* money out: the owner's alone */
+	[STMT_SHIPMENT_DELIVER] = O | K | S,
+	[STMT_RETURN_OPEN] = O | K,
+	[STMT_RETURN_RECEIVE] = O | K | S,
+	/* Accepting what was marked wrong-item is the owner's (fold-return.c). */
+	[STMT_RETURN_CLOSE] = O | K,
 };
 #undef O
 #undef K

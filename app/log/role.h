@@ -10,9 +10,10 @@
 #include "lib/err.h"
 
 enum role {
-	ROLE_OWNER,       /* everything, and manages people */
+	ROLE_OWNER,       /* everything, and manages people; the only
+			     one who refunds */
 	ROLE_SHOPKEEPER,  /* places, confirms, cancels, holds, releases,
-			     notes and ships orders */
+			     notes and ships orders, records payments */
 	ROLE_STAFF,       /* ships and notes */
 	ROLE_STOREFRONT,  /* places orders only: a shop's web storefront,
 			     whose key the backend holds and signs with on

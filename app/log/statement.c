@@ -24,6 +24,8 @@
 #define STMT_SHOP_MAX     128
 #define STMT_CARRIER_MAX  64
 #define STMT_TRACKING_MAX 64
+#define STMT_REFERENCE_MAX 128
+#define STMT_MAX_SERIALS  500
 
 struct field_spec {
 	const char *name;
@@ -79,6 +81,26 @@ static enum od_code check_tracking(const struct field_spec *f, const char *v,
 				   size_t n, struct od_err *err);
 static enum od_code check_ship_item(const struct field_spec *f, const char *v,
 				    size_t n, struct od_err *err);
+static enum od_code check_charge(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_serial(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_rma(const struct field_spec *f, const char *v,
+			      size_t n, struct od_err *err);
+static enum od_code check_condition(const struct field_spec *f,
+				    const char *v, size_t n,
+				    struct od_err *err);
+static enum od_code check_decision(const struct field_spec *f, const char *v,
+				   size_t n, struct od_err *err);
+static enum od_code check_return_item(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err);
+static enum od_code check_amount(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_payment(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err);
+static enum od_code check_method(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
 
 static const struct field_spec genesis_fields[] = {
 	{ "shop",   1, 1, STMT_SHOP_MAX, check_text },
@@ -121,7 +143,11 @@ static const struct field_spec placed_fields[] = {
 	{ "ship-postcode", 0, 1, 0, check_text },
 	{ "ship-country",  1, 1, 0, check_country },
 	{ "item",          1, STMT_MAX_ITEMS, 0, check_placed_item },
+	{ "shipping",      0, 1, 0, check_charge },
+	{ "tax",           0, 1, 0, check_charge },
+	{ "discount",      0, 1, 0, check_charge },
 	{ "total",         1, 1, 0, check_total },
+	{ "payment",       0, 1, 0, check_payment },
 	{ "note",          0, 1, 0, check_text },
 };
 
@@ -137,10 +163,46 @@ static const struct field_spec note_fields[] = {
 	{ "text", 1, 1, 0, check_text },
 };
 
+static const struct field_spec receive_fields[] = {
+	{ "amount",    1, 1, 0, check_amount },
+	{ "method",    1, 1, 0, check_method },
+	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
+};
+
+static const struct field_spec refund_fields[] = {
+	{ "amount",    1, 1, 0, check_amount },
+	{ "reason",    1, 1, 0, check_text },
+	{ "item",      0, STMT_MAX_ITEMS, 0, check_ship_item },
+	{ "reference", 0, 1, STMT_REFERENCE_MAX, check_text },
+};
+
+static const struct field_spec return_open_fields[] = {
+	{ "rma",    1, 1, 0, check_rma },
+	{ "reason", 1, 1, 0, check_text },
+	{ "item",   1, STMT_MAX_ITEMS, 0, check_ship_item },
+};
+
+static const struct field_spec return_receive_fields[] = {
+	{ "rma",       1, 1, 0, check_rma },
+	{ "condition", 1, 1, 0, check_condition },
+	{ "item",      1, STMT_MAX_SERIALS, 0, check_return_item },
+};
+
+static const struct field_spec return_close_fields[] = {
+	{ "rma",      1, 1, 0, check_rma },
+	{ "decision", 1, 1, 0, check_decision },
+	{ "reason",   0, 1, 0, check_text },
+};
+
+static const struct field_spec deliver_fields[] = {
+	{ "tracking", 0, 1, 0, check_tracking },
+};
+
 static const struct field_spec shipment_fields[] = {
 	{ "carrier",  1, 1, STMT_CARRIER_MAX, check_text },
 	{ "tracking", 1, 1, 0, check_tracking },
 	{ "item",     1, STMT_MAX_ITEMS, 0, check_ship_item },
+	{ "serial",   0, STMT_MAX_SERIALS, 0, check_serial },
 };
 
 #define KIND(name, has_order, fields) \
@@ -161,6 +223,13 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_ORDER_RELEASE]    = KIND("order.release", 1, release_fields),
 	[STMT_ORDER_NOTE]       = KIND("order.note", 1, note_fields),
 	[STMT_SHIPMENT_CONFIRM] = KIND("shipment.confirm", 1, shipment_fields),
+	[STMT_PAYMENT_RECEIVE]  = KIND("payment.receive", 1, receive_fields),
+	[STMT_PAYMENT_REFUND]   = KIND("payment.refund", 1, refund_fields),
+	[STMT_SHIPMENT_DELIVER] = KIND("shipment.deliver", 1, deliver_fields),
+	[STMT_RETURN_OPEN]      = KIND("return.open", 1, return_open_fields),
+	[STMT_RETURN_RECEIVE]   = KIND("return.receive", 1,
+				       return_receive_fields),
+	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
 };
 
 /* The header lines after the magic, in order; "order" only for some kinds. */
@@ -609,6 +678,153 @@ static enum od_code check_total(const struct field_spec *f, const char *v,
 		return od_err_set(err, OD_E_INPUT,
 				  "%s: must be a whole number of minor units from 0 to %llu without leading zeros",
 				  f->name, STMT_MAX_TOTAL);
+	return OD_OK;
+}
+
+/* "SKU SERIAL": a serial number (IMEI, batch) of something shipped. */
+static enum od_code check_serial(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	const char *w;
+	size_t wlen, pos = 0;
+
+	if (!next_word(v, n, &pos, &w, &wlen))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be \"SKU SERIAL\"", f->name);
+	if (!sku_ok(w, wlen))
+		return bad_sku(f, err);
+	/* The serial's alphabet is a SKU's: letters, digits, . _ / - */
+	if (!sku_ok(v + pos, n - pos))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: the serial must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', '/' or '-'",
+				  f->name, STMT_SKU_MAX);
+	return OD_OK;
+}
+
+/* Shipping, tax or a discount: minor units, as a unit price. */
+static enum od_code check_charge(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	unsigned long long x;
+
+	if (!parse_decimal(v, n, STMT_MAX_PRICE, &x))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a whole number of minor units from 0 to %llu without leading zeros",
+				  f->name, STMT_MAX_PRICE);
+	return OD_OK;
+}
+
+/* Money received or refunded: more than nothing, at most a total. */
+static enum od_code check_amount(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	unsigned long long x;
+
+	if (!parse_decimal(v, n, STMT_MAX_TOTAL, &x) || x == 0)
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a whole number of minor units from 1 to %llu without leading zeros",
+				  f->name, STMT_MAX_TOTAL);
+	return OD_OK;
+}
+
+/* Whether v[0..n) is one of the words in list (NULL-terminated). */
+static int one_of(const char *v, size_t n, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strlen(*list) == n && memcmp(v, *list, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* How an order arrived paid: authorized, paid or cash on delivery. */
+static enum od_code check_payment(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "authorized", "paid", "cod", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be authorized, paid or cod",
+				  f->name);
+	return OD_OK;
+}
+
+/* How money came: card, bank, cash, cod or other. */
+static enum od_code check_method(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "card", "bank", "cash", "cod",
+					  "other", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be card, bank, cash, cod or other",
+				  f->name);
+	return OD_OK;
+}
+
+/* A return's number: 1..40 of an order number's characters. */
+static enum od_code check_rma(const struct field_spec *f, const char *v,
+			      size_t n, struct od_err *err)
+{
+	if (n > STMT_ORDER_MAX + 8 || !sku_ok(v, n) || memchr(v, '/', n))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be a return number like 1042-R1",
+				  f->name);
+	return OD_OK;
+}
+
+/* What came back was: ok, damaged or the wrong item. */
+static enum od_code check_condition(const struct field_spec *f,
+				    const char *v, size_t n,
+				    struct od_err *err)
+{
+	static const char *const ok[] = { "ok", "damaged", "wrong-item",
+					  NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be ok, damaged or wrong-item",
+				  f->name);
+	return OD_OK;
+}
+
+/* How a return ends: accept or reject. */
+static enum od_code check_decision(const struct field_spec *f, const char *v,
+				   size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "accept", "reject", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be accept or reject", f->name);
+	return OD_OK;
+}
+
+/* "SKU QTY" or "SKU QTY SERIAL": one line of what came back. */
+static enum od_code check_return_item(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err)
+{
+	const char *sp = memchr(v, ' ', n);
+	const char *sp2 = sp != NULL ? memchr(sp + 1, ' ', n - (size_t)(sp + 1 - v))
+				     : NULL;
+	unsigned long long x;
+	size_t qn;
+
+	if (sp == NULL)
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: must be \"SKU QUANTITY [SERIAL]\"",
+				  f->name);
+	if (!sku_ok(v, (size_t)(sp - v)))
+		return bad_sku(f, err);
+	qn = (sp2 != NULL ? (size_t)(sp2 - sp - 1) : n - (size_t)(sp + 1 - v));
+	if (!parse_decimal(sp + 1, qn, STMT_MAX_QTY, &x) || x == 0)
+		return bad_qty(f, err);
+	if (sp2 != NULL && !sku_ok(sp2 + 1, n - (size_t)(sp2 + 1 - v)))
+		return od_err_set(err, OD_E_INPUT,
+				  "%s: the serial must be 1 to %d characters of A-Z, a-z, 0-9, '.', '_', '/' or '-'",
+				  f->name, STMT_SKU_MAX);
 	return OD_OK;
 }
 

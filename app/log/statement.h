@@ -41,18 +41,34 @@
  *                     ship-line (1..4), ship-city, [ship-postcode],
  *                     ship-country (2 upper-case letters),
  *                     item (1..500, "SKU QTY UNIT_PRICE NAME"),
- *                     total (0..10^15), [note]
+ *                     [shipping], [tax], [discount] (0..10^12 each,
+ *                     absent means 0; older orders have none),
+ *                     total (0..10^15),
+ *                     [payment] (authorized|paid|cod: how the order
+ *                     arrived; absent means unpaid), [note]
  *   order.confirm     (none)
  *   order.cancel      reason
  *   order.hold        reason
  *   order.release     [reason]
  *   order.note        text
  *   shipment.confirm  carrier (text, <= 64 bytes), tracking (1..64 of
- *                     [A-Za-z0-9-]), item (1..500, "SKU QTY")
+ *                     [A-Za-z0-9-]), item (1..500, "SKU QTY"),
+ *                     serial (0..500, "SKU SERIAL": IMEI or batch of
+ *                     what left, at most one per unit shipped)
+ *   payment.receive   amount (1..10^15), method (card|bank|cash|cod|
+ *                     other), [reference] (text, <= 128 bytes)
+ *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
+ *                     QTY": what the refund is for), [reference]
+ *   shipment.deliver  [tracking] (the parcel whose delivery was seen)
+ *   return.open       rma (ORDER-Rn), reason, item (1..500, "SKU QTY")
+ *   return.receive    rma, condition (ok|damaged|wrong-item), item
+ *                     (1..500, "SKU QTY" or "SKU QTY SERIAL")
+ *   return.close      rma, decision (accept|reject), [reason]
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
- * leading zeros.  Amounts are not added up here (order_validate does that).
+ * leading zeros.  Amounts are not added up here (order_validate does that,
+ * and the fold checks payments and refunds against the order).
  */
 #ifndef OD_STATEMENT_H
 #define OD_STATEMENT_H
@@ -86,6 +102,12 @@ enum stmt_kind {
 	STMT_ORDER_RELEASE,    /* [reason] */
 	STMT_ORDER_NOTE,       /* text */
 	STMT_SHIPMENT_CONFIRM, /* carrier, tracking, item... ("SKU QTY") */
+	STMT_PAYMENT_RECEIVE,  /* amount, method, [reference] */
+	STMT_PAYMENT_REFUND,   /* amount, reason, item*, [reference] */
+	STMT_SHIPMENT_DELIVER, /* [tracking]: the carrier delivered it */
+	STMT_RETURN_OPEN,      /* rma, reason, item... ("SKU QTY") */
+	STMT_RETURN_RECEIVE,   /* rma, condition, item... ("SKU QTY [SERIAL]") */
+	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
 	STMT_KIND_COUNT
 };
 

@@ -40,6 +40,16 @@ extern const struct cli_command cmd_init_entry, cmd_user_entry,
 	cmd_restore_entry;
 extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
 extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
+extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
+	cmd_deliver_entry, cmd_return_entry;
+
+/*
+ * Reads an amount typed for order number ("25.00") in the order's own
+ * currency into minor units (cmd-pay.c; pay and refund share it).
+ */
+enum od_code cli_order_amount(struct shop *sh, const char *number,
+			      const char *text, long long *minor,
+			      char currency[4], struct od_err *err);
 
 /* The longest the desk's own options may ask for, in seconds. */
 #define CLI_IDLE_MAX 86400        /* --idle-lock: the longest idle lock */

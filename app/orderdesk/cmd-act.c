@@ -191,7 +191,33 @@ const struct cli_command cmd_note_entry = {
 	"note", "NUMBER TEXT", "add a note to an order", cmd_note,
 };
 
-/* ship NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...] */
+/* Adds each "SKU=SERIAL" as a serial field "SKU SERIAL". */
+static enum od_code add_serials(struct statement *st, char **serials,
+				size_t n, struct od_err *err)
+{
+	char value[2 * 64 + 2];
+	const char *eq;
+	enum od_code rc = OD_OK;
+	size_t i;
+
+	for (i = 0; i < n && rc == OD_OK; i++) {
+		eq = strchr(serials[i], '=');
+		if (eq == NULL || eq == serials[i] || eq[1] == '\0' ||
+		    strlen(serials[i]) >= sizeof value)
+			return od_err_set(err, OD_E_USAGE,
+					  "--serial: give SKU=SERIAL, e.g. "
+					  "PHONE-1=356938035643809");
+		snprintf(value, sizeof value, "%.*s %s",
+			 (int)(eq - serials[i]), serials[i], eq + 1);
+		rc = statement_add(st, "serial", value, err);
+	}
+	return rc;
+}
+
+/*
+ * ship NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...]
+ *      [--serial SKU=SERIAL ...]
+ */
 static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
@@ -199,19 +225,24 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 		{ "carrier", required_argument, NULL, 'c' },
 		{ "tracking", required_argument, NULL, 't' },
 		{ "item", required_argument, NULL, 'i' },
+		{ "serial", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *carrier = NULL, *tracking = NULL;
 	char **items = calloc((size_t)argc, sizeof *items);
+	char **serials = calloc((size_t)argc, sizeof *serials);
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
-	size_t nitems = 0;
+	size_t nitems = 0, nserials = 0;
 	long long seq = 0;
 	enum od_code rc = OD_OK;
 	int opt;
 
-	if (items == NULL)
+	if (items == NULL || serials == NULL) {
+		free(items);
+		free(serials);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'c')
 			carrier = optarg;
@@ -219,6 +250,8 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 			tracking = optarg;
 		else if (opt == 'i')
 			items[nitems++] = optarg;
+		else if (opt == 'n')
+			serials[nserials++] = optarg;
 		else
 			rc = cli_usage(&cmd_ship_entry, err);
 	}
@@ -238,6 +271,8 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 		rc = desk_ship_items(sh, st, argv[optind], items, nitems,
 				     err);
 	if (rc == OD_OK)
+		rc = add_serials(st, serials, nserials, err);
+	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)
 		fprintf(c->out, "Order %s shipped with %s, tracking %s, signed "
@@ -246,10 +281,12 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 	statement_free(st);
 	shop_close(sh);
 	free(items);
+	free(serials);
 	return rc;
 }
 
 const struct cli_command cmd_ship_entry = {
-	"ship", "NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...]",
+	"ship", "NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...] "
+	"[--serial SKU=SERIAL ...]",
 	"confirm a shipment (a parcel)", cmd_ship,
 };

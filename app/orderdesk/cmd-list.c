@@ -8,6 +8,7 @@
 
 #include "app/desk/desk.h"
 #include "lib/format.h"
+#include "app/log/money.h"
 #include "app/log/order.h"
 #include "lib/csv.h"
 #include "lib/utf8.h"
@@ -44,8 +45,9 @@ static enum od_code table_row(struct list_job *j, const struct order *o,
 	if (rc == OD_OK)
 		rc = format_fit(&j->line, o->customer_name, 20, err);
 	if (rc == OD_OK)
-		rc = buf_addf(&j->line, err, " %5s %16s  %s\n", items, money,
-			      order_status_name(o->status));
+		rc = buf_addf(&j->line, err, " %5s %16s  %-10s %s\n", items,
+			      money, order_status_name(o->status),
+			      money_state_name(money_state(o)));
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
 	return rc;
@@ -55,7 +57,7 @@ static enum od_code table_row(struct list_job *j, const struct order *o,
 static enum od_code csv_order(struct list_job *j, const struct order *o,
 			      struct od_err *err)
 {
-	const char *cols[8];
+	const char *cols[9];
 	char total[32], items[16];
 	enum od_code rc;
 
@@ -69,8 +71,9 @@ static enum od_code csv_order(struct list_job *j, const struct order *o,
 	cols[5] = total;
 	cols[6] = o->currency;
 	cols[7] = order_status_name(o->status);
+	cols[8] = money_state_name(money_state(o));
 	buf_reset(&j->line);
-	rc = csv_row(&j->line, cols, 8, err);
+	rc = csv_row(&j->line, cols, 9, err);
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
 	return rc;
@@ -80,8 +83,8 @@ static enum od_code csv_order(struct list_job *j, const struct order *o,
 static enum od_code csv_head(struct list_job *j, struct od_err *err)
 {
 	static const char *const head[] = { "number", "placed_at", "customer",
-		"city", "items", "total", "currency", "status" };
-	enum od_code rc = csv_row(&j->line, head, 8, err);
+		"city", "items", "total", "currency", "status", "payment" };
+	enum od_code rc = csv_row(&j->line, head, 9, err);
 
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
@@ -96,7 +99,7 @@ static enum od_code json_row(struct list_job *j, const struct order *o,
 	char *text;
 
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I,"
-			" s:s, s:s?}",
+			" s:s, s:s?, s:s, s:I, s:I}",
 			"number", o->number, "placed_at", o->placed_at,
 			"customer", o->customer_name, "email", o->email,
 			"phone", o->phone, "city", o->city,
@@ -104,7 +107,10 @@ static enum od_code json_row(struct list_job *j, const struct order *o,
 			"total", (json_int_t)o->total,
 			"items", (json_int_t)o->nitems,
 			"status", order_status_name(o->status),
-			"reason", o->reason);
+			"reason", o->reason,
+			"payment", money_state_name(money_state(o)),
+			"paid", (json_int_t)o->paid,
+			"refunded", (json_int_t)o->refunded);
 	text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(obj);
 	if (text == NULL)
@@ -155,6 +161,7 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		else if (opt == 's')
 			return od_err_set(err, OD_E_USAGE, "unknown status; use"
 					  " new, confirmed, held, shipped, "
+					  "delivered, "
 					  "cancelled or all");
 		else if (opt == 'q')
 			f.search = optarg;
@@ -178,8 +185,9 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		return rc;
 	buf_init(&j.line, 64 * 1024);
 	if (j.format == LIST_TABLE)
-		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %s\n", "NUMBER",
-			"PLACED", "CUSTOMER", "ITEMS", "TOTAL", "STATUS");
+		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %-10s %s\n",
+			"NUMBER", "PLACED", "CUSTOMER", "ITEMS", "TOTAL",
+			"STATUS", "PAYMENT");
 	else if (j.format == LIST_CSV)
 		rc = csv_head(&j, err);
 	else
@@ -198,6 +206,94 @@ const struct cli_command cmd_list_entry = {
 	"list", "[--status S] [--search TEXT] [--format table|json|csv]",
 	"list orders", cmd_list,
 };
+
+/* Prints one charge line of an order, if it has the charge. */
+static void show_charge(struct cli *c, const char *label, long long v,
+			const char *currency)
+{
+	char money[48];
+
+	format_money(v, currency, money, sizeof money);
+	if (v != 0)
+		fprintf(c->out, "%-9s %s\n", label, money);
+}
+
+/* Where `show` prints payments, and in which currency. */
+struct show_ctx {
+	struct cli *c;
+	const struct order *o;
+};
+
+/* One payment or refund, as `show` prints it. */
+static enum od_code show_payment(void *ctx, const struct payment_record *r,
+				 struct od_err *err)
+{
+	const struct show_ctx *x = ctx;
+	const struct order *o = x->o;
+	struct cli *c = x->c;
+	char money[48];
+
+	(void)err;
+	format_money(r->amount, o->currency, money, sizeof money);
+	if (r->refund)
+		fprintf(c->out, "  refunded (entry %lld) %s %s by %s: %s%s%s%s\n",
+			r->seq, r->time, money, r->actor, r->reason,
+			r->items[0] ? " [" : "", r->items,
+			r->items[0] ? "]" : "");
+	else
+		fprintf(c->out, "  received (entry %lld) %s %s (%s) by %s\n",
+			r->seq, r->time, money, r->method, r->actor);
+	if (r->reference[0])
+		fprintf(c->out, "    reference %s\n", r->reference);
+	return OD_OK;
+}
+
+/* One return, as `show` prints it. */
+static enum od_code show_return(void *ctx, const struct return_record *r,
+				struct od_err *err)
+{
+	static const char *const states[RETURN_STATE_COUNT] = {
+		"open", "received", "accepted", "rejected",
+	};
+	struct cli *c = ctx;
+
+	(void)err;
+	fprintf(c->out, "  %s (entry %lld) %s: %s [%s]\n", r->rma, r->seq,
+		states[r->state], r->reason, r->items);
+	if (r->condition[0])
+		fprintf(c->out, "    came back %s: %s\n", r->condition,
+			r->received);
+	if (r->note[0])
+		fprintf(c->out, "    %s\n", r->note);
+	return OD_OK;
+}
+
+/* The order's money: charges, total, where its payment stands, payments. */
+static enum od_code show_money(struct cli *c, struct shop *sh,
+			       const struct order *o, struct od_err *err)
+{
+	char money[48], paid[48], back[48];
+	struct show_ctx ctx = { c, o };
+
+	/* The items' sum, when charges make the total differ from it. */
+	if (o->shipping != 0 || o->tax != 0 || o->discount != 0)
+		show_charge(c, "Items", o->total - o->shipping - o->tax +
+			    o->discount, o->currency);
+	show_charge(c, "Shipping", o->shipping, o->currency);
+	show_charge(c, "Tax", o->tax, o->currency);
+	if (o->discount != 0) {
+		format_money(o->discount, o->currency, money, sizeof money);
+		fprintf(c->out, "Discount  -%s\n", money);
+	}
+	format_money(o->total, o->currency, money, sizeof money);
+	format_money(o->paid, o->currency, paid, sizeof paid);
+	format_money(o->refunded, o->currency, back, sizeof back);
+	fprintf(c->out, "Total     %s\nPayment   %s: %s paid, %s refunded\n"
+		"Payments\n", money, money_state_name(money_state(o)), paid,
+		back);
+	return store_payment_each(sh->store, o->number, show_payment, &ctx,
+				  err);
+}
 
 /* Prints the order's history as the order screen shows it: each entry
  * marked by whether its signature and chain link check. */
@@ -273,12 +369,18 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 			o->items[i].sku, o->items[i].qty, money,
 			o->items[i].shipped, o->items[i].name);
 	}
-	format_money(o->total, o->currency, money, sizeof money);
-	fprintf(c->out, "Total     %s\nShipments\n", money);
+	rc = show_money(c, sh, o, err);
+	if (rc != OD_OK)
+		goto out;
+	fprintf(c->out, "Shipments\n");
 	for (i = 0; i < dd->nshipments; i++)
 		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
 			dd->shipments[i].seq, dd->shipments[i].carrier,
 			dd->shipments[i].tracking, dd->shipments[i].items);
+	fprintf(c->out, "Returns\n");
+	rc = store_return_each(sh->store, o->number, show_return, c, err);
+	if (rc != OD_OK)
+		goto out;
 	fprintf(c->out, "Notes\n");
 	for (i = 0; i < dd->nnotes; i++)
 		fprintf(c->out, "  %s %s: %s\n", dd->notes[i].time,

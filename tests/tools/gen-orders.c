@@ -4,6 +4,7 @@
  *
  *   gen-orders N SEED > orders.json
  *   gen-orders --csv N SEED > orders.csv
+ *   gen-orders --money N SEED > orders.json
  *
  * The output depends only on N and SEED (its own PRNG, no clock, no locale),
  * so a file made once can be made again byte for byte.  Orders are numbered
@@ -11,6 +12,10 @@
  * currencies vary; each order has 1 to 5 items with distinct SKUs and a
  * total that is their sum.  Some values hold commas, quotes and non-ASCII
  * punctuation on purpose, so that the CSV form exercises quoting.
+ * With --money (JSON only) every order also carries shipping, tax, a
+ * discount now and then and how it arrived (paid, cod, authorized or
+ * unpaid), derived from its number without the PRNG, so the rest of each
+ * order is the same bytes as without it: for `make bench`'s mix.
  * The formats are described in assets/import-format.md.
  */
 #include <stdint.h>
@@ -274,6 +279,8 @@ struct gen_order {
 	size_t nitems;
 	long long total;
 	const char *note;
+	long long shipping, tax, discount;   /* --money */
+	const char *payment;                 /* --money: NULL for unpaid */
 };
 
 /* Converts a US price into the locale's minor units, rounded nicely. */
@@ -343,6 +350,22 @@ static void gen_order(struct gen_order *o, unsigned long number,
 	o->note = rng_pct(30) ? loc->notes[rng_below(loc->nnotes)] : "";
 }
 
+/* --money: charges and arrival from the order's number, not the PRNG. */
+static void add_money(struct gen_order *o)
+{
+	static const char *const arrivals[] = { "paid", "cod", "authorized",
+						NULL };
+	long long items = o->total;
+
+	o->shipping = local_price(o->loc, 300 + (int)(o->number % 7) * 100);
+	o->tax = items / 10;
+	o->discount = o->number % 5 == 0 ? local_price(o->loc, 200) : 0;
+	if (o->discount > items)
+		o->discount = items;
+	o->total = items + o->shipping + o->tax - o->discount;
+	o->payment = arrivals[o->number % 4];
+}
+
 /* Writes s as a JSON string. */
 static void put_json_str(const char *s)
 {
@@ -403,7 +426,14 @@ static void put_json_order(const struct gen_order *o, int last)
 		       o->items[i].qty, o->items[i].price,
 		       i + 1 < o->nitems ? "," : "");
 	}
-	printf("    ],\n    \"total\": %lld", o->total);
+	if (o->payment != NULL || o->shipping != 0)
+		printf("    ],\n    \"shipping\": %lld, \"tax\": %lld, "
+		       "\"discount\": %lld,\n    \"total\": %lld", o->shipping,
+		       o->tax, o->discount, o->total);
+	else
+		printf("    ],\n    \"total\": %lld", o->total);
+	if (o->payment != NULL)
+		printf(", \"payment\": \"%s\"", o->payment);
 	if (o->note[0] != '\0') {
 		printf(",\n");
 		put_json_field("    ", "note", o->note);
@@ -485,7 +515,7 @@ static int parse_arg(const char *s, unsigned long long max,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: gen-orders [--csv] N SEED\n"
+		"usage: gen-orders [--csv | --money] N SEED\n"
 		"  writes N (1..%d) valid orders, numbered from %d, as a JSON\n"
 		"  array (or CSV with --csv) to standard output; the same N and\n"
 		"  SEED always give the same bytes\n", MAX_ORDERS,
@@ -500,10 +530,13 @@ int main(int argc, char **argv)
 	unsigned long long n, seed, i;
 	struct gen_order o;
 	time_t t;
-	int csv = 0, a = 1;
+	int csv = 0, money = 0, a = 1;
 
 	if (argc > 1 && strcmp(argv[1], "--csv") == 0) {
 		csv = 1;
+		a = 2;
+	} else if (argc > 1 && strcmp(argv[1], "--money") == 0) {
+		money = 1;
 		a = 2;
 	}
 	if (argc - a != 2 || parse_arg(argv[a], MAX_ORDERS, &n) != 0 ||
@@ -519,6 +552,8 @@ int main(int argc, char **argv)
 		/* Orders arrive a few minutes to two hours apart. */
 		t += 60 + (time_t)rng_below(7200);
 		gen_order(&o, FIRST_NUMBER + (unsigned long)i, t);
+		if (money)
+			add_money(&o);
 		if (csv)
 			put_csv_order(&o);
 		else

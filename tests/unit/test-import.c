@@ -242,6 +242,55 @@ static void test_json_fields(void **state)
 	order_list_free(l);
 }
 
+/* Shipping, tax, discount and payment, in JSON and CSV alike. */
+static void test_money_fields(void **state)
+{
+	static const char *const bad_total[] = { "order 1042", "total 25600",
+		"shipping 1500 + tax 500 - discount 100 = 27500", NULL };
+	static const char *const bad_pay[] = { "order 1042", "payment",
+		NULL };
+	static const char *const bad_ship[] = { "order 1042", "shipping",
+		"whole number", NULL };
+	static const char csv[] =
+		"number,placed_at,currency,customer_name,ship_name,ship_line1,"
+		"ship_city,ship_country,shipping,tax,discount,total,payment,"
+		"sku,item_name,qty,unit_price\n"
+		"1042,2026-11-20T09:15:00Z,CNY,W,W,L,C,CN,1500,500,100,27500,"
+		"cod,TEA-001,T,2,12800\n"
+		"1043,2026-11-20T09:15:00Z,CNY,W,W,L,C,CN,,,,25600,,"
+		"TEA-001,T,2,12800\n";
+	char *text = replace_once(base_json, "\"total\": 25600",
+				  "\"shipping\": 1500, \"tax\": 500, "
+				  "\"discount\": 100, \"total\": 27500, "
+				  "\"payment\": \"cod\"");
+	struct order_list *l = expect_parsed(text, strlen(text));
+	char *bad;
+
+	assert_int_equal(l->orders[0]->shipping, 1500);
+	assert_int_equal(l->orders[0]->tax, 500);
+	assert_int_equal(l->orders[0]->discount, 100);
+	assert_int_equal(l->orders[0]->arrival, ARRIVAL_COD);
+	order_list_free(l);
+	bad = replace_once(text, "27500", "25600");
+	expect_refused("money total", bad, strlen(bad), bad_total);
+	free(bad);
+	bad = replace_once(text, "\"cod\"", "\"later\"");
+	expect_refused("payment word", bad, strlen(bad), bad_pay);
+	free(bad);
+	bad = replace_once(text, "1500", "\"15.00\"");
+	expect_refused("shipping as text", bad, strlen(bad), bad_ship);
+	free(bad);
+	free(text);
+	l = expect_parsed(csv, strlen(csv));
+	assert_int_equal(l->count, 2);
+	assert_int_equal(l->orders[0]->shipping, 1500);
+	assert_int_equal(l->orders[0]->discount, 100);
+	assert_int_equal(l->orders[0]->arrival, ARRIVAL_COD);
+	assert_int_equal(l->orders[1]->shipping, 0);
+	assert_int_equal(l->orders[1]->arrival, ARRIVAL_UNPAID);
+	order_list_free(l);
+}
+
 /* A file with no orders in either form is valid and empty. */
 static void test_no_orders(void **state)
 {
@@ -834,6 +883,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_parses),
 		cmocka_unit_test(test_json_fields),
+		cmocka_unit_test(test_money_fields),
 		cmocka_unit_test(test_no_orders),
 		cmocka_unit_test(test_json_lenient_where_safe),
 		cmocka_unit_test(test_json_refused),

@@ -473,7 +473,7 @@ static void test_number_check(void **state)
 static void test_status_names(void **state)
 {
 	static const char *const names[ORDER_STATUS_COUNT] = {
-		"new", "confirmed", "held", "shipped", "cancelled"
+		"new", "confirmed", "held", "shipped", "cancelled", "delivered"
 	};
 	enum order_status s;
 	struct od_err err;

@@ -189,6 +189,36 @@ static const struct kind_case kind_cases[] = {
 		{ "carrier", "Yamato" }, { "tracking", "1234-5678-9012" },
 		{ "item", "MUG-7 1" }, { "item", "TEA-01 3" } } },
 	{ STMT_USER_REKEY, NULL, { { "pubkey", PUBKEY } } },
+	{ STMT_ORDER_PLACED, "1043", {
+		{ "placed", "2026-11-21T08:00:00Z" }, { "currency", "EUR" },
+		{ "customer", "Ana" }, { "ship-name", "Ana" },
+		{ "ship-line", "Calle 1" }, { "ship-city", "Madrid" },
+		{ "ship-country", "ES" }, { "item", "TEA-01 2 1000 Tea" },
+		{ "shipping", "500" }, { "tax", "420" }, { "discount", "300" },
+		{ "total", "2620" }, { "payment", "paid" } } },
+	{ STMT_PAYMENT_RECEIVE, "1042", {
+		{ "amount", "25600" }, { "method", "card" },
+		{ "reference", "pi_3Nx 42" } } },
+	{ STMT_PAYMENT_REFUND, "1042", {
+		{ "amount", "2500" }, { "reason", "one mug broken" },
+		{ "item", "MUG-7 1" }, { "reference", "re_9" } } },
+	{ STMT_PAYMENT_REFUND, "1042", {
+		{ "amount", "1" }, { "reason", "goodwill" } } },
+	{ STMT_SHIPMENT_DELIVER, "1042", { { "tracking", "SF-1" } } },
+	{ STMT_SHIPMENT_CONFIRM, "1042", {
+		{ "carrier", "SF" }, { "tracking", "SF-2" },
+		{ "item", "PHONE-1 2" }, { "serial", "PHONE-1 356938035643809" },
+		{ "serial", "PHONE-1 356938035643810" } } },
+	{ STMT_SHIPMENT_DELIVER, "1042", { { NULL, NULL } } },
+	{ STMT_RETURN_OPEN, "1042", {
+		{ "rma", "1042-R1" }, { "reason", "too small" },
+		{ "item", "MUG-7 1" } } },
+	{ STMT_RETURN_RECEIVE, "1042", {
+		{ "rma", "1042-R1" }, { "condition", "wrong-item" },
+		{ "item", "MUG-7 1 SN-9" }, { "item", "TEA-01 1" } } },
+	{ STMT_RETURN_CLOSE, "1042", {
+		{ "rma", "1042-R1" }, { "decision", "reject" },
+		{ "reason", "not ours" } } },
 	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
 };
 
@@ -857,6 +887,71 @@ static void test_add_refusals(void **state)
 	statement_free(st);
 }
 
+/* The money fields take only what they say: amounts, methods, states. */
+static void test_money_refusals(void **state)
+{
+	struct statement *st = NULL;
+	struct od_err err;
+
+	assert_int_equal(statement_new(STMT_PAYMENT_RECEIVE, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "amount", "0", &err), OD_E_INPUT);
+	assert_string_equal(err.msg, "statement: amount: must be a whole "
+			    "number of minor units from 1 to "
+			    "1000000000000000 without leading zeros");
+	assert_int_equal(statement_add(st, "amount", "25.00", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "amount", "-5", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "amount", "2500", &err), OD_OK);
+	assert_int_equal(statement_add(st, "method", "bitcoin", &err),
+			 OD_E_INPUT);
+	assert_string_equal(err.msg, "statement: method: must be card, bank, "
+			    "cash, cod or other");
+	assert_int_equal(statement_add(st, "method", "cash", &err), OD_OK);
+	statement_free(st);
+	/* A refund needs its reason before any item. */
+	assert_int_equal(statement_new(STMT_PAYMENT_REFUND, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "amount", "1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "TEA 1", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "reason", "late", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "TEA 0", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "TEA 1", &err), OD_OK);
+	statement_free(st);
+	assert_int_equal(statement_new(STMT_ORDER_PLACED, "mei", KEY_FP, "1",
+				       &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "payment", "unpaid", &err),
+			 OD_E_INPUT);
+	statement_free(st);
+	assert_int_equal(statement_new(STMT_SHIPMENT_CONFIRM, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "carrier", "SF", &err), OD_OK);
+	assert_int_equal(statement_add(st, "tracking", "SF1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "serial", "A 1", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "serial", "A", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "serial", "A S N", &err),
+			 OD_E_INPUT);
+	assert_string_equal(err.msg, "statement: serial: the serial must be 1 "
+			    "to 64 characters of A-Z, a-z, 0-9, '.', '_', '/' "
+			    "or '-'");
+	assert_int_equal(statement_add(st, "serial", "A SN-1", &err), OD_OK);
+	statement_free(st);
+	assert_int_equal(statement_new(STMT_RETURN_RECEIVE, "mei", KEY_FP,
+				       "1", &st, &err), OD_OK);
+	assert_int_equal(statement_add(st, "rma", "1 R1", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "rma", "1-R1", &err), OD_OK);
+	assert_int_equal(statement_add(st, "condition", "fine", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "condition", "ok", &err), OD_OK);
+	assert_int_equal(statement_add(st, "item", "A 0", &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1 S N", &err),
+			 OD_E_INPUT);
+	assert_int_equal(statement_add(st, "item", "A 1 SN", &err), OD_OK);
+	statement_free(st);
+}
+
 /* A builder missing a required field, or with a bad value, makes nothing. */
 static void test_build_refusals(void **state)
 {
@@ -1125,6 +1220,12 @@ static void test_kinds(void **state)
 		{ STMT_ORDER_RELEASE, "order.release", 1 },
 		{ STMT_ORDER_NOTE, "order.note", 1 },
 		{ STMT_SHIPMENT_CONFIRM, "shipment.confirm", 1 },
+		{ STMT_PAYMENT_RECEIVE, "payment.receive", 1 },
+		{ STMT_PAYMENT_REFUND, "payment.refund", 1 },
+		{ STMT_SHIPMENT_DELIVER, "shipment.deliver", 1 },
+		{ STMT_RETURN_OPEN, "return.open", 1 },
+		{ STMT_RETURN_RECEIVE, "return.receive", 1 },
+		{ STMT_RETURN_CLOSE, "return.close", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;
@@ -1162,6 +1263,7 @@ int main(void)
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_mutations_stay_canonical),
 		cmocka_unit_test(test_add_refusals),
+		cmocka_unit_test(test_money_refusals),
 		cmocka_unit_test(test_build_refusals),
 		cmocka_unit_test(test_build_size_cap),
 		cmocka_unit_test(test_value_cap),

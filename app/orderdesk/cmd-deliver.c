@@ -1,0 +1,54 @@
+/*
+ * cmd-deliver.c - `orderdesk deliver`: the carrier delivered a shipped
+ * order, as a signed shipment.deliver (app/log/fold-deliver.c decides).
+ */
+#include "app/orderdesk/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+/* deliver NUMBER [--parcel TRACKING] */
+static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
+				struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "parcel", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *parcel = NULL;
+	struct shop *sh = NULL;
+	struct statement *st = NULL;
+	long long seq = 0;
+	enum od_code rc = OD_OK;
+	int opt;
+
+	while (rc == OD_OK &&
+	       (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == 'p')
+			parcel = optarg;
+		else
+			rc = cli_usage(&cmd_deliver_entry, err);
+	}
+	if (rc == OD_OK && optind + 1 != argc)
+		rc = cli_usage(&cmd_deliver_entry, err);
+	if (rc == OD_OK)
+		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK)
+		rc = shop_statement(sh, STMT_SHIPMENT_DELIVER, argv[optind],
+				    &st, err);
+	if (rc == OD_OK && parcel != NULL)
+		rc = statement_add(st, "tracking", parcel, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, &seq, err);
+	if (rc == OD_OK)
+		fprintf(c->out, "Order %s delivered, signed by %s (log entry "
+			"%lld).\n", argv[optind], sh->user, seq);
+	statement_free(st);
+	shop_close(sh);
+	return rc;
+}
+
+const struct cli_command cmd_deliver_entry = {
+	"deliver", "NUMBER [--parcel TRACKING]",
+	"the carrier delivered a shipped order", cmd_deliver,
+};
