@@ -23,14 +23,12 @@ static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
 
 	snprintf(carrier, BULK_CARRIER_MAX + 1, "%s",
 		 desk_last_carrier(u->desk));
-	f[0] = (struct ui_field){ "Carrier", carrier, BULK_CARRIER_MAX + 1,
-				  0 };
+	f[0] = UI_TEXT("Carrier", carrier, BULK_CARRIER_MAX + 1);
 	snprintf(title, sizeof title, "Ship %zu marked orders", n);
 	if (!dialog_form(u, title, f, 1))
 		return 0;
 	for (i = 0; i < n; i++) {
-		f[0] = (struct ui_field){ "Tracking", tracking[i],
-					  BULK_TRACKING_MAX + 1, 0 };
+		f[0] = UI_TEXT("Tracking", tracking[i], BULK_TRACKING_MAX + 1);
 		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
 			 marks_get(i), i + 1, n);
 		if (!dialog_form(u, title, f, 1))

@@ -64,16 +64,14 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 	}
 	snprintf(title, sizeof title, "%s %s", title_of(kind), number);
 	if (kind == STMT_ORDER_CANCEL) {
-		fields[n++] = (struct ui_field){ "Reason", text, sizeof text, 0 };
+		fields[n++] = UI_TEXT("Reason", text, sizeof text);
 	} else if (kind == STMT_ORDER_NOTE) {
-		fields[n++] = (struct ui_field){ "Note", text, sizeof text, 0 };
+		fields[n++] = UI_TEXT("Note", text, sizeof text);
 	} else if (kind == STMT_SHIPMENT_CONFIRM) {
 		snprintf(carrier, sizeof carrier, "%s",
 			 desk_last_carrier(u->desk));
-		fields[n++] = (struct ui_field){ "Carrier", carrier,
-						 sizeof carrier, 0 };
-		fields[n++] = (struct ui_field){ "Tracking", tracking,
-						 sizeof tracking, 0 };
+		fields[n++] = UI_TEXT("Carrier", carrier, sizeof carrier);
+		fields[n++] = UI_TEXT("Tracking", tracking, sizeof tracking);
 	}
 	if (n > 0 && !dialog_form(u, title, fields, n)) {
 		ui_message(u, 0, "Nothing signed.");

@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/line-edit.h"
+
 static struct {
 	struct desk_audit *a;
 	size_t sel, top;
 	int editing;
 	char filter[DESK_SEARCH_MAX + 1];
+	struct line_edit ed;     /* over filter, while editing */
 } A;
 
 static const struct ui_keyhelp audit_keys[] = {
@@ -110,10 +113,12 @@ static void audit_draw(struct ui *u)
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
 	if (A.editing) {
-		snprintf(line, sizeof line, "filter: %s", A.filter);
-		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_NORMAL);
-		screen_cursor(u->rows - 2, 1 + screen_width(line) < u->cols ?
-			      1 + screen_width(line) : u->cols - 1);
+		const char *shown;
+		int col = line_edit_view(&A.ed, u->cols - 10, &shown);
+
+		screen_put(u->rows - 2, 1, 8, "filter: ", UI_NORMAL);
+		screen_put(u->rows - 2, 9, u->cols - 10, shown, UI_NORMAL);
+		screen_cursor(u->rows - 2, 9 + col);
 	} else if (u->msg[0]) {
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
@@ -127,7 +132,6 @@ static void audit_draw(struct ui *u)
 /* A key while typing the filter (applied on Enter: it reads the log). */
 static enum ui_next filter_key(struct ui *u, int key)
 {
-	size_t len = strlen(A.filter);
 	struct od_err err;
 
 	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
@@ -136,13 +140,8 @@ static enum ui_next filter_key(struct ui *u, int key)
 			ui_message(u, 1, "%s", err.msg);
 	} else if (key == UI_ESC) {
 		A.editing = 0;
-	} else if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
-		if (len > 0)
-			A.filter[len - 1] = '\0';
-	} else if (key >= 0x20 && key < 0x7f && len < DESK_SEARCH_MAX) {
-		/* Names, numbers, kinds and dates are ASCII. */
-		A.filter[len] = (char)key;
-		A.filter[len + 1] = '\0';
+	} else {
+		(void)line_edit_key(&A.ed, key);
 	}
 	return UI_DRAW;
 }
@@ -179,7 +178,7 @@ static enum ui_next export_csv(struct ui *u)
 		return UI_STAY;
 	localtime_r(&now, &tm);
 	strftime(path, sizeof path, "orderdesk-audit-%Y%m%d.csv", &tm);
-	f[0] = (struct ui_field){ "File", path, sizeof path, 0 };
+	f[0] = UI_TEXT("File", path, sizeof path);
 	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
 		return UI_DRAW;
 	if (desk_audit_csv(A.a, path, &err) != OD_OK)
@@ -230,7 +229,9 @@ static enum ui_next audit_key(struct ui *u, int key)
 		A.sel = n ? n - 1 : 0;
 		break;
 	case '/':
+		/* Change the filter as it stands, the cursor at its end. */
 		A.editing = 1;
+		line_edit_init(&A.ed, A.filter, sizeof A.filter);
 		break;
 	case 'V':
 		return verify(u);

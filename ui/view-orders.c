@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/format.h"
+#include "ui/line-edit.h"
 
 #define NTABS 6
 #define SEARCH_BURST_MS 15
@@ -30,6 +31,7 @@ static struct {
 	size_t sel, top;
 	int searching;
 	char search[DESK_SEARCH_MAX + 1];
+	struct line_edit ed;  /* over search, while searching */
 	int newest;
 	int sort;             /* index into sorts[] */
 	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
@@ -247,10 +249,12 @@ static void orders_draw(struct ui *u)
 			   "No order here matches the search." :
 			   "No orders here.", UI_DIM);
 	if (O.searching) {
-		snprintf(line, sizeof line, "/%s", O.search);
-		screen_put(u->rows - 2, 0, u->cols, line, UI_NORMAL);
-		screen_cursor(u->rows - 2, screen_width(line) < u->cols ?
-			      screen_width(line) : u->cols - 1);
+		const char *shown;
+		int col = line_edit_view(&O.ed, u->cols - 1, &shown);
+
+		screen_put(u->rows - 2, 0, 1, "/", UI_NORMAL);
+		screen_put(u->rows - 2, 1, u->cols - 1, shown, UI_NORMAL);
+		screen_cursor(u->rows - 2, 1 + col);
 	} else if (u->msg[0]) {
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
@@ -276,50 +280,18 @@ static enum ui_next apply(struct ui *u)
 	return UI_DRAW;
 }
 
-/*
- * Adds a typed key to the search text; returns 0 for a key that is not
- * text (and leaves the text alone).
- */
+/* A key for the search text: 0 for one the editor does not take, -1 for
+ * one that moved the cursor, 1 for one that changed the text. */
 static int search_add(int key)
 {
-	size_t len = strlen(O.search);
-
-	if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
-		while (len > 0 && ((unsigned char)O.search[len - 1] & 0xc0) ==
-		       0x80)
-			len--;
-		if (len > 0)
-			len--;
-		O.search[len] = '\0';
+	switch (line_edit_key(&O.ed, key)) {
+	case LINE_EDIT_CHANGED:
 		return 1;
-	}
-	if (key < 0x20 || key == 0x7f || key >= 0x110000 ||
-	    (key & 0x40000000))
+	case LINE_EDIT_MOVED:
+		return -1;
+	default:
 		return 0;
-	{
-		char enc[5] = { 0 };
-		size_t n;
-
-		if (key < 0x80) {
-			enc[0] = (char)key;
-		} else if (key < 0x800) {
-			enc[0] = (char)(0xc0 | (key >> 6));
-			enc[1] = (char)(0x80 | (key & 0x3f));
-		} else if (key < 0x10000) {
-			enc[0] = (char)(0xe0 | (key >> 12));
-			enc[1] = (char)(0x80 | ((key >> 6) & 0x3f));
-			enc[2] = (char)(0x80 | (key & 0x3f));
-		} else {
-			enc[0] = (char)(0xf0 | (key >> 18));
-			enc[1] = (char)(0x80 | ((key >> 12) & 0x3f));
-			enc[2] = (char)(0x80 | ((key >> 6) & 0x3f));
-			enc[3] = (char)(0x80 | (key & 0x3f));
-		}
-		n = strlen(enc);
-		if (len + n <= DESK_SEARCH_MAX)
-			memcpy(O.search + len, enc, n + 1);
 	}
-	return 1;
 }
 
 /*
@@ -329,7 +301,7 @@ static int search_add(int key)
  */
 static enum ui_next search_key(struct ui *u, int key)
 {
-	int next;
+	int next, took, changed;
 
 	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
 		O.searching = 0;
@@ -340,13 +312,17 @@ static enum ui_next search_key(struct ui *u, int key)
 		O.search[0] = '\0';
 		return apply(u);
 	}
-	if (!search_add(key))
+	if ((took = search_add(key)) == 0)
 		return UI_STAY;
-	while ((next = screen_key(SEARCH_BURST_MS)) >= 0 && search_add(next))
-		;
-	O.sel = 0;
-	O.sel_number[0] = '\0';
-	(void)apply(u);
+	changed = took > 0;
+	while ((next = screen_key(SEARCH_BURST_MS)) >= 0 &&
+	       (took = search_add(next)) != 0)
+		changed |= took > 0;
+	if (changed) {
+		O.sel = 0;
+		O.sel_number[0] = '\0';
+		(void)apply(u);
+	}
 	/* A key that ended the burst and is not text (Enter, Esc, ...). */
 	if (next >= 0)
 		return search_key(u, next);
@@ -537,6 +513,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 		/* A new search, as in less and vi. */
 		O.searching = 1;
 		O.search[0] = '\0';
+		line_edit_init(&O.ed, O.search, sizeof O.search);
 		note_selection(u);
 		return apply(u);
 	case UI_ESC:

@@ -231,16 +231,39 @@ void screen_status(struct ui *u, const struct ui_view *v);
 
 struct ui_field {
 	const char *label;
-	char *value;             /* UTF-8, edited in place */
+	char *value;             /* UTF-8, edited in place (line-edit.h) */
 	size_t cap;              /* bytes value may hold, with the NUL */
 	int hidden;              /* a passphrase: typing is not shown */
+	/* NULL for text; else the values it may take (NULL-ended), chosen
+	 * with ← → or Space, never typed. */
+	const char *const *choices;
+	/* Checks field i of f as it is left (NULL: anything goes): 0, or
+	 * -1 with why written (one line, what to do). */
+	int (*check)(const struct ui_field *f, size_t i, char *why,
+		     size_t size);
+	void *ctx;               /* for check */
 };
+
+#define UI_FORM_MAX 8            /* fields in one form */
+
+/* A text field labelled label, editing value (cap bytes with the NUL). */
+#define UI_TEXT(label_, value_, cap_) \
+	((struct ui_field){ .label = (label_), .value = (value_), \
+			    .cap = (cap_) })
 
 /*
  * Runs a small form over the current screen: Tab or arrows move between
- * fields, Enter on the last one accepts, Esc cancels.  Returns 1 when
- * accepted, 0 when cancelled (or the desk must lock or end).
+ * fields, Enter on the last one accepts, Esc cancels; every text field is
+ * edited with line-edit.h's keys.  A field with a check is checked when it
+ * is left forwards and on accepting: a problem shows in the form, which
+ * stays on that field with the text as typed.  problem (or NULL) is shown
+ * from the start: a form opened again after a refusal says why.  Returns 1
+ * when accepted, 0 when cancelled (or the desk must lock or end).
  */
+int dialog_form_again(struct ui *u, const char *title, struct ui_field *f,
+		      size_t n, const char *problem);
+
+/* dialog_form_again with no problem to show yet. */
 int dialog_form(struct ui *u, const char *title, struct ui_field *f,
 		size_t n);
 
