@@ -483,6 +483,14 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 			       const char *pass, size_t pass_len,
 			       struct desk_act **out, struct od_err *err);
 
+/*
+ * Whether name may be a person's name, by the statement's own rule (a-z,
+ * 0-9, '.', '_' or '-', a letter first, at most STMT_NAME_MAX), for a form
+ * to say so as the field is left (desk-check.c).  OD_E_INPUT says why.
+ */
+enum od_code desk_check_person_name(struct desk *d, const char *name,
+				    struct od_err *err);
+
 /* The fingerprint of the signed-in person's key ("" when locked). */
 const char *desk_key_fingerprint(const struct desk *d);
 
