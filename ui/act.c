@@ -23,6 +23,10 @@ static const char *done_word(enum stmt_kind kind)
 		return "cancelled";
 	case STMT_ORDER_NOTE:
 		return "noted";
+	case STMT_ORDER_HOLD:
+		return "put on hold";
+	case STMT_ORDER_RELEASE:
+		return "released";
 	case STMT_SHIPMENT_CONFIRM:
 		return "shipped";
 	default:
@@ -40,11 +44,36 @@ static const char *title_of(enum stmt_kind kind)
 		return "Cancel order";
 	case STMT_ORDER_NOTE:
 		return "Note on order";
+	case STMT_ORDER_HOLD:
+		return "Hold order";
+	case STMT_ORDER_RELEASE:
+		return "Release order";
 	case STMT_SHIPMENT_CONFIRM:
 		return "Ship order";
 	default:
 		return "Sign";
 	}
+}
+
+int ui_ask_reason(struct ui *u, enum stmt_kind kind, const char *title,
+		  char *out, size_t size)
+{
+	char why[24] = "", details[ACT_TEXT_MAX + 1] = "";
+	struct ui_field f[2];
+
+	if (kind == STMT_ORDER_RELEASE) {
+		f[0] = UI_TEXT("Reason", out, size);
+		return dialog_form(u, title, f, 1);
+	}
+	/* A hold: one of the fixed reasons, and what else to say. */
+	snprintf(why, sizeof why, "%s", desk_hold_reasons[0]);
+	f[0] = UI_TEXT("Reason", why, sizeof why);
+	f[0].choices = desk_hold_reasons;
+	f[1] = UI_TEXT("Details", details, sizeof details);
+	if (!dialog_form(u, title, f, 2))
+		return 0;
+	desk_hold_text(desk_hold_kind(why), details, out, size);
+	return 1;
 }
 
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
@@ -72,6 +101,11 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 			 desk_last_carrier(u->desk));
 		fields[n++] = UI_TEXT("Carrier", carrier, sizeof carrier);
 		fields[n++] = UI_TEXT("Tracking", tracking, sizeof tracking);
+	}
+	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
+	    !ui_ask_reason(u, kind, title, text, sizeof text)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
 	}
 	if (n > 0 && !dialog_form(u, title, fields, n)) {
 		ui_message(u, 0, "Nothing signed.");

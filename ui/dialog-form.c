@@ -35,9 +35,17 @@ static size_t choice_at(const struct ui_field *f)
 static void draw_choices(const struct ui_field *f, int y, int x, int w,
 			 int current)
 {
-	size_t i, at = choice_at(f);
-	int cx = x, cw;
+	size_t i, at = choice_at(f), n = 0;
+	int cx = x, cw, all = 0;
 
+	for (n = 0; f->choices[n] != NULL; n++)
+		all += screen_width(f->choices[n]) + 3;
+	/* Too many to show side by side: the chosen one, and where it is. */
+	if (all > w) {
+		screen_putf(y, x, w, current ? UI_SELECT : UI_NORMAL,
+			    "◂ %s ▸  (%zu of %zu)", f->choices[at], at + 1, n);
+		return;
+	}
 	for (i = 0; f->choices[i] != NULL; i++) {
 		cw = screen_width(f->choices[i]) + 2;
 		if (cx + cw > x + w)
@@ -129,9 +137,13 @@ static void choose(struct ui_field *f, int key)
 		at = (at + 1) % n;
 	else if (key == UI_FN(KEY_LEFT))
 		at = (at + n - 1) % n;
-	for (i = 0; key > ' ' && key < 0x7f && i < n; i++)
-		if (f->choices[i][0] == key)
-			at = i;
+	/* A letter: the next choice that starts with it. */
+	for (i = 1; key > ' ' && key < 0x7f && i <= n; i++) {
+		if (f->choices[(at + i) % n][0] == key) {
+			at = (at + i) % n;
+			break;
+		}
+	}
 	snprintf(f->value, f->cap, "%s", f->choices[at]);
 }
 
@@ -176,8 +188,8 @@ int dialog_form_again(struct ui *u, const char *title, struct ui_field *f,
 	for (i = 0; i < m.n; i++)
 		line_edit_init(&m.ed[i], f[i].value, f[i].cap);
 	/* Start where there is something to type (a remembered carrier). */
-	while (m.cur + 1 < m.n && (f[m.cur].value[0] != '\0' ||
-				    f[m.cur].choices != NULL))
+	while (m.cur + 1 < m.n && f[m.cur].value[0] != '\0' &&
+	       f[m.cur].choices == NULL)
 		m.cur++;
 	while (answer < 0 && !screen_signal()) {
 		if (screen_size(u))

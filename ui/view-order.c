@@ -35,6 +35,8 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "x", "cancel", STMT_ORDER_CANCEL },
 	{ "n", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
+	{ "H", "hold", STMT_ORDER_HOLD },
+	{ "R", "release", STMT_ORDER_RELEASE },
 	{ "Esc", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },
@@ -210,6 +212,8 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 		return UI_STAY;
 	if (!ui_act(u, kind, V.number))
 		return UI_DRAW;
+	/* The list below shows holds by reason: it reads them again. */
+	view_orders_refresh(u, 0);
 	if (load(u, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
@@ -278,6 +282,10 @@ static enum ui_next order_key(struct ui *u, int key)
 		return act(u, STMT_ORDER_NOTE);
 	case 's':
 		return act(u, STMT_SHIPMENT_CONFIRM);
+	case 'H':
+		return act(u, STMT_ORDER_HOLD);
+	case 'R':
+		return act(u, STMT_ORDER_RELEASE);
 	default:
 		return ui_common_key(u, key);
 	}

@@ -35,6 +35,7 @@ static struct {
 	int newest;
 	int sort;             /* index into sorts[] */
 	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
+	struct desk_holds *holds;  /* the held orders' reasons, or NULL */
 	char sel_number[STMT_ORDER_MAX + 1];
 } O;
 
@@ -63,6 +64,8 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "A", "audit history", UI_OWNER_ONLY },
 	{ "P", "people", UI_OWNER_ONLY },
+	{ "H", "hold", STMT_ORDER_HOLD },
+	{ "R", "release", STMT_ORDER_RELEASE },
 	{ "/", "search", -1 },
 	{ "Esc", "clear search", -1 },
 	{ "Tab", "status", -1 },
@@ -152,6 +155,55 @@ static int customer_width(const struct ui *u)
 	       (has_sync() ? W_SYNC + 1 : 0);
 }
 
+/* Rereads the held orders' reasons; keeps the old ones on error. */
+static void holds_refresh(struct ui *u)
+{
+	struct desk_holds *h = NULL;
+	struct od_err err;
+
+	if (desk_holds(u->desk, &h, &err) != OD_OK) {
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return;
+	}
+	desk_holds_free(O.holds);
+	O.holds = h;
+}
+
+/* Whether the Held tab shows: it has a reason column. */
+static int on_held(void)
+{
+	return tab_status[O.tab] == ORDER_HELD;
+}
+
+/*
+ * What the Held tab takes from the customer for its reasons (0 elsewhere):
+ * half the customer's width goes to the reason, which stands where the
+ * status would (every order there is held).
+ */
+static int reason_extra(int cw)
+{
+	return on_held() ? cw / 2 : 0;
+}
+
+/* Adds "held: awaiting payment 2 · other 1 │ " to line. */
+static void held_counts(char *line, size_t size)
+{
+	size_t i, used = 0;
+
+	line[0] = '\0';
+	if (!on_held() || O.holds == NULL || O.holds->n == 0)
+		return;
+	for (i = 0; i < DESK_HOLD_REASONS && used < size; i++)
+		if (O.holds->count[i] > 0)
+			used += (size_t)snprintf(line + used, size - used,
+						 "%s%s %zu", used ? " · " :
+						 "held: ", desk_hold_reasons[i],
+						 O.holds->count[i]);
+	if (used < size)
+		snprintf(line + used, size - used, " │ ");
+}
+
 /* Rereads which orders reached the backend; keeps the old view on error. */
 static void sync_refresh(struct ui *u)
 {
@@ -167,6 +219,7 @@ static void sync_refresh(struct ui *u)
 	}
 	desk_sync_free(O.sync);
 	O.sync = s;
+	holds_refresh(u);
 }
 
 /* A heading, with an arrow when the list is sorted by it. */
@@ -185,8 +238,9 @@ static const char *heading(const char *name, enum desk_sort_key key,
 static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 {
 	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
-	int x = 1, cw = customer_width(u);
+	int x = 1, cw = customer_width(u), rw = reason_extra(cw);
 	char when[32], money[48], items[16];
+	const struct desk_held *h;
 
 	snprintf(when, sizeof when, "%.10s %.5s", r->placed,
 		 strlen(r->placed) >= 16 ? r->placed + 11 : "");
@@ -200,14 +254,17 @@ static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 	x += W_NUM + 1;
 	screen_put(y, x, W_PLACED, when, a);
 	x += W_PLACED + 1;
+	cw -= rw;
 	screen_put(y, x, cw, r->customer, a);
 	x += cw + 1;
 	screen_put(y, x, W_ITEMS, items, a);
 	x += W_ITEMS + 1;
 	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
 	x += W_TOTAL + 1;
-	screen_put(y, x, W_STATUS, desk_status_name(r->status), a);
-	x += W_STATUS + 1;
+	h = on_held() ? desk_holds_find(O.holds, r->number) : NULL;
+	screen_put(y, x, W_STATUS + rw, h ? h->reason :
+		   desk_status_name(r->status), a);
+	x += W_STATUS + rw + 1;
 	if (has_sync())
 		screen_put(y, x, W_SYNC, desk_sync_reached(O.sync, r->number) ?
 			   "yes" : "no", sel ? a : desk_sync_reached(O.sync,
@@ -217,8 +274,9 @@ static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
 static void orders_draw(struct ui *u)
 {
 	size_t n = desk_count(u->desk), rows = list_rows(u), i;
-	int cw = customer_width(u);
-	char line[DESK_SEARCH_MAX + 128], h[5][32], marked[48] = "";
+	int cw = customer_width(u), rw = reason_extra(cw);
+	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
+	char held[192];
 
 	draw_tabs(u);
 	/* %-*s counts bytes: the arrow is 3 bytes for 1 column. */
@@ -226,17 +284,19 @@ static void orders_draw(struct ui *u)
 		   UI_HEAD);
 	screen_put(1, 2 + W_NUM, W_PLACED, heading("PLACED", DESK_SORT_PLACED,
 						   h[1], 32), UI_HEAD);
+	cw -= rw;
 	screen_put(1, 3 + W_NUM + W_PLACED, cw,
 		   heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32), UI_HEAD);
 	screen_put(1, 4 + W_NUM + W_PLACED + cw, W_ITEMS, "ITEMS", UI_HEAD);
 	heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
 	screen_putf(1, 5 + W_NUM + W_PLACED + cw + W_ITEMS, W_TOTAL, UI_HEAD,
 		    "%*s%s", W_TOTAL - screen_width(h[3]), "", h[3]);
-	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL, W_STATUS,
+	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL,
+		   W_STATUS + rw, rw ? "REASON" :
 		   heading("STATUS", DESK_SORT_STATUS, h[4], 32), UI_HEAD);
 	if (has_sync())
 		screen_put(1, 7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL +
-			   W_STATUS, W_SYNC, "SYNC", UI_HEAD);
+			   W_STATUS + rw, W_SYNC, "SYNC", UI_HEAD);
 	if (O.sel < O.top)
 		O.top = O.sel;
 	if (O.sel >= O.top + rows)
@@ -262,8 +322,10 @@ static void orders_draw(struct ui *u)
 		if (marks_count())
 			snprintf(marked, sizeof marked, ", %zu marked",
 				 marks_count());
-		snprintf(line, sizeof line, "%zu of %zu %s%s%s, by %s%s",
-			 n ? O.sel + 1 : 0, n, n == 1 ? "order" : "orders",
+		held_counts(held, sizeof held);
+		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s, by %s%s",
+			 held, n ? O.sel + 1 : 0, n,
+			 n == 1 ? "order" : "orders",
 			 O.search[0] ? " matching /" : "", O.search,
 			 sorts[O.sort].name, marked);
 		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
@@ -580,6 +642,14 @@ static enum ui_next orders_key(struct ui *u, int key)
 		if (marks_count())
 			return bulk(u, STMT_SHIPMENT_CONFIRM);
 		return act(u, STMT_SHIPMENT_CONFIRM);
+	case 'H':
+		if (marks_count())
+			return bulk(u, STMT_ORDER_HOLD);
+		return act(u, STMT_ORDER_HOLD);
+	case 'R':
+		if (marks_count())
+			return bulk(u, STMT_ORDER_RELEASE);
+		return act(u, STMT_ORDER_RELEASE);
 	case 'S':
 		return ship_run(u);
 	case UI_FN(KEY_MOUSE):
@@ -628,6 +698,8 @@ static void orders_lock(struct ui *u)
 	marks_clear();
 	desk_sync_free(O.sync);
 	O.sync = NULL;
+	desk_holds_free(O.holds);
+	O.holds = NULL;
 }
 
 /* After unlocking: the same tab, search and order as before. */

@@ -130,8 +130,9 @@ void marks_clear(void);
 /* ---- act-bulk.c ---- */
 
 /*
- * Acts on every marked order with kind (order.confirm, or shipment.confirm
- * asking one carrier and a tracking number per order): one dialog with
+ * Acts on every marked order with kind (order.confirm, order.hold or
+ * order.release asking one reason for all, or shipment.confirm asking one
+ * carrier and a tracking number per order): one dialog with
  * every statement, then each signed on its own and durable before the
  * next; the signed ones are unmarked, and the message line says how many
  * were signed and which were refused, and why.  Returns how many were
@@ -283,6 +284,14 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
  * reports on the message line.  Returns 1 when something was signed.
  */
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number);
+
+/*
+ * Asks the reason of a hold (one of desk_hold_reasons, and details) or of
+ * a release (optional text) into out, as the desk will sign it.  Returns
+ * 0 on Esc.
+ */
+int ui_ask_reason(struct ui *u, enum stmt_kind kind, const char *title,
+		  char *out, size_t size);
 
 /* Redraws the whole screen under a dialog (the top view, status line). */
 void ui_draw(struct ui *u);

@@ -46,11 +46,12 @@ static enum od_code add_text(struct buf *b, const char *text,
 	return rc;
 }
 
-enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
-			       const char *const *numbers, size_t n,
-			       const char *carrier,
-			       const char *const *tracking,
-			       struct desk_bulk **out, struct od_err *err)
+/* Prepares kind for each of numbers, with text (a reason) or a parcel. */
+static enum od_code bulk_prepare(struct desk *d, enum stmt_kind kind,
+				 const char *const *numbers, size_t n,
+				 const char *text, const char *carrier,
+				 const char *const *tracking,
+				 struct desk_bulk **out, struct od_err *err)
 {
 	struct desk_bulk *b;
 	struct od_err why;
@@ -59,7 +60,8 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 	enum od_code rc = OD_OK;
 
 	*out = NULL;
-	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM)
+	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM &&
+	    kind != STMT_ORDER_HOLD && kind != STMT_ORDER_RELEASE)
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
 				  "%s for several orders",
 				  statement_kind_name(kind));
@@ -77,7 +79,7 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 		struct bulk_item *it = &b->items[i];
 
 		snprintf(it->number, sizeof it->number, "%s", numbers[i]);
-		rc = desk_prepare(d, kind, numbers[i], NULL, carrier,
+		rc = desk_prepare(d, kind, numbers[i], text, carrier,
 				  tracking ? tracking[i] : NULL, &it->act,
 				  &why);
 		if (rc == OD_OK) {
@@ -119,6 +121,29 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 	}
 	*out = b;
 	return OD_OK;
+}
+
+enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
+			       const char *const *numbers, size_t n,
+			       const char *carrier,
+			       const char *const *tracking,
+			       struct desk_bulk **out, struct od_err *err)
+{
+	return bulk_prepare(d, kind, numbers, n, NULL, carrier, tracking, out,
+			    err);
+}
+
+enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
+				      const char *const *numbers, size_t n,
+				      const char *reason,
+				      struct desk_bulk **out,
+				      struct od_err *err)
+{
+	if (kind != STMT_ORDER_HOLD && kind != STMT_ORDER_RELEASE)
+		return od_err_set(err, OD_E_USAGE, "only a hold or a release "
+				  "takes one reason for several orders");
+	return bulk_prepare(d, kind, numbers, n, reason, NULL, NULL, out,
+			    err);
 }
 
 const char *desk_bulk_text(const struct desk_bulk *b)

@@ -1,0 +1,126 @@
+/*
+ * desk-hold.c - holds as the desk shows them: Shopify's fixed reasons
+ * (awaiting payment, high risk of fraud, incorrect address, out of stock,
+ * other), the reason text the desk signs for one, and which held orders
+ * fall under which reason.  The statement is the CLI's: order.hold with a
+ * free-text reason (`orderdesk hold N --reason TEXT`); the desk writes
+ * "REASON" or "REASON: DETAILS", and a reason written any other way (from
+ * the command line) counts as "other".
+ */
+#include "app/desk/desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/desk/desk-internal.h"
+#include "storage/store.h"
+
+const char *const desk_hold_reasons[DESK_HOLD_REASONS + 1] = {
+	"awaiting payment", "high risk of fraud", "incorrect address",
+	"out of stock", "other", NULL,
+};
+
+size_t desk_hold_kind(const char *reason)
+{
+	size_t i, n;
+
+	for (i = 0; reason != NULL && i + 1 < DESK_HOLD_REASONS; i++) {
+		n = strlen(desk_hold_reasons[i]);
+		if (strncasecmp(reason, desk_hold_reasons[i], n) == 0 &&
+		    (reason[n] == '\0' || reason[n] == ':'))
+			return i;
+	}
+	return DESK_HOLD_REASONS - 1;
+}
+
+void desk_hold_text(size_t kind, const char *details, char *out,
+		    size_t size)
+{
+	if (kind >= DESK_HOLD_REASONS)
+		kind = DESK_HOLD_REASONS - 1;
+	if (details != NULL && details[0] != '\0')
+		snprintf(out, size, "%s: %s", desk_hold_reasons[kind],
+			 details);
+	else
+		snprintf(out, size, "%s", desk_hold_reasons[kind]);
+}
+
+/* Growing the list by one held order. */
+static enum od_code hold_add(void *ctx, const struct order *o,
+			     struct od_err *err)
+{
+	struct desk_holds *h = ctx;
+	struct desk_held *x;
+
+	if (o->status != ORDER_HELD)
+		return OD_OK;
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 64;
+
+		x = realloc(h->h, cap * sizeof *x);
+		if (x == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		h->h = x;
+		h->cap = cap;
+	}
+	x = &h->h[h->n];
+	snprintf(x->number, sizeof x->number, "%s", o->number);
+	x->reason = strdup(o->reason ? o->reason : "");
+	if (x->reason == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	x->kind = desk_hold_kind(x->reason);
+	h->count[x->kind]++;
+	h->n++;
+	return OD_OK;
+}
+
+enum od_code desk_holds(struct desk *d, struct desk_holds **out,
+			struct od_err *err)
+{
+	struct store_filter f = { ORDER_HELD, NULL };
+	struct desk_holds *h;
+	enum od_code rc;
+
+	*out = NULL;
+	h = calloc(1, sizeof *h);
+	if (h == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = desk_hold(d, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = store_order_each(desk_shop(d)->store, &f, hold_add, h,
+				      err);
+		shop_release(desk_shop(d));
+	}
+	if (rc != OD_OK) {
+		desk_holds_free(h);
+		return rc;
+	}
+	*out = h;
+	return OD_OK;
+}
+
+const struct desk_held *desk_holds_find(const struct desk_holds *h,
+					const char *number)
+{
+	size_t i;
+
+	/* By number, as store_order_each gives them; a short list. */
+	for (i = 0; h != NULL && i < h->n; i++)
+		if (strcmp(h->h[i].number, number) == 0)
+			return &h->h[i];
+	return NULL;
+}
+
+void desk_holds_free(struct desk_holds *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->n; i++)
+		free(h->h[i].reason);
+	free(h->h);
+	free(h);
+}
