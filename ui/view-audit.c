@@ -76,7 +76,8 @@ static size_t rows(const struct ui *u)
 static void audit_draw(struct ui *u)
 {
 	size_t n = A.a ? A.a->n : 0, i;
-	int dw = u->cols - 70;
+	/* Under 80 columns the time gives way; the rest moves left. */
+	int cut = u->cols < 80 ? 17 : 0, dw = u->cols - 70 + cut;
 	char when[32], line[DESK_SEARCH_MAX + 64];
 
 	screen_bar(u, 0, UI_TITLE);
@@ -84,9 +85,10 @@ static void audit_draw(struct ui *u)
 		    "newest first · %zu of %lld entries%s", n,
 		    A.a ? A.a->scanned : 0, n >= DESK_AUDIT_MAX ?
 		    " (the newest kept)" : "");
-	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%7s %-16s %-10s %-16s %-8s "
-		    "%-5s %s", "ENTRY", "TIME", "PERSON", "KIND", "ORDER",
-		    "CHECK", "DETAIL");
+	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%7s %-*s%s%-10s %-16s %-8s "
+		    "%-5s %s", "ENTRY", cut ? 0 : 16, cut ? "" : "TIME",
+		    cut ? "" : " ", "PERSON", "KIND", "ORDER", "CHECK",
+		    "DETAIL");
 	if (A.sel < A.top)
 		A.top = A.sel;
 	if (A.sel >= A.top + rows(u))
@@ -101,14 +103,15 @@ static void audit_draw(struct ui *u)
 		if (at == UI_SELECT)
 			screen_bar(u, y, at);
 		screen_putf(y, 1, 7, at, "%7lld", e->seq);
-		screen_put(y, 9, 16, when, at);
-		screen_put(y, 26, 10, e->actor, at);
-		screen_put(y, 37, 16, e->kind, at);
-		screen_put(y, 54, 8, e->order, at);
-		screen_putf(y, 63, 5, at == UI_SELECT ? at : ok ? UI_GOOD :
-			    UI_BAD, "%s%s", e->sig_ok ? "✓" : "✗sig",
+		if (!cut)
+			screen_put(y, 9, 16, when, at);
+		screen_put(y, 26 - cut, 10, e->actor, at);
+		screen_put(y, 37 - cut, 16, e->kind, at);
+		screen_put(y, 54 - cut, 8, e->order, at);
+		screen_putf(y, 63 - cut, 5, at == UI_SELECT ? at : ok ?
+			    UI_GOOD : UI_BAD, "%s%s", e->sig_ok ? "✓" : "✗sig",
 			    e->chain_ok ? "✓" : "✗chain");
-		screen_put(y, 69, dw, e->detail, at);
+		screen_put(y, 69 - cut, dw, e->detail, at);
 	}
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);

@@ -33,11 +33,11 @@ static struct {
 static const struct ui_keyhelp order_keys[] = {
 	{ "c", "confirm", STMT_ORDER_CONFIRM },
 	{ "x", "cancel", STMT_ORDER_CANCEL },
-	{ "n", "note", STMT_ORDER_NOTE },
+	{ "a", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
-	{ "Esc", "back", -1 },
+	{ "Esc ← h", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },
 	{ "PgUp PgDn", "page", -1 },
@@ -232,6 +232,7 @@ static enum ui_next order_key(struct ui *u, int key)
 	u->msg[0] = '\0';
 	switch (key) {
 	case 'q':
+	case 'h':
 	case UI_ESC:
 	case UI_FN(KEY_LEFT):
 		lines_free();
@@ -278,7 +279,7 @@ static enum ui_next order_key(struct ui *u, int key)
 		return act(u, STMT_ORDER_CONFIRM);
 	case 'x':
 		return act(u, STMT_ORDER_CANCEL);
-	case 'n':
+	case 'a':
 		return act(u, STMT_ORDER_NOTE);
 	case 's':
 		return act(u, STMT_SHIPMENT_CONFIRM);

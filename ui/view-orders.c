@@ -11,6 +11,7 @@
 
 #include "lib/format.h"
 #include "ui/line-edit.h"
+#include "ui/orders-table.h"
 
 #define NTABS 6
 #define SEARCH_BURST_MS 15
@@ -58,15 +59,16 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "Enter", "open", -1 },
 	{ "c", "confirm", STMT_ORDER_CONFIRM },
 	{ "x", "cancel", STMT_ORDER_CANCEL },
-	{ "n", "note", STMT_ORDER_NOTE },
+	{ "a", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "Space", "mark", -1 },
-	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "A", "audit history", UI_OWNER_ONLY },
 	{ "P", "people", UI_OWNER_ONLY },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "/", "search", -1 },
+	{ "n N", "next, previous match", -1 },
 	{ "Esc", "clear search", -1 },
 	{ "Tab", "status", -1 },
 	{ "?", "help", -1 },
@@ -74,7 +76,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-6 ← →", "status tab", -1 },
+	{ "1-6 ← → h l", "status tab", -1 },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
@@ -114,15 +116,27 @@ static void note_selection(struct ui *u)
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", r ? r->number : "");
 }
 
+/* Short names for the tabs, when the full ones do not fit the window. */
+static const char *const tab_short[NTABS] = {
+	"New", "Conf", "Held", "Ship", "Canc", "All",
+};
+
 /* Draws the tabs with their counts. */
 static void draw_tabs(struct ui *u)
 {
-	int x = 1, i, w;
+	int x = 1, i, w, all = 1;
+	const char *const *names = tab_name;
 	char label[48];
 
+	for (i = 0; i < NTABS; i++)
+		all += (int)strlen(tab_name[i]) + 3 + snprintf(label,
+			sizeof label, "%zu", desk_count_status(u->desk,
+			tab_status[i]));
+	if (all > u->cols)
+		names = tab_short;
 	screen_bar(u, 0, UI_TITLE);
 	for (i = 0; i < NTABS; i++) {
-		snprintf(label, sizeof label, " %s %zu ", tab_name[i],
+		snprintf(label, sizeof label, " %s %zu ", names[i],
 			 desk_count_status(u->desk, tab_status[i]));
 		w = screen_width(label);
 		O.tab_x[i] = x;
@@ -135,24 +149,23 @@ static void draw_tabs(struct ui *u)
 		O.tab_x[i] = x;
 }
 
-/* Column widths: the customer takes what the others leave. */
-#define W_NUM 10
-#define W_PLACED 16
-#define W_ITEMS 5
-#define W_TOTAL 16
-#define W_STATUS 9
-#define W_SYNC 4
-
 /* Whether the list has a sync column: the store is attached to a backend. */
 static int has_sync(void)
 {
 	return desk_sync_attached(O.sync);
 }
 
-static int customer_width(const struct ui *u)
+/* Whether the Held tab shows: it has a reason column. */
+static int on_held(void)
 {
-	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7 -
-	       (has_sync() ? W_SYNC + 1 : 0);
+	return tab_status[O.tab] == ORDER_HELD;
+}
+
+/* The columns for this window and tab. */
+static void layout(const struct ui *u, struct orders_table *t)
+{
+	orders_table_layout(t, u->cols, has_sync(), tab_status[O.tab] >= 0,
+			    on_held());
 }
 
 /* Rereads the held orders' reasons; keeps the old ones on error. */
@@ -168,22 +181,6 @@ static void holds_refresh(struct ui *u)
 	}
 	desk_holds_free(O.holds);
 	O.holds = h;
-}
-
-/* Whether the Held tab shows: it has a reason column. */
-static int on_held(void)
-{
-	return tab_status[O.tab] == ORDER_HELD;
-}
-
-/*
- * What the Held tab takes from the customer for its reasons (0 elsewhere):
- * half the customer's width goes to the reason, which stands where the
- * status would (every order there is held).
- */
-static int reason_extra(int cw)
-{
-	return on_held() ? cw / 2 : 0;
 }
 
 /* Adds "held: awaiting payment 2 · other 1 │ " to line. */
@@ -235,74 +232,44 @@ static const char *heading(const char *name, enum desk_sort_key key,
 }
 
 /* Draws one order's row, with its mark in the first column. */
-static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
+static void draw_row(const struct orders_table *t, int y,
+		     const struct desk_row *r, int sel)
 {
-	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
-	int x = 1, cw = customer_width(u), rw = reason_extra(cw);
-	char when[32], money[48], items[16];
-	const struct desk_held *h;
+	const struct desk_held *h = NULL;
+	int reached = desk_sync_reached(O.sync, r->number);
 
-	snprintf(when, sizeof when, "%.10s %.5s", r->placed,
-		 strlen(r->placed) >= 16 ? r->placed + 11 : "");
-	format_money(r->total, r->currency, money, sizeof money);
-	snprintf(items, sizeof items, "%5u", (unsigned)r->nitems);
-	if (sel)
-		screen_bar(u, y, a);
-	if (marks_has(r->number))
-		screen_put(y, 0, 1, "*", sel ? a : UI_GOOD);
-	screen_put(y, x, W_NUM, r->number, a);
-	x += W_NUM + 1;
-	screen_put(y, x, W_PLACED, when, a);
-	x += W_PLACED + 1;
-	cw -= rw;
-	screen_put(y, x, cw, r->customer, a);
-	x += cw + 1;
-	screen_put(y, x, W_ITEMS, items, a);
-	x += W_ITEMS + 1;
-	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
-	x += W_TOTAL + 1;
-	h = on_held() ? desk_holds_find(O.holds, r->number) : NULL;
-	screen_put(y, x, W_STATUS + rw, h ? h->reason :
-		   desk_status_name(r->status), a);
-	x += W_STATUS + rw + 1;
-	if (has_sync())
-		screen_put(y, x, W_SYNC, desk_sync_reached(O.sync, r->number) ?
-			   "yes" : "no", sel ? a : desk_sync_reached(O.sync,
-			   r->number) ? UI_NORMAL : UI_DIM);
+	if (t->reason)
+		h = desk_holds_find(O.holds, r->number);
+	orders_table_row(t, y, r, sel, h ? h->reason :
+			 desk_status_name(r->status), reached ? "yes" : "no",
+			 !reached);
 }
 
 static void orders_draw(struct ui *u)
 {
 	size_t n = desk_count(u->desk), rows = list_rows(u), i;
-	int cw = customer_width(u), rw = reason_extra(cw);
 	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
 	char held[192];
+	struct orders_table t;
+	const char *heads[OC_COUNT];
 
+	layout(u, &t);
 	draw_tabs(u);
-	/* %-*s counts bytes: the arrow is 3 bytes for 1 column. */
-	screen_put(1, 1, W_NUM, heading("NUMBER", DESK_SORT_NUMBER, h[0], 32),
-		   UI_HEAD);
-	screen_put(1, 2 + W_NUM, W_PLACED, heading("PLACED", DESK_SORT_PLACED,
-						   h[1], 32), UI_HEAD);
-	cw -= rw;
-	screen_put(1, 3 + W_NUM + W_PLACED, cw,
-		   heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32), UI_HEAD);
-	screen_put(1, 4 + W_NUM + W_PLACED + cw, W_ITEMS, "ITEMS", UI_HEAD);
-	heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
-	screen_putf(1, 5 + W_NUM + W_PLACED + cw + W_ITEMS, W_TOTAL, UI_HEAD,
-		    "%*s%s", W_TOTAL - screen_width(h[3]), "", h[3]);
-	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL,
-		   W_STATUS + rw, rw ? "REASON" :
-		   heading("STATUS", DESK_SORT_STATUS, h[4], 32), UI_HEAD);
-	if (has_sync())
-		screen_put(1, 7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL +
-			   W_STATUS + rw, W_SYNC, "SYNC", UI_HEAD);
+	heads[OC_NUMBER] = heading("NUMBER", DESK_SORT_NUMBER, h[0], 32);
+	heads[OC_PLACED] = heading("PLACED", DESK_SORT_PLACED, h[1], 32);
+	heads[OC_CUSTOMER] = heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32);
+	heads[OC_ITEMS] = "ITEMS";
+	heads[OC_TOTAL] = heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
+	heads[OC_STATUS] = t.reason ? "REASON" :
+			   heading("STATUS", DESK_SORT_STATUS, h[4], 32);
+	heads[OC_SYNC] = "SYNC";
+	orders_table_head(&t, 1, heads);
 	if (O.sel < O.top)
 		O.top = O.sel;
 	if (O.sel >= O.top + rows)
 		O.top = O.sel - rows + 1;
 	for (i = 0; i < rows && O.top + i < n; i++)
-		draw_row(u, 2 + (int)i, desk_row(u->desk, O.top + i),
+		draw_row(&t, 2 + (int)i, desk_row(u->desk, O.top + i),
 			 O.top + i == O.sel);
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, O.search[0] ?
@@ -525,6 +492,76 @@ static enum ui_next set_tab(struct ui *u, int t)
 	return apply(u);
 }
 
+/* The keys that act on orders or open another screen; the rest common. */
+static enum ui_next action_key(struct ui *u, int key)
+{
+	int many = marks_count() > 0;
+
+	switch (key) {
+	case 'c':
+		return many ? bulk(u, STMT_ORDER_CONFIRM) :
+		       act(u, STMT_ORDER_CONFIRM);
+	case 'x':
+		return act(u, STMT_ORDER_CANCEL);
+	case 'a':
+		return act(u, STMT_ORDER_NOTE);
+	case 's':
+		return many ? bulk(u, STMT_SHIPMENT_CONFIRM) :
+		       act(u, STMT_SHIPMENT_CONFIRM);
+	case 'H':
+		return many ? bulk(u, STMT_ORDER_HOLD) :
+		       act(u, STMT_ORDER_HOLD);
+	case 'R':
+		return many ? bulk(u, STMT_ORDER_RELEASE) :
+		       act(u, STMT_ORDER_RELEASE);
+	case 'S':
+		return ship_run(u);
+	case 'A':
+		if (desk_role(u->desk) == ROLE_OWNER)
+			view_audit_open(u);
+		return UI_DRAW;
+	case 'P':
+		view_people_open(u);
+		return UI_DRAW;
+	case 'C':
+		view_conflicts_open(u);
+		return UI_DRAW;
+	default:
+		return ui_common_key(u, key);
+	}
+}
+
+/*
+ * n and N after a search, less's way: the next or previous order it
+ * matched (the list shows only those), round past either end.
+ */
+static enum ui_next next_match(struct ui *u, int dir)
+{
+	size_t n = desk_count(u->desk);
+
+	if (O.search[0] == '\0') {
+		ui_message(u, 1, "n, N: the next match; search with / first "
+			   "(a adds a note).");
+		return UI_DRAW;
+	}
+	if (n == 0) {
+		ui_message(u, 1, "No order here matches /%s.", O.search);
+		return UI_DRAW;
+	}
+	if (dir > 0 && O.sel + 1 < n) {
+		O.sel++;
+	} else if (dir > 0) {
+		O.sel = 0;
+		ui_message(u, 0, "Past the last match: back at the first.");
+	} else if (O.sel > 0) {
+		O.sel--;
+	} else {
+		O.sel = n - 1;
+		ui_message(u, 0, "Past the first match: on at the last.");
+	}
+	return UI_DRAW;
+}
+
 static enum ui_next orders_key(struct ui *u, int key)
 {
 	size_t n = desk_count(u->desk), page = list_rows(u);
@@ -564,9 +601,11 @@ static enum ui_next orders_key(struct ui *u, int key)
 		O.sel = n ? n - 1 : 0;
 		break;
 	case '\t':
+	case 'l':
 	case UI_FN(KEY_RIGHT):
 		return set_tab(u, O.tab + 1);
 	case UI_FN(KEY_BTAB):
+	case 'h':
 	case UI_FN(KEY_LEFT):
 		return set_tab(u, O.tab - 1);
 	case '1': case '2': case '3': case '4': case '5': case '6':
@@ -630,42 +669,14 @@ static enum ui_next orders_key(struct ui *u, int key)
 			view_order_open(u, r->number);
 		}
 		return UI_DRAW;
-	case 'c':
-		if (marks_count())
-			return bulk(u, STMT_ORDER_CONFIRM);
-		return act(u, STMT_ORDER_CONFIRM);
-	case 'x':
-		return act(u, STMT_ORDER_CANCEL);
 	case 'n':
-		return act(u, STMT_ORDER_NOTE);
-	case 's':
-		if (marks_count())
-			return bulk(u, STMT_SHIPMENT_CONFIRM);
-		return act(u, STMT_SHIPMENT_CONFIRM);
-	case 'H':
-		if (marks_count())
-			return bulk(u, STMT_ORDER_HOLD);
-		return act(u, STMT_ORDER_HOLD);
-	case 'R':
-		if (marks_count())
-			return bulk(u, STMT_ORDER_RELEASE);
-		return act(u, STMT_ORDER_RELEASE);
-	case 'S':
-		return ship_run(u);
+		return next_match(u, 1);
+	case 'N':
+		return next_match(u, -1);
 	case UI_FN(KEY_MOUSE):
 		return mouse(u);
-	case 'A':
-		if (desk_role(u->desk) == ROLE_OWNER)
-			view_audit_open(u);
-		return UI_DRAW;
-	case 'P':
-		view_people_open(u);
-		return UI_DRAW;
-	case 'C':
-		view_conflicts_open(u);
-		return UI_DRAW;
 	default:
-		return ui_common_key(u, key);
+		return action_key(u, key);
 	}
 	return UI_DRAW;
 }

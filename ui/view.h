@@ -16,8 +16,8 @@
 #include "app/desk/desk.h"
 #include "lib/err.h"
 
-#define UI_MIN_COLS 80
-#define UI_MIN_ROWS 24
+#define UI_MIN_COLS 60
+#define UI_MIN_ROWS 16
 #define UI_STACK_MAX 8
 #define UI_MSG_MAX 256
 

@@ -62,7 +62,8 @@ static void test_delete_utf8_and_wide(void **state)
 	struct line_edit e;
 
 	(void)state;
-	start(&e, buf, sizeof buf, "Garc\xc3\xad" "a \xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e");
+	start(&e, buf, sizeof buf,
+	      "Garc\xc3\xad" "a \xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e");
 	keys(&e, (int[]){ LEFT, BS, 0 });
 	assert_string_equal(buf, "Garc\xc3\xad" "a \xe7\x8e\x8b\xe6\x98\x8e");
 	keys(&e, (int[]){ HOME, RIGHT, RIGHT, RIGHT, RIGHT, DEL, 0 });
