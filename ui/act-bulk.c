@@ -51,6 +51,25 @@ static void note_refused(char *msg, size_t size, const char *number,
 }
 
 /*
+ * Whether any marked order would take kind now (desk_check_act): when none
+ * would, the message line says why for each, before the first field.
+ */
+static int any_allowed(struct ui *u, enum stmt_kind kind, size_t n)
+{
+	char why[UI_MSG_MAX] = "";
+	struct od_err err;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (desk_check_act(u->desk, kind, marks_get(i), &err) == OD_OK)
+			return 1;
+		note_refused(why, sizeof why, marks_get(i), err.msg);
+	}
+	ui_message(u, 1, "Nothing to sign: %s", why);
+	return 0;
+}
+
+/*
  * Asks what kind needs of the person (a reason, or the parcels) and
  * prepares every statement into *b; 0 (said on the message line) when
  * cancelled or refused.
@@ -107,7 +126,7 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 	struct od_err err;
 	long long seq;
 
-	if (n == 0 || !desk_may(u->desk, kind))
+	if (n == 0 || !ui_allowed(u, kind) || !any_allowed(u, kind, n))
 		return 0;
 	numbers = calloc(n, sizeof *numbers);
 	tracking = calloc(n, sizeof *tracking);

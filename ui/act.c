@@ -34,6 +34,45 @@ static const char *done_word(enum stmt_kind kind)
 	}
 }
 
+/* What an action is, for "your role may not ...". */
+static const char *verb(enum stmt_kind kind)
+{
+	switch (kind) {
+	case STMT_ORDER_CONFIRM:
+		return "confirm orders";
+	case STMT_ORDER_CANCEL:
+		return "cancel orders";
+	case STMT_ORDER_NOTE:
+		return "add notes";
+	case STMT_ORDER_HOLD:
+		return "hold orders";
+	case STMT_ORDER_RELEASE:
+		return "release orders";
+	case STMT_SHIPMENT_CONFIRM:
+		return "ship orders";
+	case STMT_USER_ADD:
+		return "add people";
+	case STMT_USER_ROLE:
+		return "change roles";
+	case STMT_USER_REVOKE:
+		return "revoke people";
+	default:
+		return "sign that";
+	}
+}
+
+int ui_allowed(struct ui *u, enum stmt_kind kind)
+{
+	char who[64];
+
+	if (desk_may(u->desk, kind))
+		return 1;
+	desk_who_may(kind, who, sizeof who);
+	ui_message(u, 1, "Your role (%s) may not %s; %s may.",
+		   desk_role_name(u->desk), verb(kind), who);
+	return 0;
+}
+
 /* The dialog's title for an action. */
 static const char *title_of(enum stmt_kind kind)
 {
@@ -87,8 +126,11 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 	size_t n = 0;
 	int signed_it = 0;
 
-	if (!desk_may(u->desk, kind)) {
-		ui_message(u, 1, "your role may not do that");
+	if (!ui_allowed(u, kind))
+		return 0;
+	/* Refused now, refused at y: say so before the first field. */
+	if (desk_check_act(u->desk, kind, number, &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
 	snprintf(title, sizeof title, "%s %s", title_of(kind), number);

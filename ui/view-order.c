@@ -208,8 +208,6 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 {
 	struct od_err err;
 
-	if (!desk_may(u->desk, kind))
-		return UI_STAY;
 	if (!ui_act(u, kind, V.number))
 		return UI_DRAW;
 	/* The list below shows holds by reason: it reads them again. */

@@ -364,7 +364,9 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 	const struct desk_row *r = desk_row(u->desk, O.sel);
 	char number[STMT_ORDER_MAX + 1];
 
-	if (r == NULL || !desk_may(u->desk, kind))
+	if (!ui_allowed(u, kind))
+		return UI_DRAW;
+	if (r == NULL)
 		return UI_STAY;
 	snprintf(number, sizeof number, "%s", r->number);
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", number);
@@ -388,8 +390,8 @@ static enum ui_next ship_run(struct ui *u)
 	char number[STMT_ORDER_MAX + 1];
 	int shipped = 0;
 
-	if (!desk_may(u->desk, STMT_SHIPMENT_CONFIRM))
-		return UI_STAY;
+	if (!ui_allowed(u, STMT_SHIPMENT_CONFIRM))
+		return UI_DRAW;
 	while ((r = desk_row(u->desk, O.sel)) != NULL && !screen_signal()) {
 		snprintf(number, sizeof number, "%s", r->number);
 		if (!ui_act(u, STMT_SHIPMENT_CONFIRM, number))
@@ -436,8 +438,8 @@ static enum ui_next mark_all(struct ui *u)
 /* Acts on the marked orders, then keeps the selection near where it was. */
 static enum ui_next bulk(struct ui *u, enum stmt_kind kind)
 {
-	if (!desk_may(u->desk, kind))
-		return UI_STAY;
+	if (!ui_allowed(u, kind))
+		return UI_DRAW;
 	note_selection(u);
 	if (ui_act_bulk(u, kind))
 		sync_refresh(u);
@@ -517,11 +519,14 @@ static enum ui_next action_key(struct ui *u, int key)
 	case 'S':
 		return ship_run(u);
 	case 'A':
-		if (desk_role(u->desk) == ROLE_OWNER)
-			view_audit_open(u);
-		return UI_DRAW;
 	case 'P':
-		view_people_open(u);
+		if (desk_role(u->desk) != ROLE_OWNER)
+			ui_message(u, 1, "Only an owner sees the %s.",
+				   key == 'A' ? "audit history" : "people");
+		else if (key == 'A')
+			view_audit_open(u);
+		else
+			view_people_open(u);
 		return UI_DRAW;
 	case 'C':
 		view_conflicts_open(u);

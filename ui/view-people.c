@@ -258,6 +258,13 @@ static void change(struct ui *u, enum stmt_kind kind)
 	x = &P.p->p[P.sel];
 	snprintf(name, sizeof name, "%s", x->name);
 	snprintf(role, sizeof role, "%s", x->role);
+	/* The only owner cannot be demoted or revoked, nor anyone revoked
+	 * twice: said before the form, as the log would say at y. */
+	if (desk_check_user(u->desk, kind, name, strcmp(role, "owner") == 0 ?
+			    "staff" : "owner", &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return;
+	}
 	if (kind == STMT_USER_ROLE) {
 		snprintf(title, sizeof title, "New role for %s", name);
 		f[0] = UI_TEXT("Role", role, sizeof role);
@@ -308,8 +315,8 @@ static enum ui_next people_key(struct ui *u, int key)
 	case 'x':
 		kind = key == 'a' ? STMT_USER_ADD : key == 'r' ?
 		       STMT_USER_ROLE : STMT_USER_REVOKE;
-		if (!desk_may(u->desk, kind))
-			return UI_STAY;
+		if (!ui_allowed(u, kind))
+			return UI_DRAW;
 		if (key == 'a')
 			add(u);
 		else

@@ -279,11 +279,20 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
 /* ---- act.c ---- */
 
 /*
- * Acts on order number: asks for the fields kind needs (reason, note text,
- * carrier and tracking), prepares the statement, shows it, signs on yes and
- * reports on the message line.  Returns 1 when something was signed.
+ * Acts on order number: says at once when the role or the order's state
+ * refuses it (desk_check_act), else asks for the fields kind needs (reason,
+ * note text, carrier and tracking), prepares the statement, shows it, signs
+ * on yes and reports on the message line.  Returns 1 when something was
+ * signed.
  */
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number);
+
+/*
+ * Whether the signed-in role may sign kind; if not, the message line says
+ * so in one line ("Your role (staff) may not confirm orders; owner and
+ * shopkeeper may.") and it returns 0.
+ */
+int ui_allowed(struct ui *u, enum stmt_kind kind);
 
 /*
  * Asks the reason of a hold (one of desk_hold_reasons, and details) or of

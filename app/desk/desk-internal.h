@@ -79,4 +79,7 @@ struct desk_bg_state {
 /* The desk's background sync state (never NULL). */
 struct desk_bg_state *desk_bg_state(struct desk *d);
 
+/* Rereads order number's status into the index (the store held). */
+void desk_row_refresh(struct desk *d, const char *number);
+
 #endif

@@ -501,6 +501,27 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 enum od_code desk_check_person_name(struct desk *d, const char *name,
 				    struct od_err *err);
 
+/*
+ * Whether the signed-in person's kind about order number would be taken
+ * now, asked before the first field: the statement, with stand-ins for its
+ * words, applied in a transaction that is rolled back, so the answer is
+ * the fold's own (role, state: "order 1001 is new; only confirmed orders
+ * can ship").  Nothing is signed or kept (desk-check.c).
+ */
+enum od_code desk_check_act(struct desk *d, enum stmt_kind kind,
+			    const char *number, struct od_err *err);
+
+/*
+ * desk_check_act for user.role (to role) or user.revoke of name: "keep an
+ * owner" and "already revoked" said before the form or the statement.
+ */
+enum od_code desk_check_user(struct desk *d, enum stmt_kind kind,
+			     const char *name, const char *role,
+			     struct od_err *err);
+
+/* The roles that may sign kind, in words: "owner and shopkeeper". */
+void desk_who_may(enum stmt_kind kind, char *out, size_t size);
+
 /* The fingerprint of the signed-in person's key ("" when locked). */
 const char *desk_key_fingerprint(const struct desk *d);
 
