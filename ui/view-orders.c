@@ -11,6 +11,7 @@
 
 #include "lib/format.h"
 #include "ui/line-edit.h"
+#include "ui/orders-holds.h"
 #include "ui/orders-table.h"
 
 #define NTABS 6
@@ -36,7 +37,6 @@ static struct {
 	int newest;
 	int sort;             /* index into sorts[] */
 	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
-	struct desk_holds *holds;  /* the held orders' reasons, or NULL */
 	char sel_number[STMT_ORDER_MAX + 1];
 } O;
 
@@ -80,6 +80,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
+	{ "f", "Held tab: one reason at a time", -1 },
 	{ "r", "reread the store", -1 },
 	{ "C", "conflicts sync set aside", -1 },
 	{ "L", "lock", -1 },
@@ -93,14 +94,37 @@ static size_t list_rows(const struct ui *u)
 	return u->rows > 5 ? (size_t)(u->rows - 4) : 1;
 }
 
+/* Whether the Held tab shows: it has a reason column. */
+static int on_held(void)
+{
+	return tab_status[O.tab] == ORDER_HELD;
+}
+
+/* The list's rows: on the Held tab, those of the reason chosen with f. */
+static size_t count(struct ui *u)
+{
+	return on_held() ? holds_count(u->desk) : desk_count(u->desk);
+}
+
+static const struct desk_row *row(struct ui *u, size_t i)
+{
+	return on_held() ? holds_row(u->desk, i) : desk_row(u->desk, i);
+}
+
+static size_t find(struct ui *u, const char *number)
+{
+	return on_held() ? holds_find(u->desk, number) :
+	       desk_find(u->desk, number);
+}
+
 /* Applies the tab, search and sort to the desk's list. */
 static enum od_code refilter(struct ui *u, struct od_err *err)
 {
 	enum od_code rc = desk_filter(u->desk, tab_status[O.tab], O.search,
 				      O.newest, err);
-	size_t n = desk_count(u->desk), at;
+	size_t n = count(u), at;
 
-	at = O.sel_number[0] ? desk_find(u->desk, O.sel_number) : (size_t)-1;
+	at = O.sel_number[0] ? find(u, O.sel_number) : (size_t)-1;
 	if (at != (size_t)-1)
 		O.sel = at;
 	if (O.sel >= n)
@@ -111,7 +135,7 @@ static enum od_code refilter(struct ui *u, struct od_err *err)
 /* Remembers which order is selected, to find it again after a filter. */
 static void note_selection(struct ui *u)
 {
-	const struct desk_row *r = desk_row(u->desk, O.sel);
+	const struct desk_row *r = row(u, O.sel);
 
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", r ? r->number : "");
 }
@@ -155,50 +179,11 @@ static int has_sync(void)
 	return desk_sync_attached(O.sync);
 }
 
-/* Whether the Held tab shows: it has a reason column. */
-static int on_held(void)
-{
-	return tab_status[O.tab] == ORDER_HELD;
-}
-
 /* The columns for this window and tab. */
 static void layout(const struct ui *u, struct orders_table *t)
 {
 	orders_table_layout(t, u->cols, has_sync(), tab_status[O.tab] >= 0,
 			    on_held());
-}
-
-/* Rereads the held orders' reasons; keeps the old ones on error. */
-static void holds_refresh(struct ui *u)
-{
-	struct desk_holds *h = NULL;
-	struct od_err err;
-
-	if (desk_holds(u->desk, &h, &err) != OD_OK) {
-		if (desk_is_unlocked(u->desk))
-			ui_message(u, 1, "%s", err.msg);
-		return;
-	}
-	desk_holds_free(O.holds);
-	O.holds = h;
-}
-
-/* Adds "held: awaiting payment 2 · other 1 │ " to line. */
-static void held_counts(char *line, size_t size)
-{
-	size_t i, used = 0;
-
-	line[0] = '\0';
-	if (!on_held() || O.holds == NULL || O.holds->n == 0)
-		return;
-	for (i = 0; i < DESK_HOLD_REASONS && used < size; i++)
-		if (O.holds->count[i] > 0)
-			used += (size_t)snprintf(line + used, size - used,
-						 "%s%s %zu", used ? " · " :
-						 "held: ", desk_hold_reasons[i],
-						 O.holds->count[i]);
-	if (used < size)
-		snprintf(line + used, size - used, " │ ");
 }
 
 /* Rereads which orders reached the backend; keeps the old view on error. */
@@ -235,19 +220,17 @@ static const char *heading(const char *name, enum desk_sort_key key,
 static void draw_row(const struct orders_table *t, int y,
 		     const struct desk_row *r, int sel)
 {
-	const struct desk_held *h = NULL;
+	const char *why = t->reason ? holds_reason(r->number) : NULL;
 	int reached = desk_sync_reached(O.sync, r->number);
 
-	if (t->reason)
-		h = desk_holds_find(O.holds, r->number);
-	orders_table_row(t, y, r, sel, h ? h->reason :
+	orders_table_row(t, y, r, sel, why ? why :
 			 desk_status_name(r->status), reached ? "yes" : "no",
 			 !reached);
 }
 
 static void orders_draw(struct ui *u)
 {
-	size_t n = desk_count(u->desk), rows = list_rows(u), i;
+	size_t n = count(u), rows = list_rows(u), i;
 	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
 	char held[192];
 	struct orders_table t;
@@ -269,7 +252,7 @@ static void orders_draw(struct ui *u)
 	if (O.sel >= O.top + rows)
 		O.top = O.sel - rows + 1;
 	for (i = 0; i < rows && O.top + i < n; i++)
-		draw_row(&t, 2 + (int)i, desk_row(u->desk, O.top + i),
+		draw_row(&t, 2 + (int)i, row(u, O.top + i),
 			 O.top + i == O.sel);
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, O.search[0] ?
@@ -289,7 +272,13 @@ static void orders_draw(struct ui *u)
 		if (marks_count())
 			snprintf(marked, sizeof marked, ", %zu marked",
 				 marks_count());
-		held_counts(held, sizeof held);
+		/* The Held tab: how many per reason, or the one shown. */
+		held[0] = '\0';
+		if (on_held() && holds_filter() >= 0)
+			snprintf(held, sizeof held, "only %s (f) │ ",
+				 desk_hold_reasons[holds_filter()]);
+		else if (on_held())
+			holds_counts(held, sizeof held);
 		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s, by %s%s",
 			 held, n ? O.sel + 1 : 0, n,
 			 n == 1 ? "order" : "orders",
@@ -361,7 +350,7 @@ static enum ui_next search_key(struct ui *u, int key)
 /* Acts on the selected order with kind, if the role allows it. */
 static enum ui_next act(struct ui *u, enum stmt_kind kind)
 {
-	const struct desk_row *r = desk_row(u->desk, O.sel);
+	const struct desk_row *r = row(u, O.sel);
 	char number[STMT_ORDER_MAX + 1];
 
 	if (!ui_allowed(u, kind))
@@ -373,8 +362,8 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 	if (ui_act(u, kind, number))
 		sync_refresh(u);
 	/* The order may have left this tab: stay near where it was. */
-	if (O.sel >= desk_count(u->desk))
-		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	if (O.sel >= count(u))
+		O.sel = count(u) ? count(u) - 1 : 0;
 	return UI_DRAW;
 }
 
@@ -392,17 +381,17 @@ static enum ui_next ship_run(struct ui *u)
 
 	if (!ui_allowed(u, STMT_SHIPMENT_CONFIRM))
 		return UI_DRAW;
-	while ((r = desk_row(u->desk, O.sel)) != NULL && !screen_signal()) {
+	while ((r = row(u, O.sel)) != NULL && !screen_signal()) {
 		snprintf(number, sizeof number, "%s", r->number);
 		if (!ui_act(u, STMT_SHIPMENT_CONFIRM, number))
 			break;
 		shipped++;
 		/* A shipped order leaves the Confirmed tab: the next one
 		 * moves up to the selection.  On other tabs, step down. */
-		if (desk_find(u->desk, number) == O.sel &&
-		    O.sel + 1 >= desk_count(u->desk))
+		if (find(u, number) == O.sel &&
+		    O.sel + 1 >= count(u))
 			break;
-		if (desk_find(u->desk, number) == O.sel)
+		if (find(u, number) == O.sel)
 			O.sel++;
 	}
 	if (shipped > 0)
@@ -414,18 +403,18 @@ static enum ui_next ship_run(struct ui *u)
 		ui_message(u, 0, "Shipped %d orders; the last: %.160s", shipped,
 			   last);
 	}
-	if (O.sel >= desk_count(u->desk))
-		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	if (O.sel >= count(u))
+		O.sel = count(u) ? count(u) - 1 : 0;
 	return UI_DRAW;
 }
 
 /* Marks every order the list shows (up to DESK_BULK_MAX). */
 static enum ui_next mark_all(struct ui *u)
 {
-	size_t n = desk_count(u->desk), i;
+	size_t n = count(u), i;
 
 	for (i = 0; i < n; i++) {
-		if (marks_set(desk_row(u->desk, i)->number, 1) != 0) {
+		if (marks_set(row(u, i)->number, 1) != 0) {
 			ui_message(u, 1, "Marked the first %d; at most %d can "
 				   "be marked.", DESK_BULK_MAX,
 				   DESK_BULK_MAX);
@@ -454,7 +443,7 @@ static enum ui_next orders_key(struct ui *u, int key);
 /* A click picks a tab or a row (twice opens it); the wheel scrolls. */
 static enum ui_next mouse(struct ui *u)
 {
-	size_t n = desk_count(u->desk), row;
+	size_t n = count(u), row;
 	MEVENT ev;
 	int t;
 
@@ -518,6 +507,16 @@ static enum ui_next action_key(struct ui *u, int key)
 		       act(u, STMT_ORDER_RELEASE);
 	case 'S':
 		return ship_run(u);
+	case 'f':
+		if (!on_held()) {
+			ui_message(u, 0, "f shows the Held tab one reason at "
+				   "a time; 3 opens it.");
+			return UI_DRAW;
+		}
+		(void)holds_filter_next();
+		O.sel = O.top = 0;
+		O.sel_number[0] = '\0';
+		return UI_DRAW;
 	case 'A':
 	case 'P':
 		if (desk_role(u->desk) != ROLE_OWNER)
@@ -542,7 +541,7 @@ static enum ui_next action_key(struct ui *u, int key)
  */
 static enum ui_next next_match(struct ui *u, int dir)
 {
-	size_t n = desk_count(u->desk);
+	size_t n = count(u);
 
 	if (O.search[0] == '\0') {
 		ui_message(u, 1, "n, N: the next match; search with / first "
@@ -569,7 +568,7 @@ static enum ui_next next_match(struct ui *u, int dir)
 
 static enum ui_next orders_key(struct ui *u, int key)
 {
-	size_t n = desk_count(u->desk), page = list_rows(u);
+	size_t n = count(u), page = list_rows(u);
 	const struct desk_row *r;
 	struct od_err err;
 
@@ -640,7 +639,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 		}
 		return apply(u);
 	case ' ':
-		r = desk_row(u->desk, O.sel);
+		r = row(u, O.sel);
 		if (r != NULL && marks_set(r->number, !marks_has(r->number)))
 			ui_message(u, 1, "At most %d orders can be marked.",
 				   DESK_BULK_MAX);
@@ -668,7 +667,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 	case '\r':
 	case '\n':
 	case UI_FN(KEY_ENTER):
-		r = desk_row(u->desk, O.sel);
+		r = row(u, O.sel);
 		if (r != NULL) {
 			note_selection(u);
 			view_order_open(u, r->number);
@@ -714,8 +713,7 @@ static void orders_lock(struct ui *u)
 	marks_clear();
 	desk_sync_free(O.sync);
 	O.sync = NULL;
-	desk_holds_free(O.holds);
-	O.holds = NULL;
+	holds_drop();
 }
 
 /* After unlocking: the same tab, search and order as before. */

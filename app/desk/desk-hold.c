@@ -104,12 +104,20 @@ enum od_code desk_holds(struct desk *d, struct desk_holds **out,
 const struct desk_held *desk_holds_find(const struct desk_holds *h,
 					const char *number)
 {
-	size_t i;
+	size_t lo = 0, hi = h ? h->n : 0, mid;
+	int c;
 
-	/* By number, as store_order_each gives them; a short list. */
-	for (i = 0; h != NULL && i < h->n; i++)
-		if (strcmp(h->h[i].number, number) == 0)
-			return &h->h[i];
+	/* By number, byte order, as store_order_each gives them. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(h->h[mid].number, number);
+		if (c == 0)
+			return &h->h[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

@@ -58,6 +58,17 @@ tm send-keys 3
 screen "the Held tab counts by reason" 'held: incorrect address 1 · out of stock 2 · other 1 │'
 check "and shows each hold's reason" bash -c "grep -q 'REASON' '$T/pane' && grep -Eq '^ *1003 .*customer asked' '$T/pane' && grep -Eq '^ *1001 .*incorrect addres' '$T/pane'"
 check "Held 4 on its tab" grep -q 'Held 4 ' "$T/pane"
+tm send-keys f f f
+screen "f narrows the tab to one reason at a time" 'only incorrect address \(f\) │ 1 of 1 order'
+check "1001 alone" bash -c "grep -Eq '^ 1001 ' '$T/pane' && ! grep -Eq '^ 100[234] ' '$T/pane'"
+tm send-keys f
+screen "the next reason" 'only out of stock \(f\) │ 1 of 2 orders'
+check "1002 and 1004" bash -c "grep -Eq '^ 1002 ' '$T/pane' && grep -Eq '^ 1004 ' '$T/pane' && ! grep -Eq '^ 100[13] ' '$T/pane'"
+tm send-keys f
+screen "other: the reason typed on the command line" 'only other \(f\) │ 1 of 1 order'
+check "1003" grep -Eq '^ 1003 .*customer asked' "$T/pane"
+tm send-keys f
+screen "and round to every reason" '│ 1 of 4 orders'
 
 # The order held from the command line, released on screen.
 tm send-keys /
