@@ -2,7 +2,8 @@
  * orders-holds.c - the Held tab's reasons and its filter by reason
  * (orders-holds.h).  The filter keeps the positions of the desk's rows
  * that match, rebuilt on each count: the held orders are few, and each
- * lookup is a binary search by number.
+ * lookup is a binary search by number.  They are read only for the Held
+ * tab, and again only after the list changed.
  */
 #include "ui/orders-holds.h"
 
@@ -14,13 +15,22 @@ static struct {
 	int filter;               /* -1: every reason */
 	size_t *shown;            /* with a filter: the desk's row numbers */
 	size_t nshown, cap;
-} H = { NULL, -1, NULL, 0, 0 };
+	int stale;                /* the list changed: read them again */
+} H = { NULL, -1, NULL, 0, 0, 1 };
 
 void holds_refresh(struct ui *u)
+{
+	H.stale = 1;
+}
+
+void holds_load(struct ui *u)
 {
 	struct desk_holds *h = NULL;
 	struct od_err err;
 
+	if (!H.stale || !desk_is_unlocked(u->desk))
+		return;
+	H.stale = 0;
 	if (desk_holds(u->desk, &h, &err) != OD_OK) {
 		if (desk_is_unlocked(u->desk))
 			ui_message(u, 1, "%s", err.msg);
@@ -34,6 +44,7 @@ void holds_drop(void)
 {
 	desk_holds_free(H.holds);
 	H.holds = NULL;
+	H.stale = 1;
 	free(H.shown);
 	H.shown = NULL;
 	H.nshown = H.cap = 0;

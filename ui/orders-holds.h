@@ -8,8 +8,12 @@
 
 #include "ui/view.h"
 
-/* Rereads the held orders' reasons; keeps the old ones on error. */
+/* The list changed: the reasons are read again when next needed. */
 void holds_refresh(struct ui *u);
+
+/* Reads the held orders' reasons if the list changed since; keeps the old
+ * ones on error (said on the message line). */
+void holds_load(struct ui *u);
 
 /* Forgets them (on lock). */
 void holds_drop(void);

@@ -103,7 +103,10 @@ static int on_held(void)
 /* The list's rows: on the Held tab, those of the reason chosen with f. */
 static size_t count(struct ui *u)
 {
-	return on_held() ? holds_count(u->desk) : desk_count(u->desk);
+	if (!on_held())
+		return desk_count(u->desk);
+	holds_load(u);
+	return holds_count(u->desk);
 }
 
 static const struct desk_row *row(struct ui *u, size_t i)

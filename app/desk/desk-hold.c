@@ -47,15 +47,12 @@ void desk_hold_text(size_t kind, const char *details, char *out,
 		snprintf(out, size, "%s", desk_hold_reasons[kind]);
 }
 
-/* Growing the list by one held order. */
-static enum od_code hold_add(void *ctx, const struct order *o,
+/* Adds held order o, with its reason, to h. */
+static enum od_code hold_add(struct desk_holds *h, const struct order *o,
 			     struct od_err *err)
 {
-	struct desk_holds *h = ctx;
 	struct desk_held *x;
 
-	if (o->status != ORDER_HELD)
-		return OD_OK;
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 64;
 
@@ -76,10 +73,48 @@ static enum od_code hold_add(void *ctx, const struct order *o,
 	return OD_OK;
 }
 
+static int by_number(const void *a, const void *b)
+{
+	return strcmp(((const struct desk_held *)a)->number,
+		      ((const struct desk_held *)b)->number);
+}
+
+/*
+ * The held orders come from the desk's index (no walk of the store, whose
+ * listing by status cannot use its status index), then each one's reason
+ * from its row: the cost is the held orders', whatever the shop's size.
+ */
+static enum od_code read_holds(struct desk *d, struct desk_holds *h,
+			       struct od_err *err)
+{
+	size_t n = desk_index_with_status(d, ORDER_HELD, NULL, 0), i;
+	const char **numbers = calloc(n ? n : 1, sizeof *numbers);
+	struct order *o;
+	enum od_code rc = OD_OK;
+
+	if (numbers == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	n = desk_index_with_status(d, ORDER_HELD, numbers, n);
+	for (i = 0; i < n && rc == OD_OK; i++) {
+		o = NULL;
+		rc = store_order_get(desk_shop(d)->store, numbers[i], &o, err);
+		/* Released meanwhile by another process: not held now. */
+		if (rc == OD_E_NOTFOUND ||
+		    (rc == OD_OK && o->status != ORDER_HELD))
+			rc = OD_OK;
+		else if (rc == OD_OK)
+			rc = hold_add(h, o, err);
+		record_order_free(o);
+	}
+	free(numbers);
+	if (rc == OD_OK && h->n > 1)
+		qsort(h->h, h->n, sizeof *h->h, by_number);
+	return rc;
+}
+
 enum od_code desk_holds(struct desk *d, struct desk_holds **out,
 			struct od_err *err)
 {
-	struct store_filter f = { ORDER_HELD, NULL };
 	struct desk_holds *h;
 	enum od_code rc;
 
@@ -89,8 +124,7 @@ enum od_code desk_holds(struct desk *d, struct desk_holds **out,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	rc = desk_hold(d, SHOP_READ, err);
 	if (rc == OD_OK) {
-		rc = store_order_each(desk_shop(d)->store, &f, hold_add, h,
-				      err);
+		rc = read_holds(d, h, err);
 		shop_release(desk_shop(d));
 	}
 	if (rc != OD_OK) {
@@ -107,7 +141,7 @@ const struct desk_held *desk_holds_find(const struct desk_holds *h,
 	size_t lo = 0, hi = h ? h->n : 0, mid;
 	int c;
 
-	/* By number, byte order, as store_order_each gives them. */
+	/* By number, byte order, as read_holds sorts them. */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		c = strcmp(h->h[mid].number, number);

@@ -1679,3 +1679,20 @@ void desk_row_refresh(struct desk *d, const char *number)
 {
 	refresh_row(d, number);
 }
+
+/* For desk-hold.c: the index's orders of one status, whatever the list
+ * shows, without a walk of the store. */
+size_t desk_index_with_status(const struct desk *d, int status,
+			      const char **numbers, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nrows; i++) {
+		if (d->rows[i].status != status)
+			continue;
+		if (n < max)
+			numbers[n] = d->rows[i].number;
+		n++;
+	}
+	return n;
+}
