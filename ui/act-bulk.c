@@ -12,6 +12,7 @@
 
 #define BULK_CARRIER_MAX 64
 #define BULK_TRACKING_MAX 64
+#define BULK_REASON_MAX 1024    /* STMT_VALUE_MAX, as typed */
 
 /* Asks the carrier once and a tracking number per order; 0 on Esc. */
 static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
@@ -23,14 +24,12 @@ static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
 
 	snprintf(carrier, BULK_CARRIER_MAX + 1, "%s",
 		 desk_last_carrier(u->desk));
-	f[0] = (struct ui_field){ "Carrier", carrier, BULK_CARRIER_MAX + 1,
-				  0 };
+	f[0] = UI_TEXT("Carrier", carrier, BULK_CARRIER_MAX + 1);
 	snprintf(title, sizeof title, "Ship %zu marked orders", n);
 	if (!dialog_form(u, title, f, 1))
 		return 0;
 	for (i = 0; i < n; i++) {
-		f[0] = (struct ui_field){ "Tracking", tracking[i],
-					  BULK_TRACKING_MAX + 1, 0 };
+		f[0] = UI_TEXT("Tracking", tracking[i], BULK_TRACKING_MAX + 1);
 		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
 			 marks_get(i), i + 1, n);
 		if (!dialog_form(u, title, f, 1))
@@ -51,43 +50,98 @@ static void note_refused(char *msg, size_t size, const char *number,
 		 number, why);
 }
 
+/*
+ * Whether any marked order would take kind now (desk_check_act): when none
+ * would, the message line says why for each, before the first field.
+ */
+static int any_allowed(struct ui *u, enum stmt_kind kind, size_t n)
+{
+	char why[UI_MSG_MAX] = "";
+	struct od_err err;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (desk_check_act(u->desk, kind, marks_get(i), &err) == OD_OK)
+			return 1;
+		note_refused(why, sizeof why, marks_get(i), err.msg);
+	}
+	ui_message(u, 1, "Nothing to sign: %s", why);
+	return 0;
+}
+
+/*
+ * Asks what kind needs of the person (a reason, or the parcels) and
+ * prepares every statement into *b; 0 (said on the message line) when
+ * cancelled or refused.
+ */
+static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
+		   const char **numbers,
+		   char (*tracking)[BULK_TRACKING_MAX + 1], size_t n,
+		   struct desk_bulk **b)
+{
+	char carrier[BULK_CARRIER_MAX + 1] = "";
+	char reason[BULK_REASON_MAX + 1] = "";
+	const char **tracks = NULL;
+	struct od_err err;
+	enum od_code rc;
+	size_t i;
+
+	if (kind == STMT_SHIPMENT_CONFIRM &&
+	    !ask_parcels(u, carrier, tracking, n)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
+	}
+	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
+	    !ui_ask_reason(u, kind, title, reason, sizeof reason)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
+	}
+	if (kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) {
+		rc = desk_bulk_prepare_reason(u->desk, kind, numbers, n, reason,
+					      b, &err);
+	} else {
+		if (kind == STMT_SHIPMENT_CONFIRM &&
+		    (tracks = calloc(n, sizeof *tracks)) == NULL) {
+			ui_message(u, 1, "out of memory; nothing signed");
+			return 0;
+		}
+		for (i = 0; tracks != NULL && i < n; i++)
+			tracks[i] = tracking[i];
+		rc = desk_bulk_prepare(u->desk, kind, numbers, n, carrier,
+				       tracks, b, &err);
+		free(tracks);
+	}
+	if (rc != OD_OK)
+		ui_message(u, 1, "Nothing signed: %s", err.msg);
+	return rc == OD_OK;
+}
+
 size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 {
 	size_t n = marks_count(), i, signed_n = 0, refused = 0;
-	const char **numbers = NULL, **tracks = NULL;
+	const char **numbers = NULL;
 	char (*tracking)[BULK_TRACKING_MAX + 1] = NULL;
-	char carrier[BULK_CARRIER_MAX + 1] = "", title[96];
-	char why[UI_MSG_MAX] = "", first[STMT_ORDER_MAX + 1] = "";
+	char title[96], why[UI_MSG_MAX] = "", first[STMT_ORDER_MAX + 1] = "";
 	struct desk_bulk *b = NULL;
 	struct od_err err;
 	long long seq;
 
-	if (n == 0 || !desk_may(u->desk, kind))
+	if (n == 0 || !ui_allowed(u, kind) || !any_allowed(u, kind, n))
 		return 0;
 	numbers = calloc(n, sizeof *numbers);
-	tracks = calloc(n, sizeof *tracks);
 	tracking = calloc(n, sizeof *tracking);
-	if (numbers == NULL || tracks == NULL || tracking == NULL) {
+	if (numbers == NULL || tracking == NULL) {
 		ui_message(u, 1, "out of memory; nothing signed");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		numbers[i] = marks_get(i);
-		tracks[i] = tracking[i];
-	}
-	if (kind == STMT_SHIPMENT_CONFIRM &&
-	    !ask_parcels(u, carrier, tracking, n)) {
-		ui_message(u, 0, "Nothing signed.");
-		goto out;
-	}
-	if (desk_bulk_prepare(u->desk, kind, numbers, n, carrier,
-			      kind == STMT_SHIPMENT_CONFIRM ? tracks : NULL,
-			      &b, &err) != OD_OK) {
-		ui_message(u, 1, "Nothing signed: %s", err.msg);
-		goto out;
-	}
 	snprintf(title, sizeof title, "%s %zu marked orders",
-		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : "Confirm", n);
+		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : kind ==
+		 STMT_ORDER_HOLD ? "Hold" : kind == STMT_ORDER_RELEASE ?
+		 "Release" : "Confirm", n);
+	if (!prepare(u, kind, title, numbers, tracking, n, &b))
+		goto out;
 	if (!dialog_sign(u, title, desk_bulk_text(b))) {
 		ui_message(u, 0, "Nothing signed.");
 		goto out;
@@ -121,7 +175,6 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 out:
 	desk_bulk_free(b);
 	free(numbers);
-	free(tracks);
 	free(tracking);
 	return signed_n;
 }

@@ -23,11 +23,54 @@ static const char *done_word(enum stmt_kind kind)
 		return "cancelled";
 	case STMT_ORDER_NOTE:
 		return "noted";
+	case STMT_ORDER_HOLD:
+		return "put on hold";
+	case STMT_ORDER_RELEASE:
+		return "released";
 	case STMT_SHIPMENT_CONFIRM:
 		return "shipped";
 	default:
 		return "changed";
 	}
+}
+
+/* What an action is, for "your role may not ...". */
+static const char *verb(enum stmt_kind kind)
+{
+	switch (kind) {
+	case STMT_ORDER_CONFIRM:
+		return "confirm orders";
+	case STMT_ORDER_CANCEL:
+		return "cancel orders";
+	case STMT_ORDER_NOTE:
+		return "add notes";
+	case STMT_ORDER_HOLD:
+		return "hold orders";
+	case STMT_ORDER_RELEASE:
+		return "release orders";
+	case STMT_SHIPMENT_CONFIRM:
+		return "ship orders";
+	case STMT_USER_ADD:
+		return "add people";
+	case STMT_USER_ROLE:
+		return "change roles";
+	case STMT_USER_REVOKE:
+		return "revoke people";
+	default:
+		return "sign that";
+	}
+}
+
+int ui_allowed(struct ui *u, enum stmt_kind kind)
+{
+	char who[64];
+
+	if (desk_may(u->desk, kind))
+		return 1;
+	desk_who_may(kind, who, sizeof who);
+	ui_message(u, 1, "Your role (%s) may not %s; %s may.",
+		   desk_role_name(u->desk), verb(kind), who);
+	return 0;
 }
 
 /* The dialog's title for an action. */
@@ -40,11 +83,36 @@ static const char *title_of(enum stmt_kind kind)
 		return "Cancel order";
 	case STMT_ORDER_NOTE:
 		return "Note on order";
+	case STMT_ORDER_HOLD:
+		return "Hold order";
+	case STMT_ORDER_RELEASE:
+		return "Release order";
 	case STMT_SHIPMENT_CONFIRM:
 		return "Ship order";
 	default:
 		return "Sign";
 	}
+}
+
+int ui_ask_reason(struct ui *u, enum stmt_kind kind, const char *title,
+		  char *out, size_t size)
+{
+	char why[24] = "", details[ACT_TEXT_MAX + 1] = "";
+	struct ui_field f[2];
+
+	if (kind == STMT_ORDER_RELEASE) {
+		f[0] = UI_TEXT("Reason", out, size);
+		return dialog_form(u, title, f, 1);
+	}
+	/* A hold: one of the fixed reasons, and what else to say. */
+	snprintf(why, sizeof why, "%s", desk_hold_reasons[0]);
+	f[0] = UI_TEXT("Reason", why, sizeof why);
+	f[0].choices = desk_hold_reasons;
+	f[1] = UI_TEXT("Details", details, sizeof details);
+	if (!dialog_form(u, title, f, 2))
+		return 0;
+	desk_hold_text(desk_hold_kind(why), details, out, size);
+	return 1;
 }
 
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
@@ -58,22 +126,28 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 	size_t n = 0;
 	int signed_it = 0;
 
-	if (!desk_may(u->desk, kind)) {
-		ui_message(u, 1, "your role may not do that");
+	if (!ui_allowed(u, kind))
+		return 0;
+	/* Refused now, refused at y: say so before the first field. */
+	if (desk_check_act(u->desk, kind, number, &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
 	snprintf(title, sizeof title, "%s %s", title_of(kind), number);
 	if (kind == STMT_ORDER_CANCEL) {
-		fields[n++] = (struct ui_field){ "Reason", text, sizeof text, 0 };
+		fields[n++] = UI_TEXT("Reason", text, sizeof text);
 	} else if (kind == STMT_ORDER_NOTE) {
-		fields[n++] = (struct ui_field){ "Note", text, sizeof text, 0 };
+		fields[n++] = UI_TEXT("Note", text, sizeof text);
 	} else if (kind == STMT_SHIPMENT_CONFIRM) {
 		snprintf(carrier, sizeof carrier, "%s",
 			 desk_last_carrier(u->desk));
-		fields[n++] = (struct ui_field){ "Carrier", carrier,
-						 sizeof carrier, 0 };
-		fields[n++] = (struct ui_field){ "Tracking", tracking,
-						 sizeof tracking, 0 };
+		fields[n++] = UI_TEXT("Carrier", carrier, sizeof carrier);
+		fields[n++] = UI_TEXT("Tracking", tracking, sizeof tracking);
+	}
+	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
+	    !ui_ask_reason(u, kind, title, text, sizeof text)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
 	}
 	if (n > 0 && !dialog_form(u, title, fields, n)) {
 		ui_message(u, 0, "Nothing signed.");

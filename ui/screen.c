@@ -308,7 +308,7 @@ void screen_too_small(struct ui *u)
 {
 	erase();
 	mvaddnstr(0, 0, "The window is too small.", u->cols);
-	mvaddnstr(1, 0, "orderdesk needs 80x24;", u->cols);
+	mvprintw(1, 0, "orderdesk needs %dx%d;", UI_MIN_COLS, UI_MIN_ROWS);
 	mvprintw(2, 0, "this one is %dx%d.", u->cols, u->rows);
 	mvaddnstr(3, 0, "q quits.", u->cols);
 }
@@ -340,22 +340,25 @@ static void bg_words(const struct ui *u, char *out, size_t size)
 	if (b->new_conflicts > 0)
 		snprintf(conflicts, sizeof conflicts, " %lld conflict%s (C) │",
 			 b->new_conflicts, b->new_conflicts == 1 ? "" : "s");
+	/* The time says what it is: when the last full sync ended. */
 	if (wide)
 		snprintf(out, size, "│%s backend %s · %lld statement%s "
 			 "waiting · %s%s ", conflicts, b->online ? "online" :
 			 "offline", b->waiting, b->waiting == 1 ? "" : "s",
-			 b->running ? "" : "last sync ", when);
+			 b->running ? "" : "synced ", when);
 	else
-		snprintf(out, size, "│%s %s %lld waiting %s ", conflicts,
-			 b->online ? "online" : "offline", b->waiting, when);
+		snprintf(out, size, "│%s %s %lld waiting %s%s ", conflicts,
+			 b->online ? "online" : "offline", b->waiting,
+			 b->running ? "" : "synced ", when);
 }
 
 void screen_status(struct ui *u, const struct ui_view *v)
 {
 	char line[512], bg[192] = "";
+	const char *help = "";
 	size_t used;
 	const struct ui_keyhelp *k;
-	int y = u->rows - 1, bw = 0;
+	int y = u->rows - 1, bw = 0, hw, kw;
 
 	if (desk_is_unlocked(u->desk))
 		used = (size_t)snprintf(line, sizeof line, " %s (%s) │",
@@ -366,16 +369,27 @@ void screen_status(struct ui *u, const struct ui_view *v)
 	for (k = v->keys; k != NULL && k->key != NULL; k++) {
 		if (!ui_key_offered(u, k) || used >= sizeof line - 1)
 			continue;
+		/* Help has its own place at the end, never cut off. */
+		if (strcmp(k->key, "?") == 0) {
+			help = " ? help ";
+			continue;
+		}
 		used += (size_t)snprintf(line + used, sizeof line - used,
 					 " %s %s", k->key, k->what);
 	}
 	if (desk_is_unlocked(u->desk))
 		bg_words(u, bg, sizeof bg);
 	bw = bg[0] ? screen_width(bg) : 0;
-	/* The keys give way to the sync state, but keep most of the line. */
-	if (bw > u->cols * 3 / 5)
-		bw = u->cols * 3 / 5;
-	screen_put(y, 0, u->cols - bw, line, UI_TITLE);
+	/* The keys give way to the sync state, but keep who and help. */
+	if (bw > u->cols * 2 / 3)
+		bw = u->cols * 2 / 3;
+	hw = screen_width(help);
+	kw = screen_width(line) + 1;
+	if (kw > u->cols - bw - hw)
+		kw = u->cols - bw - hw;
+	screen_put(y, 0, u->cols - bw, "", UI_TITLE);
+	screen_put(y, 0, kw, line, UI_TITLE);
+	screen_put(y, kw, hw, help, UI_TITLE);
 	if (bw > 0)
 		screen_put(y, u->cols - bw, bw, bg, u->bg.new_conflicts > 0 ?
 			   UI_TAB : UI_TITLE);

@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ui/line-edit.h"
+
 static struct {
 	struct desk_audit *a;
 	size_t sel, top;
 	int editing;
 	char filter[DESK_SEARCH_MAX + 1];
+	struct line_edit ed;     /* over filter, while editing */
 } A;
 
 static const struct ui_keyhelp audit_keys[] = {
@@ -73,7 +76,8 @@ static size_t rows(const struct ui *u)
 static void audit_draw(struct ui *u)
 {
 	size_t n = A.a ? A.a->n : 0, i;
-	int dw = u->cols - 70;
+	/* Under 80 columns the time gives way; the rest moves left. */
+	int cut = u->cols < 80 ? 17 : 0, dw = u->cols - 70 + cut;
 	char when[32], line[DESK_SEARCH_MAX + 64];
 
 	screen_bar(u, 0, UI_TITLE);
@@ -81,9 +85,10 @@ static void audit_draw(struct ui *u)
 		    "newest first · %zu of %lld entries%s", n,
 		    A.a ? A.a->scanned : 0, n >= DESK_AUDIT_MAX ?
 		    " (the newest kept)" : "");
-	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%7s %-16s %-10s %-16s %-8s "
-		    "%-5s %s", "ENTRY", "TIME", "PERSON", "KIND", "ORDER",
-		    "CHECK", "DETAIL");
+	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%7s %-*s%s%-10s %-16s %-8s "
+		    "%-5s %s", "ENTRY", cut ? 0 : 16, cut ? "" : "TIME",
+		    cut ? "" : " ", "PERSON", "KIND", "ORDER", "CHECK",
+		    "DETAIL");
 	if (A.sel < A.top)
 		A.top = A.sel;
 	if (A.sel >= A.top + rows(u))
@@ -98,22 +103,25 @@ static void audit_draw(struct ui *u)
 		if (at == UI_SELECT)
 			screen_bar(u, y, at);
 		screen_putf(y, 1, 7, at, "%7lld", e->seq);
-		screen_put(y, 9, 16, when, at);
-		screen_put(y, 26, 10, e->actor, at);
-		screen_put(y, 37, 16, e->kind, at);
-		screen_put(y, 54, 8, e->order, at);
-		screen_putf(y, 63, 5, at == UI_SELECT ? at : ok ? UI_GOOD :
-			    UI_BAD, "%s%s", e->sig_ok ? "✓" : "✗sig",
+		if (!cut)
+			screen_put(y, 9, 16, when, at);
+		screen_put(y, 26 - cut, 10, e->actor, at);
+		screen_put(y, 37 - cut, 16, e->kind, at);
+		screen_put(y, 54 - cut, 8, e->order, at);
+		screen_putf(y, 63 - cut, 5, at == UI_SELECT ? at : ok ?
+			    UI_GOOD : UI_BAD, "%s%s", e->sig_ok ? "✓" : "✗sig",
 			    e->chain_ok ? "✓" : "✗chain");
-		screen_put(y, 69, dw, e->detail, at);
+		screen_put(y, 69 - cut, dw, e->detail, at);
 	}
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
 	if (A.editing) {
-		snprintf(line, sizeof line, "filter: %s", A.filter);
-		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_NORMAL);
-		screen_cursor(u->rows - 2, 1 + screen_width(line) < u->cols ?
-			      1 + screen_width(line) : u->cols - 1);
+		const char *shown;
+		int col = line_edit_view(&A.ed, u->cols - 10, &shown);
+
+		screen_put(u->rows - 2, 1, 8, "filter: ", UI_NORMAL);
+		screen_put(u->rows - 2, 9, u->cols - 10, shown, UI_NORMAL);
+		screen_cursor(u->rows - 2, 9 + col);
 	} else if (u->msg[0]) {
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
@@ -127,7 +135,6 @@ static void audit_draw(struct ui *u)
 /* A key while typing the filter (applied on Enter: it reads the log). */
 static enum ui_next filter_key(struct ui *u, int key)
 {
-	size_t len = strlen(A.filter);
 	struct od_err err;
 
 	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
@@ -136,13 +143,8 @@ static enum ui_next filter_key(struct ui *u, int key)
 			ui_message(u, 1, "%s", err.msg);
 	} else if (key == UI_ESC) {
 		A.editing = 0;
-	} else if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
-		if (len > 0)
-			A.filter[len - 1] = '\0';
-	} else if (key >= 0x20 && key < 0x7f && len < DESK_SEARCH_MAX) {
-		/* Names, numbers, kinds and dates are ASCII. */
-		A.filter[len] = (char)key;
-		A.filter[len + 1] = '\0';
+	} else {
+		(void)line_edit_key(&A.ed, key);
 	}
 	return UI_DRAW;
 }
@@ -179,7 +181,7 @@ static enum ui_next export_csv(struct ui *u)
 		return UI_STAY;
 	localtime_r(&now, &tm);
 	strftime(path, sizeof path, "orderdesk-audit-%Y%m%d.csv", &tm);
-	f[0] = (struct ui_field){ "File", path, sizeof path, 0 };
+	f[0] = UI_TEXT("File", path, sizeof path);
 	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
 		return UI_DRAW;
 	if (desk_audit_csv(A.a, path, &err) != OD_OK)
@@ -230,7 +232,9 @@ static enum ui_next audit_key(struct ui *u, int key)
 		A.sel = n ? n - 1 : 0;
 		break;
 	case '/':
+		/* Change the filter as it stands, the cursor at its end. */
 		A.editing = 1;
+		line_edit_init(&A.ed, A.filter, sizeof A.filter);
 		break;
 	case 'V':
 		return verify(u);

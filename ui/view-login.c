@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "lib/secret.h"
-#include "lib/utf8.h"
+#include "ui/line-edit.h"
 
 #define LOGIN_PASS_MAX 1024
 #define LOGIN_DELAY_MAX 30
@@ -20,7 +20,7 @@ static struct {
 	int loaded;
 	int entering;
 	char pass[LOGIN_PASS_MAX + 1];
-	size_t len;
+	struct line_edit ed;     /* over pass, nothing echoed */
 	int failures;
 	char msg[UI_MSG_MAX];
 	int msg_bad;
@@ -55,7 +55,7 @@ static void load_users(struct ui *u)
 static void wipe_pass(void)
 {
 	secret_wipe(L.pass, sizeof L.pass);
-	L.len = 0;
+	line_edit_init(&L.ed, L.pass, sizeof L.pass);
 }
 
 static void login_draw(struct ui *u)
@@ -84,20 +84,6 @@ static void login_draw(struct ui *u)
 			   L.msg_bad ? UI_BAD : UI_NORMAL);
 	else if (u->msg[0])
 		screen_put(u->rows - 3, 2, u->cols - 4, u->msg, UI_NORMAL);
-}
-
-/* Appends a code point to the passphrase as UTF-8. */
-static void pass_add(int cp)
-{
-	char enc[4];
-	size_t n = utf8_encode((unsigned)cp, enc);
-
-	if (L.len + n > LOGIN_PASS_MAX)
-		return;
-	memcpy(L.pass + L.len, enc, n);
-	L.len += n;
-	L.pass[L.len] = '\0';
-	secret_wipe(enc, sizeof enc);
 }
 
 /*
@@ -135,7 +121,8 @@ static enum ui_next attempt(struct ui *u)
 	snprintf(L.msg, sizeof L.msg, "Unlocking…");
 	L.msg_bad = 0;
 	ui_draw(u);
-	rc = desk_unlock(u->desk, L.users[L.sel], L.pass, L.len, &err);
+	rc = desk_unlock(u->desk, L.users[L.sel], L.pass, strlen(L.pass),
+			 &err);
 	wipe_pass();
 	L.entering = 0;
 	if (rc == OD_OK) {
@@ -164,20 +151,12 @@ static enum ui_next login_key(struct ui *u, int key)
 		if (key == UI_ESC) {
 			wipe_pass();
 			L.entering = 0;
-		} else if (key == UI_FN(KEY_BACKSPACE) || key == 127 ||
-			   key == 8) {
-			/* Drop the last whole character. */
-			while (L.len > 0 &&
-			       ((unsigned char)L.pass[L.len - 1] & 0xc0) ==
-			       0x80)
-				L.pass[--L.len] = '\0';
-			if (L.len > 0)
-				L.pass[--L.len] = '\0';
-		} else if (key == UI_CTRL('u')) {
-			wipe_pass();
-		} else if (key >= 0x20 && key != 0x7f && key < 0x110000) {
-			pass_add(key);
+			return UI_DRAW;
 		}
+		if (L.ed.buf == NULL)
+			line_edit_init(&L.ed, L.pass, sizeof L.pass);
+		/* The one line editor, blind: Backspace, Ctrl-U, Ctrl-W... */
+		(void)line_edit_key(&L.ed, key);
 		return UI_DRAW;
 	}
 	switch (key) {

@@ -33,9 +33,11 @@ static struct {
 static const struct ui_keyhelp order_keys[] = {
 	{ "c", "confirm", STMT_ORDER_CONFIRM },
 	{ "x", "cancel", STMT_ORDER_CANCEL },
-	{ "n", "note", STMT_ORDER_NOTE },
+	{ "a", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
-	{ "Esc", "back", -1 },
+	{ "H", "hold", STMT_ORDER_HOLD },
+	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "Esc ← h", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },
 	{ "PgUp PgDn", "page", -1 },
@@ -206,10 +208,10 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 {
 	struct od_err err;
 
-	if (!desk_may(u->desk, kind))
-		return UI_STAY;
 	if (!ui_act(u, kind, V.number))
 		return UI_DRAW;
+	/* The list below shows holds by reason: it reads them again. */
+	view_orders_refresh(u, 0);
 	if (load(u, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
@@ -228,6 +230,7 @@ static enum ui_next order_key(struct ui *u, int key)
 	u->msg[0] = '\0';
 	switch (key) {
 	case 'q':
+	case 'h':
 	case UI_ESC:
 	case UI_FN(KEY_LEFT):
 		lines_free();
@@ -274,10 +277,14 @@ static enum ui_next order_key(struct ui *u, int key)
 		return act(u, STMT_ORDER_CONFIRM);
 	case 'x':
 		return act(u, STMT_ORDER_CANCEL);
-	case 'n':
+	case 'a':
 		return act(u, STMT_ORDER_NOTE);
 	case 's':
 		return act(u, STMT_SHIPMENT_CONFIRM);
+	case 'H':
+		return act(u, STMT_ORDER_HOLD);
+	case 'R':
+		return act(u, STMT_ORDER_RELEASE);
 	default:
 		return ui_common_key(u, key);
 	}

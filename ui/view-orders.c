@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "lib/format.h"
+#include "ui/line-edit.h"
+#include "ui/orders-holds.h"
+#include "ui/orders-table.h"
 
 #define NTABS 6
 #define SEARCH_BURST_MS 15
@@ -30,6 +33,7 @@ static struct {
 	size_t sel, top;
 	int searching;
 	char search[DESK_SEARCH_MAX + 1];
+	struct line_edit ed;  /* over search, while searching */
 	int newest;
 	int sort;             /* index into sorts[] */
 	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
@@ -55,13 +59,16 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "Enter", "open", -1 },
 	{ "c", "confirm", STMT_ORDER_CONFIRM },
 	{ "x", "cancel", STMT_ORDER_CANCEL },
-	{ "n", "note", STMT_ORDER_NOTE },
+	{ "a", "note", STMT_ORDER_NOTE },
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "Space", "mark", -1 },
-	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "A", "audit history", UI_OWNER_ONLY },
 	{ "P", "people", UI_OWNER_ONLY },
+	{ "H", "hold", STMT_ORDER_HOLD },
+	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "/", "search", -1 },
+	{ "n N", "next, previous match", -1 },
 	{ "Esc", "clear search", -1 },
 	{ "Tab", "status", -1 },
 	{ "?", "help", -1 },
@@ -69,10 +76,11 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-6 ← →", "status tab", -1 },
+	{ "1-6 ← → h l", "status tab", -1 },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
+	{ "f", "Held tab: one reason at a time", -1 },
 	{ "r", "reread the store", -1 },
 	{ "C", "conflicts sync set aside", -1 },
 	{ "L", "lock", -1 },
@@ -86,14 +94,40 @@ static size_t list_rows(const struct ui *u)
 	return u->rows > 5 ? (size_t)(u->rows - 4) : 1;
 }
 
+/* Whether the Held tab shows: it has a reason column. */
+static int on_held(void)
+{
+	return tab_status[O.tab] == ORDER_HELD;
+}
+
+/* The list's rows: on the Held tab, those of the reason chosen with f. */
+static size_t count(struct ui *u)
+{
+	if (!on_held())
+		return desk_count(u->desk);
+	holds_load(u);
+	return holds_count(u->desk);
+}
+
+static const struct desk_row *row(struct ui *u, size_t i)
+{
+	return on_held() ? holds_row(u->desk, i) : desk_row(u->desk, i);
+}
+
+static size_t find(struct ui *u, const char *number)
+{
+	return on_held() ? holds_find(u->desk, number) :
+	       desk_find(u->desk, number);
+}
+
 /* Applies the tab, search and sort to the desk's list. */
 static enum od_code refilter(struct ui *u, struct od_err *err)
 {
 	enum od_code rc = desk_filter(u->desk, tab_status[O.tab], O.search,
 				      O.newest, err);
-	size_t n = desk_count(u->desk), at;
+	size_t n = count(u), at;
 
-	at = O.sel_number[0] ? desk_find(u->desk, O.sel_number) : (size_t)-1;
+	at = O.sel_number[0] ? find(u, O.sel_number) : (size_t)-1;
 	if (at != (size_t)-1)
 		O.sel = at;
 	if (O.sel >= n)
@@ -104,20 +138,32 @@ static enum od_code refilter(struct ui *u, struct od_err *err)
 /* Remembers which order is selected, to find it again after a filter. */
 static void note_selection(struct ui *u)
 {
-	const struct desk_row *r = desk_row(u->desk, O.sel);
+	const struct desk_row *r = row(u, O.sel);
 
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", r ? r->number : "");
 }
 
+/* Short names for the tabs, when the full ones do not fit the window. */
+static const char *const tab_short[NTABS] = {
+	"New", "Conf", "Held", "Ship", "Canc", "All",
+};
+
 /* Draws the tabs with their counts. */
 static void draw_tabs(struct ui *u)
 {
-	int x = 1, i, w;
+	int x = 1, i, w, all = 1;
+	const char *const *names = tab_name;
 	char label[48];
 
+	for (i = 0; i < NTABS; i++)
+		all += (int)strlen(tab_name[i]) + 3 + snprintf(label,
+			sizeof label, "%zu", desk_count_status(u->desk,
+			tab_status[i]));
+	if (all > u->cols)
+		names = tab_short;
 	screen_bar(u, 0, UI_TITLE);
 	for (i = 0; i < NTABS; i++) {
-		snprintf(label, sizeof label, " %s %zu ", tab_name[i],
+		snprintf(label, sizeof label, " %s %zu ", names[i],
 			 desk_count_status(u->desk, tab_status[i]));
 		w = screen_width(label);
 		O.tab_x[i] = x;
@@ -130,24 +176,17 @@ static void draw_tabs(struct ui *u)
 		O.tab_x[i] = x;
 }
 
-/* Column widths: the customer takes what the others leave. */
-#define W_NUM 10
-#define W_PLACED 16
-#define W_ITEMS 5
-#define W_TOTAL 16
-#define W_STATUS 9
-#define W_SYNC 4
-
 /* Whether the list has a sync column: the store is attached to a backend. */
 static int has_sync(void)
 {
 	return desk_sync_attached(O.sync);
 }
 
-static int customer_width(const struct ui *u)
+/* The columns for this window and tab. */
+static void layout(const struct ui *u, struct orders_table *t)
 {
-	return u->cols - (W_NUM + W_PLACED + W_ITEMS + W_TOTAL + W_STATUS) - 7 -
-	       (has_sync() ? W_SYNC + 1 : 0);
+	orders_table_layout(t, u->cols, has_sync(), tab_status[O.tab] >= 0,
+			    on_held());
 }
 
 /* Rereads which orders reached the backend; keeps the old view on error. */
@@ -165,6 +204,7 @@ static void sync_refresh(struct ui *u)
 	}
 	desk_sync_free(O.sync);
 	O.sync = s;
+	holds_refresh(u);
 }
 
 /* A heading, with an arrow when the list is sorted by it. */
@@ -180,77 +220,54 @@ static const char *heading(const char *name, enum desk_sort_key key,
 }
 
 /* Draws one order's row, with its mark in the first column. */
-static void draw_row(struct ui *u, int y, const struct desk_row *r, int sel)
+static void draw_row(const struct orders_table *t, int y,
+		     const struct desk_row *r, int sel)
 {
-	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
-	int x = 1, cw = customer_width(u);
-	char when[32], money[48], items[16];
+	const char *why = t->reason ? holds_reason(r->number) : NULL;
+	int reached = desk_sync_reached(O.sync, r->number);
 
-	snprintf(when, sizeof when, "%.10s %.5s", r->placed,
-		 strlen(r->placed) >= 16 ? r->placed + 11 : "");
-	format_money(r->total, r->currency, money, sizeof money);
-	snprintf(items, sizeof items, "%5u", (unsigned)r->nitems);
-	if (sel)
-		screen_bar(u, y, a);
-	if (marks_has(r->number))
-		screen_put(y, 0, 1, "*", sel ? a : UI_GOOD);
-	screen_put(y, x, W_NUM, r->number, a);
-	x += W_NUM + 1;
-	screen_put(y, x, W_PLACED, when, a);
-	x += W_PLACED + 1;
-	screen_put(y, x, cw, r->customer, a);
-	x += cw + 1;
-	screen_put(y, x, W_ITEMS, items, a);
-	x += W_ITEMS + 1;
-	screen_putf(y, x, W_TOTAL, a, "%*s", W_TOTAL, money);
-	x += W_TOTAL + 1;
-	screen_put(y, x, W_STATUS, desk_status_name(r->status), a);
-	x += W_STATUS + 1;
-	if (has_sync())
-		screen_put(y, x, W_SYNC, desk_sync_reached(O.sync, r->number) ?
-			   "yes" : "no", sel ? a : desk_sync_reached(O.sync,
-			   r->number) ? UI_NORMAL : UI_DIM);
+	orders_table_row(t, y, r, sel, why ? why :
+			 desk_status_name(r->status), reached ? "yes" : "no",
+			 !reached);
 }
 
 static void orders_draw(struct ui *u)
 {
-	size_t n = desk_count(u->desk), rows = list_rows(u), i;
-	int cw = customer_width(u);
-	char line[DESK_SEARCH_MAX + 128], h[5][32], marked[48] = "";
+	size_t n = count(u), rows = list_rows(u), i;
+	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
+	char held[192];
+	struct orders_table t;
+	const char *heads[OC_COUNT];
 
+	layout(u, &t);
 	draw_tabs(u);
-	/* %-*s counts bytes: the arrow is 3 bytes for 1 column. */
-	screen_put(1, 1, W_NUM, heading("NUMBER", DESK_SORT_NUMBER, h[0], 32),
-		   UI_HEAD);
-	screen_put(1, 2 + W_NUM, W_PLACED, heading("PLACED", DESK_SORT_PLACED,
-						   h[1], 32), UI_HEAD);
-	screen_put(1, 3 + W_NUM + W_PLACED, cw,
-		   heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32), UI_HEAD);
-	screen_put(1, 4 + W_NUM + W_PLACED + cw, W_ITEMS, "ITEMS", UI_HEAD);
-	heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
-	screen_putf(1, 5 + W_NUM + W_PLACED + cw + W_ITEMS, W_TOTAL, UI_HEAD,
-		    "%*s%s", W_TOTAL - screen_width(h[3]), "", h[3]);
-	screen_put(1, 6 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL, W_STATUS,
-		   heading("STATUS", DESK_SORT_STATUS, h[4], 32), UI_HEAD);
-	if (has_sync())
-		screen_put(1, 7 + W_NUM + W_PLACED + cw + W_ITEMS + W_TOTAL +
-			   W_STATUS, W_SYNC, "SYNC", UI_HEAD);
+	heads[OC_NUMBER] = heading("NUMBER", DESK_SORT_NUMBER, h[0], 32);
+	heads[OC_PLACED] = heading("PLACED", DESK_SORT_PLACED, h[1], 32);
+	heads[OC_CUSTOMER] = heading("CUSTOMER", DESK_SORT_CUSTOMER, h[2], 32);
+	heads[OC_ITEMS] = "ITEMS";
+	heads[OC_TOTAL] = heading("TOTAL", DESK_SORT_TOTAL, h[3], 32);
+	heads[OC_STATUS] = t.reason ? "REASON" :
+			   heading("STATUS", DESK_SORT_STATUS, h[4], 32);
+	heads[OC_SYNC] = "SYNC";
+	orders_table_head(&t, 1, heads);
 	if (O.sel < O.top)
 		O.top = O.sel;
 	if (O.sel >= O.top + rows)
 		O.top = O.sel - rows + 1;
 	for (i = 0; i < rows && O.top + i < n; i++)
-		draw_row(u, 2 + (int)i, desk_row(u->desk, O.top + i),
+		draw_row(&t, 2 + (int)i, row(u, O.top + i),
 			 O.top + i == O.sel);
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, O.search[0] ?
 			   "No order here matches the search." :
 			   "No orders here.", UI_DIM);
 	if (O.searching) {
-		snprintf(line, sizeof line, "/%s", O.search);
-		screen_put(u->rows - 2, 0, u->cols, line, UI_NORMAL);
-		screen_cursor(u->rows - 2, screen_width(line) < u->cols ?
-			      screen_width(line) : u->cols - 1);
+		const char *shown;
+		int col = line_edit_view(&O.ed, u->cols - 1, &shown);
+
+		screen_put(u->rows - 2, 0, 1, "/", UI_NORMAL);
+		screen_put(u->rows - 2, 1, u->cols - 1, shown, UI_NORMAL);
+		screen_cursor(u->rows - 2, 1 + col);
 	} else if (u->msg[0]) {
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
@@ -258,8 +275,16 @@ static void orders_draw(struct ui *u)
 		if (marks_count())
 			snprintf(marked, sizeof marked, ", %zu marked",
 				 marks_count());
-		snprintf(line, sizeof line, "%zu of %zu %s%s%s, by %s%s",
-			 n ? O.sel + 1 : 0, n, n == 1 ? "order" : "orders",
+		/* The Held tab: how many per reason, or the one shown. */
+		held[0] = '\0';
+		if (on_held() && holds_filter() >= 0)
+			snprintf(held, sizeof held, "only %s (f) │ ",
+				 desk_hold_reasons[holds_filter()]);
+		else if (on_held())
+			holds_counts(held, sizeof held);
+		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s, by %s%s",
+			 held, n ? O.sel + 1 : 0, n,
+			 n == 1 ? "order" : "orders",
 			 O.search[0] ? " matching /" : "", O.search,
 			 sorts[O.sort].name, marked);
 		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
@@ -276,50 +301,18 @@ static enum ui_next apply(struct ui *u)
 	return UI_DRAW;
 }
 
-/*
- * Adds a typed key to the search text; returns 0 for a key that is not
- * text (and leaves the text alone).
- */
+/* A key for the search text: 0 for one the editor does not take, -1 for
+ * one that moved the cursor, 1 for one that changed the text. */
 static int search_add(int key)
 {
-	size_t len = strlen(O.search);
-
-	if (key == UI_FN(KEY_BACKSPACE) || key == 127 || key == 8) {
-		while (len > 0 && ((unsigned char)O.search[len - 1] & 0xc0) ==
-		       0x80)
-			len--;
-		if (len > 0)
-			len--;
-		O.search[len] = '\0';
+	switch (line_edit_key(&O.ed, key)) {
+	case LINE_EDIT_CHANGED:
 		return 1;
-	}
-	if (key < 0x20 || key == 0x7f || key >= 0x110000 ||
-	    (key & 0x40000000))
+	case LINE_EDIT_MOVED:
+		return -1;
+	default:
 		return 0;
-	{
-		char enc[5] = { 0 };
-		size_t n;
-
-		if (key < 0x80) {
-			enc[0] = (char)key;
-		} else if (key < 0x800) {
-			enc[0] = (char)(0xc0 | (key >> 6));
-			enc[1] = (char)(0x80 | (key & 0x3f));
-		} else if (key < 0x10000) {
-			enc[0] = (char)(0xe0 | (key >> 12));
-			enc[1] = (char)(0x80 | ((key >> 6) & 0x3f));
-			enc[2] = (char)(0x80 | (key & 0x3f));
-		} else {
-			enc[0] = (char)(0xf0 | (key >> 18));
-			enc[1] = (char)(0x80 | ((key >> 12) & 0x3f));
-			enc[2] = (char)(0x80 | ((key >> 6) & 0x3f));
-			enc[3] = (char)(0x80 | (key & 0x3f));
-		}
-		n = strlen(enc);
-		if (len + n <= DESK_SEARCH_MAX)
-			memcpy(O.search + len, enc, n + 1);
 	}
-	return 1;
 }
 
 /*
@@ -329,7 +322,7 @@ static int search_add(int key)
  */
 static enum ui_next search_key(struct ui *u, int key)
 {
-	int next;
+	int next, took, changed;
 
 	if (key == '\r' || key == '\n' || key == UI_FN(KEY_ENTER)) {
 		O.searching = 0;
@@ -340,13 +333,17 @@ static enum ui_next search_key(struct ui *u, int key)
 		O.search[0] = '\0';
 		return apply(u);
 	}
-	if (!search_add(key))
+	if ((took = search_add(key)) == 0)
 		return UI_STAY;
-	while ((next = screen_key(SEARCH_BURST_MS)) >= 0 && search_add(next))
-		;
-	O.sel = 0;
-	O.sel_number[0] = '\0';
-	(void)apply(u);
+	changed = took > 0;
+	while ((next = screen_key(SEARCH_BURST_MS)) >= 0 &&
+	       (took = search_add(next)) != 0)
+		changed |= took > 0;
+	if (changed) {
+		O.sel = 0;
+		O.sel_number[0] = '\0';
+		(void)apply(u);
+	}
 	/* A key that ended the burst and is not text (Enter, Esc, ...). */
 	if (next >= 0)
 		return search_key(u, next);
@@ -356,18 +353,20 @@ static enum ui_next search_key(struct ui *u, int key)
 /* Acts on the selected order with kind, if the role allows it. */
 static enum ui_next act(struct ui *u, enum stmt_kind kind)
 {
-	const struct desk_row *r = desk_row(u->desk, O.sel);
+	const struct desk_row *r = row(u, O.sel);
 	char number[STMT_ORDER_MAX + 1];
 
-	if (r == NULL || !desk_may(u->desk, kind))
+	if (!ui_allowed(u, kind))
+		return UI_DRAW;
+	if (r == NULL)
 		return UI_STAY;
 	snprintf(number, sizeof number, "%s", r->number);
 	snprintf(O.sel_number, sizeof O.sel_number, "%s", number);
 	if (ui_act(u, kind, number))
 		sync_refresh(u);
 	/* The order may have left this tab: stay near where it was. */
-	if (O.sel >= desk_count(u->desk))
-		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	if (O.sel >= count(u))
+		O.sel = count(u) ? count(u) - 1 : 0;
 	return UI_DRAW;
 }
 
@@ -383,19 +382,19 @@ static enum ui_next ship_run(struct ui *u)
 	char number[STMT_ORDER_MAX + 1];
 	int shipped = 0;
 
-	if (!desk_may(u->desk, STMT_SHIPMENT_CONFIRM))
-		return UI_STAY;
-	while ((r = desk_row(u->desk, O.sel)) != NULL && !screen_signal()) {
+	if (!ui_allowed(u, STMT_SHIPMENT_CONFIRM))
+		return UI_DRAW;
+	while ((r = row(u, O.sel)) != NULL && !screen_signal()) {
 		snprintf(number, sizeof number, "%s", r->number);
 		if (!ui_act(u, STMT_SHIPMENT_CONFIRM, number))
 			break;
 		shipped++;
 		/* A shipped order leaves the Confirmed tab: the next one
 		 * moves up to the selection.  On other tabs, step down. */
-		if (desk_find(u->desk, number) == O.sel &&
-		    O.sel + 1 >= desk_count(u->desk))
+		if (find(u, number) == O.sel &&
+		    O.sel + 1 >= count(u))
 			break;
-		if (desk_find(u->desk, number) == O.sel)
+		if (find(u, number) == O.sel)
 			O.sel++;
 	}
 	if (shipped > 0)
@@ -407,18 +406,18 @@ static enum ui_next ship_run(struct ui *u)
 		ui_message(u, 0, "Shipped %d orders; the last: %.160s", shipped,
 			   last);
 	}
-	if (O.sel >= desk_count(u->desk))
-		O.sel = desk_count(u->desk) ? desk_count(u->desk) - 1 : 0;
+	if (O.sel >= count(u))
+		O.sel = count(u) ? count(u) - 1 : 0;
 	return UI_DRAW;
 }
 
 /* Marks every order the list shows (up to DESK_BULK_MAX). */
 static enum ui_next mark_all(struct ui *u)
 {
-	size_t n = desk_count(u->desk), i;
+	size_t n = count(u), i;
 
 	for (i = 0; i < n; i++) {
-		if (marks_set(desk_row(u->desk, i)->number, 1) != 0) {
+		if (marks_set(row(u, i)->number, 1) != 0) {
 			ui_message(u, 1, "Marked the first %d; at most %d can "
 				   "be marked.", DESK_BULK_MAX,
 				   DESK_BULK_MAX);
@@ -431,8 +430,8 @@ static enum ui_next mark_all(struct ui *u)
 /* Acts on the marked orders, then keeps the selection near where it was. */
 static enum ui_next bulk(struct ui *u, enum stmt_kind kind)
 {
-	if (!desk_may(u->desk, kind))
-		return UI_STAY;
+	if (!ui_allowed(u, kind))
+		return UI_DRAW;
 	note_selection(u);
 	if (ui_act_bulk(u, kind))
 		sync_refresh(u);
@@ -447,7 +446,7 @@ static enum ui_next orders_key(struct ui *u, int key);
 /* A click picks a tab or a row (twice opens it); the wheel scrolls. */
 static enum ui_next mouse(struct ui *u)
 {
-	size_t n = desk_count(u->desk), row;
+	size_t n = count(u), row;
 	MEVENT ev;
 	int t;
 
@@ -487,9 +486,92 @@ static enum ui_next set_tab(struct ui *u, int t)
 	return apply(u);
 }
 
+/* The keys that act on orders or open another screen; the rest common. */
+static enum ui_next action_key(struct ui *u, int key)
+{
+	int many = marks_count() > 0;
+
+	switch (key) {
+	case 'c':
+		return many ? bulk(u, STMT_ORDER_CONFIRM) :
+		       act(u, STMT_ORDER_CONFIRM);
+	case 'x':
+		return act(u, STMT_ORDER_CANCEL);
+	case 'a':
+		return act(u, STMT_ORDER_NOTE);
+	case 's':
+		return many ? bulk(u, STMT_SHIPMENT_CONFIRM) :
+		       act(u, STMT_SHIPMENT_CONFIRM);
+	case 'H':
+		return many ? bulk(u, STMT_ORDER_HOLD) :
+		       act(u, STMT_ORDER_HOLD);
+	case 'R':
+		return many ? bulk(u, STMT_ORDER_RELEASE) :
+		       act(u, STMT_ORDER_RELEASE);
+	case 'S':
+		return ship_run(u);
+	case 'f':
+		if (!on_held()) {
+			ui_message(u, 0, "f shows the Held tab one reason at "
+				   "a time; 3 opens it.");
+			return UI_DRAW;
+		}
+		(void)holds_filter_next();
+		O.sel = O.top = 0;
+		O.sel_number[0] = '\0';
+		return UI_DRAW;
+	case 'A':
+	case 'P':
+		if (desk_role(u->desk) != ROLE_OWNER)
+			ui_message(u, 1, "Only an owner sees the %s.",
+				   key == 'A' ? "audit history" : "people");
+		else if (key == 'A')
+			view_audit_open(u);
+		else
+			view_people_open(u);
+		return UI_DRAW;
+	case 'C':
+		view_conflicts_open(u);
+		return UI_DRAW;
+	default:
+		return ui_common_key(u, key);
+	}
+}
+
+/*
+ * n and N after a search, less's way: the next or previous order it
+ * matched (the list shows only those), round past either end.
+ */
+static enum ui_next next_match(struct ui *u, int dir)
+{
+	size_t n = count(u);
+
+	if (O.search[0] == '\0') {
+		ui_message(u, 1, "n, N: the next match; search with / first "
+			   "(a adds a note).");
+		return UI_DRAW;
+	}
+	if (n == 0) {
+		ui_message(u, 1, "No order here matches /%s.", O.search);
+		return UI_DRAW;
+	}
+	if (dir > 0 && O.sel + 1 < n) {
+		O.sel++;
+	} else if (dir > 0) {
+		O.sel = 0;
+		ui_message(u, 0, "Past the last match: back at the first.");
+	} else if (O.sel > 0) {
+		O.sel--;
+	} else {
+		O.sel = n - 1;
+		ui_message(u, 0, "Past the first match: on at the last.");
+	}
+	return UI_DRAW;
+}
+
 static enum ui_next orders_key(struct ui *u, int key)
 {
-	size_t n = desk_count(u->desk), page = list_rows(u);
+	size_t n = count(u), page = list_rows(u);
 	const struct desk_row *r;
 	struct od_err err;
 
@@ -526,9 +608,11 @@ static enum ui_next orders_key(struct ui *u, int key)
 		O.sel = n ? n - 1 : 0;
 		break;
 	case '\t':
+	case 'l':
 	case UI_FN(KEY_RIGHT):
 		return set_tab(u, O.tab + 1);
 	case UI_FN(KEY_BTAB):
+	case 'h':
 	case UI_FN(KEY_LEFT):
 		return set_tab(u, O.tab - 1);
 	case '1': case '2': case '3': case '4': case '5': case '6':
@@ -537,6 +621,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 		/* A new search, as in less and vi. */
 		O.searching = 1;
 		O.search[0] = '\0';
+		line_edit_init(&O.ed, O.search, sizeof O.search);
 		note_selection(u);
 		return apply(u);
 	case UI_ESC:
@@ -557,7 +642,7 @@ static enum ui_next orders_key(struct ui *u, int key)
 		}
 		return apply(u);
 	case ' ':
-		r = desk_row(u->desk, O.sel);
+		r = row(u, O.sel);
 		if (r != NULL && marks_set(r->number, !marks_has(r->number)))
 			ui_message(u, 1, "At most %d orders can be marked.",
 				   DESK_BULK_MAX);
@@ -585,40 +670,20 @@ static enum ui_next orders_key(struct ui *u, int key)
 	case '\r':
 	case '\n':
 	case UI_FN(KEY_ENTER):
-		r = desk_row(u->desk, O.sel);
+		r = row(u, O.sel);
 		if (r != NULL) {
 			note_selection(u);
 			view_order_open(u, r->number);
 		}
 		return UI_DRAW;
-	case 'c':
-		if (marks_count())
-			return bulk(u, STMT_ORDER_CONFIRM);
-		return act(u, STMT_ORDER_CONFIRM);
-	case 'x':
-		return act(u, STMT_ORDER_CANCEL);
 	case 'n':
-		return act(u, STMT_ORDER_NOTE);
-	case 's':
-		if (marks_count())
-			return bulk(u, STMT_SHIPMENT_CONFIRM);
-		return act(u, STMT_SHIPMENT_CONFIRM);
-	case 'S':
-		return ship_run(u);
+		return next_match(u, 1);
+	case 'N':
+		return next_match(u, -1);
 	case UI_FN(KEY_MOUSE):
 		return mouse(u);
-	case 'A':
-		if (desk_role(u->desk) == ROLE_OWNER)
-			view_audit_open(u);
-		return UI_DRAW;
-	case 'P':
-		view_people_open(u);
-		return UI_DRAW;
-	case 'C':
-		view_conflicts_open(u);
-		return UI_DRAW;
 	default:
-		return ui_common_key(u, key);
+		return action_key(u, key);
 	}
 	return UI_DRAW;
 }
@@ -651,6 +716,7 @@ static void orders_lock(struct ui *u)
 	marks_clear();
 	desk_sync_free(O.sync);
 	O.sync = NULL;
+	holds_drop();
 }
 
 /* After unlocking: the same tab, search and order as before. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/shop/passphrase.h"
 #include "lib/secret.h"
 
 #define PASS_CAP 1025        /* PASSPHRASE_MAX and the NUL */
@@ -133,11 +134,65 @@ static int sign(struct ui *u, const char *title, struct desk_act *act,
 	return 1;
 }
 
-/* a: a new person, who types their own passphrase twice. */
+/* The roles a person may be given, as the form offers them. */
+static const char *const roles[] = { "staff", "shopkeeper", "owner", NULL };
+
+/* The name as it is left: the statement's rule, and never reused. */
+static int check_name(const struct ui_field *f, size_t i, char *why,
+		      size_t size)
+{
+	struct ui *u = f[i].ctx;
+	struct od_err err;
+	size_t k;
+
+	if (desk_check_person_name(u->desk, f[i].value, &err) != OD_OK) {
+		snprintf(why, size, "%s", err.msg);
+		return -1;
+	}
+	for (k = 0; P.p != NULL && k < P.p->n; k++) {
+		if (strcmp(P.p->p[k].name, f[i].value) == 0) {
+			snprintf(why, size, "there is already a person %s "
+				 "(names are never reused); choose another",
+				 f[i].value);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The passphrase as it is left: long enough. */
+static int check_pass(const struct ui_field *f, size_t i, char *why,
+		      size_t size)
+{
+	size_t n = strlen(f[i].value);
+
+	if (n >= PASSPHRASE_MIN && n <= PASSPHRASE_MAX)
+		return 0;
+	snprintf(why, size, n < PASSPHRASE_MIN ? "the passphrase needs at "
+		 "least %d characters" : "the passphrase is longer than %d "
+		 "bytes", n < PASSPHRASE_MIN ? PASSPHRASE_MIN : PASSPHRASE_MAX);
+	return -1;
+}
+
+/* The passphrase again: the same as the one before it. */
+static int check_again(const struct ui_field *f, size_t i, char *why,
+		       size_t size)
+{
+	if (strcmp(f[i].value, f[i - 1].value) == 0)
+		return 0;
+	snprintf(why, size, "the two passphrases differ; type it again");
+	return -1;
+}
+
+/*
+ * a: a new person, who types their own passphrase twice.  Each field is
+ * checked as it is left; a refusal after the form opens it again with
+ * everything as typed and the reason shown.
+ */
 static void add(struct ui *u)
 {
 	char name[STMT_NAME_MAX + 1] = "", role[16] = "staff", done[128];
-	char *pass = NULL, *again = NULL;
+	char *pass = NULL, *again = NULL, problem[UI_MSG_MAX] = "";
 	struct ui_field f[4];
 	struct desk_act *act = NULL;
 	struct od_err err;
@@ -148,24 +203,31 @@ static void add(struct ui *u)
 		ui_message(u, 1, "out of memory; nothing signed");
 		goto out;
 	}
-	f[0] = (struct ui_field){ "Name", name, sizeof name, 0 };
-	f[1] = (struct ui_field){ "Role", role, sizeof role, 0 };
-	f[2] = (struct ui_field){ "Passphrase", pass, PASS_CAP, 1 };
-	f[3] = (struct ui_field){ "Again", again, PASS_CAP, 1 };
-	if (!dialog_form(u, "Add a person (they type the passphrase)", f,
-			 4)) {
-		ui_message(u, 0, "Nothing signed.");
-		goto out;
-	}
-	if (strcmp(pass, again) != 0) {
-		ui_message(u, 1, "The two passphrases differ; nothing signed, "
-			   "try again.");
-		goto out;
-	}
-	if (desk_prepare_user(u->desk, STMT_USER_ADD, name, role, pass,
-			      strlen(pass), &act, &err) != OD_OK) {
-		ui_message(u, 1, "%s", err.msg);
-		goto out;
+	f[0] = UI_TEXT("Name", name, sizeof name);
+	f[0].check = check_name;
+	f[0].ctx = u;
+	f[1] = UI_TEXT("Role", role, sizeof role);
+	f[1].choices = roles;
+	f[2] = UI_TEXT("Passphrase", pass, PASS_CAP);
+	f[2].hidden = 1;
+	f[2].check = check_pass;
+	f[3] = UI_TEXT("Again", again, PASS_CAP);
+	f[3].hidden = 1;
+	f[3].check = check_again;
+	for (;;) {
+		if (!dialog_form_again(u, "Add a person (they type the "
+				       "passphrase)", f, 4, problem)) {
+			ui_message(u, 0, "Nothing signed.");
+			goto out;
+		}
+		if (desk_prepare_user(u->desk, STMT_USER_ADD, name, role, pass,
+				      strlen(pass), &act, &err) == OD_OK)
+			break;
+		if (!desk_is_unlocked(u->desk)) {
+			ui_message(u, 1, "%s", err.msg);
+			goto out;
+		}
+		snprintf(problem, sizeof problem, "%s", err.msg);
 	}
 	/* The passphrase is in act now, until it is sealed or dropped. */
 	secret_wipe(pass, PASS_CAP);
@@ -196,9 +258,17 @@ static void change(struct ui *u, enum stmt_kind kind)
 	x = &P.p->p[P.sel];
 	snprintf(name, sizeof name, "%s", x->name);
 	snprintf(role, sizeof role, "%s", x->role);
+	/* The only owner cannot be demoted or revoked, nor anyone revoked
+	 * twice: said before the form, as the log would say at y. */
+	if (desk_check_user(u->desk, kind, name, strcmp(role, "owner") == 0 ?
+			    "staff" : "owner", &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return;
+	}
 	if (kind == STMT_USER_ROLE) {
 		snprintf(title, sizeof title, "New role for %s", name);
-		f[0] = (struct ui_field){ "Role", role, sizeof role, 0 };
+		f[0] = UI_TEXT("Role", role, sizeof role);
+		f[0].choices = roles;
 		if (!dialog_form(u, title, f, 1)) {
 			ui_message(u, 0, "Nothing signed.");
 			return;
@@ -245,8 +315,8 @@ static enum ui_next people_key(struct ui *u, int key)
 	case 'x':
 		kind = key == 'a' ? STMT_USER_ADD : key == 'r' ?
 		       STMT_USER_ROLE : STMT_USER_REVOKE;
-		if (!desk_may(u->desk, kind))
-			return UI_STAY;
+		if (!ui_allowed(u, kind))
+			return UI_DRAW;
 		if (key == 'a')
 			add(u);
 		else

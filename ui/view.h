@@ -16,8 +16,8 @@
 #include "app/desk/desk.h"
 #include "lib/err.h"
 
-#define UI_MIN_COLS 80
-#define UI_MIN_ROWS 24
+#define UI_MIN_COLS 60
+#define UI_MIN_ROWS 16
 #define UI_STACK_MAX 8
 #define UI_MSG_MAX 256
 
@@ -130,8 +130,9 @@ void marks_clear(void);
 /* ---- act-bulk.c ---- */
 
 /*
- * Acts on every marked order with kind (order.confirm, or shipment.confirm
- * asking one carrier and a tracking number per order): one dialog with
+ * Acts on every marked order with kind (order.confirm, order.hold or
+ * order.release asking one reason for all, or shipment.confirm asking one
+ * carrier and a tracking number per order): one dialog with
  * every statement, then each signed on its own and durable before the
  * next; the signed ones are unmarked, and the message line says how many
  * were signed and which were refused, and why.  Returns how many were
@@ -231,16 +232,39 @@ void screen_status(struct ui *u, const struct ui_view *v);
 
 struct ui_field {
 	const char *label;
-	char *value;             /* UTF-8, edited in place */
+	char *value;             /* UTF-8, edited in place (line-edit.h) */
 	size_t cap;              /* bytes value may hold, with the NUL */
 	int hidden;              /* a passphrase: typing is not shown */
+	/* NULL for text; else the values it may take (NULL-ended), chosen
+	 * with ← → or Space, never typed. */
+	const char *const *choices;
+	/* Checks field i of f as it is left (NULL: anything goes): 0, or
+	 * -1 with why written (one line, what to do). */
+	int (*check)(const struct ui_field *f, size_t i, char *why,
+		     size_t size);
+	void *ctx;               /* for check */
 };
+
+#define UI_FORM_MAX 8            /* fields in one form */
+
+/* A text field labelled label, editing value (cap bytes with the NUL). */
+#define UI_TEXT(label_, value_, cap_) \
+	((struct ui_field){ .label = (label_), .value = (value_), \
+			    .cap = (cap_) })
 
 /*
  * Runs a small form over the current screen: Tab or arrows move between
- * fields, Enter on the last one accepts, Esc cancels.  Returns 1 when
- * accepted, 0 when cancelled (or the desk must lock or end).
+ * fields, Enter on the last one accepts, Esc cancels; every text field is
+ * edited with line-edit.h's keys.  A field with a check is checked when it
+ * is left forwards and on accepting: a problem shows in the form, which
+ * stays on that field with the text as typed.  problem (or NULL) is shown
+ * from the start: a form opened again after a refusal says why.  Returns 1
+ * when accepted, 0 when cancelled (or the desk must lock or end).
  */
+int dialog_form_again(struct ui *u, const char *title, struct ui_field *f,
+		      size_t n, const char *problem);
+
+/* dialog_form_again with no problem to show yet. */
 int dialog_form(struct ui *u, const char *title, struct ui_field *f,
 		size_t n);
 
@@ -255,11 +279,28 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
 /* ---- act.c ---- */
 
 /*
- * Acts on order number: asks for the fields kind needs (reason, note text,
- * carrier and tracking), prepares the statement, shows it, signs on yes and
- * reports on the message line.  Returns 1 when something was signed.
+ * Acts on order number: says at once when the role or the order's state
+ * refuses it (desk_check_act), else asks for the fields kind needs (reason,
+ * note text, carrier and tracking), prepares the statement, shows it, signs
+ * on yes and reports on the message line.  Returns 1 when something was
+ * signed.
  */
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number);
+
+/*
+ * Whether the signed-in role may sign kind; if not, the message line says
+ * so in one line ("Your role (staff) may not confirm orders; owner and
+ * shopkeeper may.") and it returns 0.
+ */
+int ui_allowed(struct ui *u, enum stmt_kind kind);
+
+/*
+ * Asks the reason of a hold (one of desk_hold_reasons, and details) or of
+ * a release (optional text) into out, as the desk will sign it.  Returns
+ * 0 on Esc.
+ */
+int ui_ask_reason(struct ui *u, enum stmt_kind kind, const char *title,
+		  char *out, size_t size);
 
 /* Redraws the whole screen under a dialog (the top view, status line). */
 void ui_draw(struct ui *u);

@@ -19,6 +19,7 @@ struct bulk_item {
 	char number[STMT_ORDER_MAX + 1];
 	struct desk_act *act;          /* NULL when refused */
 	char refused[OD_ERR_MSG_MAX];
+	enum od_code refused_rc;       /* and the code it was refused with */
 };
 
 struct desk_bulk {
@@ -46,20 +47,51 @@ static enum od_code add_text(struct buf *b, const char *text,
 	return rc;
 }
 
-enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
-			       const char *const *numbers, size_t n,
-			       const char *carrier,
-			       const char *const *tracking,
-			       struct desk_bulk **out, struct od_err *err)
+/*
+ * Prepares one order's statement into it, or notes why not: its own fault
+ * (its state, a bad field, no such order; also what the log would refuse
+ * at signing, desk_check_act) is kept in it, anything else stops all.
+ */
+static enum od_code prepare_one(struct desk *d, enum stmt_kind kind,
+				const char *number, const char *text,
+				const char *carrier, const char *tracking,
+				struct bulk_item *it, struct od_err *err)
+{
+	struct od_err why;
+	enum od_code rc;
+
+	snprintf(it->number, sizeof it->number, "%s", number);
+	rc = desk_prepare(d, kind, number, text, carrier, tracking, &it->act,
+			  &why);
+	if (rc == OD_OK &&
+	    (rc = desk_check_act(d, kind, number, &why)) != OD_OK) {
+		desk_act_free(it->act);
+		it->act = NULL;
+	}
+	if (rc == OD_OK)
+		return OD_OK;
+	snprintf(it->refused, sizeof it->refused, "%s", why.msg);
+	it->refused_rc = rc;
+	if (rc == OD_E_STATE || rc == OD_E_INPUT || rc == OD_E_NOTFOUND)
+		return OD_OK;
+	return od_err_set(err, rc, "%s", why.msg);
+}
+
+/* Prepares kind for each of numbers, with text (a reason) or a parcel. */
+static enum od_code bulk_prepare(struct desk *d, enum stmt_kind kind,
+				 const char *const *numbers, size_t n,
+				 const char *text, const char *carrier,
+				 const char *const *tracking,
+				 struct desk_bulk **out, struct od_err *err)
 {
 	struct desk_bulk *b;
-	struct od_err why;
 	size_t i, ok = 0;
 	char head[96];
 	enum od_code rc = OD_OK;
 
 	*out = NULL;
-	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM)
+	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM &&
+	    kind != STMT_ORDER_HOLD && kind != STMT_ORDER_RELEASE)
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
 				  "%s for several orders",
 				  statement_kind_name(kind));
@@ -74,23 +106,10 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 	b->n = n;
 	buf_init(&b->text, BULK_TEXT_MAX);
 	for (i = 0; i < n && rc == OD_OK; i++) {
-		struct bulk_item *it = &b->items[i];
-
-		snprintf(it->number, sizeof it->number, "%s", numbers[i]);
-		rc = desk_prepare(d, kind, numbers[i], NULL, carrier,
-				  tracking ? tracking[i] : NULL, &it->act,
-				  &why);
-		if (rc == OD_OK) {
-			ok++;
-			continue;
-		}
-		snprintf(it->refused, sizeof it->refused, "%s", why.msg);
-		/* An order's own fault is reported; the desk's stops all. */
-		if (rc == OD_E_STATE || rc == OD_E_INPUT ||
-		    rc == OD_E_NOTFOUND)
-			rc = OD_OK;
-		else
-			od_err_set(err, rc, "%s", why.msg);
+		rc = prepare_one(d, kind, numbers[i], text, carrier,
+				 tracking ? tracking[i] : NULL, &b->items[i],
+				 err);
+		ok += b->items[i].act != NULL;
 	}
 	snprintf(head, sizeof head, "%zu statement%s, one per order, each "
 		 "signed on its own:\n", ok, ok == 1 ? "" : "s");
@@ -121,6 +140,29 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 	return OD_OK;
 }
 
+enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
+			       const char *const *numbers, size_t n,
+			       const char *carrier,
+			       const char *const *tracking,
+			       struct desk_bulk **out, struct od_err *err)
+{
+	return bulk_prepare(d, kind, numbers, n, NULL, carrier, tracking, out,
+			    err);
+}
+
+enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
+				      const char *const *numbers, size_t n,
+				      const char *reason,
+				      struct desk_bulk **out,
+				      struct od_err *err)
+{
+	if (kind != STMT_ORDER_HOLD && kind != STMT_ORDER_RELEASE)
+		return od_err_set(err, OD_E_USAGE, "only a hold or a release "
+				  "takes one reason for several orders");
+	return bulk_prepare(d, kind, numbers, n, reason, NULL, NULL, out,
+			    err);
+}
+
 const char *desk_bulk_text(const struct desk_bulk *b)
 {
 	return b->text.data ? b->text.data : "";
@@ -149,7 +191,8 @@ enum od_code desk_bulk_sign(struct desk *d, struct desk_bulk *b, size_t i,
 		return od_err_set(err, OD_E_USAGE, "no such order in the "
 				  "batch");
 	if (b->items[i].act == NULL)
-		return od_err_set(err, OD_E_INPUT, "%s", b->items[i].refused);
+		return od_err_set(err, b->items[i].refused_rc, "%s",
+				  b->items[i].refused);
 	return desk_act_sign_follow(d, b->items[i].act, seq, err);
 }
 

@@ -79,4 +79,14 @@ struct desk_bg_state {
 /* The desk's background sync state (never NULL). */
 struct desk_bg_state *desk_bg_state(struct desk *d);
 
+/* Rereads order number's status into the index (the store held). */
+void desk_row_refresh(struct desk *d, const char *number);
+
+/*
+ * How many orders of the index have status; the first max of their
+ * numbers (borrowed from the index) go to numbers.
+ */
+size_t desk_index_with_status(const struct desk *d, int status,
+			      const char **numbers, size_t max);
+
 #endif

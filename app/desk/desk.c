@@ -1664,3 +1664,27 @@ enum od_code desk_verify_all(struct desk *d, long long *entries,
 		*entries = rep.entries;
 	return rc;
 }
+
+/* refresh_row for desk-check.c: a check refused for the order's state
+ * shows the row as the store holds it (the store held by the caller). */
+void desk_row_refresh(struct desk *d, const char *number)
+{
+	refresh_row(d, number);
+}
+
+/* For desk-hold.c: the index's orders of one status, whatever the list
+ * shows, without a walk of the store. */
+size_t desk_index_with_status(const struct desk *d, int status,
+			      const char **numbers, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nrows; i++) {
+		if (d->rows[i].status != status)
+			continue;
+		if (n < max)
+			numbers[n] = d->rows[i].number;
+		n++;
+	}
+	return n;
+}

@@ -341,6 +341,16 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 			       struct desk_bulk **out, struct od_err *err);
 
 /*
+ * desk_bulk_prepare for order.hold or order.release: one reason (for a
+ * release, "" or NULL for none) in every order's statement.
+ */
+enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
+				      const char *const *numbers, size_t n,
+				      const char *reason,
+				      struct desk_bulk **out,
+				      struct od_err *err);
+
+/*
  * What the dialog shows: every statement to be signed, each field as it
  * will be signed except prev, which links each to the entry signed just
  * before it and is known only then (borrowed from b).
@@ -489,8 +499,77 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 			       const char *pass, size_t pass_len,
 			       struct desk_act **out, struct od_err *err);
 
+/*
+ * Whether name may be a person's name, by the statement's own rule (a-z,
+ * 0-9, '.', '_' or '-', a letter first, at most STMT_NAME_MAX), for a form
+ * to say so as the field is left (desk-check.c).  OD_E_INPUT says why.
+ */
+enum od_code desk_check_person_name(struct desk *d, const char *name,
+				    struct od_err *err);
+
+/*
+ * Whether the signed-in person's kind about order number would be taken
+ * now, asked before the first field: the statement, with stand-ins for its
+ * words, applied in a transaction that is rolled back, so the answer is
+ * the fold's own (role, state: "order 1001 is new; only confirmed orders
+ * can ship").  Nothing is signed or kept (desk-check.c).
+ */
+enum od_code desk_check_act(struct desk *d, enum stmt_kind kind,
+			    const char *number, struct od_err *err);
+
+/*
+ * desk_check_act for user.role (to role) or user.revoke of name: "keep an
+ * owner" and "already revoked" said before the form or the statement.
+ */
+enum od_code desk_check_user(struct desk *d, enum stmt_kind kind,
+			     const char *name, const char *role,
+			     struct od_err *err);
+
+/* The roles that may sign kind, in words: "owner and shopkeeper". */
+void desk_who_may(enum stmt_kind kind, char *out, size_t size);
+
 /* The fingerprint of the signed-in person's key ("" when locked). */
 const char *desk_key_fingerprint(const struct desk *d);
+
+/* ---- holds by reason (desk-hold.c) ---- */
+
+#define DESK_HOLD_REASONS 5
+
+/* Shopify's fixed reasons for a hold, "other" last; NULL-ended. */
+extern const char *const desk_hold_reasons[DESK_HOLD_REASONS + 1];
+
+/*
+ * Which of desk_hold_reasons a hold's reason text falls under: the one it
+ * is, or starts with before a ':' (any case), else "other".
+ */
+size_t desk_hold_kind(const char *reason);
+
+/* The reason the desk signs: "REASON", or "REASON: DETAILS". */
+void desk_hold_text(size_t kind, const char *details, char *out,
+		    size_t size);
+
+/* One held order and its reason. */
+struct desk_held {
+	char number[STMT_ORDER_MAX + 1];
+	char *reason;           /* as signed */
+	size_t kind;            /* desk_hold_kind(reason) */
+};
+
+/* The held orders, by number, and how many per reason. */
+struct desk_holds {
+	struct desk_held *h;
+	size_t n, cap;
+	size_t count[DESK_HOLD_REASONS];
+};
+
+/* Reads every held order's reason; *out is the caller's. */
+enum od_code desk_holds(struct desk *d, struct desk_holds **out,
+			struct od_err *err);
+
+/* The held order number in h, or NULL. */
+const struct desk_held *desk_holds_find(const struct desk_holds *h,
+					const char *number);
+void desk_holds_free(struct desk_holds *h);
 
 /* ---- shared with app/orderdesk/cmd-act.c ---- */
 

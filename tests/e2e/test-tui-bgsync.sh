@@ -99,12 +99,12 @@ STORE="$A"
 start_pane
 sign_in mei "$MEI_PASS" --sync-every 2
 see "(a) the status line says online, 0 waiting, and the sync's time" \
-	'│ online 0 waiting [0-2][0-9]:[0-5][0-9] *$'
-check "and keeps the key hints" grep -q '│ Enter open c confirm' \
+	'│ online 0 waiting synced [0-2][0-9]:[0-5][0-9] *$'
+check "and keeps the key hints" grep -q '│ Enter open c conf' \
 	<(tm capture-pane -p)
 tm resize-window -x 120 -y 24
 see "over 100 columns it says so in words" \
-	'│ backend online · 0 statements waiting · last sync [0-2][0-9]:[0-5][0-9] *$'
+	'│ backend online · 0 statements waiting · synced [0-2][0-9]:[0-5][0-9] *$'
 tm resize-window -x 80 -y 24
 see "back at 80 columns, the short words" '│ online 0 waiting '
 

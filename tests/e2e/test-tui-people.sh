@@ -56,29 +56,26 @@ tm send-keys -l "lee passphrase 1"
 tm send-keys Enter
 tm send-keys -l "lee passphrase 2"
 tm send-keys Enter
-screen "two different passphrases are refused" 'The two passphrases differ; nothing signed'
+screen "two different passphrases are refused as the field is left" 'the two passphrases differ; type it again'
+check "in the form, still open" grep -q 'Again' "$T/pane"
+tm send-keys Escape
+screen "Esc leaves it, nothing signed" 'Nothing signed'
 tm send-keys a
 wait_for 'Again'
-tm send-keys -l lee
+tm send-keys -l "Lee"
 tm send-keys Enter
-tm send-keys C-u
-tm send-keys -l boss
-tm send-keys Enter
-tm send-keys -l "lee passphrase 1"
-tm send-keys Enter
-tm send-keys -l "lee passphrase 1"
-tm send-keys Enter
-screen "an unknown role is refused before anything is shown" 'role'
+screen "a name the statement refuses is said as the field is left" 'a name takes a-z 0-9 . _ - only, a letter first'
 check "without a dialog" bash -c "! grep -q 'You are about to sign' '$T/pane'"
-tm send-keys a
-wait_for 'Again'
-tm send-keys -l lee
-tm send-keys Enter Enter
+tm send-keys C-a Delete
+tm send-keys -l l
+tm send-keys Enter
+screen "fixed at its start, the name is taken; the role is a choice" ' staff  .*shopkeeper'
+tm send-keys Right Enter
 tm send-keys -l "short"
 tm send-keys Enter
-tm send-keys -l "short"
-tm send-keys Enter
-screen "a short passphrase is refused" 'passphrase needs at least 8'
+screen "a short passphrase is refused as the field is left" 'passphrase needs at least 8'
+tm send-keys Escape
+wait_for 'Nothing signed'
 od_as owner "$OWNER_PASS" user list
 check "the store holds no lee" bash -c "! grep -q '^lee' '$T/out'"
 
@@ -86,9 +83,9 @@ check "the store holds no lee" bash -c "! grep -q '^lee' '$T/out'"
 n=$(grep -nE '^kim ' "$T/out" | cut -d: -f1)
 for _ in $(seq 3 "$n"); do tm send-keys j; done
 tm send-keys r
-screen "r asks for kim's new role" 'New role for kim'
-tm send-keys C-u
-tm send-keys -l shopkeeper
+screen "r asks for kim's new role, a choice" 'New role for kim'
+check "of the three roles" grep -Eq 'staff .* shopkeeper .* owner' "$T/pane"
+tm send-keys Right
 tm send-keys Enter
 screen "the dialog shows the user.role it will sign" '│ kind: user.role'
 check "with kim and the new role" bash -c "grep -q '│ user: kim' '$T/pane' && grep -q '│ role: shopkeeper' '$T/pane'"

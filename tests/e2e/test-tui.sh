@@ -110,8 +110,9 @@ screen "? lists the keys of the screen" 'keys of Orders'
 check "help names the actions" bash -c "grep -q 'confirm' '$T/pane' && grep -q 'PgUp PgDn' '$T/pane'"
 tm send-keys Escape
 
-tm resize-window -x 60 -y 20
-screen "below 80x24 the desk says the window is too small" 'window is too small'
+tm resize-window -x 59 -y 15
+screen "below 60x16 the desk says the window is too small" 'window is too small'
+check "and names the size it needs" grep -q 'needs 60x16' "$T/pane"
 tm resize-window -x 120 -y 40
 screen "a larger window redraws the list, names get more room" 'CUSTOMER {40,}ITEMS'
 check "every row is as wide as the window" \
@@ -158,8 +159,8 @@ tm send-keys '?'
 screen "help for staff" 'keys of Orders'
 check "help for staff leaves confirm out" bash -c "! grep -q confirm '$T/pane'"
 tm send-keys Escape
-tm send-keys n
-screen "n asks for a note" 'Note  '
+tm send-keys a
+screen "a asks for a note" 'Note  '
 tm send-keys -l "left at the door 門口"
 tm send-keys Enter
 screen "the note dialog shows its text" '│ text: left at the door 門口'

@@ -1,0 +1,249 @@
+/*
+ * test-desk-check.c - what the desk says before the first field: an
+ * action checked by the fold in a transaction rolled back (nothing kept),
+ * a person's role or revocation, who may sign a kind, a name's rule; and
+ * holds by reason (desk-check.c, desk-hold.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/desk/desk.h"
+#include "app/log/order.h"
+#include "app/shop/shop.h"
+
+#define OWNER_PASS "owner passphrase 1"
+#define MEI_PASS "mei passphrase 1"
+#define SAM_PASS "sam passphrase 1"
+
+static char dir[64];
+
+/* Places order number, new. */
+static enum od_code place(struct shop *sh, const char *number,
+			  struct od_err *err)
+{
+	char *lines[1] = { "1 Main Street" };
+	struct order_item item = { "TEA-1", "Green tea", 2, 450, 0 };
+	struct statement *st = NULL;
+	struct order o;
+	enum od_code rc;
+
+	memset(&o, 0, sizeof o);
+	o.number = (char *)number;
+	o.placed_at = "2026-11-01T10:00:00Z";
+	memcpy(o.currency, "EUR", 4);
+	o.customer_name = "Anna Müller";
+	o.email = "";
+	o.phone = "";
+	o.ship_name = "Anna Müller";
+	o.ship_lines[0] = lines[0];
+	o.nlines = 1;
+	o.city = "Berlin";
+	o.postcode = "";
+	memcpy(o.country, "DE", 3);
+	o.items = &item;
+	o.nitems = 1;
+	o.total = 900;
+	o.note = "";
+	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
+	if (rc == OD_OK)
+		rc = order_to_statement(&o, st, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+static struct desk *open_as(const char *user, const char *pass)
+{
+	struct desk *d = NULL;
+	struct od_err err;
+
+	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
+	if (desk_unlock(d, user, pass, strlen(pass), &err) != OD_OK)
+		fail_msg("unlock %s: %s", user, err.msg);
+	return d;
+}
+
+static int setup(void **state)
+{
+	struct shop *sh = NULL;
+	struct od_err err;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test-desk-check.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	strcat(dir, "/s");
+	if (shop_init(dir, "Check test", "owner", OWNER_PASS,
+		      strlen(OWNER_PASS), &err) != OD_OK ||
+	    shop_unlock(dir, "owner", OWNER_PASS, strlen(OWNER_PASS),
+			SHOP_WRITE, &sh, &err) != OD_OK ||
+	    shop_user_add(sh, "mei", ROLE_SHOPKEEPER, MEI_PASS,
+			  strlen(MEI_PASS), &err) != OD_OK ||
+	    shop_user_add(sh, "sam", ROLE_STAFF, SAM_PASS, strlen(SAM_PASS),
+			  &err) != OD_OK ||
+	    place(sh, "3001", &err) != OD_OK ||
+	    place(sh, "3002", &err) != OD_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		shop_close(sh);
+		return -1;
+	}
+	shop_close(sh);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	dir[strlen(dir) - 2] = '\0';
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Entries in order number's history. */
+static size_t history(struct desk *d, const char *number)
+{
+	struct desk_detail *dd = NULL;
+	struct od_err err;
+	size_t n;
+
+	assert_int_equal(desk_detail(d, number, &dd, &err), OD_OK);
+	n = dd->nevents;
+	desk_detail_free(dd);
+	return n;
+}
+
+static void test_act_checked_by_the_fold(void **state)
+{
+	struct desk *mei = open_as("mei", MEI_PASS);
+	struct desk_act *act = NULL;
+	struct od_err err;
+	long long seq;
+
+	(void)state;
+	/* A new order cannot ship: said before any field. */
+	assert_int_equal(desk_check_act(mei, STMT_SHIPMENT_CONFIRM, "3001",
+					&err), OD_E_STATE);
+	assert_non_null(strstr(err.msg, "order 3001 is new; only confirmed "
+			       "orders can ship"));
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_RELEASE, "3001",
+					&err), OD_E_STATE);
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_CONFIRM, "3001",
+					&err), OD_OK);
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_HOLD, "3001", &err),
+			 OD_OK);
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_NOTE, "3001", &err),
+			 OD_OK);
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_CONFIRM, "9999",
+					&err), OD_E_NOTFOUND);
+	/* Checked, never kept: the order is as it was. */
+	assert_int_equal(history(mei, "3001"), 1);
+	assert_int_equal(desk_prepare(mei, STMT_ORDER_CONFIRM, "3002", NULL,
+				      NULL, NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(mei, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_check_act(mei, STMT_SHIPMENT_CONFIRM, "3002",
+					&err), OD_OK);
+	assert_int_equal(desk_check_act(mei, STMT_ORDER_CONFIRM, "3002",
+					&err), OD_E_STATE);
+	assert_int_equal(history(mei, "3002"), 2);
+	desk_free(mei);
+}
+
+static void test_role_checked_too(void **state)
+{
+	struct desk *sam = open_as("sam", SAM_PASS);
+	struct od_err err;
+	char who[64];
+
+	(void)state;
+	assert_int_equal(desk_check_act(sam, STMT_ORDER_CONFIRM, "3001",
+					&err), OD_E_DENIED);
+	assert_int_equal(desk_check_act(sam, STMT_ORDER_NOTE, "3001", &err),
+			 OD_OK);
+	desk_who_may(STMT_ORDER_CONFIRM, who, sizeof who);
+	assert_string_equal(who, "owner and shopkeeper");
+	desk_who_may(STMT_ORDER_NOTE, who, sizeof who);
+	assert_string_equal(who, "owner, shopkeeper and staff");
+	desk_who_may(STMT_USER_ADD, who, sizeof who);
+	assert_string_equal(who, "owner");
+	desk_free(sam);
+}
+
+static void test_the_only_owner_is_kept(void **state)
+{
+	struct desk *owner = open_as("owner", OWNER_PASS);
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(desk_check_user(owner, STMT_USER_REVOKE, "owner",
+					 NULL, &err), OD_E_STATE);
+	assert_non_null(strstr(err.msg, "only owner"));
+	assert_int_equal(desk_check_user(owner, STMT_USER_ROLE, "owner",
+					 "staff", &err), OD_E_STATE);
+	assert_int_equal(desk_check_user(owner, STMT_USER_ROLE, "mei",
+					 "owner", &err), OD_OK);
+	assert_int_equal(desk_check_user(owner, STMT_USER_REVOKE, "sam", NULL,
+					 &err), OD_OK);
+	assert_int_equal(desk_check_user(owner, STMT_USER_ROLE, "nobody",
+					 "staff", &err), OD_E_NOTFOUND);
+	assert_int_equal(desk_check_person_name(owner, "Lee", &err),
+			 OD_E_INPUT);
+	assert_int_equal(desk_check_person_name(owner, "", &err), OD_E_INPUT);
+	assert_int_equal(desk_check_person_name(owner, "lee.k", &err), OD_OK);
+	desk_free(owner);
+}
+
+static void test_holds_by_reason(void **state)
+{
+	struct desk *mei = open_as("mei", MEI_PASS);
+	struct desk_holds *h = NULL;
+	struct desk_act *act = NULL;
+	struct od_err err;
+	char text[128];
+	long long seq;
+
+	(void)state;
+	assert_int_equal(desk_hold_kind("incorrect address: no flat"), 2);
+	assert_int_equal(desk_hold_kind("Out of stock"), 3);
+	assert_int_equal(desk_hold_kind("awaiting payments"), 4);
+	assert_int_equal(desk_hold_kind("customer asked to wait"), 4);
+	assert_int_equal(desk_hold_kind(NULL), 4);
+	desk_hold_text(1, "", text, sizeof text);
+	assert_string_equal(text, "high risk of fraud");
+	desk_hold_text(2, "no flat number", text, sizeof text);
+	assert_string_equal(text, "incorrect address: no flat number");
+	assert_int_equal(desk_prepare(mei, STMT_ORDER_HOLD, "3001", text, NULL,
+				      NULL, &act, &err), OD_OK);
+	assert_int_equal(desk_act_sign(mei, act, &seq, &err), OD_OK);
+	desk_act_free(act);
+	assert_int_equal(desk_holds(mei, &h, &err), OD_OK);
+	assert_int_equal(h->n, 1);
+	assert_int_equal(h->count[2], 1);
+	assert_string_equal(desk_holds_find(h, "3001")->reason, text);
+	assert_null(desk_holds_find(h, "3002"));
+	desk_holds_free(h);
+	desk_free(mei);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_act_checked_by_the_fold),
+		cmocka_unit_test(test_role_checked_too),
+		cmocka_unit_test(test_the_only_owner_is_kept),
+		cmocka_unit_test(test_holds_by_reason),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
