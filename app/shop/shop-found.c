@@ -44,39 +44,52 @@ static enum od_code append_genesis(struct shop *sh, const char *shop_name,
 	return rc;
 }
 
+/*
+ * The start of every new shop in dir: the directory locked, no shop there
+ * yet (a database without key slots is what an interrupted start leaves,
+ * and goes), empty key slots and a fresh data key.
+ */
+static enum od_code begin_new(const char *dir, struct shop **out,
+			      struct od_err *err)
+{
+	struct shop *sh;
+	struct stat sb;
+	enum od_code rc = shop_take_dir(dir, &sh, err);
+
+	*out = NULL;
+	if (rc != OD_OK)
+		return rc;
+	if (lstat(sh->slots_path, &sb) == 0)
+		rc = od_err_set(err, OD_E_EXISTS, "%s already holds a shop; "
+				"use another --store DIR", dir);
+	if (rc == OD_OK) {
+		shop_remove_db_files(sh->db_path);
+		rc = keyslot_new(sh->slots_path, &sh->slots, err);
+	}
+	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
+				      sizeof sh->data_key) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
+	if (rc != OD_OK) {
+		shop_close(sh);
+		return rc;
+	}
+	*out = sh;
+	return OD_OK;
+}
+
 enum od_code shop_init(const char *dir, const char *shop_name,
 		       const char *owner, const char *pass, size_t pass_len,
 		       struct od_err *err)
 {
 	uint8_t seed[KEYSLOT_SEED_LEN];
-	struct shop *sh = shop_alloc();
-	struct stat sb;
+	struct shop *sh = NULL;
 	enum od_code rc;
 	int made_db = 0;
 
-	if (sh == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = shop_make_dir(dir, err);
-	if (rc == OD_OK)
-		rc = shop_paths(sh, dir, err);
-	if (rc == OD_OK)
-		rc = shop_take_lock(sh, 1, err);
+	rc = begin_new(dir, &sh, err);
 	if (rc != OD_OK)
-		goto out;
-	if (lstat(sh->slots_path, &sb) == 0) {
-		rc = od_err_set(err, OD_E_EXISTS,
-				"%s already holds a shop; use another --store "
-				"DIR", dir);
-		goto out;
-	}
-	/* A database without key slots is what an interrupted init leaves. */
-	shop_remove_db_files(sh->db_path);
-	rc = keyslot_new(sh->slots_path, &sh->slots, err);
-	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
-				      sizeof sh->data_key) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
-	if (rc == OD_OK)
-		rc = sigkey_generate_seed(seed, err);
+		return rc;
+	rc = sigkey_generate_seed(seed, err);
 	if (rc == OD_OK)
 		rc = keyslot_add(sh->slots, owner, pass, pass_len, sh->data_key,
 				 seed, NULL, err);
@@ -92,7 +105,6 @@ enum od_code shop_init(const char *dir, const char *shop_name,
 		rc = keyslot_save(sh->slots, sh->data_key, err);
 	if (rc == OD_OK)
 		rc = shop_sync_dir(dir, err);
-out:
 	secret_wipe(seed, sizeof seed);
 	if (rc != OD_OK && made_db) {
 		store_close(sh->store);
@@ -106,37 +118,20 @@ out:
 enum od_code shop_create_joined(const char *dir, struct shop **out,
 				struct od_err *err)
 {
-	struct shop *sh = shop_alloc();
-	struct stat sb;
+	struct shop *sh = NULL;
 	enum od_code rc;
 
 	*out = NULL;
-	if (sh == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = shop_make_dir(dir, err);
-	if (rc == OD_OK)
-		rc = shop_paths(sh, dir, err);
-	if (rc == OD_OK)
-		rc = shop_take_lock(sh, 1, err);
-	if (rc == OD_OK && lstat(sh->slots_path, &sb) == 0)
-		rc = od_err_set(err, OD_E_EXISTS, "%s already holds a shop; "
-				"use another --store DIR", dir);
+	rc = begin_new(dir, &sh, err);
 	if (rc != OD_OK)
-		goto out;
-	shop_remove_db_files(sh->db_path);
-	rc = keyslot_new(sh->slots_path, &sh->slots, err);
-	if (rc == OD_OK && gnutls_rnd(GNUTLS_RND_KEY, sh->data_key,
-				      sizeof sh->data_key) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot make a random key");
-	if (rc == OD_OK)
-		rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
+		return rc;
+	rc = store_create(sh->db_path, sh->data_key, &sh->store, err);
 	if (rc == OD_OK)
 		rc = shop_note_db_file(sh, err);
 	if (rc == OD_OK)
 		rc = keyslot_save(sh->slots, sh->data_key, err);
 	if (rc == OD_OK)
 		rc = shop_sync_dir(dir, err);
-out:
 	if (rc != OD_OK) {
 		shop_close(sh);
 		return rc;

@@ -20,6 +20,11 @@ enum od_code shop_paths(struct shop *sh, const char *dir, struct od_err *err);
 /* Makes dir (0700) if it is missing; refuses one others may write in. */
 enum od_code shop_make_dir(const char *dir, struct od_err *err);
 
+/* A shop struct for dir (made 0700 if missing), its lock held exclusive:
+ * the start of founding one or of locking it for a restore. */
+enum od_code shop_take_dir(const char *dir, struct shop **out,
+			   struct od_err *err);
+
 /* Takes the store's lock, shared or exclusive, waiting a little. */
 enum od_code shop_take_lock(struct shop *sh, int exclusive, struct od_err *err);
 

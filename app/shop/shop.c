@@ -191,12 +191,13 @@ void shop_close(struct shop *sh)
 	free(sh);
 }
 
-enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
+enum od_code shop_take_dir(const char *dir, struct shop **out,
+			   struct od_err *err)
 {
 	struct shop *sh = shop_alloc();
 	enum od_code rc;
 
-	*fd = -1;
+	*out = NULL;
 	if (sh == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	rc = shop_make_dir(dir, err);
@@ -204,12 +205,26 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
 		rc = shop_paths(sh, dir, err);
 	if (rc == OD_OK)
 		rc = shop_take_lock(sh, 1, err);
-	if (rc == OD_OK) {
-		*fd = sh->lock_fd;
-		sh->lock_fd = -1;
+	if (rc != OD_OK) {
+		shop_close(sh);
+		return rc;
 	}
+	*out = sh;
+	return OD_OK;
+}
+
+enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err)
+{
+	struct shop *sh;
+	enum od_code rc = shop_take_dir(dir, &sh, err);
+
+	*fd = -1;
+	if (rc != OD_OK)
+		return rc;
+	*fd = sh->lock_fd;
+	sh->lock_fd = -1;
 	shop_close(sh);
-	return rc;
+	return OD_OK;
 }
 
 /* Removes a database file, its WAL and shm companions and its record. */
