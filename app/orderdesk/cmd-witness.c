@@ -3,6 +3,8 @@
  * log (app/witness/witness.h), on the owner's second machine or anywhere.
  *
  *   witness key --dir DIR [--name NAME]     its cosigner key, for desks
+ *   witness key                             this desk's own cosigner key
+ *                                           (app/sync/sync-cosign.h)
  *   witness add-log --dir DIR VKEY          witness the log of VKEY
  *   witness serve --dir DIR --listen A:P    answer POST /add-checkpoint
  *
@@ -22,6 +24,7 @@
 
 #include "app/keys/pki.h"
 #include "app/log/cosignature.h"
+#include "app/sync/sync-cosign.h"
 #include "app/witness/witness.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -185,21 +188,38 @@ static enum od_code serve(struct cli *c, struct witness *w, const char *dir,
 	return OD_OK;
 }
 
-/* Prints w's cosigner key. */
-static enum od_code print_key(struct cli *c, struct witness *w,
+/* Prints the cosigner key v. */
+static enum od_code print_key(struct cli *c, const struct note_verifier *v,
 			      struct od_err *err)
 {
-	struct note_verifier v;
 	struct buf b;
 	enum od_code rc;
 
-	witness_key(w, &v);
 	buf_init(&b, 512);
-	rc = cosigner_text(&v, &b, err);
+	rc = cosigner_text(v, &b, err);
 	if (rc == OD_OK)
 		fprintf(c->out, "%s\n", b.data);
 	buf_free(&b);
 	return rc == OD_OK ? cli_flush(c, err) : rc;
+}
+
+/* Prints this desk's own cosigner key (app/sync/sync-cosign.h). */
+static enum od_code desk_key(struct cli *c, struct od_err *err)
+{
+	char origin[CHECKPOINT_NAME_MAX + 1], *shop = NULL;
+	struct note_verifier v;
+	struct shop *sh = NULL;
+	enum od_code rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+
+	if (rc == OD_OK)
+		rc = store_meta_get(sh->store, "shop", &shop, err);
+	if (rc == OD_OK) {
+		checkpoint_origin(shop, origin, sizeof origin);
+		rc = sync_cosigner(sh->store, origin, NULL, &v, err);
+	}
+	free(shop);
+	shop_close(sh);
+	return rc == OD_OK ? print_key(c, &v, err) : rc;
 }
 
 static enum od_code run(struct cli *c, int argc, char **argv,
@@ -227,6 +247,8 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 		else
 			return cli_usage(&cmd_witness_entry, err);
 	}
+	if (dir == NULL && strcmp(sub, "key") == 0 && name == NULL)
+		return desk_key(c, err);
 	if (dir == NULL)
 		return cli_usage(&cmd_witness_entry, err);
 	if (strcmp(sub, "add-log") == 0)
@@ -239,16 +261,21 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 	if (strcmp(sub, "key") != 0 && strcmp(sub, "serve") != 0)
 		return cli_usage(&cmd_witness_entry, err);
 	rc = witness_open(dir, name, &w, err);
-	if (rc == OD_OK)
-		rc = strcmp(sub, "key") == 0 ? print_key(c, w, err)
-					     : serve(c, w, dir, addr, port, err);
+	if (rc == OD_OK && strcmp(sub, "key") == 0) {
+		struct note_verifier v;
+
+		witness_key(w, &v);
+		rc = print_key(c, &v, err);
+	} else if (rc == OD_OK) {
+		rc = serve(c, w, dir, addr, port, err);
+	}
 	witness_close(w);
 	return rc;
 }
 
 const struct cli_command cmd_witness_entry = {
 	"witness",
-	"key|serve|add-log --dir DIR [--name NAME] [--listen ADDR:PORT] [VKEY]",
+	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]",
 	"a witness that cosigns the shop's log (C2SP tlog-witness)",
 	run,
 };

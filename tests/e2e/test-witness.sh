@@ -54,14 +54,15 @@ start_witness() {
 # cosigned CHECKPOINT: the last answer was 200 and OpenSSL verifies it.
 cosigned() { [ "$CODE" = 200 ] && openssl_verifies "$1"; }
 
-# openssl_verifies CHECKPOINT: the cosignature line in $T/wresp verifies
-# under the witness key $WKEY over the C2SP message, by OpenSSL alone.
+# openssl_verifies CHECKPOINT [KEY [LINEFILE]]: the cosignature line in
+# LINEFILE ($T/wresp) verifies under KEY ($WKEY) over the C2SP message, by
+# OpenSSL alone.
 openssl_verifies() {
-	local raw ts
+	local raw ts WKEY=${2:-$WKEY} line=${3:-$T/wresp}
 	echo "$WKEY" | cut -d+ -f3- | base64 -d | tail -c 32 > "$T/wpub"
 	{ printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'
 	  cat "$T/wpub"; } > "$T/wpub.der"
-	awk '{print $3}' "$T/wresp" | base64 -d > "$T/raw"
+	awk '{print $3}' "$line" | base64 -d > "$T/raw"
 	ts=$((16#$(dd if="$T/raw" bs=1 skip=4 count=8 2> /dev/null | xxd -p)))
 	dd if="$T/raw" bs=1 skip=12 count=64 of="$T/sig" 2> /dev/null
 	{ printf 'cosignature/v1\ntime %s\n' "$ts"; sed '/^$/,$d' "$1"; } \
@@ -76,6 +77,7 @@ openssl_verifies() {
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
 PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
 VKEY=$("$ODD" --dir "$BK" key)
+"$ODD" --dir "$BK" desk add desk-b > /dev/null
 start_backend
 new_shop
 jq '.[0:7]' "$SAMPLE" > "$T/seven.json"
@@ -139,6 +141,7 @@ add "$T/b10"
 check "old 8, the real proof and the checkpoint of 10: 200, verified" \
 	cosigned "$T/cp10"
 check "the checkpoint of 10 is kept" cmp -s "$STATE" "$T/cp10"
+cp "$T/wresp" "$T/w10"
 check "OpenSSL does not take that cosignature for the checkpoint of 8" \
 	test -n "$(openssl_verifies "$T/cp8" || echo refused)"
 
@@ -169,6 +172,65 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 check "a GET: 405" test "$CODE" = 405
 check "after all that, the kept checkpoint is still the one of 10" \
 	cmp -s "$STATE" "$T/cp10"
+
+# --- desks cosign what they verified; the backend serves the cosignatures ---
+od "$OWNER_PASS" witness key
+DKEY=$(cat "$T/out")
+check "witness key (no --dir) prints this desk's cosigner key, named by the log" \
+	test "${DKEY%%/desk-*}" = orderdesk/Test-shop -a "${DKEY%%+*}" != "$DKEY"
+od "$OWNER_PASS" witness key
+check "the same key again" test "$(cat "$T/out")" = "$DKEY"
+checkpoint "$T/served"
+grep "^$(printf '\xe2\x80\x94') ${DKEY%%+*} " "$T/served" > "$T/dline"
+check "GET /v1/checkpoint carries desk A's cosignature of the checkpoint of 10" \
+	openssl_verifies "$T/cp10" "$DKEY" "$T/dline"
+"$TOOLS/od-proof" checkpoint "$VKEY" "$T/served" > "$T/proof.out" 2>&1
+check "the log's own signature still opens it (od-proof)" \
+	grep -q "^10 " "$T/proof.out"
+od "$OWNER_PASS" backup "$T/a.bak"
+A_STORE=$STORE
+STORE="$T/storeb"
+od_as owner "$OWNER_PASS" restore "$T/a.bak"
+od_as owner "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" \
+	--pin "$PIN" --ca "$BK/desks/desk-b/ca.pem" \
+	--cert "$BK/desks/desk-b/desk.pem" --key "$BK/desks/desk-b/desk.key"
+expect_ok "desk B attaches and syncs"
+od "$OWNER_PASS" witness key
+BKEY=$(cat "$T/out")
+STORE=$A_STORE
+checkpoint "$T/served"
+grep "^$(printf '\xe2\x80\x94') ${BKEY%%+*} " "$T/served" > "$T/bline"
+check "desk B has a key of its own, and its cosignature is served too" \
+	test "$BKEY" != "$DKEY" -a "$(grep -c '/desk-' "$T/served")" = 2
+check "desk B's cosignature verifies (OpenSSL)" \
+	openssl_verifies "$T/cp10" "$BKEY" "$T/bline"
+
+# post BODY: POST /v1/cosignature as desk A; status in $CODE.
+post() {
+	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
+		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+		--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
+		--data-binary "$1" "https://127.0.0.1:$PORT/v1/cosignature")
+}
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
+	'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
+check "the witness's cosignature of 10, posted: 200" test "$CODE" = 200
+checkpoint "$T/served"
+check "and served with the checkpoint (3 cosignatures)" \
+	test "$(grep -c "^$(printf '\xe2\x80\x94')" "$T/served")" = 4
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
+	'{cosigner: $k, size: 9, cosignature: ($l + "\n")}')"
+check "the same cosignature posted as one of 9 entries: 422" \
+	test "$CODE" = 422
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
+	'{cosigner: $k, size: 11, cosignature: ($l + "\n")}')"
+check "a size past the log: 400 naming the log's size" \
+	test "$CODE" = 400 && grep -q "has 10 entries" "$T/resp"
+post "$(jq -n --arg k "$DKEY" --arg l "$(cat "$T/w10")" \
+	'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
+check "someone else's line under desk A's key: 422" test "$CODE" = 422
+post '{"cosigner": "x", "size": 10}'
+check "a malformed cosignature request: 400" test "$CODE" = 400
 
 # --- a restart keeps what it knows -------------------------------------------
 kill "$W_PID"; wait "$W_PID" 2> /dev/null; W_PID=""
