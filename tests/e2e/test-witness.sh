@@ -231,6 +231,13 @@ post "$(jq -n --arg k "$DKEY" --arg l "$(cat "$T/w10")" \
 check "someone else's line under desk A's key: 422" test "$CODE" = 422
 post '{"cosigner": "x", "size": 10}'
 check "a malformed cosignature request: 400" test "$CODE" = 400
+od "$OWNER_PASS" sync
+od "$OWNER_PASS" audit proof --order "$(jq -r '.[0].number' "$SAMPLE")" \
+	--out "$T/proofs"
+od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY"
+expect_ok "an offline proof whose checkpoint carries the cosignatures checks"
+check "its checkpoint carries them (3 lines after the log's)" \
+	test "$(cat "$T"/proofs/*.proof | grep -c "/desk-\|w1 ")" -ge 3
 
 # --- a restart keeps what it knows -------------------------------------------
 kill "$W_PID"; wait "$W_PID" 2> /dev/null; W_PID=""
