@@ -87,17 +87,21 @@ static enum od_code write_pem(const char *dir, const char *name,
 static enum od_code make_tls(const char *dir, const char *addr,
 			     struct od_err *err)
 {
-	const char *hosts[2] = { addr, "localhost" };
+	char host[256] = "localhost";
+	const char *hosts[3] = { addr, "localhost", host };
 	char *ca = NULL, *cakey = NULL, *cert = NULL, *key = NULL, path[4096];
 	enum od_code rc;
 
 	snprintf(path, sizeof path, "%s/server.pem", dir);
 	if (access(path, F_OK) == 0)
 		return OD_OK;
+	/* Reached by this machine's name too, not only the address. */
+	if (gethostname(host, sizeof host - 1) != 0 || !pki_name_ok(host))
+		snprintf(host, sizeof host, "localhost");
 	rc = pki_make_ca("orderdesk witness", &ca, &cakey, err);
 	if (rc == OD_OK)
 		rc = pki_make_leaf(ca, cakey, PKI_SERVER, "orderdesk-witness",
-				   hosts, 2, &cert, &key, err);
+				   hosts, 3, &cert, &key, err);
 	if (rc == OD_OK)
 		rc = write_pem(dir, "ca.pem", ca, err);
 	if (rc == OD_OK)

@@ -132,10 +132,11 @@ enum od_code sync_cosign(struct store *s, const struct backend_call *bc,
 				"desk's cosignature of its own checkpoint of "
 				"%llu entries: it holds another log than it "
 				"signed", (unsigned long long)c->size);
-	else if (rc != OD_OK && (status == 0 || status == 404 ||
-				 status >= 500))
-		rc = OD_OK;                 /* an older backend, or later */
-	else if (rc == OD_OK) {
+	else if (rc != OD_OK && (status == 0 || status >= 500))
+		rc = OD_OK;                 /* the next sync tries again */
+	else if (rc == OD_OK || status == 404) {
+		/* Sent, or an older backend: not asked again for this size. */
+		rc = OD_OK;
 		snprintf(size, sizeof size, "%llu", (unsigned long long)c->size);
 		if (store_begin(s, err) == OD_OK) {
 			if (store_meta_set(s, SYNC_META_COSIGNED, size, err) ==

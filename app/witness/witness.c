@@ -201,6 +201,19 @@ void witness_key(const struct witness *w, struct note_verifier *v)
 	cosigner_make(w->name, pub, v, &(struct od_err){ 0 });
 }
 
+/* Whether text (NULL: none) has the whole line line. */
+static int has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p;
+
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n'),
+	     p = p ? p + 1 : NULL)
+		if (strncmp(p, line, n) == 0 && p[n] == '\n')
+			return 1;
+	return 0;
+}
+
 enum od_code witness_add_log(const char *dir, const char *vkey,
 			     struct od_err *err)
 {
@@ -217,7 +230,7 @@ enum od_code witness_add_log(const char *dir, const char *vkey,
 		buf_init(&b, FILE_MAX);
 		rc = OD_OK;
 	}
-	if (rc == OD_OK && b.data != NULL && strstr(b.data, vkey) != NULL) {
+	if (rc == OD_OK && has_line(b.data, vkey)) {
 		buf_free(&b);
 		return OD_OK;
 	}

@@ -31,6 +31,22 @@ static void request(uint64_t old, const struct checkpoint *c,
 	assert_int_equal(checkpoint_sign(c, k, body, &err), OD_OK);
 }
 
+/* The lines of dir/logs. */
+static int logs_lines(const char *dir)
+{
+	char path[256];
+	FILE *f;
+	int c, n = 0;
+
+	snprintf(path, sizeof path, "%s/logs", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
 static void test_fork_at_same_size(void **state)
 {
 	char dir[] = "/tmp/test-witness.XXXXXX", cmd[64];
@@ -56,6 +72,9 @@ static void test_fork_at_same_size(void **state)
 	assert_int_equal(note_verifier_text(&log, &vk, &err), OD_OK);
 	assert_int_equal(witness_add_log(dir, vk.data, &err), OD_OK);
 	assert_int_equal(witness_add_log(dir, vk.data, &err), OD_OK);
+	assert_int_equal(logs_lines(dir), 1);       /* once, however often */
+	assert_int_not_equal(witness_add_log(dir, "x+1+2", &err), OD_OK);
+	assert_int_equal(logs_lines(dir), 1);
 	assert_int_equal(witness_open(dir, "w.example/1", &w, &err), OD_OK);
 	witness_key(w, &wkey);
 	buf_init(&body, 16384);
