@@ -14,7 +14,7 @@
 
 #define NOTE_ANSWER_MAX (CHECKPOINT_NOTE_MAX + 1024)
 #define COSIG_META      "checkpoint.cosignatures"
-#define COSIGNERS_MAX   64          /* keeps the note under its 8 KiB */
+#define COSIGNERS_MAX   64          /* kept; served: what fits in 8 KiB */
 
 enum od_code backend_log_key(const struct backend *b, struct note_verifier *v,
 			     struct od_err *err)
@@ -94,7 +94,10 @@ static json_t *cosigs_load(struct store *s, struct od_err *err)
 	return o;
 }
 
-/* Appends to note the kept cosignatures of the checkpoint of size. */
+/*
+ * Appends to note the kept cosignatures of the checkpoint of size, as
+ * many as fit in a note a desk takes (CHECKPOINT_NOTE_MAX bytes).
+ */
 static enum od_code add_cosigs(struct store *s, uint64_t size,
 			       struct buf *note, struct od_err *err)
 {
@@ -106,7 +109,7 @@ static enum od_code add_cosigs(struct store *s, uint64_t size,
 		line = json_string_value(json_object_get(one, "line"));
 		if (rc == OD_OK && line != NULL &&
 		    (uint64_t)json_integer_value(json_object_get(one, "size"))
-		    == size)
+		    == size && note->len + strlen(line) <= CHECKPOINT_NOTE_MAX)
 			rc = buf_adds(note, line, err);
 	}
 	json_decref(all);

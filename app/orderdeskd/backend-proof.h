@@ -17,7 +17,8 @@
  *     checkpoint of its first N entries, kept as that cosigner's newest
  *     (an older size than one it sent before is let be); 422 when it
  *     does not verify against the backend's own checkpoint of N.  At
- *     most 64 cosigners are kept.
+ *     most 64 cosigners are kept, and served as many as keep the note
+ *     within CHECKPOINT_NOTE_MAX (a desk refuses a longer one).
  *   GET /v1/proof/inclusion?index=I&size=N
  *     200 {"index": I, "size": N, "proof": [B64, ...]}: the RFC 9162
  *     inclusion proof of leaf I (the log entry of seq I + 1) in the tree

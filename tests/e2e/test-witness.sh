@@ -231,7 +231,39 @@ post "$(jq -n --arg k "$DKEY" --arg l "$(cat "$T/w10")" \
 check "someone else's line under desk A's key: 422" test "$CODE" = 422
 post '{"cosigner": "x", "size": 10}'
 check "a malformed cosignature request: 400" test "$CODE" = 400
+
+# foreign_cosign I: a cosigner of OpenSSL's with a long name cosigns the
+# checkpoint of 10 and posts it (the status in $CODE).
+foreign_cosign() {
+	local d="$T/f$1" name id vk
+	name="cosigner-$1.$(printf 'x%.0s' $(seq 1 150))"
+	mkdir -p "$d"
+	openssl genpkey -algorithm ed25519 -out "$d/k.pem" 2> /dev/null
+	openssl pkey -in "$d/k.pem" -pubout -outform DER | tail -c 32 > "$d/pub"
+	id=$(printf '%s\n\x04' "$name" | cat - "$d/pub" | sha256sum | cut -c1-8)
+	vk="$name+$id+$(printf '\x04' | cat - "$d/pub" | base64 -w0)"
+	{ printf 'cosignature/v1\ntime 1765000000\n'; sed '/^$/,$d' "$T/cp10"; } \
+		> "$d/msg"
+	openssl pkeyutl -sign -rawin -inkey "$d/k.pem" -in "$d/msg" > "$d/sig"
+	{ echo "$id" | xxd -r -p; printf '%016x' 1765000000 | xxd -r -p
+	  cat "$d/sig"; } | base64 -w0 > "$d/b64"
+	post "$(jq -n --arg k "$vk" --arg l \
+		"$(printf '\xe2\x80\x94') $name $(cat "$d/b64")" \
+		'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
+}
+bad=""
+for i in $(seq 1 40); do
+	foreign_cosign "$i"
+	[ "$CODE" = 200 ] || bad="$bad $i:$CODE"
+done
+check "40 cosigners of OpenSSL's (long names) post theirs: 200 each ($bad)" \
+	test -z "$bad"
+checkpoint "$T/served"
+check "the served note keeps within 8192 bytes ($(wc -c < "$T/served"))" \
+	test "$(wc -c < "$T/served")" -le 8192 -a \
+	"$(grep -c cosigner- "$T/served")" -ge 20
 od "$OWNER_PASS" sync
+expect_ok "desk A syncs again and takes that note"
 od "$OWNER_PASS" audit proof --order "$(jq -r '.[0].number' "$SAMPLE")" \
 	--out "$T/proofs"
 od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY"
