@@ -878,6 +878,16 @@ static void open_refused(struct https_server *s,
 		s->cfg.open_refused(s->cfg.ctx, rs->addr);
 }
 
+/* Queues the handler's answer out with status, in its content type. */
+static enum MHD_Result respond_answer(const struct https_server *s,
+				      struct MHD_Connection *conn,
+				      unsigned status, const struct buf *out)
+{
+	return respond_with(conn, status, out->data ? out->data : "",
+			    out->len, 0, NULL, s->cfg.content_type != NULL ?
+			    s->cfg.content_type(s->cfg.ctx, status) : NULL);
+}
+
 /* libmicrohttpd's access handler: gathers the body, then asks the app. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
@@ -975,9 +985,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.conn = conn;
 	buf_init(&out, s->cfg.max_response);
 	status = s->cfg.handler(s->cfg.ctx, &req, &out);
-	ret = respond_with(conn, status, out.data ? out.data : "", out.len, 0,
-			   NULL, s->cfg.content_type != NULL ?
-			   s->cfg.content_type(s->cfg.ctx, status) : NULL);
+	ret = respond_answer(s, conn, status, &out);
 	buf_free(&out);
 	return ret;
 }
