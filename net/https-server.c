@@ -628,14 +628,14 @@ static int peer_name(struct MHD_Connection *conn, char *out, size_t size,
 }
 
 /*
- * Queues a response with a JSON body; closing adds "Connection: close"
- * (libmicrohttpd then closes the connection once it is sent) and
- * retry_after, if not NULL, a Retry-After header.
+ * Queues a response with a body of type (NULL: JSON); closing adds
+ * "Connection: close" (libmicrohttpd then closes the connection once it
+ * is sent) and retry_after, if not NULL, a Retry-After header.
  */
 static enum MHD_Result respond_with(struct MHD_Connection *conn,
 				    unsigned status, const char *body,
 				    size_t len, int closing,
-				    const char *retry_after)
+				    const char *retry_after, const char *type)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -645,7 +645,7 @@ static enum MHD_Result respond_with(struct MHD_Connection *conn,
 	if (r == NULL)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-				"application/json");
+				type != NULL ? type : "application/json");
 	if (closing)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
 					"close");
@@ -655,13 +655,6 @@ static enum MHD_Result respond_with(struct MHD_Connection *conn,
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
-}
-
-/* Queues a response with a JSON body. */
-static enum MHD_Result respond(struct MHD_Connection *conn, unsigned status,
-			       const char *body, size_t len)
-{
-	return respond_with(conn, status, body, len, 0, NULL);
 }
 
 /*
@@ -682,7 +675,7 @@ static enum MHD_Result respond_error_with(struct https_server *s,
 		s->cfg.log(s->cfg.ctx, line);
 	}
 	return respond_with(conn, status, body, strlen(body), closing,
-			    retry_after);
+			    retry_after, NULL);
 }
 
 /* Answers with {"error": msg}; msg is a fixed, plain sentence. */
@@ -885,6 +878,16 @@ static void open_refused(struct https_server *s,
 		s->cfg.open_refused(s->cfg.ctx, rs->addr);
 }
 
+/* Queues the handler's answer out with status, in its content type. */
+static enum MHD_Result respond_answer(const struct https_server *s,
+				      struct MHD_Connection *conn,
+				      unsigned status, const struct buf *out)
+{
+	return respond_with(conn, status, out->data ? out->data : "",
+			    out->len, 0, NULL, s->cfg.content_type != NULL ?
+			    s->cfg.content_type(s->cfg.ctx, status) : NULL);
+}
+
 /* libmicrohttpd's access handler: gathers the body, then asks the app. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
@@ -982,7 +985,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	req.conn = conn;
 	buf_init(&out, s->cfg.max_response);
 	status = s->cfg.handler(s->cfg.ctx, &req, &out);
-	ret = respond(conn, status, out.data ? out.data : "", out.len);
+	ret = respond_answer(s, conn, status, &out);
 	buf_free(&out);
 	return ret;
 }

@@ -126,6 +126,10 @@ struct https_config {
 	 * server refuses itself for its body's size (413), with the client's
 	 * address, so that it can count as a failed try.  May be NULL. */
 	void (*open_refused)(void *ctx, const char *addr);
+	/* The content type of the handler's answer with status, or NULL
+	 * (also when this is NULL): application/json.  A witness answers
+	 * in the types of C2SP tlog-witness. */
+	const char *(*content_type)(void *ctx, unsigned status);
 	void *ctx;                     /* for handler and log */
 	unsigned threads;              /* serving threads; 0: two per core
 					  (HTTPS_THREADS_MAX at most) */

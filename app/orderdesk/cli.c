@@ -34,6 +34,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_conflicts_entry,
 	&cmd_clock_entry,
 	&cmd_desk_entry,
+	&cmd_witness_entry,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

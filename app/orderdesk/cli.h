@@ -39,7 +39,8 @@ extern const struct cli_command cmd_init_entry, cmd_user_entry,
 	cmd_ship_entry, cmd_log_entry, cmd_audit_entry, cmd_backup_entry,
 	cmd_restore_entry;
 extern const struct cli_command cmd_sync_entry, cmd_conflicts_entry;
-extern const struct cli_command cmd_desk_entry, cmd_clock_entry;
+extern const struct cli_command cmd_desk_entry, cmd_clock_entry,
+	cmd_witness_entry;
 extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 	cmd_deliver_entry, cmd_return_entry;
 

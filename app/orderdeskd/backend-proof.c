@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/log/cosignature.h"
 #include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "storage/store-merkle.h"
 
 #define NOTE_ANSWER_MAX (CHECKPOINT_NOTE_MAX + 1024)
+#define COSIG_META      "checkpoint.cosignatures"
+#define COSIGNERS_MAX   64          /* kept; served: what fits in 8 KiB */
 
 enum od_code backend_log_key(const struct backend *b, struct note_verifier *v,
 			     struct od_err *err)
@@ -66,6 +69,53 @@ static unsigned failed(const struct route_call *c, const struct od_err *err)
 				   "log", c->note, c->note_size);
 }
 
+/*
+ * The kept cosignatures, {VKEY: {"size": N, "line": LINE}, ...}, each
+ * cosigner's newest (a new object when there are none).
+ */
+static json_t *cosigs_load(struct store *s, struct od_err *err)
+{
+	char *text = NULL;
+	json_t *o = NULL;
+	enum od_code rc = store_meta_get(s, COSIG_META, &text, err);
+
+	if (rc == OD_OK)
+		o = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	else if (rc == OD_E_NOTFOUND)
+		o = json_object();
+	free(text);
+	if (o != NULL && !json_is_object(o)) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o == NULL && rc != OD_E_NOTFOUND)
+		od_err_set(err, OD_E_TAMPERED, "the kept cosignatures are "
+			   "damaged");
+	return o;
+}
+
+/*
+ * Appends to note the kept cosignatures of the checkpoint of size, as
+ * many as fit in a note a desk takes (CHECKPOINT_NOTE_MAX bytes).
+ */
+static enum od_code add_cosigs(struct store *s, uint64_t size,
+			       struct buf *note, struct od_err *err)
+{
+	json_t *all = cosigs_load(s, err), *one;
+	const char *vkey, *line;
+	enum od_code rc = all ? OD_OK : OD_E_TAMPERED;
+
+	json_object_foreach(all, vkey, one) {
+		line = json_string_value(json_object_get(one, "line"));
+		if (rc == OD_OK && line != NULL &&
+		    (uint64_t)json_integer_value(json_object_get(one, "size"))
+		    == size && note->len + strlen(line) <= CHECKPOINT_NOTE_MAX)
+			rc = buf_adds(note, line, err);
+	}
+	json_decref(all);
+	return rc;
+}
+
 unsigned backend_get_checkpoint(const struct route_call *c)
 {
 	struct checkpoint cp;
@@ -74,7 +124,8 @@ unsigned backend_get_checkpoint(const struct route_call *c)
 	json_t *o = NULL;
 
 	buf_init(&note, NOTE_ANSWER_MAX);
-	if (backend_checkpoint(c->b, &cp, &note, &err) != OD_OK) {
+	if (backend_checkpoint(c->b, &cp, &note, &err) != OD_OK ||
+	    add_cosigs(backend_store(c->b), cp.size, &note, &err) != OD_OK) {
 		buf_free(&note);
 		return failed(c, &err);
 	}
@@ -83,6 +134,109 @@ unsigned backend_get_checkpoint(const struct route_call *c)
 	snprintf(c->note, c->note_size, "checkpoint of %llu entries",
 		 (unsigned long long)cp.size);
 	return answer(c, o);
+}
+
+/* The checkpoint text (no signatures) of the log's first size entries. */
+static enum od_code text_at(struct backend *b, uint64_t size, struct buf *note,
+			    size_t *text_len, struct od_err *err)
+{
+	struct checkpoint cp;
+	uint64_t have;
+	enum od_code rc;
+
+	memset(&cp, 0, sizeof cp);
+	checkpoint_origin(backend_shop(b), cp.origin, sizeof cp.origin);
+	cp.size = size;
+	rc = store_merkle_size(backend_store(b), &have, err);
+	if (rc == OD_OK && size > have)
+		rc = od_err_set(err, OD_E_INPUT, "the log has %llu entries, "
+				"not %llu", (unsigned long long)have,
+				(unsigned long long)size);
+	if (rc == OD_OK)
+		rc = store_merkle_root(backend_store(b), size, cp.root, err);
+	if (rc == OD_OK)
+		rc = checkpoint_sign(&cp, backend_head_key(b), note, err);
+	if (rc == OD_OK)
+		*text_len = (size_t)(strstr(note->data, "\n\n") + 1 -
+				     note->data);
+	return rc;
+}
+
+/* Keeps line as vkey's cosignature of size, unless it has a newer one. */
+static enum od_code cosig_keep(struct store *s, const char *vkey,
+			       uint64_t size, const char *line,
+			       struct od_err *err)
+{
+	json_t *all = cosigs_load(s, err), *had;
+	char *dump = NULL;
+	enum od_code rc = all ? store_begin(s, err) : OD_E_TAMPERED;
+
+	if (rc != OD_OK) {
+		json_decref(all);
+		return rc;
+	}
+	had = json_object_get(all, vkey);
+	if (had == NULL && json_object_size(all) >= COSIGNERS_MAX)
+		rc = od_err_set(err, OD_E_INPUT, "this backend keeps the "
+				"cosignatures of %d cosigners at most",
+				COSIGNERS_MAX);
+	else if (had == NULL || (uint64_t)json_integer_value(
+			 json_object_get(had, "size")) <= size) {
+		json_object_set_new(all, vkey, json_pack("{s:I, s:s}", "size",
+					(json_int_t)size, "line", line));
+		dump = json_dumps(all, JSON_COMPACT);
+		rc = dump ? store_meta_set(s, COSIG_META, dump, err)
+			  : od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
+	free(dump);
+	json_decref(all);
+	if (rc != OD_OK) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
+}
+
+unsigned backend_post_cosignature(const struct route_call *c)
+{
+	json_t *o = json_loadb(c->body, c->len, JSON_REJECT_DUPLICATES, NULL);
+	const char *vkey, *line;
+	json_int_t size = -1;
+	struct note_verifier w;
+	struct od_err err;
+	struct buf note;
+	size_t text_len = 0, n;
+	uint64_t t;
+	enum od_code rc = OD_E_INPUT;
+
+	vkey = json_string_value(json_object_get(o, "cosigner"));
+	line = json_string_value(json_object_get(o, "cosignature"));
+	if (json_is_integer(json_object_get(o, "size")))
+		size = json_integer_value(json_object_get(o, "size"));
+	n = line ? strlen(line) : 0;
+	buf_init(&note, NOTE_ANSWER_MAX);
+	if (vkey == NULL || line == NULL || size < 0 || n == 0 ||
+	    memchr(line, '\n', n) != line + n - 1)
+		od_err_set(&err, OD_E_INPUT, "a cosignature is {\"cosigner\": "
+			   "VKEY, \"size\": N, \"cosignature\": LINE}");
+	else if ((rc = cosigner_parse(vkey, &w, &err)) == OD_OK &&
+		 (rc = text_at(c->b, (uint64_t)size, &note, &text_len, &err)) ==
+		 OD_OK)
+		rc = cosignature_check(note.data, text_len, line, n, &w, &t,
+				       &err);
+	if (rc == OD_OK)
+		rc = cosig_keep(backend_store(c->b), vkey, (uint64_t)size, line,
+				&err);
+	json_decref(o);
+	buf_free(&note);
+	if (rc == OD_E_TAMPERED || rc == OD_E_NOTFOUND)
+		return backend_reply_error(c->out, 422, err.msg, c->note,
+					   c->note_size);
+	if (rc != OD_OK)
+		return failed(c, &err);
+	snprintf(c->note, c->note_size, "cosignature of %lld entries by %.60s",
+		 (long long)size, w.name);
+	return answer(c, json_pack("{s:I}", "size", size));
 }
 
 /* Reads the query argument value named name as a count into *n. */

@@ -7,6 +7,18 @@
  *     200 {"checkpoint": NOTE}: the log's newest checkpoint (its size is
  *     the log's head seq) as a C2SP signed note, signed by the head key
  *     under the log's origin; `orderdeskd key` prints the verifier key.
+ *     After the backend's signature line come the newest cosignatures of
+ *     that checkpoint that desks and witnesses sent (C2SP
+ *     tlog-cosignature, app/log/cosignature.h).
+ *   POST /v1/cosignature {"cosigner": VKEY, "size": N, "cosignature":
+ *     LINE}
+ *     200 {"size": N}: LINE, one signature line ending in a newline, is
+ *     a cosignature by VKEY (NAME+KEYID+BASE64(0x04 ‖ key)) of the log's
+ *     checkpoint of its first N entries, kept as that cosigner's newest
+ *     (an older size than one it sent before is let be); 422 when it
+ *     does not verify against the backend's own checkpoint of N.  At
+ *     most 64 cosigners are kept, and served as many as keep the note
+ *     within CHECKPOINT_NOTE_MAX (a desk refuses a longer one).
  *   GET /v1/proof/inclusion?index=I&size=N
  *     200 {"index": I, "size": N, "proof": [B64, ...]}: the RFC 9162
  *     inclusion proof of leaf I (the log entry of seq I + 1) in the tree

@@ -52,6 +52,7 @@ unsigned backend_post_people(const struct route_call *c);
 
 /* backend-proof.c */
 unsigned backend_get_checkpoint(const struct route_call *c);
+unsigned backend_post_cosignature(const struct route_call *c);
 unsigned backend_get_inclusion(const struct route_call *c);
 unsigned backend_get_consistency(const struct route_call *c);
 

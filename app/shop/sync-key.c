@@ -108,6 +108,9 @@ enum od_code sync_key_detach(struct store *s, struct od_err *err)
 	static const char *const gone[] = {
 		SYNC_KEY_META, SYNC_META_URL, SYNC_META_PIN, SYNC_META_LAST_OK,
 		SYNC_META_LAST_TRY, SYNC_META_ONLINE, SYNC_META_ERROR,
+		/* The desk's cosigner key (app/sync/sync-cosign.h): a restored
+		 * copy is another desk and must not cosign as this one. */
+		"sync.cosigner", "sync.cosigned",
 	};
 	char *v = NULL;
 	int attached = 0;

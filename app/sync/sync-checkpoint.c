@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/log/checkpoint.h"
+#include "app/sync/sync-cosign.h"
 #include "app/sync/sync-rebase.h"
 #include "lib/encode.h"
 #include "lib/merkle.h"
@@ -240,6 +241,9 @@ enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 		rc = judge(&k, synced, err);
 	if (rc == OD_OK)
 		rc = keep(s, SYNC_META_CHECKPOINT, note, err);
+	/* Only a checkpoint this desk verified is cosigned. */
+	if (rc == OD_OK)
+		rc = sync_cosign(s, bc, note, &k.c, err);
 	else if (rc == OD_E_TAMPERED && k.c.origin[0] != '\0')
 		keep(s, SYNC_META_FORK, note, &(struct od_err){ 0 });
 	json_decref(o);
