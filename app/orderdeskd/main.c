@@ -31,6 +31,8 @@
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/backend-proof.h"
+#include "app/orderdeskd/events.h"
+#include "app/orderdeskd/events-cmd.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
 #include "app/import/import.h"
@@ -91,12 +93,19 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	backend_args_from(req, &args);
+	events_request(req->peer_addr, peer.name);
 	pthread_mutex_lock(&sc->lock);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       &args, req->body, req->len, out, note,
 				       sizeof note);
+	if (strcmp(req->path, WIRE_JOIN_PATH) == 0)
+		event_join(req->peer_addr, status, note);
+	else if (status == 401 || status == 403)
+		event_say(EVENT_REQUEST_REFUSED, NULL, NULL, note);
+	events_flush(backend_store(sc->b));
 	pthread_mutex_unlock(&sc->lock);
+	events_request(NULL, NULL);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
 		 req->anonymous ? "(no certificate)" :
 		 loggable(req->peer) ? req->peer : "(peer)",
@@ -121,7 +130,21 @@ static int refused(void *ctx, const char *serial, const char *cn)
 	snprintf(line, sizeof line, "refused revoked certificate %s (%s)",
 		 serial, loggable(cn) ? cn : "(name)");
 	log_line(NULL, line);
+	event_revoked(serial, cn);
 	return 1;
+}
+
+/* The server's log: a line, and the event it may be (events.h), kept at
+ * once. */
+static void server_log(void *ctx, const char *line)
+{
+	struct serve_ctx *sc = ctx;
+
+	log_line(NULL, line);
+	event_from_log(line);
+	pthread_mutex_lock(&sc->lock);
+	events_flush(backend_store(sc->b));
+	pthread_mutex_unlock(&sc->lock);
 }
 
 /* A join the server refused for its size is a failed try. */
@@ -178,7 +201,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.timeout_s = cfg->timeout_s;
 		hc.request_time_s = cfg->request_time_s;
 		hc.handler = handle;
-		hc.log = log_line;
+		hc.log = server_log;
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
@@ -433,6 +456,24 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 	return rc;
 }
 
+/* Keeps a revocation in the security events (said even if the store
+ * cannot be opened: the revocation itself is done). */
+static void say_revoked(const char *dir, const char *name, int storefront)
+{
+	struct backend *b = NULL;
+	struct od_err err;
+
+	event_say(EVENT_DESK_REVOKED, "", name, storefront ?
+		  "storefront certificate revoked" :
+		  "desk certificate revoked");
+	if (backend_open(dir, 0, &b, &err) == OD_OK)
+		events_flush(backend_store(b));
+	else
+		fprintf(stderr, "orderdeskd: the revocation is not in the "
+			"security events: %s\n", err.msg);
+	backend_close(b);
+}
+
 /* `desk add NAME`: a client certificate bundle in DIR/desks/NAME/. */
 static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 			     struct od_err *err)
@@ -444,6 +485,8 @@ static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 
 	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
 		rc = backend_revoke(dir, argv[2], 0, err);
+		if (rc == OD_OK)
+			say_revoked(dir, argv[2], 0);
 		if (rc == OD_OK)
 			printf("Revoked the desk certificate %s: a serving "
 			       "backend refuses it from its next request.\n",
@@ -503,6 +546,8 @@ static enum od_code cmd_storefront(const char *dir, int argc, char **argv,
 
 	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
 		rc = backend_revoke(dir, argv[2], 1, err);
+		if (rc == OD_OK)
+			say_revoked(dir, argv[2], 1);
 		if (rc == OD_OK)
 			printf("Revoked the storefront certificate %s: a "
 			       "serving backend refuses it from its next "
@@ -702,6 +747,8 @@ int main(int argc, char **argv)
 				"[--storefront NAME] FILE\n"
 				"       orderdeskd --dir DIR verify\n"
 				"       orderdeskd --dir DIR key\n"
+				"       orderdeskd --dir DIR events [--since "
+				"AGE] [--kind KIND] [--summary]\n"
 				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
@@ -736,6 +783,8 @@ int main(int argc, char **argv)
 		rc = cmd_verify(dir, argc, argv, &err);
 	else if (strcmp(cmd, "key") == 0)
 		rc = cmd_key(dir, argc, argv, &err);
+	else if (strcmp(cmd, "events") == 0)
+		rc = events_cmd(dir, argc, argv, &err);
 	else
 		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
 				"(orderdeskd --help lists them)", cmd);
