@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "app/orderdeskd/backend.h"
+#include "app/orderdeskd/backend-backup.h"
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/backend-proof.h"
 #include "app/orderdeskd/events.h"
@@ -706,6 +707,60 @@ static enum od_code cmd_key(const char *dir, int argc, char **argv,
 	return rc;
 }
 
+/* `backup FILE`: the whole backend, while it serves, checked once
+ * written. */
+static enum od_code cmd_backup(const char *dir, int argc, char **argv,
+			       struct od_err *err)
+{
+	struct backend_backup_report rep;
+	enum od_code rc;
+
+	if (argc != 2)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "backup FILE");
+	rc = backend_backup(dir, argv[1], &rep, err);
+	if (rc == OD_OK)
+		printf("Wrote %s (%lld bytes): %lld log entries, every one "
+		       "verified, and %lld files. It opens only with %s/%s: "
+		       "keep a copy of that file apart from the backups.\n",
+		       argv[1], rep.bytes, rep.entries, rep.files, dir,
+		       BACKEND_KEY_FILE);
+	return rc;
+}
+
+/* `restore --key KEYFILE FILE`: a backup into a new directory. */
+static enum od_code cmd_restore(const char *dir, int argc, char **argv,
+				struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backend_backup_report rep;
+	const char *key = NULL;
+	enum od_code rc;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'k')
+			break;
+		key = optarg;
+	}
+	if (opt != -1 || key == NULL || optind + 1 != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir "
+				  "NEWDIR restore --key BACKEND_KEY FILE");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
+				  dir, strerror(errno));
+	rc = backend_restore(dir, argv[optind], key, &rep, err);
+	if (rc == OD_OK)
+		printf("Restored the backend into %s: %lld log entries, every "
+		       "one verified, and %lld files. Serve it; desks "
+		       "reconnect as before and push what it lacks.\n", dir,
+		       rep.entries, rep.files);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -749,6 +804,9 @@ int main(int argc, char **argv)
 				"       orderdeskd --dir DIR key\n"
 				"       orderdeskd --dir DIR events [--since "
 				"AGE] [--kind KIND] [--summary]\n"
+				"       orderdeskd --dir DIR backup FILE\n"
+				"       orderdeskd --dir NEWDIR restore --key "
+				"BACKEND_KEY FILE\n"
 				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
@@ -764,7 +822,8 @@ int main(int argc, char **argv)
 	optind = 0;  /* glibc: restart getopt for the command */
 	/* Holds the CA's and the server's keys: nobody else may write in it.
 	 * `init` may make an empty one 0700; nothing was put there yet. */
-	rc = file_check_private_dir(dir, strcmp(cmd, "init") == 0, &err);
+	rc = file_check_private_dir(dir, strcmp(cmd, "init") == 0 ||
+				    strcmp(cmd, "restore") == 0, &err);
 	if (rc != OD_OK)
 		goto out;
 	if (strcmp(cmd, "init") == 0)
@@ -785,6 +844,10 @@ int main(int argc, char **argv)
 		rc = cmd_key(dir, argc, argv, &err);
 	else if (strcmp(cmd, "events") == 0)
 		rc = events_cmd(dir, argc, argv, &err);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = cmd_backup(dir, argc, argv, &err);
+	else if (strcmp(cmd, "restore") == 0)
+		rc = cmd_restore(dir, argc, argv, &err);
 	else
 		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
 				"(orderdeskd --help lists them)", cmd);
