@@ -235,10 +235,49 @@ check "a bad age: the usage, exit 2" \
 # --- none holds a customer's data or a secret ----------------------------------
 grep ' event ' "$T/srv.log" > "$T/said"
 stop_backend
-start_backend
+
+# --- under systemd: to the journal, with fields and a MESSAGE_ID ------------
+# Without a journald here, a listener on its socket reads what
+# sd_journal_send sends (the native protocol: FIELD=value lines).
+JSOCK=/run/systemd/journal/socket
+: > "$T/journal"
+if [ ! -e "$JSOCK" ] && mkdir -p "${JSOCK%/*}" 2> /dev/null; then
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+print("bound", flush=True)
+with open(sys.argv[2], "ab") as f:
+    while True:
+        f.write(s.recv(65536) + b"\n----\n")
+        f.flush()
+' "$JSOCK" "$T/journal" > "$T/jl.out" 2>&1 &
+	jl=$!
+	until_line bound "$T/jl.out"
+	JOURNAL_STREAM=8:1 start_backend
+	join "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ"
+	for _ in $(seq 1 100); do
+		grep -q ORDERDESK_EVENT "$T/journal" && break
+		sleep 0.05
+	done
+	check "under systemd a wrong join goes to the journal with its fields" \
+		bash -c "grep -qx 'MESSAGE_ID=84a5aaf1a75bd388623b3f70c846661b' '$T/journal' &&
+			grep -qx 'ORDERDESK_EVENT=join-wrong' '$T/journal' &&
+			grep -qx 'ORDERDESK_PEER_ADDRESS=127.0.0.1' '$T/journal' &&
+			grep -qx 'PRIORITY=4' '$T/journal'"
+	check "and not as a line on stderr" \
+		test "$(grep -c ' event ' "$T/srv.log")" = 0
+	kill "$jl" 2> /dev/null
+	wait "$jl" 2> /dev/null
+	rm -f "$JSOCK"
+	rmdir "${JSOCK%/*}" 2> /dev/null
+else
+	ok "# SKIP a journald runs here (or its socket cannot be made)"
+	start_backend
+fi
 check "the events outlive a restart" kept cert-refused 127.0.0.1 intruder-7
 events
-cat "$T/ev" "$T/said" > "$T/all"
+cat "$T/ev" "$T/said" "$T/journal" > "$T/all"
 leaks=""
 for m in Markerfield zebulon.marker Markerstrasse Markerton Markertown \
 	"$OWNER_PASS" "$JC" "${JC:5:4}" "PRIVATE KEY" \
