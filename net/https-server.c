@@ -80,6 +80,8 @@ struct conn_watch {
 	int watched;             /* in the list of connections */
 	int over;                /* opened past max_connections or
 				    max_per_ip: every request gets 503 */
+	int over_ip;             /* and it was max_per_ip */
+	struct https_server *srv; /* for say_cert_refused */
 	unsigned uri_refuse;     /* on_uri's verdict on the request under
 				    way: an HTTP status, or 0 */
 	struct addr_count *from; /* NULL: address unknown, not counted */
@@ -220,7 +222,7 @@ static void count_open(struct https_server *s, struct MHD_Connection *conn,
 		 * client that comes back at once must not turn away a desk
 		 * from its address. */
 		if (a->n - a->cut > s->cfg.max_per_ip)
-			w->over = 1;
+			w->over = w->over_ip = 1;
 	}
 	pthread_mutex_unlock(&s->lock);
 }
@@ -340,6 +342,7 @@ static void watch_start(struct https_server *s, struct MHD_Connection *conn,
 		return;   /* uncounted and unwatched: libmicrohttpd's limits
 			     and the idle timeout still apply */
 	count_open(s, conn, w);
+	w->srv = s;
 	*socket_context = w;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	if (ci == NULL) {
@@ -474,6 +477,54 @@ static int no_certificate(gnutls_session_t session)
 }
 
 /*
+ * Logs a client certificate the handshake refuses, with the client's
+ * address and the name the certificate claims (unverified: the log's
+ * reader is told so):
+ *   refused a certificate from ADDR: "NAME" (REASON)
+ * libmicrohttpd's own line for the failed handshake names neither.
+ */
+static void say_cert_refused(gnutls_session_t session, unsigned status)
+{
+	/* libmicrohttpd's session pointer is the connection. */
+	struct MHD_Connection *conn = gnutls_session_get_ptr(session);
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN], name[HTTPS_PEER_MAX + 1], line[320];
+	const gnutls_datum_t *certs;
+	struct conn_watch *w;
+	gnutls_x509_crt_t crt;
+	size_t len = sizeof name;
+	unsigned n = 0;
+
+	ci = conn != NULL ? MHD_get_connection_info(conn,
+			MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
+	w = ci != NULL ? ci->socket_context : NULL;
+	if (w == NULL || w->srv == NULL || w->srv->cfg.log == NULL)
+		return;
+	conn_addr(conn, addr, sizeof addr);
+	/* None at all is no refusal here: a join has none. */
+	certs = gnutls_certificate_get_peers(session, &n);
+	if (certs == NULL || n == 0)
+		return;
+	name[0] = '\0';
+	if (gnutls_x509_crt_init(&crt) >= 0) {
+		if (gnutls_x509_crt_import(crt, &certs[0],
+					   GNUTLS_X509_FMT_DER) < 0 ||
+		    gnutls_x509_crt_get_dn_by_oid(crt,
+				GNUTLS_OID_X520_COMMON_NAME, 0, 0, name,
+				&len) < 0)
+			name[0] = '\0';
+		gnutls_x509_crt_deinit(crt);
+	}
+	snprintf(line, sizeof line, "refused a certificate from %s: \"%s\" "
+		 "(%s)", addr, name,
+		 status & GNUTLS_CERT_SIGNER_NOT_FOUND ? "not signed by the "
+		 "shop CA" : status & GNUTLS_CERT_EXPIRED ? "expired" :
+		 status & GNUTLS_CERT_PURPOSE_MISMATCH ? "not a client "
+		 "certificate" : "does not verify");
+	w->srv->cfg.log(w->srv->cfg.ctx, line);
+}
+
+/*
  * Checks the client's chain against the shop CA, for the client purpose,
  * inside the handshake: a certificate from another CA or a server
  * certificate ends the handshake before any HTTP is read.  None at all
@@ -489,8 +540,10 @@ static int verify_client(gnutls_session_t session)
 	unsigned status = 0;
 
 	if (gnutls_certificate_verify_peers(session, &purpose, 1,
-					    &status) < 0 || status != 0)
+					    &status) < 0 || status != 0) {
+		say_cert_refused(session, status);
 		return GNUTLS_E_CERTIFICATE_ERROR;
+	}
 	return 0;
 }
 
@@ -666,12 +719,13 @@ static enum MHD_Result respond_error_with(struct https_server *s,
 					  unsigned status, const char *msg,
 					  int closing, const char *retry_after)
 {
-	char body[256], line[256];
+	char body[256], line[320], addr[INET6_ADDRSTRLEN];
 
 	snprintf(body, sizeof body, "{\"error\": \"%s\"}", msg);
 	if (s->cfg.log != NULL) {
-		snprintf(line, sizeof line, "refused a request: %u %s", status,
-			 msg);
+		conn_addr(conn, addr, sizeof addr);
+		snprintf(line, sizeof line, "refused a request: %u %s (from "
+			 "%s)", status, msg, addr);
 		s->cfg.log(s->cfg.ctx, line);
 	}
 	return respond_with(conn, status, body, strlen(body), closing,
@@ -818,7 +872,7 @@ static enum MHD_Result answer_midway(struct https_server *s,
 				     const char *msg)
 {
 	const union MHD_ConnectionInfo *ci;
-	char head[512], date[64], line[256];
+	char head[512], date[64], line[320], addr[INET6_ADDRSTRLEN];
 	struct tm tm;
 	time_t now = time(NULL);
 	int n;
@@ -837,8 +891,9 @@ static enum MHD_Result answer_midway(struct https_server *s,
 	    gnutls_record_send(ci->tls_session, head, (size_t)n) == n) {
 		gnutls_bye(ci->tls_session, GNUTLS_SHUT_WR);
 		if (s->cfg.log != NULL) {
-			snprintf(line, sizeof line, "refused a request: %u %s",
-				 status, msg);
+			conn_addr(conn, addr, sizeof addr);
+			snprintf(line, sizeof line, "refused a request: %u %s "
+				 "(from %s)", status, msg, addr);
 			s->cfg.log(s->cfg.ctx, line);
 		}
 	}
@@ -917,6 +972,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (w != NULL && w->over)
 			return respond_error_with(s, conn,
 					MHD_HTTP_SERVICE_UNAVAILABLE,
+					w->over_ip ? "too many connections "
+					"from this address: try again shortly" :
 					"too many connections: try again "
 					"shortly", 1, RETRY_AFTER_S);
 		/* Malformed: said and closed, whoever sends it. */

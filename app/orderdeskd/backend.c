@@ -21,6 +21,7 @@
 #include "app/log/statement.h"
 #include "app/log/checkpoint.h"
 #include "app/log/wire.h"
+#include "app/orderdeskd/events.h"
 #include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "lib/file.h"
@@ -858,6 +859,7 @@ static json_t *receipt(const struct verdict *v, struct tally *t)
 				 "duplicate", "seq", (json_int_t)v->seq);
 	default:
 		t->refused++;
+		event_statement(v->id, v->reason);
 		return v->id[0] != '\0' ?
 		       json_pack("{s:s, s:s, s:s}", "id", v->id, "result",
 				 "refused", "reason", v->reason) :

@@ -29,8 +29,11 @@
 #include <time.h>
 
 #include "app/orderdeskd/backend.h"
+#include "app/orderdeskd/backend-backup.h"
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/backend-proof.h"
+#include "app/orderdeskd/events.h"
+#include "app/orderdeskd/events-cmd.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
 #include "app/import/import.h"
@@ -91,12 +94,19 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	backend_args_from(req, &args);
+	events_request(req->peer_addr, peer.name);
 	pthread_mutex_lock(&sc->lock);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       &args, req->body, req->len, out, note,
 				       sizeof note);
+	if (strcmp(req->path, WIRE_JOIN_PATH) == 0)
+		event_join(req->peer_addr, status, note);
+	else if (status == 401 || status == 403)
+		event_say(EVENT_REQUEST_REFUSED, NULL, NULL, note);
+	events_flush(backend_store(sc->b));
 	pthread_mutex_unlock(&sc->lock);
+	events_request(NULL, NULL);
 	snprintf(line, sizeof line, "%s %s %s: %u, %s",
 		 req->anonymous ? "(no certificate)" :
 		 loggable(req->peer) ? req->peer : "(peer)",
@@ -121,7 +131,21 @@ static int refused(void *ctx, const char *serial, const char *cn)
 	snprintf(line, sizeof line, "refused revoked certificate %s (%s)",
 		 serial, loggable(cn) ? cn : "(name)");
 	log_line(NULL, line);
+	event_revoked(serial, cn);
 	return 1;
+}
+
+/* The server's log: a line, and the event it may be (events.h), kept at
+ * once. */
+static void server_log(void *ctx, const char *line)
+{
+	struct serve_ctx *sc = ctx;
+
+	log_line(NULL, line);
+	event_from_log(line);
+	pthread_mutex_lock(&sc->lock);
+	events_flush(backend_store(sc->b));
+	pthread_mutex_unlock(&sc->lock);
 }
 
 /* A join the server refused for its size is a failed try. */
@@ -178,7 +202,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.timeout_s = cfg->timeout_s;
 		hc.request_time_s = cfg->request_time_s;
 		hc.handler = handle;
-		hc.log = log_line;
+		hc.log = server_log;
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
@@ -433,6 +457,24 @@ static enum od_code cmd_init(const char *dir, int argc, char **argv,
 	return rc;
 }
 
+/* Keeps a revocation in the security events (said even if the store
+ * cannot be opened: the revocation itself is done). */
+static void say_revoked(const char *dir, const char *name, int storefront)
+{
+	struct backend *b = NULL;
+	struct od_err err;
+
+	event_say(EVENT_DESK_REVOKED, "", name, storefront ?
+		  "storefront certificate revoked" :
+		  "desk certificate revoked");
+	if (backend_open(dir, 0, &b, &err) == OD_OK)
+		events_flush(backend_store(b));
+	else
+		fprintf(stderr, "orderdeskd: the revocation is not in the "
+			"security events: %s\n", err.msg);
+	backend_close(b);
+}
+
 /* `desk add NAME`: a client certificate bundle in DIR/desks/NAME/. */
 static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 			     struct od_err *err)
@@ -444,6 +486,8 @@ static enum od_code cmd_desk(const char *dir, int argc, char **argv,
 
 	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
 		rc = backend_revoke(dir, argv[2], 0, err);
+		if (rc == OD_OK)
+			say_revoked(dir, argv[2], 0);
 		if (rc == OD_OK)
 			printf("Revoked the desk certificate %s: a serving "
 			       "backend refuses it from its next request.\n",
@@ -503,6 +547,8 @@ static enum od_code cmd_storefront(const char *dir, int argc, char **argv,
 
 	if (argc == 3 && strcmp(argv[1], "revoke") == 0) {
 		rc = backend_revoke(dir, argv[2], 1, err);
+		if (rc == OD_OK)
+			say_revoked(dir, argv[2], 1);
 		if (rc == OD_OK)
 			printf("Revoked the storefront certificate %s: a "
 			       "serving backend refuses it from its next "
@@ -661,6 +707,60 @@ static enum od_code cmd_key(const char *dir, int argc, char **argv,
 	return rc;
 }
 
+/* `backup FILE`: the whole backend, while it serves, checked once
+ * written. */
+static enum od_code cmd_backup(const char *dir, int argc, char **argv,
+			       struct od_err *err)
+{
+	struct backend_backup_report rep;
+	enum od_code rc;
+
+	if (argc != 2)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
+				  "backup FILE");
+	rc = backend_backup(dir, argv[1], &rep, err);
+	if (rc == OD_OK)
+		printf("Wrote %s (%lld bytes): %lld log entries, every one "
+		       "verified, and %lld files. It opens only with %s/%s: "
+		       "keep a copy of that file apart from the backups.\n",
+		       argv[1], rep.bytes, rep.entries, rep.files, dir,
+		       BACKEND_KEY_FILE);
+	return rc;
+}
+
+/* `restore --key KEYFILE FILE`: a backup into a new directory. */
+static enum od_code cmd_restore(const char *dir, int argc, char **argv,
+				struct od_err *err)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backend_backup_report rep;
+	const char *key = NULL;
+	enum od_code rc;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt != 'k')
+			break;
+		key = optarg;
+	}
+	if (opt != -1 || key == NULL || optind + 1 != argc)
+		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir "
+				  "NEWDIR restore --key BACKEND_KEY FILE");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
+				  dir, strerror(errno));
+	rc = backend_restore(dir, argv[optind], key, &rep, err);
+	if (rc == OD_OK)
+		printf("Restored the backend into %s: %lld log entries, every "
+		       "one verified, and %lld files. Serve it; desks "
+		       "reconnect as before and push what it lacks.\n", dir,
+		       rep.entries, rep.files);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -702,6 +802,11 @@ int main(int argc, char **argv)
 				"[--storefront NAME] FILE\n"
 				"       orderdeskd --dir DIR verify\n"
 				"       orderdeskd --dir DIR key\n"
+				"       orderdeskd --dir DIR events [--since "
+				"AGE] [--kind KIND] [--summary]\n"
+				"       orderdeskd --dir DIR backup FILE\n"
+				"       orderdeskd --dir NEWDIR restore --key "
+				"BACKEND_KEY FILE\n"
 				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
@@ -717,7 +822,8 @@ int main(int argc, char **argv)
 	optind = 0;  /* glibc: restart getopt for the command */
 	/* Holds the CA's and the server's keys: nobody else may write in it.
 	 * `init` may make an empty one 0700; nothing was put there yet. */
-	rc = file_check_private_dir(dir, strcmp(cmd, "init") == 0, &err);
+	rc = file_check_private_dir(dir, strcmp(cmd, "init") == 0 ||
+				    strcmp(cmd, "restore") == 0, &err);
 	if (rc != OD_OK)
 		goto out;
 	if (strcmp(cmd, "init") == 0)
@@ -736,6 +842,12 @@ int main(int argc, char **argv)
 		rc = cmd_verify(dir, argc, argv, &err);
 	else if (strcmp(cmd, "key") == 0)
 		rc = cmd_key(dir, argc, argv, &err);
+	else if (strcmp(cmd, "events") == 0)
+		rc = events_cmd(dir, argc, argv, &err);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = cmd_backup(dir, argc, argv, &err);
+	else if (strcmp(cmd, "restore") == 0)
+		rc = cmd_restore(dir, argc, argv, &err);
 	else
 		rc = od_err_set(&err, OD_E_USAGE, "unknown command %.32s "
 				"(orderdeskd --help lists them)", cmd);
