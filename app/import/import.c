@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "app/import/import-internal.h"
+#include "app/import/import-woo.h"
 #include "lib/buf.h"
 #include "lib/name-set.h"
 
@@ -50,19 +51,10 @@ struct import_reader {
 	struct od_err pending_err;
 	int done;                  /* final holds what every call gives now */
 	struct od_err final;
+	enum import_source want;   /* as asked; AUTO: told by the file */
+	enum import_source src;    /* as found */
+	struct import_meta meta;   /* of the order handed out last */
 };
-
-void order_list_free(struct order_list *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->count; i++)
-		order_free(l->orders[i]);
-	free(l->orders);
-	free(l);
-}
 
 /* Says that number appears at first and again at second. */
 static enum od_code duplicate_error(const struct import_reader *r,
@@ -120,6 +112,18 @@ static enum od_code at_end(struct import_reader *r, struct od_err *err)
 	return err->code;
 }
 
+/*
+ * The source of a JSON file, told by its first element when not asked:
+ * WooCommerce's orders have line_items, orderdesk's items.
+ */
+static enum import_source json_source(struct import_reader *r, json_t *v)
+{
+	if (r->src == IMPORT_AUTO)
+		r->src = import_woo_looks(v) ? IMPORT_WOOCOMMERCE :
+			IMPORT_ORDERDESK;
+	return r->src;
+}
+
 /* Reads JSON elements up to the next good order, or the end. */
 static enum od_code json_step(struct import_reader *r, struct order **out,
 			      struct od_err *err)
@@ -134,6 +138,14 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 		switch (json_array_stream_next(&r->js, &v, &je, err)) {
 		case JSON_ARRAY_VALUE:
 			break;
+		case JSON_ARRAY_OBJECT:
+			if (json_source(r, v) == IMPORT_WOOCOMMERCE)
+				break;
+			json_decref(v);
+			return od_err_set(err, OD_E_INPUT,
+					  "import file: must be a JSON array "
+					  "of orders [ {...}, ... ], not a "
+					  "single object; wrap it in [ ]");
 		case JSON_ARRAY_END:
 			/* The count was checked before any order was. */
 			if (r->count > IMPORT_MAX_ORDERS)
@@ -170,7 +182,14 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 			continue;
 		}
 		od_err_clear(&e);
-		rc = import_json_order(v, r->count, &o, &e);
+		memset(&r->meta, 0, sizeof r->meta);
+		r->meta.source = json_source(r, v);
+		memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
+		if (r->meta.source == IMPORT_WOOCOMMERCE)
+			rc = import_woo_order(v, r->count, &o,
+					      &r->meta.cancelled, &e);
+		else
+			rc = import_json_order(v, r->count, &o, &e);
 		json_decref(v);
 		if (rc == OD_E_NOMEM) {
 			*err = e;
@@ -266,6 +285,8 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 			order_free(o);
 			continue;
 		}
+		memset(&r->meta, 0, sizeof r->meta);
+		r->meta.source = IMPORT_ORDERDESK;
 		*out = o;
 		return OD_OK;
 	}
@@ -288,6 +309,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 	r->count = 0;
 	r->pending = PENDING_NONE;
 	r->done = 0;
+	r->src = r->want;
 	rc = name_set_new(IMPORT_MAX_ORDERS, &r->seen, err);
 	if (rc == OD_OK)
 		rc = import_input_rewind(in, err);
@@ -300,6 +322,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 	    memcmp(in->data + in->pos, "\xef\xbb\xbf", 3) == 0)
 		in->pos += 3;
 	json_array_stream_init(&r->js, in);
+	r->js.objects = 1;
 	rc = json_array_stream_peek(&r->js, &c, err);
 	if (rc != OD_OK)
 		return rc;
@@ -309,6 +332,10 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 		r->csv = 0;
 		return OD_OK;
 	}
+	if (r->want == IMPORT_WOOCOMMERCE)
+		return od_err_set(err, OD_E_INPUT, "import file: is not "
+				  "WooCommerce order JSON (it does not start "
+				  "with [ or {); check --from");
 	/* CSV starts again after the mark: leading spaces are data there. */
 	r->csv = 1;
 	rc = import_input_rewind(in, err);
@@ -509,67 +536,14 @@ void import_close(struct import_reader *r)
 	free(r);
 }
 
-/* Reads every order of r into a new list. */
-static enum od_code read_all(struct import_reader *r, struct order_list **out,
-			     struct od_err *err)
+enum od_code import_set_source(struct import_reader *r, enum import_source s,
+			       struct od_err *err)
 {
-	struct order_list *l;
-	struct order **grown, *o;
-	enum od_code rc;
-	size_t alloc = 0;
-
-	*out = NULL;
-	l = calloc(1, sizeof *l);
-	if (l == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL) {
-		if (l->count == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			grown = realloc(l->orders, alloc * sizeof *grown);
-			if (grown == NULL) {
-				order_free(o);
-				rc = od_err_set(err, OD_E_NOMEM,
-						"out of memory");
-				break;
-			}
-			l->orders = grown;
-		}
-		l->orders[l->count++] = o;
-	}
-	if (rc != OD_OK) {
-		order_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return OD_OK;
+	r->want = s;
+	return reader_start(r, err);
 }
 
-enum od_code import_parse(const char *data, size_t len,
-			  struct order_list **out, struct od_err *err)
+const struct import_meta *import_last_meta(const struct import_reader *r)
 {
-	struct import_reader *r;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = import_open_mem(data, len, &r, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = read_all(r, out, err);
-	import_close(r);
-	return rc;
-}
-
-enum od_code import_read_file(const char *path, struct order_list **out,
-			      struct od_err *err)
-{
-	struct import_reader *r;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = import_open_file(path, &r, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = read_all(r, out, err);
-	import_close(r);
-	return rc;
+	return &r->meta;
 }
