@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Storefront exports with the real binary: the WooCommerce documentation's
+# own order and a file of our own with its quirks (tests/unit/data/), told
+# from their bytes or named with --from; the statements they become; the
+# same export imported twice (nothing signed the second time) and a later
+# one that overlaps it (orders paid and cancelled since become the
+# statements that bring them up to date); and files wrong in one order,
+# which import nothing.
+. "$(dirname "$0")/lib.sh"
+command -v jq > /dev/null || { echo "# jq is needed"; exit 1; }
+DATA="$(dirname "$0")/../unit/data"
+own() { od_as owner "$OWNER_PASS" "$@"; }
+
+new_shop
+
+# --- WooCommerce -------------------------------------------------------------
+own import --from shopify "$DATA/woo-quirks.json"
+expect_fail "an unknown --from is a usage error naming the sources" 2 \
+	"from: must be orderdesk or woocommerce"
+own import --from woocommerce "$SAMPLE"
+expect_fail "orderdesk's own file read as WooCommerce says to check --from" 5 \
+	"order #1 in the file: is not a WooCommerce order .*check --from"
+jq '.[1].total = "2901"' "$DATA/woo-quirks.json" > "$T/bad.json"
+before=$(store_digest)
+own import "$T/bad.json"
+expect_fail "a file wrong in one order is refused, naming it" 5 \
+	"order 802: total 2901 does not match"
+check "and nothing of it was imported" [ "$before" = "$(store_digest)" ]
+
+own import "$DATA/woocommerce-v3-order.json"
+expect_ok "the WooCommerce documentation's own order imports, told from its bytes"
+check "it is one new order" grep -q "^Imported 1 orders: 1 new, 0 already here, 0 updated; signed by owner" "$T/out"
+own show 727
+check "show has its figures, its ship-to and its derived SKU" bash -c "
+	grep -q 'John Doe' '$T/out' && grep -q 'San Francisco, CA' '$T/out' &&
+	grep -q 'WOO-SINGLE-1-' '$T/out' && grep -q '29.35' '$T/out'"
+own list
+check "it arrived paid (status processing)" grep -Eq '^727 .*new +paid$' "$T/out"
+
+own import --from woocommerce "$DATA/woo-quirks.json"
+expect_ok "the quirks file imports"
+check "three new, one of them cancelled in WooCommerce" grep -q \
+	"^Imported 3 orders: 3 new, 0 already here, 0 updated; signed by owner (log entries [0-9]* to [0-9]*)\.$" "$T/out"
+own list
+check "the cancelled order is cancelled, cash on delivery stays owed" bash -c "
+	grep -Eq '^801 .*cancelled +unpaid$' '$T/out' &&
+	grep -Eq '^802 .*new +cash on delivery$' '$T/out' &&
+	grep -Eq '^803 .*new +paid$' '$T/out'"
+own show 801
+check "its note of two lines is one line, its reason names the source" bash -c "
+	grep -q 'Leave at the door / Ring twice' '$T/out' &&
+	grep -q 'cancelled in woocommerce' '$T/out'"
+own log
+n_before=$(grep -c . "$T/out")
+
+# --- overlapping exports -------------------------------------------------------
+own import "$DATA/woo-quirks.json"
+expect_ok "the same export again"
+check "says all three are already here" grep -q \
+	"^Imported 3 orders: 0 new, 3 already here, 0 updated\.$" "$T/out"
+own log
+check "and signs nothing" [ "$(grep -c . "$T/out")" = "$n_before" ]
+
+# The next day's export: 802 paid since, 803 cancelled since, 804 new.
+jq '(.[1].status = "processing") | (.[1].date_paid_gmt = "2026-11-22T08:00:00")
+    | (.[1].payment_method = "bacs") | (.[2].status = "cancelled")
+    | . + [(.[2] | .number = "804" | .id = 804 | .status = "completed")]' \
+	"$DATA/woo-quirks.json" > "$T/day2.json"
+own import "$T/day2.json"
+expect_ok "an overlapping export imports"
+check "it says what changed" grep -q \
+	"^Imported 4 orders: 1 new, 1 already here, 2 updated (1 paid, 1 cancelled); signed by owner" "$T/out"
+own list
+check "802 is paid now, 803 cancelled, 804 here" bash -c "
+	grep -Eq '^802 .*new +paid$' '$T/out' &&
+	grep -Eq '^803 .*cancelled +paid$' '$T/out' &&
+	grep -Eq '^804 .*new +paid$' '$T/out'"
+own import "$T/day2.json"
+check "and a second time it is all already here" grep -q \
+	"^Imported 4 orders: 0 new, 4 already here, 0 updated\.$" "$T/out"
+jq '.[2].line_items[0].subtotal = "12.00" | .[2].total = "16.00"' \
+	"$DATA/woo-quirks.json" > "$T/other.json"
+before=$(store_digest)
+own import "$T/other.json"
+expect_fail "an order of the same number with other figures is refused whole" 5 \
+	"order 803 is already in the shop with other items, figures or time.*nothing was imported"
+check "and nothing moved" [ "$before" = "$(store_digest)" ]
+own audit verify
+expect_ok "the log verifies"
+
+finish
