@@ -1,0 +1,250 @@
+/*
+ * csv-rec.c - the records of a CSV file (RFC 4180), read through an
+ * input's window one at a time, so a file of any length is never held
+ * whole; or of a tab-separated file (Amazon's reports), where a quote is
+ * just a character.  Used by orderdesk's own CSV (import-csv.c) and the
+ * storefronts' exports.
+ */
+#include "app/import/csv-rec.h"
+
+#include <string.h>
+
+#include "app/import/import.h"
+
+void csv_init(struct csv *c, struct import_input *in, char sep)
+{
+	c->in = in;
+	c->line = 1;
+	c->sep = sep;
+}
+
+const char *rec_field(const struct csv_record *r, size_t i)
+{
+	return r->data.data + r->off[i];
+}
+
+/* The next unread byte's address; good until the next fill. */
+static const char *csv_at(const struct csv *c)
+{
+	return c->in->data + c->in->pos;
+}
+
+/* Sets *b to the next byte, or -1 at the end of the input. */
+static enum od_code csv_peek(struct csv *c, int *b, struct od_err *err)
+{
+	enum od_code rc = import_input_fill(c->in, 1, err);
+
+	if (rc != OD_OK)
+		return rc;
+	*b = import_input_avail(c->in) > 0 ? (unsigned char)*csv_at(c) : -1;
+	return OD_OK;
+}
+
+/* Whether the reader is at a line end (LF or CRLF); *n its length. */
+static enum od_code csv_eol(struct csv *c, int *yes, size_t *n,
+			    struct od_err *err)
+{
+	enum od_code rc = import_input_fill(c->in, 2, err);
+	size_t avail = import_input_avail(c->in);
+	const char *p = csv_at(c);
+
+	*yes = 0;
+	if (rc != OD_OK)
+		return rc;
+	if (avail >= 1 && p[0] == '\n') {
+		*n = 1;
+		*yes = 1;
+	} else if (avail >= 2 && p[0] == '\r' && p[1] == '\n') {
+		*n = 2;
+		*yes = 1;
+	}
+	return OD_OK;
+}
+
+/* Appends bytes to the field being read, within IMPORT_FIELD_MAX. */
+static enum od_code csv_field_add(struct csv_record *r, size_t start,
+				  const char *p, size_t n, int quoted,
+				  size_t line, struct od_err *err)
+{
+	if (r->data.len - start + n > IMPORT_FIELD_MAX)
+		return od_err_set(err, OD_E_INPUT,
+				  "line %zu: a field is longer than %d "
+				  "bytes%s", line, IMPORT_FIELD_MAX,
+				  quoted ? " (is a quote left open?)" : "");
+	return buf_add(&r->data, p, n, err);
+}
+
+/*
+ * Reads one quoted field (RFC 4180: "" stands for one quote), a window at a
+ * time: a field may span many lines and reads.
+ */
+static enum od_code csv_quoted(struct csv *c, struct csv_record *r,
+			       size_t start, struct od_err *err)
+{
+	struct import_input *in = c->in;
+	size_t line0 = c->line, avail, n, i;
+	const char *p, *q;
+	enum od_code rc;
+	int b;
+
+	in->pos++;
+	for (;;) {
+		rc = import_input_fill(in, 1, err);
+		if (rc != OD_OK)
+			return rc;
+		p = csv_at(c);
+		avail = import_input_avail(in);
+		q = memchr(p, '"', avail);
+		n = q != NULL ? (size_t)(q - p) : avail;
+		/* The size cap first: it bounds the work on a quote left open. */
+		rc = csv_field_add(r, start, p, n, 1, line0, err);
+		if (rc != OD_OK)
+			return rc;
+		for (i = 0; i < n; i++)
+			if (p[i] == '\n')
+				c->line++;
+		in->pos += n;
+		if (q == NULL) {
+			if (in->eof)
+				return od_err_set(err, OD_E_INPUT,
+						  "line %zu: a quoted field is "
+						  "never closed (unterminated "
+						  "quote)", line0);
+			continue;
+		}
+		in->pos++;
+		rc = csv_peek(c, &b, err);
+		if (rc != OD_OK)
+			return rc;
+		if (b != '"')
+			return OD_OK;
+		rc = csv_field_add(r, start, "\"", 1, 1, line0, err);
+		if (rc != OD_OK)
+			return rc;
+		in->pos++;
+	}
+}
+
+/*
+ * Reads one unquoted field, up to a comma or line end.  A quote anywhere in
+ * it is the error to give even past the size cap, as when the field was
+ * read whole: past the cap the rest is scanned, not kept.
+ */
+static enum od_code csv_bare(struct csv *c, struct csv_record *r,
+			     size_t start, struct od_err *err)
+{
+	struct import_input *in = c->in;
+	size_t avail, lim, i, len = 0;
+	const char *p;
+	enum od_code rc;
+	int stop = 0;
+
+	while (!stop) {
+		rc = import_input_fill(in, 2, err);
+		if (rc != OD_OK)
+			return rc;
+		p = csv_at(c);
+		avail = import_input_avail(in);
+		if (avail == 0)
+			break;
+		/* A '\r' is looked at with the byte after it (CRLF). */
+		lim = in->eof ? avail : avail - 1;
+		for (i = 0; i < lim; i++) {
+			if (p[i] == c->sep || p[i] == '\n' ||
+			    (p[i] == '\r' && i + 1 < avail && p[i + 1] == '\n')) {
+				stop = 1;
+				break;
+			}
+			if (p[i] == '"' && c->sep == ',')
+				return od_err_set(err, OD_E_INPUT,
+						  "line %zu: a quote inside an "
+						  "unquoted field; quote the "
+						  "whole field and write the "
+						  "quote as \"\"", c->line);
+		}
+		if (len + i <= IMPORT_FIELD_MAX) {
+			rc = csv_field_add(r, start, p, i, 0, c->line, err);
+			if (rc != OD_OK)
+				return rc;
+		}
+		len += i;
+		in->pos += i;
+	}
+	if (len > IMPORT_FIELD_MAX)
+		return od_err_set(err, OD_E_INPUT,
+				  "line %zu: a field is longer than %d bytes",
+				  c->line, IMPORT_FIELD_MAX);
+	return OD_OK;
+}
+
+enum od_code csv_next(struct csv *c, struct csv_record *r, size_t max,
+			     int *got, struct od_err *err)
+{
+	enum od_code rc;
+	size_t start, n;
+	int eol, b;
+
+	*got = 0;
+	for (;;) {
+		rc = csv_eol(c, &eol, &n, err);
+		if (rc != OD_OK)
+			return rc;
+		if (!eol)
+			break;
+		c->in->pos += n;
+		c->line++;
+	}
+	rc = csv_peek(c, &b, err);
+	if (rc != OD_OK || b == -1)
+		return rc;
+	r->line = c->line;
+	r->n = 0;
+	buf_reset(&r->data);
+	for (;;) {
+		if (r->n == max)
+			return od_err_set(err, OD_E_INPUT,
+					  "line %zu: more than %zu fields "
+					  "(wrong column count)", r->line,
+					  max);
+		start = r->data.len;
+		rc = csv_peek(c, &b, err);
+		if (rc != OD_OK)
+			return rc;
+		if (b == '"' && c->sep == ',')
+			rc = csv_quoted(c, r, start, err);
+		else
+			rc = csv_bare(c, r, start, err);
+		if (rc != OD_OK)
+			return rc;
+		r->off[r->n] = start;
+		r->len[r->n] = r->data.len - start;
+		r->n++;
+		/* The NUL makes the field a C string; CSV data has no NUL. */
+		rc = buf_add(&r->data, "", 1, err);
+		if (rc == OD_OK)
+			rc = csv_peek(c, &b, err);
+		if (rc != OD_OK)
+			return rc;
+		if (b == -1)
+			break;
+		if (b == c->sep) {
+			c->in->pos++;
+			continue;
+		}
+		rc = csv_eol(c, &eol, &n, err);
+		if (rc != OD_OK)
+			return rc;
+		if (eol) {
+			c->in->pos += n;
+			c->line++;
+			break;
+		}
+		return od_err_set(err, OD_E_INPUT,
+				  "line %zu: text after a closing quote; "
+				  "write a quote inside a quoted field as \"\"",
+				  c->line);
+	}
+	*got = 1;
+	return OD_OK;
+}
+
