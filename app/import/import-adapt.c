@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/import/import-internal.h"
 #include "lib/format.h"
@@ -203,4 +204,71 @@ enum od_code import_dup(const char *s, char **dst, struct od_err *err)
 	if (s == NULL)
 		s = "";
 	return import_copy_trimmed(dst, s, strlen(s), err);
+}
+
+/* Reads n digits at s into *v; 0 if they are not all digits. */
+static int digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/* The offset at s ("+0100", "+01:00", "-05:00", "Z", "UTC", ""). */
+static int zone_offset(const char *s, long *secs)
+{
+	int h, m, colon;
+
+	while (*s == ' ')
+		s++;
+	*secs = 0;
+	if (*s == '\0' || strcmp(s, "Z") == 0 || strcmp(s, "UTC") == 0)
+		return 1;
+	if (s[0] != '+' && s[0] != '-')
+		return 0;
+	colon = s[3] == ':';
+	if (!digits(s + 1, 2, &h) || !digits(s + 3 + colon, 2, &m) ||
+	    s[5 + colon] != '\0' || h > 14 || m > 59)
+		return 0;
+	*secs = (h * 3600L + m * 60L) * (s[0] == '-' ? -1 : 1);
+	return 1;
+}
+
+enum od_code import_utc_time(const char *pfx, const char *label,
+			     const char *s, char out[21], struct od_err *err)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, se;
+	long off;
+	time_t t;
+
+	if (strlen(s) < 19 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != ' ' && s[10] != 'T') || !digits(s + 11, 2, &h) ||
+	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    !digits(s + 17, 2, &se) || !zone_offset(s + 19, &off) ||
+	    mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    se > 60)
+		return od_err_set(err, OD_E_INPUT, "%s: %s: must be a time "
+				  "like 2026-11-20 10:15:30 +0100", pfx,
+				  label);
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	t = timegm(&tm) - off;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		return od_err_set(err, OD_E_INPUT, "%s: %s: is out of range",
+				  pfx, label);
+	return OD_OK;
 }

@@ -53,4 +53,14 @@ enum od_code import_one_line(const char *text, char **out,
 /* Copies s (NULL as "") trimmed, into *dst. */
 enum od_code import_dup(const char *s, char **dst, struct od_err *err);
 
+
+/*
+ * Turns a local time with its offset, as storefronts write it
+ * ("2026-11-20 10:15:30 +0100", "2026-11-20T10:15:30+01:00",
+ * "2026-11-20 10:15:30 UTC", "...Z"), into UTC "YYYY-MM-DDTHH:MM:SSZ" in
+ * out[21].  OD_E_INPUT "PFX: LABEL: ..." for anything else.
+ */
+enum od_code import_utc_time(const char *pfx, const char *label,
+			     const char *s, char out[21], struct od_err *err);
+
 #endif

@@ -89,6 +89,7 @@ static const char *const source_names[IMPORT_SOURCE_COUNT] = {
 	[IMPORT_AUTO] = "auto",
 	[IMPORT_ORDERDESK] = "orderdesk",
 	[IMPORT_WOOCOMMERCE] = "woocommerce",
+	[IMPORT_SHOPIFY] = "shopify",
 };
 
 enum od_code import_source_parse(const char *name, enum import_source *out,
@@ -101,8 +102,8 @@ enum od_code import_source_parse(const char *name, enum import_source *out,
 			*out = (enum import_source)i;
 			return OD_OK;
 		}
-	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk or "
-			  "woocommerce");
+	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk, "
+			  "woocommerce or shopify");
 }
 
 const char *import_source_name(enum import_source s)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "app/import/import-internal.h"
+#include "app/import/import-shopify.h"
 #include "app/import/import-woo.h"
 #include "lib/buf.h"
 #include "lib/name-set.h"
@@ -45,6 +46,7 @@ struct import_reader {
 	int csv;
 	struct json_array_stream js;
 	struct import_csv *rows;
+	struct import_shopify *shop;   /* CSV from Shopify, or NULL */
 	struct name_set *seen;     /* order numbers, with where they were */
 	size_t count;              /* JSON: elements; CSV: orders */
 	enum pending pending;
@@ -261,9 +263,15 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 	struct order *o;
 	enum od_code rc;
 	size_t line;
+	int cancelled;
 
 	for (;;) {
-		rc = import_csv_next(r->rows, &o, &line, err);
+		cancelled = 0;
+		if (r->shop != NULL)
+			rc = import_shopify_next(r->shop, &o, &line,
+						 &cancelled, err);
+		else
+			rc = import_csv_next(r->rows, &o, &line, err);
 		/* A NUL read ahead of the order still beats it. */
 		if (rc == OD_OK && r->in.saw_nul) {
 			order_free(o);
@@ -271,7 +279,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 		}
 		if (rc == OD_OK && o == NULL)
 			return at_end(r, err);
-		if (rc == OD_OK)
+		if (rc == OD_OK && r->shop == NULL)
 			rc = csv_finish(r, o, line, err);
 		if (rc == OD_OK) {
 			r->count++;
@@ -286,10 +294,37 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 			continue;
 		}
 		memset(&r->meta, 0, sizeof r->meta);
-		r->meta.source = IMPORT_ORDERDESK;
+		r->meta.source = r->src;
+		r->meta.cancelled = cancelled;
 		*out = o;
 		return OD_OK;
 	}
+}
+
+/*
+ * Tells a CSV file's source by its header (when not asked) and starts the
+ * reader of that source.
+ */
+static enum od_code csv_start(struct import_reader *r, struct od_err *err)
+{
+	struct import_input *in = &r->in;
+	enum od_code rc;
+	int shopify;
+
+	rc = import_input_fill(in, 8192, err);
+	if (rc != OD_OK)
+		return rc;
+	shopify = import_shopify_looks(in->data + in->pos,
+				       import_input_avail(in));
+	if (r->src == IMPORT_AUTO)
+		r->src = shopify ? IMPORT_SHOPIFY : IMPORT_ORDERDESK;
+	if (r->src == IMPORT_SHOPIFY && !shopify)
+		return od_err_set(err, OD_E_INPUT, "import file: is not a "
+				  "Shopify orders export (its header has no "
+				  "\"Lineitem name\"); check --from");
+	if (r->src == IMPORT_SHOPIFY)
+		return import_shopify_new(in, &r->shop, err);
+	return import_csv_new(in, &r->rows, err);
 }
 
 /*
@@ -304,6 +339,8 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 
 	import_csv_free(r->rows);
 	r->rows = NULL;
+	import_shopify_free(r->shop);
+	r->shop = NULL;
 	name_set_free(r->seen);
 	r->seen = NULL;
 	r->count = 0;
@@ -328,6 +365,10 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 		return rc;
 	if (c == -1)
 		return od_err_set(err, OD_E_INPUT, "the import file is empty");
+	if ((c == '[' || c == '{') && r->want == IMPORT_SHOPIFY)
+		return od_err_set(err, OD_E_INPUT, "import file: is JSON, not "
+				  "a Shopify orders export (CSV); check "
+				  "--from");
 	if (c == '[' || c == '{') {
 		r->csv = 0;
 		return OD_OK;
@@ -350,7 +391,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 		return od_err_set(err, OD_E_INPUT,
 				  "import file: contains a NUL byte; it is "
 				  "not a text file");
-	return import_csv_new(in, &r->rows, err);
+	return csv_start(r, err);
 }
 
 enum od_code import_next(struct import_reader *r, struct order **out,
@@ -528,6 +569,7 @@ void import_close(struct import_reader *r)
 	if (r == NULL)
 		return;
 	import_csv_free(r->rows);
+	import_shopify_free(r->shop);
 	name_set_free(r->seen);
 	import_input_free(&r->in);
 	if (r->fd >= 0)

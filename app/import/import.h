@@ -32,6 +32,7 @@ enum import_source {
 	IMPORT_AUTO,           /* told by the file's first bytes or header */
 	IMPORT_ORDERDESK,      /* orderdesk's own JSON or CSV */
 	IMPORT_WOOCOMMERCE,    /* WooCommerce REST v3 order JSON */
+	IMPORT_SHOPIFY,        /* Shopify's "Export orders" CSV */
 	IMPORT_SOURCE_COUNT
 };
 

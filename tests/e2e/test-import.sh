@@ -14,9 +14,9 @@ own() { od_as owner "$OWNER_PASS" "$@"; }
 new_shop
 
 # --- WooCommerce -------------------------------------------------------------
-own import --from shopify "$DATA/woo-quirks.json"
+own import --from magento "$DATA/woo-quirks.json"
 expect_fail "an unknown --from is a usage error naming the sources" 2 \
-	"from: must be orderdesk or woocommerce"
+	"from: must be orderdesk, woocommerce or shopify"
 own import --from woocommerce "$SAMPLE"
 expect_fail "orderdesk's own file read as WooCommerce says to check --from" 5 \
 	"order #1 in the file: is not a WooCommerce order .*check --from"
@@ -85,6 +85,56 @@ own import "$T/other.json"
 expect_fail "an order of the same number with other figures is refused whole" 5 \
 	"order 803 is already in the shop with other items, figures or time.*nothing was imported"
 check "and nothing moved" [ "$before" = "$(store_digest)" ]
+# --- Shopify -------------------------------------------------------------------
+own import --from shopify "$DATA/woo-quirks.json"
+expect_fail "JSON named as Shopify says to check --from" 5 \
+	"is JSON, not a Shopify orders export.*check --from"
+own import "$DATA/shopify-79.csv"
+expect_ok "today's Shopify export (79 columns) imports, told from its header"
+check "four new, one of them cancelled" grep -q \
+	"^Imported 4 orders: 4 new, 0 already here, 0 updated; signed by owner" "$T/out"
+own list
+check "Name #1001 is order 1001; payment and cancellation as Shopify said" bash -c "
+	grep -Eq '^1001 .*34\.50 EUR +new +paid$' '$T/out' &&
+	grep -Eq '^1002 .*cancelled +unpaid$' '$T/out' &&
+	grep -Eq '^1003 .*new +authorized$' '$T/out' &&
+	grep -Eq '^1004 .*new +paid$' '$T/out'"
+own show 1001
+check "the note of two lines is kept on one, the empty SKU made from the name" bash -c "
+	grep -q 'Please gift wrap / Thanks, Ana' '$T/out' &&
+	grep -q 'GREEN-TEA-100-G-' '$T/out'"
+own import --from shopify "$DATA/shopify-47.csv"
+expect_ok "an older export (47 columns) imports"
+# Overlap: the day after, 1002's sister 1003 was captured and 1004
+# cancelled, and 1005 is new; 1001 and 1002 are as they were.
+python3 - "$DATA/shopify-79.csv" "$T/shop2.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+h = rows[0]
+col = {n: i for i, n in enumerate(h)}
+out = [h]
+for r in rows[1:]:
+    if r[col['Name']] == '#1003':
+        r[col['Financial Status']] = 'paid'
+    if r[col['Name']] == '#1004' and r[col['Currency']]:
+        r[col['Cancelled at']] = '2026-11-24 10:00:00 +0100'
+    out.append(r)
+new = list(rows[-1]); new[col['Name']] = '#1005'; new[col['Id']] = '4500000005'
+out.append(new)
+csv.writer(open(sys.argv[2], 'w', newline='')).writerows(out)
+PY
+own import "$T/shop2.csv"
+expect_ok "an overlapping Shopify export imports"
+check "its summary" grep -q \
+	"^Imported 5 orders: 1 new, 2 already here, 2 updated (1 paid, 1 cancelled); signed by owner" "$T/out"
+own import "$T/shop2.csv"
+check "and the same again changes nothing" grep -q \
+	"^Imported 5 orders: 0 new, 5 already here, 0 updated\.$" "$T/out"
+own list
+check "1003 is paid now, 1004 cancelled" bash -c "
+	grep -Eq '^1003 .*new +paid$' '$T/out' &&
+	grep -Eq '^1004 .*cancelled +paid$' '$T/out'"
+
 own audit verify
 expect_ok "the log verifies"
 
