@@ -126,6 +126,19 @@ static enum import_source json_source(struct import_reader *r, json_t *v)
 	return r->src;
 }
 
+/* Element v of the file as an order of its source, noting its meta. */
+static enum od_code json_order(struct import_reader *r, json_t *v,
+			       struct order **o, struct od_err *err)
+{
+	memset(&r->meta, 0, sizeof r->meta);
+	r->meta.source = json_source(r, v);
+	memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
+	if (r->meta.source == IMPORT_WOOCOMMERCE)
+		return import_woo_order(v, r->count, o, &r->meta.cancelled,
+					err);
+	return import_json_order(v, r->count, o, err);
+}
+
 /* Reads JSON elements up to the next good order, or the end. */
 static enum od_code json_step(struct import_reader *r, struct order **out,
 			      struct od_err *err)
@@ -184,14 +197,7 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 			continue;
 		}
 		od_err_clear(&e);
-		memset(&r->meta, 0, sizeof r->meta);
-		r->meta.source = json_source(r, v);
-		memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
-		if (r->meta.source == IMPORT_WOOCOMMERCE)
-			rc = import_woo_order(v, r->count, &o,
-					      &r->meta.cancelled, &e);
-		else
-			rc = import_json_order(v, r->count, &o, &e);
+		rc = json_order(r, v, &o, &e);
 		json_decref(v);
 		if (rc == OD_E_NOMEM) {
 			*err = e;
