@@ -281,13 +281,14 @@ static void format_count(size_t n, char *buf, size_t size)
 static void summary(struct cli *c, const struct import_job *job,
 		    long long first)
 {
-	char a[32], b[32], d[32];
+	char all[32], a[32], b[32], d[32];
 
+	format_count(job->orders, all, sizeof all);
 	format_count(job->fresh, a, sizeof a);
 	format_count(job->here, b, sizeof b);
 	format_count(job->updated, d, sizeof d);
-	fprintf(c->out, "Imported %zu orders: %s new, %s already here, %s "
-		"updated", job->orders, a, b, d);
+	fprintf(c->out, "Imported %s orders: %s new, %s already here, %s "
+		"updated", all, a, b, d);
 	if (job->updated > 0)
 		fprintf(c->out, " (%zu paid, %zu cancelled)", job->paid,
 			job->cancelled);
@@ -350,7 +351,7 @@ static enum od_code cmd_import(struct cli *c, int argc, char **argv,
 }
 
 const struct cli_command cmd_import_entry = {
-	"import", "[--from orderdesk|woocommerce] FILE",
+	"import", "[--from orderdesk|woocommerce|shopify] FILE",
 	"add orders from a file: orderdesk's JSON or CSV, or a storefront's "
 	"export", cmd_import,
 };
