@@ -23,6 +23,21 @@ const char *rec_field(const struct csv_record *r, size_t i)
 	return r->data.data + r->off[i];
 }
 
+/*
+ * Moves past n bytes of the record r, keeping them in r->raw when asked
+ * (a source's proof of what it sent).
+ */
+static enum od_code take(struct csv *c, struct csv_record *r, size_t n,
+			 struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+
+	if (r->keep_raw)
+		rc = buf_add(&r->raw, c->in->data + c->in->pos, n, err);
+	c->in->pos += n;
+	return rc;
+}
+
 /* The next unread byte's address; good until the next fill. */
 static const char *csv_at(const struct csv *c)
 {
@@ -87,7 +102,8 @@ static enum od_code csv_quoted(struct csv *c, struct csv_record *r,
 	enum od_code rc;
 	int b;
 
-	in->pos++;
+	if ((rc = take(c, r, 1, err)) != OD_OK)
+		return rc;
 	for (;;) {
 		rc = import_input_fill(in, 1, err);
 		if (rc != OD_OK)
@@ -103,7 +119,8 @@ static enum od_code csv_quoted(struct csv *c, struct csv_record *r,
 		for (i = 0; i < n; i++)
 			if (p[i] == '\n')
 				c->line++;
-		in->pos += n;
+		if ((rc = take(c, r, n, err)) != OD_OK)
+			return rc;
 		if (q == NULL) {
 			if (in->eof)
 				return od_err_set(err, OD_E_INPUT,
@@ -112,16 +129,18 @@ static enum od_code csv_quoted(struct csv *c, struct csv_record *r,
 						  "quote)", line0);
 			continue;
 		}
-		in->pos++;
+		if ((rc = take(c, r, 1, err)) != OD_OK)
+			return rc;
 		rc = csv_peek(c, &b, err);
 		if (rc != OD_OK)
 			return rc;
 		if (b != '"')
 			return OD_OK;
 		rc = csv_field_add(r, start, "\"", 1, 1, line0, err);
+		if (rc == OD_OK)
+			rc = take(c, r, 1, err);
 		if (rc != OD_OK)
 			return rc;
-		in->pos++;
 	}
 }
 
@@ -168,7 +187,8 @@ static enum od_code csv_bare(struct csv *c, struct csv_record *r,
 				return rc;
 		}
 		len += i;
-		in->pos += i;
+		if ((rc = take(c, r, i, err)) != OD_OK)
+			return rc;
 	}
 	if (len > IMPORT_FIELD_MAX)
 		return od_err_set(err, OD_E_INPUT,
@@ -200,6 +220,7 @@ enum od_code csv_next(struct csv *c, struct csv_record *r, size_t max,
 	r->line = c->line;
 	r->n = 0;
 	buf_reset(&r->data);
+	buf_reset(&r->raw);
 	for (;;) {
 		if (r->n == max)
 			return od_err_set(err, OD_E_INPUT,
@@ -228,15 +249,17 @@ enum od_code csv_next(struct csv *c, struct csv_record *r, size_t max,
 		if (b == -1)
 			break;
 		if (b == c->sep) {
-			c->in->pos++;
+			if ((rc = take(c, r, 1, err)) != OD_OK)
+				return rc;
 			continue;
 		}
 		rc = csv_eol(c, &eol, &n, err);
 		if (rc != OD_OK)
 			return rc;
 		if (eol) {
-			c->in->pos += n;
 			c->line++;
+			if ((rc = take(c, r, n, err)) != OD_OK)
+				return rc;
 			break;
 		}
 		return od_err_set(err, OD_E_INPUT,

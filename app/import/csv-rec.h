@@ -32,6 +32,8 @@ struct csv_record {
 	size_t off[CSV_REC_MAX];
 	size_t len[CSV_REC_MAX];
 	struct buf data;
+	int keep_raw;         /* keep the record's bytes as read in raw */
+	struct buf raw;       /* with keep_raw: line end included */
 };
 
 /* Starts reading in at its current position, fields separated by sep. */

@@ -11,6 +11,7 @@
  */
 #include "app/import/import-shopify.h"
 
+#include <gnutls/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +107,9 @@ enum od_code import_shopify_new(struct import_input *in,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	csv_init(&s->c, in, ',');
 	buf_init(&s->r.data, CSV_REC_MAX * (IMPORT_FIELD_MAX + 1));
+	/* A quoted field's bytes are at most twice its value, and quotes. */
+	buf_init(&s->r.raw, CSV_REC_MAX * (2 * IMPORT_FIELD_MAX + 4));
+	s->r.keep_raw = 1;
 	*out = s;
 	return OD_OK;
 }
@@ -115,6 +119,7 @@ void import_shopify_free(struct import_shopify *s)
 	if (s == NULL)
 		return;
 	buf_free(&s->r.data);
+	buf_free(&s->r.raw);
 	free(s);
 }
 
@@ -371,26 +376,24 @@ static void taxes_included(struct order *o)
 		o->tax = 0;
 }
 
-enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
-				 size_t *line, int *cancelled,
-				 struct od_err *err)
+/* Feeds the row in r, as read, to the order's digest. */
+static enum od_code hash_row(struct import_shopify *s, gnutls_hash_hd_t h,
+			     struct od_err *err)
+{
+	if (gnutls_hash(h, s->r.raw.data, s->r.raw.len) != 0)
+		return od_err_set(err, OD_E_NOMEM, "cannot hash the rows");
+	return OD_OK;
+}
+
+/* Reads the rest of the order begun in o: its rows up to the next one's. */
+static enum od_code more_rows(struct import_shopify *s, struct order *o,
+			      gnutls_hash_hd_t h, struct od_err *err)
 {
 	char pfx[PFX_MAX];
-	struct order *o = NULL;
 	enum od_code rc = OD_OK;
-	int got = 1;
 	const char *raw;
+	int got;
 
-	*out = NULL;
-	if (!s->header_read)
-		rc = read_header(s, err);
-	if (rc == OD_OK && !s->row_pending)
-		rc = next_row(s, &got, err);
-	if (rc != OD_OK || !got)
-		return rc;
-	s->row_pending = 0;
-	*line = s->r.line;
-	rc = start(s, &o, cancelled, pfx, err);
 	while (rc == OD_OK) {
 		rc = next_row(s, &got, err);
 		if (rc != OD_OK || !got)
@@ -402,8 +405,40 @@ enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
 		}
 		snprintf(pfx, sizeof pfx, "line %zu: order %s", s->r.line,
 			 o->number);
-		rc = add_item(s, pfx, o, err);
+		rc = hash_row(s, h, err);
+		if (rc == OD_OK)
+			rc = add_item(s, pfx, o, err);
 	}
+	return rc;
+}
+
+enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
+				 size_t *line, int *cancelled,
+				 unsigned char sha256[32], struct od_err *err)
+{
+	gnutls_hash_hd_t h = NULL;
+	char pfx[PFX_MAX];
+	struct order *o = NULL;
+	enum od_code rc = OD_OK;
+	int got = 1;
+
+	*out = NULL;
+	if (!s->header_read)
+		rc = read_header(s, err);
+	if (rc == OD_OK && !s->row_pending)
+		rc = next_row(s, &got, err);
+	if (rc != OD_OK || !got)
+		return rc;
+	s->row_pending = 0;
+	*line = s->r.line;
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) != 0)
+		return od_err_set(err, OD_E_NOMEM, "cannot hash the rows");
+	rc = hash_row(s, h, err);
+	if (rc == OD_OK)
+		rc = start(s, &o, cancelled, pfx, err);
+	if (rc == OD_OK)
+		rc = more_rows(s, o, h, err);
+	gnutls_hash_deinit(h, sha256);
 	if (rc == OD_OK)
 		rc = import_merge_skus(o, err);
 	if (rc == OD_OK) {

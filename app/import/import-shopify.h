@@ -21,11 +21,12 @@ enum od_code import_shopify_new(struct import_input *in,
 /*
  * Reads the header (first call) and the rows of the next order: *out is
  * that order, validated, the caller's, or NULL at the end; *line the line
- * of its first row; *cancelled whether Shopify cancelled it.
+ * of its first row; *cancelled whether Shopify cancelled it; sha256 the
+ * SHA-256 of its rows as they stand in the file, line ends included.
  */
 enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
 				 size_t *line, int *cancelled,
-				 struct od_err *err);
+				 unsigned char sha256[32], struct od_err *err);
 
 /* Frees the reader; NULL is a no-op. */
 void import_shopify_free(struct import_shopify *s);

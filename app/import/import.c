@@ -268,6 +268,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 {
 	struct order *o;
 	enum od_code rc;
+	unsigned char digest[32] = { 0 };
 	size_t line;
 	int cancelled;
 
@@ -275,7 +276,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 		cancelled = 0;
 		if (r->shop != NULL)
 			rc = import_shopify_next(r->shop, &o, &line,
-						 &cancelled, err);
+						 &cancelled, digest, err);
 		else
 			rc = import_csv_next(r->rows, &o, &line, err);
 		/* A NUL read ahead of the order still beats it. */
@@ -302,6 +303,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 		memset(&r->meta, 0, sizeof r->meta);
 		r->meta.source = r->src;
 		r->meta.cancelled = cancelled;
+		memcpy(r->meta.sha256, digest, sizeof digest);
 		*out = o;
 		return OD_OK;
 	}

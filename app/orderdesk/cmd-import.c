@@ -126,6 +126,34 @@ static void tally(struct import_job *job, const struct plan *p)
 	job->statements += p->n;
 }
 
+/*
+ * The current order's order.placed; from a storefront, it names the
+ * source and the SHA-256 of the bytes the order came from (the statement's
+ * last fields, so orders of orderdesk's own format read as before).
+ */
+static enum od_code make_placed(struct import_job *job,
+				struct statement **out, struct od_err *err)
+{
+	const struct import_meta *m = import_last_meta(job->in);
+	char hex[7 + 65] = "sha256:";
+	enum od_code rc;
+	size_t i;
+
+	rc = shop_statement(job->sh, STMT_ORDER_PLACED, job->cur->number, out,
+			    err);
+	if (rc == OD_OK)
+		rc = order_to_statement(job->cur, *out, err);
+	if (rc != OD_OK || m->source == IMPORT_ORDERDESK)
+		return rc;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 7 + 2 * i, 3, "%02x", m->sha256[i]);
+	rc = statement_add(*out, "source", import_source_name(m->source),
+			   err);
+	if (rc == OD_OK)
+		rc = statement_add(*out, "source-hash", hex, err);
+	return rc;
+}
+
 /* Statement step of the current order. */
 static enum od_code make_step(struct import_job *job, enum step s,
 			      struct statement **out, struct od_err *err)
@@ -134,12 +162,8 @@ static enum od_code make_step(struct import_job *job, enum step s,
 	char text[64];
 	enum od_code rc;
 
-	if (s == STEP_PLACED) {
-		rc = shop_statement(job->sh, STMT_ORDER_PLACED,
-				    job->cur->number, out, err);
-		return rc == OD_OK ? order_to_statement(job->cur, *out, err) :
-			rc;
-	}
+	if (s == STEP_PLACED)
+		return make_placed(job, out, err);
 	if (s == STEP_PAID) {
 		rc = shop_statement(job->sh, STMT_PAYMENT_RECEIVE,
 				    job->cur->number, out, err);

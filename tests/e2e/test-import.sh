@@ -36,6 +36,11 @@ check "show has its figures, its ship-to and its derived SKU" bash -c "
 	grep -q 'WOO-SINGLE-1-' '$T/out' && grep -q '29.35' '$T/out'"
 own list
 check "it arrived paid (status processing)" grep -Eq '^727 .*new +paid$' "$T/out"
+own log
+want=$(head -c -1 "$DATA/woocommerce-v3-order.json" | sha256sum | cut -d' ' -f1)
+check "its order.placed names the source and the SHA-256 of the order's bytes" \
+	bash -c "grep -qx 'source: woocommerce' '$T/out' &&
+		 grep -qx 'source-hash: sha256:$want' '$T/out'"
 
 own import --from woocommerce "$DATA/woo-quirks.json"
 expect_ok "the quirks file imports"
@@ -103,6 +108,11 @@ own show 1001
 check "the note of two lines is kept on one, the empty SKU made from the name" bash -c "
 	grep -q 'Please gift wrap / Thanks, Ana' '$T/out' &&
 	grep -q 'GREEN-TEA-100-G-' '$T/out'"
+own log
+want=$(grep '^#1004,' "$DATA/shopify-79.csv" | sha256sum | cut -d' ' -f1)
+check "a Shopify order's hash is of its rows as they stand in the file" \
+	bash -c "grep -qx 'source: shopify' '$T/out' &&
+		 grep -qx 'source-hash: sha256:$want' '$T/out'"
 own import --from shopify "$DATA/shopify-47.csv"
 expect_ok "an older export (47 columns) imports"
 # Overlap: the day after, 1002's sister 1003 was captured and 1004
