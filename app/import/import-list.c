@@ -90,6 +90,7 @@ static const char *const source_names[IMPORT_SOURCE_COUNT] = {
 	[IMPORT_ORDERDESK] = "orderdesk",
 	[IMPORT_WOOCOMMERCE] = "woocommerce",
 	[IMPORT_SHOPIFY] = "shopify",
+	[IMPORT_AMAZON] = "amazon",
 };
 
 enum od_code import_source_parse(const char *name, enum import_source *out,
@@ -103,7 +104,7 @@ enum od_code import_source_parse(const char *name, enum import_source *out,
 			return OD_OK;
 		}
 	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk, "
-			  "woocommerce or shopify");
+			  "woocommerce, shopify or amazon");
 }
 
 const char *import_source_name(enum import_source s)

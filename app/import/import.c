@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "app/import/import-internal.h"
-#include "app/import/import-shopify.h"
+#include "app/import/import-stores.h"
 #include "app/import/import-woo.h"
 #include "lib/buf.h"
 #include "lib/name-set.h"
@@ -46,7 +46,7 @@ struct import_reader {
 	int csv;
 	struct json_array_stream js;
 	struct import_csv *rows;
-	struct import_shopify *shop;   /* CSV from Shopify, or NULL */
+	struct import_store *shop;     /* a storefront's CSV, or NULL */
 	struct name_set *seen;     /* order numbers, with where they were */
 	size_t count;              /* JSON: elements; CSV: orders */
 	enum pending pending;
@@ -275,7 +275,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 	for (;;) {
 		cancelled = 0;
 		if (r->shop != NULL)
-			rc = import_shopify_next(r->shop, &o, &line,
+			rc = import_store_next(r->shop, &o, &line,
 						 &cancelled, digest, err);
 		else
 			rc = import_csv_next(r->rows, &o, &line, err);
@@ -309,30 +309,15 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 	}
 }
 
-/*
- * Tells a CSV file's source by its header (when not asked) and starts the
- * reader of that source.
- */
+/* Starts the reader of a CSV file's source, told by its header. */
 static enum od_code csv_start(struct import_reader *r, struct od_err *err)
 {
-	struct import_input *in = &r->in;
 	enum od_code rc;
-	int shopify;
 
-	rc = import_input_fill(in, 8192, err);
-	if (rc != OD_OK)
-		return rc;
-	shopify = import_shopify_looks(in->data + in->pos,
-				       import_input_avail(in));
-	if (r->src == IMPORT_AUTO)
-		r->src = shopify ? IMPORT_SHOPIFY : IMPORT_ORDERDESK;
-	if (r->src == IMPORT_SHOPIFY && !shopify)
-		return od_err_set(err, OD_E_INPUT, "import file: is not a "
-				  "Shopify orders export (its header has no "
-				  "\"Lineitem name\"); check --from");
-	if (r->src == IMPORT_SHOPIFY)
-		return import_shopify_new(in, &r->shop, err);
-	return import_csv_new(in, &r->rows, err);
+	rc = import_store_open(&r->in, &r->src, &r->shop, err);
+	if (rc == OD_OK && r->shop == NULL)
+		rc = import_csv_new(&r->in, &r->rows, err);
+	return rc;
 }
 
 /*
@@ -347,7 +332,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 
 	import_csv_free(r->rows);
 	r->rows = NULL;
-	import_shopify_free(r->shop);
+	import_store_free(r->shop);
 	r->shop = NULL;
 	name_set_free(r->seen);
 	r->seen = NULL;
@@ -373,18 +358,15 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 		return rc;
 	if (c == -1)
 		return od_err_set(err, OD_E_INPUT, "the import file is empty");
-	if ((c == '[' || c == '{') && r->want == IMPORT_SHOPIFY)
+	if ((c == '[' || c == '{') && r->want != IMPORT_AUTO &&
+	    r->want != IMPORT_ORDERDESK && r->want != IMPORT_WOOCOMMERCE)
 		return od_err_set(err, OD_E_INPUT, "import file: is JSON, not "
-				  "a Shopify orders export (CSV); check "
-				  "--from");
+				  "a %s export; check --from",
+				  import_source_name(r->want));
 	if (c == '[' || c == '{') {
 		r->csv = 0;
 		return OD_OK;
 	}
-	if (r->want == IMPORT_WOOCOMMERCE)
-		return od_err_set(err, OD_E_INPUT, "import file: is not "
-				  "WooCommerce order JSON (it does not start "
-				  "with [ or {); check --from");
 	/* CSV starts again after the mark: leading spaces are data there. */
 	r->csv = 1;
 	rc = import_input_rewind(in, err);
@@ -577,7 +559,7 @@ void import_close(struct import_reader *r)
 	if (r == NULL)
 		return;
 	import_csv_free(r->rows);
-	import_shopify_free(r->shop);
+	import_store_free(r->shop);
 	name_set_free(r->seen);
 	import_input_free(&r->in);
 	if (r->fd >= 0)

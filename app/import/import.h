@@ -33,6 +33,7 @@ enum import_source {
 	IMPORT_ORDERDESK,      /* orderdesk's own JSON or CSV */
 	IMPORT_WOOCOMMERCE,    /* WooCommerce REST v3 order JSON */
 	IMPORT_SHOPIFY,        /* Shopify's "Export orders" CSV */
+	IMPORT_AMAZON,         /* Amazon Seller Central order report */
 	IMPORT_SOURCE_COUNT
 };
 

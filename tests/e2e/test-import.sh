@@ -16,7 +16,7 @@ new_shop
 # --- WooCommerce -------------------------------------------------------------
 own import --from magento "$DATA/woo-quirks.json"
 expect_fail "an unknown --from is a usage error naming the sources" 2 \
-	"from: must be orderdesk, woocommerce or shopify"
+	"from: must be orderdesk, woocommerce, shopify or amazon"
 own import --from woocommerce "$SAMPLE"
 expect_fail "orderdesk's own file read as WooCommerce says to check --from" 5 \
 	"order #1 in the file: is not a WooCommerce order .*check --from"
@@ -93,7 +93,7 @@ check "and nothing moved" [ "$before" = "$(store_digest)" ]
 # --- Shopify -------------------------------------------------------------------
 own import --from shopify "$DATA/woo-quirks.json"
 expect_fail "JSON named as Shopify says to check --from" 5 \
-	"is JSON, not a Shopify orders export.*check --from"
+	"is JSON, not a shopify export; check --from"
 own import "$DATA/shopify-79.csv"
 expect_ok "today's Shopify export (79 columns) imports, told from its header"
 check "four new, one of them cancelled" grep -q \
@@ -144,6 +144,21 @@ own list
 check "1003 is paid now, 1004 cancelled" bash -c "
 	grep -Eq '^1003 .*new +paid$' '$T/out' &&
 	grep -Eq '^1004 .*cancelled +paid$' '$T/out'"
+
+# --- Amazon ------------------------------------------------------------------
+own import "$DATA/amazon-orders.txt"
+expect_ok "an Amazon order report (tab-separated) imports, told from its header"
+check "two new" grep -q "^Imported 2 orders: 2 new, 0 already here, 0 updated" "$T/out"
+own list
+check "line totals made unit prices; paid and cancelled as the report says" bash -c "
+	grep -Eq '^112-0000001-0000001 .*35\.17 USD +new +paid$' '$T/out' &&
+	grep -Eq '^112-0000002-0000002 .*cancelled +unpaid$' '$T/out'"
+own import --from amazon "$DATA/shopify-79.csv"
+expect_fail "a Shopify file named as Amazon says to check --from" 5 \
+	"is not an Amazon order report.*check --from"
+own import "$DATA/amazon-orders.txt"
+check "the same report again is already here" grep -q \
+	"^Imported 2 orders: 0 new, 2 already here, 0 updated\.$" "$T/out"
 
 own audit verify
 expect_ok "the log verifies"
