@@ -149,10 +149,12 @@ check "1003 is paid now, 1004 cancelled" bash -c "
 own import "$DATA/amazon-orders.txt"
 expect_ok "an Amazon order report (tab-separated) imports, told from its header"
 check "two new" grep -q "^Imported 2 orders: 2 new, 0 already here, 0 updated" "$T/out"
-own list
+own list --format csv
 check "line totals made unit prices; paid and cancelled as the report says" bash -c "
-	grep -Eq '^112-0000001-0000001 .*35\.17 USD +new +paid$' '$T/out' &&
-	grep -Eq '^112-0000002-0000002 .*cancelled +unpaid$' '$T/out'"
+	grep -q '^112-0000001-0000001,.*,new,paid' '$T/out' &&
+	grep -q '^112-0000002-0000002,.*,cancelled,unpaid' '$T/out'"
+own show 112-0000001-0000001
+check "the order's total is what its rows add up to" grep -q '35\.17' "$T/out"
 own import --from amazon "$DATA/shopify-79.csv"
 expect_fail "a Shopify file named as Amazon says to check --from" 5 \
 	"is not an Amazon order report.*check --from"
