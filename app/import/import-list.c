@@ -91,6 +91,7 @@ static const char *const source_names[IMPORT_SOURCE_COUNT] = {
 	[IMPORT_WOOCOMMERCE] = "woocommerce",
 	[IMPORT_SHOPIFY] = "shopify",
 	[IMPORT_AMAZON] = "amazon",
+	[IMPORT_ETSY] = "etsy",
 };
 
 enum od_code import_source_parse(const char *name, enum import_source *out,
@@ -104,7 +105,7 @@ enum od_code import_source_parse(const char *name, enum import_source *out,
 			return OD_OK;
 		}
 	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk, "
-			  "woocommerce, shopify or amazon");
+			  "woocommerce, shopify, amazon or etsy");
 }
 
 const char *import_source_name(enum import_source s)

@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "app/import/import-amazon.h"
+#include "app/import/import-etsy.h"
 #include "app/import/import-shopify.h"
 
 struct import_store {
 	enum import_source src;
 	struct import_shopify *shopify;
 	struct import_amazon *amazon;
+	struct import_etsy *etsy;
 };
 
 /* Whether the first line of head[0..n) holds word. */
@@ -35,6 +37,9 @@ static enum import_source header_source(const char *head, size_t n)
 	if (header_has(head, n, "order-id\t") &&
 	    header_has(head, n, "quantity-purchased"))
 		return IMPORT_AMAZON;
+	if (header_has(head, n, "Order ID") &&
+	    header_has(head, n, "Item Name"))
+		return IMPORT_ETSY;
 	return IMPORT_ORDERDESK;
 }
 
@@ -48,6 +53,8 @@ static enum od_code not_of(enum import_source s, struct od_err *err)
 				  "with order-id and quantity-purchased)",
 		[IMPORT_WOOCOMMERCE] = "WooCommerce order JSON (it does not "
 				       "start with [ or {)",
+		[IMPORT_ETSY] = "Etsy's Sold Order Items (its header has no "
+				"\"Item Name\")",
 	};
 
 	return od_err_set(err, OD_E_INPUT, "import file: is not %s; check "
@@ -67,6 +74,15 @@ enum od_code import_store_open(struct import_input *in,
 	if (rc != OD_OK)
 		return rc;
 	found = header_source(in->data + in->pos, import_input_avail(in));
+	/* Etsy's orders file says what was paid, not what was bought. */
+	if (found == IMPORT_ORDERDESK &&
+	    header_has(in->data + in->pos, import_input_avail(in),
+		       "Number of Items"))
+		return od_err_set(err, OD_E_INPUT, "import file: is Etsy's "
+				  "Sold Orders file, which does not list "
+				  "what was bought; download \"Order Items\" "
+				  "instead (Shop Manager, Settings, Options, "
+				  "Download Data)");
 	if (*src == IMPORT_AUTO)
 		*src = found;
 	if (*src != found && *src != IMPORT_ORDERDESK)
@@ -79,8 +95,10 @@ enum od_code import_store_open(struct import_input *in,
 	s->src = *src;
 	if (s->src == IMPORT_SHOPIFY)
 		rc = import_shopify_new(in, &s->shopify, err);
-	else
+	else if (s->src == IMPORT_AMAZON)
 		rc = import_amazon_new(in, &s->amazon, err);
+	else
+		rc = import_etsy_new(in, &s->etsy, err);
 	if (rc != OD_OK) {
 		import_store_free(s);
 		return rc;
@@ -96,8 +114,10 @@ enum od_code import_store_next(struct import_store *s, struct order **out,
 	if (s->shopify != NULL)
 		return import_shopify_next(s->shopify, out, line, cancelled,
 					   sha256, err);
-	return import_amazon_next(s->amazon, out, line, cancelled, sha256,
-				  err);
+	if (s->amazon != NULL)
+		return import_amazon_next(s->amazon, out, line, cancelled,
+					  sha256, err);
+	return import_etsy_next(s->etsy, out, line, cancelled, sha256, err);
 }
 
 void import_store_free(struct import_store *s)
@@ -106,5 +126,6 @@ void import_store_free(struct import_store *s)
 		return;
 	import_shopify_free(s->shopify);
 	import_amazon_free(s->amazon);
+	import_etsy_free(s->etsy);
 	free(s);
 }

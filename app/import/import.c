@@ -361,7 +361,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 	if ((c == '[' || c == '{') && r->want != IMPORT_AUTO &&
 	    r->want != IMPORT_ORDERDESK && r->want != IMPORT_WOOCOMMERCE)
 		return od_err_set(err, OD_E_INPUT, "import file: is JSON, not "
-				  "a %s export; check --from",
+				  "%s's export; check --from",
 				  import_source_name(r->want));
 	if (c == '[' || c == '{') {
 		r->csv = 0;

@@ -34,6 +34,7 @@ enum import_source {
 	IMPORT_WOOCOMMERCE,    /* WooCommerce REST v3 order JSON */
 	IMPORT_SHOPIFY,        /* Shopify's "Export orders" CSV */
 	IMPORT_AMAZON,         /* Amazon Seller Central order report */
+	IMPORT_ETSY,           /* Etsy's "Sold Order Items" CSV */
 	IMPORT_SOURCE_COUNT
 };
 

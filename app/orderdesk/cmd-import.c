@@ -375,7 +375,7 @@ static enum od_code cmd_import(struct cli *c, int argc, char **argv,
 }
 
 const struct cli_command cmd_import_entry = {
-	"import", "[--from orderdesk|woocommerce|shopify|amazon] FILE",
+	"import", "[--from orderdesk|woocommerce|shopify|amazon|etsy] FILE",
 	"add orders from a file: orderdesk's JSON or CSV, or a storefront's "
 	"export", cmd_import,
 };

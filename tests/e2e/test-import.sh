@@ -16,7 +16,7 @@ new_shop
 # --- WooCommerce -------------------------------------------------------------
 own import --from magento "$DATA/woo-quirks.json"
 expect_fail "an unknown --from is a usage error naming the sources" 2 \
-	"from: must be orderdesk, woocommerce, shopify or amazon"
+	"from: must be orderdesk, woocommerce, shopify, amazon or etsy"
 own import --from woocommerce "$SAMPLE"
 expect_fail "orderdesk's own file read as WooCommerce says to check --from" 5 \
 	"order #1 in the file: is not a WooCommerce order .*check --from"
@@ -93,7 +93,7 @@ check "and nothing moved" [ "$before" = "$(store_digest)" ]
 # --- Shopify -------------------------------------------------------------------
 own import --from shopify "$DATA/woo-quirks.json"
 expect_fail "JSON named as Shopify says to check --from" 5 \
-	"is JSON, not a shopify export; check --from"
+	"is JSON, not shopify's export; check --from"
 own import "$DATA/shopify-79.csv"
 expect_ok "today's Shopify export (79 columns) imports, told from its header"
 check "four new, one of them cancelled" grep -q \
@@ -161,6 +161,22 @@ expect_fail "a Shopify file named as Amazon says to check --from" 5 \
 own import "$DATA/amazon-orders.txt"
 check "the same report again is already here" grep -q \
 	"^Imported 2 orders: 0 new, 2 already here, 0 updated\.$" "$T/out"
+
+# --- Etsy --------------------------------------------------------------------
+before=$(store_digest)
+own import "$DATA/etsy-orders.csv"
+expect_fail "Etsy's orders-only file is refused, saying which file to download" 5 \
+	"is Etsy's Sold Orders file.*download \"Order Items\" instead"
+check "and nothing was imported" [ "$before" = "$(store_digest)" ]
+own import "$DATA/etsy-order-items.csv"
+expect_ok "Etsy's Sold Order Items imports, told from its header"
+check "two new" grep -q "^Imported 2 orders: 2 new, 0 already here, 0 updated" "$T/out"
+own list --format csv
+check "unit prices, shipping once, a country by name" bash -c "
+	grep -q '^2950000001,.*,68\.10,.*,new,paid' '$T/out' ||
+	grep -q '^2950000001,.*,6810,.*,new,paid' '$T/out'"
+own import --from etsy "$T/day2.json"
+expect_fail "JSON named as Etsy says to check --from" 5 "is JSON, not etsy's export; check --from"
 
 own audit verify
 expect_ok "the log verifies"
