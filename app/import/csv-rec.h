@@ -19,6 +19,8 @@ struct csv {
 	struct import_input *in;
 	size_t line;          /* line number of the next byte, from 1 */
 	char sep;             /* ',' (with RFC 4180 quotes) or '\t' (none) */
+	struct csv_record *cur;   /* the record being read the careful way */
+	size_t mark;          /* its bytes before this are copied */
 };
 
 /*
@@ -32,8 +34,12 @@ struct csv_record {
 	size_t off[CSV_REC_MAX];
 	size_t len[CSV_REC_MAX];
 	struct buf data;
-	int keep_raw;         /* keep the record's bytes as read in raw */
-	struct buf raw;       /* with keep_raw: line end included */
+	int keep_raw;         /* keep the record's bytes as read */
+	struct buf raw;       /* with keep_raw, where they must be copied */
+	/* With keep_raw: the record's bytes as read, line end included;
+	 * good until the next csv_next (they may be in the input's window). */
+	const char *raw_p;
+	size_t raw_n;
 };
 
 /* Starts reading in at its current position, fields separated by sep. */

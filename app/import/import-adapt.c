@@ -272,3 +272,27 @@ enum od_code import_utc_time(const char *pfx, const char *label,
 				  pfx, label);
 	return OD_OK;
 }
+
+enum od_code import_item_room(struct order *o, const char *pfx,
+			      struct od_err *err)
+{
+	struct order_item *grown;
+	size_t n = o->nitems, cap;
+
+	if (n == ORDER_MAX_ITEMS)
+		return od_err_set(err, OD_E_INPUT, "%s: has more than %d "
+				  "items", pfx, ORDER_MAX_ITEMS);
+	/* Room for 4, then doubled each time it is full (a power of two). */
+	if (o->items == NULL)
+		cap = 4;
+	else if (n >= 4 && (n & (n - 1)) == 0)
+		cap = 2 * n;
+	else
+		return OD_OK;
+	grown = realloc(o->items, cap * sizeof *grown);
+	if (grown == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	memset(grown + n, 0, (cap - n) * sizeof *grown);
+	o->items = grown;
+	return OD_OK;
+}

@@ -50,6 +50,14 @@ enum od_code import_merge_skus(struct order *o, struct od_err *err);
 enum od_code import_one_line(const char *text, char **out,
 			     struct od_err *err);
 
+/*
+ * Makes room in o->items for one more item: 4 at first, doubled each time
+ * they are full, so an order of two items does not cost 500; OD_E_INPUT
+ * "PFX: has more than 500 items".  Only for arrays it grew from NULL.
+ */
+enum od_code import_item_room(struct order *o, const char *pfx,
+			      struct od_err *err);
+
 /* Copies s (NULL as "") trimmed, into *dst. */
 enum od_code import_dup(const char *s, char **dst, struct od_err *err);
 

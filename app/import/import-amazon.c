@@ -11,7 +11,7 @@
  */
 #include "app/import/import-amazon.h"
 
-#include <gnutls/crypto.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,15 +166,16 @@ static enum od_code money(const struct import_amazon *s, const char *pfx,
 static enum od_code add_row(const struct import_amazon *s, const char *pfx,
 			    struct order *o, struct od_err *err)
 {
-	struct order_item *it = &o->items[o->nitems];
+	struct order_item *it;
 	long long line = 0, v = 0, n;
 	const char *q = val(s, A_QTY);
 	enum od_code rc;
 	char *end;
 
-	if (o->nitems == ORDER_MAX_ITEMS)
-		return od_err_set(err, OD_E_INPUT, "%s: has more than %d "
-				  "items", pfx, ORDER_MAX_ITEMS);
+	rc = import_item_room(o, pfx, err);
+	if (rc != OD_OK)
+		return rc;
+	it = &o->items[o->nitems];
 	n = strtoll(q, &end, 10);
 	if (q[0] < '0' || q[0] > '9' || *end != '\0' || n < 1 ||
 	    n > ORDER_MAX_QTY)
@@ -276,9 +277,6 @@ static enum od_code start(struct import_amazon *s, struct order **out,
 	o = *out = calloc(1, sizeof *o);
 	if (o == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	o->items = calloc(ORDER_MAX_ITEMS, sizeof *o->items);
-	if (o->items == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	rc = import_dup(val(s, A_ORDER), &o->number, err);
 	od_err_clear(&e);
 	if (rc == OD_OK && order_number_check(o->number, &e) != OD_OK)
@@ -296,7 +294,7 @@ enum od_code import_amazon_next(struct import_amazon *s, struct order **out,
 				size_t *line, int *cancelled,
 				unsigned char sha256[32], struct od_err *err)
 {
-	gnutls_hash_hd_t h = NULL;
+	struct sha256_ctx h;
 	char pfx[PFX_MAX];
 	struct order *o = NULL;
 	enum od_code rc = OD_OK;
@@ -311,21 +309,20 @@ enum od_code import_amazon_next(struct import_amazon *s, struct order **out,
 		return rc;
 	s->row_pending = 0;
 	*line = s->r.line;
-	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) != 0)
-		return od_err_set(err, OD_E_NOMEM, "cannot hash the rows");
-	gnutls_hash(h, s->r.raw.data, s->r.raw.len);
+	sha256_init(&h);
+	sha256_update(&h, s->r.raw_n, (const uint8_t *)s->r.raw_p);
 	rc = start(s, &o, cancelled, pfx, err);
 	while (rc == OD_OK && (rc = next_row(s, &got, err)) == OD_OK && got) {
 		if (strcmp(val(s, A_ORDER), o->number) != 0) {
 			s->row_pending = 1;
 			break;
 		}
-		gnutls_hash(h, s->r.raw.data, s->r.raw.len);
+		sha256_update(&h, s->r.raw_n, (const uint8_t *)s->r.raw_p);
 		snprintf(pfx, PFX_MAX, "line %zu: order %s", s->r.line,
 			 o->number);
 		rc = add_row(s, pfx, o, err);
 	}
-	gnutls_hash_deinit(h, sha256);
+	sha256_digest(&h, SHA256_DIGEST_SIZE, sha256);
 	/* The report has no total: the order's is what its rows add up to. */
 	if (rc == OD_OK) {
 		o->total += o->shipping + o->tax - o->discount;

@@ -6,7 +6,6 @@
 #include "app/import/import.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 void order_list_free(struct order_list *l)
 {
@@ -83,32 +82,4 @@ enum od_code import_read_file(const char *path, struct order_list **out,
 	rc = read_all(r, out, err);
 	import_close(r);
 	return rc;
-}
-
-static const char *const source_names[IMPORT_SOURCE_COUNT] = {
-	[IMPORT_AUTO] = "auto",
-	[IMPORT_ORDERDESK] = "orderdesk",
-	[IMPORT_WOOCOMMERCE] = "woocommerce",
-	[IMPORT_SHOPIFY] = "shopify",
-	[IMPORT_AMAZON] = "amazon",
-	[IMPORT_ETSY] = "etsy",
-};
-
-enum od_code import_source_parse(const char *name, enum import_source *out,
-				 struct od_err *err)
-{
-	size_t i;
-
-	for (i = IMPORT_ORDERDESK; i < IMPORT_SOURCE_COUNT; i++)
-		if (strcmp(name, source_names[i]) == 0) {
-			*out = (enum import_source)i;
-			return OD_OK;
-		}
-	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk, "
-			  "woocommerce, shopify, amazon or etsy");
-}
-
-const char *import_source_name(enum import_source s)
-{
-	return (unsigned)s < IMPORT_SOURCE_COUNT ? source_names[s] : NULL;
 }

@@ -11,7 +11,7 @@
  */
 #include "app/import/import-shopify.h"
 
-#include <gnutls/crypto.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,9 +196,9 @@ static enum od_code add_item(const struct import_shopify *s,
 	long long n;
 	enum od_code rc;
 
-	if (o->nitems == ORDER_MAX_ITEMS)
-		return od_err_set(err, OD_E_INPUT, "%s: has more than %d line "
-				  "items", pfx, ORDER_MAX_ITEMS);
+	rc = import_item_room(o, pfx, err);
+	if (rc != OD_OK)
+		return rc;
 	it = &o->items[o->nitems];
 	n = strtoll(q, &end, 10);
 	if (q[0] < '0' || q[0] > '9' || *end != '\0' || n < 1 ||
@@ -342,9 +342,6 @@ static enum od_code start(struct import_shopify *s, struct order **out,
 	if (o == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	*out = o;
-	o->items = calloc(ORDER_MAX_ITEMS, sizeof *o->items);
-	if (o->items == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	/* "#1001": the number as the merchant knows it, without the '#'. */
 	rc = import_dup(name[0] == '#' ? name + 1 : name, &o->number, err);
 	od_err_clear(&e);
@@ -377,17 +374,17 @@ static void taxes_included(struct order *o)
 }
 
 /* Feeds the row in r, as read, to the order's digest. */
-static enum od_code hash_row(struct import_shopify *s, gnutls_hash_hd_t h,
+static enum od_code hash_row(struct import_shopify *s, struct sha256_ctx *h,
 			     struct od_err *err)
 {
-	if (gnutls_hash(h, s->r.raw.data, s->r.raw.len) != 0)
-		return od_err_set(err, OD_E_NOMEM, "cannot hash the rows");
+	(void)err;
+	sha256_update(h, s->r.raw_n, (const uint8_t *)s->r.raw_p);
 	return OD_OK;
 }
 
 /* Reads the rest of the order begun in o: its rows up to the next one's. */
 static enum od_code more_rows(struct import_shopify *s, struct order *o,
-			      gnutls_hash_hd_t h, struct od_err *err)
+			      struct sha256_ctx *h, struct od_err *err)
 {
 	char pfx[PFX_MAX];
 	enum od_code rc = OD_OK;
@@ -416,7 +413,7 @@ enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
 				 size_t *line, int *cancelled,
 				 unsigned char sha256[32], struct od_err *err)
 {
-	gnutls_hash_hd_t h = NULL;
+	struct sha256_ctx h;
 	char pfx[PFX_MAX];
 	struct order *o = NULL;
 	enum od_code rc = OD_OK;
@@ -431,14 +428,13 @@ enum od_code import_shopify_next(struct import_shopify *s, struct order **out,
 		return rc;
 	s->row_pending = 0;
 	*line = s->r.line;
-	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) != 0)
-		return od_err_set(err, OD_E_NOMEM, "cannot hash the rows");
-	rc = hash_row(s, h, err);
+	sha256_init(&h);
+	rc = hash_row(s, &h, err);
 	if (rc == OD_OK)
 		rc = start(s, &o, cancelled, pfx, err);
 	if (rc == OD_OK)
-		rc = more_rows(s, o, h, err);
-	gnutls_hash_deinit(h, sha256);
+		rc = more_rows(s, o, &h, err);
+	sha256_digest(&h, SHA256_DIGEST_SIZE, sha256);
 	if (rc == OD_OK)
 		rc = import_merge_skus(o, err);
 	if (rc == OD_OK) {
