@@ -109,7 +109,8 @@ static void put_order(FILE *f, const struct order *o)
 	size_t i, k;
 
 	snprintf(name, sizeof name, "#%s", o->number);
-	/* The same instant, written an hour east of UTC. */
+	/* The same instant with its offset, as Shopify writes times (the
+	 * importer works the offset out whatever it is). */
 	snprintf(when, sizeof when, "%.10s %.8s +0000", o->placed_at,
 		 o->placed_at + 11);
 	snprintf(city, sizeof city, "%s", o->city);
