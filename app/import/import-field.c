@@ -1,10 +1,10 @@
 /*
  * import-field.c - the field helpers every import reader calls: a name
- * safe to quote back, a trimmed copy, a currency or country code, and the
- * order's validation with the reader's line in front, the sources' names.
- * Below the readers
- * (import-json.c, import-csv.c) and the stream (import.c), so that none of
- * them calls back up into another.
+ * safe to quote back, a trimmed copy, a currency or country code, the
+ * order's validation with the reader's line in front, and the sources'
+ * names.  Below the readers (import-json.c, import-csv.c, the storefronts'
+ * adapters) and the stream (import.c), so that none of them calls back up
+ * into another.
  */
 #include "app/import/import-internal.h"
 #include "app/import/import.h"
