@@ -223,20 +223,116 @@ static enum od_code csv_bare(struct csv *c, struct csv_record *r,
 	return OD_OK;
 }
 
+/* buf_add without a call when the room is there (most fields). */
+static int put(struct csv_record *r, const char *p, size_t n,
+	       struct od_err *err)
+{
+	struct buf *b = &r->data;
+
+	if (b->len + n + 1 <= b->alloc && b->len + n <= b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 1;
+	}
+	return buf_add(b, p, n, err) == OD_OK;
+}
+
+/*
+ * Reads one field of a line at p[i..end) in the common case into r: bare,
+ * or quoted whole with "" for a quote and nothing but the separator after
+ * the closing quote.  Sets *next past the separator; 0 when the field needs
+ * the careful reader (or r->data is full: it will say so).
+ */
+static int fast_field(const struct csv *c, struct csv_record *r,
+		      const char *p, size_t i, size_t end, size_t *next,
+		      struct od_err *err)
+{
+	size_t start = r->data.len, j, k;
+	const char *q;
+
+	if (c->sep != ',' || i == end || p[i] != '"') {
+		q = memchr(p + i, c->sep, end - i);
+		j = q != NULL ? (size_t)(q - p) : end;
+		if (c->sep == ',' && memchr(p + i, '"', j - i) != NULL)
+			return 0;
+		if (!put(r, p + i, j - i, err))
+			return 0;
+		*next = j;
+	} else {
+		for (j = i + 1;; j = k + 2) {
+			q = memchr(p + j, '"', end - j);
+			if (q == NULL)
+				return 0;
+			k = (size_t)(q - p);
+			if (!put(r, p + j, k + 1 - j, err))
+				return 0;
+			if (k + 1 == end || p[k + 1] != '"')
+				break;
+		}
+		/* The closing quote was copied: it is the field's NUL. */
+		r->data.len--;
+		*next = k + 1;
+		if (*next != end && p[*next] != c->sep)
+			return 0;
+	}
+	if (r->data.len - start > IMPORT_FIELD_MAX || !put(r, "", 1, err))
+		return 0;
+	return 1;
+}
+
+/*
+ * A line without quotes, p[0..len), its fields ending at end: copied at
+ * once, the separators made NULs.  0 when a field is too long or there are
+ * too many (the careful reader says so).
+ */
+static int plain_line(struct csv *c, struct csv_record *r, size_t max,
+		      const char *p, size_t len, size_t end)
+{
+	size_t i, n = 0, from = 0, base = r->data.len;
+	struct od_err e;
+	char *d;
+
+	for (i = 0; i <= end; i++) {
+		if (i < end && p[i] != c->sep)
+			continue;
+		if (n == max || i - from > IMPORT_FIELD_MAX)
+			return 0;
+		r->off[n] = base + from;
+		r->len[n] = i - from;
+		n++;
+		from = i + 1;
+	}
+	od_err_clear(&e);
+	if (!put(r, p, end, &e) || !put(r, "", 1, &e)) {
+		buf_reset(&r->data);
+		return 0;
+	}
+	d = r->data.data + base;
+	for (i = 0; i < end; i++)
+		if (d[i] == c->sep)
+			d[i] = '\0';
+	r->raw_p = p;
+	r->raw_n = len;
+	r->n = n;
+	c->in->pos += len;
+	c->line++;
+	return 1;
+}
+
 /*
  * The common case in one pass: a whole record on one line already in the
- * window, without quotes (or, tab-separated, any line), each field within
- * the cap.  Its bytes are copied at once, the separators made NULs.
- * Returns 0, having read nothing, when the record needs the careful reader
- * below (which also gives the errors).
+ * window, its fields bare or simply quoted, each within the cap.  Returns
+ * 0, having read nothing (r->data is emptied again), when the record needs
+ * the careful reader below, which also gives the errors.
  */
 static int csv_fast(struct csv *c, struct csv_record *r, size_t max,
 		    struct od_err *err, enum od_code *rc)
 {
 	struct import_input *in = c->in;
 	const char *p = csv_at(c), *nl;
-	size_t avail = import_input_avail(in), len, end, i, n = 0, from = 0;
-	char *d;
+	size_t avail = import_input_avail(in), len, end, i = 0, n = 0, next;
+	struct od_err e;
 
 	nl = memchr(p, '\n', avail);
 	if (nl == NULL)
@@ -245,34 +341,35 @@ static int csv_fast(struct csv *c, struct csv_record *r, size_t max,
 	end = len - 1;
 	if (end > 0 && p[end - 1] == '\r')
 		end--;
-	if ((c->sep == ',' && memchr(p, '"', end) != NULL) ||
-	    memchr(p, '\0', end) != NULL)
+	if (memchr(p, '\0', end) != NULL)
 		return 0;
-	for (i = 0; i <= end; i++) {
-		if (i < end && p[i] != c->sep)
-			continue;
-		if (n == max || i - from > IMPORT_FIELD_MAX)
+	od_err_clear(&e);
+	*rc = OD_OK;
+	if (c->sep != ',' || memchr(p, '"', end) == NULL)
+		return plain_line(c, r, max, p, len, end);
+	for (;;) {
+		if (n == max) {
+			buf_reset(&r->data);
 			return 0;
-		r->off[n] = r->data.len + from;
-		r->len[n] = i - from;
+		}
+		r->off[n] = r->data.len;
+		if (!fast_field(c, r, p, i, end, &next, &e)) {
+			buf_reset(&r->data);
+			return 0;
+		}
+		r->len[n] = r->data.len - 1 - r->off[n];
 		n++;
-		from = i + 1;
+		if (next == end)
+			break;
+		i = next + 1;
 	}
-	*rc = buf_add(&r->data, p, end, err);
-	if (*rc == OD_OK)
-		*rc = buf_add(&r->data, "", 1, err);
-	if (*rc != OD_OK)
-		return 1;
 	/* Not copied: the window holds them until the next read. */
 	r->raw_p = p;
 	r->raw_n = len;
-	d = r->data.data + r->data.len - end - 1;
-	for (i = 0; i < end; i++)
-		if (d[i] == c->sep)
-			d[i] = '\0';
 	r->n = n;
 	in->pos += len;
 	c->line++;
+	(void)err;
 	return 1;
 }
 
