@@ -117,3 +117,14 @@ const char *import_source_name(enum import_source s)
 {
 	return (unsigned)s < IMPORT_SOURCE_COUNT ? source_names[s] : NULL;
 }
+
+enum od_code import_no_cancel(const struct import_meta *m,
+			      const struct order *o, struct od_err *err)
+{
+	if (!m->cancelled)
+		return OD_OK;
+	return od_err_set(err, OD_E_INPUT, "order %s was cancelled in %s; "
+			  "import this file with `orderdesk import`, which "
+			  "signs the cancellation too", o->number,
+			  import_source_name(m->source));
+}

@@ -4,6 +4,7 @@
  * end.
  */
 #include "app/import/import.h"
+#include "app/import/import-internal.h"
 
 #include <stdlib.h>
 
@@ -33,6 +34,11 @@ static enum od_code read_all(struct import_reader *r, struct order_list **out,
 	if (l == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL) {
+		rc = import_no_cancel(import_last_meta(r), o, err);
+		if (rc != OD_OK) {
+			order_free(o);
+			break;
+		}
 		if (l->count == alloc) {
 			alloc = alloc ? alloc * 2 : 64;
 			grown = realloc(l->orders, alloc * sizeof *grown);

@@ -414,7 +414,10 @@ enum od_code import_check(struct import_reader *r, size_t *count,
 
 	*count = 0;
 	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL) {
+		rc = import_no_cancel(&r->meta, o, err);
 		order_free(o);
+		if (rc != OD_OK)
+			return rc;
 		n++;
 	}
 	if (rc == OD_OK)

@@ -167,6 +167,35 @@ static enum od_code parse_changed(const char *path, const char *find,
 	return rc;
 }
 
+/* The same, read as `orderdesk import` reads: the stream's last word. */
+static enum od_code stream_changed(const char *path, const char *find,
+				   const char *repl, struct od_err *err)
+{
+	struct import_reader *r;
+	struct order *o;
+	char s[16384], *t, *at;
+	FILE *f = fopen(path, "rb");
+	size_t len;
+	enum od_code rc;
+
+	assert_non_null(f);
+	len = fread(s, 1, sizeof s - 1, f);
+	fclose(f);
+	s[len] = '\0';
+	at = strstr(s, find);
+	assert_non_null(at);
+	t = malloc(len + strlen(repl) + 1);
+	assert_non_null(t);
+	sprintf(t, "%.*s%s%s", (int)(at - s), s, repl, at + strlen(find));
+	od_err_clear(err);
+	assert_int_equal(import_open_mem(t, strlen(t), &r, err), OD_OK);
+	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL)
+		order_free(o);
+	import_close(r);
+	free(t);
+	return rc;
+}
+
 static void test_refused(void **state)
 {
 	struct od_err err;
@@ -190,9 +219,15 @@ static void test_refused(void **state)
 			 OD_E_INPUT);
 	assert_non_null(strstr(err.msg, "wrong column count"));
 	/* A line of the same order further down is a second order. */
-	assert_int_equal(parse_changed(NEW79, "#1003,", "#1001,", &err),
+	assert_int_equal(stream_changed(NEW79, "#1003,", "#1001,", &err),
 			 OD_E_INPUT);
 	assert_non_null(strstr(err.msg, "order 1001 appears twice"));
+	/* A reader that only places orders refuses a cancelled one. */
+	assert_int_equal(parse_changed(NEW79, "#1003,", "#1003,", &err),
+			 OD_E_INPUT);
+	assert_non_null(strstr(err.msg, "order 1002 was cancelled in "
+				"shopify; import this file with `orderdesk "
+				"import`"));
 }
 
 int main(void)

@@ -220,6 +220,20 @@ static void test_refused(void **state)
 	import_close(r);
 }
 
+static void test_check_refuses_cancelled(void **state)
+{
+	struct import_reader *r = open_as(QUIRKS, IMPORT_AUTO);
+	struct od_err err;
+	size_t n;
+
+	(void)state;
+	od_err_clear(&err);
+	assert_int_equal(import_check(r, &n, &err), OD_E_INPUT);
+	assert_non_null(strstr(err.msg, "order 801 was cancelled in "
+				"woocommerce"));
+	import_close(r);
+}
+
 static void test_lone_orderdesk_object(void **state)
 {
 	static const char one[] = "{\"number\": \"1\"}";
@@ -238,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_quirks),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_check_refuses_cancelled),
 		cmocka_unit_test(test_lone_orderdesk_object),
 	};
 
