@@ -1,11 +1,13 @@
 /*
  * import-field.c - the field helpers every import reader calls: a name
- * safe to quote back, a trimmed copy, a currency or country code, and the
- * order's validation with the reader's line in front.  Below the readers
- * (import-json.c, import-csv.c) and the stream (import.c), so that none of
- * them calls back up into another.
+ * safe to quote back, a trimmed copy, a currency or country code, the
+ * order's validation with the reader's line in front, and the sources'
+ * names.  Below the readers (import-json.c, import-csv.c, the storefronts'
+ * adapters) and the stream (import.c), so that none of them calls back up
+ * into another.
  */
 #include "app/import/import-internal.h"
+#include "app/import/import.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +88,43 @@ enum od_code import_validate(struct order *o, const char *line_pfx,
 	if (line_pfx != NULL)
 		return od_err_set(err, e.code, "%s: %s", line_pfx, e.msg);
 	return od_err_set(err, e.code, "%s", e.msg);
+}
+
+static const char *const source_names[IMPORT_SOURCE_COUNT] = {
+	[IMPORT_AUTO] = "auto",
+	[IMPORT_ORDERDESK] = "orderdesk",
+	[IMPORT_WOOCOMMERCE] = "woocommerce",
+	[IMPORT_SHOPIFY] = "shopify",
+	[IMPORT_AMAZON] = "amazon",
+	[IMPORT_ETSY] = "etsy",
+};
+
+enum od_code import_source_parse(const char *name, enum import_source *out,
+				 struct od_err *err)
+{
+	size_t i;
+
+	for (i = IMPORT_ORDERDESK; i < IMPORT_SOURCE_COUNT; i++)
+		if (strcmp(name, source_names[i]) == 0) {
+			*out = (enum import_source)i;
+			return OD_OK;
+		}
+	return od_err_set(err, OD_E_USAGE, "--from: must be orderdesk, "
+			  "woocommerce, shopify, amazon or etsy");
+}
+
+const char *import_source_name(enum import_source s)
+{
+	return (unsigned)s < IMPORT_SOURCE_COUNT ? source_names[s] : NULL;
+}
+
+enum od_code import_no_cancel(const struct import_meta *m,
+			      const struct order *o, struct od_err *err)
+{
+	if (!m->cancelled)
+		return OD_OK;
+	return od_err_set(err, OD_E_INPUT, "order %s was cancelled in %s; "
+			  "import this file with `orderdesk import`, which "
+			  "signs the cancellation too", o->number,
+			  import_source_name(m->source));
 }

@@ -42,6 +42,15 @@ enum od_code import_copy_code(const char *pfx, const char *label,
 enum od_code import_validate(struct order *o, const char *line_pfx,
 			     struct od_err *err);
 
+/*
+ * For the readers that place orders and nothing else (import_check,
+ * import_parse: orderdeskd's import and /v1/orders): an order the
+ * storefront cancelled is refused, not placed as if it were live.
+ */
+struct import_meta;
+enum od_code import_no_cancel(const struct import_meta *m,
+			      const struct order *o, struct od_err *err);
+
 /* ---- import-json.c ---- */
 
 /*

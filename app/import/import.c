@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 #include "app/import/import-internal.h"
+#include "app/import/import-stores.h"
+#include "app/import/import-woo.h"
 #include "lib/buf.h"
 #include "lib/name-set.h"
 
@@ -44,25 +46,17 @@ struct import_reader {
 	int csv;
 	struct json_array_stream js;
 	struct import_csv *rows;
+	struct import_store *shop;     /* a storefront's CSV, or NULL */
 	struct name_set *seen;     /* order numbers, with where they were */
 	size_t count;              /* JSON: elements; CSV: orders */
 	enum pending pending;
 	struct od_err pending_err;
 	int done;                  /* final holds what every call gives now */
 	struct od_err final;
+	enum import_source want;   /* as asked; AUTO: told by the file */
+	enum import_source src;    /* as found */
+	struct import_meta meta;   /* of the order handed out last */
 };
-
-void order_list_free(struct order_list *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->count; i++)
-		order_free(l->orders[i]);
-	free(l->orders);
-	free(l);
-}
 
 /* Says that number appears at first and again at second. */
 static enum od_code duplicate_error(const struct import_reader *r,
@@ -120,6 +114,31 @@ static enum od_code at_end(struct import_reader *r, struct od_err *err)
 	return err->code;
 }
 
+/*
+ * The source of a JSON file, told by its first element when not asked:
+ * WooCommerce's orders have line_items, orderdesk's items.
+ */
+static enum import_source json_source(struct import_reader *r, json_t *v)
+{
+	if (r->src == IMPORT_AUTO)
+		r->src = import_woo_looks(v) ? IMPORT_WOOCOMMERCE :
+			IMPORT_ORDERDESK;
+	return r->src;
+}
+
+/* Element v of the file as an order of its source, noting its meta. */
+static enum od_code json_order(struct import_reader *r, json_t *v,
+			       struct order **o, struct od_err *err)
+{
+	memset(&r->meta, 0, sizeof r->meta);
+	r->meta.source = json_source(r, v);
+	memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
+	if (r->meta.source == IMPORT_WOOCOMMERCE)
+		return import_woo_order(v, r->count, o, &r->meta.cancelled,
+					err);
+	return import_json_order(v, r->count, o, err);
+}
+
 /* Reads JSON elements up to the next good order, or the end. */
 static enum od_code json_step(struct import_reader *r, struct order **out,
 			      struct od_err *err)
@@ -134,6 +153,14 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 		switch (json_array_stream_next(&r->js, &v, &je, err)) {
 		case JSON_ARRAY_VALUE:
 			break;
+		case JSON_ARRAY_OBJECT:
+			if (json_source(r, v) == IMPORT_WOOCOMMERCE)
+				break;
+			json_decref(v);
+			return od_err_set(err, OD_E_INPUT,
+					  "import file: must be a JSON array "
+					  "of orders [ {...}, ... ], not a "
+					  "single object; wrap it in [ ]");
 		case JSON_ARRAY_END:
 			/* The count was checked before any order was. */
 			if (r->count > IMPORT_MAX_ORDERS)
@@ -170,7 +197,7 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 			continue;
 		}
 		od_err_clear(&e);
-		rc = import_json_order(v, r->count, &o, &e);
+		rc = json_order(r, v, &o, &e);
 		json_decref(v);
 		if (rc == OD_E_NOMEM) {
 			*err = e;
@@ -241,10 +268,17 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 {
 	struct order *o;
 	enum od_code rc;
+	unsigned char digest[32] = { 0 };
 	size_t line;
+	int cancelled;
 
 	for (;;) {
-		rc = import_csv_next(r->rows, &o, &line, err);
+		cancelled = 0;
+		if (r->shop != NULL)
+			rc = import_store_next(r->shop, &o, &line,
+						 &cancelled, digest, err);
+		else
+			rc = import_csv_next(r->rows, &o, &line, err);
 		/* A NUL read ahead of the order still beats it. */
 		if (rc == OD_OK && r->in.saw_nul) {
 			order_free(o);
@@ -252,7 +286,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 		}
 		if (rc == OD_OK && o == NULL)
 			return at_end(r, err);
-		if (rc == OD_OK)
+		if (rc == OD_OK && r->shop == NULL)
 			rc = csv_finish(r, o, line, err);
 		if (rc == OD_OK) {
 			r->count++;
@@ -266,9 +300,24 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 			order_free(o);
 			continue;
 		}
+		memset(&r->meta, 0, sizeof r->meta);
+		r->meta.source = r->src;
+		r->meta.cancelled = cancelled;
+		memcpy(r->meta.sha256, digest, sizeof digest);
 		*out = o;
 		return OD_OK;
 	}
+}
+
+/* Starts the reader of a CSV file's source, told by its header. */
+static enum od_code csv_start(struct import_reader *r, struct od_err *err)
+{
+	enum od_code rc;
+
+	rc = import_store_open(&r->in, &r->src, &r->shop, err);
+	if (rc == OD_OK && r->shop == NULL)
+		rc = import_csv_new(&r->in, &r->rows, err);
+	return rc;
 }
 
 /*
@@ -283,11 +332,14 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 
 	import_csv_free(r->rows);
 	r->rows = NULL;
+	import_store_free(r->shop);
+	r->shop = NULL;
 	name_set_free(r->seen);
 	r->seen = NULL;
 	r->count = 0;
 	r->pending = PENDING_NONE;
 	r->done = 0;
+	r->src = r->want;
 	rc = name_set_new(IMPORT_MAX_ORDERS, &r->seen, err);
 	if (rc == OD_OK)
 		rc = import_input_rewind(in, err);
@@ -300,11 +352,17 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 	    memcmp(in->data + in->pos, "\xef\xbb\xbf", 3) == 0)
 		in->pos += 3;
 	json_array_stream_init(&r->js, in);
+	r->js.objects = 1;
 	rc = json_array_stream_peek(&r->js, &c, err);
 	if (rc != OD_OK)
 		return rc;
 	if (c == -1)
 		return od_err_set(err, OD_E_INPUT, "the import file is empty");
+	if ((c == '[' || c == '{') && r->want != IMPORT_AUTO &&
+	    r->want != IMPORT_ORDERDESK && r->want != IMPORT_WOOCOMMERCE)
+		return od_err_set(err, OD_E_INPUT, "import file: is JSON, not "
+				  "%s's export; check --from",
+				  import_source_name(r->want));
 	if (c == '[' || c == '{') {
 		r->csv = 0;
 		return OD_OK;
@@ -323,7 +381,7 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 		return od_err_set(err, OD_E_INPUT,
 				  "import file: contains a NUL byte; it is "
 				  "not a text file");
-	return import_csv_new(in, &r->rows, err);
+	return csv_start(r, err);
 }
 
 enum od_code import_next(struct import_reader *r, struct order **out,
@@ -356,7 +414,10 @@ enum od_code import_check(struct import_reader *r, size_t *count,
 
 	*count = 0;
 	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL) {
+		rc = import_no_cancel(&r->meta, o, err);
 		order_free(o);
+		if (rc != OD_OK)
+			return rc;
 		n++;
 	}
 	if (rc == OD_OK)
@@ -501,6 +562,7 @@ void import_close(struct import_reader *r)
 	if (r == NULL)
 		return;
 	import_csv_free(r->rows);
+	import_store_free(r->shop);
 	name_set_free(r->seen);
 	import_input_free(&r->in);
 	if (r->fd >= 0)
@@ -509,67 +571,14 @@ void import_close(struct import_reader *r)
 	free(r);
 }
 
-/* Reads every order of r into a new list. */
-static enum od_code read_all(struct import_reader *r, struct order_list **out,
-			     struct od_err *err)
+enum od_code import_set_source(struct import_reader *r, enum import_source s,
+			       struct od_err *err)
 {
-	struct order_list *l;
-	struct order **grown, *o;
-	enum od_code rc;
-	size_t alloc = 0;
-
-	*out = NULL;
-	l = calloc(1, sizeof *l);
-	if (l == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	while ((rc = import_next(r, &o, err)) == OD_OK && o != NULL) {
-		if (l->count == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			grown = realloc(l->orders, alloc * sizeof *grown);
-			if (grown == NULL) {
-				order_free(o);
-				rc = od_err_set(err, OD_E_NOMEM,
-						"out of memory");
-				break;
-			}
-			l->orders = grown;
-		}
-		l->orders[l->count++] = o;
-	}
-	if (rc != OD_OK) {
-		order_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return OD_OK;
+	r->want = s;
+	return reader_start(r, err);
 }
 
-enum od_code import_parse(const char *data, size_t len,
-			  struct order_list **out, struct od_err *err)
+const struct import_meta *import_last_meta(const struct import_reader *r)
 {
-	struct import_reader *r;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = import_open_mem(data, len, &r, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = read_all(r, out, err);
-	import_close(r);
-	return rc;
-}
-
-enum od_code import_read_file(const char *path, struct order_list **out,
-			      struct od_err *err)
-{
-	struct import_reader *r;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = import_open_file(path, &r, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = read_all(r, out, err);
-	import_close(r);
-	return rc;
+	return &r->meta;
 }

@@ -27,6 +27,34 @@ struct order_list {
 	size_t count;
 };
 
+/* Where a file's orders come from: the format of its bytes. */
+enum import_source {
+	IMPORT_AUTO,           /* told by the file's first bytes or header */
+	IMPORT_ORDERDESK,      /* orderdesk's own JSON or CSV */
+	IMPORT_WOOCOMMERCE,    /* WooCommerce REST v3 order JSON */
+	IMPORT_SHOPIFY,        /* Shopify's "Export orders" CSV */
+	IMPORT_AMAZON,         /* Amazon Seller Central order report */
+	IMPORT_ETSY,           /* Etsy's "Sold Order Items" CSV */
+	IMPORT_SOURCE_COUNT
+};
+
+/* What the file said of the order import_next handed out last. */
+struct import_meta {
+	enum import_source source;
+	int cancelled;                 /* the storefront cancelled it */
+	unsigned char sha256[32];      /* of the exact bytes it came from */
+};
+
+/*
+ * "orderdesk", "woocommerce"... to a source; OD_E_USAGE naming the
+ * choices for anything else.
+ */
+enum od_code import_source_parse(const char *name, enum import_source *out,
+				 struct od_err *err);
+
+/* The name of a source ("woocommerce"), or NULL out of range. */
+const char *import_source_name(enum import_source s);
+
 /* An import file being read, one order at a time. */
 struct import_reader;
 
@@ -66,6 +94,17 @@ enum od_code import_next(struct import_reader *r, struct order **out,
  */
 enum od_code import_check(struct import_reader *r, size_t *count,
 			  struct od_err *err);
+
+/*
+ * Reads the file as from source s (IMPORT_AUTO: told by its first bytes),
+ * starting again from its first byte.  A file that is not of that source
+ * fails at import_next, saying so.
+ */
+enum od_code import_set_source(struct import_reader *r, enum import_source s,
+			       struct od_err *err);
+
+/* What the file said of the order import_next handed out last. */
+const struct import_meta *import_last_meta(const struct import_reader *r);
 
 /* Closes the reader; NULL is a no-op. */
 void import_close(struct import_reader *r);

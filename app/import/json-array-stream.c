@@ -19,6 +19,7 @@
  */
 #include "app/import/json-array-stream.h"
 
+#include <gnutls/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,7 +27,8 @@ enum {
 	ST_START,        /* before the top-level '[' or '{' */
 	ST_FIRST,        /* after '[': an element or ']' */
 	ST_AFTER,        /* after an element: ',' or ']' */
-	ST_DONE
+	ST_DONE,
+	ST_LONE          /* after a lone object handed out: END */
 };
 
 #define DECODE_FLAGS \
@@ -39,6 +41,7 @@ void json_array_stream_init(struct json_array_stream *s,
 	s->line = 1;
 	s->column = 0;
 	s->state = ST_START;
+	s->objects = 0;
 }
 
 /* Counts byte b as jansson's stream_get does, for lines and columns. */
@@ -95,6 +98,8 @@ static void advance_element(struct json_array_stream *s, size_t used,
 		}
 		i++;
 	}
+	/* The element's own bytes, for a source's proof of what it sent. */
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, p, i, s->digest);
 	if (ends_by_lookahead(v) && i < avail && p[i] == '\0')
 		i++;
 	in->pos += i;
@@ -303,6 +308,7 @@ static enum json_array_event expect_end(struct json_array_stream *s,
 
 /* The top level is an object: read it for its errors, then refuse it. */
 static enum json_array_event lone_object(struct json_array_stream *s,
+					 json_t **value,
 					 struct json_array_error *je,
 					 struct od_err *err)
 {
@@ -314,12 +320,20 @@ static enum json_array_event lone_object(struct json_array_stream *s,
 	s->state = ST_DONE;
 	/* Too large to read whole: it is still not an array. */
 	if (ev == JSON_ARRAY_TOO_LARGE)
-		return JSON_ARRAY_NOT_ARRAY;
+		return s->objects ? JSON_ARRAY_TOO_LARGE :
+			JSON_ARRAY_NOT_ARRAY;
 	if (ev != JSON_ARRAY_VALUE)
 		return ev;
 	advance_element(s, used, v);
-	json_decref(v);
-	return expect_end(s, JSON_ARRAY_NOT_ARRAY, je, err);
+	ev = expect_end(s, JSON_ARRAY_NOT_ARRAY, je, err);
+	if (ev != JSON_ARRAY_NOT_ARRAY || !s->objects) {
+		json_decref(v);
+		return ev;
+	}
+	/* Some sources send one order as a lone object: END comes next. */
+	s->state = ST_LONE;
+	*value = v;
+	return JSON_ARRAY_OBJECT;
 }
 
 /* Decodes one element at in->pos and moves past it. */
@@ -353,6 +367,10 @@ enum json_array_event json_array_stream_next(struct json_array_stream *s,
 	if (s->state == ST_DONE)
 		return set_error(s, je, json_error_invalid_argument,
 				 "read past the end");
+	if (s->state == ST_LONE) {
+		s->state = ST_DONE;
+		return JSON_ARRAY_END;
+	}
 	if (json_array_stream_peek(s, &c, err) != OD_OK) {
 		s->state = ST_DONE;
 		return JSON_ARRAY_FAILED;
@@ -360,7 +378,7 @@ enum json_array_event json_array_stream_next(struct json_array_stream *s,
 	switch (s->state) {
 	case ST_START:
 		if (c == '{')
-			return lone_object(s, je, err);
+			return lone_object(s, value, je, err);
 		if (c != '[')
 			return set_error(s, je, json_error_invalid_syntax,
 					 "'[' or '{' expected");

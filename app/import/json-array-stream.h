@@ -29,7 +29,10 @@ enum json_array_event {
 	JSON_ARRAY_SYNTAX,     /* bad JSON: see the error */
 	JSON_ARRAY_TOO_LARGE,  /* the element starting at the error's line
 				  and column passes JSON_ARRAY_VALUE_MAX */
-	JSON_ARRAY_FAILED      /* reading failed: see err */
+	JSON_ARRAY_FAILED,     /* reading failed: see err */
+	JSON_ARRAY_OBJECT      /* with s->objects: the top level is a lone
+				  object, well formed and alone; *value is
+				  it, the caller's, and END comes next */
 };
 
 /* What jansson would say of the whole input, and where. */
@@ -43,6 +46,9 @@ struct json_array_stream {
 	struct import_input *in;
 	int line, column;                 /* where in->pos is, as jansson counts */
 	int state;
+	int objects;                      /* hand out a lone object (OBJECT) */
+	unsigned char digest[32];         /* SHA-256 of the last element's
+					     exact bytes, as in the input */
 };
 
 /* Starts reading in at its current position (after any byte order mark). */

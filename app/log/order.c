@@ -693,6 +693,9 @@ enum od_code order_from_statement(const struct statement *st,
 			rc = set_once(o, &o->note, name, v, err);
 		} else if (money_placed_field(o, name, v, &rc, err)) {
 			/* shipping, tax, discount, payment: money.c */
+		} else if (strcmp(name, "source") == 0 ||
+			   strcmp(name, "source-hash") == 0) {
+			/* Where an import came from: the statement's alone. */
 		} else {
 			/* The field names are the statement module's own. */
 			rc = od_err_set(err, OD_E_INPUT,

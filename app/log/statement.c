@@ -101,6 +101,10 @@ static enum od_code check_payment(const struct field_spec *f, const char *v,
 				  size_t n, struct od_err *err);
 static enum od_code check_method(const struct field_spec *f, const char *v,
 				 size_t n, struct od_err *err);
+static enum od_code check_source(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
+static enum od_code check_sha256(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err);
 
 static const struct field_spec genesis_fields[] = {
 	{ "shop",   1, 1, STMT_SHOP_MAX, check_text },
@@ -149,6 +153,8 @@ static const struct field_spec placed_fields[] = {
 	{ "total",         1, 1, 0, check_total },
 	{ "payment",       0, 1, 0, check_payment },
 	{ "note",          0, 1, 0, check_text },
+	{ "source",        0, 1, 0, check_source },
+	{ "source-hash", 0, 1, 0, check_sha256 },
 };
 
 static const struct field_spec reason_fields[] = {
@@ -1663,4 +1669,35 @@ enum od_code statement_parse(const char *text, size_t len,
 out:
 	statement_free(st);
 	return rc;
+}
+
+/* The storefront an imported order came from. */
+static enum od_code check_source(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	static const char *const ok[] = { "woocommerce", "shopify", "amazon",
+					  "etsy", NULL };
+
+	if (!one_of(v, n, ok))
+		return od_err_set(err, OD_E_INPUT, "%s: must be woocommerce, "
+				  "shopify, amazon or etsy", f->name);
+	return OD_OK;
+}
+
+/* "sha256:" and a SHA-256 in lower-case hex. */
+static enum od_code check_sha256(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	size_t i = 7;
+
+	if (n != 7 + 64 || memcmp(v, "sha256:", 7) != 0)
+		i = 0;
+	for (; i > 0 && i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'a' && v[i] <= 'f')))
+			break;
+	if (i != n)
+		return od_err_set(err, OD_E_INPUT, "%s: must be \"sha256:\" "
+				  "and 64 lower-case hex digits", f->name);
+	return OD_OK;
 }

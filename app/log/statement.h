@@ -45,7 +45,12 @@
  *                     absent means 0; older orders have none),
  *                     total (0..10^15),
  *                     [payment] (authorized|paid|cod: how the order
- *                     arrived; absent means unpaid), [note]
+ *                     arrived; absent means unpaid), [note],
+ *                     [source] (woocommerce|shopify|amazon|etsy: the
+ *                     storefront it was imported from), [source-hash]
+ *                     ("sha256:" and 64 lower-case hex: of the bytes
+ *                     it came from);
+ *                     older orders have neither
  *   order.confirm     (none)
  *   order.cancel      reason
  *   order.hold        reason

@@ -15,6 +15,7 @@
 # TLS 1.3 against an in-process backend (about two minutes; it needs
 # 100,000 orders, generated apart when N is smaller); build/bench/bench-desks
 # runs twenty desks' sync_run at once against the real orderdeskd;
+# build/bench/bench-import reads a Shopify export against orderdesk's CSV;
 # build/bench/bench-replay answers a batch of 500 replayed statements at
 # 100k and 1M log entries; build/bench/bench-merkle times the Merkle tree at
 # 1k and 1M entries.
@@ -106,6 +107,21 @@ if [ "$big" -gt $((small + 32 * 1024)) ] || [ "$big" -gt $((150 * 1024)) ]; then
 	echo "orderdesk import peak memory: target missed, it grows with" \
 		"the order count"
 fi
+# A storefront's export against orderdesk's own CSV of the same orders,
+# read in one process (the signing after it is the same for both); its
+# memory at N and at SMALL orders, flat like the import's.
+"$GEN" --csv "$N" 42 > "$T/orders.csv"
+"$GEN" --csv "$SMALL" 42 > "$T/orders-small.csv"
+"$BUILD/bench/bench-import" "$T/orders.csv" "$T/shopify.csv"
+big=$("$BENCH" --peak-rss "$BUILD/bench/bench-import" "$T/orders.csv" \
+	"$T/shopify.csv" | tail -1)
+small=$("$BENCH" --peak-rss "$BUILD/bench/bench-import" \
+	"$T/orders-small.csv" "$T/shopify-small.csv" | tail -1)
+echo "import read peak memory, $N vs $SMALL orders:" \
+	"$(kib_to_mib "${big% *}") vs $(kib_to_mib "${small% *}") MiB" \
+	"(target: flat in the order count)"
+rm -f "$T/orders.csv" "$T/orders-small.csv" "$T/shopify.csv" \
+	"$T/shopify-small.csv"
 if [ "$N" -ge 100000 ]; then
 	SYNC_ORDERS="$T/orders.json"
 else

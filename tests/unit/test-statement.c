@@ -196,6 +196,16 @@ static const struct kind_case kind_cases[] = {
 		{ "ship-country", "ES" }, { "item", "TEA-01 2 1000 Tea" },
 		{ "shipping", "500" }, { "tax", "420" }, { "discount", "300" },
 		{ "total", "2620" }, { "payment", "paid" } } },
+	/* An imported order names its storefront and its bytes' hash. */
+	{ STMT_ORDER_PLACED, "1001", {
+		{ "placed", "2026-11-20T09:15:30Z" }, { "currency", "EUR" },
+		{ "customer", "Ana" }, { "ship-name", "Ana" },
+		{ "ship-line", "Calle 1" }, { "ship-city", "Madrid" },
+		{ "ship-country", "ES" }, { "item", "TEA-01 2 1000 Tea" },
+		{ "total", "2000" }, { "note", "gift" },
+		{ "source", "shopify" },
+		{ "source-hash", "sha256:370e8927efde6d03b1399f120196e39dfd0c4"
+		  "5116ff097ef5a0623b9f9b8517b" } } },
 	{ STMT_PAYMENT_RECEIVE, "1042", {
 		{ "amount", "25600" }, { "method", "card" },
 		{ "reference", "pi_3Nx 42" } } },
@@ -922,6 +932,35 @@ static void test_money_refusals(void **state)
 	assert_int_equal(statement_new(STMT_ORDER_PLACED, "mei", KEY_FP, "1",
 				       &st, &err), OD_OK);
 	assert_int_equal(statement_add(st, "payment", "unpaid", &err),
+			 OD_E_INPUT);
+	statement_free(st);
+	/* An imported order's source and hash, after its other fields. */
+	assert_int_equal(statement_new(STMT_ORDER_PLACED, "mei", KEY_FP, "1",
+				       &st, &err), OD_OK);
+	{
+		static const char *const f[][2] = {
+			{ "placed", "2026-11-20T09:15:30Z" },
+			{ "currency", "EUR" }, { "customer", "Ana" },
+			{ "ship-name", "Ana" }, { "ship-line", "C 1" },
+			{ "ship-city", "M" }, { "ship-country", "ES" },
+			{ "item", "TEA 1 100 Tea" }, { "total", "100" },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof f / sizeof f[0]; i++)
+			assert_int_equal(statement_add(st, f[i][0], f[i][1],
+						       &err), OD_OK);
+	}
+	assert_int_equal(statement_add(st, "source", "magento", &err),
+			 OD_E_INPUT);
+	assert_string_equal(err.msg, "statement: source: must be "
+			    "woocommerce, shopify, amazon or etsy");
+	assert_int_equal(statement_add(st, "source", "etsy", &err), OD_OK);
+	assert_int_equal(statement_add(st, "source-hash", "sha256:ABCD",
+				       &err), OD_E_INPUT);
+	assert_int_equal(statement_add(st, "source-hash", "sha256:"
+				       "370E8927efde6d03b1399f120196e39dfd0c4"
+				       "5116ff097ef5a0623b9f9b8517b", &err),
 			 OD_E_INPUT);
 	statement_free(st);
 	assert_int_equal(statement_new(STMT_SHIPMENT_CONFIRM, "mei", KEY_FP,
