@@ -19,6 +19,9 @@
 /* Empty reads within one second that mean the terminal is gone (a read
  * that waits returns at most 1000 / UI_TICK_MS times a second). */
 #define UI_GONE 50
+/* How often an idle desk looks whether another process changed the store
+ * (it opens the store: not every tick). */
+#define UI_WATCH_MS 1000
 
 long long ui_now_ms(void)
 {
@@ -257,6 +260,31 @@ static int bg_poll(struct ui *u)
 	return 1;
 }
 
+/*
+ * On an idle tick, about once a second: a hold or an import from another
+ * terminal on the same store reloads the lists and the open views, each
+ * keeping its place, as a sync's news do.  Returns whether to redraw.
+ */
+static int watch_poll(struct ui *u)
+{
+	struct od_err err;
+	int changed;
+
+	if (!desk_is_unlocked(u->desk) ||
+	    ui_now_ms() - u->last_watch < UI_WATCH_MS)
+		return 0;
+	u->last_watch = ui_now_ms();
+	if (desk_store_changed(u->desk, &changed, &err) != OD_OK) {
+		/* A changed key locks the desk (the loop's rule). */
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return 1;
+	}
+	if (changed)
+		bg_reload(u, 1);
+	return changed;
+}
+
 /* Runs the views until the person quits or a signal comes. */
 static void loop(struct ui *u)
 {
@@ -279,6 +307,11 @@ static void loop(struct ui *u)
 			instant = 0;
 		if (key < 0) {
 			dirty = bg_poll(u);
+			dirty |= watch_poll(u);
+			if (dirty && !desk_is_unlocked(u->desk)) {
+				ui_lock(u);
+				continue;
+			}
 			/* The first idle moment reads the search text. */
 			if (desk_is_unlocked(u->desk) &&
 			    desk_search_ready(u->desk, &err) != OD_OK &&

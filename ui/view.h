@@ -89,6 +89,8 @@ struct ui {
 	char fatal[OD_ERR_MSG_MAX];
 	enum od_code fatal_code;
 	struct desk_bg bg;       /* the background sync, as last drawn */
+	long long last_watch;    /* ui_now_ms() of the last look at the
+				    store for other processes' changes */
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,

@@ -59,6 +59,11 @@ struct desk {
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
 	struct desk_bg_state bg;  /* the background sync */
+	struct {                  /* the log's head the index was read at */
+		int known;        /* 0: unknown, the next look reloads */
+		long long seq;
+		uint8_t hash[32];
+	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
 };
 
@@ -111,6 +116,7 @@ static void index_free(struct desk *d)
 	d->view = NULL;
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
+	d->watch.known = 0;
 }
 
 enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
@@ -304,6 +310,33 @@ enum od_code desk_hold(struct desk *d, enum shop_access access,
 	return hold_for(d, access, 0, err);
 }
 
+enum od_code desk_hold_now(struct desk *d, enum shop_access access,
+			   struct od_err *err)
+{
+	return hold_for(d, access, 1, err);
+}
+
+/* Notes the held store's log head as the one the index shows. */
+static void watch_note(struct desk *d)
+{
+	struct od_err ignored;
+
+	d->watch.known = store_log_head(d->sh->store, &d->watch.seq,
+					d->watch.hash, &ignored) == OD_OK;
+}
+
+int desk_watch_current(struct desk *d)
+{
+	struct od_err ignored;
+	uint8_t hash[32];
+	long long seq;
+
+	return d->watch.known &&
+	       store_log_head(d->sh->store, &seq, hash, &ignored) == OD_OK &&
+	       seq == d->watch.seq &&
+	       memcmp(hash, d->watch.hash, sizeof hash) == 0;
+}
+
 struct shop *desk_shop(struct desk *d)
 {
 	return d->sh;
@@ -400,6 +433,7 @@ static enum od_code index_load(struct desk *d, struct od_err *err)
 	enum od_code rc;
 
 	index_free(d);
+	watch_note(d);
 	rc = store_order_brief_each(d->sh->store, index_add, d, err);
 	if (rc == OD_OK) {
 		d->match = malloc(d->nrows ? d->nrows : 1);
@@ -1175,6 +1209,7 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	char prev[STMT_PREV_LEN + 1];
 	struct buf text;
 	enum od_code rc;
+	int seen = 0;
 
 	*seq = 0;
 	if (d->sh == NULL)
@@ -1196,6 +1231,9 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (rc != OD_OK)
 		goto out;
 	rc = desk_head_prev(d->sh->store, prev, err);
+	/* Whether the index was up to date before this entry: then it is
+	 * after it too (refresh_row), and the watch follows. */
+	seen = rc == OD_OK && desk_watch_current(d);
 	if (rc == OD_OK && follow && strcmp(prev, act->prev) != 0) {
 		memcpy(act->prev, prev, sizeof act->prev);
 		rc = statement_set_prev(act->st, act->prev, err);
@@ -1239,6 +1277,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
 	if (act->number[0])
 		refresh_row(d, act->number);
+	if (seen)
+		watch_note(d);
 	/* A revoke is finished by dropping the slot and changing the key. */
 	if (act->kind == STMT_USER_REVOKE &&
 	    keyslot_has(d->sh->slots, act->user))

@@ -135,6 +135,18 @@ enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
 		       struct od_err *err);
 
 /*
+ * Whether the store changed since the index was read, by another process
+ * (a hold or an import in another terminal) or a sync: *changed is 1 when
+ * the log's head differs from the one the index was read at.  Never
+ * waits: while another command holds the store, *changed is 0 and the
+ * next call looks again.  The desk's own statements do not count (the
+ * index already follows them).  Costs opening the store (desk-watch.c):
+ * call it about once a second, not per key.
+ */
+enum od_code desk_store_changed(struct desk *d, int *changed,
+				struct od_err *err);
+
+/*
  * Maps the store's search index to the rows (one walk of an index, 4 bytes
  * an order; the searchable text stays in the store) unless already done.
  * desk_filter does it at the first search; the screens call it when idle,
