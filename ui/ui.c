@@ -56,6 +56,7 @@ void ui_message(struct ui *u, int bad, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
 	va_end(ap);
 	u->msg_bad = bad;
+	messages_add(u->msg, bad);
 }
 
 void ui_fatal(struct ui *u, const struct od_err *err)
@@ -101,6 +102,7 @@ void ui_lock(struct ui *u)
 	/* The next unlock's sync starts afresh: its conflicts are told. */
 	memset(&u->bg, 0, sizeof u->bg);
 	u->msg[0] = '\0';
+	messages_clear();
 	if (why[0])
 		ui_message(u, 1, "Locked: %s", why);
 	ui_push(u, &view_login);
@@ -149,6 +151,9 @@ enum ui_next ui_common_key(struct ui *u, int key)
 	case '?':
 		if (top(u) != &view_help)
 			ui_push(u, &view_help);
+		return UI_DRAW;
+	case 'M':
+		(void)view_messages_open(u);
 		return UI_DRAW;
 	default:
 		return UI_STAY;

@@ -7,7 +7,10 @@
 #include "ui/view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lib/buf.h"
 
 #include "ui/line-edit.h"
 
@@ -20,6 +23,7 @@ static struct {
 } A;
 
 static const struct ui_keyhelp audit_keys[] = {
+	{ "Enter", "the whole statement", -1 },
 	{ "/", "filter", -1 },
 	{ "V", "verify everything", -1 },
 	{ "E", "export what is shown to CSV", -1 },
@@ -30,6 +34,7 @@ static const struct ui_keyhelp audit_keys[] = {
 	{ "g G Home End", "newest, oldest", -1 },
 	{ "filter words", "person, order, kind (order.), date "
 	  "(2026-11-20 or 2026-11-01..2026-11-20)", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ NULL, NULL, -1 },
 };
@@ -191,6 +196,45 @@ static enum ui_next export_csv(struct ui *u)
 			   "may read it).", A.a->n, path);
 	return UI_DRAW;
 }
+/* The entry seq as the list shows it, then its whole statement. */
+static enum od_code fill_entry(struct ui *u, long long seq, struct buf *b,
+			       struct od_err *err)
+{
+	const struct desk_entry *e = NULL;
+	char *text = NULL;
+	enum od_code rc;
+	size_t i;
+
+	for (i = 0; A.a != NULL && i < A.a->n && e == NULL; i++)
+		if (A.a->entries[i].seq == seq)
+			e = &A.a->entries[i];
+	rc = desk_entry_statement(u->desk, seq, &text, err);
+	if (rc == OD_OK && e != NULL)
+		rc = buf_addf(b, err, "Entry %lld · %s · signed by %s%s%s%s\n"
+			      "signature %s · chain link %s\n\n", seq,
+			      e->time, e->actor, e->role[0] ? " (" : "",
+			      e->role, e->role[0] ? ")" : "",
+			      e->sig_ok ? "✓ checks" : "✗ DOES NOT CHECK",
+			      e->chain_ok ? "✓ follows" : "✗ BROKEN");
+	if (rc == OD_OK)
+		rc = buf_adds(b, text, err);
+	free(text);
+	return rc;
+}
+
+/* Opens the selected entry's whole statement. */
+static enum ui_next open_entry(struct ui *u)
+{
+	char title[64];
+	long long seq;
+
+	if (A.a == NULL || A.sel >= A.a->n)
+		return UI_STAY;
+	seq = A.a->entries[A.sel].seq;
+	snprintf(title, sizeof title, "audit entry %lld", seq);
+	(void)view_text_open(u, title, fill_entry, seq);
+	return UI_DRAW;
+}
 
 static enum ui_next audit_key(struct ui *u, int key)
 {
@@ -231,6 +275,10 @@ static enum ui_next audit_key(struct ui *u, int key)
 	case UI_FN(KEY_END):
 		A.sel = n ? n - 1 : 0;
 		break;
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		return open_entry(u);
 	case '/':
 		/* Change the filter as it stands, the cursor at its end. */
 		A.editing = 1;

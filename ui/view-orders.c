@@ -83,6 +83,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "f", "Held tab: one reason at a time", -1 },
 	{ "r", "reread the store", -1 },
 	{ "C", "conflicts sync set aside", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },

@@ -19,7 +19,7 @@
 #define UI_MIN_COLS 60
 #define UI_MIN_ROWS 16
 #define UI_STACK_MAX 8
-#define UI_MSG_MAX 256
+#define UI_MSG_MAX 1024   /* a bulk action's refusals, each named */
 
 /* A key as ui_key returns it: a character, or UI_FN(KEY_...) for keys. */
 #define UI_FN(k) ((k) | 0x40000000)
@@ -94,7 +94,32 @@ struct ui {
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit, view_people, view_conflicts;
+	view_audit, view_people, view_conflicts, view_text;
+
+struct buf;
+
+/* Appends a text view's text to b (arg as given to view_text_open). */
+typedef enum od_code (*view_text_fill)(struct ui *u, long long arg,
+				       struct buf *b, struct od_err *err);
+
+/*
+ * Opens a page of text made by fill, wrapped at the screen's width, made
+ * again after an unlock (view-text.c); 0 if it cannot be made (the
+ * message line says why).  It takes the place of a text view on top.
+ */
+int view_text_open(struct ui *u, const char *title, view_text_fill fill,
+		   long long arg);
+
+/* ---- messages.c: every message the message line showed ---- */
+
+/* Keeps a message with the time (the same one twice in a row once). */
+void messages_add(const char *text, int bad);
+
+/* Forgets them all (on lock). */
+void messages_clear(void);
+
+/* Opens the message history, newest first (M); 0 if it cannot. */
+int view_messages_open(struct ui *u);
 
 /*
  * Rereads the orders' sync column, and with reload the orders too, keeping
@@ -277,6 +302,15 @@ int dialog_form(struct ui *u, const char *title, struct ui_field *f,
  * Returns 1 for yes.
  */
 int dialog_sign(struct ui *u, const char *title, const char *text);
+
+/* ---- pager.c ---- */
+
+/*
+ * Shows text in $PAGER (less when unset), the screen handed over and taken
+ * back; anything a terminal would act on is sent as '?'.  Returns 1 when
+ * the pager ran; else the message line says so.
+ */
+int ui_page(struct ui *u, const char *text);
 
 /* ---- act.c ---- */
 

@@ -324,6 +324,13 @@ enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
 			    struct od_err *err);
 
 /*
+ * The exact statement signed as log entry seq, NUL-terminated; *out is the
+ * caller's (free).  Owners only, as the history (desk-entry.c).
+ */
+enum od_code desk_entry_statement(struct desk *d, long long seq, char **out,
+				  struct od_err *err);
+
+/*
  * Replays the whole log as `orderdesk audit verify` does.  On success
  * *entries is the number replayed; the first problem comes back as the
  * error, in words.
