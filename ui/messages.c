@@ -53,9 +53,7 @@ void messages_clear(void)
 	M.first = M.n = 0;
 }
 
-/* The history for the text view, newest first. */
-static enum od_code fill(struct ui *u, long long arg, struct buf *b,
-			 struct od_err *err)
+enum od_code messages_text(struct buf *b, struct od_err *err)
 {
 	enum od_code rc = OD_OK;
 	size_t k, i;
@@ -68,9 +66,4 @@ static enum od_code fill(struct ui *u, long long arg, struct buf *b,
 			      M.bad[i] ? "✗" : " ", M.text[i]);
 	}
 	return rc;
-}
-
-int view_messages_open(struct ui *u)
-{
-	return view_text_open(u, "messages, newest first", fill, 0);
 }

@@ -76,20 +76,20 @@ static int run(const char *pager, const struct buf *b)
 	return pid > 0 ? status : -1;
 }
 
-int ui_page(struct ui *u, const char *text)
+enum od_code screen_page(const char *text, struct od_err *err)
 {
 	const char *pager = getenv("PAGER");
-	struct od_err err;
+	enum od_code rc;
 	struct buf b;
 	int status;
 
 	if (pager == NULL || pager[0] == '\0')
 		pager = PAGER_DEFAULT;
 	buf_init(&b, PAGER_TEXT_MAX);
-	if (wrap_clean(&b, text, &err) != OD_OK) {
+	rc = wrap_clean(&b, text, err);
+	if (rc != OD_OK) {
 		buf_free(&b);
-		ui_message(u, 1, "%s", err.msg);
-		return 0;
+		return rc;
 	}
 	def_prog_mode();
 	endwin();
@@ -97,12 +97,9 @@ int ui_page(struct ui *u, const char *text)
 	buf_free(&b);
 	reset_prog_mode();
 	clearok(curscr, TRUE);
-	u->last_key = ui_now_ms();
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) == 127) {
-		ui_message(u, 1, "The pager (%s) did not run; set $PAGER to "
-			   "one that is installed, such as less or more.",
-			   pager);
-		return 0;
-	}
-	return 1;
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) == 127)
+		return od_err_set(err, OD_E_USAGE, "The pager (%.100s) did not "
+				  "run; set $PAGER to one that is installed, "
+				  "such as less or more.", pager);
+	return OD_OK;
 }

@@ -59,6 +59,16 @@ void ui_message(struct ui *u, int bad, const char *fmt, ...)
 	messages_add(u->msg, bad);
 }
 
+void ui_page(struct ui *u, const char *text)
+{
+	struct od_err err;
+
+	if (screen_page(text, &err) != OD_OK)
+		ui_message(u, 1, "%s", err.msg);
+	/* Reading in the pager is not being away from the desk. */
+	u->last_key = ui_now_ms();
+}
+
 void ui_fatal(struct ui *u, const struct od_err *err)
 {
 	if (u->fatal_code == OD_OK) {

@@ -298,7 +298,7 @@ static void show_in_pager(struct ui *u)
 	if (rc == OD_OK)
 		rc = buf_add(&b, "", 1, &err);
 	if (rc == OD_OK)
-		(void)ui_page(u, b.data);
+		ui_page(u, b.data);
 	else
 		ui_message(u, 1, "%s", err.msg);
 	buf_free(&b);

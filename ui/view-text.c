@@ -160,12 +160,23 @@ static enum ui_next text_key(struct ui *u, int key)
 		X.top = last;
 		break;
 	case 'p':
-		(void)ui_page(u, X.text.data);
+		ui_page(u, X.text.data);
 		break;
 	default:
 		return ui_common_key(u, key);
 	}
 	return UI_DRAW;
+}
+
+static enum od_code fill_messages(struct ui *u, long long arg,
+				  struct buf *b, struct od_err *err)
+{
+	return messages_text(b, err);
+}
+
+int view_messages_open(struct ui *u)
+{
+	return view_text_open(u, "messages, newest first", fill_messages, 0);
 }
 
 const struct ui_view view_text = {

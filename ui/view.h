@@ -118,7 +118,10 @@ void messages_add(const char *text, int bad);
 /* Forgets them all (on lock). */
 void messages_clear(void);
 
-/* Opens the message history, newest first (M); 0 if it cannot. */
+/* Appends them to b, newest first, one a line with its time. */
+enum od_code messages_text(struct buf *b, struct od_err *err);
+
+/* Opens the message history (M; view-text.c); 0 if it cannot. */
 int view_messages_open(struct ui *u);
 
 /*
@@ -307,10 +310,14 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
 
 /*
  * Shows text in $PAGER (less when unset), the screen handed over and taken
- * back; anything a terminal would act on is sent as '?'.  Returns 1 when
- * the pager ran; else the message line says so.
+ * back; anything a terminal would act on is sent as '?'.  A pager that did
+ * not run gives OD_E_USAGE, in words for the message line.
  */
-int ui_page(struct ui *u, const char *text);
+enum od_code screen_page(const char *text, struct od_err *err);
+
+/* screen_page, the time spent in the pager not counted as idle, and a
+ * failure said on the message line (ui.c). */
+void ui_page(struct ui *u, const char *text);
 
 /* ---- act.c ---- */
 
