@@ -157,6 +157,19 @@ const char *marks_get(size_t i);
 /* Unmarks everything. */
 void marks_clear(void);
 
+/* ---- orders-parcels.c: the list's "2/5 shipped" ---- */
+
+/* The list changed: read the partly shipped orders again when drawn. */
+void parcels_refresh(void);
+
+/* Forgets them (on lock). */
+void parcels_drop(void);
+
+/* The STATUS column of r: "2/5 shipped" for a confirmed order partly
+ * shipped (in out), else the status's name. */
+const char *parcels_status(struct ui *u, const struct desk_row *r,
+			   char *out, size_t size);
+
 /* ---- act-bulk.c ---- */
 
 /*
@@ -273,6 +286,10 @@ struct ui_field {
 	int (*check)(const struct ui_field *f, size_t i, char *why,
 		     size_t size);
 	void *ctx;               /* for check */
+	/* Reached with Tab or ↓ only: Enter on the fields before it goes
+	 * past it (a parcel's items, all by default, after the tracking a
+	 * scanner types and ends with Enter). */
+	int aside;
 };
 
 #define UI_FORM_MAX 8            /* fields in one form */

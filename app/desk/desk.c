@@ -1020,42 +1020,6 @@ enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
 	return OD_OK;
 }
 
-enum od_code desk_ship_items(struct shop *sh, struct statement *st,
-			     const char *number, char **asked, size_t nasked,
-			     struct od_err *err)
-{
-	struct order *o = NULL;
-	char item[ORDER_SKU_MAX + 32], *colon;
-	enum od_code rc = OD_OK;
-	size_t i;
-
-	for (i = 0; i < nasked && rc == OD_OK; i++) {
-		/* SKU[:QTY], QTY 1 when left out. */
-		snprintf(item, sizeof item, "%s", asked[i]);
-		colon = strrchr(item, ':');
-		if (colon != NULL)
-			*colon = ' ';
-		else if (strlen(item) + 2 < sizeof item)
-			strcat(item, " 1");
-		rc = statement_add(st, "item", item, err);
-	}
-	if (nasked > 0 || rc != OD_OK)
-		return rc;
-	rc = store_order_get(sh->store, number, &o, err);
-	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
-		if (o->items[i].shipped >= o->items[i].qty)
-			continue;
-		snprintf(item, sizeof item, "%s %lld", o->items[i].sku,
-			 o->items[i].qty - o->items[i].shipped);
-		rc = statement_add(st, "item", item, err);
-	}
-	if (rc == OD_OK && statement_get(st, "item") == NULL)
-		rc = od_err_set(err, OD_E_STATE, "order %s has nothing left "
-				"to ship", number);
-	record_order_free(o);
-	return rc;
-}
-
 /* The body field an action's free text goes in, or NULL. */
 static const char *text_field(enum stmt_kind kind)
 {
@@ -1146,8 +1110,8 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		if (rc == OD_OK)
 			rc = statement_add(act->st, "tracking", tracking, err);
 		if (rc == OD_OK)
-			rc = desk_ship_items(d->sh, act->st, number, NULL, 0,
-					     err);
+			rc = desk_ship_items_text(d->sh, act->st, number,
+						  text, err);
 		if (rc == OD_OK)
 			snprintf(act->carrier, sizeof act->carrier, "%s",
 				 carrier);
