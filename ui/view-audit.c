@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/buf.h"
 
@@ -174,6 +175,25 @@ static enum ui_next verify(struct ui *u)
  * Writes the entries shown (the filter's, newest first) to a CSV file the
  * person names, in the current directory unless a path is given.
  */
+/* Whether to write path: yes when nothing is there, else asked (no by
+ * default: an export of yesterday's is not overwritten by a key). */
+static int may_replace(struct ui *u, const char *path)
+{
+	static const char *const answers[] = { "no, keep it",
+		"yes, replace it", NULL };
+	char answer[32], title[96];
+	struct ui_field f[1];
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		return 1;
+	snprintf(answer, sizeof answer, "%s", answers[0]);
+	f[0] = UI_TEXT("Replace", answer, sizeof answer);
+	f[0].choices = answers;
+	snprintf(title, sizeof title, "%.60s exists", path);
+	return dialog_form(u, title, f, 1) && answer[0] == 'y';
+}
+
 static enum ui_next export_csv(struct ui *u)
 {
 	char path[1024];
@@ -189,13 +209,20 @@ static enum ui_next export_csv(struct ui *u)
 	f[0] = UI_TEXT("File", path, sizeof path);
 	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
 		return UI_DRAW;
+	if (!may_replace(u, path)) {
+		ui_message(u, 0, "Not exported: %.200s is kept as it was.",
+			   path);
+		return UI_DRAW;
+	}
 	if (desk_audit_csv(A.a, path, &err) != OD_OK)
 		ui_message(u, 1, "Not exported: %s", err.msg);
 	else
-		ui_message(u, 0, "Exported %zu entries to %.200s (only you "
-			   "may read it).", A.a->n, path);
+		ui_message(u, 0, "Exported %zu entr%s to %.200s (only you "
+			   "may read it).", A.a->n, A.a->n == 1 ? "y" : "ies",
+			   path);
 	return UI_DRAW;
 }
+
 /* The entry seq as the list shows it, then its whole statement. */
 static enum od_code fill_entry(struct ui *u, long long seq, struct buf *b,
 			       struct od_err *err)
