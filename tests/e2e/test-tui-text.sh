@@ -12,6 +12,18 @@ NOTE="Leave the parcel with the neighbour at number 12 if nobody answers, never 
 new_shop
 od_as owner "$OWNER_PASS" import "$SAMPLE"
 expect_ok "the sample shop is imported"
+cat > "$T/hk.json" <<'JSON'
+[{"number": "2001", "placed_at": "2026-12-01T08:00:00Z", "currency": "HKD",
+  "customer": {"name": "Chan Tai Man"},
+  "ship_to": {"name": "Chan Tai Man", "lines": ["Flat 3, 8 Hoi Ping Road"],
+              "city": "Hong Kong", "country": "HK"},
+  "items": [{"sku": "TEA-001", "name": "Tea", "qty": 1, "unit_price": 5000}],
+  "total": 5000}]
+JSON
+od_as owner "$OWNER_PASS" import "$T/hk.json"
+expect_ok "an order with no postcode is imported"
+od_as owner "$OWNER_PASS" show 2001
+check "show lines the city up with the address (no postcode)" grep -qx '          Hong Kong HK' "$T/out"
 od_as owner "$OWNER_PASS" note 1001 "$NOTE"
 expect_ok "a ${#NOTE}-character note on 1001"
 
@@ -33,6 +45,11 @@ screen "p hands the order to \$PAGER and takes the screen back" 'orderdesk · or
 check "the pager got the whole order" bash -c "grep -q '^Order 1001 · new' '$T/paged' && grep -qF '$NOTE' '$T/paged'"
 tm send-keys Escape
 
+tm send-keys G Enter
+screen "2001 opens" 'orderdesk · order 2001'
+check "the city lines up with the address (no postcode)" grep -Eq '^           Hong Kong HK *$' "$T/pane"
+tm send-keys Escape
+
 # A message longer than the screen, then the history.
 tm send-keys g Space Space Space s
 screen "shipping three new orders is refused before the first field" 'Nothing to sign: 1001'
@@ -42,7 +59,7 @@ screen "M shows the message history" 'orderdesk · messages, newest first'
 check "the whole message, wrapped" bash -c "tr -s ' \n' '  ' < '$T/pane' | grep -Eq '1003 \(order 1003 is new'"
 check "with the earlier ones" grep -q 'orderdesk · messages' "$T/pane"
 tm send-keys Escape
-screen "Esc goes back to the list" 'New 300 '
+screen "Esc goes back to the list" 'New 301 '
 
 # The audit history's Enter: the whole statement of an entry.
 tm send-keys u A
@@ -56,7 +73,7 @@ tm send-keys p
 wait_for 'orderdesk · audit entry'
 check "p sends the statement to the pager" grep -q '^kind: order.note' "$T/paged"
 tm send-keys Escape Escape
-screen "back to the list" 'New 300 '
+screen "back to the list" 'New 301 '
 
 # A pager that is not there says so.
 tm send-keys q
