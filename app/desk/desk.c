@@ -652,7 +652,11 @@ static int sort_cmp(const void *a, const void *b, void *ctx)
 		c = strcmp(x->customer, y->customer);
 		break;
 	case DESK_SORT_TOTAL:
-		c = x->total != y->total ? (x->total > y->total ? -1 : 1) : 0;
+		/* 100 JPY is not more than 50 EUR: currencies apart, each
+		 * highest first. */
+		c = strcmp(x->currency, y->currency);
+		if (c == 0 && x->total != y->total)
+			c = x->total > y->total ? -1 : 1;
 		break;
 	case DESK_SORT_STATUS:
 		c = (int)x->status - (int)y->status;

@@ -120,7 +120,8 @@ enum desk_sort_key {
 	DESK_SORT_PLACED,       /* oldest or newest first (desk_filter) */
 	DESK_SORT_NUMBER,       /* order numbers, shorter ones first */
 	DESK_SORT_CUSTOMER,     /* customer name, byte order */
-	DESK_SORT_TOTAL,        /* highest total first */
+	DESK_SORT_TOTAL,        /* by currency (A-Z), highest total
+				   first in each */
 	DESK_SORT_STATUS,       /* the order's life: new first */
 	DESK_SORT_COUNT
 };
