@@ -13,12 +13,23 @@
 #define BULK_CARRIER_MAX 64
 #define BULK_TRACKING_MAX 64
 #define BULK_REASON_MAX 1024    /* STMT_VALUE_MAX, as typed */
+#define BULK_ITEMS_MAX 1024
 
-/* Asks the carrier once and a tracking number per order; 0 on Esc. */
-static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
-			       BULK_TRACKING_MAX + 1], size_t n)
+/* A parcel of the bulk flow: its tracking number and items. */
+struct parcel {
+	char tracking[BULK_TRACKING_MAX + 1];
+	char items[BULK_ITEMS_MAX + 1];
+};
+
+/*
+ * Asks the carrier once and a tracking number per order, with its items
+ * (every unit left unless edited: Tab); 0 on Esc.
+ */
+static int ask_parcels(struct ui *u, char *carrier, struct parcel *p,
+		       size_t n)
 {
-	struct ui_field f[1];
+	struct ui_field f[2];
+	struct od_err err;
 	char title[96];
 	size_t i;
 
@@ -29,10 +40,17 @@ static int ask_parcels(struct ui *u, char *carrier, char (*tracking)[
 	if (!dialog_form(u, title, f, 1))
 		return 0;
 	for (i = 0; i < n; i++) {
-		f[0] = UI_TEXT("Tracking", tracking[i], BULK_TRACKING_MAX + 1);
+		/* An order with nothing left is refused in the statement. */
+		if (desk_ship_remaining(u->desk, marks_get(i), p[i].items,
+					sizeof p[i].items, &err) != OD_OK)
+			p[i].items[0] = '\0';
+		f[0] = UI_TEXT("Tracking", p[i].tracking,
+			       sizeof p[i].tracking);
+		f[1] = UI_TEXT("Items", p[i].items, sizeof p[i].items);
+		f[1].aside = 1;
 		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
 			 marks_get(i), i + 1, n);
-		if (!dialog_form(u, title, f, 1))
+		if (!dialog_form(u, title, f, 2))
 			return 0;
 	}
 	return 1;
@@ -75,19 +93,18 @@ static int any_allowed(struct ui *u, enum stmt_kind kind, size_t n)
  * cancelled or refused.
  */
 static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
-		   const char **numbers,
-		   char (*tracking)[BULK_TRACKING_MAX + 1], size_t n,
+		   const char **numbers, struct parcel *parcels, size_t n,
 		   struct desk_bulk **b)
 {
 	char carrier[BULK_CARRIER_MAX + 1] = "";
 	char reason[BULK_REASON_MAX + 1] = "";
-	const char **tracks = NULL;
+	const char **tracks = NULL, **items = NULL;
 	struct od_err err;
 	enum od_code rc;
 	size_t i;
 
 	if (kind == STMT_SHIPMENT_CONFIRM &&
-	    !ask_parcels(u, carrier, tracking, n)) {
+	    !ask_parcels(u, carrier, parcels, n)) {
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
@@ -99,17 +116,26 @@ static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
 	if (kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) {
 		rc = desk_bulk_prepare_reason(u->desk, kind, numbers, n, reason,
 					      b, &err);
-	} else {
-		if (kind == STMT_SHIPMENT_CONFIRM &&
-		    (tracks = calloc(n, sizeof *tracks)) == NULL) {
+	} else if (kind == STMT_SHIPMENT_CONFIRM) {
+		tracks = calloc(n, sizeof *tracks);
+		items = calloc(n, sizeof *items);
+		if (tracks == NULL || items == NULL) {
+			free(tracks);
+			free(items);
 			ui_message(u, 1, "out of memory; nothing signed");
 			return 0;
 		}
-		for (i = 0; tracks != NULL && i < n; i++)
-			tracks[i] = tracking[i];
-		rc = desk_bulk_prepare(u->desk, kind, numbers, n, carrier,
-				       tracks, b, &err);
+		for (i = 0; i < n; i++) {
+			tracks[i] = parcels[i].tracking;
+			items[i] = parcels[i].items;
+		}
+		rc = desk_bulk_prepare_parcels(u->desk, numbers, n, carrier,
+					       tracks, items, b, &err);
 		free(tracks);
+		free(items);
+	} else {
+		rc = desk_bulk_prepare(u->desk, kind, numbers, n, carrier,
+				       NULL, b, &err);
 	}
 	if (rc != OD_OK)
 		ui_message(u, 1, "Nothing signed: %s", err.msg);
@@ -120,7 +146,7 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 {
 	size_t n = marks_count(), i, signed_n = 0, refused = 0;
 	const char **numbers = NULL;
-	char (*tracking)[BULK_TRACKING_MAX + 1] = NULL;
+	struct parcel *parcels = NULL;
 	char title[96], why[UI_MSG_MAX] = "", first[STMT_ORDER_MAX + 1] = "";
 	struct desk_bulk *b = NULL;
 	struct od_err err;
@@ -129,8 +155,8 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 	if (n == 0 || !ui_allowed(u, kind) || !any_allowed(u, kind, n))
 		return 0;
 	numbers = calloc(n, sizeof *numbers);
-	tracking = calloc(n, sizeof *tracking);
-	if (numbers == NULL || tracking == NULL) {
+	parcels = calloc(n, sizeof *parcels);
+	if (numbers == NULL || parcels == NULL) {
 		ui_message(u, 1, "out of memory; nothing signed");
 		goto out;
 	}
@@ -140,7 +166,7 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : kind ==
 		 STMT_ORDER_HOLD ? "Hold" : kind == STMT_ORDER_RELEASE ?
 		 "Release" : "Confirm", n);
-	if (!prepare(u, kind, title, numbers, tracking, n, &b))
+	if (!prepare(u, kind, title, numbers, parcels, n, &b))
 		goto out;
 	if (!dialog_sign(u, title, desk_bulk_text(b))) {
 		ui_message(u, 0, "Nothing signed.");
@@ -175,6 +201,6 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 out:
 	desk_bulk_free(b);
 	free(numbers);
-	free(tracking);
+	free(parcels);
 	return signed_n;
 }

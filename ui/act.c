@@ -11,6 +11,7 @@
 
 #define ACT_TEXT_MAX 1024    /* STMT_VALUE_MAX, as typed */
 #define ACT_CARRIER_MAX 64
+#define ACT_ITEMS_MAX 1024
 #define ACT_TRACKING_MAX 64
 
 /* What the message line says an action did. */
@@ -115,11 +116,38 @@ int ui_ask_reason(struct ui *u, enum stmt_kind kind, const char *title,
 	return 1;
 }
 
+/*
+ * What a signed parcel did, as the command line says it: the order
+ * shipped, or a parcel of some of its items, the order staying confirmed.
+ */
+static void say_parcel(struct ui *u, const char *number, const char *carrier,
+		       const char *tracking, long long seq,
+		       const struct desk_units *before,
+		       struct desk_units *after)
+{
+	struct od_err err;
+
+	if (desk_order_units(u->desk, number, after, &err) != OD_OK ||
+	    after->status != ORDER_CONFIRMED)
+		ui_message(u, 0, "Order %s shipped: %s %s, signed by %s (log "
+			   "entry %lld).", number, carrier, tracking,
+			   desk_user(u->desk), seq);
+	else
+		ui_message(u, 0, "Parcel for order %s (%lld of %lld items): "
+			   "%s %s, signed by %s (log entry %lld); the order "
+			   "stays confirmed, %lld left to ship.", number,
+			   after->shipped - before->shipped, after->total,
+			   carrier, tracking, desk_user(u->desk), seq,
+			   after->total - after->shipped);
+}
+
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 {
 	char text[ACT_TEXT_MAX + 1] = "", carrier[ACT_CARRIER_MAX + 1] = "";
 	char tracking[ACT_TRACKING_MAX + 1] = "", title[96];
-	struct ui_field fields[2];
+	char items[ACT_ITEMS_MAX + 1] = "";
+	struct desk_units before = { 0 }, after = { 0 };
+	struct ui_field fields[3];
 	struct desk_act *act = NULL;
 	struct od_err err;
 	long long seq = 0;
@@ -143,6 +171,16 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 			 desk_last_carrier(u->desk));
 		fields[n++] = UI_TEXT("Carrier", carrier, sizeof carrier);
 		fields[n++] = UI_TEXT("Tracking", tracking, sizeof tracking);
+		/* Every unit left, to edit down to what is in the parcel. */
+		if (desk_ship_remaining(u->desk, number, items, sizeof items,
+					&err) != OD_OK ||
+		    desk_order_units(u->desk, number, &before, &err) !=
+		    OD_OK) {
+			ui_message(u, 1, "%s", err.msg);
+			return 0;
+		}
+		fields[n] = UI_TEXT("Items", items, sizeof items);
+		fields[n++].aside = 1;
 	}
 	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
 	    !ui_ask_reason(u, kind, title, text, sizeof text)) {
@@ -153,8 +191,9 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
-	if (desk_prepare(u->desk, kind, number, text, carrier, tracking, &act,
-			 &err) != OD_OK) {
+	if (desk_prepare(u->desk, kind, number,
+			 kind == STMT_SHIPMENT_CONFIRM ? items : text, carrier,
+			 tracking, &act, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
@@ -164,10 +203,8 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 		ui_message(u, 1, "Not signed: %s", err.msg);
 	} else {
 		if (kind == STMT_SHIPMENT_CONFIRM)
-			ui_message(u, 0, "Order %s shipped: %s %s, signed by "
-				   "%s (log entry %lld).",
-				   number, carrier, tracking,
-				   desk_user(u->desk), seq);
+			say_parcel(u, number, carrier, tracking, seq, &before,
+				   &after);
 		else
 			ui_message(u, 0, "Order %s %s, signed by %s (log "
 				   "entry %lld).", number, done_word(kind),

@@ -90,9 +90,17 @@ static void draw(struct form *m)
 	}
 	if (m->why[0])
 		screen_put(y + h - 3, x + 2, w - 4, m->why, UI_BAD);
-	screen_put(y + h - 2, x + 2, w - 4, m->f[m->cur].choices ?
-		   "← → choose   Enter next/accept   Tab move   Esc cancel" :
-		   "Enter next/accept   Tab move   Esc cancel", UI_DIM);
+	for (i = 0; i < m->n && !m->f[i].aside; i++)
+		;
+	if (i < m->n && i != m->cur)
+		screen_putf(y + h - 2, x + 2, w - 4, UI_DIM, "Enter next/accept"
+			    "   Tab move (%s: Tab)   Esc cancel",
+			    m->f[i].label);
+	else
+		screen_put(y + h - 2, x + 2, w - 4, m->f[m->cur].choices ?
+			   "← → choose   Enter next/accept   Tab move   Esc "
+			   "cancel" : "Enter next/accept   Tab move   Esc cancel",
+			   UI_DIM);
 	screen_cursor(cy, cx);
 	screen_flush();
 }
@@ -116,8 +124,11 @@ static int enter(struct form *m)
 	if (!check(m, m->cur))
 		return 0;
 	m->why[0] = '\0';
-	if (m->cur + 1 < m->n) {
-		m->cur++;
+	/* Fields aside are reached with Tab: Enter goes past them. */
+	for (i = m->cur + 1; i < m->n && m->f[i].aside; i++)
+		;
+	if (i < m->n) {
+		m->cur = i;
 		return 0;
 	}
 	for (i = 0; i < m->n; i++)
@@ -188,8 +199,8 @@ int dialog_form_again(struct ui *u, const char *title, struct ui_field *f,
 	for (i = 0; i < m.n; i++)
 		line_edit_init(&m.ed[i], f[i].value, f[i].cap);
 	/* Start where there is something to type (a remembered carrier). */
-	while (m.cur + 1 < m.n && f[m.cur].value[0] != '\0' &&
-	       f[m.cur].choices == NULL)
+	while (m.cur + 1 < m.n && f[m.cur + 1].aside == 0 &&
+	       f[m.cur].value[0] != '\0' && f[m.cur].choices == NULL)
 		m.cur++;
 	while (answer < 0 && !screen_signal()) {
 		if (screen_size(u))

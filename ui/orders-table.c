@@ -11,7 +11,7 @@
 
 #define CUSTOMER_MIN 14          /* below this, other columns give way */
 
-static const int full[OC_COUNT] = { 10, 16, 0, 5, 16, 9, 4 };
+static const int full[OC_COUNT] = { 10, 16, 0, 5, 16, 11, 4 };
 
 /* The customer's width: what the other columns (and a space after each)
  * leave of the row, after the mark column. */

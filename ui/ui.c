@@ -19,6 +19,9 @@
 /* Empty reads within one second that mean the terminal is gone (a read
  * that waits returns at most 1000 / UI_TICK_MS times a second). */
 #define UI_GONE 50
+/* How often an idle desk looks whether another process changed the store
+ * (it opens the store: not every tick). */
+#define UI_WATCH_MS 1000
 
 long long ui_now_ms(void)
 {
@@ -53,6 +56,17 @@ void ui_message(struct ui *u, int bad, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
 	va_end(ap);
 	u->msg_bad = bad;
+	messages_add(u->msg, bad);
+}
+
+void ui_page(struct ui *u, const char *text)
+{
+	struct od_err err;
+
+	if (screen_page(text, &err) != OD_OK)
+		ui_message(u, 1, "%s", err.msg);
+	/* Reading in the pager is not being away from the desk. */
+	u->last_key = ui_now_ms();
 }
 
 void ui_fatal(struct ui *u, const struct od_err *err)
@@ -98,6 +112,7 @@ void ui_lock(struct ui *u)
 	/* The next unlock's sync starts afresh: its conflicts are told. */
 	memset(&u->bg, 0, sizeof u->bg);
 	u->msg[0] = '\0';
+	messages_clear();
 	if (why[0])
 		ui_message(u, 1, "Locked: %s", why);
 	ui_push(u, &view_login);
@@ -146,6 +161,9 @@ enum ui_next ui_common_key(struct ui *u, int key)
 	case '?':
 		if (top(u) != &view_help)
 			ui_push(u, &view_help);
+		return UI_DRAW;
+	case 'M':
+		(void)view_messages_open(u);
 		return UI_DRAW;
 	default:
 		return UI_STAY;
@@ -257,6 +275,31 @@ static int bg_poll(struct ui *u)
 	return 1;
 }
 
+/*
+ * On an idle tick, about once a second: a hold or an import from another
+ * terminal on the same store reloads the lists and the open views, each
+ * keeping its place, as a sync's news do.  Returns whether to redraw.
+ */
+static int watch_poll(struct ui *u)
+{
+	struct od_err err;
+	int changed;
+
+	if (!desk_is_unlocked(u->desk) ||
+	    ui_now_ms() - u->last_watch < UI_WATCH_MS)
+		return 0;
+	u->last_watch = ui_now_ms();
+	if (desk_store_changed(u->desk, &changed, &err) != OD_OK) {
+		/* A changed key locks the desk (the loop's rule). */
+		if (desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
+		return 1;
+	}
+	if (changed)
+		bg_reload(u, 1);
+	return changed;
+}
+
 /* Runs the views until the person quits or a signal comes. */
 static void loop(struct ui *u)
 {
@@ -279,6 +322,11 @@ static void loop(struct ui *u)
 			instant = 0;
 		if (key < 0) {
 			dirty = bg_poll(u);
+			dirty |= watch_poll(u);
+			if (dirty && !desk_is_unlocked(u->desk)) {
+				ui_lock(u);
+				continue;
+			}
 			/* The first idle moment reads the search text. */
 			if (desk_is_unlocked(u->desk) &&
 			    desk_search_ready(u->desk, &err) != OD_OK &&

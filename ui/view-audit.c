@@ -7,7 +7,11 @@
 #include "ui/view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "lib/buf.h"
 
 #include "ui/line-edit.h"
 
@@ -20,6 +24,7 @@ static struct {
 } A;
 
 static const struct ui_keyhelp audit_keys[] = {
+	{ "Enter", "the whole statement", -1 },
 	{ "/", "filter", -1 },
 	{ "V", "verify everything", -1 },
 	{ "E", "export what is shown to CSV", -1 },
@@ -30,6 +35,7 @@ static const struct ui_keyhelp audit_keys[] = {
 	{ "g G Home End", "newest, oldest", -1 },
 	{ "filter words", "person, order, kind (order.), date "
 	  "(2026-11-20 or 2026-11-01..2026-11-20)", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ NULL, NULL, -1 },
 };
@@ -169,6 +175,25 @@ static enum ui_next verify(struct ui *u)
  * Writes the entries shown (the filter's, newest first) to a CSV file the
  * person names, in the current directory unless a path is given.
  */
+/* Whether to write path: yes when nothing is there, else asked (no by
+ * default: an export of yesterday's is not overwritten by a key). */
+static int may_replace(struct ui *u, const char *path)
+{
+	static const char *const answers[] = { "no, keep it",
+		"yes, replace it", NULL };
+	char answer[32], title[96];
+	struct ui_field f[1];
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0)
+		return 1;
+	snprintf(answer, sizeof answer, "%s", answers[0]);
+	f[0] = UI_TEXT("Replace", answer, sizeof answer);
+	f[0].choices = answers;
+	snprintf(title, sizeof title, "%.60s exists", path);
+	return dialog_form(u, title, f, 1) && answer[0] == 'y';
+}
+
 static enum ui_next export_csv(struct ui *u)
 {
 	char path[1024];
@@ -184,11 +209,57 @@ static enum ui_next export_csv(struct ui *u)
 	f[0] = UI_TEXT("File", path, sizeof path);
 	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
 		return UI_DRAW;
+	if (!may_replace(u, path)) {
+		ui_message(u, 0, "Not exported: %.200s is kept as it was.",
+			   path);
+		return UI_DRAW;
+	}
 	if (desk_audit_csv(A.a, path, &err) != OD_OK)
 		ui_message(u, 1, "Not exported: %s", err.msg);
 	else
-		ui_message(u, 0, "Exported %zu entries to %.200s (only you "
-			   "may read it).", A.a->n, path);
+		ui_message(u, 0, "Exported %zu entr%s to %.200s (only you "
+			   "may read it).", A.a->n, A.a->n == 1 ? "y" : "ies",
+			   path);
+	return UI_DRAW;
+}
+
+/* The entry seq as the list shows it, then its whole statement. */
+static enum od_code fill_entry(struct ui *u, long long seq, struct buf *b,
+			       struct od_err *err)
+{
+	const struct desk_entry *e = NULL;
+	char *text = NULL;
+	enum od_code rc;
+	size_t i;
+
+	for (i = 0; A.a != NULL && i < A.a->n && e == NULL; i++)
+		if (A.a->entries[i].seq == seq)
+			e = &A.a->entries[i];
+	rc = desk_entry_statement(u->desk, seq, &text, err);
+	if (rc == OD_OK && e != NULL)
+		rc = buf_addf(b, err, "Entry %lld · %s · signed by %s%s%s%s\n"
+			      "signature %s · chain link %s\n\n", seq,
+			      e->time, e->actor, e->role[0] ? " (" : "",
+			      e->role, e->role[0] ? ")" : "",
+			      e->sig_ok ? "✓ checks" : "✗ DOES NOT CHECK",
+			      e->chain_ok ? "✓ follows" : "✗ BROKEN");
+	if (rc == OD_OK)
+		rc = buf_adds(b, text, err);
+	free(text);
+	return rc;
+}
+
+/* Opens the selected entry's whole statement. */
+static enum ui_next open_entry(struct ui *u)
+{
+	char title[64];
+	long long seq;
+
+	if (A.a == NULL || A.sel >= A.a->n)
+		return UI_STAY;
+	seq = A.a->entries[A.sel].seq;
+	snprintf(title, sizeof title, "audit entry %lld", seq);
+	(void)view_text_open(u, title, fill_entry, seq);
 	return UI_DRAW;
 }
 
@@ -231,6 +302,10 @@ static enum ui_next audit_key(struct ui *u, int key)
 	case UI_FN(KEY_END):
 		A.sel = n ? n - 1 : 0;
 		break;
+	case '\r':
+	case '\n':
+	case UI_FN(KEY_ENTER):
+		return open_entry(u);
 	case '/':
 		/* Change the filter as it stands, the cursor at its end. */
 		A.editing = 1;

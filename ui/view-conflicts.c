@@ -29,6 +29,7 @@ static const struct ui_keyhelp conflicts_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G", "newest, oldest", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ NULL, NULL, -1 },
 };

@@ -11,23 +11,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/buf.h"
 #include "lib/format.h"
 #include "lib/secret.h"
+#include "ui/wrap.h"
 
 #define ORDER_LINE_MAX 2048
 #define ORDER_LINES_MAX 5000
 
+/* A line as laid out; a long one wraps, its next rows indented by hang
+ * columns (-1: a table row, cut instead). */
 struct line {
 	char *text;
 	enum ui_attr attr;
+	int hang;
+};
+
+/* One row on the screen: a piece of a line at the width laid out. */
+struct row {
+	size_t line;
+	size_t off, len;
+	int indent;
 };
 
 static struct {
 	char number[STMT_ORDER_MAX + 1];
 	struct line *lines;
 	size_t nlines;
-	size_t top;
-	enum ui_attr next_attr;
+	struct row *rows;       /* the lines wrapped at width */
+	size_t nrows;
+	int width;              /* 0: not wrapped yet */
+	size_t top;             /* the first row shown */
 } V;
 
 static const struct ui_keyhelp order_keys[] = {
@@ -43,6 +57,8 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "top, bottom", -1 },
 	{ "q", "back", -1 },
+	{ "p", "show in $PAGER", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ NULL, NULL, -1 },
 };
@@ -59,12 +75,16 @@ static void lines_free(void)
 	free(V.lines);
 	V.lines = NULL;
 	V.nlines = 0;
+	free(V.rows);
+	V.rows = NULL;
+	V.nrows = 0;
+	V.width = 0;
 }
 
 /* Adds one line; quietly stops at ORDER_LINES_MAX or without memory. */
-static void add(enum ui_attr a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void add(enum ui_attr a, const char *fmt, ...)
+static void add(enum ui_attr a, int hang, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add(enum ui_attr a, int hang, const char *fmt, ...)
 {
 	struct line *bigger;
 	char *text;
@@ -88,6 +108,7 @@ static void add(enum ui_attr a, const char *fmt, ...)
 	V.lines = bigger;
 	V.lines[V.nlines].text = text;
 	V.lines[V.nlines].attr = a;
+	V.lines[V.nlines].hang = hang;
 	V.nlines++;
 }
 
@@ -97,16 +118,16 @@ static void layout_items(const struct order *o)
 	char money[48];
 	size_t i;
 
-	add(UI_HEAD, "Items                   qty       unit price  shipped");
+	add(UI_HEAD, -1, "Items                   qty       unit price  shipped");
 	for (i = 0; i < o->nitems; i++) {
 		format_money(o->items[i].unit_price, o->currency, money,
 			     sizeof money);
-		add(UI_NORMAL, "  %-20s %5lld x %14s  %7lld  %s",
+		add(UI_NORMAL, -1, "  %-20s %5lld x %14s  %7lld  %s",
 		    o->items[i].sku, o->items[i].qty, money,
 		    o->items[i].shipped, o->items[i].name);
 	}
 	format_money(o->total, o->currency, money, sizeof money);
-	add(UI_HEAD, "Total %*s", 39, money);
+	add(UI_HEAD, -1, "Total %*s", 39, money);
 }
 
 /* Lays out the whole order from its detail. */
@@ -115,42 +136,43 @@ static void layout(const struct desk_detail *dd)
 	const struct order *o = dd->order;
 	size_t i;
 
-	add(UI_HEAD, "Order %s · %s%s%s · placed %s", o->number,
+	add(UI_HEAD, 4, "Order %s · %s%s%s · placed %s", o->number,
 	    desk_status_name(o->status), o->reason ? ": " : "",
 	    o->reason ? o->reason : "", o->placed_at);
-	add(UI_NORMAL, "%s", "");
-	add(UI_NORMAL, "Customer  %s", o->customer_name);
+	add(UI_NORMAL, 4, "%s", "");
+	add(UI_NORMAL, 10, "Customer  %s", o->customer_name);
 	if (o->email[0] || o->phone[0])
-		add(UI_NORMAL, "          %s  %s", o->email, o->phone);
-	add(UI_NORMAL, "Ship to   %s", o->ship_name);
+		add(UI_NORMAL, 10, "          %s  %s", o->email, o->phone);
+	add(UI_NORMAL, 10, "Ship to   %s", o->ship_name);
 	for (i = 0; i < o->nlines; i++)
-		add(UI_NORMAL, "          %s", o->ship_lines[i]);
-	add(UI_NORMAL, "          %s %s %s", o->postcode, o->city,
-	    o->country);
+		add(UI_NORMAL, 10, "          %s", o->ship_lines[i]);
+	/* No postcode: the city starts where the lines above do. */
+	add(UI_NORMAL, 10, "          %s%s%s %s", o->postcode,
+	    o->postcode[0] ? " " : "", o->city, o->country);
 	if (o->note && o->note[0])
-		add(UI_NORMAL, "Note      %s", o->note);
-	add(UI_NORMAL, "%s", "");
+		add(UI_NORMAL, 10, "Note      %s", o->note);
+	add(UI_NORMAL, 4, "%s", "");
 	layout_items(o);
-	add(UI_NORMAL, "%s", "");
-	add(UI_HEAD, "Shipments");
+	add(UI_NORMAL, 4, "%s", "");
+	add(UI_HEAD, 4, "Shipments");
 	for (i = 0; i < dd->nshipments; i++)
-		add(UI_NORMAL, "  #%-6lld %s %s: %s", dd->shipments[i].seq,
+		add(UI_NORMAL, 4, "  #%-6lld %s %s: %s", dd->shipments[i].seq,
 		    dd->shipments[i].carrier, dd->shipments[i].tracking,
 		    dd->shipments[i].items);
 	if (dd->nshipments == 0)
-		add(UI_DIM, "  none yet");
-	add(UI_HEAD, "Notes");
+		add(UI_DIM, 4, "  none yet");
+	add(UI_HEAD, 4, "Notes");
 	for (i = 0; i < dd->nnotes; i++)
-		add(UI_NORMAL, "  %s %s: %s", dd->notes[i].time,
+		add(UI_NORMAL, 4, "  %s %s: %s", dd->notes[i].time,
 		    dd->notes[i].actor, dd->notes[i].text);
 	if (dd->nnotes == 0)
-		add(UI_DIM, "  none");
-	add(UI_HEAD, "History (✓ signature checks)");
+		add(UI_DIM, 4, "  none");
+	add(UI_HEAD, 4, "History (✓ signature checks)");
 	for (i = 0; i < dd->nevents; i++) {
 		const struct desk_event *e = &dd->events[i];
 		int ok = e->sig_ok && e->chain_ok;
 
-		add(ok ? UI_GOOD : UI_BAD,
+		add(ok ? UI_GOOD : UI_BAD, 4,
 		    "  %s #%-6lld %s  %-16s %s%s%s%s  %s",
 		    ok ? "✓" : "✗ NOT CHECKED", e->seq, e->time,
 		    e->kind, e->actor, e->role[0] ? " (" : "", e->role,
@@ -169,6 +191,8 @@ static enum od_code load(struct ui *u, struct od_err *err)
 		return rc;
 	layout(dd);
 	desk_detail_free(dd);
+	/* The top row is kept across a reload unless the text got shorter
+	 * than it (order_draw wraps it at the width). */
 	if (V.top >= V.nlines)
 		V.top = 0;
 	return OD_OK;
@@ -188,19 +212,96 @@ int view_order_open(struct ui *u, const char *number)
 	return 1;
 }
 
+/* Adds one screen row; quietly stops without memory. */
+static void add_row(size_t line, size_t off, size_t len, int indent)
+{
+	struct row *bigger = realloc(V.rows, (V.nrows + 1) * sizeof *bigger);
+
+	if (bigger == NULL)
+		return;
+	V.rows = bigger;
+	V.rows[V.nrows++] = (struct row){ line, off, len, indent };
+}
+
+/* Wraps the lines at the screen's width, once per width. */
+static void wrap_lines(const struct ui *u)
+{
+	int width = u->cols > 2 ? u->cols - 2 : 1, hang, w;
+	const char *p, *next;
+	size_t i, n;
+
+	if (V.width == width)
+		return;
+	free(V.rows);
+	V.rows = NULL;
+	V.nrows = 0;
+	V.width = width;
+	for (i = 0; i < V.nlines; i++) {
+		p = V.lines[i].text;
+		if (V.lines[i].hang < 0) {
+			add_row(i, 0, strlen(p), 0);
+			continue;
+		}
+		/* Too narrow to indent: the next rows start at the left. */
+		hang = width - V.lines[i].hang >= 20 ? V.lines[i].hang : 0;
+		n = wrap_row(p, width, &next);
+		add_row(i, 0, n, 0);
+		w = width - hang;
+		while (next != NULL) {
+			p = next;
+			n = wrap_row(p, w, &next);
+			add_row(i, (size_t)(p - V.lines[i].text), n, hang);
+		}
+	}
+	if (V.top >= V.nrows)
+		V.top = 0;
+}
+
+static size_t page(const struct ui *u)
+{
+	return u->rows > 4 ? (size_t)(u->rows - 3) : 1;
+}
+
 static void order_draw(struct ui *u)
 {
-	size_t rows = (size_t)(u->rows - 3), i;
+	char text[ORDER_LINE_MAX + 64];
+	const struct row *r;
+	size_t i;
 
+	wrap_lines(u);
 	screen_bar(u, 0, UI_TITLE);
 	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · order %s",
 		    V.number);
-	for (i = 0; i < rows && V.top + i < V.nlines; i++)
-		screen_put(1 + (int)i, 1, u->cols - 2, V.lines[V.top + i].text,
-			   V.lines[V.top + i].attr);
+	for (i = 0; i < page(u) && V.top + i < V.nrows; i++) {
+		r = &V.rows[V.top + i];
+		snprintf(text, sizeof text, "%*s%.*s", r->indent, "",
+			 (int)r->len, V.lines[r->line].text + r->off);
+		screen_put(1 + (int)i, 1, u->cols - 2, text,
+			   V.lines[r->line].attr);
+	}
 	if (u->msg[0])
 		screen_put(u->rows - 2, 1, u->cols - 2, u->msg,
 			   u->msg_bad ? UI_BAD : UI_GOOD);
+}
+
+/* The whole order, as laid out, in $PAGER. */
+static void show_in_pager(struct ui *u)
+{
+	struct od_err err;
+	enum od_code rc = OD_OK;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, (size_t)ORDER_LINES_MAX * ORDER_LINE_MAX);
+	for (i = 0; i < V.nlines && rc == OD_OK; i++)
+		rc = buf_addf(&b, &err, "%s\n", V.lines[i].text);
+	if (rc == OD_OK)
+		rc = buf_add(&b, "", 1, &err);
+	if (rc == OD_OK)
+		ui_page(u, b.data);
+	else
+		ui_message(u, 1, "%s", err.msg);
+	buf_free(&b);
 }
 
 /* Acts on this order, then shows what changed. */
@@ -217,16 +318,18 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 		return UI_DRAW;
 	}
 	/* Show the end of the history, where the new statement is. */
-	if (V.nlines > (size_t)(u->rows - 3))
-		V.top = V.nlines - (size_t)(u->rows - 3);
+	wrap_lines(u);
+	if (V.nrows > page(u))
+		V.top = V.nrows - page(u);
 	return UI_DRAW;
 }
 
 static enum ui_next order_key(struct ui *u, int key)
 {
-	size_t page = (size_t)(u->rows - 3), last;
+	size_t page = u->rows > 4 ? (size_t)(u->rows - 3) : 1, last;
 
-	last = V.nlines > page ? V.nlines - page : 0;
+	wrap_lines(u);
+	last = V.nrows > page ? V.nrows - page : 0;
 	u->msg[0] = '\0';
 	switch (key) {
 	case 'q':
@@ -285,6 +388,9 @@ static enum ui_next order_key(struct ui *u, int key)
 		return act(u, STMT_ORDER_HOLD);
 	case 'R':
 		return act(u, STMT_ORDER_RELEASE);
+	case 'p':
+		show_in_pager(u);
+		break;
 	default:
 		return ui_common_key(u, key);
 	}

@@ -83,6 +83,7 @@ static const struct ui_keyhelp orders_keys[] = {
 	{ "f", "Held tab: one reason at a time", -1 },
 	{ "r", "reread the store", -1 },
 	{ "C", "conflicts sync set aside", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -205,6 +206,7 @@ static void sync_refresh(struct ui *u)
 	desk_sync_free(O.sync);
 	O.sync = s;
 	holds_refresh(u);
+	parcels_refresh();
 }
 
 /* A heading, with an arrow when the list is sorted by it. */
@@ -220,15 +222,16 @@ static const char *heading(const char *name, enum desk_sort_key key,
 }
 
 /* Draws one order's row, with its mark in the first column. */
-static void draw_row(const struct orders_table *t, int y,
+static void draw_row(struct ui *u, const struct orders_table *t, int y,
 		     const struct desk_row *r, int sel)
 {
 	const char *why = t->reason ? holds_reason(r->number) : NULL;
 	int reached = desk_sync_reached(O.sync, r->number);
+	char status[48];
 
 	orders_table_row(t, y, r, sel, why ? why :
-			 desk_status_name(r->status), reached ? "yes" : "no",
-			 !reached);
+			 parcels_status(u, r, status, sizeof status),
+			 reached ? "yes" : "no", !reached);
 }
 
 static void orders_draw(struct ui *u)
@@ -255,7 +258,7 @@ static void orders_draw(struct ui *u)
 	if (O.sel >= O.top + rows)
 		O.top = O.sel - rows + 1;
 	for (i = 0; i < rows && O.top + i < n; i++)
-		draw_row(&t, 2 + (int)i, row(u, O.top + i),
+		draw_row(u, &t, 2 + (int)i, row(u, O.top + i),
 			 O.top + i == O.sel);
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, O.search[0] ?
@@ -717,6 +720,7 @@ static void orders_lock(struct ui *u)
 	desk_sync_free(O.sync);
 	O.sync = NULL;
 	holds_drop();
+	parcels_drop();
 }
 
 /* After unlocking: the same tab, search and order as before. */

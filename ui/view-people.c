@@ -28,6 +28,7 @@ static const struct ui_keyhelp people_keys[] = {
 	{ "Esc", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "move", -1 },
+	{ "M", "message history", -1 },
 	{ "L", "lock", -1 },
 	{ NULL, NULL, -1 },
 };

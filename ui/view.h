@@ -19,7 +19,7 @@
 #define UI_MIN_COLS 60
 #define UI_MIN_ROWS 16
 #define UI_STACK_MAX 8
-#define UI_MSG_MAX 256
+#define UI_MSG_MAX 1024   /* a bulk action's refusals, each named */
 
 /* A key as ui_key returns it: a character, or UI_FN(KEY_...) for keys. */
 #define UI_FN(k) ((k) | 0x40000000)
@@ -89,10 +89,40 @@ struct ui {
 	char fatal[OD_ERR_MSG_MAX];
 	enum od_code fatal_code;
 	struct desk_bg bg;       /* the background sync, as last drawn */
+	long long last_watch;    /* ui_now_ms() of the last look at the
+				    store for other processes' changes */
 };
 
 extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit, view_people, view_conflicts;
+	view_audit, view_people, view_conflicts, view_text;
+
+struct buf;
+
+/* Appends a text view's text to b (arg as given to view_text_open). */
+typedef enum od_code (*view_text_fill)(struct ui *u, long long arg,
+				       struct buf *b, struct od_err *err);
+
+/*
+ * Opens a page of text made by fill, wrapped at the screen's width, made
+ * again after an unlock (view-text.c); 0 if it cannot be made (the
+ * message line says why).  It takes the place of a text view on top.
+ */
+int view_text_open(struct ui *u, const char *title, view_text_fill fill,
+		   long long arg);
+
+/* ---- messages.c: every message the message line showed ---- */
+
+/* Keeps a message with the time (the same one twice in a row once). */
+void messages_add(const char *text, int bad);
+
+/* Forgets them all (on lock). */
+void messages_clear(void);
+
+/* Appends them to b, newest first, one a line with its time. */
+enum od_code messages_text(struct buf *b, struct od_err *err);
+
+/* Opens the message history (M; view-text.c); 0 if it cannot. */
+int view_messages_open(struct ui *u);
 
 /*
  * Rereads the orders' sync column, and with reload the orders too, keeping
@@ -126,6 +156,19 @@ const char *marks_get(size_t i);
 
 /* Unmarks everything. */
 void marks_clear(void);
+
+/* ---- orders-parcels.c: the list's "2/5 shipped" ---- */
+
+/* The list changed: read the partly shipped orders again when drawn. */
+void parcels_refresh(void);
+
+/* Forgets them (on lock). */
+void parcels_drop(void);
+
+/* The STATUS column of r: "2/5 shipped" for a confirmed order partly
+ * shipped (in out), else the status's name. */
+const char *parcels_status(struct ui *u, const struct desk_row *r,
+			   char *out, size_t size);
 
 /* ---- act-bulk.c ---- */
 
@@ -243,6 +286,10 @@ struct ui_field {
 	int (*check)(const struct ui_field *f, size_t i, char *why,
 		     size_t size);
 	void *ctx;               /* for check */
+	/* Reached with Tab or ↓ only: Enter on the fields before it goes
+	 * past it (a parcel's items, all by default, after the tracking a
+	 * scanner types and ends with Enter). */
+	int aside;
 };
 
 #define UI_FORM_MAX 8            /* fields in one form */
@@ -275,6 +322,19 @@ int dialog_form(struct ui *u, const char *title, struct ui_field *f,
  * Returns 1 for yes.
  */
 int dialog_sign(struct ui *u, const char *title, const char *text);
+
+/* ---- pager.c ---- */
+
+/*
+ * Shows text in $PAGER (less when unset), the screen handed over and taken
+ * back; anything a terminal would act on is sent as '?'.  A pager that did
+ * not run gives OD_E_USAGE, in words for the message line.
+ */
+enum od_code screen_page(const char *text, struct od_err *err);
+
+/* screen_page, the time spent in the pager not counted as idle, and a
+ * failure said on the message line (ui.c). */
+void ui_page(struct ui *u, const char *text);
 
 /* ---- act.c ---- */
 

@@ -82,6 +82,7 @@ static enum od_code bulk_prepare(struct desk *d, enum stmt_kind kind,
 				 const char *const *numbers, size_t n,
 				 const char *text, const char *carrier,
 				 const char *const *tracking,
+				 const char *const *items,
 				 struct desk_bulk **out, struct od_err *err)
 {
 	struct desk_bulk *b;
@@ -106,7 +107,8 @@ static enum od_code bulk_prepare(struct desk *d, enum stmt_kind kind,
 	b->n = n;
 	buf_init(&b->text, BULK_TEXT_MAX);
 	for (i = 0; i < n && rc == OD_OK; i++) {
-		rc = prepare_one(d, kind, numbers[i], text, carrier,
+		rc = prepare_one(d, kind, numbers[i], items ? items[i] : text,
+				 carrier,
 				 tracking ? tracking[i] : NULL, &b->items[i],
 				 err);
 		ok += b->items[i].act != NULL;
@@ -146,8 +148,20 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 			       const char *const *tracking,
 			       struct desk_bulk **out, struct od_err *err)
 {
-	return bulk_prepare(d, kind, numbers, n, NULL, carrier, tracking, out,
-			    err);
+	return bulk_prepare(d, kind, numbers, n, NULL, carrier, tracking, NULL,
+			    out, err);
+}
+
+enum od_code desk_bulk_prepare_parcels(struct desk *d,
+				       const char *const *numbers, size_t n,
+				       const char *carrier,
+				       const char *const *tracking,
+				       const char *const *items,
+				       struct desk_bulk **out,
+				       struct od_err *err)
+{
+	return bulk_prepare(d, STMT_SHIPMENT_CONFIRM, numbers, n, NULL,
+			    carrier, tracking, items, out, err);
 }
 
 enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
@@ -159,8 +173,8 @@ enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
 	if (kind != STMT_ORDER_HOLD && kind != STMT_ORDER_RELEASE)
 		return od_err_set(err, OD_E_USAGE, "only a hold or a release "
 				  "takes one reason for several orders");
-	return bulk_prepare(d, kind, numbers, n, reason, NULL, NULL, out,
-			    err);
+	return bulk_prepare(d, kind, numbers, n, reason, NULL, NULL, NULL,
+			    out, err);
 }
 
 const char *desk_bulk_text(const struct desk_bulk *b)

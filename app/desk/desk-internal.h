@@ -40,6 +40,16 @@ struct shop *desk_shop(struct desk *d);
 enum od_code desk_hold(struct desk *d, enum shop_access access,
 		       struct od_err *err);
 
+/* desk_hold, but OD_E_BUSY at once while another command holds it. */
+enum od_code desk_hold_now(struct desk *d, enum shop_access access,
+			   struct od_err *err);
+
+/*
+ * Whether the held store's log head is the one the index was read at, or
+ * followed to by the desk's own statements: nothing new since (desk.c).
+ */
+int desk_watch_current(struct desk *d);
+
 /* The prev field a statement signed now carries ("none" or id + digest). */
 enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
 			    struct od_err *err);

@@ -59,6 +59,11 @@ struct desk {
 	char last_carrier[CARRIER_MAX + 1];
 	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
 	struct desk_bg_state bg;  /* the background sync */
+	struct {                  /* the log's head the index was read at */
+		int known;        /* 0: unknown, the next look reloads */
+		long long seq;
+		uint8_t hash[32];
+	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
 };
 
@@ -111,6 +116,7 @@ static void index_free(struct desk *d)
 	d->view = NULL;
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
+	d->watch.known = 0;
 }
 
 enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
@@ -304,6 +310,33 @@ enum od_code desk_hold(struct desk *d, enum shop_access access,
 	return hold_for(d, access, 0, err);
 }
 
+enum od_code desk_hold_now(struct desk *d, enum shop_access access,
+			   struct od_err *err)
+{
+	return hold_for(d, access, 1, err);
+}
+
+/* Notes the held store's log head as the one the index shows. */
+static void watch_note(struct desk *d)
+{
+	struct od_err ignored;
+
+	d->watch.known = store_log_head(d->sh->store, &d->watch.seq,
+					d->watch.hash, &ignored) == OD_OK;
+}
+
+int desk_watch_current(struct desk *d)
+{
+	struct od_err ignored;
+	uint8_t hash[32];
+	long long seq;
+
+	return d->watch.known &&
+	       store_log_head(d->sh->store, &seq, hash, &ignored) == OD_OK &&
+	       seq == d->watch.seq &&
+	       memcmp(hash, d->watch.hash, sizeof hash) == 0;
+}
+
 struct shop *desk_shop(struct desk *d)
 {
 	return d->sh;
@@ -400,6 +433,7 @@ static enum od_code index_load(struct desk *d, struct od_err *err)
 	enum od_code rc;
 
 	index_free(d);
+	watch_note(d);
 	rc = store_order_brief_each(d->sh->store, index_add, d, err);
 	if (rc == OD_OK) {
 		d->match = malloc(d->nrows ? d->nrows : 1);
@@ -618,7 +652,11 @@ static int sort_cmp(const void *a, const void *b, void *ctx)
 		c = strcmp(x->customer, y->customer);
 		break;
 	case DESK_SORT_TOTAL:
-		c = x->total != y->total ? (x->total > y->total ? -1 : 1) : 0;
+		/* 100 JPY is not more than 50 EUR: currencies apart, each
+		 * highest first. */
+		c = strcmp(x->currency, y->currency);
+		if (c == 0 && x->total != y->total)
+			c = x->total > y->total ? -1 : 1;
 		break;
 	case DESK_SORT_STATUS:
 		c = (int)x->status - (int)y->status;
@@ -986,42 +1024,6 @@ enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
 	return OD_OK;
 }
 
-enum od_code desk_ship_items(struct shop *sh, struct statement *st,
-			     const char *number, char **asked, size_t nasked,
-			     struct od_err *err)
-{
-	struct order *o = NULL;
-	char item[ORDER_SKU_MAX + 32], *colon;
-	enum od_code rc = OD_OK;
-	size_t i;
-
-	for (i = 0; i < nasked && rc == OD_OK; i++) {
-		/* SKU[:QTY], QTY 1 when left out. */
-		snprintf(item, sizeof item, "%s", asked[i]);
-		colon = strrchr(item, ':');
-		if (colon != NULL)
-			*colon = ' ';
-		else if (strlen(item) + 2 < sizeof item)
-			strcat(item, " 1");
-		rc = statement_add(st, "item", item, err);
-	}
-	if (nasked > 0 || rc != OD_OK)
-		return rc;
-	rc = store_order_get(sh->store, number, &o, err);
-	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
-		if (o->items[i].shipped >= o->items[i].qty)
-			continue;
-		snprintf(item, sizeof item, "%s %lld", o->items[i].sku,
-			 o->items[i].qty - o->items[i].shipped);
-		rc = statement_add(st, "item", item, err);
-	}
-	if (rc == OD_OK && statement_get(st, "item") == NULL)
-		rc = od_err_set(err, OD_E_STATE, "order %s has nothing left "
-				"to ship", number);
-	record_order_free(o);
-	return rc;
-}
-
 /* The body field an action's free text goes in, or NULL. */
 static const char *text_field(enum stmt_kind kind)
 {
@@ -1112,8 +1114,8 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		if (rc == OD_OK)
 			rc = statement_add(act->st, "tracking", tracking, err);
 		if (rc == OD_OK)
-			rc = desk_ship_items(d->sh, act->st, number, NULL, 0,
-					     err);
+			rc = desk_ship_items_text(d->sh, act->st, number,
+						  text, err);
 		if (rc == OD_OK)
 			snprintf(act->carrier, sizeof act->carrier, "%s",
 				 carrier);
@@ -1175,6 +1177,7 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	char prev[STMT_PREV_LEN + 1];
 	struct buf text;
 	enum od_code rc;
+	int seen = 0;
 
 	*seq = 0;
 	if (d->sh == NULL)
@@ -1196,6 +1199,9 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (rc != OD_OK)
 		goto out;
 	rc = desk_head_prev(d->sh->store, prev, err);
+	/* Whether the index was up to date before this entry: then it is
+	 * after it too (refresh_row), and the watch follows. */
+	seen = rc == OD_OK && desk_watch_current(d);
 	if (rc == OD_OK && follow && strcmp(prev, act->prev) != 0) {
 		memcpy(act->prev, prev, sizeof act->prev);
 		rc = statement_set_prev(act->st, act->prev, err);
@@ -1239,6 +1245,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
 	if (act->number[0])
 		refresh_row(d, act->number);
+	if (seen)
+		watch_note(d);
 	/* A revoke is finished by dropping the slot and changing the key. */
 	if (act->kind == STMT_USER_REVOKE &&
 	    keyslot_has(d->sh->slots, act->user))

@@ -120,7 +120,8 @@ enum desk_sort_key {
 	DESK_SORT_PLACED,       /* oldest or newest first (desk_filter) */
 	DESK_SORT_NUMBER,       /* order numbers, shorter ones first */
 	DESK_SORT_CUSTOMER,     /* customer name, byte order */
-	DESK_SORT_TOTAL,        /* highest total first */
+	DESK_SORT_TOTAL,        /* by currency (A-Z), highest total
+				   first in each */
 	DESK_SORT_STATUS,       /* the order's life: new first */
 	DESK_SORT_COUNT
 };
@@ -133,6 +134,18 @@ enum desk_sort_key {
  */
 enum od_code desk_sort(struct desk *d, enum desk_sort_key key,
 		       struct od_err *err);
+
+/*
+ * Whether the store changed since the index was read, by another process
+ * (a hold or an import in another terminal) or a sync: *changed is 1 when
+ * the log's head differs from the one the index was read at.  Never
+ * waits: while another command holds the store, *changed is 0 and the
+ * next call looks again.  The desk's own statements do not count (the
+ * index already follows them).  Costs opening the store (desk-watch.c):
+ * call it about once a second, not per key.
+ */
+enum od_code desk_store_changed(struct desk *d, int *changed,
+				struct od_err *err);
 
 /*
  * Maps the store's search index to the rows (one walk of an index, 4 bytes
@@ -222,7 +235,9 @@ struct desk_act;
  * Prepares a statement of kind about number as the signed-in person:
  * order.confirm (no text), order.cancel and order.hold (text = reason),
  * order.release (text = optional reason), order.note (text), or
- * shipment.confirm (carrier and tracking, every item not yet shipped).
+ * shipment.confirm (carrier and tracking; text = the parcel's items as
+ * desk_ship_items_text reads them, NULL or "" for every item not yet
+ * shipped).
  * Bad values give OD_E_INPUT naming the field.  The role is not checked
  * here: signing refuses what the role does not allow.  *out is the caller's
  * (desk_act_free).
@@ -312,6 +327,13 @@ enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
 			    struct od_err *err);
 
 /*
+ * The exact statement signed as log entry seq, NUL-terminated; *out is the
+ * caller's (free).  Owners only, as the history (desk-entry.c).
+ */
+enum od_code desk_entry_statement(struct desk *d, long long seq, char **out,
+				  struct od_err *err);
+
+/*
  * Replays the whole log as `orderdesk audit verify` does.  On success
  * *entries is the number replayed; the first problem comes back as the
  * error, in words.
@@ -339,6 +361,20 @@ enum od_code desk_bulk_prepare(struct desk *d, enum stmt_kind kind,
 			       const char *carrier,
 			       const char *const *tracking,
 			       struct desk_bulk **out, struct od_err *err);
+
+/*
+ * desk_bulk_prepare for shipment.confirm with each parcel's items as
+ * desk_ship_items_text reads them (items[i] for numbers[i]; NULL or ""
+ * for every unit left).  An order whose items do not fit is refused with
+ * the reason, as one with nothing left to ship.
+ */
+enum od_code desk_bulk_prepare_parcels(struct desk *d,
+				       const char *const *numbers, size_t n,
+				       const char *carrier,
+				       const char *const *tracking,
+				       const char *const *items,
+				       struct desk_bulk **out,
+				       struct od_err *err);
 
 /*
  * desk_bulk_prepare for order.hold or order.release: one reason (for a
@@ -571,7 +607,64 @@ const struct desk_held *desk_holds_find(const struct desk_holds *h,
 					const char *number);
 void desk_holds_free(struct desk_holds *h);
 
+/* ---- partly shipped orders (desk-ship.c) ---- */
+
+/* A confirmed order with some of its units shipped. */
+struct desk_partial {
+	char number[STMT_ORDER_MAX + 1];
+	long long shipped, total;   /* units */
+};
+
+/* Every partly shipped order, by number. */
+struct desk_partials {
+	struct desk_partial *p;
+	size_t n, cap;
+};
+
+/* Reads them; *out is the caller's (desk_partials_free). */
+enum od_code desk_partials(struct desk *d, struct desk_partials **out,
+			   struct od_err *err);
+
+/* Order number in p, or NULL. */
+const struct desk_partial *desk_partials_find(const struct desk_partials *p,
+					      const char *number);
+void desk_partials_free(struct desk_partials *p);
+
 /* ---- shared with app/orderdesk/cmd-act.c ---- */
+
+/* An order's items counted in units (a line of qty 3 is 3). */
+struct desk_units {
+	long long shipped;      /* in the parcels signed so far */
+	long long total;        /* ordered */
+	int status;             /* enum order_status */
+};
+
+/* Reads order number's units on a shop the caller holds (desk-ship.c). */
+enum od_code desk_ship_units(struct shop *sh, const char *number,
+			     struct desk_units *u, struct od_err *err);
+
+/* desk_ship_units on the desk (it takes the store for the read). */
+enum od_code desk_order_units(struct desk *d, const char *number,
+			      struct desk_units *u, struct od_err *err);
+
+/*
+ * Every unit of order number not yet shipped, as the ship dialog's Items
+ * field holds them: "SKU QTY, SKU QTY" ("" when they do not fit in size:
+ * then the parcel is all of them).
+ */
+enum od_code desk_ship_remaining(struct desk *d, const char *number,
+				 char *out, size_t size, struct od_err *err);
+
+/*
+ * Adds a parcel's "SKU QTY" item fields to st from items as the Items
+ * field holds them ("SKU QTY", "SKU:QTY" or "SKU" for one, separated by
+ * commas; NULL or "" for every unit left), each checked against the
+ * order: an SKU not in it, a quantity under 1 or more than is left gives
+ * OD_E_INPUT naming it, before anything is shown to sign.
+ */
+enum od_code desk_ship_items_text(struct shop *sh, struct statement *st,
+				  const char *number, const char *items,
+				  struct od_err *err);
 
 /*
  * Makes a statement of kind about number signed as sh's user, with one

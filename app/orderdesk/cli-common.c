@@ -53,10 +53,11 @@ enum od_code cli_unlock(struct cli *c, enum shop_access access,
 	*out = NULL;
 	if (user == NULL)
 		user = getenv("ORDERDESK_USER");
+	/* No shop there: say so before asking for a passphrase. */
+	rc = shop_slot_users(c->store_dir, note_user, &su, err);
+	if (rc != OD_OK)
+		return rc;
 	if (user == NULL) {
-		rc = shop_slot_users(c->store_dir, note_user, &su, err);
-		if (rc != OD_OK)
-			return rc;
 		if (su.count != 1)
 			return od_err_set(err, OD_E_USAGE,
 					  "this shop has %d people; say who you"

@@ -215,6 +215,40 @@ static enum od_code add_serials(struct statement *st, char **serials,
 }
 
 /*
+ * What a signed parcel did: "Order 1009 shipped" when it was the last (or
+ * only) one, else "Parcel for order 1009 (1 of 5 items)", saying that the
+ * order stays confirmed and how much is left, so that nobody takes a
+ * partial parcel for the whole order.
+ */
+static void say_parcel(struct cli *c, const char *number, const char *carrier,
+		       const char *tracking, const char *user, long long seq,
+		       const struct desk_units *before,
+		       const struct desk_units *after)
+{
+	long long parcel = after->shipped - before->shipped;
+
+	if (after->status != ORDER_CONFIRMED && before->shipped == 0) {
+		fprintf(c->out, "Order %s shipped with %s, tracking %s, signed "
+			"by %s (log entry %lld).\n", number, carrier,
+			tracking, user, seq);
+	} else if (after->status != ORDER_CONFIRMED) {
+		fprintf(c->out, "Last parcel for order %s (%lld of %lld "
+			"item%s) with %s, tracking %s, signed by %s (log "
+			"entry %lld); the order is shipped.\n", number, parcel,
+			after->total, after->total == 1 ? "" : "s", carrier,
+			tracking, user, seq);
+	} else {
+		fprintf(c->out, "Parcel for order %s (%lld of %lld item%s) "
+			"with %s, tracking %s, signed by %s (log entry %lld);"
+			" the order stays confirmed, %lld item%s left to "
+			"ship.\n", number, parcel, after->total,
+			after->total == 1 ? "" : "s", carrier, tracking, user,
+			seq, after->total - after->shipped,
+			after->total - after->shipped == 1 ? "" : "s");
+	}
+}
+
+/*
  * ship NUMBER --carrier NAME --tracking CODE [--item SKU[:QTY] ...]
  *      [--serial SKU=SERIAL ...]
  */
@@ -233,6 +267,7 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 	char **serials = calloc((size_t)argc, sizeof *serials);
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
+	struct desk_units before, after;
 	size_t nitems = 0, nserials = 0;
 	long long seq = 0;
 	enum od_code rc = OD_OK;
@@ -273,11 +308,14 @@ static enum od_code cmd_ship(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK)
 		rc = add_serials(st, serials, nserials, err);
 	if (rc == OD_OK)
+		rc = desk_ship_units(sh, argv[optind], &before, err);
+	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)
-		fprintf(c->out, "Order %s shipped with %s, tracking %s, signed "
-			"by %s (log entry %lld).\n", argv[optind], carrier,
-			tracking, sh->user, seq);
+		rc = desk_ship_units(sh, argv[optind], &after, err);
+	if (rc == OD_OK)
+		say_parcel(c, argv[optind], carrier, tracking, sh->user, seq,
+			   &before, &after);
 	statement_free(st);
 	shop_close(sh);
 	free(items);

@@ -357,8 +357,9 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	fprintf(c->out, "Ship to   %s\n", o->ship_name);
 	for (i = 0; i < o->nlines; i++)
 		fprintf(c->out, "          %s\n", o->ship_lines[i]);
-	fprintf(c->out, "          %s %s %s\n", o->postcode, o->city,
-		o->country);
+	/* No postcode: the city lines up with the lines above. */
+	fprintf(c->out, "          %s%s%s %s\n", o->postcode,
+		o->postcode[0] ? " " : "", o->city, o->country);
 	if (o->note[0])
 		fprintf(c->out, "Note      %s\n", o->note);
 	fprintf(c->out, "Items\n");

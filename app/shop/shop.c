@@ -135,7 +135,8 @@ static enum od_code take_lock_within(struct shop *sh, int exclusive,
 	if (sh->lock_fd < 0) {
 		if (errno == ENOENT)
 			return od_err_set(err, OD_E_NOTFOUND,
-					  "no shop in %s; found one with "
+					  "no shop in %s; name another with "
+					  "--store DIR, or found one with "
 					  "`orderdesk init --owner NAME`",
 					  sh->dir);
 		return od_err_set(err, OD_E_IO, "cannot open the lock in %s: "
@@ -278,8 +279,9 @@ enum od_code shop_slot_users(const char *dir,
 	free(path);
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_NOTFOUND,
-				  "no shop in %s; found one with `orderdesk "
-				  "init --owner NAME`", dir);
+				  "no shop in %s; name another with "
+				  "--store DIR, or found one with "
+				  "`orderdesk init --owner NAME`", dir);
 	if (rc != OD_OK)
 		return rc;
 	for (i = 0; i < keyslot_count(kf); i++)
@@ -485,7 +487,8 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 		rc = keyslot_load(sh->slots_path, &sh->slots, err);
 		if (rc == OD_E_NOTFOUND)
 			rc = od_err_set(err, OD_E_NOTFOUND,
-					"no shop in %s; found one with "
+					"no shop in %s; name another with "
+					"--store DIR, or found one with "
 					"`orderdesk init --owner NAME`", dir);
 	}
 	if (rc == OD_OK) {

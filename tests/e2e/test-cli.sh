@@ -16,6 +16,11 @@ check "store directory is private (0700)" \
 
 od "$OWNER_PASS" init --owner other
 expect_fail "a second init on the same store is refused" 4 "already holds a shop"
+mkdir -p "$T/empty"
+"$OD" --store "$T/empty" --user mei list < /dev/null > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "no shop is said before a passphrase is asked, naming --store" 4 \
+	"^orderdesk: no shop in $T/empty; name another with --store DIR, or found one with"
 
 od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 4< <(echo "$MEI_PASS")
 expect_ok "owner adds a shopkeeper"

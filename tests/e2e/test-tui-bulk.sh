@@ -69,12 +69,14 @@ check "with the newest order first ($newest)" grep -Eq "^ $newest " "$T/pane"
 tm send-keys o o o
 screen "o cycles to total" 'by total, highest first'
 check "the header marks TOTAL" grep -q 'TOTAL↓' "$T/pane"
-top=$(jq -r '[.[] | select(.status=="new")] | sort_by(-.total) | first | .number' <("$OD" --store "$STORE" --passphrase-fd 3 --user mei list --format json 3< <(echo "$MEI_PASS")))
-check "the highest total comes first ($top)" grep -Eq "^ $top " "$T/pane"
+top=$(jq -r '[.[] | select(.status=="new")] | sort_by(.currency, -.total) | first | .number' <("$OD" --store "$STORE" --passphrase-fd 3 --user mei list --format json 3< <(echo "$MEI_PASS")))
+check "totals grouped by currency, the first currency's highest first ($top)" grep -Eq "^ $top " "$T/pane"
+check "no currency comes back once another began" \
+	bash -c "grep -Eo '[0-9.]+ [A-Z]{3} new' '$T/pane' | awk '{print \$2}' | uniq | sort | uniq -d | grep -q . && exit 1 || exit 0"
 tm send-keys Tab
 screen "the sort holds on another tab" 'of 2 orders, by total, highest first'
-check "1002 (1847.70 HKD) before 1001 (162.84 EUR)" \
-	bash -c "[ \$(grep -nE '^ 1002 ' '$T/pane' | cut -d: -f1) -lt \$(grep -nE '^ 1001 ' '$T/pane' | cut -d: -f1) ]"
+check "1001 (162.84 EUR) before 1002 (1847.70 HKD): currencies apart" \
+	bash -c "[ \$(grep -nE '^ 1001 ' '$T/pane' | cut -d: -f1) -lt \$(grep -nE '^ 1002 ' '$T/pane' | cut -d: -f1) ]"
 tm send-keys -l "/100"
 tm send-keys Enter
 screen "and through a search" 'matching /100, by total, highest first'

@@ -154,6 +154,25 @@ if command -v python3 > /dev/null; then
 	check "read with ',' ';' or tab as the separator, no cell starts like a formula" \
 		python3 -c "import csv,sys; sys.exit(any(c[:1] in ('=','+','-','@') for d in (',',';','\t') for r in csv.reader(open(sys.argv[1], newline=''), delimiter=d) for c in r))" "$f"
 fi
+# The same file again: asked before it is replaced, no by default.
+sum=$(md5sum < "$f")
+tm send-keys / C-u
+tm send-keys -l "1001 order.placed"
+tm send-keys Enter
+screen "filtered to one entry" 'newest first · 1 of [0-9]+ entries'
+tm send-keys E
+screen "E again" "File +$csv"
+tm send-keys Enter
+screen "an existing file is not replaced without asking" "$csv exists"
+check "no is the answer unless changed" grep -q 'Replace .*no, keep it' "$T/pane"
+tm send-keys Enter
+screen "Enter keeps it" "Not exported: $csv is kept as it was"
+check "the file is as it was" test "$(md5sum < "$f")" = "$sum"
+tm send-keys E Enter Right
+screen "→ chooses to replace it" 'Replace .*yes, replace it'
+tm send-keys Enter
+screen "one entry is one entry" "Exported 1 entry to $csv"
+check "the file holds it" test "$(wc -l < "$f")" -eq 2
 tm send-keys Escape q
 wait_for 'desk exit 0'
 
