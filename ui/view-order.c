@@ -312,7 +312,7 @@ static enum ui_next act(struct ui *u, enum stmt_kind kind)
 	if (!ui_act(u, kind, V.number))
 		return UI_DRAW;
 	/* The list below shows holds by reason: it reads them again. */
-	view_orders_refresh(u, 0);
+	u->wire->orders_refresh(u, 0);
 	if (load(u, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;

@@ -59,6 +59,20 @@ struct ui_keyhelp {
 
 struct ui;
 
+/*
+ * What the lower layer (this stack, the common keys, the views' own
+ * calls) needs from the desk's wiring in ui.c, reached through pointers so
+ * that nothing below calls up into ui.c or the views.
+ */
+struct ui_wire {
+	void (*lock)(struct ui *u);      /* L: lock the desk */
+	void (*help)(struct ui *u);      /* ?: the keys of the top view */
+	void (*messages)(struct ui *u);  /* M: the message history */
+	/* Rereads the orders' sync column, and with reload the orders
+	 * (after an action signed on another view). */
+	void (*orders_refresh)(struct ui *u, int reload);
+};
+
 struct ui_view {
 	const char *name;
 	void (*draw)(struct ui *u);
@@ -76,6 +90,7 @@ struct ui_view {
 
 struct ui {
 	struct desk *desk;
+	const struct ui_wire *wire;
 	const char *want_user;
 	const struct ui_view *stack[UI_STACK_MAX];
 	int depth;
@@ -183,7 +198,7 @@ const char *parcels_status(struct ui *u, const struct desk_row *r,
  */
 size_t ui_act_bulk(struct ui *u, enum stmt_kind kind);
 
-/* ---- ui.c ---- */
+/* ---- stack.c ---- */
 
 /* Pushes a view on top (ignored past UI_STACK_MAX). */
 void ui_push(struct ui *u, const struct ui_view *v);
@@ -191,8 +206,12 @@ void ui_push(struct ui *u, const struct ui_view *v);
 /* The view under the top one, or NULL. */
 const struct ui_view *ui_below(const struct ui *u);
 
-/* Locks the desk (L or idle): wipes keys and shows the unlock screen. */
-void ui_lock(struct ui *u);
+/* The view on top. */
+const struct ui_view *ui_top(const struct ui *u);
+
+/* Takes the views above depth off, top first, each dropping what it holds
+ * (its lock hook). */
+void ui_drop(struct ui *u, int depth);
 
 /*
  * Milliseconds on the monotonic clock, for the idle lock and the waits: a
@@ -201,7 +220,8 @@ void ui_lock(struct ui *u);
  */
 long long ui_now_ms(void);
 
-/* Called by the login view once unlocked: reloads the views below it. */
+/* Called by the login view on top once unlocked: takes it off and reloads
+ * the views below it. */
 void ui_unlocked(struct ui *u);
 
 /* Sets the message line ("Order 1042 confirmed, ..."); bad for errors. */
@@ -213,9 +233,6 @@ void ui_fatal(struct ui *u, const struct od_err *err);
 
 /* Handles a key with the same meaning on every unlocked screen (L, ?). */
 enum ui_next ui_common_key(struct ui *u, int key);
-
-/* Whether the key help line applies to the signed-in role. */
-int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k);
 
 /* ---- screen.c ---- */
 
@@ -267,6 +284,9 @@ void screen_flush(void);
 
 /* Draws the "window too small" notice. */
 void screen_too_small(struct ui *u);
+
+/* Whether the key help line applies to the signed-in role. */
+int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k);
 
 /* Draws the status line: who, role, and the view's keys. */
 void screen_status(struct ui *u, const struct ui_view *v);
@@ -333,7 +353,7 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
 enum od_code screen_page(const char *text, struct od_err *err);
 
 /* screen_page, the time spent in the pager not counted as idle, and a
- * failure said on the message line (ui.c). */
+ * failure said on the message line (stack.c). */
 void ui_page(struct ui *u, const char *text);
 
 /* ---- act.c ---- */
