@@ -19,20 +19,47 @@ long long ui_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void ui_push(struct ui *u, const struct ui_view *v)
+int ui_push(struct ui *u, const struct ui_view *v, void *st)
 {
-	if (u->depth < UI_STACK_MAX)
-		u->stack[u->depth++] = v;
+	if (u->depth >= UI_STACK_MAX) {
+		if (v->free != NULL)
+			v->free(st);
+		return -1;
+	}
+	u->stack[u->depth].view = v;
+	u->stack[u->depth].st = st;
+	u->depth++;
+	return 0;
+}
+
+void *ui_state(const struct ui *u, const struct ui_view *v)
+{
+	int i;
+
+	for (i = u->depth - 1; i >= 0; i--)
+		if (u->stack[i].view == v)
+			return u->stack[i].st;
+	return NULL;
 }
 
 const struct ui_view *ui_below(const struct ui *u)
 {
-	return u->depth >= 2 ? u->stack[u->depth - 2] : NULL;
+	return u->depth >= 2 ? u->stack[u->depth - 2].view : NULL;
 }
 
 const struct ui_view *ui_top(const struct ui *u)
 {
-	return u->stack[u->depth - 1];
+	return u->stack[u->depth - 1].view;
+}
+
+/* Takes the top view off and frees its state (no lock hook). */
+static void pop(struct ui *u)
+{
+	struct ui_frame *f = &u->stack[--u->depth];
+
+	if (f->view->free != NULL)
+		f->view->free(f->st);
+	f->st = NULL;
 }
 
 void ui_message(struct ui *u, int bad, const char *fmt, ...)
@@ -73,25 +100,30 @@ void ui_fatal(struct ui *u, const struct od_err *err)
  */
 void ui_drop(struct ui *u, int depth)
 {
+	struct ui_frame *f;
+
 	while (u->depth > depth) {
-		u->depth--;
-		if (u->stack[u->depth]->lock != NULL)
-			u->stack[u->depth]->lock(u);
+		f = &u->stack[u->depth - 1];
+		if (f->view->lock != NULL)
+			f->view->lock(u, f->st);
+		pop(u);
 	}
 }
 
 void ui_unlocked(struct ui *u)
 {
 	struct od_err err;
+	struct ui_frame *f;
 	int i;
 
 	od_err_clear(&err);
 	/* The login view on top, which called: it goes. */
 	if (u->depth > 1)
-		u->depth--;
+		pop(u);
 	for (i = 0; i < u->depth; i++) {
-		if (u->stack[i]->unlock == NULL ||
-		    u->stack[i]->unlock(u, &err) == OD_OK)
+		f = &u->stack[i];
+		if (f->view->unlock == NULL ||
+		    f->view->unlock(u, f->st, &err) == OD_OK)
 			continue;
 		if (i == 0) {
 			/* The home screen cannot load: nothing to show. */
@@ -131,7 +163,7 @@ void ui_draw(struct ui *u)
 		screen_too_small(u);
 	} else {
 		screen_cursor(-1, 0);
-		ui_top(u)->draw(u);
+		ui_top(u)->draw(u, u->stack[u->depth - 1].st);
 		screen_status(u, ui_top(u));
 	}
 	screen_flush();

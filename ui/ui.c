@@ -34,10 +34,10 @@ static void ui_lock(struct ui *u)
 	snprintf(why, sizeof why, "%s", desk_locked_why(u->desk));
 	/* Help over a view is not worth coming back to. */
 	while (u->depth > 1 && ui_top(u) == &view_help)
-		u->depth--;
+		ui_drop(u, u->depth - 1);
 	for (i = 0; i < u->depth; i++)
-		if (u->stack[i]->lock != NULL)
-			u->stack[i]->lock(u);
+		if (u->stack[i].view->lock != NULL)
+			u->stack[i].view->lock(u, u->stack[i].st);
 	desk_lock(u->desk);
 	/* The next unlock's sync starts afresh: its conflicts are told. */
 	memset(&u->bg, 0, sizeof u->bg);
@@ -45,14 +45,14 @@ static void ui_lock(struct ui *u)
 	messages_clear();
 	if (why[0])
 		ui_message(u, 1, "Locked: %s", why);
-	ui_push(u, &view_login);
+	(void)view_login_open(u);
 }
 
 /* ? over any view but help itself. */
 static void open_help(struct ui *u)
 {
 	if (ui_top(u) != &view_help)
-		ui_push(u, &view_help);
+		(void)ui_push(u, &view_help, NULL);
 }
 
 static void open_messages(struct ui *u)
@@ -111,14 +111,15 @@ static void announce_conflicts(struct ui *u)
  */
 static void bg_reload(struct ui *u, int news)
 {
-	const struct ui_view *v;
+	const struct ui_frame *f;
 	struct od_err err;
 	int i;
 
 	view_orders_refresh(u, news);
 	for (i = 1; news && i < u->depth && desk_is_unlocked(u->desk); i++) {
-		v = u->stack[i];
-		if (v->news == NULL || v->news(u, &err) == OD_OK)
+		f = &u->stack[i];
+		if (f->view->news == NULL ||
+		    f->view->news(u, f->st, &err) == OD_OK)
 			continue;
 		if (desk_is_unlocked(u->desk)) {
 			ui_drop(u, i);
@@ -236,7 +237,7 @@ static void loop(struct ui *u)
 				u->quit = 1;
 			continue;
 		}
-		next = ui_top(u)->key(u, key);
+		next = ui_top(u)->key(u, u->stack[u->depth - 1].st, key);
 		if (next == UI_QUIT)
 			u->quit = 1;
 		else if (next == UI_BACK && u->depth > 1)
@@ -270,9 +271,14 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 		      idle_seconds();
 	u.last_key = ui_now_ms();
 	u.wire = &wire;
-	ui_push(&u, &view_orders);
-	ui_push(&u, &view_login);
+	if (view_orders_open(&u) != 0 || view_login_open(&u) != 0) {
+		ui_drop(&u, 0);
+		desk_free(u.desk);
+		fprintf(stderr, "orderdesk: out of memory\n");
+		return od_code_exit_status(OD_E_NOMEM);
+	}
 	if (screen_init(&u) != 0) {
+		ui_drop(&u, 0);
 		desk_free(u.desk);
 		fprintf(stderr, "orderdesk: cannot use this terminal (is TERM "
 			"set?)\n");
@@ -280,9 +286,7 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 	}
 	loop(&u);
 	/* The keys go first, then the terminal comes back, then we speak. */
-	for (sig = 0; sig < u.depth; sig++)
-		if (u.stack[sig]->lock != NULL)
-			u.stack[sig]->lock(&u);
+	ui_drop(&u, 0);
 	desk_free(u.desk);
 	screen_fini();
 	sig = screen_signal();

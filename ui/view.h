@@ -73,26 +73,41 @@ struct ui_wire {
 	void (*orders_refresh)(struct ui *u, int reload);
 };
 
+/*
+ * A view's table.  Each hook gets the view's state: the object its open
+ * function made and pushed with it, owned by the stack from then on and
+ * freed when the view leaves it (free).  Views draw at the size in struct
+ * ui each time, so a resize needs no hook of its own.
+ */
 struct ui_view {
 	const char *name;
-	void (*draw)(struct ui *u);
-	enum ui_next (*key)(struct ui *u, int key);
+	void (*draw)(struct ui *u, void *st);
+	enum ui_next (*key)(struct ui *u, void *st, int key);
 	/* Drops what the view holds from the shop (on lock); may be NULL. */
-	void (*lock)(struct ui *u);
+	void (*lock)(struct ui *u, void *st);
 	/* Reloads after an unlock; a failure pops the view.  May be NULL. */
-	enum od_code (*unlock)(struct ui *u, struct od_err *err);
+	enum od_code (*unlock)(struct ui *u, void *st, struct od_err *err);
 	const struct ui_keyhelp *keys;   /* ends with a NULL key */
 	/* Follows a background sync that changed the store, keeping the
 	 * person's place; a failure pops the view.  NULL: the view shows
 	 * nothing a sync changes. */
-	enum od_code (*news)(struct ui *u, struct od_err *err);
+	enum od_code (*news)(struct ui *u, void *st, struct od_err *err);
+	/* Frees the state (wiping what is secret); NULL for a view
+	 * without one. */
+	void (*free)(void *st);
+};
+
+/* One view on the stack: its table and its state. */
+struct ui_frame {
+	const struct ui_view *view;
+	void *st;
 };
 
 struct ui {
 	struct desk *desk;
 	const struct ui_wire *wire;
 	const char *want_user;
-	const struct ui_view *stack[UI_STACK_MAX];
+	struct ui_frame stack[UI_STACK_MAX];
 	int depth;
 	int rows, cols;
 	int color;
@@ -106,10 +121,21 @@ struct ui {
 	struct desk_bg bg;       /* the background sync, as last drawn */
 	long long last_watch;    /* ui_now_ms() of the last look at the
 				    store for other processes' changes */
+	/* Who unlocked last: chosen again on the unlock screen after a
+	 * lock (else want_user). */
+	char last_user[STMT_NAME_MAX + 1];
 };
 
-extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit, view_people, view_conflicts, view_text;
+/* The two views ui.c tells apart (locking, ?); the others are reached
+ * through their open functions. */
+extern const struct ui_view view_login, view_help;
+
+/* Opens the home screen, the orders (view-orders.c); -1 out of memory. */
+int view_orders_open(struct ui *u);
+
+/* Opens the unlock screen over the others (view-login.c); -1 out of
+ * memory. */
+int view_login_open(struct ui *u);
 
 struct buf;
 
@@ -159,18 +185,27 @@ int view_order_open(struct ui *u, const char *number);
 
 /* ---- marks.c: orders marked for a bulk action ---- */
 
+/* The marked numbers, sorted; zeroed is empty. */
+struct marks {
+	char (*m)[STMT_ORDER_MAX + 1];
+	size_t n;
+};
+
 /* Whether number is marked. */
-int marks_has(const char *number);
+int marks_has(const struct marks *mk, const char *number);
 
 /* Marks (on) or unmarks number; -1 when DESK_BULK_MAX are marked. */
-int marks_set(const char *number, int on);
+int marks_set(struct marks *mk, const char *number, int on);
 
 /* How many are marked, and the i-th (sorted by number; NULL past the end). */
-size_t marks_count(void);
-const char *marks_get(size_t i);
+size_t marks_count(const struct marks *mk);
+const char *marks_get(const struct marks *mk, size_t i);
 
 /* Unmarks everything. */
-void marks_clear(void);
+void marks_clear(struct marks *mk);
+
+/* Unmarks everything and frees the room. */
+void marks_free(struct marks *mk);
 
 /* ---- orders-parcels.c: the list's "2/5 shipped" ---- */
 
@@ -196,12 +231,18 @@ const char *parcels_status(struct ui *u, const struct desk_row *r,
  * were signed and which were refused, and why.  Returns how many were
  * signed.
  */
-size_t ui_act_bulk(struct ui *u, enum stmt_kind kind);
+size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind);
 
 /* ---- stack.c ---- */
 
-/* Pushes a view on top (ignored past UI_STACK_MAX). */
-void ui_push(struct ui *u, const struct ui_view *v);
+/*
+ * Pushes view v with its state st on top; the stack owns st from here.
+ * Past UI_STACK_MAX the view is not shown and st is freed: -1.
+ */
+int ui_push(struct ui *u, const struct ui_view *v, void *st);
+
+/* The state of the topmost v on the stack, or NULL. */
+void *ui_state(const struct ui *u, const struct ui_view *v);
 
 /* The view under the top one, or NULL. */
 const struct ui_view *ui_below(const struct ui *u);
@@ -210,7 +251,7 @@ const struct ui_view *ui_below(const struct ui *u);
 const struct ui_view *ui_top(const struct ui *u);
 
 /* Takes the views above depth off, top first, each dropping what it holds
- * (its lock hook). */
+ * (its lock hook) and then freed. */
 void ui_drop(struct ui *u, int depth);
 
 /*
