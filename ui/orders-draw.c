@@ -80,13 +80,13 @@ static void draw_row(struct orders_st *O, struct ui *u,
 		     const struct orders_table *t, int y,
 		     const struct desk_row *r, int sel)
 {
-	const char *why = t->reason ? holds_reason(r->number) : NULL;
+	const char *why = t->reason ? holds_reason(&O->holds, r->number) : NULL;
 	int reached = desk_sync_reached(O->sync, r->number);
 	char status[48];
 
 	orders_table_row(t, y, r, sel, marks_has(&O->marks, r->number),
-			 why ? why :
-			 parcels_status(u, r, status, sizeof status),
+			 why ? why : parcels_status(&O->parcels, u, r, status,
+						    sizeof status),
 			 reached ? "yes" : "no", !reached);
 }
 
@@ -138,11 +138,11 @@ void orders_draw(struct ui *u, void *st)
 				 marks_count(&O->marks));
 		/* The Held tab: how many per reason, or the one shown. */
 		held[0] = '\0';
-		if (orders_on_held(O) && holds_filter() >= 0)
+		if (orders_on_held(O) && holds_filter(&O->holds) >= 0)
 			snprintf(held, sizeof held, "only %s (f) │ ",
-				 desk_hold_reasons[holds_filter()]);
+				 desk_hold_reasons[holds_filter(&O->holds)]);
 		else if (orders_on_held(O))
-			holds_counts(held, sizeof held);
+			holds_counts(&O->holds, held, sizeof held);
 		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s, by %s%s",
 			 held, n ? O->sel + 1 : 0, n,
 			 n == 1 ? "order" : "orders",

@@ -388,7 +388,7 @@ static enum ui_next held_filter(struct orders_st *O, struct ui *u, int key,
 			   "3 opens it.");
 		return UI_DRAW;
 	}
-	(void)holds_filter_next();
+	(void)holds_filter_next(&O->holds);
 	O->sel = O->top = 0;
 	O->sel_number[0] = '\0';
 	return UI_DRAW;

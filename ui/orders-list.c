@@ -40,18 +40,19 @@ size_t orders_count(struct orders_st *O, struct ui *u)
 {
 	if (!orders_on_held(O))
 		return desk_count(u->desk);
-	holds_load(u);
-	return holds_count(u->desk);
+	holds_load(&O->holds, u);
+	return holds_count(&O->holds, u->desk);
 }
 
 const struct desk_row *orders_row(struct orders_st *O, struct ui *u, size_t i)
 {
-	return orders_on_held(O) ? holds_row(u->desk, i) : desk_row(u->desk, i);
+	return orders_on_held(O) ? holds_row(&O->holds, u->desk, i) :
+	       desk_row(u->desk, i);
 }
 
 size_t orders_find(struct orders_st *O, struct ui *u, const char *number)
 {
-	return orders_on_held(O) ? holds_find(u->desk, number) :
+	return orders_on_held(O) ? holds_find(&O->holds, u->desk, number) :
 	       desk_find(u->desk, number);
 }
 
@@ -91,8 +92,8 @@ void orders_sync_refresh(struct orders_st *O, struct ui *u)
 	}
 	desk_sync_free(O->sync);
 	O->sync = s;
-	holds_refresh(u);
-	parcels_refresh();
+	holds_refresh(&O->holds);
+	parcels_refresh(&O->parcels);
 }
 
 enum ui_next orders_apply(struct orders_st *O, struct ui *u)

@@ -8,6 +8,7 @@
 #define OD_UI_ORDERS_VIEW_H
 
 #include "ui/line-edit.h"
+#include "ui/orders-holds.h"
 #include "ui/view.h"
 
 #define ORDERS_NTABS 6
@@ -26,6 +27,8 @@ struct orders_st {
 	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
 	char sel_number[STMT_ORDER_MAX + 1];
 	struct marks marks;   /* for a bulk action */
+	struct holds holds;   /* the Held tab's reasons */
+	struct parcels parcels;  /* the partly shipped */
 };
 
 /* Each tab's status (-1: all), in tab order. */

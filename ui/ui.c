@@ -1,6 +1,8 @@
 /*
- * ui.c - the desk's loop: a stack of views, drawn from one place, fed keys,
- * locked on L or when idle, and always ending with the terminal restored.
+ * ui.c - the desk's loop: a stack of views (stack.c), drawn from one place,
+ * fed keys, locked on L or when idle, and always ending with the terminal
+ * restored.  The one file that knows every view: it wires them (struct
+ * ui_wire) and only main calls it, so nothing below calls up.
  */
 #include "ui/ui.h"
 

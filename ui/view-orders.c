@@ -43,8 +43,8 @@ static void orders_lock(struct ui *u, void *st)
 	marks_clear(&O->marks);
 	desk_sync_free(O->sync);
 	O->sync = NULL;
-	holds_drop();
-	parcels_drop();
+	holds_drop(&O->holds);
+	parcels_drop(&O->parcels);
 }
 
 /* After unlocking: the same tab, search and order as before. */
@@ -69,6 +69,8 @@ static void orders_free(void *st)
 
 	desk_sync_free(O->sync);
 	marks_free(&O->marks);
+	holds_drop(&O->holds);
+	parcels_drop(&O->parcels);
 	free(O);
 }
 
@@ -84,5 +86,7 @@ int view_orders_open(struct ui *u)
 
 	if (O == NULL)
 		return -1;
+	holds_init(&O->holds);
+	parcels_drop(&O->parcels);
 	return ui_push(u, &view_orders, O);
 }

@@ -209,16 +209,23 @@ void marks_free(struct marks *mk);
 
 /* ---- orders-parcels.c: the list's "2/5 shipped" ---- */
 
-/* The list changed: read the partly shipped orders again when drawn. */
-void parcels_refresh(void);
+/* The partly shipped orders, read when drawn (in the orders view's
+ * state); parcels_drop makes a new one. */
+struct parcels {
+	struct desk_partials *p;
+	int stale;                /* the list changed: read them again */
+};
 
-/* Forgets them (on lock). */
-void parcels_drop(void);
+/* The list changed: read the partly shipped orders again when drawn. */
+void parcels_refresh(struct parcels *P);
+
+/* Forgets them (on lock, and when the view goes). */
+void parcels_drop(struct parcels *P);
 
 /* The STATUS column of r: "2/5 shipped" for a confirmed order partly
  * shipped (in out), else the status's name. */
-const char *parcels_status(struct ui *u, const struct desk_row *r,
-			   char *out, size_t size);
+const char *parcels_status(struct parcels *P, struct ui *u,
+			   const struct desk_row *r, char *out, size_t size);
 
 /* ---- act-bulk.c ---- */
 
