@@ -17,7 +17,7 @@ void view_orders_refresh(struct ui *u, int reload)
 	struct orders_st *O = ui_state(u, &view_orders);
 	struct od_err err;
 
-	if (!desk_is_unlocked(u->desk))
+	if (O == NULL || !desk_is_unlocked(u->desk))
 		return;
 	if (reload) {
 		orders_note_selection(O, u);
@@ -63,6 +63,7 @@ static enum od_code orders_unlock(struct ui *u, void *st, struct od_err *err)
 	return rc;
 }
 
+/* The view leaves the stack (the desk ends): what it held, and itself. */
 static void orders_free(void *st)
 {
 	struct orders_st *O = st;
