@@ -25,8 +25,8 @@ struct parcel {
  * Asks the carrier once and a tracking number per order, with its items
  * (every unit left unless edited: Tab); 0 on Esc.
  */
-static int ask_parcels(struct ui *u, char *carrier, struct parcel *p,
-		       size_t n)
+static int ask_parcels(struct ui *u, const struct marks *mk, char *carrier,
+		       struct parcel *p, size_t n)
 {
 	struct ui_field f[2];
 	struct od_err err;
@@ -41,7 +41,7 @@ static int ask_parcels(struct ui *u, char *carrier, struct parcel *p,
 		return 0;
 	for (i = 0; i < n; i++) {
 		/* An order with nothing left is refused in the statement. */
-		if (desk_ship_remaining(u->desk, marks_get(i), p[i].items,
+		if (desk_ship_remaining(u->desk, marks_get(mk, i), p[i].items,
 					sizeof p[i].items, &err) != OD_OK)
 			p[i].items[0] = '\0';
 		f[0] = UI_TEXT("Tracking", p[i].tracking,
@@ -49,7 +49,7 @@ static int ask_parcels(struct ui *u, char *carrier, struct parcel *p,
 		f[1] = UI_TEXT("Items", p[i].items, sizeof p[i].items);
 		f[1].aside = 1;
 		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
-			 marks_get(i), i + 1, n);
+			 marks_get(mk, i), i + 1, n);
 		if (!dialog_form(u, title, f, 2))
 			return 0;
 	}
@@ -72,16 +72,18 @@ static void note_refused(char *msg, size_t size, const char *number,
  * Whether any marked order would take kind now (desk_check_act): when none
  * would, the message line says why for each, before the first field.
  */
-static int any_allowed(struct ui *u, enum stmt_kind kind, size_t n)
+static int any_allowed(struct ui *u, const struct marks *mk,
+		       enum stmt_kind kind, size_t n)
 {
 	char why[UI_MSG_MAX] = "";
 	struct od_err err;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (desk_check_act(u->desk, kind, marks_get(i), &err) == OD_OK)
+		if (desk_check_act(u->desk, kind, marks_get(mk, i),
+				   &err) == OD_OK)
 			return 1;
-		note_refused(why, sizeof why, marks_get(i), err.msg);
+		note_refused(why, sizeof why, marks_get(mk, i), err.msg);
 	}
 	ui_message(u, 1, "Nothing to sign: %s", why);
 	return 0;
@@ -92,9 +94,9 @@ static int any_allowed(struct ui *u, enum stmt_kind kind, size_t n)
  * prepares every statement into *b; 0 (said on the message line) when
  * cancelled or refused.
  */
-static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
-		   const char **numbers, struct parcel *parcels, size_t n,
-		   struct desk_bulk **b)
+static int prepare(struct ui *u, const struct marks *mk, enum stmt_kind kind,
+		   const char *title, const char **numbers,
+		   struct parcel *parcels, size_t n, struct desk_bulk **b)
 {
 	char carrier[BULK_CARRIER_MAX + 1] = "";
 	char reason[BULK_REASON_MAX + 1] = "";
@@ -104,7 +106,7 @@ static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
 	size_t i;
 
 	if (kind == STMT_SHIPMENT_CONFIRM &&
-	    !ask_parcels(u, carrier, parcels, n)) {
+	    !ask_parcels(u, mk, carrier, parcels, n)) {
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
@@ -142,9 +144,9 @@ static int prepare(struct ui *u, enum stmt_kind kind, const char *title,
 	return rc == OD_OK;
 }
 
-size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
+size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind)
 {
-	size_t n = marks_count(), i, signed_n = 0, refused = 0;
+	size_t n = marks_count(mk), i, signed_n = 0, refused = 0;
 	const char **numbers = NULL;
 	struct parcel *parcels = NULL;
 	char title[96], why[UI_MSG_MAX] = "", first[STMT_ORDER_MAX + 1] = "";
@@ -152,7 +154,7 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 	struct od_err err;
 	long long seq;
 
-	if (n == 0 || !ui_allowed(u, kind) || !any_allowed(u, kind, n))
+	if (n == 0 || !ui_allowed(u, kind) || !any_allowed(u, mk, kind, n))
 		return 0;
 	numbers = calloc(n, sizeof *numbers);
 	parcels = calloc(n, sizeof *parcels);
@@ -161,12 +163,12 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		numbers[i] = marks_get(i);
+		numbers[i] = marks_get(mk, i);
 	snprintf(title, sizeof title, "%s %zu marked orders",
 		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : kind ==
 		 STMT_ORDER_HOLD ? "Hold" : kind == STMT_ORDER_RELEASE ?
 		 "Release" : "Confirm", n);
-	if (!prepare(u, kind, title, numbers, parcels, n, &b))
+	if (!prepare(u, mk, kind, title, numbers, parcels, n, &b))
 		goto out;
 	if (!dialog_sign(u, title, desk_bulk_text(b))) {
 		ui_message(u, 0, "Nothing signed.");
@@ -185,7 +187,7 @@ size_t ui_act_bulk(struct ui *u, enum stmt_kind kind)
 				snprintf(first, sizeof first, "%s", num);
 			/* Signed orders leave the marks; refused ones stay,
 			 * to look at. */
-			(void)marks_set(num, 0);
+			(void)marks_set(mk, num, 0);
 			continue;
 		}
 		refused++;

@@ -9,21 +9,16 @@
 
 #define PARCELS_STATUS_COLS 11   /* orders-table.c's STATUS width */
 
-static struct {
-	struct desk_partials *p;
-	int stale;                /* the list changed: read them again */
-} P = { NULL, 1 };
-
-void parcels_refresh(void)
+void parcels_refresh(struct parcels *P)
 {
-	P.stale = 1;
+	P->stale = 1;
 }
 
-void parcels_drop(void)
+void parcels_drop(struct parcels *P)
 {
-	desk_partials_free(P.p);
-	P.p = NULL;
-	P.stale = 1;
+	desk_partials_free(P->p);
+	P->p = NULL;
+	P->stale = 1;
 }
 
 /*
@@ -31,29 +26,29 @@ void parcels_drop(void)
  * list's own reads say (a store that cannot be read fails them too), and
  * a changed key locks the desk, which the loop notices.
  */
-static void load(struct ui *u)
+static void load(struct parcels *P, struct ui *u)
 {
 	struct desk_partials *p = NULL;
 	struct od_err err;
 
-	if (!P.stale || !desk_is_unlocked(u->desk))
+	if (!P->stale || !desk_is_unlocked(u->desk))
 		return;
-	P.stale = 0;
+	P->stale = 0;
 	if (desk_partials(u->desk, &p, &err) != OD_OK)
 		return;
-	desk_partials_free(P.p);
-	P.p = p;
+	desk_partials_free(P->p);
+	P->p = p;
 }
 
-const char *parcels_status(struct ui *u, const struct desk_row *r,
-			   char *out, size_t size)
+const char *parcels_status(struct parcels *P, struct ui *u,
+			   const struct desk_row *r, char *out, size_t size)
 {
 	const struct desk_partial *p;
 
 	if (r->status != ORDER_CONFIRMED)
 		return desk_status_name(r->status);
-	load(u);
-	p = desk_partials_find(P.p, r->number);
+	load(P, u);
+	p = desk_partials_find(P->p, r->number);
 	if (p == NULL)
 		return desk_status_name(r->status);
 	/* The STATUS column is 11 wide: "2/5 shipped", "12/16 ship". */

@@ -77,7 +77,8 @@ void orders_table_head(const struct orders_table *t, int y,
 }
 
 void orders_table_row(const struct orders_table *t, int y,
-		      const struct desk_row *r, int sel, const char *status,
+		      const struct desk_row *r, int sel, int marked,
+		      const char *status,
 		      const char *sync, int sync_dim)
 {
 	enum ui_attr a = sel ? UI_SELECT : UI_NORMAL;
@@ -93,7 +94,7 @@ void orders_table_row(const struct orders_table *t, int y,
 	snprintf(items, sizeof items, "%5u", (unsigned)r->nitems);
 	if (sel)
 		screen_put(y, 0, COLS, "", a);
-	if (marks_has(r->number))
+	if (marked)
 		screen_put(y, 0, 1, "*", sel ? a : UI_GOOD);
 	screen_put(y, t->x[OC_NUMBER], t->w[OC_NUMBER], r->number, a);
 	screen_put(y, t->x[OC_PLACED], t->w[OC_PLACED], when, a);

@@ -38,7 +38,8 @@ void orders_table_head(const struct orders_table *t, int y,
  * "no"), dim when not reached.
  */
 void orders_table_row(const struct orders_table *t, int y,
-		      const struct desk_row *r, int sel, const char *status,
+		      const struct desk_row *r, int sel, int marked,
+		      const char *status,
 		      const char *sync, int sync_dim);
 
 #endif

@@ -352,6 +352,14 @@ static void bg_words(const struct ui *u, char *out, size_t size)
 			 b->running ? "" : "synced ", when);
 }
 
+int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k)
+{
+	if (k->kind == UI_OWNER_ONLY)
+		return desk_is_unlocked(u->desk) &&
+		       desk_role(u->desk) == ROLE_OWNER;
+	return k->kind < 0 || desk_may(u->desk, (enum stmt_kind)k->kind);
+}
+
 void screen_status(struct ui *u, const struct ui_view *v)
 {
 	char line[512], bg[192] = "";

@@ -1,12 +1,13 @@
 /*
- * ui.c - the desk's loop: a stack of views, drawn from one place, fed keys,
- * locked on L or when idle, and always ending with the terminal restored.
+ * ui.c - the desk's loop: a stack of views (stack.c), drawn from one place,
+ * fed keys, locked on L or when idle, and always ending with the terminal
+ * restored.  The one file that knows every view: it wires them (struct
+ * ui_wire) and only main calls it, so nothing below calls up.
  */
 #include "ui/ui.h"
 
 #include <langinfo.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,91 +24,22 @@
  * (it opens the store: not every tick). */
 #define UI_WATCH_MS 1000
 
-long long ui_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void ui_push(struct ui *u, const struct ui_view *v)
-{
-	if (u->depth < UI_STACK_MAX)
-		u->stack[u->depth++] = v;
-}
-
-const struct ui_view *ui_below(const struct ui *u)
-{
-	return u->depth >= 2 ? u->stack[u->depth - 2] : NULL;
-}
-
-/* The view on top. */
-static const struct ui_view *top(const struct ui *u)
-{
-	return u->stack[u->depth - 1];
-}
-
-void ui_message(struct ui *u, int bad, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
-	va_end(ap);
-	u->msg_bad = bad;
-	messages_add(u->msg, bad);
-}
-
-void ui_page(struct ui *u, const char *text)
-{
-	struct od_err err;
-
-	if (screen_page(text, &err) != OD_OK)
-		ui_message(u, 1, "%s", err.msg);
-	/* Reading in the pager is not being away from the desk. */
-	u->last_key = ui_now_ms();
-}
-
-void ui_fatal(struct ui *u, const struct od_err *err)
-{
-	if (u->fatal_code == OD_OK) {
-		u->fatal_code = err->code ? err->code : OD_E_INTERNAL;
-		snprintf(u->fatal, sizeof u->fatal, "%s", err->msg);
-	}
-	u->quit = 1;
-}
-
-/*
- * Takes the views above depth off the screen, top first, each dropping
- * what it holds from the shop (its lock hook): a history or a list of
- * people left behind would outlive the view, and a later lock too, which
- * only reaches the views still on the screen.
- */
-static void drop_views(struct ui *u, int depth)
-{
-	while (u->depth > depth) {
-		u->depth--;
-		if (u->stack[u->depth]->lock != NULL)
-			u->stack[u->depth]->lock(u);
-	}
-}
-
-void ui_lock(struct ui *u)
+/* Locks the desk (L or idle): wipes keys and shows the unlock screen. */
+static void ui_lock(struct ui *u)
 {
 	char why[UI_MSG_MAX];
 	int i;
 
 	/* Also after the desk locked itself (desk_locked_why). */
-	if (top(u) == &view_login)
+	if (ui_top(u) == &view_login)
 		return;
 	snprintf(why, sizeof why, "%s", desk_locked_why(u->desk));
 	/* Help over a view is not worth coming back to. */
-	while (u->depth > 1 && top(u) == &view_help)
-		u->depth--;
+	while (u->depth > 1 && ui_top(u) == &view_help)
+		ui_drop(u, u->depth - 1);
 	for (i = 0; i < u->depth; i++)
-		if (u->stack[i]->lock != NULL)
-			u->stack[i]->lock(u);
+		if (u->stack[i].view->lock != NULL)
+			u->stack[i].view->lock(u, u->stack[i].st);
 	desk_lock(u->desk);
 	/* The next unlock's sync starts afresh: its conflicts are told. */
 	memset(&u->bg, 0, sizeof u->bg);
@@ -115,73 +47,25 @@ void ui_lock(struct ui *u)
 	messages_clear();
 	if (why[0])
 		ui_message(u, 1, "Locked: %s", why);
-	ui_push(u, &view_login);
+	(void)view_login_open(u);
 }
 
-void ui_unlocked(struct ui *u)
+/* ? over any view but help itself. */
+static void open_help(struct ui *u)
 {
-	struct od_err err;
-	int i;
-
-	od_err_clear(&err);
-	if (u->depth > 1 && top(u) == &view_login)
-		u->depth--;
-	for (i = 0; i < u->depth; i++) {
-		if (u->stack[i]->unlock == NULL ||
-		    u->stack[i]->unlock(u, &err) == OD_OK)
-			continue;
-		if (i == 0) {
-			/* The home screen cannot load: nothing to show. */
-			ui_fatal(u, &err);
-			return;
-		}
-		/* The screen's order is gone or unreadable: show the one
-		 * below, and say why. */
-		drop_views(u, i);
-		ui_message(u, 1, "%s", err.msg);
-		break;
-	}
-	u->last_key = ui_now_ms();
+	if (ui_top(u) != &view_help)
+		(void)ui_push(u, &view_help, NULL);
 }
 
-int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k)
+static void open_messages(struct ui *u)
 {
-	if (k->kind == UI_OWNER_ONLY)
-		return desk_is_unlocked(u->desk) &&
-		       desk_role(u->desk) == ROLE_OWNER;
-	return k->kind < 0 || desk_may(u->desk, (enum stmt_kind)k->kind);
+	(void)view_messages_open(u);
 }
 
-enum ui_next ui_common_key(struct ui *u, int key)
-{
-	switch (key) {
-	case 'L':
-		ui_lock(u);
-		return UI_DRAW;
-	case '?':
-		if (top(u) != &view_help)
-			ui_push(u, &view_help);
-		return UI_DRAW;
-	case 'M':
-		(void)view_messages_open(u);
-		return UI_DRAW;
-	default:
-		return UI_STAY;
-	}
-}
-
-void ui_draw(struct ui *u)
-{
-	screen_clear();
-	if (!screen_size(u)) {
-		screen_too_small(u);
-	} else {
-		screen_cursor(-1, 0);
-		top(u)->draw(u);
-		screen_status(u, top(u));
-	}
-	screen_flush();
-}
+/* What the views below reach through struct ui without calling up. */
+static const struct ui_wire wire = {
+	ui_lock, open_help, open_messages, view_orders_refresh,
+};
 
 /* The idle lock from $ORDERDESK_IDLE_LOCK (seconds, 0 = never). */
 static int idle_seconds(void)
@@ -229,17 +113,18 @@ static void announce_conflicts(struct ui *u)
  */
 static void bg_reload(struct ui *u, int news)
 {
-	const struct ui_view *v;
+	const struct ui_frame *f;
 	struct od_err err;
 	int i;
 
 	view_orders_refresh(u, news);
 	for (i = 1; news && i < u->depth && desk_is_unlocked(u->desk); i++) {
-		v = u->stack[i];
-		if (v->news == NULL || v->news(u, &err) == OD_OK)
+		f = &u->stack[i];
+		if (f->view->news == NULL ||
+		    f->view->news(u, f->st, &err) == OD_OK)
 			continue;
 		if (desk_is_unlocked(u->desk)) {
-			drop_views(u, i);
+			ui_drop(u, i);
 			ui_message(u, 1, "%s", err.msg);
 		}
 		break;
@@ -354,11 +239,11 @@ static void loop(struct ui *u)
 				u->quit = 1;
 			continue;
 		}
-		next = top(u)->key(u, key);
+		next = ui_top(u)->key(u, u->stack[u->depth - 1].st, key);
 		if (next == UI_QUIT)
 			u->quit = 1;
 		else if (next == UI_BACK && u->depth > 1)
-			drop_views(u, u->depth - 1);
+			ui_drop(u, u->depth - 1);
 		/* Another process changed the store's key under the desk. */
 		if (!u->quit && !desk_is_unlocked(u->desk))
 			ui_lock(u);
@@ -387,9 +272,15 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 	u.idle_secs = idle_secs >= 0 && idle_secs <= CLI_IDLE_MAX ? idle_secs :
 		      idle_seconds();
 	u.last_key = ui_now_ms();
-	ui_push(&u, &view_orders);
-	ui_push(&u, &view_login);
+	u.wire = &wire;
+	if (view_orders_open(&u) != 0 || view_login_open(&u) != 0) {
+		ui_drop(&u, 0);
+		desk_free(u.desk);
+		fprintf(stderr, "orderdesk: out of memory\n");
+		return od_code_exit_status(OD_E_NOMEM);
+	}
 	if (screen_init(&u) != 0) {
+		ui_drop(&u, 0);
 		desk_free(u.desk);
 		fprintf(stderr, "orderdesk: cannot use this terminal (is TERM "
 			"set?)\n");
@@ -397,9 +288,7 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 	}
 	loop(&u);
 	/* The keys go first, then the terminal comes back, then we speak. */
-	for (sig = 0; sig < u.depth; sig++)
-		if (u.stack[sig]->lock != NULL)
-			u.stack[sig]->lock(&u);
+	ui_drop(&u, 0);
 	desk_free(u.desk);
 	screen_fini();
 	sig = screen_signal();

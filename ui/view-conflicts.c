@@ -17,10 +17,12 @@
 #define DETAIL_ROWS 6        /* the selected conflict, wrapped */
 #define LINE_MAX_BYTES 1024  /* one wrapped row: 16 bytes a column */
 
-static struct {
+struct conflicts_st {
 	struct desk_conflicts *c;
 	size_t sel, top;
-} K;
+};
+
+static const struct ui_view view_conflicts;
 
 static const struct ui_keyhelp conflicts_keys[] = {
 	{ "Enter", "open the order", -1 },
@@ -35,32 +37,44 @@ static const struct ui_keyhelp conflicts_keys[] = {
 };
 
 /* Reads the conflicts again, keeping the selection where it can. */
-static enum od_code load(struct ui *u, struct od_err *err)
+static enum od_code load(struct conflicts_st *K, struct ui *u,
+			 struct od_err *err)
 {
 	struct desk_conflicts *c = NULL;
 	enum od_code rc = desk_conflicts(u->desk, &c, err);
 
 	if (rc != OD_OK)
 		return rc;
-	desk_conflicts_free(K.c);
-	K.c = c;
-	if (K.sel >= c->n)
-		K.sel = c->n ? c->n - 1 : 0;
+	desk_conflicts_free(K->c);
+	K->c = c;
+	if (K->sel >= c->n)
+		K->sel = c->n ? c->n - 1 : 0;
 	return OD_OK;
+}
+
+static void conflicts_free(void *st)
+{
+	struct conflicts_st *K = st;
+
+	desk_conflicts_free(K->c);
+	free(K);
 }
 
 int view_conflicts_open(struct ui *u)
 {
+	struct conflicts_st *K = calloc(1, sizeof *K);
 	struct od_err err;
 
-	K.sel = K.top = 0;
-	ui_push(u, &view_conflicts);
-	if (load(u, &err) != OD_OK) {
-		u->depth--;
+	if (K == NULL) {
+		ui_message(u, 1, "Out of memory: close a view and try again.");
+		return 0;
+	}
+	if (load(K, u, &err) != OD_OK) {
+		conflicts_free(K);
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
-	return 1;
+	return ui_push(u, &view_conflicts, K) == 0;
 }
 
 /* Rows the list has: what the detail box and the bars leave. */
@@ -138,27 +152,29 @@ static const char *sentence(const struct desk_conflict *k)
 	       k->line + sizeof start - 1 : k->line;
 }
 
-static void conflicts_draw(struct ui *u)
+static void conflicts_draw(struct ui *u, void *st)
 {
-	size_t n = K.c ? K.c->n : 0, rows = list_rows(u), i;
+	struct conflicts_st *K = st;
+	size_t n = K->c ? K->c->n : 0, rows = list_rows(u), i;
 	const struct desk_conflict *k;
 	enum ui_attr a;
 	int y, box;
 
 	screen_bar(u, 0, UI_TITLE);
 	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · conflicts · "
-		    "%zu, newest first%s", n, K.c && K.c->total > (long long)n ?
+		    "%zu, newest first%s", n,
+		    K->c && K->c->total > (long long)n ?
 		    " (the oldest are left out)" : "");
 	screen_put(1, 1, u->cols - 2, "Signed here, then set aside: the "
 		   "shop's log had moved on. The orders follow it.", UI_HEAD);
-	if (K.sel < K.top)
-		K.top = K.sel;
-	if (K.sel >= K.top + rows)
-		K.top = K.sel - rows + 1;
-	for (i = 0; i < rows && K.top + i < n; i++) {
-		k = &K.c->c[K.top + i];
+	if (K->sel < K->top)
+		K->top = K->sel;
+	if (K->sel >= K->top + rows)
+		K->top = K->sel - rows + 1;
+	for (i = 0; i < rows && K->top + i < n; i++) {
+		k = &K->c->c[K->top + i];
 		y = 2 + (int)i;
-		a = K.top + i == K.sel ? UI_SELECT : k->acked ? UI_NORMAL :
+		a = K->top + i == K->sel ? UI_SELECT : k->acked ? UI_NORMAL :
 		    UI_BAD;
 		if (a == UI_SELECT)
 			screen_bar(u, y, a);
@@ -171,8 +187,8 @@ static void conflicts_draw(struct ui *u)
 			   "signed here reached the backend or still waits.",
 			   UI_DIM);
 	box = u->rows - 3 - DETAIL_ROWS;
-	if (n > 0 && K.sel < n) {
-		k = &K.c->c[K.sel];
+	if (n > 0 && K->sel < n) {
+		k = &K->c->c[K->sel];
 		screen_putf(box, 1, u->cols - 2, UI_HEAD, "#%lld, set aside "
 			    "at %s:", k->n, k->at);
 		draw_wrapped(box + 1, 2, u->cols - 4, DETAIL_ROWS - 1, k->line,
@@ -184,57 +200,58 @@ static void conflicts_draw(struct ui *u)
 }
 
 /* Leaving: what was listed counts as seen. */
-static enum ui_next leave(struct ui *u)
+static enum ui_next leave(struct conflicts_st *K, struct ui *u)
 {
 	struct od_err err;
 
-	if (K.c != NULL && K.c->n > 0 &&
+	if (K->c != NULL && K->c->n > 0 &&
 	    desk_conflicts_ack(u->desk, &err) != OD_OK &&
 	    desk_is_unlocked(u->desk))
 		ui_message(u, 1, "%s", err.msg);
-	desk_conflicts_free(K.c);
-	K.c = NULL;
+	desk_conflicts_free(K->c);
+	K->c = NULL;
 	return UI_BACK;
 }
 
-static enum ui_next conflicts_key(struct ui *u, int key)
+static enum ui_next conflicts_key(struct ui *u, void *st, int key)
 {
-	size_t n = K.c ? K.c->n : 0, page = list_rows(u);
+	struct conflicts_st *K = st;
+	size_t n = K->c ? K->c->n : 0, page = list_rows(u);
 
 	u->msg[0] = '\0';
 	switch (key) {
 	case UI_ESC:
 	case 'q':
-		return leave(u);
+		return leave(K, u);
 	case 'j':
 	case UI_FN(KEY_DOWN):
-		if (K.sel + 1 < n)
-			K.sel++;
+		if (K->sel + 1 < n)
+			K->sel++;
 		break;
 	case 'k':
 	case UI_FN(KEY_UP):
-		if (K.sel > 0)
-			K.sel--;
+		if (K->sel > 0)
+			K->sel--;
 		break;
 	case UI_FN(KEY_NPAGE):
-		K.sel = K.sel + page < n ? K.sel + page : (n ? n - 1 : 0);
+		K->sel = K->sel + page < n ? K->sel + page : (n ? n - 1 : 0);
 		break;
 	case UI_FN(KEY_PPAGE):
-		K.sel = K.sel > page ? K.sel - page : 0;
+		K->sel = K->sel > page ? K->sel - page : 0;
 		break;
 	case 'g':
 	case UI_FN(KEY_HOME):
-		K.sel = 0;
+		K->sel = 0;
 		break;
 	case 'G':
 	case UI_FN(KEY_END):
-		K.sel = n ? n - 1 : 0;
+		K->sel = n ? n - 1 : 0;
 		break;
 	case '\r':
 	case '\n':
 	case UI_FN(KEY_ENTER):
-		if (K.sel < n && K.c->c[K.sel].order[0])
-			view_order_open(u, K.c->c[K.sel].order);
+		if (K->sel < n && K->c->c[K->sel].order[0])
+			view_order_open(u, K->c->c[K->sel].order);
 		break;
 	default:
 		return ui_common_key(u, key);
@@ -243,18 +260,22 @@ static enum ui_next conflicts_key(struct ui *u, int key)
 }
 
 /* The sentences name customers' orders: not kept past a lock. */
-static void conflicts_lock(struct ui *u)
+static void conflicts_lock(struct ui *u, void *st)
 {
-	desk_conflicts_free(K.c);
-	K.c = NULL;
+	struct conflicts_st *K = st;
+
+	desk_conflicts_free(K->c);
+	K->c = NULL;
 }
 
-static enum od_code conflicts_unlock(struct ui *u, struct od_err *err)
+static enum od_code conflicts_unlock(struct ui *u, void *st, struct od_err *err)
 {
-	return load(u, err);
+	struct conflicts_st *K = st;
+
+	return load(K, u, err);
 }
 
-const struct ui_view view_conflicts = {
+static const struct ui_view view_conflicts = {
 	"Conflicts", conflicts_draw, conflicts_key, conflicts_lock,
-	conflicts_unlock, conflicts_keys, conflicts_unlock,
+	conflicts_unlock, conflicts_keys, conflicts_unlock, conflicts_free,
 };

@@ -9,7 +9,7 @@ static const struct ui_keyhelp help_keys[] = {
 	{ NULL, NULL, -1 },
 };
 
-static void help_draw(struct ui *u)
+static void help_draw(struct ui *u, void *st)
 {
 	const struct ui_view *v = ui_below(u);
 	const struct ui_keyhelp *k;
@@ -43,7 +43,7 @@ static void help_draw(struct ui *u)
 			   "before you say y.", UI_DIM);
 }
 
-static enum ui_next help_key(struct ui *u, int key)
+static enum ui_next help_key(struct ui *u, void *st, int key)
 {
 	if (key == UI_ESC || key == 'q' || key == '?')
 		return UI_BACK;
@@ -51,5 +51,5 @@ static enum ui_next help_key(struct ui *u, int key)
 }
 
 const struct ui_view view_help = {
-	"Help", help_draw, help_key, NULL, NULL, help_keys, NULL,
+	"Help", help_draw, help_key, NULL, NULL, help_keys, NULL, NULL,
 };

@@ -16,10 +16,12 @@
 
 #define PASS_CAP 1025        /* PASSPHRASE_MAX and the NUL */
 
-static struct {
+struct people_st {
 	struct desk_people *p;
 	size_t sel, top;
-} P;
+};
+
+static const struct ui_view view_people;
 
 static const struct ui_keyhelp people_keys[] = {
 	{ "a", "add a person", STMT_USER_ADD },
@@ -38,7 +40,8 @@ static const struct ui_keyhelp people_keys[] = {
  * person while they are listed (others come and go around them, by name);
  * else it keeps its row.
  */
-static enum od_code load(struct ui *u, int follow, struct od_err *err)
+static enum od_code load(struct people_st *P, struct ui *u, int follow,
+			 struct od_err *err)
 {
 	char name[STMT_NAME_MAX + 1] = "";
 	struct desk_people *p = NULL;
@@ -47,37 +50,50 @@ static enum od_code load(struct ui *u, int follow, struct od_err *err)
 
 	if (rc != OD_OK)
 		return rc;
-	if (follow && P.p != NULL && P.sel < P.p->n)
-		snprintf(name, sizeof name, "%s", P.p->p[P.sel].name);
-	desk_people_free(P.p);
-	P.p = p;
+	if (follow && P->p != NULL && P->sel < P->p->n)
+		snprintf(name, sizeof name, "%s", P->p->p[P->sel].name);
+	desk_people_free(P->p);
+	P->p = p;
 	for (i = 0; name[0] && i < p->n; i++)
 		if (strcmp(p->p[i].name, name) == 0)
-			P.sel = i;
-	if (P.sel >= p->n)
-		P.sel = p->n ? p->n - 1 : 0;
+			P->sel = i;
+	if (P->sel >= p->n)
+		P->sel = p->n ? p->n - 1 : 0;
 	return OD_OK;
+}
+
+static void people_free(void *st)
+{
+	struct people_st *P = st;
+
+	desk_people_free(P->p);
+	free(P);
 }
 
 int view_people_open(struct ui *u)
 {
+	struct people_st *P;
 	struct od_err err;
 
 	if (desk_role(u->desk) != ROLE_OWNER)
 		return 0;
-	P.sel = P.top = 0;
-	ui_push(u, &view_people);
-	if (load(u, 0, &err) != OD_OK) {
-		u->depth--;
+	P = calloc(1, sizeof *P);
+	if (P == NULL) {
+		ui_message(u, 1, "Out of memory: close a view and try again.");
+		return 0;
+	}
+	if (load(P, u, 0, &err) != OD_OK) {
+		people_free(P);
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
-	return 1;
+	return ui_push(u, &view_people, P) == 0;
 }
 
-static void people_draw(struct ui *u)
+static void people_draw(struct ui *u, void *st)
 {
-	size_t n = P.p ? P.p->n : 0, rows, i;
+	struct people_st *P = st;
+	size_t n = P->p ? P->p->n : 0, rows, i;
 	const struct desk_person *x;
 	enum ui_attr a;
 	int y;
@@ -88,14 +104,14 @@ static void people_draw(struct ui *u)
 		    n);
 	screen_putf(1, 1, u->cols - 2, UI_HEAD, "%-16s %-10s %-8s %s",
 		    "NAME", "ROLE", "STATE", "KEY");
-	if (P.sel < P.top)
-		P.top = P.sel;
-	if (P.sel >= P.top + rows)
-		P.top = P.sel - rows + 1;
-	for (i = 0; i < rows && P.top + i < n; i++) {
-		x = &P.p->p[P.top + i];
+	if (P->sel < P->top)
+		P->top = P->sel;
+	if (P->sel >= P->top + rows)
+		P->top = P->sel - rows + 1;
+	for (i = 0; i < rows && P->top + i < n; i++) {
+		x = &P->p->p[P->top + i];
 		y = 2 + (int)i;
-		a = P.top + i == P.sel ? UI_SELECT : x->active ? UI_NORMAL :
+		a = P->top + i == P->sel ? UI_SELECT : x->active ? UI_NORMAL :
 		    UI_DIM;
 		if (a == UI_SELECT)
 			screen_bar(u, y, a);
@@ -143,6 +159,7 @@ static int check_name(const struct ui_field *f, size_t i, char *why,
 		      size_t size)
 {
 	struct ui *u = f[i].ctx;
+	const struct people_st *P = ui_state(u, &view_people);
 	struct od_err err;
 	size_t k;
 
@@ -150,8 +167,8 @@ static int check_name(const struct ui_field *f, size_t i, char *why,
 		snprintf(why, size, "%s", err.msg);
 		return -1;
 	}
-	for (k = 0; P.p != NULL && k < P.p->n; k++) {
-		if (strcmp(P.p->p[k].name, f[i].value) == 0) {
+	for (k = 0; P->p != NULL && k < P->p->n; k++) {
+		if (strcmp(P->p->p[k].name, f[i].value) == 0) {
 			snprintf(why, size, "there is already a person %s "
 				 "(names are never reused); choose another",
 				 f[i].value);
@@ -246,7 +263,7 @@ out:
 }
 
 /* r and x: a new role for, or the revocation of, the selected person. */
-static void change(struct ui *u, enum stmt_kind kind)
+static void change(struct people_st *P, struct ui *u, enum stmt_kind kind)
 {
 	const struct desk_person *x;
 	char name[STMT_NAME_MAX + 1], role[16], title[96], done[128];
@@ -254,9 +271,9 @@ static void change(struct ui *u, enum stmt_kind kind)
 	struct desk_act *act = NULL;
 	struct od_err err;
 
-	if (P.p == NULL || P.sel >= P.p->n)
+	if (P->p == NULL || P->sel >= P->p->n)
 		return;
-	x = &P.p->p[P.sel];
+	x = &P->p->p[P->sel];
 	snprintf(name, sizeof name, "%s", x->name);
 	snprintf(role, sizeof role, "%s", x->role);
 	/* The only owner cannot be demoted or revoked, nor anyone revoked
@@ -290,9 +307,10 @@ static void change(struct ui *u, enum stmt_kind kind)
 	desk_act_free(act);
 }
 
-static enum ui_next people_key(struct ui *u, int key)
+static enum ui_next people_key(struct ui *u, void *st, int key)
 {
-	size_t n = P.p ? P.p->n : 0;
+	struct people_st *P = st;
+	size_t n = P->p ? P->p->n : 0;
 	struct od_err err;
 	enum stmt_kind kind;
 
@@ -303,13 +321,13 @@ static enum ui_next people_key(struct ui *u, int key)
 		return UI_BACK;
 	case 'j':
 	case UI_FN(KEY_DOWN):
-		if (P.sel + 1 < n)
-			P.sel++;
+		if (P->sel + 1 < n)
+			P->sel++;
 		return UI_DRAW;
 	case 'k':
 	case UI_FN(KEY_UP):
-		if (P.sel > 0)
-			P.sel--;
+		if (P->sel > 0)
+			P->sel--;
 		return UI_DRAW;
 	case 'a':
 	case 'r':
@@ -321,9 +339,9 @@ static enum ui_next people_key(struct ui *u, int key)
 		if (key == 'a')
 			add(u);
 		else
-			change(u, kind);
+			change(P, u, kind);
 		/* The list shows what the store holds now. */
-		if (desk_is_unlocked(u->desk) && load(u, 0, &err) != OD_OK)
+		if (desk_is_unlocked(u->desk) && load(P, u, 0, &err) != OD_OK)
 			ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
 	default:
@@ -332,34 +350,41 @@ static enum ui_next people_key(struct ui *u, int key)
 }
 
 /* Drops the list on lock: names and keys of people stay out of memory. */
-static void people_lock(struct ui *u)
+static void people_lock(struct ui *u, void *st)
 {
-	desk_people_free(P.p);
-	P.p = NULL;
+	struct people_st *P = st;
+
+	desk_people_free(P->p);
+	P->p = NULL;
 }
 
 /* Reloads after an unlock (follow 0) or a sync's news (1), owners only. */
-static enum od_code reload(struct ui *u, int follow, struct od_err *err)
+static enum od_code reload(struct people_st *P, struct ui *u, int follow,
+			   struct od_err *err)
 {
 	if (desk_role(u->desk) != ROLE_OWNER)
 		return od_err_set(err, OD_E_DENIED, "only an owner sees the "
 				  "people");
-	return load(u, follow, err);
+	return load(P, u, follow, err);
 }
 
-static enum od_code people_unlock(struct ui *u, struct od_err *err)
+static enum od_code people_unlock(struct ui *u, void *st, struct od_err *err)
 {
-	return reload(u, 0, err);
+	struct people_st *P = st;
+
+	return reload(P, u, 0, err);
 }
 
 /* After a background sync: people added or revoked elsewhere show, the
  * selected person still selected. */
-static enum od_code people_news(struct ui *u, struct od_err *err)
+static enum od_code people_news(struct ui *u, void *st, struct od_err *err)
 {
-	return reload(u, 1, err);
+	struct people_st *P = st;
+
+	return reload(P, u, 1, err);
 }
 
-const struct ui_view view_people = {
+static const struct ui_view view_people = {
 	"People", people_draw, people_key, people_lock, people_unlock,
-	people_keys, people_news,
+	people_keys, people_news, people_free,
 };

@@ -15,13 +15,13 @@
 
 #define TEXT_MAX (4 * 1024 * 1024)
 
-static struct {
+struct text_st {
 	char title[128];
 	view_text_fill fill;
 	long long arg;
 	struct buf text;
 	size_t top;             /* the first row shown, at this width */
-} X;
+};
 
 static const struct ui_keyhelp text_keys[] = {
 	{ "Esc q ← h", "back", -1 },
@@ -34,22 +34,35 @@ static const struct ui_keyhelp text_keys[] = {
 	{ NULL, NULL, -1 },
 };
 
-static void drop(struct ui *u)
+static const struct ui_view view_text;
+
+static void drop(struct ui *u, void *st)
 {
-	buf_free(&X.text);
+	struct text_st *X = st;
+
+	buf_free(&X->text);
 }
 
-static enum od_code load(struct ui *u, struct od_err *err)
+static void text_free(void *st)
 {
+	struct text_st *X = st;
+
+	buf_free(&X->text);
+	free(X);
+}
+
+static enum od_code load(struct ui *u, void *st, struct od_err *err)
+{
+	struct text_st *X = st;
 	enum od_code rc;
 
-	buf_free(&X.text);
-	buf_init(&X.text, TEXT_MAX);
-	rc = X.fill(u, X.arg, &X.text, err);
+	buf_free(&X->text);
+	buf_init(&X->text, TEXT_MAX);
+	rc = X->fill(u, X->arg, &X->text, err);
 	if (rc == OD_OK)
-		rc = buf_add(&X.text, "", 1, err);
+		rc = buf_add(&X->text, "", 1, err);
 	if (rc != OD_OK)
-		buf_free(&X.text);
+		buf_free(&X->text);
 	return rc;
 }
 
@@ -59,9 +72,9 @@ static int width(const struct ui *u)
 	return u->cols > 2 ? u->cols - 2 : 1;
 }
 
-static size_t nrows(const struct ui *u)
+static size_t nrows(struct text_st *X, const struct ui *u)
 {
-	const char *p = X.text.data, *next;
+	const char *p = X->text.data, *next;
 	size_t n = 0;
 
 	while (p != NULL) {
@@ -80,36 +93,41 @@ static size_t page(const struct ui *u)
 int view_text_open(struct ui *u, const char *title, view_text_fill fill,
 		   long long arg)
 {
+	struct text_st *X;
 	struct od_err err;
 
 	/* One text view at a time: a new one takes the place of the old. */
-	if (u->depth > 0 && u->stack[u->depth - 1] == &view_text) {
-		drop(u);
-		u->depth--;
+	if (u->depth > 0 && ui_top(u) == &view_text)
+		ui_drop(u, u->depth - 1);
+	X = calloc(1, sizeof *X);
+	if (X == NULL) {
+		ui_message(u, 1, "Out of memory: close a view and try again.");
+		return 0;
 	}
-	snprintf(X.title, sizeof X.title, "%s", title);
-	X.fill = fill;
-	X.arg = arg;
-	X.top = 0;
-	if (load(u, &err) != OD_OK) {
+	snprintf(X->title, sizeof X->title, "%s", title);
+	X->fill = fill;
+	X->arg = arg;
+	X->top = 0;
+	if (load(u, X, &err) != OD_OK) {
+		text_free(X);
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
-	ui_push(u, &view_text);
-	return 1;
+	return ui_push(u, &view_text, X) == 0;
 }
 
-static void text_draw(struct ui *u)
+static void text_draw(struct ui *u, void *st)
 {
-	const char *p = X.text.data, *next;
+	struct text_st *X = st;
+	const char *p = X->text.data, *next;
 	char row[UI_MSG_MAX * 4];
 	size_t i = 0, n, shown = 0;
 
 	screen_bar(u, 0, UI_TITLE);
-	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · %s", X.title);
+	screen_putf(0, 1, u->cols - 2, UI_TITLE, "orderdesk · %s", X->title);
 	while (p != NULL && shown < page(u)) {
 		n = wrap_row(p, width(u), &next);
-		if (i++ >= X.top) {
+		if (i++ >= X->top) {
 			if (n >= sizeof row)
 				n = sizeof row - 1;
 			memcpy(row, p, n);
@@ -124,9 +142,10 @@ static void text_draw(struct ui *u)
 			   u->msg_bad ? UI_BAD : UI_GOOD);
 }
 
-static enum ui_next text_key(struct ui *u, int key)
+static enum ui_next text_key(struct ui *u, void *st, int key)
 {
-	size_t n = nrows(u), last = n > page(u) ? n - page(u) : 0;
+	struct text_st *X = st;
+	size_t n = nrows(X, u), last = n > page(u) ? n - page(u) : 0;
 
 	u->msg[0] = '\0';
 	switch (key) {
@@ -134,33 +153,33 @@ static enum ui_next text_key(struct ui *u, int key)
 	case 'h':
 	case UI_ESC:
 	case UI_FN(KEY_LEFT):
-		drop(u);
+		drop(u, X);
 		return UI_BACK;
 	case 'j':
 	case UI_FN(KEY_DOWN):
-		X.top = X.top < last ? X.top + 1 : last;
+		X->top = X->top < last ? X->top + 1 : last;
 		break;
 	case 'k':
 	case UI_FN(KEY_UP):
-		X.top = X.top > 0 ? X.top - 1 : 0;
+		X->top = X->top > 0 ? X->top - 1 : 0;
 		break;
 	case ' ':
 	case UI_FN(KEY_NPAGE):
-		X.top = X.top + page(u) < last ? X.top + page(u) : last;
+		X->top = X->top + page(u) < last ? X->top + page(u) : last;
 		break;
 	case UI_FN(KEY_PPAGE):
-		X.top = X.top > page(u) ? X.top - page(u) : 0;
+		X->top = X->top > page(u) ? X->top - page(u) : 0;
 		break;
 	case 'g':
 	case UI_FN(KEY_HOME):
-		X.top = 0;
+		X->top = 0;
 		break;
 	case 'G':
 	case UI_FN(KEY_END):
-		X.top = last;
+		X->top = last;
 		break;
 	case 'p':
-		ui_page(u, X.text.data);
+		ui_page(u, X->text.data);
 		break;
 	default:
 		return ui_common_key(u, key);
@@ -179,6 +198,6 @@ int view_messages_open(struct ui *u)
 	return view_text_open(u, "messages, newest first", fill_messages, 0);
 }
 
-const struct ui_view view_text = {
-	"Text", text_draw, text_key, drop, load, text_keys, NULL,
+static const struct ui_view view_text = {
+	"Text", text_draw, text_key, drop, load, text_keys, NULL, text_free,
 };

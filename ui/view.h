@@ -59,25 +59,55 @@ struct ui_keyhelp {
 
 struct ui;
 
+/*
+ * What the lower layer (this stack, the common keys, the views' own
+ * calls) needs from the desk's wiring in ui.c, reached through pointers so
+ * that nothing below calls up into ui.c or the views.
+ */
+struct ui_wire {
+	void (*lock)(struct ui *u);      /* L: lock the desk */
+	void (*help)(struct ui *u);      /* ?: the keys of the top view */
+	void (*messages)(struct ui *u);  /* M: the message history */
+	/* Rereads the orders' sync column, and with reload the orders
+	 * (after an action signed on another view). */
+	void (*orders_refresh)(struct ui *u, int reload);
+};
+
+/*
+ * A view's table.  Each hook gets the view's state: the object its open
+ * function made and pushed with it, owned by the stack from then on and
+ * freed when the view leaves it (free).  Views draw at the size in struct
+ * ui each time, so a resize needs no hook of its own.
+ */
 struct ui_view {
 	const char *name;
-	void (*draw)(struct ui *u);
-	enum ui_next (*key)(struct ui *u, int key);
+	void (*draw)(struct ui *u, void *st);
+	enum ui_next (*key)(struct ui *u, void *st, int key);
 	/* Drops what the view holds from the shop (on lock); may be NULL. */
-	void (*lock)(struct ui *u);
+	void (*lock)(struct ui *u, void *st);
 	/* Reloads after an unlock; a failure pops the view.  May be NULL. */
-	enum od_code (*unlock)(struct ui *u, struct od_err *err);
+	enum od_code (*unlock)(struct ui *u, void *st, struct od_err *err);
 	const struct ui_keyhelp *keys;   /* ends with a NULL key */
 	/* Follows a background sync that changed the store, keeping the
 	 * person's place; a failure pops the view.  NULL: the view shows
 	 * nothing a sync changes. */
-	enum od_code (*news)(struct ui *u, struct od_err *err);
+	enum od_code (*news)(struct ui *u, void *st, struct od_err *err);
+	/* Frees the state (wiping what is secret); NULL for a view
+	 * without one. */
+	void (*free)(void *st);
+};
+
+/* One view on the stack: its table and its state. */
+struct ui_frame {
+	const struct ui_view *view;
+	void *st;
 };
 
 struct ui {
 	struct desk *desk;
+	const struct ui_wire *wire;
 	const char *want_user;
-	const struct ui_view *stack[UI_STACK_MAX];
+	struct ui_frame stack[UI_STACK_MAX];
 	int depth;
 	int rows, cols;
 	int color;
@@ -91,10 +121,21 @@ struct ui {
 	struct desk_bg bg;       /* the background sync, as last drawn */
 	long long last_watch;    /* ui_now_ms() of the last look at the
 				    store for other processes' changes */
+	/* Who unlocked last: chosen again on the unlock screen after a
+	 * lock (else want_user). */
+	char last_user[STMT_NAME_MAX + 1];
 };
 
-extern const struct ui_view view_login, view_orders, view_order, view_help,
-	view_audit, view_people, view_conflicts, view_text;
+/* The two views ui.c tells apart (locking, ?); the others are reached
+ * through their open functions. */
+extern const struct ui_view view_login, view_help;
+
+/* Opens the home screen, the orders (view-orders.c); -1 out of memory. */
+int view_orders_open(struct ui *u);
+
+/* Opens the unlock screen over the others (view-login.c); -1 out of
+ * memory. */
+int view_login_open(struct ui *u);
 
 struct buf;
 
@@ -144,31 +185,47 @@ int view_order_open(struct ui *u, const char *number);
 
 /* ---- marks.c: orders marked for a bulk action ---- */
 
+/* The marked numbers, sorted; zeroed is empty. */
+struct marks {
+	char (*m)[STMT_ORDER_MAX + 1];
+	size_t n;
+};
+
 /* Whether number is marked. */
-int marks_has(const char *number);
+int marks_has(const struct marks *mk, const char *number);
 
 /* Marks (on) or unmarks number; -1 when DESK_BULK_MAX are marked. */
-int marks_set(const char *number, int on);
+int marks_set(struct marks *mk, const char *number, int on);
 
 /* How many are marked, and the i-th (sorted by number; NULL past the end). */
-size_t marks_count(void);
-const char *marks_get(size_t i);
+size_t marks_count(const struct marks *mk);
+const char *marks_get(const struct marks *mk, size_t i);
 
 /* Unmarks everything. */
-void marks_clear(void);
+void marks_clear(struct marks *mk);
+
+/* Unmarks everything and frees the room. */
+void marks_free(struct marks *mk);
 
 /* ---- orders-parcels.c: the list's "2/5 shipped" ---- */
 
-/* The list changed: read the partly shipped orders again when drawn. */
-void parcels_refresh(void);
+/* The partly shipped orders, read when drawn (in the orders view's
+ * state); parcels_drop makes a new one. */
+struct parcels {
+	struct desk_partials *p;
+	int stale;                /* the list changed: read them again */
+};
 
-/* Forgets them (on lock). */
-void parcels_drop(void);
+/* The list changed: read the partly shipped orders again when drawn. */
+void parcels_refresh(struct parcels *P);
+
+/* Forgets them (on lock, and when the view goes). */
+void parcels_drop(struct parcels *P);
 
 /* The STATUS column of r: "2/5 shipped" for a confirmed order partly
  * shipped (in out), else the status's name. */
-const char *parcels_status(struct ui *u, const struct desk_row *r,
-			   char *out, size_t size);
+const char *parcels_status(struct parcels *P, struct ui *u,
+			   const struct desk_row *r, char *out, size_t size);
 
 /* ---- act-bulk.c ---- */
 
@@ -181,18 +238,28 @@ const char *parcels_status(struct ui *u, const struct desk_row *r,
  * were signed and which were refused, and why.  Returns how many were
  * signed.
  */
-size_t ui_act_bulk(struct ui *u, enum stmt_kind kind);
+size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind);
 
-/* ---- ui.c ---- */
+/* ---- stack.c ---- */
 
-/* Pushes a view on top (ignored past UI_STACK_MAX). */
-void ui_push(struct ui *u, const struct ui_view *v);
+/*
+ * Pushes view v with its state st on top; the stack owns st from here.
+ * Past UI_STACK_MAX the view is not shown and st is freed: -1.
+ */
+int ui_push(struct ui *u, const struct ui_view *v, void *st);
+
+/* The state of the topmost v on the stack, or NULL. */
+void *ui_state(const struct ui *u, const struct ui_view *v);
 
 /* The view under the top one, or NULL. */
 const struct ui_view *ui_below(const struct ui *u);
 
-/* Locks the desk (L or idle): wipes keys and shows the unlock screen. */
-void ui_lock(struct ui *u);
+/* The view on top. */
+const struct ui_view *ui_top(const struct ui *u);
+
+/* Takes the views above depth off, top first, each dropping what it holds
+ * (its lock hook) and then freed. */
+void ui_drop(struct ui *u, int depth);
 
 /*
  * Milliseconds on the monotonic clock, for the idle lock and the waits: a
@@ -201,7 +268,8 @@ void ui_lock(struct ui *u);
  */
 long long ui_now_ms(void);
 
-/* Called by the login view once unlocked: reloads the views below it. */
+/* Called by the login view on top once unlocked: takes it off and reloads
+ * the views below it. */
 void ui_unlocked(struct ui *u);
 
 /* Sets the message line ("Order 1042 confirmed, ..."); bad for errors. */
@@ -213,9 +281,6 @@ void ui_fatal(struct ui *u, const struct od_err *err);
 
 /* Handles a key with the same meaning on every unlocked screen (L, ?). */
 enum ui_next ui_common_key(struct ui *u, int key);
-
-/* Whether the key help line applies to the signed-in role. */
-int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k);
 
 /* ---- screen.c ---- */
 
@@ -267,6 +332,9 @@ void screen_flush(void);
 
 /* Draws the "window too small" notice. */
 void screen_too_small(struct ui *u);
+
+/* Whether the key help line applies to the signed-in role. */
+int ui_key_offered(const struct ui *u, const struct ui_keyhelp *k);
 
 /* Draws the status line: who, role, and the view's keys. */
 void screen_status(struct ui *u, const struct ui_view *v);
@@ -333,7 +401,7 @@ int dialog_sign(struct ui *u, const char *title, const char *text);
 enum od_code screen_page(const char *text, struct od_err *err);
 
 /* screen_page, the time spent in the pager not counted as idle, and a
- * failure said on the message line (ui.c). */
+ * failure said on the message line (stack.c). */
 void ui_page(struct ui *u, const char *text);
 
 /* ---- act.c ---- */

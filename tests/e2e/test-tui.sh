@@ -136,6 +136,24 @@ tm send-keys -l "$MEI_PASS"
 tm send-keys Enter
 screen "unlocking returns to the same screen and row" '3 of 298 orders'
 
+# After a lock the unlock screen chooses whoever unlocked last (sam, not
+# the first name): each lock makes a new unlock screen.
+tm send-keys L
+screen "L locks again" 'Who are you'
+tm send-keys j j Enter
+screen "sam is chosen with j" 'Passphrase for sam:'
+tm send-keys -l "$SAM_PASS"
+tm send-keys Enter
+screen "sam unlocks" '^ sam \(staff\) │'
+tm send-keys L
+screen "and locks" 'Who are you'
+tm send-keys Enter
+screen "the unlock screen after a lock chooses who unlocked last" \
+	'Passphrase for sam:'
+tm send-keys -l "$SAM_PASS"
+tm send-keys Enter
+screen "sam is back" '^ sam \(staff\) │'
+
 tm send-keys q
 screen "q quits and the shell prompt is back" 'desk exit 0'
 check "the terminal is restored (no alternate screen)" \

@@ -1,0 +1,83 @@
+/*
+ * orders-view.h - the orders view's parts, shared by its files and by
+ * nothing else: its state, the list it shows (orders-list.c), drawing
+ * (orders-draw.c) and keys (orders-keys.c); view-orders.c ties them into
+ * the view.
+ */
+#ifndef OD_UI_ORDERS_VIEW_H
+#define OD_UI_ORDERS_VIEW_H
+
+#include "ui/line-edit.h"
+#include "ui/orders-holds.h"
+#include "ui/view.h"
+
+#define ORDERS_NTABS 6
+
+/* The orders view's state, owned by the view stack. */
+struct orders_st {
+	int tab_x[ORDERS_NTABS + 1];  /* where each tab starts on row 0 */
+	int tab;
+	int tab_chosen;       /* the person picked a tab: keep it on unlock */
+	size_t sel, top;
+	int searching;
+	char search[DESK_SEARCH_MAX + 1];
+	struct line_edit ed;  /* over search, while searching */
+	int newest;
+	int sort;             /* index into orders_sorts[] */
+	struct desk_sync *sync;  /* NULL, or which orders reached the backend */
+	char sel_number[STMT_ORDER_MAX + 1];
+	struct marks marks;   /* for a bulk action */
+	struct holds holds;   /* the Held tab's reasons */
+	struct parcels parcels;  /* the partly shipped */
+};
+
+/* Each tab's status (-1: all), in tab order. */
+extern const int orders_tab_status[ORDERS_NTABS];
+
+/* What o cycles through, and how the header and the count line say it. */
+struct orders_sort {
+	enum desk_sort_key key;
+	int newest;
+	const char *name;
+};
+#define ORDERS_NSORTS 6
+extern const struct orders_sort orders_sorts[ORDERS_NSORTS];
+
+/* The view's keys, for the status line and help. */
+extern const struct ui_keyhelp orders_keys[];
+
+/* ---- orders-list.c ---- */
+
+/* Rows the list has on screen. */
+size_t orders_list_rows(const struct ui *u);
+
+/* Whether the Held tab shows: it has a reason column. */
+int orders_on_held(const struct orders_st *O);
+
+/* The list's rows: on the Held tab, those of the reason chosen with f. */
+size_t orders_count(struct orders_st *O, struct ui *u);
+const struct desk_row *orders_row(struct orders_st *O, struct ui *u,
+				  size_t i);
+
+/* Where number is in the list, or (size_t)-1. */
+size_t orders_find(struct orders_st *O, struct ui *u, const char *number);
+
+/* Applies the tab, search and sort to the desk's list. */
+enum od_code orders_refilter(struct orders_st *O, struct ui *u,
+			     struct od_err *err);
+
+/* orders_refilter, a failure said on the message line. */
+enum ui_next orders_apply(struct orders_st *O, struct ui *u);
+
+/* Remembers which order is selected, to find it again after a filter. */
+void orders_note_selection(struct orders_st *O, struct ui *u);
+
+/* Rereads which orders reached the backend; keeps the old view on error. */
+void orders_sync_refresh(struct orders_st *O, struct ui *u);
+
+/* ---- orders-draw.c, orders-keys.c: the view's hooks ---- */
+
+void orders_draw(struct ui *u, void *st);
+enum ui_next orders_key(struct ui *u, void *st, int key);
+
+#endif
