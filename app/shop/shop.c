@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
+#include "app/shop/keyslot-token.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
 #include "app/shop/shop-internal.h"
@@ -254,7 +255,7 @@ enum od_code shop_take_key(struct shop *sh, const char *user,
 	uint8_t pub[SIGKEY_PUB_LEN];
 	enum od_code rc;
 
-	rc = sigkey_from_seed(seed, &sh->key, err);
+	rc = keyslot_token_open(sh->dir, user, seed, &sh->key, err);
 	if (rc != OD_OK)
 		return rc;
 	sigkey_public(sh->key, pub);
