@@ -8,7 +8,7 @@
  * point in an OCTET STRING): both must give the RFC's public key and sign
  * the RFC's signature, byte for byte, so no verifier can tell a token's
  * signature from a seed's.  Without SoftHSM2 the token tests are skipped
- * (TAP "ok ... # SKIP"), never passed.
+ * with a TAP "ok - # skip" line that says so, never passed silently.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,8 +167,6 @@ static void test_rfc_key_on_token(void **state)
 	struct sigkey *k = NULL;
 	struct od_err err;
 
-	if (!have_token)
-		skip();
 	unhex(pub1, want_pub, 32);
 	unhex(sig1, want_sig, 64);
 	pin_asked = 0;
@@ -201,8 +199,6 @@ static void test_generated_key_many(void **state)
 	struct od_err err;
 	size_t i;
 
-	if (!have_token)
-		skip();
 	assert_int_equal(sigkey_from_token("pkcs11:token=od;object=gen;"
 					   "type=private", &k, &err), OD_OK);
 	sigkey_public(k, pub);
@@ -231,8 +227,6 @@ static void test_wrong_pin(void **state)
 	struct sigkey *k = NULL;
 	struct od_err err;
 
-	if (!have_token)
-		skip();
 	/* A fresh process's token is not logged in; log out this one's by
 	 * closing every session (the last key freed). */
 	pin_given = "000000";
@@ -256,8 +250,6 @@ static void test_missing(void **state)
 	struct sigkey *k = NULL;
 	struct od_err err;
 
-	if (!have_token)
-		skip();
 	assert_int_equal(sigkey_from_token("pkcs11:token=gone;object=rfc",
 					   &k, &err), OD_E_NOTFOUND);
 	assert_null(k);
@@ -269,9 +261,11 @@ static void test_missing(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_parse_pub),
 		cmocka_unit_test(test_check_uri),
+	};
+	const struct CMUnitTest token[] = {
 		cmocka_unit_test(test_wrong_pin),
 		cmocka_unit_test(test_rfc_key_on_token),
 		cmocka_unit_test(test_generated_key_many),
@@ -281,11 +275,16 @@ int main(void)
 	int rc;
 
 	have_token = make_token() == 0;
-	if (!have_token)
-		printf("# SoftHSM2 or its tools are missing: token tests "
-		       "skipped\n");
 	sigtoken_set_pin_reader(read_pin, NULL);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(plain, NULL, NULL);
+	/* cmocka's skip() writes "not ok # SKIP", which tests/run.sh counts
+	 * as a failure; a token test that cannot run says so as TAP's skip. */
+	if (have_token)
+		rc |= cmocka_run_group_tests(token, NULL, NULL);
+	else
+		printf("ok - # skip %zu token tests: SoftHSM2, pkcs11-tool or "
+		       "openssl is missing (.ci/deps installs them)\n",
+		       sizeof token / sizeof token[0]);
 	if (strchr(dir, 'X') == NULL) {
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 		run(cmd);
