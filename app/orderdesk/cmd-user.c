@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/keys/sigtoken.h"
+#include "app/shop/keyslot-token.h"
 #include "app/shop/passphrase.h"
 #include "app/shop/shop-token.h"
 #include "lib/secret.h"
@@ -224,6 +225,43 @@ static enum od_code key_move(struct cli *c, int argc, char **argv,
 	return rc;
 }
 
+/*
+ * user key use NAME pkcs11:URI: at this desk, NAME's key (the one the log
+ * names) is on the token at URI: a desk that got their slot from another,
+ * or a store restored from a backup.  Checked by unlocking as NAME: the
+ * unlock refuses a key that is not the log's, and the line is taken back.
+ */
+static enum od_code key_use(struct cli *c, int argc, char **argv,
+			    struct od_err *err)
+{
+	struct keyslot_token_undo undo;
+	struct shop *sh = NULL;
+	enum od_code rc;
+
+	if (argc != 3)
+		return cli_usage(&cmd_user_entry, err);
+	rc = sigtoken_check_uri(argv[2], err);
+	if (rc == OD_OK)
+		rc = keyslot_token_swap(c->store_dir, argv[1], argv[2], &undo,
+					err);
+	if (rc != OD_OK)
+		return rc;
+	c->user = argv[1];
+	rc = cli_unlock(c, SHOP_READ, &sh, err);
+	if (rc != OD_OK) {
+		keyslot_token_undo(&undo);
+		if (rc == OD_E_TAMPERED)
+			rc = od_err_set(err, OD_E_INPUT, "the key at %s is not"
+					" the one the shop's log gives %s",
+					argv[2], argv[1]);
+	} else {
+		fprintf(c->out, "%s signs with the key at %s at this desk "
+			"(%s).\n", sh->user, argv[2], sh->fingerprint);
+	}
+	shop_close(sh);
+	return rc;
+}
+
 /* user key NAME: the public key as PEM, for openssl. */
 static enum od_code user_key(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
@@ -260,9 +298,12 @@ static enum od_code cmd_user(struct cli *c, int argc, char **argv,
 		return user_passwd(c, argc - 1, argv + 1, err);
 	if (strcmp(argv[1], "revoke") == 0 || strcmp(argv[1], "role") == 0)
 		return user_change(c, argv[1], argc - 1, argv + 1, err);
-	if (strcmp(argv[1], "key") == 0 && argc > 2 &&
-	    strcmp(argv[2], "move") == 0 && argc != 3)
+	if (strcmp(argv[1], "key") == 0 && argc > 3 &&
+	    strcmp(argv[2], "move") == 0)
 		return key_move(c, argc - 2, argv + 2, err);
+	if (strcmp(argv[1], "key") == 0 && argc > 3 &&
+	    strcmp(argv[2], "use") == 0)
+		return key_use(c, argc - 2, argv + 2, err);
 	if (strcmp(argv[1], "key") == 0)
 		return user_key(c, argc - 1, argv + 1, err);
 	return cli_usage(&cmd_user_entry, err);
@@ -272,6 +313,6 @@ const struct cli_command cmd_user_entry = {
 	"user",
 	"add NAME --role ROLE [--key pkcs11:URI] [--new-passphrase-fd N] | "
 	"list | passwd [--new-passphrase-fd N] | role NAME ROLE | revoke NAME "
-	"| key NAME | key move NAME --to pkcs11:URI",
+	"| key NAME | key move NAME --to pkcs11:URI | key use NAME pkcs11:URI",
 	"manage the shop's people", cmd_user,
 };

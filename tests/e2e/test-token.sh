@@ -5,9 +5,11 @@
 # confirms an order with her PIN, and what she signed verifies everywhere:
 # audit verify, and openssl on the exported statement with the key the log
 # gives her, which is the token's own public key.  A wrong PIN signs
-# nothing; a missing token is named.  The owner then moves her key from
-# her passphrase onto the token (a key imported with softhsm2-util: the
-# OID 1.3.101.112), and signs with it.  The PIN is in no file or output.
+# nothing; a missing token is named; a desk that lost her token's name is
+# told it again (`user key use`), checked against the log.  The owner then
+# moves her key from her passphrase onto the token (a key imported with
+# softhsm2-util: the OID 1.3.101.112), and signs with it.  The PIN is in no
+# file of the store.
 . "$(dirname "$0")/lib.sh"
 
 MODULE=/usr/lib/softhsm/libsofthsm2.so
@@ -106,6 +108,19 @@ check "kai was not added" bash -c "! grep -q '^kai' '$T/out'"
 as olivia "$OLIVIA" user add kai --role staff --key "$MEI_URI;pin-value=$PIN"
 expect_fail "a PIN in the URI is refused before anything is asked" 2 \
 	"leave the PIN out"
+
+# --- a desk that does not know mei's token (a restore, another desk) -------
+sed -i '/^mei /d' "$STORE/tokenkeys"
+as mei "$MEI\n$PIN" confirm 1004
+check "without her token named here, mei cannot sign" test "$RC" -ne 0
+as mei "$MEI" user key use mei "$OLIVIA_URI"
+expect_fail "another key on the token is not taken for her" 5 \
+	"not the one the shop's log gives mei"
+check "and is not kept" bash -c "! grep -q '^mei ' '$STORE/tokenkeys'"
+as mei "$MEI" user key use mei "$MEI_URI"
+expect_ok "mei names her token at this desk"
+as mei "$MEI\n$PIN" confirm 1004
+expect_ok "and signs with it again"
 
 # --- olivia moves her key from her passphrase onto the token ---------------
 as olivia "$OLIVIA" user key olivia
