@@ -260,8 +260,10 @@ static int pin_cb(void *ctx, int attempt, const char *url,
 		return -1;
 	}
 	if (pin_reader == NULL) {
-		t->pin_rc = od_err_set(&t->pin_err, OD_E_USAGE, "this program "
-				       "cannot ask for the token's PIN");
+		t->pin_rc = od_err_set(&t->pin_err, OD_E_USAGE, "the screens "
+				       "cannot ask for a token's PIN yet; sign "
+				       "with the command line (orderdesk "
+				       "--user NAME COMMAND)");
 		return -1;
 	}
 	t->pin_rc = pin_reader(pin_ctx, label, &got, &len, &t->pin_err);

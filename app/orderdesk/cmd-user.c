@@ -123,6 +123,7 @@ static enum od_code user_passwd(struct cli *c, int argc, char **argv,
 	/* The old passphrase is read here, not by cli_unlock: it is needed
 	 * again to re-seal the key. */
 	snprintf(prompt, sizeof prompt, "Current passphrase: ");
+	cli_pin_setup(c);       /* a key on a token signs the rekey */
 	rc = passphrase_read(c->pass_fd, prompt, &old, &old_len, err);
 	if (rc == OD_OK) {
 		const char *user = c->user ? c->user : getenv("ORDERDESK_USER");
@@ -138,7 +139,8 @@ static enum od_code user_passwd(struct cli *c, int argc, char **argv,
 		rc = passphrase_read_new(new_fd, sh->user, &fresh, &fresh_len,
 					 err);
 	if (rc == OD_OK)
-		rc = shop_passwd(sh, old, old_len, fresh, fresh_len, err);
+		rc = shop_passwd_token(sh, old, old_len, fresh, fresh_len,
+				       err);
 	if (rc == OD_OK)
 		fprintf(c->out, "Changed the passphrase of %s and rotated "
 			"their signing key (%s); the old passphrase and key "

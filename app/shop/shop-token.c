@@ -83,3 +83,31 @@ out:
 	sigkey_free(k);
 	return rc;
 }
+
+enum od_code shop_passwd_token(struct shop *sh, const char *old_pass,
+			       size_t old_len, const char *new_pass,
+			       size_t new_len, struct od_err *err)
+{
+	struct keyslot_token_undo undo;
+	char uri[SIGTOKEN_URI_MAX + 1];
+	int found = 0;
+	enum od_code rc;
+
+	rc = keyslot_token_get(sh->dir, sh->user, uri, &found, err);
+	if (rc != OD_OK || !found)
+		return rc != OD_OK ? rc : shop_passwd(sh, old_pass, old_len,
+						      new_pass, new_len, err);
+	/*
+	 * The token's line goes first: the key in memory (the token's) still
+	 * signs the user.rekey, and from then on the new sealed key is the
+	 * one.  Put back only if the log did not take the rekey (the key in
+	 * memory is then still the token's).
+	 */
+	rc = keyslot_token_swap(sh->dir, sh->user, NULL, &undo, err);
+	if (rc == OD_OK)
+		rc = shop_passwd(sh, old_pass, old_len, new_pass, new_len,
+				 err);
+	if (rc != OD_OK && sigkey_on_token(sh->key))
+		keyslot_token_undo(&undo);
+	return rc;
+}

@@ -26,4 +26,13 @@ enum od_code shop_user_add_token(struct shop *sh, const char *name,
 enum od_code shop_key_move(struct shop *sh, const char *uri,
 			   struct od_err *err);
 
+/*
+ * shop_passwd, also for a person whose key is on a token: their new key is
+ * then sealed under the new passphrase (the token signs the user.rekey)
+ * and this desk no longer asks for the token.
+ */
+enum od_code shop_passwd_token(struct shop *sh, const char *old_pass,
+			       size_t old_len, const char *new_pass,
+			       size_t new_len, struct od_err *err);
+
 #endif

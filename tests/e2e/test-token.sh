@@ -143,6 +143,16 @@ check "her old key does not verify it" \
 	-sigfile '$T/export2/$SEQ.sig' > /dev/null 2>&1"
 as olivia "$OLIVIA" audit verify
 expect_ok "audit verify passes after the move"
+as olivia "$OLIVIA\n$PIN" user passwd --new-passphrase-fd 4 \
+	4< <(printf '%s\n' "olivia new pass")
+expect_ok "olivia changes her passphrase, her token signing the rekey"
+check "this desk no longer asks for her token" \
+	bash -c "! grep -q '^olivia ' '$STORE/tokenkeys'"
+OLIVIA="olivia new pass"
+as olivia "$OLIVIA" note 1003 "with the new sealed key"
+expect_ok "her new key, sealed under the passphrase, signs without a PIN"
+as olivia "$OLIVIA" audit verify
+expect_ok "audit verify passes after the passphrase change"
 as mei "$MEI" user key move olivia --to "$MEI_URI"
 expect_fail "only olivia can move her key" 2 "only olivia can move"
 
