@@ -77,6 +77,13 @@ enum od_code sigtoken_check_uri(const char *uri, struct od_err *err)
 	    strstr(uri, "pin-source") != NULL)
 		return od_err_set(err, OD_E_USAGE, "leave the PIN out of the "
 				  "pkcs11: URI; it is asked when the key signs");
+	/* GnuTLS 3.7.9 takes no module-path: the modules are p11-kit's. */
+	if (strchr(uri, '?') != NULL)
+		return od_err_set(err, OD_E_USAGE, "leave the ?... part out of "
+				  "the pkcs11: URI; the token's module must be "
+				  "one p11-kit loads (/usr/share/p11-kit/"
+				  "modules; opensc and softhsm2 put theirs "
+				  "there)");
 	if (strchr(uri, '\n') != NULL || strchr(uri, ' ') != NULL)
 		return od_err_set(err, OD_E_USAGE, "a pkcs11: URI has no "
 				  "spaces or newlines (write them as %%20)");
@@ -95,7 +102,7 @@ static char *with_type(const char *uri, const char *type)
 		return NULL;
 	memcpy(out, "pkcs11:", 7);
 	p = out + 7;
-	/* The path attributes end at '?' (query attributes are dropped). */
+	/* The path attributes end at '?' (sigtoken_check_uri refuses one). */
 	while (*s != '\0' && *s != '?') {
 		seg = strcspn(s, ";?");
 		if (seg > 0 && strncmp(s, "type=", 5) != 0) {

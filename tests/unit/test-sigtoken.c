@@ -155,6 +155,8 @@ static void test_check_uri(void **state)
 	assert_int_equal(sigtoken_check_uri("pkcs11:token=od?pin-value=1",
 					    &err), OD_E_USAGE);
 	assert_non_null(strstr(err.msg, "PIN"));
+	assert_int_equal(sigtoken_check_uri("pkcs11:token=od?module-path=/x",
+					    &err), OD_E_USAGE);
 	assert_int_equal(sigtoken_check_uri("pkcs11:token=od;object=a b",
 					    &err), OD_E_USAGE);
 }
