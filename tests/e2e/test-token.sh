@@ -11,34 +11,14 @@
 # softhsm2-util: the OID 1.3.101.112), and signs with it.  The PIN is in no
 # file of the store.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/token-lib.sh"
 
-MODULE=/usr/lib/softhsm/libsofthsm2.so
-if [ ! -r "$MODULE" ] || ! command -v softhsm2-util pkcs11-tool p11tool \
-	openssl > /dev/null; then
-	echo "ok - # skip SoftHSM2, pkcs11-tool or p11tool is not installed" \
-		"(.ci/deps installs softhsm2, opensc and gnutls-bin)"
-	exit 0
-fi
-
-PIN=271828
 OLIVIA="olivia owner pass"
 MEI="mei shopkeeper pass"
-TOK="$T/token"
-mkdir -p "$TOK"
-printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
-	"$TOK" > "$T/softhsm2.conf"
-export SOFTHSM2_CONF="$T/softhsm2.conf"
-softhsm2-util --init-token --free --label shop --pin $PIN --so-pin 31415926 \
-	> /dev/null
-pkcs11-tool --module "$MODULE" --login --pin $PIN --keypairgen \
-	--key-type EC:edwards25519 --label mei --id 01 > "$T/gen.out" 2>&1
+token_keygen mei 01
 check "pkcs11-tool made mei's key with the PrintableString curve name" \
 	grep -q "EC_PARAMS: *130c6564776172647332353531" "$T/gen.out"
-openssl genpkey -algorithm ed25519 -out "$T/olivia.pem"
-openssl pkey -in "$T/olivia.pem" -pubout -out "$T/olivia-token.pub"
-softhsm2-util --import "$T/olivia.pem" --token shop --label olivia --id 02 \
-	--pin $PIN > /dev/null
-rm -f "$T/olivia.pem"
+token_import olivia 02 "$T/olivia-token.pub"
 MEI_URI="pkcs11:token=shop;object=mei"
 OLIVIA_URI="pkcs11:token=shop;object=olivia"
 
