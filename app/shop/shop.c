@@ -369,9 +369,10 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 		rc = OD_E_NOTFOUND;
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_TAMPERED,
-				  "%s's sealed key does not match the key in "
-				  "the shop's log; the key file was tampered "
-				  "with", sh->user);
+				  "%s's key here does not match the key in "
+				  "the shop's log; if it is on a token, name it"
+				  " with `user key use`, else the key file was"
+				  " tampered with", sh->user);
 	if (rc == OD_OK)
 		rc = people_outbox_restore(sh, err);
 	if (rc == OD_OK)
