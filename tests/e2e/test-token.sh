@@ -85,6 +85,13 @@ expect_fail "a missing token is named, with what to do" 4 \
 	"no key at pkcs11:token=gone;object=kai: plug in the token"
 as olivia "$OLIVIA" user list
 check "kai was not added" bash -c "! grep -q '^kai' '$T/out'"
+as olivia "$OLIVIA\n000000" user add kai --role staff --key "$MEI_URI" \
+	--new-passphrase-fd 4 4< <(printf '%s\n' "kai staff pass")
+expect_fail "a person added with a wrong PIN is refused in one line" 3 \
+	"wrong PIN"
+as olivia "$OLIVIA" user list
+check "and is not added" bash -c "! grep -q '^kai' '$T/out' &&
+	! grep -q '^kai ' '$STORE/tokenkeys'"
 as olivia "$OLIVIA" user add kai --role staff --key "$MEI_URI;pin-value=$PIN"
 expect_fail "a PIN in the URI is refused before anything is asked" 2 \
 	"leave the PIN out"
@@ -105,6 +112,11 @@ expect_ok "and signs with it again"
 # --- olivia moves her key from her passphrase onto the token ---------------
 as olivia "$OLIVIA" user key olivia
 cp "$T/out" "$T/olivia-old.pub"
+before=$(entries)
+as olivia "$OLIVIA\n000000" user key move olivia --to "$OLIVIA_URI"
+expect_fail "a move with a wrong PIN is refused" 3 "wrong PIN"
+check "and changes nothing" bash -c "[ '$(entries)' = '$before' ] &&
+	! grep -q '^olivia ' '$STORE/tokenkeys'"
 as olivia "$OLIVIA\n$PIN" user key move olivia --to "$OLIVIA_URI"
 expect_ok "olivia moves her key onto the token"
 as olivia "$OLIVIA" user key olivia
