@@ -18,6 +18,7 @@
  *    5.1.3 says and refuses both, so such a key cannot enter the log.
  */
 #include "app/keys/sigkey.h"
+#include "app/keys/sigkey-internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,11 +30,6 @@
 
 #include "lib/encode.h"
 #include "lib/secret.h"
-
-struct sigkey {
-	gnutls_privkey_t key;
-	uint8_t pub[SIGKEY_PUB_LEN];
-};
 
 struct sigkey_pub {
 	gnutls_pubkey_t key;
@@ -338,6 +334,16 @@ static enum od_code pub_import(const uint8_t pub[SIGKEY_PUB_LEN],
 	return OD_OK;
 }
 
+enum od_code sigkey_pub_check(const uint8_t pub[SIGKEY_PUB_LEN],
+			      struct od_err *err)
+{
+	if (pub_check(pub) != 0)
+		return od_err_set(err, OD_E_INPUT, "not a usable Ed25519 "
+				  "public key (not a point of the curve, or a "
+				  "weak one)");
+	return OD_OK;
+}
+
 enum od_code sigkey_generate_seed(uint8_t seed[SIGKEY_SEED_LEN],
 				  struct od_err *err)
 {
@@ -389,6 +395,15 @@ enum od_code sigkey_dup(const struct sigkey *k, struct sigkey **out,
 	int rc;
 
 	*out = NULL;
+	if (k->tok != NULL) {
+		/* The token keeps its key: the copy shares it (and its lock). */
+		*out = calloc(1, sizeof **out);
+		if (*out == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		(*out)->tok = sigtoken_ref(k->tok);
+		memcpy((*out)->pub, k->pub, SIGKEY_PUB_LEN);
+		return OD_OK;
+	}
 	rc = gnutls_privkey_export_ecc_raw2(k->key, &curve, &x, NULL, &priv, 0);
 	if (rc < 0)
 		return gnutls_fail(err, "copying a signing key", rc);
@@ -410,6 +425,7 @@ void sigkey_free(struct sigkey *k)
 		return;
 	if (k->key != NULL)
 		gnutls_privkey_deinit(k->key);
+	sigtoken_unref(k->tok);
 	secret_wipe(k, sizeof *k);
 	free(k);
 }
@@ -427,6 +443,8 @@ enum od_code sigkey_sign(const struct sigkey *k, const void *msg, size_t len,
 	enum od_code code = OD_OK;
 	int rc;
 
+	if (k->tok != NULL)
+		return sigtoken_sign(k->tok, msg, len, sig, err);
 	if (len > UINT32_MAX)
 		return od_err_set(err, OD_E_INPUT, "too much data to sign");
 	rc = gnutls_privkey_sign_data2(k->key, GNUTLS_SIGN_EDDSA_ED25519, 0,

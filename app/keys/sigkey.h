@@ -33,6 +33,27 @@ enum od_code sigkey_generate_seed(uint8_t seed[SIGKEY_SEED_LEN],
 enum od_code sigkey_from_seed(const uint8_t seed[SIGKEY_SEED_LEN],
 			      struct sigkey **out, struct od_err *err);
 
+/*
+ * Takes the Ed25519 key a PKCS#11 token holds at uri (app/keys/sigtoken.h):
+ * its public half now, its PIN when it first signs.  A token key signs
+ * the same bytes a seed's key would; sigkey_dup shares it.
+ */
+enum od_code sigkey_from_token(const char *uri, struct sigkey **out,
+			       struct od_err *err);
+
+/* 1 if k's private half is on a token, else 0. */
+int sigkey_on_token(const struct sigkey *k);
+
+/*
+ * Signs a probe and checks it with k's public half: OD_E_INPUT if they
+ * are not one key's halves (a token's PIN is asked here, if not yet).
+ */
+enum od_code sigkey_check(const struct sigkey *k, struct od_err *err);
+
+/* A usable public key gives OD_OK; one sigkey_pub_new refuses, OD_E_INPUT. */
+enum od_code sigkey_pub_check(const uint8_t pub[SIGKEY_PUB_LEN],
+			      struct od_err *err);
+
 /* Frees the key, which GnuTLS wipes; NULL is a no-op. */
 void sigkey_free(struct sigkey *k);
 

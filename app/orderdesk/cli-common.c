@@ -65,6 +65,7 @@ enum od_code cli_unlock(struct cli *c, enum shop_access access,
 		user = su.name;
 	}
 	snprintf(prompt, sizeof prompt, "Passphrase for %s: ", user);
+	cli_pin_setup(c);
 	rc = passphrase_read(c->pass_fd, prompt, &pass, &len, err);
 	if (rc == OD_OK)
 		rc = shop_unlock(c->store_dir, user, pass, len, access, out,

@@ -82,6 +82,13 @@ int cli_main(int argc, char **argv, struct cli_desk *desk);
 enum od_code cli_unlock(struct cli *c, enum shop_access access,
 			struct shop **out, struct od_err *err);
 
+/*
+ * Asks a token's PIN as the passphrase is asked (--passphrase-fd's next
+ * line, or the terminal without echo) whenever a key on a token first
+ * signs (cli-pin.c).
+ */
+void cli_pin_setup(struct cli *c);
+
 /* Writes len bytes to a new file dir/name, mode 0600 (cmd-log.c). */
 enum od_code cli_write_file(const char *dir, const char *name,
 			    const void *p, size_t len, struct od_err *err);

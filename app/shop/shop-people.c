@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "app/log/ledger.h"
+#include "app/shop/keyslot-token.h"
+#include "app/shop/shop-token.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/shop-internal.h"
 #include "lib/encode.h"
@@ -67,10 +69,15 @@ enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
 	return rc;
 }
 
-enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
-				  const uint8_t seed[KEYSLOT_SEED_LEN],
-				  const char *pass, size_t pass_len,
-				  long long *seq, struct od_err *err)
+/*
+ * Appends the user.add and makes the new person's slot, sealing seed under
+ * pass.  They sign with tok if given (a key on a token), else with seed's.
+ */
+static enum od_code add_append(struct shop *sh, struct statement *st,
+			       const uint8_t seed[KEYSLOT_SEED_LEN],
+			       const struct sigkey *tok, const char *pass,
+			       size_t pass_len, long long *seq,
+			       struct od_err *err)
 {
 	const char *name = statement_get(st, "user");
 	struct sigkey *k = NULL;
@@ -93,10 +100,69 @@ enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
 		rc = keyslot_save(sh->slots, sh->data_key, err);
 	/* Their sealed keys go to the other desks on the next sync, signed
 	 * with their own new key. */
-	if (rc == OD_OK)
+	if (rc == OD_OK && tok == NULL)
 		rc = sigkey_from_seed(seed, &k, err);
 	if (rc == OD_OK)
-		rc = people_outbox_add(sh->store, sh->slots, name, k, err);
+		rc = people_outbox_add(sh->store, sh->slots, name,
+				       tok != NULL ? tok : k, err);
+	sigkey_free(k);
+	return rc;
+}
+
+enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
+				  const uint8_t seed[KEYSLOT_SEED_LEN],
+				  const char *pass, size_t pass_len,
+				  long long *seq, struct od_err *err)
+{
+	return add_append(sh, st, seed, NULL, pass, pass_len, seq, err);
+}
+
+/*
+ * Adds name signing with the key on a token at uri.  Their slot still
+ * opens the store with pass; the seed sealed in it is fresh and signs
+ * nothing (the log names the token's key).  The token's PIN is asked to
+ * check that the key signs.  The URI is recorded before the log, so that
+ * no moment has a log naming a key this desk would not find.
+ */
+enum od_code shop_user_add_token(struct shop *sh, const char *name,
+				 enum role role, const char *uri,
+				 const char *pass, size_t pass_len,
+				 struct od_err *err)
+{
+	uint8_t seed[KEYSLOT_SEED_LEN], pub[SIGKEY_PUB_LEN];
+	struct keyslot_token_undo undo;
+	struct statement *st = NULL;
+	struct sigkey *k = NULL;
+	enum od_code rc;
+
+	rc = sigkey_from_token(uri, &k, err);
+	if (rc == OD_OK)
+		rc = sigkey_check(k, err);
+	if (rc == OD_OK)
+		rc = sigkey_generate_seed(seed, err);
+	if (rc != OD_OK)
+		goto out;
+	sigkey_public(k, pub);
+	rc = user_statement(sh, STMT_USER_ADD, name, role_name(role), pub,
+			    &st, err);
+	if (rc == OD_OK)
+		rc = keyslot_token_swap(sh->dir, name, uri, &undo, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = store_begin(sh->store, err);
+	if (rc == OD_OK) {
+		rc = add_append(sh, st, seed, k, pass, pass_len, NULL, err);
+		if (rc == OD_OK)
+			rc = store_commit(sh->store, err);
+		else
+			store_rollback(sh->store);
+	}
+	/* Refused (a name already taken, say): that person's line as it was. */
+	if (rc != OD_OK)
+		keyslot_token_undo(&undo);
+out:
+	secret_wipe(seed, sizeof seed);
+	statement_free(st);
 	sigkey_free(k);
 	return rc;
 }

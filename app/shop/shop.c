@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
+#include "app/shop/keyslot-token.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
 #include "app/shop/shop-internal.h"
@@ -254,7 +255,7 @@ enum od_code shop_take_key(struct shop *sh, const char *user,
 	uint8_t pub[SIGKEY_PUB_LEN];
 	enum od_code rc;
 
-	rc = sigkey_from_seed(seed, &sh->key, err);
+	rc = keyslot_token_open(sh->dir, user, seed, &sh->key, err);
 	if (rc != OD_OK)
 		return rc;
 	sigkey_public(sh->key, pub);
@@ -368,9 +369,10 @@ static enum od_code retired_key(struct shop *sh, struct od_err *err)
 		rc = OD_E_NOTFOUND;
 	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_TAMPERED,
-				  "%s's sealed key does not match the key in "
-				  "the shop's log; the key file was tampered "
-				  "with", sh->user);
+				  "%s's key here does not match the key in "
+				  "the shop's log; if it is on a token, name it"
+				  " with `user key use`, else the key file was"
+				  " tampered with", sh->user);
 	if (rc == OD_OK)
 		rc = people_outbox_restore(sh, err);
 	if (rc == OD_OK)
