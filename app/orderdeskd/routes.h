@@ -39,7 +39,7 @@ struct route_call {
 	size_t note_size;
 };
 
-/* backend.c */
+/* backend-log.c, backend-push.c, backend-orders.c */
 unsigned backend_get_log(const struct route_call *c);
 unsigned backend_post_statements(const struct route_call *c);
 unsigned backend_post_orders(const struct route_call *c);
