@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "app/log/join-code.h"
 #include "app/orderdeskd/backend.h"
 
 #define KEY_MAGIC      "orderdeskd-key/1"
@@ -57,5 +58,22 @@ unsigned backend_route_done(struct backend *b, json_t *root, struct buf *out,
 
 /* backend-init.c: whether name may name a storefront (a user of the shop). */
 int backend_storefront_name_ok(const char *name);
+
+/* backend-reply.c: answers 200 with o (taken) as JSON text into out; 500
+ * if o is NULL or too large. */
+unsigned backend_reply_json(struct buf *out, json_t *o);
+
+/* backend-join.c: parses body as an object with exactly the n string
+ * members names, and extra other members (checked by the caller); NULL if
+ * it is not that.  The object is the caller's. */
+json_t *backend_parse_strings(const char *body, size_t len,
+			      const char *const *names, size_t n,
+			      size_t extra);
+
+/* backend-join.c: issues a join code valid ttl seconds from now inside the
+ * caller's transaction on s; *expires is when it lapses. */
+enum od_code backend_join_issue(struct store *s, long long now, long long ttl,
+				char code[JOIN_CODE_LEN + 1],
+				long long *expires, struct od_err *err);
 
 #endif

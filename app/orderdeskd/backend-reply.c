@@ -1,4 +1,4 @@
-/* backend-reply.c - a route's answer: JSON with the signed head, or an error. */
+/* backend-reply.c - a route's answer: JSON with the head, or an error. */
 #include "app/orderdeskd/backend-internal.h"
 
 #include <jansson.h>
@@ -85,6 +85,20 @@ unsigned backend_route_done(struct backend *b, json_t *root, struct buf *out,
 	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
 		status = backend_reply_error(out, 500, "the answer is too large",
 				     note, note_size);
+	free(text);
+	return status;
+}
+
+unsigned backend_reply_json(struct buf *out, json_t *o)
+{
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	struct od_err err;
+	unsigned status = 200;
+
+	json_decref(o);
+	buf_reset(out);
+	if (text == NULL || buf_adds(out, text, &err) != OD_OK)
+		status = 500;
 	free(text);
 	return status;
 }
