@@ -52,7 +52,7 @@
  * bodies of different clients go on at once, and so may the handler and
  * the other callbacks (peer_refused, open_refused, log), once per thread.
  * The caller serialises what its handler shares (orderdeskd: one lock
- * around the backend, app/orderdeskd/main.c).
+ * around the backend, app/orderdeskd/serve-cmd.c).
  */
 #ifndef OD_HTTPS_SERVER_H
 #define OD_HTTPS_SERVER_H

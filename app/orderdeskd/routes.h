@@ -9,8 +9,9 @@
  * without a certificate 401 on every route but joining.  The handler then
  * sees only requests it may answer.
  *
- * The handlers live beside the rules they apply (backend.c,
- * backend-join.c, backend-proof.c) and take one struct route_call.  The
+ * The handlers live beside the rules they apply (backend-log.c,
+ * backend-push.c, backend-orders.c, backend-join.c, backend-invite.c,
+ * backend-people.c, backend-proof.c) and take one struct route_call.  The
  * entry points (backend_route_request, backend_route_peer, backend_route)
  * are declared with the rest of the backend's interface (backend.h,
  * backend-join.h) and defined in routes.c.
@@ -39,12 +40,13 @@ struct route_call {
 	size_t note_size;
 };
 
-/* backend.c */
+/* backend-log.c, backend-push.c, backend-orders.c */
 unsigned backend_get_log(const struct route_call *c);
 unsigned backend_post_statements(const struct route_call *c);
 unsigned backend_post_orders(const struct route_call *c);
 
-/* backend-join.c (need a serving backend: guard and cfg) */
+/* backend-join.c, backend-invite.c, backend-people.c (need a serving
+ * backend: guard and cfg) */
 unsigned backend_post_join(const struct route_call *c);
 unsigned backend_post_invite(const struct route_call *c);
 unsigned backend_get_people(const struct route_call *c);

@@ -6,7 +6,7 @@
  *
  * The first byte chooses the answer, the rest is its body.  An accepted
  * entry or receipt, built again the way the backend builds it
- * (app/orderdeskd/backend.c: page_cb, receipt), must read back the same; an
+ * (app/orderdeskd/backend-log.c, backend-push.c: page_entry, receipt), must read back the same; an
  * entry's statement is exactly its JSON string's bytes, a receipt that says
  * where a statement landed names a seq above 0.  A refusal is OD_E_INPUT
  * with a message.  Anything else aborts.
