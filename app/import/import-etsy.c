@@ -11,14 +11,13 @@
  */
 #include "app/import/import-etsy.h"
 
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/import/csv-rec.h"
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
+#include "app/import/import-rows.h"
 #include "app/import/import.h"
 
 enum col {
@@ -28,10 +27,7 @@ enum col {
 	E_COUNT
 };
 
-static const struct {
-	const char *name;
-	int required;
-} cols[E_COUNT] = {
+static const struct import_col cols[E_COUNT] = {
 	[E_DATE] = { "Sale Date", 1 },        [E_ITEM] = { "Item Name", 1 },
 	[E_QTY] = { "Quantity", 1 },          [E_PRICE] = { "Price", 1 },
 	[E_DISCOUNT] = { "Discount Amount", 0 },
@@ -78,105 +74,25 @@ const char *import_country_code(const char *name)
 }
 
 struct import_etsy {
-	struct csv c;
-	struct csv_record r;
-	int idx[E_COUNT];
-	size_t ncols;
-	int header_read;
-	int row_pending;
-	size_t rows;
+	struct import_rows rs;
 };
 
-static const char *val(const struct import_etsy *s, enum col k)
+/* Column k of the row being read. */
+static const char *val(const struct import_rows *s, enum col k)
 {
-	return s->idx[k] < 0 ? "" : rec_field(&s->r, (size_t)s->idx[k]);
+	return import_rows_val(s, k);
 }
 
-enum od_code import_etsy_new(struct import_input *in,
-			     struct import_etsy **out, struct od_err *err)
-{
-	struct import_etsy *s;
-
-	*out = NULL;
-	s = calloc(1, sizeof *s);
-	if (s == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	csv_init(&s->c, in, ',');
-	buf_init(&s->r.data, CSV_REC_MAX * (IMPORT_FIELD_MAX + 1));
-	buf_init(&s->r.raw, CSV_REC_MAX * (2 * IMPORT_FIELD_MAX + 4));
-	s->r.keep_raw = 1;
-	*out = s;
-	return OD_OK;
-}
-
-void import_etsy_free(struct import_etsy *s)
-{
-	if (s == NULL)
-		return;
-	buf_free(&s->r.data);
-	buf_free(&s->r.raw);
-	free(s);
-}
-
-static enum od_code read_header(struct import_etsy *s, struct od_err *err)
-{
-	enum od_code rc;
-	size_t i, k;
-	int got;
-
-	rc = csv_next(&s->c, &s->r, CSV_REC_MAX, &got, err);
-	if (rc != OD_OK)
-		return rc;
-	for (k = 0; k < E_COUNT; k++)
-		s->idx[k] = -1;
-	for (i = 0; got && i < s->r.n; i++)
-		for (k = 0; k < E_COUNT; k++)
-			if (strcmp(rec_field(&s->r, i), cols[k].name) == 0 &&
-			    s->idx[k] < 0)
-				s->idx[k] = (int)i;
-	for (k = 0; k < E_COUNT; k++)
-		if (cols[k].required && s->idx[k] < 0)
-			return od_err_set(err, OD_E_INPUT, "line 1: the Etsy "
-					  "file has no column \"%s\"; download "
-					  "the Order Items again",
-					  cols[k].name);
-	s->ncols = s->r.n;
-	s->header_read = 1;
-	return OD_OK;
-}
-
-static enum od_code next_row(struct import_etsy *s, int *got,
-			     struct od_err *err)
-{
-	enum od_code rc;
-
-	rc = csv_next(&s->c, &s->r, s->ncols, got, err);
-	if (rc != OD_OK || !*got)
-		return rc;
-	if (++s->rows > IMPORT_MAX_ROWS)
-		return od_err_set(err, OD_E_INPUT, "the import file has more "
-				  "than %d rows; split it", IMPORT_MAX_ROWS);
-	if (s->r.n != s->ncols)
-		return od_err_set(err, OD_E_INPUT, "line %zu: %zu fields, "
-				  "the header has %zu (wrong column count)",
-				  s->r.line, s->r.n, s->ncols);
-	return OD_OK;
-}
-
-static enum od_code money(const struct import_etsy *s, const char *pfx,
+/* Money in column k, 0 when empty. */
+static enum od_code money(const struct import_rows *s, const char *pfx,
 			  enum col k, const char *currency, long long *v,
 			  struct od_err *err)
 {
-	const char *t = val(s, k);
-
-	*v = 0;
-	if (t[0] == '\0')
-		return OD_OK;
-	return import_decimal(pfx, cols[k].name, t, currency, v, err);
+	return import_rows_money(s, pfx, k, currency, 0, v, err);
 }
 
 /* Sale Date: MM/DD/YY or MM/DD/YYYY (a day), or an ISO time. */
-static enum od_code sale_date(const struct import_etsy *s, const char *pfx,
+static enum od_code sale_date(const struct import_rows *s, const char *pfx,
 			      struct order *o, struct od_err *err)
 {
 	const char *d = val(s, E_DATE);
@@ -195,45 +111,26 @@ static enum od_code sale_date(const struct import_etsy *s, const char *pfx,
 	return rc == OD_OK ? import_dup(when, &o->placed_at, err) : rc;
 }
 
-/* The item of the row in r. */
-static enum od_code add_item(const struct import_etsy *s, const char *pfx,
+/* The item of the row. */
+static enum od_code add_item(const struct import_rows *s, const char *pfx,
 			     struct order *o, struct od_err *err)
 {
 	struct order_item *it;
-	const char *q = val(s, E_QTY);
-	long long n;
 	enum od_code rc;
-	char *end;
 
-	rc = import_item_room(o, pfx, err);
-	if (rc != OD_OK)
-		return rc;
-	it = &o->items[o->nitems];
-	n = strtoll(q, &end, 10);
-	if (q[0] < '0' || q[0] > '9' || *end != '\0' || n < 1 ||
-	    n > ORDER_MAX_QTY)
-		return od_err_set(err, OD_E_INPUT, "%s: Quantity: must be a "
-				  "whole number from 1 to %d", pfx,
-				  ORDER_MAX_QTY);
-	it->qty = n;
-	rc = money(s, pfx, E_PRICE, o->currency, &it->unit_price, err);
+	rc = import_rows_item(s, pfx, E_QTY, o, &it, err);
+	if (rc == OD_OK)
+		rc = money(s, pfx, E_PRICE, o->currency, &it->unit_price, err);
 	if (rc == OD_OK)
 		rc = import_one_line(val(s, E_ITEM), &it->name, err);
 	if (rc != OD_OK)
 		return rc;
-	o->nitems++;
 	o->total += it->qty * it->unit_price;
-	if (val(s, E_SKU)[0] != '\0')
-		return import_dup(val(s, E_SKU), &it->sku, err);
-	it->sku = malloc(ORDER_SKU_MAX + 1);
-	if (it->sku == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	import_derive_sku(it->name, it->sku);
-	return OD_OK;
+	return import_rows_item_done(s, E_SKU, o, it, err);
 }
 
 /* The order's own columns, from its first row. */
-static enum od_code order_columns(const struct import_etsy *s,
+static enum od_code order_columns(const struct import_rows *s,
 				  const char *pfx, struct order *o,
 				  struct od_err *err)
 {
@@ -280,77 +177,58 @@ static enum od_code order_columns(const struct import_etsy *s,
 	return rc;
 }
 
-static enum od_code start(struct import_etsy *s, struct order **out,
-			  char *pfx, struct od_err *err)
+/* The order's columns from its first row (Etsy cancels nothing here). */
+static enum od_code first_row(const struct import_rows *s, const char *pfx,
+			      struct order *o, int *cancelled,
+			      struct od_err *err)
 {
-	struct order *o;
-	struct od_err e;
-	enum od_code rc;
+	enum od_code rc = import_dup("", &o->note, err);
 
-	o = *out = calloc(1, sizeof *o);
-	if (o == NULL)
+	return rc == OD_OK ? order_columns(s, pfx, o, err) : rc;
+}
+
+/* The file has no total: the order's is what it adds up to. */
+static void add_up(struct order *o)
+{
+	o->total += o->shipping + o->tax - o->discount;
+}
+
+/* Etsy's Order Items: one row per item, the order's columns on each. */
+static const struct import_rows_source etsy = {
+	.sep = ',',
+	.raw_per_field = 2 * IMPORT_FIELD_MAX + 4,
+	.cols = cols, .ncols = E_COUNT, .key = E_ORDER,
+	.what = "the Etsy file",
+	.fix = "download the Order Items again",
+	.quote_name = 1,
+	.first = first_row, .row = add_item, .finish = add_up,
+};
+
+enum od_code import_etsy_new(struct import_input *in,
+			     struct import_etsy **out, struct od_err *err)
+{
+	struct import_etsy *s;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (s == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	rc = import_dup(val(s, E_ORDER), &o->number, err);
-	od_err_clear(&e);
-	if (rc == OD_OK && order_number_check(o->number, &e) != OD_OK)
-		return od_err_set(err, OD_E_INPUT, "line %zu: Order ID: %s",
-				  s->r.line, e.msg);
-	if (rc == OD_OK)
-		rc = import_dup("", &o->note, err);
-	if (rc != OD_OK)
-		return rc;
-	snprintf(pfx, PFX_MAX, "line %zu: order %s", s->r.line, o->number);
-	rc = order_columns(s, pfx, o, err);
-	return rc == OD_OK ? add_item(s, pfx, o, err) : rc;
+	import_rows_init(&s->rs, in, &etsy);
+	*out = s;
+	return OD_OK;
+}
+
+void import_etsy_free(struct import_etsy *s)
+{
+	if (s == NULL)
+		return;
+	import_rows_release(&s->rs);
+	free(s);
 }
 
 enum od_code import_etsy_next(struct import_etsy *s, struct order **out,
 			      size_t *line, int *cancelled,
 			      unsigned char sha256[32], struct od_err *err)
 {
-	struct sha256_ctx h;
-	char pfx[PFX_MAX];
-	struct order *o = NULL;
-	enum od_code rc = OD_OK;
-	int got = 1;
-
-	*out = NULL;
-	*cancelled = 0;
-	if (!s->header_read)
-		rc = read_header(s, err);
-	if (rc == OD_OK && !s->row_pending)
-		rc = next_row(s, &got, err);
-	if (rc != OD_OK || !got)
-		return rc;
-	s->row_pending = 0;
-	*line = s->r.line;
-	sha256_init(&h);
-	sha256_update(&h, s->r.raw_n, (const uint8_t *)s->r.raw_p);
-	rc = start(s, &o, pfx, err);
-	while (rc == OD_OK && (rc = next_row(s, &got, err)) == OD_OK && got) {
-		if (strcmp(val(s, E_ORDER), o->number) != 0) {
-			s->row_pending = 1;
-			break;
-		}
-		sha256_update(&h, s->r.raw_n, (const uint8_t *)s->r.raw_p);
-		snprintf(pfx, PFX_MAX, "line %zu: order %s", s->r.line,
-			 o->number);
-		rc = add_item(s, pfx, o, err);
-	}
-	sha256_digest(&h, SHA256_DIGEST_SIZE, sha256);
-	/* The file has no total: the order's is what it adds up to. */
-	if (rc == OD_OK) {
-		o->total += o->shipping + o->tax - o->discount;
-		rc = import_merge_skus(o, err);
-	}
-	if (rc == OD_OK) {
-		snprintf(pfx, PFX_MAX, "line %zu", *line);
-		rc = import_validate(o, pfx, err);
-	}
-	if (rc != OD_OK) {
-		order_free(o);
-		return rc;
-	}
-	*out = o;
-	return OD_OK;
+	return import_rows_next(&s->rs, out, line, cancelled, sha256, err);
 }
