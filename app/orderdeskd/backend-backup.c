@@ -14,6 +14,7 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-backup-internal.h"
+#include "app/orderdeskd/backend-cred.h"
 #include "lib/file.h"
 #include "lib/secret.h"
 
@@ -204,7 +205,8 @@ enum od_code backend_backup(const char *dir, const char *path,
 	enum od_code rc;
 
 	memset(rep, 0, sizeof *rep);
-	snprintf(kf, sizeof kf, "%s/%s", dir, BACKEND_KEY_FILE);
+	snprintf(kf, sizeof kf, "%s/%s", backend_key_dir(dir),
+		 BACKEND_KEY_FILE);
 	if (bkb_beside(copy, sizeof copy, path, ".db-copy") != 0 ||
 	    bkb_beside(tmp, sizeof tmp, path, ".tmp") != 0)
 		return od_err_set(err, OD_E_USAGE, "the backup's path is too "

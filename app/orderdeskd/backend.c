@@ -1,5 +1,6 @@
 /* backend.c - orderdeskd's directory, store, signed heads and routes. */
 #include "app/orderdeskd/backend.h"
+#include "app/orderdeskd/backend-cred.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -306,7 +307,8 @@ static enum od_code read_key_file(const char *dir,
 	size_t len = 0;
 	enum od_code rc;
 
-	rc = read_small(dir, BACKEND_KEY_FILE, 512, 1, &text, &len, err);
+	rc = read_small(backend_key_dir(dir), BACKEND_KEY_FILE, 512, 1, &text,
+			&len, err);
 	if (rc != OD_OK)
 		return rc;
 	if (len == want) {

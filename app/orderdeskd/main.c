@@ -30,6 +30,7 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-backup.h"
+#include "app/orderdeskd/backup-cmd.h"
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/backend-proof.h"
 #include "app/orderdeskd/events.h"
@@ -715,9 +716,8 @@ static enum od_code cmd_backup(const char *dir, int argc, char **argv,
 	struct backend_backup_report rep;
 	enum od_code rc;
 
-	if (argc != 2)
-		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
-				  "backup FILE");
+	if (argc != 2 || argv[1][0] == '-')
+		return backup_cmd(dir, argc, argv, err);
 	rc = backend_backup(dir, argv[1], &rep, err);
 	if (rc == OD_OK)
 		printf("Wrote %s (%lld bytes): %lld log entries, every one "
@@ -804,7 +804,8 @@ int main(int argc, char **argv)
 				"       orderdeskd --dir DIR key\n"
 				"       orderdeskd --dir DIR events [--since "
 				"AGE] [--kind KIND] [--summary]\n"
-				"       orderdeskd --dir DIR backup FILE\n"
+				"       orderdeskd --dir DIR backup FILE | "
+				"--into FOLDER --keep N\n"
 				"       orderdeskd --dir NEWDIR restore --key "
 				"BACKEND_KEY FILE\n"
 				"       orderdeskd --version | --help\n");
