@@ -142,6 +142,9 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	shop_release(sh);
 	if (rc == OD_OK)
 		rc = sync_run(sh, &rep, err);
+	if (rc == OD_OK && rep.repushed > 0)
+		fprintf(c->out, "The backend had lost %lld entries (restored "
+			"from a backup?); sent them again.\n", rep.repushed);
 	if (rc == OD_OK && rep.waiting == 0)
 		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
 			"signed head is entry %lld, the same as this desk's.\n",

@@ -99,6 +99,8 @@ struct sync_report {
 	struct people_report people;   /* slots taken, bundles sent */
 	struct sync_rekeys rekeys;     /* user.rekey pulled (sync-rebase.h) */
 	long connects;       /* new connections to the backend it made */
+	long long repushed;  /* entries the backend had lost, sent again
+				(app/sync/sync-repush.h) */
 };
 
 /*
