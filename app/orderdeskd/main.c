@@ -808,10 +808,14 @@ int main(int argc, char **argv)
 				"--into FOLDER --keep N\n"
 				"       orderdeskd --dir NEWDIR restore --key "
 				"BACKEND_KEY FILE\n"
+				"       orderdeskd backup --check FILE --key "
+				"VERIFIER_KEY\n"
 				"       orderdeskd --version | --help\n");
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	if (dir == NULL && optind < argc && strcmp(argv[optind], "backup") == 0)
+		return backup_cmd_main(argc - optind, argv + optind);
 	if (dir == NULL || optind >= argc) {
 		fprintf(stderr, "orderdeskd: say --dir DIR and a command "
 			"(orderdeskd --help lists them)\n");

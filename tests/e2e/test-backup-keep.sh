@@ -2,7 +2,9 @@
 # What the nightly timer runs and systemd's credentials, with the real
 # programs: `orderdeskd backup --into FOLDER --keep N` writes a dated,
 # checked backup of a serving backend and removes the oldest dated ones
-# (never another file); a bad --keep is refused in one line.  With the
+# (never another file); a bad --keep is refused in one line.  Each is
+# signed with the head key: `backup --check` verifies it with the public
+# verifier key alone, and refuses another backend's key or a changed byte.  With the
 # data key only in $CREDENTIALS_DIRECTORY (LoadCredential=), the backend
 # serves, a desk syncs and a backup is made; without it, nothing starts.
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +39,38 @@ check "the new backup is mode 0600 in a 0700 folder" \
 	test "$(stat -c %a "$new")" = 600 -a "$(stat -c %a "$F")" = 700
 "$ODD" --dir "$T/r" restore --key "$BK/backend.key" "$new" > "$T/out" 2>&1
 check "the dated backup restores" grep -q "^Restored the backend" "$T/out"
+
+# --- signed with the head key: checked with the public key alone ----------
+KEY=$("$ODD" --dir "$BK" key)
+"$ODD" --dir "$T/other" init --shop "Other" > /dev/null 2>&1
+OTHER=$("$ODD" --dir "$T/other" key)
+(cd "$T" && "$ODD" backup --check "$new" \
+	--key "$KEY") > "$T/out" 2> "$T/err"
+check "backup --check, no --dir and no secret: whole and signed by the shop" \
+	grep -q "is whole and signed by orderdesk/Test-shop's head key" "$T/out"
+"$ODD" backup --check "$new" --key "$OTHER" > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "another backend's verifier key is refused in one line" 6 \
+	"signed by another backend's key .*not this one's"
+cp "$new" "$T/flip.bak"
+flip_byte "$T/flip.bak" 30000
+"$ODD" backup --check "$T/flip.bak" --key "$KEY" > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "a flipped byte fails the signature" 6 "altered or damaged"
+head -c -96 "$new" > "$T/cut.bak"
+"$ODD" backup --check "$T/cut.bak" --key "$KEY" > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "so does a backup without its signature" 6 "altered or damaged"
+"$ODD" --dir "$T/r3" restore --key "$T/other/backend.key" "$new" \
+	> "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "restore with another backend's key names the signature" 6 \
+	"signed by another backend's key"
+"$ODD" backup --check "$new" --key "not a key" > "$T/out" 2> "$T/err"
+RC=$?
+expect_fail "a --key that is not a verifier key is refused" 2 \
+	"wants the backend's verifier key"
+
 "$ODD" --dir "$BK" backup --into "$T/made" --keep 1 > "$T/out" 2>&1
 check "a missing folder is made 0700" \
 	test "$(stat -c %a "$T/made" 2> /dev/null)" = 700 -a \
