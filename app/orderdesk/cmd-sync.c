@@ -156,6 +156,9 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			rep.head, rep.waiting);
 	if (rc == OD_OK)
 		print_rekeys(c, &rep);
+	if (rc == OD_OK && rep.unlock_fails > 0)
+		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
+			"the backend's security events.\n", rep.unlock_fails);
 	/* A key bundle that can never be sent: said once, never a failure
 	 * (app/sync/people-sync.h). */
 	if (rc == OD_OK && rep.people.note[0] != '\0')

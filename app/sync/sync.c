@@ -20,6 +20,7 @@
 #include "app/sync/sync-checkpoint.h"
 #include "app/sync/sync-rebase.h"
 #include "app/sync/sync-repush.h"
+#include "app/sync/sync-unlock-report.h"
 #include "app/sync/sync-verify.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -1300,6 +1301,10 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 			if (rc == OD_OK)
 				rc = people_sync(sh, j.client, &rep->people,
 						 err);
+			if (rc == OD_OK)
+				sync_unlock_report(sh, &(struct backend_call){
+					j.client, &j.resp, SYNC_TRIES, j.stop,
+					0 }, &rep->unlock_fails);
 			job_let_go(&j);
 		}
 	}

@@ -101,6 +101,8 @@ struct sync_report {
 	long connects;       /* new connections to the backend it made */
 	long long repushed;  /* entries the backend had lost, sent again
 				(app/sync/sync-repush.h) */
+	long long unlock_fails;  /* failed unlocks reported to the backend
+				    (app/sync/sync-unlock-report.h) */
 };
 
 /*
