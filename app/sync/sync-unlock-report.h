@@ -7,16 +7,16 @@
 #define OD_SYNC_UNLOCK_REPORT_H
 
 #include "app/shop/shop.h"
-#include "app/sync/backend-call.h"
-#include "lib/err.h"
+#include "app/sync/sync.h"
+#include "net/tls-client.h"
 
 /*
- * Reports the store's record, if any, and removes it once the backend has
- * kept it; *reported is the count sent.  Never fails the sync: a backend
+ * Reports the store's record, if any, over client and removes it once the
+ * backend has kept it; rep->unlock_fails is the count sent.  Never fails the sync: a backend
  * that cannot take it now (unreachable, or older, without the route)
  * leaves the record for the next one.
  */
-void sync_unlock_report(struct shop *sh, const struct backend_call *bc,
-			long long *reported);
+void sync_unlock_report(struct shop *sh, struct tls_client *client,
+			struct sync_report *rep);
 
 #endif

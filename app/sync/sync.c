@@ -1302,9 +1302,7 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 				rc = people_sync(sh, j.client, &rep->people,
 						 err);
 			if (rc == OD_OK)
-				sync_unlock_report(sh, &(struct backend_call){
-					j.client, &j.resp, SYNC_TRIES, j.stop,
-					0 }, &rep->unlock_fails);
+				sync_unlock_report(sh, j.client, rep);
 			job_let_go(&j);
 		}
 	}
