@@ -197,6 +197,10 @@ install: all
 	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/orderdeskd.service.in \
 		> $(D)$(UNITDIR)/orderdeskd.service
 	chmod 0644 $(D)$(UNITDIR)/orderdeskd.service
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/orderdeskd-backup.service.in \
+		> $(D)$(UNITDIR)/orderdeskd-backup.service
+	chmod 0644 $(D)$(UNITDIR)/orderdeskd-backup.service
+	install -m 0644 dist/orderdeskd-backup.timer $(D)$(UNITDIR)/
 	install -m 0644 dist/sysusers.conf $(D)$(SYSUSERSDIR)/orderdesk.conf
 	install -m 0644 dist/tmpfiles.conf $(D)$(TMPFILESDIR)/orderdesk.conf
 	@# The administrator's settings are never overwritten.
@@ -209,6 +213,8 @@ install: all
 uninstall:
 	rm -f $(D)$(BINDIR)/orderdesk $(D)$(SBINDIR)/orderdeskd \
 		$(D)$(UNITDIR)/orderdeskd.service \
+		$(D)$(UNITDIR)/orderdeskd-backup.service \
+		$(D)$(UNITDIR)/orderdeskd-backup.timer \
 		$(D)$(SYSUSERSDIR)/orderdesk.conf \
 		$(D)$(TMPFILESDIR)/orderdesk.conf
 	for p in $(notdir $(MAN_PAGES)); do \

@@ -142,6 +142,9 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	shop_release(sh);
 	if (rc == OD_OK)
 		rc = sync_run(sh, &rep, err);
+	if (rc == OD_OK && rep.repushed > 0)
+		fprintf(c->out, "The backend had lost %lld entries (restored "
+			"from a backup?); sent them again.\n", rep.repushed);
 	if (rc == OD_OK && rep.waiting == 0)
 		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
 			"signed head is entry %lld, the same as this desk's.\n",
@@ -153,6 +156,9 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			rep.head, rep.waiting);
 	if (rc == OD_OK)
 		print_rekeys(c, &rep);
+	if (rc == OD_OK && rep.unlock_fails > 0)
+		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
+			"the backend's security events.\n", rep.unlock_fails);
 	/* A key bundle that can never be sent: said once, never a failure
 	 * (app/sync/people-sync.h). */
 	if (rc == OD_OK && rep.people.note[0] != '\0')

@@ -1,6 +1,7 @@
 /* backend-backup-read.c - reading, checking and restoring backups
  * (backend-backup.h). */
 #include "app/orderdeskd/backend-backup-internal.h"
+#include "app/orderdeskd/backend-backup-sig.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -204,7 +205,8 @@ static enum od_code in_db(int fd, gnutls_hmac_hd_t mac, unsigned long long len,
 /* The parts of a backup read before its store's copy. */
 static enum od_code in_head(int fd, gnutls_hmac_hd_t mac,
 			    uint8_t nonce[NONCE_LEN], struct buf *sealed,
-			    unsigned long long *db_len, struct od_err *err)
+			    unsigned long long *db_len, int *version,
+			    struct od_err *err)
 {
 	char magic[sizeof BACKEND_BACKUP_MAGIC - 1];
 	uint8_t n4[4], n8[8];
@@ -213,8 +215,10 @@ static enum od_code in_head(int fd, gnutls_hmac_hd_t mac,
 	char *p;
 
 	rc = in_mac(fd, mac, magic, sizeof magic, err);
-	if (rc == OD_OK && memcmp(magic, BACKEND_BACKUP_MAGIC,
-				  sizeof magic) != 0)
+	*version = rc == OD_OK && memcmp(magic, "orderdeskd-backup/1\n",
+					 sizeof magic) == 0 ? 1 : 2;
+	if (rc == OD_OK && *version == 2 &&
+	    memcmp(magic, BACKEND_BACKUP_MAGIC, sizeof magic) != 0)
 		return od_err_set(err, OD_E_INPUT, "this is not an orderdeskd "
 				  "backup (a desk's backup is restored with "
 				  "orderdesk restore)");
@@ -253,9 +257,10 @@ static enum od_code read_backup(const char *path,
 	gnutls_hmac_hd_t mac = NULL;
 	unsigned long long db_len = 0;
 	struct buf sealed;
+	uint8_t trailer[BKB_SIG_TRAILER];
 	unsigned diff = 0;
 	enum od_code rc;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), i, version = 0;
 
 	if (fd < 0)
 		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND :
@@ -267,13 +272,16 @@ static enum od_code read_backup(const char *path,
 					    sizeof key) < 0)
 		rc = od_err_set(err, OD_E_CRYPTO, "cannot start a MAC");
 	if (rc == OD_OK)
-		rc = in_head(fd, mac, nonce, &sealed, &db_len, err);
+		rc = in_head(fd, mac, nonce, &sealed, &db_len, &version, err);
 	if (rc == OD_OK)
 		rc = in_db(fd, mac, db_len, db_out, err);
 	if (mac != NULL)
 		gnutls_hmac_deinit(mac, want);
 	if (rc == OD_OK)
 		rc = in_mac(fd, NULL, tag, sizeof tag, err);
+	/* The signature (checked by bkb_verify_file) ends a "/2" backup. */
+	if (rc == OD_OK && version == 2)
+		rc = in_mac(fd, NULL, trailer, sizeof trailer, err);
 	if (rc == OD_OK && read(fd, &x, 1) != 0)
 		rc = od_err_set(err, OD_E_TAMPERED, "the backup has bytes "
 				"after its end: it is damaged");
@@ -485,11 +493,12 @@ enum od_code backend_restore(const char *dir, const char *path,
 			     struct backend_backup_report *rep,
 			     struct od_err *err)
 {
-	uint8_t key[STORE_KEY_LEN];
+	uint8_t key[STORE_KEY_LEN], pub[SIGKEY_PUB_LEN];
 	char tmp[4200], db[4200];
 	struct buf files;
 	struct stat st;
 	enum od_code rc;
+	int version;
 
 	memset(rep, 0, sizeof *rep);
 	snprintf(db, sizeof db, "%s/%s", dir, BACKEND_DB_FILE);
@@ -501,6 +510,11 @@ enum od_code backend_restore(const char *dir, const char *path,
 	if (rc == OD_OK && lstat(db, &st) == 0)
 		rc = od_err_set(err, OD_E_EXISTS, "%.200s already holds a "
 				"backend: restore into a new directory", dir);
+	/* Signed by this backend's head key (a "/1" backup is not signed). */
+	if (rc == OD_OK)
+		rc = bkb_pub_from_file(key_file, pub, err);
+	if (rc == OD_OK)
+		rc = bkb_verify_file(path, pub, NULL, &version, err);
 	if (rc == OD_OK)
 		rc = read_backup(path, key, tmp, &files, err);
 	if (rc == OD_OK)

@@ -14,6 +14,8 @@
 
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-backup-internal.h"
+#include "app/orderdeskd/backend-backup-sig.h"
+#include "app/orderdeskd/backend-cred.h"
 #include "lib/file.h"
 #include "lib/secret.h"
 
@@ -197,14 +199,16 @@ enum od_code backend_backup(const char *dir, const char *path,
 			    struct backend_backup_report *rep,
 			    struct od_err *err)
 {
-	uint8_t key[STORE_KEY_LEN];
+	uint8_t key[STORE_KEY_LEN], pub[SIGKEY_PUB_LEN];
 	char kf[4200], copy[4200], tmp[4200];
+	int version;
 	struct backend *b = NULL;
 	struct buf head;
 	enum od_code rc;
 
 	memset(rep, 0, sizeof *rep);
-	snprintf(kf, sizeof kf, "%s/%s", dir, BACKEND_KEY_FILE);
+	snprintf(kf, sizeof kf, "%s/%s", backend_key_dir(dir),
+		 BACKEND_KEY_FILE);
 	if (bkb_beside(copy, sizeof copy, path, ".db-copy") != 0 ||
 	    bkb_beside(tmp, sizeof tmp, path, ".tmp") != 0)
 		return od_err_set(err, OD_E_USAGE, "the backup's path is too "
@@ -218,11 +222,15 @@ enum od_code backend_backup(const char *dir, const char *path,
 		rc = backend_open(dir, 0, &b, err);
 	if (rc == OD_OK)
 		rc = store_copy_to(backend_store(b), copy, key, err);
-	backend_close(b);
 	if (rc == OD_OK)
 		rc = backup_head(dir, key, &head, &rep->files, err);
 	if (rc == OD_OK)
 		rc = write_file(tmp, &head, copy, key, err);
+	if (rc == OD_OK)
+		rc = bkb_sign_file(tmp, backend_head_key(b), err);
+	if (rc == OD_OK)
+		sigkey_public(backend_head_key(b), pub);
+	backend_close(b);
 	if (rc == OD_OK && rename(tmp, path) != 0)
 		rc = od_err_set(err, OD_E_IO, "cannot name the backup %.200s: "
 				"%s", path, strerror(errno));
@@ -233,6 +241,8 @@ enum od_code backend_backup(const char *dir, const char *path,
 	buf_free(&head);
 	if (rc == OD_OK)
 		rc = bkb_check_backup(path, key, rep, err);
+	if (rc == OD_OK)
+		rc = bkb_verify_file(path, pub, NULL, &version, err);
 	secret_wipe(key, sizeof key);
 	return rc;
 }

@@ -16,6 +16,7 @@
  *       the store)
  *   32-byte HMAC-SHA-256 over everything before it, under another key
  *       derived from the data key
+ *   the head key's public key and Ed25519 signature (backend-backup-sig.h)
  * backend.key is not in it: the backup is only as readable as that file,
  * which the administrator keeps a copy of apart from the backups, once
  * (it never changes).  With both, a new machine serves the same shop with
@@ -30,7 +31,7 @@
 
 #include "lib/err.h"
 
-#define BACKEND_BACKUP_MAGIC "orderdeskd-backup/1\n"
+#define BACKEND_BACKUP_MAGIC "orderdeskd-backup/2\n"  /* /1: unsigned */
 #define BACKEND_BACKUP_FILES_MAX (64 * 1024 * 1024)  /* all the files */
 
 /* What a backup holds, once checked. */

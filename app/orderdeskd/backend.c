@@ -1,6 +1,7 @@
 /* backend.c - opening a backend (its lock, keys and store) and closing it. */
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-internal.h"
+#include "app/orderdeskd/backend-cred.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,8 +25,8 @@ static enum od_code read_key_file(const char *dir,
 	size_t len = 0;
 	enum od_code rc;
 
-	rc = backend_read_small(dir, BACKEND_KEY_FILE, 512, 1, &text, &len,
-				err);
+	rc = backend_read_small(backend_key_dir(dir), BACKEND_KEY_FILE, 512,
+				1, &text, &len, err);
 	if (rc != OD_OK)
 		return rc;
 	if (len == want) {

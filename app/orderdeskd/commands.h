@@ -29,7 +29,7 @@ enum od_code verify_cmd(const char *dir, int argc, char **argv,
 			struct od_err *err);
 enum od_code key_cmd(const char *dir, int argc, char **argv,
 		     struct od_err *err);
-enum od_code backup_cmd(const char *dir, int argc, char **argv,
+enum od_code backup_file_cmd(const char *dir, int argc, char **argv,
 			struct od_err *err);
 enum od_code restore_cmd(const char *dir, int argc, char **argv,
 			 struct od_err *err);

@@ -48,6 +48,8 @@ static const struct {
 		"4f1c0b7d2e9a4c55a1e3d6b8c07f2a91", 5 },
 	[EVENT_DROPPED] = { "events-dropped",
 		"e2a94d1b6c3f4e8a9b0d7c5f1a2e3b64", 4 },
+	[EVENT_UNLOCK_FAILED] = { "unlock-failed",
+		"5b8e0c3f71d24a96b2f4e6a1d9c07b38", 4 },
 };
 
 #define ADDR_MAX   48

@@ -46,6 +46,7 @@ enum event_kind {
 	EVENT_LIMIT_TIME,        /* request_time */
 	EVENT_DESK_REVOKED,      /* `desk revoke` or `storefront revoke` */
 	EVENT_DROPPED,           /* events lost to a full queue */
+	EVENT_UNLOCK_FAILED,     /* failed unlocks a desk reported */
 	EVENT_KINDS
 };
 

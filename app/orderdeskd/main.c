@@ -25,6 +25,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "app/orderdeskd/backup-cmd.h"
 #include "app/orderdeskd/commands.h"
 #include "app/orderdeskd/events-cmd.h"
 #include "lib/file.h"
@@ -52,7 +53,8 @@ static const struct command commands[] = {
 	{ "key", key_cmd, "orderdeskd --dir DIR key" },
 	{ "events", events_cmd, "orderdeskd --dir DIR events [--since AGE] "
 	  "[--kind KIND] [--summary]" },
-	{ "backup", backup_cmd, "orderdeskd --dir DIR backup FILE" },
+	{ "backup", backup_file_cmd, "orderdeskd --dir DIR backup FILE | "
+	  "--into FOLDER --keep N" },
 	{ "restore", restore_cmd, "orderdeskd --dir NEWDIR restore --key "
 	  "BACKEND_KEY FILE" },
 };
@@ -67,7 +69,8 @@ static void usage(FILE *f)
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "%s%s\n", i == 0 ? "usage: " : "       ",
 			commands[i].usage);
-	fprintf(f, "       orderdeskd --version | --help\n");
+	fprintf(f, "       orderdeskd backup --check FILE --key VERIFIER_KEY\n"
+		"       orderdeskd --version | --help\n");
 }
 
 /* Runs the command argv[0] on dir. */
@@ -119,6 +122,8 @@ int main(int argc, char **argv)
 			return opt == 'h' ? 0 : 2;
 		}
 	}
+	if (dir == NULL && optind < argc && strcmp(argv[optind], "backup") == 0)
+		return backup_cmd_main(argc - optind, argv + optind);
 	if (dir == NULL || optind >= argc) {
 		fprintf(stderr, "orderdeskd: say --dir DIR and a command "
 			"(orderdeskd --help lists them)\n");

@@ -32,6 +32,7 @@ static const struct route routes[] = {
 	{ "POST", "/v1/orders", WHO_STOREFRONT, 0, backend_post_orders },
 	{ "GET", "/v1/checkpoint", WHO_DESK, 0, backend_get_checkpoint },
 	{ "POST", "/v1/cosignature", WHO_DESK, 0, backend_post_cosignature },
+	{ "POST", "/v1/unlock-failures", WHO_DESK, 0, backend_post_unlock_fails },
 	{ "GET", "/v1/proof/inclusion", WHO_DESK, 0, backend_get_inclusion },
 	{ "GET", "/v1/proof/consistency", WHO_DESK, 0,
 	  backend_get_consistency },

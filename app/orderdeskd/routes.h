@@ -58,4 +58,7 @@ unsigned backend_post_cosignature(const struct route_call *c);
 unsigned backend_get_inclusion(const struct route_call *c);
 unsigned backend_get_consistency(const struct route_call *c);
 
+/* backend-unlock-fails.c */
+unsigned backend_post_unlock_fails(const struct route_call *c);
+
 #endif

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "app/orderdeskd/backend-backup.h"
+#include "app/orderdeskd/backup-cmd.h"
 #include "app/orderdeskd/backend-proof.h"
 #include "app/import/import.h"
 #include "app/log/ledger.h"
@@ -152,16 +153,15 @@ enum od_code key_cmd(const char *dir, int argc, char **argv,
 }
 
 /* `backup FILE`: the whole backend, while it serves, checked once
- * written. */
-enum od_code backup_cmd(const char *dir, int argc, char **argv,
-			struct od_err *err)
+ * written; the forms with options are backup-cmd.c's. */
+enum od_code backup_file_cmd(const char *dir, int argc, char **argv,
+			     struct od_err *err)
 {
 	struct backend_backup_report rep;
 	enum od_code rc;
 
-	if (argc != 2)
-		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
-				  "backup FILE");
+	if (argc != 2 || argv[1][0] == '-')
+		return backup_cmd(dir, argc, argv, err);
 	rc = backend_backup(dir, argv[1], &rep, err);
 	if (rc == OD_OK)
 		printf("Wrote %s (%lld bytes): %lld log entries, every one "

@@ -23,6 +23,7 @@
 #include "app/shop/people-race.h"
 #include "app/shop/shop-internal.h"
 #include "app/shop/sync-key.h"
+#include "app/shop/unlock-fails.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -499,6 +500,8 @@ enum od_code shop_unlock(const char *dir, const char *user, const char *pass,
 		rc = keyslot_unlock(sh->slots, user, pass, pass_len,
 				    sh->data_key, seed, err);
 		sh->kdf_ms = monotonic_ms() - t0;
+		if (rc == OD_E_AUTH)
+			unlock_fails_note(dir);
 	}
 	if (rc == OD_OK)
 		rc = shop_take_key(sh, user, seed, err);

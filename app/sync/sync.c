@@ -19,6 +19,8 @@
 #include "app/shop/sync-key.h"
 #include "app/sync/sync-checkpoint.h"
 #include "app/sync/sync-rebase.h"
+#include "app/sync/sync-repush.h"
+#include "app/sync/sync-unlock-report.h"
 #include "app/sync/sync-verify.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -401,11 +403,9 @@ static enum od_code check_head(struct sync_job *j, json_t *o, struct head *h,
 	sigkey_pub_free(p);
 	buf_free(&text);
 	if (rc == OD_OK && h->seq < j->seen_seq)
-		rc = od_err_set(err, OD_E_TAMPERED, "the backend's log is "
-				"shorter (%lld entries) than it signed before "
-				"(%lld): history was removed; sync stopped and "
-				"nothing here was changed", h->seq,
-				j->seen_seq);
+		rc = sync_repush_rewind(j->sh, j->own_lock, h->seq, h->hash,
+					&j->seen_seq, j->seen_hash,
+					&j->rep->repushed, err);
 	return rc;
 }
 
@@ -1301,6 +1301,8 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 			if (rc == OD_OK)
 				rc = people_sync(sh, j.client, &rep->people,
 						 err);
+			if (rc == OD_OK)
+				sync_unlock_report(sh, j.client, rep);
 			job_let_go(&j);
 		}
 	}

@@ -99,6 +99,10 @@ struct sync_report {
 	struct people_report people;   /* slots taken, bundles sent */
 	struct sync_rekeys rekeys;     /* user.rekey pulled (sync-rebase.h) */
 	long connects;       /* new connections to the backend it made */
+	long long repushed;  /* entries the backend had lost, sent again
+				(app/sync/sync-repush.h) */
+	long long unlock_fails;  /* failed unlocks reported to the backend
+				    (app/sync/sync-unlock-report.h) */
 };
 
 /*

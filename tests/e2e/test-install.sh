@@ -48,6 +48,8 @@ want="755 usr/bin/orderdesk
 644 usr/share/man/man5/orderdeskd.conf.5
 644 usr/share/man/man8/orderdeskd.8
 644 usr/lib/systemd/system/orderdeskd.service
+644 usr/lib/systemd/system/orderdeskd-backup.service
+644 usr/lib/systemd/system/orderdeskd-backup.timer
 644 usr/lib/sysusers.d/orderdesk.conf
 644 usr/lib/tmpfiles.d/orderdesk.conf
 644 etc/orderdesk/orderdeskd.conf"
@@ -93,6 +95,24 @@ for key in "User=orderdesk" "StateDirectory=orderdesk" \
 	grep -qx "$key" "$UNIT" || not_ok "the unit lacks $key"
 done
 
+# --- the nightly backup: its service confined as well, its timer valid ------
+BUNIT="$DEST/usr/lib/systemd/system/orderdeskd-backup.service"
+check "the backup service runs the installed orderdeskd's backup --keep" \
+	grep -q "^ExecStart=/usr/sbin/orderdeskd --dir /var/lib/orderdesk backup --into /var/backups/orderdesk --keep 14\$" "$BUNIT"
+sed "s|/usr/sbin/orderdeskd|$DEST/usr/sbin/orderdeskd|" "$BUNIT" \
+	> "$T/unit/orderdeskd-backup.service"
+cp "$DEST/usr/lib/systemd/system/orderdeskd-backup.timer" "$T/unit/"
+systemd-analyze verify --man=no "$T/unit/orderdeskd-backup.service" \
+	"$T/unit/orderdeskd-backup.timer" > "$T/verify" 2>&1
+check "systemd-analyze verify the backup service and timer: no message ($(head -c 200 "$T/verify"))" \
+	test $? -eq 0 -a ! -s "$T/verify"
+systemd-analyze security --offline=true "$BUNIT" > "$T/security" 2>&1
+score=$(sed -n 's/.*Overall exposure level for orderdeskd-backup.service: \([0-9.]*\) .*/\1/p' "$T/security")
+check "systemd-analyze security scores the backup service ${score:-(no score)}: 2.0 or less" \
+	awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+check "the timer starts it nightly, catching up a missed night" \
+	grep -qx "OnCalendar=\*-\*-\* 03:15:00" "$T/unit/orderdeskd-backup.timer"
+
 # --- its user and state directory, made by systemd's own tools --------------
 systemd-sysusers --root="$DEST" > /dev/null 2>&1
 check "systemd-sysusers makes the user orderdesk from it" \
@@ -101,6 +121,8 @@ systemd-tmpfiles --root="$DEST" --create > /dev/null 2>&1
 uid=$(awk -F: '$1 == "orderdesk" { print $3 }' "$DEST/etc/passwd")
 check "systemd-tmpfiles makes /var/lib/orderdesk 0700, orderdesk's" \
 	test "$(stat -c '%a %u' "$DEST/var/lib/orderdesk" 2>&1)" = "700 ${uid:-none}"
+check "and /var/backups/orderdesk 0700, orderdesk's, for the timer's backups" \
+	test "$(stat -c '%a %u' "$DEST/var/backups/orderdesk" 2>&1)" = "700 ${uid:-none}"
 rm -rf "$DEST/var" "$DEST/etc/passwd" "$DEST/etc/group" "$DEST/etc/shadow" \
 	"$DEST/etc/.pwd.lock" \
 	"$DEST/etc/gshadow"

@@ -11,7 +11,10 @@ before=$(store_digest)
 od "wrong passphrase" list
 expect_fail "a wrong passphrase is refused" 3 "wrong passphrase for owner"
 check "a wrong passphrase leaves every file byte for byte as it was" \
-	test "$before" = "$(store_digest)"
+	test "$before" = "$(store_digest | grep -v ' \./unlock-failures$')"
+check "and only adds the failed-unlock record (count 1, no passphrase)" \
+	bash -c "grep -qx 'count 1' '$STORE/unlock-failures' &&
+		! grep -q 'wrong passphrase' '$STORE/unlock-failures'"
 od_as nobody "$OWNER_PASS" list
 expect_fail "an unknown user is refused" 3 "nobody"
 

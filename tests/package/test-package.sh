@@ -49,6 +49,8 @@ check "orderdesk holds the desk and its pages" test "$(files orderdesk)" = \
 check "orderdeskd holds the backend, its pages, unit and settings" \
 	test "$(files orderdeskd)" = \
 "./etc/orderdesk/orderdeskd.conf
+./lib/systemd/system/orderdeskd-backup.service
+./lib/systemd/system/orderdeskd-backup.timer
 ./lib/systemd/system/orderdeskd.service
 ./usr/lib/sysusers.d/orderdesk.conf
 ./usr/lib/tmpfiles.d/orderdesk.conf
@@ -72,6 +74,8 @@ check "and /var/lib/orderdesk (systemd-tmpfiles --create orderdesk.conf)" \
 	grep -q 'systemd-tmpfiles .*--create orderdesk.conf' "$T/ctl/postinst"
 check "and enables orderdeskd.service" \
 	grep -q "deb-systemd-helper enable 'orderdeskd.service'" "$T/ctl/postinst"
+check "and the nightly orderdeskd-backup.timer" \
+	grep -q "deb-systemd-helper enable 'orderdeskd-backup.timer'" "$T/ctl/postinst"
 
 # --- dpkg installs it into a throwaway root ---------------------------------
 # dpkg --root with chrootless scripts: the postinst runs with DPKG_ROOT, as
