@@ -293,12 +293,43 @@ static enum od_code detach_copy(const char *path,
 	return rc;
 }
 
+/* Lays out the backup in out: the header, the slots, the database, the
+ * signer's signature over all that, and the data key's MAC over it all. */
+static enum od_code assemble(struct shop *sh, const struct buf *slots,
+			     const struct buf *db, struct buf *out,
+			     struct od_err *err)
+{
+	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
+	enum od_code rc;
+
+	rc = buf_addf(out, err, "%ssigner: %s\n", BACKUP_MAGIC, sh->user);
+	if (rc == OD_OK)
+		rc = put_be(out, slots->len, 4, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, slots->data, slots->len, err);
+	if (rc == OD_OK)
+		rc = put_be(out, db->len, 8, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, db->data, db->len, err);
+	if (rc == OD_OK &&
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, out->data, out->len, digest) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot hash the backup");
+	if (rc == OD_OK)
+		rc = sigkey_sign(sh->key, digest, sizeof digest, sig, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, sig, sizeof sig, err);
+	if (rc == OD_OK)
+		rc = backup_mac(sh->data_key, out->data, out->len, mac, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, mac, sizeof mac, err);
+	return rc;
+}
+
 enum od_code backup_write(struct shop *sh, const char *path,
 			  long long *bytes, struct od_err *err)
 {
 	struct buf out, slots, db, back;
 	struct backup_parts bp;
-	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
 	char *snap = NULL;
 	enum od_code rc;
 	int dir_fd = -1, wrote = 0;
@@ -321,27 +352,7 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	if (rc == OD_OK)
 		rc = slurp(sh->slots_path, 1 << 20, &slots, err);
 	if (rc == OD_OK)
-		rc = buf_addf(&out, err, "%ssigner: %s\n", BACKUP_MAGIC,
-			      sh->user);
-	if (rc == OD_OK)
-		rc = put_be(&out, slots.len, 4, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, slots.data, slots.len, err);
-	if (rc == OD_OK)
-		rc = put_be(&out, db.len, 8, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, db.data, db.len, err);
-	if (rc == OD_OK &&
-	    gnutls_hash_fast(GNUTLS_DIG_SHA256, out.data, out.len, digest) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot hash the backup");
-	if (rc == OD_OK)
-		rc = sigkey_sign(sh->key, digest, sizeof digest, sig, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, sig, sizeof sig, err);
-	if (rc == OD_OK)
-		rc = backup_mac(sh->data_key, out.data, out.len, mac, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, mac, sizeof mac, err);
+		rc = assemble(sh, &slots, &db, &out, err);
 	if (rc == OD_OK) {
 		rc = file_write_atomic(path, out.data, out.len, err);
 		wrote = rc == OD_OK;
