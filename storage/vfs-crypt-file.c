@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/file.h"
 #include "lib/secret.h"
 
 /* The fault hook: writes left before SQLITE_FULL, -1 for never. */
@@ -439,15 +440,9 @@ static const struct sqlite3_io_methods crypt_methods = {
  */
 static void crypt_precreate(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+	struct od_err ignore;
 
-	if (fd < 0)
-		return;
-	if (fchmod(fd, 0600) != 0)
-		sqlite3_log(SQLITE_WARNING, "odcrypt: cannot set mode 0600 "
-			    "on %s", path);
-	close(fd);
+	file_write_new(path, "", 0, &ignore);
 }
 
 /*

@@ -243,8 +243,6 @@ static void remove_tmp(const char *base)
 static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 				   struct od_err *err)
 {
-	int fd;
-
 	*dir_fd = open(sh->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*dir_fd < 0)
 		return od_err_set(err, OD_E_IO, "cannot open %s: %s", sh->dir,
@@ -257,13 +255,7 @@ static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	remove_tmp(*snap);
-	fd = open(*snap, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot write %s: %s", *snap,
-				  strerror(errno));
-	close(fd);
-	return OD_OK;
+	return file_write_new(*snap, "", 0, err);
 }
 
 /*

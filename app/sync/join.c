@@ -114,23 +114,12 @@ static enum od_code write_file(const char *dir, const char *name,
 			       const char *text, struct od_err *err)
 {
 	char path[4200];
-	size_t len = strlen(text);
-	enum od_code rc = OD_OK;
-	int fd;
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				  strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	if (close(fd) != 0 && rc == OD_OK)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	return rc;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    sizeof path)
+		return od_err_set(err, OD_E_USAGE, "the store directory's name "
+				  "is too long: %.200s", dir);
+	return file_write_new(path, text, strlen(text), err);
 }
 
 /* Removes dir/name (a file), ignoring its absence. */

@@ -15,28 +15,18 @@
 #include "app/sync/backend-call.h"
 #include "app/keys/pki.h"
 #include "lib/encode.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 #include "storage/store-sync.h"
 
-/* Writes b to dir/name (mode 0600). */
+/* Writes b to dir/name (mode 0600), replacing the last attach's. */
 static enum od_code write_pem(const struct buf *b, const char *dir,
 			      const char *name, struct od_err *err)
 {
 	char path[4200];
-	enum od_code rc = OD_OK;
-	int fd;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0 || write(fd, b->data, b->len) != (ssize_t)b->len ||
-	    fsync(fd) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	if (fd >= 0 && close(fd) != 0 && rc == OD_OK)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	return rc;
+	return file_write_atomic(path, b->data, b->len, err);
 }
 
 /*
