@@ -67,26 +67,7 @@ static enum od_code backup_mac(const uint8_t data_key[KEYSLOT_KEY_LEN],
 static enum od_code slurp(const char *path, long long cap, struct buf *b,
 			  struct od_err *err)
 {
-	char chunk[65536];
-	ssize_t n;
-	enum od_code rc = OD_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
-				  "cannot read %s: %s", path, strerror(errno));
-	b->cap = (size_t)cap;
-	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = od_err_set(err, OD_E_IO, "cannot read %s: %s",
-					path, strerror(errno));
-		else
-			rc = buf_add(b, chunk, (size_t)n, err);
-	}
-	close(fd);
-	return rc;
+	return file_read_capped(path, (size_t)cap, 0, b, err);
 }
 
 /* Appends an n-byte big-endian integer. */

@@ -19,28 +19,14 @@
 
 /* Reads the PEM file src (a certificate) into b, refusing anything else. */
 enum od_code sync_load_pem(const char *src, struct buf *b,
-			     struct od_err *err)
+			   struct od_err *err)
 {
-	char chunk[4096];
-	ssize_t n;
-	int fd;
-	enum od_code rc = OD_OK;
+	enum od_code rc = file_read_capped(src, PEM_MAX, 0, b, err);
 
-	fd = open(src, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot read %.200s: %s", src,
-				  strerror(errno));
-	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
-					src, strerror(errno));
-		else if (buf_add(b, chunk, (size_t)n, err) != OD_OK)
-			rc = od_err_set(err, OD_E_INPUT, "%.200s is too large "
-					"for a certificate", src);
-	}
-	close(fd);
+	/* Said as before: a file named on the command line that is not
+	 * there is an I/O failure to the caller, not a missing record. */
+	if (rc == OD_E_NOTFOUND)
+		err->code = rc = OD_E_IO;
 	if (rc == OD_OK && (b->data == NULL ||
 			    strncmp(b->data, "-----BEGIN ", 11) != 0))
 		rc = od_err_set(err, OD_E_INPUT, "%.200s is not a PEM "
