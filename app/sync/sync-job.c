@@ -2,15 +2,10 @@
  * held store, and the signed heads it checks. */
 #include "app/sync/sync-job.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/sync/backend-call.h"
 #include "app/log/wire.h"

@@ -2,15 +2,10 @@
  * what waits here on them. */
 #include "app/sync/sync-job.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/sync/sync-rebase.h"
 #include "app/sync/sync-verify.h"

@@ -1,15 +1,10 @@
 /* sync-push.c - push the outbox in batches and read the receipts. */
 #include "app/sync/sync-job.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/sync/backend-call.h"
 #include "lib/encode.h"

@@ -2,15 +2,10 @@
  * is pushed: by its CA, and by its log's first entry. */
 #include "app/sync/sync-job.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "app/log/statement.h"
 #include "app/keys/pki.h"

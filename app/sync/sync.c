@@ -3,15 +3,11 @@
 #include "app/sync/sync.h"
 #include "app/sync/sync-job.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "app/sync/sync-checkpoint.h"
 #include "lib/encode.h"
