@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
+#include "lib/secret.h"
+
 int file_write_all(int fd, const void *p, size_t n)
 {
 	const char *at = p;
@@ -76,8 +79,10 @@ enum od_code file_replace(const char *path, const void *p, size_t n,
 {
 	char *tmp = NULL;
 	enum od_code rc = OD_OK;
-	int fd, e;
+	int fd, e, ignored;
 
+	if (replaced == NULL)
+		replaced = &ignored;
 	*replaced = 0;
 	if (asprintf(&tmp, "%s.part", path) < 0)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
@@ -114,12 +119,74 @@ out:
 	return rc;
 }
 
-enum od_code file_write_atomic(const char *path, const void *p, size_t n,
-			       struct od_err *err)
+enum od_code file_write_new(const char *path, const void *p, size_t n,
+			    struct od_err *err)
 {
-	int replaced;
+	int fd, e;
 
-	return file_replace(path, p, n, &replaced, err);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0) {
+		e = errno;
+		return od_err_set(err, e == EEXIST ? OD_E_EXISTS : OD_E_IO,
+				  "cannot write %.200s: %s", path, strerror(e));
+	}
+	e = fchmod(fd, 0600) != 0 ? errno : 0;
+	if (e == 0)
+		e = file_write_all(fd, p, n);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	if (e != 0)
+		unlink(path);   /* made here, just now: nobody else's */
+	if (e == 0)
+		e = file_sync_parent(path);
+	if (e == ENOSPC || e == EDQUOT)
+		return od_err_set(err, OD_E_NOSPACE, "cannot write %.200s: the "
+				  "disk is full; free some space and try again",
+				  path);
+	if (e != 0)
+		return od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
+				  strerror(e));
+	return OD_OK;
+}
+
+enum od_code file_read_capped(const char *path, size_t max, int nofollow,
+			      struct buf *b, struct od_err *err)
+{
+	char chunk[4096];
+	enum od_code rc = OD_OK;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	/* O_NONBLOCK: a FIFO's open must not wait for a writer (it is refused
+	 * below); on a regular file it changes nothing. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+		  (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
+				  "cannot read %.200s: %s", path,
+				  strerror(errno));
+	/* A FIFO or a device would block or never end. */
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		rc = od_err_set(err, OD_E_IO, "cannot read %.200s: not a "
+				"regular file", path);
+	b->cap = b->len + max;
+	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
+					path, strerror(errno));
+		else if ((rc = buf_add(b, chunk, (size_t)n, err)) == OD_E_INPUT)
+			rc = od_err_set(err, OD_E_INPUT, "%.200s is larger than "
+					"%zu bytes", path, max);
+	}
+	secret_wipe(chunk, sizeof chunk);
+	close(fd);
+	return rc;
 }
 
 void file_remove_db_companions(const char *db_path)

@@ -23,20 +23,42 @@ int file_sync_parent(const char *path);
 int file_sync_dir(const char *dir);
 
 /*
- * Replaces path with p[0..n) as above (through "PATH.part").  A full disk
- * gives OD_E_NOSPACE, other failures OD_E_IO, naming path; on failure path
- * is as it was and no temporary file is left.
- */
-enum od_code file_write_atomic(const char *path, const void *p, size_t n,
-			       struct od_err *err);
-
-/*
- * file_write_atomic, saying whether path was replaced: *replaced is 1 once
- * the rename happened, even if the directory's sync then failed (path
- * holds the new bytes, an error is still returned).
+ * The one atomic replace: path gets p[0..n) as above (through
+ * "PATH.part").  A full disk gives OD_E_NOSPACE, other failures OD_E_IO,
+ * naming path; on failure path is as it was and no temporary file is
+ * left.  *replaced (if not NULL) is 1 once the rename happened, even if
+ * the directory's sync then failed (path holds the new bytes, an error is
+ * still returned).
  */
 enum od_code file_replace(const char *path, const void *p, size_t n,
 			  int *replaced, struct od_err *err);
+
+/* file_replace for a caller that need not know (one implementation). */
+#define file_write_atomic(path, p, n, err) \
+	file_replace((path), (p), (n), NULL, (err))
+
+/*
+ * The one writer of a new private file: creates path, which must not
+ * exist (not even as a symlink), mode 0600 whatever the umask, writes
+ * p[0..n), fsyncs it and its directory.  An existing path gives
+ * OD_E_EXISTS, a full disk OD_E_NOSPACE, anything else OD_E_IO, each
+ * "cannot write PATH: why"; after a failure past the create, the partial
+ * file is removed.
+ */
+enum od_code file_write_new(const char *path, const void *p, size_t n,
+			    struct od_err *err);
+
+struct buf;
+
+/*
+ * The one capped reader: appends the whole regular file path to b (whose
+ * cap becomes b->len + max), refusing more than max bytes with OD_E_INPUT
+ * "PATH is larger than MAX bytes".  With nofollow, a symlink is refused
+ * (OD_E_IO).  Missing: OD_E_NOTFOUND; other failures OD_E_IO, naming
+ * path.  The bytes read pass through a buffer that is wiped (key files).
+ */
+enum od_code file_read_capped(const char *path, size_t max, int nofollow,
+			      struct buf *b, struct od_err *err);
 
 /*
  * Checks that dir, if it exists, is a directory of this user that nobody

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gnutls/gnutls.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,10 +94,18 @@ long tls_client_connects(const struct tls_client *c)
 	return c->connects;
 }
 
+/* curl_global_init's result, set once under curl_once. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_started = CURLE_FAILED_INIT;
+
+static void curl_start(void)
+{
+	curl_started = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
 enum od_code tls_client_new(const struct tls_client_config *cfg,
 			    struct tls_client **out, struct od_err *err)
 {
-	static int global_done;
 	struct tls_client *c;
 
 	*out = NULL;
@@ -107,12 +116,12 @@ enum od_code tls_client_new(const struct tls_client_config *cfg,
 		return od_err_set(err, OD_E_USAGE, "the backend's pin must "
 				  "start with sha256// (orderdeskd init "
 				  "prints it)");
-	if (!global_done) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return od_err_set(err, OD_E_CRYPTO,
-					  "cannot start libcurl");
-		global_done = 1;
-	}
+	/* Once per process, whichever thread (the desk's sync thread, a
+	 * command) makes the first client: curl_global_init is not
+	 * thread-safe. */
+	pthread_once(&curl_once, curl_start);
+	if (curl_started != CURLE_OK)
+		return od_err_set(err, OD_E_CRYPTO, "cannot start libcurl");
 	c = calloc(1, sizeof *c);
 	if (c == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");

@@ -222,49 +222,19 @@ static enum od_code parse_root(struct keyslot_file *kf, const json_t *root,
 static enum od_code read_file(const struct keyslot_file *kf, struct buf *b,
 			      struct od_err *err)
 {
-	char chunk[4096];
 	struct stat st;
-	enum od_code code = OD_OK;
-	ssize_t got;
-	int fd;
+	enum od_code code;
 
-	fd = open(kf->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return od_err_set(err, OD_E_NOTFOUND,
-					  "no key file at %s", kf->path);
-		return od_err_set(err, OD_E_IO, "cannot open key file %s: %s",
-				  kf->path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		code = od_err_set(err, OD_E_IO, "cannot read key file %s: %s",
-				  kf->path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		code = damaged(kf, "not a regular file", err);
-		goto out;
-	}
-	for (;;) {
-		got = read(fd, chunk, sizeof chunk);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			code = od_err_set(err, OD_E_IO,
-					  "cannot read key file %s: %s",
-					  kf->path, strerror(errno));
-			goto out;
-		}
-		if (got == 0)
-			break;
-		code = buf_add(b, chunk, (size_t)got, err);
-		if (code == OD_E_INPUT)
-			code = damaged(kf, "larger than 1 MiB", err);
-		if (code != OD_OK)
-			goto out;
-	}
-out:
-	close(fd);
+	/* Said as the key file's own trouble (file_read_capped also refuses
+	 * it, should it change in between). */
+	if (stat(kf->path, &st) == 0 && !S_ISREG(st.st_mode))
+		return damaged(kf, "not a regular file", err);
+	code = file_read_capped(kf->path, KS_FILE_MAX, 0, b, err);
+	if (code == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_NOTFOUND, "no key file at %s",
+				  kf->path);
+	if (code == OD_E_INPUT)
+		return damaged(kf, "larger than 1 MiB", err);
 	return code;
 }
 

@@ -12,13 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/file.h"
 #include "lib/secret.h"
 
 /* The fault hook: writes left before SQLITE_FULL, -1 for never. */
 static atomic_long crypt_fault_left = -1;
 
-static const struct sqlite3_io_methods crypt_db_methods;
-static const struct sqlite3_io_methods crypt_wal_methods;
+static const struct sqlite3_io_methods crypt_methods;
 
 /* Counts one write against the fault hook; SQLITE_FULL once it runs out. */
 static int crypt_fault(void)
@@ -394,31 +394,29 @@ static int crypt_shm_unmap(sqlite3_file *pf, int del)
 }
 
 /* Version 2: no xFetch/xUnfetch, so SQLite never maps the file. */
-static const struct sqlite3_io_methods crypt_db_methods = {
-	.iVersion = 2,
-	.xClose = crypt_close,
-	.xRead = crypt_db_read,
-	.xWrite = crypt_db_write,
-	.xTruncate = crypt_truncate,
-	.xSync = crypt_sync,
-	.xFileSize = crypt_file_size,
-	.xLock = crypt_lock,
-	.xUnlock = crypt_unlock,
-	.xCheckReservedLock = crypt_check_reserved,
-	.xFileControl = crypt_file_control,
-	.xSectorSize = crypt_sector_size,
-	.xDeviceCharacteristics = crypt_device_chars,
-	.xShmMap = crypt_shm_map,
-	.xShmLock = crypt_shm_lock,
-	.xShmBarrier = crypt_shm_barrier,
-	.xShmUnmap = crypt_shm_unmap,
-};
+/* A read or a write, by the kind of file: pages of the database, frames
+ * of the WAL. */
+static int crypt_read(sqlite3_file *pf, void *buf, int amt, sqlite3_int64 off)
+{
+	return ((struct crypt_file *)pf)->kind == CRYPT_DB ?
+		crypt_db_read(pf, buf, amt, off) :
+		crypt_wal_read(pf, buf, amt, off);
+}
 
-static const struct sqlite3_io_methods crypt_wal_methods = {
+static int crypt_write(sqlite3_file *pf, const void *buf, int amt,
+		       sqlite3_int64 off)
+{
+	return ((struct crypt_file *)pf)->kind == CRYPT_DB ?
+		crypt_db_write(pf, buf, amt, off) :
+		crypt_wal_write(pf, buf, amt, off);
+}
+
+/* One table for both kinds of file (SQLite asks nothing else of it). */
+static const struct sqlite3_io_methods crypt_methods = {
 	.iVersion = 2,
 	.xClose = crypt_close,
-	.xRead = crypt_wal_read,
-	.xWrite = crypt_wal_write,
+	.xRead = crypt_read,
+	.xWrite = crypt_write,
 	.xTruncate = crypt_truncate,
 	.xSync = crypt_sync,
 	.xFileSize = crypt_file_size,
@@ -442,15 +440,9 @@ static const struct sqlite3_io_methods crypt_wal_methods = {
  */
 static void crypt_precreate(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		      0600);
+	struct od_err ignore;
 
-	if (fd < 0)
-		return;
-	if (fchmod(fd, 0600) != 0)
-		sqlite3_log(SQLITE_WARNING, "odcrypt: cannot set mode 0600 "
-			    "on %s", path);
-	close(fd);
+	file_write_new(path, "", 0, &ignore);
 }
 
 /*
@@ -478,7 +470,9 @@ int vc_file_open(sqlite3_vfs *real, const uint8_t *db_key,
 		db = (struct crypt_file *)sqlite3_database_file_object(name);
 		f->kind = CRYPT_WAL;
 		f->db = db;
-		key = db->base.pMethods == &crypt_db_methods ? db->key : NULL;
+		/* Only a database this VFS opened holds a key. */
+		key = db->base.pMethods == &crypt_methods &&
+		      db->kind == CRYPT_DB ? db->key : NULL;
 	} else {
 		sqlite3_log(SQLITE_CANTOPEN, "odcrypt: refusing to open a "
 			    "file of type 0x%x: it would not be encrypted",
@@ -503,8 +497,7 @@ int vc_file_open(sqlite3_vfs *real, const uint8_t *db_key,
 	}
 	if (f->kind == CRYPT_DB)
 		memcpy(f->key, key, VFS_CRYPT_KEY_LEN);
-	f->base.pMethods = f->kind == CRYPT_DB ? &crypt_db_methods
-					       : &crypt_wal_methods;
+	f->base.pMethods = &crypt_methods;
 	return SQLITE_OK;
 }
 

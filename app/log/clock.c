@@ -4,7 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-enum od_code clock_parse(const char *text, time_t *out, struct od_err *err)
+/*
+ * Parses a statement time "YYYY-MM-DDTHH:MM:SSZ" (already checked by the
+ * statement parser) into seconds since 1970.  Anything else: OD_E_INPUT.
+ */
+static enum od_code clock_parse(const char *text, time_t *out,
+				struct od_err *err)
 {
 	struct tm tm;
 	const char *end;

@@ -21,12 +21,6 @@
 /* How far two clocks of one shop may disagree: five minutes. */
 #define CLOCK_SKEW_SECONDS 300
 
-/*
- * Parses a statement time "YYYY-MM-DDTHH:MM:SSZ" (already checked by the
- * statement parser) into seconds since 1970.  Anything else: OD_E_INPUT.
- */
-enum od_code clock_parse(const char *text, time_t *out, struct od_err *err);
-
 /* Writes t as a statement time "YYYY-MM-DDTHH:MM:SSZ" into out[21]. */
 void clock_format(time_t t, char out[21]);
 

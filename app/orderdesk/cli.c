@@ -116,7 +116,61 @@ static int parse_seconds(const char *s, long max)
 	return (*end == '\0' && v >= 0 && v <= max) ? (int)v : -1;
 }
 
-int cli_main(int argc, char **argv, struct cli_desk *desk)
+/* What the global options said. */
+struct globals {
+	const char *store;
+	int idle;   /* the desk's idle lock: -1 for its default */
+	int every;  /* the desk's background sync: -1 for its default */
+};
+
+/* Reads one global option; -1 to go on, else the exit status. */
+static int global_option(int opt, char **argv, struct cli *c,
+			 struct globals *g)
+{
+	switch (opt) {
+	case 's':
+		g->store = optarg;
+		return -1;
+	case 'u':
+		c->user = optarg;
+		return -1;
+	case 'p':
+		c->pass_fd = parse_fd(optarg);
+		if (c->pass_fd >= 0)
+			return -1;
+		fprintf(stderr, "orderdesk: --passphrase-fd needs a file "
+			"descriptor number\n");
+		return 2;
+	case 'h':
+		print_help(stdout);
+		return 0;
+	case 'V':
+		printf("orderdesk %s\n", OD_VERSION);
+		return 0;
+	case 'i':
+		g->idle = parse_seconds(optarg, CLI_IDLE_MAX);
+		if (g->idle >= 0)
+			return -1;
+		fprintf(stderr, "orderdesk: --idle-lock needs seconds from 0 "
+			"(never) to %d\n", CLI_IDLE_MAX);
+		return 2;
+	case 'e':
+		g->every = parse_seconds(optarg, CLI_SYNC_EVERY_MAX);
+		if (g->every >= 1)
+			return -1;
+		fprintf(stderr, "orderdesk: --sync-every needs seconds from 1 "
+			"to %d\n", CLI_SYNC_EVERY_MAX);
+		return 2;
+	default:
+		fprintf(stderr, "orderdesk: unknown or incomplete option %s; "
+			"see `orderdesk --help`\n", printable(argv[optind - 1]));
+		return 2;
+	}
+}
+
+/* Reads the global options; -1 to go on, else the exit status. */
+static int global_options(int argc, char **argv, struct cli *c,
+			  struct globals *g)
 {
 	static const struct option opts[] = {
 		{ "store", required_argument, NULL, 's' },
@@ -128,126 +182,99 @@ int cli_main(int argc, char **argv, struct cli_desk *desk)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli c = { NULL, NULL, -1, stdout };
-	int idle = -1;   /* the desk's idle lock: -1 for its default */
-	int every = -1;  /* the desk's background sync: -1 for its default */
+	int opt, status = -1;
+
+	opterr = 0;  /* we say what is wrong ourselves, on one line */
+	/* "+": stop at the command name; its own options are its own. */
+	while (status < 0 &&
+	       (opt = getopt_long(argc, argv, "+s:u:p:h", opts, NULL)) != -1)
+		status = global_option(opt, argv, c, g);
+	return status;
+}
+
+/* No command: the desk's screens, which need a terminal. */
+static int start_desk(const struct globals *g, const struct cli *c,
+		      struct cli_desk *desk)
+{
 	struct od_err err;
-	const char *store = NULL;
+	char *dir = NULL;
+
+	od_err_clear(&err);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "orderdesk: the desk needs a terminal; give a "
+			"command (orderdesk --help lists them)\n");
+		return 2;
+	}
+	if (g->store != NULL)
+		dir = strdup(g->store);
+	else
+		shop_default_dir(&dir, &err);
+	if (dir == NULL) {
+		fprintf(stderr, "orderdesk: %s\n", err.code ? err.msg :
+			"out of memory");
+		return err.code ? od_code_exit_status(err.code) : 1;
+	}
+	desk->store_dir = dir;
+	desk->user = c->user;
+	desk->idle_secs = g->idle;
+	desk->sync_every_s = g->every;
+	return CLI_DESK;
+}
+
+/* Runs the command argv[0] from the table; err says how it went. */
+static void run_command(struct cli *c, int argc, char **argv,
+			struct od_err *err)
+{
 	size_t i;
-	int opt;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[0], commands[i]->name) == 0)
+			break;
+	if (i == NCOMMANDS) {
+		od_err_set(err, OD_E_USAGE, "unknown command %s; see "
+			   "`orderdesk --help`", argv[0]);
+		return;
+	}
+	optind = 0;  /* glibc: restart getopt for the command */
+	/* err may hold a failure that was handled along the way: only the
+	 * command's result says whether it failed. */
+	if (commands[i]->run(c, argc, argv, err) == OD_OK) {
+		od_err_clear(err);
+		cli_flush(c, err);
+	} else if (err->code == OD_OK) {
+		od_err_set(err, OD_E_INTERNAL, "%s failed", commands[i]->name);
+	}
+}
+
+int cli_main(int argc, char **argv, struct cli_desk *desk)
+{
+	struct globals g = { NULL, -1, -1 };
+	struct cli c = { NULL, NULL, -1, stdout };
+	struct od_err err;
+	int status;
 
 	harden_process();
 	od_err_clear(&err);
-	opterr = 0;  /* we say what is wrong ourselves, on one line */
-	/* "+": stop at the command name; its own options are its own. */
-	while ((opt = getopt_long(argc, argv, "+s:u:p:h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			store = optarg;
-			break;
-		case 'u':
-			c.user = optarg;
-			break;
-		case 'p':
-			c.pass_fd = parse_fd(optarg);
-			if (c.pass_fd < 0) {
-				fprintf(stderr, "orderdesk: --passphrase-fd "
-					"needs a file descriptor number\n");
-				return 2;
-			}
-			break;
-		case 'h':
-			print_help(stdout);
-			return 0;
-		case 'V':
-			printf("orderdesk %s\n", OD_VERSION);
-			return 0;
-		case 'i':
-			idle = parse_seconds(optarg, CLI_IDLE_MAX);
-			if (idle < 0) {
-				fprintf(stderr, "orderdesk: --idle-lock needs "
-					"seconds from 0 (never) to %d\n",
-					CLI_IDLE_MAX);
-				return 2;
-			}
-			break;
-		case 'e':
-			every = parse_seconds(optarg, CLI_SYNC_EVERY_MAX);
-			if (every < 1) {
-				fprintf(stderr, "orderdesk: --sync-every needs "
-					"seconds from 1 to %d\n",
-					CLI_SYNC_EVERY_MAX);
-				return 2;
-			}
-			break;
-		default:
-			fprintf(stderr, "orderdesk: unknown or incomplete "
-				"option %s; see `orderdesk --help`\n",
-				printable(argv[optind - 1]));
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		/* No command: the desk's screens, which need a terminal. */
-		char *dir = NULL;
-
-		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-			fprintf(stderr, "orderdesk: the desk needs a terminal;"
-				" give a command (orderdesk --help lists "
-				"them)\n");
-			return 2;
-		}
-		if (store != NULL)
-			dir = strdup(store);
-		else
-			shop_default_dir(&dir, &err);
-		if (dir == NULL) {
-			fprintf(stderr, "orderdesk: %s\n", err.code ? err.msg :
-				"out of memory");
-			return err.code ? od_code_exit_status(err.code) : 1;
-		}
-		desk->store_dir = dir;
-		desk->user = c.user;
-		desk->idle_secs = idle;
-		desk->sync_every_s = every;
-		return CLI_DESK;
-	}
-	if (idle >= 0 || every >= 0) {
+	status = global_options(argc, argv, &c, &g);
+	if (status >= 0)
+		return status;
+	if (optind >= argc)
+		return start_desk(&g, &c, desk);
+	if (g.idle >= 0 || g.every >= 0) {
 		fprintf(stderr, "orderdesk: %s is for the desk; give it "
-			"without a command\n", idle >= 0 ? "--idle-lock" :
+			"without a command\n", g.idle >= 0 ? "--idle-lock" :
 			"--sync-every");
 		return 2;
 	}
-	if (store != NULL) {
-		c.store_dir = strdup(store);
+	if (g.store != NULL) {
+		c.store_dir = strdup(g.store);
 		if (c.store_dir == NULL)
 			od_err_set(&err, OD_E_NOMEM, "out of memory");
 	} else {
 		shop_default_dir(&c.store_dir, &err);
 	}
-	for (i = 0; err.code == OD_OK && i < NCOMMANDS; i++) {
-		if (strcmp(argv[optind], commands[i]->name) != 0)
-			continue;
-		argv += optind;
-		argc -= optind;
-		optind = 0;  /* glibc: restart getopt for the command */
-		/* err may hold a failure that was handled along the way: only
-		 * the command's result says whether it failed. */
-		if (commands[i]->run(&c, argc, argv, &err) == OD_OK) {
-			od_err_clear(&err);
-			cli_flush(&c, &err);
-		} else if (err.code == OD_OK) {
-			od_err_set(&err, OD_E_INTERNAL, "%s failed",
-				   commands[i]->name);
-		}
-		break;
-	}
-	if (err.code == OD_OK && i == NCOMMANDS) {
-		fprintf(stderr, "orderdesk: unknown command %s; see "
-			"`orderdesk --help`\n", printable(argv[optind]));
-		free(c.store_dir);
-		return 2;
-	}
+	if (err.code == OD_OK)
+		run_command(&c, argc - optind, argv + optind, &err);
 	free(c.store_dir);
 	if (err.code != OD_OK) {
 		fprintf(stderr, "orderdesk: %s\n", printable(err.msg));

@@ -46,11 +46,34 @@ extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own
- * currency into minor units (cmd-pay.c; pay and refund share it).
+ * currency into minor units (cli-money.c; pay and refund share it).
  */
 enum od_code cli_order_amount(struct shop *sh, const char *number,
 			      const char *text, long long *minor,
 			      char currency[4], struct od_err *err);
+
+/* The options of pay and refund, as typed (cli-money.c). */
+enum { CLI_MONEY_METHOD = 1, CLI_MONEY_REASON = 2, CLI_MONEY_ITEMS = 4 };  /* bits */
+
+struct cli_money {
+	const char *number;    /* the order */
+	const char *amount;    /* --amount, required */
+	const char *method;    /* --method, "other" if not given */
+	const char *reason;    /* --reason, required if taken */
+	const char *ref;       /* --reference, or NULL */
+	char **items;          /* --item SKU:QTY ..., nitems of them */
+	size_t nitems;
+};
+
+/*
+ * Reads NUMBER --amount A [--reference TEXT] and the options in takes
+ * (CLI_MONEY_*); anything else gives cmd's usage.  m->items is freed by
+ * cli_money_free.
+ */
+enum od_code cli_money_args(const struct cli_command *cmd, unsigned takes,
+			    int argc, char **argv, struct cli_money *m,
+			    struct od_err *err);
+void cli_money_free(struct cli_money *m);
 
 /* The longest the desk's own options may ask for, in seconds. */
 #define CLI_IDLE_MAX 86400        /* --idle-lock: the longest idle lock */

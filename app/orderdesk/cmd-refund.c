@@ -6,7 +6,6 @@
  */
 #include "app/orderdesk/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,61 +58,36 @@ static enum od_code refund_fields(struct statement *st, long long minor,
 static enum od_code cmd_refund(struct cli *c, int argc, char **argv,
 			       struct od_err *err)
 {
-	static const struct option opts[] = {
-		{ "amount", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'w' },
-		{ "item", required_argument, NULL, 'i' },
-		{ "reference", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *amount = NULL, *reason = NULL, *ref = NULL;
-	char **items = calloc((size_t)argc, sizeof *items);
 	char money[48], currency[4];
+	struct cli_money m;
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
 	long long minor = 0, seq = 0;
-	size_t nitems = 0;
-	enum od_code rc = OD_OK;
-	int opt;
+	enum od_code rc;
 
-	if (items == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	while (rc == OD_OK &&
-	       (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'a')
-			amount = optarg;
-		else if (opt == 'w')
-			reason = optarg;
-		else if (opt == 'i')
-			items[nitems++] = optarg;
-		else if (opt == 'r')
-			ref = optarg;
-		else
-			rc = cli_usage(&cmd_refund_entry, err);
-	}
-	if (rc == OD_OK && (amount == NULL || reason == NULL ||
-			    optind + 1 != argc))
-		rc = cli_usage(&cmd_refund_entry, err);
+	rc = cli_money_args(&cmd_refund_entry, CLI_MONEY_REASON |
+			    CLI_MONEY_ITEMS, argc, argv, &m, err);
 	if (rc == OD_OK)
 		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
 	if (rc == OD_OK)
-		rc = cli_order_amount(sh, argv[optind], amount, &minor,
+		rc = cli_order_amount(sh, m.number, m.amount, &minor,
 				      currency, err);
 	if (rc == OD_OK)
-		rc = shop_statement(sh, STMT_PAYMENT_REFUND, argv[optind],
+		rc = shop_statement(sh, STMT_PAYMENT_REFUND, m.number,
 				    &st, err);
 	if (rc == OD_OK)
-		rc = refund_fields(st, minor, reason, items, nitems, ref, err);
+		rc = refund_fields(st, minor, m.reason, m.items,
+				   m.nitems, m.ref, err);
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK) {
 		format_money(minor, currency, money, sizeof money);
 		fprintf(c->out, "Order %s: %s refunded, signed by %s (log "
-			"entry %lld).\n", argv[optind], money, sh->user, seq);
+			"entry %lld).\n", m.number, money, sh->user, seq);
 	}
 	statement_free(st);
 	shop_close(sh);
-	free(items);
+	cli_money_free(&m);
 	return rc;
 }
 

@@ -80,8 +80,11 @@ static void print_rekeys(struct cli *c, const struct sync_report *rep)
 			"passphrase changes set aside)" : "");
 }
 
-static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
-			     struct od_err *err)
+/* Reads sync's options: an attach (all five), a storefront to approve
+ * (--approve-storefront NAME --key KEY), or none. */
+static enum od_code sync_args(int argc, char **argv, struct sync_attach *a,
+			      const char **storefront, int *attach,
+			      struct od_err *err)
 {
 	static const struct option opts[] = {
 		{ "backend", required_argument, NULL, 'b' },
@@ -92,44 +95,94 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 		{ "approve-storefront", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *storefront = NULL;
-	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL, NULL };
-	struct sync_report rep;
-	struct shop *sh = NULL;
-	enum od_code rc;
 	int opt, given = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		given++;
 		if (opt == 's') {
-			storefront = optarg;
+			*storefront = optarg;
 			given--;
 		} else if (opt == 'b')
-			a.url = optarg;
+			a->url = optarg;
 		else if (opt == 'p')
-			a.pin = optarg;
+			a->pin = optarg;
 		else if (opt == 'a')
-			a.ca = optarg;
+			a->ca = optarg;
 		else if (opt == 'c')
-			a.cert = optarg;
+			a->cert = optarg;
 		else if (opt == 'k')
-			a.key = optarg;
+			a->key = optarg;
 		else
 			return cli_usage(&cmd_sync_entry, err);
 	}
 	/* --approve-storefront NAME --key KEY: the key is the storefront's
 	 * signing key, not an attach; --key alone is an attach's. */
-	if (storefront != NULL) {
-		if (given != 1 || a.key == NULL)
+	if (*storefront != NULL) {
+		if (given != 1 || a->key == NULL)
 			return cli_usage(&cmd_sync_entry, err);
 		given = 0;
 	}
-	if (optind != argc || (given != 0 && (a.url == NULL || a.pin == NULL ||
-					      a.ca == NULL || a.cert == NULL ||
-					      a.key == NULL)))
+	if (optind != argc || (given != 0 && (a->url == NULL ||
+					      a->pin == NULL ||
+					      a->ca == NULL ||
+					      a->cert == NULL ||
+					      a->key == NULL)))
 		return cli_usage(&cmd_sync_entry, err);
+	*attach = given != 0;
+	return OD_OK;
+}
+
+/* Says how a sync went, and lists the conflicts it set aside. */
+static enum od_code print_report(struct cli *c, struct shop *sh,
+				 const struct sync_report *rep,
+				 struct od_err *err)
+{
+	if (rep->repushed > 0)
+		fprintf(c->out, "The backend had lost %lld entries (restored "
+			"from a backup?); sent them again.\n", rep->repushed);
+	if (rep->waiting == 0)
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld, the same as this desk's.\n",
+			rep->pushed, rep->pulled, rep->head);
+	else
+		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
+			"signed head is entry %lld; %lld statements signed "
+			"meanwhile still wait.\n", rep->pushed, rep->pulled,
+			rep->head, rep->waiting);
+	print_rekeys(c, rep);
+	if (rep->unlock_fails > 0)
+		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
+			"the backend's security events.\n", rep->unlock_fails);
+	/* A key bundle that can never be sent: said once, never a failure
+	 * (app/sync/people-sync.h). */
+	if (rep->people.note[0] != '\0')
+		fprintf(c->out, "Note: %s%s.\n", rep->people.note,
+			rep->people.refused > 1 ? " (and others; sync again "
+			"to see them)" : "");
+	if (rep->conflicts == 0)
+		return OD_OK;
+	fprintf(c->out, "%lld of this desk's statements could not happen any "
+		"more and were set aside (orderdesk conflicts):\n",
+		rep->conflicts);
+	return sync_conflicts_each(sh, rep->first_conflict, print_conflict, c,
+				   err);
+}
+
+static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
+			     struct od_err *err)
+{
+	const char *storefront = NULL;
+	struct sync_attach a = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct sync_report rep;
+	struct shop *sh = NULL;
+	enum od_code rc;
+	int attach = 0;
+
+	rc = sync_args(argc, argv, &a, &storefront, &attach, err);
+	if (rc != OD_OK)
+		return rc;
 	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
-	if (rc == OD_OK && given != 0)
+	if (rc == OD_OK && attach)
 		rc = sync_attach(sh, &a, err);
 	if (rc == OD_OK && storefront != NULL) {
 		rc = approve_storefront(sh, storefront, a.key, err);
@@ -142,36 +195,8 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	shop_release(sh);
 	if (rc == OD_OK)
 		rc = sync_run(sh, &rep, err);
-	if (rc == OD_OK && rep.repushed > 0)
-		fprintf(c->out, "The backend had lost %lld entries (restored "
-			"from a backup?); sent them again.\n", rep.repushed);
-	if (rc == OD_OK && rep.waiting == 0)
-		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
-			"signed head is entry %lld, the same as this desk's.\n",
-			rep.pushed, rep.pulled, rep.head);
-	else if (rc == OD_OK)
-		fprintf(c->out, "Synced: pushed %lld, pulled %lld; the backend's "
-			"signed head is entry %lld; %lld statements signed "
-			"meanwhile still wait.\n", rep.pushed, rep.pulled,
-			rep.head, rep.waiting);
 	if (rc == OD_OK)
-		print_rekeys(c, &rep);
-	if (rc == OD_OK && rep.unlock_fails > 0)
-		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
-			"the backend's security events.\n", rep.unlock_fails);
-	/* A key bundle that can never be sent: said once, never a failure
-	 * (app/sync/people-sync.h). */
-	if (rc == OD_OK && rep.people.note[0] != '\0')
-		fprintf(c->out, "Note: %s%s.\n", rep.people.note,
-			rep.people.refused > 1 ? " (and others; sync again "
-			"to see them)" : "");
-	if (rc == OD_OK && rep.conflicts > 0) {
-		fprintf(c->out, "%lld of this desk's statements could not "
-			"happen any more and were set aside (orderdesk "
-			"conflicts):\n", rep.conflicts);
-		rc = sync_conflicts_each(sh, rep.first_conflict,
-					 print_conflict, c, err);
-	}
+		rc = print_report(c, sh, &rep, err);
 	shop_close(sh);
 	return rc;
 }

@@ -54,23 +54,17 @@ static enum od_code read_pem(const char *dir, const char *name, char **out,
 			     struct od_err *err)
 {
 	char path[4096];
-	FILE *f;
-	long n;
+	struct buf b;
+	enum od_code rc;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (f == NULL)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
-				  "cannot read %s: %s", path, strerror(errno));
-	*out = calloc(1, 65537);
-	n = *out ? (long)fread(*out, 1, 65536, f) : -1;
-	fclose(f);
-	if (n <= 0) {
-		free(*out);
-		*out = NULL;
-		return od_err_set(err, OD_E_IO, "cannot read %s", path);
-	}
-	return OD_OK;
+	buf_init(&b, 65536);
+	rc = file_read_capped(path, 65536, 0, &b, err);
+	if (rc == OD_OK && b.len == 0)
+		rc = od_err_set(err, OD_E_IO, "cannot read %s", path);
+	*out = rc == OD_OK ? buf_take(&b) : NULL;
+	buf_free(&b);
+	return rc;
 }
 
 /* Writes dir/name from text (0600, atomically). */

@@ -16,33 +16,17 @@
 #include "app/keys/pki.h"
 #include "app/log/checkpoint.h"
 #include "lib/encode.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 
 /* Writes a new file dir/name (which must not exist) durably, mode 0600. */
 static enum od_code write_new(const char *dir, const char *name,
 			      const void *p, size_t len, struct od_err *err)
 {
-	char path[4096];
-	int fd;
+	char path[4096 + 256];  /* dir, '/', name: never cut */
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot create %.200s: %s",
-				  path, strerror(errno));
-	if (write(fd, p, len) != (ssize_t)len || fsync(fd) != 0) {
-		int e = errno;
-
-		close(fd);
-		return od_err_set(err, e == ENOSPC ? OD_E_NOSPACE : OD_E_IO,
-				  "cannot write %.200s: %s", path,
-				  strerror(e));
-	}
-	if (close(fd) != 0)
-		return od_err_set(err, OD_E_IO, "cannot write %.200s: %s",
-				  path, strerror(errno));
-	return OD_OK;
+	return file_write_new(path, p, len, err);
 }
 
 /* Writes both halves of a certificate as NAME.pem and NAME.key. */

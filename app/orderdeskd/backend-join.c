@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app/orderdeskd/routes.h"
+#include "lib/file.h"
 #include "lib/secret.h"
 
 #define META_JOIN    "join."       /* + the code's id: its record */
@@ -138,22 +139,7 @@ enum od_code backend_join_code(struct backend *b, long long ttl,
 static enum od_code write_new(const char *path, const char *text,
 			      struct od_err *err)
 {
-	size_t len = strlen(text);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		      O_CLOEXEC, 0600);
-	enum od_code rc = OD_OK;
-
-	if (fd < 0)
-		return od_err_set(err, errno == EEXIST ? OD_E_EXISTS : OD_E_IO,
-				  "cannot write %.200s: %s", path,
-				  strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	if (close(fd) != 0 && rc == OD_OK)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	return rc;
+	return file_write_new(path, text, strlen(text), err);
 }
 
 /*

@@ -67,26 +67,7 @@ static enum od_code backup_mac(const uint8_t data_key[KEYSLOT_KEY_LEN],
 static enum od_code slurp(const char *path, long long cap, struct buf *b,
 			  struct od_err *err)
 {
-	char chunk[65536];
-	ssize_t n;
-	enum od_code rc = OD_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
-				  "cannot read %s: %s", path, strerror(errno));
-	b->cap = (size_t)cap;
-	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = od_err_set(err, OD_E_IO, "cannot read %s: %s",
-					path, strerror(errno));
-		else
-			rc = buf_add(b, chunk, (size_t)n, err);
-	}
-	close(fd);
-	return rc;
+	return file_read_capped(path, (size_t)cap, 0, b, err);
 }
 
 /* Appends an n-byte big-endian integer. */
@@ -243,8 +224,6 @@ static void remove_tmp(const char *base)
 static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 				   struct od_err *err)
 {
-	int fd;
-
 	*dir_fd = open(sh->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (*dir_fd < 0)
 		return od_err_set(err, OD_E_IO, "cannot open %s: %s", sh->dir,
@@ -257,13 +236,7 @@ static enum od_code snapshot_start(struct shop *sh, char **snap, int *dir_fd,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	remove_tmp(*snap);
-	fd = open(*snap, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot write %s: %s", *snap,
-				  strerror(errno));
-	close(fd);
-	return OD_OK;
+	return file_write_new(*snap, "", 0, err);
 }
 
 /*
@@ -293,12 +266,43 @@ static enum od_code detach_copy(const char *path,
 	return rc;
 }
 
+/* Lays out the backup in out: the header, the slots, the database, the
+ * signer's signature over all that, and the data key's MAC over it all. */
+static enum od_code assemble(struct shop *sh, const struct buf *slots,
+			     const struct buf *db, struct buf *out,
+			     struct od_err *err)
+{
+	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
+	enum od_code rc;
+
+	rc = buf_addf(out, err, "%ssigner: %s\n", BACKUP_MAGIC, sh->user);
+	if (rc == OD_OK)
+		rc = put_be(out, slots->len, 4, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, slots->data, slots->len, err);
+	if (rc == OD_OK)
+		rc = put_be(out, db->len, 8, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, db->data, db->len, err);
+	if (rc == OD_OK &&
+	    gnutls_hash_fast(GNUTLS_DIG_SHA256, out->data, out->len, digest) < 0)
+		rc = od_err_set(err, OD_E_CRYPTO, "cannot hash the backup");
+	if (rc == OD_OK)
+		rc = sigkey_sign(sh->key, digest, sizeof digest, sig, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, sig, sizeof sig, err);
+	if (rc == OD_OK)
+		rc = backup_mac(sh->data_key, out->data, out->len, mac, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, mac, sizeof mac, err);
+	return rc;
+}
+
 enum od_code backup_write(struct shop *sh, const char *path,
 			  long long *bytes, struct od_err *err)
 {
 	struct buf out, slots, db, back;
 	struct backup_parts bp;
-	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
 	char *snap = NULL;
 	enum od_code rc;
 	int dir_fd = -1, wrote = 0;
@@ -321,27 +325,7 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	if (rc == OD_OK)
 		rc = slurp(sh->slots_path, 1 << 20, &slots, err);
 	if (rc == OD_OK)
-		rc = buf_addf(&out, err, "%ssigner: %s\n", BACKUP_MAGIC,
-			      sh->user);
-	if (rc == OD_OK)
-		rc = put_be(&out, slots.len, 4, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, slots.data, slots.len, err);
-	if (rc == OD_OK)
-		rc = put_be(&out, db.len, 8, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, db.data, db.len, err);
-	if (rc == OD_OK &&
-	    gnutls_hash_fast(GNUTLS_DIG_SHA256, out.data, out.len, digest) < 0)
-		rc = od_err_set(err, OD_E_CRYPTO, "cannot hash the backup");
-	if (rc == OD_OK)
-		rc = sigkey_sign(sh->key, digest, sizeof digest, sig, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, sig, sizeof sig, err);
-	if (rc == OD_OK)
-		rc = backup_mac(sh->data_key, out.data, out.len, mac, err);
-	if (rc == OD_OK)
-		rc = buf_add(&out, mac, sizeof mac, err);
+		rc = assemble(sh, &slots, &db, &out, err);
 	if (rc == OD_OK) {
 		rc = file_write_atomic(path, out.data, out.len, err);
 		wrote = rc == OD_OK;

@@ -22,47 +22,22 @@
 static enum od_code read_small(const char *path, char **out,
 			       struct od_err *err)
 {
-	char *b = malloc(SYNC_KEY_MAX + 1);
-	size_t len = 0;
-	ssize_t n;
-	enum od_code rc = OD_OK;
-	int fd;
+	struct buf b;
+	enum od_code rc;
 
 	*out = NULL;
-	if (b == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		rc = od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
-				"cannot read %.200s: %s", path,
-				strerror(errno));
-		goto out;
-	}
-	/* One byte past the cap tells a file that is too large. */
-	while (len <= SYNC_KEY_MAX &&
-	       (n = read(fd, b + len, SYNC_KEY_MAX + 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
-					path, strerror(errno));
-			break;
-		}
-		len += (size_t)n;
-	}
-	close(fd);
-	if (rc == OD_OK && (len > SYNC_KEY_MAX || memchr(b, '\0', len)))
+	buf_init(&b, SYNC_KEY_MAX);
+	rc = file_read_capped(path, SYNC_KEY_MAX, 1, &b, err);
+	if ((rc == OD_OK && memchr(b.data ? b.data : "", '\0', b.len)) ||
+	    rc == OD_E_INPUT)
 		rc = od_err_set(err, OD_E_INPUT, "%.200s is not a PEM private "
 				"key (too large, or binary)", path);
-out:
-	if (rc != OD_OK) {
-		secret_wipe(b, SYNC_KEY_MAX + 1);
-		free(b);
-		return rc;
-	}
-	b[len] = '\0';
-	*out = b;
-	return OD_OK;
+	if (rc == OD_OK)
+		rc = buf_adds(&b, "", err);   /* an empty file: "" */
+	if (rc == OD_OK)
+		*out = buf_take(&b);
+	buf_free(&b);   /* wiped */
+	return rc;
 }
 
 enum od_code sync_key_read_file(const char *path, const char *cert_pem,

@@ -2,7 +2,6 @@
 #include "app/sync/join.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,23 +113,12 @@ static enum od_code write_file(const char *dir, const char *name,
 			       const char *text, struct od_err *err)
 {
 	char path[4200];
-	size_t len = strlen(text);
-	enum od_code rc = OD_OK;
-	int fd;
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				  strerror(errno));
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	if (close(fd) != 0 && rc == OD_OK)
-		rc = od_err_set(err, OD_E_IO, "cannot write %.200s: %s", path,
-				strerror(errno));
-	return rc;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    sizeof path)
+		return od_err_set(err, OD_E_USAGE, "the store directory's name "
+				  "is too long: %.200s", dir);
+	return file_write_new(path, text, strlen(text), err);
 }
 
 /* Removes dir/name (a file), ignoring its absence. */
@@ -228,16 +216,84 @@ static enum od_code keep_bundle(const char *dir, json_t *ans,
 	return OD_OK;
 }
 
+/* The desk's name: given, or "desk-" and 8 random hex digits. */
+static enum od_code desk_name(const struct join_opts *o, char *desk,
+			      size_t size, struct od_err *err)
+{
+	unsigned char rnd[4];
+	char rnd_hex[9];
+	enum od_code rc;
+
+	if (o->desk_name != NULL) {
+		snprintf(desk, size, "%s", o->desk_name);
+		return OD_OK;
+	}
+	rc = sigkey_random(rnd, sizeof rnd, err);
+	if (rc != OD_OK)
+		return rc;
+	hex_encode(rnd, sizeof rnd, rnd_hex);
+	snprintf(desk, size, "desk-%s", rnd_hex);
+	return OD_OK;
+}
+
+/* The new store: founded by its owner (--owner) or empty, to be filled. */
+static enum od_code open_store(const struct join_opts *o, const char *shop,
+			       struct shop **sh, struct od_err *err)
+{
+	enum od_code rc;
+
+	if (o->owner == NULL)
+		return shop_create_joined(o->dir, sh, err);
+	rc = shop_init(o->dir, shop, o->owner, o->pass, o->pass_len, err);
+	if (rc == OD_OK)
+		rc = shop_unlock(o->dir, o->owner, o->pass, o->pass_len,
+				 SHOP_WRITE, sh, err);
+	return rc;
+}
+
+/* Attaches the new store to the backend with the bundle kept in
+ * DIR/.join, and syncs it once. */
+static enum od_code attach_and_sync(const struct join_opts *o,
+				    struct shop *sh, const char *key_pem,
+				    struct join_report *rep,
+				    struct od_err *err)
+{
+	char ca[4200], cert[4200];
+	struct sync_attach a;
+	struct sync_report srep;
+	enum od_code rc;
+
+	snprintf(ca, sizeof ca, "%s/%s/ca.pem", o->dir, JOIN_TMP);
+	snprintf(cert, sizeof cert, "%s/%s/desk.pem", o->dir, JOIN_TMP);
+	a.url = o->url;
+	a.pin = o->pin;
+	a.ca = ca;
+	a.cert = cert;
+	a.key = NULL;
+	a.key_pem = key_pem;
+	rc = sync_attach(sh, &a, err);
+	clean(o->dir, 0, 0);
+	if (rc == OD_OK)
+		rc = sync_run(sh, &srep, err);
+	if (rc != OD_OK)
+		return rc;
+	rep->entries = srep.head;
+	rep->people = keyslot_count(sh->slots);
+	if (rep->people == 0)
+		rc = od_err_set(err, OD_E_NOTFOUND, "the backend has no key "
+				"bundle of any person yet, so no one could sign "
+				"in here; ask the owner to run `orderdesk sync` "
+				"and then for a new code");
+	return rc;
+}
+
 enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 		      struct od_err *err)
 {
-	char desk[72], ca[4200], cert[4200], rnd_hex[9];
+	char desk[72], tmp[4200];
 	char *req_pem = NULL, *key_pem = NULL;
-	struct sync_attach a;
-	struct sync_report srep;
 	struct shop *sh = NULL;
 	struct stat st;
-	unsigned char rnd[4];
 	json_t *ans = NULL;
 	int existed = 0, wrote = 0;
 	enum od_code rc;
@@ -248,18 +304,12 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 		return rc;
 	/* A join killed after its code was spent leaves DIR/.join behind;
 	 * its key is of no use now, and it must not spend this code too. */
-	snprintf(ca, sizeof ca, "%s/%s", o->dir, JOIN_TMP);
-	if (lstat(ca, &st) == 0 && S_ISDIR(st.st_mode))
+	snprintf(tmp, sizeof tmp, "%s/%s", o->dir, JOIN_TMP);
+	if (lstat(tmp, &st) == 0 && S_ISDIR(st.st_mode))
 		clean(o->dir, 0, 0);
-	if (o->desk_name != NULL) {
-		snprintf(desk, sizeof desk, "%s", o->desk_name);
-	} else {
-		rc = sigkey_random(rnd, sizeof rnd, err);
-		if (rc != OD_OK)
-			return rc;
-		hex_encode(rnd, sizeof rnd, rnd_hex);
-		snprintf(desk, sizeof desk, "desk-%s", rnd_hex);
-	}
+	rc = desk_name(o, desk, sizeof desk, err);
+	if (rc != OD_OK)
+		return rc;
 	rc = pki_make_request(desk, &req_pem, &key_pem, err);
 	if (rc == OD_OK)
 		rc = post_join(o, desk, req_pem, &ans, err);
@@ -274,38 +324,9 @@ enum od_code join_run(const struct join_opts *o, struct join_report *rep,
 	rc = keep_bundle(o->dir, ans, err);
 	if (rc != OD_OK)
 		goto out;
-	if (o->owner != NULL) {
-		rc = shop_init(o->dir, rep->shop, o->owner, o->pass, o->pass_len,
-			       err);
-		if (rc == OD_OK)
-			rc = shop_unlock(o->dir, o->owner, o->pass, o->pass_len,
-					 SHOP_WRITE, &sh, err);
-	} else {
-		rc = shop_create_joined(o->dir, &sh, err);
-	}
-	if (rc != OD_OK)
-		goto out;
-	snprintf(ca, sizeof ca, "%s/%s/ca.pem", o->dir, JOIN_TMP);
-	snprintf(cert, sizeof cert, "%s/%s/desk.pem", o->dir, JOIN_TMP);
-	a.url = o->url;
-	a.pin = o->pin;
-	a.ca = ca;
-	a.cert = cert;
-	a.key = NULL;
-	a.key_pem = key_pem;
-	rc = sync_attach(sh, &a, err);
-	clean(o->dir, 0, 0);
+	rc = open_store(o, rep->shop, &sh, err);
 	if (rc == OD_OK)
-		rc = sync_run(sh, &srep, err);
-	if (rc != OD_OK)
-		goto out;
-	rep->entries = srep.head;
-	rep->people = keyslot_count(sh->slots);
-	if (rep->people == 0)
-		rc = od_err_set(err, OD_E_NOTFOUND, "the backend has no key "
-				"bundle of any person yet, so no one could sign "
-				"in here; ask the owner to run `orderdesk sync` "
-				"and then for a new code");
+		rc = attach_and_sync(o, sh, key_pem, rep, err);
 out:
 	shop_close(sh);
 	if (rc != OD_OK && wrote)

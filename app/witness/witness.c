@@ -35,24 +35,10 @@ struct witness {
 static enum od_code read_file(const char *path, size_t cap, struct buf *out,
 			      struct od_err *err)
 {
-	char chunk[4096];
-	ssize_t n;
-	enum od_code rc = OD_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	enum od_code rc;
 
-	if (fd < 0)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND : OD_E_IO,
-				  "cannot read %s: %s", path, strerror(errno));
 	buf_init(out, cap);
-	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		rc = n < 0 ? od_err_set(err, OD_E_IO, "cannot read %s: %s",
-					path, strerror(errno))
-			   : buf_add(out, chunk, (size_t)n, err);
-	}
-	close(fd);
-	secret_wipe(chunk, sizeof chunk);
+	rc = file_read_capped(path, cap, 1, out, err);
 	if (rc != OD_OK)
 		buf_free(out);
 	return rc;
