@@ -17,7 +17,6 @@
 #define MAC_LEN   32
 #define FILE_MAX  (1024 * 1024)     /* one file of the directory */
 #define DEPTH_MAX 3                 /* desks/NAME/desk.pem */
-#define KEY_TEXT_LEN (16 + 7 + 64 + 7 + 64 + 1)
 
 #define FILES_LABEL "orderdeskd-backup-files/1"
 #define MAC_LABEL   "orderdeskd-backup-mac/1"
@@ -25,10 +24,6 @@
 /* A key of the backup: HKDF-SHA256 of the data key with label. */
 enum od_code bkb_derive(const uint8_t data_key[STORE_KEY_LEN], const char *label,
 		    uint8_t out[32], struct od_err *err);
-
-/* Reads the data key from a backend.key file (or a copy of it). */
-enum od_code bkb_key_from_file(const char *path, uint8_t data_key[STORE_KEY_LEN],
-			   struct od_err *err);
 
 /* Appends v as n big-endian bytes. */
 enum od_code bkb_put_be(struct buf *b, unsigned long long v, int n,

@@ -2,6 +2,7 @@
  * (backend-backup.h). */
 #include "app/orderdeskd/backend-backup-internal.h"
 #include "app/orderdeskd/backend-backup-sig.h"
+#include "app/orderdeskd/backend-keyfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,38 +47,6 @@ enum od_code bkb_derive(const uint8_t data_key[STORE_KEY_LEN],
 	return OD_OK;
 }
 
-/* Reads the data key from a backend.key file (or a copy of it). */
-enum od_code bkb_key_from_file(const char *path,
-				  uint8_t data_key[STORE_KEY_LEN],
-				  struct od_err *err)
-{
-	char text[KEY_TEXT_LEN + 1], hex[65];
-	ssize_t n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	enum od_code rc = OD_OK;
-
-	if (fd >= 0) {
-		n = read(fd, text, sizeof text);
-		close(fd);
-	}
-	if (n < 0)
-		return od_err_set(err, errno == ENOENT ? OD_E_NOTFOUND :
-				  OD_E_IO, "cannot read the key file %.200s: "
-				  "%s", path, strerror(errno));
-	if (n != KEY_TEXT_LEN || memcmp(text, "orderdeskd-key/1\ndata: ",
-					23) != 0)
-		rc = od_err_set(err, OD_E_INPUT, "%.200s is not a backend.key "
-				"file", path);
-	if (rc == OD_OK) {
-		memcpy(hex, text + 23, 64);
-		hex[64] = '\0';
-		rc = hex_decode("the data key", hex, data_key, STORE_KEY_LEN,
-				err);
-	}
-	secret_wipe(text, sizeof text);
-	secret_wipe(hex, sizeof hex);
-	return rc;
-}
 
 enum od_code bkb_put_be(struct buf *b, unsigned long long v, int n,
 			   struct od_err *err)
@@ -471,20 +440,19 @@ enum od_code bkb_check_backup(const char *path,
 static enum od_code put_key(const char *dir, const char *key_file,
 			    struct od_err *err)
 {
-	char text[KEY_TEXT_LEN + 1];
-	ssize_t n = -1;
+	struct buf text;
 	enum od_code rc;
-	int fd = open(key_file, O_RDONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		n = read(fd, text, sizeof text);
-		close(fd);
-	}
-	if (n != KEY_TEXT_LEN)
-		return od_err_set(err, OD_E_IO, "cannot read the key file "
-				  "%.200s again", key_file);
-	rc = put_file(dir, BACKEND_KEY_FILE, text, (size_t)n, err);
-	secret_wipe(text, sizeof text);
+	buf_init(&text, BACKEND_KEY_TEXT_LEN + 1);
+	rc = file_read_capped(key_file, BACKEND_KEY_TEXT_LEN + 1, 0, &text,
+			      err);
+	if (rc == OD_OK && backend_key_parse(text.data, text.len, NULL,
+					     NULL) != 0)
+		rc = od_err_set(err, OD_E_IO, "cannot read the key file "
+				"%.200s again", key_file);
+	if (rc == OD_OK)
+		rc = put_file(dir, BACKEND_KEY_FILE, text.data, text.len, err);
+	buf_free(&text);   /* wiped */
 	return rc;
 }
 
@@ -506,7 +474,7 @@ enum od_code backend_restore(const char *dir, const char *path,
 		return od_err_set(err, OD_E_USAGE, "the directory's path is "
 				  "too long");
 	buf_init(&files, BACKEND_BACKUP_FILES_MAX);
-	rc = bkb_key_from_file(key_file, key, err);
+	rc = backend_key_read(key_file, key, NULL, err);
 	if (rc == OD_OK && lstat(db, &st) == 0)
 		rc = od_err_set(err, OD_E_EXISTS, "%.200s already holds a "
 				"backend: restore into a new directory", dir);

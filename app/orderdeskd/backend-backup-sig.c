@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/orderdeskd/backend-backup-internal.h"
+#include "app/orderdeskd/backend-keyfile.h"
 #include "lib/encode.h"
 #include "lib/file.h"
 #include "lib/secret.h"
@@ -167,33 +168,16 @@ enum od_code bkb_pub_from_file(const char *path,
 			       uint8_t pub[SIGKEY_PUB_LEN],
 			       struct od_err *err)
 {
-	char text[KEY_TEXT_LEN + 1], hex[65];
 	uint8_t seed[SIGKEY_SEED_LEN];
 	struct sigkey *k = NULL;
-	ssize_t n = -1;
-	enum od_code rc = OD_OK;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	enum od_code rc;
 
-	if (fd >= 0) {
-		n = read(fd, text, sizeof text);
-		close(fd);
-	}
-	/* "orderdeskd-key/1\ndata: HEX\nsign: HEX\n" */
-	if (n != KEY_TEXT_LEN || memcmp(text + 16 + 7 + 64, "\nsign: ", 7))
-		rc = od_err_set(err, OD_E_INPUT, "%.200s is not a backend.key "
-				"file", path);
-	if (rc == OD_OK) {
-		memcpy(hex, text + 16 + 7 + 64 + 7, 64);
-		hex[64] = '\0';
-		rc = hex_decode("the signing key", hex, seed, sizeof seed, err);
-	}
+	rc = backend_key_read(path, NULL, seed, err);
 	if (rc == OD_OK)
 		rc = sigkey_from_seed(seed, &k, err);
 	if (rc == OD_OK)
 		sigkey_public(k, pub);
 	sigkey_free(k);
-	secret_wipe(text, sizeof text);
-	secret_wipe(hex, sizeof hex);
 	secret_wipe(seed, sizeof seed);
 	return rc;
 }

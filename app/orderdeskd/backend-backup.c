@@ -16,6 +16,7 @@
 #include "app/orderdeskd/backend-backup-internal.h"
 #include "app/orderdeskd/backend-backup-sig.h"
 #include "app/orderdeskd/backend-cred.h"
+#include "app/orderdeskd/backend-keyfile.h"
 #include "lib/file.h"
 #include "lib/secret.h"
 
@@ -216,7 +217,7 @@ enum od_code backend_backup(const char *dir, const char *path,
 	bkb_remove_db(copy);
 	unlink(tmp);
 	buf_init(&head, BACKEND_BACKUP_FILES_MAX + 1024);
-	rc = bkb_key_from_file(kf, key, err);
+	rc = backend_key_read(kf, key, NULL, err);
 	/* One read snapshot of the serving store (SQLite's backup API). */
 	if (rc == OD_OK)
 		rc = backend_open(dir, 0, &b, err);

@@ -2,6 +2,7 @@
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-internal.h"
 #include "app/orderdeskd/backend-cred.h"
+#include "app/orderdeskd/backend-keyfile.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,15 +14,14 @@
 #include "lib/encode.h"
 #include "lib/secret.h"
 
-/* Reads backend.key: the store's data key and the head-signing seed. */
+/* Reads backend.key: the store's data key and the head-signing seed.  It
+ * must be private to this user (backend_read_small checks). */
 static enum od_code read_key_file(const char *dir,
 				  uint8_t data_key[STORE_KEY_LEN],
 				  uint8_t seed[SIGKEY_SEED_LEN],
 				  struct od_err *err)
 {
-	/* "orderdeskd-key/1\ndata: HEX\nsign: HEX\n" */
-	const size_t head = sizeof KEY_MAGIC + 6, want = head + 64 + 7 + 65;
-	char *text = NULL, hex_a[65], hex_b[65];
+	char *text = NULL;
 	size_t len = 0;
 	enum od_code rc;
 
@@ -29,22 +29,9 @@ static enum od_code read_key_file(const char *dir,
 				1, &text, &len, err);
 	if (rc != OD_OK)
 		return rc;
-	if (len == want) {
-		memcpy(hex_a, text + head, 64);
-		memcpy(hex_b, text + head + 64 + 7, 64);
-	}
-	hex_a[64] = hex_b[64] = '\0';
-	if (len != want || memcmp(text, KEY_MAGIC "\ndata: ", head) != 0 ||
-	    memcmp(text + head + 64, "\nsign: ", 7) != 0 ||
-	    text[len - 1] != '\n' ||
-	    hex_decode("the data key", hex_a, data_key, STORE_KEY_LEN,
-		       err) != OD_OK ||
-	    hex_decode("the signing key", hex_b, seed, SIGKEY_SEED_LEN,
-		       err) != OD_OK)
+	if (backend_key_parse(text, len, data_key, seed) != 0)
 		rc = od_err_set(err, OD_E_TAMPERED, "%s in %.200s is damaged",
 				BACKEND_KEY_FILE, dir);
-	secret_wipe(hex_a, sizeof hex_a);
-	secret_wipe(hex_b, sizeof hex_b);
 	secret_wipe(text, len);
 	free(text);
 	return rc;
