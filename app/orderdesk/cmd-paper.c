@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "app/log/order.h"
 #include "lib/file-new.h"
@@ -146,6 +147,22 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 	return rc;
 }
 
+/* The refusal of a file already there. */
+static enum od_code exists(const char *path, struct od_err *err)
+{
+	return od_err_set(err, OD_E_EXISTS, "%s exists; give --force to "
+			  "replace it", path);
+}
+
+enum od_code paper_check_out(const char *path, int force, struct od_err *err)
+{
+	struct stat st;
+
+	if (!force && lstat(path, &st) == 0)
+		return exists(path, err);
+	return OD_OK;
+}
+
 enum od_code paper_save(const char *path, const struct buf *pdf, int force,
 			struct od_err *err)
 {
@@ -154,8 +171,5 @@ enum od_code paper_save(const char *path, const struct buf *pdf, int force,
 	if (force)
 		return file_write_atomic(path, pdf->data, pdf->len, err);
 	rc = file_write_new(path, pdf->data, pdf->len, err);
-	if (rc == OD_E_EXISTS)
-		od_err_set(err, rc, "%s exists; give --force to replace it",
-			   path);
-	return rc;
+	return rc == OD_E_EXISTS ? exists(path, err) : rc;
 }

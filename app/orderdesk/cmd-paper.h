@@ -39,6 +39,12 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 void paper_orders_free(struct paper_orders *po);
 
 /*
+ * Refuses early, before the passphrase and the drawing, if path is there
+ * and force is not given (paper_save checks again as it writes).
+ */
+enum od_code paper_check_out(const char *path, int force, struct od_err *err);
+
+/*
  * Writes pdf to path, mode 0600, atomically; replaces a file there only
  * with force, else refuses with a line that says to give --force.
  */

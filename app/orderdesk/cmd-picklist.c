@@ -85,6 +85,9 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 	}
 	if (out == NULL || (by_status && optind < argc))
 		return cli_usage(&cmd_picklist_entry, err);
+	rc = paper_check_out(out, force, err);
+	if (rc != OD_OK)
+		return rc;
 	buf_init(&pdf, PAPER_MAX_BYTES);
 	rc = read_batch(c, argv + optind, (size_t)(argc - optind), status,
 			&po, err);

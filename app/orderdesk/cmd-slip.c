@@ -36,6 +36,9 @@ static enum od_code cmd_slip(struct cli *c, int argc, char **argv,
 	}
 	if (out == NULL || optind >= argc)
 		return cli_usage(&cmd_slip_entry, err);
+	rc = paper_check_out(out, force, err);
+	if (rc != OD_OK)
+		return rc;
 	buf_init(&pdf, PAPER_MAX_BYTES);
 	rc = cli_unlock(c, SHOP_READ, &sh, err);
 	if (rc == OD_OK)

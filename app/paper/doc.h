@@ -36,6 +36,8 @@ typedef void (*doc_head_fn)(struct doc *d, void *ctx);
 struct doc {
 	cairo_surface_t *surface;
 	cairo_t *cr;
+	PangoFontMap *fontmap;  /* this doc's own: freed with it, caches and all */
+	PangoContext *context;
 	PangoLayout *layout;
 	PangoFontDescription *fonts[DOC_FONT_COUNT];
 	struct buf *out;
