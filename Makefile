@@ -37,6 +37,12 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # libunistring (the search's case and diacritic folding) has no .pc file.
 PKG_LIBS   += -lunistring
 TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
+# cairo and pango draw the paper (app/paper/ only): compiled there, linked
+# into what can reach it, not into orderdeskd.
+PAPER_CFLAGS := $(shell pkg-config --cflags pangocairo 2>/dev/null)
+PAPER_LIBS   := $(shell pkg-config --libs pangocairo 2>/dev/null)
+$(BUILD)/app/paper/%.o $(BUILD)/fuzz-obj/app/paper/%.o: CPPFLAGS += $(PAPER_CFLAGS)
+$(BUILD)/bin/orderdesk $(BUILD)/tests/% $(BUILD)/fuzz/%: PKG_LIBS += $(PAPER_LIBS)
 
 WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter -Werror

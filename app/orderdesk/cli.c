@@ -26,6 +26,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_return_entry,
 	&cmd_pay_entry,
 	&cmd_refund_entry,
+	&cmd_slip_entry, &cmd_picklist_entry,
 	&cmd_log_entry,
 	&cmd_audit_entry,
 	&cmd_backup_entry,
