@@ -7,6 +7,8 @@
  *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443] [--conf-dir DIR]
  *   orderdeskd --dir DIR desk add|revoke NAME
  *   orderdeskd --dir DIR storefront add|revoke NAME
+ *   orderdeskd --dir DIR storefront add NAME [--woocommerce-secret-fd N]
+ *                        [--shopify-secret-fd N] [--drop-old]
  *   orderdeskd --dir DIR import [--storefront NAME] FILE
  *   orderdeskd --dir DIR verify
  *   orderdeskd --dir DIR key       the log's verifier key (checkpoints)
@@ -36,6 +38,7 @@
 #include "app/orderdeskd/events-cmd.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
+#include "app/orderdeskd/webhook.h"
 #include "app/import/import.h"
 #include "app/log/ledger.h"
 #include "app/keys/pki.h"
@@ -102,7 +105,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 				       sizeof note);
 	if (strcmp(req->path, WIRE_JOIN_PATH) == 0)
 		event_join(req->peer_addr, status, note);
-	else if (status == 401 || status == 403)
+	else if ((status == 401 || status == 403) && !webhook_path(req->path))
 		event_say(EVENT_REQUEST_REFUSED, NULL, NULL, note);
 	events_flush(backend_store(sc->b));
 	pthread_mutex_unlock(&sc->lock);
@@ -206,6 +209,8 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
+		hc.open_prefix = WEBHOOK_PREFIX;
+		hc.open_prefix_max_body = WEBHOOK_BODY_MAX;
 		hc.ctx = sc;
 		sc->cfg = *cfg;
 		backend_set_config(b, cfg);
@@ -555,6 +560,8 @@ static enum od_code cmd_storefront(const char *dir, int argc, char **argv,
 			       "request.\n", argv[2]);
 		return rc;
 	}
+	if (webhook_cmd_wanted(argc, argv))
+		return webhook_cmd_storefront(dir, argc, argv, err);
 	if (argc != 3 || strcmp(argv[1], "add") != 0)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
 				  "storefront add|revoke NAME");
@@ -798,6 +805,10 @@ int main(int argc, char **argv)
 				"NAME\n"
 				"       orderdeskd --dir DIR storefront "
 				"add|revoke NAME\n"
+				"       orderdeskd --dir DIR storefront add NAME "
+				"[--woocommerce-secret-fd N]\n"
+				"           [--shopify-secret-fd N] "
+				"[--drop-old]\n"
 				"       orderdeskd --dir DIR import "
 				"[--storefront NAME] FILE\n"
 				"       orderdeskd --dir DIR verify\n"
