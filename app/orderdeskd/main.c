@@ -5,6 +5,8 @@
  *                             [--code-ttl SECONDS]
  *   orderdeskd --dir DIR code [--ttl SECONDS]
  *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443] [--conf-dir DIR]
+ *                        [--webhooks ADDRESS:PORT --webhooks-cert FILE
+ *                         --webhooks-key FILE]
  *   orderdeskd --dir DIR desk add|revoke NAME
  *   orderdeskd --dir DIR storefront add|revoke NAME
  *   orderdeskd --dir DIR storefront add NAME [--woocommerce-secret-fd N]
@@ -39,6 +41,7 @@
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
 #include "app/orderdeskd/webhook.h"
+#include "app/orderdeskd/webhook-listen.h"
 #include "app/import/import.h"
 #include "app/log/ledger.h"
 #include "app/keys/pki.h"
@@ -278,8 +281,10 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "conf-dir", required_argument, NULL, 'c' },
+		WEBHOOK_LISTEN_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct webhook_listen wl = { 0 };
 	struct backend_config cfg;
 	struct https_server *srv = NULL;
 	struct serve_ctx *sc = NULL;
@@ -294,13 +299,15 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 			listen = optarg;
 		else if (opt == 'c')
 			conf_dir = optarg;
-		else
+		else if (!webhook_listen_opt(&wl, opt, optarg))
 			break;
 	}
 	if (opt != -1 || optind != argc)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
 				  "serve [--listen ADDRESS:PORT] [--conf-dir "
-				  "DIR]");
+				  "DIR] " WEBHOOK_LISTEN_USAGE);
+	if (webhook_listen_check(&wl, err) != OD_OK)
+		return err->code;
 	/* Signals go to this thread only: the server's thread inherits the
 	 * mask, and sigwait below takes them one at a time. */
 	sigemptyset(&set);
@@ -321,12 +328,19 @@ static enum od_code cmd_serve(const char *dir, int argc, char **argv,
 		pthread_mutex_init(&sc->lock, NULL);
 		rc = start(dir, sc, &cfg, &srv, err);
 	}
+	if (rc == OD_OK)
+		rc = webhook_listen_start(&wl, dir, &cfg, handle, server_log,
+					  join_refused, sc, err);
 	while (rc == OD_OK) {
 		sig = notify_sigwait(&set);
 		if (sig != SIGHUP)
 			break;
+		webhook_listen_stop(&wl);
 		rc = reload(dir, conf_dir, listen, sc, &srv, err);
+		if (rc == OD_OK)
+			rc = webhook_listen_again(&wl, dir, &sc->cfg, err);
 	}
+	webhook_listen_stop(&wl);
 	if (srv != NULL)
 		notify_stopping();
 	https_server_stop(srv);
@@ -801,6 +815,7 @@ int main(int argc, char **argv)
 				"SECONDS]\n"
 				"       orderdeskd --dir DIR serve [--listen "
 				"ADDRESS:PORT] [--conf-dir DIR]\n"
+				"           " WEBHOOK_LISTEN_USAGE "\n"
 				"       orderdeskd --dir DIR desk add|revoke "
 				"NAME\n"
 				"       orderdeskd --dir DIR storefront "

@@ -8,7 +8,9 @@
 # redelivered id changes nothing; a Shopify secret being rotated is
 # accepted old and new until --drop-old; orders/paid after orders/create
 # records the payment, orders/cancelled cancels; a body over 1 MiB gets 413;
-# and failures count toward the address's limit (429).
+# failures count toward the address's limit (429); and `serve --webhooks`
+# serves them, and only them, on a second listener under the operator's
+# certificate.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq openssl
@@ -195,5 +197,48 @@ check "the tenth failure from an address is still 401" test "$CODE" = 401
 shopify "$SHOP" orders/create x-8 "$SHOP_V2"
 check "then the address gets 429, even signed right" test "$CODE" = 429
 
+stop_backend
+
+# --- serve --webhooks: a second listener, the operator's certificate --------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/pub.key" -out "$T/pub.pem" -days 2 -subj /CN=127.0.0.1 \
+	-addext "subjectAltName=IP:127.0.0.1" 2> /dev/null
+chmod 600 "$T/pub.key"
+"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 --webhooks 127.0.0.1:0 \
+	> "$T/serve.out" 2>&1
+check "--webhooks without its certificate and key is refused" \
+	grep -q -- "--webhooks needs --webhooks-cert FILE" "$T/serve.out"
+chmod 644 "$T/pub.key"
+"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 --webhooks 127.0.0.1:0 \
+	--webhooks-cert "$T/pub.pem" --webhooks-key "$T/pub.key" \
+	> "$T/serve.out" 2>&1
+check "a key anyone may read is refused" grep -q "chmod o-rwx" "$T/serve.out"
+chmod 600 "$T/pub.key"
+: > "$T/srv.log"
+"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 --webhooks 127.0.0.1:0 \
+	--webhooks-cert "$T/pub.pem" --webhooks-key "$T/pub.key" \
+	2>> "$T/srv.log" &
+SRV_PID=$!
+until_line "serving webhooks on" "$T/srv.log"
+HPORT=$(sed -n 's/.*serving webhooks on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	"$T/srv.log")
+jq '.name = "#1004"' "$SHOP" > "$T/1004.json"
+CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 20 \
+	--cacert "$T/pub.pem" -H "X-Shopify-Topic: orders/create" \
+	-H "X-Shopify-Webhook-Id: p-1" \
+	-H "X-Shopify-Hmac-Sha256: $(sign "$SHOP_V2" "$T/1004.json")" \
+	--data-binary "@$T/1004.json" \
+	"https://127.0.0.1:$HPORT/v1/webhooks/shopify/web" 2> "$T/curl.err")
+check "the webhooks' listener takes a signed order under its own certificate" \
+	test "$CODE:$(result)" = "200:accepted"
+CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 20 \
+	--cacert "$T/pub.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key" "https://127.0.0.1:$HPORT/v1/log?after=0" \
+	2> "$T/curl.err")
+check "and serves nothing else, even to a desk's certificate (404)" \
+	test "$CODE" = 404
+curl -sS -o /dev/null --max-time 20 --cacert "$BK/ca.pem" \
+	"https://127.0.0.1:$HPORT/v1/webhooks/shopify/web" 2> "$T/curl.err"
+check "its certificate is the operator's, not the shop CA's" test $? -ne 0
 stop_backend
 finish
