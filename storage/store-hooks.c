@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/secret.h"
 #include "storage/store-internal.h"
 
 static const char hooks_tables_sql[] =
@@ -101,7 +102,7 @@ enum od_code store_hook_drop_old(struct store *s, const char *sf,
 	enum od_code rc;
 
 	rc = store_hook_secrets_get(s, sf, kind, &sec, err);
-	memset(&sec, 0, sizeof sec);
+	secret_wipe(&sec, sizeof sec);
 	if (rc != OD_OK)
 		return rc;
 	st = prepare(s, drop_old_sql, sf, kind, err);

@@ -250,6 +250,11 @@ unsigned backend_post_webhook(const struct route_call *c)
 					   "/v1/webhooks/woocommerce/NAME or "
 					   "/v1/webhooks/shopify/NAME",
 					   c->note, c->note_size);
+	/* The server capped a body without a certificate; a desk's too. */
+	if (c->len > WEBHOOK_BODY_MAX)
+		return backend_reply_error(c->out, 413, "a webhook's body is "
+					   "at most 1 MiB", c->note,
+					   c->note_size);
 	if (over_limit(c->guard, c->addr)) {
 		event_say(EVENT_HOOK_SIGNATURE, c->addr, sf, "address over "
 			  "its failures: 429");
