@@ -240,5 +240,19 @@ check "and serves nothing else, even to a desk's certificate (404)" \
 curl -sS -o /dev/null --max-time 20 --cacert "$BK/ca.pem" \
 	"https://127.0.0.1:$HPORT/v1/webhooks/shopify/web" 2> "$T/curl.err"
 check "its certificate is the operator's, not the shop CA's" test $? -ne 0
+kill -HUP "$SRV_PID"
+until_line "SIGHUP: reloading" "$T/srv.log"
+for i in $(seq 1 100); do
+	[ "$(grep -c 'serving webhooks on' "$T/srv.log")" -ge 2 ] && break
+	sleep 0.2
+done
+CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 20 \
+	--cacert "$T/pub.pem" -H "X-Shopify-Topic: orders/create" \
+	-H "X-Shopify-Webhook-Id: p-1" \
+	-H "X-Shopify-Hmac-Sha256: $(sign "$SHOP_V2" "$T/1004.json")" \
+	--data-binary "@$T/1004.json" \
+	"https://127.0.0.1:$HPORT/v1/webhooks/shopify/web" 2> "$T/curl.err")
+check "after SIGHUP it serves again on the same port; the redelivery is known" \
+	test "$CODE:$(result)" = "200:duplicate"
 stop_backend
 finish
