@@ -4,7 +4,8 @@
  * a fixture: tests/unit/data/shopify-order.json.hmac), and a Shopify
  * order object as orders/create sends it (tests/unit/data/
  * shopify-order.json: the documentation's sample, its figures made to
- * add up).  Run from the top of the tree.
+ * add up); and what the store keeps of them (secrets through a rotation,
+ * delivery ids and their expiry).  Run from the top of the tree.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include "app/import/import-webhook.h"
 #include "app/keys/hmac.h"
+#include "storage/store-hooks.h"
 
 #define ORDER "tests/unit/data/shopify-order.json"
 #define ORDER_HMAC "tests/unit/data/shopify-order.json.hmac"
@@ -162,6 +164,97 @@ static void test_shopify_quirks(void **state)
 	free(body);
 }
 
+/* Sets sf's shopify secret to text; keep_old as store_hook_secret_set. */
+static void set_secret(struct store *s, const char *text, int keep_old)
+{
+	struct od_err err;
+
+	assert_int_equal(store_hook_secret_set(s, "web", "shopify",
+					       (const uint8_t *)text,
+					       strlen(text), keep_old, &err),
+			 OD_OK);
+}
+
+/* A rotation keeps the old secret until it is dropped; kinds apart. */
+static void test_store_secrets(void **state)
+{
+	struct store_hook_secrets sec;
+	struct store *s;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	assert_int_equal(store_hook_secrets_get(s, "web", "shopify", &sec,
+						&err), OD_E_NOTFOUND);
+	assert_non_null(strstr(err.msg, "--shopify-secret-fd"));
+	set_secret(s, "one", 1);
+	assert_int_equal(store_hook_secrets_get(s, "web", "shopify", &sec,
+						&err), OD_OK);
+	assert_memory_equal(sec.cur, "one", 3);
+	assert_int_equal(sec.cur_len, 3);
+	assert_int_equal(sec.old_len, 0);
+	set_secret(s, "two!", 1);
+	assert_int_equal(store_hook_secrets_get(s, "web", "shopify", &sec,
+						&err), OD_OK);
+	assert_int_equal(sec.cur_len, 4);
+	assert_memory_equal(sec.cur, "two!", 4);
+	assert_int_equal(sec.old_len, 3);
+	assert_memory_equal(sec.old, "one", 3);
+	assert_int_equal(store_hook_secrets_get(s, "web", "woocommerce", &sec,
+						&err), OD_E_NOTFOUND);
+	assert_int_equal(store_hook_drop_old(s, "web", "shopify", &err), OD_OK);
+	assert_int_equal(store_hook_secrets_get(s, "web", "shopify", &sec,
+						&err), OD_OK);
+	assert_int_equal(sec.old_len, 0);
+	/* Set outright (not kept): no old one either. */
+	set_secret(s, "three", 1);
+	set_secret(s, "four", 0);
+	assert_int_equal(store_hook_secrets_get(s, "web", "shopify", &sec,
+						&err), OD_OK);
+	assert_int_equal(sec.old_len, 0);
+	assert_int_not_equal(store_hook_secret_set(s, "web", "shopify",
+				(const uint8_t *)"", 0, 1, &err), OD_OK);
+	store_close(s);
+}
+
+/* Delivery ids: per storefront and kind, forgotten after 30 days. */
+static void test_store_deliveries(void **state)
+{
+	const long long now = 1800000000LL;
+	struct store *s;
+	struct od_err err;
+	int seen = -1;
+
+	(void)state;
+	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	assert_int_equal(store_hook_seen(s, "web", "shopify", "a", &seen, &err),
+			 OD_OK);
+	assert_false(seen);
+	assert_int_equal(store_begin(s, &err), OD_OK);
+	assert_int_equal(store_hook_mark(s, "web", "shopify", "a", now, &err),
+			 OD_OK);
+	assert_int_equal(store_commit(s, &err), OD_OK);
+	assert_int_equal(store_hook_seen(s, "web", "shopify", "a", &seen, &err),
+			 OD_OK);
+	assert_true(seen);
+	assert_int_equal(store_hook_seen(s, "web", "woocommerce", "a", &seen,
+					 &err), OD_OK);
+	assert_false(seen);
+	assert_int_equal(store_hook_seen(s, "shop2", "shopify", "a", &seen,
+					 &err), OD_OK);
+	assert_false(seen);
+	/* A mark 30 days and a second later forgets it. */
+	assert_int_equal(store_begin(s, &err), OD_OK);
+	assert_int_equal(store_hook_mark(s, "web", "shopify", "b",
+					 now + STORE_HOOK_KEEP_S + 1, &err),
+			 OD_OK);
+	assert_int_equal(store_commit(s, &err), OD_OK);
+	assert_int_equal(store_hook_seen(s, "web", "shopify", "a", &seen, &err),
+			 OD_OK);
+	assert_false(seen);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_hmac_openssl),
 		cmocka_unit_test(test_shopify_order),
 		cmocka_unit_test(test_shopify_quirks),
+		cmocka_unit_test(test_store_secrets),
+		cmocka_unit_test(test_store_deliveries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
