@@ -168,13 +168,14 @@ void https_check_headers(struct https_server *s, struct MHD_Connection *conn,
 	const char *cl;
 	char *end;
 	unsigned long long n;
+	size_t cap;
 
 	https_conn_addr(conn, rs->addr, sizeof rs->addr);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	if (s->cfg.open_path != NULL && ci != NULL && ci->tls_session != NULL &&
 	    https_no_certificate(ci->tls_session)) {
 		/* Only the open path; anything else is told what it lacks. */
-		if (strcmp(url, s->cfg.open_path) != 0) {
+		if (!https_open_cap(&s->cfg, url, &cap)) {
 			rs->refuse = MHD_HTTP_UNAUTHORIZED;
 			rs->why = "a client certificate is required: join the "
 				  "shop first (orderdesk init --code)";
@@ -183,8 +184,8 @@ void https_check_headers(struct https_server *s, struct MHD_Connection *conn,
 		rs->anonymous = 1;
 		/* Anyone may send this one: what it may cost is capped
 		 * by open_max_body, not by what a desk may push. */
-		if (s->cfg.open_max_body > 0)
-			buf_init(&rs->body, s->cfg.open_max_body);
+		if (cap > 0)
+			buf_init(&rs->body, cap);
 	} else if (!https_peer_name(conn, rs->peer, sizeof rs->peer, rs->unit,
 		       sizeof rs->unit, rs->serial) ||
 	    (s->cfg.peer_refused != NULL &&

@@ -81,6 +81,10 @@ struct https_request {
 const char *https_request_arg(const struct https_request *req,
 			      const char *name);
 
+/* A header of the request (borrowed), or NULL (net/https-open.c). */
+const char *https_request_header(const struct https_request *req,
+				 const char *name);
+
 /*
  * Answers one request: writes a JSON body to out (capped by the server) and
  * returns the HTTP status.
@@ -122,6 +126,11 @@ struct https_config {
 	 * as always, and a request without one for any other path gets 401
 	 * before its body is read. */
 	const char *open_path;
+	/* Paths under this prefix are open too (storefronts' webhooks,
+	 * which authenticate their bodies themselves), their bodies capped
+	 * by open_prefix_max_body (0: open_max_body).  NULL: none. */
+	const char *open_prefix;
+	size_t open_prefix_max_body;
 	/* Told of a request for open_path without a certificate that the
 	 * server refuses itself for its body's size (413), with the client's
 	 * address, so that it can count as a failed try.  May be NULL. */
@@ -138,6 +147,14 @@ struct https_config {
 #define HTTPS_THREADS_MAX 16
 
 struct https_server;
+
+/*
+ * Whether a client without a certificate may ask for path (open_path, or
+ * under open_prefix); *cap gets its body cap (0: max_body).
+ * (net/https-open.c)
+ */
+int https_open_cap(const struct https_config *cfg, const char *path,
+		   size_t *cap);
 
 /*
  * Starts serving on threads of its own.  The PEM strings are copied.  A

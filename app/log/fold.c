@@ -528,6 +528,9 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 	if (r != ROLE_OWNER && (rc = fold_return_owner_only(s, st, err)) !=
 	    OD_OK)
 		return rc;
+	if (r == ROLE_STOREFRONT &&
+	    (rc = fold_storefront_own(s, st, err)) != OD_OK)
+		return rc;
 	switch (st->kind) {
 	case STMT_USER_ADD:
 	case STMT_USER_ROLE:

@@ -107,4 +107,12 @@ enum od_code fold_return_owner_only(struct store *s,
 				    const struct statement *st,
 				    struct od_err *err);
 
+/*
+ * For fold_apply when the signer is a storefront (fold-storefront.c):
+ * refuses (OD_E_DENIED) a change to an order the storefront did not
+ * place.  Not part of fold_redo, as above.
+ */
+enum od_code fold_storefront_own(struct store *s, const struct statement *st,
+				 struct od_err *err);
+
 #endif

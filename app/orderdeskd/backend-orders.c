@@ -305,3 +305,11 @@ unsigned backend_post_orders(const struct route_call *c)
 	return route_orders(c->b, c->peer->name, c->body, c->len, c->out,
 			    c->note, c->note_size);
 }
+
+enum od_code backend_storefront_signer(struct backend *b, const char *name,
+				       struct sigkey **k,
+				       char fp[SIGKEY_FP_LEN + 1],
+				       struct od_err *err)
+{
+	return place_begin(b, name, k, fp, err);
+}

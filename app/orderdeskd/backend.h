@@ -222,6 +222,7 @@ struct backend_peer {
 struct backend_args {
 	const char *after, *limit;        /* GET /v1/log */
 	const char *index, *size, *old;   /* GET /v1/proof/... */
+	const char *hook_sig, *hook_topic, *hook_id;  /* webhooks (webhook.h) */
 };
 
 struct https_request;
@@ -269,6 +270,18 @@ enum od_code backend_import_from(struct backend *b, const char *name,
 				 struct import_reader *in,
 				 backend_order_fn cb, void *ctx,
 				 size_t *accepted, struct od_err *err);
+
+/*
+ * The key the backend signs storefront name's statements with, once the
+ * owner has approved it in the log (as POST /v1/orders checks): *k is the
+ * caller's (sigkey_free), fp its fingerprint.  A storefront not approved,
+ * or revoked, gives OD_E_DENIED saying what to do; an unknown one
+ * OD_E_NOTFOUND.  For the webhooks (webhook.h).
+ */
+enum od_code backend_storefront_signer(struct backend *b, const char *name,
+				       struct sigkey **k,
+				       char fp[SIGKEY_FP_LEN + 1],
+				       struct od_err *err);
 
 /*
  * Writes {"error": msg} into out for an answer with status, and msg into

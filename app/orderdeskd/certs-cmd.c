@@ -9,6 +9,7 @@
 
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/events.h"
+#include "app/orderdeskd/webhook.h"
 #include "lib/secret.h"
 
 /* Keeps a revocation in the security events (said even if the store
@@ -109,6 +110,8 @@ enum od_code storefront_cmd(const char *dir, int argc, char **argv,
 			       "request.\n", argv[2]);
 		return rc;
 	}
+	if (webhook_cmd_wanted(argc, argv))
+		return webhook_cmd_storefront(dir, argc, argv, err);
 	if (argc != 3 || strcmp(argv[1], "add") != 0)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
 				  "storefront add|revoke NAME");

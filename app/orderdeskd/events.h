@@ -45,6 +45,7 @@ enum event_kind {
 	EVENT_LIMIT_BODY,        /* max_body */
 	EVENT_LIMIT_TIME,        /* request_time */
 	EVENT_DESK_REVOKED,      /* `desk revoke` or `storefront revoke` */
+	EVENT_HOOK_SIGNATURE,    /* a webhook's wrong or missing HMAC */
 	EVENT_DROPPED,           /* events lost to a full queue */
 	EVENT_UNLOCK_FAILED,     /* failed unlocks a desk reported */
 	EVENT_KINDS

@@ -5,8 +5,12 @@
  *                             [--code-ttl SECONDS]
  *   orderdeskd --dir DIR code [--ttl SECONDS]
  *   orderdeskd --dir DIR serve [--listen 127.0.0.1:8443] [--conf-dir DIR]
+ *                        [--webhooks ADDRESS:PORT --webhooks-cert FILE
+ *                         --webhooks-key FILE]
  *   orderdeskd --dir DIR desk add|revoke NAME
  *   orderdeskd --dir DIR storefront add|revoke NAME
+ *   orderdeskd --dir DIR storefront add NAME [--woocommerce-secret-fd N]
+ *                        [--shopify-secret-fd N] [--drop-old]
  *   orderdeskd --dir DIR import [--storefront NAME] FILE
  *   orderdeskd --dir DIR verify
  *   orderdeskd --dir DIR key       the log's verifier key (checkpoints)
@@ -27,6 +31,7 @@
 
 #include "app/orderdeskd/backup-cmd.h"
 #include "app/orderdeskd/commands.h"
+#include "app/orderdeskd/webhook-listen.h"
 #include "app/orderdeskd/events-cmd.h"
 #include "lib/file.h"
 
@@ -43,10 +48,13 @@ static const struct command commands[] = {
 	  "[--host NAME_OR_IP ...] [--code-ttl SECONDS]" },
 	{ "code", code_cmd, "orderdeskd --dir DIR code [--ttl SECONDS]" },
 	{ "serve", serve_cmd, "orderdeskd --dir DIR serve [--listen "
-	  "ADDRESS:PORT] [--conf-dir DIR]" },
+	  "ADDRESS:PORT] [--conf-dir DIR]\n           "
+	  WEBHOOK_LISTEN_USAGE },
 	{ "desk", desk_cmd, "orderdeskd --dir DIR desk add|revoke NAME" },
 	{ "storefront", storefront_cmd, "orderdeskd --dir DIR storefront "
-	  "add|revoke NAME" },
+	  "add|revoke NAME\n       orderdeskd --dir DIR storefront add NAME "
+	  "[--woocommerce-secret-fd N]\n           [--shopify-secret-fd N] "
+	  "[--drop-old]" },
 	{ "import", import_cmd, "orderdeskd --dir DIR import "
 	  "[--storefront NAME] FILE" },
 	{ "verify", verify_cmd, "orderdeskd --dir DIR verify" },

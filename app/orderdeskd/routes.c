@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/log/wire.h"
+#include "app/orderdeskd/webhook.h"
 #include "net/https-server.h"
 
 /* Who may call a route. */
@@ -36,6 +37,9 @@ static const struct route routes[] = {
 	{ "GET", "/v1/proof/inclusion", WHO_DESK, 0, backend_get_inclusion },
 	{ "GET", "/v1/proof/consistency", WHO_DESK, 0,
 	  backend_get_consistency },
+	/* A path ending in '/' is every path under it: the rest is the
+	 * handler's. */
+	{ "POST", WEBHOOK_PREFIX, WHO_ANYONE, 1, backend_post_webhook },
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])
@@ -46,6 +50,15 @@ static unsigned refuse(const struct route_call *c, unsigned status,
 {
 	return backend_reply_error(c->out, status, msg, c->note,
 				   c->note_size);
+}
+
+/* Whether path is route's path, or under it when that ends in '/'. */
+static int path_is(const char *route, const char *path)
+{
+	size_t n = strlen(route);
+
+	return route[n - 1] == '/' ? strncmp(route, path, n) == 0 :
+	       strcmp(route, path) == 0;
 }
 
 /* Answers method path for c through the table. */
@@ -59,7 +72,7 @@ static unsigned dispatch(const char *method, const char *path,
 
 	for (i = 0; i < NROUTES; i++) {
 		if ((routes[i].serving && c->guard == NULL) ||
-		    strcmp(routes[i].path, path) != 0)
+		    !path_is(routes[i].path, path))
 			continue;
 		known = 1;
 		open_path |= routes[i].who == WHO_ANYONE;
@@ -94,6 +107,7 @@ void backend_args_from(const struct https_request *req,
 	a->index = https_request_arg(req, "index");
 	a->size = https_request_arg(req, "size");
 	a->old = https_request_arg(req, "old");
+	webhook_args_from(req, a);
 }
 
 unsigned backend_route_request(struct backend *b, struct join_guard *g,
@@ -105,7 +119,7 @@ unsigned backend_route_request(struct backend *b, struct join_guard *g,
 			       char *note, size_t note_size)
 {
 	const struct route_call c = { b, g, cfg, peer, addr, args, body, len,
-				      out, note, note_size };
+				      out, note, note_size, path };
 
 	g->max_fails = cfg->join_fails;
 	return dispatch(method, path, &c);
@@ -118,7 +132,7 @@ unsigned backend_route_peer(struct backend *b, const struct backend_peer *peer,
 			    size_t note_size)
 {
 	const struct route_call c = { b, NULL, NULL, peer, "", args, body, len,
-				      out, note, note_size };
+				      out, note, note_size, path };
 
 	return dispatch(method, path, &c);
 }
@@ -130,7 +144,7 @@ unsigned backend_route(struct backend *b, const char *method,
 {
 	const struct backend_peer desk = { "", 0 };
 	const struct backend_args args = { arg_after, arg_limit, NULL, NULL,
-					   NULL };
+					   NULL, NULL, NULL, NULL };
 
 	return backend_route_peer(b, &desk, method, path, &args, body, len,
 				  out, note, note_size);

@@ -38,6 +38,7 @@ struct route_call {
 	struct buf *out;                     /* the JSON answer */
 	char *note;                          /* a line for the log */
 	size_t note_size;
+	const char *path;                    /* the request's */
 };
 
 /* backend-log.c, backend-push.c, backend-orders.c */

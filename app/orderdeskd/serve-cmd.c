@@ -16,6 +16,8 @@
 #include "app/orderdeskd/events.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
+#include "app/orderdeskd/webhook.h"
+#include "app/orderdeskd/webhook-listen.h"
 #include "lib/secret.h"
 #include "net/https-server.h"
 
@@ -78,7 +80,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 				       sizeof note);
 	if (strcmp(req->path, WIRE_JOIN_PATH) == 0)
 		event_join(req->peer_addr, status, note);
-	else if (status == 401 || status == 403)
+	else if ((status == 401 || status == 403) && !webhook_path(req->path))
 		event_say(EVENT_REQUEST_REFUSED, NULL, NULL, note);
 	events_flush(backend_store(sc->b));
 	pthread_mutex_unlock(&sc->lock);
@@ -182,6 +184,8 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
+		hc.open_prefix = WEBHOOK_PREFIX;
+		hc.open_prefix_max_body = WEBHOOK_BODY_MAX;
 		hc.ctx = sc;
 		sc->cfg = *cfg;
 		backend_set_config(b, cfg);
@@ -249,8 +253,10 @@ enum od_code serve_cmd(const char *dir, int argc, char **argv,
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "conf-dir", required_argument, NULL, 'c' },
+		WEBHOOK_LISTEN_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct webhook_listen wl = { 0 };
 	struct backend_config cfg;
 	struct https_server *srv = NULL;
 	struct serve_ctx *sc = NULL;
@@ -265,13 +271,15 @@ enum od_code serve_cmd(const char *dir, int argc, char **argv,
 			listen = optarg;
 		else if (opt == 'c')
 			conf_dir = optarg;
-		else
+		else if (!webhook_listen_opt(&wl, opt, optarg))
 			break;
 	}
 	if (opt != -1 || optind != argc)
 		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
 				  "serve [--listen ADDRESS:PORT] [--conf-dir "
-				  "DIR]");
+				  "DIR] " WEBHOOK_LISTEN_USAGE);
+	if (webhook_listen_check(&wl, err) != OD_OK)
+		return err->code;
 	/* Signals go to this thread only: the server's thread inherits the
 	 * mask, and sigwait below takes them one at a time. */
 	sigemptyset(&set);
@@ -292,12 +300,19 @@ enum od_code serve_cmd(const char *dir, int argc, char **argv,
 		pthread_mutex_init(&sc->lock, NULL);
 		rc = start(dir, sc, &cfg, &srv, err);
 	}
+	if (rc == OD_OK)
+		rc = webhook_listen_start(&wl, dir, &cfg, handle, server_log,
+					  join_refused, sc, err);
 	while (rc == OD_OK) {
 		sig = notify_sigwait(&set);
 		if (sig != SIGHUP)
 			break;
+		webhook_listen_stop(&wl);
 		rc = reload(dir, conf_dir, listen, sc, &srv, err);
+		if (rc == OD_OK)
+			rc = webhook_listen_again(&wl, dir, &sc->cfg, err);
 	}
+	webhook_listen_stop(&wl);
 	if (srv != NULL)
 		notify_stopping();
 	https_server_stop(srv);

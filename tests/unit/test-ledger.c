@@ -112,14 +112,15 @@ static void test_roles(void **state)
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
 }
 
-/* A storefront places orders and nothing else, whoever holds its key. */
+/* A storefront places orders, and marks its own paid or cancelled (its
+ * webhooks); nothing else, whoever holds its key. */
 static void test_storefront_role(void **state)
 {
 	struct world *w = *state;
 	struct fixture_person web;
 	struct statement *st;
 	static const enum stmt_kind denied[] = {
-		STMT_ORDER_CONFIRM, STMT_ORDER_CANCEL, STMT_ORDER_HOLD,
+		STMT_ORDER_CONFIRM, STMT_ORDER_HOLD,
 		STMT_ORDER_RELEASE, STMT_ORDER_NOTE, STMT_SHIPMENT_CONFIRM,
 		STMT_USER_ADD, STMT_USER_ROLE, STMT_USER_REVOKE,
 	};
@@ -139,6 +140,16 @@ static void test_storefront_role(void **state)
 	st = fixture_stmt(&web, STMT_ORDER_NOTE, "1");
 	fixture_add(st, "text", "x");
 	assert_int_equal(append(w, &web, st), OD_E_DENIED);
+	/* Cancelled at the storefront: its own order only. */
+	st = fixture_stmt(&web, STMT_ORDER_CANCEL, "1");
+	fixture_add(st, "reason", "cancelled in shopify");
+	assert_int_equal(append(w, &web, st), OD_E_DENIED);
+	assert_non_null(strstr(w->err.msg, "was not placed by storefront web"));
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	st = fixture_stmt(&web, STMT_ORDER_CANCEL, "W-1");
+	fixture_add(st, "reason", "cancelled in shopify");
+	assert_int_equal(append(w, &web, st), OD_OK);
+	assert_int_equal(status_of(w, "W-1"), ORDER_CANCELLED);
 	/* Revoked by the owner: its orders stop. */
 	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
 	fixture_add(st, "user", "web");
