@@ -80,13 +80,6 @@ void desk_people_free(struct desk_people *p)
 	free(p);
 }
 
-const char *desk_key_fingerprint(const struct desk *d)
-{
-	const struct shop *sh = desk_shop((struct desk *)d);
-
-	return sh ? sh->fingerprint : "";
-}
-
 /* Makes the unsigned statement of a user action into act (store held). */
 static enum od_code make_user(struct shop *sh, struct desk_act *act,
 			      enum role role, struct od_err *err)
