@@ -301,39 +301,32 @@ enum od_code ledger_fit_time(struct store *s, struct statement *st,
 	return rc;
 }
 
-enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
-				struct statement *const *sts, size_t n,
-				long long *seqs, struct od_err *err)
+/*
+ * A batch's texts, built before any is signed: each statement follows the
+ * one before it in the batch, the first the entry this signer sees last.
+ */
+struct batch {
+	struct buf *texts;
+	const char **msgs;
+	size_t *lens;
+	uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	size_t built;
+};
+
+static enum od_code batch_build(struct store *s, struct statement *const *sts,
+				size_t n, struct batch *b, struct od_err *err)
 {
-	uint8_t digest[LEDGER_HASH_LEN], (*sigs)[SIGKEY_SIG_LEN] = NULL;
-	struct sigkey_pipe *pipe = NULL;
+	uint8_t digest[LEDGER_HASH_LEN];
 	char tip_id[STMT_ID_LEN + 1], when[21];
-	struct log_tip tip;
-	struct buf *texts = NULL;
-	const char **msgs = NULL;
-	size_t *lens = NULL, i, built = 0;
 	long long head = 0;
 	enum od_code rc;
+	size_t i;
 
-	if (n == 0)
-		return OD_OK;
-	texts = calloc(n, sizeof *texts);
-	msgs = calloc(n, sizeof *msgs);
-	lens = calloc(n, sizeof *lens);
-	sigs = calloc(n, sizeof *sigs);
-	if (texts == NULL || msgs == NULL || lens == NULL || sigs == NULL) {
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	/*
-	 * Each statement follows the one before it in the batch, the first
-	 * the entry this signer sees last: texts first, then every signature.
-	 */
 	rc = store_log_tip(s, &head, tip_id, digest, err);
 	if (rc == OD_OK)
 		rc = tip_time(s, head, tip_id, when, err);
-	for (i = 0; i < n && rc == OD_OK; i++, built++) {
-		buf_init(&texts[i], STMT_MAX_BYTES);
+	for (i = 0; i < n && rc == OD_OK; i++, b->built++) {
+		buf_init(&b->texts[i], STMT_MAX_BYTES);
 		rc = fit_time(sts[i], when, err);
 		/* What check_chained asks of each later one, kept here. */
 		if (rc == OD_OK && i > 0 &&
@@ -345,27 +338,65 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 			rc = set_prev(sts[i], head == 0 && i == 0, tip_id,
 				      digest, err);
 		if (rc == OD_OK)
-			rc = statement_build(sts[i], &texts[i], err);
+			rc = statement_build(sts[i], &b->texts[i], err);
 		if (rc == OD_OK)
-			rc = entry_digest(texts[i].data, texts[i].len, digest,
-					  err);
+			rc = entry_digest(b->texts[i].data, b->texts[i].len,
+					  digest, err);
 		memcpy(tip_id, sts[i]->id, STMT_ID_LEN);
 		tip_id[STMT_ID_LEN] = '\0';
-		msgs[i] = texts[i].data;
-		lens[i] = texts[i].len;
+		b->msgs[i] = b->texts[i].data;
+		b->lens[i] = b->texts[i].len;
 	}
+	return rc;
+}
+
+static void batch_free(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->built; i++)
+		buf_free(&b->texts[i]);
+	free(b->texts);
+	free(b->msgs);
+	free(b->lens);
+	free(b->sigs);
+}
+
+enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
+				struct statement *const *sts, size_t n,
+				long long *seqs, struct od_err *err)
+{
+	struct batch b = { NULL, NULL, NULL, NULL, 0 };
+	struct sigkey_pipe *pipe = NULL;
+	struct log_tip tip;
+	enum od_code rc;
+	size_t i;
+
+	if (n == 0)
+		return OD_OK;
+	b.texts = calloc(n, sizeof *b.texts);
+	b.msgs = calloc(n, sizeof *b.msgs);
+	b.lens = calloc(n, sizeof *b.lens);
+	b.sigs = calloc(n, sizeof *b.sigs);
+	if (b.texts == NULL || b.msgs == NULL || b.lens == NULL ||
+	    b.sigs == NULL) {
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+		goto out;
+	}
+	rc = batch_build(s, sts, n, &b, err);
 	/*
 	 * Entry i is folded and stored while the next ones are signed.  The
 	 * first is checked against the log like any statement; each later
 	 * one was built above to follow the one before it.
 	 */
 	if (rc == OD_OK)
-		rc = sigkey_pipe_start(key, msgs, lens, n, sigs, &pipe, err);
+		rc = sigkey_pipe_start(key, b.msgs, b.lens, n, b.sigs, &pipe,
+				       err);
 	for (i = 0; i < n && rc == OD_OK; i++) {
 		rc = sigkey_pipe_wait(pipe, i, err);
 		if (rc == OD_OK)
-			rc = append_checked(s, sts[i], texts[i].data,
-					    texts[i].len, sigs[i],
+			rc = append_checked(s, sts[i], b.texts[i].data,
+					    b.texts[i].len, b.sigs[i],
 					    i == 0 ? NULL : &tip,
 					    seqs != NULL ? &seqs[i] : NULL,
 					    err);
@@ -374,12 +405,7 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 	}
 	sigkey_pipe_end(pipe);
 out:
-	for (i = 0; i < built; i++)
-		buf_free(&texts[i]);
-	free(texts);
-	free(msgs);
-	free(lens);
-	free(sigs);
+	batch_free(&b);
 	return rc;
 }
 
@@ -502,105 +528,5 @@ enum od_code ledger_accept_checked(struct store *s, const char *text,
 	if (rc == OD_OK)
 		rc = append_checked(s, st, text, len, sig, NULL, seq, err);
 	statement_free(st);
-	return rc;
-}
-
-/* State of a replay: the fresh store and where the chain stands. */
-struct replay {
-	struct store *fresh;
-	long long expect_seq;
-};
-
-/* Replays one entry of the stored log into the fresh store. */
-static enum od_code replay_entry(void *ctx, const struct log_record *r,
-				 struct od_err *err)
-{
-	struct replay *rp = ctx;
-	uint8_t head_hash[LEDGER_HASH_LEN];
-	long long head, seq = 0;
-	enum od_code rc;
-
-	if (r->seq != rp->expect_seq)
-		return od_err_set(err, OD_E_TAMPERED,
-				  "the log skips from entry %lld to %lld: "
-				  "entries were removed", rp->expect_seq - 1,
-				  r->seq);
-	rc = ledger_accept(rp->fresh, r->statement, r->statement_len,
-			   r->signature, &seq, err);
-	if (rc == OD_OK)
-		rc = store_log_head(rp->fresh, &head, head_hash, err);
-	if (rc == OD_OK && memcmp(head_hash, r->hash, LEDGER_HASH_LEN) != 0)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the hash chain breaks here: the log was "
-				"altered");
-	/*
-	 * Any refusal means the stored log is not legitimate; only a failure
-	 * of the machine itself (memory, disk) is reported as what it is.
-	 */
-	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
-	    rc != OD_E_NOSPACE) {
-		char why[OD_ERR_MSG_MAX];
-
-		memcpy(why, err->msg, sizeof why);
-		rc = od_err_set(err, OD_E_TAMPERED, "log entry %lld: %.200s",
-				r->seq, why);
-	}
-	rp->expect_seq++;
-	return rc;
-}
-
-/* Counts rows for the report. */
-static enum od_code count_user(void *ctx, const struct user_record *u,
-			       struct od_err *err)
-{
-	(void)err;
-	((struct ledger_report *)ctx)->users += u->active;
-	return OD_OK;
-}
-
-static enum od_code count_order(void *ctx, const struct order *o,
-				struct od_err *err)
-{
-	(void)o;
-	(void)err;
-	((struct ledger_report *)ctx)->orders++;
-	return OD_OK;
-}
-
-enum od_code ledger_verify(struct store *s, struct ledger_report *rep,
-			   struct od_err *err)
-{
-	struct replay rp = { NULL, 1 };
-	struct store_filter all = { -1, NULL };
-	uint8_t want[32], got[32];
-	enum od_code rc;
-
-	memset(rep, 0, sizeof *rep);
-	rc = store_open_memory(&rp.fresh, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = store_begin(rp.fresh, err);
-	if (rc == OD_OK)
-		rc = store_log_each(s, NULL, replay_entry, &rp, err);
-	if (rc == OD_OK)
-		rc = store_commit(rp.fresh, err);
-	if (rc == OD_OK && rp.expect_seq == 1)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the log is empty: the shop was never founded");
-	if (rc == OD_OK)
-		rc = store_state_digest(s, want, err);
-	if (rc == OD_OK)
-		rc = store_state_digest(rp.fresh, got, err);
-	if (rc == OD_OK && memcmp(want, got, sizeof want) != 0)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the stored orders or users differ from what "
-				"the log says: the tables were altered");
-	if (rc == OD_OK) {
-		rep->entries = rp.expect_seq - 1;
-		rc = store_user_each(rp.fresh, count_user, rep, err);
-	}
-	if (rc == OD_OK)
-		rc = store_order_each(rp.fresh, &all, count_order, rep, err);
-	store_close(rp.fresh);
 	return rc;
 }
