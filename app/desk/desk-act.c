@@ -51,33 +51,6 @@ static const char *text_field(enum stmt_kind kind)
 	}
 }
 
-/*
- * What a statement signed now follows, as ledger_append writes it in the
- * prev field: "none" for an empty log, else the last entry's id and digest.
- * The rule lives in ledger_append; this copy only decides what the dialog
- * shows, and desk_act_sign refuses to sign if the two ever differ.
- */
-enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
-			    struct od_err *err)
-{
-	uint8_t digest[LEDGER_HASH_LEN];
-	char id[STMT_ID_LEN + 1];
-	long long seq;
-	enum od_code rc = store_log_tip(s, &seq, id, digest, err);
-
-	if (rc != OD_OK)
-		return rc;
-	if (seq == 0) {
-		snprintf(prev, STMT_PREV_LEN + 1, "none");
-		return OD_OK;
-	}
-	memcpy(prev, id, STMT_ID_LEN);
-	prev[STMT_ID_LEN] = ' ';
-	hex_encode(digest, sizeof digest, prev + STMT_ID_LEN + 1);
-	prev[STMT_PREV_LEN] = '\0';
-	return OD_OK;
-}
-
 enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 			  const char *number, const char *text,
 			  const char *carrier, const char *tracking,
@@ -132,13 +105,9 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 			snprintf(act->carrier, sizeof act->carrier, "%s",
 				 carrier);
 	}
+	/* The dialog shows the prev and time ledger_append_shown signs. */
 	if (rc == OD_OK)
-		rc = desk_head_prev(d->sh->store, act->prev, err);
-	if (rc == OD_OK)
-		rc = statement_set_prev(act->st, act->prev, err);
-	/* The dialog shows the time ledger_append will sign. */
-	if (rc == OD_OK)
-		rc = ledger_fit_time(d->sh->store, act->st, err);
+		rc = ledger_prepare(d->sh->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
 	shop_release(d->sh);
@@ -156,31 +125,20 @@ const char *desk_act_text(const struct desk_act *act)
 }
 
 /*
- * Checks that act follows the log's tip prev, as it was shown.  With
- * follow, a log that moved on is not an error: act is linked to the new
- * tip and its text rebuilt (a bulk action, whose dialog showed every field
- * but prev).
+ * What a revoke leaves to do once signed: drop the person's slot and
+ * change the store's key (shop_user_revoke).
  */
-static enum od_code act_at_tip(struct desk *d, struct desk_act *act,
-			       const char *prev, int follow,
+static enum od_code act_finish(struct desk *d, struct desk_act *act,
 			       struct od_err *err)
 {
-	enum od_code rc = OD_OK;
-
-	if (follow && strcmp(prev, act->prev) != 0) {
-		memcpy(act->prev, prev, sizeof act->prev);
-		rc = statement_set_prev(act->st, act->prev, err);
-		buf_reset(&act->text);
-		if (rc == OD_OK)
-			rc = ledger_fit_time(d->sh->store, act->st, err);
-		if (rc == OD_OK)
-			rc = statement_build(act->st, &act->text, err);
-	}
-	if (rc == OD_OK && strcmp(prev, act->prev) != 0)
-		rc = od_err_set(err, OD_E_STATE, "the shop's log moved on "
-				"while the dialog was open; nothing was "
-				"signed, look at the order again");
-	return rc;
+	if (act->kind == STMT_SHIPMENT_CONFIRM)
+		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
+	if (act->number[0])
+		desk_row_refresh(d, act->number);
+	if (act->kind == STMT_USER_REVOKE &&
+	    keyslot_has(d->sh->slots, act->user))
+		return shop_user_revoke(d->sh, act->user, err);
+	return OD_OK;
 }
 
 /*
@@ -198,18 +156,37 @@ static void act_to_backend(struct desk *d, const struct desk_act *act)
 	}
 }
 
+/* A user.add being signed, and the shop whose store takes it. */
+struct seal {
+	struct shop *sh;
+	const struct desk_act *act;
+};
+
+/* user.add, inside the ledger's transaction: the new person's key slot. */
+static enum od_code seal_new_user(void *ctx, long long seq,
+				  struct od_err *err)
+{
+	const struct seal *s = ctx;
+
+	(void)seq;
+	return shop_user_add_seal(s->sh, s->act->st, s->act->seed,
+				  s->act->pass, s->act->pass_len, err);
+}
+
 /*
- * Signs act in one transaction.  With follow, a log that moved on since
- * act was prepared is not an error: the statement is linked to the new tip
- * instead (a bulk action, whose dialog showed every field but prev).
+ * Signs act's text through the ledger (ledger_append_shown: the tip
+ * checked, signed, appended in one transaction).  With follow, the log
+ * moving on since act was prepared is not an error: act is linked to the
+ * tip of this moment, under the write lock, and its text rebuilt (a bulk
+ * action, whose dialog showed every field but prev).
  */
 static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 			     long long *seq, struct od_err *err)
 {
-	char prev[STMT_PREV_LEN + 1];
-	struct buf text;
-	enum od_code rc;
-	int seen = 0;
+	struct seal new_user = { d->sh, act };
+	struct ledger_then seal = { seal_new_user, &new_user };
+	enum od_code rc = OD_OK;
+	int seen;
 
 	*seq = 0;
 	if (d->sh == NULL)
@@ -218,63 +195,32 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (strcmp(act->st->actor, d->sh->user) != 0)
 		return od_err_set(err, OD_E_AUTH, "this action was prepared "
 				  "by %s; prepare it again", act->st->actor);
-	/*
-	 * shop_append's transaction, with one more check inside it: the
-	 * statement follows the head it was shown with, so the bytes signed
-	 * are exactly the bytes the person saw.
-	 */
 	rc = desk_hold(d, SHOP_WRITE, err);
 	if (rc != OD_OK)
 		return rc;
-	buf_init(&text, STMT_MAX_BYTES);
-	rc = store_begin(d->sh->store, err);
-	if (rc != OD_OK)
-		goto out;
-	rc = desk_head_prev(d->sh->store, prev, err);
 	/* Whether the index was up to date before this entry: then it is
 	 * after it too (desk_row_refresh), and the watch follows. */
-	seen = rc == OD_OK && desk_watch_current(d);
-	if (rc == OD_OK)
-		rc = act_at_tip(d, act, prev, follow, err);
-	if (rc == OD_OK && act->kind == STMT_USER_ADD)
-		rc = shop_user_add_append(d->sh, act->st, act->seed, act->pass,
-					  act->pass_len, seq, err);
-	else if (rc == OD_OK)
-		rc = ledger_append(d->sh->store, d->sh->key, act->st, seq,
-				   err);
-	if (rc == OD_OK)
-		rc = statement_build(act->st, &text, err);
-	if (rc == OD_OK && (text.len != act->text.len ||
-			    memcmp(text.data, act->text.data, text.len)))
-		rc = od_err_set(err, OD_E_INTERNAL, "the statement changed "
-				"between the dialog and the signature; "
-				"nothing was signed");
-	if (rc != OD_OK) {
-		store_rollback(d->sh->store);
-		*seq = 0;
-		/* Refused for its state: the row shows what the store holds. */
-		if (rc == OD_E_STATE && act->number[0])
-			desk_row_refresh(d, act->number);
-		goto out;
+	seen = desk_watch_current(d);
+	if (follow) {
+		buf_reset(&act->text);
+		rc = ledger_prepare(d->sh->store, act->st, err);
+		if (rc == OD_OK)
+			rc = statement_build(act->st, &act->text, err);
 	}
-	rc = store_commit(d->sh->store, err);
-	if (rc != OD_OK) {
-		*seq = 0;
-		goto out;
-	}
-	if (act->kind == STMT_SHIPMENT_CONFIRM)
-		memcpy(d->last_carrier, act->carrier, sizeof d->last_carrier);
-	if (act->number[0])
+	if (rc == OD_OK)
+		rc = ledger_append_shown(d->sh->store, d->sh->key,
+					 act->text.data, act->text.len,
+					 act->kind == STMT_USER_ADD ? &seal
+								    : NULL,
+					 seq, err);
+	/* Refused for its state: the row shows what the store holds. */
+	if (rc == OD_E_STATE && act->number[0])
 		desk_row_refresh(d, act->number);
-	if (seen)
+	if (rc == OD_OK && seen)
 		desk_watch_note(d);
-	/* A revoke is finished by dropping the slot and changing the key. */
-	if (act->kind == STMT_USER_REVOKE &&
-	    keyslot_has(d->sh->slots, act->user))
-		rc = shop_user_revoke(d->sh, act->user, err);
-out:
+	if (rc == OD_OK)
+		rc = act_finish(d, act, err);
 	shop_release(d->sh);
-	buf_free(&text);
 	if (*seq > 0)
 		act_to_backend(d, act);
 	return rc;

@@ -22,7 +22,6 @@ struct desk_act {
 	enum stmt_kind kind;
 	char number[STMT_ORDER_MAX + 1];   /* "" for a user.* action */
 	char carrier[DESK_CARRIER_MAX + 1];
-	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
 	char user[STMT_NAME_MAX + 1];   /* user.*: whom it is about */
 	uint8_t seed[KEYSLOT_SEED_LEN]; /* user.add: the new key (wiped) */
 	char *pass;                     /* user.add: their passphrase (wiped) */
@@ -52,14 +51,10 @@ enum od_code desk_hold_now(struct desk *d, enum shop_access access,
  */
 int desk_watch_current(struct desk *d);
 
-/* The prev field a statement signed now carries ("none" or id + digest). */
-enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
-			    struct od_err *err);
-
 /*
- * desk_act_sign for one statement of a bulk action: if the log moved on
- * since act was prepared (the statement before it in the batch), act is
- * linked to the new tip and its text rebuilt before it is signed.
+ * desk_act_sign for one statement of a bulk action: act is linked to the
+ * log's tip of the moment it is signed (the statement before it in the
+ * batch, or another desk's) and its text rebuilt, then signed.
  */
 enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
 				  long long *seq, struct od_err *err);

@@ -154,11 +154,7 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 	}
 	rc = make_user(desk_shop(d), act, r, err);
 	if (rc == OD_OK)
-		rc = desk_head_prev(desk_shop(d)->store, act->prev, err);
-	if (rc == OD_OK)
-		rc = statement_set_prev(act->st, act->prev, err);
-	if (rc == OD_OK)
-		rc = ledger_fit_time(desk_shop(d)->store, act->st, err);
+		rc = ledger_prepare(desk_shop(d)->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
 	shop_release(desk_shop(d));

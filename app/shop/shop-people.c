@@ -72,12 +72,24 @@ enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
 				  const char *pass, size_t pass_len,
 				  long long *seq, struct od_err *err)
 {
-	const char *name = statement_get(st, "user");
-	struct sigkey *k = NULL;
 	/* Folding first refuses a duplicate name or a caller who may not. */
 	enum od_code rc = ledger_append(sh->store, sh->key, st, seq, err);
 
-	if (rc == OD_OK && name == NULL)
+	if (rc == OD_OK)
+		rc = shop_user_add_seal(sh, st, seed, pass, pass_len, err);
+	return rc;
+}
+
+enum od_code shop_user_add_seal(struct shop *sh, const struct statement *st,
+				const uint8_t seed[KEYSLOT_SEED_LEN],
+				const char *pass, size_t pass_len,
+				struct od_err *err)
+{
+	const char *name = statement_get(st, "user");
+	struct sigkey *k = NULL;
+	enum od_code rc = OD_OK;
+
+	if (name == NULL)
 		rc = od_err_set(err, OD_E_INTERNAL, "a user.add without a "
 				"user");
 	/*
