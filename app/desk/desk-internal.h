@@ -1,7 +1,7 @@
 /*
- * desk-internal.h - what the desk-*.c files share with desk.c and nobody
- * else sees: a prepared action's insides, and taking the store for one
- * operation.
+ * desk-internal.h - what the desk's own files share and nobody else sees:
+ * struct desk (the signed-in shop, the order index, the background sync),
+ * a prepared action's insides, and taking the store for one operation.
  */
 #ifndef OD_DESK_INTERNAL_H
 #define OD_DESK_INTERNAL_H

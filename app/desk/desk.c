@@ -1,6 +1,7 @@
 /*
- * desk.c - the desk's life: made locked, unlocked as one person (starting
- * the background sync), the store taken for each operation, locked again.
+ * desk.c - the desk's life: made locked, the people who may sign in, the
+ * store taken for each operation, the background sync started and
+ * stopped, locked again (unlocking is desk-unlock.c, above the index).
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"
