@@ -182,19 +182,9 @@ const char *desk_bulk_text(const struct desk_bulk *b)
 	return b->text.data ? b->text.data : "";
 }
 
-size_t desk_bulk_count(const struct desk_bulk *b)
-{
-	return b->n;
-}
-
 const char *desk_bulk_number(const struct desk_bulk *b, size_t i)
 {
 	return i < b->n ? b->items[i].number : "";
-}
-
-const char *desk_bulk_refused(const struct desk_bulk *b, size_t i)
-{
-	return i < b->n ? b->items[i].refused : "";
 }
 
 enum od_code desk_bulk_sign(struct desk *d, struct desk_bulk *b, size_t i,

@@ -41,27 +41,6 @@ enum od_code desk_check_person_name(struct desk *d, const char *name,
 	return OD_OK;
 }
 
-/*
- * Applies st to the store as the next entry and rolls it back: the fold's
- * own answer (role, state, the last owner) without signing anything.
- */
-static enum od_code dry_run(struct shop *sh, const struct statement *st,
-			    struct od_err *err)
-{
-	uint8_t digest[LEDGER_HASH_LEN];
-	char id[STMT_ID_LEN + 1];
-	long long seq = 0;
-	enum od_code rc = store_log_tip(sh->store, &seq, id, digest, err);
-
-	if (rc == OD_OK)
-		rc = store_begin(sh->store, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = fold_apply(sh->store, st, seq + 1, err);
-	store_rollback(sh->store);
-	return rc;
-}
-
 /* The statement kind would make about number, its text fields filled with
  * a stand-in (the fold does not judge their words). */
 static enum od_code stand_in(struct shop *sh, enum stmt_kind kind,
@@ -98,7 +77,7 @@ enum od_code desk_check_act(struct desk *d, enum stmt_kind kind,
 		return rc;
 	rc = stand_in(desk_shop(d), kind, number, &st, err);
 	if (rc == OD_OK)
-		rc = dry_run(desk_shop(d), st, err);
+		rc = ledger_try(desk_shop(d)->store, st, err);
 	/* Refused for its state, which another process may have changed:
 	 * the list shows what the store holds. */
 	if (rc == OD_E_STATE)
@@ -131,7 +110,7 @@ enum od_code desk_check_user(struct desk *d, enum stmt_kind kind,
 	if (rc == OD_OK && kind == STMT_USER_ROLE)
 		rc = statement_add(st, "role", role, err);
 	if (rc == OD_OK)
-		rc = dry_run(sh, st, err);
+		rc = ledger_try(sh->store, st, err);
 	statement_free(st);
 	shop_release(sh);
 	return rc;

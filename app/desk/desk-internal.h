@@ -1,12 +1,14 @@
 /*
- * desk-internal.h - what the desk-*.c files share with desk.c and nobody
- * else sees: a prepared action's insides, and taking the store for one
- * operation.
+ * desk-internal.h - what the desk's own files share and nobody else sees:
+ * struct desk (the signed-in shop, the order index, the background sync),
+ * a prepared action's insides, and taking the store for one operation.
  */
 #ifndef OD_DESK_INTERNAL_H
 #define OD_DESK_INTERNAL_H
 
 #include "app/desk/desk.h"
+#include "app/desk/desk-shop.h"
+#include "app/shop/shop.h"
 #include "lib/buf.h"
 #include "storage/keyslot.h"
 
@@ -20,7 +22,6 @@ struct desk_act {
 	enum stmt_kind kind;
 	char number[STMT_ORDER_MAX + 1];   /* "" for a user.* action */
 	char carrier[DESK_CARRIER_MAX + 1];
-	char prev[STMT_PREV_LEN + 1];   /* the log's tip when shown */
 	char user[STMT_NAME_MAX + 1];   /* user.*: whom it is about */
 	uint8_t seed[KEYSLOT_SEED_LEN]; /* user.add: the new key (wiped) */
 	char *pass;                     /* user.add: their passphrase (wiped) */
@@ -50,14 +51,10 @@ enum od_code desk_hold_now(struct desk *d, enum shop_access access,
  */
 int desk_watch_current(struct desk *d);
 
-/* The prev field a statement signed now carries ("none" or id + digest). */
-enum od_code desk_head_prev(struct store *s, char prev[STMT_PREV_LEN + 1],
-			    struct od_err *err);
-
 /*
- * desk_act_sign for one statement of a bulk action: if the log moved on
- * since act was prepared (the statement before it in the batch), act is
- * linked to the new tip and its text rebuilt before it is signed.
+ * desk_act_sign for one statement of a bulk action: act is linked to the
+ * log's tip of the moment it is signed (the statement before it in the
+ * batch, or another desk's) and its text rebuilt, then signed.
  */
 enum od_code desk_act_sign_follow(struct desk *d, struct desk_act *act,
 				  long long *seq, struct od_err *err);
@@ -85,6 +82,76 @@ struct desk_bg_state {
 					 were last acked, -1 if not since
 					 it started */
 };
+
+/* A block of the string arena that holds the index's text. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	char data[];
+};
+
+struct desk {
+	char *dir;
+	struct shop *sh;
+	char **users;
+	size_t nusers;
+	struct desk_row *rows;    /* store order: placed, then number */
+	size_t nrows, arows;
+	struct arena_block *arena;
+	uint8_t *match;           /* per row: matches the search */
+	uint32_t *id_row;         /* the store's search id -> row + 1 (0: not
+				     listed); NULL until the first search */
+	size_t nid;               /* ids id_row covers */
+	size_t ids_seen;          /* ids read so far while it is built */
+	int ids_failed;           /* desk_search_ready gave up until reload */
+	uint32_t *view;           /* rows shown, in display order */
+	size_t nview;
+	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
+	int status;
+	int newest_first;
+	enum desk_sort_key sort;
+	uint32_t *perm;           /* rows in sort order; NULL until needed */
+	char search[DESK_SEARCH_MAX + 1];
+	char last_carrier[DESK_CARRIER_MAX + 1];
+	char locked_why[OD_ERR_MSG_MAX];  /* why the desk locked itself */
+	struct desk_bg_state bg;  /* the background sync */
+	struct {                  /* the log's head the index was read at */
+		int known;        /* 0: unknown, the next look reloads */
+		long long seq;
+		uint8_t hash[32];
+	} watch;
+	int bg_every;             /* its period in seconds, 0 for the default */
+};
+
+/* Copies s into the index's arena; NULL when out of memory (desk-arena.c). */
+const char *desk_arena_dup(struct desk *d, const char *s);
+
+/* Drops the index, wiping its text (desk-arena.c). */
+void desk_index_free(struct desk *d);
+
+/* Reads the whole order index from the held store (desk-index.c). */
+enum od_code desk_index_load(struct desk *d, struct od_err *err);
+
+/* Notes the held store's log head as the one the index shows. */
+void desk_watch_note(struct desk *d);
+
+/* Starts and stops the background sync (desk.c). */
+void desk_bg_start(struct desk *d);
+void desk_bg_stop(struct desk *d);
+
+/*
+ * Whether r's signature checks with the key its signer has in s's users
+ * (revoked signers too), or one they retired since; the signer's role goes
+ * to role (desk-detail.c).
+ */
+int desk_signature_checks(struct store *s, const struct statement *st,
+			  const struct log_record *r, char *role,
+			  size_t role_cap);
+
+/* What the history says about an entry beyond its kind; *out is the
+ * caller's (desk-detail.c). */
+enum od_code desk_event_detail(const struct statement *st, char **out,
+			       struct od_err *err);
 
 /* The desk's background sync state (never NULL). */
 struct desk_bg_state *desk_bg_state(struct desk *d);

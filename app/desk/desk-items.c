@@ -4,7 +4,7 @@
  * dialog's "SKU QTY, SKU QTY"), checked against the order.  Reads the
  * held store only, so that desk.c's desk_prepare can use it.
  */
-#include "app/desk/desk.h"
+#include "app/desk/desk-shop.h"
 
 #include <stdio.h>
 #include <stdlib.h>

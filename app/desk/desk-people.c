@@ -80,13 +80,6 @@ void desk_people_free(struct desk_people *p)
 	free(p);
 }
 
-const char *desk_key_fingerprint(const struct desk *d)
-{
-	const struct shop *sh = desk_shop((struct desk *)d);
-
-	return sh ? sh->fingerprint : "";
-}
-
 /* Makes the unsigned statement of a user action into act (store held). */
 static enum od_code make_user(struct shop *sh, struct desk_act *act,
 			      enum role role, struct od_err *err)
@@ -161,11 +154,7 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 	}
 	rc = make_user(desk_shop(d), act, r, err);
 	if (rc == OD_OK)
-		rc = desk_head_prev(desk_shop(d)->store, act->prev, err);
-	if (rc == OD_OK)
-		rc = statement_set_prev(act->st, act->prev, err);
-	if (rc == OD_OK)
-		rc = ledger_fit_time(desk_shop(d)->store, act->st, err);
+		rc = ledger_prepare(desk_shop(d)->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
 	shop_release(desk_shop(d));

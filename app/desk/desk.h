@@ -7,7 +7,8 @@
  * mark per statement, and acting on an order in two steps (prepare, show the
  * exact statement text, then sign).  The commands in
  * app/orderdesk/cmd-act.c share desk_make and desk_ship_items, so the desk
- * and the command line sign the same statements.
+ * and the command line sign the same statements (desk-shop.h: those take
+ * the shop the command line holds; the screens never see it).
  *
  * Strings handed out (rows, details) are borrowed from the desk and valid
  * until the next call that reloads or locks it, unless said otherwise.
@@ -20,7 +21,6 @@
 #include <stdint.h>
 
 #include "app/log/role.h"
-#include "app/shop/shop.h"
 #include "app/log/statement.h"
 #include "lib/err.h"
 #include "storage/records.h"
@@ -220,14 +220,6 @@ enum od_code desk_detail(struct desk *d, const char *number,
 			 struct desk_detail **out, struct od_err *err);
 void desk_detail_free(struct desk_detail *dd);
 
-/*
- * desk_detail on a shop the caller holds (sh->store open): the one way
- * `orderdesk show` and the order screen read an order.  *out is the
- * caller's (desk_detail_free).
- */
-enum od_code desk_order_read(struct shop *sh, const char *number,
-			     struct desk_detail **out, struct od_err *err);
-
 /* An action prepared but not yet signed. */
 struct desk_act;
 
@@ -263,84 +255,6 @@ void desk_act_free(struct desk_act *act);
 /* The carrier of the last shipment signed on this desk, or "". */
 const char *desk_last_carrier(const struct desk *d);
 
-/* ---- the audit history (owners) ---- */
-
-#define DESK_AUDIT_MAX 5000     /* newest matching entries kept */
-
-/* One entry of the shop's log, as the audit history shows it. */
-struct desk_entry {
-	long long seq;
-	char time[STMT_TIME_LEN + 1];
-	char actor[STMT_NAME_MAX + 1];
-	const char *kind;       /* static kind name */
-	char order[STMT_ORDER_MAX + 1];  /* "" when none */
-	int sig_ok;             /* the signature checks with the signer's key */
-	int chain_ok;           /* its hash follows from the entry before */
-	char *detail;           /* reason, note, carrier and tracking, user */
-	char id[STMT_ID_LEN + 1];  /* the statement's id */
-	char role[16];          /* the signer's role now, "" if unknown */
-};
-
-/* Entries newest first; owned by the caller (desk_audit_free). */
-struct desk_audit {
-	struct desk_entry *entries;
-	size_t n;
-	long long scanned;      /* entries in the whole log */
-	/* What desk_audit_update needs to read only what came since. */
-	char filter[DESK_SEARCH_MAX + 1];
-	long long tip_seq;      /* the last entry read */
-	uint8_t tip_hash[32];   /* and its chain hash */
-};
-
-/*
- * Walks the whole log and keeps the newest DESK_AUDIT_MAX entries that
- * match filter: words separated by spaces, each of which must match the
- * entry's person, order number, kind (or its start, "order." or
- * "shipment"), or date (a prefix such as "2026-11-20", or a range
- * "2026-11-01..2026-11-20", both ends included).  NULL or "" keeps all.
- * Only the owner may read the whole history (OD_E_DENIED otherwise).
- */
-enum od_code desk_audit(struct desk *d, const char *filter,
-			struct desk_audit **out, struct od_err *err);
-void desk_audit_free(struct desk_audit *a);
-
-/*
- * Brings a (from desk_audit) up to what the log holds now, with the same
- * filter: the entries appended since come first, checked, and the oldest
- * go past DESK_AUDIT_MAX.  Only the new entries are read while the log
- * still holds the entry a was read up to; when a sync rewrote it (a
- * rebase moved this desk's own statements) or people were added, revoked
- * or given another role (the signers' roles shown change), the whole log
- * is read again.  Errors as desk_audit's; on failure a is unchanged.
- */
-enum od_code desk_audit_update(struct desk *d, struct desk_audit *a,
-			       struct od_err *err);
-
-/*
- * Writes a's entries to path as CSV (desk-csv.c), replacing it atomically,
- * mode 0600: a header, then seq, time, signer, role, kind, order,
- * signature-checked (yes/no), statement id, summary per entry, newest
- * first.  Fields are quoted as RFC 4180 asks, and one that starts like a
- * spreadsheet formula gets a leading apostrophe (lib/csv.h).
- */
-enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
-			    struct od_err *err);
-
-/*
- * The exact statement signed as log entry seq, NUL-terminated; *out is the
- * caller's (free).  Owners only, as the history (desk-entry.c).
- */
-enum od_code desk_entry_statement(struct desk *d, long long seq, char **out,
-				  struct od_err *err);
-
-/*
- * Replays the whole log as `orderdesk audit verify` does.  On success
- * *entries is the number replayed; the first problem comes back as the
- * error, in words.
- */
-enum od_code desk_verify_all(struct desk *d, long long *entries,
-			     struct od_err *err);
-
 /* ---- bulk actions (desk-bulk.c) ---- */
 
 #define DESK_BULK_MAX 300       /* orders in one bulk action: all shown */
@@ -352,7 +266,7 @@ struct desk_bulk;
  * Prepares one statement of kind (order.confirm, or shipment.confirm with
  * carrier and tracking[i] for numbers[i]) per order.  An order whose
  * statement cannot be made (nothing left to ship, a bad tracking number)
- * is kept with its reason (desk_bulk_refused) and not signed.  More than
+ * is kept with its reason (desk_bulk_sign gives it) and not signed.  More than
  * DESK_BULK_MAX orders give OD_E_INPUT.  *out is the caller's
  * (desk_bulk_free).
  */
@@ -393,10 +307,8 @@ enum od_code desk_bulk_prepare_reason(struct desk *d, enum stmt_kind kind,
  */
 const char *desk_bulk_text(const struct desk_bulk *b);
 
-/* Orders in b, order i's number, and why it was refused ("" if not). */
-size_t desk_bulk_count(const struct desk_bulk *b);
+/* Order i's number in b. */
 const char *desk_bulk_number(const struct desk_bulk *b, size_t i);
-const char *desk_bulk_refused(const struct desk_bulk *b, size_t i);
 
 /*
  * Signs order i's statement, in its own durable transaction, linked to the
@@ -564,9 +476,6 @@ enum od_code desk_check_user(struct desk *d, enum stmt_kind kind,
 /* The roles that may sign kind, in words: "owner and shopkeeper". */
 void desk_who_may(enum stmt_kind kind, char *out, size_t size);
 
-/* The fingerprint of the signed-in person's key ("" when locked). */
-const char *desk_key_fingerprint(const struct desk *d);
-
 /* ---- holds by reason (desk-hold.c) ---- */
 
 #define DESK_HOLD_REASONS 5
@@ -630,7 +539,7 @@ const struct desk_partial *desk_partials_find(const struct desk_partials *p,
 					      const char *number);
 void desk_partials_free(struct desk_partials *p);
 
-/* ---- shared with app/orderdesk/cmd-act.c ---- */
+/* ---- an order's units (desk-ship.c) ---- */
 
 /* An order's items counted in units (a line of qty 3 is 3). */
 struct desk_units {
@@ -638,10 +547,6 @@ struct desk_units {
 	long long total;        /* ordered */
 	int status;             /* enum order_status */
 };
-
-/* Reads order number's units on a shop the caller holds (desk-ship.c). */
-enum od_code desk_ship_units(struct shop *sh, const char *number,
-			     struct desk_units *u, struct od_err *err);
 
 /* desk_ship_units on the desk (it takes the store for the read). */
 enum od_code desk_order_units(struct desk *d, const char *number,
@@ -655,34 +560,7 @@ enum od_code desk_order_units(struct desk *d, const char *number,
 enum od_code desk_ship_remaining(struct desk *d, const char *number,
 				 char *out, size_t size, struct od_err *err);
 
-/*
- * Adds a parcel's "SKU QTY" item fields to st from items as the Items
- * field holds them ("SKU QTY", "SKU:QTY" or "SKU" for one, separated by
- * commas; NULL or "" for every unit left), each checked against the
- * order: an SKU not in it, a quantity under 1 or more than is left gives
- * OD_E_INPUT naming it, before anything is shown to sign.
- */
-enum od_code desk_ship_items_text(struct shop *sh, struct statement *st,
-				  const char *number, const char *items,
-				  struct od_err *err);
-
-/*
- * Makes a statement of kind about number signed as sh's user, with one
- * optional body field (field and value both not NULL).  *out is the
- * caller's (statement_free) on success.
- */
-enum od_code desk_make(struct shop *sh, enum stmt_kind kind,
-		       const char *number, const char *field,
-		       const char *value, struct statement **out,
-		       struct od_err *err);
-
-/*
- * Adds the "SKU QTY" item fields of a shipment to st: the nasked ones given
- * as SKU[:QTY] (QTY 1 when left out), or when none is asked every item of
- * the order not yet shipped (nothing left gives OD_E_STATE).
- */
-enum od_code desk_ship_items(struct shop *sh, struct statement *st,
-			     const char *number, char **asked, size_t nasked,
-			     struct od_err *err);
+/* The audit history has a header of its own; the screens reach it here. */
+#include "app/desk/desk-audit.h"
 
 #endif

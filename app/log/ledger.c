@@ -1,8 +1,10 @@
 /* ledger.c - appending to the hash-chained log, and replaying it. */
 #include "app/log/ledger.h"
+#include "app/log/ledger-rules.h"
 
 #include <gnutls/crypto.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "app/log/fold.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
+#include "lib/secret.h"
 
 enum od_code ledger_hash(const uint8_t prev[LEDGER_HASH_LEN], long long seq,
 			 const char *text, size_t len,
@@ -45,115 +48,6 @@ static enum od_code entry_digest(const char *text, size_t len,
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, text, len, out) < 0)
 		return od_err_set(err, OD_E_CRYPTO, "cannot compute a SHA-256");
 	return OD_OK;
-}
-
-/*
- * The floor no entry may be dated before: the time of the last shop.clock
- * (fold.c records its id).  An id the log no longer has (a desk's rebase
- * took its own reset out to append it again) sets no floor meanwhile.
- */
-static enum od_code check_floor(struct store *s, const struct statement *st,
-				struct od_err *err)
-{
-	uint8_t hash[LEDGER_HASH_LEN];
-	char *id = NULL, when[21];
-	long long seq;
-	enum od_code rc;
-
-	rc = store_meta_get(s, FOLD_META_CLOCK_FLOOR, &id, err);
-	if (rc == OD_E_NOTFOUND)
-		return OD_OK;
-	if (rc == OD_OK)
-		rc = store_log_entry(s, id, &seq, when, hash, err);
-	free(id);
-	if (rc == OD_E_NOTFOUND)
-		return OD_OK;
-	if (rc == OD_OK && strcmp(st->time, when) < 0)
-		rc = od_err_set(err, OD_E_STATE,
-				"statement %s is dated before the shop's clock "
-				"reset (entry %lld, %s); fix this computer's "
-				"clock", st->id, seq, when);
-	return rc;
-}
-
-/*
- * shop.clock: the owner answers a tip dated ahead of the real time.  It
- * must follow the tip itself (head, seq: what prev names), name that
- * tip's time, and be dated before it: a log whose tip is not ahead has
- * nothing to reset, which also makes a reset good only once.
- */
-static enum od_code check_reset(const struct statement *st, long long head,
-				long long seq, const char *when,
-				struct od_err *err)
-{
-	const char *answers = statement_get(st, "answers");
-
-	if (seq != head)
-		return od_err_set(err, OD_E_STATE,
-				  "statement %s resets the clock after entry "
-				  "%lld, but the log's last entry is %lld; sync "
-				  "and reset again", st->id, seq, head);
-	if (answers == NULL || strcmp(answers, when) != 0)
-		return od_err_set(err, OD_E_STATE,
-				  "statement %s answers a time that is not the "
-				  "one of the entry it follows (%lld)", st->id,
-				  seq);
-	if (strcmp(st->time, when) >= 0)
-		return od_err_set(err, OD_E_STATE,
-				  "statement %s resets the clock, but entry "
-				  "%lld is not dated ahead of it: there is "
-				  "nothing to reset", st->id, seq);
-	return OD_OK;
-}
-
-/*
- * Checks that st follows history this log has: its prev names an entry
- * here, by id and digest ("none" only for the very first), and it is not
- * dated before that entry.  Because prev is signed, removing, replacing or
- * reordering an entry before a statement breaks that statement.
- */
-static enum od_code check_chained(struct store *s, const struct statement *st,
-				  long long head, struct od_err *err)
-{
-	uint8_t want[LEDGER_HASH_LEN], have[LEDGER_HASH_LEN];
-	char id[STMT_ID_LEN + 1], when[21];
-	long long seq;
-	enum od_code rc;
-
-	if (strcmp(st->prev, "none") == 0) {
-		if (head != 0)
-			return od_err_set(err, OD_E_STATE,
-					  "statement %s claims to be the first"
-					  " in a log that has entries", st->id);
-		return OD_OK;
-	}
-	if (head == 0)
-		return od_err_set(err, OD_E_STATE,
-				  "the first statement of a log must follow "
-				  "nothing (prev: none)");
-	memcpy(id, st->prev, STMT_ID_LEN);
-	id[STMT_ID_LEN] = '\0';
-	rc = hex_decode("prev", st->prev + STMT_ID_LEN + 1, want, sizeof want,
-			err);
-	if (rc == OD_OK)
-		rc = store_log_entry(s, id, &seq, when, have, err);
-	if (rc == OD_OK && memcmp(want, have, sizeof want) != 0)
-		rc = OD_E_NOTFOUND;
-	if (rc == OD_E_NOTFOUND)
-		return od_err_set(err, OD_E_STATE,
-				  "statement %s follows a log entry this log "
-				  "does not have", st->id);
-	if (rc != OD_OK)
-		return rc;
-	if (st->kind == STMT_SHOP_CLOCK)
-		rc = check_reset(st, head, seq, when, err);
-	else if (strcmp(st->time, when) < 0)
-		rc = od_err_set(err, OD_E_STATE,
-				"statement %s is dated before the entry it "
-				"follows (%lld)", st->id, seq);
-	if (rc == OD_OK)
-		rc = check_floor(s, st, err);
-	return rc;
 }
 
 /*
@@ -197,7 +91,7 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 	} else {
 		rc = store_log_head(s, &head, prev, err);
 		if (rc == OD_OK)
-			rc = check_chained(s, st, head, err);
+			rc = ledger_check_chained(s, st, head, err);
 		if (rc != OD_OK)
 			return rc;
 	}
@@ -228,20 +122,44 @@ static enum od_code append_checked(struct store *s, const struct statement *st,
 	return rc;
 }
 
-/* Points st's prev at the entry (tip_id, digest), or at nothing. */
-static enum od_code set_prev(struct statement *st, int empty,
-			     const char *tip_id,
-			     const uint8_t digest[LEDGER_HASH_LEN],
+/*
+ * Where the log stands for a statement signed now: its last entry's seq
+ * (0 for an empty log), id, digest (what a prev names) and time.
+ */
+struct tip_now {
+	long long head;
+	char id[STMT_ID_LEN + 1];
+	uint8_t digest[LEDGER_HASH_LEN];
+	char when[21];
+};
+
+static enum od_code tip_read(struct store *s, struct tip_now *t,
 			     struct od_err *err)
 {
-	char prev[STMT_PREV_LEN + 1];
+	uint8_t hash[LEDGER_HASH_LEN];
+	long long seq;
+	enum od_code rc = store_log_tip(s, &t->head, t->id, t->digest, err);
 
-	if (empty)
-		return statement_set_prev(st, "none", err);
-	memcpy(prev, tip_id, STMT_ID_LEN);
+	t->when[0] = '\0';
+	if (rc != OD_OK || t->head == 0)
+		return rc;
+	return store_log_entry(s, t->id, &seq, t->when, hash, err);
+}
+
+/*
+ * The one rule for the prev field of a statement following t: "none" for
+ * an empty log, else the tip's id and digest.
+ */
+static void tip_prev(const struct tip_now *t, char prev[STMT_PREV_LEN + 1])
+{
+	if (t->head == 0) {
+		snprintf(prev, STMT_PREV_LEN + 1, "none");
+		return;
+	}
+	memcpy(prev, t->id, STMT_ID_LEN);
 	prev[STMT_ID_LEN] = ' ';
-	hex_encode(digest, LEDGER_HASH_LEN, prev + STMT_ID_LEN + 1);
-	return statement_set_prev(st, prev, err);
+	hex_encode(t->digest, LEDGER_HASH_LEN, prev + STMT_ID_LEN + 1);
+	prev[STMT_PREV_LEN] = '\0';
 }
 
 /*
@@ -272,69 +190,53 @@ static enum od_code fit_time(struct statement *st, const char *when,
 			  "with `orderdesk clock reset`)", span);
 }
 
-/* The time of the log's tip into when[21], "" for an empty log. */
-static enum od_code tip_time(struct store *s, long long head,
-			     const char *tip_id, char when[21],
+/* Chains st to t: its prev names t, and it is dated no earlier. */
+static enum od_code chain_to(struct statement *st, const struct tip_now *t,
 			     struct od_err *err)
 {
-	uint8_t hash[LEDGER_HASH_LEN];
-	long long seq;
+	char prev[STMT_PREV_LEN + 1];
+	enum od_code rc = fit_time(st, t->when, err);
 
-	when[0] = '\0';
-	if (head == 0)
-		return OD_OK;
-	return store_log_entry(s, tip_id, &seq, when, hash, err);
-}
-
-enum od_code ledger_fit_time(struct store *s, struct statement *st,
-			     struct od_err *err)
-{
-	uint8_t digest[LEDGER_HASH_LEN];
-	char tip_id[STMT_ID_LEN + 1], when[21];
-	long long head = 0;
-	enum od_code rc = store_log_tip(s, &head, tip_id, digest, err);
-
+	tip_prev(t, prev);
 	if (rc == OD_OK)
-		rc = tip_time(s, head, tip_id, when, err);
-	if (rc == OD_OK)
-		rc = fit_time(st, when, err);
+		rc = statement_set_prev(st, prev, err);
 	return rc;
 }
 
-enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
-				struct statement *const *sts, size_t n,
-				long long *seqs, struct od_err *err)
+enum od_code ledger_prepare(struct store *s, struct statement *st,
+			    struct od_err *err)
 {
-	uint8_t digest[LEDGER_HASH_LEN], (*sigs)[SIGKEY_SIG_LEN] = NULL;
-	struct sigkey_pipe *pipe = NULL;
-	char tip_id[STMT_ID_LEN + 1], when[21];
-	struct log_tip tip;
-	struct buf *texts = NULL;
-	const char **msgs = NULL;
-	size_t *lens = NULL, i, built = 0;
-	long long head = 0;
-	enum od_code rc;
+	struct tip_now t;
+	enum od_code rc = tip_read(s, &t, err);
 
-	if (n == 0)
-		return OD_OK;
-	texts = calloc(n, sizeof *texts);
-	msgs = calloc(n, sizeof *msgs);
-	lens = calloc(n, sizeof *lens);
-	sigs = calloc(n, sizeof *sigs);
-	if (texts == NULL || msgs == NULL || lens == NULL || sigs == NULL) {
-		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
-		goto out;
-	}
-	/*
-	 * Each statement follows the one before it in the batch, the first
-	 * the entry this signer sees last: texts first, then every signature.
-	 */
-	rc = store_log_tip(s, &head, tip_id, digest, err);
 	if (rc == OD_OK)
-		rc = tip_time(s, head, tip_id, when, err);
-	for (i = 0; i < n && rc == OD_OK; i++, built++) {
-		buf_init(&texts[i], STMT_MAX_BYTES);
-		rc = fit_time(sts[i], when, err);
+		rc = chain_to(st, &t, err);
+	return rc;
+}
+
+/*
+ * A batch's texts, built before any is signed, and their signatures.
+ * Each statement follows the one before it in the batch, the first the
+ * entry this signer sees last.
+ */
+struct batch {
+	struct buf *texts;
+	const char **msgs;
+	size_t *lens;
+	uint8_t (*sigs)[SIGKEY_SIG_LEN];
+	size_t built;
+};
+
+static enum od_code batch_build(struct store *s, struct statement *const *sts,
+				size_t n, struct batch *b, struct od_err *err)
+{
+	struct tip_now t;
+	enum od_code rc = tip_read(s, &t, err);
+	size_t i;
+
+	for (i = 0; i < n && rc == OD_OK; i++, b->built++) {
+		buf_init(&b->texts[i], STMT_MAX_BYTES);
+		rc = chain_to(sts[i], &t, err);
 		/* What check_chained asks of each later one, kept here. */
 		if (rc == OD_OK && i > 0 &&
 		    strcmp(sts[i]->time, sts[i - 1]->time) < 0)
@@ -342,44 +244,86 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 					"statement %s is dated before the one "
 					"it follows", sts[i]->id);
 		if (rc == OD_OK)
-			rc = set_prev(sts[i], head == 0 && i == 0, tip_id,
-				      digest, err);
+			rc = statement_build(sts[i], &b->texts[i], err);
 		if (rc == OD_OK)
-			rc = statement_build(sts[i], &texts[i], err);
-		if (rc == OD_OK)
-			rc = entry_digest(texts[i].data, texts[i].len, digest,
-					  err);
-		memcpy(tip_id, sts[i]->id, STMT_ID_LEN);
-		tip_id[STMT_ID_LEN] = '\0';
-		msgs[i] = texts[i].data;
-		lens[i] = texts[i].len;
+			rc = entry_digest(b->texts[i].data, b->texts[i].len,
+					  t.digest, err);
+		/* The next one follows this one (the tip's time stays the
+		 * floor: each is dated no earlier than the one before). */
+		t.head++;
+		memcpy(t.id, sts[i]->id, STMT_ID_LEN);
+		t.id[STMT_ID_LEN] = '\0';
+		b->msgs[i] = b->texts[i].data;
+		b->lens[i] = b->texts[i].len;
 	}
-	/*
-	 * Entry i is folded and stored while the next ones are signed.  The
-	 * first is checked against the log like any statement; each later
-	 * one was built above to follow the one before it.
-	 */
-	if (rc == OD_OK)
-		rc = sigkey_pipe_start(key, msgs, lens, n, sigs, &pipe, err);
+	return rc;
+}
+
+/*
+ * The one way into the log for a statement signed here: the n texts in b
+ * (each built to follow the one before, the first the log's tip) are
+ * signed on the spare cores while the ones before are folded and
+ * appended.  The first is checked against the log like any statement.
+ */
+static enum od_code batch_sign_append(struct store *s,
+				      const struct sigkey *key,
+				      struct statement *const *sts, size_t n,
+				      struct batch *b, long long *seqs,
+				      struct od_err *err)
+{
+	struct sigkey_pipe *pipe = NULL;
+	struct log_tip tip;
+	enum od_code rc;
+	size_t i;
+
+	rc = sigkey_pipe_start(key, b->msgs, b->lens, n, b->sigs, &pipe, err);
 	for (i = 0; i < n && rc == OD_OK; i++) {
 		rc = sigkey_pipe_wait(pipe, i, err);
 		if (rc == OD_OK)
-			rc = append_checked(s, sts[i], texts[i].data,
-					    texts[i].len, sigs[i],
-					    i == 0 ? NULL : &tip,
+			rc = append_checked(s, sts[i], b->msgs[i], b->lens[i],
+					    b->sigs[i], i == 0 ? NULL : &tip,
 					    seqs != NULL ? &seqs[i] : NULL,
 					    err);
 		if (rc == OD_OK && i == 0 && n > 1)
 			rc = store_log_head(s, &tip.head, tip.hash, err);
 	}
 	sigkey_pipe_end(pipe);
-out:
-	for (i = 0; i < built; i++)
-		buf_free(&texts[i]);
-	free(texts);
-	free(msgs);
-	free(lens);
-	free(sigs);
+	return rc;
+}
+
+static void batch_free(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->built; i++)
+		buf_free(&b->texts[i]);
+	free(b->texts);
+	free(b->msgs);
+	free(b->lens);
+	free(b->sigs);
+}
+
+enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
+				struct statement *const *sts, size_t n,
+				long long *seqs, struct od_err *err)
+{
+	struct batch b = { NULL, NULL, NULL, NULL, 0 };
+	enum od_code rc;
+
+	if (n == 0)
+		return OD_OK;
+	b.texts = calloc(n, sizeof *b.texts);
+	b.msgs = calloc(n, sizeof *b.msgs);
+	b.lens = calloc(n, sizeof *b.lens);
+	b.sigs = calloc(n, sizeof *b.sigs);
+	if (b.texts == NULL || b.msgs == NULL || b.lens == NULL ||
+	    b.sigs == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	else
+		rc = batch_build(s, sts, n, &b, err);
+	if (rc == OD_OK)
+		rc = batch_sign_append(s, key, sts, n, &b, seqs, err);
+	batch_free(&b);
 	return rc;
 }
 
@@ -388,6 +332,80 @@ enum od_code ledger_append(struct store *s, const struct sigkey *key,
 			   struct od_err *err)
 {
 	return ledger_append_many(s, key, &st, 1, seq, err);
+}
+
+enum od_code ledger_try(struct store *s, const struct statement *st,
+			struct od_err *err)
+{
+	long long head = 0;
+	uint8_t hash[LEDGER_HASH_LEN];
+	enum od_code rc = store_log_head(s, &head, hash, err);
+
+	if (rc == OD_OK)
+		rc = store_begin(s, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = fold_apply(s, st, head + 1, err);
+	store_rollback(s);
+	return rc;
+}
+
+/*
+ * Whether text, shown before it is signed, still follows the log's tip:
+ * its prev names the tip as ledger_prepare would now, and it is dated no
+ * earlier than the tip.
+ */
+static enum od_code shown_at_tip(struct store *s, const struct statement *st,
+				 struct od_err *err)
+{
+	char prev[STMT_PREV_LEN + 1];
+	struct tip_now t;
+	enum od_code rc = tip_read(s, &t, err);
+
+	if (rc != OD_OK)
+		return rc;
+	tip_prev(&t, prev);
+	if (strcmp(st->prev, prev) != 0 ||
+	    (st->kind != STMT_SHOP_CLOCK && strcmp(st->time, t.when) < 0))
+		return od_err_set(err, OD_E_STATE, "the shop's log moved on "
+				  "while the statement was shown; nothing was "
+				  "signed, look at it again");
+	return OD_OK;
+}
+
+enum od_code ledger_append_shown(struct store *s, const struct sigkey *key,
+				 const char *text, size_t len,
+				 const struct ledger_then *then,
+				 long long *seq, struct od_err *err)
+{
+	uint8_t sig[1][SIGKEY_SIG_LEN];
+	struct batch b = { NULL, &text, &len, sig, 0 };
+	struct statement *st = NULL;
+	long long at = 0;
+	enum od_code rc;
+
+	if (seq != NULL)
+		*seq = 0;
+	rc = statement_parse(text, len, &st, err);
+	if (rc == OD_OK)
+		rc = store_begin(s, err);
+	if (rc != OD_OK)
+		goto out;
+	rc = shown_at_tip(s, st, err);
+	if (rc == OD_OK)
+		rc = batch_sign_append(s, key, &st, 1, &b, &at, err);
+	if (rc == OD_OK && then != NULL)
+		rc = then->fn(then->ctx, at, err);
+	if (rc == OD_OK)
+		rc = store_commit(s, err);
+	else
+		store_rollback(s);
+	if (rc == OD_OK && seq != NULL)
+		*seq = at;
+out:
+	secret_wipe(sig, sizeof sig);
+	statement_free(st);
+	return rc;
 }
 
 /*
@@ -456,30 +474,6 @@ static enum od_code check_signature(struct store *s, const struct statement *st,
 	return rc;
 }
 
-enum od_code ledger_check_fresh(const struct statement *st, time_t now,
-				struct od_err *err)
-{
-	char mine[21], span[32];
-	long long ahead;
-	enum od_code rc;
-
-	clock_format(now, mine);
-	rc = clock_diff(mine, st->time, &ahead, err);
-	if (rc != OD_OK)
-		return rc;
-	clock_span(ahead > 0 ? ahead : -ahead, span, sizeof span);
-	if (ahead > CLOCK_SKEW_SECONDS)
-		return od_err_set(err, OD_E_STATE, "statement %s is dated %s "
-				  "ahead of the backend's clock; fix the "
-				  "desk's clock", st->id, span);
-	if (st->kind == STMT_SHOP_CLOCK && ahead < -CLOCK_SKEW_SECONDS)
-		return od_err_set(err, OD_E_STATE, "the clock reset %s is "
-				  "dated %s behind the backend's clock; fix "
-				  "this desk's clock and reset again", st->id,
-				  span);
-	return OD_OK;
-}
-
 enum od_code ledger_accept(struct store *s, const char *text, size_t len,
 			   const uint8_t sig[SIGKEY_SIG_LEN], long long *seq,
 			   struct od_err *err)
@@ -502,105 +496,5 @@ enum od_code ledger_accept_checked(struct store *s, const char *text,
 	if (rc == OD_OK)
 		rc = append_checked(s, st, text, len, sig, NULL, seq, err);
 	statement_free(st);
-	return rc;
-}
-
-/* State of a replay: the fresh store and where the chain stands. */
-struct replay {
-	struct store *fresh;
-	long long expect_seq;
-};
-
-/* Replays one entry of the stored log into the fresh store. */
-static enum od_code replay_entry(void *ctx, const struct log_record *r,
-				 struct od_err *err)
-{
-	struct replay *rp = ctx;
-	uint8_t head_hash[LEDGER_HASH_LEN];
-	long long head, seq = 0;
-	enum od_code rc;
-
-	if (r->seq != rp->expect_seq)
-		return od_err_set(err, OD_E_TAMPERED,
-				  "the log skips from entry %lld to %lld: "
-				  "entries were removed", rp->expect_seq - 1,
-				  r->seq);
-	rc = ledger_accept(rp->fresh, r->statement, r->statement_len,
-			   r->signature, &seq, err);
-	if (rc == OD_OK)
-		rc = store_log_head(rp->fresh, &head, head_hash, err);
-	if (rc == OD_OK && memcmp(head_hash, r->hash, LEDGER_HASH_LEN) != 0)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the hash chain breaks here: the log was "
-				"altered");
-	/*
-	 * Any refusal means the stored log is not legitimate; only a failure
-	 * of the machine itself (memory, disk) is reported as what it is.
-	 */
-	if (rc != OD_OK && rc != OD_E_NOMEM && rc != OD_E_IO &&
-	    rc != OD_E_NOSPACE) {
-		char why[OD_ERR_MSG_MAX];
-
-		memcpy(why, err->msg, sizeof why);
-		rc = od_err_set(err, OD_E_TAMPERED, "log entry %lld: %.200s",
-				r->seq, why);
-	}
-	rp->expect_seq++;
-	return rc;
-}
-
-/* Counts rows for the report. */
-static enum od_code count_user(void *ctx, const struct user_record *u,
-			       struct od_err *err)
-{
-	(void)err;
-	((struct ledger_report *)ctx)->users += u->active;
-	return OD_OK;
-}
-
-static enum od_code count_order(void *ctx, const struct order *o,
-				struct od_err *err)
-{
-	(void)o;
-	(void)err;
-	((struct ledger_report *)ctx)->orders++;
-	return OD_OK;
-}
-
-enum od_code ledger_verify(struct store *s, struct ledger_report *rep,
-			   struct od_err *err)
-{
-	struct replay rp = { NULL, 1 };
-	struct store_filter all = { -1, NULL };
-	uint8_t want[32], got[32];
-	enum od_code rc;
-
-	memset(rep, 0, sizeof *rep);
-	rc = store_open_memory(&rp.fresh, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = store_begin(rp.fresh, err);
-	if (rc == OD_OK)
-		rc = store_log_each(s, NULL, replay_entry, &rp, err);
-	if (rc == OD_OK)
-		rc = store_commit(rp.fresh, err);
-	if (rc == OD_OK && rp.expect_seq == 1)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the log is empty: the shop was never founded");
-	if (rc == OD_OK)
-		rc = store_state_digest(s, want, err);
-	if (rc == OD_OK)
-		rc = store_state_digest(rp.fresh, got, err);
-	if (rc == OD_OK && memcmp(want, got, sizeof want) != 0)
-		rc = od_err_set(err, OD_E_TAMPERED,
-				"the stored orders or users differ from what "
-				"the log says: the tables were altered");
-	if (rc == OD_OK) {
-		rep->entries = rp.expect_seq - 1;
-		rc = store_user_each(rp.fresh, count_user, rep, err);
-	}
-	if (rc == OD_OK)
-		rc = store_order_each(rp.fresh, &all, count_order, rep, err);
-	store_close(rp.fresh);
 	return rc;
 }

@@ -51,14 +51,47 @@ enum od_code ledger_append_many(struct store *s, const struct sigkey *key,
 				long long *seqs, struct od_err *err);
 
 /*
- * What ledger_append does to a statement's time before it signs, for a
- * caller that shows the statement first: dated before the log's tip by at
- * most CLOCK_SKEW_SECONDS, it is moved up to the tip's time; by more,
- * OD_E_STATE ("this computer's clock is behind the shop's log by N days;
- * fix the clock") and st is unchanged.  A shop.clock is left as it is.
+ * The one rule for what a statement signed now follows, for a caller that
+ * shows it before it is signed (then ledger_append_shown): st's prev names
+ * the log's tip ("none" for an empty log, else the tip's id and digest) and
+ * its time is fitted to the tip: dated before it by at most
+ * CLOCK_SKEW_SECONDS, it is moved up to the tip's time; by more, OD_E_STATE
+ * ("this computer's clock is behind the shop's log by N days; fix the
+ * clock") and st is unchanged (a shop.clock is left as it is).
+ * ledger_append chains by the same rule.
  */
-enum od_code ledger_fit_time(struct store *s, struct statement *st,
-			     struct od_err *err);
+enum od_code ledger_prepare(struct store *s, struct statement *st,
+			    struct od_err *err);
+
+/* What ledger_append_shown runs inside its transaction once the entry is
+ * appended (seq: the entry); a failure rolls everything back. */
+struct ledger_then {
+	enum od_code (*fn)(void *ctx, long long seq, struct od_err *err);
+	void *ctx;
+};
+
+/*
+ * Signs exactly the bytes of text (a statement prepared with
+ * ledger_prepare and shown to a person) with key and appends it, in a
+ * durable transaction of its own (the caller holds the store for writing
+ * and has none open).  Its prev must still name the log's tip and its time
+ * be no earlier than the tip's, else OD_E_STATE ("the shop's log moved on
+ * while the statement was shown; nothing was signed") and nothing changes;
+ * the fold then decides as for any statement.  then (if not NULL) runs in
+ * the same transaction.  *seq (if not NULL) is the entry, 0 on failure.
+ */
+enum od_code ledger_append_shown(struct store *s, const struct sigkey *key,
+				 const char *text, size_t len,
+				 const struct ledger_then *then,
+				 long long *seq, struct od_err *err);
+
+/*
+ * The fold's answer on st as the next entry (role, state, the last owner),
+ * applied in a transaction of its own that is rolled back: nothing is
+ * signed or kept.  For asking before a form is filled in (desk-check.c).
+ */
+enum od_code ledger_try(struct store *s, const struct statement *st,
+			struct od_err *err);
 
 /*
  * The backend's bound on a statement it is asked to accept, against its

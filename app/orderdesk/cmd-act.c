@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/desk/desk.h"
+#include "app/desk/desk-shop.h"
 #include "app/log/order.h"
 
 /* Reports what was signed. */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/desk/desk.h"
+#include "app/desk/desk-shop.h"
 #include "lib/format.h"
 #include "app/log/money.h"
 #include "app/log/order.h"

@@ -69,22 +69,19 @@ enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
 	return rc;
 }
 
-/*
- * Appends the user.add and makes the new person's slot, sealing seed under
- * pass.  They sign with tok if given (a key on a token), else with seed's.
- */
-static enum od_code add_append(struct shop *sh, struct statement *st,
-			       const uint8_t seed[KEYSLOT_SEED_LEN],
-			       const struct sigkey *tok, const char *pass,
-			       size_t pass_len, long long *seq,
-			       struct od_err *err)
+/* Makes the new person's slot, sealing seed under pass, and queues their
+ * key bundle, signed with tok if given (a key on a token), else with
+ * seed's. */
+static enum od_code seal_slot(struct shop *sh, const struct statement *st,
+			      const uint8_t seed[KEYSLOT_SEED_LEN],
+			      const struct sigkey *tok, const char *pass,
+			      size_t pass_len, struct od_err *err)
 {
 	const char *name = statement_get(st, "user");
 	struct sigkey *k = NULL;
-	/* Folding first refuses a duplicate name or a caller who may not. */
-	enum od_code rc = ledger_append(sh->store, sh->key, st, seq, err);
+	enum od_code rc = OD_OK;
 
-	if (rc == OD_OK && name == NULL)
+	if (name == NULL)
 		rc = od_err_set(err, OD_E_INTERNAL, "a user.add without a "
 				"user");
 	/*
@@ -107,6 +104,32 @@ static enum od_code add_append(struct shop *sh, struct statement *st,
 				       tok != NULL ? tok : k, err);
 	sigkey_free(k);
 	return rc;
+}
+
+/*
+ * Appends the user.add and makes the new person's slot, sealing seed under
+ * pass.  They sign with tok if given (a key on a token), else with seed's.
+ */
+static enum od_code add_append(struct shop *sh, struct statement *st,
+			       const uint8_t seed[KEYSLOT_SEED_LEN],
+			       const struct sigkey *tok, const char *pass,
+			       size_t pass_len, long long *seq,
+			       struct od_err *err)
+{
+	/* Folding first refuses a duplicate name or a caller who may not. */
+	enum od_code rc = ledger_append(sh->store, sh->key, st, seq, err);
+
+	if (rc == OD_OK)
+		rc = seal_slot(sh, st, seed, tok, pass, pass_len, err);
+	return rc;
+}
+
+enum od_code shop_user_add_seal(struct shop *sh, const struct statement *st,
+				const uint8_t seed[KEYSLOT_SEED_LEN],
+				const char *pass, size_t pass_len,
+				struct od_err *err)
+{
+	return seal_slot(sh, st, seed, NULL, pass, pass_len, err);
 }
 
 enum od_code shop_user_add_append(struct shop *sh, struct statement *st,

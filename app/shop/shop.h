@@ -208,6 +208,16 @@ enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
 				  const char *pass, size_t pass_len,
 				  long long *seq, struct od_err *err);
 
+/*
+ * The second half of append alone, for a caller whose statement the
+ * ledger signs and appends (ledger_append_shown, whose transaction this
+ * runs in): seals the key of st's new person under pass in their key slot.
+ */
+enum od_code shop_user_add_seal(struct shop *sh, const struct statement *st,
+				const uint8_t seed[KEYSLOT_SEED_LEN],
+				const char *pass, size_t pass_len,
+				struct od_err *err);
+
 /* Changes the current user's passphrase (old one already proven). */
 enum od_code shop_passwd(struct shop *sh, const char *old_pass, size_t old_len,
 			 const char *new_pass, size_t new_len,

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "app/desk/desk.h"
+#include "app/desk/desk-shop.h"
 #include "app/log/order.h"
 #include "app/shop/shop.h"
 #include "storage/store.h"

@@ -21,6 +21,7 @@
 #include "app/log/ledger.h"
 #include "app/log/order.h"
 #include "app/log/role.h"
+#include "lib/buf.h"
 #include "lib/encode.h"
 #include "tests/unit/fixture-shop.h"
 
@@ -468,7 +469,7 @@ static void test_clock_behind(void **state)
 					&w->err), OD_OK);
 	st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
 	fixture_add(st, "text", "y");
-	assert_int_equal(ledger_fit_time(w->s, st, &w->err), OD_OK);
+	assert_int_equal(ledger_prepare(w->s, st, &w->err), OD_OK);
 	assert_string_equal(st->time, ahead);
 	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
 			 OD_OK);
@@ -1038,6 +1039,116 @@ static void test_hash_covers_everything(void **state)
 	assert_memory_equal(a, b, 32);
 }
 
+/* Copies the statement of the one entry store_log_at reads. */
+static enum od_code entry_text(void *ctx, const struct log_record *r,
+			       struct od_err *err)
+{
+	struct buf *b = ctx;
+
+	(void)err;
+	buf_reset(b);
+	return buf_add(b, r->statement, r->statement_len, err);
+}
+
+/* A then-hook that refuses, as a key slot that cannot be saved would. */
+static enum od_code then_refuses(void *ctx, long long seq,
+				 struct od_err *err)
+{
+	*(long long *)ctx = seq;
+	return od_err_set(err, OD_E_IO, "the key slot could not be saved");
+}
+
+/* A note about order 1 prepared by the ledger's rule, and its text. */
+static struct statement *shown_note(struct world *w, struct buf *text)
+{
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_NOTE, "1");
+
+	fixture_add(st, "text", "call before delivery");
+	assert_int_equal(ledger_prepare(w->s, st, &w->err), OD_OK);
+	buf_reset(text);
+	assert_int_equal(statement_build(st, text, &w->err), OD_OK);
+	return st;
+}
+
+/*
+ * ledger_append_shown signs exactly the bytes shown, and refuses them,
+ * changing nothing, once the log's tip has moved on or its hook fails.
+ */
+static void test_append_shown(void **state)
+{
+	struct world *w = *state;
+	struct ledger_then then = { then_refuses, NULL };
+	struct buf text, stored;
+	struct statement *st;
+	uint8_t hash[LEDGER_HASH_LEN];
+	long long head, head2, seq = -1, hooked = 0, dup;
+
+	buf_init(&text, STMT_MAX_BYTES);
+	buf_init(&stored, STMT_MAX_BYTES);
+	st = shown_note(w, &text);
+	/* Another entry lands while the statement is shown. */
+	assert_int_equal(append(w, &w->keeper,
+				fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					     "2")), OD_OK);
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(ledger_append_shown(w->s, w->keeper.key, text.data,
+					     text.len, NULL, &seq, &w->err),
+			 OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "moved on"));
+	assert_int_equal(seq, 0);
+	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
+	assert_int_equal(head2, head);
+	statement_free(st);
+
+	/* Prepared again: a hook that fails takes the entry back too. */
+	st = shown_note(w, &text);
+	then.ctx = &hooked;
+	assert_int_equal(ledger_append_shown(w->s, w->keeper.key, text.data,
+					     text.len, &then, &seq, &w->err),
+			 OD_E_IO);
+	assert_int_equal(hooked, head + 1);
+	assert_int_equal(store_log_find_id(w->s, st->id, &dup, &w->err),
+			 OD_E_NOTFOUND);
+
+	/* Then it is signed, and the entry holds the very bytes shown. */
+	assert_int_equal(ledger_append_shown(w->s, w->keeper.key, text.data,
+					     text.len, NULL, &seq, &w->err),
+			 OD_OK);
+	assert_int_equal(seq, head + 1);
+	assert_int_equal(store_log_at(w->s, seq, entry_text, &stored,
+				      &w->err), OD_OK);
+	assert_int_equal(stored.len, text.len);
+	assert_memory_equal(stored.data, text.data, text.len);
+	/* The same bytes again are a replay. */
+	assert_int_equal(ledger_append_shown(w->s, w->keeper.key, text.data,
+					     text.len, NULL, &seq, &w->err),
+			 OD_E_STATE);
+	statement_free(st);
+	buf_free(&text);
+	buf_free(&stored);
+}
+
+/* ledger_try gives the fold's answer and keeps nothing. */
+static void test_try(void **state)
+{
+	struct world *w = *state;
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    "1");
+	uint8_t hash[LEDGER_HASH_LEN];
+	long long head, head2;
+
+	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
+	assert_int_equal(ledger_try(w->s, st, &w->err), OD_OK);
+	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	statement_free(st);
+	st = fixture_stmt(&w->staff, STMT_USER_REVOKE, NULL);
+	fixture_add(st, "user", "olivia");
+	assert_int_equal(ledger_try(w->s, st, &w->err), OD_E_DENIED);
+	assert_int_equal(store_log_head(w->s, &head2, hash, &w->err), OD_OK);
+	assert_int_equal(head2, head);
+	statement_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1080,6 +1191,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_clock_fresh, setup,
 						teardown),
 		cmocka_unit_test(test_hash_covers_everything),
+		cmocka_unit_test_setup_teardown(test_append_shown, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_try, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
