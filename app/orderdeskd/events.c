@@ -46,6 +46,8 @@ static const struct {
 		"0fd2b18903cb81a40fb0faeb3e33830e", 4 },
 	[EVENT_DESK_REVOKED] = { "desk-revoked",
 		"4f1c0b7d2e9a4c55a1e3d6b8c07f2a91", 5 },
+	[EVENT_WITNESS_REFUSED] = { "witness-refused",
+		"9d41c7e0a5b84f2c8e6a13d75b0f2c48", 2 },
 	[EVENT_DROPPED] = { "events-dropped",
 		"e2a94d1b6c3f4e8a9b0d7c5f1a2e3b64", 4 },
 };

@@ -45,6 +45,8 @@ enum event_kind {
 	EVENT_LIMIT_BODY,        /* max_body */
 	EVENT_LIMIT_TIME,        /* request_time */
 	EVENT_DESK_REVOKED,      /* `desk revoke` or `storefront revoke` */
+	EVENT_WITNESS_REFUSED,   /* a witness refused the log's checkpoint:
+				    a fork alarm (backend-witness.h) */
 	EVENT_DROPPED,           /* events lost to a full queue */
 	EVENT_KINDS
 };

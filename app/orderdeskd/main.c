@@ -206,6 +206,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
+		hc.content_type = backend_route_content_type;
 		hc.ctx = sc;
 		sc->cfg = *cfg;
 		backend_set_config(b, cfg);
