@@ -9,6 +9,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 
+#include "app/log/witness-policy.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
 #include "lib/utf8.h"
@@ -135,6 +136,25 @@ static const struct field_spec user_rekey_fields[] = {
 	{ "pubkey", 1, 1, 0, check_pubkey },
 };
 
+/* shop.witnesses: the checks are witness-policy.c's. */
+static enum od_code check_witness_key(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err)
+{
+	return policy_check_key(f->name, v, err);
+}
+
+static enum od_code check_quorum(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	return policy_check_quorum(f->name, v, err);
+}
+
+static const struct field_spec witnesses_fields[] = {
+	{ "witness", 1, POLICY_WITNESSES_MAX, 0, check_witness_key },
+	{ "quorum",  1, 1, 0, check_quorum },
+};
+
 static const struct field_spec placed_fields[] = {
 	{ "placed",        1, 1, 0, check_placed },
 	{ "currency",      1, 1, 0, check_currency },
@@ -222,6 +242,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_USER_ROLE]        = KIND("user.role", 0, user_role_fields),
 	[STMT_USER_REVOKE]      = KIND("user.revoke", 0, user_revoke_fields),
 	[STMT_USER_REKEY]       = KIND("user.rekey", 0, user_rekey_fields),
+	[STMT_SHOP_WITNESSES]   = KIND("shop.witnesses", 0, witnesses_fields),
 	[STMT_ORDER_PLACED]     = KIND("order.placed", 1, placed_fields),
 	[STMT_ORDER_CONFIRM]    = { "order.confirm", 1, NULL, 0 },
 	[STMT_ORDER_CANCEL]     = KIND("order.cancel", 1, reason_fields),

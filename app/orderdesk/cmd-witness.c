@@ -7,6 +7,9 @@
  *                                           (app/sync/sync-cosign.h)
  *   witness add-log --dir DIR VKEY          witness the log of VKEY
  *   witness serve --dir DIR --listen A:P    answer POST /add-checkpoint
+ *   witness policy --add VKEY... --quorum N the owner names the witnesses
+ *                                           desks demand (cmd-witness-
+ *                                           policy.c)
  *
  * It serves HTTPS (net/https-server.c) with a certificate of its own made
  * on first serve (DIR/ca.pem is what clients trust); no client
@@ -24,6 +27,7 @@
 
 #include "app/keys/pki.h"
 #include "app/log/cosignature.h"
+#include "app/orderdesk/cmd-witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/witness/witness.h"
 #include "lib/file.h"
@@ -239,6 +243,8 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 	if (argc < 2)
 		return cli_usage(&cmd_witness_entry, err);
 	sub = argv[1];
+	if (strcmp(sub, "policy") == 0)
+		return witness_policy_cmd(c, argc, argv, err);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			dir = argv[++i];
@@ -279,7 +285,8 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 
 const struct cli_command cmd_witness_entry = {
 	"witness",
-	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]",
+	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]"
+	" | policy --add VKEY... --quorum N",
 	"a witness that cosigns the shop's log (C2SP tlog-witness)",
 	run,
 };

@@ -112,7 +112,9 @@ static enum od_code hand(const struct witness_target *t,
 				       WITNESS_TIMEOUT_S, &status, &resp, err);
 		if (rc != OD_OK || status != 409 || !known_size(&resp, &old))
 			break;
-		if (old > h->cp.size) {
+		/* Asked from its size, it still says it: it cosigned another
+		 * tree of that size, or a larger one. */
+		if (old > h->cp.size || (tries == 1 && old == h->cp.size)) {
 			alarm_of(t, h, old, "it cosigned a larger tree");
 			rc = od_err_set(err, OD_E_TAMPERED, "fork");
 		}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/log/checkpoint.h"
+#include "app/log/witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/sync/sync-rebase.h"
 #include "lib/encode.h"
@@ -191,6 +192,26 @@ static enum od_code judge(struct cp_check *k, long long synced,
 	return rc;
 }
 
+/*
+ * Checks the note of k->c against the shop's witness policy, if the
+ * owner signed one: a quorum of its witnesses must have cosigned it.
+ */
+static enum od_code witnessed(const struct cp_check *k, const char *note,
+			      struct od_err *err)
+{
+	struct witness_policy p;
+	size_t len = strlen(note), text_len = 0;
+	enum od_code rc = policy_load(k->s, &p, err);
+
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = note_open(note, len, &k->v, &text_len, err);
+	if (rc == OD_OK)
+		rc = policy_check_note(&p, note, len, text_len, k->c.size, err);
+	return rc;
+}
+
 enum od_code sync_checkpoint_kept(struct store *s, char **note,
 				  struct checkpoint *c, struct od_err *err)
 {
@@ -239,6 +260,8 @@ enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 		rc = checkpoint_open(note, strlen(note), &k.v, &k.c, err);
 	if (rc == OD_OK)
 		rc = judge(&k, synced, err);
+	if (rc == OD_OK)
+		rc = witnessed(&k, note, err);
 	if (rc == OD_OK)
 		rc = keep(s, SYNC_META_CHECKPOINT, note, err);
 	/* Only a checkpoint this desk verified is cosigned. */

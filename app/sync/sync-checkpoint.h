@@ -9,6 +9,10 @@
  * refused one too (SYNC_META_FORK), as evidence a third party can check
  * with the log key.
  *
+ * When the owner signed a witness policy (app/log/witness-policy.h), a
+ * checkpoint is taken only with a quorum of its witnesses' cosignatures
+ * (OD_E_DENIED naming the missing witness otherwise, nothing kept).
+ *
  * The key is the backend's head key the desk already learned (first
  * contact), named by the shop's origin; a backend without the route (an
  * older orderdeskd: 404) is let be.

@@ -1,0 +1,26 @@
+/* witness-fields.c - the field checks of a shop.witnesses statement
+ * (witness-policy.h), apart so that statement.c calls them without
+ * calling back into what reads statements. */
+#include "app/log/witness-policy.h"
+
+#include "app/log/cosignature.h"
+
+enum od_code policy_check_key(const char *field, const char *v,
+			      struct od_err *err)
+{
+	struct note_verifier w;
+	struct od_err why;
+
+	if (cosigner_parse(v, &w, &why) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "%s: %s", field, why.msg);
+	return OD_OK;
+}
+
+enum od_code policy_check_quorum(const char *field, const char *v,
+				 struct od_err *err)
+{
+	if (v[0] < '1' || v[0] > '0' + POLICY_WITNESSES_MAX || v[1] != '\0')
+		return od_err_set(err, OD_E_INPUT, "%s: must be 1 to %d "
+				  "witnesses", field, POLICY_WITNESSES_MAX);
+	return OD_OK;
+}

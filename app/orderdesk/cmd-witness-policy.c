@@ -1,0 +1,57 @@
+/*
+ * cmd-witness-policy.c - `orderdesk witness policy --add VKEY ... --quorum
+ * N`: the owner signs the shop's witness policy (a shop.witnesses
+ * statement, app/log/witness-policy.h) into the log; `sync` sends it, and
+ * from then on every desk takes a checkpoint only with N of those
+ * witnesses' cosignatures.  A newer policy replaces the older.
+ */
+#include "app/orderdesk/cmd-witness-policy.h"
+
+#include <string.h>
+
+#include "app/log/witness-policy.h"
+#include "app/shop/shop.h"
+
+enum od_code witness_policy_cmd(struct cli *c, int argc, char **argv,
+				struct od_err *err)
+{
+	const char *keys[POLICY_WITNESSES_MAX], *quorum = NULL;
+	struct statement *st = NULL;
+	struct shop *sh = NULL;
+	size_t n = 0, i;
+	long long seq = 0;
+	enum od_code rc;
+	int a;
+
+	for (a = 2; a < argc; a++) {
+		if (strcmp(argv[a], "--add") == 0 && a + 1 < argc &&
+		    n < POLICY_WITNESSES_MAX)
+			keys[n++] = argv[++a];
+		else if (strcmp(argv[a], "--quorum") == 0 && a + 1 < argc)
+			quorum = argv[++a];
+		else
+			return od_err_set(err, OD_E_USAGE, "usage: orderdesk "
+					  "witness policy --add VKEY ... (1 to "
+					  "%d) --quorum N", POLICY_WITNESSES_MAX);
+	}
+	if (n == 0 || quorum == NULL)
+		return od_err_set(err, OD_E_USAGE, "witness policy needs one "
+				  "--add VKEY per witness (`orderdesk witness "
+				  "key --dir DIR` prints it) and --quorum N");
+	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK)
+		rc = shop_statement(sh, STMT_SHOP_WITNESSES, NULL, &st, err);
+	for (i = 0; rc == OD_OK && i < n; i++)
+		rc = statement_add(st, "witness", keys[i], err);
+	if (rc == OD_OK)
+		rc = statement_add(st, "quorum", quorum, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, &seq, err);
+	statement_free(st);
+	shop_close(sh);
+	if (rc != OD_OK)
+		return rc;
+	fprintf(c->out, "entry %lld: %zu witnesses, %s must cosign each "
+		"checkpoint (sync to send it)\n", seq, n, quorum);
+	return cli_flush(c, err);
+}
