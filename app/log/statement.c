@@ -150,9 +150,16 @@ static enum od_code check_quorum(const struct field_spec *f, const char *v,
 	return policy_check_quorum(f->name, v, err);
 }
 
+static enum od_code check_max_age(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	return policy_check_max_age(f->name, v, err);
+}
+
 static const struct field_spec witnesses_fields[] = {
 	{ "witness", 1, POLICY_WITNESSES_MAX, 0, check_witness_key },
 	{ "quorum",  1, 1, 0, check_quorum },
+	{ "max-age", 0, 1, 0, check_max_age },
 };
 
 static const struct field_spec placed_fields[] = {

@@ -36,8 +36,8 @@
  *   user.revoke       user
  *   user.rekey        pubkey (the actor's new key; signed with the old
  *                     one, which signs nothing after it)
- *   shop.witnesses    witness (1..8, a cosigner key), quorum (1..8):
- *                     app/log/witness-policy.h
+ *   shop.witnesses    witness (1..8, a cosigner key), quorum (1..8),
+ *                     [max-age] (seconds): app/log/witness-policy.h
  *   order.placed      placed (time), currency (3 upper-case letters),
  *                     customer, [email], [phone], ship-name,
  *                     ship-line (1..4), ship-city, [ship-postcode],

@@ -12,6 +12,7 @@ enum od_code policy_fold(struct store *s, const struct statement *st,
 			 struct od_err *err)
 {
 	const char *quorum = statement_get(st, "quorum");
+	const char *max_age = statement_get(st, "max-age");
 	size_t i, j, n = 0;
 	struct buf text;
 	enum od_code rc;
@@ -31,7 +32,7 @@ enum od_code policy_fold(struct store *s, const struct statement *st,
 				return od_err_set(err, OD_E_INPUT, "a witness "
 						  "is named twice");
 	buf_init(&text, 4096);
-	rc = buf_addf(&text, err, "%s\n", quorum);
+	rc = buf_addf(&text, err, "%s %s\n", quorum, max_age ? max_age : "0");
 	for (i = 0; rc == OD_OK && i < st->nfields; i++)
 		if (strcmp(st->fields[i].name, "witness") == 0)
 			rc = buf_addf(&text, err, "%s\n", st->fields[i].value);
@@ -52,6 +53,7 @@ enum od_code policy_load(struct store *s, struct witness_policy *p,
 		return rc;
 	next = strchr(text, '\n');
 	p->quorum = (unsigned)atoi(text);
+	p->max_age = strchr(text, ' ') ? atol(strchr(text, ' ') + 1) : 0;
 	for (line = next ? next + 1 : NULL; rc == OD_OK && line != NULL &&
 	     *line != '\0' && p->n < POLICY_WITNESSES_MAX; line = next) {
 		next = strchr(line, '\n');
@@ -93,4 +95,19 @@ enum od_code policy_check_note(const struct witness_policy *p,
 			  "%s's cosignature (quorum %u of %zu)",
 			  (unsigned long long)size,
 			  missing ? missing->name : "?", p->quorum, p->n);
+}
+
+void policy_newest(const struct witness_policy *p, const char *note,
+		   size_t len, size_t text_len, uint64_t *newest)
+{
+	uint64_t when;
+	size_t i;
+
+	*newest = 0;
+	for (i = 0; i < p->n; i++)
+		if (cosignature_check(note, text_len, note + text_len + 1,
+				      len - text_len - 1, &p->w[i], &when,
+				      &(struct od_err){ 0 }) == OD_OK &&
+		    when > *newest)
+			*newest = when;
 }

@@ -5,9 +5,12 @@
  *   witness: VKEY        1..8, a witness's cosigner key (app/log/
  *   ...                  cosignature.h), each named once
  *   quorum: N            1..the number of witnesses
+ *   [max-age: SECONDS]   how old the newest checkpoint those witnesses
+ *                        cosigned may be before a desk that is online
+ *                        warns (the backend may be withholding entries)
  *
  * The newest one folded is the policy (its text kept in the store's meta,
- * POLICY_META: "N\nVKEY\n..."); a desk then takes the backend's checkpoint
+ * POLICY_META: "N MAXAGE\nVKEY\n..."); a desk then takes the backend's checkpoint
  * only when N of those witnesses cosigned it (app/sync/sync-checkpoint.c),
  * and says which one is missing otherwise.  No statement: no policy, and
  * a desk takes checkpoints as before.
@@ -25,9 +28,12 @@
 
 #define POLICY_META          "shop.witnesses"
 #define POLICY_WITNESSES_MAX 8
+#define POLICY_MAX_AGE_MIN   60
+#define POLICY_MAX_AGE_MAX   (30 * 24 * 3600)
 
 struct witness_policy {
 	unsigned quorum;
+	long max_age;                  /* seconds; 0: no warning */
 	size_t n;
 	struct note_verifier w[POLICY_WITNESSES_MAX];
 };
@@ -38,6 +44,8 @@ enum od_code policy_check_key(const char *field, const char *v,
 			      struct od_err *err);
 enum od_code policy_check_quorum(const char *field, const char *v,
 				 struct od_err *err);
+enum od_code policy_check_max_age(const char *field, const char *v,
+				  struct od_err *err);
 
 /*
  * Folds the shop.witnesses statement st into s (held for writing): a
@@ -61,5 +69,12 @@ enum od_code policy_load(struct store *s, struct witness_policy *p,
 enum od_code policy_check_note(const struct witness_policy *p,
 			       const char *note, size_t len, size_t text_len,
 			       uint64_t size, struct od_err *err);
+
+/*
+ * The newest time at which one of p's witnesses cosigned the checkpoint
+ * note[0..len) (text_len as above) into *newest; none: 0.
+ */
+void policy_newest(const struct witness_policy *p, const char *note,
+		   size_t len, size_t text_len, uint64_t *newest);
 
 #endif

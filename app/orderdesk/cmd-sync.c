@@ -155,6 +155,8 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 		print_rekeys(c, &rep);
 	/* A key bundle that can never be sent: said once, never a failure
 	 * (app/sync/people-sync.h). */
+	if (rc == OD_OK && rep.checkpoint_warning[0] != '\0')
+		fprintf(c->out, "Warning: %s.\n", rep.checkpoint_warning);
 	if (rc == OD_OK && rep.people.note[0] != '\0')
 		fprintf(c->out, "Note: %s%s.\n", rep.people.note,
 			rep.people.refused > 1 ? " (and others; sync again "

@@ -3,7 +3,8 @@
  * N`: the owner signs the shop's witness policy (a shop.witnesses
  * statement, app/log/witness-policy.h) into the log; `sync` sends it, and
  * from then on every desk takes a checkpoint only with N of those
- * witnesses' cosignatures.  A newer policy replaces the older.
+ * witnesses' cosignatures, and with --max-age warns at sync when the
+ * newest they cosigned is older than that.  A newer policy replaces the older.
  */
 #include "app/orderdesk/cmd-witness-policy.h"
 
@@ -15,7 +16,7 @@
 enum od_code witness_policy_cmd(struct cli *c, int argc, char **argv,
 				struct od_err *err)
 {
-	const char *keys[POLICY_WITNESSES_MAX], *quorum = NULL;
+	const char *keys[POLICY_WITNESSES_MAX], *quorum = NULL, *age = NULL;
 	struct statement *st = NULL;
 	struct shop *sh = NULL;
 	size_t n = 0, i;
@@ -29,10 +30,13 @@ enum od_code witness_policy_cmd(struct cli *c, int argc, char **argv,
 			keys[n++] = argv[++a];
 		else if (strcmp(argv[a], "--quorum") == 0 && a + 1 < argc)
 			quorum = argv[++a];
+		else if (strcmp(argv[a], "--max-age") == 0 && a + 1 < argc)
+			age = argv[++a];
 		else
 			return od_err_set(err, OD_E_USAGE, "usage: orderdesk "
 					  "witness policy --add VKEY ... (1 to "
-					  "%d) --quorum N", POLICY_WITNESSES_MAX);
+					  "%d) --quorum N [--max-age SECONDS]",
+					  POLICY_WITNESSES_MAX);
 	}
 	if (n == 0 || quorum == NULL)
 		return od_err_set(err, OD_E_USAGE, "witness policy needs one "
@@ -45,6 +49,8 @@ enum od_code witness_policy_cmd(struct cli *c, int argc, char **argv,
 		rc = statement_add(st, "witness", keys[i], err);
 	if (rc == OD_OK)
 		rc = statement_add(st, "quorum", quorum, err);
+	if (rc == OD_OK && age != NULL)
+		rc = statement_add(st, "max-age", age, err);
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	statement_free(st);

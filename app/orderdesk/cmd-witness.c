@@ -286,7 +286,7 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 const struct cli_command cmd_witness_entry = {
 	"witness",
 	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]"
-	" | policy --add VKEY... --quorum N",
+	" | policy --add VKEY... --quorum N [--max-age SECONDS]",
 	"a witness that cosigns the shop's log (C2SP tlog-witness)",
 	run,
 };

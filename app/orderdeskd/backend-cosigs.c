@@ -5,6 +5,8 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "app/log/cosignature.h"
+#include "lib/encode.h"
 #include "storage/store-merkle.h"
 
 #define COSIG_META      "checkpoint.cosignatures"
@@ -93,6 +95,26 @@ uint64_t backend_cosig_size(struct store *s, const char *vkey)
 
 	json_decref(all);
 	return size;
+}
+
+uint64_t backend_cosig_time(struct store *s, const char *vkey)
+{
+	json_t *all = cosigs_load(s, &(struct od_err){ 0 });
+	const char *line = json_string_value(json_object_get(
+				json_object_get(all, vkey), "line"));
+	const char *b64 = line ? strrchr(line, ' ') : NULL;
+	uint8_t raw[COSIG_LEN + 1];
+	uint64_t t = 0;
+	size_t n = 0, i;
+
+	if (b64 != NULL && b64_decode("a cosignature", b64 + 1,
+				      strcspn(b64 + 1, "\n"), raw, sizeof raw,
+				      &n, &(struct od_err){ 0 }) == OD_OK &&
+	    n == COSIG_LEN)
+		for (i = 0; i < 8; i++)
+			t = t << 8 | raw[CHECKPOINT_KEYID_LEN + i];
+	json_decref(all);
+	return t;
 }
 
 enum od_code backend_cosig_keep(struct store *s, const char *vkey,

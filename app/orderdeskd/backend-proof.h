@@ -73,7 +73,9 @@ enum od_code backend_cosig_keep(struct store *s, const char *vkey,
 				uint64_t size, const char *line,
 				struct od_err *err);
 
-/* The size of the newest checkpoint vkey cosigned here (0: none). */
+/* The size of the newest checkpoint vkey cosigned here (0: none), and
+ * the time of that cosignature (0: none). */
 uint64_t backend_cosig_size(struct store *s, const char *vkey);
+uint64_t backend_cosig_time(struct store *s, const char *vkey);
 
 #endif

@@ -150,7 +150,11 @@ void backend_witness_all(struct backend *b, const struct witness_conf *wc)
 	h.text_len = (size_t)(blank + 1 - h.note.data);
 	for (i = 0; i < wc->n; i++) {
 		old = backend_cosig_size(backend_store(b), wc->w[i].vkey);
-		if (old == h.cp.size || h.cp.size == 0 || now < retry_at[i])
+		/* Cosigned already, and lately: a desk can tell a log that
+		 * did not grow from one withheld by the cosignature's time. */
+		if ((old == h.cp.size && (uint64_t)now < backend_cosig_time(
+			     backend_store(b), wc->w[i].vkey) +
+		     WITNESS_REFRESH_S) || h.cp.size == 0 || now < retry_at[i])
 			continue;
 		if (hand(&wc->w[i], &h, old, &err) == OD_OK) {
 			retry_at[i] = 0;

@@ -12,7 +12,10 @@
  * "witness-refused" event (events.h), the fork alarm.
  *
  * It is done when a desk asks for the checkpoint and a witness has not
- * cosigned the newest yet, while the backend's lock is held: each
+ * cosigned the newest yet, or did over WITNESS_REFRESH_S ago (so that the
+ * cosignature's time tells a desk the log is not withheld, even when it
+ * does not grow: witness-policy.h's max-age), while the backend's lock
+ * is held: each
  * witness is given WITNESS_TIMEOUT_S at most, and one that failed is
  * left alone WITNESS_RETRY_S before it is tried again.
  */
@@ -24,6 +27,7 @@
 
 #define WITNESS_TIMEOUT_S 5
 #define WITNESS_RETRY_S   30
+#define WITNESS_REFRESH_S 300
 
 /*
  * Hands the newest checkpoint to each of wc's witnesses that has not

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/log/checkpoint.h"
+#include "app/log/clock.h"
 #include "app/log/witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/sync/sync-rebase.h"
@@ -20,6 +22,8 @@ struct cp_check {
 	struct note_verifier v;
 	struct checkpoint prev, c;
 	int have_prev;
+	char *warning;             /* for a warning, or NULL */
+	size_t warning_size;
 };
 
 /*
@@ -196,11 +200,14 @@ static enum od_code judge(struct cp_check *k, long long synced,
  * Checks the note of k->c against the shop's witness policy, if the
  * owner signed one: a quorum of its witnesses must have cosigned it.
  */
-static enum od_code witnessed(const struct cp_check *k, const char *note,
+static enum od_code witnessed(struct cp_check *k, const char *note,
 			      struct od_err *err)
 {
 	struct witness_policy p;
 	size_t len = strlen(note), text_len = 0;
+	uint64_t newest = 0;
+	long long age;
+	char span[32], max[32];
 	enum od_code rc = policy_load(k->s, &p, err);
 
 	if (rc == OD_E_NOTFOUND)
@@ -209,7 +216,22 @@ static enum od_code witnessed(const struct cp_check *k, const char *note,
 		rc = note_open(note, len, &k->v, &text_len, err);
 	if (rc == OD_OK)
 		rc = policy_check_note(&p, note, len, text_len, k->c.size, err);
-	return rc;
+	if (rc != OD_OK || p.max_age == 0 || k->warning == NULL)
+		return rc;
+	/* Online, and the newest cosignature it can get is old: a backend
+	 * that withholds looks so, as does one whose witnesses are down. */
+	policy_newest(&p, note, len, text_len, &newest);
+	age = (long long)time(NULL) - (long long)newest;
+	if (age > p.max_age) {
+		clock_span(age, span, sizeof span);
+		clock_span(p.max_age, max, sizeof max);
+		snprintf(k->warning, k->warning_size, "the newest checkpoint "
+			 "the shop's witnesses cosigned (%llu entries) is %s "
+			 "old, over the policy's %s: the backend may be "
+			 "withholding entries, or its witnesses are down",
+			 (unsigned long long)k->c.size, span, max);
+	}
+	return OD_OK;
 }
 
 enum od_code sync_checkpoint_kept(struct store *s, char **note,
@@ -235,9 +257,11 @@ enum od_code sync_checkpoint_kept(struct store *s, char **note,
 }
 
 enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
-			     long long synced, struct od_err *err)
+			     long long synced, char *warning,
+			     size_t warning_size, struct od_err *err)
 {
-	struct cp_check k = { .s = s, .bc = bc };
+	struct cp_check k = { .s = s, .bc = bc, .warning = warning,
+			      .warning_size = warning_size };
 	const char *note;
 	json_t *o = NULL;
 	long status = 0;

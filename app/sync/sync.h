@@ -99,6 +99,7 @@ struct sync_report {
 	struct people_report people;   /* slots taken, bundles sent */
 	struct sync_rekeys rekeys;     /* user.rekey pulled (sync-rebase.h) */
 	long connects;       /* new connections to the backend it made */
+	char checkpoint_warning[320];  /* "" or sync-checkpoint.h's warning */
 };
 
 /*
