@@ -23,6 +23,7 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_USER_REVOKE] = O,
 	[STMT_USER_REKEY] = O | K | S,   /* their own key only (fold.c) */
 	[STMT_SHOP_WITNESSES] = O,
+	[STMT_SHOP_LOG_KEY] = O,
 	[STMT_ORDER_PLACED] = O | K | W,
 	[STMT_ORDER_CONFIRM] = O | K,
 	[STMT_ORDER_CANCEL] = O | K,

@@ -9,6 +9,7 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
 
+#include "app/log/log-key.h"
 #include "app/log/witness-policy.h"
 #include "lib/encode.h"
 #include "lib/secret.h"
@@ -162,6 +163,17 @@ static const struct field_spec witnesses_fields[] = {
 	{ "max-age", 0, 1, 0, check_max_age },
 };
 
+/* shop.log-key: the check is log-key.c's. */
+static enum od_code check_log_key(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	return log_key_check(f->name, v, err);
+}
+
+static const struct field_spec log_key_fields[] = {
+	{ "log-key", 1, 1, 0, check_log_key },
+};
+
 static const struct field_spec placed_fields[] = {
 	{ "placed",        1, 1, 0, check_placed },
 	{ "currency",      1, 1, 0, check_currency },
@@ -250,6 +262,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_USER_REVOKE]      = KIND("user.revoke", 0, user_revoke_fields),
 	[STMT_USER_REKEY]       = KIND("user.rekey", 0, user_rekey_fields),
 	[STMT_SHOP_WITNESSES]   = KIND("shop.witnesses", 0, witnesses_fields),
+	[STMT_SHOP_LOG_KEY]     = KIND("shop.log-key", 0, log_key_fields),
 	[STMT_ORDER_PLACED]     = KIND("order.placed", 1, placed_fields),
 	[STMT_ORDER_CONFIRM]    = { "order.confirm", 1, NULL, 0 },
 	[STMT_ORDER_CANCEL]     = KIND("order.cancel", 1, reason_fields),

@@ -1,6 +1,7 @@
-/* witness-fields.c - the field checks of a shop.witnesses statement
- * (witness-policy.h), apart so that statement.c calls them without
- * calling back into what reads statements. */
+/* witness-fields.c - the field checks of the shop.witnesses and
+ * shop.log-key statements (witness-policy.h, log-key.h), apart so that
+ * statement.c calls them without calling back into what reads statements. */
+#include "app/log/log-key.h"
 #include "app/log/witness-policy.h"
 
 #include <stdlib.h>
@@ -39,5 +40,16 @@ enum od_code policy_check_max_age(const char *field, const char *v,
 		return od_err_set(err, OD_E_INPUT, "%s: must be %d to %d "
 				  "seconds", field, POLICY_MAX_AGE_MIN,
 				  POLICY_MAX_AGE_MAX);
+	return OD_OK;
+}
+
+enum od_code log_key_check(const char *field, const char *v,
+			   struct od_err *err)
+{
+	struct note_verifier k;
+	struct od_err why;
+
+	if (note_verifier_parse(v, &k, &why) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "%s: %s", field, why.msg);
 	return OD_OK;
 }

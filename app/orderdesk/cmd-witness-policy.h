@@ -9,4 +9,8 @@
 enum od_code witness_policy_cmd(struct cli *c, int argc, char **argv,
 				struct od_err *err);
 
+/* argv[1] is "name-log-key", argv[2] the key. */
+enum od_code witness_log_key_cmd(struct cli *c, int argc, char **argv,
+				 struct od_err *err);
+
 #endif

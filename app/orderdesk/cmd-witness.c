@@ -10,6 +10,7 @@
  *   witness policy --add VKEY... --quorum N the owner names the witnesses
  *                                           desks demand (cmd-witness-
  *                                           policy.c)
+ *   witness name-log-key VKEY               the owner names the log's key
  *
  * It serves HTTPS (net/https-server.c) with a certificate of its own made
  * on first serve (DIR/ca.pem is what clients trust); no client
@@ -245,6 +246,8 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 	sub = argv[1];
 	if (strcmp(sub, "policy") == 0)
 		return witness_policy_cmd(c, argc, argv, err);
+	if (strcmp(sub, "name-log-key") == 0)
+		return witness_log_key_cmd(c, argc, argv, err);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			dir = argv[++i];
@@ -286,7 +289,8 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 const struct cli_command cmd_witness_entry = {
 	"witness",
 	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]"
-	" | policy --add VKEY... --quorum N [--max-age SECONDS]",
+	" | policy --add VKEY... --quorum N [--max-age SECONDS]"
+	" | name-log-key VKEY",
 	"a witness that cosigns the shop's log (C2SP tlog-witness)",
 	run,
 };

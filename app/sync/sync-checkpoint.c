@@ -8,6 +8,7 @@
 
 #include "app/log/checkpoint.h"
 #include "app/log/clock.h"
+#include "app/log/log-key.h"
 #include "app/log/witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/sync/sync-rebase.h"
@@ -27,8 +28,9 @@ struct cp_check {
 };
 
 /*
- * The log's verifier key as this desk knows it: the shop's origin and
- * the head key it learned; *known is 0 while it has none yet.
+ * The log's verifier key as this desk knows it: the one the owner named
+ * in the log (app/log/log-key.h), else the shop's origin and the head key
+ * it learned; *known is 0 while it has none yet.
  */
 static enum od_code known_key(struct store *s, struct note_verifier *v,
 			      int *known, struct od_err *err)
@@ -36,8 +38,20 @@ static enum od_code known_key(struct store *s, struct note_verifier *v,
 	char *key = NULL, *shop = NULL;
 	uint8_t pub[SIGKEY_PUB_LEN + 1];
 	size_t n = 0;
-	enum od_code rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
+	enum od_code rc = store_meta_get(s, LOG_KEY_META, &key, err);
 
+	/* The key the owner named in the log wins over the learned one. */
+	if (rc == OD_OK) {
+		rc = note_verifier_parse(key, v, err);
+		free(key);
+		*known = rc == OD_OK;
+		return rc == OD_OK ? OD_OK : od_err_set(err, OD_E_TAMPERED,
+			"the log key named in this store is damaged; restore "
+			"a backup");
+	}
+	if (rc != OD_E_NOTFOUND)
+		return rc;
+	rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
 	*known = 0;
 	if (rc == OD_OK)
 		rc = store_meta_get(s, "shop", &shop, err);

@@ -15,8 +15,9 @@
  * when the newest cosignature by them is older than the policy's max-age,
  * warning (warning_size bytes; may be NULL) gets one line saying so.
  *
- * The key is the backend's head key the desk already learned (first
- * contact), named by the shop's origin; a backend without the route (an
+ * The key is the one the owner named in the log (a shop.log-key
+ * statement, app/log/log-key.h), else the backend's head key the desk
+ * already learned (first contact), named by the shop's origin; a backend without the route (an
  * older orderdeskd: 404) is let be.
  */
 #ifndef OD_SYNC_CHECKPOINT_H

@@ -6,6 +6,8 @@
 # refuses it: a witness-refused event), and desk B, whose policy asks one
 # witness's cosignature, refuses the fork naming the missing witness and
 # keeps the checkpoint it had.  A policy the fold cannot take is refused.
+# Once the owner names the log key in the log (`witness name-log-key`),
+# checkpoints are checked against it, not against the key learned.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
@@ -95,4 +97,20 @@ check "the copy raised the fork alarm: the witness refused it" \
 STORE=$A_STORE
 od "$OWNER_PASS" sync
 expect_ok "desk A, with the real backend, still syncs"
+
+# --- the log key named in the log, not learned --------------------------------
+od "$OWNER_PASS" witness name-log-key "not-a-key"
+expect_fail "a malformed log key is refused" 5 \
+	"log-key: a verifier key is NAME\+KEYID\+BASE64"
+"$ODD" --dir "$T/bk-other" init --shop "Test shop" > /dev/null 2>&1
+OTHER=$("$ODD" --dir "$T/bk-other" key)
+od "$OWNER_PASS" witness name-log-key "$OTHER"
+expect_ok "the owner names a log key (another backend's, by mistake)"
+od "$OWNER_PASS" sync
+expect_fail "desk A now checks checkpoints against the named key, not the learned one" \
+	6 "the note is not signed by orderdesk/Test-shop \(key id $(echo "$OTHER" | cut -d+ -f2)\)"
+od "$OWNER_PASS" witness name-log-key "$VKEY"
+check "the owner names the right one" grep -q "^entry .*: desks check checkpoints against this key" "$T/out"
+od "$OWNER_PASS" sync
+expect_ok "and desk A takes the backend's checkpoint again"
 finish
