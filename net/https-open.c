@@ -1,10 +1,9 @@
 /*
- * https-open.c - which paths a client without a certificate may ask for,
- * and the headers of a request (net/https-server.h).
+ * https-open.c - which paths a client without a certificate may ask for
+ * (net/https-server.h).
  */
 #include "net/https-server.h"
 
-#include <microhttpd.h>
 #include <string.h>
 
 int https_open_cap(const struct https_config *cfg, const char *path,
@@ -22,10 +21,4 @@ int https_open_cap(const struct https_config *cfg, const char *path,
 		return 1;
 	}
 	return 0;
-}
-
-const char *https_request_header(const struct https_request *req,
-				 const char *name)
-{
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }

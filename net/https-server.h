@@ -81,7 +81,7 @@ struct https_request {
 const char *https_request_arg(const struct https_request *req,
 			      const char *name);
 
-/* A header of the request (borrowed), or NULL (net/https-open.c). */
+/* A header of the request (borrowed), or NULL (net/https-header.c). */
 const char *https_request_header(const struct https_request *req,
 				 const char *name);
 

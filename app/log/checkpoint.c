@@ -56,46 +56,74 @@ static int name_ok(const char *name, size_t n)
 	       == OD_OK;
 }
 
-enum od_code note_verifier_make(const char *name,
-				const uint8_t pub[SIGKEY_PUB_LEN],
-				struct note_verifier *v, struct od_err *err)
+/* The kinds of verifier key this code reads: the log's and a cosigner's. */
+const struct note_key_kind NOTE_KEY_LOG = {
+	ALG_ED25519, "verifier key", "an Ed25519 key", "`orderdeskd key`"
+};
+
+/* The key id of name's Ed25519 key pub under the algorithm byte alg. */
+static enum od_code key_id(const char *name, uint8_t alg,
+			   const uint8_t pub[SIGKEY_PUB_LEN],
+			   uint8_t id[CHECKPOINT_KEYID_LEN], struct od_err *err)
 {
 	uint8_t h[32];
 	gnutls_hash_hd_t d;
-	const uint8_t sep[2] = { '\n', ALG_ED25519 };
+	const uint8_t sep[2] = { '\n', alg };
 
-	memset(v, 0, sizeof *v);
-	if (!name_ok(name, strlen(name)))
-		return od_err_set(err, OD_E_INPUT, "a key name must be "
-				  "printable, without spaces or '+'");
 	if (gnutls_hash_init(&d, GNUTLS_DIG_SHA256) < 0)
 		return od_err_set(err, OD_E_CRYPTO, "SHA-256 is not available");
 	gnutls_hash(d, name, strlen(name));
 	gnutls_hash(d, sep, sizeof sep);
 	gnutls_hash(d, pub, SIGKEY_PUB_LEN);
 	gnutls_hash_deinit(d, h);
-	snprintf(v->name, sizeof v->name, "%s", name);
-	memcpy(v->id, h, CHECKPOINT_KEYID_LEN);
-	memcpy(v->pub, pub, SIGKEY_PUB_LEN);
+	memcpy(id, h, CHECKPOINT_KEYID_LEN);
 	return OD_OK;
 }
 
-enum od_code note_verifier_text(const struct note_verifier *v,
-				struct buf *out, struct od_err *err)
+enum od_code note_key_make(const struct note_key_kind *kind, const char *name,
+			   const uint8_t pub[SIGKEY_PUB_LEN],
+			   struct note_verifier *v, struct od_err *err)
+{
+	memset(v, 0, sizeof *v);
+	if (!name_ok(name, strlen(name)))
+		return od_err_set(err, OD_E_INPUT, "a key name must be "
+				  "printable, without spaces or '+'");
+	snprintf(v->name, sizeof v->name, "%s", name);
+	memcpy(v->pub, pub, SIGKEY_PUB_LEN);
+	return key_id(name, kind->alg, pub, v->id, err);
+}
+
+enum od_code note_verifier_make(const char *name,
+				const uint8_t pub[SIGKEY_PUB_LEN],
+				struct note_verifier *v, struct od_err *err)
+{
+	return note_key_make(&NOTE_KEY_LOG, name, pub, v, err);
+}
+
+enum od_code note_key_text(const struct note_key_kind *kind,
+			   const struct note_verifier *v, struct buf *out,
+			   struct od_err *err)
 {
 	uint8_t raw[1 + SIGKEY_PUB_LEN];
 	char id[2 * CHECKPOINT_KEYID_LEN + 1];
 	char key[b64_encoded_len(sizeof raw) + 1];
 
-	raw[0] = ALG_ED25519;
+	raw[0] = kind->alg;
 	memcpy(raw + 1, v->pub, SIGKEY_PUB_LEN);
 	hex_encode(v->id, CHECKPOINT_KEYID_LEN, id);
 	b64_encode(raw, sizeof raw, key);
 	return buf_addf(out, err, "%s+%s+%s", v->name, id, key);
 }
 
-enum od_code note_verifier_parse(const char *text, struct note_verifier *v,
-				 struct od_err *err)
+enum od_code note_verifier_text(const struct note_verifier *v,
+				struct buf *out, struct od_err *err)
+{
+	return note_key_text(&NOTE_KEY_LOG, v, out, err);
+}
+
+enum od_code note_key_parse(const struct note_key_kind *kind,
+			    const char *text, struct note_verifier *v,
+			    struct od_err *err)
 {
 	const char *p1 = strchr(text, '+'), *p2 = p1 ? strchr(p1 + 1, '+')
 						       : NULL;
@@ -116,17 +144,24 @@ enum od_code note_verifier_parse(const char *text, struct note_verifier *v,
 	    OD_OK || b64_decode("the key", p2 + 1, strlen(p2 + 1), raw,
 				sizeof raw, &n, err) != OD_OK)
 		goto bad;
-	if (n != sizeof raw - 1 || raw[0] != ALG_ED25519)
-		return od_err_set(err, OD_E_INPUT, "the verifier key is not an"
-				  " Ed25519 key (0x01 and 32 bytes)");
-	rc = note_verifier_make(name, raw + 1, v, err);
+	if (n != sizeof raw - 1 || raw[0] != kind->alg)
+		return od_err_set(err, OD_E_INPUT, "the %s is not %s (0x%02x "
+				  "and 32 bytes)", kind->noun, kind->what,
+				  kind->alg);
+	rc = note_key_make(kind, name, raw + 1, v, err);
 	if (rc == OD_OK && memcmp(v->id, id, CHECKPOINT_KEYID_LEN) != 0)
-		return od_err_set(err, OD_E_INPUT, "the verifier key's id is "
-				  "not its key's; the key was mistyped");
+		return od_err_set(err, OD_E_INPUT, "the %s's id is not its "
+				  "key's; the key was mistyped", kind->noun);
 	return rc;
 bad:
-	return od_err_set(err, OD_E_INPUT, "a verifier key is NAME+KEYID+"
-			  "BASE64 (as `orderdeskd key` prints it)");
+	return od_err_set(err, OD_E_INPUT, "a %s is NAME+KEYID+BASE64 (as %s "
+			  "prints it)", kind->noun, kind->printer);
+}
+
+enum od_code note_verifier_parse(const char *text, struct note_verifier *v,
+				 struct od_err *err)
+{
+	return note_key_parse(&NOTE_KEY_LOG, text, v, err);
 }
 
 enum od_code note_sign(const char *text, size_t len, const char *name,

@@ -54,6 +54,38 @@ struct note_verifier {
 	uint8_t pub[SIGKEY_PUB_LEN];
 };
 
+/*
+ * A kind of verifier key: its algorithm byte (0x01 a log's Ed25519 key,
+ * 0x04 a cosigner's, app/log/cosignature.h) and the words a refusal uses
+ * for it ("the NOUN is not WHAT", "as PRINTER prints it").
+ */
+struct note_key_kind {
+	uint8_t alg;
+	const char *noun;
+	const char *what;
+	const char *printer;
+};
+
+extern const struct note_key_kind NOTE_KEY_LOG;
+
+/* The key of kind named name for the Ed25519 key pub (computes its id). */
+enum od_code note_key_make(const struct note_key_kind *kind, const char *name,
+			   const uint8_t pub[SIGKEY_PUB_LEN],
+			   struct note_verifier *v, struct od_err *err);
+
+/* Appends v as "NAME+KEYID+BASE64(alg ‖ key)" (no newline) to out. */
+enum od_code note_key_text(const struct note_key_kind *kind,
+			   const struct note_verifier *v, struct buf *out,
+			   struct od_err *err);
+
+/*
+ * Parses a key of kind, "NAME+KEYID+BASE64"; another algorithm, a key id
+ * that is not the key's or another shape gives OD_E_INPUT in kind's words.
+ */
+enum od_code note_key_parse(const struct note_key_kind *kind,
+			    const char *text, struct note_verifier *v,
+			    struct od_err *err);
+
 /* The origin of shop's log into out (at least CHECKPOINT_NAME_MAX + 1). */
 void checkpoint_origin(const char *shop, char *out, size_t size);
 

@@ -4,83 +4,32 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
-
 #include "lib/encode.h"
 
 #define SIG_PREFIX "\xe2\x80\x94 "              /* U+2014 EM DASH, a space */
 #define TIME_MAX   ((uint64_t)INT64_MAX)        /* 2^63 - 1, as the spec */
 
+const struct note_key_kind NOTE_KEY_COSIGNER = {
+	COSIG_ALG_ED25519, "witness key", "an Ed25519 cosigner key",
+	"`orderdesk witness key`"
+};
+
 enum od_code cosigner_make(const char *name, const uint8_t pub[SIGKEY_PUB_LEN],
 			   struct note_verifier *w, struct od_err *err)
 {
-	uint8_t h[32];
-	gnutls_hash_hd_t d;
-	const uint8_t sep[2] = { '\n', COSIG_ALG_ED25519 };
-	enum od_code rc;
-
-	/* The name rules and the struct are the log key's; only the id differs. */
-	rc = note_verifier_make(name, pub, w, err);
-	if (rc != OD_OK)
-		return rc;
-	if (gnutls_hash_init(&d, GNUTLS_DIG_SHA256) < 0)
-		return od_err_set(err, OD_E_CRYPTO, "SHA-256 is not available");
-	gnutls_hash(d, name, strlen(name));
-	gnutls_hash(d, sep, sizeof sep);
-	gnutls_hash(d, pub, SIGKEY_PUB_LEN);
-	gnutls_hash_deinit(d, h);
-	memcpy(w->id, h, CHECKPOINT_KEYID_LEN);
-	return OD_OK;
+	return note_key_make(&NOTE_KEY_COSIGNER, name, pub, w, err);
 }
 
 enum od_code cosigner_text(const struct note_verifier *w, struct buf *out,
 			   struct od_err *err)
 {
-	uint8_t raw[1 + SIGKEY_PUB_LEN];
-	char id[2 * CHECKPOINT_KEYID_LEN + 1];
-	char key[b64_encoded_len(sizeof raw) + 1];
-
-	raw[0] = COSIG_ALG_ED25519;
-	memcpy(raw + 1, w->pub, SIGKEY_PUB_LEN);
-	hex_encode(w->id, CHECKPOINT_KEYID_LEN, id);
-	b64_encode(raw, sizeof raw, key);
-	return buf_addf(out, err, "%s+%s+%s", w->name, id, key);
+	return note_key_text(&NOTE_KEY_COSIGNER, w, out, err);
 }
 
 enum od_code cosigner_parse(const char *text, struct note_verifier *w,
 			    struct od_err *err)
 {
-	const char *p1 = strchr(text, '+'), *p2 = p1 ? strchr(p1 + 1, '+')
-						       : NULL;
-	char name[CHECKPOINT_NAME_MAX + 1], idhex[9];
-	uint8_t id[CHECKPOINT_KEYID_LEN], raw[1 + SIGKEY_PUB_LEN + 1];
-	size_t n;
-	enum od_code rc;
-
-	memset(w, 0, sizeof *w);
-	if (p1 == NULL || p2 == NULL || p2 - p1 != 9 || p1 == text ||
-	    p1 - text > CHECKPOINT_NAME_MAX)
-		goto bad;
-	memcpy(name, text, (size_t)(p1 - text));
-	name[p1 - text] = '\0';
-	memcpy(idhex, p1 + 1, 8);
-	idhex[8] = '\0';
-	if (hex_decode("the key id", idhex, id, CHECKPOINT_KEYID_LEN, err) !=
-	    OD_OK || b64_decode("the key", p2 + 1, strlen(p2 + 1), raw,
-				sizeof raw, &n, err) != OD_OK)
-		goto bad;
-	if (n != sizeof raw - 1 || raw[0] != COSIG_ALG_ED25519)
-		return od_err_set(err, OD_E_INPUT, "the witness key is not an "
-				  "Ed25519 cosigner key (0x04 and 32 bytes)");
-	rc = cosigner_make(name, raw + 1, w, err);
-	if (rc == OD_OK && memcmp(w->id, id, CHECKPOINT_KEYID_LEN) != 0)
-		return od_err_set(err, OD_E_INPUT, "the witness key's id is "
-				  "not its key's; the key was mistyped");
-	return rc;
-bad:
-	return od_err_set(err, OD_E_INPUT, "a witness key is NAME+KEYID+"
-			  "BASE64 (as `orderdesk witness key` prints it)");
+	return note_key_parse(&NOTE_KEY_COSIGNER, text, w, err);
 }
 
 /* The signed message: the header, the time line and the text, into m. */

@@ -37,6 +37,8 @@
 #define COSIG_ALG_ED25519 0x04
 #define COSIG_LEN (CHECKPOINT_KEYID_LEN + 8 + SIGKEY_SIG_LEN)
 
+extern const struct note_key_kind NOTE_KEY_COSIGNER;
+
 /* The cosigner named name for the Ed25519 key pub (key id with 0x04). */
 enum od_code cosigner_make(const char *name, const uint8_t pub[SIGKEY_PUB_LEN],
 			   struct note_verifier *w, struct od_err *err);

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "app/log/order.h"
+#include "app/log/log-key.h"
 #include "app/log/role.h"
+#include "app/log/witness-policy.h"
 #include "app/keys/sigkey.h"
 #include "lib/encode.h"
 
@@ -18,6 +20,8 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_USER_ROLE] = "change roles",
 	[STMT_USER_REVOKE] = "revoke people",
 	[STMT_USER_REKEY] = "change their own key",
+	[STMT_SHOP_WITNESSES] = "name the shop's witnesses",
+	[STMT_SHOP_LOG_KEY] = "name the log's key",
 	[STMT_ORDER_PLACED] = "place orders",
 	[STMT_ORDER_CONFIRM] = "confirm orders",
 	[STMT_ORDER_CANCEL] = "cancel orders",
@@ -540,6 +544,10 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 		return apply_rekey(s, st, seq, err);
 	case STMT_ORDER_PLACED:
 		return apply_placed(s, st, err);
+	case STMT_SHOP_WITNESSES:
+		return policy_fold(s, st, err);
+	case STMT_SHOP_LOG_KEY:
+		return log_key_fold(s, st, err);
 	case STMT_SHOP_CLOCK:   /* the ledger checked its time */
 		return store_meta_set(s, FOLD_META_CLOCK_FLOOR, st->id, err);
 	default:

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "app/log/log-key.h"
+#include "app/log/witness-policy.h"
 #include "lib/utf8.h"
 
 static const struct field_spec genesis_fields[] = {
@@ -29,6 +31,43 @@ static const struct field_spec user_role_fields[] = {
 
 static const struct field_spec user_revoke_fields[] = {
 	{ "user", 1, 1, 0, stmt_check_user },
+};
+
+/* shop.witnesses: the checks are witness-policy.c's. */
+static enum od_code check_witness_key(const struct field_spec *f,
+				      const char *v, size_t n,
+				      struct od_err *err)
+{
+	return policy_check_key(f->name, v, err);
+}
+
+static enum od_code check_quorum(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	return policy_check_quorum(f->name, v, err);
+}
+
+static enum od_code check_max_age(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	return policy_check_max_age(f->name, v, err);
+}
+
+static const struct field_spec witnesses_fields[] = {
+	{ "witness", 1, POLICY_WITNESSES_MAX, 0, check_witness_key },
+	{ "quorum",  1, 1, 0, check_quorum },
+	{ "max-age", 0, 1, 0, check_max_age },
+};
+
+/* shop.log-key: the check is log-key.c's. */
+static enum od_code check_log_key(const struct field_spec *f, const char *v,
+				  size_t n, struct od_err *err)
+{
+	return log_key_check(f->name, v, err);
+}
+
+static const struct field_spec log_key_fields[] = {
+	{ "log-key", 1, 1, 0, check_log_key },
 };
 
 static const struct field_spec user_rekey_fields[] = {
@@ -122,6 +161,8 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_USER_ROLE]        = KIND("user.role", 0, user_role_fields),
 	[STMT_USER_REVOKE]      = KIND("user.revoke", 0, user_revoke_fields),
 	[STMT_USER_REKEY]       = KIND("user.rekey", 0, user_rekey_fields),
+	[STMT_SHOP_WITNESSES]   = KIND("shop.witnesses", 0, witnesses_fields),
+	[STMT_SHOP_LOG_KEY]     = KIND("shop.log-key", 0, log_key_fields),
 	[STMT_ORDER_PLACED]     = KIND("order.placed", 1, placed_fields),
 	[STMT_ORDER_CONFIRM]    = { "order.confirm", 1, NULL, 0 },
 	[STMT_ORDER_CANCEL]     = KIND("order.cancel", 1, reason_fields),

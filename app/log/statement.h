@@ -36,6 +36,9 @@
  *   user.revoke       user
  *   user.rekey        pubkey (the actor's new key; signed with the old
  *                     one, which signs nothing after it)
+ *   shop.witnesses    witness (1..8, a cosigner key), quorum (1..8),
+ *                     [max-age] (seconds): app/log/witness-policy.h
+ *   shop.log-key      log-key (the log's verifier key): app/log/log-key.h
  *   order.placed      placed (time), currency (3 upper-case letters),
  *                     customer, [email], [phone], ship-name,
  *                     ship-line (1..4), ship-city, [ship-postcode],
@@ -100,6 +103,8 @@ enum stmt_kind {
 	STMT_USER_ROLE,        /* user, role */
 	STMT_USER_REVOKE,      /* user */
 	STMT_USER_REKEY,       /* pubkey: the actor's new key, signed by the old */
+	STMT_SHOP_WITNESSES,   /* witness (1..8), quorum: witness-policy.h */
+	STMT_SHOP_LOG_KEY,     /* log-key: the log's verifier key, log-key.h */
 	STMT_ORDER_PLACED,     /* the whole order, see statement.c */
 	STMT_ORDER_CONFIRM,    /* (no fields) */
 	STMT_ORDER_CANCEL,     /* reason */

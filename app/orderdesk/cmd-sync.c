@@ -153,6 +153,8 @@ static enum od_code print_report(struct cli *c, struct shop *sh,
 	if (rep->unlock_fails > 0)
 		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
 			"the backend's security events.\n", rep->unlock_fails);
+	if (rep->checkpoint_warning[0] != '\0')
+		fprintf(c->out, "Warning: %s.\n", rep->checkpoint_warning);
 	/* A key bundle that can never be sent: said once, never a failure
 	 * (app/sync/people-sync.h). */
 	if (rep->people.note[0] != '\0')

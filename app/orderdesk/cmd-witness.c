@@ -7,6 +7,10 @@
  *                                           (app/sync/sync-cosign.h)
  *   witness add-log --dir DIR VKEY          witness the log of VKEY
  *   witness serve --dir DIR --listen A:P    answer POST /add-checkpoint
+ *   witness policy --add VKEY... --quorum N the owner names the witnesses
+ *                                           desks demand (cmd-witness-
+ *                                           policy.c)
+ *   witness name-log-key VKEY               the owner names the log's key
  *
  * It serves HTTPS (net/https-server.c) with a certificate of its own made
  * on first serve (DIR/ca.pem is what clients trust); no client
@@ -24,6 +28,7 @@
 
 #include "app/keys/pki.h"
 #include "app/log/cosignature.h"
+#include "app/orderdesk/cmd-witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/witness/witness.h"
 #include "lib/file.h"
@@ -233,6 +238,10 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 	if (argc < 2)
 		return cli_usage(&cmd_witness_entry, err);
 	sub = argv[1];
+	if (strcmp(sub, "policy") == 0)
+		return witness_policy_cmd(c, argc, argv, err);
+	if (strcmp(sub, "name-log-key") == 0)
+		return witness_log_key_cmd(c, argc, argv, err);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
 			dir = argv[++i];
@@ -273,7 +282,9 @@ static enum od_code run(struct cli *c, int argc, char **argv,
 
 const struct cli_command cmd_witness_entry = {
 	"witness",
-	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]",
+	"key|serve|add-log [--dir DIR] [--name NAME] [--listen ADDR:PORT] [VKEY]"
+	" | policy --add VKEY... --quorum N [--max-age SECONDS]"
+	" | name-log-key VKEY",
 	"a witness that cosigns the shop's log (C2SP tlog-witness)",
 	run,
 };

@@ -88,6 +88,8 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 		return backend_config_listen(cfg, value, err) == OD_OK ? OD_OK :
 		       od_err_set(err, OD_E_INPUT, "%s line %d: listen = "
 				  "ADDRESS:PORT", BACKEND_CONF_FILE, lineno);
+	if (strcmp(name, "witness") == 0)
+		return witness_conf_line(&cfg->witnesses, value, lineno, err);
 	if (strcmp(name, "max_connections") == 0 &&
 	    backend_parse_count(value, 100000, &n))
 		cfg->max_connections = (unsigned)n;

@@ -8,41 +8,12 @@
 #include <string.h>
 
 #include "app/log/cosignature.h"
+#include "app/orderdeskd/backend-witness.h"
 #include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "storage/store-merkle.h"
 
 #define NOTE_ANSWER_MAX (CHECKPOINT_NOTE_MAX + 1024)
-#define COSIG_META      "checkpoint.cosignatures"
-#define COSIGNERS_MAX   64          /* kept; served: what fits in 8 KiB */
-
-enum od_code backend_log_key(const struct backend *b, struct note_verifier *v,
-			     struct od_err *err)
-{
-	uint8_t pub[SIGKEY_PUB_LEN];
-
-	sigkey_public(backend_head_key(b), pub);
-	return checkpoint_log_key(backend_shop(b), pub, v, err);
-}
-
-enum od_code backend_checkpoint(struct backend *b, struct checkpoint *c,
-				struct buf *note, struct od_err *err)
-{
-	struct store *s = backend_store(b);
-	struct checkpoint cp;
-	enum od_code rc;
-
-	memset(&cp, 0, sizeof cp);
-	checkpoint_origin(backend_shop(b), cp.origin, sizeof cp.origin);
-	rc = store_merkle_size(s, &cp.size, err);
-	if (rc == OD_OK)
-		rc = store_merkle_root(s, cp.size, cp.root, err);
-	if (rc == OD_OK)
-		rc = checkpoint_sign(&cp, backend_head_key(b), note, err);
-	if (rc == OD_OK && c != NULL)
-		*c = cp;
-	return rc;
-}
 
 /* Sends o (which it takes) as the answer. */
 static unsigned answer(const struct route_call *c, json_t *o)
@@ -70,50 +41,13 @@ static unsigned failed(const struct route_call *c, const struct od_err *err)
 }
 
 /*
- * The kept cosignatures, {VKEY: {"size": N, "line": LINE}, ...}, each
- * cosigner's newest (a new object when there are none).
+ * Whether an Accept header asks for the note as text: text/plain named,
+ * and JSON not (a desk asks for JSON, or for nothing).
  */
-static json_t *cosigs_load(struct store *s, struct od_err *err)
+static int wants_note(const char *accept)
 {
-	char *text = NULL;
-	json_t *o = NULL;
-	enum od_code rc = store_meta_get(s, COSIG_META, &text, err);
-
-	if (rc == OD_OK)
-		o = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
-	else if (rc == OD_E_NOTFOUND)
-		o = json_object();
-	free(text);
-	if (o != NULL && !json_is_object(o)) {
-		json_decref(o);
-		o = NULL;
-	}
-	if (o == NULL && rc != OD_E_NOTFOUND)
-		od_err_set(err, OD_E_TAMPERED, "the kept cosignatures are "
-			   "damaged");
-	return o;
-}
-
-/*
- * Appends to note the kept cosignatures of the checkpoint of size, as
- * many as fit in a note a desk takes (CHECKPOINT_NOTE_MAX bytes).
- */
-static enum od_code add_cosigs(struct store *s, uint64_t size,
-			       struct buf *note, struct od_err *err)
-{
-	json_t *all = cosigs_load(s, err), *one;
-	const char *vkey, *line;
-	enum od_code rc = all ? OD_OK : OD_E_TAMPERED;
-
-	json_object_foreach(all, vkey, one) {
-		line = json_string_value(json_object_get(one, "line"));
-		if (rc == OD_OK && line != NULL &&
-		    (uint64_t)json_integer_value(json_object_get(one, "size"))
-		    == size && note->len + strlen(line) <= CHECKPOINT_NOTE_MAX)
-			rc = buf_adds(note, line, err);
-	}
-	json_decref(all);
-	return rc;
+	return accept != NULL && strstr(accept, "text/plain") != NULL &&
+	       strstr(accept, "application/json") == NULL;
 }
 
 unsigned backend_get_checkpoint(const struct route_call *c)
@@ -122,17 +56,31 @@ unsigned backend_get_checkpoint(const struct route_call *c)
 	struct od_err err;
 	struct buf note;
 	json_t *o = NULL;
+	enum od_code rc;
 
+	if (c->cfg != NULL)
+		backend_witness_all(c->b, &c->cfg->witnesses);
 	buf_init(&note, NOTE_ANSWER_MAX);
 	if (backend_checkpoint(c->b, &cp, &note, &err) != OD_OK ||
-	    add_cosigs(backend_store(c->b), cp.size, &note, &err) != OD_OK) {
+	    backend_cosigs_add(backend_store(c->b), cp.size, &note,
+				&err) != OD_OK) {
 		buf_free(&note);
 		return failed(c, &err);
 	}
-	o = json_pack("{s:s}", "checkpoint", note.data);
-	buf_free(&note);
 	snprintf(c->note, c->note_size, "checkpoint of %llu entries",
 		 (unsigned long long)cp.size);
+	if (wants_note(c->args->accept)) {
+		/* The signed note itself, for tools that speak C2SP. */
+		buf_reset(c->out);
+		rc = buf_add(c->out, note.data, note.len, &err);
+		buf_free(&note);
+		if (rc != OD_OK)
+			return failed(c, &err);
+		route_answer_type("text/plain; charset=utf-8");
+		return 200;
+	}
+	o = json_pack("{s:s}", "checkpoint", note.data);
+	buf_free(&note);
 	return answer(c, o);
 }
 
@@ -160,41 +108,6 @@ static enum od_code text_at(struct backend *b, uint64_t size, struct buf *note,
 		*text_len = (size_t)(strstr(note->data, "\n\n") + 1 -
 				     note->data);
 	return rc;
-}
-
-/* Keeps line as vkey's cosignature of size, unless it has a newer one. */
-static enum od_code cosig_keep(struct store *s, const char *vkey,
-			       uint64_t size, const char *line,
-			       struct od_err *err)
-{
-	json_t *all = cosigs_load(s, err), *had;
-	char *dump = NULL;
-	enum od_code rc = all ? store_begin(s, err) : OD_E_TAMPERED;
-
-	if (rc != OD_OK) {
-		json_decref(all);
-		return rc;
-	}
-	had = json_object_get(all, vkey);
-	if (had == NULL && json_object_size(all) >= COSIGNERS_MAX)
-		rc = od_err_set(err, OD_E_INPUT, "this backend keeps the "
-				"cosignatures of %d cosigners at most",
-				COSIGNERS_MAX);
-	else if (had == NULL || (uint64_t)json_integer_value(
-			 json_object_get(had, "size")) <= size) {
-		json_object_set_new(all, vkey, json_pack("{s:I, s:s}", "size",
-					(json_int_t)size, "line", line));
-		dump = json_dumps(all, JSON_COMPACT);
-		rc = dump ? store_meta_set(s, COSIG_META, dump, err)
-			  : od_err_set(err, OD_E_NOMEM, "out of memory");
-	}
-	free(dump);
-	json_decref(all);
-	if (rc != OD_OK) {
-		store_rollback(s);
-		return rc;
-	}
-	return store_commit(s, err);
 }
 
 unsigned backend_post_cosignature(const struct route_call *c)
@@ -225,8 +138,8 @@ unsigned backend_post_cosignature(const struct route_call *c)
 		rc = cosignature_check(note.data, text_len, line, n, &w, &t,
 				       &err);
 	if (rc == OD_OK)
-		rc = cosig_keep(backend_store(c->b), vkey, (uint64_t)size, line,
-				&err);
+		rc = backend_cosig_keep(backend_store(c->b), vkey,
+					(uint64_t)size, line, &err);
 	json_decref(o);
 	buf_free(&note);
 	if (rc == OD_E_TAMPERED || rc == OD_E_NOTFOUND)

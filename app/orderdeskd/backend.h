@@ -80,6 +80,7 @@
 #include <stdint.h>
 
 #include "app/keys/sigkey.h"
+#include "app/orderdeskd/witness-conf.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "storage/store.h"
@@ -110,6 +111,7 @@ struct backend_config {
 				      from `desk invite` lives) */
 	unsigned join_fails;       /* join_fails = 10 (failed joins per
 				      address per 15 minutes, then 429) */
+	struct witness_conf witnesses;  /* witness = VKEY URL [CA-FILE] */
 };
 
 /* Fills cfg with the defaults. */
@@ -223,6 +225,7 @@ struct backend_args {
 	const char *after, *limit;        /* GET /v1/log */
 	const char *index, *size, *old;   /* GET /v1/proof/... */
 	const char *hook_sig, *hook_topic, *hook_id;  /* webhooks (webhook.h) */
+	const char *accept;               /* the Accept header, or NULL */
 };
 
 struct https_request;
@@ -230,6 +233,10 @@ struct https_request;
 /* Fills a with req's query arguments (borrowed from req) (routes.c). */
 void backend_args_from(const struct https_request *req,
 		       struct backend_args *a);
+
+/* The content type of this thread's last answer with status (NULL:
+ * JSON), as net/https-server.h's content_type hook asks (answer-type.c). */
+const char *backend_route_content_type(void *ctx, unsigned status);
 
 /*
  * Answers one request from peer (see the wire above) through the route

@@ -48,6 +48,8 @@ static const struct {
 		"4f1c0b7d2e9a4c55a1e3d6b8c07f2a91", 5 },
 	[EVENT_HOOK_SIGNATURE] = { "webhook-signature",
 		"e20c59e947cc4b618f3c594ac465aec3", 4 },
+	[EVENT_WITNESS_REFUSED] = { "witness-refused",
+		"9d41c7e0a5b84f2c8e6a13d75b0f2c48", 2 },
 	[EVENT_DROPPED] = { "events-dropped",
 		"e2a94d1b6c3f4e8a9b0d7c5f1a2e3b64", 4 },
 	[EVENT_UNLOCK_FAILED] = { "unlock-failed",

@@ -46,6 +46,8 @@ enum event_kind {
 	EVENT_LIMIT_TIME,        /* request_time */
 	EVENT_DESK_REVOKED,      /* `desk revoke` or `storefront revoke` */
 	EVENT_HOOK_SIGNATURE,    /* a webhook's wrong or missing HMAC */
+	EVENT_WITNESS_REFUSED,   /* a witness refused the log's checkpoint:
+				    a fork alarm (backend-witness.h) */
 	EVENT_DROPPED,           /* events lost to a full queue */
 	EVENT_UNLOCK_FAILED,     /* failed unlocks a desk reported */
 	EVENT_KINDS

@@ -70,6 +70,7 @@ static unsigned dispatch(const char *method, const char *path,
 	int open_path = 0, known = 0;
 	size_t i;
 
+	route_answer_type(NULL);
 	for (i = 0; i < NROUTES; i++) {
 		if ((routes[i].serving && c->guard == NULL) ||
 		    !path_is(routes[i].path, path))
@@ -108,6 +109,7 @@ void backend_args_from(const struct https_request *req,
 	a->size = https_request_arg(req, "size");
 	a->old = https_request_arg(req, "old");
 	webhook_args_from(req, a);
+	a->accept = https_request_header(req, "Accept");
 }
 
 unsigned backend_route_request(struct backend *b, struct join_guard *g,
@@ -144,7 +146,7 @@ unsigned backend_route(struct backend *b, const char *method,
 {
 	const struct backend_peer desk = { "", 0 };
 	const struct backend_args args = { arg_after, arg_limit, NULL, NULL,
-					   NULL, NULL, NULL, NULL };
+					   NULL, NULL, NULL, NULL, NULL };
 
 	return backend_route_peer(b, &desk, method, path, &args, body, len,
 				  out, note, note_size);

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "app/orderdeskd/answer-type.h"
 #include "app/orderdeskd/backend.h"
 #include "app/orderdeskd/backend-join.h"
 #include "lib/buf.h"

@@ -184,6 +184,7 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.peer_refused = refused;
 		hc.open_path = WIRE_JOIN_PATH;
 		hc.open_refused = join_refused;
+		hc.content_type = backend_route_content_type;
 		hc.open_prefix = WEBHOOK_PREFIX;
 		hc.open_prefix_max_body = WEBHOOK_BODY_MAX;
 		hc.ctx = sc;

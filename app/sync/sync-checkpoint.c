@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/log/checkpoint.h"
+#include "app/log/clock.h"
+#include "app/log/log-key.h"
+#include "app/log/witness-policy.h"
 #include "app/sync/sync-cosign.h"
 #include "app/sync/sync-rebase.h"
 #include "lib/encode.h"
@@ -19,11 +23,14 @@ struct cp_check {
 	struct note_verifier v;
 	struct checkpoint prev, c;
 	int have_prev;
+	char *warning;             /* for a warning, or NULL */
+	size_t warning_size;
 };
 
 /*
- * The log's verifier key as this desk knows it: the shop's origin and
- * the head key it learned; *known is 0 while it has none yet.
+ * The log's verifier key as this desk knows it: the one the owner named
+ * in the log (app/log/log-key.h), else the shop's origin and the head key
+ * it learned; *known is 0 while it has none yet.
  */
 static enum od_code known_key(struct store *s, struct note_verifier *v,
 			      int *known, struct od_err *err)
@@ -31,8 +38,20 @@ static enum od_code known_key(struct store *s, struct note_verifier *v,
 	char *key = NULL, *shop = NULL;
 	uint8_t pub[SIGKEY_PUB_LEN + 1];
 	size_t n = 0;
-	enum od_code rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
+	enum od_code rc = store_meta_get(s, LOG_KEY_META, &key, err);
 
+	/* The key the owner named in the log wins over the learned one. */
+	if (rc == OD_OK) {
+		rc = note_verifier_parse(key, v, err);
+		free(key);
+		*known = rc == OD_OK;
+		return rc == OD_OK ? OD_OK : od_err_set(err, OD_E_TAMPERED,
+			"the log key named in this store is damaged; restore "
+			"a backup");
+	}
+	if (rc != OD_E_NOTFOUND)
+		return rc;
+	rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
 	*known = 0;
 	if (rc == OD_OK)
 		rc = store_meta_get(s, "shop", &shop, err);
@@ -191,6 +210,44 @@ static enum od_code judge(struct cp_check *k, long long synced,
 	return rc;
 }
 
+/*
+ * Checks the note of k->c against the shop's witness policy, if the
+ * owner signed one: a quorum of its witnesses must have cosigned it.
+ */
+static enum od_code witnessed(struct cp_check *k, const char *note,
+			      struct od_err *err)
+{
+	struct witness_policy p;
+	size_t len = strlen(note), text_len = 0;
+	uint64_t newest = 0;
+	long long age;
+	char span[32], max[32];
+	enum od_code rc = policy_load(k->s, &p, err);
+
+	if (rc == OD_E_NOTFOUND)
+		return OD_OK;
+	if (rc == OD_OK)
+		rc = note_open(note, len, &k->v, &text_len, err);
+	if (rc == OD_OK)
+		rc = policy_check_note(&p, note, len, text_len, k->c.size, err);
+	if (rc != OD_OK || p.max_age == 0 || k->warning == NULL)
+		return rc;
+	/* Online, and the newest cosignature it can get is old: a backend
+	 * that withholds looks so, as does one whose witnesses are down. */
+	policy_newest(&p, note, len, text_len, &newest);
+	age = (long long)time(NULL) - (long long)newest;
+	if (age > p.max_age) {
+		clock_span(age, span, sizeof span);
+		clock_span(p.max_age, max, sizeof max);
+		snprintf(k->warning, k->warning_size, "the newest checkpoint "
+			 "the shop's witnesses cosigned (%llu entries) is %s "
+			 "old, over the policy's %s: the backend may be "
+			 "withholding entries, or its witnesses are down",
+			 (unsigned long long)k->c.size, span, max);
+	}
+	return OD_OK;
+}
+
 enum od_code sync_checkpoint_kept(struct store *s, char **note,
 				  struct checkpoint *c, struct od_err *err)
 {
@@ -214,9 +271,11 @@ enum od_code sync_checkpoint_kept(struct store *s, char **note,
 }
 
 enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
-			     long long synced, struct od_err *err)
+			     long long synced, char *warning,
+			     size_t warning_size, struct od_err *err)
 {
-	struct cp_check k = { .s = s, .bc = bc };
+	struct cp_check k = { .s = s, .bc = bc, .warning = warning,
+			      .warning_size = warning_size };
 	const char *note;
 	json_t *o = NULL;
 	long status = 0;
@@ -239,6 +298,8 @@ enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 		rc = checkpoint_open(note, strlen(note), &k.v, &k.c, err);
 	if (rc == OD_OK)
 		rc = judge(&k, synced, err);
+	if (rc == OD_OK)
+		rc = witnessed(&k, note, err);
 	if (rc == OD_OK)
 		rc = keep(s, SYNC_META_CHECKPOINT, note, err);
 	/* Only a checkpoint this desk verified is cosigned. */

@@ -9,12 +9,21 @@
  * refused one too (SYNC_META_FORK), as evidence a third party can check
  * with the log key.
  *
- * The key is the backend's head key the desk already learned (first
- * contact), named by the shop's origin; a backend without the route (an
+ * When the owner signed a witness policy (app/log/witness-policy.h), a
+ * checkpoint is taken only with a quorum of its witnesses' cosignatures
+ * (OD_E_DENIED naming the missing witness otherwise, nothing kept); and
+ * when the newest cosignature by them is older than the policy's max-age,
+ * warning (warning_size bytes; may be NULL) gets one line saying so.
+ *
+ * The key is the one the owner named in the log (a shop.log-key
+ * statement, app/log/log-key.h), else the backend's head key the desk
+ * already learned (first contact), named by the shop's origin; a backend without the route (an
  * older orderdeskd: 404) is let be.
  */
 #ifndef OD_SYNC_CHECKPOINT_H
 #define OD_SYNC_CHECKPOINT_H
+
+#include <stddef.h>
 
 #include "app/sync/backend-call.h"
 #include "lib/err.h"
@@ -31,7 +40,8 @@
  * smaller one than the last, OD_E_TAMPERED too.
  */
 enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
-			     long long synced, struct od_err *err);
+			     long long synced, char *warning,
+			     size_t warning_size, struct od_err *err);
 
 struct checkpoint;
 

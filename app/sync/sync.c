@@ -283,7 +283,8 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 			/* The backend's checkpoint must extend this log. */
 			rc = sync_checkpoint(sh->store, &(struct backend_call){
 				j.client, &j.resp, SYNC_TRIES, j.stop, 0 },
-				j.seen_seq, err);
+				j.seen_seq, rep->checkpoint_warning,
+				sizeof rep->checkpoint_warning, err);
 			if (rc == OD_OK)
 				rc = people_sync(sh, j.client, &rep->people,
 						 err);

@@ -103,6 +103,7 @@ struct sync_report {
 				(app/sync/sync-repush.h) */
 	long long unlock_fails;  /* failed unlocks reported to the backend
 				    (app/sync/sync-unlock-report.h) */
+	char checkpoint_warning[320];  /* "" or sync-checkpoint.h's warning */
 };
 
 /*

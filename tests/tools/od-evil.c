@@ -67,7 +67,7 @@ static json_t *real_head(struct evil *e)
 	json_t *ans, *head = NULL;
 
 	const struct backend_args args = { "0", "1", NULL, NULL, NULL, NULL,
-					   NULL, NULL };
+					   NULL, NULL, NULL };
 
 	buf_init(&out, 64 * 1024 * 1024);
 	if (backend_route_request(e->b, &e->guard, &e->cfg, &peer, "", "GET",

@@ -230,6 +230,13 @@ static const struct kind_case kind_cases[] = {
 		{ "rma", "1042-R1" }, { "decision", "reject" },
 		{ "reason", "not ours" } } },
 	{ STMT_SHOP_CLOCK, NULL, { { "answers", "2036-11-22T10:31:07Z" } } },
+	{ STMT_SHOP_WITNESSES, NULL, {
+		{ "witness", "witness.example/w1+55bdbaea+BBKKjhL3lBIAQTod9iy"
+			     "EfS/sJi8EekBObZ9v5CMMW6Ya" },
+		{ "quorum", "1" } } },
+	{ STMT_SHOP_LOG_KEY, NULL, {
+		{ "log-key", "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsV"
+			     "kmqq/LDE4izWy10TW" } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -1252,6 +1259,8 @@ static void test_kinds(void **state)
 		{ STMT_USER_ROLE, "user.role", 0 },
 		{ STMT_USER_REVOKE, "user.revoke", 0 },
 		{ STMT_USER_REKEY, "user.rekey", 0 },
+		{ STMT_SHOP_WITNESSES, "shop.witnesses", 0 },
+		{ STMT_SHOP_LOG_KEY, "shop.log-key", 0 },
 		{ STMT_ORDER_PLACED, "order.placed", 1 },
 		{ STMT_ORDER_CONFIRM, "order.confirm", 1 },
 		{ STMT_ORDER_CANCEL, "order.cancel", 1 },
