@@ -65,6 +65,7 @@ struct desk {
 		uint8_t hash[32];
 	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
+	struct desk_pick_state pick;  /* the filter language's (desk-pick.c) */
 };
 
 /* Copies s into the arena; NULL when out of memory. */
@@ -117,6 +118,7 @@ static void index_free(struct desk *d)
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
 	d->watch.known = 0;
+	desk_pick_drop(&d->pick);
 }
 
 enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
@@ -445,7 +447,11 @@ static enum od_code index_load(struct desk *d, struct od_err *err)
 		/* The marks are new: forget the old search so it runs again. */
 		memcpy(search, d->search, sizeof search);
 		d->search[0] = '\0';
-		rc = desk_filter(d, d->status, search, d->newest_first, err);
+		rc = desk_pick_rerun(&d->pick, d->rows, d->nrows,
+				     d->sh->store, err);
+		if (rc == OD_OK)
+			rc = desk_filter(d, d->status, search,
+					 d->newest_first, err);
 	}
 	if (rc != OD_OK)
 		index_free(d);
@@ -696,7 +702,7 @@ static void build_view(struct desk *d)
 			i = d->perm[k];
 		else
 			i = d->newest_first ? d->nrows - 1 - k : k;
-		if (!d->match[i])
+		if (!d->match[i] || !desk_pick_keeps(&d->pick, i))
 			continue;
 		d->counts[d->rows[i].status]++;
 		d->counts[ORDER_STATUS_COUNT]++;
@@ -1695,4 +1701,21 @@ size_t desk_index_with_status(const struct desk *d, int status,
 		n++;
 	}
 	return n;
+}
+
+/* For desk-pick.c, which keeps the filter language's choice. */
+struct desk_pick_state *desk_pick_state(struct desk *d)
+{
+	return &d->pick;
+}
+
+const struct desk_row *desk_index_rows(const struct desk *d, size_t *n)
+{
+	*n = d->nrows;
+	return d->rows;
+}
+
+void desk_view_rebuild(struct desk *d)
+{
+	build_view(d);
 }
