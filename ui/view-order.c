@@ -14,6 +14,7 @@
 #include "lib/buf.h"
 #include "lib/format.h"
 #include "lib/secret.h"
+#include "ui/clip.h"
 #include "ui/wrap.h"
 
 #define ORDER_LINE_MAX 2048
@@ -53,6 +54,7 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "y", "copy the tracking code (OSC 52)", -1 },
 	{ "Esc ← h", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },
@@ -407,6 +409,9 @@ static enum ui_next order_key(struct ui *u, void *st, int key)
 		return act(V, u, STMT_ORDER_RELEASE);
 	case 'p':
 		show_in_pager(V, u);
+		break;
+	case 'y':
+		clip_copy_order(u, V->number, 1);
 		break;
 	default:
 		return ui_common_key(u, key);
