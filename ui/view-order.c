@@ -54,7 +54,7 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
-	{ "y", "copy the tracking code (OSC 52)", -1 },
+	{ "y", "copy tracking (OSC 52)", -1 },
 	{ "Esc ← h", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },

@@ -24,8 +24,8 @@ tm set-option -g set-clipboard on
 sign_in mei "$MEI_PASS"
 screen "mei's desk opens" '^ mei \(shopkeeper\) │'
 tm send-keys '?'
-screen "help offers :" ' : +command: :1042'
-check "and y" grep -Eq ' y +copy the order number' "$T/pane"
+screen "help offers :" ' : +command line, :filter'
+check "and y" grep -Eq ' y +copy number \(OSC 52\)' "$T/pane"
 tm send-keys Escape
 
 # Tab completes a verb, then an order number.
