@@ -150,5 +150,7 @@ rm -rf "$T/replay"
 mkdir "$T/merkle"
 "$BUILD/bench/bench-merkle" "$T/merkle" 1000 "${BENCH_MERKLE_MAX:-1000000}"
 rm -rf "$T/merkle"
+# The filter language (`list --filter`, `:filter`): one pass over N orders.
+"$BUILD/bench/bench-filter" "$N"
 # The desk's screens: first screen and redraw times on N orders.
 BUILD="$BUILD" ./tests/bench/run-desk.sh "$N"
