@@ -24,4 +24,12 @@ int cmdline_read(struct ui *u, char *buf, size_t cap);
  */
 int cmdline_act(struct ui *u, const struct cmdline *c, const char *typed);
 
+/*
+ * `:` on a screen other than the list: reads a command and signs what it
+ * asks (cmdline_act); :filter is the list's.  Returns 1 when something
+ * was signed, 2 when the command names an order to open (its number in
+ * open: the caller opens it), else 0.
+ */
+int cmdline_prompt(struct ui *u, char open[STMT_ORDER_MAX + 1]);
+
 #endif

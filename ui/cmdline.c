@@ -152,3 +152,26 @@ int cmdline_act(struct ui *u, const struct cmdline *c, const char *typed)
 	desk_act_free(act);
 	return signed_it;
 }
+
+int cmdline_prompt(struct ui *u, char open[STMT_ORDER_MAX + 1])
+{
+	char line[CMDLINE_MAX + 1], why[UI_MSG_MAX];
+	struct cmdline c;
+
+	if (!cmdline_read(u, line, sizeof line))
+		return 0;
+	if (cmdline_parse(line, &c, why, sizeof why) != 0) {
+		ui_message(u, 1, "%s", why);
+		return 0;
+	}
+	if (c.verb == CMDLINE_OPEN) {
+		memcpy(open, c.number, sizeof c.number);
+		return 2;
+	}
+	if (c.verb == CMDLINE_FILTER) {
+		ui_message(u, 1, ":filter narrows the orders list; go back to "
+			   "it (Esc) and type it there.");
+		return 0;
+	}
+	return cmdline_act(u, &c, line);
+}

@@ -109,6 +109,14 @@ tm send-keys :
 tm send-keys -l "1042"
 tm send-keys Enter
 screen ":1042 opens the order" 'Order 1042'
+tm send-keys :
+tm send-keys -l "note 1042 gift wrap"
+tm send-keys Enter
+screen "in the order view too, : signs through the dialog" '│ kind: order.note'
+tm send-keys y
+screen "y notes it" 'Order 1042 noted, signed by mei'
+od_as mei "$MEI_PASS" show 1042
+check "the store has the note" grep -q 'mei: gift wrap' "$T/out"
 tm send-keys y
 screen "y in the order copies the tracking code" 'Copied tracking code JD1 \(order 1042\)'
 check "tmux's buffer holds it" test "$(tm show-buffer)" = "JD1"
