@@ -5,6 +5,8 @@
  */
 #include "ui/orders-view.h"
 
+#include "app/desk/desk-pick.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -143,10 +145,12 @@ void orders_draw(struct ui *u, void *st)
 				 desk_hold_reasons[holds_filter(&O->holds)]);
 		else if (orders_on_held(O))
 			holds_counts(&O->holds, held, sizeof held);
-		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s, by %s%s",
+		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s%s%s, by %s%s",
 			 held, n ? O->sel + 1 : 0, n,
 			 n == 1 ? "order" : "orders",
 			 O->search[0] ? " matching /" : "", O->search,
+			 desk_pick_text(u->desk)[0] ? " │ filter " : "",
+			 desk_pick_text(u->desk),
 			 orders_sorts[O->sort].name, marked);
 		screen_put(u->rows - 2, 1, u->cols - 2, line, UI_DIM);
 	}

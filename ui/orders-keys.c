@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "ui/clip.h"
 #include "ui/orders-holds.h"
 
 #define SEARCH_BURST_MS 15
@@ -25,7 +26,8 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
 	{ "/", "search", -1 },
 	{ "n N", "next, previous match", -1 },
-	{ "Esc", "clear search", -1 },
+	{ "Esc", "clear search, :filter", -1 },
+	{ ":", "command line, :filter", -1 },
 	{ "Tab", "status", -1 },
 	{ "?", "help", -1 },
 	{ "q", "quit", -1 },
@@ -40,6 +42,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "r", "reread the store", -1 },
 	{ "C", "conflicts sync set aside", -1 },
 	{ "M", "message history", -1 },
+	{ "y", "copy number (OSC 52)", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -297,7 +300,7 @@ static enum ui_next search_clear(struct orders_st *O, struct ui *u, int key,
 				 int kind)
 {
 	if (O->search[0] == '\0')
-		return UI_STAY;
+		return orders_filter_clear(O, u);
 	O->search[0] = '\0';
 	orders_note_selection(O, u);
 	return orders_apply(O, u);
@@ -449,6 +452,17 @@ static enum ui_next next_match(struct orders_st *O, struct ui *u, int key,
 	return UI_DRAW;
 }
 
+/* y: copies the selected order's number to the clipboard (clip.c). */
+static enum ui_next copy_number(struct orders_st *O, struct ui *u, int key,
+				int kind)
+{
+	const struct desk_row *r = orders_row(O, u, O->sel);
+
+	if (r != NULL)
+		clip_copy_order(u, r->number, 0);
+	return UI_DRAW;
+}
+
 /* Each key's handler and the kind of statement the role must be allowed
  * to sign for it (-1: any role); keys not here have the common meaning. */
 static const struct {
@@ -486,6 +500,8 @@ static const struct {
 	{ 'f', held_filter, -1 },
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },
+	{ 'y', copy_number, -1 },
+	{ ':', orders_command, -1 },
 };
 
 enum ui_next orders_key(struct ui *u, void *st, int key)

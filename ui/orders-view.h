@@ -80,4 +80,13 @@ void orders_sync_refresh(struct orders_st *O, struct ui *u);
 void orders_draw(struct ui *u, void *st);
 enum ui_next orders_key(struct ui *u, void *st, int key);
 
+/* ---- orders-cmd.c: `:` on the list ---- */
+
+/* Reads and runs a `:` command (ui/cmdline.h). */
+enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
+			    int kind);
+
+/* Esc with no search: clears the :filter, if any (else UI_STAY). */
+enum ui_next orders_filter_clear(struct orders_st *O, struct ui *u);
+
 #endif

@@ -14,6 +14,8 @@
 #include "lib/buf.h"
 #include "lib/format.h"
 #include "lib/secret.h"
+#include "ui/clip.h"
+#include "ui/cmdline-run.h"
 #include "ui/wrap.h"
 
 #define ORDER_LINE_MAX 2048
@@ -53,6 +55,8 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "y", "copy tracking (OSC 52)", -1 },
+	{ ":", "command line", -1 },
 	{ "Esc ← h", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "scroll", -1 },
@@ -320,12 +324,20 @@ static void show_in_pager(struct order_st *V, struct ui *u)
 	buf_free(&b);
 }
 
-/* Acts on this order, then shows what changed. */
+/* act's kind for a command typed after `:` (cmdline.c). */
+#define ACT_TYPED STMT_KIND_COUNT
+
+/* Acts on this order (or as typed after `:`), then shows what changed. */
 static enum ui_next act(struct order_st *V, struct ui *u, enum stmt_kind kind)
 {
+	char open[STMT_ORDER_MAX + 1];
 	struct od_err err;
+	int done = kind == ACT_TYPED ? cmdline_prompt(u, open)
+				     : ui_act(u, kind, V->number);
 
-	if (!ui_act(u, kind, V->number))
+	if (done == 2)
+		view_order_open(u, open);
+	if (done != 1)
 		return UI_DRAW;
 	/* The list below shows holds by reason: it reads them again. */
 	u->wire->orders_refresh(u, 0);
@@ -408,6 +420,11 @@ static enum ui_next order_key(struct ui *u, void *st, int key)
 	case 'p':
 		show_in_pager(V, u);
 		break;
+	case 'y':
+		clip_copy_order(u, V->number, 1);
+		break;
+	case ':':
+		return act(V, u, ACT_TYPED);
 	default:
 		return ui_common_key(u, key);
 	}

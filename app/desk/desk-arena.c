@@ -64,4 +64,5 @@ void desk_index_free(struct desk *d)
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
 	d->watch.known = 0;
+	desk_pick_drop(&d->pick);
 }

@@ -79,7 +79,11 @@ enum od_code desk_index_load(struct desk *d, struct od_err *err)
 		/* The marks are new: forget the old search so it runs again. */
 		memcpy(search, d->search, sizeof search);
 		d->search[0] = '\0';
-		rc = desk_filter(d, d->status, search, d->newest_first, err);
+		rc = desk_pick_rerun(&d->pick, d->rows, d->nrows,
+				     d->sh->store, err);
+		if (rc == OD_OK)
+			rc = desk_filter(d, d->status, search,
+					 d->newest_first, err);
 	}
 	if (rc != OD_OK)
 		desk_index_free(d);
@@ -330,7 +334,7 @@ static void build_view(struct desk *d)
 			i = d->perm[k];
 		else
 			i = d->newest_first ? d->nrows - 1 - k : k;
-		if (!d->match[i])
+		if (!d->match[i] || !desk_pick_keeps(&d->pick, i))
 			continue;
 		d->counts[d->rows[i].status]++;
 		d->counts[ORDER_STATUS_COUNT]++;
@@ -464,4 +468,21 @@ size_t desk_index_with_status(const struct desk *d, int status,
 		n++;
 	}
 	return n;
+}
+
+/* For desk-pick.c, which keeps the filter language's choice. */
+struct desk_pick_state *desk_pick_state(struct desk *d)
+{
+	return &d->pick;
+}
+
+const struct desk_row *desk_index_rows(const struct desk *d, size_t *n)
+{
+	*n = d->nrows;
+	return d->rows;
+}
+
+void desk_view_rebuild(struct desk *d)
+{
+	build_view(d);
 }

@@ -90,6 +90,19 @@ struct arena_block {
 	char data[];
 };
 
+/*
+ * The filter language's choice of the list (desk-pick.c): the text as
+ * typed ("" for none), and per index row whether it passes (NULL: all
+ * pass).  The text outlives locks and reloads, as the search does; the
+ * marks are redone at each reload (desk_pick_rerun), with the clock of
+ * that moment (placed:<7d moves on).
+ */
+struct desk_pick_state {
+	char text[512 + 1];           /* ORDER_FILTER_MAX */
+	uint8_t *keep;
+	size_t nkeep;
+};
+
 struct desk {
 	char *dir;
 	struct shop *sh;
@@ -121,6 +134,7 @@ struct desk {
 		uint8_t hash[32];
 	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
+	struct desk_pick_state pick;  /* the filter language's (desk-pick.c) */
 };
 
 /* Copies s into the index's arena; NULL when out of memory (desk-arena.c). */
@@ -165,5 +179,31 @@ void desk_row_refresh(struct desk *d, const char *number);
  */
 size_t desk_index_with_status(const struct desk *d, int status,
 			      const char **numbers, size_t max);
+
+
+/* The desk's pick state (never NULL), and its index rows (store order). */
+struct desk_pick_state *desk_pick_state(struct desk *d);
+const struct desk_row *desk_index_rows(const struct desk *d, size_t *n);
+
+/* Rebuilds the list shown from the marks, status and pick (desk-index.c). */
+void desk_view_rebuild(struct desk *d);
+
+/* Whether index row i passes the pick; drops the marks (index_free). */
+int desk_pick_keeps(const struct desk_pick_state *p, size_t i);
+void desk_pick_drop(struct desk_pick_state *p);
+
+/*
+ * Marks which of the n index rows text keeps, reading s (held) when a
+ * term needs SKUs or carriers; *out NULL when text has no terms
+ * (desk-pick-mark.c, which calls nothing of desk.c).
+ */
+enum od_code desk_pick_mark(const char *text, const struct desk_row *rows,
+			    size_t n, struct store *s, uint8_t **out,
+			    size_t *nout, struct od_err *err);
+
+/* Redoes p's marks for the index rows after a reload (s held). */
+enum od_code desk_pick_rerun(struct desk_pick_state *p,
+			     const struct desk_row *rows, size_t n,
+			     struct store *s, struct od_err *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk/desk-pick.h"
 #include "app/desk/desk-shop.h"
 #include "lib/format.h"
 #include "app/log/money.h"
@@ -20,6 +21,8 @@ struct list_job {
 	enum list_format format;
 	struct buf line;
 	long long count;
+	struct store *store;            /* held, for parcels and --filter */
+	struct order_filter *filter;    /* --filter, or NULL */
 };
 
 /* "2026-11-20T09:15:00Z" -> "2026-11-20 09:15" */
@@ -53,15 +56,53 @@ static enum od_code table_row(struct list_job *j, const struct order *o,
 	return rc;
 }
 
+/* The total in the currency's major units, as a number: "162.84". */
+static void decimal_total(long long minor, const char *currency, char *out,
+			  size_t cap)
+{
+	char *sp;
+
+	format_money(minor, currency, out, cap);
+	sp = strchr(out, ' ');
+	if (sp != NULL)
+		*sp = '\0';
+}
+
+/* An order's parcels' carriers and tracking codes, each joined by "; ". */
+struct parcels {
+	struct buf carrier, tracking;
+};
+
+static enum od_code add_parcel(void *ctx, const struct shipment_record *r,
+			       struct od_err *err)
+{
+	struct parcels *p = ctx;
+	const char *sep = p->carrier.len ? "; " : "";
+	enum od_code rc = buf_addf(&p->carrier, err, "%s%s", sep, r->carrier);
+
+	if (rc == OD_OK)
+		rc = buf_addf(&p->tracking, err, "%s%s", sep, r->tracking);
+	return rc;
+}
+
 /* One CSV row, through the program's one CSV writer (formula guard). */
 static enum od_code csv_order(struct list_job *j, const struct order *o,
 			      struct od_err *err)
 {
-	const char *cols[9];
-	char total[32], items[16];
+	struct parcels p = { { 0 }, { 0 } };
+	const char *cols[11];
+	char total[48], items[16];
 	enum od_code rc;
 
-	snprintf(total, sizeof total, "%lld", o->total);
+	buf_init(&p.carrier, 4096);
+	buf_init(&p.tracking, 4096);
+	rc = buf_addf(&p.carrier, err, "%s", "");
+	if (rc == OD_OK)
+		rc = buf_addf(&p.tracking, err, "%s", "");
+	if (rc == OD_OK)
+		rc = store_shipment_each(j->store, o->number, add_parcel, &p,
+					 err);
+	decimal_total(o->total, o->currency, total, sizeof total);
 	snprintf(items, sizeof items, "%zu", o->nitems);
 	cols[0] = o->number;
 	cols[1] = o->placed_at;
@@ -72,10 +113,15 @@ static enum od_code csv_order(struct list_job *j, const struct order *o,
 	cols[6] = o->currency;
 	cols[7] = order_status_name(o->status);
 	cols[8] = money_state_name(money_state(o));
+	cols[9] = p.carrier.data;
+	cols[10] = p.tracking.data;
 	buf_reset(&j->line);
-	rc = csv_row(&j->line, cols, 9, err);
+	if (rc == OD_OK)
+		rc = csv_row(&j->line, cols, 11, err);
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
+	buf_free(&p.carrier);
+	buf_free(&p.tracking);
 	return rc;
 }
 
@@ -83,8 +129,9 @@ static enum od_code csv_order(struct list_job *j, const struct order *o,
 static enum od_code csv_head(struct list_job *j, struct od_err *err)
 {
 	static const char *const head[] = { "number", "placed_at", "customer",
-		"city", "items", "total", "currency", "status", "payment" };
-	enum od_code rc = csv_row(&j->line, head, 9, err);
+		"city", "items", "total", "currency", "status", "payment",
+		"carrier", "tracking" };
+	enum od_code rc = csv_row(&j->line, head, 11, err);
 
 	if (rc == OD_OK)
 		fputs(j->line.data, j->c->out);
@@ -124,8 +171,16 @@ static enum od_code list_row(void *ctx, const struct order *o,
 			     struct od_err *err)
 {
 	struct list_job *j = ctx;
+	struct filter_order fo = { o->number, o->placed_at, o->customer_name,
+		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0 };
 	enum od_code rc;
+	int pass = 1;
 
+	if (j->filter != NULL) {
+		rc = desk_pick_order(j->store, j->filter, &fo, &pass, err);
+		if (rc != OD_OK || !pass)
+			return rc;
+	}
 	if (j->format == LIST_CSV)
 		rc = csv_order(j, o, err);
 	else if (j->format == LIST_JSON)
@@ -143,10 +198,12 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		{ "status", required_argument, NULL, 's' },
 		{ "search", required_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_filter f = { -1, NULL };
-	struct list_job j = { c, LIST_TABLE, { 0 }, 0 };
+	struct list_job j = { c, LIST_TABLE, { 0 }, 0, NULL, NULL };
+	const char *filter = NULL;
 	struct shop *sh = NULL;
 	enum order_status status;
 	enum od_code rc = OD_OK;
@@ -165,6 +222,8 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 					  "cancelled or all");
 		else if (opt == 'q')
 			f.search = optarg;
+		else if (opt == 'F')
+			filter = optarg;
 		else if (opt == 'f' && strcmp(optarg, "table") == 0)
 			j.format = LIST_TABLE;
 		else if (opt == 'f' && strcmp(optarg, "json") == 0)
@@ -179,10 +238,16 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 	if (f.search != NULL)
 		rc = utf8_check_text("search text", f.search, strlen(f.search),
 				     DESK_SEARCH_MAX, 0, err);
+	/* The filter is checked before the passphrase is asked for. */
+	if (rc == OD_OK && filter != NULL)
+		rc = order_filter_parse(filter, time(NULL), &j.filter, err);
 	if (rc == OD_OK)
 		rc = cli_unlock(c, SHOP_READ, &sh, err);
-	if (rc != OD_OK)
+	if (rc != OD_OK) {
+		order_filter_free(j.filter);
 		return rc;
+	}
+	j.store = sh->store;
 	buf_init(&j.line, 64 * 1024);
 	if (j.format == LIST_TABLE)
 		fprintf(c->out, "%-10s %-16s %-20s %5s %16s  %-10s %s\n",
@@ -198,12 +263,14 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK && j.format == LIST_JSON)
 		fprintf(c->out, "%s]\n", j.count ? "\n" : "");
 	buf_free(&j.line);
+	order_filter_free(j.filter);
 	shop_close(sh);
 	return rc;
 }
 
 const struct cli_command cmd_list_entry = {
-	"list", "[--status S] [--search TEXT] [--format table|json|csv]",
+	"list", "[--status S] [--search TEXT] [--filter EXPR] "
+	"[--format table|json|csv]",
 	"list orders", cmd_list,
 };
 

@@ -154,5 +154,7 @@ rm -rf "$T/merkle"
 mkdir "$T/token"
 "$BUILD/bench/bench-token" "$T/token"
 rm -rf "$T/token"
+# The filter language (`list --filter`, `:filter`): one pass over N orders.
+"$BUILD/bench/bench-filter" "$N"
 # The desk's screens: first screen and redraw times on N orders.
 BUILD="$BUILD" ./tests/bench/run-desk.sh "$N"

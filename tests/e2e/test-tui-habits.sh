@@ -54,7 +54,7 @@ screen "at 80x24 the time of day comes back" '^ 1001 +2026-11-01 00:24 +Lena'
 check "and every column" grep -Eq 'ITEMS +TOTAL↑? STATUS' "$T/pane"
 check "the hint line still ends with ? help" bash -c "tail -1 '$T/pane' | grep -Eq '… \? help *$'"
 tm send-keys '?'
-screen "help names n N after /, and the note's key" '^ +\/ +search$'
+screen "help names n N after /, and the note's key" '^ +\/ +search( {2,}|$)'
 check "n N next, previous match" grep -Eq '^ +n N +next, previous match' "$T/pane"
 check "a note" grep -Eq '^ +a +note' "$T/pane"
 check "and h l" grep -Eq '^ +1-6 ← → h l +status tab' "$T/pane"
