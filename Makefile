@@ -101,8 +101,14 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN)/orderdesk: $(BUILD)/ui/main-orderdesk.o $(LIB)
-$(BIN)/orderdeskd: $(BUILD)/app/orderdeskd/main.o $(LIB)
+# LeakSanitizer's hooks (lib/lsan-hooks.c) are linked into every program
+# of a sanitizer build by name: nothing calls them, so the archive alone
+# would never bring them in.
+ifeq ($(SANITIZE),1)
+LSAN_HOOKS = $(BUILD)/lib/lsan-hooks.o
+endif
+$(BIN)/orderdesk: $(BUILD)/ui/main-orderdesk.o $(LSAN_HOOKS) $(LIB)
+$(BIN)/orderdeskd: $(BUILD)/app/orderdeskd/main.o $(LSAN_HOOKS) $(LIB)
 $(PROGS):
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -111,15 +117,15 @@ $(FIXTURE_LIB): $(FIXTURE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(FIXTURE_LIB) $(LIB)
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LSAN_HOOKS) $(FIXTURE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
-$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LSAN_HOOKS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
+$(BUILD)/tools/%: $(BUILD)/tests/tools/%.o $(LSAN_HOOKS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -74,6 +74,21 @@ static enum od_code write_fail(const char *path, int e, struct od_err *err)
 			  "changed", path, strerror(e));
 }
 
+/* Makes the file just created on fd 0600 whatever the umask, writes
+ * p[0..n), syncs and closes it: 0 or the first errno. */
+static int fill_private(int fd, const void *p, size_t n)
+{
+	int e = fchmod(fd, 0600) != 0 ? errno : 0;
+
+	if (e == 0)
+		e = file_write_all(fd, p, n);
+	if (e == 0 && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && e == 0)
+		e = errno;
+	return e;
+}
+
 enum od_code file_replace(const char *path, const void *p, size_t n,
 			  int *replaced, struct od_err *err)
 {
@@ -94,13 +109,7 @@ enum od_code file_replace(const char *path, const void *p, size_t n,
 		rc = write_fail(path, errno, err);
 		goto out;
 	}
-	e = fchmod(fd, 0600) != 0 ? errno : 0;
-	if (e == 0)
-		e = file_write_all(fd, p, n);
-	if (e == 0 && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && e == 0)
-		e = errno;
+	e = fill_private(fd, p, n);
 	if (e == 0 && rename(tmp, path) != 0)
 		e = errno;
 	if (e != 0) {
@@ -131,13 +140,7 @@ enum od_code file_write_new(const char *path, const void *p, size_t n,
 		return od_err_set(err, e == EEXIST ? OD_E_EXISTS : OD_E_IO,
 				  "cannot write %.200s: %s", path, strerror(e));
 	}
-	e = fchmod(fd, 0600) != 0 ? errno : 0;
-	if (e == 0)
-		e = file_write_all(fd, p, n);
-	if (e == 0 && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && e == 0)
-		e = errno;
+	e = fill_private(fd, p, n);
 	if (e != 0)
 		unlink(path);   /* made here, just now: nobody else's */
 	if (e == 0)
@@ -155,10 +158,8 @@ enum od_code file_write_new(const char *path, const void *p, size_t n,
 enum od_code file_read_capped(const char *path, size_t max, int nofollow,
 			      struct buf *b, struct od_err *err)
 {
-	char chunk[4096];
 	enum od_code rc = OD_OK;
 	struct stat st;
-	ssize_t n;
 	int fd;
 
 	/* O_NONBLOCK: a FIFO's open must not wait for a writer (it is refused
@@ -173,6 +174,19 @@ enum od_code file_read_capped(const char *path, size_t max, int nofollow,
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		rc = od_err_set(err, OD_E_IO, "cannot read %.200s: not a "
 				"regular file", path);
+	if (rc == OD_OK)
+		rc = file_read_fd_capped(fd, path, max, b, err);
+	close(fd);
+	return rc;
+}
+
+enum od_code file_read_fd_capped(int fd, const char *path, size_t max,
+				 struct buf *b, struct od_err *err)
+{
+	char chunk[4096];
+	enum od_code rc = OD_OK;
+	ssize_t n;
+
 	b->cap = b->len + max;
 	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -185,7 +199,6 @@ enum od_code file_read_capped(const char *path, size_t max, int nofollow,
 					"%zu bytes", path, max);
 	}
 	secret_wipe(chunk, sizeof chunk);
-	close(fd);
 	return rc;
 }
 

@@ -60,6 +60,11 @@ struct buf;
 enum od_code file_read_capped(const char *path, size_t max, int nofollow,
 			      struct buf *b, struct od_err *err);
 
+/* The same for a file already open on fd (left open), named path in the
+ * messages: for a caller that checks the file (its mode) first. */
+enum od_code file_read_fd_capped(int fd, const char *path, size_t max,
+				 struct buf *b, struct od_err *err);
+
 /*
  * Checks that dir, if it exists, is a directory of this user that nobody
  * else can write into: a directory others can write to may hold files they

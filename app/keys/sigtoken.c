@@ -36,20 +36,6 @@ struct sigtoken {
 	enum od_code pin_rc;
 };
 
-/*
- * SoftHSM2 2.6.1 (Debian 12) leaks an OpenSSL ASN.1 string in C_SignInit
- * for every EdDSA signature, inside the module: LeakSanitizer is told so
- * (this hook is read only by sanitizer builds), so that the tests that
- * sign with it still catch our own leaks.  libcrypto is named too: the
- * stack of such a leak, unwound fast, often ends inside it before reaching
- * the module, and orderdesk's own code never calls OpenSSL.
- */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libsofthsm2.so\nleak:libcrypto.so\n";
-}
-
 static sigtoken_pin_fn pin_reader;
 static void *pin_ctx;
 

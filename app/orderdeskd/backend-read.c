@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/secret.h"
+#include "lib/file.h"
 
 /* Reads a whole small file of dir into *out (NUL-terminated, capped). */
 enum od_code backend_read_small(const char *dir, const char *name, size_t cap,
@@ -18,8 +18,6 @@ enum od_code backend_read_small(const char *dir, const char *name, size_t cap,
 	char path[4096];
 	struct buf b;
 	struct stat st;
-	char chunk[4096];
-	ssize_t n;
 	int fd;
 	enum od_code rc = OD_OK;
 
@@ -37,17 +35,7 @@ enum od_code backend_read_small(const char *dir, const char *name, size_t cap,
 				  "exposed)", path);
 	}
 	buf_init(&b, cap);
-	while (rc == OD_OK && (n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = od_err_set(err, OD_E_IO, "cannot read %.200s: %s",
-					path, strerror(errno));
-		else if (buf_add(&b, chunk, (size_t)n, err) != OD_OK)
-			rc = od_err_set(err, OD_E_INPUT, "%.200s is larger "
-					"than %zu bytes", path, cap);
-	}
-	secret_wipe(chunk, sizeof chunk);
+	rc = file_read_fd_capped(fd, path, cap, &b, err);
 	close(fd);
 	if (rc == OD_OK && b.data == NULL)
 		rc = buf_adds(&b, "", err);

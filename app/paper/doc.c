@@ -3,38 +3,6 @@
 
 #include <string.h>
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DOC_ASAN 1
-#endif
-#elif defined(__SANITIZE_ADDRESS__)
-#define DOC_ASAN 1
-#endif
-
-#ifdef DOC_ASAN
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_options(void);
-
-/*
- * LeakSanitizer's hook (sanitizer builds only): fontconfig 2.14 loses one
- * block of 256 bytes parsing its configuration (FcInitLoadConfigAndFonts),
- * once a process, in the thread pango starts to load it.  Not ours to
- * free.  Matched by the library: fontconfig has no frame pointers, so the
- * fast unwinder's stack ends in it.  Nothing of ours allocates through
- * fontconfig, so our own leaks are still reported.
- */
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig.so\n";
-}
-
-/* Keeps that out of stderr: a refusal is still one line there. */
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
-
 /* The fonts: fontconfig's "Sans" and whatever it falls back to per glyph. */
 static const char *const font_names[DOC_FONT_COUNT] = {
 	[DOC_BODY] = "Sans 10",

@@ -100,7 +100,7 @@ JSON
 od_as mei "$MEI_PASS" import "$T/evil.json"
 expect_ok "a customer named like a formula is imported (it is only text)"
 od_as mei "$MEI_PASS" list --format csv
-printf '%s\r\n' "E-1,2026-11-02T10:00:00Z,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'-2+3,1,100,EUR,new,unpaid" > "$T/want"
+printf '%s\r\n' "E-1,2026-11-02T10:00:00Z,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'-2+3,1,1.00,EUR,new,unpaid,," > "$T/want"
 check "list --format csv writes a formula-like name as text, not a formula" \
 	grep -Fqx -f "$T/want" "$T/out"
 check "no field of list --format csv starts like a formula" \
@@ -120,7 +120,7 @@ JSON
 od_as mei "$MEI_PASS" import "$T/semi.json"
 expect_ok "a customer named with a ';' and a formula is imported"
 od_as mei "$MEI_PASS" list --format csv
-printf 'E-2,2026-11-02T11:00:00Z,"Bob;'"'"'=1+1;","Köln;'"'"'@SUM(A1)",1,100,EUR,new,unpaid\r\n' > "$T/want"
+printf 'E-2,2026-11-02T11:00:00Z,"Bob;'"'"'=1+1;","Köln;'"'"'@SUM(A1)",1,1.00,EUR,new,unpaid,,\r\n' > "$T/want"
 check "list --format csv quotes a field holding a ';' and guards what follows it" \
 	grep -Fqx -f "$T/want" "$T/out"
 if command -v python3 > /dev/null; then
