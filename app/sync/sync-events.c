@@ -90,8 +90,17 @@ enum od_code sync_events_fetch(struct shop *sh, struct tls_client *client,
 
 void sync_events_summary(struct shop *sh, struct tls_client *client)
 {
+	struct sync_events *kept;
+	long long now = (long long)time(NULL);
 	struct od_err err;
+	int fresh;
 
-	if (sh->role == ROLE_OWNER)
+	if (sh->role != ROLE_OWNER || (kept = malloc(sizeof *kept)) == NULL)
+		return;
+	/* A clock set back makes the kept one old, not fresh for ever. */
+	fresh = sync_events_read(sh->store, kept, &err) == OD_OK &&
+		kept->fetched <= now && now - kept->fetched < SYNC_EVENTS_EVERY;
+	free(kept);
+	if (!fresh)
 		(void)sync_events_fetch(sh, client, &err);
 }

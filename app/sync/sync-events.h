@@ -23,6 +23,7 @@
 
 #define SYNC_EVENTS_WINDOW 86400          /* seconds summarised: a day */
 #define SYNC_EVENTS_ROWS   100            /* the backend's cap, too */
+#define SYNC_EVENTS_EVERY  600            /* seconds between a sync's asks */
 #define SYNC_EVENTS_META   "backend.events"
 
 struct sync_events_row {
@@ -48,8 +49,14 @@ struct sync_events {
 enum od_code sync_events_fetch(struct shop *sh, struct tls_client *client,
 			       struct od_err *err);
 
-/* In a sync: sync_events_fetch if sh's person is an owner, else nothing.
- * Never fails the sync: the last summary kept stays until the next. */
+/*
+ * In a sync: sync_events_fetch if sh's person is an owner and the summary
+ * kept is SYNC_EVENTS_EVERY old or more, else nothing.  The backend counts
+ * its events under its one lock, and a flood makes that slow (1.7 s over
+ * the 500,000 events it keeps at most): a desk syncing every few seconds
+ * must not stall it each time.  Never fails the sync: the last summary
+ * kept stays until the next.
+ */
 void sync_events_summary(struct shop *sh, struct tls_client *client);
 
 /* Reads a summary from the backend's answer o (fetched: when); OD_E_INPUT

@@ -3,9 +3,10 @@
 # programs on 127.0.0.1: refused handshakes (gnutls-cli and curl speaking
 # TLS 1.2) and refused requests (curl without a certificate) are kept by
 # orderdeskd; the owner's sync fetches the summary (POST
-# /v1/events/summary, signed by the owner's key) and `orderdesk audit
-# events` prints it; a shopkeeper gets the backend's 403, their syncs fetch
-# nothing and the desk shows them nothing.
+# /v1/events/summary, signed by the owner's key; a sync asks every 10
+# minutes at most, --fetch at once) and `orderdesk audit events` prints it;
+# a shopkeeper gets the backend's 403, their syncs ask nothing and the desk
+# shows them nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq gnutls-cli
@@ -40,6 +41,11 @@ anonymous() {
 	done
 }
 
+# refused: how many request-refused events the backend holds.
+refused() {
+	"$ODD" --dir "$BK" events --kind request-refused | grep -c request-refused
+}
+
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
 PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
 start_backend
@@ -50,23 +56,22 @@ expect_ok "the owner adds mei, a shopkeeper"
 od_as owner "$OWNER_PASS" audit events
 expect_fail "before any sync there is no summary to show" 4 \
 	"no summary of the backend's security events yet"
-attach_desk "$PORT" join
-expect_ok "the desk attaches as the owner"
 
 knock 4
 anonymous 3
-od_as owner "$OWNER_PASS" sync
-expect_ok "the owner's desk syncs"
+attach_desk "$PORT" join
+expect_ok "the owner's desk attaches and syncs"
 od_as owner "$OWNER_PASS" audit events
 expect_ok "orderdesk audit events prints the kept summary"
 cp "$T/out" "$T/first"
 # The server learns no address for a handshake it refuses: "-".
 check "it counts the 4 refused handshakes" \
 	grep -Eq '^ +4  handshake-refused +- ' "$T/first"
-check "and the 3 refused requests" \
+check "and the 3 refused requests from 127.0.0.1" \
 	grep -Eq '^ +3  request-refused +127\.0\.0\.1 ' "$T/first"
 check "in the last 24h, with when it was fetched" \
-	grep -q "in the 24h before .* UTC (fetched at a sync)" "$T/first"
+	grep -q "in the 24h before .* UTC (fetched at a sync): 7 in all" \
+	"$T/first"
 "$ODD" --dir "$BK" events --summary > "$T/bsum" 2>&1
 check "the same counts as orderdeskd events --summary" bash -c \
 	"grep -Eq '^ +4  handshake-refused +- ' '$T/bsum' &&
@@ -77,19 +82,27 @@ od_as mei "$MEI" audit events
 expect_fail "a shopkeeper's desk shows them nothing" 4 \
 	"only the shop's owner sees the backend's security events"
 check "and prints no summary" test ! -s "$T/out"
+before=$(refused)
+od_as mei "$MEI" sync
+expect_ok "the shopkeeper syncs"
+check "a shopkeeper's sync does not ask for the summary" \
+	test "$(refused)" = "$before"
 od_as mei "$MEI" audit events --fetch
 expect_fail "the backend answers a shopkeeper's signed request 403" 3 \
 	"403: only the shop's owner may read the backend's security events"
+check "and keeps it as a refused request" \
+	test "$(refused)" = $((before + 1))
+
+# --- the owner again: a sync asks every 10 minutes, --fetch at once ---------
 anonymous 2
-od_as mei "$MEI" sync
-expect_ok "the shopkeeper syncs"
-od_as owner "$OWNER_PASS" audit events
-check "a shopkeeper's sync fetched nothing: the owner still sees 3" \
-	grep -Eq '^ +3  request-refused ' "$T/out"
 od_as owner "$OWNER_PASS" sync
 od_as owner "$OWNER_PASS" audit events
-# 3, mei's refused ask (a 403 is a refused request too), and the 2 since.
-check "the owner's next sync brings the 3 since (6)" \
+check "a sync within 10 minutes of the last ask keeps the summary (3)" \
+	grep -Eq '^ +3  request-refused ' "$T/out"
+od_as owner "$OWNER_PASS" audit events --fetch
+expect_ok "--fetch asks the backend now"
+# 3, mei's refused ask and the 2 since.
+check "and brings what came since (6)" \
 	grep -Eq '^ +6  request-refused ' "$T/out"
 
 # --- the route itself, from curl ---------------------------------------------
