@@ -52,8 +52,8 @@ enum od_code sync_events_fetch(struct shop *sh, struct tls_client *client,
 /*
  * In a sync: sync_events_fetch if sh's person is an owner and the summary
  * kept is SYNC_EVENTS_EVERY old or more, else nothing.  The backend counts
- * its events under its one lock, and a flood makes that slow (1.7 s over
- * the 500,000 events it keeps at most): a desk syncing every few seconds
+ * its events under its one lock, and a flood makes that slow (a quarter
+ * of a second over the 500,000 events it keeps at most): a desk syncing every few seconds
  * must not stall it each time.  Never fails the sync: the last summary
  * kept stays until the next.
  */
