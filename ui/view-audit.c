@@ -14,6 +14,7 @@
 #include "lib/buf.h"
 
 #include "ui/line-edit.h"
+#include "ui/view-audit-events.h"
 
 struct audit_st {
 	struct desk_audit *a;
@@ -21,6 +22,7 @@ struct audit_st {
 	int editing;
 	char filter[DESK_SEARCH_MAX + 1];
 	struct line_edit ed;     /* over filter, while editing */
+	char banner[AUDIT_BANNER_MAX];   /* the backend's events, or "" */
 };
 
 static const struct ui_view view_audit;
@@ -30,6 +32,7 @@ static const struct ui_keyhelp audit_keys[] = {
 	{ "/", "filter", -1 },
 	{ "V", "verify everything", -1 },
 	{ "E", "export what is shown to CSV", -1 },
+	{ "B", "the backend's security events (the banner's details)", -1 },
 	{ "Esc", "back", -1 },
 	{ "?", "help", -1 },
 	{ "j k ↑ ↓", "move", -1 },
@@ -57,6 +60,7 @@ static enum od_code load(struct audit_st *A, struct ui *u, struct od_err *err)
 	desk_audit_free(A->a);
 	A->a = a;
 	A->sel = A->top = 0;
+	audit_events_banner(u, A->banner, sizeof A->banner);
 	return OD_OK;
 }
 
@@ -85,10 +89,12 @@ int view_audit_open(struct ui *u)
 	return ui_push(u, &view_audit, A) == 0;
 }
 
-/* Rows the list has on screen. */
-static size_t rows(const struct ui *u)
+/* Rows the list has on screen (one less under a banner). */
+static size_t rows(const struct ui *u, const struct audit_st *A)
 {
-	return u->rows > 5 ? (size_t)(u->rows - 4) : 1;
+	int r = u->rows - 4 - (A->banner[0] != '\0');
+
+	return r > 1 ? (size_t)r : 1;
 }
 
 static void audit_draw(struct ui *u, void *st)
@@ -110,9 +116,9 @@ static void audit_draw(struct ui *u, void *st)
 		    "DETAIL");
 	if (A->sel < A->top)
 		A->top = A->sel;
-	if (A->sel >= A->top + rows(u))
-		A->top = A->sel - rows(u) + 1;
-	for (i = 0; i < rows(u) && A->top + i < n; i++) {
+	if (A->sel >= A->top + rows(u, A))
+		A->top = A->sel - rows(u, A) + 1;
+	for (i = 0; i < rows(u, A) && A->top + i < n; i++) {
 		const struct desk_entry *e = &A->a->entries[A->top + i];
 		int y = 2 + (int)i, ok = e->sig_ok && e->chain_ok;
 		enum ui_attr at = A->top + i == A->sel ? UI_SELECT : UI_NORMAL;
@@ -134,6 +140,8 @@ static void audit_draw(struct ui *u, void *st)
 	}
 	if (n == 0)
 		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
+	if (A->banner[0])
+		audit_events_draw(u, u->rows - 3, A->banner);
 	if (A->editing) {
 		const char *shown;
 		int col = line_edit_view(&A->ed, u->cols - 10, &shown);
@@ -281,7 +289,7 @@ static enum ui_next open_entry(struct audit_st *A, struct ui *u)
 static enum ui_next audit_key(struct ui *u, void *st, int key)
 {
 	struct audit_st *A = st;
-	size_t n = A->a ? A->a->n : 0, page = rows(u);
+	size_t n = A->a ? A->a->n : 0, page = rows(u, A);
 	struct od_err err;
 
 	if (A->editing)
@@ -331,6 +339,8 @@ static enum ui_next audit_key(struct ui *u, void *st, int key)
 		return verify(u);
 	case 'E':
 		return export_csv(A, u);
+	case AUDIT_EVENTS_KEY:
+		return audit_events_open(u);
 	case 'r':
 		if (load(A, u, &err) != OD_OK)
 			ui_message(u, 1, "%s", err.msg);
@@ -364,6 +374,7 @@ static enum od_code audit_news(struct ui *u, void *st, struct od_err *err)
 			A->sel = i;
 	if (A->sel >= A->a->n)
 		A->sel = A->a->n ? A->a->n - 1 : 0;
+	audit_events_banner(u, A->banner, sizeof A->banner);
 	return OD_OK;
 }
 

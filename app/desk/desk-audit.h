@@ -7,6 +7,7 @@
 #define OD_DESK_AUDIT_H
 
 #include "app/desk/desk.h"
+#include "lib/buf.h"
 
 #define DESK_AUDIT_MAX 5000     /* newest matching entries kept */
 
@@ -75,6 +76,15 @@ enum od_code desk_audit_csv(const struct desk_audit *a, const char *path,
  */
 enum od_code desk_entry_statement(struct desk *d, long long seq, char **out,
 				  struct od_err *err);
+
+/*
+ * The backend's security events summary the owner's syncs keep
+ * (desk-events.c, app/sync/sync-events.h): its one line for a glance into
+ * banner, and, if text is not NULL, the whole table appended to text.
+ * Owners only (OD_E_DENIED otherwise); OD_E_NOTFOUND before the first.
+ */
+enum od_code desk_backend_events(struct desk *d, char *banner, size_t size,
+				 struct buf *text, struct od_err *err);
 
 /*
  * Replays the whole log as `orderdesk audit verify` does.  On success

@@ -8,6 +8,8 @@
  *
  *   WIRE_JOIN_PATH     the one route a desk may call without a certificate
  *   WIRE_INVITE_MAGIC  first line of the text an owner signs for a code
+ *   WIRE_EVENTS_MAGIC  first line of the text an owner signs to read the
+ *                      backend's security events summary
  *   WIRE_HEAD_MAGIC    first line of the text a signed head covers
  */
 #ifndef OD_WIRE_H
@@ -20,6 +22,8 @@
 
 #define WIRE_JOIN_PATH     "/v1/join"
 #define WIRE_INVITE_MAGIC  "orderdesk-invite/1"
+#define WIRE_EVENTS_MAGIC  "orderdesk-events/1"
+#define WIRE_EVENTS_PATH   "/v1/events/summary"
 #define WIRE_HEAD_MAGIC    "orderdesk-head/1"
 
 /*

@@ -126,6 +126,10 @@ enum od_code cli_write_file(const char *dir, const char *name,
 enum od_code cli_export_entry(const char *dir, const struct log_record *r,
 			      const char *actor, struct od_err *err);
 
+/* `audit events [--fetch]` (cmd-audit-events.c); argv[0] is "events". */
+enum od_code cli_audit_events(struct cli *c, int argc, char **argv,
+			      struct od_err *err);
+
 /* Usage error for a command: "usage: orderdesk NAME ARGS". */
 enum od_code cli_usage(const struct cli_command *cmd, struct od_err *err);
 

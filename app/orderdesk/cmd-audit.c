@@ -311,12 +311,15 @@ static enum od_code cmd_audit(struct cli *c, int argc, char **argv,
 		return audit_proof(c, argc - 1, argv + 1, err);
 	if (argc >= 2 && strcmp(argv[1], "check-proof") == 0)
 		return audit_check_proof(c, argc - 1, argv + 1, err);
+	if (argc >= 2 && strcmp(argv[1], "events") == 0)
+		return cli_audit_events(c, argc - 1, argv + 1, err);
 	return cli_usage(&cmd_audit_entry, err);
 }
 
 const struct cli_command cmd_audit_entry = {
 	"audit", "verify | proof --order NUMBER --out DIR | check-proof "
-	"DIR|FILE --log-key KEY",
+	"DIR|FILE --log-key KEY | events [--fetch]",
 	"replay the log and check every signature, role and page; offline "
-	"proofs that an order's entries are in the log", cmd_audit,
+	"proofs that an order's entries are in the log; the backend's "
+	"security events summary (owner)", cmd_audit,
 };

@@ -34,6 +34,8 @@ static const struct route routes[] = {
 	{ "GET", "/v1/checkpoint", WHO_DESK, 0, backend_get_checkpoint },
 	{ "POST", "/v1/cosignature", WHO_DESK, 0, backend_post_cosignature },
 	{ "POST", "/v1/unlock-failures", WHO_DESK, 0, backend_post_unlock_fails },
+	/* The owner's: the handler checks the signed request's role. */
+	{ "POST", WIRE_EVENTS_PATH, WHO_DESK, 0, backend_post_events_summary },
 	{ "GET", "/v1/proof/inclusion", WHO_DESK, 0, backend_get_inclusion },
 	{ "GET", "/v1/proof/consistency", WHO_DESK, 0,
 	  backend_get_consistency },

@@ -63,4 +63,7 @@ unsigned backend_get_consistency(const struct route_call *c);
 /* backend-unlock-fails.c */
 unsigned backend_post_unlock_fails(const struct route_call *c);
 
+/* backend-events-summary.c: the owner's, checked by their signature */
+unsigned backend_post_events_summary(const struct route_call *c);
+
 #endif

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "app/sync/sync-checkpoint.h"
+#include "app/sync/sync-events.h"
 #include "app/sync/sync-unlock-report.h"
 #include "lib/encode.h"
 #include "storage/store-sync.h"
@@ -290,6 +291,8 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 						 err);
 			if (rc == OD_OK)
 				sync_unlock_report(sh, j.client, rep);
+			if (rc == OD_OK)
+				sync_events_summary(sh, j.client);
 			sync_job_let_go(&j);
 		}
 	}

@@ -18,7 +18,9 @@
 # build/bench/bench-import reads a Shopify export against orderdesk's CSV;
 # build/bench/bench-replay answers a batch of 500 replayed statements at
 # 100k and 1M log entries; build/bench/bench-merkle times the Merkle tree at
-# 1k and 1M entries; build/bench/bench-token signs with a token's key.
+# 1k and 1M entries; build/bench/bench-token signs with a token's key;
+# build/bench/bench-events counts the backend's security events at 1k and
+# 500k (the owner's summary).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -150,6 +152,9 @@ rm -rf "$T/replay"
 mkdir "$T/merkle"
 "$BUILD/bench/bench-merkle" "$T/merkle" 1000 "${BENCH_MERKLE_MAX:-1000000}"
 rm -rf "$T/merkle"
+mkdir "$T/events"
+"$BUILD/bench/bench-events" "$T/events" 1000 "${BENCH_EVENTS_MAX:-500000}"
+rm -rf "$T/events"
 # A signing key on a SoftHSM2 token against the same key from a seed.
 mkdir "$T/token"
 "$BUILD/bench/bench-token" "$T/token"
