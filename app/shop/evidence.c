@@ -9,37 +9,6 @@
 #include "lib/buf.h"
 #include "lib/file.h"
 
-/* A media type and the bytes that start such a file. */
-struct magic {
-	size_t at;
-	const char *bytes;
-	size_t len;
-	const char *type;
-};
-
-static const struct magic magics[] = {
-	{ 0, "%PDF-", 5, "application/pdf" },
-	{ 0, "\xff\xd8\xff", 3, "image/jpeg" },
-	{ 0, "\x89PNG\r\n\x1a\n", 8, "image/png" },
-	{ 0, "GIF8", 4, "image/gif" },
-	{ 8, "WEBP", 4, "image/webp" },
-	{ 4, "ftypheic", 8, "image/heic" },
-	{ 4, "ftypmif1", 8, "image/heif" },
-};
-
-const char *evidence_sniff(const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < sizeof magics / sizeof magics[0]; i++)
-		if (n >= magics[i].at + magics[i].len &&
-		    memcmp(b + magics[i].at, magics[i].bytes,
-			   magics[i].len) == 0)
-			return magics[i].type;
-	return "application/octet-stream";
-}
-
 /* Refuses path unless it is a regular file of 1 byte to 10 MiB. */
 static enum od_code check_file(const char *path, struct od_err *err)
 {
@@ -103,9 +72,11 @@ enum od_code evidence_name(const char *name,
 			   char out[STORE_EVIDENCE_HASH_LEN + 1],
 			   struct od_err *err)
 {
-	snprintf(out, STORE_EVIDENCE_HASH_LEN + 1, "%s%.64s",
-		 strncmp(name, "sha256:", 7) == 0 ? "" : "sha256:", name);
-	if (strlen(name) > STORE_EVIDENCE_HASH_LEN ||
+	int full = strncmp(name, "sha256:", 7) == 0;
+
+	snprintf(out, STORE_EVIDENCE_HASH_LEN + 1, "sha256:%.64s",
+		 full ? name + 7 : name);
+	if (strlen(name) != (full ? 7u : 0u) + 64 ||
 	    !store_evidence_hash_ok(out))
 		return od_err_set(err, OD_E_USAGE, "an evidence file is named "
 				  "by its SHA-256: sha256: and 64 lower-case "

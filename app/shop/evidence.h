@@ -14,14 +14,11 @@
 
 #include <stddef.h>
 
+#include "app/log/evidence-wire.h"
 #include "app/log/statement.h"
 #include "app/shop/shop.h"
 #include "lib/err.h"
 #include "storage/store-evidence.h"
-
-/* The media type of p[0..n) by its magic bytes ("application/octet-stream"
- * when none is known).  Borrowed constant. */
-const char *evidence_sniff(const void *p, size_t n);
 
 /*
  * Keeps files[0..n) in sh's store and adds an `evidence:` field naming

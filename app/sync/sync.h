@@ -51,6 +51,7 @@
 #include <stddef.h>
 
 #include "app/sync/people-sync.h"
+#include "app/sync/sync-evidence.h"
 #include "app/shop/shop.h"
 #include "app/shop/sync-key.h"
 #include "app/sync/sync-rebase.h"
@@ -103,6 +104,7 @@ struct sync_report {
 				(app/sync/sync-repush.h) */
 	long long unlock_fails;  /* failed unlocks reported to the backend
 				    (app/sync/sync-unlock-report.h) */
+	struct sync_evidence_report evidence;  /* app/sync/sync-evidence.h */
 };
 
 /*

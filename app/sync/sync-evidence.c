@@ -1,0 +1,188 @@
+/* sync-evidence.c - evidence files to and from the backend
+ * (sync-evidence.h). */
+#include "app/sync/sync-evidence.h"
+#include "app/sync/sync-job.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/log/evidence-wire.h"
+#include "app/sync/backend-call.h"
+#include "storage/store-evidence.h"
+
+/* Hashes to send or fetch, copied out of the store. */
+struct hashes {
+	char (*v)[STORE_EVIDENCE_HASH_LEN + 1];
+	size_t n, cap;
+};
+
+/* Appends hash to ctx (a struct hashes). */
+static enum od_code add_hash(void *ctx, const char *hash, struct od_err *err)
+{
+	struct hashes *h = ctx;
+	void *nv;
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (strcmp(h->v[i], hash) == 0)
+			return OD_OK;
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 16;
+		nv = realloc(h->v, h->cap * sizeof *h->v);
+		if (nv == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		h->v = nv;
+	}
+	snprintf(h->v[h->n++], sizeof *h->v, "%s", hash);
+	return OD_OK;
+}
+
+/* Adds a file the log names to ctx when this desk does not have it. */
+static enum od_code add_missing(void *ctx, long long seq, const char *kind,
+				const char *hash, struct od_err *err)
+{
+	struct { struct store *s; struct hashes h; } *m = ctx;
+	struct store_evidence_info info;
+	enum od_code rc = store_evidence_stat(m->s, hash, &info, err);
+
+	(void)seq;
+	(void)kind;
+	if (rc == OD_E_NOTFOUND)
+		return add_hash(&m->h, hash, err);
+	return rc;
+}
+
+/* Calls the backend; *status gets its HTTP status (0: not reached). */
+static enum od_code call(struct sync_job *j, const char *method,
+			 const char *path, const char *body, long *status,
+			 json_t **out, struct od_err *err)
+{
+	struct backend_call bc = { j->client, &j->resp, SYNC_TRIES, j->stop,
+				   0 };
+	enum od_code rc = backend_call(&bc, method, path, body, status, out,
+				       err);
+
+	if (*status != 0)
+		j->reached = 1;
+	return rc;
+}
+
+/* Notes a refused file in rep (the first one's reason kept). */
+static void refused(struct sync_evidence_report *rep, const char *msg)
+{
+	if (rep->refused++ == 0)
+		snprintf(rep->note, sizeof rep->note, "%s", msg);
+}
+
+/* Posts one file; a 404 (its statement not there yet) waits. */
+static enum od_code send_one(struct sync_job *j, const char *hash,
+			     struct sync_evidence_report *rep,
+			     struct od_err *err)
+{
+	struct buf b;
+	char *body = NULL;
+	json_t *ans = NULL;
+	long status = 0;
+	enum od_code rc;
+
+	buf_init(&b, STORE_EVIDENCE_MAX);
+	rc = sync_job_hold(j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		rc = store_evidence_get(j->sh->store, hash, &b, NULL, err);
+		sync_job_let_go(j);
+	}
+	if (rc == OD_OK && (body = evidence_wire_encode(hash, b.data,
+							b.len)) == NULL)
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	buf_free(&b);
+	if (rc == OD_OK)
+		rc = call(j, "POST", EVIDENCE_WIRE_PATH, body, &status, &ans,
+			  err);
+	free(body);
+	json_decref(ans);
+	if (rc != OD_OK && status != 0 && status != 200) {
+		if (status != 404)
+			refused(rep, err->msg);
+		return OD_OK;
+	}
+	if (rc == OD_OK)
+		rc = sync_job_hold(j, SHOP_WRITE, err);
+	if (rc == OD_OK) {
+		rc = store_evidence_mark_pushed(j->sh->store, hash, err);
+		sync_job_let_go(j);
+		rep->sent += rc == OD_OK;
+	}
+	return rc;
+}
+
+/* Fetches one file and keeps it if its bytes hash to its name. */
+static enum od_code fetch_one(struct sync_job *j, const char *hash,
+			      struct sync_evidence_report *rep,
+			      struct od_err *err)
+{
+	char path[sizeof EVIDENCE_WIRE_PATH + STORE_EVIDENCE_HASH_LEN + 1];
+	char kept[STORE_EVIDENCE_HASH_LEN + 1];
+	struct evidence_blob blob = { "", NULL, 0 };
+	json_t *ans = NULL;
+	long status = 0;
+	enum od_code rc;
+
+	snprintf(path, sizeof path, EVIDENCE_WIRE_PATH "/%s", hash);
+	rc = call(j, "GET", path, NULL, &status, &ans, err);
+	if (rc != OD_OK && status != 0) {
+		rep->missing += status == 404;
+		if (status != 404)
+			refused(rep, err->msg);
+		return OD_OK;
+	}
+	if (rc == OD_OK)
+		rc = evidence_wire_decode(ans, hash, &blob, err);
+	json_decref(ans);
+	if (rc == OD_E_TAMPERED || rc == OD_E_INPUT) {
+		refused(rep, err->msg);
+		return OD_OK;
+	}
+	if (rc == OD_OK)
+		rc = sync_job_hold(j, SHOP_WRITE, err);
+	if (rc == OD_OK) {
+		rc = store_evidence_put(j->sh->store, blob.data, blob.len,
+					evidence_sniff(blob.data, blob.len),
+					hash, 1, kept, err);
+		sync_job_let_go(j);
+		rep->fetched += rc == OD_OK;
+	}
+	evidence_blob_free(&blob);
+	return rc;
+}
+
+enum od_code sync_evidence(struct sync_job *j,
+			   struct sync_evidence_report *rep,
+			   struct od_err *err)
+{
+	struct hashes out = { NULL, 0, 0 };
+	struct { struct store *s; struct hashes h; } in = { NULL,
+							     { NULL, 0, 0 } };
+	enum od_code rc;
+	size_t i;
+
+	memset(rep, 0, sizeof *rep);
+	rc = sync_job_hold(j, SHOP_READ, err);
+	if (rc == OD_OK) {
+		in.s = j->sh->store;
+		rc = store_evidence_unpushed_each(j->sh->store, add_hash, &out,
+						  err);
+		if (rc == OD_OK)
+			rc = store_evidence_named_each(j->sh->store, NULL,
+						       add_missing, &in, err);
+		sync_job_let_go(j);
+	}
+	for (i = 0; rc == OD_OK && i < out.n; i++)
+		rc = send_one(j, out.v[i], rep, err);
+	for (i = 0; rc == OD_OK && i < in.h.n; i++)
+		rc = fetch_one(j, in.h.v[i], rep, err);
+	free(out.v);
+	free(in.h.v);
+	return rc;
+}
