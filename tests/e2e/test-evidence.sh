@@ -141,20 +141,47 @@ check "the same bytes as delivered" cmp -s "$T/parcel.jpg" "$T/b.jpg"
 at "$B" --user olivia evidence get "sha256:$PDF_HEX" "$T/b.pdf"
 check "and the PDF" cmp -s "$T/pod.pdf" "$T/b.pdf"
 
-# --- a file changed on the backend is refused --------------------------------
+# --- a return's inspection names its photo too -------------------------------
+at "$A" --user olivia return open 1001 --item "$(jq -r '.[0].items[0].sku' "$SAMPLE"):1" \
+	--reason "arrived dented"
+at "$A" --user olivia return receive 1001-R1 \
+	--item "$(jq -r '.[0].items[0].sku' "$SAMPLE"):1" --condition damaged \
+	--evidence "$T/parcel.jpg"
+expect_ok "return receive signs with a photo"
+at "$A" --user olivia log --order 1001
+check "its statement names the photo" \
+	test "$(grep -c "^evidence: sha256:$JPG_HEX\$" "$T/out")" -eq 2
+
+# --- a backend that serves other bytes under a file's name -------------------
+# evil: od-evil in place of orderdeskd on the same port, every evidence
+# file it serves forged.
+stop_backend
+"$TOOLS/od-evil" "$BK" evidence "$PORT" > "$T/evil.out" 2> "$T/evil.err" &
+SRV_PID=$!
+until_line "evil listening" "$T/evil.out"
+join "$C"
+expect_ok "desk C joins through the lying backend"
+at "$C" --user olivia sync
+check "its sync refuses both forged files and says why" \
+	grep -q "Refused 2 evidence files: evidence sha256:.*do not hash to it" \
+	"$T/out"
+at "$C" --user olivia evidence get "sha256:$PDF_HEX" "$T/c.pdf"
+expect_fail "desk C kept nothing: not here yet" 4 "not here yet: sync first"
+check "and wrote nothing" test ! -e "$T/c.pdf"
+
+# --- a file changed in the backend's store: the backend will not serve it ----
+kill "$SRV_PID"
+wait "$SRV_PID" 2> /dev/null
+start_backend "$BK" "$PORT"
 "$TOOLS/od-backend-sql" "$BK" "UPDATE evidence SET data =
 	CAST('%PDF-1.4 forged' AS BLOB) WHERE hash = 'sha256:$PDF_HEX'" \
 	> /dev/null
-join "$C"
-expect_ok "desk C joins after the backend's copy of the PDF was changed"
 at "$C" --user olivia sync
-check "its sync refuses the changed file and says so" \
+check "the changed PDF is refused again, by the backend's own check" \
 	grep -q "Refused 1 evidence file: .*sha256:$PDF_HEX" "$T/out"
-at "$C" --user olivia evidence get "sha256:$PDF_HEX" "$T/c.pdf"
-expect_fail "desk C does not have it: not here yet" 4 \
-	"not here yet: sync first"
-check "and wrote nothing" test ! -e "$T/c.pdf"
 at "$C" --user olivia evidence get "sha256:$JPG_HEX" "$T/c.jpg"
-check "the untouched JPEG still arrived" cmp -s "$T/parcel.jpg" "$T/c.jpg"
+check "the untouched JPEG arrives" cmp -s "$T/parcel.jpg" "$T/c.jpg"
+at "$C" --user olivia evidence get "sha256:$PDF_HEX" "$T/c.pdf"
+expect_fail "the PDF is still not here" 4 "not here yet: sync first"
 
 finish
