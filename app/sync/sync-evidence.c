@@ -18,6 +18,12 @@ struct hashes {
 	size_t n, cap;
 };
 
+/* Hashes gathered while the store is read. */
+struct scan {
+	struct store *s;
+	struct hashes h;
+};
+
 /* Appends hash to ctx (a struct hashes). */
 static enum od_code add_hash(void *ctx, const char *hash, struct od_err *err)
 {
@@ -39,11 +45,23 @@ static enum od_code add_hash(void *ctx, const char *hash, struct od_err *err)
 	return OD_OK;
 }
 
+/* Adds a file this desk has not sent to ctx when its log names it: one
+ * kept for a statement the log then refused would only be refused. */
+static enum od_code add_unsent(void *ctx, const char *hash,
+			       struct od_err *err)
+{
+	struct scan *m = ctx;
+	int named = 0;
+	enum od_code rc = store_evidence_named(m->s, hash, &named, err);
+
+	return rc == OD_OK && named ? add_hash(&m->h, hash, err) : rc;
+}
+
 /* Adds a file the log names to ctx when this desk does not have it. */
 static enum od_code add_missing(void *ctx, long long seq, const char *kind,
 				const char *hash, struct od_err *err)
 {
-	struct { struct store *s; struct hashes h; } *m = ctx;
+	struct scan *m = ctx;
 	struct store_evidence_info info;
 	enum od_code rc = store_evidence_stat(m->s, hash, &info, err);
 
@@ -161,28 +179,27 @@ enum od_code sync_evidence(struct sync_job *j,
 			   struct sync_evidence_report *rep,
 			   struct od_err *err)
 {
-	struct hashes out = { NULL, 0, 0 };
-	struct { struct store *s; struct hashes h; } in = { NULL,
-							     { NULL, 0, 0 } };
+	struct scan out = { NULL, { NULL, 0, 0 } }, in = { NULL,
+							      { NULL, 0, 0 } };
 	enum od_code rc;
 	size_t i;
 
 	memset(rep, 0, sizeof *rep);
 	rc = sync_job_hold(j, SHOP_READ, err);
 	if (rc == OD_OK) {
-		in.s = j->sh->store;
-		rc = store_evidence_unpushed_each(j->sh->store, add_hash, &out,
-						  err);
+		in.s = out.s = j->sh->store;
+		rc = store_evidence_unpushed_each(j->sh->store, add_unsent,
+						  &out, err);
 		if (rc == OD_OK)
 			rc = store_evidence_named_each(j->sh->store, NULL,
 						       add_missing, &in, err);
 		sync_job_let_go(j);
 	}
-	for (i = 0; rc == OD_OK && i < out.n; i++)
-		rc = send_one(j, out.v[i], rep, err);
+	for (i = 0; rc == OD_OK && i < out.h.n; i++)
+		rc = send_one(j, out.h.v[i], rep, err);
 	for (i = 0; rc == OD_OK && i < in.h.n; i++)
 		rc = fetch_one(j, in.h.v[i], rep, err);
-	free(out.v);
+	free(out.h.v);
 	free(in.h.v);
 	return rc;
 }

@@ -198,6 +198,67 @@ static void test_twice(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Collects what store_evidence_named_each gives. */
+struct got_names {
+	long long seq[4];
+	char hash[4][STORE_EVIDENCE_HASH_LEN + 1];
+	int n;
+};
+
+static enum od_code named_cb(void *ctx, long long seq, const char *kind,
+			     const char *hash, struct od_err *err)
+{
+	struct got_names *g = ctx;
+
+	(void)err;
+	assert_string_equal(kind, "shipment.deliver");
+	assert_true(g->n < 4);
+	g->seq[g->n] = seq;
+	snprintf(g->hash[g->n++], sizeof g->hash[0], "%s", hash);
+	return OD_OK;
+}
+
+/* The names the log's statements give, by order and in all. */
+static void test_named(void **state)
+{
+	struct got_names g = { { 0 }, { "" }, 0 };
+	struct od_err err;
+	char sql[1024];
+	int named = 0;
+
+	snprintf(sql, sizeof sql, "INSERT INTO log(seq, id, kind, order_no,"
+		 " actor, time, statement, signature, hash, digest) VALUES"
+		 "(7, 'a', 'shipment.deliver', '1042', 'sam', 't',"
+		 " CAST('kind: shipment.deliver\ntracking: X\nevidence: %s"
+		 "' || char(10) || 'evidence: sha256:%064d' AS BLOB),"
+		 " x'00', x'00', x'00'),"
+		 "(8, 'b', 'shipment.deliver', '1043', 'sam', 't',"
+		 " CAST('evidence: %s' AS BLOB), x'00', x'00', x'00')",
+		 pdf_hash, 1, pdf_hash);
+	assert_int_equal(sqlite3_exec(db_now, sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(store_evidence_named_each(*state, "1042", named_cb,
+						   &g, &err), OD_OK);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.seq[0], 7);
+	assert_string_equal(g.hash[0], pdf_hash);
+	assert_string_equal(g.hash[1], "sha256:000000000000000000000000000"
+			    "0000000000000000000000000000000000001");
+	/* Entry 8's line does not start a line: it names nothing. */
+	g.n = 0;
+	assert_int_equal(store_evidence_named_each(*state, "1043", named_cb,
+						   &g, &err), OD_OK);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(store_evidence_named(*state, pdf_hash, &named, &err),
+			 OD_OK);
+	assert_int_equal(named, 1);
+	assert_int_equal(store_evidence_named(*state, "sha256:00000000000000"
+					      "0000000000000000000000000000000"
+					      "0000000000000000002", &named,
+					      &err), OD_OK);
+	assert_int_equal(named, 0);
+}
+
 /* The media type comes from the bytes, never the name. */
 static void test_sniff(void **state)
 {
@@ -222,6 +283,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sniff, setup, teardown),
 	};
 
