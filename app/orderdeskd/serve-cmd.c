@@ -175,9 +175,10 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.port = cfg->port;
 		hc.max_connections = cfg->max_connections;
 		hc.max_per_ip = cfg->max_per_ip;
-		/* A desk's evidence file may pass the configured cap. */
-		hc.max_body = cfg->max_body > EVIDENCE_WIRE_MAX ?
-			      cfg->max_body : EVIDENCE_WIRE_MAX;
+		hc.max_body = cfg->max_body;
+		/* One evidence file may pass it, on its own path. */
+		hc.big_path = EVIDENCE_WIRE_PATH;
+		hc.big_max_body = EVIDENCE_WIRE_MAX;
 		hc.open_max_body = JOIN_BODY_MAX;
 		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024 +
 				  EVIDENCE_WIRE_MAX;

@@ -58,6 +58,10 @@ printf '%%PDF-1.4\n%% proof of delivery EVIDENCE-MARKER-PDF-4417\n%%%%EOF\n' \
 PDF_HEX=$(sha256sum < "$T/pod.pdf" | cut -d' ' -f1)
 JPG_HEX=$(sha256sum < "$T/parcel.jpg" | cut -d' ' -f1)
 head -c $((11 * 1024 * 1024)) /dev/zero > "$T/big.jpg"
+# Exactly 10 MiB, the most one file may be: past the backend's max_body.
+{ printf '%%PDF-1.4\n'; head -c $((10 * 1024 * 1024 - 9)) /dev/urandom; } \
+	> "$T/scan.pdf"
+SCAN_HEX=$(sha256sum < "$T/scan.pdf" | cut -d' ' -f1)
 
 # --- a backend, desk A founding the shop with orders -------------------------
 "$ODD" --dir "$BK" init --shop "Evidence shop" > "$T/init.out" 2>&1
@@ -86,6 +90,8 @@ at "$A" --user olivia log --order 1002
 check "nothing was signed for 1002" test "$(wc -l < "$T/out")" -eq "$BEFORE"
 at "$A" --user olivia evidence list 1002
 check "and no evidence is named for 1002" test ! -s "$T/out"
+at "$A" --user olivia deliver 1002 --evidence "$T/scan.pdf"
+expect_ok "a file of exactly 10 MiB is taken"
 
 # --- deliver with a PDF and a JPEG -------------------------------------------
 at "$A" --user olivia deliver 1001 --parcel JD01 --evidence "$T/pod.pdf" \
@@ -113,7 +119,8 @@ expect_fail "a name nobody signed: not here yet" 4 "not here yet: sync first"
 # --- the backend: only bytes that hash to their name, only named ones -------
 at "$A" --user olivia sync
 expect_ok "desk A syncs"
-check "the sync sends both files" grep -q "sent 2, fetched 0" "$T/out"
+check "the sync sends the three files (one of 10 MiB)" \
+	grep -q "sent 3, fetched 0" "$T/out"
 check "the backend holds no marker in plaintext either" \
 	bash -c "! grep -rqa -e EVIDENCE-MARKER-PDF -e EVIDENCE-MARKER-JPG '$BK'"
 printf '{"hash":"sha256:%s","data":"%s"}' "$PDF_HEX" \
@@ -140,6 +147,8 @@ expect_ok "desk B writes out the JPEG"
 check "the same bytes as delivered" cmp -s "$T/parcel.jpg" "$T/b.jpg"
 at "$B" --user olivia evidence get "sha256:$PDF_HEX" "$T/b.pdf"
 check "and the PDF" cmp -s "$T/pod.pdf" "$T/b.pdf"
+at "$B" --user olivia evidence get "sha256:$SCAN_HEX" "$T/b-scan.pdf"
+check "and the 10 MiB one" cmp -s "$T/scan.pdf" "$T/b-scan.pdf"
 
 # --- a return's inspection names its photo too -------------------------------
 at "$A" --user olivia return open 1001 --item "$(jq -r '.[0].items[0].sku' "$SAMPLE"):1" \
@@ -162,8 +171,8 @@ until_line "evil listening" "$T/evil.out"
 join "$C"
 expect_ok "desk C joins through the lying backend"
 at "$C" --user olivia sync
-check "its sync refuses both forged files and says why" \
-	grep -q "Refused 2 evidence files: evidence sha256:.*do not hash to it" \
+check "its sync refuses every forged file and says why" \
+	grep -q "Refused 3 evidence files: evidence sha256:.*do not hash to it" \
 	"$T/out"
 at "$C" --user olivia evidence get "sha256:$PDF_HEX" "$T/c.pdf"
 expect_fail "desk C kept nothing: not here yet" 4 "not here yet: sync first"
@@ -181,6 +190,8 @@ check "the changed PDF is refused again, by the backend's own check" \
 	grep -q "Refused 1 evidence file: .*sha256:$PDF_HEX" "$T/out"
 at "$C" --user olivia evidence get "sha256:$JPG_HEX" "$T/c.jpg"
 check "the untouched JPEG arrives" cmp -s "$T/parcel.jpg" "$T/c.jpg"
+at "$C" --user olivia evidence get "sha256:$SCAN_HEX" "$T/c-scan.pdf"
+check "and the 10 MiB one" cmp -s "$T/scan.pdf" "$T/c-scan.pdf"
 at "$C" --user olivia evidence get "sha256:$PDF_HEX" "$T/c.pdf"
 expect_fail "the PDF is still not here" 4 "not here yet: sync first"
 
