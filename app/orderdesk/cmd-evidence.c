@@ -11,15 +11,24 @@
 #include "app/log/order.h"
 #include "app/shop/evidence.h"
 
+/* What list_one needs: the store, where to print, how many so far. */
+struct listing {
+	struct shop *sh;
+	struct cli *c;
+	size_t n;
+};
+
 /* Prints one named file of the order: hash, entry, and what is here. */
 static enum od_code list_one(void *ctx, long long seq, const char *kind,
 			     const char *hash, struct od_err *err)
 {
-	struct shop *sh = ((void **)ctx)[0];
-	struct cli *c = ((void **)ctx)[1];
+	struct listing *l = ctx;
+	struct shop *sh = l->sh;
+	struct cli *c = l->c;
 	struct store_evidence_info info;
 	enum od_code rc = store_evidence_stat(sh->store, hash, &info, err);
 
+	l->n++;
 	if (rc == OD_E_NOTFOUND) {
 		fprintf(c->out, "%s  entry %lld %s  not here yet: sync "
 			"first\n", hash, seq, kind);
@@ -35,12 +44,20 @@ static enum od_code list_one(void *ctx, long long seq, const char *kind,
 static enum od_code list(struct cli *c, struct shop *sh, const char *number,
 			 struct od_err *err)
 {
-	void *ctx[2] = { sh, c };
+	struct listing l = { sh, c, 0 };
+	struct order_state os;
 	enum od_code rc = order_number_check(number, err);
 
 	if (rc == OD_OK)
+		rc = store_order_state(sh->store, number, &os, err);
+	if (rc == OD_E_NOTFOUND)
+		return od_err_set(err, OD_E_NOTFOUND, "no order %s in this "
+				  "shop; see orderdesk list", number);
+	if (rc == OD_OK)
 		rc = store_evidence_named_each(sh->store, number, list_one,
-					       ctx, err);
+					       &l, err);
+	if (rc == OD_OK && l.n == 0)
+		fprintf(c->out, "Order %s names no evidence files.\n", number);
 	return rc;
 }
 

@@ -89,7 +89,10 @@ expect_fail "an 11 MiB file is refused in one line" 5 \
 at "$A" --user olivia log --order 1002
 check "nothing was signed for 1002" test "$(wc -l < "$T/out")" -eq "$BEFORE"
 at "$A" --user olivia evidence list 1002
-check "and no evidence is named for 1002" test ! -s "$T/out"
+check "and no evidence is named for 1002" \
+	grep -q "^Order 1002 names no evidence files.$" "$T/out"
+at "$A" --user olivia evidence list 9999
+expect_fail "evidence list of no order says so" 4 "no order 9999"
 at "$A" --user olivia deliver 1002 --evidence "$T/scan.pdf"
 expect_ok "a file of exactly 10 MiB is taken"
 
