@@ -17,7 +17,13 @@ static const char tables_sql[] =
 	" size INTEGER NOT NULL,"
 	" type TEXT NOT NULL,"
 	" data BLOB NOT NULL,"
-	" pushed INTEGER NOT NULL DEFAULT 0)";
+	" pushed INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS evidence_wanted(hash TEXT PRIMARY KEY)";
+static const char want_sql[] =
+	"INSERT OR IGNORE INTO evidence_wanted(hash) VALUES(?1)";
+static const char wanted_sql[] =
+	"SELECT hash FROM evidence_wanted WHERE hash NOT IN"
+	" (SELECT hash FROM evidence) ORDER BY hash";
 static const char put_sql[] =
 	"INSERT INTO evidence(hash, size, type, data, pushed)"
 	" VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(hash) DO UPDATE"
@@ -32,7 +38,7 @@ static const char unpushed_sql[] =
 	"SELECT hash FROM evidence WHERE pushed = 0 ORDER BY hash";
 static const char named_all_sql[] =
 	"SELECT seq, kind, statement FROM log"
-	" WHERE instr(statement, ?1) > 0 ORDER BY seq";
+	" WHERE seq > ?3 AND instr(statement, ?1) > 0 ORDER BY seq";
 static const char named_order_sql[] =
 	"SELECT seq, kind, statement FROM log"
 	" WHERE order_no = ?2 AND instr(statement, ?1) > 0 ORDER BY seq";
@@ -271,13 +277,13 @@ static enum od_code named_scan(struct named_list *l, long long seq,
 }
 
 enum od_code store_evidence_named_each(
-	struct store *s, const char *order,
+	struct store *s, const char *order, long long after,
 	enum od_code (*fn)(void *ctx, long long seq, const char *kind,
 			   const char *hash, struct od_err *err),
 	void *ctx, struct od_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, order ? named_order_sql :
-				      named_all_sql, err);
+	sqlite3_stmt *st = prepare(s, order ? named_order_sql :
+				   named_all_sql, err);
 	struct named_list l = { NULL, 0, 0 };
 	enum od_code rc = OD_OK;
 	size_t i;
@@ -289,6 +295,8 @@ enum od_code store_evidence_named_each(
 			  SQLITE_STATIC);
 	if (order != NULL)
 		store_bind_text(st, 2, order);
+	else
+		sqlite3_bind_int64(st, 3, after);
 	while (rc == OD_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
 		rc = named_scan(&l, sqlite3_column_int64(st, 0),
 				store_col_text(st, 1),
@@ -303,12 +311,24 @@ enum od_code store_evidence_named_each(
 	return rc;
 }
 
-enum od_code store_evidence_unpushed_each(
-	struct store *s,
+enum od_code store_evidence_want(struct store *s, const char *hash,
+				 struct od_err *err)
+{
+	sqlite3_stmt *st = prepare(s, want_sql, err);
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, hash);
+	return store_step_done(s, st, "noting evidence to fetch", err);
+}
+
+/* Copies the hashes sql gives into a list, then calls fn on each. */
+static enum od_code hashes_each(
+	struct store *s, const char *sql,
 	enum od_code (*fn)(void *ctx, const char *hash, struct od_err *err),
 	void *ctx, struct od_err *err)
 {
-	sqlite3_stmt *st = prepare(s, unpushed_sql, err);
+	sqlite3_stmt *st = prepare(s, sql, err);
 	struct named_list l = { NULL, 0, 0 };
 	enum od_code rc = OD_OK;
 	size_t i;
@@ -320,12 +340,28 @@ enum od_code store_evidence_unpushed_each(
 		if (store_evidence_hash_ok(store_col_text(st, 0)))
 			rc = named_push(&l, 0, "", store_col_text(st, 0), err);
 	if (rc == OD_OK && src != SQLITE_DONE)
-		rc = store_fail(s, src, "reading the evidence to send", err);
+		rc = store_fail(s, src, "reading the evidence to move", err);
 	sqlite3_reset(st);
 	for (i = 0; rc == OD_OK && i < l.n; i++)
 		rc = fn(ctx, l.v[i].hash, err);
 	free(l.v);
 	return rc;
+}
+
+enum od_code store_evidence_unpushed_each(
+	struct store *s,
+	enum od_code (*fn)(void *ctx, const char *hash, struct od_err *err),
+	void *ctx, struct od_err *err)
+{
+	return hashes_each(s, unpushed_sql, fn, ctx, err);
+}
+
+enum od_code store_evidence_wanted_each(
+	struct store *s,
+	enum od_code (*fn)(void *ctx, const char *hash, struct od_err *err),
+	void *ctx, struct od_err *err)
+{
+	return hashes_each(s, wanted_sql, fn, ctx, err);
 }
 
 enum od_code store_evidence_named(struct store *s, const char *hash,

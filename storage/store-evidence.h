@@ -84,12 +84,27 @@ enum od_code store_evidence_unpushed_each(
 /*
  * Calls fn for each `evidence:` a log entry names, in log order, with the
  * entry's seq and kind: of order (its entries only) or of the whole log
- * (order NULL).  The names are copied out first: fn may use the store.
+ * after entry after (order NULL).  The names are copied out first: fn may
+ * use the store.
  */
 enum od_code store_evidence_named_each(
-	struct store *s, const char *order,
+	struct store *s, const char *order, long long after,
 	enum od_code (*fn)(void *ctx, long long seq, const char *kind,
 			   const char *hash, struct od_err *err),
+	void *ctx, struct od_err *err);
+
+/*
+ * Notes that file hash is to be fetched: sync scans each entry of the log
+ * once (app/sync/sync-evidence.c) and keeps what it still lacks here.
+ */
+enum od_code store_evidence_want(struct store *s, const char *hash,
+				 struct od_err *err);
+
+/* Calls fn for each file noted as wanted that is not here (copied out
+ * first, as above). */
+enum od_code store_evidence_wanted_each(
+	struct store *s,
+	enum od_code (*fn)(void *ctx, const char *hash, struct od_err *err),
 	void *ctx, struct od_err *err);
 
 /* Whether an entry of the log names file hash (*named 1). */

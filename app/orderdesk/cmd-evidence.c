@@ -54,7 +54,7 @@ static enum od_code list(struct cli *c, struct shop *sh, const char *number,
 		return od_err_set(err, OD_E_NOTFOUND, "no order %s in this "
 				  "shop; see orderdesk list", number);
 	if (rc == OD_OK)
-		rc = store_evidence_named_each(sh->store, number, list_one,
+		rc = store_evidence_named_each(sh->store, number, 0, list_one,
 					       &l, err);
 	if (rc == OD_OK && l.n == 0)
 		fprintf(c->out, "Order %s names no evidence files.\n", number);

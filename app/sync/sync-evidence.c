@@ -18,6 +18,9 @@ struct hashes {
 	size_t n, cap;
 };
 
+/* How far the log was read for the files it names (store meta). */
+#define META_EVIDENCE_SCANNED "sync.evidence_scanned"
+
 /* Hashes gathered while the store is read. */
 struct scan {
 	struct store *s;
@@ -57,18 +60,45 @@ static enum od_code add_unsent(void *ctx, const char *hash,
 	return rc == OD_OK && named ? add_hash(&m->h, hash, err) : rc;
 }
 
-/* Adds a file the log names to ctx when this desk does not have it. */
-static enum od_code add_missing(void *ctx, long long seq, const char *kind,
-				const char *hash, struct od_err *err)
+/* Notes a file the log names as wanted when this desk does not have it. */
+static enum od_code want_missing(void *ctx, long long seq, const char *kind,
+				 const char *hash, struct od_err *err)
 {
-	struct scan *m = ctx;
+	struct store *s = ctx;
 	struct store_evidence_info info;
-	enum od_code rc = store_evidence_stat(m->s, hash, &info, err);
+	enum od_code rc = store_evidence_stat(s, hash, &info, err);
 
 	(void)seq;
 	(void)kind;
 	if (rc == OD_E_NOTFOUND)
-		return add_hash(&m->h, hash, err);
+		return store_evidence_want(s, hash, err);
+	return rc;
+}
+
+/*
+ * Notes the files the log names that are not here, reading each entry of
+ * the synced history once (a scan of a long log at every sync would cost
+ * more than the sync): the entries after the synced head, which a rebase
+ * may change, are read again next time.
+ */
+static enum od_code scan_log(struct sync_job *j, struct od_err *err)
+{
+	struct store *s = j->sh->store;
+	char *v = NULL, upto[32];
+	long long after = 0;
+	enum od_code rc = store_meta_get(s, META_EVIDENCE_SCANNED, &v, err);
+
+	if (rc == OD_OK)
+		after = strtoll(v, NULL, 10);
+	free(v);
+	if (rc == OD_E_NOTFOUND)
+		rc = OD_OK;
+	if (rc == OD_OK)
+		rc = store_evidence_named_each(s, NULL, after < 0 ? 0 : after,
+					       want_missing, s, err);
+	snprintf(upto, sizeof upto, "%lld", j->seen_seq);
+	if (rc == OD_OK && j->seen_seq > after)
+		rc = store_meta_set(s, META_EVIDENCE_SCANNED, upto, err);
 	return rc;
 }
 
@@ -185,14 +215,17 @@ enum od_code sync_evidence(struct sync_job *j,
 	size_t i;
 
 	memset(rep, 0, sizeof *rep);
-	rc = sync_job_hold(j, SHOP_READ, err);
+	rc = sync_job_hold(j, SHOP_WRITE, err);
 	if (rc == OD_OK) {
 		in.s = out.s = j->sh->store;
-		rc = store_evidence_unpushed_each(j->sh->store, add_unsent,
-						  &out, err);
+		rc = scan_log(j, err);
 		if (rc == OD_OK)
-			rc = store_evidence_named_each(j->sh->store, NULL,
-						       add_missing, &in, err);
+			rc = store_evidence_unpushed_each(j->sh->store,
+							  add_unsent, &out,
+							  err);
+		if (rc == OD_OK)
+			rc = store_evidence_wanted_each(j->sh->store, add_hash,
+							&in.h, err);
 		sync_job_let_go(j);
 	}
 	for (i = 0; rc == OD_OK && i < out.h.n; i++)

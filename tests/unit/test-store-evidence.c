@@ -237,16 +237,24 @@ static void test_named(void **state)
 		 pdf_hash, 1, pdf_hash);
 	assert_int_equal(sqlite3_exec(db_now, sql, NULL, NULL, NULL),
 			 SQLITE_OK);
-	assert_int_equal(store_evidence_named_each(*state, "1042", named_cb,
+	assert_int_equal(store_evidence_named_each(*state, "1042", 0, named_cb,
 						   &g, &err), OD_OK);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.seq[0], 7);
 	assert_string_equal(g.hash[0], pdf_hash);
 	assert_string_equal(g.hash[1], "sha256:000000000000000000000000000"
 			    "0000000000000000000000000000000000001");
+	/* The whole log after entry 7: nothing (8 names nothing, below). */
+	g.n = 0;
+	assert_int_equal(store_evidence_named_each(*state, NULL, 7, named_cb,
+						   &g, &err), OD_OK);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(store_evidence_named_each(*state, NULL, 6, named_cb,
+						   &g, &err), OD_OK);
+	assert_int_equal(g.n, 2);
 	/* Entry 8's line does not start a line: it names nothing. */
 	g.n = 0;
-	assert_int_equal(store_evidence_named_each(*state, "1043", named_cb,
+	assert_int_equal(store_evidence_named_each(*state, "1043", 0, named_cb,
 						   &g, &err), OD_OK);
 	assert_int_equal(g.n, 0);
 	assert_int_equal(store_evidence_named(*state, pdf_hash, &named, &err),
@@ -257,6 +265,27 @@ static void test_named(void **state)
 					      "0000000000000000002", &named,
 					      &err), OD_OK);
 	assert_int_equal(named, 0);
+}
+
+/* A file noted as wanted is listed until it is here. */
+static void test_wanted(void **state)
+{
+	char hash[STORE_EVIDENCE_HASH_LEN + 1];
+	struct od_err err;
+	int n = 0;
+
+	assert_int_equal(store_evidence_want(*state, pdf_hash, &err), OD_OK);
+	assert_int_equal(store_evidence_want(*state, pdf_hash, &err), OD_OK);
+	assert_int_equal(store_evidence_wanted_each(*state, count_cb, &n,
+						    &err), OD_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_evidence_put(*state, pdf, sizeof pdf - 1,
+					    "application/pdf", pdf_hash, 1,
+					    hash, &err), OD_OK);
+	n = 0;
+	assert_int_equal(store_evidence_wanted_each(*state, count_cb, &n,
+						    &err), OD_OK);
+	assert_int_equal(n, 0);
 }
 
 /* The media type comes from the bytes, never the name. */
@@ -284,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_twice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wanted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sniff, setup, teardown),
 	};
 
