@@ -195,6 +195,11 @@ void https_check_headers(struct https_server *s, struct MHD_Connection *conn,
 			  "revoked or is not the shop's";
 		return;
 	}
+	/* A desk's evidence file: the one path past max_body. */
+	if (!rs->anonymous && s->cfg.big_path != NULL &&
+	    strcmp(url, s->cfg.big_path) == 0 &&
+	    s->cfg.big_max_body > rs->body.cap)
+		buf_init(&rs->body, s->cfg.big_max_body);
 	cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 					 MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl != NULL) {

@@ -135,6 +135,11 @@ struct https_config {
 	 * server refuses itself for its body's size (413), with the client's
 	 * address, so that it can count as a failed try.  May be NULL. */
 	void (*open_refused)(void *ctx, const char *addr);
+	/* The one path a client with a certificate may send a body of up
+	 * to big_max_body to (one evidence file), whatever max_body says;
+	 * NULL: none. */
+	const char *big_path;
+	size_t big_max_body;
 	/* The content type of the handler's answer with status, or NULL
 	 * (also when this is NULL): application/json.  A witness answers
 	 * in the types of C2SP tlog-witness. */

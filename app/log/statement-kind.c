@@ -8,6 +8,9 @@
 #include "app/log/witness-policy.h"
 #include "lib/utf8.h"
 
+/* Evidence files one statement names (storage/store-evidence.h). */
+#define STMT_MAX_EVIDENCE 16
+
 static const struct field_spec genesis_fields[] = {
 	{ "shop",   1, 1, STMT_SHOP_MAX, stmt_check_text },
 	{ "role",   1, 1, 0, stmt_check_owner_role },
@@ -131,6 +134,7 @@ static const struct field_spec return_receive_fields[] = {
 	{ "rma",       1, 1, 0, stmt_check_rma },
 	{ "condition", 1, 1, 0, stmt_check_condition },
 	{ "item",      1, STMT_MAX_SERIALS, 0, stmt_check_return_item },
+	{ "evidence",  0, STMT_MAX_EVIDENCE, 0, stmt_check_sha256 },
 };
 
 static const struct field_spec return_close_fields[] = {
@@ -141,6 +145,7 @@ static const struct field_spec return_close_fields[] = {
 
 static const struct field_spec deliver_fields[] = {
 	{ "tracking", 0, 1, 0, stmt_check_tracking },
+	{ "evidence", 0, STMT_MAX_EVIDENCE, 0, stmt_check_sha256 },
 };
 
 static const struct field_spec shipment_fields[] = {

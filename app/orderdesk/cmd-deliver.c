@@ -6,26 +6,36 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-/* deliver NUMBER [--parcel TRACKING] */
+#include "app/shop/evidence.h"
+
+/* deliver NUMBER [--parcel TRACKING] [--evidence FILE ...] */
 static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
 				struct od_err *err)
 {
 	static const struct option opts[] = {
 		{ "parcel", required_argument, NULL, 'p' },
+		{ "evidence", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *parcel = NULL;
+	char **files = calloc((size_t)argc + 1, sizeof *files);
+	size_t nfiles = 0;
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
 	long long seq = 0;
 	enum od_code rc = OD_OK;
 	int opt;
 
+	if (files == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	while (rc == OD_OK &&
 	       (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 'p')
 			parcel = optarg;
+		else if (opt == 'e')
+			files[nfiles++] = optarg;
 		else
 			rc = cli_usage(&cmd_deliver_entry, err);
 	}
@@ -39,16 +49,19 @@ static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK && parcel != NULL)
 		rc = statement_add(st, "tracking", parcel, err);
 	if (rc == OD_OK)
+		rc = evidence_attach(sh, st, files, nfiles, err);
+	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)
 		fprintf(c->out, "Order %s delivered, signed by %s (log entry "
 			"%lld).\n", argv[optind], sh->user, seq);
 	statement_free(st);
 	shop_close(sh);
+	free(files);
 	return rc;
 }
 
 const struct cli_command cmd_deliver_entry = {
-	"deliver", "NUMBER [--parcel TRACKING]",
+	"deliver", "NUMBER [--parcel TRACKING] [--evidence FILE ...]",
 	"the carrier delivered a shipped order", cmd_deliver,
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app/log/order.h"
+#include "app/shop/evidence.h"
 #include "lib/buf.h"
 
 /* The order of a return number ORDER-Rn: all before the last "-R". */
@@ -87,6 +88,8 @@ struct return_opts {
 	const char *reason, *condition;
 	char **items;
 	size_t nitems;
+	char **files;          /* --evidence, receive only */
+	size_t nfiles;
 	int accept, reject;
 };
 
@@ -99,6 +102,7 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 		{ "condition", required_argument, NULL, 'c' },
 		{ "accept", no_argument, NULL, 'a' },
 		{ "reject", no_argument, NULL, 'j' },
+		{ "evidence", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -114,6 +118,8 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 			o->accept = 1;
 		else if (opt == 'j')
 			o->reject = 1;
+		else if (opt == 'e')
+			o->files[o->nfiles++] = optarg;
 		else
 			return cli_usage(&cmd_return_entry, err);
 	}
@@ -159,6 +165,9 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 		rc = statement_add(*st, "condition", o->condition, err);
 		if (rc == OD_OK)
 			rc = add_items(*st, o->items, o->nitems, 1, err);
+		if (rc == OD_OK)
+			rc = evidence_attach(sh, *st, o->files, o->nfiles,
+					     err);
 	} else if (rc == OD_OK) {
 		rc = statement_add(*st, "decision",
 				   o->accept ? "accept" : "reject", err);
@@ -173,6 +182,8 @@ static int complete(const char *what, const struct return_opts *o)
 {
 	if (strcmp(what, "open") == 0)
 		return o->reason != NULL && o->nitems > 0;
+	if (o->nfiles > 0 && strcmp(what, "receive") != 0)
+		return 0;
 	if (strcmp(what, "receive") == 0)
 		return o->condition != NULL && o->nitems > 0;
 	if (strcmp(what, "close") == 0)
@@ -202,7 +213,7 @@ static void report(struct cli *c, struct shop *sh, const char *what,
 static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 			       struct od_err *err)
 {
-	struct return_opts o = { NULL, NULL, NULL, 0, 0, 0 };
+	struct return_opts o = { NULL, NULL, NULL, 0, NULL, 0, 0, 0 };
 	char rma[ORDER_NUMBER_MAX + 24];
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
@@ -212,8 +223,12 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 	if (argc < 3)
 		return cli_usage(&cmd_return_entry, err);
 	o.items = calloc((size_t)argc, sizeof *o.items);
-	if (o.items == NULL)
+	o.files = calloc((size_t)argc, sizeof *o.files);
+	if (o.items == NULL || o.files == NULL) {
+		free(o.items);
+		free(o.files);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
 	rc = parse_opts(argc - 1, argv + 1, &o, err);
 	if (rc == OD_OK && !complete(argv[1], &o))
 		rc = cli_usage(&cmd_return_entry, err);
@@ -229,12 +244,14 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 	statement_free(st);
 	shop_close(sh);
 	free(o.items);
+	free(o.files);
 	return rc;
 }
 
 const struct cli_command cmd_return_entry = {
 	"return", "open NUMBER --item SKU:QTY ... --reason TEXT | receive RMA "
-	"--item SKU:QTY[:SERIAL] ... --condition ok|damaged|wrong-item | "
+	"--item SKU:QTY[:SERIAL] ... --condition ok|damaged|wrong-item "
+	"[--evidence FILE ...] | "
 	"close RMA --accept | --reject --reason TEXT",
 	"returns: open one, receive what came back, close it", cmd_return,
 };

@@ -132,6 +132,18 @@ static enum od_code sync_args(int argc, char **argv, struct sync_attach *a,
 	return OD_OK;
 }
 
+/* Says what moved of the evidence files, and any the desk refused. */
+static void print_evidence(struct cli *c, const struct sync_evidence_report *e)
+{
+	if (e->sent + e->fetched + e->missing > 0)
+		fprintf(c->out, "Evidence files: sent %d, fetched %d; %d "
+			"named in the log are on no desk that synced yet.\n",
+			e->sent, e->fetched, e->missing);
+	if (e->refused > 0)
+		fprintf(c->out, "Refused %d evidence file%s: %s\n", e->refused,
+			e->refused > 1 ? "s" : "", e->note);
+}
+
 /* Says how a sync went, and lists the conflicts it set aside. */
 static enum od_code print_report(struct cli *c, struct shop *sh,
 				 const struct sync_report *rep,
@@ -150,6 +162,7 @@ static enum od_code print_report(struct cli *c, struct shop *sh,
 			"meanwhile still wait.\n", rep->pushed, rep->pulled,
 			rep->head, rep->waiting);
 	print_rekeys(c, rep);
+	print_evidence(c, &rep->evidence);
 	if (rep->unlock_fails > 0)
 		fprintf(c->out, "Reported %lld failed unlocks of this desk to "
 			"the backend's security events.\n", rep->unlock_fails);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/log/evidence-wire.h"
 #include "app/log/wire.h"
 #include "app/orderdeskd/webhook.h"
 #include "net/https-server.h"
@@ -33,6 +34,8 @@ static const struct route routes[] = {
 	{ "POST", "/v1/orders", WHO_STOREFRONT, 0, backend_post_orders },
 	{ "GET", "/v1/checkpoint", WHO_DESK, 0, backend_get_checkpoint },
 	{ "POST", "/v1/cosignature", WHO_DESK, 0, backend_post_cosignature },
+	{ "POST", EVIDENCE_WIRE_PATH, WHO_DESK, 0, backend_post_evidence },
+	{ "GET", EVIDENCE_WIRE_PATH "/", WHO_DESK, 0, backend_get_evidence },
 	{ "POST", "/v1/unlock-failures", WHO_DESK, 0, backend_post_unlock_fails },
 	/* The owner's: the handler checks the signed request's role. */
 	{ "POST", WIRE_EVENTS_PATH, WHO_DESK, 0, backend_post_events_summary },

@@ -60,6 +60,10 @@ unsigned backend_post_cosignature(const struct route_call *c);
 unsigned backend_get_inclusion(const struct route_call *c);
 unsigned backend_get_consistency(const struct route_call *c);
 
+/* backend-evidence.c */
+unsigned backend_post_evidence(const struct route_call *c);
+unsigned backend_get_evidence(const struct route_call *c);
+
 /* backend-unlock-fails.c */
 unsigned backend_post_unlock_fails(const struct route_call *c);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/log/evidence-wire.h"
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/events.h"
 #include "app/orderdeskd/notify.h"
@@ -175,8 +176,12 @@ static enum od_code start(const char *dir, struct serve_ctx *sc,
 		hc.max_connections = cfg->max_connections;
 		hc.max_per_ip = cfg->max_per_ip;
 		hc.max_body = cfg->max_body;
+		/* One evidence file may pass it, on its own path. */
+		hc.big_path = EVIDENCE_WIRE_PATH;
+		hc.big_max_body = EVIDENCE_WIRE_MAX;
 		hc.open_max_body = JOIN_BODY_MAX;
-		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
+		hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024 +
+				  EVIDENCE_WIRE_MAX;
 		hc.timeout_s = cfg->timeout_s;
 		hc.request_time_s = cfg->request_time_s;
 		hc.handler = handle;

@@ -11,6 +11,7 @@
 
 #include "app/sync/sync-checkpoint.h"
 #include "app/sync/sync-events.h"
+#include "app/sync/sync-evidence.h"
 #include "app/sync/sync-unlock-report.h"
 #include "lib/encode.h"
 #include "storage/store-sync.h"
@@ -266,6 +267,9 @@ enum od_code sync_run_kept(struct shop *sh, const atomic_int *stop,
 		}
 		rc = sync_round(&j, &more, err);
 	}
+	/* Evidence files follow the log that names them. */
+	if (rc == OD_OK)
+		rc = sync_evidence(&j, &rep->evidence, err);
 	if (rc == OD_OK || j.client != NULL)
 		note_outcome(&j, rc, err);
 	if (rc == OD_OK && sync_job_hold(&j, SHOP_READ, err) == OD_OK) {

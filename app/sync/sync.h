@@ -51,6 +51,7 @@
 #include <stddef.h>
 
 #include "app/sync/people-sync.h"
+#include "app/sync/sync-evidence.h"
 #include "app/shop/shop.h"
 #include "app/shop/sync-key.h"
 #include "app/sync/sync-rebase.h"
@@ -104,6 +105,7 @@ struct sync_report {
 	long long unlock_fails;  /* failed unlocks reported to the backend
 				    (app/sync/sync-unlock-report.h) */
 	char checkpoint_warning[320];  /* "" or sync-checkpoint.h's warning */
+	struct sync_evidence_report evidence;  /* app/sync/sync-evidence.h */
 };
 
 /*

@@ -19,6 +19,8 @@
  *   stale    every page of the log (a GET with a limit above 1: not a
  *            probe) carries the head that the first page carried, while
  *            its entries go on to the real end.
+ *   evidence every evidence file served (GET /v1/evidence/HASH) carries
+ *            other bytes under the name asked for;
  *   refuse   a POST /v1/people that holds a bundle for the person named
  *            in $EVIL_REFUSE is refused whole (403), as a backend that
  *            heard of their revoke before the desk did refuses it.
@@ -35,6 +37,7 @@
 
 #include "app/orderdeskd/backend-join.h"
 #include "app/orderdeskd/backend.h"
+#include "app/log/evidence-wire.h"
 #include "app/log/people.h"
 #include "app/keys/pki.h"
 #include "app/keys/sigkey.h"
@@ -51,7 +54,7 @@ struct evil {
 	struct backend *b;
 	struct backend_config cfg;
 	struct join_guard guard;
-	int escape, stale, sfbundle;
+	int escape, stale, sfbundle, evidence;
 	const char *refuse;          /* refuse: the person's name */
 	const char *dir;
 	json_t *first_head;          /* stale: the first page's head */
@@ -207,6 +210,27 @@ static unsigned add_bundle(struct evil *e, unsigned status, struct buf *out)
 	return status;
 }
 
+/* evidence: the file in out with other bytes under the same name. */
+static unsigned forge_evidence(struct buf *out)
+{
+	static const char forged[] = "%PDF-1.4 forged by the backend";
+	json_error_t jerr;
+	json_t *ans = json_loadb(out->data, out->len, 0, &jerr);
+	char b64[64], *dump;
+	struct od_err err;
+	unsigned status = 200;
+
+	b64_encode((const uint8_t *)forged, sizeof forged - 1, b64);
+	json_object_set_new(ans, "data", json_string(b64));
+	dump = json_dumps(ans, JSON_COMPACT);
+	json_decref(ans);
+	buf_reset(out);
+	if (dump == NULL || buf_adds(out, dump, &err) != OD_OK)
+		status = 500;
+	free(dump);
+	return status;
+}
+
 static unsigned handle(void *ctx, const struct https_request *req,
 		       struct buf *out)
 {
@@ -220,7 +244,7 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	backend_args_from(req, &args);
 	peer.name = req->anonymous ? NULL : req->peer;
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
-	if (!e->stale && !e->sfbundle && e->refuse == NULL &&
+	if (!e->stale && !e->sfbundle && e->refuse == NULL && !e->evidence &&
 	    peer.name != NULL &&
 	    strcmp(req->method, "POST") == 0 &&
 	    strcmp(req->path, "/v1/statements") == 0)
@@ -255,6 +279,10 @@ static unsigned handle(void *ctx, const struct https_request *req,
 				  "0000\", \"expires\": 1}", &err) == OD_OK ?
 			 200 : 500;
 	}
+	if (e->evidence && status == 200 &&
+	    strncmp(req->path, EVIDENCE_WIRE_PATH "/",
+		    sizeof EVIDENCE_WIRE_PATH) == 0)
+		status = forge_evidence(out);
 	if (e->stale && strcmp(req->path, "/v1/log") == 0 && limit != NULL &&
 	    atoi(limit) > 1)
 		status = stale_page(e, status, out);
@@ -275,14 +303,16 @@ int main(int argc, char **argv)
 			  strcmp(argv[2], "escape") != 0 &&
 			  strcmp(argv[2], "stale") != 0 &&
 			  strcmp(argv[2], "sfbundle") != 0 &&
-			  strcmp(argv[2], "refuse") != 0)) {
+			  strcmp(argv[2], "refuse") != 0 &&
+			  strcmp(argv[2], "evidence") != 0)) {
 		fprintf(stderr, "usage: od-evil DIR drop|escape|stale|sfbundle"
-			"|refuse [PORT]\n");
+			"|refuse|evidence [PORT]\n");
 		return 2;
 	}
 	e.escape = strcmp(argv[2], "escape") == 0;
 	e.stale = strcmp(argv[2], "stale") == 0;
 	e.sfbundle = strcmp(argv[2], "sfbundle") == 0;
+	e.evidence = strcmp(argv[2], "evidence") == 0;
 	if (strcmp(argv[2], "refuse") == 0) {
 		e.refuse = getenv("EVIL_REFUSE");
 		if (e.refuse == NULL || e.refuse[0] == '\0') {
@@ -314,7 +344,8 @@ int main(int argc, char **argv)
 	hc.max_connections = 16;
 	hc.max_per_ip = 16;
 	hc.max_body = e.cfg.max_body;
-	hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024;
+	hc.max_response = 3 * BACKEND_PAGE_BYTES + 1024 * 1024 +
+			  EVIDENCE_WIRE_MAX;
 	hc.timeout_s = 30;
 	hc.handler = handle;
 	hc.open_path = WIRE_JOIN_PATH;

@@ -109,6 +109,21 @@ static void test_table(void **state)
 			    "post orders");
 	assert_int_equal(req(f, "desk-1", 0, "POST", "/v1/orders", NULL), 403);
 	assert_int_equal(req(f, "web", 1, "GET", "/v1/orders", NULL), 405);
+	/* Evidence: desks only; a name no entry of the log gives is not
+	 * served, a malformed one not looked up, a post that is not a file
+	 * refused. */
+	assert_int_equal(req(f, NULL, 0, "GET", "/v1/evidence/sha256:00",
+			     NULL), 401);
+	assert_int_equal(req(f, "web", 1, "POST", "/v1/evidence", NULL), 403);
+	assert_int_equal(req(f, "desk-1", 0, "GET", "/v1/evidence/sha256:00",
+			     NULL), 400);
+	assert_int_equal(req(f, "desk-1", 0, "GET", "/v1/evidence/sha256:"
+			     "000000000000000000000000000000000000000000000000"
+			     "0000000000000000", NULL), 404);
+	assert_string_equal(error_of(f), "no entry of the shop's log names "
+			    "this evidence; push the statement first");
+	assert_int_equal(req(f, "desk-1", 0, "POST", "/v1/evidence", NULL),
+			 400);
 	/* Without a serving backend's guard, joining is not a route. */
 	buf_reset(&f->out);
 	assert_int_equal(backend_route_peer(f->b, &desk, "POST", "/v1/join",
