@@ -117,22 +117,7 @@ own import --from shopify "$DATA/shopify-47.csv"
 expect_ok "an older export (47 columns) imports"
 # Overlap: the day after, 1002's sister 1003 was captured and 1004
 # cancelled, and 1005 is new; 1001 and 1002 are as they were.
-python3 - "$DATA/shopify-79.csv" "$T/shop2.csv" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline='')))
-h = rows[0]
-col = {n: i for i, n in enumerate(h)}
-out = [h]
-for r in rows[1:]:
-    if r[col['Name']] == '#1003':
-        r[col['Financial Status']] = 'paid'
-    if r[col['Name']] == '#1004' and r[col['Currency']]:
-        r[col['Cancelled at']] = '2026-11-24 10:00:00 +0100'
-    out.append(r)
-new = list(rows[-1]); new[col['Name']] = '#1005'; new[col['Id']] = '4500000005'
-out.append(new)
-csv.writer(open(sys.argv[2], 'w', newline='')).writerows(out)
-PY
+python3 "$(dirname "$0")/shopify-next-day.py" "$DATA/shopify-79.csv" "$T/shop2.csv"
 own import "$T/shop2.csv"
 expect_ok "an overlapping Shopify export imports"
 check "its summary" grep -q \
