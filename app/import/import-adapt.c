@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app/import/import-internal.h"
+#include "app/import/import.h"
 #include "lib/format.h"
 
 enum od_code import_decimal(const char *pfx, const char *label,
@@ -295,5 +296,25 @@ enum od_code import_item_room(struct order *o, const char *pfx,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	memset(grown + n, 0, (cap - n) * sizeof *grown);
 	o->items = grown;
+	return OD_OK;
+}
+
+enum od_code import_source_id(const char *pfx, const char *label,
+			      const char *v, struct import_meta *m,
+			      struct od_err *err)
+{
+	size_t n = strlen(v), i;
+
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' ||
+		      v[i] == '_'))
+			break;
+	if (i < n || n >= sizeof m->source_id || n > 20)
+		return od_err_set(err, OD_E_INPUT, "%s: %s: must be at most "
+				  "20 letters, digits, '-' or '_'", pfx,
+				  label);
+	memcpy(m->source_id, v, n + 1);
 	return OD_OK;
 }

@@ -170,7 +170,9 @@ static enum od_code start(struct import_rows *rs, struct order **out,
 	if (rc != OD_OK)
 		return rc;
 	snprintf(pfx, PFX_MAX, "line %zu: order %s", rs->r.line, o->number);
-	rc = src->first(rs, pfx, o, cancelled, err);
+	memset(&rs->said, 0, sizeof rs->said);
+	rc = src->first(rs, pfx, o, &rs->said, err);
+	*cancelled = rs->said.cancelled;
 	return rc == OD_OK ? src->row(rs, pfx, o, err) : rc;
 }
 

@@ -193,14 +193,14 @@ odd_import() { "$ODD" --dir "$BK" import --storefront shopify "$@" \
 	> "$T/imp.out" 2> "$T/imp.err"; }
 odd_import --from shopify "$DATA/shopify-79.csv"
 check "orderdeskd imports a Shopify export" grep -q \
-	"^Imported 4 orders as storefront shopify: 4 new, 0 already here, 0 updated; 5 statements signed\.$" "$T/imp.out"
+	"^Imported 4 orders as storefront shopify: 4 new, 0 already here, 0 updated; 6 statements signed\.$" "$T/imp.out"
 odd_import "$DATA/shopify-79.csv"
 check "the same export again is all already here, nothing signed" grep -q \
 	"^Imported 4 orders as storefront shopify: 0 new, 4 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
 python3 "$(dirname "$0")/shopify-next-day.py" "$DATA/shopify-79.csv" "$T/shop2.csv"
 odd_import "$T/shop2.csv"
 check "the next day's export: one new, two brought up to date" grep -q \
-	"^Imported 5 orders as storefront shopify: 1 new, 2 already here, 2 updated (1 paid, 1 cancelled); 4 statements signed\.$" "$T/imp.out"
+	"^Imported 5 orders as storefront shopify: 1 new, 2 already here, 2 updated (1 paid, 1 cancelled); 5 statements signed\.$" "$T/imp.out"
 odd_import "$T/shop2.csv"
 check "and imported twice it signs nothing" grep -q \
 	"^Imported 5 orders as storefront shopify: 0 new, 5 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
@@ -228,7 +228,9 @@ sync_desk
 od "$OWNER_PASS" list
 check "the desk sees 1003 paid and 1004 cancelled" bash -c "
 	grep -Eq '^1003 .*new +paid$' '$T/out' &&
-	grep -Eq '^1004 .*cancelled +paid$' '$T/out'"
+	grep -Eq '^1004 .*cancelled +partially refunded$' '$T/out'"
+od "$OWNER_PASS" show 1001
+check "and 1001's Shopify Id" grep -q '^Source    shopify, id 4500000001$' "$T/out"
 stop_backend
 
 finish
