@@ -65,9 +65,20 @@ range:
 
 void import_derive_sku(const char *name, char *sku)
 {
+	/* Exports name the same few products over and over: the last name
+	 * and its SKU, per thread (webhooks are read on the server's). */
+	static _Thread_local char last_name[ORDER_TEXT_MAX + 1];
+	static _Thread_local char last_sku[ORDER_SKU_MAX + 1];
+	static const char hex[] = "0123456789ABCDEF";
 	unsigned char d[32];
-	size_t n = 0, i;
+	size_t n = 0, i, len = strlen(name);
 	int dash = 0;
+
+	if (len <= ORDER_TEXT_MAX && last_sku[0] != '\0' &&
+	    strcmp(name, last_name) == 0) {
+		memcpy(sku, last_sku, sizeof last_sku);
+		return;
+	}
 
 	for (i = 0; name[i] != '\0' && n < 40; i++) {
 		char c = name[i];
@@ -87,9 +98,17 @@ void import_derive_sku(const char *name, char *sku)
 		memcpy(sku, "ITEM", 4);
 		n = 4;
 	}
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, name, strlen(name), d);
-	snprintf(sku + n, ORDER_SKU_MAX + 1 - n, "-%02X%02X%02X%02X",
-		 d[0], d[1], d[2], d[3]);
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, name, len, d);
+	sku[n++] = '-';
+	for (i = 0; i < 4; i++) {
+		sku[n++] = hex[d[i] >> 4];
+		sku[n++] = hex[d[i] & 15];
+	}
+	sku[n] = '\0';
+	if (len <= ORDER_TEXT_MAX) {
+		memcpy(last_name, name, len + 1);
+		memcpy(last_sku, sku, n + 1);
+	}
 }
 
 /* Gives item j the SKU "SKU~k", k the first suffix no item has. */
