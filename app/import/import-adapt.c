@@ -6,6 +6,7 @@
 #include "app/import/import-adapt.h"
 
 #include <gnutls/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,20 +64,33 @@ range:
 			  "takes (10^12 minor units)", pfx, label);
 }
 
+/* The names import_derive_sku remembers: how many, and how long. */
+#define SKU_MEMO_SLOTS 64
+#define SKU_MEMO_NAME  128
+
 void import_derive_sku(const char *name, char *sku)
 {
-	/* Exports name the same few products over and over: the last name
-	 * and its SKU, per thread (webhooks are read on the server's). */
-	static _Thread_local char last_name[ORDER_TEXT_MAX + 1];
-	static _Thread_local char last_sku[ORDER_SKU_MAX + 1];
+	/*
+	 * Exports name the same products over and over: a few names and their
+	 * SKUs are kept, per thread (webhooks are read on the server's), in
+	 * slots picked by a hash of the name (FNV-1a).
+	 */
+	static _Thread_local struct {
+		char name[SKU_MEMO_NAME + 1];
+		char sku[ORDER_SKU_MAX + 1];
+	} memo[SKU_MEMO_SLOTS];
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char d[32];
 	size_t n = 0, i, len = strlen(name);
+	uint32_t h = 2166136261u;
 	int dash = 0;
 
-	if (len <= ORDER_TEXT_MAX && last_sku[0] != '\0' &&
-	    strcmp(name, last_name) == 0) {
-		memcpy(sku, last_sku, sizeof last_sku);
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	h %= SKU_MEMO_SLOTS;
+	if (len <= SKU_MEMO_NAME && memo[h].sku[0] != '\0' &&
+	    strcmp(name, memo[h].name) == 0) {
+		memcpy(sku, memo[h].sku, sizeof memo[h].sku);
 		return;
 	}
 
@@ -105,9 +119,9 @@ void import_derive_sku(const char *name, char *sku)
 		sku[n++] = hex[d[i] & 15];
 	}
 	sku[n] = '\0';
-	if (len <= ORDER_TEXT_MAX) {
-		memcpy(last_name, name, len + 1);
-		memcpy(last_sku, sku, n + 1);
+	if (len <= SKU_MEMO_NAME) {
+		memcpy(memo[h].name, name, len + 1);
+		memcpy(memo[h].sku, sku, n + 1);
 	}
 }
 
