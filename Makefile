@@ -157,13 +157,9 @@ $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 $(FUZZ_SAN) \
 		-fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
-# Every object is linked, not an archive's needed ones: two files' own
-# LeakSanitizer hooks (app/paper/doc.c, app/keys/sigtoken.c) meet, and
-# the first is kept (leaks are not what the fuzzers look for).
 $(BUILD)/fuzz/%: $(BUILD)/fuzz-obj/tests/fuzz/%.o $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) \
-		-Wl,--allow-multiple-definition
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 fuzz: $(FUZZERS)
 
 # The manual pages; tests/e2e/test-man.sh also lints them in `make check`.

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "lib/lsan.h"
+
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define DOC_ASAN 1
@@ -15,17 +17,11 @@
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_options(void);
 
-/*
- * LeakSanitizer's hook (sanitizer builds only): fontconfig 2.14 loses one
- * block of 256 bytes parsing its configuration (FcInitLoadConfigAndFonts),
- * once a process, in the thread pango starts to load it.  Not ours to
- * free.  Matched by the library: fontconfig has no frame pointers, so the
- * fast unwinder's stack ends in it.  Nothing of ours allocates through
- * fontconfig, so our own leaks are still reported.
- */
-const char *__lsan_default_suppressions(void)
+/* LeakSanitizer's hook (sanitizer builds only): fontconfig's one leak,
+ * lib/lsan.h (weak: sigtoken.c has the same). */
+__attribute__((weak)) const char *__lsan_default_suppressions(void)
 {
-	return "leak:libfontconfig.so\n";
+	return OD_LSAN_SUPPRESSIONS;
 }
 
 /* Keeps that out of stderr: a refusal is still one line there. */
