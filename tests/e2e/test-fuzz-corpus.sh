@@ -27,7 +27,8 @@ for name in fuzz-import-stores fuzz-webhook-order; do
 	bin="$ROOT/$BUILD/fuzz/$name"
 	[ -x "$bin" ] || continue
 	mkdir -p "$T/corpus-$name"
-	"$bin" -max_total_time=3 -runs=200000 "$T/corpus-$name" \
+	"$bin" -max_total_time=3 -runs=200000 -artifact_prefix="$T/" \
+		"$T/corpus-$name" \
 		"$ROOT/tests/fuzz/corpus/$name" > "$T/fuzz.log" 2>&1
 	st=$?
 	check "$name runs a few seconds from its seeds without a crash" \
