@@ -150,6 +150,14 @@ static enum od_code add_event(void *ctx, const struct log_record *r,
 	e->chain_ok = desk_entry_linked(w->s, r);
 	if (!e->sig_ok || !e->chain_ok)
 		w->dd->nunchecked++;
+	if (st->kind == STMT_ORDER_PLACED) {
+		snprintf(w->dd->source, sizeof w->dd->source, "%s",
+			 statement_get(st, "source") ? statement_get(st,
+			 "source") : "");
+		snprintf(w->dd->source_id, sizeof w->dd->source_id, "%s",
+			 statement_get(st, "source-id") ? statement_get(st,
+			 "source-id") : "");
+	}
 	rc = desk_event_detail(st, &e->detail, err);
 	statement_free(st);
 	return rc;

@@ -202,6 +202,8 @@ struct desk_detail {
 	struct desk_event *events;
 	size_t nevents;
 	size_t nunchecked;      /* events whose signature or link fails */
+	char source[16];        /* the storefront its order.placed names */
+	char source_id[24];     /* and the storefront's own id, or "" */
 };
 
 /*

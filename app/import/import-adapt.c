@@ -6,12 +6,14 @@
 #include "app/import/import-adapt.h"
 
 #include <gnutls/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app/import/import-internal.h"
+#include "app/import/import.h"
 #include "lib/format.h"
 
 enum od_code import_decimal(const char *pfx, const char *label,
@@ -62,11 +64,35 @@ range:
 			  "takes (10^12 minor units)", pfx, label);
 }
 
+/* The names import_derive_sku remembers: how many, and how long. */
+#define SKU_MEMO_SLOTS 64
+#define SKU_MEMO_NAME  128
+
 void import_derive_sku(const char *name, char *sku)
 {
+	/*
+	 * Exports name the same products over and over: a few names and their
+	 * SKUs are kept, per thread (webhooks are read on the server's), in
+	 * slots picked by a hash of the name (FNV-1a).
+	 */
+	static _Thread_local struct {
+		char name[SKU_MEMO_NAME + 1];
+		char sku[ORDER_SKU_MAX + 1];
+	} memo[SKU_MEMO_SLOTS];
+	static const char hex[] = "0123456789ABCDEF";
 	unsigned char d[32];
-	size_t n = 0, i;
+	size_t n = 0, i, len = strlen(name);
+	uint32_t h = 2166136261u;
 	int dash = 0;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	h %= SKU_MEMO_SLOTS;
+	if (len <= SKU_MEMO_NAME && memo[h].sku[0] != '\0' &&
+	    strcmp(name, memo[h].name) == 0) {
+		memcpy(sku, memo[h].sku, sizeof memo[h].sku);
+		return;
+	}
 
 	for (i = 0; name[i] != '\0' && n < 40; i++) {
 		char c = name[i];
@@ -86,9 +112,17 @@ void import_derive_sku(const char *name, char *sku)
 		memcpy(sku, "ITEM", 4);
 		n = 4;
 	}
-	gnutls_hash_fast(GNUTLS_DIG_SHA256, name, strlen(name), d);
-	snprintf(sku + n, ORDER_SKU_MAX + 1 - n, "-%02X%02X%02X%02X",
-		 d[0], d[1], d[2], d[3]);
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, name, len, d);
+	sku[n++] = '-';
+	for (i = 0; i < 4; i++) {
+		sku[n++] = hex[d[i] >> 4];
+		sku[n++] = hex[d[i] & 15];
+	}
+	sku[n] = '\0';
+	if (len <= SKU_MEMO_NAME) {
+		memcpy(memo[h].name, name, len + 1);
+		memcpy(memo[h].sku, sku, n + 1);
+	}
 }
 
 /* Gives item j the SKU "SKU~k", k the first suffix no item has. */
@@ -295,5 +329,25 @@ enum od_code import_item_room(struct order *o, const char *pfx,
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	memset(grown + n, 0, (cap - n) * sizeof *grown);
 	o->items = grown;
+	return OD_OK;
+}
+
+enum od_code import_source_id(const char *pfx, const char *label,
+			      const char *v, struct import_meta *m,
+			      struct od_err *err)
+{
+	size_t n = strlen(v), i;
+
+	for (i = 0; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') ||
+		      (v[i] >= 'A' && v[i] <= 'Z') ||
+		      (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' ||
+		      v[i] == '_'))
+			break;
+	if (i < n || n >= sizeof m->source_id || n > 20)
+		return od_err_set(err, OD_E_INPUT, "%s: %s: must be at most "
+				  "20 letters, digits, '-' or '_'", pfx,
+				  label);
+	memcpy(m->source_id, v, n + 1);
 	return OD_OK;
 }

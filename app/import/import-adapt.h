@@ -71,4 +71,14 @@ enum od_code import_dup(const char *s, char **dst, struct od_err *err);
 enum od_code import_utc_time(const char *pfx, const char *label,
 			     const char *s, char out[21], struct od_err *err);
 
+/*
+ * The storefront's own id of an order (Shopify's Id, WooCommerce's id),
+ * v, into m->source_id; "" when the file gives none.  Anything but at
+ * most 20 letters, digits, '-' and '_' is refused, naming label.
+ */
+struct import_meta;
+enum od_code import_source_id(const char *pfx, const char *label,
+			      const char *v, struct import_meta *m,
+			      struct od_err *err);
+
 #endif

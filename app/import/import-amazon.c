@@ -165,10 +165,10 @@ static enum od_code order_columns(const struct import_rows *s,
 
 /* The order's columns from its first row, and whether it was cancelled. */
 static enum od_code first_row(const struct import_rows *s, const char *pfx,
-			      struct order *o, int *cancelled,
+			      struct order *o, struct import_meta *said,
 			      struct od_err *err)
 {
-	*cancelled = strcmp(val(s, A_STATUS), "Cancelled") == 0;
+	said->cancelled = strcmp(val(s, A_STATUS), "Cancelled") == 0;
 	return order_columns(s, pfx, o, err);
 }
 
@@ -215,4 +215,9 @@ enum od_code import_amazon_next(struct import_amazon *s, struct order **out,
 				unsigned char sha256[32], struct od_err *err)
 {
 	return import_rows_next(&s->rs, out, line, cancelled, sha256, err);
+}
+
+const struct import_meta *import_amazon_said(const struct import_amazon *s)
+{
+	return &s->rs.said;
 }

@@ -24,4 +24,8 @@ enum od_code import_amazon_next(struct import_amazon *s, struct order **out,
 
 void import_amazon_free(struct import_amazon *s);
 
+/* What the file said of the order read last besides the order itself:
+ * cancelled, refunded, the storefront's own id. */
+const struct import_meta *import_amazon_said(const struct import_amazon *s);
+
 #endif

@@ -179,7 +179,7 @@ static enum od_code order_columns(const struct import_rows *s,
 
 /* The order's columns from its first row (Etsy cancels nothing here). */
 static enum od_code first_row(const struct import_rows *s, const char *pfx,
-			      struct order *o, int *cancelled,
+			      struct order *o, struct import_meta *said,
 			      struct od_err *err)
 {
 	enum od_code rc = import_dup("", &o->note, err);
@@ -231,4 +231,9 @@ enum od_code import_etsy_next(struct import_etsy *s, struct order **out,
 			      unsigned char sha256[32], struct od_err *err)
 {
 	return import_rows_next(&s->rs, out, line, cancelled, sha256, err);
+}
+
+const struct import_meta *import_etsy_said(const struct import_etsy *s)
+{
+	return &s->rs.said;
 }

@@ -26,4 +26,8 @@ void import_etsy_free(struct import_etsy *s);
 /* A country as Etsy names it ("United States") to its ISO code, or NULL. */
 const char *import_country_code(const char *name);
 
+/* What the file said of the order read last besides the order itself:
+ * cancelled, refunded, the storefront's own id. */
+const struct import_meta *import_etsy_said(const struct import_etsy *s);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "app/import/csv-rec.h"
 #include "app/import/import-input.h"
+#include "app/import/import.h"
 #include "app/log/order.h"
 #include "lib/err.h"
 
@@ -41,10 +42,11 @@ struct import_rows_source {
 	const char *empty;           /* the message for an empty file, or NULL */
 	/*
 	 * The order's own columns from its first row (o->number and pfx,
-	 * "line N: order X", are set), and whether the store cancelled it.
+	 * "line N: order X", are set), and what the store says of it besides
+	 * (said: cancelled, refunded, its own id; zeroed before).
 	 */
 	enum od_code (*first)(const struct import_rows *rs, const char *pfx,
-			      struct order *o, int *cancelled,
+			      struct order *o, struct import_meta *said,
 			      struct od_err *err);
 	/* What one row (the first too) adds to o: its item, its sums. */
 	enum od_code (*row)(const struct import_rows *rs, const char *pfx,
@@ -62,6 +64,7 @@ struct import_rows {
 	size_t ncols;
 	int header_read;
 	int row_pending;             /* r holds the next order's first row */
+	struct import_meta said;     /* what first said of the last order */
 	size_t rows;
 };
 

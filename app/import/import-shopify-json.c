@@ -265,14 +265,16 @@ static enum od_code number(json_t *jo, struct order *o, struct od_err *err)
 }
 
 enum od_code import_shopify_json_order(json_t *jo, struct order **out,
-				       int *cancelled, struct od_err *err)
+				       struct import_meta *m,
+				       struct od_err *err)
 {
-	char pfx[PFX_MAX], when[21];
+	char pfx[PFX_MAX], when[21], id[24] = "";
 	struct order *o;
 	enum od_code rc;
 
 	*out = NULL;
-	*cancelled = 0;
+	m->cancelled = 0;
+	m->source_id[0] = '\0';
 	if (!json_is_object(jo) || json_object_get(jo, "line_items") == NULL)
 		return od_err_set(err, OD_E_INPUT, "the body is not a Shopify "
 				  "order (an object with line_items)");
@@ -296,7 +298,13 @@ enum od_code import_shopify_json_order(json_t *jo, struct order **out,
 	    (rc = import_one_line(jstr(jo, "note"), &o->note, err)) != OD_OK ||
 	    (rc = import_validate(o, NULL, err)) != OD_OK)
 		goto out;
-	*cancelled = jstr(jo, "cancelled_at")[0] != '\0';
+	if (json_is_integer(json_object_get(jo, "id")))
+		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(
+			 json_object_get(jo, "id")));
+	rc = import_source_id(pfx, "id", id, m, err);
+	if (rc != OD_OK)
+		goto out;
+	m->cancelled = jstr(jo, "cancelled_at")[0] != '\0';
 	*out = o;
 	o = NULL;
 out:

@@ -10,14 +10,17 @@
 
 #include <jansson.h>
 
+#include "app/import/import.h"
 #include "app/log/order.h"
 #include "lib/err.h"
 
 /*
- * Builds and validates the order jo.  *cancelled says Shopify cancelled
- * it (cancelled_at set).  On success *out is the caller's.
+ * Builds and validates the order jo.  m gets whether Shopify cancelled
+ * it (cancelled_at set) and its id; its source and hash are the
+ * caller's.  On success *out is the caller's.
  */
 enum od_code import_shopify_json_order(json_t *jo, struct order **out,
-				       int *cancelled, struct od_err *err);
+				       struct import_meta *m,
+				       struct od_err *err);
 
 #endif

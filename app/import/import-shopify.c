@@ -26,7 +26,7 @@ enum col {
 	C_SKU, C_REQUIRES, C_B_NAME, C_B_ADDR1, C_B_ADDR2, C_B_COMPANY,
 	C_B_CITY, C_B_ZIP, C_B_PROVINCE, C_B_COUNTRY, C_B_PHONE, C_S_NAME,
 	C_S_ADDR1, C_S_ADDR2, C_S_COMPANY, C_S_CITY, C_S_ZIP, C_S_PROVINCE,
-	C_S_COUNTRY, C_S_PHONE, C_NOTES, C_CANCELLED, C_ID,
+	C_S_COUNTRY, C_S_PHONE, C_NOTES, C_CANCELLED, C_ID, C_REFUNDED,
 	C_COUNT
 };
 
@@ -62,6 +62,7 @@ static const struct import_col cols[C_COUNT] = {
 	[C_S_PHONE] = { "Shipping Phone", 0 },
 	[C_NOTES] = { "Notes", 0 },          [C_CANCELLED] = { "Cancelled at", 0 },
 	[C_ID] = { "Id", 0 },
+	[C_REFUNDED] = { "Refunded Amount", 0 },
 };
 
 struct import_shopify {
@@ -218,11 +219,22 @@ static enum od_code order_columns(const struct import_rows *s,
 
 /* The order's columns from its first row, and whether it was cancelled. */
 static enum od_code first_row(const struct import_rows *s, const char *pfx,
-			      struct order *o, int *cancelled,
+			      struct order *o, struct import_meta *said,
 			      struct od_err *err)
 {
-	*cancelled = val(s, C_CANCELLED)[0] != '\0';
-	return order_columns(s, pfx, o, err);
+	enum od_code rc;
+
+	said->cancelled = val(s, C_CANCELLED)[0] != '\0';
+	rc = order_columns(s, pfx, o, err);
+	if (rc == OD_OK)
+		rc = import_source_id(pfx, "Id", val(s, C_ID), said, err);
+	if (rc == OD_OK && val(s, C_REFUNDED)[0] != '\0')
+		rc = money(s, pfx, C_REFUNDED, o->currency, &said->refunded,
+			   err);
+	if (rc == OD_OK && said->refunded > o->total)
+		rc = od_err_set(err, OD_E_INPUT, "%s: Refunded Amount is more "
+				"than the order's Total", pfx);
+	return rc;
 }
 
 /*
@@ -282,4 +294,9 @@ void import_shopify_free(struct import_shopify *s)
 		return;
 	import_rows_release(&s->rs);
 	free(s);
+}
+
+const struct import_meta *import_shopify_said(const struct import_shopify *s)
+{
+	return &s->rs.said;
 }

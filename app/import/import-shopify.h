@@ -34,4 +34,8 @@ void import_shopify_free(struct import_shopify *s);
 /* Whether a header line (its first bytes) is Shopify's. */
 int import_shopify_looks(const char *head, size_t n);
 
+/* What the file said of the order read last besides the order itself:
+ * cancelled, refunded, the storefront's own id. */
+const struct import_meta *import_shopify_said(const struct import_shopify *s);
+
 #endif

@@ -120,6 +120,19 @@ enum od_code import_store_next(struct import_store *s, struct order **out,
 	return import_etsy_next(s->etsy, out, line, cancelled, sha256, err);
 }
 
+void import_store_said(const struct import_store *s, struct import_meta *m)
+{
+	const struct import_meta *said;
+
+	if (s == NULL)
+		return;
+	said = s->shopify != NULL ? import_shopify_said(s->shopify) :
+	       s->amazon != NULL ? import_amazon_said(s->amazon) :
+	       import_etsy_said(s->etsy);
+	m->refunded = said->refunded;
+	memcpy(m->source_id, said->source_id, sizeof m->source_id);
+}
+
 void import_store_free(struct import_store *s)
 {
 	if (s == NULL)

@@ -38,6 +38,14 @@ enum od_code import_store_next(struct import_store *s, struct order **out,
 			       unsigned char sha256[32], struct od_err *err);
 
 /* Frees the reader; NULL is a no-op. */
+/*
+ * What the file said of the order import_store_next handed out last
+ * besides whether it was cancelled: the refunded amount and the
+ * storefront's own id, into m.  NULL s (orderdesk's own CSV) is a
+ * no-op.
+ */
+void import_store_said(const struct import_store *s, struct import_meta *m);
+
 void import_store_free(struct import_store *s);
 
 #endif

@@ -32,9 +32,9 @@ enum od_code import_webhook_order(enum import_source src, const char *body,
 		return od_err_set(err, OD_E_INPUT, "the body is not JSON "
 				  "(line %d, column %d)", je.line, je.column);
 	if (src == IMPORT_WOOCOMMERCE)
-		rc = import_woo_order(jo, 1, out, &meta->cancelled, err);
+		rc = import_woo_order(jo, 1, out, meta, err);
 	else
-		rc = import_shopify_json_order(jo, out, &meta->cancelled, err);
+		rc = import_shopify_json_order(jo, out, meta, err);
 	json_decref(jo);
 	return rc;
 }

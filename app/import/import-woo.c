@@ -314,8 +314,48 @@ static enum od_code woo_totals(const char *pfx, json_t *jo, struct order *o,
 	return rc;
 }
 
+/*
+ * refunds ([{"total": "-10.00"}, ...], the amounts given back, negative)
+ * into m->refunded, and the order's id into m->source_id.
+ */
+static enum od_code woo_refunds(const char *pfx, json_t *jo,
+				const struct order *o, struct import_meta *m,
+				struct od_err *err)
+{
+	json_t *refunds = json_object_get(jo, "refunds"), *r, *id;
+	long long one;
+	enum od_code rc = OD_OK;
+	const char *t;
+	char buf[24];
+	size_t i;
+
+	id = json_object_get(jo, "id");
+	if (json_is_integer(id)) {
+		snprintf(buf, sizeof buf, "%lld",
+			 (long long)json_integer_value(id));
+		rc = import_source_id(pfx, "id", buf, m, err);
+	}
+	if (rc != OD_OK || refunds == NULL || json_is_null(refunds))
+		return rc;
+	if (!json_is_array(refunds))
+		return od_err_set(err, OD_E_INPUT, "%s: refunds: must be a list",
+				  pfx);
+	json_array_foreach(refunds, i, r) {
+		t = json_is_object(r) ? jstr(r, "total") : "";
+		rc = import_decimal(pfx, "refunds' total", t[0] == '-' ? t + 1 : t,
+				    o->currency, &one, err);
+		if (rc != OD_OK)
+			return rc;
+		m->refunded += one;
+	}
+	if (m->refunded > o->total)
+		return od_err_set(err, OD_E_INPUT, "%s: refunds: more than the "
+				  "order's total", pfx);
+	return OD_OK;
+}
+
 enum od_code import_woo_order(json_t *jo, size_t pos, struct order **out,
-			      int *cancelled, struct od_err *err)
+			      struct import_meta *m, struct od_err *err)
 {
 	char pfx[PFX_MAX];
 	struct order *o;
@@ -324,7 +364,9 @@ enum od_code import_woo_order(json_t *jo, size_t pos, struct order **out,
 	json_t *num;
 
 	*out = NULL;
-	*cancelled = 0;
+	m->cancelled = 0;
+	m->refunded = 0;
+	m->source_id[0] = '\0';
 	snprintf(pfx, sizeof pfx, "order #%zu in the file", pos);
 	if (!import_woo_looks(jo))
 		return od_err_set(err, OD_E_INPUT, "%s: is not a WooCommerce "
@@ -359,7 +401,8 @@ enum od_code import_woo_order(json_t *jo, size_t pos, struct order **out,
 	    (rc = woo_ship_to(jo, o, err)) != OD_OK ||
 	    (rc = woo_items(pfx, jo, o, err)) != OD_OK ||
 	    (rc = woo_totals(pfx, jo, o, err)) != OD_OK ||
-	    (rc = woo_status(pfx, jo, o, cancelled, err)) != OD_OK ||
+	    (rc = woo_status(pfx, jo, o, &m->cancelled, err)) != OD_OK ||
+	    (rc = woo_refunds(pfx, jo, o, m, err)) != OD_OK ||
 	    (rc = import_one_line(jstr(jo, "customer_note"), &o->note,
 				  err)) != OD_OK ||
 	    (rc = import_validate(o, NULL, err)) != OD_OK)

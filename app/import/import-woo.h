@@ -8,16 +8,18 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "app/import/import.h"
 #include "app/log/order.h"
 #include "lib/err.h"
 
 /*
  * Builds and validates the order jo, at position pos (from 1) of the file.
- * *cancelled says the storefront cancelled it (status "cancelled").  On
- * success *out is the caller's.
+ * m gets whether the storefront cancelled it (status "cancelled"), what
+ * it refunded (refunds) and its id; its source and hash are the caller's.
+ * On success *out is the caller's.
  */
 enum od_code import_woo_order(json_t *jo, size_t pos, struct order **out,
-			      int *cancelled, struct od_err *err);
+			      struct import_meta *m, struct od_err *err);
 
 /* Whether jo looks like a WooCommerce order (it has line_items). */
 int import_woo_looks(json_t *jo);

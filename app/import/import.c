@@ -134,8 +134,7 @@ static enum od_code json_order(struct import_reader *r, json_t *v,
 	r->meta.source = json_source(r, v);
 	memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
 	if (r->meta.source == IMPORT_WOOCOMMERCE)
-		return import_woo_order(v, r->count, o, &r->meta.cancelled,
-					err);
+		return import_woo_order(v, r->count, o, &r->meta, err);
 	return import_json_order(v, r->count, o, err);
 }
 
@@ -304,6 +303,7 @@ static enum od_code csv_step(struct import_reader *r, struct order **out,
 		r->meta.source = r->src;
 		r->meta.cancelled = cancelled;
 		memcpy(r->meta.sha256, digest, sizeof digest);
+		import_store_said(r->shop, &r->meta);
 		*out = o;
 		return OD_OK;
 	}

@@ -42,6 +42,8 @@ enum import_source {
 struct import_meta {
 	enum import_source source;
 	int cancelled;                 /* the storefront cancelled it */
+	long long refunded;            /* what the storefront gave back */
+	char source_id[24];            /* the storefront's own id, or "" */
 	unsigned char sha256[32];      /* of the exact bytes it came from */
 };
 

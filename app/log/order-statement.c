@@ -320,6 +320,7 @@ static const struct {
 	{ "item", read_item },
 	{ "total", read_total },
 	{ "source", read_ignored },
+	{ "source-id", read_ignored },
 	{ "source-hash", read_ignored },
 };
 

@@ -206,11 +206,16 @@ static enum od_code check_items(const struct order *o, struct od_err *err)
 					  "to %d characters, each a letter, a "
 					  "digit, '.', '_', '/' or '-'",
 					  o->number, i + 1, ORDER_SKU_MAX);
-		snprintf(what, sizeof what, "item %zu (%s) name", i + 1,
-			 it->sku);
-		rc = check_text(o, what, it->name, ORDER_TEXT_MAX, 1, err);
-		if (rc != OD_OK)
-			return rc;
+		/* The label names the item only in a message: built on a
+		 * failure, not for every item of an import. */
+		rc = check_text(o, "item name", it->name, ORDER_TEXT_MAX, 1,
+				err);
+		if (rc != OD_OK) {
+			snprintf(what, sizeof what, "item %zu (%s) name",
+				 i + 1, it->sku);
+			return check_text(o, what, it->name, ORDER_TEXT_MAX, 1,
+					  err);
+		}
 		if (it->qty < 1 || it->qty > ORDER_MAX_QTY)
 			return od_err_set(err, OD_E_INPUT,
 					  "order %s: item %zu (%s): quantity "

@@ -32,7 +32,9 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_ORDER_NOTE] = O | K | S,
 	[STMT_SHIPMENT_CONFIRM] = O | K | S,
 	[STMT_PAYMENT_RECEIVE] = O | K | W, /* its own orders, as above */
-	[STMT_PAYMENT_REFUND] = O,       /* money out: the owner's alone */
+	/* Money out is the owner's; a storefront only records what it gave
+	 * back of its own orders (fold-storefront.c). */
+	[STMT_PAYMENT_REFUND] = O | W,
 	[STMT_SHIPMENT_DELIVER] = O | K | S,
 	[STMT_RETURN_OPEN] = O | K,
 	[STMT_RETURN_RECEIVE] = O | K | S,

@@ -96,6 +96,7 @@ static const struct field_spec placed_fields[] = {
 	{ "payment",       0, 1, 0, stmt_check_payment },
 	{ "note",          0, 1, 0, stmt_check_text },
 	{ "source",        0, 1, 0, stmt_check_source },
+	{ "source-id",     0, 1, 20, stmt_check_text },
 	{ "source-hash", 0, 1, 0, stmt_check_sha256 },
 };
 

@@ -419,6 +419,9 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	fprintf(c->out, "Order %s  placed %s  %s%s%s\n", o->number,
 		o->placed_at, order_status_name(o->status),
 		o->reason ? ": " : "", o->reason ? o->reason : "");
+	if (dd->source[0] != '\0')
+		fprintf(c->out, "Source    %s%s%s\n", dd->source,
+			dd->source_id[0] ? ", id " : "", dd->source_id);
 	fprintf(c->out, "Customer  %s  %s  %s\n", o->customer_name, o->email,
 		o->phone);
 	fprintf(c->out, "Ship to   %s\n", o->ship_name);

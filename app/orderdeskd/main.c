@@ -11,7 +11,7 @@
  *   orderdeskd --dir DIR storefront add|revoke NAME
  *   orderdeskd --dir DIR storefront add NAME [--woocommerce-secret-fd N]
  *                        [--shopify-secret-fd N] [--drop-old]
- *   orderdeskd --dir DIR import [--storefront NAME] FILE
+ *   orderdeskd --dir DIR import [--storefront NAME] [--from SOURCE] FILE
  *   orderdeskd --dir DIR verify
  *   orderdeskd --dir DIR key       the log's verifier key (checkpoints)
  *
@@ -56,7 +56,7 @@ static const struct command commands[] = {
 	  "[--woocommerce-secret-fd N]\n           [--shopify-secret-fd N] "
 	  "[--drop-old]" },
 	{ "import", import_cmd, "orderdeskd --dir DIR import "
-	  "[--storefront NAME] FILE" },
+	  "[--storefront NAME] [--from SOURCE] FILE" },
 	{ "verify", verify_cmd, "orderdeskd --dir DIR verify" },
 	{ "key", key_cmd, "orderdeskd --dir DIR key" },
 	{ "events", events_cmd, "orderdeskd --dir DIR events [--since AGE] "

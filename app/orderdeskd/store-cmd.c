@@ -15,16 +15,8 @@
 #include "app/orderdeskd/backup-cmd.h"
 #include "app/orderdeskd/backend-proof.h"
 #include "app/import/import.h"
+#include "app/orderdeskd/backend-import.h"
 #include "app/log/ledger.h"
-
-/* Prints the outcome of one imported order: refusals only. */
-static void import_said(void *ctx, const char *number, long long seq,
-			const char *reason)
-{
-	if (seq <= 0)
-		fprintf(stderr, "orderdeskd: order %s refused: %s\n", number,
-			reason);
-}
 
 /* Counts the storefronts (files of storefront-keys/); name gets the first. */
 static int only_storefront(const char *dir, char *name, size_t size)
@@ -51,32 +43,54 @@ static int only_storefront(const char *dir, char *name, size_t size)
 	return count;
 }
 
-/* `import [--storefront NAME] FILE`: orders placed as a storefront. */
-enum od_code import_cmd(const char *dir, int argc, char **argv,
-			struct od_err *err)
+#define IMPORT_USAGE "usage: orderdeskd --dir DIR import [--storefront NAME] " \
+	"[--from orderdesk|woocommerce|shopify|amazon|etsy] FILE"
+
+/* Reads import's options: --storefront NAME (*name) and --from SOURCE. */
+static enum od_code import_opts(int argc, char **argv, const char **name,
+				enum import_source *src, struct od_err *err)
 {
 	static const struct option opts[] = {
 		{ "storefront", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct import_reader *in = NULL;
-	struct backend *b = NULL;
-	const char *name = NULL;
-	size_t accepted = 0;
-	char only[64];
-	enum od_code rc;
-	int opt, n;
+	int opt;
 
+	*name = NULL;
+	*src = IMPORT_AUTO;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 's')
-			return od_err_set(err, OD_E_USAGE, "usage: orderdeskd "
-					  "--dir DIR import [--storefront "
-					  "NAME] FILE");
-		name = optarg;
+		if (opt == 's')
+			*name = optarg;
+		else if (opt != 'f')
+			return od_err_set(err, OD_E_USAGE, IMPORT_USAGE);
+		else if (import_source_parse(optarg, src, err) != OD_OK)
+			return OD_E_USAGE;
 	}
 	if (optind + 1 != argc)
-		return od_err_set(err, OD_E_USAGE, "usage: orderdeskd --dir DIR "
-				  "import [--storefront NAME] FILE");
+		return od_err_set(err, OD_E_USAGE, IMPORT_USAGE);
+	return OD_OK;
+}
+
+/*
+ * `import [--storefront NAME] [--from SOURCE] FILE`: orders brought in as
+ * a storefront, with `orderdesk import`'s handling of overlapping exports.
+ */
+enum od_code import_cmd(const char *dir, int argc, char **argv,
+			struct od_err *err)
+{
+	struct import_reader *in = NULL;
+	struct backend *b = NULL;
+	struct import_tally t;
+	enum import_source src;
+	const char *name;
+	char only[64], all[32], what[160], why[OD_ERR_MSG_MAX];
+	enum od_code rc;
+	int n;
+
+	rc = import_opts(argc, argv, &name, &src, err);
+	if (rc != OD_OK)
+		return rc;
 	if (name == NULL) {
 		n = only_storefront(dir, only, sizeof only);
 		if (n != 1)
@@ -91,15 +105,22 @@ enum od_code import_cmd(const char *dir, int argc, char **argv,
 	}
 	/* The file is read as a stream: never whole, however large. */
 	rc = import_open_file(argv[optind], &in, err);
+	if (rc == OD_OK)
+		rc = import_set_source(in, src, err);
 	/* The serving backend holds the store: take its lock, as serve does. */
 	if (rc == OD_OK)
 		rc = backend_open(dir, 1, &b, err);
 	if (rc == OD_OK)
-		rc = backend_import_from(b, name, in, import_said, NULL,
-					 &accepted, err);
-	if (rc == OD_OK)
-		printf("Placed %zu orders as storefront %s.\n", accepted,
-		       name);
+		rc = backend_import_file(b, name, in, &t, err);
+	if (rc == OD_OK) {
+		import_count_text(t.orders, all, sizeof all);
+		import_tally_text(&t, what, sizeof what);
+		printf("Imported %s orders as storefront %s: %s; %zu "
+		       "statements signed.\n", all, name, what, t.statements);
+	} else if (b != NULL) {
+		snprintf(why, sizeof why, "%s", err->msg);
+		rc = od_err_set(err, rc, "%.200s; nothing was imported", why);
+	}
 	backend_close(b);
 	import_close(in);
 	return rc;

@@ -20,6 +20,22 @@ for src in "$ROOT"/tests/fuzz/fuzz-*.c; do
 	fi
 done
 
+# The storefronts' parsers are fuzzed a few seconds from their seeds (new
+# inputs go to a scratch corpus, never into the tree): bounded by runs
+# and time, a crash fails.
+for name in fuzz-import-stores fuzz-webhook-order; do
+	bin="$ROOT/$BUILD/fuzz/$name"
+	[ -x "$bin" ] || continue
+	mkdir -p "$T/corpus-$name"
+	"$bin" -max_total_time=3 -runs=200000 -artifact_prefix="$T/" \
+		"$T/corpus-$name" \
+		"$ROOT/tests/fuzz/corpus/$name" > "$T/fuzz.log" 2>&1
+	st=$?
+	check "$name runs a few seconds from its seeds without a crash" \
+		test "$st" -eq 0
+	[ "$st" -eq 0 ] || tail -5 "$T/fuzz.log" | sed 's/^/# /'
+done
+
 # The import seeds are files orderdesk imports; the statement seeds are
 # statements an orderdesk signed (the parser takes them back unchanged).
 i=0

@@ -83,6 +83,19 @@ check "802 is paid now, 803 cancelled, 804 here" bash -c "
 own import "$T/day2.json"
 check "and a second time it is all already here" grep -q \
 	"^Imported 4 orders: 0 new, 4 already here, 0 updated\.$" "$T/out"
+# The day after: 804 partly refunded in WooCommerce (refunds are negative).
+jq '.[3].refunds = [{"id": 900, "reason": "", "total": "-4.50"}]' \
+	"$T/day2.json" > "$T/day3.json"
+own import "$T/day3.json"
+check "a storefront's refund is a refund statement" bash -c "
+	grep -q '^Imported 4 orders: 0 new, 3 already here, 1 updated (0 paid, 1 refunded, 0 cancelled); signed by owner' '$T/out'"
+own show 804
+check "of what was refunded, with WooCommerce's id shown" bash -c "
+	grep -q 'refunded (entry [0-9]*) .* 4.50 USD by owner: refunded in woocommerce' '$T/out' &&
+	grep -q '^Source    woocommerce, id 804$' '$T/out'"
+own import "$T/day3.json"
+check "and that export again signs nothing" grep -q \
+	"^Imported 4 orders: 0 new, 4 already here, 0 updated\.$" "$T/out"
 jq '.[2].line_items[0].subtotal = "12.00" | .[2].total = "16.00"' \
 	"$DATA/woo-quirks.json" > "$T/other.json"
 before=$(store_digest)
@@ -99,11 +112,15 @@ expect_ok "today's Shopify export (79 columns) imports, told from its header"
 check "four new, one of them cancelled" grep -q \
 	"^Imported 4 orders: 4 new, 0 already here, 0 updated; signed by owner" "$T/out"
 own list
-check "Name #1001 is order 1001; payment and cancellation as Shopify said" bash -c "
+check "Name #1001 is order 1001; payment, refund and cancellation as Shopify said" bash -c "
 	grep -Eq '^1001 .*34\.50 EUR +new +paid$' '$T/out' &&
 	grep -Eq '^1002 .*cancelled +unpaid$' '$T/out' &&
 	grep -Eq '^1003 .*new +authorized$' '$T/out' &&
-	grep -Eq '^1004 .*new +paid$' '$T/out'"
+	grep -Eq '^1004 .*new +partially refunded$' '$T/out'"
+own show 1004
+check "Shopify's Id is kept and shown; its Refunded Amount is a refund" bash -c "
+	grep -q '^Source    shopify, id 4500000004$' '$T/out' &&
+	grep -q 'refunded (entry [0-9]*) .* 12.10 EUR by owner: refunded in shopify' '$T/out'"
 own show 1001
 check "the note of two lines is kept on one, the empty SKU made from the name" bash -c "
 	grep -q 'Please gift wrap / Thanks, Ana' '$T/out' &&
@@ -117,22 +134,7 @@ own import --from shopify "$DATA/shopify-47.csv"
 expect_ok "an older export (47 columns) imports"
 # Overlap: the day after, 1002's sister 1003 was captured and 1004
 # cancelled, and 1005 is new; 1001 and 1002 are as they were.
-python3 - "$DATA/shopify-79.csv" "$T/shop2.csv" <<'PY'
-import csv, sys
-rows = list(csv.reader(open(sys.argv[1], newline='')))
-h = rows[0]
-col = {n: i for i, n in enumerate(h)}
-out = [h]
-for r in rows[1:]:
-    if r[col['Name']] == '#1003':
-        r[col['Financial Status']] = 'paid'
-    if r[col['Name']] == '#1004' and r[col['Currency']]:
-        r[col['Cancelled at']] = '2026-11-24 10:00:00 +0100'
-    out.append(r)
-new = list(rows[-1]); new[col['Name']] = '#1005'; new[col['Id']] = '4500000005'
-out.append(new)
-csv.writer(open(sys.argv[2], 'w', newline='')).writerows(out)
-PY
+python3 "$(dirname "$0")/shopify-next-day.py" "$DATA/shopify-79.csv" "$T/shop2.csv"
 own import "$T/shop2.csv"
 expect_ok "an overlapping Shopify export imports"
 check "its summary" grep -q \
@@ -143,7 +145,7 @@ check "and the same again changes nothing" grep -q \
 own list
 check "1003 is paid now, 1004 cancelled" bash -c "
 	grep -Eq '^1003 .*new +paid$' '$T/out' &&
-	grep -Eq '^1004 .*cancelled +paid$' '$T/out'"
+	grep -Eq '^1004 .*cancelled +partially refunded$' '$T/out'"
 
 # --- Amazon ------------------------------------------------------------------
 own import "$DATA/amazon-orders.txt"

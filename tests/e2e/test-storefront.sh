@@ -171,12 +171,11 @@ stop_backend
 "$ODD" --dir "$BK" import --storefront shopify "$T/file.json" \
 	> "$T/imp.out" 2> "$T/imp.err"
 check "orderdeskd import places the file's order" \
-	grep -q "Placed 1 orders as storefront shopify" "$T/imp.out"
+	grep -q "^Imported 1 orders as storefront shopify: 1 new, 0 already here, 0 updated; 1 statements signed\.$" "$T/imp.out"
 "$ODD" --dir "$BK" import --storefront shopify "$T/file.json" \
 	> "$T/imp.out" 2> "$T/imp.err"
-check "importing it again refuses the known number" \
-	test -n "$(grep 'Placed 0 orders' "$T/imp.out")" -a \
-	-n "$(grep 'order F-1 refused' "$T/imp.err")"
+check "importing it again finds it already here and signs nothing" \
+	grep -q "^Imported 1 orders as storefront shopify: 0 new, 1 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "orderdeskd verify replays the storefronts' orders" \
 	grep -q "Verified 9 log entries.*4 orders" "$T/verify.out"
@@ -185,6 +184,53 @@ sync_desk
 expect_ok "the desk syncs the imported order"
 od "$OWNER_PASS" list --format csv
 check "and lists it" grep -q '^F-1,' "$T/out"
+stop_backend
+
+# Overlapping Shopify exports brought into the backend twice, as the desk's
+# import does: the same again signs nothing, the next day's export updates.
+DATA="$(dirname "$0")/../unit/data"
+odd_import() { "$ODD" --dir "$BK" import --storefront shopify "$@" \
+	> "$T/imp.out" 2> "$T/imp.err"; }
+odd_import --from shopify "$DATA/shopify-79.csv"
+check "orderdeskd imports a Shopify export" grep -q \
+	"^Imported 4 orders as storefront shopify: 4 new, 0 already here, 0 updated; 6 statements signed\.$" "$T/imp.out"
+odd_import "$DATA/shopify-79.csv"
+check "the same export again is all already here, nothing signed" grep -q \
+	"^Imported 4 orders as storefront shopify: 0 new, 4 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
+python3 "$(dirname "$0")/shopify-next-day.py" "$DATA/shopify-79.csv" "$T/shop2.csv"
+odd_import "$T/shop2.csv"
+check "the next day's export: one new, two brought up to date" grep -q \
+	"^Imported 5 orders as storefront shopify: 1 new, 2 already here, 2 updated (1 paid, 1 cancelled); 5 statements signed\.$" "$T/imp.out"
+odd_import "$T/shop2.csv"
+check "and imported twice it signs nothing" grep -q \
+	"^Imported 5 orders as storefront shopify: 0 new, 5 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+entries=$(sed -n 's/^Verified \([0-9]*\) log entries.*/\1/p' "$T/verify.out")
+# #1005 the day after at another time (and a new #1006): the file
+# imports nothing.
+python3 - "$T/shop2.csv" "$T/shop3.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+col = {n: i for i, n in enumerate(rows[0])}
+rows.append(list(rows[-1])); rows[-1][col['Name']] = '#1006'
+for r in rows[1:]:
+    if r[col['Name']] == '#1005':
+        r[col['Created at']] = '2026-11-25 09:00:00 +0100'
+csv.writer(open(sys.argv[2], 'w', newline='')).writerows(rows)
+PY
+odd_import "$T/shop3.csv"
+check "a file with one order changed in what was bought imports nothing" \
+	grep -q "order 1005 is already in the shop with other items.*nothing was imported" "$T/imp.err"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "not even its new order" grep -q "^Verified $entries log entries" "$T/verify.out"
+start_backend "$BK" "${PORT:-0}"
+sync_desk
+od "$OWNER_PASS" list
+check "the desk sees 1003 paid and 1004 cancelled" bash -c "
+	grep -Eq '^1003 .*new +paid$' '$T/out' &&
+	grep -Eq '^1004 .*cancelled +partially refunded$' '$T/out'"
+od "$OWNER_PASS" show 1001
+check "and 1001's Shopify Id" grep -q '^Source    shopify, id 4500000001$' "$T/out"
 stop_backend
 
 finish

@@ -113,8 +113,9 @@ static void test_roles(void **state)
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
 }
 
-/* A storefront places orders, and marks its own paid or cancelled (its
- * webhooks); nothing else, whoever holds its key. */
+/* A storefront places orders, and marks its own paid, refunded or
+ * cancelled (its webhooks and exports); nothing else, whoever holds its
+ * key. */
 static void test_storefront_role(void **state)
 {
 	struct world *w = *state;
@@ -147,6 +148,13 @@ static void test_storefront_role(void **state)
 	assert_int_equal(append(w, &web, st), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "was not placed by storefront web"));
 	assert_int_equal(status_of(w, "1"), ORDER_NEW);
+	/* Refunded at the storefront: its own order only, too. */
+	assert_int_equal(role_allows(ROLE_STOREFRONT, STMT_PAYMENT_REFUND), 1);
+	st = fixture_stmt(&web, STMT_PAYMENT_REFUND, "1");
+	fixture_add(st, "amount", "100");
+	fixture_add(st, "reason", "refunded in shopify");
+	assert_int_equal(append(w, &web, st), OD_E_DENIED);
+	assert_non_null(strstr(w->err.msg, "paid, refunded or cancelled"));
 	st = fixture_stmt(&web, STMT_ORDER_CANCEL, "W-1");
 	fixture_add(st, "reason", "cancelled in shopify");
 	assert_int_equal(append(w, &web, st), OD_OK);
