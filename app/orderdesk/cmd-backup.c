@@ -52,8 +52,14 @@ static enum od_code cmd_restore(struct cli *c, int argc, char **argv,
 				    err);
 	secret_free_str(pass);
 	if (rc == OD_OK)
-		fprintf(c->out, "Restored and verified the shop in %s.\n",
-			c->store_dir);
+		fprintf(c->out, "Restored and verified the shop in %s.\n"
+			"It is attached to no backend (a backup holds no "
+			"credentials). To attach it: on the backend, "
+			"`orderdeskd --dir DIR desk add NAME`, then\n"
+			"  orderdesk --store %s sync --backend URL --pin PIN "
+			"--ca ca.pem --cert desk.pem --key desk.key\n"
+			"with the files in DIR/desks/NAME/ (then delete "
+			"desk.key).\n", c->store_dir, c->store_dir);
 	return rc;
 }
 
