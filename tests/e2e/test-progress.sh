@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Long jobs show one progress line (count, rate, time left) on a terminal
+# only: import, audit verify, backup and restore run in tmux, whose every
+# byte is kept with pipe-pane (the line is cleared when a job ends); the
+# same commands into a pipe print no progress text.  Ctrl-C during an
+# import says "interrupted; nothing was imported", and nothing was.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui-lib.sh"
+
+new_shop
+"$TOOLS/gen-orders" 3000 7 > "$T/small.json"
+"$TOOLS/gen-orders" 30000 3 | sed 's/"number": "\([0-9]*\)"/"number": "W\1"/' \
+	> "$T/big.json"
+printf '%s\n' "$OWNER_PASS" > "$T/pass"
+
+# --- into a pipe: no progress text ------------------------------------------
+od_as owner "$OWNER_PASS" import "$T/small.json"
+expect_ok "an import into a pipe works"
+od_as owner "$OWNER_PASS" audit verify
+expect_ok "audit verify into a pipe works"
+od_as owner "$OWNER_PASS" backup "$T/pipe.bak"
+expect_ok "a backup into a pipe works"
+check "nothing but the result reaches a pipe (no progress, no \\r)" \
+	bash -c "! grep -qE 'importing|verifying|copying|\\r' '$T/err'"
+
+# --- on a terminal ----------------------------------------------------------
+start_pane 100 30
+# No job control: the shell waits through the stop below.
+tm send-keys -l 'set +m'
+tm send-keys Enter
+tm pipe-pane -o "cat >> '$T/raw'"
+# run ARGS...: orderdesk in the pane (on ${AT:-$STORE}), its raw output
+# alone in $T/raw; it ends with "done-N STATUS", N counting the runs.
+N=0
+run() {
+	N=$((N + 1))
+	: > "$T/raw"
+	tm send-keys -l "clear; $OD --store '${AT:-$STORE}' --user owner --passphrase-fd 3 $* 3< '$T/pass'; echo \"done-$N \$?\""
+	tm send-keys Enter
+}
+run audit verify
+screen "audit verify ends on the terminal" "^done-$N 0"
+check "it showed 'verifying: N of N entries' with a rate" \
+	grep -qE 'verifying: 3,00[0-9] of 3,00[0-9] entries · [0-9,]+/s' "$T/raw"
+check "the line is redrawn in place (\\r, erase to the end)" \
+	grep -q $'\r\e\[Kverifying' "$T/raw"
+screen "the result follows on a clean line" '^Verified 300[0-9] log entries'
+run backup "'$T/tty.bak'"
+screen "a backup ends on the terminal" "^done-$N 0"
+check "it showed the pages it copied" \
+	grep -qE 'copying: [0-9,]+ of [0-9,]+ pages' "$T/raw"
+AT="$T/restored" run restore "'$T/tty.bak'"
+screen "a restore ends on the terminal" "^done-$N 0"
+check "the restore showed the entries it verified" \
+	grep -qE 'verifying: 3,00[0-9] of 3,00[0-9] entries' "$T/raw"
+
+# --- Ctrl-C during an import ------------------------------------------------
+od_as owner "$OWNER_PASS" list --format json
+before=$(sha256sum < "$T/out")
+LEFT='(reading|importing): [0-9,]+ of 30,000 [a-z]+ · [0-9,]+/s · [0-9]+:[0-9]{2} left'
+run import "'$T/big.json'"
+for _ in $(seq 1 1500); do
+	grep -qE "$LEFT" "$T/raw" && break
+	sleep 0.02
+done
+check "the import shows its count, rate and time left" grep -qE "$LEFT" "$T/raw"
+# Stopped while Ctrl-C arrives, so it cannot finish first on a slow machine.
+pid=$(pgrep -P "$(tm display -p '#{pane_pid}')" -x orderdesk)
+kill -STOP "$pid"
+tm send-keys C-c
+kill -CONT "$pid"
+screen "Ctrl-C says what was kept" '^interrupted; nothing was imported$'
+screen "the command ends (status 130)" "^done-$N 130"
+od_as owner "$OWNER_PASS" list --format json
+check "and nothing was imported" test "$before" = "$(sha256sum < "$T/out")"
+od_as owner "$OWNER_PASS" audit verify
+expect_ok "the store still verifies"
+finish
