@@ -19,6 +19,7 @@ struct audit_st {
 	struct desk_audit *a;
 	size_t sel, top;
 	int editing;
+	int loading;             /* while load reads: no "No entry matches" */
 	char filter[DESK_SEARCH_MAX + 1];
 	struct line_edit ed;     /* over filter, while editing */
 };
@@ -49,8 +50,10 @@ static enum od_code load(struct audit_st *A, struct ui *u, struct od_err *err)
 	enum od_code rc;
 
 	ui_message(u, 0, "Reading the log…");
+	A->loading = 1;
 	ui_draw(u);
 	rc = desk_audit(u->desk, A->filter, &a, err);
+	A->loading = 0;
 	u->msg[0] = '\0';
 	if (rc != OD_OK)
 		return rc;
@@ -133,7 +136,8 @@ static void audit_draw(struct ui *u, void *st)
 		screen_put(y, 69 - cut, dw, e->detail, at);
 	}
 	if (n == 0)
-		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
+		screen_put(3, 2, u->cols - 4, A->loading ? "Reading the log…" :
+			   "No entry matches.", UI_DIM);
 	if (A->editing) {
 		const char *shown;
 		int col = line_edit_view(&A->ed, u->cols - 10, &shown);
