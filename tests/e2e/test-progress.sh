@@ -61,6 +61,22 @@ screen "a restore ends on the terminal" "^done-$N 0"
 check "the restore showed the entries it verified" \
 	grep -qE 'verifying: 3,00[0-9] of 3,00[0-9] entries' "$T/raw"
 
+# stop_at PATTERN: once the running command's progress shows PATTERN (a
+# check), Ctrl-C: sent while the command is stopped, so that it cannot
+# finish first on a slow machine.
+stop_at() {
+	local pid
+	for _ in $(seq 1 1500); do
+		grep -qE "$1" "$T/raw" && break
+		sleep 0.02
+	done
+	check "progress shows /$1/" grep -qE "$1" "$T/raw"
+	pid=$(pgrep -P "$(tm display -p '#{pane_pid}')" -x orderdesk)
+	kill -STOP "$pid"
+	tm send-keys C-c
+	kill -CONT "$pid"
+}
+
 # --- sync: a desk joined to a real backend pushes the 3,000 orders -------
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
 PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
@@ -77,24 +93,21 @@ screen "sync ends on the terminal" "^done-$N 0"
 check "it showed the entries it pushed, with a rate" \
 	grep -qE 'pushing: [0-9,]+ of 3,0[0-9]{2} entries · [0-9,]+/s' "$T/raw"
 STORE="$D" od_as owner "$OWNER_PASS" import "$T/big.json"
+AT="$D" run sync
+stop_at 'pushing: [0-9,]+ of 30,0[0-9]{2} entries · '
+screen "Ctrl-C during a sync says what was kept" \
+	'^interrupted; what was pushed stays pushed; sync again for the rest$'
+screen "the sync ends (status 130)" "^done-$N 130"
 STORE="$D" od_as owner "$OWNER_PASS" sync
-quiet "a sync of 30,000 more into a pipe"
+quiet "the next sync, into a pipe, pushes the rest"
+check "the backend has all 33,001 entries" \
+	test "$("$ODD" --dir "$BK" verify 2> /dev/null | sed -n 's/.*Verified \([0-9]*\) log entries.*/\1/p')" -ge 33001
 
 # --- Ctrl-C during an import ------------------------------------------------
 od_as owner "$OWNER_PASS" list --format json
 before=$(sha256sum < "$T/out")
-LEFT='(reading|importing): [0-9,]+ of 30,000 [a-z]+ · [0-9,]+/s · [0-9]+:[0-9]{2} left'
 run import "'$T/big.json'"
-for _ in $(seq 1 1500); do
-	grep -qE "$LEFT" "$T/raw" && break
-	sleep 0.02
-done
-check "the import shows its count, rate and time left" grep -qE "$LEFT" "$T/raw"
-# Stopped while Ctrl-C arrives, so it cannot finish first on a slow machine.
-pid=$(pgrep -P "$(tm display -p '#{pane_pid}')" -x orderdesk)
-kill -STOP "$pid"
-tm send-keys C-c
-kill -CONT "$pid"
+stop_at '(reading|importing): [0-9,]+ of 30,000 [a-z]+ · [0-9,]+/s · [0-9]+:[0-9]{2} left'
 screen "Ctrl-C says what was kept" '^interrupted; nothing was imported$'
 screen "the command ends (status 130)" "^done-$N 130"
 od_as owner "$OWNER_PASS" list --format json
