@@ -128,9 +128,10 @@ static int copy_steps(sqlite3 *db, sqlite3_backup *b)
 				   "sqlite_master", NULL, NULL, NULL);
 	while (src == SQLITE_OK) {
 		src = sqlite3_backup_step(b, 256);
-		if (first--)
+		if (first)
 			progress_phase("copying", "pages",
 				       sqlite3_backup_pagecount(b));
+		first = 0;
 		now = sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b);
 		progress_step(now - before);
 		before = now;
