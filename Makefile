@@ -1,7 +1,9 @@
 # orderdesk - one plain GNU Makefile.
 #
 #   make              build bin/orderdesk
-#   make run          build and open the demo shop (README, first command)
+#   make run          build and open the demo shop (README, first command),
+#                     started over
+#   make demo         reopen the demo shop as it was left (or start it)
 #   make check        build and run every test (unit, end-to-end)
 #   make check SANITIZE=1   the same under AddressSanitizer and UBSan
 #   make bench        performance figures (ratios against baselines)
@@ -135,6 +137,10 @@ run:
 	./.ci/deps
 	$(MAKE) all
 	./tests/demo.sh
+
+# The demo as `make run` left it, with what was done there since.
+demo: all
+	./tests/demo.sh --reopen
 
 # Every test; the last line printed is "N passed, N failed".
 check: all $(TESTS) $(TOOLS)

@@ -308,8 +308,7 @@ enum od_code ks_slot_unseal(const struct slot *s, const char *pass,
 	goto out;
 wrong:
 	code = od_err_set(err, OD_E_AUTH,
-			  "wrong passphrase for %s; try again or ask the "
-			  "owner to reset it", s->user);
+			  "wrong passphrase for %s; try again", s->user);
 out:
 	secret_wipe(kek, sizeof kek);
 	return code;

@@ -6,6 +6,7 @@
 
 #include "storage/store-internal.h"
 #include "storage/vfs-crypt.h"
+#include "lib/progress.h"
 
 /*
  * The folded state, table by table, in a fixed order.  The derived search
@@ -113,6 +114,33 @@ enum od_code store_integrity_check(struct store *s, struct od_err *err)
 	return rc;
 }
 
+/*
+ * Copies in steps of 256 pages, for the progress line of `backup`, inside
+ * one read transaction so every step reads the same snapshot.
+ */
+static int copy_steps(sqlite3 *db, sqlite3_backup *b)
+{
+	int own = sqlite3_get_autocommit(db), src = SQLITE_OK, first = 1;
+	long long before = 0, now;
+
+	if (own)
+		src = sqlite3_exec(db, "BEGIN; SELECT count(*) FROM "
+				   "sqlite_master", NULL, NULL, NULL);
+	while (src == SQLITE_OK) {
+		src = sqlite3_backup_step(b, 256);
+		if (first)
+			progress_phase("copying", "pages",
+				       sqlite3_backup_pagecount(b));
+		first = 0;
+		now = sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b);
+		progress_step(now - before);
+		before = now;
+	}
+	if (own && sqlite3_get_autocommit(db) == 0)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return src;
+}
+
 enum od_code store_copy_to(struct store *s, const char *path,
 			   const uint8_t key[STORE_KEY_LEN], struct od_err *err)
 {
@@ -130,7 +158,7 @@ enum od_code store_copy_to(struct store *s, const char *path,
 				err);
 		goto out;
 	}
-	src = sqlite3_backup_step(b, -1);
+	src = copy_steps(s->db, b);
 	sqlite3_backup_finish(b);
 	if (src != SQLITE_DONE) {
 		rc = store_fail(s, src, "copying the store", err);

@@ -19,4 +19,13 @@ typedef enum od_code (*store_partial_cb)(void *ctx, const char *number,
 enum od_code store_partial_each(struct store *s, store_partial_cb cb,
 				void *ctx, struct od_err *err);
 
+/*
+ * The order (into number, "" for none) of the newest parcel signed with
+ * tracking code tracking, other than order not (NULL: any): the scanner
+ * flow warns before a code is used twice.
+ */
+enum od_code store_tracking_order(struct store *s, const char *tracking,
+				  const char *not, char *number, size_t size,
+				  struct od_err *err);
+
 #endif

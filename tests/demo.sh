@@ -6,6 +6,10 @@
 # passphrases are printed because this is a demo; a real shop never writes
 # them down.
 #
+# `make run` starts the demo over (this script); `make demo` (this script
+# with --reopen) opens the demo as it was left, with its backend on the
+# same port, or starts it when there is none yet.
+#
 # DEMO_DIR (default ./demo-shop), OD and ODD (the two programs) may be set,
 # which is how tests/e2e/test-join.sh runs it.
 set -eu
@@ -39,27 +43,63 @@ as() {
 		3< <(echo "${pass[$user]}")
 }
 
+# serve PORT: the demo backend on 127.0.0.1:PORT (0: a free one); sets
+# PORT and URL.
+serve() {
+	"$ODD" --dir "$BK" serve --listen "127.0.0.1:$1" 2> "$DEMO/backend.log" &
+	SRV_PID=$!
+	echo "$SRV_PID" > "$DEMO/backend.pid"
+	PORT=""
+	for _ in $(seq 1 200); do
+		PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+			"$DEMO/backend.log" | tail -1)
+		[ -n "$PORT" ] && break
+		kill -0 "$SRV_PID" 2> /dev/null || break
+		sleep 0.05
+	done
+	if [ -z "$PORT" ]; then
+		echo "demo: the backend did not start on port $1 (see" \
+			"$DEMO/backend.log); \`make run\` starts the demo over" >&2
+		exit 1
+	fi
+	echo "$PORT" > "$DEMO/port"
+	URL="https://127.0.0.1:$PORT"
+}
+
+# open_desk: the desk's screens on a terminal; elsewhere the first orders.
+open_desk() {
+	if [ -t 0 ] && [ -t 1 ]; then
+		printf '\nOpening the desk: choose a person, type their passphrase (? for help, q to quit).\n'
+		printf 'The backend stops when the desk closes.  Press Enter to go on. '
+		read -r _
+		"$OD" --store "$DESK" || true
+		exit 0
+	fi
+	echo
+	echo "No terminal here, so the desk's screens stay closed: run \`make run\`"
+	echo "in a terminal to open them.  The first orders, as mei sees them:"
+	as mei list | head -12
+}
+
+if [ "${1:-}" = --reopen ] && [ -s "$DEMO/port" ] && [ -d "$DESK" ]; then
+	serve "$(cat "$DEMO/port")"
+	echo "Reopened the demo shop as it was left: its backend serves $URL."
+	echo "\`make run\` starts it over; olivia, mei and sam keep their demo passphrases:"
+	for u in olivia mei sam; do echo "  $u  ${pass[$u]}"; done
+	open_desk
+	exit 0
+fi
+
+if [ -e "$DEMO" ]; then
+	echo "Starting the demo shop over: $DEMO is removed and made again" \
+		"(\`make demo\` reopens it as it was)."
+fi
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 "$ODD" --dir "$BK" init --shop "Demo Tea House" > "$DEMO/init.out"
 PIN=$(sed -n 's/^backend pin: *//p' "$DEMO/init.out")
 CODE=$(sed -n 's/^join code: *//p' "$DEMO/init.out")
-"$ODD" --dir "$BK" serve --listen 127.0.0.1:0 2> "$DEMO/backend.log" &
-SRV_PID=$!
-echo "$SRV_PID" > "$DEMO/backend.pid"
-PORT=""
-for _ in $(seq 1 200); do
-	PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
-		"$DEMO/backend.log" | tail -1)
-	[ -n "$PORT" ] && break
-	kill -0 "$SRV_PID" 2> /dev/null || break
-	sleep 0.05
-done
-if [ -z "$PORT" ]; then
-	echo "demo: the backend did not start; see $DEMO/backend.log" >&2
-	exit 1
-fi
-URL="https://127.0.0.1:$PORT"
+serve 0
 
 "$OD" --store "$DESK" --passphrase-fd 3 init --backend "$URL" --pin "$PIN" \
 	--code "$CODE" --owner olivia --desk-name demo-desk \
@@ -89,14 +129,5 @@ While the backend runs, try in another terminal, typing the passphrase:
   $OD --store $DESK --user olivia desk invite     (a code for a second desk)
   $OD --store $DESK --user olivia audit verify
 EOT
-if [ -t 0 ] && [ -t 1 ]; then
-	printf '\nOpening the desk: choose a person, type their passphrase (? for help, q to quit).\n'
-	printf 'The backend stops when the desk closes.  Press Enter to go on. '
-	read -r _
-	"$OD" --store "$DESK" || true
-	exit 0
-fi
-echo
-echo "No terminal here, so the desk's screens stay closed: run \`make run\`"
-echo "in a terminal to open them.  The first orders, as mei sees them:"
-as mei list | head -12
+echo "(\`make run\` starts the demo over; \`make demo\` reopens it as it is now.)"
+open_desk

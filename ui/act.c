@@ -141,10 +141,34 @@ static void say_parcel(struct ui *u, const char *number, const char *carrier,
 			   after->total - after->shipped);
 }
 
+/*
+ * A tracking code another order's parcel already has: the sign dialog
+ * says so above the statement.  0 (said) when the store cannot be read.
+ */
+static int tracking_warning(struct ui *u, const char *number,
+			    const char *tracking)
+{
+	char other[STMT_ORDER_MAX + 1];
+	char line[UI_MSG_MAX];
+	struct od_err err;
+
+	if (desk_tracking_used(u->desk, tracking, number, other, sizeof other,
+			       &err) != OD_OK) {
+		ui_message(u, 1, "%s", err.msg);
+		return 0;
+	}
+	if (other[0]) {
+		snprintf(line, sizeof line, "Tracking %.60s was already used "
+			 "for order %s: check the label.", tracking, other);
+		dialog_sign_warn(line);
+	}
+	return 1;
+}
+
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 {
 	char text[ACT_TEXT_MAX + 1] = "", carrier[ACT_CARRIER_MAX + 1] = "";
-	char tracking[ACT_TRACKING_MAX + 1] = "", title[96];
+	char tracking[ACT_TRACKING_MAX + 1] = "", title[200];
 	char items[ACT_ITEMS_MAX + 1] = "";
 	struct desk_units before = { 0 }, after = { 0 };
 	struct ui_field fields[3];
@@ -154,6 +178,7 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 	size_t n = 0;
 	int signed_it = 0;
 
+	dialog_sign_warn("");
 	if (!ui_allowed(u, kind))
 		return 0;
 	/* Refused now, refused at y: say so before the first field. */
@@ -181,6 +206,10 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 		}
 		fields[n] = UI_TEXT("Items", items, sizeof items);
 		fields[n++].aside = 1;
+		/* Whose parcel: the title names the customer. */
+		if (before.customer[0])
+			snprintf(title, sizeof title, "%s %s · %.100s",
+				 title_of(kind), number, before.customer);
 	}
 	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
 	    !ui_ask_reason(u, kind, title, text, sizeof text)) {
@@ -191,6 +220,9 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
+	if (kind == STMT_SHIPMENT_CONFIRM && !tracking_warning(u, number,
+							      tracking))
+		return 0;
 	if (desk_prepare(u->desk, kind, number,
 			 kind == STMT_SHIPMENT_CONFIRM ? items : text, carrier,
 			 tracking, &act, &err) != OD_OK) {

@@ -6,6 +6,7 @@
  */
 #include "ui/view.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,21 @@ static size_t wrap(const char *text, int width, struct seg *segs, size_t max)
 	return n;
 }
 
+/* The next dialog's warning; how the last one was answered. */
+static char warning[UI_MSG_MAX];
+static int skipped;
+
+void dialog_sign_warn(const char *w)
+{
+	snprintf(warning, sizeof warning, "%s", w);
+	skipped = 0;
+}
+
+int dialog_sign_skipped(void)
+{
+	return skipped;
+}
+
 /* Draws the dialog over the current screen. */
 static void draw(struct ui *u, const char *title, const struct seg *segs,
 		 size_t n, size_t top)
@@ -84,8 +100,11 @@ static void draw(struct ui *u, const char *title, const struct seg *segs,
 	y = (u->rows - h) / 2;
 	ui_draw(u);
 	screen_box(y, x, h, w, title);
-	screen_put(y + 1, x + 2, w - 4, "You are about to sign exactly this:",
-		   UI_NORMAL);
+	if (warning[0])
+		screen_put(y + 1, x + 2, w - 4, warning, UI_BAD);
+	else
+		screen_put(y + 1, x + 2, w - 4, "You are about to sign "
+			   "exactly this:", UI_NORMAL);
 	for (i = 0; i < room && top + (size_t)i < n; i++) {
 		const struct seg *s = &segs[top + (size_t)i];
 		size_t len = s->len < sizeof row - 1 ? s->len : sizeof row - 1;
@@ -111,6 +130,7 @@ int dialog_sign(struct ui *u, const char *title, const char *text)
 	size_t n = 0, top = 0, room;
 	int key, answer = -1, width = -1;
 
+	skipped = 0;
 	if (segs == NULL) {
 		ui_message(u, 1, "out of memory; nothing signed");
 		return 0;
@@ -146,8 +166,10 @@ int dialog_sign(struct ui *u, const char *title, const char *text)
 		else if (key == 'y' || key == 'Y')
 			answer = 1;
 		else if (key == 'n' || key == 'N' || key == UI_ESC ||
-			 key == 'q')
+			 key == 'q') {
 			answer = 0;
+			skipped = key == 'n' || key == 'N';
+		}
 		else if ((key == 'j' || key == UI_FN(KEY_DOWN)) &&
 			 top + room < n)
 			top++;
@@ -155,6 +177,7 @@ int dialog_sign(struct ui *u, const char *title, const char *text)
 			top--;
 	}
 	free(segs);
+	warning[0] = '\0';
 	u->last_key = ui_now_ms();
 	return answer == 1;
 }

@@ -127,13 +127,18 @@ static enum ui_next ship_run(struct orders_st *O, struct ui *u, int key,
 {
 	const struct desk_row *r;
 	char number[STMT_ORDER_MAX + 1];
-	int shipped = 0;
+	int shipped = 0, done;
 
 	while ((r = orders_row(O, u, O->sel)) != NULL && !screen_signal()) {
 		snprintf(number, sizeof number, "%s", r->number);
-		if (!ui_act(u, STMT_SHIPMENT_CONFIRM, number))
+		done = ui_act(u, STMT_SHIPMENT_CONFIRM, number);
+		if (!done && !dialog_sign_skipped())
 			break;
-		shipped++;
+		shipped += done;
+		/* n skips this one: the run goes on with the next. */
+		if (!done)
+			ui_message(u, 0, "Skipped order %s (Esc ends the run).",
+				   number);
 		/* A shipped order leaves the Confirmed tab: the next one
 		 * moves up to the selection.  On other tabs, step down. */
 		if (orders_find(O, u, number) == O->sel &&

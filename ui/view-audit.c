@@ -20,6 +20,7 @@ struct audit_st {
 	struct desk_audit *a;
 	size_t sel, top;
 	int editing;
+	int loading;             /* while load reads: no "No entry matches" */
 	char filter[DESK_SEARCH_MAX + 1];
 	struct line_edit ed;     /* over filter, while editing */
 	char banner[AUDIT_BANNER_MAX];   /* the backend's events, or "" */
@@ -52,8 +53,10 @@ static enum od_code load(struct audit_st *A, struct ui *u, struct od_err *err)
 	enum od_code rc;
 
 	ui_message(u, 0, "Reading the log…");
+	A->loading = 1;
 	ui_draw(u);
 	rc = desk_audit(u->desk, A->filter, &a, err);
+	A->loading = 0;
 	u->msg[0] = '\0';
 	if (rc != OD_OK)
 		return rc;
@@ -139,7 +142,8 @@ static void audit_draw(struct ui *u, void *st)
 		screen_put(y, 69 - cut, dw, e->detail, at);
 	}
 	if (n == 0)
-		screen_put(3, 2, u->cols - 4, "No entry matches.", UI_DIM);
+		screen_put(3, 2, u->cols - 4, A->loading ? "Reading the log…" :
+			   "No entry matches.", UI_DIM);
 	if (A->banner[0])
 		audit_events_draw(u, u->rows - 3, A->banner);
 	if (A->editing) {

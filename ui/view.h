@@ -391,6 +391,15 @@ int dialog_form(struct ui *u, const char *title, struct ui_field *f,
  */
 int dialog_sign(struct ui *u, const char *title, const char *text);
 
+/*
+ * Sets up the next dialog_sign: a warning above the statement ("" for
+ * none; dropped after it), and no answer yet for dialog_sign_skipped.
+ */
+void dialog_sign_warn(const char *warning);
+
+/* Whether the last dialog_sign was answered n (skip), not Esc or q (stop). */
+int dialog_sign_skipped(void);
+
 /* ---- pager.c ---- */
 
 /*

@@ -21,6 +21,7 @@ enum od_code desk_ship_units(struct shop *sh, const char *number,
 	size_t i;
 
 	u->shipped = u->total = 0;
+	u->customer[0] = '\0';
 	u->status = 0;
 	if (rc != OD_OK)
 		return rc;
@@ -29,6 +30,7 @@ enum od_code desk_ship_units(struct shop *sh, const char *number,
 		u->total += o->items[i].qty;
 	}
 	u->status = (int)o->status;
+	snprintf(u->customer, sizeof u->customer, "%s", o->customer_name);
 	record_order_free(o);
 	return OD_OK;
 }
@@ -112,6 +114,21 @@ enum od_code desk_order_units(struct desk *d, const char *number,
 	if (rc != OD_OK)
 		return rc;
 	rc = desk_ship_units(desk_shop(d), number, u, err);
+	shop_release(desk_shop(d));
+	return rc;
+}
+
+enum od_code desk_tracking_used(struct desk *d, const char *tracking,
+				const char *number, char *other, size_t size,
+				struct od_err *err)
+{
+	enum od_code rc = desk_hold(d, SHOP_READ, err);
+
+	other[0] = '\0';
+	if (rc != OD_OK)
+		return rc;
+	rc = store_tracking_order(desk_shop(d)->store, tracking, number, other,
+				  size, err);
 	shop_release(desk_shop(d));
 	return rc;
 }

@@ -548,6 +548,7 @@ struct desk_units {
 	long long shipped;      /* in the parcels signed so far */
 	long long total;        /* ordered */
 	int status;             /* enum order_status */
+	char customer[96];      /* the customer's name, for the ship dialog */
 };
 
 /* desk_ship_units on the desk (it takes the store for the read). */
@@ -561,6 +562,14 @@ enum od_code desk_order_units(struct desk *d, const char *number,
  */
 enum od_code desk_ship_remaining(struct desk *d, const char *number,
 				 char *out, size_t size, struct od_err *err);
+
+/*
+ * Another order (into number, "" for none) whose parcel was signed with
+ * tracking code tracking: the scanner flow warns before using it twice.
+ */
+enum od_code desk_tracking_used(struct desk *d, const char *tracking,
+				const char *number, char *other, size_t size,
+				struct od_err *err);
 
 /* The audit history has a header of its own; the screens reach it here. */
 #include "app/desk/desk-audit.h"

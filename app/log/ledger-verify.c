@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "lib/progress.h"
+
 /* State of a replay: the fresh store and where the chain stands. */
 struct replay {
 	struct store *fresh;
@@ -48,6 +50,7 @@ static enum od_code replay_entry(void *ctx, const struct log_record *r,
 				r->seq, why);
 	}
 	rp->expect_seq++;
+	progress_step(1);
 	return rc;
 }
 
@@ -75,13 +78,17 @@ enum od_code ledger_verify(struct store *s, struct ledger_report *rep,
 	struct replay rp = { NULL, 1 };
 	struct store_filter all = { -1, NULL };
 	uint8_t want[32], got[32];
+	long long head = -1;
 	enum od_code rc;
 
 	memset(rep, 0, sizeof *rep);
 	rc = store_open_memory(&rp.fresh, err);
 	if (rc != OD_OK)
 		return rc;
-	rc = store_begin(rp.fresh, err);
+	rc = store_log_head(s, &head, want, err);
+	if (rc == OD_OK)
+		rc = store_begin(rp.fresh, err);
+	progress_phase("verifying", "entries", head);
 	if (rc == OD_OK)
 		rc = store_log_each(s, NULL, replay_entry, &rp, err);
 	if (rc == OD_OK)

@@ -16,6 +16,7 @@
 #include "app/log/tlog-proof.h"
 #include "app/sync/sync-checkpoint.h"
 #include "lib/buf.h"
+#include "lib/progress.h"
 #include "storage/store-merkle.h"
 #include "storage/vfs-crypt.h"
 
@@ -34,8 +35,11 @@ static enum od_code audit_verify(struct cli *c, struct od_err *err)
 					   err);
 	if (rc == OD_OK)
 		rc = store_integrity_check(sh->store, err);
-	if (rc == OD_OK)
+	if (rc == OD_OK) {
+		progress_begin("nothing was changed");
 		rc = ledger_verify(sh->store, &rep, err);
+		progress_end();
+	}
 	if (rc == OD_OK)
 		fprintf(c->out, "Verified %lld log entries (%lld people, %lld "
 			"orders) and %lu pages: every signature, role, "

@@ -21,6 +21,7 @@
 #include "app/import/import.h"
 #include "app/import/import-update.h"
 #include "app/log/order.h"
+#include "lib/progress.h"
 
 struct import_job {
 	struct shop *sh;
@@ -99,6 +100,7 @@ static enum od_code make_statement(void *ctx, size_t i,
 		rc = file_changed(err);
 	if (rc == OD_OK)
 		rc = make_step(job, job->next++, out, err);
+	progress_step(1);
 	if (rc == OD_OK && i + 1 == job->tally.statements) {
 		rc = next_needed(job, err);
 		if (rc == OD_OK && job->cur != NULL)
@@ -136,6 +138,7 @@ static enum od_code plan_file(struct import_job *job, struct od_err *err)
 		if (rc != OD_OK)
 			return rc;
 		import_tally_add(&job->tally, &p);
+		progress_step(1);
 	}
 	if (rc == OD_OK)
 		rc = import_set_source(job->in, job->source, err);
@@ -194,11 +197,18 @@ static enum od_code import_run(struct cli *c, struct import_job *job,
 		return OD_OK;
 	}
 	rc = cli_unlock(c, SHOP_WRITE, &job->sh, err);
+	/* One transaction: interrupted, nothing is imported. */
+	if (rc == OD_OK)
+		progress_begin("nothing was imported");
+	progress_phase("reading", "orders", (long long)job->orders);
 	if (rc == OD_OK)
 		rc = plan_file(job, err);
+	progress_phase("importing", "statements",
+		       (long long)job->tally.statements);
 	if (rc == OD_OK && job->tally.statements > 0)
 		rc = shop_append_many(job->sh, job->tally.statements,
 				      make_statement, job, &first, err);
+	progress_end();
 	if (rc != OD_OK) {
 		snprintf(why, sizeof why, "%s", err->msg);
 		return od_err_set(err, rc, "%.200s; nothing was imported",

@@ -9,6 +9,7 @@
 #include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
 #include "lib/buf.h"
+#include "lib/progress.h"
 
 /*
  * Adds a storefront to the shop as the signed-in owner: a user.add with
@@ -208,8 +209,13 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	/* Held only per step from here: other commands on this store (and
 	 * the desk's screens) go on while the network is slow. */
 	shop_release(sh);
-	if (rc == OD_OK)
+	/* Each pushed batch is the backend's once it answers. */
+	if (rc == OD_OK) {
+		progress_begin("what was pushed stays pushed; sync again for "
+			       "the rest");
 		rc = sync_run(sh, &rep, err);
+		progress_end();
+	}
 	if (rc == OD_OK)
 		rc = print_report(c, sh, &rep, err);
 	shop_close(sh);

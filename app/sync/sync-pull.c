@@ -9,6 +9,7 @@
 
 #include "app/sync/sync-rebase.h"
 #include "app/sync/sync-verify.h"
+#include "lib/progress.h"
 #include "storage/store-sync.h"
 
 /* Appends one pulled entry straight to the log (no outbox to move), its
@@ -135,6 +136,7 @@ enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 	json_t *ans = NULL, *entries;
 	char path[96];
 	long long pages = 0;
+	int phased = 0;
 	enum od_code rc;
 
 	pl->after = j->seen_seq;
@@ -154,7 +156,10 @@ enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 		    (json_array_size(entries) == 0 || ++pages > 1000000))
 			rc = od_err_set(err, OD_E_INPUT, "the backend's log "
 					"stops short of its head");
+		if (rc == OD_OK && !phased++)
+			progress_phase("pulling", "entries", pl->h.seq - pl->after);
 		if (rc == OD_OK && json_array_size(entries) > 0) {
+			progress_step((long long)json_array_size(entries));
 			rc = sync_job_hold(j, SHOP_WRITE, err);
 			if (rc == OD_OK) {
 				rc = take_page(j, pl, entries, err);

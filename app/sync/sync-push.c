@@ -8,6 +8,7 @@
 
 #include "app/sync/backend-call.h"
 #include "lib/encode.h"
+#include "lib/progress.h"
 #include "storage/store-sync.h"
 
 /* A push batch being gathered from the outbox. */
@@ -58,6 +59,17 @@ static void keep_refusal(struct sync_job *j, const char *id,
 	snprintf(r->reason, sizeof r->reason, "%s", backend_call_text(reason));
 }
 
+/* Progress: entries from the synced head to the local one (held). */
+static void push_phase(struct sync_job *j)
+{
+	uint8_t hash[32];
+	long long head = 0;
+	struct od_err e;
+
+	if (store_log_head(j->sh->store, &head, hash, &e) == OD_OK)
+		progress_phase("pushing", "entries", head - j->seen_seq);
+}
+
 /* Sends one gathered batch and reads its receipts. */
 static enum od_code push_batch(struct push *p, struct pushed *out,
 			       int *exact, struct od_err *err)
@@ -78,6 +90,7 @@ static enum od_code push_batch(struct push *p, struct pushed *out,
 	free(text);
 	if (rc != OD_OK)
 		return rc;
+	progress_step((long long)n);
 	receipts = json_object_get(ans, "receipts");
 	if (!json_is_array(receipts) || json_array_size(receipts) != n)
 		rc = od_err_set(err, OD_E_INPUT, "the backend's receipts do not "
@@ -156,6 +169,8 @@ enum od_code sync_push_outbox(struct sync_job *j, struct pushed *out,
 		rc = sync_job_hold(j, SHOP_READ, err);
 		if (rc != OD_OK)
 			break;
+		if (json_array_size(p.batch) == 0 && p.cursor == j->seen_seq)
+			push_phase(j);
 		rc = store_log_each_after(j->sh->store, p.cursor, gather_cb, &p,
 					  err);
 		sync_job_let_go(j);

@@ -387,5 +387,25 @@ check "and is gone" test ! -e "$T/demo/backend.pid"
 	3< <(echo mei-shopkeeper-demo) > "$T/demo.csv" 2> /dev/null
 check "mei signs in on the demo desk and sees the 300 sample orders" \
 	test "$(grep -c '^10[0-9][0-9]\|^1[1-3][0-9][0-9]' "$T/demo.csv")" = 300
+check "the demo says make run starts it over and make demo reopens it" \
+	grep -q 'make run` starts the demo over; `make demo` reopens it' "$T/demo.out"
+
+# --- make demo: the demo reopened as it was left, its backend on its port -
+"$OD" --store "$T/demo/desk" --user mei --passphrase-fd 3 hold 1002 \
+	--reason other 3< <(echo mei-shopkeeper-demo) > /dev/null 2>&1
+demo_port=$(cat "$T/demo/port")
+DEMO_DIR="$T/demo" OD="$OD" ODD="$ODD" bash "$ROOT/tests/demo.sh" --reopen \
+	< /dev/null > "$T/reopen.out" 2>&1
+RC=$?
+check "make demo reopens the demo" test "$RC" = 0 -a \
+	"$(grep -c 'Reopened the demo shop as it was left' "$T/reopen.out")" = 1
+check "its backend serves on the port the desk knows ($demo_port)" \
+	grep -q "listening on 127.0.0.1:$demo_port" "$T/demo/backend.log"
+check "what was done since is still there (1002 held)" \
+	grep -qE '^ *1002 .*held' "$T/reopen.out"
+DEMO_DIR="$T/demo" OD="$OD" ODD="$ODD" bash "$ROOT/tests/demo.sh" \
+	< /dev/null > "$T/again.out" 2>&1
+check "make run again says it starts the demo over" \
+	grep -q '^Starting the demo shop over' "$T/again.out"
 
 finish

@@ -72,6 +72,8 @@ check "the backup holds no order data in plaintext" test -z "$found"
 "$OD" --store "$T/restored" --user owner --passphrase-fd 3 restore "$T/shop.backup" > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
 RC=$?
 expect_ok "restore into an empty store"
+check "the restore says how to attach it to its backend" \
+	grep -q "desk add NAME.*sync --backend URL --pin PIN" <(tr '\n' ' ' < "$T/out")
 "$OD" --store "$T/restored" --passphrase-fd 3 audit verify > "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
 RC=$?
 expect_ok "the restored shop verifies"
