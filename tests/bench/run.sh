@@ -10,7 +10,7 @@
 #
 # Three parts: build/bench/bench-store measures the store in one process;
 # then the real orderdesk binary founds a shop, imports the same file and
-# lists it, with peak memory taken by `bench-store --peak-rss` (wait4's
+# lists it (cold, against plain SQLite's cold list: run-coldlist.sh), with peak memory taken by `bench-store --peak-rss` (wait4's
 # ru_maxrss); last build/bench/bench-sync pushes and pulls over loopback
 # TLS 1.3 against an in-process backend (about two minutes; it needs
 # 100,000 orders, generated apart when N is smaller); build/bench/bench-desks
@@ -92,9 +92,20 @@ describe
 "$GEN" --money "$SMALL" 42 > "$T/orders-small.json"
 mkdir "$T/inproc"
 "$BENCH" "$T/orders.json" "$T/inproc"
+# Its plain store holds the same orders: the cold list's baseline.
+for f in "" -wal; do
+	if [ -e "$T/inproc/plain-0.db$f" ]; then
+		mv "$T/inproc/plain-0.db$f" "$T/plain.db$f"
+	fi
+done
 rm -rf "$T/inproc"
 declare -A IMPORT_PEAK_KIB
 real_binary "$N" "$T/orders.json" ""
+# A cold one-shot list against plain SQLite's (run-coldlist.sh).
+od "$T/shop-empty" init --owner owner --shop "Empty shop" > /dev/null
+BUILD="$BUILD" ./tests/bench/run-coldlist.sh "$T/shop-$N" "$T/shop-empty" \
+	"$T/plain.db" 5
+rm -rf "$T/shop-empty" "$T/plain.db" "$T/plain.db-wal"
 real_binary "$SMALL" "$T/orders-small.json" " at $SMALL orders"
 # The import streams its file: N orders may take a little more memory than
 # SMALL (the set of order numbers, a few MiB per 100,000), never a tree.
