@@ -6,7 +6,8 @@
 #   make demo         reopen the demo shop as it was left (or start it)
 #   make check        build and run every test (unit, end-to-end)
 #   make check SANITIZE=1   the same under AddressSanitizer and UBSan
-#   make bench        performance figures (ratios against baselines)
+#   make bench        performance figures (ratios against baselines);
+#                     N=1000000 for a million orders (not in CI)
 #   make bench-tsan   the backend under ThreadSanitizer, 20 desks at once
 #   make fuzz         build the libFuzzer targets (clang)
 #   make lint-man     check the manual pages (man/) with mandoc
@@ -150,7 +151,7 @@ unit: $(TESTS)
 	BUILD=$(BUILD) ./tests/run.sh --unit-only $(TESTS)
 
 bench: all $(BENCHES) $(TOOLS)
-	BUILD=$(BUILD) ./tests/bench/run.sh
+	BUILD=$(BUILD) ./tests/bench/run.sh $(N)
 
 # orderdeskd built with ThreadSanitizer, serving 20 desks syncing at once
 # (bench-desks, built as usual); fails on any report.  Not in check.

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storage/store-cache.h"
 #include "storage/store-internal.h"
 #include "storage/store-search-schema.h"
 #include "storage/vfs-crypt.h"
@@ -279,7 +280,11 @@ static enum od_code store_open_encrypted(const char *path,
 	rc = store_wrap(db, &s, err);
 	if (rc != OD_OK)
 		return rc;
-	rc = create ? store_init_schema(s, err) : store_check_version(s, err);
+	/* First: the opening checks below read through the cache too. */
+	rc = store_cache_apply(s, err);
+	if (rc == OD_OK)
+		rc = create ? store_init_schema(s, err)
+			    : store_check_version(s, err);
 	if (rc == OD_OK && !create)
 		rc = store_upgrade(s, err);
 	if (rc == OD_OK)

@@ -83,13 +83,8 @@ static enum od_code read_some(struct import_input *in, struct od_err *err)
 		in->eof = 1;
 		return OD_OK;
 	}
-	/* A file that grows while it is read is still held to the cap. */
-	in->total += (size_t)n;
-	if (in->total > (size_t)IMPORT_MAX_BYTES)
-		return od_err_set(err, OD_E_INPUT,
-				  "the import file is larger than %ld MiB; "
-				  "split it into smaller files",
-				  IMPORT_MAX_BYTES >> 20);
+	/* No cap on the bytes: the window stays bounded, and the orders and
+	 * rows are capped (import.h). */
 	if (memchr(in->buf + in->len, '\0', (size_t)n) != NULL)
 		in->saw_nul = 1;
 	in->len += (size_t)n;
@@ -144,7 +139,6 @@ enum od_code import_input_rewind(struct import_input *in, struct od_err *err)
 	in->pos = in->len = 0;
 	in->eof = 0;
 	in->saw_nul = 0;
-	in->total = 0;
 	return OD_OK;
 }
 

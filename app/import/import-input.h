@@ -28,7 +28,6 @@ struct import_input {
 	int fd;             /* -1 for memory */
 	char *buf;
 	size_t alloc;
-	size_t total;       /* bytes read since the start, capped */
 };
 
 /* Reads from len bytes at data, which must outlive the input. */
@@ -43,8 +42,8 @@ void import_input_fd(struct import_input *in, int fd);
 /*
  * Makes at least want unread bytes available (want at most
  * IMPORT_INPUT_WANT_MAX), fewer only when the input ends first (then eof
- * is set).  Fails with OD_E_IO, OD_E_NOMEM, or OD_E_INPUT once the file
- * passes IMPORT_MAX_BYTES.
+ * is set).  Fails with OD_E_IO or OD_E_NOMEM; the file's length has no
+ * cap (the window's has).
  */
 enum od_code import_input_fill(struct import_input *in, size_t want,
 			       struct od_err *err);

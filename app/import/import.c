@@ -458,15 +458,29 @@ static enum od_code reader_new(int fd, char *owned, size_t len,
 	return OD_OK;
 }
 
+/* The cap on bytes held whole: IMPORT_MAX_BYTES unless a test lowers it. */
+static size_t whole_cap = IMPORT_MAX_BYTES;
+
+void import_set_whole_cap(size_t bytes)
+{
+	whole_cap = bytes > 0 ? bytes : (size_t)IMPORT_MAX_BYTES;
+}
+
+/* The message for bytes past whole_cap. */
+static enum od_code too_large(struct od_err *err)
+{
+	return od_err_set(err, OD_E_INPUT, "the import is larger than %zu "
+			  "MiB, the most read whole (from a pipe or a "
+			  "request); save it to a file and import the file",
+			  whole_cap >> 20);
+}
+
 enum od_code import_open_mem(const char *data, size_t len,
 			     struct import_reader **out, struct od_err *err)
 {
 	*out = NULL;
-	if (len > (size_t)IMPORT_MAX_BYTES)
-		return od_err_set(err, OD_E_INPUT,
-				  "the import file is larger than %ld MiB; "
-				  "split it into smaller files",
-				  IMPORT_MAX_BYTES >> 20);
+	if (len > whole_cap)
+		return too_large(err);
 	return reader_new(-1, NULL, len, data, out, err);
 }
 
@@ -479,7 +493,7 @@ static enum od_code slurp(int fd, char **data, size_t *len,
 	enum od_code rc = OD_OK;
 	ssize_t n;
 
-	buf_init(&b, (size_t)IMPORT_MAX_BYTES);
+	buf_init(&b, whole_cap);
 	for (;;) {
 		n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
@@ -494,10 +508,7 @@ static enum od_code slurp(int fd, char **data, size_t *len,
 			break;
 		rc = buf_add(&b, chunk, (size_t)n, err);
 		if (rc == OD_E_INPUT)
-			rc = od_err_set(err, OD_E_INPUT,
-					"the import file is larger than %ld "
-					"MiB; split it into smaller files",
-					IMPORT_MAX_BYTES >> 20);
+			rc = too_large(err);
 		if (rc != OD_OK)
 			break;
 	}
@@ -537,13 +548,7 @@ enum od_code import_open_file(const char *path, struct import_reader **out,
 				"the import file is a directory");
 		goto fail;
 	}
-	if (S_ISREG(sb.st_mode) && sb.st_size > IMPORT_MAX_BYTES) {
-		rc = od_err_set(err, OD_E_INPUT,
-				"the import file is larger than %ld MiB; "
-				"split it into smaller files",
-				IMPORT_MAX_BYTES >> 20);
-		goto fail;
-	}
+	/* Streamed, never held: no cap on its length. */
 	if (S_ISREG(sb.st_mode))
 		return reader_new(fd, NULL, 0, NULL, out, err);
 	/* A pipe cannot be read twice: it is held whole, as text only. */

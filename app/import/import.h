@@ -17,6 +17,7 @@
 #include "app/log/order.h"
 #include "lib/err.h"
 
+/* Only what is held whole: a pipe's bytes, import_open_mem's. */
 #define IMPORT_MAX_BYTES  (256L * 1024 * 1024)
 #define IMPORT_MAX_ORDERS 1000000
 #define IMPORT_MAX_ROWS   5000000    /* CSV item rows */
@@ -61,14 +62,21 @@ const char *import_source_name(enum import_source s);
 struct import_reader;
 
 /*
- * Opens the file at path (at most IMPORT_MAX_BYTES) for reading.  A missing
- * file gives OD_E_NOTFOUND, a read failure OD_E_IO, and a file that is
- * empty or too large OD_E_INPUT.  A regular file is read in a bounded
- * window; anything else (a pipe) is read whole first, since it cannot be
- * read twice.  *out is the caller's (import_close).
+ * Opens the file at path for reading.  A missing file gives OD_E_NOTFOUND,
+ * a read failure OD_E_IO, and a file that is empty OD_E_INPUT.  A regular
+ * file is read in a bounded window, whatever its length; anything else (a
+ * pipe) is read whole first, since it cannot be read twice, and refused
+ * past the whole-file cap (IMPORT_MAX_BYTES).  *out is the caller's
+ * (import_close).
  */
 enum od_code import_open_file(const char *path, struct import_reader **out,
 			      struct od_err *err);
+
+/*
+ * For tests: lowers the cap on bytes held whole (IMPORT_MAX_BYTES; 0 puts
+ * it back), so that a test file can pass it without being 256 MiB.
+ */
+void import_set_whole_cap(size_t bytes);
 
 /*
  * Opens len bytes at data, which must outlive the reader, as an import
@@ -130,7 +138,7 @@ enum od_code import_parse(const char *data, size_t len,
 			  struct order_list **out, struct od_err *err);
 
 /*
- * Reads the file at path (at most IMPORT_MAX_BYTES) and parses it whole, as
+ * Reads the file at path (as import_open_file) and parses it whole, as
  * import_parse does.  A missing file gives OD_E_NOTFOUND, a read failure
  * OD_E_IO.
  */

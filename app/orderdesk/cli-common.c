@@ -12,6 +12,7 @@
 
 #include "app/shop/passphrase.h"
 #include "lib/secret.h"
+#include "storage/store-cache.h"
 
 enum od_code cli_usage(const struct cli_command *cmd, struct od_err *err)
 {
@@ -64,6 +65,9 @@ enum od_code cli_unlock(struct cli *c, enum shop_access access,
 					  " are with --user NAME", su.count);
 		user = su.name;
 	}
+	/* A one-shot command reads each page once: a small cache, not the
+	 * desk's 64 MiB (storage/store-cache.h). */
+	store_set_cache_kib(STORE_CACHE_SMALL_KIB);
 	snprintf(prompt, sizeof prompt, "Passphrase for %s: ", user);
 	cli_pin_setup(c);
 	rc = passphrase_read(c->pass_fd, prompt, &pass, &len, err);

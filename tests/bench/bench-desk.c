@@ -153,8 +153,10 @@ static double press(struct ui *u, const char *name, const int *keys,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		struct ui_frame *top = &u->stack[u->depth - 1];
+
 		t0 = now_ms();
-		u->stack[u->depth - 1]->key(u, keys[i]);
+		top->view->key(u, top->st, keys[i]);
 		ui_draw(u);
 		dt = now_ms() - t0;
 		sum += dt;
@@ -350,7 +352,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-desk: cannot start curses\n");
 		return 1;
 	}
-	ui_push(&u, &view_orders);
+	if (view_orders_open(&u) != 0) {
+		screen_fini();
+		fprintf(stderr, "bench-desk: out of memory\n");
+		return 1;
+	}
 	t0 = now_ms();
 	if (desk_unlock(u.desk, argv[2], pass, (size_t)len, &err) != OD_OK) {
 		screen_fini();

@@ -3,7 +3,7 @@
  * import_check, import_next): files much larger than the read window, the
  * check pass and the second pass agreeing, repeated numbers far apart, the
  * error that wins when a file has several (as when it was read whole), a
- * pipe, and the number set underneath.
+ * pipe, a file past the cap on whole reads, and the number set underneath.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,6 +257,48 @@ static void test_pipe(void **state)
 	close(fds[0]);
 }
 
+/*
+ * A file longer than the cap on whole reads (lowered to 64 KiB here, as
+ * 256 MiB would be too slow for a test) imports: it is streamed, never
+ * held.  The same bytes held whole are refused, so the lowered cap bites.
+ */
+static void test_file_past_whole_cap(void **state)
+{
+	struct import_reader *r = NULL;
+	struct order *o = NULL;
+	struct od_err err;
+	const char *path = write_file(JSON_FILE, 2000, NULL);
+	size_t n = 0, len;
+	enum od_code rc;
+	char *data;
+	FILE *f;
+
+	(void)state;
+	import_set_whole_cap(64 * 1024);
+	od_err_clear(&err);
+	assert_int_equal(import_open_file(path, &r, &err), OD_OK);
+	while ((rc = import_next(r, &o, &err)) == OD_OK && o != NULL) {
+		n++;
+		order_free(o);
+	}
+	assert_int_equal(rc, OD_OK);
+	assert_int_equal(n, 2000);
+	import_close(r);
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	data = malloc(4 << 20);
+	assert_non_null(data);
+	len = fread(data, 1, 4 << 20, f);
+	fclose(f);
+	assert_true(len > 4 * 64 * 1024);
+	assert_int_equal(import_open_mem(data, len, &r, &err), OD_E_INPUT);
+	assert_non_null(strstr(err.msg, "larger than"));
+	free(data);
+	unlink(path);
+	import_set_whole_cap(0);
+}
+
 /* The number set: finds what was added, grows, and keeps to its cap. */
 static void test_name_set(void **state)
 {
@@ -294,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_error_precedence),
 		cmocka_unit_test(test_error_sticks),
 		cmocka_unit_test(test_pipe),
+		cmocka_unit_test(test_file_past_whole_cap),
 		cmocka_unit_test(test_name_set),
 	};
 

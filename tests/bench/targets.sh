@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# targets.sh - issue 11's table from a `make bench` log: each target beside
+# the figure the run printed for it (its ratio to the baseline measured in
+# the same run where it has one), or "not measured" where no part of the
+# bench gives that figure yet.  Read by a person; nothing is checked.
+#
+#   tests/bench/targets.sh LOG N_ORDERS
+set -euo pipefail
+LOG=$1 N=$2
+
+# row LABEL TARGET PATTERN: the first line of LOG matching PATTERN, after
+# its name, beside TARGET.
+row() {
+	local got
+	got=$(grep -m1 -E -- "$3" "$LOG" | sed 's/^[^:]*: //') || true
+	printf '  %-44s %-28s %s\n' "$1" "$2" "${got:-not measured}"
+}
+
+echo
+echo "issue 11 targets at $N orders (figure as printed above):"
+row "desk first screen, KDF excluded" "< 50 ms at 1M" \
+	"^desk first full screen after unlock"
+row "desk incremental search step" "< 8 ms at 1M" \
+	"^desk redraw after one step of incremental search \\(mean"
+row "desk tab change" "< 8 ms at 1M" "^desk redraw after .*tab.*mean"
+row "desk peak memory" "< 96 MiB at 1M, KDF incl." "^desk peak memory"
+row "orderdesk list cold vs plain SQLite" "<= 1.2x" \
+	"^orderdesk list cold ratio"
+row "pull vs bare verification, every core" ">= 0.8" "^pull ratio"
+row "push vs bare verification, every core" ">= 0.8" "^push ratio"
+row "import vs the floor" ">= 0.8" "^import ratio vs the floor"
+row "import peak memory, N vs 1000 orders" "flat; a 1M file imports" \
+	"^orderdesk import peak memory, "
+row "20 desks up to date, sync_run p99" "< 50 ms" \
+	"^20 desks up to date, syncing at once"
+row "20 busy desks, sync_run p99" "< 1 s" "^20 busy desks \\(sign"
