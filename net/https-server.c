@@ -47,6 +47,30 @@
  * libmicrohttpd only *requests* a client certificate when given a trust
  * list; this makes it required on each session before its handshake.
  */
+/*
+ * libmicrohttpd's line for a failed handshake names no client; it is held
+ * here until that connection's close notice (on the same thread), which
+ * knows the address, and said then as "refused a handshake from ADDR: ...".
+ */
+static _Thread_local char held_handshake[256];
+
+/* Says the held handshake line, from addr if known. */
+static void say_handshake(struct https_server *s, const char *addr)
+{
+	char line[400];
+
+	if (held_handshake[0] == '\0')
+		return;
+	if (addr != NULL && addr[0] != '\0')
+		snprintf(line, sizeof line, "refused a handshake from %s: %s",
+			 addr, held_handshake);
+	else
+		snprintf(line, sizeof line, "%s", held_handshake);
+	held_handshake[0] = '\0';
+	if (s->cfg.log != NULL)
+		s->cfg.log(s->cfg.ctx, line);
+}
+
 static void on_connection(void *cls, struct MHD_Connection *conn,
 			  void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
@@ -55,6 +79,10 @@ static void on_connection(void *cls, struct MHD_Connection *conn,
 	const union MHD_ConnectionInfo *ci;
 
 	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		char addr[64];
+
+		https_conn_addr(conn, addr, sizeof addr);
+		say_handshake(s, addr);
 		https_watch_end(s, socket_context);
 		return;
 	}
@@ -117,6 +145,11 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	nl = strchr(line, '\n');
 	if (nl != NULL)
 		*nl = '\0';
+	say_handshake(s, NULL);   /* one never closed: said without address */
+	if (strstr(line, "handshake") != NULL) {
+		snprintf(held_handshake, sizeof held_handshake, "%s", line);
+		return;
+	}
 	s->cfg.log(s->cfg.ctx, line);
 }
 

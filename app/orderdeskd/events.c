@@ -285,6 +285,21 @@ static void from_cert_line(const char *rest)
 	event_say(EVENT_CERT_REFUSED, addr, name, detail);
 }
 
+/* "refused a handshake from ADDR: libmicrohttpd's words": one event,
+ * unless the certificate's refusal just said it (https-server.c). */
+static void from_handshake_line(const char *rest, int said)
+{
+	char addr[ADDR_MAX];
+	const char *colon = strstr(rest, ": ");
+	size_t n = colon != NULL ? (size_t)(colon - rest) : 0;
+
+	if (said || n == 0 || n >= sizeof addr)
+		return;
+	memcpy(addr, rest, n);
+	addr[n] = '\0';
+	event_say(EVENT_HANDSHAKE, addr, "", colon + 2);
+}
+
 /* "refused a request: STATUS MESSAGE (from ADDR)" */
 static void from_request_line(const char *rest)
 {
@@ -334,11 +349,14 @@ void event_from_log(const char *line)
 {
 	static const char cert[] = "refused a certificate from ";
 	static const char req[] = "refused a request: ";
+	static const char hs[] = "refused a handshake from ";
 	int said = cert_said;
 
 	cert_said = 0;
 	if (strncmp(line, cert, sizeof cert - 1) == 0)
 		from_cert_line(line + sizeof cert - 1);
+	else if (strncmp(line, hs, sizeof hs - 1) == 0)
+		from_handshake_line(line + sizeof hs - 1, said);
 	else if (strncmp(line, req, sizeof req - 1) == 0)
 		from_request_line(line + sizeof req - 1);
 	else if (strncmp(line, "closed a connection: its request took",

@@ -108,6 +108,7 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --tls-max 1.2 \
 events --kind handshake-refused
 check "a TLS 1.2 handshake is refused and kept ($CODE)" \
 	bash -c "[ '$CODE' = 000 ] && grep -q handshake-refused '$T/ev'"
+check "with the address it came from" kept handshake-refused 127.0.0.1
 
 # --- joins: a wrong code, a burned one, then too many from one address ------
 certtool --generate-privkey --key-type ecdsa --outfile "$T/csr.key" 2> /dev/null
