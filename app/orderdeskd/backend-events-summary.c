@@ -17,6 +17,7 @@
  * names stay out too: the summary is kinds and addresses.
  */
 #include "app/orderdeskd/backend-internal.h"
+#include "app/orderdeskd/backend-owner.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,25 +32,6 @@
 #define EVENTS_SUMMARY_ROWS 100
 #define WINDOW_MAX (31LL * 86400)
 
-/* The value of "NAME: " on the line at *p, moving past it; NULL if not. */
-static const char *field(const char **p, const char *name, char *val,
-			 size_t size)
-{
-	size_t n = strlen(name), len;
-	const char *nl;
-
-	if (strncmp(*p, name, n) != 0 || (*p)[n] != ':' || (*p)[n + 1] != ' ')
-		return NULL;
-	nl = strchr(*p + n + 2, '\n');
-	if (nl == NULL || (len = (size_t)(nl - (*p + n + 2))) == 0 ||
-	    len >= size)
-		return NULL;
-	memcpy(val, *p + n + 2, len);
-	val[len] = '\0';
-	*p = nl + 1;
-	return val;
-}
-
 /* A whole number in [lo, hi] from s, or -1. */
 static long long number(const char *s, long long lo, long long hi)
 {
@@ -57,42 +39,6 @@ static long long number(const char *s, long long lo, long long hi)
 	long long v = strtoll(s, &end, 10);
 
 	return *end != '\0' || end == s || v < lo || v > hi ? -1 : v;
-}
-
-/* The signer of text, if an active owner; 0 or the HTTP status. */
-static unsigned check_owner(struct backend *b, const char *actor,
-			    const char *fp, const char *text,
-			    const char *sig_b64, struct od_err *err)
-{
-	uint8_t sig[SIGKEY_SIG_LEN];
-	struct sigkey_pub *pub = NULL;
-	struct user_record u;
-	size_t got = 0;
-	enum od_code rc;
-
-	if (b64_decode("the request's signature", sig_b64, strlen(sig_b64),
-		       sig, sizeof sig, &got, err) != OD_OK || got != sizeof sig) {
-		od_err_set(err, OD_E_INPUT, "the request's signature is not "
-			   "base64 of %d bytes", SIGKEY_SIG_LEN);
-		return 400;
-	}
-	rc = store_user_get(backend_store(b), actor, &u, err);
-	if (rc != OD_OK || !u.active || strcmp(u.role, "owner") != 0 ||
-	    strcmp(u.fingerprint, fp) != 0) {
-		od_err_set(err, OD_E_DENIED, "only the shop's owner may read "
-			   "the backend's security events");
-		return 403;
-	}
-	rc = sigkey_pub_new(u.pubkey, &pub, err);
-	if (rc == OD_OK)
-		rc = sigkey_pub_verify(pub, text, strlen(text), sig, err);
-	sigkey_pub_free(pub);
-	if (rc != OD_OK) {
-		od_err_set(err, OD_E_DENIED, "the request is not signed by the "
-			   "owner's key");
-		return 403;
-	}
-	return 0;
 }
 
 /* Checks the signed request; 0 (and *window) or the HTTP status. */
@@ -103,28 +49,20 @@ static unsigned check_request(struct backend *b, const char *text,
 	char actor[40], fp[80], when[24], win[24];
 	const char *p = text;
 	long long t, now = (long long)time(NULL);
-	unsigned status;
 
 	if (strncmp(p, WIRE_EVENTS_MAGIC "\n", sizeof WIRE_EVENTS_MAGIC) != 0)
 		goto bad;
 	p += sizeof WIRE_EVENTS_MAGIC;
-	if (!field(&p, "actor", actor, sizeof actor) ||
-	    !field(&p, "key", fp, sizeof fp) ||
-	    !field(&p, "time", when, sizeof when) ||
-	    !field(&p, "window", win, sizeof win) || *p != '\0' ||
+	if (!backend_line_value(&p, "actor", actor, sizeof actor) ||
+	    !backend_line_value(&p, "key", fp, sizeof fp) ||
+	    !backend_line_value(&p, "time", when, sizeof when) ||
+	    !backend_line_value(&p, "window", win, sizeof win) || *p != '\0' ||
 	    (t = number(when, 0, now + 86400)) < 0 ||
 	    (*window = number(win, 1, WINDOW_MAX)) < 0)
 		goto bad;
-	status = check_owner(b, actor, fp, text, sig_b64, err);
-	if (status != 0)
-		return status;
-	if (t < now - JOIN_INVITE_SKEW || t > now + JOIN_INVITE_SKEW) {
-		od_err_set(err, OD_E_DENIED, "the request's time is more than "
-			   "%d minutes from the backend's clock; check the "
-			   "desk's clock", JOIN_INVITE_SKEW / 60);
-		return 403;
-	}
-	return 0;
+	return backend_owner_signed(b, actor, fp, t, text, sig_b64,
+				    "read the backend's security events",
+				    "the request", err);
 bad:
 	od_err_set(err, OD_E_INPUT, "an events request is not in the expected "
 		   "form (a window of 1 s to 31 days)");

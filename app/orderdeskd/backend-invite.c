@@ -1,5 +1,6 @@
 /* backend-invite.c - POST /v1/invite: a join code for an owner, signed for. */
 #include "app/orderdeskd/backend-internal.h"
+#include "app/orderdeskd/backend-owner.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -13,77 +14,29 @@
 
 #define META_NONCE   "invite."     /* + an invite's nonce: seen */
 
-/* The value of "NAME: " on the line at *p, moving past it; NULL if not. */
-static const char *line_value(const char **p, const char *name, char *val,
-			      size_t size)
-{
-	size_t n = strlen(name), len;
-	const char *nl;
-
-	if (strncmp(*p, name, n) != 0 || (*p)[n] != ':' || (*p)[n + 1] != ' ')
-		return NULL;
-	nl = strchr(*p + n + 2, '\n');
-	if (nl == NULL || (len = (size_t)(nl - (*p + n + 2))) == 0 ||
-	    len >= size)
-		return NULL;
-	memcpy(val, *p + n + 2, len);
-	val[len] = '\0';
-	*p = nl + 1;
-	return val;
-}
-
 /* Checks an owner's signed invite request; 0 or the HTTP status. */
 static unsigned check_invite(struct backend *b, const char *text,
 			     const char *sig_b64, char nonce[33],
 			     struct od_err *err)
 {
 	char actor[40], fp[80], when[24], *end;
-	uint8_t sig[SIGKEY_SIG_LEN];
-	struct sigkey_pub *pub = NULL;
-	struct user_record u;
 	const char *p = text;
-	long long t, now = (long long)time(NULL);
-	size_t got = 0;
-	enum od_code rc;
+	long long t;
 
 	if (strncmp(p, WIRE_INVITE_MAGIC "\n", sizeof WIRE_INVITE_MAGIC) != 0)
 		goto bad;
 	p += sizeof WIRE_INVITE_MAGIC;
-	if (!line_value(&p, "actor", actor, sizeof actor) ||
-	    !line_value(&p, "key", fp, sizeof fp) ||
-	    !line_value(&p, "time", when, sizeof when) ||
-	    !line_value(&p, "nonce", nonce, 33) || *p != '\0' ||
+	if (!backend_line_value(&p, "actor", actor, sizeof actor) ||
+	    !backend_line_value(&p, "key", fp, sizeof fp) ||
+	    !backend_line_value(&p, "time", when, sizeof when) ||
+	    !backend_line_value(&p, "nonce", nonce, 33) || *p != '\0' ||
 	    strlen(nonce) != 32 || strspn(nonce, "0123456789abcdef") != 32)
 		goto bad;
 	t = strtoll(when, &end, 10);
 	if (*end != '\0')
 		goto bad;
-	if (b64_decode("the invite's signature", sig_b64, strlen(sig_b64), sig,
-		       sizeof sig, &got, err) != OD_OK || got != sizeof sig)
-		goto bad;
-	rc = store_user_get(backend_store(b), actor, &u, err);
-	if (rc != OD_OK || !u.active || strcmp(u.role, "owner") != 0 ||
-	    strcmp(u.fingerprint, fp) != 0) {
-		od_err_set(err, OD_E_DENIED, "only the shop's owner may invite "
-			   "a desk");
-		return 403;
-	}
-	rc = sigkey_pub_new(u.pubkey, &pub, err);
-	if (rc == OD_OK)
-		rc = sigkey_pub_verify(pub, text, strlen(text), sig, err);
-	sigkey_pub_free(pub);
-	if (rc != OD_OK) {
-		od_err_set(err, OD_E_DENIED, "the invite request is not signed "
-			   "by the owner's key");
-		return 403;
-	}
-	if (t < now - JOIN_INVITE_SKEW || t > now + JOIN_INVITE_SKEW) {
-		od_err_set(err, OD_E_DENIED, "the invite request's time is "
-			   "more than %d minutes from the backend's clock; "
-			   "check the desk's clock", JOIN_INVITE_SKEW / 60);
-		return 403;
-	}
-	return 0;
+	return backend_owner_signed(b, actor, fp, t, text, sig_b64,
+				    "invite a desk", "the invite request", err);
 bad:
 	od_err_set(err, OD_E_INPUT, "an invite request is not in the expected "
 		   "form");

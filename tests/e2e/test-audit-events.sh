@@ -64,9 +64,9 @@ expect_ok "the owner's desk attaches and syncs"
 od_as owner "$OWNER_PASS" audit events
 expect_ok "orderdesk audit events prints the kept summary"
 cp "$T/out" "$T/first"
-# The server learns no address for a handshake it refuses: "-".
-check "it counts the 4 refused handshakes" \
-	grep -Eq '^ +4  handshake-refused +- ' "$T/first"
+# A refused handshake is kept with the address it came from.
+check "it counts the 4 refused handshakes from 127.0.0.1" \
+	grep -Eq '^ +4  handshake-refused +127\.0\.0\.1 ' "$T/first"
 check "and the 3 refused requests from 127.0.0.1" \
 	grep -Eq '^ +3  request-refused +127\.0\.0\.1 ' "$T/first"
 check "in the last 24h, with when it was fetched" \
@@ -74,7 +74,7 @@ check "in the last 24h, with when it was fetched" \
 	"$T/first"
 "$ODD" --dir "$BK" events --summary > "$T/bsum" 2>&1
 check "the same counts as orderdeskd events --summary" bash -c \
-	"grep -Eq '^ +4  handshake-refused +- ' '$T/bsum' &&
+	"grep -Eq '^ +4  handshake-refused +127\\.0\\.0\\.1 ' '$T/bsum' &&
 	 grep -Eq '^ +3  request-refused +127\\.0\\.0\\.1 ' '$T/bsum'"
 
 # --- a shopkeeper ------------------------------------------------------------

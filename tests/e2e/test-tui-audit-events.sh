@@ -38,7 +38,7 @@ screen "the owner's desk opens" '^ owner \(owner\) │'
 tm send-keys A
 screen "A opens the audit history" 'orderdesk · audit history'
 screen "a banner says what knocked, at a glance, cut to fit" \
-	'backend: 5 refused handshakes, 3 refused requests from 127\.0\.'
+	'backend: 5 refused handshakes from 127\.0\.0\.1, 3 refused reque'
 check "cut with …, the key for details kept whole" \
 	grep -q '… — B for details *$' "$T/pane"
 tm resize-window -x 120 -y 24
@@ -48,7 +48,7 @@ tm resize-window -x 80 -y 24
 tm send-keys B
 screen "B opens the whole summary" 'COUNT +KIND +ADDRESS'
 check "each kind with its count and address" bash -c \
-	"grep -Eq '5 +handshake-refused +-' '$T/pane' &&
+	"grep -Eq '5 +handshake-refused +127\\.0\\.0\\.1' '$T/pane' &&
 	 grep -Eq '3 +request-refused +127\\.0\\.0\\.1' '$T/pane'"
 tm send-keys Escape
 screen "Esc goes back to the history" 'orderdesk · audit history'
