@@ -111,6 +111,11 @@ static const struct field_spec shipment_fields[] = {
 	{ "serial",   0, STMT_MAX_SERIALS, 0, stmt_check_serial },
 };
 
+static const struct field_spec role_define_fields[] = {
+	{ "role", 1, 1, 0, stmt_check_role_define },
+	{ "may",  1, 16, 0, stmt_check_permission },
+};
+
 #define KIND(name, has_order, fields) \
 	{ name, has_order, fields, sizeof fields / sizeof fields[0] }
 
@@ -136,6 +141,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_RETURN_RECEIVE]   = KIND("return.receive", 1,
 				       return_receive_fields),
 	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
+	[STMT_ROLE_DEFINE]      = KIND("role.define", 0, role_define_fields),
 };
 
 /* The header lines (statement-parse.c reads them): named for a clearer

@@ -69,6 +69,8 @@
  *   return.receive    rma, condition (ok|damaged|wrong-item), item
  *                     (1..500, "SKU QTY" or "SKU QTY SERIAL")
  *   return.close      rma, decision (accept|reject), [reason]
+ *   role.define       role (a new name, app/log/role-define.h), may
+ *                     (1..16, a permission name each)
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -113,6 +115,7 @@ enum stmt_kind {
 	STMT_RETURN_OPEN,      /* rma, reason, item... ("SKU QTY") */
 	STMT_RETURN_RECEIVE,   /* rma, condition, item... ("SKU QTY [SERIAL]") */
 	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
+	STMT_ROLE_DEFINE,      /* role, may...: the owner defines a role */
 	STMT_KIND_COUNT
 };
 

@@ -13,6 +13,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_init_entry,
 	&cmd_user_entry,
+	&cmd_role_entry,
 	&cmd_import_entry,
 	&cmd_list_entry,
 	&cmd_show_entry,

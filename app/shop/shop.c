@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
+#include "app/log/role-define.h"
 #include "app/shop/keyslot-token.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
@@ -358,6 +359,7 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 			       struct od_err *err)
 {
 	struct user_record u;
+	struct role_power power;
 	enum od_code rc = store_user_get(sh->store, sh->user, &u, err);
 
 	if (rc == OD_E_NOTFOUND)
@@ -377,7 +379,10 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 		return rc;
 	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
 		return retired_key(sh, err);
-	return role_parse(u.role, &sh->role, err);
+	rc = role_power_load(sh->store, u.role, &power, err);
+	if (rc == OD_OK)
+		sh->role = power.builtin;   /* ROLE_CUSTOM: the fold decides */
+	return rc;
 }
 
 /* Milliseconds on the monotonic clock. */

@@ -190,6 +190,12 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 			   const char *pass, size_t pass_len,
 			   struct od_err *err);
 
+/* shop_user_add for a role named role: a built-in one or one the owner
+ * defined (app/log/role-define.h; the fold refuses one not defined). */
+enum od_code shop_user_add_named(struct shop *sh, const char *name,
+				 const char *role, const char *pass,
+				 size_t pass_len, struct od_err *err);
+
 /*
  * The two halves of shop_user_add, for a caller that shows the statement
  * before it is signed (the desk): prepare makes the new person's key (its
