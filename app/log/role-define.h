@@ -33,6 +33,19 @@ struct role_power {
 	char name[ROLE_DEFINE_NAME_MAX + 1];
 };
 
+/* A permission: a kind, or ROLE_PERM_WRONG_ITEM. */
+#define ROLE_PERM_WRONG_ITEM (-1)
+struct role_perm {
+	const char *name;
+	int kind;
+};
+
+/* The permission called name[0..n), or NULL (role-name.c). */
+const struct role_perm *role_perm_find(const char *name, size_t n);
+
+/* Adds permission q to p (role-name.c). */
+void role_power_add(struct role_power *p, const struct role_perm *q);
+
 /*
  * The power of role name at this point of the log in s: a built-in role, or
  * one a role.define made.  A name neither gives OD_E_NOTFOUND ("no role X;
