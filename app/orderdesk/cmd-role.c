@@ -52,8 +52,9 @@ static enum od_code role_add(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK && (may == NULL || optind + 1 != argc))
 		rc = cli_usage(&cmd_role_entry, err);
 	/* Refused before any passphrase is asked. */
-	if (rc == OD_OK)
-		rc = role_define_check_name("role", argv[optind], err);
+	if (rc == OD_OK &&
+	    role_define_check_name("role", argv[optind], err) != OD_OK)
+		err->code = rc = OD_E_USAGE;   /* what was typed, not the log */
 	if (rc == OD_OK)
 		rc = role_define_check_list(may, err);
 	if (rc == OD_OK)
