@@ -32,6 +32,7 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_RETURN_RECEIVE] = "receive returns",
 	[STMT_RETURN_CLOSE] = "close returns",
 	[STMT_ROLE_DEFINE] = "define roles",
+	[STMT_ORDER_AMEND] = "amend orders",
 };
 
 /* Decodes the pubkey field of st. */
@@ -448,6 +449,8 @@ static enum od_code apply_order_change(struct store *s,
 		return fold_money_apply(s, st, seq, err);
 	if (st->kind == STMT_SHIPMENT_DELIVER)
 		return fold_deliver_apply(s, st, err);
+	if (st->kind == STMT_ORDER_AMEND)
+		return fold_amend_apply(s, st, err);
 	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
 		return fold_return_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);

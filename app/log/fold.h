@@ -67,6 +67,20 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 				struct od_err *err);
 
 /*
+ * order.amend, for fold_apply (fold-amend.c): a new, confirmed or held
+ * order nothing of which has shipped takes a corrected ship-to; each old
+ * value the amendment gives must be the order's now (OD_E_STATE saying
+ * both), each part changed needs its old value, and something must change.
+ */
+enum od_code fold_amend_apply(struct store *s, const struct statement *st,
+			      struct od_err *err);
+
+/* Appends to b what the order.amend st changed, old and new:
+ * ship-city "Berlin" -> "Hamburg"; ... (fold-amend.c). */
+enum od_code fold_amend_describe(const struct statement *st, struct buf *b,
+				 struct od_err *err);
+
+/*
  * For apply_shipment (fold-serial.c): checks st's serial fields against
  * its items (an item of the parcel, at most one a unit, none twice, none
  * an earlier parcel of the order took for the same SKU) and

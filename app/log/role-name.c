@@ -15,6 +15,7 @@ static const struct role_perm perms[] = {
 	{ "hold", STMT_ORDER_HOLD },
 	{ "release", STMT_ORDER_RELEASE },
 	{ "note", STMT_ORDER_NOTE },
+	{ "amend", STMT_ORDER_AMEND },
 	{ "ship", STMT_SHIPMENT_CONFIRM },
 	{ "deliver", STMT_SHIPMENT_DELIVER },
 	{ "pay", STMT_PAYMENT_RECEIVE },
@@ -26,7 +27,7 @@ static const struct role_perm perms[] = {
 };
 #define NPERMS (sizeof perms / sizeof perms[0])
 
-#define PERM_LIST "place, confirm, cancel, hold, release, note, " \
+#define PERM_LIST "place, confirm, cancel, hold, release, note, amend, " \
 	"ship, deliver, pay, refund, return.open, return.receive, " \
 	"return.close or return.accept-wrong-item"
 

@@ -116,6 +116,19 @@ static const struct field_spec role_define_fields[] = {
 	{ "may",  1, 16, 0, stmt_check_permission },
 };
 
+static const struct field_spec amend_fields[] = {
+	{ "was-ship-name",     0, 1, 0, stmt_check_text },
+	{ "ship-name",         0, 1, 0, stmt_check_text },
+	{ "was-ship-line",     0, 4, 0, stmt_check_text },
+	{ "ship-line",         0, 4, 0, stmt_check_text },
+	{ "was-ship-city",     0, 1, 0, stmt_check_text },
+	{ "ship-city",         0, 1, 0, stmt_check_text },
+	{ "was-ship-postcode", 0, 1, 0, stmt_check_text },
+	{ "ship-postcode",     0, 1, 0, stmt_check_text },
+	{ "was-ship-country",  0, 1, 0, stmt_check_country },
+	{ "ship-country",      0, 1, 0, stmt_check_country },
+};
+
 #define KIND(name, has_order, fields) \
 	{ name, has_order, fields, sizeof fields / sizeof fields[0] }
 
@@ -142,6 +155,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 				       return_receive_fields),
 	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
 	[STMT_ROLE_DEFINE]      = KIND("role.define", 0, role_define_fields),
+	[STMT_ORDER_AMEND]      = KIND("order.amend", 1, amend_fields),
 };
 
 /* The header lines (statement-parse.c reads them): named for a clearer

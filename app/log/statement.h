@@ -71,6 +71,13 @@
  *   return.close      rma, decision (accept|reject), [reason]
  *   role.define       role (a new name, app/log/role-define.h), may
  *                     (1..16, a permission name each)
+ *   order.amend       before shipping, a corrected ship-to, each part
+ *                     as its old and its new value: [was-ship-name],
+ *                     [ship-name], was-ship-line (0..4), ship-line
+ *                     (0..4), [was-ship-city], [ship-city],
+ *                     [was-ship-postcode], [ship-postcode],
+ *                     [was-ship-country], [ship-country] (the fold
+ *                     checks each old value is the order's)
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -116,6 +123,7 @@ enum stmt_kind {
 	STMT_RETURN_RECEIVE,   /* rma, condition, item... ("SKU QTY [SERIAL]") */
 	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
 	STMT_ROLE_DEFINE,      /* role, may...: the owner defines a role */
+	STMT_ORDER_AMEND,      /* was-ship-X, ship-X: a corrected ship-to */
 	STMT_KIND_COUNT
 };
 

@@ -22,6 +22,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_note_entry,
 	&cmd_hold_entry,
 	&cmd_release_entry,
+	&cmd_amend_entry,
 	&cmd_ship_entry,
 	&cmd_deliver_entry,
 	&cmd_return_entry,

@@ -44,7 +44,7 @@ extern const struct cli_command cmd_desk_entry, cmd_clock_entry,
 extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 	cmd_deliver_entry, cmd_return_entry;
 extern const struct cli_command cmd_slip_entry, cmd_picklist_entry;
-extern const struct cli_command cmd_role_entry;
+extern const struct cli_command cmd_role_entry, cmd_amend_entry;
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own

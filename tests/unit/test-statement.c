@@ -233,6 +233,10 @@ static const struct kind_case kind_cases[] = {
 	{ STMT_ROLE_DEFINE, NULL, {
 		{ "role", "packer" }, { "may", "ship" },
 		{ "may", "return.accept-wrong-item" } } },
+	{ STMT_ORDER_AMEND, "1042", {
+		{ "was-ship-line", "88 Nanjing Road" },
+		{ "ship-line", "88 Nanjing Road" }, { "ship-line", "Flat 3" },
+		{ "was-ship-city", "Shanghai" }, { "ship-city", "Suzhou" } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -1275,6 +1279,7 @@ static void test_kinds(void **state)
 		{ STMT_RETURN_RECEIVE, "return.receive", 1 },
 		{ STMT_RETURN_CLOSE, "return.close", 1 },
 		{ STMT_ROLE_DEFINE, "role.define", 0 },
+		{ STMT_ORDER_AMEND, "order.amend", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;

@@ -1,0 +1,48 @@
+/* store-amend.c - writing an amended ship-to over a stored order. */
+#include "storage/store.h"
+
+#include <sqlite3.h>
+
+#include "lib/buf.h"
+#include "storage/store-internal.h"
+
+#define AMEND_TEXT_MAX (256 * 1024)
+
+static const char ship_to_sql[] =
+	"UPDATE orders SET ship_name = ?2, ship_lines = ?3, city = ?4,"
+	" postcode = ?5, country = ?6, search = ?7 WHERE number = ?1";
+
+enum od_code store_order_set_ship_to(struct store *s, const struct order *o,
+				     struct od_err *err)
+{
+	struct buf search, lines;
+	sqlite3_stmt *st;
+	enum od_code rc;
+
+	buf_init(&search, AMEND_TEXT_MAX);
+	buf_init(&lines, AMEND_TEXT_MAX);
+	rc = store_order_search_text(o, &search, err);
+	if (rc == OD_OK)
+		rc = store_order_join_lines(o, &lines, err);
+	if (rc != OD_OK)
+		goto out;
+	st = store_stmt(s, ship_to_sql, err);
+	if (st == NULL) {
+		rc = err->code;
+		goto out;
+	}
+	store_bind_text(st, 1, o->number);
+	store_bind_text(st, 2, o->ship_name ? o->ship_name : "");
+	store_bind_text(st, 3, lines.data ? lines.data : "");
+	store_bind_text(st, 4, o->city ? o->city : "");
+	store_bind_text(st, 5, o->postcode ? o->postcode : "");
+	store_bind_text(st, 6, o->country);
+	store_bind_text(st, 7, search.data ? search.data : "");
+	rc = store_step_done(s, st, "amending the order", err);
+	if (rc == OD_OK && sqlite3_changes(s->db) == 0)
+		rc = od_err_set(err, OD_E_NOTFOUND, "no order %s", o->number);
+out:
+	buf_free(&search);
+	buf_free(&lines);
+	return rc;
+}
