@@ -59,6 +59,14 @@ enum od_code fold_money_apply(struct store *s, const struct statement *st,
 			      long long seq, struct od_err *err);
 
 /*
+ * For fold_money_apply (fold-refund-rma.c): a payment.refund naming a
+ * return (rma) needs that return of the order, accepted (OD_E_NOTFOUND,
+ * OD_E_STATE); any other statement passes.
+ */
+enum od_code fold_refund_rma(struct store *s, const struct statement *st,
+			     struct od_err *err);
+
+/*
  * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
  * item shipped) becomes delivered; a tracking code given must be one of
  * the order's parcels.

@@ -80,6 +80,7 @@ static const struct field_spec refund_fields[] = {
 	{ "reason",    1, 1, 0, stmt_check_text },
 	{ "item",      0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
 	{ "reference", 0, 1, STMT_REFERENCE_MAX, stmt_check_text },
+	{ "rma",       0, 1, 0, stmt_check_rma },  /* return close --refund */
 };
 
 static const struct field_spec return_open_fields[] = {

@@ -63,7 +63,8 @@
  *   payment.receive   amount (1..10^15), method (card|bank|cash|cod|
  *                     other), [reference] (text, <= 128 bytes)
  *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
- *                     QTY": what the refund is for), [reference]
+ *                     QTY": what the refund is for), [reference],
+ *                     [rma] (the accepted return it refunds)
  *   shipment.deliver  [tracking] (the parcel whose delivery was seen)
  *   return.open       rma (ORDER-Rn), reason, item (1..500, "SKU QTY")
  *   return.receive    rma, condition (ok|damaged|wrong-item), item

@@ -54,6 +54,16 @@ enum od_code cli_order_amount(struct shop *sh, const char *number,
 			      const char *text, long long *minor,
 			      char currency[4], struct od_err *err);
 
+/*
+ * The refund of `return close RMA --accept --refund AMOUNT` for order
+ * (cli-return-refund.c): *out, the caller's, names rma; money gets the
+ * amount as people read it.
+ */
+enum od_code cli_return_refund(struct shop *sh, const char *order,
+			       const char *rma, const char *amount,
+			       const char *reason, struct statement **out,
+			       char money[48], struct od_err *err);
+
 /* The options of pay and refund, as typed (cli-money.c). */
 enum { CLI_MONEY_METHOD = 1, CLI_MONEY_REASON = 2, CLI_MONEY_ITEMS = 4 };  /* bits */
 
