@@ -68,6 +68,33 @@ expect_fail "a packer now may not note" 4 "pat is packer and may not add notes"
 own audit verify
 expect_ok "audit verify replays pat's earlier note against the role as it was"
 
+# --- returns: a refund with the close, the owner's unless a role is given it -----
+RAY_PASS="ray's own passphrase"
+ray() { od_as ray "$RAY_PASS" "$@"; }
+own role add returns --may return.open,return.receive,return.close
+own user add ray --role returns --new-passphrase-fd 4 4< <(echo "$RAY_PASS")
+ray return open 1001 --item BAG-070:1 --reason torn
+ray return receive 1001-R1 --item BAG-070:1 --condition ok
+expect_ok "a returns clerk opens and receives a return"
+ray return close 1001-R1 --accept --refund 20.24
+expect_fail "without refund the close and its refund are refused together" 4 \
+	"ray is returns and may not refund money; ask the owner"
+own show 1001
+check "neither landed: the return is still received, nothing refunded" bash -c "
+	grep -q '^  1001-R1 (entry [0-9]*) received' '$T/out' &&
+	grep -q '^Payment   paid: 162.84 EUR paid, 0.00 EUR refunded' '$T/out'"
+own role add returns --may return.open,return.receive,return.close,refund
+ray return close 1001-R1 --accept --refund 200.00
+expect_fail "never more than paid and not yet refunded" 4 \
+	"refund of 200.00 EUR refused: 162.84 paid, 0.00 refunded, 162.84 left"
+ray return close 1001-R1 --accept --refund 20.24
+expect_ok "given refunds, the clerk accepts and refunds in one step"
+check "it says both, the refund tied to the return" bash -c "
+	grep -q '^Return 1001-R1 closed, signed by ray' '$T/out' &&
+	grep -q '^Order 1001: 20.24 EUR refunded for return 1001-R1' '$T/out'"
+own return close 1001-R1 --refund 1
+expect_fail "--refund goes with --accept only" 2 "usage"
+
 # --- a role.define's signature, checked by openssl ------------------------------
 own user key owner
 cp "$T/out" "$T/owner.pem"
