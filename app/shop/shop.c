@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
-#include "app/log/role-define.h"
 #include "app/shop/keyslot-token.h"
 #include "app/shop/people-outbox.h"
 #include "app/shop/people-race.h"
@@ -359,7 +358,6 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 			       struct od_err *err)
 {
 	struct user_record u;
-	struct role_power power;
 	enum od_code rc = store_user_get(sh->store, sh->user, &u, err);
 
 	if (rc == OD_E_NOTFOUND)
@@ -379,9 +377,9 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 		return rc;
 	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
 		return retired_key(sh, err);
-	rc = role_power_load(sh->store, u.role, &power, err);
+	rc = role_power_load(sh->store, u.role, &sh->power, err);
 	if (rc == OD_OK)
-		sh->role = power.builtin;   /* ROLE_CUSTOM: the fold decides */
+		sh->role = sh->power.builtin;   /* or ROLE_CUSTOM */
 	return rc;
 }
 

@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "app/log/role.h"
+#include "app/log/role-define.h"
 #include "app/keys/sigkey.h"
 #include "app/log/statement.h"
 #include "lib/err.h"
@@ -40,6 +40,8 @@ struct shop {
 	struct store *store;
 	char user[STMT_NAME_MAX + 1];
 	enum role role;
+	struct role_power power;    /* what role lets them sign, as of
+				       sign-in (a defined role's too) */
 	struct sigkey *key;
 	char fingerprint[SIGKEY_FP_LEN + 1];
 	/* The database file that was unlocked: a key rotation by another
