@@ -46,3 +46,33 @@ out:
 	buf_free(&lines);
 	return rc;
 }
+
+static const char qty_sql[] =
+	"UPDATE items SET qty = ?3 WHERE order_no = ?1 AND sku = ?2";
+static const char total_sql[] =
+	"UPDATE orders SET total = ?2 WHERE number = ?1";
+
+enum od_code store_order_set_qty(struct store *s, const char *number,
+				 const char *sku, long long qty,
+				 long long total, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, qty_sql, err);
+	enum od_code rc;
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, number);
+	store_bind_text(st, 2, sku);
+	sqlite3_bind_int64(st, 3, qty);
+	rc = store_step_done(s, st, "amending the order's items", err);
+	if (rc == OD_OK && sqlite3_changes(s->db) == 0)
+		return od_err_set(err, OD_E_NOTFOUND, "order %s has no item %s",
+				  number, sku);
+	if (rc == OD_OK && (st = store_stmt(s, total_sql, err)) == NULL)
+		rc = err->code;
+	if (rc != OD_OK)
+		return rc;
+	store_bind_text(st, 1, number);
+	sqlite3_bind_int64(st, 2, total);
+	return store_step_done(s, st, "amending the order's total", err);
+}

@@ -128,6 +128,10 @@ static const struct field_spec amend_fields[] = {
 	{ "ship-postcode",     0, 1, 0, stmt_check_text },
 	{ "was-ship-country",  0, 1, 0, stmt_check_country },
 	{ "ship-country",      0, 1, 0, stmt_check_country },
+	{ "was-item",          0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "was-total",         0, 1, 0, stmt_check_total },
+	{ "total",             0, 1, 0, stmt_check_total },
 };
 
 #define KIND(name, has_order, fields) \

@@ -77,8 +77,12 @@
  *                     [ship-name], was-ship-line (0..4), ship-line
  *                     (0..4), [was-ship-city], [ship-city],
  *                     [was-ship-postcode], [ship-postcode],
- *                     [was-ship-country], [ship-country] (the fold
- *                     checks each old value is the order's)
+ *                     [was-ship-country], [ship-country],
+ *                     was-item and item (0..500 each, "SKU QTY", the
+ *                     n-th of each the same SKU's old and new
+ *                     quantity), [was-total], [total] (with items:
+ *                     the order's total before and after); the fold
+ *                     checks each old value is the order's
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without

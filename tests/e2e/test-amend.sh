@@ -35,6 +35,15 @@ check "show prints the new address and the history both values" bash -c "
 	grep -q '^          20095 Hamburg DE\$' '$T/out' &&
 	grep -q 'order.amend      mei (shopkeeper)' '$T/out' &&
 	grep -q 'ship-city \"Berlin\" -> \"Hamburg\"' '$T/out'"
+mei amend 1001 --item BAG-070:2
+expect_ok "a quantity is corrected before shipping"
+check "with the old and new quantity and total" grep -q \
+	'item "BAG-070 4" -> "BAG-070 2"; total "16284" -> "12236"$' "$T/out"
+mei list
+check "list shows the new total" grep -Eq '^1001 .* 122\.36 EUR' "$T/out"
+mei amend 1001 --item NOPE:1
+expect_fail "an item the order does not have is refused" 2 \
+	"order 1001 has no item NOPE"
 mei amend 1001 --ship-to-city Hamburg
 expect_fail "an amendment that changes nothing is refused" 5 \
 	"order 1001's ship-city is already \"Hamburg\""

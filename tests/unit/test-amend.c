@@ -175,6 +175,65 @@ static void test_amend_held(void **state)
 	assert_int_equal(fixture_status(w->s, "3"), ORDER_HELD);
 }
 
+/* Quantities: old and new, the totals before and after, never below what
+ * was paid, not once refunded. */
+static void test_amend_items(void **state)
+{
+	static const char *const a3[] = {
+		"was-item", "A 2", "item", "A 3",
+		"was-total", "250", "total", "350", NULL,
+	};
+	static const char *const bad_total[] = {
+		"was-total", "350", "total", "150", NULL,
+	};
+	static const char *const a1_wrong[] = {
+		"was-item", "A 3", "item", "A 1",
+		"was-total", "350", "total", "999", NULL,
+	};
+	static const char *const a1[] = {
+		"was-item", "A 3", "item", "A 1",
+		"was-total", "350", "total", "150", NULL,
+	};
+	static const char *const stale[] = {
+		"was-item", "A 2", "item", "A 1",
+		"was-total", "250", "total", "150", NULL,
+	};
+	static const char *const other_sku[] = {
+		"was-item", "A 3", "item", "B 1",
+		"was-total", "350", "total", "350", NULL,
+	};
+	struct world *w = *state;
+	struct statement *st;
+	struct order *o = NULL;
+
+	assert_int_equal(amend(w, &w->keeper, "1", a3), OD_OK);
+	assert_int_equal(store_order_get(w->s, "1", &o, &w->err), OD_OK);
+	assert_int_equal(o->items[0].qty, 3);
+	assert_int_equal(o->total, 350);
+	record_order_free(o);
+	assert_int_equal(amend(w, &w->keeper, "1", stale), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 has 3 of A, not 2 as the "
+			    "amendment says; amend what it is now");
+	assert_int_equal(amend(w, &w->keeper, "1", bad_total), OD_E_INPUT);
+	assert_int_equal(amend(w, &w->keeper, "1", a1_wrong), OD_E_INPUT);
+	assert_int_equal(amend(w, &w->keeper, "1", other_sku), OD_E_INPUT);
+	st = fixture_stmt(&w->keeper, STMT_PAYMENT_RECEIVE, "1");
+	fixture_add(st, "amount", "300");
+	fixture_add(st, "method", "card");
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(amend(w, &w->keeper, "1", a1), OD_E_STATE);
+	assert_non_null(strstr(w->err.msg, "the new total"));
+	st = fixture_stmt(&w->owner, STMT_PAYMENT_REFUND, "1");
+	fixture_add(st, "amount", "200");
+	fixture_add(st, "reason", "fewer");
+	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(amend(w, &w->keeper, "1", a1), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 has refunds; its items "
+			    "cannot be amended");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +244,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_amend_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_amend_held, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_amend_items, setup,
 						teardown),
 	};
 
