@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include "lib/buf.h"
 #include "storage/store.h"
 
 #define STORE_STMT_CACHE 64
@@ -107,6 +108,13 @@ void store_head_settle(struct store *s, int committed);
 	"  idx INTEGER NOT NULL," \
 	"  hash BLOB NOT NULL," \
 	"  PRIMARY KEY(level, idx)) WITHOUT ROWID;"
+
+/* An order's searchable text, and its address lines joined by newlines
+ * (store-orders.c; store-amend.c writes them again). */
+enum od_code store_order_search_text(const struct order *o, struct buf *b,
+				     struct od_err *err);
+enum od_code store_order_join_lines(const struct order *o, struct buf *b,
+				    struct od_err *err);
 
 /* Adds entry r's leaf (r->seq - 1) and the subtrees it completes. */
 enum od_code store_merkle_add(struct store *s, const struct log_record *r,

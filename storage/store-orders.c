@@ -60,8 +60,8 @@ static const char search_list_sql[] =
  * Builds the searchable text of an order.  Fields are joined by newlines,
  * which no field may contain, so a search never matches across two fields.
  */
-static enum od_code search_text(const struct order *o, struct buf *b,
-				struct od_err *err)
+enum od_code store_order_search_text(const struct order *o, struct buf *b,
+				     struct od_err *err)
 {
 	const char *parts[5] = { o->number, o->customer_name, o->email,
 				 o->phone, o->city };
@@ -77,7 +77,7 @@ static enum od_code search_text(const struct order *o, struct buf *b,
 }
 
 /* Joins address lines with newlines (which no line may contain). */
-static enum od_code join_lines(const struct order *o, struct buf *b,
+enum od_code store_order_join_lines(const struct order *o, struct buf *b,
 			       struct od_err *err)
 {
 	size_t i;
@@ -126,9 +126,9 @@ enum od_code store_order_insert(struct store *s, const struct order *o,
 	buf_init(&lines, SEARCH_MAX);
 	rc = order_absent(s, o->number, err);
 	if (rc == OD_OK)
-		rc = search_text(o, &search, err);
+		rc = store_order_search_text(o, &search, err);
 	if (rc == OD_OK)
-		rc = join_lines(o, &lines, err);
+		rc = store_order_join_lines(o, &lines, err);
 	if (rc != OD_OK)
 		goto out;
 	st = store_stmt(s, insert_sql, err);

@@ -59,7 +59,8 @@ static const char forget_returns_sql[] =
 static const char forget_all_sql[] =
 	"DELETE FROM returns; DELETE FROM payments; DELETE FROM money;"
 	" DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
-	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;";
+	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;"
+	" DELETE FROM meta WHERE key = 'roles';";  /* app/log/role-define.h */
 static const char conflict_add_sql[] =
 	"INSERT INTO sync_conflict(stmt_id, kind, order_no, actor, at, source,"
 	" reason, truth, statement, signature)"

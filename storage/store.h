@@ -221,6 +221,20 @@ struct order_state {
 enum od_code store_order_state(struct store *s, const char *number,
 			       struct order_state *os, struct od_err *err);
 
+/*
+ * Writes o's ship-to (name, lines, city, postcode, country) over the
+ * stored order o->number's, and its search text: an order.amend
+ * (store-amend.c).  Absent gives OD_E_NOTFOUND.
+ */
+enum od_code store_order_set_ship_to(struct store *s, const struct order *o,
+				     struct od_err *err);
+
+/* Sets the quantity of item sku of order number and the order's total
+ * (an order.amend; store-amend.c).  Absent gives OD_E_NOTFOUND. */
+enum od_code store_order_set_qty(struct store *s, const char *number,
+				 const char *sku, long long qty,
+				 long long total, struct od_err *err);
+
 /* Sets an order's status, the status a release returns to, and the reason. */
 enum od_code store_order_set_state(struct store *s, const char *number,
 				   enum order_status status,

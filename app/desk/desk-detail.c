@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app/keys/sigkey.h"
+#include "app/log/fold.h"
 #include "storage/store.h"
 
 /* Grows an array of detail entries by one; NULL when out of memory. */
@@ -110,7 +111,9 @@ enum od_code desk_event_detail(const struct statement *st, char **out,
 	enum od_code rc = OD_OK;
 
 	buf_init(&b, 4 * STMT_VALUE_MAX);
-	if (reason != NULL)
+	if (st->kind == STMT_ORDER_AMEND)
+		rc = fold_amend_describe(st, &b, err);
+	else if (reason != NULL)
 		rc = buf_adds(&b, reason, err);
 	else if (text != NULL)
 		rc = buf_adds(&b, text, err);

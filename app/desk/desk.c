@@ -225,7 +225,7 @@ enum role desk_role(const struct desk *d)
 
 const char *desk_role_name(const struct desk *d)
 {
-	return d->sh ? role_name(d->sh->role) : "";
+	return d->sh ? d->sh->power.name : "";
 }
 
 const char *desk_status_name(int status)
@@ -238,5 +238,6 @@ const char *desk_status_name(int status)
 
 int desk_may(const struct desk *d, enum stmt_kind kind)
 {
-	return d->sh != NULL && role_allows(d->sh->role, kind);
+	/* A role the owner defined has its permissions from the log. */
+	return d->sh != NULL && role_power_allows(&d->sh->power, kind);
 }

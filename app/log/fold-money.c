@@ -168,7 +168,9 @@ enum od_code fold_money_apply(struct store *s, const struct statement *st,
 		rc = od_err_set(err, OD_E_INPUT, "a payment needs an amount");
 		goto out;
 	}
-	rc = store_order_get(s, st->order, &o, err);
+	rc = fold_refund_rma(s, st, err);
+	if (rc == OD_OK)
+		rc = store_order_get(s, st->order, &o, err);
 	if (rc == OD_OK)
 		rc = r.refund ? check_refund(o, r.amount, err)
 			      : check_receive(o, r.amount, err);

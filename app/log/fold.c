@@ -8,6 +8,7 @@
 #include "app/log/order.h"
 #include "app/log/log-key.h"
 #include "app/log/role.h"
+#include "app/log/role-define.h"
 #include "app/log/witness-policy.h"
 #include "app/keys/sigkey.h"
 #include "lib/encode.h"
@@ -35,6 +36,8 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_RETURN_OPEN] = "open returns",
 	[STMT_RETURN_RECEIVE] = "receive returns",
 	[STMT_RETURN_CLOSE] = "close returns",
+	[STMT_ROLE_DEFINE] = "define roles",
+	[STMT_ORDER_AMEND] = "amend orders",
 };
 
 /* Decodes the pubkey field of st. */
@@ -132,20 +135,21 @@ enum od_code fold_signer_key(struct store *s, const struct statement *st,
 	return rc;
 }
 
-/* The signer's role, after checking they are who the statement says. */
+/* The signer's role as defined now, after checking they are who the
+ * statement says. */
 static enum od_code signer_role(struct store *s, const struct statement *st,
-				enum role *r, struct od_err *err)
+				struct role_power *p, struct od_err *err)
 {
 	struct user_record u;
 	enum od_code rc = load_signer(s, st, &u, err);
 
-	if (rc != OD_OK)
-		return rc;
-	if (role_parse(u.role, r, err) != OD_OK)
+	if (rc == OD_OK)
+		rc = role_power_load(s, u.role, p, err);
+	if (rc == OD_E_NOTFOUND)
 		return od_err_set(err, OD_E_TAMPERED,
 				  "user %s has an unknown role; the store is "
 				  "damaged", st->actor);
-	return OD_OK;
+	return rc;
 }
 
 /* Founds the shop: only as the very first statement. */
@@ -258,13 +262,14 @@ static enum od_code apply_user(struct store *s, const struct statement *st,
 	const char *name = statement_get(st, "user");
 	const char *role = statement_get(st, "role");
 	struct user_record u;
-	enum role r;
+	struct role_power p;
 	enum od_code rc;
 
 	if (name == NULL)
 		return od_err_set(err, OD_E_INPUT, "statement names no user");
-	if (role != NULL && (rc = role_parse(role, &r, err)) != OD_OK)
-		return od_err_set(err, OD_E_INPUT, "unknown role in statement");
+	/* A defined role must be defined by this point of the log. */
+	if (role != NULL && (rc = role_power_load(s, role, &p, err)) != OD_OK)
+		return rc;
 	rc = store_user_get(s, name, &u, err);
 	if (st->kind == STMT_USER_ADD) {
 		if (rc == OD_OK)
@@ -449,6 +454,8 @@ static enum od_code apply_order_change(struct store *s,
 		return fold_money_apply(s, st, seq, err);
 	if (st->kind == STMT_SHIPMENT_DELIVER)
 		return fold_deliver_apply(s, st, err);
+	if (st->kind == STMT_ORDER_AMEND)
+		return fold_amend_apply(s, st, err);
 	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
 		return fold_return_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);
@@ -512,7 +519,7 @@ static enum od_code apply_placed(struct store *s, const struct statement *st,
 enum od_code fold_apply(struct store *s, const struct statement *st,
 			long long seq, struct od_err *err)
 {
-	enum role r;
+	struct role_power r;
 	enum od_code rc;
 
 	if ((unsigned)st->kind >= STMT_KIND_COUNT)
@@ -522,17 +529,17 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 	rc = signer_role(s, st, &r, err);
 	if (rc != OD_OK)
 		return rc;
-	if (!role_allows(r, st->kind))
+	if (!role_power_allows(&r, st->kind))
 		return od_err_set(err, OD_E_DENIED,
 				  "%s is %s and may not %s; ask %s",
-				  st->actor, role_name(r), kind_verbs[st->kind],
+				  st->actor, r.name, kind_verbs[st->kind],
 				  role_allows(ROLE_SHOPKEEPER, st->kind)
 					  ? "a shopkeeper or the owner"
 					  : "the owner");
-	if (r != ROLE_OWNER && (rc = fold_return_owner_only(s, st, err)) !=
+	if (!r.wrong_item && (rc = fold_return_owner_only(s, st, err)) !=
 	    OD_OK)
 		return rc;
-	if (r == ROLE_STOREFRONT &&
+	if (r.builtin == ROLE_STOREFRONT &&
 	    (rc = fold_storefront_own(s, st, err)) != OD_OK)
 		return rc;
 	switch (st->kind) {
@@ -548,6 +555,8 @@ enum od_code fold_apply(struct store *s, const struct statement *st,
 		return policy_fold(s, st, err);
 	case STMT_SHOP_LOG_KEY:
 		return log_key_fold(s, st, err);
+	case STMT_ROLE_DEFINE:
+		return role_define_apply(s, st, err);
 	case STMT_SHOP_CLOCK:   /* the ledger checked its time */
 		return store_meta_set(s, FOLD_META_CLOCK_FLOOR, st->id, err);
 	default:
@@ -563,7 +572,7 @@ enum od_code fold_redo(struct store *s, const struct statement *st,
 	 * they did then. */
 	if (st->kind == STMT_ORDER_PLACED)
 		return apply_placed(s, st, err);
-	if (st->kind < STMT_ORDER_PLACED || st->kind >= STMT_KIND_COUNT)
+	if (!statement_kind_has_order(st->kind))
 		return od_err_set(err, OD_E_INTERNAL, "only order statements "
 				  "are folded again one order at a time");
 	return apply_order_change(s, st, seq, err);

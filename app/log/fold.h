@@ -59,12 +59,34 @@ enum od_code fold_money_apply(struct store *s, const struct statement *st,
 			      long long seq, struct od_err *err);
 
 /*
+ * For fold_money_apply (fold-refund-rma.c): a payment.refund naming a
+ * return (rma) needs that return of the order, accepted (OD_E_NOTFOUND,
+ * OD_E_STATE); any other statement passes.
+ */
+enum od_code fold_refund_rma(struct store *s, const struct statement *st,
+			     struct od_err *err);
+
+/*
  * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
  * item shipped) becomes delivered; a tracking code given must be one of
  * the order's parcels.
  */
 enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 				struct od_err *err);
+
+/*
+ * order.amend, for fold_apply (fold-amend.c): a new, confirmed or held
+ * order nothing of which has shipped takes a corrected ship-to; each old
+ * value the amendment gives must be the order's now (OD_E_STATE saying
+ * both), each part changed needs its old value, and something must change.
+ */
+enum od_code fold_amend_apply(struct store *s, const struct statement *st,
+			      struct od_err *err);
+
+/* Appends to b what the order.amend st changed, old and new:
+ * ship-city "Berlin" -> "Hamburg"; ... (fold-amend.c). */
+enum od_code fold_amend_describe(const struct statement *st, struct buf *b,
+				 struct od_err *err);
 
 /*
  * For apply_shipment (fold-serial.c): checks st's serial fields against

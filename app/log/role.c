@@ -40,6 +40,8 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_RETURN_RECEIVE] = O | K | S,
 	/* Accepting what was marked wrong-item is the owner's (fold-return.c). */
 	[STMT_RETURN_CLOSE] = O | K,
+	[STMT_ROLE_DEFINE] = O,
+	[STMT_ORDER_AMEND] = O | K,
 };
 #undef O
 #undef K
@@ -48,6 +50,8 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 
 const char *role_name(enum role r)
 {
+	if (r == ROLE_CUSTOM)
+		return "custom";
 	return (unsigned)r < ROLE_COUNT ? role_names[r] : "unknown";
 }
 

@@ -18,10 +18,13 @@ enum role {
 	ROLE_STOREFRONT,  /* places orders only: a shop's web storefront,
 			     whose key the backend holds and signs with on
 			     its behalf (app/orderdeskd/backend.h) */
-	ROLE_COUNT
+	ROLE_COUNT,
+	/* Not a built-in role: one the owner defined (role-define.h), whose
+	 * permissions are in the store; role_allows gives it nothing. */
+	ROLE_CUSTOM = ROLE_COUNT
 };
 
-/* "owner", "shopkeeper", "staff", "storefront". */
+/* "owner", "shopkeeper", "staff", "storefront" ("custom"). */
 const char *role_name(enum role r);
 
 /* Parses a role name; anything else gives OD_E_USAGE listing the roles. */

@@ -28,14 +28,14 @@ enum od_code stmt_check_text(const struct field_spec *f, const char *v,
 	return OD_OK;
 }
 
-/* One of the four roles. */
+/* One of the four roles, or the name of one the owner defines. */
 enum od_code stmt_check_role(const struct field_spec *f, const char *v,
 			     size_t n, struct od_err *err)
 {
+	/* Or one the owner defined (the fold checks it was, by then). */
 	if (strcmp(v, "owner") != 0 && strcmp(v, "shopkeeper") != 0 &&
 	    strcmp(v, "staff") != 0 && strcmp(v, "storefront") != 0)
-		return od_err_set(err, OD_E_INPUT, "%s: must be owner, "
-				  "shopkeeper, staff or storefront", f->name);
+		return stmt_check_role_define(f, v, n, err);
 	return OD_OK;
 }
 

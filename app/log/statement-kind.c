@@ -123,6 +123,7 @@ static const struct field_spec refund_fields[] = {
 	{ "reason",    1, 1, 0, stmt_check_text },
 	{ "item",      0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
 	{ "reference", 0, 1, STMT_REFERENCE_MAX, stmt_check_text },
+	{ "rma",       0, 1, 0, stmt_check_rma },  /* return close --refund */
 };
 
 static const struct field_spec return_open_fields[] = {
@@ -156,6 +157,28 @@ static const struct field_spec shipment_fields[] = {
 	{ "serial",   0, STMT_MAX_SERIALS, 0, stmt_check_serial },
 };
 
+static const struct field_spec role_define_fields[] = {
+	{ "role", 1, 1, 0, stmt_check_role_define },
+	{ "may",  1, 16, 0, stmt_check_permission },
+};
+
+static const struct field_spec amend_fields[] = {
+	{ "was-ship-name",     0, 1, 0, stmt_check_text },
+	{ "ship-name",         0, 1, 0, stmt_check_text },
+	{ "was-ship-line",     0, 4, 0, stmt_check_text },
+	{ "ship-line",         0, 4, 0, stmt_check_text },
+	{ "was-ship-city",     0, 1, 0, stmt_check_text },
+	{ "ship-city",         0, 1, 0, stmt_check_text },
+	{ "was-ship-postcode", 0, 1, 0, stmt_check_text },
+	{ "ship-postcode",     0, 1, 0, stmt_check_text },
+	{ "was-ship-country",  0, 1, 0, stmt_check_country },
+	{ "ship-country",      0, 1, 0, stmt_check_country },
+	{ "was-item",          0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "was-total",         0, 1, 0, stmt_check_total },
+	{ "total",             0, 1, 0, stmt_check_total },
+};
+
 #define KIND(name, has_order, fields) \
 	{ name, has_order, fields, sizeof fields / sizeof fields[0] }
 
@@ -183,6 +206,8 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_RETURN_RECEIVE]   = KIND("return.receive", 1,
 				       return_receive_fields),
 	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
+	[STMT_ROLE_DEFINE]      = KIND("role.define", 0, role_define_fields),
+	[STMT_ORDER_AMEND]      = KIND("order.amend", 1, amend_fields),
 };
 
 /* The header lines (statement-parse.c reads them): named for a clearer

@@ -59,6 +59,12 @@ enum od_code stmt_check_text(const struct field_spec *f, const char *v,
 			     size_t n, struct od_err *err);
 enum od_code stmt_check_role(const struct field_spec *f, const char *v,
 			     size_t n, struct od_err *err);
+enum od_code stmt_check_role_define(const struct field_spec *f,
+				    const char *v, size_t n,
+				    struct od_err *err);
+enum od_code stmt_check_permission(const struct field_spec *f,
+				   const char *v, size_t n,
+				   struct od_err *err);
 enum od_code stmt_check_owner_role(const struct field_spec *f,
 				   const char *v, size_t n,
 				   struct od_err *err);

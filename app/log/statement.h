@@ -66,12 +66,26 @@
  *   payment.receive   amount (1..10^15), method (card|bank|cash|cod|
  *                     other), [reference] (text, <= 128 bytes)
  *   payment.refund    amount (1..10^15), reason, item (0..500, "SKU
- *                     QTY": what the refund is for), [reference]
+ *                     QTY": what the refund is for), [reference],
+ *                     [rma] (the accepted return it refunds)
  *   shipment.deliver  [tracking] (the parcel whose delivery was seen)
  *   return.open       rma (ORDER-Rn), reason, item (1..500, "SKU QTY")
  *   return.receive    rma, condition (ok|damaged|wrong-item), item
  *                     (1..500, "SKU QTY" or "SKU QTY SERIAL")
  *   return.close      rma, decision (accept|reject), [reason]
+ *   role.define       role (a new name, app/log/role-define.h), may
+ *                     (1..16, a permission name each)
+ *   order.amend       before shipping, a corrected ship-to, each part
+ *                     as its old and its new value: [was-ship-name],
+ *                     [ship-name], was-ship-line (0..4), ship-line
+ *                     (0..4), [was-ship-city], [ship-city],
+ *                     [was-ship-postcode], [ship-postcode],
+ *                     [was-ship-country], [ship-country],
+ *                     was-item and item (0..500 each, "SKU QTY", the
+ *                     n-th of each the same SKU's old and new
+ *                     quantity), [was-total], [total] (with items:
+ *                     the order's total before and after); the fold
+ *                     checks each old value is the order's
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -118,6 +132,8 @@ enum stmt_kind {
 	STMT_RETURN_OPEN,      /* rma, reason, item... ("SKU QTY") */
 	STMT_RETURN_RECEIVE,   /* rma, condition, item... ("SKU QTY [SERIAL]") */
 	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
+	STMT_ROLE_DEFINE,      /* role, may...: the owner defines a role */
+	STMT_ORDER_AMEND,      /* was-ship-X, ship-X: a corrected ship-to */
 	STMT_KIND_COUNT
 };
 

@@ -13,6 +13,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_init_entry,
 	&cmd_user_entry,
+	&cmd_role_entry,
 	&cmd_import_entry,
 	&cmd_list_entry,
 	&cmd_show_entry,
@@ -21,6 +22,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_note_entry,
 	&cmd_hold_entry,
 	&cmd_release_entry,
+	&cmd_amend_entry,
 	&cmd_ship_entry,
 	&cmd_deliver_entry,
 	&cmd_return_entry,

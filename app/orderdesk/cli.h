@@ -45,6 +45,7 @@ extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 	cmd_deliver_entry, cmd_return_entry;
 extern const struct cli_command cmd_slip_entry, cmd_picklist_entry;
 extern const struct cli_command cmd_evidence_entry;
+extern const struct cli_command cmd_role_entry, cmd_amend_entry;
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own
@@ -53,6 +54,16 @@ extern const struct cli_command cmd_evidence_entry;
 enum od_code cli_order_amount(struct shop *sh, const char *number,
 			      const char *text, long long *minor,
 			      char currency[4], struct od_err *err);
+
+/*
+ * The refund of `return close RMA --accept --refund AMOUNT` for order
+ * (cli-return-refund.c): *out, the caller's, names rma; money gets the
+ * amount as people read it.
+ */
+enum od_code cli_return_refund(struct shop *sh, const char *order,
+			       const char *rma, const char *amount,
+			       const char *reason, struct statement **out,
+			       char money[48], struct od_err *err);
 
 /* The options of pay and refund, as typed (cli-money.c). */
 enum { CLI_MONEY_METHOD = 1, CLI_MONEY_REASON = 2, CLI_MONEY_ITEMS = 4 };  /* bits */

@@ -377,6 +377,9 @@ static void show_history(struct cli *c, const struct desk_detail *dd)
 						 : "\xe2\x9c\x97 NOT CHECKED",
 			e->seq, e->time, e->kind, e->actor,
 			e->role[0] ? " (" : "", e->role, e->role[0] ? ")" : "");
+		/* An amendment's old and new values are its whole point. */
+		if (strcmp(e->kind, "order.amend") == 0 && e->detail)
+			fprintf(c->out, "           %s\n", e->detail);
 	}
 }
 

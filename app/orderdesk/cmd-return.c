@@ -85,7 +85,7 @@ static enum od_code add_items(struct statement *st, char **items, size_t n,
 
 /* The options every subcommand may take. */
 struct return_opts {
-	const char *reason, *condition;
+	const char *reason, *condition, *refund;
 	char **items;
 	size_t nitems;
 	char **files;          /* --evidence, receive only */
@@ -103,6 +103,7 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 		{ "accept", no_argument, NULL, 'a' },
 		{ "reject", no_argument, NULL, 'j' },
 		{ "evidence", required_argument, NULL, 'e' },
+		{ "refund", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -120,6 +121,8 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 			o->reject = 1;
 		else if (opt == 'e')
 			o->files[o->nfiles++] = optarg;
+		else if (opt == 'f')
+			o->refund = optarg;
 		else
 			return cli_usage(&cmd_return_entry, err);
 	}
@@ -180,6 +183,8 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 /* Whether the subcommand has what it needs. */
 static int complete(const char *what, const struct return_opts *o)
 {
+	if (o->refund != NULL && strcmp(what, "close") != 0)
+		return 0;
 	if (strcmp(what, "open") == 0)
 		return o->reason != NULL && o->nitems > 0;
 	if (o->nfiles > 0 && strcmp(what, "receive") != 0)
@@ -188,7 +193,8 @@ static int complete(const char *what, const struct return_opts *o)
 		return o->condition != NULL && o->nitems > 0;
 	if (strcmp(what, "close") == 0)
 		return o->accept + o->reject == 1 &&
-		       (o->accept || o->reason != NULL);
+		       (o->accept || o->reason != NULL) &&
+		       (o->refund == NULL || o->accept);
 	return 0;
 }
 
@@ -213,11 +219,12 @@ static void report(struct cli *c, struct shop *sh, const char *what,
 static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 			       struct od_err *err)
 {
-	struct return_opts o = { NULL, NULL, NULL, 0, NULL, 0, 0, 0 };
-	char rma[ORDER_NUMBER_MAX + 24];
+	struct return_opts o = { NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0 };
+	char rma[ORDER_NUMBER_MAX + 24], order[ORDER_NUMBER_MAX + 1];
+	char money[48];
 	struct shop *sh = NULL;
-	struct statement *st = NULL;
-	long long seq = 0;
+	struct statement *st[2] = { NULL, NULL };
+	long long seq[2] = { 0, 0 };
 	enum od_code rc;
 
 	if (argc < 3)
@@ -236,12 +243,21 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
 	if (rc == OD_OK)
 		rc = make(sh, argv[1], argv[optind + 1], &o, rma, sizeof rma,
-			  &st, err);
+			  &st[0], err);
+	/* A refund with the close: both land or neither. */
+	if (rc == OD_OK && o.refund != NULL &&
+	    (rc = rma_order(rma, order, sizeof order, err)) == OD_OK)
+		rc = cli_return_refund(sh, order, rma, o.refund, o.reason,
+				       &st[1], money, err);
 	if (rc == OD_OK)
-		rc = shop_append(sh, &st, 1, &seq, err);
+		rc = shop_append(sh, st, st[1] ? 2 : 1, seq, err);
 	if (rc == OD_OK)
-		report(c, sh, argv[1], rma, seq);
-	statement_free(st);
+		report(c, sh, argv[1], rma, seq[0]);
+	if (rc == OD_OK && st[1] != NULL)
+		fprintf(c->out, "Order %s: %s refunded for return %s (log "
+			"entry %lld).\n", order, money, rma, seq[1]);
+	statement_free(st[0]);
+	statement_free(st[1]);
 	shop_close(sh);
 	free(o.items);
 	free(o.files);
@@ -252,6 +268,6 @@ const struct cli_command cmd_return_entry = {
 	"return", "open NUMBER --item SKU:QTY ... --reason TEXT | receive RMA "
 	"--item SKU:QTY[:SERIAL] ... --condition ok|damaged|wrong-item "
 	"[--evidence FILE ...] | "
-	"close RMA --accept | --reject --reason TEXT",
+	"close RMA --accept [--refund AMOUNT] | --reject --reason TEXT",
 	"returns: open one, receive what came back, close it", cmd_return,
 };

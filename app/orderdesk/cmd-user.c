@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/keys/sigtoken.h"
+#include "app/log/role-define.h"
 #include "app/shop/keyslot-token.h"
 #include "app/shop/passphrase.h"
 #include "app/shop/shop-token.h"
@@ -20,6 +21,20 @@ static int fd_arg(const char *s)
 	return (*s && !*end && v >= 0 && v < 65536) ? (int)v : -2;
 }
 
+/* Refuses (OD_E_USAGE) what could be neither a built-in role nor one the
+ * owner defines; whether it is defined is the store's to say. */
+static enum od_code role_known(const char *role, struct od_err *err)
+{
+	enum role r;
+
+	if (role_parse(role, &r, err) == OD_OK ||
+	    role_define_check_name("--role", role, err) == OD_OK)
+		return OD_OK;
+	return od_err_set(err, OD_E_USAGE, "unknown role %.32s; use owner, "
+			  "shopkeeper, staff, storefront or one `orderdesk "
+			  "role list` shows", role);
+}
+
 /* user add NAME --role ROLE [--key pkcs11:URI] [--new-passphrase-fd N] */
 static enum od_code user_add(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
@@ -32,9 +47,9 @@ static enum od_code user_add(struct cli *c, int argc, char **argv,
 	};
 	const char *role_arg = NULL, *uri = NULL;
 	struct shop *sh = NULL;
+	struct role_power power;
 	char *pass = NULL;
 	size_t len = 0;
-	enum role role;
 	enum od_code rc;
 	int opt, new_fd = -1;
 
@@ -50,24 +65,27 @@ static enum od_code user_add(struct cli *c, int argc, char **argv,
 	}
 	if (role_arg == NULL || optind + 1 != argc)
 		return cli_usage(&cmd_user_entry, err);
-	rc = role_parse(role_arg, &role, err);
+	rc = role_known(role_arg, err);
 	/* A bad URI is refused before any passphrase is asked. */
 	if (rc == OD_OK && uri != NULL)
 		rc = sigtoken_check_uri(uri, err);
 	if (rc == OD_OK)
 		rc = cli_unlock(c, SHOP_WRITE, &sh, err);
+	if (rc == OD_OK)    /* a defined role must be, before a passphrase */
+		rc = role_power_load(sh->store, role_arg, &power, err);
 	if (rc == OD_OK)
 		rc = passphrase_read_new(new_fd, argv[optind], &pass, &len,
 					 err);
 	if (rc == OD_OK && uri != NULL)
-		rc = shop_user_add_token(sh, argv[optind], role, uri, pass,
-					 len, err);
+		rc = shop_user_add_token(sh, argv[optind], role_arg, uri,
+					 pass, len, err);
 	else if (rc == OD_OK)
-		rc = shop_user_add(sh, argv[optind], role, pass, len, err);
+		rc = shop_user_add_named(sh, argv[optind], role_arg, pass, len,
+					 err);
 	secret_free_str(pass);
 	if (rc == OD_OK)
 		fprintf(c->out, "Added %s as %s%s%s, signed by %s.\n",
-			argv[optind], role_name(role),
+			argv[optind], role_arg,
 			uri != NULL ? ", signing with the key at " : "",
 			uri != NULL ? uri : "", sh->user);
 	shop_close(sh);
@@ -158,13 +176,12 @@ static enum od_code user_change(struct cli *c, const char *what, int argc,
 {
 	struct shop *sh = NULL;
 	struct statement *st = NULL;
-	enum role role = ROLE_STAFF;
 	int revoke = strcmp(what, "revoke") == 0;
 	enum od_code rc;
 
 	if (argc != (revoke ? 2 : 3))
 		return cli_usage(&cmd_user_entry, err);
-	if (!revoke && (rc = role_parse(argv[2], &role, err)) != OD_OK)
+	if (!revoke && (rc = role_known(argv[2], err)) != OD_OK)
 		return rc;
 	rc = cli_unlock(c, SHOP_WRITE, &sh, err);
 	if (rc == OD_OK && revoke) {
@@ -177,12 +194,11 @@ static enum od_code user_change(struct cli *c, const char *what, int argc,
 		if (rc == OD_OK)
 			rc = statement_add(st, "user", argv[1], err);
 		if (rc == OD_OK)
-			rc = statement_add(st, "role", role_name(role), err);
+			rc = statement_add(st, "role", argv[2], err);
 		if (rc == OD_OK)
 			rc = shop_append(sh, &st, 1, NULL, err);
 		if (rc == OD_OK)
-			fprintf(c->out, "%s is now %s.\n", argv[1],
-				role_name(role));
+			fprintf(c->out, "%s is now %s.\n", argv[1], argv[2]);
 	}
 	statement_free(st);
 	shop_close(sh);

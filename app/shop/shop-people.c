@@ -42,10 +42,24 @@ static enum od_code user_statement(struct shop *sh, enum stmt_kind kind,
 	return rc;
 }
 
+static enum od_code prepare_named(struct shop *sh, const char *name,
+				  const char *role,
+				  uint8_t seed[KEYSLOT_SEED_LEN],
+				  struct statement **out, struct od_err *err);
+
 enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
 				   enum role role,
 				   uint8_t seed[KEYSLOT_SEED_LEN],
 				   struct statement **out, struct od_err *err)
+{
+	return prepare_named(sh, name, role_name(role), seed, out, err);
+}
+
+/* shop_user_add_prepare for a role named role, built-in or defined. */
+static enum od_code prepare_named(struct shop *sh, const char *name,
+				  const char *role,
+				  uint8_t seed[KEYSLOT_SEED_LEN],
+				  struct statement **out, struct od_err *err)
 {
 	uint8_t pub[SIGKEY_PUB_LEN];
 	struct sigkey *k = NULL;
@@ -57,8 +71,8 @@ enum od_code shop_user_add_prepare(struct shop *sh, const char *name,
 		rc = sigkey_from_seed(seed, &k, err);
 	if (rc == OD_OK) {
 		sigkey_public(k, pub);
-		rc = user_statement(sh, STMT_USER_ADD, name, role_name(role),
-				    pub, out, err);
+		rc = user_statement(sh, STMT_USER_ADD, name, role, pub, out,
+				    err);
 	}
 	sigkey_free(k);
 	if (rc != OD_OK) {
@@ -148,7 +162,7 @@ enum od_code shop_user_add_append(struct shop *sh, struct statement *st,
  * no moment has a log naming a key this desk would not find.
  */
 enum od_code shop_user_add_token(struct shop *sh, const char *name,
-				 enum role role, const char *uri,
+				 const char *role, const char *uri,
 				 const char *pass, size_t pass_len,
 				 struct od_err *err)
 {
@@ -166,8 +180,7 @@ enum od_code shop_user_add_token(struct shop *sh, const char *name,
 	if (rc != OD_OK)
 		goto out;
 	sigkey_public(k, pub);
-	rc = user_statement(sh, STMT_USER_ADD, name, role_name(role), pub,
-			    &st, err);
+	rc = user_statement(sh, STMT_USER_ADD, name, role, pub, &st, err);
 	if (rc == OD_OK)
 		rc = keyslot_token_swap(sh->dir, name, uri, &undo, err);
 	if (rc != OD_OK)
@@ -194,11 +207,19 @@ enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 			   const char *pass, size_t pass_len,
 			   struct od_err *err)
 {
+	return shop_user_add_named(sh, name, role_name(role), pass, pass_len,
+				   err);
+}
+
+enum od_code shop_user_add_named(struct shop *sh, const char *name,
+				 const char *role, const char *pass,
+				 size_t pass_len, struct od_err *err)
+{
 	uint8_t seed[KEYSLOT_SEED_LEN];
 	struct statement *st = NULL;
 	enum od_code rc;
 
-	rc = shop_user_add_prepare(sh, name, role, seed, &st, err);
+	rc = prepare_named(sh, name, role, seed, &st, err);
 	if (rc == OD_OK)
 		rc = store_begin(sh->store, err);
 	if (rc != OD_OK)

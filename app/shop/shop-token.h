@@ -13,7 +13,7 @@
  * is asked once, to check that the key signs.
  */
 enum od_code shop_user_add_token(struct shop *sh, const char *name,
-				 enum role role, const char *uri,
+				 const char *role, const char *uri,
 				 const char *pass, size_t pass_len,
 				 struct od_err *err);
 

@@ -377,7 +377,10 @@ static enum od_code check_user(struct shop *sh, int unlocking,
 		return rc;
 	if (unlocking && strcmp(u.fingerprint, sh->fingerprint) != 0)
 		return retired_key(sh, err);
-	return role_parse(u.role, &sh->role, err);
+	rc = role_power_load(sh->store, u.role, &sh->power, err);
+	if (rc == OD_OK)
+		sh->role = sh->power.builtin;   /* or ROLE_CUSTOM */
+	return rc;
 }
 
 /* Milliseconds on the monotonic clock. */

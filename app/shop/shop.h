@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "app/log/role.h"
+#include "app/log/role-define.h"
 #include "app/keys/sigkey.h"
 #include "app/log/statement.h"
 #include "lib/err.h"
@@ -40,6 +40,8 @@ struct shop {
 	struct store *store;
 	char user[STMT_NAME_MAX + 1];
 	enum role role;
+	struct role_power power;    /* what role lets them sign, as of
+				       sign-in (a defined role's too) */
 	struct sigkey *key;
 	char fingerprint[SIGKEY_FP_LEN + 1];
 	/* The database file that was unlocked: a key rotation by another
@@ -189,6 +191,12 @@ enum od_code shop_append(struct shop *sh, struct statement *const *sts,
 enum od_code shop_user_add(struct shop *sh, const char *name, enum role role,
 			   const char *pass, size_t pass_len,
 			   struct od_err *err);
+
+/* shop_user_add for a role named role: a built-in one or one the owner
+ * defined (app/log/role-define.h; the fold refuses one not defined). */
+enum od_code shop_user_add_named(struct shop *sh, const char *name,
+				 const char *role, const char *pass,
+				 size_t pass_len, struct od_err *err);
 
 /*
  * The two halves of shop_user_add, for a caller that shows the statement

@@ -219,7 +219,7 @@ static enum od_code refold(struct rebase *rb, struct od_err *err)
 	enum od_code rc = OD_OK;
 
 	for (i = 0; i < rb->n; i++)
-		if (rb->v[i].st->kind < STMT_ORDER_PLACED)
+		if (!statement_kind_has_order(rb->v[i].st->kind))
 			break;
 	if (i < rb->n) {
 		rc = store_state_forget(rb->s, err);

@@ -237,6 +237,13 @@ static const struct kind_case kind_cases[] = {
 	{ STMT_SHOP_LOG_KEY, NULL, {
 		{ "log-key", "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsV"
 			     "kmqq/LDE4izWy10TW" } } },
+	{ STMT_ROLE_DEFINE, NULL, {
+		{ "role", "packer" }, { "may", "ship" },
+		{ "may", "return.accept-wrong-item" } } },
+	{ STMT_ORDER_AMEND, "1042", {
+		{ "was-ship-line", "88 Nanjing Road" },
+		{ "ship-line", "88 Nanjing Road" }, { "ship-line", "Flat 3" },
+		{ "was-ship-city", "Shanghai" }, { "ship-city", "Suzhou" } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -622,11 +629,17 @@ static const struct bad_case bad_cases[] = {
 	  "statement line 9: placed: must be a real UTC time" },
 	{ "genesis role staff", HDR("shop.genesis") "shop: T\nrole: staff\n", 0,
 	  "statement line 9: role: must be owner" },
-	{ "user.add role admin", HDR("user.add") "user: ana\nrole: admin\n", 0,
-	  "statement line 9: role: must be owner, shopkeeper, staff or "
-	  "storefront" },
+	{ "user.add role Admin", HDR("user.add") "user: ana\nrole: Admin\n", 0,
+	  "statement line 9: role: a role's name is 1 to 15 of a-z" },
+	{ "role.define shadows staff", HDR("role.define") "role: staff\n"
+	  "may: ship\n", 0, "statement line 8: role: staff is a built-in "
+	  "role and cannot be redefined; choose another name" },
+	{ "role.define may fly", HDR("role.define") "role: packer\n"
+	  "may: fly\n", 0, "statement line 9: may: no permission \"fly\"" },
+	{ "role.define may nothing", HDR("role.define") "role: packer\n", 0,
+	  "statement" },
 	{ "user.role role case", HDR("user.role") "user: ana\nrole: Owner\n", 0,
-	  "statement line 9: role: must be" },
+	  "statement line 9: role: a role's name" },
 	{ "user bad name", HDR("user.revoke") "user: Ana\n", 0,
 	  "statement line 8: user: must be" },
 	{ "pubkey pad bits", HDR("user.add") "user: ana\nrole: staff\n"
@@ -1274,6 +1287,8 @@ static void test_kinds(void **state)
 		{ STMT_RETURN_OPEN, "return.open", 1 },
 		{ STMT_RETURN_RECEIVE, "return.receive", 1 },
 		{ STMT_RETURN_CLOSE, "return.close", 1 },
+		{ STMT_ROLE_DEFINE, "role.define", 0 },
+		{ STMT_ORDER_AMEND, "order.amend", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;
