@@ -351,3 +351,15 @@ enum od_code import_source_id(const char *pfx, const char *label,
 	memcpy(m->source_id, v, n + 1);
 	return OD_OK;
 }
+
+enum od_code import_item_sku(struct order_item *it, const char *sku,
+			     struct od_err *err)
+{
+	if (sku != NULL && sku[0] != '\0')
+		return import_dup(sku, &it->sku, err);
+	it->sku = malloc(ORDER_SKU_MAX + 1);
+	if (it->sku == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	import_derive_sku(it->name, it->sku);
+	return OD_OK;
+}

@@ -33,6 +33,11 @@ enum od_code import_decimal(const char *pfx, const char *label,
  */
 void import_derive_sku(const char *name, char *sku);
 
+/* Gives it the storefront's SKU, or one derived from it->name when the
+ * storefront left it empty (import_derive_sku). */
+enum od_code import_item_sku(struct order_item *it, const char *sku,
+			     struct od_err *err);
+
 /*
  * Makes lines of one SKU one line: the same SKU, name and unit price add
  * their quantities; the same SKU at another price or name gets "~2",

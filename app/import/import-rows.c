@@ -133,13 +133,7 @@ enum od_code import_rows_item_done(const struct import_rows *rs, size_t sku,
 	const char *s = import_rows_val(rs, sku);
 
 	o->nitems++;
-	if (s[0] != '\0')
-		return import_dup(s, &it->sku, err);
-	it->sku = malloc(ORDER_SKU_MAX + 1);
-	if (it->sku == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	import_derive_sku(it->name, it->sku);
-	return OD_OK;
+	return import_item_sku(it, s, err);
 }
 
 /* The order number in the key column of the current row. */

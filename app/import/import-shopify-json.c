@@ -145,13 +145,7 @@ static enum od_code item(const char *pfx, json_t *li, size_t n,
 	if (rc != OD_OK)
 		return rc;
 	o->nitems++;
-	if (jstr(li, "sku")[0] != '\0')
-		return import_dup(jstr(li, "sku"), &it->sku, err);
-	it->sku = malloc(ORDER_SKU_MAX + 1);
-	if (it->sku == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	import_derive_sku(it->name, it->sku);
-	return OD_OK;
+	return import_item_sku(it, jstr(li, "sku"), err);
 }
 
 /* The items; lines of one SKU made one (import_merge_skus). */

@@ -172,14 +172,8 @@ static enum od_code woo_item(const char *pfx, json_t *li, size_t n,
 				  where);
 	rc = import_dup(jstr(li, "name"), &it->name, err);
 	o->nitems++;
-	if (rc == OD_OK && jstr(li, "sku")[0] != '\0')
-		return import_dup(jstr(li, "sku"), &it->sku, err);
-	if (rc == OD_OK) {
-		it->sku = malloc(ORDER_SKU_MAX + 1);
-		if (it->sku == NULL)
-			return od_err_set(err, OD_E_NOMEM, "out of memory");
-		import_derive_sku(it->name, it->sku);
-	}
+	if (rc == OD_OK)
+		rc = import_item_sku(it, jstr(li, "sku"), err);
 	return rc;
 }
 
@@ -204,12 +198,8 @@ static enum od_code woo_fee(const char *pfx, json_t *fl, size_t n,
 	it->unit_price = v;
 	rc = import_dup(jstr(fl, "name"), &it->name, err);
 	o->nitems++;
-	if (rc == OD_OK) {
-		it->sku = malloc(ORDER_SKU_MAX + 1);
-		if (it->sku == NULL)
-			return od_err_set(err, OD_E_NOMEM, "out of memory");
-		import_derive_sku(it->name, it->sku);
-	}
+	if (rc == OD_OK)
+		rc = import_item_sku(it, NULL, err);
 	return rc;
 }
 
