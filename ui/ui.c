@@ -153,6 +153,10 @@ static int bg_poll(struct ui *u)
 		bg_reload(u, v.news != u->bg.news);
 	if (desk_is_unlocked(u->desk) && v.new_conflicts > u->bg.new_conflicts)
 		announce_conflicts(u);
+	/* A backend that may be withholding is told once, as it changes. */
+	if (desk_is_unlocked(u->desk) && v.warning[0] != '\0' &&
+	    strcmp(v.warning, u->bg.warning) != 0)
+		ui_message(u, 1, "Warning: %s.", v.warning);
 	u->bg = v;
 	/* A reload may find the store's key changed: lock (ui.c's rule). */
 	if (!desk_is_unlocked(u->desk))

@@ -45,6 +45,7 @@ void desk_bg_view(struct desk *d, struct desk_bg *v)
 			   tv.status.new_conflicts;
 	v->news = tv.news;
 	memcpy(v->last_error, tv.status.last_error, sizeof v->last_error);
+	snprintf(v->warning, sizeof v->warning, "%s", tv.warning);
 }
 
 void desk_conflicts_free(struct desk_conflicts *c)

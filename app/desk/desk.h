@@ -368,6 +368,7 @@ struct desk_bg {
 	long long news;            /* syncs that changed the store: when it
 				      grows, the screens reload (desk_reload) */
 	char last_error[OD_ERR_MSG_MAX];  /* "" after a success */
+	char warning[320];         /* the stale-checkpoint warning, or "" */
 };
 
 /*

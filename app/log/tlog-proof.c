@@ -129,3 +129,14 @@ enum od_code tlog_proof_check(const char *text, size_t len,
 		*index = ix;
 	return OD_OK;
 }
+
+enum od_code tlog_proof_note(const char *text, size_t len, const char **note,
+			     size_t *note_len, struct od_err *err)
+{
+	struct merkle_proof p;
+	uint64_t ix = 0;
+	enum od_code rc = parse(text, len, &ix, &p, note, err);
+
+	*note_len = rc == OD_OK ? (size_t)(text + len - *note) : 0;
+	return rc;
+}

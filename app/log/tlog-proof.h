@@ -43,4 +43,9 @@ enum od_code tlog_proof_check(const char *text, size_t len,
 			      struct checkpoint *c, uint64_t *index,
 			      struct od_err *err);
 
+/* Where the proof text[0..len)'s signed checkpoint note is (its
+ * cosignatures too): *note, *note_len bytes.  Malformed: OD_E_INPUT. */
+enum od_code tlog_proof_note(const char *text, size_t len, const char **note,
+			     size_t *note_len, struct od_err *err);
+
 #endif

@@ -4,6 +4,7 @@
  * shop's log) and check-proof (check them, with the log key alone).
  */
 #include "app/orderdesk/cli.h"
+#include "app/orderdesk/cmd-audit-quorum.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -190,6 +191,7 @@ static enum od_code slurp(const char *path, struct buf *b,
 /* Checks the proof file path (NAME.proof) against NAME.entry beside it. */
 static enum od_code check_one(struct cli *c, const char *path,
 			      const struct note_verifier *v,
+			      const struct witness_policy *wp,
 			      struct od_err *err)
 {
 	struct buf proof, entry;
@@ -211,7 +213,9 @@ static enum od_code check_one(struct cli *c, const char *path,
 	if (rc == OD_OK)
 		rc = tlog_proof_check(proof.data, proof.len, entry.data,
 				      entry.len, v, &cp, &index, err);
-	if (rc == OD_E_TAMPERED || rc == OD_E_INPUT) {
+	if (rc == OD_OK)
+		rc = audit_quorum_check(wp, v, proof.data, proof.len, err);
+	if (rc == OD_E_TAMPERED || rc == OD_E_INPUT || rc == OD_E_DENIED) {
 		char why[OD_ERR_MSG_MAX];
 
 		snprintf(why, sizeof why, "%s", err->msg);
@@ -237,7 +241,8 @@ static int by_seq(const void *a, const void *b)
 
 /* Checks every NAME.proof in dir; *count gets how many. */
 static enum od_code check_dir(struct cli *c, const char *dir,
-			      const struct note_verifier *v, long long *count,
+			      const struct note_verifier *v,
+			      const struct witness_policy *wp, long long *count,
 			      struct od_err *err)
 {
 	char *names[4096], path[4096];
@@ -260,7 +265,7 @@ static enum od_code check_dir(struct cli *c, const char *dir,
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%.3000s/%s", dir, names[i]);
 		if (rc == OD_OK)
-			rc = check_one(c, path, v, err);
+			rc = check_one(c, path, v, wp, err);
 		free(names[i]);
 	}
 	*count = rc == OD_OK ? (long long)n : 0;
@@ -270,39 +275,54 @@ static enum od_code check_dir(struct cli *c, const char *dir,
 	return rc;
 }
 
-/* `audit check-proof DIR|FILE --log-key KEY`: offline, no store. */
+/* `audit check-proof DIR|FILE --log-key KEY [--witness VKEY ... --quorum
+ * N]`: offline, no store. */
 static enum od_code audit_check_proof(struct cli *c, int argc, char **argv,
 				      struct od_err *err)
 {
 	static const struct option opts[] = {
 		{ "log-key", required_argument, NULL, 'k' },
+		{ "witness", required_argument, NULL, 'w' },
+		{ "quorum", required_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct witness_policy wp;
 	struct note_verifier v;
-	const char *key = NULL;
+	const char *key = NULL, *quorum = NULL;
 	struct stat st;
 	long long count = 1;
 	enum od_code rc;
 	int opt;
 
+	memset(&wp, 0, sizeof wp);
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'k')
+		if (opt == 'k')
+			key = optarg;
+		else if (opt == 'q')
+			quorum = optarg;
+		else if (opt != 'w')
 			return cli_usage(&cmd_audit_entry, err);
-		key = optarg;
+		else if ((rc = audit_quorum_add(&wp, optarg, err)) != OD_OK)
+			return rc;
 	}
 	if (key == NULL || optind != argc - 1)
 		return cli_usage(&cmd_audit_entry, err);
-	rc = note_verifier_parse(key, &v, err);
+	rc = audit_quorum_set(&wp, quorum, err);
+	if (rc == OD_OK)
+		rc = note_verifier_parse(key, &v, err);
 	if (rc == OD_OK && stat(argv[optind], &st) != 0)
 		rc = od_err_set(err, OD_E_IO, "cannot read %s: %s",
 				argv[optind], strerror(errno));
 	if (rc == OD_OK && S_ISDIR(st.st_mode))
-		rc = check_dir(c, argv[optind], &v, &count, err);
+		rc = check_dir(c, argv[optind], &v, &wp, &count, err);
 	else if (rc == OD_OK)
-		rc = check_one(c, argv[optind], &v, err);
+		rc = check_one(c, argv[optind], &v, &wp, err);
 	if (rc == OD_OK)
 		fprintf(c->out, "Checked %lld proofs against the log key of "
 			"%s: every entry is in the log.\n", count, v.name);
+	if (rc == OD_OK && wp.quorum > 0)
+		fprintf(c->out, "Each checkpoint carries valid cosignatures "
+			"by %u of the %zu witnesses named.\n", wp.quorum, wp.n);
 	return rc;
 }
 
@@ -322,7 +342,8 @@ static enum od_code cmd_audit(struct cli *c, int argc, char **argv,
 
 const struct cli_command cmd_audit_entry = {
 	"audit", "verify | proof --order NUMBER --out DIR | check-proof "
-	"DIR|FILE --log-key KEY | events [--fetch]",
+	"DIR|FILE --log-key KEY [--witness VKEY ... --quorum N] | events "
+	"[--fetch]",
 	"replay the log and check every signature, role and page; offline "
 	"proofs that an order's entries are in the log; the backend's "
 	"security events summary (owner)", cmd_audit,

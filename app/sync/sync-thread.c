@@ -24,7 +24,7 @@ struct sync_thread {
 
 /* Reads the store's status into the shared view (a failed read keeps the
  * last one, with the reason). */
-static void refresh(struct sync_thread *ds, int news)
+static void refresh(struct sync_thread *ds, int news, const char *warning)
 {
 	struct sync_status st;
 	struct od_err err;
@@ -37,6 +37,11 @@ static void refresh(struct sync_thread *ds, int news)
 		snprintf(ds->view.status.last_error,
 			 sizeof ds->view.status.last_error, "%s", err.msg);
 	ds->view.running = 0;
+	/* A sync that failed never reached the checkpoint: keep the last
+	 * word on it. */
+	if (warning != NULL)
+		snprintf(ds->view.warning, sizeof ds->view.warning, "%s",
+			 warning);
 	ds->view.news += news;
 	ds->view.tries++;
 	pthread_mutex_unlock(&ds->lock);
@@ -80,7 +85,8 @@ static void *sync_loop(void *arg)
 		refresh(ds, rc == OD_OK && (rep.pulled > 0 ||
 					    rep.conflicts > 0 ||
 					    rep.people.taken > 0 ||
-					    rep.people.dropped > 0));
+					    rep.people.dropped > 0),
+			rc == OD_OK ? rep.checkpoint_warning : NULL);
 	} while (wait_turn(ds));
 	sync_conn_close(&conn);
 	return NULL;

@@ -29,6 +29,8 @@ struct sync_thread_view {
 				      set aside, or people), since start */
 	long long tries;           /* syncs run since start, failed ones
 				      too (whether a kick was heard) */
+	char warning[320];         /* the last full sync's checkpoint
+				      warning (sync.h), or "" */
 };
 
 /*

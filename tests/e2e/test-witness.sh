@@ -270,6 +270,23 @@ od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY"
 expect_ok "an offline proof whose checkpoint carries the cosignatures checks"
 check "its checkpoint carries them (3 lines after the log's)" \
 	test "$(cat "$T"/proofs/*.proof | grep -c "/desk-\|w1 ")" -ge 3
+NOBODY=$("$OD" witness key --dir "$T/nobody" --name witness.example/none)
+od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY" \
+	--witness "$WKEY" --quorum 1
+expect_ok "check-proof demanding the witness's cosignature (quorum 1) checks"
+check "and says so" grep -q "cosignatures by 1 of the 1 witnesses" "$T/out"
+od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY" \
+	--witness "$WKEY" --witness "$NOBODY" --quorum 2
+expect_fail "a quorum of 2 with a witness that never cosigned is refused" 4 \
+	"lacks witness witness.example/none's cosignature \(quorum 2 of 2\)"
+od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY" \
+	--witness "$NOBODY"
+expect_fail "a witness named without --quorum must cosign too" 4 \
+	"witness.example/none"
+od "$OWNER_PASS" audit check-proof "$T/proofs" --log-key "$VKEY" \
+	--witness "$WKEY" --quorum 2
+expect_fail "a quorum past the witnesses named is a usage error" 2 \
+	"quorum 2: must be 1 to the 1 witnesses named"
 
 # --- a restart keeps what it knows -------------------------------------------
 kill "$W_PID"; wait "$W_PID" 2> /dev/null; W_PID=""
