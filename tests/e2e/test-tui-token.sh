@@ -56,6 +56,22 @@ check "nothing is in the log" test "$(entries)" = "$before"
 od_as owner "$OWNER_PASS" show 1001
 check "1001 is still new" grep -q "^Order 1001 .* new$" "$T/out"
 
+# Marked orders: one PIN for the batch; Esc stops it, asked once.
+tm resize-window -x 80 -y 60
+tm send-keys g j Space Space
+wait_for '2 marked'
+tm send-keys c
+screen "c on two marked orders shows one dialog" '─ Confirm 2 marked orders '
+tm send-keys y
+screen "y asks the PIN for the batch" 'PIN for token shop'
+tm send-keys Escape
+screen "Esc stops the batch, the PIN asked once" \
+	'Signed 0 of 2; refused 1: 1002 .*no PIN given'
+check "nothing of the batch is in the log" test "$(entries)" = "$before"
+tm send-keys u
+wait_gone 'marked$'
+tm resize-window -x 80 -y 24
+
 confirm_1001
 screen "the PIN is asked once more" 'PIN for token shop'
 tm send-keys -l "$PIN"
