@@ -82,7 +82,7 @@ screen "the right PIN signs" 'Order 1001 confirmed, signed by mei \(log entry [0
 SEQ=$(sed -n 's/.*(log entry \([0-9]*\)).*/\1/p' "$T/pane" | head -1)
 check "one entry more in the log" test "$(entries)" = "$((before + 1))"
 tm send-keys q
-wait_for 'desk exit 0'
+screen "q ends the desk, status 0 (the sanitizers' too)" 'desk exit 0'
 
 od_as owner "$OWNER_PASS" show 1001
 check "1001 is confirmed" grep -q "^Order 1001 .* confirmed$" "$T/out"
