@@ -192,6 +192,10 @@ size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind)
 		}
 		refused++;
 		note_refused(why, sizeof why, num, err.msg);
+		/* A wrong or missing PIN (or passphrase) would be asked again
+		 * for every order left, and a token locks after a few. */
+		if (err.code == OD_E_AUTH)
+			break;
 	}
 	if (refused == 0 && signed_n == n)
 		ui_message(u, 0, "Signed %zu of %zu orders as %s, each its "

@@ -290,7 +290,9 @@ int ui_run(const char *store_dir, const char *user, int idle_secs,
 			"set?)\n");
 		return 2;
 	}
+	dialog_pin_setup(&u);
 	loop(&u);
+	dialog_pin_setup(NULL);
 	/* The keys go first, then the terminal comes back, then we speak. */
 	ui_drop(&u, 0);
 	desk_free(u.desk);

@@ -400,6 +400,14 @@ void dialog_sign_warn(const char *warning);
 /* Whether the last dialog_sign was answered n (skip), not Esc or q (stop). */
 int dialog_sign_skipped(void);
 
+/* ---- dialog-pin.c ---- */
+
+/*
+ * Asks a token's PIN in a form on u, typing unseen, from this thread only
+ * (app/keys/sigtoken.h's reader); NULL asks no more.
+ */
+void dialog_pin_setup(struct ui *u);
+
 /* ---- pager.c ---- */
 
 /*

@@ -253,8 +253,8 @@ static int pin_cb(void *ctx, int attempt, const char *url,
 		return -1;
 	}
 	if (pin_reader == NULL) {
-		t->pin_rc = od_err_set(&t->pin_err, OD_E_USAGE, "the screens "
-				       "cannot ask for a token's PIN yet; sign "
+		t->pin_rc = od_err_set(&t->pin_err, OD_E_USAGE, "nothing here "
+				       "can ask for the token's PIN; sign "
 				       "with the command line (orderdesk "
 				       "--user NAME COMMAND)");
 		return -1;
