@@ -4,6 +4,7 @@
 # byte is kept with pipe-pane (the line is cleared when a job ends); the
 # same commands into a pipe print no progress text.  Ctrl-C during an
 # import says "interrupted; nothing was imported", and nothing was.
+# volume test: 13,000 orders through import, sync and Ctrl-C.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 . "$(dirname "$0")/tui-lib.sh"

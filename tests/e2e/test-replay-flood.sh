@@ -7,6 +7,7 @@
 # of the log from its entry on, one batch held the only server thread for
 # seconds at this log's length (about 20,000 entries: 5 s on an idle
 # machine), and the other desk waited for the batches ahead of it.
+# volume test: 20,000 entries and four floods of 500 replays.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
