@@ -24,7 +24,7 @@
 enum col {
 	E_DATE, E_ITEM, E_QTY, E_PRICE, E_DISCOUNT, E_SHIP_DISCOUNT,
 	E_SHIPPING, E_TAX, E_CURRENCY, E_PAID, E_NAME, E_ADDR1, E_ADDR2,
-	E_CITY, E_STATE, E_ZIP, E_COUNTRY, E_ORDER, E_SKU,
+	E_CITY, E_STATE, E_ZIP, E_COUNTRY, E_ORDER, E_SKU, E_BUYER,
 	E_COUNT
 };
 
@@ -40,6 +40,7 @@ static const struct import_col cols[E_COUNT] = {
 	[E_CITY] = { "Ship City", 1 },        [E_STATE] = { "Ship State", 0 },
 	[E_ZIP] = { "Ship Zipcode", 0 },      [E_COUNTRY] = { "Ship Country", 1 },
 	[E_ORDER] = { "Order ID", 1 },        [E_SKU] = { "SKU", 0 },
+	[E_BUYER] = { "Buyer", 0 },
 };
 
 /* The countries Etsy names most; any two-letter code is taken as is. */
@@ -178,7 +179,8 @@ static enum od_code order_columns(const struct import_rows *s,
 	snprintf(o->currency, sizeof o->currency, "%.3s", val(s, E_CURRENCY));
 	rc = sale_date(s, pfx, o, err);
 	if (rc == OD_OK)
-		rc = import_dup(val(s, E_NAME), &o->customer_name, err);
+		rc = import_dup(val(s, E_NAME)[0] != '\0' ? val(s, E_NAME) :
+				val(s, E_BUYER), &o->customer_name, err);
 	if (rc == OD_OK)
 		rc = ship_to(s, pfx, o, err);
 	if (rc == OD_OK)

@@ -12,10 +12,10 @@ enum od_code fold_ship_needed(const struct order *o, struct od_err *err)
 {
 	if (order_has_ship_to(o))
 		return OD_OK;
-	return od_err_set(err, OD_E_STATE, "order %s needs no shipping (it "
-			  "has no ship-to); nothing ships for it: record it "
-			  "fulfilled with `orderdesk deliver %s` instead",
-			  o->number, o->number);
+	/* Short: the screens show it on one line of 80 columns. */
+	return od_err_set(err, OD_E_STATE, "order %s needs no shipping; "
+			  "deliver it: `orderdesk deliver %s`", o->number,
+			  o->number);
 }
 
 /* shipment.deliver of a confirmed order without a ship-to. */
