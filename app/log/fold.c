@@ -474,13 +474,14 @@ static enum od_code apply_order_change(struct store *s,
 		return store_order_set_state(s, n, ORDER_CONFIRMED,
 					     os.held_from, NULL, err);
 	case STMT_ORDER_CANCEL:
-		if (os.status == ORDER_SHIPPED || os.status == ORDER_CANCELLED ||
-		    os.status == ORDER_DELIVERED)   /* no shipping needed */
+		if (os.status == ORDER_SHIPPED || os.status == ORDER_CANCELLED)
 			return refuse(n, os.status, "cancelled", err);
 		if (os.any_shipped)
 			return od_err_set(err, OD_E_STATE,
 					  "order %s has shipped parcels; it "
 					  "cannot be cancelled", n);
+		if (os.status == ORDER_DELIVERED)   /* no shipping needed */
+			return refuse(n, os.status, "cancelled", err);
 		return store_order_set_state(s, n, ORDER_CANCELLED,
 					     os.held_from,
 					     statement_get(st, "reason"), err);

@@ -114,13 +114,7 @@ expect_ok "the desk attaches and pushes its log, no-ship orders and all"
 	<<< "$OWNER_PASS" > /dev/null
 own ship 3002 --carrier DHL --tracking DHL-2
 expect_ok "the doctored desk signs a shipment of it"
-own log --format json
-jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" > "$T/forged.json"
-CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
-	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
-	--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
-	--data-binary "@$T/forged.json" \
-	"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
+push_last
 check "the backend refuses the shipment: the order needs no shipping" bash -c "
 	test '$CODE' = 200 &&
 	test \"\$(jq -r '.receipts[0].result' '$T/resp')\" = refused &&
