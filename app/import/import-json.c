@@ -264,6 +264,8 @@ static enum od_code read_customer(const char *pfx, json_t *jo, struct order *o,
 static enum od_code read_ship_to(const char *pfx, json_t *jo, struct order *o,
 				 struct od_err *err)
 {
+	static const char *const whole[] = { "name", "lines", "city",
+					      "country" };
 	char label[48];
 	json_t *s = json_object_get(jo, "ship_to"), *lines;
 	enum od_code rc;
@@ -271,6 +273,14 @@ static enum od_code read_ship_to(const char *pfx, json_t *jo, struct order *o,
 
 	if (s == NULL || json_is_null(s))
 		return import_ship_to_none(o, err);
+	/* Half a ship-to: say what is missing, and that none is an option. */
+	for (i = 0; json_is_object(s) && i < 4; i++)
+		if (json_object_get(s, whole[i]) == NULL)
+			return od_err_set(err, OD_E_INPUT, "%s: ship_to.%s: is "
+					  "missing; give name, lines, city and "
+					  "country, or no ship_to for an order "
+					  "that needs no shipping", pfx,
+					  whole[i]);
 	if ((rc = get_object(pfx, jo, "ship_to", &s, err)) != OD_OK ||
 	    (rc = check_keys(pfx, "ship_to", s, json_ship_keys,
 			     "name, lines, city, postcode, country",

@@ -29,7 +29,7 @@ no_ship() {
 # --- each source's file ------------------------------------------------------
 own import "$D/orderdesk-half.json"
 expect_fail "half a ship-to in orderdesk JSON is refused" 5 \
-	"order OD-HALF: ship_to.name: is missing"
+	"order OD-HALF: ship_to.name: is missing; give name, lines, city and country, or no ship_to for an order that needs no shipping"
 own import "$D/orderdesk-half.csv"
 expect_fail "half a ship-to in orderdesk CSV is refused, naming the part" 5 \
 	"order OD-HALF2: ship-to country: is missing; a ship-to needs a name, an address line, a city and a country \(an order that needs no shipping has none of them\)"
