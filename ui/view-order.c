@@ -150,12 +150,17 @@ static void layout(struct order_st *V, const struct desk_detail *dd)
 	add(V, UI_NORMAL, 10, "Customer  %s", o->customer_name);
 	if (o->email[0] || o->phone[0])
 		add(V, UI_NORMAL, 10, "          %s  %s", o->email, o->phone);
-	add(V, UI_NORMAL, 10, "Ship to   %s", o->ship_name);
+	/* No address lines: no ship-to at all (all or none, order.c). */
+	if (o->nlines == 0)   /* a gift card, a download */
+		add(V, UI_NORMAL, 10, "Ship to   no shipping needed");
+	else
+		add(V, UI_NORMAL, 10, "Ship to   %s", o->ship_name);
 	for (i = 0; i < o->nlines; i++)
 		add(V, UI_NORMAL, 10, "          %s", o->ship_lines[i]);
 	/* No postcode: the city starts where the lines above do. */
-	add(V, UI_NORMAL, 10, "          %s%s%s %s", o->postcode,
-	    o->postcode[0] ? " " : "", o->city, o->country);
+	if (o->nlines > 0)
+		add(V, UI_NORMAL, 10, "          %s%s%s %s", o->postcode,
+		    o->postcode[0] ? " " : "", o->city, o->country);
 	if (o->note && o->note[0])
 		add(V, UI_NORMAL, 10, "Note      %s", o->note);
 	add(V, UI_NORMAL, 4, "%s", "");

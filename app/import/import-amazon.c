@@ -18,6 +18,7 @@
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
 #include "app/import/import-rows.h"
+#include "app/import/import-ship-to.h"
 #include "app/import/import.h"
 
 enum col {
@@ -116,33 +117,23 @@ static enum od_code add_row(const struct import_rows *s, const char *pfx,
 	return import_rows_item_done(s, A_SKU, o, it, err);
 }
 
-/* The order's own columns, from its first row. */
-static enum od_code order_columns(const struct import_rows *s,
-				  const char *pfx, struct order *o,
-				  struct od_err *err)
+/*
+ * The ship-to: recipient, address lines, city with its state, postcode,
+ * country.  An order that needs no shipping has them empty and gets none.
+ */
+static enum od_code ship_to(const struct import_rows *s, struct order *o,
+			    struct od_err *err)
 {
-	char when[21], city[2 * IMPORT_FIELD_MAX + 3];
+	char city[2 * IMPORT_FIELD_MAX + 3];
 	const char *st = val(s, A_STATE);
 	enum od_code rc;
 	size_t i;
 
-	snprintf(o->currency, sizeof o->currency, "%.3s",
-		 val(s, A_CURRENCY));
+	if (import_ship_to_empty(val(s, A_ADDR1), val(s, A_CITY),
+				 val(s, A_COUNTRY)))
+		return import_ship_to_none(o, err);
 	snprintf(o->country, sizeof o->country, "%.2s", val(s, A_COUNTRY));
-	rc = import_utc_time(pfx, "purchase-date", val(s, A_PURCHASED), when,
-			     err);
-	if (rc == OD_OK)
-		rc = import_dup(when, &o->placed_at, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, A_BUYER)[0] != '\0' ? val(s, A_BUYER) :
-				val(s, A_RECIPIENT), &o->customer_name, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, A_EMAIL), &o->email, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, A_PHONE)[0] != '\0' ? val(s, A_PHONE) :
-				val(s, A_SHIP_PHONE), &o->phone, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, A_RECIPIENT), &o->ship_name, err);
+	rc = import_dup(val(s, A_RECIPIENT), &o->ship_name, err);
 	for (i = 0; rc == OD_OK && i < 3; i++) {
 		const char *l = val(s, (enum col)(A_ADDR1 + i));
 
@@ -156,6 +147,33 @@ static enum od_code order_columns(const struct import_rows *s,
 		rc = import_dup(city, &o->city, err);
 	if (rc == OD_OK)
 		rc = import_dup(val(s, A_POSTCODE), &o->postcode, err);
+	return rc;
+}
+
+/* The order's own columns, from its first row. */
+static enum od_code order_columns(const struct import_rows *s,
+				  const char *pfx, struct order *o,
+				  struct od_err *err)
+{
+	char when[21];
+	enum od_code rc;
+
+	snprintf(o->currency, sizeof o->currency, "%.3s",
+		 val(s, A_CURRENCY));
+	rc = import_utc_time(pfx, "purchase-date", val(s, A_PURCHASED), when,
+			     err);
+	if (rc == OD_OK)
+		rc = import_dup(when, &o->placed_at, err);
+	if (rc == OD_OK)
+		rc = import_dup(val(s, A_BUYER)[0] != '\0' ? val(s, A_BUYER) :
+				val(s, A_RECIPIENT), &o->customer_name, err);
+	if (rc == OD_OK)
+		rc = import_dup(val(s, A_EMAIL), &o->email, err);
+	if (rc == OD_OK)
+		rc = import_dup(val(s, A_PHONE)[0] != '\0' ? val(s, A_PHONE) :
+				val(s, A_SHIP_PHONE), &o->phone, err);
+	if (rc == OD_OK)
+		rc = ship_to(s, o, err);
 	if (rc == OD_OK)
 		rc = import_dup("", &o->note, err);
 	o->arrival = val(s, A_PAID)[0] != '\0' ? ARRIVAL_PAID :

@@ -286,8 +286,11 @@ static enum od_code csv_order_start(const struct csv_map *m,
 	    (rc = col_int(pfx, m, r, COL_TOTAL, &o->total, err)) ||
 	    (rc = csv_money(pfx, m, r, o, err)))
 		goto out;
+	/* Empty for an order that needs no shipping: no ship-to at all. */
 	v = col_value(m, r, COL_SHIP_COUNTRY, &len);
-	rc = import_copy_code(pfx, "ship_country", v, len, o->country, 2, err);
+	if (len > 0)
+		rc = import_copy_code(pfx, "ship_country", v, len, o->country,
+				      2, err);
 	if (rc != OD_OK)
 		goto out;
 	/* Address lines fill from ship_line1 on; a gap is refused. */

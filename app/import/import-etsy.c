@@ -18,12 +18,13 @@
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
 #include "app/import/import-rows.h"
+#include "app/import/import-ship-to.h"
 #include "app/import/import.h"
 
 enum col {
 	E_DATE, E_ITEM, E_QTY, E_PRICE, E_DISCOUNT, E_SHIP_DISCOUNT,
 	E_SHIPPING, E_TAX, E_CURRENCY, E_PAID, E_NAME, E_ADDR1, E_ADDR2,
-	E_CITY, E_STATE, E_ZIP, E_COUNTRY, E_ORDER, E_SKU,
+	E_CITY, E_STATE, E_ZIP, E_COUNTRY, E_ORDER, E_SKU, E_BUYER,
 	E_COUNT
 };
 
@@ -39,6 +40,7 @@ static const struct import_col cols[E_COUNT] = {
 	[E_CITY] = { "Ship City", 1 },        [E_STATE] = { "Ship State", 0 },
 	[E_ZIP] = { "Ship Zipcode", 0 },      [E_COUNTRY] = { "Ship Country", 1 },
 	[E_ORDER] = { "Order ID", 1 },        [E_SKU] = { "SKU", 0 },
+	[E_BUYER] = { "Buyer", 0 },
 };
 
 /* The countries Etsy names most; any two-letter code is taken as is. */
@@ -129,28 +131,28 @@ static enum od_code add_item(const struct import_rows *s, const char *pfx,
 	return import_rows_item_done(s, E_SKU, o, it, err);
 }
 
-/* The order's own columns, from its first row. */
-static enum od_code order_columns(const struct import_rows *s,
-				  const char *pfx, struct order *o,
-				  struct od_err *err)
+/*
+ * The ship-to: Ship Name, the address lines, the city with its state, the
+ * zipcode and the country by name.  A download (no shipping needed) has
+ * them empty and gets none.
+ */
+static enum od_code ship_to(const struct import_rows *s, const char *pfx,
+			    struct order *o, struct od_err *err)
 {
 	char city[2 * IMPORT_FIELD_MAX + 3];
 	const char *st = val(s, E_STATE), *cc;
-	long long sd = 0;
 	enum od_code rc;
 
-	snprintf(o->currency, sizeof o->currency, "%.3s", val(s, E_CURRENCY));
+	if (import_ship_to_empty(val(s, E_ADDR1), val(s, E_CITY),
+				 val(s, E_COUNTRY)))
+		return import_ship_to_none(o, err);
 	cc = import_country_code(val(s, E_COUNTRY));
 	if (cc == NULL)
 		return od_err_set(err, OD_E_INPUT, "%s: Ship Country: not a "
 				  "country orderdesk knows by name; write its "
 				  "two-letter code (ISO 3166, e.g. FR)", pfx);
 	memcpy(o->country, cc, 3);
-	rc = sale_date(s, pfx, o, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, E_NAME), &o->customer_name, err);
-	if (rc == OD_OK)
-		rc = import_dup(val(s, E_NAME), &o->ship_name, err);
+	rc = import_dup(val(s, E_NAME), &o->ship_name, err);
 	if (rc == OD_OK)
 		rc = import_dup(val(s, E_ADDR1), &o->ship_lines[o->nlines++],
 				err);
@@ -163,6 +165,24 @@ static enum od_code order_columns(const struct import_rows *s,
 		rc = import_dup(city, &o->city, err);
 	if (rc == OD_OK)
 		rc = import_dup(val(s, E_ZIP), &o->postcode, err);
+	return rc;
+}
+
+/* The order's own columns, from its first row. */
+static enum od_code order_columns(const struct import_rows *s,
+				  const char *pfx, struct order *o,
+				  struct od_err *err)
+{
+	long long sd = 0;
+	enum od_code rc;
+
+	snprintf(o->currency, sizeof o->currency, "%.3s", val(s, E_CURRENCY));
+	rc = sale_date(s, pfx, o, err);
+	if (rc == OD_OK)
+		rc = import_dup(val(s, E_NAME)[0] != '\0' ? val(s, E_NAME) :
+				val(s, E_BUYER), &o->customer_name, err);
+	if (rc == OD_OK)
+		rc = ship_to(s, pfx, o, err);
 	if (rc == OD_OK)
 		rc = money(s, pfx, E_SHIPPING, o->currency, &o->shipping, err);
 	if (rc == OD_OK)

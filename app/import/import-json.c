@@ -8,6 +8,7 @@
  * order numbers, SKUs and key names after their characters were checked.
  */
 #include "app/import/import-internal.h"
+#include "app/import/import-ship-to.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,15 +257,30 @@ static enum od_code read_customer(const char *pfx, json_t *jo, struct order *o,
 			  0, &o->phone, err);
 }
 
-/* Fills the ship-to fields from its object. */
+/*
+ * Fills the ship-to fields from its object.  An order that needs no
+ * shipping has none: "ship_to" absent or null.
+ */
 static enum od_code read_ship_to(const char *pfx, json_t *jo, struct order *o,
 				 struct od_err *err)
 {
+	static const char *const whole[] = { "name", "lines", "city",
+					      "country" };
 	char label[48];
-	json_t *s, *lines;
+	json_t *s = json_object_get(jo, "ship_to"), *lines;
 	enum od_code rc;
 	size_t i;
 
+	if (s == NULL || json_is_null(s))
+		return import_ship_to_none(o, err);
+	/* Half a ship-to: say what is missing, and that none is an option. */
+	for (i = 0; json_is_object(s) && i < 4; i++)
+		if (json_object_get(s, whole[i]) == NULL)
+			return od_err_set(err, OD_E_INPUT, "%s: ship_to.%s: is "
+					  "missing; give name, lines, city and "
+					  "country, or no ship_to for an order "
+					  "that needs no shipping", pfx,
+					  whole[i]);
 	if ((rc = get_object(pfx, jo, "ship_to", &s, err)) != OD_OK ||
 	    (rc = check_keys(pfx, "ship_to", s, json_ship_keys,
 			     "name, lines, city, postcode, country",

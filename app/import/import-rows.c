@@ -13,6 +13,7 @@
 
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
+#include "app/import/import-ship-to.h"
 #include "app/import/import.h"
 
 void import_rows_init(struct import_rows *rs, struct import_input *in,
@@ -166,6 +167,17 @@ static void where(char pfx[PFX_MAX], size_t line, const char *number)
 	pfx[k + 8 + len] = '\0';
 }
 
+/* What the row in r adds to o, and whether its item needs shipping. */
+static enum od_code add_row(struct import_rows *rs, const char *pfx,
+			    struct order *o, struct od_err *err)
+{
+	enum od_code rc = rs->src->row(rs, pfx, o, err);
+
+	if (rc == OD_OK && (rs->src->ships == NULL || rs->src->ships(rs)))
+		rs->ships++;
+	return rc;
+}
+
 /* Starts an order from its first row, in r. */
 static enum od_code start(struct import_rows *rs, struct order **out,
 			  int *cancelled, char *pfx, struct od_err *err)
@@ -187,9 +199,10 @@ static enum od_code start(struct import_rows *rs, struct order **out,
 		return rc;
 	where(pfx, rs->r.line, o->number);
 	memset(&rs->said, 0, sizeof rs->said);
+	rs->ships = 0;
 	rc = src->first(rs, pfx, o, &rs->said, err);
 	*cancelled = rs->said.cancelled;
-	return rc == OD_OK ? src->row(rs, pfx, o, err) : rc;
+	return rc == OD_OK ? add_row(rs, pfx, o, err) : rc;
 }
 
 /* Reads the rest of the order begun in o: its rows up to the next one's. */
@@ -207,7 +220,7 @@ static enum od_code more_rows(struct import_rows *rs, struct order *o,
 		}
 		sha256_update(h, rs->r.raw_n, (const uint8_t *)rs->r.raw_p);
 		where(pfx, rs->r.line, o->number);
-		rc = rs->src->row(rs, pfx, o, err);
+		rc = add_row(rs, pfx, o, err);
 		if (rc != OD_OK)
 			break;
 	}
@@ -244,6 +257,9 @@ enum od_code import_rows_next(struct import_rows *rs, struct order **out,
 		rc = import_merge_skus(o, err);
 	if (rc == OD_OK && rs->src->finish != NULL)
 		rs->src->finish(o);
+	/* No item needs shipping: no ship-to, whatever the file gave. */
+	if (rc == OD_OK && rs->ships == 0)
+		rc = import_ship_to_none(o, err);
 	/* The checks pass nearly always: "line N" only for a message. */
 	if (rc == OD_OK && order_validate(o, err) != OD_OK) {
 		snprintf(pfx, PFX_MAX, "line %zu", *line);

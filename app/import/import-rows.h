@@ -53,6 +53,11 @@ struct import_rows_source {
 			    struct order *o, struct od_err *err);
 	/* After the last row and the SKUs made one: the totals; or NULL. */
 	void (*finish)(struct order *o);
+	/*
+	 * Whether the row's item needs shipping, or NULL when every item
+	 * does: an order none of whose items does gets no ship-to.
+	 */
+	int (*ships)(const struct import_rows *rs);
 };
 
 /* The reader; a source's own struct holds one. */
@@ -65,6 +70,7 @@ struct import_rows {
 	int header_read;
 	int row_pending;             /* r holds the next order's first row */
 	struct import_meta said;     /* what first said of the last order */
+	size_t ships;                /* its rows whose item needs shipping */
 	size_t rows;
 };
 

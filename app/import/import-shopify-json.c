@@ -8,8 +8,8 @@
  * '#', so a webhook and an export of one order agree), money is decimal
  * strings, `created_at` a local time with its offset, the same SKU may
  * stand on two lines (Shopify's own sample does), an item may have no
- * SKU, and an order without shipping has no shipping_address (the billing
- * address stands in, as in the CSV).  Unknown keys are ignored.
+ * SKU, and an order without shipping has no shipping_address (and gets no
+ * ship-to, as in the CSV).  Unknown keys are ignored.
  */
 #include "app/import/import-shopify-json.h"
 
@@ -19,6 +19,7 @@
 
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
+#include "app/import/import-ship-to.h"
 
 /* The string at key of obj, "" when absent, null or not a string. */
 static const char *jstr(json_t *obj, const char *key)
@@ -82,7 +83,24 @@ static enum od_code customer(json_t *jo, struct order *o, struct od_err *err)
 	return rc;
 }
 
-/* The ship-to: shipping_address, or billing_address without one. */
+/* Whether a line item needs shipping (requires_shipping; absent: yes). */
+static int needs_shipping(json_t *jo)
+{
+	json_t *li = json_object_get(jo, "line_items");
+	size_t i;
+
+	for (i = 0; i < json_array_size(li); i++)
+		if (!json_is_false(json_object_get(json_array_get(li, i),
+						   "requires_shipping")))
+			return 1;
+	return 0;
+}
+
+/*
+ * The ship-to: shipping_address.  An order that needs no shipping (no
+ * line requires it: a gift card, a download) has none, and gets none: the
+ * billing address never stands in for it.
+ */
 static enum od_code ship_to(json_t *jo, struct order *o, struct od_err *err)
 {
 	json_t *a = json_object_get(jo, "shipping_address");
@@ -90,8 +108,10 @@ static enum od_code ship_to(json_t *jo, struct order *o, struct od_err *err)
 	const char *prov;
 	enum od_code rc;
 
-	if (jstr(a, "address1")[0] == '\0')
-		a = json_object_get(jo, "billing_address");
+	if (!needs_shipping(jo) ||
+	    import_ship_to_empty(jstr(a, "address1"), jstr(a, "city"),
+				 jstr(a, "country_code")))
+		return import_ship_to_none(o, err);
 	prov = jstr(a, "province_code")[0] != '\0' ?
 	       jstr(a, "province_code") : jstr(a, "province");
 	rc = person(a, &o->ship_name, err);

@@ -14,10 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
 #include "app/import/import-rows.h"
+#include "app/import/import-ship-to.h"
 #include "app/import/import.h"
 
 enum col {
@@ -112,38 +114,44 @@ static enum od_code add_item(const struct import_rows *s, const char *pfx,
 }
 
 /*
- * One address: ship-to from the Shipping columns, or from the Billing
- * ones when it has none (a gift card, a download).  The province goes
- * after the city.
+ * The ship-to, from the Shipping columns.  An order that needs no shipping
+ * (a gift card, a download) has them empty and gets no ship-to: the
+ * billing address never stands in for it.  The province goes after the
+ * city.
  */
 static enum od_code address(const struct import_rows *s, struct order *o,
 			    struct od_err *err)
 {
-	int b = val(s, C_S_ADDR1)[0] == '\0';
 	char city[2 * IMPORT_FIELD_MAX + 3];
-	const char *prov = val(s, b ? C_B_PROVINCE : C_S_PROVINCE);
+	const char *prov = val(s, C_S_PROVINCE);
 	enum od_code rc;
 
-	rc = import_dup(val(s, b ? C_B_NAME : C_S_NAME), &o->ship_name, err);
+	if (import_ship_to_empty(val(s, C_S_ADDR1), val(s, C_S_CITY),
+				 val(s, C_S_COUNTRY)))
+		return import_ship_to_none(o, err);
+	rc = import_dup(val(s, C_S_NAME), &o->ship_name, err);
 	if (rc == OD_OK)
-		rc = import_dup(val(s, b ? C_B_ADDR1 : C_S_ADDR1),
-				&o->ship_lines[0], err);
+		rc = import_dup(val(s, C_S_ADDR1), &o->ship_lines[0], err);
 	o->nlines = 1;
-	if (rc == OD_OK && val(s, b ? C_B_ADDR2 : C_S_ADDR2)[0] != '\0') {
-		rc = import_dup(val(s, b ? C_B_ADDR2 : C_S_ADDR2),
-				&o->ship_lines[1], err);
+	if (rc == OD_OK && val(s, C_S_ADDR2)[0] != '\0') {
+		rc = import_dup(val(s, C_S_ADDR2), &o->ship_lines[1], err);
 		o->nlines = 2;
 	}
 	snprintf(city, sizeof city, prov[0] != '\0' ? "%s, %s" : "%s",
-		 val(s, b ? C_B_CITY : C_S_CITY), prov);
+		 val(s, C_S_CITY), prov);
 	if (rc == OD_OK)
 		rc = import_dup(city, &o->city, err);
 	if (rc == OD_OK)
-		rc = import_dup(val(s, b ? C_B_ZIP : C_S_ZIP), &o->postcode,
-				err);
-	snprintf(o->country, sizeof o->country, "%.2s",
-		 val(s, b ? C_B_COUNTRY : C_S_COUNTRY));
+		rc = import_dup(val(s, C_S_ZIP), &o->postcode, err);
+	snprintf(o->country, sizeof o->country, "%.2s", val(s, C_S_COUNTRY));
 	return rc;
+}
+
+/* "Lineitem requires shipping": only "false" says no (older exports have
+ * no such column: every item ships). */
+static int requires_shipping(const struct import_rows *s)
+{
+	return strcasecmp(val(s, C_REQUIRES), "false") != 0;
 }
 
 /* Financial Status to how the order arrived. */
@@ -264,6 +272,7 @@ static const struct import_rows_source shopify = {
 	.fix = "export the orders again with all columns",
 	.quote_name = 1, .empty = "the import file is empty",
 	.first = first_row, .row = add_item, .finish = taxes_included,
+	.ships = requires_shipping,
 };
 
 enum od_code import_shopify_next(struct import_shopify *s, struct order **out,

@@ -20,6 +20,7 @@
 
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
+#include "app/import/import-ship-to.h"
 
 /* The string at key of obj, "" when absent, null or not a string. */
 static const char *jstr(json_t *obj, const char *key)
@@ -90,9 +91,12 @@ static enum od_code woo_customer(json_t *jo, struct order *o,
 }
 
 /*
- * The ship-to, from shipping; an order of downloads has an empty shipping
- * address, and then the billing address stands in (orderdesk's order has
- * a ship-to).  The state goes after the city: "San Francisco, CA".
+ * The ship-to, from shipping.  An order of downloads (virtual items) has
+ * an empty shipping address and no shipping_lines, and gets no ship-to.
+ * A store that ships to the billing address only ("Force shipping to the
+ * customer billing address") leaves shipping empty with shipping_lines:
+ * then billing stands in.  The state goes after the city: "San
+ * Francisco, CA".
  */
 static enum od_code woo_ship_to(json_t *jo, struct order *o,
 				struct od_err *err)
@@ -103,8 +107,12 @@ static enum od_code woo_ship_to(json_t *jo, struct order *o,
 	enum od_code rc;
 	size_t i;
 
-	if (jstr(a, "address_1")[0] == '\0')
+	if (import_ship_to_empty(jstr(a, "address_1"), jstr(a, "city"),
+				 jstr(a, "country"))) {
+		if (json_array_size(json_object_get(jo, "shipping_lines")) == 0)
+			return import_ship_to_none(o, err);
 		a = json_object_get(jo, "billing");
+	}
 	rc = woo_name(a, &o->ship_name, err);
 	if (rc == OD_OK && o->ship_name[0] == '\0') {
 		free(o->ship_name);

@@ -278,6 +278,8 @@ enum od_code fold_amend_apply(struct store *s, const struct statement *st,
 	if (rc == OD_OK && changed == 0)
 		rc = od_err_set(err, OD_E_INPUT, "an amendment needs a new "
 				"value");
+	if (rc == OD_OK)   /* a ship-to is all or none */
+		rc = order_ship_to_check(o, err);
 	if (rc == OD_OK)
 		rc = store_order_set_ship_to(s, o, err);
 	record_order_free(o);

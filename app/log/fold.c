@@ -430,6 +430,8 @@ static enum od_code apply_ship(struct store *s, const struct statement *st,
 	enum od_code rc = store_order_get(s, st->order, &o, err);
 
 	if (rc == OD_OK)
+		rc = fold_ship_needed(o, err);
+	if (rc == OD_OK)
 		rc = apply_shipment(s, st, o, seq, err);
 	record_order_free(o);
 	return rc;
@@ -453,7 +455,7 @@ static enum od_code apply_order_change(struct store *s,
 	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
 		return fold_money_apply(s, st, seq, err);
 	if (st->kind == STMT_SHIPMENT_DELIVER)
-		return fold_deliver_apply(s, st, err);
+		return fold_deliver_any(s, st, err);
 	if (st->kind == STMT_ORDER_AMEND)
 		return fold_amend_apply(s, st, err);
 	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
@@ -478,6 +480,8 @@ static enum od_code apply_order_change(struct store *s,
 			return od_err_set(err, OD_E_STATE,
 					  "order %s has shipped parcels; it "
 					  "cannot be cancelled", n);
+		if (os.status == ORDER_DELIVERED)   /* no shipping needed */
+			return refuse(n, os.status, "cancelled", err);
 		return store_order_set_state(s, n, ORDER_CANCELLED,
 					     os.held_from,
 					     statement_get(st, "reason"), err);

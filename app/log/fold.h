@@ -75,6 +75,16 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 				struct od_err *err);
 
 /*
+ * For fold_apply (fold-noship.c): an order that needs no shipping (no
+ * ship-to) never ships: fold_ship_needed refuses it (OD_E_STATE, saying
+ * to deliver it instead); fold_deliver_any delivers such an order once
+ * confirmed, without a parcel, and any other as fold_deliver_apply does.
+ */
+enum od_code fold_ship_needed(const struct order *o, struct od_err *err);
+enum od_code fold_deliver_any(struct store *s, const struct statement *st,
+			      struct od_err *err);
+
+/*
  * order.amend, for fold_apply (fold-amend.c): a new, confirmed or held
  * order nothing of which has shipped takes a corrected ship-to; each old
  * value the amendment gives must be the order's now (OD_E_STATE saying

@@ -51,12 +51,12 @@ enum od_code order_to_statement(const struct order *o, struct statement *st,
 		{ "customer", o->customer_name, 0 },
 		{ "email", o->email, 1 },
 		{ "phone", o->phone, 1 },
-		{ "ship-name", o->ship_name, 0 },
+		{ "ship-name", o->ship_name, 1 },   /* all or none */
 	};
 	const struct placed_field place[] = {
-		{ "ship-city", o->city, 0 },
+		{ "ship-city", o->city, 1 },
 		{ "ship-postcode", o->postcode, 1 },
-		{ "ship-country", o->country, 0 },
+		{ "ship-country", o->country, 1 },
 	};
 	static const char *const arrivals[ARRIVAL_COUNT] = {
 		[ARRIVAL_UNPAID] = "", [ARRIVAL_AUTHORIZED] = "authorized",
@@ -193,7 +193,8 @@ static enum od_code parse_item(struct order *o, const char *v,
 /* Gives absent optional fields the value "" the struct promises. */
 static enum od_code fill_optional(struct order *o, struct od_err *err)
 {
-	char **opt[] = { &o->email, &o->phone, &o->postcode, &o->note };
+	char **opt[] = { &o->email, &o->phone, &o->postcode, &o->note,
+			 &o->ship_name, &o->city };   /* no shipping needed */
 	enum od_code rc;
 	size_t i;
 

@@ -321,11 +321,79 @@ static enum od_code check_total(const struct order *o, struct od_err *err)
 	return OD_OK;
 }
 
-enum od_code order_validate(const struct order *o, struct od_err *err)
+/* Whether s is NULL or "". */
+static int blank(const char *s)
+{
+	return s == NULL || s[0] == '\0';
+}
+
+int order_has_ship_to(const struct order *o)
+{
+	return !blank(o->ship_name) || o->nlines > 0 || !blank(o->city) ||
+	       !blank(o->postcode) || o->country[0] != '\0';
+}
+
+/* A part missing from a ship-to that has others. */
+static enum od_code partial(const struct order *o, const char *what,
+			    struct od_err *err)
+{
+	return od_err_set(err, OD_E_INPUT, "order %s: %s: is missing; a "
+			  "ship-to needs a name, an address line, a city and "
+			  "a country (an order that needs no shipping has "
+			  "none of them)", o->number, what);
+}
+
+/* Half an address is a mistake to fix at the source, never a parcel to
+ * guess at. */
+enum od_code order_ship_to_check(const struct order *o, struct od_err *err)
 {
 	char what[48];
 	enum od_code rc;
 	size_t i;
+
+	if (!order_has_ship_to(o))
+		return OD_OK;
+	if (blank(o->ship_name))
+		return partial(o, "ship-to name", err);
+	if (o->nlines == 0)
+		return partial(o, "ship-to address", err);
+	if (blank(o->city))
+		return partial(o, "ship-to city", err);
+	if (o->country[0] == '\0')
+		return partial(o, "ship-to country", err);
+	rc = check_text(o, "ship-to name", o->ship_name, ORDER_TEXT_MAX, 1,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	if (o->nlines > ORDER_MAX_LINES)
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: ship-to address: at most %d "
+				  "lines", o->number, ORDER_MAX_LINES);
+	for (i = 0; i < o->nlines; i++) {
+		snprintf(what, sizeof what, "ship-to address line %zu", i + 1);
+		rc = check_text(o, what, o->ship_lines[i], ORDER_TEXT_MAX, 1,
+				err);
+		if (rc != OD_OK)
+			return rc;
+	}
+	rc = check_text(o, "ship-to city", o->city, ORDER_TEXT_MAX, 1, err);
+	if (rc != OD_OK)
+		return rc;
+	rc = check_text(o, "ship-to postcode", o->postcode, ORDER_TEXT_MAX, 0,
+			err);
+	if (rc != OD_OK)
+		return rc;
+	if (!upper_ok(o->country, 2))
+		return od_err_set(err, OD_E_INPUT,
+				  "order %s: ship-to country: must be two "
+				  "capital letters (ISO 3166, e.g. CN)",
+				  o->number);
+	return OD_OK;
+}
+
+enum od_code order_validate(const struct order *o, struct od_err *err)
+{
+	enum od_code rc;
 
 	rc = order_number_check(o->number, err);
 	if (rc != OD_OK)
@@ -361,33 +429,9 @@ enum od_code order_validate(const struct order *o, struct od_err *err)
 			err);
 	if (rc != OD_OK)
 		return rc;
-	rc = check_text(o, "ship-to name", o->ship_name, ORDER_TEXT_MAX, 1,
-			err);
+	rc = order_ship_to_check(o, err);
 	if (rc != OD_OK)
 		return rc;
-	if (o->nlines < 1 || o->nlines > ORDER_MAX_LINES)
-		return od_err_set(err, OD_E_INPUT,
-				  "order %s: ship-to address: needs 1 to %d "
-				  "lines", o->number, ORDER_MAX_LINES);
-	for (i = 0; i < o->nlines; i++) {
-		snprintf(what, sizeof what, "ship-to address line %zu", i + 1);
-		rc = check_text(o, what, o->ship_lines[i], ORDER_TEXT_MAX, 1,
-				err);
-		if (rc != OD_OK)
-			return rc;
-	}
-	rc = check_text(o, "ship-to city", o->city, ORDER_TEXT_MAX, 1, err);
-	if (rc != OD_OK)
-		return rc;
-	rc = check_text(o, "ship-to postcode", o->postcode, ORDER_TEXT_MAX, 0,
-			err);
-	if (rc != OD_OK)
-		return rc;
-	if (!upper_ok(o->country, 2))
-		return od_err_set(err, OD_E_INPUT,
-				  "order %s: ship-to country: must be two "
-				  "capital letters (ISO 3166, e.g. CN)",
-				  o->number);
 	rc = check_items(o, err);
 	if (rc != OD_OK)
 		return rc;

@@ -43,7 +43,10 @@ enum od_code order_number_check(const char *number, struct od_err *err);
  * without control characters, lengths, formats (number, time, currency,
  * country, SKU), 1..ORDER_MAX_ITEMS items, quantities 1..ORDER_MAX_QTY,
  * non-negative prices, no duplicate SKU, and a total equal to the sum of the
- * items.  Text must not start or end with a space (the importer trims).
+ * items.  The ship-to is all or none: a name, 1..4 address lines, a city
+ * and a country (the postcode optional), or none of them at all for an
+ * order that needs no shipping; half a ship-to is refused naming the part
+ * missing.  Text must not start or end with a space (the importer trims).
  * The message names the order number and the field, and quotes nothing but
  * the number and SKUs (whose characters are checked first), e.g.
  * "order 1042: item 2 (TEA-001): quantity must be between 1 and 100000".
@@ -51,10 +54,23 @@ enum od_code order_number_check(const char *number, struct od_err *err);
 enum od_code order_validate(const struct order *o, struct od_err *err);
 
 /*
+ * Whether o has a ship-to (any part of one; a validated order has all or
+ * none).  An order without one needs no shipping: a gift card, a download.
+ */
+int order_has_ship_to(const struct order *o);
+
+/*
+ * The ship-to part of order_validate, on its own (for an amended order):
+ * all or none, each part well formed.
+ */
+enum od_code order_ship_to_check(const struct order *o, struct od_err *err);
+
+/*
  * Adds the order.placed body fields for o to st, in canonical order:
  * placed, currency, customer, email, phone, ship-name, ship-line (1..4),
  * ship-city, ship-postcode, ship-country, item ("SKU QTY UNIT_PRICE NAME",
- * repeated), total, note.  Empty optional values are left out.
+ * repeated), total, note.  Empty optional values are left out, and so is
+ * every ship- field of an order that needs no shipping.
  */
 enum od_code order_to_statement(const struct order *o, struct statement *st,
 				struct od_err *err);

@@ -394,6 +394,23 @@ static const struct desk_event *first_unchecked(const struct desk_detail *dd)
 	return NULL;
 }
 
+/* The ship-to, or that the order needs none (a gift card, a download). */
+static void show_ship_to(FILE *out, const struct order *o)
+{
+	size_t i;
+
+	if (!order_has_ship_to(o)) {
+		fprintf(out, "Ship to   no shipping needed\n");
+		return;
+	}
+	fprintf(out, "Ship to   %s\n", o->ship_name);
+	for (i = 0; i < o->nlines; i++)
+		fprintf(out, "          %s\n", o->ship_lines[i]);
+	/* No postcode: the city lines up with the lines above. */
+	fprintf(out, "          %s%s%s %s\n", o->postcode,
+		o->postcode[0] ? " " : "", o->city, o->country);
+}
+
 /*
  * Prints one order through the same reading as the order screen
  * (desk_order_read): rows that do not match the order's signed history
@@ -427,12 +444,7 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 			dd->source_id[0] ? ", id " : "", dd->source_id);
 	fprintf(c->out, "Customer  %s  %s  %s\n", o->customer_name, o->email,
 		o->phone);
-	fprintf(c->out, "Ship to   %s\n", o->ship_name);
-	for (i = 0; i < o->nlines; i++)
-		fprintf(c->out, "          %s\n", o->ship_lines[i]);
-	/* No postcode: the city lines up with the lines above. */
-	fprintf(c->out, "          %s%s%s %s\n", o->postcode,
-		o->postcode[0] ? " " : "", o->city, o->country);
+	show_ship_to(c->out, o);
 	if (o->note[0])
 		fprintf(c->out, "Note      %s\n", o->note);
 	fprintf(c->out, "Items\n");

@@ -31,10 +31,10 @@ static enum od_code read_batch(struct cli *c, char *const *numbers, size_t n,
 	return rc;
 }
 
-/* Sums the batch and draws it. */
+/* Sums the batch and draws it; *picked: the orders on the list. */
 static enum od_code draw_batch(const struct paper_orders *po,
 			       const char *batch, struct buf *pdf,
-			       struct od_err *err)
+			       size_t *picked, struct od_err *err)
 {
 	struct pick_list pl;
 	enum od_code rc = OD_OK;
@@ -47,6 +47,7 @@ static enum od_code draw_batch(const struct paper_orders *po,
 		rc = pick_finish(&pl, err);
 	if (rc == OD_OK)
 		rc = paper_picklist(po->shop, batch, &pl, pdf, err);
+	*picked = pl.norders;
 	pick_free(&pl);
 	return rc;
 }
@@ -67,6 +68,7 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 	enum od_code rc = OD_OK;
 	char batch[64];
 	struct buf pdf;
+	size_t picked = 0;
 	int opt, force = 0, by_status = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -97,12 +99,13 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 		snprintf(batch, sizeof batch, "status %s",
 			 order_status_name(status));
 	if (rc == OD_OK)
-		rc = draw_batch(&po, batch, &pdf, err);
+		rc = draw_batch(&po, batch, &pdf, &picked, err);
 	if (rc == OD_OK)
 		rc = paper_save(out, &pdf, force, err);
 	if (rc == OD_OK)
-		fprintf(c->out, "Wrote a pick list of %zu order%s to %s.\n",
-			po.n, po.n == 1 ? "" : "s", out);
+		fprintf(c->out, "Wrote a pick list of %zu order%s to %s.%s\n",
+			picked, picked == 1 ? "" : "s", out, picked < po.n ?
+			" Left out: orders that need no shipping." : "");
 	paper_orders_free(&po);
 	buf_free(&pdf);
 	return rc;

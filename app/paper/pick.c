@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/log/order.h"
+
 /* What one item of one order still needs, as added. */
 struct pick_entry {
 	char *sku;
@@ -77,6 +79,9 @@ enum od_code pick_add(struct pick_list *pl, const struct order *o,
 	size_t i;
 
 	*added = 0;
+	/* An order that needs no shipping has nothing to pick for a parcel. */
+	if (!order_has_ship_to(o))
+		return OD_OK;
 	for (i = 0; rc == OD_OK && i < o->nitems; i++) {
 		const struct order_item *it = &o->items[i];
 		long long left = it->qty - it->shipped;

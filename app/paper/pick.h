@@ -51,7 +51,7 @@ void pick_init(struct pick_list *pl);
 
 /*
  * Adds what is still to ship of order o (items with nothing left add
- * nothing); copies what it keeps.  Sets *added to the number of items that
+ * nothing, nor does an order that needs no shipping); copies what it keeps.  Sets *added to the number of items that
  * still had something to ship.  OD_E_NOMEM, or OD_E_INPUT past
  * PICK_MAX_ENTRIES.  Not after pick_finish.
  */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/paper/doc.h"
+#include "app/log/order.h"
 
 /* The items table's columns, in points from the left margin. */
 #define COL_SKU  DOC_MARGIN
@@ -72,6 +73,11 @@ static void slip_ship_to(struct doc *d, const struct order *o)
 	size_t i;
 
 	line(d, DOC_SMALL, "Ship to");
+	if (!order_has_ship_to(o)) {   /* a gift card, a download */
+		line(d, DOC_BOLD, "No shipping needed");
+		d->y += 14;
+		return;
+	}
 	line(d, DOC_BOLD, o->ship_name);
 	for (i = 0; i < o->nlines; i++)
 		line(d, DOC_BODY, o->ship_lines[i]);

@@ -109,16 +109,17 @@ static void test_quirks(void **state)
 
 	(void)state;
 	od_err_clear(&err);
-	/* 801: cancelled, unpaid, a download (billing as ship-to), one
+	/* 801: cancelled, unpaid, a download (no shipping address, no
+	 * shipping lines: no ship-to, billing does not stand in), one
 	 * product on two lines, a coupon, a note of two lines. */
 	assert_int_equal(import_next(r, &o, &err), OD_OK);
 	assert_string_equal(o->number, "801");
 	assert_true(import_last_meta(r)->cancelled);
 	assert_int_equal(o->arrival, ARRIVAL_UNPAID);
-	assert_string_equal(o->ship_name, "Ana Ruiz");
-	assert_int_equal(o->nlines, 2);
-	assert_string_equal(o->ship_lines[1], "2º B");
-	assert_string_equal(o->city, "Madrid");
+	assert_string_equal(o->customer_name, "Ana Ruiz");
+	assert_false(order_has_ship_to(o));
+	assert_int_equal(o->nlines, 0);
+	assert_string_equal(o->city, "");
 	assert_int_equal(o->nitems, 1);
 	assert_string_equal(o->items[0].sku, "EBOOK-TEA");
 	assert_int_equal(o->items[0].qty, 2);

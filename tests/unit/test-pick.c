@@ -22,6 +22,8 @@ static struct order mk(const char *number, struct order_item *items,
 
 	memset(&o, 0, sizeof o);
 	o.number = (char *)number;
+	o.ship_lines[0] = (char *)"1 Main St";   /* it ships */
+	o.nlines = 1;
 	o.items = items;
 	o.nitems = n;
 	return o;
