@@ -9,12 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 
-MEI_PASS="mei passphrase 1"
-
-new_shop
-od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 4< <(echo "$MEI_PASS")
-od_as mei "$MEI_PASS" import "$SAMPLE"
-expect_ok "the sample shop is imported"
+mei_shop
 od_as mei "$MEI_PASS" confirm 1001
 od_as mei "$MEI_PASS" ship 1001 --carrier DHL --tracking JD0001
 expect_ok "1001 ships from the command line"

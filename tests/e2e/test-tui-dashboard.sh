@@ -7,12 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 
-MEI_PASS="mei passphrase 1"
-
-new_shop
-od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 4< <(echo "$MEI_PASS")
-od_as mei "$MEI_PASS" import "$SAMPLE"
-expect_ok "the sample shop is imported"
+mei_shop
 od_as mei "$MEI_PASS" hold 1045 --reason "incorrect address: no flat number"
 od_as mei "$MEI_PASS" hold 1046 --reason "awaiting payment"
 od_as mei "$MEI_PASS" hold 1047 --reason "awaiting payment"
