@@ -13,7 +13,8 @@
  *	scrolling (j), paging (PgDn) and a tab change (Tab), and the ratio
  *	of each mean to the baseline's.  The target (every redraw under
  *	16 ms) is printed beside them, never checked: the exit status says
- *	only whether everything worked.
+ *	only whether everything worked.  Last, the owner's dashboard (D)
+ *	read, against an index reread in the same process.
  *
  * The passphrase comes on descriptor 3, one line, as with the commands.
  */
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk/desk-dashboard.h"
 #include "app/desk/desk-pick.h"
 #include "app/desk/desk-prefs.h"
 #include "lib/secret.h"
@@ -104,6 +106,39 @@ static int setup(struct ui *u, const char *expr, const char *cols)
 	return 0;
 }
 
+/*
+ * The owner's dashboard (D) read, mean of a few, against the index reread
+ * (r: every order read) in the same process.
+ */
+static int time_dashboard(struct ui *u)
+{
+	struct desk_dashboard *D = malloc(sizeof *D);
+	struct od_err err;
+	double t0, reread, dash;
+	int i, n = 5;
+
+	if (D == NULL)
+		return -1;
+	t0 = now_ms();
+	if (desk_reload(u->desk, &err) != OD_OK)
+		goto fail;
+	reread = now_ms() - t0;
+	t0 = now_ms();
+	for (i = 0; i < n; i++)
+		if (desk_dashboard(u->desk, D, &err) != OD_OK)
+			goto fail;
+	dash = (now_ms() - t0) / n;
+	fprintf(out, "dashboard read (D, owner; %lld orders shipped, mean of "
+		"%d): %.1f ms, %.2fx an index reread (%.1f ms)\n", D->shipped,
+		n, dash, reread > 0 ? dash / reread : 0, reread);
+	free(D);
+	return 0;
+fail:
+	fprintf(stderr, "bench-redraw: %s\n", err.msg);
+	free(D);
+	return -1;
+}
+
 /* Unlocks u's desk as user with the passphrase on descriptor 3. */
 static int unlock(struct ui *u, const char *store, const char *user)
 {
@@ -178,6 +213,8 @@ int main(int argc, char **argv)
 	fprintf(out, "redraw worst of every set-up above: %.2f ms (target: "
 		"under 16 ms)\n", worst);
 	(void)setup(&u, "", NULL);
+	if (time_dashboard(&u) != 0)
+		goto fail;
 	screen_fini();
 	desk_free(u.desk);
 	fclose(out);
