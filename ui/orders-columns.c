@@ -178,8 +178,10 @@ void orders_cols_fetch(struct orders_cols *C, struct orders_st *O,
 static void draw_chooser(struct ui *u, unsigned shown, size_t cur)
 {
 	int w = u->cols - 4 < 56 ? u->cols - 4 : 56;
-	int h = (int)NCHOOSABLE + 4, x = (u->cols - w) / 2;
+	int h = (int)NCHOOSABLE + 5, x = (u->cols - w) / 2;
 	int y = (u->rows - h) / 2;
+	struct orders_cols chosen = { .shown = shown };
+	struct orders_table t = { .cols = &chosen };
 	char title[64];
 	size_t i;
 
@@ -191,6 +193,12 @@ static void draw_chooser(struct ui *u, unsigned shown, size_t cur)
 			    i == cur ? UI_SELECT : UI_NORMAL, "[%s] %-9s %s",
 			    shown & (1u << choosable[i].col) ? "x" : " ",
 			    choosable[i].name, choosable[i].what);
+	/* What this window leaves out of them (the New tab's layout). */
+	orders_table_layout(&t, u->cols, 0, 1, 0);
+	if (t.dropped > 0)
+		screen_putf(y + h - 3, x + 2, w - 4, UI_BAD, "%d of them do "
+			    "not fit %d columns: the last chosen go", t.dropped,
+			    u->cols);
 	screen_put(y + h - 2, x + 2, w - 4, "Space show/hide  Enter keep  "
 		   "Esc cancel", UI_DIM);
 	screen_cursor(-1, 0);

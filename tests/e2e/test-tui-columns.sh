@@ -3,7 +3,8 @@
 # hides one, Enter keeps the choice for the person signed in, in the
 # encrypted store (not in plaintext anywhere in it); the extra columns show
 # what the store holds (the last parcel's carrier and tracking code, the
-# city, where the payment stands); the choice comes back in the next
+# city, where the payment stands) and follow a parcel shipped from the
+# command line; the choice comes back in the next
 # session, is mei's alone (the owner sees the usual columns), and a narrow
 # window drops the extra columns instead of refusing.
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +36,11 @@ tm send-keys 6
 screen "the list has the extra headings" 'STATUS +CARRIER +TRACKING +CITY +PAID'
 check "1001 shows its parcel and city" bash -c "grep -Eq '^ 1001 .* shipped +DHL +JD0001 +Berlin +unpaid' '$T/pane'"
 check "1003 is paid, in Madrid" bash -c "grep -Eq '^ 1003 .* new +Madrid +paid' '$T/pane'"
+# A parcel shipped from the command line meanwhile: its columns follow.
+od_as mei "$MEI_PASS" confirm 1002
+od_as mei "$MEI_PASS" ship 1002 --carrier UPS --tracking 1Z0002
+screen "a parcel shipped from the command line shows without a key" \
+	'^ 1002 .* shipped +UPS +1Z0002 '
 check "the choice is not in plaintext in the store" \
 	bash -c "! grep -rqa 'carrier,tracking' '$STORE'"
 tm send-keys q
@@ -58,8 +64,11 @@ screen "the owner quits" 'desk exit 0'
 
 tm resize-window -x 60 -y 16
 sign_in mei "$MEI_PASS"
-screen "at 60x16 mei's list still opens" '^ 1002 +2026-11-01 +陳大文 +1847.70 HKD'
+screen "at 60x16 mei's list still opens" '^ 1003 +2026-11-01 +José García +24.18 EUR'
 check "the extra columns gave way" bash -c "! grep -q 'CARRIER' '$T/pane'"
+tm send-keys =
+screen "the chooser says what does not fit" '5 of them do not fit 60 columns: the last chosen go'
+tm send-keys Escape
 tm resize-window -x 120 -y 30
 screen "at 120 columns the first extra ones come back" 'CARRIER +TRACKING'
 tm send-keys q
