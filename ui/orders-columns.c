@@ -90,17 +90,6 @@ const struct orders_cols *orders_cols_ready(struct orders_cols *C,
 	return C;
 }
 
-const struct desk_extra *orders_cols_find(const struct orders_cols *C,
-					  const char *number)
-{
-	size_t i;
-
-	for (i = 0; i < C->nx; i++)
-		if (strcmp(C->x[i].number, number) == 0)
-			return &C->x[i];
-	return NULL;
-}
-
 /* Forgets the extras read (wiped). */
 static void forget(struct orders_cols *C)
 {

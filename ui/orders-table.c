@@ -111,6 +111,17 @@ void orders_table_head(const struct orders_table *t, int y,
 	}
 }
 
+const struct desk_extra *orders_cols_find(const struct orders_cols *C,
+					  const char *number)
+{
+	size_t i;
+
+	for (i = 0; i < C->nx; i++)
+		if (strcmp(C->x[i].number, number) == 0)
+			return &C->x[i];
+	return NULL;
+}
+
 /* PAID's text: the payment state, shortened to fit. */
 static const char *paid_text(const char *state)
 {

@@ -77,6 +77,10 @@ void orders_table_row(const struct orders_table *t, int y,
 		      const char *status,
 		      const char *sync, int sync_dim);
 
+/* The extras read of order number, or NULL. */
+const struct desk_extra *orders_cols_find(const struct orders_cols *C,
+					  const char *number);
+
 /* ---- orders-columns.c ---- */
 
 struct orders_st;
@@ -97,10 +101,6 @@ const struct orders_cols *orders_cols_ready(struct orders_cols *C,
  */
 void orders_cols_fetch(struct orders_cols *C, struct orders_st *O,
 		       struct ui *u, size_t top, size_t rows);
-
-/* The extras read of order number, or NULL. */
-const struct desk_extra *orders_cols_find(const struct orders_cols *C,
-					  const char *number);
 
 /* Forgets the extras (wiped) and whose columns they are (on lock). */
 void orders_cols_drop(struct orders_cols *C);
