@@ -74,7 +74,8 @@ enum od_code desk_extras(struct desk *d, const char *const *numbers,
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	}
-	rc = desk_hold(d, SHOP_READ, err);
+	/* Asked while drawing: never wait for another command's lock. */
+	rc = desk_hold_now(d, SHOP_READ, err);
 	if (rc == OD_OK) {
 		rc = store_order_extras(desk_shop(d)->store, numbers, n, add,
 					&f, err);

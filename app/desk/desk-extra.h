@@ -20,7 +20,8 @@ struct desk_extra {
 /*
  * Reads the extras of the n orders numbers names into *out (the caller's:
  * desk_extras_free), *nout of them, in the same order; an order the store
- * no longer has is left out.
+ * no longer has is left out.  While another command holds the store (an
+ * import), OD_E_BUSY at once: a redraw does not wait for it.
  */
 enum od_code desk_extras(struct desk *d, const char *const *numbers,
 			 size_t n, struct desk_extra **out, size_t *nout,
