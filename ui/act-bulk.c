@@ -95,8 +95,9 @@ static int any_allowed(struct ui *u, const struct marks *mk,
  * cancelled or refused.
  */
 static int prepare(struct ui *u, const struct marks *mk, enum stmt_kind kind,
-		   const char *title, const char **numbers,
-		   struct parcel *parcels, size_t n, struct desk_bulk **b)
+		   const char *title, const char *given,
+		   const char **numbers, struct parcel *parcels, size_t n,
+		   struct desk_bulk **b)
 {
 	char carrier[BULK_CARRIER_MAX + 1] = "";
 	char reason[BULK_REASON_MAX + 1] = "";
@@ -110,8 +111,10 @@ static int prepare(struct ui *u, const struct marks *mk, enum stmt_kind kind,
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
-	if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
-	    !ui_ask_reason(u, kind, title, reason, sizeof reason)) {
+	if (given != NULL)
+		snprintf(reason, sizeof reason, "%s", given);
+	else if ((kind == STMT_ORDER_HOLD || kind == STMT_ORDER_RELEASE) &&
+		 !ui_ask_reason(u, kind, title, reason, sizeof reason)) {
 		ui_message(u, 0, "Nothing signed.");
 		return 0;
 	}
@@ -146,6 +149,12 @@ static int prepare(struct ui *u, const struct marks *mk, enum stmt_kind kind,
 
 size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind)
 {
+	return ui_act_bulk_given(u, mk, kind, NULL, NULL);
+}
+
+size_t ui_act_bulk_given(struct ui *u, struct marks *mk, enum stmt_kind kind,
+			 const char *reason, const char *what)
+{
 	size_t n = marks_count(mk), i, signed_n = 0, refused = 0;
 	const char **numbers = NULL;
 	struct parcel *parcels = NULL;
@@ -164,11 +173,11 @@ size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind)
 	}
 	for (i = 0; i < n; i++)
 		numbers[i] = marks_get(mk, i);
-	snprintf(title, sizeof title, "%s %zu marked orders",
+	snprintf(title, sizeof title, "%s %zu %s orders",
 		 kind == STMT_SHIPMENT_CONFIRM ? "Ship" : kind ==
 		 STMT_ORDER_HOLD ? "Hold" : kind == STMT_ORDER_RELEASE ?
-		 "Release" : "Confirm", n);
-	if (!prepare(u, mk, kind, title, numbers, parcels, n, &b))
+		 "Release" : "Confirm", n, what ? what : "marked");
+	if (!prepare(u, mk, kind, title, reason, numbers, parcels, n, &b))
 		goto out;
 	if (!dialog_sign(u, title, desk_bulk_text(b))) {
 		ui_message(u, 0, "Nothing signed.");

@@ -2,6 +2,7 @@
 #include "ui/cmdline.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/log/order.h"
@@ -18,10 +19,10 @@ static const struct {
 	enum stmt_kind kind;
 	const char *form;
 } acts[] = {
-	{ "confirm", STMT_ORDER_CONFIRM, "confirm NUMBER" },
+	{ "confirm", STMT_ORDER_CONFIRM, "confirm NUMBER... (or FIRST-LAST)" },
 	{ "cancel", STMT_ORDER_CANCEL, "cancel NUMBER REASON" },
-	{ "hold", STMT_ORDER_HOLD, "hold NUMBER REASON" },
-	{ "release", STMT_ORDER_RELEASE, "release NUMBER [REASON]" },
+	{ "hold", STMT_ORDER_HOLD, "hold NUMBER... REASON" },
+	{ "release", STMT_ORDER_RELEASE, "release NUMBER... [REASON]" },
 	{ "note", STMT_ORDER_NOTE, "note NUMBER TEXT" },
 	{ "ship", STMT_SHIPMENT_CONFIRM, "ship NUMBER --carrier NAME "
 	  "--tracking CODE [--item SKU[:QTY]]" },
@@ -95,14 +96,70 @@ static int ship_opts(struct cmdline *c, char **w, size_t n, char *why,
 	return -1;
 }
 
-/* An acting verb's arguments (w[0] is the verb, w[1] the number). */
-static int act_args(struct cmdline *c, size_t a, char **w, size_t n,
-		    char *why, size_t size)
+/* Whether s is all digits (1 to 18 of them: a long long holds it). */
+static int digits(const char *s, size_t len)
 {
-	size_t from = 2;
-	int need_text = c->kind == STMT_ORDER_CANCEL ||
-			c->kind == STMT_ORDER_HOLD ||
-			c->kind == STMT_ORDER_NOTE;
+	size_t i;
+
+	if (len == 0 || len > 18)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Whether w is FIRST-LAST, both all digits, FIRST <= LAST. */
+static int range(const char *w, long long *lo, long long *hi, int *width)
+{
+	const char *dash = strchr(w, '-');
+
+	if (dash == NULL || !digits(w, (size_t)(dash - w)) ||
+	    !digits(dash + 1, strlen(dash + 1)))
+		return 0;
+	*lo = strtoll(w, NULL, 10);
+	*hi = strtoll(dash + 1, NULL, 10);
+	/* 0998-1002 keeps its leading zeros. */
+	*width = w[0] == '0' ? (int)(dash - w) : 0;
+	return *lo <= *hi;
+}
+
+/* Whether a word after the first order names orders: digits or a range. */
+static int names_orders(const char *w)
+{
+	long long lo, hi;
+	int width;
+
+	return digits(w, strlen(w)) || range(w, &lo, &hi, &width);
+}
+
+/* Adds the order (or the range of them) w names to c; -1 past the most. */
+static int add_orders(struct cmdline *c, const char *w)
+{
+	long long lo, hi;
+	int width;
+
+	if (!range(w, &lo, &hi, &width)) {
+		if (c->n >= CMDLINE_ORDERS_MAX)
+			return -1;
+		snprintf(c->numbers[c->n++], sizeof c->numbers[0], "%s", w);
+		return 0;
+	}
+	if (hi - lo >= (long long)(CMDLINE_ORDERS_MAX - c->n))
+		return -1;
+	for (; lo <= hi; lo++)
+		snprintf(c->numbers[c->n++], sizeof c->numbers[0], "%0*lld",
+			 width, lo);
+	return 0;
+}
+
+/* The orders an acting verb names from w[1]; the word after them. */
+static int act_orders(struct cmdline *c, size_t a, char **w, size_t n,
+		      size_t *from, char *why, size_t size)
+{
+	int several = c->kind == STMT_ORDER_CONFIRM ||
+		      c->kind == STMT_ORDER_HOLD ||
+		      c->kind == STMT_ORDER_RELEASE;
 	struct od_err err;
 
 	if (n < 2 || order_number_check(w[1], &err) != OD_OK) {
@@ -110,17 +167,46 @@ static int act_args(struct cmdline *c, size_t a, char **w, size_t n,
 			 acts[a].form);
 		return -1;
 	}
-	snprintf(c->number, sizeof c->number, "%s", w[1]);
+	for (*from = 1; *from < n && (*from == 1 || (several &&
+	     names_orders(w[*from]))); ++*from)
+		if (add_orders(c, w[*from]) != 0) {
+			snprintf(why, size, ":%s: at most %d orders in one "
+				 "command", w[0], CMDLINE_ORDERS_MAX);
+			return -1;
+		}
+	/* ship's words after the order are options: a number there is
+	 * another order. */
+	if ((c->n > 1 && !several) || (c->kind == STMT_SHIPMENT_CONFIRM &&
+	    *from < n && names_orders(w[*from]))) {
+		snprintf(why, size, ":%s takes one order (several: confirm, "
+			 "hold, release): %s", w[0], acts[a].form);
+		return -1;
+	}
+	snprintf(c->number, sizeof c->number, "%s", c->numbers[0]);
+	return 0;
+}
+
+/* An acting verb's arguments (w[0] is the verb, w[1] the first order). */
+static int act_args(struct cmdline *c, size_t a, char **w, size_t n,
+		    char *why, size_t size)
+{
+	size_t from;
+	int need_text = c->kind == STMT_ORDER_CANCEL ||
+			c->kind == STMT_ORDER_HOLD ||
+			c->kind == STMT_ORDER_NOTE;
+
+	if (act_orders(c, a, w, n, &from, why, size) != 0)
+		return -1;
 	if (c->kind == STMT_SHIPMENT_CONFIRM)
 		return ship_opts(c, w, n, why, size);
-	if (n > 2 && strcmp(w[2], "--reason") == 0)
-		from = 3;
+	if (from < n && strcmp(w[from], "--reason") == 0)
+		from++;
 	join(w, from, n, c->text, sizeof c->text);
-	if ((c->kind == STMT_ORDER_CONFIRM && n > 2) ||
+	if ((c->kind == STMT_ORDER_CONFIRM && from < n) ||
 	    (need_text && c->text[0] == '\0')) {
 		snprintf(why, size, "%s: %s", c->kind == STMT_ORDER_CONFIRM ?
-			 ":confirm takes one order (mark several with Space, "
-			 "then c)" : "say why", acts[a].form);
+			 ":confirm takes order numbers only" : "say why",
+			 acts[a].form);
 		return -1;
 	}
 	return 0;
@@ -168,6 +254,25 @@ int cmdline_parse(const char *line, struct cmdline *c, char *why,
 	snprintf(why, size, "unknown command; use an order number (:1042) or"
 		 " confirm, cancel, hold, release, note, ship, filter");
 	return -1;
+}
+
+int cmdline_in_orders(const char *buf)
+{
+	char store[CMDLINE_MAX * 2 + WORDS_MAX], *w[WORDS_MAX];
+	int open_quote;
+	size_t n = split(buf, store, sizeof store, w, &open_quote), i;
+
+	/* "hold 10": the word being typed is the last; one ended by a
+	 * space is done, and the next is being started. */
+	if (buf[0] != '\0' && buf[strlen(buf) - 1] == ' ')
+		n++;
+	if (n < 2)
+		return 0;
+	for (i = 2; i + 1 < n; i++)
+		if (!names_orders(w[i]))
+			return 0;
+	return n == 2 || strcmp(w[0], "confirm") == 0 ||
+	       strcmp(w[0], "hold") == 0 || strcmp(w[0], "release") == 0;
 }
 
 int cmdline_first_word(const char *buf)

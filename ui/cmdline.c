@@ -46,8 +46,7 @@ static void complete(struct ui *u, char *buf, size_t cap, char *list,
 			list[0] = '\0';   /* the line says it */
 		return;
 	}
-	if (cmdline_first_word(buf) || strchr(buf, ' ') ==
-	    strrchr(buf, ' ')) {
+	if (cmdline_first_word(buf) || cmdline_in_orders(buf)) {
 		numbers = shown_numbers(u, &n);
 		if (numbers == NULL)
 			return;
@@ -121,6 +120,29 @@ static const char *done_word(enum stmt_kind kind)
 	}
 }
 
+/*
+ * Several orders: the bulk path of the marked orders (act-bulk.c), with
+ * its one dialog and its summary of what was refused and why.
+ */
+static int act_many(struct ui *u, const struct cmdline *c)
+{
+	struct marks mk = { 0 };
+	size_t i, signed_n;
+
+	for (i = 0; i < c->n; i++)
+		if (marks_set(&mk, c->numbers[i], 1) != 0) {
+			marks_free(&mk);
+			ui_message(u, 1, "At most %d orders in one command.",
+				   DESK_BULK_MAX);
+			return 0;
+		}
+	signed_n = ui_act_bulk_given(u, &mk, c->kind,
+				     c->kind == STMT_ORDER_CONFIRM ? NULL :
+				     c->text, "named");
+	marks_free(&mk);
+	return signed_n > 0;
+}
+
 int cmdline_act(struct ui *u, const struct cmdline *c, const char *typed)
 {
 	struct desk_act *act = NULL;
@@ -131,6 +153,8 @@ int cmdline_act(struct ui *u, const struct cmdline *c, const char *typed)
 
 	if (!ui_allowed(u, c->kind))
 		return 0;
+	if (c->n > 1)
+		return act_many(u, c);
 	/* Refused now, refused at y: say so before anything is shown. */
 	if (desk_check_act(u->desk, c->kind, c->number, &err) != OD_OK ||
 	    desk_prepare(u->desk, c->kind, c->number, c->text, c->carrier,

@@ -101,6 +101,7 @@ void orders_draw(struct ui *u, void *st)
 	struct orders_table t;
 	const char *heads[OC_COUNT];
 
+	t.cols = orders_cols_ready(&O->cols, u);
 	layout(O, u, &t);
 	draw_tabs(O, u);
 	heads[OC_NUMBER] = heading(O, "NUMBER", DESK_SORT_NUMBER, h[0], 32);
@@ -117,6 +118,7 @@ void orders_draw(struct ui *u, void *st)
 		O->top = O->sel;
 	if (O->sel >= O->top + rows)
 		O->top = O->sel - rows + 1;
+	orders_cols_fetch(&O->cols, O, u, O->top, rows);
 	for (i = 0; i < rows && O->top + i < n; i++)
 		draw_row(O, u, &t, 2 + (int)i, orders_row(O, u, O->top + i),
 			 O->top + i == O->sel);

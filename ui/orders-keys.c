@@ -9,6 +9,7 @@
 
 #include "ui/clip.h"
 #include "ui/orders-holds.h"
+#include "ui/view-dashboard.h"
 
 #define SEARCH_BURST_MS 15
 
@@ -43,6 +44,8 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "C", "conflicts sync set aside", -1 },
 	{ "M", "message history", -1 },
 	{ "y", "copy number (OSC 52)", -1 },
+	{ "=", "choose columns", -1 },
+	{ "D", "dashboard", UI_OWNER_ONLY },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -507,6 +510,8 @@ static const struct {
 	{ 'C', conflicts, -1 },
 	{ 'y', copy_number, -1 },
 	{ ':', orders_command, -1 },
+	{ '=', orders_cols_choose, -1 },
+	{ 'D', dashboard_key, -1 },
 };
 
 enum ui_next orders_key(struct ui *u, void *st, int key)

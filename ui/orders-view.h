@@ -9,6 +9,7 @@
 
 #include "ui/line-edit.h"
 #include "ui/orders-holds.h"
+#include "ui/orders-table.h"
 #include "ui/view.h"
 
 #define ORDERS_NTABS 6
@@ -29,6 +30,7 @@ struct orders_st {
 	struct marks marks;   /* for a bulk action */
 	struct holds holds;   /* the Held tab's reasons */
 	struct parcels parcels;  /* the partly shipped */
+	struct orders_cols cols;  /* the person's columns (orders-columns.c) */
 };
 
 /* Each tab's status (-1: all), in tab order. */

@@ -45,6 +45,7 @@ static void orders_lock(struct ui *u, void *st)
 	O->sync = NULL;
 	holds_drop(&O->holds);
 	parcels_drop(&O->parcels);
+	orders_cols_drop(&O->cols);
 }
 
 /* After unlocking: the same tab, search and order as before. */
@@ -72,6 +73,7 @@ static void orders_free(void *st)
 	marks_free(&O->marks);
 	holds_drop(&O->holds);
 	parcels_drop(&O->parcels);
+	orders_cols_drop(&O->cols);
 	free(O);
 }
 

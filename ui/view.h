@@ -240,6 +240,14 @@ const char *parcels_status(struct parcels *P, struct ui *u,
  */
 size_t ui_act_bulk(struct ui *u, struct marks *mk, enum stmt_kind kind);
 
+/*
+ * ui_act_bulk with the reason of a hold or release given (NULL: asked),
+ * the dialog's title saying what the orders are ("marked" when NULL):
+ * the `:` line's several orders (cmdline.c).
+ */
+size_t ui_act_bulk_given(struct ui *u, struct marks *mk, enum stmt_kind kind,
+			 const char *reason, const char *what);
+
 /* ---- stack.c ---- */
 
 /*

@@ -34,34 +34,13 @@
 #include "storage/store-search.h"
 #include "storage/vfs-crypt.h"
 #include "ui/view.h"
+#include "tests/bench/bench-ui.h"
 
 #define PASS_MAX 1024
 #define WATCH_LOOKS 50    /* idle looks timed together */
 
 /* Where the figures go: stdout is curses' (and /dev/null's). */
 static FILE *out;
-
-/* Milliseconds since an arbitrary start. */
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Reads the passphrase line from descriptor 3; its length or -1. */
-static ssize_t read_pass(char *pass, size_t cap)
-{
-	size_t len = 0;
-	ssize_t n;
-	char c;
-
-	while (len + 1 < cap && (n = read(3, &c, 1)) == 1 && c != '\n')
-		pass[len++] = c;
-	pass[len] = '\0';
-	return len > 0 ? (ssize_t)len : -1;
-}
 
 /*
  * Copies the shop's database at dir, opened with key, into a plaintext
@@ -149,25 +128,14 @@ static double rss_mib(void)
 static double press(struct ui *u, const char *name, const int *keys,
 		    size_t n)
 {
-	double sum = 0, worst = 0, t0, dt;
-	size_t i;
+	double mean, worst;
 
-	for (i = 0; i < n; i++) {
-		struct ui_frame *top = &u->stack[u->depth - 1];
-
-		t0 = now_ms();
-		top->view->key(u, top->st, keys[i]);
-		ui_draw(u);
-		dt = now_ms() - t0;
-		sum += dt;
-		if (dt > worst)
-			worst = dt;
-	}
+	press_keys(u, keys, n, &mean, &worst, NULL);
 	fprintf(out, "desk redraw after %s (mean of %zu): %.2f ms (target: "
-		"under 16 ms)\n", name, n, sum / (double)n);
+		"under 16 ms)\n", name, n, mean);
 	fprintf(out, "desk redraw after %s (worst of %zu): %.2f ms\n", name,
 		n, worst);
-	return sum / (double)n;
+	return mean;
 }
 
 /* MiB of folded searchable text in the plaintext copy (0 if unknown). */

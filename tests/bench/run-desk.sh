@@ -11,6 +11,9 @@
 # key press to finished redraw for scrolling, a tab change and one step of
 # incremental search, the last also as a ratio to the same queries of the
 # same full-text index on a plaintext copy of the store (same process).
+# Then build/bench/bench-redraw: every redraw of the list at 160x40 with a
+# :filter, with extra columns and with both, as ratios to the usual
+# columns' (same process).
 #
 #   BUILD=build tests/bench/run-desk.sh [N_ORDERS [SEED]]
 set -euo pipefail
@@ -43,3 +46,4 @@ od import "$T/orders.json" > /dev/null
 rm -f "$T/orders.json"
 echo "desk bench orders: $N (gen-orders $N $SEED)"
 "$BENCH" "$T/shop" owner 3< <(printf '%s\n' "$PASS")
+"$BUILD/bench/bench-redraw" "$T/shop" owner 3< <(printf '%s\n' "$PASS")

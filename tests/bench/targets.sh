@@ -34,3 +34,11 @@ row "import peak memory, N vs 1000 orders" "flat; a 1M file imports" \
 row "20 desks up to date, sync_run p99" "< 50 ms" \
 	"^20 desks up to date, syncing at once"
 row "20 busy desks, sync_run p99" "< 1 s" "^20 busy desks \\(sign"
+
+echo
+echo "issue 12's redraw target at $N orders (bench-redraw, 160x40):"
+row "list redraw, :filter and extra columns, j" "< 16 ms" \
+	"^redraw with the filter and the extra columns, after j"
+row "list redraw, :filter and extra columns, PgDn" "< 16 ms" \
+	"^redraw with the filter and the extra columns, after PgDn"
+row "list redraw, worst of every set-up" "< 16 ms" "^redraw worst of"

@@ -62,7 +62,7 @@ check "the store has the parcel" grep -q 'DHL JD1' "$T/out"
 tm send-keys :
 tm send-keys -l "hold 1046"
 tm send-keys Enter
-screen "a hold without a reason says the form" 'say why: hold NUMBER REASON'
+screen "a hold without a reason says the form" 'say why: hold NUMBER\.\.\. REASON'
 tm send-keys :
 tm send-keys -l "ship 1042 --carrier DHL --tracking JD2"
 tm send-keys Enter

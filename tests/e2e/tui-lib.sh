@@ -89,3 +89,14 @@ sign_in() {
 	tm send-keys -l "$pass"
 	tm send-keys Enter
 }
+
+# mei_shop: a new shop whose owner added mei, a shopkeeper (her passphrase
+# in $MEI_PASS), who imported the sample orders.
+MEI_PASS=${MEI_PASS:-"mei passphrase 1"}
+mei_shop() {
+	new_shop
+	od "$OWNER_PASS" user add mei --role shopkeeper \
+		--new-passphrase-fd 4 4< <(echo "$MEI_PASS")
+	od_as mei "$MEI_PASS" import "$SAMPLE"
+	expect_ok "mei imports the sample shop"
+}

@@ -61,15 +61,58 @@ static void test_open_and_filter(void **state)
 	assert_string_equal(c.text, "");
 }
 
+/* Several orders: a list, a range, and where the reason starts. */
+static void test_many(void **state)
+{
+	(void)state;
+	assert_int_equal(cmdline_parse("hold 1045 1046 1050 address check", &c,
+				       why, sizeof why), 0);
+	assert_int_equal(c.n, 3);
+	assert_string_equal(c.number, "1045");
+	assert_string_equal(c.numbers[2], "1050");
+	assert_string_equal(c.text, "address check");
+	assert_int_equal(cmdline_parse("confirm 1001-1010 1042", &c, why,
+				       sizeof why), 0);
+	assert_int_equal(c.n, 11);
+	assert_string_equal(c.numbers[0], "1001");
+	assert_string_equal(c.numbers[9], "1010");
+	assert_string_equal(c.numbers[10], "1042");
+	assert_int_equal(cmdline_parse("release 0998-1001", &c, why,
+				       sizeof why), 0);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.numbers[0], "0998");
+	assert_string_equal(c.numbers[3], "1001");
+	/* A reason starting with a number: after --reason, or on a verb
+	 * that takes one order. */
+	assert_int_equal(cmdline_parse("hold 1045 --reason 2 boxes", &c, why,
+				       sizeof why), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.text, "2 boxes");
+	assert_int_equal(cmdline_parse("note 1042 2 boxes", &c, why,
+				       sizeof why), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.text, "2 boxes");
+	/* The first word is any order number, one word after is a range
+	 * only when both ends are digits. */
+	assert_int_equal(cmdline_parse("hold A-1 1047-R1 x", &c, why,
+				       sizeof why), 0);
+	assert_int_equal(c.n, 1);
+	assert_string_equal(c.text, "1047-R1 x");
+}
+
 static const struct {
 	const char *line, *says;
 } bad[] = {
-	{ "hold 1045", "say why: hold NUMBER REASON" },
+	{ "hold 1045", "say why: hold NUMBER... REASON" },
 	{ "cancel 1045 --reason", "say why: cancel NUMBER REASON" },
 	{ "note 1042", "say why: note NUMBER TEXT" },
 	{ "hold", ":hold needs an order number" },
 	{ "hold 10/45 x", ":hold needs an order number" },
-	{ "confirm 1042 1043", ":confirm takes one order" },
+	{ "confirm 1042 soon", ":confirm takes order numbers only" },
+	{ "hold 1045 1046", "say why: hold NUMBER... REASON" },
+	{ "ship 1042 1043 --carrier A --tracking B", ":ship takes one order" },
+	{ "cancel 1042-1044 oops", ":cancel takes one order" },
+	{ "confirm 1-400", ":confirm: at most 300 orders" },
 	{ "ship 1042 --carrier DHL", ":ship needs --carrier and --tracking" },
 	{ "ship 1042 --tracking X --carrier", ":ship needs" },
 	{ "ship 1042 --carrier A --tracking B --colour red", ":ship needs" },
@@ -115,6 +158,12 @@ static void test_complete(void **state)
 					  sizeof list), 3);
 	assert_string_equal(buf, "hold 104");   /* the shared start */
 	assert_string_equal(list, "1040 1041 1045");
+	assert_true(cmdline_in_orders("hold 10"));
+	assert_true(cmdline_in_orders("hold 1045 10"));
+	assert_true(cmdline_in_orders("confirm 1001-1010 "));
+	assert_false(cmdline_in_orders("hold 1045 address 10"));
+	assert_false(cmdline_in_orders("note 1042 10"));
+	assert_false(cmdline_in_orders("hold"));
 	strcpy(buf, "hold 1045");
 	assert_int_equal(cmdline_complete(buf, sizeof buf, nums, 4, list,
 					  sizeof list), 1);
@@ -134,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_acts),
+		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_open_and_filter),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_complete),
