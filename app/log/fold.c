@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/log/fold-unconfirm.h"
 #include "app/log/order.h"
 #include "app/log/log-key.h"
 #include "app/log/role.h"
@@ -38,6 +39,7 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_RETURN_CLOSE] = "close returns",
 	[STMT_ROLE_DEFINE] = "define roles",
 	[STMT_ORDER_AMEND] = "amend orders",
+	[STMT_ORDER_UNCONFIRM] = "take back confirmations",
 };
 
 /* Decodes the pubkey field of st. */
@@ -456,6 +458,8 @@ static enum od_code apply_order_change(struct store *s,
 		return fold_deliver_apply(s, st, err);
 	if (st->kind == STMT_ORDER_AMEND)
 		return fold_amend_apply(s, st, err);
+	if (st->kind == STMT_ORDER_UNCONFIRM)
+		return fold_unconfirm_apply(s, st, seq, err);
 	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
 		return fold_return_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);
