@@ -4,6 +4,7 @@
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"
+#include "app/desk/desk-undo-list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (rc == OD_OK)
 		rc = act_finish(d, act, err);
 	shop_release(d->sh);
+	if (*seq > 0)
+		desk_undo_note(d, act);
 	if (*seq > 0)
 		act_to_backend(d, act);
 	return rc;

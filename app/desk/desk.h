@@ -574,5 +574,7 @@ enum od_code desk_tracking_used(struct desk *d, const char *tracking,
 
 /* The audit history has a header of its own; the screens reach it here. */
 #include "app/desk/desk-audit.h"
+/* Undo as a signed inverse (z). */
+#include "app/desk/desk-undo.h"
 
 #endif
