@@ -24,6 +24,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
 	{ "S", "ship one after another", STMT_SHIPMENT_CONFIRM },
+	{ "z", "undo last hold/confirm (10 min)", -1 },
 	{ "/", "search", -1 },
 	{ "n N", "next, previous match", -1 },
 	{ "Esc", "clear search, :filter", -1 },
@@ -387,6 +388,17 @@ static enum ui_next act_many(struct orders_st *O, struct ui *u, int key,
 	return act(O, u, (enum stmt_kind)kind);
 }
 
+/* z: undoes the person's own last action, wherever it was (act-undo.c). */
+static enum ui_next undo(struct orders_st *O, struct ui *u, int key, int kind)
+{
+	orders_note_selection(O, u);
+	if (ui_undo(u))
+		orders_sync_refresh(O, u);
+	if (desk_is_unlocked(u->desk))
+		(void)orders_refilter(O, u, &(struct od_err){ 0 });
+	return UI_DRAW;
+}
+
 /* f: the Held tab one reason at a time. */
 static enum ui_next held_filter(struct orders_st *O, struct ui *u, int key,
 				int kind)
@@ -502,6 +514,7 @@ static const struct {
 	{ 'H', act_many, STMT_ORDER_HOLD },
 	{ 'R', act_many, STMT_ORDER_RELEASE },
 	{ 'S', ship_run, STMT_SHIPMENT_CONFIRM },
+	{ 'z', undo, -1 },
 	{ 'f', held_filter, -1 },
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },

@@ -14,45 +14,45 @@
 #include "app/log/ledger.h"
 #include "storage/store.h"
 
-/* What would do instead, for an action no statement takes back. */
-static enum od_code cannot(const struct desk_undo_entry *e, struct od_err *err)
+/* What each kind of action is called, and for one no statement takes
+ * back, what would do instead. */
+static const struct {
+	enum stmt_kind kind;
+	const char *noun;       /* before the order or the person */
+	const char *instead;    /* NULL: it can be undone */
+} words[] = {
+	{ STMT_ORDER_HOLD, "the hold of order", NULL },
+	{ STMT_ORDER_CONFIRM, "the confirmation of order", NULL },
+	{ STMT_ORDER_CANCEL, "the cancellation of order",
+	  "place the order again" },
+	{ STMT_ORDER_NOTE, "the note on order",
+	  "add a note that corrects it (a)" },
+	{ STMT_ORDER_RELEASE, "the release of order",
+	  "hold the order again (H)" },
+	{ STMT_SHIPMENT_CONFIRM, "the parcel of order",
+	  "open a return when it comes back (orderdesk return open)" },
+	{ STMT_USER_ADD, "adding", "revoke them in People (P)" },
+	{ STMT_USER_ROLE, "the role change of",
+	  "change the role back in People (P)" },
+	{ STMT_USER_REVOKE, "revoking",
+	  "add the person again under a new name" },
+};
+
+/* The index of e's words; (size_t)-1 for a kind the desk never signs. */
+static size_t word_of(const struct desk_undo_entry *e)
 {
-	static const struct {
-		enum stmt_kind kind;
-		const char *why;
-	} words[] = {
-		{ STMT_ORDER_CANCEL, "a cancellation cannot be undone; place "
-				     "the order again" },
-		{ STMT_ORDER_NOTE, "a note cannot be undone; add one that "
-				   "corrects it (a)" },
-		{ STMT_ORDER_RELEASE, "a release cannot be undone; hold the "
-				      "order again (H)" },
-		{ STMT_SHIPMENT_CONFIRM, "a shipment cannot be undone; open a "
-					 "return when the parcel comes back "
-					 "(orderdesk return open)" },
-		{ STMT_USER_ADD, "adding a person cannot be undone; revoke "
-				 "them in People (P)" },
-		{ STMT_USER_ROLE, "a role change cannot be undone; change the "
-				  "role back in People (P)" },
-		{ STMT_USER_REVOKE, "a revocation cannot be undone; add the "
-				    "person again under a new name" },
-	};
 	size_t i;
 
 	for (i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (words[i].kind == e->kind)
-			return od_err_set(err, OD_E_STATE, "Your last action "
-					  "(%s %s): %s.",
-					  statement_kind_name(e->kind),
-					  e->subject, words[i].why);
-	return od_err_set(err, OD_E_STATE, "Your last action (%s %s) cannot "
-			  "be undone.", statement_kind_name(e->kind),
-			  e->subject);
+			return i;
+	return (size_t)-1;
 }
 
 /* The latest kind statement about number must still be e's: nobody
  * repeated it since (then undoing it would take theirs back). */
-static enum od_code still_latest(struct shop *sh, const struct desk_undo_entry *e,
+static enum od_code still_latest(struct shop *sh,
+				 const struct desk_undo_entry *e,
 				 struct od_err *err)
 {
 	struct fold_last last;
@@ -138,13 +138,16 @@ static enum od_code undo_act(struct desk *d, const struct desk_undo_entry *e,
 }
 
 enum od_code desk_undo_prepare(struct desk *d, struct desk_act **out,
-			       char *title, size_t size, struct od_err *err)
+			       char *what, size_t size, struct od_err *err)
 {
 	const struct desk_undo_entry *e = desk_undo_top(d);
 	struct desk_act *act;
+	struct od_err inner;
+	size_t w;
 	enum od_code rc;
 
 	*out = NULL;
+	what[0] = '\0';
 	if (desk_shop(d) == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
@@ -152,8 +155,15 @@ enum od_code desk_undo_prepare(struct desk *d, struct desk_act **out,
 		return od_err_set(err, OD_E_NOTFOUND, "Nothing to undo: you "
 				  "have signed nothing at this desk since you "
 				  "unlocked it.");
-	if (e->kind != STMT_ORDER_HOLD && e->kind != STMT_ORDER_CONFIRM)
-		return cannot(e, err);
+	if ((w = word_of(e)) == (size_t)-1)
+		return od_err_set(err, OD_E_STATE, "Your last action (%s %s) "
+				  "cannot be undone.",
+				  statement_kind_name(e->kind), e->subject);
+	snprintf(what, size, "%s %s", words[w].noun, e->subject);
+	if (words[w].instead != NULL)
+		return od_err_set(err, OD_E_STATE, "Your last action, %s, "
+				  "cannot be undone: %s.", what,
+				  words[w].instead);
 	act = calloc(1, sizeof *act);
 	if (act == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
@@ -161,14 +171,11 @@ enum od_code desk_undo_prepare(struct desk *d, struct desk_act **out,
 					       : STMT_ORDER_UNCONFIRM;
 	snprintf(act->number, sizeof act->number, "%s", e->subject);
 	buf_init(&act->text, STMT_MAX_BYTES);
-	rc = undo_act(d, e, act, err);
+	rc = undo_act(d, e, act, &inner);
 	if (rc != OD_OK) {
 		desk_act_free(act);
-		return rc;
+		return od_err_set(err, rc, "Undo: %s.", inner.msg);
 	}
-	snprintf(title, size, "Undo the %s of order %s",
-		 e->kind == STMT_ORDER_HOLD ? "hold" : "confirmation",
-		 e->subject);
 	*out = act;
 	return OD_OK;
 }

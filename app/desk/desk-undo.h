@@ -31,16 +31,18 @@ struct shop;
 
 /*
  * Prepares the inverse of the person's last action, to show (desk_act_text)
- * and sign with desk_undo_sign; title (size bytes) gets what it undoes,
- * "Undo the hold of order 1042".  The fold's answer comes first, tried in
- * a transaction that is rolled back, so a refusal is said before any
- * dialog: OD_E_NOTFOUND when there is nothing to undo, OD_E_STATE for an
- * action that cannot be undone (saying what would do) or no longer can
- * (too late, shipped, changed since by someone else), OD_E_DENIED for a
- * role.  *out is the caller's (desk_act_free).
+ * and sign with desk_undo_sign; what (size bytes) gets the action undone,
+ * "the hold of order 1042" ("" when there is none).  The fold's answer
+ * comes first, tried in a transaction that is rolled back, so a refusal
+ * is said before any dialog, as a whole sentence: OD_E_NOTFOUND when
+ * there is nothing to undo, OD_E_STATE for an action that cannot be
+ * undone ("Your last action, the cancellation of order 1042, cannot be
+ * undone: place the order again.") or no longer can (too late, shipped,
+ * done again since by someone else), OD_E_DENIED for a role.  *out is
+ * the caller's (desk_act_free).
  */
 enum od_code desk_undo_prepare(struct desk *d, struct desk_act **out,
-			       char *title, size_t size, struct od_err *err);
+			       char *what, size_t size, struct od_err *err);
 
 /*
  * Signs act (from desk_undo_prepare) as desk_act_sign does; on success

@@ -106,11 +106,11 @@ static enum od_code in_window(const struct statement *st,
 	if (after <= FOLD_UNCONFIRM_WINDOW)
 		return OD_OK;
 	clock_span(after, span, sizeof span);
+	/* The remedy early: a screen's message line shows about 100 columns. */
 	return od_err_set(err, OD_E_STATE, "order %s was confirmed %s before "
-			  "this (entry %lld, %s); a confirmation can be taken "
-			  "back within %d minutes; cancel or hold it instead",
-			  st->order, span, c->seq, c->time,
-			  FOLD_UNCONFIRM_WINDOW / 60);
+			  "this; the limit is %d: cancel or hold it instead "
+			  "(entry %lld, %s)", st->order, span,
+			  FOLD_UNCONFIRM_WINDOW / 60, c->seq, c->time);
 }
 
 enum od_code fold_unconfirm_apply(struct store *s, const struct statement *st,
@@ -143,6 +143,20 @@ enum od_code fold_unconfirm_apply(struct store *s, const struct statement *st,
 				  "(entry %lld); sign it again", st->id,
 				  st->order, c.seq);
 	rc = in_window(st, &c, err);
+	if (rc == OD_OK)
+		rc = store_order_set_state(s, st->order, ORDER_NEW,
+					   os.held_from, NULL, err);
+	return rc;
+}
+
+enum od_code fold_unconfirm_redo(struct store *s, const struct statement *st,
+				 struct od_err *err)
+{
+	struct order_state os;
+	enum od_code rc = store_order_state(s, st->order, &os, err);
+
+	if (rc == OD_OK)
+		rc = unconfirm_state(st->order, &os, err);
 	if (rc == OD_OK)
 		rc = store_order_set_state(s, st->order, ORDER_NEW,
 					   os.held_from, NULL, err);

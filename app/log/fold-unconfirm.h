@@ -49,11 +49,21 @@ enum od_code fold_unconfirm_last(struct store *s, const char *number,
  * order.unconfirm st as log entry seq, for fold_apply (the signer and
  * their role already checked) and fold_redo: the order goes back to new.
  * Refusals are OD_E_STATE in words a person can act on ("order 1042 was
- * confirmed 12 minutes before this; a confirmation can be taken back
- * within 10 minutes; cancel or hold it instead").
+ * confirmed 12 minutes before this; the limit is 10: cancel or hold it
+ * instead (entry 57, 2026-12-07T10:31:07Z)").
  */
 enum od_code fold_unconfirm_apply(struct store *s, const struct statement *st,
 				  long long seq, struct od_err *err);
+
+/*
+ * order.unconfirm st again, for fold_redo: an entry already accepted, so
+ * what was judged against the log then (the latest confirmation, the
+ * window) is not judged again, which lets an order be folded from its own
+ * entries alone, on a store without the log (desk-order.c checks a row
+ * so); the order's state must still allow it.
+ */
+enum od_code fold_unconfirm_redo(struct store *s, const struct statement *st,
+				 struct od_err *err);
 
 /*
  * The backend's bound on an order.unconfirm it is asked to accept, by its

@@ -576,6 +576,8 @@ enum od_code fold_redo(struct store *s, const struct statement *st,
 	 * they did then. */
 	if (st->kind == STMT_ORDER_PLACED)
 		return apply_placed(s, st, err);
+	if (st->kind == STMT_ORDER_UNCONFIRM)
+		return fold_unconfirm_redo(s, st, err);
 	if (!statement_kind_has_order(st->kind))
 		return od_err_set(err, OD_E_INTERNAL, "only order statements "
 				  "are folded again one order at a time");

@@ -92,7 +92,7 @@ faketime -f +11m "$OD" --store "$STORE" --passphrase-fd 3 unconfirm 1005 \
 	> "$T/out" 2> "$T/err" 3< <(printf '%s\n' "$OWNER_PASS")
 RC=$?
 expect_fail "refused eleven minutes after the confirmation" 4 \
-	"can be taken back within 10 minutes; cancel or hold it instead"
+	"was confirmed 11 minutes before this; the limit is 10: cancel or hold it instead"
 od "$OWNER_PASS" unconfirm
 expect_fail "no number is a usage error" 2 "usage: orderdesk unconfirm NUMBER"
 check "the refusals wrote nothing (6 entries: 3 confirms, ship, cancel)" \
