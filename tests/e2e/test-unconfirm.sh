@@ -57,11 +57,13 @@ check "the unconfirm names the confirmation it takes back" \
 	grep -qx "undoes: $confirm_id" "$T/export/$seq.statement"
 check "openssl checks the unconfirm's signature with the owner's key" \
 	openssl pkeyutl -verify -pubin -inkey "$T/owner.pem" -rawin \
-	-in "$T/export/$seq.statement" -sigfile "$T/export/$seq.sig"
+	-in "$T/export/$seq.statement" -sigfile "$T/export/$seq.sig" \
+	-out /dev/null
 printf 'X' >> "$T/export/$seq.statement"
 check "and not of a statement one byte longer" \
-	bash -c '! "$@" 2> /dev/null' _ openssl pkeyutl -verify -pubin -inkey "$T/owner.pem" -rawin \
-	-in "$T/export/$seq.statement" -sigfile "$T/export/$seq.sig"
+	bash -c '! "$@" > /dev/null 2>&1' _ openssl pkeyutl -verify -pubin \
+	-inkey "$T/owner.pem" -rawin -in "$T/export/$seq.statement" \
+	-sigfile "$T/export/$seq.sig"
 od "$OWNER_PASS" confirm 1001
 expect_ok "the order can be confirmed again"
 od "$OWNER_PASS" sync
