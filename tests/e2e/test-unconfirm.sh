@@ -106,14 +106,7 @@ od "$OWNER_PASS" sync
 stop_backend
 # The backend's clock 20 minutes ahead: as if this desk, its clock 20
 # minutes behind, had signed the undo offline and synced it now.
-FT_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2> /dev/null | head -1)
-printf '#!/bin/sh\nLD_PRELOAD="%s" FAKETIME=+20m exec "%s" "$@"\n' \
-	"$FT_LIB" "$ODD" > "$T/odd-ahead"
-chmod 700 "$T/odd-ahead"
-REAL_ODD="$ODD"
-ODD="$T/odd-ahead"
-start_backend "$BK" "$PORT"
-ODD="$REAL_ODD"
+start_backend_ahead +20m "$BK" "$PORT"
 check "the backend serves with its clock 20 minutes ahead" test -n "$PORT"
 od "$OWNER_PASS" confirm 1006
 od "$OWNER_PASS" sync
