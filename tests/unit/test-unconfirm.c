@@ -22,11 +22,12 @@
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
 #include "storage/store-sync.h"
-#include "tests/unit/fixture-shop.h"
+#include "tests/unit/fixture-world.h"
 
 struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
+	struct fixture_world f;
+	struct store *s;        /* f.s */
+	struct fixture_person *owner, *keeper, *staff;
 	time_t base;            /* after every entry of the fixture */
 	struct od_err err;
 };
@@ -36,11 +37,11 @@ static int setup(void **state)
 	struct world *w = calloc(1, sizeof *w);
 
 	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
+	fixture_world_open(&w->f);
+	w->s = w->f.s;
+	w->owner = &w->f.owner;
+	w->keeper = &w->f.keeper;
+	w->staff = &w->f.staff;
 	w->base = time(NULL) + 3600;
 	*state = w;
 	return 0;
@@ -50,10 +51,7 @@ static int teardown(void **state)
 {
 	struct world *w = *state;
 
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
+	fixture_world_close(&w->f);
 	free(w);
 	return 0;
 }
@@ -75,8 +73,8 @@ static struct statement *at(struct world *w, struct fixture_person *p,
 static void confirm(struct world *w, const char *order, long long secs,
 		    char id[STMT_ID_LEN + 1])
 {
-	assert_int_equal(fixture_append(w->s, &w->keeper,
-					at(w, &w->keeper, STMT_ORDER_CONFIRM,
+	assert_int_equal(fixture_append(w->s, w->keeper,
+					at(w, w->keeper, STMT_ORDER_CONFIRM,
 					   order, secs), id, &w->err), OD_OK);
 }
 
@@ -99,11 +97,11 @@ static void test_in_time(void **state)
 	char id[STMT_ID_LEN + 1];
 
 	confirm(w, "1", 0, id);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", id, 300), OD_OK);
+	assert_int_equal(unconfirm(w, w->keeper, "1", id, 300), OD_OK);
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_NEW);
 	confirm(w, "1", 400, id);
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
-	assert_int_equal(unconfirm(w, &w->owner, "1", id,
+	assert_int_equal(unconfirm(w, w->owner, "1", id,
 				   400 + FOLD_UNCONFIRM_WINDOW), OD_OK);
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_NEW);
 }
@@ -115,7 +113,7 @@ static void test_too_late(void **state)
 	char id[STMT_ID_LEN + 1];
 
 	confirm(w, "1", 0, id);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", id,
+	assert_int_equal(unconfirm(w, w->keeper, "1", id,
 				   FOLD_UNCONFIRM_WINDOW + 1), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "the limit is 10"));
 	assert_non_null(strstr(w->err.msg, "cancel or hold it instead"));
@@ -130,14 +128,14 @@ static void test_after_shipping(void **state)
 	struct statement *st;
 
 	confirm(w, "1", 0, id);
-	st = at(w, &w->staff, STMT_SHIPMENT_CONFIRM, "1", 60);
+	st = at(w, w->staff, STMT_SHIPMENT_CONFIRM, "1", 60);
 	fixture_add(st, "carrier", "DHL");
 	fixture_add(st, "tracking", "JD1");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+	assert_int_equal(fixture_append(w->s, w->staff, st, NULL, &w->err),
 			 OD_OK);
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", id, 120), OD_E_STATE);
+	assert_int_equal(unconfirm(w, w->keeper, "1", id, 120), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "has shipped parcels"));
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
 }
@@ -150,20 +148,20 @@ static void test_cancelled_or_held(void **state)
 	struct statement *st;
 
 	confirm(w, "1", 0, id1);
-	st = at(w, &w->keeper, STMT_ORDER_CANCEL, "1", 10);
+	st = at(w, w->keeper, STMT_ORDER_CANCEL, "1", 10);
 	fixture_add(st, "reason", "customer asked");
-	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+	assert_int_equal(fixture_append(w->s, w->keeper, st, NULL, &w->err),
 			 OD_OK);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", id1, 20), OD_E_STATE);
+	assert_int_equal(unconfirm(w, w->keeper, "1", id1, 20), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "order 1 is cancelled"));
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_CANCELLED);
 
 	confirm(w, "2", 30, id2);
-	st = at(w, &w->keeper, STMT_ORDER_HOLD, "2", 40);
+	st = at(w, w->keeper, STMT_ORDER_HOLD, "2", 40);
 	fixture_add(st, "reason", "address check");
-	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+	assert_int_equal(fixture_append(w->s, w->keeper, st, NULL, &w->err),
 			 OD_OK);
-	assert_int_equal(unconfirm(w, &w->keeper, "2", id2, 50), OD_E_STATE);
+	assert_int_equal(unconfirm(w, w->keeper, "2", id2, 50), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "on hold; release it first"));
 	assert_int_equal(fixture_status(w->s, "2"), ORDER_HELD);
 }
@@ -177,23 +175,23 @@ static void test_roles(void **state)
 	char id[STMT_ID_LEN + 1];
 	struct statement *st;
 
-	st = fixture_stmt(&w->owner, STMT_ROLE_DEFINE, NULL);
+	st = fixture_stmt(w->owner, STMT_ROLE_DEFINE, NULL);
 	fixture_add(st, "role", "clerk");
 	fixture_add(st, "may", "confirm");
-	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+	assert_int_equal(fixture_append(w->s, w->owner, st, NULL, &w->err),
 			 OD_OK);
-	st = fixture_stmt(&w->owner, STMT_ROLE_DEFINE, NULL);
+	st = fixture_stmt(w->owner, STMT_ROLE_DEFINE, NULL);
 	fixture_add(st, "role", "picker");
 	fixture_add(st, "may", "hold");
-	assert_int_equal(fixture_append(w->s, &w->owner, st, NULL, &w->err),
+	assert_int_equal(fixture_append(w->s, w->owner, st, NULL, &w->err),
 			 OD_OK);
 	fixture_person_make(&clerk, "cleo");
-	fixture_user_add(w->s, &w->owner, &clerk, "clerk");
+	fixture_user_add(w->s, w->owner, &clerk, "clerk");
 	fixture_person_make(&picker, "pia");
-	fixture_user_add(w->s, &w->owner, &picker, "picker");
+	fixture_user_add(w->s, w->owner, &picker, "picker");
 
 	confirm(w, "1", 0, id);
-	assert_int_equal(unconfirm(w, &w->staff, "1", id, 10), OD_E_DENIED);
+	assert_int_equal(unconfirm(w, w->staff, "1", id, 10), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg,
 			       "sam is staff and may not take back "
 			       "confirmations"));
@@ -213,18 +211,18 @@ static void test_names_the_latest(void **state)
 	char first[STMT_ID_LEN + 1], second[STMT_ID_LEN + 1];
 	char other[STMT_ID_LEN + 1];
 
-	assert_int_equal(unconfirm(w, &w->keeper, "3", "0123456789abcdef"
+	assert_int_equal(unconfirm(w, w->keeper, "3", "0123456789abcdef"
 				   "0123456789abcdef", 0), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "order 3 is new"));
 	confirm(w, "1", 0, first);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", first, 10), OD_OK);
+	assert_int_equal(unconfirm(w, w->keeper, "1", first, 10), OD_OK);
 	confirm(w, "1", 20, second);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", first, 30), OD_E_STATE);
+	assert_int_equal(unconfirm(w, w->keeper, "1", first, 30), OD_E_STATE);
 	assert_non_null(strstr(w->err.msg, "not order 1's latest"));
 	confirm(w, "2", 40, other);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", other, 50), OD_E_STATE);
+	assert_int_equal(unconfirm(w, w->keeper, "1", other, 50), OD_E_STATE);
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", second, 60), OD_OK);
+	assert_int_equal(unconfirm(w, w->keeper, "1", second, 60), OD_OK);
 }
 
 /* fold_unconfirm_last finds the latest entry of a kind before a seq. */
@@ -238,7 +236,7 @@ static void test_last_of_kind(void **state)
 
 	confirm(w, "1", 0, first);
 	assert_int_equal(store_log_head(w->s, &head, hash, &w->err), OD_OK);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", first, 10), OD_OK);
+	assert_int_equal(unconfirm(w, w->keeper, "1", first, 10), OD_OK);
 	confirm(w, "1", 20, second);
 	assert_int_equal(fold_unconfirm_last(w->s, "1", STMT_ORDER_CONFIRM, 0,
 					     &c, &w->err), OD_OK);
@@ -280,7 +278,7 @@ static void test_replay_and_redo(void **state)
 	char id[STMT_ID_LEN + 1];
 
 	confirm(w, "1", 0, id);
-	assert_int_equal(unconfirm(w, &w->keeper, "1", id, 30), OD_OK);
+	assert_int_equal(unconfirm(w, w->keeper, "1", id, 30), OD_OK);
 	confirm(w, "2", 40, id);
 	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
 	assert_int_equal(rep.orders, 3);
@@ -311,7 +309,7 @@ static void test_backend_bound(void **state)
 	time_t limit = FOLD_UNCONFIRM_WINDOW + CLOCK_SKEW_SECONDS;
 
 	confirm(w, "1", 0, id);
-	st = at(w, &w->keeper, STMT_ORDER_UNCONFIRM, "1", 60);
+	st = at(w, w->keeper, STMT_ORDER_UNCONFIRM, "1", 60);
 	fixture_add(st, "undoes", id);
 	assert_int_equal(fold_unconfirm_fresh(w->s, st, w->base + 60,
 					      &w->err), OD_OK);
@@ -322,7 +320,7 @@ static void test_backend_bound(void **state)
 	assert_non_null(strstr(w->err.msg, "by the backend's clock"));
 	assert_non_null(strstr(w->err.msg, "order 1 stays confirmed"));
 	statement_free(st);
-	st = at(w, &w->keeper, STMT_ORDER_CONFIRM, "2", 60);
+	st = at(w, w->keeper, STMT_ORDER_CONFIRM, "2", 60);
 	assert_int_equal(fold_unconfirm_fresh(w->s, st, w->base + 3 * limit,
 					      &w->err), OD_OK);
 	statement_free(st);
