@@ -90,6 +90,47 @@ check "1002 is new again" test "$(status 1002)" = new
 tm send-keys z
 screen "each z went back one: nothing is left" 'Nothing to undo'
 
+# --- two marked orders confirmed at once: one z each, newest first ---------
+tm send-keys Escape g Space Space c
+screen "c on two marked orders" 'Confirm 2 marked orders'
+# y goes to the end first when the statements do not fit; then it signs.
+shows 'after the end' && tm send-keys y
+tm send-keys y
+screen "both are confirmed" 'Signed 2 of 2'
+tm send-keys z
+screen "z takes back the last of them first" 'Undo the confirmation of order 1002'
+tm send-keys y
+screen "1002 is taken back" 'Undone: the confirmation of order 1002'
+tm send-keys z
+screen "the next z the one before" 'Undo the confirmation of order 1001'
+tm send-keys y
+screen "1001 is taken back" 'Undone: the confirmation of order 1001'
+check "both are new again" test "$(status 1001) $(status 1002)" = "new new"
+
+# --- held again by someone else since: not undone over them ---------------
+pick 1007
+tm send-keys H Enter Enter
+screen "the hold of 1007 is shown" '│ order: 1007'
+tm send-keys y
+screen "1007 held" 'Order 1007 put on hold, signed by mei'
+od_as owner "$OWNER_PASS" release 1007
+od_as owner "$OWNER_PASS" hold 1007 --reason "owner's own check"
+expect_ok "the owner releases 1007 and holds it again from the command line"
+tm send-keys Escape z
+screen "z will not release the owner's hold" \
+	'Undo: order 1007 had another order.hold since yours, by owner'
+
+# --- a lock ends the session: nothing to undo after it ---------------------
+tm send-keys L
+wait_for 'Who are you' 10
+tm send-keys Enter
+wait_for "Passphrase for mei" 5
+tm send-keys -l "$MEI_PASS"
+tm send-keys Enter
+screen "mei unlocks again" '^ mei \(shopkeeper\) │'
+tm send-keys z
+screen "z after a lock: nothing of this session to undo" 'Nothing to undo'
+
 # --- what cannot be undone ------------------------------------------------
 pick 1003
 tm send-keys x
