@@ -29,6 +29,7 @@ status_of() {
 
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
 PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
+"$ODD" --dir "$BK" desk add desk-b > /dev/null
 start_backend
 new_shop
 od "$OWNER_PASS" import "$SAMPLE"
@@ -101,8 +102,29 @@ check "the refusals wrote nothing (6 entries: 3 confirms, ship, cancel)" \
 	test "$(entries)" = $((before + 5))
 check "order 1005 is still confirmed" test "$(status_of 1005)" = confirmed
 
-# --- the backend's own clock: too late there is too late ------------------
+# --- the backend refuses what a desk that knew would refuse -----------------
 od "$OWNER_PASS" sync
+A="$STORE"
+second_desk "$T/b"
+STORE="$T/b" attach_desk "$PORT" desk-b
+expect_ok "a second desk attaches"
+od "$OWNER_PASS" confirm 1007
+od "$OWNER_PASS" sync
+STORE="$T/b" od "$OWNER_PASS" sync
+od "$OWNER_PASS" ship 1007 --carrier DHL --tracking JD7 --item GIN-021:1
+od "$OWNER_PASS" sync
+check "desk A ships a parcel of 1007 and syncs" grep -q "pushed 1" "$T/out"
+STORE="$T/b" od "$OWNER_PASS" unconfirm 1007
+expect_ok "desk B, not synced since, takes 1007's confirmation back"
+STORE="$T/b" od "$OWNER_PASS" sync
+check "the backend refuses it as desk A's fold would: a parcel left" \
+	grep -q "conflict: order 1007: order.unconfirm by owner was refused (by the backend): order 1007 has shipped parcels" \
+	"$T/out"
+STORE="$T/b" od "$OWNER_PASS" show 1007
+check "desk B's 1007 is confirmed again, with its parcel" \
+	grep -Eq '^Order 1007 +placed [^ ]+ +confirmed' "$T/out"
+
+# --- the backend's own clock: too late there is too late ------------------
 stop_backend
 # The backend's clock 20 minutes ahead: as if this desk, its clock 20
 # minutes behind, had signed the undo offline and synced it now.
