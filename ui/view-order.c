@@ -55,7 +55,7 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
-	{ "z", "undo last hold/confirm (10 min)", -1 },
+	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
 	{ "y", "copy tracking (OSC 52)", -1 },
 	{ ":", "command line", -1 },
 	{ "Esc ← h", "back", -1 },
