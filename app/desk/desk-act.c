@@ -66,7 +66,7 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM &&
-	    field == NULL)
+	    kind != STMT_ORDER_UNCONFIRM && field == NULL)
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
 				  "%s", statement_kind_name(kind));
 	if (text != NULL && text[0] == '\0' && kind == STMT_ORDER_RELEASE)
@@ -89,7 +89,9 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		desk_act_free(act);
 		return rc;
 	}
-	rc = desk_make(d->sh, kind, number, field, text, &act->st, err);
+	rc = kind == STMT_ORDER_UNCONFIRM
+		? desk_make_unconfirm(d->sh, number, &act->st, err)
+		: desk_make(d->sh, kind, number, field, text, &act->st, err);
 	if (rc == OD_OK && kind == STMT_SHIPMENT_CONFIRM) {
 		if (carrier == NULL || tracking == NULL || !carrier[0] ||
 		    !tracking[0])

@@ -73,31 +73,6 @@ static enum od_code still_latest(struct shop *sh,
 	return rc;
 }
 
-enum od_code desk_make_unconfirm(struct shop *sh, const char *number,
-				 struct statement **out, struct od_err *err)
-{
-	struct order_state os;
-	struct fold_last c;
-	enum od_code rc;
-
-	*out = NULL;
-	rc = store_order_state(sh->store, number, &os, err);
-	if (rc == OD_E_NOTFOUND)
-		return od_err_set(err, OD_E_NOTFOUND, "no order %s in this "
-				  "shop", number);
-	if (rc == OD_OK)
-		rc = fold_unconfirm_last(sh->store, number, STMT_ORDER_CONFIRM,
-					 0, &c, err);
-	if (rc == OD_E_NOTFOUND)
-		return od_err_set(err, OD_E_STATE, "order %s was never "
-				  "confirmed; there is no confirmation to take "
-				  "back", number);
-	if (rc == OD_OK)
-		rc = desk_make(sh, STMT_ORDER_UNCONFIRM, number, "undoes",
-			       c.id, out, err);
-	return rc;
-}
-
 /* The inverse of e, unsigned, on the held shop. */
 static enum od_code inverse(struct shop *sh, const struct desk_undo_entry *e,
 			    struct statement **st, struct od_err *err)

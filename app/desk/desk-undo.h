@@ -54,9 +54,10 @@ enum od_code desk_undo_sign(struct desk *d, struct desk_act *act,
 
 /*
  * The order.unconfirm of order number's latest confirmation, as sh's user,
- * unsigned (`orderdesk unconfirm`, and `z` through desk_undo_prepare): an
- * order never confirmed gives OD_E_STATE, an unknown one OD_E_NOTFOUND.
- * The fold still judges it when it is signed.  *out is the caller's.
+ * unsigned (desk-unconfirm.c: `orderdesk unconfirm`, `:unconfirm` through
+ * desk_prepare, and `z` through desk_undo_prepare): an order never
+ * confirmed gives OD_E_STATE, an unknown one OD_E_NOTFOUND.  The fold
+ * still judges it when it is signed.  *out is the caller's.
  */
 enum od_code desk_make_unconfirm(struct shop *sh, const char *number,
 				 struct statement **out, struct od_err *err);

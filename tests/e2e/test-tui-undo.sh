@@ -181,9 +181,22 @@ screen "z in the order view shows the inverse" 'Undo the confirmation of order 1
 tm send-keys y
 screen "the history shows the unconfirm" 'order.unconfirm'
 check "1006 is new again" test "$(status 1006)" = new
+
+# --- someone else's confirmation: :unconfirm, as the command line ----------
+od_as owner "$OWNER_PASS" confirm 1008
+expect_ok "the owner confirms 1008 from the command line"
+tm send-keys q :
+tm send-keys -l "unconfirm 1008"
+tm send-keys Enter
+screen ":unconfirm shows the statement before y" '│ kind: order.unconfirm'
+check "about 1008" grep -q '│ order: 1008' "$T/pane"
+tm send-keys y
+screen "y takes the owner's confirmation back" \
+	'Order 1008 unconfirmed \(new again\), signed by mei'
+check "1008 is new" test "$(status 1008)" = new
 od_as owner "$OWNER_PASS" audit verify
 expect_ok "audit verify replays the desk's log"
-tm send-keys q q
+tm send-keys q
 wait_for 'desk exit 0'
 
 tm kill-server
