@@ -36,6 +36,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
 	{ "1-6 ← → h l", "status tab", -1 },
+	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
@@ -390,6 +391,17 @@ static enum ui_next act_many(struct orders_st *O, struct ui *u, int key,
 	return act(O, u, (enum stmt_kind)kind);
 }
 
+/* z: undoes the person's own last action, wherever it was (act-undo.c). */
+static enum ui_next undo(struct orders_st *O, struct ui *u, int key, int kind)
+{
+	orders_note_selection(O, u);
+	if (ui_undo(u))
+		orders_sync_refresh(O, u);
+	if (desk_is_unlocked(u->desk))
+		(void)orders_refilter(O, u, &(struct od_err){ 0 });
+	return UI_DRAW;
+}
+
 /* f: the Held tab one reason at a time. */
 static enum ui_next held_filter(struct orders_st *O, struct ui *u, int key,
 				int kind)
@@ -505,6 +517,7 @@ static const struct {
 	{ 'H', act_many, STMT_ORDER_HOLD },
 	{ 'R', act_many, STMT_ORDER_RELEASE },
 	{ 'S', ship_run, STMT_SHIPMENT_CONFIRM },
+	{ 'z', undo, -1 },
 	{ 'f', held_filter, -1 },
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },

@@ -13,6 +13,7 @@
 #include "storage/keyslot.h"
 
 struct sync_thread;
+struct desk_undo_state;
 
 #define DESK_CARRIER_MAX 64
 
@@ -135,6 +136,7 @@ struct desk {
 	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
 	struct desk_pick_state pick;  /* the filter language's (desk-pick.c) */
+	struct desk_undo_state *undo; /* actions since unlock (desk-undo.c) */
 };
 
 /* Copies s into the index's arena; NULL when out of memory (desk-arena.c). */

@@ -5,6 +5,7 @@
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"
+#include "app/desk/desk-undo-list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,7 @@ void desk_lock(struct desk *d)
 	/* First the thread, whose handle holds a copy of the keys. */
 	desk_bg_stop(d);
 	desk_index_free(d);
+	desk_undo_forget(d);
 	shop_close(d->sh);
 	d->sh = NULL;
 	d->locked_why[0] = '\0';

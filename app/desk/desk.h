@@ -227,7 +227,8 @@ struct desk_act;
 
 /*
  * Prepares a statement of kind about number as the signed-in person:
- * order.confirm (no text), order.cancel and order.hold (text = reason),
+ * order.confirm (no text), order.unconfirm (no text: it names the order's
+ * latest confirmation), order.cancel and order.hold (text = reason),
  * order.release (text = optional reason), order.note (text), or
  * shipment.confirm (carrier and tracking; text = the parcel's items as
  * desk_ship_items_text reads them, NULL or "" for every item not yet
@@ -574,5 +575,7 @@ enum od_code desk_tracking_used(struct desk *d, const char *tracking,
 
 /* The audit history has a header of its own; the screens reach it here. */
 #include "app/desk/desk-audit.h"
+/* Undo as a signed inverse (z). */
+#include "app/desk/desk-undo.h"
 
 #endif

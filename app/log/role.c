@@ -42,6 +42,7 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	[STMT_RETURN_CLOSE] = O | K,
 	[STMT_ROLE_DEFINE] = O,
 	[STMT_ORDER_AMEND] = O | K,
+	[STMT_ORDER_UNCONFIRM] = O | K,  /* whoever may confirm */
 };
 #undef O
 #undef K

@@ -180,6 +180,21 @@ static const struct field_spec amend_fields[] = {
 	{ "total",             0, 1, 0, stmt_check_total },
 };
 
+/* order.unconfirm: the statement it takes back, by id. */
+static enum od_code check_undoes(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	if (stmt_check_id_value(v, n, err) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "%s: must be a statement "
+				  "id, %d lower-case hex digits", f->name,
+				  STMT_ID_LEN);
+	return OD_OK;
+}
+
+static const struct field_spec unconfirm_fields[] = {
+	{ "undoes", 1, 1, 0, check_undoes },
+};
+
 #define KIND(name, has_order, fields) \
 	{ name, has_order, fields, sizeof fields / sizeof fields[0] }
 
@@ -209,6 +224,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
 	[STMT_ROLE_DEFINE]      = KIND("role.define", 0, role_define_fields),
 	[STMT_ORDER_AMEND]      = KIND("order.amend", 1, amend_fields),
+	[STMT_ORDER_UNCONFIRM]  = KIND("order.unconfirm", 1, unconfirm_fields),
 };
 
 /* The header lines (statement-parse.c reads them): named for a clearer

@@ -18,6 +18,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_list_entry,
 	&cmd_show_entry,
 	&cmd_confirm_entry,
+	&cmd_unconfirm_entry,
 	&cmd_cancel_entry,
 	&cmd_note_entry,
 	&cmd_hold_entry,

@@ -46,6 +46,7 @@ extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 extern const struct cli_command cmd_slip_entry, cmd_picklist_entry;
 extern const struct cli_command cmd_evidence_entry;
 extern const struct cli_command cmd_role_entry, cmd_amend_entry;
+extern const struct cli_command cmd_unconfirm_entry;
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own

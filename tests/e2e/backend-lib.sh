@@ -47,6 +47,23 @@ start_backend() {
 		"$T/srv.log" | tail -1)
 }
 
+# start_backend_ahead OFFSET [DIR [PORT]]: start_backend with the server's
+# wall clock moved by OFFSET (libfaketime's: +400d, +20m).  The library is
+# preloaded into the server itself, not run through the faketime program:
+# that one forks, and stop_backend would stop it and leave the server
+# running.
+start_backend_ahead() {
+	local off=$1 lib real=$ODD
+	shift
+	lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2> /dev/null | head -1)
+	printf '#!/bin/sh\nLD_PRELOAD="%s" FAKETIME=%s exec "%s" "$@"\n' \
+		"$lib" "$off" "$real" > "$T/odd-ahead"
+	chmod 700 "$T/odd-ahead"
+	ODD="$T/odd-ahead"
+	start_backend "$@"
+	ODD="$real"
+}
+
 # stop_backend: stops the server start_backend started, and waits for it.
 stop_backend() {
 	kill "$SRV_PID" 2> /dev/null
