@@ -306,6 +306,37 @@ enum od_code store_return_each(struct store *s, const char *number,
 			       store_return_cb cb, void *ctx,
 			       struct od_err *err);
 
+/*
+ * Records that the parcel shipped at ship_seq was delivered, by the
+ * shipment.deliver at seq made at time (store-parcels.c).
+ */
+enum od_code store_parcel_delivered(struct store *s, const char *number,
+				    long long ship_seq, long long seq,
+				    const char *time, struct od_err *err);
+
+typedef enum od_code (*store_parcel_cb)(void *ctx,
+					const struct parcel_record *r,
+					struct od_err *err);
+
+/* Calls cb for each parcel of an order, oldest first, with its delivery. */
+enum od_code store_parcel_each(struct store *s, const char *number,
+			       store_parcel_cb cb, void *ctx,
+			       struct od_err *err);
+
+/* Records qty units of sku of return rma put back on the shelf. */
+enum od_code store_restock_add(struct store *s, const char *number,
+			       const char *rma, long long seq,
+			       const char *sku, long long qty,
+			       struct od_err *err);
+
+typedef enum od_code (*store_stock_cb)(void *ctx,
+				       const struct stock_record *r,
+				       struct od_err *err);
+
+/* Calls cb for each SKU accepted returns restocked, by SKU. */
+enum od_code store_stock_each(struct store *s, store_stock_cb cb, void *ctx,
+			      struct od_err *err);
+
 /* Which orders a listing wants. */
 struct store_filter {
 	int status;            /* an enum order_status, or -1 for all */

@@ -67,12 +67,14 @@ enum od_code fold_refund_rma(struct store *s, const struct statement *st,
 			     struct od_err *err);
 
 /*
- * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
- * item shipped) becomes delivered; a tracking code given must be one of
- * the order's parcels.
+ * shipment.deliver at seq, for fold_apply (fold-deliver.c): a tracking code
+ * names one parcel of the order not yet delivered (OD_E_INPUT for none,
+ * OD_E_STATE for one delivered already); without one the order must have
+ * shipped whole and each parcel left is delivered.  The order becomes
+ * delivered when every item has shipped and every parcel is delivered.
  */
 enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
-				struct od_err *err);
+				long long seq, struct od_err *err);
 
 /*
  * order.amend, for fold_apply (fold-amend.c): a new, confirmed or held
@@ -119,6 +121,25 @@ int fold_serial_shipped(const char *shipped, const char *sku_serial);
  */
 enum od_code fold_return_apply(struct store *s, const struct statement *st,
 			       long long seq, struct od_err *err);
+
+/* What fold_restock_apply needs of the return a return.close closes. */
+struct fold_closing {
+	const char *rma;
+	const char *condition;     /* its inspection's */
+	const char *received;      /* "SKU QTY [SERIAL]" joined by ", " */
+	int accept;                /* the close accepts it */
+	long long seq;             /* the close's log entry */
+};
+
+/*
+ * The restock lines ("SKU QTY") of the return.close st (fold-restock.c):
+ * an accepted return only (OD_E_INPUT), never a wrong-item one
+ * (OD_E_STATE), never more units of a SKU than came back (OD_E_STATE with
+ * the figures); each is recorded as units back on the shelf.
+ */
+enum od_code fold_restock_apply(struct store *s, const struct statement *st,
+				const struct fold_closing *c,
+				struct od_err *err);
 
 /*
  * For fold_apply when the signer is not the owner (fold-return.c): refuses

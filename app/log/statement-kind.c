@@ -143,6 +143,7 @@ static const struct field_spec return_close_fields[] = {
 	{ "rma",      1, 1, 0, stmt_check_rma },
 	{ "decision", 1, 1, 0, stmt_check_decision },
 	{ "reason",   0, 1, 0, stmt_check_text },
+	{ "restock",  0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
 };
 
 static const struct field_spec deliver_fields[] = {
