@@ -235,6 +235,15 @@ enum od_code store_order_set_qty(struct store *s, const char *number,
 				 const char *sku, long long qty,
 				 long long total, struct od_err *err);
 
+/* Adds item it (nothing shipped) to the end of order number's items and
+ * sets its total; takes item sku out (store-amend.c).  An order.amend. */
+enum od_code store_order_add_item(struct store *s, const char *number,
+				  const struct order_item *it,
+				  long long total, struct od_err *err);
+enum od_code store_order_remove_item(struct store *s, const char *number,
+				     const char *sku, long long total,
+				     struct od_err *err);
+
 /* Sets an order's status, the status a release returns to, and the reason. */
 enum od_code store_order_set_state(struct store *s, const char *number,
 				   enum order_status status,

@@ -85,6 +85,18 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
 enum od_code fold_amend_apply(struct store *s, const struct statement *st,
 			      struct od_err *err);
 
+/*
+ * The items of the order.amend st against o, for fold_amend_apply
+ * (fold-amend-items.c): each was-item must be o's now (OD_E_STATE), an
+ * item 0 takes it out, an add-item is a SKU o lacks; the totals given
+ * must be the old and the new; at least one item stays; never below what
+ * was paid (OD_E_STATE).  Writes the items and total; o follows, for its
+ * search text.  *changed counts when items were amended.
+ */
+enum od_code fold_amend_items(struct store *s, const struct statement *st,
+			      struct order *o, int *changed,
+			      struct od_err *err);
+
 /* Appends to b what the order.amend st changed, old and new:
  * ship-city "Berlin" -> "Hamburg"; ... (fold-amend.c). */
 enum od_code fold_amend_describe(const struct statement *st, struct buf *b,

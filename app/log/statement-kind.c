@@ -175,7 +175,8 @@ static const struct field_spec amend_fields[] = {
 	{ "was-ship-country",  0, 1, 0, stmt_check_country },
 	{ "ship-country",      0, 1, 0, stmt_check_country },
 	{ "was-item",          0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
-	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_amend_item },
+	{ "add-item",          0, STMT_MAX_ITEMS, 0, stmt_check_placed_item },
 	{ "was-total",         0, 1, 0, stmt_check_total },
 	{ "total",             0, 1, 0, stmt_check_total },
 };

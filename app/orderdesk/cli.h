@@ -100,6 +100,15 @@ enum od_code cli_return_restock(struct shop *sh, const char *order,
 				struct od_err *err);
 
 /*
+ * Adds to the order.amend st the add-item of --add-item arg for order o
+ * and its amount to *total (cli-amend-add.c); OD_E_USAGE for a malformed
+ * arg or a SKU o has.
+ */
+enum od_code cli_amend_add_item(struct statement *st, const struct order *o,
+				const char *arg, long long *total,
+				struct od_err *err);
+
+/*
  * `show`'s parcels (dd's shipments) with their delivery, and how many of
  * an order's parcels are delivered (cli-parcels.c).
  */
