@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Units of sku[0..n) in "SKU QTY [SERIAL], ..." (a return's received). */
-static long long units_in(const char *list, const char *sku, size_t n)
+long long fold_units_in(const char *list, const char *sku, size_t n)
 {
 	long long units = 0;
 	const char *p = list;
@@ -69,7 +68,7 @@ enum od_code fold_restock_apply(struct store *s, const struct statement *st,
 		v = st->fields[k].value;
 		n = strcspn(v, " ");
 		qty = strtoll(v + n + 1, NULL, 10);
-		back = units_in(c->received, v, n);
+		back = fold_units_in(c->received, v, n);
 		if (named_before(st, k, v, n))
 			return od_err_set(err, OD_E_INPUT, "return %s: restock "
 					  "names %.*s twice", c->rma, (int)n,

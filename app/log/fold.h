@@ -143,6 +143,10 @@ struct fold_closing {
 	long long seq;             /* the close's log entry */
 };
 
+/* Units of sku[0..n) in "SKU QTY [SERIAL], ..." (a return's received;
+ * fold-restock.c). */
+long long fold_units_in(const char *list, const char *sku, size_t n);
+
 /*
  * The restock lines ("SKU QTY") of the return.close st (fold-restock.c):
  * an accepted return only (OD_E_INPUT), never a wrong-item one

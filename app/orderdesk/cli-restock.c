@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/buf.h"
+#include "app/log/fold.h"
 
 /* Copies what the return ctx->rma received. */
 struct received_look {
@@ -34,33 +34,23 @@ static enum od_code look_received(void *ctx, const struct return_record *r,
 static enum od_code restock_all(struct statement *st, const char *received,
 				struct od_err *err)
 {
-	char sku[65], line[96];
+	char line[96];
 	const char *p, *q;
-	long long units;
-	size_t n, m;
+	size_t n;
 	enum od_code rc = OD_OK;
 
 	for (p = received; *p != '\0' && rc == OD_OK;
 	     p += strcspn(p, ","), p += strspn(p, ", ")) {
 		n = strcspn(p, " ,");
-		if (n == 0 || n >= sizeof sku)
-			continue;
-		snprintf(sku, sizeof sku, "%.*s", (int)n, p);
-		/* Only at a SKU's first line: later ones are summed here. */
+		/* Only at a SKU's first line: fold_units_in sums them all. */
 		for (q = received; q < p; q += strcspn(q, ","),
 		     q += strspn(q, ", "))
 			if (strcspn(q, " ,") == n && memcmp(q, p, n) == 0)
 				break;
-		if (q < p)
+		if (n == 0 || n > 64 || q < p)
 			continue;
-		units = 0;
-		for (q = p; *q != '\0'; q += strcspn(q, ","),
-		     q += strspn(q, ", ")) {
-			m = strcspn(q, " ,");
-			if (m == n && memcmp(q, p, n) == 0 && q[m] == ' ')
-				units += strtoll(q + m + 1, NULL, 10);
-		}
-		snprintf(line, sizeof line, "%s %lld", sku, units);
+		snprintf(line, sizeof line, "%.*s %lld", (int)n, p,
+			 fold_units_in(received, p, n));
 		rc = statement_add(st, "restock", line, err);
 	}
 	return rc;

@@ -97,3 +97,20 @@ holds_key_of() {
 	rm -rf "$blocks"
 	return 1
 }
+
+# push_last: POSTs $STORE's last log entry to the backend on $PORT with the
+# join bundle's certificate, as a desk pushes; the answer in $T/resp, the
+# status in $CODE, the first receipt's result and reason in $RESULT and
+# $REASON.
+push_last() {
+	od_as owner "$OWNER_PASS" log --format json
+	jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" \
+		> "$T/pushed.json"
+	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
+		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
+		--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
+		--data-binary "@$T/pushed.json" \
+		"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
+	RESULT=$(jq -r '.receipts[0].result' "$T/resp" 2> /dev/null)
+	REASON=$(jq -r '.receipts[0].reason' "$T/resp" 2> /dev/null)
+}

@@ -124,18 +124,9 @@ expect_ok "the desk attaches and pushes its log"
 	<<< "$OWNER_PASS" > /dev/null
 own deliver P-2 --parcel UPS-1
 expect_ok "the doctored desk delivers the parcel a second time"
-own log --format json
-jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" > "$T/forged.json"
-CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
-	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
-	--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
-	--data-binary "@$T/forged.json" \
-	"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
-check "the backend refuses the second delivery, in words" bash -c "
-	test '$CODE' = 200 &&
-	test \"\$(jq -r '.receipts[0].result' '$T/resp')\" = refused &&
-	jq -r '.receipts[0].reason' '$T/resp' |
-	grep -q \"order P-2's parcel UPS-1 was delivered already\""
+push_last
+check "the backend refuses the second delivery" test "$CODE:$RESULT" = 200:refused
+check "in words" grep -q "order P-2's parcel UPS-1 was delivered already" "$T/resp"
 stop_backend
 
 exit $((CHECKS_FAILED > 0))
