@@ -50,6 +50,10 @@ enum od_code cli_show_parcels(struct cli *c, struct shop *sh,
 		if (l.delivered_seq != 0)
 			fprintf(c->out, "    delivered (entry %lld) %s\n",
 				l.delivered_seq, l.at);
+		/* A store from before parcels were delivered one by one
+		 * kept only the order's delivery. */
+		else if (dd->order->status == ORDER_DELIVERED)
+			fprintf(c->out, "    delivered with the order\n");
 		else
 			fprintf(c->out, "    not delivered yet\n");
 	}
