@@ -234,6 +234,25 @@ static void test_amend_items(void **state)
 			    "cannot be amended");
 }
 
+/* Whether a search for text finds order 1. */
+static enum od_code find_one(void *ctx, const struct order *o,
+			     struct od_err *err)
+{
+	(void)err;
+	*(int *)ctx |= strcmp(o->number, "1") == 0;
+	return OD_OK;
+}
+
+static int finds_order_1(struct world *w, const char *text)
+{
+	struct store_filter f = { -1, text };
+	int found = 0;
+
+	assert_int_equal(store_order_each(w->s, &f, find_one, &found,
+					  &w->err), OD_OK);
+	return found;
+}
+
 /* Items added and taken out, the total with them; never none left. */
 static void test_add_remove(void **state)
 {
@@ -279,6 +298,10 @@ static void test_add_remove(void **state)
 	assert_int_equal(o->items[1].unit_price, 50);
 	assert_int_equal(o->total, 250);
 	record_order_free(o);
+	/* The search text follows: "Cup of tea" in, B's "Cup" (a line of
+	 * its own in the search text) out. */
+	assert_true(finds_order_1(w, "Cup of tea"));
+	assert_false(finds_order_1(w, "Cup\n"));
 	assert_int_equal(amend(w, &w->keeper, "1", out_all), OD_E_STATE);
 	assert_string_equal(w->err.msg, "order 1 would have no items left; "
 			    "cancel it instead");
