@@ -377,7 +377,8 @@ enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
 
 /*
  * SHA-256 over a canonical dump of the folded state (users, retired keys,
- * orders, items, shipments, notes): two stores with the same state have the same digest.
+ * orders, items, shipments, notes, money, payments, returns, deliveries,
+ * restocks): two stores with the same state have the same digest.
  */
 enum od_code store_state_digest(struct store *s, uint8_t digest[32],
 				struct od_err *err);
