@@ -36,6 +36,27 @@
  * A row is written only for an order with money to say, so an import of
  * plain orders writes no more than before.
  */
+/*
+ * Each parcel's delivery (by its shipment's seq), and the units of an
+ * accepted return put back on the shelf: added like the money tables.
+ */
+#define DELIVERIES_SQL \
+	"CREATE TABLE IF NOT EXISTS deliveries(" \
+	"  ship_seq INTEGER PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  time TEXT NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS deliveries_order ON deliveries(order_no);"
+#define RESTOCKS_SQL \
+	"CREATE TABLE IF NOT EXISTS restocks(" \
+	"  rma TEXT NOT NULL," \
+	"  sku TEXT NOT NULL," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  qty INTEGER NOT NULL," \
+	"  PRIMARY KEY(rma, sku)) WITHOUT ROWID;" \
+	"CREATE INDEX IF NOT EXISTS restocks_order ON restocks(order_no);"
+
 #define MONEY_SQL \
 	"CREATE TABLE IF NOT EXISTS money(" \
 	"  order_no TEXT PRIMARY KEY," \
@@ -67,7 +88,8 @@
 	"  condition TEXT NOT NULL," \
 	"  received TEXT NOT NULL," \
 	"  note TEXT NOT NULL) WITHOUT ROWID;" \
-	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);"
+	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);" \
+	DELIVERIES_SQL RESTOCKS_SQL
 
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"

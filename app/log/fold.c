@@ -457,7 +457,7 @@ static enum od_code apply_order_change(struct store *s,
 	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
 		return fold_money_apply(s, st, seq, err);
 	if (st->kind == STMT_SHIPMENT_DELIVER)
-		return fold_deliver_any(s, st, err);
+		return fold_deliver_any(s, st, seq, err);
 	if (st->kind == STMT_ORDER_AMEND)
 		return fold_amend_apply(s, st, err);
 	if (st->kind == STMT_ORDER_UNCONFIRM)

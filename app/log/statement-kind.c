@@ -144,6 +144,7 @@ static const struct field_spec return_close_fields[] = {
 	{ "rma",      1, 1, 0, stmt_check_rma },
 	{ "decision", 1, 1, 0, stmt_check_decision },
 	{ "reason",   0, 1, 0, stmt_check_text },
+	{ "restock",  0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
 };
 
 static const struct field_spec deliver_fields[] = {
@@ -175,7 +176,8 @@ static const struct field_spec amend_fields[] = {
 	{ "was-ship-country",  0, 1, 0, stmt_check_country },
 	{ "ship-country",      0, 1, 0, stmt_check_country },
 	{ "was-item",          0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
-	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_amend_item },
+	{ "add-item",          0, STMT_MAX_ITEMS, 0, stmt_check_placed_item },
 	{ "was-total",         0, 1, 0, stmt_check_total },
 	{ "total",             0, 1, 0, stmt_check_total },
 };

@@ -27,6 +27,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_ship_entry,
 	&cmd_deliver_entry,
 	&cmd_return_entry,
+	&cmd_stock_entry,
 	&cmd_evidence_entry,
 	&cmd_pay_entry,
 	&cmd_refund_entry,

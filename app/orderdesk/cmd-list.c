@@ -458,11 +458,9 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	rc = show_money(c, sh, o, err);
 	if (rc != OD_OK)
 		goto out;
-	fprintf(c->out, "Shipments\n");
-	for (i = 0; i < dd->nshipments; i++)
-		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
-			dd->shipments[i].seq, dd->shipments[i].carrier,
-			dd->shipments[i].tracking, dd->shipments[i].items);
+	rc = cli_show_parcels(c, sh, dd, err);
+	if (rc != OD_OK)
+		goto out;
 	fprintf(c->out, "Returns\n");
 	rc = store_return_each(sh->store, o->number, show_return, c, err);
 	if (rc != OD_OK)

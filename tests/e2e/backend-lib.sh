@@ -115,17 +115,19 @@ holds_key_of() {
 	return 1
 }
 
-# push_last: posts the last entry of $STORE's log (as its owner reads it)
-# to the backend on $PORT over the join desk's certificate, as a desk that
-# skipped its own fold would; the answer in $T/resp, the HTTP status in
-# CODE.
+# push_last: POSTs $STORE's last log entry to the backend on $PORT with the
+# join bundle's certificate, as a desk pushes; the answer in $T/resp, the
+# status in $CODE, the first receipt's result and reason in $RESULT and
+# $REASON.
 push_last() {
 	od_as owner "$OWNER_PASS" log --format json
 	jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" \
-		> "$T/forged.json"
+		> "$T/pushed.json"
 	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
 		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
 		--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
-		--data-binary "@$T/forged.json" \
+		--data-binary "@$T/pushed.json" \
 		"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
+	RESULT=$(jq -r '.receipts[0].result' "$T/resp" 2> /dev/null)
+	REASON=$(jq -r '.receipts[0].reason' "$T/resp" 2> /dev/null)
 }
