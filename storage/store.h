@@ -333,6 +333,11 @@ typedef enum od_code (*store_brief_cb)(void *ctx, const struct order_brief *b,
 enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
 				    void *ctx, struct od_err *err);
 
+/* The same of one order (cb not called for an unknown number). */
+enum od_code store_order_brief_one(struct store *s, const char *number,
+				   store_brief_cb cb, void *ctx,
+				   struct od_err *err);
+
 /* ---- whole-store checks and copies ---- */
 
 /*

@@ -34,7 +34,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-6 ← → h l", "status tab", -1 },
+	{ "1-9 ← → h l", "tab: status, unpaid, to deliver, returns, views", -1 },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
@@ -206,7 +206,9 @@ static enum ui_next open_selected(struct orders_st *O, struct ui *u, int key,
 /* Switches to tab t. */
 static enum ui_next set_tab(struct orders_st *O, struct ui *u, int t)
 {
-	O->tab = (t + ORDERS_NTABS) % ORDERS_NTABS;
+	int n = (int)orders_ntabs(u);
+
+	O->tab = (t + n) % n;
 	O->tab_chosen = 1;
 	orders_note_selection(O, u);
 	return orders_apply(O, u);
@@ -231,7 +233,7 @@ static enum ui_next mouse(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	if (ev.y == 0) {
-		for (t = 0; t < ORDERS_NTABS; t++)
+		for (t = 0; t < (int)orders_ntabs(u); t++)
 			if (ev.x >= O->tab_x[t] && ev.x < O->tab_x[t + 1])
 				return set_tab(O, u, t);
 		return UI_STAY;
@@ -282,7 +284,7 @@ static enum ui_next step(struct orders_st *O, struct ui *u, int key, int kind)
 static enum ui_next tab_key(struct orders_st *O, struct ui *u, int key,
 			    int kind)
 {
-	if (key >= '1' && key <= '0' + ORDERS_NTABS)
+	if (key >= '1' && key <= '9')
 		return set_tab(O, u, key - '1');
 	if (key == '\t' || key == 'l' || key == UI_FN(KEY_RIGHT))
 		return set_tab(O, u, O->tab + 1);
@@ -487,6 +489,7 @@ static const struct {
 	{ 'h', tab_key, -1 }, { UI_FN(KEY_LEFT), tab_key, -1 },
 	{ '1', tab_key, -1 }, { '2', tab_key, -1 }, { '3', tab_key, -1 },
 	{ '4', tab_key, -1 }, { '5', tab_key, -1 }, { '6', tab_key, -1 },
+	{ '7', tab_key, -1 }, { '8', tab_key, -1 }, { '9', tab_key, -1 },
 	{ '/', search_start, -1 }, { UI_ESC, search_clear, -1 },
 	{ 'n', next_match, -1 }, { 'N', next_match, -1 },
 	{ 'o', sort_next, -1 },
