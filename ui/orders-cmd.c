@@ -43,6 +43,8 @@ enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 
 	if (!cmdline_read(u, line, sizeof line))
 		return UI_DRAW;
+	if (orders_views_command(O, u, line))
+		return UI_DRAW;
 	if (cmdline_parse(line, &c, why, sizeof why) != 0) {
 		ui_message(u, 1, "%s", why);
 		return UI_DRAW;

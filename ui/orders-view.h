@@ -103,6 +103,15 @@ enum ui_next orders_key(struct ui *u, void *st, int key);
 enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 			    int kind);
 
+/* ---- orders-views.c: saved views ---- */
+
+/*
+ * Runs line if it is :save NAME [EXPR], :unsave [NAME] or :views (returns
+ * 1, the outcome said on the message line), else returns 0.
+ */
+int orders_views_command(struct orders_st *O, struct ui *u,
+			 const char *line);
+
 /* Esc with no search: clears the :filter, if any (else UI_STAY). */
 enum ui_next orders_filter_clear(struct orders_st *O, struct ui *u);
 
