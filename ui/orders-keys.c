@@ -34,7 +34,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-9 ← → h l", "tab: status, unpaid, to deliver, returns, views", -1 },
+	{ "1-9 ← → h l", "tab: status, unpaid, returns, views", -1 },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
@@ -43,6 +43,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "C", "conflicts sync set aside", -1 },
 	{ "M", "message history", -1 },
 	{ "y", "copy number (OSC 52)", -1 },
+	{ "W", "packing slips of the marked (PDF)", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -509,6 +510,7 @@ static const struct {
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },
 	{ 'y', copy_number, -1 },
+	{ 'W', orders_slips, -1 },
 	{ ':', orders_command, -1 },
 };
 

@@ -103,6 +103,12 @@ enum ui_next orders_key(struct ui *u, void *st, int key);
 enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 			    int kind);
 
+/* ---- orders-slips.c ---- */
+
+/* W: the packing slips of the marked orders (or the selected) as a PDF. */
+enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
+			  int kind);
+
 /* ---- orders-views.c: saved views ---- */
 
 /*
