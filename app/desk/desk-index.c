@@ -459,6 +459,7 @@ static enum od_code row_update(void *ctx, const struct order_brief *b,
 			continue;
 		d->rows[i].status = (uint8_t)b->status;
 		d->rows[i].facts = desk_row_facts(b);
+		desk_views_refresh_row(d, i);
 		break;
 	}
 	return OD_OK;

@@ -221,6 +221,14 @@ void desk_tab_tally_reset(struct desk *d);
 enum od_code desk_views_load(struct desk *d, struct od_err *err);
 void desk_views_drop(struct desk *d);
 
+/*
+ * Asks again, of the held store, whether each view and the :filter keep
+ * index row i, after the desk's own statement changed its order (a view
+ * of status:new loses the order just confirmed).  A failed read keeps
+ * the old answer.
+ */
+void desk_views_refresh_row(struct desk *d, size_t i);
+
 /* Rebuilds the list shown from the marks, status and pick (desk-index.c). */
 void desk_view_rebuild(struct desk *d);
 

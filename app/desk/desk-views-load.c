@@ -82,3 +82,39 @@ enum od_code desk_views_load(struct desk *d, struct od_err *err)
 	return rc;
 }
 
+
+/* Whether text keeps index row i, asked of the held store; -1 on error. */
+static int keeps_row(struct desk *d, const char *text, size_t i)
+{
+	uint8_t *one = NULL;
+	size_t n = 0;
+	struct od_err ignored;
+	int kept;
+
+	if (desk_pick_mark(text, &d->rows[i], 1, d->sh->store, &one, &n,
+			   &ignored) != OD_OK)
+		return -1;
+	kept = one == NULL || one[0];
+	free(one);
+	return kept;
+}
+
+void desk_views_refresh_row(struct desk *d, size_t i)
+{
+	struct desk_pick_state *p = &d->pick;
+	size_t v;
+	int kept;
+
+	if (i >= d->nrows)
+		return;
+	for (v = 0; d->views.keep != NULL && v < d->views.n; v++) {
+		kept = keeps_row(d, d->views.v[v].filter, i);
+		if (kept >= 0)
+			d->views.keep[i] = (uint8_t)((d->views.keep[i] &
+						      ~(1u << v)) |
+						     ((unsigned)kept << v));
+	}
+	if (p->keep != NULL && i < p->nkeep &&
+	    (kept = keeps_row(d, p->text, i)) >= 0)
+		p->keep[i] = (uint8_t)kept;
+}

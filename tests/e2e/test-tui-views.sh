@@ -88,6 +88,12 @@ sign_in mei "$MEI_PASS"
 screen "mei's desk opens again" '^ mei \(shopkeeper\) │'
 tm send-keys h h
 screen "on the view big" "1 of $BIG orders"
+tm send-keys c
+wait_for 'You are about to sign' 5
+tm send-keys y
+screen "an order confirmed on the view's tab" 'Order [0-9]+ confirmed, signed by mei'
+check "leaves it at once (the view is status:new)" \
+	grep -Eq "big $((BIG - 1))( |\$)" "$T/pane"
 tm send-keys :
 tm send-keys -l 'unsave'
 tm send-keys Enter
