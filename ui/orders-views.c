@@ -20,9 +20,8 @@ static void split(const char *args, char *name, size_t size,
 
 	args += strspn(args, " ");
 	n = strcspn(args, " ");
+	/* A name too long is cut, still too long: the check says so. */
 	snprintf(name, size, "%.*s", (int)(n < size ? n : size - 1), args);
-	if (n >= size)
-		name[0] = '\0';
 	*rest = args + n + strspn(args + n, " ");
 }
 
@@ -41,7 +40,7 @@ static int tab_of(struct ui *u, const char *name)
 /* :save NAME [EXPR]: the :filter, or EXPR, as a view; its tab opens. */
 static void save(struct orders_st *O, struct ui *u, const char *args)
 {
-	char name[DESK_VIEW_NAME_MAX + 2], expr[ORDER_FILTER_MAX + 1];
+	char name[DESK_VIEW_NAME_MAX + 8], expr[ORDER_FILTER_MAX + 1];
 	const char *rest;
 	struct od_err err;
 	int own = 0;
@@ -73,7 +72,7 @@ static void save(struct orders_st *O, struct ui *u, const char *args)
 /* :unsave [NAME]: deletes a view (without a name, the one shown). */
 static void unsave(struct orders_st *O, struct ui *u, const char *args)
 {
-	char name[DESK_VIEW_NAME_MAX + 2];
+	char name[DESK_VIEW_NAME_MAX + 8];
 	const struct desk_view *v;
 	const char *rest;
 	struct od_err err;
