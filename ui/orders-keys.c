@@ -281,7 +281,7 @@ static enum ui_next step(struct orders_st *O, struct ui *u, int key, int kind)
 	return UI_DRAW;
 }
 
-/* Tab l → next tab, Shift-Tab h ← the one before, 1-6 that one. */
+/* Tab l → next tab, Shift-Tab h ← the one before, 1-9 that one. */
 static enum ui_next tab_key(struct orders_st *O, struct ui *u, int key,
 			    int kind)
 {
