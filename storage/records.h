@@ -86,7 +86,8 @@ struct order_brief {
 	enum order_arrival arrival;    /* money beyond the total (issue 13) */
 	long long paid, refunded;
 	int open_return;               /* a return open or received, not
-					  yet closed */
+					  yet closed (store_order_brief_one
+					  only) */
 };
 
 /* Frees an order and everything it owns; NULL is a no-op. */

@@ -472,22 +472,27 @@ out:
 
 /*
  * The listing's columns, and with them what the desk's tabs need of an
- * order's money and returns (issue 13): a money row exists only for an
- * order with money to say, and returns only for some, so each is one
- * probe of a primary key or index per order in the same scan.
+ * order's money (issue 13): a money row exists only for an order with
+ * money to say, one probe of its primary key per order in the same scan.
+ * Whether a return is open (state open or received) is asked per order
+ * only for one order: for all, returns being few, store_return_open_each
+ * lists them (an EXISTS per order cost as much as the money).
  */
 #define BRIEF_COLS \
 	"SELECT o.number, o.placed_at, o.customer, o.currency, o.total," \
-	" o.nitems, o.status, m.arrival, m.paid, m.refunded," \
-	" EXISTS(SELECT 1 FROM returns r WHERE r.order_no = o.number" \
-	"  AND r.state < 2)"
+	" o.nitems, o.status, m.arrival, m.paid, m.refunded,"
 #define BRIEF_MONEY " LEFT JOIN money m ON m.order_no = o.number"
 static const char brief_sql[] =
-	BRIEF_COLS " FROM orders o INDEXED BY orders_list" BRIEF_MONEY
+	BRIEF_COLS " 0 FROM orders o INDEXED BY orders_list" BRIEF_MONEY
 	" ORDER BY o.placed_at, o.number";
 /* One order by its primary key, not a scan of the listing's index. */
 static const char brief_one_sql[] =
-	BRIEF_COLS " FROM orders o" BRIEF_MONEY " WHERE o.number = ?1";
+	BRIEF_COLS " EXISTS(SELECT 1 FROM returns r WHERE r.order_no ="
+	" o.number AND r.state < 2) FROM orders o" BRIEF_MONEY
+	" WHERE o.number = ?1";
+static const char return_open_sql[] =
+	"SELECT DISTINCT r.order_no, o.placed_at FROM returns r"
+	" JOIN orders o ON o.number = r.order_no WHERE r.state < 2";
 
 /* A text column of the current row, never NULL. */
 static const char *column_text(sqlite3_stmt *st, int i)
@@ -548,4 +553,20 @@ enum od_code store_order_brief_one(struct store *s, const char *number,
 				   struct od_err *err)
 {
 	return brief_walk(s, brief_one_sql, number, cb, ctx, err);
+}
+
+enum od_code store_return_open_each(struct store *s, store_return_open_cb cb,
+				    void *ctx, struct od_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum od_code rc;
+	int src = SQLITE_DONE;
+
+	rc = walk_prepare(s, return_open_sql, &st, err);
+	while (rc == OD_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+		rc = cb(ctx, column_text(st, 0), column_text(st, 1), err);
+	if (rc == OD_OK && src != SQLITE_DONE)
+		rc = store_fail(s, src, "listing open returns", err);
+	sqlite3_finalize(st);
+	return rc;
 }

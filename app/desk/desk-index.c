@@ -61,6 +61,22 @@ enum od_code desk_reload(struct desk *d, struct od_err *err)
 	return rc;
 }
 
+static size_t row_of(const struct desk *d, const char *placed,
+		     const char *number);
+
+/* Marks the row of an order with a return open. */
+static enum od_code mark_return(void *ctx, const char *number,
+				const char *placed, struct od_err *err)
+{
+	struct desk *d = ctx;
+	size_t i = row_of(d, placed, number);
+
+	(void)err;
+	if (i != (size_t)-1)
+		d->rows[i].facts |= DESK_FACT_RETURN;
+	return OD_OK;
+}
+
 /* Reads the whole order index from the held store. */
 enum od_code desk_index_load(struct desk *d, struct od_err *err)
 {
@@ -70,6 +86,8 @@ enum od_code desk_index_load(struct desk *d, struct od_err *err)
 	desk_index_free(d);
 	desk_watch_note(d);
 	rc = store_order_brief_each(d->sh->store, index_add, d, err);
+	if (rc == OD_OK)
+		rc = store_return_open_each(d->sh->store, mark_return, d, err);
 	if (rc == OD_OK) {
 		d->match = malloc(d->nrows ? d->nrows : 1);
 		d->view = malloc((d->nrows ? d->nrows : 1) * sizeof *d->view);

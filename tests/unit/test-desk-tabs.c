@@ -57,7 +57,20 @@ struct seen {
 	struct order_brief b[4];
 	uint8_t facts[4];
 	int calls;
+	int open, nopen;        /* the open returns' orders, as bits */
 };
+
+static enum od_code keep_open(void *ctx, const char *number,
+			      const char *placed_at, struct od_err *err)
+{
+	struct seen *s = ctx;
+
+	(void)err;
+	assert_true(strncmp(placed_at, "2026-", 5) == 0);
+	s->open |= 1 << atoi(number);
+	s->nopen++;
+	return OD_OK;
+}
 
 static enum od_code keep_brief(void *ctx, const struct order_brief *b,
 			       struct od_err *err)
@@ -121,15 +134,21 @@ static void test_brief_facts(void **state)
 	ret(w, "1", "1-R1", RETURN_ACCEPTED);   /* closed */
 	ret(w, "2", "2-R1", RETURN_RECEIVED);   /* open, inspected */
 	ret(w, "3", "3-R1", RETURN_OPEN);
+	ret(w, "3", "3-R2", RETURN_OPEN);       /* listed once */
 	memset(&s, 0, sizeof s);
 	assert_int_equal(store_order_brief_each(w->s, keep_brief, &s, &w->err),
 			 OD_OK);
 	assert_int_equal(s.b[1].paid, 250);
 	assert_int_equal(s.facts[1], 0);
 	assert_int_equal(s.b[2].paid, 50);
-	assert_int_equal(s.facts[2], DESK_FACT_UNPAID | DESK_FACT_RETURN);
+	assert_int_equal(s.facts[2], DESK_FACT_UNPAID);
 	assert_int_equal(s.b[3].refunded, 250);
-	assert_int_equal(s.facts[3], DESK_FACT_RETURN);
+	assert_int_equal(s.facts[3], 0);
+	/* The open returns come apart, each order once, with its time. */
+	assert_int_equal(store_return_open_each(w->s, keep_open, &s, &w->err),
+			 OD_OK);
+	assert_int_equal(s.open, 1 << 2 | 1 << 3);
+	assert_int_equal(s.nopen, 2);
 
 	/* One order, by its key, says the same. */
 	memset(&s, 0, sizeof s);
