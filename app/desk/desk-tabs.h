@@ -36,7 +36,8 @@ enum od_code desk_filter_tab(struct desk *d, const struct desk_tab *t,
 /*
  * Orders t would show, among those the search and the :filter keep: the
  * count beside a tab, from counters kept as the list is built (cheap for
- * every tab on every redraw).
+ * every tab on every redraw).  A view is counted alone: a tab with a view
+ * and statuses or facts too is not counted (0).
  */
 size_t desk_count_tab(const struct desk *d, const struct desk_tab *t);
 
