@@ -52,6 +52,10 @@ static void save(struct orders_st *O, struct ui *u, const char *args)
 		return;
 	}
 	own = rest[0] == '\0';
+	if (strlen(rest) >= sizeof expr) {
+		ui_message(u, 1, "filter: at most %d bytes", ORDER_FILTER_MAX);
+		return;
+	}
 	snprintf(expr, sizeof expr, "%s", own ? desk_pick_text(u->desk) : rest);
 	orders_note_selection(O, u);
 	if (desk_view_save(u->desk, name, expr, &err) != OD_OK) {
