@@ -469,17 +469,15 @@ static enum od_code row_update(void *ctx, const struct order_brief *b,
 			       struct od_err *err)
 {
 	struct desk *d = ctx;
-	size_t i;
+	size_t i = row_of(d, b->placed_at, b->number);
 
 	(void)err;
-	for (i = 0; i < d->nrows; i++) {
-		if (strcmp(d->rows[i].number, b->number) != 0)
-			continue;
-		d->rows[i].status = (uint8_t)b->status;
-		d->rows[i].facts = desk_row_facts(b);
-		desk_views_refresh_row(d, i);
-		break;
-	}
+	/* One placed since the index was read shows at the next reload. */
+	if (i == (size_t)-1)
+		return OD_OK;
+	d->rows[i].status = (uint8_t)b->status;
+	d->rows[i].facts = desk_row_facts(b);
+	desk_views_refresh_row(d, i);
 	return OD_OK;
 }
 
