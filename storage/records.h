@@ -83,6 +83,11 @@ struct order_brief {
 	long long total;
 	size_t nitems;
 	enum order_status status;
+	enum order_arrival arrival;    /* money beyond the total (issue 13) */
+	long long paid, refunded;
+	int open_return;               /* a return open or received, not
+					  yet closed (store_order_brief_one
+					  only) */
 };
 
 /* Frees an order and everything it owns; NULL is a no-op. */

@@ -91,6 +91,18 @@
 	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);" \
 	DELIVERIES_SQL RESTOCKS_SQL
 
+/*
+ * Saved views (issue 12): a person's named filters, shown as tabs.  Not
+ * part of the signed log or the folded state: a preference of one desk's
+ * person, kept encrypted with the rest.  Added like money: on open.
+ */
+#define VIEWS_SQL \
+	"CREATE TABLE IF NOT EXISTS views(" \
+	"  person TEXT NOT NULL," \
+	"  name TEXT NOT NULL," \
+	"  filter TEXT NOT NULL," \
+	"  PRIMARY KEY(person, name)) WITHOUT ROWID;"
+
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE log("
@@ -163,7 +175,8 @@ static const char schema_sql[] =
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
 	"CREATE INDEX notes_order ON notes(order_no);"
-	MONEY_SQL;
+	MONEY_SQL
+	VIEWS_SQL;
 
 /* Runs SQL text with no results. */
 static enum od_code store_exec(struct store *s, const char *sql,
@@ -254,7 +267,7 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL,
+	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL VIEWS_SQL,
 				     "upgrading the store", err);
 
 	if (rc == OD_OK)

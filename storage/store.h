@@ -373,6 +373,26 @@ typedef enum od_code (*store_brief_cb)(void *ctx, const struct order_brief *b,
 enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
 				    void *ctx, struct od_err *err);
 
+/*
+ * The same of one order (cb not called for an unknown number), with
+ * open_return set; store_order_brief_each leaves it 0.
+ */
+enum od_code store_order_brief_one(struct store *s, const char *number,
+				   store_brief_cb cb, void *ctx,
+				   struct od_err *err);
+
+/*
+ * Calls cb once for each order with a return open or received, not yet
+ * closed, with its placed time (to find it among the briefs): returns
+ * are few, so this beside store_order_brief_each costs a fraction of
+ * asking every order.
+ */
+typedef enum od_code (*store_return_open_cb)(void *ctx, const char *number,
+					     const char *placed_at,
+					     struct od_err *err);
+enum od_code store_return_open_each(struct store *s, store_return_open_cb cb,
+				    void *ctx, struct od_err *err);
+
 /* ---- whole-store checks and copies ---- */
 
 /*

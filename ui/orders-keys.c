@@ -35,7 +35,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-6 ← → h l", "status tab", -1 },
+	{ "1-9 ← → h l", "tab: status, unpaid, returns, views", -1 },
 	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
@@ -47,6 +47,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "y", "copy number (OSC 52)", -1 },
 	{ "=", "choose columns", -1 },
 	{ "D", "dashboard", UI_OWNER_ONLY },
+	{ "W", "packing slips of the marked (PDF)", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -210,7 +211,9 @@ static enum ui_next open_selected(struct orders_st *O, struct ui *u, int key,
 /* Switches to tab t. */
 static enum ui_next set_tab(struct orders_st *O, struct ui *u, int t)
 {
-	O->tab = (t + ORDERS_NTABS) % ORDERS_NTABS;
+	int n = (int)orders_ntabs(u);
+
+	O->tab = (t + n) % n;
 	O->tab_chosen = 1;
 	orders_note_selection(O, u);
 	return orders_apply(O, u);
@@ -235,7 +238,7 @@ static enum ui_next mouse(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	if (ev.y == 0) {
-		for (t = 0; t < ORDERS_NTABS; t++)
+		for (t = 0; t < (int)orders_ntabs(u); t++)
 			if (ev.x >= O->tab_x[t] && ev.x < O->tab_x[t + 1])
 				return set_tab(O, u, t);
 		return UI_STAY;
@@ -282,11 +285,11 @@ static enum ui_next step(struct orders_st *O, struct ui *u, int key, int kind)
 	return UI_DRAW;
 }
 
-/* Tab l → next tab, Shift-Tab h ← the one before, 1-6 that one. */
+/* Tab l → next tab, Shift-Tab h ← the one before, 1-9 that one. */
 static enum ui_next tab_key(struct orders_st *O, struct ui *u, int key,
 			    int kind)
 {
-	if (key >= '1' && key <= '0' + ORDERS_NTABS)
+	if (key >= '1' && key <= '9')
 		return set_tab(O, u, key - '1');
 	if (key == '\t' || key == 'l' || key == UI_FN(KEY_RIGHT))
 		return set_tab(O, u, O->tab + 1);
@@ -502,6 +505,7 @@ static const struct {
 	{ 'h', tab_key, -1 }, { UI_FN(KEY_LEFT), tab_key, -1 },
 	{ '1', tab_key, -1 }, { '2', tab_key, -1 }, { '3', tab_key, -1 },
 	{ '4', tab_key, -1 }, { '5', tab_key, -1 }, { '6', tab_key, -1 },
+	{ '7', tab_key, -1 }, { '8', tab_key, -1 }, { '9', tab_key, -1 },
 	{ '/', search_start, -1 }, { UI_ESC, search_clear, -1 },
 	{ 'n', next_match, -1 }, { 'N', next_match, -1 },
 	{ 'o', sort_next, -1 },
@@ -522,6 +526,7 @@ static const struct {
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },
 	{ 'y', copy_number, -1 },
+	{ 'W', orders_slips, -1 },
 	{ ':', orders_command, -1 },
 	{ '=', orders_cols_choose, -1 },
 	{ 'D', dashboard_key, -1 },

@@ -24,7 +24,7 @@ enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
 		free(d);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
-	d->status = -1;
+	d->tab.view = -1;
 	*out = d;
 	return OD_OK;
 }

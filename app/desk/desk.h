@@ -39,7 +39,13 @@ struct desk_row {
 	uint32_t nitems;
 	char currency[4];
 	uint8_t status;         /* enum order_status */
+	uint8_t facts;          /* DESK_FACT_* bits: what the tabs ask */
 };
+
+/* What a row knows of an order's money and returns, for the tabs. */
+#define DESK_FACT_UNPAID 1u     /* unpaid, authorized or partly paid */
+#define DESK_FACT_RETURN 2u     /* a return open or received, not closed */
+#define DESK_FACTS       4u     /* combinations of the bits above */
 
 /*
  * Makes a locked desk on the shop in dir (nothing is opened yet).  *out is
