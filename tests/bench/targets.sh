@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# targets.sh - issue 11's table from a `make bench` log: each target beside
-# the figure the run printed for it (its ratio to the baseline measured in
-# the same run where it has one), or "not measured" where no part of the
-# bench gives that figure yet.  Read by a person; nothing is checked.
+# targets.sh - issue 11's table (and issue 14's) from a `make bench` log:
+# each target beside the figure the run printed for it (its ratio to the
+# baseline measured in the same run where it has one), or "not measured"
+# where no part of the bench gives that figure yet.  Read by a person;
+# nothing is checked.
 #
 #   tests/bench/targets.sh LOG N_ORDERS
 set -euo pipefail
@@ -34,3 +35,12 @@ row "import peak memory, N vs 1000 orders" "flat; a 1M file imports" \
 row "20 desks up to date, sync_run p99" "< 50 ms" \
 	"^20 desks up to date, syncing at once"
 row "20 busy desks, sync_run p99" "< 1 s" "^20 busy desks \\(sign"
+
+echo
+echo "issue 14 targets at $N orders:"
+row "Shopify CSV read vs orderdesk CSV" ">= 0.8" \
+	"^import read, Shopify over orderdesk CSV"
+row "Shopify CSV import vs orderdesk CSV" ">= 0.8" \
+	"^orderdesk import, Shopify CSV over"
+row "Shopify import peak memory, N vs 10k" "flat (ratio about 1)" \
+	"^Shopify import peak memory"
