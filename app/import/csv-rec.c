@@ -238,6 +238,19 @@ static int put(struct csv_record *r, const char *p, size_t n,
 	return buf_add(b, p, n, err) == OD_OK;
 }
 
+/* The line p[0..len) is record r of n fields: the reader goes past it. */
+static int took_line(struct csv *c, struct csv_record *r, const char *p,
+		     size_t len, size_t n)
+{
+	/* Not copied: the window holds them until the next read. */
+	r->raw_p = p;
+	r->raw_n = len;
+	r->n = n;
+	c->in->pos += len;
+	c->line++;
+	return 1;
+}
+
 /*
  * A line without quotes, p[0..len), its fields ending at end: copied at
  * once, then the separators made NULs in one pass over the copy.  0 when a
@@ -266,12 +279,7 @@ static int plain_line(struct csv *c, struct csv_record *r, size_t max,
 		n++;
 		from = i + 1;
 	}
-	r->raw_p = p;
-	r->raw_n = len;
-	r->n = n;
-	c->in->pos += len;
-	c->line++;
-	return 1;
+	return took_line(c, r, p, len, n);
 slow:
 	r->data.len = base;
 	return 0;
@@ -351,12 +359,7 @@ static int quoted_line(struct csv *c, struct csv_record *r, size_t max,
 			break;
 	}
 	r->data.len = base + w;
-	r->raw_p = p;
-	r->raw_n = len;
-	r->n = n;
-	c->in->pos += len;
-	c->line++;
-	return 1;
+	return took_line(c, r, p, len, n);
 slow:
 	r->data.len = base;
 	return 0;

@@ -179,6 +179,29 @@ static long long refunded_in(struct store *s)
 	return v;
 }
 
+/*
+ * Delivers status and refunds to s; it must sign n statements: the last a
+ * refund of refund (if not 0), else the first order.placed; leaving the
+ * order refunded in all.
+ */
+static void expect(struct store *s, struct fixture_person *p,
+		   const char *status, const char *refunds, size_t n,
+		   long long refund, long long all)
+{
+	char *body = body_with(status, refunds);
+	struct import_plan plan = deliver(s, p, body);
+
+	free(body);
+	assert_int_equal(plan.n, n);
+	if (refund > 0) {
+		assert_int_equal(plan.steps[n - 1], STMT_PAYMENT_REFUND);
+		assert_int_equal(plan.refund, refund);
+	} else if (n > 0) {
+		assert_int_equal(plan.steps[0], STMT_ORDER_PLACED);
+	}
+	assert_int_equal(refunded_in(s), all);
+}
+
 /* orders/updated after each refund: the difference only, once. */
 static void test_later_deliveries(void **state)
 {
@@ -190,49 +213,27 @@ static void test_later_deliveries(void **state)
 			  "\"status\": \"pending\", \"amount\": \"5.00\"}, "
 			  "{\"kind\": \"refund\", \"status\": \"success\", "
 			  "\"amount\": \"8.50\"}]}]";
+	const char *part = "partially_refunded";
 	struct fixture_person owner;
-	struct import_plan p;
 	struct store *s = NULL;
 	struct od_err err;
-	char *body;
 
 	(void)state;
 	assert_int_equal(store_open_memory(&s, &err), OD_OK);
 	fixture_person_make(&owner, "olivia");
 	fixture_genesis(s, &owner);
 	/* orders/create, paid: placed (paid in full), nothing refunded. */
-	body = body_with("paid", NULL);
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 1);
-	assert_int_equal(p.steps[0], STMT_ORDER_PLACED);
-	free(body);
-	/* orders/updated after a refund of 41.50. */
-	body = body_with("partially_refunded", one);
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 1);
-	assert_int_equal(p.steps[0], STMT_PAYMENT_REFUND);
-	assert_int_equal(p.refund, 4150);
-	assert_int_equal(refunded_in(s), 4150);
-	/* The same body again (a redelivery under a new id): nothing. */
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 0);
-	free(body);
+	expect(s, &owner, "paid", NULL, 1, 0, 0);
+	/* orders/updated after a refund of 41.50, then the same body again
+	 * (a redelivery under a new id): nothing more. */
+	expect(s, &owner, part, one, 1, 4150, 4150);
+	expect(s, &owner, part, one, 0, 0, 4150);
 	/* A second refund, 8.50 succeeded and 5.00 pending: 8.50 more. */
-	body = body_with("partially_refunded", two);
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 1);
-	assert_int_equal(p.refund, 850);
-	assert_int_equal(refunded_in(s), 5000);
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 0);
-	free(body);
+	expect(s, &owner, part, two, 1, 850, 5000);
+	expect(s, &owner, part, two, 0, 0, 5000);
 	/* An older delivery arriving late (only the first refund): nothing
 	 * is taken back. */
-	body = body_with("partially_refunded", one);
-	p = deliver(s, &owner, body);
-	assert_int_equal(p.n, 0);
-	assert_int_equal(refunded_in(s), 5000);
-	free(body);
+	expect(s, &owner, part, one, 0, 0, 5000);
 	fixture_person_free(&owner);
 	store_close(s);
 }
