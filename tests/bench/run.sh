@@ -17,6 +17,8 @@
 # TLS 1.3 against an in-process backend (about two minutes; it needs
 # 100,000 orders, generated apart when N is smaller); build/bench/bench-desks
 # runs twenty desks' sync_run at once against the real orderdeskd;
+# build/bench/bench-floor puts the import's rows into plain SQLite with
+# their signing overlapped, the floor the import is held against;
 # build/bench/bench-import reads a Shopify export against orderdesk's CSV
 # (and the real binary imports both, and the export at 10,000 orders);
 # build/bench/bench-replay answers a batch of 500 replayed statements at
@@ -95,6 +97,7 @@ real_binary() {
 	echo "orderdesk import$label (real binary, parse + unlock + store): ${imp#* } s"
 	echo "orderdesk import$label peak memory: $(kib_to_mib "${imp% *}") MiB"
 	IMPORT_PEAK_KIB[$count]=${imp% *}
+	IMPORT_S[$count]=${imp#* }
 	echo "orderdesk list$label (real binary, unlock + list): ${lst#* } s"
 	echo "list peak memory$label: $(kib_to_mib "${lst% *}") MiB" \
 		"(target < 64 MiB, which Argon2id's required 64 MiB arena" \
@@ -115,8 +118,19 @@ for f in "" -wal; do
 	fi
 done
 rm -rf "$T/inproc"
-declare -A IMPORT_PEAK_KIB
+declare -A IMPORT_PEAK_KIB IMPORT_S
 real_binary "$N" "$T/orders.json" ""
+# The floor under that import (issue 11): the same orders' rows into plain
+# SQLite with their signing on every core, overlapped (bench-floor).
+mkdir "$T/floor"
+floor=$("$BUILD/bench/bench-floor" "$T/orders.json" "$T/floor")
+rm -rf "$T/floor"
+echo "$floor"
+floor_s=$(printf '%s\n' "$floor" | sed -n 's/.*: \([0-9.]*\) s (.*/\1/p')
+echo "import ratio vs the floor: $(awk -v f="$floor_s" \
+	-v i="${IMPORT_S[$N]}" 'BEGIN { printf "%.2f", f / i }')" \
+	"(floor $floor_s s, orderdesk import ${IMPORT_S[$N]} s with its" \
+	"parse and unlock; target 0.8 or more)"
 # A cold one-shot list against plain SQLite's (run-coldlist.sh).
 od "$T/shop-empty" init --owner owner --shop "Empty shop" > /dev/null
 BUILD="$BUILD" ./tests/bench/run-coldlist.sh "$T/shop-$N" "$T/shop-empty" \
