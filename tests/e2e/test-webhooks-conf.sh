@@ -5,7 +5,8 @@
 # go together, a relative path or a bad address stop serve, naming the
 # line; good ones serve the webhooks (and only them) under the operator's
 # certificate, posted to by curl; on SIGHUP a bad line is logged and the
-# listener stays where it was, and settings taken out take it away; the
+# listener stays where it was, a certificate that cannot be read is logged
+# and the desks are served on, and settings taken out take it away; the
 # command line wins over the file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
@@ -91,6 +92,8 @@ check "serve --conf-dir starts the webhooks' listener orderdeskd.conf names" \
 	until_line "serving webhooks on .*webhooks_cert" "$T/srv.log"
 HPORT=$(sed -n 's/.*serving webhooks on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
 	"$T/srv.log" | head -1)
+PORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' \
+	"$T/srv.log" | head -1)
 post
 # Signed right, for a storefront the owner has not approved yet: 503.
 check "it checks a signed Shopify post under the operator's certificate" \
@@ -109,9 +112,19 @@ check "on SIGHUP a bad line is logged" \
 wait_count "serving webhooks on" 2
 post
 check "and the listener serves on, on the same port" test "$CODE" = 503
+conf "webhooks = 127.0.0.1:0" "webhooks_cert = $T/gone.pem" \
+	"webhooks_key = $T/pub.key"
+kill -HUP "$SRV_PID"
+until_line "cannot read $T/gone.pem" "$T/srv.log"
+wait_count "listening on" 2
+check "on SIGHUP a certificate that cannot be read is logged; desks are served" \
+	bash -c "kill -0 $SRV_PID && test \$(curl -sS -o /dev/null \
+		-w '%{http_code}' --max-time 20 --cacert '$BK/ca.pem' \
+		--cert '$BK/join/desk.pem' --key '$BK/join/desk.key' \
+		'https://127.0.0.1:$PORT/v1/log?after=0&limit=1') = 200"
 conf
 kill -HUP "$SRV_PID"
-wait_count "listening on" 2
+wait_count "listening on" 3
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 20 \
 	--cacert "$T/pub.pem" "https://127.0.0.1:$HPORT/v1/webhooks/shopify/web" \
 	-d x 2> "$T/curl.err")
