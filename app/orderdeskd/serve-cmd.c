@@ -315,8 +315,13 @@ enum od_code serve_cmd(const char *dir, int argc, char **argv,
 			break;
 		webhook_listen_stop(&wl);
 		rc = reload(dir, conf_dir, listen, sc, &srv, err);
-		if (rc == OD_OK)
-			rc = webhook_listen_again(&wl, dir, &sc->cfg, err);
+		/* Files that cannot be read (a renewal gone wrong) leave the
+		 * storefronts' listener down, not the desks'. */
+		if (rc == OD_OK &&
+		    webhook_listen_again(&wl, dir, &sc->cfg, err) != OD_OK) {
+			log_line(NULL, err->msg);
+			od_err_clear(err);
+		}
 	}
 	webhook_listen_stop(&wl);
 	if (srv != NULL)
