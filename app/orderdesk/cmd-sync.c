@@ -190,12 +190,15 @@ static enum od_code print_report(struct cli *c, struct shop *sh,
 static enum od_code name_log_key(struct cli *c, struct shop *sh,
 				 struct od_err *err)
 {
+	enum sync_log_key_done done;
 	struct sync_report rep;
-	enum od_code rc;
-	int named = 0;
+	enum od_code rc = sync_name_log_key(sh, &done, err);
 
-	rc = sync_name_log_key(sh, &named, err);
-	if (rc != OD_OK || !named)
+	if (rc == OD_OK && done == SYNC_LOG_KEY_ON_TOKEN)
+		fprintf(c->out, "The log does not name the backend's checkpoint"
+			" key yet; name it with `orderdesk witness name-log-key"
+			" KEY` (`orderdeskd key` prints it).\n");
+	if (rc != OD_OK || done != SYNC_LOG_KEY_NAMED)
 		return rc;
 	fprintf(c->out, "Named the backend's checkpoint key in the log "
 		"(shop.log-key): desks check checkpoints against it.\n");

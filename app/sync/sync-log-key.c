@@ -53,7 +53,7 @@ static enum od_code learned_key(struct store *s, struct buf *out,
 	return rc;
 }
 
-enum od_code sync_name_log_key(struct shop *sh, int *named,
+enum od_code sync_name_log_key(struct shop *sh, enum sync_log_key_done *done,
 			       struct od_err *err)
 {
 	struct statement *st = NULL;
@@ -62,8 +62,8 @@ enum od_code sync_name_log_key(struct shop *sh, int *named,
 	int has_key = 0, has_cp = 0;
 	enum od_code rc;
 
-	*named = 0;
-	if (sh->role != ROLE_OWNER)
+	*done = SYNC_LOG_KEY_NOTHING;
+	if (sh->role != ROLE_OWNER || sh->key == NULL)
 		return OD_OK;
 	buf_init(&text, 4096);
 	rc = shop_hold(sh, SHOP_WRITE, err);
@@ -74,6 +74,10 @@ enum od_code sync_name_log_key(struct shop *sh, int *named,
 		rc = has_meta(sh->store, SYNC_META_CHECKPOINT, &has_cp, err);
 	if (rc != OD_OK || has_key || !has_cp)
 		goto out;
+	if (sigkey_on_token(sh->key)) {
+		*done = SYNC_LOG_KEY_ON_TOKEN;
+		goto out;
+	}
 	rc = learned_key(sh->store, &text, err);
 	if (rc == OD_OK)
 		rc = shop_statement(sh, STMT_SHOP_LOG_KEY, NULL, &st, err);
@@ -81,7 +85,8 @@ enum od_code sync_name_log_key(struct shop *sh, int *named,
 		rc = statement_add(st, "log-key", text.data, err);
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
-	*named = rc == OD_OK;
+	if (rc == OD_OK)
+		*done = SYNC_LOG_KEY_NAMED;
 out:
 	statement_free(st);
 	buf_free(&text);

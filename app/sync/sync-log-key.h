@@ -5,7 +5,10 @@
  * name-log-key` mostly does not.  After a sync, when the log names no key
  * yet and this desk verified a checkpoint with the head key it learned over
  * the pinned connection, the owner's desk signs a shop.log-key naming that
- * key; other people's desks say nothing.
+ * key; other people's desks say nothing.  The command line does it after
+ * `orderdesk sync`, the screens when their background sync starts
+ * (app/desk/desk.c): a desk attaches through the command line, so both
+ * see it due at once.
  */
 #ifndef OD_SYNC_LOG_KEY_H
 #define OD_SYNC_LOG_KEY_H
@@ -13,13 +16,22 @@
 #include "app/shop/shop.h"
 #include "lib/err.h"
 
+/* What sync_name_log_key did. */
+enum sync_log_key_done {
+	SYNC_LOG_KEY_NOTHING,    /* not the owner, named already, or no
+				    checkpoint verified yet */
+	SYNC_LOG_KEY_NAMED,      /* signed: sync again to send it */
+	SYNC_LOG_KEY_ON_TOKEN    /* due, but the owner's key is on a token,
+				    whose PIN a sync does not ask: left to
+				    `orderdesk witness name-log-key` */
+};
+
 /*
- * Signs and appends the shop.log-key (sh unlocked with a signing key and
- * released; held here for the one transaction).  *named gets 1 when it
- * signed one (sync again to send it), 0 when there was nothing to do: not
- * the owner, a key already named, or no checkpoint verified yet.
+ * Signs and appends the shop.log-key when it is due (sh unlocked with a
+ * signing key and released; held here for the one transaction); *done
+ * says what it did.
  */
-enum od_code sync_name_log_key(struct shop *sh, int *named,
+enum od_code sync_name_log_key(struct shop *sh, enum sync_log_key_done *done,
 			       struct od_err *err);
 
 #endif

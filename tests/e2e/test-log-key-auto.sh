@@ -3,10 +3,15 @@
 # a fresh shop joined to a backend holds a shop.log-key entry after the
 # owner's first sync, naming the key `orderdeskd key` prints, and the
 # backend holds it too; a shopkeeper's desk signs nothing of the kind; a
-# second sync signs no second one.
+# second sync signs no second one.  The screens do it too: at a desk that
+# verified a checkpoint but names no key (mei attached it), the owner signs
+# in, and the background sync sends the key named, with no command typed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
-need_tools jq
+. "$(dirname "$0")/tui-lib.sh"
+trap '[ -n "$SRV_PID" ] && kill "$SRV_PID" 2> /dev/null
+      tmux -L "$SOCK" kill-server 2> /dev/null; rm -rf "$T"' EXIT
+need_tools jq tmux
 MEI_PASS="mei passphrase 1"
 
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
@@ -50,4 +55,43 @@ STORE="$T/mei" od_as mei "$MEI_PASS" sync
 STORE="$T/mei" od_as mei "$MEI_PASS" log --format json
 check "mei's desk pulls it from the backend" grep -qF "$VKEY" "$T/out"
 stop_backend
+
+# --- the screens: the owner signs in where only mei synced ----------------
+BK="$T/bk2"
+"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init2.out" 2>&1
+PIN=$(sed -n 's/^backend pin: *//p' "$T/init2.out")
+VKEY2=$("$ODD" --dir "$BK" key)
+start_backend
+STORE="$T/s2"
+new_shop
+od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 \
+	4< <(echo "$MEI_PASS")
+od_as mei "$MEI_PASS" sync --backend "https://127.0.0.1:$PORT" \
+	--pin "$PIN" --ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
+	--key "$BK/join/desk.key"
+expect_ok "mei attaches the second shop's desk"
+od_as owner "$OWNER_PASS" log --format json
+BEFORE=$(jq length "$T/out")
+check "its log names no key" \
+	test "$(jq '[.[] | select(.kind == "shop.log-key")] | length' "$T/out")" = 0
+start_pane
+sign_in owner "$OWNER_PASS" --sync-every 2
+n=""
+for _ in $(seq 1 300); do
+	n=$("$ODD" --dir "$BK" verify 2> /dev/null |
+		sed -n 's/.*Verified \([0-9]*\) log entries.*/\1/p')
+	[ "$n" = "$((BEFORE + 1))" ] && break
+	sleep 0.1
+done
+check "the owner's screens named the key and the backend has it" \
+	test "$n" = "$((BEFORE + 1))"
+tm send-keys q
+screen "the desk quits cleanly" 'desk exit 0' 10
+od_as owner "$OWNER_PASS" log --format json
+check "the entry is a shop.log-key naming the second backend's key" \
+	test "$(jq -r '.[-1].kind' "$T/out")" = shop.log-key -a \
+	"$(jq '[.[] | select(.kind == "shop.log-key")] | length' "$T/out")" = 1
+check "naming the key orderdeskd key prints" grep -qF "$VKEY2" "$T/out"
+stop_backend
+tm kill-server
 finish
