@@ -7,9 +7,7 @@
 #include "app/log/checkpoint.h"
 #include "app/log/log-key.h"
 #include "app/sync/sync-checkpoint.h"
-#include "app/sync/sync-rebase.h"
 #include "lib/buf.h"
-#include "lib/encode.h"
 
 /* Whether meta key is set in s (OD_E_NOTFOUND is an answer, not an error). */
 static enum od_code has_meta(struct store *s, const char *key, int *has,
@@ -31,26 +29,15 @@ static enum od_code has_meta(struct store *s, const char *key, int *has,
 static enum od_code learned_key(struct store *s, struct buf *out,
 				struct od_err *err)
 {
-	char *key = NULL, *shop = NULL;
-	uint8_t pub[SIGKEY_PUB_LEN + 1];
 	struct note_verifier v;
-	size_t n = 0;
-	enum od_code rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
+	int known = 0;
+	enum od_code rc = sync_learned_log_key(s, &v, &known, err);
 
-	if (rc == OD_OK)
-		rc = store_meta_get(s, "shop", &shop, err);
-	if (rc == OD_OK && (b64_decode("the backend's key", key, strlen(key),
-				       pub, sizeof pub, &n, err) != OD_OK ||
-			    n != SIGKEY_PUB_LEN))
-		rc = od_err_set(err, OD_E_TAMPERED, "the backend's key kept in"
-				" this store is damaged; restore a backup");
-	if (rc == OD_OK)
-		rc = checkpoint_log_key(shop, pub, &v, err);
-	if (rc == OD_OK)
-		rc = note_verifier_text(&v, out, err);
-	free(key);
-	free(shop);
-	return rc;
+	if (rc == OD_OK && !known)
+		rc = od_err_set(err, OD_E_TAMPERED, "this store verified a "
+				"checkpoint but kept no backend key; restore a"
+				" backup");
+	return rc == OD_OK ? note_verifier_text(&v, out, err) : rc;
 }
 
 enum od_code sync_name_log_key(struct shop *sh, enum sync_log_key_done *done,
