@@ -5,10 +5,10 @@
  * name-log-key` mostly does not.  After a sync, when the log names no key
  * yet and this desk verified a checkpoint with the head key it learned over
  * the pinned connection, the owner's desk signs a shop.log-key naming that
- * key; other people's desks say nothing.  The command line does it after
- * `orderdesk sync`, the screens when their background sync starts
- * (app/desk/desk.c): a desk attaches through the command line, so both
- * see it due at once.
+ * key; other people's desks say nothing.  A shop founded on its backend
+ * (`init --backend`, app/sync/join.c) names it as it is founded; the
+ * command line does it after `orderdesk sync`, the screens when their
+ * background sync starts (app/desk/desk.c).
  */
 #ifndef OD_SYNC_LOG_KEY_H
 #define OD_SYNC_LOG_KEY_H

@@ -6,6 +6,7 @@
 # second sync signs no second one.  The screens do it too: at a desk that
 # verified a checkpoint but names no key (mei attached it), the owner signs
 # in, and the background sync sends the key named, with no command typed.
+# A shop founded on its backend (`init --backend --code`) names it at once.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
@@ -94,4 +95,24 @@ check "the entry is a shop.log-key naming the second backend's key" \
 check "naming the key orderdeskd key prints" grep -qF "$VKEY2" "$T/out"
 stop_backend
 tm kill-server
+
+# --- a shop founded on its backend names the key as it is founded ----------
+BK="$T/bk3"
+"$ODD" --dir "$BK" init --shop "Third shop" > "$T/init3.out" 2>&1
+PIN=$(sed -n 's/^backend pin: *//p' "$T/init3.out")
+CODE=$(sed -n 's/^join code: *//p' "$T/init3.out")
+VKEY3=$("$ODD" --dir "$BK" key)
+start_backend
+"$OD" --store "$T/s3" --passphrase-fd 3 init --backend \
+	"https://127.0.0.1:$PORT" --pin "$PIN" --code "$CODE" --owner owner \
+	> "$T/out" 2> "$T/err" 3< <(echo "$OWNER_PASS")
+RC=$?
+expect_ok "the owner founds a shop on its backend"
+STORE="$T/s3" od_as owner "$OWNER_PASS" log --format json
+check "its log names the backend's key at once: entry 2, shop.log-key" \
+	test "$(jq -r '.[-1] | "\(.seq) \(.kind)"' "$T/out")" = "2 shop.log-key"
+check "the key orderdeskd key prints" grep -qF "$VKEY3" "$T/out"
+"$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
+check "and the backend has it" grep -q "Verified 2 log entries" "$T/verify.out"
+stop_backend
 finish
