@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "app/log/order.h"
+#include "app/sync/sync-log-key.h"
 #include "app/sync/sync-thread.h"
 #include "storage/store.h"
 
@@ -105,8 +106,13 @@ void desk_bg_start(struct desk *d)
 {
 	struct od_err err;
 
+	enum sync_log_key_done done;
+
 	d->bg.why[0] = '\0';
 	d->bg.acked_news = -1;
+	/* The owner's desk names the log's key, if due, for the thread's
+	 * first sync to send (best effort: the next start tries again). */
+	sync_name_log_key(d->sh, &done, &err);
 	if (sync_thread_start(d->sh, d->bg_every, &d->bg.thread, &err) ==
 	    OD_OK || err.code == OD_E_USAGE)
 		return;
