@@ -204,6 +204,7 @@ struct desk_detail {
 	size_t nunchecked;      /* events whose signature or link fails */
 	char source[16];        /* the storefront its order.placed names */
 	char source_id[24];     /* and the storefront's own id, or "" */
+	struct desk_money *money;  /* payments, parcels, returns (desk-money.h) */
 };
 
 /*
@@ -574,5 +575,6 @@ enum od_code desk_tracking_used(struct desk *d, const char *tracking,
 
 /* The audit history has a header of its own; the screens reach it here. */
 #include "app/desk/desk-audit.h"
+#include "app/desk/desk-money.h"
 
 #endif
