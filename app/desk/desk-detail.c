@@ -13,17 +13,6 @@
 #include "app/log/fold.h"
 #include "storage/store.h"
 
-void *desk_grow(void **arr, size_t *n, size_t size)
-{
-	char *bigger = realloc(*arr, (*n + 1) * size);
-
-	if (bigger == NULL)
-		return NULL;
-	*arr = bigger;
-	memset(bigger + *n * size, 0, size);
-	return bigger + (*n)++ * size;
-}
-
 static enum od_code add_shipment(void *ctx, const struct shipment_record *r,
 				 struct od_err *err)
 {

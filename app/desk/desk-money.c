@@ -159,8 +159,7 @@ static enum od_code body(struct shop *sh, struct statement *st,
 	case STMT_RETURN_CLOSE:
 		rc = statement_add(st, "rma", f->rma, err);
 		if (rc == OD_OK)
-			rc = statement_add(st, "decision", f->accept ?
-					   "accept" : "reject", err);
+			rc = statement_add(st, "decision", f->decision, err);
 		return rc == OD_OK ? add_opt(st, "reason", f->reason, err) : rc;
 	default:
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
@@ -250,8 +249,7 @@ enum od_code desk_prepare_money(struct desk *d, enum stmt_kind kind,
 		rc = ledger_prepare(sh->store, act->st, err);
 	if (rc == OD_OK)
 		rc = statement_build(act->st, &act->text, err);
-	if (rc == OD_OK && kind == STMT_RETURN_CLOSE && f->accept &&
-	    given(f->refund))
+	if (rc == OD_OK && kind == STMT_RETURN_CLOSE && given(f->refund))
 		rc = make_also(sh, act, f, err);
 	shop_release(sh);
 	if (rc != OD_OK) {
@@ -260,32 +258,6 @@ enum od_code desk_prepare_money(struct desk *d, enum stmt_kind kind,
 	}
 	*out = act;
 	return OD_OK;
-}
-
-const char *desk_act_also_text(const struct desk_act *act)
-{
-	return act->also && act->also_text.data ? act->also_text.data : "";
-}
-
-enum od_code desk_act_also(struct shop *sh, struct desk_act *act,
-			   struct od_err *err)
-{
-	struct buf signed_text;
-	enum od_code rc;
-
-	buf_init(&signed_text, STMT_MAX_BYTES);
-	rc = ledger_append(sh->store, sh->key, act->also, &act->also_seq, err);
-	if (rc == OD_OK)
-		rc = statement_build(act->also, &signed_text, err);
-	/* Never sign other words than were shown: roll both back. */
-	if (rc == OD_OK && (signed_text.len != act->also_text.len ||
-	    memcmp(signed_text.data, act->also_text.data,
-		   signed_text.len) != 0))
-		rc = od_err_set(err, OD_E_STATE, "the refund would not be "
-				"signed as shown; nothing was signed, look at "
-				"it again");
-	buf_free(&signed_text);
-	return rc;
 }
 
 enum od_code desk_check_money(struct desk *d, enum stmt_kind kind,

@@ -93,7 +93,7 @@ struct desk_money_form {
 	const char *condition;          /* receive: ok|damaged|wrong-item */
 	const char *tracking;           /* deliver: the parcel, or all */
 	const char *evidence;           /* deliver, receive: a file, or "" */
-	int accept;                     /* close: accept (1) or reject */
+	const char *decision;           /* close: "accept" or "reject" */
 	const char *refund;             /* close with accept: an amount */
 };
 
