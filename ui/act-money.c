@@ -57,10 +57,21 @@ static int show_and_sign(struct ui *u, enum stmt_kind kind,
 	/* Every parcel: a delivery that names none, the whole order. */
 	if (g.tracking != NULL && strcmp(g.tracking, UI_EVERY_PARCEL) == 0)
 		g.tracking = NULL;
-	rc = desk_prepare_money(u->desk, kind, number, &g, &act, &err);
-
+	/* What the fold refuses (an amount beyond what is left) goes back
+	 * to the form, before an evidence file is kept. */
+	rc = desk_check_money(u->desk, kind, number, &g, &err);
+	if (rc == OD_E_STATE || rc == OD_E_DENIED)
+		rc = OD_E_INPUT;
+	/* A file that cannot be kept (not there, too big): the form too. */
+	if (rc == OD_OK &&
+	    (rc = desk_prepare_money(u->desk, kind, number, &g, &act,
+				     &err)) != OD_OK &&
+	    (rc == OD_E_NOTFOUND || rc == OD_E_IO))
+		rc = OD_E_INPUT;
 	if (rc == OD_E_INPUT || rc == OD_E_USAGE) {
+		/* The form's line may cut it: whole on the message line. */
 		snprintf(why, size, "%s", err.msg);
+		ui_message(u, 1, "%s", err.msg);
 		return -1;
 	}
 	if (rc != OD_OK) {
@@ -238,7 +249,7 @@ static int deliver(struct ui *u, const char *number,
 
 int ui_act_money(struct ui *u, enum stmt_kind kind, const char *number)
 {
-	struct desk_money_form stand_in = { 0 };
+	struct desk_money_form stand_in = { .reason = "-" };
 	struct desk_detail *dd = NULL;
 	struct od_err err;
 	int done;

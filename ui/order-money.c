@@ -79,12 +79,14 @@ static void evidence(const struct desk_money *m, long long seq,
 
 		if (e->seq != seq)
 			continue;
+		/* The name whole on a line of its own, as it is compared. */
 		if (e->size < 0)
-			addf(add, ctx, UI_DIM, 15, "      evidence %s  not "
-			     "here yet: sync first", e->hash);
+			addf(add, ctx, UI_DIM, 7, "      evidence (#%lld): not "
+			     "here yet, sync first:", e->seq);
 		else
-			addf(add, ctx, UI_NORMAL, 15, "      evidence %s  %lld "
-			     "bytes %s", e->hash, e->size, e->type);
+			addf(add, ctx, UI_NORMAL, 7, "      evidence (#%lld): "
+			     "%lld bytes %s:", e->seq, e->size, e->type);
+		addf(add, ctx, UI_NORMAL, 7, "       %s", e->hash);
 	}
 }
 
@@ -101,10 +103,10 @@ static void payments(const struct desk_detail *dd, order_line_fn add,
 
 		format_money(p->amount, dd->order->currency, money,
 			     sizeof money);
-		addf(add, ctx, UI_NORMAL, 6, "  #%-6lld %s %-8s %14s  %s by "
+		addf(add, ctx, UI_NORMAL, 6, "  #%-6lld %s %-8s %14s  %s%sby "
 		     "%s%s%s%s%s%s%s%s%s", p->seq, p->time,
 		     p->refund ? "refunded" : "received", money,
-		     p->refund ? "" : p->method, p->actor,
+		     p->refund ? "" : p->method, p->refund ? "" : " ", p->actor,
 		     p->reference[0] ? " · reference " : "", p->reference,
 		     p->rma[0] ? " · return " : "", p->rma,
 		     p->reason[0] ? " · " : "", p->reason,
