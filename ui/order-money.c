@@ -167,15 +167,16 @@ static void one_return(const struct desk_money *m, const struct desk_return *r,
 	     r->reason, r->items);
 	if (r->inspected) {
 		addf(add, ctx, wrong ? UI_BAD : UI_NORMAL, 6, "      "
-		     "inspected by %s %s (#%lld): %s · came back %s",
-		     r->inspected_by, r->inspected_at, r->inspected,
-		     r->condition, r->received);
-		evidence(m, r->inspected, add, ctx);
+		     "inspected by %s (#%lld) %s: %s", r->inspected_by,
+		     r->inspected, r->inspected_at, r->condition);
+		addf(add, ctx, UI_NORMAL, 6, "      came back %s", r->received);
 	}
 	/* The note is the inspection's until the close gives its reason. */
 	if (r->note[0] && !r->closed)
 		addf(add, ctx, wrong ? UI_BAD : UI_NORMAL, 6, "      %s%s",
 		     wrong ? "wrong-item: " : "", r->note);
+	if (r->inspected)
+		evidence(m, r->inspected, add, ctx);
 	if (r->closed)
 		addf(add, ctx, UI_NORMAL, 6, "      %s by %s (#%lld)%s%s",
 		     return_state(r->state), r->closed_by, r->closed,
