@@ -34,6 +34,27 @@ static size_t rma_choices(const struct desk_money *m, unsigned wanted,
 	return n;
 }
 
+/*
+ * The returns a dialog offers (in a state wanted) and the first of them in
+ * rma; with none, the order's first return or NUMBER-R1 alone, so that the
+ * fold says why it may not be (received already, no such return).
+ */
+static void pick_rma(const struct desk_detail *dd, const char *number,
+		     unsigned wanted, const char **rmas, char *rma,
+		     size_t size)
+{
+	if (rma_choices(dd->money, wanted, rmas, RETURNS_MAX + 1) > 0) {
+		snprintf(rma, size, "%s", rmas[0]);
+		return;
+	}
+	if (dd->money->nreturns > 0)
+		snprintf(rma, size, "%s", dd->money->returns[0].rma);
+	else
+		snprintf(rma, size, "%s-R1", number);
+	rmas[0] = rma;
+	rmas[1] = NULL;
+}
+
 static const struct desk_return *find(const struct desk_money *m,
 				      const char *rma)
 {
@@ -113,17 +134,7 @@ static int receive(struct ui *u, const char *number,
 	struct ui_field fields[4];
 	long long seq = 0;
 
-	/* None open: the fold says why, on the first (or a new) return. */
-	if (rma_choices(dd->money, 1u << RETURN_OPEN, rmas,
-			RETURNS_MAX + 1) == 0) {
-		snprintf(rma, sizeof rma, "%s", dd->money->nreturns ?
-			 dd->money->returns[0].rma : "");
-		if (rma[0] == '\0')
-			snprintf(rma, sizeof rma, "%s-R1", number);
-		rmas[0] = rma;
-		rmas[1] = NULL;
-	}
-	snprintf(rma, sizeof rma, "%s", rmas[0]);
+	pick_rma(dd, number, 1u << RETURN_OPEN, rmas, rma, sizeof rma);
 	snprintf(items, sizeof items, "%s", find(dd->money, rma) ?
 		 find(dd->money, rma)->items : "");
 	f.rma = rma;
@@ -204,16 +215,8 @@ static int close_return(struct ui *u, const char *number,
 	struct ui_field fields[4];
 	long long seq = 0;
 
-	if (rma_choices(dd->money, 1u << RETURN_OPEN | 1u << RETURN_RECEIVED,
-			rmas, RETURNS_MAX + 1) == 0) {
-		snprintf(rma, sizeof rma, "%s", dd->money->nreturns ?
-			 dd->money->returns[0].rma : "");
-		if (rma[0] == '\0')
-			snprintf(rma, sizeof rma, "%s-R1", number);
-		rmas[0] = rma;
-		rmas[1] = NULL;
-	}
-	snprintf(rma, sizeof rma, "%s", rmas[0]);
+	pick_rma(dd, number, 1u << RETURN_OPEN | 1u << RETURN_RECEIVED, rmas,
+		 rma, sizeof rma);
 	if (!ui_allowed(u, STMT_RETURN_CLOSE))
 		return 0;
 	choices = close_choices(u, number, rma, first, sizeof first);

@@ -8,14 +8,7 @@
 # log`; what is refused signs nothing.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
-
-MEI_PASS="mei passphrase 1"
-new_shop
-od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 4< <(echo "$MEI_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
-mei() { od_as mei "$MEI_PASS" "$@"; }
-# entries: how many entries the log holds.
-entries() { own log; grep -c '^--- entry ' "$T/out"; }
+. "$(dirname "$0")/money-lib.sh"
 cat > "$T/m.json" <<'EOF'
 [{"number": "M-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
   "customer": {"name": "王小明"},
