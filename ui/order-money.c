@@ -61,6 +61,13 @@ void order_money_charges(const struct desk_detail *dd, order_line_fn add,
 			charge(add, ctx, UI_NORMAL, "Discount", -o->discount,
 			       o->currency);
 	}
+	format_money(o->total, o->currency, paid, sizeof paid);
+	/* Nothing received yet: the state beside the total, a line saved. */
+	if (o->paid == 0 && o->refunded == 0) {
+		addf(add, ctx, UI_HEAD, -1, "%-9s %*s  %s", "Total", 35, paid,
+		     m->state ? m->state : "?");
+		return;
+	}
 	charge(add, ctx, UI_HEAD, "Total", o->total, o->currency);
 	format_money(o->paid, o->currency, paid, sizeof paid);
 	format_money(o->refunded, o->currency, back, sizeof back);
@@ -97,6 +104,11 @@ static void payments(const struct desk_detail *dd, order_line_fn add,
 	char money[48];
 	size_t i;
 
+	/* None: one line, so that the history stays on the first page. */
+	if (m->npays == 0) {
+		add(ctx, UI_DIM, 4, "Payments and refunds: none");
+		return;
+	}
 	add(ctx, UI_HEAD, 4, "Payments and refunds");
 	for (i = 0; i < m->npays; i++) {
 		const struct desk_pay *p = &m->pays[i];
@@ -112,8 +124,6 @@ static void payments(const struct desk_detail *dd, order_line_fn add,
 		     p->reason[0] ? " · " : "", p->reason,
 		     p->items[0] ? " · items " : "", p->items);
 	}
-	if (m->npays == 0)
-		add(ctx, UI_DIM, 4, "  none");
 }
 
 static void parcels(const struct desk_detail *dd, order_line_fn add,
@@ -122,7 +132,8 @@ static void parcels(const struct desk_detail *dd, order_line_fn add,
 	const struct desk_money *m = dd->money;
 	size_t i;
 
-	add(ctx, UI_HEAD, 4, "Parcels");
+	add(ctx, m->nparcels ? UI_HEAD : UI_DIM, 4, m->nparcels ? "Parcels" :
+	    "Parcels: none yet");
 	for (i = 0; i < m->nparcels; i++) {
 		const struct desk_parcel *p = &m->parcels[i];
 
@@ -140,8 +151,6 @@ static void parcels(const struct desk_detail *dd, order_line_fn add,
 		if (p->delivered)
 			evidence(m, p->delivered, add, ctx);
 	}
-	if (m->nparcels == 0)
-		add(ctx, UI_DIM, 4, "  none yet");
 	/* A delivery seen before any parcel (an old order): said apart. */
 	if (m->delivered && m->nparcels == 0)
 		addf(add, ctx, UI_GOOD, 6, "  delivered %s by %s (#%lld)",
@@ -191,9 +200,8 @@ void order_money_layout(const struct desk_detail *dd, order_line_fn add,
 
 	payments(dd, add, ctx);
 	parcels(dd, add, ctx);
-	add(ctx, UI_HEAD, 4, "Returns");
+	add(ctx, m->nreturns ? UI_HEAD : UI_DIM, 4, m->nreturns ? "Returns" :
+	    "Returns: none");
 	for (i = 0; i < m->nreturns; i++)
 		one_return(m, &m->returns[i], add, ctx);
-	if (m->nreturns == 0)
-		add(ctx, UI_DIM, 4, "  none");
 }

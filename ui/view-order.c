@@ -176,12 +176,11 @@ static void layout(struct order_st *V, const struct desk_detail *dd)
 	layout_items(V, dd);
 	add(V, UI_NORMAL, 4, "%s", "");
 	order_money_layout(dd, add_text, V);
-	add(V, UI_HEAD, 4, "Notes");
+	add(V, dd->nnotes ? UI_HEAD : UI_DIM, 4, "%s", dd->nnotes ? "Notes" :
+	    "Notes: none");
 	for (i = 0; i < dd->nnotes; i++)
 		add(V, UI_NORMAL, 4, "  %s %s: %s", dd->notes[i].time,
 		    dd->notes[i].actor, dd->notes[i].text);
-	if (dd->nnotes == 0)
-		add(V, UI_DIM, 4, "  none");
 	add(V, UI_HEAD, 4, "History (✓ signature checks)");
 	for (i = 0; i < dd->nevents; i++) {
 		const struct desk_event *e = &dd->events[i];
