@@ -137,9 +137,13 @@ static int receive(struct ui *u, const char *number,
 	pick_rma(dd, number, 1u << RETURN_OPEN, rmas, rma, sizeof rma);
 	snprintf(items, sizeof items, "%s", find(dd->money, rma) ?
 		 find(dd->money, rma)->items : "");
+	/* No such return: the fold says so, an item of the order standing
+	 * in for what came back. */
+	if (items[0] == '\0' && dd->order->nitems > 0)
+		snprintf(items, sizeof items, "%s 1", dd->order->items[0].sku);
 	f.rma = rma;
 	f.condition = cond;
-	f.items = items[0] ? items : "-";
+	f.items = items;
 	if (!ui_money_check(u, STMT_RETURN_RECEIVE, number, &f))
 		return 0;
 	fields[0] = UI_TEXT("Return", rma, sizeof rma);

@@ -34,6 +34,10 @@ tm send-keys Enter
 screen "M-1 opens, no return yet" 'Order M-1'
 before=$(entries)
 
+# --- I before any return: the fold's words, before the first field --------
+tm send-keys I
+screen "I with no return says so at once" 'no return M-1-R1 in this shop'
+
 # --- O: a return of what shipped -------------------------------------------
 tm send-keys O
 screen "O offers every shipped unit" 'Items +TEA 2, MUG 1'
