@@ -59,6 +59,18 @@ static const char *verb(enum stmt_kind kind)
 		return "change roles";
 	case STMT_USER_REVOKE:
 		return "revoke people";
+	case STMT_PAYMENT_RECEIVE:
+		return "record payments";
+	case STMT_PAYMENT_REFUND:
+		return "refund money";
+	case STMT_SHIPMENT_DELIVER:
+		return "record deliveries";
+	case STMT_RETURN_OPEN:
+		return "open returns";
+	case STMT_RETURN_RECEIVE:
+		return "receive returns";
+	case STMT_RETURN_CLOSE:
+		return "close returns";
 	default:
 		return "sign that";
 	}

@@ -16,6 +16,7 @@
 #include "lib/secret.h"
 #include "ui/clip.h"
 #include "ui/cmdline-run.h"
+#include "ui/order-money.h"
 #include "ui/wrap.h"
 
 #define ORDER_LINE_MAX 2048
@@ -56,6 +57,13 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
 	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
+	{ "P", "pay: money received", STMT_PAYMENT_RECEIVE },
+	{ "F", "refund", STMT_PAYMENT_REFUND },
+	{ "D", "delivered", STMT_SHIPMENT_DELIVER },
+	{ "O", "open a return", STMT_RETURN_OPEN },
+	{ "I", "receive a return (inspect)", STMT_RETURN_RECEIVE },
+	{ "C", "close a return", STMT_RETURN_CLOSE },
+	{ "e", "write out an evidence file", -1 },
 	{ "y", "copy tracking (OSC 52)", -1 },
 	{ ":", "command line", -1 },
 	{ "Esc ← h", "back", -1 },
@@ -120,9 +128,16 @@ static void add(struct order_st *V, enum ui_attr a, int hang,
 	V->nlines++;
 }
 
-/* Lays out the order's items and totals. */
-static void layout_items(struct order_st *V, const struct order *o)
+/* add() for order-money.c's lines. */
+static void add_text(void *ctx, enum ui_attr a, int hang, const char *text)
 {
+	add(ctx, a, hang, "%s", text);
+}
+
+/* Lays out the order's items, charges and totals. */
+static void layout_items(struct order_st *V, const struct desk_detail *dd)
+{
+	const struct order *o = dd->order;
 	char money[48];
 	size_t i;
 
@@ -134,8 +149,7 @@ static void layout_items(struct order_st *V, const struct order *o)
 		    o->items[i].sku, o->items[i].qty, money,
 		    o->items[i].shipped, o->items[i].name);
 	}
-	format_money(o->total, o->currency, money, sizeof money);
-	add(V, UI_HEAD, -1, "Total %*s", 39, money);
+	order_money_charges(dd, add_text, V);
 }
 
 /* Lays out the whole order from its detail. */
@@ -165,22 +179,14 @@ static void layout(struct order_st *V, const struct desk_detail *dd)
 	if (o->note && o->note[0])
 		add(V, UI_NORMAL, 10, "Note      %s", o->note);
 	add(V, UI_NORMAL, 4, "%s", "");
-	layout_items(V, o);
+	layout_items(V, dd);
 	add(V, UI_NORMAL, 4, "%s", "");
-	add(V, UI_HEAD, 4, "Shipments");
-	for (i = 0; i < dd->nshipments; i++)
-		add(V, UI_NORMAL, 4, "  #%-6lld %s %s: %s",
-		    dd->shipments[i].seq,
-		    dd->shipments[i].carrier, dd->shipments[i].tracking,
-		    dd->shipments[i].items);
-	if (dd->nshipments == 0)
-		add(V, UI_DIM, 4, "  none yet");
-	add(V, UI_HEAD, 4, "Notes");
+	order_money_layout(dd, add_text, V);
+	add(V, dd->nnotes ? UI_HEAD : UI_DIM, 4, "%s", dd->nnotes ? "Notes" :
+	    "Notes: none");
 	for (i = 0; i < dd->nnotes; i++)
 		add(V, UI_NORMAL, 4, "  %s %s: %s", dd->notes[i].time,
 		    dd->notes[i].actor, dd->notes[i].text);
-	if (dd->nnotes == 0)
-		add(V, UI_DIM, 4, "  none");
 	add(V, UI_HEAD, 4, "History (✓ signature checks)");
 	for (i = 0; i < dd->nevents; i++) {
 		const struct desk_event *e = &dd->events[i];
@@ -334,13 +340,39 @@ static void show_in_pager(struct order_st *V, struct ui *u)
 #define ACT_TYPED STMT_KIND_COUNT
 #define ACT_UNDO (STMT_KIND_COUNT + 1)
 
+/* act's kind for writing out an evidence file. */
+#define ACT_EVIDENCE (STMT_KIND_COUNT + 2)
+
+/* Runs kind's dialog on this order; 1 when signed, 2 to open one typed. */
+static int act_dialog(struct order_st *V, struct ui *u, enum stmt_kind kind,
+		      char *open)
+{
+	switch ((int)kind) {
+	case ACT_TYPED:
+		return cmdline_prompt(u, open);
+	case ACT_UNDO:
+		return ui_undo(u);
+	case ACT_EVIDENCE:
+		return ui_evidence_out(u, V->number);
+	case STMT_PAYMENT_RECEIVE:
+	case STMT_PAYMENT_REFUND:
+	case STMT_SHIPMENT_DELIVER:
+		return ui_act_money(u, kind, V->number);
+	case STMT_RETURN_OPEN:
+	case STMT_RETURN_RECEIVE:
+	case STMT_RETURN_CLOSE:
+		return ui_act_return(u, kind, V->number);
+	default:
+		return ui_act(u, kind, V->number);
+	}
+}
+
 /* Acts on this order (or as typed after `:`), then shows what changed. */
 static enum ui_next act(struct order_st *V, struct ui *u, enum stmt_kind kind)
 {
 	char open[STMT_ORDER_MAX + 1];
 	struct od_err err;
-	int done = kind == ACT_TYPED ? cmdline_prompt(u, open)
-		 : kind == ACT_UNDO ? ui_undo(u) : ui_act(u, kind, V->number);
+	int done = act_dialog(V, u, kind, open);
 
 	if (done == 2)
 		view_order_open(u, open);
@@ -359,10 +391,24 @@ static enum ui_next act(struct order_st *V, struct ui *u, enum stmt_kind kind)
 	return UI_DRAW;
 }
 
+/* The keys that act on the order, and what each signs. */
+static const struct {
+	int key;
+	int kind;
+} act_keys[] = {
+	{ 'c', STMT_ORDER_CONFIRM }, { 'x', STMT_ORDER_CANCEL },
+	{ 'a', STMT_ORDER_NOTE }, { 's', STMT_SHIPMENT_CONFIRM },
+	{ 'H', STMT_ORDER_HOLD }, { 'R', STMT_ORDER_RELEASE },
+	{ 'P', STMT_PAYMENT_RECEIVE }, { 'F', STMT_PAYMENT_REFUND },
+	{ 'D', STMT_SHIPMENT_DELIVER }, { 'O', STMT_RETURN_OPEN },
+	{ 'I', STMT_RETURN_RECEIVE }, { 'C', STMT_RETURN_CLOSE },
+	{ 'e', ACT_EVIDENCE }, { 'z', ACT_UNDO },
+};
+
 static enum ui_next order_key(struct ui *u, void *st, int key)
 {
 	struct order_st *V = st;
-	size_t page = u->rows > 4 ? (size_t)(u->rows - 3) : 1, last;
+	size_t page = u->rows > 4 ? (size_t)(u->rows - 3) : 1, last, i;
 
 	wrap_lines(V, u);
 	last = V->nrows > page ? V->nrows - page : 0;
@@ -412,18 +458,6 @@ static enum ui_next order_key(struct ui *u, void *st, int key)
 			return UI_STAY;
 		break;
 	}
-	case 'c':
-		return act(V, u, STMT_ORDER_CONFIRM);
-	case 'x':
-		return act(V, u, STMT_ORDER_CANCEL);
-	case 'a':
-		return act(V, u, STMT_ORDER_NOTE);
-	case 's':
-		return act(V, u, STMT_SHIPMENT_CONFIRM);
-	case 'H':
-		return act(V, u, STMT_ORDER_HOLD);
-	case 'R':
-		return act(V, u, STMT_ORDER_RELEASE);
 	case 'p':
 		show_in_pager(V, u);
 		break;
@@ -432,9 +466,10 @@ static enum ui_next order_key(struct ui *u, void *st, int key)
 		break;
 	case ':':
 		return act(V, u, ACT_TYPED);
-	case 'z':
-		return act(V, u, ACT_UNDO);
 	default:
+		for (i = 0; i < sizeof act_keys / sizeof act_keys[0]; i++)
+			if (act_keys[i].key == key)
+				return act(V, u, act_keys[i].kind);
 		return ui_common_key(u, key);
 	}
 	return UI_DRAW;

@@ -176,6 +176,15 @@ static enum od_code seal_new_user(void *ctx, long long seq,
 				  s->act->pass, s->act->pass_len, err);
 }
 
+/* A close's refund, inside the same transaction (desk-money.c). */
+static enum od_code sign_also(void *ctx, long long seq, struct od_err *err)
+{
+	const struct seal *s = ctx;
+
+	(void)seq;
+	return desk_act_also(s->sh, (struct desk_act *)s->act, err);
+}
+
 /*
  * Signs act's text through the ledger (ledger_append_shown: the tip
  * checked, signed, appended in one transaction).  With follow, the log
@@ -188,6 +197,7 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 {
 	struct seal new_user = { d->sh, act };
 	struct ledger_then seal = { seal_new_user, &new_user };
+	struct ledger_then also = { sign_also, &new_user };
 	enum od_code rc = OD_OK;
 	int seen;
 
@@ -213,8 +223,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (rc == OD_OK)
 		rc = ledger_append_shown(d->sh->store, d->sh->key,
 					 act->text.data, act->text.len,
-					 act->kind == STMT_USER_ADD ? &seal
-								    : NULL,
+					 act->kind == STMT_USER_ADD ? &seal :
+					 act->also ? &also : NULL,
 					 seq, err);
 	/* Refused for its state: the row shows what the store holds. */
 	if (rc == OD_E_STATE && act->number[0])
@@ -248,7 +258,9 @@ void desk_act_free(struct desk_act *act)
 	if (act == NULL)
 		return;
 	statement_free(act->st);
+	statement_free(act->also);
 	buf_free(&act->text);
+	buf_free(&act->also_text);
 	secret_wipe(act->seed, sizeof act->seed);
 	secret_free_str(act->pass);
 	free(act);

@@ -13,23 +13,11 @@
 #include "app/log/fold.h"
 #include "storage/store.h"
 
-/* Grows an array of detail entries by one; NULL when out of memory. */
-static void *grow(void **arr, size_t *n, size_t size)
-{
-	char *bigger = realloc(*arr, (*n + 1) * size);
-
-	if (bigger == NULL)
-		return NULL;
-	*arr = bigger;
-	memset(bigger + *n * size, 0, size);
-	return bigger + (*n)++ * size;
-}
-
 static enum od_code add_shipment(void *ctx, const struct shipment_record *r,
 				 struct od_err *err)
 {
 	struct desk_detail *dd = ctx;
-	struct desk_shipment *s = grow((void **)&dd->shipments,
+	struct desk_shipment *s = desk_grow((void **)&dd->shipments,
 				       &dd->nshipments, sizeof *s);
 
 	if (s == NULL)
@@ -47,7 +35,7 @@ static enum od_code add_note(void *ctx, const struct note_record *r,
 			     struct od_err *err)
 {
 	struct desk_detail *dd = ctx;
-	struct desk_note *n = grow((void **)&dd->notes, &dd->nnotes,
+	struct desk_note *n = desk_grow((void **)&dd->notes, &dd->nnotes,
 				   sizeof *n);
 
 	if (n == NULL)
@@ -140,7 +128,7 @@ static enum od_code add_event(void *ctx, const struct log_record *r,
 
 	if (rc != OD_OK)
 		return rc;
-	e = grow((void **)&w->dd->events, &w->dd->nevents, sizeof *e);
+	e = desk_grow((void **)&w->dd->events, &w->dd->nevents, sizeof *e);
 	if (e == NULL) {
 		statement_free(st);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
@@ -162,6 +150,8 @@ static enum od_code add_event(void *ctx, const struct log_record *r,
 			 "source-id") : "");
 	}
 	rc = desk_event_detail(st, &e->detail, err);
+	if (rc == OD_OK)
+		rc = desk_money_note(w->dd->money, st, r->seq, err);
 	statement_free(st);
 	return rc;
 }
@@ -175,6 +165,10 @@ enum od_code desk_order_read(struct shop *sh, const char *number,
 
 	*out = NULL;
 	dd = calloc(1, sizeof *dd);
+	if (dd != NULL && (dd->money = calloc(1, sizeof *dd->money)) == NULL) {
+		free(dd);
+		dd = NULL;
+	}
 	if (dd == NULL)
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	w.s = sh->store;
@@ -189,6 +183,8 @@ enum od_code desk_order_read(struct shop *sh, const char *number,
 		rc = store_log_each(sh->store, number, add_event, &w, err);
 	if (rc == OD_OK)
 		rc = desk_order_refold(sh->store, dd, err);
+	if (rc == OD_OK)
+		rc = desk_money_finish(dd->money, sh->store, dd->order, err);
 	if (rc != OD_OK) {
 		desk_detail_free(dd);
 		return rc;
@@ -218,6 +214,7 @@ void desk_detail_free(struct desk_detail *dd)
 	if (dd == NULL)
 		return;
 	record_order_free(dd->order);
+	desk_money_free(dd->money);
 	for (i = 0; i < dd->nshipments; i++) {
 		free(dd->shipments[i].carrier);
 		free(dd->shipments[i].tracking);

@@ -28,6 +28,10 @@ struct desk_act {
 	uint8_t seed[KEYSLOT_SEED_LEN]; /* user.add: the new key (wiped) */
 	char *pass;                     /* user.add: their passphrase (wiped) */
 	size_t pass_len;
+	struct statement *also;         /* signed right after st, in its
+					   transaction (a close's refund) */
+	struct buf also_text;           /* also, as shown */
+	long long also_seq;
 };
 
 /*

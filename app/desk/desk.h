@@ -210,6 +210,7 @@ struct desk_detail {
 	size_t nunchecked;      /* events whose signature or link fails */
 	char source[16];        /* the storefront its order.placed names */
 	char source_id[24];     /* and the storefront's own id, or "" */
+	struct desk_money *money;  /* payments, parcels, returns (desk-money.h) */
 };
 
 /*
@@ -583,5 +584,6 @@ enum od_code desk_tracking_used(struct desk *d, const char *tracking,
 #include "app/desk/desk-audit.h"
 /* Undo as a signed inverse (z). */
 #include "app/desk/desk-undo.h"
+#include "app/desk/desk-money.h"
 
 #endif

@@ -18,6 +18,7 @@
 #include "app/desk/desk.h"
 #include "app/log/order.h"
 #include "app/shop/shop.h"
+#include "tests/unit/fixture-desk.h"
 
 #define OWNER_PASS "owner passphrase 1"
 #define MEI_PASS "mei passphrase 1"
@@ -25,51 +26,9 @@
 
 static char dir[64];
 
-/* Places order number, new. */
-static enum od_code place(struct shop *sh, const char *number,
-			  struct od_err *err)
-{
-	char *lines[1] = { "1 Main Street" };
-	struct order_item item = { "TEA-1", "Green tea", 2, 450, 0 };
-	struct statement *st = NULL;
-	struct order o;
-	enum od_code rc;
-
-	memset(&o, 0, sizeof o);
-	o.number = (char *)number;
-	o.placed_at = "2026-11-01T10:00:00Z";
-	memcpy(o.currency, "EUR", 4);
-	o.customer_name = "Anna Müller";
-	o.email = "";
-	o.phone = "";
-	o.ship_name = "Anna Müller";
-	o.ship_lines[0] = lines[0];
-	o.nlines = 1;
-	o.city = "Berlin";
-	o.postcode = "";
-	memcpy(o.country, "DE", 3);
-	o.items = &item;
-	o.nitems = 1;
-	o.total = 900;
-	o.note = "";
-	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
-	if (rc == OD_OK)
-		rc = order_to_statement(&o, st, err);
-	if (rc == OD_OK)
-		rc = shop_append(sh, &st, 1, NULL, err);
-	statement_free(st);
-	return rc;
-}
-
 static struct desk *open_as(const char *user, const char *pass)
 {
-	struct desk *d = NULL;
-	struct od_err err;
-
-	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
-	if (desk_unlock(d, user, pass, strlen(pass), &err) != OD_OK)
-		fail_msg("unlock %s: %s", user, err.msg);
-	return d;
+	return fixture_desk_open(dir, user, pass);
 }
 
 static int setup(void **state)
@@ -78,10 +37,8 @@ static int setup(void **state)
 	struct od_err err;
 
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test-desk-check.XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (fixture_desk_dir(dir, sizeof dir, "test-desk-check") != 0)
 		return -1;
-	strcat(dir, "/s");
 	if (shop_init(dir, "Check test", "owner", OWNER_PASS,
 		      strlen(OWNER_PASS), &err) != OD_OK ||
 	    shop_unlock(dir, "owner", OWNER_PASS, strlen(OWNER_PASS),
@@ -90,8 +47,8 @@ static int setup(void **state)
 			  strlen(MEI_PASS), &err) != OD_OK ||
 	    shop_user_add(sh, "sam", ROLE_STAFF, SAM_PASS, strlen(SAM_PASS),
 			  &err) != OD_OK ||
-	    place(sh, "3001", &err) != OD_OK ||
-	    place(sh, "3002", &err) != OD_OK) {
+	    fixture_desk_place(sh, "3001", &err) != OD_OK ||
+	    fixture_desk_place(sh, "3002", &err) != OD_OK) {
 		fprintf(stderr, "setup: %s\n", err.msg);
 		shop_close(sh);
 		return -1;
@@ -102,12 +59,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	dir[strlen(dir) - 2] = '\0';
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_desk_dir_remove(dir);
 }
 
 /* Entries in order number's history. */

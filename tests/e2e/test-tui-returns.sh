@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Returns at the desk, end to end at 80x30: O opens a return of shipped
+# items, I receives it (a serial that never shipped marks it wrong-item,
+# and the desk says so), C closes it: a shopkeeper is told before the first
+# field that accepting a wrong-item return is the owner's and may only
+# reject; the owner accepts with a refund signed in the same transaction,
+# both or neither (a refund beyond what was paid signs nothing).  Each
+# statement is shown before y and is then in `orderdesk log`.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui-lib.sh"
+. "$(dirname "$0")/money-lib.sh"
+cat > "$T/m.json" <<'EOF'
+[{"number": "M-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
+  "customer": {"name": "Ana"},
+  "ship_to": {"name": "Ana", "lines": ["Calle Mayor 1"], "city": "Madrid", "country": "ES"},
+  "items": [{"sku": "TEA", "name": "Tea", "qty": 2, "unit_price": 10000},
+            {"sku": "MUG", "name": "Mug", "qty": 1, "unit_price": 2000}],
+  "total": 22000}]
+EOF
+mei import "$T/m.json"
+mei confirm M-1
+mei ship M-1 --carrier DHL --tracking JD0001 --serial TEA=S-1 --serial TEA=S-2 --serial MUG=SN-9
+mei pay M-1 --amount 220.00 --method card
+mei deliver M-1
+expect_ok "M-1 is shipped with serials, paid and delivered"
+printf 'a photo of the mug\n' > "$T/photo.txt"
+
+start_pane 80 30
+sign_in mei "$MEI_PASS"
+screen "mei's desk opens" '^ mei \(shopkeeper\) │'
+tm send-keys :
+tm send-keys -l M-1
+tm send-keys Enter
+screen "M-1 opens, no return yet" 'Order M-1'
+before=$(entries)
+
+# --- I before any return: the fold's words, before the first field --------
+tm send-keys I
+screen "I with no return says so at once" 'no return M-1-R1 in this shop'
+
+# --- O: a return of what shipped -------------------------------------------
+tm send-keys O
+screen "O offers every shipped unit" 'Items +TEA 2, MUG 1'
+tm send-keys Up C-u
+tm send-keys -l "MUG 1"
+tm send-keys Tab
+tm send-keys -l "cracked in transit"
+tm send-keys Enter
+screen "the statement before y names the new RMA" '│ rma: M-1-R1'
+check "a return.open of one mug, with the reason" bash -c "
+	grep -q '│ kind: return.open' '$T/pane' && grep -Eq '│ item: MUG 1 +│' '$T/pane' &&
+	grep -q '│ reason: cracked in transit' '$T/pane'"
+tm send-keys y
+screen "y opens it" 'Return M-1-R1 opened, signed by mei'
+own log
+check "orderdesk log holds it" bash -c "
+	grep -A16 'return.open by mei' '$T/out' | grep -q '^rma: M-1-R1' &&
+	grep -A16 'return.open by mei' '$T/out' | grep -q '^item: MUG 1'"
+
+# --- I: what came back is not what left ------------------------------------
+tm send-keys I
+screen "I asks for the return and its condition" 'Condition +ok +damaged +wrong-item'
+check "the items of the return, to add serials to" grep -Eq 'Items +MUG 1 ' "$T/pane"
+tm send-keys Enter Enter C-u
+tm send-keys -l "MUG 1 SN-7"
+tm send-keys Enter
+tm send-keys -l "$T/photo.txt"
+tm send-keys Enter
+hash=$(sha256sum < "$T/photo.txt" | cut -c1-64)
+screen "the inspection's statement before y" '│ kind: return.receive'
+check "condition, the serial and the photo" bash -c "
+	grep -q '│ condition: ok' '$T/pane' && grep -q '│ item: MUG 1 SN-7' '$T/pane' &&
+	grep -q '│ evidence: sha256:${hash:0:40}' '$T/pane'"
+tm send-keys y
+screen "a serial that never shipped: the desk says so" \
+	'Return M-1-R1 marked wrong-item: serial SN-7 of MUG was never shipped'
+own log
+check "orderdesk log holds the inspection as signed" bash -c "
+	grep -A16 'return.receive by mei' '$T/out' | grep -q '^item: MUG 1 SN-7' &&
+	grep -A16 'return.receive by mei' '$T/out' | grep -q '^evidence: sha256:$hash'"
+tm send-keys G
+screen "the view shows who inspected it and why it is wrong-item" \
+	'inspected by mei \(#[0-9]+\) [0-9T:-]+Z: wrong-item'
+check "what came back" grep -q 'came back MUG 1 SN-7' "$T/pane"
+check "the fold's reason" grep -q 'wrong-item: serial SN-7 of MUG was never shipped in order M-1' "$T/pane"
+check "and the photo" grep -q "^ *sha256:$hash" "$T/pane"
+
+# --- C by a shopkeeper: accepting is the owner's, said first ----------------
+before=$(entries)
+tm send-keys C
+screen "C says before the first field that accepting is the owner's" \
+	"return M-1-R1 was marked wrong-item; accepting it is the owner's"
+check "only reject is offered" bash -c "grep -Eq 'Decision +reject +│' '$T/pane'"
+tm send-keys Escape
+screen "Esc signs nothing" 'Nothing signed\.'
+check "the log is as it was" [ "$(entries)" = "$before" ]
+tm send-keys q q
+wait_for 'desk exit 0' 10
+check "mei's desk ends" shows 'desk exit 0'
+
+# --- C by the owner: accept with a refund, both or neither -----------------
+tm send-keys -l clear
+tm send-keys Enter
+sign_in owner "$OWNER_PASS"
+screen "the owner's desk opens" '^ owner \(owner\) │'
+tm send-keys :
+tm send-keys -l M-1
+tm send-keys Enter
+screen "M-1 opens" 'Order M-1'
+tm send-keys C
+screen "the owner may accept" 'Decision +accept +reject'
+tm send-keys Enter Enter
+tm send-keys -l "300.00"
+tm send-keys Enter
+tm send-keys -l "swapped mug, refunded anyway"
+tm send-keys Enter
+screen "the close and its refund, shown together before y" 'in the same transaction'
+check "accept, then a payment.refund naming the return" bash -c "
+	grep -q '│ decision: accept' '$T/pane' && grep -q '│ kind: payment.refund' '$T/pane'"
+tm send-keys y y
+screen "a refund beyond what was paid signs neither" 'Not signed: refund of 300\.00 EUR refused'
+check "the log is as it was" [ "$(entries)" = "$before" ]
+own show M-1
+check "the return is still received" grep -q 'M-1-R1 (entry [0-9]*) received' "$T/out"
+tm send-keys C
+screen "C again" 'Decision +accept +reject'
+tm send-keys Enter Enter
+tm send-keys -l "20.00"
+tm send-keys Enter
+tm send-keys -l "swapped mug, refunded anyway"
+tm send-keys Enter
+screen "shown again" 'in the same transaction'
+tm send-keys y y
+screen "y accepts and refunds" 'Return M-1-R1 accepted and 20\.00 EUR refunded, signed by owner \(log entries'
+check "two entries" [ "$(entries)" = "$((before + 2))" ]
+own log
+check "orderdesk log: the close, then the refund naming the return" bash -c "
+	grep -A16 'return.close by owner' '$T/out' | grep -q '^decision: accept' &&
+	grep -A16 'payment.refund by owner' '$T/out' | grep -q '^rma: M-1-R1' &&
+	grep -A16 'payment.refund by owner' '$T/out' | grep -q '^amount: 2000\$'"
+tm send-keys G
+screen "the view: accepted by the owner" 'accepted by owner \(#[0-9]+\): swapped mug'
+tm send-keys g
+screen "and the refund for the return" 'refunded +20\.00 EUR  by owner · return'
+check "naming it" grep -q 'M-1-R1 · swapped mug' "$T/pane"
+check "partially refunded" grep -q 'Payment   partially refunded: 220\.00 EUR paid, 20\.00 EUR refunded' "$T/pane"
+tm send-keys q q
+wait_for 'desk exit 0' 10
+check "the owner's desk ends with status 0" shows 'desk exit 0'
+finish

@@ -1,0 +1,83 @@
+/*
+ * fixture-desk.c - a temporary shop, an order in it and a desk on it, for
+ * the desk's unit tests (fixture-desk.h).
+ */
+#include "tests/unit/fixture-desk.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "app/log/order.h"
+
+int fixture_desk_dir(char *dir, size_t size, const char *name)
+{
+	snprintf(dir, size, "/tmp/%s.XXXXXX", name);
+	if (strlen(dir) + 3 > size || mkdtemp(dir) == NULL)
+		return -1;
+	strcat(dir, "/s");
+	return 0;
+}
+
+int fixture_desk_dir_remove(char *dir)
+{
+	char cmd[128];
+
+	dir[strlen(dir) - 2] = '\0';
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+enum od_code fixture_desk_place(struct shop *sh, const char *number,
+				struct od_err *err)
+{
+	char *lines[1] = { "1 Main Street" };
+	struct order_item item = { "TEA-1", "Green tea", 2, 450, 0 };
+	struct statement *st = NULL;
+	struct order o;
+	enum od_code rc;
+
+	memset(&o, 0, sizeof o);
+	o.number = (char *)number;
+	o.placed_at = "2026-11-01T10:00:00Z";
+	memcpy(o.currency, "EUR", 4);
+	o.customer_name = "Anna Müller";
+	o.email = "";
+	o.phone = "";
+	o.ship_name = "Anna Müller";
+	o.ship_lines[0] = lines[0];
+	o.nlines = 1;
+	o.city = "Berlin";
+	o.postcode = "";
+	memcpy(o.country, "DE", 3);
+	o.items = &item;
+	o.nitems = 1;
+	o.total = 900;
+	o.note = "";
+	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
+	if (rc == OD_OK)
+		rc = order_to_statement(&o, st, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+struct desk *fixture_desk_open(const char *dir, const char *user,
+			       const char *pass)
+{
+	struct desk *d = NULL;
+	struct od_err err;
+
+	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
+	if (desk_unlock(d, user, pass, strlen(pass), &err) != OD_OK)
+		fail_msg("unlock %s: %s", user, err.msg);
+	return d;
+}

@@ -1,0 +1,31 @@
+/*
+ * fixture-desk.h - what the desk's unit tests share: a temporary shop
+ * folder, an order placed in it, and a desk unlocked on it.
+ *
+ * Every helper asserts with cmocka, so it is for tests only; the test
+ * program links it from $(BUILD)/libfixture.a (see the Makefile).
+ */
+#ifndef OD_FIXTURE_DESK_H
+#define OD_FIXTURE_DESK_H
+
+#include <stddef.h>
+
+#include "app/desk/desk.h"
+#include "app/shop/shop.h"
+
+/* Makes a new folder /tmp/NAME.XXXXXX and puts its shop path, that
+ * folder's "s", in dir; 0 or -1. */
+int fixture_desk_dir(char *dir, size_t size, const char *name);
+
+/* Removes the folder fixture_desk_dir made for dir; 0 or -1. */
+int fixture_desk_dir_remove(char *dir);
+
+/* Places order number, new: 2 x TEA-1 at 4.50 EUR for Anna Müller. */
+enum od_code fixture_desk_place(struct shop *sh, const char *number,
+				struct od_err *err);
+
+/* A desk on dir unlocked as user (fails the test if it cannot be). */
+struct desk *fixture_desk_open(const char *dir, const char *user,
+			       const char *pass);
+
+#endif
