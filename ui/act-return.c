@@ -19,6 +19,7 @@ static const char *const conditions[] = {
 	"ok", "damaged", "wrong-item", NULL,
 };
 static const char *const decisions[] = { "accept", "reject", NULL };
+static const char *const no_yes[] = { "no", "yes", NULL };
 static const char *const reject_only[] = { "reject", NULL };
 
 /* The RMAs of d's returns in a state wanted (a bit per return_state). */
@@ -184,6 +185,16 @@ static int refund_check(const struct ui_field *f, size_t i, char *why,
 	return -1;
 }
 
+/* A rejected return goes nowhere near the shelf: said as it is left. */
+static int restock_check(const struct ui_field *f, size_t i, char *why,
+			 size_t size)
+{
+	if (strcmp(f[1].value, "reject") != 0 || strcmp(f[i].value, "yes"))
+		return 0;
+	snprintf(why, size, "A rejected return is not restocked: choose no.");
+	return -1;
+}
+
 /*
  * What may close the return rma: accept, or only reject (why says why
  * accepting is refused), or nothing (the message line says why).
@@ -213,10 +224,10 @@ static int close_return(struct ui *u, const char *number,
 {
 	const char *rmas[RETURNS_MAX + 1];
 	const char *const *choices;
-	char rma[64] = "", decision[16], refund[32] = "";
+	char rma[64] = "", decision[16], refund[32] = "", restock[4] = "no";
 	char reason[FIELD_MAX + 1] = "", title[96], first[UI_MSG_MAX] = "";
 	struct desk_money_form f = { 0 };
-	struct ui_field fields[4];
+	struct ui_field fields[5];
 	long long seq = 0;
 
 	pick_rma(dd, number, 1u << RETURN_OPEN | 1u << RETURN_RECEIVED, rmas,
@@ -233,15 +244,21 @@ static int close_return(struct ui *u, const char *number,
 	fields[1].choices = choices;
 	fields[2] = UI_TEXT("Refund", refund, sizeof refund);
 	fields[3] = UI_TEXT("Reason", reason, sizeof reason);
+	/* Aside: Enter signs without it; Tab reaches it. */
+	fields[4] = UI_TEXT("Restock", restock, sizeof restock);
+	fields[4].choices = no_yes;
+	fields[4].aside = 1;
 	fields[2].check = refund_check;
 	fields[3].check = reason_check;
+	fields[4].check = restock_check;
 	f.rma = rma;
 	f.decision = decision;
 	f.refund = refund;
 	f.reason = reason;
+	f.restock = restock;
 	snprintf(title, sizeof title, "Close a return of order %s (%s)",
 		 number, dd->order->currency);
-	if (!ui_money_sign(u, STMT_RETURN_CLOSE, number, title, fields, 4, &f,
+	if (!ui_money_sign(u, STMT_RETURN_CLOSE, number, title, fields, 5, &f,
 			   first[0] ? first : NULL, &seq))
 		return 0;
 	if (refund[0])
@@ -251,8 +268,9 @@ static int close_return(struct ui *u, const char *number,
 			   seq + 1);
 	else
 		ui_message(u, 0, "Return %s %s, signed by %s (log entry %lld).",
-			   rma, strcmp(decision, "accept") == 0 ? "accepted" :
-			   "rejected",
+			   rma, strcmp(decision, "accept") != 0 ? "rejected" :
+			   strcmp(restock, "yes") == 0 ?
+			   "accepted and back on the shelf" : "accepted",
 			   desk_user(u->desk), seq);
 	return 1;
 }

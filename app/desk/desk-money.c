@@ -16,6 +16,7 @@
 #include "app/log/money.h"
 #include "app/log/order.h"
 #include "app/shop/evidence.h"
+#include "app/shop/restock.h"
 #include "storage/store.h"
 
 #define ITEM_MAX 256
@@ -160,7 +161,13 @@ static enum od_code body(struct shop *sh, struct statement *st,
 		rc = statement_add(st, "rma", f->rma, err);
 		if (rc == OD_OK)
 			rc = statement_add(st, "decision", f->decision, err);
-		return rc == OD_OK ? add_opt(st, "reason", f->reason, err) : rc;
+		if (rc == OD_OK)
+			rc = add_opt(st, "reason", f->reason, err);
+		if (rc == OD_OK && given(f->restock) &&
+		    strcmp(f->restock, "yes") == 0)
+			rc = shop_return_restock(sh, number, f->rma, 1, NULL,
+						 0, st, err);
+		return rc;
 	default:
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
 				  "%s here", statement_kind_name(st->kind));

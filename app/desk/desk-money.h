@@ -95,6 +95,9 @@ struct desk_money_form {
 	const char *evidence;           /* deliver, receive: a file, or "" */
 	const char *decision;           /* close: "accept" or "reject" */
 	const char *refund;             /* close with accept: an amount */
+	const char *restock;            /* close with accept: "yes" puts
+					 * every unit received back on the
+					 * shelf */
 };
 
 /*

@@ -91,16 +91,6 @@ enum od_code cli_money_args(const struct cli_command *cmd, unsigned takes,
 void cli_money_free(struct cli_money *m);
 
 /*
- * Adds to the return.close st of return rma of order the restock lines:
- * each --restock-item SKU:QTY in items, or with all every unit the
- * return's inspection received (cli-restock.c).
- */
-enum od_code cli_return_restock(struct shop *sh, const char *order,
-				const char *rma, int all, char **items,
-				size_t nitems, struct statement *st,
-				struct od_err *err);
-
-/*
  * Adds to the order.amend st the add-item of --add-item arg for order o
  * and its amount to *total (cli-amend-add.c); OD_E_USAGE for a malformed
  * arg or a SKU o has.

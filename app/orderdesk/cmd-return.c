@@ -12,6 +12,7 @@
 
 #include "app/log/order.h"
 #include "app/shop/evidence.h"
+#include "app/shop/restock.h"
 #include "lib/buf.h"
 
 /* The order of a return number ORDER-Rn: all before the last "-R". */
@@ -185,9 +186,9 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 		if (rc == OD_OK && o->reason != NULL)
 			rc = statement_add(*st, "reason", o->reason, err);
 		if (rc == OD_OK)
-			rc = cli_return_restock(sh, order, arg, o->restock_all,
-						o->restocks, o->nrestocks,
-						*st, err);
+			rc = shop_return_restock(sh, order, arg,
+						 o->restock_all, o->restocks,
+						 o->nrestocks, *st, err);
 	}
 	return rc;
 }

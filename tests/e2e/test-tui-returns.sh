@@ -4,7 +4,8 @@
 # and the desk says so), C closes it: a shopkeeper is told before the first
 # field that accepting a wrong-item return is the owner's and may only
 # reject; the owner accepts with a refund signed in the same transaction,
-# both or neither (a refund beyond what was paid signs nothing).  Each
+# both or neither (a refund beyond what was paid signs nothing); a good
+# return is accepted with Restock, its units back on the shelf.  Each
 # statement is shown before y and is then in `orderdesk log`.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
@@ -144,6 +145,25 @@ tm send-keys g
 screen "and the refund for the return" 'refunded +20\.00 EUR  by owner · return'
 check "naming it" grep -q 'M-1-R1 · swapped mug' "$T/pane"
 check "partially refunded" grep -q 'Payment   partially refunded: 220\.00 EUR paid, 20\.00 EUR refunded' "$T/pane"
+
+# --- C with Restock: an accepted return's units go back on the shelf --------
+mei return open M-1 --item TEA:1 --reason "changed mind"
+mei return receive M-1-R2 --item TEA:1:S-1 --condition ok
+expect_ok "a second return, one tea, received in good order"
+before=$(entries)
+tm send-keys C
+screen "C on the received return" 'Close a return of order M-1'
+tm send-keys Enter Enter Enter
+tm send-keys -l "unopened"
+tm send-keys Tab
+screen "Tab reaches Restock, aside of Enter's path" 'Restock +no +yes'
+tm send-keys y Enter
+screen "the close shown before y puts the tea back" '│ restock: TEA 1'
+tm send-keys y
+screen "y accepts and restocks" 'Return M-1-R2 accepted and back on the shelf, signed by owner'
+check "one entry" [ "$(entries)" = "$((before + 1))" ]
+own stock
+check "orderdesk stock counts the tea back" grep -Eq '^TEA +1 +1$' "$T/out"
 tm send-keys q q
 wait_for 'desk exit 0' 10
 check "the owner's desk ends with status 0" shows 'desk exit 0'

@@ -1,9 +1,9 @@
 /*
- * cli-restock.c - the restock lines of `return close RMA --accept
- * --restock | --restock-item SKU:QTY ...`: what goes back on the shelf,
- * signed with the close (app/log/fold-restock.c checks it).
+ * restock.c - the restock lines of a return's close: what goes back on
+ * the shelf, signed with the close (app/log/fold-restock.c checks it),
+ * for `return close --restock | --restock-item` and the screens' close.
  */
-#include "app/orderdesk/cli.h"
+#include "app/shop/restock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +56,10 @@ static enum od_code restock_all(struct statement *st, const char *received,
 	return rc;
 }
 
-enum od_code cli_return_restock(struct shop *sh, const char *order,
-				const char *rma, int all, char **items,
-				size_t nitems, struct statement *st,
-				struct od_err *err)
+enum od_code shop_return_restock(struct shop *sh, const char *order,
+				 const char *rma, int all, char **items,
+				 size_t nitems, struct statement *st,
+				 struct od_err *err)
 {
 	struct received_look l = { rma, NULL };
 	char value[128], *p;
