@@ -1,7 +1,8 @@
 /*
- * orders-slips.c - W on the orders list: the packing slips of the marked
- * orders (or the selected one) as a PDF, to a file the person names, as
- * `orderdesk slip` writes it; the message says where it went.
+ * orders-slips.c - W and K on the orders list: the packing slips (W) or
+ * the pick list (K) of the marked orders (or the selected one) as a PDF,
+ * to a file the person names, as `orderdesk slip` and `picklist` write
+ * them; the message says where it went.
  */
 #include "ui/orders-view.h"
 
@@ -42,13 +43,38 @@ static size_t chosen(struct orders_st *O, struct ui *u,
 	return 1;
 }
 
+/* Writes what key asks for to path; the message says what came of it. */
+static void write_pdf(struct ui *u, int key, const char *const *numbers,
+		      size_t n, const char *path, int force)
+{
+	char full[PATH_MAX + 1100];
+	struct od_err err;
+	size_t picked;
+	enum od_code rc;
+
+	where(path, full, sizeof full);
+	if (key == 'K')
+		rc = desk_picklist(u->desk, numbers, n, path, force, &picked,
+				   &err);
+	else
+		rc = desk_slips(u->desk, numbers, n, path, force, &err);
+	if (rc != OD_OK)
+		ui_message(u, 1, "Not written: %s", err.msg);
+	else if (key == 'K')
+		ui_message(u, 0, "Wrote a pick list of %zu order%s to %.400s "
+			   "(only you may read it).", picked,
+			   picked == 1 ? "" : "s", full);
+	else
+		ui_message(u, 0, "Wrote %zu packing slip%s to %.400s (only you "
+			   "may read it).", n, n == 1 ? "" : "s", full);
+}
+
 enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
 			  int kind)
 {
 	const char *numbers[DESK_BULK_MAX];
-	char path[1024], title[96], full[PATH_MAX + 1100];
+	char path[1024], title[96];
 	struct ui_field f[1];
-	struct od_err err;
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t n = chosen(O, u, numbers);
@@ -59,9 +85,11 @@ enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	localtime_r(&now, &tm);
-	strftime(path, sizeof path, "slips-%Y%m%d-%H%M.pdf", &tm);
+	strftime(path, sizeof path, key == 'K' ? "pick-%Y%m%d-%H%M.pdf"
+						: "slips-%Y%m%d-%H%M.pdf", &tm);
 	f[0] = UI_TEXT("File", path, sizeof path);
-	snprintf(title, sizeof title, "Packing slips of %s%zu order%s (PDF)",
+	snprintf(title, sizeof title, "%s of %s%zu order%s (PDF)",
+		 key == 'K' ? "Pick list" : "Packing slips",
 		 marks_count(&O->marks) ? "the marked " : "", n,
 		 n == 1 ? "" : "s");
 	if (!dialog_form(u, title, f, 1))
@@ -76,11 +104,6 @@ enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
 			   path);
 		return UI_DRAW;
 	}
-	where(path, full, sizeof full);
-	if (desk_slips(u->desk, numbers, n, path, force, &err) != OD_OK)
-		ui_message(u, 1, "Not written: %s", err.msg);
-	else
-		ui_message(u, 0, "Wrote %zu packing slip%s to %.400s (only you "
-			   "may read it).", n, n == 1 ? "" : "s", full);
+	write_pdf(u, key, numbers, n, path, force);
 	return UI_DRAW;
 }

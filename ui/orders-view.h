@@ -107,7 +107,8 @@ enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 
 /* ---- orders-slips.c ---- */
 
-/* W: the packing slips of the marked orders (or the selected) as a PDF. */
+/* W: the packing slips of the marked orders (or the selected) as a PDF;
+ * K: their pick list. */
 enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
 			  int kind);
 

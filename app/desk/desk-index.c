@@ -46,6 +46,7 @@ static enum od_code index_add(void *ctx, const struct order_brief *o,
 	memcpy(r->currency, o->currency, sizeof r->currency);
 	r->status = (uint8_t)o->status;
 	r->facts = desk_row_facts(o);
+	r->pay = desk_row_pay(o);
 	d->nrows++;
 	return OD_OK;
 }
@@ -477,6 +478,7 @@ static enum od_code row_update(void *ctx, const struct order_brief *b,
 		return OD_OK;
 	d->rows[i].status = (uint8_t)b->status;
 	d->rows[i].facts = desk_row_facts(b);
+	d->rows[i].pay = desk_row_pay(b);
 	desk_views_refresh_row(d, i);
 	return OD_OK;
 }

@@ -209,6 +209,8 @@ const struct desk_row *desk_index_rows(const struct desk *d, size_t *n);
 
 /* A row's DESK_FACT_* bits from what the store lists (desk-tabs.c). */
 uint8_t desk_row_facts(const struct order_brief *b);
+/* A row's enum pay_state, by money_state's one rule (desk-tabs.c). */
+uint8_t desk_row_pay(const struct order_brief *b);
 
 /* Whether index row i is on tab t, the search and :filter aside. */
 int desk_tab_keeps(const struct desk *d, const struct desk_tab *t, size_t i);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "app/log/order.h"
+#include "app/paper/paper.h"
 #include "lib/file.h"
 
 void paper_orders_free(struct paper_orders *po)
@@ -171,4 +172,24 @@ enum od_code paper_save(const char *path, const struct buf *pdf, int force,
 		return file_write_atomic(path, pdf->data, pdf->len, err);
 	rc = file_write_new(path, pdf->data, pdf->len, err);
 	return rc == OD_E_EXISTS ? exists(path, err) : rc;
+}
+
+enum od_code paper_pick_draw(const struct paper_orders *po, const char *batch,
+			     struct buf *pdf, size_t *picked,
+			     struct od_err *err)
+{
+	struct pick_list pl;
+	enum od_code rc = OD_OK;
+	size_t i, added;
+
+	pick_init(&pl);
+	for (i = 0; rc == OD_OK && i < po->n; i++)
+		rc = pick_add(&pl, po->v[i], &added, err);
+	if (rc == OD_OK)
+		rc = pick_finish(&pl, err);
+	if (rc == OD_OK)
+		rc = paper_picklist(po->shop, batch, &pl, pdf, err);
+	*picked = pl.norders;
+	pick_free(&pl);
+	return rc;
 }

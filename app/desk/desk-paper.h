@@ -40,6 +40,15 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 void paper_orders_free(struct paper_orders *po);
 
 /*
+ * Sums po's orders into a pick list and draws it into pdf; batch says which
+ * orders these are.  *picked: the orders on the list (those with something
+ * left to ship), for `picklist` and the screens alike.
+ */
+enum od_code paper_pick_draw(const struct paper_orders *po, const char *batch,
+			     struct buf *pdf, size_t *picked,
+			     struct od_err *err);
+
+/*
  * Refuses early, before the passphrase and the drawing, if path is there
  * and force is not given (paper_save checks again as it writes).
  */

@@ -30,6 +30,35 @@ static enum od_code add_carrier(void *ctx, const struct shipment_record *r,
 	return OD_OK;
 }
 
+/* Says what an order's returns are, one at a time, into *known. */
+static enum od_code add_return(void *ctx, const struct return_record *r,
+			       struct od_err *err)
+{
+	unsigned *known = ctx;
+
+	(void)err;
+	if (r->state == RETURN_OPEN || r->state == RETURN_RECEIVED)
+		*known = FILTER_RETURN_OPEN;
+	else if (*known != FILTER_RETURN_OPEN)
+		*known = FILTER_RETURN_CLOSED;
+	return OD_OK;
+}
+
+/* o->returns exactly, from the store, when f cannot do without it. */
+static enum od_code with_returns(struct store *s,
+				 const struct order_filter *f,
+				 struct filter_order *o, struct od_err *err)
+{
+	unsigned known = FILTER_RETURN_NONE;
+	enum od_code rc;
+
+	if (!order_filter_wants_returns(f, o))
+		return OD_OK;
+	rc = store_return_each(s, o->number, add_return, &known, err);
+	o->returns = known;
+	return rc;
+}
+
 /* f's SKU terms against the order's items, read from s. */
 static enum od_code with_items(struct store *s, const struct order_filter *f,
 			       struct filter_order *o, int *pass,
@@ -72,9 +101,11 @@ enum od_code desk_pick_order(struct store *s, const struct order_filter *f,
 	o->nskus = o->ncarriers = 0;
 	*pass = order_filter_match(f, o, 1);
 	if (!*pass || (!order_filter_wants_items(f) &&
-		       !order_filter_wants_parcels(f)))
+		       !order_filter_wants_parcels(f) &&
+		       !order_filter_wants_returns(f, o)))
 		return OD_OK;
-	if (order_filter_wants_parcels(f)) {
+	rc = with_returns(s, f, o, err);
+	if (rc == OD_OK && order_filter_wants_parcels(f)) {
 		rc = store_shipment_each(s, o->number, add_carrier, &c, err);
 		o->carriers = (const char *const *)c.name;
 		o->ncarriers = c.n;
@@ -120,6 +151,11 @@ static enum od_code mark_rows(struct store *s, const struct order_filter *f,
 		o.currency = rows[i].currency;
 		o.total = rows[i].total;
 		o.status = rows[i].status;
+		o.pay = rows[i].pay;
+		/* The index knows open returns; closed or none needs a read. */
+		o.returns = rows[i].facts & DESK_FACT_RETURN ?
+			    FILTER_RETURN_OPEN :
+			    FILTER_RETURN_NONE | FILTER_RETURN_CLOSED;
 		rc = desk_pick_order(s, f, &o, &pass, err);
 		keep[i] = (uint8_t)pass;
 	}

@@ -1,12 +1,18 @@
-/* desk-slips.c - packing slips from the screens, as `orderdesk slip`. */
+/* desk-slips.c - packing slips and pick lists from the screens, as
+ * `orderdesk slip` and `orderdesk picklist` write them. */
 #include "app/desk/desk-slips.h"
 
 #include "app/desk/desk-internal.h"
 #include "app/desk/desk-paper.h"
 #include "app/paper/paper.h"
 
-enum od_code desk_slips(struct desk *d, const char *const *numbers, size_t n,
-			const char *path, int force, struct od_err *err)
+/*
+ * Reads the orders named with the store held, lets it go, draws them as
+ * slips or (picked not NULL) a pick list, and writes the PDF to path.
+ */
+static enum od_code print(struct desk *d, const char *const *numbers,
+			  size_t n, const char *path, int force,
+			  size_t *picked, struct od_err *err)
 {
 	struct paper_orders po = { NULL, 0, NULL };
 	enum od_code rc;
@@ -26,11 +32,28 @@ enum od_code desk_slips(struct desk *d, const char *const *numbers, size_t n,
 	/* The store is let go before the drawing, which takes a while. */
 	shop_release(desk_shop(d));
 	buf_init(&pdf, PAPER_MAX_BYTES);
-	if (rc == OD_OK)
+	if (rc == OD_OK && picked != NULL)
+		rc = paper_pick_draw(&po, "the marked orders", &pdf, picked,
+				     err);
+	else if (rc == OD_OK)
 		rc = paper_slips(po.shop, po.v, po.n, &pdf, err);
 	if (rc == OD_OK)
 		rc = paper_save(path, &pdf, force, err);
 	paper_orders_free(&po);
 	buf_free(&pdf);
 	return rc;
+}
+
+enum od_code desk_slips(struct desk *d, const char *const *numbers, size_t n,
+			const char *path, int force, struct od_err *err)
+{
+	return print(d, numbers, n, path, force, NULL, err);
+}
+
+enum od_code desk_picklist(struct desk *d, const char *const *numbers,
+			   size_t n, const char *path, int force,
+			   size_t *picked, struct od_err *err)
+{
+	*picked = 0;
+	return print(d, numbers, n, path, force, picked, err);
 }

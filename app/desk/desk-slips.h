@@ -1,7 +1,8 @@
 /*
- * desk-slips.h - packing slips of orders chosen on the screens (issue 13:
- * "from the screens on the marked orders"), the PDF `orderdesk slip`
- * writes, through the same reading and writing (desk-paper.h).
+ * desk-slips.h - packing slips and pick lists of orders chosen on the
+ * screens (issue 13: "from the screens on the marked orders"), the PDFs
+ * `orderdesk slip` and `picklist` write, through the same reading and
+ * writing (desk-paper.h).
  */
 #ifndef OD_DESK_SLIPS_H
 #define OD_DESK_SLIPS_H
@@ -17,5 +18,14 @@
  */
 enum od_code desk_slips(struct desk *d, const char *const *numbers, size_t n,
 			const char *path, int force, struct od_err *err);
+
+/*
+ * Writes the pick list of orders numbers[0..n) to path as desk_slips does,
+ * as `orderdesk picklist NUMBER...` draws it: what they still have to
+ * ship, by SKU.  *picked: the orders on the list.  The same refusals.
+ */
+enum od_code desk_picklist(struct desk *d, const char *const *numbers,
+			   size_t n, const char *path, int force,
+			   size_t *picked, struct od_err *err);
 
 #endif

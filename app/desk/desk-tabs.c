@@ -10,11 +10,9 @@
 #include "app/desk/desk-internal.h"
 #include "app/log/money.h"
 
-uint8_t desk_row_facts(const struct order_brief *b)
+uint8_t desk_row_pay(const struct order_brief *b)
 {
 	struct order o;
-	enum pay_state ps;
-	uint8_t f = 0;
 
 	/* money_state reads only these: the one rule for "unpaid". */
 	memset(&o, 0, sizeof o);
@@ -22,7 +20,14 @@ uint8_t desk_row_facts(const struct order_brief *b)
 	o.paid = b->paid;
 	o.refunded = b->refunded;
 	o.arrival = b->arrival;
-	ps = money_state(&o);
+	return (uint8_t)money_state(&o);
+}
+
+uint8_t desk_row_facts(const struct order_brief *b)
+{
+	enum pay_state ps = (enum pay_state)desk_row_pay(b);
+	uint8_t f = 0;
+
 	if (ps == PAY_UNPAID || ps == PAY_AUTHORIZED || ps == PAY_PARTLY_PAID)
 		f |= DESK_FACT_UNPAID;
 	if (b->open_return)

@@ -40,6 +40,7 @@ struct desk_row {
 	char currency[4];
 	uint8_t status;         /* enum order_status */
 	uint8_t facts;          /* DESK_FACT_* bits: what the tabs ask */
+	uint8_t pay;            /* enum pay_state: what paid: asks */
 };
 
 /* What a row knows of an order's money and returns, for the tabs. */

@@ -7,12 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk/order-filter-life.h"
 #include "app/log/order.h"
 #include "lib/format.h"
 #include "lib/text-fold.h"
 #include "lib/utf8.h"
 
-enum term_field { T_STATUS, T_CUSTOMER, T_PLACED, T_TOTAL, T_SKU, T_CARRIER };
+enum term_field { T_STATUS, T_CUSTOMER, T_PLACED, T_TOTAL, T_SKU, T_CARRIER,
+		  T_PAID, T_DELIVERED, T_RETURN };
 enum term_op { OP_EQ, OP_LT, OP_GT, OP_LE, OP_GE };
 
 #define TIME_LEN 20             /* YYYY-MM-DDTHH:MM:SSZ */
@@ -27,6 +29,7 @@ struct term {
 	char to[TIME_LEN + 1];      /* placed: upper bound (exclusive), "" */
 	long long amount;           /* total: value times 10^scale */
 	int scale;
+	unsigned set;               /* paid, delivered, return: the bits */
 };
 
 struct order_filter {
@@ -36,6 +39,7 @@ struct order_filter {
 
 static const char *const fields[] = {
 	"status", "customer", "placed", "total", "sku", "carrier",
+	"paid", "delivered", "return",
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -49,6 +53,10 @@ static const char *const expects[] = {
 	"(>100, <=25.50; at most 3 decimals)",
 	"a SKU or a glob (TEA-*, MUG-?)",
 	"text in the carrier's name (dhl)",
+	"unpaid, authorized, cod, partly, paid, partly-refunded, refunded "
+	"or no (still to come); several with commas",
+	"yes or no (shipped, not yet delivered)",
+	"open, closed or none; several with commas",
 };
 
 void order_filter_free(struct order_filter *f)
@@ -85,6 +93,18 @@ int order_filter_wants_items(const struct order_filter *f)
 int order_filter_wants_parcels(const struct order_filter *f)
 {
 	return wants(f, T_CARRIER);
+}
+
+int order_filter_wants_returns(const struct order_filter *f,
+			       const struct filter_order *o)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && i < f->n; i++)
+		if (f->t[i].field == T_RETURN &&
+		    filter_return_ok(f->t[i].set, o->returns) < 0)
+			return 1;
+	return 0;
 }
 
 /* Reads an operator at *v: "<=" ">=" "<" ">" "=" or none (def). */
@@ -233,6 +253,12 @@ static int parse_term(struct term *t, const char *term, const char *value,
 		return parse_placed(t, value, now);
 	case T_TOTAL:
 		return parse_total(t, value);
+	case T_PAID:
+		return (t->set = filter_paid_parse(value)) != 0;
+	case T_DELIVERED:
+		return (t->set = filter_delivered_parse(value)) != 0;
+	case T_RETURN:
+		return (t->set = filter_return_parse(value)) != 0;
 	default:
 		return fold_text(t, value);
 	}
@@ -280,7 +306,8 @@ static enum od_code refuse(const char *term, int why, const struct term *t,
 	if (why == -2)
 		return od_err_set(err, OD_E_USAGE, "filter term `%s`: expects "
 				  "FIELD:VALUE with FIELD one of status, "
-				  "customer, placed, total, sku, carrier", term);
+				  "customer, placed, total, sku, carrier, paid, "
+				  "delivered, return", term);
 	return od_err_set(err, OD_E_USAGE, "filter term `%s`: expects %s",
 			  term, expects[t->field]);
 }
@@ -447,6 +474,14 @@ static int term_ok(const struct term *t, const struct filter_order *o)
 			if (folded_has(o->carriers[i], t->text))
 				return 1;
 		return 0;
+	case T_PAID:
+		return o->pay >= 0 && o->pay < 32 && (t->set >> o->pay) & 1;
+	case T_DELIVERED:
+		return o->status >= 0 && o->status < 32 &&
+		       (t->set >> o->status) & 1;
+	case T_RETURN:
+		/* Not known yet counts as no: the caller reads them first. */
+		return filter_return_ok(t->set, o->returns) == 1;
 	}
 	return 0;
 }
@@ -459,6 +494,9 @@ int order_filter_match(const struct order_filter *f,
 	for (i = 0; f != NULL && i < f->n; i++) {
 		if (cheap_only && (f->t[i].field == T_SKU ||
 				   f->t[i].field == T_CARRIER))
+			continue;
+		if (cheap_only && f->t[i].field == T_RETURN &&
+		    filter_return_ok(f->t[i].set, o->returns) < 0)
 			continue;
 		if (!term_ok(&f->t[i], o))
 			return 0;

@@ -19,6 +19,14 @@
  *                    <, >, =, <=, >=, at most 3 decimals
  *   sku:TEA-*        an item's SKU matches the glob (* ? [...]), folded
  *   carrier:dhl      a parcel's carrier contains TEXT, folded
+ *   paid:unpaid      where the payment stands: unpaid, authorized, cod,
+ *                    partly, paid, partly-refunded, refunded; no: money
+ *                    still to come (unpaid, authorized or partly, as the
+ *                    Unpaid tab); several with commas (paid:unpaid,cod)
+ *   delivered:yes    the carrier delivered it; no: shipped, not yet
+ *                    delivered (as the To deliver tab)
+ *   return:open      a return open or received, not closed; closed: had
+ *                    returns, all closed; none: never a return; commas
  *
  * A malformed term gives OD_E_USAGE with one line naming the term and what
  * is expected.  Parsing is pure (the clock is a parameter) and matching
@@ -51,7 +59,15 @@ struct filter_order {
 	size_t nskus;
 	const char *const *carriers;   /* only if ..._wants_parcels */
 	size_t ncarriers;
+	int pay;                       /* enum pay_state (app/log/money.h) */
+	unsigned returns;              /* what its returns may be:
+					  FILTER_RETURN_* bits; 0 not known */
 };
+
+#define FILTER_RETURN_NONE   1u     /* never a return */
+#define FILTER_RETURN_OPEN   2u     /* one open or received, not closed */
+#define FILTER_RETURN_CLOSED 4u     /* returns, every one closed */
+#define FILTER_RETURN_ANY    7u
 
 /*
  * Parses text (UTF-8) as of now (for placed:<7d).  Empty text, or only
@@ -70,8 +86,16 @@ int order_filter_wants_items(const struct order_filter *f);
 int order_filter_wants_parcels(const struct order_filter *f);
 
 /*
+ * Whether a return: term cannot be decided from o->returns alone: the
+ * caller then reads the order's returns and says exactly (one bit).
+ */
+int order_filter_wants_returns(const struct order_filter *f,
+			       const struct filter_order *o);
+
+/*
  * Whether o passes every term.  Only the terms that need no SKUs or
- * carriers when cheap_only (a first pass over an index that lacks them).
+ * carriers, nor returns beyond o->returns, when cheap_only (a first pass
+ * over an index that lacks them).
  * Out of memory while folding counts as no match.
  */
 int order_filter_match(const struct order_filter *f,

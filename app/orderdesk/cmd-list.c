@@ -173,7 +173,8 @@ static enum od_code list_row(void *ctx, const struct order *o,
 {
 	struct list_job *j = ctx;
 	struct filter_order fo = { o->number, o->placed_at, o->customer_name,
-		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0 };
+		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0,
+		(int)money_state(o), 0 };
 	enum od_code rc;
 	int pass = 1;
 

@@ -31,27 +31,6 @@ static enum od_code read_batch(struct cli *c, char *const *numbers, size_t n,
 	return rc;
 }
 
-/* Sums the batch and draws it; *picked: the orders on the list. */
-static enum od_code draw_batch(const struct paper_orders *po,
-			       const char *batch, struct buf *pdf,
-			       size_t *picked, struct od_err *err)
-{
-	struct pick_list pl;
-	enum od_code rc = OD_OK;
-	size_t i, added;
-
-	pick_init(&pl);
-	for (i = 0; rc == OD_OK && i < po->n; i++)
-		rc = pick_add(&pl, po->v[i], &added, err);
-	if (rc == OD_OK)
-		rc = pick_finish(&pl, err);
-	if (rc == OD_OK)
-		rc = paper_picklist(po->shop, batch, &pl, pdf, err);
-	*picked = pl.norders;
-	pick_free(&pl);
-	return rc;
-}
-
 /* picklist [--status S] [NUMBER...] --out FILE [--force] */
 static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 				 struct od_err *err)
@@ -99,7 +78,7 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 		snprintf(batch, sizeof batch, "status %s",
 			 order_status_name(status));
 	if (rc == OD_OK)
-		rc = draw_batch(&po, batch, &pdf, &picked, err);
+		rc = paper_pick_draw(&po, batch, &pdf, &picked, err);
 	if (rc == OD_OK)
 		rc = paper_save(out, &pdf, force, err);
 	if (rc == OD_OK)

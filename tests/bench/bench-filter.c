@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 	static const char *const exprs[] = {
 		"status:held", "placed:<7d total:>100", "customer:garcia",
 		"status:held customer:garcia placed:<7d total:>100",
+		"paid:no delivered:no return:open",
 	};
 	size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000, i, kept;
 	struct filter_order *o = calloc(n ? n : 1, sizeof *o);
@@ -93,6 +94,10 @@ int main(int argc, char **argv)
 		o[i].currency = currencies[i % 4];
 		o[i].total = (long long)(i * 7919 % 100000);
 		o[i].status = (int)(i % 6);
+		o[i].pay = (int)(i % 7);
+		/* As the index says it: open, or not open (closed or none). */
+		o[i].returns = i % 49 ? FILTER_RETURN_NONE | FILTER_RETURN_CLOSED
+				      : FILTER_RETURN_OPEN;
 	}
 	base = pass_ms(NULL, o, n, &kept);
 	printf("filter baseline (a status compare per order, as a tab): "

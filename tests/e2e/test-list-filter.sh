@@ -94,4 +94,45 @@ assert by["1001"]["customer"] == "王小明"
 assert by["1001"]["city"] == 'Town, "Old"', by["1001"]["city"]
 assert by["1001"]["status"] == "held" and by["1002"]["status"] == "shipped"
 PY
+
+# --- money, delivery and returns (issue 13) ---------------------------------
+# Oldest first: 1003 (KWD), 1002 (JPY, shipped), 1001 (held), 1004.
+picks "paid:unpaid: nothing paid yet" "paid:unpaid" "1003 1002 1001 1004"
+od "$OWNER_PASS" pay 1004 --amount 99.99
+expect_ok "1004 is paid in full"
+od "$OWNER_PASS" pay 1003 --amount 1.000
+expect_ok "1003 is paid in part"
+picks "paid:unpaid leaves out what was paid" "paid:unpaid" "1002 1001"
+picks "paid:paid" "paid:paid" "1004"
+picks "paid:partly" "paid:partly" "1003"
+picks "paid:no: money still to come (the Unpaid tab)" "paid:no" "1003 1002 1001"
+picks "paid:unpaid,paid: either" "paid:unpaid,paid" "1002 1001 1004"
+od "$OWNER_PASS" refund 1004 --amount 10.00 --reason "late"
+expect_ok "1004 is refunded in part"
+picks "paid:partly-refunded" "paid:partly-refunded" "1004"
+picks "paid:paid after the refund" "paid:paid" ""
+od "$OWNER_PASS" confirm 1003
+od "$OWNER_PASS" ship 1003 --carrier UPS --tracking 1Z1
+expect_ok "1003 ships"
+od "$OWNER_PASS" deliver 1002
+expect_ok "1002 is delivered"
+picks "delivered:yes" "delivered:yes" "1002"
+picks "delivered:no: shipped, not yet delivered" "delivered:no" "1003"
+picks "return:none before any return" "return:none" "1003 1002 1001 1004"
+od "$OWNER_PASS" return open 1002 --item MUG-7:1 --reason "broken"
+expect_ok "a return of 1002 is opened"
+od "$OWNER_PASS" return open 1003 --item TEA-002:1 --reason "wrong tea"
+od "$OWNER_PASS" return close 1003-R1 --reject --reason "never sent back"
+expect_ok "the return of 1003 is closed"
+picks "return:open" "return:open" "1002"
+picks "return:closed" "return:closed" "1003"
+picks "return:none" "return:none" "1001 1004"
+picks "return:open,closed" "return:open,closed" "1003 1002"
+picks "money and returns ANDed" "paid:unpaid return:none" "1001"
+od "$OWNER_PASS" list --filter "status:new paid:maybe"
+expect_fail "a malformed paid: term is named" 2 \
+	'^orderdesk: filter term `paid:maybe`: expects unpaid, authorized, cod'
+od "$OWNER_PASS" list --filter "return:pending"
+expect_fail "a malformed return: term is named" 2 \
+	'filter term `return:pending`: expects open, closed or none'
 finish

@@ -18,6 +18,8 @@ od_as mei "$MEI_PASS" import "$SAMPLE"
 expect_ok "the sample shop is imported"
 od_as mei "$MEI_PASS" confirm 1042
 expect_ok "1042 is confirmed from the command line"
+od_as owner "$OWNER_PASS" pay 1001 --amount 162.84
+expect_ok "1001 is paid"
 
 start_pane 100 30
 tm set-option -g set-clipboard on
@@ -97,6 +99,24 @@ want=$(tail -n +2 "$T/out" | wc -l)
 tm send-keys j
 check "the screen shows as many as list --filter ($want)" \
 	wait_for "of $want orders? │ filter sku:TEA"
+tm send-keys Escape
+# Money and returns (issue 13): paid: from the index, return:none reads.
+tm send-keys :
+tm send-keys -l "filter paid:paid"
+tm send-keys Enter
+screen "paid:paid keeps the one paid order" 'Filter: paid:paid'
+check "1001 alone" bash -c "grep -Eq '^ *1001 ' '$T/pane' && ! grep -Eq '^ *1002 ' '$T/pane'"
+tm send-keys j
+screen "counted" '1 of 1 order │ filter paid:paid'
+tm send-keys :
+tm send-keys -l "filter paid:no return:none"
+tm send-keys Enter
+tm send-keys j
+screen "paid:no return:none keeps the other 299" 'of 299 orders │ filter paid:no'
+tm send-keys :
+tm send-keys -l "filter return:later"
+tm send-keys Enter
+screen "a malformed return: term is named" 'filter term `return:later`: expects open, closed or none'
 tm send-keys Escape
 
 # y copies with OSC 52, into tmux's buffer.

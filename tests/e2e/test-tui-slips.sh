@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Packing slips from the screens (issue 13), end to end at 100x30: W
-# writes the slips of the marked orders as a PDF to a file the person
-# names (the message says where), as `orderdesk slip` does; pdftotext
-# reads each order back.  A cancelled order marked is refused by number
+# Packing slips and pick lists from the screens (issue 13), end to end at
+# 100x30: W writes the slips of the marked orders as a PDF to a file the
+# person names (the message says where), as `orderdesk slip` does, and K
+# their pick list as `orderdesk picklist` does; pdftotext reads them back.  A cancelled order marked is refused by number
 # and nothing is written; a file already there is kept unless replacing
 # it is chosen.
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +26,7 @@ sign_in owner "$OWNER_PASS"
 screen "the desk opens" '^ owner \(owner\) │'
 tm send-keys '?'
 screen "help offers W" ' W +packing slips of the marked \(PDF\)'
+screen "help offers K" ' K +pick list of the marked \(PDF\)'
 tm send-keys Escape
 
 # Mark 1001 and 1003 (the cursor steps down after each Space).
@@ -45,6 +46,24 @@ check "the slips are 1001's and 1003's" \
 	bash -c "grep -q 1001 '$T/slips.txt' && grep -q 1003 '$T/slips.txt'"
 check "the file is the person's alone" test "$(stat -c %a "$T/slips.pdf")" = 600
 before=$(sha256sum < "$T/slips.pdf")
+
+# K: the pick list of the same two marked orders, by SKU.
+tm send-keys K
+screen "K asks where, naming what" 'Pick list of the marked 2 orders \(PDF\)'
+check "a dated pick name is offered" grep -Eq 'pick-[0-9]{8}-[0-9]{4}\.pdf' "$T/pane"
+tm send-keys C-u
+tm send-keys -l "$T/pick.pdf"
+tm send-keys Enter
+screen "the message says where the pick list went" \
+	"Wrote a pick list of 2 orders to $T/pick.pdf \\(only you may read it\\)" 20
+pdftotext -layout "$T/pick.pdf" "$T/pick.txt"
+check "each SKU of 1001 and 1003 once, with the orders that need it" bash -c "
+	grep -Eq '^ *BAG-070 .* 4 +1001 ×4\$' '$T/pick.txt' &&
+	grep -Eq '^ *MUG-011 .* 1 +1003 ×1\$' '$T/pick.txt' &&
+	grep -Eq '^ *SOAP-080 .* 2 +1003 ×2\$' '$T/pick.txt'"
+check "nothing of an order not marked (1002's BOOK-030)" \
+	bash -c "! grep -q BOOK-030 '$T/pick.txt'"
+check "the pick list is the person's alone" test "$(stat -c %a "$T/pick.pdf")" = 600
 
 tm send-keys W
 wait_for 'Packing slips of the marked' 5

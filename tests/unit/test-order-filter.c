@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "app/desk/order-filter.h"
+#include "app/log/money.h"
 #include "storage/records.h"
 
 /* 2026-12-07T12:00:00Z, the clock every test parses at. */
@@ -20,12 +21,12 @@ static const char *const carriers[] = { "DHL Express" };
 /* Mei's order: held, placed three days before NOW, 120.50 EUR. */
 static const struct filter_order mei = {
 	"1042", "2026-12-04T12:00:00Z", "Jos\xc3\xa9 Garc\xc3\xad" "a", "EUR",
-	12050, ORDER_HELD, skus, 2, carriers, 1,
+	12050, ORDER_HELD, skus, 2, carriers, 1, PAY_UNPAID, 0,
 };
 /* A yen order placed ten hours before NOW, nothing shipped. */
 static const struct filter_order yen = {
 	"1043", "2026-12-07T02:00:00Z", "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e",
-	"JPY", 100, ORDER_NEW, NULL, 0, NULL, 0,
+	"JPY", 100, ORDER_NEW, NULL, 0, NULL, 0, PAY_UNPAID, 0,
 };
 
 /* Parses text (which must parse) and matches it against o. */
@@ -100,6 +101,89 @@ static void test_cheap_and_wants(void **state)
 	order_filter_free(f);
 }
 
+/* An order's money, delivery and returns (issue 13). */
+static void test_life(void **state)
+{
+	struct filter_order o = yen;
+
+	(void)state;
+	o.pay = PAY_UNPAID;
+	assert_true(hits("paid:unpaid", &o));
+	assert_true(hits("paid:no", &o));
+	assert_false(hits("paid:paid", &o));
+	assert_true(hits("paid:paid,unpaid", &o));
+	o.pay = PAY_PAID;
+	assert_true(hits("paid:paid", &o));
+	assert_false(hits("paid:no", &o));
+	assert_false(hits("paid:unpaid", &o));
+	o.pay = PAY_PARTLY_PAID;
+	assert_true(hits("paid:partly", &o));
+	assert_true(hits("paid:no", &o));
+	o.pay = PAY_COD;
+	assert_true(hits("paid:cod", &o));
+	assert_false(hits("paid:no", &o));            /* collected later */
+	o.pay = PAY_AUTHORIZED;
+	assert_true(hits("paid:authorized", &o));
+	assert_true(hits("paid:no", &o));
+	o.pay = PAY_PARTLY_REFUNDED;
+	assert_true(hits("paid:partly-refunded", &o));
+	assert_false(hits("paid:refunded", &o));
+	o.pay = PAY_REFUNDED;
+	assert_true(hits("paid:refunded", &o));
+
+	o.status = ORDER_DELIVERED;
+	assert_true(hits("delivered:yes", &o));
+	assert_false(hits("delivered:no", &o));
+	o.status = ORDER_SHIPPED;
+	assert_true(hits("delivered:no", &o));
+	assert_false(hits("delivered:yes", &o));
+	o.status = ORDER_NEW;                         /* not even shipped */
+	assert_false(hits("delivered:no", &o));
+
+	o.returns = FILTER_RETURN_OPEN;
+	assert_true(hits("return:open", &o));
+	assert_false(hits("return:closed", &o));
+	assert_false(hits("return:none", &o));
+	o.returns = FILTER_RETURN_CLOSED;
+	assert_true(hits("return:closed", &o));
+	assert_true(hits("return:open,closed", &o));
+	assert_false(hits("return:none", &o));
+	o.returns = FILTER_RETURN_NONE;
+	assert_true(hits("return:none", &o));
+	assert_false(hits("return:open", &o));
+	o.returns = 0;                                /* not read: no match */
+	assert_false(hits("return:none", &o));
+	assert_false(hits("return:open", &o));
+}
+
+/* The index knows open returns; closed or none needs the store. */
+static void test_returns_wanted(void **state)
+{
+	struct od_err err = { 0 };
+	struct order_filter *f = NULL;
+	struct filter_order o = yen;
+
+	(void)state;
+	assert_int_equal(order_filter_parse("return:open", NOW, &f, &err),
+			 OD_OK);
+	o.returns = FILTER_RETURN_NONE | FILTER_RETURN_CLOSED;
+	assert_false(order_filter_wants_returns(f, &o));
+	assert_false(order_filter_match(f, &o, 1));
+	o.returns = FILTER_RETURN_OPEN;
+	assert_true(order_filter_match(f, &o, 1));
+	order_filter_free(f);
+	assert_int_equal(order_filter_parse("return:none status:new", NOW, &f,
+					    &err), OD_OK);
+	o.returns = FILTER_RETURN_NONE | FILTER_RETURN_CLOSED;
+	assert_true(order_filter_wants_returns(f, &o));
+	assert_true(order_filter_match(f, &o, 1));    /* skipped on cheap */
+	assert_false(order_filter_match(f, &o, 0));
+	o.returns = FILTER_RETURN_OPEN;               /* decided: no */
+	assert_false(order_filter_wants_returns(f, &o));
+	assert_false(order_filter_match(f, &o, 1));
+	order_filter_free(f);
+}
+
 struct bad_case {
 	const char *text;
 	const char *says;     /* part of the one-line message */
@@ -121,6 +205,12 @@ static const struct bad_case bad[] = {
 	{ "status:new a b c d e f g h i j k l m n o p",
 	  "filter term `a`: expects FIELD:VALUE" },
 	{ "status:held \x01", "control character" },
+	{ "paid:maybe", "filter term `paid:maybe`: expects unpaid, authorized" },
+	{ "paid:", "filter term `paid:`: expects unpaid" },
+	{ "paid:paid,", "filter term `paid:paid,`: expects unpaid" },
+	{ "delivered:yes,no", "filter term `delivered:yes,no`: expects yes" },
+	{ "delivered:1", "filter term `delivered:1`: expects yes or no" },
+	{ "return:pending", "filter term `return:pending`: expects open" },
 };
 
 static void test_malformed(void **state)
@@ -162,6 +252,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms),
 		cmocka_unit_test(test_cheap_and_wants),
+		cmocka_unit_test(test_life),
+		cmocka_unit_test(test_returns_wanted),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_too_many_terms),
 	};
