@@ -5,6 +5,7 @@
  */
 #include "app/import/import-kept.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,10 +62,15 @@ enum od_code import_kept_new(size_t budget, struct import_kept **out,
 	return OD_OK;
 }
 
-/* Frees every order kept; the set then gives up. */
+/*
+ * Frees every order kept; the set then gives up.  The freed pages go back
+ * to the system: the heap would otherwise keep them, and the unlock's
+ * Argon2id arena would come on top, so a large file would peak at the
+ * budget over a small one.
+ */
 static void give_up(struct import_kept *k)
 {
-	size_t i;
+	size_t i, had = k->n;
 
 	for (i = 0; i < k->n; i++)
 		order_free(k->all[i].order);
@@ -73,6 +79,8 @@ static void give_up(struct import_kept *k)
 	k->n = k->cap = 0;
 	k->bytes = 0;
 	k->gave_up = 1;
+	if (had > 0)
+		malloc_trim(0);
 }
 
 /* Room for one more; 0 when the array cannot grow. */

@@ -16,8 +16,11 @@
  */
 #include "app/orderdesk/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/import/import.h"
@@ -146,6 +149,25 @@ static enum od_code make_statement(void *ctx, size_t i,
 	return rc;
 }
 
+/*
+ * The bytes of orders the check pass may keep: IMPORT_KEPT_BUDGET, or
+ * ORDERDESK_IMPORT_KEEP (tests set 0 to take the path of a large file).
+ */
+static size_t keep_budget(void)
+{
+	const char *s = getenv("ORDERDESK_IMPORT_KEEP");
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return IMPORT_KEPT_BUDGET;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > SIZE_MAX)
+		return IMPORT_KEPT_BUDGET;
+	return (size_t)v;
+}
+
 /* Reads the whole file, counting its orders and keeping them while they
  * fit the budget, then rewinds. */
 static enum od_code check_file(struct import_job *job, struct od_err *err)
@@ -153,7 +175,7 @@ static enum od_code check_file(struct import_job *job, struct od_err *err)
 	struct order *o;
 	enum od_code rc;
 
-	rc = import_kept_new(IMPORT_KEPT_BUDGET, &job->kept, err);
+	rc = import_kept_new(keep_budget(), &job->kept, err);
 	while (rc == OD_OK &&
 	       (rc = import_next(job->in, &o, err)) == OD_OK && o != NULL) {
 		job->orders++;
