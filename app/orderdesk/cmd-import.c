@@ -2,23 +2,29 @@
  * cmd-import.c - `orderdesk import [--from SOURCE] FILE`: orders from
  * orderdesk's JSON or CSV, or a storefront's own export.
  *
- * The file is read three times, never held whole: once to check every
- * order before a passphrase is asked for; once, unlocked, to decide what
- * each order needs against the shop (storefront exports overlap: an order
- * already here with the same content needs nothing, one paid or cancelled
- * since needs a payment.receive or an order.cancel); and once inside the
- * one transaction that signs and stores those statements in rounds
- * (shop_append_many).  The last reading decides everything again, so a
- * file changed in between cannot slip anything past: any error rolls the
- * whole import back.
+ * The file is read once to check every order before a passphrase is
+ * asked for.  Its orders are kept when they fit a memory budget
+ * (import-kept.h, some 20,000 orders); a larger file is read twice more,
+ * never held whole.  Then, unlocked, each order is decided against the
+ * shop (storefront exports overlap: an order already here with the same
+ * content needs nothing, one paid or cancelled since needs a
+ * payment.receive or an order.cancel); and again inside the one
+ * transaction that signs and stores those statements in rounds
+ * (shop_append_many).  The last pass decides everything again, so a file
+ * or shop changed in between cannot slip anything past: any error rolls
+ * the whole import back.
  */
 #include "app/orderdesk/cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/import/import.h"
+#include "app/import/import-kept.h"
 #include "app/import/import-update.h"
 #include "app/log/order.h"
 #include "lib/progress.h"
@@ -29,8 +35,12 @@ struct import_job {
 	enum import_source source;
 	size_t orders;           /* orders the check found */
 	struct import_tally tally;
+	struct import_kept *kept;  /* the check pass's orders, or NULL */
+	size_t at;                 /* the next kept order */
 	/* While signing: the order being done and what is left of it. */
-	struct order *cur;
+	const struct order *cur;
+	const struct import_meta *meta;  /* what the file said of cur */
+	struct order *owned;       /* cur, when read from the file again */
 	struct import_plan plan;
 	size_t next;             /* index into plan.steps */
 };
@@ -42,12 +52,44 @@ static enum od_code file_changed(struct od_err *err)
 			  "the import file changed while it was imported");
 }
 
-/* Decides what order o of the file needs, against the shop. */
-static enum od_code decide(struct import_job *job, const struct order *o,
-			   struct import_plan *p, struct od_err *err)
+/* Decides what the current order needs, against the shop. */
+static enum od_code decide(struct import_job *job, struct import_plan *p,
+			   struct od_err *err)
 {
-	return import_plan_decide(job->sh->store, o, import_last_meta(job->in),
-				  p, err);
+	return import_plan_decide(job->sh->store, job->cur, job->meta, p,
+				  err);
+}
+
+/* The next order of the file, from those kept or read again; cur is NULL
+ * at the end. */
+static enum od_code next_order(struct import_job *job, struct od_err *err)
+{
+	enum od_code rc;
+
+	order_free(job->owned);
+	job->owned = NULL;
+	job->cur = NULL;
+	if (job->kept != NULL) {
+		if (job->at < import_kept_count(job->kept)) {
+			job->cur = import_kept_order(job->kept, job->at);
+			job->meta = import_kept_meta(job->kept, job->at);
+			job->at++;
+		}
+		return OD_OK;
+	}
+	rc = import_next(job->in, &job->owned, err);
+	job->cur = job->owned;
+	job->meta = import_last_meta(job->in);
+	return rc;
+}
+
+/* Starts again from the file's first order. */
+static enum od_code rewind_orders(struct import_job *job, struct od_err *err)
+{
+	job->at = 0;
+	if (job->kept != NULL)
+		return OD_OK;
+	return import_set_source(job->in, job->source, err);
 }
 
 /* Statement step of the current order, signed as the desk's user. */
@@ -59,8 +101,8 @@ static enum od_code make_step(struct import_job *job, size_t i,
 	rc = shop_statement(job->sh, job->plan.steps[i], job->cur->number,
 			    out, err);
 	if (rc == OD_OK)
-		rc = import_plan_fill(job->cur, import_last_meta(job->in),
-				      &job->plan, i, *out, err);
+		rc = import_plan_fill(job->cur, job->meta, &job->plan, i, *out,
+				      err);
 	return rc;
 }
 
@@ -70,12 +112,10 @@ static enum od_code next_needed(struct import_job *job, struct od_err *err)
 	enum od_code rc;
 
 	for (;;) {
-		order_free(job->cur);
-		job->cur = NULL;
-		rc = import_next(job->in, &job->cur, err);
+		rc = next_order(job, err);
 		if (rc != OD_OK || job->cur == NULL)
 			return rc;
-		rc = decide(job, job->cur, &job->plan, err);
+		rc = decide(job, &job->plan, err);
 		if (rc != OD_OK || job->plan.n > 0)
 			break;
 	}
@@ -109,39 +149,63 @@ static enum od_code make_statement(void *ctx, size_t i,
 	return rc;
 }
 
-/* Reads the whole file, counting its orders, then rewinds. */
+/*
+ * The bytes of orders the check pass may keep: IMPORT_KEPT_BUDGET, or
+ * ORDERDESK_IMPORT_KEEP (tests set 0 to take the path of a large file).
+ */
+static size_t keep_budget(void)
+{
+	const char *s = getenv("ORDERDESK_IMPORT_KEEP");
+	unsigned long long v;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return IMPORT_KEPT_BUDGET;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > SIZE_MAX)
+		return IMPORT_KEPT_BUDGET;
+	return (size_t)v;
+}
+
+/* Reads the whole file, counting its orders and keeping them while they
+ * fit the budget, then rewinds. */
 static enum od_code check_file(struct import_job *job, struct od_err *err)
 {
 	struct order *o;
 	enum od_code rc;
 
-	while ((rc = import_next(job->in, &o, err)) == OD_OK && o != NULL) {
+	rc = import_kept_new(keep_budget(), &job->kept, err);
+	while (rc == OD_OK &&
+	       (rc = import_next(job->in, &o, err)) == OD_OK && o != NULL) {
 		job->orders++;
 		job->source = import_last_meta(job->in)->source;
-		order_free(o);
+		import_kept_add(job->kept, o, import_last_meta(job->in));
+	}
+	if (rc == OD_OK && !import_kept_whole(job->kept)) {
+		import_kept_free(job->kept);
+		job->kept = NULL;
 	}
 	if (rc == OD_OK)
-		rc = import_set_source(job->in, job->source, err);
+		rc = rewind_orders(job, err);
 	return rc;
 }
 
-/* Reads the file against the shop: what each order needs; rewinds. */
+/* The file's orders against the shop: what each needs; rewinds. */
 static enum od_code plan_file(struct import_job *job, struct od_err *err)
 {
-	struct order *o;
 	struct import_plan p;
 	enum od_code rc;
 
-	while ((rc = import_next(job->in, &o, err)) == OD_OK && o != NULL) {
-		rc = decide(job, o, &p, err);
-		order_free(o);
+	while ((rc = next_order(job, err)) == OD_OK && job->cur != NULL) {
+		rc = decide(job, &p, err);
 		if (rc != OD_OK)
 			return rc;
 		import_tally_add(&job->tally, &p);
 		progress_step(1);
 	}
 	if (rc == OD_OK)
-		rc = import_set_source(job->in, job->source, err);
+		rc = rewind_orders(job, err);
 	return rc;
 }
 
@@ -236,7 +300,8 @@ static enum od_code cmd_import(struct cli *c, int argc, char **argv,
 		rc = check_file(&job, err);
 	if (rc == OD_OK)
 		rc = import_run(c, &job, err);
-	order_free(job.cur);
+	order_free(job.owned);
+	import_kept_free(job.kept);
 	shop_close(job.sh);
 	import_close(job.in);
 	return rc;
