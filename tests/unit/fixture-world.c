@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -24,4 +25,30 @@ void fixture_world_close(struct fixture_world *w)
 	fixture_person_free(&w->owner);
 	fixture_person_free(&w->keeper);
 	fixture_person_free(&w->staff);
+}
+
+int fixture_world_setup(void **state)
+{
+	struct fixture_world *w = calloc(1, sizeof *w);
+
+	assert_non_null(w);
+	fixture_world_open(w);
+	*state = w;
+	return 0;
+}
+
+int fixture_world_teardown(void **state)
+{
+	struct fixture_world *w = *state;
+
+	fixture_world_close(w);
+	free(w);
+	return 0;
+}
+
+enum od_code fixture_world_sign(struct fixture_world *w,
+				struct fixture_person *p,
+				struct statement *st)
+{
+	return fixture_append(w->s, p, st, NULL, &w->err);
 }

@@ -11,10 +11,25 @@
 struct fixture_world {
 	struct store *s;
 	struct fixture_person owner, keeper, staff;
+	struct od_err err;      /* for the test's own calls */
 };
 
 /* Opens and founds w's shop; fixture_world_close frees it. */
 void fixture_world_open(struct fixture_world *w);
 void fixture_world_close(struct fixture_world *w);
+
+/* cmocka set-up and tear-down: a new world, opened, in *state; freed. */
+int fixture_world_setup(void **state);
+int fixture_world_teardown(void **state);
+
+/* A test of the table run in its own world. */
+#define FIXTURE_WORLD_TEST(test) \
+	cmocka_unit_test_setup_teardown(test, fixture_world_setup, \
+					fixture_world_teardown)
+
+/* Signs st as p onto w's store (fixture_append), its message in w->err. */
+enum od_code fixture_world_sign(struct fixture_world *w,
+				struct fixture_person *p,
+				struct statement *st);
 
 #endif
