@@ -70,6 +70,41 @@ enum od_code fixture_desk_place(struct shop *sh, const char *number,
 	return rc;
 }
 
+/* Adds user with role and pass to sh; the shop's code. */
+static enum od_code add_user(struct shop *sh, const char *user,
+			     enum role role, const char *pass,
+			     struct od_err *err)
+{
+	return shop_user_add(sh, user, role, pass, strlen(pass), err);
+}
+
+int fixture_desk_shop(char *dir, size_t size, const char *name,
+		      const char *title, int with_sam)
+{
+	const char *owner = FIXTURE_DESK_OWNER_PASS;
+	struct shop *sh = NULL;
+	struct od_err err;
+
+	if (fixture_desk_dir(dir, size, name) != 0)
+		return -1;
+	if (shop_init(dir, title, "owner", owner, strlen(owner),
+		      &err) != OD_OK ||
+	    shop_unlock(dir, "owner", owner, strlen(owner), SHOP_WRITE, &sh,
+			&err) != OD_OK ||
+	    add_user(sh, "mei", ROLE_SHOPKEEPER, FIXTURE_DESK_MEI_PASS,
+		     &err) != OD_OK ||
+	    (with_sam && add_user(sh, "sam", ROLE_STAFF, FIXTURE_DESK_SAM_PASS,
+				  &err) != OD_OK) ||
+	    fixture_desk_place(sh, "3001", &err) != OD_OK ||
+	    fixture_desk_place(sh, "3002", &err) != OD_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		shop_close(sh);
+		return -1;
+	}
+	shop_close(sh);
+	return 0;
+}
+
 struct desk *fixture_desk_open(const char *dir, const char *user,
 			       const char *pass)
 {

@@ -24,6 +24,19 @@ int fixture_desk_dir_remove(char *dir);
 enum od_code fixture_desk_place(struct shop *sh, const char *number,
 				struct od_err *err);
 
+/* The passphrases of the people fixture_desk_shop adds. */
+#define FIXTURE_DESK_OWNER_PASS "owner passphrase 1"
+#define FIXTURE_DESK_MEI_PASS "mei passphrase 1"
+#define FIXTURE_DESK_SAM_PASS "sam passphrase 1"
+
+/*
+ * Makes a folder as fixture_desk_dir does and in it shop title with
+ * "owner", "mei" (shopkeeper), "sam" (staff) if with_sam, and orders 3001
+ * and 3002 (fixture_desk_place); 0, or -1 with the reason on stderr.
+ */
+int fixture_desk_shop(char *dir, size_t size, const char *name,
+		      const char *title, int with_sam);
+
 /* A desk on dir unlocked as user (fails the test if it cannot be). */
 struct desk *fixture_desk_open(const char *dir, const char *user,
 			       const char *pass);
