@@ -25,14 +25,25 @@ void fixture_world_close(struct fixture_world *w)
 	fixture_person_free(&w->owner);
 	fixture_person_free(&w->keeper);
 	fixture_person_free(&w->staff);
+	fixture_person_free(&w->extra);
 }
 
 int fixture_world_setup(void **state)
+{
+	return fixture_world_setup_with(state, NULL, NULL);
+}
+
+int fixture_world_setup_with(void **state, const char *extra,
+			     const char *role)
 {
 	struct fixture_world *w = calloc(1, sizeof *w);
 
 	assert_non_null(w);
 	fixture_world_open(w);
+	if (extra != NULL)
+		fixture_person_make(&w->extra, extra);
+	if (role != NULL)
+		fixture_user_add(w->s, &w->owner, &w->extra, role);
 	*state = w;
 	return 0;
 }

@@ -11,6 +11,7 @@
 struct fixture_world {
 	struct store *s;
 	struct fixture_person owner, keeper, staff;
+	struct fixture_person extra;    /* a fourth person, if named */
 	struct od_err err;      /* for the test's own calls */
 };
 
@@ -21,6 +22,13 @@ void fixture_world_close(struct fixture_world *w);
 /* cmocka set-up and tear-down: a new world, opened, in *state; freed. */
 int fixture_world_setup(void **state);
 int fixture_world_teardown(void **state);
+
+/*
+ * The same with a fourth person, extra, added by owner with role (NULL:
+ * made but not added, for a role the test defines first).
+ */
+int fixture_world_setup_with(void **state, const char *extra,
+			     const char *role);
 
 /* A test of the table run in its own world. */
 #define FIXTURE_WORLD_TEST(test) \
