@@ -63,3 +63,11 @@ enum od_code fixture_world_sign(struct fixture_world *w,
 {
 	return fixture_append(w->s, p, st, NULL, &w->err);
 }
+
+void fixture_world_confirm(struct fixture_world *w, const char *number)
+{
+	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
+					    number);
+
+	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
+}

@@ -40,4 +40,7 @@ enum od_code fixture_world_sign(struct fixture_world *w,
 				struct fixture_person *p,
 				struct statement *st);
 
+/* keeper confirms order number, which must be taken. */
+void fixture_world_confirm(struct fixture_world *w, const char *number);
+
 #endif

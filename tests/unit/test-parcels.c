@@ -21,12 +21,6 @@
 #include "app/log/ledger.h"
 #include "tests/unit/fixture-world.h"
 
-static enum od_code sign(struct fixture_world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
-
 static enum od_code ship(struct fixture_world *w, const char *tracking,
 			 const char *item, const char *serial)
 {
@@ -38,7 +32,7 @@ static enum od_code ship(struct fixture_world *w, const char *tracking,
 	fixture_add(st, "item", item);
 	if (serial != NULL)
 		fixture_add(st, "serial", serial);
-	return sign(w, &w->staff, st);
+	return fixture_world_sign(w, &w->staff, st);
 }
 
 static enum od_code deliver(struct fixture_world *w, const char *order,
@@ -49,7 +43,7 @@ static enum od_code deliver(struct fixture_world *w, const char *order,
 
 	if (tracking != NULL)
 		fixture_add(st, "tracking", tracking);
-	return sign(w, &w->staff, st);
+	return fixture_world_sign(w, &w->staff, st);
 }
 
 /* Order 1 (A x2, B x1) confirmed. */
@@ -59,8 +53,7 @@ static int setup(void **state)
 
 	fixture_world_setup(state);
 	w = *state;
-	assert_int_equal(sign(w, &w->keeper, fixture_stmt(&w->keeper,
-			 STMT_ORDER_CONFIRM, "1")), OD_OK);
+	fixture_world_confirm(w, "1");
 	return 0;
 }
 
@@ -147,7 +140,7 @@ static enum od_code ret(struct fixture_world *w, enum stmt_kind kind,
 		if (c != NULL)
 			fixture_add(st, "restock", c);
 	}
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code stock_cb(void *ctx, const struct stock_record *r,

@@ -18,12 +18,6 @@
 #include "app/log/ledger.h"
 #include "tests/unit/fixture-world.h"
 
-static enum od_code sign(struct fixture_world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
-
 /* Order 1 (total 250) confirmed, paid, shipped whole; return 1-R1 of one
  * A opened and received; order 2 confirmed. */
 static int setup(void **state)
@@ -33,28 +27,27 @@ static int setup(void **state)
 
 	fixture_world_setup(state);
 	w = *state;
-	assert_int_equal(sign(w, &w->keeper, fixture_stmt(&w->keeper,
-			 STMT_ORDER_CONFIRM, "1")), OD_OK);
+	fixture_world_confirm(w, "1");
 	st = fixture_stmt(&w->keeper, STMT_PAYMENT_RECEIVE, "1");
 	fixture_add(st, "amount", "250");
 	fixture_add(st, "method", "card");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
 	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
 	fixture_add(st, "carrier", "SF Express");
 	fixture_add(st, "tracking", "SF1");
 	fixture_add(st, "item", "A 2");
 	fixture_add(st, "item", "B 1");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
 	st = fixture_stmt(&w->keeper, STMT_RETURN_OPEN, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "reason", "too small");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
 	st = fixture_stmt(&w->staff, STMT_RETURN_RECEIVE, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "condition", "ok");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
 	return 0;
 }
 
@@ -67,7 +60,7 @@ static enum od_code refund(struct fixture_world *w, struct fixture_person *p,
 	fixture_add(st, "amount", amount);
 	fixture_add(st, "reason", "return accepted");
 	fixture_add(st, "rma", rma);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code close_accept(struct fixture_world *w,
@@ -77,7 +70,7 @@ static enum od_code close_accept(struct fixture_world *w,
 
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "decision", "accept");
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static void test_refund_needs_the_return_accepted(void **state)

@@ -21,12 +21,6 @@
 #include "tests/unit/fixture-world.h"
 
 /* Signs st as p; returns the code. */
-static enum od_code sign(struct fixture_world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
-
 /*
  * The shop of fixture_shop_found (order 1: A x2, B x1), order 1 confirmed
  * and A x2 shipped with serials SN-1 and SN-2.
@@ -38,15 +32,14 @@ static int setup(void **state)
 
 	fixture_world_setup(state);
 	w = *state;
-	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
+	fixture_world_confirm(w, "1");
 	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
 	fixture_add(st, "carrier", "SF Express");
 	fixture_add(st, "tracking", "SF1");
 	fixture_add(st, "item", "A 2");
 	fixture_add(st, "serial", "A SN-1");
 	fixture_add(st, "serial", "A SN-2");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
 	return 0;
 }
 
@@ -60,7 +53,7 @@ static enum od_code open_return(struct fixture_world *w,
 	fixture_add(st, "rma", rma);
 	fixture_add(st, "reason", "does not fit");
 	fixture_add(st, "item", item);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code receive(struct fixture_world *w, struct fixture_person *p,
@@ -72,7 +65,7 @@ static enum od_code receive(struct fixture_world *w, struct fixture_person *p,
 	fixture_add(st, "rma", rma);
 	fixture_add(st, "condition", condition);
 	fixture_add(st, "item", item);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code close_return(struct fixture_world *w,
@@ -86,7 +79,7 @@ static enum od_code close_return(struct fixture_world *w,
 	fixture_add(st, "decision", decision);
 	if (reason != NULL)
 		fixture_add(st, "reason", reason);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 /* The stored condition, state and note of a return of order 1. */

@@ -21,12 +21,6 @@
 #include "lib/encode.h"
 #include "tests/unit/fixture-world.h"
 
-static enum od_code sign(struct fixture_world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
-
 /* p defines role name with the permissions perms (NULL-ended). */
 static enum od_code define(struct fixture_world *w, struct fixture_person *p,
 			   const char *name, const char *const *perms)
@@ -36,7 +30,7 @@ static enum od_code define(struct fixture_world *w, struct fixture_person *p,
 	fixture_add(st, "role", name);
 	for (; *perms; perms++)
 		fixture_add(st, "may", *perms);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static const char *const packing[] = {
@@ -63,7 +57,7 @@ static enum od_code note(struct fixture_world *w, struct fixture_person *p)
 	struct statement *st = fixture_stmt(p, STMT_ORDER_NOTE, "1");
 
 	fixture_add(st, "text", "fragile");
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code ship(struct fixture_world *w, struct fixture_person *p,
@@ -75,13 +69,13 @@ static enum od_code ship(struct fixture_world *w, struct fixture_person *p,
 	fixture_add(st, "tracking", "SF1");
 	fixture_add(st, "item", "A 2");
 	fixture_add(st, "serial", serial);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code simple(struct fixture_world *w, struct fixture_person *p,
 			   enum stmt_kind kind)
 {
-	return sign(w, p, fixture_stmt(p, kind, "1"));
+	return fixture_world_sign(w, p, fixture_stmt(p, kind, "1"));
 }
 
 static void verify_ok(struct fixture_world *w)
@@ -108,7 +102,7 @@ static void test_custom_role_may_and_may_not(void **state)
 	st = fixture_stmt(&w->extra, STMT_PAYMENT_REFUND, "1");
 	fixture_add(st, "amount", "100");
 	fixture_add(st, "reason", "broken");
-	assert_int_equal(sign(w, &w->extra, st), OD_E_DENIED);
+	assert_int_equal(fixture_world_sign(w, &w->extra, st), OD_E_DENIED);
 	assert_string_equal(w->err.msg, "pat is packer and may not refund "
 			    "money; ask the owner");
 	verify_ok(w);
@@ -169,7 +163,7 @@ static void test_user_of_undefined_role(void **state)
 	fixture_add(st, "role", "picker");
 	b64_encode(ghost.pub, SIGKEY_PUB_LEN, b64);
 	fixture_add(st, "pubkey", b64);
-	assert_int_equal(sign(w, &w->owner, st), OD_E_NOTFOUND);
+	assert_int_equal(fixture_world_sign(w, &w->owner, st), OD_E_NOTFOUND);
 	assert_string_equal(w->err.msg, "no role picker in this shop; define "
 			    "it first with `orderdesk role add`");
 	fixture_person_free(&ghost);
@@ -218,23 +212,23 @@ static void test_wrong_item_needs_the_permission(void **state)
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "reason", "does not fit");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(sign(w, &w->extra, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->extra, st), OD_OK);
 	st = fixture_stmt(&w->staff, STMT_RETURN_RECEIVE, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "condition", "ok");
 	fixture_add(st, "item", "A 1 SN-9");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
 	st = fixture_stmt(&w->extra, STMT_RETURN_CLOSE, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "decision", "accept");
-	assert_int_equal(sign(w, &w->extra, st), OD_E_DENIED);
+	assert_int_equal(fixture_world_sign(w, &w->extra, st), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "wrong-item; accepting it is the "
 			       "owner's"));
 	assert_int_equal(define(w, &w->owner, "packer", trusted), OD_OK);
 	st = fixture_stmt(&w->extra, STMT_RETURN_CLOSE, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "decision", "accept");
-	assert_int_equal(sign(w, &w->extra, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->extra, st), OD_OK);
 	verify_ok(w);
 }
 

@@ -45,9 +45,7 @@ static int setup(void **state)
 	fixture_world_setup(state);
 	w = *state;
 	got[0] = '\0';
-	assert_int_equal(fixture_world_sign(w, &w->keeper,
-			 fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1")),
-			 OD_OK);
+	fixture_world_confirm(w, "1");
 	ship(w, "SF Express", "SF1", "A 1");
 	ship(w, "DHL", "JD2", "A 1");
 	return 0;
