@@ -35,7 +35,7 @@ static int setup(void **state)
 {
 	(void)state;
 	return fixture_desk_shop(dir, sizeof dir, "test-desk-check",
-				 "Check test", 1);
+				 "Check test", 1, NULL);
 }
 
 static int teardown(void **state)

@@ -35,7 +35,7 @@ static int setup(void **state)
 {
 	(void)state;
 	return fixture_desk_shop(dir, sizeof dir, "test-desk-money",
-				 "Money test", 0);
+				 "Money test", 0, NULL);
 }
 
 static int teardown(void **state)
