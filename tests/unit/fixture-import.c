@@ -30,3 +30,14 @@ struct order *fixture_import_next(struct import_reader *r)
 	assert_non_null(o);
 	return o;
 }
+
+void fixture_import_end(struct import_reader *r)
+{
+	struct order *o = NULL;
+	struct od_err err;
+
+	od_err_clear(&err);
+	assert_int_equal(import_next(r, &o, &err), OD_OK);
+	assert_null(o);
+	import_close(r);
+}

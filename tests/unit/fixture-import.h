@@ -17,4 +17,7 @@ struct import_reader *fixture_import_open(const char *path,
 /* The next order of r, which must be there; the caller frees it. */
 struct order *fixture_import_next(struct import_reader *r);
 
+/* r must have no order left; closes it. */
+void fixture_import_end(struct import_reader *r);
+
 #endif

@@ -53,9 +53,7 @@ static void test_report(void **state)
 	assert_string_equal(o->customer_name, "Lee Roe");
 	assert_int_equal(o->items[0].unit_price, 1000);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_refused(void **state)

@@ -54,9 +54,7 @@ static void test_items(void **state)
 	assert_int_equal(o->arrival, ARRIVAL_UNPAID);
 	assert_int_equal(o->total, 1650);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_refused(void **state)

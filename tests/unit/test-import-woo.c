@@ -40,7 +40,7 @@ static void test_sample(void **state)
 	struct import_reader *r = fixture_import_open(SAMPLE, IMPORT_AUTO);
 	const struct import_meta *m;
 	unsigned char want[32];
-	struct order *o, *end;
+	struct order *o;
 	struct od_err err;
 	size_t len;
 	char *bytes;
@@ -84,9 +84,7 @@ static void test_sample(void **state)
 	assert_memory_equal(m->sha256, want, 32);
 	free(bytes);
 	order_free(o);
-	assert_int_equal(import_next(r, &end, &err), OD_OK);
-	assert_null(end);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_quirks(void **state)
@@ -144,9 +142,7 @@ static void test_quirks(void **state)
 	assert_int_equal(o->items[0].unit_price, 350);
 	assert_int_equal(o->total, 1450);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 /* The sample with one change; the reader's error for it. */
