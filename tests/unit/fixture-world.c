@@ -71,3 +71,16 @@ void fixture_world_confirm(struct fixture_world *w, const char *number)
 
 	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
 }
+
+void fixture_world_ship(struct fixture_world *w, const char *number,
+			const char *const *fields)
+{
+	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
+					    number);
+
+	fixture_add(st, "carrier", "SF Express");
+	fixture_add(st, "tracking", "SF1");
+	for (; *fields != NULL; fields += 2)
+		fixture_add(st, fields[0], fields[1]);
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
+}

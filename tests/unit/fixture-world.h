@@ -43,4 +43,12 @@ enum od_code fixture_world_sign(struct fixture_world *w,
 /* keeper confirms order number, which must be taken. */
 void fixture_world_confirm(struct fixture_world *w, const char *number);
 
+/*
+ * staff ships order number by SF Express, tracking SF1, with fields
+ * (name/value pairs, NULL-ended: "item", "A 2", "serial", "A SN-1"...),
+ * which must be taken.
+ */
+void fixture_world_ship(struct fixture_world *w, const char *number,
+			const char *const *fields);
+
 #endif

@@ -32,12 +32,8 @@ static int setup(void **state)
 	fixture_add(st, "amount", "250");
 	fixture_add(st, "method", "card");
 	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
-	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
-	fixture_add(st, "carrier", "SF Express");
-	fixture_add(st, "tracking", "SF1");
-	fixture_add(st, "item", "A 2");
-	fixture_add(st, "item", "B 1");
-	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
+	fixture_world_ship(w, "1", (const char *const[]){
+		"item", "A 2", "item", "B 1", NULL });
 	st = fixture_stmt(&w->keeper, STMT_RETURN_OPEN, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "reason", "too small");

@@ -20,7 +20,6 @@
 #include "app/log/order.h"
 #include "tests/unit/fixture-world.h"
 
-/* Signs st as p; returns the code. */
 /*
  * The shop of fixture_shop_found (order 1: A x2, B x1), order 1 confirmed
  * and A x2 shipped with serials SN-1 and SN-2.
@@ -28,18 +27,12 @@
 static int setup(void **state)
 {
 	struct fixture_world *w;
-	struct statement *st;
 
 	fixture_world_setup(state);
 	w = *state;
 	fixture_world_confirm(w, "1");
-	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
-	fixture_add(st, "carrier", "SF Express");
-	fixture_add(st, "tracking", "SF1");
-	fixture_add(st, "item", "A 2");
-	fixture_add(st, "serial", "A SN-1");
-	fixture_add(st, "serial", "A SN-2");
-	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
+	fixture_world_ship(w, "1", (const char *const[]){
+		"item", "A 2", "serial", "A SN-1", "serial", "A SN-2", NULL });
 	return 0;
 }
 
