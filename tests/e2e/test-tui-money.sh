@@ -25,12 +25,8 @@ expect_ok "it ships with serials"
 printf 'proof of delivery\n' > "$T/pod.txt"
 
 start_pane 80 30
-sign_in mei "$MEI_PASS"
-screen "mei's desk opens" '^ mei \(shopkeeper\) │'
-tm send-keys :
-tm send-keys -l M-1
-tm send-keys Enter
-screen "the order view shows the charges" '^ Shipping +15\.00 EUR'
+desk_as mei "$MEI_PASS" shopkeeper "mei's desk opens"
+open_order M-1 "the order view shows the charges" '^ Shipping +15\.00 EUR'
 check "tax, discount and total, in one column" bash -c "
 	grep -q '^ Tax  *41\.00 EUR' '$T/pane' && grep -q '^ Discount  *-10\.00 EUR' '$T/pane' &&
 	[ \$(grep '^ Total ' '$T/pane' | awk '{ print index(\$0, \"EUR\") }') = \
@@ -122,19 +118,11 @@ tm send-keys Enter
 screen "never over an existing file" 'exists'
 tm send-keys Escape
 screen "Esc writes nothing" 'Nothing written\.'
-tm send-keys q q
-wait_for 'desk exit 0' 10
-check "mei's desk ends" shows 'desk exit 0'
+desk_quit "mei's desk ends"
 
 # --- the owner refunds: the cap said before the first field -----------------
-tm send-keys -l clear
-tm send-keys Enter
-sign_in owner "$OWNER_PASS"
-screen "the owner's desk opens" '^ owner \(owner\) │'
-tm send-keys :
-tm send-keys -l M-1
-tm send-keys Enter
-screen "M-1 opens" 'Order M-1'
+desk_as owner "$OWNER_PASS" owner "the owner's desk opens"
+open_order M-1 "M-1 opens" 'Order M-1'
 before=$(entries)
 tm send-keys F
 screen "F says how much may be refunded before the first field" \
@@ -179,7 +167,5 @@ check "partially refunded" grep -q 'Payment   partially refunded: 200\.00 EUR pa
 check "the amounts line up, whatever the reference's width" bash -c "
 	[ \$(grep ' received  ' '$T/pane' | awk '{ print index(\$0, \"EUR\") }') = \
 	  \$(grep ' refunded  ' '$T/pane' | awk '{ print index(\$0, \"EUR\") }') ]"
-tm send-keys q q
-wait_for 'desk exit 0' 10
-check "the owner's desk ends with status 0" shows 'desk exit 0'
+desk_quit "the owner's desk ends with status 0"
 finish

@@ -27,12 +27,8 @@ expect_ok "M-1 is shipped with serials, paid and delivered"
 printf 'a photo of the mug\n' > "$T/photo.txt"
 
 start_pane 80 30
-sign_in mei "$MEI_PASS"
-screen "mei's desk opens" '^ mei \(shopkeeper\) │'
-tm send-keys :
-tm send-keys -l M-1
-tm send-keys Enter
-screen "M-1 opens, no return yet" 'Order M-1'
+desk_as mei "$MEI_PASS" shopkeeper "mei's desk opens"
+open_order M-1 "M-1 opens, no return yet" 'Order M-1'
 before=$(entries)
 
 # --- I before any return: the fold's words, before the first field --------
@@ -95,19 +91,11 @@ check "only reject is offered" bash -c "grep -Eq 'Decision +reject +│' '$T/pan
 tm send-keys Escape
 screen "Esc signs nothing" 'Nothing signed\.'
 check "the log is as it was" [ "$(entries)" = "$before" ]
-tm send-keys q q
-wait_for 'desk exit 0' 10
-check "mei's desk ends" shows 'desk exit 0'
+desk_quit "mei's desk ends"
 
 # --- C by the owner: accept with a refund, both or neither -----------------
-tm send-keys -l clear
-tm send-keys Enter
-sign_in owner "$OWNER_PASS"
-screen "the owner's desk opens" '^ owner \(owner\) │'
-tm send-keys :
-tm send-keys -l M-1
-tm send-keys Enter
-screen "M-1 opens" 'Order M-1'
+desk_as owner "$OWNER_PASS" owner "the owner's desk opens"
+open_order M-1 "M-1 opens" 'Order M-1'
 tm send-keys C
 screen "the owner may accept" 'Decision +accept +reject'
 tm send-keys Enter Enter
@@ -164,7 +152,5 @@ screen "y accepts and restocks" 'Return M-1-R2 accepted and back on the shelf, s
 check "one entry" [ "$(entries)" = "$((before + 1))" ]
 own stock
 check "orderdesk stock counts the tea back" grep -Eq '^TEA +1 +1$' "$T/out"
-tm send-keys q q
-wait_for 'desk exit 0' 10
-check "the owner's desk ends with status 0" shows 'desk exit 0'
+desk_quit "the owner's desk ends with status 0"
 finish

@@ -18,45 +18,13 @@
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
 #include "app/log/order.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-static int setup(void **state)
-{
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
+#include "tests/unit/fixture-world.h"
 
 /*
  * p amends order number: fields are name/value pairs, NULL-ended, in the
  * kind's order.
  */
-static enum od_code amend(struct world *w, struct fixture_person *p,
+static enum od_code amend(struct fixture_world *w, struct fixture_person *p,
 			  const char *number, const char *const *fields)
 {
 	struct statement *st = fixture_stmt(p, STMT_ORDER_AMEND, number);
@@ -66,7 +34,7 @@ static enum od_code amend(struct world *w, struct fixture_person *p,
 	return fixture_append(w->s, p, st, NULL, &w->err);
 }
 
-static enum od_code simple(struct world *w, struct fixture_person *p,
+static enum od_code simple(struct fixture_world *w, struct fixture_person *p,
 			   enum stmt_kind kind, const char *number,
 			   const char *reason)
 {
@@ -86,7 +54,7 @@ static const char *const to_suzhou[] = {
 /* A new order takes a new address; the stored order is the amended one. */
 static void test_amend_address(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 	struct order *o = NULL;
 
@@ -117,7 +85,7 @@ static void test_stale_old_value(void **state)
 	};
 	static const char *const no_was[] = { "ship-city", "上海", NULL };
 	static const char *const nothing[] = { NULL };
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(amend(w, &w->keeper, "1", same), OD_E_INPUT);
 	assert_string_equal(w->err.msg, "order 1's ship-city is already "
@@ -140,7 +108,7 @@ static void test_stale_old_value(void **state)
 /* Not after anything shipped, not on a cancelled order, not by staff. */
 static void test_amend_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	assert_int_equal(amend(w, &w->staff, "1", to_suzhou), OD_E_DENIED);
@@ -167,7 +135,7 @@ static void test_amend_refused(void **state)
 /* A held order can still be corrected. */
 static void test_amend_held(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(simple(w, &w->keeper, STMT_ORDER_HOLD, "3",
 				"address?"), OD_OK);
@@ -202,7 +170,7 @@ static void test_amend_items(void **state)
 		"was-item", "A 3", "item", "B 1",
 		"was-total", "350", "total", "350", NULL,
 	};
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 	struct order *o = NULL;
 
@@ -243,7 +211,7 @@ static enum od_code find_one(void *ctx, const struct order *o,
 	return OD_OK;
 }
 
-static int finds_order_1(struct world *w, const char *text)
+static int finds_order_1(struct fixture_world *w, const char *text)
 {
 	struct store_filter f = { -1, text };
 	int found = 0;
@@ -280,7 +248,7 @@ static void test_add_remove(void **state)
 		"add-item", "D 1 10 Spoon", "was-total", "250",
 		"total", "260", NULL,
 	};
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 	struct statement *st;
 	struct order *o = NULL;
@@ -330,18 +298,12 @@ static void test_add_remove(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_amend_address, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_stale_old_value, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_amend_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_amend_held, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_amend_items, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_add_remove, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_amend_address),
+		FIXTURE_WORLD_TEST(test_stale_old_value),
+		FIXTURE_WORLD_TEST(test_amend_refused),
+		FIXTURE_WORLD_TEST(test_amend_held),
+		FIXTURE_WORLD_TEST(test_amend_items),
+		FIXTURE_WORLD_TEST(test_add_remove),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

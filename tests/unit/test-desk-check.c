@@ -20,9 +20,9 @@
 #include "app/shop/shop.h"
 #include "tests/unit/fixture-desk.h"
 
-#define OWNER_PASS "owner passphrase 1"
-#define MEI_PASS "mei passphrase 1"
-#define SAM_PASS "sam passphrase 1"
+#define OWNER_PASS FIXTURE_DESK_OWNER_PASS
+#define MEI_PASS FIXTURE_DESK_MEI_PASS
+#define SAM_PASS FIXTURE_DESK_SAM_PASS
 
 static char dir[64];
 
@@ -33,28 +33,9 @@ static struct desk *open_as(const char *user, const char *pass)
 
 static int setup(void **state)
 {
-	struct shop *sh = NULL;
-	struct od_err err;
-
 	(void)state;
-	if (fixture_desk_dir(dir, sizeof dir, "test-desk-check") != 0)
-		return -1;
-	if (shop_init(dir, "Check test", "owner", OWNER_PASS,
-		      strlen(OWNER_PASS), &err) != OD_OK ||
-	    shop_unlock(dir, "owner", OWNER_PASS, strlen(OWNER_PASS),
-			SHOP_WRITE, &sh, &err) != OD_OK ||
-	    shop_user_add(sh, "mei", ROLE_SHOPKEEPER, MEI_PASS,
-			  strlen(MEI_PASS), &err) != OD_OK ||
-	    shop_user_add(sh, "sam", ROLE_STAFF, SAM_PASS, strlen(SAM_PASS),
-			  &err) != OD_OK ||
-	    fixture_desk_place(sh, "3001", &err) != OD_OK ||
-	    fixture_desk_place(sh, "3002", &err) != OD_OK) {
-		fprintf(stderr, "setup: %s\n", err.msg);
-		shop_close(sh);
-		return -1;
-	}
-	shop_close(sh);
-	return 0;
+	return fixture_desk_shop(dir, sizeof dir, "test-desk-check",
+				 "Check test", 1, NULL);
 }
 
 static int teardown(void **state)

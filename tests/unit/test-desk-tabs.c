@@ -17,40 +17,7 @@
 #include "app/desk/desk-internal.h"
 #include "app/desk/desk-tabs.h"
 #include "storage/store-views.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-/* A shop with orders 1 to 3 (total 250 each). */
-static int setup(void **state)
-{
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
+#include "tests/unit/fixture-world.h"
 
 /* Briefs as listed, by order number 1..3 (index 0 unused). */
 struct seen {
@@ -87,7 +54,7 @@ static enum od_code keep_brief(void *ctx, const struct order_brief *b,
 	return OD_OK;
 }
 
-static void money(struct world *w, const char *number, int refund,
+static void money(struct fixture_world *w, const char *number, int refund,
 		  long long amount)
 {
 	static long long seq = 1000;
@@ -100,7 +67,7 @@ static void money(struct world *w, const char *number, int refund,
 	assert_int_equal(store_payment_add(w->s, number, &r, &w->err), OD_OK);
 }
 
-static void ret(struct world *w, const char *number, const char *rma,
+static void ret(struct fixture_world *w, const char *number, const char *rma,
 		enum return_state state)
 {
 	struct return_record r;
@@ -115,7 +82,7 @@ static void ret(struct world *w, const char *number, const char *rma,
 /* Paid, partly paid, refunded; open and closed returns: the facts. */
 static void test_brief_facts(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct seen s;
 
 	memset(&s, 0, sizeof s);
@@ -249,7 +216,7 @@ static void test_tab_counts(void **state)
 /* Views are per person, replaced by name, dropped; find names them. */
 static void test_views_store(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	char filter[ORDER_FILTER_MAX + 1];
 	int gone;
 
@@ -297,12 +264,10 @@ static void test_view_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_brief_facts, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_brief_facts),
 		cmocka_unit_test(test_facts_arrival),
 		cmocka_unit_test(test_tab_counts),
-		cmocka_unit_test_setup_teardown(test_views_store, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_views_store),
 		cmocka_unit_test(test_view_names),
 	};
 

@@ -23,11 +23,12 @@
 #include "app/log/order.h"
 #include "app/shop/shop.h"
 #include "storage/store.h"
+#include "tests/unit/fixture-desk.h"
 
 #define NORDERS 40
-#define OWNER_PASS "owner passphrase 1"
-#define MEI_PASS "mei passphrase 1"
-#define SAM_PASS "sam passphrase 1"
+#define OWNER_PASS FIXTURE_DESK_OWNER_PASS
+#define MEI_PASS FIXTURE_DESK_MEI_PASS
+#define SAM_PASS FIXTURE_DESK_SAM_PASS
 
 static char dir[64];
 
@@ -37,15 +38,12 @@ static enum od_code place(struct shop *sh, int i, struct od_err *err)
 	static const char *const names[] = { "王小明", "Anna Müller",
 					     "John Smith", "山田太郎" };
 	char number[16], placed[32], sku[2][16], item_name[2][32];
-	char *lines[1] = { "1 Main Street" };
 	struct order_item items[2];
 	struct order o;
-	struct statement *st = NULL;
-	enum od_code rc;
 	int k;
 
-	memset(&o, 0, sizeof o);
 	snprintf(number, sizeof number, "%d", 2001 + i);
+	fixture_desk_order(&o, number);
 	snprintf(placed, sizeof placed, "2026-11-%02dT%02d:00:00Z",
 		 1 + i / 24, i % 24);
 	for (k = 0; k < 2; k++) {
@@ -57,86 +55,44 @@ static enum od_code place(struct shop *sh, int i, struct od_err *err)
 		items[k].unit_price = 100;
 		items[k].shipped = 0;
 	}
-	o.number = number;
 	o.placed_at = placed;
-	memcpy(o.currency, "EUR", 4);
 	o.customer_name = (char *)names[i % 4];
-	o.email = "";
-	o.phone = "";
 	o.ship_name = (char *)names[i % 4];
-	o.ship_lines[0] = lines[0];
-	o.nlines = 1;
-	o.city = "Berlin";
-	o.postcode = "";
-	memcpy(o.country, "DE", 3);
 	o.items = items;
 	o.nitems = 2;
 	o.total = 300;
-	o.note = "";
-	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
-	if (rc == OD_OK)
-		rc = order_to_statement(&o, st, err);
-	if (rc == OD_OK)
-		rc = shop_append(sh, &st, 1, NULL, err);
-	statement_free(st);
+	return fixture_desk_sign_order(sh, &o, err);
+}
+
+/* Places orders 2001 to 2000 + NORDERS. */
+static enum od_code place_all(struct shop *sh, struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	int i;
+
+	for (i = 0; rc == OD_OK && i < NORDERS; i++)
+		rc = place(sh, i, err);
 	return rc;
 }
 
 /* Founds a shop with an owner, a shopkeeper, staff and NORDERS orders. */
 static int setup(void **state)
 {
-	struct shop *sh = NULL;
-	struct od_err err;
-	int i;
-
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test-desk.XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	strcat(dir, "/s");
-	if (shop_init(dir, "Desk test", "owner", OWNER_PASS,
-		      strlen(OWNER_PASS), &err) != OD_OK ||
-	    shop_unlock(dir, "owner", OWNER_PASS, strlen(OWNER_PASS),
-			SHOP_WRITE, &sh, &err) != OD_OK) {
-		fprintf(stderr, "setup: %s\n", err.msg);
-		return -1;
-	}
-	if (shop_user_add(sh, "mei", ROLE_SHOPKEEPER, MEI_PASS,
-			  strlen(MEI_PASS), &err) != OD_OK ||
-	    shop_user_add(sh, "sam", ROLE_STAFF, SAM_PASS, strlen(SAM_PASS),
-			  &err) != OD_OK)
-		goto fail;
-	for (i = 0; i < NORDERS; i++)
-		if (place(sh, i, &err) != OD_OK)
-			goto fail;
-	shop_close(sh);
-	return 0;
-fail:
-	fprintf(stderr, "setup: %s\n", err.msg);
-	shop_close(sh);
-	return -1;
+	return fixture_desk_shop(dir, sizeof dir, "test-desk", "Desk test", 1,
+				 place_all);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	dir[strlen(dir) - 2] = '\0';
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return fixture_desk_dir_remove(dir);
 }
 
 /* A desk unlocked as user. */
 static struct desk *open_as(const char *user, const char *pass)
 {
-	struct desk *d = NULL;
-	struct od_err err;
-
-	assert_int_equal(desk_new(dir, &d, &err), OD_OK);
-	if (desk_unlock(d, user, pass, strlen(pass), &err) != OD_OK)
-		fail_msg("unlock %s: %s", user, err.msg);
-	return d;
+	return fixture_desk_open(dir, user, pass);
 }
 
 static void test_users_and_wrong_passphrase(void **state)

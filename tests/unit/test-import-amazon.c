@@ -14,21 +14,9 @@
 
 #include <cmocka.h>
 
-#include "app/import/import.h"
+#include "tests/unit/fixture-import.h"
 
 #define REPORT "tests/unit/data/amazon-orders.txt"
-
-static struct order *next(struct import_reader *r)
-{
-	struct order *o = NULL;
-	struct od_err err;
-
-	od_err_clear(&err);
-	if (import_next(r, &o, &err) != OD_OK)
-		print_error("import_next: %s\n", err.msg);
-	assert_non_null(o);
-	return o;
-}
 
 static void test_report(void **state)
 {
@@ -39,7 +27,7 @@ static void test_report(void **state)
 	(void)state;
 	od_err_clear(&err);
 	assert_int_equal(import_open_file(REPORT, &r, &err), OD_OK);
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_int_equal(import_last_meta(r)->source, IMPORT_AMAZON);
 	assert_false(import_last_meta(r)->cancelled);
 	assert_string_equal(o->number, "112-0000001-0000001");
@@ -59,15 +47,13 @@ static void test_report(void **state)
 	assert_int_equal(o->discount, 100);
 	assert_int_equal(o->total, 2850 + 499 + 268 - 100);
 	order_free(o);
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_true(import_last_meta(r)->cancelled);
 	assert_int_equal(o->arrival, ARRIVAL_UNPAID);
 	assert_string_equal(o->customer_name, "Lee Roe");
 	assert_int_equal(o->items[0].unit_price, 1000);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_refused(void **state)

@@ -18,47 +18,16 @@
 #include "app/import/import-update.h"
 #include "app/log/ledger.h"
 #include "app/log/order.h"
-#include "tests/unit/fixture-shop.h"
+#include "tests/unit/fixture-world.h"
 
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff, web;
-	struct import_meta m;
-	struct od_err err;
-};
-
+/* The usual shop and web, a storefront (w->extra). */
 static int setup(void **state)
 {
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_person_make(&w->web, "web");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	fixture_user_add(w->s, &w->owner, &w->web, "storefront");
-	w->m.source = IMPORT_WOOCOMMERCE;
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	fixture_person_free(&w->web);
-	free(w);
-	return 0;
+	return fixture_world_setup_with(state, "web", "storefront");
 }
 
 /* The shop's order number, to edit as the storefront's file would. */
-static struct order *shop_order(struct world *w, const char *number)
+static struct order *shop_order(struct fixture_world *w, const char *number)
 {
 	struct order *o = NULL;
 
@@ -67,16 +36,17 @@ static struct order *shop_order(struct world *w, const char *number)
 }
 
 /* Decides o and signs what it needs as p; returns the first failure. */
-static enum od_code bring(struct world *w, struct fixture_person *p,
+static enum od_code bring(struct fixture_world *w, struct fixture_person *p,
 			  const struct order *o, struct import_plan *plan)
 {
+	struct import_meta m = { .source = IMPORT_WOOCOMMERCE };
 	struct statement *st;
-	enum od_code rc = import_plan_decide(w->s, o, &w->m, plan, &w->err);
+	enum od_code rc = import_plan_decide(w->s, o, &m, plan, &w->err);
 	size_t i;
 
 	for (i = 0; rc == OD_OK && i < plan->n; i++) {
 		st = fixture_stmt(p, plan->steps[i], o->number);
-		rc = import_plan_fill(o, &w->m, plan, i, st, &w->err);
+		rc = import_plan_fill(o, &m, plan, i, st, &w->err);
 		if (rc != OD_OK) {
 			statement_free(st);
 			break;
@@ -89,7 +59,7 @@ static enum od_code bring(struct world *w, struct fixture_person *p,
 /* Quantity, an item out, an item in and the city: one amendment. */
 static void test_edited(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o = shop_order(w, "1"), *now;
 	struct import_plan p;
 	struct import_tally t;
@@ -142,21 +112,21 @@ static void test_edited(void **state)
 /* Signed as a storefront: its own orders only; never once shipped. */
 static void test_storefront(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o = shop_order(w, "2");
 	struct import_plan p;
 	struct statement *st;
 
 	o->items[0].qty = 1;
 	o->total -= 100;
-	assert_int_equal(bring(w, &w->web, o, &p), OD_E_DENIED);
+	assert_int_equal(bring(w, &w->extra, o, &p), OD_E_DENIED);
 	assert_non_null(strstr(w->err.msg, "was not placed by storefront web"));
 	free(o->number);
 	o->number = strdup("9");
-	assert_int_equal(bring(w, &w->web, o, &p), OD_OK);   /* placed */
+	assert_int_equal(bring(w, &w->extra, o, &p), OD_OK);   /* placed */
 	o->items[0].qty = 2;
 	o->total += 100;
-	assert_int_equal(bring(w, &w->web, o, &p), OD_OK);   /* amended */
+	assert_int_equal(bring(w, &w->extra, o, &p), OD_OK);   /* amended */
 	assert_int_equal(p.steps[0], STMT_ORDER_AMEND);
 	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "9");
 	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
@@ -169,7 +139,7 @@ static void test_storefront(void **state)
 			 OD_OK);
 	o->items[0].qty = 1;
 	o->total -= 100;
-	assert_int_equal(bring(w, &w->web, o, &p), OD_E_STATE);
+	assert_int_equal(bring(w, &w->extra, o, &p), OD_E_STATE);
 	assert_string_equal(w->err.msg, "order 9 changed in woocommerce after "
 			    "it was partly shipped here; orderdesk amends only "
 			    "an order not yet shipped");
@@ -179,9 +149,10 @@ static void test_storefront(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_edited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited, setup,
+						fixture_world_teardown),
 		cmocka_unit_test_setup_teardown(test_storefront, setup,
-						teardown),
+						fixture_world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

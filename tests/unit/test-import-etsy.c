@@ -14,22 +14,10 @@
 
 #include <cmocka.h>
 
-#include "app/import/import.h"
+#include "tests/unit/fixture-import.h"
 
 #define ITEMS  "tests/unit/data/etsy-order-items.csv"
 #define ORDERS "tests/unit/data/etsy-orders.csv"
-
-static struct order *next(struct import_reader *r)
-{
-	struct order *o = NULL;
-	struct od_err err;
-
-	od_err_clear(&err);
-	if (import_next(r, &o, &err) != OD_OK)
-		print_error("import_next: %s\n", err.msg);
-	assert_non_null(o);
-	return o;
-}
 
 static void test_items(void **state)
 {
@@ -40,7 +28,7 @@ static void test_items(void **state)
 	(void)state;
 	od_err_clear(&err);
 	assert_int_equal(import_open_file(ITEMS, &r, &err), OD_OK);
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_int_equal(import_last_meta(r)->source, IMPORT_ETSY);
 	assert_string_equal(o->number, "2950000001");
 	assert_string_equal(o->placed_at, "2026-11-20T00:00:00Z");
@@ -59,16 +47,14 @@ static void test_items(void **state)
 	assert_int_equal(o->discount, 400);
 	assert_int_equal(o->total, 6810);
 	order_free(o);
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->placed_at, "2026-11-21T00:00:00Z");
 	assert_string_equal(o->country, "DE");
 	assert_string_equal(o->currency, "EUR");
 	assert_int_equal(o->arrival, ARRIVAL_UNPAID);
 	assert_int_equal(o->total, 1650);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_refused(void **state)

@@ -14,45 +14,20 @@
 
 #include <cmocka.h>
 
-#include "app/import/import.h"
+#include "tests/unit/fixture-import.h"
 
 #define NEW79 "tests/unit/data/shopify-79.csv"
 #define OLD47 "tests/unit/data/shopify-47.csv"
 
-static struct import_reader *open_as(const char *path, enum import_source src)
-{
-	struct import_reader *r;
-	struct od_err err;
-
-	od_err_clear(&err);
-	assert_int_equal(import_open_file(path, &r, &err), OD_OK);
-	assert_int_equal(import_set_source(r, src, &err), OD_OK);
-	return r;
-}
-
-/* The next order of r, which must be there. */
-static struct order *next(struct import_reader *r)
-{
-	struct order *o = NULL;
-	struct od_err err;
-
-	od_err_clear(&err);
-	if (import_next(r, &o, &err) != OD_OK)
-		print_error("import_next: %s\n", err.msg);
-	assert_non_null(o);
-	return o;
-}
-
 static void test_today(void **state)
 {
-	struct import_reader *r = open_as(NEW79, IMPORT_AUTO);
+	struct import_reader *r = fixture_import_open(NEW79, IMPORT_AUTO);
 	struct order *o;
-	struct od_err err;
 
 	(void)state;
 	/* #1001: order columns on the first row only, an empty SKU, a
 	 * local time, decimals, a discount, a note of two lines. */
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_int_equal(import_last_meta(r)->source, IMPORT_SHOPIFY);
 	assert_false(import_last_meta(r)->cancelled);
 	assert_string_equal(o->number, "1001");
@@ -76,7 +51,7 @@ static void test_today(void **state)
 	assert_string_equal(o->note, "Please gift wrap / Thanks, Ana");
 	order_free(o);
 	/* #1002: the same SKU on two lines, pending, cancelled. */
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->number, "1002");
 	assert_true(import_last_meta(r)->cancelled);
 	assert_int_equal(o->arrival, ARRIVAL_UNPAID);
@@ -85,7 +60,7 @@ static void test_today(void **state)
 	order_free(o);
 	/* #1003: a gift card, no ship-to (the billing address does not
 	 * stand in); a time west of UTC that passes midnight. */
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->number, "1003");
 	assert_string_equal(o->placed_at, "2026-11-23T04:30:00Z");
 	assert_int_equal(o->arrival, ARRIVAL_AUTHORIZED);
@@ -96,27 +71,23 @@ static void test_today(void **state)
 	assert_memory_equal(o->items[0].sku, "GIFT-CARD-50-", 13);
 	order_free(o);
 	/* #1004: taxes included in the prices; partially refunded. */
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->number, "1004");
 	assert_int_equal(o->tax, 0);
 	assert_int_equal(o->total, 2420);
 	assert_int_equal(o->arrival, ARRIVAL_PAID);
 	order_free(o);
-	od_err_clear(&err);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_older(void **state)
 {
-	struct import_reader *r = open_as(OLD47, IMPORT_SHOPIFY);
+	struct import_reader *r = fixture_import_open(OLD47, IMPORT_SHOPIFY);
 	struct order *o;
-	struct od_err err;
 	char sku[80];
 
 	(void)state;
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->number, "2001");
 	assert_string_equal(o->placed_at, "2020-05-01T01:00:00Z");
 	assert_string_equal(o->customer_name, "王小明");
@@ -127,16 +98,13 @@ static void test_older(void **state)
 	assert_memory_equal(o->items[1].sku, "TEA-CUP-", 8);
 	assert_int_equal(o->total, 26600);
 	order_free(o);
-	o = next(r);
+	o = fixture_import_next(r);
 	assert_string_equal(o->items[0].name, "Mug, \"blue\"");
 	assert_int_equal(o->arrival, ARRIVAL_PAID);
 	order_free(o);
-	od_err_clear(&err);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
-	r = open_as(OLD47, IMPORT_AUTO);
-	o = next(r);
+	fixture_import_end(r);
+	r = fixture_import_open(OLD47, IMPORT_AUTO);
+	o = fixture_import_next(r);
 	assert_string_equal(o->items[0].sku, sku);
 	order_free(o);
 	import_close(r);

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <gnutls/crypto.h>
 
-#include "app/import/import.h"
+#include "tests/unit/fixture-import.h"
 
 #define SAMPLE "tests/unit/data/woocommerce-v3-order.json"
 #define QUIRKS "tests/unit/data/woo-quirks.json"
@@ -35,24 +35,12 @@ static char *slurp(const char *path, size_t *len)
 	return s;
 }
 
-/* Opens path as source src; the caller closes. */
-static struct import_reader *open_as(const char *path, enum import_source src)
-{
-	struct import_reader *r;
-	struct od_err err;
-
-	od_err_clear(&err);
-	assert_int_equal(import_open_file(path, &r, &err), OD_OK);
-	assert_int_equal(import_set_source(r, src, &err), OD_OK);
-	return r;
-}
-
 static void test_sample(void **state)
 {
-	struct import_reader *r = open_as(SAMPLE, IMPORT_AUTO);
+	struct import_reader *r = fixture_import_open(SAMPLE, IMPORT_AUTO);
 	const struct import_meta *m;
 	unsigned char want[32];
-	struct order *o, *end;
+	struct order *o;
 	struct od_err err;
 	size_t len;
 	char *bytes;
@@ -96,14 +84,12 @@ static void test_sample(void **state)
 	assert_memory_equal(m->sha256, want, 32);
 	free(bytes);
 	order_free(o);
-	assert_int_equal(import_next(r, &end, &err), OD_OK);
-	assert_null(end);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 static void test_quirks(void **state)
 {
-	struct import_reader *r = open_as(QUIRKS, IMPORT_AUTO);
+	struct import_reader *r = fixture_import_open(QUIRKS, IMPORT_AUTO);
 	struct order *o;
 	struct od_err err;
 
@@ -156,9 +142,7 @@ static void test_quirks(void **state)
 	assert_int_equal(o->items[0].unit_price, 350);
 	assert_int_equal(o->total, 1450);
 	order_free(o);
-	assert_int_equal(import_next(r, &o, &err), OD_OK);
-	assert_null(o);
-	import_close(r);
+	fixture_import_end(r);
 }
 
 /* The sample with one change; the reader's error for it. */
@@ -223,7 +207,7 @@ static void test_refused(void **state)
 
 static void test_check_refuses_cancelled(void **state)
 {
-	struct import_reader *r = open_as(QUIRKS, IMPORT_AUTO);
+	struct import_reader *r = fixture_import_open(QUIRKS, IMPORT_AUTO);
 	struct od_err err;
 	size_t n;
 

@@ -23,63 +23,30 @@
 #include "app/log/role.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
+#include "tests/unit/fixture-world.h"
 
 /* Appends st signed by p in its own transaction; returns the code. */
-static enum od_code append(struct world *w, struct fixture_person *p,
+static enum od_code append(struct fixture_world *w, struct fixture_person *p,
 			   struct statement *st)
 {
 	return fixture_append(w->s, p, st, NULL, &w->err);
 }
 
-static void user_add(struct world *w, struct fixture_person *p,
+static void user_add(struct fixture_world *w, struct fixture_person *p,
 		     const char *role)
 {
 	fixture_user_add(w->s, &w->owner, p, role);
 }
 
-static enum order_status status_of(struct world *w, const char *number)
+static enum order_status status_of(struct fixture_world *w, const char *number)
 {
 	return fixture_status(w->s, number);
-}
-
-/* A shop with an owner, a shopkeeper and staff, and orders 1 to 3. */
-static int setup(void **state)
-{
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
 }
 
 /* Only the first statement may found a shop. */
 static void test_second_genesis_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->owner, STMT_SHOP_GENESIS, NULL);
 	char b64[64];
 
@@ -94,7 +61,7 @@ static void test_second_genesis_refused(void **state)
 /* The role table, statement by statement, through the fold. */
 static void test_roles(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	st = fixture_stmt(&w->staff, STMT_ORDER_CONFIRM, "1");
@@ -118,7 +85,7 @@ static void test_roles(void **state)
  * key. */
 static void test_storefront_role(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct fixture_person web;
 	struct statement *st;
 	static const enum stmt_kind denied[] = {
@@ -188,7 +155,7 @@ static enum od_code walk_cb(void *ctx, const struct log_record *r,
 /* store_log_each_after: exactly the entries above a seq, in order. */
 static void test_log_each_after(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct walk wk;
 	long long head = 0, after;
 	uint8_t hash[32];
@@ -223,7 +190,7 @@ static void test_log_each_after(void **state)
  */
 static void test_log_at(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct walk wk;
 	long long seq, rows;
 
@@ -252,7 +219,7 @@ static void test_log_at(void **state)
 /* A statement whose key line names someone else's key is refused. */
 static void test_wrong_key_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = NULL;
 
 	/* mei's name, sam's fingerprint, signed by sam. */
@@ -265,7 +232,7 @@ static void test_wrong_key_refused(void **state)
 /* The transition table from each state. */
 static void test_transitions(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	st = fixture_stmt(&w->keeper, STMT_ORDER_RELEASE, "1");
@@ -300,7 +267,7 @@ static void test_transitions(void **state)
 	assert_int_equal(append(w, &w->keeper, st), OD_E_NOTFOUND);
 }
 
-static enum od_code ship(struct world *w, const char *order,
+static enum od_code ship(struct fixture_world *w, const char *order,
 			 const char *item1, const char *item2)
 {
 	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
@@ -317,7 +284,7 @@ static enum od_code ship(struct world *w, const char *order,
 /* Parcels: partial, over-shipping, unknown SKU, then the rest. */
 static void test_partial_shipment(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	assert_int_equal(ship(w, "3", "A 1", NULL), OD_E_STATE);
@@ -340,7 +307,7 @@ static void test_partial_shipment(void **state)
 }
 
 /* Chains st to the last entry, as ledger_append would. */
-static void chain_to_head(struct world *w, struct statement *st)
+static void chain_to_head(struct fixture_world *w, struct statement *st)
 {
 	uint8_t digest[32];
 	char id[33], prev[STMT_PREV_LEN + 1];
@@ -358,7 +325,7 @@ static void chain_to_head(struct world *w, struct statement *st)
 /* A statement appended twice has one effect: the replay is refused. */
 static void test_replay_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct buf text;
@@ -385,7 +352,7 @@ static void test_replay_refused(void **state)
 }
 
 /* The log's tip as a prev value ("ID DIGEST"). */
-static void tip_prev(struct world *w, char prev[STMT_PREV_LEN + 1])
+static void tip_prev(struct fixture_world *w, char prev[STMT_PREV_LEN + 1])
 {
 	uint8_t digest[32];
 	char id[33];
@@ -399,7 +366,7 @@ static void tip_prev(struct world *w, char prev[STMT_PREV_LEN + 1])
 }
 
 /* Signs st (its prev already set) as p, frees it, and accepts it. */
-static enum od_code accept_as(struct world *w, struct fixture_person *p,
+static enum od_code accept_as(struct fixture_world *w, struct fixture_person *p,
 			      struct statement *st)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
@@ -447,7 +414,7 @@ static struct statement *reset_of(struct fixture_person *p, const char *at)
  */
 static void test_clock_behind(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 	char ahead[21];
 	long long head, head2;
@@ -490,7 +457,7 @@ static void test_clock_behind(void **state)
  */
 static void test_clock_reset(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	char ahead[21], now[21], before[21], between[21], reset[21];
 	char old_prev[STMT_PREV_LEN + 1];
 	struct ledger_report rep;
@@ -572,7 +539,7 @@ static void test_clock_reset(void **state)
 /* The backend's bound: ahead of its clock, or a reset not dated by it. */
 static void test_clock_fresh(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	time_t now = time(NULL);
 	struct statement *st = fixture_stmt(&w->staff, STMT_ORDER_NOTE, "1");
 	char at[21], mine[21];
@@ -605,7 +572,7 @@ static void test_clock_fresh(void **state)
 /* A signature that does not match the text is refused as tampering. */
 static void test_forged_signature_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
 					    "1");
 	uint8_t sig[SIGKEY_SIG_LEN];
@@ -625,7 +592,8 @@ static void test_forged_signature_refused(void **state)
 }
 
 /* Signs st as p (already chained) and offers it to the ledger. */
-static enum od_code accept_signed(struct world *w, struct fixture_person *p,
+static enum od_code accept_signed(struct fixture_world *w,
+				  struct fixture_person *p,
 				  struct statement *st)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
@@ -649,7 +617,7 @@ static enum od_code accept_signed(struct world *w, struct fixture_person *p,
  */
 static void test_accept_checked(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	uint8_t sig[SIGKEY_SIG_LEN];
 	struct statement *st;
 	struct buf text;
@@ -681,7 +649,7 @@ static void test_accept_checked(void **state)
 /* A statement must follow history this log has, and not predate it. */
 static void test_chain_binding(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
@@ -751,7 +719,7 @@ static enum od_code chain_cb(void *ctx, const struct log_record *r,
  */
 static void test_append_many(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *sts[40];
 	struct chain_walk *cw = calloc(1, sizeof *cw);
 	struct ledger_report rep;
@@ -850,7 +818,7 @@ static void test_append_many(void **state)
 /* One key, one person: a second name for the same key is refused. */
 static void test_key_reuse_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->owner, STMT_USER_ADD, NULL);
 	char b64[64];
 
@@ -865,7 +833,7 @@ static void test_key_reuse_refused(void **state)
 /* After a revoke the person's statements are refused; the last owner stays. */
 static void test_revoke_and_last_owner(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	st = fixture_stmt(&w->owner, STMT_USER_REVOKE, NULL);
@@ -896,7 +864,7 @@ static void test_revoke_and_last_owner(void **state)
 }
 
 /* A user.rekey by p introducing new's key (new->name must be p's). */
-static enum od_code rekey(struct world *w, struct fixture_person *p,
+static enum od_code rekey(struct fixture_world *w, struct fixture_person *p,
 			  const uint8_t pub[SIGKEY_PUB_LEN])
 {
 	struct statement *st = fixture_stmt(p, STMT_USER_REKEY, NULL);
@@ -911,7 +879,7 @@ static enum od_code rekey(struct world *w, struct fixture_person *p,
  * Appends st signed by p straight to the log, past the fold: what a
  * doctored store or a lying backend would hold.
  */
-static void forge_append(struct world *w, struct fixture_person *p,
+static void forge_append(struct fixture_world *w, struct fixture_person *p,
 			 struct statement *st)
 {
 	uint8_t head_hash[32];
@@ -952,7 +920,7 @@ static void forge_append(struct world *w, struct fixture_person *p,
  */
 static void test_rekey_retires_old_key(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct fixture_person fresh;
 	struct ledger_report rep;
 	struct statement *st;
@@ -1011,7 +979,7 @@ static void test_rekey_retires_old_key(void **state)
 /* The replay of an honest log verifies and counts everything. */
 static void test_verify_honest(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
 					    "1");
@@ -1067,7 +1035,7 @@ static enum od_code then_refuses(void *ctx, long long seq,
 }
 
 /* A note about order 1 prepared by the ledger's rule, and its text. */
-static struct statement *shown_note(struct world *w, struct buf *text)
+static struct statement *shown_note(struct fixture_world *w, struct buf *text)
 {
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_NOTE, "1");
 
@@ -1084,7 +1052,7 @@ static struct statement *shown_note(struct world *w, struct buf *text)
  */
 static void test_append_shown(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_then then = { then_refuses, NULL };
 	struct buf text, stored;
 	struct statement *st;
@@ -1139,7 +1107,7 @@ static void test_append_shown(void **state)
 /* ledger_try gives the fold's answer and keeps nothing. */
 static void test_try(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
 					    "1");
 	uint8_t hash[LEDGER_HASH_LEN];
@@ -1160,48 +1128,29 @@ static void test_try(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_second_genesis_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_storefront_role, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_log_each_after, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_log_at, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_accept_checked, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_append_many, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_key_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_transitions, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_partial_shipment, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_replay_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_forged_signature_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_chain_binding, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_key_reuse_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_and_last_owner,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rekey_retires_old_key,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_honest, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_clock_behind, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_clock_reset, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_clock_fresh, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_second_genesis_refused),
+		FIXTURE_WORLD_TEST(test_roles),
+		FIXTURE_WORLD_TEST(test_storefront_role),
+		FIXTURE_WORLD_TEST(test_log_each_after),
+		FIXTURE_WORLD_TEST(test_log_at),
+		FIXTURE_WORLD_TEST(test_accept_checked),
+		FIXTURE_WORLD_TEST(test_append_many),
+		FIXTURE_WORLD_TEST(test_wrong_key_refused),
+		FIXTURE_WORLD_TEST(test_transitions),
+		FIXTURE_WORLD_TEST(test_partial_shipment),
+		FIXTURE_WORLD_TEST(test_replay_refused),
+		FIXTURE_WORLD_TEST(test_forged_signature_refused),
+		FIXTURE_WORLD_TEST(test_chain_binding),
+		FIXTURE_WORLD_TEST(test_key_reuse_refused),
+		FIXTURE_WORLD_TEST(test_revoke_and_last_owner),
+		FIXTURE_WORLD_TEST(test_rekey_retires_old_key),
+		FIXTURE_WORLD_TEST(test_verify_honest),
+		FIXTURE_WORLD_TEST(test_clock_behind),
+		FIXTURE_WORLD_TEST(test_clock_reset),
+		FIXTURE_WORLD_TEST(test_clock_fresh),
 		cmocka_unit_test(test_hash_covers_everything),
-		cmocka_unit_test_setup_teardown(test_append_shown, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_try, setup, teardown),
+		FIXTURE_WORLD_TEST(test_append_shown),
+		FIXTURE_WORLD_TEST(test_try),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,44 +19,10 @@
 #include "app/log/ledger.h"
 #include "app/log/money.h"
 #include "app/log/order.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-/* A shop with an owner, a shopkeeper and staff, and orders 1 to 3
- * (CNY, items 2 x 100 + 1 x 50, total 250). */
-static int setup(void **state)
-{
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
+#include "tests/unit/fixture-world.h"
 
 /* Signs a payment.receive of amount (minor units) as p. */
-static enum od_code pay(struct world *w, struct fixture_person *p,
+static enum od_code pay(struct fixture_world *w, struct fixture_person *p,
 			const char *order, const char *amount)
 {
 	struct statement *st = fixture_stmt(p, STMT_PAYMENT_RECEIVE, order);
@@ -67,7 +33,7 @@ static enum od_code pay(struct world *w, struct fixture_person *p,
 }
 
 /* Signs a payment.refund as p, with up to two items (NULL for none). */
-static enum od_code refund(struct world *w, struct fixture_person *p,
+static enum od_code refund(struct fixture_world *w, struct fixture_person *p,
 			   const char *order, const char *amount,
 			   const char *item1, const char *item2)
 {
@@ -83,7 +49,7 @@ static enum od_code refund(struct world *w, struct fixture_person *p,
 }
 
 /* The order as the store has it now. */
-static struct order *get(struct world *w, const char *number)
+static struct order *get(struct fixture_world *w, const char *number)
 {
 	struct order *o = NULL;
 
@@ -91,7 +57,7 @@ static struct order *get(struct world *w, const char *number)
 	return o;
 }
 
-static enum pay_state state_of(struct world *w, const char *number)
+static enum pay_state state_of(struct fixture_world *w, const char *number)
 {
 	struct order *o = get(w, number);
 	enum pay_state ps = money_state(o);
@@ -101,7 +67,7 @@ static enum pay_state state_of(struct world *w, const char *number)
 }
 
 /* An order.placed like fixture_order's with money fields; NULL: left out. */
-static struct statement *placed(struct world *w, const char *number,
+static struct statement *placed(struct fixture_world *w, const char *number,
 				const char *shipping, const char *tax,
 				const char *discount, const char *total,
 				const char *payment)
@@ -129,7 +95,7 @@ static struct statement *placed(struct world *w, const char *number,
 	return st;
 }
 
-static enum od_code place(struct world *w, struct statement *st)
+static enum od_code place(struct fixture_world *w, struct statement *st)
 {
 	return fixture_append(w->s, &w->keeper, st, NULL, &w->err);
 }
@@ -137,7 +103,7 @@ static enum od_code place(struct world *w, struct statement *st)
 /* total = items + shipping + tax - discount, or the order is refused. */
 static void test_total_adds_up(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o;
 
 	assert_int_equal(place(w, placed(w, "M1", "1500", "4100", "1000",
@@ -172,7 +138,7 @@ static void test_total_adds_up(void **state)
 /* Payments up to the total, then refunds up to what was paid. */
 static void test_pay_then_refund(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o;
 
 	assert_int_equal(state_of(w, "1"), PAY_UNPAID);
@@ -205,7 +171,7 @@ static void test_pay_then_refund(void **state)
 /* Nothing paid, nothing to refund; a cancelled order takes no money. */
 static void test_illegal(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	assert_int_equal(refund(w, &w->owner, "2", "1", NULL, NULL),
@@ -226,7 +192,7 @@ static void test_illegal(void **state)
 /* Refunds are the owner's; payments the shopkeeper's and the owner's. */
 static void test_roles(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(pay(w, &w->staff, "1", "100"), OD_E_DENIED);
 	assert_string_equal(w->err.msg, "sam is staff and may not record "
@@ -244,7 +210,7 @@ static void test_roles(void **state)
 /* Refund items: the order's SKUs, never more than ordered less refunded. */
 static void test_refund_items(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(pay(w, &w->keeper, "1", "250"), OD_OK);
 	assert_int_equal(refund(w, &w->owner, "1", "10", "Z 1", NULL),
@@ -268,7 +234,7 @@ static void test_refund_items(void **state)
 /* An order may arrive paid (refundable at once), authorized or COD. */
 static void test_arrival(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o;
 
 	assert_int_equal(place(w, placed(w, "P", NULL, NULL, NULL, "20000",
@@ -298,7 +264,7 @@ static void test_arrival(void **state)
 /* `audit verify` replays payments and refunds and finds the same state. */
 static void test_verify_replays_money(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(place(w, placed(w, "M1", "1500", "4100", "1000",
@@ -314,7 +280,7 @@ static void test_verify_replays_money(void **state)
 /* An order signed before money fields existed folds as it always did. */
 static void test_old_order_unchanged(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_order(&w->keeper, "OLD");
 	struct buf text;
 	struct order *o;
@@ -334,7 +300,7 @@ static void test_old_order_unchanged(void **state)
 }
 
 /* Signs a shipment.deliver as p, naming a parcel if tracking is set. */
-static enum od_code deliver(struct world *w, struct fixture_person *p,
+static enum od_code deliver(struct fixture_world *w, struct fixture_person *p,
 			    const char *order, const char *tracking)
 {
 	struct statement *st = fixture_stmt(p, STMT_SHIPMENT_DELIVER, order);
@@ -347,7 +313,7 @@ static enum od_code deliver(struct world *w, struct fixture_person *p,
 /* Delivered comes after shipped, only; then nothing undoes it. */
 static void test_deliver(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st;
 
 	assert_int_equal(deliver(w, &w->staff, "1", NULL), OD_E_STATE);
@@ -392,7 +358,7 @@ static void test_deliver(void **state)
 }
 
 /* Ships order 1 (A x2, B x1) as staff with the given serials. */
-static enum od_code ship_serials(struct world *w, const char *s1,
+static enum od_code ship_serials(struct fixture_world *w, const char *s1,
 				 const char *s2, const char *s3)
 {
 	const char *serials[] = { s1, s2, s3 };
@@ -422,7 +388,7 @@ static enum od_code parcel_items(void *ctx, const struct shipment_record *r,
 /* Serials: an item of the parcel, one a unit at most, never twice. */
 static void test_serials(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
 					    "1");
 	char items[128] = "";
@@ -448,7 +414,7 @@ static void test_serials(void **state)
 }
 
 /* Ships one unit of A of order 2 as staff with the serial given. */
-static enum od_code ship_one(struct world *w, const char *tracking,
+static enum od_code ship_one(struct fixture_world *w, const char *tracking,
 			     const char *serial)
 {
 	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
@@ -464,7 +430,7 @@ static enum od_code ship_one(struct world *w, const char *tracking,
 /* One unit leaves once: a serial of an earlier parcel is refused. */
 static void test_serial_once(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct statement *st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM,
 					    "2");
 
@@ -512,23 +478,17 @@ static void test_money_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_total_adds_up, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_pay_then_refund, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_illegal, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_roles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refund_items, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_arrival, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_verify_replays_money,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_old_order_unchanged,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deliver, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serial_once, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_total_adds_up),
+		FIXTURE_WORLD_TEST(test_pay_then_refund),
+		FIXTURE_WORLD_TEST(test_illegal),
+		FIXTURE_WORLD_TEST(test_roles),
+		FIXTURE_WORLD_TEST(test_refund_items),
+		FIXTURE_WORLD_TEST(test_arrival),
+		FIXTURE_WORLD_TEST(test_verify_replays_money),
+		FIXTURE_WORLD_TEST(test_old_order_unchanged),
+		FIXTURE_WORLD_TEST(test_deliver),
+		FIXTURE_WORLD_TEST(test_serials),
+		FIXTURE_WORLD_TEST(test_serial_once),
 		cmocka_unit_test(test_money_parse),
 	};
 

@@ -21,39 +21,7 @@
 #include "app/log/ledger.h"
 #include "app/log/order.h"
 #include "app/paper/pick.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-static int setup(void **state)
-{
-	struct world *w = calloc(1, sizeof *w);
-
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
+#include "tests/unit/fixture-world.h"
 
 /*
  * An order.placed by p for number: a gift card, with the ship- fields
@@ -75,7 +43,7 @@ static struct statement *gift_card(struct fixture_person *p,
 	return st;
 }
 
-static enum od_code place(struct world *w, const char *number,
+static enum od_code place(struct fixture_world *w, const char *number,
 			  const char *const *ship)
 {
 	return fixture_append(w->s, &w->keeper,
@@ -83,7 +51,7 @@ static enum od_code place(struct world *w, const char *number,
 			      &w->err);
 }
 
-static enum od_code act(struct world *w, struct fixture_person *p,
+static enum od_code act(struct fixture_world *w, struct fixture_person *p,
 			enum stmt_kind kind, const char *number,
 			const char *const *fields)
 {
@@ -101,7 +69,7 @@ static const char *const parcel[] = {
 /* Placed without a ship-to, stored without one, read back without one. */
 static void test_placed_without_ship_to(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 	struct order *o = NULL;
 
@@ -130,7 +98,7 @@ static void test_half_ship_to_refused(void **state)
 	static const char *const postcode_only[] = {
 		"ship-postcode", "28001", NULL,
 	};
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(place(w, "G2", city_only), OD_E_INPUT);
 	assert_non_null(strstr(w->err.msg, "order G2: ship-to name: is "
@@ -147,7 +115,7 @@ static void test_half_ship_to_refused(void **state)
 /* Nothing ships for it, by anyone: the fold says to deliver it. */
 static void test_ship_refused(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(place(w, "G3", NULL), OD_OK);
 	assert_int_equal(act(w, &w->keeper, STMT_ORDER_CONFIRM, "G3", NULL),
@@ -179,7 +147,7 @@ static void test_deliver(void **state)
 {
 	static const char *const tracking[] = { "tracking", "JD0001", NULL };
 	static const char *const reason[] = { "reason", "changed mind", NULL };
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(place(w, "G4", NULL), OD_OK);
@@ -224,7 +192,7 @@ static void test_amend_all_or_none(void **state)
 		"ship-name", "Ana Ruiz", "ship-line", "Calle 1", "ship-city",
 		"Madrid", "ship-country", "ES", NULL,
 	};
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct order *o = NULL;
 
 	assert_int_equal(place(w, "G5", NULL), OD_OK);
@@ -310,15 +278,11 @@ static void test_pick_leaves_out(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_placed_without_ship_to,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_half_ship_to_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ship_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_deliver, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_amend_all_or_none, setup,
-						teardown),
+		FIXTURE_WORLD_TEST(test_placed_without_ship_to),
+		FIXTURE_WORLD_TEST(test_half_ship_to_refused),
+		FIXTURE_WORLD_TEST(test_ship_refused),
+		FIXTURE_WORLD_TEST(test_deliver),
+		FIXTURE_WORLD_TEST(test_amend_all_or_none),
 		cmocka_unit_test(test_order_round_trip),
 		cmocka_unit_test(test_pick_leaves_out),
 	};

@@ -19,21 +19,9 @@
 
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
-#include "tests/unit/fixture-shop.h"
+#include "tests/unit/fixture-world.h"
 
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-static enum od_code sign(struct world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
-
-static enum od_code ship(struct world *w, const char *tracking,
+static enum od_code ship(struct fixture_world *w, const char *tracking,
 			 const char *item, const char *serial)
 {
 	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
@@ -44,10 +32,10 @@ static enum od_code ship(struct world *w, const char *tracking,
 	fixture_add(st, "item", item);
 	if (serial != NULL)
 		fixture_add(st, "serial", serial);
-	return sign(w, &w->staff, st);
+	return fixture_world_sign(w, &w->staff, st);
 }
 
-static enum od_code deliver(struct world *w, const char *order,
+static enum od_code deliver(struct fixture_world *w, const char *order,
 			    const char *tracking)
 {
 	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_DELIVER,
@@ -55,35 +43,17 @@ static enum od_code deliver(struct world *w, const char *order,
 
 	if (tracking != NULL)
 		fixture_add(st, "tracking", tracking);
-	return sign(w, &w->staff, st);
+	return fixture_world_sign(w, &w->staff, st);
 }
 
 /* Order 1 (A x2, B x1) confirmed. */
 static int setup(void **state)
 {
-	struct world *w = calloc(1, sizeof *w);
+	struct fixture_world *w;
 
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	assert_int_equal(sign(w, &w->keeper, fixture_stmt(&w->keeper,
-			 STMT_ORDER_CONFIRM, "1")), OD_OK);
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
+	fixture_world_setup(state);
+	w = *state;
+	fixture_world_confirm(w, "1");
 	return 0;
 }
 
@@ -99,7 +69,7 @@ static enum od_code count_cb(void *ctx, const struct parcel_record *r,
 	return OD_OK;
 }
 
-static size_t delivered(struct world *w)
+static size_t delivered(struct fixture_world *w)
 {
 	size_t n[2] = { 0, 0 };
 
@@ -111,7 +81,7 @@ static size_t delivered(struct world *w)
 /* Parcel by parcel: delivered when every item shipped, every parcel is. */
 static void test_parcels(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(deliver(w, "1", "P1"), OD_E_INPUT);
@@ -139,7 +109,7 @@ static void test_parcels(void **state)
 /* Without a parcel (older logs): a shipped order, each parcel left. */
 static void test_whole(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(ship(w, "P1", "A 2", NULL), OD_OK);
 	assert_int_equal(deliver(w, "1", "P1"), OD_OK);
@@ -149,7 +119,7 @@ static void test_whole(void **state)
 	assert_int_equal(fixture_status(w->s, "1"), ORDER_DELIVERED);
 }
 
-static enum od_code ret(struct world *w, enum stmt_kind kind,
+static enum od_code ret(struct fixture_world *w, enum stmt_kind kind,
 			const char *a, const char *b, const char *c)
 {
 	struct fixture_person *p = kind == STMT_RETURN_CLOSE ? &w->owner
@@ -170,7 +140,7 @@ static enum od_code ret(struct world *w, enum stmt_kind kind,
 		if (c != NULL)
 			fixture_add(st, "restock", c);
 	}
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static enum od_code stock_cb(void *ctx, const struct stock_record *r,
@@ -184,7 +154,7 @@ static enum od_code stock_cb(void *ctx, const struct stock_record *r,
 	return OD_OK;
 }
 
-static long long stock_a(struct world *w)
+static long long stock_a(struct fixture_world *w)
 {
 	long long units = 0;
 
@@ -196,7 +166,7 @@ static long long stock_a(struct world *w)
 /* Restocked: what came back of an accepted return, no more. */
 static void test_restock(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(ship(w, "P1", "A 2", "A SN-1"), OD_OK);
@@ -233,9 +203,12 @@ static void test_restock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_parcels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_restock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parcels, setup,
+						fixture_world_teardown),
+		cmocka_unit_test_setup_teardown(test_whole, setup,
+						fixture_world_teardown),
+		cmocka_unit_test_setup_teardown(test_restock, setup,
+						fixture_world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

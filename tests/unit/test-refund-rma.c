@@ -16,72 +16,38 @@
 
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-static enum od_code sign(struct world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
+#include "tests/unit/fixture-world.h"
 
 /* Order 1 (total 250) confirmed, paid, shipped whole; return 1-R1 of one
  * A opened and received; order 2 confirmed. */
 static int setup(void **state)
 {
-	struct world *w = calloc(1, sizeof *w);
+	struct fixture_world *w;
 	struct statement *st;
 
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	assert_int_equal(sign(w, &w->keeper, fixture_stmt(&w->keeper,
-			 STMT_ORDER_CONFIRM, "1")), OD_OK);
+	fixture_world_setup(state);
+	w = *state;
+	fixture_world_confirm(w, "1");
 	st = fixture_stmt(&w->keeper, STMT_PAYMENT_RECEIVE, "1");
 	fixture_add(st, "amount", "250");
 	fixture_add(st, "method", "card");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
-	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
-	fixture_add(st, "carrier", "SF Express");
-	fixture_add(st, "tracking", "SF1");
-	fixture_add(st, "item", "A 2");
-	fixture_add(st, "item", "B 1");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
+	fixture_world_ship(w, "1", (const char *const[]){
+		"item", "A 2", "item", "B 1", NULL });
 	st = fixture_stmt(&w->keeper, STMT_RETURN_OPEN, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "reason", "too small");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
+	assert_int_equal(fixture_world_sign(w, &w->keeper, st), OD_OK);
 	st = fixture_stmt(&w->staff, STMT_RETURN_RECEIVE, "1");
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "condition", "ok");
 	fixture_add(st, "item", "A 1");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
-	*state = w;
+	assert_int_equal(fixture_world_sign(w, &w->staff, st), OD_OK);
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
-
-static enum od_code refund(struct world *w, struct fixture_person *p,
+static enum od_code refund(struct fixture_world *w, struct fixture_person *p,
 			   const char *order, const char *amount,
 			   const char *rma)
 {
@@ -90,21 +56,22 @@ static enum od_code refund(struct world *w, struct fixture_person *p,
 	fixture_add(st, "amount", amount);
 	fixture_add(st, "reason", "return accepted");
 	fixture_add(st, "rma", rma);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
-static enum od_code close_accept(struct world *w, struct fixture_person *p)
+static enum od_code close_accept(struct fixture_world *w,
+				 struct fixture_person *p)
 {
 	struct statement *st = fixture_stmt(p, STMT_RETURN_CLOSE, "1");
 
 	fixture_add(st, "rma", "1-R1");
 	fixture_add(st, "decision", "accept");
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 static void test_refund_needs_the_return_accepted(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(refund(w, &w->owner, "1", "100", "1-R1"),
@@ -131,7 +98,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_refund_needs_the_return_accepted, setup, teardown),
+			test_refund_needs_the_return_accepted, setup,
+			fixture_world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

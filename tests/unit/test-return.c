@@ -18,20 +18,7 @@
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
 #include "app/log/order.h"
-#include "tests/unit/fixture-shop.h"
-
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	struct od_err err;
-};
-
-/* Signs st as p; returns the code. */
-static enum od_code sign(struct world *w, struct fixture_person *p,
-			 struct statement *st)
-{
-	return fixture_append(w->s, p, st, NULL, &w->err);
-}
+#include "tests/unit/fixture-world.h"
 
 /*
  * The shop of fixture_shop_found (order 1: A x2, B x1), order 1 confirmed
@@ -39,41 +26,18 @@ static enum od_code sign(struct world *w, struct fixture_person *p,
  */
 static int setup(void **state)
 {
-	struct world *w = calloc(1, sizeof *w);
-	struct statement *st;
+	struct fixture_world *w;
 
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &w->err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
-	assert_int_equal(sign(w, &w->keeper, st), OD_OK);
-	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
-	fixture_add(st, "carrier", "SF Express");
-	fixture_add(st, "tracking", "SF1");
-	fixture_add(st, "item", "A 2");
-	fixture_add(st, "serial", "A SN-1");
-	fixture_add(st, "serial", "A SN-2");
-	assert_int_equal(sign(w, &w->staff, st), OD_OK);
-	*state = w;
+	fixture_world_setup(state);
+	w = *state;
+	fixture_world_confirm(w, "1");
+	fixture_world_ship(w, "1", (const char *const[]){
+		"item", "A 2", "serial", "A SN-1", "serial", "A SN-2", NULL });
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
-	return 0;
-}
-
-static enum od_code open_return(struct world *w, struct fixture_person *p,
+static enum od_code open_return(struct fixture_world *w,
+				struct fixture_person *p,
 				const char *order, const char *rma,
 				const char *item)
 {
@@ -82,10 +46,10 @@ static enum od_code open_return(struct world *w, struct fixture_person *p,
 	fixture_add(st, "rma", rma);
 	fixture_add(st, "reason", "does not fit");
 	fixture_add(st, "item", item);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
-static enum od_code receive(struct world *w, struct fixture_person *p,
+static enum od_code receive(struct fixture_world *w, struct fixture_person *p,
 			    const char *rma, const char *condition,
 			    const char *item)
 {
@@ -94,10 +58,11 @@ static enum od_code receive(struct world *w, struct fixture_person *p,
 	fixture_add(st, "rma", rma);
 	fixture_add(st, "condition", condition);
 	fixture_add(st, "item", item);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
-static enum od_code close_return(struct world *w, struct fixture_person *p,
+static enum od_code close_return(struct fixture_world *w,
+				 struct fixture_person *p,
 				 const char *rma, const char *decision,
 				 const char *reason)
 {
@@ -107,7 +72,7 @@ static enum od_code close_return(struct world *w, struct fixture_person *p,
 	fixture_add(st, "decision", decision);
 	if (reason != NULL)
 		fixture_add(st, "reason", reason);
-	return sign(w, p, st);
+	return fixture_world_sign(w, p, st);
 }
 
 /* The stored condition, state and note of a return of order 1. */
@@ -132,7 +97,7 @@ static enum od_code seen_cb(void *ctx, const struct return_record *r,
 	return OD_OK;
 }
 
-static struct seen look(struct world *w, const char *rma)
+static struct seen look(struct fixture_world *w, const char *rma)
 {
 	struct seen x = { rma, "", "", -1 };
 
@@ -144,7 +109,7 @@ static struct seen look(struct world *w, const char *rma)
 /* Shipped items only, never more than shipped less returned; in turn. */
 static void test_open(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 
 	assert_int_equal(open_return(w, &w->keeper, "1", "1-R1", "B 1"),
 			 OD_E_STATE);
@@ -176,7 +141,7 @@ static void test_open(void **state)
 /* A serial that did not ship marks the return wrong-item by itself. */
 static void test_receive(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct seen x;
 
 	assert_int_equal(open_return(w, &w->keeper, "1", "1-R1", "A 1"),
@@ -206,7 +171,7 @@ static void test_receive(void **state)
 /* Accepting a wrong-item return is the owner's; rejecting needs why. */
 static void test_close(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	struct ledger_report rep;
 
 	assert_int_equal(open_return(w, &w->keeper, "1", "1-R1", "A 2"),
@@ -240,9 +205,12 @@ static void test_close(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_receive, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open, setup,
+						fixture_world_teardown),
+		cmocka_unit_test_setup_teardown(test_receive, setup,
+						fixture_world_teardown),
+		cmocka_unit_test_setup_teardown(test_close, setup,
+						fixture_world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,17 +17,14 @@
 
 #include "storage/store-dash.h"
 #include "storage/store-extra.h"
-#include "tests/unit/fixture-shop.h"
+#include "tests/unit/fixture-world.h"
 
-struct world {
-	struct store *s;
-	struct fixture_person owner, keeper, staff;
-	char got[512];
-};
+/* What the callbacks saw, one after the other (the test's ctx unused). */
+static char got[512];
 
 /* Ships a parcel of order 1 with carrier and tracking. */
-static void ship(struct world *w, const char *carrier, const char *tracking,
-		 const char *item)
+static void ship(struct fixture_world *w, const char *carrier,
+		 const char *tracking, const char *item)
 {
 	struct statement *st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM,
 					    "1");
@@ -40,45 +37,26 @@ static void ship(struct world *w, const char *carrier, const char *tracking,
 			 OD_OK);
 }
 
+/* Order 1 confirmed and shipped in two parcels, SF1 then JD2. */
 static int setup(void **state)
 {
-	struct world *w = calloc(1, sizeof *w);
-	struct od_err err;
+	struct fixture_world *w;
 
-	assert_non_null(w);
-	assert_int_equal(store_open_memory(&w->s, &err), OD_OK);
-	fixture_person_make(&w->owner, "olivia");
-	fixture_person_make(&w->keeper, "mei");
-	fixture_person_make(&w->staff, "sam");
-	fixture_shop_found(w->s, &w->owner, &w->keeper, &w->staff);
-	assert_int_equal(fixture_append(w->s, &w->keeper,
-			 fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1"),
-			 NULL, &err), OD_OK);
+	fixture_world_setup(state);
+	w = *state;
+	got[0] = '\0';
+	fixture_world_confirm(w, "1");
 	ship(w, "SF Express", "SF1", "A 1");
 	ship(w, "DHL", "JD2", "A 1");
-	*state = w;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct world *w = *state;
-
-	store_close(w->s);
-	fixture_person_free(&w->owner);
-	fixture_person_free(&w->keeper);
-	fixture_person_free(&w->staff);
-	free(w);
 	return 0;
 }
 
 static enum od_code extra(void *ctx, const char *number,
 			  const struct store_order_extra *x, struct od_err *err)
 {
-	struct world *w = ctx;
-	size_t len = strlen(w->got);
+	size_t len = strlen(got);
 
-	snprintf(w->got + len, sizeof w->got - len, "%s %s %s %s %s %lld/%lld;",
+	snprintf(got + len, sizeof got - len, "%s %s %s %s %s %lld/%lld;",
 		 number, x->city, x->country, x->carrier[0] ? x->carrier : "-",
 		 x->tracking[0] ? x->tracking : "-", x->paid, x->total);
 	return OD_OK;
@@ -87,23 +65,22 @@ static enum od_code extra(void *ctx, const char *number,
 /* The last parcel's carrier; an order not there is left out. */
 static void test_extras(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	const char *numbers[] = { "1", "404", "2" };
 	struct od_err err;
 
-	assert_int_equal(store_order_extras(w->s, numbers, 3, extra, w, &err),
-			 OD_OK);
-	assert_string_equal(w->got, "1 北京 CN DHL JD2 0/250;"
+	assert_int_equal(store_order_extras(w->s, numbers, 3, extra, NULL,
+					    &err), OD_OK);
+	assert_string_equal(got, "1 北京 CN DHL JD2 0/250;"
 			    "2 北京 CN - - 0/250;");
 }
 
 static enum od_code day(void *ctx, const char *d, const char *currency,
 			long long n, long long total, struct od_err *err)
 {
-	struct world *w = ctx;
-	size_t len = strlen(w->got);
+	size_t len = strlen(got);
 
-	snprintf(w->got + len, sizeof w->got - len, "%s %s %lld %lld;", d,
+	snprintf(got + len, sizeof got - len, "%s %s %lld %lld;", d,
 		 currency, n, total);
 	return OD_OK;
 }
@@ -111,10 +88,9 @@ static enum od_code day(void *ctx, const char *d, const char *currency,
 static enum od_code shipped(void *ctx, const char *placed, const char *when,
 			    struct od_err *err)
 {
-	struct world *w = ctx;
-	size_t len = strlen(w->got);
+	size_t len = strlen(got);
 
-	snprintf(w->got + len, sizeof w->got - len, "%s>%.4s;", placed,
+	snprintf(got + len, sizeof got - len, "%s>%.4s;", placed,
 		 when);
 	return OD_OK;
 }
@@ -122,50 +98,50 @@ static enum od_code shipped(void *ctx, const char *placed, const char *when,
 static enum od_code entry(void *ctx, const char *actor, const char *kind,
 			  struct od_err *err)
 {
-	struct world *w = ctx;
-	size_t len = strlen(w->got);
+	size_t len = strlen(got);
 
-	snprintf(w->got + len, sizeof w->got - len, "%s %s;", actor, kind);
+	snprintf(got + len, sizeof got - len, "%s %s;", actor, kind);
 	return OD_OK;
 }
 
 static void test_dashboard(void **state)
 {
-	struct world *w = *state;
+	struct fixture_world *w = *state;
 	char last[STORE_DASH_DATE_LEN + 1];
 	struct od_err err;
 
 	assert_int_equal(store_dash_last_day(w->s, last, &err), OD_OK);
 	assert_string_equal(last, "2026-11-20");
-	assert_int_equal(store_dash_days(w->s, "2026-11-07", day, w, &err),
+	assert_int_equal(store_dash_days(w->s, "2026-11-07", day, NULL, &err),
 			 OD_OK);
-	assert_string_equal(w->got, "2026-11-20 CNY 3 750;");
-	w->got[0] = '\0';
-	assert_int_equal(store_dash_days(w->s, "2026-11-21", day, w, &err),
+	assert_string_equal(got, "2026-11-20 CNY 3 750;");
+	got[0] = '\0';
+	assert_int_equal(store_dash_days(w->s, "2026-11-21", day, NULL, &err),
 			 OD_OK);
-	assert_string_equal(w->got, "");
+	assert_string_equal(got, "");
 	/* Order 1 once, with its first parcel's time (signed now). */
-	assert_int_equal(store_dash_shipped(w->s, shipped, w, &err), OD_OK);
-	assert_true(strncmp(w->got, "2026-11-20T09:15:00Z>20", 23) == 0);
-	assert_ptr_equal(strchr(w->got, ';'), strrchr(w->got, ';'));
+	assert_int_equal(store_dash_shipped(w->s, shipped, NULL, &err), OD_OK);
+	assert_true(strncmp(got, "2026-11-20T09:15:00Z>20", 23) == 0);
+	assert_ptr_equal(strchr(got, ';'), strrchr(got, ';'));
 	/* Everything was signed now: the newest first, all of it. */
-	w->got[0] = '\0';
+	got[0] = '\0';
 	assert_int_equal(store_dash_since(w->s, "1970-01-01T00:00:00Z", entry,
-					  w, &err), OD_OK);
-	assert_true(strncmp(w->got, "sam shipment.confirm;sam shipment."
+					  NULL, &err), OD_OK);
+	assert_true(strncmp(got, "sam shipment.confirm;sam shipment."
 			    "confirm;mei order.confirm;", 58) == 0);
-	w->got[0] = '\0';
+	got[0] = '\0';
 	assert_int_equal(store_dash_since(w->s, "9999-01-01T00:00:00Z", entry,
-					  w, &err), OD_OK);
-	assert_string_equal(w->got, "");
+					  NULL, &err), OD_OK);
+	assert_string_equal(got, "");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_extras, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_extras, setup,
+						fixture_world_teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup,
-						teardown),
+						fixture_world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
