@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/desk/desk-pick.h"
+#include "app/log/money.h"
 #include "app/log/order.h"
 #include "app/paper/paper.h"
 #include "lib/file.h"
@@ -119,7 +121,21 @@ static enum od_code keep_number(void *ctx, const struct order *o,
 	return OD_OK;
 }
 
+/* Whether filter (NULL: none) keeps order o. */
+static enum od_code kept(struct shop *sh, const struct order_filter *filter,
+			 const struct order *o, int *pass, struct od_err *err)
+{
+	struct filter_order fo = { o->number, o->placed_at, o->customer_name,
+		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0,
+		(int)money_state(o), 0 };
+
+	*pass = 1;
+	return filter ? desk_pick_order(sh->store, filter, &fo, pass, err) :
+		OD_OK;
+}
+
 enum od_code paper_orders_status(struct shop *sh, enum order_status status,
+				 const struct order_filter *filter,
 				 struct paper_orders *po, struct od_err *err)
 {
 	struct store_filter f = { (int)status, NULL };
@@ -127,6 +143,7 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 	struct order *o;
 	enum od_code rc;
 	size_t i;
+	int pass = 1;
 
 	memset(po, 0, sizeof *po);
 	/* Numbers first: each order is read whole after the listing ends. */
@@ -137,6 +154,8 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 		o = NULL;
 		rc = store_order_get(sh->store, nb.v[i], &o, err);
 		if (rc == OD_OK && has_left(o))
+			rc = kept(sh, filter, o, &pass, err);
+		if (rc == OD_OK && has_left(o) && pass)
 			po->v[po->n++] = o;
 		else
 			order_free(o);

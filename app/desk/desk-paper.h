@@ -30,11 +30,15 @@ enum od_code paper_orders_named(struct shop *sh, char *const *numbers,
 				size_t n, struct paper_orders *po,
 				struct od_err *err);
 
+struct order_filter;
+
 /*
  * Reads the shop's name and every order with status that still has
- * something to ship, by number.  None is not an error (po->n is 0).
+ * something to ship and that filter keeps (the filter language; NULL keeps
+ * all), by number.  None is not an error (po->n is 0).
  */
 enum od_code paper_orders_status(struct shop *sh, enum order_status status,
+				 const struct order_filter *filter,
 				 struct paper_orders *po, struct od_err *err);
 
 void paper_orders_free(struct paper_orders *po);

@@ -6,14 +6,18 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "app/log/order.h"
 #include "app/desk/desk-paper.h"
+#include "app/desk/order-filter.h"
 #include "app/paper/paper.h"
 
-/* Reads the batch: the orders named, else those with status. */
+/* Reads the batch: the orders named, else those with status that filter
+ * keeps. */
 static enum od_code read_batch(struct cli *c, char *const *numbers, size_t n,
 			       enum order_status status,
+			       const struct order_filter *filter,
 			       struct paper_orders *po, struct od_err *err)
 {
 	struct shop *sh = NULL;
@@ -22,26 +26,40 @@ static enum od_code read_batch(struct cli *c, char *const *numbers, size_t n,
 	if (rc == OD_OK && n > 0)
 		rc = paper_orders_named(sh, numbers, n, po, err);
 	else if (rc == OD_OK)
-		rc = paper_orders_status(sh, status, po, err);
+		rc = paper_orders_status(sh, status, filter, po, err);
 	if (rc == OD_OK && po->n == 0)
-		rc = od_err_set(err, OD_E_NOTFOUND, "no %s order has anything "
+		rc = od_err_set(err, OD_E_NOTFOUND, "no %s order%s has anything "
 				"left to ship; nothing was written",
-				order_status_name(status));
+				order_status_name(status), filter ?
+				" the filter keeps" : "");
 	shop_close(sh);
 	return rc;
 }
 
-/* picklist [--status S] [NUMBER...] --out FILE [--force] */
+/* --filter EXPR into *filter (replacing one given before). */
+static enum od_code filter_option(const char *text,
+				  struct order_filter **filter, int *by_status,
+				  struct od_err *err)
+{
+	order_filter_free(*filter);
+	*filter = NULL;
+	*by_status = 1;
+	return order_filter_parse(text, time(NULL), filter, err);
+}
+
+/* picklist [--status S] [--filter EXPR] [NUMBER...] --out FILE [--force] */
 static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 				 struct od_err *err)
 {
 	static const struct option opts[] = {
 		{ "status", required_argument, NULL, 's' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct paper_orders po = { NULL, 0, NULL };
+	struct order_filter *filter = NULL;
 	enum order_status status = ORDER_CONFIRMED;
 	const char *out = NULL;
 	enum od_code rc = OD_OK;
@@ -50,33 +68,41 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 	size_t picked = 0;
 	int opt, force = 0, by_status = 0;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while (rc == OD_OK &&
+	       (opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (opt == 's' && order_status_parse(optarg, &status, err))
-			return od_err_set(err, OD_E_USAGE, "unknown status; use"
-					  " new, confirmed, held, shipped or"
-					  " delivered");
+			rc = od_err_set(err, OD_E_USAGE, "unknown status; use "
+					"new, confirmed, held, shipped or "
+					"delivered");
 		else if (opt == 's')
 			by_status = 1;
+		else if (opt == 'F')
+			/* Checked before the passphrase is asked for; the
+			 * last one given counts. */
+			rc = filter_option(optarg, &filter, &by_status, err);
 		else if (opt == 'o')
 			out = optarg;
 		else if (opt == 'f')
 			force = 1;
 		else
-			return cli_usage(&cmd_picklist_entry, err);
+			rc = cli_usage(&cmd_picklist_entry, err);
 	}
-	if (out == NULL || (by_status && optind < argc))
-		return cli_usage(&cmd_picklist_entry, err);
-	rc = paper_check_out(out, force, err);
-	if (rc != OD_OK)
+	if (rc == OD_OK && (out == NULL || (by_status && optind < argc)))
+		rc = cli_usage(&cmd_picklist_entry, err);
+	if (rc == OD_OK)
+		rc = paper_check_out(out, force, err);
+	if (rc != OD_OK) {
+		order_filter_free(filter);
 		return rc;
+	}
 	buf_init(&pdf, PAPER_MAX_BYTES);
 	rc = read_batch(c, argv + optind, (size_t)(argc - optind), status,
-			&po, err);
+			filter, &po, err);
 	if (optind < argc)
 		snprintf(batch, sizeof batch, "the orders named");
 	else
-		snprintf(batch, sizeof batch, "status %s",
-			 order_status_name(status));
+		snprintf(batch, sizeof batch, "status %s%s",
+			 order_status_name(status), filter ? ", filtered" : "");
 	if (rc == OD_OK)
 		rc = paper_pick_draw(&po, batch, &pdf, &picked, err);
 	if (rc == OD_OK)
@@ -86,12 +112,14 @@ static enum od_code cmd_picklist(struct cli *c, int argc, char **argv,
 			picked, picked == 1 ? "" : "s", out, picked < po.n ?
 			" Left out: orders that need no shipping." : "");
 	paper_orders_free(&po);
+	order_filter_free(filter);
 	buf_free(&pdf);
 	return rc;
 }
 
 const struct cli_command cmd_picklist_entry = {
-	"picklist", "[--status S | NUMBER...] --out FILE [--force]",
+	"picklist", "[--status S] [--filter EXPR] | NUMBER... --out FILE "
+	"[--force]",
 	"a pick list as PDF: what a batch still has to ship, by SKU",
 	cmd_picklist,
 };

@@ -132,6 +132,17 @@ expect_ok "picklist of named orders"
 check "only P-2's SKUs" bash -c "
 	pdftotext -layout pick2.pdf - | grep -Eq '^ *MUG-02 +Mug +4 +P-2 ×4\$' &&
 	! pdftotext pick2.pdf - | grep -q TEA-01"
+own picklist --filter 'sku:TEA-*' --out pick3.pdf
+expect_ok "picklist --filter: the confirmed orders it keeps"
+check "only P-1, which has tea" bash -c "
+	pdftotext -layout pick3.pdf - | grep -Eq '^ *MUG-02 +Mug +1 +P-1 ×1\$' &&
+	! pdftotext pick3.pdf - | grep -q BAG-09 &&
+	pdftotext pick3.pdf - | grep -q 'status confirmed, filtered: 1 order'"
+own picklist --filter 'total:>x' --out none.pdf
+expect_fail "a malformed filter is named before anything is asked" 2 "total:>x"
+own picklist --filter 'sku:NOPE-*' --out none.pdf
+expect_fail "a filter that keeps nothing writes nothing" 4 \
+	"no confirmed order the filter keeps has anything left to ship"
 own picklist --out pick.pdf
 expect_fail "a pick list over a file is refused too" 4 "give --force"
 own picklist --status shipped --out none.pdf
