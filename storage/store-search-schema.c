@@ -12,8 +12,8 @@
  * so that "\nga" is a field that starts with "ga" (orders.search ends each
  * field with one already).  order_fts indexes it as trigrams: the text is
  * folded already, so its own case folding is off (case_sensitive 1).  The
- * triggers are the only writers outside a bulk (doc_triggers_sql): an
- * order written by any path is indexed in the same transaction.
+ * triggers are the only writers: an order written by any path is indexed
+ * in the same transaction.
  */
 static const char schema_sql[] =
 	"CREATE TABLE search_docs("
@@ -34,30 +34,16 @@ static const char schema_sql[] =
 	" END;"
 	"CREATE TRIGGER search_order_gone AFTER DELETE ON orders BEGIN"
 	"  DELETE FROM search_docs WHERE number = old.number;"
-	" END;";
-/*
- * The index's own writers.  Outside a bulk (store_search_bulk_begin) every
- * doc is indexed as it is written.  Inside one, a doc added past the
- * bulk's floor (the largest id when it began) is left to the one insert
- * that ends the bulk, and so are its later changes: FTS5 must never be
- * told to delete a row it never indexed.  od_search_live says which.
- */
-static const char doc_triggers_sql[] =
-	"DROP TRIGGER IF EXISTS search_doc_added;"
-	"DROP TRIGGER IF EXISTS search_doc_changed;"
-	"DROP TRIGGER IF EXISTS search_doc_gone;"
-	"CREATE TRIGGER search_doc_added AFTER INSERT ON search_docs"
-	"  WHEN od_search_live(new.id) BEGIN"
+	" END;"
+	"CREATE TRIGGER search_doc_added AFTER INSERT ON search_docs BEGIN"
 	"  INSERT INTO order_fts(rowid, text) VALUES(new.id, new.text);"
 	" END;"
 	"CREATE TRIGGER search_doc_changed AFTER UPDATE ON search_docs BEGIN"
 	"  INSERT INTO order_fts(order_fts, rowid, text)"
-	"    SELECT 'delete', old.id, old.text WHERE od_search_live(old.id);"
-	"  INSERT INTO order_fts(rowid, text)"
-	"    SELECT new.id, new.text WHERE od_search_live(new.id);"
+	"    VALUES('delete', old.id, old.text);"
+	"  INSERT INTO order_fts(rowid, text) VALUES(new.id, new.text);"
 	" END;"
-	"CREATE TRIGGER search_doc_gone AFTER DELETE ON search_docs"
-	"  WHEN od_search_live(old.id) BEGIN"
+	"CREATE TRIGGER search_doc_gone AFTER DELETE ON search_docs BEGIN"
 	"  INSERT INTO order_fts(order_fts, rowid, text)"
 	"    VALUES('delete', old.id, old.text);"
 	" END;";
@@ -94,79 +80,12 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 }
 
-/*
- * The bulk of one connection: while on, docs with an id past floor are
- * not in order_fts yet.  Tied to the transaction: a rollback ends it with
- * nothing to index, and a commit with it still on is refused (the docs
- * would stay unindexed).
- */
-struct search_bulk {
-	int on;
-	sqlite3_int64 floor;
-};
-
-/* od_search_live(id): whether doc id is in order_fts as it is written. */
-static void live_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	const struct search_bulk *b = sqlite3_user_data(ctx);
-
-	(void)argc;
-	sqlite3_result_int(ctx, !b->on ||
-			   sqlite3_value_int64(argv[0]) <= b->floor);
-}
-
-/* od_search_bulk(floor): the bulk's floor before; NULL turns it off. */
-static void bulk_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct search_bulk *b = sqlite3_user_data(ctx);
-
-	(void)argc;
-	if (b->on && sqlite3_value_type(argv[0]) != SQLITE_NULL) {
-		sqlite3_result_error(ctx, "a search bulk is on already", -1);
-		return;
-	}
-	if (b->on)
-		sqlite3_result_int64(ctx, b->floor);
-	else
-		sqlite3_result_null(ctx);
-	b->on = sqlite3_value_type(argv[0]) != SQLITE_NULL;
-	b->floor = b->on ? sqlite3_value_int64(argv[0]) : 0;
-}
-
-static int bulk_commit_hook(void *arg)
-{
-	return ((struct search_bulk *)arg)->on;
-}
-
-static void bulk_rollback_hook(void *arg)
-{
-	((struct search_bulk *)arg)->on = 0;
-}
-
 enum od_code search_schema_register(sqlite3 *db, struct od_err *err)
 {
-	struct search_bulk *b = calloc(1, sizeof *b);
 	int src = sqlite3_create_function_v2(db, "od_fold", 1,
 		SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 		fold_fn, NULL, NULL, NULL);
 
-	if (b == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	/* Registered last, it frees b when db closes (or when it fails). */
-	if (src == SQLITE_OK)
-		src = sqlite3_create_function_v2(db, "od_search_bulk", 1,
-			SQLITE_UTF8 | SQLITE_DIRECTONLY, b, bulk_fn, NULL,
-			NULL, NULL);
-	if (src == SQLITE_OK)
-		src = sqlite3_create_function_v2(db, "od_search_live", 1,
-			SQLITE_UTF8 | SQLITE_INNOCUOUS, b, live_fn, NULL,
-			NULL, free);
-	else
-		free(b);
-	if (src == SQLITE_OK) {
-		sqlite3_commit_hook(db, bulk_commit_hook, b);
-		sqlite3_rollback_hook(db, bulk_rollback_hook, b);
-	}
 	return vfs_crypt_error(src, "opening the store", err);
 }
 
@@ -180,28 +99,20 @@ static enum od_code exec_sql(sqlite3 *db, const char *sql, const char *what,
 
 enum od_code search_schema_create(sqlite3 *db, struct od_err *err)
 {
-	enum od_code rc = exec_sql(db, schema_sql, "making the search index",
-				   err);
-
-	return rc != OD_OK ? rc : exec_sql(db, doc_triggers_sql,
-					   "making the search index", err);
+	return exec_sql(db, schema_sql, "making the search index", err);
 }
 
-/* Whether the store has the index, and its triggers know of a bulk. */
-static enum od_code index_state(sqlite3 *db, int *has, int *current,
-				struct od_err *err)
+/* Whether the store has the index. */
+static enum od_code has_index(sqlite3 *db, int *yes, struct od_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int src = sqlite3_prepare_v2(db, "SELECT"
-		" (SELECT count(*) FROM sqlite_master WHERE name = 'order_fts'),"
-		" (SELECT count(*) FROM sqlite_master"
-		"   WHERE name = 'search_doc_added'"
-		"   AND sql LIKE '%od_search_live%')", -1, &st, NULL);
+	int src = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master"
+				     " WHERE name = 'order_fts'", -1, &st,
+				     NULL);
 
-	*has = *current = 0;
+	*yes = 0;
 	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		*has = sqlite3_column_int(st, 0) > 0;
-		*current = sqlite3_column_int(st, 1) > 0;
+		*yes = sqlite3_column_int(st, 0) > 0;
 		src = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -211,10 +122,10 @@ static enum od_code index_state(sqlite3 *db, int *has, int *current,
 enum od_code search_schema_upgrade(sqlite3 *db, struct od_err *err)
 {
 	enum od_code rc;
-	int has, current;
+	int yes;
 
-	rc = index_state(db, &has, &current, err);
-	if (rc != OD_OK || (has && current))
+	rc = has_index(db, &yes, err);
+	if (rc != OD_OK || yes)
 		return rc;
 	/*
 	 * Before the store is handed out (store_open): no transaction of its
@@ -224,16 +135,12 @@ enum od_code search_schema_upgrade(sqlite3 *db, struct od_err *err)
 	if (rc != OD_OK)
 		return rc;
 	/* Another process may have built it while this one waited. */
-	rc = index_state(db, &has, &current, err);
-	if (rc == OD_OK && !has) {
+	rc = has_index(db, &yes, err);
+	if (rc == OD_OK && !yes) {
 		rc = search_schema_create(db, err);
 		if (rc == OD_OK)
 			rc = exec_sql(db, backfill_sql,
 				      "building the search index", err);
-	} else if (rc == OD_OK && !current) {
-		/* Made before bulks: nothing is pending in it. */
-		rc = exec_sql(db, doc_triggers_sql,
-			      "updating the search index", err);
 	}
 	if (rc == OD_OK)
 		rc = exec_sql(db, "COMMIT", "building the search index", err);

@@ -21,15 +21,6 @@ static const char docs_sql[] =
 	" JOIN search_docs d ON d.number = o.number"
 	" ORDER BY o.placed_at, o.number";
 
-/* A bulk (store_search_bulk_begin), through od_search_bulk. */
-static const char bulk_begin_sql[] =
-	"SELECT od_search_bulk(coalesce(max(id), 0)) FROM search_docs";
-static const char bulk_off_sql[] = "SELECT od_search_bulk(NULL)";
-static const char bulk_rearm_sql[] = "SELECT od_search_bulk(?1)";
-static const char bulk_flush_sql[] =
-	"INSERT INTO order_fts(rowid, text)"
-	" SELECT id, text FROM search_docs WHERE id > ?1";
-
 /* Runs SQL text with no results. */
 static enum od_code exec_sql(struct store *s, const char *sql,
 			     const char *what, struct od_err *err)
@@ -166,64 +157,5 @@ enum od_code store_search_id_each(struct store *s, store_search_doc_cb cb,
 	if (rc == OD_OK && src != SQLITE_DONE)
 		rc = store_fail(s, src, "reading the search index", err);
 	sqlite3_finalize(st);
-	return rc;
-}
-
-/*
- * Sets the connection's bulk by sql (od_search_bulk); *floor and *was_on
- * get what it was.
- */
-static enum od_code bulk_swap(struct store *s, const char *sql,
-			      long long *floor, int *was_on,
-			      struct od_err *err)
-{
-	sqlite3_stmt *st = store_stmt(s, sql, err);
-	int src;
-
-	if (st == NULL)
-		return err->code;
-	if (*floor >= 0)
-		sqlite3_bind_int64(st, 1, *floor);
-	src = sqlite3_step(st);
-	*was_on = src == SQLITE_ROW &&
-		  sqlite3_column_type(st, 0) != SQLITE_NULL;
-	*floor = *was_on ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return store_fail(s, src, "indexing the orders", err);
-	return OD_OK;
-}
-
-enum od_code store_search_bulk_begin(struct store *s, struct od_err *err)
-{
-	long long floor = -1;
-	int was_on;
-
-	return bulk_swap(s, bulk_begin_sql, &floor, &was_on, err);
-}
-
-enum od_code store_search_bulk_end(struct store *s, struct od_err *err)
-{
-	long long floor = -1;
-	int was_on;
-	sqlite3_stmt *st;
-	enum od_code rc = bulk_swap(s, bulk_off_sql, &floor, &was_on, err);
-	int src;
-
-	if (rc != OD_OK || !was_on)
-		return rc;
-	st = store_stmt(s, bulk_flush_sql, err);
-	if (st == NULL)
-		rc = err->code;
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, floor);
-		src = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (src != SQLITE_DONE)
-			rc = store_fail(s, src, "indexing the orders", err);
-	}
-	/* Still pending: the commit hook refuses until it rolls back. */
-	if (rc != OD_OK)
-		bulk_swap(s, bulk_rearm_sql, &floor, &was_on, err);
 	return rc;
 }

@@ -63,16 +63,4 @@ typedef enum od_code (*store_search_doc_cb)(void *ctx, long long id,
 enum od_code store_search_id_each(struct store *s, store_search_doc_cb cb,
 				  void *ctx, struct od_err *err);
 
-/*
- * A bulk: for a transaction that writes many orders (an import).  Between
- * store_search_bulk_begin (after store_begin) and store_search_bulk_end
- * (before store_commit) the orders added are indexed all at once by the
- * end, not one by one: one FTS5 segment instead of one per statement.
- * Searches inside the bulk do not see them yet.  A rollback ends the bulk
- * with nothing indexed; a commit without store_search_bulk_end fails
- * (nothing saved).  Changes to older orders are indexed as they happen.
- */
-enum od_code store_search_bulk_begin(struct store *s, struct od_err *err);
-enum od_code store_search_bulk_end(struct store *s, struct od_err *err);
-
 #endif

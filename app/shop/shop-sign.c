@@ -5,7 +5,6 @@
 #include "app/shop/shop.h"
 
 #include "app/log/ledger.h"
-#include "storage/store-search.h"
 
 enum od_code shop_statement(struct shop *sh, enum stmt_kind kind,
 			    const char *order, struct statement **out,
@@ -23,8 +22,6 @@ enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
 	enum od_code rc;
 
 	rc = store_begin(sh->store, err);
-	if (rc == OD_OK)
-		rc = store_search_bulk_begin(sh->store, err);
 	for (done = 0; done < n && rc == OD_OK; done += m) {
 		m = n - done < SHOP_ROUND ? n - done : SHOP_ROUND;
 		for (i = 0; i < m && rc == OD_OK; i++)
@@ -39,8 +36,6 @@ enum od_code shop_append_many(struct shop *sh, size_t n, shop_make_fn make,
 			round[i] = NULL;
 		}
 	}
-	if (rc == OD_OK)
-		rc = store_search_bulk_end(sh->store, err);
 	if (rc != OD_OK) {
 		store_rollback(sh->store);
 		return rc;

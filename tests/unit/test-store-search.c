@@ -1,8 +1,7 @@
 /*
  * test-store-search.c - the orders' full-text index (storage/store-search.c):
  * what folded searches find, that the index follows inserts, updates and
- * deletes (one by one, or in a bulk), and that a store made before the
- * index gains it on open.
+ * deletes, and that a store made before the index gains it on open.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -365,122 +364,6 @@ static void test_too_long(void **state)
 	assert_non_null(strstr(w->err.msg, "shorten"));
 }
 
-/*
- * What a bulk does, the same on any store: a doc removed at the floor and
- * its id given again, new docs changed and removed, older ones too.
- */
-static void bulk_ops(struct store *s)
-{
-	struct od_err err;
-
-	assert_int_equal(store_order_forget(s, "2005", &err), OD_OK);
-	insert(s, "1006", 6, "Zo\xc3\xab Saldana", "", "Genmaicha");
-	insert(s, "1007", 7, "\xc3\x85sa \xc3\x98sterberg", "", "Hojicha");
-	insert(s, "1008", 8, "Edgar Vega", "edgar@example.com", "Earl Grey");
-	assert_int_equal(sqlite3_exec(s->db, "UPDATE orders SET number ="
-				      " '1017', search = '1017' || char(10) ||"
-				      " 'Gar Ostrander' || char(10) WHERE"
-				      " number = '1007';"
-				      "UPDATE orders SET search = '1002' ||"
-				      " char(10) || 'Hans Gartner' || char(10)"
-				      " WHERE number = '1002'", NULL, NULL,
-				      NULL), SQLITE_OK);
-	assert_int_equal(store_order_forget(s, "1008", &err), OD_OK);
-	assert_int_equal(store_order_forget(s, "1003", &err), OD_OK);
-	insert(s, "1009", 9, "Anna Stra\xc3\x9f" "er", "", "Oolong");
-}
-
-static const char *const bulk_texts[] = {
-	"garcia", "gar", "ga", "g", "zoe", "ostrander", "asa", "hans",
-	"gartner", "matcha", "edgar", "vega", "strasser", "10", "1", "2",
-	"o", "tea-001", "sevilla", "example",
-};
-
-/* Inside one bulk the index ends exactly as row by row would leave it. */
-static void test_bulk_as_row_by_row(void **state)
-{
-	struct world *w = *state;
-	struct store *rows = NULL;
-	char path[128];
-	size_t i;
-
-	snprintf(path, sizeof path, "%s/rows.db", w->dir);
-	assert_int_equal(plain_store_open(path, 1, &rows, &w->err), OD_OK);
-	fill(rows);
-	bulk_ops(rows);
-	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
-	assert_int_equal(store_search_bulk_begin(w->s, &w->err), OD_OK);
-	/* One bulk at a time. */
-	assert_int_not_equal(store_search_bulk_begin(w->s, &w->err),
-			     OD_OK);
-	bulk_ops(w->s);
-	assert_int_equal(store_search_bulk_end(w->s, &w->err), OD_OK);
-	assert_int_equal(store_commit(w->s, &w->err), OD_OK);
-	assert_index_sound(w->s);
-	for (i = 0; i < sizeof bulk_texts / sizeof bulk_texts[0]; i++) {
-		char want[256];
-
-		snprintf(want, sizeof want, "%s", found(rows, bulk_texts[i]));
-		assert_string_equal(found(w->s, bulk_texts[i]), want);
-	}
-	assert_string_equal(found(w->s, "zoe"), "1006");
-	assert_string_equal(found(w->s, "gar"), "1001 1002 1017");
-	/* After the bulk, writes are indexed one by one again. */
-	insert(w->s, "1010", 10, "Ines Quintana", "", "Kukicha");
-	assert_string_equal(found(w->s, "quintana"), "1010");
-	assert_index_sound(w->s);
-	store_close(rows);
-	unlink(path);
-}
-
-/* A bulk rolled back, or committed without its end, leaves nothing. */
-static void test_bulk_undone(void **state)
-{
-	struct world *w = *state;
-
-	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
-	assert_int_equal(store_search_bulk_begin(w->s, &w->err), OD_OK);
-	insert(w->s, "1006", 6, "Zo\xc3\xab Saldana", "", "Genmaicha");
-	store_rollback(w->s);
-	assert_string_equal(found(w->s, "zoe"), "");
-	assert_index_sound(w->s);
-	assert_int_equal(store_begin(w->s, &w->err), OD_OK);
-	assert_int_equal(store_search_bulk_begin(w->s, &w->err), OD_OK);
-	insert(w->s, "1006", 6, "Zo\xc3\xab Saldana", "", "Genmaicha");
-	assert_int_not_equal(store_commit(w->s, &w->err), OD_OK);
-	assert_string_equal(found(w->s, "saldana"), "");
-	assert_index_sound(w->s);
-	/* Neither left a bulk on: the next order is indexed as written. */
-	insert(w->s, "1006", 6, "Zo\xc3\xab Saldana", "", "Genmaicha");
-	assert_string_equal(found(w->s, "zoe"), "1006");
-	assert_index_sound(w->s);
-}
-
-/* A store whose index predates bulks has its triggers replaced on open. */
-static void test_bulk_migration(void **state)
-{
-	struct world *w = *state;
-	sqlite3_stmt *st;
-
-	assert_int_equal(sqlite3_exec(w->s->db,
-		"DROP TRIGGER search_doc_added;"
-		"CREATE TRIGGER search_doc_added AFTER INSERT ON search_docs"
-		" BEGIN INSERT INTO order_fts(rowid, text)"
-		" VALUES(new.id, new.text); END;", NULL, NULL, NULL),
-		SQLITE_OK);
-	store_close(w->s);
-	w->s = NULL;
-	assert_int_equal(plain_store_open(w->path, 0, &w->s, &w->err),
-			 OD_OK);
-	assert_int_equal(sqlite3_prepare_v2(w->s->db, "SELECT count(*) FROM"
-		" sqlite_master WHERE type = 'trigger' AND sql LIKE"
-		" '%od_search_live%'", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 3);
-	sqlite3_finalize(st);
-	test_bulk_as_row_by_row(state);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,12 +378,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migration_encrypted, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_too_long, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_as_row_by_row, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_undone, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_migration, setup,
 						teardown),
 	};
 
