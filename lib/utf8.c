@@ -250,8 +250,14 @@ enum od_code utf8_check_text(const char *what, const char *s, size_t n,
 				  max_bytes);
 	while (i < n) {
 		unsigned cp;
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t len;
 
+		/* Printable ASCII, most of a statement: nothing to decode. */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			i++;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0)
 			return od_err_set(err, OD_E_INPUT,
 					  "%s: is not valid UTF-8 at byte %zu",

@@ -7,6 +7,7 @@
 
 #include "lib/buf.h"
 #include "storage/store-internal.h"
+#include "storage/store-search-add.h"
 #include "storage/store-search.h"
 
 #define SEARCH_MAX (256 * 1024)
@@ -154,6 +155,8 @@ enum od_code store_order_insert(struct store *s, const struct order *o,
 	sqlite3_bind_int64(st, 16, (sqlite3_int64)o->nitems);
 	store_bind_text(st, 17, nz(search.data));
 	rc = store_step_done(s, st, "writing the order", err);
+	if (rc == OD_OK)
+		rc = store_search_add(s, o->number, nz(search.data), err);
 	if (rc == OD_OK)
 		rc = store_money_insert(s, o, err);
 	for (i = 0; i < o->nitems && rc == OD_OK; i++) {

@@ -2,6 +2,7 @@
 #include "storage/store-search-schema.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/text-fold.h"
 #include "storage/vfs-crypt.h"
@@ -12,8 +13,13 @@
  * so that "\nga" is a field that starts with "ga" (orders.search ends each
  * field with one already).  order_fts indexes it as trigrams: the text is
  * folded already, so its own case folding is off (case_sensitive 1).  The
- * triggers are the only writers: an order written by any path is indexed
- * in the same transaction.
+ * triggers write a changed or deleted order's text in the same
+ * transaction; a new order's is written beside it by store_order_insert
+ * (store-search-add.c), not by a trigger: with any trigger on the insert,
+ * each insert opens a statement journal, and SQLite 3.40's FTS5 writes
+ * its pending terms to disk at every such savepoint, one segment per
+ * order (and the merges they bring), where a transaction without one
+ * writes them once at its commit: most of a pulled entry's cost.
  */
 static const char schema_sql[] =
 	"CREATE TABLE search_docs("
@@ -23,10 +29,6 @@ static const char schema_sql[] =
 	"CREATE VIRTUAL TABLE order_fts USING fts5(text,"
 	"  content='search_docs', content_rowid='id',"
 	"  tokenize='trigram case_sensitive 1');"
-	"CREATE TRIGGER search_order_added AFTER INSERT ON orders BEGIN"
-	"  INSERT INTO search_docs(number, text)"
-	"    VALUES(new.number, char(10) || od_fold(new.search));"
-	" END;"
 	"CREATE TRIGGER search_order_changed AFTER UPDATE OF number, search"
 	"  ON orders BEGIN"
 	"  UPDATE search_docs SET number = new.number,"
@@ -34,9 +36,6 @@ static const char schema_sql[] =
 	" END;"
 	"CREATE TRIGGER search_order_gone AFTER DELETE ON orders BEGIN"
 	"  DELETE FROM search_docs WHERE number = old.number;"
-	" END;"
-	"CREATE TRIGGER search_doc_added AFTER INSERT ON search_docs BEGIN"
-	"  INSERT INTO order_fts(rowid, text) VALUES(new.id, new.text);"
 	" END;"
 	"CREATE TRIGGER search_doc_changed AFTER UPDATE ON search_docs BEGIN"
 	"  INSERT INTO order_fts(order_fts, rowid, text)"
@@ -51,33 +50,46 @@ static const char schema_sql[] =
 static const char backfill_sql[] =
 	"INSERT INTO search_docs(number, text)"
 	" SELECT number, char(10) || od_fold(search) FROM orders"
-	" ORDER BY placed_at, number";
+	" ORDER BY placed_at, number;"
+	"INSERT INTO order_fts(order_fts) VALUES('rebuild')";
+/* The insert triggers of a store made before store_search_add. */
+static const char old_triggers_sql[] =
+	"DROP TRIGGER IF EXISTS search_order_added;"
+	"DROP TRIGGER IF EXISTS search_doc_added";
+
+enum od_code search_fold(const char *s, size_t n, char **out, size_t *len)
+{
+	struct od_err err;
+	enum od_code rc = text_fold(s, n, out, len, &err);
+
+	/* Never stored (every field is checked first); kept as is. */
+	if (rc == OD_E_INPUT) {
+		*out = malloc(n + 1);
+		if (*out == NULL)
+			return OD_E_NOMEM;
+		memcpy(*out, s, n);
+		(*out)[n] = '\0';
+		*len = n;
+		rc = OD_OK;
+	}
+	return rc;
+}
+
 /* od_fold(text): text folded for search (lib/text-fold.h). */
 static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const char *s = (const char *)sqlite3_value_text(argv[0]);
 	int n = sqlite3_value_bytes(argv[0]);
-	struct od_err err;
 	char *out;
 	size_t len;
 
 	(void)argc;
-	if (s == NULL) {
+	if (s == NULL)
 		sqlite3_result_null(ctx);
-		return;
-	}
-	switch (text_fold(s, (size_t)n, &out, &len, &err)) {
-	case OD_OK:
+	else if (search_fold(s, (size_t)n, &out, &len) == OD_OK)
 		sqlite3_result_text(ctx, out, (int)len, free);
-		break;
-	case OD_E_INPUT:
-		/* Never stored (every field is checked first); kept as is. */
-		sqlite3_result_value(ctx, argv[0]);
-		break;
-	default:
+	else
 		sqlite3_result_error_nomem(ctx);
-		break;
-	}
 }
 
 enum od_code search_schema_register(sqlite3 *db, struct od_err *err)
@@ -102,17 +114,23 @@ enum od_code search_schema_create(sqlite3 *db, struct od_err *err)
 	return exec_sql(db, schema_sql, "making the search index", err);
 }
 
-/* Whether the store has the index. */
-static enum od_code has_index(sqlite3 *db, int *yes, struct od_err *err)
+/*
+ * What the store holds of the index: the index (has), and the insert
+ * triggers an older orderdesk made (old), which store_search_add replaces.
+ */
+static enum od_code index_state(sqlite3 *db, int *has, int *old,
+				struct od_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int src = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master"
-				     " WHERE name = 'order_fts'", -1, &st,
-				     NULL);
+	int src = sqlite3_prepare_v2(db, "SELECT sum(name = 'order_fts'),"
+				     " sum(name IN ('search_order_added',"
+				     " 'search_doc_added')) FROM sqlite_master",
+				     -1, &st, NULL);
 
-	*yes = 0;
+	*has = *old = 0;
 	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		*yes = sqlite3_column_int(st, 0) > 0;
+		*has = sqlite3_column_int(st, 0) > 0;
+		*old = sqlite3_column_int(st, 1) > 0;
 		src = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
@@ -122,10 +140,10 @@ static enum od_code has_index(sqlite3 *db, int *yes, struct od_err *err)
 enum od_code search_schema_upgrade(sqlite3 *db, struct od_err *err)
 {
 	enum od_code rc;
-	int yes;
+	int has, old;
 
-	rc = has_index(db, &yes, err);
-	if (rc != OD_OK || yes)
+	rc = index_state(db, &has, &old, err);
+	if (rc != OD_OK || (has && !old))
 		return rc;
 	/*
 	 * Before the store is handed out (store_open): no transaction of its
@@ -134,9 +152,12 @@ enum od_code search_schema_upgrade(sqlite3 *db, struct od_err *err)
 	rc = exec_sql(db, "BEGIN IMMEDIATE", "building the search index", err);
 	if (rc != OD_OK)
 		return rc;
-	/* Another process may have built it while this one waited. */
-	rc = has_index(db, &yes, err);
-	if (rc == OD_OK && !yes) {
+	/* Another process may have done it while this one waited. */
+	rc = index_state(db, &has, &old, err);
+	if (rc == OD_OK && old)
+		rc = exec_sql(db, old_triggers_sql, "upgrading the search "
+			      "index", err);
+	if (rc == OD_OK && !has) {
 		rc = search_schema_create(db, err);
 		if (rc == OD_OK)
 			rc = exec_sql(db, backfill_sql,

@@ -9,6 +9,7 @@
 #define OD_STORE_SEARCH_SCHEMA_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "lib/err.h"
 
@@ -20,9 +21,17 @@ enum od_code search_schema_create(sqlite3 *db, struct od_err *err);
 
 /*
  * Builds the index of a store that has none (made by an older orderdesk):
- * once, in its own transaction, from the orders it holds.  Does nothing
- * when the index is there.
+ * once, in its own transaction, from the orders it holds; and takes out
+ * the insert triggers an older orderdesk made (store_search_add writes a
+ * new order's text instead).  Does nothing when the index is as it should.
  */
 enum od_code search_schema_upgrade(sqlite3 *db, struct od_err *err);
+
+/*
+ * s[0..n) folded for search as od_fold folds it (lib/text-fold.h; text
+ * that is not UTF-8, never stored, is kept as it is): *out is the
+ * caller's, NUL-terminated, *len bytes.  OD_OK or OD_E_NOMEM.
+ */
+enum od_code search_fold(const char *s, size_t n, char **out, size_t *len);
 
 #endif

@@ -492,9 +492,22 @@ enum od_code ledger_accept_checked(struct store *s, const char *text,
 
 	rc = statement_parse(text, len, &st, err);
 	if (rc == OD_OK)
-		rc = check_signature(s, st, text, len, sig, checked_pub, err);
+		rc = ledger_accept_parsed(s, st, text, len, sig, checked_pub,
+					  seq, err);
+	statement_free(st);
+	return rc;
+}
+
+enum od_code ledger_accept_parsed(struct store *s, const struct statement *st,
+				  const char *text, size_t len,
+				  const uint8_t sig[SIGKEY_SIG_LEN],
+				  const uint8_t *checked_pub, long long *seq,
+				  struct od_err *err)
+{
+	enum od_code rc = check_signature(s, st, text, len, sig, checked_pub,
+					  err);
+
 	if (rc == OD_OK)
 		rc = append_checked(s, st, text, len, sig, NULL, seq, err);
-	statement_free(st);
 	return rc;
 }

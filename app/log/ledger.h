@@ -130,6 +130,17 @@ enum od_code ledger_accept_checked(struct store *s, const char *text,
 				   const uint8_t *checked_pub, long long *seq,
 				   struct od_err *err);
 
+/*
+ * ledger_accept_checked for text its caller has already parsed into st
+ * (statement_parse of exactly text[0..len)): one parse where a pull
+ * parses an entry to find its signer's key ahead.
+ */
+enum od_code ledger_accept_parsed(struct store *s, const struct statement *st,
+				  const char *text, size_t len,
+				  const uint8_t sig[SIGKEY_SIG_LEN],
+				  const uint8_t *checked_pub, long long *seq,
+				  struct od_err *err);
+
 struct ledger_report {
 	long long entries;       /* log entries replayed */
 	long long users;         /* active users at the end */

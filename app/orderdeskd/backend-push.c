@@ -131,8 +131,8 @@ static void judge(struct backend *b, const char *text, size_t len,
 	if (rc == OD_OK && own_tx)
 		rc = store_begin(b->store, &err);
 	if (rc == OD_OK) {
-		rc = ledger_accept_checked(b->store, text, len, sig,
-					   checked_pub, &seq, &err);
+		rc = ledger_accept_parsed(b->store, st, text, len, sig,
+					  checked_pub, &seq, &err);
 		if (own_tx && rc == OD_OK)
 			rc = store_commit(b->store, &err);
 		else if (own_tx)

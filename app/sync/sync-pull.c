@@ -12,17 +12,19 @@
 #include "lib/progress.h"
 #include "storage/store-sync.h"
 
-/* Appends one pulled entry straight to the log (no outbox to move), its
- * signature checked ahead with the key checked (or NULL: here). */
+/* Appends pulled entry i of the page straight to the log (no outbox to
+ * move), parsed and its signature checked ahead in c (or here). */
 static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
-				 const uint8_t *checked, struct od_err *err)
+				 struct sync_checked *c, size_t i,
+				 struct od_err *err)
 {
 	struct store *s = j->sh->store;
 	uint8_t got[32];
 	long long seq = 0;
 	enum od_code rc;
 
-	rc = sync_accept_pulled(s, r, checked, err);
+	rc = sync_accept_parsed(s, r, sync_checked_statement(c, i),
+				sync_checked_key(c, i), err);
 	if (rc == OD_OK)
 		rc = store_log_head(s, &seq, got, err);
 	if (rc == OD_OK && memcmp(got, r->hash, 32) != 0)
@@ -103,8 +105,7 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 					"taken; tell the owner", r.seq, pl->h.seq);
 		if (rc == OD_OK)
 			rc = pl->staging ? store_incoming_add(s, &r, err)
-					 : apply_direct(j, &r,
-						sync_checked_key(&checked, i), err);
+					 : apply_direct(j, &r, &checked, i, err);
 		if (rc == OD_OK) {
 			pl->after = r.seq;
 			memcpy(hash, r.hash, 32);

@@ -250,6 +250,7 @@ static enum od_code refold(struct rebase *rb, struct od_err *err)
 /* Appends one staged entry, its signature checked ahead with checked (or
  * NULL: here), and compares its chain hash. */
 static enum od_code take_staged(struct rebase *rb, const struct log_record *r,
+				const struct statement *parsed,
 				const uint8_t *checked, struct od_err *err)
 {
 	enum od_code rc;
@@ -258,7 +259,7 @@ static enum od_code take_staged(struct rebase *rb, const struct log_record *r,
 		return od_err_set(err, OD_E_BUSY, "the pulled entries do not "
 				  "follow this desk's synced head (another "
 				  "sync ran meanwhile); sync again");
-	rc = sync_accept_pulled(rb->s, r, checked, err);
+	rc = sync_accept_parsed(rb->s, r, parsed, checked, err);
 	if (rc == OD_OK)
 		rc = store_log_head(rb->s, &rb->head, rb->head_hash, err);
 	if (rc == OD_OK && memcmp(rb->head_hash, r->hash, 32) != 0)
@@ -286,8 +287,9 @@ static enum od_code staged_flush(struct rebase *rb, struct od_err *err)
 
 	sync_check_ahead(rb->s, rb->staged, rb->nstaged, &c);
 	for (i = 0; rc == OD_OK && i < rb->nstaged; i++)
-		rc = take_staged(rb, &rb->staged[i], sync_checked_key(&c, i),
-				 err);
+		rc = take_staged(rb, &rb->staged[i],
+				 sync_checked_statement(&c, i),
+				 sync_checked_key(&c, i), err);
 	sync_checked_free(&c);
 	for (i = 0; i < rb->nstaged; i++)
 		free((char *)rb->staged[i].statement);

@@ -10,7 +10,12 @@
 
 void sync_checked_free(struct sync_checked *c)
 {
+	size_t i;
+
 	sigkey_vpipe_end(c->pipe);
+	for (i = 0; c->sts != NULL && i < c->nsts; i++)
+		statement_free(c->sts[i]);
+	free(c->sts);
 	free(c->pubs);
 	free(c->sigs);
 	free(c->texts);
@@ -20,20 +25,18 @@ void sync_checked_free(struct sync_checked *c)
 }
 
 /* Finds the key that must have signed r in s now; 0 if there is none
- * yet (its signer comes later in the page) or r does not parse. */
+ * yet (its signer comes later in the page) or r does not parse.  *st is
+ * r parsed (or NULL), kept for sync_accept_parsed. */
 static int signer_key(struct store *s, const struct log_record *r,
-		      uint8_t pub[SIGKEY_PUB_LEN])
+		      uint8_t pub[SIGKEY_PUB_LEN], struct statement **st)
 {
-	struct statement *st = NULL;
 	struct od_err err;
-	int found;
 
-	if (statement_parse(r->statement, r->statement_len, &st, &err) !=
+	*st = NULL;
+	if (statement_parse(r->statement, r->statement_len, st, &err) !=
 	    OD_OK)
 		return 0;
-	found = fold_signer_key(s, st, pub, &err) == OD_OK;
-	statement_free(st);
-	return found;
+	return fold_signer_key(s, *st, pub, &err) == OD_OK;
 }
 
 void sync_check_ahead(struct store *s, const struct log_record *recs,
@@ -49,15 +52,17 @@ void sync_check_ahead(struct store *s, const struct log_record *recs,
 	c->texts = calloc(n, sizeof *c->texts);
 	c->lens = calloc(n, sizeof *c->lens);
 	c->at = calloc(n, sizeof *c->at);
+	c->sts = calloc(n, sizeof *c->sts);
+	c->nsts = n;
 	if (c->pubs == NULL || c->sigs == NULL || c->texts == NULL ||
-	    c->lens == NULL || c->at == NULL) {
+	    c->lens == NULL || c->at == NULL || c->sts == NULL) {
 		sync_checked_free(c);
 		return;
 	}
 	/* Only the entries whose signer is known: the rest wait their turn. */
 	for (i = 0; i < n; i++) {
 		c->at[i] = -1;
-		if (!signer_key(s, &recs[i], c->pubs[k]))
+		if (!signer_key(s, &recs[i], c->pubs[k], &c->sts[i]))
 			continue;
 		memcpy(c->sigs[k], recs[i].signature, SIGKEY_SIG_LEN);
 		c->texts[k] = recs[i].statement;
@@ -83,15 +88,32 @@ const uint8_t *sync_checked_key(struct sync_checked *c, size_t i)
 	return c->pubs[c->at[i]];
 }
 
+const struct statement *sync_checked_statement(const struct sync_checked *c,
+					       size_t i)
+{
+	return i < c->n ? c->sts[i] : NULL;
+}
+
 enum od_code sync_accept_pulled(struct store *s, const struct log_record *r,
+				const uint8_t *checked, struct od_err *err)
+{
+	return sync_accept_parsed(s, r, NULL, checked, err);
+}
+
+enum od_code sync_accept_parsed(struct store *s, const struct log_record *r,
+				const struct statement *st,
 				const uint8_t *checked, struct od_err *err)
 {
 	char why[OD_ERR_MSG_MAX];
 	long long seq = 0;
 	enum od_code rc;
 
-	rc = ledger_accept_checked(s, r->statement, r->statement_len,
-				   r->signature, checked, &seq, err);
+	rc = st != NULL ? ledger_accept_parsed(s, st, r->statement,
+					       r->statement_len, r->signature,
+					       checked, &seq, err)
+			: ledger_accept_checked(s, r->statement,
+						r->statement_len, r->signature,
+						checked, &seq, err);
 	if (rc == OD_OK || rc == OD_E_NOMEM || rc == OD_E_IO ||
 	    rc == OD_E_NOSPACE)
 		return rc;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "app/keys/sigkey.h"
+#include "app/log/statement.h"
 #include "lib/err.h"
 #include "storage/store.h"
 
@@ -33,6 +34,8 @@ struct sync_checked {
 	const char **texts;      /* borrowed from the entries */
 	size_t *lens;
 	long *at;                /* per entry: its check, or -1 */
+	struct statement **sts;  /* per entry: parsed, or NULL */
+	size_t nsts;
 	size_t n;                /* 0: nothing checked ahead */
 };
 
@@ -50,6 +53,10 @@ void sync_check_ahead(struct store *s, const struct log_record *recs,
  * for its verdict (or checks it here). */
 const uint8_t *sync_checked_key(struct sync_checked *c, size_t i);
 
+/* recs[i] as parsed ahead (sync_accept_parsed), or NULL. */
+const struct statement *sync_checked_statement(const struct sync_checked *c,
+					       size_t i);
+
 void sync_checked_free(struct sync_checked *c);
 
 /*
@@ -60,6 +67,14 @@ void sync_checked_free(struct sync_checked *c);
  * it is.
  */
 enum od_code sync_accept_pulled(struct store *s, const struct log_record *r,
+				const uint8_t *checked, struct od_err *err);
+
+/*
+ * sync_accept_pulled with r already parsed into st (sync_checked_statement;
+ * NULL: parsed here): the page's entries are parsed once.
+ */
+enum od_code sync_accept_parsed(struct store *s, const struct log_record *r,
+				const struct statement *st,
 				const uint8_t *checked, struct od_err *err);
 
 #endif

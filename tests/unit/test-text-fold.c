@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,18 @@ static const struct fold_case cases[] = {
 	{ "ligature", "\xef\xac\x81ne", "fine" },                   /* ﬁne */
 	{ "digits and email", "J.Garcia+1@Example.COM", "j.garcia+1@example.com" },
 	{ "empty", "", "" },
+	/* Line by line (an order's text is a field a line), as the whole. */
+	{ "lines", "1001\nJOS\xc3\x89 Garc\xc3\xad" "a\nj@x.COM\n\nTEA-001\n",
+	  "1001\njose garcia\nj@x.com\n\ntea-001\n" },
+	{ "mark after a newline kept", "Caf\xc3\xa9\n\xcc\x81x",
+	  "cafe\n\xcc\x81x" },
+	{ "sigma before a newline", "\xce\x9f\xce\xa3\n\xce\xa3\xce\x91",
+	  "\xce\xbf\xcf\x83\n\xcf\x83\xce\xb1" },
+	{ "jamo across a newline", "\xe1\x84\x80\n\xe1\x85\xa1",
+	  "\xe1\x84\x80\n\xe1\x85\xa1" },
+	{ "grows between ascii lines",
+	  "STRA\xc3\x9f" "E\nSTRASSE\n\xef\xac\x81ne\nFINE", "strasse\nstrasse\nfine\nfine" },
+	{ "only newlines", "\n\n", "\n\n" },
 };
 
 static void test_cases(void **state)
@@ -107,6 +120,38 @@ static void test_invalid_refused(void **state)
 	assert_non_null(strstr(err.msg, "UTF-8"));
 }
 
+/*
+ * An ASCII line folds to its lower case without libunistring: each ASCII
+ * character folds alone as it does beside a letter that needs the whole
+ * fold (c followed by U+00E9, whose fold is c's, then "e").
+ */
+static void test_ascii_as_unicode(void **state)
+{
+	char in[4], want[3], *fast, *slow;
+	size_t len, len2;
+	int c;
+
+	(void)state;
+	for (c = 1; c < 0x80; c++) {
+		struct od_err err = { 0 };
+
+		if (c == '\n')
+			continue;
+		snprintf(in, sizeof in, "%c\xc3\xa9", c);
+		want[0] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		want[1] = 'e';
+		want[2] = '\0';
+		assert_int_equal(text_fold(in, 3, &slow, &len, &err), OD_OK);
+		assert_int_equal(text_fold(in, 1, &fast, &len2, &err), OD_OK);
+		assert_int_equal(len, 2);
+		assert_memory_equal(slow, want, 3);
+		assert_int_equal(len2, 1);
+		assert_int_equal(fast[0], slow[0]);
+		free(slow);
+		free(fast);
+	}
+}
+
 static void test_chars(void **state)
 {
 	(void)state;
@@ -121,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_invalid_refused),
+		cmocka_unit_test(test_ascii_as_unicode),
 		cmocka_unit_test(test_chars),
 	};
 
