@@ -17,6 +17,7 @@
 #include "app/log/order.h"
 #include "app/shop/evidence.h"
 #include "app/shop/restock.h"
+#include "app/shop/rma.h"
 #include "storage/store.h"
 
 #define ITEM_MAX 256
@@ -95,24 +96,13 @@ static enum od_code add_amount(struct store *s, struct statement *st,
 	return rc;
 }
 
-static enum od_code count_one(void *ctx, const struct return_record *r,
-			      struct od_err *err)
-{
-	(void)r;
-	(void)err;
-	++*(size_t *)ctx;
-	return OD_OK;
-}
-
 /* The next return's number, ORDER-Rn, as `return open` numbers it. */
 static enum od_code add_next_rma(struct store *s, struct statement *st,
 				 const char *number, struct od_err *err)
 {
 	char rma[STMT_ORDER_MAX + 24];
-	size_t n = 0;
-	enum od_code rc = store_return_each(s, number, count_one, &n, err);
+	enum od_code rc = shop_next_rma(s, number, rma, sizeof rma, err);
 
-	snprintf(rma, sizeof rma, "%s-R%zu", number, n + 1);
 	return rc == OD_OK ? statement_add(st, "rma", rma, err) : rc;
 }
 

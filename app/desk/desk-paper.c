@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "app/desk/desk-pick.h"
-#include "app/log/money.h"
 #include "app/log/order.h"
 #include "app/paper/paper.h"
 #include "lib/file.h"
@@ -121,19 +120,6 @@ static enum od_code keep_number(void *ctx, const struct order *o,
 	return OD_OK;
 }
 
-/* Whether filter (NULL: none) keeps order o. */
-static enum od_code kept(struct shop *sh, const struct order_filter *filter,
-			 const struct order *o, int *pass, struct od_err *err)
-{
-	struct filter_order fo = { o->number, o->placed_at, o->customer_name,
-		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0,
-		(int)money_state(o), 0 };
-
-	*pass = 1;
-	return filter ? desk_pick_order(sh->store, filter, &fo, pass, err) :
-		OD_OK;
-}
-
 enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 				 const struct order_filter *filter,
 				 struct paper_orders *po, struct od_err *err)
@@ -154,7 +140,8 @@ enum od_code paper_orders_status(struct shop *sh, enum order_status status,
 		o = NULL;
 		rc = store_order_get(sh->store, nb.v[i], &o, err);
 		if (rc == OD_OK && has_left(o))
-			rc = kept(sh, filter, o, &pass, err);
+			rc = desk_pick_record(sh->store, filter, o, &pass,
+					      err);
 		if (rc == OD_OK && has_left(o) && pass)
 			po->v[po->n++] = o;
 		else

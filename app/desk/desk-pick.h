@@ -20,6 +20,14 @@ enum od_code desk_pick_order(struct store *s, const struct order_filter *f,
 			     struct od_err *err);
 
 /*
+ * desk_pick_order on an order read whole from the store: whether f keeps
+ * o (*pass 1 when f is NULL), for `orderdesk list` and the paper commands.
+ */
+enum od_code desk_pick_record(struct store *s, const struct order_filter *f,
+			      const struct order *o, int *pass,
+			      struct od_err *err);
+
+/*
  * Shows only the orders text keeps (the filter language; "" or NULL shows
  * all), together with the status tab and the search.  A malformed text
  * gives OD_E_USAGE (one line naming the term) and keeps the list as it

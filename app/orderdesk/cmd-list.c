@@ -172,17 +172,12 @@ static enum od_code list_row(void *ctx, const struct order *o,
 			     struct od_err *err)
 {
 	struct list_job *j = ctx;
-	struct filter_order fo = { o->number, o->placed_at, o->customer_name,
-		o->currency, o->total, (int)o->status, NULL, 0, NULL, 0,
-		(int)money_state(o), 0 };
-	enum od_code rc;
 	int pass = 1;
+	enum od_code rc = desk_pick_record(j->store, j->filter, o, &pass,
+					   err);
 
-	if (j->filter != NULL) {
-		rc = desk_pick_order(j->store, j->filter, &fo, &pass, err);
-		if (rc != OD_OK || !pass)
-			return rc;
-	}
+	if (rc != OD_OK || !pass)
+		return rc;
 	if (j->format == LIST_CSV)
 		rc = csv_order(j, o, err);
 	else if (j->format == LIST_JSON)

@@ -13,6 +13,7 @@
 #include "app/log/order.h"
 #include "app/shop/evidence.h"
 #include "app/shop/restock.h"
+#include "app/shop/rma.h"
 #include "lib/buf.h"
 
 /* The order of a return number ORDER-Rn: all before the last "-R". */
@@ -30,16 +31,6 @@ static enum od_code rma_order(const char *rma, char *order, size_t cap,
 	memcpy(order, rma, (size_t)(r - rma));
 	order[r - rma] = '\0';
 	return order_number_check(order, err);
-}
-
-/* Counts an order's returns, to number the next. */
-static enum od_code count_one(void *ctx, const struct return_record *r,
-			      struct od_err *err)
-{
-	(void)r;
-	(void)err;
-	++*(size_t *)ctx;
-	return OD_OK;
 }
 
 /* Finds the return in ctx[0] and copies its condition and note. */
@@ -146,15 +137,12 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 			 struct statement **st, struct od_err *err)
 {
 	char order[ORDER_NUMBER_MAX + 1];
-	size_t n = 0;
 	enum od_code rc;
 
 	if (strcmp(what, "open") == 0) {
 		rc = order_number_check(arg, err);
 		if (rc == OD_OK)
-			rc = store_return_each(sh->store, arg, count_one, &n,
-					       err);
-		snprintf(rma, cap, "%s-R%zu", arg, n + 1);
+			rc = shop_next_rma(sh->store, arg, rma, cap, err);
 		if (rc == OD_OK)
 			rc = shop_statement(sh, STMT_RETURN_OPEN, arg, st, err);
 		if (rc == OD_OK)
