@@ -25,7 +25,7 @@ check "an escape sequence is planted in order 1004" test $? -eq 0
 RC=$?
 expect_fail "without a terminal the desk says so and exits 2" 2 "needs a terminal"
 
-tm -f /dev/null new-session -d -x 80 -y 24 \
+tm -f /dev/null new-session -d -c "$T" -x 80 -y 24 \
 	"env -u ORDERDESK_USER LANG=C.UTF-8 NO_COLOR=1 PS1='prompt\$ ' bash --norc --noprofile"
 wait_for 'prompt\$' 5
 desk

@@ -71,9 +71,10 @@ click() {
 tab_x() { tm capture-pane -p | head -1 | awk -v n="$1" '{ print index($0, n) - 1 }'; }
 
 # start_pane [COLS ROWS]: a shell in the private tmux server, at 80x24
-# unless told, with a recognisable prompt and no colour.
+# unless told, with a recognisable prompt and no colour, in $T (keys typed
+# after the desk ends land in a shell there, never in the repository).
 start_pane() {
-	tm -f /dev/null new-session -d -x "${1:-80}" -y "${2:-24}" \
+	tm -f /dev/null new-session -d -c "$T" -x "${1:-80}" -y "${2:-24}" \
 		"env -u ORDERDESK_USER LANG=C.UTF-8 NO_COLOR=1 PS1='prompt\$ ' bash --norc --noprofile"
 	wait_for 'prompt\$' 5
 }
