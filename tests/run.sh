@@ -6,14 +6,17 @@
 # Unit tests are cmocka binaries, run with TAP output; end-to-end tests are
 # the scripts tests/e2e/*.sh, which print TAP lines through tests/e2e/lib.sh.
 # Each test's full output goes to $BUILD/test-logs/; failures are shown, and
-# each test's seconds, to keep the whole run short.
+# each test's seconds, to keep the whole run short; the scripts run
+# E2E_JOBS at a time (2 unless told).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
 logs="$BUILD/test-logs"
 rm -rf "$logs"
-mkdir -p "$logs"
+# The scripts' logs in a folder of their own: a unit test and a script
+# may share a name (test-parcels).
+mkdir -p "$logs/e2e"
 
 unit_only=0
 if [ "${1:-}" = "--unit-only" ]; then
@@ -52,7 +55,30 @@ for t in "$@"; do
 	tally "$name" "$log" $? $((SECONDS - start))
 done
 
+# The end-to-end scripts spend much of their time waiting (on timeouts,
+# handshakes, a pane to settle): E2E_JOBS of them (2 unless told) run at
+# once, each in its own folder, tmux server and ports, and are tallied in
+# the order they started.
+e2e_run() {
+	local t=$1 name log start
+	name=$(basename "$t" .sh)
+	log="$logs/e2e/$name.log"
+	start=$SECONDS
+	timeout 900 bash "$t" > "$log" 2>&1
+	echo "$? $((SECONDS - start))" > "$log.status"
+}
+
+e2e_tally() {
+	local name=$1 log="$logs/e2e/$1.log" status secs
+	read -r status secs < "$log.status"
+	rm -f "$log.status"
+	tally "$name" "$log" "$status" "$secs"
+}
+
 if [ "$unit_only" -eq 0 ]; then
+	jobs_max=${E2E_JOBS:-2}
+	queue=()
+	running=0
 	for t in tests/e2e/test-*.sh; do
 		[ -e "$t" ] || continue
 		name=$(basename "$t" .sh)
@@ -64,10 +90,23 @@ if [ "$unit_only" -eq 0 ]; then
 			echo "skip $name (a volume test: the plain build runs it)"
 			continue
 		fi
-		log="$logs/$name.log"
-		start=$SECONDS
-		timeout 900 bash "$t" > "$log" 2>&1
-		tally "$name" "$log" $? $((SECONDS - start))
+		while [ "$running" -ge "$jobs_max" ]; do
+			wait -n
+			running=$((running - 1))
+		done
+		e2e_run "$t" &
+		running=$((running + 1))
+		queue+=("$name")
+		# Tally, in order, every script at the head that has ended.
+		while [ "${#queue[@]}" -gt 0 ] &&
+		      [ -e "$logs/e2e/${queue[0]}.log.status" ]; do
+			e2e_tally "${queue[0]}"
+			queue=("${queue[@]:1}")
+		done
+	done
+	wait
+	for name in "${queue[@]}"; do
+		e2e_tally "$name"
 	done
 fi
 
