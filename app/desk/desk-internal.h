@@ -58,6 +58,26 @@ enum od_code desk_hold_now(struct desk *d, enum shop_access access,
 int desk_watch_current(struct desk *d);
 
 /*
+ * A new action of kind on order number ("" for none), its text empty, and
+ * the store held with access for making its statement (desk-act.c).  On
+ * failure nothing is held and *act is NULL.
+ */
+enum od_code desk_act_start(struct desk *d, enum stmt_kind kind,
+			    const char *number, enum shop_access access,
+			    struct desk_act **act, struct od_err *err);
+
+/* act's statement linked to the log's tip of s and built as it is shown. */
+enum od_code desk_act_build(struct store *s, struct desk_act *act,
+			    struct od_err *err);
+
+/*
+ * Ends a prepare begun by desk_act_start: releases the store; with rc
+ * OD_OK act goes to *out, otherwise it is freed.  Returns rc.
+ */
+enum od_code desk_act_done(struct desk *d, struct desk_act *act,
+			   enum od_code rc, struct desk_act **out);
+
+/*
  * desk_act_sign for one statement of a bulk action: act is linked to the
  * log's tip of the moment it is signed (the statement before it in the
  * batch, or another desk's) and its text rebuilt, then signed.
