@@ -12,6 +12,7 @@
 #include "app/shop/shop.h"
 #include "lib/buf.h"
 #include "storage/keyslot.h"
+#include "storage/store-prefs.h"
 
 struct sync_thread;
 struct desk_undo_state;
@@ -248,6 +249,17 @@ void desk_tab_tally_reset(struct desk *d);
  */
 enum od_code desk_views_load(struct desk *d, struct od_err *err);
 void desk_views_drop(struct desk *d);
+
+/* A saved view is the person's setting DESK_VIEW_PREFIX NAME. */
+#define DESK_VIEW_PREFIX "view."
+
+/*
+ * Calls fn with each of person's saved views in s, by name: its name (the
+ * setting's, without DESK_VIEW_PREFIX) and its filter text
+ * (desk-views-load.c).
+ */
+enum od_code desk_views_each(struct store *s, const char *person,
+			     store_pref_fn fn, void *ctx, struct od_err *err);
 
 /*
  * Asks again, of the held store, whether each view and the :filter keep
