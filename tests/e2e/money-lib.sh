@@ -5,8 +5,7 @@
 # around each scene: sign in, open an order, quit.
 MEI_PASS="mei passphrase 1"
 new_shop
-od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 4< <(echo "$MEI_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
+add_person mei shopkeeper "$MEI_PASS"
 mei() { od_as mei "$MEI_PASS" "$@"; }
 entries() { own log; grep -c '^--- entry ' "$T/out"; }
 

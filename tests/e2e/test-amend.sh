@@ -14,11 +14,8 @@ MEI_PASS="mei's own passphrase"
 SAM_PASS="sam's own passphrase"
 
 new_shop
-od_as owner "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 \
-	4< <(echo "$MEI_PASS")
-od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
-	4< <(echo "$SAM_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
+add_person mei shopkeeper "$MEI_PASS"
+add_person sam staff "$SAM_PASS"
 mei() { od_as mei "$MEI_PASS" "$@"; }
 own import "$SAMPLE"
 expect_ok "the sample orders import"

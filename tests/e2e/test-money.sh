@@ -13,11 +13,8 @@ need_tools curl jq openssl
 MEI_PASS="mei's own passphrase"
 
 new_shop
-od "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 \
-	4< <(echo "$MEI_PASS")
+add_person mei shopkeeper "$MEI_PASS"
 expect_ok "a shopkeeper is added"
-# own ARGS...: orderdesk as the owner.
-own() { od_as owner "$OWNER_PASS" "$@"; }
 
 # --- import: money fields in JSON and CSV ----------------------------------
 cat > "$T/money.json" <<'EOF'

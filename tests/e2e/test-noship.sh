@@ -14,9 +14,7 @@ D="$ROOT/tests/e2e/data/noship"
 SAM_PASS="sam's own passphrase"
 
 new_shop
-od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
-	4< <(echo "$SAM_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
+add_person sam staff "$SAM_PASS"
 sam() { od_as sam "$SAM_PASS" "$@"; }
 
 # no_ship NUMBER: show says the order needs no shipping, and no address.

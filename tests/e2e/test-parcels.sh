@@ -15,7 +15,6 @@
 need_tools curl jq openssl
 
 new_shop
-own() { od_as owner "$OWNER_PASS" "$@"; }
 cat > "$T/orders.json" <<'JSON'
 [{"number": "P-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
   "customer": {"name": "Ana"},
