@@ -4,13 +4,8 @@
 #include <string.h>
 
 #include "storage/store-internal.h"
+#include "storage/store-prefs-schema.h"
 
-static const char table_sql[] =
-	"CREATE TABLE IF NOT EXISTS prefs("
-	" person TEXT NOT NULL,"
-	" name TEXT NOT NULL,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY(person, name)) WITHOUT ROWID";
 static const char exists_sql[] =
 	"SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 	" AND name = 'prefs'";
@@ -102,10 +97,10 @@ static enum od_code put(struct store *s, const char *person, const char *name,
 			const char *value, struct od_err *err)
 {
 	sqlite3_stmt *st;
-	int src = sqlite3_exec(s->db, table_sql, NULL, NULL, NULL);
+	enum od_code rc = prefs_schema_table(s->db, err);
 
-	if (src != SQLITE_OK)
-		return store_fail(s, src, "making the settings table", err);
+	if (rc != OD_OK)
+		return rc;
 	st = store_stmt(s, value ? set_sql : drop_sql, err);
 	if (st == NULL)
 		return err->code;

@@ -7,6 +7,7 @@
 
 #include "storage/store-cache.h"
 #include "storage/store-internal.h"
+#include "storage/store-prefs-schema.h"
 #include "storage/store-search-schema.h"
 #include "storage/vfs-crypt.h"
 
@@ -91,18 +92,6 @@
 	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);" \
 	DELIVERIES_SQL RESTOCKS_SQL
 
-/*
- * Saved views (issue 12): a person's named filters, shown as tabs.  Not
- * part of the signed log or the folded state: a preference of one desk's
- * person, kept encrypted with the rest.  Added like money: on open.
- */
-#define VIEWS_SQL \
-	"CREATE TABLE IF NOT EXISTS views(" \
-	"  person TEXT NOT NULL," \
-	"  name TEXT NOT NULL," \
-	"  filter TEXT NOT NULL," \
-	"  PRIMARY KEY(person, name)) WITHOUT ROWID;"
-
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE log("
@@ -175,8 +164,7 @@ static const char schema_sql[] =
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
 	"CREATE INDEX notes_order ON notes(order_no);"
-	MONEY_SQL
-	VIEWS_SQL;
+	MONEY_SQL;
 
 /* Runs SQL text with no results. */
 static enum od_code store_exec(struct store *s, const char *sql,
@@ -267,9 +255,12 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL VIEWS_SQL,
+	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL,
 				     "upgrading the store", err);
 
+	/* Saved views had a table of their own: now settings. */
+	if (rc == OD_OK)
+		rc = prefs_schema_upgrade(s->db, err);
 	if (rc == OD_OK)
 		rc = search_schema_upgrade(s->db, err);
 	return rc != OD_OK ? rc : store_merkle_start(s, err);

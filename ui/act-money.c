@@ -88,12 +88,9 @@ static int show_and_sign(struct ui *u, enum stmt_kind kind,
 		rc = buf_add(&shown, "", 1, &err);
 	if (rc != OD_OK)
 		ui_message(u, 1, "%s", err.msg);
-	else if (!dialog_sign(u, title, shown.data))
-		ui_message(u, 0, "Nothing signed.");
-	else if (desk_act_sign(u->desk, act, seq, &err) != OD_OK)
-		ui_message(u, 1, "Not signed: %s", err.msg);
 	else
-		done = 1;
+		done = dialog_sign_act(u, title, shown.data, act, NULL, seq,
+				       &err);
 	buf_free(&shown);
 	desk_act_free(act);
 	return done;

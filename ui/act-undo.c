@@ -23,11 +23,8 @@ int ui_undo(struct ui *u)
 		return 0;
 	}
 	snprintf(title, sizeof title, "Undo %s", what);
-	if (!dialog_sign(u, title, desk_act_text(act))) {
-		ui_message(u, 0, "Nothing signed.");
-	} else if (desk_undo_sign(u->desk, act, &seq, &err) != OD_OK) {
-		ui_message(u, 1, "Not signed: %s", err.msg);
-	} else {
+	if (dialog_sign_act(u, title, desk_act_text(act), act,
+			    desk_undo_sign, &seq, &err)) {
 		ui_message(u, 0, "Undone: %s, signed by %s (log entry %lld); "
 			   "the log keeps both.", what, desk_user(u->desk),
 			   seq);

@@ -243,11 +243,8 @@ int ui_act(struct ui *u, enum stmt_kind kind, const char *number)
 		ui_message(u, 1, "%s", err.msg);
 		return 0;
 	}
-	if (!dialog_sign(u, title, desk_act_text(act))) {
-		ui_message(u, 0, "Nothing signed.");
-	} else if (desk_act_sign(u->desk, act, &seq, &err) != OD_OK) {
-		ui_message(u, 1, "Not signed: %s", err.msg);
-	} else {
+	if (dialog_sign_act(u, title, desk_act_text(act), act, NULL, &seq,
+			    &err)) {
 		if (kind == STMT_SHIPMENT_CONFIRM)
 			say_parcel(u, number, carrier, tracking, seq, &before,
 				   &after);

@@ -164,11 +164,8 @@ int cmdline_act(struct ui *u, const struct cmdline *c, const char *typed)
 		return 0;
 	}
 	snprintf(title, sizeof title, ":%.200s", typed);
-	if (!dialog_sign(u, title, desk_act_text(act))) {
-		ui_message(u, 0, "Nothing signed.");
-	} else if (desk_act_sign(u->desk, act, &seq, &err) != OD_OK) {
-		ui_message(u, 1, "Not signed: %s", err.msg);
-	} else {
+	if (dialog_sign_act(u, title, desk_act_text(act), act, NULL, &seq,
+			    &err)) {
 		ui_message(u, 0, "Order %s %s, signed by %s (log entry %lld).",
 			   c->number, done_word(c->kind), desk_user(u->desk),
 			   seq);

@@ -181,3 +181,24 @@ int dialog_sign(struct ui *u, const char *title, const char *text)
 	u->last_key = ui_now_ms();
 	return answer == 1;
 }
+
+int dialog_sign_act(struct ui *u, const char *title, const char *text,
+		    struct desk_act *act, ui_signer sign, long long *seq,
+		    struct od_err *err)
+{
+	enum od_code rc;
+
+	*seq = 0;
+	if (!dialog_sign(u, title, text)) {
+		ui_message(u, 0, "Nothing signed.");
+		return 0;
+	}
+	rc = (sign != NULL ? sign : desk_act_sign)(u->desk, act, seq, err);
+	/* A revoke is signed before its key change: that can fail after. */
+	if (rc != OD_OK && *seq == 0) {
+		ui_message(u, 1, "Not signed: %s", err->msg);
+		return 0;
+	}
+	err->code = rc;
+	return 1;
+}

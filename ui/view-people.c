@@ -131,18 +131,11 @@ static int sign(struct ui *u, const char *title, struct desk_act *act,
 {
 	struct od_err err;
 	long long seq = 0;
-	enum od_code rc;
 
-	if (!dialog_sign(u, title, desk_act_text(act))) {
-		ui_message(u, 0, "Nothing signed.");
+	if (!dialog_sign_act(u, title, desk_act_text(act), act, NULL, &seq,
+			     &err))
 		return 0;
-	}
-	rc = desk_act_sign(u->desk, act, &seq, &err);
-	if (rc != OD_OK && seq == 0) {
-		ui_message(u, 1, "Not signed: %s", err.msg);
-		return 0;
-	}
-	if (rc != OD_OK)
+	if (err.code != OD_OK)
 		ui_message(u, 1, "Signed (log entry %lld), but: %s", seq,
 			   err.msg);
 	else

@@ -408,6 +408,21 @@ void dialog_sign_warn(const char *warning);
 /* Whether the last dialog_sign was answered n (skip), not Esc or q (stop). */
 int dialog_sign_skipped(void);
 
+/* How a dialog's statement is signed: desk_act_sign, or desk_undo_sign. */
+typedef enum od_code (*ui_signer)(struct desk *d, struct desk_act *act,
+				  long long *seq, struct od_err *err);
+
+/*
+ * The end of a signing dialog: dialog_sign on text (what act signs), then
+ * sign (desk_act_sign when NULL) on y.  Declined, it says "Nothing
+ * signed."; refused before the log took it, "Not signed: why".  Returns 1
+ * when the log holds act (*seq its entry; err->code is OD_OK, or what
+ * failed after it was signed), 0 when not (said on the message line).
+ */
+int dialog_sign_act(struct ui *u, const char *title, const char *text,
+		    struct desk_act *act, ui_signer sign, long long *seq,
+		    struct od_err *err);
+
 /* ---- dialog-pin.c ---- */
 
 /*

@@ -52,6 +52,51 @@ static const char *text_field(enum stmt_kind kind)
 	}
 }
 
+enum od_code desk_act_start(struct desk *d, enum stmt_kind kind,
+			    const char *number, enum shop_access access,
+			    struct desk_act **act, struct od_err *err)
+{
+	enum od_code rc;
+
+	*act = calloc(1, sizeof **act);
+	if (*act == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	(*act)->kind = kind;
+	snprintf((*act)->number, sizeof (*act)->number, "%s", number);
+	buf_init(&(*act)->text, STMT_MAX_BYTES);
+	rc = desk_hold(d, access, err);
+	if (rc != OD_OK) {
+		desk_act_free(*act);
+		*act = NULL;
+	}
+	return rc;
+}
+
+enum od_code desk_act_build(struct store *s, struct desk_act *act,
+			    struct od_err *err)
+{
+	enum od_code rc;
+
+	buf_reset(&act->text);
+	/* The dialog shows the prev and time ledger_append_shown signs. */
+	rc = ledger_prepare(s, act->st, err);
+	if (rc == OD_OK)
+		rc = statement_build(act->st, &act->text, err);
+	return rc;
+}
+
+enum od_code desk_act_done(struct desk *d, struct desk_act *act,
+			   enum od_code rc, struct desk_act **out)
+{
+	shop_release(desk_shop(d));
+	if (rc != OD_OK) {
+		desk_act_free(act);
+		return rc;
+	}
+	*out = act;
+	return OD_OK;
+}
+
 enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 			  const char *number, const char *text,
 			  const char *carrier, const char *tracking,
@@ -76,19 +121,10 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		return od_err_set(err, OD_E_INPUT, "the %s must not be empty",
 				  field);
 	rc = order_number_check(number, err);
+	if (rc == OD_OK)
+		rc = desk_act_start(d, kind, number, SHOP_READ, &act, err);
 	if (rc != OD_OK)
 		return rc;
-	act = calloc(1, sizeof *act);
-	if (act == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	act->kind = kind;
-	snprintf(act->number, sizeof act->number, "%s", number);
-	buf_init(&act->text, STMT_MAX_BYTES);
-	rc = desk_hold(d, SHOP_READ, err);
-	if (rc != OD_OK) {
-		desk_act_free(act);
-		return rc;
-	}
 	rc = kind == STMT_ORDER_UNCONFIRM
 		? desk_make_unconfirm(d->sh, number, &act->st, err)
 		: desk_make(d->sh, kind, number, field, text, &act->st, err);
@@ -108,18 +144,9 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 			snprintf(act->carrier, sizeof act->carrier, "%s",
 				 carrier);
 	}
-	/* The dialog shows the prev and time ledger_append_shown signs. */
 	if (rc == OD_OK)
-		rc = ledger_prepare(d->sh->store, act->st, err);
-	if (rc == OD_OK)
-		rc = statement_build(act->st, &act->text, err);
-	shop_release(d->sh);
-	if (rc != OD_OK) {
-		desk_act_free(act);
-		return rc;
-	}
-	*out = act;
-	return OD_OK;
+		rc = desk_act_build(d->sh->store, act, err);
+	return desk_act_done(d, act, rc, out);
 }
 
 const char *desk_act_text(const struct desk_act *act)
@@ -214,12 +241,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	/* Whether the index was up to date before this entry: then it is
 	 * after it too (desk_row_refresh), and the watch follows. */
 	seen = desk_watch_current(d);
-	if (follow) {
-		buf_reset(&act->text);
-		rc = ledger_prepare(d->sh->store, act->st, err);
-		if (rc == OD_OK)
-			rc = statement_build(act->st, &act->text, err);
-	}
+	if (follow)
+		rc = desk_act_build(d->sh->store, act, err);
 	if (rc == OD_OK)
 		rc = ledger_append_shown(d->sh->store, d->sh->key,
 					 act->text.data, act->text.len,

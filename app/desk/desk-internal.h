@@ -12,6 +12,7 @@
 #include "app/shop/shop.h"
 #include "lib/buf.h"
 #include "storage/keyslot.h"
+#include "storage/store-prefs.h"
 
 struct sync_thread;
 struct desk_undo_state;
@@ -56,6 +57,26 @@ enum od_code desk_hold_now(struct desk *d, enum shop_access access,
  * followed to by the desk's own statements: nothing new since (desk.c).
  */
 int desk_watch_current(struct desk *d);
+
+/*
+ * A new action of kind on order number ("" for none), its text empty, and
+ * the store held with access for making its statement (desk-act.c).  On
+ * failure nothing is held and *act is NULL.
+ */
+enum od_code desk_act_start(struct desk *d, enum stmt_kind kind,
+			    const char *number, enum shop_access access,
+			    struct desk_act **act, struct od_err *err);
+
+/* act's statement linked to the log's tip of s and built as it is shown. */
+enum od_code desk_act_build(struct store *s, struct desk_act *act,
+			    struct od_err *err);
+
+/*
+ * Ends a prepare begun by desk_act_start: releases the store; with rc
+ * OD_OK act goes to *out, otherwise it is freed.  Returns rc.
+ */
+enum od_code desk_act_done(struct desk *d, struct desk_act *act,
+			   enum od_code rc, struct desk_act **out);
 
 /*
  * desk_act_sign for one statement of a bulk action: act is linked to the
@@ -228,6 +249,17 @@ void desk_tab_tally_reset(struct desk *d);
  */
 enum od_code desk_views_load(struct desk *d, struct od_err *err);
 void desk_views_drop(struct desk *d);
+
+/* A saved view is the person's setting DESK_VIEW_PREFIX NAME. */
+#define DESK_VIEW_PREFIX "view."
+
+/*
+ * Calls fn with each of person's saved views in s, by name: its name (the
+ * setting's, without DESK_VIEW_PREFIX) and its filter text
+ * (desk-views-load.c).
+ */
+enum od_code desk_views_each(struct store *s, const char *person,
+			     store_pref_fn fn, void *ctx, struct od_err *err);
 
 /*
  * Asks again, of the held store, whether each view and the :filter keep

@@ -229,32 +229,18 @@ enum od_code desk_prepare_money(struct desk *d, enum stmt_kind kind,
 	if (sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
-	act = calloc(1, sizeof *act);
-	if (act == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	act->kind = kind;
-	snprintf(act->number, sizeof act->number, "%s", number);
-	buf_init(&act->text, STMT_MAX_BYTES);
 	/* Keeping an evidence file writes the store. */
-	rc = desk_hold(d, given(f->evidence) ? SHOP_WRITE : SHOP_READ, err);
-	if (rc != OD_OK) {
-		desk_act_free(act);
+	rc = desk_act_start(d, kind, number,
+			    given(f->evidence) ? SHOP_WRITE : SHOP_READ, &act,
+			    err);
+	if (rc != OD_OK)
 		return rc;
-	}
 	rc = make(sh, kind, number, f, 1, &act->st, err);
 	if (rc == OD_OK)
-		rc = ledger_prepare(sh->store, act->st, err);
-	if (rc == OD_OK)
-		rc = statement_build(act->st, &act->text, err);
+		rc = desk_act_build(sh->store, act, err);
 	if (rc == OD_OK && kind == STMT_RETURN_CLOSE && given(f->refund))
 		rc = make_also(sh, act, f, err);
-	shop_release(sh);
-	if (rc != OD_OK) {
-		desk_act_free(act);
-		return rc;
-	}
-	*out = act;
-	return OD_OK;
+	return desk_act_done(d, act, rc, out);
 }
 
 enum od_code desk_check_money(struct desk *d, enum stmt_kind kind,

@@ -154,14 +154,6 @@ enum od_code desk_prepare_user(struct desk *d, enum stmt_kind kind,
 	}
 	rc = make_user(desk_shop(d), act, r, err);
 	if (rc == OD_OK)
-		rc = ledger_prepare(desk_shop(d)->store, act->st, err);
-	if (rc == OD_OK)
-		rc = statement_build(act->st, &act->text, err);
-	shop_release(desk_shop(d));
-	if (rc != OD_OK) {
-		desk_act_free(act);
-		return rc;
-	}
-	*out = act;
-	return OD_OK;
+		rc = desk_act_build(desk_shop(d)->store, act, err);
+	return desk_act_done(d, act, rc, out);
 }

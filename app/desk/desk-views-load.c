@@ -1,8 +1,9 @@
 /*
- * desk-views-load.c - reading a person's saved views with the index and
- * marking which rows each keeps: one byte a row holds a bit per view, so
- * a view's tab costs what a status tab costs.  Below desk.c and
- * desk-index.c: it calls only the store and desk-pick-mark.c.
+ * desk-views-load.c - reading a person's saved views (their settings
+ * "view.NAME") with the index and marking which rows each keeps: one byte
+ * a row holds a bit per view, so a view's tab costs what a status tab
+ * costs.  Below desk.c and desk-index.c: it calls only the store and
+ * desk-pick-mark.c.
  */
 #include "app/desk/desk-tabs.h"
 
@@ -11,7 +12,6 @@
 #include <string.h>
 
 #include "app/desk/desk-internal.h"
-#include "storage/store-views.h"
 
 void desk_views_drop(struct desk *d)
 {
@@ -23,6 +23,29 @@ size_t desk_views(const struct desk *d, const struct desk_view **v)
 {
 	*v = d->views.v;
 	return d->views.n;
+}
+
+/* For desk_views_each: the caller's callback, given names unprefixed. */
+struct views_walk {
+	store_pref_fn fn;
+	void *ctx;
+};
+
+static enum od_code view_unprefix(void *ctx, const char *name,
+				  const char *filter, struct od_err *err)
+{
+	const struct views_walk *w = ctx;
+
+	return w->fn(w->ctx, name + strlen(DESK_VIEW_PREFIX), filter, err);
+}
+
+enum od_code desk_views_each(struct store *s, const char *person,
+			     store_pref_fn fn, void *ctx, struct od_err *err)
+{
+	struct views_walk w = { fn, ctx };
+
+	return store_pref_each(s, person, DESK_VIEW_PREFIX, view_unprefix, &w,
+			       err);
 }
 
 /* Keeps one view read from the store (more than the most are ignored). */
@@ -70,7 +93,7 @@ enum od_code desk_views_load(struct desk *d, struct od_err *err)
 	size_t v;
 
 	desk_views_drop(d);
-	rc = store_view_each(d->sh->store, d->sh->user, view_add, &d->views,
+	rc = desk_views_each(d->sh->store, d->sh->user, view_add, &d->views,
 			     err);
 	if (rc != OD_OK || d->views.n == 0)
 		return rc;

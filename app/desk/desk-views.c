@@ -1,8 +1,9 @@
 /*
  * desk-views.c - a person's saved views: named filters in the filter
- * language, kept in the store (storage/store-views.h) per person; saving
- * and deleting one, and finding one for `orderdesk list --view`.  Reading
- * them with the index is desk-views-load.c's.
+ * language, kept per person as the setting "view.NAME" among the others
+ * (storage/store-prefs.h); saving and deleting one, and finding one for
+ * `orderdesk list --view`.  Reading them with the index is
+ * desk-views-load.c's.
  */
 #include "app/desk/desk-tabs.h"
 
@@ -11,7 +12,7 @@
 #include <string.h>
 
 #include "app/desk/desk-internal.h"
-#include "storage/store-views.h"
+#include "storage/store-prefs.h"
 
 enum od_code desk_view_name_check(const char *name, struct od_err *err)
 {
@@ -38,25 +39,27 @@ enum od_code desk_view_name_check(const char *name, struct od_err *err)
 static enum od_code views_change(struct desk *d, const char *name,
 				 const char *filter, struct od_err *err)
 {
+	char key[sizeof DESK_VIEW_PREFIX + DESK_VIEW_NAME_MAX];
+	char old[STORE_PREF_VALUE_MAX + 1];
 	struct store *s;
 	enum od_code rc = desk_hold(d, SHOP_WRITE, err);
-	int gone = 1;
+	int known = 1;
 
 	if (rc != OD_OK)
 		return rc;
 	s = d->sh->store;
-	rc = store_begin(s, err);
-	if (rc == OD_OK && filter != NULL)
-		rc = store_view_put(s, d->sh->user, name, filter, err);
-	else if (rc == OD_OK)
-		rc = store_view_drop(s, d->sh->user, name, &gone, err);
-	if (rc == OD_OK && !gone)
+	snprintf(key, sizeof key, DESK_VIEW_PREFIX "%s", name);
+	/* No view saved has a longer name (the key would cut it short). */
+	if (filter == NULL && strlen(name) > DESK_VIEW_NAME_MAX)
+		known = 0;
+	else if (filter == NULL)
+		rc = store_pref_get(s, d->sh->user, key, old, sizeof old,
+				    &known, err);
+	if (rc == OD_OK && !known)
 		rc = od_err_set(err, OD_E_NOTFOUND, "you have no view named "
 				"%s; :views lists yours", name);
 	if (rc == OD_OK)
-		rc = store_commit(s, err);
-	else
-		store_rollback(s);
+		rc = store_pref_set(s, d->sh->user, key, filter, err);
 	if (rc == OD_OK)
 		rc = desk_views_load(d, err);
 	shop_release(d->sh);
@@ -143,7 +146,7 @@ enum od_code desk_view_find(struct store *s, const char *person,
 			    struct od_err *err)
 {
 	struct view_look l = { name, filter, size, 0, "" };
-	enum od_code rc = store_view_each(s, person, view_look, &l, err);
+	enum od_code rc = desk_views_each(s, person, view_look, &l, err);
 
 	if (rc != OD_OK || l.found)
 		return rc;

@@ -16,23 +16,6 @@
 #include "app/shop/rma.h"
 #include "lib/buf.h"
 
-/* The order of a return number ORDER-Rn: all before the last "-R". */
-static enum od_code rma_order(const char *rma, char *order, size_t cap,
-			      struct od_err *err)
-{
-	const char *r = NULL, *p;
-
-	for (p = strstr(rma, "-R"); p != NULL; p = strstr(p + 1, "-R"))
-		r = p;
-	if (r == NULL || r == rma || (size_t)(r - rma) >= cap ||
-	    strspn(r + 2, "0123456789") != strlen(r + 2) || r[2] == '\0')
-		return od_err_set(err, OD_E_USAGE,
-				  "a return number looks like 1042-R1");
-	memcpy(order, rma, (size_t)(r - rma));
-	order[r - rma] = '\0';
-	return order_number_check(order, err);
-}
-
 /* Finds the return in ctx[0] and copies its condition and note. */
 struct return_look {
 	const char *rma;
@@ -154,7 +137,7 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 		return rc;
 	}
 	snprintf(rma, cap, "%s", arg);
-	rc = rma_order(arg, order, sizeof order, err);
+	rc = shop_rma_order(arg, order, sizeof order, err);
 	if (rc == OD_OK)
 		rc = shop_statement(sh, strcmp(what, "receive") == 0
 				    ? STMT_RETURN_RECEIVE : STMT_RETURN_CLOSE,
@@ -213,7 +196,7 @@ static void report(struct cli *c, struct shop *sh, const char *what,
 	struct od_err ignored;
 
 	if (strcmp(what, "receive") == 0 &&
-	    rma_order(rma, order, sizeof order, &ignored) == OD_OK)
+	    shop_rma_order(rma, order, sizeof order, &ignored) == OD_OK)
 		store_return_each(sh->store, order, look_one, &l, &ignored);
 	fprintf(c->out, "Return %s %s%s%s%s%s, signed by %s (log entry %lld).\n",
 		rma, strcmp(what, "open") == 0 ? "opened"
@@ -268,7 +251,7 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 			  &st[0], err);
 	/* A refund with the close: both land or neither. */
 	if (rc == OD_OK && o.refund != NULL &&
-	    (rc = rma_order(rma, order, sizeof order, err)) == OD_OK)
+	    (rc = shop_rma_order(rma, order, sizeof order, err)) == OD_OK)
 		rc = cli_return_refund(sh, order, rma, o.refund, o.reason,
 				       &st[1], money, err);
 	if (rc == OD_OK)

@@ -131,3 +131,27 @@ push_last() {
 	RESULT=$(jq -r '.receipts[0].result' "$T/resp" 2> /dev/null)
 	REASON=$(jq -r '.receipts[0].reason' "$T/resp" 2> /dev/null)
 }
+
+# backend_attached WHAT: a new backend in $BK ("Test shop"), started on a
+# free port, and $STORE attached to it with the join bundle: the check
+# named WHAT (the desk pushes its log as it attaches).
+backend_attached() {
+	"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
+	PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
+	start_backend
+	attach_desk "$PORT" join
+	expect_ok "$1"
+}
+
+# doctor SQL: runs SQL on $STORE behind orderdesk's back, as an insider
+# with the owner's passphrase can (od-tamper), for a desk to be refused.
+doctor() {
+	"$TOOLS/od-tamper" "$STORE" owner "$1" <<< "$OWNER_PASS" > /dev/null
+}
+
+# pushed_refused WHAT REASON: the check named WHAT that the backend answered
+# push_last and refused the entry, for a reason grep's REASON matches.
+pushed_refused() {
+	check "$1" bash -c 'test "$1" = 200:refused &&
+		printf "%s\n" "$2" | grep -q -- "$3"' _ "$CODE:$RESULT" "$REASON" "$2"
+}

@@ -70,6 +70,15 @@ new_shop() {
 		--shop "Test shop" > /dev/null 3< <(printf '%s\n' "$OWNER_PASS")
 }
 
+# own ARGS...: orderdesk as the shop's owner.
+own() { od_as owner "$OWNER_PASS" "$@"; }
+
+# add_person NAME ROLE PASS: the owner adds NAME to the shop with ROLE and
+# passphrase PASS; the status in $RC.
+add_person() {
+	own user add "$1" --role "$2" --new-passphrase-fd 4 4< <(echo "$3")
+}
+
 # flip_byte FILE OFFSET: flips the low bit of the byte at OFFSET, in place.
 # `command od` because od() above is orderdesk: calling it here once made
 # the "flip" write 0x01 whatever the byte was, a no-op 1 time in 256.  The

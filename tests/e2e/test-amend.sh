@@ -14,11 +14,8 @@ MEI_PASS="mei's own passphrase"
 SAM_PASS="sam's own passphrase"
 
 new_shop
-od_as owner "$OWNER_PASS" user add mei --role shopkeeper --new-passphrase-fd 4 \
-	4< <(echo "$MEI_PASS")
-od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
-	4< <(echo "$SAM_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
+add_person mei shopkeeper "$MEI_PASS"
+add_person sam staff "$SAM_PASS"
 mei() { od_as mei "$MEI_PASS" "$@"; }
 own import "$SAMPLE"
 expect_ok "the sample orders import"
@@ -114,29 +111,14 @@ check "openssl verifies it with mei's key" \
 	-rawin -in "$f" -sigfile "${f%.statement}.sig"
 
 # --- the backend refuses what the desk refuses ------------------------------------
-"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
-PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
-start_backend
-attach_desk "$PORT" join
-expect_ok "the desk attaches and pushes its log"
+backend_attached "the desk attaches and pushes its log"
 # The doctored desk believes order 1001 never shipped.
-"$TOOLS/od-tamper" "$STORE" owner \
-	"UPDATE items SET shipped = 0 WHERE order_no = '1001'; UPDATE orders SET status = 1 WHERE number = '1001'" \
-	<<< "$OWNER_PASS" > /dev/null
+doctor "UPDATE items SET shipped = 0 WHERE order_no = '1001'; UPDATE orders SET status = 1 WHERE number = '1001'"
 own amend 1001 --ship-to-city Bremen
 expect_ok "the doctored desk signs an amendment of a shipped order"
-own log --format json
-jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" > "$T/forged.json"
-CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
-	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
-	--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
-	--data-binary "@$T/forged.json" \
-	"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
-check "the backend refuses the amendment: the order has shipped" bash -c "
-	test '$CODE' = 200 &&
-	test \"\$(jq -r '.receipts[0].result' '$T/resp')\" = refused &&
-	jq -r '.receipts[0].reason' '$T/resp' |
-	grep -q 'order 1001 is shipped; only an order not yet shipped can be amended'"
+push_last
+pushed_refused "the backend refuses the amendment: the order has shipped" \
+	'order 1001 is shipped; only an order not yet shipped can be amended'
 stop_backend
 
 exit $((CHECKS_FAILED > 0))

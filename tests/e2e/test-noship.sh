@@ -14,9 +14,7 @@ D="$ROOT/tests/e2e/data/noship"
 SAM_PASS="sam's own passphrase"
 
 new_shop
-od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
-	4< <(echo "$SAM_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
+add_person sam staff "$SAM_PASS"
 sam() { od_as sam "$SAM_PASS" "$@"; }
 
 # no_ship NUMBER: show says the order needs no shipping, and no address.
@@ -103,23 +101,14 @@ expect_ok "audit verify replays it all"
 
 # --- the backend refuses a shipment of it ---------------------------------------
 own confirm 3002
-"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
-PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
-start_backend
-attach_desk "$PORT" join
-expect_ok "the desk attaches and pushes its log, no-ship orders and all"
+backend_attached "the desk attaches and pushes its log, no-ship orders and all"
 # The doctored desk believes order 3002 has an address.
-"$TOOLS/od-tamper" "$STORE" owner \
-	"UPDATE orders SET ship_name = 'X', ship_lines = 'Y', city = 'Z', country = 'US' WHERE number = '3002'" \
-	<<< "$OWNER_PASS" > /dev/null
+doctor "UPDATE orders SET ship_name = 'X', ship_lines = 'Y', city = 'Z', country = 'US' WHERE number = '3002'"
 own ship 3002 --carrier DHL --tracking DHL-2
 expect_ok "the doctored desk signs a shipment of it"
 push_last
-check "the backend refuses the shipment: the order needs no shipping" bash -c "
-	test '$CODE' = 200 &&
-	test \"\$(jq -r '.receipts[0].result' '$T/resp')\" = refused &&
-	jq -r '.receipts[0].reason' '$T/resp' |
-	grep -q 'order 3002 needs no shipping; deliver it: .orderdesk deliver 3002.'"
+pushed_refused "the backend refuses the shipment: the order needs no shipping" \
+	'order 3002 needs no shipping; deliver it: .orderdesk deliver 3002.'
 stop_backend
 
 exit $((CHECKS_FAILED > 0))

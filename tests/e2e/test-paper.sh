@@ -13,7 +13,6 @@ for tool in pdftotext pdfinfo; do
 done
 "$OD" --store "$STORE" --passphrase-fd 3 init --owner owner \
 	--shop "Café Ōsaka" > /dev/null 3< <(printf '%s\n' "$OWNER_PASS")
-own() { od_as owner "$OWNER_PASS" "$@"; }
 # text PDF: the PDF's text, whitespace dropped (wrapping puts line breaks
 # where the text had spaces, or none between CJK characters).
 text() { pdftotext "$1" - | tr -d ' \n\f'; }

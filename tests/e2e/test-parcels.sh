@@ -15,7 +15,6 @@
 need_tools curl jq openssl
 
 new_shop
-own() { od_as owner "$OWNER_PASS" "$@"; }
 cat > "$T/orders.json" <<'JSON'
 [{"number": "P-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
   "customer": {"name": "Ana"},
@@ -113,22 +112,14 @@ check "openssl verifies a parcel's delivery" \
 	-in "$deliver_file" -sigfile "${deliver_file%.statement}.sig"
 
 # --- the backend refuses what the desk refuses ----------------------------------
-"$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1
-PIN=$(sed -n 's/^backend pin: *//p' "$T/init.out")
-start_backend
-attach_desk "$PORT" join
-expect_ok "the desk attaches and pushes its log"
-"$TOOLS/od-tamper" "$STORE" owner \
-	"DELETE FROM deliveries WHERE order_no = 'P-1' AND seq = (SELECT max(seq) FROM deliveries WHERE order_no = 'P-1')" \
-	<<< "$OWNER_PASS" > /dev/null
+backend_attached "the desk attaches and pushes its log"
+doctor "DELETE FROM deliveries WHERE order_no = 'P-1' AND seq = (SELECT max(seq) FROM deliveries WHERE order_no = 'P-1')"
 own show P-2
 expect_ok "an order whose deliveries were not touched still shows"
 own show P-1
 expect_fail "show refuses an order one of whose delivery rows was taken out" 6 \
 	"order P-1's stored state does not match its signed history"
-"$TOOLS/od-tamper" "$STORE" owner \
-	"DELETE FROM deliveries WHERE order_no = 'P-2'" \
-	<<< "$OWNER_PASS" > /dev/null
+doctor "DELETE FROM deliveries WHERE order_no = 'P-2'"
 own deliver P-2 --parcel UPS-1
 expect_ok "the doctored desk delivers the parcel a second time"
 push_last
@@ -136,8 +127,7 @@ check "the backend refuses the second delivery" test "$CODE:$RESULT" = 200:refus
 check "in words" grep -q "order P-2's parcel UPS-1 was delivered already" "$T/resp"
 stop_backend
 # `stock` reads its rows as stored; audit verify replays them.
-"$TOOLS/od-tamper" "$STORE" owner "UPDATE restocks SET qty = 7" \
-	<<< "$OWNER_PASS" > /dev/null
+doctor "UPDATE restocks SET qty = 7"
 own audit verify
 expect_fail "audit verify finds restocked units that the log does not make" 6 "."
 

@@ -9,18 +9,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 . "$(dirname "$0")/money-lib.sh"
-cat > "$T/m.json" <<'EOF'
-[{"number": "M-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
-  "customer": {"name": "王小明"},
-  "ship_to": {"name": "Ana", "lines": ["Calle Mayor 1"], "city": "Madrid", "country": "ES"},
-  "items": [{"sku": "TEA", "name": "烏龍茶 Oolong", "qty": 2, "unit_price": 10000},
-            {"sku": "MUG", "name": "Mug", "qty": 1, "unit_price": 2000}],
-  "shipping": 1500, "tax": 4100, "discount": 1000, "total": 26600}]
-EOF
-mei import "$T/m.json"
+import_m1 "王小明" "烏龍茶 Oolong" \
+	'"shipping": 1500, "tax": 4100, "discount": 1000, "total": 26600'
 expect_ok "an order with shipping, tax and a discount is imported"
-mei confirm M-1
-mei ship M-1 --carrier DHL --tracking JD0001 --serial TEA=S-1 --serial TEA=S-2 --serial MUG=SN-9
+ship_m1
 expect_ok "it ships with serials"
 printf 'proof of delivery\n' > "$T/pod.txt"
 

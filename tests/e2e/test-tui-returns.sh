@@ -10,17 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 . "$(dirname "$0")/money-lib.sh"
-cat > "$T/m.json" <<'EOF'
-[{"number": "M-1", "placed_at": "2026-11-20T09:15:00Z", "currency": "EUR",
-  "customer": {"name": "Ana"},
-  "ship_to": {"name": "Ana", "lines": ["Calle Mayor 1"], "city": "Madrid", "country": "ES"},
-  "items": [{"sku": "TEA", "name": "Tea", "qty": 2, "unit_price": 10000},
-            {"sku": "MUG", "name": "Mug", "qty": 1, "unit_price": 2000}],
-  "total": 22000}]
-EOF
-mei import "$T/m.json"
-mei confirm M-1
-mei ship M-1 --carrier DHL --tracking JD0001 --serial TEA=S-1 --serial TEA=S-2 --serial MUG=SN-9
+import_m1 Ana Tea '"total": 22000'
+ship_m1
 mei pay M-1 --amount 220.00 --method card
 mei deliver M-1
 expect_ok "M-1 is shipped with serials, paid and delivered"

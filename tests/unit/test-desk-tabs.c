@@ -16,7 +16,7 @@
 
 #include "app/desk/desk-internal.h"
 #include "app/desk/desk-tabs.h"
-#include "storage/store-views.h"
+#include "storage/store-prefs.h"
 #include "tests/unit/fixture-world.h"
 
 /* Briefs as listed, by order number 1..3 (index 0 unused). */
@@ -213,18 +213,26 @@ static void test_tab_counts(void **state)
 	free(d);
 }
 
-/* Views are per person, replaced by name, dropped; find names them. */
+/*
+ * Views are per person, the settings "view.NAME" (no other setting is
+ * one), replaced by name, forgotten; find names them.
+ */
 static void test_views_store(void **state)
 {
 	struct fixture_world *w = *state;
 	char filter[ORDER_FILTER_MAX + 1];
-	int gone;
 
-	assert_int_equal(store_view_put(w->s, "mei", "big", "total:>100",
+	assert_int_equal(store_pref_set(w->s, "mei", "view.big", "total:>100",
 					&w->err), OD_OK);
-	assert_int_equal(store_view_put(w->s, "mei", "late", "placed:>2d",
+	assert_int_equal(store_pref_set(w->s, "mei", "view.late",
+					"placed:>2d", &w->err), OD_OK);
+	assert_int_equal(store_pref_set(w->s, "mei", "view.big", "total:>200",
 					&w->err), OD_OK);
-	assert_int_equal(store_view_put(w->s, "mei", "big", "total:>200",
+	assert_int_equal(store_pref_set(w->s, "mei", "columns", "email",
+					&w->err), OD_OK);
+	assert_int_equal(store_pref_set(w->s, "mei", "viewer", "x", &w->err),
+			 OD_OK);
+	assert_int_equal(store_pref_set(w->s, "sam", "columns", "email",
 					&w->err), OD_OK);
 	assert_int_equal(desk_view_find(w->s, "mei", "big", filter,
 					sizeof filter, &w->err), OD_OK);
@@ -239,12 +247,13 @@ static void test_views_store(void **state)
 			 OD_E_NOTFOUND);
 	assert_string_equal(w->err.msg, "mei has no view named nope; "
 			    "theirs: big, late");
-	assert_int_equal(store_view_drop(w->s, "mei", "big", &gone, &w->err),
-			 OD_OK);
-	assert_int_equal(gone, 1);
-	assert_int_equal(store_view_drop(w->s, "mei", "big", &gone, &w->err),
-			 OD_OK);
-	assert_int_equal(gone, 0);
+	assert_int_equal(store_pref_set(w->s, "mei", "view.big", NULL,
+					&w->err), OD_OK);
+	assert_int_equal(desk_view_find(w->s, "mei", "big", filter,
+					sizeof filter, &w->err),
+			 OD_E_NOTFOUND);
+	assert_string_equal(w->err.msg, "mei has no view named big; "
+			    "theirs: late");
 }
 
 static void test_view_names(void **state)
