@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/sync/sync-prefetch.h"
 #include "app/sync/sync-rebase.h"
 #include "app/sync/sync-verify.h"
 #include "lib/progress.h"
@@ -130,21 +131,56 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 	return rc;
 }
 
-/* Pulls every entry after the synced head, page by page. */
+/*
+ * Where the page after entries starts if entries is taken whole: its last
+ * entry's seq; 0 when there is nothing to fetch ahead (the page ends at
+ * the signed head, or its last entry is malformed: the writer says so).
+ */
+static long long next_after(json_t *entries, const struct pull *pl)
+{
+	size_t n = json_array_size(entries);
+	struct log_record r;
+	struct od_err ignore;
+
+	if (n == 0 || sync_page_entry(json_array_get(entries, n - 1), &r,
+				      &ignore) != OD_OK ||
+	    r.seq <= pl->after || r.seq >= pl->h.seq)
+		return 0;
+	return r.seq;
+}
+
+/* The page after pl->after: fetched ahead (sync-prefetch.h) or now. */
+static enum od_code fetch_page(struct sync_job *j, struct pull *pl,
+			       struct sync_prefetch *pf, json_t **ans,
+			       struct od_err *err)
+{
+	char path[96];
+	enum od_code rc;
+
+	if (sync_prefetch_take(pf, pl->after, ans, &rc, err))
+		return rc;
+	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d", pl->after,
+		 PULL_PAGE);
+	return sync_job_call(j, "GET", path, NULL, ans, err);
+}
+
+/*
+ * Pulls every entry after the synced head, page by page; the next page is
+ * fetched while this one is written (sync-prefetch.h).
+ */
 enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 			 struct od_err *err)
 {
+	struct sync_prefetch pf;
 	json_t *ans = NULL, *entries;
-	char path[96];
-	long long pages = 0;
+	long long pages = 0, next;
 	int phased = 0;
 	enum od_code rc;
 
+	memset(&pf, 0, sizeof pf);
 	pl->after = j->seen_seq;
 	for (;;) {
-		snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d",
-			 pl->after, PULL_PAGE);
-		rc = sync_job_call(j, "GET", path, NULL, &ans, err);
+		rc = fetch_page(j, pl, &pf, &ans, err);
 		if (rc != OD_OK)
 			break;
 		entries = json_object_get(ans, "entries");
@@ -162,6 +198,9 @@ enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 		if (rc == OD_OK && json_array_size(entries) > 0) {
 			progress_step((long long)json_array_size(entries));
 			rc = sync_job_hold(j, SHOP_WRITE, err);
+			next = rc == OD_OK ? next_after(entries, pl) : 0;
+			if (next > 0)
+				sync_prefetch_start(&pf, j, next);
 			if (rc == OD_OK) {
 				rc = take_page(j, pl, entries, err);
 				sync_job_let_go(j);
@@ -172,6 +211,7 @@ enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 		if (rc != OD_OK || pl->after >= pl->h.seq)
 			break;
 	}
+	sync_prefetch_end(&pf);
 	return rc;
 }
 

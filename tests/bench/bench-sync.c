@@ -70,6 +70,10 @@ struct run {
 	pthread_mutex_t lock;   /* around the backend, as orderdeskd's */
 };
 
+/* BENCH_SYNC_QUICK: no many clients; BENCH_SYNC_PROFILE: no baselines
+ * either (a profile under callgrind or perf, not a figure). */
+static int quick, profile;
+
 /* Seconds on the monotonic clock. */
 static double now_s(void)
 {
@@ -329,8 +333,10 @@ static struct bare bare_verify(struct run *r, struct shop *sh,
 	struct entries e;
 	uint8_t pub[SIGKEY_PUB_LEN];
 	struct od_err err;
-	struct bare b;
+	struct bare b = { 1, 1 };
 
+	if (profile)
+		return b;
 	memset(&e, 0, sizeof e);
 	e.cap = n;
 	e.text = calloc(n, sizeof *e.text);
@@ -492,7 +498,7 @@ static double timed_sync(struct shop *sh, long long push, long long pull)
 /* Pull: the backend grows to pull_n entries after the genesis, and the
  * desk in dir pulls them all; returns the log's head. */
 static long long bench_pull(struct run *r, struct shop *sh, const char *dir,
-			    size_t pull_n)
+			    size_t push_n, size_t pull_n)
 {
 	struct shop *sh2;
 	struct bare base;
@@ -501,7 +507,7 @@ static long long bench_pull(struct run *r, struct shop *sh, const char *dir,
 	uint8_t hash[32];
 	double t, rate;
 
-	backend_fill(r, sh, PUSH_N, pull_n);
+	backend_fill(r, sh, push_n, pull_n);
 	sh2 = desk_open(r, dir);
 	t = timed_sync(sh2, 0, (long long)pull_n);
 	rate = (double)pull_n / t;
@@ -528,7 +534,7 @@ int main(int argc, char **argv)
 	void *ctx[2];
 	double t, push_rate;
 	struct bare base;
-	size_t pull_n = PULL_N;
+	size_t pull_n = PULL_N, push_n = PUSH_N;
 	long long head;
 
 	if (argc != 3) {
@@ -543,7 +549,14 @@ int main(int argc, char **argv)
 	/* BENCH_SYNC_PULL=N pulls fewer (a quick look, not a figure). */
 	if (getenv("BENCH_SYNC_PULL") != NULL)
 		pull_n = strtoul(getenv("BENCH_SYNC_PULL"), NULL, 10);
-	if (pull_n <= PUSH_N || pull_n > PULL_N)
+	/* BENCH_SYNC_PUSH=N pushes fewer (a profile, not a figure). */
+	profile = getenv("BENCH_SYNC_PROFILE") != NULL;
+	quick = profile || getenv("BENCH_SYNC_QUICK") != NULL;
+	if (getenv("BENCH_SYNC_PUSH") != NULL)
+		push_n = strtoul(getenv("BENCH_SYNC_PUSH"), NULL, 10);
+	if (push_n == 0 || push_n > PUSH_N)
+		push_n = PUSH_N;
+	if (pull_n <= push_n || pull_n > PULL_N)
 		pull_n = PULL_N;
 	if (r.list->count < pull_n)
 		die("the orders file holds fewer than 100000 orders", NULL);
@@ -559,22 +572,24 @@ int main(int argc, char **argv)
 	sh = desk_open(&r, a);
 	ctx[0] = sh;
 	ctx[1] = r.list;
-	if (shop_append_many(sh, PUSH_N, make_placed, ctx, NULL,
+	if (shop_append_many(sh, push_n, make_placed, ctx, NULL,
 			     &err) != OD_OK)
 		die("placing the desk's orders", &err);
 
 	/* Push: the genesis and PUSH_N orders. */
-	t = timed_sync(sh, PUSH_N + 1, 0);
-	push_rate = (PUSH_N + 1) / t;
-	base = bare_verify(&r, sh, 0, PUSH_N + 1);
+	t = timed_sync(sh, (long long)push_n + 1, 0);
+	push_rate = (double)(push_n + 1) / t;
+	base = bare_verify(&r, sh, 0, push_n + 1);
 	printf("push %d statements over TLS (verified, folded, stored by the "
-	       "backend): %.0f statements per s (%.2f s)\n", PUSH_N + 1,
+	       "backend): %.0f statements per s (%.2f s)\n", (int)push_n + 1,
 	       push_rate, t);
 	printf("push ratio (push rate / bare verification on every core): "
 	       "%.2f (target: >= 0.8; on one core: %.2f)\n",
 	       push_rate / base.all, push_rate / base.one);
 
-	head = bench_pull(&r, sh, b, pull_n);
+	head = bench_pull(&r, sh, b, push_n, pull_n);
+	if (quick)
+		goto done;
 
 	/* Desks that are up to date, syncing at once (what sync_run asks
 	 * first: the last entry it has and the signed head). */
@@ -585,6 +600,7 @@ int main(int argc, char **argv)
 	     "TLS 1.3 handshakes (mutual, new connection + one request)", 0);
 	many(&r, DESKS, 1, HS_EACH, path,
 	     "TLS 1.3 handshakes, 20 clients at once", 0);
+done:
 
 	shop_close(sh);
 	https_server_stop(r.srv);
