@@ -9,6 +9,8 @@ static void *fetch_main(void *arg)
 	struct sync_prefetch *p = arg;
 
 	p->rc = sync_job_call(p->j, "GET", p->path, NULL, &p->ans, &p->err);
+	if (p->rc == OD_OK)
+		sync_page_read(json_object_get(p->ans, "entries"), &p->page);
 	return NULL;
 }
 
@@ -24,7 +26,8 @@ void sync_prefetch_start(struct sync_prefetch *p, struct sync_job *j,
 }
 
 int sync_prefetch_take(struct sync_prefetch *p, long long after, json_t **ans,
-		       enum od_code *rc, struct od_err *err)
+		       struct sync_page *page, enum od_code *rc,
+		       struct od_err *err)
 {
 	int ours;
 
@@ -35,12 +38,15 @@ int sync_prefetch_take(struct sync_prefetch *p, long long after, json_t **ans,
 	ours = p->after == after;
 	if (ours) {
 		*ans = p->ans;
+		*page = p->page;
 		*rc = p->rc;
 		if (p->rc != OD_OK)
 			*err = p->err;
 	} else {
+		sync_page_free(&p->page);
 		json_decref(p->ans);
 	}
+	memset(&p->page, 0, sizeof p->page);
 	p->ans = NULL;
 	return ours;
 }
@@ -50,6 +56,7 @@ void sync_prefetch_end(struct sync_prefetch *p)
 	if (p->running)
 		pthread_join(p->thread, NULL);
 	p->running = 0;
+	sync_page_free(&p->page);
 	json_decref(p->ans);
 	p->ans = NULL;
 }

@@ -8,7 +8,8 @@
  * fetch starts on a thread of its own while this page is written; the
  * page is used only if the page before was taken whole (the writer ended
  * where the fetch began), else it is dropped and asked for again.  Only
- * the fetch is ahead: every check of the answer runs as before, in order.
+ * the fetch, and the reading and parsing of its entries (sync-page.h), are
+ * ahead: every check of the answer runs as before, in order.
  */
 #ifndef OD_SYNC_PREFETCH_H
 #define OD_SYNC_PREFETCH_H
@@ -17,6 +18,7 @@
 #include <pthread.h>
 
 #include "app/sync/sync-job.h"
+#include "app/sync/sync-page.h"
 #include "lib/err.h"
 
 struct sync_prefetch {
@@ -26,6 +28,7 @@ struct sync_prefetch {
 	long long after;         /* the page asked for: entries after this */
 	char path[96];
 	json_t *ans;             /* its answer, or NULL */
+	struct sync_page page;   /* its entries, read and parsed */
 	enum od_code rc;
 	struct od_err err;
 };
@@ -40,12 +43,14 @@ void sync_prefetch_start(struct sync_prefetch *p, struct sync_job *j,
 
 /*
  * The page after `after` if that is the one fetched ahead: 1 with *ans
- * and *rc (and err) as sync_job_call would have given them; 0 when
+ * and *rc (and err) as sync_job_call would have given them, and *page its
+ * entries (the caller frees it, before *ans); 0 when
  * nothing (or another page) was fetched ahead, which is dropped: the
  * caller fetches it as usual.
  */
 int sync_prefetch_take(struct sync_prefetch *p, long long after, json_t **ans,
-		       enum od_code *rc, struct od_err *err);
+		       struct sync_page *page, enum od_code *rc,
+		       struct od_err *err);
 
 /* Waits for a fetch under way and drops what it got. */
 void sync_prefetch_end(struct sync_prefetch *p);
