@@ -57,6 +57,14 @@ static const char search_list_sql[] =
 	"   AND (?1 < 0 OR status = ?1)"
 	" ORDER BY placed_at, number";
 
+/* Adds s ("" for NULL) and a newline to b. */
+static enum od_code add_line(struct buf *b, const char *s, struct od_err *err)
+{
+	enum od_code rc = s != NULL ? buf_add(b, s, strlen(s), err) : OD_OK;
+
+	return rc == OD_OK ? buf_add(b, "\n", 1, err) : rc;
+}
+
 /*
  * Builds the searchable text of an order.  Fields are joined by newlines,
  * which no field may contain, so a search never matches across two fields.
@@ -69,11 +77,14 @@ enum od_code store_order_search_text(const struct order *o, struct buf *b,
 	size_t i;
 	enum od_code rc = OD_OK;
 
+	/* Each field and a newline, copied: no format to read per field. */
 	for (i = 0; i < 5 && rc == OD_OK; i++)
-		rc = buf_addf(b, err, "%s\n", parts[i] ? parts[i] : "");
-	for (i = 0; i < o->nitems && rc == OD_OK; i++)
-		rc = buf_addf(b, err, "%s\n%s\n", o->items[i].sku,
-			      o->items[i].name);
+		rc = add_line(b, parts[i], err);
+	for (i = 0; i < o->nitems && rc == OD_OK; i++) {
+		rc = add_line(b, o->items[i].sku, err);
+		if (rc == OD_OK)
+			rc = add_line(b, o->items[i].name, err);
+	}
 	return rc;
 }
 

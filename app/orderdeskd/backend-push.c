@@ -80,15 +80,17 @@ struct verdict {
 };
 
 /*
- * Decides one statement of a batch.  With own_tx each accepted statement
- * is committed on its own; without, the caller's transaction holds it.
+ * Decides one statement of a batch, text parsed ahead into parsed (or
+ * NULL: parsed here).  With own_tx each accepted statement is committed on
+ * its own; without, the caller's transaction holds it.
  */
 static void judge(struct backend *b, const char *text, size_t len,
-		  const char *sig64, const uint8_t *checked_pub, int own_tx,
-		  struct verdict *v)
+		  const char *sig64, const struct statement *parsed,
+		  const uint8_t *checked_pub, int own_tx, struct verdict *v)
 {
 	uint8_t sig[SIGKEY_SIG_LEN];
-	struct statement *st = NULL;
+	struct statement *mine = NULL;
+	const struct statement *st = parsed;
 	struct od_err err;
 	long long seq = 0;
 	size_t siglen = 0;
@@ -101,8 +103,10 @@ static void judge(struct backend *b, const char *text, size_t len,
 	if (rc == OD_OK && siglen != sizeof sig)
 		rc = od_err_set(&err, OD_E_INPUT, "the signature is not 64 "
 				"bytes");
-	if (rc == OD_OK)
-		rc = statement_parse(text, len, &st, &err);
+	if (rc == OD_OK && st == NULL) {
+		rc = statement_parse(text, len, &mine, &err);
+		st = mine;
+	}
 	if (rc == OD_OK) {
 		snprintf(v->id, sizeof v->id, "%s", st->id);
 		if (st->kind == STMT_SHOP_GENESIS &&
@@ -146,7 +150,7 @@ static void judge(struct backend *b, const char *text, size_t len,
 		snprintf(v->reason, sizeof v->reason, "%s", err.msg);
 	}
 out:
-	statement_free(st);
+	statement_free(mine);
 }
 
 /* Makes the receipt of a verdict and counts it. */
@@ -182,11 +186,18 @@ struct prechecked {
 	size_t n;
 	struct sigkey_vpipe *pipe; /* the checks under way, or NULL */
 	size_t *slot;            /* per statement: its check + 1, or 0 */
+	struct statement **sts;  /* per statement: parsed, or NULL */
+	size_t nsts;
 };
 
 static void prechecked_free(struct prechecked *p)
 {
+	size_t i;
+
 	sigkey_vpipe_end(p->pipe);
+	for (i = 0; p->sts != NULL && i < p->nsts; i++)
+		statement_free(p->sts[i]);
+	free(p->sts);
 	free(p->pubs);
 	free(p->sigs);
 	free(p->texts);
@@ -230,8 +241,10 @@ static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 	p->lens = calloc(n, sizeof *p->lens);
 	p->at = calloc(n, sizeof *p->at);
 	p->slot = calloc(n, sizeof *p->slot);
+	p->sts = calloc(n, sizeof *p->sts);
+	p->nsts = n;
 	if (!p->pubs || !p->sigs || !p->texts || !p->lens || !p->at ||
-	    !p->slot) {
+	    !p->slot || !p->sts) {
 		prechecked_free(p);
 		memset(p, 0, sizeof *p);
 		return;
@@ -248,8 +261,10 @@ static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 			    OD_OK || siglen != SIGKEY_SIG_LEN)
 			continue;
 		if (statement_parse(json_string_value(s),
-				    json_string_length(s), &st, &err) != OD_OK)
+				    json_string_length(s), &p->sts[i],
+				    &err) != OD_OK)
 			continue;
+		st = p->sts[i];
 		/* A logged id is judged by comparing bytes with its entry:
 		 * checking a replay's signature would only cost time. */
 		if (store_log_find_id(b->store, st->id, &seq, &err) ==
@@ -260,7 +275,6 @@ static void precheck(struct backend *b, json_t *list, struct prechecked *p)
 			p->at[k] = i;
 			p->n++;
 		}
-		statement_free(st);
 	}
 	for (i = 0; i < p->n; i++)
 		p->slot[p->at[i]] = i + 1;
@@ -295,23 +309,29 @@ static void judge_batch(struct backend *b, json_t *list, struct verdict *vs)
 
 		judge(b, json_string_value(s), json_string_length(s),
 		      json_string_value(json_object_get(e, "signature")),
+		      pre.sts != NULL ? pre.sts[i] : NULL,
 		      prechecked_key(&pre, i), 0, &vs[i]);
 		if (vs[i].result == V_REFUSED) {
 			store_rollback(b->store);
 			fast = 0;
 		}
 	}
-	prechecked_free(&pre);
-	if (fast && store_commit(b->store, &err) == OD_OK)
+	if (fast && store_commit(b->store, &err) == OD_OK) {
+		prechecked_free(&pre);
 		return;
+	}
+	/* Again one by one, the statements as parsed but no check ahead. */
+	sigkey_vpipe_end(pre.pipe);
+	pre.pipe = NULL;
 	for (i = 0; i < n; i++) {
 		json_t *e = json_array_get(list, i);
 		json_t *s = json_object_get(e, "statement");
 
 		judge(b, json_string_value(s), json_string_length(s),
-		      json_string_value(json_object_get(e, "signature")), NULL,
-		      1, &vs[i]);
+		      json_string_value(json_object_get(e, "signature")),
+		      pre.sts != NULL ? pre.sts[i] : NULL, NULL, 1, &vs[i]);
 	}
+	prechecked_free(&pre);
 }
 
 /* Checks that o is an object with exactly the keys given. */

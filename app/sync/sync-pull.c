@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/sync/sync-prefetch.h"
 #include "app/sync/sync-rebase.h"
 #include "app/sync/sync-verify.h"
 #include "lib/progress.h"
@@ -38,25 +39,29 @@ static enum od_code apply_direct(struct sync_job *j, const struct log_record *r,
 
 /*
  * Checks ahead, on every core, the signatures of the page's entries up to
- * the first malformed one (sync-verify.h); straight into the log only:
- * staged entries are checked by the rebase.
+ * the first malformed one (sync-verify.h; pg read and parsed ahead,
+ * sync-page.h); straight into the log only: staged entries are checked by
+ * the rebase.
  */
 static void check_page(struct sync_job *j, const struct pull *pl,
-		       json_t *entries, struct sync_checked *c)
+		       struct sync_page *pg, struct sync_checked *c)
 {
-	size_t n = json_array_size(entries), m;
-	struct log_record *recs;
-	struct od_err ignore;
-
 	memset(c, 0, sizeof *c);
-	if (pl->staging || (recs = calloc(n ? n : 1, sizeof *recs)) == NULL)
-		return;
-	for (m = 0; m < n; m++)
-		if (sync_page_entry(json_array_get(entries, m), &recs[m],
-				    &ignore) != OD_OK)
-			break;
-	sync_check_ahead(j->sh->store, recs, m, c);
-	free(recs);
+	if (!pl->staging)
+		sync_check_ahead_page(j->sh->store, pg, c);
+}
+
+/* Entry i of the page: as read ahead, or read now (a malformed one says
+ * what is wrong with it). */
+static enum od_code page_entry(json_t *entries, const struct sync_page *pg,
+			       size_t i, struct log_record *r,
+			       struct od_err *err)
+{
+	if (i < pg->n) {
+		*r = pg->recs[i];
+		return OD_OK;
+	}
+	return sync_page_entry(json_array_get(entries, i), r, err);
 }
 
 /*
@@ -65,7 +70,8 @@ static void check_page(struct sync_job *j, const struct pull *pl,
  * staging table for the rebase.
  */
 static enum od_code take_page(struct sync_job *j, struct pull *pl,
-			      json_t *entries, struct od_err *err)
+			      json_t *entries, struct sync_page *pg,
+			      struct od_err *err)
 {
 	struct store *s = j->sh->store;
 	struct sync_checked checked;
@@ -88,9 +94,9 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 			rc = store_incoming_clear(s, err);
 	}
 	if (rc == OD_OK)
-		check_page(j, pl, entries, &checked);
+		check_page(j, pl, pg, &checked);
 	for (i = 0; rc == OD_OK && i < json_array_size(entries); i++) {
-		rc = sync_page_entry(json_array_get(entries, i), &r, err);
+		rc = page_entry(entries, pg, i, &r, err);
 		if (rc == OD_OK && r.seq <= pl->after)
 			continue;
 		if (rc == OD_OK && r.seq != pl->after + 1)
@@ -130,21 +136,62 @@ static enum od_code take_page(struct sync_job *j, struct pull *pl,
 	return rc;
 }
 
-/* Pulls every entry after the synced head, page by page. */
+/*
+ * Where the page after entries starts if entries is taken whole: its last
+ * entry's seq; 0 when there is nothing to fetch ahead (the page ends at
+ * the signed head, or its last entry is malformed: the writer says so).
+ */
+static long long next_after(json_t *entries, const struct pull *pl)
+{
+	size_t n = json_array_size(entries);
+	struct log_record r;
+	struct od_err ignore;
+
+	if (n == 0 || sync_page_entry(json_array_get(entries, n - 1), &r,
+				      &ignore) != OD_OK ||
+	    r.seq <= pl->after || r.seq >= pl->h.seq)
+		return 0;
+	return r.seq;
+}
+
+/* The page after pl->after, its entries read into pg: fetched ahead
+ * (sync-prefetch.h) or now. */
+static enum od_code fetch_page(struct sync_job *j, struct pull *pl,
+			       struct sync_prefetch *pf, json_t **ans,
+			       struct sync_page *pg, struct od_err *err)
+{
+	char path[96];
+	enum od_code rc;
+
+	if (sync_prefetch_take(pf, pl->after, ans, pg, &rc, err))
+		return rc;
+	snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d", pl->after,
+		 PULL_PAGE);
+	rc = sync_job_call(j, "GET", path, NULL, ans, err);
+	if (rc == OD_OK)
+		sync_page_read(json_object_get(*ans, "entries"), pg);
+	return rc;
+}
+
+/*
+ * Pulls every entry after the synced head, page by page; the next page is
+ * fetched while this one is written (sync-prefetch.h).
+ */
 enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 			 struct od_err *err)
 {
+	struct sync_prefetch pf;
+	struct sync_page pg;
 	json_t *ans = NULL, *entries;
-	char path[96];
-	long long pages = 0;
+	long long pages = 0, next;
 	int phased = 0;
 	enum od_code rc;
 
+	memset(&pf, 0, sizeof pf);
 	pl->after = j->seen_seq;
 	for (;;) {
-		snprintf(path, sizeof path, "/v1/log?after=%lld&limit=%d",
-			 pl->after, PULL_PAGE);
-		rc = sync_job_call(j, "GET", path, NULL, &ans, err);
+		memset(&pg, 0, sizeof pg);
+		rc = fetch_page(j, pl, &pf, &ans, &pg, err);
 		if (rc != OD_OK)
 			break;
 		entries = json_object_get(ans, "entries");
@@ -162,16 +209,21 @@ enum od_code sync_pull(struct sync_job *j, struct pull *pl,
 		if (rc == OD_OK && json_array_size(entries) > 0) {
 			progress_step((long long)json_array_size(entries));
 			rc = sync_job_hold(j, SHOP_WRITE, err);
+			next = rc == OD_OK ? next_after(entries, pl) : 0;
+			if (next > 0)
+				sync_prefetch_start(&pf, j, next);
 			if (rc == OD_OK) {
-				rc = take_page(j, pl, entries, err);
+				rc = take_page(j, pl, entries, &pg, err);
 				sync_job_let_go(j);
 			}
 		}
+		sync_page_free(&pg);
 		json_decref(ans);
 		ans = NULL;
 		if (rc != OD_OK || pl->after >= pl->h.seq)
 			break;
 	}
+	sync_prefetch_end(&pf);
 	return rc;
 }
 

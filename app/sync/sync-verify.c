@@ -24,45 +24,34 @@ void sync_checked_free(struct sync_checked *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Finds the key that must have signed r in s now; 0 if there is none
- * yet (its signer comes later in the page) or r does not parse.  *st is
- * r parsed (or NULL), kept for sync_accept_parsed. */
-static int signer_key(struct store *s, const struct log_record *r,
-		      uint8_t pub[SIGKEY_PUB_LEN], struct statement **st)
+/*
+ * Starts checking, on every core, the signatures of recs[0..n) whose
+ * signer's key s holds now (sts: each parsed, or NULL; c owns them).
+ * Only the entries whose signer is known: the rest wait their turn.
+ */
+static void start_checks(struct store *s, const struct log_record *recs,
+			 struct statement **sts, size_t n,
+			 struct sync_checked *c)
 {
-	struct od_err err;
-
-	*st = NULL;
-	if (statement_parse(r->statement, r->statement_len, st, &err) !=
-	    OD_OK)
-		return 0;
-	return fold_signer_key(s, *st, pub, &err) == OD_OK;
-}
-
-void sync_check_ahead(struct store *s, const struct log_record *recs,
-		      size_t n, struct sync_checked *c)
-{
+	struct od_err ignore;
 	size_t i, k = 0;
 
-	memset(c, 0, sizeof *c);
-	if (n < 2)
-		return;
+	c->sts = sts;
+	c->nsts = n;
 	c->pubs = calloc(n, sizeof *c->pubs);
 	c->sigs = calloc(n, sizeof *c->sigs);
 	c->texts = calloc(n, sizeof *c->texts);
 	c->lens = calloc(n, sizeof *c->lens);
 	c->at = calloc(n, sizeof *c->at);
-	c->sts = calloc(n, sizeof *c->sts);
-	c->nsts = n;
 	if (c->pubs == NULL || c->sigs == NULL || c->texts == NULL ||
-	    c->lens == NULL || c->at == NULL || c->sts == NULL) {
+	    c->lens == NULL || c->at == NULL) {
 		sync_checked_free(c);
 		return;
 	}
-	/* Only the entries whose signer is known: the rest wait their turn. */
 	for (i = 0; i < n; i++) {
 		c->at[i] = -1;
-		if (!signer_key(s, &recs[i], c->pubs[k], &c->sts[i]))
+		if (sts[i] == NULL ||
+		    fold_signer_key(s, sts[i], c->pubs[k], &ignore) != OD_OK)
 			continue;
 		memcpy(c->sigs[k], recs[i].signature, SIGKEY_SIG_LEN);
 		c->texts[k] = recs[i].statement;
@@ -78,6 +67,34 @@ void sync_check_ahead(struct store *s, const struct log_record *recs,
 		return;
 	}
 	c->n = n;
+}
+
+void sync_check_ahead(struct store *s, const struct log_record *recs,
+		      size_t n, struct sync_checked *c)
+{
+	struct statement **sts;
+	struct od_err ignore;
+	size_t i;
+
+	memset(c, 0, sizeof *c);
+	if (n < 2 || (sts = calloc(n, sizeof *sts)) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if (statement_parse(recs[i].statement, recs[i].statement_len,
+				    &sts[i], &ignore) != OD_OK)
+			sts[i] = NULL;
+	start_checks(s, recs, sts, n, c);
+}
+
+void sync_check_ahead_page(struct store *s, struct sync_page *pg,
+			   struct sync_checked *c)
+{
+	memset(c, 0, sizeof *c);
+	if (pg->n < 2)
+		return;
+	start_checks(s, pg->recs, pg->sts, pg->n, c);
+	/* The statements are c's now, freed with it (or already). */
+	pg->sts = NULL;
 }
 
 const uint8_t *sync_checked_key(struct sync_checked *c, size_t i)

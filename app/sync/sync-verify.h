@@ -23,6 +23,7 @@
 
 #include "app/keys/sigkey.h"
 #include "app/log/statement.h"
+#include "app/sync/sync-page.h"
 #include "lib/err.h"
 #include "storage/store.h"
 
@@ -48,6 +49,11 @@ struct sync_checked {
  */
 void sync_check_ahead(struct store *s, const struct log_record *recs,
 		      size_t n, struct sync_checked *c);
+
+/* sync_check_ahead for a page read and parsed already (sync-page.h):
+ * its statements become c's (pg->sts is left NULL). */
+void sync_check_ahead_page(struct store *s, struct sync_page *pg,
+			   struct sync_checked *c);
 
 /* The key that recs[i]'s signature was checked with ahead, or NULL; waits
  * for its verdict (or checks it here). */

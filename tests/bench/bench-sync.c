@@ -68,7 +68,25 @@ struct run {
 	char ca[4200], cert[4200], key[4200];
 	char *key_pem;          /* the first desk's key, for r->cc */
 	pthread_mutex_t lock;   /* around the backend, as orderdeskd's */
+	double push_cpu;        /* CPU seconds judging pushed batches */
 };
+
+/* BENCH_SYNC_QUICK: no many clients; BENCH_SYNC_PROFILE: no baselines
+ * either (a profile under callgrind or perf, not a figure). */
+static int quick, profile;
+
+/* CPU seconds of one verification on one core (bare_rate), 0 unmeasured. */
+static double verify_cpu;
+
+/* CPU seconds the calling thread has run: what a thread costs, whatever
+ * the load of the machine. */
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Seconds on the monotonic clock. */
 static double now_s(void)
@@ -95,13 +113,17 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	struct backend_args args;
 	char note[160];
 	unsigned status;
+	double c0;
 
 	backend_args_from(req, &args);
 	pthread_mutex_lock(&r->lock);
+	c0 = cpu_s();
 	status = backend_route_request(r->b, &r->guard, &r->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
 				       &args, req->body, req->len, out, note,
 				       sizeof note);
+	if (strcmp(req->path, "/v1/statements") == 0)
+		r->push_cpu += cpu_s() - c0;
 	pthread_mutex_unlock(&r->lock);
 	return status;
 }
@@ -280,7 +302,7 @@ static double bare_rate(const struct entries *e,
 	unsigned char ok[PAGE];
 	struct sigkey_pub *p = NULL;
 	struct od_err err;
-	double best = 0, t0, t;
+	double best = 0, t0, t, c0;
 	size_t i, k, m;
 	int pass;
 
@@ -292,6 +314,7 @@ static double bare_rate(const struct entries *e,
 		memcpy(pubs[i], pub, SIGKEY_PUB_LEN);
 	for (pass = 0; pass < (e->n > 20000 ? 1 : 2); pass++) {
 		t0 = now_s();
+		c0 = cpu_s();
 		for (i = 0; i < e->n; i += m) {
 			m = e->n - i < PAGE ? e->n - i : PAGE;
 			memset(ok, 1, m);
@@ -313,6 +336,9 @@ static double bare_rate(const struct entries *e,
 		t = now_s() - t0;
 		if (e->n / t > best)
 			best = e->n / t;
+		if (!all && (verify_cpu == 0 || (cpu_s() - c0) / e->n <
+					       verify_cpu))
+			verify_cpu = (cpu_s() - c0) / e->n;
 	}
 	sigkey_pub_free(p);
 	free(pubs);
@@ -329,8 +355,10 @@ static struct bare bare_verify(struct run *r, struct shop *sh,
 	struct entries e;
 	uint8_t pub[SIGKEY_PUB_LEN];
 	struct od_err err;
-	struct bare b;
+	struct bare b = { 1, 1 };
 
+	if (profile)
+		return b;
 	memset(&e, 0, sizeof e);
 	e.cap = n;
 	e.text = calloc(n, sizeof *e.text);
@@ -349,6 +377,24 @@ static struct bare bare_verify(struct run *r, struct shop *sh,
 	       "core, %.0f per s on every core (%ld)\n", n, b.one, b.all,
 	       sysconf(_SC_NPROCESSORS_ONLN));
 	return b;
+}
+
+/*
+ * What one thread costs per entry (cpu seconds for n), against one
+ * verification's CPU: the thread that writes the entries one by one bounds
+ * the ratio to bare verification on every core, however many cores verify.
+ */
+static void writer_cost(const char *what, double cpu, size_t n)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	double each = cpu / (double)n;
+
+	if (verify_cpu <= 0 || n == 0)
+		return;
+	printf("%s writer thread: %.0f us CPU an entry, %.2f verifications "
+	       "(one: %.0f us); bound on the ratio with %ld idle cores: "
+	       "%.2f\n", what, each * 1e6, each / verify_cpu,
+	       verify_cpu * 1e6, cores, verify_cpu / (each * (double)cores));
 }
 
 /* Copies a directory tree (a desk as it was) with cp -a. */
@@ -492,18 +538,20 @@ static double timed_sync(struct shop *sh, long long push, long long pull)
 /* Pull: the backend grows to pull_n entries after the genesis, and the
  * desk in dir pulls them all; returns the log's head. */
 static long long bench_pull(struct run *r, struct shop *sh, const char *dir,
-			    size_t pull_n)
+			    size_t push_n, size_t pull_n)
 {
 	struct shop *sh2;
 	struct bare base;
 	struct od_err err;
 	long long head = 0;
 	uint8_t hash[32];
-	double t, rate;
+	double t, rate, cpu;
 
-	backend_fill(r, sh, PUSH_N, pull_n);
+	backend_fill(r, sh, push_n, pull_n);
 	sh2 = desk_open(r, dir);
+	cpu = cpu_s();
 	t = timed_sync(sh2, 0, (long long)pull_n);
+	cpu = cpu_s() - cpu;
 	rate = (double)pull_n / t;
 	base = bare_verify(r, sh, 1, pull_n);
 	printf("pull %d entries over TLS (signature, signer, role, transition, "
@@ -512,6 +560,7 @@ static long long bench_pull(struct run *r, struct shop *sh, const char *dir,
 	printf("pull ratio (pull rate / bare verification on every core): "
 	       "%.2f (target: >= 0.8; on one core: %.2f)\n", rate / base.all,
 	       rate / base.one);
+	writer_cost("pull: the desk's", cpu, pull_n);
 	if (store_log_head(sh2->store, &head, hash, &err) != OD_OK ||
 	    head != (long long)pull_n + 1)
 		die("the pulling desk's log is not the backend's", &err);
@@ -528,7 +577,7 @@ int main(int argc, char **argv)
 	void *ctx[2];
 	double t, push_rate;
 	struct bare base;
-	size_t pull_n = PULL_N;
+	size_t pull_n = PULL_N, push_n = PUSH_N;
 	long long head;
 
 	if (argc != 3) {
@@ -543,7 +592,14 @@ int main(int argc, char **argv)
 	/* BENCH_SYNC_PULL=N pulls fewer (a quick look, not a figure). */
 	if (getenv("BENCH_SYNC_PULL") != NULL)
 		pull_n = strtoul(getenv("BENCH_SYNC_PULL"), NULL, 10);
-	if (pull_n <= PUSH_N || pull_n > PULL_N)
+	/* BENCH_SYNC_PUSH=N pushes fewer (a profile, not a figure). */
+	profile = getenv("BENCH_SYNC_PROFILE") != NULL;
+	quick = profile || getenv("BENCH_SYNC_QUICK") != NULL;
+	if (getenv("BENCH_SYNC_PUSH") != NULL)
+		push_n = strtoul(getenv("BENCH_SYNC_PUSH"), NULL, 10);
+	if (push_n == 0 || push_n > PUSH_N)
+		push_n = PUSH_N;
+	if (pull_n <= push_n || pull_n > PULL_N)
 		pull_n = PULL_N;
 	if (r.list->count < pull_n)
 		die("the orders file holds fewer than 100000 orders", NULL);
@@ -559,22 +615,25 @@ int main(int argc, char **argv)
 	sh = desk_open(&r, a);
 	ctx[0] = sh;
 	ctx[1] = r.list;
-	if (shop_append_many(sh, PUSH_N, make_placed, ctx, NULL,
+	if (shop_append_many(sh, push_n, make_placed, ctx, NULL,
 			     &err) != OD_OK)
 		die("placing the desk's orders", &err);
 
 	/* Push: the genesis and PUSH_N orders. */
-	t = timed_sync(sh, PUSH_N + 1, 0);
-	push_rate = (PUSH_N + 1) / t;
-	base = bare_verify(&r, sh, 0, PUSH_N + 1);
+	t = timed_sync(sh, (long long)push_n + 1, 0);
+	push_rate = (double)(push_n + 1) / t;
+	base = bare_verify(&r, sh, 0, push_n + 1);
 	printf("push %d statements over TLS (verified, folded, stored by the "
-	       "backend): %.0f statements per s (%.2f s)\n", PUSH_N + 1,
+	       "backend): %.0f statements per s (%.2f s)\n", (int)push_n + 1,
 	       push_rate, t);
 	printf("push ratio (push rate / bare verification on every core): "
 	       "%.2f (target: >= 0.8; on one core: %.2f)\n",
 	       push_rate / base.all, push_rate / base.one);
+	writer_cost("push: the backend's", r.push_cpu, push_n + 1);
 
-	head = bench_pull(&r, sh, b, pull_n);
+	head = bench_pull(&r, sh, b, push_n, pull_n);
+	if (quick)
+		goto done;
 
 	/* Desks that are up to date, syncing at once (what sync_run asks
 	 * first: the last entry it has and the signed head). */
@@ -585,6 +644,7 @@ int main(int argc, char **argv)
 	     "TLS 1.3 handshakes (mutual, new connection + one request)", 0);
 	many(&r, DESKS, 1, HS_EACH, path,
 	     "TLS 1.3 handshakes, 20 clients at once", 0);
+done:
 
 	shop_close(sh);
 	https_server_stop(r.srv);

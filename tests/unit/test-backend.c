@@ -355,6 +355,11 @@ static void test_bad_signature_refused(void **state)
 	assert_int_equal(route(f, "POST", "/v1/statements", NULL, NULL, body,
 			       &ans), 200);
 	expect_receipt(ans, 0, "refused", 0);
+	/* Said as when judged alone (the batch is judged again one by one,
+	 * each statement as parsed once). */
+	assert_non_null(strstr(json_string_value(json_object_get(
+		json_array_get(json_object_get(ans, "receipts"), 0), "reason")),
+		"does not check: it was altered or forged"));
 	/* The second statement needs the first (its signer is unknown). */
 	expect_receipt(ans, 1, "refused", 0);
 	assert_int_equal(verified_head(f, ans), 0);
