@@ -45,7 +45,11 @@ clear_key() {
 			-tx1 | tr -d ' \n')
 		raw=$(openssl pkey -in "$key" -noout -text |
 			sed -n '/^priv:/,/^pub:/p' | sed '1d;$d' | tr -d ' :\n')
-		raw=${raw#00}
+		# openssl prints the scalar as an integer: a leading 00 when
+		# its top bit is set, fewer bytes when it starts with zeros
+		# (one key in 256).  The key holds it as 32 bytes.
+		[ ${#raw} -gt 64 ] && raw=${raw#00}
+		while [ ${#raw} -lt 64 ] && [ -n "$raw" ]; do raw="00$raw"; done
 		[ ${#raw} -eq 64 ] || { echo "no raw key in $key"; return; }
 	fi
 	while IFS= read -r -d '' f; do
