@@ -9,7 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 command -v jq > /dev/null || { echo "# jq is needed"; exit 1; }
 DATA="$(dirname "$0")/../unit/data"
-own() { od_as owner "$OWNER_PASS" "$@"; }
 
 new_shop
 

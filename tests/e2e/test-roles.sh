@@ -13,7 +13,6 @@ PAT_PASS="pat's own passphrase"
 
 new_shop
 # own ARGS...: orderdesk as the owner; pat ARGS...: as pat, a packer.
-own() { od_as owner "$OWNER_PASS" "$@"; }
 pat() { od_as pat "$PAT_PASS" "$@"; }
 own import "$SAMPLE"
 expect_ok "the sample orders import"

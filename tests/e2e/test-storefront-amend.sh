@@ -13,7 +13,6 @@ need_tools curl jq openssl
 
 WOO="$ROOT/tests/unit/data/woocommerce-v3-order.json"
 SECRET='wc-s3cret-Xy7'
-own() { od_as owner "$OWNER_PASS" "$@"; }
 # edited FILE: 727 with two of Bar3 (one more) and a new city.
 edited() {
 	jq '.line_items[1].quantity = 2 | .line_items[1].subtotal = "24.00" |
