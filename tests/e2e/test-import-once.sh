@@ -136,4 +136,16 @@ for way in kept streamed; do
 		[ "$before" = "$(store_digest)" ]
 done
 
+# Refused by the fold at its first statement while the rest of the file
+# is made ahead (the queue full): the import stops, naming why.
+STORE="$T/kept-many"
+od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
+	4< <(echo "sam's passphrase")
+before=$(store_digest)
+jq '[.[] | .number = "S" + .number]' "$T/many.json" > "$T/staff.json"
+od_as sam "sam's passphrase" import "$T/staff.json"
+expect_fail "an import its signer may not make stops at once, saying why" 4 \
+	"sam is staff and may not place orders"
+check "and nothing of it was imported" [ "$before" = "$(store_digest)" ]
+
 finish
