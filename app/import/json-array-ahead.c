@@ -5,9 +5,10 @@
 #include "app/import/json-array-ahead.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/thread-start.h"
 
 struct event {
 	enum json_array_event ev;
@@ -76,7 +77,6 @@ enum od_code json_ahead_start(struct json_array_stream *s,
 			      struct json_ahead **out, struct od_err *err)
 {
 	struct json_ahead *a;
-	sigset_t all, old;
 	int e;
 
 	*out = NULL;
@@ -87,11 +87,7 @@ enum od_code json_ahead_start(struct json_array_stream *s,
 	pthread_cond_init(&a->more, NULL);
 	pthread_cond_init(&a->room, NULL);
 	a->s = s;
-	/* Signals stay the main thread's (Ctrl-C, progress.h). */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	e = pthread_create(&a->thread, NULL, decoder, a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	e = thread_start(&a->thread, decoder, a);
 	if (e != 0) {
 		pthread_cond_destroy(&a->room);
 		pthread_cond_destroy(&a->more);

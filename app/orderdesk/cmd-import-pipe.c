@@ -22,12 +22,12 @@
 #include "app/orderdesk/cmd-import-pipe.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/log/ledger.h"
 #include "lib/progress.h"
+#include "lib/thread-start.h"
 
 #define QUEUE_CAP (2 * SHOP_ROUND)
 
@@ -214,17 +214,12 @@ static void stop_reader(struct pipe *p, pthread_t t)
 	}
 }
 
-/* Starts the reader thread, signals blocked: Ctrl-C is the caller's. */
+/* Starts the reader thread; Ctrl-C stays the caller's. */
 static enum od_code start_reader(struct pipe *p, pthread_t *t,
 				 struct od_err *err)
 {
-	sigset_t all, old;
-	int e;
+	int e = thread_start(t, reader, p);
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	e = pthread_create(t, NULL, reader, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e != 0)
 		return od_err_set(err, OD_E_NOMEM, "cannot start a thread to "
 				  "read the import file: %s", strerror(e));
