@@ -48,7 +48,10 @@ static int put(struct json_ahead *a, const struct event *e)
 	if (ok) {
 		a->q[(a->head + a->n) % JSON_AHEAD_MAX] = *e;
 		a->n++;
-		pthread_cond_signal(&a->more);
+		/* The reader, faster than decoding, is woken for a full queue
+		 * (or the end), not for each element: fewer wake-ups. */
+		if (a->n == JSON_AHEAD_MAX || ends(e->ev))
+			pthread_cond_signal(&a->more);
 	}
 	pthread_mutex_unlock(&a->mu);
 	return ok;
