@@ -29,6 +29,7 @@
 #include "app/import/import-internal.h"
 #include "app/import/import-stores.h"
 #include "app/import/import-woo.h"
+#include "app/import/json-array-ahead.h"
 #include "lib/buf.h"
 #include "lib/name-set.h"
 
@@ -45,6 +46,8 @@ struct import_reader {
 	char *owned;               /* a pipe's bytes, read whole */
 	int csv;
 	struct json_array_stream js;
+	struct json_ahead *ahead;  /* a file's JSON decoded ahead, or NULL */
+	unsigned char digest[32];  /* of the last JSON element's bytes */
 	struct import_csv *rows;
 	struct import_store *shop;     /* a storefront's CSV, or NULL */
 	struct name_set *seen;     /* order numbers, with where they were */
@@ -132,7 +135,7 @@ static enum od_code json_order(struct import_reader *r, json_t *v,
 {
 	memset(&r->meta, 0, sizeof r->meta);
 	r->meta.source = json_source(r, v);
-	memcpy(r->meta.sha256, r->js.digest, sizeof r->meta.sha256);
+	memcpy(r->meta.sha256, r->digest, sizeof r->meta.sha256);
 	if (r->meta.source == IMPORT_WOOCOMMERCE)
 		return import_woo_order(v, r->count, o, &r->meta, err);
 	return import_json_order(v, r->count, o, err);
@@ -149,7 +152,8 @@ static enum od_code json_step(struct import_reader *r, struct order **out,
 	json_t *v;
 
 	for (;;) {
-		switch (json_array_stream_next(&r->js, &v, &je, err)) {
+		switch (json_ahead_or_stream(r->ahead, &r->js, &v, r->digest,
+					     &je, err)) {
 		case JSON_ARRAY_VALUE:
 			break;
 		case JSON_ARRAY_OBJECT:
@@ -330,6 +334,8 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 	enum od_code rc;
 	int c;
 
+	json_ahead_stop(r->ahead);
+	r->ahead = NULL;
 	import_csv_free(r->rows);
 	r->rows = NULL;
 	import_store_free(r->shop);
@@ -365,7 +371,9 @@ static enum od_code reader_start(struct import_reader *r, struct od_err *err)
 				  import_source_name(r->want));
 	if (c == '[' || c == '{') {
 		r->csv = 0;
-		return OD_OK;
+		/* A file's: decoded on one core, made orders on another. */
+		return r->fd >= 0 ? json_ahead_start(&r->js, &r->ahead, err) :
+			OD_OK;
 	}
 	/* CSV starts again after the mark: leading spaces are data there. */
 	r->csv = 1;
@@ -566,6 +574,7 @@ void import_close(struct import_reader *r)
 {
 	if (r == NULL)
 		return;
+	json_ahead_stop(r->ahead);
 	import_csv_free(r->rows);
 	import_store_free(r->shop);
 	name_set_free(r->seen);

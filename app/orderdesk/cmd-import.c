@@ -4,15 +4,15 @@
  *
  * The file is read once to check every order before a passphrase is
  * asked for.  Its orders are kept when they fit a memory budget
- * (import-kept.h, some 20,000 orders); a larger file is read twice more,
- * never held whole.  Then, unlocked, each order is decided against the
- * shop (storefront exports overlap: an order already here with the same
+ * (import-kept.h, some 20,000 orders); a larger file is read once more,
+ * never held whole.  Then, unlocked, inside the one transaction that signs
+ * and stores the statements, each order is decided against the shop
+ * (storefront exports overlap: an order already here with the same
  * content needs nothing, one paid or cancelled since needs a
- * payment.receive or an order.cancel); and again inside the one
- * transaction that signs and stores those statements in rounds
- * (shop_append_many).  The last pass decides everything again, so a file
- * or shop changed in between cannot slip anything past: any error rolls
- * the whole import back.
+ * payment.receive or an order.cancel) on one thread while the statements
+ * made are signed and stored on the others (cmd-import-pipe.h).  A file
+ * changed since the check is read as it is now: any error rolls the whole
+ * import back.
  */
 #include "app/orderdesk/cli.h"
 
@@ -26,6 +26,7 @@
 #include "app/import/import.h"
 #include "app/import/import-kept.h"
 #include "app/import/import-update.h"
+#include "app/orderdesk/cmd-import-pipe.h"
 #include "app/log/order.h"
 #include "lib/progress.h"
 
@@ -37,49 +38,32 @@ struct import_job {
 	struct import_tally tally;
 	struct import_kept *kept;  /* the check pass's orders, or NULL */
 	size_t at;                 /* the next kept order */
-	/* While signing: the order being done and what is left of it. */
-	const struct order *cur;
-	const struct import_meta *meta;  /* what the file said of cur */
-	struct order *owned;       /* cur, when read from the file again */
-	struct import_plan plan;
-	size_t next;             /* index into plan.steps */
+	struct order *owned;       /* the order read from the file again */
 };
 
-/* The file no longer holds what the check read. */
-static enum od_code file_changed(struct od_err *err)
+/* The next order of the file, from those kept or read again (the pipe's
+ * import_pipe_next_fn); *o is NULL at the end. */
+static enum od_code next_order(void *ctx, const struct order **o,
+			       const struct import_meta **m,
+			       struct od_err *err)
 {
-	return od_err_set(err, OD_E_INPUT,
-			  "the import file changed while it was imported");
-}
-
-/* Decides what the current order needs, against the shop. */
-static enum od_code decide(struct import_job *job, struct import_plan *p,
-			   struct od_err *err)
-{
-	return import_plan_decide(job->sh->store, job->cur, job->meta, p,
-				  err);
-}
-
-/* The next order of the file, from those kept or read again; cur is NULL
- * at the end. */
-static enum od_code next_order(struct import_job *job, struct od_err *err)
-{
+	struct import_job *job = ctx;
 	enum od_code rc;
 
 	order_free(job->owned);
 	job->owned = NULL;
-	job->cur = NULL;
+	*o = NULL;
 	if (job->kept != NULL) {
 		if (job->at < import_kept_count(job->kept)) {
-			job->cur = import_kept_order(job->kept, job->at);
-			job->meta = import_kept_meta(job->kept, job->at);
+			*o = import_kept_order(job->kept, job->at);
+			*m = import_kept_meta(job->kept, job->at);
 			job->at++;
 		}
 		return OD_OK;
 	}
 	rc = import_next(job->in, &job->owned, err);
-	job->cur = job->owned;
-	job->meta = import_last_meta(job->in);
+	*o = job->owned;
+	*m = import_last_meta(job->in);
 	return rc;
 }
 
@@ -90,63 +74,6 @@ static enum od_code rewind_orders(struct import_job *job, struct od_err *err)
 	if (job->kept != NULL)
 		return OD_OK;
 	return import_set_source(job->in, job->source, err);
-}
-
-/* Statement step of the current order, signed as the desk's user. */
-static enum od_code make_step(struct import_job *job, size_t i,
-			      struct statement **out, struct od_err *err)
-{
-	enum od_code rc;
-
-	rc = shop_statement(job->sh, job->plan.steps[i], job->cur->number,
-			    out, err);
-	if (rc == OD_OK)
-		rc = import_plan_fill(job->cur, job->meta, &job->plan, i, *out,
-				      err);
-	return rc;
-}
-
-/* Moves to the next order of the file that needs something. */
-static enum od_code next_needed(struct import_job *job, struct od_err *err)
-{
-	enum od_code rc;
-
-	for (;;) {
-		rc = next_order(job, err);
-		if (rc != OD_OK || job->cur == NULL)
-			return rc;
-		rc = decide(job, &job->plan, err);
-		if (rc != OD_OK || job->plan.n > 0)
-			break;
-	}
-	job->next = 0;
-	return rc;
-}
-
-/*
- * Makes statement i.  After the last, the rest of the file must need
- * nothing and end as the check saw it end, before the transaction commits.
- */
-static enum od_code make_statement(void *ctx, size_t i,
-				   struct statement **out, struct od_err *err)
-{
-	struct import_job *job = ctx;
-	enum od_code rc = OD_OK;
-
-	*out = NULL;
-	if (job->cur == NULL || job->next == job->plan.n)
-		rc = next_needed(job, err);
-	if (rc == OD_OK && job->cur == NULL)
-		rc = file_changed(err);
-	if (rc == OD_OK)
-		rc = make_step(job, job->next++, out, err);
-	progress_step(1);
-	if (rc == OD_OK && i + 1 == job->tally.statements) {
-		rc = next_needed(job, err);
-		if (rc == OD_OK && job->cur != NULL)
-			rc = file_changed(err);
-	}
-	return rc;
 }
 
 /*
@@ -185,24 +112,6 @@ static enum od_code check_file(struct import_job *job, struct od_err *err)
 	if (rc == OD_OK && !import_kept_whole(job->kept)) {
 		import_kept_free(job->kept);
 		job->kept = NULL;
-	}
-	if (rc == OD_OK)
-		rc = rewind_orders(job, err);
-	return rc;
-}
-
-/* The file's orders against the shop: what each needs; rewinds. */
-static enum od_code plan_file(struct import_job *job, struct od_err *err)
-{
-	struct import_plan p;
-	enum od_code rc;
-
-	while ((rc = next_order(job, err)) == OD_OK && job->cur != NULL) {
-		rc = decide(job, &p, err);
-		if (rc != OD_OK)
-			return rc;
-		import_tally_add(&job->tally, &p);
-		progress_step(1);
 	}
 	if (rc == OD_OK)
 		rc = rewind_orders(job, err);
@@ -264,14 +173,10 @@ static enum od_code import_run(struct cli *c, struct import_job *job,
 	/* One transaction: interrupted, nothing is imported. */
 	if (rc == OD_OK)
 		progress_begin("nothing was imported");
-	progress_phase("reading", "orders", (long long)job->orders);
+	progress_phase("importing", "orders", (long long)job->orders);
 	if (rc == OD_OK)
-		rc = plan_file(job, err);
-	progress_phase("importing", "statements",
-		       (long long)job->tally.statements);
-	if (rc == OD_OK && job->tally.statements > 0)
-		rc = shop_append_many(job->sh, job->tally.statements,
-				      make_statement, job, &first, err);
+		rc = import_pipe_run(job->sh, next_order, job, job->orders,
+				     &job->tally, &first, err);
 	progress_end();
 	if (rc != OD_OK) {
 		snprintf(why, sizeof why, "%s", err->msg);

@@ -80,4 +80,72 @@ for way in kept streamed; do
 		[ "$before" = "$(store_digest)" ]
 done
 
+# Past two rounds of signing (the statements are made on one thread and
+# signed and stored on others, cmd-import-pipe.c): 400 orders, then a
+# file of 500 where 100 are new, those paid on delivery are now paid and
+# every fifth one shipped has moved town.  Either way the log gets the
+# statements each order needs, in the order of the file.
+"$TOOLS/gen-orders" --money 400 11 > "$T/many.json"
+"$TOOLS/gen-orders" --money 500 11 |
+	jq '[.[] | if .payment == "cod" then .payment = "paid" else . end
+	     | if (.number | tonumber) % 5 == 0 and .ship_to != null
+	       then .ship_to.city = "Elsewhere" else . end]' > "$T/more.json"
+# What the second file needs, order by order: "KIND NUMBER" lines.
+jq -r --slurpfile a "$T/many.json" '
+	($a[0] | map({key: .number, value: .}) | from_entries) as $old
+	| .[] | . as $o | $old[$o.number] as $was
+	| if $was == null then "order.placed \($o.number)"
+	  else (if $was.ship_to != $o.ship_to
+		then "order.amend \($o.number)" else empty end),
+	       (if $was.payment == "cod" and $o.payment == "paid"
+		then "payment.receive \($o.number)" else empty end)
+	  end' "$T/more.json" > "$T/needs"
+for way in kept streamed; do
+	STORE="$T/$way-many"
+	new_shop
+	shop_od "$way-many" import "$T/many.json"
+	expect_ok "$way: 400 orders import"
+	shop_od "$way-many" import "$T/more.json"
+	check "$way: the next file brings them up to date" grep -q \
+		"^Imported 500 orders: 100 new, .* updated (.* paid, 0 cancelled)" \
+		"$T/out"
+	shop_od "$way-many" log --format json
+	jq -r '.[] | .statement' "$T/out" |
+		awk '/^kind: /{ k = $2 } /^order: /{ print k " " $2 }' |
+		tail -n "$(wc -l < "$T/needs")" > "$T/$way-did"
+	check "$way: each order got what it needs, in the file's order" \
+		cmp -s "$T/needs" "$T/$way-did"
+	shop_od "$way-many" audit verify
+	expect_ok "$way: and the log verifies"
+done
+check "the needs are of every kind" [ "$(cut -d' ' -f1 "$T/needs" |
+	sort -u | wc -l)" -eq 3 ]
+
+# A file wrong in its last order (already here, in another currency),
+# after more than a round of statements: nothing is imported.
+jq '.[1:] + [.[0] | .currency |= (if . == "EUR" then "USD" else "EUR" end)]' \
+	"$T/more.json" > "$T/late.json"
+for way in kept streamed; do
+	STORE="$T/$way-many"
+	before=$(store_digest)
+	shop_od "$way-many" import "$T/late.json"
+	expect_fail "$way: an order deep in the file is refused, naming it" 5 \
+		"order $(jq -r '.[-1].number' "$T/late.json") is already in the shop with other"
+	STORE="$T/$way-many"
+	check "$way: and nothing of the file was imported" \
+		[ "$before" = "$(store_digest)" ]
+done
+
+# Refused by the fold at its first statement while the rest of the file
+# is made ahead (the queue full): the import stops, naming why.
+STORE="$T/kept-many"
+od_as owner "$OWNER_PASS" user add sam --role staff --new-passphrase-fd 4 \
+	4< <(echo "sam's passphrase")
+before=$(store_digest)
+jq '[.[] | .number = "S" + .number]' "$T/many.json" > "$T/staff.json"
+od_as sam "sam's passphrase" import "$T/staff.json"
+expect_fail "an import its signer may not make stops at once, saying why" 4 \
+	"sam is staff and may not place orders"
+check "and nothing of it was imported" [ "$before" = "$(store_digest)" ]
+
 finish

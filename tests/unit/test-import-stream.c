@@ -299,6 +299,71 @@ static void test_file_past_whole_cap(void **state)
 	import_set_whole_cap(0);
 }
 
+/* The whole of a file at path, into *len bytes (the caller's). */
+static char *slurp_path(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	data = malloc((size_t)n);
+	assert_non_null(data);
+	assert_int_equal(fread(data, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return data;
+}
+
+/*
+ * A file's JSON is decoded on a thread of its own, ahead of the reader
+ * (json-array-ahead.h): started again from the first byte mid-file, it
+ * hands out the orders and the bytes' digests the in-memory reader (read
+ * on the calling thread) does; closed mid-file, with the decoder waiting
+ * for room, it stops (ASan sees anything it leaves).
+ */
+static void test_decoded_ahead(void **state)
+{
+	struct import_reader *r, *m;
+	struct order *o, *w;
+	struct od_err err;
+	const char *path = write_file(JSON_FILE, 500, NULL);
+	size_t i, len;
+	char *data = slurp_path(path, &len);
+
+	od_err_clear(&err);
+	assert_int_equal(import_open_file(path, &r, &err), OD_OK);
+	assert_int_equal(import_next(r, &o, &err), OD_OK);
+	order_free(o);
+	assert_int_equal(import_set_source(r, IMPORT_AUTO, &err), OD_OK);
+	assert_int_equal(import_open_mem(data, len, &m, &err), OD_OK);
+	for (i = 0; i < 500; i++) {
+		assert_int_equal(import_next(r, &o, &err), OD_OK);
+		assert_int_equal(import_next(m, &w, &err), OD_OK);
+		assert_non_null(o);
+		assert_non_null(w);
+		assert_string_equal(o->number, w->number);
+		assert_memory_equal(import_last_meta(r)->sha256,
+				    import_last_meta(m)->sha256, 32);
+		order_free(o);
+		order_free(w);
+	}
+	assert_int_equal(import_next(r, &o, &err), OD_OK);
+	assert_null(o);
+	import_close(r);
+	import_close(m);
+	assert_int_equal(import_open_file(path, &r, &err), OD_OK);
+	assert_int_equal(import_next(r, &o, &err), OD_OK);
+	order_free(o);
+	import_close(r);
+	free(data);
+	unlink(path);
+}
+
 /* The number set: finds what was added, grows, and keeps to its cap. */
 static void test_name_set(void **state)
 {
@@ -337,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_error_sticks),
 		cmocka_unit_test(test_pipe),
 		cmocka_unit_test(test_file_past_whole_cap),
+		cmocka_unit_test(test_decoded_ahead),
 		cmocka_unit_test(test_name_set),
 	};
 
