@@ -31,6 +31,18 @@ until_line() {
 	return 1
 }
 
+# until_count PATTERN FILE N: waits (at most 10 s) until N lines of FILE
+# match PATTERN: the backend logs a request as it completes, which may come
+# after the client has its answer.
+until_count() {
+	local i
+	for i in $(seq 1 200); do
+		[ "$(grep -c -- "$1" "$2" 2> /dev/null)" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # start_backend [DIR [PORT]]: serves DIR (default $BK) on PORT (default a
 # free one) of 127.0.0.1, logging to $T/srv.log; sets SRV_PID and PORT.
 # With SRV_LIMIT set, the server ends after that many seconds whatever

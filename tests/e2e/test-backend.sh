@@ -241,13 +241,8 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 	2> /dev/null)
 # Answered 413 as it passes the cap, and closed; the client, still
 # sending, may see the connection reset before it reads the answer.
-# The server logs the refusal as it closes, which may come after curl has
-# its answer: wait for the line (at most 10 s).
-for _ in $(seq 1 200); do
-	[ "$(grep -c 'refused a request: 413 the request body is too large' \
-		"$T/srv.log")" -gt "$n413" ] && break
-	sleep 0.05
-done
+until_count 'refused a request: 413 the request body is too large' \
+	"$T/srv.log" $((n413 + 1))
 check "a chunked body past max_body gets 413, not read to its end ($CODE)" \
 	test "$CODE" != 200 -a "$(grep -c 'refused a request: 413 the request body is too large' "$T/srv.log")" = $((n413 + 1))
 api GET /v1/nothing

@@ -105,6 +105,7 @@ done
 echo "# $batches batches of 500 replays answered"
 check "every copy in every batch is answered duplicate of entry 2" \
 	test "$batches" -gt 0 -a "$bad" = 0
+until_count '0 accepted, 500 duplicate, 0 refused' "$T/srv.log" "$batches"
 check "the backend logged each batch as 500 duplicates" test \
 	"$(grep -c '0 accepted, 500 duplicate, 0 refused' "$T/srv.log")" \
 	= "$batches"

@@ -39,6 +39,7 @@ get again "$BK/join" "$T/first.sess"
 check "connecting again with the ticket resumes the session" \
 	grep -q "^Reused, TLSv1.3" "$T/again.out"
 check "and the request is answered" grep -q "^HTTP/1.1 200" "$T/again.out"
+until_count "desk-1 GET /v1/people: 200" "$T/srv.log" 2
 check "the backend still knows which desk it is" \
 	test "$(grep -c "desk-1 GET /v1/people: 200" "$T/srv.log")" -eq 2
 check "no early data is taken (0-RTT offered, not accepted)" \
