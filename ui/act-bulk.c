@@ -23,7 +23,9 @@ struct parcel {
 
 /*
  * Asks the carrier once and a tracking number per order, with its items
- * (every unit left unless edited: Tab); 0 on Esc.
+ * (every unit left unless edited: Tab); 0 on Esc.  An order that may not
+ * ship (one that needs no shipping, say) is not asked for: the signing
+ * dialog says why it is not signed.
  */
 static int ask_parcels(struct ui *u, const struct marks *mk, char *carrier,
 		       struct parcel *p, size_t n)
@@ -31,15 +33,25 @@ static int ask_parcels(struct ui *u, const struct marks *mk, char *carrier,
 	struct ui_field f[2];
 	struct od_err err;
 	char title[96];
-	size_t i;
+	size_t i, asked = 0, may = 0;
+	unsigned char *ships = calloc(n, 1);
 
+	if (ships == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		ships[i] = desk_check_act(u->desk, STMT_SHIPMENT_CONFIRM,
+					  marks_get(mk, i), &err) == OD_OK;
+		may += ships[i];
+	}
 	snprintf(carrier, BULK_CARRIER_MAX + 1, "%s",
 		 desk_last_carrier(u->desk));
 	f[0] = UI_TEXT("Carrier", carrier, BULK_CARRIER_MAX + 1);
-	snprintf(title, sizeof title, "Ship %zu marked orders", n);
+	snprintf(title, sizeof title, "Ship %zu marked orders", may);
 	if (!dialog_form(u, title, f, 1))
-		return 0;
+		goto cancel;
 	for (i = 0; i < n; i++) {
+		if (!ships[i])
+			continue;
 		/* An order with nothing left is refused in the statement. */
 		if (desk_ship_remaining(u->desk, marks_get(mk, i), p[i].items,
 					sizeof p[i].items, &err) != OD_OK)
@@ -49,11 +61,15 @@ static int ask_parcels(struct ui *u, const struct marks *mk, char *carrier,
 		f[1] = UI_TEXT("Items", p[i].items, sizeof p[i].items);
 		f[1].aside = 1;
 		snprintf(title, sizeof title, "Ship order %s (%zu of %zu)",
-			 marks_get(mk, i), i + 1, n);
+			 marks_get(mk, i), ++asked, may);
 		if (!dialog_form(u, title, f, 2))
-			return 0;
+			goto cancel;
 	}
+	free(ships);
 	return 1;
+cancel:
+	free(ships);
+	return 0;
 }
 
 /* Adds "NUMBER (why)" to the refused list in msg, as room allows. */

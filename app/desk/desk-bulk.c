@@ -49,8 +49,8 @@ static enum od_code add_text(struct buf *b, const char *text,
 
 /*
  * Prepares one order's statement into it, or notes why not: its own fault
- * (its state, a bad field, no such order; also what the log would refuse
- * at signing, desk_check_act) is kept in it, anything else stops all.
+ * (what the log would refuse at signing, desk_check_act; its state, a
+ * bad field, no such order) is kept in it, anything else stops all.
  */
 static enum od_code prepare_one(struct desk *d, enum stmt_kind kind,
 				const char *number, const char *text,
@@ -61,13 +61,12 @@ static enum od_code prepare_one(struct desk *d, enum stmt_kind kind,
 	enum od_code rc;
 
 	snprintf(it->number, sizeof it->number, "%s", number);
-	rc = desk_prepare(d, kind, number, text, carrier, tracking, &it->act,
-			  &why);
-	if (rc == OD_OK &&
-	    (rc = desk_check_act(d, kind, number, &why)) != OD_OK) {
-		desk_act_free(it->act);
-		it->act = NULL;
-	}
+	/* What the log would refuse first: an order that may not take kind
+	 * is refused for that, not for a field its dialog never asked. */
+	rc = desk_check_act(d, kind, number, &why);
+	if (rc == OD_OK)
+		rc = desk_prepare(d, kind, number, text, carrier, tracking,
+				  &it->act, &why);
 	if (rc == OD_OK)
 		return OD_OK;
 	snprintf(it->refused, sizeof it->refused, "%s", why.msg);
