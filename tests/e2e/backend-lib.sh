@@ -20,28 +20,22 @@ need_tools() {
 	done
 }
 
-# until_line PATTERN FILE: waits (at most 30 s: sanitizer builds on a busy
-# machine are slow to start) for a line in FILE.
-until_line() {
-	local i
+# until_count PATTERN FILE N: waits (at most 30 s: sanitizer builds on a
+# busy machine are slow) until N lines of FILE match PATTERN.  The backend
+# logs a request as it completes, which may come after the client has its
+# answer.
+until_count() {
+	local i n
 	for i in $(seq 1 600); do
-		grep -q "$1" "$2" 2> /dev/null && return 0
+		n=$(grep -c -- "$1" "$2" 2> /dev/null)
+		[ "${n:-0}" -ge "$3" ] && return 0
 		sleep 0.05
 	done
 	return 1
 }
 
-# until_count PATTERN FILE N: waits (at most 10 s) until N lines of FILE
-# match PATTERN: the backend logs a request as it completes, which may come
-# after the client has its answer.
-until_count() {
-	local i
-	for i in $(seq 1 200); do
-		[ "$(grep -c -- "$1" "$2" 2> /dev/null)" -ge "$3" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+# until_line PATTERN FILE: waits (at most 30 s) for a line in FILE.
+until_line() { until_count "$1" "$2" 1; }
 
 # start_backend [DIR [PORT]]: serves DIR (default $BK) on PORT (default a
 # free one) of 127.0.0.1, logging to $T/srv.log; sets SRV_PID and PORT.
