@@ -45,14 +45,14 @@ static void add(char *buf, size_t size, size_t *len, const char *text)
 		*len += (size_t)n < size - *len ? (size_t)n : size - *len - 1;
 }
 
-/* The sort's columns joined, each followed by suffix, into buf. */
+/* The sort's columns from first on, each followed by suffix, into buf. */
 static void add_cols(char *buf, size_t size, size_t *len,
-		     enum store_page_sort sort, const char *suffix)
+		     enum store_page_sort sort, int first, const char *suffix)
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < 4 && sorts[sort].cols[i] != NULL; i++) {
-		add(buf, size, len, i ? ", " : "");
+	for (i = first; i < 4 && sorts[sort].cols[i] != NULL; i++) {
+		add(buf, size, len, i > first ? ", " : "");
 		add(buf, size, len, sorts[sort].cols[i]);
 		add(buf, size, len, suffix);
 	}
@@ -102,8 +102,11 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 		add(buf, size, &len, SEARCH_IN);
 	if (f != NULL && f->open_return)
 		add(buf, size, &len, RETURN_IN);
+	/* Not by the columns held equal: SQLite would sort by the number's
+	 * length rather than see it is one value. */
 	add(buf, size, &len, " ORDER BY ");
-	add_cols(buf, size, &len, sort, backward ? " DESC" : "");
+	add_cols(buf, size, &len, sort, level > 0 ? level : 0,
+		 backward ? " DESC" : "");
 	add(buf, size, &len, " LIMIT ?9");
 }
 
