@@ -17,7 +17,14 @@ static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS page_customer ON orders(status, customer,"
 	"  placed_at, number);"
 	"CREATE INDEX IF NOT EXISTS page_total ON orders(status, currency,"
-	"  -total, placed_at, number);";
+	"  -total, placed_at, number);"
+	/*
+	 * For a search's counts: from the full-text index's ids to numbers
+	 * and from numbers to statuses, without reading the rows, which hold
+	 * every order's text.
+	 */
+	"CREATE INDEX IF NOT EXISTS page_docs ON search_docs(id, number);"
+	"CREATE INDEX IF NOT EXISTS page_status ON orders(number, status);";
 
 /*
  * Orders per status, kept by the only writers there are (triggers, in the
@@ -50,15 +57,17 @@ static enum od_code exec_sql(sqlite3 *db, const char *sql,
 			       "making the list's indexes", err);
 }
 
-/* Whether the store has the counts (and so everything here). */
-static enum od_code has_counts(sqlite3 *db, int *yes, struct od_err *err)
+/* Whether the store has the object called name. */
+static enum od_code has(sqlite3 *db, const char *name, int *yes,
+			struct od_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	int src = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master"
-				     " WHERE name = 'page_counts'", -1, &st,
-				     NULL);
+				     " WHERE name = ?1", -1, &st, NULL);
 
 	*yes = 0;
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
 		*yes = sqlite3_column_int(st, 0) > 0;
 		src = SQLITE_OK;
@@ -67,22 +76,34 @@ static enum od_code has_counts(sqlite3 *db, int *yes, struct od_err *err)
 	return vfs_crypt_error(src, "reading the store", err);
 }
 
+/* Whether everything here is made: the last index made, and the counts. */
+static enum od_code has_all(sqlite3 *db, int *yes, int *counts,
+			    struct od_err *err)
+{
+	enum od_code rc = has(db, "page_status", yes, err);
+
+	if (rc == OD_OK)
+		rc = has(db, "page_counts", counts, err);
+	*yes = *yes && *counts;
+	return rc;
+}
+
 enum od_code page_schema_ensure(sqlite3 *db, struct od_err *err)
 {
 	enum od_code rc;
-	int yes, own = sqlite3_get_autocommit(db);
+	int yes, counts, own = sqlite3_get_autocommit(db);
 
-	rc = has_counts(db, &yes, err);
+	rc = has_all(db, &yes, &counts, err);
 	if (rc != OD_OK || yes)
 		return rc;
 	/* A new store's schema is made inside its own transaction. */
 	if (own && (rc = exec_sql(db, "BEGIN IMMEDIATE", err)) != OD_OK)
 		return rc;
 	/* Another process may have made them while this one waited. */
-	rc = has_counts(db, &yes, err);
+	rc = has_all(db, &yes, &counts, err);
 	if (rc == OD_OK && !yes)
 		rc = exec_sql(db, index_sql, err);
-	if (rc == OD_OK && !yes)
+	if (rc == OD_OK && !counts)
 		rc = exec_sql(db, counts_sql, err);
 	if (own && rc == OD_OK)
 		rc = exec_sql(db, "COMMIT", err);

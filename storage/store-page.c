@@ -13,25 +13,27 @@
 
 /* Each sort's index and its key's columns, in index order. */
 static const struct {
-	const char *index;
+	const char *index, *found_index;
 	const char *cols[4];
 } sorts[STORE_PAGE_SORTS] = {
-	[STORE_PAGE_PLACED] = { "orders_status",
+	[STORE_PAGE_PLACED] = { "orders_status", "found_placed",
 		{ "o.placed_at", "o.number" } },
-	[STORE_PAGE_NUMBER] = { "page_number",
+	[STORE_PAGE_NUMBER] = { "page_number", "found_number",
 		{ "length(CAST(o.number AS BLOB))", "o.number" } },
-	[STORE_PAGE_CUSTOMER] = { "page_customer",
+	[STORE_PAGE_CUSTOMER] = { "page_customer", "found_customer",
 		{ "o.customer", "o.placed_at", "o.number" } },
-	[STORE_PAGE_TOTAL] = { "page_total",
+	[STORE_PAGE_TOTAL] = { "page_total", "found_total",
 		{ "o.currency", "-o.total", "o.placed_at", "o.number" } },
 };
 
 #define BRIEF_COLS "o.number, o.placed_at, o.customer, o.currency," \
 	" o.total, o.nitems, o.status"
-/* The search's hits: FTS5 rowids are search_docs ids. */
-#define SEARCH_IN " AND o.number IN (SELECT d.number FROM search_docs d" \
-	" WHERE d.id IN (SELECT rowid FROM order_fts WHERE order_fts" \
-	" MATCH ?8))"
+/*
+ * The search's hits, ids of the full-text index read once per search
+ * (store_page_hits); an order's id is in search_docs' index of numbers.
+ */
+#define SEARCH_IN " AND (SELECT d.id FROM search_docs d WHERE d.number =" \
+	" o.number) IN temp.page_hits"
 /* A return open (0) or received (1), not yet closed: returns are few. */
 #define RETURN_IN " AND o.number IN (SELECT order_no FROM returns" \
 	" WHERE state < 2)"
@@ -84,10 +86,13 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 	int i;
 
 	buf[0] = '\0';
-	add(buf, size, &len, "SELECT " BRIEF_COLS " FROM orders o");
-	/* A search lets SQLite choose: few hits are cheaper sorted. */
-	if (f == NULL || f->search == NULL) {
-		add(buf, size, &len, " INDEXED BY ");
+	add(buf, size, &len, "SELECT " BRIEF_COLS " FROM ");
+	/* A search with few hits reads the copy of them, with its indexes. */
+	if (f != NULL && f->search == STORE_PAGE_FOUND) {
+		add(buf, size, &len, "temp.page_found o INDEXED BY ");
+		add(buf, size, &len, sorts[sort].found_index);
+	} else {
+		add(buf, size, &len, "orders o INDEXED BY ");
 		add(buf, size, &len, sorts[sort].index);
 	}
 	add(buf, size, &len, " WHERE o.status = ?1");
@@ -98,7 +103,7 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 		    backward ? " < " : " > ");
 		add(buf, size, &len, params[i]);
 	}
-	if (f != NULL && f->search != NULL)
+	if (f != NULL && f->search == STORE_PAGE_HITS)
 		add(buf, size, &len, SEARCH_IN);
 	if (f != NULL && f->open_return)
 		add(buf, size, &len, RETURN_IN);
@@ -208,8 +213,6 @@ static enum od_code run_level(struct store *s, int status,
 	sqlite3_bind_int(st, 1, status);
 	if (key != NULL)
 		bind_key(st, sort, key);
-	if (f != NULL && f->search != NULL)
-		store_bind_text(st, 8, f->search);
 	sqlite3_bind_int64(st, 9, w->left > INT64_MAX ? INT64_MAX :
 			   (long long)w->left);
 	return run_rows(s, st, w, err);
@@ -244,14 +247,21 @@ void store_page_counts_sql(const struct store_page_filter *f, char *buf,
 	size_t len = 0;
 
 	buf[0] = '\0';
-	if (f == NULL || (f->search == NULL && !f->open_return)) {
+	if (f == NULL || (!f->search && !f->open_return)) {
 		add(buf, size, &len, "SELECT status, n FROM page_counts");
 		return;
 	}
-	add(buf, size, &len, "SELECT o.status, count(*) FROM orders o"
-	    " WHERE 1");
-	if (f->search != NULL)
-		add(buf, size, &len, SEARCH_IN);
+	if (f->search == STORE_PAGE_FOUND)
+		add(buf, size, &len, "SELECT o.status, count(*) FROM"
+		    " temp.page_found o WHERE 1");
+	else if (f->search)
+		add(buf, size, &len, "SELECT o.status, count(*) FROM"
+		    " temp.page_hits h CROSS JOIN search_docs d INDEXED BY"
+		    " page_docs ON d.id = h.id CROSS JOIN orders o INDEXED BY"
+		    " page_status ON o.number = d.number WHERE 1");
+	else
+		add(buf, size, &len, "SELECT o.status, count(*) FROM orders o"
+		    " WHERE 1");
 	if (f->open_return)
 		add(buf, size, &len, RETURN_IN);
 	add(buf, size, &len, " GROUP BY o.status");
@@ -272,8 +282,6 @@ enum od_code store_page_counts(struct store *s,
 	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (src != SQLITE_OK)
 		return store_fail(s, src, "counting the orders", err);
-	if (f != NULL && f->search != NULL)
-		store_bind_text(st, 8, f->search);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		status = sqlite3_column_int(st, 0);
 		n = sqlite3_column_int64(st, 1);
@@ -299,4 +307,70 @@ enum od_code store_page_one(struct store *s, const char *number,
 		return store_fail(s, src, "reading the order", err);
 	store_bind_text(st, 1, number);
 	return run_rows(s, st, &w, err);
+}
+
+/* The hits of one search, for the pages and counts after it. */
+static const char hits_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS page_hits(id INTEGER PRIMARY KEY);"
+	"DELETE FROM temp.page_hits;";
+static const char hits_fill_sql[] =
+	"INSERT INTO temp.page_hits SELECT rowid FROM order_fts"
+	" WHERE order_fts MATCH ?1";
+/* Few hits: their rows copied once, with an index per sort. */
+static const char found_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS page_found(number TEXT PRIMARY KEY,"
+	"  placed_at TEXT, customer TEXT, currency TEXT, total INTEGER,"
+	"  nitems INTEGER, status INTEGER) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS temp.found_placed ON page_found(status,"
+	"  placed_at, number);"
+	"CREATE INDEX IF NOT EXISTS temp.found_number ON page_found(status,"
+	"  length(CAST(number AS BLOB)), number);"
+	"CREATE INDEX IF NOT EXISTS temp.found_customer ON page_found(status,"
+	"  customer, placed_at, number);"
+	"CREATE INDEX IF NOT EXISTS temp.found_total ON page_found(status,"
+	"  currency, -total, placed_at, number);"
+	"DELETE FROM temp.page_found;";
+static const char found_fill_sql[] =
+	"INSERT INTO temp.page_found SELECT " BRIEF_COLS " FROM"
+	" temp.page_hits h CROSS JOIN search_docs d INDEXED BY page_docs"
+	" ON d.id = h.id CROSS JOIN orders o ON o.number = d.number";
+
+static long found_max = STORE_PAGE_FOUND_MAX;
+
+void store_page_set_found_max(long n)
+{
+	found_max = n >= 0 ? n : STORE_PAGE_FOUND_MAX;
+}
+
+/* Runs one statement of sql, binding text to ?1 if not NULL. */
+static int run_one(sqlite3 *db, const char *sql, const char *text)
+{
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (src == SQLITE_OK && text != NULL)
+		src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_DONE)
+		src = SQLITE_OK;
+	sqlite3_finalize(st);
+	return src;
+}
+
+enum od_code store_page_hits(struct store *s, const char *expr, int *mode,
+			     struct od_err *err)
+{
+	int src = sqlite3_exec(s->db, hits_sql, NULL, NULL, NULL);
+
+	*mode = STORE_PAGE_HITS;
+	if (src == SQLITE_OK)
+		src = run_one(s->db, hits_fill_sql, expr);
+	if (src == SQLITE_OK && sqlite3_changes(s->db) <= found_max) {
+		src = sqlite3_exec(s->db, found_sql, NULL, NULL, NULL);
+		if (src == SQLITE_OK)
+			src = run_one(s->db, found_fill_sql, NULL);
+		*mode = STORE_PAGE_FOUND;
+	}
+	if (src != SQLITE_OK)
+		return store_fail(s, src, "searching", err);
+	return OD_OK;
 }

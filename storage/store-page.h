@@ -27,8 +27,9 @@ enum store_page_sort {
 
 /* What narrows a page beside the status. */
 struct store_page_filter {
-	const char *search;     /* an FTS5 query (store_search_expr), or
-				   NULL: every order */
+	int search;             /* 0, or the mode the last
+				   store_page_hits on this connection gave:
+				   only its hits */
 	int open_return;        /* only orders with a return open or
 				   received, not yet closed */
 };
@@ -45,6 +46,24 @@ enum od_code store_page_rows(struct store *s, int status,
 			     const struct order_brief *key,
 			     const struct store_page_filter *f, size_t limit,
 			     store_brief_cb cb, void *ctx, struct od_err *err);
+
+/*
+ * Reads the orders an FTS5 query (store_search_expr) finds into a table of
+ * this connection's, once, for the pages and counts that follow with
+ * search set to *mode: one pass of the index's hits, not one per query.
+ * Up to STORE_PAGE_FOUND_MAX hits their rows are copied too, with an index
+ * per sort (STORE_PAGE_FOUND): a page is then a walk of those alone.
+ * More (STORE_PAGE_HITS): a page walks the tab's index, keeping the rows
+ * that are hits, which are then dense; the counts join every hit.
+ */
+#define STORE_PAGE_HITS      1
+#define STORE_PAGE_FOUND     2
+#define STORE_PAGE_FOUND_MAX 20000
+enum od_code store_page_hits(struct store *s, const char *expr, int *mode,
+			     struct od_err *err);
+
+/* For tests: copy up to n hits instead (-1: STORE_PAGE_FOUND_MAX again). */
+void store_page_set_found_max(long n);
 
 /*
  * Orders per status into counts[ORDER_STATUS_COUNT] among those f keeps:

@@ -34,7 +34,12 @@ struct desk_page {
 	int newest_first;
 	char search[DESK_SEARCH_MAX + 1];
 	struct buf expr;         /* the search's FTS5 query */
+	int stale;               /* expr is still to be made from search */
 	int none;                /* the search can match nothing */
+	int mode;                /* how the hits are read (store-page.h) */
+	int home;                /* to do at the next window: go to the
+				    start (1) or end (2) */
+	long move;               /* and then move by so many rows */
 	struct rows win;         /* the window */
 	struct prow sel;         /* the selection (text NULL: none) */
 	size_t sel_row;
@@ -183,7 +188,7 @@ static enum od_code fetch(struct desk_page *p, int backward,
 			  const struct prow *key, size_t limit,
 			  struct rows *out, struct od_err *err)
 {
-	struct store_page_filter f = { NULL, p->tab.open_return };
+	struct store_page_filter f = { p->mode, p->tab.open_return };
 	struct order_brief kb, *k;
 	enum od_code rc = OD_OK;
 	int flip, s, ks = key != NULL ? key->r.status : -1;
@@ -192,8 +197,6 @@ static enum od_code fetch(struct desk_page *p, int backward,
 	rows_clear(out);
 	if (p->none || limit == 0)
 		return OD_OK;
-	if (p->expr.len > 0)
-		f.search = p->expr.data;
 	if (key != NULL)
 		prow_key(key, &kb);
 	for (s = 0; s < ORDER_STATUS_COUNT && rc == OD_OK; s++) {
@@ -260,6 +263,29 @@ static enum od_code rows_room(struct rows *rs, size_t n, struct od_err *err)
 	return OD_OK;
 }
 
+/*
+ * Makes the search's query if it changed, and reads its hits into the
+ * connection (held store): the connection is new at every hold, so once
+ * per call, one pass of the hits whatever the call then reads.
+ */
+static enum od_code search_ready(struct desk_page *p, struct od_err *err)
+{
+	struct store *s = p->d->sh->store;
+	enum od_code rc = OD_OK;
+
+	if (p->stale) {
+		rc = store_search_expr(s, p->search, &p->expr, err);
+		if (rc != OD_OK)
+			return rc;
+		p->none = p->search[0] != '\0' && p->expr.len == 0;
+		p->stale = 0;
+	}
+	p->mode = 0;
+	if (p->expr.len > 0)
+		rc = store_page_hits(s, p->expr.data, &p->mode, err);
+	return rc;
+}
+
 /* Runs fn holding the store to read, never waiting for it. */
 static enum od_code held(struct desk_page *p,
 			 enum od_code (*fn)(struct desk_page *, void *,
@@ -275,7 +301,9 @@ static enum od_code held(struct desk_page *p,
 				  "unlock it first");
 	if (!was && (rc = desk_hold_now(d, SHOP_READ, err)) != OD_OK)
 		return rc;
-	rc = fn(p, arg, err);
+	rc = search_ready(p, err);
+	if (rc == OD_OK)
+		rc = fn(p, arg, err);
 	if (!was && d->sh != NULL)
 		shop_release(d->sh);
 	return rc;
@@ -305,20 +333,6 @@ void desk_page_free(struct desk_page *p)
 	free(p);
 }
 
-/* Asks the index for the search's query (held store). */
-static enum od_code set_search(struct desk_page *p, void *arg,
-			       struct od_err *err)
-{
-	const char *text = arg;
-	enum od_code rc = store_search_expr(p->d->sh->store, text, &p->expr,
-					    err);
-
-	p->none = rc == OD_OK && text[0] != '\0' && p->expr.len == 0;
-	if (rc == OD_OK)
-		snprintf(p->search, sizeof p->search, "%s", text);
-	return rc;
-}
-
 enum od_code desk_page_set(struct desk_page *p, const struct desk_page_tab *t,
 			   enum desk_sort_key sort, int newest_first,
 			   const char *search, struct od_err *err)
@@ -335,9 +349,11 @@ enum od_code desk_page_set(struct desk_page *p, const struct desk_page_tab *t,
 			return rc;
 	}
 	if (strcmp(text, p->search) != 0) {
-		rc = held(p, set_search, (void *)text, err);
-		if (rc != OD_OK)
-			return rc;
+		/* Asked of the index at the next read, in its hold. */
+		snprintf(p->search, sizeof p->search, "%s", text);
+		buf_reset(&p->expr);
+		p->stale = 1;
+		p->none = 0;
 	}
 	p->tab = *t;
 	p->sort = sort;
@@ -381,6 +397,24 @@ static enum od_code sel_row(struct desk_page *p, size_t i, struct od_err *err)
 	return prow_set(&p->sel, &b, err);
 }
 
+static enum od_code move(struct desk_page *p, void *arg, struct od_err *err);
+static enum od_code home(struct desk_page *p, void *arg, struct od_err *err);
+
+/* What desk_page_home and desk_page_move left to do (held store). */
+static enum od_code pending(struct desk_page *p, struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	int end = p->home == 2;
+
+	if (p->home)
+		rc = home(p, &end, err);
+	p->home = 0;
+	if (rc == OD_OK && p->move != 0)
+		rc = move(p, &p->move, err);
+	p->move = 0;
+	return rc;
+}
+
 /*
  * The window around the selection: up to at rows before it (read
  * backward, nearest first), then the list from the nearest of them on
@@ -394,9 +428,11 @@ static enum od_code window(struct desk_page *p, void *arg,
 	size_t n = na[0], at = na[1] < n ? na[1] : n - 1, keep, i;
 	struct rows before = { 0 }, after = { 0 }, more = { 0 };
 	const struct prow *from;
-	enum od_code rc = OD_OK;
+	enum od_code rc = pending(p, err);
 
 	rows_clear(&p->win);
+	if (rc != OD_OK)
+		return rc;
 	if (p->sel.text == NULL) {
 		rc = fetch(p, 0, NULL, n, &p->win, err);
 		if (rc == OD_OK)
@@ -498,9 +534,15 @@ static enum od_code move(struct desk_page *p, void *arg, struct od_err *err)
 enum od_code desk_page_move(struct desk_page *p, long delta,
 			    struct od_err *err)
 {
-	if (delta == 0 || delta == LONG_MIN)
-		return OD_OK;
-	return held(p, move, &delta, err);
+	(void)err;
+	/* Done by the next window, in its hold: one per key press. */
+	if (delta > 0)
+		p->move = p->move > LONG_MAX - delta ? LONG_MAX :
+			  p->move + delta;
+	else if (delta < 0)
+		p->move = p->move < LONG_MIN + 1 - delta ? LONG_MIN + 1 :
+			  p->move + delta;
+	return OD_OK;
 }
 
 /* Selects the first or last order (held store). */
@@ -518,7 +560,10 @@ static enum od_code home(struct desk_page *p, void *arg, struct od_err *err)
 
 enum od_code desk_page_home(struct desk_page *p, int end, struct od_err *err)
 {
-	return held(p, home, &end, err);
+	(void)err;
+	p->home = end ? 2 : 1;
+	p->move = 0;
+	return OD_OK;
 }
 
 /* Selects the order *arg names (held store). */
@@ -554,15 +599,13 @@ struct count_args {
 static enum od_code count(struct desk_page *p, void *arg, struct od_err *err)
 {
 	struct count_args *a = arg;
-	struct store_page_filter f = { NULL, a->open_return };
+	struct store_page_filter f = { p->mode, a->open_return };
 	enum od_code rc;
 	size_t s;
 
 	memset(a->counts, 0, (ORDER_STATUS_COUNT + 1) * sizeof *a->counts);
 	if (p->none)
 		return OD_OK;
-	if (p->expr.len > 0)
-		f.search = p->expr.data;
 	rc = store_page_counts(p->d->sh->store, &f, a->counts, err);
 	for (s = 0; rc == OD_OK && s < ORDER_STATUS_COUNT; s++)
 		a->counts[ORDER_STATUS_COUNT] += a->counts[s];

@@ -59,8 +59,9 @@ size_t desk_page_selected(const struct desk_page *p);
 
 /*
  * Moves the selection by delta rows in the list (a page: the window's
- * height), stopping at its ends; desk_page_window then shows it.  Reads
- * |delta| rows of an index, never counts from the top.
+ * height), stopping at its ends.  Done by the next desk_page_window, in
+ * its hold of the store (one per key press); reads |delta| rows of an
+ * index, never counts from the top.
  */
 enum od_code desk_page_move(struct desk_page *p, long delta,
 			    struct od_err *err);
@@ -69,7 +70,7 @@ enum od_code desk_page_move(struct desk_page *p, long delta,
 enum od_code desk_page_select(struct desk_page *p, const char *number,
 			      struct od_err *err);
 
-/* Selects the first (last: end) order of the list. */
+/* Selects the first (last: end) order of the list, at the next window. */
 enum od_code desk_page_home(struct desk_page *p, int end, struct od_err *err);
 
 /*
