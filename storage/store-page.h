@@ -58,7 +58,7 @@ enum od_code store_page_rows(struct store *s, int status,
  */
 #define STORE_PAGE_HITS      1
 #define STORE_PAGE_FOUND     2
-#define STORE_PAGE_FOUND_MAX 20000
+#define STORE_PAGE_FOUND_MAX 1000
 enum od_code store_page_hits(struct store *s, const char *expr, int *mode,
 			     struct od_err *err);
 

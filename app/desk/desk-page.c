@@ -398,6 +398,14 @@ static enum od_code sel_row(struct desk_page *p, size_t i, struct od_err *err)
 }
 
 static enum od_code move(struct desk_page *p, void *arg, struct od_err *err);
+static enum od_code count(struct desk_page *p, void *arg,
+			  struct od_err *err);
+
+/* The counts' arguments (count). */
+struct count_args {
+	int open_return;
+	size_t *counts;
+};
 static enum od_code home(struct desk_page *p, void *arg, struct od_err *err);
 
 /* What desk_page_home and desk_page_move left to do (held store). */
@@ -415,6 +423,12 @@ static enum od_code pending(struct desk_page *p, struct od_err *err)
 	return rc;
 }
 
+/* The window's arguments. */
+struct window_args {
+	size_t n, at;
+	size_t *counts;          /* or NULL */
+};
+
 /*
  * The window around the selection: up to at rows before it (read
  * backward, nearest first), then the list from the nearest of them on
@@ -424,13 +438,15 @@ static enum od_code pending(struct desk_page *p, struct od_err *err)
 static enum od_code window(struct desk_page *p, void *arg,
 			   struct od_err *err)
 {
-	const size_t *na = arg;
-	size_t n = na[0], at = na[1] < n ? na[1] : n - 1, keep, i;
+	const struct window_args *wa = arg;
+	size_t n = wa->n, at = wa->at < n ? wa->at : n - 1, keep, i;
 	struct rows before = { 0 }, after = { 0 }, more = { 0 };
 	const struct prow *from;
 	enum od_code rc = pending(p, err);
 
 	rows_clear(&p->win);
+	if (rc == OD_OK && wa->counts != NULL)
+		rc = count(p, &(struct count_args){ 0, wa->counts }, err);
 	if (rc != OD_OK)
 		return rc;
 	if (p->sel.text == NULL) {
@@ -474,15 +490,17 @@ static enum od_code window(struct desk_page *p, void *arg,
 }
 
 enum od_code desk_page_window(struct desk_page *p, size_t n, size_t at,
+			      size_t counts[ORDER_STATUS_COUNT + 1],
 			      struct od_err *err)
 {
-	size_t na[2] = { n, at };
+	struct window_args wa = { n, at, counts };
 
 	if (n == 0) {
 		rows_clear(&p->win);
-		return OD_OK;
+		return counts != NULL ? desk_page_counts(p, 0, counts, err) :
+		       OD_OK;
 	}
-	return held(p, window, na, err);
+	return held(p, window, &wa, err);
 }
 
 size_t desk_page_count(const struct desk_page *p)
@@ -591,11 +609,6 @@ enum od_code desk_page_select(struct desk_page *p, const char *number,
 }
 
 /* The counts (held store); arg is struct count_args. */
-struct count_args {
-	int open_return;
-	size_t *counts;
-};
-
 static enum od_code count(struct desk_page *p, void *arg, struct od_err *err)
 {
 	struct count_args *a = arg;

@@ -48,8 +48,11 @@ enum od_code desk_page_set(struct desk_page *p, const struct desk_page_tab *t,
  * Reads the window: at most n rows with the selected order at row at (or
  * as near as the list's ends allow; the first order when none is
  * selected or the selection left the list: then the order after it).
+ * With counts (else NULL), desk_page_counts' too (open_return 0), in the
+ * same hold of the store: a key press reads the store once.
  */
 enum od_code desk_page_window(struct desk_page *p, size_t n, size_t at,
+			      size_t counts[ORDER_STATUS_COUNT + 1],
 			      struct od_err *err);
 
 /* The window's rows, row i of them (NULL past the end), the selection's. */

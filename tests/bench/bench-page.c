@@ -83,8 +83,7 @@ static size_t page_screen(struct desk_page *p, unsigned statuses,
 	struct od_err err;
 
 	if (desk_page_set(p, &t, sort, 0, search, &err) != OD_OK ||
-	    desk_page_counts(p, 0, counts, &err) != OD_OK ||
-	    desk_page_window(p, ROWS, 0, &err) != OD_OK)
+	    desk_page_window(p, ROWS, 0, counts, &err) != OD_OK)
 		die("page", &err);
 	for (i = 0; i < desk_page_count(p); i++)
 		n += desk_page_row(p, i)->nitems;
@@ -138,7 +137,7 @@ static void page_down(struct desk *d, struct desk_page *p)
 	t0 = now_ms();
 	for (k = 0; k < PRESSES; k++)
 		if (desk_page_move(p, ROWS, &err) != OD_OK ||
-		    desk_page_window(p, ROWS, 0, &err) != OD_OK)
+		    desk_page_window(p, ROWS, 0, NULL, &err) != OD_OK)
 			die("page down", &err);
 	paged = (now_ms() - t0) / PRESSES;
 	figure("page down, mean", mem + (n == (size_t)-1), paged,

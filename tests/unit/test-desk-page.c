@@ -253,7 +253,7 @@ static void walk(struct desk_page *p, int backward, struct list *out)
 
 	assert_int_equal(desk_page_home(p, backward, &err), OD_OK);
 	assert_int_equal(desk_page_window(p, WIN, backward ? WIN - 1 : 0,
-					  &err), OD_OK);
+					  NULL, &err), OD_OK);
 	while (desk_page_count(p) > 0) {
 		sel = desk_page_selected(p);
 		if (last != NULL &&
@@ -270,7 +270,7 @@ static void walk(struct desk_page *p, int backward, struct list *out)
 		assert_int_equal(desk_page_move(p, backward ? -WIN : WIN,
 						&err), OD_OK);
 		assert_int_equal(desk_page_window(p, WIN, backward ? WIN - 1 :
-						  0, &err), OD_OK);
+						  0, NULL, &err), OD_OK);
 	}
 	if (backward)
 		for (i = 0; i < out->n / 2; i++) {
@@ -325,6 +325,12 @@ static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
 	walk(p, 1, &back);
 	lists_equal(&want, &back, what);
 	assert_int_equal(desk_page_counts(p, 0, counts, &err), OD_OK);
+	for (s = -1; s < ORDER_STATUS_COUNT; s++)
+		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
+				 desk_count_status(d, s));
+	/* And with the window, in its hold. */
+	memset(counts, 0xff, sizeof counts);
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
 	for (s = -1; s < ORDER_STATUS_COUNT; s++)
 		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
 				 desk_count_status(d, s));
@@ -398,7 +404,7 @@ static void test_selection(void **state)
 	assert_int_equal(desk_page_set(p, &t, DESK_SORT_CUSTOMER, 0, NULL,
 				       &err), OD_OK);
 	assert_int_equal(desk_page_select(p, want.v[100], &err), OD_OK);
-	assert_int_equal(desk_page_window(p, WIN, 10, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
 	assert_int_equal(desk_page_count(p), WIN);
 	assert_int_equal(desk_page_selected(p), 10);
 	for (i = 0; i < WIN; i++)
@@ -406,19 +412,19 @@ static void test_selection(void **state)
 				    want.v[90 + i]);
 	/* Confirmed: off the New tab; the order after it is selected. */
 	assert_int_equal(act(d, STMT_ORDER_CONFIRM, want.v[100]), 0);
-	assert_int_equal(desk_page_window(p, WIN, 10, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
 	assert_int_equal(desk_page_selected(p), 10);
 	assert_string_equal(desk_page_row(p, 10)->number, want.v[101]);
 	assert_string_equal(desk_page_row(p, 9)->number, want.v[99]);
 	/* Near the start: as low as the list allows. */
 	assert_int_equal(desk_page_select(p, want.v[3], &err), OD_OK);
-	assert_int_equal(desk_page_window(p, WIN, 10, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
 	assert_int_equal(desk_page_selected(p), 3);
 	assert_string_equal(desk_page_row(p, 0)->number, want.v[0]);
 	/* Near the end: the window is full, ending with the last order. */
 	assert_int_equal(desk_page_select(p, want.v[want.n - 2], &err),
 			 OD_OK);
-	assert_int_equal(desk_page_window(p, WIN, 10, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
 	assert_int_equal(desk_page_count(p), WIN);
 	assert_int_equal(desk_page_selected(p), WIN - 2);
 	assert_string_equal(desk_page_row(p, WIN - 1)->number,
