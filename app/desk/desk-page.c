@@ -217,7 +217,8 @@ static enum od_code fetch(struct desk_page *p, int backward,
 		rows_clear(out);
 		return rc;
 	}
-	qsort_r(out->v, out->n, sizeof *out->v, prow_cmp, p);
+	if (out->n > 1)
+		qsort_r(out->v, out->n, sizeof *out->v, prow_cmp, p);
 	if (backward) {
 		size_t i;
 
