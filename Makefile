@@ -45,7 +45,7 @@ TEST_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null)
 PAPER_CFLAGS := $(shell pkg-config --cflags pangocairo 2>/dev/null)
 PAPER_LIBS   := $(shell pkg-config --libs pangocairo 2>/dev/null)
 $(BUILD)/app/paper/%.o $(BUILD)/fuzz-obj/app/paper/%.o: CPPFLAGS += $(PAPER_CFLAGS)
-$(BUILD)/bin/orderdesk $(BUILD)/tests/% $(BUILD)/fuzz/%: PKG_LIBS += $(PAPER_LIBS)
+$(BUILD)/bin/orderdesk $(BUILD)/tests/% $(BUILD)/fuzz/% $(BUILD)/bench/%: PKG_LIBS += $(PAPER_LIBS)
 
 WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wno-unused-parameter -Werror

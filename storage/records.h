@@ -83,6 +83,11 @@ struct order_brief {
 	long long total;
 	size_t nitems;
 	enum order_status status;
+	enum order_arrival arrival;    /* money beyond the total (issue 13) */
+	long long paid, refunded;
+	int open_return;               /* a return open or received, not
+					  yet closed (store_order_brief_one
+					  only) */
 };
 
 /* Frees an order and everything it owns; NULL is a no-op. */
@@ -115,6 +120,23 @@ struct shipment_record {
 	const char *carrier;        /* borrowed */
 	const char *tracking;
 	const char *items;          /* "SKU QTY" entries joined by ", " */
+};
+
+/* A parcel of an order and its delivery; strings borrowed. */
+struct parcel_record {
+	long long ship_seq;         /* its shipment.confirm */
+	const char *carrier;
+	const char *tracking;
+	const char *items;
+	long long delivered_seq;    /* its shipment.deliver; 0 if none yet */
+	const char *delivered_at;   /* that statement's time; "" if none */
+};
+
+/* The units of one SKU accepted returns put back on the shelf. */
+struct stock_record {
+	const char *sku;            /* borrowed */
+	long long units;
+	long long returns;          /* how many returns they came back in */
 };
 
 /* Money received for an order, or given back. */

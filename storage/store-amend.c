@@ -1,4 +1,4 @@
-/* store-amend.c - writing an amended ship-to over a stored order. */
+/* store-amend.c - writing an amended ship-to or items over a stored order. */
 #include "storage/store.h"
 
 #include <sqlite3.h>
@@ -75,4 +75,63 @@ enum od_code store_order_set_qty(struct store *s, const char *number,
 	store_bind_text(st, 1, number);
 	sqlite3_bind_int64(st, 2, total);
 	return store_step_done(s, st, "amending the order's total", err);
+}
+
+static const char add_item_sql[] =
+	"INSERT INTO items(order_no, pos, sku, name, qty, unit_price, shipped)"
+	" SELECT ?1, coalesce(max(pos), -1) + 1, ?2, ?3, ?4, ?5, 0"
+	" FROM items WHERE order_no = ?1";
+static const char remove_item_sql[] =
+	"DELETE FROM items WHERE order_no = ?1 AND sku = ?2";
+static const char count_sql[] =
+	"UPDATE orders SET nitems = nitems + ?2, total = ?3 WHERE number = ?1";
+
+/* Adds n to the order's item count and sets its total. */
+static enum od_code set_count(struct store *s, const char *number, int n,
+			      long long total, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, count_sql, err);
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, number);
+	sqlite3_bind_int(st, 2, n);
+	sqlite3_bind_int64(st, 3, total);
+	return store_step_done(s, st, "amending the order's total", err);
+}
+
+enum od_code store_order_add_item(struct store *s, const char *number,
+				  const struct order_item *it,
+				  long long total, struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, add_item_sql, err);
+	enum od_code rc;
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, number);
+	store_bind_text(st, 2, it->sku);
+	store_bind_text(st, 3, it->name);
+	sqlite3_bind_int64(st, 4, it->qty);
+	sqlite3_bind_int64(st, 5, it->unit_price);
+	rc = store_step_done(s, st, "adding the order's item", err);
+	return rc == OD_OK ? set_count(s, number, 1, total, err) : rc;
+}
+
+enum od_code store_order_remove_item(struct store *s, const char *number,
+				     const char *sku, long long total,
+				     struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, remove_item_sql, err);
+	enum od_code rc;
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, number);
+	store_bind_text(st, 2, sku);
+	rc = store_step_done(s, st, "taking out the order's item", err);
+	if (rc == OD_OK && sqlite3_changes(s->db) == 0)
+		return od_err_set(err, OD_E_NOTFOUND, "order %s has no item %s",
+				  number, sku);
+	return rc == OD_OK ? set_count(s, number, -1, total, err) : rc;
 }

@@ -31,6 +31,8 @@ static const char *const digest_sql[] = {
 	" items, reference FROM payments ORDER BY seq",
 	"SELECT rma, order_no, seq, state, reason, items, condition, received,"
 	" note FROM returns ORDER BY rma",
+	"SELECT ship_seq, order_no, seq, time FROM deliveries ORDER BY ship_seq",
+	"SELECT rma, sku, order_no, seq, qty FROM restocks ORDER BY rma, sku",
 };
 
 /* Feeds one column to the hash as type, length, bytes: unambiguous. */

@@ -470,9 +470,29 @@ out:
 	return rc;
 }
 
+/*
+ * The listing's columns, and with them what the desk's tabs need of an
+ * order's money (issue 13): a money row exists only for an order with
+ * money to say, one probe of its primary key per order in the same scan.
+ * Whether a return is open (state open or received) is asked per order
+ * only for one order: for all, returns being few, store_return_open_each
+ * lists them (an EXISTS per order cost as much as the money).
+ */
+#define BRIEF_COLS \
+	"SELECT o.number, o.placed_at, o.customer, o.currency, o.total," \
+	" o.nitems, o.status, m.arrival, m.paid, m.refunded,"
+#define BRIEF_MONEY " LEFT JOIN money m ON m.order_no = o.number"
 static const char brief_sql[] =
-	"SELECT number, placed_at, customer, currency, total, nitems, status"
-	" FROM orders INDEXED BY orders_list ORDER BY placed_at, number";
+	BRIEF_COLS " 0 FROM orders o INDEXED BY orders_list" BRIEF_MONEY
+	" ORDER BY o.placed_at, o.number";
+/* One order by its primary key, not a scan of the listing's index. */
+static const char brief_one_sql[] =
+	BRIEF_COLS " EXISTS(SELECT 1 FROM returns r WHERE r.order_no ="
+	" o.number AND r.state < 2) FROM orders o" BRIEF_MONEY
+	" WHERE o.number = ?1";
+static const char return_open_sql[] =
+	"SELECT DISTINCT r.order_no, o.placed_at FROM returns r"
+	" JOIN orders o ON o.number = r.order_no WHERE r.state < 2";
 
 /* A text column of the current row, never NULL. */
 static const char *column_text(sqlite3_stmt *st, int i)
@@ -482,28 +502,71 @@ static const char *column_text(sqlite3_stmt *st, int i)
 	return t != NULL ? (const char *)t : "";
 }
 
-enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
-				    void *ctx, struct od_err *err)
+/* The brief of the current row (strings borrowed from st). */
+static void brief_read(sqlite3_stmt *st, struct order_brief *b)
+{
+	b->number = column_text(st, 0);
+	b->placed_at = column_text(st, 1);
+	b->customer_name = column_text(st, 2);
+	snprintf(b->currency, sizeof b->currency, "%s", column_text(st, 3));
+	b->total = sqlite3_column_int64(st, 4);
+	b->nitems = (size_t)sqlite3_column_int64(st, 5);
+	b->status = (enum order_status)sqlite3_column_int(st, 6);
+	/* No money row: arrived unpaid, nothing paid or refunded. */
+	b->arrival = (enum order_arrival)sqlite3_column_int(st, 7);
+	b->paid = sqlite3_column_int64(st, 8);
+	b->refunded = sqlite3_column_int64(st, 9);
+	b->open_return = sqlite3_column_int(st, 10) != 0;
+}
+
+/* Runs sql (number bound as ?1 unless NULL), cb on each row. */
+static enum od_code brief_walk(struct store *s, const char *sql,
+			       const char *number, store_brief_cb cb,
+			       void *ctx, struct od_err *err)
 {
 	struct order_brief b;
 	sqlite3_stmt *st = NULL;
 	enum od_code rc;
 	int src = SQLITE_DONE;
 
-	rc = walk_prepare(s, brief_sql, &st, err);
+	rc = walk_prepare(s, sql, &st, err);
+	if (rc == OD_OK && number != NULL)
+		store_bind_text(st, 1, number);
 	while (rc == OD_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-		b.number = column_text(st, 0);
-		b.placed_at = column_text(st, 1);
-		b.customer_name = column_text(st, 2);
-		snprintf(b.currency, sizeof b.currency, "%s",
-			 column_text(st, 3));
-		b.total = sqlite3_column_int64(st, 4);
-		b.nitems = (size_t)sqlite3_column_int64(st, 5);
-		b.status = (enum order_status)sqlite3_column_int(st, 6);
+		brief_read(st, &b);
 		rc = cb(ctx, &b, err);
 	}
 	if (rc == OD_OK && src != SQLITE_DONE)
 		rc = store_fail(s, src, "listing orders", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
+				    void *ctx, struct od_err *err)
+{
+	return brief_walk(s, brief_sql, NULL, cb, ctx, err);
+}
+
+enum od_code store_order_brief_one(struct store *s, const char *number,
+				   store_brief_cb cb, void *ctx,
+				   struct od_err *err)
+{
+	return brief_walk(s, brief_one_sql, number, cb, ctx, err);
+}
+
+enum od_code store_return_open_each(struct store *s, store_return_open_cb cb,
+				    void *ctx, struct od_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	enum od_code rc;
+	int src = SQLITE_DONE;
+
+	rc = walk_prepare(s, return_open_sql, &st, err);
+	while (rc == OD_OK && (src = sqlite3_step(st)) == SQLITE_ROW)
+		rc = cb(ctx, column_text(st, 0), column_text(st, 1), err);
+	if (rc == OD_OK && src != SQLITE_DONE)
+		rc = store_fail(s, src, "listing open returns", err);
 	sqlite3_finalize(st);
 	return rc;
 }

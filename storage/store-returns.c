@@ -1,4 +1,5 @@
-/* store-returns.c - an order's returns (RMA): opened, received, closed. */
+/* store-returns.c - an order's returns (RMA): opened, received, closed,
+ * and the units accepted returns put back on the shelf. */
 #include "storage/store.h"
 
 #include "storage/store-internal.h"
@@ -71,6 +72,55 @@ enum od_code store_return_each(struct store *s, const char *number,
 	}
 	if (rc == OD_OK && src != SQLITE_DONE)
 		rc = store_fail(s, src, "reading the order's returns", err);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static const char restock_add_sql[] =
+	"INSERT INTO restocks(rma, sku, order_no, seq, qty)"
+	" VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char stock_each_sql[] =
+	"SELECT sku, sum(qty), count(*) FROM restocks GROUP BY sku"
+	" ORDER BY sku";
+
+enum od_code store_restock_add(struct store *s, const char *number,
+			       const char *rma, long long seq,
+			       const char *sku, long long qty,
+			       struct od_err *err)
+{
+	sqlite3_stmt *st = store_stmt(s, restock_add_sql, err);
+
+	if (st == NULL)
+		return err->code;
+	store_bind_text(st, 1, rma);
+	store_bind_text(st, 2, sku);
+	store_bind_text(st, 3, number);
+	sqlite3_bind_int64(st, 4, seq);
+	sqlite3_bind_int64(st, 5, qty);
+	return store_step_done(s, st, "recording the restock", err);
+}
+
+enum od_code store_stock_each(struct store *s, store_stock_cb cb, void *ctx,
+			      struct od_err *err)
+{
+	struct stock_record r;
+	sqlite3_stmt *st = NULL;
+	enum od_code rc = OD_OK;
+	int src;
+
+	src = sqlite3_prepare_v2(s->db, stock_each_sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return store_fail(s, src, "reading the store", err);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		r.sku = store_col_text(st, 0);
+		r.units = sqlite3_column_int64(st, 1);
+		r.returns = sqlite3_column_int64(st, 2);
+		rc = cb(ctx, &r, err);
+		if (rc != OD_OK)
+			break;
+	}
+	if (rc == OD_OK && src != SQLITE_DONE)
+		rc = store_fail(s, src, "reading the restocked units", err);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -56,8 +56,13 @@ static const char forget_pays_sql[] =
 	"DELETE FROM payments WHERE order_no = ?1";
 static const char forget_returns_sql[] =
 	"DELETE FROM returns WHERE order_no = ?1";
+static const char forget_parcels_sql[] =
+	"DELETE FROM deliveries WHERE order_no = ?1";
+static const char forget_restocks_sql[] =
+	"DELETE FROM restocks WHERE order_no = ?1";
 static const char forget_all_sql[] =
-	"DELETE FROM returns; DELETE FROM payments; DELETE FROM money;"
+	"DELETE FROM deliveries; DELETE FROM restocks;"
+	" DELETE FROM returns; DELETE FROM payments; DELETE FROM money;"
 	" DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
 	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;"
 	" DELETE FROM meta WHERE key = 'roles';";  /* app/log/role-define.h */
@@ -251,7 +256,8 @@ enum od_code store_order_forget(struct store *s, const char *number,
 	const char *const sqls[] = { forget_items_sql, forget_ships_sql,
 				     forget_notes_sql, forget_order_sql,
 				     forget_money_sql, forget_pays_sql,
-				     forget_returns_sql };
+				     forget_returns_sql, forget_parcels_sql,
+				     forget_restocks_sql };
 	enum od_code rc = OD_OK;
 	sqlite3_stmt *st;
 	size_t i;

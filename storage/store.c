@@ -37,6 +37,27 @@
  * A row is written only for an order with money to say, so an import of
  * plain orders writes no more than before.
  */
+/*
+ * Each parcel's delivery (by its shipment's seq), and the units of an
+ * accepted return put back on the shelf: added like the money tables.
+ */
+#define DELIVERIES_SQL \
+	"CREATE TABLE IF NOT EXISTS deliveries(" \
+	"  ship_seq INTEGER PRIMARY KEY," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  time TEXT NOT NULL);" \
+	"CREATE INDEX IF NOT EXISTS deliveries_order ON deliveries(order_no);"
+#define RESTOCKS_SQL \
+	"CREATE TABLE IF NOT EXISTS restocks(" \
+	"  rma TEXT NOT NULL," \
+	"  sku TEXT NOT NULL," \
+	"  order_no TEXT NOT NULL," \
+	"  seq INTEGER NOT NULL," \
+	"  qty INTEGER NOT NULL," \
+	"  PRIMARY KEY(rma, sku)) WITHOUT ROWID;" \
+	"CREATE INDEX IF NOT EXISTS restocks_order ON restocks(order_no);"
+
 #define MONEY_SQL \
 	"CREATE TABLE IF NOT EXISTS money(" \
 	"  order_no TEXT PRIMARY KEY," \
@@ -68,7 +89,20 @@
 	"  condition TEXT NOT NULL," \
 	"  received TEXT NOT NULL," \
 	"  note TEXT NOT NULL) WITHOUT ROWID;" \
-	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);"
+	"CREATE INDEX IF NOT EXISTS returns_order ON returns(order_no, seq);" \
+	DELIVERIES_SQL RESTOCKS_SQL
+
+/*
+ * Saved views (issue 12): a person's named filters, shown as tabs.  Not
+ * part of the signed log or the folded state: a preference of one desk's
+ * person, kept encrypted with the rest.  Added like money: on open.
+ */
+#define VIEWS_SQL \
+	"CREATE TABLE IF NOT EXISTS views(" \
+	"  person TEXT NOT NULL," \
+	"  name TEXT NOT NULL," \
+	"  filter TEXT NOT NULL," \
+	"  PRIMARY KEY(person, name)) WITHOUT ROWID;"
 
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -142,7 +176,8 @@ static const char schema_sql[] =
 	"  time TEXT NOT NULL,"
 	"  text TEXT NOT NULL);"
 	"CREATE INDEX notes_order ON notes(order_no);"
-	MONEY_SQL;
+	MONEY_SQL
+	VIEWS_SQL;
 
 /* Runs SQL text with no results. */
 static enum od_code store_exec(struct store *s, const char *sql,
@@ -233,7 +268,7 @@ static enum od_code store_check_version(struct store *s, struct od_err *err)
 /* Adds what a store of the same schema made by an older build lacks. */
 static enum od_code store_upgrade(struct store *s, struct od_err *err)
 {
-	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL,
+	enum od_code rc = store_exec(s, RETIRED_KEYS_SQL MONEY_SQL VIEWS_SQL,
 				     "upgrading the store", err);
 
 	if (rc == OD_OK)

@@ -235,6 +235,15 @@ enum od_code store_order_set_qty(struct store *s, const char *number,
 				 const char *sku, long long qty,
 				 long long total, struct od_err *err);
 
+/* Adds item it (nothing shipped) to the end of order number's items and
+ * sets its total; takes item sku out (store-amend.c).  An order.amend. */
+enum od_code store_order_add_item(struct store *s, const char *number,
+				  const struct order_item *it,
+				  long long total, struct od_err *err);
+enum od_code store_order_remove_item(struct store *s, const char *number,
+				     const char *sku, long long total,
+				     struct od_err *err);
+
 /* Sets an order's status, the status a release returns to, and the reason. */
 enum od_code store_order_set_state(struct store *s, const char *number,
 				   enum order_status status,
@@ -306,6 +315,37 @@ enum od_code store_return_each(struct store *s, const char *number,
 			       store_return_cb cb, void *ctx,
 			       struct od_err *err);
 
+/*
+ * Records that the parcel shipped at ship_seq was delivered, by the
+ * shipment.deliver at seq made at time (store-parcels.c).
+ */
+enum od_code store_parcel_delivered(struct store *s, const char *number,
+				    long long ship_seq, long long seq,
+				    const char *time, struct od_err *err);
+
+typedef enum od_code (*store_parcel_cb)(void *ctx,
+					const struct parcel_record *r,
+					struct od_err *err);
+
+/* Calls cb for each parcel of an order, oldest first, with its delivery. */
+enum od_code store_parcel_each(struct store *s, const char *number,
+			       store_parcel_cb cb, void *ctx,
+			       struct od_err *err);
+
+/* Records qty units of sku of return rma put back on the shelf. */
+enum od_code store_restock_add(struct store *s, const char *number,
+			       const char *rma, long long seq,
+			       const char *sku, long long qty,
+			       struct od_err *err);
+
+typedef enum od_code (*store_stock_cb)(void *ctx,
+				       const struct stock_record *r,
+				       struct od_err *err);
+
+/* Calls cb for each SKU accepted returns restocked, by SKU. */
+enum od_code store_stock_each(struct store *s, store_stock_cb cb, void *ctx,
+			      struct od_err *err);
+
 /* Which orders a listing wants. */
 struct store_filter {
 	int status;            /* an enum order_status, or -1 for all */
@@ -333,11 +373,32 @@ typedef enum od_code (*store_brief_cb)(void *ctx, const struct order_brief *b,
 enum od_code store_order_brief_each(struct store *s, store_brief_cb cb,
 				    void *ctx, struct od_err *err);
 
+/*
+ * The same of one order (cb not called for an unknown number), with
+ * open_return set; store_order_brief_each leaves it 0.
+ */
+enum od_code store_order_brief_one(struct store *s, const char *number,
+				   store_brief_cb cb, void *ctx,
+				   struct od_err *err);
+
+/*
+ * Calls cb once for each order with a return open or received, not yet
+ * closed, with its placed time (to find it among the briefs): returns
+ * are few, so this beside store_order_brief_each costs a fraction of
+ * asking every order.
+ */
+typedef enum od_code (*store_return_open_cb)(void *ctx, const char *number,
+					     const char *placed_at,
+					     struct od_err *err);
+enum od_code store_return_open_each(struct store *s, store_return_open_cb cb,
+				    void *ctx, struct od_err *err);
+
 /* ---- whole-store checks and copies ---- */
 
 /*
  * SHA-256 over a canonical dump of the folded state (users, retired keys,
- * orders, items, shipments, notes): two stores with the same state have the same digest.
+ * orders, items, shipments, notes, money, payments, returns, deliveries,
+ * restocks): two stores with the same state have the same digest.
  */
 enum od_code store_state_digest(struct store *s, uint8_t digest[32],
 				struct od_err *err);

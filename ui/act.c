@@ -49,6 +49,8 @@ static const char *verb(enum stmt_kind kind)
 		return "hold orders";
 	case STMT_ORDER_RELEASE:
 		return "release orders";
+	case STMT_ORDER_UNCONFIRM:
+		return "take back confirmations";
 	case STMT_SHIPMENT_CONFIRM:
 		return "ship orders";
 	case STMT_USER_ADD:

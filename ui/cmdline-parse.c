@@ -10,7 +10,8 @@
 #define WORDS_MAX 64
 
 const char *const cmdline_verbs[] = {
-	"cancel", "confirm", "filter", "hold", "note", "release", "ship", NULL,
+	"cancel", "confirm", "filter", "hold", "note", "release", "ship",
+	"unconfirm", NULL,
 };
 
 /* Each acting verb, its kind and its form, for the refusals. */
@@ -24,6 +25,7 @@ static const struct {
 	{ "hold", STMT_ORDER_HOLD, "hold NUMBER... REASON" },
 	{ "release", STMT_ORDER_RELEASE, "release NUMBER... [REASON]" },
 	{ "note", STMT_ORDER_NOTE, "note NUMBER TEXT" },
+	{ "unconfirm", STMT_ORDER_UNCONFIRM, "unconfirm NUMBER" },
 	{ "ship", STMT_SHIPMENT_CONFIRM, "ship NUMBER --carrier NAME "
 	  "--tracking CODE [--item SKU[:QTY]]" },
 };
@@ -206,6 +208,11 @@ static int act_args(struct cmdline *c, size_t a, char **w, size_t n,
 	    (need_text && c->text[0] == '\0')) {
 		snprintf(why, size, "%s: %s", c->kind == STMT_ORDER_CONFIRM ?
 			 ":confirm takes order numbers only" : "say why",
+			 acts[a].form);
+		return -1;
+	}
+	if (c->kind == STMT_ORDER_UNCONFIRM && n > 2) {
+		snprintf(why, size, ":unconfirm takes one order: %s",
 			 acts[a].form);
 		return -1;
 	}

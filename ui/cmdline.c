@@ -116,6 +116,7 @@ static const char *done_word(enum stmt_kind kind)
 	case STMT_ORDER_HOLD: return "put on hold";
 	case STMT_ORDER_RELEASE: return "released";
 	case STMT_SHIPMENT_CONFIRM: return "shipped";
+	case STMT_ORDER_UNCONFIRM: return "unconfirmed (new again)";
 	default: return "changed";
 	}
 }

@@ -25,8 +25,8 @@ static enum ui_next set_filter(struct orders_st *O, struct ui *u,
 	/* The filter picks by status too: if the tab shows none of what it
 	 * keeps, the All tab shows them all. */
 	if (orders_count(O, u) == 0 && desk_count_status(u->desk, -1) > 0 &&
-	    orders_tab_status[O->tab] != -1) {
-		O->tab = ORDERS_NTABS - 1;
+	    O->tab != ORDERS_TAB_ALL) {
+		O->tab = ORDERS_TAB_ALL;
 		(void)orders_apply(O, u);
 	}
 	if (!u->msg_bad || !u->msg[0])
@@ -42,6 +42,8 @@ enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 	struct cmdline c;
 
 	if (!cmdline_read(u, line, sizeof line))
+		return UI_DRAW;
+	if (orders_views_command(O, u, line))
 		return UI_DRAW;
 	if (cmdline_parse(line, &c, why, sizeof why) != 0) {
 		ui_message(u, 1, "%s", why);

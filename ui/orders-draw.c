@@ -1,5 +1,5 @@
 /*
- * orders-draw.c - draws the orders view: the tabs with their counts, the
+ * orders-draw.c - draws the orders view: the tabs (orders-tabs.c), the
  * table (orders-table.c) with the sort's arrow, and the count line or the
  * search being typed.
  */
@@ -13,43 +13,6 @@
 #include "ui/orders-holds.h"
 #include "ui/orders-table.h"
 
-static const char *const tab_name[ORDERS_NTABS] = {
-	"New", "Confirmed", "Held", "Shipped", "Cancelled", "All",
-};
-
-/* Short names for the tabs, when the full ones do not fit the window. */
-static const char *const tab_short[ORDERS_NTABS] = {
-	"New", "Conf", "Held", "Ship", "Canc", "All",
-};
-
-/* Draws the tabs with their counts. */
-static void draw_tabs(struct orders_st *O, struct ui *u)
-{
-	int x = 1, i, w, all = 1;
-	const char *const *names = tab_name;
-	char label[48];
-
-	for (i = 0; i < ORDERS_NTABS; i++)
-		all += (int)strlen(tab_name[i]) + 3 + snprintf(label,
-			sizeof label, "%zu", desk_count_status(u->desk,
-			orders_tab_status[i]));
-	if (all > u->cols)
-		names = tab_short;
-	screen_bar(u, 0, UI_TITLE);
-	for (i = 0; i < ORDERS_NTABS; i++) {
-		snprintf(label, sizeof label, " %s %zu ", names[i],
-			 desk_count_status(u->desk, orders_tab_status[i]));
-		w = screen_width(label);
-		O->tab_x[i] = x;
-		if (x + w > u->cols)
-			break;
-		screen_put(0, x, w, label, i == O->tab ? UI_TAB : UI_TITLE);
-		x += w + 1;
-	}
-	for (; i <= ORDERS_NTABS; i++)
-		O->tab_x[i] = x;
-}
-
 /* Whether the list has a sync column: the store is attached to a backend. */
 static int has_sync(const struct orders_st *O)
 {
@@ -61,7 +24,7 @@ static void layout(struct orders_st *O, const struct ui *u,
 		   struct orders_table *t)
 {
 	orders_table_layout(t, u->cols, has_sync(O),
-			    orders_tab_status[O->tab] >= 0,
+			    orders_tab_one_status(O),
 			    orders_on_held(O));
 }
 
@@ -103,7 +66,7 @@ void orders_draw(struct ui *u, void *st)
 
 	t.cols = orders_cols_ready(&O->cols, u);
 	layout(O, u, &t);
-	draw_tabs(O, u);
+	orders_tabs_draw(O, u);
 	heads[OC_NUMBER] = heading(O, "NUMBER", DESK_SORT_NUMBER, h[0], 32);
 	heads[OC_PLACED] = heading(O, "PLACED", DESK_SORT_PLACED, h[1], 32);
 	heads[OC_CUSTOMER] = heading(O, "CUSTOMER", DESK_SORT_CUSTOMER, h[2],

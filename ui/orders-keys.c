@@ -35,7 +35,8 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "j k ↑ ↓", "move", -1 },
 	{ "PgUp PgDn", "page", -1 },
 	{ "g G Home End", "first, last", -1 },
-	{ "1-6 ← → h l", "status tab", -1 },
+	{ "1-9 ← → h l", "tab: status, unpaid, returns, views", -1 },
+	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
 	{ "*", "mark all shown", -1 },
 	{ "u", "unmark all", -1 },
 	{ "o", "sort by the next column", -1 },
@@ -46,6 +47,7 @@ const struct ui_keyhelp orders_keys[] = {
 	{ "y", "copy number (OSC 52)", -1 },
 	{ "=", "choose columns", -1 },
 	{ "D", "dashboard", UI_OWNER_ONLY },
+	{ "W", "packing slips of the marked (PDF)", -1 },
 	{ "L", "lock", -1 },
 	{ "mouse", "click tab or row; wheel", -1 },
 	{ NULL, NULL, -1 },
@@ -209,7 +211,9 @@ static enum ui_next open_selected(struct orders_st *O, struct ui *u, int key,
 /* Switches to tab t. */
 static enum ui_next set_tab(struct orders_st *O, struct ui *u, int t)
 {
-	O->tab = (t + ORDERS_NTABS) % ORDERS_NTABS;
+	int n = (int)orders_ntabs(u);
+
+	O->tab = (t + n) % n;
 	O->tab_chosen = 1;
 	orders_note_selection(O, u);
 	return orders_apply(O, u);
@@ -234,7 +238,7 @@ static enum ui_next mouse(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	if (ev.y == 0) {
-		for (t = 0; t < ORDERS_NTABS; t++)
+		for (t = 0; t < (int)orders_ntabs(u); t++)
 			if (ev.x >= O->tab_x[t] && ev.x < O->tab_x[t + 1])
 				return set_tab(O, u, t);
 		return UI_STAY;
@@ -281,11 +285,11 @@ static enum ui_next step(struct orders_st *O, struct ui *u, int key, int kind)
 	return UI_DRAW;
 }
 
-/* Tab l → next tab, Shift-Tab h ← the one before, 1-6 that one. */
+/* Tab l → next tab, Shift-Tab h ← the one before, 1-9 that one. */
 static enum ui_next tab_key(struct orders_st *O, struct ui *u, int key,
 			    int kind)
 {
-	if (key >= '1' && key <= '0' + ORDERS_NTABS)
+	if (key >= '1' && key <= '9')
 		return set_tab(O, u, key - '1');
 	if (key == '\t' || key == 'l' || key == UI_FN(KEY_RIGHT))
 		return set_tab(O, u, O->tab + 1);
@@ -390,6 +394,17 @@ static enum ui_next act_many(struct orders_st *O, struct ui *u, int key,
 	return act(O, u, (enum stmt_kind)kind);
 }
 
+/* z: undoes the person's own last action, wherever it was (act-undo.c). */
+static enum ui_next undo(struct orders_st *O, struct ui *u, int key, int kind)
+{
+	orders_note_selection(O, u);
+	if (ui_undo(u))
+		orders_sync_refresh(O, u);
+	if (desk_is_unlocked(u->desk))
+		(void)orders_refilter(O, u, &(struct od_err){ 0 });
+	return UI_DRAW;
+}
+
 /* f: the Held tab one reason at a time. */
 static enum ui_next held_filter(struct orders_st *O, struct ui *u, int key,
 				int kind)
@@ -490,6 +505,7 @@ static const struct {
 	{ 'h', tab_key, -1 }, { UI_FN(KEY_LEFT), tab_key, -1 },
 	{ '1', tab_key, -1 }, { '2', tab_key, -1 }, { '3', tab_key, -1 },
 	{ '4', tab_key, -1 }, { '5', tab_key, -1 }, { '6', tab_key, -1 },
+	{ '7', tab_key, -1 }, { '8', tab_key, -1 }, { '9', tab_key, -1 },
 	{ '/', search_start, -1 }, { UI_ESC, search_clear, -1 },
 	{ 'n', next_match, -1 }, { 'N', next_match, -1 },
 	{ 'o', sort_next, -1 },
@@ -505,10 +521,12 @@ static const struct {
 	{ 'H', act_many, STMT_ORDER_HOLD },
 	{ 'R', act_many, STMT_ORDER_RELEASE },
 	{ 'S', ship_run, STMT_SHIPMENT_CONFIRM },
+	{ 'z', undo, -1 },
 	{ 'f', held_filter, -1 },
 	{ 'A', owner_view, -1 }, { 'P', owner_view, -1 },
 	{ 'C', conflicts, -1 },
 	{ 'y', copy_number, -1 },
+	{ 'W', orders_slips, -1 },
 	{ ':', orders_command, -1 },
 	{ '=', orders_cols_choose, -1 },
 	{ 'D', dashboard_key, -1 },

@@ -11,12 +11,6 @@
 
 #include "ui/orders-holds.h"
 
-/* Tab order: the order's life, then everything. */
-const int orders_tab_status[ORDERS_NTABS] = {
-	ORDER_NEW, ORDER_CONFIRMED, ORDER_HELD, ORDER_SHIPPED,
-	ORDER_CANCELLED, -1,
-};
-
 const struct orders_sort orders_sorts[ORDERS_NSORTS] = {
 	{ DESK_SORT_PLACED, 0, "placed, oldest first" },
 	{ DESK_SORT_PLACED, 1, "placed, newest first" },
@@ -33,7 +27,7 @@ size_t orders_list_rows(const struct ui *u)
 
 int orders_on_held(const struct orders_st *O)
 {
-	return orders_tab_status[O->tab] == ORDER_HELD;
+	return O->tab == ORDERS_TAB_HELD;
 }
 
 size_t orders_count(struct orders_st *O, struct ui *u)
@@ -59,9 +53,16 @@ size_t orders_find(struct orders_st *O, struct ui *u, const char *number)
 enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 			     struct od_err *err)
 {
-	enum od_code rc = desk_filter(u->desk, orders_tab_status[O->tab],
-				      O->search, O->newest, err);
-	size_t n = orders_count(O, u), at;
+	struct desk_tab t;
+	enum od_code rc;
+	size_t n, at;
+
+	/* A view deleted (here or by a reload) takes its tab with it. */
+	if ((size_t)O->tab >= orders_ntabs(u))
+		O->tab = ORDERS_TAB_ALL;
+	t = orders_tab_of(O->tab);
+	rc = desk_filter_tab(u->desk, &t, O->search, O->newest, err);
+	n = orders_count(O, u);
 
 	at = O->sel_number[0] ? orders_find(O, u, O->sel_number) : (size_t)-1;
 	if (at != (size_t)-1)

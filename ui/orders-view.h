@@ -7,17 +7,23 @@
 #ifndef OD_UI_ORDERS_VIEW_H
 #define OD_UI_ORDERS_VIEW_H
 
+#include "app/desk/desk-tabs.h"
 #include "ui/line-edit.h"
 #include "ui/orders-holds.h"
 #include "ui/orders-table.h"
 #include "ui/view.h"
 
-#define ORDERS_NTABS 6
+/* The built-in tabs (orders-tabs.c), then the person's saved views. */
+#define ORDERS_NBUILTIN 9
+#define ORDERS_TAB_HELD 2
+#define ORDERS_TAB_ALL  5
+#define ORDERS_TABS_MAX (ORDERS_NBUILTIN + DESK_VIEWS_MAX)
 
 /* The orders view's state, owned by the view stack. */
 struct orders_st {
-	int tab_x[ORDERS_NTABS + 1];  /* where each tab starts on row 0 */
+	int tab_x[ORDERS_TABS_MAX + 1];  /* where each tab starts on row 0 */
 	int tab;
+	int tab_first;        /* the first tab drawn (the bar scrolls) */
 	int tab_chosen;       /* the person picked a tab: keep it on unlock */
 	size_t sel, top;
 	int searching;
@@ -33,8 +39,19 @@ struct orders_st {
 	struct orders_cols cols;  /* the person's columns (orders-columns.c) */
 };
 
-/* Each tab's status (-1: all), in tab order. */
-extern const int orders_tab_status[ORDERS_NTABS];
+/* ---- orders-tabs.c ---- */
+
+/* Tabs there are now: the built-in ones and the person's views. */
+size_t orders_ntabs(const struct ui *u);
+
+/* What tab t shows. */
+struct desk_tab orders_tab_of(int t);
+
+/* Whether the current tab shows one status (no STATUS column needed). */
+int orders_tab_one_status(const struct orders_st *O);
+
+/* Draws the tabs with their counts on row 0, noting where each is. */
+void orders_tabs_draw(struct orders_st *O, struct ui *u);
 
 /* What o cycles through, and how the header and the count line say it. */
 struct orders_sort {
@@ -87,6 +104,21 @@ enum ui_next orders_key(struct ui *u, void *st, int key);
 /* Reads and runs a `:` command (ui/cmdline.h). */
 enum ui_next orders_command(struct orders_st *O, struct ui *u, int key,
 			    int kind);
+
+/* ---- orders-slips.c ---- */
+
+/* W: the packing slips of the marked orders (or the selected) as a PDF. */
+enum ui_next orders_slips(struct orders_st *O, struct ui *u, int key,
+			  int kind);
+
+/* ---- orders-views.c: saved views ---- */
+
+/*
+ * Runs line if it is :save NAME [EXPR], :unsave [NAME] or :views (returns
+ * 1, the outcome said on the message line), else returns 0.
+ */
+int orders_views_command(struct orders_st *O, struct ui *u,
+			 const char *line);
 
 /* Esc with no search: clears the :filter, if any (else UI_STAY). */
 enum ui_next orders_filter_clear(struct orders_st *O, struct ui *u);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "lib/buf.h"
+#include "ui/ask-replace.h"
 
 #include "ui/line-edit.h"
 #include "ui/view-audit-events.h"
@@ -200,25 +201,6 @@ static enum ui_next verify(struct ui *u)
  * Writes the entries shown (the filter's, newest first) to a CSV file the
  * person names, in the current directory unless a path is given.
  */
-/* Whether to write path: yes when nothing is there, else asked (no by
- * default: an export of yesterday's is not overwritten by a key). */
-static int may_replace(struct ui *u, const char *path)
-{
-	static const char *const answers[] = { "no, keep it",
-		"yes, replace it", NULL };
-	char answer[32], title[96];
-	struct ui_field f[1];
-	struct stat sb;
-
-	if (lstat(path, &sb) != 0)
-		return 1;
-	snprintf(answer, sizeof answer, "%s", answers[0]);
-	f[0] = UI_TEXT("Replace", answer, sizeof answer);
-	f[0].choices = answers;
-	snprintf(title, sizeof title, "%.60s exists", path);
-	return dialog_form(u, title, f, 1) && answer[0] == 'y';
-}
-
 static enum ui_next export_csv(struct audit_st *A, struct ui *u)
 {
 	char path[1024];
@@ -234,7 +216,7 @@ static enum ui_next export_csv(struct audit_st *A, struct ui *u)
 	f[0] = UI_TEXT("File", path, sizeof path);
 	if (!dialog_form(u, "Export the shown entries to CSV", f, 1))
 		return UI_DRAW;
-	if (!may_replace(u, path)) {
+	if (!ui_may_replace(u, path)) {
 		ui_message(u, 0, "Not exported: %.200s is kept as it was.",
 			   path);
 		return UI_DRAW;

@@ -55,6 +55,7 @@ static const struct ui_keyhelp order_keys[] = {
 	{ "s", "ship", STMT_SHIPMENT_CONFIRM },
 	{ "H", "hold", STMT_ORDER_HOLD },
 	{ "R", "release", STMT_ORDER_RELEASE },
+	{ "z", "undo last hold/confirm (10 min)", STMT_ORDER_UNCONFIRM },
 	{ "y", "copy tracking (OSC 52)", -1 },
 	{ ":", "command line", -1 },
 	{ "Esc ← h", "back", -1 },
@@ -329,8 +330,9 @@ static void show_in_pager(struct order_st *V, struct ui *u)
 	buf_free(&b);
 }
 
-/* act's kind for a command typed after `:` (cmdline.c). */
+/* act's kind for a command typed after `:` (cmdline.c), and for z. */
 #define ACT_TYPED STMT_KIND_COUNT
+#define ACT_UNDO (STMT_KIND_COUNT + 1)
 
 /* Acts on this order (or as typed after `:`), then shows what changed. */
 static enum ui_next act(struct order_st *V, struct ui *u, enum stmt_kind kind)
@@ -338,7 +340,7 @@ static enum ui_next act(struct order_st *V, struct ui *u, enum stmt_kind kind)
 	char open[STMT_ORDER_MAX + 1];
 	struct od_err err;
 	int done = kind == ACT_TYPED ? cmdline_prompt(u, open)
-				     : ui_act(u, kind, V->number);
+		 : kind == ACT_UNDO ? ui_undo(u) : ui_act(u, kind, V->number);
 
 	if (done == 2)
 		view_order_open(u, open);
@@ -430,6 +432,8 @@ static enum ui_next order_key(struct ui *u, void *st, int key)
 		break;
 	case ':':
 		return act(V, u, ACT_TYPED);
+	case 'z':
+		return act(V, u, ACT_UNDO);
 	default:
 		return ui_common_key(u, key);
 	}

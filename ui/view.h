@@ -440,6 +440,10 @@ void ui_page(struct ui *u, const char *text);
  */
 int ui_act(struct ui *u, enum stmt_kind kind, const char *number);
 
+/* z: signs the inverse of the person's own last action here since unlock,
+ * after showing it (act-undo.c).  Returns 1 when something was signed. */
+int ui_undo(struct ui *u);
+
 /*
  * Whether the signed-in role may sign kind; if not, the message line says
  * so in one line ("Your role (staff) may not confirm orders; owner and

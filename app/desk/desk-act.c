@@ -4,6 +4,7 @@
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"
+#include "app/desk/desk-undo-list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +66,7 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
 	if (kind != STMT_ORDER_CONFIRM && kind != STMT_SHIPMENT_CONFIRM &&
-	    field == NULL)
+	    kind != STMT_ORDER_UNCONFIRM && field == NULL)
 		return od_err_set(err, OD_E_USAGE, "the desk cannot sign a "
 				  "%s", statement_kind_name(kind));
 	if (text != NULL && text[0] == '\0' && kind == STMT_ORDER_RELEASE)
@@ -88,7 +89,9 @@ enum od_code desk_prepare(struct desk *d, enum stmt_kind kind,
 		desk_act_free(act);
 		return rc;
 	}
-	rc = desk_make(d->sh, kind, number, field, text, &act->st, err);
+	rc = kind == STMT_ORDER_UNCONFIRM
+		? desk_make_unconfirm(d->sh, number, &act->st, err)
+		: desk_make(d->sh, kind, number, field, text, &act->st, err);
 	if (rc == OD_OK && kind == STMT_SHIPMENT_CONFIRM) {
 		if (carrier == NULL || tracking == NULL || !carrier[0] ||
 		    !tracking[0])
@@ -221,6 +224,8 @@ static enum od_code act_sign(struct desk *d, struct desk_act *act, int follow,
 	if (rc == OD_OK)
 		rc = act_finish(d, act, err);
 	shop_release(d->sh);
+	if (*seq > 0)
+		desk_undo_note(d, act);
 	if (*seq > 0)
 		act_to_backend(d, act);
 	return rc;

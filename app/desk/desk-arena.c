@@ -65,4 +65,5 @@ void desk_index_free(struct desk *d)
 	memset(d->counts, 0, sizeof d->counts);
 	d->watch.known = 0;
 	desk_pick_drop(&d->pick);
+	desk_views_drop(d);
 }

@@ -50,8 +50,10 @@ static enum od_code stand_in(struct shop *sh, enum stmt_kind kind,
 	const char *field = kind == STMT_ORDER_NOTE ? "text" :
 			    kind == STMT_ORDER_CANCEL || kind == STMT_ORDER_HOLD ?
 			    "reason" : NULL;
-	enum od_code rc = desk_make(sh, kind, number, field, field ? "-" : NULL,
-				    st, err);
+	enum od_code rc = kind == STMT_ORDER_UNCONFIRM
+		? desk_make_unconfirm(sh, number, st, err)
+		: desk_make(sh, kind, number, field, field ? "-" : NULL, st,
+			    err);
 
 	/* The fields in the statement's order: carrier, tracking, items. */
 	if (rc == OD_OK && kind == STMT_SHIPMENT_CONFIRM)

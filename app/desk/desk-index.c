@@ -45,6 +45,7 @@ static enum od_code index_add(void *ctx, const struct order_brief *o,
 	r->nitems = (uint32_t)o->nitems;
 	memcpy(r->currency, o->currency, sizeof r->currency);
 	r->status = (uint8_t)o->status;
+	r->facts = desk_row_facts(o);
 	d->nrows++;
 	return OD_OK;
 }
@@ -60,6 +61,22 @@ enum od_code desk_reload(struct desk *d, struct od_err *err)
 	return rc;
 }
 
+static size_t row_of(const struct desk *d, const char *placed,
+		     const char *number);
+
+/* Marks the row of an order with a return open. */
+static enum od_code mark_return(void *ctx, const char *number,
+				const char *placed, struct od_err *err)
+{
+	struct desk *d = ctx;
+	size_t i = row_of(d, placed, number);
+
+	(void)err;
+	if (i != (size_t)-1)
+		d->rows[i].facts |= DESK_FACT_RETURN;
+	return OD_OK;
+}
+
 /* Reads the whole order index from the held store. */
 enum od_code desk_index_load(struct desk *d, struct od_err *err)
 {
@@ -69,6 +86,8 @@ enum od_code desk_index_load(struct desk *d, struct od_err *err)
 	desk_index_free(d);
 	desk_watch_note(d);
 	rc = store_order_brief_each(d->sh->store, index_add, d, err);
+	if (rc == OD_OK)
+		rc = store_return_open_each(d->sh->store, mark_return, d, err);
 	if (rc == OD_OK) {
 		d->match = malloc(d->nrows ? d->nrows : 1);
 		d->view = malloc((d->nrows ? d->nrows : 1) * sizeof *d->view);
@@ -82,8 +101,10 @@ enum od_code desk_index_load(struct desk *d, struct od_err *err)
 		rc = desk_pick_rerun(&d->pick, d->rows, d->nrows,
 				     d->sh->store, err);
 		if (rc == OD_OK)
-			rc = desk_filter(d, d->status, search,
-					 d->newest_first, err);
+			rc = desk_views_load(d, err);
+		if (rc == OD_OK)
+			rc = desk_filter_tab(d, &d->tab, search,
+					     d->newest_first, err);
 	}
 	if (rc != OD_OK)
 		desk_index_free(d);
@@ -328,6 +349,7 @@ static void build_view(struct desk *d)
 	int by_key = d->sort != DESK_SORT_PLACED && sort_ready(d);
 
 	memset(d->counts, 0, sizeof d->counts);
+	desk_tab_tally_reset(d);
 	d->nview = 0;
 	for (k = 0; k < d->nrows; k++) {
 		if (by_key)
@@ -338,7 +360,8 @@ static void build_view(struct desk *d)
 			continue;
 		d->counts[d->rows[i].status]++;
 		d->counts[ORDER_STATUS_COUNT]++;
-		if (d->status < 0 || d->rows[i].status == d->status)
+		desk_tab_tally(d, i);
+		if (desk_tab_keeps(d, &d->tab, i))
 			d->view[d->nview++] = (uint32_t)i;
 	}
 }
@@ -346,21 +369,32 @@ static void build_view(struct desk *d)
 enum od_code desk_filter(struct desk *d, int status, const char *search,
 			 int newest_first, struct od_err *err)
 {
+	struct desk_tab t = { 0, 0, -1 };
+
+	if (status < -1 || status >= ORDER_STATUS_COUNT)
+		return od_err_set(err, OD_E_USAGE, "unknown order status");
+	if (status >= 0)
+		t.statuses = DESK_TAB_STATUS(status);
+	return desk_filter_tab(d, &t, search, newest_first, err);
+}
+
+enum od_code desk_filter_tab(struct desk *d, const struct desk_tab *t,
+			     const char *search, int newest_first,
+			     struct od_err *err)
+{
 	enum od_code rc = OD_OK;
 	size_t len = search ? strlen(search) : 0;
 
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
-	if (status < -1 || status >= ORDER_STATUS_COUNT)
-		return od_err_set(err, OD_E_USAGE, "unknown order status");
 	if (len > 0) {
 		rc = utf8_check_text("search text", search, len,
 				     DESK_SEARCH_MAX, 0, err);
 		if (rc != OD_OK)
 			return rc;
 	}
-	d->status = status;
+	d->tab = *t;
 	d->newest_first = newest_first;
 	/* Only a changed search is asked of the index again. */
 	if (len == 0) {
@@ -430,26 +464,35 @@ size_t desk_find(const struct desk *d, const char *number)
 }
 
 
-/* Rereads one order's status into the index after it changed. */
+/* Puts one order's status and facts, as the store lists them, in its row. */
+static enum od_code row_update(void *ctx, const struct order_brief *b,
+			       struct od_err *err)
+{
+	struct desk *d = ctx;
+	size_t i = row_of(d, b->placed_at, b->number);
+
+	(void)err;
+	/* One placed since the index was read shows at the next reload. */
+	if (i == (size_t)-1)
+		return OD_OK;
+	d->rows[i].status = (uint8_t)b->status;
+	d->rows[i].facts = desk_row_facts(b);
+	desk_views_refresh_row(d, i);
+	return OD_OK;
+}
+
+/* Rereads one order's status and facts into the index after it changed. */
 void desk_row_refresh(struct desk *d, const char *number)
 {
-	struct order *o = NULL;
 	struct od_err ignored;
-	size_t i;
 
-	if (store_order_get(d->sh->store, number, &o, &ignored) != OD_OK)
+	if (store_order_brief_one(d->sh->store, number, row_update, d,
+				  &ignored) != OD_OK)
 		return;
-	for (i = 0; i < d->nrows; i++) {
-		if (strcmp(d->rows[i].number, number) != 0)
-			continue;
-		d->rows[i].status = (uint8_t)o->status;
-		break;
-	}
 	if (d->sort == DESK_SORT_STATUS) {
 		free(d->perm);
 		d->perm = NULL;
 	}
-	record_order_free(o);
 	build_view(d);
 }
 

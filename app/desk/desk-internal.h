@@ -8,11 +8,13 @@
 
 #include "app/desk/desk.h"
 #include "app/desk/desk-shop.h"
+#include "app/desk/desk-tabs.h"
 #include "app/shop/shop.h"
 #include "lib/buf.h"
 #include "storage/keyslot.h"
 
 struct sync_thread;
+struct desk_undo_state;
 
 #define DESK_CARRIER_MAX 64
 
@@ -103,6 +105,18 @@ struct desk_pick_state {
 	size_t nkeep;
 };
 
+/*
+ * The signed-in person's saved views (desk-views.c), read with the index:
+ * for each index row one byte, bit i set when view i keeps it (NULL: no
+ * view), and how many each keeps of what the search and :filter keep.
+ */
+struct desk_views_state {
+	struct desk_view v[DESK_VIEWS_MAX];
+	size_t n;
+	uint8_t *keep;
+	size_t counts[DESK_VIEWS_MAX];
+};
+
 struct desk {
 	char *dir;
 	struct shop *sh;
@@ -120,7 +134,9 @@ struct desk {
 	uint32_t *view;           /* rows shown, in display order */
 	size_t nview;
 	size_t counts[ORDER_STATUS_COUNT + 1];  /* [COUNT] is all */
-	int status;
+	/* shown rows by status and DESK_FACT_* bits, for the tabs' counts */
+	size_t fact_counts[ORDER_STATUS_COUNT][DESK_FACTS];
+	struct desk_tab tab;      /* what the list shows (desk-tabs.h) */
 	int newest_first;
 	enum desk_sort_key sort;
 	uint32_t *perm;           /* rows in sort order; NULL until needed */
@@ -135,6 +151,8 @@ struct desk {
 	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
 	struct desk_pick_state pick;  /* the filter language's (desk-pick.c) */
+	struct desk_undo_state *undo; /* actions since unlock (desk-undo.c) */
+	struct desk_views_state views;  /* saved views (desk-views.c) */
 };
 
 /* Copies s into the index's arena; NULL when out of memory (desk-arena.c). */
@@ -184,6 +202,34 @@ size_t desk_index_with_status(const struct desk *d, int status,
 /* The desk's pick state (never NULL), and its index rows (store order). */
 struct desk_pick_state *desk_pick_state(struct desk *d);
 const struct desk_row *desk_index_rows(const struct desk *d, size_t *n);
+
+/* A row's DESK_FACT_* bits from what the store lists (desk-tabs.c). */
+uint8_t desk_row_facts(const struct order_brief *b);
+
+/* Whether index row i is on tab t, the search and :filter aside. */
+int desk_tab_keeps(const struct desk *d, const struct desk_tab *t, size_t i);
+
+/* Counts index row i (kept by the search and :filter) for the tabs. */
+void desk_tab_tally(struct desk *d, size_t i);
+
+/* Zeroes the tabs' counts before the list is built again. */
+void desk_tab_tally_reset(struct desk *d);
+
+/*
+ * Reads the signed-in person's saved views from the held store and marks
+ * which index rows each keeps (desk-views.c); a view whose filter no longer
+ * parses keeps nothing.  Dropped with the index (desk_views_drop).
+ */
+enum od_code desk_views_load(struct desk *d, struct od_err *err);
+void desk_views_drop(struct desk *d);
+
+/*
+ * Asks again, of the held store, whether each view and the :filter keep
+ * index row i, after the desk's own statement changed its order (a view
+ * of status:new loses the order just confirmed).  A failed read keeps
+ * the old answer.
+ */
+void desk_views_refresh_row(struct desk *d, size_t i);
 
 /* Rebuilds the list shown from the marks, status and pick (desk-index.c). */
 void desk_view_rebuild(struct desk *d);

@@ -2,7 +2,7 @@
  * desk-order.c - one order checked against the log entries it comes from,
  * for the order screen and `orderdesk show` alike (desk_order_read).
  *
- * The order, item, shipment, note, payment and return rows are the fold of the
+ * The order, item, shipment, delivery, note, payment and return rows are the fold of the
  * log (the order's money sums with its row), but a
  * row is only as true as the page it was read from: a page copied back from
  * an older copy of the same store still decrypts (its associated data is
@@ -204,6 +204,49 @@ static enum od_code same_payments(struct store *s, struct store *scratch,
 	return rc;
 }
 
+/* Appends one parcel's delivery to a buffer; counts the delivered. */
+struct parcel_lines {
+	struct buf b;
+	size_t delivered;
+};
+
+static enum od_code parcel_line(void *ctx, const struct parcel_record *r,
+				struct od_err *err)
+{
+	struct parcel_lines *l = ctx;
+
+	l->delivered += r->delivered_seq != 0;
+	return buf_addf(&l->b, err, "%lld\n%lld\n%s\n", r->ship_seq,
+			r->delivered_seq, r->delivered_at);
+}
+
+/*
+ * Whether the order's parcel deliveries in s are its log's in scratch:
+ * OD_OK, or OD_E_EXISTS.  A delivered order with none kept is a store
+ * from before parcels were delivered one by one (`show` says "delivered
+ * with the order"), not a difference.
+ */
+static enum od_code same_parcels(struct store *s, struct store *scratch,
+				 const struct order *o, struct od_err *err)
+{
+	struct parcel_lines a = { { 0 }, 0 }, b = { { 0 }, 0 };
+	enum od_code rc;
+
+	buf_init(&a.b, 64 * 1024 * 1024);
+	buf_init(&b.b, 64 * 1024 * 1024);
+	rc = store_parcel_each(scratch, o->number, parcel_line, &a, err);
+	if (rc == OD_OK)
+		rc = store_parcel_each(s, o->number, parcel_line, &b, err);
+	if (rc == OD_OK && !(b.delivered == 0 &&
+			     o->status == ORDER_DELIVERED) &&
+	    (a.b.len != b.b.len ||
+	     (a.b.len > 0 && memcmp(a.b.data, b.b.data, a.b.len) != 0)))
+		rc = OD_E_EXISTS;
+	buf_free(&a.b);
+	buf_free(&b.b);
+	return rc;
+}
+
 /*
  * Whether the scratch store's fold of the order equals dd: OD_OK, or
  * OD_E_EXISTS when it differs; storage errors as they come.
@@ -260,6 +303,8 @@ enum od_code desk_order_refold(struct store *s, const struct desk_detail *dd,
 		rc = refold_compare(f.scratch, dd, err);
 	if (rc == OD_OK)
 		rc = same_payments(s, f.scratch, dd->order->number, err);
+	if (rc == OD_OK)
+		rc = same_parcels(s, f.scratch, dd->order, err);
 	store_close(f.scratch);
 	if (rc == OD_E_EXISTS)
 		return od_err_set(err, OD_E_TAMPERED, "order %s's stored state "

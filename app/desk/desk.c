@@ -5,12 +5,14 @@
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"
+#include "app/desk/desk-undo-list.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/log/order.h"
+#include "app/sync/sync-log-key.h"
 #include "app/sync/sync-thread.h"
 #include "storage/store.h"
 
@@ -23,7 +25,7 @@ enum od_code desk_new(const char *dir, struct desk **out, struct od_err *err)
 		free(d);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
-	d->status = -1;
+	d->tab.view = -1;
 	*out = d;
 	return OD_OK;
 }
@@ -104,8 +106,13 @@ void desk_bg_start(struct desk *d)
 {
 	struct od_err err;
 
+	enum sync_log_key_done done;
+
 	d->bg.why[0] = '\0';
 	d->bg.acked_news = -1;
+	/* The owner's desk names the log's key, if due, for the thread's
+	 * first sync to send (best effort: the next start tries again). */
+	sync_name_log_key(d->sh, &done, &err);
 	if (sync_thread_start(d->sh, d->bg_every, &d->bg.thread, &err) ==
 	    OD_OK || err.code == OD_E_USAGE)
 		return;
@@ -132,6 +139,7 @@ void desk_lock(struct desk *d)
 	/* First the thread, whose handle holds a copy of the keys. */
 	desk_bg_stop(d);
 	desk_index_free(d);
+	desk_undo_forget(d);
 	shop_close(d->sh);
 	d->sh = NULL;
 	d->locked_why[0] = '\0';

@@ -39,7 +39,13 @@ struct desk_row {
 	uint32_t nitems;
 	char currency[4];
 	uint8_t status;         /* enum order_status */
+	uint8_t facts;          /* DESK_FACT_* bits: what the tabs ask */
 };
+
+/* What a row knows of an order's money and returns, for the tabs. */
+#define DESK_FACT_UNPAID 1u     /* unpaid, authorized or partly paid */
+#define DESK_FACT_RETURN 2u     /* a return open or received, not closed */
+#define DESK_FACTS       4u     /* combinations of the bits above */
 
 /*
  * Makes a locked desk on the shop in dir (nothing is opened yet).  *out is
@@ -227,7 +233,8 @@ struct desk_act;
 
 /*
  * Prepares a statement of kind about number as the signed-in person:
- * order.confirm (no text), order.cancel and order.hold (text = reason),
+ * order.confirm (no text), order.unconfirm (no text: it names the order's
+ * latest confirmation), order.cancel and order.hold (text = reason),
  * order.release (text = optional reason), order.note (text), or
  * shipment.confirm (carrier and tracking; text = the parcel's items as
  * desk_ship_items_text reads them, NULL or "" for every item not yet
@@ -574,5 +581,7 @@ enum od_code desk_tracking_used(struct desk *d, const char *tracking,
 
 /* The audit history has a header of its own; the screens reach it here. */
 #include "app/desk/desk-audit.h"
+/* Undo as a signed inverse (z). */
+#include "app/desk/desk-undo.h"
 
 #endif

@@ -238,85 +238,11 @@ static int put(struct csv_record *r, const char *p, size_t n,
 	return buf_add(b, p, n, err) == OD_OK;
 }
 
-/*
- * Reads one field of a line at p[i..end) in the common case into r: bare,
- * or quoted whole with "" for a quote and nothing but the separator after
- * the closing quote.  Sets *next past the separator; 0 when the field needs
- * the careful reader (or r->data is full: it will say so).
- */
-static int fast_field(const struct csv *c, struct csv_record *r,
-		      const char *p, size_t i, size_t end, size_t *next,
-		      struct od_err *err)
+/* The line p[0..len) is record r of n fields: the reader goes past it. */
+static int took_line(struct csv *c, struct csv_record *r, const char *p,
+		     size_t len, size_t n)
 {
-	size_t start = r->data.len, j, k;
-	const char *q;
-
-	/* Most of a storefront's row is empty fields: no search for them. */
-	if (i == end || p[i] == c->sep) {
-		*next = i;
-		return put(r, "", 1, err);
-	}
-	if (c->sep != ',' || p[i] != '"') {
-		q = memchr(p + i, c->sep, end - i);
-		j = q != NULL ? (size_t)(q - p) : end;
-		if (c->sep == ',' && memchr(p + i, '"', j - i) != NULL)
-			return 0;
-		if (!put(r, p + i, j - i, err))
-			return 0;
-		*next = j;
-	} else {
-		for (j = i + 1;; j = k + 2) {
-			q = memchr(p + j, '"', end - j);
-			if (q == NULL)
-				return 0;
-			k = (size_t)(q - p);
-			if (!put(r, p + j, k + 1 - j, err))
-				return 0;
-			if (k + 1 == end || p[k + 1] != '"')
-				break;
-		}
-		/* The closing quote was copied: it is the field's NUL. */
-		r->data.len--;
-		*next = k + 1;
-		if (*next != end && p[*next] != c->sep)
-			return 0;
-	}
-	if (r->data.len - start > IMPORT_FIELD_MAX || !put(r, "", 1, err))
-		return 0;
-	return 1;
-}
-
-/*
- * A line without quotes, p[0..len), its fields ending at end: copied at
- * once, the separators made NULs.  0 when a field is too long or there are
- * too many (the careful reader says so).
- */
-static int plain_line(struct csv *c, struct csv_record *r, size_t max,
-		      const char *p, size_t len, size_t end)
-{
-	size_t i, n = 0, from = 0, base = r->data.len;
-	struct od_err e;
-	char *d;
-
-	for (i = 0; i <= end; i++) {
-		if (i < end && p[i] != c->sep)
-			continue;
-		if (n == max || i - from > IMPORT_FIELD_MAX)
-			return 0;
-		r->off[n] = base + from;
-		r->len[n] = i - from;
-		n++;
-		from = i + 1;
-	}
-	od_err_clear(&e);
-	if (!put(r, p, end, &e) || !put(r, "", 1, &e)) {
-		buf_reset(&r->data);
-		return 0;
-	}
-	d = r->data.data + base;
-	for (i = 0; i < end; i++)
-		if (d[i] == c->sep)
-			d[i] = '\0';
+	/* Not copied: the window holds them until the next read. */
 	r->raw_p = p;
 	r->raw_n = len;
 	r->n = n;
@@ -326,18 +252,130 @@ static int plain_line(struct csv *c, struct csv_record *r, size_t max,
 }
 
 /*
+ * A line without quotes, p[0..len), its fields ending at end: copied at
+ * once, then the separators made NULs in one pass over the copy.  0 when a
+ * field is too long or there are too many (the careful reader says so).
+ */
+static int plain_line(struct csv *c, struct csv_record *r, size_t max,
+		      const char *p, size_t len, size_t end)
+{
+	size_t i, n = 0, from = 0, base = r->data.len;
+	const char sep = c->sep;
+	struct od_err e;
+	char *d;
+
+	od_err_clear(&e);
+	if (!put(r, p, end, &e) || !put(r, "", 1, &e))
+		goto slow;
+	d = r->data.data + base;
+	for (i = 0; i <= end; i++) {
+		if (i < end && d[i] != sep)
+			continue;
+		if (n == max || i - from > IMPORT_FIELD_MAX)
+			goto slow;
+		d[i] = '\0';
+		r->off[n] = base + from;
+		r->len[n] = i - from;
+		n++;
+		from = i + 1;
+	}
+	return took_line(c, r, p, len, n);
+slow:
+	r->data.len = base;
+	return 0;
+}
+
+/*
+ * The quoted field of a line copied to d at d[*i] (its opening quote),
+ * unquoted in place to d[*w...] ("" is a quote); *i ends past its closing
+ * quote.  0 when the quote is not closed on this line or anything but the
+ * separator (or the line's end) follows it.
+ */
+static int unquote(char *d, size_t end, size_t *i, size_t *w)
+{
+	const char *q;
+	size_t k, j = *i + 1;
+
+	for (;;) {
+		q = memchr(d + j, '"', end - j);
+		if (q == NULL)
+			return 0;
+		k = (size_t)(q - d);
+		memmove(d + *w, d + j, k - j);
+		*w += k - j;
+		if (k + 1 == end || d[k + 1] != '"')
+			break;
+		d[(*w)++] = '"';
+		j = k + 2;
+	}
+	*i = k + 1;
+	return *i == end || d[*i] == ',';
+}
+
+/*
+ * A line with quotes, p[0..len), its fields ending at end: copied at once,
+ * its quoted fields unquoted in place (never longer than they were) and
+ * each field's end made a NUL.  0 when it needs the careful reader, which
+ * also says what is wrong: a quote inside a bare field, a quoted field
+ * going on over lines, a field too long or too many.
+ */
+static int quoted_line(struct csv *c, struct csv_record *r, size_t max,
+		       const char *p, size_t len, size_t end)
+{
+	size_t base = r->data.len, i = 0, w = 0, n = 0, from, k;
+	struct od_err e;
+	const char *q;
+	char *d;
+
+	od_err_clear(&e);
+	if (!put(r, p, end, &e))
+		goto slow;
+	d = r->data.data + base;
+	for (;;) {
+		if (n == max)
+			goto slow;
+		from = w;
+		if (i < end && d[i] == '"') {
+			if (!unquote(d, end, &i, &w))
+				goto slow;
+		} else if (i == end || d[i] == ',') {
+			/* Most of a storefront's row: empty fields. */
+		} else {
+			q = memchr(d + i, ',', end - i);
+			k = q != NULL ? (size_t)(q - d) : end;
+			if (memchr(d + i, '"', k - i) != NULL)
+				goto slow;
+			memmove(d + w, d + i, k - i);
+			w += k - i;
+			i = k;
+		}
+		if (w - from > IMPORT_FIELD_MAX)
+			goto slow;
+		r->off[n] = base + from;
+		r->len[n] = w - from;
+		n++;
+		d[w++] = '\0';
+		if (i++ == end)
+			break;
+	}
+	r->data.len = base + w;
+	return took_line(c, r, p, len, n);
+slow:
+	r->data.len = base;
+	return 0;
+}
+
+/*
  * The common case in one pass: a whole record on one line already in the
  * window, its fields bare or simply quoted, each within the cap.  Returns
  * 0, having read nothing (r->data is emptied again), when the record needs
  * the careful reader below, which also gives the errors.
  */
-static int csv_fast(struct csv *c, struct csv_record *r, size_t max,
-		    struct od_err *err, enum od_code *rc)
+static int csv_fast(struct csv *c, struct csv_record *r, size_t max)
 {
 	struct import_input *in = c->in;
 	const char *p = csv_at(c), *nl;
-	size_t avail = import_input_avail(in), len, end, i = 0, n = 0, next;
-	struct od_err e;
+	size_t avail = import_input_avail(in), len, end;
 
 	nl = memchr(p, '\n', avail);
 	if (nl == NULL)
@@ -348,34 +386,9 @@ static int csv_fast(struct csv *c, struct csv_record *r, size_t max,
 		end--;
 	if (memchr(p, '\0', end) != NULL)
 		return 0;
-	od_err_clear(&e);
-	*rc = OD_OK;
 	if (c->sep != ',' || memchr(p, '"', end) == NULL)
 		return plain_line(c, r, max, p, len, end);
-	for (;;) {
-		if (n == max) {
-			buf_reset(&r->data);
-			return 0;
-		}
-		r->off[n] = r->data.len;
-		if (!fast_field(c, r, p, i, end, &next, &e)) {
-			buf_reset(&r->data);
-			return 0;
-		}
-		r->len[n] = r->data.len - 1 - r->off[n];
-		n++;
-		if (next == end)
-			break;
-		i = next + 1;
-	}
-	/* Not copied: the window holds them until the next read. */
-	r->raw_p = p;
-	r->raw_n = len;
-	r->n = n;
-	in->pos += len;
-	c->line++;
-	(void)err;
-	return 1;
+	return quoted_line(c, r, max, p, len, end);
 }
 
 static enum od_code csv_slow(struct csv *c, struct csv_record *r, size_t max,
@@ -408,9 +421,9 @@ enum od_code csv_next(struct csv *c, struct csv_record *r, size_t max,
 	rc = import_input_fill(c->in, 65536, err);
 	if (rc != OD_OK)
 		return rc;
-	if (csv_fast(c, r, max, err, &rc)) {
-		*got = rc == OD_OK;
-		return rc;
+	if (csv_fast(c, r, max)) {
+		*got = 1;
+		return OD_OK;
 	}
 	c->cur = r;
 	c->mark = c->in->pos;

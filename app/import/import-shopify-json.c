@@ -20,6 +20,7 @@
 #include "app/import/import-adapt.h"
 #include "app/import/import-internal.h"
 #include "app/import/import-ship-to.h"
+#include "app/import/import-shopify-refunds.h"
 
 /* The string at key of obj, "" when absent, null or not a string. */
 static const char *jstr(json_t *obj, const char *key)
@@ -288,6 +289,7 @@ enum od_code import_shopify_json_order(json_t *jo, struct order **out,
 
 	*out = NULL;
 	m->cancelled = 0;
+	m->refunded = 0;
 	m->source_id[0] = '\0';
 	if (!json_is_object(jo) || json_object_get(jo, "line_items") == NULL)
 		return od_err_set(err, OD_E_INPUT, "the body is not a Shopify "
@@ -316,6 +318,8 @@ enum od_code import_shopify_json_order(json_t *jo, struct order **out,
 		snprintf(id, sizeof id, "%lld", (long long)json_integer_value(
 			 json_object_get(jo, "id")));
 	rc = import_source_id(pfx, "id", id, m, err);
+	if (rc == OD_OK)
+		rc = import_shopify_refunds(pfx, jo, o, &m->refunded, err);
 	if (rc != OD_OK)
 		goto out;
 	m->cancelled = jstr(jo, "cancelled_at")[0] != '\0';

@@ -7,29 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/import/import-amend.h"
 #include "app/log/order.h"
-
-/*
- * Whether the order in the shop is the one in the file: what was bought,
- * when, at what figures.  Payment, refunds and cancellation may have
- * moved on.
- */
-static int same_order(const struct order *a, const struct order *b)
-{
-	size_t i;
-
-	if (strcmp(a->placed_at, b->placed_at) != 0 ||
-	    strcmp(a->currency, b->currency) != 0 || a->total != b->total ||
-	    a->shipping != b->shipping || a->tax != b->tax ||
-	    a->discount != b->discount || a->nitems != b->nitems)
-		return 0;
-	for (i = 0; i < a->nitems; i++)
-		if (strcmp(a->items[i].sku, b->items[i].sku) != 0 ||
-		    a->items[i].qty != b->items[i].qty ||
-		    a->items[i].unit_price != b->items[i].unit_price)
-			return 0;
-	return 1;
-}
 
 /* The steps after order.placed, against what the shop has (or a new one). */
 static void later_steps(const struct order *o, const struct import_meta *m,
@@ -68,12 +47,9 @@ enum od_code import_plan_decide(struct store *s, const struct order *o,
 	}
 	if (rc != OD_OK)
 		return rc;
-	if (!same_order(have, o))
-		rc = od_err_set(err, OD_E_INPUT, "order %s is already in the "
-				"shop with other items, figures or time; "
-				"orderdesk takes no edits of a placed order "
-				"from a storefront (is it another storefront's "
-				"order of the same number?)", o->number);
+	/* Edited in the storefront: an amendment, or refused in words. */
+	rc = import_amend_decide(s, have, o, import_source_name(m->source), p,
+				 err);
 	if (rc == OD_OK)
 		later_steps(o, m, have->paid, have->refunded,
 			    have->status == ORDER_CANCELLED, p);
@@ -115,6 +91,8 @@ enum od_code import_plan_fill(const struct order *o,
 	switch (p->steps[i]) {
 	case STMT_ORDER_PLACED:
 		return fill_placed(o, m, st, err);
+	case STMT_ORDER_AMEND:
+		return import_amend_fill(p->shop, o, st, err);
 	case STMT_ORDER_CANCEL:
 		snprintf(text, sizeof text, "cancelled in %s", src);
 		return statement_add(st, "reason", text, err);
@@ -157,6 +135,7 @@ void import_tally_add(struct import_tally *t, const struct import_plan *p)
 		t->paid += p->steps[i] == STMT_PAYMENT_RECEIVE;
 		t->refunded += p->steps[i] == STMT_PAYMENT_REFUND;
 		t->cancelled += p->steps[i] == STMT_ORDER_CANCEL;
+		t->amended += p->steps[i] == STMT_ORDER_AMEND;
 	}
 }
 
@@ -183,7 +162,11 @@ void import_tally_text(const struct import_tally *t, char *buf, size_t size)
 	import_count_text(t->here, b, sizeof b);
 	import_count_text(t->updated, d, sizeof d);
 	if (t->updated > 0) {
-		k = snprintf(what, sizeof what, " (%zu paid", t->paid);
+		k = t->amended ? snprintf(what, sizeof what, " (%zu amended, ",
+					  t->amended) : snprintf(what,
+					  sizeof what, " (");
+		k += snprintf(what + k, sizeof what - (size_t)k, "%zu paid",
+			      t->paid);
 		if (t->refunded > 0)
 			k += snprintf(what + k, sizeof what - (size_t)k,
 				      ", %zu refunded", t->refunded);

@@ -22,20 +22,22 @@ struct import_plan {
 	size_t n;
 	long long owed;          /* payment.receive: what is left to pay */
 	long long refund;        /* payment.refund: what is newly refunded */
+	struct store *shop;      /* order.amend: the shop it was decided in
+				    (import-amend.h), borrowed */
 };
 
 /* What a whole file needed, for the summary. */
 struct import_tally {
 	size_t orders, fresh, here, updated;
-	size_t paid, refunded, cancelled;
+	size_t paid, refunded, cancelled, amended;
 	size_t statements;
 };
 
 /*
  * Decides what order o (with what the file said of it, m) needs against
- * store s.  An order of that number already in the shop with other items,
- * figures or time gives OD_E_INPUT: orderdesk takes no edits of a placed
- * order from a storefront.
+ * store s.  One already in the shop whose items, quantities or ship-to
+ * changed is amended (import-amend.h); other changes (time, currency,
+ * charges, prices) give OD_E_INPUT.
  */
 enum od_code import_plan_decide(struct store *s, const struct order *o,
 				const struct import_meta *m,
@@ -44,8 +46,8 @@ enum od_code import_plan_decide(struct store *s, const struct order *o,
 /*
  * Fills st, a statement of kind p->steps[i] for o made by the caller (who
  * signs it): order.placed with, from a storefront, its source and the
- * SHA-256 of the bytes the order came from; or the payment, refund or
- * cancellation, saying it happened in the storefront.
+ * SHA-256 of the bytes the order came from; the amendment; or the
+ * payment, refund or cancellation, saying it happened in the storefront.
  */
 enum od_code import_plan_fill(const struct order *o,
 			      const struct import_meta *m,

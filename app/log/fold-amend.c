@@ -1,6 +1,7 @@
 /*
  * fold-amend.c - order.amend: before anything ships, a corrected ship-to,
- * each part given as its old and its new value.  The old value must be the
+ * each part given as its old and its new value (the items:
+ * fold-amend-items.c).  The old value must be the
  * order's at this point of the log, so the signed amendment shows what it
  * replaced, and an amendment made from a stale view is refused.
  */
@@ -11,7 +12,6 @@
 #include <string.h>
 
 #include "app/log/order.h"
-#include "lib/format.h"
 
 /* Refuses an order that is not new, confirmed or held, or has shipped. */
 static enum od_code amendable(const struct order *o, struct od_err *err)
@@ -125,132 +125,6 @@ stale:
 			  "they are now", o->number);
 }
 
-/* Reads "SKU QTY" (the statement module checked its form). */
-static void split_item(const char *v, char *sku, size_t cap, long long *qty)
-{
-	size_t n = strcspn(v, " ");
-
-	snprintf(sku, cap, "%.*s", (int)n, v);
-	*qty = strtoll(v + n, NULL, 10);
-}
-
-/* The item of o with sku, or NULL. */
-static struct order_item *item_of(struct order *o, const char *sku)
-{
-	size_t i;
-
-	for (i = 0; i < o->nitems; i++)
-		if (strcmp(o->items[i].sku, sku) == 0)
-			return &o->items[i];
-	return NULL;
-}
-
-/* Checks one was-item/item pair against o and sets the new quantity. */
-static enum od_code amend_item(struct order *o, const char *was,
-			       const char *now, struct od_err *err)
-{
-	char sku[ORDER_SKU_MAX + 1], sku2[ORDER_SKU_MAX + 1];
-	long long old, qty;
-	struct order_item *it;
-
-	split_item(was, sku, sizeof sku, &old);
-	split_item(now, sku2, sizeof sku2, &qty);
-	if (strcmp(sku, sku2) != 0)
-		return od_err_set(err, OD_E_INPUT, "was-item %s and item %s "
-				  "are not the same SKU", sku, sku2);
-	if ((it = item_of(o, sku)) == NULL)
-		return od_err_set(err, OD_E_NOTFOUND, "order %s has no item "
-				  "%s", o->number, sku);
-	if (it->qty != old)
-		return od_err_set(err, OD_E_STATE, "order %s has %lld of %s, "
-				  "not %lld as the amendment says; amend what "
-				  "it is now", o->number, it->qty, sku, old);
-	if (qty == old)
-		return od_err_set(err, OD_E_INPUT, "order %s already has %lld "
-				  "of %s", o->number, qty, sku);
-	it->qty = qty;
-	return OD_OK;
-}
-
-/* The total the items, shipping, tax and discount of o make. */
-static long long items_total(const struct order *o)
-{
-	long long t = o->shipping + o->tax - o->discount;
-	size_t i;
-
-	for (i = 0; i < o->nitems; i++)
-		t += o->items[i].qty * o->items[i].unit_price;
-	return t;
-}
-
-/* Checks the totals the amendment gives and that no more was paid. */
-static enum od_code check_total(const struct statement *st,
-				const struct order *o, long long old,
-				long long now, struct od_err *err)
-{
-	const char *was = statement_get(st, "was-total");
-	const char *v = statement_get(st, "total");
-	char a[48], b[48];
-
-	format_money(now, o->currency, a, sizeof a);
-	if (was == NULL || v == NULL || strtoll(was, NULL, 10) != old ||
-	    strtoll(v, NULL, 10) != now)
-		return od_err_set(err, OD_E_INPUT, "an amendment of items "
-				  "gives the total before (%lld) and after "
-				  "(%lld)", old, now);
-	if (o->paid - o->refunded > now) {
-		format_money(o->paid - o->refunded, o->currency, b, sizeof b);
-		return od_err_set(err, OD_E_STATE, "order %s has %s paid; the "
-				  "new total %s is less: refund first",
-				  o->number, b, a);
-	}
-	return OD_OK;
-}
-
-/* Item quantities, each as its old and new value, and the total. */
-static enum od_code amend_items(struct store *s, const struct statement *st,
-				struct order *o, int *changed,
-				struct od_err *err)
-{
-	const char *was[STMT_MAX_FIELDS], *now[STMT_MAX_FIELDS];
-	size_t i, nwas = 0, nnow = 0;
-	long long old = o->total;
-	enum od_code rc = OD_OK;
-
-	for (i = 0; i < st->nfields; i++) {
-		if (strcmp(st->fields[i].name, "was-item") == 0)
-			was[nwas++] = st->fields[i].value;
-		else if (strcmp(st->fields[i].name, "item") == 0)
-			now[nnow++] = st->fields[i].value;
-	}
-	if (nwas != nnow)
-		return od_err_set(err, OD_E_INPUT, "each item needs its "
-				  "was-item");
-	if (nnow == 0)
-		return statement_get(st, "total") || statement_get(st,
-								   "was-total")
-		       ? od_err_set(err, OD_E_INPUT, "a total changes only "
-				    "with items") : OD_OK;
-	if (o->refunded > 0)
-		return od_err_set(err, OD_E_STATE, "order %s has refunds; its "
-				  "items cannot be amended", o->number);
-	for (i = 0; i < nnow && rc == OD_OK; i++)
-		rc = amend_item(o, was[i], now[i], err);
-	if (rc == OD_OK)
-		rc = check_total(st, o, old, items_total(o), err);
-	for (i = 0; i < nnow && rc == OD_OK; i++) {
-		char sku[ORDER_SKU_MAX + 1];
-		long long qty;
-
-		split_item(now[i], sku, sizeof sku, &qty);
-		rc = store_order_set_qty(s, o->number, sku, qty,
-					 items_total(o), err);
-	}
-	if (rc == OD_OK)
-		(*changed)++;
-	return rc;
-}
-
 enum od_code fold_amend_apply(struct store *s, const struct statement *st,
 			      struct od_err *err)
 {
@@ -274,7 +148,7 @@ enum od_code fold_amend_apply(struct store *s, const struct statement *st,
 		rc = amend_part(st, "ship-country", NULL, o->country, &changed,
 				err);
 	if (rc == OD_OK)
-		rc = amend_items(s, st, o, &changed, err);
+		rc = fold_amend_items(s, st, o, &changed, err);
 	if (rc == OD_OK && changed == 0)
 		rc = od_err_set(err, OD_E_INPUT, "an amendment needs a new "
 				"value");
@@ -291,7 +165,7 @@ enum od_code fold_amend_describe(const struct statement *st, struct buf *b,
 {
 	static const char *const parts[] = {
 		"ship-name", "ship-line", "ship-city", "ship-postcode",
-		"ship-country", "item", "total",
+		"ship-country", "item", "add-item", "total",
 	};
 	const char *was[ORDER_MAX_LINES], *now[ORDER_MAX_LINES];
 	char was_name[32];

@@ -43,13 +43,13 @@ static enum od_code deliver_unshipped(struct store *s,
 }
 
 enum od_code fold_deliver_any(struct store *s, const struct statement *st,
-			      struct od_err *err)
+			      long long seq, struct od_err *err)
 {
 	struct order *o = NULL;
 	enum od_code rc = store_order_get(s, st->order, &o, err);
 
 	if (rc == OD_OK && order_has_ship_to(o))
-		rc = fold_deliver_apply(s, st, err);
+		rc = fold_deliver_apply(s, st, seq, err);
 	else if (rc == OD_OK)
 		rc = deliver_unshipped(s, st, o, err);
 	record_order_free(o);

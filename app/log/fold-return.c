@@ -281,12 +281,16 @@ enum od_code fold_return_owner_only(struct store *s,
 
 /* return.close: accept what was received, or reject with a reason. */
 static enum od_code apply_close(struct store *s, const struct statement *st,
-				struct returns_seen *w, struct od_err *err)
+				struct returns_seen *w, long long seq,
+				struct od_err *err)
 {
 	const char *decision = statement_get(st, "decision");
 	const char *reason = statement_get(st, "reason");
 	int accept = decision != NULL && strcmp(decision, "accept") == 0;
+	struct fold_closing c = { w->rma, w->condition, w->received, accept,
+				  seq };
 	struct return_record r;
+	enum od_code rc;
 
 	if (w->state == RETURN_ACCEPTED || w->state == RETURN_REJECTED)
 		return od_err_set(err, OD_E_STATE, "return %s is closed "
@@ -306,7 +310,8 @@ static enum od_code apply_close(struct store *s, const struct statement *st,
 	r.condition = w->condition;
 	r.received = w->received;
 	r.note = reason != NULL ? reason : w->note;
-	return store_return_put(s, st->order, &r, err);
+	rc = store_return_put(s, st->order, &r, err);
+	return rc == OD_OK ? fold_restock_apply(s, st, &c, err) : rc;
 }
 
 enum od_code fold_return_apply(struct store *s, const struct statement *st,
@@ -342,7 +347,7 @@ enum od_code fold_return_apply(struct store *s, const struct statement *st,
 	else if (rc == OD_OK && st->kind == STMT_RETURN_RECEIVE)
 		rc = apply_receive(s, st, &w, err);
 	else if (rc == OD_OK)
-		rc = apply_close(s, st, &w, err);
+		rc = apply_close(s, st, &w, seq, err);
 	seen_free(&w);
 	record_order_free(o);
 	return rc;

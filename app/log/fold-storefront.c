@@ -1,7 +1,7 @@
 /*
  * fold-storefront.c - what a storefront may change besides placing
  * orders: a storefront's webhooks and exports say an order was paid,
- * refunded or cancelled there (app/orderdeskd/webhook.c), and the backend signs that with the
+ * refunded, cancelled or edited there (app/orderdeskd/webhook.c), and the backend signs that with the
  * storefront's key; an order another storefront or a person placed is not
  * the storefront's to change.
  */
@@ -50,7 +50,8 @@ enum od_code fold_storefront_own(struct store *s, const struct statement *st,
 		return od_err_set(err, OD_E_DENIED, "order %s was not placed "
 				  "by storefront %s; only the storefront that "
 				  "placed an order may mark it paid, "
-				  "refunded or cancelled", st->order,
+				  "refunded or cancelled, or amend it",
+				  st->order,
 				  st->actor);
 	return OD_OK;
 }

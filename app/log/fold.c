@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/log/fold-unconfirm.h"
 #include "app/log/order.h"
 #include "app/log/log-key.h"
 #include "app/log/role.h"
@@ -38,6 +39,7 @@ static const char *const kind_verbs[STMT_KIND_COUNT] = {
 	[STMT_RETURN_CLOSE] = "close returns",
 	[STMT_ROLE_DEFINE] = "define roles",
 	[STMT_ORDER_AMEND] = "amend orders",
+	[STMT_ORDER_UNCONFIRM] = "take back confirmations",
 };
 
 /* Decodes the pubkey field of st. */
@@ -455,9 +457,11 @@ static enum od_code apply_order_change(struct store *s,
 	if (st->kind == STMT_PAYMENT_RECEIVE || st->kind == STMT_PAYMENT_REFUND)
 		return fold_money_apply(s, st, seq, err);
 	if (st->kind == STMT_SHIPMENT_DELIVER)
-		return fold_deliver_any(s, st, err);
+		return fold_deliver_any(s, st, seq, err);
 	if (st->kind == STMT_ORDER_AMEND)
 		return fold_amend_apply(s, st, err);
+	if (st->kind == STMT_ORDER_UNCONFIRM)
+		return fold_unconfirm_apply(s, st, seq, err);
 	if (st->kind >= STMT_RETURN_OPEN && st->kind <= STMT_RETURN_CLOSE)
 		return fold_return_apply(s, st, seq, err);
 	rc = store_order_state(s, n, &os, err);
@@ -576,6 +580,8 @@ enum od_code fold_redo(struct store *s, const struct statement *st,
 	 * they did then. */
 	if (st->kind == STMT_ORDER_PLACED)
 		return apply_placed(s, st, err);
+	if (st->kind == STMT_ORDER_UNCONFIRM)
+		return fold_unconfirm_redo(s, st, err);
 	if (!statement_kind_has_order(st->kind))
 		return od_err_set(err, OD_E_INTERNAL, "only order statements "
 				  "are folded again one order at a time");

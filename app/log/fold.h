@@ -67,12 +67,14 @@ enum od_code fold_refund_rma(struct store *s, const struct statement *st,
 			     struct od_err *err);
 
 /*
- * shipment.deliver, for fold_apply (fold-deliver.c): a shipped order (every
- * item shipped) becomes delivered; a tracking code given must be one of
- * the order's parcels.
+ * shipment.deliver at seq, for fold_apply (fold-deliver.c): a tracking code
+ * names one parcel of the order not yet delivered (OD_E_INPUT for none,
+ * OD_E_STATE for one delivered already); without one the order must have
+ * shipped whole and each parcel left is delivered.  The order becomes
+ * delivered when every item has shipped and every parcel is delivered.
  */
 enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
-				struct od_err *err);
+				long long seq, struct od_err *err);
 
 /*
  * For fold_apply (fold-noship.c): an order that needs no shipping (no
@@ -82,7 +84,7 @@ enum od_code fold_deliver_apply(struct store *s, const struct statement *st,
  */
 enum od_code fold_ship_needed(const struct order *o, struct od_err *err);
 enum od_code fold_deliver_any(struct store *s, const struct statement *st,
-			      struct od_err *err);
+			      long long seq, struct od_err *err);
 
 /*
  * order.amend, for fold_apply (fold-amend.c): a new, confirmed or held
@@ -91,6 +93,18 @@ enum od_code fold_deliver_any(struct store *s, const struct statement *st,
  * both), each part changed needs its old value, and something must change.
  */
 enum od_code fold_amend_apply(struct store *s, const struct statement *st,
+			      struct od_err *err);
+
+/*
+ * The items of the order.amend st against o, for fold_amend_apply
+ * (fold-amend-items.c): each was-item must be o's now (OD_E_STATE), an
+ * item 0 takes it out, an add-item is a SKU o lacks; the totals given
+ * must be the old and the new; at least one item stays; never below what
+ * was paid (OD_E_STATE).  Writes the items and total; o follows, for its
+ * search text.  *changed counts when items were amended.
+ */
+enum od_code fold_amend_items(struct store *s, const struct statement *st,
+			      struct order *o, int *changed,
 			      struct od_err *err);
 
 /* Appends to b what the order.amend st changed, old and new:
@@ -129,6 +143,29 @@ int fold_serial_shipped(const char *shipped, const char *sku_serial);
  */
 enum od_code fold_return_apply(struct store *s, const struct statement *st,
 			       long long seq, struct od_err *err);
+
+/* What fold_restock_apply needs of the return a return.close closes. */
+struct fold_closing {
+	const char *rma;
+	const char *condition;     /* its inspection's */
+	const char *received;      /* "SKU QTY [SERIAL]" joined by ", " */
+	int accept;                /* the close accepts it */
+	long long seq;             /* the close's log entry */
+};
+
+/* Units of sku[0..n) in "SKU QTY [SERIAL], ..." (a return's received;
+ * fold-restock.c). */
+long long fold_units_in(const char *list, const char *sku, size_t n);
+
+/*
+ * The restock lines ("SKU QTY") of the return.close st (fold-restock.c):
+ * an accepted return only (OD_E_INPUT), never a wrong-item one
+ * (OD_E_STATE), never more units of a SKU than came back (OD_E_STATE with
+ * the figures); each is recorded as units back on the shelf.
+ */
+enum od_code fold_restock_apply(struct store *s, const struct statement *st,
+				const struct fold_closing *c,
+				struct od_err *err);
 
 /*
  * For fold_apply when the signer is not the owner (fold-return.c): refuses

@@ -100,6 +100,8 @@ int role_power_allows(const struct role_power *p, enum stmt_kind k)
 		return 0;
 	if (p->builtin != ROLE_CUSTOM)
 		return role_allows(p->builtin, k);
+	if (k == STMT_ORDER_UNCONFIRM)   /* taking back is confirm's */
+		k = STMT_ORDER_CONFIRM;
 	return (int)((p->may >> k) & 1u);
 }
 

@@ -41,7 +41,8 @@ static const unsigned kind_roles[STMT_KIND_COUNT] = {
 	/* Accepting what was marked wrong-item is the owner's (fold-return.c). */
 	[STMT_RETURN_CLOSE] = O | K,
 	[STMT_ROLE_DEFINE] = O,
-	[STMT_ORDER_AMEND] = O | K,
+	[STMT_ORDER_AMEND] = O | K | W,    /* its own orders, as above */
+	[STMT_ORDER_UNCONFIRM] = O | K,  /* whoever may confirm */
 };
 #undef O
 #undef K

@@ -144,6 +144,7 @@ static const struct field_spec return_close_fields[] = {
 	{ "rma",      1, 1, 0, stmt_check_rma },
 	{ "decision", 1, 1, 0, stmt_check_decision },
 	{ "reason",   0, 1, 0, stmt_check_text },
+	{ "restock",  0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
 };
 
 static const struct field_spec deliver_fields[] = {
@@ -175,9 +176,25 @@ static const struct field_spec amend_fields[] = {
 	{ "was-ship-country",  0, 1, 0, stmt_check_country },
 	{ "ship-country",      0, 1, 0, stmt_check_country },
 	{ "was-item",          0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
-	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_ship_item },
+	{ "item",              0, STMT_MAX_ITEMS, 0, stmt_check_amend_item },
+	{ "add-item",          0, STMT_MAX_ITEMS, 0, stmt_check_placed_item },
 	{ "was-total",         0, 1, 0, stmt_check_total },
 	{ "total",             0, 1, 0, stmt_check_total },
+};
+
+/* order.unconfirm: the statement it takes back, by id. */
+static enum od_code check_undoes(const struct field_spec *f, const char *v,
+				 size_t n, struct od_err *err)
+{
+	if (stmt_check_id_value(v, n, err) != OD_OK)
+		return od_err_set(err, OD_E_INPUT, "%s: must be a statement "
+				  "id, %d lower-case hex digits", f->name,
+				  STMT_ID_LEN);
+	return OD_OK;
+}
+
+static const struct field_spec unconfirm_fields[] = {
+	{ "undoes", 1, 1, 0, check_undoes },
 };
 
 #define KIND(name, has_order, fields) \
@@ -209,6 +226,7 @@ static const struct kind_spec kinds[STMT_KIND_COUNT] = {
 	[STMT_RETURN_CLOSE]     = KIND("return.close", 1, return_close_fields),
 	[STMT_ROLE_DEFINE]      = KIND("role.define", 0, role_define_fields),
 	[STMT_ORDER_AMEND]      = KIND("order.amend", 1, amend_fields),
+	[STMT_ORDER_UNCONFIRM]  = KIND("order.unconfirm", 1, unconfirm_fields),
 };
 
 /* The header lines (statement-parse.c reads them): named for a clearer

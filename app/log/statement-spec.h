@@ -111,6 +111,8 @@ enum od_code stmt_check_source(const struct field_spec *f, const char *v,
 			       size_t n, struct od_err *err);
 enum od_code stmt_check_sha256(const struct field_spec *f, const char *v,
 			       size_t n, struct od_err *err);
+enum od_code stmt_check_amend_item(const struct field_spec *f, const char *v,
+				   size_t n, struct od_err *err);
 
 /* Whether c is an ASCII decimal digit (not locale-dependent, unlike isdigit). */
 static inline int is_digit(char c)

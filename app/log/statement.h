@@ -86,6 +86,9 @@
  *                     quantity), [was-total], [total] (with items:
  *                     the order's total before and after); the fold
  *                     checks each old value is the order's
+ *   order.unconfirm   undoes (the id of the order's latest
+ *                     order.confirm, which it takes back within ten
+ *                     minutes: app/log/fold-unconfirm.h)
  *
  * pubkey is the canonical base64 of 32 bytes.  SKU: 1..64 of [A-Za-z0-9._/-];
  * QTY 1..100000 and UNIT_PRICE 0..10^12 (minor units) are decimals without
@@ -134,6 +137,7 @@ enum stmt_kind {
 	STMT_RETURN_CLOSE,     /* rma, decision (accept|reject), [reason] */
 	STMT_ROLE_DEFINE,      /* role, may...: the owner defines a role */
 	STMT_ORDER_AMEND,      /* was-ship-X, ship-X: a corrected ship-to */
+	STMT_ORDER_UNCONFIRM,  /* undoes: a confirmation taken back */
 	STMT_KIND_COUNT
 };
 

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "storage/store-cache.h"
+
 static const struct cli_command *const commands[] = {
 	&cmd_init_entry,
 	&cmd_user_entry,
@@ -18,6 +20,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_list_entry,
 	&cmd_show_entry,
 	&cmd_confirm_entry,
+	&cmd_unconfirm_entry,
 	&cmd_cancel_entry,
 	&cmd_note_entry,
 	&cmd_hold_entry,
@@ -26,6 +29,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_ship_entry,
 	&cmd_deliver_entry,
 	&cmd_return_entry,
+	&cmd_stock_entry,
 	&cmd_evidence_entry,
 	&cmd_pay_entry,
 	&cmd_refund_entry,
@@ -277,6 +281,10 @@ int cli_main(int argc, char **argv, struct cli_desk *desk)
 	} else {
 		shop_default_dir(&c.store_dir, &err);
 	}
+	/* A one-shot command reads each page about once, whether it goes
+	 * through cli_unlock or not (user passwd, init --backend): a small
+	 * page cache, not the desk's 64 MiB (storage/store-cache.h). */
+	store_set_cache_kib(STORE_CACHE_SMALL_KIB);
 	if (err.code == OD_OK)
 		run_command(&c, argc - optind, argv + optind, &err);
 	free(c.store_dir);

@@ -46,6 +46,8 @@ extern const struct cli_command cmd_pay_entry, cmd_refund_entry,
 extern const struct cli_command cmd_slip_entry, cmd_picklist_entry;
 extern const struct cli_command cmd_evidence_entry;
 extern const struct cli_command cmd_role_entry, cmd_amend_entry;
+extern const struct cli_command cmd_unconfirm_entry;
+extern const struct cli_command cmd_stock_entry;
 
 /*
  * Reads an amount typed for order number ("25.00") in the order's own
@@ -87,6 +89,37 @@ enum od_code cli_money_args(const struct cli_command *cmd, unsigned takes,
 			    int argc, char **argv, struct cli_money *m,
 			    struct od_err *err);
 void cli_money_free(struct cli_money *m);
+
+/*
+ * Adds to the return.close st of return rma of order the restock lines:
+ * each --restock-item SKU:QTY in items, or with all every unit the
+ * return's inspection received (cli-restock.c).
+ */
+enum od_code cli_return_restock(struct shop *sh, const char *order,
+				const char *rma, int all, char **items,
+				size_t nitems, struct statement *st,
+				struct od_err *err);
+
+/*
+ * Adds to the order.amend st the add-item of --add-item arg for order o
+ * and its amount to *total (cli-amend-add.c); OD_E_USAGE for a malformed
+ * arg or a SKU o has.
+ */
+enum od_code cli_amend_add_item(struct statement *st, const struct order *o,
+				const char *arg, long long *total,
+				struct od_err *err);
+
+/*
+ * `show`'s parcels (dd's shipments) with their delivery, and how many of
+ * an order's parcels are delivered (cli-parcels.c).
+ */
+struct desk_detail;
+enum od_code cli_show_parcels(struct cli *c, struct shop *sh,
+			      const struct desk_detail *dd,
+			      struct od_err *err);
+enum od_code cli_parcels_delivered(struct shop *sh, const char *number,
+				   size_t *delivered, size_t *parcels,
+				   struct od_err *err);
 
 /* The longest the desk's own options may ask for, in seconds. */
 #define CLI_IDLE_MAX 86400        /* --idle-lock: the longest idle lock */

@@ -1,7 +1,7 @@
 /*
- * cmd-amend.c - `orderdesk amend`: a corrected ship-to before shipping,
- * as a signed order.amend that carries each old value beside the new
- * (app/log/fold-amend.c decides).
+ * cmd-amend.c - `orderdesk amend`: a corrected ship-to or items before
+ * shipping, as a signed order.amend that carries each old value beside
+ * the new (app/log/fold-amend.c decides).
  */
 #include "app/orderdesk/cli.h"
 
@@ -20,6 +20,8 @@ struct amend_ask {
 	const char *line[ORDER_MAX_LINES];
 	char **items;               /* "SKU:QTY" as typed */
 	size_t nitems;
+	char **adds;                /* "SKU:QTY:PRICE[:NAME]" as typed */
+	size_t nadds;
 	int any;
 };
 
@@ -80,13 +82,13 @@ static enum od_code item_arg(const char *arg, char *sku, size_t cap,
 	if (colon == NULL || colon == arg || (size_t)(colon - arg) >= cap)
 		goto bad;
 	*qty = strtoll(colon + 1, &end, 10);
-	if (*end != '\0' || *qty < 1 || *qty > 100000)
+	if (*end != '\0' || *qty < 0 || *qty > 100000)
 		goto bad;
 	snprintf(sku, cap, "%.*s", (int)(colon - arg), arg);
 	return OD_OK;
 bad:
-	return od_err_set(err, OD_E_USAGE, "--item: give SKU:QUANTITY (1 to "
-			  "100000), e.g. TEA-001:2");
+	return od_err_set(err, OD_E_USAGE, "--item: give SKU:QUANTITY (0 "
+			  "takes it out, up to 100000), e.g. TEA-001:2");
 }
 
 /* The items asked (old quantities, then new) and the totals. */
@@ -98,7 +100,7 @@ static enum od_code add_items(struct statement *st, struct order *o,
 	size_t i, k, pass;
 	enum od_code rc = OD_OK;
 
-	if (a->nitems == 0)
+	if (a->nitems == 0 && a->nadds == 0)
 		return OD_OK;
 	for (pass = 0; pass < 2 && rc == OD_OK; pass++)
 		for (i = 0; i < a->nitems && rc == OD_OK; i++) {
@@ -121,6 +123,8 @@ static enum od_code add_items(struct statement *st, struct order *o,
 		}
 	for (k = 0; k < o->nitems; k++)
 		total += o->items[k].qty * o->items[k].unit_price;
+	for (i = 0; i < a->nadds && rc == OD_OK; i++)
+		rc = cli_amend_add_item(st, o, a->adds[i], &total, err);
 	snprintf(v, sizeof v, "%lld", o->total);
 	if (rc == OD_OK)
 		rc = statement_add(st, "was-total", v, err);
@@ -165,6 +169,7 @@ static enum od_code parse(int argc, char **argv, struct amend_ask *a,
 		{ "ship-to-postcode", required_argument, NULL, 'p' },
 		{ "ship-to-country", required_argument, NULL, 'C' },
 		{ "item", required_argument, NULL, 'i' },
+		{ "add-item", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -182,6 +187,8 @@ static enum od_code parse(int argc, char **argv, struct amend_ask *a,
 			a->country = optarg;
 		else if (opt == 'i')
 			a->items[a->nitems++] = optarg;
+		else if (opt == 'a')
+			a->adds[a->nadds++] = optarg;
 		else
 			return cli_usage(&cmd_amend_entry, err);
 		a->any = 1;
@@ -205,8 +212,12 @@ static enum od_code cmd_amend(struct cli *c, int argc, char **argv,
 
 	memset(&a, 0, sizeof a);
 	a.items = calloc((size_t)argc + 1, sizeof *a.items);
-	if (a.items == NULL)
+	a.adds = calloc((size_t)argc + 1, sizeof *a.adds);
+	if (a.items == NULL || a.adds == NULL) {
+		free(a.items);
+		free(a.adds);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
 	rc = parse(argc, argv, &a, err);
 
 	buf_init(&said, 64 * 1024);
@@ -228,6 +239,7 @@ static enum od_code cmd_amend(struct cli *c, int argc, char **argv,
 			"%lld): %s\n", argv[optind], sh->user, seq, said.data);
 	buf_free(&said);
 	free(a.items);
+	free(a.adds);
 	record_order_free(o);
 	statement_free(st);
 	shop_close(sh);
@@ -237,8 +249,9 @@ static enum od_code cmd_amend(struct cli *c, int argc, char **argv,
 const struct cli_command cmd_amend_entry = {
 	"amend", "NUMBER [--ship-to-name TEXT] [--ship-to-line1..4 TEXT] "
 	"[--ship-to-city TEXT] [--ship-to-postcode TEXT] "
-	"[--ship-to-country CC] [--item SKU:QTY ...]",
-	"correct an order's ship-to or quantities before it ships, old and "
-	"new signed",
+	"[--ship-to-country CC] [--item SKU:QTY ...] "
+	"[--add-item SKU:QTY:PRICE[:NAME] ...]",
+	"correct an order's ship-to or items before it ships (QTY 0 takes "
+	"an item out), old and new signed",
 	cmd_amend,
 };

@@ -1,6 +1,7 @@
 /*
- * cmd-deliver.c - `orderdesk deliver`: the carrier delivered a shipped
- * order, as a signed shipment.deliver (app/log/fold-deliver.c decides).
+ * cmd-deliver.c - `orderdesk deliver`: the carrier delivered one parcel
+ * (--parcel) or a shipped order whole, as a signed shipment.deliver
+ * (app/log/fold-deliver.c decides).
  */
 #include "app/orderdesk/cli.h"
 
@@ -9,6 +10,26 @@
 #include <stdlib.h>
 
 #include "app/shop/evidence.h"
+
+/* Says what was delivered, and how many of the order's parcels are. */
+static enum od_code report(struct cli *c, struct shop *sh,
+			   const char *number, const char *parcel,
+			   long long seq, struct od_err *err)
+{
+	size_t done = 0, all = 0;
+	enum od_code rc = cli_parcels_delivered(sh, number, &done, &all, err);
+
+	if (rc != OD_OK)
+		return rc;
+	if (parcel != NULL)
+		fprintf(c->out, "Order %s: parcel %s delivered, signed by %s "
+			"(log entry %lld); %zu of %zu parcels delivered.\n",
+			number, parcel, sh->user, seq, done, all);
+	else
+		fprintf(c->out, "Order %s delivered, signed by %s (log entry "
+			"%lld).\n", number, sh->user, seq);
+	return OD_OK;
+}
 
 /* deliver NUMBER [--parcel TRACKING] [--evidence FILE ...] */
 static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
@@ -53,8 +74,7 @@ static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
 	if (rc == OD_OK)
 		rc = shop_append(sh, &st, 1, &seq, err);
 	if (rc == OD_OK)
-		fprintf(c->out, "Order %s delivered, signed by %s (log entry "
-			"%lld).\n", argv[optind], sh->user, seq);
+		rc = report(c, sh, argv[optind], parcel, seq, err);
 	statement_free(st);
 	shop_close(sh);
 	free(files);
@@ -63,5 +83,5 @@ static enum od_code cmd_deliver(struct cli *c, int argc, char **argv,
 
 const struct cli_command cmd_deliver_entry = {
 	"deliver", "NUMBER [--parcel TRACKING] [--evidence FILE ...]",
-	"the carrier delivered a shipped order", cmd_deliver,
+	"the carrier delivered a parcel, or a shipped order", cmd_deliver,
 };

@@ -8,6 +8,7 @@
 
 #include "app/desk/desk-pick.h"
 #include "app/desk/desk-shop.h"
+#include "app/desk/desk-tabs.h"
 #include "lib/format.h"
 #include "app/log/money.h"
 #include "app/log/order.h"
@@ -191,6 +192,26 @@ static enum od_code list_row(void *ctx, const struct order *o,
 	return rc;
 }
 
+/*
+ * --view NAME: the person's saved view's filter, and --filter's terms too
+ * (all must hold), into *f (replacing --filter's alone).
+ */
+static enum od_code list_view(struct shop *sh, const char *name,
+			      const char *filter, struct order_filter **f,
+			      struct od_err *err)
+{
+	char text[ORDER_FILTER_MAX + 1], both[2 * ORDER_FILTER_MAX + 2];
+	enum od_code rc = desk_view_find(sh->store, sh->user, name, text,
+					 sizeof text, err);
+
+	if (rc != OD_OK)
+		return rc;
+	snprintf(both, sizeof both, "%s %s", text, filter ? filter : "");
+	order_filter_free(*f);
+	*f = NULL;
+	return order_filter_parse(both, time(NULL), f, err);
+}
+
 static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
@@ -199,11 +220,12 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 		{ "search", required_argument, NULL, 'q' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "filter", required_argument, NULL, 'F' },
+		{ "view", required_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct store_filter f = { -1, NULL };
 	struct list_job j = { c, LIST_TABLE, { 0 }, 0, NULL, NULL };
-	const char *filter = NULL;
+	const char *filter = NULL, *view = NULL;
 	struct shop *sh = NULL;
 	enum order_status status;
 	enum od_code rc = OD_OK;
@@ -224,6 +246,8 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 			f.search = optarg;
 		else if (opt == 'F')
 			filter = optarg;
+		else if (opt == 'v')
+			view = optarg;
 		else if (opt == 'f' && strcmp(optarg, "table") == 0)
 			j.format = LIST_TABLE;
 		else if (opt == 'f' && strcmp(optarg, "json") == 0)
@@ -241,10 +265,16 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 	/* The filter is checked before the passphrase is asked for. */
 	if (rc == OD_OK && filter != NULL)
 		rc = order_filter_parse(filter, time(NULL), &j.filter, err);
+	if (rc == OD_OK && view != NULL)
+		rc = desk_view_name_check(view, err);
 	if (rc == OD_OK)
 		rc = cli_unlock(c, SHOP_READ, &sh, err);
+	/* A saved view is the signed-in person's, read once unlocked. */
+	if (rc == OD_OK && view != NULL)
+		rc = list_view(sh, view, filter, &j.filter, err);
 	if (rc != OD_OK) {
 		order_filter_free(j.filter);
+		shop_close(sh);
 		return rc;
 	}
 	j.store = sh->store;
@@ -269,7 +299,7 @@ static enum od_code cmd_list(struct cli *c, int argc, char **argv,
 }
 
 const struct cli_command cmd_list_entry = {
-	"list", "[--status S] [--search TEXT] [--filter EXPR] "
+	"list", "[--status S] [--search TEXT] [--filter EXPR] [--view NAME] "
 	"[--format table|json|csv]",
 	"list orders", cmd_list,
 };
@@ -458,11 +488,9 @@ static enum od_code cmd_show(struct cli *c, int argc, char **argv,
 	rc = show_money(c, sh, o, err);
 	if (rc != OD_OK)
 		goto out;
-	fprintf(c->out, "Shipments\n");
-	for (i = 0; i < dd->nshipments; i++)
-		fprintf(c->out, "  parcel (entry %lld): %s %s: %s\n",
-			dd->shipments[i].seq, dd->shipments[i].carrier,
-			dd->shipments[i].tracking, dd->shipments[i].items);
+	rc = cli_show_parcels(c, sh, dd, err);
+	if (rc != OD_OK)
+		goto out;
 	fprintf(c->out, "Returns\n");
 	rc = store_return_each(sh->store, o->number, show_return, c, err);
 	if (rc != OD_OK)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "app/log/order.h"
-#include "app/orderdesk/cmd-paper.h"
+#include "app/desk/desk-paper.h"
 #include "app/paper/paper.h"
 
 /* Reads the batch: the orders named, else those with status. */

@@ -90,7 +90,9 @@ struct return_opts {
 	size_t nitems;
 	char **files;          /* --evidence, receive only */
 	size_t nfiles;
-	int accept, reject;
+	char **restocks;       /* --restock-item, close --accept only */
+	size_t nrestocks;
+	int accept, reject, restock_all;
 };
 
 static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
@@ -104,6 +106,8 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 		{ "reject", no_argument, NULL, 'j' },
 		{ "evidence", required_argument, NULL, 'e' },
 		{ "refund", required_argument, NULL, 'f' },
+		{ "restock", no_argument, NULL, 's' },
+		{ "restock-item", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
@@ -123,6 +127,10 @@ static enum od_code parse_opts(int argc, char **argv, struct return_opts *o,
 			o->files[o->nfiles++] = optarg;
 		else if (opt == 'f')
 			o->refund = optarg;
+		else if (opt == 's')
+			o->restock_all = 1;
+		else if (opt == 'k')
+			o->restocks[o->nrestocks++] = optarg;
 		else
 			return cli_usage(&cmd_return_entry, err);
 	}
@@ -176,6 +184,10 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 				   o->accept ? "accept" : "reject", err);
 		if (rc == OD_OK && o->reason != NULL)
 			rc = statement_add(*st, "reason", o->reason, err);
+		if (rc == OD_OK)
+			rc = cli_return_restock(sh, order, arg, o->restock_all,
+						o->restocks, o->nrestocks,
+						*st, err);
 	}
 	return rc;
 }
@@ -184,6 +196,11 @@ static enum od_code make(struct shop *sh, const char *what, const char *arg,
 static int complete(const char *what, const struct return_opts *o)
 {
 	if (o->refund != NULL && strcmp(what, "close") != 0)
+		return 0;
+	/* Only what an accepted return received goes back on the shelf. */
+	if ((o->restock_all || o->nrestocks > 0) &&
+	    (strcmp(what, "close") != 0 || !o->accept ||
+	     (o->restock_all && o->nrestocks > 0)))
 		return 0;
 	if (strcmp(what, "open") == 0)
 		return o->reason != NULL && o->nitems > 0;
@@ -216,10 +233,24 @@ static void report(struct cli *c, struct shop *sh, const char *what,
 		l.note[0] ? "; " : "", l.note, sh->user, seq);
 }
 
+/* Says which units went back on the shelf with the close st. */
+static void report_restock(struct cli *c, const struct statement *st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < st->nfields; i++)
+		if (strcmp(st->fields[i].name, "restock") == 0)
+			fprintf(c->out, "%s%s", n++ ? ", " : "Back on the "
+				"shelf: ", st->fields[i].value);
+	if (n > 0)
+		fprintf(c->out, " (see `orderdesk stock`).\n");
+}
+
 static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 			       struct od_err *err)
 {
-	struct return_opts o = { NULL, NULL, NULL, NULL, 0, NULL, 0, 0, 0 };
+	struct return_opts o = { NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0,
+				 0, 0, 0 };
 	char rma[ORDER_NUMBER_MAX + 24], order[ORDER_NUMBER_MAX + 1];
 	char money[48];
 	struct shop *sh = NULL;
@@ -231,9 +262,11 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 		return cli_usage(&cmd_return_entry, err);
 	o.items = calloc((size_t)argc, sizeof *o.items);
 	o.files = calloc((size_t)argc, sizeof *o.files);
-	if (o.items == NULL || o.files == NULL) {
+	o.restocks = calloc((size_t)argc, sizeof *o.restocks);
+	if (o.items == NULL || o.files == NULL || o.restocks == NULL) {
 		free(o.items);
 		free(o.files);
+		free(o.restocks);
 		return od_err_set(err, OD_E_NOMEM, "out of memory");
 	}
 	rc = parse_opts(argc - 1, argv + 1, &o, err);
@@ -253,6 +286,8 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 		rc = shop_append(sh, st, st[1] ? 2 : 1, seq, err);
 	if (rc == OD_OK)
 		report(c, sh, argv[1], rma, seq[0]);
+	if (rc == OD_OK)
+		report_restock(c, st[0]);
 	if (rc == OD_OK && st[1] != NULL)
 		fprintf(c->out, "Order %s: %s refunded for return %s (log "
 			"entry %lld).\n", order, money, rma, seq[1]);
@@ -261,6 +296,7 @@ static enum od_code cmd_return(struct cli *c, int argc, char **argv,
 	shop_close(sh);
 	free(o.items);
 	free(o.files);
+	free(o.restocks);
 	return rc;
 }
 
@@ -268,6 +304,7 @@ const struct cli_command cmd_return_entry = {
 	"return", "open NUMBER --item SKU:QTY ... --reason TEXT | receive RMA "
 	"--item SKU:QTY[:SERIAL] ... --condition ok|damaged|wrong-item "
 	"[--evidence FILE ...] | "
-	"close RMA --accept [--refund AMOUNT] | --reject --reason TEXT",
+	"close RMA --accept [--restock | --restock-item SKU:QTY ...] "
+	"[--refund AMOUNT] | --reject --reason TEXT",
 	"returns: open one, receive what came back, close it", cmd_return,
 };

@@ -7,7 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "app/orderdesk/cmd-paper.h"
+#include "app/desk/desk-paper.h"
 #include "app/paper/paper.h"
 
 /* slip NUMBER... --out FILE [--force] */

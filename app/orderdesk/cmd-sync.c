@@ -8,6 +8,7 @@
 
 #include "app/sync/sync-status.h"
 #include "app/sync/sync.h"
+#include "app/sync/sync-log-key.h"
 #include "lib/buf.h"
 #include "lib/progress.h"
 
@@ -184,6 +185,26 @@ static enum od_code print_report(struct cli *c, struct shop *sh,
 				   err);
 }
 
+/* The owner's desk names the log's key once, and sends it at once
+ * (app/sync/sync-log-key.h). */
+static enum od_code name_log_key(struct cli *c, struct shop *sh,
+				 struct od_err *err)
+{
+	enum sync_log_key_done done;
+	struct sync_report rep;
+	enum od_code rc = sync_name_log_key(sh, &done, err);
+
+	if (rc == OD_OK && done == SYNC_LOG_KEY_ON_TOKEN)
+		fprintf(c->out, "The log does not name the backend's checkpoint"
+			" key yet; name it with `orderdesk witness name-log-key"
+			" KEY` (`orderdeskd key` prints it).\n");
+	if (rc != OD_OK || done != SYNC_LOG_KEY_NAMED)
+		return rc;
+	fprintf(c->out, "Named the backend's checkpoint key in the log "
+		"(shop.log-key): desks check checkpoints against it.\n");
+	return sync_run(sh, &rep, err);
+}
+
 static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 			     struct od_err *err)
 {
@@ -218,6 +239,8 @@ static enum od_code cmd_sync(struct cli *c, int argc, char **argv,
 	}
 	if (rc == OD_OK)
 		rc = print_report(c, sh, &rep, err);
+	if (rc == OD_OK)
+		rc = name_log_key(c, sh, err);
 	shop_close(sh);
 	return rc;
 }

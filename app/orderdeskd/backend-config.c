@@ -48,6 +48,51 @@ bad:
 			  "127.0.0.1:8443 (IPv4), not %.64s", spec);
 }
 
+/*
+ * webhooks, webhooks_cert, webhooks_key: the webhooks' own listener
+ * (webhook-listen.h), checked here so that a bad line is found when the
+ * file is read (and on SIGHUP the settings in force stay).
+ */
+static enum od_code webhooks_line(struct backend_config *cfg,
+				  const char *name, const char *value,
+				  int lineno, struct od_err *err)
+{
+	struct backend_config where;
+	char *dst = strcmp(name, "webhooks_cert") == 0 ? cfg->webhooks_cert :
+		    cfg->webhooks_key;
+
+	if (strcmp(name, "webhooks") == 0) {
+		if (backend_config_listen(&where, value, err) != OD_OK)
+			return od_err_set(err, OD_E_INPUT, "%s line %d: webhooks "
+					  "= ADDRESS:PORT (IPv4), e.g. "
+					  "0.0.0.0:8444", BACKEND_CONF_FILE,
+					  lineno);
+		snprintf(cfg->webhooks, sizeof cfg->webhooks, "%s", value);
+		return OD_OK;
+	}
+	if (value[0] != '/' || strlen(value) >= sizeof cfg->webhooks_cert)
+		return od_err_set(err, OD_E_INPUT, "%s line %d: %s = the whole "
+				  "path of a PEM file, from /", BACKEND_CONF_FILE,
+				  lineno, name);
+	snprintf(dst, sizeof cfg->webhooks_cert, "%s", value);
+	return OD_OK;
+}
+
+/* All three webhooks settings or none. */
+static enum od_code webhooks_check(const struct backend_config *cfg,
+				   struct od_err *err)
+{
+	int n = (cfg->webhooks[0] != '\0') + (cfg->webhooks_cert[0] != '\0') +
+		(cfg->webhooks_key[0] != '\0');
+
+	if (n == 0 || n == 3)
+		return OD_OK;
+	return od_err_set(err, OD_E_INPUT, "%s: webhooks, webhooks_cert and "
+			  "webhooks_key go together: the address, the "
+			  "certificate the storefronts trust and its key",
+			  BACKEND_CONF_FILE);
+}
+
 /* Parses a positive decimal no larger than max. */
 int backend_parse_count(const char *s, unsigned long long max,
 			unsigned long long *out)
@@ -90,6 +135,9 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 				  "ADDRESS:PORT", BACKEND_CONF_FILE, lineno);
 	if (strcmp(name, "witness") == 0)
 		return witness_conf_line(&cfg->witnesses, value, lineno, err);
+	if (strcmp(name, "webhooks") == 0 || strcmp(name, "webhooks_cert") == 0 ||
+	    strcmp(name, "webhooks_key") == 0)
+		return webhooks_line(cfg, name, value, lineno, err);
 	if (strcmp(name, "max_connections") == 0 &&
 	    backend_parse_count(value, 100000, &n))
 		cfg->max_connections = (unsigned)n;
@@ -121,11 +169,12 @@ static enum od_code config_line(struct backend_config *cfg, char *line,
 		goto bad;
 	return OD_OK;
 bad:
-	return od_err_set(err, OD_E_INPUT, "%s line %d: expected one of listen, "
-			  "max_connections, max_per_ip, max_body, timeout, "
-			  "request_time, max_batch, max_page, join_ttl, join_fails "
-			  "= a positive number",
-			  BACKEND_CONF_FILE, lineno);
+	return od_err_set(err, OD_E_INPUT, "%s line %d: expected one of "
+			  "listen, max_connections, max_per_ip, max_body, "
+			  "timeout, request_time, max_batch, max_page, "
+			  "join_ttl, join_fails, webhooks, webhooks_cert, "
+			  "webhooks_key = a value (man 5 "
+			  "orderdeskd.conf)", BACKEND_CONF_FILE, lineno);
 }
 
 enum od_code backend_config_load(const char *dir, struct backend_config *cfg,
@@ -146,5 +195,5 @@ enum od_code backend_config_load(const char *dir, struct backend_config *cfg,
 		rc = config_line(cfg, line, ++lineno, err);
 	}
 	free(text);
-	return rc;
+	return rc == OD_OK ? webhooks_check(cfg, err) : rc;
 }

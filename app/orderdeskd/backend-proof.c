@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "app/log/cosignature.h"
-#include "app/orderdeskd/backend-witness.h"
 #include "app/orderdeskd/routes.h"
 #include "lib/encode.h"
 #include "storage/store-merkle.h"
@@ -58,8 +57,6 @@ unsigned backend_get_checkpoint(const struct route_call *c)
 	json_t *o = NULL;
 	enum od_code rc;
 
-	if (c->cfg != NULL)
-		backend_witness_all(c->b, &c->cfg->witnesses);
 	buf_init(&note, NOTE_ANSWER_MAX);
 	if (backend_checkpoint(c->b, &cp, &note, &err) != OD_OK ||
 	    backend_cosigs_add(backend_store(c->b), cp.size, &note,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/log/fold-unconfirm.h"
 #include "app/log/fold.h"
 #include "app/log/ledger.h"
 #include "app/orderdeskd/events.h"
@@ -125,6 +126,8 @@ static void judge(struct backend *b, const char *text, size_t len,
 	/* Entering the shop now: one desk's clock must not date the log. */
 	if (rc == OD_OK)
 		rc = ledger_check_fresh(st, time(NULL), &err);
+	if (rc == OD_OK)
+		rc = fold_unconfirm_fresh(b->store, st, time(NULL), &err);
 	if (rc == OD_OK && own_tx)
 		rc = store_begin(b->store, &err);
 	if (rc == OD_OK) {

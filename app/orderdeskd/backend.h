@@ -112,6 +112,10 @@ struct backend_config {
 	unsigned join_fails;       /* join_fails = 10 (failed joins per
 				      address per 15 minutes, then 429) */
 	struct witness_conf witnesses;  /* witness = VKEY URL [CA-FILE] */
+	char webhooks[64];         /* webhooks = ADDRESS:PORT, with */
+	char webhooks_cert[1024];  /* webhooks_cert = FILE and */
+	char webhooks_key[1024];   /* webhooks_key = FILE ("": none; as
+				      serve --webhooks, webhook-listen.h) */
 };
 
 /* Fills cfg with the defaults. */

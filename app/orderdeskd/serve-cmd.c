@@ -14,6 +14,7 @@
 
 #include "app/log/evidence-wire.h"
 #include "app/orderdeskd/backend-join.h"
+#include "app/orderdeskd/backend-witness.h"
 #include "app/orderdeskd/events.h"
 #include "app/orderdeskd/notify.h"
 #include "app/orderdeskd/serve-conf.h"
@@ -74,6 +75,12 @@ static unsigned handle(void *ctx, const struct https_request *req,
 	peer.storefront = strcmp(req->peer_unit, PKI_STOREFRONT_UNIT) == 0;
 	backend_args_from(req, &args);
 	events_request(req->peer_addr, peer.name);
+	/* A desk asking for the checkpoint gets it cosigned by the witnesses
+	 * due, who are asked without the lock (backend-witness.h). */
+	if (peer.name != NULL && !peer.storefront &&
+	    strcmp(req->method, "GET") == 0 &&
+	    strcmp(req->path, "/v1/checkpoint") == 0)
+		backend_witness_round(sc->b, &sc->cfg.witnesses, &sc->lock);
 	pthread_mutex_lock(&sc->lock);
 	status = backend_route_request(sc->b, &sc->guard, &sc->cfg, &peer,
 				       req->peer_addr, req->method, req->path,
@@ -315,8 +322,13 @@ enum od_code serve_cmd(const char *dir, int argc, char **argv,
 			break;
 		webhook_listen_stop(&wl);
 		rc = reload(dir, conf_dir, listen, sc, &srv, err);
-		if (rc == OD_OK)
-			rc = webhook_listen_again(&wl, dir, &sc->cfg, err);
+		/* Files that cannot be read (a renewal gone wrong) leave the
+		 * storefronts' listener down, not the desks'. */
+		if (rc == OD_OK &&
+		    webhook_listen_again(&wl, dir, &sc->cfg, err) != OD_OK) {
+			log_line(NULL, err->msg);
+			od_err_clear(err);
+		}
 	}
 	webhook_listen_stop(&wl);
 	if (srv != NULL)

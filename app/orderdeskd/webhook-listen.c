@@ -41,7 +41,39 @@ enum od_code webhook_listen_check(struct webhook_listen *wl,
 				  "FILE: the certificate the storefronts "
 				  "trust, and its key");
 	backend_config_default(&wl->where);
+	snprintf(wl->started, sizeof wl->started, "%s", wl->spec);
 	return backend_config_listen(&wl->where, wl->spec, err);
+}
+
+/*
+ * Where to listen and with which files: the command line's, else
+ * orderdeskd.conf's (cfg, checked when it was read).  0: neither asks.  A
+ * new address from the file is parsed again; the same keeps the port a
+ * 0 picked.
+ */
+static int where_to(struct webhook_listen *wl,
+		    const struct backend_config *cfg, const char **cert,
+		    const char **key)
+{
+	struct od_err ignored;
+
+	if (wl->spec != NULL) {
+		*cert = wl->cert_path;
+		*key = wl->key_path;
+		return 1;
+	}
+	*cert = cfg->webhooks_cert;
+	*key = cfg->webhooks_key;
+	if (cfg->webhooks[0] == '\0')
+		return 0;
+	if (strcmp(cfg->webhooks, wl->started) != 0) {
+		backend_config_default(&wl->where);
+		if (backend_config_listen(&wl->where, cfg->webhooks,
+					  &ignored) != OD_OK)
+			return 0;
+		snprintf(wl->started, sizeof wl->started, "%s", cfg->webhooks);
+	}
+	return 1;
 }
 
 /*
@@ -157,18 +189,20 @@ enum od_code webhook_listen_start(struct webhook_listen *wl, const char *dir,
 				  void *ctx, struct od_err *err)
 {
 	char *cert = NULL, *key = NULL, *ca = NULL, line[200];
+	const char *cert_path, *key_path;
 	struct https_config hc;
 	enum od_code rc;
 
-	if (wl->spec == NULL)
-		return OD_OK;
+	/* Kept even when nothing listens: a SIGHUP may bring settings. */
 	wl->handler = handler;
 	wl->log = log;
 	wl->refused = refused;
 	wl->ctx = ctx;
-	rc = read_pem(wl->cert_path, 0, &cert, err);
+	if (!where_to(wl, cfg, &cert_path, &key_path))
+		return OD_OK;
+	rc = read_pem(cert_path, 0, &cert, err);
 	if (rc == OD_OK)
-		rc = read_pem(wl->key_path, 1, &key, err);
+		rc = read_pem(key_path, 1, &key, err);
 	if (rc == OD_OK)
 		rc = backend_read_pem(dir, "ca.pem", &ca, err);
 	if (rc == OD_OK) {
@@ -179,9 +213,10 @@ enum od_code webhook_listen_start(struct webhook_listen *wl, const char *dir,
 		wl->where.port = https_server_port(wl->srv);
 		/* Not "TLS": events.c takes such a line for a handshake. */
 		snprintf(line, sizeof line, "serving webhooks on %s:%u (the "
-			 "certificate of --webhooks-cert; only "
-			 WEBHOOK_PREFIX ")", wl->where.address,
-			 wl->where.port);
+			 "certificate of %s; only " WEBHOOK_PREFIX ")",
+			 wl->where.address, wl->where.port,
+			 wl->spec != NULL ? "--webhooks-cert" :
+			 "webhooks_cert");
 		hooks_log(wl, line);
 	}
 	free(cert);

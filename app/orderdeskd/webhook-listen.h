@@ -6,7 +6,9 @@
  * from the shop CA that desks pin.  Every other path gets 404 there,
  * whatever certificate the client shows; the desks' listener serves the
  * webhooks too.  The files are read at each start, so a renewed
- * certificate is taken on SIGHUP.
+ * certificate is taken on SIGHUP.  Without the options, orderdeskd.conf's
+ * webhooks, webhooks_cert and webhooks_key say the same (read again on
+ * SIGHUP: the listener may come, go or move); the options win.
  */
 #ifndef OD_WEBHOOK_LISTEN_H
 #define OD_WEBHOOK_LISTEN_H
@@ -27,6 +29,7 @@
 
 struct webhook_listen {
 	const char *spec, *cert_path, *key_path;   /* NULL: not asked */
+	char started[64];                          /* the spec of where */
 	struct backend_config where;               /* address and port */
 	struct https_server *srv;
 	https_handler_fn handler;                  /* the desks' listener's */
@@ -43,7 +46,8 @@ enum od_code webhook_listen_check(struct webhook_listen *wl,
 				  struct od_err *err);
 
 /*
- * Starts the listener if asked, with cfg's limits, answering through
+ * Starts the listener if the options or cfg ask, with cfg's limits,
+ * answering through
  * handler (only for webhook paths), log and refused (a body over the cap)
  * with ctx.  A port picked as 0 is kept for the next start.
  */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app/log/ledger.h"
+#include "app/shop/keyslot-token.h"
 #include "app/shop/sync-key.h"
 #include "lib/buf.h"
 #include "lib/file.h"
@@ -19,7 +20,9 @@
 #include "storage/store-head.h"
 #include "storage/vfs-crypt.h"
 
-#define BACKUP_MAGIC "orderdesk-backup/1\n"
+#define BACKUP_MAGIC "orderdesk-backup/2\n"
+#define BACKUP_MAGIC_1 "orderdesk-backup/1\n"   /* without tokenkeys */
+#define TOKENKEYS_MAX (1 << 20)
 #define MAC_LEN 32
 #define SIG_LEN SIGKEY_SIG_LEN
 #define SNAPSHOT_FILE SHOP_DB_FILE ".snapshot"
@@ -87,6 +90,8 @@ struct backup_parts {
 	char signer[STMT_NAME_MAX + 1];
 	const char *slots;
 	size_t slots_len;
+	const char *tokenkeys;   /* the desk's token URIs (keyslot-token.h) */
+	size_t tokenkeys_len;
 	const char *db;
 	size_t db_len;
 	size_t signed_len;       /* bytes covered by the signature */
@@ -113,11 +118,14 @@ static enum od_code backup_parse(const char *data, size_t len,
 	const char *p = data, *end = data + len, *nl;
 	unsigned long long n;
 	size_t magic = sizeof BACKUP_MAGIC - 1;
+	int v1;
 
 	memset(bp, 0, sizeof *bp);
-	if (len < magic || memcmp(p, BACKUP_MAGIC, magic) != 0)
+	if (len < magic || (memcmp(p, BACKUP_MAGIC, magic) != 0 &&
+			    memcmp(p, BACKUP_MAGIC_1, magic) != 0))
 		return od_err_set(err, OD_E_INPUT,
 				  "this is not an orderdesk backup");
+	v1 = memcmp(p, BACKUP_MAGIC_1, magic) == 0;
 	p += magic;
 	nl = memchr(p, '\n', (size_t)(end - p));
 	if (nl == NULL || nl - p < 9 || strncmp(p, "signer: ", 8) != 0 ||
@@ -133,6 +141,15 @@ static enum od_code backup_parse(const char *data, size_t len,
 	bp->slots = p;
 	bp->slots_len = (size_t)n;
 	p += n;
+	/* Since /2: the token URIs, so a restore signs as before. */
+	if (!v1 && (end - p < 4 || (n = get_be(&p, 4)) > TOKENKEYS_MAX ||
+		    n > (unsigned long long)(end - p)))
+		goto damaged;
+	if (!v1) {
+		bp->tokenkeys = p;
+		bp->tokenkeys_len = (size_t)n;
+		p += n;
+	}
 	if (end - p < 8)
 		goto damaged;
 	n = get_be(&p, 8);
@@ -266,11 +283,14 @@ static enum od_code detach_copy(const char *path,
 	return rc;
 }
 
-/* Lays out the backup in out: the header, the slots, the database, the
- * signer's signature over all that, and the data key's MAC over it all. */
+/*
+ * Lays out the backup in out: the header, the slots, the token URIs, the
+ * database, the signer's signature over all that, and the data key's MAC
+ * over it all.
+ */
 static enum od_code assemble(struct shop *sh, const struct buf *slots,
-			     const struct buf *db, struct buf *out,
-			     struct od_err *err)
+			     const struct buf *tokens, const struct buf *db,
+			     struct buf *out, struct od_err *err)
 {
 	uint8_t digest[32], sig[SIG_LEN], mac[MAC_LEN];
 	enum od_code rc;
@@ -280,6 +300,10 @@ static enum od_code assemble(struct shop *sh, const struct buf *slots,
 		rc = put_be(out, slots->len, 4, err);
 	if (rc == OD_OK)
 		rc = buf_add(out, slots->data, slots->len, err);
+	if (rc == OD_OK)
+		rc = put_be(out, tokens->len, 4, err);
+	if (rc == OD_OK)
+		rc = buf_add(out, tokens->data, tokens->len, err);
 	if (rc == OD_OK)
 		rc = put_be(out, db->len, 8, err);
 	if (rc == OD_OK)
@@ -301,17 +325,23 @@ static enum od_code assemble(struct shop *sh, const struct buf *slots,
 enum od_code backup_write(struct shop *sh, const char *path,
 			  long long *bytes, struct od_err *err)
 {
-	struct buf out, slots, db, back;
+	struct buf out, slots, tokens, db, back;
 	struct backup_parts bp;
-	char *snap = NULL;
+	char *snap = NULL, *tpath = NULL;
 	enum od_code rc;
 	int dir_fd = -1, wrote = 0;
 
 	buf_init(&out, (size_t)BACKUP_MAX_BYTES);
 	buf_init(&slots, 1 << 20);
+	buf_init(&tokens, TOKENKEYS_MAX);
 	buf_init(&db, (size_t)BACKUP_MAX_BYTES);
 	buf_init(&back, (size_t)BACKUP_MAX_BYTES);
 	rc = snapshot_start(sh, &snap, &dir_fd, err);
+	if (rc == OD_OK && asprintf(&tpath, "%s/%s", sh->dir,
+				    KEYSLOT_TOKEN_FILE) < 0) {
+		tpath = NULL;
+		rc = od_err_set(err, OD_E_NOMEM, "out of memory");
+	}
 	/* A consistent copy: the backup API reads one snapshot. */
 	if (rc == OD_OK)
 		rc = store_copy_to(sh->store, snap, sh->data_key, err);
@@ -324,8 +354,12 @@ enum od_code backup_write(struct shop *sh, const char *path,
 		rc = slurp(snap, BACKUP_MAX_BYTES, &db, err);
 	if (rc == OD_OK)
 		rc = slurp(sh->slots_path, 1 << 20, &slots, err);
+	/* Nobody here on a token: no file, nothing to keep. */
+	if (rc == OD_OK && (rc = slurp(tpath, TOKENKEYS_MAX, &tokens,
+				       err)) == OD_E_NOTFOUND)
+		rc = OD_OK;
 	if (rc == OD_OK)
-		rc = assemble(sh, &slots, &db, &out, err);
+		rc = assemble(sh, &slots, &tokens, &db, &out, err);
 	if (rc == OD_OK) {
 		rc = file_write_atomic(path, out.data, out.len, err);
 		wrote = rc == OD_OK;
@@ -353,8 +387,10 @@ enum od_code backup_write(struct shop *sh, const char *path,
 	}
 	if (dir_fd >= 0)
 		close(dir_fd);
+	free(tpath);
 	buf_free(&out);
 	buf_free(&slots);
+	buf_free(&tokens);
 	buf_free(&db);
 	buf_free(&back);
 	return rc;
@@ -407,6 +443,28 @@ static enum od_code check_restored(const char *data,
 		rc = detach_copy(db_tmp, key, err);
 	keyslot_free(kf);
 	secret_wipe(key, sizeof key);
+	return rc;
+}
+
+/*
+ * Puts back the backup's token URIs (keyslot-token.h), before the slots
+ * make dir a shop: a person whose key is on a token signs with it at the
+ * restored desk as before, without naming it again.  None: nothing.
+ */
+static enum od_code restore_tokens(const char *dir,
+				   const struct backup_parts *bp,
+				   struct od_err *err)
+{
+	char *path;
+	enum od_code rc;
+
+	if (bp->tokenkeys_len == 0)
+		return OD_OK;
+	path = join(dir, KEYSLOT_TOKEN_FILE);
+	if (path == NULL)
+		return od_err_set(err, OD_E_NOMEM, "out of memory");
+	rc = file_write_atomic(path, bp->tokenkeys, bp->tokenkeys_len, err);
+	free(path);
 	return rc;
 }
 
@@ -465,6 +523,8 @@ enum od_code backup_restore(const char *dir, const char *path,
 			rc = od_err_set(err, OD_E_IO, "cannot restore into "
 					"%s: %s", dir, strerror(errno));
 	}
+	if (rc == OD_OK)
+		rc = restore_tokens(dir, &bp, err);
 	if (rc == OD_OK && (rename(slots_tmp, slots) != 0 || file_sync_dir(dir)))
 		rc = od_err_set(err, OD_E_IO, "cannot restore into %s: %s",
 				dir, strerror(errno));

@@ -2,9 +2,12 @@
  * backup.h - signed, encrypted, verified backups of a whole shop.
  *
  * A backup file is
- *   "orderdesk-backup/1\n"
+ *   "orderdesk-backup/2\n"
  *   "signer: NAME\n"
  *   u32 big-endian length, then the key slots file
+ *   u32 big-endian length, then the tokenkeys file (which people of this
+ *                          desk sign on a token, keyslot-token.h; empty
+ *                          when none; a "/1" backup, still read, has none)
  *   u64 big-endian length, then a consistent copy of the database (its pages
  *                          encrypted under the data key, as in the store)
  *   64-byte Ed25519 signature by NAME over SHA-256 of everything before it

@@ -15,6 +15,7 @@
 #include "app/log/wire.h"
 #include "app/keys/pki.h"
 #include "app/sync/sync.h"
+#include "app/sync/sync-log-key.h"
 #include "lib/buf.h"
 #include "lib/encode.h"
 #include "lib/file.h"
@@ -251,6 +252,18 @@ static enum od_code open_store(const struct join_opts *o, const char *shop,
 	return rc;
 }
 
+/* Names the log key and sends it, if due, into rep's head. */
+static void name_log_key(struct shop *sh, struct sync_report *rep)
+{
+	enum sync_log_key_done done;
+	struct od_err err;
+
+	shop_release(sh);
+	if (sync_name_log_key(sh, &done, &err) == OD_OK &&
+	    done == SYNC_LOG_KEY_NAMED)
+		sync_run(sh, rep, &err);
+}
+
 /* Attaches the new store to the backend with the bundle kept in
  * DIR/.join, and syncs it once. */
 static enum od_code attach_and_sync(const struct join_opts *o,
@@ -277,6 +290,10 @@ static enum od_code attach_and_sync(const struct join_opts *o,
 		rc = sync_run(sh, &srep, err);
 	if (rc != OD_OK)
 		return rc;
+	/* The founding owner names the backend's key in the log at once
+	 * (app/sync/sync-log-key.h); best effort: the next sync does it. */
+	if (o->owner != NULL)
+		name_log_key(sh, &srep);
 	rep->entries = srep.head;
 	rep->people = keyslot_count(sh->slots);
 	if (rep->people == 0)

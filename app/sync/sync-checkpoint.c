@@ -27,31 +27,14 @@ struct cp_check {
 	size_t warning_size;
 };
 
-/*
- * The log's verifier key as this desk knows it: the one the owner named
- * in the log (app/log/log-key.h), else the shop's origin and the head key
- * it learned; *known is 0 while it has none yet.
- */
-static enum od_code known_key(struct store *s, struct note_verifier *v,
-			      int *known, struct od_err *err)
+enum od_code sync_learned_log_key(struct store *s, struct note_verifier *v,
+				  int *known, struct od_err *err)
 {
 	char *key = NULL, *shop = NULL;
 	uint8_t pub[SIGKEY_PUB_LEN + 1];
 	size_t n = 0;
-	enum od_code rc = store_meta_get(s, LOG_KEY_META, &key, err);
+	enum od_code rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
 
-	/* The key the owner named in the log wins over the learned one. */
-	if (rc == OD_OK) {
-		rc = note_verifier_parse(key, v, err);
-		free(key);
-		*known = rc == OD_OK;
-		return rc == OD_OK ? OD_OK : od_err_set(err, OD_E_TAMPERED,
-			"the log key named in this store is damaged; restore "
-			"a backup");
-	}
-	if (rc != OD_E_NOTFOUND)
-		return rc;
-	rc = store_meta_get(s, SYNC_META_HEADKEY, &key, err);
 	*known = 0;
 	if (rc == OD_OK)
 		rc = store_meta_get(s, "shop", &shop, err);
@@ -72,6 +55,31 @@ out:
 	free(key);
 	free(shop);
 	return rc;
+}
+
+/*
+ * The log's verifier key as this desk knows it: the one the owner named
+ * in the log (app/log/log-key.h), else the one it learned; *known is 0
+ * while it has none yet.
+ */
+static enum od_code known_key(struct store *s, struct note_verifier *v,
+			      int *known, struct od_err *err)
+{
+	char *key = NULL;
+	enum od_code rc = store_meta_get(s, LOG_KEY_META, &key, err);
+
+	/* The key the owner named in the log wins over the learned one. */
+	if (rc == OD_OK) {
+		rc = note_verifier_parse(key, v, err);
+		free(key);
+		*known = rc == OD_OK;
+		return rc == OD_OK ? OD_OK : od_err_set(err, OD_E_TAMPERED,
+			"the log key named in this store is damaged; restore "
+			"a backup");
+	}
+	if (rc != OD_E_NOTFOUND)
+		return rc;
+	return sync_learned_log_key(s, v, known, err);
 }
 
 /* The refusal of a checkpoint that does not extend what was before. */

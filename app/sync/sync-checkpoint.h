@@ -44,6 +44,15 @@ enum od_code sync_checkpoint(struct store *s, const struct backend_call *bc,
 			     size_t warning_size, struct od_err *err);
 
 struct checkpoint;
+struct note_verifier;
+
+/*
+ * The log's verifier key this desk learned (the shop's origin and the head
+ * key it verified first, META_HEADKEY) into v; *known is 0 while it has
+ * none yet.  A damaged one gives OD_E_TAMPERED.
+ */
+enum od_code sync_learned_log_key(struct store *s, struct note_verifier *v,
+				  int *known, struct od_err *err);
 
 /*
  * The checkpoint this desk verified last (for offline proofs): *note its

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# targets.sh - issue 11's table from a `make bench` log: each target beside
-# the figure the run printed for it (its ratio to the baseline measured in
-# the same run where it has one), or "not measured" where no part of the
-# bench gives that figure yet.  Read by a person; nothing is checked.
+# targets.sh - issue 11's table (and issue 14's) from a `make bench` log:
+# each target beside the figure the run printed for it (its ratio to the
+# baseline measured in the same run where it has one), or "not measured"
+# where no part of the bench gives that figure yet.  Read by a person;
+# nothing is checked.
 #
 #   tests/bench/targets.sh LOG N_ORDERS
 set -euo pipefail
@@ -49,3 +50,12 @@ row "list redraw, :filter and extra columns, j" "< 16 ms" \
 row "list redraw, :filter and extra columns, PgDn" "< 16 ms" \
 	"^redraw with the filter and the extra columns, after PgDn"
 row "list redraw, worst of every set-up" "< 16 ms" "^redraw worst of"
+
+echo
+echo "issue 14 targets at $N orders:"
+row "Shopify CSV read vs orderdesk CSV" ">= 0.8" \
+	"^import read, Shopify over orderdesk CSV"
+row "Shopify CSV import vs orderdesk CSV" ">= 0.8" \
+	"^orderdesk import, Shopify CSV over"
+row "Shopify import peak memory, N vs 10k" "flat (ratio about 1)" \
+	"^Shopify import peak memory"

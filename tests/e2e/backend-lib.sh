@@ -47,6 +47,23 @@ start_backend() {
 		"$T/srv.log" | tail -1)
 }
 
+# start_backend_ahead OFFSET [DIR [PORT]]: start_backend with the server's
+# wall clock moved by OFFSET (libfaketime's: +400d, +20m).  The library is
+# preloaded into the server itself, not run through the faketime program:
+# that one forks, and stop_backend would stop it and leave the server
+# running.
+start_backend_ahead() {
+	local off=$1 lib real=$ODD
+	shift
+	lib=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2> /dev/null | head -1)
+	printf '#!/bin/sh\nLD_PRELOAD="%s" FAKETIME=%s exec "%s" "$@"\n' \
+		"$lib" "$off" "$real" > "$T/odd-ahead"
+	chmod 700 "$T/odd-ahead"
+	ODD="$T/odd-ahead"
+	start_backend "$@"
+	ODD="$real"
+}
+
 # stop_backend: stops the server start_backend started, and waits for it.
 stop_backend() {
 	kill "$SRV_PID" 2> /dev/null
@@ -98,17 +115,19 @@ holds_key_of() {
 	return 1
 }
 
-# push_last: posts the last entry of $STORE's log (as its owner reads it)
-# to the backend on $PORT over the join desk's certificate, as a desk that
-# skipped its own fold would; the answer in $T/resp, the HTTP status in
-# CODE.
+# push_last: POSTs $STORE's last log entry to the backend on $PORT with the
+# join bundle's certificate, as a desk pushes; the answer in $T/resp, the
+# status in $CODE, the first receipt's result and reason in $RESULT and
+# $REASON.
 push_last() {
 	od_as owner "$OWNER_PASS" log --format json
 	jq -c '{statements: [.[-1] | {statement, signature}]}' "$T/out" \
-		> "$T/forged.json"
+		> "$T/pushed.json"
 	CODE=$(curl -sS -o "$T/resp" -w '%{http_code}' --max-time 10 \
 		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
 		--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
-		--data-binary "@$T/forged.json" \
+		--data-binary "@$T/pushed.json" \
 		"https://127.0.0.1:$PORT/v1/statements" 2> "$T/curl.err")
+	RESULT=$(jq -r '.receipts[0].result' "$T/resp" 2> /dev/null)
+	REASON=$(jq -r '.receipts[0].reason' "$T/resp" 2> /dev/null)
 }

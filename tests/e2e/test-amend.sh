@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Amendments with the real binaries: a corrected ship-to before shipping,
+# Amendments with the real binaries: a corrected ship-to, quantities, an
+# item added or taken out before shipping (never below what was paid),
 # signed with its old and new values, shown by show and its history;
 # refused with one line when it changes nothing, for a line past the
 # address's end, after shipping and on a cancelled order; its signature
@@ -55,6 +56,26 @@ expect_fail "amend without a change is a usage error" 2 "usage"
 od_as sam "$SAM_PASS" amend 1001 --ship-to-name "Sam"
 expect_fail "staff may not amend" 4 \
 	"sam is staff and may not amend orders; ask a shopkeeper or the owner"
+mei amend 1001 --add-item "TEA-9:2:3.50:Green tea" --item BAG-070:0
+expect_ok "an item is added and one taken out"
+check "amend says both, old and new, and the total" grep -q \
+	'item "BAG-070 2" -> "BAG-070 0"; add-item (none) -> "TEA-9 2 350 Green tea"; total "12236" -> "8888"$' \
+	"$T/out"
+own show 1001
+check "show lists the items as amended" bash -c "
+	grep -Eq '^  TEA-9 +2 x +3\.50 EUR  shipped 0  Green tea\$' '$T/out' &&
+	! grep -q '^  BAG-070' '$T/out' && grep -q '^Total     88\.88 EUR' '$T/out'"
+mei amend 1001 --add-item TEA-9:1:1
+expect_fail "adding a SKU the order has is refused" 2 \
+	"order 1001 has TEA-9 already; change its quantity with --item TEA-9:QTY"
+mei amend 1001 --add-item TEA-8:1:1.001
+expect_fail "a price with more decimals than the currency is refused" 2 "EUR has 2 decimals"
+mei amend 1001 --add-item TEA-8:1
+expect_fail "--add-item needs a price" 2 "add-item: give SKU:QUANTITY:PRICE"
+mei pay 1001 --amount 88.88
+mei amend 1001 --item TEA-9:1
+expect_fail "the total may not fall below what was paid" 4 \
+	"order 1001 has 88.88 EUR paid; the new total 85.38 EUR is less: refund first"
 mei cancel 1002 --reason "asked to"
 mei amend 1002 --ship-to-city Paris
 expect_fail "a cancelled order cannot be amended" 4 \
@@ -83,6 +104,14 @@ check "openssl refuses it with the new city changed" bash -c \
 	"! cmp -s '$f' '$T/altered.statement' &&
 	! openssl pkeyutl -verify -pubin -inkey '$T/mei.pem' -rawin \
 	-in '$T/altered.statement' -sigfile '${f%.statement}.sig' > /dev/null 2>&1"
+
+f=$(grep -l '^add-item: TEA-9 2 350 Green tea$' "$T"/export/*.statement | head -1)
+check "the item added is signed with its removal and totals" bash -c "
+	test -n '$f' && grep -q '^was-item: BAG-070 2\$' '$f' &&
+	grep -q '^item: BAG-070 0\$' '$f' && grep -q '^total: 8888\$' '$f'"
+check "openssl verifies it with mei's key" \
+	openssl pkeyutl -out /dev/null -verify -pubin -inkey "$T/mei.pem" \
+	-rawin -in "$f" -sigfile "${f%.statement}.sig"
 
 # --- the backend refuses what the desk refuses ------------------------------------
 "$ODD" --dir "$BK" init --shop "Test shop" > "$T/init.out" 2>&1

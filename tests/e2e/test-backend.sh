@@ -168,13 +168,18 @@ expect_ok "the desk attaches and syncs"
 check "it pushed its whole log, genesis first" grep -q "pushed 301, pulled 0" \
 	"$T/out"
 
+# Then the owner's desk named the backend's key in the log (entry 302) and
+# pushed it (app/sync/sync-log-key.h).
+od "$OWNER_PASS" log --format json
+check "the owner's desk named the backend's key: entry 302, shop.log-key" \
+	test "$(jq -r '.[-1] | "\(.seq) \(.kind)"' "$T/out")" = "302 shop.log-key"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "orderdeskd verify replays the pushed log" \
-	grep -q "Verified 301 log entries.*300 orders" "$T/verify.out"
+	grep -q "Verified 302 log entries.*300 orders" "$T/verify.out"
 
 api GET "/v1/log?after=0&limit=5"
-check "GET /v1/log pages: 5 entries and the signed head at 301" \
-	test "$(jq '.entries | length' "$T/resp")" = 5 -a "$(head_seq)" = 301
+check "GET /v1/log pages: 5 entries and the signed head at 302" \
+	test "$(jq '.entries | length' "$T/resp")" = 5 -a "$(head_seq)" = 302
 
 sync_desk
 expect_ok "a second sync (saved settings) has nothing to do"
@@ -192,23 +197,23 @@ api POST /v1/statements "$T/badsig.json"
 check "a statement with a bad signature gets a refused receipt" \
 	test "$CODE" = 200 -a \
 	"$(jq -r '.receipts[0].result' "$T/resp")" = refused -a \
-	"$(head_seq)" = 301
+	"$(head_seq)" = 302
 check "the refusal says why" \
 	grep -qi "signature" <(jq -r '.receipts[0].reason' "$T/resp")
 
 api POST /v1/statements "$T/good.json"
-check "the same statement, rightly signed, is accepted as entry 302" \
+check "the same statement, rightly signed, is accepted as entry 303" \
 	test "$(jq -r '.receipts[0].result + " " +
-		(.receipts[0].seq | tostring)' "$T/resp")" = "accepted 302"
+		(.receipts[0].seq | tostring)' "$T/resp")" = "accepted 303"
 api POST /v1/statements "$T/good.json"
 check "the same batch again is a duplicate, with no second effect" \
 	test "$(jq -r '.receipts[0].result + " " +
-		(.receipts[0].seq | tostring)' "$T/resp")" = "duplicate 302" -a \
-	"$(head_seq)" = 302
+		(.receipts[0].seq | tostring)' "$T/resp")" = "duplicate 303" -a \
+	"$(head_seq)" = 303
 api POST /v1/statements "$T/badsig.json"
 check "a known id with another signature is refused, not a duplicate" \
 	test "$(jq -r '.receipts[0].result' "$T/resp")" = refused -a \
-	"$(head_seq)" = 302
+	"$(head_seq)" = 303
 
 sync_desk
 expect_ok "the desk then finds the backend at its own head"
@@ -273,7 +278,7 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 	--key "$BK/join/desk.key" --path-as-is \
 	"https://127.0.0.1:$PORT/v1/log%00?after=0" 2> /dev/null)
 check "curl asking for /v1/log%00 gets 400 too ($CODE)" test "$CODE" = 400
-api GET "/v1/log?after=300"
+api GET "/v1/log?after=301"
 check "after all that the server still serves" \
 	test "$CODE" = 200 -a "$(jq '.entries | length' "$T/resp")" = 2
 
@@ -378,7 +383,8 @@ sync_desk --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/desks/desk-2/ca.pem" --cert "$BK/desks/desk-2/desk.pem" \
 	--key "$BK/desks/desk-2/desk.key"
 expect_ok "a second desk (restored from an early backup) syncs"
-check "it pulled what the first desk pushed" grep -q "pulled 1;" "$T/out"
+check "it pulled what the first desk pushed (the key named, a confirm)" \
+	grep -q "pulled 2;" "$T/out"
 od "$OWNER_PASS" audit verify
 expect_ok "the second desk's audit verifies after the pull"
 od "$OWNER_PASS" list --format csv
@@ -401,13 +407,13 @@ STORE="$DESK1" sync_desk
 od "$OWNER_PASS" log --format json
 cp "$T/out" "$T/log2.before"
 STORE="$DESK1" od "$OWNER_PASS" log --format json
-check "both desks then hold the same 304 entries" \
-	bash -c "[ \$(jq length '$T/out') -eq 304 ] &&
+check "both desks then hold the same 305 entries" \
+	bash -c "[ \$(jq length '$T/out') -eq 305 ] &&
 		cmp -s '$T/out' '$T/log2.before'"
 
 # Accepted history told otherwise is a divergence: the backend is put back
-# as it was at entry 302 (a restored disk), a copy of desk 2 from then
-# signs other entries 303 and 304, and desk 2 has verified the first ones.
+# as it was at entry 303 (a restored disk), a copy of desk 2 from then
+# signs other entries 304 and 305, and desk 2 has verified the first ones.
 kill -TERM "$SRV_PID"
 wait "$SRV_PID"
 SRV_PID=""
@@ -455,7 +461,7 @@ expect_fail "with the backend down the desk says it works offline" 1 \
 	"cannot reach the backend"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "the backend's log still verifies at the end" \
-	grep -q "Verified 304 log entries" "$T/verify.out"
+	grep -q "Verified 305 log entries" "$T/verify.out"
 
 # --- the backend killed in the middle of a push, then restarted -----------
 BK2="$T/bk2"
@@ -486,8 +492,8 @@ check "the backend restarts on its port" test "$PORT" = "$PORT2"
 sync_desk
 expect_ok "the next sync finishes the push"
 "$ODD" --dir "$BK2" verify > "$T/verify.out" 2>&1
-check "nothing was lost or applied twice: 3001 entries that verify" \
-	grep -q "Verified 3001 log entries.*3000 orders" "$T/verify.out"
+check "nothing was lost or applied twice: 3002 entries that verify (the key named last)" \
+	grep -q "Verified 3002 log entries.*3000 orders" "$T/verify.out"
 kill -TERM "$SRV_PID"
 wait "$SRV_PID"
 SRV_PID=""

@@ -106,11 +106,11 @@ check "its key is in no file (sealed in the store: test-desk-key.sh)" \
 check "no temporary bundle is left" test ! -e "$A/.join"
 # Another desk's bundle (the one init made) reads the log: the joined
 # desk's own key never leaves its store.
-check "the backend's log has the genesis the desk pushed" \
+check "the backend's log has the genesis the desk pushed, and the key it named" \
 	test "$(jq -r '.head.seq' < <(curl -sS --max-time 10 \
 		--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
 		--key "$BK/join/desk.key" \
-		"https://127.0.0.1:$PORT/v1/log?after=0"))" = 1
+		"https://127.0.0.1:$PORT/v1/log?after=0"))" = 2
 
 join "$T/desk-c" "$CODE1" --owner olivia
 refused "a used code is refused" 3 "already used" "$T/desk-c"
@@ -379,7 +379,7 @@ check "it prints the three demo people's passphrases" \
 check "it says how to open the desk's screens" \
 	grep -q 'run `make run`' "$T/demo.out"
 check "the demo desk pushed the sample shop to its backend" \
-	grep -q "signed head is entry 307" "$T/demo.out"
+	grep -q "signed head is entry 308" "$T/demo.out"
 check "the demo backend stopped with the script" \
 	grep -q 'stopped (SIGTERM)' "$T/demo/backend.log"
 check "and is gone" test ! -e "$T/demo/backend.pid"

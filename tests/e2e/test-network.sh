@@ -61,8 +61,9 @@ check "the link really was cut" grep -q "relay: cut" "$T/relay.log"
 check "and the desk pushed everything" grep -q "pushed 3001, pulled 0" \
 	"$T/out"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
-check "nothing lost or applied twice on the backend: 3001 entries verify" \
-	grep -q "Verified 3001 log entries.*3000 orders" "$T/verify.out"
+# and the owner's desk then named the backend's key (shop.log-key).
+check "nothing lost or applied twice on the backend: 3002 entries verify" \
+	grep -q "Verified 3002 log entries.*3000 orders" "$T/verify.out"
 
 # --- a pull cut in the middle of an answer ---------------------------------
 STORE="$T/desk2"
@@ -72,7 +73,7 @@ start_relay cut-down 600000
 sync_via desk-2
 expect_ok "a pull reset in mid-answer finishes on the desk's own retry"
 check "the link really was cut" grep -q "relay: cut" "$T/relay.log"
-check "and the desk pulled everything" grep -q "pushed 0, pulled 3000" \
+check "and the desk pulled everything" grep -q "pushed 0, pulled 3001" \
 	"$T/out"
 od "$OWNER_PASS" audit verify
 expect_ok "the second desk's log verifies after the cut pull"

@@ -52,24 +52,28 @@ od "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key"
 expect_ok "the desk pushes its log (genesis and 7 orders)"
+# then names the backend's key in it (entry 9, app/sync/sync-log-key.h)
+od "$OWNER_PASS" log --format json
+check "the owner's desk named the log key: entry 9, shop.log-key" \
+	test "$(jq -r '.[-1] | "\(.seq) \(.kind)"' "$T/out")" = "9 shop.log-key"
 
-checkpoint "$T/cp8"
-proof checkpoint "$VKEY" "$T/cp8"
-check "GET /v1/checkpoint: a signed note of 8 entries that verifies" \
-	grep -q "^8 " "$T/proof.out"
+checkpoint "$T/cp9"
+proof checkpoint "$VKEY" "$T/cp9"
+check "GET /v1/checkpoint: a signed note of 9 entries that verifies" \
+	grep -q "^9 " "$T/proof.out"
 
 od "$OWNER_PASS" log --export "$T/export"
 ok=0
-for seq in 1 5 8; do
-	get "/v1/proof/inclusion?index=$((seq - 1))&size=8"
+for seq in 1 5 9; do
+	get "/v1/proof/inclusion?index=$((seq - 1))&size=9"
 	cp "$T/resp" "$T/incl$seq.json"
-	proof inclusion "$VKEY" "$T/cp8" "$T/incl$seq.json" \
+	proof inclusion "$VKEY" "$T/cp9" "$T/incl$seq.json" \
 		"$T/export/$seq.statement" "$T/export/$seq.sig" &&
 		ok=$((ok + 1))
 done
-check "inclusion proofs of entries 1, 5 and 8 verify against the exported entries" \
+check "inclusion proofs of entries 1, 5 and 9 verify against the exported entries" \
 	test "$ok" = 3
-proof inclusion "$VKEY" "$T/cp8" "$T/incl5.json" \
+proof inclusion "$VKEY" "$T/cp9" "$T/incl5.json" \
 	"$T/export/4.statement" "$T/export/4.sig"
 check "entry 4's bytes with entry 5's proof are refused" \
 	grep -q "does not lead to the checkpoint's root" "$T/proof.out"
@@ -78,49 +82,49 @@ check "entry 4's bytes with entry 5's proof are refused" \
 od "$OWNER_PASS" confirm "$(jq -r '.[0].number' "$SAMPLE")"
 od "$OWNER_PASS" confirm "$(jq -r '.[1].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-checkpoint "$T/cp10"
-get "/v1/proof/consistency?old=8&size=10"
+checkpoint "$T/cp11"
+get "/v1/proof/consistency?old=9&size=11"
 cp "$T/resp" "$T/cons.json"
-proof consistency "$VKEY" "$T/cp8" "$T/cp10" "$T/cons.json"
-check "a consistency proof from 8 to 10 entries verifies" \
-	grep -q "extends the one of 8" "$T/proof.out"
-get "/v1/proof/consistency?old=4&size=10"
+proof consistency "$VKEY" "$T/cp9" "$T/cp11" "$T/cons.json"
+check "a consistency proof from 9 to 11 entries verifies" \
+	grep -q "extends the one of 9" "$T/proof.out"
+get "/v1/proof/consistency?old=4&size=11"
 cp "$T/resp" "$T/cons4.json"
-proof consistency "$VKEY" "$T/cp8" "$T/cp10" "$T/cons4.json"
+proof consistency "$VKEY" "$T/cp9" "$T/cp11" "$T/cons4.json"
 check "a proof from another old size is refused" test $? -ne 0 -a -s "$T/proof.out"
 jq '.proof[0] |= "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="' "$T/cons.json" \
 	> "$T/cons-bad.json"
-proof consistency "$VKEY" "$T/cp8" "$T/cp10" "$T/cons-bad.json"
+proof consistency "$VKEY" "$T/cp9" "$T/cp11" "$T/cons-bad.json"
 check "a consistency proof with a hash changed is refused as a fork" \
 	grep -q "forked or rewritten" "$T/proof.out"
 
 # --- tampered checkpoints and another log's key ------------------------------
-sed 's/^10$/11/' "$T/cp10" > "$T/cp-size"
+sed 's/^11$/12/' "$T/cp11" > "$T/cp-size"
 proof checkpoint "$VKEY" "$T/cp-size"
 check "a checkpoint whose size was changed is refused" \
 	grep -q "does not verify" "$T/proof.out"
-head -c -1 "$T/cp10" > "$T/cp-cut"
+head -c -1 "$T/cp11" > "$T/cp-cut"
 proof checkpoint "$VKEY" "$T/cp-cut"
 check "a checkpoint cut short (no final newline) is refused" \
 	grep -q "newline" "$T/proof.out"
 "$ODD" --dir "$T/bk2" init --shop "Test shop" > /dev/null 2>&1
-proof checkpoint "$("$ODD" --dir "$T/bk2" key)" "$T/cp10"
+proof checkpoint "$("$ODD" --dir "$T/bk2" key)" "$T/cp11"
 check "another backend's key for a shop of the same name does not verify it" \
 	grep -q "not signed by orderdesk/Test-shop" "$T/proof.out"
 
 # --- bad asks and who may ask ------------------------------------------------
 bad=""
-for q in "inclusion?index=10&size=10" "inclusion?index=0&size=11" \
-	 "inclusion?size=10" "inclusion?index=01&size=10" \
-	 "consistency?old=0&size=10" "consistency?old=11&size=10" \
+for q in "inclusion?index=11&size=11" "inclusion?index=0&size=12" \
+	 "inclusion?size=11" "inclusion?index=01&size=11" \
+	 "consistency?old=0&size=11" "consistency?old=12&size=11" \
 	 "consistency?old=5"; do
 	get "/v1/proof/$q"
 	[ "$CODE" = 400 ] && jq -e .error "$T/resp" > /dev/null || bad="$bad $q:$CODE"
 done
 check "a bad proof request gets 400 saying why ($bad)" test -z "$bad"
-get "/v1/proof/inclusion?index=0&size=11"
+get "/v1/proof/inclusion?index=0&size=12"
 check "a size past the log names the log's size" \
-	grep -q "has 10 entries" <(jq -r .error "$T/resp")
+	grep -q "has 11 entries" <(jq -r .error "$T/resp")
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 	--cacert "$BK/ca.pem" "https://127.0.0.1:$PORT/v1/checkpoint" \
 	2> /dev/null)
@@ -140,8 +144,8 @@ desk_meta() {
 }
 desk_meta sync.checkpoint > "$T/kept"
 proof checkpoint "$VKEY" "$T/kept"
-check "after sync the desk keeps the backend's checkpoint of 10 entries, checkable with the log key" \
-	grep -q "^10 " "$T/proof.out"
+check "after sync the desk keeps the backend's checkpoint of 11 entries, checkable with the log key" \
+	grep -q "^11 " "$T/proof.out"
 
 # --- offline proofs: written on the desk, checked with the log key alone ------
 N1=$(jq -r '.[0].number' "$SAMPLE")
@@ -156,7 +160,7 @@ check "its .proof is a C2SP tlog-proof@v1 for leaf 1" \
 RC=$?
 expect_ok "audit check-proof checks them with the log key alone (no store)"
 check "it names each entry and the checkpoint" \
-	grep -q "entry 2 is in orderdesk/Test-shop's log of 10 entries" "$T/out"
+	grep -q "entry 2 is in orderdesk/Test-shop's log of 11 entries" "$T/out"
 cp -r "$T/proofs" "$T/proofs-bad"
 flip_byte "$T/proofs-bad/2.entry" 40
 "$OD" audit check-proof "$T/proofs-bad/2.proof" --log-key "$VKEY" \
@@ -177,21 +181,21 @@ start_backend "$BK" "$PORT"
 od "$OWNER_PASS" confirm "$(jq -r '.[2].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
 expect_fail "the desk refuses a checkpoint that does not extend the one it kept, naming the fork" \
-	6 "checkpoint of 11 entries does not extend the one this desk verified before \(10 entries\): the backend forked the log"
+	6 "checkpoint of 12 entries does not extend the one this desk verified before \(11 entries\): the backend forked the log"
 desk_meta sync.checkpoint.fork > "$T/fork"
 proof checkpoint "$VKEY" "$T/fork"
 check "the refused checkpoint is kept, signed by the log key: evidence for anyone" \
-	grep -q "^11 " "$T/proof.out"
-get "/v1/proof/consistency?old=10&size=11"
+	grep -q "^12 " "$T/proof.out"
+get "/v1/proof/consistency?old=11&size=12"
 cp "$T/resp" "$T/cons-fork.json"
 proof consistency "$VKEY" "$T/kept" "$T/fork" "$T/cons-fork.json"
 check "and a third party finds the two signed checkpoints inconsistent" \
 	grep -q "forked or rewritten" "$T/proof.out"
-check "the kept checkpoint is still the one of 10 entries" \
+check "the kept checkpoint is still the one of 11 entries" \
 	test "$(desk_meta sync.checkpoint)" = "$(cat "$T/kept")"
 
 stop_backend
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "orderdeskd verify still replays the log (the tree is beside it)" \
-	grep -q "Verified 11 log entries" "$T/verify.out"
+	grep -q "Verified 12 log entries" "$T/verify.out"
 finish

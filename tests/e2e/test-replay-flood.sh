@@ -56,8 +56,9 @@ expect_ok "the desk pushes its whole log to the backend"
 CODE=$(req "$BK/join" "$T/start.json" --max-time 60 \
 	"https://127.0.0.1:$PORT/v1/log?after=0&limit=3" 2> /dev/null)
 HEAD0=$(jq -r '.head.seq' "$T/start.json")
-check "the backend holds the desk's $((ORDERS + 2)) entries" \
-	test "$CODE" = 200 -a "$HEAD0" = $((ORDERS + 2))
+# the genesis, mei's user.add, the orders and the owner's shop.log-key
+check "the backend holds the desk's $((ORDERS + 3)) entries" \
+	test "$CODE" = 200 -a "$HEAD0" = $((ORDERS + 3))
 jq -c '[.entries[] | select(.statement | test("\nkind: user.add\n"))
 	| {statement, signature}][0] as $e
 	| {statements: [range(500) | $e]}' "$T/start.json" > "$T/batch.json"

@@ -60,7 +60,8 @@ check "the same storefront twice is refused" \
 
 start_backend "$BK" "${PORT:-0}"
 
-# A desk attaches first (genesis pushed), so the backend knows the shop.
+# A desk attaches first (genesis pushed), so the backend knows the shop;
+# the owner's desk then names the backend's key (entry 2, shop.log-key).
 new_shop
 sync_desk --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
@@ -91,13 +92,13 @@ post "$SF" storefront POST /v1/orders "$T/web.json"
 check "the storefront's two orders are accepted with their seqs" \
 	test "$CODE" = 200 -a "$(jq -r '[.receipts[] | .order + ":" +
 		.result + ":" + (.seq | tostring)] | join(" ")' "$T/resp")" = \
-	"W-1:accepted:3 W-2:accepted:4"
+	"W-1:accepted:4 W-2:accepted:5"
 post "$SF" storefront POST /v1/orders "$T/web2.json"
 check "a new order is accepted, a known number refused with a reason" \
 	test "$(jq -r '.receipts[0].result + " " + .receipts[1].result' \
 		"$T/resp")" = "accepted refused" -a \
 	-n "$(jq -r '.receipts[1].reason' "$T/resp" | grep -i 'W-1')"
-check "and the refused one had no effect" test "$(jq '.head.seq' "$T/resp")" = 5
+check "and the refused one had no effect" test "$(jq '.head.seq' "$T/resp")" = 6
 
 printf '[{"number": "X"' > "$T/trunc.json"
 post "$SF" storefront POST /v1/orders "$T/trunc.json"
@@ -178,7 +179,7 @@ check "importing it again finds it already here and signs nothing" \
 	grep -q "^Imported 1 orders as storefront shopify: 0 new, 1 already here, 0 updated; 0 statements signed\.$" "$T/imp.out"
 "$ODD" --dir "$BK" verify > "$T/verify.out" 2>&1
 check "orderdeskd verify replays the storefronts' orders" \
-	grep -q "Verified 9 log entries.*4 orders" "$T/verify.out"
+	grep -q "Verified 10 log entries.*4 orders" "$T/verify.out"
 start_backend "$BK" "${PORT:-0}"
 sync_desk
 expect_ok "the desk syncs the imported order"

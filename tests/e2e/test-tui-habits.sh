@@ -57,7 +57,7 @@ tm send-keys '?'
 screen "help names n N after /, and the note's key" '^ +\/ +search( {2,}|$)'
 check "n N next, previous match" grep -Eq '^ +n N +next, previous match' "$T/pane"
 check "a note" grep -Eq '^ +a +note' "$T/pane"
-check "and h l" grep -Eq '^ +1-6 ← → h l +status tab' "$T/pane"
+check "and h l" grep -Eq '^ +1-9 ← → h l +tab: status' "$T/pane"
 tm send-keys Escape q
 wait_for 'desk exit 0'
 

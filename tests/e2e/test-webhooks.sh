@@ -7,10 +7,11 @@
 # security event and nothing signed; WooCommerce's ping gets 200; a
 # redelivered id changes nothing; a Shopify secret being rotated is
 # accepted old and new until --drop-old; orders/paid after orders/create
-# records the payment, orders/cancelled cancels; a body over 1 MiB gets 413;
-# failures count toward the address's limit (429); and `serve --webhooks`
-# serves them, and only them, on a second listener under the operator's
-# certificate.
+# records the payment, orders/cancelled cancels, orders/updated after a
+# refund signs the refund (a later one the difference); a body over 1 MiB
+# gets 413; failures count toward the address's limit (429); and `serve
+# --webhooks` serves them, and only them, on a second listener under the
+# operator's certificate.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq openssl
@@ -159,6 +160,43 @@ shopify "$T/1002c.json" orders/cancelled s-4 "$SHOP_V2"
 check "and orders/cancelled with the new one cancels #1002" \
 	test "$CODE:$(result):$(jq .statements "$T/resp")" = "200:accepted:1"
 
+# --- Shopify refunds: orders/updated carries every refund so far -------------
+# refunds[].transactions[] as Shopify's REST order has them: a successful
+# one of kind "refund" gave money back; a pending one has not yet.
+R1='{"transactions": [{"kind": "refund", "status": "success",
+	"amount": "41.50", "currency": "USD", "gateway": "bogus"}]}'
+R2='{"transactions": [{"kind": "refund", "status": "pending",
+	"amount": "5.00"}, {"kind": "refund", "status": "success",
+	"amount": "8.50"}]}'
+jq ".financial_status = \"partially_refunded\" | .refunds = [$R1]" \
+	"$T/paid.json" > "$T/ref1.json"
+jq ".financial_status = \"partially_refunded\" | .refunds = [$R1, $R2]" \
+	"$T/paid.json" > "$T/ref2.json"
+shopify "$T/ref1.json" orders/updated r-1 "$SHOP_V2"
+check "orders/updated after a refund of 41.50 signs one refund" \
+	test "$CODE:$(result):$(jq .statements "$T/resp")" = "200:accepted:1"
+SEQ2=$(head_seq)
+shopify "$T/ref1.json" orders/updated r-1 "$SHOP_V2"
+check "its redelivery changes nothing" \
+	test "$CODE:$(result):$(head_seq)" = "200:duplicate:$SEQ2"
+shopify "$T/ref1.json" orders/updated r-2 "$SHOP_V2"
+check "nor does the same order under another delivery id" \
+	test "$CODE:$(result):$(head_seq)" = "200:unchanged:$SEQ2"
+shopify "$T/ref2.json" orders/updated r-3 "$SHOP_V2"
+check "a second refund (8.50 done, 5.00 pending) signs the 8.50 only" \
+	test "$CODE:$(result):$(head_seq)" = "200:accepted:$((SEQ2 + 1))"
+jq '.refunds[1] + {id: 509562970, order_id: 820982911946154508}' \
+	"$T/ref2.json" > "$T/refund-create.json"
+shopify "$T/refund-create.json" refunds/create r-4 "$SHOP_V2"
+check "refunds/create is ignored (orders/updated carries the refunds)" \
+	test "$CODE:$(result):$(head_seq)" = "200:ignored:$((SEQ2 + 1))"
+jq '.refunds[0].transactions[0].currency = "CAD" | .name = "#1005"' \
+	"$T/ref1.json" > "$T/refcad.json"
+shopify "$T/refcad.json" orders/create r-5 "$SHOP_V2"
+check "a refund in another currency is refused, saying what to do" \
+	test "$CODE:$(result):$(head_seq)" = "200:refused:$((SEQ2 + 1))" -a \
+	-n "$(jq -r .reason "$T/resp" | grep 'orderdesk refund')"
+
 # --- limits -----------------------------------------------------------------
 head -c 1100000 /dev/zero | tr '\0' a > "$T/big"
 shopify "$T/big" orders/create s-5 "$SHOP_V2"
@@ -182,6 +220,11 @@ check "the storefront signed the payment of 1001 in full" \
 		.signer == "web" and (.statement | contains("order: 1001\n"))
 		and (.statement | contains("amount: 38800\n")))] | length' \
 		"$T/out")" = 1
+check "the storefront signed 1001's refunds: 41.50, then 8.50" \
+	test "$(jq -r '[.[] | select(.kind == "payment.refund" and
+		.signer == "web" and (.statement | contains("order: 1001\n")))
+		| .statement | capture("amount: (?<a>[0-9]+)").a] | join(",")' \
+		"$T/out")" = "4150,850"
 check "and each order.placed names its source" \
 	test "$(jq -r '[.[] | select(.kind == "order.placed" and
 		.signer == "web")] | length' "$T/out")" = 3

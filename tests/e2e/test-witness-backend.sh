@@ -65,15 +65,17 @@ od "$OWNER_PASS" import "$T/seven.json"
 od "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key"
-expect_ok "the desk pushes its log (8 entries)"
-checkpoint "$T/cp8"
+# 8 entries, then the shop.log-key the owner's desk names and sends (9):
+# the witness was handed 8 from 0, then 9 with a proof from 8.
+expect_ok "the desk pushes its log (8 entries, then the key it named)"
+checkpoint "$T/cp9"
 STATE=$(ls "$W"/log-*.note 2> /dev/null)
-check "the backend handed the checkpoint of 8 to the witness, which kept it" \
-	test -n "$STATE" -a "$(sed -n 2p "$STATE" 2> /dev/null)" = 8
+check "the backend handed the checkpoint of 9 to the witness, which kept it" \
+	test -n "$STATE" -a "$(sed -n 2p "$STATE" 2> /dev/null)" = 9
 check "the witness's cosignature is served with the checkpoint" \
-	test "$(wlines "$T/cp8")" = 1
-"$TOOLS/od-proof" checkpoint "$VKEY" "$T/cp8" > "$T/proof.out" 2>&1
-check "the served note still opens with the log key" grep -q "^8 " "$T/proof.out"
+	test "$(wlines "$T/cp9")" = 1
+"$TOOLS/od-proof" checkpoint "$VKEY" "$T/cp9" > "$T/proof.out" 2>&1
+check "the served note still opens with the log key" grep -q "^9 " "$T/proof.out"
 
 TYPE=$(curl -sS -o "$T/note" -w '%{content_type}' --max-time 30 \
 	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
@@ -81,9 +83,9 @@ TYPE=$(curl -sS -o "$T/note" -w '%{content_type}' --max-time 30 \
 	"https://127.0.0.1:$PORT/v1/checkpoint")
 check "Accept: text/plain gets the signed note itself, as text/plain" \
 	test "$TYPE" = "text/plain; charset=utf-8" -a \
-	"$(cat "$T/note")" = "$(cat "$T/cp8")"
+	"$(cat "$T/note")" = "$(cat "$T/cp9")"
 "$TOOLS/od-proof" checkpoint "$VKEY" "$T/note" > "$T/proof.out" 2>&1
-check "and it opens with the log key as it comes" grep -q "^8 " "$T/proof.out"
+check "and it opens with the log key as it comes" grep -q "^9 " "$T/proof.out"
 TYPE=$(curl -sS -o /dev/null -w '%{content_type}' --max-time 30 \
 	--cacert "$BK/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key" "https://127.0.0.1:$PORT/v1/checkpoint")
@@ -93,9 +95,9 @@ check "without it, the answer is JSON as before" \
 od "$OWNER_PASS" confirm "$(jq -r '.[0].number' "$SAMPLE")"
 od "$OWNER_PASS" confirm "$(jq -r '.[1].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-checkpoint "$T/cp10"
-check "the checkpoint of 10 went with a consistency proof from 8 (kept)" \
-	test "$(sed -n 2p "$STATE")" = 10 -a "$(wlines "$T/cp10")" = 1
+checkpoint "$T/cp11"
+check "the checkpoint of 11 went with a consistency proof from 9 (kept)" \
+	test "$(sed -n 2p "$STATE")" = 11 -a "$(wlines "$T/cp11")" = 1
 
 # --- a witness that lost its state: 409, asked again from what it says ----
 stop_witness
@@ -103,19 +105,19 @@ rm -f "$STATE"
 start_witness "$WPORT"
 od "$OWNER_PASS" confirm "$(jq -r '.[2].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-checkpoint "$T/cp11"
-check "after a 409 saying 0, the checkpoint of 11 was handed from 0" \
-	test "$(sed -n 2p "$STATE" 2> /dev/null)" = 11 -a \
-	"$(wlines "$T/cp11")" = 1
+checkpoint "$T/cp12"
+check "after a 409 saying 0, the checkpoint of 12 was handed from 0" \
+	test "$(sed -n 2p "$STATE" 2> /dev/null)" = 12 -a \
+	"$(wlines "$T/cp12")" = 1
 
 # --- an unreachable witness does not stop the backend ------------------------
 stop_witness
 od "$OWNER_PASS" confirm "$(jq -r '.[3].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
 expect_ok "with the witness down, the desk still syncs"
-checkpoint "$T/cp12"
-check "the checkpoint of 12 is served, without the witness's cosignature" \
-	test "$(sed -n 2p "$T/cp12")" = 12 -a "$(wlines "$T/cp12")" = 0
+checkpoint "$T/cp13"
+check "the checkpoint of 13 is served, without the witness's cosignature" \
+	test "$(sed -n 2p "$T/cp13")" = 13 -a "$(wlines "$T/cp13")" = 0
 check "and the backend says why on its log" \
 	grep -q "witness witness.example/w1 (https://127.0.0.1:$WPORT/add-checkpoint)" "$T/srv.log"
 
@@ -126,9 +128,9 @@ start_witness "$WPORT"
 	"UPDATE merkle SET hash = zeroblob(32) WHERE level = 3 AND idx = 0"
 start_backend "$BK" "$PORT"
 get /v1/checkpoint
-check "the witness keeps the checkpoint of 11 it cosigned" \
-	test "$(sed -n 2p "$STATE")" = 11
+check "the witness keeps the checkpoint of 12 it cosigned" \
+	test "$(sed -n 2p "$STATE")" = 12
 "$ODD" --dir "$BK" events --kind witness-refused > "$T/ev" 2>&1
 check "a witness-refused event names the witness and the fork" \
-	grep -q "witness.example/w1.*refuses the checkpoint of 12 entries from 11.*(a fork)" "$T/ev"
+	grep -q "witness.example/w1.*refuses the checkpoint of 13 entries from 12.*(a fork)" "$T/ev"
 finish

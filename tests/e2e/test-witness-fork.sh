@@ -6,8 +6,9 @@
 # refuses it: a witness-refused event), and desk B, whose policy asks one
 # witness's cosignature, refuses the fork naming the missing witness and
 # keeps the checkpoint it had.  A policy the fold cannot take is refused.
-# Once the owner names the log key in the log (`witness name-log-key`),
-# checkpoints are checked against it, not against the key learned.
+# Once the log names the log key (the owner's desk did at its first sync;
+# `witness name-log-key` names another), checkpoints are checked against
+# it, not against the key learned.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/backend-lib.sh"
 need_tools curl jq
@@ -43,7 +44,7 @@ od "$OWNER_PASS" import "$T/seven.json"
 od "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key"
-expect_ok "desk A pushes its log (8 entries)"
+expect_ok "desk A pushes its log (8 entries, then the key it named: 9)"
 
 # --- the policy ---------------------------------------------------------------
 od "$OWNER_PASS" witness policy --add "$WKEY" --quorum 2
@@ -54,9 +55,9 @@ expect_fail "a malformed witness key is refused" 5 \
 	"witness: a witness key is NAME\+KEYID\+BASE64"
 od "$OWNER_PASS" witness policy --add "$WKEY" --quorum 1
 expect_ok "the owner signs a policy: one witness must cosign"
-check "it says so" grep -q "entry 9: 1 witnesses, 1 must cosign" "$T/out"
+check "it says so" grep -q "entry 10: 1 witnesses, 1 must cosign" "$T/out"
 od "$OWNER_PASS" sync
-expect_ok "desk A sends it and takes the checkpoint of 9, cosigned"
+expect_ok "desk A sends it and takes the checkpoint of 10, cosigned"
 check "the checkpoint desk A kept carries the witness's cosignature" \
 	grep -q "^$(printf '\xe2\x80\x94') witness.example/w1 " \
 	<(desk_meta sync.checkpoint)
@@ -74,7 +75,7 @@ PORT2=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/srv2.log")
 
 od "$OWNER_PASS" confirm "$(jq -r '.[0].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-expect_ok "desk A goes on with the backend: 10 entries, cosigned"
+expect_ok "desk A goes on with the backend: 11 entries, cosigned"
 
 A_STORE=$STORE
 STORE="$T/storeb"
@@ -82,18 +83,18 @@ od_as owner "$OWNER_PASS" restore "$T/a.bak"
 od_as owner "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT2" \
 	--pin "$PIN" --ca "$BK/desks/desk-b/ca.pem" \
 	--cert "$BK/desks/desk-b/desk.pem" --key "$BK/desks/desk-b/desk.key"
-expect_ok "desk B attaches to the copy (9 entries, the witness cosigned them)"
+expect_ok "desk B attaches to the copy (10 entries, the witness cosigned them)"
 desk_meta sync.checkpoint > "$T/b-kept"
 od "$OWNER_PASS" confirm "$(jq -r '.[1].number' "$SAMPLE")"
 od "$OWNER_PASS" confirm "$(jq -r '.[2].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-expect_fail "desk B refuses the copy's checkpoint of 11, naming the missing witness" \
-	4 "checkpoint 11 lacks witness witness.example/w1's cosignature \(quorum 1 of 1\)"
-check "desk B keeps the checkpoint of 9 it had" \
+expect_fail "desk B refuses the copy's checkpoint of 12, naming the missing witness" \
+	4 "checkpoint 12 lacks witness witness.example/w1's cosignature \(quorum 1 of 1\)"
+check "desk B keeps the checkpoint of 10 it had" \
 	test "$(desk_meta sync.checkpoint)" = "$(cat "$T/b-kept")"
 "$ODD" --dir "$T/bk2" events --kind witness-refused > "$T/ev" 2>&1
 check "the copy raised the fork alarm: the witness refused it" \
-	grep -q "refuses the checkpoint of 11 entries from 10" "$T/ev"
+	grep -q "refuses the checkpoint of 12 entries from 11" "$T/ev"
 STORE=$A_STORE
 od "$OWNER_PASS" sync
 expect_ok "desk A, with the real backend, still syncs"

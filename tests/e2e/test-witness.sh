@@ -85,8 +85,9 @@ od "$OWNER_PASS" import "$T/seven.json"
 od "$OWNER_PASS" sync --backend "https://127.0.0.1:$PORT" --pin "$PIN" \
 	--ca "$BK/join/ca.pem" --cert "$BK/join/desk.pem" \
 	--key "$BK/join/desk.key"
-expect_ok "the desk pushes its log (8 entries)"
-checkpoint "$T/cp8"
+# 8 entries, then the shop.log-key the owner's desk names and sends (9)
+expect_ok "the desk pushes its log (8 entries, then the key it named: 9)"
+checkpoint "$T/cp9"
 
 # --- the witness's key and logs ----------------------------------------------
 WKEY=$("$OD" witness key --dir "$W" --name witness.example/w1)
@@ -105,64 +106,64 @@ check "a malformed log key is refused" test $? -ne 0 -a -s "$T/err"
 start_witness
 
 # --- the first checkpoint ----------------------------------------------------
-body 0 "" "$T/cp8" > "$T/b8"
-add "$T/b8"
-check "old 0 and the checkpoint of 8: 200 and one cosignature line" \
+body 0 "" "$T/cp9" > "$T/b9"
+add "$T/b9"
+check "old 0 and the checkpoint of 9: 200 and one cosignature line" \
 	test "$CODE" = 200 -a "$(wc -l < "$T/wresp")" = 1
 check "OpenSSL verifies it as cosignature/v1 by the witness key" \
-	openssl_verifies "$T/cp8"
+	openssl_verifies "$T/cp9"
 STATE=$(ls "$W"/log-*.note)
 check "the checkpoint was kept, 0600, before the answer" \
-	test "$(cat "$STATE")" = "$(cat "$T/cp8")" -a \
+	test "$(cat "$STATE")" = "$(cat "$T/cp9")" -a \
 	"$(stat -c %a "$STATE")" = 600
-add "$T/b8"
-check "old 0 again: 409 text/x.tlog.size saying 8" \
+add "$T/b9"
+check "old 0 again: 409 text/x.tlog.size saying 9" \
 	test "$CODE" = 409 -a "$TYPE" = text/x.tlog.size -a \
-	"$(cat "$T/wresp")" = 8
+	"$(cat "$T/wresp")" = 9
 
 # --- the log grows: a consistency proof ----------------------------------------
 od "$OWNER_PASS" confirm "$(jq -r '.[0].number' "$SAMPLE")"
 od "$OWNER_PASS" confirm "$(jq -r '.[1].number' "$SAMPLE")"
 od "$OWNER_PASS" sync
-checkpoint "$T/cp10"
-get "/v1/proof/consistency?old=8&size=10"
+checkpoint "$T/cp11"
+get "/v1/proof/consistency?old=9&size=11"
 cp "$T/resp" "$T/cons.json"
 jq '.proof[0] |= "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="' "$T/cons.json" \
 	> "$T/cons-bad.json"
-body 8 "$T/cons-bad.json" "$T/cp10" > "$T/b-bad"
+body 9 "$T/cons-bad.json" "$T/cp11" > "$T/b-bad"
 add "$T/b-bad"
 check "a consistency proof with a hash changed: 422, nothing kept" \
-	test "$CODE" = 422 -a "$(cat "$STATE")" = "$(cat "$T/cp8")"
-body 8 "" "$T/cp10" > "$T/b-none"
+	test "$CODE" = 422 -a "$(cat "$STATE")" = "$(cat "$T/cp9")"
+body 9 "" "$T/cp11" > "$T/b-none"
 add "$T/b-none"
 check "no proof at all: 422" test "$CODE" = 422
-body 8 "$T/cons.json" "$T/cp10" > "$T/b10"
-add "$T/b10"
-check "old 8, the real proof and the checkpoint of 10: 200, verified" \
-	cosigned "$T/cp10"
-check "the checkpoint of 10 is kept" cmp -s "$STATE" "$T/cp10"
-cp "$T/wresp" "$T/w10"
-check "OpenSSL does not take that cosignature for the checkpoint of 8" \
-	test -n "$(openssl_verifies "$T/cp8" || echo refused)"
+body 9 "$T/cons.json" "$T/cp11" > "$T/b11"
+add "$T/b11"
+check "old 9, the real proof and the checkpoint of 11: 200, verified" \
+	cosigned "$T/cp11"
+check "the checkpoint of 11 is kept" cmp -s "$STATE" "$T/cp11"
+cp "$T/wresp" "$T/w11"
+check "OpenSSL does not take that cosignature for the checkpoint of 9" \
+	test -n "$(openssl_verifies "$T/cp9" || echo refused)"
 
 # --- refusals ----------------------------------------------------------------
-sed '1s/.*/orderdesk\/Another-shop/' "$T/cp10" > "$T/cp-other"
-body 10 "" "$T/cp-other" > "$T/b"; add "$T/b"
+sed '1s/.*/orderdesk\/Another-shop/' "$T/cp11" > "$T/cp-other"
+body 11 "" "$T/cp-other" > "$T/b"; add "$T/b"
 check "a log it does not witness: 404" test "$CODE" = 404
-sed 's/^10$/11/' "$T/cp10" > "$T/cp-size"
-body 10 "" "$T/cp-size" > "$T/b"; add "$T/b"
+sed 's/^11$/12/' "$T/cp11" > "$T/cp-size"
+body 11 "" "$T/cp-size" > "$T/b"; add "$T/b"
 check "a checkpoint whose size was changed (signature broken): 403" \
 	test "$CODE" = 403
 "$ODD" --dir "$T/bk2" init --shop "Test shop" > /dev/null 2>&1
-body 10 "" "$T/cp10" | sed '/^\xe2\x80\x94 /d' > "$T/b"
+body 11 "" "$T/cp11" | sed '/^\xe2\x80\x94 /d' > "$T/b"
 printf '\xe2\x80\x94 orderdesk/Test-shop AAAAAAAA\n' >> "$T/b"
 add "$T/b"
 check "a checkpoint signed by no key it trusts: 403" test "$CODE" = 403
-body 11 "" "$T/cp10" > "$T/b"; add "$T/b"
+body 12 "" "$T/cp11" > "$T/b"; add "$T/b"
 check "an old size past the checkpoint's: 400" test "$CODE" = 400
 bad=""
-for b in 'old 01\n\n' 'old 8\nnot-base64\n\n' 'old 8\n' 'nonsense\n\n' ''; do
-	{ printf "$b"; cat "$T/cp10"; } > "$T/b"
+for b in 'old 01\n\n' 'old 9\nnot-base64\n\n' 'old 9\n' 'nonsense\n\n' ''; do
+	{ printf "$b"; cat "$T/cp11"; } > "$T/b"
 	add "$T/b"
 	[ "$CODE" = 400 ] || bad="$bad $CODE"
 done
@@ -170,8 +171,8 @@ check "malformed bodies: 400 ($bad)" test -z "$bad"
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 \
 	--cacert "$W/ca.pem" "https://127.0.0.1:$WPORT/add-checkpoint")
 check "a GET: 405" test "$CODE" = 405
-check "after all that, the kept checkpoint is still the one of 10" \
-	cmp -s "$STATE" "$T/cp10"
+check "after all that, the kept checkpoint is still the one of 11" \
+	cmp -s "$STATE" "$T/cp11"
 
 # --- desks cosign what they verified; the backend serves the cosignatures ---
 od "$OWNER_PASS" witness key
@@ -182,11 +183,11 @@ od "$OWNER_PASS" witness key
 check "the same key again" test "$(cat "$T/out")" = "$DKEY"
 checkpoint "$T/served"
 grep "^$(printf '\xe2\x80\x94') ${DKEY%%+*} " "$T/served" > "$T/dline"
-check "GET /v1/checkpoint carries desk A's cosignature of the checkpoint of 10" \
-	openssl_verifies "$T/cp10" "$DKEY" "$T/dline"
+check "GET /v1/checkpoint carries desk A's cosignature of the checkpoint of 11" \
+	openssl_verifies "$T/cp11" "$DKEY" "$T/dline"
 "$TOOLS/od-proof" checkpoint "$VKEY" "$T/served" > "$T/proof.out" 2>&1
 check "the log's own signature still opens it (od-proof)" \
-	grep -q "^10 " "$T/proof.out"
+	grep -q "^11 " "$T/proof.out"
 od "$OWNER_PASS" backup "$T/a.bak"
 A_STORE=$STORE
 STORE="$T/storeb"
@@ -203,7 +204,7 @@ grep "^$(printf '\xe2\x80\x94') ${BKEY%%+*} " "$T/served" > "$T/bline"
 check "desk B has a key of its own, and its cosignature is served too" \
 	test "$BKEY" != "$DKEY" -a "$(grep -c '/desk-' "$T/served")" = 2
 check "desk B's cosignature verifies (OpenSSL)" \
-	openssl_verifies "$T/cp10" "$BKEY" "$T/bline"
+	openssl_verifies "$T/cp11" "$BKEY" "$T/bline"
 
 # post BODY: POST /v1/cosignature as desk A; status in $CODE.
 post() {
@@ -212,28 +213,28 @@ post() {
 		--key "$BK/join/desk.key" -H 'Content-Type: application/json' \
 		--data-binary "$1" "https://127.0.0.1:$PORT/v1/cosignature")
 }
-post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
-	'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
-check "the witness's cosignature of 10, posted: 200" test "$CODE" = 200
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w11")" \
+	'{cosigner: $k, size: 11, cosignature: ($l + "\n")}')"
+check "the witness's cosignature of 11, posted: 200" test "$CODE" = 200
 checkpoint "$T/served"
 check "and served with the checkpoint (3 cosignatures)" \
 	test "$(grep -c "^$(printf '\xe2\x80\x94')" "$T/served")" = 4
-post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
-	'{cosigner: $k, size: 9, cosignature: ($l + "\n")}')"
-check "the same cosignature posted as one of 9 entries: 422" \
-	test "$CODE" = 422
-post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w10")" \
-	'{cosigner: $k, size: 11, cosignature: ($l + "\n")}')"
-check "a size past the log: 400 naming the log's size" \
-	test "$CODE" = 400 && grep -q "has 10 entries" "$T/resp"
-post "$(jq -n --arg k "$DKEY" --arg l "$(cat "$T/w10")" \
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w11")" \
 	'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
+check "the same cosignature posted as one of 10 entries: 422" \
+	test "$CODE" = 422
+post "$(jq -n --arg k "$WKEY" --arg l "$(cat "$T/w11")" \
+	'{cosigner: $k, size: 12, cosignature: ($l + "\n")}')"
+check "a size past the log: 400 naming the log's size" \
+	test "$CODE" = 400 && grep -q "has 11 entries" "$T/resp"
+post "$(jq -n --arg k "$DKEY" --arg l "$(cat "$T/w11")" \
+	'{cosigner: $k, size: 11, cosignature: ($l + "\n")}')"
 check "someone else's line under desk A's key: 422" test "$CODE" = 422
-post '{"cosigner": "x", "size": 10}'
+post '{"cosigner": "x", "size": 11}'
 check "a malformed cosignature request: 400" test "$CODE" = 400
 
 # foreign_cosign I: a cosigner of OpenSSL's with a long name cosigns the
-# checkpoint of 10 and posts it (the status in $CODE).
+# checkpoint of 11 and posts it (the status in $CODE).
 foreign_cosign() {
 	local d="$T/f$1" name id vk
 	name="cosigner-$1.$(printf 'x%.0s' $(seq 1 150))"
@@ -242,14 +243,14 @@ foreign_cosign() {
 	openssl pkey -in "$d/k.pem" -pubout -outform DER | tail -c 32 > "$d/pub"
 	id=$(printf '%s\n\x04' "$name" | cat - "$d/pub" | sha256sum | cut -c1-8)
 	vk="$name+$id+$(printf '\x04' | cat - "$d/pub" | base64 -w0)"
-	{ printf 'cosignature/v1\ntime 1765000000\n'; sed '/^$/,$d' "$T/cp10"; } \
+	{ printf 'cosignature/v1\ntime 1765000000\n'; sed '/^$/,$d' "$T/cp11"; } \
 		> "$d/msg"
 	openssl pkeyutl -sign -rawin -inkey "$d/k.pem" -in "$d/msg" > "$d/sig"
 	{ echo "$id" | xxd -r -p; printf '%016x' 1765000000 | xxd -r -p
 	  cat "$d/sig"; } | base64 -w0 > "$d/b64"
 	post "$(jq -n --arg k "$vk" --arg l \
 		"$(printf '\xe2\x80\x94') $name $(cat "$d/b64")" \
-		'{cosigner: $k, size: 10, cosignature: ($l + "\n")}')"
+		'{cosigner: $k, size: 11, cosignature: ($l + "\n")}')"
 }
 bad=""
 for i in $(seq 1 40); do
@@ -291,10 +292,10 @@ expect_fail "a quorum past the witnesses named is a usage error" 2 \
 # --- a restart keeps what it knows -------------------------------------------
 kill "$W_PID"; wait "$W_PID" 2> /dev/null; W_PID=""
 start_witness
-add "$T/b10"
-check "after a restart, old 8 gets 409 saying 10" \
-	test "$CODE" = 409 -a "$(cat "$T/wresp")" = 10
-body 10 "" "$T/cp10" > "$T/b"; add "$T/b"
-check "old 10 and the same checkpoint: 200 (cosigned again)" \
-	cosigned "$T/cp10"
+add "$T/b11"
+check "after a restart, old 9 gets 409 saying 11" \
+	test "$CODE" = 409 -a "$(cat "$T/wresp")" = 11
+body 11 "" "$T/cp11" > "$T/b"; add "$T/b"
+check "old 11 and the same checkpoint: 200 (cosigned again)" \
+	cosigned "$T/cp11"
 finish

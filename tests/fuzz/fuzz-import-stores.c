@@ -42,7 +42,7 @@ static void check_message(const struct od_err *err)
 /* An accepted order makes the order.placed an import signs. */
 static void check_order(const struct order *o, const struct import_meta *m)
 {
-	struct import_plan p = { { STMT_ORDER_PLACED }, 1, 0, 0 };
+	struct import_plan p = { { STMT_ORDER_PLACED }, 1, 0, 0, NULL };
 	struct statement *st = NULL;
 	struct od_err err;
 	struct buf text;

@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct import_plan p = { { STMT_ORDER_PLACED }, 1, 0, 0 };
+	struct import_plan p = { { STMT_ORDER_PLACED }, 1, 0, 0, NULL };
 	struct statement *st = NULL;
 	struct import_meta m;
 	struct order *o = NULL;

@@ -234,6 +234,99 @@ static void test_amend_items(void **state)
 			    "cannot be amended");
 }
 
+/* Whether a search for text finds order 1. */
+static enum od_code find_one(void *ctx, const struct order *o,
+			     struct od_err *err)
+{
+	(void)err;
+	*(int *)ctx |= strcmp(o->number, "1") == 0;
+	return OD_OK;
+}
+
+static int finds_order_1(struct world *w, const char *text)
+{
+	struct store_filter f = { -1, text };
+	int found = 0;
+
+	assert_int_equal(store_order_each(w->s, &f, find_one, &found,
+					  &w->err), OD_OK);
+	return found;
+}
+
+/* Items added and taken out, the total with them; never none left. */
+static void test_add_remove(void **state)
+{
+	static const char *const add_c[] = {
+		"add-item", "C 1 50 Cup of tea", "was-total", "250",
+		"total", "300", NULL,
+	};
+	static const char *const add_a[] = {
+		"add-item", "A 1 100 A again", "was-total", "300",
+		"total", "400", NULL,
+	};
+	static const char *const out_b[] = {
+		"was-item", "B 1", "item", "B 0",
+		"was-total", "300", "total", "250", NULL,
+	};
+	static const char *const out_all[] = {
+		"was-item", "A 2", "was-item", "C 1", "item", "A 0",
+		"item", "C 0", "was-total", "250", "total", "0", NULL,
+	};
+	static const char *const out_c[] = {
+		"was-item", "C 1", "item", "C 0",
+		"was-total", "250", "total", "200", NULL,
+	};
+	static const char *const add_d[] = {
+		"add-item", "D 1 10 Spoon", "was-total", "250",
+		"total", "260", NULL,
+	};
+	struct world *w = *state;
+	struct ledger_report rep;
+	struct statement *st;
+	struct order *o = NULL;
+
+	assert_int_equal(amend(w, &w->keeper, "1", add_c), OD_OK);
+	assert_int_equal(amend(w, &w->keeper, "1", add_a), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 has A already; change its "
+			    "quantity instead");
+	assert_int_equal(amend(w, &w->keeper, "1", out_b), OD_OK);
+	assert_int_equal(store_order_get(w->s, "1", &o, &w->err), OD_OK);
+	assert_int_equal(o->nitems, 2);
+	assert_string_equal(o->items[0].sku, "A");
+	assert_string_equal(o->items[1].sku, "C");
+	assert_string_equal(o->items[1].name, "Cup of tea");
+	assert_int_equal(o->items[1].unit_price, 50);
+	assert_int_equal(o->total, 250);
+	record_order_free(o);
+	/* The search text follows: "Cup of tea" in, B's "Cup" (a line of
+	 * its own in the search text) out. */
+	assert_true(finds_order_1(w, "Cup of tea"));
+	assert_false(finds_order_1(w, "Cup\n"));
+	assert_int_equal(amend(w, &w->keeper, "1", out_all), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 would have no items left; "
+			    "cancel it instead");
+	st = fixture_stmt(&w->keeper, STMT_PAYMENT_RECEIVE, "1");
+	fixture_add(st, "amount", "250");
+	fixture_add(st, "method", "card");
+	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(amend(w, &w->keeper, "1", out_c), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 has 2.50 CNY paid; the new "
+			    "total 2.00 CNY is less: refund first");
+	assert_int_equal(simple(w, &w->keeper, STMT_ORDER_CONFIRM, "1", NULL),
+			 OD_OK);
+	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
+	fixture_add(st, "carrier", "DHL");
+	fixture_add(st, "tracking", "D1");
+	fixture_add(st, "item", "A 2");
+	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
+			 OD_OK);
+	assert_int_equal(amend(w, &w->keeper, "1", add_d), OD_E_STATE);
+	assert_string_equal(w->err.msg, "order 1 has shipped parcels; it "
+			    "cannot be amended");
+	assert_int_equal(ledger_verify(w->s, &rep, &w->err), OD_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +339,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_amend_held, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_amend_items, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_add_remove, setup,
 						teardown),
 	};
 

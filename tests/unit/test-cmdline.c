@@ -39,6 +39,10 @@ static void test_acts(void **state)
 	assert_int_equal(cmdline_parse("confirm 1042", &c, why, sizeof why),
 			 0);
 	assert_int_equal(c.kind, STMT_ORDER_CONFIRM);
+	assert_int_equal(cmdline_parse("unconfirm 1042", &c, why, sizeof why),
+			 0);
+	assert_int_equal(c.kind, STMT_ORDER_UNCONFIRM);
+	assert_string_equal(c.number, "1042");
 	assert_int_equal(cmdline_parse("release 1045", &c, why, sizeof why),
 			 0);
 	assert_string_equal(c.text, "");
@@ -113,6 +117,8 @@ static const struct {
 	{ "ship 1042 1043 --carrier A --tracking B", ":ship takes one order" },
 	{ "cancel 1042-1044 oops", ":cancel takes one order" },
 	{ "confirm 1-400", ":confirm: at most 300 orders" },
+	{ "unconfirm 1042 now", ":unconfirm takes one order" },
+	{ "unconfirm", ":unconfirm needs an order number" },
 	{ "ship 1042 --carrier DHL", ":ship needs --carrier and --tracking" },
 	{ "ship 1042 --tracking X --carrier", ":ship needs" },
 	{ "ship 1042 --carrier A --tracking B --colour red", ":ship needs" },

@@ -35,6 +35,27 @@ static void test_money(void **state)
 	}
 }
 
+/* Every code of the two lists, and nothing that merely looks like one. */
+static void test_currency_exponent(void **state)
+{
+	static const char *const zero[] = { "BIF", "CLP", "DJF", "GNF", "ISK",
+		"JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+		"XOF", "XPF" };
+	static const char *const three[] = { "BHD", "IQD", "JOD", "KWD",
+		"LYD", "OMR", "TND" };
+	static const char *const two[] = { "USD", "EUR", "CNY", "GBP", "",
+		"JP", "JPYX", "jpy", "F C", "IF ", " CL", "XO", "BHD ", "DJ" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof zero / sizeof *zero; i++)
+		assert_int_equal(format_currency_exponent(zero[i]), 0);
+	for (i = 0; i < sizeof three / sizeof *three; i++)
+		assert_int_equal(format_currency_exponent(three[i]), 3);
+	for (i = 0; i < sizeof two / sizeof *two; i++)
+		assert_int_equal(format_currency_exponent(two[i]), 2);
+}
+
 /* Fits s into width columns and returns the text. */
 static char *fit(struct buf *b, const char *s, int width)
 {
@@ -71,6 +92,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_money),
+		cmocka_unit_test(test_currency_exponent),
 		cmocka_unit_test(test_fit),
 	};
 

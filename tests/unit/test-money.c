@@ -352,7 +352,8 @@ static void test_deliver(void **state)
 
 	assert_int_equal(deliver(w, &w->staff, "1", NULL), OD_E_STATE);
 	assert_string_equal(w->err.msg, "order 1 is new; only a shipped order "
-			    "(every item shipped) can be delivered");
+			    "(every item shipped) can be delivered whole; "
+			    "deliver a parcel with --parcel");
 	st = fixture_stmt(&w->keeper, STMT_ORDER_CONFIRM, "1");
 	assert_int_equal(fixture_append(w->s, &w->keeper, st, NULL, &w->err),
 			 OD_OK);
@@ -362,8 +363,9 @@ static void test_deliver(void **state)
 	fixture_add(st, "item", "A 2");
 	assert_int_equal(fixture_append(w->s, &w->staff, st, NULL, &w->err),
 			 OD_OK);
-	/* Partly shipped: not yet. */
-	assert_int_equal(deliver(w, &w->staff, "1", "SF1"), OD_E_STATE);
+	/* Partly shipped: the parcel is delivered, the order not yet. */
+	assert_int_equal(deliver(w, &w->staff, "1", "SF1"), OD_OK);
+	assert_int_equal(fixture_status(w->s, "1"), ORDER_CONFIRMED);
 	st = fixture_stmt(&w->staff, STMT_SHIPMENT_CONFIRM, "1");
 	fixture_add(st, "carrier", "SF Express");
 	fixture_add(st, "tracking", "SF2");

@@ -244,6 +244,8 @@ static const struct kind_case kind_cases[] = {
 		{ "was-ship-line", "88 Nanjing Road" },
 		{ "ship-line", "88 Nanjing Road" }, { "ship-line", "Flat 3" },
 		{ "was-ship-city", "Shanghai" }, { "ship-city", "Suzhou" } } },
+	{ STMT_ORDER_UNCONFIRM, "1042", {
+		{ "undoes", "5f0c9a0123456789abcdef0123456789" } } },
 };
 
 /* Makes a statement of the case's kind with a fixed id and time. */
@@ -681,6 +683,11 @@ static const struct bad_case bad_cases[] = {
 	  "statement line 11: item: must be \"SKU QUANTITY\"" },
 	{ "ship item missing", HDR_O("shipment.confirm") "carrier: SF\n"
 	  "tracking: SF1\n", 0, "statement line 11: missing field \"item\"" },
+	{ "unconfirm names nothing", HDR_O("order.unconfirm"), 0,
+	  "statement line 9: missing field \"undoes\"" },
+	{ "unconfirm names no id", HDR_O("order.unconfirm")
+	  "undoes: 5F0C9A0123456789ABCDEF0123456789\n", 0,
+	  "statement line 9: undoes: must be a statement id" },
 };
 
 /* Header-value cases spliced at run time: time values that do not exist. */
@@ -1290,6 +1297,7 @@ static void test_kinds(void **state)
 		{ STMT_RETURN_CLOSE, "return.close", 1 },
 		{ STMT_ROLE_DEFINE, "role.define", 0 },
 		{ STMT_ORDER_AMEND, "order.amend", 1 },
+		{ STMT_ORDER_UNCONFIRM, "order.unconfirm", 1 },
 	};
 	enum stmt_kind k;
 	struct od_err err;

@@ -1,8 +1,9 @@
 /*
  * test-store-cache.c - the page cache a store gets: the VFS's 64 MiB for
  * the desk and the backend (shop_unlock as they call it), SQLite's small
- * default for a one-shot command (cli_unlock), kept when the command opens
- * the store again (shop_hold).
+ * default for a one-shot command (cli_unlock, and any command of cli_main,
+ * such as user passwd), kept when the command opens the store again
+ * (shop_hold).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,11 +97,56 @@ static void test_one_shot_small(void **state)
 	shop_close(sh);
 }
 
+/* Writes text to a new pipe; its read end. */
+static int piped(const char *text)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], text, strlen(text)),
+			 (ssize_t)strlen(text));
+	close(fds[1]);
+	return fds[0];
+}
+
+/*
+ * `user passwd` opens the store itself (it needs the old passphrase
+ * again), not through cli_unlock: still the small cache, which the
+ * process keeps for its next opening.  (Last: it changes the passphrase.)
+ */
+static void test_passwd_small(void **state)
+{
+	const char *fresh = "cache test, a new passphrase";
+	char old_fd[16], new_fd[16], nl[64];
+	char *argv[] = { "orderdesk", "--store", dir, "--user", "owner",
+			 "--passphrase-fd", old_fd, "user", "passwd",
+			 "--new-passphrase-fd", new_fd, NULL };
+	struct shop *sh = NULL;
+	struct od_err err;
+	int a = piped(PASS "\n"), b;
+
+	(void)state;
+	snprintf(nl, sizeof nl, "%s\n", fresh);
+	b = piped(nl);
+	snprintf(old_fd, sizeof old_fd, "%d", a);
+	snprintf(new_fd, sizeof new_fd, "%d", b);
+	optind = 0;
+	assert_int_equal(cli_main(11, argv, NULL), 0);
+	close(a);
+	close(b);
+	assert_int_equal(shop_unlock(dir, "owner", fresh, strlen(fresh),
+				     SHOP_READ, &sh, &err), OD_OK);
+	assert_int_equal(store_cache_kib(sh->store), STORE_CACHE_SMALL_KIB);
+	shop_close(sh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_desk_large, reset, reset),
 		cmocka_unit_test_setup_teardown(test_one_shot_small, reset,
+						reset),
+		cmocka_unit_test_setup_teardown(test_passwd_small, reset,
 						reset),
 	};
 

@@ -1,13 +1,14 @@
 /*
- * cmd-paper.h - what `slip` and `picklist` share: the orders they print,
- * read from the store, and the PDF written where --out says.
+ * desk-paper.h - what `slip`, `picklist` and the screens' slips share:
+ * the orders they print, read from a shop the caller holds, and the PDF
+ * written where the person says.
  */
-#ifndef OD_CMD_PAPER_H
-#define OD_CMD_PAPER_H
+#ifndef OD_DESK_PAPER_H
+#define OD_DESK_PAPER_H
 
 #include <stddef.h>
 
-#include "app/orderdesk/cli.h"
+#include "app/shop/shop.h"
 #include "lib/buf.h"
 
 /* The most orders one slip or pick list run prints. */

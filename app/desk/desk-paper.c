@@ -1,16 +1,15 @@
 /*
- * cmd-paper.c - reading the orders `slip` and `picklist` print, and
- * writing their PDF (cmd-paper.h).  Messages name an order by its number
+ * desk-paper.c - reading the orders `slip`, `picklist` and the screens'
+ * slips print, and writing their PDF (desk-paper.h).  Messages name an order by its number
  * only: never its customer, address or items.
  */
-#include "app/orderdesk/cmd-paper.h"
+#include "app/desk/desk-paper.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "app/log/order.h"
-#include "lib/file.h"
 #include "lib/file.h"
 
 void paper_orders_free(struct paper_orders *po)

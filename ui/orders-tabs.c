@@ -1,0 +1,149 @@
+/*
+ * orders-tabs.c - the orders list's tabs: the statuses, then what money
+ * and parcels ask (Unpaid, To deliver, Returns; issue 13), then the
+ * person's saved views (issue 12), each with its count.  A narrow window
+ * shortens the names; tabs that still do not fit scroll, the chosen one
+ * always in sight, with ‹ › saying more are there.
+ */
+#include "ui/orders-view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ST(s) DESK_TAB_STATUS(ORDER_##s)
+#define NOT_CANCELLED (ST(NEW) | ST(CONFIRMED) | ST(HELD) | ST(SHIPPED) | \
+		       ST(DELIVERED))
+
+struct tabdef {
+	const char *name, *abbr;
+	struct desk_tab tab;
+};
+
+/* The order's life, everything, then what is still to do about money,
+ * parcels and returns. */
+static const struct tabdef builtin[ORDERS_NBUILTIN] = {
+	{ "New", "New", { ST(NEW), 0, -1 } },
+	{ "Confirmed", "Conf", { ST(CONFIRMED), 0, -1 } },
+	{ "Held", "Held", { ST(HELD), 0, -1 } },
+	/* Every order that left, delivered or not. */
+	{ "Shipped", "Ship", { ST(SHIPPED) | ST(DELIVERED), 0, -1 } },
+	{ "Cancelled", "Canc", { ST(CANCELLED), 0, -1 } },
+	{ "All", "All", { 0, 0, -1 } },
+	{ "Unpaid", "Unpd", { NOT_CANCELLED, DESK_FACT_UNPAID, -1 } },
+	{ "To deliver", "Dlv", { ST(SHIPPED), 0, -1 } },
+	{ "Returns", "Ret", { 0, DESK_FACT_RETURN, -1 } },
+};
+
+size_t orders_ntabs(const struct ui *u)
+{
+	const struct desk_view *v;
+
+	return ORDERS_NBUILTIN + desk_views(u->desk, &v);
+}
+
+struct desk_tab orders_tab_of(int t)
+{
+	struct desk_tab view = { 0, 0, t - ORDERS_NBUILTIN };
+
+	return t < ORDERS_NBUILTIN ? builtin[t].tab : view;
+}
+
+int orders_tab_one_status(const struct orders_st *O)
+{
+	struct desk_tab t = orders_tab_of(O->tab);
+
+	return t.view < 0 && t.facts == 0 && t.statuses != 0 &&
+	       (t.statuses & (t.statuses - 1)) == 0;
+}
+
+/* Tab t's label, " Name 12 ", its name shortened from tab abbr on. */
+static void label_of(const struct ui *u, int t, int abbr_from, char *out,
+		     size_t size)
+{
+	int abbr = t >= abbr_from;
+	struct desk_tab tab = orders_tab_of(t);
+	size_t n = desk_count_tab(u->desk, &tab);
+	const struct desk_view *v;
+
+	if (t < ORDERS_NBUILTIN) {
+		snprintf(out, size, " %s %zu ", abbr ? builtin[t].abbr :
+			 builtin[t].name, n);
+		return;
+	}
+	(void)desk_views(u->desk, &v);
+	snprintf(out, size, " %.*s %zu ", abbr ? 8 : DESK_VIEW_NAME_MAX,
+		 v[tab.view].name, n);
+}
+
+/* Columns tabs first..last take, one apart. */
+static int span(const struct ui *u, int first, int last, int abbr_from)
+{
+	char label[64];
+	int w = 0, t;
+
+	for (t = first; t <= last; t++) {
+		label_of(u, t, abbr_from, label, sizeof label);
+		w += screen_width(label) + 1;
+	}
+	return w;
+}
+
+/* The first tab drawn: the one before stays if the chosen one fits. */
+static int first_shown(struct orders_st *O, const struct ui *u, int abbr)
+{
+	int first = O->tab_first, room = u->cols - 4;
+
+	if (first > O->tab)
+		first = O->tab;
+	while (first < O->tab && span(u, first, O->tab, abbr) > room)
+		first++;
+	/* Back to the start when everything from it fits. */
+	if (span(u, 0, O->tab, abbr) <= room)
+		first = 0;
+	return first;
+}
+
+/*
+ * From which tab on names are shortened: none if all fit; else the tabs
+ * after the statuses, which keep their full names while they fit (All is
+ * the last of them); else all.
+ */
+static int shorten_from(const struct ui *u, int n)
+{
+	int extra = ORDERS_TAB_ALL + 1;
+
+	if (span(u, 0, n - 1, n) + 1 <= u->cols)
+		return n;
+	if (span(u, 0, ORDERS_TAB_ALL, n) + 3 <= u->cols)
+		return extra;
+	return 0;
+}
+
+void orders_tabs_draw(struct orders_st *O, struct ui *u)
+{
+	int n = (int)orders_ntabs(u), abbr, first, x, w, t;
+	char label[64];
+
+	abbr = shorten_from(u, n);
+	first = O->tab_first = first_shown(O, u, abbr);
+	screen_bar(u, 0, UI_TITLE);
+	x = first > 0 ? 2 : 1;
+	if (first > 0)
+		screen_put(0, 0, 1, "‹", UI_TITLE);
+	for (t = 0; t < first; t++)
+		O->tab_x[t] = x;
+	for (t = first; t < n; t++) {
+		label_of(u, t, abbr, label, sizeof label);
+		w = screen_width(label);
+		O->tab_x[t] = x;
+		/* Room for › while more tabs follow. */
+		if (x + w > u->cols - (t + 1 < n ? 2 : 0))
+			break;
+		screen_put(0, x, w, label, t == O->tab ? UI_TAB : UI_TITLE);
+		x += w + 1;
+	}
+	if (t < n)
+		screen_put(0, u->cols - 1, 1, "›", UI_TITLE);
+	for (; t <= n; t++)
+		O->tab_x[t] = x;
+}
