@@ -1,0 +1,113 @@
+/* store-page-schema.c - the paged list's indexes and per-status counts. */
+#include "storage/store-page-schema.h"
+
+#include "storage/vfs-crypt.h"
+
+/*
+ * orders_status (status, placed_at, number) already serves the placed
+ * order.  Each index below ends with what breaks ties (placed, then
+ * number: the list's order), so a key of its columns names one row and a
+ * page starts exactly after the last row shown.  The number sorts as
+ * people count ("999" before "1000"): by its length in bytes first.  The
+ * total sorts highest first within a currency: -total, ascending.
+ */
+static const char index_sql[] =
+	"CREATE INDEX IF NOT EXISTS page_number ON orders(status,"
+	"  length(CAST(number AS BLOB)), number);"
+	"CREATE INDEX IF NOT EXISTS page_customer ON orders(status, customer,"
+	"  placed_at, number);"
+	"CREATE INDEX IF NOT EXISTS page_total ON orders(status, currency,"
+	"  -total, placed_at, number);"
+	/*
+	 * For a search's counts: from the full-text index's ids to numbers
+	 * and from numbers to statuses, without reading the rows, which hold
+	 * every order's text.
+	 */
+	"CREATE INDEX IF NOT EXISTS page_docs ON search_docs(id, number);"
+	"CREATE INDEX IF NOT EXISTS page_status ON orders(number, status);";
+
+/*
+ * Orders per status, kept by the only writers there are (triggers, in the
+ * transaction that writes the order), so the tab bar reads six rows.
+ */
+static const char counts_sql[] =
+	"CREATE TABLE page_counts(status INTEGER PRIMARY KEY,"
+	"  n INTEGER NOT NULL);"
+	"CREATE TRIGGER page_order_added AFTER INSERT ON orders BEGIN"
+	"  INSERT INTO page_counts(status, n) VALUES(new.status, 1)"
+	"    ON CONFLICT(status) DO UPDATE SET n = n + 1;"
+	" END;"
+	"CREATE TRIGGER page_order_moved AFTER UPDATE OF status ON orders"
+	"  WHEN old.status <> new.status BEGIN"
+	"  UPDATE page_counts SET n = n - 1 WHERE status = old.status;"
+	"  INSERT INTO page_counts(status, n) VALUES(new.status, 1)"
+	"    ON CONFLICT(status) DO UPDATE SET n = n + 1;"
+	" END;"
+	"CREATE TRIGGER page_order_gone AFTER DELETE ON orders BEGIN"
+	"  UPDATE page_counts SET n = n - 1 WHERE status = old.status;"
+	" END;"
+	"INSERT INTO page_counts(status, n)"
+	"  SELECT status, count(*) FROM orders GROUP BY status;";
+
+/* Runs SQL text with no results. */
+static enum od_code exec_sql(sqlite3 *db, const char *sql,
+			     struct od_err *err)
+{
+	return vfs_crypt_error(sqlite3_exec(db, sql, NULL, NULL, NULL),
+			       "making the list's indexes", err);
+}
+
+/* Whether the store has the object called name. */
+static enum od_code has(sqlite3 *db, const char *name, int *yes,
+			struct od_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int src = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master"
+				     " WHERE name = ?1", -1, &st, NULL);
+
+	*yes = 0;
+	if (src == SQLITE_OK)
+		src = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+		*yes = sqlite3_column_int(st, 0) > 0;
+		src = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return vfs_crypt_error(src, "reading the store", err);
+}
+
+/* Whether everything here is made: the last index made, and the counts. */
+static enum od_code has_all(sqlite3 *db, int *yes, int *counts,
+			    struct od_err *err)
+{
+	enum od_code rc = has(db, "page_status", yes, err);
+
+	if (rc == OD_OK)
+		rc = has(db, "page_counts", counts, err);
+	*yes = *yes && *counts;
+	return rc;
+}
+
+enum od_code page_schema_ensure(sqlite3 *db, struct od_err *err)
+{
+	enum od_code rc;
+	int yes, counts, own = sqlite3_get_autocommit(db);
+
+	rc = has_all(db, &yes, &counts, err);
+	if (rc != OD_OK || yes)
+		return rc;
+	/* A new store's schema is made inside its own transaction. */
+	if (own && (rc = exec_sql(db, "BEGIN IMMEDIATE", err)) != OD_OK)
+		return rc;
+	/* Another process may have made them while this one waited. */
+	rc = has_all(db, &yes, &counts, err);
+	if (rc == OD_OK && !yes)
+		rc = exec_sql(db, index_sql, err);
+	if (rc == OD_OK && !counts)
+		rc = exec_sql(db, counts_sql, err);
+	if (own && rc == OD_OK)
+		rc = exec_sql(db, "COMMIT", err);
+	if (own && rc != OD_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}

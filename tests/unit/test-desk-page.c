@@ -1,0 +1,553 @@
+/*
+ * test-desk-page.c - the paged list (app/desk/desk-page.h on
+ * storage/store-page.h) against the in-memory desk (desk_filter,
+ * desk_sort) on a real encrypted shop of generated orders
+ * (tests/tools/gen-orders, imported with the real binary), with orders
+ * confirmed, held, cancelled and shipped, ties in every sort and numbers
+ * of several lengths: every tab, sort and search gives exactly the same
+ * orders in the same order, walked a page at a time both ways; the counts
+ * agree; the selection survives a reload; and no query of a page or a
+ * count reads every order (EXPLAIN QUERY PLAN).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/desk/desk-page.h"
+#include "app/log/order.h"
+#include "app/shop/shop.h"
+#include "storage/store-internal.h"
+#include "storage/store-page-schema.h"
+#include "storage/store-page.h"
+
+#define NGEN 1200
+#define PASS "owner passphrase 1"
+#define WIN 37
+
+static char dir[64], store_dir[80];
+
+/* Runs a shell command line; 0 when it succeeded. */
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* Places order number at placed for customer (ties on purpose). */
+static enum od_code place(struct shop *sh, const char *number,
+			  const char *placed, const char *customer,
+			  long long total, struct od_err *err)
+{
+	char *lines[1] = { "1 Main Street" };
+	struct order_item item = { "TIE-1", "Tie tea", 1, 0, 0 };
+	struct statement *st = NULL;
+	struct order o;
+	enum od_code rc;
+
+	item.unit_price = total;
+	memset(&o, 0, sizeof o);
+	o.number = (char *)number;
+	o.placed_at = (char *)placed;
+	memcpy(o.currency, "EUR", 4);
+	o.customer_name = (char *)customer;
+	o.email = "";
+	o.phone = "";
+	o.ship_name = (char *)customer;
+	o.ship_lines[0] = lines[0];
+	o.nlines = 1;
+	o.city = "Berlin";
+	o.postcode = "";
+	memcpy(o.country, "DE", 3);
+	o.items = &item;
+	o.nitems = 1;
+	o.total = total;
+	o.note = "";
+	rc = shop_statement(sh, STMT_ORDER_PLACED, number, &st, err);
+	if (rc == OD_OK)
+		rc = order_to_statement(&o, st, err);
+	if (rc == OD_OK)
+		rc = shop_append(sh, &st, 1, NULL, err);
+	statement_free(st);
+	return rc;
+}
+
+/* Orders beside the generated ones: short and long numbers, and a placed
+ * time, a customer and a total they share with each other. */
+static int place_ties(void)
+{
+	static const char *const numbers[] = { "7", "99", "12345", "5",
+					       "123456", "88" };
+	struct shop *sh = NULL;
+	struct od_err err;
+	size_t i;
+
+	if (shop_unlock(store_dir, "owner", PASS, strlen(PASS), SHOP_WRITE,
+			&sh, &err) != OD_OK)
+		return -1;
+	for (i = 0; i < 6; i++)
+		if (place(sh, numbers[i], i < 3 ? "2026-11-05T10:00:00Z" :
+			  "2026-11-01T00:00:00Z", "Anna Müller", 4200,
+			  &err) != OD_OK) {
+			fprintf(stderr, "setup: %s\n", err.msg);
+			shop_close(sh);
+			return -1;
+		}
+	shop_close(sh);
+	return 0;
+}
+
+/* Signs kind about number on desk d (reason text for a hold, cancel). */
+static int act(struct desk *d, enum stmt_kind kind, const char *number)
+{
+	struct desk_act *a = NULL;
+	struct od_err err;
+	long long seq;
+	int ship = kind == STMT_SHIPMENT_CONFIRM;
+
+	if (desk_prepare(d, kind, number, ship ? NULL : "test", ship ? "DHL" :
+			 NULL, ship ? "JD0001" : NULL, &a, &err) != OD_OK ||
+	    desk_act_sign(d, a, &seq, &err) != OD_OK) {
+		fprintf(stderr, "setup: %s: %s\n", number, err.msg);
+		desk_act_free(a);
+		return -1;
+	}
+	desk_act_free(a);
+	return 0;
+}
+
+/* A desk unlocked as the owner. */
+static struct desk *open_desk(void)
+{
+	struct desk *d = NULL;
+	struct od_err err;
+
+	assert_int_equal(desk_new(store_dir, &d, &err), OD_OK);
+	if (desk_unlock(d, "owner", PASS, strlen(PASS), &err) != OD_OK)
+		fail_msg("unlock: %s", err.msg);
+	return d;
+}
+
+/* Gives the generated orders every status (confirm before ship). */
+static int set_statuses(void)
+{
+	struct desk *d = NULL;
+	struct od_err err;
+	char number[16];
+	int i, bad = 0;
+
+	if (desk_new(store_dir, &d, &err) != OD_OK ||
+	    desk_unlock(d, "owner", PASS, strlen(PASS), &err) != OD_OK) {
+		fprintf(stderr, "setup: %s\n", err.msg);
+		desk_free(d);
+		return -1;
+	}
+	for (i = 0; i < 160 && !bad; i++) {
+		snprintf(number, sizeof number, "%d", 1001 + i * 7);
+		if (i % 5 == 0 || i % 5 == 3)
+			bad = act(d, STMT_ORDER_CONFIRM, number);
+		if (!bad && i % 5 == 1)
+			bad = act(d, STMT_ORDER_HOLD, number);
+		if (!bad && i % 5 == 2)
+			bad = act(d, STMT_ORDER_CANCEL, number);
+		if (!bad && i % 5 == 3)
+			bad = act(d, STMT_SHIPMENT_CONFIRM, number);
+	}
+	if (!bad)
+		bad = act(d, STMT_ORDER_HOLD, "99");
+	desk_free(d);
+	return bad;
+}
+
+static int setup(void **state)
+{
+	const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test-desk-page.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(store_dir, sizeof store_dir, "%s/s", dir);
+	if (run("printf '%%s\\n' '%s' > %s/pass", PASS, dir) != 0 ||
+	    run("%s/tools/gen-orders %d 7 > %s/o.json", build, NGEN, dir) ||
+	    run("%s/bin/orderdesk --store %s --passphrase-fd 3 init --owner"
+		" owner --shop T > /dev/null 3< %s/pass", build, store_dir,
+		dir) ||
+	    run("%s/bin/orderdesk --store %s --passphrase-fd 3 import %s/o.json"
+		" > /dev/null 3< %s/pass", build, store_dir, dir, dir)) {
+		fprintf(stderr, "setup: gen-orders or orderdesk failed (run "
+			"`make all` first)\n");
+		return -1;
+	}
+	if (place_ties() != 0)
+		return -1;
+	return set_statuses();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return run("rm -rf '%s'", dir) == 0 ? 0 : -1;
+}
+
+/* Order numbers, in order. */
+struct list {
+	char **v;
+	size_t n;
+};
+
+static void list_add(struct list *l, const char *number)
+{
+	l->v = realloc(l->v, (l->n + 1) * sizeof *l->v);
+	assert_non_null(l->v);
+	l->v[l->n] = strdup(number);
+	assert_non_null(l->v[l->n]);
+	l->n++;
+}
+
+static void list_free(struct list *l)
+{
+	while (l->n > 0)
+		free(l->v[--l->n]);
+	free(l->v);
+	l->v = NULL;
+}
+
+/* What the in-memory desk lists for the tab, sort and search. */
+static void expected(struct desk *d, unsigned statuses,
+		     enum desk_sort_key sort, int newest, const char *search,
+		     struct list *out)
+{
+	const struct desk_row *r;
+	struct od_err err;
+	size_t i;
+
+	assert_int_equal(desk_sort(d, sort, &err), OD_OK);
+	assert_int_equal(desk_filter(d, -1, search, newest, &err), OD_OK);
+	for (i = 0; (r = desk_row(d, i)) != NULL; i++)
+		if (statuses == 0 || (statuses & (1u << r->status)))
+			list_add(out, r->number);
+}
+
+/*
+ * Walks the whole list a window at a time: forward from the first order,
+ * page down by page down, or backward from the last, page up by page up
+ * (then reversed into list order).
+ */
+static void walk(struct desk_page *p, int backward, struct list *out)
+{
+	const char *last = NULL;
+	struct od_err err;
+	size_t i, sel;
+	int pages = 0;
+
+	assert_int_equal(desk_page_home(p, backward, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, backward ? WIN - 1 : 0,
+					  NULL, &err), OD_OK);
+	while (desk_page_count(p) > 0) {
+		sel = desk_page_selected(p);
+		if (last != NULL &&
+		    strcmp(desk_page_row(p, sel)->number, last) == 0)
+			break;
+		if (backward)
+			for (i = sel + 1; i-- > 0;)
+				list_add(out, desk_page_row(p, i)->number);
+		else
+			for (i = sel; i < desk_page_count(p); i++)
+				list_add(out, desk_page_row(p, i)->number);
+		last = out->v[out->n - 1];
+		assert_true(++pages < 10000);
+		assert_int_equal(desk_page_move(p, backward ? -WIN : WIN,
+						&err), OD_OK);
+		assert_int_equal(desk_page_window(p, WIN, backward ? WIN - 1 :
+						  0, NULL, &err), OD_OK);
+	}
+	if (backward)
+		for (i = 0; i < out->n / 2; i++) {
+			char *t = out->v[i];
+
+			out->v[i] = out->v[out->n - 1 - i];
+			out->v[out->n - 1 - i] = t;
+		}
+}
+
+static void lists_equal(const struct list *want, const struct list *got,
+			const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < want->n && i < got->n; i++)
+		if (strcmp(want->v[i], got->v[i]) != 0)
+			fail_msg("%s: row %zu is %s, the desk has %s", what,
+				 i, got->v[i], want->v[i]);
+	if (want->n != got->n)
+		fail_msg("%s: %zu rows, the desk has %zu", what, got->n,
+			 want->n);
+}
+
+#define ST(s) (1u << (s))
+
+static const unsigned tabs[] = {
+	0, ST(ORDER_NEW), ST(ORDER_CONFIRMED), ST(ORDER_HELD),
+	ST(ORDER_SHIPPED), ST(ORDER_CANCELLED), ST(ORDER_DELIVERED),
+	ST(ORDER_SHIPPED) | ST(ORDER_DELIVERED), ST(ORDER_NEW) | ST(ORDER_HELD)
+};
+
+/* One tab, sort and search, both ways, and its counts. */
+static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
+		    enum desk_sort_key sort, int newest, const char *search)
+{
+	struct desk_page_tab t = { statuses, 0 };
+	struct list want = { 0 }, fwd = { 0 }, back = { 0 };
+	size_t counts[ORDER_STATUS_COUNT + 1];
+	struct od_err err;
+	char what[128];
+	int s;
+
+	snprintf(what, sizeof what, "tab %#x sort %d%s search '%s'",
+		 statuses, (int)sort, newest ? " newest first" : "",
+		 search ? search : "");
+	expected(d, statuses, sort, newest, search, &want);
+	assert_int_equal(desk_page_set(p, &t, sort, newest, search, &err),
+			 OD_OK);
+	walk(p, 0, &fwd);
+	lists_equal(&want, &fwd, what);
+	walk(p, 1, &back);
+	lists_equal(&want, &back, what);
+	assert_int_equal(desk_page_counts(p, 0, counts, &err), OD_OK);
+	for (s = -1; s < ORDER_STATUS_COUNT; s++)
+		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
+				 desk_count_status(d, s));
+	/* And with the window, in its hold. */
+	memset(counts, 0xff, sizeof counts);
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
+	for (s = -1; s < ORDER_STATUS_COUNT; s++)
+		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
+				 desk_count_status(d, s));
+	list_free(&want);
+	list_free(&fwd);
+	list_free(&back);
+}
+
+/* Every tab and sort, no search. */
+static void test_every_tab_and_sort(void **state)
+{
+	struct desk *d = open_desk();
+	struct desk_page *p = NULL;
+	struct od_err err;
+	size_t t;
+	int k;
+
+	(void)state;
+	assert_int_equal(desk_page_new(d, &p, &err), OD_OK);
+	for (t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+		for (k = 0; k < DESK_SORT_COUNT; k++)
+			compare(d, p, tabs[t], (enum desk_sort_key)k, 0, NULL);
+		compare(d, p, tabs[t], DESK_SORT_PLACED, 1, NULL);
+	}
+	desk_page_free(p);
+	desk_free(d);
+}
+
+/* Searches, folded, through the full-text index, in a few tabs. */
+static void test_search(void **state)
+{
+	static const char *const searches[] = { "MULLER", "王", "ber",
+						"zzzqqq" };
+	struct desk *d = open_desk();
+	struct desk_page *p = NULL;
+	struct od_err err;
+	size_t i, t;
+	int k, copy;
+
+	(void)state;
+	assert_int_equal(desk_page_new(d, &p, &err), OD_OK);
+	/* The hits copied (few), then walked beside the tab's index. */
+	for (copy = 0; copy < 2; copy++) {
+		store_page_set_found_max(copy ? -1 : 0);
+		for (i = 0; i < sizeof searches / sizeof searches[0]; i++)
+			for (t = 0; t < 3; t++)
+				for (k = 0; k < DESK_SORT_COUNT; k++)
+					compare(d, p, tabs[t * 7 / 2],
+						(enum desk_sort_key)k, 0,
+						searches[i]);
+	}
+	desk_page_free(p);
+	desk_free(d);
+}
+
+/* The selection by number: kept at its row, kept across a change that
+ * takes it off the tab (then the order after it), and at the ends. */
+static void test_selection(void **state)
+{
+	struct desk *d = open_desk();
+	struct desk_page *p = NULL;
+	struct desk_page_tab t = { ST(ORDER_NEW), 0 };
+	struct list want = { 0 };
+	struct od_err err;
+	size_t i;
+
+	(void)state;
+	expected(d, t.statuses, DESK_SORT_CUSTOMER, 0, NULL, &want);
+	assert_true(want.n > 200);
+	assert_int_equal(desk_page_new(d, &p, &err), OD_OK);
+	assert_int_equal(desk_page_set(p, &t, DESK_SORT_CUSTOMER, 0, NULL,
+				       &err), OD_OK);
+	assert_int_equal(desk_page_select(p, want.v[100], &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
+	assert_int_equal(desk_page_count(p), WIN);
+	assert_int_equal(desk_page_selected(p), 10);
+	for (i = 0; i < WIN; i++)
+		assert_string_equal(desk_page_row(p, i)->number,
+				    want.v[90 + i]);
+	/* Confirmed: off the New tab; the order after it is selected. */
+	assert_int_equal(act(d, STMT_ORDER_CONFIRM, want.v[100]), 0);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
+	assert_int_equal(desk_page_selected(p), 10);
+	assert_string_equal(desk_page_row(p, 10)->number, want.v[101]);
+	assert_string_equal(desk_page_row(p, 9)->number, want.v[99]);
+	/* Near the start: as low as the list allows. */
+	assert_int_equal(desk_page_select(p, want.v[3], &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
+	assert_int_equal(desk_page_selected(p), 3);
+	assert_string_equal(desk_page_row(p, 0)->number, want.v[0]);
+	/* Near the end: the window is full, ending with the last order. */
+	assert_int_equal(desk_page_select(p, want.v[want.n - 2], &err),
+			 OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
+	assert_int_equal(desk_page_count(p), WIN);
+	assert_int_equal(desk_page_selected(p), WIN - 2);
+	assert_string_equal(desk_page_row(p, WIN - 1)->number,
+			    want.v[want.n - 1]);
+	/* An order that is not there. */
+	assert_int_equal(desk_page_select(p, "nope", &err), OD_E_NOTFOUND);
+	list_free(&want);
+	desk_page_free(p);
+	desk_free(d);
+}
+
+/* Whether SQLite's plan for sql reads every order, or sorts them. */
+static void plan_check(struct store *s, const char *sql, int sorted_ok)
+{
+	char eqp[1200];
+	sqlite3_stmt *st = NULL;
+	const char *detail;
+
+	snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(s->db, eqp, -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		detail = (const char *)sqlite3_column_text(st, 3);
+		/* The copy of a search's few hits may be read whole. */
+		if (strstr(sql, "FROM temp.page_found o") != NULL)
+			continue;
+		if (strcmp(detail, "SCAN o") == 0 ||
+		    strncmp(detail, "SCAN o ", 7) == 0 ||
+		    strstr(detail, "SCAN orders") != NULL)
+			fail_msg("reads every order: %s\n  %s", detail, sql);
+		if (!sorted_ok && strstr(detail, "TEMP B-TREE") != NULL)
+			fail_msg("sorts the orders: %s\n  %s", detail, sql);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Every page's and count's query walks an index from its key. */
+static void test_plans(void **state)
+{
+	struct store_page_filter fs[6] = {
+		{ 0, 0 }, { STORE_PAGE_HITS, 0 }, { STORE_PAGE_FOUND, 0 },
+		{ 0, 1 }, { STORE_PAGE_HITS, 1 }, { STORE_PAGE_FOUND, 1 }
+	};
+	struct store *s = NULL;
+	struct od_err err;
+	char sql[1024];
+	int sort, back, level, f, mode;
+
+	(void)state;
+	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	assert_int_equal(store_page_hits(s, "\"abc\"", &mode, &err), OD_OK);
+	assert_int_equal(mode, STORE_PAGE_FOUND);
+	for (f = 0; f < 6; f++) {
+		for (sort = 0; sort < STORE_PAGE_SORTS; sort++)
+			for (back = 0; back < 2; back++)
+				for (level = -1; level <
+				     store_page_levels(sort); level++) {
+					store_page_sql(sort, back, level,
+						       &fs[f], sql,
+						       sizeof sql);
+					/* A search's few hits may be sorted. */
+					plan_check(s, sql, 0);
+				}
+		store_page_counts_sql(&fs[f], sql, sizeof sql);
+		plan_check(s, sql, 1);
+	}
+	store_close(s);
+}
+
+/* Counts one status of s. */
+static size_t count_of(struct store *s, int status)
+{
+	size_t counts[ORDER_STATUS_COUNT];
+	struct od_err err;
+
+	assert_int_equal(store_page_counts(s, NULL, counts, &err), OD_OK);
+	return counts[status];
+}
+
+#define RAW_ORDER(n, st) "INSERT INTO orders VALUES('" n "'," \
+	"'2026-11-01T00:00:00Z','EUR','c','','','','','','','DE',100,''," \
+	#st ",0,NULL,1,'x');"
+
+/* A store made before the counts gains them, counted; the triggers
+ * follow every write. */
+static void test_counts_kept(void **state)
+{
+	struct store *s = NULL;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	assert_int_equal(sqlite3_exec(s->db, RAW_ORDER("1", 2)
+				      RAW_ORDER("2", 2) RAW_ORDER("3", 0)
+				      "DROP TABLE page_counts;"
+				      "DROP TRIGGER page_order_added;"
+				      "DROP TRIGGER page_order_moved;"
+				      "DROP TRIGGER page_order_gone;",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(page_schema_ensure(s->db, &err), OD_OK);
+	assert_int_equal(count_of(s, 2), 2);
+	assert_int_equal(count_of(s, 0), 1);
+	assert_int_equal(sqlite3_exec(s->db, RAW_ORDER("4", 0)
+				      "UPDATE orders SET status = 3"
+				      " WHERE number = '1';"
+				      "UPDATE orders SET total = 5;"
+				      "DELETE FROM orders WHERE number = '3';",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(count_of(s, 0), 1);
+	assert_int_equal(count_of(s, 2), 1);
+	assert_int_equal(count_of(s, 3), 1);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plans),
+		cmocka_unit_test(test_counts_kept),
+		cmocka_unit_test(test_every_tab_and_sort),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_selection),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
