@@ -27,27 +27,27 @@ static const char index_sql[] =
 	"CREATE INDEX IF NOT EXISTS page_status ON orders(number, status);";
 
 /*
- * Orders per status, kept by the only writers there are (triggers, in the
- * transaction that writes the order), so the tab bar reads six rows.
+ * Orders per status, a row for each from the start, kept by the store's
+ * writes of orders in their own transaction (store-page-counts.h; no
+ * trigger, which would cost every write a statement journal), so the tab
+ * bar reads six rows.  The statuses are storage/records.h's, 0 to 5.
  */
 static const char counts_sql[] =
-	"CREATE TABLE page_counts(status INTEGER PRIMARY KEY,"
-	"  n INTEGER NOT NULL);"
-	"CREATE TRIGGER page_order_added AFTER INSERT ON orders BEGIN"
-	"  INSERT INTO page_counts(status, n) VALUES(new.status, 1)"
-	"    ON CONFLICT(status) DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER page_order_moved AFTER UPDATE OF status ON orders"
-	"  WHEN old.status <> new.status BEGIN"
-	"  UPDATE page_counts SET n = n - 1 WHERE status = old.status;"
-	"  INSERT INTO page_counts(status, n) VALUES(new.status, 1)"
-	"    ON CONFLICT(status) DO UPDATE SET n = n + 1;"
-	" END;"
-	"CREATE TRIGGER page_order_gone AFTER DELETE ON orders BEGIN"
-	"  UPDATE page_counts SET n = n - 1 WHERE status = old.status;"
-	" END;"
-	"INSERT INTO page_counts(status, n)"
-	"  SELECT status, count(*) FROM orders GROUP BY status;";
+	"CREATE TABLE page_counts(status INTEGER PRIMARY KEY, n INTEGER);"
+	"INSERT INTO page_counts(status, n) VALUES(0, 0), (1, 0), (2, 0),"
+	"  (3, 0), (4, 0), (5, 0);"
+	"UPDATE page_counts SET n = c.n FROM (SELECT status, count(*) AS n"
+	"  FROM orders GROUP BY status) c WHERE c.status = page_counts.status;";
+
+/*
+ * A store made while the counts were kept by triggers: they go, and the
+ * counts (a row only for statuses seen) are made again.
+ */
+static const char triggers_gone_sql[] =
+	"DROP TRIGGER IF EXISTS page_order_added;"
+	"DROP TRIGGER IF EXISTS page_order_moved;"
+	"DROP TRIGGER IF EXISTS page_order_gone;"
+	"DROP TABLE IF EXISTS page_counts;";
 
 /* Runs SQL text with no results. */
 static enum od_code exec_sql(sqlite3 *db, const char *sql,
@@ -76,33 +76,42 @@ static enum od_code has(sqlite3 *db, const char *name, int *yes,
 	return vfs_crypt_error(src, "reading the store", err);
 }
 
-/* Whether everything here is made: the last index made, and the counts. */
+/*
+ * Whether everything here is made (the last index made, and the counts)
+ * and nothing of old is left (the counts' triggers).
+ */
 static enum od_code has_all(sqlite3 *db, int *yes, int *counts,
-			    struct od_err *err)
+			    int *trig, struct od_err *err)
 {
 	enum od_code rc = has(db, "page_status", yes, err);
 
 	if (rc == OD_OK)
 		rc = has(db, "page_counts", counts, err);
-	*yes = *yes && *counts;
+	if (rc == OD_OK)
+		rc = has(db, "page_order_added", trig, err);
+	*yes = *yes && *counts && !*trig;
 	return rc;
 }
 
 enum od_code page_schema_ensure(sqlite3 *db, struct od_err *err)
 {
 	enum od_code rc;
-	int yes, counts, own = sqlite3_get_autocommit(db);
+	int yes, counts, trig, own = sqlite3_get_autocommit(db);
 
-	rc = has_all(db, &yes, &counts, err);
+	rc = has_all(db, &yes, &counts, &trig, err);
 	if (rc != OD_OK || yes)
 		return rc;
 	/* A new store's schema is made inside its own transaction. */
 	if (own && (rc = exec_sql(db, "BEGIN IMMEDIATE", err)) != OD_OK)
 		return rc;
 	/* Another process may have made them while this one waited. */
-	rc = has_all(db, &yes, &counts, err);
+	rc = has_all(db, &yes, &counts, &trig, err);
 	if (rc == OD_OK && !yes)
 		rc = exec_sql(db, index_sql, err);
+	if (rc == OD_OK && trig) {
+		rc = exec_sql(db, triggers_gone_sql, err);
+		counts = 0;
+	}
 	if (rc == OD_OK && !counts)
 		rc = exec_sql(db, counts_sql, err);
 	if (own && rc == OD_OK)
