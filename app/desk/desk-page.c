@@ -18,8 +18,9 @@
 
 /*
  * Makes the search's query if it changed, and reads its hits into the
- * connection (held store): the connection is new at every hold, so once
- * per call, one pass of the hits whatever the call then reads.
+ * connection (held store): one pass of the hits whatever the call then
+ * reads, and none while the search, the connection (kept open between
+ * keys: shop_keep_store) and what it shows are as they were.
  */
 static enum od_code search_ready(struct desk_page *p, struct od_err *err)
 {
@@ -32,10 +33,16 @@ static enum od_code search_ready(struct desk_page *p, struct od_err *err)
 			return rc;
 		p->none = p->search[0] != '\0' && p->expr.len == 0;
 		p->stale = 0;
+		p->hits_ok = 0;
 	}
+	if (p->hits_ok && p->hits_gen == p->d->sh->kept_gen)
+		return OD_OK;
 	p->mode = 0;
+	p->hits_ok = 0;
 	if (p->expr.len > 0)
 		rc = store_page_hits(s, p->expr.data, &p->mode, err);
+	p->hits_ok = rc == OD_OK;
+	p->hits_gen = p->d->sh->kept_gen;
 	return rc;
 }
 
@@ -52,6 +59,9 @@ static enum od_code held(struct desk_page *p,
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
+	/* Every key reads: the store stays open between them. */
+	if (!d->sh->keep)
+		shop_keep_store(d->sh, 1);
 	if (!was && (rc = desk_hold_now(d, SHOP_READ, err)) != OD_OK)
 		return rc;
 	rc = search_ready(p, err);

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "app/desk/desk-internal.h"
 #include "app/desk/desk-page.h"
 #include "app/log/order.h"
 #include "app/shop/shop.h"
@@ -582,6 +583,47 @@ static void test_counts_kept(void **state)
 	store_close(s);
 }
 
+/*
+ * The store stays open between a page's keys (shop_keep_store), and still
+ * shows what another connection wrote meanwhile: a search that found
+ * nothing finds the order placed since, and the counts follow.
+ */
+static void test_kept_store(void **state)
+{
+	struct desk *d = open_desk();
+	struct desk_page *p = NULL;
+	struct desk_page_tab all = { 0, 0 };
+	struct shop *other = NULL;
+	size_t counts[ORDER_STATUS_COUNT + 1], before;
+	struct od_err err;
+
+	(void)state;
+	assert_int_equal(desk_page_new(d, &p, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
+	before = counts[ORDER_STATUS_COUNT];
+	assert_int_equal(desk_page_set(p, &all, DESK_SORT_PLACED, 0, "zyxw",
+				       &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
+	assert_int_equal(desk_page_count(p), 0);
+	assert_non_null(desk_shop(d)->kept);
+	assert_null(desk_shop(d)->store);
+	assert_int_equal(shop_unlock(store_dir, "owner", PASS, strlen(PASS),
+				     SHOP_WRITE, &other, &err), OD_OK);
+	assert_int_equal(place(other, "77777", "2026-11-09T00:00:00Z",
+			       "Zyxwv Quist", 100, &err), OD_OK);
+	shop_close(other);
+	/* The same search, its hits read again: another wrote. */
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
+	assert_int_equal(desk_page_count(p), 1);
+	assert_string_equal(desk_page_row(p, 0)->number, "77777");
+	assert_int_equal(desk_page_set(p, &all, DESK_SORT_PLACED, 0, NULL,
+				       &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
+	assert_int_equal(counts[ORDER_STATUS_COUNT], before + 1);
+	desk_page_free(p);
+	desk_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_every_tab_and_sort),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_selection),
+		cmocka_unit_test(test_kept_store),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
