@@ -34,6 +34,13 @@ static const struct {
  */
 #define SEARCH_IN " AND (SELECT d.id FROM search_docs d WHERE d.number =" \
 	" o.number) IN temp.page_hits"
+/*
+ * A broad search's hits are not all read: each row asks the full-text
+ * index whether it is one (a seek of its doclists to the row's id).
+ */
+#define SEARCH_EACH " AND EXISTS (SELECT 1 FROM order_fts f WHERE" \
+	" order_fts MATCH ?8 AND f.rowid = (SELECT d.id FROM search_docs d" \
+	" WHERE d.number = o.number))"
 /* A return open (0) or received (1), not yet closed: returns are few. */
 #define RETURN_IN " AND o.number IN (SELECT order_no FROM returns" \
 	" WHERE state < 2)"
@@ -105,6 +112,8 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 	}
 	if (f != NULL && f->search == STORE_PAGE_HITS)
 		add(buf, size, &len, SEARCH_IN);
+	if (f != NULL && f->search == STORE_PAGE_BROAD)
+		add(buf, size, &len, SEARCH_EACH);
 	if (f != NULL && f->open_return)
 		add(buf, size, &len, RETURN_IN);
 	/* Not by the columns held equal: SQLite would sort by the number's
@@ -213,6 +222,8 @@ static enum od_code run_level(struct store *s, int status,
 	sqlite3_bind_int(st, 1, status);
 	if (key != NULL)
 		bind_key(st, sort, key);
+	if (f != NULL && f->search == STORE_PAGE_BROAD)
+		store_bind_text(st, 8, f->expr);
 	sqlite3_bind_int64(st, 9, w->left > INT64_MAX ? INT64_MAX :
 			   (long long)w->left);
 	return run_rows(s, st, w, err);
@@ -255,8 +266,10 @@ void store_page_counts_sql(const struct store_page_filter *f, char *buf,
 		add(buf, size, &len, "SELECT o.status, count(*) FROM"
 		    " temp.page_found o WHERE 1");
 	else if (f->search)
+		/* At most count_max of them (?1): store_page_counts. */
 		add(buf, size, &len, "SELECT o.status, count(*) FROM"
-		    " temp.page_hits h CROSS JOIN search_docs d INDEXED BY"
+		    " (SELECT id FROM temp.page_hits LIMIT ?1) h"
+		    " CROSS JOIN search_docs d INDEXED BY"
 		    " page_docs ON d.id = h.id CROSS JOIN orders o INDEXED BY"
 		    " page_status ON o.number = d.number WHERE 1");
 	else
@@ -267,21 +280,39 @@ void store_page_counts_sql(const struct store_page_filter *f, char *buf,
 	add(buf, size, &len, " GROUP BY o.status");
 }
 
+static long found_max = STORE_PAGE_FOUND_MAX;
+static long hits_max = STORE_PAGE_HITS_MAX;
+static long count_max = STORE_PAGE_COUNT_MAX;
+
+void store_page_set_limits(long found, long hits, long count)
+{
+	found_max = found >= 0 ? found : STORE_PAGE_FOUND_MAX;
+	hits_max = hits >= 0 ? hits : STORE_PAGE_HITS_MAX;
+	count_max = count >= 0 ? count : STORE_PAGE_COUNT_MAX;
+}
+
 enum od_code store_page_counts(struct store *s,
 			       const struct store_page_filter *f,
 			       size_t counts[ORDER_STATUS_COUNT],
-			       struct od_err *err)
+			       int *capped, struct od_err *err)
 {
 	char sql[512];
 	sqlite3_stmt *st = NULL;
-	int src, status;
+	int src, status, some = f != NULL && (f->search == STORE_PAGE_HITS ||
+					      f->search == STORE_PAGE_BROAD);
 	long long n;
 
 	memset(counts, 0, ORDER_STATUS_COUNT * sizeof *counts);
+	/* A broad search's hits were not all read. */
+	if (capped != NULL)
+		*capped = some && (f->hits > (size_t)count_max ||
+				   f->search == STORE_PAGE_BROAD);
 	store_page_counts_sql(f, sql, sizeof sql);
 	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (src != SQLITE_OK)
 		return store_fail(s, src, "counting the orders", err);
+	if (some)
+		sqlite3_bind_int64(st, 1, count_max);
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		status = sqlite3_column_int(st, 0);
 		n = sqlite3_column_int64(st, 1);
@@ -315,7 +346,7 @@ static const char hits_sql[] =
 	"DELETE FROM temp.page_hits;";
 static const char hits_fill_sql[] =
 	"INSERT INTO temp.page_hits SELECT rowid FROM order_fts"
-	" WHERE order_fts MATCH ?1";
+	" WHERE order_fts MATCH ?1 LIMIT ?2";
 /* Few hits: their rows copied once, with an index per sort. */
 static const char found_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS page_found(number TEXT PRIMARY KEY,"
@@ -335,14 +366,8 @@ static const char found_fill_sql[] =
 	" temp.page_hits h CROSS JOIN search_docs d INDEXED BY page_docs"
 	" ON d.id = h.id CROSS JOIN orders o ON o.number = d.number";
 
-static long found_max = STORE_PAGE_FOUND_MAX;
-
-void store_page_set_found_max(long n)
-{
-	found_max = n >= 0 ? n : STORE_PAGE_FOUND_MAX;
-}
-
-/* Runs one statement of sql, binding text to ?1 if not NULL. */
+/* Runs one statement of sql, binding text to ?1 if not NULL, and ?2
+ * to limit (hits_max + 1: more than that is broad). */
 static int run_one(sqlite3 *db, const char *sql, const char *text)
 {
 	sqlite3_stmt *st = NULL;
@@ -350,6 +375,8 @@ static int run_one(sqlite3 *db, const char *sql, const char *text)
 
 	if (src == SQLITE_OK && text != NULL)
 		src = sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	if (src == SQLITE_OK && text != NULL)
+		src = sqlite3_bind_int64(st, 2, hits_max + 1);
 	if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_DONE)
 		src = SQLITE_OK;
 	sqlite3_finalize(st);
@@ -357,14 +384,19 @@ static int run_one(sqlite3 *db, const char *sql, const char *text)
 }
 
 enum od_code store_page_hits(struct store *s, const char *expr, int *mode,
-			     struct od_err *err)
+			     size_t *hits, struct od_err *err)
 {
 	int src = sqlite3_exec(s->db, hits_sql, NULL, NULL, NULL);
 
 	*mode = STORE_PAGE_HITS;
+	*hits = 0;
 	if (src == SQLITE_OK)
 		src = run_one(s->db, hits_fill_sql, expr);
-	if (src == SQLITE_OK && sqlite3_changes(s->db) <= found_max) {
+	if (src == SQLITE_OK)
+		*hits = (size_t)sqlite3_changes(s->db);
+	if (src == SQLITE_OK && *hits > (size_t)hits_max)
+		*mode = STORE_PAGE_BROAD;
+	if (src == SQLITE_OK && *hits <= (size_t)found_max) {
 		src = sqlite3_exec(s->db, found_sql, NULL, NULL, NULL);
 		if (src == SQLITE_OK)
 			src = run_one(s->db, found_fill_sql, NULL);

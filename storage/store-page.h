@@ -32,6 +32,9 @@ struct store_page_filter {
 				   only its hits */
 	int open_return;        /* only orders with a return open or
 				   received, not yet closed */
+	const char *expr;       /* the search's FTS5 query (for
+				   STORE_PAGE_BROAD) */
+	size_t hits;            /* how many hits store_page_hits read */
 };
 
 /*
@@ -50,30 +53,41 @@ enum od_code store_page_rows(struct store *s, int status,
 /*
  * Reads the orders an FTS5 query (store_search_expr) finds into a table of
  * this connection's, once, for the pages and counts that follow with
- * search set to *mode: one pass of the index's hits, not one per query.
- * Up to STORE_PAGE_FOUND_MAX hits their rows are copied too, with an index
- * per sort (STORE_PAGE_FOUND): a page is then a walk of those alone.
- * More (STORE_PAGE_HITS): a page walks the tab's index, keeping the rows
- * that are hits, which are then dense; the counts join every hit.
+ * search set to *mode, *hits to how many it read: one pass of the index's
+ * hits, not one per query.  Up to STORE_PAGE_FOUND_MAX hits their rows
+ * are copied too, with an index per sort (STORE_PAGE_FOUND): a page is
+ * then a walk of those alone.  Up to STORE_PAGE_HITS_MAX
+ * (STORE_PAGE_HITS): a page walks the tab's index, keeping the rows that
+ * are hits.  More (STORE_PAGE_BROAD, a search of a letter or two): only
+ * so many are read, and a page walks the tab's index asking the full-text
+ * index of each row (hits are dense then); copying them all would cost
+ * a key press as much as the orders they are.
  */
 #define STORE_PAGE_HITS      1
 #define STORE_PAGE_FOUND     2
+#define STORE_PAGE_BROAD     3
 #define STORE_PAGE_FOUND_MAX 1000
+#define STORE_PAGE_HITS_MAX  20000
+/* Counts of a search with more hits than this are of its first so many
+ * (store_page_counts' *capped): at least, not exactly. */
+#define STORE_PAGE_COUNT_MAX 1000
 enum od_code store_page_hits(struct store *s, const char *expr, int *mode,
-			     struct od_err *err);
+			     size_t *hits, struct od_err *err);
 
-/* For tests: copy up to n hits instead (-1: STORE_PAGE_FOUND_MAX again). */
-void store_page_set_found_max(long n);
+/* For tests: other limits than the three above (-1: the default). */
+void store_page_set_limits(long found_max, long hits_max, long count_max);
 
 /*
  * Orders per status into counts[ORDER_STATUS_COUNT] among those f keeps:
- * with no filter, six rows the triggers keep; with a search, one pass of
- * its hits; with open_return, one of the open returns.
+ * with no filter, six rows the store keeps; with a search, one pass of
+ * its hits, or of the first STORE_PAGE_COUNT_MAX of them when it has more
+ * (*capped set, else cleared; capped may be NULL); with open_return, one
+ * of the open returns.
  */
 enum od_code store_page_counts(struct store *s,
 			       const struct store_page_filter *f,
 			       size_t counts[ORDER_STATUS_COUNT],
-			       struct od_err *err);
+			       int *capped, struct od_err *err);
 
 /*
  * One order's brief by number (cb not called for an unknown number): where

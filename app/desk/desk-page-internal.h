@@ -31,6 +31,8 @@ struct desk_page {
 	int stale;               /* expr is still to be made from search */
 	int none;                /* the search can match nothing */
 	int mode;                /* how the hits are read (store-page.h) */
+	size_t hits;             /* how many it read (store-page.h) */
+	int capped;              /* the last counts are of the first hits */
 	int hits_ok;             /* the connection holds the hits read at */
 	unsigned long hits_gen;  /* the shop's kept_gen then */
 	int home;                /* to do at the next window: go to the

@@ -154,7 +154,8 @@ enum od_code page_fetch(struct desk_page *p, int backward,
 			const struct prow *key, size_t limit, struct rows *out,
 			struct od_err *err)
 {
-	struct store_page_filter f = { p->mode, p->tab.open_return };
+	struct store_page_filter f = { p->mode, p->tab.open_return,
+				       p->expr.data, p->hits };
 	struct order_brief kb, *k;
 	enum od_code rc = OD_OK;
 	int flip, s, ks = key != NULL ? key->r.status : -1;

@@ -40,7 +40,8 @@ static enum od_code search_ready(struct desk_page *p, struct od_err *err)
 	p->mode = 0;
 	p->hits_ok = 0;
 	if (p->expr.len > 0)
-		rc = store_page_hits(s, p->expr.data, &p->mode, err);
+		rc = store_page_hits(s, p->expr.data, &p->mode, &p->hits,
+				     err);
 	p->hits_ok = rc == OD_OK;
 	p->hits_gen = p->d->sh->kept_gen;
 	return rc;
@@ -282,6 +283,11 @@ size_t desk_page_selected(const struct desk_page *p)
 	return p->sel_row;
 }
 
+int desk_page_capped(const struct desk_page *p)
+{
+	return p->capped;
+}
+
 /* Makes the last of rows the selection, if there is one. */
 static enum od_code sel_last(struct desk_page *p, struct rows *rs)
 {
@@ -376,14 +382,17 @@ enum od_code desk_page_select(struct desk_page *p, const char *number,
 static enum od_code count(struct desk_page *p, void *arg, struct od_err *err)
 {
 	struct count_args *a = arg;
-	struct store_page_filter f = { p->mode, a->open_return };
+	struct store_page_filter f = { p->mode, a->open_return, p->expr.data,
+				       p->hits };
 	enum od_code rc;
 	size_t s;
 
 	memset(a->counts, 0, (ORDER_STATUS_COUNT + 1) * sizeof *a->counts);
+	p->capped = 0;
 	if (p->none)
 		return OD_OK;
-	rc = store_page_counts(p->d->sh->store, &f, a->counts, err);
+	rc = store_page_counts(p->d->sh->store, &f, a->counts, &p->capped,
+			       err);
 	for (s = 0; rc == OD_OK && s < ORDER_STATUS_COUNT; s++)
 		a->counts[ORDER_STATUS_COUNT] += a->counts[s];
 	return rc;

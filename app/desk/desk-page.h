@@ -80,10 +80,19 @@ enum od_code desk_page_home(struct desk_page *p, int end, struct od_err *err);
  * The tab bar's counts: orders of each status matching the search into
  * counts[0..ORDER_STATUS_COUNT - 1], all of them in counts[COUNT]; with
  * open_return, only orders with a return open.  No search: six rows the
- * store keeps; a search: one pass of its hits.
+ * store keeps; a search: one pass of its hits, or of the first of them
+ * (desk_page_capped).
  */
 enum od_code desk_page_counts(struct desk_page *p, int open_return,
 			      size_t counts[ORDER_STATUS_COUNT + 1],
 			      struct od_err *err);
+
+/*
+ * Whether the last counts (desk_page_counts, desk_page_window) were of a
+ * search with more hits than the store counts at a key press
+ * (STORE_PAGE_COUNT_MAX): each is then at least that many, shown as
+ * "1,000+"; a search of a letter or two matches most of the shop.
+ */
+int desk_page_capped(const struct desk_page *p);
 
 #endif

@@ -248,7 +248,7 @@ static void peak_pages(const char *dir, const char *user)
 	if (shop_unlock(dir, user, pass, pass_len, SHOP_READ, &sh, &err) !=
 	    OD_OK)
 		die("unlock", &err);
-	if (store_page_counts(sh->store, NULL, counts, &err) != OD_OK)
+	if (store_page_counts(sh->store, NULL, counts, NULL, &err) != OD_OK)
 		die("counts", &err);
 	for (s = 0; s < ORDER_STATUS_COUNT; s++)
 		if (store_page_rows(sh->store, s, STORE_PAGE_PLACED, 0, NULL,

@@ -305,6 +305,33 @@ static const unsigned tabs[] = {
 	ST(ORDER_SHIPPED) | ST(ORDER_DELIVERED), ST(ORDER_NEW) | ST(ORDER_HELD)
 };
 
+/* How many hits a search's counts count (test_search sets it). */
+static size_t count_cap = STORE_PAGE_COUNT_MAX;
+static size_t capped_seen;
+
+/*
+ * The counts are the in-memory desk's, or, capped, at most them and of
+ * count_cap orders in all.
+ */
+static void counts_agree(struct desk *d, struct desk_page *p,
+			 const size_t counts[ORDER_STATUS_COUNT + 1])
+{
+	int s, capped = desk_page_capped(p);
+
+	for (s = -1; s < ORDER_STATUS_COUNT; s++)
+		if (!capped)
+			assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
+					 desk_count_status(d, s));
+		else
+			assert_true(counts[s < 0 ? ORDER_STATUS_COUNT : s] <=
+				    desk_count_status(d, s));
+	if (capped) {
+		capped_seen++;
+		assert_int_equal(counts[ORDER_STATUS_COUNT], count_cap);
+		assert_true(desk_count_status(d, -1) > count_cap);
+	}
+}
+
 /* One tab, sort and search, both ways, and its counts. */
 static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
 		    enum desk_sort_key sort, int newest, const char *search)
@@ -314,7 +341,6 @@ static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
 	size_t counts[ORDER_STATUS_COUNT + 1];
 	struct od_err err;
 	char what[128];
-	int s;
 
 	snprintf(what, sizeof what, "tab %#x sort %d%s search '%s'",
 		 statuses, (int)sort, newest ? " newest first" : "",
@@ -327,15 +353,11 @@ static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
 	walk(p, 1, &back);
 	lists_equal(&want, &back, what);
 	assert_int_equal(desk_page_counts(p, 0, counts, &err), OD_OK);
-	for (s = -1; s < ORDER_STATUS_COUNT; s++)
-		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
-				 desk_count_status(d, s));
+	counts_agree(d, p, counts);
 	/* And with the window, in its hold. */
 	memset(counts, 0xff, sizeof counts);
 	assert_int_equal(desk_page_window(p, WIN, 0, counts, &err), OD_OK);
-	for (s = -1; s < ORDER_STATUS_COUNT; s++)
-		assert_int_equal(counts[s < 0 ? ORDER_STATUS_COUNT : s],
-				 desk_count_status(d, s));
+	counts_agree(d, p, counts);
 	list_free(&want);
 	list_free(&fwd);
 	list_free(&back);
@@ -374,9 +396,14 @@ static void test_search(void **state)
 
 	(void)state;
 	assert_int_equal(desk_page_new(d, &p, &err), OD_OK);
-	/* The hits copied (few), then walked beside the tab's index. */
-	for (copy = 0; copy < 2; copy++) {
-		store_page_set_found_max(copy ? -1 : 0);
+	/*
+	 * The hits walked beside the tab's index, copied (few), then each
+	 * row asked of the full-text index (over 10), counting only 5.
+	 */
+	for (copy = 0; copy < 3; copy++) {
+		store_page_set_limits(copy == 1 ? -1 : 0, copy == 2 ? 10 : -1,
+				      copy == 2 ? 5 : -1);
+		count_cap = copy == 2 ? 5 : STORE_PAGE_COUNT_MAX;
 		for (i = 0; i < sizeof searches / sizeof searches[0]; i++)
 			for (t = 0; t < 3; t++)
 				for (k = 0; k < DESK_SORT_COUNT; k++)
@@ -384,6 +411,8 @@ static void test_search(void **state)
 						(enum desk_sort_key)k, 0,
 						searches[i]);
 	}
+	store_page_set_limits(-1, -1, -1);
+	assert_true(capped_seen > 0);
 	desk_page_free(p);
 	desk_free(d);
 }
@@ -466,10 +495,15 @@ static void plan_check(struct store *s, const char *sql, int sorted_ok)
 /* Every page's and count's query walks an index from its key. */
 static void test_plans(void **state)
 {
-	struct store_page_filter fs[6] = {
-		{ 0, 0 }, { STORE_PAGE_HITS, 0 }, { STORE_PAGE_FOUND, 0 },
-		{ 0, 1 }, { STORE_PAGE_HITS, 1 }, { STORE_PAGE_FOUND, 1 }
+	struct store_page_filter fs[8] = {
+		{ 0, 0, NULL, 0 }, { STORE_PAGE_HITS, 0, NULL, 0 },
+		{ STORE_PAGE_FOUND, 0, NULL, 0 },
+		{ STORE_PAGE_BROAD, 0, "\"abc\"", 0 },
+		{ 0, 1, NULL, 0 }, { STORE_PAGE_HITS, 1, NULL, 0 },
+		{ STORE_PAGE_FOUND, 1, NULL, 0 },
+		{ STORE_PAGE_BROAD, 1, "\"abc\"", 0 }
 	};
+	size_t hits;
 	struct store *s = NULL;
 	struct od_err err;
 	char sql[1024];
@@ -477,9 +511,10 @@ static void test_plans(void **state)
 
 	(void)state;
 	assert_int_equal(store_open_memory(&s, &err), OD_OK);
-	assert_int_equal(store_page_hits(s, "\"abc\"", &mode, &err), OD_OK);
+	assert_int_equal(store_page_hits(s, "\"abc\"", &mode, &hits, &err),
+			 OD_OK);
 	assert_int_equal(mode, STORE_PAGE_FOUND);
-	for (f = 0; f < 6; f++) {
+	for (f = 0; f < 8; f++) {
 		for (sort = 0; sort < STORE_PAGE_SORTS; sort++)
 			for (back = 0; back < 2; back++)
 				for (level = -1; level <
@@ -502,7 +537,8 @@ static size_t count_of(struct store *s, int status)
 	size_t counts[ORDER_STATUS_COUNT];
 	struct od_err err;
 
-	assert_int_equal(store_page_counts(s, NULL, counts, &err), OD_OK);
+	assert_int_equal(store_page_counts(s, NULL, counts, NULL, &err),
+			 OD_OK);
 	return counts[status];
 }
 
