@@ -21,4 +21,14 @@
  */
 enum od_code page_schema_ensure(sqlite3 *db, struct od_err *err);
 
+/*
+ * The index of the customer's (which 0) or the total's (1) order: whether
+ * the store has it, and making it (a write: the store held to write).
+ * Other values: always there.
+ */
+enum od_code page_sort_index_has(sqlite3 *db, int which, int *yes,
+				 struct od_err *err);
+enum od_code page_sort_index_make(sqlite3 *db, int which,
+				  struct od_err *err);
+
 #endif

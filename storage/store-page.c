@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "storage/store-internal.h"
+#include "storage/store-page-schema.h"
 
 /* Each sort's index and its key's columns, in index order. */
 static const struct {
@@ -122,6 +123,26 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 	add_cols(buf, size, &len, sort, level > 0 ? level : 0,
 		 backward ? " DESC" : "");
 	add(buf, size, &len, " LIMIT ?9");
+}
+
+/* Which of the indexes made on demand sort needs (-1: none). */
+static int on_demand(enum store_page_sort sort)
+{
+	return sort == STORE_PAGE_CUSTOMER ? 0 : sort == STORE_PAGE_TOTAL ?
+	       1 : -1;
+}
+
+enum od_code store_page_index_has(struct store *s, enum store_page_sort sort,
+				  int *yes, struct od_err *err)
+{
+	return page_sort_index_has(s->db, on_demand(sort), yes, err);
+}
+
+enum od_code store_page_index_make(struct store *s,
+				   enum store_page_sort sort,
+				   struct od_err *err)
+{
+	return page_sort_index_make(s->db, on_demand(sort), err);
 }
 
 void store_page_sql(enum store_page_sort sort, int backward, int level,

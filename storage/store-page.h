@@ -25,6 +25,17 @@ enum store_page_sort {
 	STORE_PAGE_SORTS
 };
 
+/*
+ * Whether sort's index is there (the customer's and the total's are made
+ * the first time they are asked for: store_page_index_make, holding the
+ * store to write; a page of a sort without its index fails).
+ */
+enum od_code store_page_index_has(struct store *s, enum store_page_sort sort,
+				  int *yes, struct od_err *err);
+enum od_code store_page_index_make(struct store *s,
+				   enum store_page_sort sort,
+				   struct od_err *err);
+
 /* What narrows a page beside the status. */
 struct store_page_filter {
 	int search;             /* 0, or the mode the last

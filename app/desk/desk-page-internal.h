@@ -8,6 +8,7 @@
 #include "app/desk/desk-page.h"
 #include "lib/buf.h"
 #include "storage/records.h"
+#include "storage/store-page.h"
 
 /* A row with its own copy of its text. */
 struct prow {
@@ -33,6 +34,7 @@ struct desk_page {
 	int mode;                /* how the hits are read (store-page.h) */
 	size_t hits;             /* how many it read (store-page.h) */
 	int capped;              /* the last counts are of the first hits */
+	unsigned indexed;        /* 1u << store sorts whose index is there */
 	int hits_ok;             /* the connection holds the hits read at */
 	unsigned long hits_gen;  /* the shop's kept_gen then */
 	int home;                /* to do at the next window: go to the
@@ -42,6 +44,10 @@ struct desk_page {
 	struct prow sel;         /* the selection (text NULL: none) */
 	size_t sel_row;
 };
+
+/* The store's sort for p's, and whether the list's forward is its
+ * backward (newest first). */
+enum store_page_sort page_store_sort(const struct desk_page *p, int *flip);
 
 void page_prow_free(struct prow *r);
 void page_rows_clear(struct rows *rs);

@@ -127,7 +127,7 @@ static int prow_cmp(const void *a, const void *b, void *ctx)
 }
 
 /* The store's sort, and whether the list's forward is its backward. */
-static enum store_page_sort store_sort(const struct desk_page *p, int *flip)
+enum store_page_sort page_store_sort(const struct desk_page *p, int *flip)
 {
 	*flip = 0;
 	switch (p->sort) {
@@ -159,7 +159,7 @@ enum od_code page_fetch(struct desk_page *p, int backward,
 	struct order_brief kb, *k;
 	enum od_code rc = OD_OK;
 	int flip, s, ks = key != NULL ? key->r.status : -1;
-	enum store_page_sort sort = store_sort(p, &flip);
+	enum store_page_sort sort = page_store_sort(p, &flip);
 
 	page_rows_clear(out);
 	if (p->none || limit == 0)

@@ -47,6 +47,36 @@ static enum od_code search_ready(struct desk_page *p, struct od_err *err)
 	return rc;
 }
 
+/*
+ * Makes the sort's index the first time it is asked for (the customer's
+ * and the total's: store-page.h), letting go of the read hold to take the
+ * store to write meanwhile (waiting, once: seconds at a million orders).
+ */
+static enum od_code index_ready(struct desk_page *p, struct od_err *err)
+{
+	struct desk *d = p->d;
+	int flip, yes;
+	enum store_page_sort sort = page_store_sort(p, &flip);
+	enum od_code rc;
+
+	if (p->indexed & (1u << sort))
+		return OD_OK;
+	rc = store_page_index_has(d->sh->store, sort, &yes, err);
+	if (rc == OD_OK && !yes) {
+		shop_release(d->sh);
+		rc = desk_hold(d, SHOP_WRITE, err);
+		if (rc == OD_OK)
+			rc = store_page_index_make(d->sh->store, sort, err);
+		if (d->sh != NULL)
+			shop_release(d->sh);
+		if (rc == OD_OK)
+			rc = desk_hold_now(d, SHOP_READ, err);
+	}
+	if (rc == OD_OK)
+		p->indexed |= 1u << sort;
+	return rc;
+}
+
 /* Runs fn holding the store to read, never waiting for it. */
 static enum od_code held(struct desk_page *p,
 			 enum od_code (*fn)(struct desk_page *, void *,
@@ -65,7 +95,9 @@ static enum od_code held(struct desk_page *p,
 		shop_keep_store(d->sh, 1);
 	if (!was && (rc = desk_hold_now(d, SHOP_READ, err)) != OD_OK)
 		return rc;
-	rc = search_ready(p, err);
+	rc = was ? OD_OK : index_ready(p, err);
+	if (rc == OD_OK)
+		rc = search_ready(p, err);
 	if (rc == OD_OK)
 		rc = fn(p, arg, err);
 	if (!was && d->sh != NULL)

@@ -507,10 +507,21 @@ static void test_plans(void **state)
 	struct store *s = NULL;
 	struct od_err err;
 	char sql[1024];
-	int sort, back, level, f, mode;
+	int sort, back, level, f, mode, have;
 
 	(void)state;
 	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	/* The customer's and total's indexes wait for their first use. */
+	for (sort = 0; sort < STORE_PAGE_SORTS; sort++) {
+		assert_int_equal(store_page_index_has(s, sort, &have, &err),
+				 OD_OK);
+		assert_int_equal(have, sort != STORE_PAGE_CUSTOMER &&
+				 sort != STORE_PAGE_TOTAL);
+		assert_int_equal(store_page_index_make(s, sort, &err), OD_OK);
+		assert_int_equal(store_page_index_has(s, sort, &have, &err),
+				 OD_OK);
+		assert_int_equal(have, 1);
+	}
 	assert_int_equal(store_page_hits(s, "\"abc\"", &mode, &hits, &err),
 			 OD_OK);
 	assert_int_equal(mode, STORE_PAGE_FOUND);
