@@ -78,7 +78,7 @@ enum od_code store_page_rows(struct store *s, int status,
 #define STORE_PAGE_FOUND     2
 #define STORE_PAGE_BROAD     3
 #define STORE_PAGE_FOUND_MAX 1000
-#define STORE_PAGE_HITS_MAX  20000
+#define STORE_PAGE_HITS_MAX  100000
 /* Counts of a search with more hits than this are of its first so many
  * (store_page_counts' *capped): at least, not exactly. */
 #define STORE_PAGE_COUNT_MAX 1000
