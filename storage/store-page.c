@@ -96,14 +96,20 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 	buf[0] = '\0';
 	add(buf, size, &len, "SELECT " BRIEF_COLS " FROM ");
 	/* A search with few hits reads the copy of them, with its indexes. */
-	if (f != NULL && f->search == STORE_PAGE_FOUND) {
+	if (f != NULL && f->every && sort == STORE_PAGE_PLACED &&
+	    f->search != STORE_PAGE_FOUND) {
+		/* Every column a row needs, in placed order. */
+		add(buf, size, &len, "orders o INDEXED BY orders_list"
+		    " WHERE ?1 IS NOT NULL");
+	} else if (f != NULL && f->search == STORE_PAGE_FOUND) {
 		add(buf, size, &len, "temp.page_found o INDEXED BY ");
 		add(buf, size, &len, sorts[sort].found_index);
+		add(buf, size, &len, " WHERE o.status = ?1");
 	} else {
 		add(buf, size, &len, "orders o INDEXED BY ");
 		add(buf, size, &len, sorts[sort].index);
+		add(buf, size, &len, " WHERE o.status = ?1");
 	}
-	add(buf, size, &len, " WHERE o.status = ?1");
 	for (i = 0; i <= level; i++) {
 		add(buf, size, &len, " AND ");
 		add(buf, size, &len, sorts[sort].cols[i]);

@@ -46,6 +46,9 @@ struct store_page_filter {
 	const char *expr;       /* the search's FTS5 query (for
 				   STORE_PAGE_BROAD) */
 	size_t hits;            /* how many hits store_page_hits read */
+	int every;              /* every status at once, in placed order
+				   (orders_list: one walk, no merge of
+				   six); not with STORE_PAGE_FOUND */
 };
 
 /*

@@ -155,7 +155,7 @@ enum od_code page_fetch(struct desk_page *p, int backward,
 			struct od_err *err)
 {
 	struct store_page_filter f = { p->mode, p->tab.open_return,
-				       p->expr.data, p->hits };
+				       p->expr.data, p->hits, 0 };
 	struct order_brief kb, *k;
 	enum od_code rc = OD_OK;
 	int flip, s, ks = key != NULL ? key->r.status : -1;
@@ -166,7 +166,14 @@ enum od_code page_fetch(struct desk_page *p, int backward,
 		return OD_OK;
 	if (key != NULL)
 		page_prow_key(key, &kb);
-	for (s = 0; s < ORDER_STATUS_COUNT && rc == OD_OK; s++) {
+	/* Every status in placed order: one walk of the store's list. */
+	f.every = !p->tab.statuses && p->sort == DESK_SORT_PLACED &&
+		  p->mode != STORE_PAGE_FOUND;
+	if (f.every)
+		rc = store_page_rows(p->d->sh->store, -1, sort,
+				     backward != flip, key != NULL ? &kb : NULL,
+				     &f, limit, page_rows_add, out, err);
+	for (s = 0; !f.every && s < ORDER_STATUS_COUNT && rc == OD_OK; s++) {
 		if (p->tab.statuses && !(p->tab.statuses & (1u << s)))
 			continue;
 		k = key != NULL ? &kb : NULL;

@@ -415,7 +415,7 @@ static enum od_code count(struct desk_page *p, void *arg, struct od_err *err)
 {
 	struct count_args *a = arg;
 	struct store_page_filter f = { p->mode, a->open_return, p->expr.data,
-				       p->hits };
+				       p->hits, 0 };
 	enum od_code rc;
 	size_t s;
 

@@ -482,6 +482,13 @@ static void plan_check(struct store *s, const char *sql, int sorted_ok)
 		/* The copy of a search's few hits may be read whole. */
 		if (strstr(sql, "FROM temp.page_found o") != NULL)
 			continue;
+		/* Every status from the first order in placed order: the
+		 * list's index from its start, as far as LIMIT. */
+		if (strcmp(detail, "SCAN o USING COVERING INDEX orders_list")
+		    == 0 && strstr(sql, "orders_list WHERE ?1 IS NOT NULL")
+		    != NULL && strstr(sql, "AND o.placed_at") == NULL &&
+		    strstr(sql, " LIMIT ?9") != NULL)
+			continue;
 		if (strcmp(detail, "SCAN o") == 0 ||
 		    strncmp(detail, "SCAN o ", 7) == 0 ||
 		    strstr(detail, "SCAN orders") != NULL)
@@ -495,13 +502,18 @@ static void plan_check(struct store *s, const char *sql, int sorted_ok)
 /* Every page's and count's query walks an index from its key. */
 static void test_plans(void **state)
 {
-	struct store_page_filter fs[8] = {
-		{ 0, 0, NULL, 0 }, { STORE_PAGE_HITS, 0, NULL, 0 },
-		{ STORE_PAGE_FOUND, 0, NULL, 0 },
-		{ STORE_PAGE_BROAD, 0, "\"abc\"", 0 },
-		{ 0, 1, NULL, 0 }, { STORE_PAGE_HITS, 1, NULL, 0 },
-		{ STORE_PAGE_FOUND, 1, NULL, 0 },
-		{ STORE_PAGE_BROAD, 1, "\"abc\"", 0 }
+	/* Each mode with and without returns, then every status at once. */
+	struct store_page_filter fs[14] = {
+		{ 0, 0, NULL, 0, 0 }, { STORE_PAGE_HITS, 0, NULL, 0, 0 },
+		{ STORE_PAGE_FOUND, 0, NULL, 0, 0 },
+		{ STORE_PAGE_BROAD, 0, "\"abc\"", 0, 0 },
+		{ 0, 1, NULL, 0, 0 }, { STORE_PAGE_HITS, 1, NULL, 0, 0 },
+		{ STORE_PAGE_FOUND, 1, NULL, 0, 0 },
+		{ STORE_PAGE_BROAD, 1, "\"abc\"", 0, 0 },
+		{ 0, 0, NULL, 0, 1 }, { STORE_PAGE_HITS, 0, NULL, 0, 1 },
+		{ STORE_PAGE_BROAD, 0, "\"abc\"", 0, 1 },
+		{ 0, 1, NULL, 0, 1 }, { STORE_PAGE_HITS, 1, NULL, 0, 1 },
+		{ STORE_PAGE_BROAD, 1, "\"abc\"", 0, 1 }
 	};
 	size_t hits;
 	struct store *s = NULL;
@@ -525,7 +537,7 @@ static void test_plans(void **state)
 	assert_int_equal(store_page_hits(s, "\"abc\"", &mode, &hits, &err),
 			 OD_OK);
 	assert_int_equal(mode, STORE_PAGE_FOUND);
-	for (f = 0; f < 8; f++) {
+	for (f = 0; f < 14; f++) {
 		for (sort = 0; sort < STORE_PAGE_SORTS; sort++)
 			for (back = 0; back < 2; back++)
 				for (level = -1; level <
