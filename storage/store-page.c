@@ -229,6 +229,19 @@ static enum od_code run_rows(struct store *s, sqlite3_stmt *st,
 	return rc;
 }
 
+/* Binds a page's parameters (page_sql): limit -1 is no limit. */
+static void bind_page(sqlite3_stmt *st, int status, enum store_page_sort sort,
+		      const struct order_brief *key,
+		      const struct store_page_filter *f, long long limit)
+{
+	sqlite3_bind_int(st, 1, status);
+	if (key != NULL)
+		bind_key(st, sort, key);
+	if (f != NULL && f->search == STORE_PAGE_BROAD)
+		store_bind_text(st, 8, f->expr);
+	sqlite3_bind_int64(st, 9, limit);
+}
+
 /* Runs one level of a page (page_sql) for at most w->left rows. */
 static enum od_code run_level(struct store *s, int status,
 			      enum store_page_sort sort, int backward,
@@ -246,13 +259,8 @@ static enum od_code run_level(struct store *s, int status,
 	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (src != SQLITE_OK)
 		return store_fail(s, src, "reading the orders", err);
-	sqlite3_bind_int(st, 1, status);
-	if (key != NULL)
-		bind_key(st, sort, key);
-	if (f != NULL && f->search == STORE_PAGE_BROAD)
-		store_bind_text(st, 8, f->expr);
-	sqlite3_bind_int64(st, 9, w->left > INT64_MAX ? INT64_MAX :
-			   (long long)w->left);
+	bind_page(st, status, sort, key, f, w->left > INT64_MAX ? INT64_MAX :
+		  (long long)w->left);
 	return run_rows(s, st, w, err);
 }
 
@@ -276,6 +284,54 @@ enum od_code store_page_rows(struct store *s, int status,
 		if (w.left > 0)
 			rc = run_level(s, status, sort, backward, level, key,
 				       f, &w, err);
+	return rc;
+}
+
+/* Adds to *n the rows one level of a page (page_sql) has, unlimited. */
+static enum od_code count_level(struct store *s, int status,
+				enum store_page_sort sort, int backward,
+				int level, const struct order_brief *key,
+				const struct store_page_filter *f, size_t *n,
+				struct od_err *err)
+{
+	char page[1024], sql[1100];
+	sqlite3_stmt *st = NULL;
+	int src;
+
+	page_sql(sort, backward, level, f, page, sizeof page);
+	/* The walk of the index the page would take, counted in SQLite:
+	 * no row is read out. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s)", page);
+	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return store_fail(s, src, "counting the orders", err);
+	bind_page(st, status, sort, key, f, -1);
+	if ((src = sqlite3_step(st)) == SQLITE_ROW)
+		*n += (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (src != SQLITE_ROW)
+		return store_fail(s, src, "counting the orders", err);
+	return OD_OK;
+}
+
+enum od_code store_page_count(struct store *s, int status,
+			      enum store_page_sort sort, int backward,
+			      const struct order_brief *key,
+			      const struct store_page_filter *f, size_t *n,
+			      struct od_err *err)
+{
+	enum od_code rc = OD_OK;
+	int level;
+
+	*n = 0;
+	if ((unsigned)sort >= STORE_PAGE_SORTS)
+		return od_err_set(err, OD_E_USAGE, "unknown sort order");
+	if (key == NULL)
+		return count_level(s, status, sort, backward, -1, NULL, f, n,
+				   err);
+	for (level = ncols(sort) - 1; level >= 0 && rc == OD_OK; level--)
+		rc = count_level(s, status, sort, backward, level, key, f, n,
+				 err);
 	return rc;
 }
 

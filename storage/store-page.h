@@ -65,6 +65,20 @@ enum od_code store_page_rows(struct store *s, int status,
 			     store_brief_cb cb, void *ctx, struct od_err *err);
 
 /*
+ * How many rows store_page_rows would call cb for with no limit: the
+ * orders of status after key (backward: before it; key NULL: all of
+ * them).  Where the list's selection is ("row k of N"): a count of one
+ * range of the sort's index per level of the key, reading no row out;
+ * it walks the range, so it costs as the rows before the key (a broad
+ * search asks the full-text index of each).
+ */
+enum od_code store_page_count(struct store *s, int status,
+			      enum store_page_sort sort, int backward,
+			      const struct order_brief *key,
+			      const struct store_page_filter *f, size_t *n,
+			      struct od_err *err);
+
+/*
  * Reads the orders an FTS5 query (store_search_expr) finds into a table of
  * this connection's, once, for the pages and counts that follow with
  * search set to *mode, *hits to how many it read: one pass of the index's

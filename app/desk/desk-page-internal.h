@@ -70,6 +70,16 @@ void page_rows_take(struct rows *dst, struct rows *src, size_t i);
 /* Makes room for n rows in rs (emptied). */
 enum od_code page_rows_room(struct rows *rs, size_t n, struct od_err *err);
 
+/* Whether p's list is every status in placed order: one walk of the
+ * store's list (store_page_filter's every), not one per status. */
+int page_every(const struct desk_page *p);
+
+/* Runs fn holding the store to read, never waiting for it (desk-page.c). */
+typedef enum od_code (*page_fn)(struct desk_page *p, void *arg,
+				struct od_err *err);
+enum od_code page_held(struct desk_page *p, page_fn fn, void *arg,
+		       struct od_err *err);
+
 /*
  * Up to limit rows of the list after key (backward: before it, nearest
  * first; key NULL: from the list's start or end) into out, in that order:

@@ -145,6 +145,12 @@ enum store_page_sort page_store_sort(const struct desk_page *p, int *flip)
 	}
 }
 
+int page_every(const struct desk_page *p)
+{
+	return !p->tab.statuses && p->sort == DESK_SORT_PLACED &&
+	       p->mode != STORE_PAGE_FOUND;
+}
+
 /*
  * Up to limit rows of the list after key (backward: before it, nearest
  * first; key NULL: from the list's start or end) into out, in that order:
@@ -167,8 +173,7 @@ enum od_code page_fetch(struct desk_page *p, int backward,
 	if (key != NULL)
 		page_prow_key(key, &kb);
 	/* Every status in placed order: one walk of the store's list. */
-	f.every = !p->tab.statuses && p->sort == DESK_SORT_PLACED &&
-		  p->mode != STORE_PAGE_FOUND;
+	f.every = page_every(p);
 	if (f.every)
 		rc = store_page_rows(p->d->sh->store, -1, sort,
 				     backward != flip, key != NULL ? &kb : NULL,

@@ -105,6 +105,12 @@ static enum od_code held(struct desk_page *p,
 	return rc;
 }
 
+enum od_code page_held(struct desk_page *p, page_fn fn, void *arg,
+		       struct od_err *err)
+{
+	return held(p, fn, arg, err);
+}
+
 enum od_code desk_page_new(struct desk *d, struct desk_page **out,
 			   struct od_err *err)
 {

@@ -61,6 +61,16 @@ const struct desk_row *desk_page_row(const struct desk_page *p, size_t i);
 size_t desk_page_selected(const struct desk_page *p);
 
 /*
+ * Rows of the list before the selection (the screens' "row k of N" is
+ * *before + 1), as the last desk_page_window left it; 0 with none.  A
+ * count of each status's index up to the selection's key, no row read
+ * out: it costs as the rows before it (at 1M, tens of ms at the end of
+ * the All tab), so the screens ask it once a key, not once a row.
+ */
+enum od_code desk_page_position(struct desk_page *p, size_t *before,
+				struct od_err *err);
+
+/*
  * Moves the selection by delta rows in the list (a page: the window's
  * height), stopping at its ends.  Done by the next desk_page_window, in
  * its hold of the store (one per key press); reads |delta| rows of an

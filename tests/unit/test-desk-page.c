@@ -241,6 +241,17 @@ static void expected(struct desk *d, unsigned statuses,
 			list_add(out, r->number);
 }
 
+/* desk_page_position says n rows come before the selection. */
+static void position_is(struct desk_page *p, size_t n)
+{
+	struct od_err err;
+	size_t before = (size_t)-1;
+
+	assert_int_equal(desk_page_position(p, &before, &err), OD_OK);
+	if (before != n)
+		fail_msg("position %zu, %zu rows before it", before, n);
+}
+
 /*
  * Walks the whole list a window at a time: forward from the first order,
  * page down by page down, or backward from the last, page up by page up
@@ -261,6 +272,9 @@ static void walk(struct desk_page *p, int backward, struct list *out)
 		if (last != NULL &&
 		    strcmp(desk_page_row(p, sel)->number, last) == 0)
 			break;
+		/* Forward, the rows before the selection are those listed. */
+		if (!backward)
+			position_is(p, out->n);
 		if (backward)
 			for (i = sel + 1; i-- > 0;)
 				list_add(out, desk_page_row(p, i)->number);
