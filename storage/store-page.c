@@ -78,6 +78,10 @@ static int ncols(enum store_page_sort sort)
 	return n;
 }
 
+static void page_sql_as(enum store_page_sort sort, int backward, int level,
+			const struct store_page_filter *f, int count,
+			char *buf, size_t size);
+
 /*
  * The query for one level of a page.  Rows after a key (a, b, c) are those
  * with a = ?2, b = ?3, c > ?4 (level 2), then a = ?2, b > ?3 (level 1), then
@@ -89,12 +93,25 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 		     const struct store_page_filter *f, char *buf,
 		     size_t size)
 {
+	page_sql_as(sort, backward, level, f, 0, buf, size);
+}
+
+/*
+ * page_sql, or with count its rows counted: only the key's columns are
+ * asked, so the index covers the count (asking a row's other columns cost
+ * a seek of the table per row: 5.7 s at the end of 1M by customer).
+ */
+static void page_sql_as(enum store_page_sort sort, int backward, int level,
+			const struct store_page_filter *f, int count,
+			char *buf, size_t size)
+{
 	static const char *const params[4] = { "?2", "?3", "?4", "?5" };
 	size_t len = 0;
 	int i;
 
 	buf[0] = '\0';
-	add(buf, size, &len, "SELECT " BRIEF_COLS " FROM ");
+	add(buf, size, &len, count ? "SELECT count(*) FROM " :
+	    "SELECT " BRIEF_COLS " FROM ");
 	/* A search with few hits reads the copy of them, with its indexes. */
 	if (f != NULL && f->every && sort == STORE_PAGE_PLACED &&
 	    f->search != STORE_PAGE_FOUND) {
@@ -123,6 +140,8 @@ static void page_sql(enum store_page_sort sort, int backward, int level,
 		add(buf, size, &len, SEARCH_EACH);
 	if (f != NULL && f->open_return)
 		add(buf, size, &len, RETURN_IN);
+	if (count)
+		return;
 	/* Not by the columns held equal: SQLite would sort by the number's
 	 * length rather than see it is one value. */
 	add(buf, size, &len, " ORDER BY ");
@@ -294,14 +313,13 @@ static enum od_code count_level(struct store *s, int status,
 				const struct store_page_filter *f, size_t *n,
 				struct od_err *err)
 {
-	char page[1024], sql[1100];
+	char sql[1024];
 	sqlite3_stmt *st = NULL;
 	int src;
 
-	page_sql(sort, backward, level, f, page, sizeof page);
 	/* The walk of the index the page would take, counted in SQLite:
 	 * no row is read out. */
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s)", page);
+	page_sql_as(sort, backward, level, f, 1, sql, sizeof sql);
 	src = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 	if (src != SQLITE_OK)
 		return store_fail(s, src, "counting the orders", err);

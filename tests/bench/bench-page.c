@@ -7,8 +7,9 @@
  *	does today), then times, with the same desk and store, what the list
  *	needs on each key: the first screen (the in-memory desk: rereading
  *	every order, filtering and counting; paged: the tab bar's counts and
- *	a window of 40 rows), a tab change, a page down, a change of sort
- *	and one step of incremental search; each figure is a mean of several
+ *	a window of 40 rows), a tab change, a page down, a change of sort,
+ *	one step of incremental search and where the selection is at the
+ *	list's end ("row k of N"); each figure is a mean of several
  *	presses, printed with its ratio (paged / in-memory).  Then peak
  *	memory, each in a child of its own: the desk unlocked with its
  *	index, and the shop unlocked reading the same pages from the store
@@ -192,6 +193,49 @@ static void search(struct desk *d, struct desk_page *p)
 		       k + 1 < n ? "," : "\n");
 }
 
+/*
+ * "Row k of N" at the list's end, the farthest from its start: the pages
+ * count the rows before the selection in the store (desk_page_position);
+ * the in-memory desk finds the selection by number, as it does at every
+ * filter to keep it (desk_find, a walk of its array).
+ */
+static void position(struct desk *d, struct desk_page *p,
+		     enum desk_sort_key sort, const char *what)
+{
+	struct desk_page_tab all = { 0, 0 };
+	char last[64];
+	struct od_err err;
+	double t0, mem, paged;
+	size_t k, at = 0, before = 0;
+
+	if (desk_sort(d, sort, &err) != OD_OK)
+		die("sort", &err);
+	mem_screen(d, -1, NULL);
+	if (desk_count(d) == 0)
+		return;
+	snprintf(last, sizeof last, "%s",
+		 desk_row(d, desk_count(d) - 1)->number);
+	t0 = now_ms();
+	for (k = 0; k < PRESSES; k++)
+		at += desk_find(d, last);
+	mem = (now_ms() - t0) / PRESSES;
+	if (desk_page_set(p, &all, sort, 0, NULL, &err) != OD_OK ||
+	    desk_page_home(p, 1, &err) != OD_OK ||
+	    desk_page_window(p, ROWS, ROWS - 1, NULL, &err) != OD_OK)
+		die("page", &err);
+	t0 = now_ms();
+	for (k = 0; k < PRESSES; k++)
+		if (desk_page_position(p, &before, &err) != OD_OK)
+			die("position", &err);
+	paged = (now_ms() - t0) / PRESSES;
+	if (before != at / PRESSES)
+		printf("paged list position: %zu rows before the last, the "
+		       "desk has %zu\n", before, at / PRESSES);
+	figure(what, mem, paged, "once a key, not once a row");
+	if (desk_sort(d, DESK_SORT_PLACED, &err) != OD_OK)
+		die("sort", &err);
+}
+
 static enum od_code count_row(void *ctx, const struct order_brief *b,
 			      struct od_err *err)
 {
@@ -298,6 +342,10 @@ int main(int argc, char **argv)
 	page_down(d, p);
 	sort_change(d, p);
 	search(d, p);
+	position(d, p, DESK_SORT_PLACED, "row k of N at the end of All, "
+		 "placed");
+	position(d, p, DESK_SORT_CUSTOMER, "row k of N at the end of All, "
+		 "by customer");
 	desk_page_free(p);
 	desk_free(d);
 	secret_wipe(pass, sizeof pass);
