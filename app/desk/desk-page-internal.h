@@ -43,6 +43,14 @@ struct desk_page {
 	struct rows win;         /* the window */
 	struct prow sel;         /* the selection (text NULL: none) */
 	size_t sel_row;
+	/* Rows before the selection, kept across moves so that only a new
+	 * list, selection or store asks the store to count them: valid while
+	 * pos_ok, the selection is pos_number and the shop's kept_gen is
+	 * pos_gen (desk-page-position.c). */
+	size_t pos;
+	int pos_ok;
+	unsigned long pos_gen;
+	char pos_number[STMT_ORDER_MAX + 1];
 };
 
 /* The store's sort for p's, and whether the list's forward is its
@@ -69,6 +77,16 @@ void page_rows_take(struct rows *dst, struct rows *src, size_t i);
 
 /* Makes room for n rows in rs (emptied). */
 enum od_code page_rows_room(struct rows *rs, size_t n, struct od_err *err);
+
+/* The kept position: forgotten (page_pos_forget), set to n rows before
+ * the selection (page_pos_set), moved by delta rows before the selection
+ * moves (page_pos_moved: 1 if kept, then page_pos_set p->pos after; 0:
+ * forgotten, as when the store changed since). */
+/* Whether the kept position is the selection's in the store as it is. */
+int page_pos_valid(const struct desk_page *p);
+void page_pos_forget(struct desk_page *p);
+void page_pos_set(struct desk_page *p, size_t n);
+int page_pos_moved(struct desk_page *p, long delta);
 
 /* Whether p's list is every status in placed order: one walk of the
  * store's list (store_page_filter's every), not one per status. */

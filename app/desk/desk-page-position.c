@@ -2,11 +2,14 @@
  * desk-page-position.c - where the paged list's selection is: how many
  * rows come before it (desk_page_position), counted by the store per
  * status of the tab from the selection's key back to the list's start,
- * as desk-page-rows.c's page_fetch reads them, so the two agree.
+ * as desk-page-rows.c's page_fetch reads them, so the two agree; the
+ * count is kept across moves (desk-page.c: a move knows how many rows it
+ * went), so only a new list, selection or store is counted again.
  */
 #include "app/desk/desk-page-internal.h"
 
 #include "app/desk/desk-internal.h"
+
 
 /* The rows before the selection into *(size_t *)arg (held store). */
 static enum od_code position(struct desk_page *p, void *arg,
@@ -47,9 +50,24 @@ static enum od_code position(struct desk_page *p, void *arg,
 	return rc;
 }
 
+/* The kept position, or counted and kept (held store). */
+static enum od_code kept(struct desk_page *p, void *arg, struct od_err *err)
+{
+	enum od_code rc;
+
+	if (page_pos_valid(p)) {
+		*(size_t *)arg = p->pos;
+		return OD_OK;
+	}
+	rc = position(p, arg, err);
+	if (rc == OD_OK && p->sel.text != NULL)
+		page_pos_set(p, *(size_t *)arg);
+	return rc;
+}
+
 enum od_code desk_page_position(struct desk_page *p, size_t *before,
 				struct od_err *err)
 {
 	*before = 0;
-	return page_held(p, position, before, err);
+	return page_held(p, kept, before, err);
 }

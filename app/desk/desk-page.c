@@ -111,6 +111,47 @@ enum od_code page_held(struct desk_page *p, page_fn fn, void *arg,
 	return held(p, fn, arg, err);
 }
 
+/* Whether the kept position is the selection's in the store as it is. */
+int page_pos_valid(const struct desk_page *p)
+{
+	return p->pos_ok && p->sel.text != NULL &&
+	       p->pos_gen == p->d->sh->kept_gen &&
+	       strcmp(p->pos_number, p->sel.r.number) == 0;
+}
+
+void page_pos_forget(struct desk_page *p)
+{
+	p->pos_ok = 0;
+}
+
+/* Held store: the gen is the store's as it is now. */
+void page_pos_set(struct desk_page *p, size_t n)
+{
+	if (p->sel.text == NULL || p->d->sh == NULL) {
+		p->pos_ok = 0;
+		return;
+	}
+	p->pos = n;
+	p->pos_ok = 1;
+	p->pos_gen = p->d->sh->kept_gen;
+	snprintf(p->pos_number, sizeof p->pos_number, "%s", p->sel.r.number);
+}
+
+/*
+ * Held store, before the selection moves to the row delta away: the kept
+ * position moved with it (1: page_pos_set it once the row is selected),
+ * or forgotten (0).
+ */
+int page_pos_moved(struct desk_page *p, long delta)
+{
+	if (!page_pos_valid(p) || (delta < 0 && (size_t)-delta > p->pos)) {
+		p->pos_ok = 0;
+		return 0;
+	}
+	p->pos = delta < 0 ? p->pos - (size_t)-delta : p->pos + (size_t)delta;
+	return 1;
+}
+
 enum od_code desk_page_new(struct desk *d, struct desk_page **out,
 			   struct od_err *err)
 {
@@ -160,6 +201,7 @@ enum od_code desk_page_set(struct desk_page *p, const struct desk_page_tab *t,
 	p->tab = *t;
 	p->sort = sort;
 	p->newest_first = newest_first;
+	page_pos_forget(p);
 	return OD_OK;
 }
 
@@ -344,6 +386,7 @@ static enum od_code move(struct desk_page *p, void *arg, struct od_err *err)
 	long delta = *(long *)arg;
 	struct rows rs = { 0 };
 	enum od_code rc;
+	int kept;
 
 	if (p->sel.text == NULL)
 		rc = page_fetch(p, delta < 0, NULL, 1, &rs, err);
@@ -354,7 +397,15 @@ static enum od_code move(struct desk_page *p, void *arg, struct od_err *err)
 		page_rows_free(&rs);
 		return rc;
 	}
-	return sel_last(p, &rs);
+	/* The selection moves as many rows as were read. */
+	kept = p->sel.text != NULL && rs.n > 0 &&
+	       page_pos_moved(p, delta < 0 ? -(long)rs.n : (long)rs.n);
+	if (p->sel.text == NULL && rs.n > 0)
+		page_pos_forget(p);
+	rc = sel_last(p, &rs);
+	if (kept)
+		page_pos_set(p, p->pos);
+	return rc;
 }
 
 enum od_code desk_page_move(struct desk_page *p, long delta,
@@ -381,7 +432,13 @@ static enum od_code home(struct desk_page *p, void *arg, struct od_err *err)
 		page_rows_free(&rs);
 		return rc;
 	}
-	return sel_last(p, &rs);
+	rc = sel_last(p, &rs);
+	/* The first order has none before it; the last, a count. */
+	if (*(int *)arg)
+		page_pos_forget(p);
+	else
+		page_pos_set(p, 0);
+	return rc;
 }
 
 enum od_code desk_page_home(struct desk_page *p, int end, struct od_err *err)

@@ -64,8 +64,9 @@ size_t desk_page_selected(const struct desk_page *p);
  * Rows of the list before the selection (the screens' "row k of N" is
  * *before + 1), as the last desk_page_window left it; 0 with none.  A
  * count of each status's index up to the selection's key, no row read
- * out: it costs as the rows before it (at 1M, tens of ms at the end of
- * the All tab), so the screens ask it once a key, not once a row.
+ * out, costing as the rows before it (at 1M, some 40 ms at the end of
+ * the All tab); kept across moves and home, so counted again only for a
+ * new tab, sort, search or selection, or after the store changed.
  */
 enum od_code desk_page_position(struct desk_page *p, size_t *before,
 				struct od_err *err);

@@ -257,7 +257,8 @@ static void position_is(struct desk_page *p, size_t n)
  * page down by page down, or backward from the last, page up by page up
  * (then reversed into list order).
  */
-static void walk(struct desk_page *p, int backward, struct list *out)
+static void walk(struct desk_page *p, int backward, size_t total,
+		 struct list *out)
 {
 	const char *last = NULL;
 	struct od_err err;
@@ -272,9 +273,9 @@ static void walk(struct desk_page *p, int backward, struct list *out)
 		if (last != NULL &&
 		    strcmp(desk_page_row(p, sel)->number, last) == 0)
 			break;
-		/* Forward, the rows before the selection are those listed. */
-		if (!backward)
-			position_is(p, out->n);
+		/* The rows before the selection: forward, those listed;
+		 * backward, the others but it (kept across the moves). */
+		position_is(p, backward ? total - 1 - out->n : out->n);
 		if (backward)
 			for (i = sel + 1; i-- > 0;)
 				list_add(out, desk_page_row(p, i)->number);
@@ -362,9 +363,9 @@ static void compare(struct desk *d, struct desk_page *p, unsigned statuses,
 	expected(d, statuses, sort, newest, search, &want);
 	assert_int_equal(desk_page_set(p, &t, sort, newest, search, &err),
 			 OD_OK);
-	walk(p, 0, &fwd);
+	walk(p, 0, want.n, &fwd);
 	lists_equal(&want, &fwd, what);
-	walk(p, 1, &back);
+	walk(p, 1, want.n, &back);
 	lists_equal(&want, &back, what);
 	assert_int_equal(desk_page_counts(p, 0, counts, &err), OD_OK);
 	counts_agree(d, p, counts);
@@ -461,6 +462,11 @@ static void test_selection(void **state)
 	assert_int_equal(desk_page_selected(p), 10);
 	assert_string_equal(desk_page_row(p, 10)->number, want.v[101]);
 	assert_string_equal(desk_page_row(p, 9)->number, want.v[99]);
+	position_is(p, 100);
+	/* An order before it leaves the tab: the kept position is not. */
+	assert_int_equal(act(d, STMT_ORDER_CONFIRM, want.v[5]), 0);
+	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
+	position_is(p, 99);
 	/* Near the start: as low as the list allows. */
 	assert_int_equal(desk_page_select(p, want.v[3], &err), OD_OK);
 	assert_int_equal(desk_page_window(p, WIN, 10, NULL, &err), OD_OK);
