@@ -124,6 +124,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LSAN_HOOKS) $(FIXTURE_LIB) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
+# Imports orders made by gen-orders with the real binary.
+$(BUILD)/tests/test-desk-page: | $(BUILD)/tools/gen-orders $(BIN)/orderdesk
+
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LSAN_HOOKS) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -7,6 +7,8 @@
 
 #include "lib/buf.h"
 #include "storage/store-internal.h"
+#include "storage/store-page-counts.h"
+#include "storage/store-page-counts.h"
 #include "storage/store-search-add.h"
 #include "storage/store-search.h"
 
@@ -166,6 +168,8 @@ enum od_code store_order_insert(struct store *s, const struct order *o,
 	sqlite3_bind_int64(st, 16, (sqlite3_int64)o->nitems);
 	store_bind_text(st, 17, nz(search.data));
 	rc = store_step_done(s, st, "writing the order", err);
+	if (rc == OD_OK)
+		rc = page_count_added(s, (int)o->status, err);
 	if (rc == OD_OK)
 		rc = store_search_add(s, o->number, nz(search.data), err);
 	if (rc == OD_OK)
@@ -403,7 +407,9 @@ enum od_code store_order_set_state(struct store *s, const char *number,
 				   enum order_status held_from,
 				   const char *reason, struct od_err *err)
 {
-	sqlite3_stmt *st = store_stmt(s, set_state_sql, err);
+	enum od_code rc = page_count_moving(s, number, (int)status, err);
+	sqlite3_stmt *st = rc == OD_OK ? store_stmt(s, set_state_sql, err) :
+			   NULL;
 
 	if (st == NULL)
 		return err->code;

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "storage/store-internal.h"
+#include "storage/store-page-counts.h"
+#include "storage/store-page-counts.h"
 
 static const char tables_sql[] =
 	"CREATE TABLE IF NOT EXISTS sync_incoming("
@@ -64,7 +66,8 @@ static const char forget_all_sql[] =
 	"DELETE FROM deliveries; DELETE FROM restocks;"
 	" DELETE FROM returns; DELETE FROM payments; DELETE FROM money;"
 	" DELETE FROM notes; DELETE FROM shipments; DELETE FROM items;"
-	" DELETE FROM orders; DELETE FROM users; DELETE FROM retired_keys;"
+	" DELETE FROM orders; UPDATE page_counts SET n = 0;"
+	" DELETE FROM users; DELETE FROM retired_keys;"
 	" DELETE FROM meta WHERE key = 'roles';";  /* app/log/role-define.h */
 static const char conflict_add_sql[] =
 	"INSERT INTO sync_conflict(stmt_id, kind, order_no, actor, at, source,"
@@ -258,7 +261,7 @@ enum od_code store_order_forget(struct store *s, const char *number,
 				     forget_money_sql, forget_pays_sql,
 				     forget_returns_sql, forget_parcels_sql,
 				     forget_restocks_sql };
-	enum od_code rc = OD_OK;
+	enum od_code rc = page_count_moving(s, number, -1, err);
 	sqlite3_stmt *st;
 	size_t i;
 

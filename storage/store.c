@@ -7,6 +7,7 @@
 
 #include "storage/store-cache.h"
 #include "storage/store-internal.h"
+#include "storage/store-page-schema.h"
 #include "storage/store-prefs-schema.h"
 #include "storage/store-search-schema.h"
 #include "storage/vfs-crypt.h"
@@ -263,6 +264,8 @@ static enum od_code store_upgrade(struct store *s, struct od_err *err)
 		rc = prefs_schema_upgrade(s->db, err);
 	if (rc == OD_OK)
 		rc = search_schema_upgrade(s->db, err);
+	if (rc == OD_OK)
+		rc = page_schema_ensure(s->db, err);
 	return rc != OD_OK ? rc : store_merkle_start(s, err);
 }
 
@@ -278,6 +281,8 @@ static enum od_code store_init_schema(struct store *s, struct od_err *err)
 	rc = store_exec(s, schema_sql, "creating the store", err);
 	if (rc == OD_OK)
 		rc = search_schema_create(s->db, err);
+	if (rc == OD_OK)
+		rc = page_schema_ensure(s->db, err);
 	if (rc == OD_OK) {
 		snprintf(v, sizeof v, "%d", STORE_SCHEMA_VERSION);
 		rc = store_meta_set(s, "schema", v, err);

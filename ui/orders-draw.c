@@ -66,6 +66,7 @@ void orders_draw(struct ui *u, void *st)
 
 	t.cols = orders_cols_ready(&O->cols, u);
 	layout(O, u, &t);
+	orders_page_read(O, u);
 	orders_tabs_draw(O, u);
 	heads[OC_NUMBER] = heading(O, "NUMBER", DESK_SORT_NUMBER, h[0], 32);
 	heads[OC_PLACED] = heading(O, "PLACED", DESK_SORT_PLACED, h[1], 32);

@@ -56,33 +56,37 @@ int orders_tab_one_status(const struct orders_st *O)
 	       (t.statuses & (t.statuses - 1)) == 0;
 }
 
-/* Tab t's label, " Name 12 ", its name shortened from tab abbr on. */
-static void label_of(const struct ui *u, int t, int abbr_from, char *out,
-		     size_t size)
+/*
+ * Tab t's label, " Name 12 ", its name shortened from tab abbr on; "12+"
+ * when a broad search's counts are of its first hits (desk_page_capped).
+ */
+static void label_of(const struct orders_st *O, const struct ui *u, int t,
+		     int abbr_from, char *out, size_t size)
 {
-	int abbr = t >= abbr_from;
+	int abbr = t >= abbr_from, capped;
 	struct desk_tab tab = orders_tab_of(t);
-	size_t n = desk_count_tab(u->desk, &tab);
+	size_t n = orders_page_tab_count(O, u, &tab, &capped);
 	const struct desk_view *v;
 
 	if (t < ORDERS_NBUILTIN) {
-		snprintf(out, size, " %s %zu ", abbr ? builtin[t].abbr :
-			 builtin[t].name, n);
+		snprintf(out, size, " %s %zu%s ", abbr ? builtin[t].abbr :
+			 builtin[t].name, n, capped ? "+" : "");
 		return;
 	}
 	(void)desk_views(u->desk, &v);
-	snprintf(out, size, " %.*s %zu ", abbr ? 8 : DESK_VIEW_NAME_MAX,
-		 v[tab.view].name, n);
+	snprintf(out, size, " %.*s %zu%s ", abbr ? 8 : DESK_VIEW_NAME_MAX,
+		 v[tab.view].name, n, capped ? "+" : "");
 }
 
 /* Columns tabs first..last take, one apart. */
-static int span(const struct ui *u, int first, int last, int abbr_from)
+static int span(const struct orders_st *O, const struct ui *u, int first,
+		int last, int abbr_from)
 {
 	char label[64];
 	int w = 0, t;
 
 	for (t = first; t <= last; t++) {
-		label_of(u, t, abbr_from, label, sizeof label);
+		label_of(O, u, t, abbr_from, label, sizeof label);
 		w += screen_width(label) + 1;
 	}
 	return w;
@@ -95,10 +99,10 @@ static int first_shown(struct orders_st *O, const struct ui *u, int abbr)
 
 	if (first > O->tab)
 		first = O->tab;
-	while (first < O->tab && span(u, first, O->tab, abbr) > room)
+	while (first < O->tab && span(O, u, first, O->tab, abbr) > room)
 		first++;
 	/* Back to the start when everything from it fits. */
-	if (span(u, 0, O->tab, abbr) <= room)
+	if (span(O, u, 0, O->tab, abbr) <= room)
 		first = 0;
 	return first;
 }
@@ -108,13 +112,13 @@ static int first_shown(struct orders_st *O, const struct ui *u, int abbr)
  * after the statuses, which keep their full names while they fit (All is
  * the last of them); else all.
  */
-static int shorten_from(const struct ui *u, int n)
+static int shorten_from(const struct orders_st *O, const struct ui *u, int n)
 {
 	int extra = ORDERS_TAB_ALL + 1;
 
-	if (span(u, 0, n - 1, n) + 1 <= u->cols)
+	if (span(O, u, 0, n - 1, n) + 1 <= u->cols)
 		return n;
-	if (span(u, 0, ORDERS_TAB_ALL, n) + 3 <= u->cols)
+	if (span(O, u, 0, ORDERS_TAB_ALL, n) + 3 <= u->cols)
 		return extra;
 	return 0;
 }
@@ -124,7 +128,7 @@ void orders_tabs_draw(struct orders_st *O, struct ui *u)
 	int n = (int)orders_ntabs(u), abbr, first, x, w, t;
 	char label[64];
 
-	abbr = shorten_from(u, n);
+	abbr = shorten_from(O, u, n);
 	first = O->tab_first = first_shown(O, u, abbr);
 	screen_bar(u, 0, UI_TITLE);
 	x = first > 0 ? 2 : 1;
@@ -133,7 +137,7 @@ void orders_tabs_draw(struct orders_st *O, struct ui *u)
 	for (t = 0; t < first; t++)
 		O->tab_x[t] = x;
 	for (t = first; t < n; t++) {
-		label_of(u, t, abbr, label, sizeof label);
+		label_of(O, u, t, abbr, label, sizeof label);
 		w = screen_width(label);
 		O->tab_x[t] = x;
 		/* Room for › while more tabs follow. */

@@ -7,6 +7,7 @@
 #ifndef OD_UI_ORDERS_VIEW_H
 #define OD_UI_ORDERS_VIEW_H
 
+#include "app/desk/desk-page.h"
 #include "app/desk/desk-tabs.h"
 #include "ui/line-edit.h"
 #include "ui/orders-holds.h"
@@ -18,6 +19,19 @@
 #define ORDERS_TAB_HELD 2
 #define ORDERS_TAB_ALL  5
 #define ORDERS_TABS_MAX (ORDERS_NBUILTIN + DESK_VIEWS_MAX)
+
+/*
+ * The list as the store pages it (orders-page.c; issue 11): so far the
+ * tab bar's counts.  ok: counts hold what the store said at the last
+ * draw (else the desk's index in memory counts).
+ */
+struct orders_page {
+	struct desk_page *p;          /* NULL while locked */
+	size_t counts[ORDER_STATUS_COUNT + 1];  /* per status, then all */
+	size_t returns;               /* orders with a return open */
+	int capped;                   /* a broad search: at least so many */
+	int ok;
+};
 
 /* The orders view's state, owned by the view stack. */
 struct orders_st {
@@ -37,6 +51,7 @@ struct orders_st {
 	struct holds holds;   /* the Held tab's reasons */
 	struct parcels parcels;  /* the partly shipped */
 	struct orders_cols cols;  /* the person's columns (orders-columns.c) */
+	struct orders_page page;  /* the store's pages (orders-page.c) */
 };
 
 /* ---- orders-tabs.c ---- */
@@ -93,6 +108,23 @@ void orders_note_selection(struct orders_st *O, struct ui *u);
 
 /* Rereads which orders reached the backend; keeps the old view on error. */
 void orders_sync_refresh(struct orders_st *O, struct ui *u);
+
+/* ---- orders-page.c: the list as the store pages it ---- */
+
+/* At unlock: the page (a failure leaves the counts to the index). */
+void orders_page_open(struct orders_st *O, struct ui *u);
+
+/* At lock and when the view ends. */
+void orders_page_close(struct orders_st *O);
+
+/* Once a draw: the tabs' counts for the search, one read of the store
+ * (busy, a bad search or a :filter: the index in memory counts). */
+void orders_page_read(struct orders_st *O, struct ui *u);
+
+/* Orders tab t shows, from the store's counts or the index in memory;
+ * *capped set when at least so many (a broad search). */
+size_t orders_page_tab_count(const struct orders_st *O, const struct ui *u,
+			     const struct desk_tab *t, int *capped);
 
 /* ---- orders-draw.c, orders-keys.c: the view's hooks ---- */
 

@@ -46,6 +46,7 @@ static void orders_lock(struct ui *u, void *st)
 	holds_drop(&O->holds);
 	parcels_drop(&O->parcels);
 	orders_cols_drop(&O->cols);
+	orders_page_close(O);
 }
 
 /* After unlocking: the same tab, search and order as before. */
@@ -56,6 +57,7 @@ static enum od_code orders_unlock(struct ui *u, void *st, struct od_err *err)
 
 	if (!O->tab_chosen)
 		O->tab = desk_role(u->desk) == ROLE_STAFF ? 1 : 0;
+	orders_page_open(O, u);
 	rc = desk_sort(u->desk, orders_sorts[O->sort].key, err);
 	if (rc == OD_OK)
 		rc = orders_refilter(O, u, err);
@@ -74,6 +76,7 @@ static void orders_free(void *st)
 	holds_drop(&O->holds);
 	parcels_drop(&O->parcels);
 	orders_cols_drop(&O->cols);
+	orders_page_close(O);
 	free(O);
 }
 

@@ -33,6 +33,9 @@ enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 		desk_lock(d);
 		return rc;
 	}
+	/* Keys read the store: it stays open between them, its cache warm
+	 * (shop_keep_store; the lock is let go all the same). */
+	shop_keep_store(d->sh, 1);
 	shop_release(d->sh);
 	d->locked_why[0] = '\0';
 	if (attached)

@@ -3,9 +3,9 @@
  * log's head (seq and chain hash) against the one the index was read at.
  *
  * Every change to orders is a log entry (an import signs order.placed, a
- * hold order.hold), so the head is enough.  SQLite's data_version would
- * need one connection kept open, and the desk closes the store between
- * operations so that commands in other terminals can take it.
+ * hold order.hold), so the head is enough.  (The store the desk keeps
+ * open between operations, shop_keep_store, also notes SQLite's
+ * data_version, but only to know when to reread the person's role.)
  */
 #include "app/desk/desk.h"
 #include "app/desk/desk-internal.h"

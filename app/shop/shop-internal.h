@@ -38,6 +38,18 @@ enum od_code shop_note_db_file(struct shop *sh, struct od_err *err);
 /* Removes a database file, its WAL and shm companions and its record. */
 void shop_remove_db_files(const char *db_path);
 
+/*
+ * The store for an operation (shop-keep.c): the one kept open, or a new
+ * connection; *check says whether the person's role must be read again
+ * (a new connection, a write, or another connection wrote meanwhile).
+ * shop_kept_put ends the operation's use of it (kept, or closed when the
+ * shop keeps none); shop_kept_drop closes both.
+ */
+enum od_code shop_kept_take(struct shop *sh, int write, int *check,
+			    struct od_err *err);
+void shop_kept_put(struct shop *sh);
+void shop_kept_drop(struct shop *sh);
+
 /* Makes sure a directory entry change (rename, unlink) is on disk. */
 enum od_code shop_sync_dir(const char *dir, struct od_err *err);
 

@@ -132,7 +132,7 @@ void shop_close(struct shop *sh)
 {
 	if (sh == NULL)
 		return;
-	store_close(sh->store);
+	shop_kept_drop(sh);
 	keyslot_free(sh->slots);
 	sigkey_free(sh->key);
 	secret_wipe(sh->data_key, sizeof sh->data_key);
@@ -470,8 +470,7 @@ void shop_release(struct shop *sh)
 {
 	if (sh == NULL)
 		return;
-	store_close(sh->store);
-	sh->store = NULL;
+	shop_kept_put(sh);
 	if (sh->lock_fd >= 0)
 		flock(sh->lock_fd, LOCK_UN);
 }
@@ -505,6 +504,7 @@ static enum od_code hold_within(struct shop *sh, enum shop_access access,
 {
 	struct keyslot_file *slots = NULL;
 	enum od_code rc;
+	int check;
 
 	if (sh->store != NULL)
 		return od_err_set(err, OD_E_INTERNAL, "the store is already "
@@ -523,11 +523,13 @@ static enum od_code hold_within(struct shop *sh, enum shop_access access,
 		}
 	}
 	if (rc == OD_OK)
-		rc = store_open(sh->db_path, sh->data_key, &sh->store, err);
-	if (rc == OD_OK)
+		rc = shop_kept_take(sh, access == SHOP_WRITE, &check, err);
+	if (rc == OD_OK && check)
 		rc = check_user(sh, 0, err);
-	if (rc != OD_OK)
+	if (rc != OD_OK) {
+		shop_kept_drop(sh);
 		shop_release(sh);
+	}
 	return rc;
 }
 

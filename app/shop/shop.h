@@ -51,6 +51,13 @@ struct shop {
 	/* How long shop_unlock spent deriving the passphrase's key: the
 	 * benchmarks report the rest of an unlock apart from it. */
 	double kdf_ms;
+	/* shop_keep_store: the store kept open while released. */
+	int keep;
+	struct store *kept;
+	long long kept_version;     /* its data_version when last checked */
+	unsigned long kept_gen;     /* changes whenever what the held store
+				       shows may have changed: a new
+				       connection, a write, another's write */
 };
 
 enum shop_access { SHOP_READ, SHOP_WRITE };
@@ -117,6 +124,17 @@ enum od_code shop_lock_dir(const char *dir, int *fd, struct od_err *err);
  * A no-op when not held.
  */
 void shop_release(struct shop *sh);
+
+/*
+ * For what answers every key press (the desk's list, app/desk/desk-page.h):
+ * on, shop_release keeps the store open, letting go of the lock all the
+ * same, and the next shop_hold takes it back instead of opening the store
+ * again: its page cache stays warm.  The hold still checks the file is the
+ * one unlocked (a rotation replaces it); the role is reread only when
+ * another connection wrote meanwhile (SQLite's data_version) or for a
+ * write.  Off closes what was kept.
+ */
+void shop_keep_store(struct shop *sh, int on);
 
 /*
  * Takes the lock again for one operation (shared for SHOP_READ, exclusive

@@ -13,7 +13,8 @@
 # same full-text index on a plaintext copy of the store (same process).
 # Then build/bench/bench-redraw: every redraw of the list at 160x40 with a
 # :filter, with extra columns and with both, as ratios to the usual
-# columns' (same process).
+# columns' (same process).  Then build/bench/bench-page: the paged list
+# (app/desk/desk-page.h) beside the in-memory desk, same process.
 #
 #   BUILD=build tests/bench/run-desk.sh [N_ORDERS [SEED]]
 set -euo pipefail
@@ -47,3 +48,4 @@ rm -f "$T/orders.json"
 echo "desk bench orders: $N (gen-orders $N $SEED)"
 "$BENCH" "$T/shop" owner 3< <(printf '%s\n' "$PASS")
 "$BUILD/bench/bench-redraw" "$T/shop" owner 3< <(printf '%s\n' "$PASS")
+"$BUILD/bench/bench-page" "$T/shop" owner 3< <(printf '%s\n' "$PASS")

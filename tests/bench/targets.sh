@@ -25,6 +25,13 @@ row "desk incremental search step" "< 8 ms at 1M" \
 	"^desk redraw after one step of incremental search \\(mean"
 row "desk tab change" "< 8 ms at 1M" "^desk redraw after .*tab.*mean"
 row "desk peak memory" "< 96 MiB at 1M, KDF incl." "^desk peak memory"
+row "paged list: first screen (not wired yet)" "< 50 ms at 1M" \
+	"^paged list first screen"
+row "paged list: tab change" "< 8 ms at 1M" "^paged list tab change"
+row "paged list: search step" "< 8 ms at 1M" \
+	"^paged list one step of incremental search"
+row "paged list: peak memory, shop reading pages" "< 96 MiB at 1M" \
+	"^paged list peak memory, shop"
 row "orderdesk list cold vs plain SQLite" "<= 1.2x" \
 	"^orderdesk list cold ratio"
 row "pull vs bare verification, every core" ">= 0.8" "^pull ratio"
