@@ -15,17 +15,20 @@ static enum ui_next set_filter(struct orders_st *O, struct ui *u,
 			       const char *expr)
 {
 	struct od_err err;
+	int capped;
 
 	orders_note_selection(O, u);
-	if (desk_pick(u->desk, expr, &err) != OD_OK) {
+	/* The filter language runs over the index in memory. */
+	if (desk_index_need(u->desk, &err) != OD_OK ||
+	    desk_pick(u->desk, expr, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
 	}
 	(void)orders_apply(O, u);
 	/* The filter picks by status too: if the tab shows none of what it
 	 * keeps, the All tab shows them all. */
-	if (orders_count(O, u) == 0 && desk_count_status(u->desk, -1) > 0 &&
-	    O->tab != ORDERS_TAB_ALL) {
+	if (orders_total(O, u, &capped) == 0 &&
+	    desk_count_status(u->desk, -1) > 0 && O->tab != ORDERS_TAB_ALL) {
 		O->tab = ORDERS_TAB_ALL;
 		(void)orders_apply(O, u);
 	}

@@ -105,16 +105,6 @@ void orders_cols_drop(struct orders_cols *C)
 	C->mark = -1;
 }
 
-/* Whether every row of [top, end) has its extras. */
-static int all_read(const struct orders_cols *C, struct orders_st *O,
-		    struct ui *u, size_t top, size_t end)
-{
-	for (; top < end; top++)
-		if (orders_cols_find(C, orders_row(O, u, top)->number) == NULL)
-			return 0;
-	return 1;
-}
-
 /* Appends the extras of the n orders in numbers to C's. */
 static void read_more(struct orders_cols *C, struct ui *u,
 		      const char **numbers, size_t n)
@@ -138,27 +128,28 @@ static void read_more(struct orders_cols *C, struct ui *u,
 }
 
 void orders_cols_fetch(struct orders_cols *C, struct orders_st *O,
-		       struct ui *u, size_t top, size_t rows)
+		       struct ui *u, size_t rows)
 {
-	size_t n = orders_count(O, u), end = top + rows < n ? top + rows : n;
-	size_t lo = top > rows ? top - rows : 0, hi, k = 0;
+	size_t n = orders_win_count(O, u), i, k = 0;
 	long long mark = desk_index_mark(u->desk);
-	const char **numbers;
+	const char **numbers, *number;
 
 	if (!(C->shown & EXTRA_BITS) || !desk_is_unlocked(u->desk))
 		return;
-	hi = top + 2 * rows < n ? top + 2 * rows : n;
-	if (mark != C->mark || mark < 0 || C->nx + (hi - lo) > CACHE_MAX)
+	if (n > rows)
+		n = rows;
+	if (mark != C->mark || mark < 0 || C->nx + n > CACHE_MAX)
 		forget(C);
 	C->mark = mark;
-	if (all_read(C, O, u, top, end))
-		return;
-	numbers = malloc((hi - lo + 1) * sizeof *numbers);
+	numbers = malloc((n + 1) * sizeof *numbers);
 	if (numbers == NULL)
 		return;
-	for (; lo < hi; lo++)
-		if (orders_cols_find(C, orders_row(O, u, lo)->number) == NULL)
-			numbers[k++] = orders_row(O, u, lo)->number;
+	/* Only the window's rows not read yet: one read of the store. */
+	for (i = 0; i < n; i++) {
+		number = orders_win_row(O, u, i)->number;
+		if (orders_cols_find(C, number) == NULL)
+			numbers[k++] = number;
+	}
 	read_more(C, u, numbers, k);
 	free(numbers);
 }

@@ -58,7 +58,8 @@ static void draw_row(struct orders_st *O, struct ui *u,
 void orders_draw(struct ui *u, void *st)
 {
 	struct orders_st *O = st;
-	size_t n = orders_count(O, u), rows = orders_list_rows(u), i;
+	size_t rows = orders_list_rows(u), n, nwin, i;
+	int capped;
 	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
 	char held[192];
 	struct orders_table t;
@@ -66,7 +67,10 @@ void orders_draw(struct ui *u, void *st)
 
 	t.cols = orders_cols_ready(&O->cols, u);
 	layout(O, u, &t);
-	orders_page_read(O, u);
+	/* The window first: the tabs' counts come with it. */
+	orders_window(O, u, rows);
+	n = orders_total(O, u, &capped);
+	nwin = orders_win_count(O, u);
 	orders_tabs_draw(O, u);
 	heads[OC_NUMBER] = heading(O, "NUMBER", DESK_SORT_NUMBER, h[0], 32);
 	heads[OC_PLACED] = heading(O, "PLACED", DESK_SORT_PLACED, h[1], 32);
@@ -78,15 +82,11 @@ void orders_draw(struct ui *u, void *st)
 			   heading(O, "STATUS", DESK_SORT_STATUS, h[4], 32);
 	heads[OC_SYNC] = "SYNC";
 	orders_table_head(&t, 1, heads);
-	if (O->sel < O->top)
-		O->top = O->sel;
-	if (O->sel >= O->top + rows)
-		O->top = O->sel - rows + 1;
-	orders_cols_fetch(&O->cols, O, u, O->top, rows);
-	for (i = 0; i < rows && O->top + i < n; i++)
-		draw_row(O, u, &t, 2 + (int)i, orders_row(O, u, O->top + i),
-			 O->top + i == O->sel);
-	if (n == 0)
+	orders_cols_fetch(&O->cols, O, u, rows);
+	for (i = 0; i < rows && i < nwin; i++)
+		draw_row(O, u, &t, 2 + (int)i, orders_win_row(O, u, i),
+			 i == orders_win_selected(O));
+	if (nwin == 0)
 		screen_put(3, 2, u->cols - 4, O->search[0] ?
 			   "No order here matches the search." :
 			   "No orders here.", UI_DIM);
@@ -111,9 +111,9 @@ void orders_draw(struct ui *u, void *st)
 				 desk_hold_reasons[holds_filter(&O->holds)]);
 		else if (orders_on_held(O))
 			holds_counts(&O->holds, held, sizeof held);
-		snprintf(line, sizeof line, "%s%zu of %zu %s%s%s%s%s, by %s%s",
-			 held, n ? O->sel + 1 : 0, n,
-			 n == 1 ? "order" : "orders",
+		snprintf(line, sizeof line, "%s%zu of %zu%s %s%s%s%s%s, by %s%s",
+			 held, nwin ? orders_before(O) + 1 : 0, n,
+			 capped ? "+" : "", n == 1 ? "order" : "orders",
 			 O->search[0] ? " matching /" : "", O->search,
 			 desk_pick_text(u->desk)[0] ? " │ filter " : "",
 			 desk_pick_text(u->desk),

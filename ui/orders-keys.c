@@ -93,7 +93,7 @@ static enum ui_next search_key(struct orders_st *O, struct ui *u, int key)
 	       (took = search_add(O, next)) != 0)
 		changed |= took > 0;
 	if (changed) {
-		O->sel = 0;
+		O->sel = O->top = O->at = 0;
 		O->sel_number[0] = '\0';
 		(void)orders_apply(O, u);
 	}
@@ -107,7 +107,7 @@ static enum ui_next search_key(struct orders_st *O, struct ui *u, int key)
 static enum ui_next act(struct orders_st *O, struct ui *u,
 			enum stmt_kind kind)
 {
-	const struct desk_row *r = orders_row(O, u, O->sel);
+	const struct desk_row *r = orders_selected(O, u);
 	char number[STMT_ORDER_MAX + 1];
 
 	if (r == NULL)
@@ -116,9 +116,8 @@ static enum ui_next act(struct orders_st *O, struct ui *u,
 	snprintf(O->sel_number, sizeof O->sel_number, "%s", number);
 	if (ui_act(u, kind, number))
 		orders_sync_refresh(O, u);
-	/* The order may have left this tab: stay near where it was. */
-	if (O->sel >= orders_count(O, u))
-		O->sel = orders_count(O, u) ? orders_count(O, u) - 1 : 0;
+	/* The order may have left this tab: the window stays near where it
+	 * was (orders_window). */
 	return UI_DRAW;
 }
 
@@ -135,7 +134,7 @@ static enum ui_next ship_run(struct orders_st *O, struct ui *u, int key,
 	char number[STMT_ORDER_MAX + 1];
 	int shipped = 0, done;
 
-	while ((r = orders_row(O, u, O->sel)) != NULL && !screen_signal()) {
+	while ((r = orders_selected(O, u)) != NULL && !screen_signal()) {
 		snprintf(number, sizeof number, "%s", r->number);
 		done = ui_act(u, STMT_SHIPMENT_CONFIRM, number);
 		if (!done && !dialog_sign_skipped())
@@ -147,11 +146,8 @@ static enum ui_next ship_run(struct orders_st *O, struct ui *u, int key,
 				   number);
 		/* A shipped order leaves the Confirmed tab: the next one
 		 * moves up to the selection.  On other tabs, step down. */
-		if (orders_find(O, u, number) == O->sel &&
-		    O->sel + 1 >= orders_count(O, u))
+		if (orders_still(O, u, number) && !orders_next(O, u))
 			break;
-		if (orders_find(O, u, number) == O->sel)
-			O->sel++;
 	}
 	if (shipped > 0)
 		orders_sync_refresh(O, u);
@@ -161,25 +157,6 @@ static enum ui_next ship_run(struct orders_st *O, struct ui *u, int key,
 		snprintf(last, sizeof last, "%s", u->msg);
 		ui_message(u, 0, "Shipped %d orders; the last: %.160s", shipped,
 			   last);
-	}
-	if (O->sel >= orders_count(O, u))
-		O->sel = orders_count(O, u) ? orders_count(O, u) - 1 : 0;
-	return UI_DRAW;
-}
-
-/* Marks every order the list shows (up to DESK_BULK_MAX). */
-static enum ui_next mark_all(struct orders_st *O, struct ui *u, int key,
-			     int kind)
-{
-	size_t n = orders_count(O, u), i;
-
-	for (i = 0; i < n; i++) {
-		if (marks_set(&O->marks, orders_row(O, u, i)->number, 1) != 0) {
-			ui_message(u, 1, "Marked the first %d; at most %d can "
-				   "be marked.", DESK_BULK_MAX,
-				   DESK_BULK_MAX);
-			break;
-		}
 	}
 	return UI_DRAW;
 }
@@ -196,94 +173,10 @@ static enum ui_next bulk(struct orders_st *O, struct ui *u,
 	return UI_DRAW;
 }
 
-/* Enter: opens the selected order. */
-static enum ui_next open_selected(struct orders_st *O, struct ui *u, int key,
-				  int kind)
-{
-	const struct desk_row *r = orders_row(O, u, O->sel);
-
-	if (r != NULL) {
-		orders_note_selection(O, u);
-		view_order_open(u, r->number);
-	}
-	return UI_DRAW;
-}
-
-/* Switches to tab t. */
-static enum ui_next set_tab(struct orders_st *O, struct ui *u, int t)
-{
-	int n = (int)orders_ntabs(u);
-
-	O->tab = (t + n) % n;
-	O->tab_chosen = 1;
-	orders_note_selection(O, u);
-	return orders_apply(O, u);
-}
-
-/* A click picks a tab or a row (twice opens it); the wheel scrolls. */
-static enum ui_next mouse(struct orders_st *O, struct ui *u, int key,
-			  int kind)
-{
-	size_t n = orders_count(O, u), row;
-	MEVENT ev;
-	int t;
-
-	if (getmouse(&ev) != OK)
-		return UI_STAY;
-	if (ev.bstate & BUTTON4_PRESSED) {
-		O->sel = O->sel > 3 ? O->sel - 3 : 0;
-		return UI_DRAW;
-	}
-	if (ev.bstate & BUTTON5_PRESSED) {
-		O->sel = O->sel + 3 < n ? O->sel + 3 : (n ? n - 1 : 0);
-		return UI_DRAW;
-	}
-	if (ev.y == 0) {
-		for (t = 0; t < (int)orders_ntabs(u); t++)
-			if (ev.x >= O->tab_x[t] && ev.x < O->tab_x[t + 1])
-				return set_tab(O, u, t);
-		return UI_STAY;
-	}
-	if (ev.y < 2 || (size_t)(ev.y - 2) >= orders_list_rows(u))
-		return UI_STAY;
-	row = O->top + (size_t)(ev.y - 2);
-	if (row >= n)
-		return UI_STAY;
-	O->sel = row;
-	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-		return open_selected(O, u, '\r', -1);
-	return UI_DRAW;
-}
-
 /* q: leaves the desk. */
 static enum ui_next quit(struct orders_st *O, struct ui *u, int key, int kind)
 {
 	return UI_QUIT;
-}
-
-/* j k ↑ ↓ PgUp PgDn g G Home End: moves the selection. */
-static enum ui_next step(struct orders_st *O, struct ui *u, int key, int kind)
-{
-	size_t n = orders_count(O, u), page = orders_list_rows(u);
-
-	if (key == 'j' || key == UI_FN(KEY_DOWN)) {
-		if (O->sel + 1 < n)
-			O->sel++;
-	} else if (key == 'k' || key == UI_FN(KEY_UP)) {
-		if (O->sel > 0)
-			O->sel--;
-	} else if (key == UI_FN(KEY_NPAGE)) {
-		O->sel = O->sel + page < n ? O->sel + page : (n ? n - 1 : 0);
-		O->top = O->top + page < n ? O->top + page : O->top;
-	} else if (key == UI_FN(KEY_PPAGE)) {
-		O->sel = O->sel > page ? O->sel - page : 0;
-		O->top = O->top > page ? O->top - page : 0;
-	} else if (key == 'g' || key == UI_FN(KEY_HOME)) {
-		O->sel = 0;
-	} else {
-		O->sel = n ? n - 1 : 0;
-	}
-	return UI_DRAW;
 }
 
 /* Tab l → next tab, Shift-Tab h ← the one before, 1-9 that one. */
@@ -291,10 +184,10 @@ static enum ui_next tab_key(struct orders_st *O, struct ui *u, int key,
 			    int kind)
 {
 	if (key >= '1' && key <= '9')
-		return set_tab(O, u, key - '1');
+		return orders_set_tab(O, u, key - '1');
 	if (key == '\t' || key == 'l' || key == UI_FN(KEY_RIGHT))
-		return set_tab(O, u, O->tab + 1);
-	return set_tab(O, u, O->tab - 1);
+		return orders_set_tab(O, u, O->tab + 1);
+	return orders_set_tab(O, u, O->tab - 1);
 }
 
 /* /: a new search, as in less and vi. */
@@ -328,27 +221,13 @@ static enum ui_next sort_next(struct orders_st *O, struct ui *u, int key,
 	O->sort = (O->sort + 1) % (int)ORDERS_NSORTS;
 	O->newest = orders_sorts[O->sort].newest;
 	/* A new order starts at its top, as a sorted column does. */
-	O->sel = 0;
+	O->sel = O->top = O->at = 0;
 	O->sel_number[0] = '\0';
 	if (desk_sort(u->desk, orders_sorts[O->sort].key, &err) != OD_OK) {
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
 	}
 	return orders_apply(O, u);
-}
-
-/* Space: marks or unmarks the selected order and steps down. */
-static enum ui_next mark(struct orders_st *O, struct ui *u, int key, int kind)
-{
-	const struct desk_row *r = orders_row(O, u, O->sel);
-
-	if (r != NULL && marks_set(&O->marks, r->number,
-				   !marks_has(&O->marks, r->number)))
-		ui_message(u, 1, "At most %d orders can be marked.",
-			   DESK_BULK_MAX);
-	if (O->sel + 1 < orders_count(O, u))
-		O->sel++;
-	return UI_DRAW;
 }
 
 /* u: unmarks all. */
@@ -375,7 +254,7 @@ static enum ui_next reread(struct orders_st *O, struct ui *u, int key,
 	(void)orders_apply(O, u);
 	orders_sync_refresh(O, u);
 	ui_message(u, 0, "Reread %zu orders from the store.",
-		   desk_count_status(u->desk, -1));
+		   orders_all(O, u));
 	return UI_DRAW;
 }
 
@@ -416,9 +295,10 @@ static enum ui_next held_filter(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	(void)holds_filter_next(&O->holds);
-	O->sel = O->top = 0;
+	O->sel = O->top = O->at = 0;
 	O->sel_number[0] = '\0';
-	return UI_DRAW;
+	/* One reason at a time is the index's; every reason, the pages'. */
+	return orders_apply(O, u);
 }
 
 /* A P: the audit history or the people, owners only. */
@@ -443,44 +323,11 @@ static enum ui_next conflicts(struct orders_st *O, struct ui *u, int key,
 	return UI_DRAW;
 }
 
-/*
- * n and N after a search, less's way: the next or previous order it
- * matched (the list shows only those), round past either end.
- */
-static enum ui_next next_match(struct orders_st *O, struct ui *u, int key,
-			       int kind)
-{
-	size_t n = orders_count(O, u);
-	int dir = key == 'n' ? 1 : -1;
-
-	if (O->search[0] == '\0') {
-		ui_message(u, 1, "n, N: the next match; search with / first "
-			   "(a adds a note).");
-		return UI_DRAW;
-	}
-	if (n == 0) {
-		ui_message(u, 1, "No order here matches /%s.", O->search);
-		return UI_DRAW;
-	}
-	if (dir > 0 && O->sel + 1 < n) {
-		O->sel++;
-	} else if (dir > 0) {
-		O->sel = 0;
-		ui_message(u, 0, "Past the last match: back at the first.");
-	} else if (O->sel > 0) {
-		O->sel--;
-	} else {
-		O->sel = n - 1;
-		ui_message(u, 0, "Past the first match: on at the last.");
-	}
-	return UI_DRAW;
-}
-
 /* y: copies the selected order's number to the clipboard (clip.c). */
 static enum ui_next copy_number(struct orders_st *O, struct ui *u, int key,
 				int kind)
 {
-	const struct desk_row *r = orders_row(O, u, O->sel);
+	const struct desk_row *r = orders_selected(O, u);
 
 	if (r != NULL)
 		clip_copy_order(u, r->number, 0);
@@ -496,11 +343,12 @@ static const struct {
 	int kind;
 } keymap[] = {
 	{ 'q', quit, -1 },
-	{ 'j', step, -1 }, { UI_FN(KEY_DOWN), step, -1 },
-	{ 'k', step, -1 }, { UI_FN(KEY_UP), step, -1 },
-	{ UI_FN(KEY_NPAGE), step, -1 }, { UI_FN(KEY_PPAGE), step, -1 },
-	{ 'g', step, -1 }, { UI_FN(KEY_HOME), step, -1 },
-	{ 'G', step, -1 }, { UI_FN(KEY_END), step, -1 },
+	{ 'j', orders_step, -1 }, { UI_FN(KEY_DOWN), orders_step, -1 },
+	{ 'k', orders_step, -1 }, { UI_FN(KEY_UP), orders_step, -1 },
+	{ UI_FN(KEY_NPAGE), orders_step, -1 },
+	{ UI_FN(KEY_PPAGE), orders_step, -1 },
+	{ 'g', orders_step, -1 }, { UI_FN(KEY_HOME), orders_step, -1 },
+	{ 'G', orders_step, -1 }, { UI_FN(KEY_END), orders_step, -1 },
 	{ '\t', tab_key, -1 }, { 'l', tab_key, -1 },
 	{ UI_FN(KEY_RIGHT), tab_key, -1 }, { UI_FN(KEY_BTAB), tab_key, -1 },
 	{ 'h', tab_key, -1 }, { UI_FN(KEY_LEFT), tab_key, -1 },
@@ -508,13 +356,13 @@ static const struct {
 	{ '4', tab_key, -1 }, { '5', tab_key, -1 }, { '6', tab_key, -1 },
 	{ '7', tab_key, -1 }, { '8', tab_key, -1 }, { '9', tab_key, -1 },
 	{ '/', search_start, -1 }, { UI_ESC, search_clear, -1 },
-	{ 'n', next_match, -1 }, { 'N', next_match, -1 },
+	{ 'n', orders_next_match, -1 }, { 'N', orders_next_match, -1 },
 	{ 'o', sort_next, -1 },
-	{ ' ', mark, -1 }, { '*', mark_all, -1 }, { 'u', unmark_all, -1 },
+	{ ' ', orders_mark, -1 }, { '*', orders_mark_all, -1 }, { 'u', unmark_all, -1 },
 	{ 'r', reread, -1 },
-	{ '\r', open_selected, -1 }, { '\n', open_selected, -1 },
-	{ UI_FN(KEY_ENTER), open_selected, -1 },
-	{ UI_FN(KEY_MOUSE), mouse, -1 },
+	{ '\r', orders_open_selected, -1 }, { '\n', orders_open_selected, -1 },
+	{ UI_FN(KEY_ENTER), orders_open_selected, -1 },
+	{ UI_FN(KEY_MOUSE), orders_mouse, -1 },
 	{ 'c', act_many, STMT_ORDER_CONFIRM },
 	{ 'x', act_one, STMT_ORDER_CANCEL },
 	{ 'a', act_one, STMT_ORDER_NOTE },

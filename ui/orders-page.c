@@ -1,20 +1,19 @@
 /*
  * orders-page.c - the orders list as the store pages it (desk-page.h;
- * issue 11), wired in a step at a time.  Wired: the tab bar's counts, read
- * from the counts the store keeps (a search: one pass of its hits) once a
- * draw, for the status tabs, All, To deliver and Returns.  Still from the
- * desk's index in memory, read whole at unlock: Unpaid (a money fact the
- * store has no paged form of), saved views and :filter (the filter
- * language runs in memory), every count while the store is busy, and the
- * list itself: rows, selection, moves, marks, the Held tab's reasons,
- * columns, completion (the map of each use and what it needs is in the
- * message of the commit that added desk_page_position).
+ * issue 11): for a tab of statuses (All, To deliver among them) or of
+ * open returns, a window of rows around the selection read with the tab
+ * bar's counts in one hold of the store once a draw, never the whole
+ * list.  What the store has no paged form of stays with the desk's index
+ * in memory (orders-list.c): Unpaid (a money fact), saved views and
+ * :filter (the filter language runs in memory), the Held tab one reason
+ * at a time.
  */
 #include "ui/orders-view.h"
 
 #include <string.h>
 
 #include "app/desk/desk-pick.h"
+#include "ui/orders-holds.h"
 
 void orders_page_open(struct orders_st *O, struct ui *u)
 {
@@ -29,31 +28,107 @@ void orders_page_close(struct orders_st *O)
 {
 	desk_page_free(O->page.p);
 	memset(&O->page, 0, sizeof O->page);
+	O->paged = 0;
 }
 
-void orders_page_read(struct orders_st *O, struct ui *u)
+int orders_page_can(const struct orders_st *O, struct ui *u)
+{
+	struct desk_tab t = orders_tab_of(O->tab);
+
+	if (O->page.p == NULL || desk_pick_text(u->desk)[0] != '\0')
+		return 0;
+	if (t.view >= 0 || (t.facts != 0 && (t.facts != DESK_FACT_RETURN ||
+					    t.statuses != 0)))
+		return 0;
+	return !(orders_on_held(O) && holds_filter(&O->holds) >= 0);
+}
+
+/* The page's tab for the view's. */
+static struct desk_page_tab page_tab(const struct orders_st *O)
+{
+	struct desk_tab t = orders_tab_of(O->tab);
+	struct desk_page_tab pt = { t.statuses, t.facts == DESK_FACT_RETURN };
+
+	return pt;
+}
+
+enum od_code orders_page_set(struct orders_st *O, struct ui *u,
+			     struct od_err *err)
+{
+	struct desk_page_tab pt = page_tab(O);
+	const struct orders_sort *s = &orders_sorts[O->sort];
+	enum od_code rc = desk_page_set(O->page.p, &pt, s->key, O->newest,
+					O->search, err);
+
+	(void)u;
+	if (rc != OD_OK)
+		return rc;
+	/* The selection by number; gone from the store: the first order. */
+	if (O->sel_number[0] != '\0' &&
+	    desk_page_select(O->page.p, O->sel_number, err) == OD_OK) {
+		O->page.fit = 1;
+		return OD_OK;
+	}
+	O->at = 0;
+	return desk_page_home(O->page.p, 0, err);
+}
+
+void orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
 {
 	struct orders_page *P = &O->page;
-	struct desk_page_tab every = { 0, 0 };
-	size_t ret[ORDER_STATUS_COUNT + 1];
+	size_t ret[ORDER_STATUS_COUNT + 1], before;
 	struct od_err err;
 	int capped;
 
-	P->ok = 0;
-	/* The filter language has no paged form yet. */
-	if (P->p == NULL || !desk_is_unlocked(u->desk) ||
-	    desk_pick_text(u->desk)[0] != '\0')
+	if (!desk_is_unlocked(u->desk))
 		return;
-	if (desk_page_set(P->p, &every, DESK_SORT_PLACED, 0, O->search,
-			  &err) != OD_OK ||
-	    desk_page_counts(P->p, 1, ret, &err) != OD_OK)
+	/* Busy (an import holds the store): the last window and counts. */
+	if (desk_page_window(P->p, rows, O->at, P->counts, &err) != OD_OK) {
+		if (err.code != OD_E_BUSY && desk_is_unlocked(u->desk))
+			ui_message(u, 1, "%s", err.msg);
 		return;
+	}
+	O->at = desk_page_selected(P->p);
 	capped = desk_page_capped(P->p);
-	if (desk_page_counts(P->p, 0, P->counts, &err) != OD_OK)
-		return;
-	P->returns = ret[ORDER_STATUS_COUNT];
+	if (desk_page_counts(P->p, 1, ret, &err) == OD_OK)
+		P->returns = ret[ORDER_STATUS_COUNT];
 	P->capped = capped || desk_page_capped(P->p);
 	P->ok = 1;
+	if (desk_page_position(P->p, &before, &err) != OD_OK)
+		return;
+	P->before = before;
+	/* A new list whose top holds the selection shows from its top, as
+	 * the list in memory does. */
+	if (P->fit && before < rows && before > O->at &&
+	    desk_page_window(P->p, rows, before, NULL, &err) == OD_OK)
+		O->at = desk_page_selected(P->p);
+	P->fit = 0;
+}
+
+int orders_page_each(struct orders_st *O, struct ui *u, size_t max,
+		     void (*fn)(void *ctx, const struct desk_row *r),
+		     void *ctx)
+{
+	struct desk_page_tab pt = page_tab(O);
+	const struct orders_sort *s = &orders_sorts[O->sort];
+	struct desk_page *walk = NULL;
+	struct od_err err;
+	enum od_code rc;
+	size_t i;
+
+	/* A page of its own from the top: the view's keeps its place. */
+	rc = desk_page_new(u->desk, &walk, &err);
+	if (rc == OD_OK)
+		rc = desk_page_set(walk, &pt, s->key, O->newest, O->search,
+				   &err);
+	if (rc == OD_OK)
+		rc = desk_page_window(walk, max + 1, 0, NULL, &err);
+	for (i = 0; rc == OD_OK && i < desk_page_count(walk); i++)
+		fn(ctx, desk_page_row(walk, i));
+	desk_page_free(walk);
+	if (rc != OD_OK)
+		ui_message(u, 1, "%s", err.msg);
+	return rc == OD_OK ? 0 : -1;
 }
 
 size_t orders_page_tab_count(const struct orders_st *O, const struct ui *u,
@@ -64,7 +139,7 @@ size_t orders_page_tab_count(const struct orders_st *O, const struct ui *u,
 	int s;
 
 	*capped = 0;
-	if (!P->ok || t->view >= 0 || (t->facts != 0 &&
+	if (!O->paged || !P->ok || t->view >= 0 || (t->facts != 0 &&
 	    (t->facts != DESK_FACT_RETURN || t->statuses != 0)))
 		return desk_count_tab(u->desk, t);
 	*capped = P->capped;

@@ -36,7 +36,7 @@ static size_t chosen(struct orders_st *O, struct ui *u,
 		numbers[i] = marks_get(&O->marks, i);
 	if (n > 0)
 		return i;
-	r = orders_row(O, u, O->sel);
+	r = orders_selected(O, u);
 	if (r == NULL)
 		return 0;
 	numbers[0] = r->number;

@@ -94,13 +94,12 @@ const struct orders_cols *orders_cols_ready(struct orders_cols *C,
 					    struct ui *u);
 
 /*
- * Before drawing rows [top, top + rows) of the list: reads the extras of
- * those not read since the list last changed (with a page before and
- * after, so that scrolling reads again once a page), in one store
+ * Before drawing the window's first rows rows (orders_window): reads the
+ * extras of those not read since the list last changed, in one store
  * operation; nothing when no extra column is chosen.
  */
 void orders_cols_fetch(struct orders_cols *C, struct orders_st *O,
-		       struct ui *u, size_t top, size_t rows);
+		       struct ui *u, size_t rows);
 
 /* Forgets the extras (wiped) and whose columns they are (on lock). */
 void orders_cols_drop(struct orders_cols *C);

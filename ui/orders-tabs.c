@@ -1,9 +1,8 @@
 /*
- * orders-tabs.c - the orders list's tabs: the statuses, then what money
- * and parcels ask (Unpaid, To deliver, Returns; issue 13), then the
- * person's saved views (issue 12), each with its count.  A narrow window
- * shortens the names; tabs that still do not fit scroll, the chosen one
- * always in sight, with ‹ › saying more are there.
+ * orders-tabs.c - what the orders list's tabs show: the statuses, then
+ * what money and parcels ask (Unpaid, To deliver, Returns; issue 13),
+ * then the person's saved views (issue 12); and the sorts o cycles
+ * through.  Drawn by orders-tabbar.c.
  */
 #include "ui/orders-view.h"
 
@@ -34,6 +33,15 @@ static const struct tabdef builtin[ORDERS_NBUILTIN] = {
 	{ "Returns", "Ret", { 0, DESK_FACT_RETURN, -1 } },
 };
 
+const struct orders_sort orders_sorts[ORDERS_NSORTS] = {
+	{ DESK_SORT_PLACED, 0, "placed, oldest first" },
+	{ DESK_SORT_PLACED, 1, "placed, newest first" },
+	{ DESK_SORT_NUMBER, 0, "number" },
+	{ DESK_SORT_CUSTOMER, 0, "customer" },
+	{ DESK_SORT_TOTAL, 0, "total, highest first" },
+	{ DESK_SORT_STATUS, 0, "status" },
+};
+
 size_t orders_ntabs(const struct ui *u)
 {
 	const struct desk_view *v;
@@ -48,6 +56,17 @@ struct desk_tab orders_tab_of(int t)
 	return t < ORDERS_NBUILTIN ? builtin[t].tab : view;
 }
 
+int orders_tab_keeps(int t, const struct desk_row *r)
+{
+	struct desk_tab tab = orders_tab_of(t);
+
+	if (tab.view >= 0)
+		return -1;
+	return (tab.statuses == 0 ||
+		(tab.statuses & DESK_TAB_STATUS(r->status)) != 0) &&
+	       (r->facts & tab.facts) == tab.facts;
+}
+
 int orders_tab_one_status(const struct orders_st *O)
 {
 	struct desk_tab t = orders_tab_of(O->tab);
@@ -56,98 +75,17 @@ int orders_tab_one_status(const struct orders_st *O)
 	       (t.statuses & (t.statuses - 1)) == 0;
 }
 
-/*
- * Tab t's label, " Name 12 ", its name shortened from tab abbr on; "12+"
- * when a broad search's counts are of its first hits (desk_page_capped).
- */
-static void label_of(const struct orders_st *O, const struct ui *u, int t,
-		     int abbr_from, char *out, size_t size)
+int orders_on_held(const struct orders_st *O)
 {
-	int abbr = t >= abbr_from, capped;
-	struct desk_tab tab = orders_tab_of(t);
-	size_t n = orders_page_tab_count(O, u, &tab, &capped);
+	return O->tab == ORDERS_TAB_HELD;
+}
+
+const char *orders_tab_name(const struct ui *u, int t, int abbr)
+{
 	const struct desk_view *v;
 
-	if (t < ORDERS_NBUILTIN) {
-		snprintf(out, size, " %s %zu%s ", abbr ? builtin[t].abbr :
-			 builtin[t].name, n, capped ? "+" : "");
-		return;
-	}
+	if (t < ORDERS_NBUILTIN)
+		return abbr ? builtin[t].abbr : builtin[t].name;
 	(void)desk_views(u->desk, &v);
-	snprintf(out, size, " %.*s %zu%s ", abbr ? 8 : DESK_VIEW_NAME_MAX,
-		 v[tab.view].name, n, capped ? "+" : "");
-}
-
-/* Columns tabs first..last take, one apart. */
-static int span(const struct orders_st *O, const struct ui *u, int first,
-		int last, int abbr_from)
-{
-	char label[64];
-	int w = 0, t;
-
-	for (t = first; t <= last; t++) {
-		label_of(O, u, t, abbr_from, label, sizeof label);
-		w += screen_width(label) + 1;
-	}
-	return w;
-}
-
-/* The first tab drawn: the one before stays if the chosen one fits. */
-static int first_shown(struct orders_st *O, const struct ui *u, int abbr)
-{
-	int first = O->tab_first, room = u->cols - 4;
-
-	if (first > O->tab)
-		first = O->tab;
-	while (first < O->tab && span(O, u, first, O->tab, abbr) > room)
-		first++;
-	/* Back to the start when everything from it fits. */
-	if (span(O, u, 0, O->tab, abbr) <= room)
-		first = 0;
-	return first;
-}
-
-/*
- * From which tab on names are shortened: none if all fit; else the tabs
- * after the statuses, which keep their full names while they fit (All is
- * the last of them); else all.
- */
-static int shorten_from(const struct orders_st *O, const struct ui *u, int n)
-{
-	int extra = ORDERS_TAB_ALL + 1;
-
-	if (span(O, u, 0, n - 1, n) + 1 <= u->cols)
-		return n;
-	if (span(O, u, 0, ORDERS_TAB_ALL, n) + 3 <= u->cols)
-		return extra;
-	return 0;
-}
-
-void orders_tabs_draw(struct orders_st *O, struct ui *u)
-{
-	int n = (int)orders_ntabs(u), abbr, first, x, w, t;
-	char label[64];
-
-	abbr = shorten_from(O, u, n);
-	first = O->tab_first = first_shown(O, u, abbr);
-	screen_bar(u, 0, UI_TITLE);
-	x = first > 0 ? 2 : 1;
-	if (first > 0)
-		screen_put(0, 0, 1, "‹", UI_TITLE);
-	for (t = 0; t < first; t++)
-		O->tab_x[t] = x;
-	for (t = first; t < n; t++) {
-		label_of(O, u, t, abbr, label, sizeof label);
-		w = screen_width(label);
-		O->tab_x[t] = x;
-		/* Room for › while more tabs follow. */
-		if (x + w > u->cols - (t + 1 < n ? 2 : 0))
-			break;
-		screen_put(0, x, w, label, t == O->tab ? UI_TAB : UI_TITLE);
-		x += w + 1;
-	}
-	if (t < n)
-		screen_put(0, u->cols - 1, 1, "›", UI_TITLE);
-	for (; t <= n; t++)
-		O->tab_x[t] = x;
+	return v[t - ORDERS_NBUILTIN].name;
 }

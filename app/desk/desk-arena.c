@@ -64,6 +64,7 @@ void desk_index_free(struct desk *d)
 	d->nrows = d->arows = d->nview = 0;
 	memset(d->counts, 0, sizeof d->counts);
 	d->watch.known = 0;
+	d->index_ready = 0;
 	desk_pick_drop(&d->pick);
 	desk_views_drop(d);
 }

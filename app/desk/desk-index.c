@@ -57,7 +57,15 @@ enum od_code desk_reload(struct desk *d, struct od_err *err)
 
 	if (rc != OD_OK)
 		return rc;
-	rc = desk_index_load(d, err);
+	/* A big shop's index is dropped, read again when next needed: its
+	 * views and the log's head are what the screens need now. */
+	if (d->index_lazy) {
+		desk_index_free(d);
+		desk_watch_note(d);
+		rc = desk_views_names(d, err);
+	} else {
+		rc = desk_index_load(d, err);
+	}
 	shop_release(d->sh);
 	return rc;
 }
@@ -109,6 +117,7 @@ enum od_code desk_index_load(struct desk *d, struct od_err *err)
 	}
 	if (rc != OD_OK)
 		desk_index_free(d);
+	d->index_ready = rc == OD_OK;
 	return rc;
 }
 
@@ -244,8 +253,9 @@ enum od_code desk_search_ready(struct desk *d, struct od_err *err)
 	if (d->sh == NULL)
 		return od_err_set(err, OD_E_AUTH, "the desk is locked; "
 				  "unlock it first");
-	/* Called on every idle tick: a walk that failed is not repeated. */
-	if (d->ids_failed)
+	/* Called on every idle tick: a walk that failed is not repeated;
+	 * an index not read (desk_index_need) needs none. */
+	if (d->ids_failed || !d->index_ready)
 		return OD_OK;
 	rc = ids_build(d, err);
 	/* Busy: the next idle tick tries again. */

@@ -175,6 +175,9 @@ struct desk {
 		uint8_t hash[32];
 	} watch;
 	int bg_every;             /* its period in seconds, 0 for the default */
+	int index_ready;          /* rows hold the whole index (desk_index_load) */
+	int index_lazy;           /* read only when first needed (a big shop:
+				     desk-index-need.c) */
 	struct desk_pick_state pick;  /* the filter language's (desk-pick.c) */
 	struct desk_undo_state *undo; /* actions since unlock (desk-undo.c) */
 	struct desk_views_state views;  /* saved views (desk-views.c) */
@@ -188,6 +191,14 @@ void desk_index_free(struct desk *d);
 
 /* Reads the whole order index from the held store (desk-index.c). */
 enum od_code desk_index_load(struct desk *d, struct od_err *err);
+
+/* The person's saved views' names and filters, no rows marked (a view's
+ * tab is counted once the index is read; desk-views-load.c). */
+enum od_code desk_views_names(struct desk *d, struct od_err *err);
+
+/* At unlock, the store held: the index read now, or (a shop over
+ * ORDERDESK_INDEX_EAGER orders) when first needed (desk-index-need.c). */
+enum od_code desk_index_start(struct desk *d, struct od_err *err);
 
 /* Notes the held store's log head as the one the index shows. */
 void desk_watch_note(struct desk *d);

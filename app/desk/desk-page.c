@@ -307,11 +307,11 @@ static enum od_code window(struct desk_page *p, void *arg,
 	if (rc == OD_OK)
 		rc = page_fetch(p, 0, from, n - keep, &after, err);
 	if (rc == OD_OK && keep + after.n < n && keep == at) {
+		/* Nothing kept or read after: the selection left the list
+		 * past its end, which then ends the window. */
 		from = keep ? &before.v[keep - 1] : after.n ? &after.v[0] :
-		       NULL;
-		if (from != NULL)
-			rc = page_fetch(p, 1, from, n - keep - after.n,
-					&more, err);
+		       &p->sel;
+		rc = page_fetch(p, 1, from, n - keep - after.n, &more, err);
 	}
 	if (rc == OD_OK)
 		rc = page_rows_room(&p->win, more.n + keep + after.n, err);

@@ -24,7 +24,7 @@ enum od_code desk_unlock(struct desk *d, const char *user, const char *pass,
 
 	rc = shop_unlock(d->dir, user, pass, pass_len, SHOP_READ, &d->sh, err);
 	if (rc == OD_OK)
-		rc = desk_index_load(d, err);
+		rc = desk_index_start(d, err);
 	/* A store with no backend needs no thread: a look at one meta value
 	 * here spares the first screen the thread's setup. */
 	if (rc == OD_OK)

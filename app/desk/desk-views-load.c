@@ -87,14 +87,18 @@ static enum od_code mark_view(struct desk *d, size_t v, struct od_err *err)
 	return OD_OK;
 }
 
+enum od_code desk_views_names(struct desk *d, struct od_err *err)
+{
+	desk_views_drop(d);
+	return desk_views_each(d->sh->store, d->sh->user, view_add, &d->views,
+			       err);
+}
+
 enum od_code desk_views_load(struct desk *d, struct od_err *err)
 {
-	enum od_code rc;
+	enum od_code rc = desk_views_names(d, err);
 	size_t v;
 
-	desk_views_drop(d);
-	rc = desk_views_each(d->sh->store, d->sh->user, view_add, &d->views,
-			     err);
 	if (rc != OD_OK || d->views.n == 0)
 		return rc;
 	d->views.keep = calloc(d->nrows ? d->nrows : 1, 1);

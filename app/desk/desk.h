@@ -103,8 +103,13 @@ const char *desk_status_name(int status);
 /* Whether the signed-in person's role allows statements of kind. */
 int desk_may(const struct desk *d, enum stmt_kind kind);
 
-/* Rereads the whole order index from the store (keeps filter and search). */
+/*
+ * Rereads the whole order index from the store (keeps filter and search);
+ * a big shop's (desk_index_need) is dropped instead, read again when next
+ * needed: only the saved views and the log's head are read now.
+ */
 enum od_code desk_reload(struct desk *d, struct od_err *err);
+
 
 /*
  * Chooses what the list shows: status (an enum order_status, or -1 for all)

@@ -480,6 +480,17 @@ static void test_selection(void **state)
 	assert_int_equal(desk_page_selected(p), WIN - 2);
 	assert_string_equal(desk_page_row(p, WIN - 1)->number,
 			    want.v[want.n - 1]);
+	/* Selected at the window's top row, an order past the list's end
+	 * (the last, confirmed): the window is the list's end, its new
+	 * last order selected (the Held tab opened on a new order). */
+	assert_int_equal(act(d, STMT_ORDER_CONFIRM, want.v[want.n - 1]), 0);
+	assert_int_equal(desk_page_select(p, want.v[want.n - 1], &err),
+			 OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, 0, NULL, &err), OD_OK);
+	assert_int_equal(desk_page_count(p), WIN);
+	assert_int_equal(desk_page_selected(p), WIN - 1);
+	assert_string_equal(desk_page_row(p, WIN - 1)->number,
+			    want.v[want.n - 2]);
 	/* An order that is not there. */
 	assert_int_equal(desk_page_select(p, "nope", &err), OD_E_NOTFOUND);
 	list_free(&want);
