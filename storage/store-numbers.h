@@ -27,8 +27,11 @@ struct store_numbers_scope {
  * Calls cb for at most limit numbers that start with prefix (bytes, taken
  * as they are: '%', '_', '*' and '[' are themselves; "" starts every
  * number) among those scope keeps (NULL: all), in byte order, or with
- * backward from the last.  A range of the number's index: it reads the
- * numbers that start so, up to limit of the kept ones.
+ * backward from the last.  A range of the number's index, read up to
+ * limit of the kept ones; or, when the scope's statuses have fewer
+ * orders than that would read (a tab of a few held orders), those
+ * statuses' index, whole.  Either way about sqrt(limit * orders) rows at
+ * most, never every order.
  */
 enum od_code store_numbers_prefix(struct store *s, const char *prefix,
 				  const struct store_numbers_scope *scope,
@@ -43,11 +46,12 @@ enum od_code store_numbers_status(struct store *s, int status,
 
 /*
  * For tests to ask SQLite's plan of (EXPLAIN QUERY PLAN): the prefix
- * query (bounded: with an end to the range; with open_return) and the
- * status query.
+ * query (bounded: with an end to the range; with open_return), the
+ * status query, and the prefix query of a status with few orders.
  */
 const char *store_numbers_prefix_sql(int backward, int bounded,
 				     int open_return);
 const char *store_numbers_status_sql(void);
+const char *store_numbers_few_sql(int bounded);
 
 #endif

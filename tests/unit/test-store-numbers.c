@@ -216,6 +216,104 @@ static void test_scope(void **state)
 	store_close(s);
 }
 
+/* Number i of test_agree's orders and its status: lengths 1 to 4, most
+ * new, a few held, some confirmed. */
+static void agree_order(int i, char *number, size_t size, int *status)
+{
+	snprintf(number, size, "%d", i % 4 == 0 ? i / 40 : i * 7 % 1013);
+	*status = i % 97 == 5 ? ORDER_HELD : i % 5 == 1 ? ORDER_CONFIRMED :
+		  ORDER_NEW;
+}
+
+#define NAGREE 400
+
+/* One of test_agree's orders. */
+struct placed {
+	char number[16];
+	int status;
+};
+
+/* The expected walk, worked out here from the orders as placed (sorted). */
+static void expect_walk(const struct placed *o, size_t n, const char *prefix,
+			unsigned statuses, int backward, size_t limit,
+			char *out, size_t size)
+{
+	size_t i, k, len = 0, got = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < n && got < limit; k++) {
+		i = backward ? n - 1 - k : k;
+		if (strncmp(o[i].number, prefix, strlen(prefix)) != 0 ||
+		    (statuses && !(statuses & (1u << o[i].status))))
+			continue;
+		len += (size_t)snprintf(out + len, size - len, "%s%s",
+					got++ ? " " : "", o[i].number);
+	}
+}
+
+static int by_number(const void *a, const void *b)
+{
+	return strcmp(((const struct placed *)a)->number,
+		      ((const struct placed *)b)->number);
+}
+
+/* Places test_agree's orders in s (numbers once each) into o, sorted. */
+static size_t agree_orders(struct store *s, struct placed *o)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < NAGREE; i++) {
+		agree_order((int)i, o[n].number, sizeof o[n].number,
+			    &o[n].status);
+		for (j = 0; j < n && strcmp(o[j].number, o[n].number); j++)
+			;
+		if (j == n) {
+			put(s, o[n].number, o[n].status);
+			n++;
+		}
+	}
+	qsort(o, n, sizeof *o, by_number);
+	return n;
+}
+
+/*
+ * Both ways of a walk of statuses (their range of the number's index, or
+ * a status's few orders whole, store-numbers.h) give what the orders as
+ * placed say: new orders are most (the range), held ones few.
+ */
+static void test_agree(void **state)
+{
+	static struct placed o[NAGREE];
+	const char *prefixes[] = { "", "1", "10", "2", "99", "1012", "5" };
+	const unsigned scopes[] = { 0, 1u << ORDER_NEW, 1u << ORDER_HELD,
+		(1u << ORDER_HELD) | (1u << ORDER_CONFIRMED),
+		1u << ORDER_SHIPPED };
+	const size_t limits[] = { 1, 2, 7, 201, 1000 };
+	struct store_numbers_scope sc = { 0, 0 };
+	struct store *s = NULL;
+	struct od_err err;
+	char want[8192];
+	size_t n, p, c, l;
+	int b;
+
+	(void)state;
+	assert_int_equal(store_open_memory(&s, &err), OD_OK);
+	n = agree_orders(s, o);
+	for (p = 0; p < sizeof prefixes / sizeof *prefixes; p++)
+		for (c = 0; c < sizeof scopes / sizeof *scopes; c++)
+			for (l = 0; l < sizeof limits / sizeof *limits; l++)
+				for (b = 0; b < 2; b++) {
+					sc.statuses = scopes[c];
+					expect_walk(o, n, prefixes[p],
+						    scopes[c], b, limits[l],
+						    want, sizeof want);
+					assert_string_equal(walk(s,
+						prefixes[p], &sc, b,
+						limits[l]), want);
+				}
+	store_close(s);
+}
+
 /* A callback's failure stops the walk and is what it returns. */
 static enum od_code refuse(void *ctx, const char *number, struct od_err *err)
 {
@@ -283,6 +381,8 @@ static void test_plans(void **state)
 					   "(number>? AND number<?)" :
 					   "(number>?)");
 	plan_check(s, store_numbers_status_sql(), "(status=?)");
+	plan_check(s, store_numbers_few_sql(0), "orders_status (status=?)");
+	plan_check(s, store_numbers_few_sql(1), "orders_status (status=?)");
 	store_close(s);
 }
 
@@ -292,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_prefix_edges),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_agree),
 		cmocka_unit_test(test_stops),
 		cmocka_unit_test(test_plans),
 	};
