@@ -18,6 +18,7 @@
 
 #include "storage/store-internal.h"
 #include "storage/store-numbers.h"
+#include "tests/unit/fixture-desk.h"
 
 /* What a walk gave, joined by spaces. */
 struct got {
@@ -40,20 +41,10 @@ static enum od_code note(void *ctx, const char *number, struct od_err *err)
 /* Order number of status straight into store s, as a fold writes it. */
 static void put(struct store *s, const char *number, int status)
 {
-	struct order_item item = { "S", "n", 1, 100, 0 };
 	struct order o;
 	struct od_err err;
 
-	memset(&o, 0, sizeof o);
-	o.number = (char *)number;
-	o.placed_at = "2026-11-01T00:00:00Z";
-	memcpy(o.currency, "EUR", 4);
-	memcpy(o.country, "DE", 3);
-	o.customer_name = o.email = o.phone = o.ship_name = "";
-	o.city = o.postcode = o.note = "";
-	o.items = &item;
-	o.nitems = 1;
-	o.total = 100;
+	fixture_desk_order(&o, number);
 	o.status = (enum order_status)status;
 	assert_int_equal(store_order_insert(s, &o, &err), OD_OK);
 }
