@@ -234,7 +234,7 @@ static enum od_code numbers_of_statuses(struct store *s,
 		rc = each_number(s, st, found_add, &f,
 				 "reading the order numbers", err);
 	}
-	if (rc == OD_OK)
+	if (rc == OD_OK && f.n > 1)
 		qsort(f.v, f.n, sizeof *f.v, by_bytes);
 	for (i = 0; rc == OD_OK && i < f.n && i < limit; i++)
 		rc = cb(ctx, f.v[backward ? f.n - 1 - i : i], err);
