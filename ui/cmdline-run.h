@@ -10,9 +10,10 @@
 
 /*
  * Reads a command at the bottom row into buf (cap bytes): the line
- * editor's keys, Tab completes a verb or a shown order's number (the
- * candidates show above the line), Enter runs, Esc (or Backspace on an
- * empty line) cancels.  Returns 1 for Enter.
+ * editor's keys, Tab completes a verb or the number of an order of the
+ * list's tab, read from the store (desk_numbers; the candidates show
+ * above the line), Enter runs, Esc (or Backspace on an empty line)
+ * cancels.  Returns 1 for Enter.
  */
 int cmdline_read(struct ui *u, char *buf, size_t cap);
 

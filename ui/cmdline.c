@@ -10,31 +10,43 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/desk/desk-numbers.h"
 #include "ui/line-edit.h"
 
 #define LIST_MAX 512            /* bytes of candidates shown */
 
-/* The order numbers the list shows, for completion; NULL when none. */
-static const char **shown_numbers(struct ui *u, size_t *n)
+/*
+ * The order numbers of the list's tab that start with the word being
+ * typed, from the store (desk_numbers: never every order); NULL with why
+ * in list when there are none to offer.
+ */
+static struct desk_numbers *tab_numbers(struct ui *u, const char *buf,
+					char *list, size_t size)
 {
-	size_t i, count = desk_count(u->desk);
-	const char **v = malloc((count ? count : 1) * sizeof *v);
+	const char *word = strrchr(buf, ' ');
+	struct desk_numbers *nums = malloc(sizeof *nums);
+	struct od_err err;
+	enum od_code rc;
 
-	*n = 0;
-	if (v == NULL)
+	if (nums == NULL)
 		return NULL;
-	for (i = 0; i < count; i++)
-		v[i] = desk_row(u->desk, i)->number;
-	*n = count;
-	return v;
+	rc = desk_numbers(u->desk, word ? word + 1 : buf, NULL, nums, &err);
+	if (rc == OD_OK)
+		return nums;
+	free(nums);
+	/* Another command holds the store: a Tab never waits. */
+	snprintf(list, size, "%s", rc == OD_E_BUSY ? "another command holds "
+		 "the store; Tab again in a moment" : err.msg);
+	return NULL;
 }
 
 /* Tab: the verb, or an order number of the list, the word typed starts. */
 static void complete(struct ui *u, char *buf, size_t cap, char *list,
 		     size_t size)
 {
-	size_t nv = 0, n, hits;
-	const char **numbers;
+	size_t nv = 0, hits, i;
+	struct desk_numbers *nums;
+	const char *cands[DESK_NUMBERS_MAX + 1];
 
 	while (cmdline_verbs[nv] != NULL)
 		nv++;
@@ -47,11 +59,13 @@ static void complete(struct ui *u, char *buf, size_t cap, char *list,
 		return;
 	}
 	if (cmdline_first_word(buf) || cmdline_in_orders(buf)) {
-		numbers = shown_numbers(u, &n);
-		if (numbers == NULL)
+		nums = tab_numbers(u, buf, list, size);
+		if (nums == NULL)
 			return;
-		hits = cmdline_complete(buf, cap, numbers, n, list, size);
-		free(numbers);
+		for (i = 0; i < nums->n; i++)
+			cands[i] = nums->v[i];
+		hits = cmdline_complete(buf, cap, cands, nums->n, list, size);
+		free(nums);
 		if (hits == 1)
 			list[0] = '\0';
 		if (hits == 0)

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "app/desk/desk-internal.h"
+#include "storage/store-numbers.h"
 #include "storage/store.h"
 
 const char *const desk_hold_reasons[DESK_HOLD_REASONS + 1] = {
@@ -79,26 +80,49 @@ static int by_number(const void *a, const void *b)
 		      ((const struct desk_held *)b)->number);
 }
 
+/* The held orders' numbers, as the store lists them. */
+struct held_numbers {
+	char (*v)[STMT_ORDER_MAX + 1];
+	size_t n, cap;
+};
+
+static enum od_code held_number(void *ctx, const char *number,
+				struct od_err *err)
+{
+	struct held_numbers *hn = ctx;
+	char (*v)[STMT_ORDER_MAX + 1];
+
+	if (hn->n == hn->cap) {
+		hn->cap = hn->cap ? hn->cap * 2 : 64;
+		v = realloc(hn->v, hn->cap * sizeof *v);
+		if (v == NULL)
+			return od_err_set(err, OD_E_NOMEM, "out of memory");
+		hn->v = v;
+	}
+	snprintf(hn->v[hn->n++], sizeof hn->v[0], "%s", number);
+	return OD_OK;
+}
+
 /*
- * The held orders come from the desk's index (no walk of the store, whose
- * listing by status cannot use its status index), then each one's reason
- * from its row: the cost is the held orders', whatever the shop's size.
+ * The held orders come from the store's status index (not from the index
+ * of every order in memory, which the desk may not have read), then each
+ * one's reason from its row: the cost is the held orders', whatever the
+ * shop's size.
  */
 static enum od_code read_holds(struct desk *d, struct desk_holds *h,
 			       struct od_err *err)
 {
-	size_t n = desk_index_with_status(d, ORDER_HELD, NULL, 0), i;
-	const char **numbers = calloc(n ? n : 1, sizeof *numbers);
+	struct store *s = desk_shop(d)->store;
+	struct held_numbers hn = { NULL, 0, 0 };
 	struct order *o;
-	enum od_code rc = OD_OK;
+	enum od_code rc;
+	size_t i;
 
-	if (numbers == NULL)
-		return od_err_set(err, OD_E_NOMEM, "out of memory");
-	n = desk_index_with_status(d, ORDER_HELD, numbers, n);
-	for (i = 0; i < n && rc == OD_OK; i++) {
+	rc = store_numbers_status(s, ORDER_HELD, held_number, &hn, err);
+	for (i = 0; i < hn.n && rc == OD_OK; i++) {
 		o = NULL;
-		rc = store_order_get(desk_shop(d)->store, numbers[i], &o, err);
-		/* Released meanwhile by another process: not held now. */
+		rc = store_order_get(s, hn.v[i], &o, err);
+		/* Released between the two reads: not held now. */
 		if (rc == OD_E_NOTFOUND ||
 		    (rc == OD_OK && o->status != ORDER_HELD))
 			rc = OD_OK;
@@ -106,7 +130,7 @@ static enum od_code read_holds(struct desk *d, struct desk_holds *h,
 			rc = hold_add(h, o, err);
 		record_order_free(o);
 	}
-	free(numbers);
+	free(hn.v);
 	if (rc == OD_OK && h->n > 1)
 		qsort(h->h, h->n, sizeof *h->h, by_number);
 	return rc;
