@@ -65,9 +65,13 @@ enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 	O->paged = orders_page_can(O, u);
 	/* A big shop reads its index only for a tab pages cannot show. */
 	rc = O->paged ? OD_OK : desk_index_need(u->desk, err);
-	/* The index's counters give the counts of the tabs pages lack. */
-	if (rc == OD_OK && desk_index_ready(u->desk))
-		rc = desk_filter_tab(u->desk, &t, O->search, O->newest, err);
+	/* The index's counters give the counts of the tabs pages lack.  A
+	 * big shop's paged list does not search the index too (a search of
+	 * every row in memory, each key): it keeps only the tab (Tab's
+	 * completion asks it), and those counts show only with no search. */
+	if (rc == OD_OK)
+		rc = desk_filter_tab(u->desk, &t, orders_index_counts(O, u) ?
+				     O->search : NULL, O->newest, err);
 	if (O->paged)
 		return rc == OD_OK ? orders_page_set(O, u, err) : rc;
 	at = O->sel_number[0] ? mem_find(O, u, O->sel_number) : (size_t)-1;
@@ -116,6 +120,12 @@ enum ui_next orders_apply(struct orders_st *O, struct ui *u)
 	if (orders_refilter(O, u, &err) != OD_OK)
 		ui_message(u, 1, "%s", err.msg);
 	return UI_DRAW;
+}
+
+int orders_index_counts(const struct orders_st *O, const struct ui *u)
+{
+	return desk_index_ready(u->desk) &&
+	       (!O->paged || !desk_index_big(u->desk) || !O->search[0]);
 }
 
 /* ---- the window, either way ---- */

@@ -22,7 +22,7 @@ static void label_of(const struct orders_st *O, const struct ui *u, int t,
 
 	/* A count only the index in memory knows, not read yet (a big
 	 * shop: desk_index_need): none rather than a wrong one. */
-	if (!desk_index_ready(u->desk) && (tab.view >= 0 ||
+	if (!orders_index_counts(O, u) && (tab.view >= 0 ||
 	    (tab.facts & ~(unsigned)DESK_FACT_RETURN) != 0))
 		count[0] = '\0';
 	else

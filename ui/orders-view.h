@@ -111,6 +111,10 @@ size_t orders_list_rows(const struct ui *u);
 enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 			     struct od_err *err);
 
+/* Whether the index in memory counts the tabs only it can count (Unpaid,
+ * views) for the list as it is: it is read, and searched if need be. */
+int orders_index_counts(const struct orders_st *O, const struct ui *u);
+
 /* orders_refilter, a failure said on the message line. */
 enum ui_next orders_apply(struct orders_st *O, struct ui *u);
 

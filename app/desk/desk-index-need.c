@@ -50,6 +50,11 @@ int desk_index_ready(const struct desk *d)
 	return d->index_ready;
 }
 
+int desk_index_big(const struct desk *d)
+{
+	return d->index_lazy;
+}
+
 enum od_code desk_index_need(struct desk *d, struct od_err *err)
 {
 	enum od_code rc;

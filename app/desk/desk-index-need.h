@@ -16,6 +16,9 @@
 /* Whether the index is read now. */
 int desk_index_ready(const struct desk *d);
 
+/* Whether the shop is past the bound: its index read only when needed. */
+int desk_index_big(const struct desk *d);
+
 /* Reads it now if it is not (holds the store to read). */
 enum od_code desk_index_need(struct desk *d, struct od_err *err);
 

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/desk/desk-index-need.h"
 #include "app/desk/desk-page.h"
 #include "app/shop/shop.h"
 #include "lib/secret.h"
@@ -279,14 +280,15 @@ static int child_peak(void (*fn)(const char *, const char *),
 	return 0;
 }
 
-/* The desk as today: unlocked with every order in memory, one screen. */
+/* The desk as before the pages: every order in memory, one screen. */
 static void peak_desk(const char *dir, const char *user)
 {
 	struct desk *d = NULL;
 	struct od_err err;
 
 	if (desk_new(dir, &d, &err) != OD_OK ||
-	    desk_unlock(d, user, pass, pass_len, &err) != OD_OK)
+	    desk_unlock(d, user, pass, pass_len, &err) != OD_OK ||
+	    desk_index_need(d, &err) != OD_OK)
 		die("unlock", &err);
 	mem_screen(d, -1, NULL);
 	desk_free(d);
@@ -331,12 +333,15 @@ int main(int argc, char **argv)
 		       "(target: under 96 MiB at 1M)") < 0)
 		return 1;
 	if (desk_new(argv[1], &d, &err) != OD_OK ||
-	    desk_unlock(d, argv[2], pass, pass_len, &err) != OD_OK)
+	    desk_unlock(d, argv[2], pass, pass_len, &err) != OD_OK ||
+	    desk_index_need(d, &err) != OD_OK)
 		die("unlock", &err);
 	if (desk_search_ready(d, &err) != OD_OK)
 		die("search", &err);
+	/* The in-memory desk's first screen: every order read again. */
 	t0 = now_ms();
-	if (desk_reload(d, &err) != OD_OK)
+	if (desk_reload(d, &err) != OD_OK ||
+	    desk_index_need(d, &err) != OD_OK)
 		die("reload", &err);
 	mem_screen(d, -1, NULL);
 	mem = now_ms() - t0;

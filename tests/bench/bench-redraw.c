@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "app/desk/desk-dashboard.h"
+#include "app/desk/desk-index-need.h"
 #include "app/desk/desk-pick.h"
 #include "app/desk/desk-prefs.h"
 #include "lib/secret.h"
@@ -120,7 +121,8 @@ static int time_dashboard(struct ui *u)
 	if (D == NULL)
 		return -1;
 	t0 = now_ms();
-	if (desk_reload(u->desk, &err) != OD_OK)
+	if (desk_reload(u->desk, &err) != OD_OK ||
+	    desk_index_need(u->desk, &err) != OD_OK)
 		goto fail;
 	reread = now_ms() - t0;
 	t0 = now_ms();
@@ -153,7 +155,8 @@ static int unlock(struct ui *u, const char *store, const char *user)
 	}
 	if (desk_new(store, &u->desk, &err) != OD_OK ||
 	    screen_init(u) != 0 || view_orders_open(u) != 0 ||
-	    desk_unlock(u->desk, user, pass, (size_t)len, &err) != OD_OK) {
+	    desk_unlock(u->desk, user, pass, (size_t)len, &err) != OD_OK ||
+	    desk_index_need(u->desk, &err) != OD_OK) {
 		secret_wipe(pass, sizeof pass);
 		screen_fini();
 		fprintf(stderr, "bench-redraw: cannot open the desk: %s\n",
