@@ -42,7 +42,10 @@ static const struct {
 #define SEARCH_EACH " AND EXISTS (SELECT 1 FROM order_fts f WHERE" \
 	" order_fts MATCH ?8 AND f.rowid = (SELECT d.id FROM search_docs d" \
 	" WHERE d.number = o.number))"
-/* A return open (0) or received (1), not yet closed: returns are few. */
+/* A return open (0) or received (1), not yet closed: returns are few, so
+ * a page of them starts from them (CROSS JOIN keeps that order). */
+#define RETURNS_FIRST "(SELECT DISTINCT order_no FROM returns" \
+	" WHERE state < 2) r CROSS JOIN orders o ON o.number = r.order_no"
 #define RETURN_IN " AND o.number IN (SELECT order_no FROM returns" \
 	" WHERE state < 2)"
 
@@ -122,6 +125,11 @@ static void page_sql_as(enum store_page_sort sort, int backward, int level,
 		add(buf, size, &len, "temp.page_found o INDEXED BY ");
 		add(buf, size, &len, sorts[sort].found_index);
 		add(buf, size, &len, " WHERE o.status = ?1");
+	} else if (f != NULL && f->open_return) {
+		/* Returns are few: each order found by its number from the
+		 * returns table, then sorted, not a walk of the status's
+		 * index past every order that has none. */
+		add(buf, size, &len, RETURNS_FIRST " WHERE o.status = ?1");
 	} else {
 		add(buf, size, &len, "orders o INDEXED BY ");
 		add(buf, size, &len, sorts[sort].index);
@@ -138,7 +146,7 @@ static void page_sql_as(enum store_page_sort sort, int backward, int level,
 		add(buf, size, &len, SEARCH_IN);
 	if (f != NULL && f->search == STORE_PAGE_BROAD)
 		add(buf, size, &len, SEARCH_EACH);
-	if (f != NULL && f->open_return)
+	if (f != NULL && f->open_return && f->search == STORE_PAGE_FOUND)
 		add(buf, size, &len, RETURN_IN);
 	if (count)
 		return;

@@ -51,6 +51,21 @@ static void mem_clamp(struct orders_st *O, struct ui *u)
 		O->sel = n ? n - 1 : 0;
 }
 
+/*
+ * Whether the index in memory is filtered for the list too.  A big shop's
+ * paged list does not (a walk of every row, each key): only its tab is
+ * noted (Tab's completion asks it), and the index's counts show only with
+ * no search, counted again only if its last were of one.
+ */
+static int index_filter_needed(const struct orders_st *O, struct ui *u,
+			       const struct desk_tab *t)
+{
+	if (!O->paged || !desk_index_big(u->desk))
+		return 1;
+	return !desk_tab_note(u->desk, t) && desk_index_ready(u->desk) &&
+	       O->search[0] == '\0';
+}
+
 enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 			     struct od_err *err)
 {
@@ -65,11 +80,8 @@ enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 	O->paged = orders_page_can(O, u);
 	/* A big shop reads its index only for a tab pages cannot show. */
 	rc = O->paged ? OD_OK : desk_index_need(u->desk, err);
-	/* The index's counters give the counts of the tabs pages lack.  A
-	 * big shop's paged list does not search the index too (a search of
-	 * every row in memory, each key): it keeps only the tab (Tab's
-	 * completion asks it), and those counts show only with no search. */
-	if (rc == OD_OK)
+	/* The index's counters give the counts of the tabs pages lack. */
+	if (rc == OD_OK && index_filter_needed(O, u, &t))
 		rc = desk_filter_tab(u->desk, &t, orders_index_counts(O, u) ?
 				     O->search : NULL, O->newest, err);
 	if (O->paged)

@@ -50,6 +50,12 @@ int desk_index_ready(const struct desk *d)
 	return d->index_ready;
 }
 
+int desk_tab_note(struct desk *d, const struct desk_tab *t)
+{
+	d->tab = *t;
+	return d->search[0] == '\0';
+}
+
 int desk_index_big(const struct desk *d)
 {
 	return d->index_lazy;

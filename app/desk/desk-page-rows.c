@@ -147,8 +147,8 @@ enum store_page_sort page_store_sort(const struct desk_page *p, int *flip)
 
 int page_every(const struct desk_page *p)
 {
-	return !p->tab.statuses && p->sort == DESK_SORT_PLACED &&
-	       p->mode != STORE_PAGE_FOUND;
+	return !p->tab.statuses && !p->tab.open_return &&
+	       p->sort == DESK_SORT_PLACED && p->mode != STORE_PAGE_FOUND;
 }
 
 /*
