@@ -422,6 +422,30 @@ enum od_code desk_page_move(struct desk_page *p, long delta,
 	return OD_OK;
 }
 
+/*
+ * The last order's position: the tab's count less one, from the counts
+ * the store keeps (a count of the rows before it walks the whole list:
+ * a second at 1M, cold); a search counted only so far, a count after
+ * all (desk_page_position).
+ */
+static enum od_code pos_at_end(struct desk_page *p, struct od_err *err)
+{
+	size_t counts[ORDER_STATUS_COUNT + 1], n = 0;
+	struct count_args a = { p->tab.open_return, counts };
+	enum od_code rc = count(p, &a, err);
+	int s;
+
+	page_pos_forget(p);
+	if (rc != OD_OK || p->capped || p->sel.text == NULL)
+		return rc;
+	for (s = 0; s < ORDER_STATUS_COUNT; s++)
+		if (p->tab.statuses == 0 || (p->tab.statuses & (1u << s)))
+			n += counts[s];
+	if (n > 0)
+		page_pos_set(p, n - 1);
+	return OD_OK;
+}
+
 /* Selects the first or last order (held store). */
 static enum od_code home(struct desk_page *p, void *arg, struct od_err *err)
 {
@@ -433,10 +457,10 @@ static enum od_code home(struct desk_page *p, void *arg, struct od_err *err)
 		return rc;
 	}
 	rc = sel_last(p, &rs);
-	/* The first order has none before it; the last, a count. */
-	if (*(int *)arg)
-		page_pos_forget(p);
-	else
+	/* The first order has none before it; the last, all but itself. */
+	if (rc == OD_OK && *(int *)arg)
+		rc = pos_at_end(p, err);
+	else if (rc == OD_OK)
 		page_pos_set(p, 0);
 	return rc;
 }

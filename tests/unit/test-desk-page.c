@@ -484,7 +484,7 @@ static void test_selection(void **state)
 	struct desk_page_tab t = { ST(ORDER_NEW), 0 };
 	struct list want = { 0 };
 	struct od_err err;
-	size_t i;
+	size_t i, counts[ORDER_STATUS_COUNT + 1];
 
 	(void)state;
 	expected(d, t.statuses, DESK_SORT_CUSTOMER, 0, NULL, &want);
@@ -534,6 +534,14 @@ static void test_selection(void **state)
 	assert_int_equal(desk_page_selected(p), WIN - 1);
 	assert_string_equal(desk_page_row(p, WIN - 1)->number,
 			    want.v[want.n - 2]);
+	/* G: the last order's position, from the counts the store keeps. */
+	assert_int_equal(desk_page_counts(p, 0, counts, &err), OD_OK);
+	assert_int_equal(counts[ORDER_NEW], want.n - 3);
+	assert_int_equal(desk_page_home(p, 1, &err), OD_OK);
+	assert_int_equal(desk_page_window(p, WIN, WIN - 1, NULL, &err), OD_OK);
+	assert_string_equal(desk_page_row(p, WIN - 1)->number,
+			    want.v[want.n - 2]);
+	position_is(p, want.n - 4);
 	/* An order that is not there. */
 	assert_int_equal(desk_page_select(p, "nope", &err), OD_E_NOTFOUND);
 	list_free(&want);
