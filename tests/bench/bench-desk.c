@@ -38,6 +38,9 @@
 
 #define PASS_MAX 1024
 #define WATCH_LOOKS 50    /* idle looks timed together */
+/* Issue 11's targets for a tab change and a search step; any redraw's. */
+#define KEY_TARGET    "under 8 ms at 1M"
+#define REDRAW_TARGET "under 16 ms"
 
 /* Where the figures go: stdout is curses' (and /dev/null's). */
 static FILE *out;
@@ -126,13 +129,13 @@ static double rss_mib(void)
  * printing the mean and worst time from press to finished redraw.
  */
 static double press(struct ui *u, const char *name, const int *keys,
-		    size_t n)
+		    size_t n, const char *target)
 {
 	double mean, worst;
 
 	press_keys(u, keys, n, &mean, &worst, NULL);
 	fprintf(out, "desk redraw after %s (mean of %zu): %.2f ms (target: "
-		"under 16 ms)\n", name, n, mean);
+		"%s)\n", name, n, mean, target);
 	fprintf(out, "desk redraw after %s (worst of %zu): %.2f ms\n", name,
 		n, worst);
 	return mean;
@@ -350,7 +353,7 @@ int main(int argc, char **argv)
 	 * two runs of Argon2id differ by more than the rest takes. */
 	fprintf(out, "desk first full screen after unlock (unlock, index and "
 		"draw, key derivation taken out): %.1f ms (target: under "
-		"100 ms)\n", drawn - t0 - desk_unlock_kdf_ms(u.desk));
+		"50 ms at 1M)\n", drawn - t0 - desk_unlock_kdf_ms(u.desk));
 	fprintf(out, "desk first draw alone: %.2f ms\n", drawn - unlocked);
 	t0 = now_ms();
 	if (desk_reload(u.desk, &err) != OD_OK) {
@@ -380,15 +383,19 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < sizeof scroll / sizeof *scroll; i++)
 		scroll[i] = 'j';
-	press(&u, "a scroll key (j)", scroll, sizeof scroll / sizeof *scroll);
+	press(&u, "a scroll key (j)", scroll, sizeof scroll / sizeof *scroll,
+	      REDRAW_TARGET);
 	for (i = 0; i < sizeof pages / sizeof *pages; i++)
 		pages[i] = UI_FN(KEY_NPAGE);
-	press(&u, "a page key (PgDn)", pages, sizeof pages / sizeof *pages);
+	press(&u, "a page key (PgDn)", pages, sizeof pages / sizeof *pages,
+	      REDRAW_TARGET);
 	for (i = 0; i < sizeof tabs / sizeof *tabs; i++)
 		tabs[i] = '\t';
-	press(&u, "a tab change (Tab)", tabs, sizeof tabs / sizeof *tabs);
+	press(&u, "a tab change (Tab)", tabs, sizeof tabs / sizeof *tabs,
+	      KEY_TARGET);
 	/* '/' opens the search; every later key is one step of it. */
-	press(&u, "opening the search (/)", (const int[]){ '/' }, 1);
+	press(&u, "opening the search (/)", (const int[]){ '/' }, 1,
+	      REDRAW_TARGET);
 	/*
 	 * The desk maps the index's ids to its rows once, when it is first
 	 * idle (ui.c); that walk is reported apart.  The text stays in the
@@ -426,7 +433,8 @@ int main(int argc, char **argv)
 		else if (search[i] != 127 && k + 1 < sizeof texts[i])
 			texts[i][k] = (char)search[i], texts[i][k + 1] = '\0';
 	}
-	step = press(&u, "one step of incremental search", search, ns);
+	step = press(&u, "one step of incremental search", search, ns,
+		     KEY_TARGET);
 	base = search_baseline(plain, texts, ns);
 	if (base < 0) {
 		screen_fini();
