@@ -39,6 +39,9 @@
 
 #define PASS_MAX 1024
 #define WATCH_LOOKS 50    /* idle looks timed together */
+/* Issue 11's targets for a tab change and a search step; any redraw's. */
+#define KEY_TARGET    "under 8 ms at 1M"
+#define REDRAW_TARGET "under 16 ms"
 
 /* Where the figures go: stdout is curses' (and /dev/null's). */
 static FILE *out;
@@ -107,6 +110,17 @@ static int time_kdf(const char *dir, const char *user, const char *pass,
 	return rc ? 0 : -1;
 }
 
+/* This process's CPU time so far (every thread, user and system), in ms. */
+static double cpu_ms(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 /* The resident memory now, in MiB (0 when /proc cannot tell). */
 static double rss_mib(void)
 {
@@ -127,13 +141,13 @@ static double rss_mib(void)
  * printing the mean and worst time from press to finished redraw.
  */
 static double press(struct ui *u, const char *name, const int *keys,
-		    size_t n)
+		    size_t n, const char *target)
 {
 	double mean, worst;
 
 	press_keys(u, keys, n, &mean, &worst, NULL);
 	fprintf(out, "desk redraw after %s (mean of %zu): %.2f ms (target: "
-		"under 16 ms)\n", name, n, mean);
+		"%s)\n", name, n, mean, target);
 	fprintf(out, "desk redraw after %s (worst of %zu): %.2f ms\n", name,
 		n, worst);
 	return mean;
@@ -313,7 +327,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	struct od_err err;
 	struct ui u;
-	double kdf, t0, unlocked, drawn, rss0, step, base, reread, look;
+	double kdf, t0, unlocked, drawn, rss0, step, base, reread, look, cpu0;
 	ssize_t len;
 	size_t i, ns = 0;
 	int fd, changed;
@@ -394,6 +408,7 @@ int main(int argc, char **argv)
 			"(target: under 96 MiB at 1M)\n",
 			(double)ru.ru_maxrss / 1024.0);
 	t0 = now_ms();
+	cpu0 = cpu_ms();
 	if (desk_reload(u.desk, &err) != OD_OK ||
 	    desk_index_need(u.desk, &err) != OD_OK) {
 		screen_fini();
@@ -401,9 +416,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	reread = now_ms() - t0;
+	cpu0 = cpu_ms() - cpu0;
+	/* CPU over wall: near 1, one core is what bounds the reread. */
 	fprintf(out, "desk orders: %zu\n", desk_count_status(u.desk, -1));
 	fprintf(out, "desk index reread alone (r: lock, open, read every "
-		"order): %.1f ms\n", reread);
+		"order): %.1f ms, %.1f ms of CPU (%.2f of the wall)\n", reread,
+		cpu0, reread > 0 ? cpu0 / reread : 0);
 	/* What an idle desk pays once a second to notice other processes. */
 	t0 = now_ms();
 	for (i = 0; i < WATCH_LOOKS; i++) {
@@ -423,16 +441,20 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < sizeof scroll / sizeof *scroll; i++)
 		scroll[i] = 'j';
-	press(&u, "a scroll key (j)", scroll, sizeof scroll / sizeof *scroll);
+	press(&u, "a scroll key (j)", scroll, sizeof scroll / sizeof *scroll,
+	      REDRAW_TARGET);
 	for (i = 0; i < sizeof pages / sizeof *pages; i++)
 		pages[i] = UI_FN(KEY_NPAGE);
-	press(&u, "a page key (PgDn)", pages, sizeof pages / sizeof *pages);
+	press(&u, "a page key (PgDn)", pages, sizeof pages / sizeof *pages,
+	      REDRAW_TARGET);
 	for (i = 0; i < sizeof tabs / sizeof *tabs; i++)
 		tabs[i] = '\t';
-	press(&u, "a tab change (Tab)", tabs, sizeof tabs / sizeof *tabs);
+	press(&u, "a tab change (Tab)", tabs, sizeof tabs / sizeof *tabs,
+	      KEY_TARGET);
 	tabs_each(&u);
 	/* '/' opens the search; every later key is one step of it. */
-	press(&u, "opening the search (/)", (const int[]){ '/' }, 1);
+	press(&u, "opening the search (/)", (const int[]){ '/' }, 1,
+	      REDRAW_TARGET);
 	/*
 	 * The desk maps the index's ids to its rows once, when it is first
 	 * idle (ui.c); that walk is reported apart.  The text stays in the
@@ -470,7 +492,8 @@ int main(int argc, char **argv)
 		else if (search[i] != 127 && k + 1 < sizeof texts[i])
 			texts[i][k] = (char)search[i], texts[i][k + 1] = '\0';
 	}
-	step = press(&u, "one step of incremental search", search, ns);
+	step = press(&u, "one step of incremental search", search, ns,
+		     KEY_TARGET);
 	base = search_baseline(plain, texts, ns);
 	if (base < 0) {
 		screen_fini();
