@@ -227,6 +227,14 @@ static enum ui_next sort_next(struct orders_st *O, struct ui *u, int key,
 		ui_message(u, 1, "%s", err.msg);
 		return UI_DRAW;
 	}
+	/* The store's first sort by customer or total makes its index
+	 * (seconds at a million orders, once): said while the next draw
+	 * reads the list, gone as soon as it is drawn. */
+	if (O->paged) {
+		screen_putf(u->rows - 2, 1, u->cols - 2, UI_DIM,
+			    "Sorting by %s...", orders_sorts[O->sort].name);
+		screen_flush();
+	}
 	return orders_apply(O, u);
 }
 
