@@ -146,7 +146,7 @@ static enum ui_next ship_run(struct orders_st *O, struct ui *u, int key,
 				   number);
 		/* A shipped order leaves the Confirmed tab: the next one
 		 * moves up to the selection.  On other tabs, step down. */
-		if (orders_still(O, u, number) && !orders_next(O, u))
+		if (orders_still(O, u, number) != 0 && !orders_next(O, u))
 			break;
 	}
 	if (shipped > 0)

@@ -66,8 +66,8 @@ static int index_filter_needed(const struct orders_st *O, struct ui *u,
 	       O->search[0] == '\0';
 }
 
-enum od_code orders_refilter(struct orders_st *O, struct ui *u,
-			     struct od_err *err)
+static enum od_code refilter_once(struct orders_st *O, struct ui *u,
+				  struct od_err *err)
 {
 	struct desk_tab t;
 	enum od_code rc;
@@ -90,6 +90,21 @@ enum od_code orders_refilter(struct orders_st *O, struct ui *u,
 	if (at != (size_t)-1)
 		O->sel = at;
 	mem_clamp(O, u);
+	return rc;
+}
+
+enum od_code orders_refilter(struct orders_st *O, struct ui *u,
+			     struct od_err *err)
+{
+	struct od_err again;
+	enum od_code rc = refilter_once(O, u, err);
+
+	/* Text the search refuses (said in err) leaves no half-applied
+	 * tab: the list shows it without the search. */
+	if (rc == OD_E_INPUT && O->search[0] != '\0') {
+		O->search[0] = '\0';
+		(void)refilter_once(O, u, &again);
+	}
 	return rc;
 }
 
@@ -142,21 +157,20 @@ int orders_index_counts(const struct orders_st *O, const struct ui *u)
 
 /* ---- the window, either way ---- */
 
-void orders_window(struct orders_st *O, struct ui *u, size_t rows)
+int orders_window(struct orders_st *O, struct ui *u, size_t rows)
 {
 	/* The Held tab's reasons, read again only after the list changed. */
 	if (orders_on_held(O))
 		holds_load(&O->holds, u);
-	if (O->paged) {
-		orders_page_read(O, u, rows);
-		return;
-	}
+	if (O->paged)
+		return orders_page_read(O, u, rows);
 	mem_clamp(O, u);
 	if (O->sel < O->top)
 		O->top = O->sel;
 	if (O->sel >= O->top + rows)
 		O->top = O->sel - rows + 1;
 	O->at = O->sel - O->top;
+	return 0;
 }
 
 size_t orders_win_count(struct orders_st *O, struct ui *u)
@@ -281,7 +295,8 @@ int orders_next(struct orders_st *O, struct ui *u)
 	}
 	selected_number(O, u, was);
 	orders_move(O, u, 1, 0);
-	orders_window(O, u, orders_list_rows(u));
+	if (orders_window(O, u, orders_list_rows(u)) != 0)
+		return 0;
 	selected_number(O, u, now);
 	return now[0] != '\0' && strcmp(was, now) != 0;
 }
@@ -292,7 +307,8 @@ int orders_still(struct orders_st *O, struct ui *u, const char *number)
 
 	if (!O->paged)
 		return mem_find(O, u, number) == O->sel;
-	orders_window(O, u, orders_list_rows(u));
+	if (orders_window(O, u, orders_list_rows(u)) != 0)
+		return -1;
 	selected_number(O, u, now);
 	return strcmp(now, number) == 0;
 }

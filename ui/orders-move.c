@@ -107,9 +107,10 @@ enum ui_next orders_next_match(struct orders_st *O, struct ui *u, int key,
 		return UI_DRAW;
 	}
 	snprintf(was, sizeof was, "%s", r->number);
-	/* A step that stays put was at an end: round to the other. */
+	/* A step that stays put was at an end: round to the other (the
+	 * store busy: the step waits for the next read). */
 	orders_move(O, u, dir, 0);
-	if (!orders_still(O, u, was))
+	if (orders_still(O, u, was) != 1)
 		return UI_DRAW;
 	orders_home(O, u, dir < 0);
 	ui_message(u, 0, dir > 0 ? "Past the last match: back at the first." :

@@ -52,6 +52,26 @@ static struct desk_page_tab page_tab(const struct orders_st *O)
 	return pt;
 }
 
+/*
+ * The selection by number (sel_number): found, the window keeps it;
+ * gone from the store, the first order; the store busy (an import), the
+ * next read tries again rather than lose the place.
+ */
+static enum od_code reselect(struct orders_st *O, struct od_err *err)
+{
+	enum od_code rc = desk_page_select(O->page.p, O->sel_number, err);
+
+	O->page.reselect = rc == OD_E_BUSY;
+	if (rc == OD_E_BUSY)
+		return OD_OK;
+	if (rc == OD_OK) {
+		O->page.fit = 1;
+		return OD_OK;
+	}
+	O->at = 0;
+	return desk_page_home(O->page.p, 0, err);
+}
+
 enum od_code orders_page_set(struct orders_st *O, struct ui *u,
 			     struct od_err *err)
 {
@@ -63,30 +83,38 @@ enum od_code orders_page_set(struct orders_st *O, struct ui *u,
 	(void)u;
 	if (rc != OD_OK)
 		return rc;
-	/* The selection by number; gone from the store: the first order. */
-	if (O->sel_number[0] != '\0' &&
-	    desk_page_select(O->page.p, O->sel_number, err) == OD_OK) {
-		O->page.fit = 1;
-		return OD_OK;
+	O->page.reselect = 0;
+	if (O->sel_number[0] == '\0') {
+		O->at = 0;
+		return desk_page_home(O->page.p, 0, err);
 	}
-	O->at = 0;
-	return desk_page_home(O->page.p, 0, err);
+	return reselect(O, err);
 }
 
-void orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
+int orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
 {
 	struct orders_page *P = &O->page;
 	size_t ret[ORDER_STATUS_COUNT + 1], before;
 	struct od_err err;
+	enum od_code rc = OD_OK;
 	int capped;
 
 	if (!desk_is_unlocked(u->desk))
-		return;
-	/* Busy (an import holds the store): the last window and counts. */
-	if (desk_page_window(P->p, rows, O->at, P->counts, &err) != OD_OK) {
-		if (err.code != OD_E_BUSY && desk_is_unlocked(u->desk))
+		return -1;
+	if (P->reselect)
+		rc = reselect(O, &err);
+	if (rc == OD_OK && !P->reselect)
+		rc = desk_page_window(P->p, rows, O->at, P->counts, &err);
+	/* Busy (an import holds the store): the last window and counts,
+	 * said so, until the next key or redraw reads them. */
+	if (rc != OD_OK || P->reselect) {
+		if (rc == OD_E_BUSY || P->reselect)
+			ui_message(u, 0, "Another command is using the store "
+				   "(an import?); the list follows when it "
+				   "is done.");
+		else if (desk_is_unlocked(u->desk))
 			ui_message(u, 1, "%s", err.msg);
-		return;
+		return -1;
 	}
 	O->at = desk_page_selected(P->p);
 	capped = desk_page_capped(P->p);
@@ -94,8 +122,9 @@ void orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
 		P->returns = ret[ORDER_STATUS_COUNT];
 	P->capped = capped || desk_page_capped(P->p);
 	P->ok = 1;
+	/* The window is drawn even if its position is not known. */
 	if (desk_page_position(P->p, &before, &err) != OD_OK)
-		return;
+		return 0;
 	P->before = before;
 	/* A new list whose top holds the selection shows from its top, as
 	 * the list in memory does. */
@@ -103,6 +132,7 @@ void orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
 	    desk_page_window(P->p, rows, before, NULL, &err) == OD_OK)
 		O->at = desk_page_selected(P->p);
 	P->fit = 0;
+	return 0;
 }
 
 int orders_page_each(struct orders_st *O, struct ui *u, size_t max,

@@ -33,6 +33,8 @@ struct orders_page {
 	size_t before;                /* rows before the selection */
 	int fit;                      /* a new list: show its top if the
 					 selection is in it */
+	int reselect;                 /* the selection is still to find
+					 (the store was busy) */
 	int capped;                   /* a broad search: at least so many */
 	int ok;
 };
@@ -72,8 +74,8 @@ size_t orders_ntabs(const struct ui *u);
 /* What tab t shows. */
 struct desk_tab orders_tab_of(int t);
 
-/* Whether tab t shows order r: 1, 0, or -1 for a saved view (its filter
- * is not asked here). */
+/* Whether tab t shows order r by its status: 1, 0, or -1 for a saved
+ * view or a tab of facts (Unpaid, Returns), not asked here. */
 int orders_tab_keeps(int t, const struct desk_row *r);
 
 /* Tab t's name (abbr: shortened). */
@@ -126,10 +128,11 @@ void orders_sync_refresh(struct orders_st *O, struct ui *u);
 
 /*
  * The window the screen shows: rows read (paged: from the store, with
- * the tabs' counts, once a draw), then row i of it and which is
- * selected.  Rows are borrowed until the next read or filter.
+ * the tabs' counts, once a draw; -1 when the store could not be read),
+ * then row i of it and which is selected.  Rows are borrowed until the
+ * next read or filter.
  */
-void orders_window(struct orders_st *O, struct ui *u, size_t rows);
+int orders_window(struct orders_st *O, struct ui *u, size_t rows);
 size_t orders_win_count(struct orders_st *O, struct ui *u);
 const struct desk_row *orders_win_row(struct orders_st *O, struct ui *u,
 				      size_t i);
@@ -160,10 +163,12 @@ void orders_home(struct orders_st *O, struct ui *u, int end);
 /* Selects window row i (a click). */
 void orders_pick_row(struct orders_st *O, struct ui *u, size_t i);
 
-/* Moves to the next order now (the window read again); 0 at the end. */
+/* Moves to the next order now (the window read again); 0 at the end, or
+ * when the store could not be read (busy). */
 int orders_next(struct orders_st *O, struct ui *u);
 
-/* Whether the selected order is still number (the window read again). */
+/* Whether the selected order is still number (the window read again):
+ * 1, 0, or -1 when the store could not be read (busy). */
 int orders_still(struct orders_st *O, struct ui *u, const char *number);
 
 /*
@@ -191,9 +196,9 @@ int orders_page_can(const struct orders_st *O, struct ui *u);
 enum od_code orders_page_set(struct orders_st *O, struct ui *u,
 			     struct od_err *err);
 
-/* The window and the tabs' counts, one hold of the store (busy: the last
- * ones kept). */
-void orders_page_read(struct orders_st *O, struct ui *u, size_t rows);
+/* The window and the tabs' counts, one hold of the store; -1 when they
+ * could not be read (busy: the last ones kept, said so). */
+int orders_page_read(struct orders_st *O, struct ui *u, size_t rows);
 
 /* The list's orders in order, up to max + 1, through fn. */
 int orders_page_each(struct orders_st *O, struct ui *u, size_t max,

@@ -67,7 +67,8 @@ enum od_code desk_index_need(struct desk *d, struct od_err *err)
 
 	if (d->index_ready || !desk_is_unlocked(d))
 		return OD_OK;
-	rc = desk_hold(d, SHOP_READ, err);
+	/* Never waits: a key while an import holds the store says so. */
+	rc = desk_hold_now(d, SHOP_READ, err);
 	if (rc != OD_OK)
 		return rc;
 	rc = desk_index_load(d, err);

@@ -47,7 +47,8 @@ screen "the Held tab pages too" '1 of 1 order,'
 check "with 1003's reason" grep -Eq '^ *1003 .*customer asked' "$T/pane"
 tm send-keys 7
 screen "Unpaid reads the orders, and counts" 'Unpaid [0-9]+ '
-check "its list is there" grep -Eq '1 of [0-9]+ orders' "$T/pane"
+check "and keeps 1003 selected, the third unpaid" \
+	grep -Eq '3 of [0-9]+ orders' "$T/pane"
 tm send-keys 6
 screen "the count stays on the other tabs" 'All 300 +Unpaid [0-9]+ '
 tm send-keys :
@@ -58,6 +59,25 @@ tm send-keys Escape
 screen "Esc clears it" 'Filter cleared'
 tm send-keys G
 screen "paged again" '300 of 300 orders'
+# Another command holding the store (an import, here flock) when a tab
+# changes: said so, and the selected order kept for when it is done.
+tm send-keys 6 g j j j
+screen "1004 selected on All" '4 of 300 orders'
+flock -x "$STORE/lock" sleep 3 &
+locker=$!
+sleep 0.5
+tm send-keys 1
+screen "a busy store is said" 'Another command is using the store'
+wait "$locker"
+tm send-keys j k
+screen "then New keeps 1004 selected" '3 of 299 orders'
+# Text the search refuses (a right-to-left override) is said, and the
+# next tab shows what it should, not the last list under its name.
+tm send-keys -l "/Ga"$'\u202e'
+tm send-keys Enter
+screen "a refused search is said" 'search text'
+tm send-keys 3
+screen "the Held tab then lists 1003 alone" '1 of 1 order,'
 tm send-keys q
 screen "q quits" 'desk exit 0'
 finish
