@@ -61,7 +61,7 @@ void orders_draw(struct ui *u, void *st)
 	size_t rows = orders_list_rows(u), n, nwin, i;
 	int capped;
 	char line[DESK_SEARCH_MAX + 384], h[5][32], marked[48] = "";
-	char held[192];
+	char held[192], at[32];
 	struct orders_table t;
 	const char *heads[OC_COUNT];
 
@@ -111,9 +111,14 @@ void orders_draw(struct ui *u, void *st)
 				 desk_hold_reasons[holds_filter(&O->holds)]);
 		else if (orders_on_held(O))
 			holds_counts(&O->holds, held, sizeof held);
-		snprintf(line, sizeof line, "%s%zu of %zu%s %s%s%s%s%s, by %s%s",
-			 held, nwin ? orders_before(O) + 1 : 0, n,
-			 capped ? "+" : "", n == 1 ? "order" : "orders",
+		/* "k of N"; a broad search's k is not counted (capped). */
+		at[0] = '\0';
+		if (orders_before(O) != (size_t)-1)
+			snprintf(at, sizeof at, "%zu of ",
+				 nwin ? orders_before(O) + 1 : 0);
+		snprintf(line, sizeof line, "%s%s%zu%s %s%s%s%s%s, by %s%s",
+			 held, at, n, capped ? "+" : "",
+			 n == 1 ? "order" : "orders",
 			 O->search[0] ? " matching /" : "", O->search,
 			 desk_pick_text(u->desk)[0] ? " │ filter " : "",
 			 desk_pick_text(u->desk),

@@ -207,7 +207,9 @@ size_t orders_total(struct orders_st *O, struct ui *u, int *capped)
 
 size_t orders_before(const struct orders_st *O)
 {
-	return O->paged ? O->page.before : O->sel;
+	if (!O->paged)
+		return O->sel;
+	return O->page.capped ? (size_t)-1 : O->page.before;
 }
 
 size_t orders_all(const struct orders_st *O, struct ui *u)

@@ -122,9 +122,13 @@ int orders_page_read(struct orders_st *O, struct ui *u, size_t rows)
 		P->returns = ret[ORDER_STATUS_COUNT];
 	P->capped = capped || desk_page_capped(P->p);
 	P->ok = 1;
-	/* The window is drawn even if its position is not known. */
-	if (desk_page_position(P->p, &before, &err) != OD_OK)
+	/* The window is drawn even if its position is not known.  A broad
+	 * search's is not counted: it would ask the full-text index row
+	 * by row up to the selection (seconds at the end of 1M). */
+	if (P->capped || desk_page_position(P->p, &before, &err) != OD_OK) {
+		P->fit = 0;
 		return 0;
+	}
 	P->before = before;
 	/* A new list whose top holds the selection shows from its top, as
 	 * the list in memory does. */

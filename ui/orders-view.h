@@ -142,7 +142,7 @@ size_t orders_win_selected(const struct orders_st *O);
 const struct desk_row *orders_selected(struct orders_st *O, struct ui *u);
 
 /* Orders the list holds (*capped: at least so many), and the rows before
- * the selection. */
+ * the selection ((size_t)-1 for a broad search's: not counted). */
 size_t orders_total(struct orders_st *O, struct ui *u, int *capped);
 size_t orders_before(const struct orders_st *O);
 

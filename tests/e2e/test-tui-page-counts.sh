@@ -2,7 +2,8 @@
 # The tab bar's counts come from the store's pages (issue 11), not from the
 # orders read into memory: a search with more hits than the store counts
 # at a key press (1,000) shows its counts as at least so many ("1000+"),
-# a narrow search and no search exact, the same as the rows listed.
+# a narrow search and no search exact, the same as the rows listed; a broad
+# search's count line counts no row out to say where the selection is.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui-lib.sh"
 
@@ -20,6 +21,9 @@ tm send-keys -l "/example"
 wait_for '^/example$' 10
 screen "a broad search: its counts are of its first 1,000 hits" \
 	'New 1000\+ .*All 1000\+( |$)' 10
+tm send-keys Enter G
+screen "its count line says at least 1,000, no row counted out" \
+	'^ 1000\+ orders matching /example, by placed'
 tm send-keys Escape
 screen "Esc: exact again" 'New 1400 .*All 1400( |$)'
 tm send-keys -l "/example.kr"
