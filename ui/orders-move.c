@@ -1,8 +1,9 @@
 /*
  * orders-move.c - the orders view's keys that move the selection and
  * mark orders: by rows, pages and ends, tabs, the wheel and a click (two
- * open the order), the next match of a search, Space and *.  Each goes through orders-list.c, so
- * the list may be the store's pages or the index in memory.
+ * open the order), the next match of a search, Space and *.  Each goes
+ * through orders-list.c, so the list may be the store's pages or the
+ * index in memory.
  */
 #include "ui/orders-view.h"
 

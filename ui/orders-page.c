@@ -35,10 +35,8 @@ int orders_page_can(const struct orders_st *O, struct ui *u)
 {
 	struct desk_tab t = orders_tab_of(O->tab);
 
-	if (O->page.p == NULL || desk_pick_text(u->desk)[0] != '\0')
-		return 0;
-	if (t.view >= 0 || (t.facts != 0 && (t.facts != DESK_FACT_RETURN ||
-					    t.statuses != 0)))
+	if (O->page.p == NULL || desk_pick_text(u->desk)[0] != '\0' ||
+	    !orders_tab_pages(&t))
 		return 0;
 	return !(orders_on_held(O) && holds_filter(&O->holds) >= 0);
 }
@@ -50,6 +48,16 @@ static struct desk_page_tab page_tab(const struct orders_st *O)
 	struct desk_page_tab pt = { t.statuses, t.facts == DESK_FACT_RETURN };
 
 	return pt;
+}
+
+/* Page p to the view's tab, sort and search. */
+static enum od_code page_to_view(struct desk_page *p,
+				 const struct orders_st *O, struct od_err *err)
+{
+	struct desk_page_tab pt = page_tab(O);
+
+	return desk_page_set(p, &pt, orders_sorts[O->sort].key, O->newest,
+			     O->search, err);
 }
 
 /*
@@ -75,10 +83,7 @@ static enum od_code reselect(struct orders_st *O, struct od_err *err)
 enum od_code orders_page_set(struct orders_st *O, struct ui *u,
 			     struct od_err *err)
 {
-	struct desk_page_tab pt = page_tab(O);
-	const struct orders_sort *s = &orders_sorts[O->sort];
-	enum od_code rc = desk_page_set(O->page.p, &pt, s->key, O->newest,
-					O->search, err);
+	enum od_code rc = page_to_view(O->page.p, O, err);
 
 	(void)u;
 	if (rc != OD_OK)
@@ -143,8 +148,6 @@ int orders_page_each(struct orders_st *O, struct ui *u, size_t max,
 		     void (*fn)(void *ctx, const struct desk_row *r),
 		     void *ctx)
 {
-	struct desk_page_tab pt = page_tab(O);
-	const struct orders_sort *s = &orders_sorts[O->sort];
 	struct desk_page *walk = NULL;
 	struct od_err err;
 	enum od_code rc;
@@ -153,8 +156,7 @@ int orders_page_each(struct orders_st *O, struct ui *u, size_t max,
 	/* A page of its own from the top: the view's keeps its place. */
 	rc = desk_page_new(u->desk, &walk, &err);
 	if (rc == OD_OK)
-		rc = desk_page_set(walk, &pt, s->key, O->newest, O->search,
-				   &err);
+		rc = page_to_view(walk, O, &err);
 	if (rc == OD_OK)
 		rc = desk_page_window(walk, max + 1, 0, NULL, &err);
 	for (i = 0; rc == OD_OK && i < desk_page_count(walk); i++)
@@ -173,8 +175,7 @@ size_t orders_page_tab_count(const struct orders_st *O, const struct ui *u,
 	int s;
 
 	*capped = 0;
-	if (!O->paged || !P->ok || t->view >= 0 || (t->facts != 0 &&
-	    (t->facts != DESK_FACT_RETURN || t->statuses != 0)))
+	if (!O->paged || !P->ok || !orders_tab_pages(t))
 		return desk_count_tab(u->desk, t);
 	*capped = P->capped;
 	if (t->facts == DESK_FACT_RETURN)

@@ -22,8 +22,7 @@ static void label_of(const struct orders_st *O, const struct ui *u, int t,
 
 	/* A count only the index in memory knows, not read yet (a big
 	 * shop: desk_index_need): none rather than a wrong one. */
-	if (!orders_index_counts(O, u) && (tab.view >= 0 ||
-	    (tab.facts & ~(unsigned)DESK_FACT_RETURN) != 0))
+	if (!orders_index_counts(O, u) && !orders_tab_pages(&tab))
 		count[0] = '\0';
 	else
 		snprintf(count, sizeof count, " %zu%s", n, capped ? "+" : "");

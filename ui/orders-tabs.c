@@ -56,6 +56,13 @@ struct desk_tab orders_tab_of(int t)
 	return t < ORDERS_NBUILTIN ? builtin[t].tab : view;
 }
 
+int orders_tab_pages(const struct desk_tab *t)
+{
+	return t->view < 0 && (t->facts == 0 ||
+			       (t->facts == DESK_FACT_RETURN &&
+				t->statuses == 0));
+}
+
 int orders_tab_keeps(int t, const struct desk_row *r)
 {
 	struct desk_tab tab = orders_tab_of(t);

@@ -74,6 +74,10 @@ size_t orders_ntabs(const struct ui *u);
 /* What tab t shows. */
 struct desk_tab orders_tab_of(int t);
 
+/* Whether the store pages what t shows (statuses, or open returns), or
+ * only the index in memory can (Unpaid, a saved view). */
+int orders_tab_pages(const struct desk_tab *t);
+
 /* Whether tab t shows order r by its status: 1, 0, or -1 for a saved
  * view or a tab of facts (Unpaid, Returns), not asked here. */
 int orders_tab_keeps(int t, const struct desk_row *r);
